@@ -1,0 +1,1 @@
+export { logger, rootLogger, type Logger } from './logger.js'
