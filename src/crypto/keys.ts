@@ -1,0 +1,65 @@
+import { randomBytes, type KeyObject } from 'node:crypto'
+import { addressBytesOf, encodeAddress } from './address.js'
+import { type SignDomain, signBytes } from './domain.js'
+import { nodePrivateKey, publicKeyFromSeed, signWith, verify } from './ed25519.js'
+import { PUBLIC_KEY_LENGTH } from './ed25519-rules.js'
+import { CryptoError } from './errors.js'
+import { toHex } from './hash.js'
+
+export class PublicKey {
+  readonly bytes: Uint8Array
+  readonly addressBytes: Uint8Array
+
+  private constructor(bytes: Uint8Array) {
+    this.bytes = bytes
+    this.addressBytes = addressBytesOf(bytes)
+  }
+
+  static fromBytes(bytes: Uint8Array): PublicKey {
+    if (bytes.length !== PUBLIC_KEY_LENGTH) {
+      throw new CryptoError('BAD_KEY_LENGTH', `an ed25519 public key is ${PUBLIC_KEY_LENGTH} bytes`, { expected: PUBLIC_KEY_LENGTH, actual: bytes.length })
+    }
+    return new PublicKey(Uint8Array.from(bytes))
+  }
+
+  get address(): string {
+    return encodeAddress(this.addressBytes)
+  }
+
+  get hex(): string {
+    return toHex(this.bytes)
+  }
+
+  verify(domain: SignDomain, chainId: string, payload: Uint8Array, signature: Uint8Array): boolean {
+    return verify(this.bytes, signBytes(domain, chainId, payload), signature)
+  }
+}
+
+export class PrivateKey {
+  readonly publicKey: PublicKey
+  readonly #seed: Uint8Array
+  readonly #key: KeyObject
+
+  private constructor(seed: Uint8Array) {
+    this.#seed = Uint8Array.from(seed)
+    this.#key = nodePrivateKey(this.#seed)
+    this.publicKey = PublicKey.fromBytes(publicKeyFromSeed(this.#seed))
+  }
+
+  static fromSeed(seed: Uint8Array): PrivateKey {
+    return new PrivateKey(seed)
+  }
+
+  static generate(): PrivateKey {
+    return new PrivateKey(randomBytes(32))
+  }
+
+  /** The 32-byte RFC 8032 seed; only keystores and exports should read it. */
+  exportSeed(): Uint8Array {
+    return Uint8Array.from(this.#seed)
+  }
+
+  sign(domain: SignDomain, chainId: string, payload: Uint8Array): Uint8Array {
+    return signWith(this.#key, signBytes(domain, chainId, payload))
+  }
+}
