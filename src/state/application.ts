@@ -1,0 +1,139 @@
+import { encode } from '../codec/index.js'
+import { Context, type BlockInfo } from './context.js'
+import { type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
+import { StateError } from './errors.js'
+import type { Event } from './events.js'
+import { GasMeter } from './gas.js'
+import type { Genesis } from './genesis.js'
+import { CacheStore } from './kv.js'
+import type { ModuleRegistry } from './module.js'
+import { BlockResults, blockResultsRecord } from './results.js'
+import type { PreparedState, StateDB } from './state-db.js'
+
+/** What execution needs of a block; consensus supplies it from the header and body. */
+export interface BlockInput {
+  height: number
+  time: bigint
+  proposer: Uint8Array
+  txs: Uint8Array[]
+}
+
+export interface ExecutedBlock {
+  input: BlockInput
+  prepared: PreparedState
+  /** The state root after this block: what its header commits to. */
+  stateRoot: Uint8Array
+  txResults: TxResult[]
+  beginBlockEvents: Event[]
+  endBlockEvents: Event[]
+}
+
+const RESULTS = 0x72 // 'r' + height → BlockResults
+
+export function heightKey(namespace: number, height: number): Uint8Array {
+  const key = new Uint8Array(9)
+  key[0] = namespace
+  new DataView(key.buffer).setBigUint64(1, BigInt(height))
+  return key
+}
+
+const UNLIMITED = 2n ** 64n
+
+/**
+ * The state machine a node drives (CometBFT's ABCI, in-process): genesis, executing a block
+ * speculatively to learn its state root, committing it, and checking transactions for the
+ * mempool. Execution is a pure function of the committed state and the block.
+ */
+export class Application {
+  readonly db: StateDB
+  readonly registry: ModuleRegistry
+  readonly genesis: Genesis
+
+  constructor(db: StateDB, registry: ModuleRegistry, genesis: Genesis) {
+    this.db = db
+    this.registry = registry
+    this.genesis = genesis
+  }
+
+  get chainId(): string {
+    return this.genesis.chainId
+  }
+
+  get height(): number {
+    return this.db.height
+  }
+
+  #blockInfo(height: number, time: bigint, proposer: Uint8Array): BlockInfo {
+    return { chainId: this.genesis.chainId, height, time, proposer }
+  }
+
+  /** Writes the genesis state as height initialHeight − 1, once; a no-op on a store that has it. */
+  async initChain(): Promise<void> {
+    if (this.db.height >= 0) return
+    const store = new CacheStore(this.db)
+    const ctx = new Context(this.#blockInfo(this.genesis.initialHeight - 1, this.genesis.genesisTime, new Uint8Array(20)), store, new GasMeter(UNLIMITED), this.registry)
+    for (const module of this.registry.modules) module.genesis.init(ctx, this.genesis.appState[module.name])
+    await this.db.commit(this.genesis.initialHeight - 1, this.db.prepare(store.writes))
+  }
+
+  /** Runs a block on top of the committed state without committing it. */
+  executeBlock(input: BlockInput): ExecutedBlock {
+    if (input.height !== this.db.height + 1) {
+      throw new StateError('HEIGHT_MISMATCH', `block ${input.height} does not follow committed height ${this.db.height}`, { height: input.height })
+    }
+    const block = this.#blockInfo(input.height, input.time, input.proposer)
+    const store = new CacheStore(this.db)
+    const beginCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
+    for (const module of this.registry.modules) module.beginBlock?.(beginCtx)
+
+    const params = this.genesis.consensusParams
+    let blockGas = 0n
+    const txResults = input.txs.map((bytes) => {
+      const result = deliverTx(bytes, store, block, params, this.registry)
+      blockGas += result.gasWanted
+      return result
+    })
+    if (blockGas > params.block.maxGas) {
+      throw new StateError('OUT_OF_GAS', `block wants ${blockGas} gas, the limit is ${params.block.maxGas}`, { limit: params.block.maxGas, used: blockGas })
+    }
+
+    const endCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
+    for (const module of this.registry.modules) module.endBlock?.(endCtx)
+    const prepared = this.db.prepare(store.writes)
+    return { input, prepared, stateRoot: prepared.rootHash, txResults, beginBlockEvents: beginCtx.events, endBlockEvents: endCtx.events }
+  }
+
+  /** Durably commits an executed block, its results, and any records the caller adds (the block itself). */
+  async commitBlock(executed: ExecutedBlock, extra: [Uint8Array, Uint8Array][] = []): Promise<void> {
+    const { input } = executed
+    const results = encode(BlockResults, blockResultsRecord(input.height, executed.txResults, executed.beginBlockEvents, executed.endBlockEvents))
+    await this.db.commit(input.height, executed.prepared, [[heightKey(RESULTS, input.height), results], ...extra])
+  }
+
+  /** Mempool admission against the committed state: every check a block would make before messages run. */
+  checkTx(bytes: Uint8Array): void {
+    const tx = checkTxStateless(bytes, this.genesis.chainId, this.genesis.consensusParams, this.registry)
+    const info = this.#blockInfo(this.db.height + 1, 0n, new Uint8Array(20))
+    runAnte(tx, new CacheStore(this.db), info, this.registry)
+  }
+
+  /** A module query against the committed state. */
+  query(module: string, name: string, params: Record<string, unknown> = {}): unknown {
+    const handler = this.registry.get(module).queries[name]
+    if (handler === undefined) throw new StateError('UNKNOWN_MODULE', `module ${module} has no query ${name}`, { module })
+    const ctx = new Context(this.#blockInfo(this.db.height, 0n, new Uint8Array(20)), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    return handler(ctx, params)
+  }
+
+  /** Runs every module's invariants on the committed state; throws INVARIANT_BROKEN naming the first that fails. */
+  assertInvariants(): void {
+    const ctx = new Context(this.#blockInfo(this.db.height, 0n, new Uint8Array(20)), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    for (const module of this.registry.modules) {
+      for (const [name, check] of Object.entries(module.invariants)) {
+        const broken = check(ctx)
+        if (broken !== null) throw new StateError('INVARIANT_BROKEN', `${module.name}/${name}: ${broken}`, { module: module.name })
+      }
+    }
+  }
+}
+

@@ -1,0 +1,54 @@
+import type { Event } from './events.js'
+import { GasKVStore, GasMeter } from './gas.js'
+import { type KVStore, PrefixStore } from './kv.js'
+import type { ModuleRegistry } from './module.js'
+import { utf8 } from './bytes.js'
+
+/** What execution may know about the block: everything comes from the header, nothing from the host. */
+export interface BlockInfo {
+  chainId: string
+  height: number
+  /** Block time, milliseconds since the Unix epoch, from the header (never the wall clock). */
+  time: bigint
+  proposer: Uint8Array
+}
+
+/**
+ * The one argument of every handler: the block, a gas-metered store, the event log, and the
+ * keepers of other modules bound to the same store.
+ */
+export class Context {
+  readonly block: BlockInfo
+  readonly store: KVStore
+  readonly gas: GasMeter
+  readonly events: Event[]
+  readonly #registry: ModuleRegistry
+  readonly #keepers = new Map<string, unknown>()
+
+  constructor(block: BlockInfo, store: KVStore, gas: GasMeter, registry: ModuleRegistry, events: Event[] = []) {
+    this.block = block
+    this.gas = gas
+    this.store = new GasKVStore(store, gas)
+    this.events = events
+    this.#registry = registry
+  }
+
+  /** The store of module `name`: its keys, under its prefix, owned by nobody else. */
+  moduleStore(name: string): KVStore {
+    return new PrefixStore(this.store, utf8(`${name}/`))
+  }
+
+  /** Another module's keeper (its "expected keeper" interface), bound to this context. */
+  keeper<K>(name: string): K {
+    let keeper = this.#keepers.get(name)
+    if (keeper === undefined) {
+      keeper = this.#registry.get(name).keeper(this)
+      this.#keepers.set(name, keeper)
+    }
+    return keeper as K
+  }
+
+  emit(type: string, attributes: Record<string, string>): void {
+    this.events.push({ type, attributes: Object.entries(attributes) })
+  }
+}

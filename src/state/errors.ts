@@ -1,0 +1,24 @@
+import { FedraError } from '../errors.js'
+
+export type StateErrorCode =
+  | 'STORE_CORRUPT' // the stored leaves do not hash to the stored root
+  | 'STORE_CLOSED'
+  | 'HEIGHT_MISMATCH' // committing a height that does not follow the last one
+  | 'VERSION_PRUNED' // a historic version no longer kept in memory
+  | 'OUT_OF_GAS'
+  | 'GENESIS_INVALID'
+  | 'UNKNOWN_MODULE'
+  | 'DUPLICATE_MODULE'
+  | 'INVARIANT_BROKEN'
+
+export interface StateErrorContext {
+  height?: number
+  expected?: string
+  actual?: string
+  path?: string
+  module?: string
+  limit?: bigint
+  used?: bigint
+}
+
+export class StateError extends FedraError<StateErrorCode, StateErrorContext> {}

@@ -1,0 +1,17 @@
+/**
+ * What transaction admission needs from the account and bank modules (Cosmos' "expected
+ * keepers"): the state layer depends on these shapes, not on the modules.
+ */
+export interface AccountKeeper {
+  nonceOf(address: Uint8Array): bigint
+  /** Bumps the nonce after a transaction was admitted, recording the public key on first use. */
+  incrementNonce(address: Uint8Array, publicKey: Uint8Array): void
+}
+
+export interface FeeKeeper {
+  /** Moves `amount` of the fee denomination from `payer` to the fee collector; throws ModuleError if short. */
+  payFee(payer: Uint8Array, amount: bigint): void
+}
+
+export const ACCOUNT_MODULE = 'auth'
+export const FEE_MODULE = 'bank'

@@ -1,0 +1,29 @@
+export { StateDB, type PreparedState, type StateDBOptions } from './state-db.js'
+export { Application, type BlockInput, type ExecutedBlock, heightKey } from './application.js'
+export { Context, type BlockInfo } from './context.js'
+export { CacheStore, PrefixStore, type KVReader, type KVStore, type WriteSet } from './kv.js'
+export { ModuleRegistry, type Module, type MessageHandler, type ModuleGenesis, type QueryHandler } from './module.js'
+export { verifyStateProof, type StateProof } from './proof.js'
+export { Tx, TxBody, decodeTx, signTx, txHash, MAX_TX_BYTES, type TxBodyValue, type TxValue, type DecodedTx } from './tx.js'
+export { TxError, ModuleError, TX_CODES, type TxErrorCode } from './tx-errors.js'
+export { checkTxStateless, deliverTx, type TxResult } from './deliver-tx.js'
+export { BlockResults, type BlockResultsValue } from './results.js'
+export { GAS, GasMeter } from './gas.js'
+export { StateError, type StateErrorCode } from './errors.js'
+export type { Event } from './events.js'
+export type { AccountKeeper, FeeKeeper } from './expected-keepers.js'
+export {
+  parseGenesis,
+  loadGenesisFile,
+  DEFAULT_CONSENSUS_PARAMS,
+  type Genesis,
+  type GenesisValidator,
+  type ConsensusParams,
+  objectAt,
+  arrayAt,
+  stringAt,
+  bigintAt,
+  intAt,
+  genesisError,
+} from './genesis.js'
+export { concatBytes, utf8, keyId } from './bytes.js'
