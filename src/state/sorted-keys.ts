@@ -23,14 +23,32 @@ export class SortedKeys {
     return a
   }
 
-  add(id: string): void {
-    const at = this.#lowerBound(id)
-    if (this.#keys[at] !== id) this.#keys.splice(at, 0, id)
-  }
-
-  remove(id: string): void {
-    const at = this.#lowerBound(id)
-    if (this.#keys[at] === id) this.#keys.splice(at, 1)
+  /**
+   * Applies one commit's changes in a single merge pass, O(n + m log m): per-key splicing
+   * would be O(n·m) and dominated block commits (measured by `npm run bench -- state`).
+   */
+  update(added: Iterable<string>, removed: ReadonlySet<string>): void {
+    const fresh = [...new Set(added)].filter((id) => !removed.has(id)).sort()
+    const merged: string[] = []
+    const old = this.#keys
+    let i = 0
+    let j = 0
+    while (i < old.length || j < fresh.length) {
+      const a = old[i]
+      const b = fresh[j]
+      if (b === undefined || (a !== undefined && a < b)) {
+        if (!removed.has(a!)) merged.push(a!)
+        i++
+      } else if (a === b) {
+        merged.push(a)
+        i++
+        j++
+      } else {
+        merged.push(b)
+        j++
+      }
+    }
+    this.#keys = merged
   }
 
   *withPrefix(prefix: string): Generator<string> {

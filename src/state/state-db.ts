@@ -157,10 +157,13 @@ export class StateDB implements KVReader {
     batch.put(Uint8Array.of(META), encodeMeta(height, prepared.rootHash))
     await batch.write()
 
+    const added: string[] = []
+    const removed = new Set<string>()
     for (const [id, value] of prepared.writes) {
-      if (value === null) this.#keys.remove(id)
-      else this.#keys.add(id)
+      if (value === null) removed.add(id)
+      else added.push(id)
     }
+    this.#keys.update(added, removed)
     this.#root = prepared.root
     this.#height = height
     this.#empty = false

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PrivateKey, toHex } from '../crypto/index.js'
+import { CliError } from './errors.js'
+
+export interface NodeConfig {
+  moniker: string
+  chainId: string
+  p2p: { listen: string; bootstrap: string[] }
+  rpc: { listen: string }
+  consensus: { timeoutProposeMs: number; timeoutPrevoteMs: number; timeoutPrecommitMs: number; timeoutDeltaMs: number }
+  logLevel: string
+}
+
+export const configDir = (home: string) => join(home, 'config')
+export const keyringDir = (home: string) => join(home, 'keyring')
+
+function writeJson(path: string, value: unknown, mode = 0o644): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode })
+}
+
+/**
+ * Lays out a node home like CometBFT's: config/{config.json, genesis.json, node_key.json,
+ * priv_validator_key.json}, data/, keyring/. The genesis is a one-validator template.
+ */
+export function initHome(home: string, options: { chainId: string; moniker: string; force: boolean; genesisTime: Date }): { validatorKey: PrivateKey; files: string[] } {
+  const config = configDir(home)
+  if (existsSync(join(config, 'genesis.json')) && !options.force) {
+    throw new CliError('HOME_EXISTS', `${home} is already initialised (use --force to overwrite)`, { path: home })
+  }
+  for (const dir of [config, join(home, 'data'), keyringDir(home)]) mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const nodeKey = PrivateKey.generate()
+  const validatorKey = PrivateKey.generate()
+  const nodeConfig: NodeConfig = {
+    moniker: options.moniker,
+    chainId: options.chainId,
+    p2p: { listen: '/ip4/127.0.0.1/tcp/26656', bootstrap: [] },
+    rpc: { listen: '127.0.0.1:26657' },
+    consensus: { timeoutProposeMs: 1000, timeoutPrevoteMs: 300, timeoutPrecommitMs: 300, timeoutDeltaMs: 200 },
+    logLevel: 'info',
+  }
+  const genesis = {
+    chain_id: options.chainId,
+    genesis_time: options.genesisTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    initial_height: 1,
+    consensus_params: { block: { max_bytes: 4194304, max_gas: '100000000' }, tx: { max_bytes: 65536, min_gas_price: '0' } },
+    validators: [{ name: options.moniker, pub_key: validatorKey.publicKey.hex, power: '10' }],
+    app_state: { auth: { accounts: [] }, bank: { fee_denom: 'ufdr', balances: [] } },
+  }
+  const files = {
+    config: join(config, 'config.json'),
+    genesis: join(config, 'genesis.json'),
+    nodeKey: join(config, 'node_key.json'),
+    validatorKey: join(config, 'priv_validator_key.json'),
+  }
+  writeJson(files.config, nodeConfig)
+  writeJson(files.genesis, genesis)
+  writeJson(files.nodeKey, { type: 'ed25519', seed: toHex(nodeKey.exportSeed()), publicKey: nodeKey.publicKey.hex }, 0o600)
+  writeJson(files.validatorKey, { type: 'ed25519', seed: toHex(validatorKey.exportSeed()), publicKey: validatorKey.publicKey.hex, address: validatorKey.publicKey.address }, 0o600)
+  return { validatorKey, files: Object.values(files) }
+}

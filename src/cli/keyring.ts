@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type KeystoreFile, type PrivateKey, type ScryptParams, DEFAULT_SCRYPT, decryptKey, encryptKey } from '../crypto/index.js'
+import { CliError } from './errors.js'
+import { keyringDir } from './home.js'
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/
+
+/** Encrypted key files, one per name, under <home>/keyring/ (Cosmos' "file" keyring backend). */
+export class Keyring {
+  readonly #dir: string
+  readonly #scrypt: ScryptParams
+
+  constructor(home: string, scrypt: ScryptParams = DEFAULT_SCRYPT) {
+    this.#dir = keyringDir(home)
+    this.#scrypt = scrypt
+  }
+
+  #path(name: string): string {
+    if (!NAME.test(name)) throw new CliError('BAD_KEY_NAME', `key name "${name}" must be 1–64 of A–Z a–z 0–9 _ -`, { name })
+    return join(this.#dir, `${name}.json`)
+  }
+
+  has(name: string): boolean {
+    return existsSync(this.#path(name))
+  }
+
+  add(name: string, key: PrivateKey, passphrase: string): KeystoreFile {
+    return this.importFile(name, encryptKey(key, passphrase, this.#scrypt))
+  }
+
+  importFile(name: string, file: KeystoreFile): KeystoreFile {
+    const path = this.#path(name)
+    if (existsSync(path)) throw new CliError('KEY_EXISTS', `a key named "${name}" exists`, { name })
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 })
+    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 })
+    return file
+  }
+
+  file(name: string): KeystoreFile {
+    const path = this.#path(name)
+    if (!existsSync(path)) throw new CliError('KEY_NOT_FOUND', `no key named "${name}"`, { name })
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as KeystoreFile
+    } catch {
+      throw new CliError('BAD_FILE', `${path} is not JSON`, { path })
+    }
+  }
+
+  open(name: string, passphrase: string): PrivateKey {
+    return decryptKey(this.file(name), passphrase)
+  }
+
+  list(): { name: string; address: string }[] {
+    if (!existsSync(this.#dir)) return []
+    return readdirSync(this.#dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => ({ name: f.slice(0, -5), address: this.file(f.slice(0, -5)).address }))
+  }
+}
