@@ -1,0 +1,123 @@
+import { ConsensusError } from './errors.js'
+import type { ConsensusSigner } from './signer.js'
+import type { Wal, WalEntry } from './wal.js'
+import type { Height, Proposal, Round, UnsignedProposal, UnsignedVote, Vote } from './types.js'
+
+type Rank = 0 | 1 | 2
+const RANK = { proposal: 0, prevote: 1, precommit: 2 } as const
+const STEP_NAMES = ['proposal', 'prevote', 'precommit'] as const
+
+interface Position {
+  height: Height
+  round: Round
+  rank: Rank
+}
+
+const compare = (a: Position, b: Position): number => a.height - b.height || a.round - b.round || a.rank - b.rank
+const keyOf = (p: Position): string => `${p.height}/${p.round}/${p.rank}`
+
+type Signed = { type: 'vote'; vote: Vote } | { type: 'proposal'; proposal: Proposal }
+
+/**
+ * The only path to the validator key. It never signs two different messages for one
+ * (height, round, step), across restarts: each signed message is appended to the WAL and
+ * fsync'd before the signature is returned (and so before the message can leave), and on
+ * start the guard reloads what it signed from the WAL. Asking again for exactly the same
+ * message returns the recorded signature (replay after a crash re-sends, never re-decides).
+ */
+export class SignerGuard {
+  readonly #signer: ConsensusSigner
+  readonly #wal: Wal
+  #signed = new Map<string, Signed>()
+  #last: Position
+
+  /** `entries`: the WAL since its last height marker; `height`: the height the node resumes at. */
+  constructor(signer: ConsensusSigner, wal: Wal, entries: readonly WalEntry[], height: Height) {
+    this.#signer = signer
+    this.#wal = wal
+    this.#last = { height, round: -1, rank: 0 }
+    for (const entry of entries) {
+      if (entry.kind === 'signedVote' && entry.vote.height >= height) this.#record({ type: 'vote', vote: entry.vote })
+      if (entry.kind === 'signedProposal' && entry.proposal.height >= height) this.#record({ type: 'proposal', proposal: entry.proposal })
+    }
+  }
+
+  get address(): string {
+    return this.#signer.address
+  }
+
+  signVote(vote: UnsignedVote): Vote {
+    const position: Position = { height: vote.height, round: vote.round, rank: RANK[vote.type] }
+    const existing = this.#check(position)
+    if (existing !== undefined) {
+      if (existing.type === 'vote' && existing.vote.valueId === vote.valueId && existing.vote.validator === vote.validator) return existing.vote
+      throw this.#refuse(position)
+    }
+    const signed: Vote = { ...vote, signature: this.#signer.signVote(vote) }
+    this.#wal.append({ kind: 'signedVote', vote: signed }, true)
+    this.#record({ type: 'vote', vote: signed })
+    return signed
+  }
+
+  signProposal(proposal: UnsignedProposal): Proposal {
+    const position: Position = { height: proposal.height, round: proposal.round, rank: 0 }
+    const existing = this.#check(position)
+    if (existing !== undefined) {
+      if (existing.type === 'proposal' && existing.proposal.valueId === proposal.valueId && existing.proposal.polRound === proposal.polRound) {
+        return existing.proposal
+      }
+      throw this.#refuse(position)
+    }
+    const signed: Proposal = { ...proposal, signature: this.#signer.signProposal(proposal) }
+    this.#wal.append({ kind: 'signedProposal', proposal: signed }, true)
+    this.#record({ type: 'proposal', proposal: signed })
+    return signed
+  }
+
+  /** The proposal this node signed for (height, round), if any (a restarted proposer re-proposes it). */
+  proposalAt(height: Height, round: Round): Proposal | undefined {
+    const signed = this.#signed.get(keyOf({ height, round, rank: 0 }))
+    return signed?.type === 'proposal' ? signed.proposal : undefined
+  }
+
+  /** Everything signed at `height`, in signing order. */
+  signedAt(height: Height): Signed[] {
+    return [...this.#signed.values()].filter((s) => (s.type === 'vote' ? s.vote.height : s.proposal.height) === height)
+  }
+
+  /** The node moved to `height` (its WAL was reset): older records can go. */
+  enterHeight(height: Height): void {
+    this.#signed = new Map()
+    if (compare(this.#last, { height, round: -1, rank: 0 }) < 0) this.#last = { height, round: -1, rank: 0 }
+  }
+
+  #check(position: Position): Signed | undefined {
+    const existing = this.#signed.get(keyOf(position))
+    if (existing !== undefined) return existing
+    if (compare(position, this.#last) <= 0) {
+      throw new ConsensusError('SIGN_REGRESSION', 'refusing to sign below the last signed height/round/step', {
+        height: position.height,
+        round: position.round,
+        step: STEP_NAMES[position.rank],
+      })
+    }
+    return undefined
+  }
+
+  #refuse(position: Position): ConsensusError {
+    return new ConsensusError('DOUBLE_SIGN_REFUSED', 'a different message was already signed for this height/round/step', {
+      height: position.height,
+      round: position.round,
+      step: STEP_NAMES[position.rank],
+    })
+  }
+
+  #record(signed: Signed): void {
+    const position: Position =
+      signed.type === 'vote'
+        ? { height: signed.vote.height, round: signed.vote.round, rank: RANK[signed.vote.type] }
+        : { height: signed.proposal.height, round: signed.proposal.round, rank: 0 }
+    this.#signed.set(keyOf(position), signed)
+    if (compare(position, this.#last) > 0) this.#last = position
+  }
+}
