@@ -1,0 +1,137 @@
+import { FlError } from '../errors.js'
+
+/**
+ * A model as a subnet stores it: JSON, framework-neutral. The network maps inputs of
+ * `inputShape` through `layers`; the last layer's outputs are class logits trained with
+ * softmax cross-entropy. Activations default to linear (as in Keras). Convolutions use stride 1 and "same" padding; pools are square with
+ * stride = size.
+ */
+export type Activation = 'relu' | 'linear'
+export type LayerSpec =
+  | { readonly type: 'dense'; readonly units: number; readonly activation?: Activation }
+  | { readonly type: 'conv2d'; readonly filters: number; readonly kernelSize: number; readonly activation?: Activation }
+  | { readonly type: 'maxpool2d'; readonly poolSize: number }
+  | { readonly type: 'flatten' }
+
+export interface ModelSpec {
+  readonly inputShape: readonly number[]
+  readonly layers: readonly LayerSpec[]
+}
+
+/** One parameter tensor inside the flat vector. */
+export interface ParameterSlot {
+  readonly layer: number
+  readonly kind: 'kernel' | 'bias'
+  readonly shape: readonly number[]
+  readonly offset: number
+  readonly size: number
+  /** Inputs feeding one output unit (for initialisation). */
+  readonly fanIn: number
+}
+
+/**
+ * The canonical parameter order, fixed forever for a spec: layers in order, and within a
+ * layer its kernel then its bias, each flattened row-major in TensorFlow's layout (dense
+ * kernel [in, units], conv kernel [kh, kw, inChannels, filters]). Every update, aggregate and
+ * model blob on chain is a vector in exactly this order.
+ */
+export interface ParameterLayout {
+  readonly slots: readonly ParameterSlot[]
+  readonly size: number
+  readonly outputSize: number
+}
+
+/** The usual multilayer perceptron: `mlpSpec([784, 200, 10])`, ReLU between layers. */
+export function mlpSpec(sizes: readonly number[]): ModelSpec {
+  if (sizes.length < 2) throw new FlError('FL_INVALID_MODEL_SPEC', 'an MLP needs input and output sizes', { reason: `sizes ${sizes.join('-')}` })
+  return {
+    inputShape: [sizes[0]!],
+    layers: sizes.slice(1).map((units, i) => ({ type: 'dense', units, activation: i === sizes.length - 2 ? 'linear' : 'relu' }) as const),
+  }
+}
+
+/** A small CNN for 28×28 grey images: conv(8,5)-pool2-conv(16,5)-pool2-dense(10). */
+export function smallCnnSpec(): ModelSpec {
+  return {
+    inputShape: [28, 28, 1],
+    layers: [
+      { type: 'conv2d', filters: 8, kernelSize: 5, activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2 },
+      { type: 'conv2d', filters: 16, kernelSize: 5, activation: 'relu' },
+      { type: 'maxpool2d', poolSize: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 10, activation: 'linear' },
+    ],
+  }
+}
+
+const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1 << 20
+
+/** Validates a spec (e.g. parsed from JSON) and computes its parameter layout. */
+export function parameterLayout(spec: ModelSpec): ParameterLayout {
+  const invalid = (reason: string, layer?: number): FlError<'FL_INVALID_MODEL_SPEC'> =>
+    new FlError('FL_INVALID_MODEL_SPEC', reason, layer === undefined ? { reason } : { reason, layer })
+  if (!Array.isArray(spec.inputShape) || spec.inputShape.length < 1 || spec.inputShape.length > 3 || !spec.inputShape.every(positiveInt))
+    throw invalid('inputShape must be 1 to 3 positive integers')
+  if (!Array.isArray(spec.layers) || spec.layers.length === 0) throw invalid('layers must be a non-empty array')
+  let shape = [...spec.inputShape]
+  let offset = 0
+  const slots: ParameterSlot[] = []
+  const add = (layer: number, kind: 'kernel' | 'bias', s: number[], fanIn: number): void => {
+    const size = s.reduce((a, b) => a * b, 1)
+    slots.push({ layer, kind, shape: s, offset, size, fanIn })
+    offset += size
+  }
+  spec.layers.forEach((layer, i) => {
+    const activation = 'activation' in layer ? layer.activation : undefined
+    if (activation !== undefined && activation !== 'relu' && activation !== 'linear') throw invalid(`unknown activation ${String(activation)}`, i)
+    switch (layer.type) {
+      case 'dense': {
+        if (!positiveInt(layer.units)) throw invalid('units must be a positive integer', i)
+        if (shape.length !== 1) throw invalid('dense needs a flat input (add a flatten layer)', i)
+        add(i, 'kernel', [shape[0]!, layer.units], shape[0]!)
+        add(i, 'bias', [layer.units], shape[0]!)
+        shape = [layer.units]
+        break
+      }
+      case 'conv2d': {
+        if (!positiveInt(layer.filters) || !positiveInt(layer.kernelSize)) throw invalid('filters and kernelSize must be positive integers', i)
+        if (shape.length !== 3) throw invalid('conv2d needs an [h, w, c] input', i)
+        const fanIn = layer.kernelSize * layer.kernelSize * shape[2]!
+        add(i, 'kernel', [layer.kernelSize, layer.kernelSize, shape[2]!, layer.filters], fanIn)
+        add(i, 'bias', [layer.filters], fanIn)
+        shape = [shape[0]!, shape[1]!, layer.filters]
+        break
+      }
+      case 'maxpool2d': {
+        if (!positiveInt(layer.poolSize)) throw invalid('poolSize must be a positive integer', i)
+        if (shape.length !== 3) throw invalid('maxpool2d needs an [h, w, c] input', i)
+        shape = [Math.floor(shape[0]! / layer.poolSize), Math.floor(shape[1]! / layer.poolSize), shape[2]!]
+        if (shape[0] === 0 || shape[1] === 0) throw invalid('pooling shrinks the input to nothing', i)
+        break
+      }
+      case 'flatten':
+        shape = [shape.reduce((a, b) => a * b, 1)]
+        break
+      default:
+        throw invalid(`unknown layer type ${String((layer as { type: unknown }).type)}`, i)
+    }
+  })
+  if (shape.length !== 1) throw invalid('the last layer must produce a flat vector of logits')
+  if (slots.length === 0) throw invalid('the model has no parameters')
+  return { slots, size: offset, outputSize: shape[0]! }
+}
+
+/** Parses and validates a spec from JSON text. */
+export function parseModelSpec(json: string): ModelSpec {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch (error) {
+    throw new FlError('FL_INVALID_MODEL_SPEC', 'not JSON', { reason: String(error) })
+  }
+  const spec = value as ModelSpec
+  if (typeof spec !== 'object' || spec === null) throw new FlError('FL_INVALID_MODEL_SPEC', 'spec must be an object', { reason: typeof value })
+  parameterLayout(spec)
+  return spec
+}

@@ -1,0 +1,49 @@
+import type { KernelBackend } from '../kernels/backend.js'
+
+/**
+ * The bounds within which a rule is proven exact on every backend. The float32 kernels hold
+ * integers exactly only below 2^24, so each rule derives its tiling from these numbers, and
+ * the rule rejects (with a typed error) any input outside them instead of silently rounding.
+ */
+export interface DeclaredRanges {
+  /** Largest |value| of any update coordinate. */
+  readonly maxAbsValue: number
+  /** Largest per-update weight (a capped sample count, or the reputation-scaled weight). */
+  readonly maxWeight: number
+  /** Most updates one aggregation may include. */
+  readonly maxUpdates: number
+  /** Fewest updates the rule is defined for. */
+  readonly minUpdates: number
+  /** Most parameters per update. */
+  readonly maxParameters: number
+}
+
+/** What the chain hands a rule: K quantized updates of equal length N, and per-update data. */
+export interface AggregationInput {
+  readonly updates: readonly Int32Array[]
+  /** Integer weights, one per update (sample counts, capped by the subnet). */
+  readonly weights: readonly number[]
+  /** Integer reputations in [0, REPUTATION_UNIT], one per update; used by `repfedavg`. */
+  readonly reputations?: readonly number[]
+}
+
+export interface AggregationResult {
+  /** The aggregate, an integer vector on the same quantization scale as the inputs. */
+  readonly values: Int32Array
+  /** Indices of the updates that entered the result (Krum family), ascending. */
+  readonly selected?: readonly number[]
+}
+
+/**
+ * One aggregation algorithm (STYLE §5): a plain-TypeScript reference that defines the result,
+ * and a gpu.js implementation that must give the same bits. Looked up by name in the registry.
+ */
+export interface AggregationRule {
+  /** Canonical name including parameters, e.g. `trimmed:0.2` (what the subnet stores). */
+  readonly name: string
+  readonly ranges: DeclaredRanges
+  /** The definition: integer math only. Throws FlError on inputs outside `ranges`. */
+  reference(input: AggregationInput): AggregationResult
+  /** The same function on gpu.js; resolves to exactly `reference(input)`. */
+  kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult>
+}

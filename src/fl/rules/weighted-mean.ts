@@ -1,0 +1,89 @@
+import { FlError } from '../errors.js'
+import { roundDiv } from '../int-math.js'
+import type { KernelBackend } from '../kernels/backend.js'
+import { planWeightedSum, weightedSumOnKernel } from '../kernels/weighted-sum.js'
+import { checkValueRange } from './input-checks.js'
+
+/**
+ * The integer weighted mean shared by FedAvg, reputation-weighted FedAvg and Multi-Krum:
+ *   out[i] = roundDiv(Σ_k w_k·q_k[i], Σ_k w_k)   (round half towards +∞, see int-math.ts)
+ * The sum is exact: the callers' ranges keep K·maxWeight·maxAbs ≤ 2^52.
+ */
+export function weightedMeanReference(updates: readonly Int32Array[], weights: readonly number[], maxAbs: number): Int32Array {
+  const total = totalWeight(weights)
+  const n = updates[0]!.length
+  const out = new Int32Array(n)
+  const span = 2 * maxAbs
+  // Hot path (the chain recomputes every FedAvg round with it). Blocks of coordinates keep the
+  // float64 accumulator in cache while the updates stream through it once; four updates per
+  // pass cut accumulator traffic; the range test is branch-free — any t = v + maxAbs outside
+  // [0, span] sets the sign bit of `flags` — and the offending value is located afterwards.
+  // Every term is ≤ 2^27 and every sum ≤ 2^43, so float64 is exact here.
+  const block = 4096
+  const acc = new Float64Array(block)
+  let flags = 0
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const len = Math.min(block, n - i0)
+    acc.fill(0)
+    let k = 0
+    for (; k + 4 <= updates.length; k += 4) {
+      const a = updates[k]!
+      const b = updates[k + 1]!
+      const c = updates[k + 2]!
+      const d = updates[k + 3]!
+      const wa = weights[k]!
+      const wb = weights[k + 1]!
+      const wc = weights[k + 2]!
+      const wd = weights[k + 3]!
+      for (let i = 0; i < len; i++) {
+        const j = i0 + i
+        const va = a[j]!
+        const vb = b[j]!
+        const vc = c[j]!
+        const vd = d[j]!
+        const ta = va + maxAbs
+        const tb = vb + maxAbs
+        const tc = vc + maxAbs
+        const td = vd + maxAbs
+        flags |= ta | tb | tc | td | (span - ta) | (span - tb) | (span - tc) | (span - td)
+        acc[i]! += wa * va + wb * vb + wc * vc + wd * vd
+      }
+    }
+    for (; k < updates.length; k++) {
+      const a = updates[k]!
+      const wa = weights[k]!
+      for (let i = 0; i < len; i++) {
+        const va = a[i0 + i]!
+        const ta = va + maxAbs
+        flags |= ta | (span - ta)
+        acc[i]! += wa * va
+      }
+    }
+    if (flags < 0) break
+    for (let i = 0; i < len; i++) out[i0 + i] = roundDiv(acc[i]!, total)
+  }
+  if (flags < 0) updates.forEach((q, j) => checkValueRange(q, maxAbs, j))
+  return out
+}
+
+export async function weightedMeanOnKernel(
+  backend: KernelBackend,
+  updates: readonly Int32Array[],
+  weights: readonly number[],
+  maxAbs: number,
+  maxWeight: number,
+): Promise<Int32Array> {
+  const total = totalWeight(weights)
+  const plan = planWeightedSum(maxAbs, maxWeight, updates.length, updates[0]!.length)
+  const sums = await weightedSumOnKernel(backend, updates, weights, maxAbs, plan)
+  const out = new Int32Array(sums.length)
+  for (let i = 0; i < sums.length; i++) out[i] = roundDiv(sums[i]!, total)
+  return out
+}
+
+function totalWeight(weights: readonly number[]): number {
+  let total = 0
+  for (const w of weights) total += w
+  if (total === 0) throw new FlError('FL_ZERO_WEIGHT', 'the weights of the included updates sum to zero', { updates: weights.length })
+  return total
+}
