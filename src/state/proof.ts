@@ -1,3 +1,4 @@
+import { equalBytes as equal } from '../codec/index.js'
 import { EMPTY_HASH, bitAt, internalHash, leafHash, pathOf, valueHashOf } from './smt-hash.js'
 
 /**
@@ -8,10 +9,6 @@ import { EMPTY_HASH, bitAt, internalHash, leafHash, pathOf, valueHashOf } from '
 export interface StateProof {
   siblings: Uint8Array[]
   leaf: { path: Uint8Array; valueHash: Uint8Array } | null
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0
 }
 
 function sharesPrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto'
+import { sha256 } from '../crypto/hash.js'
 
 /**
  * Hashing rules of the state tree (shared by the tree and the standalone proof verifier):
@@ -9,11 +9,6 @@ import { hash } from 'node:crypto'
  * Domain bytes keep leaves and internal nodes from being confused.
  */
 export const EMPTY_HASH = new Uint8Array(32)
-
-function sha256(data: Uint8Array): Uint8Array {
-  const digest = hash('sha256', data, 'buffer') as unknown as Buffer
-  return new Uint8Array(digest.buffer, digest.byteOffset, 32)
-}
 
 export const pathOf = (key: Uint8Array): Uint8Array => sha256(key)
 export const valueHashOf = (value: Uint8Array): Uint8Array => sha256(value)

@@ -1,0 +1,26 @@
+import type { KernelBackend } from '../kernels/backend.js'
+import { checkInputShape } from './input-checks.js'
+import { ORDER_STATISTIC_RANGES, orderStatisticMeanOnKernel, orderStatisticMeanReference } from './order-statistics.js'
+import type { AggregationInput, AggregationResult, AggregationRule } from './types.js'
+
+/**
+ * A rule that averages (with roundDiv) the order statistics lo..hi of each coordinate; median
+ * and trimmed mean differ only in how K maps to [lo, hi].
+ */
+export function orderStatisticRule(name: string, bounds: (k: number) => [lo: number, hi: number]): AggregationRule {
+  const ranges = ORDER_STATISTIC_RANGES
+  return {
+    name,
+    ranges,
+    reference(input: AggregationInput): AggregationResult {
+      checkInputShape(input, ranges)
+      const [lo, hi] = bounds(input.updates.length)
+      return { values: orderStatisticMeanReference(input.updates, lo, hi, ranges.maxAbsValue) }
+    },
+    async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {
+      checkInputShape(input, ranges)
+      const [lo, hi] = bounds(input.updates.length)
+      return { values: await orderStatisticMeanOnKernel(backend, input.updates, lo, hi, ranges.maxAbsValue) }
+    },
+  }
+}
