@@ -11,5 +11,5 @@ const specs = (args.length > 0 ? args : tiers).map((arg) =>
   existsSync(arg) && statSync(arg).isDirectory() ? `${arg.replace(/\/$/, '')}/**/*.test.ts` : arg,
 )
 const mocha = new URL('../node_modules/mocha/bin/mocha.js', import.meta.url).pathname
-const result = spawnSync(process.execPath, ['--import', 'tsx', mocha, ...specs], { stdio: 'inherit' })
+const result = spawnSync(process.execPath, ['--import', 'tsx', mocha, ...specs], { stdio: 'inherit', env: { ...process.env, FEDRA_TEST: '1' } })
 process.exit(result.status ?? 1)

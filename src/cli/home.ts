@@ -1,16 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PrivateKey, toHex } from '../crypto/index.js'
+import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js'
 import { CliError } from './errors.js'
-
-export interface NodeConfig {
-  moniker: string
-  chainId: string
-  p2p: { listen: string; bootstrap: string[] }
-  rpc: { listen: string }
-  consensus: { timeoutProposeMs: number; timeoutPrevoteMs: number; timeoutPrecommitMs: number; timeoutDeltaMs: number }
-  logLevel: string
-}
 
 export const configDir = (home: string) => join(home, 'config')
 export const keyringDir = (home: string) => join(home, 'keyring')
@@ -31,14 +23,7 @@ export function initHome(home: string, options: { chainId: string; moniker: stri
   for (const dir of [config, join(home, 'data'), keyringDir(home)]) mkdirSync(dir, { recursive: true, mode: 0o700 })
   const nodeKey = PrivateKey.generate()
   const validatorKey = PrivateKey.generate()
-  const nodeConfig: NodeConfig = {
-    moniker: options.moniker,
-    chainId: options.chainId,
-    p2p: { listen: '/ip4/127.0.0.1/tcp/26656', bootstrap: [] },
-    rpc: { listen: '127.0.0.1:26657' },
-    consensus: { timeoutProposeMs: 1000, timeoutPrevoteMs: 300, timeoutPrecommitMs: 300, timeoutDeltaMs: 200 },
-    logLevel: 'info',
-  }
+  const nodeConfig: NodeConfig = { ...structuredClone(DEFAULT_CONFIG), moniker: options.moniker, chainId: options.chainId }
   const genesis = {
     chain_id: options.chainId,
     genesis_time: options.genesisTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),

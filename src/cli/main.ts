@@ -6,6 +6,7 @@ import { FedraError } from '../errors.js'
 import { CliError } from './errors.js'
 import { initHome } from './home.js'
 import { Keyring } from './keyring.js'
+import { registerStart } from './commands/start.js'
 
 const DEFAULT_HOME = process.env.FEDRA_HOME ?? resolve(process.env.HOME ?? '.', '.fedra')
 
@@ -93,6 +94,8 @@ withKeyring(keys.command('import <name> <file>'))
     new Keyring(options.home).importFile(name, file)
     print(options.json, { name, address: key.publicKey.address }, `imported ${name}  ${key.publicKey.address}`)
   })
+
+registerStart(program, DEFAULT_HOME)
 
 try {
   await program.parseAsync(process.argv)

@@ -14,15 +14,24 @@ import { CryptoError } from './errors.js'
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 
-// createPublicKey costs about as much as a verification; validators see the same few keys.
-const KEY_CACHE_LIMIT = 4096
-const keyCache = new Map<string, KeyObject>()
+// Both the key-encoding rule (a point decompression in JS) and createPublicKey cost about as much
+// as a verification; they depend on the key bytes only, and senders reuse their keys.
+const KEY_CACHE_LIMIT = 16_384
+const keyCache = new Map<string, KeyObject | null>()
 
-function nodePublicKey(publicKey: Uint8Array): KeyObject {
+/** The OpenSSL key for an acceptable encoding (ed25519-rules.ts), null for any other bytes. */
+function nodePublicKey(publicKey: Uint8Array): KeyObject | null {
   const id = Buffer.from(publicKey).toString('latin1')
   let key = keyCache.get(id)
   if (key === undefined) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
+    key = null
+    if (isAcceptablePublicKeyEncoding(publicKey)) {
+      try {
+        key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
+      } catch {
+        key = null // not a point on the curve
+      }
+    }
     if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!)
     keyCache.set(id, key)
   }
@@ -32,14 +41,8 @@ function nodePublicKey(publicKey: Uint8Array): KeyObject {
 /** Verifies under Fedra's rule set (ed25519-rules.ts) with OpenSSL doing the curve arithmetic. */
 export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_LENGTH || !isCanonicalScalar(signature)) return false
-  if (!isAcceptablePublicKeyEncoding(publicKey)) return false
-  let key: KeyObject
-  try {
-    key = nodePublicKey(publicKey)
-  } catch {
-    return false // not a point on the curve
-  }
-  return nodeVerify(null, message, key, signature)
+  const key = publicKey.length === PUBLIC_KEY_LENGTH ? nodePublicKey(publicKey) : null
+  return key !== null && nodeVerify(null, message, key, signature)
 }
 
 /** The same rule set in pure JS (browsers, and the yardstick the fast path is tested against). */

@@ -12,9 +12,10 @@ let root: Logger | undefined
  */
 export function rootLogger(): Logger {
   if (root !== undefined) return root
-  const underTest = process.env.npm_lifecycle_event === 'test' || process.env.MOCHA_WORKER_ID !== undefined
+  const underTest = process.env.FEDRA_TEST === '1' || process.env.npm_lifecycle_event === 'test' || process.env.MOCHA_WORKER_ID !== undefined
   const level = process.env.FEDRA_LOG_LEVEL ?? (underTest ? 'silent' : 'info')
-  const pretty = process.stdout.isTTY && process.env.FEDRA_LOG_FORMAT !== 'json'
+  const format = process.env.FEDRA_LOG_FORMAT
+  const pretty = format === 'pretty' || (format !== 'json' && process.stderr.isTTY)
   root = pretty
     ? pino({ level, transport: { target: 'pino-pretty', options: { colorize: true, destination: 2 } } })
     : pino({ level }, pino.destination(2))

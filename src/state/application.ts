@@ -9,6 +9,7 @@ import { CacheStore } from './kv.js'
 import type { ModuleRegistry } from './module.js'
 import { BlockResults, blockResultsRecord } from './results.js'
 import type { PreparedState, StateDB } from './state-db.js'
+import type { VerifiedTxs } from './tx.js'
 
 /** What execution needs of a block; consensus supplies it from the header and body. */
 export interface BlockInput {
@@ -48,6 +49,8 @@ export class Application {
   readonly db: StateDB
   readonly registry: ModuleRegistry
   readonly genesis: Genesis
+  /** Hashes of txs whose signatures this node already verified (the mempool's), or none. */
+  verifiedTxs: VerifiedTxs | undefined
 
   constructor(db: StateDB, registry: ModuleRegistry, genesis: Genesis) {
     this.db = db
@@ -89,7 +92,7 @@ export class Application {
     const params = this.genesis.consensusParams
     let blockGas = 0n
     const txResults = input.txs.map((bytes) => {
-      const result = deliverTx(bytes, store, block, params, this.registry)
+      const result = deliverTx(bytes, store, block, params, this.registry, this.verifiedTxs)
       blockGas += result.gasWanted
       return result
     })

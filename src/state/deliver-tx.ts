@@ -8,7 +8,7 @@ import { GAS, GasMeter } from './gas.js'
 import type { ConsensusParams } from './genesis.js'
 import { CacheStore, type KVStore } from './kv.js'
 import type { MessageHandler, ModuleRegistry } from './module.js'
-import { type DecodedTx, decodeTx, txHash } from './tx.js'
+import { type DecodedTx, type VerifiedTxs, decodeTx, txHash } from './tx.js'
 import { ModuleError, TX_CODES, TxError } from './tx-errors.js'
 
 export interface TxResult {
@@ -34,8 +34,8 @@ const UNLIMITED = 2n ** 64n
  * Everything that can be checked without state: size, canonical form, chain, signature, that
  * every message is known and passes its module's stateless validation, gas limit and fee floor.
  */
-export function checkTxStateless(bytes: Uint8Array, chainId: string, params: ConsensusParams, registry: ModuleRegistry): CheckedTx {
-  const decoded = decodeTx(bytes, chainId, params.tx.maxBytes)
+export function checkTxStateless(bytes: Uint8Array, chainId: string, params: ConsensusParams, registry: ModuleRegistry, verified?: VerifiedTxs): CheckedTx {
+  const decoded = decodeTx(bytes, chainId, params.tx.maxBytes, verified)
   const { body } = decoded.tx
   const txHash = toHex(decoded.hash)
   const messages = body.messages.map((raw, messageIndex) => {
@@ -104,11 +104,11 @@ function failure(hash: Uint8Array, error: TxError, gasWanted: bigint, gasUsed: b
  * fails a stateless or ante check changes nothing; one whose messages fail still pays its fee
  * and uses its nonce, and its failure is on record in the result.
  */
-export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, params: ConsensusParams, registry: ModuleRegistry): TxResult {
+export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, params: ConsensusParams, registry: ModuleRegistry, verified?: VerifiedTxs): TxResult {
   let tx: CheckedTx
   let anteEvents: Event[]
   try {
-    tx = checkTxStateless(bytes, block.chainId, params, registry)
+    tx = checkTxStateless(bytes, block.chainId, params, registry, verified)
     anteEvents = runAnte(tx, store, block, registry)
   } catch (error) {
     if (error instanceof TxError) return failure(txHash(bytes), error, 0n, 0n)

@@ -57,7 +57,14 @@ const CODEC_TO_TX: Record<string, TxErrorCode> = {
  * Stateless checks, in order: size, canonical decoding, chain id, signature. Each failure is a
  * distinct TxError; nothing here reads state, so the mempool and block execution share it.
  */
-export function decodeTx(bytes: Uint8Array, chainId: string, maxBytes = MAX_TX_BYTES): DecodedTx {
+/**
+ * Answers whether these exact bytes (by SHA-256) already passed `decodeTx` on this node under
+ * the same chain id, e.g. at mempool admission. Verification is a pure function of the bytes,
+ * so skipping it for a remembered hash changes no outcome, only the time spent.
+ */
+export type VerifiedTxs = (hashHex: string) => boolean
+
+export function decodeTx(bytes: Uint8Array, chainId: string, maxBytes = MAX_TX_BYTES, verified?: VerifiedTxs): DecodedTx {
   const hash = txHash(bytes)
   const txHashHex = toHex(hash)
   if (bytes.length > maxBytes) {
@@ -73,7 +80,7 @@ export function decodeTx(bytes: Uint8Array, chainId: string, maxBytes = MAX_TX_B
   if (tx.body.chainId !== chainId) {
     throw new TxError('WRONG_CHAIN', `signed for chain "${tx.body.chainId}", this is "${chainId}"`, { txHash: txHashHex, expected: chainId, actual: tx.body.chainId })
   }
-  if (!verify(tx.body.signer, signBytes('tx', chainId, encode(TxBody, tx.body)), tx.signature)) {
+  if (verified?.(txHashHex) !== true && !verify(tx.body.signer, signBytes('tx', chainId, encode(TxBody, tx.body)), tx.signature)) {
     throw new TxError('BAD_SIGNATURE', 'signature does not verify for the signer key', { txHash: txHashHex })
   }
   return { tx, bytes, hash, signer: PublicKey.fromBytes(tx.body.signer) }

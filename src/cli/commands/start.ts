@@ -1,0 +1,49 @@
+import type { Command } from 'commander'
+import { CONFIG_LEAVES, envName, loadNodeConfig } from '../../node/config.js'
+
+/**
+ * `fedra start --home DIR`: runs a node until SIGINT/SIGTERM, then stops it cleanly (consensus
+ * first, then the last commit is awaited, then p2p, then the store). A second signal exits at
+ * once. Every config setting has a flag named after its path, e.g. `--p2p.listen`.
+ */
+export function registerStart(program: Command, defaultHome: string): void {
+  const command = program
+    .command('start')
+    .description('run a node (validator if its key is in the validator set, full node otherwise)')
+    .option('--home <dir>', 'node home directory', defaultHome)
+  for (const leaf of CONFIG_LEAVES) command.option(`--${leaf.path} <value>`, `overrides ${leaf.path} (env ${envName(leaf.path)})`)
+  command.action(async (options: Record<string, string>) => {
+    const flags = Object.fromEntries(CONFIG_LEAVES.flatMap((leaf) => (options[leaf.path] === undefined ? [] : [[leaf.path, options[leaf.path]]])))
+    const config = loadNodeConfig(options.home!, flags)
+    // The root logger reads these when it is first created, which is below.
+    process.env.FEDRA_LOG_LEVEL = config.logLevel
+    if (config.logFormat !== 'auto') process.env.FEDRA_LOG_FORMAT = config.logFormat
+    const { FedraNode } = await import('../../node/node.js')
+    const node = await FedraNode.open(options.home!, config)
+    let stopping: Promise<void> | null = null
+    const stop = (signal: string): void => {
+      if (stopping !== null) {
+        process.stderr.write(`${signal} again: exiting without a clean stop\n`)
+        process.exit(130)
+      }
+      stopping = node.stop().then(
+        () => process.exit(0),
+        (error) => {
+          process.stderr.write(`stop failed: ${String(error)}\n`)
+          process.exit(1)
+        },
+      )
+    }
+    process.on('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
+    node.onFatal((error) => {
+      process.stderr.write(`fatal: ${String(error)}\n`)
+      void node.stop().finally(() => process.exit(1))
+    })
+    await node.start()
+    const status = node.status()
+    // One machine-readable line on stdout so scripts learn the ports a node took (port 0 allowed).
+    process.stdout.write(`${JSON.stringify({ event: 'started', peerId: status.peerId, p2p: status.listen.p2p, metrics: status.listen.metrics, height: status.height })}\n`)
+    await new Promise(() => {}) // runs until a signal
+  })
+}

@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { openSync, closeSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { NodeStatus } from '../node/node.js'
+import type { DevnetNode } from './layout.js'
+
+const FEDRA_BIN = fileURLToPath(new URL('../../bin/fedra.js', import.meta.url))
+
+/** One `fedra start` child process with its log file in the node's home. */
+export class NodeProcess {
+  readonly node: DevnetNode
+  #child: ChildProcess | null = null
+  #exited: Promise<number | null> = Promise.resolve(null)
+
+  constructor(node: DevnetNode) {
+    this.node = node
+  }
+
+  get running(): boolean {
+    return this.#child !== null && this.#child.exitCode === null && this.#child.signalCode === null
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid
+  }
+
+  start(env: Record<string, string> = {}): void {
+    if (this.running) return
+    const log = openSync(join(this.node.home, 'node.log'), 'a')
+    const child = spawn(process.execPath, [FEDRA_BIN, 'start', '--home', this.node.home], {
+      stdio: ['ignore', log, log],
+      // Its own process group: a Ctrl-C meant for the devnet script must not reach the nodes twice.
+      detached: true,
+      env: { ...process.env, FEDRA_LOG_LEVEL: process.env.FEDRA_DEVNET_LOG_LEVEL ?? 'info', FEDRA_LOG_FORMAT: 'json', ...env },
+    })
+    closeSync(log)
+    this.#child = child
+    this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 10_000): Promise<number | null> {
+    const child = this.#child
+    if (child === null || !this.running) return this.#exited
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    const code = await this.#exited
+    clearTimeout(timer)
+    return code
+  }
+
+  /** kill -9: no clean shutdown, as in a crash. */
+  async kill(): Promise<void> {
+    if (!this.running) return
+    this.#child!.kill('SIGKILL')
+    await this.#exited
+  }
+
+  async status(timeoutMs = 1000): Promise<NodeStatus | null> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.node.metricsPort}/status`, { signal: AbortSignal.timeout(timeoutMs) })
+      return response.ok ? ((await response.json()) as NodeStatus) : null
+    } catch {
+      return null
+    }
+  }
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the deadline passes. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, everyMs))
+  }
+}

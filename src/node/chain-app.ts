@@ -1,0 +1,216 @@
+import {
+  type Application as ConsensusApplication,
+  type Block,
+  type ChainTip,
+  type Commit,
+  type ExecutionVerdict,
+  type PreparedBlock,
+  type ProposalContext,
+  type ValidatorSet,
+  type ValidatorSets,
+  advanceValidatorSets,
+  dataHash,
+  genesisValidatorSets,
+} from '../consensus/index.js'
+import { decodeAddress, toHex } from '../crypto/index.js'
+import type { Logger } from '../log/index.js'
+import { logger } from '../log/index.js'
+import type { Application, ExecutedBlock, TxResult } from '../state/index.js'
+import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
+import { NodeError } from './errors.js'
+
+/** Where proposers take transactions from and who hears about commits: the mempool. */
+export interface TxSource {
+  reap(limits: { maxBytes: number; maxGas: bigint; maxTxs: number }): Uint8Array[]
+}
+
+export interface CommittedBlockInfo {
+  block: Block
+  commit: Commit
+  results: TxResult[]
+  stateRoot: Uint8Array
+}
+
+/** How many recent blocks stay decoded in memory to answer consensus catch-up synchronously. */
+const RECENT_BLOCKS = 64
+/** Validator sets kept in memory for evidence checks; equals consensus' default evidence age. */
+const KEPT_SETS = 110
+/** Room left in a proposal for the header, commit and encoding overhead. */
+const BLOCK_OVERHEAD_BYTES = 64 * 1024
+const MAX_BLOCK_TXS = 2000
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
+
+/**
+ * The state layer as consensus sees it (CometBFT's ABCI++ PrepareProposal / ProcessProposal /
+ * FinalizeBlock + Commit, in process). A block is executed once per node: the result of
+ * preparing or processing it is kept until it is committed or the height moves on.
+ */
+export class ChainApp implements ConsensusApplication {
+  readonly state: Application
+  readonly blocks: BlockStore
+  readonly #log: Logger
+  #source: TxSource | null = null
+  #sets: ValidatorSets
+  #lastValidators: ValidatorSet | null
+  #tipBlock: StoredBlock | null
+  #setsByHeight = new Map<number, ValidatorSet>()
+  #recent = new Map<number, StoredBlock>()
+  #executed = new Map<string, ExecutedBlock>()
+  #listeners: Array<(info: CommittedBlockInfo) => void> = []
+  #inFlight: Promise<void> = Promise.resolve()
+
+  private constructor(state: Application, sets: ValidatorSets, lastValidators: ValidatorSet | null, tipBlock: StoredBlock | null, log: Logger) {
+    this.state = state
+    this.blocks = new BlockStore(state.db)
+    this.#sets = sets
+    this.#lastValidators = lastValidators
+    this.#tipBlock = tipBlock
+    this.#log = log
+  }
+
+  /** Opens over an initialised state Application, restoring the tip, its sets and recent blocks from the store. */
+  static async open(state: Application, log: Logger = logger('chain')): Promise<ChainApp> {
+    if (state.genesis.initialHeight !== 1) {
+      throw new NodeError('GENESIS_UNSUPPORTED', `initial_height ${state.genesis.initialHeight} is not supported yet; use 1`, { field: 'initial_height' })
+    }
+    const height = state.height
+    const genesisSets = genesisValidatorSets(
+      state.genesis.validators.map((v) => ({ address: v.publicKey.address, publicKey: v.publicKey.bytes, votingPower: v.power })),
+    )
+    if (height === 0) {
+      const app = new ChainApp(state, genesisSets, null, null, log)
+      app.#setsByHeight.set(1, genesisSets.validators)
+      app.#setsByHeight.set(2, genesisSets.nextValidators)
+      return app
+    }
+    const store = new BlockStore(state.db)
+    const load = async (h: number): Promise<ValidatorSet> => {
+      const set = (await store.validators(h)) ?? (h === 1 ? genesisSets.validators : h === 2 ? genesisSets.nextValidators : null)
+      if (set === null) throw new NodeError('STORE_MISMATCH', `no validator set stored for height ${h}`, { height: h })
+      return set
+    }
+    const tipBlock = await store.block(height)
+    if (tipBlock === null) throw new NodeError('STORE_MISMATCH', `state is at height ${height} but block ${height} is not stored`, { height })
+    if (!sameBytes(tipBlock.block.header.stateRoot, state.db.rootHash)) {
+      throw new NodeError('STORE_MISMATCH', `block ${height} commits to a state root that is not the stored one`, { height })
+    }
+    const app = new ChainApp(state, { validators: await load(height + 1), nextValidators: await load(height + 2) }, await load(height), tipBlock, log)
+    for (let h = Math.max(1, height - KEPT_SETS); h <= height + 2; h++) app.#setsByHeight.set(h, await load(h))
+    for (let h = Math.max(1, height - RECENT_BLOCKS + 1); h <= height; h++) {
+      const stored = await store.block(h)
+      if (stored !== null) app.#recent.set(h, stored)
+    }
+    return app
+  }
+
+  get height(): number {
+    return this.state.height
+  }
+
+  get chainId(): string {
+    return this.state.chainId
+  }
+
+  /** The mempool; unset on nodes that never propose (and in tests). */
+  setTxSource(source: TxSource): void {
+    this.#source = source
+  }
+
+  onCommitted(listener: (info: CommittedBlockInfo) => void): void {
+    this.#listeners.push(listener)
+  }
+
+  tip(): ChainTip {
+    const tip = this.#tipBlock
+    return {
+      chainId: this.state.chainId,
+      height: this.state.height,
+      blockId: tip === null ? null : tip.commit.blockId,
+      time: tip === null ? Number(this.state.genesis.genesisTime) : tip.block.header.time,
+      lastCommit: tip?.commit ?? null,
+      lastValidators: this.#lastValidators,
+      validators: this.#sets.validators,
+      nextValidators: this.#sets.nextValidators,
+    }
+  }
+
+  prepareBlock(context: ProposalContext): PreparedBlock {
+    const params = this.state.genesis.consensusParams.block
+    const txs = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs: MAX_BLOCK_TXS }) ?? []
+    const executed = this.#execute(context.height, context.time, context.proposer, txs)
+    return { txs, stateRoot: executed.stateRoot }
+  }
+
+  processBlock(block: Block): ExecutionVerdict {
+    const { header } = block
+    let executed: ExecutedBlock
+    try {
+      executed = this.#execute(header.height, header.time, header.proposer, block.txs)
+    } catch (error) {
+      return { valid: false, reason: error instanceof Error ? error.message : String(error) }
+    }
+    if (!sameBytes(executed.stateRoot, header.stateRoot)) return { valid: false, reason: `state root ${toHex(executed.stateRoot)} differs from the header's` }
+    return { valid: true }
+  }
+
+  commitBlock(block: Block, commit: Commit): Promise<void> {
+    const done = this.#commit(block, commit)
+    this.#inFlight = done.catch(() => {})
+    return done
+  }
+
+  /** Resolves once no commit is being written (before closing the store). */
+  async idle(): Promise<void> {
+    await this.#inFlight
+  }
+
+  async #commit(block: Block, commit: Commit): Promise<void> {
+    const { header } = block
+    const executed = this.#execute(header.height, header.time, header.proposer, block.txs)
+    if (!sameBytes(executed.stateRoot, header.stateRoot)) {
+      // Consensus decided a block whose root this node computes differently: continuing would fork.
+      throw new NodeError('STORE_MISMATCH', `decided block ${header.height} has a state root this node does not reproduce`, { height: header.height })
+    }
+    const next = advanceValidatorSets(this.#sets, [])
+    const stored = encodeStoredBlock(block, commit)
+    await this.state.commitBlock(executed, this.blocks.recordsFor(stored, block, next.validators, next.nextValidators))
+    this.#sets = { validators: next.validators, nextValidators: next.nextValidators }
+    this.#lastValidators = next.lastValidators
+    this.#tipBlock = { block, commit }
+    this.#executed.clear()
+    this.#recent.set(header.height, { block, commit })
+    this.#recent.delete(header.height - RECENT_BLOCKS)
+    this.#setsByHeight.set(header.height + 1, next.validators)
+    this.#setsByHeight.set(header.height + 2, next.nextValidators)
+    this.#setsByHeight.delete(header.height - KEPT_SETS)
+    const info = { block, commit, results: executed.txResults, stateRoot: executed.stateRoot }
+    for (const listener of this.#listeners) {
+      try {
+        listener(info)
+      } catch (error) {
+        this.#log.error({ err: error, height: header.height }, 'commit listener failed')
+      }
+    }
+  }
+
+  committedBlock(height: number): StoredBlock | null {
+    return this.#recent.get(height) ?? null
+  }
+
+  validatorsAt(height: number): ValidatorSet | null {
+    return this.#setsByHeight.get(height) ?? null
+  }
+
+  /** Execution of one block on the committed state, done once per (height, time, proposer, txs). */
+  #execute(height: number, time: number, proposer: string, txs: Uint8Array[]): ExecutedBlock {
+    const key = `${height}/${time}/${proposer}/${toHex(dataHash(txs))}`
+    const cached = this.#executed.get(key)
+    if (cached !== undefined) return cached
+    const executed = this.state.executeBlock({ height, time: BigInt(time), proposer: decodeAddress(proposer), txs })
+    // A height sees a handful of candidate blocks at most (one per round); bound it anyway.
+    if (this.#executed.size >= 16) this.#executed.clear()
+    this.#executed.set(key, executed)
+    return executed
+  }
+}

@@ -1,0 +1,20 @@
+import { FedraError } from '../errors.js'
+
+export type NodeErrorCode =
+  | 'CONFIG_INVALID' // a config file, flag or environment value is malformed or out of range
+  | 'KEY_INVALID' // node_key.json or priv_validator_key.json cannot be read
+  | 'GENESIS_UNSUPPORTED' // a valid genesis this node cannot run yet
+  | 'STORE_MISMATCH' // the data directory belongs to another chain or its records disagree
+  | 'SYNC_FAILED' // a peer served a block or commit that does not verify
+  | 'ALREADY_RUNNING' // another process holds the data directory
+  | 'NOT_FOUND'
+
+export interface NodeErrorContext {
+  field?: string
+  path?: string
+  height?: number
+  peer?: string
+  reason?: string
+}
+
+export class NodeError extends FedraError<NodeErrorCode, NodeErrorContext> {}

@@ -1,0 +1,4 @@
+export { Mempool, type AddOptions, type AddResult, type AddedListener, type MempoolTx, type ReapLimits, type TxHash, type UpdateResult } from './mempool.js'
+export { DEFAULT_MEMPOOL_CONFIG, mempoolConfig, type MempoolConfig } from './config.js'
+export { MempoolError, MEMPOOL_CODES, type MempoolErrorCode, type MempoolErrorContext, type MempoolOwnCode } from './errors.js'
+export { comparePriority, compareForBlock, type Ranked } from './priority.js'

@@ -1,0 +1,345 @@
+import '../p2p/polyfill.js'
+import { mkdirSync } from 'node:fs'
+import { type Server, createServer } from 'node:http'
+import { join } from 'node:path'
+import { ConsensusDriver, DEFAULT_CONSENSUS_PARAMS, type ConsensusParams, FileWal, ed25519Verifier, keySigner } from '../consensus/index.js'
+import type { PrivateKey } from '../crypto/index.js'
+import { toHex } from '../crypto/index.js'
+import type { Logger } from '../log/index.js'
+import { logger } from '../log/index.js'
+import { defaultRegistry } from '../modules/index.js'
+import { P2PHost, protocolsFor, topicsFor } from '../p2p/index.js'
+import { Application, StateDB, loadGenesisFile } from '../state/index.js'
+import { BlockSync, SYNC_MARGIN } from './block-sync.js'
+import { ChainApp, type CommittedBlockInfo } from './chain-app.js'
+import type { NodeConfig } from './config.js'
+import { ConsensusGossip } from './consensus-gossip.js'
+import { NodeError } from './errors.js'
+import { loadNodeKey, loadValidatorKey } from './keys.js'
+import { Mempool } from './mempool/index.js'
+import { NodeMetrics } from './metrics.js'
+import { TxGossip } from './tx-gossip.js'
+
+export interface NodeStatus {
+  moniker: string
+  chainId: string
+  peerId: string
+  validator: string | null
+  height: number
+  blockId: string | null
+  stateRoot: string
+  round: number
+  syncing: boolean
+  peers: number
+  mempool: { size: number; bytes: number }
+  listen: { p2p: string[]; metrics: string | null }
+}
+
+/** If a peer gets this far ahead while consensus runs (a partition healed), block sync takes over. */
+const FALL_BEHIND = 10
+const MONITOR_MS = 2000
+/** On start, how long to wait for a first peer before deciding nobody is ahead. */
+const FIRST_PEER_WAIT_MS = 5000
+
+
+function consensusParams(config: NodeConfig): ConsensusParams {
+  const c = config.consensus
+  return {
+    ...DEFAULT_CONSENSUS_PARAMS,
+    timeouts: {
+      proposeMs: c.timeoutProposeMs,
+      proposeDeltaMs: c.timeoutDeltaMs,
+      prevoteMs: c.timeoutPrevoteMs,
+      prevoteDeltaMs: c.timeoutDeltaMs,
+      precommitMs: c.timeoutPrecommitMs,
+      precommitDeltaMs: c.timeoutDeltaMs,
+    },
+    commitDelayMs: c.commitDelayMs,
+  }
+}
+
+const realClock = {
+  now: () => Date.now(),
+  setTimer: (ms: number, fire: () => void) => setTimeout(fire, ms),
+  clearTimer: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+}
+
+/**
+ * The composition root: state, chain, mempool, p2p, block sync, consensus and metrics of one
+ * node, started and stopped in the right order. A node with a validator key in the current
+ * set signs; any other node follows and verifies every block.
+ */
+export class FedraNode {
+  readonly config: NodeConfig
+  readonly home: string
+  readonly chain: ChainApp
+  readonly mempool: Mempool
+  readonly host: P2PHost
+  readonly metrics = new NodeMetrics()
+  readonly consensusGossip: ConsensusGossip
+  readonly #log: Logger
+  readonly #validatorKey: PrivateKey | null
+  readonly #wal: FileWal
+  readonly #sync: BlockSync
+  readonly #txGossip: TxGossip
+  #driver: ConsensusDriver | null = null
+  #syncing = false
+  #stopped = false
+  #monitor: NodeJS.Timeout | null = null
+  #http: Server | null = null
+  #metricsAddress: string | null = null
+  #fatal: Array<(error: unknown) => void> = []
+
+  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, validatorKey: PrivateKey | null, log: Logger) {
+    this.home = home
+    this.config = config
+    this.chain = chain
+    this.host = host
+    this.#validatorKey = validatorKey
+    this.#log = log
+    this.#wal = new FileWal(join(home, 'data', 'cs.wal', 'wal'))
+    const verifier = ed25519Verifier(chain.chainId)
+    const topics = topicsFor(chain.chainId)
+    this.mempool = new Mempool(chain.state, { maxTxs: config.mempool.maxTxs, maxBytes: config.mempool.maxBytes })
+    chain.setTxSource(this.mempool)
+    chain.state.verifiedTxs = (hash) => this.mempool.verified(hash)
+    this.consensusGossip = new ConsensusGossip({
+      chain,
+      verifier,
+      publish: (data) => void host.publish(topics.consensus, data).catch((error) => log.debug({ err: error }, 'consensus publish failed')),
+      send: (peer, data) => void host.send(peer, protocolsFor(chain.chainId).direct, data).catch((error) => log.debug({ err: error, peer }, 'direct send failed')),
+      log: log.child({ component: 'gossip' }),
+    })
+    this.#txGossip = new TxGossip(this.mempool, (data) => void host.publish(topics.txs, data).catch((error) => log.debug({ err: error }, 'tx publish failed')), log)
+    const transport = {
+      connectedPeers: () => host.peers().map((p) => p.id),
+      request: (peer: string, protocol: string, data: Uint8Array, options: { timeoutMs: number; maxResponseBytes: number }) => host.request(peer, protocol, data, options),
+      handle: (protocol: string, handler: (request: Uint8Array, from: string) => Promise<Uint8Array>, options: { maxRequestBytes: number }) => host.handle(protocol, handler, options),
+      penalize: (peer: string, reason: string) => host.penalize(peer, reason),
+    }
+    this.#sync = new BlockSync(transport, chain, verifier, log.child({ component: 'blocksync' }))
+    chain.onCommitted((info) => this.#afterCommit(info))
+  }
+
+  /** Opens the home's store and keys; nothing listens until `start`. */
+  static async open(home: string, config: NodeConfig, log: Logger = logger('node')): Promise<FedraNode> {
+    const registry = defaultRegistry()
+    const genesis = loadGenesisFile(join(home, 'config', 'genesis.json'), registry)
+    const nodeKey = loadNodeKey(home)
+    const validatorKey = loadValidatorKey(home)
+    mkdirSync(join(home, 'data'), { recursive: true })
+    let db: StateDB
+    try {
+      db = await StateDB.open(join(home, 'data', 'state'))
+    } catch (error) {
+      if ((error as { code?: string }).code === 'LEVEL_DATABASE_NOT_OPEN' && String((error as { cause?: unknown }).cause).includes('lock')) {
+        throw new NodeError('ALREADY_RUNNING', `${home}/data is in use by another process`, { path: home })
+      }
+      throw error
+    }
+    try {
+      const state = new Application(db, registry, genesis)
+      await state.initChain()
+      const chain = await ChainApp.open(state, log.child({ component: 'chain' }))
+      const host = await P2PHost.create({
+        seed: nodeKey.exportSeed(),
+        listen: [config.p2p.listen],
+        bootstrap: config.p2p.bootstrap,
+        maxPeers: config.p2p.maxPeers,
+        log: log.child({ component: 'p2p' }),
+      })
+      return new FedraNode(home, config, chain, host, validatorKey, log)
+    } catch (error) {
+      await db.close()
+      throw error
+    }
+  }
+
+  get validatorAddress(): string | null {
+    return this.#validatorKey?.publicKey.address ?? null
+  }
+
+  get driver(): ConsensusDriver | null {
+    return this.#driver
+  }
+
+  onFatal(listener: (error: unknown) => void): void {
+    this.#fatal.push(listener)
+  }
+
+  async start(): Promise<void> {
+    const topics = topicsFor(this.chain.chainId)
+    this.host.subscribe(topics.consensus, {
+      validate: (data, from) => this.#gossipResult('consensus', this.consensusGossip.validate(data, from)),
+      deliver: (data, from) => this.consensusGossip.deliver(data, from),
+    })
+    this.host.subscribe(topics.txs, {
+      validate: (data, from) => this.#gossipResult('txs', this.#txGossip.validate(data, from)),
+      deliver: () => {},
+    })
+    await this.host.handleMessages(protocolsFor(this.chain.chainId).direct, (data, from) => {
+      if (this.consensusGossip.deliverDirect(data, from) === 'reject') this.host.penalize(from, 'invalid direct consensus message')
+    })
+    await this.#sync.serve()
+    await this.host.start()
+    await this.#startHttp()
+    this.#log.info({ peerId: this.host.peerId, addresses: this.host.addresses(), height: this.chain.height, validator: this.validatorAddress }, 'node started')
+    if (this.config.p2p.bootstrap.length > 0) await this.#waitForPeer(FIRST_PEER_WAIT_MS)
+    await this.#catchUp()
+    if (this.#stopped) return
+    this.#startConsensus()
+    this.#monitor = setInterval(() => void this.#watch(), MONITOR_MS)
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    if (this.#monitor !== null) clearInterval(this.#monitor)
+    this.#stopConsensus()
+    this.#txGossip.stop()
+    await this.chain.idle()
+    await this.host.stop()
+    await new Promise<void>((resolve) => (this.#http === null ? resolve() : this.#http.close(() => resolve())))
+    this.#http?.closeAllConnections()
+    this.#wal.close()
+    await this.chain.state.db.close()
+    this.#log.info({ height: this.chain.height }, 'node stopped')
+  }
+
+  /** Admits a transaction to the mempool and gossips it (what tx_broadcast calls). */
+  submitTx(bytes: Uint8Array): ReturnType<Mempool['add']> {
+    const result = this.mempool.add(bytes)
+    if (result.code === 'added') this.#txGossip.announce(bytes)
+    return result
+  }
+
+  status(): NodeStatus {
+    const tip = this.chain.tip()
+    return {
+      moniker: this.config.moniker,
+      chainId: this.chain.chainId,
+      peerId: this.host.peerId,
+      validator: this.validatorAddress,
+      height: tip.height,
+      blockId: tip.blockId,
+      stateRoot: toHex(this.chain.state.db.rootHash),
+      round: this.#driver?.round ?? 0,
+      syncing: this.#syncing,
+      peers: this.host.peers().length,
+      mempool: { size: this.mempool.size, bytes: this.mempool.bytes },
+      listen: { p2p: this.host.addresses(), metrics: this.#metricsAddress },
+    }
+  }
+
+  #gossipResult(topic: string, verdict: 'accept' | 'reject' | 'ignore'): 'accept' | 'reject' | 'ignore' {
+    this.metrics.gossip.inc({ topic, result: verdict })
+    return verdict
+  }
+
+  #startConsensus(): void {
+    const driver = new ConsensusDriver({
+      params: consensusParams(this.config),
+      app: this.chain,
+      wal: this.#wal,
+      signer: this.#validatorKey === null ? null : keySigner(this.#validatorKey, this.chain.chainId),
+      verifier: ed25519Verifier(this.chain.chainId),
+      network: this.consensusGossip,
+      clock: realClock,
+      log: this.#log.child({ component: 'consensus' }),
+    })
+    this.#driver = driver
+    this.consensusGossip.attach(driver)
+    driver.start()
+  }
+
+  #stopConsensus(): void {
+    this.consensusGossip.attach(null)
+    this.#driver?.stop()
+    this.#driver = null
+  }
+
+  async #catchUp(): Promise<void> {
+    this.#syncing = true
+    this.metrics.syncing.set(1)
+    try {
+      const applied = await this.#sync.catchUp({
+        stopped: () => this.#stopped,
+        onProgress: (height, target) => this.#log.info({ height, target }, 'block sync'),
+      })
+      if (applied > 0) this.#log.info({ applied, height: this.chain.height }, 'block sync done')
+    } finally {
+      this.#syncing = false
+      this.metrics.syncing.set(0)
+    }
+  }
+
+  async #waitForPeer(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!this.#stopped && this.host.peers().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  }
+
+  /** Falls back to block sync when peers are far ahead (after a partition or a long pause). */
+  async #watch(): Promise<void> {
+    this.metrics.peers.set(this.host.peers().length)
+    this.metrics.round.set(this.#driver?.round ?? 0)
+    if (this.#syncing || this.#stopped) return
+    const peers = await this.#sync.peerStatuses(1000)
+    const best = Math.max(0, ...peers.map((p) => p.height))
+    if (best <= this.chain.height + FALL_BEHIND || this.#stopped) return
+    this.#log.warn({ height: this.chain.height, best }, 'fell behind; switching to block sync')
+    this.#stopConsensus()
+    await this.chain.idle()
+    await this.#catchUp()
+    if (!this.#stopped) this.#startConsensus()
+  }
+
+  #afterCommit(info: CommittedBlockInfo): void {
+    const { block, commit } = info
+    this.metrics.height.set(block.header.height)
+    this.metrics.rounds.set(commit.round)
+    this.metrics.txsCommitted.inc(block.txs.length)
+    const last = this.#lastBlockTime
+    if (last !== null) this.metrics.blockInterval.observe((block.header.time - last) / 1000)
+    this.#lastBlockTime = block.header.time
+    this.mempool.update(block.header.height, block.txs)
+    this.metrics.mempoolSize.set(this.mempool.size)
+    this.metrics.mempoolBytes.set(this.mempool.bytes)
+  }
+
+  #lastBlockTime: number | null = null
+
+  async #startHttp(): Promise<void> {
+    const [host, port] = splitHostPort(this.config.metrics.listen)
+    const server = createServer((request, response) => {
+      const send = (code: number, type: string, body: string) => {
+        response.writeHead(code, { 'content-type': type })
+        response.end(body)
+      }
+      if (request.method !== 'GET') return send(405, 'text/plain', 'method not allowed\n')
+      if (request.url === '/metrics') {
+        this.metrics.text().then((text) => send(200, this.metrics.registry.contentType, text), () => send(500, 'text/plain', 'metrics failed\n'))
+      } else if (request.url === '/health') {
+        send(200, 'application/json', '{"ok":true}\n')
+      } else if (request.url === '/status') {
+        send(200, 'application/json', `${JSON.stringify(this.status())}\n`)
+      } else {
+        send(404, 'text/plain', 'not found\n')
+      }
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => resolve())
+    })
+    const address = server.address()
+    this.#metricsAddress = address !== null && typeof address === 'object' ? `${address.address}:${address.port}` : null
+    this.#http = server
+  }
+}
+
+export function splitHostPort(listen: string): [string, number] {
+  const match = /^(.*):(\d+)$/.exec(listen)
+  if (match === null) throw new NodeError('CONFIG_INVALID', `"${listen}" is not host:port`, { field: 'listen' })
+  return [match[1]!, Number(match[2])]
+}
+
+export { SYNC_MARGIN }

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { DEFAULT_CONFIG, envName, loadNodeConfig } from '../../../src/node/config.js'
+import { NodeError } from '../../../src/node/errors.js'
+import { tempDir } from '../../helpers/chain.js'
+
+describe('node config: file, then environment, then flags', () => {
+  const dir = tempDir()
+  after(() => dir.remove())
+  const write = (value: unknown) => {
+    mkdirSync(join(dir.path, 'config'), { recursive: true })
+    writeFileSync(join(dir.path, 'config', 'config.json'), typeof value === 'string' ? value : JSON.stringify(value))
+  }
+  const rejects = (fn: () => unknown, field: string) =>
+    assert.throws(fn, (error: unknown) => error instanceof NodeError && error.code === 'CONFIG_INVALID' && error.context.field === field)
+
+  it('fills missing keys with defaults', () => {
+    write({ moniker: 'n1' })
+    const config = loadNodeConfig(dir.path, {}, {})
+    assert.equal(config.moniker, 'n1')
+    assert.deepEqual(config.consensus, DEFAULT_CONFIG.consensus)
+  })
+
+  it('environment overrides the file and flags override both', () => {
+    write({ p2p: { listen: '/ip4/127.0.0.1/tcp/1' }, consensus: { commitDelayMs: 5 } })
+    const env = { [envName('p2p.listen')]: '/ip4/127.0.0.1/tcp/2', [envName('consensus.commitDelayMs')]: '7', [envName('p2p.bootstrap')]: '/a,/b' }
+    assert.equal(envName('consensus.commitDelayMs'), 'FEDRA_CONSENSUS_COMMIT_DELAY_MS')
+    const fromEnv = loadNodeConfig(dir.path, {}, env)
+    assert.equal(fromEnv.p2p.listen, '/ip4/127.0.0.1/tcp/2')
+    assert.equal(fromEnv.consensus.commitDelayMs, 7)
+    assert.deepEqual(fromEnv.p2p.bootstrap, ['/a', '/b'])
+    assert.equal(loadNodeConfig(dir.path, { 'p2p.listen': '/ip4/127.0.0.1/tcp/3' }, env).p2p.listen, '/ip4/127.0.0.1/tcp/3')
+  })
+
+  it('rejects unknown keys, wrong types and out-of-range values, naming the field', () => {
+    write({ p2p: { lisen: 'x' } })
+    rejects(() => loadNodeConfig(dir.path, {}, {}), 'p2p.lisen')
+    write({ consensus: { commitDelayMs: -1 } })
+    rejects(() => loadNodeConfig(dir.path, {}, {}), 'consensus.commitDelayMs')
+    write({})
+    rejects(() => loadNodeConfig(dir.path, {}, { FEDRA_LOG_LEVEL: 'loud' }), 'logLevel')
+    rejects(() => loadNodeConfig(dir.path, { 'mempool.maxTxs': '1.5' }, {}), 'mempool.maxTxs')
+    write('{ not json')
+    assert.throws(() => loadNodeConfig(dir.path, {}, {}), (e: unknown) => e instanceof NodeError && e.code === 'CONFIG_INVALID')
+  })
+
+  it('a missing config file says how to create one', () => {
+    assert.throws(() => loadNodeConfig(join(dir.path, 'nowhere'), {}, {}), /fedra init/)
+  })
+})
