@@ -6,6 +6,7 @@ import { FedraError } from '../errors.js'
 import { CliError } from './errors.js'
 import { initHome } from './home.js'
 import { Keyring } from './keyring.js'
+import { registerClientCommands } from './commands/index.js'
 import { registerStart } from './commands/start.js'
 
 const DEFAULT_HOME = process.env.FEDRA_HOME ?? resolve(process.env.HOME ?? '.', '.fedra')
@@ -96,6 +97,8 @@ withKeyring(keys.command('import <name> <file>'))
   })
 
 registerStart(program, DEFAULT_HOME)
+
+registerClientCommands(program)
 
 try {
   await program.parseAsync(process.argv)

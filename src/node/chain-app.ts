@@ -15,7 +15,8 @@ import {
 import { decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
-import type { Application, ExecutedBlock, TxResult } from '../state/index.js'
+import type { Application, BlockResultsValue, ExecutedBlock, TxResult } from '../state/index.js'
+import { blockResultsRecord } from '../state/results.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
 import { NodeError } from './errors.js'
 
@@ -28,6 +29,8 @@ export interface CommittedBlockInfo {
   block: Block
   commit: Commit
   results: TxResult[]
+  /** The stored form of the block's results (what RPC serves and the indexer reads). */
+  blockResults: BlockResultsValue
   stateRoot: Uint8Array
 }
 
@@ -117,8 +120,11 @@ export class ChainApp implements ConsensusApplication {
     this.#source = source
   }
 
-  onCommitted(listener: (info: CommittedBlockInfo) => void): void {
+  onCommitted(listener: (info: CommittedBlockInfo) => void): () => void {
     this.#listeners.push(listener)
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener)
+    }
   }
 
   tip(): ChainTip {
@@ -184,7 +190,8 @@ export class ChainApp implements ConsensusApplication {
     this.#setsByHeight.set(header.height + 1, next.validators)
     this.#setsByHeight.set(header.height + 2, next.nextValidators)
     this.#setsByHeight.delete(header.height - KEPT_SETS)
-    const info = { block, commit, results: executed.txResults, stateRoot: executed.stateRoot }
+    const blockResults = blockResultsRecord(header.height, executed.txResults, executed.beginBlockEvents, executed.endBlockEvents)
+    const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot }
     for (const listener of this.#listeners) {
       try {
         listener(info)

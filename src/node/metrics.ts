@@ -17,7 +17,7 @@ export class NodeMetrics {
     registers: [this.registry],
   })
   readonly txsCommitted = new Counter({ name: 'fedra_consensus_txs_total', help: 'Transactions committed (rate() of it is tx/s)', registers: [this.registry] })
-  readonly blockSize = new Gauge({ name: 'fedra_consensus_block_size_bytes', help: 'Encoded size of the last block', registers: [this.registry] })
+  readonly blockSize = new Gauge({ name: 'fedra_consensus_block_size_bytes', help: 'Bytes of transactions in the last block', registers: [this.registry] })
   readonly peers = new Gauge({ name: 'fedra_p2p_peers', help: 'Connected peers', registers: [this.registry] })
   readonly gossip = new Counter({ name: 'fedra_p2p_messages_total', help: 'Gossip messages by topic and validation result', labelNames: ['topic', 'result'], registers: [this.registry] })
   readonly mempoolSize = new Gauge({ name: 'fedra_mempool_size', help: 'Transactions in the mempool', registers: [this.registry] })

@@ -19,6 +19,9 @@ import { loadNodeKey, loadValidatorKey } from './keys.js'
 import { Mempool } from './mempool/index.js'
 import { NodeMetrics } from './metrics.js'
 import { TxGossip } from './tx-gossip.js'
+import { TxIndexer } from '../indexer/index.js'
+import { type RpcServer, createRpcServer } from '../rpc/index.js'
+import { NodeRpcBackend } from './rpc-backend.js'
 
 export interface NodeStatus {
   moniker: string
@@ -32,7 +35,7 @@ export interface NodeStatus {
   syncing: boolean
   peers: number
   mempool: { size: number; bytes: number }
-  listen: { p2p: string[]; metrics: string | null }
+  listen: { p2p: string[]; metrics: string | null; rpc: string | null }
 }
 
 /** If a peer gets this far ahead while consensus runs (a partition healed), block sync takes over. */
@@ -89,8 +92,12 @@ export class FedraNode {
   #http: Server | null = null
   #metricsAddress: string | null = null
   #fatal: Array<(error: unknown) => void> = []
+  readonly txIndex: TxIndexer
+  #indexing: Promise<void> = Promise.resolve()
+  #rpc: RpcServer | null = null
 
-  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, validatorKey: PrivateKey | null, log: Logger) {
+  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, txIndex: TxIndexer, validatorKey: PrivateKey | null, log: Logger) {
+    this.txIndex = txIndex
     this.home = home
     this.config = config
     this.chain = chain
@@ -148,7 +155,8 @@ export class FedraNode {
         maxPeers: config.p2p.maxPeers,
         log: log.child({ component: 'p2p' }),
       })
-      return new FedraNode(home, config, chain, host, validatorKey, log)
+      const txIndex = await TxIndexer.open(join(home, 'data', 'txindex'), registry)
+      return new FedraNode(home, config, chain, host, txIndex, validatorKey, log)
     } catch (error) {
       await db.close()
       throw error
@@ -181,8 +189,11 @@ export class FedraNode {
       if (this.consensusGossip.deliverDirect(data, from) === 'reject') this.host.penalize(from, 'invalid direct consensus message')
     })
     await this.#sync.serve()
+    await this.#catchUpIndex()
     await this.host.start()
     await this.#startHttp()
+    const [rpcHost, rpcPort] = splitHostPort(this.config.rpc.listen)
+    this.#rpc = await createRpcServer({ backend: new NodeRpcBackend(this, this.txIndex), listen: { host: rpcHost, port: rpcPort }, log: this.#log.child({ component: 'rpc' }) })
     this.#log.info({ peerId: this.host.peerId, addresses: this.host.addresses(), height: this.chain.height, validator: this.validatorAddress }, 'node started')
     if (this.config.p2p.bootstrap.length > 0) await this.#waitForPeer(FIRST_PEER_WAIT_MS)
     await this.#catchUp()
@@ -197,7 +208,10 @@ export class FedraNode {
     if (this.#monitor !== null) clearInterval(this.#monitor)
     this.#stopConsensus()
     this.#txGossip.stop()
+    await this.#rpc?.close()
     await this.chain.idle()
+    await this.#indexing
+    await this.txIndex.close()
     await this.host.stop()
     await new Promise<void>((resolve) => (this.#http === null ? resolve() : this.#http.close(() => resolve())))
     this.#http?.closeAllConnections()
@@ -227,7 +241,7 @@ export class FedraNode {
       syncing: this.#syncing,
       peers: this.host.peers().length,
       mempool: { size: this.mempool.size, bytes: this.mempool.bytes },
-      listen: { p2p: this.host.addresses(), metrics: this.#metricsAddress },
+      listen: { p2p: this.host.addresses(), metrics: this.#metricsAddress, rpc: this.#rpc?.address.url ?? null },
     }
   }
 
@@ -293,11 +307,25 @@ export class FedraNode {
     if (!this.#stopped) this.#startConsensus()
   }
 
+  /** Indexes blocks committed while the index lagged (a crash between the two writes). */
+  async #catchUpIndex(): Promise<void> {
+    for (let h = this.txIndex.lastHeight + 1; h <= this.chain.height; h++) {
+      const stored = await this.chain.blocks.block(h)
+      const results = await new NodeRpcBackend(this, this.txIndex).blockResults(h)
+      if (stored === null || results === null) break
+      await this.txIndex.index(stored.block, results)
+    }
+  }
+
   #afterCommit(info: CommittedBlockInfo): void {
     const { block, commit } = info
+    this.#indexing = this.#indexing
+      .then(() => this.txIndex.index(block, info.blockResults))
+      .catch((error) => this.#log.error({ err: error, height: block.header.height }, 'indexing failed'))
     this.metrics.height.set(block.header.height)
     this.metrics.rounds.set(commit.round)
     this.metrics.txsCommitted.inc(block.txs.length)
+    this.metrics.blockSize.set(block.txs.reduce((sum, tx) => sum + tx.length, 0))
     const last = this.#lastBlockTime
     if (last !== null) this.metrics.blockInterval.observe((block.header.time - last) / 1000)
     this.#lastBlockTime = block.header.time

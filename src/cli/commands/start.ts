@@ -43,7 +43,7 @@ export function registerStart(program: Command, defaultHome: string): void {
     await node.start()
     const status = node.status()
     // One machine-readable line on stdout so scripts learn the ports a node took (port 0 allowed).
-    process.stdout.write(`${JSON.stringify({ event: 'started', peerId: status.peerId, p2p: status.listen.p2p, metrics: status.listen.metrics, height: status.height })}\n`)
+    process.stdout.write(`${JSON.stringify({ event: 'started', peerId: status.peerId, p2p: status.listen.p2p, metrics: status.listen.metrics, rpc: status.listen.rpc, height: status.height })}\n`)
     await new Promise(() => {}) // runs until a signal
   })
 }

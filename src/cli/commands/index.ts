@@ -1,0 +1,11 @@
+import type { Command } from 'commander'
+import { registerQueryCommand } from './query.js'
+import { registerStatusCommand } from './status.js'
+import { registerTxCommand } from './tx.js'
+
+/** The commands that talk to a node over JSON-RPC: status, tx, query. */
+export function registerClientCommands(program: Command): void {
+  registerStatusCommand(program)
+  registerTxCommand(program)
+  registerQueryCommand(program)
+}

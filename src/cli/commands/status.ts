@@ -1,0 +1,35 @@
+import type { Command } from 'commander'
+import { FedraClient } from '../../client/index.js'
+import { DEFAULT_NODE, fields, printJson, time } from './output.js'
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('show a node\'s chain, latest block and sync state')
+    .option('--node <url>', 'JSON-RPC address of the node (env FEDRA_NODE)', DEFAULT_NODE)
+    .option('--json', 'print JSON', false)
+    .action(async (options: { node: string; json: boolean }) => {
+      const client = new FedraClient({ url: options.node })
+      try {
+        const status = await client.status()
+        if (options.json) return printJson(status)
+        const { nodeInfo, syncInfo, validatorInfo } = status
+        process.stdout.write(
+          `${fields([
+            ['chain', nodeInfo.network],
+            ['moniker', nodeInfo.moniker],
+            ['node id', nodeInfo.nodeId],
+            ['version', nodeInfo.version],
+            ['height', String(syncInfo.latestHeight)],
+            ['block id', syncInfo.latestBlockId ?? '-'],
+            ['block time', time(syncInfo.latestBlockTime)],
+            ['state root', syncInfo.latestStateRoot],
+            ['catching up', syncInfo.catchingUp ? 'yes' : 'no'],
+            ['validator', validatorInfo === null ? 'no' : `${validatorInfo.address} (power ${validatorInfo.votingPower})`],
+          ])}\n`,
+        )
+      } finally {
+        client.close()
+      }
+    })
+}

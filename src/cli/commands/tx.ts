@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { FedraClient } from '../../client/index.js'
+import { encode } from '../../codec/index.js'
+import { decodeAddress } from '../../crypto/index.js'
+import { MsgSend } from '../../modules/index.js'
+import { signTx } from '../../state/index.js'
+import { CliError } from '../errors.js'
+import { Keyring } from '../keyring.js'
+import { DEFAULT_NODE, fields, printJson } from './output.js'
+
+const DEFAULT_HOME = process.env.FEDRA_HOME ?? resolve(process.env.HOME ?? '.', '.fedra')
+const COIN = /^(0|[1-9][0-9]{0,77})([a-z][a-z0-9/]{2,63})$/
+
+/** "10ufdr,5uatom" → coins sorted by denomination, as the bank module requires. */
+export function parseCoins(text: string): { denom: string; amount: bigint }[] {
+  const coins = text.split(',').map((part) => {
+    const match = COIN.exec(part.trim())
+    if (match === null) throw new CliError('USAGE', `"${part}" is not an amount like 1000ufdr`, {})
+    return { denom: match[2]!, amount: BigInt(match[1]!) }
+  })
+  coins.sort((a, b) => (a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0))
+  return coins
+}
+
+function bigintOption(value: string, name: string): bigint {
+  if (!/^(0|[1-9][0-9]*)$/.test(value)) throw new CliError('USAGE', `--${name} must be a non-negative integer`, {})
+  return BigInt(value)
+}
+
+function passphrase(options: { passphraseFile?: string }): string {
+  if (options.passphraseFile !== undefined) return readFileSync(options.passphraseFile, 'utf8').replace(/\r?\n$/, '')
+  const fromEnv = process.env.FEDRA_PASSPHRASE
+  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv
+  throw new CliError('NO_PASSPHRASE', 'give a passphrase with --passphrase-file FILE or the FEDRA_PASSPHRASE environment variable', {})
+}
+
+interface SendOptions {
+  home: string
+  node: string
+  json: boolean
+  fee: string
+  gas: string
+  memo: string
+  mode: 'async' | 'sync' | 'commit'
+  timeout: string
+  nonce?: string
+  passphraseFile?: string
+}
+
+export function registerTxCommand(program: Command): void {
+  const tx = program.command('tx').description('sign and broadcast transactions')
+  const bank = tx.command('bank').description('bank module transactions')
+
+  bank
+    .command('send <from-key> <to-address> <amount>')
+    .description('send coins (e.g. 1000ufdr or 10ufdr,5uabc) from a keyring key to an address')
+    .option('--home <dir>', 'node home directory (for the keyring)', DEFAULT_HOME)
+    .option('--node <url>', 'JSON-RPC address of the node (env FEDRA_NODE)', DEFAULT_NODE)
+    .option('--fee <amount>', 'fee in the fee denomination', '200')
+    .option('--gas <limit>', 'gas limit', '200000')
+    .option('--memo <text>', 'memo', '')
+    .option('--nonce <n>', 'account nonce (default: the next one, from the node)')
+    .option('--mode <mode>', 'async | sync (mempool admission) | commit (wait for the block)', 'commit')
+    .option('--timeout <ms>', 'commit mode: how long to wait for inclusion', '30000')
+    .option('--passphrase-file <file>', 'file holding the keystore passphrase')
+    .option('--json', 'print JSON', false)
+    .action(async (from: string, to: string, amount: string, options: SendOptions) => {
+      if (!['async', 'sync', 'commit'].includes(options.mode)) throw new CliError('USAGE', '--mode is async, sync or commit', {})
+      let recipient: Uint8Array
+      try {
+        recipient = decodeAddress(to)
+      } catch (error) {
+        throw new CliError('USAGE', `"${to}" is not a fedra1… address: ${(error as Error).message}`, {})
+      }
+      const coins = parseCoins(amount)
+      const key = new Keyring(options.home).open(from, passphrase(options))
+      const client = new FedraClient({ url: options.node, timeoutMs: Number(options.timeout) + 10_000 })
+      try {
+        const [status, account] = await Promise.all([client.status(), client.account(key.publicKey.address)])
+        const bytes = signTx(key, {
+          chainId: status.nodeInfo.network,
+          nonce: options.nonce === undefined ? BigInt(account.nonce) : bigintOption(options.nonce, 'nonce'),
+          fee: bigintOption(options.fee, 'fee'),
+          gasLimit: bigintOption(options.gas, 'gas'),
+          messages: [encode(MsgSend, { to: recipient, amount: coins })],
+          memo: options.memo,
+        })
+        const answer = await client.broadcastTx(bytes, options.mode, Number(options.timeout))
+        if (options.json) return printJson(answer)
+        const rows: [string, string][] = [
+          ['hash', answer.hash],
+          ['mode', answer.mode],
+        ]
+        if (answer.result !== undefined) {
+          rows.push(['height', String(answer.height)])
+          rows.push(['result', answer.result.code === 0 ? 'ok' : `failed ${answer.result.codespace}/${answer.result.code}: ${answer.result.log}`])
+          rows.push(['gas used', answer.result.gasUsed])
+        } else {
+          rows.push(['result', answer.mode === 'sync' ? 'accepted into the mempool' : 'sent'])
+        }
+        process.stdout.write(`${fields(rows)}\n`)
+        if (answer.result !== undefined && answer.result.code !== 0) process.exitCode = 1
+      } finally {
+        client.close()
+      }
+    })
+}

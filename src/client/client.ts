@@ -1,0 +1,199 @@
+import { blockId as blockIdOf, validatorSetHash } from '../consensus/block.js'
+import { checkCommit } from '../consensus/block-validation.js'
+import type { Header } from '../consensus/block.js'
+import { ed25519Verifier } from '../consensus/signer.js'
+import { fromHex, toHex } from '../crypto/hash.js'
+import type { IndexedTx } from '../indexer/records.js'
+import { FEDRA_API, type FedraApi, type FedraMethod } from '../rpc/api/index.js'
+import { stateKeyOf } from '../rpc/handlers/state.js'
+import type { ParamsOf, ResultOf } from '../rpc/method.js'
+import { SchemaError } from '../rpc/schema.js'
+import { type BlockJsonValue, commitFromJson, headerFromJson, proofFromJson, validatorSetFromJson } from '../rpc/shapes.js'
+import type { EventNotification } from '../rpc/subscriptions.js'
+import { verifyStateProof } from '../state/proof.js'
+import { ClientError } from './errors.js'
+import { HttpTransport } from './http.js'
+import { type ClientSubscription, type ReconnectOptions, type SubscriptionNotification, type SubscriptionOptions, WsTransport } from './ws.js'
+
+export type Params<M extends FedraMethod> = ParamsOf<FedraApi[M]>
+export type Result<M extends FedraMethod> = ResultOf<FedraApi[M]>
+
+export interface ClientOptions {
+  /** http://host:port/ (calls over HTTP, subscriptions over a WebSocket to the same port) or ws://host:port/ (everything over one WebSocket). */
+  url: string
+  /** Per-call timeout, ms (default 60 s; tx_broadcast commit waits longer on the server side only up to this). */
+  timeoutMs?: number
+  /** Check every result against its method's schema (tests turn it on). */
+  validateResults?: boolean
+  reconnect?: ReconnectOptions
+}
+
+/** A state value checked against a header whose commit was checked against its validator set. */
+export interface VerifiedValue {
+  height: number
+  key: Uint8Array
+  value: Uint8Array | null
+  header: Header
+}
+
+const wsUrlOf = (url: string) => url.replace(/^http/, 'ws')
+
+/**
+ * The typed client of a Fedra node: one method per RPC method (typed from the same
+ * declarations the server validates with), verified state reads, and subscriptions that
+ * survive reconnects.
+ */
+export class FedraClient {
+  readonly #http: HttpTransport | null
+  readonly #wsUrl: string
+  readonly #timeoutMs: number
+  readonly #validate: boolean
+  readonly #reconnect: ReconnectOptions | undefined
+  #ws: WsTransport | null = null
+
+  constructor(options: ClientOptions) {
+    this.#timeoutMs = options.timeoutMs ?? 60_000
+    this.#validate = options.validateResults ?? false
+    this.#reconnect = options.reconnect
+    const overWs = /^wss?:/.test(options.url)
+    this.#http = overWs ? null : new HttpTransport(options.url, this.#timeoutMs)
+    this.#wsUrl = overWs ? options.url : wsUrlOf(options.url)
+  }
+
+  /** The WebSocket (opened on first use); exposed for reconnect hooks and tests. */
+  get ws(): WsTransport {
+    this.#ws ??= new WsTransport(this.#wsUrl, this.#timeoutMs, this.#reconnect)
+    return this.#ws
+  }
+
+  async call<M extends FedraMethod>(method: M, ...args: keyof Params<M> extends never ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>> {
+    const params = args[0] ?? {}
+    const result = this.#http === null ? await this.ws.call(method, params) : await this.#http.call(method, params)
+    if (this.#validate) {
+      try {
+        FEDRA_API[method].result.parse(result, 'result')
+      } catch (error) {
+        if (error instanceof SchemaError) throw new ClientError('BAD_RESPONSE', `${method}: ${error.message}`, { method, reason: error.message })
+        throw error
+      }
+    }
+    return result as Result<M>
+  }
+
+  status() {
+    return this.call('chain_status')
+  }
+
+  health() {
+    return this.call('chain_health')
+  }
+
+  /** A block by height, by id (64 hex digits), or the latest. */
+  block(at?: number | string) {
+    return this.call('chain_getBlock', at === undefined ? {} : typeof at === 'number' ? { height: at } : { hash: at })
+  }
+
+  blockResults(height?: number) {
+    return this.call('chain_getBlockResults', height === undefined ? {} : { height })
+  }
+
+  commit(height?: number) {
+    return this.call('chain_getCommit', height === undefined ? {} : { height })
+  }
+
+  validators(height?: number) {
+    return this.call('chain_getValidators', height === undefined ? {} : { height })
+  }
+
+  genesis() {
+    return this.call('chain_genesis')
+  }
+
+  netInfo() {
+    return this.call('net_info')
+  }
+
+  broadcastTx(tx: Uint8Array | string, mode: 'async' | 'sync' | 'commit' = 'sync', timeoutMs?: number) {
+    const hex = typeof tx === 'string' ? tx : toHex(tx)
+    return this.call('tx_broadcast', timeoutMs === undefined ? { tx: hex, mode } : { tx: hex, mode, timeoutMs })
+  }
+
+  tx(hash: string): Promise<IndexedTx> {
+    return this.call('tx_get', { hash }) as Promise<IndexedTx>
+  }
+
+  searchTxs(filter: Params<'tx_search'>) {
+    return this.call('tx_search', filter)
+  }
+
+  pendingTxs(limit?: number) {
+    return this.call('mempool_pending', limit === undefined ? {} : { limit })
+  }
+
+  account(address: string) {
+    return this.call('account_get', { address })
+  }
+
+  queryState(path: string, options: { height?: number; prove?: boolean } = {}) {
+    return this.call('state_query', { path, ...options })
+  }
+
+  /**
+   * Checks that the header of `height` is the one +2/3 of its validator set signed: the
+   * header hashes to the committed block id, the commit's signatures verify and carry +2/3 of
+   * the power, and the set hashes to the header's validatorsHash. The validator set itself
+   * comes from the node; a light client would carry a trusted set forward instead.
+   */
+  async verifiedHeader(height: number): Promise<Header> {
+    const [signed, validators] = await Promise.all([this.commit(height), this.validators(height)])
+    const header = headerFromJson(signed.header)
+    const id = blockIdOf(header)
+    const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `header ${height}: ${reason}`, { height, reason })
+    if (header.height !== height) throw fail('the node sent another height')
+    if (id !== signed.blockId || id !== signed.commit.blockId) throw fail('the header does not hash to the committed block id')
+    const set = validatorSetFromJson(validators)
+    if (toHex(validatorSetHash(set)) !== toHex(header.validatorsHash)) throw fail('the validator set does not match the header')
+    const problem = checkCommit(commitFromJson(signed.commit), height, id, set, ed25519Verifier(header.chainId))
+    if (problem !== null) throw fail(problem)
+    return header
+  }
+
+  /**
+   * Reads a state value with a proof and checks it against the state root of a verified header
+   * of that height (default: the latest). A value the node lies about, or a proof that does not
+   * hash to the root, is VERIFICATION_FAILED.
+   */
+  async verifiedQuery(path: string, height?: number): Promise<VerifiedValue> {
+    const answer = await this.queryState(path, height === undefined ? { prove: true } : { height, prove: true })
+    return this.verifyAnswer(path, answer)
+  }
+
+  /** Checks a `state_query` answer (with proof) as verifiedQuery does. */
+  async verifyAnswer(path: string, answer: Result<'state_query'>): Promise<VerifiedValue> {
+    const key = stateKeyOf(path)
+    const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `${path} at ${answer.height}: ${reason}`, { height: answer.height, reason })
+    if (answer.proof === undefined) throw fail('the node sent no proof')
+    if (answer.key !== toHex(key)) throw fail('the node answered for another key')
+    const header = await this.verifiedHeader(answer.height)
+    const value = answer.value === null ? null : fromHex(answer.value)
+    if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(answer.proof))) throw fail('the proof does not match the header\'s state root')
+    return { height: answer.height, key, value, header }
+  }
+
+  subscribeBlocks(handler: (n: SubscriptionNotification<BlockJsonValue>) => void, options?: SubscriptionOptions): Promise<ClientSubscription<BlockJsonValue>> {
+    return this.ws.subscribe('newBlocks', undefined, handler, options)
+  }
+
+  subscribeTxs(filter: { signer?: string; messageType?: string; event?: { type: string; key: string; value: string } }, handler: (n: SubscriptionNotification<IndexedTx>) => void, options?: SubscriptionOptions): Promise<ClientSubscription<IndexedTx>> {
+    return this.ws.subscribe('txs', filter, handler, options)
+  }
+
+  subscribeEvents(filter: { type?: string; attributes?: Record<string, string> }, handler: (n: SubscriptionNotification<EventNotification>) => void, options?: SubscriptionOptions): Promise<ClientSubscription<EventNotification>> {
+    return this.ws.subscribe('events', filter, handler, options)
+  }
+
+  close(): void {
+    this.#http?.close()
+    this.#ws?.close()
+  }
+}

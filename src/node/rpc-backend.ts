@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { decode } from '../codec/index.js'
+import { type Block, type ValidatorSet, blockId } from '../consensus/index.js'
+import type { TxIndexer } from '../indexer/index.js'
+import type { CommittedBlockEvent, NetInfo, NodeStatus, RpcBackend, StateQueryAnswer, TxAdmission } from '../rpc/index.js'
+import { BlockResults, type BlockResultsValue, heightKey, txHash } from '../state/index.js'
+import { MempoolError } from './mempool/index.js'
+import type { FedraNode } from './node.js'
+
+const RESULTS = 0x72 // the state layer's 'r' + height → BlockResults record
+const VERSION = '0.1.0'
+
+/** The JSON-RPC server's view of a running node. */
+export class NodeRpcBackend implements RpcBackend {
+  readonly #node: FedraNode
+  readonly txIndex: TxIndexer
+  #genesis: unknown
+
+  constructor(node: FedraNode, txIndex: TxIndexer) {
+    this.#node = node
+    this.txIndex = txIndex
+  }
+
+  get chainId(): string {
+    return this.#node.chain.chainId
+  }
+
+  status(): NodeStatus {
+    const { chain } = this.#node
+    const tip = chain.tip()
+    const address = this.#node.validatorAddress
+    const member = address === null ? undefined : tip.validators.validators.find((v) => v.address === address)
+    return {
+      moniker: this.#node.config.moniker,
+      version: VERSION,
+      nodeId: this.#node.host.peerId,
+      latestHeight: tip.height,
+      latestBlockId: tip.blockId,
+      latestStateRoot: chain.state.db.rootHash,
+      latestBlockTime: tip.height === 0 ? null : tip.time,
+      earliestHeight: tip.height === 0 ? 0 : 1,
+      catchingUp: this.#node.status().syncing,
+      validator: member === undefined ? null : { address: member.address, votingPower: member.votingPower },
+    }
+  }
+
+  genesis(): unknown {
+    this.#genesis ??= JSON.parse(readFileSync(join(this.#node.home, 'config', 'genesis.json'), 'utf8'))
+    return this.#genesis
+  }
+
+  async blockByHeight(height: number): Promise<Block | null> {
+    return (await this.#node.chain.blocks.block(height))?.block ?? null
+  }
+
+  async blockByHash(id: string): Promise<Block | null> {
+    const height = await this.#node.chain.blocks.heightOf(id)
+    if (height === null) return null
+    const block = await this.blockByHeight(height)
+    return block !== null && blockId(block.header) === id ? block : null
+  }
+
+  async blockResults(height: number): Promise<BlockResultsValue | null> {
+    const bytes = await this.#node.chain.state.db.getRecord(heightKey(RESULTS, height))
+    return bytes === undefined ? null : decode(BlockResults, bytes)
+  }
+
+  async commit(height: number) {
+    return (await this.#node.chain.blocks.block(height))?.commit ?? null
+  }
+
+  async validators(height: number): Promise<ValidatorSet | null> {
+    if (height > this.#node.chain.height + 2) return null
+    return this.#node.chain.validatorsAt(height) ?? (await this.#node.chain.blocks.validators(height))
+  }
+
+  netInfo(): NetInfo {
+    const { host } = this.#node
+    return {
+      listening: true,
+      listenAddrs: host.addresses(),
+      peers: host.peers().map((p) => ({ id: p.id, addrs: [p.address], direction: p.direction ?? 'outbound' })),
+    }
+  }
+
+  submitTx(bytes: Uint8Array): TxAdmission {
+    const hash = txHash(bytes)
+    try {
+      this.#node.submitTx(bytes)
+      return { accepted: true, hash }
+    } catch (error) {
+      if (!(error instanceof MempoolError)) throw error
+      return { accepted: false, hash, code: error.numericCode, codespace: error.codespace, log: error.message }
+    }
+  }
+
+  pendingTxs(limit: number) {
+    const { mempool } = this.#node
+    return { total: mempool.size, totalBytes: mempool.bytes, txs: mempool.pending(limit).map((tx) => tx.bytes) }
+  }
+
+  onCommittedBlock(listener: (event: CommittedBlockEvent) => void): () => void {
+    return this.#node.chain.onCommitted((info) => listener({ block: info.block, blockId: info.commit.blockId, results: info.blockResults }))
+  }
+
+  queryState(key: Uint8Array, height: number | undefined, prove: boolean): StateQueryAnswer {
+    const db = this.#node.chain.state.db
+    const at = height ?? db.height
+    const { value, proof } = db.query(key, at)
+    return prove ? { height: at, value, proof } : { height: at, value }
+  }
+
+  queryApp(module: string, name: string, params: Record<string, unknown>): unknown {
+    return this.#node.chain.state.query(module, name, params)
+  }
+}

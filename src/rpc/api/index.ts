@@ -1,0 +1,37 @@
+import { accountGet, stateQuery } from './state.js'
+import { chainGenesis, chainGetBlock, chainGetBlockResults, chainGetCommit, chainGetValidators, chainHealth, chainStatus, netInfo } from './chain.js'
+import { mempoolPending, txBroadcast, txGet, txSearch } from './tx.js'
+import { rpcDiscover, subscribe, unsubscribe } from './subscriptions.js'
+
+/**
+ * The core API by method name: what the server registers and what the client is typed by.
+ * Later modules declare theirs (`subnet_*`, `round_*`) the same way and register them on the
+ * server's MethodTable.
+ */
+export const FEDRA_API = {
+  chain_status: chainStatus,
+  chain_health: chainHealth,
+  chain_getBlock: chainGetBlock,
+  chain_getBlockResults: chainGetBlockResults,
+  chain_getCommit: chainGetCommit,
+  chain_getValidators: chainGetValidators,
+  chain_genesis: chainGenesis,
+  net_info: netInfo,
+  tx_broadcast: txBroadcast,
+  tx_get: txGet,
+  tx_search: txSearch,
+  mempool_pending: mempoolPending,
+  state_query: stateQuery,
+  account_get: accountGet,
+  subscribe,
+  unsubscribe,
+  'rpc.discover': rpcDiscover,
+} as const
+
+export type FedraApi = typeof FEDRA_API
+export type FedraMethod = keyof FedraApi
+
+export { StatusJson } from './chain.js'
+export { STATE_PATH, Coins } from './state.js'
+export { SUBSCRIPTION_KINDS, SubscriptionFilter } from './subscriptions.js'
+export { MAX_TX_HEX_BYTES, TxSearchEvent } from './tx.js'

@@ -1,0 +1,40 @@
+import { defineMethod } from '../method.js'
+import { s } from '../schema.js'
+import { ProofJson, address, height } from '../shapes.js'
+
+/**
+ * A state path names a raw state key: `<module>/<hex>` is the key the module stores under
+ * (the module's prefix `<module>/` followed by the hex bytes), e.g. `auth/61` + the 20 address
+ * bytes for an account.
+ */
+export const STATE_PATH = /^([a-z][a-z0-9_]{0,31})\/((?:[0-9a-fA-F]{2}){0,256})$/
+
+export const stateQuery = defineMethod({
+  name: 'state_query',
+  summary: 'A raw state value at a height, optionally with a Merkle proof against that height\'s state root.',
+  description:
+    'path is <module>/<hex key>: the raw key is the UTF-8 bytes of "<module>/" followed by the hex bytes (e.g. auth/61<20-byte address> for an account). The proof checks against header.stateRoot of the block at `height` (verifyStateProof); value null with a proof proves absence.',
+  params: {
+    path: s.string({ maxLength: 600, pattern: STATE_PATH, patternHint: 'expected <module>/<hex key>, e.g. auth/61…' }),
+    height: s.optional(s.describe(height, 'default: the latest height')),
+    prove: s.optional(s.describe(s.boolean(), 'default false')),
+  },
+  result: s.object({
+    height,
+    path: s.string(),
+    key: s.hex({ description: 'the raw state key' }),
+    value: s.nullable(s.hex()),
+    proof: s.optional(ProofJson),
+  }),
+  errors: ['HEIGHT_UNAVAILABLE'],
+})
+
+export const Coins = s.array(s.object({ denom: s.string(), amount: s.decimal() }))
+
+export const accountGet = defineMethod({
+  name: 'account_get',
+  summary: 'An account: nonce (the next one to sign with), public key once it has signed, and balances.',
+  params: { address },
+  result: s.object({ address, height, nonce: s.decimal(), publicKey: s.nullable(s.hex({ bytes: 32 })), balances: Coins }),
+  errors: ['QUERY_FAILED'],
+})

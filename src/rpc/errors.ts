@@ -1,0 +1,104 @@
+import { FedraError } from '../errors.js'
+
+/**
+ * JSON-RPC error codes: the five of the JSON-RPC 2.0 specification, then Fedra's application
+ * codes in the -32000..-32099 range the specification reserves for servers. Clients switch on
+ * the number; `data` carries the typed context listed beside each code.
+ */
+export const RPC_ERRORS = {
+  /** Invalid JSON. data: { reason } */
+  PARSE_ERROR: -32700,
+  /** Not a Request object, batch too large, or nesting too deep. data: { reason, limit? } */
+  INVALID_REQUEST: -32600,
+  /** data: { method } */
+  METHOD_NOT_FOUND: -32601,
+  /** data: { field, reason }: `field` is a path such as `params.filter.signer` or `params[1]`. */
+  INVALID_PARAMS: -32602,
+  /** A fault of the server; details are logged, not returned. data: { reason } */
+  INTERNAL_ERROR: -32603,
+  /** The mempool refused a transaction. data: { hash, code, codespace, log } (codes of that codespace, e.g. tx/7 REPLAYED). */
+  TX_REJECTED: -32000,
+  /** No such block, transaction, commit or validator set. data: { what, height?, hash? } */
+  NOT_FOUND: -32001,
+  /** A wait (tx_broadcast commit) ran out. data: { hash, timeoutMs } */
+  TIMEOUT: -32002,
+  /** Per-connection rate or in-flight limit. data: { limit: 'rate' | 'inFlight', retryAfterMs } */
+  RATE_LIMITED: -32003,
+  /** data: { limit } */
+  TOO_MANY_SUBSCRIPTIONS: -32004,
+  /** The height is pruned or not reached yet. data: { height, earliest, latest } */
+  HEIGHT_UNAVAILABLE: -32005,
+  /** The method needs a WebSocket (subscriptions). data: { transport } */
+  WEBSOCKET_REQUIRED: -32006,
+  /** A module query failed (bad address, unknown module). data: { codespace, reason } */
+  QUERY_FAILED: -32007,
+  /** The server is shutting down. data: {} */
+  UNAVAILABLE: -32008,
+} as const
+
+export type RpcErrorName = keyof typeof RPC_ERRORS
+
+export const RPC_ERROR_MESSAGES: Record<RpcErrorName, string> = {
+  PARSE_ERROR: 'Parse error',
+  INVALID_REQUEST: 'Invalid Request',
+  METHOD_NOT_FOUND: 'Method not found',
+  INVALID_PARAMS: 'Invalid params',
+  INTERNAL_ERROR: 'Internal error',
+  TX_REJECTED: 'Transaction rejected',
+  NOT_FOUND: 'Not found',
+  TIMEOUT: 'Timed out',
+  RATE_LIMITED: 'Rate limited',
+  TOO_MANY_SUBSCRIPTIONS: 'Too many subscriptions',
+  HEIGHT_UNAVAILABLE: 'Height unavailable',
+  WEBSOCKET_REQUIRED: 'WebSocket required',
+  QUERY_FAILED: 'Query failed',
+  UNAVAILABLE: 'Unavailable',
+}
+
+/** What each code carries in `data`, for the docs and the OpenRPC document. */
+export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
+  PARSE_ERROR: '{ reason }',
+  INVALID_REQUEST: '{ reason, limit? }',
+  METHOD_NOT_FOUND: '{ method }',
+  INVALID_PARAMS: '{ field, reason }',
+  INTERNAL_ERROR: '{ reason }',
+  TX_REJECTED: '{ hash, code, codespace, log }',
+  NOT_FOUND: '{ what, height?, hash? }',
+  TIMEOUT: '{ hash, timeoutMs }',
+  RATE_LIMITED: "{ limit: 'rate' | 'inFlight', retryAfterMs }",
+  TOO_MANY_SUBSCRIPTIONS: '{ limit }',
+  HEIGHT_UNAVAILABLE: '{ height, earliest, latest }',
+  WEBSOCKET_REQUIRED: '{ transport }',
+  QUERY_FAILED: '{ codespace, reason }',
+  UNAVAILABLE: '{}',
+}
+
+/** The JSON-RPC error object. */
+export interface RpcErrorObject {
+  code: number
+  message: string
+  data?: unknown
+}
+
+/**
+ * An error a method handler throws to answer with a JSON-RPC error. `data` must be JSON-safe;
+ * anything else a handler throws becomes -32603 with the details only in the log.
+ */
+export class RpcError extends FedraError<RpcErrorName, Record<string, unknown>> {
+  /** Appended to the standard message ("Invalid params: params.height: required"). */
+  readonly detail: string | undefined
+
+  constructor(code: RpcErrorName, data: Record<string, unknown> = {}, detail?: string) {
+    super(code, detail ?? RPC_ERROR_MESSAGES[code], data)
+    this.detail = detail
+  }
+
+  get numericCode(): number {
+    return RPC_ERRORS[this.code]
+  }
+
+  toObject(): RpcErrorObject {
+    const message = this.detail === undefined ? RPC_ERROR_MESSAGES[this.code] : `${RPC_ERROR_MESSAGES[this.code]}: ${this.detail}`
+    return { code: RPC_ERRORS[this.code], message, data: this.context }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Every limit the server enforces, all configurable. Defaults suit a public full node on a
+ * small machine; a devnet can raise them.
+ */
+export interface RpcLimits {
+  /** Largest HTTP body or WebSocket message, bytes (larger: HTTP 413 / WebSocket close 1009). */
+  maxBodyBytes: number
+  /** Most requests in one batch (more: one -32600 error for the whole batch). */
+  maxBatchSize: number
+  /** Deepest JSON nesting accepted (deeper: -32600). */
+  maxJsonDepth: number
+  /** Open TCP connections, HTTP and WebSocket together (more: the new socket is closed at once). */
+  maxConnections: number
+  /** Subscriptions one WebSocket may hold (more: -32004). */
+  maxSubscriptionsPerClient: number
+  /** Calls per second per connection, sustained (token bucket; over it: -32003). */
+  ratePerSecond: number
+  /** Calls a connection may make in a burst above the sustained rate. */
+  rateBurst: number
+  /** Calls one connection may have running at once (more: -32003). */
+  maxInFlightPerConnection: number
+  /** Bytes queued to a WebSocket that does not read; beyond it the socket is closed (4008 slow consumer). */
+  maxSendBufferBytes: number
+  /** How far back `subscribe` with fromHeight may replay, blocks. */
+  maxReplayBlocks: number
+  /** tx_broadcast commit: default wait for inclusion, ms. */
+  commitTimeoutMs: number
+  /** tx_broadcast commit: the most a client may ask to wait, ms. */
+  maxCommitTimeoutMs: number
+  /** A WebSocket that answers no ping within this long is closed, ms. */
+  wsIdleTimeoutMs: number
+  /** chain_health reports unhealthy when the latest block is older than this, ms. */
+  staleAfterMs: number
+}
+
+export const DEFAULT_LIMITS: RpcLimits = {
+  maxBodyBytes: 1024 * 1024 + 4096,
+  maxBatchSize: 100,
+  maxJsonDepth: 64,
+  maxConnections: 1000,
+  maxSubscriptionsPerClient: 64,
+  ratePerSecond: 1000,
+  rateBurst: 2000,
+  maxInFlightPerConnection: 256,
+  maxSendBufferBytes: 8 * 1024 * 1024,
+  maxReplayBlocks: 1000,
+  commitTimeoutMs: 30_000,
+  maxCommitTimeoutMs: 120_000,
+  wsIdleTimeoutMs: 60_000,
+  staleAfterMs: 60_000,
+}
+
+/** What each limit bounds, for docs/rpc.md. */
+export const LIMIT_DOCS: Record<keyof RpcLimits, string> = {
+  maxBodyBytes: 'largest HTTP body or WebSocket message, bytes; larger: HTTP 413 with a -32600 error and the connection closed, or WebSocket close 1009',
+  maxBatchSize: 'most requests in one batch; more: one -32600 error for the whole batch',
+  maxJsonDepth: 'deepest JSON nesting; deeper: -32600',
+  maxConnections: 'open TCP connections, HTTP and WebSocket together; more: the new socket is closed at once',
+  maxSubscriptionsPerClient: 'subscriptions one WebSocket may hold; more: -32004',
+  ratePerSecond: 'calls per second per connection, sustained (token bucket, each call of a batch counts); over it: -32003',
+  rateBurst: 'calls a connection may make at once above the sustained rate',
+  maxInFlightPerConnection: 'calls one connection may have running at once; more: -32003',
+  maxSendBufferBytes: 'bytes queued to a WebSocket that does not read; beyond it the socket is closed with 4008 (slow consumer)',
+  maxReplayBlocks: 'how far back subscribe with fromHeight may replay, blocks; further: -32005',
+  commitTimeoutMs: 'tx_broadcast commit: default wait for inclusion, ms',
+  maxCommitTimeoutMs: 'tx_broadcast commit: the longest wait a client may ask for, ms',
+  wsIdleTimeoutMs: 'ping interval; a WebSocket that answers no ping by the next one is closed (4000), ms',
+  staleAfterMs: 'chain_health reports unhealthy when the latest block is older than this, ms',
+}
+
+export function resolveLimits(overrides: Partial<RpcLimits> = {}): RpcLimits {
+  const limits = { ...DEFAULT_LIMITS, ...overrides }
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`RPC limit ${name} must be a positive number, got ${String(value)}`)
+  }
+  return limits
+}
+
+/**
+ * One connection's budget: a token bucket for the call rate (refilled continuously from the
+ * injected clock) and a count of calls in flight.
+ */
+export class ConnectionBudget {
+  readonly #rate: number
+  readonly #burst: number
+  readonly #maxInFlight: number
+  readonly #now: () => number
+  #tokens: number
+  #updated: number
+  #inFlight = 0
+
+  constructor(limits: Pick<RpcLimits, 'ratePerSecond' | 'rateBurst' | 'maxInFlightPerConnection'>, now: () => number) {
+    this.#rate = limits.ratePerSecond
+    this.#burst = limits.rateBurst
+    this.#maxInFlight = limits.maxInFlightPerConnection
+    this.#now = now
+    this.#tokens = limits.rateBurst
+    this.#updated = now()
+  }
+
+  /** Takes one call's token; returns null, or how long until one is available (ms). */
+  take(): number | null {
+    const now = this.#now()
+    // A clock that steps back refills nothing (rather than draining the bucket).
+    this.#tokens = Math.min(this.#burst, this.#tokens + (Math.max(0, now - this.#updated) * this.#rate) / 1000)
+    this.#updated = now
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1
+      return null
+    }
+    return Math.ceil(((1 - this.#tokens) * 1000) / this.#rate)
+  }
+
+  enter(): boolean {
+    if (this.#inFlight >= this.#maxInFlight) return false
+    this.#inFlight++
+    return true
+  }
+
+  leave(): void {
+    this.#inFlight--
+  }
+}
