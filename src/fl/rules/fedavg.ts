@@ -1,7 +1,7 @@
 import type { KernelBackend } from '../kernels/backend.js'
 import { checkInputShape } from './input-checks.js'
 import type { AggregationInput, AggregationResult, AggregationRule, DeclaredRanges } from './types.js'
-import { weightedMeanOnKernel, weightedMeanReference } from './weighted-mean.js'
+import { weightedMeanFast, weightedMeanOnKernel, weightedMeanReference } from './weighted-mean.js'
 
 /**
  * Values fit int16 (the usual wire dtype), sample counts are capped at 4096 by the subnet, and
@@ -27,6 +27,10 @@ export function fedAvgRule(name = 'fedavg'): AggregationRule {
     reference(input: AggregationInput): AggregationResult {
       checkInputShape(input, FEDAVG_RANGES)
       return { values: weightedMeanReference(input.updates, input.weights, FEDAVG_RANGES.maxAbsValue) }
+    },
+    fast(input: AggregationInput, into?: Int32Array): AggregationResult {
+      checkInputShape(input, FEDAVG_RANGES)
+      return { values: weightedMeanFast(input.updates, input.weights, FEDAVG_RANGES.maxAbsValue, into) }
     },
     async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {
       checkInputShape(input, FEDAVG_RANGES)

@@ -3,6 +3,7 @@ import type { KernelBackend } from '../kernels/backend.js'
 import { checkInputShape } from './input-checks.js'
 import { KRUM_RANGES, defaultByzantine, krumSelect, pairwiseDistancesKernel, pairwiseDistancesReference } from './krum-selection.js'
 import type { AggregationInput, AggregationResult, AggregationRule } from './types.js'
+import { copyInto } from './weighted-mean.js'
 
 /**
  * Krum (Blanchard et al. 2017): the single update with the lowest Krum score becomes the
@@ -22,12 +23,17 @@ export function krumRule(f: number | undefined, name: string): AggregationRule {
     if (k < 2 * assumed + 3 && f !== undefined) throw new FlError('FL_TOO_FEW_UPDATES', `krum with f=${assumed} needs 2f+3 updates`, { count: k, min: 2 * assumed + 3 })
     return assumed
   }
+  const reference = (input: AggregationInput): AggregationResult => {
+    byzantine(input)
+    return select(input, pairwiseDistancesReference(input.updates, ranges.maxAbsValue))
+  }
   return {
     name,
     ranges,
-    reference(input: AggregationInput): AggregationResult {
-      byzantine(input)
-      return select(input, pairwiseDistancesReference(input.updates, ranges.maxAbsValue))
+    reference,
+    fast(input: AggregationInput, into?: Int32Array): AggregationResult {
+      const result = reference(input)
+      return { ...result, values: copyInto(result.values, into) }
     },
     async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {
       byzantine(input)

@@ -3,7 +3,7 @@ import type { KernelBackend } from '../kernels/backend.js'
 import { checkInputShape } from './input-checks.js'
 import { KRUM_RANGES, defaultByzantine, krumSelect, pairwiseDistancesKernel, pairwiseDistancesReference } from './krum-selection.js'
 import type { AggregationInput, AggregationResult, AggregationRule } from './types.js'
-import { weightedMeanOnKernel, weightedMeanReference } from './weighted-mean.js'
+import { weightedMeanFast, weightedMeanOnKernel, weightedMeanReference } from './weighted-mean.js'
 
 /**
  * Multi-Krum (El Mhamdi et al. 2018): select the m updates with the lowest Krum scores and
@@ -27,6 +27,11 @@ export function multiKrumRule(f: number | undefined, m: number | undefined, name
       const { byzantine, keep } = parameters(input)
       const selected = krumSelect(pairwiseDistancesReference(input.updates, ranges.maxAbsValue), byzantine, keep)
       return { values: weightedMeanReference(pick(input.updates, selected), pick(input.weights, selected), ranges.maxAbsValue), selected }
+    },
+    fast(input: AggregationInput, into?: Int32Array): AggregationResult {
+      const { byzantine, keep } = parameters(input)
+      const selected = krumSelect(pairwiseDistancesReference(input.updates, ranges.maxAbsValue), byzantine, keep)
+      return { values: weightedMeanFast(pick(input.updates, selected), pick(input.weights, selected), ranges.maxAbsValue, into), selected }
     },
     async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {
       const { byzantine, keep } = parameters(input)

@@ -4,7 +4,7 @@ import type { KernelBackend } from '../kernels/backend.js'
 import { FEDAVG_RANGES } from './fedavg.js'
 import { checkInputShape } from './input-checks.js'
 import type { AggregationInput, AggregationResult, AggregationRule } from './types.js'
-import { weightedMeanOnKernel, weightedMeanReference } from './weighted-mean.js'
+import { weightedMeanFast, weightedMeanOnKernel, weightedMeanReference } from './weighted-mean.js'
 
 /** Reputations are fixed-point in [0, REPUTATION_UNIT] (per mille), as the reputation module keeps them. */
 export const REPUTATION_UNIT = 1000
@@ -33,6 +33,9 @@ export function repFedAvgRule(): AggregationRule {
     ranges,
     reference(input: AggregationInput): AggregationResult {
       return { values: weightedMeanReference(input.updates, effectiveWeights(input), ranges.maxAbsValue) }
+    },
+    fast(input: AggregationInput, into?: Int32Array): AggregationResult {
+      return { values: weightedMeanFast(input.updates, effectiveWeights(input), ranges.maxAbsValue, into) }
     },
     async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {
       const weights = effectiveWeights(input)

@@ -36,7 +36,8 @@ export interface AggregationResult {
 
 /**
  * One aggregation algorithm (STYLE §5): a plain-TypeScript reference that defines the result,
- * and a gpu.js implementation that must give the same bits. Looked up by name in the registry.
+ * a fast CPU path and a gpu.js implementation, both of which must give the same bits. Looked
+ * up by name in the registry.
  */
 export interface AggregationRule {
   /** Canonical name including parameters, e.g. `trimmed:0.2` (what the subnet stores). */
@@ -44,6 +45,12 @@ export interface AggregationRule {
   readonly ranges: DeclaredRanges
   /** The definition: integer math only. Throws FlError on inputs outside `ranges`. */
   reference(input: AggregationInput): AggregationResult
+  /**
+   * The same function on the fastest exact CPU path here (WebAssembly SIMD for the FedAvg
+   * family; the reference itself for the other rules): what a node without a GPU recomputes
+   * with. `into` (length N), when given, receives the values instead of a fresh array.
+   */
+  fast(input: AggregationInput, into?: Int32Array): AggregationResult
   /** The same function on gpu.js; resolves to exactly `reference(input)`. */
   kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult>
 }

@@ -1,6 +1,7 @@
 import { FlError } from '../errors.js'
 import { roundDiv } from '../int-math.js'
 import type { KernelBackend } from '../kernels/backend.js'
+import { planSimdWeightedMean, simdModule, simdWeightedMeanApplies, weightedMeanSimd } from '../kernels/simd-weighted-mean.js'
 import { planWeightedSum, weightedSumOnKernel } from '../kernels/weighted-sum.js'
 import { checkValueRange } from './input-checks.js'
 
@@ -64,6 +65,34 @@ export function weightedMeanReference(updates: readonly Int32Array[], weights: r
   }
   if (flags < 0) updates.forEach((q, j) => checkValueRange(q, maxAbs, j))
   return out
+}
+
+/**
+ * The same integers as `weightedMeanReference`, on the WebAssembly SIMD kernel when the engine
+ * has it and the weights fit its proof (always, within the FedAvg ranges); otherwise on the
+ * reference. Throws the reference's errors, with the same context. `into` (length N) receives
+ * the result instead of a fresh array: a hot caller can reuse one buffer and spare the page
+ * faults of a new 4·N-byte allocation.
+ */
+export function weightedMeanFast(updates: readonly Int32Array[], weights: readonly number[], maxAbs: number, into?: Int32Array): Int32Array {
+  const total = totalWeight(weights)
+  const module = simdModule()
+  const plan = planSimdWeightedMean(maxAbs, updates.length)
+  if (module === null || !simdWeightedMeanApplies(weights, maxAbs, plan)) return copyInto(weightedMeanReference(updates, weights, maxAbs), into)
+  const out = weightedMeanSimd(module, updates, weights, total, maxAbs, plan, into)
+  if (out === undefined) {
+    updates.forEach((q, j) => checkValueRange(q, maxAbs, j))
+    throw new Error('unreachable: the SIMD range check failed but no value is out of range')
+  }
+  return out
+}
+
+/** `values`, or `into` holding a copy of them. */
+export function copyInto(values: Int32Array, into: Int32Array | undefined): Int32Array {
+  if (into === undefined) return values
+  if (into.length !== values.length) throw new FlError('FL_RULE_INPUT', 'output buffer has the wrong length', { reason: `output ${into.length}, aggregate ${values.length}` })
+  into.set(values)
+  return into
 }
 
 export async function weightedMeanOnKernel(
