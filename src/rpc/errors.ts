@@ -26,7 +26,7 @@ export const RPC_ERRORS = {
   RATE_LIMITED: -32003,
   /** data: { limit } */
   TOO_MANY_SUBSCRIPTIONS: -32004,
-  /** The height is pruned or not reached yet. data: { height, earliest, latest } */
+  /** The height is pruned or not reached yet. data: { height, earliest, latest } (state pruned below the blocks: { height, reason }) */
   HEIGHT_UNAVAILABLE: -32005,
   /** The method needs a WebSocket (subscriptions). data: { transport } */
   WEBSOCKET_REQUIRED: -32006,
@@ -67,7 +67,7 @@ export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
   TIMEOUT: '{ hash, timeoutMs }',
   RATE_LIMITED: "{ limit: 'rate' | 'inFlight', retryAfterMs }",
   TOO_MANY_SUBSCRIPTIONS: '{ limit }',
-  HEIGHT_UNAVAILABLE: '{ height, earliest, latest }',
+  HEIGHT_UNAVAILABLE: '{ height, earliest, latest } or, for pruned state, { height, reason }',
   WEBSOCKET_REQUIRED: '{ transport }',
   QUERY_FAILED: '{ codespace, reason }',
   UNAVAILABLE: '{}',

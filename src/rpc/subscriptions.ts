@@ -149,7 +149,14 @@ export class SubscriptionHub {
   }
 
   async start(): Promise<void> {
-    this.#unlisten = this.#backend.onCommittedBlock((event) => this.#onBlock(event))
+    this.#unlisten = this.#backend.onCommittedBlock((event) => {
+      // Called from the node's commit path: nothing here may throw into it.
+      try {
+        this.#onBlock(event)
+      } catch (error) {
+        this.log.error({ err: error, height: event.block.header.height }, 'fanning out a committed block failed')
+      }
+    })
     const status = await this.#backend.status()
     this.#latest = Math.max(this.#latest, status.latestHeight)
   }

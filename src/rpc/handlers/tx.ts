@@ -11,12 +11,14 @@ export function registerTxMethods(table: MethodTable, { backend, hub, limits, lo
     const bytes = fromHex(tx)
     const hash = toHex(txHash(bytes))
     if (mode === 'async') {
-      Promise.resolve(backend.submitTx(bytes)).then(
-        (admission) => {
-          if (!admission.accepted) log.debug({ hash, code: admission.code, codespace: admission.codespace }, 'async broadcast refused')
-        },
-        (error: unknown) => log.error({ err: error, hash }, 'async broadcast failed'),
-      )
+      Promise.resolve()
+        .then(() => backend.submitTx(bytes))
+        .then(
+          (admission) => {
+            if (!admission.accepted) log.debug({ hash, code: admission.code, codespace: admission.codespace }, 'async broadcast refused')
+          },
+          (error: unknown) => log.error({ err: error, hash }, 'async broadcast failed'),
+        )
       return { hash, mode }
     }
     const wait = Math.min(timeoutMs ?? limits.commitTimeoutMs, limits.maxCommitTimeoutMs)
