@@ -1,25 +1,51 @@
 /**
- * The learning table of docs/fl.md, recomputed: the centralised baseline and every federated
- * run (10 trainers, 20 rounds, seed 1, 2 local epochs, lr 0.1, momentum 0.9, batch 32, clip 5),
- * each one identical to the `npm run fl:sim -- …` command printed next to it.
- *   npm run fl:experiments                 everything (~27 minutes on one core)
- *   npm run fl:experiments -- --only iid   runs whose label contains "iid" (also: --only multikrum, --only centralised)
+ * The learning tables of docs/fl.md, recomputed: the centralised baseline, every federated run of
+ * the main table (10 trainers, 20 rounds, seed 1, 2 local epochs, lr 0.1, momentum 0.9, batch 32,
+ * clip 5) and the runs that try levers for the coordinate-wise rules under sign-flip, each one
+ * identical to the `npm run fl:sim -- …` command printed next to it.
+ *   npm run fl:experiments                   everything (~60 minutes on one shared core)
+ *   npm run fl:experiments -- --only table   the main table (also e.g. --only multikrum, --only centralised)
+ *   npm run fl:experiments -- --only lever   the lever runs (also e.g. --only "lever epochs")
  */
 import { parseArgs } from 'node:util'
-import { parseAttackSpec, parsePartitionSpec, runCentralised, runSimulation } from '../src/fl/index.js'
+import { DEFAULT_QUANTIZATION, parseAttackSpec, parsePartitionSpec, runCentralised, runSimulation } from '../src/fl/index.js'
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } })
 const training = { learningRate: 0.1, momentum: 0.9, batchSize: 32, epochs: 2 }
 
-interface Run { label: string; partition: string; rule: string; attackers?: string }
-const runs: Run[] = [
-  { label: 'iid clean', partition: 'iid', rule: 'fedavg' },
-  { label: 'dirichlet:0.5 clean', partition: 'dirichlet:0.5', rule: 'fedavg' },
-  ...['median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({ label: `iid clean ${rule}`, partition: 'iid', rule })),
-  ...['signflip', 'scaled'].flatMap((attack) =>
-    ['fedavg', 'median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({ label: `iid 30% ${attack} ${rule}`, partition: 'iid', rule, attackers: `0.3:${attack}` })),
-  ),
+/** Settings that differ from the defaults, as fl:sim flags. */
+interface Lever { epochs?: number; clip?: number; trainerMomentum?: number; serverClip?: boolean; rounds?: number }
+interface Run { label: string; partition: string; rule: string; attackers?: string; lever?: Lever }
+
+const robustRules = ['median', 'trimmed:0.3']
+const levers: { name: string; lever: Lever; rules: string[] }[] = [
+  { name: 'clip 20', lever: { clip: 20 }, rules: robustRules },
+  { name: 'epochs 5', lever: { epochs: 5 }, rules: robustRules },
+  { name: 'server clip', lever: { serverClip: true }, rules: robustRules },
+  { name: 'trainer momentum 0.9', lever: { trainerMomentum: 0.9 }, rules: [...robustRules, 'fedavg'] },
 ]
+const runs: Run[] = [
+  { label: 'table iid clean', partition: 'iid', rule: 'fedavg' },
+  { label: 'table dirichlet:0.5 clean', partition: 'dirichlet:0.5', rule: 'fedavg' },
+  ...['median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({ label: `table iid clean ${rule}`, partition: 'iid', rule })),
+  ...['signflip', 'scaled'].flatMap((attack) =>
+    ['fedavg', 'median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({ label: `table iid 30% ${attack} ${rule}`, partition: 'iid', rule, attackers: `0.3:${attack}` })),
+  ),
+  ...levers.flatMap(({ name, lever, rules }) =>
+    rules.flatMap((rule) => [undefined, '0.3:signflip'].map((attackers) => ({ label: `lever ${name} ${rule} ${attackers ?? 'clean'}`, partition: 'iid', rule, lever, ...(attackers === undefined ? {} : { attackers }) }))),
+  ),
+  { label: 'lever rounds 50 krum clean', partition: 'iid', rule: 'krum', lever: { rounds: 50 } },
+]
+
+function flags(lever: Lever | undefined): string {
+  if (lever === undefined) return ''
+  return [
+    lever.epochs === undefined ? '' : ` --epochs ${lever.epochs}`,
+    lever.clip === undefined ? '' : ` --clip ${lever.clip}`,
+    lever.trainerMomentum === undefined ? '' : ` --trainer-momentum ${lever.trainerMomentum}`,
+    lever.serverClip === true ? ' --server-clip' : '',
+  ].join('')
+}
 
 const selected = runs.filter((r) => args.only === undefined || r.label.includes(args.only))
 const rows: string[] = []
@@ -33,14 +59,20 @@ if (args.only === undefined || 'centralised'.includes(args.only)) {
 }
 for (const run of selected) {
   let best = { accuracy: 0, round: 0 }
+  const rounds = run.lever?.rounds ?? 20
   const result = await runSimulation({
-    trainers: 10, rounds: 20, seed: 1, partition: parsePartitionSpec(run.partition), rule: run.rule, training,
+    trainers: 10, rounds, seed: 1, partition: parsePartitionSpec(run.partition), rule: run.rule,
+    training: { ...training, epochs: run.lever?.epochs ?? training.epochs },
+    quantization: { ...DEFAULT_QUANTIZATION, clipNorm: run.lever?.clip ?? DEFAULT_QUANTIZATION.clipNorm },
+    trainerMomentum: run.lever?.trainerMomentum ?? 0,
+    serverNormClip: run.lever?.serverClip ?? false,
     ...(run.attackers === undefined ? {} : { attackers: { fraction: Number(run.attackers.split(':')[0]), attack: parseAttackSpec(run.attackers.split(':')[1]!) } }),
     onRound: (r) => { if (r.accuracy > best.accuracy) best = { accuracy: r.accuracy, round: r.round } },
   })
-  const command = `npm run fl:sim -- --trainers 10 --rounds 20 --partition ${run.partition} --rule ${run.rule}${run.attackers ? ` --attackers ${run.attackers}` : ''} --seed 1`
-  rows.push(`| ${run.partition} | ${run.rule} | ${run.attackers ?? 'none'} | ${result.final.accuracy.toFixed(4)} | best ${best.accuracy.toFixed(4)} (round ${best.round}) | \`${command}\` |`)
+  const command = `npm run fl:sim -- --trainers 10 --rounds ${rounds} --partition ${run.partition} --rule ${run.rule}${run.attackers ? ` --attackers ${run.attackers}` : ''}${flags(run.lever)} --seed 1`
+  const setting = run.label.startsWith('lever') ? run.label.split(' ').slice(1, -2).join(' ') : run.partition
+  rows.push(`| ${setting} | ${run.rule} | ${run.attackers ?? 'none'} | ${result.final.accuracy.toFixed(4)} | best ${best.accuracy.toFixed(4)} (round ${best.round}) | \`${command}\` |`)
   console.log(rows.at(-1))
 }
-console.log('\n| data | rule | attackers | final accuracy | best | command |\n|---|---|---|---|---|---|')
+console.log('\n| data / setting | rule | attackers | final accuracy | best | command |\n|---|---|---|---|---|---|')
 for (const row of rows) console.log(row)

@@ -12,7 +12,7 @@ import { DEFAULT_QUANTIZATION, FlError, getAggregationRule, parseAttackSpec, par
 const usage = `usage: npm run fl:sim -- [--trainers N] [--rounds R] [--partition iid|dirichlet:A|shards:K]
        [--rule fedavg|fedprox|median|trimmed:B|krum[:F]|multikrum[:F[:M]]|repfedavg]
        [--attackers FRACTION:ATTACK] [--seed S] [--epochs E (local; with --centralised: total)] [--lr LR] [--momentum M] [--batch B]
-       [--prox-mu MU] [--clip C] [--backend reference|cpu|webasm|webgpu] [--centralised]`
+       [--prox-mu MU] [--clip C] [--trainer-momentum B] [--server-clip] [--backend reference|cpu|webasm|webgpu] [--centralised]`
 
 function fail(message: string): never {
   console.error(`fl:sim: ${message}\n${usage}`)
@@ -39,6 +39,7 @@ function parse() {
       trainers: { type: 'string' }, rounds: { type: 'string' }, partition: { type: 'string' }, rule: { type: 'string' },
       attackers: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
       momentum: { type: 'string' }, batch: { type: 'string' }, 'prox-mu': { type: 'string' }, clip: { type: 'string' }, backend: { type: 'string' },
+      'trainer-momentum': { type: 'string' }, 'server-clip': { type: 'boolean' },
       centralised: { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
@@ -90,11 +91,16 @@ try {
   if (!['reference', 'cpu', 'webasm', 'webgpu'].includes(backend)) fail(`--backend must be reference, cpu, webasm or webgpu, got "${backend}"`)
   const localEpochs = int(args.epochs, 'epochs', 2)
   const clipNorm = positive(args.clip, 'clip', DEFAULT_QUANTIZATION.clipNorm)
-  console.log(`fl:sim trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} clip=${clipNorm} seed=${seed} backend=${backend}`)
+  const trainerMomentum = positive(args['trainer-momentum'], 'trainer-momentum', 0, true)
+  if (trainerMomentum >= 1) fail('--trainer-momentum must be below 1')
+  const serverNormClip = args['server-clip'] === true
+  const extras = `${trainerMomentum > 0 ? ` trainer-momentum=${trainerMomentum}` : ''}${serverNormClip ? ' server-clip=median-norm' : ''}`
+  console.log(`fl:sim trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`)
   const result = await runSimulation({
     trainers, rounds, partition, rule, seed, backend: backend as KernelMode | 'reference',
     training: { ...training, epochs: localEpochs },
     quantization: { ...DEFAULT_QUANTIZATION, clipNorm },
+    trainerMomentum, serverNormClip,
     ...(attackers === undefined ? {} : { attackers }),
     onRound: (r) => console.log(`round ${String(r.round).padStart(3)}  accuracy ${r.accuracy.toFixed(4)}  loss ${r.loss.toFixed(4)}${r.selected ? `  selected ${r.selected.join(',')}` : ''}  (${r.seconds.toFixed(1)} s)`),
   })

@@ -48,7 +48,8 @@ export interface AggregationRule {
   /**
    * The same function on the fastest exact CPU path here (WebAssembly SIMD for the FedAvg
    * family; the reference itself for the other rules): what a node without a GPU recomputes
-   * with. `into` (length N), when given, receives the values instead of a fresh array.
+   * with. `into` (length N), when given, receives the values instead of a fresh array (after a
+   * thrown error its contents are unspecified).
    */
   fast(input: AggregationInput, into?: Int32Array): AggregationResult
   /** The same function on gpu.js; resolves to exactly `reference(input)`. */

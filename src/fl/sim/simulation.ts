@@ -37,6 +37,18 @@ export interface SimulationConfig {
   readonly backend?: KernelMode | 'reference'
   /** Sample counts are capped at this weight (the subnet's cap). */
   readonly weightCap?: number
+  /**
+   * Trainer momentum across rounds (Karimireddy et al. 2021, "Learning from history"): each
+   * trainer submits m ← β·m + (1 − β)·δ of its clipped deltas (m starts at the first δ) instead
+   * of δ. Attackers attack their own m. 0 or absent: plain δ.
+   */
+  readonly trainerMomentum?: number
+  /**
+   * An experiment outside the chain's rules: before aggregating, scale every update whose L2 norm
+   * exceeds the round's median update norm down to it (server-side norm clipping, Sun et al.
+   * 2019). Floats, not consensus; the integer rules then run on the clipped updates.
+   */
+  readonly serverNormClip?: boolean
   readonly onRound?: (report: RoundReport) => void
 }
 
@@ -81,6 +93,8 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
   const fraction = config.attackers?.fraction ?? 0
   if (!(fraction >= 0 && fraction < 1)) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'attacker fraction must be in [0, 1)', { field: 'attackers', value: String(fraction) })
   const attackerCount = Math.round(fraction * config.trainers)
+  const trainerMomentum = config.trainerMomentum ?? 0
+  if (!(trainerMomentum >= 0 && trainerMomentum < 1)) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'trainer momentum must be in [0, 1)', { field: 'trainerMomentum', value: String(trainerMomentum) })
   const attackers = Array.from(permutation(config.trainers, SeededRandom.derive(config.seed, 0xa77ac)).subarray(0, attackerCount)).sort((a, b) => a - b)
   const attack = config.attackers?.attack
   const datasets = parts.map((rows, t) => {
@@ -92,6 +106,7 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
   const shape = [network.parameterCount]
   let global = initialParameters(spec, config.seed)
   let previousAggregate: Int32Array | undefined
+  const momenta: (Float32Array | undefined)[] = []
   const reports: RoundReport[] = []
   try {
     for (let round = 1; round <= config.rounds; round++) {
@@ -105,7 +120,8 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
         const random = SeededRandom.derive(config.seed, round, t, 1)
         if (config.dp !== undefined) privatizeUpdate(delta, config.dp, random)
         else clipL2(delta, quant.clipNorm)
-        honest[t] = quantize(delta, quant, random)
+        if (trainerMomentum > 0) momenta[t] = accumulateMomentum(momenta[t], delta, trainerMomentum)
+        honest[t] = quantize(momenta[t] ?? delta, quant, random)
       }
       const victim = honest.find((u, t) => u !== undefined && !attackers.includes(t))
       const blobs: Uint8Array[] = []
@@ -120,6 +136,7 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
       }
       // what the chain does: check every blob against its CID and the round, then aggregate
       const updates = await Promise.all(blobs.map((blob, t) => validateUpdateBlob(blob, { dtype: quant.maxAbs <= 32767 ? 'int16' : 'int32', shape, scale: quant.scale, maxAbs: quant.maxAbs, cid: cids[t]! })))
+      if (config.serverNormClip === true) clipToMedianNorm(updates.map((u) => u.values))
       const input = { updates: updates.map((u) => u.values), weights: parts.map((p) => Math.min(p.length, weightCap)), reputations: parts.map(() => 1000) }
       const aggregate = backend === undefined ? rule.reference(input) : await rule.kernel(input, backend)
       previousAggregate = aggregate.values
@@ -142,6 +159,28 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
     network.dispose()
     await backend?.destroy()
   }
+}
+
+function accumulateMomentum(momentum: Float32Array | undefined, delta: Float32Array, beta: number): Float32Array {
+  if (momentum === undefined) return delta.slice()
+  for (let i = 0; i < momentum.length; i++) momentum[i] = beta * momentum[i]! + (1 - beta) * delta[i]!
+  return momentum
+}
+
+/** Scales, in place, every update longer (L2) than the median length down to it. */
+function clipToMedianNorm(updates: Int32Array[]): void {
+  const norms = updates.map((u) => {
+    let s = 0
+    for (let i = 0; i < u.length; i++) s += u[i]! * u[i]!
+    return Math.sqrt(s)
+  })
+  const sorted = [...norms].sort((a, b) => a - b)
+  const median = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.floor(sorted.length / 2)]!) / 2
+  updates.forEach((u, t) => {
+    if (norms[t]! <= median) return
+    const factor = median / norms[t]!
+    for (let i = 0; i < u.length; i++) u[i] = Math.round(u[i]! * factor)
+  })
 }
 
 /** The centralised baseline: the same model trained on the whole training split. */

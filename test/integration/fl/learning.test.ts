@@ -41,6 +41,15 @@ describe('federated learning on MNIST (smoke)', function () {
     assert.ok(plain.final.accuracy < robust.final.accuracy - 0.2, `fedavg ${plain.final.accuracy} vs median ${robust.final.accuracy}`)
   })
 
+  it('runs with trainer momentum and with server-side norm clipping', async () => {
+    const config = { ...small, rounds: 2, rule: 'median', attackers: { fraction: 0.34, attack: parseAttackSpec('signflip') } }
+    const momentum = await runSimulation({ ...config, trainerMomentum: 0.5 })
+    const clipped = await runSimulation({ ...config, serverNormClip: true })
+    assert.ok(momentum.final.accuracy > 0.6, `trainer momentum ${momentum.final.accuracy}`)
+    assert.ok(clipped.final.accuracy > 0.6, `server clip ${clipped.final.accuracy}`)
+    await assert.rejects(runSimulation({ ...config, trainerMomentum: 1 }), (e: { code?: string }) => e.code === 'FL_INVALID_TRAINING_CONFIG')
+  })
+
   it('trains the FedProx objective; evaluates a small CNN and refuses to train it on wasm', async () => {
     await ensureTfBackend()
     const { train, test } = mnistSplit(600, 200)
