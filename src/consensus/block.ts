@@ -5,6 +5,7 @@ import type { DuplicateVoteEvidence } from './evidence.js'
 import { type Vote, type Address, type Height, type Round, type ValueId } from './types.js'
 import { fromVoteWire, toVoteWire } from './messages.js'
 import type { ValidatorSet } from './validator-set.js'
+import type { ChainTip } from './application.js'
 
 /**
  * Block H commits to: the chain (prevBlockId, lastCommit = +2/3 precommits for block H−1),
@@ -114,6 +115,32 @@ export function fromBlockWire(w: BlockValue): Block {
 }
 
 export const encodeBlock = (block: Block): Uint8Array => encode(BlockWire, toBlockWire(block))
+
+/** The block a proposer builds on `tip` from prepared txs and state root: every header hash derived here. */
+export function assembleBlock(
+  tip: ChainTip,
+  fields: { height: Height; time: number; proposer: Address; evidence: DuplicateVoteEvidence[] },
+  prepared: { txs: Uint8Array[]; stateRoot: Uint8Array },
+): Block {
+  return {
+    header: {
+      chainId: tip.chainId,
+      height: fields.height,
+      time: fields.time,
+      prevBlockId: tip.blockId,
+      lastCommitHash: lastCommitHash(tip.lastCommit),
+      dataHash: dataHash(prepared.txs),
+      evidenceHash: evidenceHash(fields.evidence),
+      stateRoot: prepared.stateRoot,
+      validatorsHash: validatorSetHash(tip.validators),
+      nextValidatorsHash: validatorSetHash(tip.nextValidators),
+      proposer: fields.proposer,
+    },
+    lastCommit: tip.lastCommit,
+    evidence: fields.evidence,
+    txs: prepared.txs,
+  }
+}
 
 /** The block id: hex SHA-256 of the canonical header encoding. */
 export function blockId(header: Header): ValueId {

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
 import type { Application, ChainTip } from './application.js'
-import { type Block, type Commit, blockId, commitFromPrecommits, commitVotes, dataHash, evidenceHash, lastCommitHash, validatorSetHash } from './block.js'
+import { type Block, type Commit, assembleBlock, blockId, commitFromPrecommits, commitVotes } from './block.js'
 import { checkBlock, checkCommit } from './block-validation.js'
 import type { ConsensusEffect } from './effects.js'
 import { ConsensusError } from './errors.js'
@@ -360,24 +360,7 @@ export class ConsensusDriver {
       .slice(0, MAX_EVIDENCE_PER_BLOCK)
     const finish = (prepared: { txs: Uint8Array[]; stateRoot: Uint8Array }): void => {
       if (this.#stopped || this.#core.height !== height) return
-      const block: Block = {
-        header: {
-          chainId: tip.chainId,
-          height,
-          time,
-          prevBlockId: tip.blockId,
-          lastCommitHash: lastCommitHash(tip.lastCommit),
-          dataHash: dataHash(prepared.txs),
-          evidenceHash: evidenceHash(evidence),
-          stateRoot: prepared.stateRoot,
-          validatorsHash: validatorSetHash(tip.validators),
-          nextValidatorsHash: validatorSetHash(tip.nextValidators),
-          proposer: self,
-        },
-        lastCommit: tip.lastCommit,
-        evidence,
-        txs: prepared.txs,
-      }
+      const block = assembleBlock(tip, { height, time, proposer: self, evidence }, prepared)
       this.#enqueue({ kind: 'proposeValue', round, block })
     }
     const prepared = this.#config.app.prepareBlock({ height, round, time, proposer: self, evidence })

@@ -31,6 +31,7 @@ export {
   type ValidatorWithPriority,
 } from './validator-set.js'
 export {
+  assembleBlock,
   blockId,
   commitFromPrecommits,
   commitVotes,

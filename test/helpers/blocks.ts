@@ -1,14 +1,4 @@
-import {
-  type Block,
-  type Commit,
-  blockId,
-  commitFromPrecommits,
-  dataHash,
-  evidenceHash,
-  keySigner,
-  lastCommitHash,
-  validatorSetHash,
-} from '../../src/consensus/index.js'
+import { type Block, type Commit, assembleBlock, blockId, commitFromPrecommits, keySigner } from '../../src/consensus/index.js'
 import type { PrivateKey } from '../../src/crypto/index.js'
 import { ChainApp } from '../../src/node/chain-app.js'
 
@@ -23,24 +13,7 @@ export function nextBlock(chain: ChainApp, validator: PrivateKey, txs: Uint8Arra
   const proposer = validator.publicKey.address
   chain.setTxSource({ reap: () => txs })
   const prepared = chain.prepareBlock({ height, round: 0, time, proposer, evidence: [] })
-  const block: Block = {
-    header: {
-      chainId: tip.chainId,
-      height,
-      time,
-      prevBlockId: tip.blockId,
-      lastCommitHash: lastCommitHash(tip.lastCommit),
-      dataHash: dataHash(prepared.txs),
-      evidenceHash: evidenceHash([]),
-      stateRoot: prepared.stateRoot,
-      validatorsHash: validatorSetHash(tip.validators),
-      nextValidatorsHash: validatorSetHash(tip.nextValidators),
-      proposer,
-    },
-    lastCommit: tip.lastCommit,
-    evidence: [],
-    txs: prepared.txs,
-  }
+  const block = assembleBlock(tip, { height, time, proposer, evidence: [] }, prepared)
   const id = blockId(block.header)
   const signer = keySigner(validator, tip.chainId)
   const unsigned = { type: 'precommit' as const, height, round: 0, valueId: id, validator: proposer }
