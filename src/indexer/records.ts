@@ -86,7 +86,8 @@ function describeBody(bytes: Uint8Array, registry: ModuleRegistry): Pick<Indexed
 
 type TxResultRecord = BlockResultsValue['txResults'][number]
 
-function resultRecord(r: TxResultRecord): IndexedTxResult {
+/** A stored tx result in its JSON-safe form (hex hash, decimal gas): what the index and RPC both serve. */
+export function txResultRecord(r: TxResultRecord): IndexedTxResult {
   return {
     hash: toHex(r.hash),
     code: r.code,
@@ -112,7 +113,7 @@ export function blockTxRecords(block: Block, results: BlockResultsValue, registr
     })
   }
   return block.txs.map((bytes, index) => {
-    const result = resultRecord(results.txResults[index]!)
+    const result = txResultRecord(results.txResults[index]!)
     return { hash: result.hash, height, index, tx: toHex(bytes), ...describeBody(bytes, registry), result }
   })
 }

@@ -5,6 +5,7 @@
  * token amounts and voting powers are decimal strings, times are unix milliseconds.
  */
 import type { Block, Commit, Header } from '../consensus/block.js'
+import { txResultRecord } from '../indexer/records.js'
 import type { DuplicateVoteEvidence } from '../consensus/evidence.js'
 import type { Vote } from '../consensus/types.js'
 import type { ValidatorSet } from '../consensus/validator-set.js'
@@ -209,15 +210,7 @@ export function blockToJson(block: Block, blockId: string): BlockJsonValue {
 }
 
 export function txResultToJson(r: BlockResultsValue['txResults'][number]): TxResultJsonValue {
-  return {
-    hash: toHex(r.hash),
-    code: r.code,
-    codespace: r.codespace,
-    log: r.log,
-    gasWanted: String(r.gasWanted),
-    gasUsed: String(r.gasUsed),
-    events: r.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })) })),
-  }
+  return txResultRecord(r)
 }
 
 export function blockResultsToJson(r: BlockResultsValue): BlockResultsJsonValue {
