@@ -16,7 +16,6 @@ import { decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
 import type { Application, BlockResultsValue, ExecutedBlock, TxResult } from '../state/index.js'
-import { blockResultsRecord } from '../state/results.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
 import { NodeError } from './errors.js'
 
@@ -180,7 +179,7 @@ export class ChainApp implements ConsensusApplication {
     }
     const next = advanceValidatorSets(this.#sets, [])
     const stored = encodeStoredBlock(block, commit)
-    await this.state.commitBlock(executed, this.blocks.recordsFor(stored, block, next.validators, next.nextValidators))
+    const blockResults = await this.state.commitBlock(executed, this.blocks.recordsFor(stored, block, next.validators, next.nextValidators))
     this.#sets = { validators: next.validators, nextValidators: next.nextValidators }
     this.#lastValidators = next.lastValidators
     this.#tipBlock = { block, commit }
@@ -190,7 +189,6 @@ export class ChainApp implements ConsensusApplication {
     this.#setsByHeight.set(header.height + 1, next.validators)
     this.#setsByHeight.set(header.height + 2, next.nextValidators)
     this.#setsByHeight.delete(header.height - KEPT_SETS)
-    const blockResults = blockResultsRecord(header.height, executed.txResults, executed.beginBlockEvents, executed.endBlockEvents)
     const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot }
     for (const listener of this.#listeners) {
       try {

@@ -311,7 +311,7 @@ export class FedraNode {
   async #catchUpIndex(): Promise<void> {
     for (let h = this.txIndex.lastHeight + 1; h <= this.chain.height; h++) {
       const stored = await this.chain.blocks.block(h)
-      const results = await new NodeRpcBackend(this, this.txIndex).blockResults(h)
+      const results = await this.chain.state.blockResults(h)
       if (stored === null || results === null) break
       await this.txIndex.index(stored.block, results)
     }

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { decode } from '../codec/index.js'
 import { type Block, type ValidatorSet, blockId } from '../consensus/index.js'
 import type { TxIndexer } from '../indexer/index.js'
 import type { CommittedBlockEvent, NetInfo, NodeStatus, RpcBackend, StateQueryAnswer, TxAdmission } from '../rpc/index.js'
-import { BlockResults, type BlockResultsValue, heightKey, txHash } from '../state/index.js'
+import { type BlockResultsValue, txHash } from '../state/index.js'
 import { MempoolError } from './mempool/index.js'
 import type { FedraNode } from './node.js'
 
-const RESULTS = 0x72 // the state layer's 'r' + height → BlockResults record
 const VERSION = '0.1.0'
 
 /** The JSON-RPC server's view of a running node. */
@@ -61,9 +59,8 @@ export class NodeRpcBackend implements RpcBackend {
     return block !== null && blockId(block.header) === id ? block : null
   }
 
-  async blockResults(height: number): Promise<BlockResultsValue | null> {
-    const bytes = await this.#node.chain.state.db.getRecord(heightKey(RESULTS, height))
-    return bytes === undefined ? null : decode(BlockResults, bytes)
+  blockResults(height: number): Promise<BlockResultsValue | null> {
+    return this.#node.chain.state.blockResults(height)
   }
 
   async commit(height: number) {

@@ -1,4 +1,4 @@
-import { encode } from '../codec/index.js'
+import { decode, encode } from '../codec/index.js'
 import { Context, type BlockInfo } from './context.js'
 import { type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
 import { StateError } from './errors.js'
@@ -7,7 +7,7 @@ import { GasMeter } from './gas.js'
 import type { Genesis } from './genesis.js'
 import { CacheStore } from './kv.js'
 import type { ModuleRegistry } from './module.js'
-import { BlockResults, blockResultsRecord } from './results.js'
+import { BlockResults, type BlockResultsValue, blockResultsRecord } from './results.js'
 import type { PreparedState, StateDB } from './state-db.js'
 import type { VerifiedTxs } from './tx.js'
 
@@ -107,10 +107,17 @@ export class Application {
   }
 
   /** Durably commits an executed block, its results, and any records the caller adds (the block itself). */
-  async commitBlock(executed: ExecutedBlock, extra: [Uint8Array, Uint8Array][] = []): Promise<void> {
+  async commitBlock(executed: ExecutedBlock, extra: [Uint8Array, Uint8Array][] = []): Promise<BlockResultsValue> {
     const { input } = executed
-    const results = encode(BlockResults, blockResultsRecord(input.height, executed.txResults, executed.beginBlockEvents, executed.endBlockEvents))
-    await this.db.commit(input.height, executed.prepared, [[heightKey(RESULTS, input.height), results], ...extra])
+    const results = blockResultsRecord(input.height, executed.txResults, executed.beginBlockEvents, executed.endBlockEvents)
+    await this.db.commit(input.height, executed.prepared, [[heightKey(RESULTS, input.height), encode(BlockResults, results)], ...extra])
+    return results
+  }
+
+  /** The stored results of a committed block, or null if there is none at that height. */
+  async blockResults(height: number): Promise<BlockResultsValue | null> {
+    const bytes = await this.db.getRecord(heightKey(RESULTS, height))
+    return bytes === undefined ? null : decode(BlockResults, bytes)
   }
 
   /** Mempool admission against the committed state: every check a block would make before messages run. */
