@@ -94,6 +94,7 @@ export class FedraNode {
   #fatal: Array<(error: unknown) => void> = []
   readonly txIndex: TxIndexer
   #indexing: Promise<void> = Promise.resolve()
+  #indexedListeners: Array<(info: CommittedBlockInfo) => void> = []
   #rpc: RpcServer | null = null
 
   private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, txIndex: TxIndexer, validatorKey: PrivateKey | null, log: Logger) {
@@ -169,6 +170,17 @@ export class FedraNode {
 
   get driver(): ConsensusDriver | null {
     return this.#driver
+  }
+
+  /**
+   * Called for each committed block once its txs are in the tx index, so a subscriber that reacts
+   * to a new block by looking a tx up (`tx_get`, `tx_broadcast` commit mode) finds it.
+   */
+  onBlockIndexed(listener: (info: CommittedBlockInfo) => void): () => void {
+    this.#indexedListeners.push(listener)
+    return () => {
+      this.#indexedListeners = this.#indexedListeners.filter((l) => l !== listener)
+    }
   }
 
   onFatal(listener: (error: unknown) => void): void {
@@ -322,6 +334,15 @@ export class FedraNode {
     this.#indexing = this.#indexing
       .then(() => this.txIndex.index(block, info.blockResults))
       .catch((error) => this.#log.error({ err: error, height: block.header.height }, 'indexing failed'))
+      .then(() => {
+        for (const listener of this.#indexedListeners) {
+          try {
+            listener(info)
+          } catch (error) {
+            this.#log.error({ err: error, height: block.header.height }, 'block listener failed')
+          }
+        }
+      })
     this.metrics.height.set(block.header.height)
     this.metrics.rounds.set(commit.round)
     this.metrics.txsCommitted.inc(block.txs.length)

@@ -98,7 +98,7 @@ export class NodeRpcBackend implements RpcBackend {
   }
 
   onCommittedBlock(listener: (event: CommittedBlockEvent) => void): () => void {
-    return this.#node.chain.onCommitted((info) => listener({ block: info.block, blockId: info.commit.blockId, results: info.blockResults }))
+    return this.#node.onBlockIndexed((info) => listener({ block: info.block, blockId: info.commit.blockId, results: info.blockResults }))
   }
 
   queryState(key: Uint8Array, height: number | undefined, prove: boolean): StateQueryAnswer {
