@@ -1,8 +1,8 @@
-// npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400]
+// npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400] [--tick 100]
 // Four validators as separate `fedra start` processes on loopback. Phase 1: idle, p50 block time.
 // Phase 2: a load generator joins the p2p network as a peer and gossips pre-signed transfers at a
-// steady rate; it reads the committed blocks back over the block-sync protocol and reports
-// committed tx/s, p50/p95 commit latency (submit → header time of the including block) and
+// steady rate, one batch per --tick ms (as a node relaying its clients' txs would); it reads the
+// committed blocks back over the block-sync protocol and reports committed tx/s, p50/p95 commit latency (submit → header time of the including block) and
 // block time. Baseline in the same run: the same transfers executed and committed by one
 // in-process Application with no consensus or network (the single-node ceiling).
 import '../src/p2p/polyfill.js'
@@ -20,6 +20,7 @@ import { Application, StateDB, loadGenesisFile, signTx, txHash } from '../src/st
 import { decode } from '../src/codec/index.js'
 import { tempDir } from '../test/helpers/chain.js'
 import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '15' },
     senders: { type: 'string', default: '400' },
     'block-time': { type: 'string', default: '200' },
+    tick: { type: 'string', default: '100' },
   },
 })
 const rate = Number(values.rate)
@@ -35,6 +37,18 @@ const seconds = Number(values.seconds)
 const idleSeconds = Number(values['idle-seconds'])
 const senders = Number(values.senders)
 const CHAIN_ID = 'fedra-bench-1'
+
+// CPU seconds a process has used (user + system), from /proc: independent of how many other
+// processes share the cores, unlike wall time.
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
 
 const quantile = (sorted: number[], q: number): number => sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 
@@ -61,7 +75,7 @@ const dir = tempDir('fedra-bench-consensus-')
 const layout = await createDevnet({ dir: dir.path, validators: 4, fullNodes: 0, chainId: CHAIN_ID, commitDelayMs: Number(values['block-time']), accounts: senders })
 const nodes = layout.nodes.map((node) => new NodeProcess(node))
 const cleanup = async () => {
-  await Promise.all(nodes.map((n) => n.kill()))
+  await Promise.all(nodes.map((n) => n.stop()))
   dir.remove()
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)))
@@ -111,7 +125,10 @@ try {
   const topics = topicsFor(CHAIN_ID)
   const sentAt = new Map<string, number>()
   const loadFrom = await heightNow()
-  const perTick = Math.max(1, Math.round(rate / 50))
+  const cpuBefore = nodes.map((n) => cpuSeconds(n.pid))
+  const generatorCpuBefore = process.cpuUsage()
+  const tickMs = Number(values.tick)
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000))
   const loadStart = Date.now()
   let sent = 0
   while (sent < txs.length) {
@@ -123,12 +140,14 @@ try {
       for (let i = 0; i < batch.length; i += 500) await load.publish(topics.txs, encode(TxBatch, { txs: batch.slice(i, i + 500) }))
       sent = due
     }
-    await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, tickMs))
   }
   const loadEnd = Date.now()
   // Let the pool drain (bounded), then read every block of the load phase back.
   await waitFor('mempools drained', async () => (await Promise.all(nodes.map((n) => n.status()))).every((s) => s !== null && s.mempool.size === 0), 60_000).catch(() => {})
   const loadTo = await heightNow()
+  const cpuUsed = nodes.map((n, i) => cpuSeconds(n.pid) - cpuBefore[i]!)
+  const generatorCpu = process.cpuUsage(generatorCpuBefore)
   const blocks: StoredBlock[] = []
   for (let h = loadFrom + 1; h <= loadTo; h += 100) blocks.push(...(await fetchBlocks(h, Math.min(loadTo, h + 99))))
   const latencies: number[] = []
@@ -153,6 +172,10 @@ try {
   console.log(`load: committed ${latencies.length}/${txs.length} txs in ${blocks.length} blocks`)
   console.log(`committed tx/s ${committedRate.toFixed(0)}  ratio ${(committedRate / baselineRate).toFixed(2)}× single-process execute+commit (${baselineRate.toFixed(0)} tx/s)`)
   console.log(`commit latency p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms`)
+  const perTx = (seconds: number) => ((seconds * 1000) / Math.max(1, latencies.length)).toFixed(3)
+  console.log(`CPU per committed tx: ${cpuUsed.map((c) => perTx(c)).join(' / ')} ms on the four validators, ${perTx((generatorCpu.user + generatorCpu.system) / 1e6)} ms in the load generator`)
+  const laterRounds = blocks.filter((b) => b.commit.round > 0)
+  console.log(`heights decided after round 0: ${laterRounds.length} of ${blocks.length}${laterRounds.length > 0 ? ` (rounds ${laterRounds.map((b) => b.commit.round).join(', ')})` : ''}`)
   console.log(`block time under load p50 ${quantile(loadIntervals, 0.5)} ms, p95 ${quantile(loadIntervals, 0.95)} ms, txs/block p50 ${quantile(blocks.map((b) => b.block.txs.length).sort((a, b) => a - b), 0.5)}`)
 } finally {
   await cleanup()

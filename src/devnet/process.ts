@@ -28,7 +28,10 @@ export class NodeProcess {
   start(env: Record<string, string> = {}): void {
     if (this.running) return
     const log = openSync(join(this.node.home, 'node.log'), 'a')
-    const child = spawn(process.execPath, [FEDRA_BIN, 'start', '--home', this.node.home], {
+    // FEDRA_DEVNET_NODE_ARGS: extra Node flags for every node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+    // (Node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.FEDRA_DEVNET_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '')
+    const child = spawn(process.execPath, [...nodeArgs, FEDRA_BIN, 'start', '--home', this.node.home], {
       stdio: ['ignore', log, log],
       // Its own process group: a Ctrl-C meant for the devnet script must not reach the nodes twice.
       detached: true,
