@@ -14,10 +14,37 @@ export function encodeAddress(bytes: Uint8Array, prefix = ACCOUNT_PREFIX): strin
   if (bytes.length !== ADDRESS_LENGTH) {
     throw new CryptoError('BAD_ADDRESS', `an address is ${ADDRESS_LENGTH} bytes`, { expected: ADDRESS_LENGTH, actual: bytes.length })
   }
-  return bech32.encode(prefix, bech32.toWords(bytes))
+  const id = prefix + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')
+  let text = encodedMemo.get(id)
+  if (text === undefined) {
+    text = bech32.encode(prefix, bech32.toWords(bytes))
+    remember(encodedMemo, id, text)
+  }
+  return text
+}
+
+// Bech32 costs ~10 µs each way and block execution names the same few hundred senders in
+// every event; both directions are pure functions of their input, so a bounded memo is exact.
+const MEMO_LIMIT = 16_384
+const encodedMemo = new Map<string, string>()
+const decodedMemo = new Map<string, Uint8Array>()
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!)
+  memo.set(key, value)
 }
 
 export function decodeAddress(text: string, prefix = ACCOUNT_PREFIX): Uint8Array {
+  const id = `${prefix} ${text}`
+  let bytes = decodedMemo.get(id)
+  if (bytes === undefined) {
+    bytes = decodeAddressUncached(text, prefix)
+    remember(decodedMemo, id, bytes)
+  }
+  return bytes.slice()
+}
+
+function decodeAddressUncached(text: string, prefix: string): Uint8Array {
   let decoded: { prefix: string; words: number[] }
   try {
     decoded = bech32.decode(text as `${string}1${string}`)

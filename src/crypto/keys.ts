@@ -8,11 +8,16 @@ import { toHex } from './hash.js'
 
 export class PublicKey {
   readonly bytes: Uint8Array
-  readonly addressBytes: Uint8Array
+  #addressBytes: Uint8Array | null = null
+  #address: string | null = null
 
   private constructor(bytes: Uint8Array) {
     this.bytes = bytes
-    this.addressBytes = addressBytesOf(bytes)
+  }
+
+  // Both derived lazily and kept: every decoded tx builds a PublicKey, few ask for the address twice.
+  get addressBytes(): Uint8Array {
+    return (this.#addressBytes ??= addressBytesOf(this.bytes))
   }
 
   static fromBytes(bytes: Uint8Array): PublicKey {
@@ -23,7 +28,7 @@ export class PublicKey {
   }
 
   get address(): string {
-    return encodeAddress(this.addressBytes)
+    return (this.#address ??= encodeAddress(this.addressBytes))
   }
 
   get hex(): string {

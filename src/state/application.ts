@@ -1,6 +1,6 @@
 import { decode, encode } from '../codec/index.js'
 import { Context, type BlockInfo } from './context.js'
-import { type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
+import { type CheckedTxs, type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
 import { StateError } from './errors.js'
 import type { Event } from './events.js'
 import { GasMeter } from './gas.js'
@@ -51,6 +51,8 @@ export class Application {
   readonly genesis: Genesis
   /** Hashes of txs whose signatures this node already verified (the mempool's), or none. */
   verifiedTxs: VerifiedTxs | undefined
+  /** Txs this node already decoded and checked statelessly (the mempool's pending ones), or none. */
+  checkedTxs: CheckedTxs | undefined
 
   constructor(db: StateDB, registry: ModuleRegistry, genesis: Genesis) {
     this.db = db
@@ -92,7 +94,7 @@ export class Application {
     const params = this.genesis.consensusParams
     let blockGas = 0n
     const txResults = input.txs.map((bytes) => {
-      const result = deliverTx(bytes, store, block, params, this.registry, this.verifiedTxs)
+      const result = deliverTx(bytes, store, block, params, this.registry, this.verifiedTxs, this.checkedTxs)
       blockGas += result.gasWanted
       return result
     })

@@ -22,4 +22,5 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out
 }
 
-export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+const ENCODER = new TextEncoder()
+export const utf8 = (text: string): Uint8Array => ENCODER.encode(text)

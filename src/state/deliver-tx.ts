@@ -1,4 +1,4 @@
-import { CodecError, decode, peekStructTag } from '../codec/index.js'
+import { CodecError, decode, equalBytes, peekStructTag } from '../codec/index.js'
 import { toHex } from '../crypto/index.js'
 import { Context, type BlockInfo } from './context.js'
 import { StateError } from './errors.js'
@@ -29,6 +29,14 @@ export interface CheckedTx extends DecodedTx {
 }
 
 const UNLIMITED = 2n ** 64n
+
+/**
+ * Answers with the CheckedTx this node already built from exactly these bytes (by SHA-256), e.g.
+ * the mempool's pending entry. checkTxStateless is a pure function of the bytes, the chain id,
+ * the consensus params and the registry, none of which an Application changes, so reusing it
+ * changes no outcome. The value is shared: message handlers must not mutate what they are given.
+ */
+export type CheckedTxs = (hashHex: string) => CheckedTx | undefined
 
 /**
  * Everything that can be checked without state: size, canonical form, chain, signature, that
@@ -104,11 +112,12 @@ function failure(hash: Uint8Array, error: TxError, gasWanted: bigint, gasUsed: b
  * fails a stateless or ante check changes nothing; one whose messages fail still pays its fee
  * and uses its nonce, and its failure is on record in the result.
  */
-export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, params: ConsensusParams, registry: ModuleRegistry, verified?: VerifiedTxs): TxResult {
+export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, params: ConsensusParams, registry: ModuleRegistry, verified?: VerifiedTxs, checked?: CheckedTxs): TxResult {
   let tx: CheckedTx
   let anteEvents: Event[]
   try {
-    tx = checkTxStateless(bytes, block.chainId, params, registry, verified)
+    const known = checked?.(toHex(txHash(bytes)))
+    tx = known !== undefined && equalBytes(known.bytes, bytes) ? known : checkTxStateless(bytes, block.chainId, params, registry, verified)
     anteEvents = runAnte(tx, store, block, registry)
   } catch (error) {
     if (error instanceof TxError) return failure(txHash(bytes), error, 0n, 0n)

@@ -6,7 +6,7 @@ export { ModuleRegistry, type Module, type MessageHandler, type ModuleGenesis, t
 export { verifyStateProof, type StateProof } from './proof.js'
 export { Tx, TxBody, decodeTx, signTx, txHash, MAX_TX_BYTES, type TxBodyValue, type TxValue, type DecodedTx, type VerifiedTxs } from './tx.js'
 export { TxError, ModuleError, TX_CODES, type TxErrorCode } from './tx-errors.js'
-export { checkTxStateless, deliverTx, type TxResult } from './deliver-tx.js'
+export { checkTxStateless, deliverTx, type CheckedTxs, type TxResult } from './deliver-tx.js'
 export { CheckState, createCheckState, type CheckTxResult, type CheckedTx, type StagedCheck } from './check-state.js'
 export { BlockResults, type BlockResultsValue } from './results.js'
 export { GAS, GasMeter } from './gas.js'

@@ -53,6 +53,9 @@ export class StateDB implements KVReader {
   #height = 0
   #empty = true
   #keys = new SortedKeys()
+  // The latest committed value of every key: reads during execution are map lookups, not tree
+  // walks that hash the key. The tree stays the authority for roots, proofs and old versions.
+  #values = new Map<string, Uint8Array>()
   #closed = false
 
   private constructor(db: Level<Uint8Array, Uint8Array>, keepVersions: number) {
@@ -79,7 +82,9 @@ export class StateDB implements KVReader {
     for await (const [key, value] of this.#db.iterator({ gte: Uint8Array.of(STATE), lt: Uint8Array.of(STATE + 1) })) {
       const stateKey = key.subarray(1)
       writes.push({ key: stateKey, value })
-      ids.push(keyId(stateKey))
+      const id = keyId(stateKey)
+      ids.push(id)
+      this.#values.set(id, value)
     }
     this.#root = applyWrites(null, writes)
     this.#keys = SortedKeys.from(ids)
@@ -116,14 +121,11 @@ export class StateDB implements KVReader {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return lookup(this.#root, key)
+    return this.#values.get(keyId(key))
   }
 
   *iterate(prefix: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
-    for (const id of this.#keys.withPrefix(keyId(prefix))) {
-      const key = keyBytes(id)
-      yield [key, lookup(this.#root, key)!]
-    }
+    for (const id of this.#keys.withPrefix(keyId(prefix))) yield [keyBytes(id), this.#values.get(id)!]
   }
 
   /** The root after `writes`, computed without touching the committed state. */
@@ -160,8 +162,13 @@ export class StateDB implements KVReader {
     const added: string[] = []
     const removed = new Set<string>()
     for (const [id, value] of prepared.writes) {
-      if (value === null) removed.add(id)
-      else added.push(id)
+      if (value === null) {
+        removed.add(id)
+        this.#values.delete(id)
+      } else {
+        added.push(id)
+        this.#values.set(id, value)
+      }
     }
     this.#keys.update(added, removed)
     this.#root = prepared.root

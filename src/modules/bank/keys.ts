@@ -14,7 +14,15 @@ export const ALL_SUPPLY = Uint8Array.of(SUPPLY)
 
 /** The address of a module's own account (fee collector, reward pools): nobody holds its key. */
 export function moduleAddress(name: string): Uint8Array {
-  return sha256(utf8(`module/${name}`)).subarray(0, 20)
+  let address = moduleAddresses.get(name)
+  if (address === undefined) {
+    address = sha256(utf8(`module/${name}`)).slice(0, 20)
+    moduleAddresses.set(name, address)
+  }
+  return address.slice()
 }
+
+// Fee payment asks for the fee collector's address on every tx.
+const moduleAddresses = new Map<string, Uint8Array>()
 
 export const FEE_COLLECTOR = 'fee_collector'
