@@ -1,18 +1,32 @@
 import { Level } from 'level'
+import { decode, encode, peekStructTag, t } from '../codec/index.js'
 import type { Block } from '../consensus/block.js'
-import { decodeAddress, fromHex } from '../crypto/index.js'
+import { PublicKey, decodeAddress, fromHex } from '../crypto/index.js'
 import type { ModuleRegistry } from '../state/module.js'
-import type { BlockResultsValue } from '../state/results.js'
+import { type BlockResultsValue, TxResultRecord } from '../state/results.js'
+import { Tx } from '../state/tx.js'
 import { IndexerError } from './errors.js'
-import { blockTxRecords, type IndexedTx } from './records.js'
+import { assertResultsOf, blockTxRecords, indexedTx, type IndexedTx } from './records.js'
 
 // One byte of namespace per kind of record.
-const BY_HASH = 0x68 // 'h' + hash(32) → IndexedTx as JSON
+const BY_HASH = 0x68 // 'h' + hash(32) → StoredTx
 const BY_POSITION = 0x70 // 'p' + position → hash
 const BY_SIGNER = 0x73 // 's' + address(20) + position → hash
 const BY_MESSAGE = 0x6d // 'm' + str(type) + position → hash
 const BY_EVENT = 0x65 // 'e' + str(type) + str(key) + str(value) + position → hash
 const META = 0x4d // 'M' → last indexed height (8 bytes)
+
+/**
+ * What the index keeps per transaction: its bytes and result as committed, in the canonical
+ * codec. The JSON form (decoded body, hex, decimal strings) is built when it is read: a node
+ * indexes every transaction of every block but serves few of them.
+ */
+const StoredTx = t.struct('IndexedTx', 1100, 1, {
+  height: t.u64,
+  index: t.u32,
+  tx: t.bytes({ max: 16 * 1024 * 1024 }),
+  result: TxResultRecord,
+})
 
 /** Attribute values longer than this are not indexed (they are still in the record). */
 export const MAX_INDEXED_VALUE_BYTES = 512
@@ -34,13 +48,41 @@ function readPosition(key: Uint8Array): { height: number; index: number } {
 
 const utf8 = new TextEncoder()
 
+// Event types, keys and most values (addresses, denominations) repeat from tx to tx.
+const STR_MEMO_LIMIT = 16_384
+const STR_MEMO_MAX_CHARS = 96
+const strMemo = new Map<string, Uint8Array>()
+
 /** A length-prefixed string, so no separator byte inside a value can make two keys collide. */
 function str(text: string): Uint8Array {
-  const bytes = utf8.encode(text)
-  const out = new Uint8Array(2 + bytes.length)
-  new DataView(out.buffer).setUint16(0, bytes.length)
-  out.set(bytes, 2)
+  let out = strMemo.get(text)
+  if (out === undefined) {
+    const bytes = utf8.encode(text)
+    out = new Uint8Array(2 + bytes.length)
+    new DataView(out.buffer).setUint16(0, bytes.length)
+    out.set(bytes, 2)
+    if (text.length <= STR_MEMO_MAX_CHARS) {
+      if (strMemo.size >= STR_MEMO_LIMIT) strMemo.delete(strMemo.keys().next().value!)
+      strMemo.set(text, out)
+    }
+  }
   return out
+}
+
+/** The signer's address and the message struct names of a tx, or null if it does not decode. */
+function describeForKeys(bytes: Uint8Array, registry: ModuleRegistry): { signer: Uint8Array; messageTypes: Set<string> } | null {
+  try {
+    const { body } = decode(Tx, bytes)
+    const messageTypes = new Set<string>()
+    for (const raw of body.messages) {
+      const tag = peekStructTag(raw)
+      const entry = tag === undefined ? undefined : registry.handlerForTag(tag)
+      messageTypes.add(entry === undefined ? `unknown/${String(tag ?? '?')}` : (entry.handler.type as { name: string }).name)
+    }
+    return { signer: PublicKey.fromBytes(body.signer).addressBytes, messageTypes }
+  } catch {
+    return null
+  }
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -129,23 +171,28 @@ export class TxIndexer implements TxIndexReader {
   /** Indexes a committed block with its results in one batch. */
   async index(block: Block, results: BlockResultsValue): Promise<void> {
     if (this.#closed) throw new IndexerError('CLOSED', 'the index is closed', {})
-    const records = this.records(block, results)
+    assertResultsOf(block, results)
+    const height = block.header.height
     const batch = this.#db.batch()
-    for (const record of records) {
-      const hash = fromHex(record.hash)
-      const at = position(record.height, record.index)
-      batch.put(concat(Uint8Array.of(BY_HASH), hash), utf8.encode(JSON.stringify(record)))
+    for (let index = 0; index < block.txs.length; index++) {
+      const bytes = block.txs[index]!
+      const result = results.txResults[index]!
+      const hash = result.hash
+      const at = position(height, index)
+      batch.put(concat(Uint8Array.of(BY_HASH), hash), encode(StoredTx, { height: BigInt(height), index, tx: bytes, result }))
       batch.put(concat(Uint8Array.of(BY_POSITION), at), hash)
-      if (record.signer !== null) batch.put(concat(Uint8Array.of(BY_SIGNER), decodeAddress(record.signer), at), hash)
-      for (const type of new Set(record.body?.messages.map((m) => m.type) ?? [])) batch.put(concat(Uint8Array.of(BY_MESSAGE), str(type), at), hash)
-      for (const event of record.result.events) {
+      const described = describeForKeys(bytes, this.#registry)
+      if (described !== null) {
+        batch.put(concat(Uint8Array.of(BY_SIGNER), described.signer, at), hash)
+        for (const type of described.messageTypes) batch.put(concat(Uint8Array.of(BY_MESSAGE), str(type), at), hash)
+      }
+      for (const event of result.events) {
         for (const { key, value } of event.attributes) {
-          if (Buffer.byteLength(value) > MAX_INDEXED_VALUE_BYTES) continue
+          if (value.length > MAX_INDEXED_VALUE_BYTES || Buffer.byteLength(value) > MAX_INDEXED_VALUE_BYTES) continue
           batch.put(concat(Uint8Array.of(BY_EVENT), str(event.type), str(key), str(value), at), hash)
         }
       }
     }
-    const height = block.header.height
     if (height > this.#lastHeight) {
       const meta = new Uint8Array(8)
       new DataView(meta.buffer).setBigUint64(0, BigInt(height))
@@ -158,7 +205,9 @@ export class TxIndexer implements TxIndexReader {
   async get(hash: string): Promise<IndexedTx | null> {
     if (!/^[0-9a-f]{64}$/.test(hash)) return null
     const raw = await this.#db.get(concat(Uint8Array.of(BY_HASH), fromHex(hash)))
-    return raw === undefined ? null : (JSON.parse(Buffer.from(raw).toString('utf8')) as IndexedTx)
+    if (raw === undefined) return null
+    const stored = decode(StoredTx, raw)
+    return indexedTx(Number(stored.height), stored.index, stored.tx, stored.result, this.#registry)
   }
 
   /**

@@ -101,6 +101,13 @@ export function txResultRecord(r: TxResultRecord): IndexedTxResult {
 
 /** The index records of a committed block's transactions, in block order. */
 export function blockTxRecords(block: Block, results: BlockResultsValue, registry: ModuleRegistry): IndexedTx[] {
+  assertResultsOf(block, results)
+  const height = block.header.height
+  return block.txs.map((bytes, index) => indexedTx(height, index, bytes, results.txResults[index]!, registry))
+}
+
+/** Throws RESULTS_MISMATCH unless `results` are the ones of `block` (height and tx count). */
+export function assertResultsOf(block: Block, results: BlockResultsValue): void {
   const height = block.header.height
   if (Number(results.height) !== height) {
     throw new IndexerError('RESULTS_MISMATCH', `results of height ${results.height} given for block ${height}`, { height, expected: String(height), actual: String(results.height) })
@@ -112,8 +119,10 @@ export function blockTxRecords(block: Block, results: BlockResultsValue, registr
       actual: String(results.txResults.length),
     })
   }
-  return block.txs.map((bytes, index) => {
-    const result = txResultRecord(results.txResults[index]!)
-    return { hash: result.hash, height, index, tx: toHex(bytes), ...describeBody(bytes, registry), result }
-  })
+}
+
+/** One committed transaction's record, from its bytes and stored result. */
+export function indexedTx(height: number, index: number, bytes: Uint8Array, stored: TxResultRecord, registry: ModuleRegistry): IndexedTx {
+  const result = txResultRecord(stored)
+  return { hash: result.hash, height, index, tx: toHex(bytes), ...describeBody(bytes, registry), result }
 }

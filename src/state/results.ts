@@ -4,7 +4,7 @@ import type { TxResult } from './deliver-tx.js'
 
 const Attribute = t.struct('EventAttribute', 110, 1, { key: t.string({ max: 256 }), value: t.string({ max: 4096 }) })
 const EventRecord = t.struct('Event', 111, 1, { type: t.string({ max: 128 }), attributes: t.array(Attribute, { max: 64 }) })
-const TxResultRecord = t.struct('TxResult', 112, 1, {
+export const TxResultRecord = t.struct('TxResult', 112, 1, {
   hash: t.fixedBytes(32),
   code: t.u32,
   codespace: t.string({ max: 64 }),
