@@ -31,6 +31,8 @@ export interface CommittedBlockInfo {
   /** The stored form of the block's results (what RPC serves and the indexer reads). */
   blockResults: BlockResultsValue
   stateRoot: Uint8Array
+  /** Ids (keyId) of the state keys the block wrote or deleted: what a mempool must re-check against. */
+  writtenKeys: ReadonlySet<string>
 }
 
 /** How many recent blocks stay decoded in memory to answer consensus catch-up synchronously. */
@@ -189,7 +191,7 @@ export class ChainApp implements ConsensusApplication {
     this.#setsByHeight.set(header.height + 1, next.validators)
     this.#setsByHeight.set(header.height + 2, next.nextValidators)
     this.#setsByHeight.delete(header.height - KEPT_SETS)
-    const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot }
+    const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot, writtenKeys: new Set(executed.prepared.writes.keys()) }
     for (const listener of this.#listeners) {
       try {
         listener(info)

@@ -111,6 +111,7 @@ export class FedraNode {
     this.mempool = new Mempool(chain.state, { maxTxs: config.mempool.maxTxs, maxBytes: config.mempool.maxBytes })
     chain.setTxSource(this.mempool)
     chain.state.verifiedTxs = (hash) => this.mempool.verified(hash)
+    chain.state.checkedTxs = (hash) => this.mempool.checked(hash)
     this.consensusGossip = new ConsensusGossip({
       chain,
       verifier,
@@ -350,7 +351,7 @@ export class FedraNode {
     const last = this.#lastBlockTime
     if (last !== null) this.metrics.blockInterval.observe((block.header.time - last) / 1000)
     this.#lastBlockTime = block.header.time
-    this.mempool.update(block.header.height, block.txs)
+    this.mempool.update(block.header.height, block.txs, info.writtenKeys)
     this.metrics.mempoolSize.set(this.mempool.size)
     this.metrics.mempoolBytes.set(this.mempool.bytes)
   }

@@ -2,10 +2,10 @@ import { decodeAddress } from '../crypto/index.js'
 import type { Application } from './application.js'
 import { Context, type BlockInfo } from './context.js'
 import { type CheckedTx, checkTxStateless, runAnte } from './deliver-tx.js'
-import { ACCOUNT_MODULE, type AccountKeeper } from './expected-keepers.js'
+import { ACCOUNT_MODULE, type AccountKeeper, FEE_MODULE, type FeeKeeper } from './expected-keepers.js'
 import { GasMeter } from './gas.js'
 import { keyId } from './bytes.js'
-import { CacheStore, type KVStore } from './kv.js'
+import { CacheStore, type KVReader, type KVStore } from './kv.js'
 
 export type { CheckedTx } from './deliver-tx.js'
 
@@ -42,6 +42,32 @@ interface SenderLayer {
   readonly store: CacheStore
   /** One record per admitted transaction of this sender, in nonce order. */
   readonly undo: UndoRecord[]
+  /** Every key its checks read (ITERATED: a range, so any key): what a commit can invalidate. */
+  readonly reads: Set<string | typeof ITERATED>
+}
+
+// Marks a layer whose checks iterated a range: any commit may have changed what they saw.
+const ITERATED = Symbol('iterated')
+
+/** Passes reads through, noting each key read. */
+class ReadRecorder implements KVReader {
+  readonly #inner: KVReader
+  readonly reads: Set<string | typeof ITERATED>
+
+  constructor(inner: KVReader, reads: Set<string | typeof ITERATED>) {
+    this.#inner = inner
+    this.reads = reads
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.reads.add(keyId(key))
+    return this.#inner.get(key)
+  }
+
+  iterate(prefix: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
+    this.reads.add(ITERATED)
+    return this.#inner.iterate(prefix)
+  }
 }
 
 const UNLIMITED = 2n ** 64n
@@ -50,9 +76,11 @@ const UNLIMITED = 2n ** 64n
 class Journal implements KVStore {
   readonly undo: UndoRecord = new Map()
   readonly #target: CacheStore
+  readonly #reads: Set<string | typeof ITERATED>
 
-  constructor(target: CacheStore) {
+  constructor(target: CacheStore, reads: Set<string | typeof ITERATED>) {
     this.#target = target
+    this.#reads = reads
   }
 
   #remember(key: Uint8Array): void {
@@ -61,6 +89,7 @@ class Journal implements KVStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
+    this.#reads.add(keyId(key))
     return this.#target.get(key)
   }
 
@@ -75,6 +104,7 @@ class Journal implements KVStore {
   }
 
   iterate(prefix: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
+    this.#reads.add(ITERATED)
     return this.#target.iterate(prefix)
   }
 }
@@ -125,7 +155,8 @@ export class CheckState {
   stage(tx: CheckedTx): StagedCheck {
     const sender = tx.signer.address
     const layer = this.#layers.get(sender)
-    const scratch = new CacheStore(layer?.store ?? this.#app.db)
+    const reads = new Set<string | typeof ITERATED>()
+    const scratch = new CacheStore(new ReadRecorder(layer?.store ?? this.#app.db, reads))
     runAnte(tx, scratch, this.#blockInfo(), this.#app.registry)
     const { body } = tx.tx
     const result: CheckTxResult = { hash: tx.hash, sender, nonce: body.nonce, fee: body.fee, gasWanted: body.gasLimit, bytes: tx.bytes, tx }
@@ -140,7 +171,7 @@ export class CheckState {
           throw new Error(`stale staged check for ${sender} nonce ${body.nonce}: the check state changed since it was staged`)
         }
         committed = true
-        this.#write(sender, scratch)
+        this.#write(sender, scratch, reads)
       },
     }
   }
@@ -148,15 +179,17 @@ export class CheckState {
   #layer(sender: string): SenderLayer {
     let layer = this.#layers.get(sender)
     if (layer === undefined) {
-      layer = { store: new CacheStore(this.#app.db), undo: [] }
+      layer = { store: new CacheStore(this.#app.db), undo: [], reads: new Set() }
       this.#layers.set(sender, layer)
     }
     return layer
   }
 
-  #write(sender: string, scratch: CacheStore): void {
+  #write(sender: string, scratch: CacheStore, reads: Set<string | typeof ITERATED>): void {
     const layer = this.#layer(sender)
-    const journal = new Journal(layer.store)
+    for (const id of reads) layer.reads.add(id)
+    // The flush only writes; what it would read back is not a decision.
+    const journal = new Journal(layer.store, new Set())
     scratch.flushTo(journal)
     layer.undo.push(journal.undo)
   }
@@ -174,7 +207,7 @@ export class CheckState {
     // and re-checking a whole pool after every block is the hot path.
     const sender = tx.signer.address
     const layer = this.#layer(sender)
-    const journal = new Journal(layer.store)
+    const journal = new Journal(layer.store, layer.reads)
     try {
       runAnte(tx, journal, this.#blockInfo(), this.#app.registry)
     } catch (error) {
@@ -215,6 +248,38 @@ export class CheckState {
     this.#layers = new Map()
     this.#epoch++
     this.#height = this.#app.height
+  }
+
+  /**
+   * After a commit that wrote the keys `written` (keyId): forgets the admitted transactions of
+   * every sender whose checks read one of them, keeps every other sender's as they are, and
+   * returns the senders forgotten (their transactions must be re-checked). A kept sender's checks
+   * read only keys the block left alone, and a check is a function of what it reads, so running
+   * them again on the new state would decide and write exactly what the layer holds (the ante
+   * reads no block info, so the new height changes nothing). Reads of the fee keeper's credit-only
+   * keys (the collector's balance) are not decisions and do not count.
+   */
+  rebase(written: ReadonlySet<string>): Set<string> {
+    this.#epoch++
+    this.#height = this.#app.height
+    const ctx = new Context(this.#blockInfo(), new CacheStore(this.#app.db), new GasMeter(UNLIMITED), this.#app.registry)
+    const creditOnly = new Set(ctx.keeper<FeeKeeper>(FEE_MODULE).creditOnlyKeys().map(keyId))
+    const affected = new Set<string>()
+    for (const [sender, layer] of this.#layers) {
+      for (const id of layer.reads) {
+        if (id === ITERATED || (written.has(id) && !creditOnly.has(id))) {
+          affected.add(sender)
+          break
+        }
+      }
+    }
+    for (const sender of affected) this.#layers.delete(sender)
+    return affected
+  }
+
+  /** Forgets `sender`'s admitted transactions (their checks are to be redone). */
+  forget(sender: string): void {
+    this.#layers.delete(sender)
   }
 }
 

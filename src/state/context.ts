@@ -2,7 +2,7 @@ import type { Event } from './events.js'
 import { GasKVStore, GasMeter } from './gas.js'
 import { type KVStore, PrefixStore } from './kv.js'
 import type { ModuleRegistry } from './module.js'
-import { utf8 } from './bytes.js'
+import { concatBytes, utf8 } from './bytes.js'
 
 /** What execution may know about the block: everything comes from the header, nothing from the host. */
 export interface BlockInfo {
@@ -36,6 +36,11 @@ export class Context {
   /** The store of module `name`: its keys, under its prefix, owned by nobody else. */
   moduleStore(name: string): KVStore {
     return new PrefixStore(this.store, utf8(`${name}/`))
+  }
+
+  /** The full state key of `key` in a module's store. */
+  moduleKey(name: string, key: Uint8Array): Uint8Array {
+    return concatBytes(utf8(`${name}/`), key)
   }
 
   /** Another module's keeper (its "expected keeper" interface), bound to this context. */

@@ -11,6 +11,11 @@ export interface AccountKeeper {
 export interface FeeKeeper {
   /** Moves `amount` of the fee denomination from `payer` to the fee collector; throws ModuleError if short. */
   payFee(payer: Uint8Array, amount: bigint): void
+  /**
+   * Full state keys payFee reads and writes without deciding anything on them (the collector's
+   * balance, only ever credited): a block changing them changes no admission decision.
+   */
+  creditOnlyKeys(): Uint8Array[]
 }
 
 export const ACCOUNT_MODULE = 'auth'

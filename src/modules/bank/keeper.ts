@@ -84,6 +84,10 @@ export class BankKeeper implements FeeKeeper {
     this.#ctx.emit('fee', { payer: encodeAddress(payer), amount: formatCoins(coins) })
   }
 
+  creditOnlyKeys(): Uint8Array[] {
+    return [this.#ctx.moduleKey(MODULE, balanceKey(moduleAddress(FEE_COLLECTOR), this.feeDenom))]
+  }
+
   /** Creates coins in a module's account (rewards); the only way supply grows. */
   mint(module: string, coins: CoinValue[]): void {
     for (const { denom, amount } of coins) this.#store.set(supplyKey(denom), amountToBytes(this.supply(denom) + amount))

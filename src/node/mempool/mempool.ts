@@ -143,6 +143,11 @@ export class Mempool {
     return this.#byHash.has(id) || this.#seen.peek(id)?.kind === 'verified'
   }
 
+  /** The decoded, statelessly checked form of a pending transaction (block execution reuses it). */
+  checked(hash: TxHash | Uint8Array): CheckedTx | undefined {
+    return this.#byHash.get(normalize(hash))?.tx
+  }
+
   /** The nonce a sender's next transaction must carry to be admitted. */
   nextNonce(sender: string): bigint {
     return this.#checkState.nextNonce(sender)
@@ -233,7 +238,7 @@ export class Mempool {
    * gap remains; one that fails REPLAYED (its nonce was used by another committed transaction)
    * leaves the slot filled, so the sender's next transaction may still pass.
    */
-  update(height: number, committedTxs: readonly Uint8Array[]): UpdateResult {
+  update(height: number, committedTxs: readonly Uint8Array[], writtenKeys?: ReadonlySet<string>): UpdateResult {
     // A late update (the application already a block further) is still sound: everything is
     // re-checked against what is committed now, and the next update catches up.
     if (height > this.#app.height || height < this.#height) {
@@ -242,6 +247,9 @@ export class Mempool {
         expected: this.#app.height,
       })
     }
+    // The written keys describe one block: they say what changed only if that block is the one
+    // step from what the pool was checked against to what is committed now.
+    const oneStep = height === this.#height + 1 && height === this.#app.height
     this.#height = height
     const gone = new Set<PoolEntry>()
     let included = 0
@@ -266,10 +274,19 @@ export class Mempool {
     }
 
     const dropped: UpdateResult['dropped'] = []
-    this.#checkState.reset()
+    // With the block's written keys, only senders whose checks read one of them are re-checked
+    // (CheckState.rebase); without, everyone is.
+    let affected: Set<string> | null = null
+    if (writtenKeys === undefined || !oneStep) this.#checkState.reset()
+    else affected = this.#checkState.rebase(writtenKeys)
     for (const sender of [...this.#bySender.keys()].sort()) {
+      const queue = this.#bySender.get(sender)!
+      if (affected !== null && !affected.has(sender)) {
+        if (!queue.some((entry) => gone.has(entry))) continue
+        this.#checkState.forget(sender)
+      }
       const kept: PoolEntry[] = []
-      for (const entry of this.#bySender.get(sender)!) {
+      for (const entry of queue) {
         if (gone.has(entry)) {
           this.#forget(entry)
           continue
