@@ -49,6 +49,21 @@ export function decode<T>(type: Type<T>, bytes: Uint8Array, options: { maxBytes?
   return value
 }
 
+/**
+ * Decodes bytes this node encoded itself and stored (state values, read back from a store whose
+ * root was checked on open), skipping the canonical re-encode `decode` does for untrusted input.
+ * Never for bytes that came from a peer, a client or a file.
+ */
+export function decodeStored<T>(type: Type<T>, bytes: Uint8Array): T {
+  let wire: unknown
+  try {
+    wire = packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
+  } catch (error) {
+    throw new CodecError('MALFORMED', `not a MessagePack value: ${(error as Error).message}`, {}, { cause: error })
+  }
+  return type.fromWire(wire, '')
+}
+
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0
 }

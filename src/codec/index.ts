@@ -5,7 +5,7 @@ import { struct, union } from './struct.js'
 export const t = { bool, u8, u16, u32, u64, uint, bytes, fixedBytes, string, array, optional, struct, union }
 
 export { struct, union, type StructType, type StructValue, type Tagged } from './struct.js'
-export { encode, decode, equalBytes, DEFAULT_MAX_DECODE_BYTES } from './canonical.js'
+export { encode, decode, decodeStored, equalBytes, DEFAULT_MAX_DECODE_BYTES } from './canonical.js'
 export { peekStructTag } from './peek.js'
 export { CodecError, type CodecErrorCode, type CodecErrorContext } from './errors.js'
 export type { Type, Infer, Wire } from './type.js'

@@ -13,6 +13,19 @@ export interface BlockInfo {
   proposer: Uint8Array
 }
 
+// Every transaction builds a few keepers, each asking for its module's prefix.
+const modulePrefixes = new Map<string, Uint8Array>()
+
+/** `name/` as bytes; shared, so callers only read it. */
+function modulePrefix(name: string): Uint8Array {
+  let prefix = modulePrefixes.get(name)
+  if (prefix === undefined) {
+    prefix = utf8(`${name}/`)
+    modulePrefixes.set(name, prefix)
+  }
+  return prefix
+}
+
 /**
  * The one argument of every handler: the block, a gas-metered store, the event log, and the
  * keepers of other modules bound to the same store.
@@ -35,12 +48,12 @@ export class Context {
 
   /** The store of module `name`: its keys, under its prefix, owned by nobody else. */
   moduleStore(name: string): KVStore {
-    return new PrefixStore(this.store, utf8(`${name}/`))
+    return new PrefixStore(this.store, modulePrefix(name))
   }
 
   /** The full state key of `key` in a module's store. */
   moduleKey(name: string, key: Uint8Array): Uint8Array {
-    return concatBytes(utf8(`${name}/`), key)
+    return concatBytes(modulePrefix(name), key)
   }
 
   /** Another module's keeper (its "expected keeper" interface), bound to this context. */

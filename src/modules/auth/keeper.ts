@@ -1,4 +1,4 @@
-import { decode, encode } from '../../codec/index.js'
+import { decodeStored, encode } from '../../codec/index.js'
 import type { AccountKeeper, Context, KVStore } from '../../state/index.js'
 import { Account, type AccountValue } from './account.js'
 import { MODULE, accountKey } from './keys.js'
@@ -12,7 +12,7 @@ export class AuthKeeper implements AccountKeeper {
 
   account(address: Uint8Array): AccountValue | undefined {
     const raw = this.#store.get(accountKey(address))
-    return raw === undefined ? undefined : decode(Account, raw)
+    return raw === undefined ? undefined : decodeStored(Account, raw)
   }
 
   setAccount(address: Uint8Array, account: AccountValue): void {

@@ -1,4 +1,4 @@
-import { decode, encode, t } from '../../codec/index.js'
+import { decodeStored, encode, t } from '../../codec/index.js'
 import { encodeAddress } from '../../crypto/index.js'
 import type { Context, FeeKeeper, KVStore } from '../../state/index.js'
 import { amountToBytes, bytesToAmount, formatCoins } from './coins.js'
@@ -23,7 +23,7 @@ export class BankKeeper implements FeeKeeper {
 
   get feeDenom(): string {
     const raw = this.#store.get(PARAMS_KEY)
-    return raw === undefined ? 'ufdr' : decode(BankParams, raw).feeDenom
+    return raw === undefined ? 'ufdr' : decodeStored(BankParams, raw).feeDenom
   }
 
   setFeeDenom(feeDenom: string): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { CodecError, decode, encode, t } from '../../../src/codec/index.js'
+import { CodecError, decode, decodeStored, encode, t } from '../../../src/codec/index.js'
 
 const Coin = t.struct('TestCoin', 990, 1, { denom: t.string({ max: 32 }), amount: t.uint() })
 const Ping = t.struct('TestPing', 991, 1, { seq: t.u32 })
@@ -55,6 +55,18 @@ describe('canonical codec', () => {
       }),
       { numRuns: 500 },
     )
+  })
+
+  it('decodeStored reads back what encode wrote, as decode does (state values skip only the re-encode)', () => {
+    fc.assert(
+      fc.property(sampleArb, (value) => {
+        const bytes = encode(Sample, value as never)
+        assert.deepEqual(decodeStored(Sample, bytes), decode(Sample, bytes))
+      }),
+      { numRuns: 300 },
+    )
+    assert.throws(() => decodeStored(Sample, Uint8Array.of(0x92)), (e: unknown) => e instanceof CodecError && e.code === 'MALFORMED')
+    assert.throws(() => decodeStored(Sample, encode(Ping, { seq: 1 })), (e: unknown) => e instanceof CodecError)
   })
 
   it('mutated bytes are rejected or decode to a different value', () => {
