@@ -8,13 +8,16 @@
  *   npm run fl:experiments -- --only lever   the lever runs (also e.g. --only "lever epochs")
  */
 import { parseArgs } from 'node:util'
-import { DEFAULT_QUANTIZATION, parseAttackSpec, parsePartitionSpec, runCentralised, runSimulation } from '../src/fl/index.js'
+import { DEFAULT_QUANTIZATION, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation } from '../src/fl/index.js'
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } })
 const training = { learningRate: 0.1, momentum: 0.9, batchSize: 32, epochs: 2 }
 
 /** Settings that differ from the defaults, as fl:sim flags. */
-interface Lever { epochs?: number; clip?: number; trainerMomentum?: number; serverClip?: boolean; rounds?: number }
+interface Lever {
+  epochs?: number; clip?: number; trainerMomentum?: number; serverClip?: boolean; rounds?: number
+  lrSchedule?: string; batch?: number; lr?: number; proxMu?: number; weightDecay?: number
+}
 interface Run { label: string; partition: string; rule: string; attackers?: string; lever?: Lever }
 
 const robustRules = ['median', 'trimmed:0.3']
@@ -23,6 +26,11 @@ const levers: { name: string; lever: Lever; rules: string[] }[] = [
   { name: 'epochs 5', lever: { epochs: 5 }, rules: robustRules },
   { name: 'server clip', lever: { serverClip: true }, rules: robustRules },
   { name: 'trainer momentum 0.9', lever: { trainerMomentum: 0.9 }, rules: [...robustRules, 'fedavg'] },
+  { name: 'lr cosine', lever: { lrSchedule: 'cosine' }, rules: robustRules },
+  { name: 'batch 100 lr 0.3', lever: { batch: 100, lr: 0.3 }, rules: ['median'] },
+  { name: 'fedprox mu 0.1', lever: { proxMu: 0.1 }, rules: ['median'] },
+  { name: 'weight decay 0.0005', lever: { weightDecay: 0.0005 }, rules: ['median'] },
+  { name: 'epochs 1', lever: { epochs: 1 }, rules: ['median'] },
 ]
 const runs: Run[] = [
   { label: 'table iid clean', partition: 'iid', rule: 'fedavg' },
@@ -44,6 +52,11 @@ function flags(lever: Lever | undefined): string {
     lever.clip === undefined ? '' : ` --clip ${lever.clip}`,
     lever.trainerMomentum === undefined ? '' : ` --trainer-momentum ${lever.trainerMomentum}`,
     lever.serverClip === true ? ' --server-clip' : '',
+    lever.lr === undefined ? '' : ` --lr ${lever.lr}`,
+    lever.lrSchedule === undefined ? '' : ` --lr-schedule ${lever.lrSchedule}`,
+    lever.batch === undefined ? '' : ` --batch ${lever.batch}`,
+    lever.proxMu === undefined ? '' : ` --prox-mu ${lever.proxMu}`,
+    lever.weightDecay === undefined ? '' : ` --weight-decay ${lever.weightDecay}`,
   ].join('')
 }
 
@@ -62,7 +75,15 @@ for (const run of selected) {
   const rounds = run.lever?.rounds ?? 20
   const result = await runSimulation({
     trainers: 10, rounds, seed: 1, partition: parsePartitionSpec(run.partition), rule: run.rule,
-    training: { ...training, epochs: run.lever?.epochs ?? training.epochs },
+    training: {
+      ...training,
+      epochs: run.lever?.epochs ?? training.epochs,
+      learningRate: run.lever?.lr ?? training.learningRate,
+      batchSize: run.lever?.batch ?? training.batchSize,
+      proxMu: run.lever?.proxMu ?? 0,
+      weightDecay: run.lever?.weightDecay ?? 0,
+    },
+    lrSchedule: parseLearningRateSchedule(run.lever?.lrSchedule ?? 'constant'),
     quantization: { ...DEFAULT_QUANTIZATION, clipNorm: run.lever?.clip ?? DEFAULT_QUANTIZATION.clipNorm },
     trainerMomentum: run.lever?.trainerMomentum ?? 0,
     serverNormClip: run.lever?.serverClip ?? false,

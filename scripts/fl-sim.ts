@@ -7,11 +7,12 @@
  * print the reason and exit with code 2.
  */
 import { parseArgs } from 'node:util'
-import { DEFAULT_QUANTIZATION, FlError, getAggregationRule, parseAttackSpec, parsePartitionSpec, runCentralised, runSimulation, type KernelMode } from '../src/fl/index.js'
+import { DEFAULT_QUANTIZATION, FlError, formatLearningRateSchedule, getAggregationRule, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation, type KernelMode } from '../src/fl/index.js'
 
 const usage = `usage: npm run fl:sim -- [--trainers N] [--rounds R] [--partition iid|dirichlet:A|shards:K]
        [--rule fedavg|fedprox|median|trimmed:B|krum[:F]|multikrum[:F[:M]]|repfedavg]
-       [--attackers FRACTION:ATTACK] [--seed S] [--epochs E (local; with --centralised: total)] [--lr LR] [--momentum M] [--batch B]
+       [--attackers FRACTION:ATTACK] [--seed S] [--epochs E (local; with --centralised: total)] [--lr LR] [--lr-schedule constant|cosine[:FLOOR]|step:EVERY:FACTOR]
+       [--momentum M] [--batch B] [--weight-decay WD]
        [--prox-mu MU] [--clip C] [--trainer-momentum B] [--server-clip] [--backend reference|cpu|webasm|webgpu] [--centralised]`
 
 function fail(message: string): never {
@@ -37,7 +38,7 @@ function parse() {
   return parseArgs({
     options: {
       trainers: { type: 'string' }, rounds: { type: 'string' }, partition: { type: 'string' }, rule: { type: 'string' },
-      attackers: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' },
+      attackers: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, 'lr-schedule': { type: 'string' }, 'weight-decay': { type: 'string' },
       momentum: { type: 'string' }, batch: { type: 'string' }, 'prox-mu': { type: 'string' }, clip: { type: 'string' }, backend: { type: 'string' },
       'trainer-momentum': { type: 'string' }, 'server-clip': { type: 'boolean' },
       centralised: { type: 'boolean' }, help: { type: 'boolean' },
@@ -63,6 +64,7 @@ try {
     momentum: positive(args.momentum, 'momentum', 0.9, true),
     batchSize: int(args.batch, 'batch', 32),
     proxMu: positive(args['prox-mu'], 'prox-mu', 0, true),
+    weightDecay: positive(args['weight-decay'], 'weight-decay', 0, true),
   }
   if (training.momentum >= 1) fail('--momentum must be below 1')
   if (args.centralised === true) {
@@ -94,13 +96,14 @@ try {
   const trainerMomentum = positive(args['trainer-momentum'], 'trainer-momentum', 0, true)
   if (trainerMomentum >= 1) fail('--trainer-momentum must be below 1')
   const serverNormClip = args['server-clip'] === true
+  const lrSchedule = parseLearningRateSchedule(args['lr-schedule'] ?? 'constant')
   const extras = `${trainerMomentum > 0 ? ` trainer-momentum=${trainerMomentum}` : ''}${serverNormClip ? ' server-clip=median-norm' : ''}`
-  console.log(`fl:sim trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`)
+  console.log(`fl:sim trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} lr-schedule=${formatLearningRateSchedule(lrSchedule)}${training.weightDecay > 0 ? ` weight-decay=${training.weightDecay}` : ''}${training.proxMu > 0 ? ` prox-mu=${training.proxMu}` : ''} batch=${training.batchSize} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`)
   const result = await runSimulation({
     trainers, rounds, partition, rule, seed, backend: backend as KernelMode | 'reference',
     training: { ...training, epochs: localEpochs },
     quantization: { ...DEFAULT_QUANTIZATION, clipNorm },
-    trainerMomentum, serverNormClip,
+    trainerMomentum, serverNormClip, lrSchedule,
     ...(attackers === undefined ? {} : { attackers }),
     onRound: (r) => console.log(`round ${String(r.round).padStart(3)}  accuracy ${r.accuracy.toFixed(4)}  loss ${r.loss.toFixed(4)}${r.selected ? `  selected ${r.selected.join(',')}` : ''}  (${r.seconds.toFixed(1)} s)`),
   })

@@ -28,6 +28,7 @@ export { loadMnist, loadMnistAll, MNIST_SPLIT_SEED } from './data/mnist.js'
 export { type PartitionSpec, partition, parsePartitionSpec } from './data/partition.js'
 export { type CsvOptions, parseCsvDataset } from './data/csv.js'
 export { type TrainingConfig, type TrainingResult, DEFAULT_TRAINING, trainLocal } from './train/local-training.js'
+export { type LearningRateSchedule, CONSTANT_LEARNING_RATE, scheduledLearningRate, parseLearningRateSchedule, formatLearningRateSchedule } from './train/lr-schedule.js'
 export { type Evaluation, evaluate } from './train/evaluate.js'
 export { type DpConfig, privatizeUpdate, dpEpsilon } from './train/privacy.js'
 

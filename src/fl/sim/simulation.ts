@@ -12,6 +12,7 @@ import { permutation, SeededRandom } from '../random.js'
 import { getAggregationRule } from '../rules/registry.js'
 import { evaluate, type Evaluation } from '../train/evaluate.js'
 import { DEFAULT_TRAINING, trainLocal, type TrainingConfig } from '../train/local-training.js'
+import { CONSTANT_LEARNING_RATE, scheduledLearningRate, type LearningRateSchedule } from '../train/lr-schedule.js'
 import { privatizeUpdate, type DpConfig } from '../train/privacy.js'
 import { encodeUpdateBlob, updateBlobCid } from '../update/blob.js'
 import { applyAggregate, clipL2, computeDelta, DEFAULT_QUANTIZATION, quantize, type QuantizationConfig } from '../update/quantize.js'
@@ -49,6 +50,8 @@ export interface SimulationConfig {
    * 2019). Floats, not consensus; the integer rules then run on the clipped updates.
    */
   readonly serverNormClip?: boolean
+  /** The trainers' local learning rate by round (`training.learningRate` is the base); default constant. */
+  readonly lrSchedule?: LearningRateSchedule
   readonly onRound?: (report: RoundReport) => void
 }
 
@@ -112,10 +115,11 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
     for (let round = 1; round <= config.rounds; round++) {
       const started = process.hrtime.bigint()
       const honest: (Int32Array | undefined)[] = []
+      const learningRate = scheduledLearningRate(config.lrSchedule ?? CONSTANT_LEARNING_RATE, training.learningRate, round, config.rounds)
       for (let t = 0; t < config.trainers; t++) {
         const isAttacker = attackers.includes(t)
         if (isAttacker && attack !== undefined && !attackTrains(attack)) continue
-        const result = trainLocal(network, datasets[t]!, global, { ...training, seed: SeededRandom.derive(config.seed, round, t).nextUint32() })
+        const result = trainLocal(network, datasets[t]!, global, { ...training, learningRate, seed: SeededRandom.derive(config.seed, round, t).nextUint32() })
         const delta = computeDelta(result.parameters, global)
         const random = SeededRandom.derive(config.seed, round, t, 1)
         if (config.dp !== undefined) privatizeUpdate(delta, config.dp, random)

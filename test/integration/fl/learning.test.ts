@@ -6,6 +6,7 @@ import { Network } from '../../../src/fl/model/network.js'
 import { initialParameters } from '../../../src/fl/model/init.js'
 import { mlpSpec, smallCnnSpec } from '../../../src/fl/model/spec.js'
 import { DEFAULT_TRAINING, trainLocal } from '../../../src/fl/train/local-training.js'
+import { parseLearningRateSchedule } from '../../../src/fl/train/lr-schedule.js'
 import { evaluate } from '../../../src/fl/train/evaluate.js'
 import { subset } from '../../../src/fl/data/dataset.js'
 
@@ -48,6 +49,15 @@ describe('federated learning on MNIST (smoke)', function () {
     assert.ok(momentum.final.accuracy > 0.6, `trainer momentum ${momentum.final.accuracy}`)
     assert.ok(clipped.final.accuracy > 0.6, `server clip ${clipped.final.accuracy}`)
     await assert.rejects(runSimulation({ ...config, trainerMomentum: 1 }), (e: { code?: string }) => e.code === 'FL_INVALID_TRAINING_CONFIG')
+  })
+
+  it('applies the learning-rate schedule to the trainers: round 1 as constant, later rounds differ', async () => {
+    const config = { ...small, rounds: 2, rule: 'fedavg' }
+    const constant = await runSimulation(config)
+    const stepped = await runSimulation({ ...config, lrSchedule: parseLearningRateSchedule('step:1:0.1') })
+    assert.equal(stepped.rounds[0]!.loss, constant.rounds[0]!.loss)
+    assert.notEqual(stepped.rounds[1]!.loss, constant.rounds[1]!.loss)
+    assert.ok(stepped.final.accuracy > 0.6, `step schedule ${stepped.final.accuracy}`)
   })
 
   it('trains the FedProx objective; evaluates a small CNN and refuses to train it on wasm', async () => {

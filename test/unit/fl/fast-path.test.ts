@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { roundDivBig } from '../../../src/fl/int-math.js'
-import { planSimdWeightedMean, simdModule, simdWeightedMeanApplies, weightedMeanSimd, type SimdWeightedMeanPlan } from '../../../src/fl/kernels/simd-weighted-mean.js'
+import { planSimdWeightedMean, SIMD_CHUNK, simdModule, simdWeightedMeanApplies, weightedMeanSimd, type SimdWeightedMeanPlan } from '../../../src/fl/kernels/simd-weighted-mean.js'
 import { FEDAVG_RANGES } from '../../../src/fl/rules/fedavg.js'
 import { getAggregationRule, RULE_NAMES } from '../../../src/fl/rules/registry.js'
 import type { AggregationInput } from '../../../src/fl/rules/types.js'
@@ -24,7 +24,7 @@ function exactMean(updates: readonly Int32Array[], weights: readonly number[]): 
 /**
  * Inputs that live at the edges the SIMD proof depends on: many updates pinned near +maxAbs or
  * −maxAbs with the largest weight (so i32 group sums come close to 2^31), mixed with
- * full-range updates; N of any length (tails that are not a multiple of 16).
+ * full-range updates; N of any length (tails that are not a multiple of the SIMD chunk).
  */
 function edgeInput(maxK: number, maxN: number): fc.Arbitrary<{ updates: Int32Array[]; weights: number[] }> {
   const update = (n: number, sign: number) =>
@@ -43,7 +43,7 @@ function edgeInput(maxK: number, maxN: number): fc.Arbitrary<{ updates: Int32Arr
 
 /** Small blocks and groups, so that a short input still crosses block and group boundaries. */
 const smallPlan = fc.record({
-  coordsPerBlock: fc.integer({ min: 1, max: 8 }).map((c) => 16 * c),
+  coordsPerBlock: fc.integer({ min: 1, max: 4 }).map((c) => SIMD_CHUNK * c),
   maxGroupWeight: fc.constant(Math.floor((2 ** 31 - 1) / MAX_ABS)),
   maxGroupSize: fc.integer({ min: 1, max: 64 }),
 })
@@ -117,7 +117,7 @@ describe('fast CPU path (WebAssembly SIMD weighted mean)', function () {
 
   it('catches a planted bug: groups that ignore the i32 bound wrap and differ from the definition', () => {
     // the bug: one group of up to 64 updates whatever their weights, so Σ w·q can pass 2^31
-    const unbounded: SimdWeightedMeanPlan = { coordsPerBlock: 64, maxGroupWeight: Number.MAX_SAFE_INTEGER, maxGroupSize: 64 }
+    const unbounded: SimdWeightedMeanPlan = { coordsPerBlock: 2 * SIMD_CHUNK, maxGroupWeight: Number.MAX_SAFE_INTEGER, maxGroupSize: 64 }
     const result = fc.check(
       fc.property(edgeInput(40, 20), ({ updates, weights }) => {
         const total = weights.reduce((a, b) => a + b, 0)
@@ -179,10 +179,15 @@ describe('fast CPU path (WebAssembly SIMD weighted mean)', function () {
     assert.deepEqual(weightedMeanFast(updates, [3], 2 ** 16), Int32Array.of(40000, -40000))
   })
 
-  it('plans blocks of whole 16-coordinate chunks and groups whose i32 sums cannot wrap', () => {
+  it('refuses a plan whose blocks are not whole chunks (a padded tail would spill into the next update)', () => {
+    const plan: SimdWeightedMeanPlan = { coordsPerBlock: SIMD_CHUNK + 4, maxGroupWeight: Math.floor((2 ** 31 - 1) / MAX_ABS), maxGroupSize: 64 }
+    assert.throws(() => weightedMeanSimd(module!, [Int32Array.of(1, 2, 3)], [1], 1, MAX_ABS, plan), code('FL_RULE_INPUT'))
+  })
+
+  it('plans blocks of whole SIMD chunks and groups whose i32 sums cannot wrap', () => {
     for (const k of [1, 10, 50, 255, 65536]) {
       const plan = planSimdWeightedMean(MAX_ABS, k)
-      assert.equal(plan.coordsPerBlock % 16, 0)
+      assert.equal(plan.coordsPerBlock % SIMD_CHUNK, 0)
       assert.ok(plan.maxGroupWeight * MAX_ABS <= 2 ** 31 - 1)
       assert.ok(plan.maxGroupSize * plan.coordsPerBlock * 4 <= 2 ** 22, 'copy-in buffer stays small')
     }
