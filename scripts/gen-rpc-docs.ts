@@ -111,7 +111,7 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     '',
     '## Limits',
     '',
-    'All configurable (`createRpcServer({ limits })`); defaults:',
+    'All configurable: in a node, `rpc.limits.<name>` in config.json, the flag `--rpc.limits.<name>` or `FEDRA_RPC_LIMITS_<NAME>` (e.g. `FEDRA_RPC_LIMITS_RATE_PER_SECOND`); embedded, `createRpcServer({ limits })`. Defaults:',
     '',
     '| limit | default | what it bounds |',
     '|---|---|---|',

@@ -111,7 +111,7 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
       moniker: node.name,
       chainId: options.chainId,
       p2p: { listen: `/ip4/127.0.0.1/tcp/${node.p2pPort}`, bootstrap: nodes.filter((n) => n !== node).map((n) => n.multiaddr), maxPeers: 50 },
-      rpc: { listen: `127.0.0.1:${node.rpcPort}` },
+      rpc: { ...structuredClone(DEFAULT_CONFIG.rpc), listen: `127.0.0.1:${node.rpcPort}` },
       metrics: { listen: `127.0.0.1:${node.metricsPort}` },
       consensus: { ...DEFAULT_CONFIG.consensus, commitDelayMs: options.commitDelayMs },
       logFormat: 'json',

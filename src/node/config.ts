@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { DEFAULT_LIMITS, type RpcLimits } from '../rpc/limits.js'
 import { NodeError } from './errors.js'
 
 /** config/config.json in the node home; flags and FEDRA_* environment variables override it. */
@@ -7,7 +8,8 @@ export interface NodeConfig {
   moniker: string
   chainId: string
   p2p: { listen: string; bootstrap: string[]; maxPeers: number }
-  rpc: { listen: string }
+  /** `limits`: every bound the JSON-RPC server enforces (docs/rpc.md, "Limits"). */
+  rpc: { listen: string; limits: RpcLimits }
   metrics: { listen: string }
   consensus: {
     timeoutProposeMs: number
@@ -27,7 +29,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   moniker: 'node0',
   chainId: 'fedra-devnet-1',
   p2p: { listen: '/ip4/127.0.0.1/tcp/26656', bootstrap: [], maxPeers: 50 },
-  rpc: { listen: '127.0.0.1:26657' },
+  rpc: { listen: '127.0.0.1:26657', limits: { ...DEFAULT_LIMITS } },
   metrics: { listen: '127.0.0.1:26660' },
   consensus: { timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500, commitDelayMs: 200 },
   mempool: { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 },
@@ -44,6 +46,7 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'p2p.bootstrap', kind: 'list' },
   { path: 'p2p.maxPeers', kind: 'int', min: 1 },
   { path: 'rpc.listen', kind: 'string' },
+  ...Object.keys(DEFAULT_LIMITS).map((key): Leaf => ({ path: `rpc.limits.${key}`, kind: 'int', min: 1 })),
   { path: 'metrics.listen', kind: 'string' },
   { path: 'consensus.timeoutProposeMs', kind: 'int', min: 1 },
   { path: 'consensus.timeoutPrevoteMs', kind: 'int', min: 1 },

@@ -206,7 +206,12 @@ export class FedraNode {
     await this.host.start()
     await this.#startHttp()
     const [rpcHost, rpcPort] = splitHostPort(this.config.rpc.listen)
-    this.#rpc = await createRpcServer({ backend: new NodeRpcBackend(this, this.txIndex), listen: { host: rpcHost, port: rpcPort }, log: this.#log.child({ component: 'rpc' }) })
+    this.#rpc = await createRpcServer({
+      backend: new NodeRpcBackend(this, this.txIndex),
+      listen: { host: rpcHost, port: rpcPort },
+      limits: this.config.rpc.limits,
+      log: this.#log.child({ component: 'rpc' }),
+    })
     this.#log.info({ peerId: this.host.peerId, addresses: this.host.addresses(), height: this.chain.height, validator: this.validatorAddress }, 'node started')
     if (this.config.p2p.bootstrap.length > 0) await this.#waitForPeer(FIRST_PEER_WAIT_MS)
     await this.#catchUp()

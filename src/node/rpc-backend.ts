@@ -4,7 +4,7 @@ import { type Block, type ValidatorSet, blockId } from '../consensus/index.js'
 import type { TxIndexer } from '../indexer/index.js'
 import type { CommittedBlockEvent, NetInfo, NodeStatus, RpcBackend, StateQueryAnswer, TxAdmission } from '../rpc/index.js'
 import { type BlockResultsValue, txHash } from '../state/index.js'
-import { MempoolError } from './mempool/index.js'
+import { MEMPOOL_CODES, MempoolError } from './mempool/index.js'
 import type { FedraNode } from './node.js'
 
 const VERSION = '0.1.0'
@@ -81,10 +81,18 @@ export class NodeRpcBackend implements RpcBackend {
     }
   }
 
+  /**
+   * A transaction already pending is refused as mempool DUPLICATE (CometBFT's "tx already exists
+   * in cache"): the mempool treats it as a no-op, but a client that broadcasts it again must
+   * learn that this submission added nothing, as it does for one committed recently.
+   */
   submitTx(bytes: Uint8Array): TxAdmission {
     const hash = txHash(bytes)
     try {
-      this.#node.submitTx(bytes)
+      const added = this.#node.submitTx(bytes)
+      if (added.code === 'duplicate') {
+        return { accepted: false, hash, code: MEMPOOL_CODES.DUPLICATE, codespace: 'mempool', log: `transaction ${added.hash} is already pending` }
+      }
       return { accepted: true, hash }
     } catch (error) {
       if (!(error instanceof MempoolError)) throw error

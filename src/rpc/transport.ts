@@ -207,7 +207,11 @@ export async function createJsonRpcServer(options: JsonRpcServerOptions): Promis
         },
       )
     })
-    ws.on('error', () => ws.terminate())
+    // A frame error (message over maxPayload, invalid UTF-8) has already sent the close frame
+    // with its code (1009, 1007); the socket is drained, not read. Terminating at once would
+    // reset a connection the client is still writing to and lose that frame (the client would
+    // see 1006), so allow it a moment to arrive, as `terminate` in the session does.
+    ws.on('error', () => setTimeout(() => ws.terminate(), 1000).unref())
     ws.on('close', () => {
       clearInterval(pinger)
       wsSessions.delete(entry)

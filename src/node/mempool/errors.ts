@@ -5,7 +5,7 @@ import { TX_CODES, type TxError, type TxErrorCode } from '../../state/index.js'
 export const MEMPOOL_CODES = {
   FULL: 1, // no room, and nothing of strictly lower priority can be evicted for it
   TX_TOO_LARGE: 2, // over the pool's per-transaction byte limit
-  DUPLICATE: 3, // seen recently and no longer pending (committed or being committed)
+  DUPLICATE: 3, // already pending, or seen recently (committed or being committed)
   HEIGHT_MISMATCH: 4, // the application committed a block the pool has not been updated for
   INVALID_CONFIG: 5,
 } as const

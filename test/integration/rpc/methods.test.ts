@@ -4,6 +4,7 @@ import { toHex } from '../../../src/crypto/index.js'
 import { FEDRA_API, RPC_ERRORS, createRpcServer, type RpcServer } from '../../../src/rpc/index.js'
 import { proofFromJson } from '../../../src/rpc/shapes.js'
 import { BANK_ERRORS } from '../../../src/modules/index.js'
+import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
 import { TX_CODES, verifyStateProof } from '../../../src/state/index.js'
 import { testKey, transfer } from '../../helpers/chain.js'
 import { RawWs, post, silentLog, until } from '../../unit/rpc/support/wire.js'
@@ -208,7 +209,10 @@ describe('RPC methods against the test node', function () {
         const tx = transfer(5, 6, 1n, 0n)
         await client.broadcastTx(tx)
         const error = await rpcError(() => client.broadcastTx(tx))
-        assert.equal((error.context.data as { codespace: string }).codespace, 'mempool')
+        assert.ok(error.is('TX_REJECTED'), error.message)
+        const data = error.context.data as { code: number; codespace: string; log: string }
+        assert.deepEqual([data.codespace, data.code], ['mempool', MEMPOOL_CODES.DUPLICATE])
+        assert.match(data.log, /already pending/)
         await node.produceBlock()
       })
       it('a commit-mode broadcast that is refused does not wait', async () => {

@@ -45,6 +45,17 @@ describe('node config: file, then environment, then flags', () => {
     assert.throws(() => loadNodeConfig(dir.path, {}, {}), (e: unknown) => e instanceof NodeError && e.code === 'CONFIG_INVALID')
   })
 
+  it('sets every RPC limit from the file, environment or a flag, and refuses a bad one', () => {
+    write({ rpc: { limits: { maxBatchSize: 7 } } })
+    const env = { [envName('rpc.limits.ratePerSecond')]: '50' }
+    assert.equal(envName('rpc.limits.ratePerSecond'), 'FEDRA_RPC_LIMITS_RATE_PER_SECOND')
+    const config = loadNodeConfig(dir.path, { 'rpc.limits.maxConnections': '3' }, env)
+    assert.deepEqual(config.rpc.limits, { ...DEFAULT_CONFIG.rpc.limits, maxBatchSize: 7, ratePerSecond: 50, maxConnections: 3 })
+    rejects(() => loadNodeConfig(dir.path, { 'rpc.limits.maxBodyBytes': '0' }, {}), 'rpc.limits.maxBodyBytes')
+    write({ rpc: { limits: { maxBatch: 7 } } })
+    rejects(() => loadNodeConfig(dir.path, {}, {}), 'rpc.limits.maxBatch')
+  })
+
   it('a missing config file says how to create one', () => {
     assert.throws(() => loadNodeConfig(join(dir.path, 'nowhere'), {}, {}), /fedra init/)
   })

@@ -25,14 +25,13 @@ import {
 import { type PrivateKey, toHex } from '../../../../src/crypto/index.js'
 import { TxIndexer } from '../../../../src/indexer/index.js'
 import { createRpcServer, type CommittedBlockEvent, type NodeStatus, type RpcBackend, type RpcLimits, type RpcServer, type TxAdmission } from '../../../../src/rpc/index.js'
+import { MEMPOOL_CODES } from '../../../../src/node/mempool/errors.js'
 import { type Application, CacheStore, TxError, checkTxStateless, txHash } from '../../../../src/state/index.js'
 import { type CheckedTx, runAnte } from '../../../../src/state/deliver-tx.js'
 import { type BlockResultsValue, blockResultsRecord } from '../../../../src/state/results.js'
 import { openApp, tempDir, testGenesisJson, testKey } from '../../../helpers/chain.js'
 
 export const VALIDATOR_KEY = testKey(100)
-const MEMPOOL_FULL = 2
-const MEMPOOL_DUPLICATE = 1
 
 interface StoredBlock {
   block: Block
@@ -233,8 +232,9 @@ export class TestNode implements RpcBackend {
   submitTx(bytes: Uint8Array): TxAdmission {
     const hash = txHash(bytes)
     const hex = toHex(hash)
-    if (this.#pendingHashes.has(hex)) return { accepted: false, hash, code: MEMPOOL_DUPLICATE, codespace: 'mempool', log: 'already in the mempool' }
-    if (this.#mempool.length >= this.#options.maxMempool) return { accepted: false, hash, code: MEMPOOL_FULL, codespace: 'mempool', log: 'the mempool is full' }
+    // The node's mempool codes and wording (src/node/rpc-backend.ts), so both answer alike.
+    if (this.#pendingHashes.has(hex)) return { accepted: false, hash, code: MEMPOOL_CODES.DUPLICATE, codespace: 'mempool', log: `transaction ${hex} is already pending` }
+    if (this.#mempool.length >= this.#options.maxMempool) return { accepted: false, hash, code: MEMPOOL_CODES.FULL, codespace: 'mempool', log: 'the mempool is full' }
     try {
       const checked = checkTxStateless(bytes, this.chainId, this.app.genesis.consensusParams, this.app.registry)
       runAnte(checked, this.#checkStore, this.#checkInfo(), this.app.registry)

@@ -1,0 +1,665 @@
+import assert from 'node:assert/strict'
+import { connect, type Socket } from 'node:net'
+import { ClientError, FedraClient, type SubscriptionNotification } from '../../../src/client/index.js'
+import { PublicKey, fromHex, toHex } from '../../../src/crypto/index.js'
+import { waitFor } from '../../../src/devnet/process.js'
+import type { IndexedTx } from '../../../src/indexer/index.js'
+import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
+import { DEFAULT_LIMITS, FEDRA_API, type FedraMethod, RPC_API_VERSION, RPC_ERRORS, type EventNotification } from '../../../src/rpc/index.js'
+import type { BlockJsonValue } from '../../../src/rpc/shapes.js'
+import { TX_CODES } from '../../../src/state/index.js'
+import { RawWs, answerProblem, withoutData } from '../../unit/rpc/support/wire.js'
+import { FEE, RawHttp, RunningNode, hashOf } from './support/running-node.js'
+
+/**
+ * Every method of the JSON-RPC table against a real `fedra start` process (one validator that
+ * commits on its own every ~100 ms), through the typed client and as raw JSON: real signed
+ * transfers, the values they must move, proofs checked against headers whose commits are
+ * checked; then the specification's examples and the limits at their defaults.
+ *
+ * Each happy-path case names the methods it covers and counts only if it got a successful
+ * answer from each of them; the last case fails when a method of the table has no such case.
+ */
+
+/** Devnet accounts, one role each so balances and searches stay exact. */
+const A = { payer: 0, payee: 1, async: 2, sync: 3, pager: 4, watched: 5, unwatched: 6, dup: 8, pending: 9, timeout: 10, replay: 11 } as const
+/** Accounts 20..419 send one transfer each in the in-flight limit test. */
+const IN_FLIGHT_FIRST = 20
+const IN_FLIGHT_CALLS = 400
+/** Recipients nobody funded (their accounts start empty). */
+const FRESH = { sync: 1000, async: 1001, pending: 1002, watched: 1003, unwatched: 1004, absent: 1999 }
+
+const bankPath = (address: Uint8Array) => `bank/62${toHex(address)}${Buffer.from('ufdr').toString('hex')}`
+const ufdr = (account: { balances: { denom: string; amount: string }[] }) => BigInt(account.balances.find((b) => b.denom === 'ufdr')?.amount ?? '0')
+
+async function rpcError(fn: () => Promise<unknown>): Promise<ClientError> {
+  try {
+    await fn()
+  } catch (error) {
+    if (error instanceof ClientError) return error
+    throw error
+  }
+  throw new Error('expected a JSON-RPC error')
+}
+
+describe('JSON-RPC against a running node (fedra start, one validator)', function () {
+  this.timeout(60_000)
+  let node: RunningNode
+  let client: FedraClient
+  let http: RawHttp
+  const clients: FedraClient[] = []
+  const sockets: RawWs[] = []
+  /** Successful answers seen, by method (through the clients and raw HTTP). */
+  const answered = new Map<string, number>()
+  /** Methods with a passing happy-path case. */
+  const covered = new Set<string>()
+  const count = (method: string) => answered.set(method, (answered.get(method) ?? 0) + 1)
+
+  /** Counts every successful answer a client gets, over HTTP and over its WebSocket. */
+  function tracked(c: FedraClient): FedraClient {
+    const call = c.call.bind(c) as (method: string, ...args: unknown[]) => Promise<unknown>
+    ;(c as unknown as { call: typeof call }).call = async (method, ...args) => {
+      const result = await call(method, ...args)
+      count(method)
+      return result
+    }
+    const ws = c.ws
+    const wsCall = ws.call.bind(ws)
+    ws.call = async (method, params) => {
+      const result = await wsCall(method, params)
+      count(method)
+      return result
+    }
+    clients.push(c)
+    return c
+  }
+
+  async function raw(method: string, params?: unknown, id: unknown = 1) {
+    const answer = await http.call(method, params, id)
+    assert.equal(answerProblem(JSON.stringify(answer)), null)
+    if (answer.result !== undefined) count(method)
+    return answer
+  }
+
+  /** A happy-path case: passes only if each of `methods` answered successfully during it. */
+  function happy(methods: FedraMethod[], title: string, fn: () => Promise<void>): void {
+    it(`${methods.join(' + ')}: ${title}`, async () => {
+      const before = new Map(methods.map((m) => [m, answered.get(m) ?? 0]))
+      await fn()
+      for (const m of methods) assert.ok((answered.get(m) ?? 0) > before.get(m)!, `${m} never answered successfully in this case`)
+      for (const m of methods) covered.add(m)
+    })
+  }
+
+  const openWs = async () => {
+    const ws = await RawWs.open(node.wsUrl)
+    sockets.push(ws)
+    return ws
+  }
+
+  let validator: { address: string; publicKey: string }
+
+  before(async () => {
+    node = await RunningNode.start({ accounts: IN_FLIGHT_FIRST + IN_FLIGHT_CALLS, commitDelayMs: 100 })
+    client = tracked(node.client)
+    http = new RawHttp(node.url)
+    const v = node.genesis().validators[0] as { pub_key: string }
+    validator = { address: PublicKey.fromBytes(fromHex(v.pub_key)).address, publicKey: v.pub_key }
+    await node.waitForHeight(3)
+  })
+
+  after(async () => {
+    for (const ws of sockets) ws.close()
+    for (const c of clients) c.close()
+    http?.close()
+    await node?.stop()
+  })
+
+  describe('methods (happy paths)', () => {
+    happy(['chain_status'], 'names the chain, this node and its validator, and its latest block', async () => {
+      const status = await client.status()
+      assert.equal(status.nodeInfo.network, node.layout.chainId)
+      assert.equal(status.nodeInfo.moniker, 'validator0')
+      assert.equal(status.nodeInfo.nodeId, node.node.peerId)
+      assert.deepEqual(status.validatorInfo, { address: validator.address, votingPower: '10' })
+      assert.equal(status.syncInfo.catchingUp, false)
+      assert.equal(status.syncInfo.earliestHeight, 1)
+      const latest = await client.block(status.syncInfo.latestHeight)
+      assert.equal(status.syncInfo.latestBlockId, latest.blockId)
+      assert.equal(status.syncInfo.latestStateRoot, latest.header.stateRoot)
+      assert.equal(status.syncInfo.latestBlockTime, latest.header.time)
+      // The metrics port's /status sees the same node.
+      assert.equal((await node.process.status())?.peerId, status.nodeInfo.nodeId)
+    })
+
+    happy(['chain_health'], 'is healthy: synced, and the latest block is fresh', async () => {
+      const health = await client.health()
+      assert.equal(health.healthy, true)
+      assert.equal(health.catchingUp, false)
+      assert.equal(health.peers, 0)
+      assert.ok(health.latestHeight >= 3, `latest height ${health.latestHeight}`)
+      assert.ok(health.latestBlockAgeMs !== null && health.latestBlockAgeMs < 10_000, `latest block ${health.latestBlockAgeMs} ms old`)
+    })
+
+    happy(['chain_getBlock'], 'by height, by hash and the latest, each linked to its parent', async () => {
+      const h = await node.height()
+      const block = await client.block(h)
+      assert.equal(block.header.height, h)
+      assert.equal(block.header.chainId, node.layout.chainId)
+      assert.equal(block.header.proposer, validator.address)
+      assert.deepEqual(await client.block(block.blockId), block)
+      const parent = await client.block(h - 1)
+      assert.equal(block.header.prevBlockId, parent.blockId)
+      assert.equal(block.lastCommit!.blockId, parent.blockId)
+      assert.ok((await client.block()).header.height >= h, 'the latest block is below a height already seen')
+      // Raw JSON, params by position and by name.
+      assert.deepEqual((await raw('chain_getBlock', [h])).result, block)
+      assert.deepEqual((await raw('chain_getBlock', [null, block.blockId])).result, block)
+      assert.deepEqual((await raw('chain_getBlock', { hash: block.blockId.toUpperCase() })).result, block)
+    })
+
+    /** The transfer broadcast in commit mode, which later cases look up. */
+    const committed = { tx: new Uint8Array() as Uint8Array, hash: '', height: 0, index: 0, amount: 12_345n, payer: [0n, 0n] as [bigint, bigint], payee: 0n }
+
+    happy(['tx_broadcast', 'account_get'], 'commit mode returns the including block; the balances moved by amount and fee', async () => {
+      const [payer, payee] = [await client.account(node.wallets.address(A.payer)), await client.account(node.wallets.address(A.payee))]
+      assert.equal(payer.nonce, '0')
+      assert.equal(payer.publicKey, null)
+      committed.tx = node.wallets.transfer(A.payer, A.payee, committed.amount)
+      committed.hash = hashOf(committed.tx)
+      const answer = await client.broadcastTx(committed.tx, 'commit', 20_000)
+      assert.equal(answer.hash, committed.hash)
+      assert.equal(answer.mode, 'commit')
+      assert.equal(answer.result!.code, 0, answer.result!.log)
+      assert.equal(answer.result!.hash, committed.hash)
+      committed.height = answer.height!
+      committed.index = answer.index!
+      const block = await client.block(committed.height)
+      assert.equal(block.txs[committed.index], toHex(committed.tx))
+      const [payerAfter, payeeAfter] = [await client.account(node.wallets.address(A.payer)), await client.account(node.wallets.address(A.payee))]
+      assert.equal(ufdr(payerAfter), ufdr(payer) - committed.amount - FEE)
+      assert.equal(ufdr(payeeAfter), ufdr(payee) + committed.amount)
+      assert.equal(payerAfter.nonce, '1')
+      assert.equal(payerAfter.publicKey, node.wallets.key(A.payer).publicKey.hex)
+      assert.ok(payerAfter.height >= committed.height, `account read at ${payerAfter.height}, before the transfer's block`)
+      committed.payer = [ufdr(payer), ufdr(payerAfter)]
+      committed.payee = ufdr(payeeAfter)
+    })
+
+    happy(['tx_broadcast', 'tx_get'], 'sync mode admits a transfer; it then commits and credits a new account', async () => {
+      const tx = node.wallets.transfer(A.sync, FRESH.sync, 777n)
+      const answer = await client.broadcastTx(tx, 'sync')
+      assert.deepEqual(answer, { hash: hashOf(tx), mode: 'sync' })
+      const found = await node.waitForTx(answer.hash)
+      assert.equal(found.result.code, 0)
+      assert.deepEqual((await client.account(node.wallets.address(FRESH.sync))).balances, [{ denom: 'ufdr', amount: '777' }])
+      // Raw JSON with params by position: the mode is the second param.
+      const second = node.wallets.transfer(A.sync, FRESH.sync, 1n)
+      assert.deepEqual((await raw('tx_broadcast', [toHex(second), 'sync'])).result, { hash: hashOf(second), mode: 'sync' })
+      await node.waitForTx(hashOf(second))
+    })
+
+    happy(['tx_broadcast', 'tx_get'], 'async mode answers with the hash at once; the transfer commits', async () => {
+      const tx = node.wallets.transfer(A.async, FRESH.async, 555n)
+      const answer = await client.broadcastTx(tx, 'async')
+      assert.deepEqual(answer, { hash: hashOf(tx), mode: 'async' })
+      const found = await node.waitForTx(answer.hash)
+      assert.equal(found.result.code, 0)
+      assert.equal(found.signer, node.wallets.address(A.async))
+      assert.deepEqual((await client.account(node.wallets.address(FRESH.async))).balances, [{ denom: 'ufdr', amount: '555' }])
+    })
+
+    happy(['tx_get'], 'returns the committed transfer at its height and index, decoded, with its result', async () => {
+      const tx: IndexedTx = await client.tx(committed.hash)
+      assert.equal(tx.hash, committed.hash)
+      assert.equal(tx.height, committed.height)
+      assert.equal(tx.index, committed.index)
+      assert.equal(tx.tx, toHex(committed.tx))
+      assert.equal(tx.signer, node.wallets.address(A.payer))
+      assert.deepEqual({ ...tx.body!, messages: undefined }, { nonce: '0', fee: String(FEE), gasLimit: '200000', memo: '', messages: undefined })
+      assert.equal(tx.body!.messages.length, 1)
+      assert.equal(tx.body!.messages[0]!.type, 'bank/MsgSend')
+      const value = tx.body!.messages[0]!.value as { to: string; amount: { denom: string; amount: string }[] }
+      assert.equal(value.to, toHex(node.wallets.key(A.payee).publicKey.addressBytes))
+      assert.deepEqual(value.amount, [{ denom: 'ufdr', amount: String(committed.amount) }])
+      assert.equal(tx.result.code, 0)
+      // Upper-case hex is accepted too.
+      assert.deepEqual((await raw('tx_get', [committed.hash.toUpperCase()])).result, tx)
+    })
+
+    happy(['chain_getBlockResults'], 'gives the transfer\'s result: code, gas, fee and transfer events', async () => {
+      const results = await client.blockResults(committed.height)
+      assert.equal(results.height, committed.height)
+      const r = results.txResults[committed.index]!
+      assert.equal(r.hash, committed.hash)
+      assert.equal(r.code, 0)
+      assert.ok(BigInt(r.gasUsed) > 0n && BigInt(r.gasUsed) <= BigInt(r.gasWanted), `gas used ${r.gasUsed} of ${r.gasWanted}`)
+      const attrs = (type: string) => Object.fromEntries(r.events.find((e) => e.type === type)!.attributes.map((a) => [a.key, a.value]))
+      assert.deepEqual(attrs('transfer'), { sender: node.wallets.address(A.payer), recipient: node.wallets.address(A.payee), amount: `${committed.amount}ufdr` })
+      assert.deepEqual(attrs('fee'), { payer: node.wallets.address(A.payer), amount: `${FEE}ufdr` })
+      assert.equal(attrs('tx').hash, committed.hash)
+    })
+
+    happy(['chain_getCommit'], 'the signed header of a height: the validator\'s precommit, verified by the client', async () => {
+      const signed = await client.commit(committed.height)
+      const block = await client.block(committed.height)
+      assert.equal(signed.blockId, block.blockId)
+      assert.deepEqual(signed.header, block.header)
+      assert.equal(signed.commit.height, committed.height)
+      assert.equal(signed.commit.blockId, block.blockId)
+      assert.deepEqual(signed.commit.signatures.map((s) => s.validator), [validator.address])
+      const header = await client.verifiedHeader(committed.height)
+      assert.equal(toHex(header.stateRoot), block.header.stateRoot)
+      assert.equal((await client.commit()).header.height >= committed.height, true)
+    })
+
+    happy(['chain_getValidators'], 'the one genesis validator with its power and key', async () => {
+      const set = await client.validators(committed.height)
+      assert.equal(set.height, committed.height)
+      assert.equal(set.totalPower, '10')
+      assert.equal(set.proposer, validator.address)
+      assert.deepEqual(set.validators.map((v) => [v.address, v.publicKey, v.votingPower]), [[validator.address, validator.publicKey, '10']])
+    })
+
+    happy(['chain_genesis'], 'the genesis file the node runs', async () => {
+      assert.deepEqual(await client.genesis(), node.genesis())
+    })
+
+    happy(['net_info'], 'listens on its p2p port and has no peers', async () => {
+      const net = await client.netInfo()
+      assert.equal(net.listening, true)
+      assert.ok(net.listenAddrs.some((a) => a.includes(`/tcp/${node.node.p2pPort}`)), net.listenAddrs.join(', '))
+      assert.equal(net.peerCount, 0)
+      assert.deepEqual(net.peers, [])
+    })
+
+    happy(['state_query'], 'a value with a proof against that height\'s verified header, and its change across the transfer', async () => {
+      const path = node.wallets.accountPath(A.payer)
+      const at = await client.queryState(path, { height: committed.height, prove: true })
+      assert.equal(at.height, committed.height)
+      assert.notEqual(at.value, null)
+      const verified = await client.verifyAnswer(path, at)
+      assert.equal(verified.header.height, committed.height)
+      assert.equal(toHex(verified.value!), at.value)
+      // The balance key: before the block the payer held the genesis amount, after it less.
+      const balance = bankPath(node.wallets.key(A.payer).publicKey.addressBytes)
+      const [pre, post] = await Promise.all([client.verifiedQuery(balance, committed.height - 1), client.verifiedQuery(balance, committed.height)])
+      assert.deepEqual([BigInt(`0x${toHex(pre.value!)}`), BigInt(`0x${toHex(post.value!)}`)], committed.payer)
+      // An account nobody used: a proof of absence.
+      assert.equal((await client.verifiedQuery(node.wallets.accountPath(FRESH.absent))).value, null)
+      // A value the node did not commit fails verification.
+      const last = at.value!.at(-1) === '0' ? '1' : '0'
+      const forged = await rpcError(() => client.verifyAnswer(path, { ...at, value: at.value!.slice(0, -1) + last }))
+      assert.equal(forged.code, 'VERIFICATION_FAILED')
+      // Without prove: the value alone.
+      const plain = await client.queryState(path, { height: committed.height })
+      assert.deepEqual([plain.value, plain.proof], [at.value, undefined])
+    })
+
+    happy(['tx_search', 'tx_broadcast'], 'by signer, height range, message type and event attribute, paged in both orders', async () => {
+      const txs = Array.from({ length: 5 }, (_, i) => node.wallets.transfer(A.pager, A.payee, BigInt(100 + i)))
+      for (const tx of txs) await client.broadcastTx(tx, 'sync')
+      await node.waitForTx(hashOf(txs[4]!))
+      const hashes = txs.map(hashOf)
+      const signer = node.wallets.address(A.pager)
+
+      const bySigner = await client.searchTxs({ signer })
+      assert.deepEqual(bySigner.txs.map((t) => t.hash), hashes)
+      assert.equal(bySigner.next, null)
+      assert.deepEqual(bySigner.txs.map((t) => t.body!.nonce), ['0', '1', '2', '3', '4'])
+
+      const pages: string[][] = []
+      let cursor: string | undefined
+      for (let page = 0; page < 10; page++) {
+        const result = await client.searchTxs(cursor === undefined ? { signer, limit: 2 } : { signer, limit: 2, cursor })
+        pages.push(result.txs.map((t) => t.hash))
+        if (result.next === null) break
+        cursor = result.next
+      }
+      assert.deepEqual(pages, [hashes.slice(0, 2), hashes.slice(2, 4), hashes.slice(4)])
+      assert.deepEqual((await client.searchTxs({ signer, order: 'desc' })).txs.map((t) => t.hash), [...hashes].reverse())
+
+      const inBlock = await client.searchTxs({ minHeight: committed.height, maxHeight: committed.height, limit: 100 })
+      assert.ok(inBlock.txs.some((t) => t.hash === committed.hash), 'the transfer is not in its height range')
+      assert.ok(inBlock.txs.every((t) => t.height === committed.height), 'a transaction outside the height range')
+      assert.deepEqual((await client.searchTxs({ signer: node.wallets.address(A.payer), minHeight: committed.height + 1 })).txs, [])
+
+      assert.deepEqual((await client.searchTxs({ signer, messageType: 'bank/MsgSend' })).txs.map((t) => t.hash), hashes)
+      assert.deepEqual((await client.searchTxs({ signer, messageType: 'staking/MsgDelegate' })).txs, [])
+
+      const toFresh = await client.searchTxs({ event: { type: 'transfer', key: 'recipient', value: node.wallets.address(FRESH.async) } })
+      assert.equal(toFresh.txs.length, 1)
+      assert.equal(toFresh.txs[0]!.signer, node.wallets.address(A.async))
+      const byAmount = await client.searchTxs({ signer, event: { type: 'transfer', key: 'amount', value: '102ufdr' } })
+      assert.deepEqual(byAmount.txs.map((t) => t.hash), [hashes[2]])
+    })
+
+    happy(['mempool_pending', 'tx_broadcast'], 'lists an admitted transaction until a block includes it', async () => {
+      // Broadcast and listing in one batch: both run in the same turn of the node's event loop,
+      // so no block can take the transaction in between. Retried if one ever does.
+      let pending: { total: number; totalBytes: number; txs: { hash: string; size: number; tx: string }[] } | undefined
+      let tx: Uint8Array = new Uint8Array()
+      for (let attempt = 0; attempt < 5 && pending === undefined; attempt++) {
+        tx = node.wallets.transfer(A.pending, FRESH.pending, 1n)
+        const answer = await http.post(JSON.stringify([
+          { jsonrpc: '2.0', method: 'tx_broadcast', params: { tx: toHex(tx), mode: 'sync' }, id: 1 },
+          { jsonrpc: '2.0', method: 'mempool_pending', params: { limit: 1000 }, id: 2 },
+        ]))
+        assert.notEqual(answer, 'closed')
+        const [broadcast, listing] = JSON.parse((answer as { text: string }).text)
+        assert.equal(broadcast.result.hash, hashOf(tx))
+        count('tx_broadcast')
+        count('mempool_pending')
+        if (listing.result.txs.some((t: { hash: string }) => t.hash === hashOf(tx))) pending = listing.result
+      }
+      assert.ok(pending !== undefined, 'the transaction never showed as pending')
+      assert.deepEqual(pending.txs.find((t) => t.hash === hashOf(tx)), { hash: hashOf(tx), size: tx.length, tx: toHex(tx) })
+      assert.ok(pending.total >= 1 && pending.total >= pending.txs.length, `total ${pending.total}, listed ${pending.txs.length}`)
+      assert.ok(pending.totalBytes >= tx.length, `totalBytes ${pending.totalBytes}`)
+      await node.waitForTx(hashOf(tx))
+      const after = await client.pendingTxs(1000)
+      assert.ok(!after.txs.some((t) => t.hash === hashOf(tx)), 'still pending after it was committed')
+    })
+
+    happy(['subscribe'], 'newBlocks streams each committed block once, in order, as chain_getBlock has it', async () => {
+      const ws = tracked(new FedraClient({ url: node.wsUrl, validateResults: true }))
+      const blocks: SubscriptionNotification<BlockJsonValue>[] = []
+      const subscription = await ws.subscribeBlocks((n) => blocks.push(n))
+      await waitFor('3 blocks', async () => blocks.length >= 3, 20_000, 10)
+      await subscription.unsubscribe()
+      const heights = blocks.map((n) => n.height)
+      assert.equal(heights[0], subscription.nextHeight)
+      heights.forEach((h, i) => assert.equal(h, heights[0]! + i))
+      for (const n of blocks.slice(0, 3)) {
+        assert.equal(n.result.header.height, n.height)
+        assert.equal(n.result.blockId, (await client.block(n.height)).blockId)
+      }
+    })
+
+    happy(['subscribe'], 'newBlocks with fromHeight replays from that height', async () => {
+      const ws = tracked(new FedraClient({ url: node.wsUrl, validateResults: true }))
+      const from = committed.height - 1
+      const blocks: SubscriptionNotification<BlockJsonValue>[] = []
+      await ws.subscribeBlocks((n) => blocks.push(n), { fromHeight: from })
+      await waitFor('the replay', async () => blocks.length >= 4, 20_000, 10)
+      assert.deepEqual(blocks.slice(0, 4).map((n) => n.height), [from, from + 1, from + 2, from + 3])
+      for (const n of blocks.slice(0, 4)) assert.deepEqual(n.result, await client.block(n.height))
+    })
+
+    happy(['subscribe', 'unsubscribe'], 'txs and events streams deliver only what matches their filter', async () => {
+      const ws = tracked(new FedraClient({ url: node.wsUrl, validateResults: true }))
+      const watched = node.wallets.address(A.watched)
+      const txs: SubscriptionNotification<IndexedTx>[] = []
+      const events: SubscriptionNotification<EventNotification>[] = []
+      const bySigner = await ws.subscribeTxs({ signer: watched, messageType: 'bank/MsgSend' }, (n) => txs.push(n))
+      const bySender = await ws.subscribeEvents({ type: 'transfer', attributes: { sender: watched } }, (n) => events.push(n))
+      const first = await client.broadcastTx(node.wallets.transfer(A.watched, FRESH.watched, 5n), 'commit', 20_000)
+      const other = await client.broadcastTx(node.wallets.transfer(A.unwatched, FRESH.unwatched, 6n), 'commit', 20_000)
+      // Streams are in height order: once a later match arrives, nothing before it is still due.
+      const last = await client.broadcastTx(node.wallets.transfer(A.watched, FRESH.watched, 7n), 'commit', 20_000)
+      assert.ok(last.height! > other.height!, `heights ${other.height} then ${last.height}`)
+      await waitFor('the last transfer on both streams', async () => txs.some((n) => n.result.hash === last.hash) && events.some((n) => n.result.txHash === last.hash), 20_000, 10)
+      assert.deepEqual(txs.map((n) => [n.height, n.seq, n.result.hash]), [[first.height, first.index, first.hash], [last.height, last.index, last.hash]])
+      assert.ok(txs.every((n) => n.result.signer === watched && n.result.result.code === 0), 'a tx notification of another signer or that failed')
+      assert.deepEqual(events.map((n) => [n.height, n.result.phase, n.result.txHash, n.result.txIndex]), [[first.height, 'tx', first.hash, first.index], [last.height, 'tx', last.hash, last.index]])
+      assert.ok(events.every((n) => n.result.event.attributes.some((a) => a.key === 'recipient' && a.value === node.wallets.address(FRESH.watched))), 'an event without the recipient')
+      await bySigner.unsubscribe()
+      await bySender.unsubscribe()
+    })
+
+    happy(['unsubscribe'], 'stops a stream: nothing arrives for it afterwards, and a second unsubscribe says false', async () => {
+      const ws = await openWs()
+      const subscribed = JSON.parse(await ws.ask('{"jsonrpc":"2.0","method":"subscribe","params":["newBlocks"],"id":1}'))
+      const id = subscribed.result.subscription as string
+      count('subscribe')
+      // Notifications may come before the unsubscribe answer, never after it.
+      ws.send(`{"jsonrpc":"2.0","method":"unsubscribe","params":["${id}"],"id":2}`)
+      let answer: { id?: number; result?: { unsubscribed: boolean } } = {}
+      while (answer.id !== 2) answer = JSON.parse(await ws.next(5000))
+      assert.deepEqual(answer.result, { unsubscribed: true })
+      count('unsubscribe')
+      const height = await node.height()
+      await node.waitForHeight(height + 2)
+      const again = JSON.parse(await ws.ask(`{"jsonrpc":"2.0","method":"unsubscribe","params":{"subscription":"${id}"},"id":3}`, 5000))
+      assert.deepEqual(again, { jsonrpc: '2.0', id: 3, result: { unsubscribed: false } })
+    })
+
+    happy(['rpc.discover'], 'documents every method of the table, in OpenRPC 1.2.6', async () => {
+      const doc = (await client.call('rpc.discover')) as { openrpc: string; info: { version: string }; methods: { name: string; params: unknown[]; result: unknown }[] }
+      assert.equal(doc.openrpc, '1.2.6')
+      assert.equal(doc.info.version, RPC_API_VERSION)
+      assert.deepEqual(doc.methods.map((m) => m.name).sort(), Object.keys(FEDRA_API).sort())
+      for (const m of doc.methods) assert.equal(m.params.length, Object.keys(FEDRA_API[m.name as FedraMethod].params).length, m.name)
+    })
+  })
+
+  describe('refusals', () => {
+    it('tx_broadcast refuses a transaction already pending: mempool DUPLICATE, "already pending"', async () => {
+      const tx = toHex(node.wallets.transfer(A.dup, A.payee, 1n))
+      const call = (id: number) => ({ jsonrpc: '2.0', method: 'tx_broadcast', params: { tx, mode: 'sync' }, id })
+      // Both in one batch: the second arrives while the first is certainly still pending.
+      const answer = await http.post(JSON.stringify([call(1), call(2)]))
+      assert.notEqual(answer, 'closed')
+      const [first, second] = JSON.parse((answer as { text: string }).text)
+      assert.equal(first.result.hash, hashOf(fromHex(tx)))
+      assert.equal(second.error?.code, RPC_ERRORS.TX_REJECTED, `the second broadcast got ${JSON.stringify(second)}`)
+      assert.deepEqual({ ...second.error.data, log: undefined }, { hash: first.result.hash, code: MEMPOOL_CODES.DUPLICATE, codespace: 'mempool', log: undefined })
+      assert.match(second.error.data.log, /already pending/)
+      // Once committed, the same bytes are still refused (committed recently), with the mempool's code.
+      await node.waitForTx(first.result.hash)
+      const again = await rpcError(() => client.broadcastTx(tx))
+      assert.ok(again.is('TX_REJECTED'), again.message)
+      assert.equal((again.context.data as { codespace: string }).codespace, 'mempool')
+    })
+
+    it('tx_broadcast refuses a replayed nonce with tx/REPLAYED and a future one with tx/NONCE_TOO_HIGH', async () => {
+      await client.broadcastTx(node.wallets.transfer(A.replay, A.payee, 1n, { nonce: 0n }), 'commit', 20_000)
+      const replayed = await rpcError(() => client.broadcastTx(node.wallets.transfer(A.replay, A.payee, 2n, { nonce: 0n })))
+      assert.deepEqual([(replayed.context.data as { codespace: string }).codespace, (replayed.context.data as { code: number }).code], ['tx', TX_CODES.REPLAYED])
+      const future = await rpcError(() => client.broadcastTx(node.wallets.transfer(A.replay, A.payee, 2n, { nonce: 5n })))
+      assert.equal((future.context.data as { code: number }).code, TX_CODES.NONCE_TOO_HIGH)
+    })
+
+    it('names what is missing: no such block, height out of range, no such tx, subscribe over HTTP', async () => {
+      assert.equal((await rpcError(() => client.block('ab'.repeat(32)))).context.rpcCode, RPC_ERRORS.NOT_FOUND)
+      const ahead = await rpcError(() => client.block(10_000_000))
+      assert.equal(ahead.context.rpcCode, RPC_ERRORS.HEIGHT_UNAVAILABLE)
+      assert.deepEqual({ ...(ahead.context.data as object), latest: 0 }, { height: 10_000_000, earliest: 1, latest: 0 })
+      assert.equal((await rpcError(() => client.tx('00'.repeat(32)))).context.rpcCode, RPC_ERRORS.NOT_FOUND)
+      assert.equal((await raw('subscribe', { kind: 'newBlocks' })).error!.code, RPC_ERRORS.WEBSOCKET_REQUIRED)
+      const bad = await rpcError(() => client.account(node.wallets.address(0).slice(0, -1) + (node.wallets.address(0).endsWith('q') ? 'p' : 'q')))
+      assert.deepEqual([bad.context.rpcCode, (bad.context.data as { field: string }).field], [RPC_ERRORS.INVALID_PARAMS, 'params.address'])
+    })
+  })
+
+  describe('JSON-RPC 2.0 specification examples (§7) on the node', () => {
+    // Sent byte for byte as printed; the node has none of the examples' methods (subtract, sum,
+    // get_data), so those answer -32601 where the specification shows a result.
+    const NOT_FOUND = (id: string | number) => ({ jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id })
+    const INVALID = { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }
+    const EXAMPLES: { name: string; request: string; response: unknown }[] = [
+      { name: 'a Notification (update)', request: '{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}', response: null },
+      { name: 'a Notification (foobar)', request: '{"jsonrpc": "2.0", "method": "foobar"}', response: null },
+      { name: 'rpc call of non-existent method', request: '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}', response: NOT_FOUND('1') },
+      { name: 'rpc call with invalid JSON', request: '{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', response: { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null } },
+      { name: 'rpc call with invalid Request object', request: '{"jsonrpc": "2.0", "method": 1, "params": "bar"}', response: INVALID },
+      { name: 'rpc call Batch, invalid JSON', request: '[\n  {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},\n  {"jsonrpc": "2.0", "method"\n]', response: { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null } },
+      { name: 'rpc call with an empty Array', request: '[]', response: INVALID },
+      { name: 'rpc call with an invalid Batch (but not empty)', request: '[1]', response: [INVALID] },
+      { name: 'rpc call with invalid Batch', request: '[1,2,3]', response: [INVALID, INVALID, INVALID] },
+      {
+        name: 'rpc call Batch',
+        request: '[\n {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},\n {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]},\n {"jsonrpc": "2.0", "method": "subtract", "params": [42,23], "id": "2"},\n {"foo": "boo"},\n {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"},\n {"jsonrpc": "2.0", "method": "get_data", "id": "9"}\n]',
+        response: [NOT_FOUND('1'), NOT_FOUND('2'), INVALID, NOT_FOUND('5'), NOT_FOUND('9')],
+      },
+      { name: 'rpc call Batch (all notifications)', request: '[\n {"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]},\n {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}\n]', response: null },
+    ]
+
+    for (const example of EXAMPLES) {
+      it(`${example.name}, over HTTP and WebSocket`, async () => {
+        const answer = await http.post(example.request)
+        assert.notEqual(answer, 'closed')
+        const { status, text } = answer as { status: number; text: string }
+        if (example.response === null) assert.deepEqual([status, text], [204, ''])
+        else assert.deepEqual([status, withoutData(JSON.parse(text))], [200, example.response])
+
+        const ws = await openWs()
+        ws.send(example.request)
+        const marker = await ws.ask('{"jsonrpc":"2.0","method":"chain_health","id":"marker"}', 5000)
+        if (example.response === null) {
+          assert.equal(JSON.parse(marker).id, 'marker', 'a notification got an answer')
+        } else {
+          assert.deepEqual(withoutData(JSON.parse(marker)), example.response)
+          assert.equal(JSON.parse(await ws.next(5000)).id, 'marker')
+        }
+      })
+    }
+
+    it('params by position and by name give the same answer (the examples\' subtract, with chain_getBlock)', async () => {
+      const byPosition = await raw('chain_getBlock', [2], 3)
+      const byName = await raw('chain_getBlock', { height: 2 }, 4)
+      assert.deepEqual([byPosition.id, byName.id], [3, 4])
+      assert.deepEqual(byPosition.result, byName.result)
+    })
+  })
+
+  describe('limits at their defaults', () => {
+    it(`an HTTP body over ${DEFAULT_LIMITS.maxBodyBytes} bytes: 413, -32600 and the connection closed; over WebSocket: close 1009`, async () => {
+      const body = `{"jsonrpc":"2.0","method":"tx_broadcast","params":["${'ab'.repeat(DEFAULT_LIMITS.maxBodyBytes / 2 + 1)}"],"id":1}`
+      const own = new RawHttp(node.url, 1)
+      try {
+        const answer = await own.post(body)
+        assert.notEqual(answer, 'closed')
+        const { status, text } = answer as { status: number; text: string }
+        assert.equal(status, 413)
+        const error = JSON.parse(text).error
+        assert.deepEqual([error.code, error.data.limit], [RPC_ERRORS.INVALID_REQUEST, DEFAULT_LIMITS.maxBodyBytes])
+      } finally {
+        own.close()
+      }
+      const ws = await openWs()
+      ws.send(body)
+      assert.equal(await ws.closed, 1009)
+    })
+
+    it(`a batch of ${DEFAULT_LIMITS.maxBatchSize + 1}: one -32600 error; of ${DEFAULT_LIMITS.maxBatchSize}: every answer`, async () => {
+      const batch = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', method: 'chain_health', id: i })))
+      const over = JSON.parse(((await http.post(batch(DEFAULT_LIMITS.maxBatchSize + 1))) as { text: string }).text)
+      assert.deepEqual([over.error.code, over.error.data.limit, over.id], [RPC_ERRORS.INVALID_REQUEST, DEFAULT_LIMITS.maxBatchSize, null])
+      const full = JSON.parse(((await http.post(batch(DEFAULT_LIMITS.maxBatchSize))) as { text: string }).text)
+      assert.equal(full.length, DEFAULT_LIMITS.maxBatchSize)
+      assert.ok(full.every((r: { result?: { healthy: boolean } }) => r.result?.healthy === true), 'a call of the full batch failed')
+    })
+
+    it(`JSON nested deeper than ${DEFAULT_LIMITS.maxJsonDepth}: -32600`, async () => {
+      const nested = (n: number) => `{"jsonrpc":"2.0","method":"chain_health","params":${'['.repeat(n)}${']'.repeat(n)},"id":1}`
+      const deep = JSON.parse(((await http.post(nested(DEFAULT_LIMITS.maxJsonDepth + 1))) as { text: string }).text)
+      assert.deepEqual([deep.error.code, deep.error.data.limit], [RPC_ERRORS.INVALID_REQUEST, DEFAULT_LIMITS.maxJsonDepth])
+      // Shallower nesting is parsed and reaches the method (whose params it then refuses).
+      const shallow = JSON.parse(((await http.post(nested(10))) as { text: string }).text)
+      assert.equal(shallow.error.code, RPC_ERRORS.INVALID_PARAMS)
+    })
+
+    it(`subscription ${DEFAULT_LIMITS.maxSubscriptionsPerClient + 1} on one WebSocket: -32004`, async () => {
+      const ws = await openWs()
+      const subscribe = (id: number) => ({ jsonrpc: '2.0', method: 'subscribe', params: { kind: 'events', filter: { type: 'no-such-event' } }, id })
+      const batch = JSON.parse(await ws.ask(JSON.stringify(Array.from({ length: DEFAULT_LIMITS.maxSubscriptionsPerClient }, (_, i) => subscribe(i))), 5000))
+      assert.ok(batch.every((r: { result?: { subscription: string } }) => typeof r.result?.subscription === 'string'), JSON.stringify(batch.find((r: { error?: unknown }) => r.error)) ?? '')
+      const over = JSON.parse(await ws.ask(JSON.stringify(subscribe(99)), 5000))
+      assert.deepEqual([over.error.code, over.error.data.limit], [RPC_ERRORS.TOO_MANY_SUBSCRIPTIONS, DEFAULT_LIMITS.maxSubscriptionsPerClient])
+    })
+
+    it(`calls beyond the burst of ${DEFAULT_LIMITS.rateBurst} on one connection: -32003 rate`, async () => {
+      const ws = await openWs()
+      // Batch after batch, each sent once the previous one is answered, so the calls never reach
+      // the in-flight limit: 3,000 calls in well under a second exceed burst plus refill.
+      const batches = 30
+      const calls = (b: number) => JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ jsonrpc: '2.0', method: 'chain_health', id: b * 100 + i })))
+      const answers: { result?: { healthy: boolean }; error?: { code: number; data: { limit: string; retryAfterMs: number } } }[] = []
+      const started = Date.now()
+      for (let b = 0; b < batches; b++) answers.push(...JSON.parse(await ws.ask(calls(b), 10_000)))
+      const seconds = (Date.now() - started) / 1000
+      const refused = answers.filter((a) => a.error !== undefined)
+      assert.equal(answers.length, batches * 100)
+      assert.ok(refused.length > 0, `no call refused in ${seconds} s`)
+      const wrong = refused.find((a) => a.error!.code !== RPC_ERRORS.RATE_LIMITED || a.error!.data.limit !== 'rate' || !(a.error!.data.retryAfterMs > 0))
+      assert.equal(wrong, undefined, JSON.stringify(wrong))
+      const served = answers.length - refused.length
+      assert.ok(served >= DEFAULT_LIMITS.rateBurst, `only ${served} served before the first refusal`)
+      assert.ok(served <= DEFAULT_LIMITS.rateBurst + DEFAULT_LIMITS.ratePerSecond * seconds + 1, `${served} served in ${seconds} s`)
+    })
+
+    it(`calls beyond ${DEFAULT_LIMITS.maxInFlightPerConnection} in flight on one connection: -32003 inFlight`, async () => {
+      const ws = await openWs()
+      // Commit-mode broadcasts stay in flight until a block includes them (≥ the commit delay).
+      const call = (i: number) => ({ jsonrpc: '2.0', method: 'tx_broadcast', params: [toHex(node.wallets.transfer(IN_FLIGHT_FIRST + i, A.payee, 1n)), 'commit', 30_000], id: i })
+      const bodies = Array.from({ length: IN_FLIGHT_CALLS / 100 }, (_, b) => JSON.stringify(Array.from({ length: 100 }, (_, i) => call(b * 100 + i))))
+      for (const body of bodies) ws.send(body)
+      const answers: { result?: { mode: string; result: { code: number } }; error?: { code: number; data: { limit: string } } }[] = []
+      for (let b = 0; b < bodies.length; b++) answers.push(...JSON.parse(await ws.next(30_000)))
+      const refused = answers.filter((a) => a.error !== undefined)
+      assert.ok(refused.every((a) => a.error!.code === RPC_ERRORS.RATE_LIMITED && a.error!.data.limit === 'inFlight'), JSON.stringify(refused.find((a) => a.error!.code !== RPC_ERRORS.RATE_LIMITED || a.error!.data.limit !== 'inFlight')) ?? '')
+      assert.ok(refused.length > 0, 'nothing refused')
+      const included = answers.filter((a) => a.result !== undefined)
+      assert.ok(included.length >= DEFAULT_LIMITS.maxInFlightPerConnection, `${included.length} included`)
+      assert.ok(included.every((a) => a.result!.mode === 'commit' && a.result!.result.code === 0), 'an included transfer failed')
+    })
+
+    it('tx_broadcast commit with a wait shorter than a block: -32002, and the transaction still commits', async () => {
+      const tx = node.wallets.transfer(A.timeout, A.payee, 1n)
+      const error = await rpcError(() => client.broadcastTx(tx, 'commit', 1))
+      assert.equal(error.context.rpcCode, RPC_ERRORS.TIMEOUT)
+      assert.deepEqual(error.context.data, { hash: hashOf(tx), timeoutMs: 1 })
+      assert.equal((await node.waitForTx(hashOf(tx))).result.code, 0)
+    })
+
+    it(`connections beyond ${DEFAULT_LIMITS.maxConnections} are closed at once, and accepted again once some close`, async () => {
+      for (const ws of sockets.splice(0)) ws.close()
+      const extra = 10
+      const opened: Socket[] = []
+      let connected = 0
+      let closedByServer = 0
+      try {
+        for (let i = 0; i < DEFAULT_LIMITS.maxConnections + extra; i++) {
+          const socket = connect(node.node.rpcPort, '127.0.0.1')
+          socket.on('connect', () => connected++)
+          socket.on('close', () => closedByServer++)
+          socket.on('error', () => {})
+          opened.push(socket)
+        }
+        await waitFor('every socket to connect', async () => connected === opened.length, 20_000, 20)
+        // The node also counts this test's other connections (clients, agents, sockets), fewer than 50.
+        await waitFor('the server to close those over the limit', async () => closedByServer >= extra, 10_000, 20)
+        assert.ok(connected - closedByServer >= DEFAULT_LIMITS.maxConnections - 50, `${closedByServer} of ${connected} closed`)
+      } finally {
+        for (const socket of opened) socket.destroy()
+      }
+      await waitFor('the server to accept again', async () => {
+        const fresh = new RawHttp(node.url, 1)
+        try {
+          const answer = await fresh.post('{"jsonrpc":"2.0","method":"chain_health","id":1}', 2000)
+          return answer !== 'closed' && answer.status === 200
+        } finally {
+          fresh.close()
+        }
+      }, 10_000, 50)
+    })
+  })
+
+  // A suite of its own: mocha runs a suite's own tests before its child suites, and these must run last.
+  describe('coverage and shutdown', () => {
+    it('every method of the table has a passing happy-path case here', async () => {
+      const discovered = ((await raw('rpc.discover')).result.methods as { name: string }[]).map((m) => m.name).sort()
+      assert.deepEqual(discovered, Object.keys(FEDRA_API).sort(), 'the node serves another table than FEDRA_API')
+      assert.deepEqual([...covered].sort(), discovered, 'methods without a happy-path case against the running node')
+    })
+
+    it('the node is still running, committing, and stops cleanly (exit 0)', async () => {
+      const height = await node.height()
+      await node.waitForHeight(height + 2)
+      assert.equal(node.process.running, true)
+      const code = await node.stop()
+      assert.equal(code, 0, node.finalLog)
+    })
+  })
+})
