@@ -1,4 +1,4 @@
-// npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400] [--tick 100]
+// npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400] [--tick 100] [--tx-index off|on]
 // Four validators as separate `fedra start` processes on loopback. Phase 1: idle, p50 block time.
 // Phase 2: a load generator joins the p2p network as a peer and gossips pre-signed transfers at a
 // steady rate, one batch per --tick ms (as a node relaying its clients' txs would); it reads the
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     senders: { type: 'string', default: '400' },
     'block-time': { type: 'string', default: '200' },
     tick: { type: 'string', default: '100' },
+    // Validators usually keep no tx index (CometBFT's indexer = "null"); `on` measures them with one.
+    'tx-index': { type: 'string', default: 'off' },
   },
 })
 const rate = Number(values.rate)
@@ -100,7 +102,9 @@ try {
   await app.db.close()
   baselineDir.remove()
 
-  for (const node of nodes) node.start()
+  const txIndex = values['tx-index']
+  if (txIndex !== 'on' && txIndex !== 'off') throw new Error('--tx-index takes on or off')
+  for (const node of nodes) node.start({ FEDRA_TX_INDEX_ENABLED: txIndex === 'on' ? 'true' : 'false' })
   await waitFor('validators at height 3', async () => (await Promise.all(nodes.map((n) => n.status()))).every((s) => s !== null && s.height >= 3), 120_000)
 
   // Phase 1: idle block time from header times.
@@ -167,7 +171,7 @@ try {
   const committedRate = latencies.length / Math.max(0.001, (Math.max(lastTime, loadEnd) - loadStart) / 1000)
   await load.stop()
 
-  console.log(`\n4 validators, loopback, ${layout.nodes.length} processes on this machine; offered ${rate} tx/s for ${seconds} s`)
+  console.log(`\n4 validators (tx index ${txIndex}), loopback, ${layout.nodes.length} processes on this machine; offered ${rate} tx/s for ${seconds} s`)
   console.log(`idle: ${idleBlocks.length} blocks, block time p50 ${quantile(idleIntervals, 0.5)} ms, p95 ${quantile(idleIntervals, 0.95)} ms`)
   console.log(`load: committed ${latencies.length}/${txs.length} txs in ${blocks.length} blocks`)
   console.log(`committed tx/s ${committedRate.toFixed(0)}  ratio ${(committedRate / baselineRate).toFixed(2)}× single-process execute+commit (${baselineRate.toFixed(0)} tx/s)`)

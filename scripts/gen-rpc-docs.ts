@@ -137,6 +137,7 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     WEBSOCKET_REQUIRED: 'subscribe/unsubscribe over HTTP',
     QUERY_FAILED: 'a module query failed',
     UNAVAILABLE: 'the connection or server closed while the call waited',
+    INDEX_DISABLED: 'tx_get / tx_search on a node started with `txIndex.enabled: false`',
   }
   for (const name of Object.keys(RPC_ERRORS) as RpcErrorName[]) {
     push(`| ${RPC_ERRORS[name]} | ${RPC_ERROR_MESSAGES[name]} | \`${cell(RPC_ERROR_DATA[name])}\` | ${cell(when[name])} |`)

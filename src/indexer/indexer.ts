@@ -1,5 +1,5 @@
 import { Level } from 'level'
-import { decode, encode, peekStructTag, t } from '../codec/index.js'
+import { decode, decodeStored, encode, peekStructTag, t } from '../codec/index.js'
 import type { Block } from '../consensus/block.js'
 import { PublicKey, decodeAddress, fromHex } from '../crypto/index.js'
 import type { ModuleRegistry } from '../state/module.js'
@@ -69,10 +69,13 @@ function str(text: string): Uint8Array {
   return out
 }
 
-/** The signer's address and the message struct names of a tx, or null if it does not decode. */
-function describeForKeys(bytes: Uint8Array, registry: ModuleRegistry): { signer: Uint8Array; messageTypes: Set<string> } | null {
+/**
+ * The signer's address and the message struct names of a tx, or null if it does not decode. A tx
+ * that executed successfully passed the canonical decode then, so it is not re-encoded to check.
+ */
+function describeForKeys(bytes: Uint8Array, succeeded: boolean, registry: ModuleRegistry): { signer: Uint8Array; messageTypes: Set<string> } | null {
   try {
-    const { body } = decode(Tx, bytes)
+    const { body } = succeeded ? decodeStored(Tx, bytes) : decode(Tx, bytes)
     const messageTypes = new Set<string>()
     for (const raw of body.messages) {
       const tag = peekStructTag(raw)
@@ -181,7 +184,7 @@ export class TxIndexer implements TxIndexReader {
       const at = position(height, index)
       batch.put(concat(Uint8Array.of(BY_HASH), hash), encode(StoredTx, { height: BigInt(height), index, tx: bytes, result }))
       batch.put(concat(Uint8Array.of(BY_POSITION), at), hash)
-      const described = describeForKeys(bytes, this.#registry)
+      const described = describeForKeys(bytes, result.code === 0, this.#registry)
       if (described !== null) {
         batch.put(concat(Uint8Array.of(BY_SIGNER), described.signer, at), hash)
         for (const type of described.messageTypes) batch.put(concat(Uint8Array.of(BY_MESSAGE), str(type), at), hash)

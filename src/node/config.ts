@@ -20,6 +20,8 @@ export interface NodeConfig {
     commitDelayMs: number
   }
   mempool: { maxTxs: number; maxBytes: number }
+  /** Whether to keep the tx index behind tx_get / tx_search (CometBFT tx_index; validators often turn it off). */
+  txIndex: { enabled: boolean }
   logLevel: string
   /** 'auto': pretty in a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty'
@@ -33,11 +35,12 @@ export const DEFAULT_CONFIG: NodeConfig = {
   metrics: { listen: '127.0.0.1:26660' },
   consensus: { timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500, commitDelayMs: 200 },
   mempool: { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 },
+  txIndex: { enabled: true },
   logLevel: 'info',
   logFormat: 'auto',
 }
 
-type Leaf = { path: string; kind: 'string' | 'int' | 'list' | 'enum'; values?: string[]; min?: number }
+type Leaf = { path: string; kind: 'string' | 'int' | 'list' | 'enum' | 'bool'; values?: string[]; min?: number }
 
 /** Every setting a flag (`--p2p.listen`) or variable (`FEDRA_P2P_LISTEN`) may override. */
 export const CONFIG_LEAVES: Leaf[] = [
@@ -55,6 +58,7 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'consensus.commitDelayMs', kind: 'int', min: 0 },
   { path: 'mempool.maxTxs', kind: 'int', min: 1 },
   { path: 'mempool.maxBytes', kind: 'int', min: 1024 },
+  { path: 'txIndex.enabled', kind: 'bool' },
   { path: 'logLevel', kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
   { path: 'logFormat', kind: 'enum', values: ['auto', 'json', 'pretty'] },
 ]
@@ -77,6 +81,10 @@ function parseLeaf(leaf: Leaf, raw: unknown, source: string): unknown {
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (leaf.min ?? 0)) bad(`must be an integer ≥ ${leaf.min ?? 0}`)
       return value
     }
+    case 'bool':
+      if (raw === true || raw === 'true') return true
+      if (raw === false || raw === 'false') return false
+      return bad('must be true or false')
     case 'list': {
       const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : raw
       if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s.length === 0)) bad('must be a list of strings')

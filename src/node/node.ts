@@ -19,7 +19,7 @@ import { loadNodeKey, loadValidatorKey } from './keys.js'
 import { Mempool } from './mempool/index.js'
 import { NodeMetrics } from './metrics.js'
 import { TxGossip } from './tx-gossip.js'
-import { TxIndexer } from '../indexer/index.js'
+import { DisabledTxIndex, TxIndexer, type TxIndexReader } from '../indexer/index.js'
 import { type RpcServer, createRpcServer } from '../rpc/index.js'
 import { NodeRpcBackend } from './rpc-backend.js'
 
@@ -92,13 +92,16 @@ export class FedraNode {
   #http: Server | null = null
   #metricsAddress: string | null = null
   #fatal: Array<(error: unknown) => void> = []
-  readonly txIndex: TxIndexer
+  /** The tx index, or a DisabledTxIndex when `txIndex.enabled` is false. */
+  readonly txIndex: TxIndexReader & { close(): Promise<void> }
+  readonly #indexer: TxIndexer | null
   #indexing: Promise<void> = Promise.resolve()
   #indexedListeners: Array<(info: CommittedBlockInfo) => void> = []
   #rpc: RpcServer | null = null
 
-  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, txIndex: TxIndexer, validatorKey: PrivateKey | null, log: Logger) {
-    this.txIndex = txIndex
+  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, indexer: TxIndexer | null, validatorKey: PrivateKey | null, log: Logger) {
+    this.#indexer = indexer
+    this.txIndex = indexer ?? Object.assign(new DisabledTxIndex(chain.state.registry), { close: async () => {} })
     this.home = home
     this.config = config
     this.chain = chain
@@ -157,8 +160,8 @@ export class FedraNode {
         maxPeers: config.p2p.maxPeers,
         log: log.child({ component: 'p2p' }),
       })
-      const txIndex = await TxIndexer.open(join(home, 'data', 'txindex'), registry)
-      return new FedraNode(home, config, chain, host, txIndex, validatorKey, log)
+      const indexer = config.txIndex.enabled ? await TxIndexer.open(join(home, 'data', 'txindex'), registry) : null
+      return new FedraNode(home, config, chain, host, indexer, validatorKey, log)
     } catch (error) {
       await db.close()
       throw error
@@ -327,18 +330,20 @@ export class FedraNode {
 
   /** Indexes blocks committed while the index lagged (a crash between the two writes). */
   async #catchUpIndex(): Promise<void> {
-    for (let h = this.txIndex.lastHeight + 1; h <= this.chain.height; h++) {
+    const indexer = this.#indexer
+    if (indexer === null) return
+    for (let h = indexer.lastHeight + 1; h <= this.chain.height; h++) {
       const stored = await this.chain.blocks.block(h)
       const results = await this.chain.state.blockResults(h)
       if (stored === null || results === null) break
-      await this.txIndex.index(stored.block, results)
+      await indexer.index(stored.block, results)
     }
   }
 
   #afterCommit(info: CommittedBlockInfo): void {
     const { block, commit } = info
     this.#indexing = this.#indexing
-      .then(() => this.txIndex.index(block, info.blockResults))
+      .then(() => this.#indexer?.index(block, info.blockResults))
       .catch((error) => this.#log.error({ err: error, height: block.header.height }, 'indexing failed'))
       .then(() => {
         for (const listener of this.#indexedListeners) {

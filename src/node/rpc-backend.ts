@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Block, type ValidatorSet, blockId } from '../consensus/index.js'
-import type { TxIndexer } from '../indexer/index.js'
+import type { TxIndexReader } from '../indexer/index.js'
 import type { CommittedBlockEvent, NetInfo, NodeStatus, RpcBackend, StateQueryAnswer, TxAdmission } from '../rpc/index.js'
 import { type BlockResultsValue, txHash } from '../state/index.js'
 import { MEMPOOL_CODES, MempoolError } from './mempool/index.js'
@@ -12,10 +12,10 @@ const VERSION = '0.1.0'
 /** The JSON-RPC server's view of a running node. */
 export class NodeRpcBackend implements RpcBackend {
   readonly #node: FedraNode
-  readonly txIndex: TxIndexer
+  readonly txIndex: TxIndexReader
   #genesis: unknown
 
-  constructor(node: FedraNode, txIndex: TxIndexer) {
+  constructor(node: FedraNode, txIndex: TxIndexReader) {
     this.#node = node
     this.txIndex = txIndex
   }

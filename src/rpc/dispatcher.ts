@@ -28,6 +28,7 @@ export function toRpcError(error: unknown, log: Logger, method: string): RpcErro
   }
   if (error instanceof StateError && error.code === 'UNKNOWN_MODULE') return new RpcError('QUERY_FAILED', { codespace: 'state', reason: error.message }, error.message)
   if (error instanceof CryptoError && error.code === 'BAD_ADDRESS') return new RpcError('QUERY_FAILED', { codespace: 'crypto', reason: error.message }, error.message)
+  if (error instanceof IndexerError && error.code === 'DISABLED') return new RpcError('INDEX_DISABLED', {}, error.message.replace(/^[A-Z_]+: /, ''))
   if (error instanceof IndexerError && error.code === 'BAD_CURSOR') {
     return new RpcError('INVALID_PARAMS', { field: 'params.cursor', reason: 'not a cursor this server handed out' }, 'params.cursor: not a cursor this server handed out')
   }

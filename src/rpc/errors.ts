@@ -34,6 +34,8 @@ export const RPC_ERRORS = {
   QUERY_FAILED: -32007,
   /** The server is shutting down. data: {} */
   UNAVAILABLE: -32008,
+  /** This node keeps no transaction index (txIndex.enabled false): ask one that does. data: {} */
+  INDEX_DISABLED: -32009,
 } as const
 
 export type RpcErrorName = keyof typeof RPC_ERRORS
@@ -53,6 +55,7 @@ export const RPC_ERROR_MESSAGES: Record<RpcErrorName, string> = {
   WEBSOCKET_REQUIRED: 'WebSocket required',
   QUERY_FAILED: 'Query failed',
   UNAVAILABLE: 'Unavailable',
+  INDEX_DISABLED: 'Transaction index disabled',
 }
 
 /** What each code carries in `data`, for the docs and the OpenRPC document. */
@@ -71,6 +74,7 @@ export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
   WEBSOCKET_REQUIRED: '{ transport }',
   QUERY_FAILED: '{ codespace, reason }',
   UNAVAILABLE: '{}',
+  INDEX_DISABLED: '{}',
 }
 
 /** The JSON-RPC error object. */

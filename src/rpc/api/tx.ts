@@ -29,7 +29,7 @@ export const txGet = defineMethod({
   summary: 'A committed transaction by hash, with its result.',
   params: { hash: hash32 },
   result: TxJson,
-  errors: ['NOT_FOUND'],
+  errors: ['NOT_FOUND', 'INDEX_DISABLED'],
 })
 
 export const TxSearchEvent = s.object({ type: s.string({ maxLength: 128 }), key: s.string({ maxLength: 256 }), value: s.string({ maxLength: 512 }) })
@@ -49,6 +49,7 @@ export const txSearch = defineMethod({
     order: s.optional(s.enum(['asc', 'desc'], 'default asc (oldest first)')),
   },
   result: s.object({ txs: s.array(TxJson), next: s.nullable(s.string()) }),
+  errors: ['INDEX_DISABLED'],
 })
 
 export const mempoolPending = defineMethod({

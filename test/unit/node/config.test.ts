@@ -56,6 +56,16 @@ describe('node config: file, then environment, then flags', () => {
     rejects(() => loadNodeConfig(dir.path, {}, {}), 'rpc.limits.maxBatch')
   })
 
+  it('reads txIndex.enabled as a boolean from the file, environment or a flag', () => {
+    write({ txIndex: { enabled: false } })
+    assert.equal(loadNodeConfig(dir.path, {}, {}).txIndex.enabled, false)
+    assert.equal(loadNodeConfig(dir.path, {}, { FEDRA_TX_INDEX_ENABLED: 'true' }).txIndex.enabled, true)
+    assert.equal(loadNodeConfig(dir.path, { 'txIndex.enabled': 'false' }, { FEDRA_TX_INDEX_ENABLED: 'true' }).txIndex.enabled, false)
+    rejects(() => loadNodeConfig(dir.path, { 'txIndex.enabled': 'yes' }, {}), 'txIndex.enabled')
+    write({ txIndex: { enabled: 'no' } })
+    rejects(() => loadNodeConfig(dir.path, {}, {}), 'txIndex.enabled')
+  })
+
   it('a missing config file says how to create one', () => {
     assert.throws(() => loadNodeConfig(join(dir.path, 'nowhere'), {}, {}), /fedra init/)
   })
