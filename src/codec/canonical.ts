@@ -50,9 +50,10 @@ export function decode<T>(type: Type<T>, bytes: Uint8Array, options: { maxBytes?
 }
 
 /**
- * Decodes bytes this node encoded itself and stored (state values, read back from a store whose
- * root was checked on open), skipping the canonical re-encode `decode` does for untrusted input.
- * Never for bytes that came from a peer, a client or a file.
+ * Decodes bytes known to be canonical, skipping the re-encode `decode` does for untrusted input:
+ * what this node encoded itself and stored (state values, read back from a store whose root was
+ * checked on open), or bytes `decode` already accepted (a committed tx that executed successfully).
+ * Never for bytes fresh from a peer, a client or a file.
  */
 export function decodeStored<T>(type: Type<T>, bytes: Uint8Array): T {
   let wire: unknown

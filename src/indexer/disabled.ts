@@ -29,6 +29,8 @@ export class DisabledTxIndex implements TxIndexReader {
   records(block: Block, results: BlockResultsValue): IndexedTx[] {
     return blockTxRecords(block, results, this.#registry)
   }
+
+  async close(): Promise<void> {}
 }
 
 function disabled(): IndexerError {

@@ -101,7 +101,7 @@ export class FedraNode {
 
   private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, indexer: TxIndexer | null, validatorKey: PrivateKey | null, log: Logger) {
     this.#indexer = indexer
-    this.txIndex = indexer ?? Object.assign(new DisabledTxIndex(chain.state.registry), { close: async () => {} })
+    this.txIndex = indexer ?? new DisabledTxIndex(chain.state.registry)
     this.home = home
     this.config = config
     this.chain = chain

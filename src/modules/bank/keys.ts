@@ -12,6 +12,9 @@ export const ALL_BALANCES = Uint8Array.of(BALANCE)
 export const supplyKey = (denom: string) => concatBytes(Uint8Array.of(SUPPLY), utf8(denom))
 export const ALL_SUPPLY = Uint8Array.of(SUPPLY)
 
+// Fee payment asks for the fee collector's address on every tx.
+const moduleAddresses = new Map<string, Uint8Array>()
+
 /** The address of a module's own account (fee collector, reward pools): nobody holds its key. */
 export function moduleAddress(name: string): Uint8Array {
   let address = moduleAddresses.get(name)
@@ -21,8 +24,5 @@ export function moduleAddress(name: string): Uint8Array {
   }
   return address.slice()
 }
-
-// Fee payment asks for the fee collector's address on every tx.
-const moduleAddresses = new Map<string, Uint8Array>()
 
 export const FEE_COLLECTOR = 'fee_collector'
