@@ -15,6 +15,8 @@ const BY_SIGNER = 0x73 // 's' + address(20) + position → hash
 const BY_MESSAGE = 0x6d // 'm' + str(type) + position → hash
 const BY_EVENT = 0x65 // 'e' + str(type) + str(key) + str(value) + position → hash
 const META = 0x4d // 'M' → last indexed height (8 bytes)
+const FORMAT = 0x46 // 'F' → the record layout below (1 byte); absent in indexes of the first, JSON layout
+const FORMAT_VERSION = 2
 
 /**
  * What the index keeps per transaction: its bytes and result as committed, in the canonical
@@ -158,7 +160,15 @@ export class TxIndexer implements TxIndexReader {
     await db.open()
     const indexer = new TxIndexer(db, registry, options)
     const meta = await db.get(Uint8Array.of(META))
-    if (meta !== undefined) indexer.#lastHeight = Number(new DataView(meta.buffer, meta.byteOffset, 8).getBigUint64(0))
+    const format = await db.get(Uint8Array.of(FORMAT))
+    if (meta !== undefined && (format === undefined || format[0] !== FORMAT_VERSION)) {
+      // Written in another layout: the index is derived data, so it is dropped and rebuilt
+      // from the blocks (lastHeight 0: the node re-indexes from height 1 at start).
+      await db.clear()
+    } else if (meta !== undefined) {
+      indexer.#lastHeight = Number(new DataView(meta.buffer, meta.byteOffset, 8).getBigUint64(0))
+    }
+    await db.put(Uint8Array.of(FORMAT), Uint8Array.of(FORMAT_VERSION))
     return indexer
   }
 

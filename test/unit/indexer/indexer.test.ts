@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { Level } from 'level'
 import type { Block } from '../../../src/consensus/index.js'
 import { toHex } from '../../../src/crypto/index.js'
 import { IndexerError, TxIndexer } from '../../../src/indexer/index.js'
@@ -111,6 +112,31 @@ describe('TxIndexer', () => {
     index = await TxIndexer.open(`${dir.path}/index`, app.registry, { maxScan: 4 })
     assert.equal(index.lastHeight, 5)
     assert.equal((await all({ signer: addr(4) })).length, 1)
+  })
+
+  it('drops an index written in the earlier JSON layout, to be rebuilt from the blocks', async () => {
+    const old = tempDir()
+    try {
+      const db = new Level<Uint8Array, Uint8Array>(old.path, { keyEncoding: 'view', valueEncoding: 'view' })
+      await db.open()
+      const meta = new Uint8Array(8)
+      new DataView(meta.buffer).setBigUint64(0, 7n)
+      await db.put(Uint8Array.of(0x4d), meta) // last indexed height 7, no format marker
+      await db.put(Uint8Array.of(0x68, ...new Uint8Array(32).fill(1)), new TextEncoder().encode('{"hash":"0101"}'))
+      await db.close()
+      const reopened = await TxIndexer.open(old.path, app.registry)
+      assert.equal(reopened.lastHeight, 0)
+      assert.equal(await reopened.get('01'.repeat(32)), null)
+      const { block, results } = await commit(app, [transfer(6, 7, 1n, 0n)])
+      await reopened.index(block, results)
+      await reopened.close()
+      const again = await TxIndexer.open(old.path, app.registry) // now in the current layout: kept
+      assert.equal(again.lastHeight, block.header.height)
+      assert.equal((await again.get(toHex(txHash(block.txs[0]!))))?.height, block.header.height)
+      await again.close()
+    } finally {
+      old.remove()
+    }
   })
 
   it('refuses results that belong to another block', async () => {
