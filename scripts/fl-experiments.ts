@@ -6,6 +6,7 @@
  *   npm run fl:experiments                   everything (~60 minutes on one shared core)
  *   npm run fl:experiments -- --only table   the main table (also e.g. --only multikrum, --only centralised)
  *   npm run fl:experiments -- --only lever   the lever runs (also e.g. --only "lever epochs")
+ *   npm run fl:experiments -- --only nnm     the runs with nearest-neighbour pre-mixing (also e.g. --only "nnm seed 2")
  */
 import { parseArgs } from 'node:util'
 import { DEFAULT_QUANTIZATION, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation } from '../src/fl/index.js'
@@ -18,7 +19,7 @@ interface Lever {
   epochs?: number; clip?: number; trainerMomentum?: number; serverClip?: boolean; rounds?: number
   lrSchedule?: string; batch?: number; lr?: number; proxMu?: number; weightDecay?: number
 }
-interface Run { label: string; partition: string; rule: string; attackers?: string; lever?: Lever }
+interface Run { label: string; partition: string; rule: string; attackers?: string; lever?: Lever; seed?: number }
 
 const robustRules = ['median', 'trimmed:0.3']
 const levers: { name: string; lever: Lever; rules: string[] }[] = [
@@ -43,7 +44,19 @@ const runs: Run[] = [
     rules.flatMap((rule) => [undefined, '0.3:signflip'].map((attackers) => ({ label: `lever ${name} ${rule} ${attackers ?? 'clean'}`, partition: 'iid', rule, lever, ...(attackers === undefined ? {} : { attackers }) }))),
   ),
   { label: 'lever rounds 50 krum clean', partition: 'iid', rule: 'krum', lever: { rounds: 50 } },
+  ...nnmRuns(),
 ]
+
+/** Nearest-neighbour mixing before the robust rules: seed 1 under both attacks, seed 2 under sign-flip. */
+function nnmRuns(): Run[] {
+  const at = (seed: number, rules: string[], attacks: (string | undefined)[]): Run[] =>
+    rules.flatMap((rule) => attacks.map((attackers) => ({ label: `nnm seed ${seed} ${rule} ${attackers ?? 'clean'}`, partition: 'iid', rule, seed, ...(attackers === undefined ? {} : { attackers }) })))
+  return [
+    ...at(1, ['median+nnm', 'trimmed:0.3+nnm', 'krum+nnm'], [undefined, '0.3:signflip', '0.3:scaled']),
+    ...at(2, ['median+nnm', 'trimmed:0.3+nnm'], [undefined, '0.3:signflip']),
+    ...at(1, ['median+nnm:3'], [undefined, '0.3:signflip']),
+  ]
+}
 
 function flags(lever: Lever | undefined): string {
   if (lever === undefined) return ''
@@ -73,8 +86,9 @@ if (args.only === undefined || 'centralised'.includes(args.only)) {
 for (const run of selected) {
   let best = { accuracy: 0, round: 0 }
   const rounds = run.lever?.rounds ?? 20
+  const seed = run.seed ?? 1
   const result = await runSimulation({
-    trainers: 10, rounds, seed: 1, partition: parsePartitionSpec(run.partition), rule: run.rule,
+    trainers: 10, rounds, seed, partition: parsePartitionSpec(run.partition), rule: run.rule,
     training: {
       ...training,
       epochs: run.lever?.epochs ?? training.epochs,
@@ -90,8 +104,8 @@ for (const run of selected) {
     ...(run.attackers === undefined ? {} : { attackers: { fraction: Number(run.attackers.split(':')[0]), attack: parseAttackSpec(run.attackers.split(':')[1]!) } }),
     onRound: (r) => { if (r.accuracy > best.accuracy) best = { accuracy: r.accuracy, round: r.round } },
   })
-  const command = `npm run fl:sim -- --trainers 10 --rounds ${rounds} --partition ${run.partition} --rule ${run.rule}${run.attackers ? ` --attackers ${run.attackers}` : ''}${flags(run.lever)} --seed 1`
-  const setting = run.label.startsWith('lever') ? run.label.split(' ').slice(1, -2).join(' ') : run.partition
+  const command = `npm run fl:sim -- --trainers 10 --rounds ${rounds} --partition ${run.partition} --rule ${run.rule}${run.attackers ? ` --attackers ${run.attackers}` : ''}${flags(run.lever)} --seed ${seed}`
+  const setting = run.label.startsWith('lever') ? run.label.split(' ').slice(1, -2).join(' ') : run.label.startsWith('nnm') ? `${run.partition}, seed ${seed}` : run.partition
   rows.push(`| ${setting} | ${run.rule} | ${run.attackers ?? 'none'} | ${result.final.accuracy.toFixed(4)} | best ${best.accuracy.toFixed(4)} (round ${best.round}) | \`${command}\` |`)
   console.log(rows.at(-1))
 }

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util'
 import { DEFAULT_QUANTIZATION, FlError, formatLearningRateSchedule, getAggregationRule, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation, type KernelMode } from '../src/fl/index.js'
 
 const usage = `usage: npm run fl:sim -- [--trainers N] [--rounds R] [--partition iid|dirichlet:A|shards:K]
-       [--rule fedavg|fedprox|median|trimmed:B|krum[:F]|multikrum[:F[:M]]|repfedavg]
+       [--rule fedavg|fedprox|median|trimmed:B|krum[:F]|multikrum[:F[:M]]|repfedavg, optionally +nnm[:F] (e.g. median+nnm)]
        [--attackers FRACTION:ATTACK] [--seed S] [--epochs E (local; with --centralised: total)] [--lr LR] [--lr-schedule constant|cosine[:FLOOR]|step:EVERY:FACTOR]
        [--momentum M] [--batch B] [--weight-decay WD]
        [--prox-mu MU] [--clip C] [--trainer-momentum B] [--server-clip] [--backend reference|cpu|webasm|webgpu] [--centralised]`

@@ -39,5 +39,6 @@ export function krumRule(f: number | undefined, name: string): AggregationRule {
       byzantine(input)
       return select(input, await pairwiseDistancesKernel(backend, input.updates, ranges.maxAbsValue))
     },
+    byzantineTolerance: (k: number) => f ?? defaultByzantine(k),
   }
 }

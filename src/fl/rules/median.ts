@@ -7,5 +7,6 @@ import type { AggregationRule } from './types.js'
  */
 export function medianRule(): AggregationRule {
   const bounds = (k: number): [number, number] => [Math.floor((k - 1) / 2), Math.floor(k / 2)]
-  return orderStatisticRule('median', bounds)
+  // the median's breakdown point: any ⌊(K−1)/2⌋ values can move, the middle stays among the rest
+  return orderStatisticRule('median', bounds, (k) => Math.floor((k - 1) / 2))
 }

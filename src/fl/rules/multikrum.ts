@@ -39,5 +39,6 @@ export function multiKrumRule(f: number | undefined, m: number | undefined, name
       const values = await weightedMeanOnKernel(backend, pick(input.updates, selected), pick(input.weights, selected), ranges.maxAbsValue, ranges.maxWeight)
       return { values, selected }
     },
+    byzantineTolerance: (k: number) => f ?? defaultByzantine(k),
   }
 }

@@ -3,6 +3,7 @@ import { fedAvgRule } from './fedavg.js'
 import { krumRule } from './krum.js'
 import { medianRule } from './median.js'
 import { multiKrumRule } from './multikrum.js'
+import { nearestNeighbourMixingRule } from './nearest-neighbour-mixing.js'
 import { repFedAvgRule } from './repfedavg.js'
 import { trimmedMeanRule } from './trimmed-mean.js'
 import type { AggregationRule } from './types.js'
@@ -13,6 +14,8 @@ type RuleFactory = (params: string[], name: string) => AggregationRule
  * Rules by name, parameters after colons: `fedavg`, `fedprox`, `median`, `trimmed:0.2`,
  * `krum`, `krum:2`, `multikrum`, `multikrum:2:5`, `repfedavg`. A subnet stores the canonical
  * name that `getAggregationRule(name).name` returns; adding a rule only adds a line here.
+ * A pre-aggregation step follows a `+`: `median+nnm`, `trimmed:0.3+nnm`, `krum+nnm:2`
+ * (nearest-neighbour mixing with f from the rule, or f = 2).
  */
 const factories: Record<string, RuleFactory> = {
   fedavg: (params, name) => (noParams(params, name), fedAvgRule('fedavg')),
@@ -41,12 +44,23 @@ const factories: Record<string, RuleFactory> = {
 
 export const RULE_NAMES: readonly string[] = Object.keys(factories)
 
+/** Pre-aggregation steps by name, applied to the updates before the rule: `<rule>+<step>[:params]`. */
+const PRE_AGGREGATION_STEPS = ['nnm'] as const
+
 /** The rule registered under `name` (with its parameters parsed), or FL_UNKNOWN_RULE / FL_RULE_PARAMS. */
 export function getAggregationRule(name: string): AggregationRule {
-  const [base, ...params] = name.trim().split(':')
+  const [ruleName, ...steps] = name.trim().split('+')
+  const [base, ...params] = ruleName!.split(':')
   const factory = base === undefined ? undefined : factories[base]
   if (factory === undefined) throw new FlError('FL_UNKNOWN_RULE', `unknown aggregation rule "${name}" (known: ${RULE_NAMES.join(', ')})`, { name })
-  return factory(params, name)
+  const rule = factory(params, name)
+  if (steps.length === 0) return rule
+  if (steps.length > 1) throw ruleParams(name, 'at most one pre-aggregation step')
+  const [step, ...stepParams] = steps[0]!.split(':')
+  if (step !== 'nnm') throw ruleParams(name, `unknown pre-aggregation step "${step}" (known: ${PRE_AGGREGATION_STEPS.join(', ')})`)
+  if (stepParams.length > 1) throw ruleParams(name, 'nnm takes one parameter f')
+  const f = stepParams[0] === undefined ? undefined : parseCount(stepParams[0], name)
+  return nearestNeighbourMixingRule(rule, f, `${rule.name}+nnm${f === undefined ? '' : `:${f}`}`)
 }
 
 function noParams(params: string[], name: string): void {

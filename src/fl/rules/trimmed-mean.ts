@@ -7,9 +7,7 @@ import type { AggregationRule } from './types.js'
  * computed without floating point: t = floor(K·βPerMille / 1000).
  */
 export function trimmedMeanRule(betaPerMille: number, name: string): AggregationRule {
-  const bounds = (k: number): [number, number] => {
-    const t = Math.floor((k * betaPerMille) / 1000)
-    return [t, k - 1 - t]
-  }
-  return orderStatisticRule(name, bounds)
+  const trimmed = (k: number): number => Math.floor((k * betaPerMille) / 1000)
+  const bounds = (k: number): [number, number] => [trimmed(k), k - 1 - trimmed(k)]
+  return orderStatisticRule(name, bounds, trimmed)
 }

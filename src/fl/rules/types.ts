@@ -54,4 +54,10 @@ export interface AggregationRule {
   fast(input: AggregationInput, into?: Int32Array): AggregationResult
   /** The same function on gpu.js; resolves to exactly `reference(input)`. */
   kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult>
+  /**
+   * How many Byzantine updates of K the rule assumes (its own parameter or default): what
+   * nearest-neighbour mixing (`+nnm`) uses for f unless the name fixes it. Absent for rules with
+   * no robustness claim (the FedAvg family).
+   */
+  byzantineTolerance?(k: number): number
 }

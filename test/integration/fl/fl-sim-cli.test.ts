@@ -10,6 +10,7 @@ describe('fl:sim command line', function () {
   this.timeout(60_000)
   for (const [args, message] of [
     [['--rule', 'fedsgd'], /unknown aggregation rule/],
+    [['--rule', 'median+mix'], /unknown pre-aggregation step/],
     [['--partition', 'dirichlet:-1'], /alpha must be a positive number/],
     [['--trainers', 'ten'], /--trainers must be an integer/],
     [['--attackers', '0.3'], /FRACTION:ATTACK/],

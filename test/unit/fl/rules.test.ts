@@ -92,4 +92,28 @@ describe('rule registry', () => {
     assert.throws(() => getAggregationRule('median:3'), code('FL_RULE_PARAMS'))
     assert.throws(() => getAggregationRule('multikrum:1:0'), code('FL_RULE_PARAMS'))
   })
+  it('resolves nearest-neighbour mixing after a + to canonical names', () => {
+    assert.equal(getAggregationRule('median+nnm').name, 'median+nnm')
+    assert.equal(getAggregationRule('trimmed:0.30+nnm').name, 'trimmed:0.3+nnm')
+    assert.equal(getAggregationRule('krum:2+nnm:01').name, 'krum:2+nnm:1')
+    assert.equal(getAggregationRule('fedavg+nnm:3').name, 'fedavg+nnm:3')
+  })
+  it('rejects bad pre-aggregation specs with typed errors', () => {
+    assert.throws(() => getAggregationRule('median+'), code('FL_RULE_PARAMS'))
+    assert.throws(() => getAggregationRule('median+mix'), code('FL_RULE_PARAMS'))
+    assert.throws(() => getAggregationRule('median+nnm+nnm'), code('FL_RULE_PARAMS'))
+    assert.throws(() => getAggregationRule('median+nnm:-1'), code('FL_RULE_PARAMS'))
+    assert.throws(() => getAggregationRule('median+nnm:1:2'), code('FL_RULE_PARAMS'))
+    assert.throws(() => getAggregationRule('fedavg+nnm'), code('FL_RULE_PARAMS')) // no f of its own
+    assert.throws(() => getAggregationRule('fedsgd+nnm'), code('FL_UNKNOWN_RULE'))
+    assert.throws(() => getAggregationRule('trimmed:0.5+nnm'), code('FL_RULE_PARAMS'))
+  })
+  it('takes f for +nnm from the rule: ⌊(K−1)/2⌋ for median, ⌊βK⌋ for trimmed, Krum\'s f', () => {
+    assert.equal(getAggregationRule('median').byzantineTolerance!(10), 4)
+    assert.equal(getAggregationRule('trimmed:0.3').byzantineTolerance!(10), 3)
+    assert.equal(getAggregationRule('krum').byzantineTolerance!(10), 3)
+    assert.equal(getAggregationRule('krum:2').byzantineTolerance!(10), 2)
+    assert.equal(getAggregationRule('multikrum:1:4').byzantineTolerance!(10), 1)
+    assert.equal(getAggregationRule('fedavg').byzantineTolerance, undefined)
+  })
 })
