@@ -31,14 +31,7 @@ export function decode<T>(type: Type<T>, bytes: Uint8Array, options: { maxBytes?
   if (bytes.length > maxBytes) {
     throw new CodecError('TOO_LARGE', `${bytes.length} bytes exceed the limit of ${maxBytes}`, { limit: maxBytes, size: bytes.length })
   }
-  let wire: unknown
-  try {
-    // msgpackr decorates the buffer it reads (a cached DataView): give it a view of our own.
-    wire = packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
-  } catch (error) {
-    throw new CodecError('MALFORMED', `not a MessagePack value: ${(error as Error).message}`, {}, { cause: error })
-  }
-  const value = type.fromWire(wire, '')
+  const value = decodeStored(type, bytes)
   const canonical = encode(type, value)
   if (!equalBytes(canonical, bytes)) {
     throw new CodecError('NON_CANONICAL', `input is not the canonical encoding of its ${type.name}`, {
@@ -58,6 +51,7 @@ export function decode<T>(type: Type<T>, bytes: Uint8Array, options: { maxBytes?
 export function decodeStored<T>(type: Type<T>, bytes: Uint8Array): T {
   let wire: unknown
   try {
+    // msgpackr decorates the buffer it reads (a cached DataView): give it a view of our own.
     wire = packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
   } catch (error) {
     throw new CodecError('MALFORMED', `not a MessagePack value: ${(error as Error).message}`, {}, { cause: error })
