@@ -15,7 +15,7 @@ import {
 import { decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
-import type { Application, BlockResultsValue, ExecutedBlock, TxResult } from '../state/index.js'
+import type { Application, BlockResultsValue, ExecutedBlock, TxResult, WrittenKeys } from '../state/index.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
 import { NodeError } from './errors.js'
 
@@ -32,7 +32,7 @@ export interface CommittedBlockInfo {
   blockResults: BlockResultsValue
   stateRoot: Uint8Array
   /** Ids (keyId) of the state keys the block wrote or deleted: what a mempool must re-check against. */
-  writtenKeys: ReadonlySet<string>
+  writtenKeys: WrittenKeys
 }
 
 /** How many recent blocks stay decoded in memory to answer consensus catch-up synchronously. */
@@ -191,7 +191,7 @@ export class ChainApp implements ConsensusApplication {
     this.#setsByHeight.set(header.height + 1, next.validators)
     this.#setsByHeight.set(header.height + 2, next.nextValidators)
     this.#setsByHeight.delete(header.height - KEPT_SETS)
-    const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot, writtenKeys: new Set(executed.prepared.writes.keys()) }
+    const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot, writtenKeys: executed.prepared.writes }
     for (const listener of this.#listeners) {
       try {
         listener(info)

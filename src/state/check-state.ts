@@ -9,6 +9,9 @@ import { CacheStore, type KVReader, type KVStore } from './kv.js'
 
 export type { CheckedTx } from './deliver-tx.js'
 
+/** The ids (keyId) of the state keys a block wrote or deleted; its WriteSet map serves as is. */
+export type WrittenKeys = { has(id: string): boolean }
+
 /** What the mempool needs to know about an admitted transaction. */
 export interface CheckTxResult {
   hash: Uint8Array
@@ -259,7 +262,7 @@ export class CheckState {
    * reads no block info, so the new height changes nothing). Reads of the fee keeper's credit-only
    * keys (the collector's balance) are not decisions and do not count.
    */
-  rebase(written: ReadonlySet<string>): Set<string> {
+  rebase(written: WrittenKeys): Set<string> {
     this.#epoch++
     this.#height = this.#app.height
     const ctx = new Context(this.#blockInfo(), new CacheStore(this.#app.db), new GasMeter(UNLIMITED), this.#app.registry)

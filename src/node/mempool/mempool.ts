@@ -1,6 +1,6 @@
 import { toHex } from '../../crypto/index.js'
 import { type Logger, logger } from '../../log/index.js'
-import { type Application, type CheckTxResult, type CheckedTx, CheckState, type StagedCheck, TxError, type TxErrorCode, txHash } from '../../state/index.js'
+import { type Application, type CheckTxResult, type CheckedTx, CheckState, type StagedCheck, TxError, type TxErrorCode, type WrittenKeys, txHash } from '../../state/index.js'
 import { type MempoolConfig, mempoolConfig } from './config.js'
 import { MempoolError } from './errors.js'
 import { BinaryHeap } from './heap.js'
@@ -238,7 +238,7 @@ export class Mempool {
    * gap remains; one that fails REPLAYED (its nonce was used by another committed transaction)
    * leaves the slot filled, so the sender's next transaction may still pass.
    */
-  update(height: number, committedTxs: readonly Uint8Array[], writtenKeys?: ReadonlySet<string>): UpdateResult {
+  update(height: number, committedTxs: readonly Uint8Array[], writtenKeys?: WrittenKeys): UpdateResult {
     // A late update (the application already a block further) is still sound: everything is
     // re-checked against what is committed now, and the next update catches up.
     if (height > this.#app.height || height < this.#height) {

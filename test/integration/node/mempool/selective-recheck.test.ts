@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { Mempool, MempoolError } from '../../../../src/node/mempool/index.js'
+import type { WrittenKeys } from '../../../../src/state/index.js'
 import { address, blockAt, genesisWithBalances, openPool, silentLog, tx } from '../../../unit/node/mempool/fixture.js'
 
 // After a commit the node passes the block's written keys, and the pool re-checks only senders
@@ -46,7 +47,7 @@ function observe(pool: Mempool) {
   }
 }
 
-async function runBoth(ops: Op[], writtenKeysFor: (keys: ReadonlySet<string>) => ReadonlySet<string>): Promise<void> {
+async function runBoth(ops: Op[], writtenKeysFor: (keys: WrittenKeys) => WrittenKeys): Promise<void> {
   const fixture = await openPool({ maxTxs: 12, ttlBlocks: 3, cacheSize: 0 }, genesisWithBalances(BALANCES, { stake: 10n ** 12n }))
   const selective = fixture.pool
   const full = new Mempool(fixture.app, { maxTxs: 12, ttlBlocks: 3, cacheSize: 0 }, { logger: silentLog })
@@ -80,7 +81,7 @@ async function runBoth(ops: Op[], writtenKeysFor: (keys: ReadonlySet<string>) =>
         const executed = fixture.app.executeBlock(blockAt(fixture.app.height + 1, txs))
         if (op.gift !== undefined && executed.txResults.at(-1)!.code === 0) gifts++
         await fixture.app.commitBlock(executed)
-        selective.update(fixture.app.height, txs, writtenKeysFor(new Set(executed.prepared.writes.keys())))
+        selective.update(fixture.app.height, txs, writtenKeysFor(executed.prepared.writes))
         full.update(fixture.app.height, txs)
       }
       assert.deepEqual(observe(selective), observe(full))
