@@ -1,4 +1,5 @@
 import { bech32 } from '@scure/base'
+import { BoundedMemo } from '../memo.js'
 import { CryptoError } from './errors.js'
 import { sha256 } from './hash.js'
 
@@ -15,33 +16,16 @@ export function encodeAddress(bytes: Uint8Array, prefix = ACCOUNT_PREFIX): strin
     throw new CryptoError('BAD_ADDRESS', `an address is ${ADDRESS_LENGTH} bytes`, { expected: ADDRESS_LENGTH, actual: bytes.length })
   }
   const id = prefix + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')
-  let text = encodedMemo.get(id)
-  if (text === undefined) {
-    text = bech32.encode(prefix, bech32.toWords(bytes))
-    remember(encodedMemo, id, text)
-  }
-  return text
+  return encodedMemo.get(id, () => bech32.encode(prefix, bech32.toWords(bytes)))
 }
 
 // Bech32 costs ~10 µs each way and block execution names the same few hundred senders in
 // every event; both directions are pure functions of their input, so a bounded memo is exact.
-const MEMO_LIMIT = 16_384
-const encodedMemo = new Map<string, string>()
-const decodedMemo = new Map<string, Uint8Array>()
-
-function remember<V>(memo: Map<string, V>, key: string, value: V): void {
-  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!)
-  memo.set(key, value)
-}
+const encodedMemo = new BoundedMemo<string, string>(16_384)
+const decodedMemo = new BoundedMemo<string, Uint8Array>(16_384)
 
 export function decodeAddress(text: string, prefix = ACCOUNT_PREFIX): Uint8Array {
-  const id = `${prefix} ${text}`
-  let bytes = decodedMemo.get(id)
-  if (bytes === undefined) {
-    bytes = decodeAddressUncached(text, prefix)
-    remember(decodedMemo, id, bytes)
-  }
-  return bytes.slice()
+  return decodedMemo.get(`${prefix} ${text}`, () => decodeAddressUncached(text, prefix)).slice()
 }
 
 function decodeAddressUncached(text: string, prefix: string): Uint8Array {

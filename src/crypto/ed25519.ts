@@ -9,6 +9,7 @@ import {
   isCanonicalScalar,
   littleEndianToBigInt,
 } from './ed25519-rules.js'
+import { BoundedMemo } from '../memo.js'
 import { CryptoError } from './errors.js'
 
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
@@ -16,26 +17,18 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 
 // Both the key-encoding rule (a point decompression in JS) and createPublicKey cost about as much
 // as a verification; they depend on the key bytes only, and senders reuse their keys.
-const KEY_CACHE_LIMIT = 16_384
-const keyCache = new Map<string, KeyObject | null>()
+const keyCache = new BoundedMemo<string, KeyObject | null>(16_384)
 
 /** The OpenSSL key for an acceptable encoding (ed25519-rules.ts), null for any other bytes. */
 function nodePublicKey(publicKey: Uint8Array): KeyObject | null {
-  const id = Buffer.from(publicKey).toString('latin1')
-  let key = keyCache.get(id)
-  if (key === undefined) {
-    key = null
-    if (isAcceptablePublicKeyEncoding(publicKey)) {
-      try {
-        key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
-      } catch {
-        key = null // not a point on the curve
-      }
+  return keyCache.get(Buffer.from(publicKey).toString('latin1'), () => {
+    if (!isAcceptablePublicKeyEncoding(publicKey)) return null
+    try {
+      return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
+    } catch {
+      return null // not a point on the curve
     }
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!)
-    keyCache.set(id, key)
-  }
-  return key
+  })
 }
 
 /** Verifies under Fedra's rule set (ed25519-rules.ts) with OpenSSL doing the curve arithmetic. */

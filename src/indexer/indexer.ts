@@ -5,6 +5,7 @@ import { PublicKey, decodeAddress, fromHex } from '../crypto/index.js'
 import type { ModuleRegistry } from '../state/module.js'
 import { type BlockResultsValue, TxResultRecord } from '../state/results.js'
 import { Tx } from '../state/tx.js'
+import { BoundedMemo } from '../memo.js'
 import { IndexerError } from './errors.js'
 import { assertResultsOf, blockTxRecords, indexedTx, type IndexedTx } from './records.js'
 
@@ -50,24 +51,21 @@ function readPosition(key: Uint8Array): { height: number; index: number } {
 
 const utf8 = new TextEncoder()
 
-// Event types, keys and most values (addresses, denominations) repeat from tx to tx.
-const STR_MEMO_LIMIT = 16_384
+// Event types, keys and most values (addresses, denominations) repeat from tx to tx; longer
+// strings rarely do and are not kept.
 const STR_MEMO_MAX_CHARS = 96
-const strMemo = new Map<string, Uint8Array>()
+const strMemo = new BoundedMemo<string, Uint8Array>(16_384)
 
 /** A length-prefixed string, so no separator byte inside a value can make two keys collide. */
 function str(text: string): Uint8Array {
-  let out = strMemo.get(text)
-  if (out === undefined) {
-    const bytes = utf8.encode(text)
-    out = new Uint8Array(2 + bytes.length)
-    new DataView(out.buffer).setUint16(0, bytes.length)
-    out.set(bytes, 2)
-    if (text.length <= STR_MEMO_MAX_CHARS) {
-      if (strMemo.size >= STR_MEMO_LIMIT) strMemo.delete(strMemo.keys().next().value!)
-      strMemo.set(text, out)
-    }
-  }
+  return text.length <= STR_MEMO_MAX_CHARS ? strMemo.get(text, () => lengthPrefixed(text)) : lengthPrefixed(text)
+}
+
+function lengthPrefixed(text: string): Uint8Array {
+  const bytes = utf8.encode(text)
+  const out = new Uint8Array(2 + bytes.length)
+  new DataView(out.buffer).setUint16(0, bytes.length)
+  out.set(bytes, 2)
   return out
 }
 
