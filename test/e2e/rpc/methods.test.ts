@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
-import { ClientError, FedraClient, type SubscriptionNotification } from '../../../src/client/index.js'
+import { FedraClient, type SubscriptionNotification } from '../../../src/client/index.js'
 import { PublicKey, fromHex, toHex } from '../../../src/crypto/index.js'
 import { waitFor } from '../../../src/devnet/process.js'
 import type { IndexedTx } from '../../../src/indexer/index.js'
@@ -8,7 +8,7 @@ import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
 import { DEFAULT_LIMITS, FEDRA_API, type FedraMethod, RPC_API_VERSION, RPC_ERRORS, type EventNotification } from '../../../src/rpc/index.js'
 import type { BlockJsonValue } from '../../../src/rpc/shapes.js'
 import { TX_CODES } from '../../../src/state/index.js'
-import { RawWs, answerProblem, withoutData } from '../../unit/rpc/support/wire.js'
+import { RawWs, answerProblem, rpcError, withoutData } from '../../unit/rpc/support/wire.js'
 import { FEE, RawHttp, RunningNode, hashOf } from './support/running-node.js'
 
 /**
@@ -31,16 +31,6 @@ const FRESH = { sync: 1000, async: 1001, pending: 1002, watched: 1003, unwatched
 
 const bankPath = (address: Uint8Array) => `bank/62${toHex(address)}${Buffer.from('ufdr').toString('hex')}`
 const ufdr = (account: { balances: { denom: string; amount: string }[] }) => BigInt(account.balances.find((b) => b.denom === 'ufdr')?.amount ?? '0')
-
-async function rpcError(fn: () => Promise<unknown>): Promise<ClientError> {
-  try {
-    await fn()
-  } catch (error) {
-    if (error instanceof ClientError) return error
-    throw error
-  }
-  throw new Error('expected a JSON-RPC error')
-}
 
 describe('JSON-RPC against a running node (fedra start, one validator)', function () {
   this.timeout(60_000)

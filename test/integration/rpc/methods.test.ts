@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { ClientError, FedraClient } from '../../../src/client/index.js'
+import { FedraClient } from '../../../src/client/index.js'
 import { toHex } from '../../../src/crypto/index.js'
 import { FEDRA_API, RPC_ERRORS, createRpcServer, type RpcServer } from '../../../src/rpc/index.js'
 import { proofFromJson } from '../../../src/rpc/shapes.js'
@@ -7,22 +7,11 @@ import { BANK_ERRORS } from '../../../src/modules/index.js'
 import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
 import { TX_CODES, verifyStateProof } from '../../../src/state/index.js'
 import { testKey, transfer } from '../../helpers/chain.js'
-import { RawWs, post, silentLog, until } from '../../unit/rpc/support/wire.js'
+import { RawWs, post, rpcError, silentLog, until } from '../../unit/rpc/support/wire.js'
 import { TestNode } from './support/test-node.js'
 
 const addr = (i: number) => testKey(i).publicKey.address
 const accountPath = (i: number) => `auth/61${toHex(testKey(i).publicKey.addressBytes)}`
-
-/** Runs `fn` and returns the ClientError it must throw. */
-async function rpcError(fn: () => Promise<unknown>): Promise<ClientError> {
-  try {
-    await fn()
-  } catch (error) {
-    if (error instanceof ClientError) return error
-    throw error
-  }
-  throw new Error('expected an RPC error')
-}
 
 describe('RPC methods against the test node', function () {
   this.timeout(20_000)

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { availableKernelModes, KernelBackend, type KernelMode } from '../../../src/fl/kernels/backend.js'
 import { MAX_ARGUMENT_ELEMENTS, MAX_PARTIAL_SUM } from '../../../src/fl/kernels/limits.js'
 import { pairwiseDistancesOnKernel, planDistances } from '../../../src/fl/kernels/pairwise-distance.js'
 import { planRankSum, rankSumOnKernel } from '../../../src/fl/kernels/rank-sum.js'
@@ -8,6 +7,7 @@ import { planWeightedSum, weightedSumOnKernel, type WeightedSumPlan } from '../.
 import { pairwiseDistancesReference } from '../../../src/fl/rules/krum-selection.js'
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import type { AggregationInput } from '../../../src/fl/rules/types.js'
+import { useKernelBackends } from './support/kernel-backends.js'
 
 const MAX_ABS = 32767
 const MAX_WEIGHT = 4096
@@ -40,16 +40,7 @@ function exactWeightedSum(updates: readonly Int32Array[], weights: readonly numb
 
 describe('fl kernels', function () {
   this.timeout(120_000)
-  let modes: KernelMode[] = []
-  const backends = new Map<KernelMode, KernelBackend>()
-
-  before(async () => {
-    modes = await availableKernelModes()
-    for (const mode of modes) backends.set(mode, new KernelBackend(mode))
-  })
-  after(async () => {
-    for (const backend of backends.values()) await backend.destroy()
-  })
+  const { modes, backends } = useKernelBackends()
 
   it('finds the cpu and webasm backends on this machine and never fails on webgpu detection', () => {
     assert.ok(modes.includes('cpu'))

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { availableKernelModes, KernelBackend, type KernelMode } from '../../../src/fl/kernels/backend.js'
+import type { KernelBackend } from '../../../src/fl/kernels/backend.js'
 import { pairwiseDistancesOnKernel, planDistances } from '../../../src/fl/kernels/pairwise-distance.js'
 import { pairwiseDistancesReference } from '../../../src/fl/rules/krum-selection.js'
 import { mixReference, nearestNeighbours } from '../../../src/fl/rules/nearest-neighbour-mixing.js'
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import type { AggregationInput } from '../../../src/fl/rules/types.js'
 import { weightedMeanOnKernel } from '../../../src/fl/rules/weighted-mean.js'
+import { useKernelBackends } from './support/kernel-backends.js'
 
 const MAX_ABS = 32767
 const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
@@ -37,15 +38,7 @@ async function mixWith(backend: KernelBackend, updates: readonly Int32Array[], k
 
 describe('nearest-neighbour mixing (+nnm)', function () {
   this.timeout(60_000)
-  let modes: KernelMode[] = []
-  const backends = new Map<KernelMode, KernelBackend>()
-  before(async () => {
-    modes = await availableKernelModes()
-    for (const mode of modes) backends.set(mode, new KernelBackend(mode))
-  })
-  after(async () => {
-    for (const backend of backends.values()) await backend.destroy()
-  })
+  const { modes, backends } = useKernelBackends()
 
   it('replaces each update by the rounded mean of its K − f nearest, itself included', () => {
     const updates = [u(0, 0), u(2, 0), u(3, 1), u(100, 100), u(-100, 50)]

@@ -2,6 +2,7 @@
 import { type IncomingHttpHeaders, request } from 'node:http'
 import { pino } from 'pino'
 import WebSocket from 'ws'
+import { ClientError } from '../../../../src/client/index.js'
 
 export const silentLog = pino({ level: 'silent' })
 
@@ -151,4 +152,15 @@ export async function until(predicate: () => boolean, timeoutMs = 3000, what = '
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`)
     await sleep(5)
   }
+}
+
+/** Runs `fn` and returns the ClientError (a JSON-RPC error answer) it must throw. */
+export async function rpcError(fn: () => Promise<unknown>): Promise<ClientError> {
+  try {
+    await fn()
+  } catch (error) {
+    if (error instanceof ClientError) return error
+    throw error
+  }
+  throw new Error('expected a JSON-RPC error')
 }
