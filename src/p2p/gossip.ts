@@ -61,6 +61,10 @@ export class GossipRouter {
   readonly #sequence: GossipSequence
   readonly #log: Logger
   readonly #handlers = new Map<string, GossipHandler>()
+  // gossipsub hands validate and the message event the same `msg.data`; giving the handler the
+  // same payload view both times is what lets it remember its verdict (ConsensusGossip's cache
+  // is keyed by the view) instead of decoding and verifying the message twice.
+  readonly #payloads = new WeakMap<Uint8Array, Uint8Array | null>()
   #running = false
 
   constructor(config: GossipRouterConfig) {
@@ -122,7 +126,7 @@ export class GossipRouter {
 
   async #validate(topic: string, peer: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
     const handler = this.#handlers.get(topic)
-    const payload = openGossip(data)
+    const payload = this.#payload(data)
     if (handler === undefined) return TopicValidatorResult.Ignore
     if (payload === null || payload.length > this.#maxMessageBytes) return TopicValidatorResult.Reject
     try {
@@ -134,9 +138,19 @@ export class GossipRouter {
     }
   }
 
+  #payload(data: Uint8Array): Uint8Array | null {
+    let payload = this.#payloads.get(data)
+    if (payload === undefined) {
+      payload = openGossip(data)
+      this.#payloads.set(data, payload)
+    }
+    return payload
+  }
+
   #onMessage({ propagationSource, msg }: GossipsubMessage): void {
     const handler = this.#handlers.get(msg.topic)
-    const payload = openGossip(msg.data)
+    const payload = this.#payload(msg.data)
+    this.#payloads.delete(msg.data)
     if (handler === undefined || payload === null) return
     try {
       handler.deliver(payload, propagationSource.toString())
