@@ -132,12 +132,15 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     NOT_FOUND: 'no such block, transaction, commit or validator set',
     TIMEOUT: 'tx_broadcast commit: not included in time',
     RATE_LIMITED: 'the connection is over its call rate or in-flight limit',
-    TOO_MANY_SUBSCRIPTIONS: 'the WebSocket holds maxSubscriptionsPerClient already',
+    TOO_MANY_SUBSCRIPTIONS: 'the WebSocket holds `maxSubscriptionsPerClient` already (scope `connection`), or all connections of its address together hold `maxSubscriptionsPerIp` (scope `ip`)',
     HEIGHT_UNAVAILABLE: 'the height is above the latest, below the earliest kept, or beyond the replay bound',
     WEBSOCKET_REQUIRED: 'subscribe/unsubscribe over HTTP',
     QUERY_FAILED: 'a module query failed',
     UNAVAILABLE: 'the connection or server closed while the call waited',
     INDEX_DISABLED: 'tx_get / tx_search on a node started with `txIndex.enabled: false`',
+    MEMPOOL_FULL: 'tx_broadcast: the mempool holds maxTxs transactions or maxBytes bytes and this one does not pay more per gas than the cheapest it could evict; retry later. The same refusal over gossip is mempool code 1 (FULL)',
+    TOO_MANY_CONNECTIONS: 'a new connection from an address that holds `maxConnectionsPerIp` already: answered HTTP 429 with this error as the body, then closed (a WebSocket upgrade fails with 429)',
+    REPLAY_BUSY: 'subscribe with fromHeight when the replays the server owes all subscribers would pass `replayBacklogBlocks`',
   }
   for (const name of Object.keys(RPC_ERRORS) as RpcErrorName[]) {
     push(`| ${RPC_ERRORS[name]} | ${RPC_ERROR_MESSAGES[name]} | \`${cell(RPC_ERROR_DATA[name])}\` | ${cell(when[name])} |`)

@@ -96,7 +96,10 @@ export class NodeRpcBackend implements RpcBackend {
       return { accepted: true, hash }
     } catch (error) {
       if (!(error instanceof MempoolError)) throw error
-      return { accepted: false, hash, code: error.numericCode, codespace: error.codespace, log: error.message }
+      const refusal = { accepted: false as const, hash, code: error.numericCode, codespace: error.codespace, log: error.message }
+      if (error.code !== 'FULL') return refusal
+      const { mempool } = this.#node
+      return { ...refusal, full: { txs: mempool.size, maxTxs: mempool.config.maxTxs, bytes: mempool.bytes, maxBytes: mempool.config.maxBytes } }
     }
   }
 

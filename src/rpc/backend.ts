@@ -44,7 +44,15 @@ export interface NetInfo {
  */
 export type TxAdmission =
   | { accepted: true; hash: Uint8Array }
-  | { accepted: false; hash: Uint8Array; code: number; codespace: string; log: string }
+  | { accepted: false; hash: Uint8Array; code: number; codespace: string; log: string; full?: MempoolFullness }
+
+/** With a refusal for want of room (mempool FULL): how full the pool is and its bounds. */
+export interface MempoolFullness {
+  txs: number
+  maxTxs: number
+  bytes: number
+  maxBytes: number
+}
 
 /** A block the node committed, with what executing it produced. */
 export interface CommittedBlockEvent {

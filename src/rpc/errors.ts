@@ -24,7 +24,7 @@ export const RPC_ERRORS = {
   TIMEOUT: -32002,
   /** Per-connection rate or in-flight limit. data: { limit: 'rate' | 'inFlight', retryAfterMs } */
   RATE_LIMITED: -32003,
-  /** data: { limit } */
+  /** maxSubscriptionsPerClient (one WebSocket) or maxSubscriptionsPerIp (all of one client address). data: { limit, scope: 'connection' | 'ip' } */
   TOO_MANY_SUBSCRIPTIONS: -32004,
   /** The height is pruned or not reached yet. data: { height, earliest, latest } (state pruned below the blocks: { height, reason }) */
   HEIGHT_UNAVAILABLE: -32005,
@@ -36,6 +36,12 @@ export const RPC_ERRORS = {
   UNAVAILABLE: -32008,
   /** This node keeps no transaction index (txIndex.enabled false): ask one that does. data: {} */
   INDEX_DISABLED: -32009,
+  /** The mempool is full and the transaction does not outbid what it holds: retry later or pay more per gas. data: { hash, txs, maxTxs, bytes, maxBytes } */
+  MEMPOOL_FULL: -32010,
+  /** This client address holds maxConnectionsPerIp connections already (HTTP 429 before any request). data: { limit, scope: 'ip' } */
+  TOO_MANY_CONNECTIONS: -32011,
+  /** The server's replays are at their global bound (replayBacklogBlocks): subscribe without fromHeight, or later. data: { requested, outstanding, limit } */
+  REPLAY_BUSY: -32012,
 } as const
 
 export type RpcErrorName = keyof typeof RPC_ERRORS
@@ -56,6 +62,9 @@ export const RPC_ERROR_MESSAGES: Record<RpcErrorName, string> = {
   QUERY_FAILED: 'Query failed',
   UNAVAILABLE: 'Unavailable',
   INDEX_DISABLED: 'Transaction index disabled',
+  MEMPOOL_FULL: 'Mempool full',
+  TOO_MANY_CONNECTIONS: 'Too many connections',
+  REPLAY_BUSY: 'Replay budget exhausted',
 }
 
 /** What each code carries in `data`, for the docs and the OpenRPC document. */
@@ -69,12 +78,15 @@ export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
   NOT_FOUND: '{ what, height?, hash? }',
   TIMEOUT: '{ hash, timeoutMs }',
   RATE_LIMITED: "{ limit: 'rate' | 'inFlight', retryAfterMs }",
-  TOO_MANY_SUBSCRIPTIONS: '{ limit }',
+  TOO_MANY_SUBSCRIPTIONS: "{ limit, scope: 'connection' | 'ip' }",
   HEIGHT_UNAVAILABLE: '{ height, earliest, latest } or, for pruned state, { height, reason }',
   WEBSOCKET_REQUIRED: '{ transport }',
   QUERY_FAILED: '{ codespace, reason }',
   UNAVAILABLE: '{}',
   INDEX_DISABLED: '{}',
+  MEMPOOL_FULL: '{ hash, txs, maxTxs, bytes, maxBytes }',
+  TOO_MANY_CONNECTIONS: "{ limit, scope: 'ip' }",
+  REPLAY_BUSY: '{ requested, outstanding, limit }',
 }
 
 /** The JSON-RPC error object. */

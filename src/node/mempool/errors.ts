@@ -27,6 +27,9 @@ export interface MempoolErrorContext {
   hash?: string
   size?: number
   limit?: number
+  /** FULL: the bytes the pool holds and its byte bound. */
+  bytes?: number
+  maxBytes?: number
   height?: number
   expected?: number
   field?: string

@@ -1,6 +1,7 @@
-import { toHex } from '../../crypto/index.js'
+import { decode } from '../../codec/index.js'
+import { PublicKey, toHex } from '../../crypto/index.js'
 import { type Logger, logger } from '../../log/index.js'
-import { type Application, type CheckTxResult, type CheckedTx, CheckState, type StagedCheck, TxError, type TxErrorCode, type WrittenKeys, txHash } from '../../state/index.js'
+import { type Application, type CheckTxResult, type CheckedTx, CheckState, type StagedCheck, Tx, TxError, type TxErrorCode, type TxValue, type WrittenKeys, txHash } from '../../state/index.js'
 import { type MempoolConfig, mempoolConfig } from './config.js'
 import { MempoolError } from './errors.js'
 import { BinaryHeap } from './heap.js'
@@ -164,6 +165,8 @@ export class Mempool {
    * DUPLICATE (committed recently), FULL, HEIGHT_MISMATCH (a commit was not followed by
    * `update`), or the check's own TxError code (REPLAYED, NONCE_TOO_HIGH, INSUFFICIENT_FEE,
    * BAD_SIGNATURE, ...). A transaction already pending is not an error: it returns `duplicate`.
+   * When the pool is full, FULL and NONCE_TOO_HIGH are answered before the signature is
+   * verified (see `#refuseWhileFull`), so those two may hide a bad signature.
    */
   add(bytes: Uint8Array, options: AddOptions = {}): AddResult {
     this.#assertCurrent()
@@ -180,6 +183,7 @@ export class Mempool {
     const seen = this.#seen.get(hash)
     if (seen?.kind === 'invalid') throw MempoolError.rejected(seen.error, hash, true)
     if (seen !== undefined) throw new MempoolError('DUPLICATE', `transaction ${hash} was committed recently`, { hash })
+    if (this.size >= this.config.maxTxs || this.#bytes + bytes.length > this.config.maxBytes) this.#refuseWhileFull(bytes, hash)
 
     let tx: CheckedTx
     try {
@@ -198,13 +202,7 @@ export class Mempool {
       throw MempoolError.rejected(error, hash)
     }
     const victims = this.#planEvictions(staged.result)
-    if (victims === undefined) {
-      throw new MempoolError('FULL', `mempool holds ${this.size} transactions in ${this.#bytes} bytes and nothing of lower priority it may evict`, {
-        hash,
-        size: this.size,
-        limit: this.config.maxTxs,
-      })
-    }
+    if (victims === undefined) throw this.#full(hash)
     for (const victim of victims) this.#evict(victim)
     staged.commit()
     const entry = this.#insert(staged.result, hash, options.source)
@@ -309,6 +307,56 @@ export class Mempool {
     this.#tails = this.#buildTails()
     this.#log.debug({ height, included, expired: expired.length, dropped: dropped.length, size: this.size }, 'mempool updated')
     return { included, expired, dropped }
+  }
+
+  #full(hash: TxHash): MempoolError {
+    return new MempoolError('FULL', `mempool holds ${this.size} transactions in ${this.#bytes} bytes and nothing of lower priority it may evict`, {
+      hash,
+      size: this.size,
+      limit: this.config.maxTxs,
+      bytes: this.#bytes,
+      maxBytes: this.config.maxBytes,
+    })
+  }
+
+  /**
+   * A full pool refuses before the signature is verified wherever the answer cannot depend on
+   * it. Under overload most arrivals are refused, and verifying each one first spends the CPU
+   * the pool's own transactions need to get into blocks (issue 16: offered 3× capacity, a
+   * validator spent most of its time verifying transactions it then refused). The nonce and the
+   * bid are read from a plain decode: a nonce ahead of the sender's next one is NONCE_TOO_HIGH
+   * (the usual trail of one refused transaction: the sender's later ones), and a bid no higher
+   * than the lowest evictable one is FULL (`#planEvictions` would find no victim: every other
+   * sender's last transaction pays at least that). Anything else, including bytes that do not
+   * decode, takes the full path, which names its fault.
+   */
+  #refuseWhileFull(bytes: Uint8Array, hash: TxHash): void {
+    let body: TxValue['body']
+    let sender: string
+    try {
+      body = decode(Tx, bytes, { maxBytes: this.config.maxTxBytes }).body
+      sender = PublicKey.fromBytes(body.signer).address
+    } catch {
+      return
+    }
+    if (body.chainId !== this.#app.chainId) return
+    const next = this.#checkState.nextNonce(sender)
+    if (body.nonce > next) {
+      const error = new TxError('NONCE_TOO_HIGH', `nonce ${body.nonce} is ahead of the account (next is ${next})`, { txHash: hash, expected: String(next), actual: String(body.nonce) })
+      throw MempoolError.rejected(error, hash)
+    }
+    const worst = this.#worstTail()
+    if (worst !== undefined && comparePriority({ fee: body.fee, gasWanted: body.gasLimit }, worst) <= 0) throw this.#full(hash)
+  }
+
+  /** The lowest-priority sender's last transaction; drops stale heap entries on the way, as `#planEvictions` does. */
+  #worstTail(): PoolEntry | undefined {
+    let top = this.#tails.peek()
+    while (top !== undefined && !this.#isTail(top)) {
+      this.#tails.pop()
+      top = this.#tails.peek()
+    }
+    return top
   }
 
   #assertCurrent(): void {

@@ -8,7 +8,7 @@ export const txBroadcast = defineMethod({
   name: 'tx_broadcast',
   summary: 'Submit a signed transaction.',
   description:
-    'mode async: answers at once with the hash, before any check. mode sync (default): answers after the mempool admission check; a refusal is error -32000 with the code. mode commit: also waits until a block includes the transaction (or timeoutMs passes: -32002) and returns its height, index and result; an included transaction that failed is a result with a non-zero code, not an error.',
+    'mode async: answers at once with the hash, before any check. mode sync (default): answers after the mempool admission check; a refusal is error -32000 with the code, except a full mempool: -32010, with how full it is (retry later, or outbid the cheapest pending transaction per gas). mode commit: also waits until a block includes the transaction (or timeoutMs passes: -32002) and returns its height, index and result; an included transaction that failed is a result with a non-zero code, not an error.',
   params: {
     tx: s.hex({ maxBytes: MAX_TX_HEX_BYTES, description: 'the signed transaction bytes' }),
     mode: s.optional(s.enum(['async', 'sync', 'commit'], 'default sync')),
@@ -21,7 +21,7 @@ export const txBroadcast = defineMethod({
     index: s.optional(s.integer({ min: 0 })),
     result: s.optional(TxResultJson),
   }),
-  errors: ['TX_REJECTED', 'TIMEOUT'],
+  errors: ['TX_REJECTED', 'MEMPOOL_FULL', 'TIMEOUT'],
 })
 
 export const txGet = defineMethod({

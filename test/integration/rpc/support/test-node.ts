@@ -234,7 +234,10 @@ export class TestNode implements RpcBackend {
     const hex = toHex(hash)
     // The node's mempool codes and wording (src/node/rpc-backend.ts), so both answer alike.
     if (this.#pendingHashes.has(hex)) return { accepted: false, hash, code: MEMPOOL_CODES.DUPLICATE, codespace: 'mempool', log: `transaction ${hex} is already pending` }
-    if (this.#mempool.length >= this.#options.maxMempool) return { accepted: false, hash, code: MEMPOOL_CODES.FULL, codespace: 'mempool', log: 'the mempool is full' }
+    if (this.#mempool.length >= this.#options.maxMempool) {
+      const full = { txs: this.#mempool.length, maxTxs: this.#options.maxMempool, bytes: this.#mempool.reduce((n, t) => n + t.bytes.length, 0), maxBytes: Number.MAX_SAFE_INTEGER }
+      return { accepted: false, hash, code: MEMPOOL_CODES.FULL, codespace: 'mempool', log: 'the mempool is full', full }
+    }
     try {
       const checked = checkTxStateless(bytes, this.chainId, this.app.genesis.consensusParams, this.app.registry)
       runAnte(checked, this.#checkStore, this.#checkInfo(), this.app.registry)
