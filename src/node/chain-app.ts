@@ -16,7 +16,9 @@ import { decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
 import type { Application, BlockResultsValue, ExecutedBlock, TxResult, WrittenKeys } from '../state/index.js'
+import { type BlockBudget, blockBudgetFor } from './block-budget.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
+import { DEFAULT_CONFIG } from './config.js'
 import { NodeError } from './errors.js'
 
 /** Where proposers take transactions from and who hears about commits: the mempool. */
@@ -41,7 +43,6 @@ const RECENT_BLOCKS = 64
 const KEPT_SETS = 110
 /** Room left in a proposal for the header, commit and encoding overhead. */
 const BLOCK_OVERHEAD_BYTES = 64 * 1024
-const MAX_BLOCK_TXS = 2000
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
 
@@ -55,6 +56,7 @@ export class ChainApp implements ConsensusApplication {
   readonly blocks: BlockStore
   readonly #log: Logger
   #source: TxSource | null = null
+  #budget: BlockBudget = blockBudgetFor(DEFAULT_CONFIG.consensus.timeoutProposeMs)
   #sets: ValidatorSets
   #lastValidators: ValidatorSet | null
   #tipBlock: StoredBlock | null
@@ -121,6 +123,15 @@ export class ChainApp implements ConsensusApplication {
     this.#source = source
   }
 
+  /** How proposals are sized; by default for the default propose timeout. */
+  setBlockBudget(budget: BlockBudget): void {
+    this.#budget = budget
+  }
+
+  get blockBudget(): BlockBudget {
+    return this.#budget
+  }
+
   onCommitted(listener: (info: CommittedBlockInfo) => void): () => void {
     this.#listeners.push(listener)
     return () => {
@@ -144,7 +155,8 @@ export class ChainApp implements ConsensusApplication {
 
   prepareBlock(context: ProposalContext): PreparedBlock {
     const params = this.state.genesis.consensusParams.block
-    const txs = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs: MAX_BLOCK_TXS }) ?? []
+    // The count is this node's choice (measured time); bytes and gas are the consensus bounds every validator checks.
+    const txs = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs: this.#budget.maxTxs() }) ?? []
     const executed = this.#execute(context.height, context.time, context.proposer, txs)
     return { txs, stateRoot: executed.stateRoot }
   }
@@ -214,7 +226,9 @@ export class ChainApp implements ConsensusApplication {
     const key = `${height}/${time}/${proposer}/${toHex(dataHash(txs))}`
     const cached = this.#executed.get(key)
     if (cached !== undefined) return cached
+    const started = performance.now()
     const executed = this.state.executeBlock({ height, time: BigInt(time), proposer: decodeAddress(proposer), txs })
+    this.#budget.observe(txs.length, performance.now() - started)
     // A height sees a handful of candidate blocks at most (one per round); bound it anyway.
     if (this.#executed.size >= 16) this.#executed.clear()
     this.#executed.set(key, executed)
