@@ -6,14 +6,17 @@ import { checkBlock, checkCommit } from './block-validation.js'
 import type { ConsensusEffect } from './effects.js'
 import { ConsensusError } from './errors.js'
 import { EvidencePool, duplicateVoteEvidence } from './evidence.js'
+import { DEFAULT_FUTURE_LIMITS, FutureBuffer, type FutureBufferLimits } from './future-buffer.js'
 import type { ConsensusInput } from './inputs.js'
 import type { ConsensusMessage } from './messages.js'
 import { type ConsensusParams, checkParams } from './params.js'
 import { SignerGuard } from './signer-guard.js'
 import type { ConsensusSigner, SignatureVerifier } from './signer.js'
+import type { SignerStateStore } from './signer-state.js'
 import { type ConsensusState, type CoreFaults, createConsensusState } from './state.js'
-import { step } from './state-machine.js'
+import { PROPOSAL_ROUNDS_AHEAD, admitsProposal, admitsVote, step } from './state-machine.js'
 import type { Height, Proposal, Round, Timeout, ValueId, Vote } from './types.js'
+import type { ValidatorSet } from './validator-set.js'
 import { hasVote, prevotesFor } from './vote-keeper.js'
 import type { Wal, WalInput } from './wal.js'
 
@@ -39,6 +42,11 @@ export interface DriverConfig {
   wal: Wal
   /** null for a full node: it follows and verifies but never signs. */
   signer: ConsensusSigner | null
+  /**
+   * The durable last-signed record beside the key (priv_validator_state.json); required with a
+   * signer. It is what keeps a lost or restored WAL from leading to a double sign.
+   */
+  signerState?: SignerStateStore
   verifier: SignatureVerifier
   network: Network
   clock: Clock
@@ -47,8 +55,8 @@ export interface DriverConfig {
   faults?: CoreFaults
   /** Evidence older than this many heights is no longer accepted into blocks. */
   maxEvidenceAge?: number
-  /** At most this many messages for the next height are held back. */
-  maxFutureMessages?: number
+  /** Bounds of the next-height buffer, in bytes, in total and per signer. */
+  futureLimits?: FutureBufferLimits
 }
 
 export interface CommittedBlock {
@@ -59,6 +67,15 @@ export interface CommittedBlock {
 }
 
 const MAX_EVIDENCE_PER_BLOCK = 10
+
+/**
+ * A fresh proposal (validRound −1) carries a block its signer built now, so the header must
+ * name the signer as proposer. A re-proposal (L15–L16) carries the valid value, a block built
+ * by the proposer of an earlier round, unchanged: its header names that builder.
+ */
+function namesItsBuilder(proposal: Proposal, block: Block): boolean {
+  return proposal.polRound >= 0 || block.header.proposer === proposal.proposer
+}
 
 /**
  * Runs the pure core (`step`) against the world: verifies signatures, logs every input to the
@@ -81,7 +98,11 @@ export class ConsensusDriver {
   #replaying = false
   #replayTimeouts: Array<{ timeout: Timeout; durationMs: number }> = []
   #pendingDecision: Extract<ConsensusEffect, { kind: 'decide' }> | null = null
-  #future: Array<{ peer: PeerId; message: ConsensusMessage }> = []
+  #future: FutureBuffer
+  /** A propose timeout that fired while this round's proposal was still being executed (held back until the verdict). */
+  #heldTimeout: Timeout | null = null
+  #executing = new Set<ValueId>()
+  #preparing = false
   #timers = new Set<unknown>()
   #rebroadcastTimer: unknown = null
   #served = new Map<string, number>()
@@ -92,7 +113,21 @@ export class ConsensusDriver {
     this.#config = { ...config, params: checkParams(config.params) }
     this.#log = config.log ?? logger('consensus')
     this.#maxEvidenceAge = config.maxEvidenceAge ?? 100
+    this.#future = new FutureBuffer(config.futureLimits ?? DEFAULT_FUTURE_LIMITS)
+    if (config.signer !== null && config.signerState === undefined) {
+      throw new ConsensusError('INVALID_PARAMS', 'a validator needs a durable signer state (priv_validator_state.json)', { reason: 'signerState' })
+    }
     this.#core = this.#freshCore()
+  }
+
+  /** Blocks held for the current height (proposals the core kept, own blocks, commit certificates). */
+  get retainedBlocks(): number {
+    return this.#blocks.size
+  }
+
+  /** Bytes held for the next height. */
+  get futureBytes(): number {
+    return this.#future.bytes
   }
 
   get height(): Height {
@@ -128,7 +163,7 @@ export class ConsensusDriver {
     const marker = entries[0]
     const resume = marker !== undefined && marker.kind === 'height' && marker.height === height
     const { signer } = this.#config
-    this.#guard = signer === null ? null : new SignerGuard(signer, this.#config.wal, resume ? entries : [], height)
+    this.#guard = signer === null ? null : new SignerGuard(signer, this.#config.wal, resume ? entries : [], height, this.#config.signerState!)
     this.#core = this.#freshCore()
     this.#startRebroadcast()
     if (!resume) {
@@ -169,7 +204,7 @@ export class ConsensusDriver {
           return
         } else if (h > height || this.#core.step === 'commit') {
           if (h === height + 1 || (h === height && this.#core.step === 'commit')) {
-            if (this.#future.length < (this.#config.maxFutureMessages ?? 10_000)) this.#future.push({ peer, message })
+            this.#hold(peer, message)
           } else {
             this.#askStatus(peer)
           }
@@ -186,16 +221,25 @@ export class ConsensusDriver {
   // -------------------------------------------------------------------------------------------
   // Network input
 
+  /**
+   * The core's own admission rules first (round range, set membership, not a repeat, slot not
+   * full): a vote the core would drop is neither verified nor logged.
+   */
   #onVote(vote: Vote): void {
-    if (hasVote(this.#core.votes, vote)) return // already counted: spare the signature check
+    if (!admitsVote(this.#core, vote)) return
     const validator = this.#core.validators?.validators.find((v) => v.address === vote.validator)
     if (validator === undefined || !this.#config.verifier.verifyVote(vote, validator)) return
     this.#enqueue({ kind: 'vote', vote })
   }
 
-
+  /**
+   * Proposer of (h, r), round range and "first proposal of the round" are checked before the
+   * signature, and nothing is stored before all checks pass: a proposal the core would not
+   * keep never reaches the block map or the WAL, whoever signed it.
+   */
   #onProposal(proposal: Proposal, block: Block): void {
-    if (this.#core.proposals.get(proposal.round)?.proposal.valueId === proposal.valueId) return
+    if (!admitsProposal(this.#core, proposal)) return
+    if (!namesItsBuilder(proposal, block)) return
     const validator = this.#core.validators?.validators.find((v) => v.address === proposal.proposer)
     if (validator === undefined || !this.#config.verifier.verifyProposal(proposal, validator)) return
     if (block.header.height !== proposal.height || blockId(block.header) !== proposal.valueId) return
@@ -206,9 +250,42 @@ export class ConsensusDriver {
   #onCommitMessage(block: Block, commit: Commit): void {
     const validators = this.#core.validators
     if (validators === null || blockId(block.header) !== commit.blockId) return
-    if (checkCommit(commit, this.#core.height, commit.blockId, validators, this.#config.verifier) !== null) return
+    // A repeat is cheap to spot; spare it the signature checks.
     if (this.#core.knownValues.has(commit.blockId) && commitVotes(commit).every((vote) => hasVote(this.#core.votes, vote))) return
+    if (checkCommit(commit, this.#core.height, commit.blockId, validators, this.#config.verifier) !== null) return
     this.#enqueue({ kind: 'commitCertificate', block, commit })
+  }
+
+  /**
+   * A proposal or vote for the next height: verified against that height's set (so each
+   * signer's share of the buffer is really its own), then held within the buffer's bounds.
+   */
+  #hold(peer: PeerId, message: Extract<ConsensusMessage, { type: 'proposal' | 'vote' }>): void {
+    const h = message.type === 'vote' ? message.vote.height : message.proposal.height
+    const set = this.#validatorsFor(h)
+    if (set === null) return
+    const { verifier, params } = this.#config
+    if (message.type === 'vote') {
+      const { vote } = message
+      if (vote.round < 0 || vote.round > params.maxRoundsAhead) return
+      const validator = set.validators.find((v) => v.address === vote.validator)
+      if (validator === undefined || !verifier.verifyVote(vote, validator)) return
+      this.#future.add(peer, message, vote.validator)
+    } else {
+      const { proposal, block } = message
+      // The next height starts at round 0; a proposal further out would not be admitted there.
+      if (proposal.round < 0 || proposal.round > Math.min(params.maxRoundsAhead, PROPOSAL_ROUNDS_AHEAD) || !namesItsBuilder(proposal, block)) return
+      const validator = set.validators.find((v) => v.address === proposal.proposer)
+      if (validator === undefined || !verifier.verifyProposal(proposal, validator)) return
+      this.#future.add(peer, message, proposal.proposer)
+    }
+  }
+
+  /** The validator set of height `h` if it is the current or the next one. */
+  #validatorsFor(h: Height): ValidatorSet | null {
+    if (h === this.#tip.height + 1) return this.#tip.validators
+    if (h === this.#tip.height + 2) return this.#tip.nextValidators
+    return null
   }
 
   #serveCommit(peer: PeerId, height: Height): void {
@@ -246,6 +323,7 @@ export class ConsensusDriver {
     }
   }
 
+  /** WAL first, then the core; only what the core will record is written (the queue may hold inputs that went stale). */
   #process(input: WalInput): void {
     const core = this.#toCoreInput(input)
     if (core === null) return
@@ -257,11 +335,11 @@ export class ConsensusDriver {
     const height = this.#core.height
     switch (input.kind) {
       case 'proposal':
-        if (input.proposal.height !== height) return null
+        if (!admitsProposal(this.#core, input.proposal)) return null
         this.#blocks.set(input.proposal.valueId, input.block)
         return { kind: 'proposal', proposal: input.proposal, timely: input.timely }
       case 'vote':
-        return input.vote.height === height ? { kind: 'vote', vote: input.vote } : null
+        return admitsVote(this.#core, input.vote) ? { kind: 'vote', vote: input.vote } : null
       case 'timeout':
         return input.timeout.height === height ? { kind: 'timeout', timeout: input.timeout } : null
       case 'blockValidity':
@@ -345,9 +423,34 @@ export class ConsensusDriver {
   #schedule(timeout: Timeout, durationMs: number): void {
     const handle = this.#config.clock.setTimer(durationMs, () => {
       this.#timers.delete(handle)
-      if (!this.#stopped) this.#enqueue({ kind: 'timeout', timeout })
+      if (this.#stopped) return
+      if (timeout.step === 'propose' && this.#busyProposing(timeout)) this.#heldTimeout = timeout
+      else this.#enqueue({ kind: 'timeout', timeout })
     })
     this.#timers.add(handle)
+  }
+
+  /**
+   * Whether round `timeout.round`'s value is still being built (own getValue) or executed (the
+   * round's proposal, awaiting valid(v)). A propose timeout then waits for the answer: a large
+   * valid block must not be prevoted nil by the very validators executing it (L57 assumes the
+   * proposal "arrives in time"; one that has arrived and is being checked has). The timeout is
+   * fed to the core right after the answer, where it is a no-op if the core has prevoted.
+   */
+  #busyProposing(timeout: Timeout): boolean {
+    const core = this.#core
+    if (core.height !== timeout.height || core.round !== timeout.round || core.step !== 'propose') return false
+    if (core.awaitingValue && this.#preparing) return true
+    const proposal = core.proposals.get(core.round)?.proposal
+    return proposal !== undefined && this.#executing.has(proposal.valueId)
+  }
+
+  /** The verdict (or own value) the held propose timeout waited for has come: let it go. */
+  #releaseTimeout(): void {
+    const held = this.#heldTimeout
+    if (held === null || this.#busyProposing(held)) return
+    this.#heldTimeout = null
+    if (!this.#stopped) this.#enqueue({ kind: 'timeout', timeout: held })
   }
 
   #getValue(height: Height, round: Round): void {
@@ -359,13 +462,23 @@ export class ConsensusDriver {
       .filter((e) => e.voteA.height <= tip.height)
       .slice(0, MAX_EVIDENCE_PER_BLOCK)
     const finish = (prepared: { txs: Uint8Array[]; stateRoot: Uint8Array }): void => {
+      this.#preparing = false
       if (this.#stopped || this.#core.height !== height) return
       const block = assembleBlock(tip, { height, time, proposer: self, evidence }, prepared)
       this.#enqueue({ kind: 'proposeValue', round, block })
+      this.#releaseTimeout()
     }
     const prepared = this.#config.app.prepareBlock({ height, round, time, proposer: self, evidence })
-    if (prepared instanceof Promise) prepared.then(finish, (error) => this.#log.error({ err: error, height, round }, 'prepareBlock failed'))
-    else finish(prepared)
+    if (prepared instanceof Promise) {
+      this.#preparing = true
+      prepared.then(finish, (error) => {
+        this.#preparing = false
+        this.#log.error({ err: error, height, round }, 'prepareBlock failed')
+        this.#releaseTimeout()
+      })
+    } else {
+      finish(prepared)
+    }
   }
 
   #validate(valueId: ValueId): void {
@@ -373,8 +486,10 @@ export class ConsensusDriver {
     const block = this.#blocks.get(valueId)
     if (block === undefined) return
     const answer = (valid: boolean, reason?: string): void => {
+      this.#executing.delete(valueId)
       if (!valid) this.#log.info({ height, block: valueId, reason }, 'invalid block')
       if (!this.#stopped) this.#enqueue({ kind: 'blockValidity', height, valueId, valid })
+      this.#releaseTimeout()
     }
     if (this.#ownBlocks.has(valueId)) return answer(true)
     const problem = checkBlock(block, {
@@ -385,8 +500,12 @@ export class ConsensusDriver {
     })
     if (problem !== null) return answer(false, problem)
     const verdict = this.#config.app.processBlock(block)
-    if (verdict instanceof Promise) verdict.then((v) => answer(v.valid, v.reason), (error) => answer(false, String(error)))
-    else answer(verdict.valid, verdict.reason)
+    if (verdict instanceof Promise) {
+      this.#executing.add(valueId)
+      verdict.then((v) => answer(v.valid, v.reason), (error) => answer(false, String(error)))
+    } else {
+      answer(verdict.valid, verdict.reason)
+    }
   }
 
   #decide(effect: Extract<ConsensusEffect, { kind: 'decide' }>): void {
@@ -399,6 +518,7 @@ export class ConsensusDriver {
       if (this.#stopped) return
       this.#pool.markCommitted(block.evidence)
       this.#tip = this.#config.app.tip()
+      this.#pool.prune(this.#tip.height + 1 - this.#maxEvidenceAge)
       for (const listener of this.#listeners) listener({ height: effect.height, round: effect.round, block, commit })
       const next = (): void => {
         if (!this.#stopped) this.#enterHeight(this.#tip.height + 1)
@@ -420,14 +540,14 @@ export class ConsensusDriver {
 
   /** L52–L54 after the application committed: a fresh WAL segment, then StartRound(0). */
   #enterHeight(height: Height): void {
+    this.#heldTimeout = null
+    this.#executing = new Set()
     this.#config.wal.startHeight(height)
     this.#guard?.enterHeight(height)
     this.#blocks = new Map()
     this.#ownBlocks = new Set()
     this.#apply({ kind: 'startHeight', height, validators: this.#tip.validators })
-    const future = this.#future
-    this.#future = []
-    for (const { peer, message } of future) this.receive(peer, message)
+    for (const { peer, message } of this.#future.drain()) this.receive(peer, message)
   }
 
   #afterReplay(): void {

@@ -47,10 +47,24 @@ export function checkEvidence(e: DuplicateVoteEvidence, set: ValidatorSet, verif
   return null
 }
 
-/** Evidence seen but not yet in a committed block; the proposer takes from here. */
+/**
+ * Evidence seen but not yet in a committed block; the proposer takes from here. Committed
+ * offences are remembered (so a repeat is not proposed again) only while evidence of their
+ * height could still be accepted into a block: `prune` forgets both pending and committed
+ * evidence older than the evidence age, so the pool stays bounded on a long-running node.
+ */
 export class EvidencePool {
   readonly #pending = new Map<string, DuplicateVoteEvidence>()
-  readonly #committed = new Set<string>()
+  /** Offence key → the height of the offence. */
+  readonly #committed = new Map<string, number>()
+
+  get pendingCount(): number {
+    return this.#pending.size
+  }
+
+  get committedCount(): number {
+    return this.#committed.size
+  }
 
   add(e: DuplicateVoteEvidence): boolean {
     const key = evidenceKey(e)
@@ -61,22 +75,27 @@ export class EvidencePool {
 
   /** Pending evidence, oldest first, at most `max`, no older than `minHeight`. */
   pending(max: number, minHeight: number): DuplicateVoteEvidence[] {
+    this.prune(minHeight)
     const out: DuplicateVoteEvidence[] = []
-    for (const [key, e] of this.#pending) {
-      if (e.voteA.height < minHeight) {
-        this.#pending.delete(key)
-        continue
-      }
-      if (out.length < max) out.push(e)
+    for (const e of this.#pending.values()) {
+      if (out.length >= max) break
+      out.push(e)
     }
     return out
   }
 
+  /** This evidence is in a committed block: it leaves the pending set. */
   markCommitted(evidence: readonly DuplicateVoteEvidence[]): void {
     for (const e of evidence) {
       const key = evidenceKey(e)
       this.#pending.delete(key)
-      this.#committed.add(key)
+      this.#committed.set(key, e.voteA.height)
     }
+  }
+
+  /** Forgets pending and committed evidence for offences below `minHeight` (too old for any block). */
+  prune(minHeight: number): void {
+    for (const [key, e] of this.#pending) if (e.voteA.height < minHeight) this.#pending.delete(key)
+    for (const [key, height] of this.#committed) if (height < minHeight) this.#committed.delete(key)
   }
 }

@@ -1,5 +1,5 @@
 // The consensus surface the node wires: pure core, driver, blocks, WAL, signer guard, evidence.
-export { step, proposer } from './state-machine.js'
+export { step, proposer, admitsProposal, admitsVote, PROPOSAL_ROUNDS_AHEAD } from './state-machine.js'
 export { createConsensusState, type ConsensusState, type CoreConfig, type CoreFaults } from './state.js'
 export type { ConsensusInput } from './inputs.js'
 export type { ConsensusEffect, Transition } from './effects.js'
@@ -56,6 +56,16 @@ export {
 export { checkEvidence, duplicateVoteEvidence, evidenceKey, EvidencePool, type DuplicateVoteEvidence, type EvidenceProblem } from './evidence.js'
 export { ed25519Verifier, keySigner, type ConsensusSigner, type SignatureVerifier } from './signer.js'
 export { SignerGuard } from './signer-guard.js'
+export {
+  FileSignerState,
+  MemorySignerState,
+  decodeSignerState,
+  encodeSignerState,
+  type LastSigned,
+  type SignedStep,
+  type SignerStateStore,
+} from './signer-state.js'
+export { FutureBuffer, DEFAULT_FUTURE_LIMITS, messageBytes, type FutureBufferLimits } from './future-buffer.js'
 export { FileWal, MemoryWal, decodeWalEntry, encodeWalEntry, type Wal, type WalEntry, type WalInput } from './wal.js'
 export type { Application, ChainTip, ExecutionVerdict, PreparedBlock, ProposalContext } from './application.js'
 export { ConsensusDriver, type Clock, type CommittedBlock, type DriverConfig, type Network, type PeerId } from './driver.js'

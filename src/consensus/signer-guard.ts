@@ -1,5 +1,6 @@
 import { ConsensusError } from './errors.js'
 import type { ConsensusSigner } from './signer.js'
+import type { LastSigned, SignerStateStore } from './signer-state.js'
 import type { Wal, WalEntry } from './wal.js'
 import type { Height, Proposal, Round, UnsignedProposal, UnsignedVote, Vote } from './types.js'
 
@@ -21,21 +22,38 @@ type Signed = { type: 'vote'; vote: Vote } | { type: 'proposal'; proposal: Propo
 /**
  * The only path to the validator key. It never signs two different messages for one
  * (height, round, step), across restarts: each signed message is appended to the WAL and
- * fsync'd before the signature is returned (and so before the message can leave), and on
- * start the guard reloads what it signed from the WAL. Asking again for exactly the same
- * message returns the recorded signature (replay after a crash re-sends, never re-decides).
+ * fsync'd, and the last signed slot is saved durably in the signer state file (apart from the
+ * WAL, beside the key), both before the signature is returned and so before the message can
+ * leave. On start the guard reloads what it signed from the WAL and refuses anything at or
+ * below the state file's slot unless it is that very message: so a WAL lost in a power cut,
+ * deleted, or replaced by an older copy cannot lead to a second signature for a slot.
+ * Asking again for exactly the same message returns the recorded signature (replay after a
+ * crash re-sends, never re-decides).
  */
 export class SignerGuard {
   readonly #signer: ConsensusSigner
   readonly #wal: Wal
+  readonly #state: SignerStateStore
   #signed = new Map<string, Signed>()
   #last: Position
+  /** The state file's record: the highest slot this key ever signed, with its message. */
+  #persisted: LastSigned | null
 
-  /** `entries`: the WAL since its last height marker; `height`: the height the node resumes at. */
-  constructor(signer: ConsensusSigner, wal: Wal, entries: readonly WalEntry[], height: Height) {
+  /**
+   * `entries`: the WAL since its last height marker; `height`: the height the node resumes at;
+   * `state`: the durable last-signed record (throws SIGNER_STATE_CORRUPT if unreadable).
+   */
+  constructor(signer: ConsensusSigner, wal: Wal, entries: readonly WalEntry[], height: Height, state: SignerStateStore) {
     this.#signer = signer
     this.#wal = wal
+    this.#state = state
+    this.#persisted = state.load()
     this.#last = { height, round: -1, rank: 0 }
+    if (this.#persisted !== null) {
+      const p = this.#persisted
+      const position: Position = { height: p.height, round: p.round, rank: RANK[p.step] }
+      if (compare(position, this.#last) > 0) this.#last = position
+    }
     for (const entry of entries) {
       if (entry.kind === 'signedVote' && entry.vote.height >= height) this.#record({ type: 'vote', vote: entry.vote })
       if (entry.kind === 'signedProposal' && entry.proposal.height >= height) this.#record({ type: 'proposal', proposal: entry.proposal })
@@ -48,6 +66,11 @@ export class SignerGuard {
 
   signVote(vote: UnsignedVote): Vote {
     const position: Position = { height: vote.height, round: vote.round, rank: RANK[vote.type] }
+    const again = this.#persistedAt(position)
+    if (again !== null) {
+      if (again.valueId === vote.valueId && vote.validator === this.#signer.address) return { ...vote, signature: again.signature }
+      throw this.#refuse(position)
+    }
     const existing = this.#check(position)
     if (existing !== undefined) {
       if (existing.type === 'vote' && existing.vote.valueId === vote.valueId && existing.vote.validator === vote.validator) return existing.vote
@@ -55,12 +78,18 @@ export class SignerGuard {
     }
     const signed: Vote = { ...vote, signature: this.#signer.signVote(vote) }
     this.#wal.append({ kind: 'signedVote', vote: signed }, true)
+    this.#persist({ height: vote.height, round: vote.round, step: vote.type, valueId: vote.valueId, polRound: -1, signature: signed.signature })
     this.#record({ type: 'vote', vote: signed })
     return signed
   }
 
   signProposal(proposal: UnsignedProposal): Proposal {
     const position: Position = { height: proposal.height, round: proposal.round, rank: 0 }
+    const again = this.#persistedAt(position)
+    if (again !== null) {
+      if (again.valueId === proposal.valueId && again.polRound === proposal.polRound) return { ...proposal, signature: again.signature }
+      throw this.#refuse(position)
+    }
     const existing = this.#check(position)
     if (existing !== undefined) {
       if (existing.type === 'proposal' && existing.proposal.valueId === proposal.valueId && existing.proposal.polRound === proposal.polRound) {
@@ -70,6 +99,7 @@ export class SignerGuard {
     }
     const signed: Proposal = { ...proposal, signature: this.#signer.signProposal(proposal) }
     this.#wal.append({ kind: 'signedProposal', proposal: signed }, true)
+    this.#persist({ height: proposal.height, round: proposal.round, step: 'proposal', valueId: proposal.valueId, polRound: proposal.polRound, signature: signed.signature })
     this.#record({ type: 'proposal', proposal: signed })
     return signed
   }
@@ -89,6 +119,21 @@ export class SignerGuard {
   enterHeight(height: Height): void {
     this.#signed = new Map()
     if (compare(this.#last, { height, round: -1, rank: 0 }) < 0) this.#last = { height, round: -1, rank: 0 }
+  }
+
+  /**
+   * The state file's record when it is for exactly this slot and the WAL did not restore it
+   * (lost WAL): the same message gets the same signature back, any other is refused.
+   */
+  #persistedAt(position: Position): LastSigned | null {
+    const p = this.#persisted
+    if (p === null || this.#signed.has(keyOf(position))) return null
+    return p.height === position.height && p.round === position.round && RANK[p.step] === position.rank ? p : null
+  }
+
+  #persist(state: LastSigned): void {
+    this.#state.save(state)
+    this.#persisted = state
   }
 
   #check(position: Position): Signed | undefined {

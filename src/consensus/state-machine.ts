@@ -4,7 +4,7 @@ import { timeoutDuration } from './params.js'
 import type { ConsensusState } from './state.js'
 import { type Address, NIL_ROUND, type Proposal, type Round, type Timeout, type TimeoutStep, type ValueId, type Vote } from './types.js'
 import { proposerSequence } from './validator-set.js'
-import { addVote, createVoteKeeper, hasQuorumAny, hasQuorumFor, highestSkipRound, precommitsFor } from './vote-keeper.js'
+import { addVote, createVoteKeeper, hasQuorumAny, hasQuorumFor, highestSkipRound, precommitsFor, slotAdmits } from './vote-keeper.js'
 
 /**
  * Algorithm 1 of "The latest gossip on BFT consensus" (Buchman, Kwon, Milosevic 2018),
@@ -74,15 +74,44 @@ function startHeight(s: ConsensusState, effects: ConsensusEffect[], height: numb
   startRound(s, effects, 0) // L10 / L54
 }
 
-function onProposal(s: ConsensusState, effects: ConsensusEffect[], proposal: Proposal, timely: boolean): void {
-  if (s.step === 'unstarted' || proposal.height !== s.height) return
-  if (proposal.round < 0 || proposal.round > s.round + s.maxRoundsAhead) return
+/**
+ * Proposals are kept for at most this many rounds above the current one. The paper's message
+ * log is unbounded; a proposal carries a whole block, so a Byzantine proposer could otherwise
+ * park a block in every one of its rounds up to `maxRoundsAhead`. One further ahead is treated
+ * as lost before GST: the proposer re-sends it while it is in that round (driver rebroadcast),
+ * and L55 brings a lagging node into the round where it is re-sent.
+ */
+export const PROPOSAL_ROUNDS_AHEAD = 2
+
+/**
+ * Whether `onProposal` would record this proposal. The driver asks before it verifies, stores,
+ * relays or logs anything, so what the core would drop costs neither memory nor WAL bytes.
+ */
+export function admitsProposal(s: ConsensusState, proposal: Omit<Proposal, 'signature'>): boolean {
+  if (s.step === 'unstarted' || proposal.height !== s.height) return false
+  if (proposal.round < 0 || proposal.round > s.round + Math.min(s.maxRoundsAhead, PROPOSAL_ROUNDS_AHEAD)) return false
   // A proposal counts only "from proposer(h_p, r)" (L22, L28, L36, L49), with vr < r.
-  if (proposal.proposer !== proposer(s, proposal.round)) return
-  if (proposal.polRound < NIL_ROUND || proposal.polRound >= proposal.round) return
+  if (proposal.proposer !== proposer(s, proposal.round)) return false
+  if (proposal.polRound < NIL_ROUND || proposal.polRound >= proposal.round) return false
   // The first proposal of a round stands; a different second one is proposer equivocation,
   // and honest nodes keep the first (its conflicting twin cannot gather +2/3 without it).
-  if (s.proposals.has(proposal.round)) return
+  return !s.proposals.has(proposal.round)
+}
+
+/**
+ * Whether `onVote` would record this vote: right height, round in range, a member of the set,
+ * not already counted, and its (validator, round, type) slot not full. The slot is what a
+ * signature is for, so a repeat of any vote — also one past the per-slot cap — is dropped
+ * before its signature is checked or it is logged again.
+ */
+export function admitsVote(s: ConsensusState, vote: Omit<Vote, 'signature'>): boolean {
+  if (s.step === 'unstarted' || vote.height !== s.height) return false
+  if (vote.round < 0 || vote.round > s.round + s.maxRoundsAhead) return false
+  return slotAdmits(s.votes, vote)
+}
+
+function onProposal(s: ConsensusState, effects: ConsensusEffect[], proposal: Proposal, timely: boolean): void {
+  if (!admitsProposal(s, proposal)) return
   s.proposals.set(proposal.round, { proposal, timely })
   learnValue(s, effects, proposal.valueId)
 }
@@ -95,8 +124,7 @@ function learnValue(s: ConsensusState, effects: ConsensusEffect[], valueId: Valu
 }
 
 function onVote(s: ConsensusState, effects: ConsensusEffect[], vote: Vote): void {
-  if (s.step === 'unstarted' || vote.height !== s.height) return
-  if (vote.round < 0 || vote.round > s.round + s.maxRoundsAhead) return
+  if (!admitsVote(s, vote)) return
   const result = addVote(s.votes, vote)
   if (result.kind === 'equivocation') effects.push({ kind: 'equivocation', first: result.existing, second: vote })
 }

@@ -141,8 +141,19 @@ function votesFor(t: VoteTally, valueId: ValueId | null): Vote[] {
   return out
 }
 
+/**
+ * Whether `addVote` (uncertified) would count this vote: its validator is in the set, it is not
+ * already counted, and the validator's (round, type) slot is below the cap.
+ */
+export function slotAdmits(keeper: VoteKeeper, vote: Omit<Vote, 'signature'>): boolean {
+  if (!keeper.powers.has(vote.validator)) return false
+  const existing = tally(keeper, vote.round, vote.type)?.byValidator.get(vote.validator)
+  if (existing === undefined) return true
+  return existing.length < MAX_VOTES_PER_SLOT && !existing.some((v) => v.valueId === vote.valueId)
+}
+
 /** Whether exactly this vote (validator, round, type, value) is already counted. */
-export function hasVote(keeper: VoteKeeper, vote: Vote): boolean {
+export function hasVote(keeper: VoteKeeper, vote: Omit<Vote, 'signature'>): boolean {
   const t = tally(keeper, vote.round, vote.type)
   return t?.byValidator.get(vote.validator)?.some((v) => v.valueId === vote.valueId) ?? false
 }

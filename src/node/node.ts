@@ -2,7 +2,7 @@ import '../p2p/polyfill.js'
 import { mkdirSync } from 'node:fs'
 import { type Server, createServer } from 'node:http'
 import { join } from 'node:path'
-import { ConsensusDriver, DEFAULT_CONSENSUS_PARAMS, type ConsensusParams, FileWal, ed25519Verifier, keySigner } from '../consensus/index.js'
+import { ConsensusDriver, DEFAULT_CONSENSUS_PARAMS, type ConsensusParams, FileSignerState, FileWal, ed25519Verifier, keySigner } from '../consensus/index.js'
 import type { PrivateKey } from '../crypto/index.js'
 import { toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
@@ -277,6 +277,8 @@ export class FedraNode {
       app: this.chain,
       wal: this.#wal,
       signer: this.#validatorKey === null ? null : keySigner(this.#validatorKey, this.chain.chainId),
+      // Beside the key, like CometBFT's priv_validator_state.json: what keeps a lost WAL from a double sign.
+      signerState: new FileSignerState(join(this.home, 'config', 'priv_validator_state.json')),
       verifier: ed25519Verifier(this.chain.chainId),
       network: this.consensusGossip,
       clock: realClock,

@@ -157,7 +157,9 @@ export class StateDB implements KVReader {
       batch.put(key, value)
     }
     batch.put(Uint8Array.of(META), encodeMeta(height, prepared.rootHash))
-    await batch.write()
+    // sync: the block must be on disk before consensus resets its WAL for the next height and
+    // signs there; without it a power cut can leave the state at H−1 with the WAL at H+1.
+    await batch.write({ sync: true })
 
     const added: string[] = []
     const removed = new Set<string>()

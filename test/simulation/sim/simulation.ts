@@ -9,6 +9,7 @@ import {
   type Network,
   type Proposal,
   type Vote,
+  MemorySignerState,
   MemoryWal,
   type ConsensusState,
   blockId,
@@ -42,6 +43,8 @@ interface SimNode {
   key: SimKey
   app: SimApplication
   wal: MemoryWal
+  /** The fsync'd last-signed record beside the key: it survives crashes. */
+  signerState: MemorySignerState
   driver: ConsensusDriver | null
   up: boolean
   behaviour: ByzantineBehaviour | null
@@ -81,6 +84,7 @@ export class Simulation {
       key,
       app: new SimApplication('sim', key.address, sets, GENESIS_TIME),
       wal: new MemoryWal(),
+      signerState: new MemorySignerState(),
       driver: null,
       up: false,
       behaviour: behaviours.get(index) ?? null,
@@ -183,6 +187,7 @@ export class Simulation {
       app: node.app,
       wal: node.wal,
       signer: simSigner(node.key),
+      signerState: node.signerState,
       verifier: simVerifier(this.#keys),
       network: this.#network(node),
       clock,

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConsensusError, FileWal, MemoryWal, SignerGuard, type WalEntry } from '../../../src/consensus/index.js'
+import { ConsensusError, FileSignerState, FileWal, MemorySignerState, MemoryWal, SignerGuard, type WalEntry } from '../../../src/consensus/index.js'
 import { block, signedVote, signers } from './fixtures.js'
 
 const V = 'aa'.repeat(32)
@@ -64,7 +64,7 @@ describe('WAL and signer guard', () => {
   it('refuses to sign a different vote for the same height, round and step', () => {
     const wal = new MemoryWal()
     wal.startHeight(1)
-    const guard = new SignerGuard(signers[0]!, wal, [], 1)
+    const guard = new SignerGuard(signers[0]!, wal, [], 1, new MemorySignerState())
     const self = signers[0]!.address
     const first = guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: V, validator: self })
     assert.deepEqual(guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: V, validator: self }).signature, first.signature)
@@ -77,7 +77,7 @@ describe('WAL and signer guard', () => {
   it('writes the signed vote to the WAL before returning it', () => {
     const wal = new MemoryWal()
     wal.startHeight(1)
-    const guard = new SignerGuard(signers[0]!, wal, [], 1)
+    const guard = new SignerGuard(signers[0]!, wal, [], 1, new MemorySignerState())
     guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: V, validator: signers[0]!.address })
     wal.crash() // a power cut right after signing keeps the vote: it was synced
     assert.equal(wal.entries().filter((e) => e.kind === 'signedVote').length, 1)
@@ -87,7 +87,8 @@ describe('WAL and signer guard', () => {
     this.timeout(20000)
     const path = join(dir, 'wal')
     const writer = new URL('./fixtures/wal-writer.ts', import.meta.url).pathname
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, path, V], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const statePath = join(dir, 'priv_validator_state.json')
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, path, statePath, V], { stdio: ['ignore', 'pipe', 'inherit'] })
     const signature = await new Promise<string>((resolve, reject) => {
       let out = ''
       child.stdout.on('data', (chunk: Buffer) => {
@@ -103,11 +104,14 @@ describe('WAL and signer guard', () => {
     const wal = new FileWal(path)
     const entries = wal.entries()
     assert.deepEqual(entries.map((e) => e.kind), ['height', 'input', 'signedVote'])
-    const guard = new SignerGuard(signers[0]!, wal, entries, 1)
+    const guard = new SignerGuard(signers[0]!, wal, entries, 1, new FileSignerState(statePath))
     const self = signers[0]!.address
     const again = guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: V, validator: self })
     assert.equal(Buffer.from(again.signature).toString('hex'), signature)
     assert.throws(() => guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: null, validator: self }), isCode('DOUBLE_SIGN_REFUSED'))
     wal.close()
+    // The WAL lost too: the state file alone still refuses the conflicting vote.
+    const bare = new SignerGuard(signers[0]!, new MemoryWal(), [], 1, new FileSignerState(statePath))
+    assert.throws(() => bare.signVote({ type: 'prevote', height: 1, round: 0, valueId: null, validator: self }), isCode('DOUBLE_SIGN_REFUSED'))
   })
 })
