@@ -1,59 +1,155 @@
-// npm run devnet -- [--validators 4] [--full-nodes 0] [--block-time 200] [--dir DIR] [--chain-id ID]
-// Creates homes and a genesis for N validators on loopback, starts each as its own `fedra start`
-// process, shows height, peers and block time every second, and stops them all on Ctrl-C.
-import { mkdtempSync, rmSync } from 'node:fs'
+// npm run devnet -- [--validators 4] [--full-nodes 0] [--block-time 200] [--dir DIR] [--reset] [--chain-id ID]
+// Lays out (or, with --dir on an existing devnet, reopens) homes and a genesis for N validators on
+// loopback, starts each as its own `fedra start` process, shows height, peers and block time every
+// second, and stops them all on Ctrl-C. The same command run again resumes from the stored data.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createDevnet } from '../src/devnet/layout.js'
+import { DevnetError } from '../src/devnet/errors.js'
+import {
+  ACCOUNT_BALANCE,
+  DEVNET_PASSPHRASE,
+  type DevnetLayout,
+  checkLayoutOptions,
+  createDevnet,
+  devnetAccountName,
+  layoutOptions,
+  loadDevnet,
+} from '../src/devnet/layout.js'
 import { NodeProcess } from '../src/devnet/process.js'
 
-const { values } = parseArgs({
-  options: {
-    validators: { type: 'string', default: '4' },
-    'full-nodes': { type: 'string', default: '0' },
-    'block-time': { type: 'string', default: '200' },
-    dir: { type: 'string' },
-    'chain-id': { type: 'string', default: 'fedra-devnet-1' },
-    accounts: { type: 'string', default: '16' },
-    help: { type: 'boolean', default: false },
-  },
-})
-
-if (values.help) {
-  process.stdout.write(`usage: npm run devnet -- [options]
+const USAGE = `usage: npm run devnet -- [options]
   --validators N     validators (default 4)
   --full-nodes M     extra non-validating nodes (default 0)
   --block-time MS    pause after each commit, ~ the idle block time (default 200)
-  --dir DIR          keep homes and data in DIR (default: a temp dir removed on exit)
+  --dir DIR          keep homes and data in DIR (default: a temp dir removed on exit);
+                     run the same command again to resume the devnet stored there
+  --reset            with --dir: delete the devnet stored in DIR and lay out a new one
   --chain-id ID      chain id (default fedra-devnet-1)
-  --accounts K       funded accounts in genesis, seeds in DIR/devnet.json (default 16)
-`)
+  --accounts K       funded accounts account0…, in DIR/keyring with passphrase "${DEVNET_PASSPHRASE}" (default 16)
+  --rpc-port P       validator0's JSON-RPC port (default 26657 if free, so the CLI finds it; 0: any free port)
+`
+const DEFAULTS = { validators: 4, fullNodes: 0, commitDelayMs: 200, chainId: 'fedra-devnet-1', accounts: 16 }
+const OPTION_NAMES = { validators: '--validators', fullNodes: '--full-nodes', commitDelayMs: '--block-time', chainId: '--chain-id', accounts: '--accounts' }
+
+function fail(message: string, code: number, usage = false): never {
+  process.stderr.write(`error: ${message}\n${usage ? `\n${USAGE}` : ''}`)
+  process.exit(code)
+}
+
+let values: ReturnType<typeof parse>['values']
+function parse() {
+  return parseArgs({
+    options: {
+      validators: { type: 'string' },
+      'full-nodes': { type: 'string' },
+      'block-time': { type: 'string' },
+      dir: { type: 'string' },
+      reset: { type: 'boolean', default: false },
+      'chain-id': { type: 'string' },
+      accounts: { type: 'string' },
+      'rpc-port': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  })
+}
+try {
+  values = parse().values
+} catch (error) {
+  // A mistyped flag gets the usage, not a stack trace.
+  fail((error as Error).message, 2, true)
+}
+
+if (values.help) {
+  process.stdout.write(USAGE)
   process.exit(0)
 }
 
-function count(name: string, value: string | undefined, min: number, max: number): number {
+function count(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
   const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) {
-    process.stderr.write(`error: --${name} must be an integer in ${min}..${max}\n`)
-    process.exit(2)
-  }
+  if (!/^\d+$/.test(value) || n < min || n > max) fail(`--${name} must be an integer in ${min}..${max}`, 2)
   return n
 }
 
-const validators = count('validators', values.validators, 1, 50)
-const fullNodes = count('full-nodes', values['full-nodes'], 0, 50)
-const blockTime = count('block-time', values['block-time'], 0, 60_000)
-const accounts = count('accounts', values.accounts, 0, 10_000)
+/** Only what was typed: a resumed devnet keeps its stored values for anything not given. */
+const given = {
+  validators: count('validators', values.validators, 1, 50),
+  fullNodes: count('full-nodes', values['full-nodes'], 0, 50),
+  commitDelayMs: count('block-time', values['block-time'], 0, 60_000),
+  chainId: values['chain-id'],
+  accounts: count('accounts', values.accounts, 0, 10_000),
+}
+const rpcPort = count('rpc-port', values['rpc-port'], 0, 65_535) ?? 26657
 const keep = values.dir !== undefined
+if (values.reset && !keep) fail('--reset needs --dir (a devnet without --dir is new each time)', 2)
 const dir = keep ? resolve(values.dir!) : mkdtempSync(join(tmpdir(), 'fedra-devnet-'))
+const pidFile = join(dir, 'devnet.pid')
 
-const layout = await createDevnet({ dir, validators, fullNodes, chainId: values['chain-id']!, commitDelayMs: blockTime, accounts })
+function runningPid(): number | null {
+  if (!existsSync(pidFile)) return null
+  const pid = Number(readFileSync(pidFile, 'utf8'))
+  try {
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return null
+  }
+}
+
+async function openLayout(): Promise<{ layout: DevnetLayout; resumed: boolean }> {
+  const other = runningPid()
+  if (other !== null && other !== process.pid) throw new DevnetError('ALREADY_RUNNING', `a devnet (pid ${other}) is already running from ${dir}; stop it first`, { path: dir, pid: other })
+  if (values.reset && loadDevnet(dir) !== null) rmSync(dir, { recursive: true, force: true })
+  const stored = loadDevnet(dir)
+  if (stored !== null) {
+    checkLayoutOptions(stored, given, OPTION_NAMES)
+    return { layout: stored, resumed: true }
+  }
+  const options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) }
+  return { layout: await createDevnet({ dir, ...options, keyring: true, preferredRpcPort: rpcPort }), resumed: false }
+}
+
+let opened: Awaited<ReturnType<typeof openLayout>>
+try {
+  opened = await openLayout()
+} catch (error) {
+  if (!(error instanceof DevnetError)) throw error
+  fail(error.message, error.code === 'ALREADY_RUNNING' ? 1 : 2)
+}
+const { layout, resumed } = opened
+writeFileSync(pidFile, String(process.pid))
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+const stored = layoutOptions(layout)
 const processes = layout.nodes.map((node) => new NodeProcess(node))
-for (const p of processes) p.start()
-process.stdout.write(`devnet ${layout.chainId}: ${validators} validators, ${fullNodes} full nodes in ${dir}\n`)
-for (const node of layout.nodes) process.stdout.write(`  ${node.name.padEnd(12)} p2p ${node.multiaddr}\n  ${''.padEnd(12)} metrics http://127.0.0.1:${node.metricsPort}/metrics  log ${join(node.home, 'node.log')}\n`)
-process.stdout.write('Ctrl-C stops every node.\n\n')
+for (const p of processes) {
+  p.onUnexpectedExit((code, signal) => {
+    const why = p.logTail(3).map((line) => `    ${line.slice(0, 300)}`).join('\n')
+    process.stdout.write(`\n${p.node.name} exited (${signal ?? `code ${code}`}); the end of ${join(p.node.home, 'node.log')}:\n${why}\n\n`)
+  })
+  p.start()
+}
+const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : `./${relative(process.cwd(), path)}`)
+process.stdout.write(
+  `devnet ${layout.chainId}: ${plural(stored.validators, 'validator', 'validators')}, ${plural(stored.fullNodes, 'full node', 'full nodes')} in ${dir}${resumed ? ' (resumed from its stored data)' : ''}\n`,
+)
+for (const node of layout.nodes) {
+  process.stdout.write(
+    `  ${node.name.padEnd(12)} rpc http://127.0.0.1:${node.rpcPort}/  p2p ${node.multiaddr}\n  ${''.padEnd(12)} metrics http://127.0.0.1:${node.metricsPort}/metrics  log ${join(node.home, 'node.log')}\n`,
+  )
+}
+if (stored.accounts > 0) {
+  const last = devnetAccountName(stored.accounts - 1)
+  process.stdout.write(
+    `\nFunded accounts ${devnetAccountName(0)}…${last} (${ACCOUNT_BALANCE} ufdr each) are in ${join(dir, 'keyring')}, passphrase "${DEVNET_PASSPHRASE}" (a test passphrase: never for real funds). From another terminal in this folder:\n` +
+      `  export FEDRA_HOME=${shown(dir)} FEDRA_PASSPHRASE=${DEVNET_PASSPHRASE}\n` +
+      `  node bin/fedra.js status\n` +
+      `  node bin/fedra.js tx bank send ${devnetAccountName(0)} "$(node bin/fedra.js keys show ${devnetAccountName(1)} -a)" 1000ufdr\n`,
+  )
+}
+process.stdout.write(`\nCtrl-C stops every node.${keep ? ' The same command resumes this devnet; --reset starts over.' : ''}\n\n`)
 
 const seen = new Map<string, { height: number; at: number }>()
 const blockTimes = new Map<string, number>()
@@ -87,7 +183,8 @@ async function shutdown(): Promise<void> {
   clearInterval(timer)
   process.stdout.write('\nstopping…\n')
   await Promise.all(processes.map((p) => p.stop()))
-  if (!keep) rmSync(dir, { recursive: true, force: true })
+  if (keep) rmSync(pidFile, { force: true })
+  else rmSync(dir, { recursive: true, force: true })
   process.stdout.write(keep ? `stopped; data kept in ${dir}\n` : 'stopped\n')
   process.exit(0)
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PrivateKey, toHex } from '../crypto/index.js'
 import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js'
@@ -7,7 +7,12 @@ import { CliError } from './errors.js'
 export const configDir = (home: string) => join(home, 'config')
 export const keyringDir = (home: string) => join(home, 'keyring')
 
+/**
+ * `mode` applies to a new file only, so an existing one (init --force) is chmod'ed first: a key
+ * file ends at 0600, and the new secret is never written into a file others can read.
+ */
 function writeJson(path: string, value: unknown, mode = 0o644): void {
+  if (existsSync(path)) chmodSync(path, mode)
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, { mode })
 }
 

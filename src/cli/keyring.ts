@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type KeystoreFile, type PrivateKey, type ScryptParams, DEFAULT_SCRYPT, decryptKey, encryptKey } from '../crypto/index.js'
 import { CliError } from './errors.js'
@@ -47,8 +47,16 @@ export class Keyring {
     }
   }
 
+  /** Opens a key; a file weaker than this keyring's scrypt parameters is refused (KEYSTORE_WEAK). */
   open(name: string, passphrase: string): PrivateKey {
-    return decryptKey(this.file(name), passphrase)
+    return decryptKey(this.file(name), passphrase, this.#scrypt)
+  }
+
+  /** Removes a key's file; the key is gone unless its mnemonic or an export was kept. */
+  delete(name: string): { name: string; address: string } {
+    const file = this.file(name)
+    rmSync(this.#path(name))
+    return { name, address: file.address }
   }
 
   list(): { name: string; address: string }[] {

@@ -16,6 +16,7 @@ export interface ClientErrorContext {
   status?: number
   height?: number
   reason?: string
+  url?: string
 }
 
 export class ClientError extends FedraError<ClientErrorCode, ClientErrorContext> {

@@ -8,6 +8,7 @@ export type CryptoErrorCode =
   | 'KEYSTORE_MALFORMED'
   | 'KEYSTORE_BAD_PASSPHRASE'
   | 'KEYSTORE_UNSUPPORTED'
+  | 'KEYSTORE_WEAK'
 
 export interface CryptoErrorContext {
   expected?: number | string

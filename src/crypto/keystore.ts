@@ -86,8 +86,13 @@ function intField(value: unknown, field: string, min: number, max: number): numb
   return value
 }
 
-/** Opens a keystore; every way the file can be wrong is a typed CryptoError. */
-export function decryptKey(file: unknown, passphrase: string): PrivateKey {
+/**
+ * Opens a keystore; every way the file can be wrong is a typed CryptoError. A file whose scrypt
+ * cost is below `minimum` (by default what encryptKey writes) is refused before any work is done:
+ * otherwise an attacker who can swap the file for one with N = 2 gets passphrase guesses cheaply
+ * the next time it is typed in, and a weakly protected copy passes for a good one.
+ */
+export function decryptKey(file: unknown, passphrase: string, minimum: ScryptParams = DEFAULT_SCRYPT): PrivateKey {
   if (typeof file !== 'object' || file === null) throw malformed('(root)', 'expected an object')
   const f = file as Record<string, any>
   if (f.version !== 1) throw new CryptoError('KEYSTORE_UNSUPPORTED', `keystore version ${String(f.version)}`, { field: 'version' })
@@ -102,6 +107,13 @@ export function decryptKey(file: unknown, passphrase: string): PrivateKey {
   const n = intField(k.n, 'crypto.kdfparams.n', 2, MAX_SCRYPT_N)
   if ((n & (n - 1)) !== 0) throw malformed('crypto.kdfparams.n', 'must be a power of two')
   const params = { n, r: intField(k.r, 'crypto.kdfparams.r', 1, 32), p: intField(k.p, 'crypto.kdfparams.p', 1, 16) }
+  if (params.n < minimum.n || params.r < minimum.r) {
+    throw new CryptoError('KEYSTORE_WEAK', `scrypt N=${params.n} r=${params.r} is weaker than the N=${minimum.n} r=${minimum.r} this keystore requires`, {
+      field: 'crypto.kdfparams',
+      expected: `N>=${minimum.n} r>=${minimum.r}`,
+      actual: `N=${params.n} r=${params.r}`,
+    })
+  }
   const salt = hexField(k.salt, 'crypto.kdfparams.salt', 16)
   const nonce = hexField(c.nonce, 'crypto.nonce', 12)
   const ciphertext = hexField(c.ciphertext, 'crypto.ciphertext', 32)

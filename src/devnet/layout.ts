@@ -1,12 +1,14 @@
 import '../p2p/polyfill.js'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { initHome } from '../cli/home.js'
+import { Keyring } from '../cli/keyring.js'
 import { PrivateKey, toHex } from '../crypto/index.js'
 import { DEFAULT_CONFIG, type NodeConfig, configPath } from '../node/config.js'
 import { loadNodeKey } from '../node/keys.js'
 import { peerIdFromSeed } from '../p2p/identity.js'
+import { DevnetError } from './errors.js'
 
 export interface DevnetOptions {
   dir: string
@@ -18,6 +20,13 @@ export interface DevnetOptions {
   /** Funded accounts written to accounts.json (devnet only: their seeds are in the clear). */
   accounts: number
   genesisTime?: Date
+  /**
+   * Also put the funded accounts in DIR/keyring as `account0`…, encrypted with DEVNET_PASSPHRASE,
+   * so `FEDRA_HOME=DIR fedra tx bank send account0 …` works (scrypt makes it ~0.1 s per account).
+   */
+  keyring?: boolean
+  /** Validator 0's RPC port if it is free now (the CLI's default 26657); otherwise any free port. */
+  preferredRpcPort?: number
 }
 
 export interface DevnetNode {
@@ -32,17 +41,30 @@ export interface DevnetNode {
 }
 
 export interface DevnetLayout {
+  /** Bumped when the file's shape changes; a layout of another version is refused, not guessed at. */
+  layoutVersion: typeof LAYOUT_VERSION
   dir: string
   chainId: string
+  commitDelayMs: number
   nodes: DevnetNode[]
-  /** Seeds of funded accounts, hex. */
+  /** Seeds of funded accounts, hex (devnet only); in DIR/keyring as account0… when made with `keyring`. */
   accounts: string[]
 }
 
+export const LAYOUT_VERSION = 1
+/** The keyring passphrase of a devnet's accounts: a test passphrase, documented, never for real funds. */
+export const DEVNET_PASSPHRASE = 'devnet'
+export const devnetAccountName = (i: number) => `account${i}`
+export const layoutPath = (dir: string) => join(dir, 'devnet.json')
+
 export const ACCOUNT_BALANCE = 10n ** 15n
 
-/** A port the OS says is free now (it could be taken again before use; fine on a devnet). */
-export async function freePort(): Promise<number> {
+/**
+ * A port the OS says is free now (it could be taken again before use; fine on a devnet). With
+ * `wanted`, that port if it is free, else any.
+ */
+export async function freePort(wanted = 0): Promise<number> {
+  if (wanted !== 0 && (await listenable(wanted))) return wanted
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -51,6 +73,14 @@ export async function freePort(): Promise<number> {
       const port = typeof address === 'object' && address !== null ? address.port : 0
       server.close(() => resolve(port))
     })
+  })
+}
+
+function listenable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
   })
 }
 
@@ -69,6 +99,10 @@ export const devnetAccount = (i: number): PrivateKey => {
  */
 export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout> {
   mkdirSync(options.dir, { recursive: true })
+  const present = readdirSync(options.dir)
+  if (present.length > 0) {
+    throw new DevnetError('DIR_NOT_EMPTY', `${options.dir} is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); a devnet is laid out in a new or empty directory`, { path: options.dir })
+  }
   const genesisTime = options.genesisTime ?? new Date()
   const nodes: DevnetNode[] = []
   const validatorKeys: PrivateKey[] = []
@@ -86,7 +120,7 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
       home,
       validator,
       p2pPort,
-      rpcPort: await freePort(),
+      rpcPort: await freePort(i === 0 ? (options.preferredRpcPort ?? 0) : 0),
       metricsPort: await freePort(),
       peerId,
       multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}`,
@@ -119,7 +153,60 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
     // A full node's home keeps the validator key `init` made, but it is not in the genesis set.
     writeFileSync(configPath(node.home), `${JSON.stringify(config, null, 2)}\n`)
   }
-  const layout: DevnetLayout = { dir: options.dir, chainId: options.chainId, nodes, accounts: accounts.map((k) => toHex(k.exportSeed())) }
-  writeFileSync(join(options.dir, 'devnet.json'), `${JSON.stringify(layout, null, 2)}\n`)
+  if (options.keyring === true) {
+    const keyring = new Keyring(options.dir)
+    accounts.forEach((key, i) => keyring.add(devnetAccountName(i), key, DEVNET_PASSPHRASE))
+  }
+  const layout: DevnetLayout = {
+    layoutVersion: LAYOUT_VERSION,
+    dir: options.dir,
+    chainId: options.chainId,
+    commitDelayMs: options.commitDelayMs,
+    nodes,
+    accounts: accounts.map((k) => toHex(k.exportSeed())),
+  }
+  // Written last: a directory with devnet.json holds a complete layout.
+  writeFileSync(layoutPath(options.dir), `${JSON.stringify(layout, null, 2)}\n`)
   return layout
+}
+
+/** The layout stored in `dir`, or null if there is none; a file this version did not write is refused. */
+export function loadDevnet(dir: string): DevnetLayout | null {
+  const path = layoutPath(dir)
+  if (!existsSync(path)) return null
+  let layout: Partial<DevnetLayout>
+  try {
+    layout = JSON.parse(readFileSync(path, 'utf8')) as Partial<DevnetLayout>
+  } catch (error) {
+    throw new DevnetError('LAYOUT_INVALID', `${path} is not JSON: ${(error as Error).message}`, { path })
+  }
+  if (layout.layoutVersion !== LAYOUT_VERSION || !Array.isArray(layout.nodes) || typeof layout.chainId !== 'string' || typeof layout.commitDelayMs !== 'number') {
+    throw new DevnetError('LAYOUT_INVALID', `${path} is not a devnet layout of version ${LAYOUT_VERSION}; start over with --reset`, { path })
+  }
+  return { ...(layout as DevnetLayout), dir }
+}
+
+/** What a stored layout says for each option a user may pass again. */
+export function layoutOptions(layout: DevnetLayout): Pick<DevnetOptions, 'validators' | 'fullNodes' | 'chainId' | 'commitDelayMs' | 'accounts'> {
+  const validators = layout.nodes.filter((n) => n.validator).length
+  return { validators, fullNodes: layout.nodes.length - validators, chainId: layout.chainId, commitDelayMs: layout.commitDelayMs, accounts: layout.accounts.length }
+}
+
+/**
+ * Reopening a stored devnet with options that would need another layout (more validators, other
+ * chain id…) is refused, naming each one: silently keeping the old layout, or laying a new one
+ * over old data, both leave a user with a devnet that is not what they asked for.
+ */
+export function checkLayoutOptions(layout: DevnetLayout, given: Partial<ReturnType<typeof layoutOptions>>, names: Record<string, string>): void {
+  const stored = layoutOptions(layout)
+  const conflicts = (Object.keys(given) as (keyof typeof stored)[]).filter((key) => given[key] !== undefined && given[key] !== stored[key])
+  if (conflicts.length === 0) return
+  const what = conflicts.map((key) => `${names[key] ?? key} ${String(given[key])} (stored: ${String(stored[key])})`).join(', ')
+  const first = conflicts[0]!
+  throw new DevnetError('LAYOUT_CONFLICT', `${layout.dir} holds a devnet laid out otherwise: ${what}. Run without these options to resume it, or add --reset to start a new one`, {
+    path: layout.dir,
+    option: names[first] ?? first,
+    stored: stored[first],
+    given: given[first],
+  })
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { openSync, closeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NodeStatus } from '../node/node.js'
@@ -12,6 +12,8 @@ export class NodeProcess {
   readonly node: DevnetNode
   #child: ChildProcess | null = null
   #exited: Promise<number | null> = Promise.resolve(null)
+  #stopping = false
+  #onUnexpectedExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null
 
   constructor(node: DevnetNode) {
     this.node = node
@@ -40,12 +42,31 @@ export class NodeProcess {
     closeSync(log)
     this.#child = child
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+    this.#stopping = false
+    void this.#exited.then((code) => {
+      if (!this.#stopping) this.#onUnexpectedExit?.(code, child.signalCode)
+    })
+  }
+
+  /** Called when the node exits without stop() or kill() asking it to (a crash, a port in use). */
+  onUnexpectedExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
+    this.#onUnexpectedExit = listener
+  }
+
+  /** The last lines of the node's log, for saying why it exited. */
+  logTail(lines = 5): string[] {
+    try {
+      return readFileSync(join(this.node.home, 'node.log'), 'utf8').trimEnd().split('\n').slice(-lines)
+    } catch {
+      return []
+    }
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 10_000): Promise<number | null> {
     const child = this.#child
     if (child === null || !this.running) return this.#exited
+    this.#stopping = true
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
     const code = await this.#exited
@@ -56,6 +77,7 @@ export class NodeProcess {
   /** kill -9: no clean shutdown, as in a crash. */
   async kill(): Promise<void> {
     if (!this.running) return
+    this.#stopping = true
     this.#child!.kill('SIGKILL')
     await this.#exited
   }

@@ -45,6 +45,7 @@ export class BlockSync {
   readonly #verifier: SignatureVerifier
   readonly #log: Logger
   readonly #protocols: ReturnType<typeof syncProtocols>
+  #target: number | null = null
 
   constructor(transport: SyncTransport, chain: ChainApp, verifier: SignatureVerifier, log: Logger) {
     this.#transport = transport
@@ -89,16 +90,26 @@ export class BlockSync {
   }
 
   /**
+   * The best height a peer reported in the current catch-up's latest poll; null before the first
+   * answer. A node within SYNC_MARGIN of it is at the network's tip even while the loop polls again.
+   */
+  get target(): number | null {
+    return this.#target
+  }
+
+  /**
    * Fetches and applies blocks until no peer is more than SYNC_MARGIN heights ahead. Returns the
    * number of blocks applied. Consensus must not run meanwhile (both would commit).
    */
   async catchUp(options: { stopped?: () => boolean; onProgress?: (height: number, target: number) => void } = {}): Promise<number> {
     let applied = 0
     const failed = new Set<string>()
+    this.#target = null
     while (!options.stopped?.()) {
       const peers = (await this.peerStatuses()).filter((p) => !failed.has(p.peer)).sort((a, b) => b.height - a.height)
       const best = peers[0]
       const height = this.#chain.height
+      this.#target = best?.height ?? height
       if (best === undefined || best.height <= height + SYNC_MARGIN) return applied
       try {
         applied += await this.#fetchRange(best.peer, height + 1, best.height, options)

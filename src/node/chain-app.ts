@@ -64,6 +64,7 @@ export class ChainApp implements ConsensusApplication {
   #recent = new Map<number, StoredBlock>()
   #executed = new Map<string, ExecutedBlock>()
   #listeners: Array<(info: CommittedBlockInfo) => void> = []
+  #fatal: Array<(error: unknown) => void> = []
   #inFlight: Promise<void> = Promise.resolve()
 
   private constructor(state: Application, sets: ValidatorSets, lastValidators: ValidatorSet | null, tipBlock: StoredBlock | null, log: Logger) {
@@ -173,9 +174,19 @@ export class ChainApp implements ConsensusApplication {
     return { valid: true }
   }
 
+  /**
+   * Called when a decided block cannot be committed (a store write failed, or this node computes
+   * another state root). The node cannot go on from there, so its owner must stop it loudly.
+   */
+  onFatal(listener: (error: unknown) => void): void {
+    this.#fatal.push(listener)
+  }
+
   commitBlock(block: Block, commit: Commit): Promise<void> {
     const done = this.#commit(block, commit)
-    this.#inFlight = done.catch(() => {})
+    this.#inFlight = done.catch((error) => {
+      for (const listener of this.#fatal) listener(error)
+    })
     return done
   }
 

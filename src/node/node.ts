@@ -2,7 +2,7 @@ import '../p2p/polyfill.js'
 import { mkdirSync } from 'node:fs'
 import { type Server, createServer } from 'node:http'
 import { join } from 'node:path'
-import { ConsensusDriver, DEFAULT_CONSENSUS_PARAMS, type ConsensusParams, FileSignerState, FileWal, ed25519Verifier, keySigner } from '../consensus/index.js'
+import { ConsensusDriver, DEFAULT_CONSENSUS_PARAMS, type ConsensusParams, FileSignerState, FileWal, type ValidatorSet, ed25519Verifier, keySigner } from '../consensus/index.js'
 import type { PrivateKey } from '../crypto/index.js'
 import { toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
@@ -92,6 +92,7 @@ export class FedraNode {
   #http: Server | null = null
   #metricsAddress: string | null = null
   #fatal: Array<(error: unknown) => void> = []
+  #failed = false
   /** The tx index, or a DisabledTxIndex when `txIndex.enabled` is false. */
   readonly txIndex: TxIndexReader & { close(): Promise<void> }
   readonly #indexer: TxIndexer | null
@@ -131,6 +132,7 @@ export class FedraNode {
     }
     this.#sync = new BlockSync(transport, chain, verifier, log.child({ component: 'blocksync' }))
     chain.onCommitted((info) => this.#afterCommit(info))
+    chain.onFatal((error) => this.#fail(error))
   }
 
   /** Opens the home's store and keys; nothing listens until `start`. */
@@ -187,8 +189,20 @@ export class FedraNode {
     }
   }
 
+  /**
+   * Called once if the node cannot go on (a decided block could not be committed). The owner
+   * must stop the node and exit non-zero: consensus would otherwise run without ever progressing.
+   */
   onFatal(listener: (error: unknown) => void): void {
     this.#fatal.push(listener)
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed) return
+    this.#failed = true
+    this.#log.fatal({ err: error, height: this.chain.height }, 'cannot commit; the node must stop')
+    this.#stopConsensus()
+    for (const listener of this.#fatal) listener(error)
   }
 
   async start(): Promise<void> {
@@ -206,15 +220,17 @@ export class FedraNode {
     })
     await this.#sync.serve()
     await this.#catchUpIndex()
-    await this.host.start()
-    await this.#startHttp()
+    await listening('p2p.listen', this.config.p2p.listen, () => this.host.start())
+    await listening('metrics.listen', this.config.metrics.listen, () => this.#startHttp())
     const [rpcHost, rpcPort] = splitHostPort(this.config.rpc.listen)
-    this.#rpc = await createRpcServer({
-      backend: new NodeRpcBackend(this, this.txIndex),
-      listen: { host: rpcHost, port: rpcPort },
-      limits: this.config.rpc.limits,
-      log: this.#log.child({ component: 'rpc' }),
-    })
+    this.#rpc = await listening('rpc.listen', this.config.rpc.listen, () =>
+      createRpcServer({
+        backend: new NodeRpcBackend(this, this.txIndex),
+        listen: { host: rpcHost, port: rpcPort },
+        limits: this.config.rpc.limits,
+        log: this.#log.child({ component: 'rpc' }),
+      }),
+    )
     this.#log.info({ peerId: this.host.peerId, addresses: this.host.addresses(), height: this.chain.height, validator: this.validatorAddress }, 'node started')
     if (this.config.p2p.bootstrap.length > 0) await this.#waitForPeer(FIRST_PEER_WAIT_MS)
     await this.#catchUp()
@@ -248,22 +264,39 @@ export class FedraNode {
     return result
   }
 
+  /**
+   * True while block sync runs and the node is still more than SYNC_MARGIN behind the best peer
+   * it has heard of (CometBFT's catching_up). The sync loop may still be polling peers once the
+   * node is at the tip; that is not "syncing" to anyone reading the status.
+   */
+  get syncing(): boolean {
+    if (!this.#syncing) return false
+    const target = this.#sync.target
+    return target === null || this.chain.height + SYNC_MARGIN < target
+  }
+
   status(): NodeStatus {
     const tip = this.chain.tip()
     return {
       moniker: this.config.moniker,
       chainId: this.chain.chainId,
       peerId: this.host.peerId,
-      validator: this.validatorAddress,
+      // Only a key in the current set makes this node a validator; a full node's home has one too.
+      validator: this.#inValidatorSet(tip.validators) ? this.validatorAddress : null,
       height: tip.height,
       blockId: tip.blockId,
       stateRoot: toHex(this.chain.state.db.rootHash),
       round: this.#driver?.round ?? 0,
-      syncing: this.#syncing,
+      syncing: this.syncing,
       peers: this.host.peers().length,
       mempool: { size: this.mempool.size, bytes: this.mempool.bytes },
       listen: { p2p: this.host.addresses(), metrics: this.#metricsAddress, rpc: this.#rpc?.address.url ?? null },
     }
+  }
+
+  #inValidatorSet(set: ValidatorSet): boolean {
+    const address = this.validatorAddress
+    return address !== null && set.validators.some((v) => v.address === address)
   }
 
   #gossipResult(topic: string, verdict: 'accept' | 'reject' | 'ignore'): 'accept' | 'reject' | 'ignore' {
@@ -301,7 +334,10 @@ export class FedraNode {
     try {
       const applied = await this.#sync.catchUp({
         stopped: () => this.#stopped,
-        onProgress: (height, target) => this.#log.info({ height, target }, 'block sync'),
+        onProgress: (height, target) => {
+          this.metrics.syncing.set(this.syncing ? 1 : 0)
+          this.#log.info({ height, target }, 'block sync')
+        },
       })
       if (applied > 0) this.#log.info({ applied, height: this.chain.height }, 'block sync done')
     } finally {
@@ -395,6 +431,25 @@ export class FedraNode {
     const address = server.address()
     this.#metricsAddress = address !== null && typeof address === 'object' ? `${address.address}:${address.port}` : null
     this.#http = server
+  }
+}
+
+/**
+ * Runs one listener's start-up; an address that cannot be bound becomes ADDRESS_IN_USE naming the
+ * setting to change, instead of an uncaught EADDRINUSE from deep inside http or libp2p.
+ */
+async function listening<T>(setting: string, address: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start()
+  } catch (error) {
+    const text = `${String((error as { code?: string }).code)} ${String(error)} ${String((error as { context?: { reason?: string } }).context?.reason ?? '')}`
+    if (/EADDRINUSE|address already in use|port in use/i.test(text)) {
+      throw new NodeError('ADDRESS_IN_USE', `${setting} ${address} is already in use (another node running?); choose another with --${setting}`, { field: setting }, { cause: error })
+    }
+    if (/EADDRNOTAVAIL|EACCES/.test(text)) {
+      throw new NodeError('CONFIG_INVALID', `${setting} ${address} cannot be bound: ${String(error)}`, { field: setting }, { cause: error })
+    }
+    throw error
   }
 }
 

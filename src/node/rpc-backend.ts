@@ -5,9 +5,8 @@ import type { TxIndexReader } from '../indexer/index.js'
 import type { CommittedBlockEvent, NetInfo, NodeStatus, RpcBackend, StateQueryAnswer, TxAdmission } from '../rpc/index.js'
 import { type BlockResultsValue, txHash } from '../state/index.js'
 import { MEMPOOL_CODES, MempoolError } from './mempool/index.js'
+import { VERSION } from '../version.js'
 import type { FedraNode } from './node.js'
-
-const VERSION = '0.1.0'
 
 /** The JSON-RPC server's view of a running node. */
 export class NodeRpcBackend implements RpcBackend {

@@ -56,7 +56,7 @@ export function checkTxStateless(bytes: Uint8Array, chainId: string, params: Con
     } catch (error) {
       if (!(error instanceof CodecError)) throw error
       const code = error.code === 'NON_CANONICAL' ? 'NON_CANONICAL' : 'MALFORMED'
-      throw new TxError(code, `message ${messageIndex}: ${error.message}`, { txHash, messageIndex, path: error.context.path }, { cause: error })
+      throw new TxError(code, `message ${messageIndex}: ${error.plainMessage}`, { txHash, messageIndex, path: error.context.path }, { cause: error })
     }
     try {
       entry.handler.validate?.(value)

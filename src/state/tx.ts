@@ -75,7 +75,7 @@ export function decodeTx(bytes: Uint8Array, chainId: string, maxBytes = MAX_TX_B
     tx = decode(Tx, bytes, { maxBytes })
   } catch (error) {
     if (!(error instanceof CodecError)) throw error
-    throw new TxError(CODEC_TO_TX[error.code] ?? 'MALFORMED', error.message, { txHash: txHashHex, path: error.context.path }, { cause: error })
+    throw new TxError(CODEC_TO_TX[error.code] ?? 'MALFORMED', error.plainMessage, { txHash: txHashHex, path: error.context.path }, { cause: error })
   }
   if (tx.body.chainId !== chainId) {
     throw new TxError('WRONG_CHAIN', `signed for chain "${tx.body.chainId}", this is "${chainId}"`, { txHash: txHashHex, expected: chainId, actual: tx.body.chainId })

@@ -26,5 +26,3 @@ export function age(ms: number, now = Date.now()): string {
 }
 
 export const time = (ms: number | null): string => (ms === null ? '-' : `${new Date(ms).toISOString()} (${age(ms)})`)
-
-export const DEFAULT_NODE = process.env.FEDRA_NODE ?? 'http://127.0.0.1:26657/'

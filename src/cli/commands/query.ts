@@ -1,21 +1,27 @@
 import type { Command } from 'commander'
 import { FedraClient } from '../../client/index.js'
+import { FedraError } from '../../errors.js'
 import { CliError } from '../errors.js'
-import { DEFAULT_NODE, fields, printJson, table, time } from './output.js'
-
-interface QueryOptions {
-  node: string
-  json: boolean
-}
-
-const withNode = (cmd: Command) => cmd.option('--node <url>', 'JSON-RPC address of the node (env FEDRA_NODE)', DEFAULT_NODE).option('--json', 'print JSON', false)
+import { decodeAddress } from '../../crypto/index.js'
+import { resolveNodeUrl } from '../node-url.js'
+import { type NodeOptions as QueryOptions, withNode } from './node-option.js'
+import { fields, printJson, table, time } from './output.js'
 
 async function withClient(options: QueryOptions, run: (client: FedraClient) => Promise<void>): Promise<void> {
-  const client = new FedraClient({ url: options.node })
+  const client = new FedraClient({ url: resolveNodeUrl(options) })
   try {
     await run(client)
   } finally {
     client.close()
+  }
+}
+
+/** The same check `tx bank send` makes, before anything is sent. */
+export function checkAddress(text: string): Uint8Array {
+  try {
+    return decodeAddress(text)
+  } catch (error) {
+    throw new CliError('USAGE', `"${text}" is not a fedra1… address: ${error instanceof FedraError ? error.plainMessage : (error as Error).message}`, {})
   }
 }
 
@@ -26,6 +32,7 @@ export function registerQueryCommand(program: Command): void {
     .description('an account: nonce, public key, balances')
     .action((address: string, options: QueryOptions) =>
       withClient(options, async (client) => {
+        checkAddress(address)
         const account = await client.account(address)
         if (options.json) return printJson(account)
         process.stdout.write(

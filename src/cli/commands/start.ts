@@ -37,10 +37,19 @@ export function registerStart(program: Command, defaultHome: string): void {
     process.on('SIGINT', () => stop('SIGINT'))
     process.on('SIGTERM', () => stop('SIGTERM'))
     node.onFatal((error) => {
-      process.stderr.write(`fatal: ${String(error)}\n`)
+      process.stderr.write(`fatal: the node cannot go on and is stopping: ${error instanceof Error ? error.message : String(error)}\n`)
+      // A stop that hangs must not keep a node that cannot commit alive.
+      setTimeout(() => process.exit(1), 10_000).unref()
       void node.stop().finally(() => process.exit(1))
     })
-    await node.start()
+    try {
+      await node.start()
+    } catch (error) {
+      // Whatever started (p2p, a listener) must not keep the process alive after the refusal.
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
+      await node.stop().catch(() => undefined)
+      process.exit(1)
+    }
     const status = node.status()
     // One machine-readable line on stdout so scripts learn the ports a node took (port 0 allowed).
     process.stdout.write(`${JSON.stringify({ event: 'started', peerId: status.peerId, p2p: status.listen.p2p, metrics: status.listen.metrics, rpc: status.listen.rpc, height: status.height })}\n`)

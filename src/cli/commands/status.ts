@@ -1,15 +1,14 @@
 import type { Command } from 'commander'
 import { FedraClient } from '../../client/index.js'
-import { DEFAULT_NODE, fields, printJson, time } from './output.js'
+import { resolveNodeUrl } from '../node-url.js'
+import { type NodeOptions, withNode } from './node-option.js'
+import { fields, printJson, time } from './output.js'
 
 export function registerStatusCommand(program: Command): void {
-  program
-    .command('status')
-    .description('show a node\'s chain, latest block and sync state')
-    .option('--node <url>', 'JSON-RPC address of the node (env FEDRA_NODE)', DEFAULT_NODE)
-    .option('--json', 'print JSON', false)
-    .action(async (options: { node: string; json: boolean }) => {
-      const client = new FedraClient({ url: options.node })
+  withNode(program.command('status'))
+    .description("show a node's chain, latest block and sync state")
+    .action(async (options: NodeOptions) => {
+      const client = new FedraClient({ url: resolveNodeUrl(options) })
       try {
         const status = await client.status()
         if (options.json) return printJson(status)

@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { FedraClient } from '../../client/index.js'
 import { encode } from '../../codec/index.js'
-import { decodeAddress } from '../../crypto/index.js'
 import { MsgSend } from '../../modules/index.js'
 import { signTx } from '../../state/index.js'
 import { CliError } from '../errors.js'
 import { Keyring } from '../keyring.js'
-import { DEFAULT_NODE, fields, printJson } from './output.js'
-
-const DEFAULT_HOME = process.env.FEDRA_HOME ?? resolve(process.env.HOME ?? '.', '.fedra')
+import { resolveNodeUrl } from '../node-url.js'
+import { readPassphrase } from '../passphrase.js'
+import { type NodeOptions, withNode } from './node-option.js'
+import { fields, printJson } from './output.js'
+import { checkAddress } from './query.js'
 const COIN = /^(0|[1-9][0-9]{0,77})([a-z][a-z0-9/]{2,63})$/
 
 /** "10ufdr,5uatom" → coins sorted by denomination, as the bank module requires. */
@@ -29,17 +28,7 @@ function bigintOption(value: string, name: string): bigint {
   return BigInt(value)
 }
 
-function passphrase(options: { passphraseFile?: string }): string {
-  if (options.passphraseFile !== undefined) return readFileSync(options.passphraseFile, 'utf8').replace(/\r?\n$/, '')
-  const fromEnv = process.env.FEDRA_PASSPHRASE
-  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv
-  throw new CliError('NO_PASSPHRASE', 'give a passphrase with --passphrase-file FILE or the FEDRA_PASSPHRASE environment variable', {})
-}
-
-interface SendOptions {
-  home: string
-  node: string
-  json: boolean
+interface SendOptions extends NodeOptions {
   fee: string
   gas: string
   memo: string
@@ -53,11 +42,8 @@ export function registerTxCommand(program: Command): void {
   const tx = program.command('tx').description('sign and broadcast transactions')
   const bank = tx.command('bank').description('bank module transactions')
 
-  bank
-    .command('send <from-key> <to-address> <amount>')
+  withNode(bank.command('send <from-key> <to-address> <amount>'))
     .description('send coins (e.g. 1000ufdr or 10ufdr,5uabc) from a keyring key to an address')
-    .option('--home <dir>', 'node home directory (for the keyring)', DEFAULT_HOME)
-    .option('--node <url>', 'JSON-RPC address of the node (env FEDRA_NODE)', DEFAULT_NODE)
     .option('--fee <amount>', 'fee in the fee denomination', '200')
     .option('--gas <limit>', 'gas limit', '200000')
     .option('--memo <text>', 'memo', '')
@@ -65,18 +51,12 @@ export function registerTxCommand(program: Command): void {
     .option('--mode <mode>', 'async | sync (mempool admission) | commit (wait for the block)', 'commit')
     .option('--timeout <ms>', 'commit mode: how long to wait for inclusion', '30000')
     .option('--passphrase-file <file>', 'file holding the keystore passphrase')
-    .option('--json', 'print JSON', false)
     .action(async (from: string, to: string, amount: string, options: SendOptions) => {
       if (!['async', 'sync', 'commit'].includes(options.mode)) throw new CliError('USAGE', '--mode is async, sync or commit', {})
-      let recipient: Uint8Array
-      try {
-        recipient = decodeAddress(to)
-      } catch (error) {
-        throw new CliError('USAGE', `"${to}" is not a fedra1… address: ${(error as Error).message}`, {})
-      }
+      const recipient = checkAddress(to)
       const coins = parseCoins(amount)
-      const key = new Keyring(options.home).open(from, passphrase(options))
-      const client = new FedraClient({ url: options.node, timeoutMs: Number(options.timeout) + 10_000 })
+      const key = new Keyring(options.home).open(from, readPassphrase(options))
+      const client = new FedraClient({ url: resolveNodeUrl(options), timeoutMs: Number(options.timeout) + 10_000 })
       try {
         const [status, account] = await Promise.all([client.status(), client.account(key.publicKey.address)])
         const bytes = signTx(key, {

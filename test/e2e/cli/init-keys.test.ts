@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { defaultRegistry } from '../../../src/modules/index.js'
 import { loadGenesisFile } from '../../../src/state/index.js'
 import { tempDir } from '../../helpers/chain.js'
-
-function fedra(args: string[], env: Record<string, string> = {}, input?: string) {
-  const result = spawnSync(process.execPath, ['bin/fedra.js', ...args], { encoding: 'utf8', input, env: { ...process.env, ...env }, timeout: 30_000 })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
-}
+import { fedra } from './support/fedra.js'
 
 describe('fedra init and fedra keys (real processes)', function () {
   this.timeout(60_000)

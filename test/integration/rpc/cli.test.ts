@@ -25,7 +25,7 @@ describe('fedra status, tx and query against a node', function () {
 
   before(async () => {
     rig = await startRpc({ blockIntervalMs: 50, log: silentLog })
-    new Keyring(home, { n: 1024, r: 8, p: 1 }).add('alice', alice, 'pw')
+    new Keyring(home).add('alice', alice, 'pw')
   })
   after(async () => {
     await rig.close()

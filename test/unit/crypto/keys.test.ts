@@ -83,7 +83,7 @@ describe('encrypted keystore', () => {
   const file = encryptKey(key, 'correct horse', FAST_SCRYPT)
 
   it('opens with the passphrase and yields the same key', () => {
-    assert.equal(decryptKey(JSON.parse(JSON.stringify(file)), 'correct horse').publicKey.address, key.publicKey.address)
+    assert.equal(decryptKey(JSON.parse(JSON.stringify(file)), 'correct horse', FAST_SCRYPT).publicKey.address, key.publicKey.address)
   })
 
   it('does not contain the seed in clear', () => {
@@ -91,23 +91,35 @@ describe('encrypted keystore', () => {
   })
 
   it('rejects a wrong passphrase', () => {
-    expectCode(() => decryptKey(file, 'wrong horse'), 'KEYSTORE_BAD_PASSPHRASE')
+    expectCode(() => decryptKey(file, 'wrong horse', FAST_SCRYPT), 'KEYSTORE_BAD_PASSPHRASE')
   })
 
   it('rejects a file whose visible address was edited', () => {
     const other = PrivateKey.fromSeed(new Uint8Array(32).fill(10))
-    expectCode(() => decryptKey({ ...file, address: other.publicKey.address }, 'correct horse'), 'KEYSTORE_BAD_PASSPHRASE')
+    expectCode(() => decryptKey({ ...file, address: other.publicKey.address }, 'correct horse', FAST_SCRYPT), 'KEYSTORE_BAD_PASSPHRASE')
   })
 
   it('names the malformed field', () => {
     const bad = { ...file, crypto: { ...file.crypto, nonce: 'zz' } }
-    assert.throws(() => decryptKey(bad, 'correct horse'), (e: unknown) => e instanceof CryptoError && e.code === 'KEYSTORE_MALFORMED' && e.context.field === 'crypto.nonce')
-    expectCode(() => decryptKey(null, 'x'), 'KEYSTORE_MALFORMED')
-    expectCode(() => decryptKey({ ...file, crypto: { ...file.crypto, kdfparams: { ...file.crypto.kdfparams, n: 1000 } } }, 'x'), 'KEYSTORE_MALFORMED')
+    assert.throws(() => decryptKey(bad, 'correct horse', FAST_SCRYPT), (e: unknown) => e instanceof CryptoError && e.code === 'KEYSTORE_MALFORMED' && e.context.field === 'crypto.nonce')
+    expectCode(() => decryptKey(null, 'x', FAST_SCRYPT), 'KEYSTORE_MALFORMED')
+    expectCode(() => decryptKey({ ...file, crypto: { ...file.crypto, kdfparams: { ...file.crypto.kdfparams, n: 1000 } } }, 'x', FAST_SCRYPT), 'KEYSTORE_MALFORMED')
+  })
+
+  it('refuses scrypt parameters weaker than the ones it writes', () => {
+    // By default the minimum is DEFAULT_SCRYPT: a FAST_SCRYPT file (N=1024) must not open.
+    assert.throws(
+      () => decryptKey(file, 'correct horse'),
+      (e: unknown) => e instanceof CryptoError && e.code === 'KEYSTORE_WEAK' && /N=1024 r=8 is weaker than the N=32768 r=8/.test(e.message),
+    )
+    const weak = { ...file, crypto: { ...file.crypto, kdfparams: { ...file.crypto.kdfparams, n: 2 } } }
+    expectCode(() => decryptKey(weak, 'correct horse', FAST_SCRYPT), 'KEYSTORE_WEAK')
+    const lowR = { ...file, crypto: { ...file.crypto, kdfparams: { ...file.crypto.kdfparams, r: 1 } } }
+    expectCode(() => decryptKey(lowR, 'correct horse', FAST_SCRYPT), 'KEYSTORE_WEAK')
   })
 
   it('rejects unsupported versions and algorithms', () => {
-    expectCode(() => decryptKey({ ...file, version: 2 }, 'correct horse'), 'KEYSTORE_UNSUPPORTED')
-    expectCode(() => decryptKey({ ...file, crypto: { ...file.crypto, kdf: 'pbkdf2' } }, 'correct horse'), 'KEYSTORE_UNSUPPORTED')
+    expectCode(() => decryptKey({ ...file, version: 2 }, 'correct horse', FAST_SCRYPT), 'KEYSTORE_UNSUPPORTED')
+    expectCode(() => decryptKey({ ...file, crypto: { ...file.crypto, kdf: 'pbkdf2' } }, 'correct horse', FAST_SCRYPT), 'KEYSTORE_UNSUPPORTED')
   })
 })
