@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict'
 import { type ConsensusMessage, MemorySignerState, MemoryWal, blockId } from '../../../src/consensus/index.js'
 import { SimApplication } from '../../simulation/sim/app.js'
-import { GENESIS, blockBy, driverFor, keys, peers, proposalOf, proposerIndex, self, sets, voteFrom } from './driver-harness.js'
+import { GENESIS, blockBy, driverFor, keys, manualClock, ownVotes, peers, proposalOf, proposerIndex, self, sets, voteFrom } from './driver-harness.js'
+
+/** The sim app, but execution of a proposed block answers only when the test says so (a large block being executed). */
+class SlowApplication extends SimApplication {
+  #release: Array<() => void> = []
+
+  override processBlock(block: Parameters<SimApplication['processBlock']>[0]): Promise<ReturnType<SimApplication['processBlock']>> {
+    return new Promise((resolve) => this.#release.push(() => resolve(super.processBlock(block))))
+  }
+
+  finishExecution(): void {
+    for (const release of this.#release.splice(0)) release()
+  }
+}
 
 describe('consensus driver', () => {
   it('replays its WAL after a crash: the lock survives and the same signed precommit is sent again', () => {
@@ -58,5 +71,32 @@ describe('consensus driver', () => {
     assert.equal(app.height, 1)
     assert.equal(app.blockIds()[0], id)
     assert.equal(driver.height, 2)
+  })
+
+  it('does not prevote nil on a propose timeout while it is still executing the round\'s proposal', async () => {
+    const app = new SlowApplication('sim', keys[self]!.address, sets, GENESIS)
+    const clock = manualClock()
+    const sent: ConsensusMessage[] = []
+    const driver = driverFor({ app, clock, sent })
+    driver.start()
+    const { proposal, block } = proposalOf(proposerIndex, blockBy(proposerIndex))
+    driver.receive(keys[proposerIndex]!.address, { type: 'proposal', proposal, block })
+    clock.fireAll() // timeoutPropose(0) expires mid-execution
+    assert.deepEqual(ownVotes(sent), [], 'no vote while executing')
+    app.finishExecution()
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(
+      ownVotes(sent).map((v) => [v.type, v.round, v.valueId]),
+      [['prevote', 0, proposal.valueId]],
+    )
+  })
+
+  it('a propose timeout with no proposal in execution still prevotes nil (L57–L60)', () => {
+    const clock = manualClock()
+    const sent: ConsensusMessage[] = []
+    const driver = driverFor({ clock, sent })
+    driver.start()
+    clock.fireAll()
+    assert.deepEqual(ownVotes(sent).map((v) => [v.type, v.round, v.valueId]), [['prevote', 0, null]])
   })
 })
