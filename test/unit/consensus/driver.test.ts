@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict'
-import { type ConsensusMessage, MemorySignerState, MemoryWal, blockId } from '../../../src/consensus/index.js'
+import { type Application, type ConsensusMessage, MemorySignerState, MemoryWal, blockId } from '../../../src/consensus/index.js'
 import { SimApplication } from '../../simulation/sim/app.js'
 import { GENESIS, blockBy, driverFor, keys, manualClock, ownVotes, peers, proposalOf, proposerIndex, self, sets, voteFrom } from './driver-harness.js'
 
 /** The sim app, but execution of a proposed block answers only when the test says so (a large block being executed). */
-class SlowApplication extends SimApplication {
-  #release: Array<() => void> = []
-
-  override processBlock(block: Parameters<SimApplication['processBlock']>[0]): Promise<ReturnType<SimApplication['processBlock']>> {
-    return new Promise((resolve) => this.#release.push(() => resolve(super.processBlock(block))))
+function slowApplication(inner: SimApplication): { app: Application; finishExecution(): void } {
+  const pending: Array<() => void> = []
+  const app: Application = {
+    tip: () => inner.tip(),
+    prepareBlock: (context) => inner.prepareBlock(context),
+    processBlock: (block) => new Promise((resolve) => pending.push(() => resolve(inner.processBlock(block)))),
+    commitBlock: (block, commit) => inner.commitBlock(block, commit),
+    committedBlock: (height) => inner.committedBlock(height),
+    validatorsAt: (height) => inner.validatorsAt(height),
   }
-
-  finishExecution(): void {
-    for (const release of this.#release.splice(0)) release()
-  }
+  return { app, finishExecution: () => pending.splice(0).forEach((release) => release()) }
 }
 
 describe('consensus driver', () => {
@@ -74,7 +75,7 @@ describe('consensus driver', () => {
   })
 
   it('does not prevote nil on a propose timeout while it is still executing the round\'s proposal', async () => {
-    const app = new SlowApplication('sim', keys[self]!.address, sets, GENESIS)
+    const { app, finishExecution } = slowApplication(new SimApplication('sim', keys[self]!.address, sets, GENESIS))
     const clock = manualClock()
     const sent: ConsensusMessage[] = []
     const driver = driverFor({ app, clock, sent })
@@ -83,7 +84,7 @@ describe('consensus driver', () => {
     driver.receive(keys[proposerIndex]!.address, { type: 'proposal', proposal, block })
     clock.fireAll() // timeoutPropose(0) expires mid-execution
     assert.deepEqual(ownVotes(sent), [], 'no vote while executing')
-    app.finishExecution()
+    finishExecution()
     await new Promise((resolve) => setImmediate(resolve))
     assert.deepEqual(
       ownVotes(sent).map((v) => [v.type, v.round, v.valueId]),
