@@ -1,26 +1,29 @@
 // npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400] [--tick 100] [--tx-index off|on]
+//                            [--overload [--factor 3] [--txs-per-sender 4]]
 // Four validators as separate `fedra start` processes on loopback. Phase 1: idle, p50 block time.
 // Phase 2: a load generator joins the p2p network as a peer and gossips pre-signed transfers at a
 // steady rate, one batch per --tick ms (as a node relaying its clients' txs would); it reads the
-// committed blocks back over the block-sync protocol and reports committed tx/s, p50/p95 commit latency (submit → header time of the including block) and
-// block time. Baseline in the same run: the same transfers executed and committed by one
-// in-process Application with no consensus or network (the single-node ceiling).
+// committed blocks back over the block-sync protocol and reports committed tx/s, p50/p95 commit
+// latency (submit → header time of the including block) and block time. Baselines in the same
+// run: the same transfers executed and committed by one in-process Application with no consensus
+// or network (the single-node ceiling), and this machine's raw ed25519 verify rate.
+//
+// --overload: the load phase measures capacity (what is committed while --rate is offered), then
+// a second phase offers --factor × that capacity for as long; it prints both committed rates, their
+// ratio and the rounds heights were decided in. Each sender signs only --txs-per-sender transfers,
+// senders differ between phases: a full mempool refuses some transactions, and every later
+// transaction of that sender then has a nonce gap, so a few long-lived senders would measure the
+// load generator running out of valid transactions rather than the chain.
 import '../src/p2p/polyfill.js'
 import { parseArgs } from 'node:util'
+import { join } from 'node:path'
 import { encode } from '../src/codec/index.js'
-import { toHex } from '../src/crypto/index.js'
 import { createDevnet, devnetAccount } from '../src/devnet/layout.js'
 import { NodeProcess, waitFor } from '../src/devnet/process.js'
 import { MsgSend, defaultRegistry } from '../src/modules/index.js'
-import { type StoredBlock, decodeStoredBlock } from '../src/node/block-store.js'
-import { syncProtocols } from '../src/node/block-sync.js'
-import { TxBatch, SyncRequest, SyncResponse } from '../src/node/schemas.js'
-import { P2PHost, topicsFor } from '../src/p2p/index.js'
-import { Application, StateDB, loadGenesisFile, signTx, txHash } from '../src/state/index.js'
-import { decode } from '../src/codec/index.js'
+import { Application, StateDB, loadGenesisFile, signTx } from '../src/state/index.js'
 import { tempDir } from '../test/helpers/chain.js'
-import { join } from 'node:path'
-import { readFileSync } from 'node:fs'
+import { LoadGenerator, type LoadResult, quantile, rawVerifyRate, verdictCacheSaving } from './harness-consensus.js'
 
 const { values } = parseArgs({
   options: {
@@ -32,41 +35,42 @@ const { values } = parseArgs({
     tick: { type: 'string', default: '100' },
     // Validators usually keep no tx index (CometBFT's indexer = "null"); `on` measures them with one.
     'tx-index': { type: 'string', default: 'off' },
+    overload: { type: 'boolean', default: false },
+    factor: { type: 'string', default: '3' },
+    'txs-per-sender': { type: 'string', default: '4' },
   },
 })
 const rate = Number(values.rate)
 const seconds = Number(values.seconds)
 const idleSeconds = Number(values['idle-seconds'])
-const senders = Number(values.senders)
+const overload = values.overload
+const factor = Number(values.factor)
+const perSender = Number(values['txs-per-sender'])
 const CHAIN_ID = 'fedra-bench-1'
+// Room for the overload phase to offer factor × a capacity up to 20 % above the offered rate.
+const overloadTxs = Math.ceil(factor * rate * 1.2 * seconds)
+const phaseSenders = (count: number) => Math.ceil(count / perSender)
+const senders = overload ? phaseSenders(rate * seconds) + phaseSenders(overloadTxs) : Number(values.senders)
 
-// CPU seconds a process has used (user + system), from /proc: independent of how many other
-// processes share the cores, unlike wall time.
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return NaN
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return NaN
-  }
+const keys = new Map<number, ReturnType<typeof devnetAccount>>()
+const keyOf = (i: number) => {
+  let key = keys.get(i)
+  if (key === undefined) keys.set(i, (key = devnetAccount(i)))
+  return key
 }
 
-const quantile = (sorted: number[], q: number): number => sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-
-function signTransfers(count: number): Uint8Array[] {
-  const keys = Array.from({ length: senders }, (_, i) => devnetAccount(i))
-  const nonces = new Array<bigint>(senders).fill(0n)
+/** `count` transfers from senders first..first+senderCount−1, round robin, each sender's in nonce order. */
+function signTransfers(count: number, first: number, senderCount: number): Uint8Array[] {
   const txs: Uint8Array[] = []
   for (let i = 0; i < count; i++) {
-    const from = i % senders
-    const to = (from + 1) % senders
-    txs.push(signTx(keys[from]!, {
+    const from = first + (i % senderCount)
+    const to = first + ((i + 1) % senderCount)
+    txs.push(signTx(keyOf(from), {
       chainId: CHAIN_ID,
-      nonce: nonces[from]!++,
+      nonce: BigInt(Math.floor(i / senderCount)),
       fee: 200n,
       gasLimit: 200_000n,
-      messages: [encode(MsgSend, { to: keys[to]!.publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 1n }] })],
+      messages: [encode(MsgSend, { to: keyOf(to).publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 1n }] })],
       memo: '',
     }))
   }
@@ -74,6 +78,8 @@ function signTransfers(count: number): Uint8Array[] {
 }
 
 const dir = tempDir('fedra-bench-consensus-')
+console.log(`deriving ${senders} accounts…`)
+for (let i = 0; i < senders; i++) keyOf(i)
 const layout = await createDevnet({ dir: dir.path, validators: 4, fullNodes: 0, chainId: CHAIN_ID, commitDelayMs: Number(values['block-time']), accounts: senders })
 const nodes = layout.nodes.map((node) => new NodeProcess(node))
 const cleanup = async () => {
@@ -82,105 +88,84 @@ const cleanup = async () => {
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)))
 
-try {
-  const total = rate * seconds
-  console.log(`signing ${total} transfers from ${senders} accounts…`)
-  const txs = signTransfers(total)
-
-  // Baseline: one process, no consensus, no network, same txs in blocks of the rate's size.
+/** One process, no consensus, no network: the same txs in blocks of 0.3 s of the offered rate. */
+async function singleProcessRate(txs: Uint8Array[]): Promise<number> {
   const baselineDir = tempDir('fedra-bench-baseline-')
   const registry = defaultRegistry()
   const app = new Application(await StateDB.open(join(baselineDir.path, 'state')), registry, loadGenesisFile(join(layout.nodes[0]!.home, 'config', 'genesis.json'), registry))
   await app.initChain()
   const perBlock = Math.max(1, Math.round(rate * 0.3))
-  const baselineStart = performance.now()
+  const started = performance.now()
   for (let i = 0, h = 1; i < txs.length; i += perBlock, h++) {
-    const executed = app.executeBlock({ height: h, time: BigInt(Date.now()), proposer: devnetAccount(0).publicKey.addressBytes, txs: txs.slice(i, i + perBlock) })
+    const executed = app.executeBlock({ height: h, time: BigInt(Date.now()), proposer: keyOf(0).publicKey.addressBytes, txs: txs.slice(i, i + perBlock) })
     await app.commitBlock(executed)
   }
-  const baselineRate = txs.length / ((performance.now() - baselineStart) / 1000)
+  const result = txs.length / ((performance.now() - started) / 1000)
   await app.db.close()
   baselineDir.remove()
+  return result
+}
+
+function printLoad(label: string, result: LoadResult): void {
+  const { latencies, blocks } = result
+  console.log(`${label}: offered ${result.offeredRate.toFixed(0)} tx/s for ${seconds} s; committed ${result.committed}/${result.offered} txs in ${blocks.length} blocks`)
+  console.log(`  committed while offered ${result.windowRate.toFixed(0)} tx/s (${result.inWindow} txs with header time inside the ${result.windowSeconds.toFixed(1)} s of load); including the drain ${result.committedRate.toFixed(0)} tx/s`)
+  console.log(`  commit latency p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms`)
+  console.log(`  CPU per committed tx: ${result.cpuPerTx.map((c) => c.toFixed(3)).join(' / ')} ms on the four validators, ${result.generatorCpuPerTx.toFixed(3)} ms in the load generator`)
+  const late = blocks.filter((b) => b.commit.round > 0)
+  const rounds = blocks.reduce((n, b) => n + b.commit.round + 1, 0) / Math.max(1, blocks.length)
+  console.log(`  heights decided after round 0: ${late.length} of ${blocks.length}${late.length > 0 ? ` (rounds ${late.map((b) => b.commit.round).join(', ')})` : ''}; rounds per height ${rounds.toFixed(2)}`)
+  const intervals = blocks.slice(1).map((b, i) => b.block.header.time - blocks[i]!.block.header.time).sort((a, b) => a - b)
+  const sizes = blocks.map((b) => b.block.txs.length).sort((a, b) => a - b)
+  console.log(`  block time p50 ${quantile(intervals, 0.5)} ms, p95 ${quantile(intervals, 0.95)} ms; txs/block p50 ${quantile(sizes, 0.5)}, max ${sizes.at(-1) ?? 0}`)
+}
+
+try {
+  const first = rate * seconds
+  const firstSenders = overload ? phaseSenders(first) : senders
+  console.log(`signing ${first} transfers from ${firstSenders} accounts…`)
+  const txs = signTransfers(first, 0, firstSenders)
+  const baselineRate = await singleProcessRate(txs)
+  const verifyRate = rawVerifyRate()
 
   const txIndex = values['tx-index']
   if (txIndex !== 'on' && txIndex !== 'off') throw new Error('--tx-index takes on or off')
   for (const node of nodes) node.start({ FEDRA_TX_INDEX_ENABLED: txIndex === 'on' ? 'true' : 'false' })
   await waitFor('validators at height 3', async () => (await Promise.all(nodes.map((n) => n.status()))).every((s) => s !== null && s.height >= 3), 120_000)
+  const load = await LoadGenerator.connect(CHAIN_ID, layout.nodes.map((n) => n.multiaddr), nodes, Number(values.tick))
 
   // Phase 1: idle block time from header times.
-  const load = await P2PHost.create({ seed: new Uint8Array(32).fill(7), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: layout.nodes.map((n) => n.multiaddr) })
-  await load.start()
-  await waitFor('load generator connected to every validator', async () => load.peers().length >= 4, 30_000)
-  const sync = syncProtocols(CHAIN_ID)
-  const fetchBlocks = async (from: number, to: number) => {
-    const peer = load.peers()[0]!.id
-    const bytes = await load.request(peer, sync.blocks, encode(SyncRequest, { from: BigInt(from), to: BigInt(to) }), { timeoutMs: 10_000, maxResponseBytes: 64 * 1024 * 1024 })
-    return decode(SyncResponse, bytes).blocks.map(decodeStoredBlock)
-  }
-  const heightNow = async () => (await nodes[0]!.status())!.height
-  const idleFrom = await heightNow()
+  const idleFrom = await load.height()
   await new Promise((r) => setTimeout(r, idleSeconds * 1000))
-  const idleTo = await heightNow()
-  const idleBlocks: StoredBlock[] = []
-  for (let h = idleFrom; h <= idleTo; h += 100) idleBlocks.push(...(await fetchBlocks(h, Math.min(idleTo, h + 99))))
+  const idleBlocks = await load.blocks(idleFrom, await load.height())
   const idleIntervals = idleBlocks.slice(1).map((b, i) => b.block.header.time - idleBlocks[i]!.block.header.time).sort((a, b) => a - b)
 
-  // Phase 2: steady load, batches every 20 ms.
-  const topics = topicsFor(CHAIN_ID)
-  const sentAt = new Map<string, number>()
-  const loadFrom = await heightNow()
-  const cpuBefore = nodes.map((n) => cpuSeconds(n.pid))
-  const generatorCpuBefore = process.cpuUsage()
-  const tickMs = Number(values.tick)
-  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000))
-  const loadStart = Date.now()
-  let sent = 0
-  while (sent < txs.length) {
-    const due = Math.min(txs.length, Math.floor(((Date.now() - loadStart) / 1000) * rate) + perTick)
-    if (due > sent) {
-      const batch = txs.slice(sent, due)
-      const now = Date.now()
-      for (const tx of batch) sentAt.set(toHex(txHash(tx)), now)
-      for (let i = 0; i < batch.length; i += 500) await load.publish(topics.txs, encode(TxBatch, { txs: batch.slice(i, i + 500) }))
-      sent = due
-    }
-    await new Promise((r) => setTimeout(r, tickMs))
+  const atCapacity = await load.run(txs, rate)
+  let overloaded: LoadResult | null = null
+  if (overload) {
+    const offered = factor * atCapacity.windowRate
+    const count = Math.min(overloadTxs, Math.round(offered * seconds))
+    console.log(`signing ${count} transfers for ${offered.toFixed(0)} tx/s (${factor}× the ${atCapacity.windowRate.toFixed(0)} tx/s committed)…`)
+    overloaded = await load.run(signTransfers(count, firstSenders, phaseSenders(count)), count / seconds)
   }
-  const loadEnd = Date.now()
-  // Let the pool drain (bounded), then read every block of the load phase back.
-  await waitFor('mempools drained', async () => (await Promise.all(nodes.map((n) => n.status()))).every((s) => s !== null && s.mempool.size === 0), 60_000).catch(() => {})
-  const loadTo = await heightNow()
-  const cpuUsed = nodes.map((n, i) => cpuSeconds(n.pid) - cpuBefore[i]!)
-  const generatorCpu = process.cpuUsage(generatorCpuBefore)
-  const blocks: StoredBlock[] = []
-  for (let h = loadFrom + 1; h <= loadTo; h += 100) blocks.push(...(await fetchBlocks(h, Math.min(loadTo, h + 99))))
-  const latencies: number[] = []
-  let firstTime = Infinity
-  let lastTime = 0
-  for (const { block } of blocks) {
-    for (const tx of block.txs) {
-      const at = sentAt.get(toHex(txHash(tx)))
-      if (at === undefined) continue
-      latencies.push(block.header.time - at)
-      firstTime = Math.min(firstTime, block.header.time)
-      lastTime = Math.max(lastTime, block.header.time)
-    }
-  }
-  latencies.sort((a, b) => a - b)
-  const loadIntervals = blocks.slice(1).map((b, i) => b.block.header.time - blocks[i]!.block.header.time).sort((a, b) => a - b)
-  const committedRate = latencies.length / Math.max(0.001, (Math.max(lastTime, loadEnd) - loadStart) / 1000)
+  const saving = verdictCacheSaving(CHAIN_ID, atCapacity.blocks, layout.nodes.length)
   await load.stop()
 
-  console.log(`\n4 validators (tx index ${txIndex}), loopback, ${layout.nodes.length} processes on this machine; offered ${rate} tx/s for ${seconds} s`)
+  console.log(`\n4 validators (tx index ${txIndex}), loopback, ${layout.nodes.length} processes on this machine; ${senders} funded accounts`)
+  console.log(`raw ed25519 verify (node:crypto, this process): ${verifyRate.toFixed(0)} verifies/s`)
   console.log(`idle: ${idleBlocks.length} blocks, block time p50 ${quantile(idleIntervals, 0.5)} ms, p95 ${quantile(idleIntervals, 0.95)} ms`)
-  console.log(`load: committed ${latencies.length}/${txs.length} txs in ${blocks.length} blocks`)
-  console.log(`committed tx/s ${committedRate.toFixed(0)}  ratio ${(committedRate / baselineRate).toFixed(2)}× single-process execute+commit (${baselineRate.toFixed(0)} tx/s)`)
-  console.log(`commit latency p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms`)
-  const perTx = (seconds: number) => ((seconds * 1000) / Math.max(1, latencies.length)).toFixed(3)
-  console.log(`CPU per committed tx: ${cpuUsed.map((c) => perTx(c)).join(' / ')} ms on the four validators, ${perTx((generatorCpu.user + generatorCpu.system) / 1e6)} ms in the load generator`)
-  const laterRounds = blocks.filter((b) => b.commit.round > 0)
-  console.log(`heights decided after round 0: ${laterRounds.length} of ${blocks.length}${laterRounds.length > 0 ? ` (rounds ${laterRounds.map((b) => b.commit.round).join(', ')})` : ''}`)
-  console.log(`block time under load p50 ${quantile(loadIntervals, 0.5)} ms, p95 ${quantile(loadIntervals, 0.95)} ms, txs/block p50 ${quantile(blocks.map((b) => b.block.txs.length).sort((a, b) => a - b), 0.5)}`)
+  printLoad(overload ? 'capacity' : 'load', atCapacity)
+  console.log(`committed tx/s ${atCapacity.committedRate.toFixed(0)}  ratio ${(atCapacity.committedRate / baselineRate).toFixed(2)}× single-process execute+commit (${baselineRate.toFixed(0)} tx/s)`)
+  console.log(
+    `gossip verdict cache: saves ${saving.perTxMs.toFixed(4)} ms CPU per committed tx per validator (${saving.messagesPerHeight} consensus messages per height not decoded and verified twice: ` +
+      `proposal ${saving.proposalMs.toFixed(3)} ms, vote ${saving.voteMs.toFixed(3)} ms each, ${saving.txsPerBlock.toFixed(0)} txs per block)`,
+  )
+  if (overloaded !== null) {
+    printLoad(`overload (${factor}×)`, overloaded)
+    const ratio = overloaded.windowRate / Math.max(1e-9, atCapacity.windowRate)
+    const roundZero = [atCapacity, overloaded].every((r) => r.blocks.every((b) => b.commit.round === 0))
+    console.log(`overload: committed ${overloaded.windowRate.toFixed(0)} tx/s offered ${factor}× vs ${atCapacity.windowRate.toFixed(0)} tx/s at capacity → ratio ${ratio.toFixed(2)} (target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'not met'}); every height decided in round 0: ${roundZero ? 'yes' : 'no'}`)
+  }
 } finally {
   await cleanup()
 }
