@@ -70,6 +70,12 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
     nodes[4]!.start()
     const tip = await sameTip(4, 0, 90_000)
     assert.ok(tip.height >= head, `full node at ${tip.height}, head was ${head}`)
-    assert.equal((await statusOf(4)).syncing, false)
+    // At the network's tip it is no longer syncing, even while the sync loop polls peers once more.
+    const status = await statusOf(4)
+    assert.equal(status.syncing, false)
+    // Its home has a validator key (init makes one) that is not in the set: it is no validator.
+    assert.equal(status.validator, null)
+    assert.equal((await statusOf(0)).validator, layout.nodes[0]!.validator ? (await statusOf(0)).validator : null)
+    assert.match((await statusOf(0)).validator ?? '', /^fedra1/)
   })
 })

@@ -192,6 +192,8 @@ describe('RPC methods against the test node', function () {
           assert.equal(data.code, TX_CODES[code])
           assert.equal(data.hash.length, 64)
           assert.ok(data.log.length > 0)
+          assert.doesNotMatch(data.log, new RegExp(`${code}: ${code}`), 'the code is named once')
+          assert.doesNotMatch(error.message, new RegExp(`${code}: ${code}`), 'the code is named once')
         })
       }
       it('a duplicate of a pending transaction (mempool codespace)', async () => {
