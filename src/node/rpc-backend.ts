@@ -98,7 +98,7 @@ export class NodeRpcBackend implements RpcBackend {
       const refusal = { accepted: false as const, hash, code: error.numericCode, codespace: error.codespace, log: error.message }
       if (error.code !== 'FULL') return refusal
       const { mempool } = this.#node
-      return { ...refusal, full: { txs: mempool.size, maxTxs: mempool.config.maxTxs, bytes: mempool.bytes, maxBytes: mempool.config.maxBytes } }
+      return { ...refusal, full: { txs: mempool.size, maxTxs: mempool.maxTxs, bytes: mempool.bytes, maxBytes: mempool.config.maxBytes } }
     }
   }
 

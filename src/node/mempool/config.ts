@@ -11,6 +11,12 @@ export interface MempoolConfig {
   ttlBlocks: number
   /** How many recently seen transaction hashes are remembered to refuse gossip duplicates cheaply; 0 disables. */
   cacheSize: number
+  /**
+   * On a proposer, the pool holds at most this many blocks of the size its last proposal asked
+   * for (`reap`'s maxTxs, the block budget), when that is below `maxTxs`: a deeper pool under
+   * overload only adds waiting time and re-check work after every block.
+   */
+  maxPendingBlocks: number
 }
 
 /** CometBFT's defaults in spirit: 5000 transactions, 64 MiB, 10,000 cached hashes. */
@@ -20,6 +26,7 @@ export const DEFAULT_MEMPOOL_CONFIG: Readonly<MempoolConfig> = Object.freeze({
   maxTxBytes: 64 * 1024,
   ttlBlocks: 100,
   cacheSize: 10_000,
+  maxPendingBlocks: 4,
 })
 
 function integerAt(config: MempoolConfig, field: keyof MempoolConfig, min: number): void {
@@ -37,6 +44,7 @@ export function mempoolConfig(overrides: Partial<MempoolConfig> = {}): MempoolCo
   integerAt(config, 'maxTxBytes', 1)
   integerAt(config, 'ttlBlocks', 0)
   integerAt(config, 'cacheSize', 0)
+  integerAt(config, 'maxPendingBlocks', 1)
   if (config.maxTxBytes > config.maxBytes) {
     throw new MempoolError('INVALID_CONFIG', `mempool maxTxBytes ${config.maxTxBytes} exceeds maxBytes ${config.maxBytes}`, { field: 'maxTxBytes' })
   }

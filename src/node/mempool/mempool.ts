@@ -101,6 +101,8 @@ export class Mempool {
   #height: number
   #seq = 0
   #bytes = 0
+  // The block size the last proposal asked for; the pool's count bound follows it (maxPendingBlocks).
+  #blockTxs = Number.POSITIVE_INFINITY
 
   constructor(app: Application, config: Partial<MempoolConfig> = {}, options: { logger?: Logger } = {}) {
     this.config = Object.freeze(mempoolConfig(config))
@@ -120,6 +122,11 @@ export class Mempool {
   /** Total bytes of pending transactions. */
   get bytes(): number {
     return this.#bytes
+  }
+
+  /** The most transactions the pool holds now: maxTxs, or maxPendingBlocks proposals' worth if less. */
+  get maxTxs(): number {
+    return Math.min(this.config.maxTxs, this.config.maxPendingBlocks * this.#blockTxs)
   }
 
   /** The committed height the pool was last updated to. */
@@ -183,7 +190,7 @@ export class Mempool {
     const seen = this.#seen.get(hash)
     if (seen?.kind === 'invalid') throw MempoolError.rejected(seen.error, hash, true)
     if (seen !== undefined) throw new MempoolError('DUPLICATE', `transaction ${hash} was committed recently`, { hash })
-    if (this.size >= this.config.maxTxs || this.#bytes + bytes.length > this.config.maxBytes) this.#refuseWhileFull(bytes, hash)
+    if (this.size >= this.maxTxs || this.#bytes + bytes.length > this.config.maxBytes) this.#refuseWhileFull(bytes, hash)
 
     let tx: CheckedTx
     try {
@@ -217,8 +224,10 @@ export class Mempool {
    * highest-priority head among all senders' queues, so each sender's transactions stay in
    * nonce order. A head that would break a bound is skipped together with the rest of its
    * sender's queue (they cannot go without it), and filling continues with other senders.
+   * Its maxTxs is remembered as the block size the pool's count bound follows (`maxTxs`).
    */
   reap(limits: ReapLimits = {}): Uint8Array[] {
+    if (limits.maxTxs !== undefined && Number.isSafeInteger(limits.maxTxs) && limits.maxTxs > 0) this.#blockTxs = limits.maxTxs
     return this.#select(limits).map((entry) => entry.bytes)
   }
 
@@ -313,7 +322,7 @@ export class Mempool {
     return new MempoolError('FULL', `mempool holds ${this.size} transactions in ${this.#bytes} bytes and nothing of lower priority it may evict`, {
       hash,
       size: this.size,
-      limit: this.config.maxTxs,
+      limit: this.maxTxs,
       bytes: this.#bytes,
       maxBytes: this.config.maxBytes,
     })
@@ -424,7 +433,8 @@ export class Mempool {
    * its predecessor a candidate. Nothing is removed here, and the heap is left as it was.
    */
   #planEvictions(incoming: CheckTxResult): PoolEntry[] | undefined {
-    const { maxTxs, maxBytes } = this.config
+    const { maxTxs } = this
+    const { maxBytes } = this.config
     let size = this.size + 1
     let bytes = this.#bytes + incoming.bytes.length
     if (size <= maxTxs && bytes <= maxBytes) return []

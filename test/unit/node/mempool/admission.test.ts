@@ -221,10 +221,10 @@ describe('mempool admission', () => {
   })
 
   it('checks its configuration', () => {
-    for (const config of [{ maxTxs: 0 }, { maxBytes: 1.5 }, { ttlBlocks: -1 }, { cacheSize: Number.NaN }, { maxTxBytes: 10, maxBytes: 5 }]) {
+    for (const config of [{ maxTxs: 0 }, { maxBytes: 1.5 }, { ttlBlocks: -1 }, { cacheSize: Number.NaN }, { maxTxBytes: 10, maxBytes: 5 }, { maxPendingBlocks: 0 }]) {
       const error = mempoolError(() => new Mempool(fixture.app, config, { logger: silentLog }), 'INVALID_CONFIG')
       assert.ok(error instanceof MempoolError && typeof error.context.field === 'string')
     }
-    assert.deepEqual({ ...new Mempool(fixture.app, {}, { logger: silentLog }).config }, { maxTxs: 5000, maxBytes: 64 * 1024 * 1024, maxTxBytes: 64 * 1024, ttlBlocks: 100, cacheSize: 10_000 })
+    assert.deepEqual({ ...new Mempool(fixture.app, {}, { logger: silentLog }).config }, { maxTxs: 5000, maxBytes: 64 * 1024 * 1024, maxTxBytes: 64 * 1024, ttlBlocks: 100, cacheSize: 10_000, maxPendingBlocks: 4 })
   })
 })

@@ -64,6 +64,39 @@ describe('mempool under overload', () => {
   })
 })
 
+describe('mempool depth on a proposer', () => {
+  let fixture: PoolFixture
+
+  afterEach(() => fixture.close())
+
+  it('holds at most maxPendingBlocks of the block size its last reap asked for', async () => {
+    fixture = await openPool({ maxTxs: 100, maxPendingBlocks: 2 })
+    const { pool } = fixture
+    assert.equal(pool.maxTxs, 100)
+    assert.equal(pool.reap({ maxTxs: 2 }).length, 0)
+    assert.equal(pool.maxTxs, 4)
+    for (const i of [0, 1, 2, 3]) pool.add(tx(i, 0n, { fee: 100n }))
+    const error = mempoolError(() => pool.add(tx(4, 0n, { fee: 100n })), 'FULL')
+    assert.equal(error.context.limit, 4)
+    // A better bid still evicts, within the same bound.
+    assert.equal(pool.add(tx(4, 0n, { fee: 500n })).evicted.length, 1)
+    assert.equal(pool.size, 4)
+  })
+
+  it('never goes above maxTxs, whatever block size is asked for', async () => {
+    fixture = await openPool({ maxTxs: 3, maxPendingBlocks: 4 })
+    fixture.pool.reap({ maxTxs: 1000 })
+    assert.equal(fixture.pool.maxTxs, 3)
+  })
+
+  it('keeps maxTxs when nothing was reaped with a count (a node that never proposes)', async () => {
+    fixture = await openPool({ maxTxs: 50, maxPendingBlocks: 1 })
+    fixture.pool.reap({ maxBytes: 10_000 })
+    fixture.pool.pending(2)
+    assert.equal(fixture.pool.maxTxs, 50)
+  })
+})
+
 describe('a full mempool at the RPC backend', () => {
   it('reports FULL with the pool’s fill and bounds, which tx_broadcast turns into -32010', async () => {
     const fixture = await openPool({ maxTxs: 1 })
