@@ -56,7 +56,13 @@ export class BootstrapRedialer {
   readonly #config: RedialerConfig
   readonly #states = new Map<string, TargetState>()
   #running = false
-  #stopped = new AbortController()
+  /**
+   * One controller per dial in flight, all aborted by stop(). Not one shared signal: libp2p's dial
+   * queue adds two abort listeners to the signal of every dial it holds, so with 6+ bootstrap
+   * targets dialled at once a shared signal passed Node's 10-listener warning
+   * (MaxListenersExceededWarning in every node of a 7-validator devnet).
+   */
+  readonly #dials = new Set<AbortController>()
 
   constructor(config: RedialerConfig) {
     this.#config = config
@@ -65,13 +71,13 @@ export class BootstrapRedialer {
 
   start(): void {
     this.#running = true
-    this.#stopped = new AbortController()
     for (const state of this.#states.values()) this.#schedule(state, 0)
   }
 
   stop(): void {
     this.#running = false
-    this.#stopped.abort()
+    for (const dial of this.#dials) dial.abort()
+    this.#dials.clear()
     for (const state of this.#states.values()) this.#cancel(state)
   }
 
@@ -124,13 +130,16 @@ export class BootstrapRedialer {
       return
     }
     state.dialling = true
+    const dial = new AbortController()
+    this.#dials.add(dial)
     try {
-      await this.#config.dial(state.target, this.#stopped.signal)
+      await this.#config.dial(state.target, dial.signal)
     } catch (error) {
       state.failures += 1
       this.#config.log.debug({ peer: peerId, failures: state.failures, err: error instanceof Error ? error.message : String(error) }, 'bootstrap dial failed')
     } finally {
       state.dialling = false
+      this.#dials.delete(dial)
     }
     // The dial may have "succeeded" onto a connection that closed at once; check again later.
     if (!this.#config.isConnected(peerId)) this.#schedule(state, this.#delay(state))

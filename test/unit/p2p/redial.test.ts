@@ -126,4 +126,34 @@ describe('p2p bootstrap redialer', () => {
     assert.equal(state.dials.length, dials)
     assert.deepEqual(timers.pendingDelays(), [])
   })
+
+  it('gives each dial in flight a signal of its own, and stop() aborts them all', async () => {
+    // libp2p's dial queue adds listeners to a dial's signal; one signal shared by a dozen dials at
+    // once passed Node's MaxListeners limit in every node of a 7-validator devnet.
+    const timers = new FakeTimers()
+    const signals: AbortSignal[] = []
+    const targets = Array.from({ length: 12 }, (_, i): RedialTarget => ({ peerId: `peer${i}`, addresses: [`/ip4/127.0.0.1/tcp/${i + 1}/p2p/peer${i}`] }))
+    const redialer = new BootstrapRedialer({
+      targets,
+      dial: (_target, signal) => {
+        signals.push(signal)
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))
+      },
+      isConnected: () => false,
+      isBanned: () => false,
+      baseMs: 100,
+      maxMs: 1000,
+      timers,
+      random: () => 0.5,
+      now: () => timers.now,
+      log: pino({ level: 'silent' }),
+    })
+    redialer.start()
+    await timers.advance(0)
+    assert.equal(signals.length, 12)
+    assert.equal(new Set(signals).size, 12, 'one signal per dial')
+    assert.ok(signals.every((signal) => !signal.aborted))
+    redialer.stop()
+    assert.ok(signals.every((signal) => signal.aborted), 'stop aborts every dial in flight')
+  })
 })
