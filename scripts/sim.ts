@@ -2,20 +2,27 @@
 //   npm run sim -- --seeds 10000 --validators 4 --byzantine 1
 //   npm run sim -- --seed 1234 --validators 7 --byzantine 2      (replay one seed, verbose)
 //   npm run sim -- --seeds 300 --planted-bug ignore-lock          (show that the checks fail)
+//   npm run sim -- --seeds 400 --planted-bug count-by-number --stop-on-violation
 // Last line: `seeds: N, safety violations: N, liveness failures: N`. Exit 0 when both are 0,
 // 1 otherwise, 2 on bad arguments.
 import { parseArgs } from 'node:util'
-import { formatFailures, runSeeds } from '../test/simulation/sim/runner.js'
+import { PLANTED_BUGS, type PlantedBug, formatFailures, runSeeds } from '../test/simulation/sim/runner.js'
 import { describeScenario, randomScenario } from '../test/simulation/sim/scenario.js'
 import { runScenario } from '../test/simulation/sim/simulation.js'
 
-const USAGE = `usage: npm run sim -- [--seeds N] [--first-seed N] [--validators N] [--byzantine N] [--seed N] [--planted-bug ignore-lock]
+const USAGE = `usage: npm run sim -- [--seeds N] [--first-seed N] [--validators N] [--byzantine N] [--seed N] [--equal-powers] [--planted-bug NAME] [--stop-on-violation]
   --seeds N        number of random seeds (default 300)
   --first-seed N   first seed (default 1)
   --validators N   validators, 1..100 (default 4)
   --byzantine N    Byzantine validators, with 3 × N < validators (default 1)
   --seed N         run only this seed and print its scenario and outcome
-  --planted-bug ignore-lock   honest validators ignore their lock (the run should fail)`
+  --equal-powers   every validator has power 10 and the set never changes (default: unequal powers and
+                   set changes through the application in most seeds, Byzantine power always < 1/3)
+  --planted-bug NAME  honest validators run a deliberately broken core (the run should fail):
+                   ignore-lock (L23/L29 prevote as if unlocked), count-by-number (quorums by head count),
+                   l29-lock (a re-proposal with an older polka than the lock is accepted),
+                   l50-validity (decide without valid(v))
+  --stop-on-violation  stop at the first safety violation and print its seed`
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n${USAGE}\n`)
@@ -40,6 +47,8 @@ try {
       byzantine: { type: 'string' },
       seed: { type: 'string' },
       'planted-bug': { type: 'string' },
+      'equal-powers': { type: 'boolean' },
+      'stop-on-violation': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -59,13 +68,14 @@ if (3 * byzantine >= validators) fail(`--byzantine ${byzantine} of ${validators}
 const seeds = integer('seeds', str('seeds'), 300, 1, 10_000_000)
 const firstSeed = integer('first-seed', str('first-seed'), 1, 0, 2 ** 32 - 1)
 const plantedBug = str('planted-bug')
-if (plantedBug !== undefined && plantedBug !== 'ignore-lock') fail(`unknown --planted-bug "${plantedBug}" (known: ignore-lock)`)
-const honestFaults = plantedBug === 'ignore-lock' ? { ignoreLock: true } : undefined
+if (plantedBug !== undefined && !(plantedBug in PLANTED_BUGS)) fail(`unknown --planted-bug "${plantedBug}" (known: ${Object.keys(PLANTED_BUGS).join(', ')})`)
+const honestFaults = plantedBug === undefined ? undefined : PLANTED_BUGS[plantedBug as PlantedBug]
+const equalPowers = values['equal-powers'] === true
 
 const single = str('seed')
 if (single !== undefined) {
   const seed = integer('seed', single, 0, 0, 2 ** 32 - 1)
-  const scenario = randomScenario(seed, { validators, byzantine, ...(honestFaults === undefined ? {} : { honestFaults }) })
+  const scenario = randomScenario(seed, { validators, byzantine, equalPowers, ...(honestFaults === undefined ? {} : { honestFaults }) })
   const result = runScenario(scenario)
   console.log(describeScenario(scenario))
   console.log(`heights committed at t=${result.commitTimes.join(', ')}; end t=${result.endTime}; messages ${result.messagesSent}; max decision round ${result.maxDecisionRound}; evidence ${result.evidenceCommitted}`)
@@ -83,6 +93,8 @@ const summary = runSeeds({
   byzantine,
   seeds,
   firstSeed,
+  equalPowers,
+  stopOnViolation: values['stop-on-violation'] === true,
   ...(honestFaults === undefined ? {} : { honestFaults }),
   onProgress: (done, s) => {
     if (done % 1000 === 0) {
@@ -92,6 +104,7 @@ const summary = runSeeds({
   },
 })
 if (summary.failures.length > 0) console.log(formatFailures(summary))
-console.log(`${validators} validators, ${byzantine} Byzantine, seeds ${firstSeed}..${firstSeed + seeds - 1}, ${((performance.now() - started) / 1000).toFixed(1)}s`)
+const powersNote = equalPowers ? 'equal powers' : 'unequal powers and set changes'
+console.log(`${validators} validators, ${byzantine} Byzantine, ${powersNote}${plantedBug === undefined ? '' : `, planted bug ${plantedBug}`}, seeds ${firstSeed}..${firstSeed + summary.seeds - 1}, ${((performance.now() - started) / 1000).toFixed(1)}s`)
 console.log(`seeds: ${summary.seeds}, safety violations: ${summary.safetyViolations}, liveness failures: ${summary.livenessFailures}`)
 process.exit(summary.failures.length > 0 ? 1 : 0)

@@ -44,23 +44,23 @@ export interface ExecutionVerdict {
 /**
  * The state layer as the consensus driver sees it (the node issue implements it over
  * `src/state/`; the simulator uses a hash-chain KV app). Methods may answer synchronously or
- * with a promise. The application owns validator sets: on commit it applies the block's
+ * with a promise (any thenable: the simulator answers in virtual time). The application owns validator sets: on commit it applies the block's
  * validator updates to the set of height+2 (`applyValidatorUpdates`) and advances priorities
  * (`advanceValidatorSets`), so that after a restart `tip()` is the whole truth.
  */
 export interface Application {
   tip(): ChainTip
   /** Pick transactions and execute them (plus `evidence`) on the tip's state, without committing. */
-  prepareBlock(context: ProposalContext): PreparedBlock | Promise<PreparedBlock>
+  prepareBlock(context: ProposalContext): PreparedBlock | PromiseLike<PreparedBlock>
   /**
    * Execute a proposed block on the tip's state without committing: valid iff every tx rule
    * holds (failed txs are included with their code, they do not make the block invalid) and the
    * resulting state root equals `block.header.stateRoot`. Evidence is executed too (recorded as
    * an event until slashing lands). Consensus has already checked the header and signatures.
    */
-  processBlock(block: Block): ExecutionVerdict | Promise<ExecutionVerdict>
+  processBlock(block: Block): ExecutionVerdict | PromiseLike<ExecutionVerdict>
   /** Make `block` (processed before) the new tip, durably, with the commit that decided it. */
-  commitBlock(block: Block, commit: Commit): void | Promise<void>
+  commitBlock(block: Block, commit: Commit): void | PromiseLike<void>
   /** A committed block and its commit, to serve a peer that is behind; null if pruned. */
   committedBlock(height: Height): { block: Block; commit: Commit } | null
   /** Validator set of a past height (for evidence), null if unknown or pruned. */

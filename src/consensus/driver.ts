@@ -73,6 +73,11 @@ const MAX_EVIDENCE_PER_BLOCK = 10
  * name the signer as proposer. A re-proposal (L15–L16) carries the valid value, a block built
  * by the proposer of an earlier round, unchanged: its header names that builder.
  */
+/** An answer still to come: a promise, or any thenable (the simulator answers in virtual time). */
+function isPending<T>(answer: T | PromiseLike<T>): answer is PromiseLike<T> {
+  return typeof (answer as { then?: unknown } | null)?.then === 'function'
+}
+
 function namesItsBuilder(proposal: Proposal, block: Block): boolean {
   return proposal.polRound >= 0 || block.header.proposer === proposal.proposer
 }
@@ -469,7 +474,7 @@ export class ConsensusDriver {
       this.#releaseTimeout()
     }
     const prepared = this.#config.app.prepareBlock({ height, round, time, proposer: self, evidence })
-    if (prepared instanceof Promise) {
+    if (isPending(prepared)) {
       this.#preparing = true
       prepared.then(finish, (error) => {
         this.#preparing = false
@@ -500,7 +505,7 @@ export class ConsensusDriver {
     })
     if (problem !== null) return answer(false, problem)
     const verdict = this.#config.app.processBlock(block)
-    if (verdict instanceof Promise) {
+    if (isPending(verdict)) {
       this.#executing.add(valueId)
       verdict.then((v) => answer(v.valid, v.reason), (error) => answer(false, String(error)))
     } else {
@@ -534,7 +539,7 @@ export class ConsensusDriver {
       }
     }
     const committed = this.#config.app.commitBlock(block, commit)
-    if (committed instanceof Promise) committed.then(done, (error) => this.#log.fatal({ err: error }, 'commitBlock failed'))
+    if (isPending(committed)) committed.then(done, (error) => this.#log.fatal({ err: error }, 'commitBlock failed'))
     else done()
   }
 

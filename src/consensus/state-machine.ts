@@ -67,7 +67,7 @@ function startHeight(s: ConsensusState, effects: ConsensusEffect[], height: numb
   s.proposals = new Map() // L53 "empty message log"
   s.knownValues = new Set()
   s.validity = new Map()
-  s.votes = createVoteKeeper(validators.validators)
+  s.votes = createVoteKeeper(s.faults.countByNumber === true ? validators.validators.map((v) => ({ ...v, votingPower: 1n })) : validators.validators)
   s.prevoteTimeoutScheduled = new Set()
   s.polkaSeen = new Set()
   s.precommitTimeoutScheduled = new Set()
@@ -220,7 +220,7 @@ function uponProposalWithPolka(s: ConsensusState, effects: ConsensusEffect[]): b
   const valid = s.validity.get(v)
   if (valid === undefined) return false
   // L29: valid(v) ∧ (lockedRound ≤ vr ∨ lockedValue = v)
-  const lockAllows = s.faults.ignoreLock === true || s.lockedRound <= vr || s.lockedValue === v
+  const lockAllows = s.faults.ignoreLock === true || s.faults.reproposalIgnoresLock === true || s.lockedRound <= vr || s.lockedValue === v
   if (valid && lockAllows) {
     broadcastVote(s, effects, 'prevote', v) // L30
   } else {
@@ -286,7 +286,7 @@ function uponDecision(s: ConsensusState, effects: ConsensusEffect[]): boolean {
   for (const [r, votes] of s.votes.rounds) {
     for (const [v, power] of votes.precommits.byValue) {
       if (v === null || power * 3n <= s.votes.totalPower * 2n) continue
-      if (!s.knownValues.has(v) || s.validity.get(v) !== true) continue // L50: valid(v)
+      if (!s.knownValues.has(v) || (s.validity.get(v) !== true && s.faults.decideUnvalidated !== true)) continue // L50: valid(v)
       s.decision = { round: r, valueId: v } // L51
       s.step = 'commit' // L52–L54 continue with the next startHeight input from the driver
       effects.push({ kind: 'decide', height: s.height, round: r, valueId: v, precommits: precommitsFor(s.votes, r, v) })

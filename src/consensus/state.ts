@@ -13,6 +13,12 @@ export interface CoreFaults {
   ignoreLock?: boolean
   /** Forget lockedValue/lockedRound and validValue/validRound at every new round (the "amnesia" attack). */
   amnesia?: boolean
+  /** Planted: count every validator's vote as 1 instead of its voting power (quorums by head count). */
+  countByNumber?: boolean
+  /** Planted: L29 accepts a re-proposal whatever the lock (an older polka than the lock unlocks); L23 stays right. */
+  reproposalIgnoresLock?: boolean
+  /** Planted: L49 decides on +2/3 precommits for a value it holds without waiting for valid(v) (drops L50's check). */
+  decideUnvalidated?: boolean
 }
 
 /** Variables of Algorithm 1 (lines 2–9) for the current height, plus the message log. */

@@ -2,6 +2,15 @@ import type { CoreFaults } from '../../../src/consensus/index.js'
 import { describeScenario, randomScenario } from './scenario.js'
 import { runScenario } from './simulation.js'
 
+/** Deliberately broken cores for honest validators: the simulator must catch each of them. */
+export const PLANTED_BUGS = {
+  'ignore-lock': { ignoreLock: true },
+  'count-by-number': { countByNumber: true },
+  'l29-lock': { reproposalIgnoresLock: true },
+  'l50-validity': { decideUnvalidated: true },
+} as const satisfies Record<string, CoreFaults>
+export type PlantedBug = keyof typeof PLANTED_BUGS
+
 export interface SeedFailure {
   seed: number
   kind: 'safety' | 'liveness'
@@ -25,6 +34,8 @@ export interface SeedsOptions {
   seeds: number
   firstSeed?: number
   honestFaults?: CoreFaults
+  /** Every validator at power 10, no set changes. */
+  equalPowers?: boolean
   /** Stop at the first safety violation (planted-bug tests). */
   stopOnViolation?: boolean
   onProgress?: (done: number, summary: SeedsSummary) => void
@@ -38,12 +49,13 @@ export function runSeeds(options: SeedsOptions): SeedsSummary {
     const scenario = randomScenario(seed, {
       validators: options.validators,
       byzantine: options.byzantine,
+      ...(options.equalPowers === true ? { equalPowers: true } : {}),
       ...(options.honestFaults === undefined ? {} : { honestFaults: options.honestFaults }),
     })
     const result = runScenario(scenario)
     summary.seeds++
     summary.evidenceCommitted += result.evidenceCommitted
-    const replay = `npm run sim -- --seed ${seed} --validators ${options.validators} --byzantine ${options.byzantine}`
+    const replay = `npm run sim -- --seed ${seed} --validators ${options.validators} --byzantine ${options.byzantine}${options.equalPowers === true ? ' --equal-powers' : ''}`
     if (result.safetyViolations.length > 0) {
       summary.safetyViolations++
       summary.failures.push({ seed, kind: 'safety', scenario: describeScenario(scenario), reason: result.safetyViolations.join('; '), replay })

@@ -29,6 +29,12 @@ export interface Partition {
   groups: number[][]
 }
 
+export interface PowerChange {
+  height: number
+  node: number
+  power: bigint
+}
+
 export interface Crash {
   node: number
   at: number
@@ -65,6 +71,15 @@ export interface Scenario {
   params: ConsensusParams
   /** Planted bugs for honest nodes (tests that show the checks can fail). */
   honestFaults?: CoreFaults
+  /** Genesis voting power per node; all 10 when absent. */
+  powers?: bigint[]
+  /**
+   * Validator-set updates through the application: block `height` carries a tx setting
+   * `node`'s power, which takes effect at height + 2 (CometBFT's H+2 rule).
+   */
+  powerChanges?: PowerChange[]
+  /** Virtual time a validator takes to execute a proposed block before it answers valid(v); 0 when absent. */
+  executionTime?: number
   /** Scripted tests: 'drop' loses the message, a number delays it by that much more. */
   schedule?: (message: ConsensusMessage, from: number, to: number, time: number) => 'drop' | number | undefined
 }
@@ -83,6 +98,45 @@ export interface RandomScenarioOptions {
   byzantine: number
   targetHeight?: number
   honestFaults?: CoreFaults
+  /** Equal powers only (no draws for powers or set changes). */
+  equalPowers?: boolean
+}
+
+const MAX_POWER = 40
+
+/** Byzantine power strictly below a third of the total (the paper's n > 3f, by power). */
+const byzantineBelowThird = (powers: readonly bigint[], byzantine: ReadonlySet<number>): boolean => {
+  let total = 0n
+  let faulty = 0n
+  powers.forEach((p, i) => {
+    total += p
+    if (byzantine.has(i)) faulty += p
+  })
+  return faulty * 3n < total
+}
+
+/**
+ * Unequal genesis powers (honest 1..40 each, Byzantine ones sharing less than half the honest
+ * total) and up to three power changes through the application, each kept only if the
+ * Byzantine share stays below a third in every set it produces.
+ */
+function drawPowers(rng: Prng, n: number, byzantine: ReadonlySet<number>, targetHeight: number): { powers: bigint[]; powerChanges: PowerChange[] } {
+  const powers = [...Array(n).keys()].map((i) => (byzantine.has(i) ? 0n : BigInt(rng.int(1, MAX_POWER))))
+  const honestTotal = powers.reduce((a, b) => a + b, 0n)
+  const share = Math.max(1, Math.floor((Number(honestTotal) - 1) / 2 / Math.max(1, byzantine.size)))
+  for (const i of byzantine) powers[i] = BigInt(rng.int(1, share))
+  const drawn = [...Array(rng.int(0, 3)).keys()].map(() => ({ height: rng.int(1, targetHeight + 2), node: rng.int(0, n - 1), power: BigInt(rng.int(1, MAX_POWER)) }))
+  // Checked in the order the chain applies them (by height, then as listed in the block).
+  const powerChanges: PowerChange[] = []
+  const current = [...powers]
+  for (const change of drawn.sort((a, b) => a.height - b.height)) {
+    const next = [...current]
+    next[change.node] = change.power
+    if (!byzantineBelowThird(next, byzantine)) continue
+    current[change.node] = change.power
+    powerChanges.push(change)
+  }
+  return { powers, powerChanges }
 }
 
 export type NetworkProfile = 'calm' | 'lossy' | 'partitioned' | 'hostile'
@@ -124,10 +178,16 @@ export function randomScenario(seed: number, options: RandomScenarioOptions): Sc
     lossy && rng.chance(0.3)
       ? [...Array(rng.int(1, 2)).keys()].map(() => ({ from: rng.int(0, n - 1), type: rng.pick(['proposal', 'prevote', 'precommit'] as const) }))
       : undefined
+  // Drawn last, so the network and faults of a seed are the same as before powers were drawn.
+  const weighted = options.equalPowers !== true && rng.chance(0.75) ? drawPowers(rng, n, new Set(byzantine.map((b) => b.node)), options.targetHeight ?? 3) : null
+  // Half the seeds execute blocks in virtual time, up to longer than timeoutPropose(0).
+  const executionTime = rng.chance(0.5) ? rng.int(1, 40) : 0
   return {
     seed,
     validators: n,
     byzantine,
+    ...(weighted === null ? {} : weighted),
+    ...(executionTime > 0 ? { executionTime } : {}),
     targetHeight: options.targetHeight ?? 3,
     minDelay: 1,
     maxDelay,
@@ -151,5 +211,8 @@ export function describeScenario(s: Scenario): string {
   const links = (s.linkLoss === undefined ? '' : ' lossy-links') + (s.holds === undefined ? '' : ` holds=${s.holds.map((h) => `${h.from}:${h.type}`).join(',')}`)
   const parts = s.partitions.map((p) => `[${p.start},${p.end}) ${p.groups.map((g) => g.join('')).join('|')}`).join(' ') || 'none'
   const crashes = s.crashes.map((c) => `node ${c.node} down [${c.at},${c.restartAt})`).join(' ') || 'none'
-  return `seed ${s.seed}: n=${s.validators} byzantine=${byz} delay=${s.minDelay}..${s.maxDelay} loss=${s.loss}${late}${links} heal=${s.healTime} partitions=${parts} crashes=${crashes}`
+  const powers = s.powers === undefined ? '' : ` powers=${s.powers.join(',')}`
+  const changes = (s.powerChanges ?? []).map((c) => `h${c.height}:${c.node}=${c.power}`).join(',')
+  const execution = s.executionTime === undefined ? '' : ` execution=${s.executionTime}`
+  return `seed ${s.seed}: n=${s.validators} byzantine=${byz}${powers}${changes === '' ? '' : ` set-changes=${changes}`}${execution} delay=${s.minDelay}..${s.maxDelay} loss=${s.loss}${late}${links} heal=${s.healTime} partitions=${parts} crashes=${crashes}`
 }

@@ -18,7 +18,7 @@ import {
   dataHash,
   genesisValidatorSets,
 } from '../../../src/consensus/index.js'
-import { INVALID_TX_MARKER, SimApplication } from './app.js'
+import { INVALID_TX_MARKER, SimApplication, powerTx } from './app.js'
 import { EventQueue, type SimEvent } from './event-queue.js'
 import { type SimKey, simKey, simSigner, simVerifier } from './keys.js'
 import { Prng } from './prng.js'
@@ -77,18 +77,26 @@ export class Simulation {
     this.scenario = scenario
     this.#rng = new Prng(scenario.seed ^ 0x5eed)
     this.#keys = [...Array(scenario.validators).keys()].map(simKey)
-    const sets = genesisValidatorSets(this.#keys.map((k) => ({ address: k.address, publicKey: k.publicKey, votingPower: 10n })))
+    const sets = genesisValidatorSets(
+      this.#keys.map((k, i) => ({ address: k.address, publicKey: k.publicKey, votingPower: scenario.powers?.[i] ?? 10n })),
+    )
+    const scheduled = new Map<number, Uint8Array[]>()
+    for (const c of scenario.powerChanges ?? []) scheduled.set(c.height, [...(scheduled.get(c.height) ?? []), powerTx(this.#keys[c.node]!.address, c.power)])
     const behaviours = new Map(scenario.byzantine.map((b) => [b.node, b.behaviour]))
-    this.#nodes = this.#keys.map((key, index) => ({
+    const nodes = this.#keys.map((key, index) => ({
       index,
       key,
-      app: new SimApplication('sim', key.address, sets, GENESIS_TIME),
+      app: new SimApplication('sim', key.address, sets, GENESIS_TIME, scheduled),
       wal: new MemoryWal(),
       signerState: new MemorySignerState(),
       driver: null,
       up: false,
       behaviour: behaviours.get(index) ?? null,
     }))
+    if ((scenario.executionTime ?? 0) > 0) {
+      for (const node of nodes) node.app.executeIn(scenario.executionTime!, (delay, run) => this.#queue.push(this.#time + delay, run))
+    }
+    this.#nodes = nodes
   }
 
   get time(): number {
@@ -235,6 +243,15 @@ export class Simulation {
     if (c.height > 1 && c.block.header.prevBlockId !== this.#decided.get(c.height - 1)) {
       this.#violations.push(`validity: node ${node.index} committed height ${c.height} on a different parent`)
     }
+    // A decision needs +2/3 of the height's voting power (L49), not of the validators' number.
+    const set = node.app.validatorsAt(c.height)
+    const signers = new Set(c.commit.signatures.map((sig) => sig.validator))
+    const power = set?.validators.reduce((sum, v) => (signers.has(v.address) ? sum + v.votingPower : sum), 0n) ?? 0n
+    if (set === null || power * 3n <= set.totalPower * 2n) {
+      this.#violations.push(`quorum: node ${node.index} decided height ${c.height} on precommits of ${power} of ${set?.totalPower ?? '?'} voting power`)
+    }
+    // valid(v) (L50): a node commits only a block it executed and found valid.
+    if (node.app.unexecutedCommits.includes(c.height)) this.#violations.push(`validity: node ${node.index} committed height ${c.height} without executing it`)
   }
 
   // -------------------------------------------------------------------------------------------
