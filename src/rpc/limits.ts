@@ -11,8 +11,12 @@ export interface RpcLimits {
   maxJsonDepth: number
   /** Open TCP connections, HTTP and WebSocket together (more: the new socket is closed at once). */
   maxConnections: number
+  /** Connections one client address may hold open, HTTP and WebSocket together (more: HTTP 429 with -32011, then closed). */
+  maxConnectionsPerIp: number
   /** Subscriptions one WebSocket may hold (more: -32004). */
   maxSubscriptionsPerClient: number
+  /** Subscriptions all WebSockets of one client address may hold together (more: -32004, scope ip). */
+  maxSubscriptionsPerIp: number
   /** Calls per second per connection, sustained (token bucket; over it: -32003). */
   ratePerSecond: number
   /** Calls a connection may make in a burst above the sustained rate. */
@@ -23,6 +27,12 @@ export interface RpcLimits {
   maxSendBufferBytes: number
   /** How far back `subscribe` with fromHeight may replay, blocks. */
   maxReplayBlocks: number
+  /** Blocks the server may owe all replaying subscriptions together (a replay that would pass it: -32012). */
+  replayBacklogBlocks: number
+  /** Blocks per second all replays together may read from the store (a token bucket shared by every replay). */
+  replayBlocksPerSecond: number
+  /** Blocks one replay serves before it yields the event loop and waits its turn again. */
+  replayChunkBlocks: number
   /** tx_broadcast commit: default wait for inclusion, ms. */
   commitTimeoutMs: number
   /** tx_broadcast commit: the most a client may ask to wait, ms. */
@@ -38,12 +48,17 @@ export const DEFAULT_LIMITS: RpcLimits = {
   maxBatchSize: 100,
   maxJsonDepth: 64,
   maxConnections: 1000,
+  maxConnectionsPerIp: 64,
   maxSubscriptionsPerClient: 64,
+  maxSubscriptionsPerIp: 256,
   ratePerSecond: 1000,
   rateBurst: 2000,
   maxInFlightPerConnection: 256,
   maxSendBufferBytes: 8 * 1024 * 1024,
   maxReplayBlocks: 1000,
+  replayBacklogBlocks: 8192,
+  replayBlocksPerSecond: 1000,
+  replayChunkBlocks: 8,
   commitTimeoutMs: 30_000,
   maxCommitTimeoutMs: 120_000,
   wsIdleTimeoutMs: 60_000,
@@ -56,12 +71,17 @@ export const LIMIT_DOCS: Record<keyof RpcLimits, string> = {
   maxBatchSize: 'most requests in one batch; more: one -32600 error for the whole batch',
   maxJsonDepth: 'deepest JSON nesting; deeper: -32600',
   maxConnections: 'open TCP connections, HTTP and WebSocket together; more: the new socket is closed at once',
-  maxSubscriptionsPerClient: 'subscriptions one WebSocket may hold; more: -32004',
+  maxConnectionsPerIp: 'connections one client address may hold open, HTTP and WebSocket together; more: HTTP 429 with a -32011 error as the body, then closed (behind a reverse proxy every client has its address: raise it there)',
+  maxSubscriptionsPerClient: 'subscriptions one WebSocket may hold; more: -32004 (scope connection)',
+  maxSubscriptionsPerIp: 'subscriptions all WebSockets of one client address may hold together; more: -32004 (scope ip)',
   ratePerSecond: 'calls per second per connection, sustained (token bucket, each call of a batch counts); over it: -32003',
   rateBurst: 'calls a connection may make at once above the sustained rate',
   maxInFlightPerConnection: 'calls one connection may have running at once; more: -32003',
   maxSendBufferBytes: 'bytes queued to a WebSocket that does not read; beyond it the socket is closed with 4008 (slow consumer)',
   maxReplayBlocks: 'how far back subscribe with fromHeight may replay, blocks; further: -32005',
+  replayBacklogBlocks: 'blocks the server may owe all replaying subscriptions together; a subscribe whose replay would pass it: -32012',
+  replayBlocksPerSecond: 'blocks per second all replays together may read from the store; replays wait for this budget, below consensus',
+  replayChunkBlocks: 'blocks one replay serves before it yields the event loop and queues behind the other replays',
   commitTimeoutMs: 'tx_broadcast commit: default wait for inclusion, ms',
   maxCommitTimeoutMs: 'tx_broadcast commit: the longest wait a client may ask for, ms',
   wsIdleTimeoutMs: 'ping interval; a WebSocket that answers no ping by the next one is closed (4000), ms',

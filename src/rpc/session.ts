@@ -10,6 +10,8 @@ export type Transport = 'http' | 'ws'
 export class Session {
   readonly id: number
   readonly transport: Transport
+  /** The client's network address (per-address limits); `unknown` when the socket had none. */
+  readonly address: string
   readonly budget: ConnectionBudget
   readonly #abort = new AbortController()
   readonly #closeHandlers: (() => void)[] = []
@@ -20,6 +22,7 @@ export class Session {
   constructor(options: {
     id: number
     transport: Transport
+    address?: string
     limits: RpcLimits
     now: () => number
     push?: (text: string) => void
@@ -28,6 +31,7 @@ export class Session {
   }) {
     this.id = options.id
     this.transport = options.transport
+    this.address = options.address ?? 'unknown'
     this.budget = new ConnectionBudget(options.limits, options.now)
     this.#push = options.push
     this.#buffered = options.buffered ?? (() => 0)

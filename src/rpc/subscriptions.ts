@@ -58,32 +58,52 @@ const toEventJson = (e: CommittedBlockEvent['results']['beginBlockEvents'][numbe
 class Subscription {
   readonly id: string
   readonly kind: SubscriptionKind
+  readonly session: Session
   readonly #filter: SubscriptionFilterValue
-  readonly #session: Session
   readonly #hub: SubscriptionHub
   nextHeight: number
+  /** Blocks of its replay not delivered yet: its share of the hub's replay backlog. */
+  owed: number
   #pumping = false
   #closed = false
 
-  constructor(hub: SubscriptionHub, session: Session, kind: SubscriptionKind, filter: SubscriptionFilterValue, nextHeight: number) {
+  constructor(hub: SubscriptionHub, session: Session, kind: SubscriptionKind, filter: SubscriptionFilterValue, nextHeight: number, owed: number) {
     this.id = randomBytes(8).toString('hex')
     this.#hub = hub
-    this.#session = session
+    this.session = session
     this.kind = kind
     this.#filter = filter
     this.nextHeight = nextHeight
+    this.owed = owed
   }
 
   close(): void {
     this.#closed = true
   }
 
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Delivers every height it has not delivered yet. Heights the hub keeps in memory go out at
+   * once; older ones are a replay from the store, read a chunk at a time when the replay gate
+   * grants a turn (after everything else the event loop has waiting, and within the shared
+   * blocks-per-second budget), so replays never run ahead of consensus.
+   */
   async pump(): Promise<void> {
     if (this.#pumping || this.#closed) return
     this.#pumping = true
     try {
+      let granted = 0
       while (!this.#closed && this.nextHeight <= this.#hub.latestHeight) {
-        const event = await this.#hub.eventAt(this.nextHeight)
+        let event: CommittedBlockEvent | null | undefined = this.#hub.recentAt(this.nextHeight)
+        if (event === undefined) {
+          if (granted === 0) granted = await this.#hub.replayTurn()
+          if (this.#closed) break
+          granted--
+          event = await this.#hub.eventAt(this.nextHeight)
+        }
         if (this.#closed) break
         if (event === null) {
           this.#hub.log.warn({ height: this.nextHeight, subscription: this.id }, 'block missing for a subscriber; skipped')
@@ -91,22 +111,28 @@ class Subscription {
           break
         }
         this.nextHeight++
+        if (this.owed > 0) this.#hub.repaid(this)
       }
     } catch (error) {
       this.#hub.log.error({ err: error, subscription: this.id }, 'subscription failed')
-      this.#session.close(1011, 'subscription failed')
+      this.session.close(1011, 'subscription failed')
     } finally {
       this.#pumping = false
     }
   }
 
   #notify(height: number, seq: number, result: unknown): boolean {
-    return this.#session.push(`{"jsonrpc":"2.0","method":"subscription","params":${JSON.stringify({ subscription: this.id, height, seq, result })}}`)
+    return this.#push(height, seq, JSON.stringify(result))
+  }
+
+  /** The notification with `resultJson` already serialised, in the key order JSON.stringify gives the object form. */
+  #push(height: number, seq: number, resultJson: string): boolean {
+    return this.session.push(`{"jsonrpc":"2.0","method":"subscription","params":{"subscription":"${this.id}","height":${height},"seq":${seq},"result":${resultJson}}}`)
   }
 
   #deliver(event: CommittedBlockEvent): boolean {
     const height = event.block.header.height
-    if (this.kind === 'newBlocks') return this.#notify(height, 0, blockToJson(event.block, event.blockId))
+    if (this.kind === 'newBlocks') return this.#push(height, 0, this.#hub.blockJson(event))
     if (this.kind === 'txs') {
       for (const record of this.#hub.txRecords(event)) {
         if (txMatches(record, this.#filter) && !this.#notify(height, record.index, record)) return false
@@ -127,6 +153,72 @@ class Subscription {
 }
 
 /**
+ * Turns for replays, one at a time in arrival order: each turn is granted from a macrotask
+ * (setImmediate), so the I/O and timers already waiting — consensus messages, votes, the
+ * node's own commit — run before it, and only while the shared token bucket holds a chunk of
+ * blocks per second; when it is empty the next turn waits for the refill. A turn lets its replay
+ * read up to `chunk` blocks from the store.
+ */
+class ReplayGate {
+  readonly #rate: number
+  readonly #chunk: number
+  readonly #now: () => number
+  readonly #waiting: ((granted: number) => void)[] = []
+  #tokens: number
+  #updated: number
+  #scheduled = false
+  #timer: NodeJS.Timeout | undefined
+  /** How often a turn had to wait for the bucket to refill. */
+  waits = 0
+
+  constructor(blocksPerSecond: number, chunk: number, now: () => number) {
+    this.#rate = blocksPerSecond
+    this.#chunk = Math.max(1, Math.floor(chunk))
+    this.#now = now
+    this.#tokens = this.#chunk
+    this.#updated = now()
+  }
+
+  turn(): Promise<number> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve)
+      this.#schedule()
+    })
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer)
+    // Pending replays are closed by the hub; releasing them lets their pumps see that and end.
+    for (const resolve of this.#waiting.splice(0)) resolve(0)
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#waiting.length === 0) return
+    this.#scheduled = true
+    setImmediate(() => this.#grant())
+  }
+
+  #grant(): void {
+    this.#scheduled = false
+    const now = this.#now()
+    this.#tokens = Math.min(this.#chunk, this.#tokens + (Math.max(0, now - this.#updated) * this.#rate) / 1000)
+    this.#updated = now
+    if (this.#tokens < this.#chunk) {
+      // Looks again at least every 250 ms, so a clock that jumps is noticed soon.
+      const waitMs = Math.min(250, Math.ceil(((this.#chunk - this.#tokens) * 1000) / this.#rate))
+      this.waits++
+      this.#scheduled = true
+      this.#timer = setTimeout(() => this.#grant(), waitMs)
+      this.#timer.unref()
+      return
+    }
+    this.#tokens -= this.#chunk
+    this.#waiting.shift()?.(this.#chunk)
+    this.#schedule()
+  }
+}
+
+/**
  * Fans committed blocks out to subscriptions and to tx_broadcast commit waiters, from one
  * backend listener. Keeps the last few blocks so live subscribers never go to the backend.
  */
@@ -139,13 +231,55 @@ export class SubscriptionHub {
   readonly #bySession = new WeakMap<Session, Map<string, Subscription>>()
   readonly #waiters = new Map<string, Set<(inclusion: TxInclusion) => void>>()
   readonly #records = new WeakMap<CommittedBlockEvent, IndexedTx[]>()
+  readonly #blockJson = new WeakMap<CommittedBlockEvent, string>()
+  readonly #byAddress = new Map<string, number>()
+  readonly #gate: ReplayGate
+  #backlog = 0
   #latest = 0
   #unlisten: (() => void) | undefined
 
-  constructor(backend: RpcBackend, limits: RpcLimits, log: Logger) {
+  /** `now` (ms) paces replays; tests substitute it. */
+  constructor(backend: RpcBackend, limits: RpcLimits, log: Logger, now: () => number = () => performance.now()) {
     this.#backend = backend
     this.#limits = limits
     this.log = log
+    this.#gate = new ReplayGate(limits.replayBlocksPerSecond, limits.replayChunkBlocks, now)
+  }
+
+  /** How often a replay turn waited for the blocks-per-second budget to refill. */
+  get replayWaits(): number {
+    return this.#gate.waits
+  }
+
+  /** Blocks owed to replaying subscriptions, all together. */
+  get replayBacklog(): number {
+    return this.#backlog
+  }
+
+  /** A block's `newBlocks` JSON, serialised once however many subscribers get it. */
+  blockJson(event: CommittedBlockEvent): string {
+    let json = this.#blockJson.get(event)
+    if (json === undefined) {
+      json = JSON.stringify(blockToJson(event.block, event.blockId))
+      this.#blockJson.set(event, json)
+    }
+    return json
+  }
+
+  /** A block the hub holds in memory (one of the most recent), or undefined. */
+  recentAt(height: number): CommittedBlockEvent | undefined {
+    return this.#recent.get(height)
+  }
+
+  /** Waits for a replay's turn; resolves with how many store reads it may make before asking again. */
+  replayTurn(): Promise<number> {
+    return this.#gate.turn()
+  }
+
+  /** One block of `subscription`'s replay was delivered. */
+  repaid(subscription: Subscription): void {
+    subscription.owed--
+    this.#backlog--
   }
 
   async start(): Promise<void> {
@@ -163,8 +297,8 @@ export class SubscriptionHub {
 
   stop(): void {
     this.#unlisten?.()
-    for (const subscription of this.#subscriptions) subscription.close()
-    this.#subscriptions.clear()
+    for (const subscription of [...this.#subscriptions]) this.#remove(subscription)
+    this.#gate.stop()
   }
 
   get latestHeight(): number {
@@ -220,16 +354,27 @@ export class SubscriptionHub {
         owned.clear()
       })
     }
-    if (mine.size >= this.#limits.maxSubscriptionsPerClient) {
-      throw new RpcError('TOO_MANY_SUBSCRIPTIONS', { limit: this.#limits.maxSubscriptionsPerClient }, `at most ${this.#limits.maxSubscriptionsPerClient} subscriptions per connection`)
+    const limits = this.#limits
+    if (mine.size >= limits.maxSubscriptionsPerClient) {
+      throw new RpcError('TOO_MANY_SUBSCRIPTIONS', { limit: limits.maxSubscriptionsPerClient, scope: 'connection' }, `at most ${limits.maxSubscriptionsPerClient} subscriptions per connection`)
     }
-    const earliest = Math.max(earliestHeight, this.#latest - this.#limits.maxReplayBlocks + 1, 1)
+    const byAddress = this.#byAddress.get(session.address) ?? 0
+    if (byAddress >= limits.maxSubscriptionsPerIp) {
+      throw new RpcError('TOO_MANY_SUBSCRIPTIONS', { limit: limits.maxSubscriptionsPerIp, scope: 'ip' }, `at most ${limits.maxSubscriptionsPerIp} subscriptions per client address`)
+    }
+    const earliest = Math.max(earliestHeight, this.#latest - limits.maxReplayBlocks + 1, 1)
     if (fromHeight !== undefined && fromHeight < earliest) {
       throw new RpcError('HEIGHT_UNAVAILABLE', { height: fromHeight, earliest, latest: this.#latest }, `replay reaches back to height ${earliest} at most`)
     }
-    const subscription = new Subscription(this, session, kind, filter, fromHeight ?? this.#latest + 1)
+    const owed = fromHeight === undefined ? 0 : Math.max(0, this.#latest - fromHeight + 1)
+    if (owed > 0 && this.#backlog + owed > limits.replayBacklogBlocks) {
+      throw new RpcError('REPLAY_BUSY', { requested: owed, outstanding: this.#backlog, limit: limits.replayBacklogBlocks }, `the server owes replays ${this.#backlog} blocks already; ${owed} more would pass ${limits.replayBacklogBlocks}`)
+    }
+    const subscription = new Subscription(this, session, kind, filter, fromHeight ?? this.#latest + 1, owed)
     mine.set(subscription.id, subscription)
     this.#subscriptions.add(subscription)
+    this.#byAddress.set(session.address, byAddress + 1)
+    this.#backlog += owed
     // After the subscribe response has gone out (it is sent from microtasks), so the client
     // learns the id before the first notification.
     setImmediate(() => void subscription.pump())
@@ -245,8 +390,14 @@ export class SubscriptionHub {
   }
 
   #remove(subscription: Subscription): void {
+    if (!this.#subscriptions.delete(subscription)) return
     subscription.close()
-    this.#subscriptions.delete(subscription)
+    this.#backlog -= subscription.owed
+    subscription.owed = 0
+    const address = subscription.session.address
+    const left = (this.#byAddress.get(address) ?? 1) - 1
+    if (left > 0) this.#byAddress.set(address, left)
+    else this.#byAddress.delete(address)
   }
 
   /**

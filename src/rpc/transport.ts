@@ -65,6 +65,16 @@ function tooLarge(limit: number): string {
 }
 
 /**
+ * The whole HTTP answer to a connection over its address's limit, written before any request
+ * is read: 429 with the JSON-RPC error as the body (a WebSocket client sees the 429 as its
+ * failed upgrade).
+ */
+function tooManyConnections(limit: number): string {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: new RpcError('TOO_MANY_CONNECTIONS', { limit, scope: 'ip' }, `at most ${limit} connections per client address`).toObject() })
+  return `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+}
+
+/**
  * JSON-RPC 2.0 over HTTP POST and WebSocket on one port. HTTP answers 200 with the response
  * (204 with no body when the request held only notifications); a body over the limit gets
  * 413 with a -32600 error and the connection closed. WebSocket messages are requests; replies
@@ -76,6 +86,7 @@ export async function createJsonRpcServer(options: JsonRpcServerOptions): Promis
   const now = options.now ?? Date.now
   const dispatcher = new Dispatcher(options.table, limits, log)
   const sockets = new Set<Socket>()
+  const perAddress = new Map<string, number>()
   const httpSessions = new WeakMap<Socket, Session>()
   const wsSessions = new Set<{ ws: WebSocket; session: Session }>()
   let nextSessionId = 1
@@ -134,11 +145,23 @@ export async function createJsonRpcServer(options: JsonRpcServerOptions): Promis
       socket.destroy()
       return
     }
+    const address = socket.remoteAddress ?? 'unknown'
+    const held = perAddress.get(address) ?? 0
+    if (held >= limits.maxConnectionsPerIp) {
+      socket.end(tooManyConnections(limits.maxConnectionsPerIp))
+      // A client that does not read its answer must not hold the socket open either.
+      setTimeout(() => socket.destroy(), 1000).unref()
+      return
+    }
+    perAddress.set(address, held + 1)
     sockets.add(socket)
-    const session = new Session({ id: nextSessionId++, transport: 'http', limits, now, terminate: () => socket.destroy() })
+    const session = new Session({ id: nextSessionId++, transport: 'http', address, limits, now, terminate: () => socket.destroy() })
     httpSessions.set(socket, session)
     socket.on('close', () => {
       sockets.delete(socket)
+      const left = (perAddress.get(address) ?? 1) - 1
+      if (left > 0) perAddress.set(address, left)
+      else perAddress.delete(address)
       session.closed()
     })
   })
@@ -155,13 +178,14 @@ export async function createJsonRpcServer(options: JsonRpcServerOptions): Promis
     }
     // An upgraded socket stops being an HTTP session: it becomes the WebSocket's.
     httpSessions.get(socket)?.closed()
-    wss.handleUpgrade(req, socket, head, (ws) => acceptWebSocket(ws))
+    wss.handleUpgrade(req, socket, head, (ws) => acceptWebSocket(ws, socket.remoteAddress ?? 'unknown'))
   })
 
-  function acceptWebSocket(ws: WebSocket): void {
+  function acceptWebSocket(ws: WebSocket, address: string): void {
     const session = new Session({
       id: nextSessionId++,
       transport: 'ws',
+      address,
       limits,
       now,
       push: (text) => {
