@@ -8,14 +8,15 @@ import {
   type ProposalContext,
   type ValidatorSet,
   type ValidatorSets,
+  type ValidatorUpdate,
   advanceValidatorSets,
   dataHash,
   genesisValidatorSets,
 } from '../consensus/index.js'
-import { decodeAddress, toHex } from '../crypto/index.js'
+import { PublicKey, decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
-import type { Application, BlockResultsValue, ExecutedBlock, TxResult, WrittenKeys } from '../state/index.js'
+import type { Application, BlockResultsValue, ExecutedBlock, TxResult, ValidatorUpdate as StateValidatorUpdate, WrittenKeys } from '../state/index.js'
 import { type BlockBudget, blockBudgetFor } from './block-budget.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
 import { DEFAULT_CONFIG } from './config.js'
@@ -44,6 +45,8 @@ const KEPT_SETS = 110
 /** Room left in a proposal for the header, commit and encoding overhead. */
 const BLOCK_OVERHEAD_BYTES = 64 * 1024
 
+const toConsensusUpdate = (u: StateValidatorUpdate): ValidatorUpdate => ({ address: PublicKey.fromBytes(u.publicKey).address, publicKey: u.publicKey, votingPower: u.power })
+
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
 
 /**
@@ -63,6 +66,7 @@ export class ChainApp implements ConsensusApplication {
   #setsByHeight = new Map<number, ValidatorSet>()
   #recent = new Map<number, StoredBlock>()
   #executed = new Map<string, ExecutedBlock>()
+  #nextSets = new WeakMap<ExecutedBlock, ValidatorSets & { lastValidators: ValidatorSet }>()
   #listeners: Array<(info: CommittedBlockInfo) => void> = []
   #fatal: Array<(error: unknown) => void> = []
   #inFlight: Promise<void> = Promise.resolve()
@@ -82,9 +86,8 @@ export class ChainApp implements ConsensusApplication {
       throw new NodeError('GENESIS_UNSUPPORTED', `initial_height ${state.genesis.initialHeight} is not supported yet; use 1`, { field: 'initial_height' })
     }
     const height = state.height
-    const genesisSets = genesisValidatorSets(
-      state.genesis.validators.map((v) => ({ address: v.publicKey.address, publicKey: v.publicKey.bytes, votingPower: v.power })),
-    )
+    // The set initChain decided: a module's (staking) or genesis.validators.
+    const genesisSets = genesisValidatorSets((await state.genesisValidators()).map(toConsensusUpdate))
     if (height === 0) {
       const app = new ChainApp(state, genesisSets, null, null, log)
       app.#setsByHeight.set(1, genesisSets.validators)
@@ -202,7 +205,7 @@ export class ChainApp implements ConsensusApplication {
       // Consensus decided a block whose root this node computes differently: continuing would fork.
       throw new NodeError('STORE_MISMATCH', `decided block ${header.height} has a state root this node does not reproduce`, { height: header.height })
     }
-    const next = advanceValidatorSets(this.#sets, [])
+    const next = this.#nextSets.get(executed)!
     const stored = encodeStoredBlock(block, commit)
     const blockResults = await this.state.commitBlock(executed, this.blocks.recordsFor(stored, block, next.validators, next.nextValidators))
     this.#sets = { validators: next.validators, nextValidators: next.nextValidators }
@@ -240,6 +243,9 @@ export class ChainApp implements ConsensusApplication {
     const started = performance.now()
     const executed = this.state.executeBlock({ height, time: BigInt(time), proposer: decodeAddress(proposer), txs })
     this.#budget.observe(txs.length, performance.now() - started)
+    // End-block's validator updates of block H land in the set of H+2; updates consensus cannot
+    // apply (removing an unknown validator, no power left) make the block invalid here, not its commit fatal.
+    this.#nextSets.set(executed, advanceValidatorSets(this.#sets, executed.validatorUpdates.map(toConsensusUpdate)))
     // A height sees a handful of candidate blocks at most (one per round); bound it anyway.
     if (this.#executed.size >= 16) this.#executed.clear()
     this.#executed.set(key, executed)

@@ -10,6 +10,7 @@ import type { ModuleRegistry } from './module.js'
 import { BlockResults, type BlockResultsValue, blockResultsRecord } from './results.js'
 import type { PreparedState, StateDB } from './state-db.js'
 import type { VerifiedTxs } from './tx.js'
+import { GenesisValidatorsRecord, type ValidatorUpdate, mergeValidatorUpdates } from './validator-updates.js'
 
 /** What execution needs of a block; consensus supplies it from the header and body. */
 export interface BlockInput {
@@ -27,9 +28,12 @@ export interface ExecutedBlock {
   txResults: TxResult[]
   beginBlockEvents: Event[]
   endBlockEvents: Event[]
+  /** What the modules' end-block asked consensus to change, effective at height + 2. */
+  validatorUpdates: ValidatorUpdate[]
 }
 
 const RESULTS = 0x72 // 'r' + height → BlockResults
+const GENESIS_VALIDATORS = Uint8Array.of(0x67) // 'g' → GenesisValidators: the set initChain decided
 
 export function heightKey(namespace: number, height: number): Uint8Array {
   const key = new Uint8Array(9)
@@ -72,13 +76,34 @@ export class Application {
     return { chainId: this.genesis.chainId, height, time, proposer }
   }
 
-  /** Writes the genesis state as height initialHeight − 1, once; a no-op on a store that has it. */
+  /**
+   * Writes the genesis state as height initialHeight − 1, once; a no-op on a store that has it.
+   * The genesis validator set is the one a module's genesis returns (staking will), else
+   * `genesis.validators` (CometBFT's InitChain rule); it is stored with the state, so a restart
+   * reads the same set.
+   */
   async initChain(): Promise<void> {
     if (this.db.height >= 0) return
     const store = new CacheStore(this.db)
     const ctx = new Context(this.#blockInfo(this.genesis.initialHeight - 1, this.genesis.genesisTime, new Uint8Array(20)), store, new GasMeter(UNLIMITED), this.registry)
-    for (const module of this.registry.modules) module.genesis.init(ctx, this.genesis.appState[module.name])
-    await this.db.commit(this.genesis.initialHeight - 1, this.db.prepare(store.writes))
+    const fromModules: { module: string; updates: ValidatorUpdate[] }[] = []
+    for (const module of this.registry.modules) {
+      const updates = module.genesis.init(ctx, this.genesis.appState[module.name])
+      if (updates !== undefined && updates.length > 0) fromModules.push({ module: module.name, updates })
+    }
+    if (fromModules.length > 1) {
+      throw new StateError('GENESIS_INVALID', `modules ${fromModules.map((m) => m.module).join(' and ')} both return a genesis validator set`, { path: 'app_state' })
+    }
+    const validators = fromModules.length === 1 ? mergeValidatorUpdates(fromModules) : this.genesis.validators.map((v) => ({ publicKey: v.publicKey.bytes, power: v.power }))
+    const record: [Uint8Array, Uint8Array] = [GENESIS_VALIDATORS, encode(GenesisValidatorsRecord, { validators })]
+    await this.db.commit(this.genesis.initialHeight - 1, this.db.prepare(store.writes), [record])
+  }
+
+  /** The genesis validator set initChain decided (stores from before it was recorded: genesis.validators). */
+  async genesisValidators(): Promise<ValidatorUpdate[]> {
+    const bytes = await this.db.getRecord(GENESIS_VALIDATORS)
+    if (bytes !== undefined) return decode(GenesisValidatorsRecord, bytes).validators
+    return this.genesis.validators.map((v) => ({ publicKey: v.publicKey.bytes, power: v.power }))
   }
 
   /** Runs a block on top of the committed state without committing it. */
@@ -103,9 +128,14 @@ export class Application {
     }
 
     const endCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
-    for (const module of this.registry.modules) module.endBlock?.(endCtx)
+    const updates: { module: string; updates: ValidatorUpdate[] }[] = []
+    for (const module of this.registry.modules) {
+      const returned = module.endBlock?.(endCtx)
+      if (returned !== undefined) updates.push({ module: module.name, updates: returned })
+    }
+    const validatorUpdates = mergeValidatorUpdates(updates)
     const prepared = this.db.prepare(store.writes)
-    return { input, prepared, stateRoot: prepared.rootHash, txResults, beginBlockEvents: beginCtx.events, endBlockEvents: endCtx.events }
+    return { input, prepared, stateRoot: prepared.rootHash, txResults, beginBlockEvents: beginCtx.events, endBlockEvents: endCtx.events, validatorUpdates }
   }
 
   /** Durably commits an executed block, its results, and any records the caller adds (the block itself). */

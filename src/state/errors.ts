@@ -10,6 +10,7 @@ export type StateErrorCode =
   | 'UNKNOWN_MODULE'
   | 'DUPLICATE_MODULE'
   | 'INVARIANT_BROKEN'
+  | 'INVALID_VALIDATOR_UPDATE' // an end-block or genesis update with a bad key or power, or a key updated twice
 
 export interface StateErrorContext {
   height?: number

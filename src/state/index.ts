@@ -28,3 +28,4 @@ export {
   genesisError,
 } from './genesis.js'
 export { concatBytes, utf8, keyId } from './bytes.js'
+export { type ValidatorUpdate, MAX_VALIDATOR_POWER, mergeValidatorUpdates } from './validator-updates.js'

@@ -2,6 +2,7 @@ import type { StructType } from '../codec/index.js'
 import type { PublicKey } from '../crypto/index.js'
 import type { Context } from './context.js'
 import { StateError } from './errors.js'
+import type { ValidatorUpdate } from './validator-updates.js'
 
 /** A message a module handles: its schema, stateless checks, and the stateful handler. */
 export interface MessageHandler<M = any> {
@@ -16,7 +17,8 @@ export type QueryHandler = (ctx: Context, params: Record<string, unknown>) => un
 export interface ModuleGenesis<G = any> {
   /** Checks a JSON genesis section; throws StateError GENESIS_INVALID naming the field under `path`. */
   validate(section: unknown, path: string): G
-  init(ctx: Context, genesis: G): void
+  /** Writes the section; a module that owns the validator set (staking) returns the genesis set. */
+  init(ctx: Context, genesis: G): ValidatorUpdate[] | void
   export(ctx: Context): unknown
 }
 
@@ -31,7 +33,8 @@ export interface Module<K = unknown> {
   readonly genesis: ModuleGenesis
   keeper(ctx: Context): K
   beginBlock?(ctx: Context): void
-  endBlock?(ctx: Context): void
+  /** Cosmos' EndBlocker: may return validator updates, which consensus applies at H+2. */
+  endBlock?(ctx: Context): ValidatorUpdate[] | void
   /** Checks of the module's books; each returns null when they hold, or what is wrong. */
   readonly invariants: Record<string, (ctx: Context) => string | null>
 }
