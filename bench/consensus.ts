@@ -1,5 +1,5 @@
 // npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400] [--tick 100] [--tx-index off|on]
-//                            [--overload [--factor 3] [--txs-per-sender 4]]
+//                            [--overload [--factor 3] [--txs-per-sender 4]] [--keep-logs DIR]
 // Four validators as separate `fedra start` processes on loopback. Phase 1: idle, p50 block time.
 // Phase 2: a load generator joins the p2p network as a peer and gossips pre-signed transfers at a
 // steady rate, one batch per --tick ms (as a node relaying its clients' txs would); it reads the
@@ -16,6 +16,7 @@
 // load generator running out of valid transactions rather than the chain.
 import '../src/p2p/polyfill.js'
 import { parseArgs } from 'node:util'
+import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { encode } from '../src/codec/index.js'
 import { createDevnet, devnetAccount } from '../src/devnet/layout.js'
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     overload: { type: 'boolean', default: false },
     factor: { type: 'string', default: '3' },
     'txs-per-sender': { type: 'string', default: '4' },
+    // Copies each validator's node.log here before the devnet is removed.
+    'keep-logs': { type: 'string' },
   },
 })
 const rate = Number(values.rate)
@@ -84,6 +87,11 @@ const layout = await createDevnet({ dir: dir.path, validators: 4, fullNodes: 0, 
 const nodes = layout.nodes.map((node) => new NodeProcess(node))
 const cleanup = async () => {
   await Promise.all(nodes.map((n) => n.stop()))
+  const keep = values['keep-logs']
+  if (keep !== undefined) {
+    mkdirSync(keep, { recursive: true })
+    layout.nodes.forEach((node, i) => copyFileSync(join(node.home, 'node.log'), join(keep, `validator${i}.log`)))
+  }
   dir.remove()
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)))

@@ -160,8 +160,13 @@ export class ChainApp implements ConsensusApplication {
   prepareBlock(context: ProposalContext): PreparedBlock {
     const params = this.state.genesis.consensusParams.block
     // The count is this node's choice (measured time); bytes and gas are the consensus bounds every validator checks.
-    const txs = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs: this.#budget.maxTxs() }) ?? []
+    const maxTxs = this.#budget.maxTxs()
+    const txs = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs }) ?? []
+    const started = performance.now()
     const executed = this.#execute(context.height, context.time, context.proposer, txs)
+    if (txs.length > 0) {
+      this.#log.debug({ height: context.height, round: context.round, txs: txs.length, maxTxs, msPerTx: this.#budget.msPerTx, executeMs: performance.now() - started }, 'proposal prepared')
+    }
     return { txs, stateRoot: executed.stateRoot }
   }
 
