@@ -31,6 +31,8 @@ export interface RpcLimits {
   replayBacklogBlocks: number
   /** Blocks per second all replays together may read from the store (a token bucket shared by every replay). */
   replayBlocksPerSecond: number
+  /** Notification bytes per second all replays together may send (their serialising and sending is the cost a big block has). */
+  replayBytesPerSecond: number
   /** Blocks one replay serves before it yields the event loop and waits its turn again. */
   replayChunkBlocks: number
   /** tx_broadcast commit: default wait for inclusion, ms. */
@@ -58,6 +60,7 @@ export const DEFAULT_LIMITS: RpcLimits = {
   maxReplayBlocks: 1000,
   replayBacklogBlocks: 8192,
   replayBlocksPerSecond: 1000,
+  replayBytesPerSecond: 4 * 1024 * 1024,
   replayChunkBlocks: 8,
   commitTimeoutMs: 30_000,
   maxCommitTimeoutMs: 120_000,
@@ -81,6 +84,7 @@ export const LIMIT_DOCS: Record<keyof RpcLimits, string> = {
   maxReplayBlocks: 'how far back subscribe with fromHeight may replay, blocks; further: -32005',
   replayBacklogBlocks: 'blocks the server may owe all replaying subscriptions together; a subscribe whose replay would pass it: -32012',
   replayBlocksPerSecond: 'blocks per second all replays together may read from the store; replays wait for this budget, below consensus',
+  replayBytesPerSecond: 'notification bytes per second all replays together may send; a replay that went over waits until the budget has refilled',
   replayChunkBlocks: 'blocks one replay serves before it yields the event loop and queues behind the other replays',
   commitTimeoutMs: 'tx_broadcast commit: default wait for inclusion, ms',
   maxCommitTimeoutMs: 'tx_broadcast commit: the longest wait a client may ask for, ms',

@@ -64,6 +64,8 @@ class Subscription {
   nextHeight: number
   /** Blocks of its replay not delivered yet: its share of the hub's replay backlog. */
   owed: number
+  /** Characters of notifications pushed so far (the replay byte budget counts them). */
+  #sent = 0
   #pumping = false
   #closed = false
 
@@ -105,11 +107,14 @@ class Subscription {
           event = await this.#hub.eventAt(this.nextHeight)
         }
         if (this.#closed) break
+        const replayed = granted >= 0 && this.#hub.recentAt(this.nextHeight) !== event
+        const sentBefore = this.#sent
         if (event === null) {
           this.#hub.log.warn({ height: this.nextHeight, subscription: this.id }, 'block missing for a subscriber; skipped')
         } else if (!this.#deliver(event)) {
           break
         }
+        if (replayed) this.#hub.replaySpent(this.#sent - sentBefore)
         this.nextHeight++
         if (this.owed > 0) this.#hub.repaid(this)
       }
@@ -127,7 +132,9 @@ class Subscription {
 
   /** The notification with `resultJson` already serialised, in the key order JSON.stringify gives the object form. */
   #push(height: number, seq: number, resultJson: string): boolean {
-    return this.session.push(`{"jsonrpc":"2.0","method":"subscription","params":{"subscription":"${this.id}","height":${height},"seq":${seq},"result":${resultJson}}}`)
+    const text = `{"jsonrpc":"2.0","method":"subscription","params":{"subscription":"${this.id}","height":${height},"seq":${seq},"result":${resultJson}}}`
+    this.#sent += text.length
+    return this.session.push(text)
   }
 
   #deliver(event: CommittedBlockEvent): boolean {
@@ -161,22 +168,32 @@ class Subscription {
  */
 class ReplayGate {
   readonly #rate: number
+  readonly #byteRate: number
   readonly #chunk: number
   readonly #now: () => number
   readonly #waiting: ((granted: number) => void)[] = []
   #tokens: number
+  // May go below zero: a chunk's bytes are known only once it is sent; the next turn waits for the debt.
+  #byteTokens: number
   #updated: number
   #scheduled = false
   #timer: NodeJS.Timeout | undefined
   /** How often a turn had to wait for the bucket to refill. */
   waits = 0
 
-  constructor(blocksPerSecond: number, chunk: number, now: () => number) {
+  constructor(blocksPerSecond: number, bytesPerSecond: number, chunk: number, now: () => number) {
     this.#rate = blocksPerSecond
+    this.#byteRate = bytesPerSecond
     this.#chunk = Math.max(1, Math.floor(chunk))
     this.#now = now
     this.#tokens = this.#chunk
+    this.#byteTokens = bytesPerSecond
     this.#updated = now()
+  }
+
+  /** A replay sent `bytes` of notifications. */
+  spent(bytes: number): void {
+    this.#byteTokens -= bytes
   }
 
   turn(): Promise<number> {
@@ -201,11 +218,15 @@ class ReplayGate {
   #grant(): void {
     this.#scheduled = false
     const now = this.#now()
-    this.#tokens = Math.min(this.#chunk, this.#tokens + (Math.max(0, now - this.#updated) * this.#rate) / 1000)
+    const elapsed = Math.max(0, now - this.#updated)
+    this.#tokens = Math.min(this.#chunk, this.#tokens + (elapsed * this.#rate) / 1000)
+    this.#byteTokens = Math.min(this.#byteRate, this.#byteTokens + (elapsed * this.#byteRate) / 1000)
     this.#updated = now
-    if (this.#tokens < this.#chunk) {
+    if (this.#tokens < this.#chunk || this.#byteTokens <= 0) {
+      const blocksMs = ((this.#chunk - this.#tokens) * 1000) / this.#rate
+      const bytesMs = ((1 - this.#byteTokens) * 1000) / this.#byteRate
       // Looks again at least every 250 ms, so a clock that jumps is noticed soon.
-      const waitMs = Math.min(250, Math.ceil(((this.#chunk - this.#tokens) * 1000) / this.#rate))
+      const waitMs = Math.min(250, Math.ceil(Math.max(blocksMs, bytesMs, 1)))
       this.waits++
       this.#scheduled = true
       this.#timer = setTimeout(() => this.#grant(), waitMs)
@@ -227,6 +248,7 @@ export class SubscriptionHub {
   readonly #backend: RpcBackend
   readonly #limits: RpcLimits
   readonly #recent = new Map<number, CommittedBlockEvent>()
+  readonly #replayed = new Map<number, CommittedBlockEvent>()
   readonly #subscriptions = new Set<Subscription>()
   readonly #bySession = new WeakMap<Session, Map<string, Subscription>>()
   readonly #waiters = new Map<string, Set<(inclusion: TxInclusion) => void>>()
@@ -243,7 +265,7 @@ export class SubscriptionHub {
     this.#backend = backend
     this.#limits = limits
     this.log = log
-    this.#gate = new ReplayGate(limits.replayBlocksPerSecond, limits.replayChunkBlocks, now)
+    this.#gate = new ReplayGate(limits.replayBlocksPerSecond, limits.replayBytesPerSecond, limits.replayChunkBlocks, now)
   }
 
   /** How often a replay turn waited for the blocks-per-second budget to refill. */
@@ -280,6 +302,11 @@ export class SubscriptionHub {
   repaid(subscription: Subscription): void {
     subscription.owed--
     this.#backlog--
+  }
+
+  /** A replay sent `bytes` of notifications for a block it read from the store. */
+  replaySpent(bytes: number): void {
+    this.#gate.spent(bytes)
   }
 
   async start(): Promise<void> {
@@ -320,11 +347,15 @@ export class SubscriptionHub {
   }
 
   async eventAt(height: number): Promise<CommittedBlockEvent | null> {
-    const recent = this.#recent.get(height)
+    const recent = this.#recent.get(height) ?? this.#replayed.get(height)
     if (recent !== undefined) return recent
     const [block, results] = await Promise.all([this.#backend.blockByHeight(height), this.#backend.blockResults(height)])
     if (block === null || results === null) return null
-    return { block, blockId: blockIdOf(block.header), results }
+    const event = { block, blockId: blockIdOf(block.header), results }
+    // Replays of one flood tend to walk the same heights: read and serialise each once.
+    this.#replayed.set(height, event)
+    if (this.#replayed.size > RECENT_BLOCKS) this.#replayed.delete(this.#replayed.keys().next().value!)
+    return event
   }
 
   #onBlock(event: CommittedBlockEvent): void {

@@ -145,5 +145,26 @@ describe('subscription limits per client address and the replay budget', functio
         hub.stop()
       }
     })
+
+    it('waits once its notifications have spent replayBytesPerSecond, until the budget refills', async () => {
+      let clock = 0
+      const limits = resolveLimits({ replayChunkBlocks: 2, replayBlocksPerSecond: 1e9, replayBytesPerSecond: 100 })
+      const hub = new SubscriptionHub(node, limits, silentLog, () => clock)
+      await hub.start()
+      try {
+        const pushed: string[] = []
+        hub.subscribe(session(limits, pushed), 'newBlocks', {}, 1, 1)
+        await until(() => pushed.length === 2)
+        const spent = pushed.reduce((n, text) => n + text.length, 0)
+        assert.ok(spent > 100, 'one chunk outspends the bucket')
+        const waitsBefore = hub.replayWaits
+        await until(() => hub.replayWaits >= waitsBefore + 2, 5000, 'the gate to look again')
+        assert.equal(pushed.length, 2)
+        clock += Math.ceil((spent * 1000) / 100)
+        await until(() => pushed.length === 4, 5000)
+      } finally {
+        hub.stop()
+      }
+    })
   })
 })
