@@ -107,6 +107,8 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     '',
     'Heights arrive in order, each once. To resume after a reconnect without gaps or duplicates, subscribe again with `fromHeight` = the last height received and drop notifications whose `(height, seq)` is not after the last one received; `FedraClient` does this by itself. `fromHeight` may reach back at most `maxReplayBlocks` (-32005 with `data.earliest` otherwise).',
     '',
+    'Replays run below consensus. The heights a node keeps in memory (the last 64) go out at once; older ones are read from the store by a replay a chunk of `replayChunkBlocks` at a time, each chunk granted after everything else the node\'s event loop has waiting (consensus messages, votes, its own commit), round robin over all replays, within two budgets all replays share: `replayBlocksPerSecond` and `replayBytesPerSecond`. The blocks owed to all replays together are bounded by `replayBacklogBlocks` (-32012 for a replay that would pass it; a live subscription, without `fromHeight`, owes nothing and is still taken). Per client address, `maxConnectionsPerIp` and `maxSubscriptionsPerIp` bound what one client can hold (behind a reverse proxy every client has the proxy\'s address: raise them there).',
+    '',
     `WebSocket close codes: ${WS_CLOSE.TOO_BIG} message too big, ${WS_CLOSE.SLOW_CONSUMER} slow consumer (the send buffer passed maxSendBufferBytes), ${WS_CLOSE.IDLE} no pong, ${WS_CLOSE.GOING_AWAY} server shutting down.`,
     '',
     '## Limits',
