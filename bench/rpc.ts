@@ -16,9 +16,17 @@
  * admission (signature, nonce, fee), enters the mempool and is gossiped; blocks take them
  * meanwhile. Each answer is read: admitted and refused are counted.
  *
- * npm run bench -- rpc [--connections N] [--requests N]
+ * Then the block production rate while a subscription flood replays the chain (issue 16): the
+ * node's heights per second over --flood-seconds, quiet and with --flood-sockets WebSockets each
+ * asking --flood-subs `subscribe newBlocks fromHeight 1` (bench/harness-rpc-flood.ts, a process
+ * of its own): from one address and from one address per socket, at the default rpc.limits, and
+ * from one address per socket against a second RPC server on the same node with every replay
+ * bound lifted (no per-address limits, no backlog bound, no pacing: what the node did before).
+ *
+ * npm run bench -- rpc [--connections N] [--requests N] [--flood-sockets 50] [--flood-subs 64] [--flood-seconds 15]
  */
 import '../src/p2p/polyfill.js'
+import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import autocannon from 'autocannon'
@@ -29,6 +37,8 @@ import { createDevnet, devnetAccount } from '../src/devnet/layout.js'
 import { MsgSend } from '../src/modules/index.js'
 import { loadNodeConfig } from '../src/node/config.js'
 import { FedraNode } from '../src/node/node.js'
+import { NodeRpcBackend } from '../src/node/rpc-backend.js'
+import { DEFAULT_LIMITS, createRpcServer } from '../src/rpc/index.js'
 import { signTx } from '../src/state/index.js'
 import { tempDir } from '../test/helpers/chain.js'
 
@@ -38,6 +48,9 @@ function option(name: string, fallback: number): number {
 }
 
 const CONNECTIONS = option('connections', 8)
+const FLOOD_SOCKETS = option('flood-sockets', 50)
+const FLOOD_SUBS = option('flood-subs', 64)
+const FLOOD_SECONDS = option('flood-seconds', 15)
 const REQUESTS = option('requests', 20_000)
 const ACCOUNTS = 1000
 const CHAIN_ID = 'fedra-bench-rpc-1'
@@ -72,6 +85,7 @@ const home = layout.nodes[0]!.home
 const config = loadNodeConfig(home)
 // Room for every broadcast even if blocks lag behind the load.
 config.mempool.maxTxs = 2 * REQUESTS
+// Raised for the throughput runs; the per-address and replay limits stay at their defaults for the flood.
 config.rpc.limits = { ...config.rpc.limits, ratePerSecond: 1e9, rateBurst: 1e9, maxConnections: 10_000 }
 const node = await FedraNode.open(home, config, log)
 await node.start()
@@ -171,6 +185,51 @@ try {
   console.log(`chain_status: ${statusFailures} answers without a result`)
   console.log(`tx_broadcast admitted ${admitted.toLocaleString('en-US')} of ${REQUESTS.toLocaleString('en-US')} transactions; ${blocks} blocks committed meanwhile${refusals.size === 0 ? '' : `; refused: ${[...refusals].map(([k, v]) => `${k} ×${v}`).join(', ')}`}`)
   await new Promise<void>((resolve) => raw.close(() => resolve()))
+
+  // Block production under a subscription flood.
+  const wsUrl = `ws://${config.rpc.listen}/`
+  const blocksPerSecond = async (): Promise<number> => {
+    const from = node.chain.height
+    const started = Date.now()
+    await new Promise((resolve) => setTimeout(resolve, FLOOD_SECONDS * 1000))
+    return (node.chain.height - from) / ((Date.now() - started) / 1000)
+  }
+  const flood = async (url: string, spread: boolean) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./harness-rpc-flood.ts', import.meta.url).pathname, url, String(FLOOD_SOCKETS), String(FLOOD_SUBS), '1', spread ? '1' : '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const deadline = Date.now() + 30_000
+    while (!out.includes('ready') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    const rate = await blocksPerSecond()
+    child.kill('SIGTERM')
+    await exited
+    const counts = JSON.parse(out.split('\n').find((line) => line.startsWith('{')) ?? '{}')
+    return { rate, counts }
+  }
+  const lifted = await createRpcServer({
+    backend: new NodeRpcBackend(node, node.txIndex),
+    listen: { host: '127.0.0.1', port: 0 },
+    log,
+    limits: { ...config.rpc.limits, maxConnectionsPerIp: 1e9, maxSubscriptionsPerIp: 1e9, maxSubscriptionsPerClient: 1e9, replayBacklogBlocks: 1e12, replayBlocksPerSecond: 1e12, replayBytesPerSecond: 1e15, replayChunkBlocks: 1e9 },
+  })
+  const floodHeight = node.chain.height
+  const quiet = await blocksPerSecond()
+  const oneAddress = await flood(wsUrl, false)
+  const manyAddresses = await flood(wsUrl, true)
+  const unbounded = await flood(lifted.address.wsUrl, true)
+  const quietAfter = await blocksPerSecond()
+  await lifted.close()
+  const quietRate = (quiet + quietAfter) / 2
+  const line = (name: string, run: { rate: number; counts: Record<string, unknown> }) =>
+    console.log(`${name.padEnd(52)} ${run.rate.toFixed(2)} blocks/s  ${(run.rate / quietRate).toFixed(2)}× quiet  ${JSON.stringify(run.counts)}`)
+  console.log(`\nblock production under a subscription flood: ${FLOOD_SOCKETS} WebSockets × ${FLOOD_SUBS} subscribe newBlocks fromHeight 1 (chain at height ${floodHeight}), ${FLOOD_SECONDS} s each`)
+  console.log(`${'quiet (before / after the floods)'.padEnd(52)} ${quiet.toFixed(2)} / ${quietAfter.toFixed(2)} blocks/s`)
+  line('flood from one address, default limits', oneAddress)
+  line(`flood from ${FLOOD_SOCKETS} addresses, default limits`, manyAddresses)
+  line(`flood from ${FLOOD_SOCKETS} addresses, replay bounds lifted`, unbounded)
+  const d = DEFAULT_LIMITS
+  console.log(`defaults: maxConnectionsPerIp ${d.maxConnectionsPerIp}, maxSubscriptionsPerIp ${d.maxSubscriptionsPerIp}, replayBacklogBlocks ${d.replayBacklogBlocks}, replayBlocksPerSecond ${d.replayBlocksPerSecond}, replayBytesPerSecond ${d.replayBytesPerSecond}, replayChunkBlocks ${d.replayChunkBlocks}`)
 } finally {
   await stop()
 }
