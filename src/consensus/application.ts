@@ -55,8 +55,9 @@ export interface Application {
   /**
    * Execute a proposed block on the tip's state without committing: valid iff every tx rule
    * holds (failed txs are included with their code, they do not make the block invalid) and the
-   * resulting state root equals `block.header.stateRoot`. Evidence is executed too (recorded as
-   * an event until slashing lands). Consensus has already checked the header and signatures.
+   * resulting state root equals `block.header.stateRoot`. Execution sees the block's evidence and
+   * last commit (as misbehaviour with powers, and who signed); nothing records or punishes
+   * evidence until a slashing module does. Consensus has already checked the header and signatures.
    */
   processBlock(block: Block): ExecutionVerdict | PromiseLike<ExecutionVerdict>
   /** Make `block` (processed before) the new tip, durably, with the commit that decided it. */
@@ -65,4 +66,6 @@ export interface Application {
   committedBlock(height: Height): { block: Block; commit: Commit } | null
   /** Validator set of a past height (for evidence), null if unknown or pruned. */
   validatorsAt(height: Height): ValidatorSet | null
+  /** The chain's evidence age (a genesis parameter), when the application has one. */
+  readonly maxEvidenceAge?: number
 }

@@ -9,7 +9,7 @@ import { EvidencePool, duplicateVoteEvidence } from './evidence.js'
 import { DEFAULT_FUTURE_LIMITS, FutureBuffer, type FutureBufferLimits } from './future-buffer.js'
 import type { ConsensusInput } from './inputs.js'
 import type { ConsensusMessage } from './messages.js'
-import { type ConsensusParams, checkParams } from './params.js'
+import { type ConsensusParams, DEFAULT_MAX_EVIDENCE_AGE, checkParams } from './params.js'
 import { SignerGuard } from './signer-guard.js'
 import type { ConsensusSigner, SignatureVerifier } from './signer.js'
 import type { SignerStateStore } from './signer-state.js'
@@ -117,7 +117,7 @@ export class ConsensusDriver {
   constructor(config: DriverConfig) {
     this.#config = { ...config, params: checkParams(config.params) }
     this.#log = config.log ?? logger('consensus')
-    this.#maxEvidenceAge = config.maxEvidenceAge ?? 100
+    this.#maxEvidenceAge = config.maxEvidenceAge ?? config.app.maxEvidenceAge ?? DEFAULT_MAX_EVIDENCE_AGE
     this.#future = new FutureBuffer(config.futureLimits ?? DEFAULT_FUTURE_LIMITS)
     if (config.signer !== null && config.signerState === undefined) {
       throw new ConsensusError('INVALID_PARAMS', 'a validator needs a durable signer state (priv_validator_state.json)', { reason: 'signerState' })

@@ -27,6 +27,9 @@ export interface ConsensusParams {
   maxRoundsAhead: number
 }
 
+/** Evidence age of an application that has none of its own (the simulator's); a node's comes from genesis. */
+export const DEFAULT_MAX_EVIDENCE_AGE = 100
+
 /** Loopback devnet: a round finishes well under a second when the proposer is up. */
 export const DEFAULT_TIMEOUTS: TimeoutParams = {
   proposeMs: 300,

@@ -151,7 +151,7 @@ export class BlockSync {
     if (block.header.height !== height) throw this.#bad(peer, height, `served block ${block.header.height}`)
     const id = blockId(block.header)
     if (commit.height !== height || commit.blockId !== id) throw this.#bad(peer, height, 'commit is not for this block')
-    const blockProblem = checkBlock(block, { tip, verifier: this.#verifier, validatorsAt: (h) => this.#chain.validatorsAt(h), maxEvidenceAge: 100 })
+    const blockProblem = checkBlock(block, { tip, verifier: this.#verifier, validatorsAt: (h) => this.#chain.validatorsAt(h), maxEvidenceAge: this.#chain.maxEvidenceAge })
     if (blockProblem !== null) throw this.#bad(peer, height, blockProblem)
     const commitProblem = checkCommit(commit, height, id, tip.validators, this.#verifier)
     if (commitProblem !== null) throw this.#bad(peer, height, `commit: ${commitProblem}`)

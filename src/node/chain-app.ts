@@ -3,6 +3,7 @@ import {
   type Block,
   type ChainTip,
   type Commit,
+  type DuplicateVoteEvidence,
   type ExecutionVerdict,
   type PreparedBlock,
   type ProposalContext,
@@ -10,7 +11,6 @@ import {
   type ValidatorSets,
   type ValidatorUpdate,
   advanceValidatorSets,
-  dataHash,
   genesisValidatorSets,
 } from '../consensus/index.js'
 import { PublicKey, decodeAddress, toHex } from '../crypto/index.js'
@@ -21,6 +21,7 @@ import { type BlockBudget, blockBudgetFor } from './block-budget.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
 import { DEFAULT_CONFIG } from './config.js'
 import { NodeError } from './errors.js'
+import { commitInfoOf, executionKey, misbehaviourOf } from './execution-input.js'
 
 /** Where proposers take transactions from and who hears about commits: the mempool. */
 export interface TxSource {
@@ -40,8 +41,6 @@ export interface CommittedBlockInfo {
 
 /** How many recent blocks stay decoded in memory to answer consensus catch-up synchronously. */
 const RECENT_BLOCKS = 64
-/** Validator sets kept in memory for evidence checks; equals consensus' default evidence age. */
-const KEPT_SETS = 110
 /** Room left in a proposal for the header, commit and encoding overhead. */
 const BLOCK_OVERHEAD_BYTES = 64 * 1024
 
@@ -106,7 +105,7 @@ export class ChainApp implements ConsensusApplication {
       throw new NodeError('STORE_MISMATCH', `block ${height} commits to a state root that is not the stored one`, { height })
     }
     const app = new ChainApp(state, { validators: await load(height + 1), nextValidators: await load(height + 2) }, await load(height), tipBlock, log)
-    for (let h = Math.max(1, height - KEPT_SETS); h <= height + 2; h++) app.#setsByHeight.set(h, await load(h))
+    for (let h = Math.max(1, height - app.maxEvidenceAge); h <= height + 2; h++) app.#setsByHeight.set(h, await load(h))
     for (let h = Math.max(1, height - RECENT_BLOCKS + 1); h <= height; h++) {
       const stored = await store.block(h)
       if (stored !== null) app.#recent.set(h, stored)
@@ -163,7 +162,7 @@ export class ChainApp implements ConsensusApplication {
     const maxTxs = this.#budget.maxTxs()
     const txs = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs }) ?? []
     const started = performance.now()
-    const executed = this.#execute(context.height, context.time, context.proposer, txs)
+    const executed = this.#execute(context.height, context.time, context.proposer, txs, context.evidence, this.#tipBlock?.commit ?? null)
     if (txs.length > 0) {
       this.#log.debug({ height: context.height, round: context.round, txs: txs.length, maxTxs, msPerTx: this.#budget.msPerTx, executeMs: performance.now() - started }, 'proposal prepared')
     }
@@ -174,7 +173,7 @@ export class ChainApp implements ConsensusApplication {
     const { header } = block
     let executed: ExecutedBlock
     try {
-      executed = this.#execute(header.height, header.time, header.proposer, block.txs)
+      executed = this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit)
     } catch (error) {
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
@@ -205,7 +204,7 @@ export class ChainApp implements ConsensusApplication {
 
   async #commit(block: Block, commit: Commit): Promise<void> {
     const { header } = block
-    const executed = this.#execute(header.height, header.time, header.proposer, block.txs)
+    const executed = this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit)
     if (!sameBytes(executed.stateRoot, header.stateRoot)) {
       // Consensus decided a block whose root this node computes differently: continuing would fork.
       throw new NodeError('STORE_MISMATCH', `decided block ${header.height} has a state root this node does not reproduce`, { height: header.height })
@@ -221,7 +220,7 @@ export class ChainApp implements ConsensusApplication {
     this.#recent.delete(header.height - RECENT_BLOCKS)
     this.#setsByHeight.set(header.height + 1, next.validators)
     this.#setsByHeight.set(header.height + 2, next.nextValidators)
-    this.#setsByHeight.delete(header.height - KEPT_SETS)
+    this.#setsByHeight.delete(header.height - this.maxEvidenceAge)
     const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot, writtenKeys: executed.prepared.writes }
     for (const listener of this.#listeners) {
       try {
@@ -236,17 +235,32 @@ export class ChainApp implements ConsensusApplication {
     return this.#recent.get(height) ?? null
   }
 
+  /** Evidence older than this many heights is refused, and validator sets are kept this long (genesis consensus_params.evidence). */
+  get maxEvidenceAge(): number {
+    return this.state.genesis.consensusParams.evidence.maxAgeBlocks
+  }
+
   validatorsAt(height: number): ValidatorSet | null {
     return this.#setsByHeight.get(height) ?? null
   }
 
-  /** Execution of one block on the committed state, done once per (height, time, proposer, txs). */
-  #execute(height: number, time: number, proposer: string, txs: Uint8Array[]): ExecutedBlock {
-    const key = `${height}/${time}/${proposer}/${toHex(dataHash(txs))}`
+  /**
+   * Execution of one block on the committed state, done once per distinct input: (height, time,
+   * proposer, txs, evidence, last commit), everything execution can see of the block.
+   */
+  #execute(height: number, time: number, proposer: string, txs: Uint8Array[], evidence: DuplicateVoteEvidence[], lastCommit: Commit | null): ExecutedBlock {
+    const key = executionKey(height, time, proposer, txs, evidence, lastCommit)
     const cached = this.#executed.get(key)
     if (cached !== undefined) return cached
     const started = performance.now()
-    const executed = this.state.executeBlock({ height, time: BigInt(time), proposer: decodeAddress(proposer), txs })
+    const executed = this.state.executeBlock({
+      height,
+      time: BigInt(time),
+      proposer: decodeAddress(proposer),
+      txs,
+      evidence: misbehaviourOf(evidence, (h) => this.validatorsAt(h)),
+      lastCommit: commitInfoOf(lastCommit, this.#lastValidators),
+    })
     this.#budget.observe(txs.length, performance.now() - started)
     // End-block's validator updates of block H land in the set of H+2; updates consensus cannot
     // apply (removing an unknown validator, no power left) make the block invalid here, not its commit fatal.

@@ -1,5 +1,6 @@
 import { decode, encode } from '../codec/index.js'
-import { Context, type BlockInfo } from './context.js'
+import type { CommitInfo, Misbehaviour } from './consensus-info.js'
+import { Context, type BlockInfo, outsideBlock } from './context.js'
 import { type CheckedTxs, type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
 import { StateError } from './errors.js'
 import type { Event } from './events.js'
@@ -18,6 +19,10 @@ export interface BlockInput {
   time: bigint
   proposer: Uint8Array
   txs: Uint8Array[]
+  /** The block's evidence as misbehaviour; none when absent. */
+  evidence?: Misbehaviour[]
+  /** The previous block's commit as who signed it; null when absent (the first block). */
+  lastCommit?: CommitInfo | null
 }
 
 export interface ExecutedBlock {
@@ -72,8 +77,8 @@ export class Application {
     return this.db.height
   }
 
-  #blockInfo(height: number, time: bigint, proposer: Uint8Array): BlockInfo {
-    return { chainId: this.genesis.chainId, height, time, proposer }
+  #blockInfo(height: number, time: bigint, proposer: Uint8Array, evidence: readonly Misbehaviour[] = [], lastCommit: CommitInfo | null = null): BlockInfo {
+    return { chainId: this.genesis.chainId, height, time, proposer, evidence, lastCommit }
   }
 
   /**
@@ -85,7 +90,7 @@ export class Application {
   async initChain(): Promise<void> {
     if (this.db.height >= 0) return
     const store = new CacheStore(this.db)
-    const ctx = new Context(this.#blockInfo(this.genesis.initialHeight - 1, this.genesis.genesisTime, new Uint8Array(20)), store, new GasMeter(UNLIMITED), this.registry)
+    const ctx = new Context({ ...outsideBlock(this.genesis.chainId, this.genesis.initialHeight - 1), time: this.genesis.genesisTime }, store, new GasMeter(UNLIMITED), this.registry)
     const fromModules: { module: string; updates: ValidatorUpdate[] }[] = []
     for (const module of this.registry.modules) {
       const updates = module.genesis.init(ctx, this.genesis.appState[module.name])
@@ -111,7 +116,7 @@ export class Application {
     if (input.height !== this.db.height + 1) {
       throw new StateError('HEIGHT_MISMATCH', `block ${input.height} does not follow committed height ${this.db.height}`, { height: input.height })
     }
-    const block = this.#blockInfo(input.height, input.time, input.proposer)
+    const block = this.#blockInfo(input.height, input.time, input.proposer, input.evidence, input.lastCommit ?? null)
     const store = new CacheStore(this.db)
     const beginCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
     for (const module of this.registry.modules) module.beginBlock?.(beginCtx)
@@ -155,7 +160,7 @@ export class Application {
   /** Mempool admission against the committed state: every check a block would make before messages run. */
   checkTx(bytes: Uint8Array): void {
     const tx = checkTxStateless(bytes, this.genesis.chainId, this.genesis.consensusParams, this.registry)
-    const info = this.#blockInfo(this.db.height + 1, 0n, new Uint8Array(20))
+    const info = outsideBlock(this.genesis.chainId, this.db.height + 1)
     runAnte(tx, new CacheStore(this.db), info, this.registry)
   }
 
@@ -163,13 +168,13 @@ export class Application {
   query(module: string, name: string, params: Record<string, unknown> = {}): unknown {
     const handler = this.registry.get(module).queries[name]
     if (handler === undefined) throw new StateError('UNKNOWN_MODULE', `module ${module} has no query ${name}`, { module })
-    const ctx = new Context(this.#blockInfo(this.db.height, 0n, new Uint8Array(20)), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
     return handler(ctx, params)
   }
 
   /** Runs every module's invariants on the committed state; throws INVARIANT_BROKEN naming the first that fails. */
   assertInvariants(): void {
-    const ctx = new Context(this.#blockInfo(this.db.height, 0n, new Uint8Array(20)), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
     for (const module of this.registry.modules) {
       for (const [name, check] of Object.entries(module.invariants)) {
         const broken = check(ctx)

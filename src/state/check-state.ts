@@ -1,6 +1,6 @@
 import { decodeAddress } from '../crypto/index.js'
 import type { Application } from './application.js'
-import { Context, type BlockInfo } from './context.js'
+import { Context, type BlockInfo, outsideBlock } from './context.js'
 import { type CheckedTx, checkTxStateless, runAnte } from './deliver-tx.js'
 import { ACCOUNT_MODULE, type AccountKeeper, FEE_MODULE, type FeeKeeper } from './expected-keepers.js'
 import { GasMeter } from './gas.js'
@@ -146,7 +146,7 @@ export class CheckState {
   }
 
   #blockInfo(): BlockInfo {
-    return { chainId: this.#app.chainId, height: this.#app.height + 1, time: 0n, proposer: new Uint8Array(20) }
+    return outsideBlock(this.#app.chainId, this.#app.height + 1)
   }
 
   /** Size, canonical form, chain, signature, messages, gas and fee floor; throws TxError. */

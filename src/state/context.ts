@@ -1,16 +1,26 @@
+import type { CommitInfo, Misbehaviour } from './consensus-info.js'
 import type { Event } from './events.js'
 import { GasKVStore, GasMeter } from './gas.js'
 import { type KVStore, PrefixStore } from './kv.js'
 import type { ModuleRegistry } from './module.js'
 import { concatBytes, utf8 } from './bytes.js'
 
-/** What execution may know about the block: everything comes from the header, nothing from the host. */
+/** What execution may know about the block: everything comes from the block, nothing from the host. */
 export interface BlockInfo {
   chainId: string
   height: number
   /** Block time, milliseconds since the Unix epoch, from the header (never the wall clock). */
   time: bigint
   proposer: Uint8Array
+  /** The block's verified evidence, with each offender's power at the time (empty when none). */
+  evidence: readonly Misbehaviour[]
+  /** Who signed the commit of the previous block; null in the first block and outside blocks (checkTx, queries). */
+  lastCommit: CommitInfo | null
+}
+
+/** The block info of work outside a block (mempool checks, queries, invariants): no time, proposer, evidence or commit. */
+export function outsideBlock(chainId: string, height: number): BlockInfo {
+  return { chainId, height, time: 0n, proposer: new Uint8Array(20), evidence: [], lastCommit: null }
 }
 
 // Every transaction builds a few keepers, each asking for its module's prefix.

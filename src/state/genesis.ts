@@ -6,6 +6,8 @@ import type { ModuleRegistry } from './module.js'
 export interface ConsensusParams {
   block: { maxBytes: number; maxGas: bigint }
   tx: { maxBytes: number; minGasPrice: bigint }
+  /** Evidence of an offence older than this many heights is refused (CometBFT's evidence.max_age_num_blocks). */
+  evidence: { maxAgeBlocks: number }
 }
 
 export interface GenesisValidator {
@@ -28,6 +30,7 @@ export interface Genesis {
 export const DEFAULT_CONSENSUS_PARAMS: ConsensusParams = {
   block: { maxBytes: 4 * 1024 * 1024, maxGas: 100_000_000n },
   tx: { maxBytes: 64 * 1024, minGasPrice: 0n },
+  evidence: { maxAgeBlocks: 100 },
 }
 
 const CHAIN_ID = /^[a-z0-9][a-z0-9-]{0,47}$/
@@ -91,6 +94,7 @@ export function parseGenesis(input: string | unknown, registry: ModuleRegistry):
   const params = root.consensus_params === undefined ? {} : objectAt(root.consensus_params, 'consensus_params')
   const block = params.block === undefined ? {} : objectAt(params.block, 'consensus_params.block')
   const tx = params.tx === undefined ? {} : objectAt(params.tx, 'consensus_params.tx')
+  const evidence = params.evidence === undefined ? {} : objectAt(params.evidence, 'consensus_params.evidence')
   const consensusParams: ConsensusParams = {
     block: {
       maxBytes: block.max_bytes === undefined ? DEFAULT_CONSENSUS_PARAMS.block.maxBytes : intAt(block.max_bytes, 'consensus_params.block.max_bytes', 1024, 64 * 1024 * 1024),
@@ -99,6 +103,12 @@ export function parseGenesis(input: string | unknown, registry: ModuleRegistry):
     tx: {
       maxBytes: tx.max_bytes === undefined ? DEFAULT_CONSENSUS_PARAMS.tx.maxBytes : intAt(tx.max_bytes, 'consensus_params.tx.max_bytes', 256, 1024 * 1024),
       minGasPrice: tx.min_gas_price === undefined ? DEFAULT_CONSENSUS_PARAMS.tx.minGasPrice : bigintAt(tx.min_gas_price, 'consensus_params.tx.min_gas_price'),
+    },
+    evidence: {
+      maxAgeBlocks:
+        evidence.max_age_num_blocks === undefined
+          ? DEFAULT_CONSENSUS_PARAMS.evidence.maxAgeBlocks
+          : intAt(evidence.max_age_num_blocks, 'consensus_params.evidence.max_age_num_blocks', 1, 1_000_000),
     },
   }
 

@@ -1,6 +1,7 @@
 export { StateDB, type PreparedState, type StateDBOptions } from './state-db.js'
 export { Application, type BlockInput, type ExecutedBlock, heightKey } from './application.js'
-export { Context, type BlockInfo } from './context.js'
+export { Context, outsideBlock, type BlockInfo } from './context.js'
+export type { CommitInfo, CommitVote, Misbehaviour } from './consensus-info.js'
 export { CacheStore, PrefixStore, type KVReader, type KVStore, type WriteSet } from './kv.js'
 export { ModuleRegistry, type Module, type MessageHandler, type ModuleGenesis, type QueryHandler } from './module.js'
 export { verifyStateProof, type StateProof } from './proof.js'

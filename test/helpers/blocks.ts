@@ -8,5 +8,5 @@ import { proposeNext } from '../support/chain.js'
  * `validator` (the only validator of the test genesis), without running consensus.
  */
 export function nextBlock(chain: ChainApp, validator: PrivateKey, txs: Uint8Array[] = []): { block: Block; commit: Commit } {
-  return proposeNext(chain, [validator], txs, [validator], validator.publicKey.address)
+  return proposeNext(chain, [validator], { txs, proposer: validator.publicKey.address })
 }

@@ -1,4 +1,4 @@
-import { type Block, type Commit, assembleBlock, blockId, commitFromPrecommits, keySigner } from '../../src/consensus/index.js'
+import { type Block, type Commit, type DuplicateVoteEvidence, assembleBlock, blockId, commitFromPrecommits, keySigner } from '../../src/consensus/index.js'
 import type { PrivateKey } from '../../src/crypto/index.js'
 import { defaultModules } from '../../src/modules/index.js'
 import { ChainApp } from '../../src/node/chain-app.js'
@@ -26,27 +26,30 @@ export async function openChain(directory: string, genesisJson: Record<string, u
   return ChainApp.open(state)
 }
 
+export interface ProposeOptions {
+  txs?: Uint8Array[]
+  /** Who signs the commit (every key of the tip's set among `keys` by default). */
+  signers?: readonly PrivateKey[]
+  /** The block's builder (the round-0 proposer by default). */
+  proposer?: string
+  evidence?: DuplicateVoteEvidence[]
+}
+
 /**
- * The next block on `chain` as the consensus driver builds it (by default by the round-0
- * proposer), and a commit signed by `signers` (every key of `keys` in the tip's set when
- * omitted); the block is not processed or committed.
+ * The next block on `chain` as the consensus driver builds it, and a commit for it; the block
+ * is not processed or committed.
  */
-export function proposeNext(
-  chain: ChainApp,
-  keys: readonly PrivateKey[],
-  txs: Uint8Array[] = [],
-  signers?: readonly PrivateKey[],
-  proposer = chain.tip().validators.proposer,
-): { block: Block; commit: Commit } {
+export function proposeNext(chain: ChainApp, keys: readonly PrivateKey[], options: ProposeOptions = {}): { block: Block; commit: Commit } {
   const tip = chain.tip()
   const height = tip.height + 1
   const time = tip.time + 1000
+  const { txs = [], proposer = tip.validators.proposer, evidence = [] } = options
   chain.setTxSource({ reap: () => txs })
-  const prepared = chain.prepareBlock({ height, round: 0, time, proposer, evidence: [] })
-  const block = assembleBlock(tip, { height, time, proposer, evidence: [] }, prepared)
+  const prepared = chain.prepareBlock({ height, round: 0, time, proposer, evidence })
+  const block = assembleBlock(tip, { height, time, proposer, evidence }, prepared)
   const id = blockId(block.header)
   const members = new Set(tip.validators.validators.map((v) => v.address))
-  const precommits = (signers ?? keys)
+  const precommits = (options.signers ?? keys)
     .filter((k) => members.has(k.publicKey.address))
     .map((key) => {
       const unsigned = { type: 'precommit' as const, height, round: 0, valueId: id, validator: key.publicKey.address }

@@ -57,9 +57,9 @@ describe('block execution with the bank module', () => {
 
   it('has the invariant catch a planted supply leak', async () => {
     const { BankKeeper } = await import('../../../src/modules/bank/index.js')
-    const { CacheStore, Context, GasMeter } = await import('../../../src/state/index.js')
+    const { CacheStore, Context, GasMeter, outsideBlock } = await import('../../../src/state/index.js')
     const store = new CacheStore(app.db)
-    const ctx = new Context({ chainId: CHAIN_ID, height: 1, time: 0n, proposer: new Uint8Array(20) }, store, new GasMeter(10n ** 12n), app.registry)
+    const ctx = new Context(outsideBlock(CHAIN_ID, 1), store, new GasMeter(10n ** 12n), app.registry)
     // Credit without touching supply: exactly the bug the invariant exists for.
     ctx.moduleStore('bank').set(Uint8Array.from([0x62, ...testKey(3).publicKey.addressBytes, ...Buffer.from('ufdr')]), Uint8Array.of(0x7f))
     void new BankKeeper(ctx)

@@ -84,7 +84,7 @@ describe('validator updates from end-block', () => {
       const source = await openChain(dir(), genesis(), [boost])
       const made = []
       for (let height = 1; height <= 5; height++) {
-        const next = proposeNext(source, VALIDATORS, [], height >= 3 ? [VALIDATORS[0]!] : VALIDATORS)
+        const next = proposeNext(source, VALIDATORS, { signers: height >= 3 ? [VALIDATORS[0]!] : VALIDATORS })
         assert.equal(source.processBlock(next.block).valid, true)
         await source.commitBlock(next.block, next.commit)
         made.push(next)
@@ -102,7 +102,7 @@ describe('validator updates from end-block', () => {
       const source = await openChain(dir(), genesis(), [boost])
       const follower = await openChain(dir(), genesis(), [boost])
       const sync = new BlockSync(transport, follower, ed25519Verifier(CHAIN_ID), logger('test'))
-      const first = proposeNext(source, VALIDATORS, [], [VALIDATORS[0]!])
+      const first = proposeNext(source, VALIDATORS, { signers: [VALIDATORS[0]!] })
       await assert.rejects(sync.applyBlock('peer', encodeStoredBlock(first.block, first.commit)), (e: unknown) => e instanceof NodeError && /lacks \+2\/3/.test(e.message))
       await source.state.db.close()
       await follower.state.db.close()

@@ -22,6 +22,14 @@ describe('genesis validation', () => {
     const genesis = parseGenesis(testGenesisJson(2), registry)
     assert.equal(genesis.initialHeight, 1)
     assert.equal(genesis.consensusParams.tx.maxBytes, 64 * 1024)
+    assert.equal(genesis.consensusParams.evidence.maxAgeBlocks, 100)
+  })
+
+  it('takes the evidence age from consensus_params.evidence.max_age_num_blocks', () => {
+    const json = { ...testGenesisJson(2), consensus_params: { evidence: { max_age_num_blocks: 7 } } }
+    assert.equal(parseGenesis(json, registry).consensusParams.evidence.maxAgeBlocks, 7)
+    assert.equal(pathOfError((g) => (g.consensus_params = { evidence: { max_age_num_blocks: 0 } })), 'consensus_params.evidence.max_age_num_blocks')
+    assert.equal(pathOfError((g) => (g.consensus_params = { evidence: { max_age_num_blocks: '7' } })), 'consensus_params.evidence.max_age_num_blocks')
   })
 
   it('names the bad field', () => {

@@ -26,7 +26,7 @@ import { type PrivateKey, toHex } from '../../../../src/crypto/index.js'
 import { TxIndexer } from '../../../../src/indexer/index.js'
 import { createRpcServer, type CommittedBlockEvent, type NodeStatus, type RpcBackend, type RpcLimits, type RpcServer, type TxAdmission } from '../../../../src/rpc/index.js'
 import { MEMPOOL_CODES } from '../../../../src/node/mempool/errors.js'
-import { type Application, CacheStore, TxError, checkTxStateless, txHash } from '../../../../src/state/index.js'
+import { type Application, CacheStore, TxError, checkTxStateless, outsideBlock, txHash } from '../../../../src/state/index.js'
 import { type CheckedTx, runAnte } from '../../../../src/state/deliver-tx.js'
 import { type BlockResultsValue, blockResultsRecord } from '../../../../src/state/results.js'
 import { openApp, tempDir, testGenesisJson, testKey } from '../../../helpers/chain.js'
@@ -179,7 +179,7 @@ export class TestNode implements RpcBackend {
   }
 
   #checkInfo() {
-    return { chainId: this.chainId, height: this.app.height + 1, time: 0n, proposer: new Uint8Array(20) }
+    return outsideBlock(this.chainId, this.app.height + 1)
   }
 
   // ---- RpcBackend ----
