@@ -106,5 +106,6 @@ const summary = runSeeds({
 if (summary.failures.length > 0) console.log(formatFailures(summary))
 const powersNote = equalPowers ? 'equal powers' : 'unequal powers and set changes'
 console.log(`${validators} validators, ${byzantine} Byzantine, ${powersNote}${plantedBug === undefined ? '' : `, planted bug ${plantedBug}`}, seeds ${firstSeed}..${firstSeed + summary.seeds - 1}, ${((performance.now() - started) / 1000).toFixed(1)}s`)
+console.log(`evidence committed: ${summary.evidenceCommitted}; L28 attacks played out: ${summary.attacksPlayed}`)
 console.log(`seeds: ${summary.seeds}, safety violations: ${summary.safetyViolations}, liveness failures: ${summary.livenessFailures}`)
 process.exit(summary.failures.length > 0 ? 1 : 0)

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict'
 import { formatFailures, runSeeds } from './sim/runner.js'
 
 // 600 seeds in all; each runs the real driver on every validator through random delays,
-// loss, late messages, partitions, crashes with WAL replay and Byzantine behaviours, then
-// checks agreement, validity, no honest double-sign, and progress after the heal.
+// loss, late messages, partitions, crashes with WAL replay, Byzantine behaviours (the
+// coordinated L28 attack among them), unequal and changing voting powers and block execution
+// in virtual time, then checks agreement, validity, quorum by power, no honest double-sign,
+// and progress after the heal.
 describe('simulator: random adversarial seeds', function () {
   this.timeout(120_000)
 
@@ -15,6 +17,7 @@ describe('simulator: random adversarial seeds', function () {
       const summary = runSeeds({ validators, byzantine, seeds })
       assert.equal(summary.seeds, seeds)
       assert.equal(summary.failures.length, 0, formatFailures(summary))
+      assert.ok(summary.attacksPlayed > 0, 'the coordinated L28 attack was played out in some seeds')
     })
   }
 })

@@ -26,6 +26,8 @@ export interface SeedsSummary {
   failures: SeedFailure[]
   /** Evidence items committed, summed over seeds (shows the equivocation path is exercised). */
   evidenceCommitted: number
+  /** Seeds in which the coordinated L28 attack was played out (it reached its re-proposal round). */
+  attacksPlayed: number
 }
 
 export interface SeedsOptions {
@@ -44,7 +46,7 @@ export interface SeedsOptions {
 /** Runs seeds firstSeed..firstSeed+seeds-1 of the random scenario family. */
 export function runSeeds(options: SeedsOptions): SeedsSummary {
   const first = options.firstSeed ?? 1
-  const summary: SeedsSummary = { seeds: 0, safetyViolations: 0, livenessFailures: 0, failures: [], evidenceCommitted: 0 }
+  const summary: SeedsSummary = { seeds: 0, safetyViolations: 0, livenessFailures: 0, failures: [], evidenceCommitted: 0, attacksPlayed: 0 }
   for (let seed = first; seed < first + options.seeds; seed++) {
     const scenario = randomScenario(seed, {
       validators: options.validators,
@@ -55,6 +57,7 @@ export function runSeeds(options: SeedsOptions): SeedsSummary {
     const result = runScenario(scenario)
     summary.seeds++
     summary.evidenceCommitted += result.evidenceCommitted
+    if (result.attackPlayed) summary.attacksPlayed++
     const replay = `npm run sim -- --seed ${seed} --validators ${options.validators} --byzantine ${options.byzantine}${options.equalPowers === true ? ' --equal-powers' : ''}`
     if (result.safetyViolations.length > 0) {
       summary.safetyViolations++

@@ -9,9 +9,10 @@ import { Prng } from './prng.js'
  * blocks with an invalid tx. chaos: amnesia + equivocate. lockBreaker: the attack locks exist
  * for — as proposer of round r it makes one honest node decide alone (its proposal reaches the
  * next round's proposer late, its prevote for it is nil, its precommit goes to one other node
- * only), then helps a fresh value through round r+1.
+ * only), then helps a fresh value through round r+1. l28: every Byzantine validator, with the
+ * network before GST, builds the L28 scenario (see L28Adversary); drawn for a whole scenario.
  */
-export type ByzantineBehaviour = 'equivocate' | 'doubleVote' | 'amnesia' | 'silent' | 'invalidProposal' | 'chaos' | 'lockBreaker'
+export type ByzantineBehaviour = 'equivocate' | 'doubleVote' | 'amnesia' | 'silent' | 'invalidProposal' | 'chaos' | 'lockBreaker' | 'l28'
 export const BYZANTINE_BEHAVIOURS: readonly ByzantineBehaviour[] = [
   'equivocate',
   'doubleVote',
@@ -182,6 +183,27 @@ export function randomScenario(seed: number, options: RandomScenarioOptions): Sc
   const weighted = options.equalPowers !== true && rng.chance(0.75) ? drawPowers(rng, n, new Set(byzantine.map((b) => b.node)), options.targetHeight ?? 3) : null
   // Half the seeds execute blocks in virtual time, up to longer than timeoutPropose(0).
   const executionTime = rng.chance(0.5) ? rng.int(1, 40) : 0
+  // A fifth of the seeds are the coordinated L28 attack: the adversary is the network, so no random faults.
+  if (options.byzantine > 0 && rng.chance(0.2)) {
+    return {
+      seed,
+      validators: n,
+      byzantine: byzantine.map((b) => ({ node: b.node, behaviour: 'l28' as const })),
+      ...(weighted === null ? {} : weighted),
+      targetHeight: options.targetHeight ?? 3,
+      minDelay: 1,
+      maxDelay: Math.min(maxDelay, 5),
+      loss: 0,
+      lateRate: 0,
+      maxExtraDelay: 0,
+      healTime: 1500,
+      partitions: [],
+      crashes: [],
+      livenessWindow: 4000,
+      params: SIM_PARAMS,
+      ...(options.honestFaults === undefined ? {} : { honestFaults: options.honestFaults }),
+    }
+  }
   return {
     seed,
     validators: n,

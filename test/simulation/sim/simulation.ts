@@ -20,6 +20,7 @@ import {
 } from '../../../src/consensus/index.js'
 import { INVALID_TX_MARKER, SimApplication, powerTx } from './app.js'
 import { EventQueue, type SimEvent } from './event-queue.js'
+import { L28Adversary } from './l28-adversary.js'
 import { type SimKey, simKey, simSigner, simVerifier } from './keys.js'
 import { Prng } from './prng.js'
 import type { ByzantineBehaviour, Scenario } from './scenario.js'
@@ -36,6 +37,8 @@ export interface RunResult {
   /** Highest round any honest node decided in. */
   maxDecisionRound: number
   evidenceCommitted: number
+  /** The L28 attack reached its re-proposal round (it was possible with this seed's proposers and powers). */
+  attackPlayed: boolean
 }
 
 interface SimNode {
@@ -72,6 +75,8 @@ export class Simulation {
   #maxDecisionRound = 0
   #signedByHonest = new Map<string, string>()
   #targetAfterHeal: number | null = null
+  /** The coordinated L28 attack, when the scenario's Byzantine validators play it. */
+  readonly #adversary: L28Adversary | null
 
   constructor(scenario: Scenario) {
     this.scenario = scenario
@@ -97,6 +102,11 @@ export class Simulation {
       for (const node of nodes) node.app.executeIn(scenario.executionTime!, (delay, run) => this.#queue.push(this.#time + delay, run))
     }
     this.#nodes = nodes
+    const attackers = scenario.byzantine.filter((b) => b.behaviour === 'l28').map((b) => b.node)
+    this.#adversary =
+      attackers.length === 0
+        ? null
+        : new L28Adversary({ keys: this.#keys, byzantine: new Set(attackers), genesis: sets.validators, send: (from, to, message) => this.#deliver(from, to, message), now: () => this.#time })
   }
 
   get time(): number {
@@ -148,6 +158,7 @@ export class Simulation {
       commitTimes: this.#commitTimes,
       maxDecisionRound: this.#maxDecisionRound,
       evidenceCommitted: Math.max(0, ...this.#honest().map((n) => n.app.evidenceEvents.length)),
+      attackPlayed: this.#adversary?.phase === 'done',
     }
   }
 
@@ -161,7 +172,8 @@ export class Simulation {
    * end of that period (so liveness is checked after the heal, not only before it).
    */
   #honestDone(): boolean {
-    if (this.#time < this.scenario.healTime) return false
+    const settled = this.#adversary?.settledAt ?? null
+    if (this.#time < (settled === null ? this.scenario.healTime : Math.min(settled, this.scenario.healTime))) return false
     if (this.#targetAfterHeal === null) {
       const highest = Math.max(0, ...this.#nodes.map((n) => n.app.height))
       this.#targetAfterHeal = Math.max(this.scenario.targetHeight, highest + 2)
@@ -261,6 +273,7 @@ export class Simulation {
     return {
       broadcast: (message) => {
         if (node.behaviour === null) this.#checkHonestSignature(node, message)
+        if (node.behaviour === null) this.#adversary?.observe(node.index, message)
         const peers = this.#nodes.filter((n) => n !== node).map((n) => n.index)
         if (node.behaviour === null) {
           for (const peer of peers) this.#deliver(node.index, peer, message)
@@ -295,6 +308,8 @@ export class Simulation {
       if (s.holds.some((h) => h.from === from && h.type === type)) delay += s.healTime - t
     }
     if (t < s.healTime && s.lateRate > 0 && this.#rng.chance(s.lateRate)) delay += this.#rng.int(1, s.maxExtraDelay)
+    const held = t < s.healTime ? (this.#adversary?.holdsUntil(from, to, message) ?? null) : null
+    if (held !== null) delay += Math.max(0, Math.min(held, s.healTime) - t)
     const sender = this.#nodes[from]!.key.address
     this.#queue.push(t + delay, () => {
       const target = this.#nodes[to]!
@@ -332,6 +347,10 @@ export class Simulation {
       const shuffled = this.#rng.shuffle([...peers])
       const cut = single ? 1 : this.#rng.int(1, Math.max(1, shuffled.length - 1))
       return [shuffled.slice(0, cut), shuffled.slice(cut)]
+    }
+    if (behaviour === 'l28') {
+      this.#adversary!.byzantineBroadcast(node.index, peers, message)
+      return
     }
     const signer = simSigner(node.key)
     if (behaviour === 'lockBreaker') {
