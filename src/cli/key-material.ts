@@ -1,4 +1,5 @@
-import { type KeystoreFile, PrivateKey, fromHex, privateKeyFromMnemonic } from '../crypto/index.js'
+import { PrivateKey, fromHex, privateKeyFromMnemonic } from '../crypto/index.js'
+import type { KeystoreFile } from '../crypto/keystore.js'
 import { CliError } from './errors.js'
 
 /** What `fedra keys import` was given: an encrypted keystore file, or a key in the clear to encrypt. */

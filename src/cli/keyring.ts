@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type KeystoreFile, type PrivateKey, type ScryptParams, DEFAULT_SCRYPT, decryptKey, encryptKey } from '../crypto/index.js'
+import type { PrivateKey } from '../crypto/index.js'
+import { DEFAULT_SCRYPT, type KeystoreFile, type ScryptParams, decryptKey, encryptKey } from '../crypto/keystore.js'
 import { CliError } from './errors.js'
 import { keyringDir } from './home.js'
 

@@ -1,17 +1,13 @@
-import { blockId as blockIdOf, validatorSetHash } from '../consensus/block.js'
-import { checkCommit } from '../consensus/block-validation.js'
 import type { Header } from '../consensus/block.js'
-import { ed25519Verifier } from '../consensus/signer.js'
-import { fromHex, toHex } from '../crypto/hash.js'
+import { toHex } from '../crypto/hash.js'
 import type { IndexedTx } from '../indexer/records.js'
-import { FEDRA_API, type FedraApi, type FedraMethod } from '../rpc/api/index.js'
-import { stateKeyOf } from '../rpc/handlers/state.js'
+import { FEDRA_API, type FedraApi, type FedraMethod, stateKeyOf } from '../rpc/api/index.js'
 import type { ParamsOf, ResultOf } from '../rpc/method.js'
 import { SchemaError } from '../rpc/schema.js'
-import { type BlockJsonValue, commitFromJson, headerFromJson, proofFromJson, validatorSetFromJson } from '../rpc/shapes.js'
+import type { BlockJsonValue } from '../rpc/shapes.js'
 import type { EventNotification } from '../rpc/subscriptions.js'
-import { verifyStateProof } from '../state/proof.js'
 import { ClientError } from './errors.js'
+import { type VerifiedValue, checkSignedHeader, checkStateAnswer } from './verify.js'
 import { HttpTransport } from './http.js'
 import { type ClientSubscription, type ReconnectOptions, type SubscriptionNotification, type SubscriptionOptions, WsTransport } from './ws.js'
 
@@ -26,14 +22,6 @@ export interface ClientOptions {
   /** Check every result against its method's schema (tests turn it on). */
   validateResults?: boolean
   reconnect?: ReconnectOptions
-}
-
-/** A state value checked against a header whose commit was checked against its validator set. */
-export interface VerifiedValue {
-  height: number
-  key: Uint8Array
-  value: Uint8Array | null
-  header: Header
 }
 
 const wsUrlOf = (url: string) => url.replace(/^http/, 'ws')
@@ -146,16 +134,7 @@ export class FedraClient {
    */
   async verifiedHeader(height: number): Promise<Header> {
     const [signed, validators] = await Promise.all([this.commit(height), this.validators(height)])
-    const header = headerFromJson(signed.header)
-    const id = blockIdOf(header)
-    const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `header ${height}: ${reason}`, { height, reason })
-    if (header.height !== height) throw fail('the node sent another height')
-    if (id !== signed.blockId || id !== signed.commit.blockId) throw fail('the header does not hash to the committed block id')
-    const set = validatorSetFromJson(validators)
-    if (toHex(validatorSetHash(set)) !== toHex(header.validatorsHash)) throw fail('the validator set does not match the header')
-    const problem = checkCommit(commitFromJson(signed.commit), height, id, set, ed25519Verifier(header.chainId))
-    if (problem !== null) throw fail(problem)
-    return header
+    return checkSignedHeader(height, signed, validators)
   }
 
   /**
@@ -170,14 +149,8 @@ export class FedraClient {
 
   /** Checks a `state_query` answer (with proof) as verifiedQuery does. */
   async verifyAnswer(path: string, answer: Result<'state_query'>): Promise<VerifiedValue> {
-    const key = stateKeyOf(path)
-    const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `${path} at ${answer.height}: ${reason}`, { height: answer.height, reason })
-    if (answer.proof === undefined) throw fail('the node sent no proof')
-    if (answer.key !== toHex(key)) throw fail('the node answered for another key')
-    const header = await this.verifiedHeader(answer.height)
-    const value = answer.value === null ? null : fromHex(answer.value)
-    if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(answer.proof))) throw fail('the proof does not match the header\'s state root')
-    return { height: answer.height, key, value, header }
+    if (answer.proof === undefined || answer.key !== toHex(stateKeyOf(path))) return checkStateAnswer(path, answer, null)
+    return checkStateAnswer(path, answer, await this.verifiedHeader(answer.height))
   }
 
   subscribeBlocks(handler: (n: SubscriptionNotification<BlockJsonValue>) => void, options?: SubscriptionOptions): Promise<ClientSubscription<BlockJsonValue>> {

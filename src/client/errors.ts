@@ -8,6 +8,7 @@ export type ClientErrorCode =
   | 'VERIFICATION_FAILED' // a proof, header hash or commit did not check out
   | 'TIMEOUT' // no answer within the client's timeout
   | 'CLOSED' // the client was closed, or the WebSocket dropped with the call in flight
+  | 'INVALID_INPUT' // what the caller asked to build (an amount, an address) is not well-formed
 
 export interface ClientErrorContext {
   method?: string

@@ -1,6 +1,22 @@
-import WebSocket from 'ws'
+import NodeWebSocket from 'ws'
 import { ClientError } from './errors.js'
 import { checkResponse } from './response.js'
+
+/** The WHATWG WebSocket surface the client uses: a browser's WebSocket, and the `ws` package in Node 20. */
+interface Socket {
+  readonly readyState: number
+  send(data: string): void
+  close(): void
+  addEventListener(type: 'open' | 'error' | 'close', listener: (event?: unknown) => void): void
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  removeEventListener(type: 'open' | 'error' | 'close', listener: (event?: unknown) => void): void
+}
+
+const OPEN = 1
+/** A browser (and Node ≥ 22) has a global WebSocket; a bundle for the browser never calls `ws`. */
+const GlobalWebSocket = (globalThis as { WebSocket?: new (url: string) => Socket }).WebSocket
+const openSocket = (url: string): Socket =>
+  GlobalWebSocket !== undefined ? new GlobalWebSocket(url) : (new NodeWebSocket(url, { perMessageDeflate: false }) as unknown as Socket)
 
 export interface ReconnectOptions {
   /** First delay before reconnecting, ms (doubles up to maxDelayMs). */
@@ -111,8 +127,8 @@ export class WsTransport {
    */
   readonly #early = new Map<string, SubscriptionNotification[]>()
   #earlyCount = 0
-  #socket: WebSocket | null = null
-  #connecting: Promise<WebSocket> | null = null
+  #socket: Socket | null = null
+  #connecting: Promise<Socket> | null = null
   #nextId = 1
   #closed = false
   #delay: number
@@ -129,34 +145,46 @@ export class WsTransport {
   }
 
   get connected(): boolean {
-    return this.#socket !== null && this.#socket.readyState === WebSocket.OPEN
+    return this.#socket !== null && this.#socket.readyState === OPEN
   }
 
-  #open(): Promise<WebSocket> {
+  #open(): Promise<Socket> {
     if (this.#closed) return Promise.reject(new ClientError('CLOSED', 'the client is closed', {}))
     if (this.connected) return Promise.resolve(this.#socket!)
     if (this.#connecting !== null) return this.#connecting
-    this.#connecting = new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(this.url, { perMessageDeflate: false })
-      const fail = (error: Error) => {
+    this.#connecting = new Promise<Socket>((resolve, reject) => {
+      let socket: Socket
+      try {
+        socket = openSocket(this.url)
+      } catch (error) {
         this.#connecting = null
-        socket.removeAllListeners()
-        socket.on('error', () => {})
-        socket.terminate()
-        reject(new ClientError('TRANSPORT', `cannot connect to ${this.url}: ${error.message}`, { reason: error.message }, { cause: error }))
+        reject(new ClientError('TRANSPORT', `cannot connect to ${this.url}: ${(error as Error).message}`, { reason: (error as Error).message, url: this.url }, { cause: error }))
+        return
       }
-      socket.once('error', fail)
-      socket.once('open', () => {
-        socket.off('error', fail)
+      // A browser's error event carries no reason (by the standard); `ws` adds a message.
+      let failed = false
+      const fail = (event?: unknown) => {
+        if (failed) return
+        failed = true
+        this.#connecting = null
+        socket.removeEventListener('open', opened)
+        socket.close()
+        const reason = (event as { message?: string } | undefined)?.message || 'connection failed'
+        reject(new ClientError('TRANSPORT', `cannot connect to ${this.url}: ${reason}`, { reason, url: this.url }))
+      }
+      const opened = () => {
+        socket.removeEventListener('error', fail)
         this.#connecting = null
         this.#socket = socket
         this.#delay = this.#reconnect.initialDelayMs
         this.connections++
-        socket.on('message', (data) => this.#onMessage(data.toString()))
-        socket.on('error', () => socket.terminate())
-        socket.on('close', () => this.#onClose(socket))
+        socket.addEventListener('message', (event) => this.#onMessage(String(event.data)))
+        socket.addEventListener('error', () => socket.close())
+        socket.addEventListener('close', () => this.#onClose(socket))
         resolve(socket)
-      })
+      }
+      socket.addEventListener('error', fail)
+      socket.addEventListener('open', opened)
     })
     return this.#connecting
   }
@@ -248,7 +276,7 @@ export class WsTransport {
     pending.resolve(message)
   }
 
-  #onClose(socket: WebSocket): void {
+  #onClose(socket: Socket): void {
     if (this.#socket === socket) this.#socket = null
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer)
@@ -309,7 +337,7 @@ export class WsTransport {
     if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer)
     this.#subscriptions.clear()
     this.#socket?.close()
-    this.#socket?.terminate()
+    this.#socket?.close()
     this.#socket = null
   }
 }

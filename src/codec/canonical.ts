@@ -1,4 +1,5 @@
 import { Packr } from 'msgpackr'
+import { bytesEqual, freshView } from '../bytes.js'
 import { CodecError } from './errors.js'
 import type { Type } from './type.js'
 
@@ -52,7 +53,7 @@ export function decodeStored<T>(type: Type<T>, bytes: Uint8Array): T {
   let wire: unknown
   try {
     // msgpackr decorates the buffer it reads (a cached DataView): give it a view of our own.
-    wire = packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
+    wire = packr.unpack(freshView(bytes))
   } catch (error) {
     throw new CodecError('MALFORMED', `not a MessagePack value: ${(error as Error).message}`, {}, { cause: error })
   }
@@ -60,5 +61,5 @@ export function decodeStored<T>(type: Type<T>, bytes: Uint8Array): T {
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0
+  return bytesEqual(a, b)
 }

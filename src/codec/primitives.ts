@@ -1,3 +1,4 @@
+import { fromHex, toHex, utf8Length } from '../bytes.js'
 import { type Type, type Wire, outOfRange, wrongType } from './type.js'
 
 function unsigned(name: string, max: number): Type<number> {
@@ -58,14 +59,14 @@ export function uint(bits = 256): Type<bigint> {
       if (value === 0n) return new Uint8Array(0)
       let hex = value.toString(16)
       if (hex.length % 2 === 1) hex = `0${hex}`
-      return Uint8Array.from(Buffer.from(hex, 'hex'))
+      return fromHex(hex)
     },
     fromWire(wire, path) {
       if (!(wire instanceof Uint8Array)) throw wrongType(path, `${name} (bytes)`, wire)
       if (wire.length > bits / 8) throw outOfRange(path, `${wire.length} bytes exceed ${name}`, bits / 8, wire.length)
       if (wire.length === 0) return 0n
       if (wire[0] === 0) throw outOfRange(path, `${name} has a leading zero byte`)
-      return BigInt(`0x${Buffer.from(wire.buffer, wire.byteOffset, wire.length).toString('hex')}`)
+      return BigInt(`0x${toHex(wire)}`)
     },
   }
 }
@@ -100,7 +101,7 @@ export function string(options: { max: number; pattern?: RegExp }): Type<string>
   const check = (value: unknown, path: string): string => {
     if (typeof value !== 'string') throw wrongType(path, 'string', value)
     if (!value.isWellFormed()) throw wrongType(path, 'well-formed UTF-16 string', value)
-    const size = Buffer.byteLength(value, 'utf8')
+    const size = utf8Length(value)
     if (size > max) throw outOfRange(path, `${size} UTF-8 bytes exceed ${max}`, max, size)
     if (pattern !== undefined && !pattern.test(value)) throw outOfRange(path, `"${value}" does not match ${pattern}`)
     return value

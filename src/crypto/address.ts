@@ -1,4 +1,5 @@
 import { bech32 } from '@scure/base'
+import { latin1 } from '../bytes.js'
 import { BoundedMemo } from '../memo.js'
 import { CryptoError } from './errors.js'
 import { sha256 } from './hash.js'
@@ -15,7 +16,7 @@ export function encodeAddress(bytes: Uint8Array, prefix = ACCOUNT_PREFIX): strin
   if (bytes.length !== ADDRESS_LENGTH) {
     throw new CryptoError('BAD_ADDRESS', `an address is ${ADDRESS_LENGTH} bytes`, { expected: ADDRESS_LENGTH, actual: bytes.length })
   }
-  const id = prefix + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')
+  const id = prefix + latin1(bytes)
   return encodedMemo.get(id, () => bech32.encode(prefix, bech32.toWords(bytes)))
 }
 

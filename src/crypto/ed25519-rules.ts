@@ -1,3 +1,4 @@
+import { toHex } from '../bytes.js'
 /**
  * Fedra's one ed25519 verification rule set ("cofactorless strict"), used by every validator,
  * light client and browser. A signature (R, S) by public key A on message M is valid iff
@@ -50,5 +51,5 @@ export function isAcceptablePublicKeyEncoding(publicKey: Uint8Array): boolean {
   if (publicKey.length !== PUBLIC_KEY_LENGTH) return false
   const y = littleEndianToBigInt(publicKey) & ((1n << 255n) - 1n)
   if (y >= FIELD_PRIME) return false
-  return !SMALL_ORDER_ENCODINGS.has(Buffer.from(publicKey).toString('hex'))
+  return !SMALL_ORDER_ENCODINGS.has(toHex(publicKey))
 }

@@ -1,6 +1,8 @@
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
+import { bytesEqual, concatBytes, latin1 } from '../bytes.js'
+import { BoundedMemo } from '../memo.js'
 import {
   GROUP_ORDER,
   PUBLIC_KEY_LENGTH,
@@ -9,33 +11,36 @@ import {
   isCanonicalScalar,
   littleEndianToBigInt,
 } from './ed25519-rules.js'
-import { BoundedMemo } from '../memo.js'
 import { CryptoError } from './errors.js'
+import { nodeCrypto, nodeSigningKey } from './platform.js'
 
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+const SPKI_PREFIX = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00)
 
 // Both the key-encoding rule (a point decompression in JS) and createPublicKey cost about as much
 // as a verification; they depend on the key bytes only, and senders reuse their keys.
 const keyCache = new BoundedMemo<string, KeyObject | null>(16_384)
 
 /** The OpenSSL key for an acceptable encoding (ed25519-rules.ts), null for any other bytes. */
-function nodePublicKey(publicKey: Uint8Array): KeyObject | null {
-  return keyCache.get(Buffer.from(publicKey).toString('latin1'), () => {
+function nodePublicKey(node: NonNullable<typeof nodeCrypto>, publicKey: Uint8Array): KeyObject | null {
+  return keyCache.get(latin1(publicKey), () => {
     if (!isAcceptablePublicKeyEncoding(publicKey)) return null
     try {
-      return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
+      return node.createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' })
     } catch {
       return null // not a point on the curve
     }
   })
 }
 
-/** Verifies under Fedra's rule set (ed25519-rules.ts) with OpenSSL doing the curve arithmetic. */
+/**
+ * Verifies under Fedra's rule set (ed25519-rules.ts): OpenSSL does the curve arithmetic in Node,
+ * the pure-JS reference (the same rules, proven equal on edge cases) where there is no Node.
+ */
 export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  if (nodeCrypto === undefined) return verifyReference(publicKey, message, signature)
   if (signature.length !== SIGNATURE_LENGTH || !isCanonicalScalar(signature)) return false
-  const key = publicKey.length === PUBLIC_KEY_LENGTH ? nodePublicKey(publicKey) : null
-  return key !== null && nodeVerify(null, message, key, signature)
+  const key = publicKey.length === PUBLIC_KEY_LENGTH ? nodePublicKey(nodeCrypto, publicKey) : null
+  return key !== null && nodeCrypto.verify(null, message, key, signature)
 }
 
 /** The same rule set in pure JS (browsers, and the yardstick the fast path is tested against). */
@@ -54,13 +59,9 @@ export function verifyReference(publicKey: Uint8Array, message: Uint8Array, sign
   if (A.isSmallOrder()) return false
   const R = signature.subarray(0, 32)
   const S = littleEndianToBigInt(signature.subarray(32, 64))
-  const k = littleEndianToBigInt(sha512(concat(R, publicKey, message))) % GROUP_ORDER
+  const k = littleEndianToBigInt(sha512(concatBytes(R, publicKey, message))) % GROUP_ORDER
   const expectedR = Point.BASE.multiplyUnsafe(S).subtract(A.multiplyUnsafe(k))
-  return Buffer.compare(expectedR.toBytes(), R) === 0
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return Uint8Array.from(Buffer.concat(parts))
+  return bytesEqual(expectedR.toBytes(), R)
 }
 
 export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
@@ -68,12 +69,15 @@ export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
   return ed25519.getPublicKey(seed)
 }
 
-export function nodePrivateKey(seed: Uint8Array): KeyObject {
+/**
+ * A signing function for one seed. In Node it keeps the OpenSSL key (building it costs about a
+ * signature); elsewhere noble signs. RFC 8032 signing is deterministic, so both give the same
+ * bytes (tested).
+ */
+export function signerFor(seed: Uint8Array): (message: Uint8Array) => Uint8Array {
   if (seed.length !== 32) throw new CryptoError('BAD_KEY_LENGTH', 'an ed25519 seed is 32 bytes', { expected: 32, actual: seed.length })
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
-}
-
-/** RFC 8032 signing is deterministic, so OpenSSL and noble give the same bytes (tested). */
-export function signWith(key: KeyObject, message: Uint8Array): Uint8Array {
-  return new Uint8Array(nodeSign(null, message, key))
+  if (nodeCrypto === undefined) return (message) => ed25519.sign(message, seed)
+  const node = nodeCrypto
+  const key = nodeSigningKey(node, seed)
+  return (message) => new Uint8Array(node.sign(null, message, key))
 }

@@ -1,10 +1,10 @@
-import { randomBytes, type KeyObject } from 'node:crypto'
 import { addressBytesOf, encodeAddress } from './address.js'
 import { type SignDomain, signBytes } from './domain.js'
-import { nodePrivateKey, publicKeyFromSeed, signWith, verify } from './ed25519.js'
+import { publicKeyFromSeed, signerFor, verify } from './ed25519.js'
 import { PUBLIC_KEY_LENGTH } from './ed25519-rules.js'
 import { CryptoError } from './errors.js'
 import { toHex } from './hash.js'
+import { platform } from './platform.js'
 
 export class PublicKey {
   readonly bytes: Uint8Array
@@ -43,11 +43,11 @@ export class PublicKey {
 export class PrivateKey {
   readonly publicKey: PublicKey
   readonly #seed: Uint8Array
-  readonly #key: KeyObject
+  readonly #sign: (message: Uint8Array) => Uint8Array
 
   private constructor(seed: Uint8Array) {
     this.#seed = Uint8Array.from(seed)
-    this.#key = nodePrivateKey(this.#seed)
+    this.#sign = signerFor(this.#seed)
     this.publicKey = PublicKey.fromBytes(publicKeyFromSeed(this.#seed))
   }
 
@@ -56,7 +56,7 @@ export class PrivateKey {
   }
 
   static generate(): PrivateKey {
-    return new PrivateKey(randomBytes(32))
+    return new PrivateKey(platform.randomBytes(32))
   }
 
   /** The 32-byte RFC 8032 seed; only keystores and exports should read it. */
@@ -65,6 +65,6 @@ export class PrivateKey {
   }
 
   sign(domain: SignDomain, chainId: string, payload: Uint8Array): Uint8Array {
-    return signWith(this.#key, signBytes(domain, chainId, payload))
+    return this.#sign(signBytes(domain, chainId, payload))
   }
 }

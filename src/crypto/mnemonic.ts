@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto'
 import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { CryptoError } from './errors.js'
 import { PrivateKey } from './keys.js'
+import { platform } from './platform.js'
 
 /** SLIP-44 coin type Fedra derives under (unregistered; devnets only until one is assigned). */
 export const FEDRA_COIN_TYPE = 7373
@@ -22,12 +22,13 @@ export function privateKeyFromMnemonic(mnemonic: string, account = 0, passphrase
     throw new CryptoError('BAD_MNEMONIC', 'not a valid BIP-39 English mnemonic (unknown word or bad checksum)', {})
   }
   const seed = mnemonicToSeedSync(normalized, passphrase)
-  let node = createHmac('sha512', 'ed25519 seed').update(seed).digest()
+  let node = platform.hmacSha512(new TextEncoder().encode('ed25519 seed'), seed)
   for (const index of [44, FEDRA_COIN_TYPE, account, 0, 0]) {
-    const data = Buffer.alloc(37)
-    node.copy(data, 1, 0, 32)
-    data.writeUInt32BE((index | HARDENED) >>> 0, 33)
-    node = createHmac('sha512', node.subarray(32)).update(data).digest()
+    // SLIP-0010 hardened child: HMAC-SHA512(chain code, 0x00 || key || ser32(index | 2^31)).
+    const data = new Uint8Array(37)
+    data.set(node.subarray(0, 32), 1)
+    new DataView(data.buffer).setUint32(33, (index | HARDENED) >>> 0)
+    node = platform.hmacSha512(node.subarray(32), data)
   }
   return PrivateKey.fromSeed(node.subarray(0, 32))
 }

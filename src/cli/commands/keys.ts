@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { decryptKey, newMnemonic, privateKeyFromMnemonic } from '../../crypto/index.js'
+import { newMnemonic, privateKeyFromMnemonic } from '../../crypto/index.js'
+import { decryptKey } from '../../crypto/keystore.js'
 import { CliError } from '../errors.js'
 import { parseKeyMaterial } from '../key-material.js'
 import { Keyring } from '../keyring.js'

@@ -1,8 +1,5 @@
 import type { Command } from 'commander'
-import { FedraClient } from '../../client/index.js'
-import { encode } from '../../codec/index.js'
-import { MsgSend } from '../../modules/index.js'
-import { signTx } from '../../state/index.js'
+import { ClientError, FedraClient, buildTx, messages, parseCoins } from '../../client/index.js'
 import { CliError } from '../errors.js'
 import { Keyring } from '../keyring.js'
 import { resolveNodeUrl } from '../node-url.js'
@@ -10,17 +7,14 @@ import { readPassphrase } from '../passphrase.js'
 import { type NodeOptions, withNode } from './node-option.js'
 import { fields, printJson } from './output.js'
 import { checkAddress } from './query.js'
-const COIN = /^(0|[1-9][0-9]{0,77})([a-z][a-z0-9/]{2,63})$/
-
-/** "10ufdr,5uatom" → coins sorted by denomination, as the bank module requires. */
-export function parseCoins(text: string): { denom: string; amount: bigint }[] {
-  const coins = text.split(',').map((part) => {
-    const match = COIN.exec(part.trim())
-    if (match === null) throw new CliError('USAGE', `"${part}" is not an amount like 1000ufdr`, {})
-    return { denom: match[2]!, amount: BigInt(match[1]!) }
-  })
-  coins.sort((a, b) => (a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0))
-  return coins
+/** The client's amount parser, its refusal as a usage error. */
+function amounts(text: string) {
+  try {
+    return parseCoins(text)
+  } catch (error) {
+    if (error instanceof ClientError) throw new CliError('USAGE', error.plainMessage, {})
+    throw error
+  }
 }
 
 function bigintOption(value: string, name: string): bigint {
@@ -53,20 +47,14 @@ export function registerTxCommand(program: Command): void {
     .option('--passphrase-file <file>', 'file holding the keystore passphrase')
     .action(async (from: string, to: string, amount: string, options: SendOptions) => {
       if (!['async', 'sync', 'commit'].includes(options.mode)) throw new CliError('USAGE', '--mode is async, sync or commit', {})
-      const recipient = checkAddress(to)
-      const coins = parseCoins(amount)
+      checkAddress(to)
+      const message = messages.bankSend(to, amounts(amount))
+      const txOptions = { fee: bigintOption(options.fee, 'fee'), gasLimit: bigintOption(options.gas, 'gas'), memo: options.memo }
+      const nonce = options.nonce === undefined ? undefined : bigintOption(options.nonce, 'nonce')
       const key = new Keyring(options.home).open(from, readPassphrase(options))
       const client = new FedraClient({ url: resolveNodeUrl(options), timeoutMs: Number(options.timeout) + 10_000 })
       try {
-        const [status, account] = await Promise.all([client.status(), client.account(key.publicKey.address)])
-        const bytes = signTx(key, {
-          chainId: status.nodeInfo.network,
-          nonce: options.nonce === undefined ? BigInt(account.nonce) : bigintOption(options.nonce, 'nonce'),
-          fee: bigintOption(options.fee, 'fee'),
-          gasLimit: bigintOption(options.gas, 'gas'),
-          messages: [encode(MsgSend, { to: recipient, amount: coins })],
-          memo: options.memo,
-        })
+        const bytes = await buildTx(client, key, [message], nonce === undefined ? txOptions : { ...txOptions, nonce })
         const answer = await client.broadcastTx(bytes, options.mode, Number(options.timeout))
         if (options.json) return printJson(answer)
         const rows: [string, string][] = [

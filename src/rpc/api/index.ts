@@ -32,6 +32,6 @@ export type FedraApi = typeof FEDRA_API
 export type FedraMethod = keyof FedraApi
 
 export { StatusJson } from './chain.js'
-export { STATE_PATH, Coins } from './state.js'
+export { STATE_PATH, Coins, stateKeyOf } from './state.js'
 export { SUBSCRIPTION_KINDS, SubscriptionFilter } from './subscriptions.js'
 export { MAX_TX_HEX_BYTES, TxSearchEvent } from './tx.js'

@@ -1,3 +1,4 @@
+import { fromHex } from '../../crypto/hash.js'
 import { defineMethod } from '../method.js'
 import { s } from '../schema.js'
 import { ProofJson, address, height } from '../shapes.js'
@@ -38,3 +39,17 @@ export const accountGet = defineMethod({
   result: s.object({ address, height, nonce: s.decimal(), publicKey: s.nullable(s.hex({ bytes: 32 })), balances: Coins }),
   errors: ['QUERY_FAILED'],
 })
+
+/**
+ * The raw state key a `<module>/<hex>` path names (the path was validated by the schema). It
+ * lives beside the schema, not in the handler, because a client builds the same key to check a proof.
+ */
+export function stateKeyOf(path: string): Uint8Array {
+  const [, module, hex] = STATE_PATH.exec(path)!
+  const prefix = new TextEncoder().encode(`${module}/`)
+  const suffix = fromHex(hex!)
+  const key = new Uint8Array(prefix.length + suffix.length)
+  key.set(prefix)
+  key.set(suffix, prefix.length)
+  return key
+}

@@ -1,20 +1,8 @@
-import { fromHex, toHex } from '../../crypto/hash.js'
-import { STATE_PATH } from '../api/index.js'
-import { FEDRA_API } from '../api/index.js'
+import { toHex } from '../../crypto/hash.js'
+import { FEDRA_API, stateKeyOf } from '../api/index.js'
 import type { MethodTable } from '../method.js'
 import { proofToJson } from '../shapes.js'
 import { type HandlerDeps, servedHeight } from './deps.js'
-
-/** The raw state key a `<module>/<hex>` path names (the path was validated by the schema). */
-export function stateKeyOf(path: string): Uint8Array {
-  const [, module, hex] = STATE_PATH.exec(path)!
-  const prefix = new TextEncoder().encode(`${module}/`)
-  const suffix = fromHex(hex!)
-  const key = new Uint8Array(prefix.length + suffix.length)
-  key.set(prefix)
-  key.set(suffix, prefix.length)
-  return key
-}
 
 interface AccountAnswer {
   nonce: string

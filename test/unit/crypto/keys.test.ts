@@ -5,13 +5,12 @@ import {
   PrivateKey,
   PublicKey,
   decodeAddress,
-  decryptKey,
   encodeAddress,
-  encryptKey,
   newMnemonic,
   privateKeyFromMnemonic,
   signBytes,
 } from '../../../src/crypto/index.js'
+import { decryptKey, encryptKey } from '../../../src/crypto/keystore.js'
 
 const FAST_SCRYPT = { n: 1 << 10, r: 8, p: 1 }
 
