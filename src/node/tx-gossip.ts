@@ -2,6 +2,7 @@ import { decode, encode } from '../codec/index.js'
 import type { Logger } from '../log/index.js'
 import { TxError } from '../state/index.js'
 import type { GossipVerdict } from './consensus-gossip.js'
+import { AdmissionShare } from './mempool/admission-share.js'
 import { TxBatch } from './schemas.js'
 
 /** The part of the mempool transaction gossip needs. */
@@ -20,7 +21,9 @@ const MAX_BATCH = 500
  * Transactions travel in batches (one gossip message per burst, not per tx). A received batch
  * is validated by admitting each tx to the mempool: a stateless fault (bad signature, malformed)
  * rejects the batch and lowers the sender's score; a stateful one (nonce already used, fee
- * unpaid) is nobody's fault on a live chain, so those txs are just dropped.
+ * unpaid) is nobody's fault on a live chain, so those txs are just dropped. While the event loop
+ * is saturated, admission takes at most its share of it (`AdmissionShare`); batches beyond that
+ * are ignored unread, so consensus keeps the rest.
  */
 export class TxGossip {
   readonly #mempool: TxAdmission
@@ -29,10 +32,13 @@ export class TxGossip {
   #pending: Uint8Array[] = []
   #timer: NodeJS.Timeout | null = null
 
-  constructor(mempool: TxAdmission, publish: (data: Uint8Array) => void, log: Logger) {
+  readonly share: AdmissionShare
+
+  constructor(mempool: TxAdmission, publish: (data: Uint8Array) => void, log: Logger, share: AdmissionShare = new AdmissionShare()) {
     this.#mempool = mempool
     this.#publish = publish
     this.#log = log
+    this.share = share
   }
 
   /** Queues a locally admitted tx for the next batch. */
@@ -58,6 +64,11 @@ export class TxGossip {
   }
 
   validate(data: Uint8Array, from: string): GossipVerdict {
+    if (!this.share.allows()) return 'ignore'
+    return this.share.measure(() => this.#admit(data, from))
+  }
+
+  #admit(data: Uint8Array, from: string): GossipVerdict {
     let txs: Uint8Array[]
     try {
       txs = decode(TxBatch, data).txs
