@@ -14,6 +14,8 @@ export interface ChainTip {
   time: number
   /** Commit for block `height` that goes into block `height + 1`; null at height 0. */
   lastCommit: Commit | null
+  /** `resultsHash` of block `height`'s tx results, for block `height + 1`'s header; of none at height 0. */
+  lastResultsHash: Uint8Array
   /** Validator set of block `height` (who signed lastCommit); null at height 0. */
   lastValidators: ValidatorSet | null
   /** Validator set of `height + 1`, with proposer priorities. */

@@ -66,6 +66,7 @@ export function checkBlock(block: Block, ctx: BlockCheckContext): string | null 
   if (!sameBytes(header.dataHash, dataHash(block.txs))) return 'wrong data hash'
   if (!sameBytes(header.evidenceHash, evidenceHash(block.evidence))) return 'wrong evidence hash'
   if (!sameBytes(header.lastCommitHash, lastCommitHash(block.lastCommit))) return 'wrong last commit hash'
+  if (!sameBytes(header.lastResultsHash, tip.lastResultsHash)) return 'wrong last results hash'
   if (tip.height === 0) {
     if (block.lastCommit !== null) return 'first block carries a last commit'
   } else {

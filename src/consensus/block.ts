@@ -9,8 +9,8 @@ import type { ChainTip } from './application.js'
 
 /**
  * Block H commits to: the chain (prevBlockId, lastCommit = +2/3 precommits for block H−1),
- * its content (txs, evidence), the state root *after* executing it, and the validator sets
- * of H and H+1. Its id is the SHA-256 of the encoded header.
+ * the tx results of block H−1 (lastResultsHash), its content (txs, evidence), the state root
+ * *after* executing it, and the validator sets of H and H+1. Its id is the SHA-256 of the encoded header.
  *
  * Time rule (proposer-based, bounded): `time` is the proposer's clock in unix ms, at least
  * one ms after the previous block's time (checked by everyone, deterministically); a fresh
@@ -24,6 +24,8 @@ export interface Header {
   time: number
   prevBlockId: ValueId | null
   lastCommitHash: Uint8Array
+  /** `resultsHash` of block height − 1's tx results (CometBFT's LastResultsHash); of none at height 1. */
+  lastResultsHash: Uint8Array
   dataHash: Uint8Array
   evidenceHash: Uint8Array
   stateRoot: Uint8Array
@@ -63,6 +65,7 @@ export function toHeaderWire(h: Header): HeaderValue {
     time: BigInt(h.time),
     prevBlockId: h.prevBlockId === null ? null : fromHex(h.prevBlockId),
     lastCommitHash: h.lastCommitHash,
+    lastResultsHash: h.lastResultsHash,
     dataHash: h.dataHash,
     evidenceHash: h.evidenceHash,
     stateRoot: h.stateRoot,
@@ -79,6 +82,7 @@ export function fromHeaderWire(w: HeaderValue): Header {
     time: Number(w.time),
     prevBlockId: w.prevBlockId === null ? null : toHex(w.prevBlockId),
     lastCommitHash: w.lastCommitHash,
+    lastResultsHash: w.lastResultsHash,
     dataHash: w.dataHash,
     evidenceHash: w.evidenceHash,
     stateRoot: w.stateRoot,
@@ -129,6 +133,7 @@ export function assembleBlock(
       time: fields.time,
       prevBlockId: tip.blockId,
       lastCommitHash: lastCommitHash(tip.lastCommit),
+      lastResultsHash: tip.lastResultsHash,
       dataHash: dataHash(prepared.txs),
       evidenceHash: evidenceHash(fields.evidence),
       stateRoot: prepared.stateRoot,

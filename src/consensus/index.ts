@@ -46,6 +46,7 @@ export {
   type Header,
 } from './block.js'
 export { checkBlock, checkCommit, type BlockCheckContext } from './block-validation.js'
+export { resultProof, resultsHash, txResultDigest, verifyResultProof, type ResultProofStep, type TxResultDigest } from './results-hash.js'
 export {
   decodeConsensusMessage,
   encodeConsensusMessage,

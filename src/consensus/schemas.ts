@@ -54,12 +54,14 @@ export const CommitWire = t.struct('Commit', 305, 1, {
 
 export const DuplicateVoteEvidenceWire = t.struct('DuplicateVoteEvidence', 306, 1, { voteA: VoteWire, voteB: VoteWire })
 
-export const HeaderWire = t.struct('Header', 307, 1, {
+// Version 2: lastResultsHash (CometBFT's LastResultsHash), the results of block height − 1.
+export const HeaderWire = t.struct('Header', 307, 2, {
   chainId: t.string({ max: 64 }),
   height: t.u64,
   time: t.u64, // unix ms
   prevBlockId: t.optional(hash32),
   lastCommitHash: hash32,
+  lastResultsHash: hash32,
   dataHash: hash32,
   evidenceHash: hash32,
   stateRoot: t.bytes({ max: 64 }),
@@ -93,6 +95,14 @@ export const ValidatorSetWire = t.struct('ConsensusValidatorSet', 310, 1, {
 export const TxListWire = t.array(t.bytes({ max: MAX_TX_BYTES }), { max: MAX_BLOCK_TXS })
 export const EvidenceListWire = t.array(DuplicateVoteEvidenceWire, { max: MAX_BLOCK_EVIDENCE })
 export const EmptyCommitWire = t.struct('EmptyCommit', 311, 1, {})
+/** The deterministic part of a tx result (CometBFT hashes code, data and gas; events and log are left out). */
+export const TxResultDigestWire = t.struct('TxResultDigest', 312, 1, {
+  txHash: hash32,
+  code: t.u32,
+  codespace: t.string({ max: 64 }),
+  gasWanted: t.u64,
+  gasUsed: t.u64,
+})
 
 // Network messages (gossip topic "consensus").
 export const ProposalMessageWire = t.struct('ProposalMessage', 320, 1, { proposal: ProposalWire, block: BlockWire })

@@ -12,6 +12,8 @@ import {
   type ValidatorUpdate,
   advanceValidatorSets,
   genesisValidatorSets,
+  resultsHash,
+  txResultDigest,
 } from '../consensus/index.js'
 import { PublicKey, decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
@@ -62,6 +64,8 @@ export class ChainApp implements ConsensusApplication {
   #sets: ValidatorSets
   #lastValidators: ValidatorSet | null
   #tipBlock: StoredBlock | null
+  /** resultsHash of the tip block's tx results: the next header's lastResultsHash. */
+  #lastResultsHash = resultsHash([])
   #setsByHeight = new Map<number, ValidatorSet>()
   #recent = new Map<number, StoredBlock>()
   #executed = new Map<string, ExecutedBlock>()
@@ -105,6 +109,9 @@ export class ChainApp implements ConsensusApplication {
       throw new NodeError('STORE_MISMATCH', `block ${height} commits to a state root that is not the stored one`, { height })
     }
     const app = new ChainApp(state, { validators: await load(height + 1), nextValidators: await load(height + 2) }, await load(height), tipBlock, log)
+    const results = await state.blockResults(height)
+    if (results === null) throw new NodeError('STORE_MISMATCH', `state is at height ${height} but its block results are not stored`, { height })
+    app.#lastResultsHash = resultsHash(results.txResults.map(txResultDigest))
     for (let h = Math.max(1, height - app.maxEvidenceAge); h <= height + 2; h++) app.#setsByHeight.set(h, await load(h))
     for (let h = Math.max(1, height - RECENT_BLOCKS + 1); h <= height; h++) {
       const stored = await store.block(h)
@@ -150,6 +157,7 @@ export class ChainApp implements ConsensusApplication {
       blockId: tip === null ? null : tip.commit.blockId,
       time: tip === null ? Number(this.state.genesis.genesisTime) : tip.block.header.time,
       lastCommit: tip?.commit ?? null,
+      lastResultsHash: this.#lastResultsHash,
       lastValidators: this.#lastValidators,
       validators: this.#sets.validators,
       nextValidators: this.#sets.nextValidators,
@@ -215,6 +223,7 @@ export class ChainApp implements ConsensusApplication {
     this.#sets = { validators: next.validators, nextValidators: next.nextValidators }
     this.#lastValidators = next.lastValidators
     this.#tipBlock = { block, commit }
+    this.#lastResultsHash = resultsHash(executed.txResults.map(txResultDigest))
     this.#executed.clear()
     this.#recent.set(header.height, { block, commit })
     this.#recent.delete(header.height - RECENT_BLOCKS)

@@ -87,7 +87,7 @@ describe('consensus gossip drops messages with bad signatures', function () {
     const message: ConsensusMessage = {
       type: 'proposal',
       proposal: { ...unsigned, signature: impostor.signProposal(unsigned) },
-      block: { header: { chainId: CHAIN_ID, height: 1, time: 1, prevBlockId: null, lastCommitHash: new Uint8Array(32), dataHash: new Uint8Array(32), evidenceHash: new Uint8Array(32), stateRoot: new Uint8Array(32), validatorsHash: new Uint8Array(32), nextValidatorsHash: new Uint8Array(32), proposer: signer.address }, lastCommit: null, evidence: [], txs: [] },
+      block: { header: { chainId: CHAIN_ID, height: 1, time: 1, prevBlockId: null, lastCommitHash: new Uint8Array(32), lastResultsHash: new Uint8Array(32), dataHash: new Uint8Array(32), evidenceHash: new Uint8Array(32), stateRoot: new Uint8Array(32), validatorsHash: new Uint8Array(32), nextValidatorsHash: new Uint8Array(32), proposer: signer.address }, lastCommit: null, evidence: [], txs: [] },
     }
     const before = node.consensusGossip.stats.rejected
     const payload = encodeConsensusMessage(message)

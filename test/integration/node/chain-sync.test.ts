@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { type Block, type Commit, blockId, commitFromPrecommits, ed25519Verifier, keySigner } from '../../../src/consensus/index.js'
+import { type Block, type Commit, blockId, commitFromPrecommits, ed25519Verifier, keySigner, resultsHash, txResultDigest } from '../../../src/consensus/index.js'
 import { toHex } from '../../../src/crypto/index.js'
 import { logger } from '../../../src/log/index.js'
 import { encodeStoredBlock } from '../../../src/node/block-store.js'
@@ -35,6 +35,10 @@ describe('chain app and block sync', () => {
     await chain.state.db.close()
     const reopened = await ChainApp.open(await openApp(dirs[0]!.path))
     assert.deepEqual(reopened.tip(), tip)
+    // The next header's lastResultsHash commits to block 5's tx results, as stored.
+    const results = await reopened.state.blockResults(5)
+    assert.deepEqual(tip.lastResultsHash, resultsHash(results!.txResults.map(txResultDigest)))
+    assert.equal(results!.txResults.length, 2)
     assert.deepEqual(reopened.committedBlock(5), chain.committedBlock(5))
     assert.deepEqual(reopened.validatorsAt(3), chain.validatorsAt(3))
     await reopened.state.db.close()

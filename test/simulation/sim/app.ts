@@ -14,6 +14,7 @@ import {
   advanceValidatorSets,
   dataHash,
   evidenceKey,
+  resultsHash,
 } from '../../../src/consensus/index.js'
 
 /** A tx starting with this byte is invalid: Byzantine proposers use it, honest validators must refuse it. */
@@ -50,6 +51,8 @@ export class SimApplication implements Application {
   #executed = new Set<string>()
   /** Heights this node committed without having executed the block (L50's valid(v) skipped). */
   readonly unexecutedCommits: number[] = []
+  /** Every tx succeeds here, with no gas: the results hash still differs per block. */
+  #lastResultsHash = resultsHash([])
   /** Execution of a proposed block takes this long in virtual time (0: it answers at once). */
   #execution: { time: number; later: (delay: number, run: () => void) => void } | null = null
 
@@ -75,6 +78,7 @@ export class SimApplication implements Application {
       blockId: last === undefined ? null : last.commit.blockId,
       time: last === undefined ? this.#genesisTime : last.block.header.time,
       lastCommit: last?.commit ?? null,
+      lastResultsHash: this.#lastResultsHash,
       lastValidators: last === undefined ? null : this.#setsByHeight.get(this.#chain.length)!,
       validators: this.#sets.validators,
       nextValidators: this.#sets.nextValidators,
@@ -132,6 +136,7 @@ export class SimApplication implements Application {
     this.#executed = new Set()
     const root = this.execute(block.txs, block.evidence)
     this.#chain.push({ block, commit, root })
+    this.#lastResultsHash = resultsHash(block.txs.map((tx) => ({ txHash: sha256(tx), code: 0, codespace: '', gasWanted: 0n, gasUsed: 0n })))
     for (const e of block.evidence) {
       this.#committedEvidence.add(evidenceKey(e))
       this.evidenceEvents.push(e)

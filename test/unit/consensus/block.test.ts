@@ -11,6 +11,7 @@ import {
   decodeConsensusMessage,
   duplicateVoteEvidence,
   encodeConsensusMessage,
+  resultsHash,
 } from '../../../src/consensus/index.js'
 import { CHAIN_ID, block, idOf, sets, signedVote, signers, verifier } from './fixtures.js'
 
@@ -20,6 +21,7 @@ const tip: ChainTip = {
   blockId: null,
   time: 0,
   lastCommit: null,
+  lastResultsHash: resultsHash([]),
   lastValidators: null,
   validators: sets.validators,
   nextValidators: sets.nextValidators,
@@ -81,6 +83,12 @@ describe('blocks, votes and their encodings', () => {
     const notAfter = block()
     notAfter.header.time = 0
     assert.equal(checkBlock(notAfter, ctx), 'time not after the previous block')
+    const otherResults = block()
+    otherResults.header.lastResultsHash = new Uint8Array(32).fill(1)
+    assert.equal(checkBlock(otherResults, ctx), 'wrong last results hash')
+    const wrongProposer = block()
+    wrongProposer.header.proposer = 'fedra1nobody'
+    assert.equal(checkBlock(wrongProposer, ctx), 'proposer is not a validator')
   })
 
   it('proves an equivocation with two signed votes and rejects anything less', () => {

@@ -74,6 +74,7 @@ export function blockBy(builder: number, options: { height?: number; txBytes?: n
       time: GENESIS + 1,
       prevBlockId: null,
       lastCommitHash: lastCommitHash(null),
+      lastResultsHash: tip.lastResultsHash,
       dataHash: dataHash(txs),
       evidenceHash: evidenceHash([]),
       stateRoot: app.execute(txs, []),

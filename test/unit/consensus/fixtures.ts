@@ -11,6 +11,7 @@ import {
   genesisValidatorSets,
   keySigner,
   lastCommitHash,
+  resultsHash,
   validatorSetHash,
 } from '../../../src/consensus/index.js'
 
@@ -33,6 +34,7 @@ export function block(height = 1, txs: Uint8Array[] = [new Uint8Array([1, 2, 3])
       time: 1_700_000_000_000 + height,
       prevBlockId: height === 1 ? null : 'cd'.repeat(32),
       lastCommitHash: lastCommitHash(lastCommit),
+      lastResultsHash: resultsHash([]),
       dataHash: dataHash(txs),
       evidenceHash: evidenceHash([]),
       stateRoot: new Uint8Array(32).fill(7),

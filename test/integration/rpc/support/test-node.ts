@@ -20,6 +20,8 @@ import {
   genesisValidatorSets,
   keySigner,
   lastCommitHash,
+  resultsHash,
+  txResultDigest,
   validatorSetHash,
 } from '../../../../src/consensus/index.js'
 import { type PrivateKey, toHex } from '../../../../src/crypto/index.js'
@@ -66,6 +68,7 @@ export class TestNode implements RpcBackend {
   #checkStore: CacheStore
   #sets: ValidatorSets
   #lastCommit: Commit | null = null
+  #lastResultsHash = resultsHash([])
   #lastTime: number
   #producing: Promise<unknown> = Promise.resolve()
   #timer: NodeJS.Timeout | null = null
@@ -137,6 +140,7 @@ export class TestNode implements RpcBackend {
       time,
       prevBlockId: this.#lastCommit?.blockId ?? null,
       lastCommitHash: lastCommitHash(this.#lastCommit),
+      lastResultsHash: this.#lastResultsHash,
       dataHash: dataHash(txs),
       evidenceHash: evidenceHash([]),
       stateRoot: executed.stateRoot,
@@ -155,6 +159,7 @@ export class TestNode implements RpcBackend {
     this.#byId.set(id, height)
     this.#sets = advanceValidatorSets(this.#sets, [])
     this.#lastCommit = commit
+    this.#lastResultsHash = resultsHash(executed.txResults.map(txResultDigest))
     this.#lastTime = time
     this.#recheck()
     const event = { block, blockId: id, results }
