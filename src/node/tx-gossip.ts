@@ -2,7 +2,7 @@ import { decode, encode } from '../codec/index.js'
 import type { Logger } from '../log/index.js'
 import { TxError } from '../state/index.js'
 import type { GossipVerdict } from './consensus-gossip.js'
-import { AdmissionShare } from './mempool/admission-share.js'
+import { AdmissionShare, batchRank } from './mempool/admission-share.js'
 import { TxBatch } from './schemas.js'
 
 /** The part of the mempool transaction gossip needs. */
@@ -64,7 +64,7 @@ export class TxGossip {
   }
 
   validate(data: Uint8Array, from: string): GossipVerdict {
-    if (!this.share.allows()) return 'ignore'
+    if (!this.share.allows(batchRank(data))) return 'ignore'
     return this.share.measure(() => this.#admit(data, from))
   }
 

@@ -29,19 +29,23 @@ export const DEFAULT_ADMISSION_SHARE: Readonly<AdmissionShareConfig> = Object.fr
  * multiple of what the chain commits, a validator spent nearly all its time admitting
  * transactions, and its proposals, votes and commits queued behind them on the one event loop
  * (issue 16: a height took 12 s when the load tripled). So while the loop is saturated, admission
- * may take at most `maxShare` of its busy time; past that a batch is dropped unread (gossip
- * 'ignore': not relayed, nobody blamed) until the share falls again. An unsaturated loop admits
- * everything, so this never refuses a load the node can carry.
+ * may take about `maxShare` of its busy time: each window the fraction of batches it keeps is
+ * scaled by maxShare / the share admission took, and grows back by a quarter per window once the
+ * loop is no longer saturated or admission is within its share. An unsaturated loop keeps
+ * everything, so this never sheds a load the node can carry.
  *
- * The verdict of a window is decided from the window before while the current one is young, so
- * a burst at the start of a window is judged by the last one's load.
+ * Which batches are kept is decided by a rank in [0, 1) the caller derives from the batch's own
+ * bytes (TxGossip: its last four, part of a signature): every node receives the same relayed
+ * batch, so nodes that shed keep nested sets of the same batches, and a proposer's block holds
+ * transactions the other validators mostly admitted (and verified) already, instead of ones
+ * they must verify while executing the proposal.
  */
 export class AdmissionShare {
   readonly config: Readonly<AdmissionShareConfig>
   readonly #clock: LoopClock
   #start: { at: number; active: number }
   #spent = 0
-  #previous = { utilisation: 0, share: 0 }
+  #keep = 1
   /** Batches dropped since the start. */
   dropped = 0
 
@@ -51,20 +55,15 @@ export class AdmissionShare {
     this.#start = { at: clock.now(), active: clock.active() }
   }
 
-  /** Whether a batch may be admitted now; counts a refusal. */
-  allows(): boolean {
-    const now = this.#clock.now()
-    const active = this.#clock.active()
-    const wall = now - this.#start.at
-    const busy = active - this.#start.active
-    if (wall >= this.config.windowMs) {
-      this.#previous = { utilisation: busy / wall, share: busy > 0 ? this.#spent / busy : 0 }
-      this.#start = { at: now, active }
-      this.#spent = 0
-    }
-    const young = wall < this.config.windowMs / 2 || wall >= this.config.windowMs
-    const load = young ? this.#previous : { utilisation: busy / wall, share: busy > 0 ? this.#spent / busy : 0 }
-    const allowed = load.utilisation < this.config.saturated || load.share <= this.config.maxShare
+  /** The fraction of batches kept now. */
+  get keep(): number {
+    this.#roll()
+    return this.#keep
+  }
+
+  /** Whether a batch of this rank (in [0, 1), from its bytes) may be admitted now; counts a refusal. */
+  allows(rank: number): boolean {
+    const allowed = rank < this.keep
     if (!allowed) this.dropped++
     return allowed
   }
@@ -83,4 +82,27 @@ export class AdmissionShare {
       this.spent(this.#clock.now() - started)
     }
   }
+
+  #roll(): void {
+    const now = this.#clock.now()
+    const wall = now - this.#start.at
+    if (wall < this.config.windowMs) return
+    const active = this.#clock.active()
+    const busy = active - this.#start.active
+    const share = busy > 0 ? this.#spent / busy : 0
+    if (busy / wall >= this.config.saturated && share > this.config.maxShare) this.#keep = Math.max(MIN_KEEP, (this.#keep * this.config.maxShare) / share)
+    else this.#keep = Math.min(1, this.#keep * 1.25 ** Math.floor(wall / this.config.windowMs))
+    this.#start = { at: now, active }
+    this.#spent = 0
+  }
+}
+
+/** Never shed everything: some transactions still get in, and the share is still measured. */
+const MIN_KEEP = 0.02
+
+/** A batch's rank for `AdmissionShare.allows`: its last four bytes (part of its last transaction's signature) as a fraction. */
+export function batchRank(data: Uint8Array): number {
+  if (data.length < 4) return 0
+  const at = data.length - 4
+  return (((data[at]! << 24) >>> 0) + (data[at + 1]! << 16) + (data[at + 2]! << 8) + data[at + 3]!) / 2 ** 32
 }
