@@ -68,7 +68,9 @@ async function runBoth(ops: Op[], writtenKeysFor: (keys: WrittenKeys) => Written
         }
         assert.equal(outcome(selective), outcome(full), 'same admission decision')
       } else {
+        // Both pools propose (a proposal's size now bounds the pool's depth), and alike.
         const txs = selective.reap({ maxTxs: op.maxTxs })
+        assert.deepEqual(full.reap({ maxTxs: op.maxTxs }), txs, 'same proposal')
         if (op.rival !== undefined) {
           const sender = address(op.rival.sender)
           const own = selective.pending().filter((entry) => entry.sender === sender && txs.includes(entry.bytes))
