@@ -1,0 +1,291 @@
+import { LevelBlockstore } from 'blockstore-level'
+import { Level } from 'level'
+import { base32upper } from 'multiformats/bases/base32'
+import type { CID } from 'multiformats/cid'
+import type { Logger } from '../log/index.js'
+import { type BlobCid, RAW_CODEC, formatCid, parseBlobCid } from './cid.js'
+import { BlobError } from './errors.js'
+import { type BlobDag, type Block, UnixfsFileBuilder, blockMatches, decodeFileBlock } from './unixfs.js'
+
+export interface BlobStoreConfig {
+  /** Directory of the level database (the node uses DIR/data/blobs). */
+  directory: string
+  /** Most bytes of blocks the store holds (blobs.maxBytes); a put beyond it, after GC, is QUOTA_EXCEEDED. */
+  maxBytes: number
+  /** Largest single blob accepted by put. */
+  maxBlobBytes: number
+  /** How long an unpinned blob stays before gc() may drop it, ms (time for a tx to reference it). */
+  gcGraceMs: number
+  now?: () => number
+  log?: Logger
+}
+
+/** What the store records per blob, beside its blocks. */
+interface BlobRecord {
+  size: number
+  blocks: number
+  /** Bytes of all the blob's blocks: what it costs against maxBytes. */
+  dagBytes: number
+  addedAt: number
+  pins: string[]
+}
+
+export interface BlobStat {
+  cid: string
+  /** File bytes. */
+  size: number
+  blocks: number
+  dagBytes: number
+  pinned: boolean
+  pins: string[]
+  addedAt: number
+}
+
+export interface PutResult {
+  cid: BlobCid
+  size: number
+  blocks: number
+  /** False when the store already held this blob (puts are idempotent). */
+  created: boolean
+}
+
+export interface PutOptions {
+  /** Pin label to add (e.g. `model:<subnet>:<version>`); unpinned blobs are collected after the grace period. */
+  pin?: string
+  /** Length the caller announced (an HTTP Content-Length): fewer bytes is TRUNCATED. */
+  expectedSize?: number
+  /** A lower size limit for this put (the RPC's rpc.limits.maxBlobBytes). */
+  maxBytes?: number
+}
+
+/** Reads a block; undefined when it is not local. */
+export type BlockReader = (cid: BlobCid) => Promise<Uint8Array | undefined>
+
+/** Key of a block in the blocks sublevel: blockstore-level's `/` + base32upper(multihash), so both read the same keys. */
+export const blockKey = (cid: CID): string => `/${base32upper.encoder.encode(cid.multihash.bytes)}`
+
+/**
+ * The parameter store on disk: UnixFS blocks in a level database plus one record per blob
+ * (size, pins, when it arrived). A blob's blocks and its record are written in one level batch,
+ * so after a crash at any instant a blob is either wholly there or not there at all; a blob
+ * without a record is invisible and its blocks are collected.
+ */
+export class BlobStore {
+  /** The blocks as an interface-blockstore, what bitswap serves from. */
+  readonly blockstore: LevelBlockstore
+  readonly #db: Level<string, Uint8Array>
+  readonly #blocks
+  readonly #records
+  readonly #config: BlobStoreConfig
+  readonly #now: () => number
+  #usedBytes = 0
+  #open = false
+
+  constructor(config: BlobStoreConfig) {
+    this.#config = config
+    this.#now = config.now ?? Date.now
+    this.#db = new Level<string, Uint8Array>(config.directory, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    this.#blocks = this.#db.sublevel<string, Uint8Array>('blocks', { keyEncoding: 'utf8', valueEncoding: 'view' })
+    this.#records = this.#db.sublevel<string, BlobRecord>('records', { keyEncoding: 'utf8', valueEncoding: 'json' })
+    this.blockstore = new LevelBlockstore(this.#blocks as never)
+  }
+
+  get usedBytes(): number {
+    return this.#usedBytes
+  }
+
+  get maxBytes(): number {
+    return this.#config.maxBytes
+  }
+
+  async open(): Promise<void> {
+    await this.#db.open()
+    let used = 0
+    for await (const record of this.#records.values()) used += record.dagBytes
+    this.#usedBytes = used
+    this.#open = true
+  }
+
+  async close(): Promise<void> {
+    this.#open = false
+    await this.#db.close()
+  }
+
+  /**
+   * Chunks, hashes and stores a blob in one batch. Puts are idempotent: the same bytes give the
+   * same CID and the second put only adds its pin.
+   * @throws BlobError TOO_LARGE, TRUNCATED, QUOTA_EXCEEDED
+   */
+  async put(source: Uint8Array | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<PutResult> {
+    this.#checkOpen()
+    const limit = Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, this.#config.maxBlobBytes)
+    const builder = new UnixfsFileBuilder()
+    const chunks = source instanceof Uint8Array ? [source] : source
+    for await (const chunk of chunks) {
+      if (builder.size + chunk.length > limit) throw new BlobError('TOO_LARGE', `blob is over the ${limit}-byte limit`, { size: builder.size + chunk.length, limit })
+      builder.push(chunk)
+    }
+    if (options.expectedSize !== undefined && builder.size !== options.expectedSize) {
+      throw new BlobError('TRUNCATED', `upload ended after ${builder.size} of ${options.expectedSize} bytes; nothing stored`, { expected: options.expectedSize, received: builder.size })
+    }
+    return this.putDag(builder.finish(), options.pin)
+  }
+
+  /**
+   * Stores an already built and verified DAG (what a fetch assembled) in one batch.
+   * @throws BlobError QUOTA_EXCEEDED
+   */
+  async putDag(dag: BlobDag, pin?: string): Promise<PutResult> {
+    this.#checkOpen()
+    const key = formatCid(dag.root)
+    const existing = await this.#records.get(key)
+    if (existing !== undefined) {
+      if (pin !== undefined && !existing.pins.includes(pin)) await this.#records.put(key, { ...existing, pins: [...existing.pins, pin].sort() })
+      return { cid: dag.root, size: existing.size, blocks: existing.blocks, created: false }
+    }
+    const dagBytes = dag.blocks.reduce((sum, block) => sum + block.bytes.length, 0)
+    await this.#reserve(dagBytes)
+    const record: BlobRecord = { size: dag.size, blocks: dag.blocks.length, dagBytes, addedAt: this.#now(), pins: pin === undefined ? [] : [pin] }
+    await this.#db.batch([
+      ...dag.blocks.map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes })),
+      { type: 'put' as const, sublevel: this.#records as never, key, value: record as never },
+    ])
+    this.#usedBytes += dagBytes
+    return { cid: dag.root, size: dag.size, blocks: dag.blocks.length, created: true }
+  }
+
+  /** Whether the whole blob is local (its record exists; records are written after every block). */
+  async has(cid: BlobCid): Promise<boolean> {
+    this.#checkOpen()
+    return (await this.#records.get(formatCid(cid))) !== undefined
+  }
+
+  /** @returns undefined when the blob is not local */
+  async stat(cid: BlobCid): Promise<BlobStat | undefined> {
+    this.#checkOpen()
+    const key = formatCid(cid)
+    const record = await this.#records.get(key)
+    if (record === undefined) return undefined
+    return { cid: key, size: record.size, blocks: record.blocks, dagBytes: record.dagBytes, pinned: record.pins.length > 0, pins: record.pins, addedAt: record.addedAt }
+  }
+
+  /**
+   * The blob's bytes from local blocks, each block's hash checked against its CID (a disk that
+   * rotted answers CORRUPT_BLOCK rather than wrong bytes).
+   * @throws BlobError NOT_FOUND, CORRUPT_BLOCK
+   */
+  async get(cid: BlobCid): Promise<Uint8Array> {
+    this.#checkOpen()
+    const record = await this.#records.get(formatCid(cid))
+    if (record === undefined) throw new BlobError('NOT_FOUND', `${formatCid(cid)} is not in the local store`, { cid: formatCid(cid) })
+    const parts: Uint8Array[] = []
+    await walkFile(cid, this.readBlock, (data) => parts.push(data))
+    return Buffer.concat(parts, record.size)
+  }
+
+  /** A local block, unverified (bitswap's serving path reads through `blockstore`). */
+  readonly readBlock: BlockReader = async (cid) => this.#blocks.get(blockKey(cid))
+
+  /** Adds a pin label. @throws BlobError NOT_FOUND */
+  async pin(cid: BlobCid, label: string): Promise<void> {
+    const record = await this.#record(cid)
+    if (record.pins.includes(label)) return
+    await this.#records.put(formatCid(cid), { ...record, pins: [...record.pins, label].sort() })
+  }
+
+  /** Removes a pin label; the blob becomes collectable once it has none (and its grace ran out). */
+  async unpin(cid: BlobCid, label: string): Promise<void> {
+    const record = await this.#records.get(formatCid(cid))
+    if (record === undefined || !record.pins.includes(label)) return
+    await this.#records.put(formatCid(cid), { ...record, pins: record.pins.filter((pin) => pin !== label) })
+  }
+
+  /** Removes every pin whose label `release` selects (a retention policy moving on); returns how many. */
+  async unpinWhere(release: (label: string) => boolean): Promise<number> {
+    this.#checkOpen()
+    let removed = 0
+    const changes: { type: 'put'; key: string; value: BlobRecord }[] = []
+    for await (const [key, record] of this.#records.iterator()) {
+      const pins = record.pins.filter((pin) => !release(pin))
+      if (pins.length === record.pins.length) continue
+      removed += record.pins.length - pins.length
+      changes.push({ type: 'put', key, value: { ...record, pins } })
+    }
+    if (changes.length > 0) await this.#records.batch(changes)
+    return removed
+  }
+
+  /**
+   * Drops every unpinned blob older than the grace period, and every block no remaining blob
+   * reaches (also blocks a crash left without a record). Returns the bytes freed.
+   */
+  async gc(): Promise<{ blobs: number; bytes: number }> {
+    this.#checkOpen()
+    const cutoff = this.#now() - this.#config.gcGraceMs
+    const keep = new Set<string>()
+    const drop: { key: string; record: BlobRecord }[] = []
+    for await (const [key, record] of this.#records.iterator()) {
+      if (record.pins.length === 0 && record.addedAt <= cutoff) drop.push({ key, record })
+      else await walkDagKeys(parseBlobCid(key), this.readBlock, keep)
+    }
+    const batch: { type: 'del'; key: string; sublevel?: never }[] = []
+    for await (const key of this.#blocks.keys()) if (!keep.has(key)) batch.push({ type: 'del', key, sublevel: this.#blocks as never })
+    for (const { key } of drop) batch.push({ type: 'del', key, sublevel: this.#records as never })
+    if (batch.length > 0) await this.#db.batch(batch)
+    const bytes = drop.reduce((sum, { record }) => sum + record.dagBytes, 0)
+    this.#usedBytes -= bytes
+    return { blobs: drop.length, bytes }
+  }
+
+  /** Every local blob's CID (for listing and tests). */
+  async list(): Promise<string[]> {
+    this.#checkOpen()
+    const keys: string[] = []
+    for await (const key of this.#records.keys()) keys.push(key)
+    return keys
+  }
+
+  async #reserve(bytes: number): Promise<void> {
+    if (this.#usedBytes + bytes <= this.#config.maxBytes) return
+    await this.gc()
+    if (this.#usedBytes + bytes > this.#config.maxBytes) {
+      throw new BlobError('QUOTA_EXCEEDED', `storing ${bytes} bytes would pass blobs.maxBytes`, { size: bytes, used: this.#usedBytes, limit: this.#config.maxBytes })
+    }
+  }
+
+  async #record(cid: BlobCid): Promise<BlobRecord> {
+    this.#checkOpen()
+    const record = await this.#records.get(formatCid(cid))
+    if (record === undefined) throw new BlobError('NOT_FOUND', `${formatCid(cid)} is not in the local store`, { cid: formatCid(cid) })
+    return record
+  }
+
+  #checkOpen(): void {
+    if (!this.#open) throw new BlobError('NOT_STARTED', 'the blob store is not open', { reason: 'closed' })
+  }
+}
+
+/**
+ * Walks a file DAG in order, giving each leaf's bytes to `onData`; every block is checked
+ * against its CID. @throws BlobError NOT_FOUND (a block missing), CORRUPT_BLOCK
+ */
+export async function walkFile(root: BlobCid, read: BlockReader, onData: (data: Uint8Array) => void): Promise<void> {
+  const bytes = await read(root)
+  if (bytes === undefined) throw new BlobError('NOT_FOUND', `block ${formatCid(root)} is missing`, { cid: formatCid(root) })
+  if (!blockMatches(root, bytes)) throw new BlobError('CORRUPT_BLOCK', `block ${formatCid(root)} does not match its hash`, { cid: formatCid(root), reason: 'hash mismatch' })
+  const block = decodeFileBlock(root, bytes)
+  if (block.data.length > 0) onData(block.data)
+  if (block.kind === 'node') for (const child of block.children) await walkFile(child, read, onData)
+}
+
+/** Adds the block keys of a DAG to `into`, reading interior nodes only (leaves are known from their links). */
+async function walkDagKeys(root: BlobCid, read: BlockReader, into: Set<string>): Promise<void> {
+  into.add(blockKey(root))
+  if (root.code === RAW_CODEC) return
+  const bytes = await read(root)
+  if (bytes === undefined) return
+  const block = decodeFileBlock(root, bytes)
+  if (block.kind === 'node') for (const child of block.children) await walkDagKeys(child, read, into)
+}
+
+export type { Block }
