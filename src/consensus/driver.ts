@@ -223,6 +223,24 @@ export class ConsensusDriver {
     }
   }
 
+  /**
+   * Whether a proposal or vote is one this node's core could still use — the checks `receive`
+   * makes before a signature, without the signature. The gossip layer asks before it verifies
+   * and relays a message, so a flood the core would drop does not travel on through this node.
+   * Messages for heights it cannot judge (behind, far ahead, or the height it just decided,
+   * which peers may still need) are left to gossip's own checks.
+   */
+  admits(message: ConsensusMessage): boolean {
+    if (message.type !== 'proposal' && message.type !== 'vote') return true
+    const core = this.#core
+    const h = message.type === 'vote' ? message.vote.height : message.proposal.height
+    if (h === core.height && core.step !== 'commit' && core.step !== 'unstarted') {
+      return message.type === 'vote' ? admitsVote(core, message.vote) : admitsProposal(core, message.proposal) && namesItsBuilder(message.proposal, message.block)
+    }
+    if (message.type === 'proposal' && h === core.height + 1) return message.proposal.round <= PROPOSAL_ROUNDS_AHEAD && namesItsBuilder(message.proposal, message.block)
+    return true
+  }
+
   // -------------------------------------------------------------------------------------------
   // Network input
 

@@ -15,6 +15,12 @@ export type GossipVerdict = 'accept' | 'reject' | 'ignore'
 
 export interface ConsensusReceiver {
   receive(peer: string, message: ConsensusMessage): void
+  /**
+   * Whether the consensus core could use this proposal or vote (its proposer, round window,
+   * slot): asked before the signature check, so what the core would drop is neither verified
+   * nor relayed (ConsensusDriver.admits).
+   */
+  admits?(message: ConsensusMessage): boolean
 }
 
 interface Judged {
@@ -129,6 +135,7 @@ export class ConsensusGossip implements Network {
   }
 
   #check(message: ConsensusMessage): GossipVerdict {
+    if (this.#receiver?.admits?.(message) === false) return 'ignore'
     switch (message.type) {
       case 'status':
         return 'accept'

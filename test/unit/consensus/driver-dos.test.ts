@@ -97,6 +97,21 @@ describe('consensus driver under a flood from one validator', function () {
     assert.ok(driver.futureBytes > before + 200 * KB)
   })
 
+  it('tells gossip which messages it would drop, so they are not relayed: a non-proposer, a round past the window, a repeat', () => {
+    const driver = driverFor()
+    driver.start()
+    const real = indexOf(proposer(driver.coreState as Parameters<typeof proposer>[0], 0))
+    const impostor = peers.find((i) => i !== real)!
+    const fresh = proposalOf(real, blockBy(real), 0)
+    assert.equal(driver.admits({ type: 'proposal', ...fresh }), true)
+    assert.equal(driver.admits({ type: 'proposal', ...proposalOf(impostor, blockBy(impostor), 0) }), false)
+    assert.equal(driver.admits({ type: 'proposal', ...proposalOf(real, blockBy(real), SIM_PARAMS.maxRoundsAhead + 5) }), false)
+    const vote = voteFrom(impostor, 'prevote', null)
+    assert.equal(driver.admits({ type: 'vote', vote }), true)
+    driver.receive(keys[impostor]!.address, { type: 'vote', vote })
+    assert.equal(driver.admits({ type: 'vote', vote }), false, 'already counted')
+  })
+
   it('the next-height buffer refuses forged messages, so nobody can spend an honest signer\'s share', () => {
     const driver = driverFor()
     driver.start()

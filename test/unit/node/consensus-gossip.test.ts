@@ -39,6 +39,17 @@ describe('ConsensusGossip validation', () => {
     return verdict
   }
 
+  it('ignores, without a signature check, what the attached consensus core would not admit: not relayed, not delivered', () => {
+    const received: ConsensusMessage[] = []
+    let checks = 0
+    const inner = ed25519Verifier(CHAIN_ID)
+    const verifier: SignatureVerifier = { verifyVote: (v, s) => (checks++, inner.verifyVote(v, s)), verifyProposal: (p, s) => (checks++, inner.verifyProposal(p, s)) }
+    const g = new ConsensusGossip({ chain, verifier, publish: () => {}, send: () => {}, log: logger('test') })
+    g.attach({ receive: (_peer, message) => received.push(message), admits: () => false })
+    assert.equal(run(g, { type: 'vote', vote: vote(1) }), 'ignore')
+    assert.deepEqual([received.length, checks, g.stats.rejected], [0, 0, 0])
+  })
+
   it('accepts and delivers a validator vote with a good signature', () => {
     const { g, received } = gossip()
     assert.equal(run(g, { type: 'vote', vote: vote(1) }), 'accept')
