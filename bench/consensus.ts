@@ -16,7 +16,7 @@
 // load generator running out of valid transactions rather than the chain.
 import '../src/p2p/polyfill.js'
 import { parseArgs } from 'node:util'
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { encode } from '../src/codec/index.js'
 import { createDevnet, devnetAccount } from '../src/devnet/layout.js'
@@ -90,7 +90,7 @@ const cleanup = async () => {
   const keep = values['keep-logs']
   if (keep !== undefined) {
     mkdirSync(keep, { recursive: true })
-    layout.nodes.forEach((node, i) => copyFileSync(join(node.home, 'node.log'), join(keep, `validator${i}.log`)))
+    layout.nodes.forEach((node, i) => existsSync(join(node.home, 'node.log')) && copyFileSync(join(node.home, 'node.log'), join(keep, `validator${i}.log`)))
   }
   dir.remove()
 }
