@@ -18,6 +18,12 @@ const GlobalWebSocket = (globalThis as { WebSocket?: new (url: string) => Socket
 const openSocket = (url: string): Socket =>
   GlobalWebSocket !== undefined ? new GlobalWebSocket(url) : (new NodeWebSocket(url, { perMessageDeflate: false }) as unknown as Socket)
 
+/** Closes at once: `ws` can drop the TCP connection without the closing handshake (terminate); a browser closes. */
+function discard(socket: Socket): void {
+  socket.close()
+  ;(socket as { terminate?: () => void }).terminate?.()
+}
+
 export interface ReconnectOptions {
   /** First delay before reconnecting, ms (doubles up to maxDelayMs). */
   initialDelayMs: number
@@ -168,7 +174,7 @@ export class WsTransport {
         failed = true
         this.#connecting = null
         socket.removeEventListener('open', opened)
-        socket.close()
+        discard(socket)
         const reason = (event as { message?: string } | undefined)?.message || 'connection failed'
         reject(new ClientError('TRANSPORT', `cannot connect to ${this.url}: ${reason}`, { reason, url: this.url }))
       }
@@ -179,7 +185,7 @@ export class WsTransport {
         this.#delay = this.#reconnect.initialDelayMs
         this.connections++
         socket.addEventListener('message', (event) => this.#onMessage(String(event.data)))
-        socket.addEventListener('error', () => socket.close())
+        socket.addEventListener('error', () => discard(socket))
         socket.addEventListener('close', () => this.#onClose(socket))
         resolve(socket)
       }
@@ -336,8 +342,18 @@ export class WsTransport {
     this.#closed = true
     if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer)
     this.#subscriptions.clear()
-    this.#socket?.close()
-    this.#socket?.close()
+    if (this.#socket !== null) discard(this.#socket)
     this.#socket = null
+  }
+
+  /**
+   * Reconnects (and resubscribes) now instead of when the backoff timer fires: for a page that
+   * learns it is online again, and for tests that must control when the client comes back.
+   */
+  reconnectNow(): void {
+    if (this.#closed || this.connected || this.#reconnectTimer === null) return
+    clearTimeout(this.#reconnectTimer)
+    this.#reconnectTimer = null
+    void this.#resume()
   }
 }

@@ -27,7 +27,7 @@ describe('client subscriptions across reconnects', () => {
     rig.server.disconnectWebSockets()
     // Blocks committed while the client is away: it must get them on its return.
     for (let i = 0; i < 3; i++) await rig.node.produceBlock()
-    await until(() => client.ws.connections === 2, 3000, `reconnected (${client.ws.connections}, ${heights})`)
+    await until(() => client.ws.connections === 2, 15_000, `reconnected (${client.ws.connections}, ${heights})`)
     for (let i = 0; i < 2; i++) await rig.node.produceBlock()
     await until(() => heights.length >= 8)
     await sleep(50)
@@ -45,23 +45,32 @@ describe('client subscriptions across reconnects', () => {
     rig.server.disconnectWebSockets()
     rig.node.submitTx(transfer(0, 3, 1n, 2n))
     await rig.node.produceBlock()
-    await until(() => seen.length === 3, 3000, 'third tx after reconnect')
+    await until(() => seen.length === 3, 15_000, 'third tx after reconnect')
     await sleep(50)
     assert.deepEqual(seen, ['1.0', '1.1', '2.0'])
   })
 
   it('reports a gap when it was away longer than the server replays', async () => {
-    const heights: number[] = []
-    const gaps: { from: number; to: number }[] = []
-    await client.subscribeBlocks((n) => heights.push(n.height), { onGap: (gap) => gaps.push(gap) })
-    await rig.node.produceBlock()
-    await until(() => heights.length === 1)
-    rig.server.disconnectWebSockets()
-    for (let i = 0; i < 30; i++) await rig.node.produceBlock()
-    await until(() => gaps.length === 1, 3000, 'gap reported')
-    await until(() => heights.at(-1) === 31)
-    assert.deepEqual(gaps, [{ from: 1, to: 12 }])
-    assert.deepEqual(heights, [1, ...Array.from({ length: 20 }, (_, i) => 12 + i)])
+    // The client comes back only when told (reconnectNow), after all 30 blocks: on a busy machine
+    // a backoff timer could fire mid-way and make the gap depend on the scheduler.
+    const away = new FedraClient({ url: rig.url, reconnect: { initialDelayMs: 600_000, maxDelayMs: 600_000 } })
+    try {
+      const heights: number[] = []
+      const gaps: { from: number; to: number }[] = []
+      await away.subscribeBlocks((n) => heights.push(n.height), { onGap: (gap) => gaps.push(gap) })
+      await rig.node.produceBlock()
+      await until(() => heights.length === 1)
+      rig.server.disconnectWebSockets()
+      await until(() => !away.ws.connected, 15_000, 'disconnected')
+      for (let i = 0; i < 30; i++) await rig.node.produceBlock()
+      away.ws.reconnectNow()
+      await until(() => gaps.length === 1, 15_000, 'gap reported')
+      await until(() => heights.at(-1) === 31, 15_000, 'caught up to 31')
+      assert.deepEqual(gaps, [{ from: 1, to: 12 }])
+      assert.deepEqual(heights, [1, ...Array.from({ length: 20 }, (_, i) => 12 + i)])
+    } finally {
+      away.close()
+    }
   })
 
   it('fails calls in flight when the socket drops instead of retrying them', async () => {

@@ -146,7 +146,7 @@ export function withoutData(value: unknown): unknown {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Polls `predicate` every 5 ms until it holds or `timeoutMs` passes. */
-export async function until(predicate: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
+export async function until(predicate: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`)
