@@ -34,8 +34,10 @@ export interface SignerStateStore {
 const STEP_CODE: Record<SignedStep, number> = { proposal: 1, prevote: 2, precommit: 3 }
 const STEP_OF = new Map(Object.entries(STEP_CODE).map(([k, v]) => [v, k as SignedStep]))
 
-export function encodeSignerState(s: LastSigned): string {
+/** `chainId`: the chain the signatures were for (the file is ignored on another chain: signatures are chain-bound). */
+export function encodeSignerState(s: LastSigned, chainId?: string): string {
   const file = {
+    ...(chainId === undefined ? {} : { chain_id: chainId }),
     height: String(s.height),
     round: s.round,
     step: STEP_CODE[s.step],
@@ -46,7 +48,8 @@ export function encodeSignerState(s: LastSigned): string {
   return `${JSON.stringify(file, null, 2)}\n`
 }
 
-export function decodeSignerState(text: string, path: string): LastSigned {
+/** The record and the chain it is for (undefined for a file that names none). */
+export function decodeSignerState(text: string, path: string): LastSigned & { chainId?: string } {
   const corrupt = (reason: string): ConsensusError => new ConsensusError('SIGNER_STATE_CORRUPT', `${path}: ${reason}`, { reason })
   let f: Record<string, unknown>
   try {
@@ -63,24 +66,33 @@ export function decodeSignerState(text: string, path: string): LastSigned {
   if (!Number.isSafeInteger(f.pol_round) || (f.pol_round as number) < -1) throw corrupt('"pol_round" must be an integer ≥ −1')
   if (f.value !== null && (typeof f.value !== 'string' || !/^[0-9a-f]{64}$/.test(f.value))) throw corrupt('"value" must be null or a 64-digit hex block id')
   if (typeof f.signature !== 'string' || !/^([0-9a-f]{2})+$/.test(f.signature)) throw corrupt('"signature" must be hex')
-  return { height, round: f.round as number, step, valueId: f.value as ValueId | null, polRound: f.pol_round as number, signature: fromHex(f.signature) }
+  if (f.chain_id !== undefined && typeof f.chain_id !== 'string') throw corrupt('"chain_id" must be a string')
+  const state = { height, round: f.round as number, step, valueId: f.value as ValueId | null, polRound: f.pol_round as number, signature: fromHex(f.signature) }
+  return f.chain_id === undefined ? state : { ...state, chainId: f.chain_id as string }
 }
 
 /**
  * The state in one JSON file. A save writes a temporary file, fsyncs it, renames it over the
  * old one and fsyncs the folder: after a power cut the file is the old record or the new one,
  * never a torn mix. A missing file is a key that never signed; an unreadable one stops the node.
+ * With `chainId` the file names its chain, and a record for another chain is no constraint (a
+ * home re-initialised for a new chain does not refuse to sign there; sign bytes carry the
+ * chain id, so nothing signed for one chain counts on another).
  */
 export class FileSignerState implements SignerStateStore {
   readonly path: string
+  readonly #chainId: string | undefined
 
-  constructor(path: string) {
+  constructor(path: string, chainId?: string) {
     this.path = path
+    this.#chainId = chainId
   }
 
   load(): LastSigned | null {
     if (!existsSync(this.path)) return null
-    return decodeSignerState(readFileSync(this.path, 'utf8'), this.path)
+    const { chainId, ...state } = decodeSignerState(readFileSync(this.path, 'utf8'), this.path)
+    if (this.#chainId !== undefined && chainId !== undefined && chainId !== this.#chainId) return null
+    return state
   }
 
   save(state: LastSigned): void {
@@ -89,7 +101,7 @@ export class FileSignerState implements SignerStateStore {
     const tmp = `${this.path}.tmp`
     const fd = openSync(tmp, 'w', 0o600)
     try {
-      const bytes = Buffer.from(encodeSignerState(state))
+      const bytes = Buffer.from(encodeSignerState(state, this.#chainId))
       let written = 0
       while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, written)
       fsyncSync(fd)

@@ -311,7 +311,7 @@ export class FedraNode {
       wal: this.#wal,
       signer: this.#validatorKey === null ? null : keySigner(this.#validatorKey, this.chain.chainId),
       // Beside the key, like CometBFT's priv_validator_state.json: what keeps a lost WAL from a double sign.
-      signerState: new FileSignerState(join(this.home, 'config', 'priv_validator_state.json')),
+      signerState: new FileSignerState(join(this.home, 'config', 'priv_validator_state.json'), this.chain.chainId),
       verifier: ed25519Verifier(this.chain.chainId),
       network: this.consensusGossip,
       clock: realClock,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ConsensusMessage, ConsensusError, FileSignerState, FileWal, blockId, decodeSignerState, encodeSignerState } from '../../../src/consensus/index.js'
@@ -176,6 +176,14 @@ describe('no double sign after a power loss or a lost WAL', () => {
       writeFileSync(statePath, text)
       assert.throws(() => store.load(), (e: unknown) => e instanceof ConsensusError && e.code === 'SIGNER_STATE_CORRUPT', text)
     }
+  })
+
+  it('names its chain: a record for another chain is no constraint, one for this chain is', () => {
+    const state = { height: 9, round: 0, step: 'prevote' as const, valueId: null, polRound: -1, signature: new Uint8Array([4]) }
+    new FileSignerState(statePath, 'chain-a').save(state)
+    assert.deepEqual(new FileSignerState(statePath, 'chain-a').load(), state)
+    assert.equal(new FileSignerState(statePath, 'chain-b').load(), null)
+    assert.match(readFileSync(statePath, 'utf8'), /"chain_id": "chain-a"/)
   })
 
   it('a validator driver refuses to run without a durable signer state', () => {
