@@ -9,3 +9,4 @@ export { encode, decode, decodeStored, equalBytes, DEFAULT_MAX_DECODE_BYTES } fr
 export { peekStructTag } from './peek.js'
 export { CodecError, type CodecErrorCode, type CodecErrorContext } from './errors.js'
 export type { Type, Infer, Wire } from './type.js'
+export { CODEC_TAG_RANGES, tagOwner, type CodecTagOwner } from './tags.js'

@@ -1,4 +1,5 @@
 import { CodecError } from './errors.js'
+import { tagOwner } from './tags.js'
 import { type Type, type Wire, wrongType } from './type.js'
 
 type Fields = Record<string, Type<any>>
@@ -14,11 +15,12 @@ const registered = new Map<number, string>()
 
 /**
  * A struct is the positional array `[tag, version, ...fields]` in declaration order. Tags are
- * unique across the codebase (ranges: crypto 1–99, transactions/state 100–199, bank 200–299,
- * consensus 300–399, fl 400–499, p2p 500–599, other modules 1000+), so any encoded struct says
- * what it is, and unions dispatch on the tag.
+ * unique across the codebase, each owner taking them from its range in CODEC_TAG_RANGES
+ * (tags.ts), so any encoded struct says what it is, and unions dispatch on the tag. A tag
+ * outside every range is refused here.
  */
 export function struct<F extends Fields>(name: string, tag: number, version: number, fields: F): StructType<F> {
+  if (tagOwner(tag) === undefined) throw new Error(`codec tag ${tag} of ${name} lies in no range of CODEC_TAG_RANGES`)
   const owner = registered.get(tag)
   if (owner !== undefined && owner !== name) throw new Error(`codec tag ${tag} used by both ${owner} and ${name}`)
   registered.set(tag, name)
