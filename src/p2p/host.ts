@@ -217,6 +217,14 @@ export class P2PHost {
     return stopping
   }
 
+  /**
+   * The libp2p node itself, for a protocol implementation that needs its registrar and
+   * connections directly (bitswap in src/blobs). Everything else goes through this host's API.
+   */
+  get libp2p(): Libp2p {
+    return this.#node
+  }
+
   /** Full multiaddrs (with /p2p/<peerId>) others can dial; empty before start. */
   addresses(): string[] {
     return this.#node.getMultiaddrs().map(String)
