@@ -47,6 +47,7 @@ export function blockBudgetFor(timeoutProposeMs: number, overrides: Partial<Bloc
 export class BlockBudget {
   readonly config: Readonly<BlockBudgetConfig>
   #msPerTx: number
+  #commitMsPerTx = 0
   #samples = 0
 
   constructor(config: BlockBudgetConfig) {
@@ -62,6 +63,11 @@ export class BlockBudget {
     return this.#msPerTx
   }
 
+  /** The current estimate of what committing costs per transaction on this node's event loop, ms. */
+  get commitMsPerTx(): number {
+    return this.#commitMsPerTx
+  }
+
   /** How many blocks have been measured. */
   get samples(): number {
     return this.#samples
@@ -75,8 +81,19 @@ export class BlockBudget {
     this.#samples++
   }
 
+  /**
+   * Records that what committing a block of `txs` transactions runs on the event loop (the
+   * mempool's re-check, the index, the RPC fan-out) took `ms`. It delays the next height on
+   * every node, so a block's budget pays for it too, and a pool kept deep by overload (every
+   * pending transaction re-checked after each block) shrinks the blocks and with them the pool.
+   */
+  observeCommit(txs: number, ms: number): void {
+    if (txs < this.config.minSample || !(ms >= 0) || !Number.isFinite(ms)) return
+    this.#commitMsPerTx += this.config.weight * (ms / txs - this.#commitMsPerTx)
+  }
+
   /** The most transactions the next proposal should carry. */
   maxTxs(): number {
-    return Math.max(this.config.minTxs, Math.floor(this.config.targetMs / this.#msPerTx))
+    return Math.max(this.config.minTxs, Math.floor(this.config.targetMs / (this.#msPerTx + this.#commitMsPerTx)))
   }
 }

@@ -172,7 +172,8 @@ export class ChainApp implements ConsensusApplication {
     const started = performance.now()
     const executed = this.#execute(context.height, context.time, context.proposer, txs, context.evidence, this.#tipBlock?.commit ?? null)
     if (txs.length > 0) {
-      this.#log.debug({ height: context.height, round: context.round, txs: txs.length, maxTxs, msPerTx: this.#budget.msPerTx, executeMs: performance.now() - started }, 'proposal prepared')
+      const { msPerTx, commitMsPerTx } = this.#budget
+      this.#log.debug({ height: context.height, round: context.round, txs: txs.length, maxTxs, msPerTx, commitMsPerTx, executeMs: performance.now() - started }, 'proposal prepared')
     }
     return { txs, stateRoot: executed.stateRoot }
   }
@@ -238,6 +239,7 @@ export class ChainApp implements ConsensusApplication {
         this.#log.error({ err: error, height: header.height }, 'commit listener failed')
       }
     }
+    this.#budget.observeCommit(block.txs.length, performance.now() - started)
   }
 
   committedBlock(height: number): StoredBlock | null {

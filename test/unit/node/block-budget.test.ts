@@ -102,3 +102,19 @@ describe('ChainApp block sizing', () => {
     assert.deepEqual(validating.processBlock(block), { valid: true })
   })
 })
+
+describe('BlockBudget commit cost', () => {
+  it('counts what committing costs per tx against the budget too', () => {
+    const b = budget({ weight: 1 })
+    b.observe(1000, 500) // 0.5 ms per tx executing
+    assert.equal(b.maxTxs(), 2000)
+    b.observeCommit(1000, 500) // and 0.5 ms per tx re-checking, indexing, fanning out
+    assert.equal(b.maxTxs(), 1000)
+  })
+
+  it('ignores commits of blocks too small to measure', () => {
+    const b = budget()
+    b.observeCommit(5, 1e6)
+    assert.equal(b.commitMsPerTx, 0)
+  })
+})
