@@ -232,6 +232,7 @@ export class ChainApp implements ConsensusApplication {
     this.#setsByHeight.set(header.height + 2, next.nextValidators)
     this.#setsByHeight.delete(header.height - this.maxEvidenceAge)
     const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot, writtenKeys: executed.prepared.writes }
+    const started = performance.now()
     for (const listener of this.#listeners) {
       try {
         listener(info)
