@@ -46,6 +46,7 @@ export interface BlobExchangeConfig {
 /** The parts of @helia/bitswap's Bitswap this exchange uses; its broker keeps them unexported. */
 interface BitswapParts {
   want(cid: BlobCid, options: { signal: AbortSignal }): Promise<Uint8Array>
+  notify(cid: BlobCid): Promise<void>
   network: { addEventListener(type: 'bitswap:message', listener: (event: CustomEvent<{ connection: Connection; message: { blocks: { prefix?: Uint8Array; data?: Uint8Array }[] } }>) => void): void }
   wantList: { wantSessionPresence(cid: BlobCid, peer: PeerId, options: { signal: AbortSignal }): Promise<{ has: boolean }> }
 }
@@ -187,6 +188,15 @@ export class BlobExchange {
     }
     if (leafBytes !== fileSize) throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds ${leafBytes} bytes, its root announces ${fileSize}`, { cid: formatCid(root), reason: 'size mismatch' })
     return store.putDag({ root, size: fileSize, blocks }, options.pin)
+  }
+
+  /**
+   * Tells peers that asked for these blocks earlier (their want-lists are kept) that they are
+   * here now; call after a put. Kubo does the same when a block is added.
+   */
+  async announce(cids: readonly BlobCid[]): Promise<void> {
+    if (!this.#running) return
+    for (const cid of cids) await this.#bitswap.notify(cid)
   }
 
   /**

@@ -119,16 +119,7 @@ export class BlobStore {
   async put(source: Uint8Array | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<PutResult> {
     this.#checkOpen()
     const limit = Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, this.#config.maxBlobBytes)
-    const builder = new UnixfsFileBuilder()
-    const chunks = source instanceof Uint8Array ? [source] : source
-    for await (const chunk of chunks) {
-      if (builder.size + chunk.length > limit) throw new BlobError('TOO_LARGE', `blob is over the ${limit}-byte limit`, { size: builder.size + chunk.length, limit })
-      builder.push(chunk)
-    }
-    if (options.expectedSize !== undefined && builder.size !== options.expectedSize) {
-      throw new BlobError('TRUNCATED', `upload ended after ${builder.size} of ${options.expectedSize} bytes; nothing stored`, { expected: options.expectedSize, received: builder.size })
-    }
-    return this.putDag(builder.finish(), options.pin)
+    return this.putDag(await chunkUpload(source, limit, options.expectedSize), options.pin)
   }
 
   /**
@@ -263,6 +254,24 @@ export class BlobStore {
   #checkOpen(): void {
     if (!this.#open) throw new BlobError('NOT_STARTED', 'the blob store is not open', { reason: 'closed' })
   }
+}
+
+/**
+ * Chunks and hashes an upload into its DAG, refusing it as soon as it passes `limit` bytes and
+ * when it ends short of `expectedSize`. Nothing is stored here.
+ * @throws BlobError TOO_LARGE, TRUNCATED
+ */
+export async function chunkUpload(source: Uint8Array | AsyncIterable<Uint8Array>, limit: number, expectedSize?: number): Promise<BlobDag> {
+  const builder = new UnixfsFileBuilder()
+  const chunks = source instanceof Uint8Array ? [source] : source
+  for await (const chunk of chunks) {
+    if (builder.size + chunk.length > limit) throw new BlobError('TOO_LARGE', `blob is over the ${limit}-byte limit`, { size: builder.size + chunk.length, limit })
+    builder.push(chunk)
+  }
+  if (expectedSize !== undefined && builder.size !== expectedSize) {
+    throw new BlobError('TRUNCATED', `upload ended after ${builder.size} of ${expectedSize} bytes; nothing stored`, { expected: expectedSize, received: builder.size })
+  }
+  return builder.finish()
 }
 
 /**
