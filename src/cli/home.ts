@@ -35,7 +35,7 @@ export function initHome(home: string, options: { chainId: string; moniker: stri
     initial_height: 1,
     consensus_params: { block: { max_bytes: 4194304, max_gas: '100000000' }, tx: { max_bytes: 65536, min_gas_price: '0' } },
     validators: [{ name: options.moniker, pub_key: validatorKey.publicKey.hex, power: '10' }],
-    app_state: { auth: { accounts: [] }, bank: { fee_denom: 'ufdr', balances: [] } },
+    app_state: { auth: { accounts: [] }, bank: { params: { fee_denom: 'ufdr' }, balances: [] } },
   }
   const files = {
     config: join(config, 'config.json'),

@@ -135,7 +135,7 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
     validators: validatorKeys.map((key, i) => ({ name: `validator${i}`, pub_key: key.publicKey.hex, power: '10' })),
     app_state: {
       auth: { accounts: [] },
-      bank: { fee_denom: 'ufdr', balances: accounts.map((key) => ({ address: key.publicKey.address, coins: [{ denom: 'ufdr', amount: String(ACCOUNT_BALANCE) }] })) },
+      bank: { params: { fee_denom: 'ufdr' }, balances: accounts.map((key) => ({ address: key.publicKey.address, coins: [{ denom: 'ufdr', amount: String(ACCOUNT_BALANCE) }] })) },
     },
   }
   for (const node of nodes) {

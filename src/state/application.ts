@@ -8,6 +8,7 @@ import { GasMeter } from './gas.js'
 import type { Genesis } from './genesis.js'
 import { CacheStore } from './kv.js'
 import type { ModuleRegistry } from './module.js'
+import { readParams, writeParams } from './params.js'
 import { BlockResults, type BlockResultsValue, blockResultsRecord } from './results.js'
 import type { PreparedState, StateDB } from './state-db.js'
 import type { VerifiedTxs } from './tx.js'
@@ -92,8 +93,10 @@ export class Application {
     const store = new CacheStore(this.db)
     const ctx = new Context({ ...outsideBlock(this.genesis.chainId, this.genesis.initialHeight - 1), time: this.genesis.genesisTime }, store, new GasMeter(UNLIMITED), this.registry)
     const fromModules: { module: string; updates: ValidatorUpdate[] }[] = []
-    for (const module of this.registry.modules) {
-      const updates = module.genesis.init(ctx, this.genesis.appState[module.name])
+    for (const module of this.registry.initGenesisOrder) {
+      const scoped = ctx.forModule(module.name)
+      if (module.params !== undefined) writeParams(scoped.moduleStore(), module.params, this.genesis.moduleParams[module.name])
+      const updates = module.genesis.init(scoped, this.genesis.appState[module.name])
       if (updates !== undefined && updates.length > 0) fromModules.push({ module: module.name, updates })
     }
     if (fromModules.length > 1) {
@@ -119,7 +122,7 @@ export class Application {
     const block = this.#blockInfo(input.height, input.time, input.proposer, input.evidence, input.lastCommit ?? null)
     const store = new CacheStore(this.db)
     const beginCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
-    for (const module of this.registry.modules) module.beginBlock?.(beginCtx)
+    for (const module of this.registry.beginBlockOrder) module.beginBlock?.(beginCtx.forModule(module.name))
 
     const params = this.genesis.consensusParams
     let blockGas = 0n
@@ -134,8 +137,8 @@ export class Application {
 
     const endCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
     const updates: { module: string; updates: ValidatorUpdate[] }[] = []
-    for (const module of this.registry.modules) {
-      const returned = module.endBlock?.(endCtx)
+    for (const module of this.registry.endBlockOrder) {
+      const returned = module.endBlock?.(endCtx.forModule(module.name))
       if (returned !== undefined) updates.push({ module: module.name, updates: returned })
     }
     const validatorUpdates = mergeValidatorUpdates(updates)
@@ -169,15 +172,28 @@ export class Application {
     const handler = this.registry.get(module).queries[name]
     if (handler === undefined) throw new StateError('UNKNOWN_MODULE', `module ${module} has no query ${name}`, { module })
     const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
-    return handler(ctx, params)
+    return handler(ctx.forModule(module), params)
+  }
+
+  /** The committed state as a genesis `app_state` (each module's export, with its params). */
+  exportAppState(): Record<string, unknown> {
+    const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    const appState: Record<string, unknown> = {}
+    for (const module of this.registry.modules) {
+      const scoped = ctx.forModule(module.name)
+      const section = module.genesis.export(scoped) as Record<string, unknown>
+      appState[module.name] = module.params === undefined ? section : { params: module.params.toJson(readParams(scoped.moduleStore(), module.params)), ...section }
+    }
+    return appState
   }
 
   /** Runs every module's invariants on the committed state; throws INVARIANT_BROKEN naming the first that fails. */
   assertInvariants(): void {
     const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
     for (const module of this.registry.modules) {
+      const scoped = ctx.forModule(module.name)
       for (const [name, check] of Object.entries(module.invariants)) {
-        const broken = check(ctx)
+        const broken = check(scoped)
         if (broken !== null) throw new StateError('INVARIANT_BROKEN', `${module.name}/${name}: ${broken}`, { module: module.name })
       }
     }

@@ -2,7 +2,7 @@ import { decodeAddress } from '../crypto/index.js'
 import type { Application } from './application.js'
 import { Context, type BlockInfo, outsideBlock } from './context.js'
 import { type CheckedTx, checkTxStateless, runAnte } from './deliver-tx.js'
-import { ACCOUNT_MODULE, type AccountKeeper, FEE_MODULE, type FeeKeeper } from './expected-keepers.js'
+import { ACCOUNT_KEEPER, FEE_KEEPER } from './expected-keepers.js'
 import { GasMeter } from './gas.js'
 import { keyId } from './bytes.js'
 import { CacheStore, type KVReader, type KVStore } from './kv.js'
@@ -243,7 +243,7 @@ export class CheckState {
   nextNonce(sender: string): bigint {
     const store = new CacheStore(this.#layers.get(sender)?.store ?? this.#app.db)
     const ctx = new Context(this.#blockInfo(), store, new GasMeter(UNLIMITED), this.#app.registry)
-    return ctx.keeper<AccountKeeper>(ACCOUNT_MODULE).nonceOf(decodeAddress(sender))
+    return ctx.keeper(ACCOUNT_KEEPER).nonceOf(decodeAddress(sender))
   }
 
   /** Forgets every admitted transaction: the state is the committed one again (after a commit). */
@@ -266,7 +266,7 @@ export class CheckState {
     this.#epoch++
     this.#height = this.#app.height
     const ctx = new Context(this.#blockInfo(), new CacheStore(this.#app.db), new GasMeter(UNLIMITED), this.#app.registry)
-    const creditOnly = new Set(ctx.keeper<FeeKeeper>(FEE_MODULE).creditOnlyKeys().map(keyId))
+    const creditOnly = new Set(ctx.keeper(FEE_KEEPER).creditOnlyKeys().map(keyId))
     const affected = new Set<string>()
     for (const [sender, layer] of this.#layers) {
       for (const id of layer.reads) {

@@ -3,6 +3,11 @@ import type { Event } from './events.js'
 import { GasKVStore, GasMeter } from './gas.js'
 import { type KVStore, PrefixStore } from './kv.js'
 import type { ModuleRegistry } from './module.js'
+import type { ModuleAccount } from './module-accounts.js'
+import type { HookPoint } from './hooks.js'
+import type { KeeperRef } from './keepers.js'
+import { type ModuleParams, ParamsKeeper } from './params.js'
+import { StateError } from './errors.js'
 import { concatBytes, utf8 } from './bytes.js'
 
 /** What execution may know about the block: everything comes from the block, nothing from the host. */
@@ -36,28 +41,48 @@ function modulePrefix(name: string): Uint8Array {
   return prefix
 }
 
+/** The scope of the framework itself (ante handler, mempool checks, tests): not a module. */
+export const FRAMEWORK = ''
+
 /**
  * The one argument of every handler: the block, a gas-metered store, the event log, and the
- * keepers of other modules bound to the same store.
+ * keepers of other modules bound to the same store. A context is scoped to one module (the one
+ * whose handler, hook or keeper runs): it opens only that module's store and hands out only the
+ * keepers that module declared in `expects`. The framework's own context (FRAMEWORK) opens any
+ * store and scopes contexts for modules.
  */
 export class Context {
   readonly block: BlockInfo
   readonly store: KVStore
   readonly gas: GasMeter
   readonly events: Event[]
+  /** The module this context runs for, or FRAMEWORK. */
+  readonly module: string
+  readonly #raw: KVStore
   readonly #registry: ModuleRegistry
   readonly #keepers = new Map<string, unknown>()
 
-  constructor(block: BlockInfo, store: KVStore, gas: GasMeter, registry: ModuleRegistry, events: Event[] = []) {
+  constructor(block: BlockInfo, store: KVStore, gas: GasMeter, registry: ModuleRegistry, events: Event[] = [], module = FRAMEWORK) {
     this.block = block
     this.gas = gas
+    this.#raw = store
     this.store = new GasKVStore(store, gas)
     this.events = events
+    this.module = module
     this.#registry = registry
   }
 
-  /** The store of module `name`: its keys, under its prefix, owned by nobody else. */
-  moduleStore(name: string): KVStore {
+  /** The same block, store, gas meter and event log, scoped to `module`; only the framework scopes. */
+  forModule(module: string): Context {
+    if (this.module !== FRAMEWORK) throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot act as ${module}`, { module: this.module })
+    return new Context(this.block, this.#raw, this.gas, this.#registry, this.events, module)
+  }
+
+  /** The store of module `name` (by default this context's): its keys, under its prefix, owned by nobody else. */
+  moduleStore(name: string = this.module): KVStore {
+    if (this.module !== FRAMEWORK && name !== this.module) {
+      throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot open the store of ${name}; use its keeper`, { module: this.module })
+    }
     return new PrefixStore(this.store, modulePrefix(name))
   }
 
@@ -66,17 +91,67 @@ export class Context {
     return concatBytes(modulePrefix(name), key)
   }
 
-  /** Another module's keeper (its "expected keeper" interface), bound to this context. */
-  keeper<K>(name: string): K {
-    let keeper = this.#keepers.get(name)
+  /**
+   * Another module's keeper through an expected-keeper ref this context's module declared in
+   * `expects` (checked against the provider when the registry was built), bound to this context's
+   * store and gas meter; the provider learns who asks (module accounts and permissions go by it).
+   */
+  keeper<K>(ref: KeeperRef<K>): K {
+    if (!this.#registry.mayUse(this.module, ref)) {
+      throw new StateError('UNDECLARED_KEEPER', `module ${this.module || '(framework)'} did not declare the ${ref.module} keeper it asks for`, { module: this.module })
+    }
+    let keeper = this.#keepers.get(ref.module)
     if (keeper === undefined) {
-      keeper = this.#registry.get(name).keeper(this)
-      this.#keepers.set(name, keeper)
+      keeper = this.#registry.get(ref.module).keeper(this.#as(ref.module), this.module)
+      this.#keepers.set(ref.module, keeper)
     }
     return keeper as K
   }
 
+  /** Calls every subscriber of one of this module's hook points, in the order composition listed them. */
+  hooks<H>(point: HookPoint<H>): H {
+    if (point.provider !== this.module) throw new StateError('SCOPE_VIOLATION', `module ${this.module || '(framework)'} cannot fire hooks of ${point.provider}`, { module: this.module })
+    const subscribers = this.#registry.hookSubscribers(point)
+    const fanOut: Record<string, (...args: unknown[]) => void> = {}
+    for (const method of point.methods) {
+      fanOut[method] = (...args: unknown[]) => {
+        for (const { module, implementation } of subscribers) {
+          const hooks = implementation.build(this.#as(module)) as Record<string, (...a: unknown[]) => void>
+          hooks[method]!(...args)
+        }
+      }
+    }
+    return fanOut as H
+  }
+
+  /** The keeper of every module's params; only for modules composition names as params authorities (governance). */
+  paramsKeeper(): ParamsKeeper {
+    if (!this.#registry.paramsAuthorities.includes(this.module)) {
+      throw new StateError('SCOPE_VIOLATION', `module ${this.module || '(framework)'} is not a params authority`, { module: this.module })
+    }
+    return new ParamsKeeper(this.#as(FRAMEWORK))
+  }
+
+  /** A module's params declaration, if it has params. */
+  moduleParams(name: string): ModuleParams<unknown> | undefined {
+    return this.#registry.has(name) ? this.#registry.get(name).params : undefined
+  }
+
+  /** The module account called `name`, as composition declared it. */
+  moduleAccount(name: string): ModuleAccount | undefined {
+    return this.#registry.moduleAccounts.get(name)
+  }
+
+  get moduleAccounts(): ReadonlyMap<string, ModuleAccount> {
+    return this.#registry.moduleAccounts
+  }
+
   emit(type: string, attributes: Record<string, string>): void {
     this.events.push({ type, attributes: Object.entries(attributes) })
+  }
+
+  // The framework's own scoping, used to run a provider's keeper or a subscriber's hooks.
+  #as(module: string): Context {
+    return module === this.module ? this : new Context(this.block, this.#raw, this.gas, this.#registry, this.events, module)
   }
 }

@@ -3,7 +3,7 @@ import { toHex } from '../crypto/index.js'
 import { Context, type BlockInfo } from './context.js'
 import { StateError } from './errors.js'
 import type { Event } from './events.js'
-import { ACCOUNT_MODULE, type AccountKeeper, FEE_MODULE, type FeeKeeper } from './expected-keepers.js'
+import { ACCOUNT_KEEPER, FEE_KEEPER } from './expected-keepers.js'
 import { GAS, GasMeter } from './gas.js'
 import type { ConsensusParams } from './genesis.js'
 import { CacheStore, type KVStore } from './kv.js'
@@ -24,7 +24,7 @@ export interface TxResult {
 
 /** A transaction that passed every stateless check, with its messages decoded. */
 export interface CheckedTx extends DecodedTx {
-  messages: { handler: MessageHandler; value: unknown }[]
+  messages: { module: string; handler: MessageHandler; value: unknown }[]
   intrinsicGas: bigint
 }
 
@@ -64,7 +64,7 @@ export function checkTxStateless(bytes: Uint8Array, chainId: string, params: Con
       if (!(error instanceof ModuleError)) throw error
       throw new TxError('INVALID_MESSAGE', `message ${messageIndex}: ${error.message}`, { txHash, messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })
     }
-    return { handler: entry.handler, value }
+    return { module: entry.module.name, handler: entry.handler, value }
   })
   const intrinsicGas = GAS.txByte * BigInt(bytes.length) + GAS.signatureVerify
   if (body.gasLimit < intrinsicGas) {
@@ -87,18 +87,18 @@ export function runAnte(tx: CheckedTx, store: KVStore, block: BlockInfo, registr
   const { body } = tx.tx
   const address = tx.signer.addressBytes
   const txHash = toHex(tx.hash)
-  const expected = ctx.keeper<AccountKeeper>(ACCOUNT_MODULE).nonceOf(address)
+  const expected = ctx.keeper(ACCOUNT_KEEPER).nonceOf(address)
   if (body.nonce < expected) throw new TxError('REPLAYED', `nonce ${body.nonce} was already used (next is ${expected})`, { txHash, expected: String(expected), actual: String(body.nonce) })
   if (body.nonce > expected) throw new TxError('NONCE_TOO_HIGH', `nonce ${body.nonce} is ahead of the account (next is ${expected})`, { txHash, expected: String(expected), actual: String(body.nonce) })
   if (body.fee > 0n) {
     try {
-      ctx.keeper<FeeKeeper>(FEE_MODULE).payFee(address, body.fee)
+      ctx.keeper(FEE_KEEPER).payFee(address, body.fee)
     } catch (error) {
       if (!(error instanceof ModuleError)) throw error
       throw new TxError('INSUFFICIENT_FEE', error.message, { txHash, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })
     }
   }
-  ctx.keeper<AccountKeeper>(ACCOUNT_MODULE).incrementNonce(address, tx.signer.bytes)
+  ctx.keeper(ACCOUNT_KEEPER).incrementNonce(address, tx.signer.bytes)
   scratch.flushTo(store)
   return ctx.events
 }
@@ -129,9 +129,9 @@ export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, p
   const messageStore = new CacheStore(store)
   const ctx = new Context(block, messageStore, meter, registry)
   try {
-    tx.messages.forEach(({ handler, value }, messageIndex) => {
+    tx.messages.forEach(({ module, handler, value }, messageIndex) => {
       try {
-        handler.handle(ctx, value, tx.signer)
+        handler.handle(ctx.forModule(module), value, tx.signer)
       } catch (error) {
         if (error instanceof ModuleError) {
           throw new TxError('MESSAGE_FAILED', `message ${messageIndex}: ${error.message}`, { messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })

@@ -10,6 +10,9 @@ export type StateErrorCode =
   | 'UNKNOWN_MODULE'
   | 'DUPLICATE_MODULE'
   | 'INVARIANT_BROKEN'
+  | 'COMPOSITION_INVALID' // a registry whose seams do not fit: a missing keeper or method, an unknown account owner, a bad order
+  | 'UNDECLARED_KEEPER' // a module asked for a keeper it did not list in `expects`
+  | 'SCOPE_VIOLATION' // a module reached outside its scope: another's store, another's hooks, the params keeper
   | 'INVALID_VALIDATOR_UPDATE' // an end-block or genesis update with a bad key or power, or a key updated twice
 
 export interface StateErrorContext {

@@ -1,3 +1,5 @@
+import { expectKeeper } from './keepers.js'
+
 /**
  * What transaction admission needs from the account and bank modules (Cosmos' "expected
  * keepers"): the state layer depends on these shapes, not on the modules.
@@ -20,3 +22,8 @@ export interface FeeKeeper {
 
 export const ACCOUNT_MODULE = 'auth'
 export const FEE_MODULE = 'bank'
+
+export const ACCOUNT_KEEPER = expectKeeper<AccountKeeper>(ACCOUNT_MODULE, { nonceOf: true, incrementNonce: true })
+export const FEE_KEEPER = expectKeeper<FeeKeeper>(FEE_MODULE, { payFee: true, creditOnlyKeys: true })
+/** What every registry must provide to the ante handler and the mempool's checks. */
+export const FRAMEWORK_KEEPERS = [ACCOUNT_KEEPER, FEE_KEEPER]

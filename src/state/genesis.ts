@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { PublicKey, fromHex } from '../crypto/index.js'
+import { PublicKey, decodeAddress, fromHex } from '../crypto/index.js'
 import { StateError } from './errors.js'
 import type { ModuleRegistry } from './module.js'
+import type { ModuleParams } from './params.js'
+import { ModuleError } from './tx-errors.js'
 
 export interface ConsensusParams {
   block: { maxBytes: number; maxGas: bigint }
@@ -23,8 +25,10 @@ export interface Genesis {
   initialHeight: number
   consensusParams: ConsensusParams
   validators: GenesisValidator[]
-  /** Per-module sections, already validated by each module. */
+  /** Per-module sections (without their `params`), already validated by each module. */
   appState: Record<string, unknown>
+  /** Per-module params (`app_state.<module>.params`, defaults filled in), for modules that have params. */
+  moduleParams: Record<string, unknown>
 }
 
 export const DEFAULT_CONSENSUS_PARAMS: ConsensusParams = {
@@ -66,6 +70,22 @@ export function bigintAt(value: unknown, path: string, { min = 0n, max }: { min?
 export function intAt(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) throw invalid(path, `expected an integer in ${min}..${max}`)
   return value
+}
+
+/** A bech32 fedra1… address; `seen` (when given) refuses one listed twice in the same list. */
+export function addressAt(value: unknown, path: string, seen?: Set<string>): Uint8Array {
+  const text = stringAt(value, path)
+  let address: Uint8Array
+  try {
+    address = decodeAddress(text)
+  } catch {
+    throw invalid(path, `"${text.slice(0, 90)}" is not a fedra1… address`)
+  }
+  if (seen !== undefined) {
+    if (seen.has(text)) throw invalid(path, 'address listed twice')
+    seen.add(text)
+  }
+  return address
 }
 
 export { invalid as genesisError }
@@ -129,9 +149,28 @@ export function parseGenesis(input: string | unknown, registry: ModuleRegistry):
   const appJson = root.app_state === undefined ? {} : objectAt(root.app_state, 'app_state')
   for (const name of Object.keys(appJson)) if (!registry.has(name)) throw invalid(`app_state.${name}`, 'no such module')
   const appState: Record<string, unknown> = {}
-  for (const module of registry.modules) appState[module.name] = module.genesis.validate(appJson[module.name] ?? {}, `app_state.${module.name}`)
+  const moduleParams: Record<string, unknown> = {}
+  for (const module of registry.modules) {
+    const path = `app_state.${module.name}`
+    const { params, ...section } = objectAt(appJson[module.name] ?? {}, path)
+    if (module.params !== undefined) moduleParams[module.name] = genesisParams(module.params, params ?? {}, `${path}.params`)
+    else if (params !== undefined) throw invalid(`${path}.params`, `module ${module.name} has no params`)
+    appState[module.name] = module.genesis.validate(section, path)
+  }
 
-  return { chainId, genesisTime: BigInt(millis), initialHeight, consensusParams, validators, appState }
+  return { chainId, genesisTime: BigInt(millis), initialHeight, consensusParams, validators, appState, moduleParams }
+}
+
+/** A module's genesis params: its JSON form, then its checks (a ModuleError becomes GENESIS_INVALID at `path`). */
+function genesisParams(params: ModuleParams<unknown>, json: unknown, path: string): unknown {
+  const value = params.fromJson(json, path)
+  try {
+    params.validate(value)
+  } catch (error) {
+    if (!(error instanceof ModuleError)) throw error
+    throw invalid(path, error.plainMessage)
+  }
+  return value
 }
 
 export function loadGenesisFile(path: string, registry: ModuleRegistry): Genesis {

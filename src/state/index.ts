@@ -1,9 +1,13 @@
 export { StateDB, type PreparedState, type StateDBOptions } from './state-db.js'
 export { Application, type BlockInput, type ExecutedBlock, heightKey } from './application.js'
-export { Context, outsideBlock, type BlockInfo } from './context.js'
+export { Context, FRAMEWORK, outsideBlock, type BlockInfo } from './context.js'
 export type { CommitInfo, CommitVote, Misbehaviour } from './consensus-info.js'
 export { CacheStore, PrefixStore, type KVReader, type KVStore, type WriteSet } from './kv.js'
-export { ModuleRegistry, type Module, type MessageHandler, type ModuleGenesis, type QueryHandler } from './module.js'
+export { ModuleRegistry, type Composition, type Module, type MessageHandler, type ModuleGenesis, type QueryHandler } from './module.js'
+export { expectKeeper, type KeeperRef } from './keepers.js'
+export { hookPoint, implementHooks, type HookPoint, type HookImplementation, type HookSubscription } from './hooks.js'
+export { ParamsKeeper, PARAMS_KEY, PARAMS_ERRORS, readParams, type ModuleParams } from './params.js'
+export { MODULE_PERMISSIONS, moduleAddress, type ModuleAccount, type ModulePermission } from './module-accounts.js'
 export { verifyStateProof, type StateProof } from './proof.js'
 export { Tx, TxBody, decodeTx, signTx, txHash, MAX_TX_BYTES, type TxBodyValue, type TxValue, type DecodedTx, type VerifiedTxs } from './tx.js'
 export { TxError, ModuleError, TX_CODES, type TxErrorCode } from './tx-errors.js'
@@ -13,7 +17,7 @@ export { BlockResults, type BlockResultsValue } from './results.js'
 export { GAS, GasMeter } from './gas.js'
 export { StateError, type StateErrorCode } from './errors.js'
 export type { Event } from './events.js'
-export type { AccountKeeper, FeeKeeper } from './expected-keepers.js'
+export { ACCOUNT_KEEPER, FEE_KEEPER, FRAMEWORK_KEEPERS, type AccountKeeper, type FeeKeeper } from './expected-keepers.js'
 export {
   parseGenesis,
   loadGenesisFile,
@@ -26,6 +30,7 @@ export {
   stringAt,
   bigintAt,
   intAt,
+  addressAt,
   genesisError,
 } from './genesis.js'
 export { concatBytes, utf8, keyId } from './bytes.js'

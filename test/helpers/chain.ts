@@ -21,7 +21,7 @@ export function testGenesisJson(accounts = 8, amount = 1_000_000_000n): Record<s
     validators: [{ name: 'v0', pub_key: testKey(100).publicKey.hex, power: '10' }],
     app_state: {
       bank: {
-        fee_denom: 'ufdr',
+        params: { fee_denom: 'ufdr' },
         balances: Array.from({ length: accounts }, (_, i) => ({ address: testKey(i).publicKey.address, coins: [{ denom: 'ufdr', amount: String(amount) }] })),
       },
     },

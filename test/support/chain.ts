@@ -1,9 +1,9 @@
 import { type Block, type Commit, type DuplicateVoteEvidence, assembleBlock, blockId, commitFromPrecommits, keySigner } from '../../src/consensus/index.js'
 import type { PrivateKey } from '../../src/crypto/index.js'
-import { defaultModules } from '../../src/modules/index.js'
+import { DEFAULT_COMPOSITION, defaultModules } from '../../src/modules/index.js'
 import { ChainApp } from '../../src/node/chain-app.js'
-import { Application, type Module, ModuleRegistry, StateDB, parseGenesis } from '../../src/state/index.js'
-import { testGenesisJson, testKey } from '../helpers/chain.js'
+import { Application, type Composition, type ExecutedBlock, type Module, ModuleRegistry, StateDB, parseGenesis, signTx } from '../../src/state/index.js'
+import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, testGenesisJson, testKey } from '../helpers/chain.js'
 
 /** The four validators of a multi-validator test chain. */
 export const VALIDATORS = [testKey(100), testKey(101), testKey(102), testKey(103)]
@@ -18,9 +18,22 @@ export function fourValidatorGenesis(appState: Record<string, unknown> = {}): Re
   }
 }
 
+/**
+ * The default modules plus `extra`, composed as the default chain is, with `composition`'s
+ * accounts, hooks and params authorities added (orders: registration order unless given).
+ */
+export function testRegistry(extra: Module[] = [], composition: Composition = {}): ModuleRegistry {
+  return new ModuleRegistry([...defaultModules(), ...extra], {
+    moduleAccounts: { ...DEFAULT_COMPOSITION.moduleAccounts, ...composition.moduleAccounts },
+    hooks: composition.hooks ?? [],
+    paramsAuthorities: composition.paramsAuthorities ?? [],
+    ...(composition.order === undefined ? {} : { order: composition.order }),
+  })
+}
+
 /** A ChainApp over the default modules plus `extra`, initialised from `genesisJson`. */
-export async function openChain(directory: string, genesisJson: Record<string, unknown>, extra: Module[] = []): Promise<ChainApp> {
-  const registry = new ModuleRegistry([...defaultModules(), ...extra])
+export async function openChain(directory: string, genesisJson: Record<string, unknown>, extra: Module[] = [], composition: Composition = {}): Promise<ChainApp> {
+  const registry = testRegistry(extra, composition)
   const state = new Application(await StateDB.open(directory), registry, parseGenesis(genesisJson, registry))
   await state.initChain()
   return ChainApp.open(state)
@@ -56,4 +69,29 @@ export function proposeNext(chain: ChainApp, keys: readonly PrivateKey[], option
       return { ...unsigned, signature: keySigner(key, tip.chainId).signVote(unsigned) }
     })
   return { block, commit: commitFromPrecommits(height, 0, id, precommits) }
+}
+
+/** A state Application over the default modules plus `extra`, initialised from `genesisJson`. */
+export async function openTestApp(directory: string, extra: Module[] = [], composition: Composition = {}, genesisJson: Record<string, unknown> = testGenesisJson()): Promise<Application> {
+  const registry = testRegistry(extra, composition)
+  const app = new Application(await StateDB.open(directory), registry, parseGenesis(genesisJson, registry))
+  await app.initChain()
+  return app
+}
+
+/** A transaction of test account `from` carrying already-encoded messages. */
+export function signedTx(from: number, nonce: bigint, messages: Uint8Array[]): Uint8Array {
+  return signTx(testKey(from), { chainId: CHAIN_ID, nonce, fee: FEE, gasLimit: GAS_LIMIT, messages, memo: '' })
+}
+
+/**
+ * Executes and commits one block of `txs` on `app`, then checks every invariant (the supply
+ * invariant among them): DESIGN §3.7 after every block of every test that uses it.
+ */
+export async function commitTxs(app: Application, txs: Uint8Array[]): Promise<ExecutedBlock> {
+  const height = app.height + 1
+  const executed = app.executeBlock({ height, time: BigInt(Date.parse(GENESIS_TIME)) + BigInt(height) * 1000n, proposer: testKey(100).publicKey.addressBytes, txs })
+  await app.commitBlock(executed)
+  app.assertInvariants()
+  return executed
 }

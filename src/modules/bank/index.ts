@@ -1,42 +1,29 @@
-import { decodeAddress, encodeAddress, type PublicKey } from '../../crypto/index.js'
-import type { Context, MessageHandler, Module } from '../../state/index.js'
-import { assertValidCoins } from './coins.js'
+import type { Module } from '../../state/index.js'
+import { bankExpectedKeepers } from './expected-keepers.js'
 import { bankGenesis } from './genesis.js'
-import { totalSupplyInvariant } from './invariants.js'
+import { bankMessages } from './handler.js'
+import { bankInvariants } from './invariants.js'
 import { BankKeeper } from './keeper.js'
 import { MODULE } from './keys.js'
-import { MsgSend, type MsgSendValue } from './messages.js'
+import { bankParams } from './params.js'
+import { bankQueries } from './queries.js'
 
-const send: MessageHandler<MsgSendValue> = {
-  type: MsgSend,
-  validate(message) {
-    assertValidCoins(message.amount)
-  },
-  handle(ctx: Context, message, signer: PublicKey) {
-    new BankKeeper(ctx).send(signer.addressBytes, message.to, message.amount)
-  },
-}
-
-const coinsJson = (coins: { denom: string; amount: bigint }[]) => coins.map((c) => ({ denom: c.denom, amount: String(c.amount) }))
-
-/** Balances, transfers, fees, total supply. */
+/** Balances, transfers, fees, module accounts, mint and burn, total supply. */
 export const bankModule: Module<BankKeeper> = {
   name: MODULE,
-  messages: [send],
-  keeper: (ctx) => new BankKeeper(ctx),
-  queries: {
-    balance: (ctx, params) => ({ denom: String(params.denom), amount: String(new BankKeeper(ctx).balance(decodeAddress(String(params.address)), String(params.denom))) }),
-    balances: (ctx, params) => {
-      const address = decodeAddress(String(params.address))
-      return { address: encodeAddress(address), coins: coinsJson(new BankKeeper(ctx).balances(address)) }
-    },
-    supply: (ctx) => ({ supply: coinsJson(new BankKeeper(ctx).allSupply()) }),
-  },
+  expects: bankExpectedKeepers,
+  messages: bankMessages,
+  queries: bankQueries,
   genesis: bankGenesis,
-  invariants: { 'total-supply': totalSupplyInvariant },
+  params: bankParams,
+  keeper: (ctx, caller) => new BankKeeper(ctx, caller),
+  invariants: bankInvariants,
 }
 
 export { BankKeeper }
 export { MsgSend, Coin, type MsgSendValue, type CoinValue } from './messages.js'
-export { BANK_ERRORS } from './errors.js'
-export { moduleAddress, FEE_COLLECTOR } from './keys.js'
+export { BANK_ERRORS, type BankErrorCode } from './errors.js'
+export { BANK_EVENTS } from './events.js'
+export { FEE_COLLECTOR, balanceKey, parseBalanceKey, supplyKey, parseSupplyKey } from './keys.js'
+export { bankParams, type BankParamsValue } from './params.js'
+export { moduleAddress } from '../../state/index.js'

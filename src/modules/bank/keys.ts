@@ -1,28 +1,36 @@
 import { concatBytes, utf8 } from '../../state/index.js'
-import { sha256 } from '../../crypto/index.js'
 
+/**
+ * Bank's store, under `bank/` (0x00 is the framework's params key):
+ *   0x62 'b' + address(20) + denom → amount (minimal big-endian bytes; absent when zero)
+ *   0x73 's' + denom              → total supply of denom
+ */
 export const MODULE = 'bank'
-const BALANCE = 0x62 // 'b' + address(20) + denom → amount
-const SUPPLY = 0x73 // 's' + denom → amount
-export const PARAMS_KEY = Uint8Array.of(0x70) // 'p' → params
+const BALANCE = 0x62
+const SUPPLY = 0x73
+const ADDRESS_BYTES = 20
 
-export const balanceKey = (address: Uint8Array, denom: string) => concatBytes(Uint8Array.of(BALANCE), address, utf8(denom))
-export const balancesOf = (address: Uint8Array) => concatBytes(Uint8Array.of(BALANCE), address)
 export const ALL_BALANCES = Uint8Array.of(BALANCE)
-export const supplyKey = (denom: string) => concatBytes(Uint8Array.of(SUPPLY), utf8(denom))
 export const ALL_SUPPLY = Uint8Array.of(SUPPLY)
 
-// Fee payment asks for the fee collector's address on every tx.
-const moduleAddresses = new Map<string, Uint8Array>()
+export const balanceKey = (address: Uint8Array, denom: string): Uint8Array => concatBytes(ALL_BALANCES, address, utf8(denom))
+/** The prefix of every balance of one address. */
+export const balancesOf = (address: Uint8Array): Uint8Array => concatBytes(ALL_BALANCES, address)
+export const supplyKey = (denom: string): Uint8Array => concatBytes(ALL_SUPPLY, utf8(denom))
 
-/** The address of a module's own account (fee collector, reward pools): nobody holds its key. */
-export function moduleAddress(name: string): Uint8Array {
-  let address = moduleAddresses.get(name)
-  if (address === undefined) {
-    address = sha256(utf8(`module/${name}`)).slice(0, 20)
-    moduleAddresses.set(name, address)
-  }
-  return address.slice()
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8')
+
+/** The address and denomination a balance key (from `iterate(ALL_BALANCES)`) names. */
+export function parseBalanceKey(key: Uint8Array): { address: Uint8Array; denom: string } {
+  if (key[0] !== BALANCE || key.length <= 1 + ADDRESS_BYTES) throw new Error(`not a bank balance key: ${Buffer.from(key).toString('hex')}`)
+  return { address: key.slice(1, 1 + ADDRESS_BYTES), denom: text(key.subarray(1 + ADDRESS_BYTES)) }
 }
 
+/** The denomination a supply key names. */
+export function parseSupplyKey(key: Uint8Array): string {
+  if (key[0] !== SUPPLY || key.length < 2) throw new Error(`not a bank supply key: ${Buffer.from(key).toString('hex')}`)
+  return text(key.subarray(1))
+}
+
+/** The fee collector: the module account transaction fees are paid into. */
 export const FEE_COLLECTOR = 'fee_collector'

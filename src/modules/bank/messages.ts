@@ -1,5 +1,7 @@
+// Message types only (codec, nothing else): the browser client builds transactions from this file.
 import { t, type StructValue } from '../../codec/index.js'
 
+/** A denomination: lower-case, 3–64 characters, `/` allowed after the first (ibc/…, factory/…). */
 export const DENOM = /^[a-z][a-z0-9/]{2,63}$/
 
 export const Coin = t.struct('Coin', 200, 1, {

@@ -62,7 +62,7 @@ describe('block execution with the bank module', () => {
     const ctx = new Context(outsideBlock(CHAIN_ID, 1), store, new GasMeter(10n ** 12n), app.registry)
     // Credit without touching supply: exactly the bug the invariant exists for.
     ctx.moduleStore('bank').set(Uint8Array.from([0x62, ...testKey(3).publicKey.addressBytes, ...Buffer.from('ufdr')]), Uint8Array.of(0x7f))
-    void new BankKeeper(ctx)
+    void new BankKeeper(ctx.forModule('bank'), 'bank')
     await app.db.commit(1, app.db.prepare(store.writes))
     assert.throws(() => app.assertInvariants(), (e: unknown) => e instanceof Error && /total-supply/.test(e.message))
   })
