@@ -1,5 +1,5 @@
 // npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400] [--tick 100] [--tx-index off|on]
-//                            [--overload [--factor 3] [--txs-per-sender 4]] [--keep-logs DIR]
+//                            [--overload [--factor 3] [--txs-per-sender 4] [--warmup-seconds 5]] [--keep-logs DIR]
 // Four validators as separate `fedra start` processes on loopback. Phase 1: idle, p50 block time.
 // Phase 2: a load generator joins the p2p network as a peer and gossips pre-signed transfers at a
 // steady rate, one batch per --tick ms (as a node relaying its clients' txs would); it reads the
@@ -39,6 +39,8 @@ const { values } = parseArgs({
     overload: { type: 'boolean', default: false },
     factor: { type: 'string', default: '3' },
     'txs-per-sender': { type: 'string', default: '4' },
+    // --overload: an unreported load first, so both measured phases start with the budgets learned and the code warm.
+    'warmup-seconds': { type: 'string', default: '5' },
     // Copies each validator's node.log here before the devnet is removed.
     'keep-logs': { type: 'string' },
   },
@@ -49,11 +51,12 @@ const idleSeconds = Number(values['idle-seconds'])
 const overload = values.overload
 const factor = Number(values.factor)
 const perSender = Number(values['txs-per-sender'])
+const warmupTxs = overload ? Math.round(rate * Number(values['warmup-seconds'])) : 0
 const CHAIN_ID = 'fedra-bench-1'
 // Room for the overload phase to offer factor × a capacity up to 20 % above the offered rate.
 const overloadTxs = Math.ceil(factor * rate * 1.2 * seconds)
 const phaseSenders = (count: number) => Math.ceil(count / perSender)
-const senders = overload ? phaseSenders(rate * seconds) + phaseSenders(overloadTxs) : Number(values.senders)
+const senders = overload ? phaseSenders(warmupTxs) + phaseSenders(rate * seconds) + phaseSenders(overloadTxs) : Number(values.senders)
 
 const keys = new Map<number, ReturnType<typeof devnetAccount>>()
 const keyOf = (i: number) => {
@@ -148,13 +151,20 @@ try {
   const idleBlocks = await load.blocks(idleFrom, await load.height())
   const idleIntervals = idleBlocks.slice(1).map((b, i) => b.block.header.time - idleBlocks[i]!.block.header.time).sort((a, b) => a - b)
 
+  // Senders of each phase: the capacity phase's first, then the warm-up's, then the overload's.
+  let nextSender = firstSenders
+  if (warmupTxs > 0) {
+    console.log(`warm-up: ${warmupTxs} transfers at ${rate} tx/s, not reported…`)
+    await load.run(signTransfers(warmupTxs, nextSender, phaseSenders(warmupTxs)), rate)
+    nextSender += phaseSenders(warmupTxs)
+  }
   const atCapacity = await load.run(txs, rate)
   let overloaded: LoadResult | null = null
   if (overload) {
     const offered = factor * atCapacity.windowRate
     const count = Math.min(overloadTxs, Math.round(offered * seconds))
     console.log(`signing ${count} transfers for ${offered.toFixed(0)} tx/s (${factor}× the ${atCapacity.windowRate.toFixed(0)} tx/s committed)…`)
-    overloaded = await load.run(signTransfers(count, firstSenders, phaseSenders(count)), count / seconds)
+    overloaded = await load.run(signTransfers(count, nextSender, phaseSenders(count)), count / seconds)
   }
   const saving = verdictCacheSaving(CHAIN_ID, atCapacity.blocks, layout.nodes.length)
   await load.stop()
