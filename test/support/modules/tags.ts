@@ -4,7 +4,8 @@ import { CODEC_TAG_RANGES } from '../../../src/codec/tags.js'
 const base = CODEC_TAG_RANGES.tests.first
 export const TEST_TAGS = {
   treasury: base,
-  setParams: base + 1,
-  ping: base + 2,
-  gossip: base + 3,
+  ping: base + 1,
+  tunableParams: base + 2,
+  bump: base + 3,
+  setParams: base + 4,
 } as const
