@@ -107,7 +107,23 @@ export function admitsProposal(s: ConsensusState, proposal: Omit<Proposal, 'sign
 export function admitsVote(s: ConsensusState, vote: Omit<Vote, 'signature'>): boolean {
   if (s.step === 'unstarted' || vote.height !== s.height) return false
   if (vote.round < 0 || vote.round > s.round + s.maxRoundsAhead) return false
-  return slotAdmits(s.votes, vote)
+  return slotAdmits(s.votes, vote) || slotAdmits(s.votes, vote, backsProposal(s, vote))
+}
+
+/**
+ * A vote for a value a held proposal stands on: the value proposed in the vote's round (L36,
+ * L49), or a value re-proposed with the vote's round as its valid round (L28). It is counted
+ * past the per-slot cap, as a certified precommit is: otherwise an equivocator that filled its
+ * slot with junk first hides the very vote a polka needs from some nodes, and a height can
+ * stall with honest validators split between a lock they cannot lose and a polka they cannot
+ * see. Memory stays bounded: one such vote per validator per held proposal.
+ */
+function backsProposal(s: ConsensusState, vote: Omit<Vote, 'signature'>): boolean {
+  if (vote.valueId === null) return false
+  if (s.proposals.get(vote.round)?.proposal.valueId === vote.valueId) return true
+  if (vote.type !== 'prevote') return false
+  for (const { proposal } of s.proposals.values()) if (proposal.polRound === vote.round && proposal.valueId === vote.valueId) return true
+  return false
 }
 
 function onProposal(s: ConsensusState, effects: ConsensusEffect[], proposal: Proposal, timely: boolean): void {
@@ -125,7 +141,7 @@ function learnValue(s: ConsensusState, effects: ConsensusEffect[], valueId: Valu
 
 function onVote(s: ConsensusState, effects: ConsensusEffect[], vote: Vote): void {
   if (!admitsVote(s, vote)) return
-  const result = addVote(s.votes, vote)
+  const result = addVote(s.votes, vote, backsProposal(s, vote))
   if (result.kind === 'equivocation') effects.push({ kind: 'equivocation', first: result.existing, second: vote })
 }
 

@@ -67,7 +67,10 @@ function roundVotes(keeper: VoteKeeper, round: Round): RoundVotes {
 
 const tallyOf = (votes: RoundVotes, type: VoteType): VoteTally => (type === 'prevote' ? votes.prevotes : votes.precommits)
 
-/** `certified`: the vote is part of a verified commit certificate, so it is counted past the cap. */
+/**
+ * `certified`: the vote is counted past the cap — it is part of a verified commit certificate,
+ * or a vote for the value a held proposal stands on (see the core's `backsProposal`).
+ */
 export function addVote(keeper: VoteKeeper, vote: Vote, certified = false): AddVoteResult {
   const power = keeper.powers.get(vote.validator)
   if (power === undefined) return { kind: 'unknownValidator' }
@@ -142,14 +145,15 @@ function votesFor(t: VoteTally, valueId: ValueId | null): Vote[] {
 }
 
 /**
- * Whether `addVote` (uncertified) would count this vote: its validator is in the set, it is not
- * already counted, and the validator's (round, type) slot is below the cap.
+ * Whether `addVote` would count this vote: its validator is in the set, it is not already
+ * counted, and the validator's (round, type) slot is below the cap — or `pastCap` (a vote the
+ * caller counts past the cap: certified, or one a held proposal stands on).
  */
-export function slotAdmits(keeper: VoteKeeper, vote: Omit<Vote, 'signature'>): boolean {
+export function slotAdmits(keeper: VoteKeeper, vote: Omit<Vote, 'signature'>, pastCap = false): boolean {
   if (!keeper.powers.has(vote.validator)) return false
   const existing = tally(keeper, vote.round, vote.type)?.byValidator.get(vote.validator)
   if (existing === undefined) return true
-  return existing.length < MAX_VOTES_PER_SLOT && !existing.some((v) => v.valueId === vote.valueId)
+  return (pastCap || existing.length < MAX_VOTES_PER_SLOT) && !existing.some((v) => v.valueId === vote.valueId)
 }
 
 /** Whether exactly this vote (validator, round, type, value) is already counted. */

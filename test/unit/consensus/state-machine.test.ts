@@ -137,4 +137,26 @@ describe('consensus core: Algorithm 1', () => {
     }
     assert.equal(run(), run())
   })
+
+  it('counts the polka vote of an equivocator that filled its slot with junk first, once a proposal stands on it (L28)', () => {
+    const core = follower()
+    const proposer1 = core.proposerOf(1)
+    const [equivocator, honest] = core.others([proposer1]) as [string, string]
+    // Round 0: the equivocator spends its three prevote slots on junk, then prevotes V; V's
+    // polka is the proposer of round 1, the other honest peer and the equivocator.
+    core.votes('prevote', 0, null, [equivocator])
+    core.vote('prevote', 0, W, equivocator)
+    core.vote('prevote', 0, 'cc'.repeat(32), equivocator)
+    core.timeout('propose', 0)
+    core.votes('prevote', 0, V, [proposer1, honest])
+    core.vote('prevote', 0, V, equivocator) // past the cap: dropped while nothing stands on V
+    core.votes('precommit', 0, null, [proposer1, honest])
+    core.timeout('precommit', 0)
+    assert.equal(core.state.round, 1)
+    // Round 1: V re-proposed with validRound 0, its polka relayed again after the proposal.
+    const effects = core.propose(1, V, 0)
+    effects.push(...core.vote('prevote', 0, V, equivocator))
+    assert.deepEqual(broadcastVotes(effects), [{ type: 'prevote', round: 1, valueId: V }])
+  })
 })
+
