@@ -3,7 +3,7 @@ import type { PrivateKey } from '../../src/crypto/index.js'
 import { DEFAULT_COMPOSITION, defaultModules } from '../../src/modules/index.js'
 import { ChainApp } from '../../src/node/chain-app.js'
 import { Application, type Composition, type ExecutedBlock, type Module, ModuleRegistry, StateDB, parseGenesis, signTx } from '../../src/state/index.js'
-import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, testGenesisJson, testKey } from '../helpers/chain.js'
+import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, tempDir, testGenesisJson, testKey } from '../helpers/chain.js'
 
 /** The four validators of a multi-validator test chain. */
 export const VALIDATORS = [testKey(100), testKey(101), testKey(102), testKey(103)]
@@ -94,4 +94,17 @@ export async function commitTxs(app: Application, txs: Uint8Array[]): Promise<Ex
   await app.commitBlock(executed)
   app.assertInvariants()
   return executed
+}
+
+/** Temporary directories for a test file: `next()` makes one, `removeAll()` (in `after`) deletes them. */
+export function tempDirs(): { next(): string; removeAll(): void } {
+  const made: ReturnType<typeof tempDir>[] = []
+  return {
+    next() {
+      const d = tempDir()
+      made.push(d)
+      return d.path
+    },
+    removeAll: () => made.forEach((d) => d.remove()),
+  }
 }

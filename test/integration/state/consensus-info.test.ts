@@ -4,8 +4,8 @@ import { logger } from '../../../src/log/index.js'
 import { encodeStoredBlock } from '../../../src/node/block-store.js'
 import { BlockSync, type SyncTransport } from '../../../src/node/block-sync.js'
 import type { ChainApp } from '../../../src/node/chain-app.js'
-import { CHAIN_ID, tempDir } from '../../helpers/chain.js'
-import { VALIDATORS, fourValidatorGenesis, openChain, proposeNext } from '../../support/chain.js'
+import { CHAIN_ID } from '../../helpers/chain.js'
+import { VALIDATORS, fourValidatorGenesis, openChain, proposeNext, tempDirs } from '../../support/chain.js'
 import { consensusEchoModule } from '../../support/modules/consensus-echo.js'
 
 const seen = (chain: ChainApp) => chain.state.query('consensus-echo', 'seen') as string
@@ -22,13 +22,9 @@ function equivocation() {
 }
 
 describe('what execution knows about consensus', () => {
-  const dirs: ReturnType<typeof tempDir>[] = []
-  const open = async () => {
-    const d = tempDir()
-    dirs.push(d)
-    return openChain(d.path, fourValidatorGenesis(), [consensusEchoModule])
-  }
-  after(() => dirs.forEach((d) => d.remove()))
+  const dirs = tempDirs()
+  const open = () => openChain(dirs.next(), fourValidatorGenesis(), [consensusEchoModule])
+  after(() => dirs.removeAll())
 
   it("begin-block sees the previous block's commit: every member with power, and who signed", async () => {
     const chain = await open()
@@ -89,11 +85,7 @@ describe('what execution knows about consensus', () => {
   })
 
   describe('the evidence age is the genesis parameter', () => {
-    const openAged = async (age: number) => {
-      const d = tempDir()
-      dirs.push(d)
-      return openChain(d.path, { ...fourValidatorGenesis(), consensus_params: { evidence: { max_age_num_blocks: age } } }, [consensusEchoModule])
-    }
+    const openAged = (age: number) => openChain(dirs.next(), { ...fourValidatorGenesis(), consensus_params: { evidence: { max_age_num_blocks: age } } }, [consensusEchoModule])
 
     it('block sync refuses evidence older than max_age_num_blocks', async () => {
       // The source keeps the default age, so it builds the block; the follower runs the chain of age 1.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { encode } from '../../../src/codec/index.js'
 import { CacheStore, Context, GasMeter, StateError, outsideBlock } from '../../../src/state/index.js'
 import { tempDir } from '../../helpers/chain.js'
-import { commitTxs, openTestApp, signedTx, testRegistry } from '../../support/chain.js'
+import { commitTxs, openTestApp, signedTx, tempDirs, testRegistry } from '../../support/chain.js'
 import { PING_HOOKS } from '../../support/modules/pinger/hooks.js'
 import { MsgPing, listenerModule, pingerModule, recorderModule } from '../../support/modules/pinger/index.js'
 
@@ -10,13 +10,9 @@ const ping = (nonce: bigint) => signedTx(0, nonce, [encode(MsgPing, { note: 'hi'
 const listeners = () => [listenerModule('alpha'), listenerModule('beta'), listenerModule('gamma')]
 
 describe('hooks registered at composition', () => {
-  const dirs: ReturnType<typeof tempDir>[] = []
-  const dir = () => {
-    const d = tempDir()
-    dirs.push(d)
-    return d.path
-  }
-  after(() => dirs.forEach((d) => d.remove()))
+  const dirs = tempDirs()
+  const dir = () => dirs.next()
+  after(() => dirs.removeAll())
 
   it("a provider's hook reaches exactly the subscribers composition lists, in that order", async () => {
     // gamma implements the hook too but is not subscribed: it must hear nothing.

@@ -5,8 +5,8 @@ import { encodeStoredBlock } from '../../../src/node/block-store.js'
 import { BlockSync, type SyncTransport } from '../../../src/node/block-sync.js'
 import type { ChainApp } from '../../../src/node/chain-app.js'
 import { NodeError } from '../../../src/node/errors.js'
-import { CHAIN_ID, tempDir } from '../../helpers/chain.js'
-import { VALIDATORS, fourValidatorGenesis, openChain, proposeNext } from '../../support/chain.js'
+import { CHAIN_ID } from '../../helpers/chain.js'
+import { VALIDATORS, fourValidatorGenesis, openChain, proposeNext, tempDirs } from '../../support/chain.js'
 import { powerShiftModule, shiftAt } from '../../support/modules/power-shift.js'
 
 const KEYS = VALIDATORS.map((k) => k.publicKey.bytes)
@@ -24,13 +24,9 @@ async function commitNext(replicas: ChainApp[]): Promise<void> {
 }
 
 describe('validator updates from end-block', () => {
-  const dirs: ReturnType<typeof tempDir>[] = []
-  const dir = () => {
-    const d = tempDir()
-    dirs.push(d)
-    return d.path
-  }
-  after(() => dirs.forEach((d) => d.remove()))
+  const dirs = tempDirs()
+  const dir = () => dirs.next()
+  after(() => dirs.removeAll())
 
   it('the set of H+2 follows the updates end-block returned at H, on four replicas', async () => {
     const replicas = await Promise.all([0, 1, 2, 3].map(() => openChain(dir(), genesis(), [powerShiftModule()])))
