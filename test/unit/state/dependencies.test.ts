@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+
+const ROOT = join(import.meta.dirname, '../../..')
+const SRC = join(ROOT, 'src')
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : []
+  })
+}
+
+/** The src-relative path of every relative import of `file`. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((m) => relative(SRC, resolve(dirname(file), m[1]!)))
+}
+
+/** Top-level helpers every layer may use. */
+const SHARED = ['errors.js', 'bytes.js', 'memo.js']
+const within = (path: string, folders: string[]) => SHARED.includes(path) || folders.some((f) => path.startsWith(`${f}/`))
+
+function violations(folder: string, allowed: (file: string) => string[]): string[] {
+  return sources(join(SRC, folder)).flatMap((file) => {
+    const own = relative(SRC, file)
+    return importsOf(file)
+      .filter((path) => !within(path, allowed(own)))
+      .map((path) => `${own} imports ${path}`)
+  })
+}
+
+describe('dependencies point the way docs/architecture.md draws them', () => {
+  it('the state framework imports only codec and crypto, never a module or the node', () => {
+    assert.deepEqual(violations('state', () => ['state', 'codec', 'crypto']), [])
+  })
+
+  it('a module imports the framework, codec and crypto, and no other module', () => {
+    const moduleFolder = (file: string) => file.split('/').slice(0, 2).join('/')
+    assert.deepEqual(
+      violations('modules', (file) => (file === 'modules/index.ts' ? ['modules', 'state'] : [moduleFolder(file), 'state', 'codec', 'crypto'])),
+      [],
+    )
+  })
+
+  it('consensus imports nothing of state, modules or the node', () => {
+    assert.deepEqual(violations('consensus', () => ['consensus', 'codec', 'crypto', 'log']), [])
+  })
+})
