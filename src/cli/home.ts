@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PrivateKey, toHex } from '../crypto/index.js'
 import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js'
@@ -47,5 +47,8 @@ export function initHome(home: string, options: { chainId: string; moniker: stri
   writeJson(files.genesis, genesis)
   writeJson(files.nodeKey, { type: 'ed25519', seed: toHex(nodeKey.exportSeed()), publicKey: nodeKey.publicKey.hex }, 0o600)
   writeJson(files.validatorKey, { type: 'ed25519', seed: toHex(validatorKey.exportSeed()), publicKey: validatorKey.publicKey.hex, address: validatorKey.publicKey.address }, 0o600)
+  // The last-signed record belongs to the key it guards: a new key has signed nothing, and an old
+  // record left behind (init --force on a used home) would keep the new key from ever signing.
+  rmSync(join(config, 'priv_validator_state.json'), { force: true })
   return { validatorKey, files: Object.values(files) }
 }

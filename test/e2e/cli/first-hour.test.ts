@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { type Server, createServer } from 'node:net'
 import { join } from 'node:path'
 import { newMnemonic, privateKeyFromMnemonic, toHex } from '../../../src/crypto/index.js'
@@ -79,6 +79,14 @@ describe('fedra CLI: first-hour commands and error messages (real processes)', f
     const again = fedra(['init', '--home', node, '--force'])
     assert.equal(again.code, 0, again.stderr)
     for (const key of keys) assert.equal(statSync(key).mode & 0o777, 0o600, key)
+  })
+
+  it('init --force drops the last-signed record of the key it replaces', () => {
+    const node = join(dir.path, 'node')
+    const state = join(node, 'config', 'priv_validator_state.json')
+    writeFileSync(state, '{"height":"500","round":0,"step":3}\n')
+    assert.equal(fedra(['init', '--home', node, '--force']).code, 0)
+    assert.equal(existsSync(state), false, 'a record for the old key would stop the new one from signing below height 500')
   })
 
   it('names the URL it tried when no node answers', async () => {
