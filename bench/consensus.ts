@@ -1,4 +1,4 @@
-// npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders 400] [--tick 100] [--tx-index off|on]
+// npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders N] [--tick 100] [--tx-index off|on]
 //                            [--overload [--factor 3] [--txs-per-sender 4] [--warmup-seconds 5]] [--keep-logs DIR]
 // Four validators as separate `fedra start` processes on loopback. Phase 1: idle, p50 block time.
 // Phase 2: a load generator joins the p2p network as a peer and gossips pre-signed transfers at a
@@ -8,12 +8,15 @@
 // run: the same transfers executed and committed by one in-process Application with no consensus
 // or network (the single-node ceiling), and this machine's raw ed25519 verify rate.
 //
+// Each sender signs only --txs-per-sender (4) transfers and senders differ between phases: a node
+// that pushes back (a full mempool, gossip admission shedding load) refuses some transactions,
+// and every later transaction of that sender then has a nonce gap; a few long-lived senders (the
+// old default, --senders 400) measure the load generator running out of valid transactions as
+// soon as anything is refused, rather than the chain.
+//
 // --overload: the load phase measures capacity (what is committed while --rate is offered), then
 // a second phase offers --factor × that capacity for as long; it prints both committed rates, their
-// ratio and the rounds heights were decided in. Each sender signs only --txs-per-sender transfers,
-// senders differ between phases: a full mempool refuses some transactions, and every later
-// transaction of that sender then has a nonce gap, so a few long-lived senders would measure the
-// load generator running out of valid transactions rather than the chain.
+// ratio and the rounds heights were decided in.
 import '../src/p2p/polyfill.js'
 import { parseArgs } from 'node:util'
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
@@ -31,7 +34,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1200' },
     seconds: { type: 'string', default: '30' },
     'idle-seconds': { type: 'string', default: '15' },
-    senders: { type: 'string', default: '400' },
+    // Long-lived senders, round robin (the scheme before issue 16); without it, fresh senders of --txs-per-sender each.
+    senders: { type: 'string' },
     'block-time': { type: 'string', default: '200' },
     tick: { type: 'string', default: '100' },
     // Validators usually keep no tx index (CometBFT's indexer = "null"); `on` measures them with one.
@@ -56,7 +60,8 @@ const CHAIN_ID = 'fedra-bench-1'
 // Room for the overload phase to offer factor × a capacity up to 20 % above the offered rate.
 const overloadTxs = Math.ceil(factor * rate * 1.2 * seconds)
 const phaseSenders = (count: number) => Math.ceil(count / perSender)
-const senders = overload ? phaseSenders(warmupTxs) + phaseSenders(rate * seconds) + phaseSenders(overloadTxs) : Number(values.senders)
+const longLived = values.senders === undefined ? null : Number(values.senders)
+const senders = overload ? phaseSenders(warmupTxs) + phaseSenders(rate * seconds) + phaseSenders(overloadTxs) : (longLived ?? phaseSenders(rate * seconds))
 
 const keys = new Map<number, ReturnType<typeof devnetAccount>>()
 const keyOf = (i: number) => {
@@ -133,7 +138,7 @@ function printLoad(label: string, result: LoadResult): void {
 
 try {
   const first = rate * seconds
-  const firstSenders = overload ? phaseSenders(first) : senders
+  const firstSenders = overload ? phaseSenders(first) : (longLived ?? phaseSenders(first))
   console.log(`signing ${first} transfers from ${firstSenders} accounts…`)
   const txs = signTransfers(first, 0, firstSenders)
   const baselineRate = await singleProcessRate(txs)
