@@ -6,3 +6,4 @@ export { type BlobExchangeConfig, type BlobFetchLimits, BlobExchange, DEFAULT_FE
 export { type AvailabilityVerdict, DataAvailability, type ExecutionBlobs } from './availability.js'
 export { RoundRetention, pinLabels } from './retention.js'
 export { type BlobServiceOptions, type BlobStatus, type BlobsConfig, BlobService, DEFAULT_BLOBS_CONFIG } from './service.js'
+export { BLOB_API, type BlobRpcDeps, blobHttpRoutes, registerBlobMethods } from './rpc.js'

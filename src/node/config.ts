@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { type BlobsConfig, DEFAULT_BLOBS_CONFIG } from '../blobs/service.js'
 import { DEFAULT_LIMITS, type RpcLimits } from '../rpc/limits.js'
 import { NodeError } from './errors.js'
 
@@ -22,6 +23,8 @@ export interface NodeConfig {
   mempool: { maxTxs: number; maxBytes: number }
   /** Whether to keep the tx index behind tx_get / tx_search (CometBFT tx_index; validators often turn it off). */
   txIndex: { enabled: boolean }
+  /** The parameter store (docs/blobs.md): quota, retention, bitswap fetch limits. */
+  blobs: BlobsConfig
   logLevel: string
   /** 'auto': pretty in a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty'
@@ -36,6 +39,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   consensus: { timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500, commitDelayMs: 200 },
   mempool: { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 },
   txIndex: { enabled: true },
+  blobs: structuredClone(DEFAULT_BLOBS_CONFIG),
   logLevel: 'info',
   logFormat: 'auto',
 }
@@ -59,6 +63,15 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'mempool.maxTxs', kind: 'int', min: 1 },
   { path: 'mempool.maxBytes', kind: 'int', min: 1024 },
   { path: 'txIndex.enabled', kind: 'bool' },
+  { path: 'blobs.maxBytes', kind: 'int', min: 1024 * 1024 },
+  { path: 'blobs.maxBlobBytes', kind: 'int', min: 1 },
+  { path: 'blobs.retainRounds', kind: 'int', min: 1 },
+  { path: 'blobs.gcGraceMs', kind: 'int', min: 0 },
+  { path: 'blobs.gcIntervalMs', kind: 'int', min: 1000 },
+  { path: 'blobs.fetch.timeoutMs', kind: 'int', min: 1 },
+  { path: 'blobs.fetch.maxWants', kind: 'int', min: 1 },
+  { path: 'blobs.fetch.maxPeerWantlist', kind: 'int', min: 1 },
+  { path: 'blobs.fetch.maxMessageBytes', kind: 'int', min: 512 * 1024 },
   { path: 'logLevel', kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
   { path: 'logFormat', kind: 'enum', values: ['auto', 'json', 'pretty'] },
 ]

@@ -20,8 +20,9 @@ import { Mempool } from './mempool/index.js'
 import { NodeMetrics } from './metrics.js'
 import { TxGossip } from './tx-gossip.js'
 import { DisabledTxIndex, TxIndexer, type TxIndexReader } from '../indexer/index.js'
-import { type RpcServer, createRpcServer } from '../rpc/index.js'
+import { type MethodTable, type RpcServer, createRpcServer } from '../rpc/index.js'
 import { NodeRpcBackend } from './rpc-backend.js'
+import { BlobService, blobHttpRoutes, registerBlobMethods } from '../blobs/index.js'
 
 export interface NodeStatus {
   moniker: string
@@ -99,8 +100,11 @@ export class FedraNode {
   #indexing: Promise<void> = Promise.resolve()
   #indexedListeners: Array<(info: CommittedBlockInfo) => void> = []
   #rpc: RpcServer | null = null
+  /** The parameter store (src/blobs): level in data/blobs, bitswap on `host`. */
+  readonly blobs: BlobService
 
-  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, indexer: TxIndexer | null, validatorKey: PrivateKey | null, log: Logger) {
+  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, indexer: TxIndexer | null, validatorKey: PrivateKey | null, log: Logger, blobs: BlobService) {
+    this.blobs = blobs
     this.#indexer = indexer
     this.txIndex = indexer ?? new DisabledTxIndex(chain.state.registry)
     this.home = home
@@ -163,7 +167,16 @@ export class FedraNode {
         log: log.child({ component: 'p2p' }),
       })
       const indexer = config.txIndex.enabled ? await TxIndexer.open(join(home, 'data', 'txindex'), registry) : null
-      return new FedraNode(home, config, chain, host, indexer, validatorKey, log)
+      const blobs = new BlobService({
+        directory: join(home, 'data', 'blobs'),
+        config: config.blobs,
+        libp2p: host.libp2p,
+        penalize: (peer, reason) => host.penalize(peer, reason),
+        peers: () => host.peers().map((peer) => peer.id),
+        log: log.child({ component: 'blobs' }),
+      })
+      await blobs.open()
+      return new FedraNode(home, config, chain, host, indexer, validatorKey, log, blobs)
     } catch (error) {
       await db.close()
       throw error
@@ -221,6 +234,7 @@ export class FedraNode {
     await this.#sync.serve()
     await this.#catchUpIndex()
     await listening('p2p.listen', this.config.p2p.listen, () => this.host.start())
+    await this.blobs.start()
     await listening('metrics.listen', this.config.metrics.listen, () => this.#startHttp())
     const [rpcHost, rpcPort] = splitHostPort(this.config.rpc.listen)
     this.#rpc = await listening('rpc.listen', this.config.rpc.listen, () =>
@@ -229,6 +243,7 @@ export class FedraNode {
         listen: { host: rpcHost, port: rpcPort },
         limits: this.config.rpc.limits,
         log: this.#log.child({ component: 'rpc' }),
+        ...this.#blobRpc(),
       }),
     )
     this.#log.info({ peerId: this.host.peerId, addresses: this.host.addresses(), height: this.chain.height, validator: this.validatorAddress }, 'node started')
@@ -249,6 +264,7 @@ export class FedraNode {
     await this.chain.idle()
     await this.#indexing
     await this.txIndex.close()
+    await this.blobs.stop()
     await this.host.stop()
     await new Promise<void>((resolve) => (this.#http === null ? resolve() : this.#http.close(() => resolve())))
     this.#http?.closeAllConnections()
@@ -292,6 +308,12 @@ export class FedraNode {
       mempool: { size: this.mempool.size, bytes: this.mempool.bytes },
       listen: { p2p: this.host.addresses(), metrics: this.#metricsAddress, rpc: this.#rpc?.address.url ?? null },
     }
+  }
+
+  /** blob_* methods and the /blobs routes on the RPC server. */
+  #blobRpc(): { extend: (table: MethodTable) => void; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
+    const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, maxBodyBytes: this.config.rpc.limits.maxBodyBytes, log: this.#log.child({ component: 'blobs' }) }
+    return { extend: (table) => registerBlobMethods(table, deps), httpRoutes: blobHttpRoutes(deps) }
   }
 
   #inValidatorSet(set: ValidatorSet): boolean {

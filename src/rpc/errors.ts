@@ -42,6 +42,8 @@ export const RPC_ERRORS = {
   TOO_MANY_CONNECTIONS: -32011,
   /** The server's replays are at their global bound (replayBacklogBlocks): subscribe without fromHeight, or later. data: { requested, outstanding, limit } */
   REPLAY_BUSY: -32012,
+  /** The parameter store refused a blob. data: { code, ...context }, code one of TOO_LARGE, QUOTA_EXCEEDED, TRUNCATED, CORRUPT_BLOCK, UNSUPPORTED_CID (docs/blobs.md). */
+  BLOB_REJECTED: -32013,
 } as const
 
 export type RpcErrorName = keyof typeof RPC_ERRORS
@@ -65,6 +67,7 @@ export const RPC_ERROR_MESSAGES: Record<RpcErrorName, string> = {
   MEMPOOL_FULL: 'Mempool full',
   TOO_MANY_CONNECTIONS: 'Too many connections',
   REPLAY_BUSY: 'Replay budget exhausted',
+  BLOB_REJECTED: 'Blob rejected',
 }
 
 /** What each code carries in `data`, for the docs and the OpenRPC document. */
@@ -87,6 +90,7 @@ export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
   MEMPOOL_FULL: '{ hash, txs, maxTxs, bytes, maxBytes }',
   TOO_MANY_CONNECTIONS: "{ limit, scope: 'ip' }",
   REPLAY_BUSY: '{ requested, outstanding, limit }',
+  BLOB_REJECTED: '{ code, ...context } (code TOO_LARGE { size, limit }, QUOTA_EXCEEDED { size, used, limit }, TRUNCATED { expected, received }, CORRUPT_BLOCK { cid, reason }, UNSUPPORTED_CID { cid, version, codec, hash })',
 }
 
 /** The JSON-RPC error object. */

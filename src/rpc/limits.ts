@@ -43,6 +43,8 @@ export interface RpcLimits {
   wsIdleTimeoutMs: number
   /** chain_health reports unhealthy when the latest block is older than this, ms. */
   staleAfterMs: number
+  /** Largest blob `POST /blobs` accepts and `GET /blobs/<cid>` or blob_get serve, bytes (more: HTTP 413 / -32013 TOO_LARGE). */
+  maxBlobBytes: number
 }
 
 export const DEFAULT_LIMITS: RpcLimits = {
@@ -66,6 +68,7 @@ export const DEFAULT_LIMITS: RpcLimits = {
   maxCommitTimeoutMs: 120_000,
   wsIdleTimeoutMs: 60_000,
   staleAfterMs: 60_000,
+  maxBlobBytes: 64 * 1024 * 1024,
 }
 
 /** What each limit bounds, for docs/rpc.md. */
@@ -90,6 +93,7 @@ export const LIMIT_DOCS: Record<keyof RpcLimits, string> = {
   maxCommitTimeoutMs: 'tx_broadcast commit: the longest wait a client may ask for, ms',
   wsIdleTimeoutMs: 'ping interval; a WebSocket that answers no ping by the next one is closed (4000), ms',
   staleAfterMs: 'chain_health reports unhealthy when the latest block is older than this, ms',
+  maxBlobBytes: 'largest blob POST /blobs accepts (a larger Content-Length: HTTP 413 before the body is read) and GET /blobs/<cid> or blob_get serve; -32013 with data.code TOO_LARGE',
 }
 
 export function resolveLimits(overrides: Partial<RpcLimits> = {}): RpcLimits {

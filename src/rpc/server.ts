@@ -52,9 +52,10 @@ export function coreMethodTable(deps: Omit<HandlerDeps, 'table'>, extend?: RpcSe
 
 /**
  * The core method table without a node behind it: what scripts/gen-rpc-docs.ts documents and
- * rpc.discover would answer. Its handlers must not be called.
+ * rpc.discover would answer. Its handlers must not be called. `extend` adds the namespaces the
+ * node registers beside the core ones (blob_*), for the generated reference.
  */
-export function documentationTable(): MethodTable {
+export function documentationTable(extend?: RpcServerOptions['extend']): MethodTable {
   const limits = resolveLimits()
   const log = logger('rpc')
   const detached = new Proxy({} as RpcBackend, {
@@ -62,7 +63,7 @@ export function documentationTable(): MethodTable {
       throw new Error('documentationTable has no backend')
     },
   })
-  return coreMethodTable({ backend: detached, hub: new SubscriptionHub(detached, limits, log), limits, now: Date.now, log, info: RPC_INFO })
+  return coreMethodTable({ backend: detached, hub: new SubscriptionHub(detached, limits, log), limits, now: Date.now, log, info: RPC_INFO }, extend)
 }
 
 
