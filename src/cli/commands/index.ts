@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerBlobCommand } from './blob.js'
 import { registerQueryCommand } from './query.js'
 import { registerStatusCommand } from './status.js'
 import { registerTxCommand } from './tx.js'
@@ -8,4 +9,5 @@ export function registerClientCommands(program: Command): void {
   registerStatusCommand(program)
   registerTxCommand(program)
   registerQueryCommand(program)
+  registerBlobCommand(program)
 }
