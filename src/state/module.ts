@@ -137,7 +137,7 @@ export class ModuleRegistry {
       const provider = this.#byName.get(ref.module)
       if (provider === undefined) throw compositionError(`${who} expects a ${ref.module} keeper, and no module ${ref.module} is registered`, consumer)
       if (ref.module === consumer) throw compositionError(`${who} declares its own keeper as expected`, consumer)
-      const probe = new Context(outsideBlock('composition', 0), new CacheStore(EMPTY_STATE), new GasMeter(0n), this, [], provider.name)
+      const probe = new Context(outsideBlock('composition', 0), new CacheStore(EMPTY_STATE), new GasMeter(2n ** 64n), this, [], provider.name)
       const keeper = provider.keeper(probe, consumer) as Record<string, unknown> | null
       for (const method of ref.methods) {
         if (keeper === null || typeof keeper !== 'object' || typeof keeper[method] !== 'function') {
