@@ -213,6 +213,10 @@ try {
     log,
     limits: { ...config.rpc.limits, maxConnectionsPerIp: 1e9, maxSubscriptionsPerIp: 1e9, maxSubscriptionsPerClient: 1e9, replayBacklogBlocks: 1e12, replayBlocksPerSecond: 1e12, replayBytesPerSecond: 1e15, replayChunkBlocks: 1e9 },
   })
+  // Let the broadcast runs' blocks and index work finish before the quiet baseline.
+  const settle = Date.now() + 30_000
+  while (node.mempool.size > 0 && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100))
+  await new Promise((resolve) => setTimeout(resolve, 3000))
   const floodHeight = node.chain.height
   const quiet = await blocksPerSecond()
   const oneAddress = await flood(wsUrl, false)
