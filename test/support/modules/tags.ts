@@ -8,4 +8,5 @@ export const TEST_TAGS = {
   tunableParams: base + 2,
   bump: base + 3,
   setParams: base + 4,
+  probeParams: base + 5,
 } as const
