@@ -84,7 +84,10 @@ export class BlobStore {
   constructor(config: BlobStoreConfig) {
     this.#config = config
     this.#now = config.now ?? Date.now
-    this.#db = new Level<string, Uint8Array>(config.directory, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    // Blocks are mostly incompressible weights: snappy would only cost CPU (blockstore-level and
+    // kubo's flatfs do not compress either). A write buffer above a 40 MiB blob's batch keeps one
+    // put from forcing a flush and compaction of its own.
+    this.#db = new Level<string, Uint8Array>(config.directory, { keyEncoding: 'utf8', valueEncoding: 'view', compression: false, writeBufferSize: 64 * 1024 * 1024 } as never)
     this.#blocks = this.#db.sublevel<string, Uint8Array>('blocks', { keyEncoding: 'utf8', valueEncoding: 'view' })
     this.#records = this.#db.sublevel<string, BlobRecord>('records', { keyEncoding: 'utf8', valueEncoding: 'json' })
     this.blockstore = new LevelBlockstore(this.#blocks as never)

@@ -61,6 +61,7 @@ export class UnixfsFileBuilder {
     return this.#size
   }
 
+  /** Takes `bytes` over: blocks may be views of it, so the caller must not change it afterwards. */
   push(bytes: Uint8Array): void {
     this.#size += bytes.length
     let offset = 0
@@ -87,9 +88,9 @@ export class UnixfsFileBuilder {
   }
 
   #flushChunk(): void {
-    const chunk = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes)
-    // Copy out of the caller's buffer: blocks outlive the push.
-    const bytes = new Uint8Array(chunk)
+    // A chunk inside one pushed buffer is a view of it (no copy: callers hand over their
+    // buffers and do not change them); one spanning pushes is joined into a new buffer.
+    const bytes = this.#pending.length === 1 ? this.#pending[0]! : new Uint8Array(Buffer.concat(this.#pending, this.#pendingBytes))
     const cid = blockCid(RAW_CODEC, bytes)
     this.#blocks.push({ cid, bytes })
     this.#leaves.push({ cid, fileSize: bytes.length, dagSize: bytes.length })

@@ -1,0 +1,106 @@
+/**
+ * The parameter store on loopback: put (chunk + hash + one level batch) and bitswap fetch
+ * (want, verify, assemble, store) of 1 MiB and 40 MiB blobs between two real libp2p hosts in
+ * this process, each as a ratio to a raw TCP copy of the same bytes between two sockets in
+ * this process (target ≥ 0.3×); and the CPU of UnixFS chunking + hashing per MiB against one
+ * raw sha256 over the same bytes (target ≤ 2×). Best of several runs, as the other benches.
+ *   npm run bench -- blobs [--repeats N] [--max-wants N (blobs.fetch.maxWants)]
+ */
+import { createHash, createCipheriv } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { BlobService, DEFAULT_BLOBS_CONFIG, buildUnixfsFile } from '../src/blobs/index.js'
+import { P2PHost } from '../src/p2p/index.js'
+import { type Measurement, report } from './harness.js'
+
+const MiB = 1024 * 1024
+const repeatsArg = process.argv.indexOf('--repeats')
+const REPEATS = repeatsArg >= 0 ? Number(process.argv[repeatsArg + 1]) : 3
+const wantsArg = process.argv.indexOf('--max-wants')
+const FETCH = { ...DEFAULT_BLOBS_CONFIG.fetch, ...(wantsArg >= 0 ? { maxWants: Number(process.argv[wantsArg + 1]) } : {}) }
+const silent = pino({ level: 'silent' })
+
+function bytesOf(length: number, seed: number): Uint8Array {
+  const key = Buffer.alloc(16)
+  key.writeUInt32BE(seed)
+  return new Uint8Array(createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(length)))
+}
+
+/** Best wall time of `runs` (warm-up excluded) as a MiB/s rate. */
+async function best(name: string, size: number, runs: number, run: (i: number) => Promise<void> | void): Promise<Measurement> {
+  await run(-1)
+  let seconds = Infinity
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint()
+    await run(i)
+    seconds = Math.min(seconds, Number(process.hrtime.bigint() - start) / 1e9)
+  }
+  return { name, opsPerSecond: size / MiB / seconds, secondsPerRun: seconds }
+}
+
+async function tcpCopy(bytes: Uint8Array): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let received = 0
+    const server = createServer((socket) => {
+      socket.on('data', (chunk) => {
+        received += chunk.length
+        if (received === bytes.length) {
+          socket.destroy()
+          server.close(() => resolve())
+        }
+      })
+    })
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      const client = connect(port, '127.0.0.1', () => client.end(bytes))
+      client.on('error', reject)
+    })
+  })
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fedra-bench-blobs-'))
+const seed = (i: number) => Object.assign(new Uint8Array(32), { 0: 0xbe, 31: i })
+const hosts: P2PHost[] = []
+const services: BlobService[] = []
+async function node(index: number, bootstrap: string[]): Promise<{ host: P2PHost; blobs: BlobService }> {
+  const host = await P2PHost.create({ seed: seed(index), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, log: silent })
+  const blobs = new BlobService({ directory: join(dir, String(index)), config: { ...DEFAULT_BLOBS_CONFIG, fetch: FETCH }, libp2p: host.libp2p, penalize: (p, r) => host.penalize(p, r), peers: () => host.peers().map((p) => p.id), log: silent })
+  await blobs.open()
+  await host.start()
+  await blobs.start()
+  hosts.push(host)
+  services.push(blobs)
+  return { host, blobs }
+}
+
+try {
+  const a = await node(1, [])
+  const b = await node(2, a.host.addresses())
+  while (b.host.peers().length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  console.log(`blobs bench: two hosts on loopback in one process, best of ${REPEATS} runs (MiB/s), blobs.fetch.maxWants ${FETCH.maxWants}`)
+  for (const size of [1 * MiB, 40 * MiB]) {
+    const label = `${size / MiB} MiB`
+    const runs = size === MiB ? REPEATS * 4 : REPEATS
+    const inputs = Array.from({ length: runs + 1 }, (_, i) => bytesOf(size, size / MiB * 1000 + i + 1))
+    const cids: ReturnType<typeof buildUnixfsFile>['root'][] = []
+    const raw = await best(`raw TCP copy ${label}`, size, runs, () => tcpCopy(inputs[0]!))
+    const put = await best(`blob put ${label} (chunk, hash, store)`, size, runs, async (i) => void cids.push((await a.blobs.put(inputs[i + 1]!)).cid))
+    const fetch = await best(`bitswap fetch ${label} (verify, store)`, size, runs, async (i) => void (await b.blobs.exchange.fetch(cids[i + 1]!, { timeoutMs: 120_000 })))
+    report(raw, undefined, 'MiB/s')
+    report(put, raw, 'MiB/s')
+    report(fetch, raw, 'MiB/s')
+  }
+  const sample = bytesOf(40 * MiB, 7)
+  const sha = await best('raw sha256 40 MiB', 40 * MiB, REPEATS, () => void createHash('sha256').update(sample).digest())
+  const chunk = await best('UnixFS chunk + hash 40 MiB (kubo v1 DAG)', 40 * MiB, REPEATS, () => void buildUnixfsFile(sample))
+  report(sha, undefined, 'MiB/s')
+  report(chunk, sha, 'MiB/s')
+  console.log(`CPU per MiB: chunk + hash ${(1000 / chunk.opsPerSecond).toFixed(2)} ms, raw sha256 ${(1000 / sha.opsPerSecond).toFixed(2)} ms: ${(sha.opsPerSecond / chunk.opsPerSecond).toFixed(2)}× (target ≤ 2×)`)
+} finally {
+  for (const service of services) await service.stop()
+  for (const host of hosts) await host.stop()
+  rmSync(dir, { recursive: true, force: true })
+}
