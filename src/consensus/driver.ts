@@ -363,10 +363,11 @@ export class ConsensusDriver {
         return { kind: 'proposal', proposal: input.proposal, timely: input.timely }
       case 'vote':
         return admitsVote(this.#core, input.vote) ? { kind: 'vote', vote: input.vote } : null
+      // The core's own guards (L58, L62, L66: only the current round's timeouts; valid(v) only for a value it knows).
       case 'timeout':
-        return input.timeout.height === height ? { kind: 'timeout', timeout: input.timeout } : null
+        return input.timeout.height === height && input.timeout.round === this.#core.round ? { kind: 'timeout', timeout: input.timeout } : null
       case 'blockValidity':
-        return input.height === height ? { kind: 'blockValidity', height, valueId: input.valueId, valid: input.valid } : null
+        return input.height === height && this.#core.knownValues.has(input.valueId) ? { kind: 'blockValidity', height, valueId: input.valueId, valid: input.valid } : null
       case 'proposeValue': {
         if (input.block.header.height !== height) return null
         const id = blockId(input.block.header)

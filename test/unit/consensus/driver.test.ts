@@ -100,4 +100,18 @@ describe('consensus driver', () => {
     clock.fireAll()
     assert.deepEqual(ownVotes(sent).map((v) => [v.type, v.round, v.valueId]), [['prevote', 0, null]])
   })
+
+  it('logs no timeout of a round it has left: the WAL holds only inputs the core uses', () => {
+    const clock = manualClock()
+    const wal = new MemoryWal()
+    const driver = driverFor({ clock, wal })
+    driver.start()
+    // +1/3 of the power votes in round 2: L55 moves the node there; round 0's timer is still pending.
+    for (const i of peers.slice(0, 2)) driver.receive(keys[i]!.address, { type: 'vote', vote: voteFrom(i, 'prevote', null, 2) })
+    assert.equal(driver.round, 2)
+    clock.fireAll()
+    const timeouts = wal.entries().flatMap((e) => (e.kind === 'input' && e.input.kind === 'timeout' ? [e.input.timeout.round] : []))
+    assert.deepEqual(timeouts, [2])
+  })
 })
+
