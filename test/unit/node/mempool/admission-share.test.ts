@@ -23,6 +23,15 @@ function fakeLoop() {
 
 const CONFIG = { maxShare: 0.5, saturated: 0.9, windowMs: 100 }
 
+/** A share on a fake loop whose first window was fully busy, `admissionMs` of it admitting. */
+function afterSaturatedWindow(admissionMs: number) {
+  const loop = fakeLoop()
+  const share = new AdmissionShare(CONFIG, loop.clock)
+  share.spent(admissionMs)
+  loop.busy(100)
+  return { loop, share }
+}
+
 describe('gossip admission share', () => {
   it('keeps every batch while the loop is not saturated, however much of it admission took', () => {
     const loop = fakeLoop()
@@ -38,10 +47,7 @@ describe('gossip admission share', () => {
   })
 
   it('scales the kept fraction by maxShare over the share a saturated window spent on admission', () => {
-    const loop = fakeLoop()
-    const share = new AdmissionShare(CONFIG, loop.clock)
-    share.spent(80)
-    loop.busy(100)
+    const { share } = afterSaturatedWindow(80)
     assert.equal(share.keep, 0.5 / 0.8)
     assert.equal(share.allows(0.7), false)
     assert.equal(share.allows(0.6), true)
@@ -49,10 +55,7 @@ describe('gossip admission share', () => {
   })
 
   it('grows the kept fraction back by a quarter per window once admission is within its share', () => {
-    const loop = fakeLoop()
-    const share = new AdmissionShare(CONFIG, loop.clock)
-    share.spent(100)
-    loop.busy(100)
+    const { loop, share } = afterSaturatedWindow(100)
     assert.equal(share.keep, 0.5)
     loop.busy(100) // saturated, but nothing spent on admission
     assert.equal(share.keep, 0.625)
