@@ -95,7 +95,7 @@ export class Application {
     const fromModules: { module: string; updates: ValidatorUpdate[] }[] = []
     for (const module of this.registry.initGenesisOrder) {
       const scoped = ctx.forModule(module.name)
-      if (module.params !== undefined) writeParams(scoped.moduleStore(), module.params, this.genesis.moduleParams[module.name])
+      if (module.params !== undefined) writeParams(ctx.moduleStore(module.name), module.params, this.genesis.moduleParams[module.name])
       const updates = module.genesis.init(scoped, this.genesis.appState[module.name])
       if (updates !== undefined && updates.length > 0) fromModules.push({ module: module.name, updates })
     }

@@ -6,7 +6,7 @@ import type { ModuleRegistry } from './module.js'
 import type { ModuleAccount } from './module-accounts.js'
 import type { HookPoint } from './hooks.js'
 import type { KeeperRef } from './keepers.js'
-import { type ModuleParams, ParamsKeeper } from './params.js'
+import { type ModuleParams, PARAMS_KEY, ParamsKeeper } from './params.js'
 import { StateError } from './errors.js'
 import { concatBytes, utf8 } from './bytes.js'
 
@@ -39,6 +39,42 @@ function modulePrefix(name: string): Uint8Array {
     modulePrefixes.set(name, prefix)
   }
   return prefix
+}
+
+/**
+ * A module's own store, with the framework's reserved keys (those starting 0x00: its params)
+ * readable but not writable: params change at genesis and through the ParamsKeeper only.
+ */
+class ParamsGuard implements KVStore {
+  readonly #inner: KVStore
+  readonly #module: string
+
+  constructor(inner: KVStore, module: string) {
+    this.#inner = inner
+    this.#module = module
+  }
+
+  #check(key: Uint8Array): void {
+    if (key[0] === PARAMS_KEY[0]) throw new StateError('SCOPE_VIOLATION', `module ${this.#module} cannot write its params key; the ParamsKeeper does`, { module: this.#module })
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.#inner.get(key)
+  }
+
+  iterate(prefix: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
+    return this.#inner.iterate(prefix)
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.#check(key)
+    this.#inner.set(key, value)
+  }
+
+  delete(key: Uint8Array): void {
+    this.#check(key)
+    this.#inner.delete(key)
+  }
 }
 
 /** The scope of the framework itself (ante handler, mempool checks, tests): not a module. */
@@ -83,7 +119,8 @@ export class Context {
     if (this.module !== FRAMEWORK && name !== this.module) {
       throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot open the store of ${name}; use its keeper`, { module: this.module })
     }
-    return new PrefixStore(this.store, modulePrefix(name))
+    const store = new PrefixStore(this.store, modulePrefix(name))
+    return this.module === FRAMEWORK ? store : new ParamsGuard(store, name)
   }
 
   /** The full state key of `key` in a module's store. */

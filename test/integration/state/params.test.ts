@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { encode } from '../../../src/codec/index.js'
 import { encodeAddress } from '../../../src/crypto/index.js'
 import { FEE_COLLECTOR, moduleAddress } from '../../../src/modules/index.js'
-import { CacheStore, Context, GasMeter, PARAMS_ERRORS, StateError, outsideBlock, parseGenesis } from '../../../src/state/index.js'
+import { CacheStore, Context, GasMeter, PARAMS_ERRORS, PARAMS_KEY, StateError, outsideBlock, parseGenesis } from '../../../src/state/index.js'
 import { FEE, testGenesisJson, testKey } from '../../helpers/chain.js'
 import { commitTxs, openTestApp, signedTx, tempDirs, testRegistry } from '../../support/chain.js'
 import { MsgBump, MsgSetParams, TUNABLE_ERRORS, governModule, tunableModule } from '../../support/modules/tunable/index.js'
@@ -72,6 +72,14 @@ describe('module params', () => {
     const ctx = new Context(outsideBlock('c', 1), new CacheStore({ get: () => undefined, *iterate() {} }), new GasMeter(10n ** 9n), registry)
     assert.ok(ctx.forModule('govern').paramsKeeper())
     assert.throws(() => ctx.forModule('tunable').paramsKeeper(), (e: unknown) => e instanceof StateError && e.code === 'SCOPE_VIOLATION')
+  })
+
+  it("are out of reach of the module's own writes: only genesis and the ParamsKeeper write them", () => {
+    const registry = testRegistry(MODULES, COMPOSITION)
+    const ctx = new Context(outsideBlock('c', 1), new CacheStore({ get: () => undefined, *iterate() {} }), new GasMeter(10n ** 9n), registry).forModule('tunable')
+    assert.throws(() => ctx.moduleStore().set(PARAMS_KEY, Uint8Array.of(1)), (e: unknown) => e instanceof StateError && e.code === 'SCOPE_VIOLATION')
+    assert.throws(() => ctx.moduleStore().delete(PARAMS_KEY), (e: unknown) => e instanceof StateError && e.code === 'SCOPE_VIOLATION')
+    assert.equal(ctx.moduleStore().get(PARAMS_KEY), undefined)
   })
 
   it('refuse bad genesis params, naming the field', () => {
