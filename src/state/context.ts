@@ -45,12 +45,11 @@ function modulePrefix(name: string): Uint8Array {
  * A module's own store, with the framework's reserved keys (those starting 0x00: its params)
  * readable but not writable: params change at genesis and through the ParamsKeeper only.
  */
-class ParamsGuard implements KVStore {
-  readonly #inner: KVStore
+class OwnModuleStore extends PrefixStore {
   readonly #module: string
 
-  constructor(inner: KVStore, module: string) {
-    this.#inner = inner
+  constructor(parent: KVStore, module: string) {
+    super(parent, modulePrefix(module))
     this.#module = module
   }
 
@@ -58,22 +57,14 @@ class ParamsGuard implements KVStore {
     if (key[0] === PARAMS_KEY[0]) throw new StateError('SCOPE_VIOLATION', `module ${this.#module} cannot write its params key; the ParamsKeeper does`, { module: this.#module })
   }
 
-  get(key: Uint8Array): Uint8Array | undefined {
-    return this.#inner.get(key)
-  }
-
-  iterate(prefix: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
-    return this.#inner.iterate(prefix)
-  }
-
-  set(key: Uint8Array, value: Uint8Array): void {
+  override set(key: Uint8Array, value: Uint8Array): void {
     this.#check(key)
-    this.#inner.set(key, value)
+    super.set(key, value)
   }
 
-  delete(key: Uint8Array): void {
+  override delete(key: Uint8Array): void {
     this.#check(key)
-    this.#inner.delete(key)
+    super.delete(key)
   }
 }
 
@@ -119,8 +110,7 @@ export class Context {
     if (this.module !== FRAMEWORK && name !== this.module) {
       throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot open the store of ${name}; use its keeper`, { module: this.module })
     }
-    const store = new PrefixStore(this.store, modulePrefix(name))
-    return this.module === FRAMEWORK ? store : new ParamsGuard(store, name)
+    return this.module === FRAMEWORK ? new PrefixStore(this.store, modulePrefix(name)) : new OwnModuleStore(this.store, name)
   }
 
   /** The full state key of `key` in a module's store. */
