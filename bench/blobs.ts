@@ -93,9 +93,19 @@ try {
     report(put, raw, 'MiB/s')
     report(fetch, raw, 'MiB/s')
   }
+  // Interleaved, so both meet the same load from the other processes on the machine.
   const sample = bytesOf(40 * MiB, 7)
-  const sha = await best('raw sha256 40 MiB', 40 * MiB, REPEATS, () => void createHash('sha256').update(sample).digest())
-  const chunk = await best('UnixFS chunk + hash 40 MiB (kubo v1 DAG)', 40 * MiB, REPEATS, () => void buildUnixfsFile(sample))
+  let [shaSeconds, chunkSeconds] = [Infinity, Infinity]
+  for (let i = 0; i < REPEATS * 4; i++) {
+    let start = process.hrtime.bigint()
+    createHash('sha256').update(sample).digest()
+    shaSeconds = Math.min(shaSeconds, Number(process.hrtime.bigint() - start) / 1e9)
+    start = process.hrtime.bigint()
+    buildUnixfsFile(sample)
+    chunkSeconds = Math.min(chunkSeconds, Number(process.hrtime.bigint() - start) / 1e9)
+  }
+  const sha: Measurement = { name: 'raw sha256 40 MiB', opsPerSecond: 40 / shaSeconds, secondsPerRun: shaSeconds }
+  const chunk: Measurement = { name: 'UnixFS chunk + hash 40 MiB (kubo v1 DAG)', opsPerSecond: 40 / chunkSeconds, secondsPerRun: chunkSeconds }
   report(sha, undefined, 'MiB/s')
   report(chunk, sha, 'MiB/s')
   console.log(`CPU per MiB: chunk + hash ${(1000 / chunk.opsPerSecond).toFixed(2)} ms, raw sha256 ${(1000 / sha.opsPerSecond).toFixed(2)} ms: ${(sha.opsPerSecond / chunk.opsPerSecond).toFixed(2)}× (target ≤ 2×)`)
