@@ -5,6 +5,7 @@ import { encodeStoredBlock } from '../../../src/node/block-store.js'
 import { BlockSync, type SyncTransport } from '../../../src/node/block-sync.js'
 import type { ChainApp } from '../../../src/node/chain-app.js'
 import { NodeError } from '../../../src/node/errors.js'
+import { StateError } from '../../../src/state/index.js'
 import { CHAIN_ID } from '../../helpers/chain.js'
 import { VALIDATORS, fourValidatorGenesis, openChain, proposeNext, tempDirs } from '../../support/chain.js'
 import { powerShiftModule, shiftAt } from '../../support/modules/power-shift.js'
@@ -54,6 +55,12 @@ describe('validator updates from end-block', () => {
     const reopened = await openChain(path, genesis(true), [powerShiftModule()])
     assert.deepEqual(reopened.tip().validators.validators.map((v) => v.votingPower), [7n, 7n, 7n, 7n])
     await reopened.state.db.close()
+  })
+
+  it('refuses a genesis where two modules both return the validator set', async () => {
+    const second = { ...powerShiftModule(), name: 'power-shift-2' }
+    const json = { ...genesis(true), app_state: { ...(genesis(true).app_state as object), 'power-shift-2': { validators: KEYS.map((k) => Buffer.from(k).toString('hex')), owns_genesis_set: true } } }
+    await assert.rejects(openChain(dir(), json, [powerShiftModule(), second]), (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /both return a genesis validator set/.test(e.message))
   })
 
   it('a block whose updates consensus cannot apply is invalid, not a fatal commit', async () => {

@@ -21,7 +21,7 @@ export function shiftAt(validators: readonly Uint8Array[], height: number): Vali
 
 export function powerShiftModule(rule: (validators: readonly Uint8Array[], height: number) => ValidatorUpdate[] = (v, h) => [shiftAt(v, h)]): Module<null> {
   const stored = (ctx: Parameters<NonNullable<Module['endBlock']>>[0]): Uint8Array[] => {
-    const raw = ctx.moduleStore('power-shift').get(VALIDATORS_KEY)
+    const raw = ctx.moduleStore().get(VALIDATORS_KEY)
     if (raw === undefined) return []
     const out: Uint8Array[] = []
     for (let i = 0; i < raw.length; i += 32) out.push(raw.slice(i, i + 32))
@@ -42,7 +42,7 @@ export function powerShiftModule(rule: (validators: readonly Uint8Array[], heigh
       init(ctx, genesis: PowerShiftGenesis) {
         const bytes = new Uint8Array(32 * genesis.validators.length)
         genesis.validators.forEach((v, i) => bytes.set(v, 32 * i))
-        ctx.moduleStore('power-shift').set(VALIDATORS_KEY, bytes)
+        ctx.moduleStore().set(VALIDATORS_KEY, bytes)
         return genesis.ownsGenesisSet ? genesis.validators.map((publicKey) => ({ publicKey, power: 7n })) : undefined
       },
       export: (ctx) => ({ validators: stored(ctx).map(toHex) }),
