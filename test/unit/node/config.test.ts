@@ -56,6 +56,17 @@ describe('node config: file, then environment, then flags', () => {
     rejects(() => loadNodeConfig(dir.path, {}, {}), 'rpc.limits.maxBatch')
   })
 
+  it('has the per-address and replay limits under rpc.limits, with their defaults, settable like the others', () => {
+    write({ rpc: { limits: { maxSubscriptionsPerIp: 9 } } })
+    assert.equal(envName('rpc.limits.maxConnectionsPerIp'), 'FEDRA_RPC_LIMITS_MAX_CONNECTIONS_PER_IP')
+    const config = loadNodeConfig(dir.path, { 'rpc.limits.replayBacklogBlocks': '100' }, { FEDRA_RPC_LIMITS_MAX_CONNECTIONS_PER_IP: '8' })
+    assert.deepEqual(
+      [config.rpc.limits.maxConnectionsPerIp, config.rpc.limits.maxSubscriptionsPerIp, config.rpc.limits.replayBacklogBlocks, config.rpc.limits.replayBlocksPerSecond, config.rpc.limits.replayBytesPerSecond, config.rpc.limits.replayChunkBlocks],
+      [8, 9, 100, 1000, 4 * 1024 * 1024, 8],
+    )
+    rejects(() => loadNodeConfig(dir.path, { 'rpc.limits.replayChunkBlocks': '0' }, {}), 'rpc.limits.replayChunkBlocks')
+  })
+
   it('reads txIndex.enabled as a boolean from the file, environment or a flag', () => {
     write({ txIndex: { enabled: false } })
     assert.equal(loadNodeConfig(dir.path, {}, {}).txIndex.enabled, false)
