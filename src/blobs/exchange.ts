@@ -211,6 +211,9 @@ export class BlobExchange {
     if (!this.#running) throw new BlobError('NOT_STARTED', 'the blob exchange is not running', { reason: 'not started' })
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.#stopped.signal])
     setMaxListeners(Number.POSITIVE_INFINITY, signal)
+    // A peer may answer want-have with the block itself when it is small (bitswap 1.2's
+    // maxSizeReplaceHasWithBlock): that block is asked for, not a fault.
+    this.#wanted.set(digestKey(cid.multihash.digest), this.#now() + timeoutMs + RECENT_WANT_MS)
     const answers = await Promise.all(
       peers.map(async (peer) => {
         try {
