@@ -30,10 +30,12 @@ export class DataAvailability {
     this.#now = now
   }
 
-  /** Whether every blob is local now (no network). */
-  async holds(cids: readonly BlobCid[]): Promise<boolean> {
-    for (const cid of cids) if (!(await this.#store.has(cid))) return false
-    return true
+  /**
+   * Whether every blob is local now, answered from memory: a proposer reaping the mempool
+   * (synchronously) leaves out a tx whose blobs this is false for.
+   */
+  holds(cids: readonly BlobCid[]): boolean {
+    return cids.every((cid) => this.#store.holdsNow(cid))
   }
 
   /** Fetches the missing blobs in parallel until `deadline` (a wall-clock ms). Never throws for a missing blob. */
@@ -41,7 +43,7 @@ export class DataAvailability {
     const missing: { cid: string; code: BlobErrorCode }[] = []
     await Promise.all(
       unique(cids).map(async (cid) => {
-        if (await this.#store.has(cid)) return
+        if (this.#store.holdsNow(cid)) return
         const timeoutMs = Math.max(1, deadline - this.#now())
         try {
           await this.#exchange.fetch(cid, { timeoutMs })
@@ -73,4 +75,38 @@ function unique(cids: readonly BlobCid[]): BlobCid[] {
   const byKey = new Map<string, BlobCid>()
   for (const cid of cids) byKey.set(formatCid(cid), cid)
   return [...byKey.values()]
+}
+
+/** The verdict shape of consensus' Application.processBlock (kept structural: blobs does not import consensus). */
+export interface BlockVerdict {
+  valid: boolean
+  reason?: string
+}
+
+export interface AvailabilityGateOptions<B> {
+  availability: DataAvailability
+  /** The CIDs a block's transactions reference (each module declares its messages' references). */
+  referenced: (block: B) => BlobCid[]
+  /** How long a validator may spend fetching before it must prevote: a part of the prevote timeout, ms. */
+  budgetMs: number
+  now?: () => number
+}
+
+/**
+ * Wraps a processBlock so a block whose referenced blobs cannot be made local within the budget
+ * is answered invalid (a nil prevote) without being executed, and one whose blobs are all local
+ * is executed as before. Nothing is remembered here: asked again in a later round, it fetches
+ * again, so a block becomes valid once its data appears — provided the caller asks again (the
+ * consensus core keeps one validity per value and height; see docs/blobs.md).
+ */
+export function gateOnAvailability<B>(process: (block: B) => BlockVerdict | PromiseLike<BlockVerdict>, options: AvailabilityGateOptions<B>): (block: B) => Promise<BlockVerdict> {
+  const now = options.now ?? Date.now
+  return async (block) => {
+    const cids = options.referenced(block)
+    if (cids.length > 0) {
+      const verdict = await options.availability.ensureAvailable(cids, now() + options.budgetMs)
+      if (!verdict.available) return { valid: false, reason: `blobs unavailable: ${verdict.missing.map((m) => `${m.cid} (${m.code})`).join(', ')}` }
+    }
+    return process(block)
+  }
 }

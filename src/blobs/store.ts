@@ -80,6 +80,8 @@ export class BlobStore {
   readonly #now: () => number
   #usedBytes = 0
   #open = false
+  /** CIDs of the local blobs, for synchronous questions (a proposer filling a block). */
+  readonly #local = new Set<string>()
 
   constructor(config: BlobStoreConfig) {
     this.#config = config
@@ -104,7 +106,10 @@ export class BlobStore {
   async open(): Promise<void> {
     await this.#db.open()
     let used = 0
-    for await (const record of this.#records.values()) used += record.dagBytes
+    for await (const [key, record] of this.#records.iterator()) {
+      used += record.dagBytes
+      this.#local.add(key)
+    }
     this.#usedBytes = used
     this.#open = true
   }
@@ -145,6 +150,7 @@ export class BlobStore {
       { type: 'put' as const, sublevel: this.#records as never, key, value: record as never },
     ])
     this.#usedBytes += dagBytes
+    this.#local.add(key)
     return { cid: dag.root, size: dag.size, blocks: dag.blocks.length, created: true }
   }
 
@@ -152,6 +158,11 @@ export class BlobStore {
   async has(cid: BlobCid): Promise<boolean> {
     this.#checkOpen()
     return (await this.#records.get(formatCid(cid))) !== undefined
+  }
+
+  /** Whether the whole blob is local, from memory (no I/O): what a synchronous caller asks. */
+  holdsNow(cid: BlobCid): boolean {
+    return this.#local.has(formatCid(cid))
   }
 
   /** @returns undefined when the blob is not local */
@@ -226,6 +237,7 @@ export class BlobStore {
     for await (const key of this.#blocks.keys()) if (!keep.has(key)) batch.push({ type: 'del', key, sublevel: this.#blocks as never })
     for (const { key } of drop) batch.push({ type: 'del', key, sublevel: this.#records as never })
     if (batch.length > 0) await this.#db.batch(batch)
+    for (const { key } of drop) this.#local.delete(key)
     const bytes = drop.reduce((sum, { record }) => sum + record.dagBytes, 0)
     this.#usedBytes -= bytes
     return { blobs: drop.length, bytes }

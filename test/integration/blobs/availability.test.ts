@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { BlobError, DataAvailability, buildUnixfsFile, formatCid } from '../../../src/blobs/index.js'
+import { BlobError, type BlobCid, DataAvailability, buildUnixfsFile, formatCid, gateOnAvailability } from '../../../src/blobs/index.js'
 import { waitFor } from '../p2p/hosts.js'
 import { pseudoRandomBytes } from '../../unit/blobs/fixtures.js'
 import { BlobPeers } from './nodes.js'
@@ -18,10 +18,10 @@ describe('blobs: data availability before execution', function () {
     const late = buildUnixfsFile(lateBytes).root
     const da = new DataAvailability(validator.store, validator.exchange)
 
-    assert.equal(await da.holds([present.cid]), false)
+    assert.equal(da.holds([present.cid]), false)
     const first = await da.ensureAvailable([present.cid, late], Date.now() + 500)
     assert.deepEqual(first, { available: false, missing: [{ cid: formatCid(late), code: 'FETCH_TIMEOUT' }] })
-    assert.equal(await da.holds([present.cid]), true)
+    assert.equal(da.holds([present.cid]), true)
 
     const dag = buildUnixfsFile(lateBytes)
     await a.store.putDag(dag)
@@ -30,5 +30,30 @@ describe('blobs: data availability before execution', function () {
     const blobs = await da.load([present.cid, late])
     assert.ok(Buffer.from(blobs.get(late)).equals(lateBytes))
     assert.throws(() => blobs.get(buildUnixfsFile(new Uint8Array([7])).root), (error: unknown) => error instanceof BlobError && error.code === 'NOT_FOUND')
+  })
+
+  it('prevotes nil (invalid, unexecuted) for a block whose blob nobody has, and executes it once the blob appears', async () => {
+    const a = await peers.start(123)
+    const validator = await peers.start(124, { bootstrap: a.host.addresses() })
+    await waitFor('connected', () => validator.host.peers().length === 1)
+    const bytes = pseudoRandomBytes(400_000, 3)
+    const dag = buildUnixfsFile(bytes)
+    type TestBlock = { cids: BlobCid[] }
+    let executed = 0
+    const process = gateOnAvailability((_block: TestBlock) => (executed++, { valid: true }), {
+      availability: new DataAvailability(validator.store, validator.exchange),
+      referenced: (block) => block.cids,
+      budgetMs: 2000,
+    })
+    const block: TestBlock = { cids: [dag.root] }
+    const first = await process(block)
+    assert.equal(first.valid, false)
+    assert.match(first.reason ?? '', /FETCH_TIMEOUT/)
+    assert.equal(executed, 0)
+    await a.store.putDag(dag)
+    await a.exchange.announce(dag.blocks.map((b) => b.cid))
+    assert.deepEqual(await process(block), { valid: true })
+    assert.equal(executed, 1)
+    assert.deepEqual(await process({ cids: [] }), { valid: true })
   })
 })

@@ -37,6 +37,7 @@ describe('blobs: store on level', function () {
     await store.close()
     store = await open()
     assert.ok(Buffer.from(await store.get(put.cid)).equals(bytes))
+    assert.equal(store.holdsNow(put.cid), true)
     assert.equal(store.usedBytes, (await store.stat(put.cid))!.dagBytes)
   })
 
@@ -79,6 +80,7 @@ describe('blobs: store on level', function () {
     const fresh = await store.put(pseudoRandomBytes(2 * CHUNK_BYTES, 2))
     assert.equal(await store.has(old.cid), false)
     assert.equal(await store.has(fresh.cid), true)
+    assert.deepEqual([store.holdsNow(old.cid), store.holdsNow(fresh.cid)], [false, true])
   })
 
   it('collects only unpinned blobs older than the grace period, and keeps blocks a kept blob shares', async () => {
