@@ -10,6 +10,7 @@ import { logger } from '../log/index.js'
 import { defaultRegistry } from '../modules/index.js'
 import { P2PHost, protocolsFor, topicsFor } from '../p2p/index.js'
 import { Application, StateDB, loadGenesisFile } from '../state/index.js'
+import { blockBudgetFor } from './block-budget.js'
 import { BlockSync, SYNC_MARGIN } from './block-sync.js'
 import { ChainApp, type CommittedBlockInfo } from './chain-app.js'
 import type { NodeConfig } from './config.js'
@@ -118,6 +119,8 @@ export class FedraNode {
     const topics = topicsFor(chain.chainId)
     this.mempool = new Mempool(chain.state, { maxTxs: config.mempool.maxTxs, maxBytes: config.mempool.maxBytes })
     chain.setTxSource(this.mempool)
+    // Proposals fit a quarter of this node's own propose timeout, not the default one's.
+    chain.setBlockBudget(blockBudgetFor(config.consensus.timeoutProposeMs))
     chain.state.verifiedTxs = (hash) => this.mempool.verified(hash)
     chain.state.checkedTxs = (hash) => this.mempool.checked(hash)
     this.consensusGossip = new ConsensusGossip({
