@@ -86,7 +86,7 @@ describe('blobs: 3 nodes, real processes', function () {
     await fedra(C, 'blob', 'get', bigCid, '-o', out, '--timeout', '60000')
     assert.equal(sha(readFileSync(out)), sha(big))
     assert.ok(!(await peersOf(C)).includes(layout.nodes[A]!.peerId))
-    const providers = (await rpc(C, 'blob_providers', { cid: bigCid })).result.providers
+    const providers = (await rpc(C, 'blob_providers', { cid: bigCid, timeoutMs: 20_000 })).result.providers
     assert.deepEqual(providers.sort(), [layout.nodes[B]!.peerId, layout.nodes[C]!.peerId].sort())
   })
 

@@ -5,9 +5,10 @@ import { PublicKey, fromHex, toHex } from '../../../src/crypto/index.js'
 import { waitFor } from '../../../src/devnet/process.js'
 import type { IndexedTx } from '../../../src/indexer/index.js'
 import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
-import { DEFAULT_LIMITS, FEDRA_API, type FedraMethod, RPC_API_VERSION, RPC_ERRORS, type EventNotification } from '../../../src/rpc/index.js'
+import { DEFAULT_LIMITS, FEDRA_API, RPC_API_VERSION, RPC_ERRORS, type EventNotification } from '../../../src/rpc/index.js'
 import type { BlockJsonValue } from '../../../src/rpc/shapes.js'
 import { TX_CODES } from '../../../src/state/index.js'
+import { BLOB_API } from '../../../src/blobs/index.js'
 import { RawWs, answerProblem, rpcError, withoutData } from '../../unit/rpc/support/wire.js'
 import { FEE, RawHttp, RunningNode, hashOf } from './support/running-node.js'
 
@@ -28,6 +29,10 @@ const IN_FLIGHT_FIRST = 20
 const IN_FLIGHT_CALLS = 400
 /** Recipients nobody funded (their accounts start empty). */
 const FRESH = { sync: 1000, async: 1001, pending: 1002, watched: 1003, unwatched: 1004, absent: 1999 }
+
+/** What a node serves: the core table and the namespaces it registers through `extend` (blob_*). */
+const SERVED_API = { ...FEDRA_API, ...BLOB_API }
+type ServedMethod = keyof typeof SERVED_API
 
 const bankPath = (address: Uint8Array) => `bank/62${toHex(address)}${Buffer.from('ufdr').toString('hex')}`
 const ufdr = (account: { balances: { denom: string; amount: string }[] }) => BigInt(account.balances.find((b) => b.denom === 'ufdr')?.amount ?? '0')
@@ -72,7 +77,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   }
 
   /** A happy-path case: passes only if each of `methods` answered successfully during it. */
-  function happy(methods: FedraMethod[], title: string, fn: () => Promise<void>): void {
+  function happy(methods: ServedMethod[], title: string, fn: () => Promise<void>): void {
     it(`${methods.join(' + ')}: ${title}`, async () => {
       const before = new Map(methods.map((m) => [m, answered.get(m) ?? 0]))
       await fn()
@@ -418,8 +423,17 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       const doc = (await client.call('rpc.discover')) as { openrpc: string; info: { version: string }; methods: { name: string; params: unknown[]; result: unknown }[] }
       assert.equal(doc.openrpc, '1.2.6')
       assert.equal(doc.info.version, RPC_API_VERSION)
-      assert.deepEqual(doc.methods.map((m) => m.name).sort(), Object.keys(FEDRA_API).sort())
-      for (const m of doc.methods) assert.equal(m.params.length, Object.keys(FEDRA_API[m.name as FedraMethod].params).length, m.name)
+      assert.deepEqual(doc.methods.map((m) => m.name).sort(), Object.keys(SERVED_API).sort())
+      for (const m of doc.methods) assert.equal(m.params.length, Object.keys(SERVED_API[m.name as ServedMethod].params).length, m.name)
+    })
+
+    happy(['blob_put', 'blob_get', 'blob_stat', 'blob_providers'], 'a blob put as base64 comes back, local, with this node as its provider (test/e2e/blobs covers the rest)', async () => {
+      const data = Buffer.from('a small model').toString('base64')
+      const put = (await raw('blob_put', { data })).result as { cid: string; size: number }
+      assert.match(put.cid, /^bafkrei[a-z2-7]+$/)
+      assert.equal(((await raw('blob_get', { cid: put.cid, localOnly: true })).result as { data: string }).data, data)
+      assert.equal(((await raw('blob_stat', { cid: put.cid })).result as { local: boolean }).local, true)
+      assert.equal(((await raw('blob_providers', { cid: put.cid })).result as { providers: string[] }).providers.length, 1)
     })
   })
 
@@ -658,7 +672,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   describe('coverage and shutdown', () => {
     it('every method of the table has a passing happy-path case here', async () => {
       const discovered = ((await raw('rpc.discover')).result.methods as { name: string }[]).map((m) => m.name).sort()
-      assert.deepEqual(discovered, Object.keys(FEDRA_API).sort(), 'the node serves another table than FEDRA_API')
+      assert.deepEqual(discovered, Object.keys(SERVED_API).sort(), 'the node serves another table than FEDRA_API + BLOB_API')
       assert.deepEqual([...covered].sort(), discovered, 'methods without a happy-path case against the running node')
     })
 
