@@ -14,8 +14,6 @@ export interface BlobRpcDeps {
   peerId: string
   /** rpc.limits.maxBlobBytes */
   maxBlobBytes: number
-  /** rpc.limits.maxBodyBytes: what a base64 blob_put can carry. */
-  maxBodyBytes: number
   log: Logger
 }
 

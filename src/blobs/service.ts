@@ -60,7 +60,7 @@ export class BlobService {
   constructor(options: BlobServiceOptions) {
     const { config, log } = options
     this.#options = options
-    this.store = new BlobStore({ directory: options.directory, maxBytes: config.maxBytes, maxBlobBytes: config.maxBlobBytes, gcGraceMs: config.gcGraceMs, now: options.now, log })
+    this.store = new BlobStore({ directory: options.directory, maxBytes: config.maxBytes, maxBlobBytes: config.maxBlobBytes, gcGraceMs: config.gcGraceMs, now: options.now })
     this.exchange = new BlobExchange({ store: this.store, libp2p: options.libp2p, penalize: options.penalize, limits: { ...config.fetch, maxBlobBytes: config.maxBlobBytes }, log, now: options.now })
     this.availability = new DataAvailability(this.store, this.exchange, options.now)
     this.retention = new RoundRetention(this.store, config.retainRounds)

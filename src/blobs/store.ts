@@ -2,7 +2,6 @@ import { LevelBlockstore } from 'blockstore-level'
 import { Level } from 'level'
 import { base32upper } from 'multiformats/bases/base32'
 import type { CID } from 'multiformats/cid'
-import type { Logger } from '../log/index.js'
 import { type BlobCid, RAW_CODEC, formatCid, parseBlobCid } from './cid.js'
 import { BlobError } from './errors.js'
 import { type BlobDag, type Block, UnixfsFileBuilder, blockMatches, decodeFileBlock } from './unixfs.js'
@@ -17,7 +16,6 @@ export interface BlobStoreConfig {
   /** How long an unpinned blob stays before gc() may drop it, ms (time for a tx to reference it). */
   gcGraceMs: number
   now?: () => number
-  log?: Logger
 }
 
 /** What the store records per blob, beside its blocks. */

@@ -315,7 +315,7 @@ export class FedraNode {
 
   /** blob_* methods and the /blobs routes on the RPC server. */
   #blobRpc(): { extend: (table: MethodTable) => void; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
-    const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, maxBodyBytes: this.config.rpc.limits.maxBodyBytes, log: this.#log.child({ component: 'blobs' }) }
+    const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, log: this.#log.child({ component: 'blobs' }) }
     return { extend: (table) => registerBlobMethods(table, deps), httpRoutes: blobHttpRoutes(deps) }
   }
 

@@ -51,7 +51,7 @@ describe('blobs: JSON-RPC methods and the /blobs routes', function () {
         throw error
       }
     }
-    const deps = { blobs: service, peerId: host.peerId, maxBlobBytes: MAX_BLOB, maxBodyBytes: 1024 * 1024 + 4096, log: silent }
+    const deps = { blobs: service, peerId: host.peerId, maxBlobBytes: MAX_BLOB, log: silent }
     server = await createRpcServer({ backend: chainless, listen: { host: '127.0.0.1', port: 0 }, log: silent, extend: (table) => registerBlobMethods(table, deps), httpRoutes: blobHttpRoutes(deps) })
   })
   after(async () => {
