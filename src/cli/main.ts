@@ -7,7 +7,7 @@ import { registerKeysCommand } from './commands/keys.js'
 import { printJson } from './commands/output.js'
 import { registerStart } from './commands/start.js'
 import { CliError } from './errors.js'
-import { initHome } from './home.js'
+import { initHome } from '../node/home.js'
 import { DEFAULT_HOME } from './node-url.js'
 
 /**

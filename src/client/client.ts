@@ -5,7 +5,7 @@ import { FEDRA_API, type FedraApi, type FedraMethod, stateKeyOf } from '../rpc/a
 import type { ParamsOf, ResultOf } from '../rpc/method.js'
 import { SchemaError } from '../rpc/schema.js'
 import type { BlockJsonValue } from '../rpc/shapes.js'
-import type { EventNotification } from '../rpc/subscriptions.js'
+import type { EventNotification } from '../rpc/api/subscriptions.js'
 import { ClientError } from './errors.js'
 import { type VerifiedValue, checkSignedHeader, checkStateAnswer } from './verify.js'
 import { HttpTransport } from './http.js'

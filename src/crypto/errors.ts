@@ -9,6 +9,10 @@ export type CryptoErrorCode =
   | 'KEYSTORE_BAD_PASSPHRASE'
   | 'KEYSTORE_UNSUPPORTED'
   | 'KEYSTORE_WEAK'
+  | 'BAD_KEY_NAME' // keyring: a name outside 1–64 of A–Z a–z 0–9 _ -
+  | 'KEY_EXISTS'
+  | 'KEY_NOT_FOUND'
+  | 'BAD_FILE' // keyring: a key file that is not JSON
 
 export interface CryptoErrorContext {
   expected?: number | string

@@ -7,6 +7,7 @@ export type NodeErrorCode =
   | 'STORE_MISMATCH' // the data directory belongs to another chain or its records disagree
   | 'SYNC_FAILED' // a peer served a block or commit that does not verify
   | 'ALREADY_RUNNING' // another process holds the data directory
+  | 'HOME_EXISTS' // init on a home that already has a genesis, without --force
   | 'ADDRESS_IN_USE' // a listen address (p2p, rpc, metrics) is taken by another process
   | 'NOT_FOUND'
 

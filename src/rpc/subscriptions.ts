@@ -7,6 +7,7 @@ import type { CommittedBlockEvent, RpcBackend } from './backend.js'
 import { RpcError } from './errors.js'
 import type { RpcLimits } from './limits.js'
 import type { Session } from './session.js'
+import type { EventNotification } from './api/subscriptions.js'
 import { type EventJsonValue, type TxResultJsonValue, blockToJson, txResultToJson } from './shapes.js'
 
 export type SubscriptionKind = 'newBlocks' | 'txs' | 'events'
@@ -20,12 +21,6 @@ export interface SubscriptionFilterValue {
 }
 
 /** One item of an `events` stream. */
-export interface EventNotification {
-  phase: 'begin' | 'tx' | 'end'
-  txHash: string | null
-  txIndex: number | null
-  event: EventJsonValue
-}
 
 export interface TxInclusion {
   height: number
@@ -466,3 +461,5 @@ export class SubscriptionHub {
     return { included, cancel: () => cancel() }
   }
 }
+
+export type { EventNotification }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { ClientError, FedraClient, buildTx, messages, parseCoins } from '../../client/index.js'
 import { CliError } from '../errors.js'
-import { Keyring } from '../keyring.js'
+import { Keyring } from '../../crypto/keyring.js'
 import { resolveNodeUrl } from '../node-url.js'
 import { readPassphrase } from '../passphrase.js'
 import { type NodeOptions, withNode } from './node-option.js'

@@ -1,7 +1,15 @@
 import { defineMethod } from '../method.js'
 import { s } from '../schema.js'
-import { address, height } from '../shapes.js'
+import { type EventJsonValue, address, height } from '../shapes.js'
 import { TxSearchEvent } from './tx.js'
+
+/** One item of an `events` subscription: a block's event with where it came from. */
+export interface EventNotification {
+  phase: 'begin' | 'tx' | 'end'
+  txHash: string | null
+  txIndex: number | null
+  event: EventJsonValue
+}
 
 export const SUBSCRIPTION_KINDS = ['newBlocks', 'txs', 'events'] as const
 

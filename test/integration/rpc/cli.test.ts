@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { Keyring } from '../../../src/cli/keyring.js'
+import { Keyring } from '../../../src/crypto/keyring.js'
 import { testKey, tempDir } from '../../helpers/chain.js'
 import { silentLog } from '../../unit/rpc/support/wire.js'
 import { startRpc } from './support/test-node.js'

@@ -47,4 +47,11 @@ describe('dependencies point the way docs/architecture.md draws them', () => {
   it('consensus imports nothing of state, modules or the node', () => {
     assert.deepEqual(violations('consensus', () => ['consensus', 'codec', 'crypto', 'log']), [])
   })
+
+  it('devnet and the client import nothing of the CLI; the client nothing of the node or the RPC server', () => {
+    const forbidden = (folder: string, prefixes: string[]) =>
+      sources(join(SRC, folder)).flatMap((file) => importsOf(file).filter((path) => prefixes.some((p) => path.startsWith(p))).map((path) => `${relative(SRC, file)} imports ${path}`))
+    assert.deepEqual(forbidden('devnet', ['cli/']), [])
+    assert.deepEqual(forbidden('client', ['cli/', 'node/', 'rpc/handlers/', 'rpc/server', 'rpc/transport', 'rpc/session', 'rpc/subscriptions.js']), [])
+  })
 })

@@ -1,11 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PrivateKey, toHex } from '../crypto/index.js'
-import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js'
-import { CliError } from './errors.js'
+import { DEFAULT_CONFIG, type NodeConfig } from './config.js'
+import { keyringDir } from '../crypto/keyring.js'
+import { NodeError } from './errors.js'
 
 export const configDir = (home: string) => join(home, 'config')
-export const keyringDir = (home: string) => join(home, 'keyring')
 
 /**
  * `mode` applies to a new file only, so an existing one (init --force) is chmod'ed first: a key
@@ -23,7 +23,7 @@ function writeJson(path: string, value: unknown, mode = 0o644): void {
 export function initHome(home: string, options: { chainId: string; moniker: string; force: boolean; genesisTime: Date }): { validatorKey: PrivateKey; files: string[] } {
   const config = configDir(home)
   if (existsSync(join(config, 'genesis.json')) && !options.force) {
-    throw new CliError('HOME_EXISTS', `${home} is already initialised (use --force to overwrite)`, { path: home })
+    throw new NodeError('HOME_EXISTS', `${home} is already initialised (use --force to overwrite)`, { path: home })
   }
   for (const dir of [config, join(home, 'data'), keyringDir(home)]) mkdirSync(dir, { recursive: true, mode: 0o700 })
   const nodeKey = PrivateKey.generate()

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { PrivateKey } from '../crypto/index.js'
-import { DEFAULT_SCRYPT, type KeystoreFile, type ScryptParams, decryptKey, encryptKey } from '../crypto/keystore.js'
-import { CliError } from './errors.js'
-import { keyringDir } from './home.js'
+import { CryptoError } from './errors.js'
+import type { PrivateKey } from './keys.js'
+import { DEFAULT_SCRYPT, type KeystoreFile, type ScryptParams, decryptKey, encryptKey } from './keystore.js'
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
+/** Where a home keeps its keyring (Cosmos' keyring-dir). */
+export const keyringDir = (home: string) => join(home, 'keyring')
 
 /** Encrypted key files, one per name, under <home>/keyring/ (Cosmos' "file" keyring backend). */
 export class Keyring {
@@ -18,7 +19,7 @@ export class Keyring {
   }
 
   #path(name: string): string {
-    if (!NAME.test(name)) throw new CliError('BAD_KEY_NAME', `key name "${name}" must be 1–64 of A–Z a–z 0–9 _ -`, { name })
+    if (!NAME.test(name)) throw new CryptoError('BAD_KEY_NAME', `key name "${name}" must be 1–64 of A–Z a–z 0–9 _ -`, { actual: name })
     return join(this.#dir, `${name}.json`)
   }
 
@@ -32,7 +33,7 @@ export class Keyring {
 
   importFile(name: string, file: KeystoreFile): KeystoreFile {
     const path = this.#path(name)
-    if (existsSync(path)) throw new CliError('KEY_EXISTS', `a key named "${name}" exists`, { name })
+    if (existsSync(path)) throw new CryptoError('KEY_EXISTS', `a key named "${name}" exists`, { actual: name })
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 })
     writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 })
     return file
@@ -40,11 +41,11 @@ export class Keyring {
 
   file(name: string): KeystoreFile {
     const path = this.#path(name)
-    if (!existsSync(path)) throw new CliError('KEY_NOT_FOUND', `no key named "${name}"`, { name })
+    if (!existsSync(path)) throw new CryptoError('KEY_NOT_FOUND', `no key named "${name}"`, { actual: name })
     try {
       return JSON.parse(readFileSync(path, 'utf8')) as KeystoreFile
     } catch {
-      throw new CliError('BAD_FILE', `${path} is not JSON`, { path })
+      throw new CryptoError('BAD_FILE', `${path} is not JSON`, { actual: path })
     }
   }
 
