@@ -82,12 +82,14 @@ describe('blobs: 3 nodes, real processes', function () {
     const viaB = await fetch(`${url(B)}blobs/${bigCid}?timeoutMs=60000`)
     assert.equal(viaB.status, 200)
     assert.equal(sha(new Uint8Array(await viaB.arrayBuffer())), sha(big))
+    // Before C has it: its only provider is B (A is not connected to C).
+    const before = (await rpc(C, 'blob_providers', { cid: bigCid, timeoutMs: 20_000 })).result.providers
+    assert.deepEqual(before, [layout.nodes[B]!.peerId])
     const out = join(dir.path, 'fetched.bin')
     await fedra(C, 'blob', 'get', bigCid, '-o', out, '--timeout', '60000')
     assert.equal(sha(readFileSync(out)), sha(big))
     assert.ok(!(await peersOf(C)).includes(layout.nodes[A]!.peerId))
-    const providers = (await rpc(C, 'blob_providers', { cid: bigCid, timeoutMs: 20_000 })).result.providers
-    assert.deepEqual(providers.sort(), [layout.nodes[B]!.peerId, layout.nodes[C]!.peerId].sort())
+    assert.ok((await rpc(C, 'blob_providers', { cid: bigCid, timeoutMs: 1000 })).result.providers.includes(layout.nodes[C]!.peerId))
   })
 
   it('A keeps the blob across a restart', async () => {
