@@ -101,10 +101,10 @@ export class BlockSync {
    * Fetches and applies blocks until no peer is more than SYNC_MARGIN heights ahead. Returns the
    * number of blocks applied. Consensus must not run meanwhile (both would commit).
    */
-  async catchUp(options: { stopped?: () => boolean; onProgress?: (height: number, target: number) => void } = {}): Promise<number> {
+  async catchUp(options: { target?: number; stopped?: () => boolean; onProgress?: (height: number, target: number) => void } = {}): Promise<number> {
     let applied = 0
     const failed = new Set<string>()
-    this.#target = null
+    this.#target = options.target ?? null
     while (!options.stopped?.()) {
       const peers = (await this.peerStatuses()).filter((p) => !failed.has(p.peer)).sort((a, b) => b.height - a.height)
       const best = peers[0]

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
+import { FedraClient } from '../../../src/client/index.js'
 import { createDevnet, type DevnetLayout } from '../../../src/devnet/layout.js'
 import { NodeProcess, waitFor } from '../../../src/devnet/process.js'
-import type { NodeStatus } from '../../../src/node/node.js'
+import { type NodeStatus, SYNC_MARGIN } from '../../../src/node/node.js'
 import { tempDir } from '../../helpers/chain.js'
 
 /**
@@ -22,15 +23,28 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
   }
   const heightOf = async (i: number): Promise<number> => (await nodes[i]!.status())?.height ?? -1
 
-  /** Waits until nodes `a` and `b` report the same height with the same block and state root. */
-  const sameTip = (a: number, b: number, timeoutMs: number) =>
-    waitFor(`${nodes[a]!.node.name} and ${nodes[b]!.node.name} at one tip`, async () => {
-      const [x, y] = [await nodes[a]!.status(), await nodes[b]!.status()]
-      if (x === null || y === null || x.height !== y.height) return undefined
-      assert.equal(x.blockId, y.blockId, `block ids differ at height ${x.height}`)
-      assert.equal(x.stateRoot, y.stateRoot, `state roots differ at height ${x.height}`)
-      return x
+  /**
+   * Waits until node `a` reaches the height node `b` had when the wait began, then checks that
+   * a's tip is b's block at that height (block id and state root, read from b over RPC). Not "both
+   * report one height at one instant": on a loaded machine a follower can trail by a block for a
+   * long time while being perfectly in step.
+   */
+  const caughtUp = async (a: number, b: number, timeoutMs: number): Promise<NodeStatus> => {
+    const target = await heightOf(b)
+    const tip = await waitFor(`${nodes[a]!.node.name} at ${nodes[b]!.node.name}'s height ${target}`, async () => {
+      const status = await nodes[a]!.status()
+      return status !== null && status.height >= target ? status : undefined
     }, timeoutMs, 50)
+    const client = new FedraClient({ url: `http://127.0.0.1:${layout.nodes[b]!.rpcPort}/` })
+    try {
+      const block = await waitFor(`${nodes[b]!.node.name}'s block ${tip.height}`, () => client.block(tip.height).catch(() => undefined), 30_000, 50)
+      assert.equal(tip.blockId, block.blockId, `block ids differ at height ${tip.height}`)
+      assert.equal(tip.stateRoot, block.header.stateRoot, `state roots differ at height ${tip.height}`)
+    } finally {
+      client.close()
+    }
+    return tip
+  }
 
   before(async () => {
     layout = await createDevnet({ dir: dir.path, validators: 4, fullNodes: 1, chainId: 'fedra-e2e-1', commitDelayMs: 100, accounts: 4 })
@@ -59,20 +73,25 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
 
   it('the killed validator restarts and catches up to an identical state root', async () => {
     nodes[3]!.start()
-    const tip = await sameTip(3, 0, 90_000)
+    const tip = await caughtUp(3, 0, 90_000)
     assert.ok(tip.height >= 25)
     // And it takes part again: the chain keeps going with it.
-    await sameTip(3, 1, 30_000)
+    await caughtUp(3, 1, 30_000)
   })
 
   it('an empty full node syncs from genesis to the head', async () => {
     const head = await heightOf(0)
     nodes[4]!.start()
-    const tip = await sameTip(4, 0, 90_000)
+    const tip = await caughtUp(4, 0, 90_000)
     assert.ok(tip.height >= head, `full node at ${tip.height}, head was ${head}`)
-    // At the network's tip it is no longer syncing, even while the sync loop polls peers once more.
-    const status = await statusOf(4)
-    assert.equal(status.syncing, false)
+    // Within the sync margin of the tip it reports not syncing, even while its sync loop polls
+    // peers once more. Read full0 first: validator0's later height bounds the network's at that
+    // moment, so a full0 within the margin of it was at the tip when it answered.
+    const status = await waitFor('full0 within the sync margin of validator0', async () => {
+      const [full, validator] = [await nodes[4]!.status(), await nodes[0]!.status()]
+      return full !== null && validator !== null && full.height + SYNC_MARGIN >= validator.height ? full : undefined
+    }, 60_000, 50)
+    assert.equal(status.syncing, false, `full0 at ${status.height} reports syncing`)
     // Its home has a validator key (init makes one) that is not in the set: it is no validator.
     assert.equal(status.validator, null)
     assert.match((await statusOf(0)).validator ?? '', /^fedra1/)
