@@ -1,4 +1,5 @@
 import { Level } from 'level'
+import { concatBytes } from '../bytes.js'
 import { decode, decodeStored, encode, peekStructTag, t } from '../codec/index.js'
 import type { Block } from '../consensus/block.js'
 import { PublicKey, decodeAddress, fromHex } from '../crypto/index.js'
@@ -88,15 +89,6 @@ function describeForKeys(bytes: Uint8Array, succeeded: boolean, registry: Module
   }
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
-}
 
 export interface TxSearchFilter {
   /** bech32 address of the signer. */
@@ -190,17 +182,17 @@ export class TxIndexer implements TxIndexReader {
       const result = results.txResults[index]!
       const hash = result.hash
       const at = position(height, index)
-      batch.put(concat(Uint8Array.of(BY_HASH), hash), encode(StoredTx, { height: BigInt(height), index, tx: bytes, result }))
-      batch.put(concat(Uint8Array.of(BY_POSITION), at), hash)
+      batch.put(concatBytes(Uint8Array.of(BY_HASH), hash), encode(StoredTx, { height: BigInt(height), index, tx: bytes, result }))
+      batch.put(concatBytes(Uint8Array.of(BY_POSITION), at), hash)
       const described = describeForKeys(bytes, result.code === 0, this.#registry)
       if (described !== null) {
-        batch.put(concat(Uint8Array.of(BY_SIGNER), described.signer, at), hash)
-        for (const type of described.messageTypes) batch.put(concat(Uint8Array.of(BY_MESSAGE), str(type), at), hash)
+        batch.put(concatBytes(Uint8Array.of(BY_SIGNER), described.signer, at), hash)
+        for (const type of described.messageTypes) batch.put(concatBytes(Uint8Array.of(BY_MESSAGE), str(type), at), hash)
       }
       for (const event of result.events) {
         for (const { key, value } of event.attributes) {
           if (value.length > MAX_INDEXED_VALUE_BYTES || Buffer.byteLength(value) > MAX_INDEXED_VALUE_BYTES) continue
-          batch.put(concat(Uint8Array.of(BY_EVENT), str(event.type), str(key), str(value), at), hash)
+          batch.put(concatBytes(Uint8Array.of(BY_EVENT), str(event.type), str(key), str(value), at), hash)
         }
       }
     }
@@ -215,7 +207,7 @@ export class TxIndexer implements TxIndexReader {
 
   async get(hash: string): Promise<IndexedTx | null> {
     if (!/^[0-9a-f]{64}$/.test(hash)) return null
-    const raw = await this.#db.get(concat(Uint8Array.of(BY_HASH), fromHex(hash)))
+    const raw = await this.#db.get(concatBytes(Uint8Array.of(BY_HASH), fromHex(hash)))
     if (raw === undefined) return null
     const stored = decode(StoredTx, raw)
     return indexedTx(Number(stored.height), stored.index, stored.tx, stored.result, this.#registry)
@@ -230,11 +222,11 @@ export class TxIndexer implements TxIndexReader {
     const limit = Math.min(Math.max(filter.limit ?? 30, 1), MAX_SEARCH_LIMIT)
     const order = filter.order ?? 'asc'
     const prefix = this.#scanPrefix(filter)
-    const lower = concat(prefix, position(filter.minHeight ?? 0, 0))
-    const upper = concat(prefix, position(Math.min(filter.maxHeight ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1) + 1, 0))
+    const lower = concatBytes(prefix, position(filter.minHeight ?? 0, 0))
+    const upper = concatBytes(prefix, position(Math.min(filter.maxHeight ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1) + 1, 0))
     const range: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean } = { gte: lower, lt: upper, reverse: order === 'desc' }
     if (filter.cursor !== undefined) {
-      const after = concat(prefix, this.#cursorPosition(filter.cursor))
+      const after = concatBytes(prefix, this.#cursorPosition(filter.cursor))
       if (order === 'asc') {
         delete range.gte
         range.gt = Buffer.compare(after, lower) >= 0 ? after : lower
@@ -267,9 +259,9 @@ export class TxIndexer implements TxIndexReader {
   }
 
   #scanPrefix(filter: TxSearchFilter): Uint8Array {
-    if (filter.signer !== undefined) return concat(Uint8Array.of(BY_SIGNER), decodeAddress(filter.signer))
-    if (filter.event !== undefined) return concat(Uint8Array.of(BY_EVENT), str(filter.event.type), str(filter.event.key), str(filter.event.value))
-    if (filter.messageType !== undefined) return concat(Uint8Array.of(BY_MESSAGE), str(filter.messageType))
+    if (filter.signer !== undefined) return concatBytes(Uint8Array.of(BY_SIGNER), decodeAddress(filter.signer))
+    if (filter.event !== undefined) return concatBytes(Uint8Array.of(BY_EVENT), str(filter.event.type), str(filter.event.key), str(filter.event.value))
+    if (filter.messageType !== undefined) return concatBytes(Uint8Array.of(BY_MESSAGE), str(filter.messageType))
     return Uint8Array.of(BY_POSITION)
   }
 
