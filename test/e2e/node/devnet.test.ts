@@ -59,8 +59,8 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
   it('four validators reach height 20', async () => {
     for (const node of nodes.slice(0, 4)) node.start()
     await waitFor('all validators at height 20', async () => (await Promise.all([0, 1, 2, 3].map(heightOf))).every((h) => h >= 20), 120_000)
-    const status = await statusOf(0)
-    assert.equal(status.peers >= 3, true, `validator0 has ${status.peers} peers`)
+    // The mesh completes on its own (bootstrap redials); on a loaded machine a link can still be up.
+    await waitFor('validator0 connected to the three others', async () => ((await statusOf(0)).peers >= 3 ? true : undefined), 60_000)
   })
 
   it('after one validator is SIGKILLed, the other three keep committing', async () => {
