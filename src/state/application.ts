@@ -79,7 +79,7 @@ export class Application {
   }
 
   #blockInfo(height: number, time: bigint, proposer: Uint8Array, evidence: readonly Misbehaviour[] = [], lastCommit: CommitInfo | null = null): BlockInfo {
-    return { chainId: this.genesis.chainId, height, time, proposer, evidence, lastCommit }
+    return { chainId: this.genesis.chainId, height, time, proposer, evidence, lastCommit, evidenceMaxAge: this.genesis.consensusParams.evidence.maxAgeBlocks }
   }
 
   /**

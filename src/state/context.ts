@@ -21,11 +21,13 @@ export interface BlockInfo {
   evidence: readonly Misbehaviour[]
   /** Who signed the commit of the previous block; null in the first block and outside blocks (checkTx, queries). */
   lastCommit: CommitInfo | null
+  /** Evidence of an offence more than this many heights old is refused (genesis consensus_params.evidence.max_age_num_blocks). */
+  evidenceMaxAge: number
 }
 
 /** The block info of work outside a block (mempool checks, queries, invariants): no time, proposer, evidence or commit. */
 export function outsideBlock(chainId: string, height: number): BlockInfo {
-  return { chainId, height, time: 0n, proposer: new Uint8Array(20), evidence: [], lastCommit: null }
+  return { chainId, height, time: 0n, proposer: new Uint8Array(20), evidence: [], lastCommit: null, evidenceMaxAge: 0 }
 }
 
 // Every transaction builds a few keepers, each asking for its module's prefix.

@@ -14,6 +14,8 @@ export type StateErrorCode =
   | 'UNDECLARED_KEEPER' // a module asked for a keeper it did not list in `expects`
   | 'SCOPE_VIOLATION' // a module reached outside its scope: another's store, another's hooks, the params keeper
   | 'INVALID_VALIDATOR_UPDATE' // an end-block or genesis update with a bad key or power, or a key updated twice
+  | 'DEC_INVALID' // decimal text that is not like 0.05
+  | 'DEC_DIVISION_BY_ZERO'
 
 export interface StateErrorContext {
   height?: number

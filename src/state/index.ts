@@ -35,3 +35,4 @@ export {
 } from './genesis.js'
 export { concatBytes, utf8, keyId } from './bytes.js'
 export { type ValidatorUpdate, MAX_VALIDATOR_POWER, mergeValidatorUpdates } from './validator-updates.js'
+export { Dec, DEC_PRECISION, decType } from './dec.js'
