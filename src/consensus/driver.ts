@@ -1,5 +1,6 @@
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
+import { admitsMessage, namesItsBuilder, nextHeightSigner } from './admission.js'
 import type { Application, ChainTip } from './application.js'
 import { type Block, type Commit, assembleBlock, blockId, commitFromPrecommits, commitVotes } from './block.js'
 import { checkBlock, checkCommit } from './block-validation.js'
@@ -10,14 +11,16 @@ import { DEFAULT_FUTURE_LIMITS, FutureBuffer, type FutureBufferLimits } from './
 import type { ConsensusInput } from './inputs.js'
 import type { ConsensusMessage } from './messages.js'
 import { type ConsensusParams, DEFAULT_MAX_EVIDENCE_AGE, checkParams } from './params.js'
+import { ProposeWait } from './propose-wait.js'
+import { polka, rebroadcastMessages } from './rebroadcast.js'
 import { SignerGuard } from './signer-guard.js'
 import type { ConsensusSigner, SignatureVerifier } from './signer.js'
 import type { SignerStateStore } from './signer-state.js'
 import { type ConsensusState, type CoreFaults, createConsensusState } from './state.js'
-import { PROPOSAL_ROUNDS_AHEAD, admitsProposal, admitsVote, step } from './state-machine.js'
+import { admitsProposal, admitsVote, step } from './state-machine.js'
 import type { Height, Proposal, Round, Timeout, ValueId, Vote } from './types.js'
 import type { ValidatorSet } from './validator-set.js'
-import { hasVote, prevotesFor } from './vote-keeper.js'
+import { hasVote } from './vote-keeper.js'
 import type { Wal, WalInput } from './wal.js'
 
 export type PeerId = string
@@ -68,18 +71,9 @@ export interface CommittedBlock {
 
 const MAX_EVIDENCE_PER_BLOCK = 10
 
-/**
- * A fresh proposal (validRound −1) carries a block its signer built now, so the header must
- * name the signer as proposer. A re-proposal (L15–L16) carries the valid value, a block built
- * by the proposer of an earlier round, unchanged: its header names that builder.
- */
 /** An answer still to come: a promise, or any thenable (the simulator answers in virtual time). */
 function isPending<T>(answer: T | PromiseLike<T>): answer is PromiseLike<T> {
   return typeof (answer as { then?: unknown } | null)?.then === 'function'
-}
-
-function namesItsBuilder(proposal: Proposal, block: Block): boolean {
-  return proposal.polRound >= 0 || block.header.proposer === proposal.proposer
 }
 
 /**
@@ -104,10 +98,8 @@ export class ConsensusDriver {
   #replayTimeouts: Array<{ timeout: Timeout; durationMs: number }> = []
   #pendingDecision: Extract<ConsensusEffect, { kind: 'decide' }> | null = null
   #future: FutureBuffer
-  /** A propose timeout that fired while this round's proposal was still being executed (held back until the verdict). */
-  #heldTimeout: Timeout | null = null
-  #executing = new Set<ValueId>()
-  #preparing = false
+  /** Propose timeouts held while the round's value is built or executed. */
+  readonly #proposeWait = new ProposeWait()
   #timers = new Set<unknown>()
   #rebroadcastTimer: unknown = null
   #served = new Map<string, number>()
@@ -231,14 +223,7 @@ export class ConsensusDriver {
    * which peers may still need) are left to gossip's own checks.
    */
   admits(message: ConsensusMessage): boolean {
-    if (message.type !== 'proposal' && message.type !== 'vote') return true
-    const core = this.#core
-    const h = message.type === 'vote' ? message.vote.height : message.proposal.height
-    if (h === core.height && core.step !== 'commit' && core.step !== 'unstarted') {
-      return message.type === 'vote' ? admitsVote(core, message.vote) : admitsProposal(core, message.proposal) && namesItsBuilder(message.proposal, message.block)
-    }
-    if (message.type === 'proposal' && h === core.height + 1) return message.proposal.round <= PROPOSAL_ROUNDS_AHEAD && namesItsBuilder(message.proposal, message.block)
-    return true
+    return admitsMessage(this.#core, message)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -284,24 +269,10 @@ export class ConsensusDriver {
    * signer's share of the buffer is really its own), then held within the buffer's bounds.
    */
   #hold(peer: PeerId, message: Extract<ConsensusMessage, { type: 'proposal' | 'vote' }>): void {
-    const h = message.type === 'vote' ? message.vote.height : message.proposal.height
-    const set = this.#validatorsFor(h)
+    const set = this.#validatorsFor(message.type === 'vote' ? message.vote.height : message.proposal.height)
     if (set === null) return
-    const { verifier, params } = this.#config
-    if (message.type === 'vote') {
-      const { vote } = message
-      if (vote.round < 0 || vote.round > params.maxRoundsAhead) return
-      const validator = set.validators.find((v) => v.address === vote.validator)
-      if (validator === undefined || !verifier.verifyVote(vote, validator)) return
-      this.#future.add(peer, message, vote.validator)
-    } else {
-      const { proposal, block } = message
-      // The next height starts at round 0; a proposal further out would not be admitted there.
-      if (proposal.round < 0 || proposal.round > Math.min(params.maxRoundsAhead, PROPOSAL_ROUNDS_AHEAD) || !namesItsBuilder(proposal, block)) return
-      const validator = set.validators.find((v) => v.address === proposal.proposer)
-      if (validator === undefined || !verifier.verifyProposal(proposal, validator)) return
-      this.#future.add(peer, message, proposal.proposer)
-    }
+    const signer = nextHeightSigner(message, set, this.#config.verifier, this.#config.params)
+    if (signer !== null) this.#future.add(peer, message, signer)
   }
 
   /** The validator set of height `h` if it is the current or the next one. */
@@ -448,33 +419,15 @@ export class ConsensusDriver {
     const handle = this.#config.clock.setTimer(durationMs, () => {
       this.#timers.delete(handle)
       if (this.#stopped) return
-      if (timeout.step === 'propose' && this.#busyProposing(timeout)) this.#heldTimeout = timeout
-      else this.#enqueue({ kind: 'timeout', timeout })
+      if (timeout.step !== 'propose' || !this.#proposeWait.holds(this.#core, timeout)) this.#enqueue({ kind: 'timeout', timeout })
     })
     this.#timers.add(handle)
   }
 
-  /**
-   * Whether round `timeout.round`'s value is still being built (own getValue) or executed (the
-   * round's proposal, awaiting valid(v)). A propose timeout then waits for the answer: a large
-   * valid block must not be prevoted nil by the very validators executing it (L57 assumes the
-   * proposal "arrives in time"; one that has arrived and is being checked has). The timeout is
-   * fed to the core right after the answer, where it is a no-op if the core has prevoted.
-   */
-  #busyProposing(timeout: Timeout): boolean {
-    const core = this.#core
-    if (core.height !== timeout.height || core.round !== timeout.round || core.step !== 'propose') return false
-    if (core.awaitingValue && this.#preparing) return true
-    const proposal = core.proposals.get(core.round)?.proposal
-    return proposal !== undefined && this.#executing.has(proposal.valueId)
-  }
-
-  /** The verdict (or own value) the held propose timeout waited for has come: let it go. */
+  /** The verdict (or own value) a held propose timeout waited for has come: let it go. */
   #releaseTimeout(): void {
-    const held = this.#heldTimeout
-    if (held === null || this.#busyProposing(held)) return
-    this.#heldTimeout = null
-    if (!this.#stopped) this.#enqueue({ kind: 'timeout', timeout: held })
+    const held = this.#proposeWait.release(this.#core)
+    if (held !== null && !this.#stopped) this.#enqueue({ kind: 'timeout', timeout: held })
   }
 
   #getValue(height: Height, round: Round): void {
@@ -486,7 +439,7 @@ export class ConsensusDriver {
       .filter((e) => e.voteA.height <= tip.height)
       .slice(0, MAX_EVIDENCE_PER_BLOCK)
     const finish = (prepared: { txs: Uint8Array[]; stateRoot: Uint8Array }): void => {
-      this.#preparing = false
+      this.#proposeWait.preparing = false
       if (this.#stopped || this.#core.height !== height) return
       const block = assembleBlock(tip, { height, time, proposer: self, evidence }, prepared)
       this.#enqueue({ kind: 'proposeValue', round, block })
@@ -494,9 +447,9 @@ export class ConsensusDriver {
     }
     const prepared = this.#config.app.prepareBlock({ height, round, time, proposer: self, evidence })
     if (isPending(prepared)) {
-      this.#preparing = true
+      this.#proposeWait.preparing = true
       prepared.then(finish, (error) => {
-        this.#preparing = false
+        this.#proposeWait.preparing = false
         this.#log.error({ err: error, height, round }, 'prepareBlock failed')
         this.#releaseTimeout()
       })
@@ -510,7 +463,7 @@ export class ConsensusDriver {
     const block = this.#blocks.get(valueId)
     if (block === undefined) return
     const answer = (valid: boolean, reason?: string): void => {
-      this.#executing.delete(valueId)
+      this.#proposeWait.doneExecuting(valueId)
       if (!valid) this.#log.info({ height, block: valueId, reason }, 'invalid block')
       if (!this.#stopped) this.#enqueue({ kind: 'blockValidity', height, valueId, valid })
       this.#releaseTimeout()
@@ -525,7 +478,7 @@ export class ConsensusDriver {
     if (problem !== null) return answer(false, problem)
     const verdict = this.#config.app.processBlock(block)
     if (isPending(verdict)) {
-      this.#executing.add(valueId)
+      this.#proposeWait.startExecuting(valueId)
       verdict.then((v) => answer(v.valid, v.reason), (error) => answer(false, String(error)))
     } else {
       answer(verdict.valid, verdict.reason)
@@ -564,8 +517,7 @@ export class ConsensusDriver {
 
   /** L52–L54 after the application committed: a fresh WAL segment, then StartRound(0). */
   #enterHeight(height: Height): void {
-    this.#heldTimeout = null
-    this.#executing = new Set()
+    this.#proposeWait.reset()
     this.#config.wal.startHeight(height)
     this.#guard?.enterHeight(height)
     this.#blocks = new Map()
@@ -601,8 +553,7 @@ export class ConsensusDriver {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Gossip again while stuck: the paper assumes every message reaches every correct process
-  // after GST; a lossy network needs retransmission for that.
+  // Gossip again while stuck (rebroadcast.ts says what and why).
 
   #startRebroadcast(): void {
     const tick = (): void => {
@@ -614,24 +565,11 @@ export class ConsensusDriver {
   }
 
   #rebroadcast(): void {
-    const core = this.#core
-    if (core.step === 'commit' || core.step === 'unstarted') return
-    this.#config.network.broadcast({ type: 'status', height: core.height })
-    for (const signed of this.#guard?.signedAt(core.height) ?? []) {
-      if (signed.type === 'vote') {
-        if (signed.vote.round >= core.round - 1) this.#config.network.broadcast({ type: 'vote', vote: signed.vote })
-      } else if (signed.proposal.round === core.round) {
-        const block = this.#blocks.get(signed.proposal.valueId)
-        if (block !== undefined) this.#config.network.broadcast({ type: 'proposal', proposal: signed.proposal, block })
-        if (signed.proposal.polRound >= 0) this.#relayPolka(signed.proposal.polRound, signed.proposal.valueId)
-      }
-    }
-    // The polka behind our valid value lets others unlock or catch up (L28, L36).
-    if (core.validRound >= 0 && core.validValue !== null && core.validRound >= core.round - 1) this.#relayPolka(core.validRound, core.validValue)
+    for (const message of rebroadcastMessages(this.#core, this.#guard?.signedAt(this.#core.height) ?? [], this.#blocks)) this.#config.network.broadcast(message)
   }
 
   #relayPolka(round: Round, valueId: ValueId): void {
-    for (const vote of prevotesFor(this.#core.votes, round, valueId)) this.#config.network.broadcast({ type: 'vote', vote })
+    for (const message of polka(this.#core, round, valueId)) this.#config.network.broadcast(message)
   }
 
   #freshCore(): ConsensusState {

@@ -17,7 +17,7 @@ interface Position {
 const compare = (a: Position, b: Position): number => a.height - b.height || a.round - b.round || a.rank - b.rank
 const keyOf = (p: Position): string => `${p.height}/${p.round}/${p.rank}`
 
-type Signed = { type: 'vote'; vote: Vote } | { type: 'proposal'; proposal: Proposal }
+export type Signed = { type: 'vote'; vote: Vote } | { type: 'proposal'; proposal: Proposal }
 
 /**
  * The only path to the validator key. It never signs two different messages for one
