@@ -15,6 +15,10 @@ export interface DistributionStakingKeeper {
 /** What distribution calls on bank. */
 export interface DistributionBankKeeper {
   balance(address: Uint8Array, denom: string): bigint
+  /** Every denomination an address holds (the fee collector's, to allocate all of it). Added by distribution. */
+  balances(address: Uint8Array): CoinValue[]
+  /** Into a module account (MsgFundCommunityPool). Added by distribution. */
+  sendToModule(from: Uint8Array, name: string, coins: CoinValue[]): void
   /** Out of a module account distribution owns (the fee collector, its own pool). */
   sendFromModule(from: string, to: Uint8Array, coins: CoinValue[]): void
   sendModuleToModule(from: string, to: string, coins: CoinValue[]): void
@@ -32,6 +36,8 @@ export const STAKING = expectKeeper<DistributionStakingKeeper>('staking', {
 
 export const BANK = expectKeeper<DistributionBankKeeper>('bank', {
   balance: true,
+  balances: true,
+  sendToModule: true,
   sendFromModule: true,
   sendModuleToModule: true,
   mint: true,
