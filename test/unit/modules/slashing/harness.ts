@@ -104,7 +104,7 @@ export class SlashingChain {
     return slashingModule.queries[name]!(this.slashingContext(), params)
   }
 
-  info(i: number): { start_height: string; index_offset: string; missed_blocks_counter: string; jailed_until: string; tombstoned: boolean } {
+  info(i: number): { address: string; address_hex: string; start_height: string; index_offset: string; missed_blocks_counter: string; jailed_until: string; tombstoned: boolean } {
     return this.query('signingInfo', { address: hexOf(consensusOf(i)) })
   }
 

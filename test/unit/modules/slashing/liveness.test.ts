@@ -31,7 +31,7 @@ describe('slashing liveness: missed blocks jail a validator (x/slashing HandleVa
       jailed_until: '0',
       tombstoned: false,
     })
-    assert.match((chain.info(0) as unknown as { address: string }).address, /^fedravalcons1/)
+    assert.match(chain.info(0).address, /^fedravalcons1/)
   })
 
   it('keeps the signing info of a validator bonded again (its start height stays)', () => {
