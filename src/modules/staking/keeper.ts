@@ -1,0 +1,907 @@
+import { decodeStored, encode } from '../../codec/index.js'
+import { PublicKey } from '../../crypto/index.js'
+import { type Context, Dec, type KVStore, type ValidatorUpdate, readParams } from '../../state/index.js'
+import type { DistributionStakingKeeper } from '../distribution/expected-keepers.js'
+import type { SlashingStakingKeeper } from '../slashing/expected-keepers.js'
+import type { Bonds } from './bonds.js'
+import { stakingError } from './errors.js'
+import { account, emitEvent, valoper } from './events.js'
+import { BANK, type StakingBankKeeper } from './expected-keepers.js'
+import { STAKING_HOOKS, type StakingHooks } from './hooks.js'
+import * as K from './keys.js'
+import { BONDED, type BondValue, BondRecord, DelegationRecord, RedelegationRecord, type RedelegationEntryValue, STATUS, UNBONDED, UNBONDING, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
+import { type StakingParamsValue, stakingParams } from './params.js'
+import type { DelegationView, ValidatorView } from './views.js'
+
+const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+const MAX_PURPOSE = 128
+
+export const consensusAddressOf = (pubKey: Uint8Array): Uint8Array => PublicKey.fromBytes(pubKey).addressBytes
+
+/** x/staking's SharesFromTokens: delegatorShares × amount / tokens, truncated. */
+export function sharesFromTokens(v: { tokens: bigint; delegatorShares: Dec }, amount: bigint): Dec {
+  return v.delegatorShares.mulInt(amount).quoInt(v.tokens)
+}
+
+/** x/staking's TokensFromShares, truncated to whole tokens (the chain keeps the dust). */
+export function tokensFromSharesTruncated(v: { tokens: bigint; delegatorShares: Dec }, shares: Dec): bigint {
+  if (v.delegatorShares.isZero()) return 0n
+  return shares.mulInt(v.tokens).quo(v.delegatorShares).truncate()
+}
+
+export interface UnbondingView {
+  delegator: Uint8Array
+  validator: Uint8Array
+  entries: UnbondingEntryValue[]
+}
+export interface RedelegationView {
+  delegator: Uint8Array
+  source: Uint8Array
+  destination: Uint8Array
+  entries: RedelegationEntryValue[]
+}
+export interface BondView {
+  owner: Uint8Array
+  purpose: string
+  bond: BondValue
+}
+
+/**
+ * Staking's keeper: validators, delegations (shares at the validator's exchange rate),
+ * unbonding delegations and redelegations with their time-keyed queues, slashing and jailing
+ * (for slashing), the validator set end-block hands consensus, and Bonds for other modules.
+ * `caller` names the module asking: bonds it touches are prefixed with it.
+ */
+export class StakingKeeper implements SlashingStakingKeeper, DistributionStakingKeeper, Bonds {
+  readonly #ctx: Context
+  readonly #caller: string
+  #storeCache: KVStore | undefined
+  #paramsCache: StakingParamsValue | undefined
+
+  constructor(ctx: Context, caller: string) {
+    this.#ctx = ctx
+    this.#caller = caller
+  }
+
+  get #store(): KVStore {
+    return (this.#storeCache ??= this.#ctx.moduleStore(K.MODULE))
+  }
+
+  get #bank(): StakingBankKeeper {
+    return this.#ctx.keeper(BANK)
+  }
+
+  get #hooks(): StakingHooks {
+    return this.#ctx.hooks(STAKING_HOOKS)
+  }
+
+  params(): StakingParamsValue {
+    return (this.#paramsCache ??= readParams(this.#store, stakingParams))
+  }
+
+  bondDenom(): string {
+    return this.params().bondDenom
+  }
+
+  powerReduction(): bigint {
+    return this.params().powerReduction
+  }
+
+  #coins(amount: bigint) {
+    return [{ denom: this.bondDenom(), amount }]
+  }
+
+  // ---- validators ----------------------------------------------------------------------
+
+  getValidator(operator: Uint8Array): Validator | undefined {
+    const raw = this.#store.get(K.validatorKey(operator))
+    return raw === undefined ? undefined : decodeStored(ValidatorRecord, raw)
+  }
+
+  #mustValidator(operator: Uint8Array): Validator {
+    const v = this.getValidator(operator)
+    if (v === undefined) throw stakingError('UNKNOWN_VALIDATOR', `no validator ${valoper(operator)}`, { validator: valoper(operator) })
+    return v
+  }
+
+  #setValidator(v: Validator): void {
+    this.#store.set(K.validatorKey(v.operator), encode(ValidatorRecord, v))
+  }
+
+  powerOf(v: { tokens: bigint }): bigint {
+    return v.tokens / this.powerReduction()
+  }
+
+  #indexKey(v: Validator): Uint8Array {
+    return K.powerIndexKey(this.powerOf(v), v.operator)
+  }
+
+  /** Applies a change of tokens or shares, keeping the power index in step (jailed validators are not in it). */
+  #changeValidator(v: Validator, change: (v: Validator) => void): void {
+    if (!v.jailed) this.#store.delete(this.#indexKey(v))
+    change(v)
+    this.#setValidator(v)
+    if (!v.jailed) this.#store.set(this.#indexKey(v), K.PRESENT)
+  }
+
+  view(v: Validator): ValidatorView {
+    return {
+      operator: v.operator.slice(),
+      consensusAddress: consensusAddressOf(v.consensusPubKey),
+      consensusPubKey: v.consensusPubKey.slice(),
+      moniker: v.moniker,
+      status: STATUS[v.status]!,
+      jailed: v.jailed,
+      tokens: v.tokens,
+      delegatorShares: v.delegatorShares,
+      commissionRate: v.commissionRate,
+      minSelfDelegation: v.minSelfDelegation,
+    }
+  }
+
+  validator(operator: Uint8Array): ValidatorView | undefined {
+    const v = this.getValidator(operator)
+    return v === undefined ? undefined : this.view(v)
+  }
+
+  operatorByConsensusAddress(consensusAddress: Uint8Array): Uint8Array | undefined {
+    return this.#store.get(K.consensusKey(consensusAddress))
+  }
+
+  validatorByConsensusAddress(consensusAddress: Uint8Array): ValidatorView | undefined {
+    const operator = this.operatorByConsensusAddress(consensusAddress)
+    return operator === undefined ? undefined : this.validator(operator)
+  }
+
+  *allValidators(): Generator<Validator> {
+    for (const [, raw] of this.#store.iterate(K.VALIDATORS)) yield decodeStored(ValidatorRecord, raw)
+  }
+
+  /** The bonded set as the last end-block left it: operator → power. */
+  lastPowers(): Map<string, { operator: Uint8Array; power: bigint }> {
+    const out = new Map<string, { operator: Uint8Array; power: bigint }>()
+    for (const [key, raw] of this.#store.iterate(K.LAST_POWER)) {
+      const operator = key.slice(1)
+      out.set(hex(operator), { operator, power: K.readU64(raw, 0) })
+    }
+    return out
+  }
+
+  // ---- messages ------------------------------------------------------------------------
+
+  createValidator(operator: Uint8Array, m: { pubKey: Uint8Array; moniker: string; commissionRate: Dec; commissionMaxRate: Dec; commissionMaxChangeRate: Dec; minSelfDelegation: bigint; value: { denom: string; amount: bigint } }): void {
+    const params = this.params()
+    if (this.getValidator(operator) !== undefined) throw stakingError('VALIDATOR_EXISTS', `${account(operator)} already runs validator ${valoper(operator)}`)
+    let consensusAddress: Uint8Array
+    try {
+      consensusAddress = consensusAddressOf(m.pubKey)
+    } catch {
+      throw stakingError('INVALID_PUBKEY', 'the consensus key is not a 32-byte ed25519 public key')
+    }
+    if (this.operatorByConsensusAddress(consensusAddress) !== undefined) throw stakingError('VALIDATOR_EXISTS', `consensus key ${hex(m.pubKey)} is already used by a validator`)
+    this.#checkDenom(m.value.denom)
+    assertCommission(m.commissionRate, m.commissionMaxRate, m.commissionMaxChangeRate)
+    assertMoniker(m.moniker)
+    if (m.minSelfDelegation < params.minSelfDelegation) {
+      throw stakingError('INVALID_MIN_SELF_DELEGATION', `min_self_delegation ${m.minSelfDelegation} is below the chain's floor ${params.minSelfDelegation}`)
+    }
+    if (m.value.amount < m.minSelfDelegation) throw stakingError('SELF_DELEGATION_BELOW_MINIMUM', `self-bond ${m.value.amount} is below min_self_delegation ${m.minSelfDelegation}`)
+    const v: Validator = {
+      operator: operator.slice(),
+      consensusPubKey: m.pubKey.slice(),
+      moniker: m.moniker,
+      status: UNBONDED,
+      jailed: false,
+      tokens: 0n,
+      delegatorShares: Dec.ZERO,
+      commissionRate: m.commissionRate,
+      commissionMaxRate: m.commissionMaxRate,
+      commissionMaxChangeRate: m.commissionMaxChangeRate,
+      commissionUpdateTime: this.#ctx.block.time,
+      minSelfDelegation: m.minSelfDelegation,
+      unbondingHeight: 0n,
+      unbondingTime: 0n,
+    }
+    this.#setValidator(v)
+    this.#store.set(K.consensusKey(consensusAddress), operator.slice())
+    this.#store.set(this.#indexKey(v), K.PRESENT)
+    this.#hooks.afterValidatorCreated(operator)
+    this.#delegate(operator, m.value.amount, 'account', v)
+    emitEvent(this.#ctx, 'createValidator', { validator: valoper(operator), amount: `${m.value.amount}${m.value.denom}`, moniker: m.moniker })
+  }
+
+  editValidator(operator: Uint8Array, m: { moniker: string | null; commissionRate: Dec | null; minSelfDelegation: bigint | null }): void {
+    const v = this.#mustValidator(operator)
+    if (m.moniker !== null) {
+      assertMoniker(m.moniker)
+      v.moniker = m.moniker
+    }
+    if (m.commissionRate !== null) {
+      const now = this.#ctx.block.time
+      if (now - v.commissionUpdateTime < 86_400_000n) {
+        throw stakingError('COMMISSION_CHANGE_TOO_SOON', `commission changed at ${v.commissionUpdateTime}; the next change is allowed 24 h later, from ${v.commissionUpdateTime + 86_400_000n}`)
+      }
+      if (m.commissionRate.gt(v.commissionMaxRate)) throw stakingError('INVALID_COMMISSION', `commission rate ${m.commissionRate} is above the max rate ${v.commissionMaxRate}`)
+      const delta = m.commissionRate.gt(v.commissionRate) ? m.commissionRate.sub(v.commissionRate) : v.commissionRate.sub(m.commissionRate)
+      if (delta.gt(v.commissionMaxChangeRate)) throw stakingError('COMMISSION_CHANGE_TOO_FAST', `commission change ${delta} is above the max change rate ${v.commissionMaxChangeRate}`)
+      v.commissionRate = m.commissionRate
+      v.commissionUpdateTime = now
+    }
+    if (m.minSelfDelegation !== null) {
+      if (m.minSelfDelegation <= v.minSelfDelegation) throw stakingError('INVALID_MIN_SELF_DELEGATION', `min_self_delegation may only increase (from ${v.minSelfDelegation})`)
+      if (m.minSelfDelegation > v.tokens) throw stakingError('SELF_DELEGATION_BELOW_MINIMUM', `min_self_delegation ${m.minSelfDelegation} is above the validator's tokens ${v.tokens}`)
+      v.minSelfDelegation = m.minSelfDelegation
+    }
+    this.#setValidator(v)
+    emitEvent(this.#ctx, 'editValidator', { validator: valoper(operator), commission_rate: v.commissionRate.toString(), min_self_delegation: String(v.minSelfDelegation) })
+  }
+
+  #checkDenom(denom: string): void {
+    if (denom !== this.bondDenom()) throw stakingError('BAD_DENOM', `staking takes ${this.bondDenom()}, not ${denom}`, { denom })
+  }
+
+  #checkAmount(coin: { denom: string; amount: bigint }): void {
+    if (coin.amount <= 0n) throw stakingError('INVALID_AMOUNT', 'amount must be positive')
+    this.#checkDenom(coin.denom)
+  }
+
+  delegate(delegator: Uint8Array, operator: Uint8Array, coin: { denom: string; amount: bigint }): Dec {
+    this.#checkAmount(coin)
+    const v = this.#mustValidator(operator)
+    const shares = this.#delegate(delegator, coin.amount, 'account', v)
+    emitEvent(this.#ctx, 'delegate', { delegator: account(delegator), validator: valoper(operator), amount: `${coin.amount}${coin.denom}`, new_shares: shares.toString() })
+    return shares
+  }
+
+  getDelegation(delegator: Uint8Array, operator: Uint8Array): Dec | undefined {
+    const raw = this.#store.get(K.delegationKey(delegator, operator))
+    return raw === undefined ? undefined : decodeStored(DelegationRecord, raw).shares
+  }
+
+  delegation(delegator: Uint8Array, operator: Uint8Array): DelegationView | undefined {
+    const shares = this.getDelegation(delegator, operator)
+    return shares === undefined ? undefined : { delegator: delegator.slice(), validator: operator.slice(), shares }
+  }
+
+  delegationsOf(delegator: Uint8Array): DelegationView[] {
+    const out: DelegationView[] = []
+    for (const [key, raw] of this.#store.iterate(K.concatKey(K.DELEGATIONS, delegator))) {
+      out.push({ delegator: delegator.slice(), validator: key.slice(21, 41), shares: decodeStored(DelegationRecord, raw).shares })
+    }
+    return out
+  }
+
+  delegationsTo(operator: Uint8Array): DelegationView[] {
+    const out: DelegationView[] = []
+    for (const [key] of this.#store.iterate(K.concatKey(K.DELEGATIONS_BY_VALIDATOR, operator))) {
+      const delegator = key.slice(21, 41)
+      const shares = this.getDelegation(delegator, operator)
+      if (shares !== undefined) out.push({ delegator, validator: operator.slice(), shares })
+    }
+    return out
+  }
+
+  *allDelegations(): Generator<DelegationView> {
+    for (const [key, raw] of this.#store.iterate(K.DELEGATIONS)) yield { delegator: key.slice(1, 21), validator: key.slice(21, 41), shares: decodeStored(DelegationRecord, raw).shares }
+  }
+
+  #setDelegation(delegator: Uint8Array, operator: Uint8Array, shares: Dec): void {
+    this.#store.set(K.delegationKey(delegator, operator), encode(DelegationRecord, { shares }))
+    this.#store.set(K.delegationByValidatorKey(operator, delegator), K.PRESENT)
+  }
+
+  #removeDelegation(delegator: Uint8Array, operator: Uint8Array): void {
+    this.#store.delete(K.delegationKey(delegator, operator))
+    this.#store.delete(K.delegationByValidatorKey(operator, delegator))
+  }
+
+  #poolOf(status: number): string {
+    return status === BONDED ? K.BONDED_POOL : K.NOT_BONDED_POOL
+  }
+
+  #movePool(from: string, to: string, amount: bigint): void {
+    if (amount > 0n && from !== to) this.#bank.sendModuleToModule(from, to, this.#coins(amount))
+  }
+
+  /**
+   * x/staking's Delegate: coins come from the delegator's account, or (redelegation, cancel)
+   * from the pool of a validator with status `source`; shares are issued at v's rate.
+   */
+  #delegate(delegator: Uint8Array, amount: bigint, source: 'account' | number, v: Validator): Dec {
+    if (v.tokens === 0n && !v.delegatorShares.isZero()) {
+      throw stakingError('VALIDATOR_HAS_NO_TOKENS', `validator ${valoper(v.operator)} has shares but no tokens left: it cannot take delegations`)
+    }
+    const existing = this.getDelegation(delegator, v.operator)
+    if (existing === undefined) this.#hooks.beforeDelegationCreated(delegator, v.operator)
+    else this.#hooks.beforeDelegationSharesModified(delegator, v.operator)
+    if (source === 'account') {
+      const have = this.#bank.balance(delegator, this.bondDenom())
+      if (have < amount) throw stakingError('INSUFFICIENT_FUNDS', `${account(delegator)} has ${have}${this.bondDenom()}, needs ${amount}`, { have: String(have), need: String(amount) })
+      this.#bank.sendToModule(delegator, this.#poolOf(v.status), this.#coins(amount))
+    } else {
+      this.#movePool(this.#poolOf(source), this.#poolOf(v.status), amount)
+    }
+    let issued = Dec.ZERO
+    this.#changeValidator(v, (val) => {
+      issued = val.delegatorShares.isZero() ? Dec.fromInt(amount) : sharesFromTokens(val, amount)
+      val.tokens += amount
+      val.delegatorShares = val.delegatorShares.add(issued)
+    })
+    this.#setDelegation(delegator, v.operator, (existing ?? Dec.ZERO).add(issued))
+    this.#hooks.afterDelegationModified(delegator, v.operator)
+    return issued
+  }
+
+  /** x/staking's Unbond: burns `shares` of the delegation for tokens (truncated), jailing an operator that falls below its minimum. */
+  #unbond(delegator: Uint8Array, operator: Uint8Array, shares: Dec): bigint {
+    const held = this.getDelegation(delegator, operator)
+    if (held === undefined) throw stakingError('UNKNOWN_DELEGATION', `${account(delegator)} has no delegation to ${valoper(operator)}`)
+    if (shares.gt(held)) throw stakingError('INSUFFICIENT_BOND', `${account(delegator)} holds ${held} shares of ${valoper(operator)}, not ${shares}`)
+    let v = this.#mustValidator(operator)
+    this.#hooks.beforeDelegationSharesModified(delegator, operator)
+    const left = held.sub(shares)
+    if (same(delegator, operator) && !v.jailed && tokensFromSharesTruncated(v, left) < v.minSelfDelegation) {
+      this.#jailValidator(v)
+      v = this.#mustValidator(operator)
+    }
+    if (left.isZero()) {
+      this.#hooks.beforeDelegationRemoved(delegator, operator)
+      this.#removeDelegation(delegator, operator)
+    } else {
+      this.#setDelegation(delegator, operator, left)
+      this.#hooks.afterDelegationModified(delegator, operator)
+    }
+    let amount = 0n
+    this.#changeValidator(v, (val) => {
+      const remaining = val.delegatorShares.sub(shares)
+      if (remaining.isZero()) {
+        amount = val.tokens
+        val.tokens = 0n
+      } else {
+        amount = tokensFromSharesTruncated(val, shares)
+        val.tokens -= amount
+      }
+      val.delegatorShares = remaining
+    })
+    if (v.delegatorShares.isZero() && v.status === UNBONDED) this.#removeValidator(v)
+    return amount
+  }
+
+  /** The shares `amount` tokens of the delegation are (x/staking's ValidateUnbondAmount). */
+  #sharesFor(v: Validator, delegator: Uint8Array, amount: bigint): Dec {
+    const held = this.getDelegation(delegator, v.operator)
+    if (held === undefined) throw stakingError('UNKNOWN_DELEGATION', `${account(delegator)} has no delegation to ${valoper(v.operator)}`)
+    if (v.tokens === 0n) throw stakingError('VALIDATOR_HAS_NO_TOKENS', `validator ${valoper(v.operator)} has no tokens left`)
+    const shares = sharesFromTokens(v, amount)
+    if (shares.gt(held)) {
+      throw stakingError('INSUFFICIENT_BOND', `${account(delegator)} holds ${tokensFromSharesTruncated(v, held)} tokens' worth with ${valoper(v.operator)}, not ${amount}`)
+    }
+    if (shares.isZero()) throw stakingError('ZERO_SHARES', `${amount} tokens are worth no shares of ${valoper(v.operator)}`)
+    return shares
+  }
+
+  getUnbonding(delegator: Uint8Array, operator: Uint8Array): UnbondingEntryValue[] | undefined {
+    const raw = this.#store.get(K.unbondingKey(delegator, operator))
+    return raw === undefined ? undefined : decodeStored(UnbondingRecord, raw).entries
+  }
+
+  #setUnbonding(delegator: Uint8Array, operator: Uint8Array, entries: UnbondingEntryValue[]): void {
+    if (entries.length === 0) {
+      this.#store.delete(K.unbondingKey(delegator, operator))
+      this.#store.delete(K.unbondingByValidatorKey(operator, delegator))
+    } else {
+      this.#store.set(K.unbondingKey(delegator, operator), encode(UnbondingRecord, { entries }))
+      this.#store.set(K.unbondingByValidatorKey(operator, delegator), K.PRESENT)
+    }
+  }
+
+  undelegate(delegator: Uint8Array, operator: Uint8Array, coin: { denom: string; amount: bigint }): bigint {
+    this.#checkAmount(coin)
+    const v = this.#mustValidator(operator)
+    const entries = this.getUnbonding(delegator, operator) ?? []
+    if (entries.length >= this.params().maxEntries) {
+      throw stakingError('TOO_MANY_UNBONDING_ENTRIES', `${account(delegator)} already has ${entries.length} unbonding entries with ${valoper(operator)} (max_entries ${this.params().maxEntries})`)
+    }
+    const shares = this.#sharesFor(v, delegator, coin.amount)
+    const amount = this.#unbond(delegator, operator, shares)
+    if (amount === 0n) throw stakingError('ZERO_SHARES', `undelegating ${coin.amount} returns no tokens`)
+    if (v.status === BONDED) this.#movePool(K.BONDED_POOL, K.NOT_BONDED_POOL, amount)
+    const completion = this.#ctx.block.time + this.params().unbondingTime
+    const height = BigInt(this.#ctx.block.height)
+    const merged = entries.find((e) => e.creationHeight === height && e.completionTime === completion)
+    if (merged !== undefined) {
+      merged.initialBalance += amount
+      merged.balance += amount
+    } else entries.push({ creationHeight: height, completionTime: completion, initialBalance: amount, balance: amount })
+    this.#setUnbonding(delegator, operator, entries)
+    this.#store.set(K.unbondingQueueKey(completion, delegator, operator), K.PRESENT)
+    emitEvent(this.#ctx, 'unbond', { delegator: account(delegator), validator: valoper(operator), amount: `${amount}${this.bondDenom()}`, completion_time: String(completion) })
+    return completion
+  }
+
+  getRedelegation(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array): RedelegationEntryValue[] | undefined {
+    const raw = this.#store.get(K.redelegationKey(delegator, src, dst))
+    return raw === undefined ? undefined : decodeStored(RedelegationRecord, raw).entries
+  }
+
+  #setRedelegation(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array, entries: RedelegationEntryValue[]): void {
+    if (entries.length === 0) {
+      this.#store.delete(K.redelegationKey(delegator, src, dst))
+      this.#store.delete(K.redelegationBySourceKey(src, delegator, dst))
+      this.#store.delete(K.redelegationByDestinationKey(delegator, dst, src))
+    } else {
+      this.#store.set(K.redelegationKey(delegator, src, dst), encode(RedelegationRecord, { entries }))
+      this.#store.set(K.redelegationBySourceKey(src, delegator, dst), K.PRESENT)
+      this.#store.set(K.redelegationByDestinationKey(delegator, dst, src), K.PRESENT)
+    }
+  }
+
+  #hasIncomingRedelegation(delegator: Uint8Array, operator: Uint8Array): boolean {
+    for (const _ of this.#store.iterate(K.concatKey(K.REDELEGATIONS_BY_DESTINATION, delegator, operator))) return true
+    return false
+  }
+
+  redelegate(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array, coin: { denom: string; amount: bigint }): bigint {
+    if (same(src, dst)) throw stakingError('SAME_VALIDATOR', 'cannot redelegate to the same validator')
+    this.#checkAmount(coin)
+    const source = this.#mustValidator(src)
+    this.#mustValidator(dst)
+    const shares = this.#sharesFor(source, delegator, coin.amount)
+    if (this.#hasIncomingRedelegation(delegator, src)) {
+      throw stakingError('TRANSITIVE_REDELEGATION', `${account(delegator)} has a redelegation into ${valoper(src)} that has not matured: redelegating from it again is refused`)
+    }
+    const entries = this.getRedelegation(delegator, src, dst) ?? []
+    if (entries.length >= this.params().maxEntries) {
+      throw stakingError('TOO_MANY_REDELEGATION_ENTRIES', `${account(delegator)} already has ${entries.length} redelegation entries ${valoper(src)} → ${valoper(dst)} (max_entries ${this.params().maxEntries})`)
+    }
+    const returned = this.#unbond(delegator, src, shares)
+    if (returned === 0n) throw stakingError('ZERO_SHARES', `redelegating ${coin.amount} moves no tokens`)
+    const created = this.#delegate(delegator, returned, source.status, this.#mustValidator(dst))
+    // x/staking's getBeginInfo, on the source as it is after the unbond.
+    const after = this.getValidator(src)
+    const now = this.#ctx.block.time
+    let completion = now + this.params().unbondingTime
+    if (after !== undefined && after.status === UNBONDED) completion = now
+    else if (after !== undefined && after.status === UNBONDING) completion = after.unbondingTime
+    emitEvent(this.#ctx, 'redelegate', { delegator: account(delegator), source_validator: valoper(src), destination_validator: valoper(dst), amount: `${returned}${this.bondDenom()}`, completion_time: String(completion) })
+    if (completion <= now) return completion
+    const height = BigInt(this.#ctx.block.height)
+    const merged = entries.find((e) => e.creationHeight === height && e.completionTime === completion)
+    if (merged !== undefined) {
+      merged.initialBalance += returned
+      merged.sharesDst = merged.sharesDst.add(created)
+    } else entries.push({ creationHeight: height, completionTime: completion, initialBalance: returned, sharesDst: created })
+    this.#setRedelegation(delegator, src, dst, entries)
+    this.#store.set(K.redelegationQueueKey(completion, delegator, src, dst), K.PRESENT)
+    return completion
+  }
+
+  cancelUnbonding(delegator: Uint8Array, operator: Uint8Array, creationHeight: bigint, coin: { denom: string; amount: bigint }): void {
+    this.#checkAmount(coin)
+    const v = this.#mustValidator(operator)
+    if (v.jailed) throw stakingError('VALIDATOR_JAILED', `validator ${valoper(operator)} is jailed: cancel the unbonding after it is unjailed`)
+    const entries = this.getUnbonding(delegator, operator)
+    const index = entries?.findIndex((e) => e.creationHeight === creationHeight) ?? -1
+    if (entries === undefined || index < 0) throw stakingError('UNKNOWN_UNBONDING_ENTRY', `${account(delegator)} has no unbonding from ${valoper(operator)} created at height ${creationHeight}`)
+    const entry = entries[index]!
+    if (entry.completionTime < this.#ctx.block.time) throw stakingError('UNBONDING_ENTRY_MATURED', `the unbonding entry matured at ${entry.completionTime}`)
+    if (coin.amount > entry.balance) throw stakingError('INSUFFICIENT_BOND', `the unbonding entry holds ${entry.balance}, not ${coin.amount}`)
+    this.#delegate(delegator, coin.amount, UNBONDING, v)
+    entry.balance -= coin.amount
+    entry.initialBalance -= coin.amount
+    if (entry.balance === 0n) {
+      entries.splice(index, 1)
+      // The queue names (time, pair): drop it when no entry of the pair matures then, so state stays a function of the records.
+      if (!entries.some((e) => e.completionTime === entry.completionTime)) this.#store.delete(K.unbondingQueueKey(entry.completionTime, delegator, operator))
+    }
+    this.#setUnbonding(delegator, operator, entries)
+    emitEvent(this.#ctx, 'cancelUnbonding', { delegator: account(delegator), validator: valoper(operator), amount: `${coin.amount}${coin.denom}`, creation_height: String(creationHeight) })
+  }
+
+  *unbondingsOf(delegator: Uint8Array): Generator<UnbondingView> {
+    for (const [key, raw] of this.#store.iterate(K.concatKey(K.UNBONDINGS, delegator))) yield { delegator: delegator.slice(), validator: key.slice(21, 41), entries: decodeStored(UnbondingRecord, raw).entries }
+  }
+
+  *allUnbondings(): Generator<UnbondingView> {
+    for (const [key, raw] of this.#store.iterate(K.UNBONDINGS)) yield { delegator: key.slice(1, 21), validator: key.slice(21, 41), entries: decodeStored(UnbondingRecord, raw).entries }
+  }
+
+  *redelegationsOf(delegator: Uint8Array): Generator<RedelegationView> {
+    for (const [key, raw] of this.#store.iterate(K.concatKey(K.REDELEGATIONS, delegator))) {
+      yield { delegator: delegator.slice(), source: key.slice(21, 41), destination: key.slice(41, 61), entries: decodeStored(RedelegationRecord, raw).entries }
+    }
+  }
+
+  *allRedelegations(): Generator<RedelegationView> {
+    for (const [key, raw] of this.#store.iterate(K.REDELEGATIONS)) {
+      yield { delegator: key.slice(1, 21), source: key.slice(21, 41), destination: key.slice(41, 61), entries: decodeStored(RedelegationRecord, raw).entries }
+    }
+  }
+
+  // ---- status changes ------------------------------------------------------------------
+
+  #removeValidator(v: Validator): void {
+    if (v.status !== UNBONDED || v.tokens !== 0n) return
+    const consensusAddress = consensusAddressOf(v.consensusPubKey)
+    this.#store.delete(K.validatorKey(v.operator))
+    this.#store.delete(K.consensusKey(consensusAddress))
+    this.#store.delete(this.#indexKey(v))
+    this.#hooks.afterValidatorRemoved(consensusAddress, v.operator)
+    emitEvent(this.#ctx, 'validatorRemoved', { validator: valoper(v.operator) })
+  }
+
+  #jailValidator(v: Validator): void {
+    if (v.jailed) return
+    this.#store.delete(this.#indexKey(v))
+    v.jailed = true
+    this.#setValidator(v)
+    emitEvent(this.#ctx, 'jail', { validator: valoper(v.operator) })
+  }
+
+  jail(consensusAddress: Uint8Array): void {
+    const operator = this.operatorByConsensusAddress(consensusAddress)
+    if (operator === undefined) throw stakingError('UNKNOWN_VALIDATOR', `no validator with consensus address ${hex(consensusAddress)}`)
+    this.#jailValidator(this.#mustValidator(operator))
+  }
+
+  /**
+   * Unjails: refused when not jailed (VALIDATOR_NOT_JAILED) and, as x/slashing's Unjail does,
+   * when the operator's self-delegation is below the validator's min_self_delegation.
+   */
+  unjail(consensusAddress: Uint8Array): void {
+    const operator = this.operatorByConsensusAddress(consensusAddress)
+    if (operator === undefined) throw stakingError('UNKNOWN_VALIDATOR', `no validator with consensus address ${hex(consensusAddress)}`)
+    const v = this.#mustValidator(operator)
+    if (!v.jailed) throw stakingError('VALIDATOR_NOT_JAILED', `validator ${valoper(operator)} is not jailed`)
+    const self = this.getDelegation(operator, operator)
+    const selfTokens = self === undefined ? 0n : tokensFromSharesTruncated(v, self)
+    if (selfTokens < v.minSelfDelegation) {
+      throw stakingError('SELF_DELEGATION_TOO_LOW_TO_UNJAIL', `the operator's self-delegation ${selfTokens} is below min_self_delegation ${v.minSelfDelegation}`)
+    }
+    v.jailed = false
+    this.#setValidator(v)
+    this.#store.set(this.#indexKey(v), K.PRESENT)
+    emitEvent(this.#ctx, 'unjail', { validator: valoper(operator) })
+  }
+
+  #bond(v: Validator): void {
+    this.#store.delete(this.#indexKey(v))
+    if (v.status === UNBONDING) this.#store.delete(K.validatorQueueKey(v.unbondingTime, v.operator))
+    v.status = BONDED
+    v.unbondingHeight = 0n
+    v.unbondingTime = 0n
+    this.#setValidator(v)
+    this.#store.set(this.#indexKey(v), K.PRESENT)
+    this.#hooks.afterValidatorBonded(consensusAddressOf(v.consensusPubKey), v.operator)
+  }
+
+  #beginUnbonding(v: Validator): void {
+    v.status = UNBONDING
+    v.unbondingHeight = BigInt(this.#ctx.block.height)
+    v.unbondingTime = this.#ctx.block.time + this.params().unbondingTime
+    this.#setValidator(v)
+    this.#store.set(K.validatorQueueKey(v.unbondingTime, v.operator), K.PRESENT)
+    this.#hooks.afterValidatorBeginUnbonding(consensusAddressOf(v.consensusPubKey), v.operator)
+  }
+
+  /**
+   * x/staking's ApplyAndReturnValidatorSetUpdates: the top max_validators of the power index
+   * with power ≥ 1 form the new set; changes against the stored last set become updates (0
+   * removes), statuses and pools follow.
+   */
+  applyValidatorSetUpdates(): ValidatorUpdate[] {
+    const { maxValidators } = this.params()
+    const last = this.lastPowers()
+    const updates: ValidatorUpdate[] = []
+    let toBonded = 0n
+    let toNotBonded = 0n
+    let count = 0
+    for (const [key] of this.#store.iterate(K.POWER_INDEX)) {
+      if (count >= maxValidators) break
+      const operator = key.slice(9)
+      const v = this.getValidator(operator)
+      if (v === undefined || v.jailed) throw new Error(`staking power index names ${hex(operator)}, which is ${v === undefined ? 'missing' : 'jailed'}`)
+      const power = this.powerOf(v)
+      if (power < 1n) break
+      if (v.status !== BONDED) {
+        toBonded += v.tokens
+        this.#bond(v)
+      }
+      const id = hex(operator)
+      const old = last.get(id)
+      if (old === undefined || old.power !== power) {
+        updates.push({ publicKey: v.consensusPubKey.slice(), power })
+        this.#store.set(K.lastPowerKey(operator), K.u64Bytes(power))
+      }
+      last.delete(id)
+      count++
+    }
+    const leaving = [...last.values()].sort((a, b) => Buffer.compare(a.operator, b.operator))
+    for (const { operator } of leaving) {
+      const v = this.#mustValidator(operator)
+      toNotBonded += v.tokens
+      this.#beginUnbonding(v)
+      this.#store.delete(K.lastPowerKey(operator))
+      updates.push({ publicKey: v.consensusPubKey.slice(), power: 0n })
+    }
+    if (toBonded > toNotBonded) this.#movePool(K.NOT_BONDED_POOL, K.BONDED_POOL, toBonded - toNotBonded)
+    else this.#movePool(K.BONDED_POOL, K.NOT_BONDED_POOL, toNotBonded - toBonded)
+    if (updates.length > 0) emitEvent(this.#ctx, 'validatorSetUpdate', { updates: updates.map((u) => `${hex(u.publicKey)}:${u.power}`).join(',') })
+    return updates
+  }
+
+  /** The entries of a time queue due now: only the due prefix is read (keys sort by time). */
+  #due(prefix: Uint8Array): Uint8Array[] {
+    const now = this.#ctx.block.time
+    const keys: Uint8Array[] = []
+    for (const [key] of this.#store.iterate(prefix)) {
+      if (K.readU64(key, 1) > now) break
+      keys.push(key)
+    }
+    return keys
+  }
+
+  /** Unbonding validators whose time came become unbonded (removed when no shares are left). */
+  #unbondMatureValidators(): void {
+    for (const key of this.#due(K.VALIDATOR_QUEUE)) {
+      this.#store.delete(key)
+      const v = this.getValidator(key.slice(9))
+      if (v === undefined || v.status !== UNBONDING || v.unbondingTime !== K.readU64(key, 1)) continue
+      v.status = UNBONDED
+      this.#setValidator(v)
+      if (v.delegatorShares.isZero()) this.#removeValidator(v)
+    }
+  }
+
+  #completeUnbondings(): void {
+    const now = this.#ctx.block.time
+    for (const key of this.#due(K.UNBONDING_QUEUE)) {
+      this.#store.delete(key)
+      const delegator = key.slice(9, 29)
+      const operator = key.slice(29, 49)
+      const entries = this.getUnbonding(delegator, operator)
+      if (entries === undefined) continue
+      let paid = 0n
+      const kept = entries.filter((e) => {
+        if (e.completionTime > now) return true
+        paid += e.balance
+        return false
+      })
+      if (kept.length === entries.length) continue
+      if (paid > 0n) this.#bank.sendFromModule(K.NOT_BONDED_POOL, delegator, this.#coins(paid))
+      this.#setUnbonding(delegator, operator, kept)
+      emitEvent(this.#ctx, 'completeUnbonding', { delegator: account(delegator), validator: valoper(operator), amount: `${paid}${this.bondDenom()}` })
+    }
+  }
+
+  #completeRedelegations(): void {
+    const now = this.#ctx.block.time
+    for (const key of this.#due(K.REDELEGATION_QUEUE)) {
+      this.#store.delete(key)
+      const delegator = key.slice(9, 29)
+      const src = key.slice(29, 49)
+      const dst = key.slice(49, 69)
+      const entries = this.getRedelegation(delegator, src, dst)
+      if (entries === undefined) continue
+      const kept = entries.filter((e) => e.completionTime > now)
+      if (kept.length === entries.length) continue
+      this.#setRedelegation(delegator, src, dst, kept)
+      emitEvent(this.#ctx, 'completeRedelegation', { delegator: account(delegator), source_validator: valoper(src), destination_validator: valoper(dst) })
+    }
+  }
+
+  /** x/staking's EndBlocker: the set first, then matured validators, unbondings, redelegations; then bond unbondings. */
+  endBlock(): ValidatorUpdate[] {
+    const updates = this.applyValidatorSetUpdates()
+    this.#unbondMatureValidators()
+    this.#completeUnbondings()
+    this.#completeRedelegations()
+    this.#completeBondUnbondings()
+    return updates
+  }
+
+  // ---- slashing ------------------------------------------------------------------------
+
+  slash(consensusAddress: Uint8Array, infractionHeight: number, power: bigint, fraction: Dec): bigint {
+    if (fraction.lt(Dec.ZERO) || fraction.gt(Dec.ONE)) throw stakingError('INVALID_SLASH', `slash fraction ${fraction} outside 0..1`)
+    if (infractionHeight > this.#ctx.block.height) throw stakingError('INVALID_SLASH', `infraction height ${infractionHeight} is in the future (height ${this.#ctx.block.height})`)
+    const operator = this.operatorByConsensusAddress(consensusAddress)
+    if (operator === undefined) return 0n
+    let v = this.#mustValidator(operator)
+    // x/staking refuses to slash an unbonded validator; nothing it holds is at stake any more.
+    if (v.status === UNBONDED) return 0n
+    const slashAmount = Dec.fromInt(power * this.powerReduction()).mul(fraction).truncate()
+    let remaining = slashAmount
+    let burned = 0n
+    if (infractionHeight < this.#ctx.block.height) {
+      for (const [key] of this.#store.iterate(K.concatKey(K.UNBONDINGS_BY_VALIDATOR, operator))) {
+        const r = this.#slashUnbonding(key.slice(21, 41), operator, infractionHeight, fraction)
+        remaining -= r.total
+        burned += r.burned
+      }
+      for (const [key] of this.#store.iterate(K.concatKey(K.REDELEGATIONS_BY_SOURCE, operator))) {
+        const r = this.#slashRedelegation(key.slice(21, 41), operator, key.slice(41, 61), infractionHeight, fraction)
+        remaining -= r.total
+        burned += r.burned
+      }
+      v = this.#mustValidator(operator)
+    }
+    let fromValidator = remaining < v.tokens ? remaining : v.tokens
+    if (fromValidator < 0n) fromValidator = 0n
+    if (fromValidator > 0n) {
+      const effective = Dec.fromInt(fromValidator).quoInt(v.tokens)
+      this.#hooks.beforeValidatorSlashed(operator, effective.gt(Dec.ONE) ? Dec.ONE : effective)
+      const pool = this.#poolOf(v.status)
+      this.#changeValidator(v, (val) => {
+        val.tokens -= fromValidator
+      })
+      this.#bank.burn(pool, this.#coins(fromValidator))
+      burned += fromValidator
+    }
+    emitEvent(this.#ctx, 'slash', { validator: valoper(operator), infraction_height: String(infractionHeight), power: String(power), fraction: fraction.toString(), burned: String(burned) })
+    return burned
+  }
+
+  #slashUnbonding(delegator: Uint8Array, operator: Uint8Array, infractionHeight: number, fraction: Dec): { total: bigint; burned: bigint } {
+    const entries = this.getUnbonding(delegator, operator)
+    if (entries === undefined) return { total: 0n, burned: 0n }
+    const now = this.#ctx.block.time
+    let total = 0n
+    let burned = 0n
+    for (const e of entries) {
+      if (e.creationHeight < BigInt(infractionHeight) || e.completionTime <= now) continue
+      const amount = Dec.fromInt(e.initialBalance).mul(fraction).truncate()
+      total += amount
+      const taken = amount < e.balance ? amount : e.balance
+      if (taken === 0n) continue
+      burned += taken
+      e.balance -= taken
+    }
+    if (burned > 0n) {
+      this.#store.set(K.unbondingKey(delegator, operator), encode(UnbondingRecord, { entries }))
+      this.#bank.burn(K.NOT_BONDED_POOL, this.#coins(burned))
+    }
+    return { total, burned }
+  }
+
+  #slashRedelegation(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array, infractionHeight: number, fraction: Dec): { total: bigint; burned: bigint } {
+    const entries = this.getRedelegation(delegator, src, dst)
+    if (entries === undefined) return { total: 0n, burned: 0n }
+    const now = this.#ctx.block.time
+    let total = 0n
+    let burned = 0n
+    for (const e of entries) {
+      if (e.creationHeight < BigInt(infractionHeight) || e.completionTime <= now) continue
+      total += Dec.fromInt(e.initialBalance).mul(fraction).truncate()
+      let shares = e.sharesDst.mul(fraction)
+      if (shares.isZero()) continue
+      const held = this.getDelegation(delegator, dst)
+      if (held === undefined) continue
+      if (shares.gt(held)) shares = held
+      const before = this.#mustValidator(dst)
+      const tokens = this.#unbond(delegator, dst, shares)
+      if (tokens === 0n) continue
+      burned += tokens
+      this.#bank.burn(this.#poolOf(before.status), this.#coins(tokens))
+    }
+    return { total, burned }
+  }
+
+  // ---- bonds ---------------------------------------------------------------------------
+
+  #purpose(purpose: string): string {
+    if (typeof purpose !== 'string' || purpose.length === 0 || purpose.length > MAX_PURPOSE) throw stakingError('INVALID_PURPOSE', `a bond purpose is 1–${MAX_PURPOSE} characters`)
+    return `${this.#caller}:${purpose}`
+  }
+
+  getBond(owner: Uint8Array, fullPurpose: string): BondValue | undefined {
+    const raw = this.#store.get(K.bondKey(owner, fullPurpose))
+    return raw === undefined ? undefined : decodeStored(BondRecord, raw)
+  }
+
+  #setBond(owner: Uint8Array, fullPurpose: string, bond: BondValue): void {
+    if (bond.amount === 0n && bond.entries.length === 0) this.#store.delete(K.bondKey(owner, fullPurpose))
+    else this.#store.set(K.bondKey(owner, fullPurpose), encode(BondRecord, bond))
+  }
+
+  *allBonds(): Generator<BondView> {
+    for (const [key, raw] of this.#store.iterate(K.BONDS)) yield { owner: key.slice(1, 21), purpose: Buffer.from(key.subarray(21)).toString('utf8'), bond: decodeStored(BondRecord, raw) }
+  }
+
+  bond(owner: Uint8Array, purpose: string, amount: bigint): void {
+    const full = this.#purpose(purpose)
+    if (typeof amount !== 'bigint' || amount <= 0n) throw stakingError('INVALID_AMOUNT', 'a bond amount must be positive')
+    const have = this.#bank.balance(owner, this.bondDenom())
+    if (have < amount) throw stakingError('INSUFFICIENT_FUNDS', `${account(owner)} has ${have}${this.bondDenom()}, needs ${amount}`)
+    this.#bank.sendToModule(owner, K.BONDS_POOL, this.#coins(amount))
+    const bond = this.getBond(owner, full) ?? { amount: 0n, entries: [] }
+    bond.amount += amount
+    this.#setBond(owner, full, bond)
+    emitEvent(this.#ctx, 'bond', { owner: account(owner), purpose: full, amount: String(amount) })
+  }
+
+  beginUnbond(owner: Uint8Array, purpose: string, amount: bigint): bigint {
+    const full = this.#purpose(purpose)
+    if (typeof amount !== 'bigint' || amount <= 0n) throw stakingError('INVALID_AMOUNT', 'an unbond amount must be positive')
+    const bond = this.getBond(owner, full)
+    if (bond === undefined || bond.amount < amount) throw stakingError('INSUFFICIENT_BOND', `bond ${full} of ${account(owner)} holds ${bond?.amount ?? 0n}, not ${amount}`)
+    if (bond.entries.length >= this.params().maxEntries) throw stakingError('TOO_MANY_UNBONDING_ENTRIES', `bond ${full} already has ${bond.entries.length} unbonding entries (max_entries ${this.params().maxEntries})`)
+    const completion = this.#ctx.block.time + this.params().unbondingTime
+    const height = BigInt(this.#ctx.block.height)
+    bond.amount -= amount
+    const merged = bond.entries.find((e) => e.creationHeight === height && e.completionTime === completion)
+    if (merged !== undefined) {
+      merged.balance += amount
+      merged.initialBalance += amount
+    } else bond.entries.push({ creationHeight: height, completionTime: completion, initialBalance: amount, balance: amount })
+    this.#setBond(owner, full, bond)
+    this.#store.set(K.bondQueueKey(completion, owner, full), K.PRESENT)
+    emitEvent(this.#ctx, 'beginUnbond', { owner: account(owner), purpose: full, amount: String(amount), completion_time: String(completion) })
+    return completion
+  }
+
+  slashBond(owner: Uint8Array, purpose: string, fraction: Dec, infractionHeight: number): bigint {
+    const full = this.#purpose(purpose)
+    if (fraction.lt(Dec.ZERO) || fraction.gt(Dec.ONE)) throw stakingError('INVALID_SLASH', `slash fraction ${fraction} outside 0..1`)
+    const bond = this.getBond(owner, full)
+    if (bond === undefined) return 0n
+    const now = this.#ctx.block.time
+    let burned = Dec.fromInt(bond.amount).mul(fraction).truncate()
+    bond.amount -= burned
+    for (const e of bond.entries) {
+      if (e.creationHeight < BigInt(infractionHeight) || e.completionTime <= now) continue
+      const amount = Dec.fromInt(e.initialBalance).mul(fraction).truncate()
+      const taken = amount < e.balance ? amount : e.balance
+      e.balance -= taken
+      burned += taken
+    }
+    if (burned === 0n) return 0n
+    this.#setBond(owner, full, bond)
+    this.#bank.burn(K.BONDS_POOL, this.#coins(burned))
+    emitEvent(this.#ctx, 'slashBond', { owner: account(owner), purpose: full, fraction: fraction.toString(), burned: String(burned) })
+    return burned
+  }
+
+  bondedAmount(owner: Uint8Array, purpose: string): bigint {
+    return this.getBond(owner, this.#purpose(purpose))?.amount ?? 0n
+  }
+
+  unbondingAmount(owner: Uint8Array, purpose: string): bigint {
+    return (this.getBond(owner, this.#purpose(purpose))?.entries ?? []).reduce((sum, e) => sum + e.balance, 0n)
+  }
+
+  #completeBondUnbondings(): void {
+    const now = this.#ctx.block.time
+    for (const key of this.#due(K.BOND_QUEUE)) {
+      this.#store.delete(key)
+      const owner = key.slice(9, 29)
+      const full = Buffer.from(key.subarray(29)).toString('utf8')
+      const bond = this.getBond(owner, full)
+      if (bond === undefined) continue
+      let paid = 0n
+      const before = bond.entries.length
+      bond.entries = bond.entries.filter((e) => {
+        if (e.completionTime > now) return true
+        paid += e.balance
+        return false
+      })
+      if (bond.entries.length === before) continue
+      if (paid > 0n) this.#bank.sendFromModule(K.BONDS_POOL, owner, this.#coins(paid))
+      this.#setBond(owner, full, bond)
+      emitEvent(this.#ctx, 'completeBondUnbonding', { owner: account(owner), purpose: full, amount: String(paid) })
+    }
+  }
+}
+
+function assertMoniker(moniker: string): void {
+  if (moniker.trim().length === 0 || moniker.length > 70) throw stakingError('INVALID_MONIKER', 'a moniker is 1–70 characters, not blank')
+}
+
+/** x/staking's CommissionRates.Validate. */
+export function assertCommission(rate: Dec, maxRate: Dec, maxChangeRate: Dec): void {
+  if (maxRate.gt(Dec.ONE)) throw stakingError('INVALID_COMMISSION', `max commission rate ${maxRate} is above 1`)
+  if (rate.gt(maxRate)) throw stakingError('INVALID_COMMISSION', `commission rate ${rate} is above the max rate ${maxRate}`)
+  if (maxChangeRate.gt(maxRate)) throw stakingError('INVALID_COMMISSION', `max change rate ${maxChangeRate} is above the max rate ${maxRate}`)
+  if (rate.lt(Dec.ZERO) || maxChangeRate.lt(Dec.ZERO)) throw stakingError('INVALID_COMMISSION', 'commission rates cannot be negative')
+}
