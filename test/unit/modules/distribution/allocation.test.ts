@@ -68,10 +68,10 @@ describe('distribution allocation', () => {
     // total power 8: proposer (v0) 1% + 4% × 1 = 20; votes 372 × 3/8 = 139.5, × 1/8 = 46.5, unknown 186 → pool 8 + 186
     assert.equal(coin(chain.query('distribution', 'outstanding', { validator: valoper(addressOf(0)) }).rewards, FEE_DENOM), '159.5')
     assert.equal(coin(chain.query('distribution', 'communityPool').pool, FEE_DENOM), '194')
-    // next block: its proposer (9…9) is unknown to staking, so the proposer share goes to the pool too
-    ok(await chain.block([chain.tx(5, [{ type: MsgSend, value: { to: addressOf(6), amount: [{ denom: FEE_DENOM, amount: 1n }] } }])], { proposer: consensusAddress(0), votes: votes() }))
+    // a block proposed by 9…9 (unknown to staking) with a fee in it: the next block's proposer share goes to the pool
+    ok(await chain.block([chain.tx(5, [{ type: MsgSend, value: { to: addressOf(6), amount: [{ denom: FEE_DENOM, amount: 1n }] } }])], { proposer: new Uint8Array(20).fill(9), votes: votes() }))
     await chain.block([], { proposer: consensusAddress(0), votes: votes() })
-    // block 3 allocates block 2's 200 fees: 5% (10) for the unknown proposer and 2% (4) tax to the pool
+    // block 4 allocates block 3's 200 fees: 5% (10) for the unknown proposer and 2% (4) tax to the pool
     assert.equal(coin(chain.query('distribution', 'communityPool').pool, FEE_DENOM), '208')
   })
 
