@@ -180,7 +180,7 @@ export class StakingKeeper implements SlashingStakingKeeper, DistributionStaking
       throw stakingError('INVALID_PUBKEY', 'the consensus key is not a 32-byte ed25519 public key')
     }
     if (this.operatorByConsensusAddress(consensusAddress) !== undefined) throw stakingError('VALIDATOR_EXISTS', `consensus key ${hex(m.pubKey)} is already used by a validator`)
-    this.#checkDenom(m.value.denom)
+    this.#checkAmount(m.value)
     assertCommission(m.commissionRate, m.commissionMaxRate, m.commissionMaxChangeRate)
     assertMoniker(m.moniker)
     if (m.minSelfDelegation < params.minSelfDelegation) {
