@@ -58,7 +58,7 @@ export function allocateTokens(keeper: DistributionKeeper, rewards: DecCoins): v
   if (proposer !== undefined && keeper.hasValidator(proposer.operator)) {
     const reward = mulDecTruncate(rewards, proposerMultiplier)
     allocateToValidator(keeper, proposer, reward)
-    emitProposerReward(keeper.ctx, proposer.operator, reward)
+    if (reward.length > 0) emitProposerReward(keeper.ctx, proposer.operator, reward)
     remaining = subDecCoins(remaining, reward)
   }
 
