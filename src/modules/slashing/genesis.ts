@@ -2,6 +2,7 @@ import { decodeAddress } from '../../crypto/index.js'
 import { type ModuleGenesis, arrayAt, bigintAt, genesisError, objectAt, stringAt } from '../../state/index.js'
 import { CONSENSUS_PREFIX, consensusAddressText } from './events.js'
 import type { ValidatorSigningInfoValue } from './messages.js'
+import { SlashingKeeper } from './keeper.js'
 import { MAX_SIGNED_BLOCKS_WINDOW } from './params.js'
 import { SigningInfos } from './signing-infos.js'
 
@@ -49,7 +50,11 @@ export const slashingGenesis: ModuleGenesis<SlashingGenesis> = {
   },
   init(ctx, genesis) {
     const books = new SigningInfos(ctx.moduleStore())
-    for (const { consensusAddress, info, missed } of genesis.signingInfos) {
+    const window = new SlashingKeeper(ctx).params().signedBlocksWindow
+    books.setWindow(window)
+    for (const [i, { consensusAddress, info, missed }] of genesis.signingInfos.entries()) {
+      const outside = missed.find((index) => index >= window)
+      if (outside !== undefined) throw genesisError(`app_state.slashing.signing_infos[${i}].missed`, `index ${outside} lies outside signed_blocks_window ${window}`)
       books.set(consensusAddress, info)
       for (const index of missed) books.setMissed(consensusAddress, index, true)
     }

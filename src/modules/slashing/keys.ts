@@ -6,17 +6,21 @@ import { concatBytes } from '../../state/index.js'
  *   0x02 + consensus address(20) + index(8)  → 0x01: the validator missed the block at that
  *                                              window index (absent when it signed: the bitmap
  *                                              is sparse, so a block costs O(1) per vote)
+ *   0x03                                     → the signed_blocks_window the bitmaps are laid out
+ *                                              in (u64 big-endian); a params change resets them
  * Indexes are big-endian u64, so one validator's bits iterate in index order.
  */
 export const MODULE = 'slashing'
 const SIGNING_INFO = 0x01
 const MISSED_BLOCK = 0x02
+const WINDOW = 0x03
 const ADDRESS_BYTES = 20
 const INDEX_BYTES = 8
 
 export const ALL_SIGNING_INFOS = Uint8Array.of(SIGNING_INFO)
 export const ALL_MISSED_BLOCKS = Uint8Array.of(MISSED_BLOCK)
 export const MISSED = Uint8Array.of(1)
+export const WINDOW_KEY = Uint8Array.of(WINDOW)
 
 export const signingInfoKey = (consensusAddress: Uint8Array): Uint8Array => concatBytes(ALL_SIGNING_INFOS, consensusAddress)
 

@@ -1,6 +1,6 @@
 import { decodeStored, encode } from '../../codec/index.js'
 import type { KVStore } from '../../state/index.js'
-import { ALL_MISSED_BLOCKS, ALL_SIGNING_INFOS, MISSED, missedBlockKey, missedBlocksOf, parseMissedBlockKey, parseSigningInfoKey, signingInfoKey } from './keys.js'
+import { ALL_MISSED_BLOCKS, ALL_SIGNING_INFOS, MISSED, WINDOW_KEY, missedBlockKey, missedBlocksOf, parseMissedBlockKey, parseSigningInfoKey, signingInfoKey } from './keys.js'
 import { ValidatorSigningInfo, type ValidatorSigningInfoValue } from './messages.js'
 
 /**
@@ -54,6 +54,32 @@ export class SigningInfos {
     // Collected first: deleting while iterating the same store is not something KVStore promises.
     const keys = [...this.#store.iterate(missedBlocksOf(consensusAddress))].map(([key]) => key)
     for (const key of keys) this.#store.delete(key)
+  }
+
+  /** The window the bitmaps are laid out in, once a block or genesis recorded one. */
+  window(): bigint | undefined {
+    const raw = this.#store.get(WINDOW_KEY)
+    return raw === undefined ? undefined : new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0)
+  }
+
+  setWindow(window: bigint): void {
+    const bytes = new Uint8Array(8)
+    new DataView(bytes.buffer).setBigUint64(0, window)
+    this.#store.set(WINDOW_KEY, bytes)
+  }
+
+  /**
+   * Lays the bitmaps out in a new window: every validator starts a fresh count (counter,
+   * offset and bits cleared), as after a downtime jail. Bits of the old window would name
+   * indexes the new one never revisits (a shrink) or skip (a growth); x/slashing leaves them
+   * stale. Once per params change, costing one delete per stored missed bit.
+   */
+  resetWindows(window: bigint): void {
+    for (const { consensusAddress, info } of [...this.all()]) {
+      if (info.indexOffset !== 0n || info.missedBlocksCounter !== 0n) this.set(consensusAddress, { ...info, indexOffset: 0n, missedBlocksCounter: 0n })
+      this.clearMissed(consensusAddress)
+    }
+    this.setWindow(window)
   }
 
   /** Every stored missed bit, in key order (invariants). */

@@ -74,6 +74,13 @@ describe('slashing genesis', () => {
     assert.deepEqual((exported as { signing_infos: { missed: string[] }[] }).signing_infos.map((i) => i.missed.length).sort(), [0, 4])
   })
 
+  it('refuses at init a missed index outside the window, naming the field', () => {
+    const address = (slashingModule.genesis.export(running().slashingContext()) as { signing_infos: { address: string }[] }).signing_infos[0]!.address
+    const copy = new SlashingChain(WINDOW)
+    const genesis = slashingModule.genesis.validate({ signing_infos: [{ address, missed: ['10'] }] }, 'app_state.slashing')
+    assert.throws(() => slashingModule.genesis.init(copy.slashingContext(), genesis), (e: unknown) => e instanceof StateError && /signing_infos\[0\].missed.*outside signed_blocks_window 10/.test(e.message))
+  })
+
   it('accepts an empty section', () => assert.deepEqual(slashingModule.genesis.validate({}, 'app_state.slashing'), { signingInfos: [] }))
 
   it('refuses unknown fields, bad addresses, duplicates and repeated indexes, naming the field', () => {

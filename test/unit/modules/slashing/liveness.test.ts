@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { Dec } from '../../../../src/state/index.js'
-import { slashingModule } from '../../../../src/modules/slashing/index.js'
+import { slashingModule, slashingParams } from '../../../../src/modules/slashing/index.js'
+import { writeParams } from '../../../../src/state/params.js'
 import { POWER, SlashingChain, consensusOf, eventsOf, hexOf, operatorOf, timeAt } from './harness.js'
 
 // Window 10, min_signed 0.5: 5 blocks must be signed, so more than 5 missed (the 6th) jails,
@@ -160,5 +161,19 @@ describe('slashing liveness: missed blocks jail a validator (x/slashing HandleVa
     slashingModule.beginBlock!(chain.slashingContext({ lastCommit: null }))
     chain.assertInvariants()
     assert.deepEqual(chain.info(0), before)
+  })
+
+  it('resets every window when signed_blocks_window changes, so no bit is left outside the new window', () => {
+    const chain = pastGrace()
+    chain.blocks(8) // offset 18: the next vote lands at index 8
+    chain.blocks(2, { missing: [0] }) // indexes 8 and 9 missed
+    assert.equal(chain.info(0).missed_blocks_counter, '2')
+    // Governance shrinks the window to 5 inside a block: the invariants after it still judge by the old layout.
+    writeParams(chain.context().moduleStore('slashing'), slashingParams, { ...slashingParams.defaults, ...WINDOW, signedBlocksWindow: 5n })
+    chain.assertInvariants()
+    chain.block({ missing: [0] })
+    assert.equal(chain.info(0).missed_blocks_counter, '1')
+    assert.equal(chain.info(0).index_offset, '1')
+    assert.equal(chain.info(1).index_offset, '1')
   })
 })
