@@ -135,6 +135,12 @@ export class Harness {
     )
   }
 
+  /** Commits the cache as the next height of the store (so exports and queries see it). */
+  async commit(): Promise<void> {
+    await this.app.db.commit(this.app.db.height + 1, this.app.db.prepare(this.store.writes))
+    this.store = new CacheStore(this.app.db)
+  }
+
   close(): Promise<void> {
     return this.app.db.close()
   }
