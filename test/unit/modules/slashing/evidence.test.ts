@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { JAILED_FOREVER } from '../../../../src/modules/slashing/index.js'
+import { JAILED_FOREVER, signingInfoKey } from '../../../../src/modules/slashing/index.js'
 import { Dec } from '../../../../src/state/index.js'
 import { POWER, SlashingChain, consensusOf, eventsOf, hexOf } from './harness.js'
 
@@ -73,6 +73,15 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
     chain.staking.byConsensus(consensusOf(0))!.status = 'unbonded'
     const events = chain.block({ evidence: [chain.evidence(0, 19)] })
     assert.deepEqual(eventsOf(events, 'evidence_refused').map((e) => e.reason), ['VALIDATOR_UNBONDED'])
+  })
+
+  it('refuses evidence against a validator slashing never saw bonded as NO_SIGNING_INFO', () => {
+    const chain = chainAt(20)
+    const v = chain.staking.bond(chain.context(), new Uint8Array(20).fill(0x51), new Uint8Array(20).fill(0x52), 10n)
+    chain.slashingContext().moduleStore().delete(signingInfoKey(v.consensusAddress))
+    const events = chain.block({ evidence: [{ kind: 'duplicate-vote', validator: v.consensusAddress, height: 19, power: 10n, totalPower: 50n }] })
+    assert.deepEqual(eventsOf(events, 'evidence_refused').map((e) => e.reason), ['NO_SIGNING_INFO'])
+    assert.equal(chain.staking.slashes.length, 0)
   })
 
   it('handles evidence before liveness: a validator tombstoned in a block is not also slashed for downtime in it', () => {
