@@ -18,9 +18,9 @@ export const VALIDATOR_UPDATE_DELAY = 1
  * the height that stake was bonded for that commit, jails it until block time +
  * `downtime_jail_duration`, and resets its window.
  *
- * Skipped (as Cosmos skips them): a validator staking does not know, a jailed one (its misses
- * do not count while it is out of the set), and one without signing info. Tombstoned
- * validators are jailed forever, so they never reach a downtime slash.
+ * Skipped: a validator staking does not know and a jailed one (as Cosmos: its misses do not
+ * count while it is out of the set); one without signing info (x/slashing panics there); and a
+ * tombstoned one even if staking were to let it back: it is never punished for downtime again.
  */
 export function handleValidatorSignature(ctx: Context, books: SigningInfos, params: SlashingParamsValue, vote: CommitVote): void {
   const staking = ctx.keeper(STAKING)
