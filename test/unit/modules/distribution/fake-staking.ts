@@ -210,7 +210,14 @@ export const fakeStakingModule: Module<FakeStakingKeeper> = {
   name: 'staking',
   expects: [BANK],
   messages: handlers,
-  queries: {},
+  queries: {
+    /** Every validator: operator and consensus address (hex), tokens, shares (raw Dec), commission rate. */
+    validators: (ctx) =>
+      new FakeStakingKeeper(ctx).validators().map((v) => ({ operator: hex(v.operator), consensusAddress: hex(v.consensusAddress), tokens: String(v.tokens), shares: String(v.delegatorShares.raw), commissionRate: v.commissionRate.toString() })),
+    /** Every delegation: delegator and validator (hex), shares (raw Dec). */
+    delegations: (ctx) =>
+      [...ctx.moduleStore('staking').iterate(Uint8Array.of(DELEGATION))].map(([key, value]) => ({ delegator: hex(key.subarray(1, 21)), validator: hex(key.subarray(21)), shares: Buffer.from(value).toString('utf8') })),
+  },
   genesis: { validate: () => ({}), init: () => {}, export: () => ({}) },
   keeper: (ctx) => new FakeStakingKeeper(ctx),
   invariants: {},

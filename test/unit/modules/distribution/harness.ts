@@ -5,11 +5,13 @@ import { FEE_COLLECTOR, bankModule } from '../../../../src/modules/bank/index.js
 import { DISTRIBUTION_ACCOUNT, distributionModule } from '../../../../src/modules/distribution/index.js'
 import { STAKING_HOOKS } from '../../../../src/modules/staking/hooks.js'
 import { Application, type CommitVote, type ExecutedBlock, type Module, type ModulePermission, ModuleRegistry, StateDB, moduleAddress, parseGenesis, signTx } from '../../../../src/state/index.js'
-import { CHAIN_ID, GAS_LIMIT, GENESIS_TIME, tempDir, testKey } from '../../../helpers/chain.js'
+import { CHAIN_ID, GENESIS_TIME, tempDir, testKey } from '../../../helpers/chain.js'
 import { FAKE_BOND_DENOM, FAKE_POOL, fakeStakingModule } from './fake-staking.js'
 
 export const FEE_DENOM = 'ufdr'
 export const START_BALANCE = 10_000_000_000n
+/** A withdraw-all over three delegations with slash events reads a few hundred keys. */
+export const TX_GAS = 2_000_000n
 
 export interface ChainOptions {
   /** app_state.distribution.params */
@@ -92,7 +94,7 @@ export class DistributionChain {
   tx(from: number, messages: { type: Parameters<typeof encode>[0]; value: unknown }[], fee = 200n): Uint8Array {
     const nonce = this.#nonces.get(from) ?? 0n
     this.#nonces.set(from, nonce + 1n)
-    return signTx(testKey(from), { chainId: CHAIN_ID, nonce, fee, gasLimit: GAS_LIMIT, messages: messages.map((m) => encode(m.type, m.value as never)), memo: '' })
+    return signTx(testKey(from), { chainId: CHAIN_ID, nonce, fee, gasLimit: TX_GAS, messages: messages.map((m) => encode(m.type, m.value as never)), memo: '' })
   }
 
   /**
