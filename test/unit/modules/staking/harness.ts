@@ -2,7 +2,7 @@ import { PrivateKey } from '../../../../src/crypto/index.js'
 import { BankKeeper, moduleAddress } from '../../../../src/modules/index.js'
 import { STAKING_MODULE_ACCOUNTS, StakingKeeper, stakingModule } from '../../../../src/modules/staking/index.js'
 import { BONDED_POOL, BONDS_POOL, NOT_BONDED_POOL } from '../../../../src/modules/staking/keys.js'
-import { type Application, CacheStore, Context, Dec, FRAMEWORK, GasMeter, type ModuleRegistry, ModuleError, type ValidatorUpdate, outsideBlock } from '../../../../src/state/index.js'
+import { type Application, CacheStore, type Composition, type Module, Context, Dec, FRAMEWORK, GasMeter, type ModuleRegistry, ModuleError, type ValidatorUpdate, outsideBlock } from '../../../../src/state/index.js'
 import { GENESIS_TIME, testGenesisJson, testKey } from '../../../helpers/chain.js'
 import { openTestApp, testRegistry } from '../../../support/chain.js'
 
@@ -46,8 +46,8 @@ export class Harness {
     this.time = BigInt(Date.parse(GENESIS_TIME)) + 1000n
   }
 
-  static async open(dir: string, staking: Record<string, unknown> = {}, accounts = 8): Promise<Harness> {
-    return new Harness(await openTestApp(dir, [stakingModule], COMPOSITION, stakingGenesisJson(staking, accounts)))
+  static async open(dir: string, staking: Record<string, unknown> = {}, accounts = 8, extra: Module[] = [], composition: Composition = {}): Promise<Harness> {
+    return new Harness(await openTestApp(dir, [stakingModule, ...extra], { ...COMPOSITION, ...composition }, stakingGenesisJson(staking, accounts)))
   }
 
   ctx(module = 'staking', store: CacheStore = this.store): Context {

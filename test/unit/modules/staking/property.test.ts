@@ -39,7 +39,7 @@ function holdings(h: Harness, i: number): bigint {
   return total
 }
 
-async function run(seed: number, blocks: number): Promise<{ ops: number; failed: number; slashed: bigint }> {
+async function run(seed: number, blocks: number): Promise<{ ops: number; failed: number; slashed: bigint; tally: Map<string, number> }> {
   const dirs = tempDirs()
   const h = await Harness.open(dirs.next(), { params: { max_validators: 4, unbonding_time: '20000', max_entries: 4 } }, ACCOUNTS)
   const r = prng(seed)
