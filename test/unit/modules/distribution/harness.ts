@@ -25,12 +25,16 @@ export interface ChainOptions {
   bondDenom?: string
   /** Test accounts funded with START_BALANCE of the fee and bond denominations. */
   accounts?: number
+  /** Test-only modules registered after distribution (a slasher calling staking's keeper). */
+  extraModules?: Module[]
   /** Registry with a planted wrong module in distribution's place (the planted-bug checks). */
   distribution?: Module
 }
 
 /** Accounts and hooks as composition will wire distribution (fee collector owned by distribution, distribution a minter). */
-export function distributionComposition(options: ChainOptions) {
+export function distributionComposition(options: ChainOptions, names: string[] = ['auth', 'bank', 'staking', 'distribution']) {
+  // distribution's begin-block before staking's (and before slashing's, when it comes); staking's end-block last
+  const order = ['auth', 'bank', 'distribution', ...names.filter((n) => !['auth', 'bank', 'distribution', 'staking'].includes(n)), 'staking']
   return {
     moduleAccounts: {
       [FEE_COLLECTOR]: { owner: 'distribution', permissions: [] as ModulePermission[] },
@@ -38,11 +42,7 @@ export function distributionComposition(options: ChainOptions) {
       ...(options.stakingAccounts ?? { [FAKE_POOL]: { owner: 'staking', permissions: ['burner', 'staking'] as ModulePermission[] } }),
     },
     hooks: [{ point: STAKING_HOOKS, subscriber: 'distribution' }],
-    order: {
-      initGenesis: ['auth', 'bank', 'distribution', 'staking'],
-      beginBlock: ['auth', 'bank', 'distribution', 'staking'],
-      endBlock: ['auth', 'bank', 'distribution', 'staking'],
-    },
+    order: { initGenesis: order, beginBlock: order, endBlock: order },
   }
 }
 
@@ -59,7 +59,8 @@ export class DistributionChain {
 
   static async open(options: ChainOptions = {}): Promise<DistributionChain> {
     const bondDenom = options.bondDenom ?? FAKE_BOND_DENOM
-    const registry = new ModuleRegistry([authModule, bankModule, options.staking ?? fakeStakingModule, options.distribution ?? distributionModule], distributionComposition(options))
+    const modules = [authModule, bankModule, options.staking ?? fakeStakingModule, options.distribution ?? distributionModule, ...(options.extraModules ?? [])]
+    const registry = new ModuleRegistry(modules, distributionComposition(options, modules.map((m) => m.name)))
     const accounts = options.accounts ?? 24
     const denoms = [...new Set([FEE_DENOM, bondDenom])].sort()
     const genesisJson = {
