@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { Dec } from '../../../../src/state/index.js'
-import { distributionModule } from '../../../../src/modules/distribution/index.js'
+import { distributionModule, distributionStakingHooks } from '../../../../src/modules/distribution/index.js'
 import { implementHooks } from '../../../../src/state/index.js'
 import { STAKING_HOOKS } from '../../../../src/modules/staking/hooks.js'
 import { FAKE_BOND_DENOM, MsgFakeCreateValidator, MsgFakeDelegate, MsgFakeSlash, MsgFakeUndelegate } from './fake-staking.js'
@@ -37,13 +37,13 @@ describe('distribution against a reference model (fake staking)', () => {
     assert.ok(report.short <= report.payouts / 4, `${report.short} of ${report.payouts} payouts were short`)
   })
 
-  it('catches a planted bug: a distribution that ignores slashes pays more than the model', async function () {
+  it('catches a planted bug: a distribution that ignores slashes pays other than the model', async function () {
     this.timeout(120_000)
     const planted = {
       ...distributionModule,
       hooks: [
         implementHooks(STAKING_HOOKS, (ctx) => {
-          const real = distributionModule.hooks![0]!.build(ctx) as ReturnType<(typeof distributionModule.hooks)[0]['build']> & Record<string, (...a: unknown[]) => void>
+          const real = distributionStakingHooks.build(ctx)
           return { ...real, beforeValidatorSlashed: () => {} }
         }),
       ],
