@@ -1,5 +1,5 @@
 import { expectKeeper } from '../../state/index.js'
-import type { CoinValue } from '../bank/index.js'
+import type { CoinValue } from '../bank/messages.js'
 
 /** What staking calls on bank: the pools are module accounts staking owns (burner + staking). */
 export interface StakingBankKeeper {

@@ -1,8 +1,6 @@
 import { decodeStored, encode } from '../../codec/index.js'
 import { PublicKey } from '../../crypto/index.js'
 import { type Context, Dec, type KVStore, type ValidatorUpdate, readParams } from '../../state/index.js'
-import type { DistributionStakingKeeper } from '../distribution/expected-keepers.js'
-import type { SlashingStakingKeeper } from '../slashing/expected-keepers.js'
 import type { Bonds } from './bonds.js'
 import { stakingError } from './errors.js'
 import { account, emitEvent, valoper } from './events.js'
@@ -53,7 +51,10 @@ export interface BondView {
  * (for slashing), the validator set end-block hands consensus, and Bonds for other modules.
  * `caller` names the module asking: bonds it touches are prefixed with it.
  */
-export class StakingKeeper implements SlashingStakingKeeper, DistributionStakingKeeper, Bonds {
+// It also implements slashing's SlashingStakingKeeper and distribution's DistributionStakingKeeper:
+// checked by type in test/unit/modules/staking/hooks.test.ts and at registry build (a module may
+// import only another's published contract files, and those expected-keepers are not).
+export class StakingKeeper implements Bonds {
   readonly #ctx: Context
   readonly #caller: string
   #storeCache: KVStore | undefined

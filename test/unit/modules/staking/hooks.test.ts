@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict'
 import { STAKING, type SlashingStakingKeeper } from '../../../../src/modules/slashing/expected-keepers.js'
-import { STAKING as DISTRIBUTION_STAKING } from '../../../../src/modules/distribution/expected-keepers.js'
-import { type Bonds, STAKING_HOOKS, type StakingHooks } from '../../../../src/modules/staking/index.js'
+import { STAKING as DISTRIBUTION_STAKING, type DistributionStakingKeeper } from '../../../../src/modules/distribution/expected-keepers.js'
+import { type Bonds, STAKING_HOOKS, type StakingHooks, type StakingKeeper } from '../../../../src/modules/staking/index.js'
 import { type Module, expectKeeper, implementHooks } from '../../../../src/state/index.js'
 import { tempDirs } from '../../../support/chain.js'
 import { Harness, MILLION, UNBONDING, addr, coin, consAddr, dec, testKey } from './harness.js'
+
+// The keeper satisfies every contract by type (the registry checks the methods at build).
+export type KeeperMeetsContracts = StakingKeeper extends SlashingStakingKeeper & DistributionStakingKeeper & Bonds ? true : never
+const meets: KeeperMeetsContracts = true
+void meets
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').slice(0, 6)
 const calls: string[] = []
