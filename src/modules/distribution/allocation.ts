@@ -1,5 +1,5 @@
 import { Dec, moduleAddress } from '../../state/index.js'
-import { FEE_COLLECTOR } from '../bank/index.js'
+import { FEE_COLLECTOR } from './keys.js'
 import { type DecCoins, addDecCoins, fromCoins, mulDecTruncate, subDecCoins } from './dec-coins.js'
 import { emitAllocation, emitProposerReward } from './events.js'
 import type { DistributionKeeper } from './keeper.js'

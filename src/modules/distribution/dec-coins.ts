@@ -1,5 +1,5 @@
 import { Dec } from '../../state/index.js'
-import type { CoinValue } from '../bank/index.js'
+import type { CoinValue } from '../bank/messages.js'
 
 /**
  * Coins with decimal amounts (Cosmos' DecCoins): rewards, ratios and the community pool hold

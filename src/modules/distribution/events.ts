@@ -1,6 +1,6 @@
 import { encodeAddress } from '../../crypto/index.js'
 import type { Context } from '../../state/index.js'
-import type { CoinValue } from '../bank/index.js'
+import type { CoinValue } from '../bank/messages.js'
 import { type DecCoins, formatDecCoins } from './dec-coins.js'
 
 /** Distribution's event types and their attributes, emitted in one place (x/distribution's names). */

@@ -1,5 +1,5 @@
 import { expectKeeper } from '../../state/index.js'
-import type { CoinValue } from '../bank/index.js'
+import type { CoinValue } from '../bank/messages.js'
 import type { DelegationView, ValidatorView } from '../staking/views.js'
 
 /** What distribution calls on staking (x/distribution's expected StakingKeeper). */

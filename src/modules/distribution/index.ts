@@ -44,7 +44,7 @@ export {
 export { DISTRIBUTION_ERRORS, type DistributionErrorCode } from './errors.js'
 export { DISTRIBUTION_EVENTS } from './events.js'
 export { MODULE as DISTRIBUTION, DISTRIBUTION_ACCOUNT } from './keys.js'
-export { FEE_COLLECTOR } from '../bank/index.js'
+export { FEE_COLLECTOR } from './keys.js'
 export { distributionParams, type DistributionParamsValue } from './params.js'
 export { distributionStakingHooks } from './hooks.js'
 export { owedByModule } from './invariants.js'

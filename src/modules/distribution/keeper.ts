@@ -1,6 +1,6 @@
 import { encodeAddress } from '../../crypto/index.js'
 import { type Context, Dec, type KVStore, moduleAddress, readParams } from '../../state/index.js'
-import type { CoinValue } from '../bank/index.js'
+import type { CoinValue } from '../bank/messages.js'
 import { type DelegationView, type ValidatorView, tokensFromShares } from '../staking/views.js'
 import { type DecCoins, NO_COINS, addDecCoins, fromCoins, minDecCoins, mulDecTruncate, quoDecTruncate, subDecCoins, truncateDecCoins } from './dec-coins.js'
 import { distributionError } from './errors.js'

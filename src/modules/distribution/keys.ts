@@ -18,6 +18,13 @@ export const MODULE = 'distribution'
 /** The module account holding outstanding rewards and the community pool (permission: minter, for the emission). */
 export const DISTRIBUTION_ACCOUNT = MODULE
 
+/**
+ * The fee collector (bank's FEE_COLLECTOR, where the ante handler pays fees): by composition
+ * owned by distribution, which empties it at every begin-block. Named here, not imported, since
+ * a module sees of another only its published contract.
+ */
+export const FEE_COLLECTOR = 'fee_collector'
+
 const ADDRESS = 20
 const FEE_POOL = 0x01
 const PREVIOUS_PROPOSER = 0x02

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { FEE_COLLECTOR, MsgSend } from '../../../../src/modules/bank/index.js'
-import { DISTRIBUTION_ACCOUNT } from '../../../../src/modules/distribution/index.js'
+import { DISTRIBUTION_ACCOUNT, FEE_COLLECTOR as DISTRIBUTION_FEE_COLLECTOR } from '../../../../src/modules/distribution/index.js'
 import { Dec, moduleAddress } from '../../../../src/state/index.js'
 import { FAKE_BOND_DENOM, MsgFakeCreateValidator } from './fake-staking.js'
 import { DistributionChain, FEE_DENOM, addressOf, consensusAddress, ok, valoper } from './harness.js'
@@ -27,6 +27,10 @@ const votes = (signed1 = true) => [
 describe('distribution allocation', () => {
   let chain: DistributionChain
   afterEach(async () => chain?.close())
+
+  it('empties the account bank pays fees into', () => {
+    assert.equal(DISTRIBUTION_FEE_COLLECTOR, FEE_COLLECTOR)
+  })
 
   it('leaves the fees of the first block in the fee collector when there is no last commit', async () => {
     chain = await twoValidators()
