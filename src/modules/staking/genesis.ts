@@ -1,7 +1,7 @@
 import { encode } from '../../codec/index.js'
 import { decodeAddress, encodeAddress, fromHex, toHex } from '../../crypto/index.js'
 import { type Context, Dec, type ModuleGenesis, ModuleError, type ValidatorUpdate, addressAt, arrayAt, bigintAt, genesisError, objectAt, stringAt } from '../../state/index.js'
-import { bondsInvariant, poolsInvariant } from './invariants.js'
+import { bondsInvariant, poolsInvariant, stakingInvariants } from './invariants.js'
 import { StakingKeeper, consensusAddressOf } from './keeper.js'
 import * as K from './keys.js'
 import { BondRecord, DelegationRecord, RedelegationRecord, type RedelegationEntryValue, STATUS, UNBONDING, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
@@ -218,6 +218,10 @@ export const stakingGenesis: ModuleGenesis<StakingGenesis> = {
     })
     if (g.validators.length === 0 && g.genValidators.length === 0) return undefined
     keeper.applyValidatorSetUpdates()
+    for (const [name, check] of Object.entries(stakingInvariants)) {
+      const wrong = check(ctx)
+      if (wrong !== null) throw genesisError('app_state.staking', `the staking records are inconsistent (${name}): ${wrong}`)
+    }
     return genesisSet(ctx, keeper)
   },
 

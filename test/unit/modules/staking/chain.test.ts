@@ -42,6 +42,7 @@ describe('staking on a chain', () => {
       tx(5, [encode(MsgCreateValidator, { pubKey: NEW_KEY.publicKey.bytes, moniker: 'new', commissionRate: Dec.parse('0.1'), commissionMaxRate: Dec.parse('0.2'), commissionMaxChangeRate: Dec.parse('0.01'), minSelfDelegation: 1n, value: coin(3n * MILLION) })]),
     ])
     assert.deepEqual(results.txResults.map((r) => r.code), [0, 0])
+    if (process.env.STAKING_GAS) console.log(results.txResults.map((r) => r.gasUsed))
     const height = chain.tip().height
     assert.equal(power(chain.tip().validators, VALIDATORS[0]!), 10n, `the set of ${height + 1} is not changed yet`)
     assert.equal(power(chain.tip().nextValidators, VALIDATORS[0]!), 15n, `the set of ${height + 2} carries the delegation`)
@@ -114,6 +115,12 @@ describe('staking on a chain', () => {
     exported.staking.validators[0]!.tokens = '1'
     const bad = { ...stakingGenesisJson(), app_state: exported }
     await assert.rejects(new Application(await StateDB.open(dirs.next()), registry, parseGenesis(bad, registry)).initChain(), (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /bonded_pool/.test(e.message))
+    const mismatched = chain.state.exportAppState() as { staking: { delegations: { shares: string }[] } }
+    mismatched.staking.delegations[0]!.shares = '7'
+    await assert.rejects(
+      new Application(await StateDB.open(dirs.next()), registry, parseGenesis({ ...stakingGenesisJson(), app_state: mismatched }, registry)).initChain(),
+      (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /\(shares\)/.test(e.message),
+    )
     assert.throws(() => parseGenesis(stakingGenesisJson({ nope: 1 }), registry), /no such staking genesis field/)
     assert.throws(() => parseGenesis(stakingGenesisJson({ params: { max_validators: 0 } }), registry), /max_validators/)
     assert.throws(() => parseGenesis(stakingGenesisJson({ params: { bond_denom: 'X' } }), registry), /bond denomination/)

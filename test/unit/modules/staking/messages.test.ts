@@ -237,3 +237,27 @@ describe('staking messages', () => {
     })
   })
 })
+
+describe('staking events and gas', () => {
+  const dirs = tempDirs()
+  after(() => dirs.removeAll())
+
+  it('emits one event per action, with bech32 addresses and decimal amounts', async () => {
+    const h = await Harness.open(dirs.next())
+    h.createValidator(0, 10n * MILLION)
+    h.tx((k) => k.delegate(addr(5), addr(0), coin(MILLION)))
+    h.endBlock()
+    h.tx((k) => k.undelegate(addr(5), addr(0), coin(1000n)))
+    h.tx((k) => k.slash(consAddr(0), h.height, 11n, dec('0.01')))
+    h.tx((k) => k.jail(consAddr(0)))
+    h.endBlock(UNBONDING)
+    h.endBlock()
+    const types = h.events.map((e) => e.type).filter((t) => t !== 'transfer' && t !== 'burn')
+    assert.deepEqual(types, ['create_validator', 'delegate', 'validator_set_update', 'unbond', 'slash', 'jail', 'validator_set_update', 'complete_unbonding'])
+    const unbond = Object.fromEntries(h.events.find((e) => e.type === 'unbond')!.attributes)
+    assert.match(unbond.delegator!, /^fedra1/)
+    assert.match(unbond.validator!, /^fedravaloper1/)
+    assert.equal(unbond.amount, '1000ufdr')
+    await h.close()
+  })
+})
