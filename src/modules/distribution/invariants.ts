@@ -6,31 +6,46 @@ import { decodeCurrent, decodeDecCoins, decodeHistorical, decodeSlashEvent, deco
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
-/** Σ outstanding rewards + community pool, exactly, and how many records it sums. */
-export function owedByModule(ctx: Context): { owed: DecCoins; records: number } {
+/** Σ outstanding rewards + community pool, exactly and record by record truncated, and how many records it sums. */
+export function owedByModule(ctx: Context): { owed: DecCoins; truncated: Map<string, bigint>; records: number } {
   const keeper = new DistributionKeeper(ctx)
+  const truncated = new Map<string, bigint>()
+  const count = (coins: DecCoins) => {
+    for (const c of coins) truncated.set(c.denom, (truncated.get(c.denom) ?? 0n) + c.amount.truncate())
+  }
   let owed = keeper.communityPool()
+  count(owed)
   let records = 1
   for (const [, value] of ctx.moduleStore(MODULE).iterate(ALL_OUTSTANDING)) {
-    owed = addDecCoins(owed, decodeDecCoins(value))
+    const coins = decodeDecCoins(value)
+    owed = addDecCoins(owed, coins)
+    count(coins)
     records++
   }
-  return { owed, records }
+  return { owed, truncated, records }
 }
 
 /**
- * Nobody is owed more than the module holds (x/distribution's ModuleAccountInvariant, as an
- * inequality): per denomination, Σ outstanding rewards + community pool ≤ the distribution
- * account's balance. By construction the two are equal (every amount that enters is allocated in
- * full, every payment leaves the books as it leaves the account); the account exceeds the books
- * only when someone sends coins to it directly with bank's sendToModule.
+ * Nobody is owed more than the module holds, and the module holds nothing it does not owe but
+ * dust (x/distribution's ModuleAccountInvariant): per denomination, Σ outstanding rewards +
+ * community pool ≤ the distribution account's balance, and the balance exceeds the sum of the
+ * records' whole units by less than the number of records (each record's fraction is below one
+ * unit). By construction the exact sum equals the balance: every amount that enters is allocated
+ * in full and every payment leaves the books as it leaves the account. Coins reach the account
+ * only through distribution (the fee collector, the emission, MsgFundCommunityPool); a module
+ * that sent some there directly would break the second half.
  */
 export function solvencyInvariant(ctx: Context): string | null {
   const keeper = new DistributionKeeper(ctx)
   const account = moduleAddress(DISTRIBUTION_ACCOUNT)
-  for (const { denom, amount } of owedByModule(ctx).owed) {
+  const { owed, truncated, records } = owedByModule(ctx)
+  for (const { denom, amount } of owed) {
     const held = Dec.fromInt(keeper.bank.balance(account, denom))
     if (amount.gt(held)) return `outstanding rewards and community pool owe ${amount.toString()}${denom}, the module holds ${held.toString()}${denom}`
+  }
+  for (const { denom, amount } of keeper.bank.balances(account)) {
+    const whole = truncated.get(denom) ?? 0n
+    if (amount - whole >= BigInt(records)) return `the module holds ${amount}${denom}, its ${records} records owe ${whole} in whole units: more than dust is owed to nobody`
   }
   return null
 }

@@ -40,6 +40,10 @@ describe('distribution invariants', () => {
     await assert.rejects(run(planted((k) => k.setOutstanding(addressOf(0), [...k.outstanding(addressOf(0)).map((c) => (c.denom === FAKE_BOND_DENOM ? { ...c, amount: c.amount.add(Dec.ONE) } : c))]))), brokenBy('solvency'))
   })
 
+  it('catch books that owe less than the module holds by more than dust (solvency)', async () => {
+    await assert.rejects(run(planted((k) => k.setOutstanding(addressOf(0), k.outstanding(addressOf(0)).map((c) => (c.denom === FAKE_BOND_DENOM ? { ...c, amount: c.amount.sub(Dec.fromInt(5n)) } : c))))), brokenBy('solvency'))
+  })
+
   it('catch commission beyond outstanding', async () => {
     await assert.rejects(run(planted((k) => k.setCommission(addressOf(0), k.outstanding(addressOf(0)).map((c) => ({ ...c, amount: c.amount.add(Dec.ONE) }))))), brokenBy('outstanding'))
   })
