@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encodeAddress, sha256 } from '../src/crypto/index.js'
+import { defaultModules } from '../src/modules/index.js'
 import { testRegistry } from '../test/support/chain.js'
 import { STAKING_MODULE_ACCOUNTS, StakingKeeper, stakingModule } from '../src/modules/staking/index.js'
 import { Application, CacheStore, Context, GasMeter, StateDB, outsideBlock, parseGenesis, utf8 } from '../src/state/index.js'
@@ -27,7 +28,7 @@ const address = (tag: string, i: number) => sha256(utf8(`${tag}/${i}`)).slice(0,
 async function setup(delegators: number) {
   const dir = mkdtempSync(join(tmpdir(), 'fedra-bench-staking-'))
   dirs.push(dir)
-  const registry = testRegistry([stakingModule], { moduleAccounts: STAKING_MODULE_ACCOUNTS })
+  const registry = testRegistry(defaultModules().some((m) => m.name === 'staking') ? [] : [stakingModule], { moduleAccounts: STAKING_MODULE_ACCOUNTS })
   const balances = [
     ...Array.from({ length: VALIDATORS }, (_, i) => address('val', i)),
     ...Array.from({ length: delegators }, (_, i) => address('del', i)),

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { encode } from '../../../../src/codec/index.js'
 import { PrivateKey, encodeAddress } from '../../../../src/crypto/index.js'
 import type { ChainApp } from '../../../../src/node/chain-app.js'
-import { MsgCreateValidator, MsgDelegate, MsgRedelegate, MsgUndelegate, STAKING_ERRORS, stakingModule } from '../../../../src/modules/staking/index.js'
+import { MsgCreateValidator, MsgDelegate, MsgRedelegate, MsgUndelegate, STAKING_ERRORS } from '../../../../src/modules/staking/index.js'
 import { Application, Dec, StateDB, StateError, parseGenesis, signTx } from '../../../../src/state/index.js'
 import { CHAIN_ID, FEE } from '../../../helpers/chain.js'
 import { VALIDATORS, openChain, proposeNext, tempDirs } from '../../../support/chain.js'
-import { COMPOSITION, MILLION, addr, coin, stakingGenesisJson, stakingRegistry, testKey } from './harness.js'
+import { COMPOSITION, MILLION, STAKING_EXTRA, addr, coin, stakingGenesisJson, stakingRegistry, testKey } from './harness.js'
 
 const NEW_KEY = PrivateKey.fromSeed(new Uint8Array(32).fill(77))
 const KEYS = [...VALIDATORS, NEW_KEY]
@@ -35,7 +35,7 @@ describe('staking on a chain', () => {
   beforeEach(() => nonces.clear())
 
   it('gen_validators form the genesis set; delegations and a new validator reach consensus at H+2', async () => {
-    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), [stakingModule], COMPOSITION)
+    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), STAKING_EXTRA, COMPOSITION)
     assert.deepEqual(chain.tip().validators.validators.map((v) => v.votingPower), [10n, 10n, 10n, 10n])
     const results = await next(chain, [
       tx(4, [encode(MsgDelegate, { validator: addr(0), amount: coin(5n * MILLION) })]),
@@ -59,7 +59,7 @@ describe('staking on a chain', () => {
   })
 
   it('a refused message fails its tx with the staking code and leaves no trace', async () => {
-    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), [stakingModule], COMPOSITION)
+    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), STAKING_EXTRA, COMPOSITION)
     const results = await next(chain, [
       tx(4, [encode(MsgRedelegate, { source: addr(0), destination: addr(0), amount: coin(1n) })]),
       tx(5, [encode(MsgUndelegate, { validator: addr(0), amount: coin(1n) })]),
@@ -77,7 +77,7 @@ describe('staking on a chain', () => {
   })
 
   it('export then init in a fresh chain gives the same state root', async () => {
-    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), [stakingModule], COMPOSITION)
+    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), STAKING_EXTRA, COMPOSITION)
     await next(chain, [
       tx(4, [encode(MsgDelegate, { validator: addr(0), amount: coin(5n * MILLION) })]),
       tx(5, [encode(MsgDelegate, { validator: addr(1), amount: coin(2n * MILLION) })]),
@@ -110,7 +110,7 @@ describe('staking on a chain', () => {
     const registry = stakingRegistry()
     const unfunded = stakingGenesisJson({ gen_validators: [{ operator: encodeAddress(new Uint8Array(20).fill(9)), pub_key: VALIDATORS[0]!.publicKey.hex, moniker: 'x', self_bond: '5' }] })
     await assert.rejects(new Application(await StateDB.open(dirs.next()), registry, parseGenesis(unfunded, registry)).initChain(), (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /gen_validators\[0\]/.test(e.message))
-    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), [stakingModule], COMPOSITION)
+    const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), STAKING_EXTRA, COMPOSITION)
     const exported = chain.state.exportAppState() as { staking: { validators: { tokens: string }[] } }
     exported.staking.validators[0]!.tokens = '1'
     const bad = { ...stakingGenesisJson(), app_state: exported }
@@ -128,7 +128,7 @@ describe('staking on a chain', () => {
   })
 
   it('with no staking validators the genesis set stays genesis.validators', async () => {
-    const chain = await openChain(dirs.next(), stakingGenesisJson(), [stakingModule], COMPOSITION)
+    const chain = await openChain(dirs.next(), stakingGenesisJson(), STAKING_EXTRA, COMPOSITION)
     assert.deepEqual(chain.tip().validators.validators.map((v) => v.votingPower), [10n])
     await chain.state.db.close()
   })

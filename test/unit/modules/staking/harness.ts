@@ -1,5 +1,5 @@
 import { PrivateKey } from '../../../../src/crypto/index.js'
-import { BankKeeper, moduleAddress } from '../../../../src/modules/index.js'
+import { BankKeeper, defaultModules, moduleAddress } from '../../../../src/modules/index.js'
 import { STAKING_MODULE_ACCOUNTS, StakingKeeper, stakingModule } from '../../../../src/modules/staking/index.js'
 import { BONDED_POOL, BONDS_POOL, NOT_BONDED_POOL } from '../../../../src/modules/staking/keys.js'
 import { type Application, CacheStore, type Composition, type Module, Context, Dec, FRAMEWORK, GasMeter, type ModuleRegistry, ModuleError, type ValidatorUpdate, outsideBlock } from '../../../../src/state/index.js'
@@ -7,7 +7,9 @@ import { GENESIS_TIME, testGenesisJson, testKey } from '../../../helpers/chain.j
 import { openTestApp, testRegistry } from '../../../support/chain.js'
 
 export const COMPOSITION = { moduleAccounts: STAKING_MODULE_ACCOUNTS }
-export const stakingRegistry = (): ModuleRegistry => testRegistry([stakingModule], COMPOSITION)
+/** Staking on top of the default modules, unless the defaults include it already (once composed into src/modules/index.ts). */
+export const STAKING_EXTRA: Module[] = defaultModules().some((m) => m.name === 'staking') ? [] : [stakingModule]
+export const stakingRegistry = (): ModuleRegistry => testRegistry(STAKING_EXTRA, COMPOSITION)
 
 export const DAY = 86_400_000n
 export const UNBONDING = 1_814_400_000n
@@ -47,7 +49,7 @@ export class Harness {
   }
 
   static async open(dir: string, staking: Record<string, unknown> = {}, accounts = 8, extra: Module[] = [], composition: Composition = {}): Promise<Harness> {
-    return new Harness(await openTestApp(dir, [stakingModule, ...extra], { ...COMPOSITION, ...composition }, stakingGenesisJson(staking, accounts)))
+    return new Harness(await openTestApp(dir, [...STAKING_EXTRA, ...extra], { ...COMPOSITION, ...composition }, stakingGenesisJson(staking, accounts)))
   }
 
   ctx(module = 'staking', store: CacheStore = this.store): Context {
