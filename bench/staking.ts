@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { encodeAddress, sha256 } from '../src/crypto/index.js'
+import { PrivateKey, encodeAddress, sha256 } from '../src/crypto/index.js'
 import { defaultModules } from '../src/modules/index.js'
 import { testRegistry } from '../test/support/chain.js'
 import { STAKING_MODULE_ACCOUNTS, StakingKeeper, stakingModule } from '../src/modules/staking/index.js'
@@ -40,7 +40,7 @@ async function setup(delegators: number) {
       bank: { params: { fee_denom: 'ufdr' }, balances },
       staking: {
         params: { unbonding_time: String(UNBONDING_TIME) },
-        gen_validators: Array.from({ length: VALIDATORS }, (_, i) => ({ operator: encodeAddress(address('val', i)), pub_key: Buffer.from(sha256(utf8(`key/${i}`))).toString('hex'), moniker: `v${i}`, self_bond: String(100_000_000n + BigInt(i) * 7_000_000n) })),
+        gen_validators: Array.from({ length: VALIDATORS }, (_, i) => ({ operator: encodeAddress(address('val', i)), pub_key: PrivateKey.fromSeed(sha256(utf8(`key/${i}`))).publicKey.hex, moniker: `v${i}`, self_bond: String(100_000_000n + BigInt(i) * 7_000_000n) })),
       },
     },
   }

@@ -1,3 +1,4 @@
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { decodeStored, encode } from '../../codec/index.js'
 import { PublicKey } from '../../crypto/index.js'
 import { type Context, Dec, type KVStore, type ValidatorUpdate, readParams } from '../../state/index.js'
@@ -16,6 +17,16 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 const MAX_PURPOSE = 128
 
 export const consensusAddressOf = (pubKey: Uint8Array): Uint8Array => PublicKey.fromBytes(pubKey).addressBytes
+
+/** A consensus key must be a point of the curve outside the small-order subgroup: consensus could never verify its votes otherwise. */
+export function isUsableConsensusKey(pubKey: Uint8Array): boolean {
+  if (!(pubKey instanceof Uint8Array) || pubKey.length !== 32) return false
+  try {
+    return !ed25519.Point.fromBytes(pubKey).isSmallOrder()
+  } catch {
+    return false
+  }
+}
 
 /** x/staking's SharesFromTokens: delegatorShares × amount / tokens, truncated. */
 export function sharesFromTokens(v: { tokens: bigint; delegatorShares: Dec }, amount: bigint): Dec {
@@ -174,12 +185,8 @@ export class StakingKeeper implements Bonds {
   createValidator(operator: Uint8Array, m: { pubKey: Uint8Array; moniker: string; commissionRate: Dec; commissionMaxRate: Dec; commissionMaxChangeRate: Dec; minSelfDelegation: bigint; value: { denom: string; amount: bigint } }): void {
     const params = this.params()
     if (this.getValidator(operator) !== undefined) throw stakingError('VALIDATOR_EXISTS', `${account(operator)} already runs validator ${valoper(operator)}`)
-    let consensusAddress: Uint8Array
-    try {
-      consensusAddress = consensusAddressOf(m.pubKey)
-    } catch {
-      throw stakingError('INVALID_PUBKEY', 'the consensus key is not a 32-byte ed25519 public key')
-    }
+    if (!isUsableConsensusKey(m.pubKey)) throw stakingError('INVALID_PUBKEY', 'the consensus key is not an ed25519 public key (a curve point outside the small-order subgroup)')
+    const consensusAddress = consensusAddressOf(m.pubKey)
     if (this.operatorByConsensusAddress(consensusAddress) !== undefined) throw stakingError('VALIDATOR_EXISTS', `consensus key ${hex(m.pubKey)} is already used by a validator`)
     this.#checkAmount(m.value)
     assertCommission(m.commissionRate, m.commissionMaxRate, m.commissionMaxChangeRate)

@@ -47,6 +47,7 @@ describe('staking messages', () => {
       assert.equal(h.fails(create({ minSelfDelegation: 0n })), 'INVALID_MIN_SELF_DELEGATION')
       assert.equal(h.fails(create({ minSelfDelegation: 2n * MILLION })), 'SELF_DELEGATION_BELOW_MINIMUM')
       assert.equal(h.fails(create({ value: coin(10n ** 15n) })), 'INSUFFICIENT_FUNDS')
+      assert.equal(h.fails(create({ pubKey: new Uint8Array(32) })), 'INVALID_PUBKEY')
       assert.equal(h.keeper.validator(addr(1)), undefined)
     })
   })
