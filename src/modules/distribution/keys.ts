@@ -58,7 +58,12 @@ export function parseOutstandingKey(key: Uint8Array): Uint8Array {
   return key.slice(1)
 }
 
-export const withdrawAddressKey = (delegator: Uint8Array): Uint8Array => concatBytes(Uint8Array.of(WITHDRAW_ADDRESS), delegator)
+export const ALL_WITHDRAW_ADDRESSES = Uint8Array.of(WITHDRAW_ADDRESS)
+export const withdrawAddressKey = (delegator: Uint8Array): Uint8Array => concatBytes(ALL_WITHDRAW_ADDRESSES, delegator)
+export function parseWithdrawAddressKey(key: Uint8Array): Uint8Array {
+  expect(key, WITHDRAW_ADDRESS, 1 + ADDRESS, 'withdraw address')
+  return key.slice(1)
+}
 
 export const ALL_HISTORICAL = Uint8Array.of(HISTORICAL)
 export const historicalOf = (operator: Uint8Array): Uint8Array => concatBytes(ALL_HISTORICAL, operator)
@@ -77,6 +82,10 @@ export function parseCurrentKey(key: Uint8Array): Uint8Array {
 
 export const ALL_COMMISSION = Uint8Array.of(COMMISSION)
 export const commissionKey = (operator: Uint8Array): Uint8Array => concatBytes(ALL_COMMISSION, operator)
+export function parseCommissionKey(key: Uint8Array): Uint8Array {
+  expect(key, COMMISSION, 1 + ADDRESS, 'commission')
+  return key.slice(1)
+}
 
 export const ALL_STARTING_INFOS = Uint8Array.of(STARTING_INFO)
 export const startingInfosOf = (operator: Uint8Array): Uint8Array => concatBytes(ALL_STARTING_INFOS, operator)

@@ -25,6 +25,8 @@ export interface ChainOptions {
   bondDenom?: string
   /** Test accounts funded with START_BALANCE of the fee and bond denominations. */
   accounts?: number
+  /** The first height (a chain restarted from an export continues its heights). */
+  initialHeight?: number
   /** Test-only modules registered after distribution (a slasher calling staking's keeper). */
   extraModules?: Module[]
   /** Registry with a planted wrong module in distribution's place (the planted-bug checks). */
@@ -66,6 +68,7 @@ export class DistributionChain {
     const genesisJson = {
       chain_id: CHAIN_ID,
       genesis_time: GENESIS_TIME,
+      ...(options.initialHeight === undefined ? {} : { initial_height: options.initialHeight }),
       validators: [{ name: 'v0', pub_key: testKey(100).publicKey.hex, power: '10' }],
       app_state: {
         bank: {
@@ -85,6 +88,11 @@ export class DistributionChain {
   async close(): Promise<void> {
     await this.app.db.close()
     this.#removeDir()
+  }
+
+  /** Continues `other`'s nonces (a chain restarted from its export: auth carried them over). */
+  adoptNonces(other: DistributionChain): void {
+    for (const [account, nonce] of other.#nonces) this.#nonces.set(account, nonce)
   }
 
   get height(): number {

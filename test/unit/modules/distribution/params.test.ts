@@ -50,7 +50,7 @@ describe('distribution params and genesis', () => {
   })
 
   it('refuses unknown genesis fields in app_state.distribution', async () => {
-    await assert.rejects(DistributionChain.open({ appState: { distribution: { params: {}, community_pool: [] } } }), (e: any) => e.code === 'GENESIS_INVALID' && e.context.path === 'app_state.distribution.community_pool')
+    await assert.rejects(DistributionChain.open({ appState: { distribution: { params: {}, fee_pool: [] } } }), (e: any) => e.code === 'GENESIS_INVALID' && e.context.path === 'app_state.distribution.fee_pool')
   })
 })
 
