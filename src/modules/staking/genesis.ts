@@ -260,7 +260,7 @@ function genesisSet(ctx: Context, keeper: StakingKeeper): ValidatorUpdate[] | un
   const last = keeper.lastPowers()
   const updates: ValidatorUpdate[] = []
   for (const [key] of ctx.moduleStore().iterate(K.POWER_INDEX)) {
-    const operator = key.slice(9)
+    const { operator } = K.parsePowerIndexKey(key)
     const entry = last.get(Buffer.from(operator).toString('hex'))
     if (entry === undefined) continue
     updates.push({ publicKey: keeper.getValidator(operator)!.consensusPubKey, power: entry.power })

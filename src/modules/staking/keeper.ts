@@ -174,7 +174,7 @@ export class StakingKeeper implements Bonds {
   lastPowers(): Map<string, { operator: Uint8Array; power: bigint }> {
     const out = new Map<string, { operator: Uint8Array; power: bigint }>()
     for (const [key, raw] of this.#store.iterate(K.LAST_POWER)) {
-      const operator = key.slice(1)
+      const { operator } = K.parseLastPowerKey(key)
       out.set(hex(operator), { operator, power: K.readU64(raw, 0) })
     }
     return out
@@ -275,7 +275,7 @@ export class StakingKeeper implements Bonds {
   delegationsOf(delegator: Uint8Array): DelegationView[] {
     const out: DelegationView[] = []
     for (const [key, raw] of this.#store.iterate(K.concatKey(K.DELEGATIONS, delegator))) {
-      out.push({ delegator: delegator.slice(), validator: key.slice(21, 41), shares: decodeStored(DelegationRecord, raw).shares })
+      out.push({ delegator: delegator.slice(), validator: K.parseDelegationKey(key).operator, shares: decodeStored(DelegationRecord, raw).shares })
     }
     return out
   }
@@ -283,7 +283,7 @@ export class StakingKeeper implements Bonds {
   delegationsTo(operator: Uint8Array): DelegationView[] {
     const out: DelegationView[] = []
     for (const [key] of this.#store.iterate(K.concatKey(K.DELEGATIONS_BY_VALIDATOR, operator))) {
-      const delegator = key.slice(21, 41)
+      const { delegator } = K.parseByValidatorKey(key)
       const shares = this.getDelegation(delegator, operator)
       if (shares !== undefined) out.push({ delegator, validator: operator.slice(), shares })
     }
@@ -291,7 +291,10 @@ export class StakingKeeper implements Bonds {
   }
 
   *allDelegations(): Generator<DelegationView> {
-    for (const [key, raw] of this.#store.iterate(K.DELEGATIONS)) yield { delegator: key.slice(1, 21), validator: key.slice(21, 41), shares: decodeStored(DelegationRecord, raw).shares }
+    for (const [key, raw] of this.#store.iterate(K.DELEGATIONS)) {
+      const { delegator, operator } = K.parseDelegationKey(key)
+      yield { delegator, validator: operator, shares: decodeStored(DelegationRecord, raw).shares }
+    }
   }
 
   #setDelegation(delegator: Uint8Array, operator: Uint8Array, shares: Dec): void {
@@ -508,22 +511,27 @@ export class StakingKeeper implements Bonds {
   }
 
   *unbondingsOf(delegator: Uint8Array): Generator<UnbondingView> {
-    for (const [key, raw] of this.#store.iterate(K.concatKey(K.UNBONDINGS, delegator))) yield { delegator: delegator.slice(), validator: key.slice(21, 41), entries: decodeStored(UnbondingRecord, raw).entries }
+    for (const [key, raw] of this.#store.iterate(K.concatKey(K.UNBONDINGS, delegator))) yield { delegator: delegator.slice(), validator: K.parseUnbondingKey(key).operator, entries: decodeStored(UnbondingRecord, raw).entries }
   }
 
   *allUnbondings(): Generator<UnbondingView> {
-    for (const [key, raw] of this.#store.iterate(K.UNBONDINGS)) yield { delegator: key.slice(1, 21), validator: key.slice(21, 41), entries: decodeStored(UnbondingRecord, raw).entries }
+    for (const [key, raw] of this.#store.iterate(K.UNBONDINGS)) {
+      const { delegator, operator } = K.parseUnbondingKey(key)
+      yield { delegator, validator: operator, entries: decodeStored(UnbondingRecord, raw).entries }
+    }
   }
 
   *redelegationsOf(delegator: Uint8Array): Generator<RedelegationView> {
     for (const [key, raw] of this.#store.iterate(K.concatKey(K.REDELEGATIONS, delegator))) {
-      yield { delegator: delegator.slice(), source: key.slice(21, 41), destination: key.slice(41, 61), entries: decodeStored(RedelegationRecord, raw).entries }
+      const { src, dst } = K.parseRedelegationKey(key)
+      yield { delegator: delegator.slice(), source: src, destination: dst, entries: decodeStored(RedelegationRecord, raw).entries }
     }
   }
 
   *allRedelegations(): Generator<RedelegationView> {
     for (const [key, raw] of this.#store.iterate(K.REDELEGATIONS)) {
-      yield { delegator: key.slice(1, 21), source: key.slice(21, 41), destination: key.slice(41, 61), entries: decodeStored(RedelegationRecord, raw).entries }
+      const { delegator, src, dst } = K.parseRedelegationKey(key)
+      yield { delegator, source: src, destination: dst, entries: decodeStored(RedelegationRecord, raw).entries }
     }
   }
 
@@ -607,7 +615,7 @@ export class StakingKeeper implements Bonds {
     let count = 0
     for (const [key] of this.#store.iterate(K.POWER_INDEX)) {
       if (count >= maxValidators) break
-      const operator = key.slice(9)
+      const { operator } = K.parsePowerIndexKey(key)
       const v = this.getValidator(operator)
       if (v === undefined || v.jailed) throw new Error(`staking power index names ${hex(operator)}, which is ${v === undefined ? 'missing' : 'jailed'}`)
       const power = this.powerOf(v)
@@ -644,7 +652,7 @@ export class StakingKeeper implements Bonds {
     const now = this.#ctx.block.time
     const keys: Uint8Array[] = []
     for (const [key] of this.#store.iterate(prefix)) {
-      if (K.readU64(key, 1) > now) break
+      if (K.queueTime(key) > now) break
       keys.push(key)
     }
     return keys
@@ -654,8 +662,9 @@ export class StakingKeeper implements Bonds {
   #unbondMatureValidators(): void {
     for (const key of this.#due(K.VALIDATOR_QUEUE)) {
       this.#store.delete(key)
-      const v = this.getValidator(key.slice(9))
-      if (v === undefined || v.status !== UNBONDING || v.unbondingTime !== K.readU64(key, 1)) continue
+      const { time, operator } = K.parseValidatorQueueKey(key)
+      const v = this.getValidator(operator)
+      if (v === undefined || v.status !== UNBONDING || v.unbondingTime !== time) continue
       v.status = UNBONDED
       this.#setValidator(v)
       if (v.delegatorShares.isZero()) this.#removeValidator(v)
@@ -666,8 +675,7 @@ export class StakingKeeper implements Bonds {
     const now = this.#ctx.block.time
     for (const key of this.#due(K.UNBONDING_QUEUE)) {
       this.#store.delete(key)
-      const delegator = key.slice(9, 29)
-      const operator = key.slice(29, 49)
+      const { delegator, operator } = K.parseUnbondingQueueKey(key)
       const entries = this.getUnbonding(delegator, operator)
       if (entries === undefined) continue
       let paid = 0n
@@ -687,9 +695,7 @@ export class StakingKeeper implements Bonds {
     const now = this.#ctx.block.time
     for (const key of this.#due(K.REDELEGATION_QUEUE)) {
       this.#store.delete(key)
-      const delegator = key.slice(9, 29)
-      const src = key.slice(29, 49)
-      const dst = key.slice(49, 69)
+      const { delegator, src, dst } = K.parseRedelegationQueueKey(key)
       const entries = this.getRedelegation(delegator, src, dst)
       if (entries === undefined) continue
       const kept = entries.filter((e) => e.completionTime > now)
@@ -724,12 +730,13 @@ export class StakingKeeper implements Bonds {
     let burned = 0n
     if (infractionHeight < this.#ctx.block.height) {
       for (const [key] of this.#store.iterate(K.concatKey(K.UNBONDINGS_BY_VALIDATOR, operator))) {
-        const r = this.#slashUnbonding(key.slice(21, 41), operator, infractionHeight, fraction)
+        const r = this.#slashUnbonding(K.parseByValidatorKey(key).delegator, operator, infractionHeight, fraction)
         remaining -= r.total
         burned += r.burned
       }
       for (const [key] of this.#store.iterate(K.concatKey(K.REDELEGATIONS_BY_SOURCE, operator))) {
-        const r = this.#slashRedelegation(key.slice(21, 41), operator, key.slice(41, 61), infractionHeight, fraction)
+        const { delegator, dst } = K.parseRedelegationBySourceKey(key)
+        const r = this.#slashRedelegation(delegator, operator, dst, infractionHeight, fraction)
         remaining -= r.total
         burned += r.burned
       }
@@ -814,7 +821,7 @@ export class StakingKeeper implements Bonds {
   }
 
   *allBonds(): Generator<BondView> {
-    for (const [key, raw] of this.#store.iterate(K.BONDS)) yield { owner: key.slice(1, 21), purpose: Buffer.from(key.subarray(21)).toString('utf8'), bond: decodeStored(BondRecord, raw) }
+    for (const [key, raw] of this.#store.iterate(K.BONDS)) yield { ...K.parseBondKey(key), bond: decodeStored(BondRecord, raw) }
   }
 
   bond(owner: Uint8Array, purpose: string, amount: bigint): void {
@@ -883,8 +890,7 @@ export class StakingKeeper implements Bonds {
     const now = this.#ctx.block.time
     for (const key of this.#due(K.BOND_QUEUE)) {
       this.#store.delete(key)
-      const owner = key.slice(9, 29)
-      const full = Buffer.from(key.subarray(29)).toString('utf8')
+      const { owner, purpose: full } = K.parseBondQueueKey(key)
       const bond = this.getBond(owner, full)
       if (bond === undefined) continue
       let paid = 0n

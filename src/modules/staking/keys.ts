@@ -71,3 +71,24 @@ export const bondKey = (owner: Uint8Array, purpose: string) => concatBytes(BONDS
 export const bondQueueKey = (time: bigint, owner: Uint8Array, purpose: string) => concatBytes(BOND_QUEUE, u64Bytes(time), owner, utf8(purpose))
 
 export const concatKey = (...parts: Uint8Array[]): Uint8Array => concatBytes(...parts)
+
+// Parsers, one per layout above (a key as `iterate` yields it, prefix byte included).
+const A = 20
+const T = 8
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8')
+export const parsePowerIndexKey = (key: Uint8Array) => ({ power: U64_MAX - readU64(key, 1), operator: key.slice(1 + T, 1 + T + A) })
+export const parseLastPowerKey = (key: Uint8Array) => ({ operator: key.slice(1, 1 + A) })
+/** delegation, unbonding: prefix delegator operator. */
+export const parseDelegationKey = (key: Uint8Array) => ({ delegator: key.slice(1, 1 + A), operator: key.slice(1 + A, 1 + 2 * A) })
+export const parseUnbondingKey = parseDelegationKey
+/** by-validator indexes: prefix operator delegator. */
+export const parseByValidatorKey = (key: Uint8Array) => ({ operator: key.slice(1, 1 + A), delegator: key.slice(1 + A, 1 + 2 * A) })
+export const parseRedelegationKey = (key: Uint8Array) => ({ delegator: key.slice(1, 1 + A), src: key.slice(1 + A, 1 + 2 * A), dst: key.slice(1 + 2 * A, 1 + 3 * A) })
+export const parseRedelegationBySourceKey = (key: Uint8Array) => ({ src: key.slice(1, 1 + A), delegator: key.slice(1 + A, 1 + 2 * A), dst: key.slice(1 + 2 * A, 1 + 3 * A) })
+/** The completion time of any queue key. */
+export const queueTime = (key: Uint8Array): bigint => readU64(key, 1)
+export const parseUnbondingQueueKey = (key: Uint8Array) => ({ time: queueTime(key), delegator: key.slice(1 + T, 1 + T + A), operator: key.slice(1 + T + A, 1 + T + 2 * A) })
+export const parseRedelegationQueueKey = (key: Uint8Array) => ({ time: queueTime(key), delegator: key.slice(1 + T, 1 + T + A), src: key.slice(1 + T + A, 1 + T + 2 * A), dst: key.slice(1 + T + 2 * A, 1 + T + 3 * A) })
+export const parseValidatorQueueKey = (key: Uint8Array) => ({ time: queueTime(key), operator: key.slice(1 + T, 1 + T + A) })
+export const parseBondQueueKey = (key: Uint8Array) => ({ time: queueTime(key), owner: key.slice(1 + T, 1 + T + A), purpose: text(key.subarray(1 + T + A)) })
+export const parseBondKey = (key: Uint8Array) => ({ owner: key.slice(1, 1 + A), purpose: text(key.subarray(1 + A)) })
