@@ -8,13 +8,13 @@ import { account, emitEvent, valoper } from './events.js'
 import { BANK, type StakingBankKeeper } from './expected-keepers.js'
 import { STAKING_HOOKS, type StakingHooks } from './hooks.js'
 import * as K from './keys.js'
-import { BONDED, type BondValue, BondRecord, DelegationRecord, RedelegationRecord, type RedelegationEntryValue, STATUS, UNBONDED, UNBONDING, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
+import { BondBook, type BondView, dueKeys } from './bond-book.js'
+import { BONDED, type BondValue, DelegationRecord, RedelegationRecord, type RedelegationEntryValue, STATUS, UNBONDED, UNBONDING, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
 import { type StakingParamsValue, stakingParams } from './params.js'
 import type { DelegationView, ValidatorView } from './views.js'
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const MAX_PURPOSE = 128
 
 export const consensusAddressOf = (pubKey: Uint8Array): Uint8Array => PublicKey.fromBytes(pubKey).addressBytes
 
@@ -50,11 +50,6 @@ export interface RedelegationView {
   destination: Uint8Array
   entries: RedelegationEntryValue[]
 }
-export interface BondView {
-  owner: Uint8Array
-  purpose: string
-  bond: BondValue
-}
 
 /**
  * Staking's keeper: validators, delegations (shares at the validator's exchange rate),
@@ -70,6 +65,7 @@ export class StakingKeeper implements Bonds {
   readonly #caller: string
   #storeCache: KVStore | undefined
   #paramsCache: StakingParamsValue | undefined
+  #bondBook: BondBook | undefined
 
   constructor(ctx: Context, caller: string) {
     this.#ctx = ctx
@@ -647,15 +643,8 @@ export class StakingKeeper implements Bonds {
     return updates
   }
 
-  /** The entries of a time queue due now: only the due prefix is read (keys sort by time). */
   #due(prefix: Uint8Array): Uint8Array[] {
-    const now = this.#ctx.block.time
-    const keys: Uint8Array[] = []
-    for (const [key] of this.#store.iterate(prefix)) {
-      if (K.queueTime(key) > now) break
-      keys.push(key)
-    }
-    return keys
+    return dueKeys(this.#store, prefix, this.#ctx.block.time)
   }
 
   /** Unbonding validators whose time came become unbonded (removed when no shares are left). */
@@ -711,7 +700,7 @@ export class StakingKeeper implements Bonds {
     this.#unbondMatureValidators()
     this.#completeUnbondings()
     this.#completeRedelegations()
-    this.#completeBondUnbondings()
+    this.#bonds.completeMatured()
     return updates
   }
 
@@ -803,108 +792,38 @@ export class StakingKeeper implements Bonds {
     return { total, burned }
   }
 
-  // ---- bonds ---------------------------------------------------------------------------
+  // ---- bonds (bond-book.ts) ----------------------------------------------------------
 
-  #purpose(purpose: string): string {
-    if (typeof purpose !== 'string' || purpose.length === 0 || purpose.length > MAX_PURPOSE) throw stakingError('INVALID_PURPOSE', `a bond purpose is 1–${MAX_PURPOSE} characters`)
-    return `${this.#caller}:${purpose}`
+  get #bonds(): BondBook {
+    return (this.#bondBook ??= new BondBook(this.#ctx, this.#store, this.#caller, this.params(), this.#bank))
   }
 
   getBond(owner: Uint8Array, fullPurpose: string): BondValue | undefined {
-    const raw = this.#store.get(K.bondKey(owner, fullPurpose))
-    return raw === undefined ? undefined : decodeStored(BondRecord, raw)
+    return this.#bonds.get(owner, fullPurpose)
   }
 
-  #setBond(owner: Uint8Array, fullPurpose: string, bond: BondValue): void {
-    if (bond.amount === 0n && bond.entries.length === 0) this.#store.delete(K.bondKey(owner, fullPurpose))
-    else this.#store.set(K.bondKey(owner, fullPurpose), encode(BondRecord, bond))
-  }
-
-  *allBonds(): Generator<BondView> {
-    for (const [key, raw] of this.#store.iterate(K.BONDS)) yield { ...K.parseBondKey(key), bond: decodeStored(BondRecord, raw) }
+  allBonds(): Generator<BondView> {
+    return this.#bonds.all()
   }
 
   bond(owner: Uint8Array, purpose: string, amount: bigint): void {
-    const full = this.#purpose(purpose)
-    if (typeof amount !== 'bigint' || amount <= 0n) throw stakingError('INVALID_AMOUNT', 'a bond amount must be positive')
-    const have = this.#bank.balance(owner, this.bondDenom())
-    if (have < amount) throw stakingError('INSUFFICIENT_FUNDS', `${account(owner)} has ${have}${this.bondDenom()}, needs ${amount}`)
-    this.#bank.sendToModule(owner, K.BONDS_POOL, this.#coins(amount))
-    const bond = this.getBond(owner, full) ?? { amount: 0n, entries: [] }
-    bond.amount += amount
-    this.#setBond(owner, full, bond)
-    emitEvent(this.#ctx, 'bond', { owner: account(owner), purpose: full, amount: String(amount) })
+    this.#bonds.bond(owner, purpose, amount)
   }
 
   beginUnbond(owner: Uint8Array, purpose: string, amount: bigint): bigint {
-    const full = this.#purpose(purpose)
-    if (typeof amount !== 'bigint' || amount <= 0n) throw stakingError('INVALID_AMOUNT', 'an unbond amount must be positive')
-    const bond = this.getBond(owner, full)
-    if (bond === undefined || bond.amount < amount) throw stakingError('INSUFFICIENT_BOND', `bond ${full} of ${account(owner)} holds ${bond?.amount ?? 0n}, not ${amount}`)
-    if (bond.entries.length >= this.params().maxEntries) throw stakingError('TOO_MANY_UNBONDING_ENTRIES', `bond ${full} already has ${bond.entries.length} unbonding entries (max_entries ${this.params().maxEntries})`)
-    const completion = this.#ctx.block.time + this.params().unbondingTime
-    const height = BigInt(this.#ctx.block.height)
-    bond.amount -= amount
-    const merged = bond.entries.find((e) => e.creationHeight === height && e.completionTime === completion)
-    if (merged !== undefined) {
-      merged.balance += amount
-      merged.initialBalance += amount
-    } else bond.entries.push({ creationHeight: height, completionTime: completion, initialBalance: amount, balance: amount })
-    this.#setBond(owner, full, bond)
-    this.#store.set(K.bondQueueKey(completion, owner, full), K.PRESENT)
-    emitEvent(this.#ctx, 'beginUnbond', { owner: account(owner), purpose: full, amount: String(amount), completion_time: String(completion) })
-    return completion
+    return this.#bonds.beginUnbond(owner, purpose, amount)
   }
 
   slashBond(owner: Uint8Array, purpose: string, fraction: Dec, infractionHeight: number): bigint {
-    const full = this.#purpose(purpose)
-    if (fraction.lt(Dec.ZERO) || fraction.gt(Dec.ONE)) throw stakingError('INVALID_SLASH', `slash fraction ${fraction} outside 0..1`)
-    const bond = this.getBond(owner, full)
-    if (bond === undefined) return 0n
-    const now = this.#ctx.block.time
-    let burned = Dec.fromInt(bond.amount).mul(fraction).truncate()
-    bond.amount -= burned
-    for (const e of bond.entries) {
-      if (e.creationHeight < BigInt(infractionHeight) || e.completionTime <= now) continue
-      const amount = Dec.fromInt(e.initialBalance).mul(fraction).truncate()
-      const taken = amount < e.balance ? amount : e.balance
-      e.balance -= taken
-      burned += taken
-    }
-    if (burned === 0n) return 0n
-    this.#setBond(owner, full, bond)
-    this.#bank.burn(K.BONDS_POOL, this.#coins(burned))
-    emitEvent(this.#ctx, 'slashBond', { owner: account(owner), purpose: full, fraction: fraction.toString(), burned: String(burned) })
-    return burned
+    return this.#bonds.slash(owner, purpose, fraction, infractionHeight)
   }
 
   bondedAmount(owner: Uint8Array, purpose: string): bigint {
-    return this.getBond(owner, this.#purpose(purpose))?.amount ?? 0n
+    return this.#bonds.bondedAmount(owner, purpose)
   }
 
   unbondingAmount(owner: Uint8Array, purpose: string): bigint {
-    return (this.getBond(owner, this.#purpose(purpose))?.entries ?? []).reduce((sum, e) => sum + e.balance, 0n)
-  }
-
-  #completeBondUnbondings(): void {
-    const now = this.#ctx.block.time
-    for (const key of this.#due(K.BOND_QUEUE)) {
-      this.#store.delete(key)
-      const { owner, purpose: full } = K.parseBondQueueKey(key)
-      const bond = this.getBond(owner, full)
-      if (bond === undefined) continue
-      let paid = 0n
-      const before = bond.entries.length
-      bond.entries = bond.entries.filter((e) => {
-        if (e.completionTime > now) return true
-        paid += e.balance
-        return false
-      })
-      if (bond.entries.length === before) continue
-      if (paid > 0n) this.#bank.sendFromModule(K.BONDS_POOL, owner, this.#coins(paid))
-      this.#setBond(owner, full, bond)
-      emitEvent(this.#ctx, 'completeBondUnbonding', { owner: account(owner), purpose: full, amount: String(paid) })
-    }
+    return this.#bonds.unbondingAmount(owner, purpose)
   }
 }
 
