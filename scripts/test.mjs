@@ -11,5 +11,8 @@ const specs = (args.length > 0 ? args : tiers).map((arg) =>
   existsSync(arg) && statSync(arg).isDirectory() ? `${arg.replace(/\/$/, '')}/**/*.test.ts` : arg,
 )
 const mocha = new URL('../node_modules/mocha/bin/mocha.js', import.meta.url).pathname
-const result = spawnSync(process.execPath, ['--import', 'tsx', mocha, ...specs], { stdio: 'inherit', env: { ...process.env, FEDRA_TEST: '1' } })
+// Test files are ESM: without require(esm), mocha's first attempt (require) fails at once and it
+// imports the file, instead of half-loading its graph as CommonJS and then reporting that
+// attempt's error in place of the real one.
+const result = spawnSync(process.execPath, ['--no-experimental-require-module', '--import', 'tsx', mocha, ...specs], { stdio: 'inherit', env: { ...process.env, FEDRA_TEST: '1' } })
 process.exit(result.status ?? 1)

@@ -1,26 +1,45 @@
 import { type Composition, ModuleRegistry } from '../state/index.js'
 import { authModule } from './auth/index.js'
-import { FEE_COLLECTOR, bankModule } from './bank/index.js'
+import { bankModule } from './bank/index.js'
+import { DISTRIBUTION_ACCOUNT, FEE_COLLECTOR, distributionModule } from './distribution/index.js'
+import { slashingModule } from './slashing/index.js'
+import { STAKING_HOOKS, STAKING_MODULE_ACCOUNTS, stakingModule } from './staking/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule]
+  return [authModule, bankModule, stakingModule, distributionModule, slashingModule]
 }
 
 /**
  * How they fit together (Cosmos' app.go): one table of module accounts with their owners and
  * permissions, hook subscriptions, and the orders of genesis, begin-block and end-block. New
  * modules add their accounts, hooks and places here; the registry checks every seam when built.
+ *
+ * - The fee collector belongs to distribution, which empties it every begin-block (bank's fee
+ *   payment credits it by the books, whoever owns it); distribution's own account mints the
+ *   emission and holds outstanding rewards and the community pool.
+ * - Staking's hooks go to distribution first (it withdraws a delegation's rewards before the
+ *   shares change), then slashing, as Cosmos' app.go orders them.
+ * - Genesis: bank before distribution (which checks its books against bank's balances) before
+ *   staking (whose gen_validators fire distribution's hooks) before slashing (whose imported
+ *   signing infos replace what the bonded hooks wrote).
+ * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
+ *   staking last, so a jail or a slash this block becomes a validator update.
  */
 export const DEFAULT_COMPOSITION: Composition = {
   moduleAccounts: {
-    [FEE_COLLECTOR]: { owner: 'bank', permissions: [] },
+    [FEE_COLLECTOR]: { owner: 'distribution', permissions: [] },
+    [DISTRIBUTION_ACCOUNT]: { owner: 'distribution', permissions: ['minter'] },
+    ...STAKING_MODULE_ACCOUNTS,
   },
-  hooks: [],
+  hooks: [
+    { point: STAKING_HOOKS, subscriber: 'distribution' },
+    { point: STAKING_HOOKS, subscriber: 'slashing' },
+  ],
   order: {
-    initGenesis: ['auth', 'bank'],
-    beginBlock: ['auth', 'bank'],
-    endBlock: ['auth', 'bank'],
+    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing'],
+    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'staking'],
+    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'staking'],
   },
   paramsAuthorities: [],
 }
@@ -29,6 +48,7 @@ export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule }
-export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, FEE_COLLECTOR, type MsgSendValue, type CoinValue } from './bank/index.js'
+export { authModule, bankModule, stakingModule, distributionModule, slashingModule }
+export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
+export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'

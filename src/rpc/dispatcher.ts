@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import { CryptoError } from '../crypto/errors.js'
 import { IndexerError } from '../indexer/errors.js'
 import { StateError } from '../state/errors.js'
+import { ModuleError } from '../state/tx-errors.js'
 import { RpcError, type RpcErrorObject } from './errors.js'
 import { BodyError, parseBody } from './json.js'
 import type { RpcLimits } from './limits.js'
@@ -28,6 +29,9 @@ export function toRpcError(error: unknown, log: Logger, method: string): RpcErro
   }
   if (error instanceof StateError && error.code === 'UNKNOWN_MODULE') return new RpcError('QUERY_FAILED', { codespace: 'state', reason: error.message }, error.message)
   if (error instanceof CryptoError && error.code === 'BAD_ADDRESS') return new RpcError('QUERY_FAILED', { codespace: 'crypto', reason: error.message }, error.message)
+  // A module's own refusal of a query (unknown validator, bad address): its codespace and code, as a tx failure carries them.
+  if (error instanceof ModuleError) return new RpcError('QUERY_FAILED', { codespace: error.context.codespace, code: error.code, reason: error.plainMessage }, error.plainMessage)
+  if (error instanceof StateError && error.code === 'DEC_INVALID') return new RpcError('QUERY_FAILED', { codespace: 'state', code: error.code, reason: error.plainMessage }, error.plainMessage)
   if (error instanceof IndexerError && error.code === 'DISABLED') return new RpcError('INDEX_DISABLED', {}, error.message.replace(/^[A-Z_]+: /, ''))
   if (error instanceof IndexerError && error.code === 'BAD_CURSOR') {
     return new RpcError('INVALID_PARAMS', { field: 'params.cursor', reason: 'not a cursor this server handed out' }, 'params.cursor: not a cursor this server handed out')

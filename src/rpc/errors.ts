@@ -84,7 +84,7 @@ export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
   TOO_MANY_SUBSCRIPTIONS: "{ limit, scope: 'connection' | 'ip' }",
   HEIGHT_UNAVAILABLE: '{ height, earliest, latest } or, for pruned state, { height, reason }',
   WEBSOCKET_REQUIRED: '{ transport }',
-  QUERY_FAILED: '{ codespace, reason }',
+  QUERY_FAILED: '{ codespace, reason, code? } (code: the module\'s error name, e.g. UNKNOWN_VALIDATOR)',
   UNAVAILABLE: '{}',
   INDEX_DISABLED: '{}',
   MEMPOOL_FULL: '{ hash, txs, maxTxs, bytes, maxBytes }',

@@ -1,6 +1,6 @@
 import { type Block, type Commit, type DuplicateVoteEvidence, assembleBlock, blockId, commitFromPrecommits, keySigner } from '../../src/consensus/index.js'
 import type { PrivateKey } from '../../src/crypto/index.js'
-import { DEFAULT_COMPOSITION, defaultModules } from '../../src/modules/index.js'
+import { DEFAULT_COMPOSITION, FEE_COLLECTOR, authModule, bankModule, defaultModules } from '../../src/modules/index.js'
 import { ChainApp } from '../../src/node/chain-app.js'
 import { Application, type Composition, type ExecutedBlock, type Module, ModuleRegistry, StateDB, parseGenesis, signTx } from '../../src/state/index.js'
 import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, tempDir, testGenesisJson, testKey } from '../helpers/chain.js'
@@ -19,12 +19,34 @@ export function fourValidatorGenesis(appState: Record<string, unknown> = {}): Re
 }
 
 /**
- * The default modules plus `extra`, composed as the default chain is, with `composition`'s
- * accounts, hooks and params authorities added (orders: registration order unless given).
+ * The default chain plus `extra`, composed as the default chain is (its accounts, hooks and
+ * orders, `extra` last in each order), with `composition`'s accounts, hooks and params
+ * authorities added (its orders, when given, replace the defaults).
  */
 export function testRegistry(extra: Module[] = [], composition: Composition = {}): ModuleRegistry {
+  const order = DEFAULT_COMPOSITION.order!
+  const extraNames = extra.map((m) => m.name)
   return new ModuleRegistry([...defaultModules(), ...extra], {
     moduleAccounts: { ...DEFAULT_COMPOSITION.moduleAccounts, ...composition.moduleAccounts },
+    hooks: [...(DEFAULT_COMPOSITION.hooks ?? []), ...(composition.hooks ?? [])],
+    paramsAuthorities: composition.paramsAuthorities ?? [],
+    order: composition.order ?? {
+      initGenesis: [...order.initGenesis!, ...extraNames],
+      beginBlock: [...order.beginBlock!, ...extraNames],
+      endBlock: [...order.endBlock!, ...extraNames],
+    },
+  })
+}
+
+/**
+ * Only auth and bank (what the ante handler needs) plus `modules`, in that order: for a
+ * module's unit tests against test doubles of the modules it expects (a fake staking module
+ * named `staking`), without the rest of the default chain. Bank owns the fee collector unless
+ * `composition` gives it to another module.
+ */
+export function coreRegistry(modules: Module[], composition: Composition = {}): ModuleRegistry {
+  return new ModuleRegistry([authModule, bankModule, ...modules], {
+    moduleAccounts: { [FEE_COLLECTOR]: { owner: 'bank', permissions: [] }, ...composition.moduleAccounts },
     hooks: composition.hooks ?? [],
     paramsAuthorities: composition.paramsAuthorities ?? [],
     ...(composition.order === undefined ? {} : { order: composition.order }),
@@ -107,4 +129,12 @@ export function tempDirs(): { next(): string; removeAll(): void } {
     },
     removeAll: () => made.forEach((d) => d.remove()),
   }
+}
+
+/** A state Application over auth, bank and `modules` only (coreRegistry), initialised from `genesisJson`. */
+export async function openCoreApp(directory: string, modules: Module[] = [], composition: Composition = {}, genesisJson: Record<string, unknown> = testGenesisJson()): Promise<Application> {
+  const registry = coreRegistry(modules, composition)
+  const app = new Application(await StateDB.open(directory), registry, parseGenesis(genesisJson, registry))
+  await app.initChain()
+  return app
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { encode } from '../../../src/codec/index.js'
 import { CacheStore, Context, GasMeter, StateError, outsideBlock } from '../../../src/state/index.js'
 import { tempDir } from '../../helpers/chain.js'
-import { commitTxs, openTestApp, signedTx, tempDirs, testRegistry } from '../../support/chain.js'
+import { commitTxs, openCoreApp, openTestApp, signedTx, tempDirs, testRegistry } from '../../support/chain.js'
 import { PING_HOOKS } from '../../support/modules/pinger/hooks.js'
 import { MsgPing, listenerModule, pingerModule, recorderModule } from '../../support/modules/pinger/index.js'
 
@@ -61,7 +61,7 @@ describe('init-genesis, begin-block and end-block each run in their own order', 
       beginBlock: ['three', 'auth', 'bank', 'one', 'two'],
       endBlock: ['two', 'one', 'auth', 'bank', 'three'],
     }
-    const app = await openTestApp(d.path, ['one', 'two', 'three'].map((n) => recorderModule(n, log)), { order })
+    const app = await openCoreApp(d.path, ['one', 'two', 'three'].map((n) => recorderModule(n, log)), { order })
     await commitTxs(app, [])
     assert.deepEqual(log, ['init:one', 'init:two', 'init:three', 'begin:three', 'begin:one', 'begin:two', 'end:two', 'end:one', 'end:three'])
     await app.db.close()

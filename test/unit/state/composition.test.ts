@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { BANK_ERRORS, type BankKeeper, moduleAddress } from '../../../src/modules/index.js'
 import { CacheStore, type Composition, Context, GasMeter, type Module, ModuleError, StateError, expectKeeper, outsideBlock } from '../../../src/state/index.js'
-import { testRegistry } from '../../support/chain.js'
+import { coreRegistry, testRegistry } from '../../support/chain.js'
 import { BANK } from '../../support/modules/treasury/expected-keepers.js'
 import { treasuryModule } from '../../support/modules/treasury/index.js'
 
@@ -16,7 +16,7 @@ const module = (name: string, extra: Partial<Module> = {}): Module => ({
   ...extra,
 })
 const composing = (modules: Module[], composition: Composition, why: RegExp) =>
-  assert.throws(() => testRegistry(modules, composition), (e: unknown) => e instanceof StateError && e.code === 'COMPOSITION_INVALID' && why.test(e.message))
+  assert.throws(() => coreRegistry(modules, composition), (e: unknown) => e instanceof StateError && e.code === 'COMPOSITION_INVALID' && why.test(e.message))
 const contextFor = (registry: ReturnType<typeof testRegistry>, scope: string) => new Context(outsideBlock('c', 1), new CacheStore(EMPTY), new GasMeter(10n ** 9n), registry).forModule(scope)
 const bankError = (code: keyof typeof BANK_ERRORS) => (e: unknown) => e instanceof ModuleError && e.context.numericCode === BANK_ERRORS[code]
 

@@ -4,7 +4,7 @@ import { STAKING_HOOKS } from '../../../../src/modules/staking/hooks.js'
 import { type BlockInfo, CacheStore, type CommitVote, Context, type Event, GasMeter, type Misbehaviour, type ModuleRegistry } from '../../../../src/state/index.js'
 import { writeParams } from '../../../../src/state/params.js'
 import { GENESIS_TIME, testKey } from '../../../helpers/chain.js'
-import { testRegistry } from '../../../support/chain.js'
+import { coreRegistry } from '../../../support/chain.js'
 import { FakeStaking } from './fake-staking.js'
 
 const EMPTY = { get: () => undefined, *iterate(): Generator<[Uint8Array, Uint8Array]> {} }
@@ -37,7 +37,7 @@ export class SlashingChain {
   readonly bonded: number[] = []
 
   constructor(params: Partial<SlashingParamsValue> = {}) {
-    this.registry = testRegistry([this.staking.module, slashingModule], { hooks: [{ point: STAKING_HOOKS, subscriber: 'slashing' }] })
+    this.registry = coreRegistry([this.staking.module, slashingModule], { hooks: [{ point: STAKING_HOOKS, subscriber: 'slashing' }] })
     writeParams(this.context().moduleStore('slashing'), slashingParams, { ...slashingParams.defaults, ...params })
   }
 

@@ -33,18 +33,9 @@ function genesis(slashingParams: Record<string, string> = {}): Record<string, un
   }
 }
 
-/** The default modules with staking and slashing composed as src/modules/index.ts is to compose them. */
+/** The default chain: staking, distribution and slashing composed as src/modules/index.ts composes them. */
 async function open(directory: string, slashingParams: Record<string, string> = {}): Promise<Application> {
-  return openTestApp(
-    directory,
-    [stakingModule, slashingModule],
-    {
-      moduleAccounts: STAKING_MODULE_ACCOUNTS as never,
-      hooks: [{ point: STAKING_HOOKS, subscriber: 'slashing' }],
-      order: { initGenesis: ['auth', 'bank', 'staking', 'slashing'], beginBlock: ['auth', 'bank', 'slashing', 'staking'], endBlock: ['auth', 'bank', 'slashing', 'staking'] },
-    },
-    genesis(slashingParams),
-  )
+  return openTestApp(directory, [], {}, genesis(slashingParams))
 }
 
 /** Runs one block whose last commit lists `inSet` with `missing` unsigned, commits it and checks every invariant. */
