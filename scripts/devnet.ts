@@ -13,7 +13,9 @@ import {
   type DevnetLayout,
   checkLayoutOptions,
   createDevnet,
+  DEVNET_SELF_BOND,
   devnetAccountName,
+  devnetOperatorName,
   layoutOptions,
   loadDevnet,
 } from '../src/devnet/layout.js'
@@ -146,7 +148,10 @@ if (stored.accounts > 0) {
     `\nFunded accounts ${devnetAccountName(0)}…${last} (${ACCOUNT_BALANCE} ufdr each) are in ${join(dir, 'keyring')}, passphrase "${DEVNET_PASSPHRASE}" (a test passphrase: never for real funds). From another terminal in this folder:\n` +
       `  export FEDRA_HOME=${shown(dir)} FEDRA_PASSPHRASE=${DEVNET_PASSPHRASE}\n` +
       `  node bin/fedra.js status\n` +
-      `  node bin/fedra.js tx bank send ${devnetAccountName(0)} "$(node bin/fedra.js keys show ${devnetAccountName(1)} -a)" 1000ufdr\n`,
+      `  node bin/fedra.js tx bank send ${devnetAccountName(0)} "$(node bin/fedra.js keys show ${devnetAccountName(1)} -a)" 1000ufdr\n` +
+      `Validator i is operated by the keyring key ${devnetOperatorName(0).replace('0', '<i>')} (self-bond ${DEVNET_SELF_BOND} ufdr, power ${DEVNET_SELF_BOND / 1_000_000n}): it signs their staking and slashing transactions, e.g.\n` +
+      `  node bin/fedra.js query staking validators\n` +
+      `  node bin/fedra.js tx slashing unjail ${devnetOperatorName(0)}\n`,
   )
 }
 process.stdout.write(`\nCtrl-C stops every node.${keep ? ' The same command resumes this devnet; --reset starts over.' : ''}\n\n`)
@@ -156,7 +161,36 @@ const blockTimes = new Map<string, number>()
 const tty = process.stdout.isTTY
 let lines = 0
 
+/** Staking's view of the set, by moniker (validator<i>), from the first node that answers; empty if none does. */
+async function stakingByMoniker(): Promise<Map<string, { power: string; jailed: boolean; status: string }>> {
+  const byMoniker = new Map<string, { power: string; jailed: boolean; status: string }>()
+  for (const p of processes) {
+    if (!p.running) continue
+    try {
+      const response = await fetch(`http://127.0.0.1:${p.node.rpcPort}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'staking_validators', params: {} }),
+        signal: AbortSignal.timeout(800),
+      })
+      const answer = (await response.json()) as { result?: { validators: { moniker: string; power: string; jailed: boolean; status: string }[] } }
+      for (const v of answer.result?.validators ?? []) byMoniker.set(v.moniker, v)
+      return byMoniker
+    } catch {
+      // The next node may answer.
+    }
+  }
+  return byMoniker
+}
+
+/** "power 10", "power 10 jailed", "unbonding", … as staking sees the validator. */
+function standing(v: { power: string; jailed: boolean; status: string } | undefined): string {
+  if (v === undefined) return ''
+  return `  power ${v.status === 'bonded' ? v.power : 0}${v.jailed ? ' jailed' : ''}${v.status !== 'bonded' ? ` (${v.status})` : ''}`
+}
+
 async function show(): Promise<void> {
+  const staking = await stakingByMoniker()
   const rows = await Promise.all(
     processes.map(async (p) => {
       const status = await p.status(800)
@@ -166,7 +200,7 @@ async function show(): Promise<void> {
       if (before !== undefined && status.height > before.height) blockTimes.set(p.node.name, (now - before.at) / (status.height - before.height))
       if (before === undefined || status.height !== before.height) seen.set(p.node.name, { height: status.height, at: now })
       const blockMs = blockTimes.get(p.node.name)
-      return `${p.node.name.padEnd(12)} height ${String(status.height).padStart(6)}  round ${status.round}  peers ${status.peers}  mempool ${status.mempool.size}  block time ${blockMs === undefined ? '—' : `${Math.round(blockMs)} ms`}${status.syncing ? '  syncing' : ''}`
+      return `${p.node.name.padEnd(12)} height ${String(status.height).padStart(6)}  round ${status.round}  peers ${status.peers}  mempool ${status.mempool.size}  block time ${blockMs === undefined ? '—' : `${Math.round(blockMs)} ms`}${status.syncing ? '  syncing' : ''}${standing(staking.get(p.node.name))}`
     }),
   )
   if (tty && lines > 0) process.stdout.write(`\x1b[${lines}A`)

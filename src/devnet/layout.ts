@@ -27,6 +27,11 @@ export interface DevnetOptions {
   keyring?: boolean
   /** Validator 0's RPC port if it is free now (the CLI's default 26657); otherwise any free port. */
   preferredRpcPort?: number
+  /**
+   * Module sections merged over the devnet's app_state, one level deep per module (e.g.
+   * `{ slashing: { params: { signed_blocks_window: '20' } } }` replaces slashing's params).
+   */
+  appState?: Record<string, Record<string, unknown>>
 }
 
 export interface DevnetNode {
@@ -93,8 +98,28 @@ export const devnetAccount = (i: number): PrivateKey => {
 }
 
 /**
+ * The operator account of devnet validator i: the key that signs its staking and slashing
+ * transactions (create, edit, unjail, withdraw commission), apart from its consensus key in
+ * the node's home, as in Cosmos. Deterministic, funded at genesis, in DIR/keyring as
+ * `operator<i>` when the devnet has a keyring.
+ */
+export const devnetOperator = (i: number): PrivateKey => {
+  const seed = new Uint8Array(32)
+  new DataView(seed.buffer).setUint32(0, 0xfed4b000 + i)
+  seed.fill(0x6b, 4)
+  return PrivateKey.fromSeed(seed)
+}
+export const devnetOperatorName = (i: number) => `operator${i}`
+
+/** distribution's emission_per_block on a devnet (ufdr). */
+export const DEVNET_EMISSION = 1_000_000n
+
+/** Each genesis validator's self-bond: power 10 at staking's default power_reduction of 10^6. */
+export const DEVNET_SELF_BOND = 10_000_000n
+
+/**
  * Lays out a devnet like CometBFT's `testnet` command: one home per node, one genesis with
- * every validator at equal power and funded accounts, each node bootstrapping from all the
+ * every validator bonded at equal power (staking's gen_validators, self-bonded by its own operator account) and funded accounts, each node bootstrapping from all the
  * others on loopback ports picked free.
  */
 export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout> {
@@ -127,16 +152,33 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
     })
   }
   const accounts = Array.from({ length: options.accounts }, (_, i) => devnetAccount(i))
+  const operators = validatorKeys.map((_, i) => devnetOperator(i))
+  const balance = (key: PrivateKey) => ({ address: key.publicKey.address, coins: [{ denom: 'ufdr', amount: String(ACCOUNT_BALANCE) }] })
+  // Validators are bonded by staking (its gentx form), so genesis.validators stays empty: the
+  // set is whatever staking's genesis returns, and it changes by staking from then on.
+  const appState: Record<string, Record<string, unknown>> = {
+    auth: { accounts: [] },
+    bank: { params: { fee_denom: 'ufdr' }, balances: [...accounts, ...operators].map(balance) },
+    staking: {
+      gen_validators: validatorKeys.map((key, i) => ({
+        operator: operators[i]!.publicKey.address,
+        pub_key: key.publicKey.hex,
+        moniker: `validator${i}`,
+        self_bond: String(DEVNET_SELF_BOND),
+        commission: { rate: '0.1', max_rate: '0.2', max_change_rate: '0.01' },
+      })),
+    },
+    // One FDR per block shared by the validators and their delegators, so rewards show on a devnet.
+    distribution: { params: { emission_per_block: String(DEVNET_EMISSION) } },
+  }
+  for (const [module, section] of Object.entries(options.appState ?? {})) appState[module] = { ...appState[module], ...section }
   const genesis = {
     chain_id: options.chainId,
     genesis_time: genesisTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     initial_height: 1,
     consensus_params: { block: { max_bytes: 4194304, max_gas: '1000000000' }, tx: { max_bytes: 65536, min_gas_price: '0' } },
-    validators: validatorKeys.map((key, i) => ({ name: `validator${i}`, pub_key: key.publicKey.hex, power: '10' })),
-    app_state: {
-      auth: { accounts: [] },
-      bank: { params: { fee_denom: 'ufdr' }, balances: accounts.map((key) => ({ address: key.publicKey.address, coins: [{ denom: 'ufdr', amount: String(ACCOUNT_BALANCE) }] })) },
-    },
+    validators: [],
+    app_state: appState,
   }
   for (const node of nodes) {
     writeFileSync(join(node.home, 'config', 'genesis.json'), `${JSON.stringify(genesis, null, 2)}\n`)
@@ -156,6 +198,7 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
   if (options.keyring === true) {
     const keyring = new Keyring(options.dir)
     accounts.forEach((key, i) => keyring.add(devnetAccountName(i), key, DEVNET_PASSPHRASE))
+    operators.forEach((key, i) => keyring.add(devnetOperatorName(i), key, DEVNET_PASSPHRASE))
   }
   const layout: DevnetLayout = {
     layoutVersion: LAYOUT_VERSION,
