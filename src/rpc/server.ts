@@ -4,6 +4,7 @@ import { logger } from '../log/index.js'
 import type { RpcBackend } from './backend.js'
 import { registerChainMethods } from './handlers/chain.js'
 import type { HandlerDeps } from './handlers/deps.js'
+import { registerModuleMethods } from './handlers/modules.js'
 import { registerStateMethods } from './handlers/state.js'
 import { registerSubscriptionMethods } from './handlers/subscriptions.js'
 import { registerTxMethods } from './handlers/tx.js'
@@ -45,6 +46,7 @@ export function coreMethodTable(deps: Omit<HandlerDeps, 'table'>, extend?: RpcSe
   registerChainMethods(table, full)
   registerTxMethods(table, full)
   registerStateMethods(table, full)
+  registerModuleMethods(table, full)
   registerSubscriptionMethods(table, full)
   extend?.(table, full)
   return table

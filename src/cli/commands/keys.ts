@@ -8,6 +8,7 @@ import { Keyring } from '../../crypto/keyring.js'
 import { DEFAULT_HOME } from '../node-url.js'
 import { readPassphrase } from '../passphrase.js'
 import { printJson } from './output.js'
+import { registerShowValidator } from './staking.js'
 
 interface KeyringOptions {
   home: string
@@ -101,4 +102,6 @@ export function registerKeysCommand(program: Command): void {
       keyring.delete(name)
       print(options.json, { name, address, deleted: true }, `deleted ${name}  ${address}`)
     })
+
+  registerShowValidator(keys, DEFAULT_HOME)
 }

@@ -5,7 +5,10 @@ import { CliError } from '../errors.js'
 import { decodeAddress } from '../../crypto/index.js'
 import { resolveNodeUrl } from '../node-url.js'
 import { type NodeOptions as QueryOptions, withNode } from './node-option.js'
+import { registerDistributionQuery } from './distribution.js'
 import { fields, printJson, table, time } from './output.js'
+import { registerSlashingQuery } from './slashing.js'
+import { registerStakingQuery } from './staking.js'
 
 async function withClient(options: QueryOptions, run: (client: FedraClient) => Promise<void>): Promise<void> {
   const client = new FedraClient({ url: resolveNodeUrl(options) })
@@ -103,4 +106,8 @@ export function registerQueryCommand(program: Command): void {
         )
       }),
     )
+
+  registerStakingQuery(query)
+  registerSlashingQuery(query)
+  registerDistributionQuery(query)
 }

@@ -2,6 +2,9 @@ import { accountGet, stateQuery } from './state.js'
 import { chainGenesis, chainGetBlock, chainGetBlockResults, chainGetCommit, chainGetValidators, chainHealth, chainStatus, netInfo } from './chain.js'
 import { mempoolPending, txBroadcast, txGet, txSearch } from './tx.js'
 import { rpcDiscover, subscribe, unsubscribe } from './subscriptions.js'
+import { stakingDelegation, stakingDelegations, stakingParams, stakingPool, stakingRedelegations, stakingUnbondings, stakingValidator, stakingValidatorDelegations, stakingValidators } from './staking.js'
+import { slashingParams, slashingSigningInfo, slashingSigningInfos } from './slashing.js'
+import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
 
 /**
  * The core API by method name: what the server registers and what the client is typed by.
@@ -23,6 +26,24 @@ export const FEDRA_API = {
   mempool_pending: mempoolPending,
   state_query: stateQuery,
   account_get: accountGet,
+  staking_validators: stakingValidators,
+  staking_validator: stakingValidator,
+  staking_delegation: stakingDelegation,
+  staking_delegations: stakingDelegations,
+  staking_validatorDelegations: stakingValidatorDelegations,
+  staking_unbondings: stakingUnbondings,
+  staking_redelegations: stakingRedelegations,
+  staking_params: stakingParams,
+  staking_pool: stakingPool,
+  slashing_signingInfo: slashingSigningInfo,
+  slashing_signingInfos: slashingSigningInfos,
+  slashing_params: slashingParams,
+  distribution_rewards: distributionRewards,
+  distribution_commission: distributionCommission,
+  distribution_outstanding: distributionOutstanding,
+  distribution_communityPool: distributionCommunityPool,
+  distribution_params: distributionParams,
+  distribution_withdrawAddress: distributionWithdrawAddress,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,
@@ -35,3 +56,4 @@ export { StatusJson } from './chain.js'
 export { STATE_PATH, Coins, stateKeyOf } from './state.js'
 export { SUBSCRIPTION_KINDS, SubscriptionFilter } from './subscriptions.js'
 export { MAX_TX_HEX_BYTES, TxSearchEvent } from './tx.js'
+export { VALIDATOR_STATUSES } from './staking.js'

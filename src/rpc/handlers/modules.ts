@@ -1,0 +1,45 @@
+import { FEDRA_API, type FedraApi } from '../api/index.js'
+import type { Handler, MethodTable } from '../method.js'
+import type { HandlerDeps } from './deps.js'
+
+type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution'}_${string}` ? M : never }[keyof FedraApi]
+
+/** Each staking_/slashing_/distribution_ method and the module query that answers it. */
+export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: string, query: string] } = {
+  staking_validators: ['staking', 'validators'],
+  staking_validator: ['staking', 'validator'],
+  staking_delegation: ['staking', 'delegation'],
+  staking_delegations: ['staking', 'delegations'],
+  staking_validatorDelegations: ['staking', 'validatorDelegations'],
+  staking_unbondings: ['staking', 'unbondings'],
+  staking_redelegations: ['staking', 'redelegations'],
+  staking_params: ['staking', 'params'],
+  staking_pool: ['staking', 'pool'],
+  slashing_signingInfo: ['slashing', 'signingInfo'],
+  slashing_signingInfos: ['slashing', 'signingInfos'],
+  slashing_params: ['slashing', 'params'],
+  distribution_rewards: ['distribution', 'rewards'],
+  distribution_commission: ['distribution', 'commission'],
+  distribution_outstanding: ['distribution', 'outstanding'],
+  distribution_communityPool: ['distribution', 'communityPool'],
+  distribution_params: ['distribution', 'params'],
+  distribution_withdrawAddress: ['distribution', 'withdrawAddress'],
+}
+
+/**
+ * The staking, slashing and distribution methods: the params (already validated by the
+ * method's schema) go to the module query as they are, and the answer comes back with the
+ * latest committed height beside it. A module's refusal (UNKNOWN_VALIDATOR, NO_DELEGATION…)
+ * is QUERY_FAILED with its codespace and code (dispatcher toRpcError).
+ */
+export function registerModuleMethods(table: MethodTable, { backend }: HandlerDeps): void {
+  for (const name of Object.keys(MODULE_QUERIES) as ModuleMethod[]) {
+    const [module, query] = MODULE_QUERIES[name]
+    const handler = async (params: Record<string, unknown>) => {
+      const { latestHeight } = await backend.status()
+      const answer = (await backend.queryApp(module, query, params)) as Record<string, unknown>
+      return { height: latestHeight, ...answer }
+    }
+    table.add(FEDRA_API[name], handler as unknown as Handler<FedraApi[typeof name]>)
+  }
+}
