@@ -20,7 +20,7 @@ import {
   type SubnetParamsValue,
   type SubnetValue,
 } from './messages.js'
-import { checkCid, checkModelSpec, checkSubnetParams, checkMetadata, ruleOf } from './subnet-params.js'
+import { checkCid, checkMetadata, checkModelSpec, checkSubnetParams } from './subnet-params.js'
 import { DESCRIPTION_LIMIT, NAME_LIMIT } from './params.js'
 
 const hex = (address: Uint8Array): string => Buffer.from(address).toString('hex')
@@ -124,8 +124,8 @@ const updateAllowList: MessageHandler<MsgUpdateAllowListValue> = {
 const updateSubnetParams: MessageHandler<MsgUpdateSubnetParamsValue> = {
   type: MsgUpdateSubnetParams,
   validate(m) {
-    // The model (and its parameter count) is in state: the handler checks the whole.
-    ruleOf(m.params.aggregationRule)
+    // Everything but the model's size, which is in state (the handler checks it).
+    checkSubnetParams(m.params, 0)
   },
   handle(ctx, m, signer) {
     const subnet = adminSubnet(ctx, m.subnet, signer.addressBytes)
