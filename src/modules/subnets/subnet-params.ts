@@ -1,7 +1,7 @@
 import { CID } from 'multiformats/cid'
 import { FlError } from '../../fl/errors.js'
-import { parameterLayout, parseModelSpec } from '../../fl/model/spec.js'
-import { getAggregationRule } from '../../fl/rules/registry.js'
+import { type ModelSpec, parameterLayout, parseModelSpec } from '../../fl/model/spec.js'
+import { RULE_NAMES, getAggregationRule } from '../../fl/rules/registry.js'
 import type { AggregationRule } from '../../fl/rules/types.js'
 import { MAX_BLOB_ELEMENTS } from '../../fl/update/blob.js'
 import { checkQuantizationConfig } from '../../fl/update/quantize.js'
@@ -37,20 +37,41 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
+/** Only the fields each layer type has (src/fl/model/spec.ts LayerSpec), so nothing else can ride along in a spec. */
+const LAYER_FIELDS: Record<string, readonly string[]> = {
+  dense: ['type', 'units', 'activation'],
+  conv2d: ['type', 'filters', 'kernelSize', 'activation'],
+  maxpool2d: ['type', 'poolSize'],
+  flatten: ['type'],
+}
+
+/** The one text of a (valid) model spec: its known fields only, keys sorted, no spaces. What MsgCreateSubnet.modelSpec must be. */
+export function canonicalModelSpec(spec: ModelSpec): string {
+  const layers = spec.layers.map((layer) => {
+    const picked: Record<string, unknown> = {}
+    for (const field of LAYER_FIELDS[layer.type] ?? ['type']) if ((layer as unknown as Record<string, unknown>)[field] !== undefined) picked[field] = (layer as unknown as Record<string, unknown>)[field]
+    return picked
+  })
+  return canonicalJson({ inputShape: spec.inputShape, layers })
+}
+
 /**
- * Parses a model spec that must be canonical JSON (so one model has one spec text, and one
- * hash); returns its parameter count (the length of the flat vector every blob of the
- * subnet carries). Throws INVALID_MODEL_SPEC or MODEL_SPEC_NOT_CANONICAL.
+ * Parses a model spec that must be canonical (canonicalModelSpec: so one model has one spec
+ * text, and one hash, and carries nothing but the model); returns its parameter count (the
+ * length of the flat vector every blob of the subnet carries). Throws INVALID_MODEL_SPEC or
+ * MODEL_SPEC_NOT_CANONICAL.
  */
 export function checkModelSpec(text: string): number {
   let size: number
+  let spec: ModelSpec
   try {
-    size = parameterLayout(parseModelSpec(text)).size
+    spec = parseModelSpec(text)
+    size = parameterLayout(spec).size
   } catch (error) {
     if (error instanceof FlError) throw subnetsError('INVALID_MODEL_SPEC', `model spec: ${error.plainMessage}`, { reason: error.message })
     throw error
   }
-  const canonical = canonicalJson(JSON.parse(text))
+  const canonical = canonicalModelSpec(spec)
   if (canonical !== text) throw subnetsError('MODEL_SPEC_NOT_CANONICAL', 'the model spec must be canonical JSON (keys sorted, no spaces)', { canonical: canonical.slice(0, 4096) })
   return size
 }
@@ -89,6 +110,10 @@ export function checkValidationSet(text: string): string {
 
 /** The rule a canonical name names. Throws UNKNOWN_RULE, or INVALID_RULE (bad parameters, or not the canonical spelling). */
 export function ruleOf(name: string): AggregationRule {
+  // The registry looks names up in a plain object: `__proto__` or `constructor` would reach
+  // Object.prototype's members (a TypeError, not a FlError), so only listed names go in.
+  const base = name.split('+')[0]!.split(':')[0]!
+  if (!RULE_NAMES.includes(base)) throw subnetsError('UNKNOWN_RULE', `no aggregation rule "${name.slice(0, 64)}" (known: ${RULE_NAMES.join(', ')})`, { rule: name.slice(0, 64) })
   let rule: AggregationRule
   try {
     rule = getAggregationRule(name)

@@ -5,7 +5,7 @@ import type { StructType } from '../../../../src/codec/index.js'
 import { mlpSpec } from '../../../../src/fl/model/spec.js'
 import { BankKeeper, moduleAddress } from '../../../../src/modules/index.js'
 import { BONDS_POOL, stakingModule } from '../../../../src/modules/staking/index.js'
-import { SUBNETS_MODULE_ACCOUNTS, SubnetsKeeper, canonicalJson, subnetsModule, type SubnetParamsValue } from '../../../../src/modules/subnets/index.js'
+import { SUBNETS_MODULE_ACCOUNTS, SubnetsKeeper, canonicalModelSpec, subnetsModule, type SubnetParamsValue } from '../../../../src/modules/subnets/index.js'
 import { type Application, CacheStore, Context, Dec, FRAMEWORK, GasMeter, type MessageHandler, ModuleError, type ModuleRegistry, outsideBlock } from '../../../../src/state/index.js'
 import { GENESIS_TIME, testGenesisJson, testKey } from '../../../helpers/chain.js'
 import { openTestApp } from '../../../support/chain.js'
@@ -23,7 +23,7 @@ export function cidOf(text: string): string {
   return CID.createV1(0x55, Digest.create(0x12, new Uint8Array(digest))).toString()
 }
 
-export const SPEC = canonicalJson(mlpSpec([4, 3, 2]))
+export const SPEC = canonicalModelSpec(mlpSpec([4, 3, 2]))
 export const MODEL_CID = cidOf('initial model')
 
 export function subnetParams(overrides: Partial<SubnetParamsValue> = {}): SubnetParamsValue {
