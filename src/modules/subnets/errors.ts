@@ -41,13 +41,13 @@ export const SUBNETS_ERRORS = {
   INVALID_ROLE: 25,
   /** A bond in another denomination than staking's bond denomination. */
   BAD_DENOM: 26,
-  /** A bond below the subnet's minimum for the role. */
+  /** A bond below the subnet's minimum for the role (or a non-positive amount). */
   BOND_TOO_LOW: 27,
   /** The signer cannot pay the bond. */
   INSUFFICIENT_FUNDS: 28,
   /** An allow-list subnet refuses an address that is not on its list. */
   NOT_ALLOWED: 29,
-  /** Already a member in that role (a second join is refused; top-ups are not offered yet). */
+  /** Already a member in that role: a second join is refused (MsgTopUpSubnetBond adds to the bond). */
   ALREADY_MEMBER: 30,
   NOT_MEMBER: 31,
   /** A round before the one the params in force were first applied to (no history is kept). */

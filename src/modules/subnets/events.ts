@@ -9,6 +9,7 @@ export const SUBNETS_EVENTS = {
   paramsUpdated: 'subnet_params_updated',
   paramsApplied: 'subnet_params_applied',
   joined: 'subnet_joined',
+  toppedUp: 'subnet_bond_topped_up',
   left: 'subnet_left',
   memberSlashed: 'subnet_member_slashed',
   aggregatorBarred: 'subnet_aggregator_barred',
@@ -29,6 +30,9 @@ export const emitParamsApplied = (ctx: Context, id: bigint, round: bigint): void
 
 export const emitJoined = (ctx: Context, id: bigint, role: Role, member: Uint8Array, bond: bigint): void =>
   ctx.emit(SUBNETS_EVENTS.joined, { subnet: String(id), role, member: account(member), bond: String(bond) })
+
+export const emitToppedUp = (ctx: Context, id: bigint, role: Role, member: Uint8Array, amount: bigint): void =>
+  ctx.emit(SUBNETS_EVENTS.toppedUp, { subnet: String(id), role, member: account(member), amount: String(amount) })
 
 export const emitLeft = (ctx: Context, id: bigint, role: Role, member: Uint8Array, amount: bigint, completion: bigint): void =>
   ctx.emit(SUBNETS_EVENTS.left, { subnet: String(id), role, member: account(member), unbonding: String(amount), completion_time: String(completion) })

@@ -2,7 +2,7 @@ import { encodeAddress } from '../../crypto/index.js'
 import type { Context, MessageHandler } from '../../state/index.js'
 import { SubnetBooks } from './books.js'
 import { subnetsError } from './errors.js'
-import { emitAllowListUpdated, emitCreated, emitJoined, emitLeft, emitParamsUpdated } from './events.js'
+import { emitAllowListUpdated, emitCreated, emitJoined, emitLeft, emitParamsUpdated, emitToppedUp } from './events.js'
 import { BANK, STAKING } from './expected-keepers.js'
 import { SubnetsKeeper, checkRole } from './keeper.js'
 import { DEPOSITS_ACCOUNT, bondPurpose } from './keys.js'
@@ -13,6 +13,8 @@ import {
   type MsgJoinSubnetValue,
   MsgLeaveSubnet,
   type MsgLeaveSubnetValue,
+  MsgTopUpSubnetBond,
+  type MsgTopUpSubnetBondValue,
   MsgUpdateAllowList,
   type MsgUpdateAllowListValue,
   MsgUpdateSubnetParams,
@@ -156,14 +158,13 @@ const joinSubnet: MessageHandler<MsgJoinSubnetValue> = {
     const member = signer.addressBytes
     const params = keeper.params(m.subnet)
     if (!keeper.mayJoin(m.subnet, member)) throw subnetsError('NOT_ALLOWED', `${encodeAddress(member)} is not on subnet ${m.subnet}'s allow-list`, { subnet: String(m.subnet), address: encodeAddress(member) })
-    if (books.member(m.subnet, role, member) !== undefined) throw subnetsError('ALREADY_MEMBER', `${encodeAddress(member)} is already a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+    if (books.member(m.subnet, role, member) !== undefined) throw subnetsError('ALREADY_MEMBER', `${encodeAddress(member)} is already a ${role} of subnet ${m.subnet} (MsgTopUpSubnetBond adds to its bond)`, { subnet: String(m.subnet), role })
     const staking = ctx.keeper(STAKING)
     const denom = staking.bondDenom()
     if (m.bond.denom !== denom) throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.bond.denom}`, { denom: m.bond.denom })
     const minimum = role === 'trainer' ? params.minTrainerBond : params.minAggregatorBond
     if (m.bond.amount < minimum) throw subnetsError('BOND_TOO_LOW', `a ${role} of subnet ${m.subnet} bonds at least ${minimum}${denom}, not ${m.bond.amount}`, { minimum: String(minimum), bond: String(m.bond.amount) })
-    const have = ctx.keeper(BANK).balance(member, denom)
-    if (have < m.bond.amount) throw subnetsError('INSUFFICIENT_FUNDS', `${encodeAddress(member)} has ${have}${denom}, the bond is ${m.bond.amount}`, { have: String(have), need: String(m.bond.amount) })
+    affordable(ctx, member, denom, m.bond.amount)
     const purpose = bondPurpose(m.subnet, role)
     staking.bond(member, purpose, m.bond.amount)
     // What Bonds holds now: a rejoin while an earlier bond of the role is still unbonding adds
@@ -172,6 +173,37 @@ const joinSubnet: MessageHandler<MsgJoinSubnetValue> = {
     books.setSubnet(role === 'trainer' ? { ...subnet, trainers: subnet.trainers + 1 } : { ...subnet, aggregators: subnet.aggregators + 1 })
     emitJoined(ctx, m.subnet, role, member, m.bond.amount)
   },
+}
+
+/** Adds to the bond of a role the signer holds: the member exists, the amount is positive, in the bond denomination, and affordable. */
+const topUpSubnetBond: MessageHandler<MsgTopUpSubnetBondValue> = {
+  type: MsgTopUpSubnetBond,
+  validate(m) {
+    checkRole(m.role)
+    if (m.amount.amount < 1n) throw subnetsError('BOND_TOO_LOW', 'a top-up must be positive')
+  },
+  handle(ctx, m, signer) {
+    const role = checkRole(m.role)
+    new SubnetsKeeper(ctx).existing(m.subnet)
+    const books = new SubnetBooks(ctx.moduleStore())
+    const address = signer.addressBytes
+    const member = books.member(m.subnet, role, address)
+    if (member === undefined) throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+    const staking = ctx.keeper(STAKING)
+    const denom = staking.bondDenom()
+    if (m.amount.denom !== denom) throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.amount.denom}`, { denom: m.amount.denom })
+    affordable(ctx, address, denom, m.amount.amount)
+    const purpose = bondPurpose(m.subnet, role)
+    staking.bond(address, purpose, m.amount.amount)
+    books.setMember(m.subnet, role, address, { ...member, bond: staking.bondedAmount(address, purpose) })
+    emitToppedUp(ctx, m.subnet, role, address, m.amount.amount)
+  },
+}
+
+/** INSUFFICIENT_FUNDS unless `address` holds `amount` of `denom` (checked here so the refusal is subnets', not staking's). */
+function affordable(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
+  const have = ctx.keeper(BANK).balance(address, denom)
+  if (have < amount) throw subnetsError('INSUFFICIENT_FUNDS', `${encodeAddress(address)} has ${have}${denom}, the bond is ${amount}`, { have: String(have), need: String(amount) })
 }
 
 /** Leaves a role: the membership ends now, the whole bond enters staking's unbonding queue (coins back after unbonding_time). */
@@ -199,4 +231,4 @@ const leaveSubnet: MessageHandler<MsgLeaveSubnetValue> = {
   },
 }
 
-export const subnetsMessages: MessageHandler[] = [createSubnet, updateAllowList, updateSubnetParams, joinSubnet, leaveSubnet]
+export const subnetsMessages: MessageHandler[] = [createSubnet, updateAllowList, updateSubnetParams, joinSubnet, topUpSubnetBond, leaveSubnet]

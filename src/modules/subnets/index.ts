@@ -38,6 +38,7 @@ export {
   MsgUpdateSubnetParams,
   MsgJoinSubnet,
   MsgLeaveSubnet,
+  MsgTopUpSubnetBond,
   SubnetParams,
   Quantization,
   RoundTiming,
@@ -50,6 +51,7 @@ export {
   type MsgUpdateSubnetParamsValue,
   type MsgJoinSubnetValue,
   type MsgLeaveSubnetValue,
+  type MsgTopUpSubnetBondValue,
   type SubnetParamsValue,
   type SubnetValue,
 } from './messages.js'

@@ -29,8 +29,12 @@
  *                                        a wrong aggregate bars its aggregator for the round;
  *                                        training unbars (or leaves the marks: one key per lie)
  *
- * A member slashed below its role's minimum stays a member; training decides whether such a
- * bond may still submit (`bondOf(…) >= params(id).min…Bond`).
+ * A member slashed below its role's minimum stays a member (MsgTopUpSubnetBond restores it);
+ * training decides whether such a bond may still submit (`bondOf(…) >= params(id).min…Bond`).
+ *
+ * For the training module (TODO there): the initial global model's blob is not read here (no
+ * I/O in a handler); `subnet(id).parameterCount` is the length its vector must have, to check
+ * once the blob is available (validateUpdateBlob's shape), before round 0 opens.
  */
 import { type Context, Dec, readParams } from '../../state/index.js'
 import { SubnetBooks, type MemberView } from './books.js'

@@ -115,6 +115,13 @@ export const MsgLeaveSubnet = t.struct('subnets/MsgLeaveSubnet', 2414, 1, {
   role: t.string({ max: 16 }),
 })
 
+/** Adds `amount` to the signer's bond in a role it already holds (after a slash, or to stake more); the role's minimum does not apply. */
+export const MsgTopUpSubnetBond = t.struct('subnets/MsgTopUpSubnetBond', 2415, 1, {
+  subnet: t.u64,
+  role: t.string({ max: 16 }),
+  amount: Coin,
+})
+
 /** A subnet as stored (its params live apart, see keys.ts): what never changes after creation, plus its admin and member counts. */
 export const SubnetRecord = t.struct('subnets/Subnet', 2420, 1, {
   id: t.u64,
@@ -161,6 +168,7 @@ export type MsgUpdateAllowListValue = StructValue<typeof MsgUpdateAllowList.fiel
 export type MsgUpdateSubnetParamsValue = StructValue<typeof MsgUpdateSubnetParams.fields>
 export type MsgJoinSubnetValue = StructValue<typeof MsgJoinSubnet.fields>
 export type MsgLeaveSubnetValue = StructValue<typeof MsgLeaveSubnet.fields>
+export type MsgTopUpSubnetBondValue = StructValue<typeof MsgTopUpSubnetBond.fields>
 export type SubnetValue = StructValue<typeof SubnetRecord.fields>
 export type ParamsInForceValue = StructValue<typeof ParamsInForce.fields>
 export type PendingParamsValue = StructValue<typeof PendingParams.fields>

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgUpdateAllowList, MsgUpdateSubnetParams } from '../../../../src/modules/subnets/index.js'
+import { MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgTopUpSubnetBond, MsgUpdateAllowList, MsgUpdateSubnetParams } from '../../../../src/modules/subnets/index.js'
 import { StakingKeeper } from '../../../../src/modules/staking/index.js'
 import { tempDirs } from '../../../support/chain.js'
-import { Harness, UNBONDING, addr, codeOf, coin, createMsg, dec, subnetParams } from './harness.js'
+import { Harness, UNBONDING, addr, codeOf, coin, createMsg, dec, subnetParams, subnetsGenesisJson } from './harness.js'
 
 const join = (subnet: bigint, role: string, amount: bigint, denom = 'ufdr') => ({ subnet, role, bond: coin(amount, denom) })
 const leave = (subnet: bigint, role: string) => ({ subnet, role })
@@ -119,9 +119,33 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.equal(h.keeper.isMember(1n, 'trainer', addr(3)), false)
     })
 
-    it('refuses a second join in the same role (ALREADY_MEMBER): top-ups are not offered', () => {
+    it('refuses a second join in the same role (ALREADY_MEMBER)', () => {
       h.send(3, MsgJoinSubnet, join(0n, 'trainer', 1000n))
       assert.equal(h.fails(3, MsgJoinSubnet, join(0n, 'trainer', 1000n)), 'ALREADY_MEMBER')
+      assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 1000n)
+    })
+
+    it('tops up a member\'s bond through Bonds, also after a slash took it below the minimum', () => {
+      h.send(3, MsgJoinSubnet, join(0n, 'trainer', 1000n))
+      h.tx((k) => k.slashMember(0n, 'trainer', addr(3), dec('0.5'), h.height))
+      assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 500n)
+      const pool = h.bondsPool()
+      h.send(3, MsgTopUpSubnetBond, { subnet: 0n, role: 'trainer', amount: coin(700n) })
+      assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 1200n)
+      assert.equal(bonds().bondedAmount(addr(3), 'subnet/0/trainer'), 1200n)
+      assert.equal(h.bondsPool(), pool + 700n)
+    })
+
+    it('refuses a top-up by a non-member, of nothing, in another denom, unaffordable, or for an unknown subnet', () => {
+      h.send(3, MsgJoinSubnet, join(0n, 'trainer', 1000n))
+      const topUp = (subnet: bigint, role: string, amount: bigint, denom = 'ufdr') => ({ subnet, role, amount: coin(amount, denom) })
+      assert.equal(h.fails(4, MsgTopUpSubnetBond, topUp(0n, 'trainer', 10n)), 'NOT_MEMBER')
+      assert.equal(h.fails(3, MsgTopUpSubnetBond, topUp(0n, 'aggregator', 10n)), 'NOT_MEMBER')
+      assert.equal(h.failsValidate(MsgTopUpSubnetBond, topUp(0n, 'trainer', 0n)), 'BOND_TOO_LOW')
+      assert.equal(h.failsValidate(MsgTopUpSubnetBond, topUp(0n, 'owner', 5n)), 'INVALID_ROLE')
+      assert.equal(h.fails(3, MsgTopUpSubnetBond, topUp(0n, 'trainer', 10n, 'uatom')), 'BAD_DENOM')
+      assert.equal(h.fails(3, MsgTopUpSubnetBond, topUp(0n, 'trainer', 10n ** 12n)), 'INSUFFICIENT_FUNDS')
+      assert.equal(h.fails(3, MsgTopUpSubnetBond, topUp(6n, 'trainer', 10n)), 'UNKNOWN_SUBNET')
       assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 1000n)
     })
 
@@ -165,6 +189,24 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       h.send(3, MsgJoinSubnet, join(0n, 'trainer', 1000n))
       assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 1000n)
       assert.equal(bonds().unbondingAmount(addr(3), 'subnet/0/trainer'), 2000n)
+    })
+
+    it('keeps the member when staking refuses one more unbonding entry (staking\'s TOO_MANY_UNBONDING_ENTRIES)', async () => {
+      const genesis = subnetsGenesisJson() as { app_state: { staking: { params: Record<string, string | number> } } }
+      genesis.app_state.staking.params.max_entries = 1
+      const tight = await Harness.open(dirs.next(), genesis)
+      try {
+        tight.send(1, MsgCreateSubnet, createMsg())
+        tight.send(3, MsgJoinSubnet, join(0n, 'trainer', 1000n))
+        tight.send(3, MsgLeaveSubnet, leave(0n, 'trainer'))
+        tight.endBlock()
+        tight.send(3, MsgJoinSubnet, join(0n, 'trainer', 1000n))
+        assert.equal(tight.fails(3, MsgLeaveSubnet, leave(0n, 'trainer')), 'TOO_MANY_UNBONDING_ENTRIES')
+        assert.equal(tight.keeper.isMember(0n, 'trainer', addr(3)), true)
+        tight.assertInvariants()
+      } finally {
+        await tight.close()
+      }
     })
 
     it('refuses to let a non-member leave (NOT_MEMBER), an unknown subnet or role', () => {
