@@ -74,7 +74,9 @@ const createSubnet: MessageHandler<MsgCreateSubnetValue> = {
     const parameterCount = checkModelSpec(m.modelSpec)
     const params = checkSubnetParams(m.params, parameterCount)
     const id = books.nextId()
-    if (id >= limits.maxSubnets) throw subnetsError('TOO_MANY_SUBNETS', `${limits.maxSubnets} subnets exist already (max_subnets)`, { max: String(limits.maxSubnets) })
+    if (id >= limits.maxSubnets) {
+      throw subnetsError('TOO_MANY_SUBNETS', `${limits.maxSubnets} subnets exist already (max_subnets)`, { max: String(limits.maxSubnets) })
+    }
     checkSharedSubnets(books, params, id)
     const creator = signer.addressBytes
     const deposit = limits.creationDeposit
@@ -82,7 +84,9 @@ const createSubnet: MessageHandler<MsgCreateSubnetValue> = {
       const denom = ctx.keeper(STAKING).bondDenom()
       const bank = ctx.keeper(BANK)
       const have = bank.balance(creator, denom)
-      if (have < deposit) throw subnetsError('INSUFFICIENT_DEPOSIT', `${encodeAddress(creator)} has ${have}${denom}, the creation deposit is ${deposit}${denom}`, { have: String(have), need: String(deposit) })
+      if (have < deposit) {
+        throw subnetsError('INSUFFICIENT_DEPOSIT', `${encodeAddress(creator)} has ${have}${denom}, the creation deposit is ${deposit}${denom}`, { have: String(have), need: String(deposit) })
+      }
       bank.sendToModule(creator, DEPOSITS_ACCOUNT, [{ denom, amount: deposit }])
     }
     books.setSubnet({
@@ -157,13 +161,19 @@ const joinSubnet: MessageHandler<MsgJoinSubnetValue> = {
     const subnet = keeper.existing(m.subnet)
     const member = signer.addressBytes
     const params = keeper.params(m.subnet)
-    if (!keeper.mayJoin(m.subnet, member)) throw subnetsError('NOT_ALLOWED', `${encodeAddress(member)} is not on subnet ${m.subnet}'s allow-list`, { subnet: String(m.subnet), address: encodeAddress(member) })
-    if (books.member(m.subnet, role, member) !== undefined) throw subnetsError('ALREADY_MEMBER', `${encodeAddress(member)} is already a ${role} of subnet ${m.subnet} (MsgTopUpSubnetBond adds to its bond)`, { subnet: String(m.subnet), role })
+    if (!keeper.mayJoin(m.subnet, member)) {
+      throw subnetsError('NOT_ALLOWED', `${encodeAddress(member)} is not on subnet ${m.subnet}'s allow-list`, { subnet: String(m.subnet), address: encodeAddress(member) })
+    }
+    if (books.member(m.subnet, role, member) !== undefined) {
+      throw subnetsError('ALREADY_MEMBER', `${encodeAddress(member)} is already a ${role} of subnet ${m.subnet} (MsgTopUpSubnetBond adds to its bond)`, { subnet: String(m.subnet), role })
+    }
     const staking = ctx.keeper(STAKING)
     const denom = staking.bondDenom()
     if (m.bond.denom !== denom) throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.bond.denom}`, { denom: m.bond.denom })
     const minimum = role === 'trainer' ? params.minTrainerBond : params.minAggregatorBond
-    if (m.bond.amount < minimum) throw subnetsError('BOND_TOO_LOW', `a ${role} of subnet ${m.subnet} bonds at least ${minimum}${denom}, not ${m.bond.amount}`, { minimum: String(minimum), bond: String(m.bond.amount) })
+    if (m.bond.amount < minimum) {
+      throw subnetsError('BOND_TOO_LOW', `a ${role} of subnet ${m.subnet} bonds at least ${minimum}${denom}, not ${m.bond.amount}`, { minimum: String(minimum), bond: String(m.bond.amount) })
+    }
     affordable(ctx, member, denom, m.bond.amount)
     const purpose = bondPurpose(m.subnet, role)
     staking.bond(member, purpose, m.bond.amount)
@@ -188,7 +198,9 @@ const topUpSubnetBond: MessageHandler<MsgTopUpSubnetBondValue> = {
     const books = new SubnetBooks(ctx.moduleStore())
     const address = signer.addressBytes
     const member = books.member(m.subnet, role, address)
-    if (member === undefined) throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+    if (member === undefined) {
+      throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+    }
     const staking = ctx.keeper(STAKING)
     const denom = staking.bondDenom()
     if (m.amount.denom !== denom) throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.amount.denom}`, { denom: m.amount.denom })
@@ -203,7 +215,9 @@ const topUpSubnetBond: MessageHandler<MsgTopUpSubnetBondValue> = {
 /** INSUFFICIENT_FUNDS unless `address` holds `amount` of `denom` (checked here so the refusal is subnets', not staking's). */
 function affordable(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
   const have = ctx.keeper(BANK).balance(address, denom)
-  if (have < amount) throw subnetsError('INSUFFICIENT_FUNDS', `${encodeAddress(address)} has ${have}${denom}, the bond is ${amount}`, { have: String(have), need: String(amount) })
+  if (have < amount) {
+    throw subnetsError('INSUFFICIENT_FUNDS', `${encodeAddress(address)} has ${have}${denom}, the bond is ${amount}`, { have: String(have), need: String(amount) })
+  }
 }
 
 /** Leaves a role: the membership ends now, the whole bond enters staking's unbonding queue (coins back after unbonding_time). */
@@ -219,7 +233,9 @@ const leaveSubnet: MessageHandler<MsgLeaveSubnetValue> = {
     const subnet = keeper.existing(m.subnet)
     const address = signer.addressBytes
     const member = books.member(m.subnet, role, address)
-    if (member === undefined) throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+    if (member === undefined) {
+      throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+    }
     const staking = ctx.keeper(STAKING)
     const purpose = bondPurpose(m.subnet, role)
     const amount = staking.bondedAmount(address, purpose)

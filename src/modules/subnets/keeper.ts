@@ -136,7 +136,9 @@ export class SubnetsKeeper {
   slashMember(id: bigint, role: Role, address: Uint8Array, fraction: Dec, infractionHeight: number): bigint {
     this.existing(id)
     checkRole(role)
-    if (fraction.isNegative() || fraction.gt(Dec.ONE)) throw subnetsError('INVALID_SLASH_FRACTION', `slash fraction ${fraction} outside [0, 1]`, { fraction: fraction.toString() })
+    if (fraction.isNegative() || fraction.gt(Dec.ONE)) {
+      throw subnetsError('INVALID_SLASH_FRACTION', `slash fraction ${fraction} outside [0, 1]`, { fraction: fraction.toString() })
+    }
     const staking = this.#ctx.keeper(STAKING)
     const purpose = bondPurpose(id, role)
     const burned = staking.slashBond(address, purpose, fraction, infractionHeight)

@@ -42,7 +42,11 @@ export const subnetsParams: ModuleParams<SubnetsParamsValue> = {
   }),
   validate(p) {
     if (p.maxSubnets < 1n) throw subnetsError('INVALID_PARAMS', 'max_subnets must be positive', { param: 'max_subnets' })
-    if (p.maxNameLength < 1 || p.maxNameLength > NAME_LIMIT) throw subnetsError('INVALID_PARAMS', `max_name_length must lie in [1, ${NAME_LIMIT}]`, { param: 'max_name_length' })
-    if (p.maxDescriptionLength > DESCRIPTION_LIMIT) throw subnetsError('INVALID_PARAMS', `max_description_length must be at most ${DESCRIPTION_LIMIT}`, { param: 'max_description_length' })
+    if (p.maxNameLength < 1 || p.maxNameLength > NAME_LIMIT) {
+      throw subnetsError('INVALID_PARAMS', `max_name_length must lie in [1, ${NAME_LIMIT}]`, { param: 'max_name_length' })
+    }
+    if (p.maxDescriptionLength > DESCRIPTION_LIMIT) {
+      throw subnetsError('INVALID_PARAMS', `max_description_length must be at most ${DESCRIPTION_LIMIT}`, { param: 'max_description_length' })
+    }
   },
 }

@@ -49,7 +49,8 @@ const LAYER_FIELDS: Record<string, readonly string[]> = {
 export function canonicalModelSpec(spec: ModelSpec): string {
   const layers = spec.layers.map((layer) => {
     const picked: Record<string, unknown> = {}
-    for (const field of LAYER_FIELDS[layer.type] ?? ['type']) if ((layer as unknown as Record<string, unknown>)[field] !== undefined) picked[field] = (layer as unknown as Record<string, unknown>)[field]
+    const fields = layer as unknown as Record<string, unknown>
+    for (const field of LAYER_FIELDS[layer.type] ?? ['type']) if (fields[field] !== undefined) picked[field] = fields[field]
     return picked
   })
   return canonicalJson({ inputShape: spec.inputShape, layers })
@@ -72,7 +73,9 @@ export function checkModelSpec(text: string): number {
     throw error
   }
   const canonical = canonicalModelSpec(spec)
-  if (canonical !== text) throw subnetsError('MODEL_SPEC_NOT_CANONICAL', 'the model spec must be canonical JSON (keys sorted, no spaces)', { canonical: canonical.slice(0, 4096) })
+  if (canonical !== text) {
+    throw subnetsError('MODEL_SPEC_NOT_CANONICAL', 'the model spec must be canonical JSON (keys sorted, no spaces)', { canonical: canonical.slice(0, 4096) })
+  }
   return size
 }
 
@@ -98,7 +101,9 @@ export function checkCid(text: string, field: string): string {
 /** A validation set as stored: a CIDv1 (normalised) or a `scheme:id` reference. Throws INVALID_VALIDATION_SET. */
 export function checkValidationSet(text: string): string {
   if (text.includes(':')) {
-    if (!REFERENCE.test(text)) throw subnetsError('INVALID_VALIDATION_SET', `validation set "${text.slice(0, 80)}" is neither a CIDv1 nor a scheme:id reference like datanet:3@2`)
+    if (!REFERENCE.test(text)) {
+      throw subnetsError('INVALID_VALIDATION_SET', `validation set "${text.slice(0, 80)}" is neither a CIDv1 nor a scheme:id reference like datanet:3@2`)
+    }
     return text
   }
   try {
@@ -113,7 +118,9 @@ export function ruleOf(name: string): AggregationRule {
   // The registry looks names up in a plain object: `__proto__` or `constructor` would reach
   // Object.prototype's members (a TypeError, not a FlError), so only listed names go in.
   const base = name.split('+')[0]!.split(':')[0]!
-  if (!RULE_NAMES.includes(base)) throw subnetsError('UNKNOWN_RULE', `no aggregation rule "${name.slice(0, 64)}" (known: ${RULE_NAMES.join(', ')})`, { rule: name.slice(0, 64) })
+  if (!RULE_NAMES.includes(base)) {
+    throw subnetsError('UNKNOWN_RULE', `no aggregation rule "${name.slice(0, 64)}" (known: ${RULE_NAMES.join(', ')})`, { rule: name.slice(0, 64) })
+  }
   let rule: AggregationRule
   try {
     rule = getAggregationRule(name)
@@ -122,7 +129,9 @@ export function ruleOf(name: string): AggregationRule {
     if (error instanceof FlError) throw subnetsError('INVALID_RULE', error.plainMessage, { rule: name })
     throw error
   }
-  if (rule.name !== name) throw subnetsError('INVALID_RULE', `aggregation rule "${name}" is spelled "${rule.name}" canonically`, { rule: name, canonical: rule.name })
+  if (rule.name !== name) {
+    throw subnetsError('INVALID_RULE', `aggregation rule "${name}" is spelled "${rule.name}" canonically`, { rule: name, canonical: rule.name })
+  }
   return rule
 }
 
@@ -142,7 +151,9 @@ export function checkSubnetParams(p: SubnetParamsValue, parameterCount: number):
   }
   for (const phase of ['submitWindow', 'aggregateWindow', 'gap'] as const) {
     const blocks = p.timing[phase]
-    if (blocks < 1 || blocks > MAX_PHASE_BLOCKS) throw subnetsError('INVALID_TIMING', `${phase} must be 1..${MAX_PHASE_BLOCKS} blocks, got ${blocks}`, { field: phase, value: blocks })
+    if (blocks < 1 || blocks > MAX_PHASE_BLOCKS) {
+      throw subnetsError('INVALID_TIMING', `${phase} must be 1..${MAX_PHASE_BLOCKS} blocks, got ${blocks}`, { field: phase, value: blocks })
+    }
   }
   const q = p.quantization
   const limit = DTYPE_LIMIT[q.dtype]
@@ -155,17 +166,27 @@ export function checkSubnetParams(p: SubnetParamsValue, parameterCount: number):
     throw error
   }
   if (q.maxAbs > limit) throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} does not fit ${q.dtype} (±${limit})`, { field: 'maxAbs' })
-  if (q.maxAbs > ranges.maxAbsValue) throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} exceeds what ${rule.name} is exact for (${ranges.maxAbsValue})`, { field: 'maxAbs' })
-  if (!q.clipNorm.gt(Dec.ZERO) || q.clipNorm.gt(MAX_CLIP_NORM)) throw subnetsError('INVALID_QUANTIZATION', `clipNorm must lie in (0, ${MAX_CLIP_NORM}], got ${q.clipNorm}`, { field: 'clipNorm' })
-  if (p.sampleCap < 1 || p.sampleCap > ranges.maxWeight) throw subnetsError('INVALID_SAMPLE_CAP', `sample cap must be 1..${ranges.maxWeight} for ${rule.name}, got ${p.sampleCap}`, { value: p.sampleCap })
+  if (q.maxAbs > ranges.maxAbsValue) {
+    throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} exceeds what ${rule.name} is exact for (${ranges.maxAbsValue})`, { field: 'maxAbs' })
+  }
+  if (!q.clipNorm.gt(Dec.ZERO) || q.clipNorm.gt(MAX_CLIP_NORM)) {
+    throw subnetsError('INVALID_QUANTIZATION', `clipNorm must lie in (0, ${MAX_CLIP_NORM}], got ${q.clipNorm}`, { field: 'clipNorm' })
+  }
+  if (p.sampleCap < 1 || p.sampleCap > ranges.maxWeight) {
+    throw subnetsError('INVALID_SAMPLE_CAP', `sample cap must be 1..${ranges.maxWeight} for ${rule.name}, got ${p.sampleCap}`, { value: p.sampleCap })
+  }
   if (p.maxTrainers < ranges.minUpdates || p.maxTrainers > ranges.maxUpdates) {
     throw subnetsError('INVALID_MAX_TRAINERS', `max trainers must be ${ranges.minUpdates}..${ranges.maxUpdates} for ${rule.name}, got ${p.maxTrainers}`, { value: p.maxTrainers })
   }
   if (p.minTrainerBond < 1n) throw subnetsError('INVALID_MIN_BOND', 'the minimum trainer bond must be positive', { role: 'trainer' })
   if (p.minAggregatorBond < 1n) throw subnetsError('INVALID_MIN_BOND', 'the minimum aggregator bond must be positive', { role: 'aggregator' })
-  if (p.membership !== 'open' && p.membership !== 'allow-list') throw subnetsError('INVALID_MEMBERSHIP', `membership must be open or allow-list, not "${p.membership.slice(0, 16)}"`)
+  if (p.membership !== 'open' && p.membership !== 'allow-list') {
+    throw subnetsError('INVALID_MEMBERSHIP', `membership must be open or allow-list, not "${p.membership.slice(0, 16)}"`)
+  }
   const { mode, subnets } = p.sharing
-  if (mode !== 'private' && mode !== 'subnets' && mode !== 'public') throw subnetsError('INVALID_SHARING', `sharing must be private, subnets or public, not "${mode.slice(0, 16)}"`)
+  if (mode !== 'private' && mode !== 'subnets' && mode !== 'public') {
+    throw subnetsError('INVALID_SHARING', `sharing must be private, subnets or public, not "${mode.slice(0, 16)}"`)
+  }
   if (mode === 'subnets' && subnets.length === 0) throw subnetsError('INVALID_SHARING', 'sharing with subnets names at least one')
   if (mode !== 'subnets' && subnets.length > 0) throw subnetsError('INVALID_SHARING', `sharing ${mode} names no subnets`)
   for (let i = 1; i < subnets.length; i++) if (subnets[i]! <= subnets[i - 1]!) throw subnetsError('INVALID_SHARING', 'shared subnet ids must be strictly ascending')
@@ -174,15 +195,23 @@ export function checkSubnetParams(p: SubnetParamsValue, parameterCount: number):
   if (!shares.every(fraction)) throw subnetsError('INVALID_REWARD_SPLIT', 'every reward share lies in [0, 1]')
   const sum = shares.reduce((a, b) => a.add(b), Dec.ZERO)
   if (!sum.eq(Dec.ONE)) throw subnetsError('INVALID_REWARD_SPLIT', `reward shares must sum to exactly 1, not ${sum}`, { sum: sum.toString() })
-  if (!fraction(p.aggregatorSlashFraction)) throw subnetsError('INVALID_SLASH_FRACTION', `aggregator slash fraction must lie in [0, 1], got ${p.aggregatorSlashFraction}`)
+  if (!fraction(p.aggregatorSlashFraction)) {
+    throw subnetsError('INVALID_SLASH_FRACTION', `aggregator slash fraction must lie in [0, 1], got ${p.aggregatorSlashFraction}`)
+  }
   return { ...p, validationSet }
 }
 
 /** Name (printable, 1..maxLength), domain (`vision/digits`) and description (printable, ≤ maxDescription). Throws INVALID_METADATA. */
 export function checkMetadata(name: string, domain: string, description: string, maxName: number, maxDescription: number): void {
-  if (name.length === 0 || name.length > maxName || !RAW.test(name) || name.trim() !== name) throw subnetsError('INVALID_METADATA', `name must be 1..${maxName} printable ASCII characters without outer spaces`, { field: 'name' })
-  if (!/^[a-z0-9][a-z0-9._/-]{0,63}$/.test(domain)) throw subnetsError('INVALID_METADATA', 'domain must be 1..64 of a-z 0-9 . _ / - (like vision/digits)', { field: 'domain' })
-  if (description.length > maxDescription || !/^[^\x00-\x08\x0b-\x1f\x7f]*$/.test(description)) throw subnetsError('INVALID_METADATA', `description must be at most ${maxDescription} characters, without control characters but newlines and tabs`, { field: 'description' })
+  if (name.length === 0 || name.length > maxName || !RAW.test(name) || name.trim() !== name) {
+    throw subnetsError('INVALID_METADATA', `name must be 1..${maxName} printable ASCII characters without outer spaces`, { field: 'name' })
+  }
+  if (!/^[a-z0-9][a-z0-9._/-]{0,63}$/.test(domain)) {
+    throw subnetsError('INVALID_METADATA', 'domain must be 1..64 of a-z 0-9 . _ / - (like vision/digits)', { field: 'domain' })
+  }
+  if (description.length > maxDescription || !/^[^\x00-\x08\x0b-\x1f\x7f]*$/.test(description)) {
+    throw subnetsError('INVALID_METADATA', `description must be at most ${maxDescription} characters, without control characters but newlines and tabs`, { field: 'description' })
+  }
 }
 
 /** The JSON form of a subnet's params (queries and genesis): amounts and Decs as strings. */
@@ -198,7 +227,12 @@ export function subnetParamsToJson(p: SubnetParamsValue) {
     min_aggregator_bond: String(p.minAggregatorBond),
     membership: p.membership,
     sharing: { mode: p.sharing.mode, subnets: p.sharing.subnets.map(String) },
-    reward_split: { trainers: p.rewardSplit.trainers.toString(), aggregator: p.rewardSplit.aggregator.toString(), scorers: p.rewardSplit.scorers.toString(), data: p.rewardSplit.data.toString() },
+    reward_split: {
+      trainers: p.rewardSplit.trainers.toString(),
+      aggregator: p.rewardSplit.aggregator.toString(),
+      scorers: p.rewardSplit.scorers.toString(),
+      data: p.rewardSplit.data.toString(),
+    },
     aggregator_slash_fraction: p.aggregatorSlashFraction.toString(),
   }
 }
@@ -223,8 +257,17 @@ export function subnetParamsFromJson(json: unknown, path: string): SubnetParamsV
   return {
     validationSet: stringAt(p.validation_set, `${path}.validation_set`),
     aggregationRule: stringAt(p.aggregation_rule, `${path}.aggregation_rule`),
-    timing: { submitWindow: u32(timing.submit_window, `${path}.timing.submit_window`), aggregateWindow: u32(timing.aggregate_window, `${path}.timing.aggregate_window`), gap: u32(timing.gap, `${path}.timing.gap`) },
-    quantization: { dtype: stringAt(q.dtype, `${path}.quantization.dtype`), scale: u32(q.scale, `${path}.quantization.scale`), maxAbs: u32(q.max_abs, `${path}.quantization.max_abs`), clipNorm: decAt(q.clip_norm, `${path}.quantization.clip_norm`) },
+    timing: {
+      submitWindow: u32(timing.submit_window, `${path}.timing.submit_window`),
+      aggregateWindow: u32(timing.aggregate_window, `${path}.timing.aggregate_window`),
+      gap: u32(timing.gap, `${path}.timing.gap`),
+    },
+    quantization: {
+      dtype: stringAt(q.dtype, `${path}.quantization.dtype`),
+      scale: u32(q.scale, `${path}.quantization.scale`),
+      maxAbs: u32(q.max_abs, `${path}.quantization.max_abs`),
+      clipNorm: decAt(q.clip_norm, `${path}.quantization.clip_norm`),
+    },
     sampleCap: u32(p.sample_cap, `${path}.sample_cap`),
     maxTrainers: u32(p.max_trainers, `${path}.max_trainers`),
     minTrainerBond: bigintAt(p.min_trainer_bond, `${path}.min_trainer_bond`),
@@ -237,7 +280,12 @@ export function subnetParamsFromJson(json: unknown, path: string): SubnetParamsV
         return bigintAt(id, `${path}.sharing.subnets[${i}]`, { max: 2n ** 64n - 1n })
       }),
     },
-    rewardSplit: { trainers: decAt(split.trainers, `${path}.reward_split.trainers`), aggregator: decAt(split.aggregator, `${path}.reward_split.aggregator`), scorers: decAt(split.scorers, `${path}.reward_split.scorers`), data: decAt(split.data, `${path}.reward_split.data`) },
+    rewardSplit: {
+      trainers: decAt(split.trainers, `${path}.reward_split.trainers`),
+      aggregator: decAt(split.aggregator, `${path}.reward_split.aggregator`),
+      scorers: decAt(split.scorers, `${path}.reward_split.scorers`),
+      data: decAt(split.data, `${path}.reward_split.data`),
+    },
     aggregatorSlashFraction: decAt(p.aggregator_slash_fraction, `${path}.aggregator_slash_fraction`),
   }
 }
