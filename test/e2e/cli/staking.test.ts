@@ -112,6 +112,8 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
     assert.match(table.stdout, new RegExp(`^val1\\s+${valoper1}\\s+unbonded\\s+no\\s+0\\s+500000\\s+0\\.05$`, 'm'))
     const bonded = json(await query('staking', 'validators', '--status', 'bonded', '--json'))
     assert.deepEqual(bonded.validators.map((x: { moniker: string }) => x.moniker), ['validator0'])
+    const unbonded = await client.call('staking_validators', { status: 'unbonded' })
+    assert.deepEqual(unbonded.validators.map((x) => x.operator), [valoper1])
   })
 
   it('delegate, unbond, cancel-unbond, redelegate; queries and RPC answers agree', async () => {
@@ -139,6 +141,7 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
       client.call('staking_pool'),
       client.call('staking_params'),
     ])
+    assert.deepEqual((await client.call('staking_delegations', { delegator })).delegations, json(delegations).delegations)
     assert.deepEqual(json(delegations).delegations.map((x: { validator: string; balance: string }) => `${x.validator} ${x.balance}`).sort(), [`${valoper0} 2300000`, `${valoper1} 100000`].sort())
     assert.match(unbondingsTable.stdout, new RegExp(`^${valoper0}\\s+${entry.creation_height}\\s+\\S+\\s+600000\\s+600000$`, 'm'))
     assert.equal(redelegations.redelegations[0]!.source, valoper0)
