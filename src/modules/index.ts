@@ -4,10 +4,11 @@ import { bankModule } from './bank/index.js'
 import { DISTRIBUTION_ACCOUNT, FEE_COLLECTOR, distributionModule } from './distribution/index.js'
 import { slashingModule } from './slashing/index.js'
 import { STAKING_HOOKS, STAKING_MODULE_ACCOUNTS, stakingModule } from './staking/index.js'
+import { SUBNETS_MODULE_ACCOUNTS, subnetsModule } from './subnets/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule, stakingModule, distributionModule, slashingModule]
+  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule]
 }
 
 /**
@@ -22,7 +23,8 @@ export function defaultModules() {
  *   shares change), then slashing, as Cosmos' app.go orders them.
  * - Genesis: bank before distribution (which checks its books against bank's balances) before
  *   staking (whose gen_validators fire distribution's hooks) before slashing (whose imported
- *   signing infos replace what the bonded hooks wrote).
+ *   signing infos replace what the bonded hooks wrote) before subnets (which checks its members'
+ *   bonds against staking's and its deposits against bank's balances).
  * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
  *   staking last, so a jail or a slash this block becomes a validator update.
  */
@@ -31,15 +33,16 @@ export const DEFAULT_COMPOSITION: Composition = {
     [FEE_COLLECTOR]: { owner: 'distribution', permissions: [] },
     [DISTRIBUTION_ACCOUNT]: { owner: 'distribution', permissions: ['minter'] },
     ...STAKING_MODULE_ACCOUNTS,
+    ...SUBNETS_MODULE_ACCOUNTS,
   },
   hooks: [
     { point: STAKING_HOOKS, subscriber: 'distribution' },
     { point: STAKING_HOOKS, subscriber: 'slashing' },
   ],
   order: {
-    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing'],
-    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'staking'],
-    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'staking'],
+    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets'],
+    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'staking'],
+    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'staking'],
   },
   paramsAuthorities: [],
 }
@@ -48,7 +51,7 @@ export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule, stakingModule, distributionModule, slashingModule }
+export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule }
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
 export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'

@@ -51,7 +51,8 @@ const PRE_AGGREGATION_STEPS = ['nnm'] as const
 export function getAggregationRule(name: string): AggregationRule {
   const [ruleName, ...steps] = name.trim().split('+')
   const [base, ...params] = ruleName!.split(':')
-  const factory = base === undefined ? undefined : factories[base]
+  // Own keys only: a name such as __proto__ or toString is an unknown rule, not Object.prototype's member.
+  const factory = base === undefined || !Object.hasOwn(factories, base) ? undefined : factories[base]
   if (factory === undefined) throw new FlError('FL_UNKNOWN_RULE', `unknown aggregation rule "${name}" (known: ${RULE_NAMES.join(', ')})`, { name })
   const rule = factory(params, name)
   if (steps.length === 0) return rule

@@ -86,6 +86,8 @@ describe('rule registry', () => {
   })
   it('rejects unknown rules and bad parameters with typed errors', () => {
     assert.throws(() => getAggregationRule('fedsgd'), code('FL_UNKNOWN_RULE'))
+    // Names of Object.prototype's members are unknown rules too, not a TypeError from a prototype lookup.
+    for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) assert.throws(() => getAggregationRule(name), code('FL_UNKNOWN_RULE'))
     assert.throws(() => getAggregationRule('trimmed:0.5'), code('FL_RULE_PARAMS'))
     assert.throws(() => getAggregationRule('trimmed:1e-1'), code('FL_RULE_PARAMS'))
     assert.throws(() => getAggregationRule('krum:-1'), code('FL_RULE_PARAMS'))

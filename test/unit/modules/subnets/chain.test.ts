@@ -64,7 +64,7 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
     assert.equal(section.next_subnet_id, '2')
     assert.equal(section.subnets[0]!.members.length, 1)
     assert.notEqual(section.subnets[0]!.pending_params, null)
-    const registry = testRegistry([subnetsModule], COMPOSITION)
+    const registry = testRegistry()
     const fresh = new Application(await StateDB.open(dirs.next()), registry, parseGenesis({ ...subnetsGenesisJson(), app_state: exported }, registry))
     await fresh.initChain()
     for (const prefix of ['subnets/', 'bank/']) assert.deepEqual(subtree(fresh.db, prefix), subtree(app.db, prefix), prefix)
@@ -79,7 +79,7 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
     const block = chainDriver(app)
     await block([1, MsgCreateSubnet, createMsg()])
     await block([3, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(3000n) }])
-    const registry = testRegistry([subnetsModule], COMPOSITION)
+    const registry = testRegistry()
     const init = async (mutate: (s: { subnets: Record<string, unknown>[]; next_subnet_id: string }) => void) => {
       const exported = structuredClone(app.exportAppState())
       mutate(exported.subnets as never)

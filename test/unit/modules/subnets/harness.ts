@@ -54,7 +54,7 @@ export function subnetsGenesisJson(subnets: Record<string, unknown> = { params: 
   return { ...base, app_state: { ...(base.app_state as Record<string, unknown>), staking: { params: { unbonding_time: String(UNBONDING) } }, subnets } }
 }
 
-export const openSubnetsApp = (dir: string, genesis: Record<string, unknown> = subnetsGenesisJson()): Promise<Application> => openTestApp(dir, [subnetsModule], COMPOSITION, genesis)
+export const openSubnetsApp = (dir: string, genesis: Record<string, unknown> = subnetsGenesisJson()): Promise<Application> => openTestApp(dir, [], {}, genesis)
 
 const handlerOf = (type: StructType<any>): MessageHandler => subnetsModule.messages.find((h) => h.type === type)!
 
