@@ -6,6 +6,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { varint } from 'multiformats'
 import { sha256 } from 'multiformats/hashes/sha2'
 import type { Logger } from '../log/index.js'
+import { BLOCKS_PROTOCOL, BlockClient, type BlocksProtocolLimits, DEFAULT_BLOCKS_PROTOCOL_LIMITS, serveBlocks } from './blocks-protocol.js'
 import { type BlobCid, DAG_PB_CODEC, RAW_CODEC, SHA2_256, formatCid } from './cid.js'
 import { BlobError } from './errors.js'
 import type { BlobStore, PutResult } from './store.js'
@@ -22,6 +23,11 @@ export interface BlobFetchLimits {
   maxMessageBytes: number
   /** Largest blob a fetch will assemble (its root's file size is checked first). */
   maxBlobBytes: number
+  /**
+   * A Fedra peer on `/fedra/blocks/1.0.0` that makes no progress (no frame) for this long is left
+   * for the next peer or bitswap, ms. Default 10 s.
+   */
+  stallMs?: number
 }
 
 export const DEFAULT_FETCH_LIMITS: BlobFetchLimits = {
@@ -41,6 +47,11 @@ export interface BlobExchangeConfig {
   limits: BlobFetchLimits
   log: Logger
   now?: () => number
+  /**
+   * Serve and use `/fedra/blocks/1.0.0` between Fedra nodes (default true). Off, the node speaks
+   * bitswap only, as an IPFS peer does (tests use it so).
+   */
+  fastPath?: boolean
 }
 
 /** The parts of @helia/bitswap's Bitswap this exchange uses; its broker keeps them unexported. */
@@ -74,6 +85,9 @@ export class BlobExchange {
   readonly #hashed = new WeakMap<Uint8Array, string>()
   readonly #stopped = new AbortController()
   #running = false
+  readonly #blocksLimits: BlocksProtocolLimits
+  #client: BlockClient | undefined
+  #unserve: (() => Promise<void>) | undefined
 
   constructor(config: BlobExchangeConfig) {
     this.#config = config
@@ -100,6 +114,12 @@ export class BlobExchange {
       sendWantlistDebounce: 1,
     }
     this.#components = components
+    this.#blocksLimits = {
+      ...DEFAULT_BLOCKS_PROTOCOL_LIMITS,
+      maxRequestCids: limits.maxPeerWantlist,
+      maxFrameBytes: limits.maxMessageBytes,
+      ...(limits.stallMs === undefined ? {} : { stallMs: limits.stallMs }),
+    }
   }
 
   /** Registers the bitswap protocol on the host (which must be started). */
@@ -111,6 +131,10 @@ export class BlobExchange {
       throw new Error('@helia/bitswap internals changed: BlobExchange needs bitswap.want and bitswap.network')
     }
     this.#bitswap.network.addEventListener('bitswap:message', (event) => this.#checkBlocks(event.detail.connection.remotePeer.toString(), event.detail.message.blocks))
+    if (this.#config.fastPath !== false) {
+      this.#unserve = await serveBlocks(this.#config.libp2p, this.#config.store.readBlock, this.#blocksLimits, this.#config.log)
+      this.#client = new BlockClient(this.#config.libp2p, this.#blocksLimits)
+    }
     this.#running = true
   }
 
@@ -118,6 +142,8 @@ export class BlobExchange {
     if (!this.#running) return
     this.#running = false
     this.#stopped.abort(new BlobError('NOT_STARTED', 'the blob exchange stopped', { reason: 'stopped' }))
+    this.#client?.close()
+    await this.#unserve?.().catch(() => undefined)
     await this.#broker?.stop()
   }
 
@@ -141,58 +167,94 @@ export class BlobExchange {
     const signal = AbortSignal.any([deadline, this.#stopped.signal, ...(options.signal === undefined ? [] : [options.signal])])
     // One listener per wanted block (bitswap races each want against the signal).
     setMaxListeners(Number.POSITIVE_INFINITY, signal)
-    const blocks: Block[] = []
+    const writer = store.beginDag()
     let fileSize = -1
     let leafBytes = 0
-    const queue: BlobCid[] = [root]
-    let inFlight = 0
-    const fetchOne = async (cid: BlobCid): Promise<void> => {
-      const bytes = await this.#block(cid, signal)
-      blocks.push({ cid, bytes })
+    /** Blocks named so far (the root and every child of an accepted node) less those accepted. */
+    let missing = 1
+    /** A checked block: root limits, sizes, staged for the store; returns its children. */
+    const accept = (cid: BlobCid, bytes: Uint8Array): BlobCid[] => {
       const decoded = decodeFileBlock(cid, bytes)
-      if (cid === root) {
+      if (cid.equals(root)) {
         fileSize = decoded.kind === 'leaf' ? bytes.length : decoded.fileSize
         if (fileSize > limits.maxBlobBytes) throw new BlobError('TOO_LARGE', `${formatCid(root)} announces ${fileSize} bytes`, { size: fileSize, limit: limits.maxBlobBytes })
       }
       leafBytes += decoded.data.length
       if (leafBytes > fileSize) throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds more bytes than its root announces`, { cid: formatCid(root), reason: 'size mismatch' })
-      if (decoded.kind === 'node') queue.push(...decoded.children)
+      writer.add({ cid, bytes })
+      const children = decoded.kind === 'node' ? decoded.children : []
+      missing += children.length - 1
+      return children
     }
     try {
-      await new Promise<void>((resolve, reject) => {
-        let failed = false
-        const pump = (): void => {
-          if (failed) return
-          if (queue.length === 0 && inFlight === 0) return resolve()
-          while (queue.length > 0 && inFlight < limits.maxWants) {
-            const next = queue.shift()!
-            inFlight++
-            fetchOne(next).then(
-              () => {
-                inFlight--
-                pump()
-              },
-              (error: unknown) => {
-                failed = true
-                reject(error)
-              },
-            )
-          }
-        }
-        pump()
-      })
+      let pending: BlobCid[] = [root]
+      if (this.#client !== undefined) pending = await this.#fastPath(this.#client, pending, accept, signal)
+      if (pending.length > 0) await this.#bitswapWalk(pending, accept, signal)
+      if (leafBytes !== fileSize) throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds ${leafBytes} bytes, its root announces ${fileSize}`, { cid: formatCid(root), reason: 'size mismatch' })
     } catch (error) {
+      await writer.abort()
       if (deadline.aborted) {
-        throw new BlobError('FETCH_TIMEOUT', `${formatCid(root)} not complete after ${timeoutMs} ms`, { cid: formatCid(root), timeoutMs, missing: queue.length + inFlight }, { cause: error })
+        throw new BlobError('FETCH_TIMEOUT', `${formatCid(root)} not complete after ${timeoutMs} ms`, { cid: formatCid(root), timeoutMs, missing }, { cause: error })
       }
       if (this.#stopped.signal.aborted) throw new BlobError('NOT_STARTED', 'the blob exchange stopped during the fetch', { reason: 'stopped' }, { cause: error })
       throw error
     } finally {
       const until = this.#now() + RECENT_WANT_MS
-      for (const block of blocks) this.#wanted.set(digestKey(block.cid.multihash.digest), until)
+      for (const block of writer.blocks) this.#wanted.set(digestKey(block.cid.multihash.digest), until)
     }
-    if (leafBytes !== fileSize) throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds ${leafBytes} bytes, its root announces ${fileSize}`, { cid: formatCid(root), reason: 'size mismatch' })
-    return store.putDag({ root, size: fileSize, blocks }, options.pin)
+    return writer.commit(root, fileSize, options.pin)
+  }
+
+  /**
+   * Walks `pending` over `/fedra/blocks/1.0.0` from each connected Fedra peer in turn, until
+   * nothing is left or every peer was asked once. A peer that sends a block not matching its CID
+   * is penalised (as on bitswap) and left. Returns the subtrees still missing, for bitswap.
+   */
+  async #fastPath(client: BlockClient, pending: BlobCid[], accept: (cid: BlobCid, bytes: Uint8Array) => BlobCid[], signal: AbortSignal): Promise<BlobCid[]> {
+    for (const peer of await client.peers()) {
+      if (pending.length === 0 || signal.aborted) break
+      const result = await client.walk(peer, pending, accept, signal)
+      pending = result.remaining
+      if (result.corrupt !== undefined) {
+        const reason = `${BLOCKS_PROTOCOL} block: hash does not match ${formatCid(result.corrupt)}`
+        this.#config.log.warn({ peer: peer.toString(), reason }, 'peer sent a corrupted block')
+        this.#config.penalize(peer.toString(), reason)
+      } else if (result.failure !== undefined) {
+        this.#config.log.debug({ peer: peer.toString(), failure: result.failure, received: result.received }, `${BLOCKS_PROTOCOL} walk ended early`)
+      }
+    }
+    if (signal.aborted) throw signal.reason
+    return pending
+  }
+
+  /** Bitswap for what the fast path did not get: every block of the subtrees, at most maxWants wanted at a time. */
+  async #bitswapWalk(pending: BlobCid[], accept: (cid: BlobCid, bytes: Uint8Array) => BlobCid[], signal: AbortSignal): Promise<void> {
+    const { maxWants } = this.#config.limits
+    const queue = [...pending]
+    let inFlight = 0
+    await new Promise<void>((resolve, reject) => {
+      let failed = false
+      const pump = (): void => {
+        if (failed) return
+        if (queue.length === 0 && inFlight === 0) return resolve()
+        while (queue.length > 0 && inFlight < maxWants) {
+          const next = queue.shift()!
+          inFlight++
+          this.#block(next, signal)
+            .then((bytes) => {
+              if (failed) return
+              inFlight--
+              queue.push(...accept(next, bytes))
+              pump()
+            })
+            .catch((error: unknown) => {
+              failed = true
+              reject(error)
+            })
+        }
+      }
+      pump()
+    })
   }
 
   /**

@@ -80,6 +80,8 @@ export class BlobStore {
   #open = false
   /** CIDs of the local blobs, for synchronous questions (a proposer filling a block). */
   readonly #local = new Set<string>()
+  /** Block keys a DagWriter wrote ahead of its record (key → writers): GC keeps them. */
+  readonly #staged = new Map<string, number>()
 
   constructor(config: BlobStoreConfig) {
     this.#config = config
@@ -150,6 +152,65 @@ export class BlobStore {
     this.#usedBytes += dagBytes
     this.#local.add(key)
     return { cid: dag.root, size: dag.size, blocks: dag.blocks.length, created: true }
+  }
+
+  /**
+   * A writer for a DAG arriving block by block (a fetch): blocks go to disk in batches while the
+   * rest is still on the wire, the blob's record only in `commit`, so until then the blob is
+   * invisible (as after a crash in the middle of a put) and GC leaves its staged blocks alone.
+   */
+  beginDag(): DagWriter {
+    this.#checkOpen()
+    return new DagWriter({
+      write: (blocks) => this.#db.batch(blocks.map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes }))),
+      stage: (key) => this.#staged.set(key, (this.#staged.get(key) ?? 0) + 1),
+      commit: (dag, written, pin) => this.#commitStaged(dag, written, pin),
+      release: (keys, drop) => this.#release(keys, drop),
+    })
+  }
+
+  async #commitStaged(dag: BlobDag, written: number, pin: string | undefined): Promise<PutResult> {
+    this.#checkOpen()
+    const key = formatCid(dag.root)
+    const existing = await this.#records.get(key)
+    if (existing !== undefined) {
+      if (pin !== undefined && !existing.pins.includes(pin)) await this.#records.put(key, { ...existing, pins: [...existing.pins, pin].sort() })
+      return { cid: dag.root, size: existing.size, blocks: existing.blocks, created: false }
+    }
+    const dagBytes = dag.blocks.reduce((sum, block) => sum + block.bytes.length, 0)
+    await this.#reserve(dagBytes)
+    const record: BlobRecord = { size: dag.size, blocks: dag.blocks.length, dagBytes, addedAt: this.#now(), pins: pin === undefined ? [] : [pin] }
+    await this.#db.batch([
+      ...dag.blocks.slice(written).map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes })),
+      { type: 'put' as const, sublevel: this.#records as never, key, value: record as never },
+    ])
+    this.#usedBytes += dagBytes
+    this.#local.add(key)
+    return { cid: dag.root, size: dag.size, blocks: dag.blocks.length, created: true }
+  }
+
+  /** Stops protecting a writer's staged keys; with `drop`, deletes those no blob (or other writer) reaches. */
+  async #release(keys: readonly string[], drop: boolean): Promise<void> {
+    const freed: string[] = []
+    for (const key of keys) {
+      const count = (this.#staged.get(key) ?? 1) - 1
+      if (count > 0) this.#staged.set(key, count)
+      else {
+        this.#staged.delete(key)
+        freed.push(key)
+      }
+    }
+    if (!drop || freed.length === 0 || !this.#open) return
+    const keep = await this.#reachable()
+    const batch = freed.filter((key) => !keep.has(key) && !this.#staged.has(key)).map((key) => ({ type: 'del' as const, key }))
+    if (batch.length > 0) await this.#blocks.batch(batch)
+  }
+
+  /** Block keys of every recorded blob. */
+  async #reachable(): Promise<Set<string>> {
+    const keep = new Set<string>()
+    for await (const key of this.#records.keys()) await walkDagKeys(parseBlobCid(key), this.readBlock, keep)
+    return keep
   }
 
   /** Whether the whole blob is local (its record exists; records are written after every block). */
@@ -232,7 +293,7 @@ export class BlobStore {
       else await walkDagKeys(parseBlobCid(key), this.readBlock, keep)
     }
     const batch: { type: 'del'; key: string; sublevel?: never }[] = []
-    for await (const key of this.#blocks.keys()) if (!keep.has(key)) batch.push({ type: 'del', key, sublevel: this.#blocks as never })
+    for await (const key of this.#blocks.keys()) if (!keep.has(key) && !this.#staged.has(key)) batch.push({ type: 'del', key, sublevel: this.#blocks as never })
     for (const { key } of drop) batch.push({ type: 'del', key, sublevel: this.#records as never })
     if (batch.length > 0) await this.#db.batch(batch)
     for (const { key } of drop) this.#local.delete(key)
@@ -266,6 +327,81 @@ export class BlobStore {
 
   #checkOpen(): void {
     if (!this.#open) throw new BlobError('NOT_STARTED', 'the blob store is not open', { reason: 'closed' })
+  }
+}
+
+interface DagWriterSink {
+  write(blocks: Block[]): Promise<void>
+  stage(key: string): void
+  commit(dag: BlobDag, written: number, pin: string | undefined): Promise<PutResult>
+  release(keys: readonly string[], drop: boolean): Promise<void>
+}
+
+/** Bytes a DagWriter gathers before it writes a batch (while the next blocks arrive). */
+const STAGE_BATCH_BYTES = 4 * 1024 * 1024
+
+/**
+ * Blocks of one DAG written as they come (BlobStore.beginDag): `add` only verified blocks; then
+ * exactly one of `commit` (the record, after every staged batch is on disk) or `abort`.
+ */
+export class DagWriter {
+  readonly #sink: DagWriterSink
+  readonly #blocks: Block[] = []
+  readonly #keys: string[] = []
+  /** Blocks handed to a batch so far (a prefix of #blocks). */
+  #queued = 0
+  #queuedBytes = 0
+  #writing: Promise<void> = Promise.resolve()
+  #failed: unknown
+  #done = false
+
+  constructor(sink: DagWriterSink) {
+    this.#sink = sink
+  }
+
+  get blocks(): readonly Block[] {
+    return this.#blocks
+  }
+
+  add(block: Block): void {
+    if (this.#done) throw new BlobError('NOT_STARTED', 'the DAG writer is finished', { reason: 'finished' })
+    const key = blockKey(block.cid)
+    this.#sink.stage(key)
+    this.#keys.push(key)
+    this.#blocks.push(block)
+    this.#queuedBytes += block.bytes.length
+    if (this.#queuedBytes >= STAGE_BATCH_BYTES) this.#flush()
+  }
+
+  #flush(): void {
+    const batch = this.#blocks.slice(this.#queued)
+    this.#queued = this.#blocks.length
+    this.#queuedBytes = 0
+    this.#writing = this.#writing.then(() => (this.#failed === undefined ? this.#sink.write(batch) : undefined)).catch((error: unknown) => void (this.#failed ??= error))
+  }
+
+  /** Writes the rest with the blob's record. @throws BlobError QUOTA_EXCEEDED (then nothing is kept) */
+  async commit(root: BlobDag['root'], size: number, pin?: string): Promise<PutResult> {
+    if (this.#done) throw new BlobError('NOT_STARTED', 'the DAG writer is finished', { reason: 'finished' })
+    this.#done = true
+    await this.#writing
+    let ok = false
+    try {
+      if (this.#failed !== undefined) throw this.#failed
+      const result = await this.#sink.commit({ root, size, blocks: this.#blocks }, this.#queued, pin)
+      ok = true
+      return result
+    } finally {
+      await this.#sink.release(this.#keys, !ok)
+    }
+  }
+
+  /** Drops what was staged (blocks another blob also holds stay). Safe to call after commit. */
+  async abort(): Promise<void> {
+    if (this.#done) return
+    this.#done = true
+    await this.#writing
+    await this.#sink.release(this.#keys, true)
   }
 }
 

@@ -30,7 +30,8 @@ function corruptServing(store: BlobStore): void {
 
 describe('blobs: bitswap between hosts', function () {
   this.timeout(30_000)
-  const peers = new BlobPeers()
+  // Bitswap alone, as between IPFS peers (the Fedra fast path is tested in fast-path.test.ts).
+  const peers = new BlobPeers({ fastPath: false })
   afterEach(() => peers.stopAll())
 
   it('fetches a blob from a connected peer byte for byte, and stores it', async () => {

@@ -17,8 +17,14 @@ export class BlobPeers {
   readonly #pool = new HostPool()
   readonly #peers: BlobPeer[] = []
   readonly #dir = mkdtempSync(join(tmpdir(), 'fedra-blob-peers-'))
+  readonly #fastPath: boolean
 
-  async start(index: number, options: { bootstrap?: string[]; limits?: Partial<BlobFetchLimits>; prepare?: (store: BlobStore) => Promise<void> } = {}): Promise<BlobPeer> {
+  /** `fastPath`: whether peers speak /fedra/blocks/1.0.0 unless start() says otherwise (false: bitswap only, as an IPFS peer). */
+  constructor(options: { fastPath?: boolean } = {}) {
+    this.#fastPath = options.fastPath ?? true
+  }
+
+  async start(index: number, options: { bootstrap?: string[]; limits?: Partial<BlobFetchLimits>; prepare?: (store: BlobStore) => Promise<void>; fastPath?: boolean } = {}): Promise<BlobPeer> {
     const host = await this.#pool.start(index, { bootstrap: options.bootstrap ?? [] })
     const store = new BlobStore({ directory: join(this.#dir, String(index)), maxBytes: 256 * 1024 * 1024, maxBlobBytes: 64 * 1024 * 1024, gcGraceMs: 60_000 })
     await store.open()
@@ -33,6 +39,7 @@ export class BlobPeers {
       },
       limits: { ...DEFAULT_FETCH_LIMITS, ...options.limits },
       log: silent,
+      fastPath: options.fastPath ?? this.#fastPath,
     })
     await exchange.start()
     const peer = { host, store, exchange, penalties }
