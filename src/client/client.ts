@@ -126,6 +126,31 @@ export class FedraClient {
     return this.call('state_query', { path, ...options })
   }
 
+  /** Staking's validators (staking_validators), optionally of one status; not the consensus set (`validators`). */
+  stakingValidators(status?: Params<'staking_validators'>['status']) {
+    return this.call('staking_validators', status === undefined ? {} : { status })
+  }
+
+  /** One staking validator by fedravaloper1… or the operator's fedra1…. */
+  stakingValidator(validator: string) {
+    return this.call('staking_validator', { validator })
+  }
+
+  /** A delegator's delegations. */
+  delegations(delegator: string) {
+    return this.call('staking_delegations', { delegator })
+  }
+
+  /** A delegator's pending rewards, of every delegation or of one validator. */
+  rewards(delegator: string, validator?: string) {
+    return this.call('distribution_rewards', validator === undefined ? { delegator } : { delegator, validator })
+  }
+
+  /** A validator's signing info by consensus address (fedravalcons1… or hex) or operator. */
+  signingInfo(address: string) {
+    return this.call('slashing_signingInfo', { address })
+  }
+
   /**
    * Checks that the header of `height` is the one +2/3 of its validator set signed: the
    * header hashes to the committed block id, the commit's signatures verify and carry +2/3 of

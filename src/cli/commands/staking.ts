@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { messages } from '../../client/index.js'
+import { ClientError, messages } from '../../client/index.js'
 import { encodeAddress } from '../../crypto/index.js'
 import { loadValidatorKey, validatorKeyPath } from '../../node/keys.js'
 import { CliError } from '../errors.js'
@@ -51,6 +51,28 @@ interface EditOptions extends SendOptions {
   minSelfDelegation?: string
 }
 
+/** The client's field names in its refusals, as the options a user typed. */
+const OPTION_OF: Record<string, string> = {
+  commissionMaxChangeRate: '--commission-max-change-rate',
+  commissionMaxRate: '--commission-max-rate',
+  commissionRate: '--commission-rate',
+  minSelfDelegation: '--min-self-delegation',
+  pubKey: '--pubkey',
+  amount: '--amount',
+  moniker: '--moniker',
+}
+
+/** Builds a validator message, naming the options in a refusal (ClientError INVALID_INPUT) instead of the client's fields. */
+function withOptionNames(build: () => Uint8Array): Uint8Array {
+  try {
+    return build()
+  } catch (error) {
+    if (!(error instanceof ClientError) || error.code !== 'INVALID_INPUT') throw error
+    const text = error.plainMessage.replace(/\b(commissionMaxChangeRate|commissionMaxRate|commissionRate|minSelfDelegation|pubKey|amount|moniker)(?=:| \d)/g, (name) => OPTION_OF[name]!)
+    throw new CliError('USAGE', text, {})
+  }
+}
+
 const txCommand = (group: Command, spec: string) => withTxOptions(withNode(group.command(spec)))
 const operatorOf = (key: { publicKey: { addressBytes: Uint8Array } }): [string, string][] => [['validator', encodeAddress(key.publicKey.addressBytes, VALOPER_PREFIX)]]
 
@@ -72,19 +94,20 @@ export function registerStakingTx(tx: Command): void {
         from,
         options,
         () => {
-          if (options.amount === undefined) throw new CliError('USAGE', '--amount is required (the self-delegation, e.g. 10000000ufdr)', {})
-          if (options.moniker === undefined) throw new CliError('USAGE', '--moniker is required', {})
+          const { amount, moniker } = options
+          if (amount === undefined) throw new CliError('USAGE', '--amount is required (the self-delegation, e.g. 10000000ufdr)', {})
+          if (moniker === undefined) throw new CliError('USAGE', '--moniker is required', {})
           const pubKey = options.pubkey ?? nodeConsensusKey(options.home).pubKey
           return [
-            messages.stakingCreateValidator({
+            withOptionNames(() => messages.stakingCreateValidator({
               pubKey,
-              moniker: options.moniker,
-              amount: options.amount,
+              moniker,
+              amount,
               commissionRate: options.commissionRate,
               commissionMaxRate: options.commissionMaxRate,
               commissionMaxChangeRate: options.commissionMaxChangeRate,
               minSelfDelegation: options.minSelfDelegation,
-            }),
+            })),
           ]
         },
         operatorOf,
@@ -97,7 +120,7 @@ export function registerStakingTx(tx: Command): void {
     .option('--commission-rate <dec>', 'new commission rate')
     .option('--min-self-delegation <n>', 'new minimum self-delegation (it may only rise)')
     .action((from: string, options: EditOptions) =>
-      sendTx(from, options, () => [messages.stakingEditValidator({ moniker: options.moniker, commissionRate: options.commissionRate, minSelfDelegation: options.minSelfDelegation })], operatorOf),
+      sendTx(from, options, () => [withOptionNames(() => messages.stakingEditValidator({ moniker: options.moniker, commissionRate: options.commissionRate, minSelfDelegation: options.minSelfDelegation }))], operatorOf),
     )
 
   txCommand(staking, 'delegate <from-key> <validator> <amount>')

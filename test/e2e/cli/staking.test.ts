@@ -92,7 +92,7 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
       await fedra(['tx', 'staking', 'create-validator', op.name, '--amount', '500000ufdr', '--moniker', 'val1', '--commission-rate', '0.05', '--commission-max-rate', '0.2', '--commission-max-change-rate', '0.01', '--min-self-delegation', '1', '--home', otherHome, '--node', url, '--json']),
     )
     assert.equal(created.result.code, 0, created.result.log)
-    const v = await client.call('staking_validator', { validator: valoper1 })
+    const v = await client.stakingValidator(valoper1)
     assert.equal(v.consensus_pubkey, loadValidatorKey(otherHome)!.publicKey.hex)
     assert.equal(v.moniker, 'val1')
     assert.equal(v.tokens, '500000')
@@ -112,7 +112,7 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
     assert.match(table.stdout, new RegExp(`^val1\\s+${valoper1}\\s+unbonded\\s+no\\s+0\\s+500000\\s+0\\.05$`, 'm'))
     const bonded = json(await query('staking', 'validators', '--status', 'bonded', '--json'))
     assert.deepEqual(bonded.validators.map((x: { moniker: string }) => x.moniker), ['validator0'])
-    const unbonded = await client.call('staking_validators', { status: 'unbonded' })
+    const unbonded = await client.stakingValidators('unbonded')
     assert.deepEqual(unbonded.validators.map((x) => x.operator), [valoper1])
   })
 
@@ -141,7 +141,7 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
       client.call('staking_pool'),
       client.call('staking_params'),
     ])
-    assert.deepEqual((await client.call('staking_delegations', { delegator })).delegations, json(delegations).delegations)
+    assert.deepEqual((await client.delegations(delegator)).delegations, json(delegations).delegations)
     assert.deepEqual(json(delegations).delegations.map((x: { validator: string; balance: string }) => `${x.validator} ${x.balance}`).sort(), [`${valoper0} 2300000`, `${valoper1} 100000`].sort())
     assert.match(unbondingsTable.stdout, new RegExp(`^${valoper0}\\s+${entry.creation_height}\\s+\\S+\\s+600000\\s+600000$`, 'm'))
     assert.equal(redelegations.redelegations[0]!.source, valoper0)
@@ -156,7 +156,7 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
   it('withdraws rewards and commission, sets a withdraw address, funds the pool; distribution queries answer', async () => {
     const delegator = del.key.publicKey.address
     await node.waitForHeight((await node.height()) + 2)
-    const rewards = await client.call('distribution_rewards', { delegator, validator: valoper0 })
+    const rewards = await client.rewards(delegator, valoper0)
     assert.equal(rewards.rewards[0]!.validator, valoper0)
     assert.ok(rewards.total.some((c) => c.denom === 'ufdr' && Number(c.amount) > 0), JSON.stringify(rewards))
     const table = await query('distribution', 'rewards', delegator)
@@ -195,7 +195,7 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
   it('slashing: signing info by operator and consensus address, params; unjail of a validator not jailed fails on chain (exit 1); edit-validator', async () => {
     const consensus = encodeAddress(loadValidatorKey(home)!.publicKey.addressBytes, 'fedravalcons')
     const [byOperator, byConsensus, infos, params, infosTable] = await Promise.all([
-      client.call('slashing_signingInfo', { address: valoper0 }),
+      client.signingInfo(valoper0),
       query('slashing', 'signing-info', consensus, '--json'),
       client.call('slashing_signingInfos'),
       client.call('slashing_params'),
