@@ -1,7 +1,8 @@
 import { decode, encode } from '../codec/index.js'
 import type { CommitInfo, Misbehaviour } from './consensus-info.js'
-import { Context, type BlockInfo, outsideBlock } from './context.js'
-import { type CheckedTxs, type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
+import { toHex } from '../crypto/index.js'
+import { type BlobReader, Context, type BlockInfo, NO_BLOBS, outsideBlock } from './context.js'
+import { type CheckedTx, type CheckedTxs, type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
 import { StateError } from './errors.js'
 import type { Event } from './events.js'
 import { GasMeter } from './gas.js'
@@ -11,7 +12,8 @@ import type { ModuleRegistry } from './module.js'
 import { readParams, writeParams } from './params.js'
 import { BlockResults, type BlockResultsValue, blockResultsRecord } from './results.js'
 import type { PreparedState, StateDB } from './state-db.js'
-import type { VerifiedTxs } from './tx.js'
+import { type VerifiedTxs, txHash } from './tx.js'
+import { TxError } from './tx-errors.js'
 import { GenesisValidatorsRecord, type ValidatorUpdate, mergeValidatorUpdates } from './validator-updates.js'
 
 /** What execution needs of a block; consensus supplies it from the header and body. */
@@ -24,6 +26,8 @@ export interface BlockInput {
   evidence?: Misbehaviour[]
   /** The previous block's commit as who signed it; null when absent (the first block). */
   lastCommit?: CommitInfo | null
+  /** The blobs the block's messages declare (`referencedBlobs`), loaded; none by default. */
+  blobs?: BlobReader
 }
 
 export interface ExecutedBlock {
@@ -78,8 +82,28 @@ export class Application {
     return this.db.height
   }
 
-  #blockInfo(height: number, time: bigint, proposer: Uint8Array, evidence: readonly Misbehaviour[] = [], lastCommit: CommitInfo | null = null): BlockInfo {
-    return { chainId: this.genesis.chainId, height, time, proposer, evidence, lastCommit, evidenceMaxAge: this.genesis.consensusParams.evidence.maxAgeBlocks }
+  #blockInfo(height: number, time: bigint, proposer: Uint8Array, evidence: readonly Misbehaviour[] = [], lastCommit: CommitInfo | null = null, blobs: BlobReader = NO_BLOBS): BlockInfo {
+    return { chainId: this.genesis.chainId, height, time, proposer, evidence, lastCommit, evidenceMaxAge: this.genesis.consensusParams.evidence.maxAgeBlocks, blobs }
+  }
+
+  /**
+   * The blobs a block's transactions declare (each message's `MessageHandler.blobs`), sorted and
+   * unique: what a validator makes local before executing the block. A transaction that fails its
+   * stateless checks declares none (it will fail the same way in execution, reading nothing).
+   */
+  referencedBlobs(txs: readonly Uint8Array[]): string[] {
+    const cids = new Set<string>()
+    for (const bytes of txs) {
+      let tx: CheckedTx
+      try {
+        tx = this.checkedTxs?.(toHex(txHash(bytes))) ?? checkTxStateless(bytes, this.genesis.chainId, this.genesis.consensusParams, this.registry, this.verifiedTxs)
+      } catch (error) {
+        if (error instanceof TxError) continue
+        throw error
+      }
+      for (const { handler, value } of tx.messages) for (const cid of handler.blobs?.(value) ?? []) cids.add(cid)
+    }
+    return [...cids].sort()
   }
 
   /**
@@ -119,7 +143,7 @@ export class Application {
     if (input.height !== this.db.height + 1) {
       throw new StateError('HEIGHT_MISMATCH', `block ${input.height} does not follow committed height ${this.db.height}`, { height: input.height })
     }
-    const block = this.#blockInfo(input.height, input.time, input.proposer, input.evidence, input.lastCommit ?? null)
+    const block = this.#blockInfo(input.height, input.time, input.proposer, input.evidence, input.lastCommit ?? null, input.blobs)
     const store = new CacheStore(this.db)
     const beginCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
     for (const module of this.registry.beginBlockOrder) module.beginBlock?.(beginCtx.forModule(module.name))

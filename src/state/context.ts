@@ -23,11 +23,45 @@ export interface BlockInfo {
   lastCommit: CommitInfo | null
   /** Evidence of an offence more than this many heights old is refused (genesis consensus_params.evidence.max_age_num_blocks). */
   evidenceMaxAge: number
+  /** The blobs the block's messages declared (MessageHandler.blobs), loaded before execution; local reads only. */
+  blobs: BlobReader
+}
+
+/**
+ * Blob contents during execution (DESIGN §5: a block commits to CIDs; before executing it a
+ * validator makes every referenced blob local). Reads are synchronous and local: `get` answers
+ * only CIDs the block's messages declared, so what a handler can read is fixed by the block.
+ * @throws StateError BLOB_NOT_DECLARED for a CID no message of the block declared (the same on
+ * every node), BLOB_NOT_LOADED when the node executes without having loaded it (a node-local
+ * failure: the block is not executed, never turned into a transaction result).
+ */
+export interface BlobReader {
+  get(cid: string): Uint8Array
+}
+
+/** The reader of work without loaded blobs (mempool checks, queries, blocks that declare none). */
+export const NO_BLOBS: BlobReader = {
+  get(cid) {
+    throw new StateError('BLOB_NOT_LOADED', `blob ${cid} is not loaded for this execution`, {})
+  },
+}
+
+/** A reader over blobs loaded for one block: declared CIDs answer from `loaded`, others are refused. */
+export function blobReader(declared: Iterable<string>, loaded: ReadonlyMap<string, Uint8Array>): BlobReader {
+  const allowed = new Set(declared)
+  return {
+    get(cid) {
+      if (!allowed.has(cid)) throw new StateError('BLOB_NOT_DECLARED', `blob ${cid} was not declared by any message of the block`, {})
+      const bytes = loaded.get(cid)
+      if (bytes === undefined) throw new StateError('BLOB_NOT_LOADED', `blob ${cid} was declared but not loaded before execution`, {})
+      return bytes
+    },
+  }
 }
 
 /** The block info of work outside a block (mempool checks, queries, invariants): no time, proposer, evidence or commit. */
 export function outsideBlock(chainId: string, height: number): BlockInfo {
-  return { chainId, height, time: 0n, proposer: new Uint8Array(20), evidence: [], lastCommit: null, evidenceMaxAge: 0 }
+  return { chainId, height, time: 0n, proposer: new Uint8Array(20), evidence: [], lastCommit: null, evidenceMaxAge: 0, blobs: NO_BLOBS }
 }
 
 // Every transaction builds a few keepers, each asking for its module's prefix.

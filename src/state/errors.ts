@@ -16,6 +16,8 @@ export type StateErrorCode =
   | 'INVALID_VALIDATOR_UPDATE' // an end-block or genesis update with a bad key or power, or a key updated twice
   | 'DEC_INVALID' // decimal text that is not like 0.05
   | 'DEC_DIVISION_BY_ZERO'
+  | 'BLOB_NOT_DECLARED' // a handler read a blob no message of its block declared (MessageHandler.blobs)
+  | 'BLOB_NOT_LOADED' // execution without the block's declared blobs loaded (node-local: the block is not executed)
 
 export interface StateErrorContext {
   height?: number

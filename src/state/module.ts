@@ -16,6 +16,11 @@ export interface MessageHandler<M = any> {
   readonly type: StructType<any>
   /** Stateless checks (Cosmos' ValidateBasic); throw ModuleError. */
   validate?(message: M): void
+  /**
+   * The blobs (CIDv1 text, base32) `handle` may read through `ctx.block.blobs`: a function of the
+   * message alone, so every node loads the same set before executing the block (data availability).
+   */
+  blobs?(message: M): string[]
   handle(ctx: Context, message: M, signer: PublicKey): void
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { MsgUnjail, type SlashingParamsValue, slashingModule, slashingParams } from '../../../../src/modules/slashing/index.js'
 import { STAKING_HOOKS } from '../../../../src/modules/staking/hooks.js'
-import { type BlockInfo, CacheStore, type CommitVote, Context, type Event, GasMeter, type Misbehaviour, type ModuleRegistry } from '../../../../src/state/index.js'
+import { type BlockInfo, CacheStore, type CommitVote, Context, type Event, GasMeter, type Misbehaviour, type ModuleRegistry, NO_BLOBS } from '../../../../src/state/index.js'
 import { writeParams } from '../../../../src/state/params.js'
 import { GENESIS_TIME, testKey } from '../../../helpers/chain.js'
 import { coreRegistry } from '../../../support/chain.js'
@@ -51,6 +51,7 @@ export class SlashingChain {
       evidence: [],
       lastCommit: null,
       evidenceMaxAge: this.evidenceMaxAge,
+      blobs: NO_BLOBS,
       ...block,
     }
     return new Context(info, this.store, new GasMeter(10n ** 12n), this.registry, events)
