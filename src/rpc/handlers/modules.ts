@@ -29,16 +29,22 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
 /**
  * The staking, slashing and distribution methods: the params (already validated by the
  * method's schema) go to the module query as they are, and the answer comes back with the
- * latest committed height beside it. A module's refusal (UNKNOWN_VALIDATOR, NO_DELEGATION…)
+ * latest committed height beside it (the height of the state it was read from). A module's refusal (UNKNOWN_VALIDATOR, NO_DELEGATION…)
  * is QUERY_FAILED with its codespace and code (dispatcher toRpcError).
  */
 export function registerModuleMethods(table: MethodTable, { backend }: HandlerDeps): void {
   for (const name of Object.keys(MODULE_QUERIES) as ModuleMethod[]) {
     const [module, query] = MODULE_QUERIES[name]
     const handler = async (params: Record<string, unknown>) => {
-      const { latestHeight } = await backend.status()
-      const answer = (await backend.queryApp(module, query, params)) as Record<string, unknown>
-      return { height: latestHeight, ...answer }
+      // The query reads the latest state: a height seen before and after it is the one it read
+      // (a block committed in between makes it read again, a few times at most).
+      let before = (await backend.status()).latestHeight
+      for (let attempt = 0; ; attempt++) {
+        const answer = (await backend.queryApp(module, query, params)) as Record<string, unknown>
+        const after = (await backend.status()).latestHeight
+        if (after === before || attempt === 2) return { height: after, ...answer }
+        before = after
+      }
     }
     table.add(FEDRA_API[name], handler as unknown as Handler<FedraApi[typeof name]>)
   }
