@@ -155,7 +155,7 @@ export class BlockSync {
     if (blockProblem !== null) throw this.#bad(peer, height, blockProblem)
     const commitProblem = checkCommit(commit, height, id, tip.validators, this.#verifier)
     if (commitProblem !== null) throw this.#bad(peer, height, `commit: ${commitProblem}`)
-    const verdict = this.#chain.processBlock(block)
+    const verdict = await this.#chain.verifyDecided(block)
     if (!verdict.valid) throw this.#bad(peer, height, `execution: ${verdict.reason ?? 'invalid'}`)
     await this.#chain.commitBlock(block, commit)
   }

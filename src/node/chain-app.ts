@@ -18,7 +18,7 @@ import {
 import { PublicKey, decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
-import type { Application, BlockResultsValue, ExecutedBlock, TxResult, ValidatorUpdate as StateValidatorUpdate, WrittenKeys } from '../state/index.js'
+import { type Application, type BlobReader, type BlockResultsValue, type ExecutedBlock, type TxResult, type ValidatorUpdate as StateValidatorUpdate, type WrittenKeys, blobReader } from '../state/index.js'
 import { type BlockBudget, blockBudgetFor } from './block-budget.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
 import { DEFAULT_CONFIG } from './config.js'
@@ -40,6 +40,21 @@ export interface CommittedBlockInfo {
   /** Ids (keyId) of the state keys the block wrote or deleted: what a mempool must re-check against. */
   writtenKeys: WrittenKeys
 }
+
+/**
+ * The blobs a block's transactions declare, made local before the block is executed (DESIGN §5,
+ * data availability): the node's parameter store behind it (node/block-data.ts). CIDs are CIDv1
+ * text, as messages declare them.
+ */
+export interface BlockData {
+  /** Whether every CID is local now, answered from memory (a proposer reaping its mempool). */
+  holds(cids: readonly string[]): boolean
+  /** Fetches the missing ones until `deadline` (wall-clock ms), then reads all; or says which it could not get. */
+  load(cids: readonly string[], deadline: number): Promise<{ ok: true; blobs: ReadonlyMap<string, Uint8Array> } | { ok: false; missing: string[] }>
+}
+
+/** How long a decided block's commit waits for data it still lacks before the node stops (its peers committed it, so they hold it). */
+const COMMIT_DATA_WAIT_MS = 60_000
 
 /** How many recent blocks stay decoded in memory to answer consensus catch-up synchronously. */
 const RECENT_BLOCKS = 64
@@ -73,6 +88,8 @@ export class ChainApp implements ConsensusApplication {
   #listeners: Array<(info: CommittedBlockInfo) => void> = []
   #fatal: Array<(error: unknown) => void> = []
   #inFlight: Promise<void> = Promise.resolve()
+  #data: BlockData | null = null
+  #dataBudgetMs = 1_000
 
   private constructor(state: Application, sets: ValidatorSets, lastValidators: ValidatorSet | null, tipBlock: StoredBlock | null, log: Logger) {
     this.state = state
@@ -142,6 +159,16 @@ export class ChainApp implements ConsensusApplication {
     return this.#budget
   }
 
+  /**
+   * Where blobs come from before execution, and how long a validator may spend fetching a
+   * proposal's before it must answer (a part of the propose timeout). Without it, a block that
+   * declares blobs is invalid here (nothing can be loaded).
+   */
+  setBlockData(data: BlockData, budgetMs: number): void {
+    this.#data = data
+    this.#dataBudgetMs = budgetMs
+  }
+
   onCommitted(listener: (info: CommittedBlockInfo) => void): () => void {
     this.#listeners.push(listener)
     return () => {
@@ -164,25 +191,64 @@ export class ChainApp implements ConsensusApplication {
     }
   }
 
-  prepareBlock(context: ProposalContext): PreparedBlock {
+  prepareBlock(context: ProposalContext): PreparedBlock | Promise<PreparedBlock> {
     const params = this.state.genesis.consensusParams.block
     // The count is this node's choice (measured time); bytes and gas are the consensus bounds every validator checks.
     const maxTxs = this.#budget.maxTxs()
-    const txs = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs }) ?? []
-    const started = performance.now()
-    const executed = this.#execute(context.height, context.time, context.proposer, txs, context.evidence, this.#tipBlock?.commit ?? null)
-    if (txs.length > 0) {
-      const { msPerTx, commitMsPerTx } = this.#budget
-      this.#log.debug({ height: context.height, round: context.round, txs: txs.length, maxTxs, msPerTx, commitMsPerTx, executeMs: performance.now() - started }, 'proposal prepared')
+    const reaped = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs }) ?? []
+    // A proposer includes a transaction that reads blobs only if it holds them (the rest wait in the pool).
+    const data = this.#data
+    const txs = data === null ? reaped : reaped.filter((tx) => {
+      const cids = this.state.referencedBlobs([tx])
+      return cids.length === 0 || data.holds(cids)
+    })
+    const prepare = (chosen: Uint8Array[], blobs?: BlobReader): PreparedBlock => {
+      const started = performance.now()
+      const executed = this.#execute(context.height, context.time, context.proposer, chosen, context.evidence, this.#tipBlock?.commit ?? null, blobs)
+      if (chosen.length > 0) {
+        const { msPerTx, commitMsPerTx } = this.#budget
+        this.#log.debug({ height: context.height, round: context.round, txs: chosen.length, maxTxs, msPerTx, commitMsPerTx, executeMs: performance.now() - started }, 'proposal prepared')
+      }
+      return { txs: chosen, stateRoot: executed.stateRoot }
     }
-    return { txs, stateRoot: executed.stateRoot }
+    const cids = this.state.referencedBlobs(txs)
+    if (cids.length === 0 || data === null) return prepare(txs)
+    return data.load(cids, Date.now() + this.#dataBudgetMs).then((loaded) =>
+      // Held a moment ago; if one went meanwhile (garbage collection), propose without the txs that read blobs.
+      loaded.ok ? prepare(txs, blobReader(cids, loaded.blobs)) : prepare(txs.filter((tx) => this.state.referencedBlobs([tx]).length === 0)),
+    )
   }
 
-  processBlock(block: Block): ExecutionVerdict {
+  /**
+   * Executes a proposal and compares its state root. A block whose transactions declare blobs is
+   * executed only once every one is local: missing ones are fetched within the data budget, and a
+   * block whose data cannot be had in time is answered invalid (a nil prevote), without executing.
+   */
+  processBlock(block: Block): ExecutionVerdict | Promise<ExecutionVerdict> {
+    const cids = this.state.referencedBlobs(block.txs)
+    if (cids.length === 0) return this.#verdict(block)
+    if (this.#data === null) return { valid: false, reason: `block declares ${cids.length} blobs and this node has no blob store` }
+    return this.#data.load(cids, Date.now() + this.#dataBudgetMs).then((loaded) => {
+      if (!loaded.ok) return { valid: false, reason: `blobs unavailable: ${loaded.missing.join(', ')}` }
+      return this.#verdict(block, blobReader(cids, loaded.blobs))
+    })
+  }
+
+  /**
+   * A block that is already decided (block sync: a commit of +2/3 came with it), executed and
+   * checked like a proposal, except that its blobs are waited for rather than held to the
+   * proposal budget: the network committed it, so the data exists. Data that cannot be had is
+   * this node's problem (NodeError), not a sign that the peer serving the block lied.
+   */
+  async verifyDecided(block: Block): Promise<ExecutionVerdict> {
+    return this.#verdict(block, await this.#commitBlobs(block))
+  }
+
+  #verdict(block: Block, blobs?: BlobReader): ExecutionVerdict {
     const { header } = block
     let executed: ExecutedBlock
     try {
-      executed = this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit)
+      executed = this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit, blobs)
     } catch (error) {
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
@@ -213,7 +279,7 @@ export class ChainApp implements ConsensusApplication {
 
   async #commit(block: Block, commit: Commit): Promise<void> {
     const { header } = block
-    const executed = this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit)
+    const executed = this.#executed.get(this.#keyOf(block)) ?? this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit, await this.#commitBlobs(block))
     if (!sameBytes(executed.stateRoot, header.stateRoot)) {
       // Consensus decided a block whose root this node computes differently: continuing would fork.
       throw new NodeError('STORE_MISMATCH', `decided block ${header.height} has a state root this node does not reproduce`, { height: header.height })
@@ -260,7 +326,22 @@ export class ChainApp implements ConsensusApplication {
    * Execution of one block on the committed state, done once per distinct input: (height, time,
    * proposer, txs, evidence, last commit), everything execution can see of the block.
    */
-  #execute(height: number, time: number, proposer: string, txs: Uint8Array[], evidence: DuplicateVoteEvidence[], lastCommit: Commit | null): ExecutedBlock {
+  #keyOf(block: Block): string {
+    const { header } = block
+    return executionKey(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit)
+  }
+
+  /** The blobs of a decided block this node has not executed yet (block sync): it waits for them, since its peers committed the block. */
+  async #commitBlobs(block: Block): Promise<BlobReader | undefined> {
+    const cids = this.state.referencedBlobs(block.txs)
+    if (cids.length === 0) return undefined
+    if (this.#data === null) throw new NodeError('STORE_MISMATCH', `decided block ${block.header.height} declares blobs and this node has no blob store`, { height: block.header.height })
+    const loaded = await this.#data.load(cids, Date.now() + COMMIT_DATA_WAIT_MS)
+    if (!loaded.ok) throw new NodeError('STORE_MISMATCH', `decided block ${block.header.height}: blobs unavailable after ${COMMIT_DATA_WAIT_MS} ms: ${loaded.missing.join(', ')}`, { height: block.header.height })
+    return blobReader(cids, loaded.blobs)
+  }
+
+  #execute(height: number, time: number, proposer: string, txs: Uint8Array[], evidence: DuplicateVoteEvidence[], lastCommit: Commit | null, blobs?: BlobReader): ExecutedBlock {
     const key = executionKey(height, time, proposer, txs, evidence, lastCommit)
     const cached = this.#executed.get(key)
     if (cached !== undefined) return cached
@@ -272,6 +353,7 @@ export class ChainApp implements ConsensusApplication {
       txs,
       evidence: misbehaviourOf(evidence, (h) => this.validatorsAt(h)),
       lastCommit: commitInfoOf(lastCommit, this.#lastValidators),
+      ...(blobs === undefined ? {} : { blobs }),
     })
     this.#budget.observe(txs.length, performance.now() - started)
     // End-block's validator updates of block H land in the set of H+2; updates consensus cannot

@@ -24,6 +24,7 @@ import { DisabledTxIndex, TxIndexer, type TxIndexReader } from '../indexer/index
 import { type MethodTable, type RpcServer, createRpcServer } from '../rpc/index.js'
 import { NodeRpcBackend } from './rpc-backend.js'
 import { BlobService, blobHttpRoutes, registerBlobMethods } from '../blobs/index.js'
+import { blockDataOf } from './block-data.js'
 
 export interface NodeStatus {
   moniker: string
@@ -128,6 +129,8 @@ export class FedraNode {
     chain.setTxSource(this.mempool)
     // Proposals fit a quarter of this node's own propose timeout, not the default one's.
     chain.setBlockBudget(blockBudgetFor(config.consensus.timeoutProposeMs))
+    // Blobs a proposal's txs declare are fetched within half the propose timeout, else the block is prevoted nil (DESIGN §5).
+    chain.setBlockData(blockDataOf(blobs.availability), Math.floor(config.consensus.timeoutProposeMs / 2))
     chain.state.verifiedTxs = (hash) => this.mempool.verified(hash)
     chain.state.checkedTxs = (hash) => this.mempool.checked(hash)
     this.consensusGossip = new ConsensusGossip({

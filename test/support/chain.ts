@@ -81,6 +81,8 @@ export function proposeNext(chain: ChainApp, keys: readonly PrivateKey[], option
   const { txs = [], proposer = tip.validators.proposer, evidence = [] } = options
   chain.setTxSource({ reap: () => txs })
   const prepared = chain.prepareBlock({ height, round: 0, time, proposer, evidence })
+  // Synchronous unless the txs declare blobs (then use proposeNextWithBlobs-style async code).
+  if (prepared instanceof Promise) throw new Error('proposeNext: txs declaring blobs prepare asynchronously')
   const block = assembleBlock(tip, { height, time, proposer, evidence }, prepared)
   const id = blockId(block.header)
   const members = new Set(tip.validators.validators.map((v) => v.address))

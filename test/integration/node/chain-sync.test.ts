@@ -17,7 +17,7 @@ async function grow(chain: ChainApp, count: number): Promise<Array<{ block: Bloc
   for (let i = 0; i < count; i++) {
     const h = chain.height
     const made1 = nextBlock(chain, VALIDATOR, [transfer(0, 1, 5n, BigInt(h)), transfer(2, 3, 7n, BigInt(h))])
-    assert.equal(chain.processBlock(made1.block).valid, true)
+    assert.equal((await chain.processBlock(made1.block)).valid, true)
     await chain.commitBlock(made1.block, made1.commit)
     made.push(made1)
   }

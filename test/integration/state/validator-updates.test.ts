@@ -18,7 +18,7 @@ const genesis = (ownsGenesisSet = false) => fourValidatorGenesis({ 'power-shift'
 async function commitNext(replicas: ChainApp[]): Promise<void> {
   const { block, commit } = proposeNext(replicas[0]!, VALIDATORS)
   for (const replica of replicas) {
-    const verdict = replica.processBlock(block)
+    const verdict = await replica.processBlock(block)
     assert.equal(verdict.valid, true, verdict.reason)
     await replica.commitBlock(block, commit)
   }
@@ -70,7 +70,7 @@ describe('validator updates from end-block', () => {
     const source = await openChain(dir(), genesis(), [powerShiftModule(() => [])])
     const chain = await openChain(dir(), genesis(), [removesStranger])
     const { block } = proposeNext(source, VALIDATORS)
-    const verdict = chain.processBlock(block)
+    const verdict = await chain.processBlock(block)
     assert.equal(verdict.valid, false)
     assert.match(verdict.reason ?? '', /unknown validator/)
     assert.throws(() => proposeNext(chain, VALIDATORS), /unknown validator/)
@@ -88,7 +88,7 @@ describe('validator updates from end-block', () => {
       const made = []
       for (let height = 1; height <= 5; height++) {
         const next = proposeNext(source, VALIDATORS, { signers: height >= 3 ? [VALIDATORS[0]!] : VALIDATORS })
-        assert.equal(source.processBlock(next.block).valid, true)
+        assert.equal((await source.processBlock(next.block)).valid, true)
         await source.commitBlock(next.block, next.commit)
         made.push(next)
       }

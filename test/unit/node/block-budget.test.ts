@@ -74,7 +74,7 @@ describe('ChainApp block sizing', () => {
     const asked: number[] = []
     chain.setTxSource({ reap: (limits) => (asked.push(limits.maxTxs), txs.slice(0, limits.maxTxs)) })
     chain.setBlockBudget(budget({ targetMs: 10, priorMsPerTx: 1, minTxs: 3 }))
-    const prepared = chain.prepareBlock({ height: 1, round: 0, time: Date.parse('2026-01-01T00:00:01Z'), proposer, evidence: [] })
+    const prepared = await chain.prepareBlock({ height: 1, round: 0, time: Date.parse('2026-01-01T00:00:01Z'), proposer, evidence: [] })
     assert.deepEqual(asked, [10])
     assert.equal(prepared.txs.length, 10)
     chain.setBlockBudget(budget({ targetMs: 100_000, priorMsPerTx: 1 }))
@@ -94,7 +94,7 @@ describe('ChainApp block sizing', () => {
     const proposing = await open()
     proposing.setTxSource({ reap: () => txs })
     const time = Date.parse('2026-01-01T00:00:01Z')
-    const prepared = proposing.prepareBlock({ height: 1, round: 0, time, proposer, evidence: [] })
+    const prepared = await proposing.prepareBlock({ height: 1, round: 0, time, proposer, evidence: [] })
     const block = assembleBlock(proposing.tip(), { height: 1, time, proposer, evidence: [] }, prepared)
     const validating = await open()
     validating.setBlockBudget(budget({ targetMs: 1, priorMsPerTx: 1, minTxs: 1 }))
