@@ -93,13 +93,17 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   }
 
   let validator: { address: string; publicKey: string }
+  /** validator0's operator account (fedra1…), which self-bonded it at genesis. */
+  let operator: string
 
   before(async () => {
     node = await RunningNode.start({ accounts: IN_FLIGHT_FIRST + IN_FLIGHT_CALLS, commitDelayMs: 100 })
     client = tracked(node.client)
     http = new RawHttp(node.url)
-    const v = node.genesis().validators[0] as { pub_key: string }
+    // The devnet bonds its validators through staking (gen_validators), not genesis.validators.
+    const v = (node.genesis().app_state as { staking: { gen_validators: { pub_key: string; operator: string }[] } }).staking.gen_validators[0]!
     validator = { address: PublicKey.fromBytes(fromHex(v.pub_key)).address, publicKey: v.pub_key }
+    operator = v.operator
     await node.waitForHeight(3)
   })
 
@@ -434,6 +438,44 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       assert.equal(((await raw('blob_get', { cid: put.cid, localOnly: true })).result as { data: string }).data, data)
       assert.equal(((await raw('blob_stat', { cid: put.cid })).result as { local: boolean }).local, true)
       assert.equal(((await raw('blob_providers', { cid: put.cid })).result as { providers: string[] }).providers.length, 1)
+    })
+  })
+
+  describe('module methods (staking, slashing, distribution)', () => {
+    const MODULE_METHODS: ServedMethod[] = [
+      'staking_validators', 'staking_validator', 'staking_delegation', 'staking_delegations', 'staking_validatorDelegations', 'staking_unbondings',
+      'staking_redelegations', 'staking_params', 'staking_pool', 'slashing_signingInfo', 'slashing_signingInfos', 'slashing_params',
+      'distribution_rewards', 'distribution_commission', 'distribution_outstanding', 'distribution_communityPool', 'distribution_params', 'distribution_withdrawAddress',
+    ]
+    happy(MODULE_METHODS, "validator0 bonded at genesis by its operator: its set, self-delegation, signing info and rewards, each at the node's latest height", async () => {
+      const at = async (method: ServedMethod, params: Record<string, unknown>) => {
+        const answer = (await raw(method, params)).result as { height: number } & Record<string, any>
+        assert.ok(answer !== undefined, `${method} answered no result`)
+        assert.ok(answer.height >= 3, method)
+        return answer
+      }
+      const { validators } = await at('staking_validators', {})
+      assert.deepEqual(validators.map((v: any) => [v.moniker, v.status, v.jailed, v.power, v.consensus_pubkey]), [['validator0', 'bonded', false, '10', validator.publicKey]])
+      const valoper = validators[0].operator as string
+      assert.equal((await at('staking_validator', { validator: operator })).operator, valoper)
+      assert.equal((await at('staking_delegation', { delegator: operator, validator: valoper })).balance, '10000000')
+      assert.equal((await at('staking_delegations', { delegator: operator })).delegations.length, 1)
+      assert.equal((await at('staking_validatorDelegations', { validator: valoper })).delegations.length, 1)
+      assert.deepEqual((await at('staking_unbondings', { delegator: operator })).unbondings, [])
+      assert.deepEqual((await at('staking_redelegations', { delegator: operator })).redelegations, [])
+      assert.equal((await at('staking_params', {})).bond_denom, 'ufdr')
+      assert.equal((await at('staking_pool', {})).bonded_tokens, '10000000')
+      assert.equal((await at('slashing_signingInfo', { address: valoper })).tombstoned, false)
+      assert.equal((await at('slashing_signingInfos', {})).signing_infos.length, 1)
+      assert.equal((await at('slashing_params', {})).signed_blocks_window, '100')
+      // The devnet mints 1 FDR a block for validator0 and its delegators: rewards accrue.
+      const rewards = await at('distribution_rewards', { delegator: operator })
+      assert.ok(rewards.total.length === 1 && rewards.total[0].denom === 'ufdr' && Number(rewards.total[0].amount) > 0, JSON.stringify(rewards))
+      assert.equal((await at('distribution_commission', { validator: valoper })).validator, valoper)
+      assert.equal((await at('distribution_outstanding', { validator: valoper })).validator, valoper)
+      assert.ok(Array.isArray((await at('distribution_communityPool', {})).pool))
+      assert.equal((await at('distribution_params', {})).emission_per_block, '1000000')
+      assert.equal((await at('distribution_withdrawAddress', { delegator: operator })).withdraw_address, operator)
     })
   })
 
