@@ -1,0 +1,75 @@
+import { ModuleError } from '../../state/index.js'
+
+/**
+ * Codes of the `training` codespace (numeric, stable). None of the refusals of an update changes
+ * the global model or the trainer's standing (the tx fails and its writes are dropped); a wrong
+ * aggregate is not a refusal but a verdict (see handler.ts: the tx succeeds, the aggregate is
+ * rejected and its aggregator slashed and barred).
+ */
+export const TRAINING_ERRORS = {
+  INVALID_PARAMS: 2,
+  /** No such subnet, or one training has not seen yet (its first round opens in the next block). */
+  UNKNOWN_SUBNET: 3,
+  /** A round after the subnet's current one (not open yet), or none recorded. */
+  WRONG_ROUND: 4,
+  /** A round that has closed (an earlier round, or the current one in its gap). */
+  ROUND_CLOSED: 5,
+  /** The round is open, but not in the window this message belongs to (an update after the submit window, an aggregate outside the aggregate window). */
+  OUTSIDE_WINDOW: 6,
+  /** The signer is not a trainer of the subnet. */
+  NOT_TRAINER: 7,
+  /** The signer is not an aggregator of the subnet. */
+  NOT_AGGREGATOR: 8,
+  /** The member's bond is below the subnet's minimum for its role (after a slash; MsgTopUpSubnetBond restores it). */
+  BOND_BELOW_MINIMUM: 9,
+  /** The trainer already submitted an update this round. */
+  DUPLICATE_UPDATE: 10,
+  /** The round already holds as many updates as it takes (the subnet's maxTrainers, at most MAX_INCLUDED). */
+  ROUND_FULL: 11,
+  /** Not a canonical CIDv1 text (base32) of a raw or dag-pb sha2-256 block. */
+  INVALID_CID: 12,
+  /** A sample count of 0. */
+  INVALID_SAMPLE_COUNT: 13,
+  /** Claimed metrics with an empty, malformed or repeated name. */
+  INVALID_METRICS: 14,
+  /** The loaded bytes of a CID do not hash to it (UnixFS kubo-v1): the blob named is not available. */
+  BLOB_MISMATCH: 15,
+  /** The message's byte size is not the blob's length. */
+  WRONG_BYTE_SIZE: 16,
+  /** The blob is not an update blob (src/fl/update/blob.ts decoding fails). */
+  MALFORMED_UPDATE: 17,
+  /** The update's dtype or scale is not the round's quantization. */
+  WRONG_QUANTIZATION: 18,
+  /** The update's shape is not [parameterCount] of the subnet's model. */
+  WRONG_SHAPE: 19,
+  /** An update value outside ±maxAbs of the round's quantization. */
+  OUT_OF_RANGE: 20,
+  /** The aggregator is barred from this round (it submitted a wrong aggregate). */
+  AGGREGATOR_BARRED: 21,
+  /** The round already has an accepted aggregate. */
+  ALREADY_AGGREGATED: 22,
+  /** The message's base model is not the round's (the latest version's global CID when it opened). */
+  WRONG_BASE_MODEL: 23,
+  /** Included updates not in strictly ascending trainer order. */
+  INCLUDED_NOT_CANONICAL: 24,
+  /** Included updates that are not exactly the round's updates (a missing or extra trainer, a CID that differs). */
+  INCLUDED_MISMATCH: 25,
+  /** Fewer updates than the round's rule is defined for (none at all, or below its minUpdates). */
+  TOO_FEW_UPDATES: 26,
+  /** The base model blob is not a model of the subnet (no update-blob format, or not [parameterCount]): the round cannot aggregate. */
+  BAD_BASE_MODEL: 27,
+  /** The subnet's rule refused the round's updates (an input outside its declared ranges). */
+  AGGREGATION_FAILED: 28,
+  /** The aggregate's CIDs differ from the chain's recomputation: reported in the aggregate_rejected event, never as a tx failure (see handler.ts). */
+  WRONG_AGGREGATE: 29,
+  /** A query for a round the subnet never opened. */
+  UNKNOWN_ROUND: 30,
+  /** A query for a version the subnet does not have. */
+  UNKNOWN_VERSION: 31,
+} as const
+
+export type TrainingErrorCode = keyof typeof TRAINING_ERRORS
+
+export function trainingError(code: TrainingErrorCode, message: string, context: Record<string, unknown> = {}): ModuleError {
+  return new ModuleError('training', TRAINING_ERRORS[code], code, message, context)
+}

@@ -1,0 +1,31 @@
+import { type Dec, expectKeeper } from '../../state/index.js'
+import type { Role, SubnetParamsValue, SubnetValue } from '../subnets/messages.js'
+
+/**
+ * What training calls on subnets (src/modules/subnets/keeper.ts): the subnet and its params in
+ * force (applied when a round opens), membership and bonds of both roles, and the slash and bar
+ * of a lying aggregator.
+ */
+export interface TrainingSubnetsKeeper {
+  subnet(id: bigint): SubnetValue | undefined
+  params(id: bigint): SubnetParamsValue
+  applyPending(id: bigint, round: bigint): SubnetParamsValue
+  isMember(id: bigint, role: Role, address: Uint8Array): boolean
+  bondOf(id: bigint, role: Role, address: Uint8Array): bigint
+  slashMember(id: bigint, role: Role, address: Uint8Array, fraction: Dec, infractionHeight: number): bigint
+  barAggregator(id: bigint, round: bigint, address: Uint8Array): void
+  isBarred(id: bigint, round: bigint, address: Uint8Array): boolean
+}
+
+export const SUBNETS = expectKeeper<TrainingSubnetsKeeper>('subnets', {
+  subnet: true,
+  params: true,
+  applyPending: true,
+  isMember: true,
+  bondOf: true,
+  slashMember: true,
+  barAggregator: true,
+  isBarred: true,
+})
+
+export const trainingExpectedKeepers = [SUBNETS]

@@ -1,0 +1,251 @@
+import { encodeAddress, type PublicKey } from '../../crypto/index.js'
+import { getAggregationRule } from '../../fl/rules/registry.js'
+import { type Context, type MessageHandler, readParams } from '../../state/index.js'
+import { canonicalCid } from './blob-cid.js'
+import { TrainingBooks } from './books.js'
+import { TRAINING_ERRORS, trainingError } from './errors.js'
+import { emitAggregateAccepted, emitAggregateRejected, emitUpdateSubmitted } from './events.js'
+import { SUBNETS } from './expected-keepers.js'
+import { TRAINING_HOOKS } from './hooks.js'
+import {
+  MsgSubmitAggregate,
+  type MsgSubmitAggregateValue,
+  MsgSubmitUpdate,
+  type MsgSubmitUpdateValue,
+  type ModelVersionValue,
+  type RoundValue,
+  phaseAt,
+} from './messages.js'
+import { type RoundFormat, checkBlobCid, checkModel, checkUpdate, recompute } from './model.js'
+import { trainingParams } from './params.js'
+
+const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+
+function checkCidField(text: string, field: string): void {
+  if (canonicalCid(text) === undefined) {
+    throw trainingError('INVALID_CID', `${field} "${text.slice(0, 80)}" is not a canonical CIDv1 (base32) of a raw or dag-pb sha2-256 block`, { field })
+  }
+}
+
+/**
+ * The round a message names, open in `window` at this block's height: WRONG_ROUND for one the
+ * subnet has not opened, ROUND_CLOSED for one that closed (an earlier round, or the current one
+ * in its gap), OUTSIDE_WINDOW for the right round in another phase.
+ */
+function roundInWindow(ctx: Context, books: TrainingBooks, subnet: bigint, number: bigint, window: 'submit' | 'aggregate'): RoundValue {
+  const progress = books.progress(subnet)
+  if (progress === undefined) {
+    if (ctx.keeper(SUBNETS).subnet(subnet) === undefined) throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
+    throw trainingError('WRONG_ROUND', `subnet ${subnet}'s first round opens in the next block`, { subnet: String(subnet), round: String(number) })
+  }
+  if (progress.round === null || number > progress.round) {
+    throw trainingError('WRONG_ROUND', `subnet ${subnet} has not opened round ${number} (current: ${progress.round ?? 'none'})`, { subnet: String(subnet), round: String(number) })
+  }
+  const round = books.round(subnet, number)!
+  const height = BigInt(ctx.block.height)
+  const phase = phaseAt(round, height)
+  if (phase === 'closed') throw trainingError('ROUND_CLOSED', `round ${number} of subnet ${subnet} closed at height ${round.closeHeight}`, { subnet: String(subnet), round: String(number) })
+  if (phase !== window) {
+    const [from, to] = window === 'submit' ? [round.openHeight, round.submitEnd] : [round.submitEnd, round.aggregateEnd]
+    throw trainingError('OUTSIDE_WINDOW', `round ${number} of subnet ${subnet} takes ${window === 'submit' ? 'updates' : 'aggregates'} at heights ${from}..${to - 1n}, not at ${height} (${phase} phase)`, {
+      subnet: String(subnet),
+      round: String(number),
+      phase,
+    })
+  }
+  return round
+}
+
+/** Rough cost of recomputing a rule on K updates of N parameters, in coordinate visits: means K·N, order statistics K·N·⌈log2(K+1)⌉, pairwise distances (Krum, nnm) K²·N; plus 2·N for the base and next models. */
+export function aggregateWork(rule: string, k: number, n: number): bigint {
+  const K = BigInt(k)
+  const N = BigInt(n)
+  const base = rule.split('+')[0]!.split(':')[0]!
+  const pairwise = base === 'krum' || base === 'multikrum' || rule.includes('+nnm')
+  const sorting = base === 'median' || base === 'trimmed'
+  const factor = pairwise ? K : sorting ? BigInt(Math.ceil(Math.log2(k + 1))) : 1n
+  return K * N * factor + 2n * N
+}
+
+/**
+ * MsgSubmitUpdate: a trainer's update in the submit window. The blob is declared (blobs), hashed
+ * against its CID, and checked against the round (dtype, scale, shape [parameterCount], range);
+ * one per trainer per round, at most the round's maxUpdates; the weight is the sample count
+ * capped at the round's sampleCap. Gas: gas_per_coordinate × N on top of the store's.
+ */
+const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
+  type: MsgSubmitUpdate,
+  validate(m) {
+    checkCidField(m.updateCid, 'update_cid')
+    if (m.sampleCount < 1) throw trainingError('INVALID_SAMPLE_COUNT', 'an update is trained on at least one sample')
+    const names = new Set<string>()
+    for (const metric of m.claimedMetrics) {
+      if (!METRIC_NAME.test(metric.name)) throw trainingError('INVALID_METRICS', `metric name "${metric.name.slice(0, 32)}" is not a-z0-9_ (1–32, a letter first)`)
+      if (names.has(metric.name)) throw trainingError('INVALID_METRICS', `metric ${metric.name} is claimed twice`)
+      names.add(metric.name)
+    }
+  },
+  blobs: (m) => [m.updateCid],
+  handle(ctx, m, signer) {
+    const books = new TrainingBooks(ctx.moduleStore())
+    const round = roundInWindow(ctx, books, m.subnet, m.round, 'submit')
+    const subnets = ctx.keeper(SUBNETS)
+    const trainer = signer.addressBytes
+    if (!subnets.isMember(m.subnet, 'trainer', trainer)) throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
+    const minimum = subnets.params(m.subnet).minTrainerBond
+    const bond = subnets.bondOf(m.subnet, 'trainer', trainer)
+    if (bond < minimum) throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s trainer bond ${bond} is below the subnet's minimum ${minimum}`, { bond: String(bond), minimum: String(minimum) })
+    if (books.update(m.subnet, m.round, trainer) !== undefined) {
+      throw trainingError('DUPLICATE_UPDATE', `${signer.address} already submitted an update to round ${m.round} of subnet ${m.subnet}`, { subnet: String(m.subnet), round: String(m.round) })
+    }
+    if (round.updates >= round.maxUpdates) throw trainingError('ROUND_FULL', `round ${m.round} of subnet ${m.subnet} already holds its ${round.maxUpdates} updates`, { max: round.maxUpdates })
+    const parameterCount = Number(subnets.subnet(m.subnet)!.parameterCount)
+    ctx.gas.consume(readParams(ctx.moduleStore(), trainingParams).gasPerCoordinate * BigInt(parameterCount), 'update check')
+    const bytes = ctx.block.blobs.get(m.updateCid)
+    checkBlobCid(bytes, m.updateCid, 'update')
+    if (BigInt(bytes.length) !== m.byteSize) throw trainingError('WRONG_BYTE_SIZE', `the update blob is ${bytes.length} bytes, the message says ${m.byteSize}`, { actual: bytes.length, claimed: String(m.byteSize) })
+    checkUpdate(bytes, roundFormat(round, parameterCount))
+    const weight = Math.min(m.sampleCount, round.sampleCap)
+    books.setUpdate(m.subnet, m.round, trainer, {
+      updateCid: m.updateCid,
+      sampleCount: m.sampleCount,
+      weight,
+      epochId: m.epochId,
+      deviceIdHash: m.deviceIdHash,
+      byteSize: m.byteSize,
+      claimedMetrics: m.claimedMetrics,
+      height: BigInt(ctx.block.height),
+      time: ctx.block.time,
+    })
+    books.setRound({ ...round, updates: round.updates + 1 })
+    emitUpdateSubmitted(ctx, m.subnet, m.round, trainer, m.updateCid, weight)
+  },
+}
+
+const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => ({ dtype: round.dtype, scale: round.scale, maxAbs: round.maxAbs, parameterCount })
+
+/**
+ * MsgSubmitAggregate: an aggregator's aggregate in the aggregate window. Refusals (the tx fails,
+ * nothing changes): the round and window, membership and bond, a barred aggregator, a round
+ * already aggregated, a base model that is not the round's, included updates that are not
+ * exactly the round's in trainer order, too few for the rule, a blob whose bytes are not its
+ * CID's, a base model that is no model of the subnet. Then the chain recomputes the aggregate
+ * with the round's rule (rule.fast: the reference's bits) and the next model (model.ts), and
+ * compares both CIDs:
+ *
+ * - equal: version latest + 1 is recorded (ModelVersion), the round points at it,
+ *   aggregate_accepted, hook roundAggregated.
+ * - different: a verdict, not a refusal. The tx SUCCEEDS (code 0) with an aggregate_rejected
+ *   event carrying code WRONG_AGGREGATE (29), the aggregator's bond is slashed by the round's
+ *   aggregatorSlashFraction (subnets.slashMember, infraction at this height), it is barred from
+ *   the round (subnets.barAggregator), and an AggregateRejection is stored. A failed tx's writes
+ *   are dropped by the framework (its messages run in a cache kept only on success), so a
+ *   failing tx could not carry its own slash; recording the verdict as a successful tx keeps it
+ *   in committed state on every node, and the event and the stored rejection keep it on record.
+ *   Other registered aggregators may still submit until the window ends.
+ *
+ * Gas: gas_per_coordinate × aggregateWork(rule, K, N), charged before any blob is read, so a
+ * block cannot hide unbounded work behind a small transaction.
+ */
+const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
+  type: MsgSubmitAggregate,
+  validate(m) {
+    checkCidField(m.baseGlobalCid, 'base_global_cid')
+    checkCidField(m.resultCid, 'result_cid')
+    checkCidField(m.newGlobalCid, 'new_global_cid')
+    for (const [i, entry] of m.included.entries()) {
+      checkCidField(entry.updateCid, `included[${i}].update_cid`)
+      if (i > 0 && Buffer.compare(m.included[i - 1]!.trainer, entry.trainer) >= 0) {
+        throw trainingError('INCLUDED_NOT_CANONICAL', `included updates must be in strictly ascending trainer order; entry ${i} is not`, { index: i })
+      }
+    }
+  },
+  blobs: (m) => [m.baseGlobalCid, ...m.included.map((entry) => entry.updateCid)],
+  handle(ctx, m, signer) {
+    const books = new TrainingBooks(ctx.moduleStore())
+    const round = roundInWindow(ctx, books, m.subnet, m.round, 'aggregate')
+    const subnets = ctx.keeper(SUBNETS)
+    const aggregator = signer.addressBytes
+    const at = { subnet: String(m.subnet), round: String(m.round) }
+    if (!subnets.isMember(m.subnet, 'aggregator', aggregator)) throw trainingError('NOT_AGGREGATOR', `${signer.address} is not an aggregator of subnet ${m.subnet}`, at)
+    if (subnets.isBarred(m.subnet, m.round, aggregator)) throw trainingError('AGGREGATOR_BARRED', `${signer.address} submitted a wrong aggregate to round ${m.round} and is barred from it`, at)
+    const minimum = subnets.params(m.subnet).minAggregatorBond
+    const bond = subnets.bondOf(m.subnet, 'aggregator', aggregator)
+    if (bond < minimum) throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s aggregator bond ${bond} is below the subnet's minimum ${minimum}`, { bond: String(bond), minimum: String(minimum) })
+    if (round.version !== null) throw trainingError('ALREADY_AGGREGATED', `round ${m.round} of subnet ${m.subnet} already has version ${round.version}`, at)
+    if (m.baseGlobalCid !== round.baseGlobalCid) {
+      throw trainingError('WRONG_BASE_MODEL', `round ${m.round} trains ${round.baseGlobalCid} (version ${round.baseVersion}), not ${m.baseGlobalCid}`, { ...at, expected: round.baseGlobalCid })
+    }
+    const updates = books.updates(m.subnet, m.round)
+    if (m.included.length !== updates.length) {
+      throw trainingError('INCLUDED_MISMATCH', `round ${m.round} holds ${updates.length} updates; the aggregate includes ${m.included.length}`, { ...at, expected: updates.length })
+    }
+    updates.forEach((u, i) => {
+      const entry = m.included[i]!
+      if (hex(entry.trainer) !== hex(u.trainer) || entry.updateCid !== u.updateCid) {
+        throw trainingError('INCLUDED_MISMATCH', `included entry ${i} should be ${encodeAddress(u.trainer)}'s update ${u.updateCid}`, { ...at, index: i })
+      }
+    })
+    const rule = getAggregationRule(round.rule)
+    if (updates.length === 0 || updates.length < rule.ranges.minUpdates) {
+      throw trainingError('TOO_FEW_UPDATES', `${rule.name} needs at least ${Math.max(1, rule.ranges.minUpdates)} updates; round ${m.round} has ${updates.length}`, { ...at, count: updates.length })
+    }
+    const parameterCount = Number(subnets.subnet(m.subnet)!.parameterCount)
+    const { gasPerCoordinate } = readParams(ctx.moduleStore(), trainingParams)
+    ctx.gas.consume(gasPerCoordinate * aggregateWork(rule.name, updates.length, parameterCount), 'aggregate recomputation')
+    const format = roundFormat(round, parameterCount)
+    const values = updates.map((u) => {
+      const bytes = ctx.block.blobs.get(u.updateCid)
+      checkBlobCid(bytes, u.updateCid, 'update')
+      return checkUpdate(bytes, format).values
+    })
+    const baseBytes = ctx.block.blobs.get(round.baseGlobalCid)
+    checkBlobCid(baseBytes, round.baseGlobalCid, 'base model')
+    const base = checkModel(baseBytes, parameterCount, round.baseGlobalCid)
+    const expected = recompute(rule, values, updates.map((u) => u.weight), base, format)
+    if (expected.aggregateCid === m.resultCid && expected.modelCid === m.newGlobalCid) accept(ctx, books, round, m, updates, aggregator)
+    else reject(ctx, books, round, m, { resultCid: expected.aggregateCid, newGlobalCid: expected.modelCid }, signer)
+  },
+}
+
+function accept(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSubmitAggregateValue, updates: ReturnType<TrainingBooks['updates']>, aggregator: Uint8Array): void {
+  const progress = books.progress(m.subnet)!
+  const version: ModelVersionValue = {
+    subnet: m.subnet,
+    version: progress.latestVersion + 1n,
+    round: m.round,
+    parent: progress.latestVersion,
+    globalCid: m.newGlobalCid,
+    aggregateCid: m.resultCid,
+    included: updates.map((u) => ({ trainer: u.trainer, updateCid: u.updateCid, sampleCount: u.weight })),
+    rule: round.rule,
+    aggregator,
+    height: BigInt(ctx.block.height),
+  }
+  books.setVersion(version)
+  books.setProgress(m.subnet, { ...progress, latestVersion: version.version })
+  const updated = { ...round, version: version.version }
+  books.setRound(updated)
+  emitAggregateAccepted(ctx, version, aggregator)
+  ctx.hooks(TRAINING_HOOKS).roundAggregated(updated, version)
+}
+
+function reject(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSubmitAggregateValue, expected: { resultCid: string; newGlobalCid: string }, signer: PublicKey): void {
+  const subnets = ctx.keeper(SUBNETS)
+  const aggregator = signer.addressBytes
+  const slashed = subnets.slashMember(m.subnet, 'aggregator', aggregator, round.slashFraction, ctx.block.height)
+  subnets.barAggregator(m.subnet, m.round, aggregator)
+  books.setRejection(m.subnet, m.round, aggregator, {
+    resultCid: m.resultCid,
+    newGlobalCid: m.newGlobalCid,
+    expectedResultCid: expected.resultCid,
+    expectedGlobalCid: expected.newGlobalCid,
+    slashed,
+    height: BigInt(ctx.block.height),
+  })
+  books.setRound({ ...round, rejections: round.rejections + 1 })
+  emitAggregateRejected(ctx, m.subnet, m.round, aggregator, m, expected, slashed, TRAINING_ERRORS.WRONG_AGGREGATE)
+}
+
+export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate]

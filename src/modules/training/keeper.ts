@@ -1,0 +1,41 @@
+import type { Context } from '../../state/index.js'
+import { TrainingBooks, type UpdateView } from './books.js'
+import type { ModelVersionValue, RoundValue } from './messages.js'
+import { MODULE } from './keys.js'
+
+/**
+ * What other modules may read of training (rewards, reputation, lineage; they declare
+ * `expectKeeper<…>('training', { … })`): a subnet's current round, any round and its updates
+ * (trainer order), and its model versions. Read-only: rounds move by height and messages.
+ */
+export class TrainingKeeper {
+  readonly #books: TrainingBooks
+
+  /** `ctx` is scoped to training. */
+  constructor(ctx: Context) {
+    this.#books = new TrainingBooks(ctx.moduleStore(MODULE))
+  }
+
+  /** The subnet's current (or last) round, or undefined before its first opens. */
+  currentRound(subnet: bigint): RoundValue | undefined {
+    const round = this.#books.progress(subnet)?.round
+    return round === undefined || round === null ? undefined : this.#books.round(subnet, round)
+  }
+
+  round(subnet: bigint, round: bigint): RoundValue | undefined {
+    return this.#books.round(subnet, round)
+  }
+
+  updates(subnet: bigint, round: bigint): UpdateView[] {
+    return this.#books.updates(subnet, round)
+  }
+
+  version(subnet: bigint, version: bigint): ModelVersionValue | undefined {
+    return this.#books.version(subnet, version)
+  }
+
+  latestVersion(subnet: bigint): ModelVersionValue | undefined {
+    const progress = this.#books.progress(subnet)
+    return progress === undefined ? undefined : this.#books.version(subnet, progress.latestVersion)
+  }
+}

@@ -1,0 +1,104 @@
+import { type Context, readParams } from '../../state/index.js'
+import { TrainingBooks } from './books.js'
+import { emitRoundClosed, emitRoundOpened } from './events.js'
+import { SUBNETS } from './expected-keepers.js'
+import { TRAINING_HOOKS } from './hooks.js'
+import { MAX_INCLUDED, type RoundValue } from './messages.js'
+import { trainingParams } from './params.js'
+
+/**
+ * The round lifecycle, driven by block height in training's begin-block. Bounded work per
+ * block: the subnets created since the last block (found by the id cursor: ids are dense and
+ * ascending, so only new ones are read) and the subnets whose round changes phase at this
+ * height (found under the schedule's height prefix: one entry per subnet, keyed by the height it
+ * is due at). Nothing iterates over all subnets or rounds.
+ *
+ *   first seen at h   version 0 (the subnet's initial model) recorded, round 0 opens at h
+ *   open at h         pending params applied (subnets.applyPending), the round fixed (windows,
+ *                     rule, quantization, base model = the latest version), close scheduled
+ *   close at c        the round closed, with or without a version; the next opens at c + gap
+ *
+ * The submit → aggregate → score transitions need no entry: they are fixed heights of the
+ * round record (messages.ts phaseAt).
+ */
+export function beginBlock(ctx: Context): void {
+  const height = BigInt(ctx.block.height)
+  const books = new TrainingBooks(ctx.moduleStore())
+  const subnets = ctx.keeper(SUBNETS)
+  let cursor = books.cursor()
+  const first = cursor
+  while (subnets.subnet(cursor) !== undefined) discover(ctx, books, cursor++, height)
+  if (cursor !== first) books.setCursor(cursor)
+  for (const { subnet, phase } of books.dueAt(height)) {
+    books.unschedule(height, subnet)
+    if (phase === 'open') openRound(ctx, books, subnet, height)
+    else closeRound(ctx, books, subnet, height)
+  }
+}
+
+function discover(ctx: Context, books: TrainingBooks, subnet: bigint, height: bigint): void {
+  const record = ctx.keeper(SUBNETS).subnet(subnet)!
+  books.setVersion({
+    subnet,
+    version: 0n,
+    round: null,
+    parent: null,
+    globalCid: record.initialModelCid,
+    aggregateCid: null,
+    included: [],
+    rule: '',
+    aggregator: null,
+    height,
+  })
+  books.setProgress(subnet, { round: null, latestVersion: 0n, scheduledHeight: height, scheduledPhase: 'open' })
+  openRound(ctx, books, subnet, height)
+}
+
+function openRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: bigint): void {
+  const progress = books.progress(subnet)!
+  const number = progress.round === null ? 0n : progress.round + 1n
+  const params = ctx.keeper(SUBNETS).applyPending(subnet, number)
+  const { scoreWindow } = readParams(ctx.moduleStore(), trainingParams)
+  const base = books.version(subnet, progress.latestVersion)!
+  const { submitWindow, aggregateWindow, gap } = params.timing
+  const submitEnd = height + BigInt(submitWindow)
+  const aggregateEnd = submitEnd + BigInt(aggregateWindow)
+  const round: RoundValue = {
+    subnet,
+    round: number,
+    openHeight: height,
+    submitEnd,
+    aggregateEnd,
+    closeHeight: aggregateEnd + BigInt(scoreWindow),
+    gap,
+    baseVersion: base.version,
+    baseGlobalCid: base.globalCid,
+    rule: params.aggregationRule,
+    dtype: params.quantization.dtype,
+    scale: params.quantization.scale,
+    maxAbs: params.quantization.maxAbs,
+    sampleCap: params.sampleCap,
+    maxUpdates: Math.min(params.maxTrainers, MAX_INCLUDED),
+    slashFraction: params.aggregatorSlashFraction,
+    updates: 0,
+    closed: false,
+    version: null,
+    rejections: 0,
+  }
+  books.setRound(round)
+  books.schedule(round.closeHeight, subnet, 'close')
+  books.setProgress(subnet, { round: number, latestVersion: progress.latestVersion, scheduledHeight: round.closeHeight, scheduledPhase: 'close' })
+  emitRoundOpened(ctx, round)
+  ctx.hooks(TRAINING_HOOKS).roundOpened(round)
+}
+
+function closeRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: bigint): void {
+  const progress = books.progress(subnet)!
+  const round = { ...books.round(subnet, progress.round!)!, closed: true }
+  books.setRound(round)
+  const next = height + BigInt(round.gap)
+  books.schedule(next, subnet, 'open')
+  books.setProgress(subnet, { ...progress, scheduledHeight: next, scheduledPhase: 'open' })
+  emitRoundClosed(ctx, round)
+  ctx.hooks(TRAINING_HOOKS).roundClosed(round, round.version === null ? null : books.version(subnet, round.version)!)
+}
