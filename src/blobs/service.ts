@@ -43,6 +43,8 @@ export interface BlobServiceOptions {
   peers: () => string[]
   log: Logger
   now?: () => number
+  /** Serve and use /fedra/blocks/1.0.0 between Fedra nodes (default true; false: bitswap only). */
+  fastPath?: boolean
 }
 
 /**
@@ -61,7 +63,7 @@ export class BlobService {
     const { config, log } = options
     this.#options = options
     this.store = new BlobStore({ directory: options.directory, maxBytes: config.maxBytes, maxBlobBytes: config.maxBlobBytes, gcGraceMs: config.gcGraceMs, now: options.now })
-    this.exchange = new BlobExchange({ store: this.store, libp2p: options.libp2p, penalize: options.penalize, limits: { ...config.fetch, maxBlobBytes: config.maxBlobBytes }, log, now: options.now })
+    this.exchange = new BlobExchange({ store: this.store, libp2p: options.libp2p, penalize: options.penalize, limits: { ...config.fetch, maxBlobBytes: config.maxBlobBytes }, log, now: options.now, fastPath: options.fastPath })
     this.availability = new DataAvailability(this.store, this.exchange, options.now)
     this.retention = new RoundRetention(this.store, config.retainRounds)
   }
