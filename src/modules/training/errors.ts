@@ -32,7 +32,7 @@ export const TRAINING_ERRORS = {
   INVALID_SAMPLE_COUNT: 13,
   /** Claimed metrics with an empty, malformed or repeated name. */
   INVALID_METRICS: 14,
-  /** The loaded bytes of a CID do not hash to it (UnixFS kubo-v1): the blob named is not available. */
+  /** The loaded bytes of an update's CID do not hash to it (UnixFS kubo-v1): the blob named is not available. Checked at submission. */
   BLOB_MISMATCH: 15,
   /** The message's byte size is not the blob's length. */
   WRONG_BYTE_SIZE: 16,

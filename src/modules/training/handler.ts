@@ -16,7 +16,7 @@ import {
   type RoundValue,
   phaseAt,
 } from './messages.js'
-import { type RoundFormat, checkBlobCid, checkModel, checkUpdate, recompute } from './model.js'
+import { type RoundFormat, checkBlobCid, checkUpdate, verifyAggregate } from './model.js'
 import { trainingParams } from './params.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
@@ -129,10 +129,10 @@ const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => 
  * MsgSubmitAggregate: an aggregator's aggregate in the aggregate window. Refusals (the tx fails,
  * nothing changes): the round and window, membership and bond, a barred aggregator, a round
  * already aggregated, a base model that is not the round's, included updates that are not
- * exactly the round's in trainer order, too few for the rule, a blob whose bytes are not its
- * CID's, a base model that is no model of the subnet. Then the chain recomputes the aggregate
- * with the round's rule (rule.fast: the reference's bits) and the next model (model.ts), and
- * compares both CIDs:
+ * exactly the round's in trainer order, too few for the rule, a base model that is no model of
+ * the subnet. Then the chain recomputes the aggregate with the round's rule (rule.fast: the
+ * reference's bits) and the next model (model.ts verifyAggregate: the inputs, hashed and checked
+ * when submitted, are not hashed again), and compares both CIDs:
  *
  * - equal: version latest + 1 is recorded (ModelVersion), the round points at it,
  *   aggregate_accepted, hook roundAggregated.
@@ -195,15 +195,9 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const { gasPerCoordinate } = readParams(ctx.moduleStore(), trainingParams)
     ctx.gas.consume(gasPerCoordinate * aggregateWork(rule.name, updates.length, parameterCount), 'aggregate recomputation')
     const format = roundFormat(round, parameterCount)
-    const values = updates.map((u) => {
-      const bytes = ctx.block.blobs.get(u.updateCid)
-      checkBlobCid(bytes, u.updateCid, 'update')
-      return checkUpdate(bytes, format).values
-    })
-    const baseBytes = ctx.block.blobs.get(round.baseGlobalCid)
-    checkBlobCid(baseBytes, round.baseGlobalCid, 'base model')
-    const base = checkModel(baseBytes, parameterCount, round.baseGlobalCid)
-    const expected = recompute(rule, values, updates.map((u) => u.weight), base, format)
+    const named = updates.map((u) => ({ cid: u.updateCid, bytes: ctx.block.blobs.get(u.updateCid) }))
+    const base = { cid: round.baseGlobalCid, bytes: ctx.block.blobs.get(round.baseGlobalCid) }
+    const expected = verifyAggregate(rule, named, updates.map((u) => u.weight), base, format)
     if (expected.aggregateCid === m.resultCid && expected.modelCid === m.newGlobalCid) accept(ctx, books, round, m, updates, aggregator)
     else reject(ctx, books, round, m, { resultCid: expected.aggregateCid, newGlobalCid: expected.modelCid }, signer)
   },
