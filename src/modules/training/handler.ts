@@ -64,7 +64,8 @@ export function aggregateWork(rule: string, k: number, n: number): bigint {
   const base = rule.split('+')[0]!.split(':')[0]!
   const pairwise = base === 'krum' || base === 'multikrum' || rule.includes('+nnm')
   const sorting = base === 'median' || base === 'trimmed'
-  const factor = pairwise ? K : sorting ? BigInt(Math.ceil(Math.log2(k + 1))) : 1n
+  // ⌈log2(K + 1)⌉ as the bit length of K: integers only, no Math.log2 in a consensus number.
+  const factor = pairwise ? K : sorting ? BigInt(32 - Math.clz32(k)) : 1n
   return K * N * factor + 2n * N
 }
 

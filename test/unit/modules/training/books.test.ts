@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { trainingInvariants, trainingModule } from '../../../../src/modules/training/index.js'
 import { TrainingBooks } from '../../../../src/modules/training/books.js'
-import { CacheStore, Context, GasMeter, StateError, type StateDB, outsideBlock, parseGenesis } from '../../../../src/state/index.js'
+import { Application, CacheStore, Context, GasMeter, StateDB, StateError, outsideBlock, parseGenesis } from '../../../../src/state/index.js'
 import { CHAIN_ID } from '../../../helpers/chain.js'
 import { tempDirs, testRegistry } from '../../../support/chain.js'
 import { TrainingChain, addr, honestAggregate, trainingGenesisJson, updateBlob } from './harness.js'
@@ -46,6 +46,16 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
     await chain.close()
   })
 
+  it('is deterministic: two nodes executing the same blocks (a lie, a slash, an accepted aggregate) reach the same state root', async () => {
+    const a = await playedRound(dirs.next())
+    const b = await playedRound(dirs.next())
+    const [ra, rb] = [await a.block(), await b.block()]
+    assert.deepEqual(Buffer.from(ra.stateRoot).toString('hex'), Buffer.from(rb.stateRoot).toString('hex'))
+    assert.deepEqual(subtree(a.app.db, 'training/'), subtree(b.app.db, 'training/'))
+    await a.close()
+    await b.close()
+  })
+
   it('refuses a genesis naming a subnet subnets does not have, or with malformed fields', async () => {
     const registry = testRegistry([trainingModule])
     const bad = (training: unknown) => () => parseGenesis(trainingGenesisJson(training as Record<string, unknown>), registry)
@@ -55,7 +65,6 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
     assert.throws(bad({ next_subnet: '0', subnets: [{ subnet: '0', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'open' }] }), invalid('app_state.training.next_subnet'))
     assert.throws(bad({ params: { score_window: -1 } }), invalid('app_state.training.params.score_window'))
     const genesis = trainingGenesisJson({ subnets: [{ subnet: '4', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'open' }] })
-    const { Application, StateDB } = await import('../../../../src/state/index.js')
     const app = new Application(await StateDB.open(dirs.next()), registry, parseGenesis(genesis, registry))
     await assert.rejects(app.initChain(), invalid('app_state.training.subnets[0].subnet'))
     await app.db.close()

@@ -47,6 +47,8 @@ describe('training hooks, queries and several subnets', () => {
     await chain.block(chain.aggregate(5, [{ trainer: 2, blob }], expected.aggregateCid, expected.modelCid))
     await chain.until(8)
     assert.deepEqual(calls, ['2 opened 0/0', '5 aggregated 0/0 v1', '7 closed 0/0 v1', '8 opened 0/1'])
+    await chain.until(13)
+    assert.deepEqual(calls.slice(4), ['13 closed 0/1 none'], 'a round without an aggregate closes with no version')
     await chain.close()
   })
 

@@ -176,6 +176,15 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     await chain.close()
   })
 
+  it('refuses an update from a trainer whose bond is below the minimum in force for the round', async () => {
+    const chain = await TrainingChain.withSubnet(dirs.next())
+    await chain.block([ADMIN, MsgUpdateSubnetParams, { subnet: 0n, params: testSubnetParams({ minTrainerBond: 2000n }) }], chain.submit(2, blobs[0]!.blob))
+    await chain.until(7)
+    const executed = await chain.block(chain.submit(3, blobs[1]!.blob, {}, 1n))
+    assert.deepEqual(codes(executed), [['training', TRAINING_ERRORS.BOND_BELOW_MINIMUM]])
+    await chain.close()
+  })
+
   it('a score window (module param) lies between the aggregate window and the close; no aggregate is taken in it', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, { genesis: trainingGenesisJson({ params: { score_window: 2 } }) })
     await chain.block(...blobs.map((b) => chain.submit(b.trainer, b.blob)))
