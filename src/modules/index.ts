@@ -5,10 +5,11 @@ import { DISTRIBUTION_ACCOUNT, FEE_COLLECTOR, distributionModule } from './distr
 import { slashingModule } from './slashing/index.js'
 import { STAKING_HOOKS, STAKING_MODULE_ACCOUNTS, stakingModule } from './staking/index.js'
 import { SUBNETS_MODULE_ACCOUNTS, subnetsModule } from './subnets/index.js'
+import { trainingModule } from './training/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule]
+  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule]
 }
 
 /**
@@ -24,7 +25,8 @@ export function defaultModules() {
  * - Genesis: bank before distribution (which checks its books against bank's balances) before
  *   staking (whose gen_validators fire distribution's hooks) before slashing (whose imported
  *   signing infos replace what the bonded hooks wrote) before subnets (which checks its members'
- *   bonds against staking's and its deposits against bank's balances).
+ *   bonds against staking's and its deposits against bank's balances) before training (which checks
+ *   its rounds' subnets exist). Training's begin-block opens and closes rounds by height.
  * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
  *   staking last, so a jail or a slash this block becomes a validator update.
  */
@@ -40,9 +42,9 @@ export const DEFAULT_COMPOSITION: Composition = {
     { point: STAKING_HOOKS, subscriber: 'slashing' },
   ],
   order: {
-    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets'],
-    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'staking'],
-    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'staking'],
+    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training'],
+    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'staking'],
+    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'staking'],
   },
   paramsAuthorities: [],
 }
@@ -51,7 +53,7 @@ export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule }
+export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule }
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
 export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'

@@ -57,7 +57,7 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
   })
 
   it('refuses a genesis naming a subnet subnets does not have, or with malformed fields', async () => {
-    const registry = testRegistry([trainingModule])
+    const registry = testRegistry()
     const bad = (training: unknown) => () => parseGenesis(trainingGenesisJson(training as Record<string, unknown>), registry)
     const invalid = (path: string) => (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && String(e.context.path).startsWith(path)
     assert.throws(bad({ extra: 1 }), invalid('app_state.training.extra'))

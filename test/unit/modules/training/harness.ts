@@ -98,7 +98,7 @@ export class TrainingChain {
   }
 
   static async open(dir: string, options: { genesis?: Record<string, unknown>; extra?: Module[]; composition?: Composition } = {}): Promise<TrainingChain> {
-    return new TrainingChain(await openTestApp(dir, [trainingModule, ...(options.extra ?? [])], options.composition ?? {}, options.genesis ?? trainingGenesisJson()))
+    return new TrainingChain(await openTestApp(dir, [...(options.extra ?? [])], options.composition ?? {}, options.genesis ?? trainingGenesisJson()))
   }
 
   /** Opens a chain with subnet 0 created and its trainers and aggregators joined in block 1; round 0 opens at height 2. */
