@@ -70,4 +70,12 @@ export interface Application {
   validatorsAt(height: Height): ValidatorSet | null
   /** The chain's evidence age (a genesis parameter), when the application has one. */
   readonly maxEvidenceAge?: number
+  /**
+   * A verified precommit for the tip's block that arrived after the decision (CometBFT gathers
+   * them during timeout_commit): the application adds it to the commit its next proposal carries
+   * as lastCommit, so who signed is recorded fairly — without it the quorum that decided first is
+   * the whole commit, and a validator that is regularly last would be counted as missing every
+   * block (and jailed for downtime). Applications that do not track signers may leave it out.
+   */
+  addCommitSignature?(height: Height, signature: { validator: Address; signature: Uint8Array }): void
 }

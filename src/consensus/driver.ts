@@ -97,6 +97,8 @@ export class ConsensusDriver {
   #replaying = false
   #replayTimeouts: Array<{ timeout: Timeout; durationMs: number }> = []
   #pendingDecision: Extract<ConsensusEffect, { kind: 'decide' }> | null = null
+  /** The last decision and who is in its commit: late precommits for it extend the commit the next proposal carries. */
+  #decided: { height: Height; round: Round; valueId: ValueId; signers: Set<string> } | null = null
   #future: FutureBuffer
   /** Propose timeouts held while the round's value is built or executed. */
   readonly #proposeWait = new ProposeWait()
@@ -196,6 +198,10 @@ export class ConsensusDriver {
       case 'proposal':
       case 'vote': {
         const h = message.type === 'vote' ? message.vote.height : message.proposal.height
+        if (message.type === 'vote' && this.#isLatePrecommit(message.vote)) {
+          this.#onLatePrecommit(message.vote)
+          return
+        }
         if (h < height) {
           // A peer behind us: it learns the decision from our commit when it asks (status).
           return
@@ -262,6 +268,34 @@ export class ConsensusDriver {
     if (this.#core.knownValues.has(commit.blockId) && commitVotes(commit).every((vote) => hasVote(this.#core.votes, vote))) return
     if (checkCommit(commit, this.#core.height, commit.blockId, validators, this.#config.verifier) !== null) return
     this.#enqueue({ kind: 'commitCertificate', block, commit })
+  }
+
+  /** A precommit for the block just decided (at its decision round) from a signer not yet in its commit. */
+  #isLatePrecommit(vote: Vote): boolean {
+    const decided = this.#decided
+    return (
+      decided !== null &&
+      vote.type === 'precommit' &&
+      vote.height === decided.height &&
+      vote.round === decided.round &&
+      vote.valueId === decided.valueId &&
+      !decided.signers.has(vote.validator)
+    )
+  }
+
+  /**
+   * Verified against the decided height's set, then handed to the application for the commit of
+   * the next proposal (`addCommitSignature`). A precommit that is not for the decided block at its
+   * round is no part of the commit (a nil or other-block precommit after the decision is ignored:
+   * evidence comes from the core's own vote keeping, within a height).
+   */
+  #onLatePrecommit(vote: Vote): void {
+    const decided = this.#decided!
+    const set = this.#config.app.validatorsAt(decided.height)
+    const validator = set?.validators.find((v) => v.address === vote.validator)
+    if (validator === undefined || !this.#config.verifier.verifyVote(vote, validator)) return
+    decided.signers.add(vote.validator)
+    this.#config.app.addCommitSignature?.(decided.height, { validator: vote.validator, signature: vote.signature })
   }
 
   /**
@@ -431,7 +465,8 @@ export class ConsensusDriver {
   }
 
   #getValue(height: Height, round: Round): void {
-    const tip = this.#tip
+    // Fresh: late precommits may have extended the tip's commit since the height began.
+    const tip = (this.#tip = this.#config.app.tip())
     const self = this.#guard!.address
     const time = Math.max(this.#config.clock.now(), tip.time + 1)
     const evidence = this.#pool
@@ -488,6 +523,7 @@ export class ConsensusDriver {
   #decide(effect: Extract<ConsensusEffect, { kind: 'decide' }>): void {
     const block = this.#blocks.get(effect.valueId)!
     const commit = commitFromPrecommits(effect.height, effect.round, effect.valueId, effect.precommits)
+    this.#decided = { height: effect.height, round: effect.round, valueId: effect.valueId, signers: new Set(effect.precommits.map((v) => v.validator)) }
     this.#log.info({ height: effect.height, round: effect.round, block: effect.valueId }, 'decided')
     for (const handle of this.#timers) this.#config.clock.clearTimer(handle)
     this.#timers.clear()

@@ -89,6 +89,9 @@ export class ChainApp implements ConsensusApplication {
   #fatal: Array<(error: unknown) => void> = []
   #inFlight: Promise<void> = Promise.resolve()
   #data: BlockData | null = null
+  /** Precommits for the tip's block that arrived after its decision (ConsensusDriver: late precommits), by height. */
+  #lateSignatures = new Map<number, { validator: string; signature: Uint8Array }[]>()
+  #extendedCommit: { base: Commit; count: number; commit: Commit } | null = null
   #dataBudgetMs = 1_000
 
   private constructor(state: Application, sets: ValidatorSets, lastValidators: ValidatorSet | null, tipBlock: StoredBlock | null, log: Logger) {
@@ -183,12 +186,35 @@ export class ChainApp implements ConsensusApplication {
       height: this.state.height,
       blockId: tip === null ? null : tip.commit.blockId,
       time: tip === null ? Number(this.state.genesis.genesisTime) : tip.block.header.time,
-      lastCommit: tip?.commit ?? null,
+      lastCommit: this.#lastCommit(),
       lastResultsHash: this.#lastResultsHash,
       lastValidators: this.#lastValidators,
       validators: this.#sets.validators,
       nextValidators: this.#sets.nextValidators,
     }
+  }
+
+  addCommitSignature(height: number, signature: { validator: string; signature: Uint8Array }): void {
+    // Only for the block being committed or just committed: anything older is no next proposal's last commit.
+    if (height < this.state.height) return
+    const list = this.#lateSignatures.get(height) ?? []
+    if (list.some((s) => s.validator === signature.validator)) return
+    list.push(signature)
+    this.#lateSignatures.set(height, list)
+  }
+
+  /** The tip's commit with the late precommits that arrived for it: what this node's next proposal carries as lastCommit. */
+  #lastCommit(): Commit | null {
+    const base = this.#tipBlock?.commit ?? null
+    if (base === null) return null
+    const late = this.#lateSignatures.get(base.height) ?? []
+    if (late.length === 0) return base
+    const cached = this.#extendedCommit
+    if (cached !== null && cached.base === base && cached.count === late.length) return cached.commit
+    const known = new Set(base.signatures.map((s) => s.validator))
+    const commit = { ...base, signatures: [...base.signatures, ...late.filter((s) => !known.has(s.validator))] }
+    this.#extendedCommit = { base, count: late.length, commit }
+    return commit
   }
 
   prepareBlock(context: ProposalContext): PreparedBlock | Promise<PreparedBlock> {
@@ -202,9 +228,11 @@ export class ChainApp implements ConsensusApplication {
       const cids = this.state.referencedBlobs([tx])
       return cids.length === 0 || data.holds(cids)
     })
+    // Taken now, in the same tick as the driver's tip(): the block it assembles carries this very commit.
+    const lastCommit = this.#lastCommit()
     const prepare = (chosen: Uint8Array[], blobs?: BlobReader): PreparedBlock => {
       const started = performance.now()
-      const executed = this.#execute(context.height, context.time, context.proposer, chosen, context.evidence, this.#tipBlock?.commit ?? null, blobs)
+      const executed = this.#execute(context.height, context.time, context.proposer, chosen, context.evidence, lastCommit, blobs)
       if (chosen.length > 0) {
         const { msPerTx, commitMsPerTx } = this.#budget
         this.#log.debug({ height: context.height, round: context.round, txs: chosen.length, maxTxs, msPerTx, commitMsPerTx, executeMs: performance.now() - started }, 'proposal prepared')
@@ -290,6 +318,7 @@ export class ChainApp implements ConsensusApplication {
     this.#sets = { validators: next.validators, nextValidators: next.nextValidators }
     this.#lastValidators = next.lastValidators
     this.#tipBlock = { block, commit }
+    for (const h of this.#lateSignatures.keys()) if (h < header.height) this.#lateSignatures.delete(h)
     this.#lastResultsHash = resultsHash(executed.txResults.map(txResultDigest))
     this.#executed.clear()
     this.#recent.set(header.height, { block, commit })
