@@ -186,6 +186,8 @@ export class BlockClient {
   readonly #libp2p: Libp2p
   readonly #limits: BlocksProtocolLimits
   readonly #idle = new Map<string, PooledStream[]>()
+  /** Ids of open connections whose peer announced the protocol. */
+  readonly #speaking = new Set<string>()
   #closed = false
 
   constructor(libp2p: Libp2p, limits: BlocksProtocolLimits) {
@@ -193,18 +195,34 @@ export class BlockClient {
     this.#limits = limits
   }
 
-  /** Connected peers that announced this protocol (identify). */
+  /**
+   * Connected peers that announced this protocol (identify). A connection found to speak it is
+   * remembered for its lifetime, so a fetch does not read the peer store each time.
+   */
   async peers(): Promise<PeerId[]> {
     const seen = new Map<string, PeerId>()
-    for (const connection of this.#libp2p.getConnections()) if (connection.status === 'open') seen.set(connection.remotePeer.toString(), connection.remotePeer)
+    const open = new Set<string>()
     const speaking: PeerId[] = []
-    for (const peer of seen.values()) {
+    for (const connection of this.#libp2p.getConnections()) {
+      if (connection.status !== 'open') continue
+      open.add(connection.id)
+      const key = connection.remotePeer.toString()
+      if (seen.has(key)) continue
+      seen.set(key, connection.remotePeer)
+      if (this.#speaking.has(connection.id)) {
+        speaking.push(connection.remotePeer)
+        continue
+      }
       try {
-        if ((await this.#libp2p.peerStore.get(peer)).protocols.includes(BLOCKS_PROTOCOL)) speaking.push(peer)
+        if ((await this.#libp2p.peerStore.get(connection.remotePeer)).protocols.includes(BLOCKS_PROTOCOL)) {
+          this.#speaking.add(connection.id)
+          speaking.push(connection.remotePeer)
+        }
       } catch {
         // not in the peer store yet: bitswap covers it
       }
     }
+    for (const id of this.#speaking) if (!open.has(id)) this.#speaking.delete(id)
     return speaking
   }
 

@@ -122,7 +122,7 @@ export class BlobExchange {
     }
   }
 
-  /** Registers the bitswap protocol on the host (which must be started). */
+  /** Registers /fedra/blocks/1.0.0 (unless fastPath is false) and bitswap on the host (which must be started). */
   async start(): Promise<void> {
     if (this.#running) return
     this.#broker = await startBroker(this.#components, this.#options)
@@ -131,6 +131,9 @@ export class BlobExchange {
       throw new Error('@helia/bitswap internals changed: BlobExchange needs bitswap.want and bitswap.network')
     }
     this.#bitswap.network.addEventListener('bitswap:message', (event) => this.#checkBlocks(event.detail.connection.remotePeer.toString(), event.detail.message.blocks))
+    // After bitswap, so bitswap registers exactly when it did without the fast path. The host
+    // has no identify-push: a peer identified before this point learns neither protocol (the
+    // fast path then simply falls back to bitswap; see docs/blobs.md).
     if (this.#config.fastPath !== false) {
       this.#unserve = await serveBlocks(this.#config.libp2p, this.#config.store.readBlock, this.#blocksLimits, this.#config.log)
       this.#client = new BlockClient(this.#config.libp2p, this.#blocksLimits)
