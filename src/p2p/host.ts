@@ -2,7 +2,7 @@ import './polyfill.js'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type GossipSub, StrictNoSign, gossipsub } from '@libp2p/gossipsub'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { tcp } from '@libp2p/tcp'
@@ -69,7 +69,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 5 * 1024 * 1024
 /** Points one penalize() costs by default: three of them in a short while graylist a peer. */
 export const DEFAULT_PENALTY_POINTS = 25
 
-type Services = { identify: unknown; pubsub: GossipSub }
+type Services = { identify: unknown; identifyPush: unknown; pubsub: GossipSub }
 
 const BOOTSTRAP_TAG = 'fedra-bootstrap'
 
@@ -171,6 +171,9 @@ export class P2PHost {
       connectionGater: { denyDialPeer: refused, denyInboundEncryptedConnection: refused, denyOutboundEncryptedConnection: refused },
       services: {
         identify: identify(),
+        // Protocols registered after start (bitswap and /fedra/blocks, when the blob service
+        // starts) reach peers already connected: without it they never learn of them until reconnecting.
+        identifyPush: identifyPush(),
         pubsub: gossipsub({
           ...MESH,
           globalSignaturePolicy: StrictNoSign,

@@ -135,8 +135,7 @@ describe('blobs: /fedra/blocks/1.0.0 fast path between Fedra nodes', function ()
   it('falls back to bitswap for a peer that does not speak it, both ways (IPFS interop)', async () => {
     const bytes = pseudoRandomBytes(MiB + 1, 15)
     const ipfsLike = await peers.start(137, { fastPath: false, prepare: async (store) => void (await store.put(bytes)) })
-    // Dialled once both exchanges run: the host has no identify-push, so a peer identified
-    // before bitswap was registered would never learn it speaks bitswap (docs/blobs.md).
+    // Dialled once both exchanges run (identify-push covers the other order; docs/blobs.md).
     const fedra = await peers.start(138)
     await fedra.host.libp2p.dial(multiaddr(ipfsLike.host.addresses()[0]!))
     await waitFor('connected', () => fedra.host.peers().length === 1 && ipfsLike.host.peers().length === 1)
