@@ -224,10 +224,15 @@ export class ChainApp implements ConsensusApplication {
     const reaped = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs }) ?? []
     // A proposer includes a transaction that reads blobs only if it holds them (the rest wait in the pool).
     const data = this.#data
-    const txs = data === null ? reaped : reaped.filter((tx) => {
-      const cids = this.state.referencedBlobs([tx])
-      return cids.length === 0 || data.holds(cids)
-    })
+    const declared = new Map<Uint8Array, string[]>()
+    const txs =
+      data === null || !this.state.registry.declaresBlobs
+        ? reaped
+        : reaped.filter((tx) => {
+            const cids = this.state.referencedBlobs([tx])
+            declared.set(tx, cids)
+            return cids.length === 0 || data.holds(cids)
+          })
     // Taken now, in the same tick as the driver's tip(): the block it assembles carries this very commit.
     const lastCommit = this.#lastCommit()
     const prepare = (chosen: Uint8Array[], blobs?: BlobReader): PreparedBlock => {
@@ -239,11 +244,11 @@ export class ChainApp implements ConsensusApplication {
       }
       return { txs: chosen, stateRoot: executed.stateRoot }
     }
-    const cids = this.state.referencedBlobs(txs)
+    const cids = [...new Set(txs.flatMap((tx) => declared.get(tx) ?? []))].sort()
     if (cids.length === 0 || data === null) return prepare(txs)
     return data.load(cids, Date.now() + this.#dataBudgetMs).then((loaded) =>
       // Held a moment ago; if one went meanwhile (garbage collection), propose without the txs that read blobs.
-      loaded.ok ? prepare(txs, blobReader(cids, loaded.blobs)) : prepare(txs.filter((tx) => this.state.referencedBlobs([tx]).length === 0)),
+      loaded.ok ? prepare(txs, blobReader(cids, loaded.blobs)) : prepare(txs.filter((tx) => (declared.get(tx) ?? []).length === 0)),
     )
   }
 

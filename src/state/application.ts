@@ -1,8 +1,7 @@
-import { decode, encode } from '../codec/index.js'
+import { CodecError, decode, encode, peekStructTag } from '../codec/index.js'
 import type { CommitInfo, Misbehaviour } from './consensus-info.js'
-import { toHex } from '../crypto/index.js'
 import { type BlobReader, Context, type BlockInfo, NO_BLOBS, outsideBlock } from './context.js'
-import { type CheckedTx, type CheckedTxs, type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
+import { type CheckedTxs, type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
 import { StateError } from './errors.js'
 import type { Event } from './events.js'
 import { GasMeter } from './gas.js'
@@ -12,8 +11,8 @@ import type { ModuleRegistry } from './module.js'
 import { readParams, writeParams } from './params.js'
 import { BlockResults, type BlockResultsValue, blockResultsRecord } from './results.js'
 import type { PreparedState, StateDB } from './state-db.js'
-import { type VerifiedTxs, txHash } from './tx.js'
-import { TxError } from './tx-errors.js'
+import { Tx, type TxValue, type VerifiedTxs } from './tx.js'
+import { ModuleError } from './tx-errors.js'
 import { GenesisValidatorsRecord, type ValidatorUpdate, mergeValidatorUpdates } from './validator-updates.js'
 
 /** What execution needs of a block; consensus supplies it from the header and body. */
@@ -88,20 +87,36 @@ export class Application {
 
   /**
    * The blobs a block's transactions declare (each message's `MessageHandler.blobs`), sorted and
-   * unique: what a validator makes local before executing the block. A transaction that fails its
-   * stateless checks declares none (it will fail the same way in execution, reading nothing).
+   * unique: what a validator makes local before executing the block. Cheap by design — it runs
+   * for every proposal: nothing when no message type declares blobs; otherwise the tx envelope is
+   * decoded (no signature check: a tx that fails its checks in execution reads nothing, at worst
+   * its blobs were fetched for nothing) and only the messages whose type declares blobs.
    */
   referencedBlobs(txs: readonly Uint8Array[]): string[] {
+    if (!this.registry.declaresBlobs) return []
     const cids = new Set<string>()
     for (const bytes of txs) {
-      let tx: CheckedTx
+      let tx: TxValue
       try {
-        tx = this.checkedTxs?.(toHex(txHash(bytes))) ?? checkTxStateless(bytes, this.genesis.chainId, this.genesis.consensusParams, this.registry, this.verifiedTxs)
+        tx = decode(Tx, bytes)
       } catch (error) {
-        if (error instanceof TxError) continue
+        if (error instanceof CodecError) continue
         throw error
       }
-      for (const { handler, value } of tx.messages) for (const cid of handler.blobs?.(value) ?? []) cids.add(cid)
+      for (const raw of tx.body.messages) {
+        const tag = peekStructTag(raw)
+        const entry = tag === undefined ? undefined : this.registry.handlerForTag(tag)
+        if (entry?.handler.blobs === undefined) continue
+        let value: unknown
+        try {
+          value = decode(entry.handler.type, raw)
+          entry.handler.validate?.(value)
+        } catch (error) {
+          if (error instanceof CodecError || error instanceof ModuleError) continue
+          throw error
+        }
+        for (const cid of entry.handler.blobs(value)) cids.add(cid)
+      }
     }
     return [...cids].sort()
   }

@@ -94,6 +94,8 @@ export class ModuleRegistry {
   readonly endBlockOrder: readonly Module[]
   readonly moduleAccounts: ReadonlyMap<string, ModuleAccount>
   readonly paramsAuthorities: readonly string[]
+  /** Whether any message type declares blobs (MessageHandler.blobs): when none does, no block needs data made local. */
+  readonly declaresBlobs: boolean
   readonly #byName = new Map<string, Module>()
   readonly #byTag = new Map<number, { module: Module; handler: MessageHandler }>()
   /** Per module, the providers it declared (FRAMEWORK: the framework's own). */
@@ -111,6 +113,7 @@ export class ModuleRegistry {
       }
     }
     this.modules = modules
+    this.declaresBlobs = modules.some((m) => m.messages.some((h) => h.blobs !== undefined))
     this.moduleAccounts = this.#checkAccounts(composition.moduleAccounts ?? {})
     this.paramsAuthorities = [...(composition.paramsAuthorities ?? [])]
     for (const name of this.paramsAuthorities) if (!this.#byName.has(name)) throw compositionError(`params authority ${name} is not a registered module`, name)
