@@ -1,5 +1,6 @@
 // npm run bench -- consensus [--rate 1200] [--seconds 30] [--idle-seconds 15] [--senders N] [--tick 100] [--tx-index off|on]
 //                            [--overload [--factor 3] [--txs-per-sender 4] [--warmup-seconds 5]] [--keep-logs DIR]
+//                            [--modules default|core]
 // Four validators as separate `fedra start` processes on loopback. Phase 1: idle, p50 block time.
 // Phase 2: a load generator joins the p2p network as a peer and gossips pre-signed transfers at a
 // steady rate, one batch per --tick ms (as a node relaying its clients' txs would); it reads the
@@ -14,12 +15,17 @@
 // old default, --senders 400) measure the load generator running out of valid transactions as
 // soon as anything is refused, rather than the chain.
 //
+// --modules core: the same with auth + bank only (validators in genesis.validators, no staking,
+// distribution, slashing, subnets or training in any block), nodes and baseline alike: the
+// default chain's ratio against this one's is what those modules cost (issue 18).
+//
 // --overload: the load phase measures capacity (what is committed while --rate is offered), then
 // a second phase offers --factor × that capacity for as long; it prints both committed rates, their
 // ratio and the rounds heights were decided in.
 import '../src/p2p/polyfill.js'
 import { parseArgs } from 'node:util'
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { encode } from '../src/codec/index.js'
 import { createDevnet, devnetAccount } from '../src/devnet/layout.js'
@@ -27,6 +33,7 @@ import { NodeProcess, waitFor } from '../src/devnet/process.js'
 import { MsgSend, defaultRegistry } from '../src/modules/index.js'
 import { Application, StateDB, loadGenesisFile, signTx } from '../src/state/index.js'
 import { tempDir } from '../test/helpers/chain.js'
+import { coreChainRegistry } from './harness-core-node.js'
 import { LoadGenerator, type LoadResult, quantile, rawVerifyRate, verdictCacheSaving } from './harness-consensus.js'
 
 const { values } = parseArgs({
@@ -47,8 +54,11 @@ const { values } = parseArgs({
     'warmup-seconds': { type: 'string', default: '5' },
     // Copies each validator's node.log here before the devnet is removed.
     'keep-logs': { type: 'string' },
+    modules: { type: 'string', default: 'default' },
   },
 })
+if (values.modules !== 'default' && values.modules !== 'core') throw new Error('--modules is default or core')
+const core = values.modules === 'core'
 const rate = Number(values.rate)
 const seconds = Number(values.seconds)
 const idleSeconds = Number(values['idle-seconds'])
@@ -92,7 +102,19 @@ const dir = tempDir('fedra-bench-consensus-')
 console.log(`deriving ${senders} accounts…`)
 for (let i = 0; i < senders; i++) keyOf(i)
 const layout = await createDevnet({ dir: dir.path, validators: 4, fullNodes: 0, chainId: CHAIN_ID, commitDelayMs: Number(values['block-time']), accounts: senders })
-const nodes = layout.nodes.map((node) => new NodeProcess(node))
+if (core) {
+  // The same validators and accounts, the set in genesis.validators instead of staking's gen_validators.
+  for (const node of layout.nodes) {
+    const path = join(node.home, 'config', 'genesis.json')
+    const genesis = JSON.parse(readFileSync(path, 'utf8'))
+    const { staking, distribution: _distribution, ...appState } = genesis.app_state
+    genesis.app_state = appState
+    genesis.validators = staking.gen_validators.map((v: { moniker: string; pub_key: string }) => ({ name: v.moniker, pub_key: v.pub_key, power: '10' }))
+    writeFileSync(path, `${JSON.stringify(genesis, null, 2)}\n`)
+  }
+}
+const CORE_NODE = ['--import', 'tsx', fileURLToPath(new URL('./harness-core-node.ts', import.meta.url))]
+const nodes = layout.nodes.map((node) => new NodeProcess(node, core ? { entry: CORE_NODE } : {}))
 const cleanup = async () => {
   await Promise.all(nodes.map((n) => n.stop()))
   const keep = values['keep-logs']
@@ -107,7 +129,7 @@ process.on('SIGINT', () => void cleanup().then(() => process.exit(130)))
 /** One process, no consensus, no network: the same txs in blocks of 0.3 s of the offered rate. */
 async function singleProcessRate(txs: Uint8Array[]): Promise<number> {
   const baselineDir = tempDir('fedra-bench-baseline-')
-  const registry = defaultRegistry()
+  const registry = core ? coreChainRegistry() : defaultRegistry()
   const app = new Application(await StateDB.open(join(baselineDir.path, 'state')), registry, loadGenesisFile(join(layout.nodes[0]!.home, 'config', 'genesis.json'), registry))
   await app.initChain()
   const perBlock = Math.max(1, Math.round(rate * 0.3))
@@ -174,7 +196,7 @@ try {
   const saving = verdictCacheSaving(CHAIN_ID, atCapacity.blocks, layout.nodes.length)
   await load.stop()
 
-  console.log(`\n4 validators (tx index ${txIndex}), loopback, ${layout.nodes.length} processes on this machine; ${senders} funded accounts`)
+  console.log(`\n4 validators (tx index ${txIndex}; ${core ? "auth + bank only" : "the default chain"}), loopback, ${layout.nodes.length} processes on this machine; ${senders} funded accounts`)
   console.log(`raw ed25519 verify (node:crypto, this process): ${verifyRate.toFixed(0)} verifies/s`)
   console.log(`idle: ${idleBlocks.length} blocks, block time p50 ${quantile(idleIntervals, 0.5)} ms, p95 ${quantile(idleIntervals, 0.95)} ms`)
   printLoad(overload ? 'capacity' : 'load', atCapacity)

@@ -15,8 +15,12 @@ export class NodeProcess {
   #stopping = false
   #onUnexpectedExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null
 
-  constructor(node: DevnetNode) {
+  readonly #entry: string[]
+
+  /** `entry`: what runs instead of `bin/fedra.js start --home HOME` (a benchmark's own node script; `--home HOME` is appended). */
+  constructor(node: DevnetNode, options: { entry?: string[] } = {}) {
     this.node = node
+    this.#entry = options.entry ?? [FEDRA_BIN, 'start']
   }
 
   get running(): boolean {
@@ -33,7 +37,7 @@ export class NodeProcess {
     // FEDRA_DEVNET_NODE_ARGS: extra Node flags for every node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
     // (Node refuses --cpu-prof in NODE_OPTIONS).
     const nodeArgs = (process.env.FEDRA_DEVNET_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '')
-    const child = spawn(process.execPath, [...nodeArgs, FEDRA_BIN, 'start', '--home', this.node.home], {
+    const child = spawn(process.execPath, [...nodeArgs, ...this.#entry, '--home', this.node.home], {
       stdio: ['ignore', log, log],
       // Its own process group: a Ctrl-C meant for the devnet script must not reach the nodes twice.
       detached: true,

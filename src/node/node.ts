@@ -8,6 +8,7 @@ import { toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
 import { defaultRegistry } from '../modules/index.js'
+import type { ModuleRegistry } from '../state/index.js'
 import { P2PHost, protocolsFor, topicsFor } from '../p2p/index.js'
 import { Application, StateDB, loadGenesisFile } from '../state/index.js'
 import { blockBudgetFor } from './block-budget.js'
@@ -153,8 +154,8 @@ export class FedraNode {
   }
 
   /** Opens the home's store and keys; nothing listens until `start`. */
-  static async open(home: string, config: NodeConfig, log: Logger = logger('node')): Promise<FedraNode> {
-    const registry = defaultRegistry()
+  /** `registry`: the chain's modules (the default chain unless a benchmark composes another). */
+  static async open(home: string, config: NodeConfig, log: Logger = logger('node'), registry: ModuleRegistry = defaultRegistry()): Promise<FedraNode> {
     const genesis = loadGenesisFile(join(home, 'config', 'genesis.json'), registry)
     const nodeKey = loadNodeKey(home)
     const validatorKey = loadValidatorKey(home)
