@@ -80,9 +80,17 @@ export class DistributionChain {
       },
     }
     const dir = tempDir('fedra-distribution-')
-    const app = new Application(await StateDB.open(dir.path), registry, parseGenesis(genesisJson, registry))
-    await app.initChain()
-    return new DistributionChain(app, dir.remove)
+    const db = await StateDB.open(dir.path)
+    try {
+      const app = new Application(db, registry, parseGenesis(genesisJson, registry))
+      await app.initChain()
+      return new DistributionChain(app, dir.remove)
+    } catch (error) {
+      // A refused genesis (the tests that expect one) must not leave its store behind.
+      await db.close()
+      dir.remove()
+      throw error
+    }
   }
 
   async close(): Promise<void> {
