@@ -1,6 +1,7 @@
 import type { MessageHandler } from '../../state/index.js'
 import { stakingError } from './errors.js'
-import { StakingKeeper, assertCommission } from './keeper.js'
+import { StakingKeeper } from './keeper.js'
+import { assertCommission } from './validator-rules.js'
 import { MODULE } from './keys.js'
 import {
   MsgCancelUnbonding,

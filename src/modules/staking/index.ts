@@ -28,7 +28,9 @@ export const STAKING_MODULE_ACCOUNTS = {
   [BONDS_POOL]: { owner: MODULE, permissions: ['burner', 'staking'] },
 } as const
 
-export { StakingKeeper, sharesFromTokens, tokensFromSharesTruncated, consensusAddressOf } from './keeper.js'
+export { StakingKeeper } from './keeper.js'
+export { sharesFromTokens, tokensFromSharesTruncated } from './shares.js'
+export { consensusAddressOf } from './validator-rules.js'
 export { BONDED_POOL, NOT_BONDED_POOL, BONDS_POOL, MODULE as STAKING_MODULE } from './keys.js'
 export {
   MsgCreateValidator,

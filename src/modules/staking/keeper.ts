@@ -1,6 +1,5 @@
-import { ed25519 } from '@noble/curves/ed25519.js'
-import { decodeStored, encode } from '../../codec/index.js'
-import { PublicKey } from '../../crypto/index.js'
+import { decodeStored, encode, equalBytes } from '../../codec/index.js'
+import { toHex } from '../../crypto/index.js'
 import { type Context, Dec, type KVStore, type ValidatorUpdate, readParams } from '../../state/index.js'
 import type { Bonds } from './bonds.js'
 import { stakingError } from './errors.js'
@@ -11,33 +10,9 @@ import * as K from './keys.js'
 import { BondBook, type BondView, dueKeys } from './bond-book.js'
 import { BONDED, type BondValue, DelegationRecord, RedelegationRecord, type RedelegationEntryValue, STATUS, UNBONDED, UNBONDING, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
 import { type StakingParamsValue, stakingParams } from './params.js'
+import { sharesFromTokens, tokensFromSharesTruncated } from './shares.js'
+import { assertCommission, assertMoniker, consensusAddressOf, isUsableConsensusKey } from './validator-rules.js'
 import type { DelegationView, ValidatorView } from './views.js'
-
-const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-
-export const consensusAddressOf = (pubKey: Uint8Array): Uint8Array => PublicKey.fromBytes(pubKey).addressBytes
-
-/** A consensus key must be a point of the curve outside the small-order subgroup: consensus could never verify its votes otherwise. */
-export function isUsableConsensusKey(pubKey: Uint8Array): boolean {
-  if (!(pubKey instanceof Uint8Array) || pubKey.length !== 32) return false
-  try {
-    return !ed25519.Point.fromBytes(pubKey).isSmallOrder()
-  } catch {
-    return false
-  }
-}
-
-/** x/staking's SharesFromTokens: delegatorShares × amount / tokens, truncated. */
-export function sharesFromTokens(v: { tokens: bigint; delegatorShares: Dec }, amount: bigint): Dec {
-  return v.delegatorShares.mulInt(amount).quoInt(v.tokens)
-}
-
-/** x/staking's TokensFromShares, truncated to whole tokens (the chain keeps the dust). */
-export function tokensFromSharesTruncated(v: { tokens: bigint; delegatorShares: Dec }, shares: Dec): bigint {
-  if (v.delegatorShares.isZero()) return 0n
-  return shares.mulInt(v.tokens).quo(v.delegatorShares).truncate()
-}
 
 export interface UnbondingView {
   delegator: Uint8Array
@@ -171,7 +146,7 @@ export class StakingKeeper implements Bonds {
     const out = new Map<string, { operator: Uint8Array; power: bigint }>()
     for (const [key, raw] of this.#store.iterate(K.LAST_POWER)) {
       const { operator } = K.parseLastPowerKey(key)
-      out.set(hex(operator), { operator, power: K.readU64(raw, 0) })
+      out.set(toHex(operator), { operator, power: K.readU64(raw, 0) })
     }
     return out
   }
@@ -183,7 +158,7 @@ export class StakingKeeper implements Bonds {
     if (this.getValidator(operator) !== undefined) throw stakingError('VALIDATOR_EXISTS', `${account(operator)} already runs validator ${valoper(operator)}`)
     if (!isUsableConsensusKey(m.pubKey)) throw stakingError('INVALID_PUBKEY', 'the consensus key is not an ed25519 public key (a curve point outside the small-order subgroup)')
     const consensusAddress = consensusAddressOf(m.pubKey)
-    if (this.operatorByConsensusAddress(consensusAddress) !== undefined) throw stakingError('VALIDATOR_EXISTS', `consensus key ${hex(m.pubKey)} is already used by a validator`)
+    if (this.operatorByConsensusAddress(consensusAddress) !== undefined) throw stakingError('VALIDATOR_EXISTS', `consensus key ${toHex(m.pubKey)} is already used by a validator`)
     this.#checkAmount(m.value)
     assertCommission(m.commissionRate, m.commissionMaxRate, m.commissionMaxChangeRate)
     assertMoniker(m.moniker)
@@ -348,7 +323,7 @@ export class StakingKeeper implements Bonds {
     let v = this.#mustValidator(operator)
     this.#hooks.beforeDelegationSharesModified(delegator, operator)
     const left = held.sub(shares)
-    if (same(delegator, operator) && !v.jailed && tokensFromSharesTruncated(v, left) < v.minSelfDelegation) {
+    if (equalBytes(delegator, operator) && !v.jailed && tokensFromSharesTruncated(v, left) < v.minSelfDelegation) {
       this.#jailValidator(v)
       v = this.#mustValidator(operator)
     }
@@ -450,7 +425,7 @@ export class StakingKeeper implements Bonds {
   }
 
   redelegate(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array, coin: { denom: string; amount: bigint }): bigint {
-    if (same(src, dst)) throw stakingError('SAME_VALIDATOR', 'cannot redelegate to the same validator')
+    if (equalBytes(src, dst)) throw stakingError('SAME_VALIDATOR', 'cannot redelegate to the same validator')
     this.#checkAmount(coin)
     const source = this.#mustValidator(src)
     this.#mustValidator(dst)
@@ -553,7 +528,7 @@ export class StakingKeeper implements Bonds {
 
   jail(consensusAddress: Uint8Array): void {
     const operator = this.operatorByConsensusAddress(consensusAddress)
-    if (operator === undefined) throw stakingError('UNKNOWN_VALIDATOR', `no validator with consensus address ${hex(consensusAddress)}`)
+    if (operator === undefined) throw stakingError('UNKNOWN_VALIDATOR', `no validator with consensus address ${toHex(consensusAddress)}`)
     this.#jailValidator(this.#mustValidator(operator))
   }
 
@@ -563,7 +538,7 @@ export class StakingKeeper implements Bonds {
    */
   unjail(consensusAddress: Uint8Array): void {
     const operator = this.operatorByConsensusAddress(consensusAddress)
-    if (operator === undefined) throw stakingError('UNKNOWN_VALIDATOR', `no validator with consensus address ${hex(consensusAddress)}`)
+    if (operator === undefined) throw stakingError('UNKNOWN_VALIDATOR', `no validator with consensus address ${toHex(consensusAddress)}`)
     const v = this.#mustValidator(operator)
     if (!v.jailed) throw stakingError('VALIDATOR_NOT_JAILED', `validator ${valoper(operator)} is not jailed`)
     const self = this.getDelegation(operator, operator)
@@ -613,14 +588,14 @@ export class StakingKeeper implements Bonds {
       if (count >= maxValidators) break
       const { operator } = K.parsePowerIndexKey(key)
       const v = this.getValidator(operator)
-      if (v === undefined || v.jailed) throw new Error(`staking power index names ${hex(operator)}, which is ${v === undefined ? 'missing' : 'jailed'}`)
+      if (v === undefined || v.jailed) throw new Error(`staking power index names ${toHex(operator)}, which is ${v === undefined ? 'missing' : 'jailed'}`)
       const power = this.powerOf(v)
       if (power < 1n) break
       if (v.status !== BONDED) {
         toBonded += v.tokens
         this.#bond(v)
       }
-      const id = hex(operator)
+      const id = toHex(operator)
       const old = last.get(id)
       if (old === undefined || old.power !== power) {
         updates.push({ publicKey: v.consensusPubKey.slice(), power })
@@ -639,7 +614,7 @@ export class StakingKeeper implements Bonds {
     }
     if (toBonded > toNotBonded) this.#movePool(K.NOT_BONDED_POOL, K.BONDED_POOL, toBonded - toNotBonded)
     else this.#movePool(K.BONDED_POOL, K.NOT_BONDED_POOL, toNotBonded - toBonded)
-    if (updates.length > 0) emitEvent(this.#ctx, 'validatorSetUpdate', { updates: updates.map((u) => `${hex(u.publicKey)}:${u.power}`).join(',') })
+    if (updates.length > 0) emitEvent(this.#ctx, 'validatorSetUpdate', { updates: updates.map((u) => `${toHex(u.publicKey)}:${u.power}`).join(',') })
     return updates
   }
 
@@ -825,16 +800,4 @@ export class StakingKeeper implements Bonds {
   unbondingAmount(owner: Uint8Array, purpose: string): bigint {
     return this.#bonds.unbondingAmount(owner, purpose)
   }
-}
-
-function assertMoniker(moniker: string): void {
-  if (moniker.trim().length === 0 || moniker.length > 70) throw stakingError('INVALID_MONIKER', 'a moniker is 1–70 characters, not blank')
-}
-
-/** x/staking's CommissionRates.Validate. */
-export function assertCommission(rate: Dec, maxRate: Dec, maxChangeRate: Dec): void {
-  if (maxRate.gt(Dec.ONE)) throw stakingError('INVALID_COMMISSION', `max commission rate ${maxRate} is above 1`)
-  if (rate.gt(maxRate)) throw stakingError('INVALID_COMMISSION', `commission rate ${rate} is above the max rate ${maxRate}`)
-  if (maxChangeRate.gt(maxRate)) throw stakingError('INVALID_COMMISSION', `max change rate ${maxChangeRate} is above the max rate ${maxRate}`)
-  if (rate.lt(Dec.ZERO) || maxChangeRate.lt(Dec.ZERO)) throw stakingError('INVALID_COMMISSION', 'commission rates cannot be negative')
 }
