@@ -11,6 +11,7 @@ import { DEFAULT_FUTURE_LIMITS, FutureBuffer, type FutureBufferLimits } from './
 import type { ConsensusInput } from './inputs.js'
 import type { ConsensusMessage } from './messages.js'
 import { type ConsensusParams, DEFAULT_MAX_EVIDENCE_AGE, checkParams } from './params.js'
+import { LatePrecommits } from './late-precommits.js'
 import { ProposeWait } from './propose-wait.js'
 import { polka, rebroadcastMessages } from './rebroadcast.js'
 import { SignerGuard } from './signer-guard.js'
@@ -97,8 +98,8 @@ export class ConsensusDriver {
   #replaying = false
   #replayTimeouts: Array<{ timeout: Timeout; durationMs: number }> = []
   #pendingDecision: Extract<ConsensusEffect, { kind: 'decide' }> | null = null
-  /** The last decision and who is in its commit: late precommits for it extend the commit the next proposal carries. */
-  #decided: { height: Height; round: Round; valueId: ValueId; signers: Set<string> } | null = null
+  /** Late precommits for the last decision extend the commit the next proposal carries. */
+  readonly #late = new LatePrecommits()
   #future: FutureBuffer
   /** Propose timeouts held while the round's value is built or executed. */
   readonly #proposeWait = new ProposeWait()
@@ -198,8 +199,8 @@ export class ConsensusDriver {
       case 'proposal':
       case 'vote': {
         const h = message.type === 'vote' ? message.vote.height : message.proposal.height
-        if (message.type === 'vote' && this.#isLatePrecommit(message.vote)) {
-          this.#onLatePrecommit(message.vote)
+        if (message.type === 'vote' && this.#late.isLate(message.vote)) {
+          this.#late.add(message.vote, this.#config.app, this.#config.verifier)
           return
         }
         if (h < height) {
@@ -268,34 +269,6 @@ export class ConsensusDriver {
     if (this.#core.knownValues.has(commit.blockId) && commitVotes(commit).every((vote) => hasVote(this.#core.votes, vote))) return
     if (checkCommit(commit, this.#core.height, commit.blockId, validators, this.#config.verifier) !== null) return
     this.#enqueue({ kind: 'commitCertificate', block, commit })
-  }
-
-  /** A precommit for the block just decided (at its decision round) from a signer not yet in its commit. */
-  #isLatePrecommit(vote: Vote): boolean {
-    const decided = this.#decided
-    return (
-      decided !== null &&
-      vote.type === 'precommit' &&
-      vote.height === decided.height &&
-      vote.round === decided.round &&
-      vote.valueId === decided.valueId &&
-      !decided.signers.has(vote.validator)
-    )
-  }
-
-  /**
-   * Verified against the decided height's set, then handed to the application for the commit of
-   * the next proposal (`addCommitSignature`). A precommit that is not for the decided block at its
-   * round is no part of the commit (a nil or other-block precommit after the decision is ignored:
-   * evidence comes from the core's own vote keeping, within a height).
-   */
-  #onLatePrecommit(vote: Vote): void {
-    const decided = this.#decided!
-    const set = this.#config.app.validatorsAt(decided.height)
-    const validator = set?.validators.find((v) => v.address === vote.validator)
-    if (validator === undefined || !this.#config.verifier.verifyVote(vote, validator)) return
-    decided.signers.add(vote.validator)
-    this.#config.app.addCommitSignature?.(decided.height, { validator: vote.validator, signature: vote.signature })
   }
 
   /**
@@ -523,7 +496,7 @@ export class ConsensusDriver {
   #decide(effect: Extract<ConsensusEffect, { kind: 'decide' }>): void {
     const block = this.#blocks.get(effect.valueId)!
     const commit = commitFromPrecommits(effect.height, effect.round, effect.valueId, effect.precommits)
-    this.#decided = { height: effect.height, round: effect.round, valueId: effect.valueId, signers: new Set(effect.precommits.map((v) => v.validator)) }
+    this.#late.decided(effect.height, effect.round, effect.valueId, effect.precommits)
     this.#log.info({ height: effect.height, round: effect.round, block: effect.valueId }, 'decided')
     for (const handle of this.#timers) this.#config.clock.clearTimer(handle)
     this.#timers.clear()
