@@ -128,7 +128,7 @@ function versionAt(json: unknown, path: string, subnet: bigint): ModelVersionVal
     }),
     rule: stringAt(o.rule ?? '', `${path}.rule`),
     aggregator: o.aggregator === null || o.aggregator === undefined ? null : addressAt(o.aggregator, `${path}.aggregator`),
-    height: u64At(o.height, `${path}.height`),
+    height: u64At(o.recorded_height, `${path}.recorded_height`),
   }
 }
 

@@ -21,7 +21,8 @@
  *                 epoch_id, device_id_hash (hex), byte_size, claimed_metrics: [{ name, value }],
  *                 height, time (ms) }
  *   VersionJson = { subnet, version, round | null, parent | null, global_cid, aggregate_cid | null,
- *                 included: [{ trainer, update_cid, sample_count (number) }], rule, aggregator | null, height }
+ *                 included: [{ trainer, update_cid, sample_count (number) }], rule, aggregator | null,
+ *                 recorded_height (the block that recorded it) }
  *   RejectionJson = { aggregator, result_cid, new_global_cid, expected_result_cid, expected_global_cid, slashed, height }
  */
 import { encodeAddress } from '../../crypto/index.js'
@@ -92,7 +93,7 @@ export const versionJson = (v: ModelVersionValue) => ({
   included: v.included.map((c) => ({ trainer: encodeAddress(c.trainer), update_cid: c.updateCid, sample_count: c.sampleCount })),
   rule: v.rule,
   aggregator: v.aggregator === null ? null : encodeAddress(v.aggregator),
-  height: String(v.height),
+  recorded_height: String(v.height),
 })
 
 /** A u64 from a query: a decimal string or a safe integer; else `code`. */

@@ -4,12 +4,12 @@ import { mempoolPending, txBroadcast, txGet, txSearch } from './tx.js'
 import { rpcDiscover, subscribe, unsubscribe } from './subscriptions.js'
 import { stakingDelegation, stakingDelegations, stakingParams, stakingPool, stakingRedelegations, stakingUnbondings, stakingValidator, stakingValidatorDelegations, stakingValidators } from './staking.js'
 import { slashingParams, slashingSigningInfo, slashingSigningInfos } from './slashing.js'
+import { modelLatest, modelVersion, modelVersions, roundGet, roundUpdates, subnetAllowList, subnetGet, subnetList, subnetMembers, subnetParams, trainingParams } from './training.js'
 import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
 
 /**
  * The core API by method name: what the server registers and what the client is typed by.
- * Later modules declare theirs (`subnet_*`, `round_*`) the same way and register them on the
- * server's MethodTable.
+ * Module methods map onto module queries in src/rpc/handlers/modules.ts.
  */
 export const FEDRA_API = {
   chain_status: chainStatus,
@@ -44,6 +44,17 @@ export const FEDRA_API = {
   distribution_communityPool: distributionCommunityPool,
   distribution_params: distributionParams,
   distribution_withdrawAddress: distributionWithdrawAddress,
+  subnet_get: subnetGet,
+  subnet_list: subnetList,
+  subnet_members: subnetMembers,
+  subnet_allowList: subnetAllowList,
+  subnet_params: subnetParams,
+  round_get: roundGet,
+  round_updates: roundUpdates,
+  model_version: modelVersion,
+  model_versions: modelVersions,
+  model_latest: modelLatest,
+  training_params: trainingParams,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,
@@ -57,3 +68,4 @@ export { STATE_PATH, Coins, stateKeyOf } from './state.js'
 export { SUBSCRIPTION_KINDS, SubscriptionFilter } from './subscriptions.js'
 export { MAX_TX_HEX_BYTES, TxSearchEvent } from './tx.js'
 export { VALIDATOR_STATUSES } from './staking.js'
+export { ROUND_PHASES } from './training.js'

@@ -2,9 +2,9 @@ import { FEDRA_API, type FedraApi } from '../api/index.js'
 import type { Handler, MethodTable } from '../method.js'
 import type { HandlerDeps } from './deps.js'
 
-type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution'}_${string}` ? M : never }[keyof FedraApi]
+type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training'}_${string}` ? M : never }[keyof FedraApi]
 
-/** Each staking_/slashing_/distribution_ method and the module query that answers it. */
+/** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_) and the module query that answers it. */
 export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: string, query: string] } = {
   staking_validators: ['staking', 'validators'],
   staking_validator: ['staking', 'validator'],
@@ -24,10 +24,21 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   distribution_communityPool: ['distribution', 'communityPool'],
   distribution_params: ['distribution', 'params'],
   distribution_withdrawAddress: ['distribution', 'withdrawAddress'],
+  subnet_get: ['subnets', 'subnet'],
+  subnet_list: ['subnets', 'subnets'],
+  subnet_members: ['subnets', 'members'],
+  subnet_allowList: ['subnets', 'allowList'],
+  subnet_params: ['subnets', 'params'],
+  round_get: ['training', 'round'],
+  round_updates: ['training', 'updates'],
+  model_version: ['training', 'version'],
+  model_versions: ['training', 'versions'],
+  model_latest: ['training', 'latestVersion'],
+  training_params: ['training', 'params'],
 }
 
 /**
- * The staking, slashing and distribution methods: the params (already validated by the
+ * The module methods: the params (already validated by the
  * method's schema) go to the module query as they are, and the answer comes back with the
  * latest committed height beside it (the height of the state it was read from). A module's refusal (UNKNOWN_VALIDATOR, NO_DELEGATION…)
  * is QUERY_FAILED with its codespace and code (dispatcher toRpcError).

@@ -36,7 +36,7 @@ interface VersionJson {
   included: { trainer: string; update_cid: string; sample_count: number }[]
   rule: string
   aggregator: string | null
-  height: string
+  recorded_height: string
 }
 
 describe('training rounds on a chain: honest, lying and empty rounds', () => {
@@ -54,7 +54,7 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
       ['0', 'submit', '2', '5', '7', '7', '0', INITIAL_CID],
     )
     const v0 = chain.query<VersionJson>('latestVersion', { subnet: 0 })
-    assert.deepEqual([v0.version, v0.round, v0.parent, v0.global_cid, v0.aggregate_cid, v0.included.length, v0.height], ['0', null, null, INITIAL_CID, null, 0, '2'])
+    assert.deepEqual([v0.version, v0.round, v0.parent, v0.global_cid, v0.aggregate_cid, v0.included.length, v0.recorded_height], ['0', null, null, INITIAL_CID, null, 0, '2'])
     await chain.close()
   })
 
@@ -70,7 +70,7 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     assert.deepEqual(codes(aggregated), [['', 0]])
     assert.equal(eventsOf(aggregated, 'aggregate_accepted')[0]!.version, '1')
     const v1 = chain.query<VersionJson>('version', { subnet: '0', version: '1' })
-    assert.deepEqual([v1.round, v1.parent, v1.global_cid, v1.aggregate_cid, v1.rule, v1.aggregator, v1.height], ['0', '0', expected.modelCid, expected.aggregateCid, 'fedavg', encodeAddress(addr(5)), '5'])
+    assert.deepEqual([v1.round, v1.parent, v1.global_cid, v1.aggregate_cid, v1.rule, v1.aggregator, v1.recorded_height], ['0', '0', expected.modelCid, expected.aggregateCid, 'fedavg', encodeAddress(addr(5)), '5'])
     assert.deepEqual(
       v1.included.map((c) => [c.trainer, c.sample_count]),
       [...U].map((u) => addr(u.trainer)).sort(Buffer.compare).map((a) => [encodeAddress(a), 100]),
