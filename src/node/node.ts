@@ -21,6 +21,7 @@ import { loadNodeKey, loadValidatorKey } from './keys.js'
 import { Mempool } from './mempool/index.js'
 import { NodeMetrics } from './metrics.js'
 import { TxGossip } from './tx-gossip.js'
+import { BlobPrefetch } from './blob-prefetch.js'
 import { DisabledTxIndex, TxIndexer, type TxIndexReader } from '../indexer/index.js'
 import { type MethodTable, type RpcServer, createRpcServer } from '../rpc/index.js'
 import { NodeRpcBackend } from './rpc-backend.js'
@@ -96,6 +97,7 @@ export class FedraNode {
   readonly #wal: FileWal
   readonly #sync: BlockSync
   readonly #txGossip: TxGossip
+  #prefetch: BlobPrefetch | null = null
   #driver: ConsensusDriver | null = null
   #syncing = false
   #stopped = false
@@ -132,6 +134,11 @@ export class FedraNode {
     chain.setBlockBudget(blockBudgetFor(config.consensus.timeoutProposeMs))
     // Blobs a proposal's txs declare are fetched within half the propose timeout, else the block is prevoted nil (DESIGN §5).
     chain.setBlockData(blockDataOf(blobs.availability), Math.floor(config.consensus.timeoutProposeMs / 2))
+    // Every admitted tx's declared blobs are fetched in the background, so any proposer can include it.
+    if (chain.state.registry.declaresBlobs) {
+      this.#prefetch = new BlobPrefetch({ availability: blobs.availability, declared: (tx) => chain.state.referencedBlobs([tx]), timeoutMs: 30_000, concurrency: 8, log })
+      this.mempool.onAdded((tx) => this.#prefetch?.consider(tx.bytes))
+    }
     chain.state.verifiedTxs = (hash) => this.mempool.verified(hash)
     chain.state.checkedTxs = (hash) => this.mempool.checked(hash)
     this.consensusGossip = new ConsensusGossip({
@@ -274,6 +281,7 @@ export class FedraNode {
     if (this.#monitor !== null) clearInterval(this.#monitor)
     this.#stopConsensus()
     this.#txGossip.stop()
+    this.#prefetch?.stop()
     await this.#rpc?.close()
     await this.chain.idle()
     await this.#indexing
