@@ -5,11 +5,12 @@ import { DISTRIBUTION_ACCOUNT, FEE_COLLECTOR, distributionModule } from './distr
 import { slashingModule } from './slashing/index.js'
 import { STAKING_HOOKS, STAKING_MODULE_ACCOUNTS, stakingModule } from './staking/index.js'
 import { SUBNETS_MODULE_ACCOUNTS, subnetsModule } from './subnets/index.js'
-import { trainingModule } from './training/index.js'
+import { reputationModule } from './reputation/index.js'
+import { TRAINING_HOOKS, trainingModule } from './training/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule]
+  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule]
 }
 
 /**
@@ -26,7 +27,10 @@ export function defaultModules() {
  *   staking (whose gen_validators fire distribution's hooks) before slashing (whose imported
  *   signing infos replace what the bonded hooks wrote) before subnets (which checks its members'
  *   bonds against staking's and its deposits against bank's balances) before training (which checks
- *   its rounds' subnets exist). Training's begin-block opens and closes rounds by height.
+ *   its rounds' subnets exist) before reputation (whose receipts name training's rounds).
+ *   Training's begin-block opens and closes rounds by height.
+ * - Training's round hooks go to reputation, which settles a round's scores (Yuma, receipts,
+ *   reputations) in the begin-block that closes it.
  * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
  *   staking last, so a jail or a slash this block becomes a validator update.
  */
@@ -40,11 +44,12 @@ export const DEFAULT_COMPOSITION: Composition = {
   hooks: [
     { point: STAKING_HOOKS, subscriber: 'distribution' },
     { point: STAKING_HOOKS, subscriber: 'slashing' },
+    { point: TRAINING_HOOKS, subscriber: 'reputation' },
   ],
   order: {
-    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training'],
-    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'staking'],
-    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'staking'],
+    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation'],
+    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'staking'],
+    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'staking'],
   },
   paramsAuthorities: [],
 }
@@ -53,7 +58,7 @@ export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule }
+export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule }
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
 export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'
