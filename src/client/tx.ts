@@ -1,13 +1,19 @@
+import { CID } from 'multiformats/cid'
 import { encode } from '../codec/index.js'
 import { type PrivateKey, decodeAddress, fromHex } from '../crypto/index.js'
+import { FlError } from '../fl/errors.js'
+import { parseModelSpec } from '../fl/model/spec.js'
 import { type CoinValue, DENOM, MsgSend } from '../modules/bank/messages.js'
 import { MsgFundCommunityPool, MsgSetWithdrawAddress, MsgWithdrawAllRewards, MsgWithdrawCommission, MsgWithdrawRewards } from '../modules/distribution/messages.js'
 import { MsgUnjail } from '../modules/slashing/messages.js'
 import { MsgCancelUnbonding, MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUndelegate } from '../modules/staking/messages.js'
+import { MAX_ALLOW_LIST_CHANGE, MAX_MODEL_SPEC, MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgTopUpSubnetBond, MsgUpdateAllowList, MsgUpdateSubnetParams, isRole } from '../modules/subnets/messages.js'
+import { MAX_INCLUDED, MAX_METRICS, MsgSubmitAggregate, MsgSubmitUpdate } from '../modules/training/messages.js'
 import { Dec } from '../state/dec.js'
 import { signTx } from '../state/tx.js'
 import type { FedraClient } from './client.js'
 import { ClientError } from './errors.js'
+import { type SubnetParamsJsonInput, subnetParamsFromInput } from './subnet-params.js'
 
 /**
  * Building and signing transactions, for every client of a node: the CLI, the roles (trainer,
@@ -92,6 +98,63 @@ function positiveInt(value: bigint | string, field: string): bigint {
   return n
 }
 
+/** A u64 id, round or version: a bigint, a safe integer, or its decimal text. */
+function u64(value: bigint | number | string, field: string): bigint {
+  const n = typeof value === 'bigint' ? value : (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(value)) ? BigInt(value) : invalid(field, `${field}: "${String(value).slice(0, 40)}" is not a whole number`)
+  if (n < 0n || n >= 2n ** 64n) invalid(field, `${field}: must lie in 0..2^64-1`)
+  return n
+}
+
+/** A whole number that fits a u32 (sample counts). */
+function u32(value: number, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) return invalid(field, `${field}: expected a whole number 0..4294967295`)
+  return value
+}
+
+/** A blob's CID as the chain stores it: CIDv1 text, base32 (what the parameter store prints). */
+function cidText(text: string, field: string): string {
+  let cid: CID
+  try {
+    cid = CID.parse(text)
+  } catch {
+    return invalid(field, `${field}: "${String(text).slice(0, 80)}" is not a CID`)
+  }
+  if (cid.version !== 1) invalid(field, `${field}: must be a CIDv1 (as \`fedra blob put\` prints it), not v${cid.version}`)
+  return cid.toString()
+}
+
+/** A role of a subnet. */
+function role(text: string): 'trainer' | 'aggregator' {
+  if (typeof text !== 'string' || !isRole(text)) return invalid('role', `role: trainer or aggregator, not "${String(text).slice(0, 20)}"`)
+  return text
+}
+
+/** A list of fedra1… addresses, each once. */
+function addressList(list: readonly string[], field: string): Uint8Array[] {
+  if (!Array.isArray(list)) return invalid(field, `${field}: expected a list of fedra1… addresses`)
+  if (list.length > MAX_ALLOW_LIST_CHANGE) invalid(field, `${field}: at most ${MAX_ALLOW_LIST_CHANGE} addresses, got ${list.length}`)
+  const seen = new Set<string>()
+  return list.map((text) => {
+    const bytes = accountBytes(text, field)
+    const key = bytes.join(',')
+    if (seen.has(key)) invalid(field, `${field}: ${text} is listed twice`)
+    seen.add(key)
+    return bytes
+  })
+}
+
+/** 32 bytes: a Uint8Array or 64 hex digits. */
+function bytes32(value: Uint8Array | string, field: string): Uint8Array {
+  if (value instanceof Uint8Array) return value.length === 32 ? value : invalid(field, `${field}: expected 32 bytes, got ${value.length}`)
+  if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) return invalid(field, `${field}: expected 32 bytes as 64 hex digits`)
+  return fromHex(value.toLowerCase())
+}
+
+const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!
+  return 0
+}
+
 function moniker(text: string, field = 'moniker'): string {
   if (typeof text !== 'string' || text.trim() === '') return invalid(field, `${field}: must not be empty`)
   if (text.length > 70) return invalid(field, `${field}: at most 70 characters, got ${text.length}`)
@@ -117,6 +180,50 @@ export interface EditValidatorInput {
   moniker?: string
   commissionRate?: string
   minSelfDelegation?: bigint | string
+}
+
+/**
+ * What `messages.subnetsCreate` takes. `modelSpec` is the canonical JSON text of a model spec
+ * (canonicalModelSpec of src/modules/subnets makes it; the chain refuses any other spelling);
+ * `params` subnet_get's `params` form with defaults for what is left out (SUBNET_PARAMS_DEFAULTS).
+ */
+export interface CreateSubnetInput {
+  name: string
+  domain: string
+  description?: string
+  modelSpec: string
+  /** CIDv1 of the initial global model blob (int32 fixed point, shape [parameter count]). */
+  initialModelCid: string
+  /** fedra1… addresses admitted when membership is allow-list. */
+  allowList?: readonly string[]
+  params: SubnetParamsJsonInput
+}
+
+/** What `messages.trainingSubmitUpdate` takes. */
+export interface SubmitUpdateInput {
+  subnet: bigint | number | string
+  round: bigint | number | string
+  /** CIDv1 of the update blob (src/fl/update/blob.ts), as `blob_put` answered it. */
+  updateCid: string
+  sampleCount: number
+  /** The blob's length in bytes. */
+  byteSize: bigint | number | string
+  /** A hash of the trainer's device id: 32 bytes or 64 hex digits. */
+  deviceIdHash: Uint8Array | string
+  /** The trainer's own local-epoch label (default 0). */
+  epochId?: bigint | number | string
+  /** Claimed metrics in millionths (accuracy 0.912 → 912000n), unchecked by the chain. */
+  claimedMetrics?: readonly { name: string; value: bigint | number }[]
+}
+
+/** What `messages.trainingSubmitAggregate` takes: `included` in ascending trainer-address order (round_updates' order). */
+export interface SubmitAggregateInput {
+  subnet: bigint | number | string
+  round: bigint | number | string
+  baseGlobalCid: string
+  included: readonly { trainer: string; updateCid: string }[]
+  resultCid: string
+  newGlobalCid: string
 }
 
 /**
@@ -216,6 +323,96 @@ export const messages = {
     for (const c of coins) if (c.amount <= 0n) invalid('amount', `amount: ${c.amount}${c.denom} is not positive`)
     for (let i = 1; i < coins.length; i++) if (coins[i - 1]!.denom >= coins[i]!.denom) invalid('amount', 'amount: each denomination once, sorted')
     return encode(MsgFundCommunityPool, { amount: coins })
+  },
+  /** subnets/MsgCreateSubnet: the signer creates (and administers) a subnet, paying the module's creation deposit. */
+  subnetsCreate(input: CreateSubnetInput): Uint8Array {
+    if (typeof input.name !== 'string' || input.name.trim() === '') invalid('name', 'name: must not be empty')
+    if (input.name.length > 256) invalid('name', `name: at most 256 characters, got ${input.name.length}`)
+    if (typeof input.domain !== 'string' || !/^[a-z0-9][a-z0-9._/-]{0,63}$/.test(input.domain)) invalid('domain', 'domain: 1..64 of a-z 0-9 . _ / - (like vision/digits)')
+    const description = input.description ?? ''
+    if (typeof description !== 'string' || description.length > 8192) invalid('description', 'description: at most 8192 characters')
+    if (typeof input.modelSpec !== 'string' || input.modelSpec.length > MAX_MODEL_SPEC) invalid('modelSpec', `modelSpec: expected JSON text of at most ${MAX_MODEL_SPEC} characters`)
+    try {
+      parseModelSpec(input.modelSpec)
+    } catch (error) {
+      if (error instanceof FlError) invalid('modelSpec', `modelSpec: ${error.plainMessage}`)
+      throw error
+    }
+    const allowList = addressList(input.allowList ?? [], 'allowList')
+    return encode(MsgCreateSubnet, {
+      name: input.name,
+      domain: input.domain,
+      description,
+      modelSpec: input.modelSpec,
+      initialModelCid: cidText(input.initialModelCid, 'initialModelCid'),
+      allowList,
+      params: subnetParamsFromInput(input.params, allowList.length > 0),
+    })
+  },
+
+  /** subnets/MsgJoinSubnet: the signer joins `subnet` as trainer or aggregator, bonding `bond` (e.g. "1000000ufdr"). */
+  subnetsJoin(subnet: bigint | number | string, joinAs: string, bond: string | CoinValue): Uint8Array {
+    return encode(MsgJoinSubnet, { subnet: u64(subnet, 'subnet'), role: role(joinAs), bond: oneCoin(bond, 'bond') })
+  },
+
+  /** subnets/MsgLeaveSubnet: the signer's membership in that role ends; its bond starts unbonding. */
+  subnetsLeave(subnet: bigint | number | string, leaveAs: string): Uint8Array {
+    return encode(MsgLeaveSubnet, { subnet: u64(subnet, 'subnet'), role: role(leaveAs) })
+  },
+
+  /** subnets/MsgTopUpSubnetBond: adds `amount` to the signer's bond in a role it holds. */
+  subnetsTopUp(subnet: bigint | number | string, topUpAs: string, amount: string | CoinValue): Uint8Array {
+    return encode(MsgTopUpSubnetBond, { subnet: u64(subnet, 'subnet'), role: role(topUpAs), amount: oneCoin(amount, 'amount') })
+  },
+
+  /** subnets/MsgUpdateAllowList (admin): adds then removes fedra1… addresses. */
+  subnetsUpdateAllowList(subnet: bigint | number | string, change: { add?: readonly string[]; remove?: readonly string[] }): Uint8Array {
+    const add = addressList(change.add ?? [], 'add')
+    const remove = addressList(change.remove ?? [], 'remove')
+    if (add.length === 0 && remove.length === 0) invalid('add', 'nothing to change: add or remove at least one address')
+    for (const a of add) if (remove.some((r) => compareBytes(a, r) === 0)) invalid('remove', 'remove: an address both added and removed')
+    return encode(MsgUpdateAllowList, { subnet: u64(subnet, 'subnet'), add, remove })
+  },
+
+  /** subnets/MsgUpdateSubnetParams (admin): `params` (subnet_get's form, defaults for what is left out) from the next round on. */
+  subnetsUpdateParams(subnet: bigint | number | string, params: SubnetParamsJsonInput): Uint8Array {
+    return encode(MsgUpdateSubnetParams, { subnet: u64(subnet, 'subnet'), params: subnetParamsFromInput(params) })
+  },
+
+  /** training/MsgSubmitUpdate: a trainer's update blob for a round. */
+  trainingSubmitUpdate(input: SubmitUpdateInput): Uint8Array {
+    const metrics = input.claimedMetrics ?? []
+    if (!Array.isArray(metrics) || metrics.length > MAX_METRICS) invalid('claimedMetrics', `claimedMetrics: at most ${MAX_METRICS}`)
+    return encode(MsgSubmitUpdate, {
+      subnet: u64(input.subnet, 'subnet'),
+      round: u64(input.round, 'round'),
+      updateCid: cidText(input.updateCid, 'updateCid'),
+      sampleCount: u32(input.sampleCount, 'sampleCount'),
+      epochId: u64(input.epochId ?? 0n, 'epochId'),
+      deviceIdHash: bytes32(input.deviceIdHash, 'deviceIdHash'),
+      byteSize: u64(input.byteSize, 'byteSize'),
+      claimedMetrics: metrics.map((m) => {
+        if (typeof m?.name !== 'string' || m.name === '' || m.name.length > 32) invalid('claimedMetrics', 'claimedMetrics: each has a name of 1..32 characters')
+        return { name: m.name, value: u64(m.value, `claimedMetrics.${m.name}`) }
+      }),
+    })
+  },
+
+  /** training/MsgSubmitAggregate: an aggregator's aggregate of a round, every update of it in ascending trainer order. */
+  trainingSubmitAggregate(input: SubmitAggregateInput): Uint8Array {
+    if (!Array.isArray(input.included) || input.included.length === 0 || input.included.length > MAX_INCLUDED) invalid('included', `included: 1..${MAX_INCLUDED} updates`)
+    const included = input.included.map((u) => ({ trainer: accountBytes(u.trainer, 'included'), updateCid: cidText(u.updateCid, 'included') }))
+    for (let i = 1; i < included.length; i++) {
+      if (compareBytes(included[i - 1]!.trainer, included[i]!.trainer) >= 0) invalid('included', `included: trainers must be in ascending address order, each once (at ${i})`)
+    }
+    return encode(MsgSubmitAggregate, {
+      subnet: u64(input.subnet, 'subnet'),
+      round: u64(input.round, 'round'),
+      baseGlobalCid: cidText(input.baseGlobalCid, 'baseGlobalCid'),
+      included,
+      resultCid: cidText(input.resultCid, 'resultCid'),
+      newGlobalCid: cidText(input.newGlobalCid, 'newGlobalCid'),
+    })
   },
 }
 

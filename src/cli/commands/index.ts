@@ -1,13 +1,15 @@
 import type { Command } from 'commander'
 import { registerBlobCommand } from './blob.js'
+import { registerModelCommand } from './model-export.js'
 import { registerQueryCommand } from './query.js'
 import { registerStatusCommand } from './status.js'
 import { registerTxCommand } from './tx.js'
 
-/** The commands that talk to a node over JSON-RPC: status, tx, query. */
+/** The commands that talk to a node over JSON-RPC: status, tx, query, blob, model. */
 export function registerClientCommands(program: Command): void {
   registerStatusCommand(program)
   registerTxCommand(program)
   registerQueryCommand(program)
   registerBlobCommand(program)
+  registerModelCommand(program)
 }

@@ -9,6 +9,7 @@ import { registerDistributionQuery } from './distribution.js'
 import { fields, printJson, table, time } from './output.js'
 import { registerSlashingQuery } from './slashing.js'
 import { registerStakingQuery } from './staking.js'
+import { registerTrainingQuery } from './training-query.js'
 
 async function withClient(options: QueryOptions, run: (client: FedraClient) => Promise<void>): Promise<void> {
   const client = new FedraClient({ url: resolveNodeUrl(options) })
@@ -110,4 +111,5 @@ export function registerQueryCommand(program: Command): void {
   registerStakingQuery(query)
   registerSlashingQuery(query)
   registerDistributionQuery(query)
+  registerTrainingQuery(query)
 }

@@ -5,6 +5,7 @@ import { withNode } from './node-option.js'
 import { checkAddress } from './query.js'
 import { registerSlashingTx } from './slashing.js'
 import { registerStakingTx } from './staking.js'
+import { registerSubnetTx } from './subnet.js'
 import { type SendOptions, amounts, sendTx, withTxOptions } from './tx-send.js'
 
 export function registerTxCommand(program: Command): void {
@@ -23,4 +24,5 @@ export function registerTxCommand(program: Command): void {
   registerStakingTx(tx)
   registerSlashingTx(tx)
   registerDistributionTx(tx)
+  registerSubnetTx(tx)
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
-import { FedraClient, type SubscriptionNotification } from '../../../src/client/index.js'
+import { FedraClient, type SubscriptionNotification, buildTx, messages } from '../../../src/client/index.js'
 import { PublicKey, fromHex, toHex } from '../../../src/crypto/index.js'
 import { waitFor } from '../../../src/devnet/process.js'
 import type { IndexedTx } from '../../../src/indexer/index.js'
@@ -9,8 +9,11 @@ import { DEFAULT_LIMITS, FEDRA_API, RPC_API_VERSION, RPC_ERRORS, type EventNotif
 import type { BlockJsonValue } from '../../../src/rpc/shapes.js'
 import { TX_CODES } from '../../../src/state/index.js'
 import { BLOB_API } from '../../../src/blobs/index.js'
+import { mlpSpec } from '../../../src/fl/model/spec.js'
+import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
+import { canonicalModelSpec } from '../../../src/modules/subnets/index.js'
 import { RawWs, answerProblem, rpcError, withoutData } from '../../unit/rpc/support/wire.js'
-import { FEE, RawHttp, RunningNode, hashOf } from './support/running-node.js'
+import { FEE, GAS_LIMIT, RawHttp, RunningNode, hashOf } from './support/running-node.js'
 
 /**
  * Every method of the JSON-RPC table against a real `fedra start` process (one validator that
@@ -23,7 +26,7 @@ import { FEE, RawHttp, RunningNode, hashOf } from './support/running-node.js'
  */
 
 /** Devnet accounts, one role each so balances and searches stay exact. */
-const A = { payer: 0, payee: 1, async: 2, sync: 3, pager: 4, watched: 5, unwatched: 6, dup: 8, pending: 9, timeout: 10, replay: 11 } as const
+const A = { payer: 0, payee: 1, async: 2, sync: 3, pager: 4, watched: 5, unwatched: 6, dup: 8, pending: 9, timeout: 10, replay: 11, subnetAdmin: 12 } as const
 /** Accounts 20..419 send one transfer each in the in-flight limit test. */
 const IN_FLIGHT_FIRST = 20
 const IN_FLIGHT_CALLS = 400
@@ -476,6 +479,43 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       assert.ok(Array.isArray((await at('distribution_communityPool', {})).pool))
       assert.equal((await at('distribution_params', {})).emission_per_block, '1000000')
       assert.equal((await at('distribution_withdrawAddress', { delegator: operator })).withdraw_address, operator)
+    })
+  })
+
+  describe('subnet, round and model methods', () => {
+    const TRAINING_METHODS: ServedMethod[] = [
+      'subnet_get', 'subnet_list', 'subnet_members', 'subnet_allowList', 'subnet_params',
+      'round_get', 'round_updates', 'model_version', 'model_versions', 'model_latest', 'training_params',
+    ]
+    happy(TRAINING_METHODS, 'a subnet created over RPC (a 2→2 MLP, its initial model put with blob_put): its record, first round and version 0', async () => {
+      const initial = encodeUpdateBlob({ dtype: 'int32', shape: [6], scale: 16384, values: Int32Array.of(1, -2, 3, -4, 5, -6) })
+      const { cid } = (await raw('blob_put', { data: Buffer.from(initial).toString('base64'), pin: true })).result as { cid: string }
+      const admin = node.wallets.key(A.subnetAdmin)
+      const create = messages.subnetsCreate({
+        name: 'e2e', domain: 'test/e2e', modelSpec: canonicalModelSpec(mlpSpec([2, 2])), initialModelCid: cid,
+        allowList: [node.wallets.address(A.payee)], params: { validation_set: cid, membership: 'open' },
+      })
+      const tx = await buildTx(client, admin, [create], { fee: FEE, gasLimit: GAS_LIMIT })
+      const sent = await client.broadcastTx(tx, 'commit', 20_000)
+      assert.equal(sent.result?.code, 0, JSON.stringify(sent.result))
+      const { subnets } = await client.call('subnet_list')
+      const subnet = subnets.find((s) => s.admin === admin.publicKey.address)!
+      assert.ok(subnet !== undefined, 'the new subnet is not listed')
+      const got = await client.call('subnet_get', { id: subnet.id })
+      assert.deepEqual([got.name, got.parameter_count, got.initial_model_cid, got.params.aggregation_rule, got.params.validation_set], ['e2e', '6', cid, 'fedavg', cid])
+      assert.deepEqual((await client.call('subnet_members', { subnet: subnet.id })).members, [])
+      assert.deepEqual((await client.call('subnet_allowList', { subnet: subnet.id })).allow_list, [node.wallets.address(A.payee)])
+      assert.equal((await client.call('subnet_params')).creation_deposit, got.deposit)
+      // The first round opens at a block after the creation's.
+      await waitFor('the first round to open', () => client.call('round_get', { subnet: subnet.id }).then(() => true, () => false), 10_000, 50)
+      const round = await client.call('round_get', { subnet: subnet.id })
+      assert.deepEqual([round.base_version, round.base_global_cid, round.rule, round.updates], ['0', cid, 'fedavg', 0])
+      assert.deepEqual((await client.call('round_updates', { subnet: subnet.id, round: round.round })).updates, [])
+      const v0 = await client.call('model_version', { subnet: subnet.id, version: '0' })
+      assert.deepEqual([v0.version, v0.global_cid, v0.round, v0.parent], ['0', cid, null, null])
+      assert.deepEqual((await client.call('model_versions', { subnet: subnet.id })).versions.map((v) => v.version), ['0'])
+      assert.equal((await client.call('model_latest', { subnet: subnet.id })).global_cid, cid)
+      assert.ok(Number((await client.call('training_params')).gas_per_coordinate) >= 0)
     })
   })
 
