@@ -1,7 +1,10 @@
 // npm run devnet -- [--validators 4] [--full-nodes 0] [--block-time 200] [--dir DIR] [--reset] [--chain-id ID]
+//                   [--rounds N] [--trainers 8] [--aggregators 1] [--rule fedavg] [--partition iid] [--no-training] …
 // Lays out (or, with --dir on an existing devnet, reopens) homes and a genesis for N validators on
-// loopback, starts each as its own `fedra start` process, shows height, peers and block time every
-// second, and stops them all on Ctrl-C. The same command run again resumes from the stored data.
+// loopback, starts each as its own `fedra start` process, and by default trains MNIST together:
+// subnet 0 created, trainers and an aggregator started as their own processes, one line per round
+// (src/devnet/training.ts). With --no-training it shows height, peers and block time every second.
+// Ctrl-C stops everything. The same command run again resumes from the stored data.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
@@ -19,7 +22,8 @@ import {
   layoutOptions,
   loadDevnet,
 } from '../src/devnet/layout.js'
-import { NodeProcess } from '../src/devnet/process.js'
+import { NodeProcess, waitFor } from '../src/devnet/process.js'
+import { DevnetTraining, summaryTable } from '../src/devnet/training.js'
 
 const USAGE = `usage: npm run devnet -- [options]
   --validators N     validators (default 4)
@@ -31,6 +35,18 @@ const USAGE = `usage: npm run devnet -- [options]
   --chain-id ID      chain id (default fedra-devnet-1)
   --accounts K       funded accounts account0…, in DIR/keyring with passphrase "${DEVNET_PASSPHRASE}" (default 16)
   --rpc-port P       validator0's JSON-RPC port (default 26657 if free, so the CLI finds it; 0: any free port)
+training (on by default; docs/training.md):
+  --no-training      the plain chain: no subnet, no trainers
+  --rounds N         stop after N rounds with a summary table (default: run until Ctrl-C)
+  --trainers T       trainers, each its own process on part i of T of MNIST (default 8)
+  --aggregators A    aggregators (default 1)
+  --liars L          of the aggregators, L submit a tampered aggregate first (default 0)
+  --rule NAME        aggregation rule: fedavg, median, trimmed:0.2, krum, multikrum, … (default fedavg)
+  --partition P      iid, dirichlet:ALPHA or shards:K (default iid)
+  --attackers F:KIND e.g. 0.3:signflip, 0.25:freeride (the last trainers attack)
+  --rows N           only the first N MNIST training digits (default all 8000)
+  --epochs E         local epochs per round (default 1)
+  --submit-window B, --aggregate-window B, --gap B   round timing in blocks (default 20, 10, 1)
 `
 const DEFAULTS = { validators: 4, fullNodes: 0, commitDelayMs: 200, chainId: 'fedra-devnet-1', accounts: 16 }
 const OPTION_NAMES = { validators: '--validators', fullNodes: '--full-nodes', commitDelayMs: '--block-time', chainId: '--chain-id', accounts: '--accounts' }
@@ -52,6 +68,19 @@ function parse() {
       'chain-id': { type: 'string' },
       accounts: { type: 'string' },
       'rpc-port': { type: 'string' },
+      'no-training': { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      trainers: { type: 'string' },
+      aggregators: { type: 'string' },
+      liars: { type: 'string' },
+      rule: { type: 'string' },
+      partition: { type: 'string' },
+      attackers: { type: 'string' },
+      rows: { type: 'string' },
+      epochs: { type: 'string' },
+      'submit-window': { type: 'string' },
+      'aggregate-window': { type: 'string' },
+      gap: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   })
@@ -84,6 +113,31 @@ const given = {
   accounts: count('accounts', values.accounts, 0, 10_000),
 }
 const rpcPort = count('rpc-port', values['rpc-port'], 0, 65_535) ?? 26657
+const training = values['no-training']
+  ? null
+  : {
+      rounds: count('rounds', values.rounds, 1, 100_000),
+      trainers: count('trainers', values.trainers, 1, 256) ?? 8,
+      aggregators: count('aggregators', values.aggregators, 1, 64) ?? 1,
+      liars: count('liars', values.liars, 0, 64) ?? 0,
+      rule: values.rule ?? 'fedavg',
+      partition: values.partition ?? 'iid',
+      attackers: values.attackers,
+      rows: count('rows', values.rows, 10, 8000),
+      epochs: count('epochs', values.epochs, 1, 100) ?? 1,
+      submitWindow: count('submit-window', values['submit-window'], 1, 100_000) ?? 20,
+      aggregateWindow: count('aggregate-window', values['aggregate-window'], 1, 100_000) ?? 10,
+      gap: count('gap', values.gap, 1, 100_000) ?? 1,
+      seed: 1,
+    }
+if (training !== null) {
+  if (training.liars >= training.aggregators) fail('--liars must be fewer than --aggregators (an honest one completes the round)', 2)
+  if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
+  if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?$/.test(training.attackers)) fail('--attackers is FRACTION:ATTACK, e.g. 0.3:signflip', 2)
+  // The trainers and aggregators are funded accounts account1…: lay out enough of them.
+  const needed = 1 + training.trainers + training.aggregators
+  if (needed > (given.accounts ?? DEFAULTS.accounts)) given.accounts = needed
+}
 const keep = values.dir !== undefined
 if (values.reset && !keep) fail('--reset needs --dir (a devnet without --dir is new each time)', 2)
 const dir = keep ? resolve(values.dir!) : mkdtempSync(join(tmpdir(), 'fedra-devnet-'))
@@ -209,18 +263,42 @@ async function show(): Promise<void> {
   if (!tty) process.stdout.write('\n')
 }
 
-const timer = setInterval(() => void show(), tty ? 1000 : 5000)
+const timer = training === null ? setInterval(() => void show(), tty ? 1000 : 5000) : undefined
 let stopping = false
-async function shutdown(): Promise<void> {
+let trainingRun: DevnetTraining | null = null
+async function shutdown(code = 0): Promise<void> {
   if (stopping) return
   stopping = true
   clearInterval(timer)
   process.stdout.write('\nstopping…\n')
+  await trainingRun?.stop()
   await Promise.all(processes.map((p) => p.stop()))
   if (keep) rmSync(pidFile, { force: true })
   else rmSync(dir, { recursive: true, force: true })
   process.stdout.write(keep ? `stopped; data kept in ${dir}\n` : 'stopped\n')
-  process.exit(0)
+  process.exit(code)
 }
 process.on('SIGINT', () => void shutdown())
 process.on('SIGTERM', () => void shutdown())
+
+if (training !== null) {
+  const out = (text: string) => void process.stdout.write(text)
+  trainingRun = new DevnetTraining(layout, { ...training, out })
+  try {
+    await waitFor('validator0 to commit a block', async () => ((await processes[0]!.status(800))?.height ?? 0) >= 2, 120_000, 250)
+    // Roles first: they wait for the subnet, so round 0 (opened the block after its creation) finds them ready.
+    trainingRun.start()
+    await trainingRun.ready()
+    await trainingRun.setup()
+    const lines = await trainingRun.follow()
+    if (training.rounds !== undefined && !stopping) {
+      const first = await trainingRun.blockTimeMs()
+      out(`\n${summaryTable(lines, first)}`)
+      for (const r of await trainingRun.rejections()) out(`rejected aggregate in chain round ${r.round}: ${r.aggregator}, slashed ${r.slashed} ufdr of its bond\n`)
+      await shutdown(0)
+    }
+  } catch (error) {
+    out(`\ntraining failed: ${(error as Error).message}\n`)
+    await shutdown(1)
+  }
+}

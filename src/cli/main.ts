@@ -6,6 +6,7 @@ import { registerClientCommands } from './commands/index.js'
 import { registerKeysCommand } from './commands/keys.js'
 import { printJson } from './commands/output.js'
 import { registerStart } from './commands/start.js'
+import { registerRoleCommands } from './commands/roles.js'
 import { CliError } from './errors.js'
 import { initHome } from '../node/home.js'
 import { DEFAULT_HOME } from './node-url.js'
@@ -54,6 +55,7 @@ program
 registerKeysCommand(program)
 registerStart(program, DEFAULT_HOME)
 registerClientCommands(program)
+registerRoleCommands(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -16,11 +16,22 @@ export class NodeProcess {
   #onUnexpectedExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null
 
   readonly #entry: string[]
+  readonly #logFile: string
 
-  /** `entry`: what runs instead of `bin/fedra.js start --home HOME` (a benchmark's own node script; `--home HOME` is appended). */
-  constructor(node: DevnetNode, options: { entry?: string[] } = {}) {
+  /**
+   * `entry`: what runs instead of `bin/fedra.js start --home HOME` (a benchmark's own node script,
+   * a devnet's trainer; `--home HOME` is appended). `logFile`: where its output goes (default
+   * HOME/node.log).
+   */
+  constructor(node: DevnetNode, options: { entry?: string[]; logFile?: string } = {}) {
     this.node = node
     this.#entry = options.entry ?? [FEDRA_BIN, 'start']
+    this.#logFile = options.logFile ?? join(node.home, 'node.log')
+  }
+
+  /** `bin/fedra.js` with `args`: an entry for a devnet's other processes (trainers, aggregators). */
+  static fedra(...args: string[]): string[] {
+    return [FEDRA_BIN, ...args]
   }
 
   get running(): boolean {
@@ -33,7 +44,7 @@ export class NodeProcess {
 
   start(env: Record<string, string> = {}): void {
     if (this.running) return
-    const log = openSync(join(this.node.home, 'node.log'), 'a')
+    const log = openSync(this.#logFile, 'a')
     // FEDRA_DEVNET_NODE_ARGS: extra Node flags for every node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
     // (Node refuses --cpu-prof in NODE_OPTIONS).
     const nodeArgs = (process.env.FEDRA_DEVNET_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '')
@@ -60,7 +71,7 @@ export class NodeProcess {
   /** The last lines of the node's log, for saying why it exited. */
   logTail(lines = 5): string[] {
     try {
-      return readFileSync(join(this.node.home, 'node.log'), 'utf8').trimEnd().split('\n').slice(-lines)
+      return readFileSync(this.#logFile, 'utf8').trimEnd().split('\n').slice(-lines)
     } catch {
       return []
     }

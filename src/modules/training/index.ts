@@ -36,7 +36,8 @@ export { TRAINING_EVENTS } from './events.js'
 export { trainingParams, type TrainingParamsValue } from './params.js'
 export { trainingInvariants } from './invariants.js'
 export { blobCid } from './blob-cid.js'
-export { MODEL_DTYPE, nextModelValues } from './model.js'
+// The chain's own integer work on blobs, for aggregators that must compute the same bits (src/roles/aggregator.ts).
+export { MODEL_DTYPE, checkUpdate, modelOf, nextModelValues, recompute, type RoundFormat, type Recomputed } from './model.js'
 export { aggregateWork } from './handler.js'
 export {
   MsgSubmitUpdate,

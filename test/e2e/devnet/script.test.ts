@@ -29,7 +29,7 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
   this.timeout(240_000)
   const work = tempDir('fedra-e2e-devnet-script-')
   const data = join(work.path, 'devnet-data')
-  const args = ['--dir', './devnet-data', '--validators', '2', '--accounts', '4', '--block-time', '100', '--rpc-port', '0']
+  const args = ['--dir', './devnet-data', '--validators', '2', '--accounts', '4', '--block-time', '100', '--rpc-port', '0', '--no-training']
   let script: ChildProcess | null = null
   let output = ''
 
@@ -103,7 +103,7 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
   })
 
   it('refuses options that conflict with the stored layout, with exit code 2 and what differs', async () => {
-    const conflict = devnet(['--dir', './devnet-data', '--validators', '3', '--chain-id', 'other-1'])
+    const conflict = devnet(['--dir', './devnet-data', '--validators', '3', '--chain-id', 'other-1', '--no-training'])
     assert.equal(await exited(conflict), 2, output)
     assert.match(output, /LAYOUT_CONFLICT: .*devnet-data holds a devnet laid out otherwise: --validators 3 \(stored: 2\), --chain-id other-1 \(stored: fedra-devnet-1\)/)
     assert.match(output, /add --reset to start a new one/)
@@ -119,7 +119,7 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
 
   it('--reset deletes the stored devnet and lays out a new one', async () => {
     const old = loadDevnet(data)!
-    script = devnet(['--dir', './devnet-data', '--reset', '--validators', '1', '--accounts', '1', '--rpc-port', '0'])
+    script = devnet(['--dir', './devnet-data', '--reset', '--validators', '1', '--accounts', '1', '--rpc-port', '0', '--no-training'])
     const fresh = await allAt(1)
     assert.equal(fresh.layout.nodes.length, 1)
     assert.notEqual(fresh.layout.nodes[0]!.peerId, old.nodes[0]!.peerId)

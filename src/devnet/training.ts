@@ -1,0 +1,274 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { FedraClient, type Result, buildTx, messages } from '../client/index.js'
+import type { Dataset } from '../fl/data/dataset.js'
+import { loadMnist } from '../fl/data/mnist.js'
+import { Network } from '../fl/model/network.js'
+import { type ModelSpec, mlpSpec } from '../fl/model/spec.js'
+import { ensureTfBackend } from '../fl/model/tf.js'
+import { evaluate } from '../fl/train/evaluate.js'
+import { canonicalModelSpec } from '../modules/subnets/index.js'
+import { modelParameters, initialModelBlob } from '../roles/model-codec.js'
+import { NodeBlobs } from '../roles/node-blobs.js'
+import { DEVNET_PASSPHRASE, type DevnetLayout, devnetAccount, devnetAccountName } from './layout.js'
+import { NodeProcess, waitFor } from './process.js'
+
+export interface DevnetTrainingOptions {
+  trainers: number
+  aggregators: number
+  /** Aggregators (of `aggregators`) that submit a tampered aggregate first; the honest ones then wait two blocks into the window. */
+  liars: number
+  rule: string
+  /** iid, dirichlet:A or shards:K (each trainer's part of the MNIST training split). */
+  partition: string
+  /** FRACTION:ATTACK, e.g. 0.3:signflip (the last trainers attack). */
+  attackers?: string
+  /** Use only the first N training digits (short runs). */
+  rows?: number
+  /** Stop after this many rounds with a summary (undefined: run until stopped). */
+  rounds?: number
+  submitWindow: number
+  aggregateWindow: number
+  gap: number
+  epochs: number
+  seed: number
+  out: (text: string) => void
+}
+
+/** One finished round as the devnet reports it: every figure from chain state and the model fetched over RPC. */
+export interface RoundLine {
+  round: bigint
+  updates: number
+  version: string | null
+  accuracy: number | null
+  rejections: number
+  height: number
+  /** Block time from the round's open to its version (or close), ms. */
+  roundMs: number
+  /** Last update in → new version committed: blocks and block-time ms. */
+  overheadBlocks: number | null
+  overheadMs: number | null
+  /** The aggregate window's opening → the version committed (the chain's part once the window opens). */
+  windowBlocks: number | null
+}
+
+const SUBNET = 0n
+const TRAINER_BOND = '1000000ufdr'
+const AGGREGATOR_BOND = '10000000ufdr'
+export const DEVNET_MODEL: ModelSpec = mlpSpec([784, 200, 10])
+
+/** Trainers are account1…, aggregators the next accounts; account0 creates the subnet. */
+export const trainerAccount = (i: number) => 1 + i
+export const aggregatorAccount = (options: Pick<DevnetTrainingOptions, 'trainers'>, j: number) => 1 + options.trainers + j
+
+/**
+ * The training side of `npm run devnet` (issue 20): creates subnet 0 on MNIST (account0 its
+ * admin), joins the trainers and aggregators with their bonds, starts each as its own
+ * `fedra trainer` / `fedra aggregator` process on the devnet's nodes, and reports every round in
+ * Flower's manner from chain state (rounds counted from 1 as Flower does; chain rounds from 0): the test accuracy is of the new global model, fetched from
+ * the parameter store over HTTP and evaluated here on the MNIST test digits — never a number any
+ * role claims.
+ */
+export class DevnetTraining {
+  readonly #layout: DevnetLayout
+  readonly #o: DevnetTrainingOptions
+  readonly #client: FedraClient
+  readonly #blobs: NodeBlobs
+  readonly #url: string
+  readonly processes: NodeProcess[] = []
+  readonly lines: RoundLine[] = []
+  #network: Network | null = null
+  #test: Dataset | null = null
+  #stopped = false
+
+  constructor(layout: DevnetLayout, options: DevnetTrainingOptions) {
+    this.#layout = layout
+    this.#o = options
+    this.#url = `http://127.0.0.1:${layout.nodes[0]!.rpcPort}/`
+    this.#client = new FedraClient({ url: this.#url, timeoutMs: 60_000 })
+    this.#blobs = new NodeBlobs(this.#url)
+  }
+
+  /** Creates and joins the subnet unless a resumed devnet has it already. */
+  async setup(): Promise<void> {
+    const { subnets } = await this.#client.call('subnet_list', {})
+    if (subnets.length > 0) {
+      this.#o.out(`training: subnet ${subnets[0]!.id} "${subnets[0]!.name}" exists (resumed)\n`)
+      return
+    }
+    const o = this.#o
+    const initialCid = await this.#blobs.put(initialModelBlob(DEVNET_MODEL, o.seed))
+    const create = messages.subnetsCreate({
+      name: 'mnist-digits',
+      domain: 'vision/digits',
+      description: 'MNIST digits, a devnet subnet',
+      modelSpec: canonicalModelSpec(DEVNET_MODEL),
+      initialModelCid: initialCid,
+      params: {
+        validation_set: 'mnist:validation',
+        aggregation_rule: o.rule,
+        timing: { submit_window: o.submitWindow, aggregate_window: o.aggregateWindow, gap: o.gap },
+        max_trainers: Math.max(16, o.trainers),
+      },
+    })
+    await this.#send(0, [create], 2_000_000n, 'create the subnet')
+    const joins = [
+      ...Array.from({ length: o.trainers }, (_, i) => this.#send(trainerAccount(i), [messages.subnetsJoin(SUBNET, 'trainer', TRAINER_BOND)], 400_000n, `join trainer ${i}`)),
+      ...Array.from({ length: o.aggregators }, (_, j) => this.#send(aggregatorAccount(o, j), [messages.subnetsJoin(SUBNET, 'aggregator', AGGREGATOR_BOND)], 400_000n, `join aggregator ${j}`)),
+    ]
+    await Promise.all(joins)
+    o.out(`training: subnet 0 "mnist-digits" created (${o.rule}, MLP 784-200-10, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`)
+  }
+
+  async #send(account: number, msgs: Uint8Array[], gasLimit: bigint, what: string): Promise<void> {
+    const tx = await buildTx(this.#client, devnetAccount(account), msgs, { fee: 200n, gasLimit })
+    const answer = await this.#client.broadcastTx(tx, 'commit', 30_000)
+    if (answer.result === undefined || answer.result.code !== 0) throw new Error(`devnet could not ${what}: ${answer.result?.codespace}/${answer.result?.code} ${answer.result?.log ?? 'not committed'}`)
+  }
+
+  /** Starts the role processes: trainer i and aggregator j on node (i mod validators). */
+  start(): void {
+    const o = this.#o
+    const dir = this.#layout.dir
+    const rolesDir = join(dir, 'roles')
+    mkdirSync(rolesDir, { recursive: true })
+    const validators = this.#layout.nodes.filter((n) => n.validator)
+    const nodeOf = (i: number) => `http://127.0.0.1:${validators[i % validators.length]!.rpcPort}/`
+    const [fraction, attack] = o.attackers === undefined ? [0, undefined] : [Number(o.attackers.split(':')[0]), o.attackers.slice(o.attackers.indexOf(':') + 1)]
+    const attackers = Math.round(fraction * o.trainers)
+    const spawn = (name: string, args: string[]) => {
+      const p = new NodeProcess({ ...validators[0]!, name, home: dir }, { entry: NodeProcess.fedra(...args), logFile: join(rolesDir, `${name}.log`) })
+      p.onUnexpectedExit((code, signal) => o.out(`\n${name} exited (${signal ?? `code ${code}`}); the end of ${join(rolesDir, `${name}.log`)}:\n${p.logTail(3).map((l) => `    ${l.slice(0, 300)}`).join('\n')}\n`))
+      p.start({ FEDRA_PASSPHRASE: DEVNET_PASSPHRASE })
+      this.processes.push(p)
+    }
+    for (let i = 0; i < o.trainers; i++) {
+      const args = ['trainer', '--key', devnetAccountName(trainerAccount(i)), '--subnet', String(SUBNET), '--node', nodeOf(i), '--data', `mnist:${o.partition}:${i}/${o.trainers}`, '--seed', String(o.seed), '--epochs', String(o.epochs)]
+      if (o.rows !== undefined) args.push('--rows', String(o.rows))
+      if (i >= o.trainers - attackers && attack !== undefined) args.push('--attack', attack)
+      spawn(`trainer${i}`, args)
+    }
+    for (let j = 0; j < o.aggregators; j++) {
+      const args = ['aggregator', '--key', devnetAccountName(aggregatorAccount(o, j)), '--subnet', String(SUBNET), '--node', nodeOf(j)]
+      if (j < o.liars) args.push('--tamper', 'first')
+      else if (o.liars > 0) args.push('--wait-blocks', '2')
+      spawn(`aggregator${j}`, args)
+    }
+    o.out(`training: ${o.trainers} trainers${attackers > 0 ? ` (${attackers} attacking: ${attack})` : ''} and ${o.aggregators} aggregators${o.liars > 0 ? ` (${o.liars} lying)` : ''} started; their logs are in ${rolesDir}\n\n`)
+  }
+
+  /** Resolves once every role process has logged that it started (loaded its data, reached its node). */
+  async ready(timeoutMs = 120_000): Promise<void> {
+    await waitFor('the trainers and aggregators to start', async () => this.processes.every((p) => p.logTail(50).some((line) => line.includes(' started'))), timeoutMs, 250)
+  }
+
+  /** Reports rounds as they finish; resolves after `rounds` rounds (never, without it, until stop()). */
+  async follow(): Promise<RoundLine[]> {
+    await ensureTfBackend()
+    this.#network = new Network(DEVNET_MODEL)
+    this.#test = loadMnist().test
+    let next: bigint | null = null
+    while (!this.#stopped) {
+      try {
+        const current = await this.#client.call('round_get', { subnet: String(SUBNET) })
+        next ??= BigInt(current.round)
+        while (next <= BigInt(current.round)) {
+          const round = next === BigInt(current.round) ? current : await this.#client.call('round_get', { subnet: String(SUBNET), round: String(next) })
+          if (round.version === null && !round.closed) break
+          const line = await this.#report(round)
+          this.lines.push(line)
+          this.#o.out(formatLine(line, this.lines.length, this.#o.rounds))
+          next++
+          if (this.#o.rounds !== undefined && this.lines.length >= this.#o.rounds) return this.lines
+        }
+      } catch (error) {
+        if (this.#stopped) break
+        this.#o.out(`training: ${(error as Error).message} (retrying)\n`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    }
+    return this.lines
+  }
+
+  async #report(round: Result<'round_get'>): Promise<RoundLine> {
+    const s = String(SUBNET)
+    const { updates } = await this.#client.call('round_updates', { subnet: s, round: round.round })
+    const blockTime = async (height: number) => (await this.#client.block(height)).header.time
+    const openMs = await blockTime(Number(round.open_height))
+    const lastUpdate = updates.reduce((max, u) => Math.max(max, Number(u.height)), 0)
+    if (round.version === null) {
+      const end = Number(round.close_height)
+      return { round: BigInt(round.round), updates: updates.length, version: null, accuracy: null, rejections: round.rejections.length, height: end, roundMs: (await blockTime(end)) - openMs, overheadBlocks: null, overheadMs: null, windowBlocks: null }
+    }
+    const version = await this.#client.call('model_version', { subnet: s, version: round.version })
+    const height = Number(version.recorded_height)
+    const parameters = modelParameters(await this.#blobs.get(version.global_cid), this.#network!.parameterCount, version.global_cid)
+    const accuracy = evaluate(this.#network!, parameters, this.#test!).accuracy
+    const at = await blockTime(height)
+    return {
+      round: BigInt(round.round),
+      updates: updates.length,
+      version: round.version,
+      accuracy,
+      rejections: round.rejections.length,
+      height,
+      roundMs: at - openMs,
+      overheadBlocks: height - lastUpdate,
+      overheadMs: at - (await blockTime(lastUpdate)),
+      windowBlocks: height - Number(round.submit_end_height) + 1,
+    }
+  }
+
+  /** The chain's mean block time so far, from block headers (ms). */
+  async blockTimeMs(): Promise<number> {
+    const latest = (await this.#client.status()).syncInfo.latestHeight
+    const [a, b] = await Promise.all([this.#client.block(1), this.#client.block(latest)])
+    return latest > 1 ? (b.header.time - a.header.time) / (latest - 1) : 0
+  }
+
+  /** The rejected aggregates of the rounds reported, as the chain recorded them. */
+  async rejections(): Promise<{ round: string; aggregator: string; slashed: string }[]> {
+    const out = []
+    for (const line of this.lines) {
+      if (line.rejections === 0) continue
+      const round = await this.#client.call('round_get', { subnet: String(SUBNET), round: String(line.round) })
+      out.push(...round.rejections.map((r) => ({ round: round.round, aggregator: r.aggregator, slashed: r.slashed })))
+    }
+    return out
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await Promise.all(this.processes.map((p) => p.stop()))
+    this.#network?.dispose()
+    this.#client.close()
+  }
+}
+
+export function formatLine(line: RoundLine, index: number, rounds: number | undefined): string {
+  const r = `[ROUND ${index}${rounds === undefined ? '' : `/${rounds}`}]`
+  const verdict = line.version === null ? 'no valid aggregate (the next round trains the same model)' : `aggregate verified${line.rejections > 0 ? ` after ${line.rejections} rejected` : ''}`
+  const accuracy = line.accuracy === null ? '' : ` · test accuracy ${line.accuracy.toFixed(3)}`
+  return `${r} chain round ${line.round} · updates ${line.updates} · ${verdict}${accuracy} · height ${line.height} · ${(line.roundMs / 1000).toFixed(1)} s\n`
+}
+
+/** The summary table `--rounds` ends with: per round, and the chain's mean overhead in block times. */
+export function summaryTable(lines: readonly RoundLine[], blockMs: number): string {
+  const rows = lines.map((l, i) =>
+    `${String(i + 1).padStart(5)}  ${String(l.round).padStart(5)}  ${String(l.updates).padStart(7)}  ${(l.accuracy === null ? '—' : l.accuracy.toFixed(4)).padStart(8)}  ${(l.roundMs / 1000).toFixed(1).padStart(7)}  ${String(l.overheadBlocks ?? '—').padStart(14)}  ${(l.overheadMs === null ? '—' : (l.overheadMs / 1000).toFixed(2)).padStart(11)}  ${String(l.rejections).padStart(8)}`,
+  )
+  const measured = lines.filter((l) => l.overheadMs !== null)
+  const meanOverhead = measured.length === 0 ? null : measured.reduce((s, l) => s + l.overheadMs!, 0) / measured.length
+  const meanBlocks = measured.length === 0 ? null : measured.reduce((s, l) => s + l.overheadBlocks!, 0) / measured.length
+  const final = [...lines].reverse().find((l) => l.accuracy !== null)
+  return [
+    'round  chain  updates  accuracy  round s  overhead blocks  overhead s  rejected',
+    ...rows,
+    '',
+    `final test accuracy ${final?.accuracy?.toFixed(4) ?? '—'} (the global model of chain round ${final === undefined ? '—' : final.round}, evaluated here on the ${'MNIST test digits'})`,
+    meanOverhead === null
+      ? 'overhead: no round made a version'
+      : `overhead (last update in → new version committed): mean ${meanBlocks!.toFixed(1)} blocks, ${(meanOverhead / 1000).toFixed(2)} s = ${(meanOverhead / blockMs).toFixed(1)} block times of ${Math.round(blockMs)} ms (most of it is the submit window still open after the last update; see docs/training.md)`,
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,193 @@
+import { type FedraClient, type PrivateKey, type Result, buildTx, messages } from '../client/index.js'
+import { sha256 } from '../crypto/hash.js'
+import type { Dataset } from '../fl/data/dataset.js'
+import { Network } from '../fl/model/network.js'
+import { parseModelSpec } from '../fl/model/spec.js'
+import { ensureTfBackend } from '../fl/model/tf.js'
+import { SeededRandom } from '../fl/random.js'
+import { type AttackSpec, attackTrains, attackUpdate } from '../fl/sim/attacks.js'
+import { DEFAULT_TRAINING, type TrainingConfig, trainLocal } from '../fl/train/local-training.js'
+import { type UpdateDtype, decodeUpdateBlob, encodeUpdateBlob } from '../fl/update/blob.js'
+import { clipL2, computeDelta, quantize } from '../fl/update/quantize.js'
+import type { Logger } from '../log/index.js'
+import { RoleError } from './errors.js'
+import { Follower } from './follower.js'
+import type { RoleMetrics } from './metrics.js'
+import { modelParameters } from './model-codec.js'
+import { NodeBlobs } from './node-blobs.js'
+
+export interface TrainerOptions {
+  client: FedraClient
+  nodeUrl: string
+  key: PrivateKey
+  subnet: bigint
+  data: Dataset
+  /** Local training (epochs, batch, learning rate…); the seed is derived per round. */
+  training?: Partial<Omit<TrainingConfig, 'seed'>>
+  seed: number
+  /** An experiment: what this trainer submits instead of its honest update. */
+  attack?: AttackSpec
+  /** Hashed into the update's device id (default: the trainer's address). */
+  deviceId?: string
+  log: Logger
+  metrics?: RoleMetrics
+  /** Called after each round this trainer's update was included (tests, the devnet). */
+  onRound?: (report: TrainerRoundReport) => void
+}
+
+export interface TrainerRoundReport {
+  round: bigint
+  updateCid: string
+  height: number
+  samples: number
+  loss: number
+  seconds: number
+}
+
+type Round = Result<'round_get'>
+
+/**
+ * `fedra trainer`: follows one subnet's rounds on any node's RPC and, in each round's submit
+ * window, trains the round's base model on its private data (which never leaves it), clips and
+ * quantizes the delta in the round's format, stores the blob on its node and submits the update.
+ * Everything it decides is read from chain state at each step, so a restart (its own or its
+ * node's) resumes the current round: an update already on chain is not sent again.
+ */
+export class Trainer {
+  readonly #o: TrainerOptions
+  readonly #blobs: NodeBlobs
+  readonly #follower: Follower
+  readonly #address: string
+  #network: Network | null = null
+  #parameterCount = 0
+  #clipNorm = 0
+  #base: { cid: string; parameters: Float32Array } | null = null
+  /** Rounds handled: included, or given up (window passed). Chain state decides; this only saves calls. */
+  readonly #done = new Set<string>()
+
+  constructor(options: TrainerOptions) {
+    this.#o = options
+    this.#blobs = new NodeBlobs(options.nodeUrl)
+    this.#address = options.key.publicKey.address
+    this.#follower = new Follower({ client: options.client, log: options.log, step: () => this.#step() })
+  }
+
+  get address(): string {
+    return this.#address
+  }
+
+  async start(): Promise<void> {
+    await ensureTfBackend()
+    this.#o.log.info({ trainer: this.#address, subnet: String(this.#o.subnet), samples: this.#o.data.count, attack: this.#o.attack?.kind ?? null }, 'trainer started')
+    await this.#follower.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.#follower.stop()
+    this.#network?.dispose()
+    this.#network = null
+  }
+
+  async #ensureModel(): Promise<void> {
+    if (this.#network !== null) return
+    const subnet = await this.#o.client.call('subnet_get', { id: String(this.#o.subnet) })
+    const spec = parseModelSpec(subnet.model_spec)
+    this.#network = new Network(spec)
+    this.#parameterCount = Number(subnet.parameter_count)
+    this.#clipNorm = Number(subnet.params.quantization.clip_norm)
+  }
+
+  async #step(): Promise<void> {
+    const { client, subnet } = this.#o
+    const round = await client.call('round_get', { subnet: String(subnet) })
+    if (round.phase !== 'submit' || this.#done.has(round.round)) return
+    const updates = await client.call('round_updates', { subnet: String(subnet), round: round.round })
+    if (updates.updates.some((u) => u.trainer === this.#address)) {
+      this.#done.add(round.round)
+      return
+    }
+    if (this.#o.attack?.kind === 'copy' && updates.updates.length === 0) return // nothing to copy yet: wait for a victim
+    await this.#ensureModel()
+    await this.#train(round, updates.updates)
+  }
+
+  async #baseModel(cid: string): Promise<Float32Array> {
+    if (this.#base?.cid !== cid) this.#base = { cid, parameters: modelParameters(await this.#blobs.get(cid), this.#parameterCount, cid) }
+    return this.#base.parameters
+  }
+
+  async #train(round: Round, others: Result<'round_updates'>['updates']): Promise<void> {
+    const { client, key, subnet, data, log, attack } = this.#o
+    const started = performance.now()
+    const base = await this.#baseModel(round.base_global_cid)
+    const n = this.#parameterCount
+    const number = BigInt(round.round)
+    const random = SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn), 1)
+    const quant = { scale: round.quantization.scale, maxAbs: round.quantization.max_abs, clipNorm: this.#clipNorm }
+    let honest: Int32Array | undefined
+    let loss = Number.NaN
+    if (attack === undefined || attackTrains(attack)) {
+      const result = trainLocal(this.#network!, data, base, { ...DEFAULT_TRAINING, ...this.#o.training, seed: SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn)).nextUint32() })
+      const delta = computeDelta(result.parameters, base)
+      clipL2(delta, quant.clipNorm)
+      honest = quantize(delta, quant, random)
+      loss = result.lastEpochLoss
+    }
+    const values = attack === undefined ? honest! : attackUpdate(attack, { honest, previousAggregate: await this.#previousAggregate(round), victim: await this.#victim(others), length: n, maxAbs: quant.maxAbs, scale: quant.scale, random })
+    const blob = encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values })
+    const cid = await this.#blobs.put(blob)
+    const metrics = Number.isFinite(loss) ? [{ name: 'loss', value: BigInt(Math.round(loss * 1e6)) }] : []
+    const msg = messages.trainingSubmitUpdate({
+      subnet,
+      round: number,
+      updateCid: cid,
+      sampleCount: data.count,
+      byteSize: blob.length,
+      deviceIdHash: sha256(new TextEncoder().encode(this.#o.deviceId ?? this.#address)),
+      epochId: number,
+      claimedMetrics: metrics,
+    })
+    // Gas: the chain charges gas_per_coordinate × N for the check, on top of the store's writes.
+    const tx = await buildTx(client, key, [msg], { fee: 200n, gasLimit: BigInt(n) * 2n + 400_000n })
+    const answer = await client.broadcastTx(tx, 'commit', 30_000)
+    const seconds = (performance.now() - started) / 1000
+    this.#o.metrics?.round.set(Number(number))
+    if (answer.result === undefined || answer.result.code !== 0) {
+      const code = answer.result === undefined ? 'not committed' : `${answer.result.codespace}/${answer.result.code}`
+      this.#o.metrics?.refused.inc({ code })
+      log.warn({ round: round.round, code, log: answer.result?.log }, 'update refused')
+      // A window that passed cannot be retried; anything else is tried again on the next block.
+      if (answer.result !== undefined && answer.result.codespace === 'training') this.#done.add(round.round)
+      return
+    }
+    this.#done.add(round.round)
+    this.#o.metrics?.submitted.inc()
+    this.#o.metrics?.seconds.observe(seconds)
+    log.info(`round ${round.round} · trained ${data.count} samples${Number.isFinite(loss) ? ` · loss ${loss.toFixed(3)}` : ''}${attack === undefined ? '' : ` · attack ${attack.kind}`} · update ${cid.slice(0, 16)}… included at height ${answer.height} · ${seconds.toFixed(1)} s`)
+    this.#o.onRound?.({ round: number, updateCid: cid, height: answer.height ?? 0, samples: data.count, loss, seconds })
+  }
+
+  /** The aggregate of the version this round trains (for a replaying free-rider). */
+  async #previousAggregate(round: Round): Promise<Int32Array | undefined> {
+    if (this.#o.attack?.kind !== 'replay') return undefined
+    const version = await this.#o.client.call('model_version', { subnet: String(this.#o.subnet), version: round.base_version })
+    return version.aggregate_cid === null ? undefined : decodeUpdateBlob(await this.#blobs.get(version.aggregate_cid)).values
+  }
+
+  /** Another trainer's update of this round (for a copying free-rider). */
+  async #victim(others: Result<'round_updates'>['updates']): Promise<Int32Array | undefined> {
+    if (this.#o.attack?.kind !== 'copy' || others.length === 0) return undefined
+    return decodeUpdateBlob(await this.#blobs.get(others[0]!.update_cid)).values
+  }
+}
+
+/** `--attack`: the FL library's attacks, with `freeride` for a zero update. */
+export function trainerAttack(text: string | undefined, parse: (text: string) => AttackSpec): AttackSpec | undefined {
+  if (text === undefined) return undefined
+  if (text === 'freeride') return { kind: 'zero' }
+  try {
+    return parse(text)
+  } catch (error) {
+    throw new RoleError('BAD_OPTION', `--attack: ${(error as Error).message.replace(/^[A-Z_]+: /, '')} (or freeride)`, { option: 'attack', value: text.slice(0, 40) })
+  }
+}
