@@ -3,13 +3,14 @@
  *   npm run fl:sim -- --trainers 10 --rounds 20 --partition iid --rule fedavg --seed 1
  *   npm run fl:sim -- --partition dirichlet:0.5 --rule median --attackers 0.3:signflip
  *   npm run fl:sim -- --centralised --epochs 20          (the baseline)
+ *   npm run fl:sim -- --model cnn                        (smallCnnSpec instead of the MLP)
  * Prints the test accuracy per round and ends with `final accuracy: 0.XXXX`. Bad arguments
  * print the reason and exit with code 2.
  */
 import { parseArgs } from 'node:util'
-import { DEFAULT_QUANTIZATION, FlError, formatLearningRateSchedule, getAggregationRule, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation, type KernelMode } from '../src/fl/index.js'
+import { DEFAULT_QUANTIZATION, FlError, mlpSpec, smallCnnSpec, formatLearningRateSchedule, getAggregationRule, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation, type KernelMode } from '../src/fl/index.js'
 
-const usage = `usage: npm run fl:sim -- [--trainers N] [--rounds R] [--partition iid|dirichlet:A|shards:K]
+const usage = `usage: npm run fl:sim -- [--model mlp|cnn] [--trainers N] [--rounds R] [--partition iid|dirichlet:A|shards:K]
        [--rule fedavg|fedprox|median|trimmed:B|krum[:F]|multikrum[:F[:M]]|repfedavg, optionally +nnm[:F] (e.g. median+nnm)]
        [--attackers FRACTION:ATTACK] [--seed S] [--epochs E (local; with --centralised: total)] [--lr LR] [--lr-schedule constant|cosine[:FLOOR]|step:EVERY:FACTOR]
        [--momentum M] [--batch B] [--weight-decay WD]
@@ -37,7 +38,7 @@ let args: ReturnType<typeof parse>
 function parse() {
   return parseArgs({
     options: {
-      trainers: { type: 'string' }, rounds: { type: 'string' }, partition: { type: 'string' }, rule: { type: 'string' },
+      model: { type: 'string' }, trainers: { type: 'string' }, rounds: { type: 'string' }, partition: { type: 'string' }, rule: { type: 'string' },
       attackers: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, 'lr-schedule': { type: 'string' }, 'weight-decay': { type: 'string' },
       momentum: { type: 'string' }, batch: { type: 'string' }, 'prox-mu': { type: 'string' }, clip: { type: 'string' }, backend: { type: 'string' },
       'trainer-momentum': { type: 'string' }, 'server-clip': { type: 'boolean' },
@@ -59,6 +60,10 @@ if (args.help === true) {
 
 try {
   const seed = int(args.seed, 'seed', 1, 0)
+  const modelName = args.model ?? 'mlp'
+  if (modelName !== 'mlp' && modelName !== 'cnn') fail(`--model must be mlp or cnn, got "${modelName}"`)
+  const model = modelName === 'cnn' ? smallCnnSpec() : mlpSpec([784, 200, 10])
+  const modelLabel = modelName === 'cnn' ? 'CNN conv(8,5)-pool2-conv(16,5)-pool2-dense(10)' : 'MLP 784-200-10'
   const training = {
     learningRate: positive(args.lr, 'lr', 0.1),
     momentum: positive(args.momentum, 'momentum', 0.9, true),
@@ -69,9 +74,9 @@ try {
   if (training.momentum >= 1) fail('--momentum must be below 1')
   if (args.centralised === true) {
     const epochs = int(args.epochs, 'epochs', 20)
-    console.log(`centralised baseline: MLP 784-200-10, 8000 train / 2000 test, ${epochs} epochs, lr ${training.learningRate}, seed ${seed}`)
+    console.log(`centralised baseline: ${modelLabel}, 8000 train / 2000 test, ${epochs} epochs, lr ${training.learningRate}, seed ${seed}`)
     const final = await runCentralised({
-      epochs, seed, training,
+      epochs, seed, training, model,
       onEpoch: (epoch, e) => console.log(`epoch ${String(epoch).padStart(3)}  accuracy ${e.accuracy.toFixed(4)}  loss ${e.loss.toFixed(4)}`),
     })
     console.log(`final accuracy: ${final.accuracy.toFixed(4)}`)
@@ -98,9 +103,9 @@ try {
   const serverNormClip = args['server-clip'] === true
   const lrSchedule = parseLearningRateSchedule(args['lr-schedule'] ?? 'constant')
   const extras = `${trainerMomentum > 0 ? ` trainer-momentum=${trainerMomentum}` : ''}${serverNormClip ? ' server-clip=median-norm' : ''}`
-  console.log(`fl:sim trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} lr-schedule=${formatLearningRateSchedule(lrSchedule)}${training.weightDecay > 0 ? ` weight-decay=${training.weightDecay}` : ''}${training.proxMu > 0 ? ` prox-mu=${training.proxMu}` : ''} batch=${training.batchSize} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`)
+  console.log(`fl:sim model=${modelName} trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} lr-schedule=${formatLearningRateSchedule(lrSchedule)}${training.weightDecay > 0 ? ` weight-decay=${training.weightDecay}` : ''}${training.proxMu > 0 ? ` prox-mu=${training.proxMu}` : ''} batch=${training.batchSize} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`)
   const result = await runSimulation({
-    trainers, rounds, partition, rule, seed, backend: backend as KernelMode | 'reference',
+    model, trainers, rounds, partition, rule, seed, backend: backend as KernelMode | 'reference',
     training: { ...training, epochs: localEpochs },
     quantization: { ...DEFAULT_QUANTIZATION, clipNorm },
     trainerMomentum, serverNormClip, lrSchedule,

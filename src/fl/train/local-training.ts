@@ -43,14 +43,11 @@ function checkConfig(config: TrainingConfig): void {
 /**
  * Trains `network` from `start` on `data` and returns the new flat parameters. Batches are
  * drawn by our seeded shuffle and fed one by one (tfjs `fit` shuffles with Math.random);
- * gradients come from tfjs autodiff on the wasm backend.
+ * gradients come from tfjs autodiff on the wasm backend (conv2d's filter gradient from
+ * model/wasm-grad-kernels.ts).
  */
 export function trainLocal(network: Network, data: Dataset, start: Float32Array, config: TrainingConfig): TrainingResult {
   checkConfig(config)
-  // tfjs-backend-wasm 4.22 has conv2d forward but no Conv2DBackpropFilter: CNNs can be evaluated
-  // (scoring, inference) but not trained on it. Fail clearly instead of deep inside tfjs.
-  if (tf.getBackend() === 'wasm' && network.spec.layers.some((layer) => layer.type === 'conv2d'))
-    throw new FlError('FL_INVALID_MODEL_SPEC', 'conv2d layers cannot be trained on the tfjs wasm backend (no Conv2DBackpropFilter kernel)', { reason: 'conv2d training unsupported on wasm' })
   if (data.count === 0) throw new FlError('FL_INVALID_DATASET', 'no training rows', { reason: 'empty' })
   network.setParameters(start)
   const vars = network.variables
