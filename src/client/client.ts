@@ -1,7 +1,10 @@
 import type { Header } from '../consensus/block.js'
 import { toHex } from '../crypto/hash.js'
+import { decodeAddress } from '../crypto/address.js'
+import { decode } from '../codec/index.js'
+import { Receipt, type ReceiptValue } from '../modules/reputation/messages.js'
 import type { IndexedTx } from '../indexer/records.js'
-import { FEDRA_API, type FedraApi, type FedraMethod, stateKeyOf } from '../rpc/api/index.js'
+import { FEDRA_API, type FedraApi, type FedraMethod, receiptPath, stateKeyOf } from '../rpc/api/index.js'
 import type { ParamsOf, ResultOf } from '../rpc/method.js'
 import { SchemaError } from '../rpc/schema.js'
 import type { BlockJsonValue } from '../rpc/shapes.js'
@@ -173,6 +176,24 @@ export class FedraClient {
   }
 
   /** Checks a `state_query` answer (with proof) as verifiedQuery does. */
+  /**
+   * A trainer's proof of contribution, checked here: the receipt's bytes proven against the
+   * state root of a header whose commit this client verified against the validator set, and
+   * decoded from those bytes (never from the node's JSON, which must agree with them).
+   * VERIFICATION_FAILED for a tampered receipt, a proof of another key or height, or a wrong root.
+   */
+  async verifiedContribution(subnet: bigint | number | string, round: bigint | number | string, trainer: string, height?: number): Promise<{ receipt: ReceiptValue | null; header: Header }> {
+    const answer = await this.call('contribution_getProof', { subnet: String(subnet), round: String(round), trainer, ...(height === undefined ? {} : { height }) })
+    const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `contribution of ${trainer} in round ${round} of subnet ${subnet}: ${reason}`, { height: answer.height, reason })
+    if (answer.path !== receiptPath(BigInt(subnet), BigInt(round), decodeAddress(trainer))) throw fail('the node proved another key')
+    if (height !== undefined && answer.height !== height) throw fail(`the node answered at height ${answer.height}, not ${height}`)
+    const verified = await this.verifyAnswer(answer.path, answer)
+    const receipt = verified.value === null ? null : decode(Receipt, verified.value)
+    if ((receipt === null) !== (answer.receipt === null)) throw fail('the decoded receipt and the proven bytes disagree')
+    if (receipt !== null && (receipt.consensusScore.toString() !== answer.receipt!.consensus_score || String(receipt.reward) !== answer.receipt!.reward)) throw fail('the decoded receipt and the proven bytes disagree')
+    return { receipt, header: verified.header! }
+  }
+
   async verifyAnswer(path: string, answer: Result<'state_query'>): Promise<VerifiedValue> {
     if (answer.proof === undefined || answer.key !== toHex(stateKeyOf(path))) return checkStateAnswer(path, answer, null)
     return checkStateAnswer(path, answer, await this.verifiedHeader(answer.height))

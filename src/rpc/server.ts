@@ -5,6 +5,7 @@ import type { RpcBackend } from './backend.js'
 import { registerChainMethods } from './handlers/chain.js'
 import type { HandlerDeps } from './handlers/deps.js'
 import { registerModuleMethods } from './handlers/modules.js'
+import { registerContributionMethods } from './handlers/contribution.js'
 import { registerStateMethods } from './handlers/state.js'
 import { registerSubscriptionMethods } from './handlers/subscriptions.js'
 import { registerTxMethods } from './handlers/tx.js'
@@ -47,6 +48,7 @@ export function coreMethodTable(deps: Omit<HandlerDeps, 'table'>, extend?: RpcSe
   registerTxMethods(table, full)
   registerStateMethods(table, full)
   registerModuleMethods(table, full)
+  registerContributionMethods(table, full)
   registerSubscriptionMethods(table, full)
   extend?.(table, full)
   return table

@@ -10,6 +10,7 @@ import { fields, printJson, table, time } from './output.js'
 import { registerSlashingQuery } from './slashing.js'
 import { registerStakingQuery } from './staking.js'
 import { registerTrainingQuery } from './training-query.js'
+import { registerContributionQuery } from './contribution-query.js'
 
 async function withClient(options: QueryOptions, run: (client: FedraClient) => Promise<void>): Promise<void> {
   const client = new FedraClient({ url: resolveNodeUrl(options) })
@@ -112,4 +113,5 @@ export function registerQueryCommand(program: Command): void {
   registerSlashingQuery(query)
   registerDistributionQuery(query)
   registerTrainingQuery(query)
+  registerContributionQuery(query)
 }

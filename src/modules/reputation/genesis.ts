@@ -85,7 +85,7 @@ export const reputationGenesis: ModuleGenesis<ReputationGenesis> = {
           scored: boolAt(o.scored, `${at}.scored`),
           reward: bigintAt(o.reward, `${at}.reward`),
           slashed: bigintAt(o.slashed, `${at}.slashed`),
-          height: u64At(o.height, `${at}.height`),
+          height: u64At(o.settled_height, `${at}.settled_height`),
         }
       }),
       commitments: list(body, 'commitments', path).map((entry, i) => {

@@ -20,7 +20,7 @@
  *                    (a trainer never scored: the initial reputation, rounds 0, last_round null)
  *   HistoryJson    = { round, version, consensus_score, reputation_after, scored }
  *   ReceiptJson    = { subnet, round, trainer, version, update_cid, weight (number), consensus_score,
- *                      reputation_after, scored, reward, slashed, height }
+ *                      reputation_after, scored, reward, slashed, settled_height (the block that settled it) }
  *   CommitmentJson = { validator, commitment (hex), status: 'committed' | 'revealed' | 'mismatched' |
  *                      'no_show' | 'excluded', committed_height, revealed_height: string | null,
  *                      scores: number[] (the version's trainer order; [] unless revealed),
@@ -47,7 +47,7 @@ export const receiptJson = (r: ReceiptValue) => ({
   scored: r.scored,
   reward: String(r.reward),
   slashed: String(r.slashed),
-  height: String(r.height),
+  settled_height: String(r.height),
 })
 
 export const commitmentJson = (c: CommitView) => ({

@@ -5,6 +5,7 @@ import { rpcDiscover, subscribe, unsubscribe } from './subscriptions.js'
 import { stakingDelegation, stakingDelegations, stakingParams, stakingPool, stakingRedelegations, stakingUnbondings, stakingValidator, stakingValidatorDelegations, stakingValidators } from './staking.js'
 import { slashingParams, slashingSigningInfo, slashingSigningInfos } from './slashing.js'
 import { modelLatest, modelVersion, modelVersions, roundGet, roundUpdates, subnetAllowList, subnetGet, subnetList, subnetMembers, subnetParams, trainingParams } from './training.js'
+import { contributionGetProof, contributionReceipt, contributionReceipts, reputationCommitments, reputationGet, reputationHistory, reputationList, reputationParams, reputationStandings } from './reputation.js'
 import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
 
 /**
@@ -55,6 +56,15 @@ export const FEDRA_API = {
   model_versions: modelVersions,
   model_latest: modelLatest,
   training_params: trainingParams,
+  reputation_params: reputationParams,
+  reputation_get: reputationGet,
+  reputation_list: reputationList,
+  reputation_history: reputationHistory,
+  reputation_commitments: reputationCommitments,
+  reputation_standings: reputationStandings,
+  contribution_receipt: contributionReceipt,
+  contribution_receipts: contributionReceipts,
+  contribution_getProof: contributionGetProof,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,
@@ -69,3 +79,4 @@ export { SUBSCRIPTION_KINDS, SubscriptionFilter } from './subscriptions.js'
 export { MAX_TX_HEX_BYTES, TxSearchEvent } from './tx.js'
 export { VALIDATOR_STATUSES } from './staking.js'
 export { ROUND_PHASES } from './training.js'
+export { receiptPath } from './reputation.js'

@@ -2,7 +2,7 @@ import { FEDRA_API, type FedraApi } from '../api/index.js'
 import type { Handler, MethodTable } from '../method.js'
 import type { HandlerDeps } from './deps.js'
 
-type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training'}_${string}` ? M : never }[keyof FedraApi]
+type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution'}_${string}` ? (M extends 'contribution_getProof' ? never : M) : never }[keyof FedraApi]
 
 /** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_) and the module query that answers it. */
 export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: string, query: string] } = {
@@ -35,6 +35,14 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   model_versions: ['training', 'versions'],
   model_latest: ['training', 'latestVersion'],
   training_params: ['training', 'params'],
+  reputation_params: ['reputation', 'params'],
+  reputation_get: ['reputation', 'reputation'],
+  reputation_list: ['reputation', 'reputations'],
+  reputation_history: ['reputation', 'history'],
+  reputation_commitments: ['reputation', 'commitments'],
+  reputation_standings: ['reputation', 'standings'],
+  contribution_receipt: ['reputation', 'receipt'],
+  contribution_receipts: ['reputation', 'receipts'],
 }
 
 /**
