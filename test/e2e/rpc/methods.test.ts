@@ -12,6 +12,8 @@ import { BLOB_API } from '../../../src/blobs/index.js'
 import { mlpSpec } from '../../../src/fl/model/spec.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { canonicalModelSpec } from '../../../src/modules/subnets/index.js'
+import { checkUpdate, modelOf, recompute } from '../../../src/modules/training/index.js'
+import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { RawWs, answerProblem, rpcError, withoutData } from '../../unit/rpc/support/wire.js'
 import { FEE, GAS_LIMIT, RawHttp, RunningNode, hashOf } from './support/running-node.js'
 
@@ -26,7 +28,7 @@ import { FEE, GAS_LIMIT, RawHttp, RunningNode, hashOf } from './support/running-
  */
 
 /** Devnet accounts, one role each so balances and searches stay exact. */
-const A = { payer: 0, payee: 1, async: 2, sync: 3, pager: 4, watched: 5, unwatched: 6, dup: 8, pending: 9, timeout: 10, replay: 11, subnetAdmin: 12 } as const
+const A = { payer: 0, payee: 1, async: 2, sync: 3, pager: 4, watched: 5, unwatched: 6, dup: 8, pending: 9, timeout: 10, replay: 11, subnetAdmin: 12, trainer: 13, aggregator: 14 } as const
 /** Accounts 20..419 send one transfer each in the in-flight limit test. */
 const IN_FLIGHT_FIRST = 20
 const IN_FLIGHT_CALLS = 400
@@ -516,6 +518,60 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       assert.deepEqual((await client.call('model_versions', { subnet: subnet.id })).versions.map((v) => v.version), ['0'])
       assert.equal((await client.call('model_latest', { subnet: subnet.id })).global_cid, cid)
       assert.ok(Number((await client.call('training_params')).gas_per_coordinate) >= 0)
+    })
+  })
+
+  describe('reputation and contribution methods', () => {
+    const REPUTATION_METHODS: ServedMethod[] = [
+      'reputation_params', 'reputation_get', 'reputation_list', 'reputation_history', 'reputation_commitments', 'reputation_standings',
+      'contribution_receipt', 'contribution_receipts', 'contribution_getProof',
+    ]
+    happy(REPUTATION_METHODS, "a round of the e2e subnet played over RPC (a trainer's update, an aggregate): its receipt, proven; no validator scored it", async () => {
+      const admin = node.wallets.key(A.subnetAdmin)
+      const subnet = (await client.call('subnet_list')).subnets.find((s) => s.admin === admin.publicKey.address)!
+      const trainer = node.wallets.key(A.trainer)
+      const aggregator = node.wallets.key(A.aggregator)
+      const send = async (key: typeof trainer, msg: Uint8Array) => {
+        const sent = await client.broadcastTx(await buildTx(client, key, [msg], { fee: FEE, gasLimit: GAS_LIMIT }), 'commit', 20_000)
+        assert.equal(sent.result?.code, 0, JSON.stringify(sent.result))
+        return sent
+      }
+      await send(trainer, messages.subnetsJoin(subnet.id, 'trainer', '1000000ufdr'))
+      await send(aggregator, messages.subnetsJoin(subnet.id, 'aggregator', '10000000ufdr'))
+      // A round whose submit window is open now (the next one, if this one is past it).
+      const round = await waitFor('a round taking updates', async () => {
+        const r = await client.call('round_get', { subnet: subnet.id })
+        return r.phase === 'submit' && Number(r.submit_end_height) - r.height > 3 ? r : undefined
+      }, 30_000, 50)
+      const update = encodeUpdateBlob({ dtype: 'int16', shape: [6], scale: 16384, values: Int32Array.of(10, -20, 30, 0, 5, -5) })
+      const { cid } = (await raw('blob_put', { data: Buffer.from(update).toString('base64'), pin: true })).result as { cid: string }
+      await send(trainer, messages.trainingSubmitUpdate({ subnet: subnet.id, round: round.round, updateCid: cid, sampleCount: 10, byteSize: update.length, deviceIdHash: new Uint8Array(32) }))
+      await waitFor('the aggregate window', async () => (await client.call('round_get', { subnet: subnet.id, round: round.round })).phase === 'aggregate', 30_000, 50)
+      // The aggregate as the chain computes it (the training module's own functions).
+      const format = { dtype: 'int16', scale: 16384, maxAbs: round.quantization.max_abs, parameterCount: 6 }
+      const baseBytes = Buffer.from(((await raw('blob_get', { cid: round.base_global_cid })).result as { data: string }).data, 'base64')
+      const result = recompute(getAggregationRule('fedavg'), [checkUpdate(update, format).values], [10], modelOf(new Uint8Array(baseBytes), 6, round.base_global_cid), format)
+      for (const bytes of [result.aggregateBytes, result.modelBytes]) await raw('blob_put', { data: Buffer.from(bytes).toString('base64'), pin: true })
+      await send(aggregator, messages.trainingSubmitAggregate({ subnet: subnet.id, round: round.round, baseGlobalCid: round.base_global_cid, included: [{ trainer: trainer.publicKey.address, updateCid: cid }], resultCid: result.aggregateCid, newGlobalCid: result.modelCid }))
+      await waitFor('the round to close', async () => (await client.call('round_get', { subnet: subnet.id, round: round.round })).closed, 30_000, 50)
+      const t = trainer.publicKey.address
+      assert.equal((await client.call('reputation_params')).kappa, '0.5')
+      const rep = await client.call('reputation_get', { subnet: subnet.id, trainer: t })
+      assert.equal(rep.trainer, t)
+      assert.ok(Array.isArray((await client.call('reputation_list', { subnet: subnet.id })).reputations))
+      assert.deepEqual((await client.call('reputation_history', { subnet: subnet.id, trainer: t })).history.map((h) => h.scored), [false])
+      const windows = await client.call('reputation_commitments', { subnet: subnet.id, round: round.round })
+      assert.deepEqual(windows.commitments, [], 'no validator scored (score_window 0)')
+      assert.deepEqual((await client.call('reputation_standings', { subnet: subnet.id })).standings, [])
+      const receipt = await client.call('contribution_receipt', { subnet: subnet.id, round: round.round, trainer: t })
+      assert.deepEqual([receipt.update_cid, receipt.scored, receipt.consensus_score, receipt.reward], [cid, false, '0', '0'])
+      assert.equal((await client.call('contribution_receipts', { subnet: subnet.id, round: round.round })).receipts.length, 1)
+      const proof = await client.call('contribution_getProof', { subnet: subnet.id, round: round.round, trainer: t })
+      assert.equal(proof.receipt?.update_cid, cid)
+      // The client checks it itself: its bytes against the state root of a header it verified.
+      const verified = await client.verifiedContribution(subnet.id, round.round, t, proof.height)
+      assert.equal(verified.receipt?.updateCid, cid)
+      assert.equal(verified.header.height, proof.height)
     })
   })
 
