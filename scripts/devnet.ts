@@ -46,6 +46,8 @@ training (on by default; docs/training.md):
   --attackers F:KIND e.g. 0.3:signflip, 0.25:freeride (the last trainers attack)
   --rows N           only the first N MNIST training digits (default all 8000)
   --epochs E         local epochs per round (default 1)
+  --lr RATE          trainers' learning rate (default 0.1)
+  --model mlp|cnn    MLP 784-200-10 (default) or the small CNN (tfjs-wasm, slower per round)
   --submit-window B, --aggregate-window B, --gap B   round timing in blocks (default 20, 10, 1)
 `
 const DEFAULTS = { validators: 4, fullNodes: 0, commitDelayMs: 200, chainId: 'fedra-devnet-1', accounts: 16 }
@@ -78,6 +80,8 @@ function parse() {
       attackers: { type: 'string' },
       rows: { type: 'string' },
       epochs: { type: 'string' },
+      lr: { type: 'string' },
+      model: { type: 'string' },
       'submit-window': { type: 'string' },
       'aggregate-window': { type: 'string' },
       gap: { type: 'string' },
@@ -125,12 +129,16 @@ const training = values['no-training']
       attackers: values.attackers,
       rows: count('rows', values.rows, 10, 8000),
       epochs: count('epochs', values.epochs, 1, 100) ?? 1,
+      lr: values.lr === undefined ? 0.1 : Number(values.lr),
+      model: (values.model ?? 'mlp') as 'mlp' | 'cnn',
       submitWindow: count('submit-window', values['submit-window'], 1, 100_000) ?? 20,
       aggregateWindow: count('aggregate-window', values['aggregate-window'], 1, 100_000) ?? 10,
       gap: count('gap', values.gap, 1, 100_000) ?? 1,
       seed: 1,
     }
 if (training !== null) {
+  if (!(training.lr > 0 && training.lr < 10)) fail('--lr must be a positive number below 10', 2)
+  if (training.model !== 'mlp' && training.model !== 'cnn') fail('--model is mlp or cnn', 2)
   if (training.liars >= training.aggregators) fail('--liars must be fewer than --aggregators (an honest one completes the round)', 2)
   if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
   if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?$/.test(training.attackers)) fail('--attackers is FRACTION:ATTACK, e.g. 0.3:signflip', 2)

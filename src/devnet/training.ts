@@ -4,9 +4,10 @@ import { FedraClient, type Result, buildTx, messages } from '../client/index.js'
 import type { Dataset } from '../fl/data/dataset.js'
 import { loadMnist } from '../fl/data/mnist.js'
 import { Network } from '../fl/model/network.js'
-import { type ModelSpec, mlpSpec } from '../fl/model/spec.js'
+import { type ModelSpec, mlpSpec, smallCnnSpec } from '../fl/model/spec.js'
 import { ensureTfBackend } from '../fl/model/tf.js'
 import { evaluate } from '../fl/train/evaluate.js'
+import { parseModelSpec } from '../fl/model/spec.js'
 import { canonicalModelSpec } from '../modules/subnets/index.js'
 import { modelParameters, initialModelBlob } from '../roles/model-codec.js'
 import { NodeBlobs } from '../roles/node-blobs.js'
@@ -31,6 +32,10 @@ export interface DevnetTrainingOptions {
   aggregateWindow: number
   gap: number
   epochs: number
+  /** Trainers' learning rate. */
+  lr: number
+  /** mlp (784-200-10) or cnn (smallCnnSpec: two conv + pool layers, src/fl/model/spec.ts). */
+  model: 'mlp' | 'cnn'
   seed: number
   out: (text: string) => void
 }
@@ -55,7 +60,10 @@ export interface RoundLine {
 const SUBNET = 0n
 const TRAINER_BOND = '1000000ufdr'
 const AGGREGATOR_BOND = '10000000ufdr'
-export const DEVNET_MODEL: ModelSpec = mlpSpec([784, 200, 10])
+export const DEVNET_MODELS: Record<'mlp' | 'cnn', { spec: () => ModelSpec; label: string }> = {
+  mlp: { spec: () => mlpSpec([784, 200, 10]), label: 'MLP 784-200-10' },
+  cnn: { spec: smallCnnSpec, label: 'CNN (smallCnnSpec)' },
+}
 
 /** Trainers are account1…, aggregators the next accounts; account0 creates the subnet. */
 export const trainerAccount = (i: number) => 1 + i
@@ -97,12 +105,12 @@ export class DevnetTraining {
       return
     }
     const o = this.#o
-    const initialCid = await this.#blobs.put(initialModelBlob(DEVNET_MODEL, o.seed))
+    const initialCid = await this.#blobs.put(initialModelBlob(DEVNET_MODELS[o.model].spec(), o.seed))
     const create = messages.subnetsCreate({
       name: 'mnist-digits',
       domain: 'vision/digits',
       description: 'MNIST digits, a devnet subnet',
-      modelSpec: canonicalModelSpec(DEVNET_MODEL),
+      modelSpec: canonicalModelSpec(DEVNET_MODELS[o.model].spec()),
       initialModelCid: initialCid,
       params: {
         validation_set: 'mnist:validation',
@@ -117,7 +125,7 @@ export class DevnetTraining {
       ...Array.from({ length: o.aggregators }, (_, j) => this.#send(aggregatorAccount(o, j), [messages.subnetsJoin(SUBNET, 'aggregator', AGGREGATOR_BOND)], 400_000n, `join aggregator ${j}`)),
     ]
     await Promise.all(joins)
-    o.out(`training: subnet 0 "mnist-digits" created (${o.rule}, MLP 784-200-10, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`)
+    o.out(`training: subnet 0 "mnist-digits" created (${o.rule}, ${DEVNET_MODELS[o.model].label}, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`)
   }
 
   async #send(account: number, msgs: Uint8Array[], gasLimit: bigint, what: string): Promise<void> {
@@ -143,7 +151,7 @@ export class DevnetTraining {
       this.processes.push(p)
     }
     for (let i = 0; i < o.trainers; i++) {
-      const args = ['trainer', '--key', devnetAccountName(trainerAccount(i)), '--subnet', String(SUBNET), '--node', nodeOf(i), '--data', `mnist:${o.partition}:${i}/${o.trainers}`, '--seed', String(o.seed), '--epochs', String(o.epochs)]
+      const args = ['trainer', '--key', devnetAccountName(trainerAccount(i)), '--subnet', String(SUBNET), '--node', nodeOf(i), '--data', `mnist:${o.partition}:${i}/${o.trainers}`, '--seed', String(o.seed), '--epochs', String(o.epochs), '--lr', String(o.lr)]
       if (o.rows !== undefined) args.push('--rows', String(o.rows))
       if (i >= o.trainers - attackers && attack !== undefined) args.push('--attack', attack)
       spawn(`trainer${i}`, args)
@@ -165,7 +173,9 @@ export class DevnetTraining {
   /** Reports rounds as they finish; resolves after `rounds` rounds (never, without it, until stop()). */
   async follow(): Promise<RoundLine[]> {
     await ensureTfBackend()
-    this.#network = new Network(DEVNET_MODEL)
+    // The subnet's own spec (a resumed devnet keeps the model it was created with).
+    const { model_spec } = await this.#client.call('subnet_get', { id: String(SUBNET) })
+    this.#network = new Network(parseModelSpec(model_spec))
     this.#test = loadMnist().test
     let next: bigint | null = null
     while (!this.#stopped) {

@@ -5,11 +5,11 @@ import { post, silentLog } from '../../unit/rpc/support/wire.js'
 import { TestNode } from './support/test-node.js'
 
 /** How a later module adds its namespace: a declared method registered through `extend`. */
-const subnetGet = defineMethod({
-  name: 'subnet_get',
-  summary: 'A subnet by id.',
+const exampleGet = defineMethod({
+  name: 'example_get',
+  summary: 'An example record by id (a namespace no module uses).',
   params: { id: s.integer({ min: 1 }) },
-  result: s.named('Subnet', s.object({ id: s.integer(), name: s.string() })),
+  result: s.named('ExampleRecord', s.object({ id: s.integer(), name: s.string() })),
   errors: ['NOT_FOUND'],
 })
 
@@ -24,9 +24,9 @@ describe('extending the method table with a module namespace', () => {
       listen: { port: 0 },
       log: silentLog,
       extend: (table) =>
-        table.add(subnetGet, ({ id }) => {
+        table.add(exampleGet, ({ id }) => {
           if (id === 2) throw new Error('a bug in the module')
-          if (id !== 1) throw new RpcError('NOT_FOUND', { what: 'subnet', id })
+          if (id !== 1) throw new RpcError('NOT_FOUND', { what: 'example', id })
           return { id, name: 'vision' }
         }),
     })
@@ -37,26 +37,26 @@ describe('extending the method table with a module namespace', () => {
   })
 
   it('serves the new method with validation, and documents it in rpc.discover', async () => {
-    const ok = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"subnet_get","params":[1],"id":1}')).text)
+    const ok = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"example_get","params":[1],"id":1}')).text)
     assert.deepEqual(ok.result, { id: 1, name: 'vision' })
-    const bad = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"subnet_get","params":{"id":0},"id":2}')).text)
+    const bad = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"example_get","params":{"id":0},"id":2}')).text)
     assert.equal(bad.error.code, RPC_ERRORS.INVALID_PARAMS)
     assert.equal(bad.error.data.field, 'params.id')
     const client = new FedraClient({ url: server.address.url })
     try {
       const doc = (await client.call('rpc.discover')) as { methods: { name: string }[]; components: { schemas: Record<string, unknown> } }
-      assert.ok(doc.methods.some((m) => m.name === 'subnet_get'))
-      assert.ok(Object.hasOwn(doc.components.schemas, 'Subnet'))
+      assert.ok(doc.methods.some((m) => m.name === 'example_get'))
+      assert.ok(Object.hasOwn(doc.components.schemas, 'ExampleRecord'))
     } finally {
       client.close()
     }
   })
 
   it('passes a typed RpcError through and turns any other failure into -32603', async () => {
-    const missing = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"subnet_get","params":[3],"id":3}')).text)
+    const missing = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"example_get","params":[3],"id":3}')).text)
     assert.equal(missing.error.code, RPC_ERRORS.NOT_FOUND)
-    assert.deepEqual(missing.error.data, { what: 'subnet', id: 3 })
-    const bug = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"subnet_get","params":[2],"id":4}')).text)
+    assert.deepEqual(missing.error.data, { what: 'example', id: 3 })
+    const bug = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"example_get","params":[2],"id":4}')).text)
     assert.equal(bug.error.code, RPC_ERRORS.INTERNAL_ERROR)
     assert.ok(!JSON.stringify(bug).includes('bug in the module'))
   })
