@@ -572,6 +572,27 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       const verified = await client.verifiedContribution(subnet.id, round.round, t, proof.height)
       assert.equal(verified.receipt?.updateCid, cid)
       assert.equal(verified.header.height, proof.height)
+      // A node that lies is caught: the same answer with its receipt bytes, its height or its proof changed.
+      const lying = (edit: (answer: typeof proof) => void) => {
+        const liar = new FedraClient({ url: node.url })
+        const call = liar.call.bind(liar)
+        liar.call = (async (method: string, params: unknown) => {
+          const answer = await call(method as never, params as never)
+          if (method === 'contribution_getProof') edit(answer as typeof proof)
+          return answer
+        }) as typeof liar.call
+        return liar
+      }
+      const refusedBy = async (liar: FedraClient, at?: number) => {
+        try {
+          await assert.rejects(liar.verifiedContribution(subnet.id, round.round, t, at), (error: Error & { code?: string }) => error.code === 'VERIFICATION_FAILED')
+        } finally {
+          liar.close()
+        }
+      }
+      await refusedBy(lying((a) => void (a.value = a.value!.slice(0, -2) + (a.value!.endsWith('00') ? '01' : '00'))))
+      await refusedBy(lying((a) => void (a.height -= 1)), proof.height)
+      await refusedBy(lying((a) => void (a.proof.siblings[0] = a.proof.siblings[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0')))))
     })
   })
 
