@@ -5,12 +5,13 @@ import { DISTRIBUTION_ACCOUNT, FEE_COLLECTOR, distributionModule } from './distr
 import { slashingModule } from './slashing/index.js'
 import { STAKING_HOOKS, STAKING_MODULE_ACCOUNTS, stakingModule } from './staking/index.js'
 import { SUBNETS_MODULE_ACCOUNTS, subnetsModule } from './subnets/index.js'
-import { reputationModule } from './reputation/index.js'
+import { REPUTATION_HOOKS, reputationModule } from './reputation/index.js'
 import { TRAINING_HOOKS, trainingModule } from './training/index.js'
+import { REWARDS_MODULE_ACCOUNTS, rewardsModule } from './rewards/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule]
+  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule]
 }
 
 /**
@@ -30,7 +31,10 @@ export function defaultModules() {
  *   its rounds' subnets exist) before reputation (whose receipts name training's rounds).
  *   Training's begin-block opens and closes rounds by height.
  * - Training's round hooks go to reputation, which settles a round's scores (Yuma, receipts,
- *   reputations) in the begin-block that closes it.
+ *   reputations) in the begin-block that closes it; reputation's roundScored goes to rewards,
+ *   which mints the round's emission into its account, pays the split and slashes harmful
+ *   trainers in that same begin-block. Rewards' genesis comes after reputation's (and bank's,
+ *   whose balance of its account it checks).
  * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
  *   staking last, so a jail or a slash this block becomes a validator update.
  */
@@ -40,16 +44,18 @@ export const DEFAULT_COMPOSITION: Composition = {
     [DISTRIBUTION_ACCOUNT]: { owner: 'distribution', permissions: ['minter'] },
     ...STAKING_MODULE_ACCOUNTS,
     ...SUBNETS_MODULE_ACCOUNTS,
+    ...REWARDS_MODULE_ACCOUNTS,
   },
   hooks: [
     { point: STAKING_HOOKS, subscriber: 'distribution' },
     { point: STAKING_HOOKS, subscriber: 'slashing' },
     { point: TRAINING_HOOKS, subscriber: 'reputation' },
+    { point: REPUTATION_HOOKS, subscriber: 'rewards' },
   ],
   order: {
-    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation'],
-    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'staking'],
-    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'staking'],
+    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation', 'rewards'],
+    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'staking'],
+    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'staking'],
   },
   paramsAuthorities: [],
 }
@@ -58,7 +64,7 @@ export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule }
+export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule }
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
 export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'

@@ -73,7 +73,8 @@ describe('reputation settlement: Yuma on chain, receipts, reputations and standi
     // Weights 0.25, 0.25, 0.5; quality min(1, C·3) = 0.75, 0.75, 1; r = 0.3·q + 0.7·0.5.
     assert.deepEqual([2, 3, 4].map((t) => [r[who(t)]!.consensus_score, r[who(t)]!.reputation_after]), [['0.25', '0.575'], ['0.25', '0.575'], ['0.5', '0.65']])
     const two = r[who(2)]!
-    assert.deepEqual([two.version, two.weight, two.scored, two.reward, two.slashed], ['1', 100, true, '0', '0'])
+    // The rewards module paid it: 0.25 of the trainers' 0.7 of the round's 10 FDR emission.
+    assert.deepEqual([two.version, two.weight, two.scored, two.reward, two.slashed], ['1', 100, true, '1750000', '0'])
     assert.equal(two.update_cid, chain.query<{ updates: { trainer: string; update_cid: string }[] }>('updates', { subnet: '0', round: '0' }).updates.find((u) => u.trainer === who(2))!.update_cid)
     assert.deepEqual(query(chain, 'reputation', { subnet: '0', trainer: who(4) }), { subnet: '0', trainer: who(4), reputation: '0.65', rounds: 1, last_round: '0' })
     assert.equal(query<{ reputations: unknown[] }>(chain, 'reputations', { subnet: '0' }).reputations.length, 3)
@@ -180,8 +181,8 @@ describe('reputation settlement: Yuma on chain, receipts, reputations and standi
   it('fires roundScored for the rewards module, whose payouts land in the receipts; no other module may write them', async () => {
     const REPUTATION = expectKeeper<Reputations>('reputation', { reputationOf: true, reputationUnits: true, receipt: true, recordPayout: true })
     const seen: string[] = []
-    const subscriber = (name: string): Module => ({
-      name,
+    const lineage: Module = {
+      name: 'lineage',
       expects: [REPUTATION],
       messages: [],
       queries: {},
@@ -192,25 +193,23 @@ describe('reputation settlement: Yuma on chain, receipts, reputations and standi
         implementHooks(REPUTATION_HOOKS, (ctx) => ({
           roundScored(subnet, round, trainers, validators) {
             const keeper = ctx.keeper(REPUTATION)
-            seen.push(`${name} ${subnet}/${round} ${trainers.map((t) => `${t.consensusScore}:${t.weight}:${keeper.reputationUnits(subnet, t.trainer)}`).join(',')} ${validators.length}`)
+            seen.push(`lineage ${subnet}/${round} ${trainers.map((t) => `${t.consensusScore}:${t.weight}:${keeper.reputationUnits(subnet, t.trainer)}`).join(',')} ${validators.length}`)
             try {
-              for (const t of trainers) keeper.recordPayout(subnet, round, t.trainer, { reward: BigInt(t.weight) * 10n, slashed: 0n })
+              for (const t of trainers) keeper.recordPayout(subnet, round, t.trainer, { reward: 1n, slashed: 0n })
             } catch (error) {
               if (!(error instanceof StateError)) throw error
-              seen.push(`${name} ${error.code}`)
+              seen.push(`lineage ${error.code}`)
             }
           },
         })),
       ],
-    })
-    const chain = await scoredRound(dirs.next(), allHonest(), {
-      extra: [subscriber('rewards'), subscriber('lineage')],
-      composition: { hooks: [{ point: REPUTATION_HOOKS, subscriber: 'rewards' }, { point: REPUTATION_HOOKS, subscriber: 'lineage' }] },
-    })
+    }
+    const chain = await scoredRound(dirs.next(), allHonest(), { extra: [lineage], composition: { hooks: [{ point: REPUTATION_HOOKS, subscriber: 'lineage' }] } })
     await chain.block()
     const order = SORTED_TRAINERS.map((t) => ({ 2: '0.25:100:575', 3: '0.25:100:575', 4: '0.5:100:650' })[t as 2 | 3 | 4]).join(',')
-    assert.deepEqual(seen, [`rewards 0/0 ${order} 4`, `lineage 0/0 ${order} 4`, 'lineage SCOPE_VIOLATION'])
-    assert.deepEqual(receipts(chain).map((r) => r.reward), ['1000', '1000', '1000'])
+    assert.deepEqual(seen, [`lineage 0/0 ${order} 4`, 'lineage SCOPE_VIOLATION'])
+    // The default chain's rewards module (subscribed first) wrote them: 0.7 of 10 FDR by consensus score.
+    assert.deepEqual(receipts(chain).map((r) => r.reward), SORTED_TRAINERS.map((t) => (t === 4 ? '3500000' : '1750000')))
     await chain.close()
   })
 
