@@ -7,11 +7,17 @@
  *   npm run fl:experiments -- --only table   the main table (also e.g. --only multikrum, --only centralised)
  *   npm run fl:experiments -- --only lever   the lever runs (also e.g. --only "lever epochs")
  *   npm run fl:experiments -- --only nnm     the runs with nearest-neighbour pre-mixing (also e.g. --only "nnm seed 2")
+ *   npm run fl:experiments -- --only scoring the scorers' table: each scoring method under each attack (scripts/fl-scoring.ts; not in the full run)
  */
 import { parseArgs } from 'node:util'
 import { DEFAULT_QUANTIZATION, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation } from '../src/fl/index.js'
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } })
+if (args.only === 'scoring') {
+  const { runScoringTable } = await import('./fl-scoring.js')
+  await runScoringTable()
+  process.exit(0)
+}
 const training = { learningRate: 0.1, momentum: 0.9, batchSize: 32, epochs: 2 }
 
 /** Settings that differ from the defaults, as fl:sim flags. */

@@ -5,6 +5,7 @@ import { FlError } from '../fl/errors.js'
 import { parseModelSpec } from '../fl/model/spec.js'
 import { type CoinValue, DENOM, MsgSend } from '../modules/bank/messages.js'
 import { MsgFundCommunityPool, MsgSetWithdrawAddress, MsgWithdrawAllRewards, MsgWithdrawCommission, MsgWithdrawRewards } from '../modules/distribution/messages.js'
+import { MsgCommitScores, MsgRevealScores } from '../modules/reputation/messages.js'
 import { MsgUnjail } from '../modules/slashing/messages.js'
 import { MsgCancelUnbonding, MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUndelegate } from '../modules/staking/messages.js'
 import { MAX_ALLOW_LIST_CHANGE, MAX_MODEL_SPEC, MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgTopUpSubnetBond, MsgUpdateAllowList, MsgUpdateSubnetParams, isRole } from '../modules/subnets/messages.js'
@@ -226,6 +227,15 @@ export interface SubmitAggregateInput {
   newGlobalCid: string
 }
 
+/** What `messages.reputationRevealScores` takes: one score per trainer of the round's accepted version, ascending address order. */
+export interface RevealScoresInput {
+  subnet: bigint | number | string
+  round: bigint | number | string
+  /** The salt the commitment hashed: 32 bytes or 64 hex digits. */
+  salt: Uint8Array | string
+  scores: readonly { trainer: string; score: number }[]
+}
+
 /**
  * The encoded messages a client can put in a transaction. Each checks its input (bech32
  * addresses, amounts like 1000ufdr, decimal-string rates) and throws ClientError INVALID_INPUT,
@@ -413,6 +423,21 @@ export const messages = {
       resultCid: cidText(input.resultCid, 'resultCid'),
       newGlobalCid: cidText(input.newGlobalCid, 'newGlobalCid'),
     })
+  },
+
+  /** reputation/MsgCommitScores: a validator's commitment (reputation's scoreCommitment) to its scores of a round. */
+  reputationCommitScores(input: { subnet: bigint | number | string; round: bigint | number | string; commitment: Uint8Array | string }): Uint8Array {
+    return encode(MsgCommitScores, { subnet: u64(input.subnet, 'subnet'), round: u64(input.round, 'round'), commitment: bytes32(input.commitment, 'commitment') })
+  },
+
+  /** reputation/MsgRevealScores: the salt and scores a commitment hashed, trainers in ascending address order. */
+  reputationRevealScores(input: RevealScoresInput): Uint8Array {
+    if (!Array.isArray(input.scores) || input.scores.length === 0 || input.scores.length > MAX_INCLUDED) invalid('scores', `scores: 1..${MAX_INCLUDED} trainers`)
+    const scores = input.scores.map((s) => ({ trainer: accountBytes(s.trainer, 'scores'), score: u32(s.score, 'scores') }))
+    for (let i = 1; i < scores.length; i++) {
+      if (compareBytes(scores[i - 1]!.trainer, scores[i]!.trainer) >= 0) invalid('scores', `scores: trainers must be in ascending address order, each once (at ${i})`)
+    }
+    return encode(MsgRevealScores, { subnet: u64(input.subnet, 'subnet'), round: u64(input.round, 'round'), salt: bytes32(input.salt, 'salt'), scores })
   },
 }
 

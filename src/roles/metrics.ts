@@ -15,16 +15,16 @@ export class RoleMetrics {
   readonly rejected: Counter
   #server: Server | null = null
 
-  constructor(role: 'trainer' | 'aggregator') {
+  constructor(role: 'trainer' | 'aggregator' | 'scorer') {
     const p = `fedra_${role}_`
     collectDefaultMetrics({ register: this.registry, prefix: `${p}process_` })
     this.round = new Gauge({ name: `${p}round`, help: 'the last round this role acted in', registers: [this.registry] })
-    this.submitted = new Counter({ name: `${p}submitted_total`, help: role === 'trainer' ? 'updates included on chain' : 'aggregates accepted on chain', registers: [this.registry] })
+    this.submitted = new Counter({ name: `${p}submitted_total`, help: role === 'trainer' ? 'updates included on chain' : role === 'scorer' ? 'rounds whose scores were revealed on chain' : 'aggregates accepted on chain', registers: [this.registry] })
     this.refused = new Counter({ name: `${p}refused_total`, help: 'transactions that failed on chain or were refused by the node', labelNames: ['code'], registers: [this.registry] })
     this.rejected = new Counter({ name: `${p}aggregate_rejected_total`, help: 'aggregates the chain recomputed differently (aggregators only)', registers: [this.registry] })
     this.seconds = new Histogram({
       name: `${p}work_seconds`,
-      help: role === 'trainer' ? 'local training, quantization and upload per round' : 'fetch, aggregation and upload per round',
+      help: role === 'trainer' ? 'local training, quantization and upload per round' : role === 'scorer' ? 'fetch and scoring of every update per round' : 'fetch, aggregation and upload per round',
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [this.registry],
     })

@@ -37,7 +37,7 @@ const withRole = (cmd: Command): Command =>
  * then the key is opened, the role started and left to follow the chain; a signal stops it
  * cleanly (its subscription closed, its metrics server closed), exit 0.
  */
-async function runRole(options: RoleOptions, make: (ctx: { client: FedraClient; nodeUrl: string; key: ReturnType<Keyring['open']>; subnet: bigint; log: ReturnType<typeof logger>; metrics: import('../../roles/metrics.js').RoleMetrics }) => Promise<{ start(): Promise<void>; stop(): Promise<void> }>, role: 'trainer' | 'aggregator'): Promise<void> {
+async function runRole(options: RoleOptions, make: (ctx: { client: FedraClient; nodeUrl: string; key: ReturnType<Keyring['open']>; subnet: bigint; log: ReturnType<typeof logger>; metrics: import('../../roles/metrics.js').RoleMetrics }) => Promise<{ start(): Promise<void>; stop(): Promise<void> }>, role: 'trainer' | 'aggregator' | 'scorer'): Promise<void> {
   if (!/^(0|[1-9][0-9]{0,18})$/.test(options.subnet)) throw new CliError('USAGE', `--subnet must be a subnet id (a decimal integer), got "${options.subnet.slice(0, 20)}"`, {})
   const nodeUrl = resolveNodeUrl(options)
   const key = new Keyring(options.home).open(options.key, readPassphrase(options))
@@ -58,7 +58,7 @@ async function runRole(options: RoleOptions, make: (ctx: { client: FedraClient; 
   })
 }
 
-/** `fedra trainer` and `fedra aggregator`: the two daemons of a training subnet (src/roles/). */
+/** `fedra trainer`, `fedra aggregator` and `fedra scorer`: the daemons of a training subnet (src/roles/). */
 export function registerRoleCommands(program: Command): void {
   withRole(program.command('trainer'))
     .description("train a subnet's rounds on private data and submit the updates (the data never leaves this process)")
@@ -67,7 +67,7 @@ export function registerRoleCommands(program: Command): void {
     .option('--seed <n>', 'partition and training seed (every trainer of a subnet uses the same for disjoint parts)', '1')
     .option('--epochs <n>', 'local epochs per round', '1')
     .option('--batch <n>', 'minibatch size', '32')
-    .option('--lr <rate>', 'learning rate', '0.05')
+    .option('--lr <rate>', 'learning rate', '0.1')
     .option('--attack <kind>', 'experiments only: signflip[:F], scaled[:F], gaussian[:S], labelflip, freeride (zero update), copy, replay')
     .action(async (options: RoleOptions & { data: string; rows?: string; seed: string; epochs: string; batch: string; lr: string; attack?: string }) => {
       const { parseDataSpec, loadTrainerData } = await import('../../roles/data-spec.js')
@@ -103,5 +103,34 @@ export function registerRoleCommands(program: Command): void {
       const backend = options.backend as 'fast'
       const tamper = options.tamper as 'first' | 'always' | undefined
       await runRole(options, async (ctx) => new Aggregator({ ...ctx, backend, waitBlocks, ...(tamper === undefined ? {} : { tamper }) }), 'aggregator')
+    })
+
+  withRole(program.command('scorer'))
+    .description("score every update of a subnet's rounds on a validation set, commit the scores, then reveal them (a bonded validator's operator key)")
+    .option('--method <name>', 'loo (leave-one-out), marginal (the update alone on the parent) or shapley (GTG-Shapley Monte Carlo)', 'loo')
+    .option('--budget <n>', 'shapley: most model evaluations per round', '100')
+    .option('--validation <spec>', 'the validation set: mnist:last:N (the last N training digits; trainers keep --rows ≤ 8000 − N) or ./file.csv', 'mnist:last:1000')
+    .option('--state-dir <dir>', 'where salts and scores wait between commit and reveal (default: <home>/scorer-state)')
+    .action(async (options: RoleOptions & { method: string; budget: string; validation: string; stateDir?: string }) => {
+      const { isScoringMethod } = await import('../../roles/scoring.js')
+      const { parseValidationSpec, loadValidationSet } = await import('../../roles/validation-set.js')
+      const { Scorer } = await import('../../roles/scorer.js')
+      const { RoleError } = await import('../../roles/errors.js')
+      const { join } = await import('node:path')
+      const usage = <T>(f: () => T): T => {
+        try {
+          return f()
+        } catch (error) {
+          if (error instanceof RoleError) throw new CliError('USAGE', error.plainMessage, {})
+          throw error
+        }
+      }
+      const method = options.method
+      if (!isScoringMethod(method)) throw new CliError('USAGE', `--method is loo, marginal or shapley, got "${method.slice(0, 20)}"`, {})
+      const budget = integer(options.budget, 'budget', 2, 1_000_000)
+      const spec = usage(() => parseValidationSpec(options.validation))
+      const validation = usage(() => loadValidationSet(spec))
+      const stateDir = options.stateDir ?? join(options.home, 'scorer-state')
+      await runRole(options, async (ctx) => new Scorer({ ...ctx, method, budget, validation, stateDir }), 'scorer')
     })
 }
