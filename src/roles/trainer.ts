@@ -10,6 +10,7 @@ import { DEFAULT_TRAINING, type TrainingConfig, trainLocal } from '../fl/train/l
 import { type UpdateDtype, decodeUpdateBlob, encodeUpdateBlob } from '../fl/update/blob.js'
 import { clipL2, computeDelta, quantize } from '../fl/update/quantize.js'
 import type { Logger } from '../log/index.js'
+import { submitUpdateGas } from '../modules/training/index.js'
 import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
@@ -61,6 +62,7 @@ export class Trainer {
   #network: Network | null = null
   #parameterCount = 0
   #clipNorm = 0
+  #gasPerCoordinate = 1n
   #base: { cid: string; parameters: Float32Array } | null = null
   /** Rounds handled: included, or given up (window passed). Chain state decides; this only saves calls. */
   readonly #done = new Set<string>()
@@ -95,6 +97,7 @@ export class Trainer {
     this.#network = new Network(spec)
     this.#parameterCount = Number(subnet.parameter_count)
     this.#clipNorm = Number(subnet.params.quantization.clip_norm)
+    this.#gasPerCoordinate = BigInt((await this.#o.client.call('training_params', {})).gas_per_coordinate)
   }
 
   async #step(): Promise<void> {
@@ -147,8 +150,10 @@ export class Trainer {
       epochId: number,
       claimedMetrics: metrics,
     })
-    // Gas: the chain charges gas_per_coordinate × N for the check, on top of the store's writes.
-    const tx = await buildTx(client, key, [msg], { fee: 200n, gasLimit: BigInt(n) * 2n + 400_000n })
+    // Gas as the chain charges it: the checks, the free-rider comparisons with the round's earlier
+    // updates (as many as the round may hold before this one: others may land first), the writes.
+    const gas = submitUpdateGas(n, round.quantization.dtype, Math.max(others.length, round.max_updates - 1), this.#gasPerCoordinate) + 400_000n
+    const tx = await buildTx(client, key, [msg], { fee: 200n, gasLimit: gas })
     const answer = await client.broadcastTx(tx, 'commit', 30_000)
     const seconds = (performance.now() - started) / 1000
     this.#o.metrics?.round.set(Number(number))

@@ -4,6 +4,10 @@ import * as K from './keys.js'
 import {
   AggregateRejection,
   type AggregateRejectionValue,
+  ContentSeen,
+  type ContentSeenValue,
+  UpdateRejection,
+  type UpdateRejectionValue,
   ModelVersion,
   type ModelVersionValue,
   RoundRecord,
@@ -20,6 +24,10 @@ export interface UpdateView extends UpdateValue {
 
 export interface RejectionView extends AggregateRejectionValue {
   aggregator: Uint8Array
+}
+
+export interface UpdateRejectionView extends UpdateRejectionValue {
+  trainer: Uint8Array
 }
 
 /** Training's raw books, as stored (keys.ts). Internal to the module; rounds.ts and handler.ts put the rules on top. */
@@ -144,5 +152,64 @@ export class TrainingBooks {
       const { subnet, round, aggregator } = K.parseRejectionKey(key)
       yield { ...decodeStored(AggregateRejection, raw), aggregator, subnet, round }
     }
+  }
+
+  /** Where an update with these exact bytes (its CID) was recorded in the subnet, if the index still holds it. */
+  contentSeen(subnet: bigint, cid: string): ContentSeenValue | undefined {
+    const raw = this.#store.get(K.contentKey(subnet, cid))
+    return raw === undefined ? undefined : decodeStored(ContentSeen, raw)
+  }
+
+  setContentSeen(subnet: bigint, cid: string, value: ContentSeenValue): void {
+    this.#store.set(K.contentKey(subnet, cid), encode(ContentSeen, value))
+  }
+
+  deleteContentSeen(subnet: bigint, cid: string): void {
+    this.#store.delete(K.contentKey(subnet, cid))
+  }
+
+  *allContent(): Generator<ContentSeenValue & { subnet: bigint; cid: string }> {
+    for (const [key, raw] of this.#store.iterate(K.ALL_CONTENT)) yield { ...decodeStored(ContentSeen, raw), ...K.parseContentKey(key) }
+  }
+
+  updateRejection(subnet: bigint, round: bigint, trainer: Uint8Array): UpdateRejectionValue | undefined {
+    const raw = this.#store.get(K.updateRejectionKey(subnet, round, trainer))
+    return raw === undefined ? undefined : decodeStored(UpdateRejection, raw)
+  }
+
+  setUpdateRejection(subnet: bigint, round: bigint, trainer: Uint8Array, value: UpdateRejectionValue): void {
+    this.#store.set(K.updateRejectionKey(subnet, round, trainer), encode(UpdateRejection, value))
+  }
+
+  /** One round's rejected updates, in trainer-address order. */
+  updateRejections(subnet: bigint, round: bigint): UpdateRejectionView[] {
+    return [...this.#store.iterate(K.updateRejectionsOf(subnet, round))].map(([key, raw]) => ({ ...decodeStored(UpdateRejection, raw), trainer: K.parseTrainerRoundKey(key).trainer }))
+  }
+
+  *allUpdateRejections(): Generator<UpdateRejectionView & { subnet: bigint; round: bigint }> {
+    for (const [key, raw] of this.#store.iterate(K.ALL_UPDATE_REJECTIONS)) {
+      const { subnet, round, trainer } = K.parseTrainerRoundKey(key)
+      yield { ...decodeStored(UpdateRejection, raw), trainer, subnet, round }
+    }
+  }
+
+  setUpdateCopy(subnet: bigint, round: bigint, trainer: Uint8Array, bytes: Uint8Array): void {
+    this.#store.set(K.updateCopyKey(subnet, round, trainer), bytes)
+  }
+
+  /** The blob bytes of a round's recorded updates kept for the near-copy test, in trainer-address order. */
+  updateCopies(subnet: bigint, round: bigint): { trainer: Uint8Array; bytes: Uint8Array }[] {
+    return [...this.#store.iterate(K.updateCopiesOf(subnet, round))].map(([key, bytes]) => ({ trainer: K.parseTrainerRoundKey(key).trainer, bytes }))
+  }
+
+  /** Deletes a round's copies; returns how many there were. */
+  deleteUpdateCopies(subnet: bigint, round: bigint): number {
+    const keys = [...this.#store.iterate(K.updateCopiesOf(subnet, round))].map(([key]) => key)
+    for (const key of keys) this.#store.delete(key)
+    return keys.length
+  }
+
+  *allUpdateCopies(): Generator<{ subnet: bigint; round: bigint; trainer: Uint8Array; bytes: Uint8Array }> {
+    for (const [key, bytes] of this.#store.iterate(K.ALL_UPDATE_COPIES)) yield { ...K.parseTrainerRoundKey(key), bytes }
   }
 }

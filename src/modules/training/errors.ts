@@ -4,7 +4,9 @@ import { ModuleError } from '../../state/index.js'
  * Codes of the `training` codespace (numeric, stable). None of the refusals of an update changes
  * the global model or the trainer's standing (the tx fails and its writes are dropped); a wrong
  * aggregate is not a refusal but a verdict (see handler.ts: the tx succeeds, the aggregate is
- * rejected and its aggregator slashed and barred).
+ * rejected and its aggregator slashed and barred), and so is a free-rider's update
+ * (DUPLICATE_CONTENT, ZERO_UPDATE, NEAR_COPY: the tx succeeds, the update is not recorded, the
+ * trainer is slashed and barred from the round).
  */
 export const TRAINING_ERRORS = {
   INVALID_PARAMS: 2,
@@ -66,6 +68,20 @@ export const TRAINING_ERRORS = {
   UNKNOWN_ROUND: 30,
   /** A query for a version the subnet does not have. */
   UNKNOWN_VERSION: 31,
+  /**
+   * Free-rider verdicts (handler.ts, free-riders.ts): reported in the update_rejected event and
+   * the stored UpdateRejection, never as a tx failure; the update is not recorded, the trainer's
+   * bond is slashed by free_rider_slash_fraction and it is barred from the round.
+   * An update whose bytes (its CID) equal an update recorded in this round or one of the last
+   * free_rider_memory_rounds rounds of the subnet.
+   */
+  DUPLICATE_CONTENT: 32,
+  /** Verdict: an update whose L2 norm (quantized units) is below min_update_norm: all-zero by default. */
+  ZERO_UPDATE: 33,
+  /** Verdict: an update whose cosine to an earlier update of the round is ≥ near_copy_cosine (exact, in integers); the later submitter is the copier. */
+  NEAR_COPY: 34,
+  /** The trainer's update to this round was rejected as a free-rider's (32–34): it may not submit again in the round. */
+  TRAINER_BARRED: 35,
 } as const
 
 export type TrainingErrorCode = keyof typeof TRAINING_ERRORS

@@ -1,6 +1,7 @@
 import { encodeAddress } from '../../crypto/index.js'
 import type { Context } from '../../state/index.js'
-import type { ModelVersionValue, RoundValue } from './messages.js'
+import type { ModelVersionValue, RoundValue, UpdateRejectionValue } from './messages.js'
+import { TRAINING_ERRORS, type TrainingErrorCode } from './errors.js'
 
 /** Training's event types; every attribute is a string, ids, rounds, heights and amounts in decimal. */
 export const TRAINING_EVENTS = {
@@ -8,6 +9,7 @@ export const TRAINING_EVENTS = {
   updateSubmitted: 'update_submitted',
   aggregateAccepted: 'aggregate_accepted',
   aggregateRejected: 'aggregate_rejected',
+  updateRejected: 'update_rejected',
   roundClosed: 'round_closed',
 } as const
 
@@ -59,6 +61,33 @@ export const emitAggregateRejected = (
     expected_global_cid: expected.newGlobalCid,
     slashed: String(slashed),
   })
+
+/**
+ * A free-rider's verdict: `code` (32 DUPLICATE_CONTENT, 33 ZERO_UPDATE, 34 NEAR_COPY) and
+ * `reason` its name; `matched_round` and `matched_trainer` the earlier update it matched ('' for a
+ * zero update); `norm_sq` its squared L2 norm in quantized units; `cosine` to the match (Dec text,
+ * truncated to 18 digits; '1' for a duplicate, '0' for a zero update); `slashed` the bond burned.
+ */
+export const emitUpdateRejected = (ctx: Context, subnet: bigint, round: bigint, trainer: Uint8Array, r: UpdateRejectionValue): void =>
+  ctx.emit(TRAINING_EVENTS.updateRejected, {
+    subnet: String(subnet),
+    round: String(round),
+    trainer: encodeAddress(trainer),
+    update_cid: r.updateCid,
+    code: String(r.code),
+    reason: reasonOf(r.code),
+    matched_round: r.matchedRound === null ? '' : String(r.matchedRound),
+    matched_trainer: r.matchedTrainer === null ? '' : encodeAddress(r.matchedTrainer),
+    norm_sq: String(r.normSq),
+    cosine: r.cosine.toString(),
+    slashed: String(r.slashed),
+  })
+
+/** The code's name in TRAINING_ERRORS. */
+export function reasonOf(code: number): TrainingErrorCode | '' {
+  for (const [name, value] of Object.entries(TRAINING_ERRORS)) if (value === code) return name as TrainingErrorCode
+  return ''
+}
 
 export const emitRoundClosed = (ctx: Context, r: RoundValue): void =>
   ctx.emit(TRAINING_EVENTS.roundClosed, {

@@ -1,10 +1,14 @@
-import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt } from '../../state/index.js'
+import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, readParams, stringAt } from '../../state/index.js'
+import { encodeAddress } from '../../crypto/index.js'
 import { canonicalCid } from './blob-cid.js'
 import { TrainingBooks } from './books.js'
 import { SUBNETS } from './expected-keepers.js'
 import type { ScheduledPhase } from './keys.js'
-import { type AggregateRejectionValue, MAX_INCLUDED, type ModelVersionValue, type RoundValue, type SubnetProgressValue, type UpdateValue } from './messages.js'
-import { rejectionJson, updateJson, versionJson } from './queries.js'
+import { TRAINING_ERRORS } from './errors.js'
+import { reasonOf } from './events.js'
+import { type AggregateRejectionValue, MAX_INCLUDED, type ModelVersionValue, type RoundValue, type SubnetProgressValue, type UpdateRejectionValue, type UpdateValue } from './messages.js'
+import { trainingParams } from './params.js'
+import { rejectedUpdateJson, rejectionJson, updateJson, versionJson } from './queries.js'
 
 /**
  * `app_state.training` (params apart), what `export` writes and `init` reads back:
@@ -13,13 +17,20 @@ import { rejectionJson, updateJson, versionJson } from './queries.js'
  *                       of every subnet from there on)
  *   subnets: [{ subnet, round: "r" | null, latest_version, scheduled_height, scheduled_phase:
  *               'open' | 'close', rounds: RoundRecordJson[], versions: VersionJson[],
- *               updates: (UpdateJson & { round })[], rejections: (RejectionJson & { round })[] }]
+ *               updates: (UpdateJson & { round })[], rejections: (RejectionJson & { round })[],
+ *               rejected_updates: (RejectedUpdateJson & { round })[],
+ *               update_copies: { round, trainer, bytes (base64) }[] }]
  *
  *   RoundRecordJson = { round, open_height, submit_end_height, aggregate_end_height, close_height,
  *               gap, base_version, base_global_cid, rule, dtype, scale, max_abs, sample_cap,
  *               max_updates, slash_fraction, updates, closed, version | null, rejections }
  *
- * (queries.ts' JSON forms.) Heights are absolute: a chain restarted from an export continues its
+ * (queries.ts' JSON forms.) `update_copies` are the blob bytes of an open round's recorded
+ * updates that the near-copy test compares with (keys.ts 0x0a; none once the round closed). The
+ * duplicate index (0x08) is not exported: init rebuilds it from the updates of the last
+ * free_rider_memory_rounds rounds of each subnet (and the current one), which is what the check
+ * reads; entries older than that, which a shrunken memory may have left, are not carried over.
+ * Heights are absolute: a chain restarted from an export continues its
  * rounds at the same heights. Init checks shapes and that every subnet exists in subnets (which
  * inits before training); the invariants check that the books agree.
  */
@@ -32,6 +43,8 @@ export interface TrainingGenesis {
     versions: ModelVersionValue[]
     updates: (UpdateValue & { round: bigint; trainer: Uint8Array })[]
     rejections: (AggregateRejectionValue & { round: bigint; aggregator: Uint8Array })[]
+    rejectedUpdates: (UpdateRejectionValue & { round: bigint; trainer: Uint8Array })[]
+    updateCopies: { round: bigint; trainer: Uint8Array; bytes: Uint8Array }[]
   }[]
 }
 
@@ -166,8 +179,46 @@ function rejectionAt(json: unknown, path: string): AggregateRejectionValue & { r
   }
 }
 
+const VERDICTS: readonly number[] = [TRAINING_ERRORS.DUPLICATE_CONTENT, TRAINING_ERRORS.ZERO_UPDATE, TRAINING_ERRORS.NEAR_COPY]
+
+function decAt(value: unknown, path: string): Dec {
+  try {
+    return Dec.parse(stringAt(value, path))
+  } catch {
+    throw genesisError(path, 'expected a decimal like 0.1')
+  }
+}
+
+function rejectedUpdateAt(json: unknown, path: string): UpdateRejectionValue & { round: bigint; trainer: Uint8Array } {
+  const o = objectAt(json, path)
+  const code = u32At(o.code, `${path}.code`)
+  if (!VERDICTS.includes(code)) throw genesisError(`${path}.code`, `expected a free-rider verdict (${VERDICTS.join(', ')})`)
+  if (o.reason !== undefined && o.reason !== reasonOf(code)) throw genesisError(`${path}.reason`, `code ${code} is ${reasonOf(code)}`)
+  return {
+    round: u64At(o.round, `${path}.round`),
+    trainer: addressAt(o.trainer, `${path}.trainer`),
+    updateCid: cidAt(o.update_cid, `${path}.update_cid`),
+    sampleCount: u32At(o.sample_count, `${path}.sample_count`),
+    code,
+    matchedRound: optionalU64(o.matched_round, `${path}.matched_round`),
+    matchedTrainer: o.matched_trainer === null || o.matched_trainer === undefined ? null : addressAt(o.matched_trainer, `${path}.matched_trainer`),
+    normSq: bigintAt(o.norm_sq, `${path}.norm_sq`),
+    cosine: decAt(o.cosine, `${path}.cosine`),
+    slashed: bigintAt(o.slashed, `${path}.slashed`),
+    height: u64At(o.height, `${path}.height`),
+  }
+}
+
+function updateCopyAt(json: unknown, path: string): { round: bigint; trainer: Uint8Array; bytes: Uint8Array } {
+  const o = objectAt(json, path)
+  const text = stringAt(o.bytes, `${path}.bytes`)
+  const bytes = new Uint8Array(Buffer.from(text, 'base64'))
+  if (Buffer.from(bytes).toString('base64') !== text) throw genesisError(`${path}.bytes`, 'expected canonical base64')
+  return { round: u64At(o.round, `${path}.round`), trainer: addressAt(o.trainer, `${path}.trainer`), bytes }
+}
+
 const FIELDS = ['next_subnet', 'subnets']
-const SUBNET_FIELDS = ['subnet', 'round', 'latest_version', 'scheduled_height', 'scheduled_phase', 'rounds', 'versions', 'updates', 'rejections']
+const SUBNET_FIELDS = ['subnet', 'round', 'latest_version', 'scheduled_height', 'scheduled_phase', 'rounds', 'versions', 'updates', 'rejections', 'rejected_updates', 'update_copies']
 
 export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
   validate(section, path) {
@@ -195,6 +246,8 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
         versions: arrayAt(s.versions ?? [], `${at}.versions`).map((v, j) => versionAt(v, `${at}.versions[${j}]`, subnet)),
         updates: arrayAt(s.updates ?? [], `${at}.updates`).map((u, j) => updateAt(u, `${at}.updates[${j}]`)),
         rejections: arrayAt(s.rejections ?? [], `${at}.rejections`).map((r, j) => rejectionAt(r, `${at}.rejections[${j}]`)),
+        rejectedUpdates: arrayAt(s.rejected_updates ?? [], `${at}.rejected_updates`).map((r, j) => rejectedUpdateAt(r, `${at}.rejected_updates[${j}]`)),
+        updateCopies: arrayAt(s.update_copies ?? [], `${at}.update_copies`).map((c, j) => updateCopyAt(c, `${at}.update_copies[${j}]`)),
       }
     })
     const cursor = body.next_subnet === undefined ? previous + 1n : u64At(body.next_subnet, `${path}.next_subnet`)
@@ -212,6 +265,14 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
       for (const v of s.versions) books.setVersion(v)
       for (const { round, trainer, ...u } of s.updates) books.setUpdate(s.subnet, round, trainer, u)
       for (const { round, aggregator, ...r } of s.rejections) books.setRejection(s.subnet, round, aggregator, r)
+      for (const { round, trainer, ...r } of s.rejectedUpdates) books.setUpdateRejection(s.subnet, round, trainer, r)
+      for (const c of s.updateCopies) books.setUpdateCopy(s.subnet, c.round, c.trainer, c.bytes)
+      // The duplicate index, rebuilt: rounds in order, so a CID recorded again later points at the later round.
+      const memory = BigInt(readParams(ctx.moduleStore(), trainingParams).freeRiderMemoryRounds)
+      const current = s.progress.round ?? 0n
+      for (const u of [...s.updates].sort((a, b) => (a.round < b.round ? -1 : a.round > b.round ? 1 : 0))) {
+        if (u.round + memory >= current) books.setContentSeen(s.subnet, u.updateCid, { round: u.round, trainer: u.trainer })
+      }
     }
     books.setCursor(genesis.cursor)
   },
@@ -231,6 +292,10 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
           versions: books.versions(subnet).map(versionJson),
           updates: rounds.flatMap((r) => books.updates(subnet, r.round).map((u) => ({ round: String(r.round), ...updateJson(u) }))),
           rejections: rounds.flatMap((r) => books.rejections(subnet, r.round).map((x) => ({ round: String(r.round), ...rejectionJson(x) }))),
+          rejected_updates: rounds.flatMap((r) => books.updateRejections(subnet, r.round).map((x) => ({ round: String(r.round), ...rejectedUpdateJson(x) }))),
+          update_copies: rounds.flatMap((r) =>
+            books.updateCopies(subnet, r.round).map((c) => ({ round: String(r.round), trainer: encodeAddress(c.trainer), bytes: Buffer.from(c.bytes).toString('base64') })),
+          ),
         }
       }),
     }

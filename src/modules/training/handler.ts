@@ -1,10 +1,11 @@
 import { encodeAddress, type PublicKey } from '../../crypto/index.js'
 import { getAggregationRule } from '../../fl/rules/registry.js'
-import { type Context, type MessageHandler, readParams } from '../../state/index.js'
+import { type Context, Dec, GAS, type MessageHandler, readParams } from '../../state/index.js'
 import { canonicalCid } from './blob-cid.js'
 import { TrainingBooks } from './books.js'
 import { TRAINING_ERRORS, trainingError } from './errors.js'
-import { emitAggregateAccepted, emitAggregateRejected, emitUpdateSubmitted } from './events.js'
+import { emitAggregateAccepted, emitAggregateRejected, emitUpdateRejected, emitUpdateSubmitted } from './events.js'
+import { belowNorm, exactNormSq, nearestCopy } from './free-riders.js'
 import { SUBNETS } from './expected-keepers.js'
 import { TRAINING_HOOKS } from './hooks.js'
 import {
@@ -14,10 +15,11 @@ import {
   type MsgSubmitUpdateValue,
   type ModelVersionValue,
   type RoundValue,
+  type UpdateRejectionValue,
   phaseAt,
 } from './messages.js'
-import { type RoundFormat, checkBlobCid, checkUpdate, verifyAggregate } from './model.js'
-import { trainingParams } from './params.js'
+import { type RoundFormat, checkBlobCid, checkUpdate, submittedValues, verifyAggregate } from './model.js'
+import { type TrainingParamsValue, trainingParams } from './params.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -69,11 +71,41 @@ export function aggregateWork(rule: string, k: number, n: number): bigint {
   return K * N * factor + 2n * N
 }
 
+const WIDTH_BYTES: Record<string, number> = { int8: 1, int16: 2, int32: 4 }
+// A key in training's store, with the framework's `training/` prefix: at most 1 + 8 + 8 + 20 bytes
+// plus the prefix, or 1 + 8 + a CID (≤ 128) for the duplicate index.
+const KEY_BYTES = 64n
+const INDEX_ENTRY_BYTES = 9n + 1n + 8n + 128n + 40n
+
+/**
+ * What training's free-rider work adds to MsgSubmitUpdate's gas, at most, for an update of N
+ * parameters of `dtype` in a round that already holds `earlier` updates (a trainer sizing its gas
+ * limit: add the store's price of the update record and the tx's own costs, as before). With
+ * near-copy on: gas_per_coordinate × N × earlier for the comparison, reading the `earlier` kept
+ * copies (GAS.iterateStep + GAS.readByte × their bytes each) and writing the update's own copy
+ * (GAS.write + GAS.writeByte × its bytes); always the duplicate-index entry; plus the check's
+ * gas_per_coordinate × N. Blob bytes: 16 + N × width. About N × (62 + 7 × earlier) for int16
+ * updates at gas_per_coordinate 1.
+ */
+export function submitUpdateGas(parameterCount: number, dtype: string, earlier: number, gasPerCoordinate: bigint, nearCopy = true): bigint {
+  const n = BigInt(parameterCount)
+  const k = BigInt(earlier)
+  const blob = 16n + n * BigInt(WIDTH_BYTES[dtype] ?? 4)
+  const index = GAS.write + GAS.writeByte * INDEX_ENTRY_BYTES
+  if (!nearCopy) return gasPerCoordinate * n + index
+  const copies = GAS.write + GAS.writeByte * (KEY_BYTES + blob) + k * (GAS.iterateStep + GAS.readByte * (KEY_BYTES + blob))
+  return gasPerCoordinate * n * (1n + k) + copies + index
+}
+
 /**
  * MsgSubmitUpdate: a trainer's update in the submit window. The blob is declared (blobs), hashed
  * against its CID, and checked against the round (dtype, scale, shape [parameterCount], range);
  * one per trainer per round, at most the round's maxUpdates; the weight is the sample count
- * capped at the round's sampleCap. Gas: gas_per_coordinate × N on top of the store's.
+ * capped at the round's sampleCap. Then the free-rider tests (judgeFreeRider): a duplicate, a
+ * zero or a near-copy update is a verdict (rejectUpdate), not a refusal. Gas: gas_per_coordinate
+ * × N on top of the store's, plus × N per earlier update of the round for near-copy; a recorded
+ * update also writes its CID to the duplicate index and (near-copy on) its blob bytes to the
+ * round's copies, at the store's write price.
  */
 const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
   type: MsgSubmitUpdate,
@@ -94,6 +126,13 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
     const subnets = ctx.keeper(SUBNETS)
     const trainer = signer.addressBytes
     if (!subnets.isMember(m.subnet, 'trainer', trainer)) throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
+    if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
+      const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
+      throw trainingError('TRAINER_BARRED', why, {
+        subnet: String(m.subnet),
+        round: String(m.round),
+      })
+    }
     const minimum = subnets.params(m.subnet).minTrainerBond
     const bond = subnets.bondOf(m.subnet, 'trainer', trainer)
     if (bond < minimum) throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s trainer bond ${bond} is below the subnet's minimum ${minimum}`, { bond: String(bond), minimum: String(minimum) })
@@ -102,11 +141,17 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
     }
     if (round.updates >= round.maxUpdates) throw trainingError('ROUND_FULL', `round ${m.round} of subnet ${m.subnet} already holds its ${round.maxUpdates} updates`, { max: round.maxUpdates })
     const parameterCount = Number(subnets.subnet(m.subnet)!.parameterCount)
-    ctx.gas.consume(readParams(ctx.moduleStore(), trainingParams).gasPerCoordinate * BigInt(parameterCount), 'update check')
+    const params = readParams(ctx.moduleStore(), trainingParams)
+    ctx.gas.consume(params.gasPerCoordinate * BigInt(parameterCount), 'update check')
     const bytes = ctx.block.blobs.get(m.updateCid)
     checkBlobCid(bytes, m.updateCid, 'update')
     if (BigInt(bytes.length) !== m.byteSize) throw trainingError('WRONG_BYTE_SIZE', `the update blob is ${bytes.length} bytes, the message says ${m.byteSize}`, { actual: bytes.length, claimed: String(m.byteSize) })
-    checkUpdate(bytes, roundFormat(round, parameterCount))
+    const { values } = checkUpdate(bytes, roundFormat(round, parameterCount))
+    const verdict = judgeFreeRider(ctx, books, round, m, values, params)
+    if (verdict !== undefined) {
+      rejectUpdate(ctx, books, m, trainer, verdict, params.freeRiderSlashFraction)
+      return
+    }
     const weight = Math.min(m.sampleCount, round.sampleCap)
     books.setUpdate(m.subnet, m.round, trainer, {
       updateCid: m.updateCid,
@@ -120,8 +165,60 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
       time: ctx.block.time,
     })
     books.setRound({ ...round, updates: round.updates + 1 })
+    books.setContentSeen(m.subnet, m.updateCid, { round: m.round, trainer })
+    if (!params.nearCopyCosine.isZero()) books.setUpdateCopy(m.subnet, m.round, trainer, bytes)
     emitUpdateSubmitted(ctx, m.subnet, m.round, trainer, m.updateCid, weight)
   },
+}
+
+type FreeRiderVerdict = Pick<UpdateRejectionValue, 'code' | 'matchedRound' | 'matchedTrainer' | 'normSq' | 'cosine'>
+
+/**
+ * A free-rider's update, or undefined for an honest-looking one (free-riders.ts), tested in this
+ * order so that each update gets the most specific verdict:
+ *
+ * 1. DUPLICATE_CONTENT: its CID is in the subnet's index of recorded updates, from this round or
+ *    one of the last free_rider_memory_rounds (an older entry left in the index is ignored).
+ * 2. ZERO_UPDATE: |u|² < min_update_norm².
+ * 3. NEAR_COPY (near_copy_cosine > 0): cos(u, v) ≥ the threshold for an update v recorded
+ *    earlier in the round (the copies kept in state: keys.ts 0x0a), the closest one reported.
+ *    Gas gas_per_coordinate × N × (updates recorded so far), charged before the copies are read.
+ */
+function judgeFreeRider(
+  ctx: Context,
+  books: TrainingBooks,
+  round: RoundValue,
+  m: MsgSubmitUpdateValue,
+  values: Int32Array,
+  params: TrainingParamsValue,
+): FreeRiderVerdict | undefined {
+  const normSq = exactNormSq(values, round.maxAbs)
+  const seen = books.contentSeen(m.subnet, m.updateCid)
+  const memory = BigInt(params.freeRiderMemoryRounds)
+  if (seen !== undefined && seen.round + memory >= m.round) {
+    return { code: TRAINING_ERRORS.DUPLICATE_CONTENT, matchedRound: seen.round, matchedTrainer: seen.trainer, normSq, cosine: normSq === 0n ? Dec.ZERO : Dec.ONE }
+  }
+  if (belowNorm(normSq, params.minUpdateNorm)) return { code: TRAINING_ERRORS.ZERO_UPDATE, matchedRound: null, matchedTrainer: null, normSq, cosine: Dec.ZERO }
+  if (params.nearCopyCosine.isZero() || normSq === 0n || round.updates === 0) return undefined
+  ctx.gas.consume(params.gasPerCoordinate * BigInt(values.length) * BigInt(round.updates), 'near-copy comparison')
+  const format: RoundFormat = { dtype: round.dtype, scale: round.scale, maxAbs: round.maxAbs, parameterCount: values.length }
+  const earlier = books.updateCopies(m.subnet, m.round).map((c) => ({ trainer: c.trainer, values: submittedValues(c.bytes, format) }))
+  const match = nearestCopy(values, normSq, earlier, params.nearCopyCosine, round.maxAbs)
+  return match === undefined ? undefined : { code: TRAINING_ERRORS.NEAR_COPY, matchedRound: m.round, matchedTrainer: match.trainer, normSq, cosine: match.cosine }
+}
+
+/**
+ * A free-rider's verdict, not a refusal (like a wrong aggregate: a failed tx's writes, slash
+ * included, would be dropped): the tx succeeds, the update is not recorded (the round's count,
+ * its aggregate and the trainer's standing in it are unchanged), the trainer's subnet bond is
+ * slashed by free_rider_slash_fraction (infraction at this height), an UpdateRejection is stored
+ * (which bars the trainer from the round: TRAINER_BARRED) and update_rejected carries the code.
+ */
+function rejectUpdate(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateValue, trainer: Uint8Array, verdict: FreeRiderVerdict, fraction: Dec): void {
+  const slashed = ctx.keeper(SUBNETS).slashMember(m.subnet, 'trainer', trainer, fraction, ctx.block.height)
+  const rejection: UpdateRejectionValue = { updateCid: m.updateCid, sampleCount: m.sampleCount, ...verdict, slashed, height: BigInt(ctx.block.height) }
+  books.setUpdateRejection(m.subnet, m.round, trainer, rejection)
+  emitUpdateRejected(ctx, m.subnet, m.round, trainer, rejection)
 }
 
 const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => ({ dtype: round.dtype, scale: round.scale, maxAbs: round.maxAbs, parameterCount })

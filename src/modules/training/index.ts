@@ -12,7 +12,8 @@ import { beginBlock } from './rounds.js'
 /**
  * Training (DESIGN §6): the rounds of every subnet, driven by block height in begin-block
  * (rounds.ts), trainers' updates checked from their blobs, aggregates recomputed bit for bit
- * with the subnet's rule and accepted only on an exact match (handler.ts), and the subnets'
+ * with the subnet's rule and accepted only on an exact match (handler.ts), free-riders'
+ * updates (duplicate, zero, near-copy) rejected with a slash from the blobs (free-riders.ts), and the subnets'
  * model versions (messages.ts ModelVersion). Reads subnets through its keeper; fires
  * TRAINING_HOOKS for the proof-of-contribution modules. No module account, no end-block.
  */
@@ -38,7 +39,9 @@ export { trainingInvariants } from './invariants.js'
 export { blobCid } from './blob-cid.js'
 // The chain's own integer work on blobs, for aggregators that must compute the same bits (src/roles/aggregator.ts).
 export { MODEL_DTYPE, checkUpdate, modelOf, nextModelValues, recompute, type RoundFormat, type Recomputed } from './model.js'
-export { aggregateWork } from './handler.js'
+export { aggregateWork, submitUpdateGas } from './handler.js'
+export { exactDot, exactNormSq, cosineAtLeast, cosineDec, nearestCopy } from './free-riders.js'
+export type { UpdateRejectionView } from './books.js'
 export {
   MsgSubmitUpdate,
   MsgSubmitAggregate,
@@ -52,4 +55,5 @@ export {
   type ModelVersionValue,
   type RoundValue,
   type RoundPhase,
+  type UpdateRejectionValue,
 } from './messages.js'

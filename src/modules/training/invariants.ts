@@ -1,7 +1,10 @@
 import { encodeAddress } from '../../crypto/index.js'
-import type { Context } from '../../state/index.js'
+import { type Context, readParams } from '../../state/index.js'
+import { blobCid } from './blob-cid.js'
 import { TrainingBooks } from './books.js'
+import { TRAINING_ERRORS } from './errors.js'
 import type { RoundValue } from './messages.js'
+import { trainingParams } from './params.js'
 
 const key = (subnet: bigint, round: bigint): string => `${subnet}/${round}`
 
@@ -98,4 +101,47 @@ export function phasesInvariant(ctx: Context): string | null {
   return null
 }
 
-export const trainingInvariants = { updates: updatesInvariant, versions: versionsInvariant, phases: phasesInvariant }
+const VERDICTS: readonly number[] = [TRAINING_ERRORS.DUPLICATE_CONTENT, TRAINING_ERRORS.ZERO_UPDATE, TRAINING_ERRORS.NEAR_COPY]
+
+/**
+ * Free-riders' books agree with the updates: a rejected update (a verdict code) in an existing
+ * round, from a trainer with no recorded update there; every duplicate-index entry naming a
+ * recorded update with that CID, and every update of the rounds in memory indexed (by its own
+ * round or a later one that recorded the same bytes again); every near-copy copy in an open
+ * round, the bytes of the recorded update's CID.
+ */
+export function freeRidersInvariant(ctx: Context): string | null {
+  const books = new TrainingBooks(ctx.moduleStore())
+  for (const r of books.allUpdateRejections()) {
+    const at = key(r.subnet, r.round)
+    if (books.round(r.subnet, r.round) === undefined) return `a rejected update of ${encodeAddress(r.trainer)} belongs to round ${at}, which does not exist`
+    if (!VERDICTS.includes(r.code)) return `the rejected update of ${encodeAddress(r.trainer)} in round ${at} has code ${r.code}, not a free-rider verdict`
+    if (books.update(r.subnet, r.round, r.trainer) !== undefined) return `${encodeAddress(r.trainer)} has both a recorded and a rejected update in round ${at}`
+  }
+  for (const c of books.allContent()) {
+    if (books.update(c.subnet, c.round, c.trainer)?.updateCid !== c.cid) {
+      return `the duplicate index names ${encodeAddress(c.trainer)}'s update ${c.cid} in round ${key(c.subnet, c.round)}, which is not recorded`
+    }
+  }
+  const memory = BigInt(readParams(ctx.moduleStore(), trainingParams).freeRiderMemoryRounds)
+  for (const { subnet, progress } of books.allProgress()) {
+    const current = progress.round ?? 0n
+    for (const r of books.rounds(subnet)) {
+      if (r.round + memory < current) continue
+      for (const u of books.updates(subnet, r.round)) {
+        const seen = books.contentSeen(subnet, u.updateCid)
+        if (seen === undefined || seen.round < r.round) return `update ${u.updateCid} of round ${key(subnet, r.round)} is missing from the duplicate index`
+      }
+    }
+  }
+  for (const c of books.allUpdateCopies()) {
+    const at = key(c.subnet, c.round)
+    const round = books.round(c.subnet, c.round)
+    const who = encodeAddress(c.trainer)
+    if (round === undefined || round.closed) return `a near-copy copy of ${who}'s update is kept for round ${at}, which is ${round === undefined ? 'missing' : 'closed'}`
+    if (blobCid(c.bytes) !== books.update(c.subnet, c.round, c.trainer)?.updateCid) return `the near-copy copy of ${who}'s update in round ${at} is not its recorded blob`
+  }
+  return null
+}
+
+export const trainingInvariants = { updates: updatesInvariant, versions: versionsInvariant, phases: phasesInvariant, freeRiders: freeRidersInvariant }

@@ -1,12 +1,12 @@
 import type { Context } from '../../state/index.js'
-import { TrainingBooks, type UpdateView } from './books.js'
+import { TrainingBooks, type UpdateRejectionView, type UpdateView } from './books.js'
 import type { ModelVersionValue, RoundValue } from './messages.js'
 import { MODULE } from './keys.js'
 
 /**
  * What other modules may read of training (rewards, reputation, lineage; they declare
  * `expectKeeper<…>('training', { … })`): a subnet's current round, any round and its updates
- * (trainer order), and its model versions. Read-only: rounds move by height and messages.
+ * (trainer order) and rejected free-riders' updates, and its model versions. Read-only: rounds move by height and messages.
  */
 export class TrainingKeeper {
   readonly #books: TrainingBooks
@@ -28,6 +28,11 @@ export class TrainingKeeper {
 
   updates(subnet: bigint, round: bigint): UpdateView[] {
     return this.#books.updates(subnet, round)
+  }
+
+  /** A round's free-riders' updates (never among `updates`), trainer order: code, match, norm², cosine, slash. */
+  rejectedUpdates(subnet: bigint, round: bigint): UpdateRejectionView[] {
+    return this.#books.updateRejections(subnet, round)
   }
 
   version(subnet: bigint, version: bigint): ModelVersionValue | undefined {

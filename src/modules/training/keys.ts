@@ -1,4 +1,4 @@
-import { concatBytes } from '../../state/index.js'
+import { concatBytes, utf8 } from '../../state/index.js'
 
 /**
  * Training's store, under `training/` (0x00 is the framework's params key):
@@ -10,6 +10,18 @@ import { concatBytes } from '../../state/index.js'
  *                                                   of `height` makes that change (one entry per subnet)
  *   0x06                                          → the next subnet id not yet seen (u64)
  *   0x07 + subnet(8) + round(8) + aggregator(20)  → AggregateRejection (one per aggregator per round: it is barred after)
+ *   0x08 + subnet(8) + update CID (UTF-8 text)    → ContentSeen { round, trainer }: the exact-duplicate index of
+ *                                                   the subnet's recorded updates (free-riders.ts). Kept for
+ *                                                   `free_rider_memory_rounds` rounds: opening round r deletes
+ *                                                   round r − M − 1's entries (at most its maxUpdates), and the
+ *                                                   check ignores an entry older than r − M whatever is left
+ *                                                   (M = 0: the current round only)
+ *   0x09 + subnet(8) + round(8) + trainer(20)     → UpdateRejection (a free-rider's update: the verdict, its
+ *                                                   slash; one per trainer per round: it is barred after)
+ *   0x0a + subnet(8) + round(8) + trainer(20)     → the recorded update's blob bytes, while its round is
+ *                                                   open and near-copy is on: what a later update of the
+ *                                                   round is compared with (a message can declare only its
+ *                                                   own blob); all deleted when the round closes
  * All integers big-endian, so rounds, versions and heights iterate in order and one round's
  * updates in trainer-address order (the canonical order of an aggregate).
  */
@@ -22,6 +34,9 @@ const VERSION = 0x04
 const SCHEDULE = 0x05
 const CURSOR = 0x06
 const REJECTION = 0x07
+const CONTENT = 0x08
+const UPDATE_REJECTION = 0x09
+const UPDATE_COPY = 0x0a
 const U64 = 8
 const ADDRESS = 20
 
@@ -31,6 +46,9 @@ export const ALL_UPDATES = Uint8Array.of(UPDATE)
 export const ALL_VERSIONS = Uint8Array.of(VERSION)
 export const ALL_SCHEDULED = Uint8Array.of(SCHEDULE)
 export const ALL_REJECTIONS = Uint8Array.of(REJECTION)
+export const ALL_CONTENT = Uint8Array.of(CONTENT)
+export const ALL_UPDATE_REJECTIONS = Uint8Array.of(UPDATE_REJECTION)
+export const ALL_UPDATE_COPIES = Uint8Array.of(UPDATE_COPY)
 export const CURSOR_KEY = Uint8Array.of(CURSOR)
 
 export type ScheduledPhase = 'open' | 'close'
@@ -58,6 +76,12 @@ export const phaseBytes = (phase: ScheduledPhase): Uint8Array => Uint8Array.of(P
 export const rejectionsOfSubnet = (subnet: bigint): Uint8Array => concatBytes(ALL_REJECTIONS, u64Bytes(subnet))
 export const rejectionsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(rejectionsOfSubnet(subnet), u64Bytes(round))
 export const rejectionKey = (subnet: bigint, round: bigint, aggregator: Uint8Array): Uint8Array => concatBytes(rejectionsOf(subnet, round), aggregator)
+export const contentOf = (subnet: bigint): Uint8Array => concatBytes(ALL_CONTENT, u64Bytes(subnet))
+export const contentKey = (subnet: bigint, cid: string): Uint8Array => concatBytes(contentOf(subnet), utf8(cid))
+export const updateRejectionsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(ALL_UPDATE_REJECTIONS, u64Bytes(subnet), u64Bytes(round))
+export const updateRejectionKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array => concatBytes(updateRejectionsOf(subnet, round), trainer)
+export const updateCopiesOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(ALL_UPDATE_COPIES, u64Bytes(subnet), u64Bytes(round))
+export const updateCopyKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array => concatBytes(updateCopiesOf(subnet, round), trainer)
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
@@ -95,4 +119,15 @@ export function parseScheduleEntry(key: Uint8Array, value: Uint8Array): { height
 export function parseRejectionKey(key: Uint8Array): { subnet: bigint; round: bigint; aggregator: Uint8Array } {
   expect(key, REJECTION, 1 + 2 * U64 + ADDRESS, 'rejection')
   return { subnet: readU64(key, 1), round: readU64(key, 1 + U64), aggregator: key.slice(1 + 2 * U64) }
+}
+
+export function parseContentKey(key: Uint8Array): { subnet: bigint; cid: string } {
+  if (key[0] !== CONTENT || key.length <= 1 + U64) throw new Error(`not a training content key: ${hex(key)}`)
+  return { subnet: readU64(key, 1), cid: Buffer.from(key.subarray(1 + U64)).toString('utf8') }
+}
+
+/** An update rejection's or an update copy's key (same layout, first byte apart). */
+export function parseTrainerRoundKey(key: Uint8Array): { subnet: bigint; round: bigint; trainer: Uint8Array } {
+  if ((key[0] !== UPDATE_REJECTION && key[0] !== UPDATE_COPY) || key.length !== 1 + 2 * U64 + ADDRESS) throw new Error(`not a training update-rejection or copy key: ${hex(key)}`)
+  return { subnet: readU64(key, 1), round: readU64(key, 1 + U64), trainer: key.slice(1 + 2 * U64) }
 }

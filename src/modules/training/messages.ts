@@ -153,6 +153,31 @@ export const AggregateRejection = t.struct('training/AggregateRejection', 2524, 
   height: t.u64,
 })
 
+/** Where an update's exact bytes were first recorded in the subnet (the duplicate index, keys.ts 0x08). */
+export const ContentSeen = t.struct('training/ContentSeen', 2525, 1, {
+  round: t.u64,
+  trainer: address,
+})
+
+/**
+ * A free-rider's update, on record (handler.ts): its CID and sample count, the verdict (`code`,
+ * one of DUPLICATE_CONTENT, ZERO_UPDATE, NEAR_COPY), what it matched (the earlier update's round
+ * and trainer; none for a zero update), its squared norm in the round's quantized units, the
+ * cosine to the match (a near copy; 0 otherwise, 1 for an exact duplicate), what the trainer's
+ * bond lost, and the block. The update itself is not recorded.
+ */
+export const UpdateRejection = t.struct('training/UpdateRejection', 2526, 1, {
+  updateCid: cid,
+  sampleCount: t.u32,
+  code: t.u32,
+  matchedRound: t.optional(t.u64),
+  matchedTrainer: t.optional(address),
+  normSq: t.uint(),
+  cosine: decType,
+  slashed: t.uint(),
+  height: t.u64,
+})
+
 export type ClaimedMetricValue = StructValue<typeof ClaimedMetric.fields>
 export type MsgSubmitUpdateValue = StructValue<typeof MsgSubmitUpdate.fields>
 export type IncludedUpdateValue = StructValue<typeof IncludedUpdate.fields>
@@ -163,6 +188,8 @@ export type RoundValue = StructValue<typeof RoundRecord.fields>
 export type UpdateValue = StructValue<typeof UpdateRecord.fields>
 export type SubnetProgressValue = StructValue<typeof SubnetProgress.fields>
 export type AggregateRejectionValue = StructValue<typeof AggregateRejection.fields>
+export type ContentSeenValue = StructValue<typeof ContentSeen.fields>
+export type UpdateRejectionValue = StructValue<typeof UpdateRejection.fields>
 
 /** The phases of a round at a height; `closed` also covers the gap before the next round. */
 export type RoundPhase = 'submit' | 'aggregate' | 'score' | 'closed'

@@ -8,7 +8,11 @@
  *   version       { subnet, version }   → VersionJson                 (UNKNOWN_VERSION)
  *   versions      { subnet }            → { versions: VersionJson[] } (version order; 0 = initial model)
  *   latestVersion { subnet }            → VersionJson
- *   params        {}                    → { score_window: number, gas_per_coordinate }
+ *   rejectedUpdates { subnet, round }   → { rejected_updates: RejectedUpdateJson[] } (trainer-address
+ *                                          order; free-riders' updates, never in `updates`)
+ *   params        {}                    → { score_window: number, gas_per_coordinate,
+ *                                          free_rider_memory_rounds: number, min_update_norm,
+ *                                          near_copy_cosine, free_rider_slash_fraction }
  *
  *   RoundJson = { subnet, round, phase: 'submit' | 'aggregate' | 'score' | 'closed' (at the next
  *                 block, height + 1, where a tx sent now lands), at_height, open_height,
@@ -24,10 +28,16 @@
  *                 included: [{ trainer, update_cid, sample_count (number) }], rule, aggregator | null,
  *                 recorded_height (the block that recorded it) }
  *   RejectionJson = { aggregator, result_cid, new_global_cid, expected_result_cid, expected_global_cid, slashed, height }
+ *   RejectedUpdateJson = { trainer, update_cid, sample_count (number), code (number: 32
+ *                 DUPLICATE_CONTENT, 33 ZERO_UPDATE, 34 NEAR_COPY), reason (the code's name),
+ *                 matched_round | null, matched_trainer | null (the earlier update it matched; null
+ *                 for a zero update), norm_sq (squared L2 norm, quantized units), cosine (Dec text, to
+ *                 the match; '1' a duplicate, '0' a zero update), slashed, height }
  */
 import { encodeAddress } from '../../crypto/index.js'
 import { type Context, type QueryHandler, readParams } from '../../state/index.js'
-import { type RejectionView, TrainingBooks, type UpdateView } from './books.js'
+import { type RejectionView, TrainingBooks, type UpdateRejectionView, type UpdateView } from './books.js'
+import { reasonOf } from './events.js'
 import { trainingError } from './errors.js'
 import { type ModelVersionValue, type RoundValue, phaseAt } from './messages.js'
 import { trainingParams } from './params.js'
@@ -40,6 +50,20 @@ export const rejectionJson = (r: RejectionView) => ({
   new_global_cid: r.newGlobalCid,
   expected_result_cid: r.expectedResultCid,
   expected_global_cid: r.expectedGlobalCid,
+  slashed: String(r.slashed),
+  height: String(r.height),
+})
+
+export const rejectedUpdateJson = (r: UpdateRejectionView) => ({
+  trainer: encodeAddress(r.trainer),
+  update_cid: r.updateCid,
+  sample_count: r.sampleCount,
+  code: r.code,
+  reason: reasonOf(r.code),
+  matched_round: orNull(r.matchedRound),
+  matched_trainer: r.matchedTrainer === null ? null : encodeAddress(r.matchedTrainer),
+  norm_sq: String(r.normSq),
+  cosine: r.cosine.toString(),
   slashed: String(r.slashed),
   height: String(r.height),
 })
@@ -133,6 +157,11 @@ export const trainingQueries: Record<string, QueryHandler> = {
     const { books, subnet } = seenSubnet(ctx, params.subnet)
     const round = roundOf(books, subnet, u64At(params.round, 'round', 'UNKNOWN_ROUND'))
     return { updates: books.updates(subnet, round.round).map(updateJson) }
+  },
+  rejectedUpdates(ctx, params) {
+    const { books, subnet } = seenSubnet(ctx, params.subnet)
+    const round = roundOf(books, subnet, u64At(params.round, 'round', 'UNKNOWN_ROUND'))
+    return { rejected_updates: books.updateRejections(subnet, round.round).map(rejectedUpdateJson) }
   },
   version(ctx, params) {
     const { books, subnet } = seenSubnet(ctx, params.subnet)

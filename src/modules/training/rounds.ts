@@ -16,7 +16,10 @@ import { trainingParams } from './params.js'
  *   first seen at h   version 0 (the subnet's initial model) recorded, round 0 opens at h
  *   open at h         pending params applied (subnets.applyPending), the round fixed (windows,
  *                     rule, quantization, base model = the latest version), close scheduled
- *   close at c        the round closed, with or without a version; the next opens at c + gap
+ *   close at c        the round closed, with or without a version, its near-copy blob copies
+ *                     deleted (at most maxUpdates); the next opens at c + gap
+ *
+ * Opening also forgets the duplicate index's round r − M − 1 (forgetContent).
  *
  * The submit → aggregate → score transitions need no entry: they are fixed heights of the
  * round record (messages.ts phaseAt).
@@ -58,7 +61,8 @@ function openRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: b
   const progress = books.progress(subnet)!
   const number = progress.round === null ? 0n : progress.round + 1n
   const params = ctx.keeper(SUBNETS).applyPending(subnet, number)
-  const { scoreWindow } = readParams(ctx.moduleStore(), trainingParams)
+  const { scoreWindow, freeRiderMemoryRounds } = readParams(ctx.moduleStore(), trainingParams)
+  forgetContent(books, subnet, number, BigInt(freeRiderMemoryRounds))
   const base = books.version(subnet, progress.latestVersion)!
   const { submitWindow, aggregateWindow, gap } = params.timing
   const submitEnd = height + BigInt(submitWindow)
@@ -92,10 +96,26 @@ function openRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: b
   ctx.hooks(TRAINING_HOOKS).roundOpened(round)
 }
 
+/**
+ * The duplicate index keeps rounds r − M .. r (M = free_rider_memory_rounds): opening
+ * round r forgets round r − M − 1's entries, at most that round's maxUpdates deletes. An entry that
+ * a later round re-recorded (the same bytes accepted again once out of memory) points at that
+ * round and stays. Shrinking M leaves the rounds between in the index; the check ignores them.
+ */
+function forgetContent(books: TrainingBooks, subnet: bigint, round: bigint, memory: bigint): void {
+  if (round < memory + 1n) return
+  const old = round - memory - 1n
+  for (const u of books.updates(subnet, old)) {
+    const seen = books.contentSeen(subnet, u.updateCid)
+    if (seen !== undefined && seen.round === old && Buffer.compare(seen.trainer, u.trainer) === 0) books.deleteContentSeen(subnet, u.updateCid)
+  }
+}
+
 function closeRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: bigint): void {
   const progress = books.progress(subnet)!
   const round = { ...books.round(subnet, progress.round!)!, closed: true }
   books.setRound(round)
+  books.deleteUpdateCopies(subnet, round.round)
   const next = height + BigInt(round.gap)
   books.schedule(next, subnet, 'open')
   books.setProgress(subnet, { ...progress, scheduledHeight: next, scheduledPhase: 'open' })

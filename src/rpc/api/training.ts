@@ -212,6 +212,14 @@ export const trainingParams = defineMethod({
   name: 'training_params',
   summary: "The training module's parameters.",
   params: {},
-  result: s.object({ height, score_window: s.integer({ min: 0, description: 'blocks between the aggregate window and the close' }), gas_per_coordinate: s.decimal() }),
+  result: s.object({
+    height,
+    score_window: s.integer({ min: 0, description: 'blocks between the aggregate window and the close' }),
+    gas_per_coordinate: s.decimal(),
+    free_rider_memory_rounds: s.integer({ min: 0, description: 'earlier rounds an exact duplicate update is looked for in' }),
+    min_update_norm: s.decimal('an update of smaller L2 norm (quantized units) is ZERO_UPDATE'),
+    near_copy_cosine: s.describe(DecText, 'an update at least this close (cosine) to an earlier one of the round is NEAR_COPY; 0 turns the check off'),
+    free_rider_slash_fraction: DecText,
+  }),
   errors: QF,
 })

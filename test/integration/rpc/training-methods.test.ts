@@ -99,7 +99,15 @@ describe('RPC subnet, round and model methods over a real chain state', function
     assert.notEqual(latest.recorded_height, String(h), 'the version names the block that recorded it, beside the height read at')
     assert.deepEqual(await call('model_version', { subnet: '0', version: '1' }), latest)
     assert.deepEqual((await call('model_versions', { subnet: '0' })).versions.map((v: { version: string }) => v.version), ['0', '1'])
-    assert.deepEqual(await call('training_params', {}), { height: h, score_window: 0, gas_per_coordinate: '1' })
+    assert.deepEqual(await call('training_params', {}), {
+      height: h,
+      score_window: 0,
+      gas_per_coordinate: '1',
+      free_rider_memory_rounds: 0,
+      min_update_norm: '1',
+      near_copy_cosine: '1',
+      free_rider_slash_fraction: '0.1',
+    })
     // Positional params work as for every method.
     assert.equal((await call('model_version', ['0', '0'])).global_cid, INITIAL_CID)
   })

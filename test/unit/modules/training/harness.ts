@@ -48,9 +48,21 @@ export function testSubnetParams(overrides: Partial<SubnetParamsValue> = {}): Su
 export const createTrainingSubnet = (overrides: Record<string, unknown> = {}, params: Partial<SubnetParamsValue> = {}) =>
   createMsg({ modelSpec: SPEC, initialModelCid: INITIAL_CID, params: testSubnetParams(params), ...overrides })
 
+/**
+ * The chains of these tests (and of the reputation and RPC tests built on them) run near-copy at
+ * cosine 1 (only exactly parallel updates) and look for exact duplicates in the current round
+ * only, unless `training.params` says otherwise: their toy 6-parameter updates point in nearly
+ * one direction (cosines 0.99+), unlike real trainers' (docs/training.md), and some tests submit
+ * the very same updates again in a later round. free-riders.test.ts tests the module's defaults
+ * (0.99, 100 rounds).
+ */
+export const TEST_NEAR_COPY_COSINE = '1'
+export const TEST_MEMORY_ROUNDS = 0
+
 export function trainingGenesisJson(training?: Record<string, unknown>): Record<string, unknown> {
   const base = subnetsGenesisJson()
-  return training === undefined ? base : { ...base, app_state: { ...(base.app_state as Record<string, unknown>), training } }
+  const params = { near_copy_cosine: TEST_NEAR_COPY_COSINE, free_rider_memory_rounds: TEST_MEMORY_ROUNDS, ...((training?.params as Record<string, unknown> | undefined) ?? {}) }
+  return { ...base, app_state: { ...(base.app_state as Record<string, unknown>), training: { ...(training ?? {}), params } } }
 }
 
 export type Tx = [from: number, type: StructType<any>, message: unknown, gasLimit?: bigint]

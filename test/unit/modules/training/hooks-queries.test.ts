@@ -77,7 +77,14 @@ describe('training hooks, queries and several subnets', () => {
     assert.deepEqual(round.quantization, { dtype: 'int16', scale: 16384, max_abs: 32767 })
     assert.equal(chain.query<{ updates: unknown[] }>('updates', { subnet: '0', round: '0' }).updates.length, 1)
     assert.equal(chain.query<{ versions: unknown[] }>('versions', { subnet: '0' }).versions.length, 1)
-    assert.deepEqual(chain.query('params'), { score_window: 0, gas_per_coordinate: '1' })
+    assert.deepEqual(chain.query('params'), {
+      score_window: 0,
+      gas_per_coordinate: '1',
+      free_rider_memory_rounds: 0, // the harness' (TEST_MEMORY_ROUNDS); the module's default is 100
+      min_update_norm: '1',
+      near_copy_cosine: '1', // the harness' (TEST_NEAR_COPY_COSINE); the module's default is 0.99
+      free_rider_slash_fraction: '0.1',
+    })
     assert.equal(queryCode(() => chain.query('round', { subnet: '7' })), 'UNKNOWN_SUBNET')
     assert.equal(queryCode(() => chain.query('round', { subnet: 'x' })), 'UNKNOWN_SUBNET')
     assert.equal(queryCode(() => chain.query('round', { subnet: '0', round: '3' })), 'UNKNOWN_ROUND')

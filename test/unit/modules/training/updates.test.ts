@@ -107,7 +107,7 @@ describe('training MsgSubmitUpdate: every refusal has its code, and none changes
 
   it('refuses updates beyond the round\'s maxTrainers', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), { maxTrainers: 2 })
-    const executed = await chain.block(chain.submit(2, good), chain.submit(3, good), chain.submit(4, good))
+    const executed = await chain.block(chain.submit(2, good), chain.submit(3, updateBlob([6, -5, 4, -3, 2, -1])), chain.submit(4, updateBlob([-1, 1, -1, 1, -1, 9])))
     assert.deepEqual(codes(executed), [['', 0], ['', 0], fail('ROUND_FULL')])
     await chain.close()
   })
