@@ -77,7 +77,7 @@ function payoutsAt(at: string, o: Record<string, unknown>): RoundPayoutsValue {
       return { operator: addressAt(s.operator, `${at}.scorers[${j}].operator`), amount: amountAt(s.amount, `${at}.scorers[${j}].amount`) }
     }),
     carried: amountAt(o.carried, `${at}.carried`),
-    height: u64At(o.height, `${at}.height`),
+    height: u64At(o.settled_height, `${at}.settled_height`),
   }
   const broken = settlementBroken(record)
   if (broken !== null) throw genesisError(at, broken)

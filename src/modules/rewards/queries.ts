@@ -14,7 +14,7 @@
  *                   trainers: [{ trainer, reward, slashed, harmful }],    (the version's order)
  *                   aggregator: { address, amount } | null,
  *                   scorers: [{ operator, amount }],                      (address order)
- *                   treasury, carried, height }
+ *                   treasury, carried, settled_height (the block that settled it) }
  */
 import { encodeAddress } from '../../crypto/index.js'
 import { type Context, type QueryHandler, readParams } from '../../state/index.js'
@@ -37,7 +37,7 @@ export const payoutsJson = (p: RoundPayoutsValue) => ({
   scorers: p.scorers.map((s) => ({ operator: encodeAddress(s.operator), amount: String(s.amount) })),
   treasury: String(p.dataShare),
   carried: String(p.carried),
-  height: String(p.height),
+  settled_height: String(p.height),
 })
 
 /** A u64 from a query: a decimal string or a safe integer; else INVALID_QUERY. */

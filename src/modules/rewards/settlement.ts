@@ -94,7 +94,8 @@ export function settleRewards(
       emitTrainerReward(ctx, subnet, roundNumber, t.trainer, reward)
     }
     let slashed = 0n
-    if (harmful[i] && params.trainerSlashFraction.gt(Dec.ZERO)) {
+    // Harm that persists: the reputation written for this round is already low (one noisy round is not enough).
+    if (harmful[i] && params.trainerSlashFraction.gt(Dec.ZERO) && reputation.reputationOf(subnet, t.trainer).lt(params.slashReputationThreshold)) {
       slashed = subnets.slashMember(subnet, 'trainer', t.trainer, params.trainerSlashFraction, Number(round?.openHeight ?? BigInt(ctx.block.height)))
       burned += slashed
       emitTrainerSlashed(ctx, subnet, roundNumber, t.trainer, qualityOf(t.consensusScore, trainers.length), params.trainerSlashFraction, slashed)

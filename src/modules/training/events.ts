@@ -10,6 +10,7 @@ export const TRAINING_EVENTS = {
   aggregateAccepted: 'aggregate_accepted',
   aggregateRejected: 'aggregate_rejected',
   updateRejected: 'update_rejected',
+  submitWindowClosed: 'submit_window_closed',
   roundClosed: 'round_closed',
 } as const
 
@@ -88,6 +89,20 @@ export function reasonOf(code: number): TrainingErrorCode | '' {
   for (const [name, value] of Object.entries(TRAINING_ERRORS)) if (value === code) return name as TrainingErrorCode
   return ''
 }
+
+/** Why a submit window ended early (close_submit_when_full): every trainer member submitted, or the round holds its maxUpdates. */
+export type SubmitClosedReason = 'all_submitted' | 'full'
+
+/** A submit window ended at the next block: `submit_end`, `aggregate_end` and `close_height` are the round's moved heights. */
+export const emitSubmitWindowClosed = (ctx: Context, r: RoundValue, reason: SubmitClosedReason): void =>
+  ctx.emit(TRAINING_EVENTS.submitWindowClosed, {
+    subnet: String(r.subnet),
+    round: String(r.round),
+    reason,
+    submit_end: String(r.submitEnd),
+    aggregate_end: String(r.aggregateEnd),
+    close_height: String(r.closeHeight),
+  })
 
 export const emitRoundClosed = (ctx: Context, r: RoundValue): void =>
   ctx.emit(TRAINING_EVENTS.roundClosed, {

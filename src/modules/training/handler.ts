@@ -4,9 +4,9 @@ import { type Context, Dec, GAS, type MessageHandler, readParams } from '../../s
 import { canonicalCid } from './blob-cid.js'
 import { TrainingBooks } from './books.js'
 import { TRAINING_ERRORS, trainingError } from './errors.js'
-import { emitAggregateAccepted, emitAggregateRejected, emitUpdateRejected, emitUpdateSubmitted } from './events.js'
+import { type SubmitClosedReason, emitAggregateAccepted, emitAggregateRejected, emitUpdateRejected, emitUpdateSubmitted } from './events.js'
 import { belowNorm, exactNormSq, nearestCopy } from './free-riders.js'
-import { SUBNETS } from './expected-keepers.js'
+import { SUBNETS, type TrainingSubnetsKeeper } from './expected-keepers.js'
 import { TRAINING_HOOKS } from './hooks.js'
 import {
   MsgSubmitAggregate,
@@ -20,6 +20,7 @@ import {
 } from './messages.js'
 import { type RoundFormat, checkBlobCid, checkUpdate, submittedValues, verifyAggregate } from './model.js'
 import { type TrainingParamsValue, trainingParams } from './params.js'
+import { endSubmitWindow } from './rounds.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -105,7 +106,9 @@ export function submitUpdateGas(parameterCount: number, dtype: string, earlier: 
  * zero or a near-copy update is a verdict (rejectUpdate), not a refusal. Gas: gas_per_coordinate
  * × N on top of the store's, plus × N per earlier update of the round for near-copy; a recorded
  * update also writes its CID to the duplicate index and (near-copy on) its blob bytes to the
- * round's copies, at the store's write price.
+ * round's copies, at the store's write price. With close_submit_when_full, a recorded update
+ * that completes the round (roundComplete) ends its submit window at the next block
+ * (rounds.ts endSubmitWindow, event submit_window_closed).
  */
 const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
   type: MsgSubmitUpdate,
@@ -140,7 +143,8 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
       throw trainingError('DUPLICATE_UPDATE', `${signer.address} already submitted an update to round ${m.round} of subnet ${m.subnet}`, { subnet: String(m.subnet), round: String(m.round) })
     }
     if (round.updates >= round.maxUpdates) throw trainingError('ROUND_FULL', `round ${m.round} of subnet ${m.subnet} already holds its ${round.maxUpdates} updates`, { max: round.maxUpdates })
-    const parameterCount = Number(subnets.subnet(m.subnet)!.parameterCount)
+    const record = subnets.subnet(m.subnet)!
+    const parameterCount = Number(record.parameterCount)
     const params = readParams(ctx.moduleStore(), trainingParams)
     ctx.gas.consume(params.gasPerCoordinate * BigInt(parameterCount), 'update check')
     const bytes = ctx.block.blobs.get(m.updateCid)
@@ -164,11 +168,34 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
       height: BigInt(ctx.block.height),
       time: ctx.block.time,
     })
-    books.setRound({ ...round, updates: round.updates + 1 })
+    const recorded = { ...round, updates: round.updates + 1 }
+    books.setRound(recorded)
     books.setContentSeen(m.subnet, m.updateCid, { round: m.round, trainer })
     if (!params.nearCopyCosine.isZero()) books.setUpdateCopy(m.subnet, m.round, trainer, bytes)
     emitUpdateSubmitted(ctx, m.subnet, m.round, trainer, m.updateCid, weight)
+    if (params.closeSubmitWhenFull) {
+      const reason = roundComplete(books, subnets, recorded, record.trainers)
+      if (reason !== undefined) endSubmitWindow(ctx, books, recorded, reason)
+    }
   },
+}
+
+/**
+ * Why the round may stop taking updates (close_submit_when_full), or undefined: 'all_submitted'
+ * when it holds an update from every current trainer member of the subnet, 'full' at its
+ * maxUpdates. Every member submitted exactly when as many of the round's updates come from
+ * current members as the subnet counts trainers (one update per trainer): a trainer who left
+ * after submitting does not stand in for one who joined since. Those membership reads (at most
+ * maxUpdates, charged as store reads) run only once the count could match. A free-rider's
+ * verdict records no update, so a round with one runs its whole window unless it fills.
+ */
+function roundComplete(books: TrainingBooks, subnets: TrainingSubnetsKeeper, round: RoundValue, trainers: number): SubmitClosedReason | undefined {
+  if (trainers > 0 && round.updates >= trainers) {
+    let members = 0
+    for (const u of books.updates(round.subnet, round.round)) if (subnets.isMember(round.subnet, 'trainer', u.trainer)) members++
+    if (members === trainers) return 'all_submitted'
+  }
+  return round.updates >= round.maxUpdates ? 'full' : undefined
 }
 
 type FreeRiderVerdict = Pick<UpdateRejectionValue, 'code' | 'matchedRound' | 'matchedTrainer' | 'normSq' | 'cosine'>

@@ -33,7 +33,7 @@ export { TrainingKeeper }
 export { MODULE as TRAINING_MODULE } from './keys.js'
 export { TRAINING_HOOKS, type TrainingHooks } from './hooks.js'
 export { TRAINING_ERRORS, type TrainingErrorCode } from './errors.js'
-export { TRAINING_EVENTS } from './events.js'
+export { TRAINING_EVENTS, type SubmitClosedReason } from './events.js'
 export { trainingParams, type TrainingParamsValue } from './params.js'
 export { trainingInvariants } from './invariants.js'
 export { blobCid } from './blob-cid.js'

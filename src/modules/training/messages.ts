@@ -91,7 +91,9 @@ export const ModelVersion = t.struct('training/ModelVersion', 2520, 1, {
  * [openHeight, submitEnd), aggregate window [submitEnd, aggregateEnd), score window
  * [aggregateEnd, closeHeight) (empty unless the module's score_window says otherwise: the
  * proof-of-contribution issue's step), closed from closeHeight on; the next round opens `gap`
- * blocks after closeHeight. `baseVersion`/`baseGlobalCid`: the model it trains; `rule`,
+ * blocks after closeHeight. With close_submit_when_full, the update that completes the round
+ * moves submitEnd to the next block and aggregateEnd and closeHeight by the same amount
+ * (rounds.ts endSubmitWindow); nothing else changes a round's heights. `baseVersion`/`baseGlobalCid`: the model it trains; `rule`,
  * `dtype`, `scale`, `maxAbs`, `sampleCap`, `maxUpdates`, `slashFraction`: the params
  * it runs under; `updates` received; `version` the one its accepted aggregate recorded;
  * `rejections` wrong aggregates refused.

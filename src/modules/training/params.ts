@@ -2,17 +2,18 @@ import { t, type StructValue } from '../../codec/index.js'
 import { Dec, type ModuleParams, bigintAt, decType, genesisError, intAt, objectAt, stringAt } from '../../state/index.js'
 import { trainingError } from './errors.js'
 
-export const TrainingParamsType = t.struct('TrainingParams', 2530, 2, {
+export const TrainingParamsType = t.struct('TrainingParams', 2530, 3, {
   scoreWindow: t.u32,
   gasPerCoordinate: t.u64,
   freeRiderMemoryRounds: t.u32,
   minUpdateNorm: t.u64,
   nearCopyCosine: decType,
   freeRiderSlashFraction: decType,
+  closeSubmitWhenFull: t.bool,
 })
 export type TrainingParamsValue = StructValue<typeof TrainingParamsType.fields>
 
-const FIELDS = ['score_window', 'gas_per_coordinate', 'free_rider_memory_rounds', 'min_update_norm', 'near_copy_cosine', 'free_rider_slash_fraction'] as const
+const FIELDS = ['score_window', 'gas_per_coordinate', 'free_rider_memory_rounds', 'min_update_norm', 'near_copy_cosine', 'free_rider_slash_fraction', 'close_submit_when_full'] as const
 /** Longest score window, in blocks (the subnets' own phase bound). */
 export const MAX_SCORE_WINDOW = 100_000
 /** Longest duplicate memory, in rounds (about two years of one-minute rounds: as good as forever). */
@@ -27,6 +28,11 @@ function fractionAt(value: unknown, path: string): Dec {
   }
   if (dec.gt(Dec.ONE)) throw genesisError(path, 'must lie in [0, 1]')
   return dec
+}
+
+function flagAt(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw genesisError(path, 'expected true or false')
+  return value
 }
 
 /**
@@ -55,6 +61,13 @@ function fractionAt(value: unknown, path: string): Dec {
  *                       trainers' highest pairwise cosine measured 0.856 (docs/training.md)
  *   free_rider_slash_fraction  the part of the trainer's subnet bond a free-rider's verdict
  *                       burns (subnets.slashMember), Dec in [0, 1]; "0.1"
+ *
+ *   close_submit_when_full  true: a round's submit window ends at the next block once the round
+ *                       holds an update from every current trainer member of its subnet, or its
+ *                       maxUpdates (handler.ts, rounds.ts endSubmitWindow; the aggregate and score
+ *                       windows keep their lengths and move up with it). false (the default, so
+ *                       chains and tests written for fixed windows keep them): the submit window
+ *                       always runs its subnet's submitWindow blocks
  */
 export const trainingParams: ModuleParams<TrainingParamsValue> = {
   schema: TrainingParamsType,
@@ -65,6 +78,7 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
     minUpdateNorm: 1n,
     nearCopyCosine: Dec.parse('0.99'),
     freeRiderSlashFraction: Dec.parse('0.1'),
+    closeSubmitWhenFull: false,
   },
   fromJson(json, path) {
     const body = objectAt(json, path)
@@ -78,6 +92,7 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
       minUpdateNorm: body.min_update_norm === undefined ? d.minUpdateNorm : bigintAt(body.min_update_norm, `${path}.min_update_norm`, { min: 0n, max: 2n ** 64n - 1n }),
       nearCopyCosine: body.near_copy_cosine === undefined ? d.nearCopyCosine : fractionAt(body.near_copy_cosine, `${path}.near_copy_cosine`),
       freeRiderSlashFraction: body.free_rider_slash_fraction === undefined ? d.freeRiderSlashFraction : fractionAt(body.free_rider_slash_fraction, `${path}.free_rider_slash_fraction`),
+      closeSubmitWhenFull: body.close_submit_when_full === undefined ? d.closeSubmitWhenFull : flagAt(body.close_submit_when_full, `${path}.close_submit_when_full`),
     }
   },
   toJson: (p) => ({
@@ -87,6 +102,7 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
     min_update_norm: String(p.minUpdateNorm),
     near_copy_cosine: p.nearCopyCosine.toString(),
     free_rider_slash_fraction: p.freeRiderSlashFraction.toString(),
+    close_submit_when_full: p.closeSubmitWhenFull,
   }),
   validate(p) {
     if (p.scoreWindow > MAX_SCORE_WINDOW) throw trainingError('INVALID_PARAMS', `score_window must be at most ${MAX_SCORE_WINDOW}`, { param: 'score_window' })

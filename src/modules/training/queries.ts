@@ -12,7 +12,8 @@
  *                                          order; free-riders' updates, never in `updates`)
  *   params        {}                    → { score_window: number, gas_per_coordinate,
  *                                          free_rider_memory_rounds: number, min_update_norm,
- *                                          near_copy_cosine, free_rider_slash_fraction }
+ *                                          near_copy_cosine, free_rider_slash_fraction,
+ *                                          close_submit_when_full: boolean }
  *
  *   RoundJson = { subnet, round, phase: 'submit' | 'aggregate' | 'score' | 'closed' (at the next
  *                 block, height + 1, where a tx sent now lands), at_height, open_height,

@@ -1,6 +1,6 @@
 import { type Context, readParams } from '../../state/index.js'
 import { TrainingBooks } from './books.js'
-import { emitRoundClosed, emitRoundOpened } from './events.js'
+import { type SubmitClosedReason, emitRoundClosed, emitRoundOpened, emitSubmitWindowClosed } from './events.js'
 import { SUBNETS } from './expected-keepers.js'
 import { TRAINING_HOOKS } from './hooks.js'
 import { MAX_INCLUDED, type RoundValue } from './messages.js'
@@ -21,8 +21,9 @@ import { trainingParams } from './params.js'
  *
  * Opening also forgets the duplicate index's round r − M − 1 (forgetContent).
  *
- * The submit → aggregate → score transitions need no entry: they are fixed heights of the
- * round record (messages.ts phaseAt).
+ * The submit → aggregate → score transitions need no entry: they are heights of the round
+ * record (messages.ts phaseAt), fixed at opening unless close_submit_when_full ends the submit
+ * window early (endSubmitWindow), which moves them and the close entry together.
  */
 export function beginBlock(ctx: Context): void {
   const height = BigInt(ctx.block.height)
@@ -94,6 +95,28 @@ function openRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: b
   books.setProgress(subnet, { round: number, latestVersion: progress.latestVersion, scheduledHeight: round.closeHeight, scheduledPhase: 'close' })
   emitRoundOpened(ctx, round)
   ctx.hooks(TRAINING_HOOKS).roundOpened(round)
+}
+
+/**
+ * Ends the round's submit window at the next block, height + 1 (close_submit_when_full, called
+ * by MsgSubmitUpdate once the round is complete): submitEnd, aggregateEnd and closeHeight all
+ * move down by the same delta, so the aggregate and score windows keep their lengths (and
+ * reputation's score windows, read from these heights, follow), and the scheduled close moves
+ * with closeHeight: the old entry is deleted, one new entry written. A window that already
+ * ends at the next block is left as it is, with no event. Returns the round as stored.
+ */
+export function endSubmitWindow(ctx: Context, books: TrainingBooks, round: RoundValue, reason: SubmitClosedReason): RoundValue {
+  const next = BigInt(ctx.block.height) + 1n
+  const delta = round.submitEnd - next
+  if (delta <= 0n) return round
+  const moved = { ...round, submitEnd: next, aggregateEnd: round.aggregateEnd - delta, closeHeight: round.closeHeight - delta }
+  books.setRound(moved)
+  const progress = books.progress(round.subnet)!
+  books.unschedule(round.closeHeight, round.subnet)
+  books.schedule(moved.closeHeight, round.subnet, 'close')
+  books.setProgress(round.subnet, { ...progress, scheduledHeight: moved.closeHeight })
+  emitSubmitWindowClosed(ctx, moved, reason)
+  return moved
 }
 
 /**

@@ -4,7 +4,8 @@ import { mempoolPending, txBroadcast, txGet, txSearch } from './tx.js'
 import { rpcDiscover, subscribe, unsubscribe } from './subscriptions.js'
 import { stakingDelegation, stakingDelegations, stakingParams, stakingPool, stakingRedelegations, stakingUnbondings, stakingValidator, stakingValidatorDelegations, stakingValidators } from './staking.js'
 import { slashingParams, slashingSigningInfo, slashingSigningInfos } from './slashing.js'
-import { modelLatest, modelVersion, modelVersions, roundGet, roundUpdates, subnetAllowList, subnetGet, subnetList, subnetMembers, subnetParams, trainingParams } from './training.js'
+import { rewardsParams, rewardsPayouts, rewardsPool, rewardsTotals, rewardsTreasury } from './rewards.js'
+import { modelLatest, modelVersion, modelVersions, roundGet, roundRejectedUpdates, roundUpdates, subnetAllowList, subnetGet, subnetList, subnetMembers, subnetParams, trainingParams } from './training.js'
 import { contributionGetProof, contributionReceipt, contributionReceipts, reputationCommitments, reputationGet, reputationHistory, reputationList, reputationParams, reputationStandings } from './reputation.js'
 import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
 
@@ -52,6 +53,7 @@ export const FEDRA_API = {
   subnet_params: subnetParams,
   round_get: roundGet,
   round_updates: roundUpdates,
+  round_rejectedUpdates: roundRejectedUpdates,
   model_version: modelVersion,
   model_versions: modelVersions,
   model_latest: modelLatest,
@@ -65,6 +67,11 @@ export const FEDRA_API = {
   contribution_receipt: contributionReceipt,
   contribution_receipts: contributionReceipts,
   contribution_getProof: contributionGetProof,
+  rewards_params: rewardsParams,
+  rewards_pool: rewardsPool,
+  rewards_treasury: rewardsTreasury,
+  rewards_payouts: rewardsPayouts,
+  rewards_totals: rewardsTotals,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,

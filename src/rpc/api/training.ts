@@ -220,6 +220,32 @@ export const trainingParams = defineMethod({
     min_update_norm: s.decimal('an update of smaller L2 norm (quantized units) is ZERO_UPDATE'),
     near_copy_cosine: s.describe(DecText, 'an update at least this close (cosine) to an earlier one of the round is NEAR_COPY; 0 turns the check off'),
     free_rider_slash_fraction: DecText,
+    close_submit_when_full: s.boolean("a round's submit window ends at the next block once every trainer member submitted, or the round is full"),
+  }),
+  errors: QF,
+})
+
+export const roundRejectedUpdates = defineMethod({
+  name: 'round_rejectedUpdates',
+  summary: "A round's free-riders: updates the chain refused as exact duplicates, zero updates or near-copies, and what each cost its trainer.",
+  params: { subnet: Id('subnet id'), round: Id('round number') },
+  result: s.object({
+    height,
+    rejected_updates: s.array(
+      s.object({
+        trainer: Account,
+        update_cid: Cid,
+        sample_count: s.integer({ min: 0 }),
+        code: s.integer({ min: 0, description: 'training code: 32 DUPLICATE_CONTENT, 33 ZERO_UPDATE, 34 NEAR_COPY' }),
+        reason: s.string(),
+        matched_round: s.nullable(s.decimal()),
+        matched_trainer: s.nullable(Account),
+        norm_sq: s.decimal('squared L2 norm, in quantized units'),
+        cosine: DecText,
+        slashed: s.decimal(),
+        height: s.decimal(),
+      }),
+    ),
   }),
   errors: QF,
 })

@@ -2,7 +2,7 @@ import { FEDRA_API, type FedraApi } from '../api/index.js'
 import type { Handler, MethodTable } from '../method.js'
 import type { HandlerDeps } from './deps.js'
 
-type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution'}_${string}` ? (M extends 'contribution_getProof' ? never : M) : never }[keyof FedraApi]
+type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution' | 'rewards'}_${string}` ? (M extends 'contribution_getProof' ? never : M) : never }[keyof FedraApi]
 
 /** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_) and the module query that answers it. */
 export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: string, query: string] } = {
@@ -31,6 +31,7 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   subnet_params: ['subnets', 'params'],
   round_get: ['training', 'round'],
   round_updates: ['training', 'updates'],
+  round_rejectedUpdates: ['training', 'rejectedUpdates'],
   model_version: ['training', 'version'],
   model_versions: ['training', 'versions'],
   model_latest: ['training', 'latestVersion'],
@@ -43,6 +44,11 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   reputation_standings: ['reputation', 'standings'],
   contribution_receipt: ['reputation', 'receipt'],
   contribution_receipts: ['reputation', 'receipts'],
+  rewards_params: ['rewards', 'params'],
+  rewards_pool: ['rewards', 'pool'],
+  rewards_treasury: ['rewards', 'treasury'],
+  rewards_payouts: ['rewards', 'payouts'],
+  rewards_totals: ['rewards', 'totals'],
 }
 
 /**

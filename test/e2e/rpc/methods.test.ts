@@ -487,7 +487,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   describe('subnet, round and model methods', () => {
     const TRAINING_METHODS: ServedMethod[] = [
       'subnet_get', 'subnet_list', 'subnet_members', 'subnet_allowList', 'subnet_params',
-      'round_get', 'round_updates', 'model_version', 'model_versions', 'model_latest', 'training_params',
+      'round_get', 'round_updates', 'round_rejectedUpdates', 'model_version', 'model_versions', 'model_latest', 'training_params',
     ]
     happy(TRAINING_METHODS, 'a subnet created over RPC (a 2→2 MLP, its initial model put with blob_put): its record, first round and version 0', async () => {
       const initial = encodeUpdateBlob({ dtype: 'int32', shape: [6], scale: 16384, values: Int32Array.of(1, -2, 3, -4, 5, -6) })
@@ -513,6 +513,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       const round = await client.call('round_get', { subnet: subnet.id })
       assert.deepEqual([round.base_version, round.base_global_cid, round.rule, round.updates], ['0', cid, 'fedavg', 0])
       assert.deepEqual((await client.call('round_updates', { subnet: subnet.id, round: round.round })).updates, [])
+      assert.deepEqual((await client.call('round_rejectedUpdates', { subnet: subnet.id, round: round.round })).rejected_updates, [])
       const v0 = await client.call('model_version', { subnet: subnet.id, version: '0' })
       assert.deepEqual([v0.version, v0.global_cid, v0.round, v0.parent], ['0', cid, null, null])
       assert.deepEqual((await client.call('model_versions', { subnet: subnet.id })).versions.map((v) => v.version), ['0'])
@@ -525,6 +526,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
     const REPUTATION_METHODS: ServedMethod[] = [
       'reputation_params', 'reputation_get', 'reputation_list', 'reputation_history', 'reputation_commitments', 'reputation_standings',
       'contribution_receipt', 'contribution_receipts', 'contribution_getProof',
+      'rewards_params', 'rewards_pool', 'rewards_treasury', 'rewards_payouts', 'rewards_totals',
     ]
     happy(REPUTATION_METHODS, "a round of the e2e subnet played over RPC (a trainer's update, an aggregate): its receipt, proven; no validator scored it", async () => {
       const admin = node.wallets.key(A.subnetAdmin)
@@ -566,6 +568,13 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       const receipt = await client.call('contribution_receipt', { subnet: subnet.id, round: round.round, trainer: t })
       assert.deepEqual([receipt.update_cid, receipt.scored, receipt.consensus_score, receipt.reward], [cid, false, '0', '0'])
       assert.equal((await client.call('contribution_receipts', { subnet: subnet.id, round: round.round })).receipts.length, 1)
+      // Nobody scored: the round's emission paid the aggregator and the treasury; the trainers' share is carried.
+      const payouts = await client.call('rewards_payouts', { subnet: subnet.id, round: round.round })
+      assert.deepEqual([payouts.scored, payouts.aggregator?.address, payouts.trainers.map((p) => p.reward)], [false, aggregator.publicKey.address, ['0']])
+      const emission = BigInt((await client.call('rewards_params')).emission_per_round)
+      assert.equal(BigInt((await client.call('rewards_totals')).emitted) >= emission, true)
+      assert.ok(BigInt((await client.call('rewards_pool', { subnet: subnet.id })).pool) > 0n, 'the carried share waits in the pool')
+      assert.equal((await client.call('rewards_treasury', { subnet: subnet.id })).treasury, payouts.treasury)
       const proof = await client.call('contribution_getProof', { subnet: subnet.id, round: round.round, trainer: t })
       assert.equal(proof.receipt?.update_cid, cid)
       // The client checks it itself: its bytes against the state root of a header it verified.

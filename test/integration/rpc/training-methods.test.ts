@@ -107,6 +107,7 @@ describe('RPC subnet, round and model methods over a real chain state', function
       min_update_norm: '1',
       near_copy_cosine: '1',
       free_rider_slash_fraction: '0.1',
+      close_submit_when_full: false,
     })
     // Positional params work as for every method.
     assert.equal((await call('model_version', ['0', '0'])).global_cid, INITIAL_CID)

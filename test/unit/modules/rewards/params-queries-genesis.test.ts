@@ -27,7 +27,7 @@ describe('rewards params, queries and genesis', () => {
 
   it('has documented defaults: 10 FDR a round, harmful below 0.02 of an equal share, 5% slashed', async () => {
     const c = await RewardsChain.open(dirs.next())
-    assert.deepEqual(c.query('params'), { emission_per_round: '10000000', harmful_score_threshold: '0.02', trainer_slash_fraction: '0.05' })
+    assert.deepEqual(c.query('params'), { emission_per_round: '10000000', harmful_score_threshold: '0.02', slash_reputation_threshold: '0.25', trainer_slash_fraction: '0.05' })
     assert.deepEqual(c.query('totals'), { denom: 'ufdr', emitted: '0', burned: '0' })
     await c.close()
   })
@@ -56,7 +56,7 @@ describe('rewards params, queries and genesis', () => {
   })
 
   it('exports and re-imports its books unchanged (pools, treasuries, payouts, totals)', async () => {
-    const c = await RewardsChain.open(dirs.next())
+    const c = await RewardsChain.open(dirs.next(), { rewards: { params: { slash_reputation_threshold: '1' } } })
     await c.play({ scores: allScore({ 2: 3, 3: 5, 4: 7, 7: 0 }), txs: [[1, MsgFundSubnetPool, { subnet: 0n, amount: { denom: 'ufdr', amount: 12_345n } }]] })
     // Trainer 7 was slashed 50 as harmful: it tops its bond up to the subnet's minimum to train again.
     await c.play({ scores: new Map([[VALIDATORS[0]!, null]]), txs: [[7, MsgTopUpSubnetBond, { subnet: 0n, role: 'trainer', amount: { denom: 'ufdr', amount: 50n } }]] })

@@ -80,7 +80,8 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
   })
 
   it("gives an attacker scored 0 (a minority inflating it aside) nothing of the trainers' share and slashes it; the honest share it ∝ score × samples", async () => {
-    const c = await RewardsChain.open(dirs.next())
+    // Slash on the first harmful round (the default waits for the reputation to fall: next test).
+    const c = await RewardsChain.open(dirs.next(), { rewards: { params: { slash_reputation_threshold: '1' } } })
     const honest = { 2: 100, 3: 100, 4: 200, 7: 0 }
     const scores = new Map([...VALIDATORS.slice(0, 3).map((v): [number, Record<number, number>] => [v, honest]), [11, { 2: 0, 3: 0, 4: 0, 7: 5000 }]])
     const supply = c.supply()
@@ -101,6 +102,18 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     assert.equal(c.supply() - supply, EMISSION - slashed, 'supply: + the emission − the burned slash')
     assert.deepEqual([receipts(c)[who(7)]!.reward, receipts(c)[who(7)]!.slashed], ['0', String(slashed)])
     assert.deepEqual(p.trainers.filter((t) => t.harmful).map((t) => t.trainer), [who(7)])
+    await c.close()
+  })
+
+  it('slashes a harmful trainer only once its reputation has fallen below slash_reputation_threshold (0.25): not for one noisy round', async () => {
+    const c = await RewardsChain.open(dirs.next())
+    const zeroFor7 = () => allScore({ 2: 100, 3: 100, 4: 200, 7: 0 })
+    const slashesOf7 = (block: Awaited<ReturnType<typeof c.play>>) => eventsOf(block, 'trainer_slashed').filter((e) => e.trainer === who(7)).length
+    // Reputation of trainer 7 from 0.5: 0.35 after one zero round, 0.245 after two (α 0.3).
+    assert.equal(slashesOf7(await c.play({ scores: zeroFor7() })), 0, 'one harmful round: reward withheld, bond kept')
+    assert.equal(rewardOf(payouts(c), 7), 0n)
+    assert.equal(slashesOf7(await c.play({ scores: zeroFor7() })), 1, 'the second: its reputation is below 0.25, slashed')
+    assert.ok(c.chain.bond(0n, 'trainer', 7) < TRAINER_BOND)
     await c.close()
   })
 

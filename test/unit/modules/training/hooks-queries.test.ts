@@ -84,6 +84,7 @@ describe('training hooks, queries and several subnets', () => {
       min_update_norm: '1',
       near_copy_cosine: '1', // the harness' (TEST_NEAR_COPY_COSINE); the module's default is 0.99
       free_rider_slash_fraction: '0.1',
+      close_submit_when_full: false,
     })
     assert.equal(queryCode(() => chain.query('round', { subnet: '7' })), 'UNKNOWN_SUBNET')
     assert.equal(queryCode(() => chain.query('round', { subnet: 'x' })), 'UNKNOWN_SUBNET')
