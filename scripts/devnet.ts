@@ -23,7 +23,7 @@ import {
   loadDevnet,
 } from '../src/devnet/layout.js'
 import { NodeProcess, waitFor } from '../src/devnet/process.js'
-import { DevnetTraining, summaryTable } from '../src/devnet/training.js'
+import { DevnetTraining, SCORER_ROWS, standingsTable, summaryTable, trainingAppState } from '../src/devnet/training.js'
 
 const USAGE = `usage: npm run devnet -- [options]
   --validators N     validators (default 4)
@@ -44,7 +44,9 @@ training (on by default; docs/training.md):
   --rule NAME        aggregation rule: fedavg, median, trimmed:0.2, krum, multikrum, … (default fedavg)
   --partition P      iid, dirichlet:ALPHA or shards:K (default iid)
   --attackers F:KIND e.g. 0.3:signflip, 0.25:freeride (the last trainers attack)
-  --rows N           only the first N MNIST training digits (default all 8000)
+  --rows N           only the first N MNIST training digits (default all 8000; 7000 while validators score)
+  --scoring M        validators score every round by loo, marginal or shapley, or none (default loo);
+                     rounds are reported when they close, with the top contributor, rewards and slashes
   --epochs E         local epochs per round (default 1)
   --lr RATE          trainers' learning rate (default 0.1)
   --model mlp|cnn    MLP 784-200-10 (default) or the small CNN (tfjs-wasm, slower per round)
@@ -82,6 +84,7 @@ function parse() {
       epochs: { type: 'string' },
       lr: { type: 'string' },
       model: { type: 'string' },
+      scoring: { type: 'string' },
       'submit-window': { type: 'string' },
       'aggregate-window': { type: 'string' },
       gap: { type: 'string' },
@@ -131,6 +134,7 @@ const training = values['no-training']
       epochs: count('epochs', values.epochs, 1, 100) ?? 1,
       lr: values.lr === undefined ? 0.1 : Number(values.lr),
       model: (values.model ?? 'mlp') as 'mlp' | 'cnn',
+      scoring: (values.scoring ?? 'loo') as 'loo' | 'marginal' | 'shapley' | 'none',
       submitWindow: count('submit-window', values['submit-window'], 1, 100_000) ?? 20,
       aggregateWindow: count('aggregate-window', values['aggregate-window'], 1, 100_000) ?? 10,
       gap: count('gap', values.gap, 1, 100_000) ?? 1,
@@ -139,6 +143,8 @@ const training = values['no-training']
 if (training !== null) {
   if (!(training.lr > 0 && training.lr < 10)) fail('--lr must be a positive number below 10', 2)
   if (training.model !== 'mlp' && training.model !== 'cnn') fail('--model is mlp or cnn', 2)
+  if (!['loo', 'marginal', 'shapley', 'none'].includes(training.scoring)) fail('--scoring is loo, marginal, shapley or none', 2)
+  if (training.scoring !== 'none' && training.rows !== undefined && training.rows > SCORER_ROWS) fail(`--rows must be at most ${SCORER_ROWS} while validators score (the scorers hold out the last 1000 training digits)`, 2)
   if (training.liars >= training.aggregators) fail('--liars must be fewer than --aggregators (an honest one completes the round)', 2)
   if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
   if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?$/.test(training.attackers)) fail('--attackers is FRACTION:ATTACK, e.g. 0.3:signflip', 2)
@@ -172,7 +178,8 @@ async function openLayout(): Promise<{ layout: DevnetLayout; resumed: boolean }>
     return { layout: stored, resumed: true }
   }
   const options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) }
-  return { layout: await createDevnet({ dir, ...options, keyring: true, preferredRpcPort: rpcPort }), resumed: false }
+  const appState = training === null ? undefined : trainingAppState(training)
+  return { layout: await createDevnet({ dir, ...options, keyring: true, preferredRpcPort: rpcPort, ...(appState === undefined ? {} : { appState }) }), resumed: false }
 }
 
 let opened: Awaited<ReturnType<typeof openLayout>>
@@ -303,6 +310,7 @@ if (training !== null) {
       const first = await trainingRun.blockTimeMs()
       out(`\n${summaryTable(lines, first)}`)
       for (const r of await trainingRun.rejections()) out(`rejected aggregate in chain round ${r.round}: ${r.aggregator}, slashed ${r.slashed} ufdr of its bond\n`)
+      if (training.scoring !== 'none') out(`\n${standingsTable(await trainingRun.standings())}`)
       await shutdown(0)
     }
   } catch (error) {

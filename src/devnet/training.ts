@@ -11,7 +11,7 @@ import { parseModelSpec } from '../fl/model/spec.js'
 import { canonicalModelSpec } from '../modules/subnets/index.js'
 import { modelParameters, initialModelBlob } from '../roles/model-codec.js'
 import { NodeBlobs } from '../roles/node-blobs.js'
-import { DEVNET_PASSPHRASE, type DevnetLayout, devnetAccount, devnetAccountName } from './layout.js'
+import { DEVNET_PASSPHRASE, type DevnetLayout, devnetAccount, devnetAccountName, devnetOperatorName } from './layout.js'
 import { NodeProcess, waitFor } from './process.js'
 
 export interface DevnetTrainingOptions {
@@ -34,6 +34,8 @@ export interface DevnetTrainingOptions {
   epochs: number
   /** Trainers' learning rate. */
   lr: number
+  /** Validators score every round (`fedra scorer` with each operator key) by this method, or nobody scores ('none'). */
+  scoring: 'loo' | 'marginal' | 'shapley' | 'none'
   /** mlp (784-200-10) or cnn (smallCnnSpec: two conv + pool layers, src/fl/model/spec.ts). */
   model: 'mlp' | 'cnn'
   seed: number
@@ -55,6 +57,21 @@ export interface RoundLine {
   overheadMs: number | null
   /** The aggregate window's opening → the version committed (the chain's part once the window opens). */
   windowBlocks: number | null
+  /** Scored rounds: each trainer's consensus score, reward and slash (receipts and payouts, from chain state). */
+  contributions: { trainer: string; score: string; reward: bigint; slashed: bigint }[]
+  /** Free-riders the chain refused this round (round_rejectedUpdates). */
+  freeRiders: { trainer: string; reason: string; slashed: bigint }[]
+}
+
+/** The held-out digits the scorers judge on: the last 1000 of the training split, so trainers use the first 7000. */
+export const SCORER_VALIDATION = 'mnist:last:1000'
+export const SCORER_ROWS = 7000
+/** The score window (blocks) a scoring devnet's genesis sets: commits in the first half, reveals in the second. */
+export const DEVNET_SCORE_WINDOW = 12
+
+/** The genesis sections a training devnet needs: scoring's window, and rounds that move on once every trainer is in. */
+export function trainingAppState(options: Pick<DevnetTrainingOptions, 'scoring'>): Record<string, Record<string, unknown>> {
+  return { training: { params: { score_window: options.scoring === 'none' ? 0 : DEVNET_SCORE_WINDOW, close_submit_when_full: true } } }
 }
 
 const SUBNET = 0n
@@ -85,6 +102,8 @@ export class DevnetTraining {
   readonly #url: string
   readonly processes: NodeProcess[] = []
   readonly lines: RoundLine[] = []
+  /** Attacking trainers by address, with their attack. */
+  attackerNames = new Map<string, string>()
   #network: Network | null = null
   #test: Dataset | null = null
   #stopped = false
@@ -152,7 +171,8 @@ export class DevnetTraining {
     }
     for (let i = 0; i < o.trainers; i++) {
       const args = ['trainer', '--key', devnetAccountName(trainerAccount(i)), '--subnet', String(SUBNET), '--node', nodeOf(i), '--data', `mnist:${o.partition}:${i}/${o.trainers}`, '--seed', String(o.seed), '--epochs', String(o.epochs), '--lr', String(o.lr)]
-      if (o.rows !== undefined) args.push('--rows', String(o.rows))
+      const rows = o.rows ?? (o.scoring === 'none' ? undefined : SCORER_ROWS)
+      if (rows !== undefined) args.push('--rows', String(rows))
       if (i >= o.trainers - attackers && attack !== undefined) args.push('--attack', attack)
       spawn(`trainer${i}`, args)
     }
@@ -162,7 +182,13 @@ export class DevnetTraining {
       else if (o.liars > 0) args.push('--wait-blocks', '2')
       spawn(`aggregator${j}`, args)
     }
-    o.out(`training: ${o.trainers} trainers${attackers > 0 ? ` (${attackers} attacking: ${attack})` : ''} and ${o.aggregators} aggregators${o.liars > 0 ? ` (${o.liars} lying)` : ''} started; their logs are in ${rolesDir}\n\n`)
+    if (o.scoring !== 'none') {
+      validators.forEach((_, i) => {
+        spawn(`scorer${i}`, ['scorer', '--key', devnetOperatorName(i), '--subnet', String(SUBNET), '--node', nodeOf(i), '--method', o.scoring, '--validation', SCORER_VALIDATION, '--state-dir', join(rolesDir, `scorer${i}-state`)])
+      })
+    }
+    this.attackerNames = new Map(Array.from({ length: attackers }, (_, k) => [devnetAccount(trainerAccount(o.trainers - 1 - k)).publicKey.address, attack!]))
+    o.out(`training: ${o.trainers} trainers${attackers > 0 ? ` (${attackers} attacking: ${attack})` : ''} and ${o.aggregators} aggregators${o.liars > 0 ? ` (${o.liars} lying)` : ''}${o.scoring === 'none' ? '' : `, ${validators.length} scorers (${o.scoring})`} started; their logs are in ${rolesDir}\n\n`)
   }
 
   /** Resolves once every role process has logged that it started (loaded its data, reached its node). */
@@ -184,7 +210,8 @@ export class DevnetTraining {
         next ??= BigInt(current.round)
         while (next <= BigInt(current.round)) {
           const round = next === BigInt(current.round) ? current : await this.#client.call('round_get', { subnet: String(SUBNET), round: String(next) })
-          if (round.version === null && !round.closed) break
+          // A scored round is reported once it closes (its receipts and payouts settle then).
+          if (this.#o.scoring !== 'none' ? !round.closed : round.version === null && !round.closed) break
           const line = await this.#report(round)
           this.lines.push(line)
           this.#o.out(formatLine(line, this.lines.length, this.#o.rounds))
@@ -206,10 +233,13 @@ export class DevnetTraining {
     const blockTime = async (height: number) => (await this.#client.block(height)).header.time
     const openMs = await blockTime(Number(round.open_height))
     const lastUpdate = updates.reduce((max, u) => Math.max(max, Number(u.height)), 0)
+    const { rejected_updates } = await this.#client.call('round_rejectedUpdates', { subnet: s, round: round.round })
+    const freeRiders = rejected_updates.map((r) => ({ trainer: r.trainer, reason: r.reason, slashed: BigInt(r.slashed) }))
     if (round.version === null) {
       const end = Number(round.close_height)
-      return { round: BigInt(round.round), updates: updates.length, version: null, accuracy: null, rejections: round.rejections.length, height: end, roundMs: (await blockTime(end)) - openMs, overheadBlocks: null, overheadMs: null, windowBlocks: null }
+      return { round: BigInt(round.round), updates: updates.length, version: null, accuracy: null, rejections: round.rejections.length, height: end, roundMs: (await blockTime(end)) - openMs, overheadBlocks: null, overheadMs: null, windowBlocks: null, contributions: [], freeRiders }
     }
+    const contributions = round.closed ? await this.#contributions(round.round) : []
     const version = await this.#client.call('model_version', { subnet: s, version: round.version })
     const height = Number(version.recorded_height)
     const parameters = modelParameters(await this.#blobs.get(version.global_cid), this.#network!.parameterCount, version.global_cid)
@@ -226,7 +256,37 @@ export class DevnetTraining {
       overheadBlocks: height - lastUpdate,
       overheadMs: at - (await blockTime(lastUpdate)),
       windowBlocks: height - Number(round.submit_end_height) + 1,
+      contributions,
+      freeRiders,
     }
+  }
+
+  /** Each trainer's receipt of a settled round with what rewards paid or slashed ([] when it settled nothing). */
+  async #contributions(round: string): Promise<RoundLine['contributions']> {
+    const s = String(SUBNET)
+    const { receipts } = await this.#client.call('contribution_receipts', { subnet: s, round })
+    return receipts.map((r) => ({ trainer: r.trainer, score: r.consensus_score, reward: BigInt(r.reward), slashed: BigInt(r.slashed) }))
+  }
+
+  /** Every trainer's standing after the run: reputation, rewards and slashes summed over the rounds reported. */
+  async standings(): Promise<{ trainer: string; name: string; attack: string | null; reputation: string; rewards: bigint; slashed: bigint; freeRides: number }[]> {
+    const out = []
+    for (let i = 0; i < this.#o.trainers; i++) {
+      const address = devnetAccount(trainerAccount(i)).publicKey.address
+      const rep = await this.#client.call('reputation_get', { subnet: String(SUBNET), trainer: address })
+      const mine = this.lines.flatMap((l) => l.contributions.filter((c) => c.trainer === address))
+      const rides = this.lines.flatMap((l) => l.freeRiders.filter((f) => f.trainer === address))
+      out.push({
+        trainer: address,
+        name: `trainer${i}`,
+        attack: this.attackerNames.get(address) ?? null,
+        reputation: rep.reputation,
+        rewards: mine.reduce((sum, c) => sum + c.reward, 0n),
+        slashed: mine.reduce((sum, c) => sum + c.slashed, 0n) + rides.reduce((sum, f) => sum + f.slashed, 0n),
+        freeRides: rides.length,
+      })
+    }
+    return out
   }
 
   /** The chain's mean block time so far, from block headers (ms). */
@@ -259,7 +319,29 @@ export function formatLine(line: RoundLine, index: number, rounds: number | unde
   const r = `[ROUND ${index}${rounds === undefined ? '' : `/${rounds}`}]`
   const verdict = line.version === null ? 'no valid aggregate (the next round trains the same model)' : `aggregate verified${line.rejections > 0 ? ` after ${line.rejections} rejected` : ''}`
   const accuracy = line.accuracy === null ? '' : ` · test accuracy ${line.accuracy.toFixed(3)}`
-  return `${r} chain round ${line.round} · updates ${line.updates} · ${verdict}${accuracy} · height ${line.height} · ${(line.roundMs / 1000).toFixed(1)} s\n`
+  const top = [...line.contributions].sort((a, b) => (b.reward > a.reward ? 1 : b.reward < a.reward ? -1 : 0))[0]
+  const scored = top === undefined || top.reward === 0n ? '' : ` · top ${top.trainer.slice(0, 12)}… score ${Number(top.score).toFixed(3)} reward ${fdr(top.reward)}`
+  const slashes = [
+    ...line.contributions.filter((c) => c.slashed > 0n).map((c) => `${c.trainer.slice(0, 12)}… (harmful)`),
+    ...line.freeRiders.map((f) => `${f.trainer.slice(0, 12)}… (${f.reason})`),
+  ]
+  const slashed = slashes.length === 0 ? '' : ` · slashed ${slashes.join(', ')}`
+  return `${r} chain round ${line.round} · updates ${line.updates} · ${verdict}${accuracy} · height ${line.height} · ${(line.roundMs / 1000).toFixed(1)} s${scored}${slashed}\n`
+}
+
+const fdr = (ufdr: bigint): string => `${(Number(ufdr) / 1e6).toFixed(2)} FDR`
+
+/** The per-trainer table a scored run ends with: who attacked, reputation, rewards and slashes (all from chain state). */
+export function standingsTable(rows: Awaited<ReturnType<DevnetTraining['standings']>>): string {
+  const total = rows.reduce((s, r) => s + r.rewards, 0n)
+  const attackers = rows.filter((r) => r.attack !== null).reduce((s, r) => s + r.rewards, 0n)
+  return [
+    'trainer    attack       reputation  rewards        slashed       free-rides',
+    ...rows.map((r) => `${r.name.padEnd(9)}  ${(r.attack ?? '—').padEnd(11)}  ${Number(r.reputation).toFixed(4).padStart(10)}  ${fdr(r.rewards).padStart(13)}  ${fdr(r.slashed).padStart(12)}  ${String(r.freeRides).padStart(10)}`),
+    '',
+    `attackers' share of trainer rewards: ${total === 0n ? '—' : `${((Number(attackers) / Number(total)) * 100).toFixed(1)} %`}`,
+    '',
+  ].join('\n')
 }
 
 /** The summary table `--rounds` ends with: per round, and the chain's mean overhead in block times. */
