@@ -43,7 +43,7 @@ training (on by default; docs/training.md):
   --liars L          of the aggregators, L submit a tampered aggregate first (default 0)
   --rule NAME        aggregation rule: fedavg, median, trimmed:0.2, krum, multikrum, … (default fedavg)
   --partition P      iid, dirichlet:ALPHA or shards:K (default iid)
-  --attackers F:KIND e.g. 0.3:signflip, 0.25:freeride (the last trainers attack)
+  --attackers F:KIND[,F:KIND…]  e.g. 0.3:signflip, or 0.1:signflip,0.1:copy,0.1:freeride (the last trainers attack)
   --rows N           only the first N MNIST training digits (default all 8000; 7000 while validators score)
   --scoring M        validators score every round by loo, marginal or shapley, or none (default loo);
                      rounds are reported when they close, with the top contributor, rewards and slashes
@@ -147,7 +147,7 @@ if (training !== null) {
   if (training.scoring !== 'none' && training.rows !== undefined && training.rows > SCORER_ROWS) fail(`--rows must be at most ${SCORER_ROWS} while validators score (the scorers hold out the last 1000 training digits)`, 2)
   if (training.liars >= training.aggregators) fail('--liars must be fewer than --aggregators (an honest one completes the round)', 2)
   if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
-  if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?$/.test(training.attackers)) fail('--attackers is FRACTION:ATTACK, e.g. 0.3:signflip', 2)
+  if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?(,0?\.[0-9]+:[a-z]+(:[0-9.]+)?)*$/.test(training.attackers)) fail('--attackers is FRACTION:ATTACK[,FRACTION:ATTACK…], e.g. 0.3:signflip or 0.1:signflip,0.2:freeride', 2)
   // The trainers and aggregators are funded accounts account1…: lay out enough of them.
   const needed = 1 + training.trainers + training.aggregators
   if (needed > (given.accounts ?? DEFAULTS.accounts)) given.accounts = needed

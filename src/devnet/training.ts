@@ -22,7 +22,7 @@ export interface DevnetTrainingOptions {
   rule: string
   /** iid, dirichlet:A or shards:K (each trainer's part of the MNIST training split). */
   partition: string
-  /** FRACTION:ATTACK, e.g. 0.3:signflip (the last trainers attack). */
+  /** FRACTION:ATTACK[,FRACTION:ATTACK…], e.g. 0.3:signflip or 0.1:signflip,0.1:copy,0.1:freeride (the last trainers attack). */
   attackers?: string
   /** Use only the first N training digits (short runs). */
   rows?: number
@@ -161,8 +161,7 @@ export class DevnetTraining {
     mkdirSync(rolesDir, { recursive: true })
     const validators = this.#layout.nodes.filter((n) => n.validator)
     const nodeOf = (i: number) => `http://127.0.0.1:${validators[i % validators.length]!.rpcPort}/`
-    const [fraction, attack] = o.attackers === undefined ? [0, undefined] : [Number(o.attackers.split(':')[0]), o.attackers.slice(o.attackers.indexOf(':') + 1)]
-    const attackers = Math.round(fraction * o.trainers)
+    const plan = attackPlan(o.attackers, o.trainers)
     const spawn = (name: string, args: string[]) => {
       const p = new NodeProcess({ ...validators[0]!, name, home: dir }, { entry: NodeProcess.fedra(...args), logFile: join(rolesDir, `${name}.log`) })
       p.onUnexpectedExit((code, signal) => o.out(`\n${name} exited (${signal ?? `code ${code}`}); the end of ${join(rolesDir, `${name}.log`)}:\n${p.logTail(3).map((l) => `    ${l.slice(0, 300)}`).join('\n')}\n`))
@@ -173,7 +172,8 @@ export class DevnetTraining {
       const args = ['trainer', '--key', devnetAccountName(trainerAccount(i)), '--subnet', String(SUBNET), '--node', nodeOf(i), '--data', `mnist:${o.partition}:${i}/${o.trainers}`, '--seed', String(o.seed), '--epochs', String(o.epochs), '--lr', String(o.lr)]
       const rows = o.rows ?? (o.scoring === 'none' ? undefined : SCORER_ROWS)
       if (rows !== undefined) args.push('--rows', String(rows))
-      if (i >= o.trainers - attackers && attack !== undefined) args.push('--attack', attack)
+      const attack = plan.get(i)
+      if (attack !== undefined) args.push('--attack', attack)
       spawn(`trainer${i}`, args)
     }
     for (let j = 0; j < o.aggregators; j++) {
@@ -187,8 +187,8 @@ export class DevnetTraining {
         spawn(`scorer${i}`, ['scorer', '--key', devnetOperatorName(i), '--subnet', String(SUBNET), '--node', nodeOf(i), '--method', o.scoring, '--validation', SCORER_VALIDATION, '--state-dir', join(rolesDir, `scorer${i}-state`)])
       })
     }
-    this.attackerNames = new Map(Array.from({ length: attackers }, (_, k) => [devnetAccount(trainerAccount(o.trainers - 1 - k)).publicKey.address, attack!]))
-    o.out(`training: ${o.trainers} trainers${attackers > 0 ? ` (${attackers} attacking: ${attack})` : ''} and ${o.aggregators} aggregators${o.liars > 0 ? ` (${o.liars} lying)` : ''}${o.scoring === 'none' ? '' : `, ${validators.length} scorers (${o.scoring})`} started; their logs are in ${rolesDir}\n\n`)
+    this.attackerNames = new Map([...plan].map(([i, attack]) => [devnetAccount(trainerAccount(i)).publicKey.address, attack]))
+    o.out(`training: ${o.trainers} trainers${plan.size > 0 ? ` (${plan.size} attacking: ${[...plan].map(([i, a]) => `trainer${i} ${a}`).join(', ')})` : ''} and ${o.aggregators} aggregators${o.liars > 0 ? ` (${o.liars} lying)` : ''}${o.scoring === 'none' ? '' : `, ${validators.length} scorers (${o.scoring})`} started; their logs are in ${rolesDir}\n\n`)
   }
 
   /** Resolves once every role process has logged that it started (loaded its data, reached its node). */
@@ -269,11 +269,18 @@ export class DevnetTraining {
   }
 
   /** Every trainer's standing after the run: reputation, rewards and slashes summed over the rounds reported. */
-  async standings(): Promise<{ trainer: string; name: string; attack: string | null; reputation: string; rewards: bigint; slashed: bigint; freeRides: number }[]> {
+  async standings(): Promise<{ trainer: string; name: string; attack: string | null; reputation: string; byRound: number[]; rewards: bigint; slashed: bigint; freeRides: number }[]> {
     const out = []
+    const initial = Number((await this.#client.call('reputation_params', {})).initial_reputation)
     for (let i = 0; i < this.#o.trainers; i++) {
       const address = devnetAccount(trainerAccount(i)).publicKey.address
       const rep = await this.#client.call('reputation_get', { subnet: String(SUBNET), trainer: address })
+      const { history } = await this.#client.call('reputation_history', { subnet: String(SUBNET), trainer: address })
+      // Its reputation after each reported round (the last scored round at or before it; the initial one before any).
+      const byRound = this.lines.map((line) => {
+        const seen = history.filter((h) => BigInt(h.round) <= line.round)
+        return seen.length === 0 ? initial : Number(seen[seen.length - 1]!.reputation_after)
+      })
       const mine = this.lines.flatMap((l) => l.contributions.filter((c) => c.trainer === address))
       const rides = this.lines.flatMap((l) => l.freeRiders.filter((f) => f.trainer === address))
       out.push({
@@ -281,6 +288,7 @@ export class DevnetTraining {
         name: `trainer${i}`,
         attack: this.attackerNames.get(address) ?? null,
         reputation: rep.reputation,
+        byRound,
         rewards: mine.reduce((sum, c) => sum + c.reward, 0n),
         slashed: mine.reduce((sum, c) => sum + c.slashed, 0n) + rides.reduce((sum, f) => sum + f.slashed, 0n),
         freeRides: rides.length,
@@ -329,6 +337,22 @@ export function formatLine(line: RoundLine, index: number, rounds: number | unde
   return `${r} chain round ${line.round} · updates ${line.updates} · ${verdict}${accuracy} · height ${line.height} · ${(line.roundMs / 1000).toFixed(1)} s${scored}${slashed}\n`
 }
 
+/**
+ * Which trainers attack, and how: `0.1:signflip,0.2:freeride` of 10 trainers makes trainer 9
+ * sign-flip and trainers 8 and 7 free-ride (from the last trainer down, each group rounded).
+ */
+export function attackPlan(text: string | undefined, trainers: number): Map<number, string> {
+  const plan = new Map<number, string>()
+  if (text === undefined) return plan
+  let next = trainers - 1
+  for (const part of text.split(',')) {
+    const colon = part.indexOf(':')
+    const count = Math.round(Number(part.slice(0, colon)) * trainers)
+    for (let k = 0; k < count && next >= 0; k++) plan.set(next--, part.slice(colon + 1))
+  }
+  return plan
+}
+
 const fdr = (ufdr: bigint): string => `${(Number(ufdr) / 1e6).toFixed(2)} FDR`
 
 /** The per-trainer table a scored run ends with: who attacked, reputation, rewards and slashes (all from chain state). */
@@ -340,8 +364,21 @@ export function standingsTable(rows: Awaited<ReturnType<DevnetTraining['standing
     ...rows.map((r) => `${r.name.padEnd(9)}  ${(r.attack ?? '—').padEnd(11)}  ${Number(r.reputation).toFixed(4).padStart(10)}  ${fdr(r.rewards).padStart(13)}  ${fdr(r.slashed).padStart(12)}  ${String(r.freeRides).padStart(10)}`),
     '',
     `attackers' share of trainer rewards: ${total === 0n ? '—' : `${((Number(attackers) / Number(total)) * 100).toFixed(1)} %`}`,
+    `reputation: every attacker below every honest trainer ${separatedFrom(rows)}`,
     '',
   ].join('\n')
+}
+
+/** "from round K (and after)", "never", or "— (no attackers)": the first reported round from which every attacker's reputation stays below every honest trainer's. */
+function separatedFrom(rows: Awaited<ReturnType<DevnetTraining['standings']>>): string {
+  const attackers = rows.filter((r) => r.attack !== null)
+  const honest = rows.filter((r) => r.attack === null)
+  if (attackers.length === 0 || honest.length === 0) return '— (no attackers)'
+  const rounds = rows[0]!.byRound.length
+  const apart = (k: number) => Math.max(...attackers.map((r) => r.byRound[k]!)) < Math.min(...honest.map((r) => r.byRound[k]!))
+  let from = rounds
+  while (from > 0 && apart(from - 1)) from--
+  return from === rounds ? 'never' : `from round ${from + 1}`
 }
 
 /** The summary table `--rounds` ends with: per round, and the chain's mean overhead in block times. */
