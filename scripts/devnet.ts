@@ -45,7 +45,7 @@ training (on by default; docs/training.md):
   --partition P      iid, dirichlet:ALPHA or shards:K (default iid)
   --attackers F:KIND[,F:KIND…]  e.g. 0.3:signflip, or 0.1:signflip,0.1:copy,0.1:freeride (the last trainers attack)
   --rows N           only the first N MNIST training digits (default all 8000; 7000 while validators score)
-  --scoring M        validators score every round by loo, marginal or shapley, or none (default loo);
+  --scoring M        validators score every round by marginal, loo or shapley, or none (default marginal);
                      rounds are reported when they close, with the top contributor, rewards and slashes
   --epochs E         local epochs per round (default 1)
   --lr RATE          trainers' learning rate (default 0.1)
@@ -134,7 +134,7 @@ const training = values['no-training']
       epochs: count('epochs', values.epochs, 1, 100) ?? 1,
       lr: values.lr === undefined ? 0.1 : Number(values.lr),
       model: (values.model ?? 'mlp') as 'mlp' | 'cnn',
-      scoring: (values.scoring ?? 'loo') as 'loo' | 'marginal' | 'shapley' | 'none',
+      scoring: (values.scoring ?? 'marginal') as 'loo' | 'marginal' | 'shapley' | 'none',
       submitWindow: count('submit-window', values['submit-window'], 1, 100_000) ?? 20,
       aggregateWindow: count('aggregate-window', values['aggregate-window'], 1, 100_000) ?? 10,
       gap: count('gap', values.gap, 1, 100_000) ?? 1,

@@ -59,12 +59,23 @@ export interface ScoringOptions {
   seed?: number
   /** shapley: utility difference treated as none (truncation and the round's own gain). Default 1e-4. */
   truncation?: number
+  /** The loss increase (nats) that scores 0; default HARM_RANGES[method]. */
+  harmRange?: number
 }
+
+/**
+ * Per method, the loss increase that scores 0. A marginal gain is an update applied alone, at
+ * full size, to the parent: an honest update trained on ~1,000 digits can raise the validation
+ * loss by a tenth of a nat once the model has learned (a devnet run at 0.05 scored honest
+ * trainers 0), while a sign-flipped one raises it by more than a nat. Leave-one-out and Shapley
+ * gains are differences of whole aggregates, an order of magnitude or two smaller.
+ */
+export const HARM_RANGES: Record<ScoringMethod, number> = { marginal: 1, loo: 0.05, shapley: 0.05 }
 
 export interface ScoringResult {
   /** Per update, in utility units (nats of loss gained); may be negative. */
   readonly gains: number[]
-  /** Per update, quantizeScore(gain): what a reveal carries. */
+  /** Per update, quantizeScore(gain): what a reveal carries (SCORE_UNIT = neutral, 0 = harmful). */
   readonly scores: number[]
   /** Models evaluated (distinct coalitions). */
   readonly evaluations: number
@@ -72,11 +83,21 @@ export interface ScoringResult {
   readonly permutations: number
 }
 
-/** Scores are millionths of a utility gain, floored; harmful or useless updates (gain ≤ 0, or not finite) score 0; at most 2^32 − 1. */
+/**
+ * A gain as a score: ⌊(1 + gain / harmRange) × SCORE_UNIT⌋ within [0, 2^32 − 1] (harmRange: HARM_RANGES). A neutral update
+ * (gain 0) scores SCORE_UNIT, a helpful one more, a harmful one less, down to 0 at a loss increase
+ * of harmRange nats (or a gain that is not finite). The offset matters: scores clipped at 0 could
+ * not tell a harmful update from a redundant one, and with many similar honest updates (or a
+ * robust rule such as median) most leave-one-out gains are ~0, so honest trainers scored 0 and
+ * were slashed as harmful on a devnet. With it, 0 means harm, and a redundant update is paid as
+ * an equal share.
+ */
 export const SCORE_UNIT = 1_000_000
-export function quantizeScore(gain: number): number {
-  if (!(gain > 0)) return 0
-  return Math.min(0xffff_ffff, Math.floor(gain * SCORE_UNIT))
+export const HARM_RANGE = 0.05
+export function quantizeScore(gain: number, harmRange = HARM_RANGE): number {
+  if (!Number.isFinite(gain)) return 0
+  const score = Math.floor((1 + gain / harmRange) * SCORE_UNIT)
+  return score <= 0 ? 0 : Math.min(0xffff_ffff, score)
 }
 
 /** The round's updates scored by `options.method` on `utility`. */
@@ -99,7 +120,8 @@ export function scoreRound(round: ScoredRound, utility: Utility, options: Scorin
       break
     }
   }
-  return { gains, scores: gains.map(quantizeScore), evaluations: values.evaluations, permutations }
+  const harmRange = options.harmRange ?? HARM_RANGES[options.method]
+  return { gains, scores: gains.map((g) => quantizeScore(g, harmRange)), evaluations: values.evaluations, permutations }
 }
 
 /** v(N) − v(N \ {j}) for each j. */

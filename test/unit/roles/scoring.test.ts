@@ -75,7 +75,7 @@ describe('roles/scoring: loo, marginal and shapley on a tiny MNIST round', funct
     assert.ok(a.evaluations <= 20 + updates.length - 1, `${a.evaluations} evaluations`)
   })
 
-  it('loo: an update the rule leaves out of the aggregate (krum) scores exactly 0', () => {
+  it('loo: an update the rule leaves out of the aggregate (krum) gains exactly 0: a neutral score', () => {
     // Six updates, krum:1: the huge one is never the one Krum picks, with or without it.
     const outlier = honest[0]!.map((v) => Math.max(-32767, Math.min(32767, v * 50 + 3000)))
     const updates = [...honest, outlier]
@@ -84,7 +84,7 @@ describe('roles/scoring: loo, marginal and shapley on a tiny MNIST round', funct
     assert.ok(selected !== undefined && !selected.includes(5))
     const result = scoreRound(round(updates, 'krum:1'), validationUtility(network, validation), { method: 'loo' })
     assert.equal(result.gains[5], 0)
-    assert.equal(result.scores[5], 0)
+    assert.equal(result.scores[5], quantizeScore(0))
   })
 
   it('values a coalition the rule refuses as the parent model', () => {
@@ -99,8 +99,10 @@ describe('roles/scoring: loo, marginal and shapley on a tiny MNIST round', funct
 
 describe('roles/scoring: quantization, seeds and the validation set', () => {
   it('quantizes gains to u32 millionths, harmful and useless ones to 0', () => {
-    assert.equal(quantizeScore(0.0123456), 12345)
-    assert.equal(quantizeScore(0), 0)
+    assert.equal(quantizeScore(0), 1_000_000, 'neutral: an equal share')
+    assert.equal(quantizeScore(0.0123456), 1_246_912)
+    assert.equal(quantizeScore(-0.025), 500_000)
+    assert.equal(quantizeScore(-0.05), 0, 'a loss increase of HARM_RANGE: harmful')
     assert.equal(quantizeScore(-0.5), 0)
     assert.equal(quantizeScore(Number.NaN), 0)
     assert.equal(quantizeScore(1e9), 0xffff_ffff)
