@@ -65,5 +65,7 @@ describe('proof of contribution on a devnet: attackers lose reputation, rewards 
     }
     const [a, c] = [finalAccuracy(attacked), finalAccuracy(clean)]
     assert.ok(a >= c - 0.02, `final accuracy ${a} with attackers vs ${c} clean\n${attacked}`)
+    // The figures of record (docs/reputation.md quotes them).
+    process.stdout.write(`      attackers' share ${share} %, apart from round ${from![1]}, accuracy ${a} attacked vs ${c} clean; ${rows.map((r) => `${r.name}${r.attack === null ? '' : `(${r.attack})`} ${r.reputation} ${r.rewards} FDR −${r.slashed}`).join(', ')}\n`)
   })
 })
