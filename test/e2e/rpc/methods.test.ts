@@ -16,6 +16,7 @@ import { checkUpdate, modelOf, recompute } from '../../../src/modules/training/i
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { RawWs, answerProblem, rpcError, withoutData } from '../../unit/rpc/support/wire.js'
 import { FEE, GAS_LIMIT, RawHttp, RunningNode, hashOf } from './support/running-node.js'
+import { fedra } from '../cli/support/fedra.js'
 
 /**
  * Every method of the JSON-RPC table against a real `fedra start` process (one validator that
@@ -581,6 +582,18 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       const verified = await client.verifiedContribution(subnet.id, round.round, t, proof.height)
       assert.equal(verified.receipt?.updateCid, cid)
       assert.equal(verified.header.height, proof.height)
+      // The CLI checks it too: verified at a height, refused beyond the chain, and an absence proven.
+      const verify = (trainerAddress: string, height: number) => fedra(['query', 'contribution', subnet.id, round.round, trainerAddress, '--verify', '--node', node.url, '--height', String(height)])
+      const cli = verify(t, proof.height)
+      assert.equal(cli.code, 0, cli.stderr)
+      assert.match(cli.stdout, new RegExp(`verified +yes, against the state root of height ${proof.height}`))
+      assert.match(cli.stdout, new RegExp(`update +${cid}`))
+      const beyond = verify(t, proof.height + 100_000)
+      assert.equal(beyond.code, 1, beyond.stdout)
+      assert.match(beyond.stderr, /HEIGHT_UNAVAILABLE|outside/)
+      const absent = verify(aggregator.publicKey.address, proof.height)
+      assert.equal(absent.code, 1, absent.stderr)
+      assert.match(absent.stdout, /^VERIFIED: no receipt of round \d+ of subnet \d+ for fedra1/m)
       // A node that lies is caught: the same answer with its receipt bytes, its height or its proof changed.
       const lying = (edit: (answer: typeof proof) => void) => {
         const liar = new FedraClient({ url: node.url })
