@@ -183,11 +183,12 @@ const align = (n: number, to: number): number => Math.ceil(n / to) * to
  * Σ_k w_k·q_k[i] / Σ_k w_k rounded by roundDiv, for every i. The caller has checked the shape,
  * the weights (integers in range, total > 0) and `simdWeightedMeanApplies`. Returns `undefined`
  * when some value lies outside ±maxAbs; the caller then reports the error exactly as the
- * reference does.
+ * reference does. Int16 updates are widened by the copy into the module's memory (TypedArray
+ * set converts element by element), so they need no int32 copy of their own.
  */
 export function weightedMeanSimd(
   module: SimdModule,
-  updates: readonly Int32Array[],
+  updates: readonly Int32Array[] | readonly Int16Array[],
   weights: readonly number[],
   total: number,
   maxAbs: number,

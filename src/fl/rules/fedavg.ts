@@ -32,6 +32,10 @@ export function fedAvgRule(name = 'fedavg'): AggregationRule {
       checkInputShape(input, FEDAVG_RANGES)
       return { values: weightedMeanFast(input.updates, input.weights, FEDAVG_RANGES.maxAbsValue, into) }
     },
+    fastInt16(input: AggregationInput<readonly Int16Array[]>, into?: Int32Array): AggregationResult {
+      checkInputShape(input, FEDAVG_RANGES)
+      return { values: weightedMeanFast(input.updates, input.weights, FEDAVG_RANGES.maxAbsValue, into) }
+    },
     async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {
       checkInputShape(input, FEDAVG_RANGES)
       const { maxAbsValue, maxWeight } = FEDAVG_RANGES

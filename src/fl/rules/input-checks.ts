@@ -1,12 +1,12 @@
 import { FlError } from '../errors.js'
-import type { AggregationInput, DeclaredRanges } from './types.js'
+import type { AggregationInput, DeclaredRanges, UpdateVectors } from './types.js'
 
 /**
  * Structural checks shared by every rule: counts, lengths and weights against the declared
  * ranges. Value ranges are checked inside each rule's own pass over the data (a separate pass
  * would double the memory traffic of the cheapest rules). Returns N.
  */
-export function checkInputShape(input: AggregationInput, ranges: DeclaredRanges): number {
+export function checkInputShape(input: AggregationInput<UpdateVectors>, ranges: DeclaredRanges): number {
   const { updates, weights } = input
   const k = updates.length
   if (k < ranges.minUpdates) throw new FlError('FL_TOO_FEW_UPDATES', `rule needs at least ${ranges.minUpdates} updates`, { count: k, min: ranges.minUpdates })
@@ -24,7 +24,7 @@ export function checkInputShape(input: AggregationInput, ranges: DeclaredRanges)
 }
 
 /** Throws FL_VALUE_RANGE for the first coordinate of `values` with |v| > maxAbs. */
-export function checkValueRange(values: Int32Array, maxAbs: number, update: number): void {
+export function checkValueRange(values: Int32Array | Int16Array, maxAbs: number, update: number): void {
   const span = 2 * maxAbs
   for (let i = 0; i < values.length; i++) {
     // one unsigned compare tests both bounds: v + maxAbs ∈ [0, 2·maxAbs]
@@ -32,6 +32,6 @@ export function checkValueRange(values: Int32Array, maxAbs: number, update: numb
   }
 }
 
-export function valueRangeError(values: Int32Array, index: number, maxAbs: number, update: number): FlError<'FL_VALUE_RANGE'> {
+export function valueRangeError(values: Int32Array | Int16Array, index: number, maxAbs: number, update: number): FlError<'FL_VALUE_RANGE'> {
   return new FlError('FL_VALUE_RANGE', 'update value outside the declared range', { index, value: values[index]!, maxAbs, update })
 }

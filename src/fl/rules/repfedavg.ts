@@ -3,7 +3,7 @@ import { floorDiv } from '../int-math.js'
 import type { KernelBackend } from '../kernels/backend.js'
 import { FEDAVG_RANGES } from './fedavg.js'
 import { checkInputShape } from './input-checks.js'
-import type { AggregationInput, AggregationResult, AggregationRule } from './types.js'
+import type { AggregationInput, AggregationResult, AggregationRule, UpdateVectors } from './types.js'
 import { weightedMeanFast, weightedMeanOnKernel, weightedMeanReference } from './weighted-mean.js'
 
 /** Reputations are fixed-point in [0, REPUTATION_UNIT] (per mille), as the reputation module keeps them. */
@@ -16,7 +16,7 @@ export const REPUTATION_UNIT = 1000
  */
 export function repFedAvgRule(): AggregationRule {
   const ranges = FEDAVG_RANGES
-  const effectiveWeights = (input: AggregationInput): number[] => {
+  const effectiveWeights = (input: AggregationInput<UpdateVectors>): number[] => {
     checkInputShape(input, ranges)
     const reputations = input.reputations
     if (reputations === undefined || reputations.length !== input.updates.length)
@@ -35,6 +35,9 @@ export function repFedAvgRule(): AggregationRule {
       return { values: weightedMeanReference(input.updates, effectiveWeights(input), ranges.maxAbsValue) }
     },
     fast(input: AggregationInput, into?: Int32Array): AggregationResult {
+      return { values: weightedMeanFast(input.updates, effectiveWeights(input), ranges.maxAbsValue, into) }
+    },
+    fastInt16(input: AggregationInput<readonly Int16Array[]>, into?: Int32Array): AggregationResult {
       return { values: weightedMeanFast(input.updates, effectiveWeights(input), ranges.maxAbsValue, into) }
     },
     async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {

@@ -18,9 +18,15 @@ export interface DeclaredRanges {
   readonly maxParameters: number
 }
 
+/**
+ * K update vectors of one element type: Int32Array, or Int16Array views of int16 blob bodies
+ * (what the chain reads in place). One type per call keeps every element access monomorphic.
+ */
+export type UpdateVectors = readonly Int32Array[] | readonly Int16Array[]
+
 /** What the chain hands a rule: K quantized updates of equal length N, and per-update data. */
-export interface AggregationInput {
-  readonly updates: readonly Int32Array[]
+export interface AggregationInput<Updates extends UpdateVectors = readonly Int32Array[]> {
+  readonly updates: Updates
   /** Integer weights, one per update (sample counts, capped by the subnet). */
   readonly weights: readonly number[]
   /** Integer reputations in [0, REPUTATION_UNIT], one per update; used by `repfedavg`. */
@@ -52,6 +58,13 @@ export interface AggregationRule {
    * thrown error its contents are unspecified).
    */
   fast(input: AggregationInput, into?: Int32Array): AggregationResult
+  /**
+   * `fast` on int16 updates read in place (no widening copy), the same bits as `fast` on their
+   * Int32Array copies. Present only where that is cheap: the FedAvg family, whose kernel widens
+   * block by block as it copies into its own memory. Callers holding int16 blobs use it when it
+   * is there and widen for `fast` otherwise.
+   */
+  fastInt16?(input: AggregationInput<readonly Int16Array[]>, into?: Int32Array): AggregationResult
   /** The same function on gpu.js; resolves to exactly `reference(input)`. */
   kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult>
   /**

@@ -4,6 +4,7 @@ import type { KernelBackend } from '../kernels/backend.js'
 import { planSimdWeightedMean, simdModule, simdWeightedMeanApplies, weightedMeanSimd } from '../kernels/simd-weighted-mean.js'
 import { planWeightedSum, weightedSumOnKernel } from '../kernels/weighted-sum.js'
 import { checkValueRange } from './input-checks.js'
+import type { UpdateVectors } from './types.js'
 
 /**
  * The integer weighted mean shared by FedAvg, reputation-weighted FedAvg and Multi-Krum:
@@ -72,19 +73,26 @@ export function weightedMeanReference(updates: readonly Int32Array[], weights: r
  * has it and the weights fit its proof (always, within the FedAvg ranges); otherwise on the
  * reference. Throws the reference's errors, with the same context. `into` (length N) receives
  * the result instead of a fresh array: a hot caller can reuse one buffer and spare the page
- * faults of a new 4·N-byte allocation.
+ * faults of a new 4·N-byte allocation. The updates may be int16 views of blob bodies (all of
+ * one element type): the kernel widens each block as it copies it into its own memory, so no
+ * int32 copy of the K·N inputs is made; the integers summed are the same.
  */
-export function weightedMeanFast(updates: readonly Int32Array[], weights: readonly number[], maxAbs: number, into?: Int32Array): Int32Array {
+export function weightedMeanFast(updates: UpdateVectors, weights: readonly number[], maxAbs: number, into?: Int32Array): Int32Array {
   const total = totalWeight(weights)
   const module = simdModule()
   const plan = planSimdWeightedMean(maxAbs, updates.length)
-  if (module === null || !simdWeightedMeanApplies(weights, maxAbs, plan)) return copyInto(weightedMeanReference(updates, weights, maxAbs), into)
+  if (module === null || !simdWeightedMeanApplies(weights, maxAbs, plan)) return copyInto(weightedMeanReference(widened(updates), weights, maxAbs), into)
   const out = weightedMeanSimd(module, updates, weights, total, maxAbs, plan, into)
   if (out === undefined) {
-    updates.forEach((q, j) => checkValueRange(q, maxAbs, j))
+    updates.forEach((q: Int16Array | Int32Array, j: number) => checkValueRange(q, maxAbs, j))
     throw new Error('unreachable: the SIMD range check failed but no value is out of range')
   }
   return out
+}
+
+/** The updates as Int32Array (int16 ones copied): the reference's loops stay monomorphic, and only nodes without the SIMD kernel pay the copy. */
+function widened(updates: UpdateVectors): readonly Int32Array[] {
+  return updates.every((q: Int16Array | Int32Array) => q instanceof Int32Array) ? (updates as readonly Int32Array[]) : updates.map((q: Int16Array | Int32Array) => Int32Array.from(q))
 }
 
 /** `values`, or `into` holding a copy of them. */

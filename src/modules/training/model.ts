@@ -82,17 +82,11 @@ function widen(bytes: Uint8Array, dtype: UpdateDtype, n: number, checked = false
   return out
 }
 
-/**
- * The values of an update that passed checkUpdate when it was submitted (its CID's bytes never
- * change): the fixed header compared in place and the values widened with one typed-array copy,
- * instead of decodeUpdateBlob's per-element reads. The result is the same Int32Array; anything
- * unexpected (another header, a big-endian host, a misaligned view) takes checkUpdate's path.
- */
-export function submittedValues(bytes: Uint8Array, format: RoundFormat, into?: Int32Array): Int32Array {
-  const width = format.dtype === 'int8' ? 1 : format.dtype === 'int16' ? 2 : 4
+/** Whether `bytes` carry exactly the rank-1 header (and length) an update of this round encodes to. */
+function hasRoundHeader(bytes: Uint8Array, format: RoundFormat, width: number): boolean {
   const n = format.parameterCount
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const header =
+  return (
     bytes.length === HEADER_BYTES + n * width &&
     view.getUint32(0) === 0x464c5531 &&
     view.getUint8(4) === 1 &&
@@ -101,8 +95,32 @@ export function submittedValues(bytes: Uint8Array, format: RoundFormat, into?: I
     view.getUint8(7) === 0 &&
     view.getUint32(8, true) === format.scale &&
     view.getUint32(12, true) === n
-  const values = header ? widen(bytes, format.dtype as UpdateDtype, n, true, into) : undefined
+  )
+}
+
+/**
+ * The values of an update that passed checkUpdate when it was submitted (its CID's bytes never
+ * change): the fixed header compared in place and the values widened with one typed-array copy,
+ * instead of decodeUpdateBlob's per-element reads. The result is the same Int32Array; anything
+ * unexpected (another header, a big-endian host, a misaligned view) takes checkUpdate's path.
+ */
+export function submittedValues(bytes: Uint8Array, format: RoundFormat, into?: Int32Array): Int32Array {
+  const width = format.dtype === 'int8' ? 1 : format.dtype === 'int16' ? 2 : 4
+  const values = hasRoundHeader(bytes, format, width) ? widen(bytes, format.dtype as UpdateDtype, format.parameterCount, true, into) : undefined
   return values ?? checkUpdate(bytes, format).values
+}
+
+/**
+ * The values of a submitted int16 update read in place: an Int16Array over the blob's body, no
+ * copy. Undefined unless the round is int16, the header is the round's, the host is
+ * little-endian and the body is 2-byte aligned in its buffer; the caller then widens with
+ * submittedValues. Like submittedValues it does not re-scan for −32768 (checked at submission);
+ * a rule reading such a value would refuse it by its own range check.
+ */
+export function submittedInt16View(bytes: Uint8Array, format: RoundFormat): Int16Array | undefined {
+  const offset = bytes.byteOffset + HEADER_BYTES
+  if (format.dtype !== 'int16' || !LITTLE_ENDIAN || offset % 2 !== 0 || !hasRoundHeader(bytes, format, 2)) return undefined
+  return new Int16Array(bytes.buffer, offset, format.parameterCount)
 }
 
 /** The base model as checkModel reads it (any dtype, shape [parameterCount]), widened with one typed-array copy when the header is the usual one. */
@@ -131,18 +149,23 @@ export function modelOf(bytes: Uint8Array, parameterCount: number, cid: string):
  * typed-array copy; the library's encoder elsewhere. Tests hold the two equal.
  */
 export function encodeVector(dtype: UpdateDtype, scale: number, values: Int32Array): Uint8Array {
-  const width = WIDTH[dtype]
   if (!LITTLE_ENDIAN) return encodeUpdateBlob({ dtype, shape: [values.length], scale, values })
-  const bytes = new Uint8Array(HEADER_BYTES + values.length * width)
-  const view = new DataView(bytes.buffer)
+  const bytes = vectorHeader(dtype, scale, values.length, new Uint8Array(HEADER_BYTES + values.length * WIDTH[dtype]))
+  const body = dtype === 'int8' ? new Int8Array(bytes.buffer, HEADER_BYTES) : dtype === 'int16' ? new Int16Array(bytes.buffer, HEADER_BYTES) : new Int32Array(bytes.buffer, HEADER_BYTES)
+  body.set(values)
+  return bytes
+}
+
+/** `bytes` (a buffer of its own, offset 0, length 16 + n·width) with the rank-1 header written. */
+function vectorHeader(dtype: UpdateDtype, scale: number, n: number, bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
   view.setUint32(0, 0x464c5531)
   view.setUint8(4, 1)
   view.setUint8(5, DTYPE_CODE[dtype]!)
   view.setUint8(6, 1)
+  view.setUint8(7, 0)
   view.setUint32(8, scale, true)
-  view.setUint32(12, values.length, true)
-  const body = width === 1 ? new Int8Array(bytes.buffer, HEADER_BYTES) : width === 2 ? new Int16Array(bytes.buffer, HEADER_BYTES) : new Int32Array(bytes.buffer, HEADER_BYTES)
-  body.set(values)
+  view.setUint32(12, n, true)
   return bytes
 }
 
@@ -162,9 +185,13 @@ export function checkModel(bytes: Uint8Array, parameterCount: number, cid: strin
 }
 
 /** The rule's result on the round's updates (weights: capped sample counts; reputations: all REPUTATION_UNIT until a reputation module supplies them). */
-export function aggregate(rule: AggregationRule, updates: readonly Int32Array[], weights: readonly number[]): Int32Array {
+export function aggregate(rule: AggregationRule, updates: readonly Int32Array[], weights: readonly number[], into?: Int32Array): Int32Array {
+  return refusalsAsAggregationFailed(rule, () => rule.fast({ updates, weights, reputations: weights.map(() => REPUTATION_UNIT) }, into).values)
+}
+
+function refusalsAsAggregationFailed(rule: AggregationRule, run: () => Int32Array): Int32Array {
   try {
-    return rule.fast({ updates, weights, reputations: weights.map(() => REPUTATION_UNIT) }).values
+    return run()
   } catch (error) {
     if (error instanceof FlError) throw trainingError('AGGREGATION_FAILED', `${rule.name} refused the round's updates: ${error.plainMessage}`, { reason: error.code })
     throw error
@@ -172,9 +199,9 @@ export function aggregate(rule: AggregationRule, updates: readonly Int32Array[],
 }
 
 /** base + aggregate (rescaled to the base's scale), saturated to int32: the next global model's values. */
-export function nextModelValues(base: QuantizedUpdate, aggregateValues: Int32Array, roundScale: number): Int32Array {
+export function nextModelValues(base: QuantizedUpdate, aggregateValues: Int32Array, roundScale: number, into?: Int32Array): Int32Array {
   const n = base.values.length
-  const out = new Int32Array(n)
+  const out = into ?? new Int32Array(n)
   const values = base.values
   if (base.scale === roundScale) {
     for (let i = 0; i < n; i++) {
@@ -205,6 +232,12 @@ export interface NamedBlob {
   bytes: Uint8Array
 }
 
+/** What MsgSubmitAggregate's verdict needs: the CIDs of the recomputed aggregate and next model. */
+export interface RecomputedCids {
+  aggregateCid: string
+  modelCid: string
+}
+
 /**
  * Everything MsgSubmitAggregate computes from blobs (what bench/round-verify.ts times): the
  * values of each included update, the base model, then recompute. The inputs are not hashed
@@ -215,24 +248,104 @@ export interface NamedBlob {
  * would with any corrupted local state; re-hashing K·N bytes on every node would cost more than
  * the rule itself. Throws BAD_BASE_MODEL, AGGREGATION_FAILED (or an update code if an input is
  * not what was submitted).
+ *
+ * The CIDs are those of `recompute` on the same inputs, bit for bit (test/unit/modules/training/
+ * verify-views.test.ts); the work differs only in copies. A rule with `fastInt16` reads int16
+ * updates in place (when every blob gives an aligned view; else all are widened, one element type
+ * per call), an int32 base model is read in place, and the aggregate, the next model and both
+ * blobs live in buffers reused from one verification to the next (nothing but the CIDs leaves).
  */
-export function verifyAggregate(rule: AggregationRule, updates: readonly NamedBlob[], weights: readonly number[], base: NamedBlob, format: RoundFormat): Recomputed {
+export function verifyAggregate(rule: AggregationRule, updates: readonly NamedBlob[], weights: readonly number[], base: NamedBlob, format: RoundFormat): RecomputedCids {
   const n = format.parameterCount
-  const buffer = scratch(updates.length * n)
-  const values = updates.map((u, j) => submittedValues(u.bytes, format, buffer.subarray(j * n, (j + 1) * n)))
-  return recompute(rule, values, weights, modelOf(base.bytes, n, base.cid), format)
+  const inputs = updateInputs(rule, updates, format)
+  const model = baseModelOf(base.bytes, n, base.cid)
+  const reputations = weights.map(() => REPUTATION_UNIT)
+  const into = reused.aggregate(n)
+  const values = refusalsAsAggregationFailed(rule, () =>
+    inputs.int16 !== undefined ? rule.fastInt16!({ updates: inputs.int16, weights, reputations }, into).values : rule.fast({ updates: inputs.int32, weights, reputations }, into).values,
+  )
+  const aggregateBytes = encodeVectorInto(format.dtype as UpdateDtype, format.scale, values, reused.aggregateBlob(HEADER_BYTES + n * WIDTH[format.dtype as UpdateDtype]))
+  const modelBytes = reused.modelBlob(HEADER_BYTES + 4 * n)
+  if (LITTLE_ENDIAN) nextModelValues(model, values, format.scale, new Int32Array(vectorHeader(MODEL_DTYPE, model.scale, n, modelBytes).buffer, HEADER_BYTES, n))
+  else modelBytes.set(encodeVector(MODEL_DTYPE, model.scale, nextModelValues(model, values, format.scale)))
+  return { aggregateCid: blobCid(aggregateBytes), modelCid: blobCid(modelBytes) }
 }
 
-// The widened inputs of the last aggregate verified, kept for the next: K·N int32 is the largest
-// allocation of a verification, and fresh memory costs a page fault per 4 KiB (several times the
-// rule's own time at K = 50, N = 1M). Every element is written before it is read, and nothing
-// outlives the call (the rule returns a fresh array, only bytes and CIDs leave), so reuse cannot
-// change a result. Execution is synchronous: no two verifications share it at once.
-let scratchBuffer = new Int32Array(0)
-function scratch(length: number): Int32Array {
-  if (scratchBuffer.length < length) scratchBuffer = new Int32Array(length)
-  return scratchBuffer
+/** The updates as the rule will read them: int16 views where it has `fastInt16` and every blob gives one, else widened into the reused scratch (throwing the update codes as submittedValues does). */
+function updateInputs(rule: AggregationRule, updates: readonly NamedBlob[], format: RoundFormat): { int16: Int16Array[]; int32?: undefined } | { int16?: undefined; int32: Int32Array[] } {
+  if (rule.fastInt16 !== undefined) {
+    const views = updates.map((u) => submittedInt16View(u.bytes, format))
+    if (views.every((v) => v !== undefined)) return { int16: views as Int16Array[] }
+  }
+  const n = format.parameterCount
+  const buffer = reused.updates(updates.length * n)
+  return { int32: updates.map((u, j) => submittedValues(u.bytes, format, buffer.subarray(j * n, (j + 1) * n))) }
 }
+
+/** modelOf, except that an int32 body aligned in its buffer is read in place (scanned for −2^31, which decodeUpdateBlob refuses) instead of copied. */
+function baseModelOf(bytes: Uint8Array, parameterCount: number, cid: string): QuantizedUpdate {
+  const offset = bytes.byteOffset + HEADER_BYTES
+  if (LITTLE_ENDIAN && offset % 4 === 0 && bytes.length === HEADER_BYTES + 4 * parameterCount) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const scale = view.getUint32(8, true)
+    const header =
+      view.getUint32(0) === 0x464c5531 &&
+      view.getUint8(4) === 1 &&
+      view.getUint8(5) === DTYPE_CODE[MODEL_DTYPE] &&
+      view.getUint8(6) === 1 &&
+      view.getUint8(7) === 0 &&
+      scale >= 1 &&
+      view.getUint32(12, true) === parameterCount
+    const values = header ? new Int32Array(bytes.buffer, offset, parameterCount) : undefined
+    if (values !== undefined && values.indexOf(-2147483648) === -1) return { dtype: MODEL_DTYPE, shape: [parameterCount], scale, values }
+  }
+  return modelOf(bytes, parameterCount, cid)
+}
+
+/** encodeVector's bytes, written into `bytes` (a buffer of its own at offset 0, of exactly the blob's length). */
+function encodeVectorInto(dtype: UpdateDtype, scale: number, values: Int32Array, bytes: Uint8Array): Uint8Array {
+  if (!LITTLE_ENDIAN) {
+    bytes.set(encodeVector(dtype, scale, values))
+    return bytes
+  }
+  vectorHeader(dtype, scale, values.length, bytes)
+  const n = values.length
+  const body = dtype === 'int8' ? new Int8Array(bytes.buffer, HEADER_BYTES, n) : dtype === 'int16' ? new Int16Array(bytes.buffer, HEADER_BYTES, n) : new Int32Array(bytes.buffer, HEADER_BYTES, n)
+  body.set(values)
+  return bytes
+}
+
+// Buffers of the last aggregate verified, kept for the next: the widened updates (K·N int32, the
+// largest allocation of a verification when the rule cannot read int16 in place), the aggregate
+// and the two blobs hashed; fresh memory costs a page fault per 4 KiB (several times the rule's
+// own time at K = 50, N = 1M). Every element is written before it is read, and nothing outlives
+// the call (only CIDs leave), so reuse cannot change a result. Execution is synchronous: no two
+// verifications share them at once. Each blob is a prefix of its own buffer (offset 0, so the
+// bodies are aligned) of exactly its length, and is hashed as such.
+const reused = (() => {
+  let updates = new Int32Array(0)
+  let aggregateValues = new Int32Array(0)
+  let aggregateBlob = new Uint8Array(0)
+  let modelBlob = new Uint8Array(0)
+  return {
+    updates(length: number): Int32Array {
+      if (updates.length < length) updates = new Int32Array(length)
+      return updates
+    },
+    aggregate(length: number): Int32Array {
+      if (aggregateValues.length < length) aggregateValues = new Int32Array(length)
+      return aggregateValues.subarray(0, length)
+    },
+    aggregateBlob(length: number): Uint8Array {
+      if (aggregateBlob.length < length) aggregateBlob = new Uint8Array(length)
+      return aggregateBlob.subarray(0, length)
+    },
+    modelBlob(length: number): Uint8Array {
+      if (modelBlob.length < length) modelBlob = new Uint8Array(length)
+      return modelBlob.subarray(0, length)
+    },
+  }
+})()
 
 /** The aggregate blob and the next model blob, encoded as the FL library does, and their CIDs. */
 export function recompute(rule: AggregationRule, updates: readonly Int32Array[], weights: readonly number[], base: QuantizedUpdate, format: RoundFormat): Recomputed {
