@@ -133,20 +133,27 @@ async function serveStream(stream: Stream, peer: string, read: BlockReader, limi
 }
 
 /** Sends the walk of every root; the next block is read from disk while one is being sent. */
-async function serveWalk(stream: Stream, roots: BlobCid[], read: BlockReader, stallMs: number): Promise<void> {
+export async function serveWalk(stream: Pick<Stream, 'send' | 'onDrain'>, roots: BlobCid[], read: BlockReader, stallMs: number): Promise<void> {
   const stack = [...roots].reverse()
-  let reading: Promise<Uint8Array | undefined> | undefined = stack.length > 0 ? read(stack[stack.length - 1]!) : undefined
+  // The read-ahead runs while a frame is sent; if the send fails (the peer went, the node is
+  // stopping and its store closed), nobody awaits it, so its failure is marked handled here.
+  const ahead = (cid: BlobCid): Promise<Uint8Array | undefined> => {
+    const pending = read(cid)
+    pending.catch(() => undefined)
+    return pending
+  }
+  let reading: Promise<Uint8Array | undefined> | undefined = stack.length > 0 ? ahead(stack[stack.length - 1]!) : undefined
   while (stack.length > 0) {
     const cid = stack.pop()!
     const bytes = await reading!
     if (bytes !== undefined) for (const child of childrenOf(cid, bytes).reverse()) stack.push(child)
-    reading = stack.length > 0 ? read(stack[stack.length - 1]!) : undefined
+    reading = stack.length > 0 ? ahead(stack[stack.length - 1]!) : undefined
     await send(stream, bytes === undefined ? statusFrame(FRAME_MISSING) : blockFrame(bytes), stallMs)
   }
   await send(stream, statusFrame(FRAME_END), stallMs)
 }
 
-async function send(stream: Stream, frame: Uint8ArrayList, stallMs: number): Promise<void> {
+async function send(stream: Pick<Stream, 'send' | 'onDrain'>, frame: Uint8ArrayList, stallMs: number): Promise<void> {
   if (!stream.send(frame)) await stream.onDrain({ signal: AbortSignal.timeout(stallMs) })
 }
 
