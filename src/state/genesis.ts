@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { PublicKey, decodeAddress, fromHex } from '../crypto/index.js'
+import { Dec } from './dec.js'
 import { StateError } from './errors.js'
 import type { ModuleRegistry } from './module.js'
 import type { ModuleParams } from './params.js'
@@ -70,6 +71,37 @@ export function bigintAt(value: unknown, path: string, { min = 0n, max }: { min?
 export function intAt(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) throw invalid(path, `expected an integer in ${min}..${max}`)
   return value
+}
+
+/** A u64 as a decimal string (heights, ids, rounds in module genesis sections). */
+export const u64At = (value: unknown, path: string): bigint => bigintAt(value, path, { max: 2n ** 64n - 1n })
+
+/** A u64 or null (absent counts as null): an optional height, round or version. */
+export const optionalU64At = (value: unknown, path: string): bigint | null => (value === null || value === undefined ? null : u64At(value, path))
+
+/** A u32 as a JSON number (counts, weights). */
+export const u32At = (value: unknown, path: string): number => intAt(value, path, 0, 0xffff_ffff)
+
+export function boolAt(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw invalid(path, 'expected true or false')
+  return value
+}
+
+/** `length` bytes as lower-case hex. */
+export function hexAt(value: unknown, path: string, length: number): Uint8Array {
+  const text = stringAt(value, path)
+  if (!new RegExp(`^[0-9a-f]{${2 * length}}$`).test(text)) throw invalid(path, `expected ${length} bytes as lower-case hex`)
+  return fromHex(text)
+}
+
+/** A Dec as its exact decimal text (rates, fractions, shares): Dec.parse's refusal as GENESIS_INVALID naming the path. */
+export function decAt(value: unknown, path: string): Dec {
+  const text = stringAt(value, path)
+  try {
+    return Dec.parse(text)
+  } catch {
+    throw invalid(path, `"${text.slice(0, 80)}" is not a decimal like 0.05`)
+  }
 }
 
 /** A bech32 fedra1… address; `seen` (when given) refuses one listed twice in the same list. */

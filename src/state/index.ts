@@ -31,6 +31,12 @@ export {
   bigintAt,
   intAt,
   addressAt,
+  u64At,
+  optionalU64At,
+  u32At,
+  boolAt,
+  hexAt,
+  decAt,
   genesisError,
 } from './genesis.js'
 export { concatBytes, utf8, keyId } from './bytes.js'

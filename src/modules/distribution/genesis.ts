@@ -1,5 +1,5 @@
 import { decodeAddress, encodeAddress } from '../../crypto/index.js'
-import { Dec, type ModuleGenesis, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt } from '../../state/index.js'
+import { Dec, type ModuleGenesis, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt, u64At, decAt } from '../../state/index.js'
 import { type DecCoin, type DecCoins, decCoinsJson } from './dec-coins.js'
 import { referenceCountInvariant, solvencyInvariant } from './invariants.js'
 import { DENOM } from '../bank/messages.js'
@@ -71,15 +71,6 @@ function valoperAt(value: unknown, path: string): Uint8Array {
   }
 }
 
-function decAt(value: unknown, path: string): Dec {
-  const text = stringAt(value, path)
-  try {
-    return Dec.parse(text)
-  } catch {
-    throw genesisError(path, `"${text.slice(0, 80)}" is not a non-negative decimal`)
-  }
-}
-
 function decCoinsAt(value: unknown, path: string): DecCoins {
   let previous = ''
   return arrayAt(value ?? [], path).map((entry, i): DecCoin => {
@@ -93,7 +84,6 @@ function decCoinsAt(value: unknown, path: string): DecCoins {
   })
 }
 
-const u64At = (value: unknown, path: string): bigint => bigintAt(value, path, { max: 2n ** 64n - 1n })
 const entries = (body: Record<string, unknown>, field: string, path: string) => arrayAt(body[field] ?? [], `${path}.${field}`).map((e, i) => ({ at: `${path}.${field}[${i}]`, e: objectAt(e, `${path}.${field}[${i}]`) }))
 const valoper = (b: Uint8Array) => encodeAddress(b, VALOPER)
 

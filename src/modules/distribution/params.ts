@@ -1,5 +1,5 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, stringAt } from '../../state/index.js'
+import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, stringAt, decAt } from '../../state/index.js'
 import { distributionError } from './errors.js'
 
 export const DistributionParamsType = t.struct('DistributionParams', 2220, 1, {
@@ -13,15 +13,6 @@ export const DistributionParamsType = t.struct('DistributionParams', 2220, 1, {
 export type DistributionParamsValue = StructValue<typeof DistributionParamsType.fields>
 
 const FIELDS = ['community_tax', 'base_proposer_reward', 'bonus_proposer_reward', 'emission_per_block', 'withdraw_addr_enabled'] as const
-
-function decAt(value: unknown, path: string): Dec {
-  const text = stringAt(value, path)
-  try {
-    return Dec.parse(text)
-  } catch {
-    throw genesisError(path, `"${text}" is not a decimal like 0.02`)
-  }
-}
 
 /**
  * `app_state.distribution.params`: `community_tax` ("0.02"), `base_proposer_reward` ("0.01"),

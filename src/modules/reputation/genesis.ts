@@ -1,5 +1,5 @@
 import { encodeAddress as addressText } from '../../crypto/index.js'
-import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt } from '../../state/index.js'
+import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt, u64At, u32At, boolAt, hexAt } from '../../state/index.js'
 import { MAX_INCLUDED } from '../training/messages.js'
 import { ReputationBooks } from './books.js'
 import { COMMIT_STATUSES, type ReceiptValue, type ReputationValue, type ScoreCommitValue, type ValidatorStandingValue } from './messages.js'
@@ -26,8 +26,6 @@ export interface ReputationGenesis {
 }
 
 const FIELDS = ['reputations', 'receipts', 'commitments', 'standings', 'bonds']
-const u64At = (value: unknown, path: string) => bigintAt(value, path, { max: 2n ** 64n - 1n })
-const u32At = (value: unknown, path: string) => intAt(value, path, 0, 0xffff_ffff)
 
 /** A Dec in [0, 1]. */
 function shareAt(value: unknown, path: string): Dec {
@@ -39,17 +37,6 @@ function shareAt(value: unknown, path: string): Dec {
   }
   if (dec.gt(Dec.ONE)) throw genesisError(path, 'must lie in [0, 1]')
   return dec
-}
-
-function boolAt(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw genesisError(path, 'expected true or false')
-  return value
-}
-
-function hexAt(value: unknown, path: string, length: number): Uint8Array {
-  const text = stringAt(value, path)
-  if (!new RegExp(`^[0-9a-f]{${2 * length}}$`).test(text)) throw genesisError(path, `expected ${length} bytes as lower-case hex`)
-  return new Uint8Array(Buffer.from(text, 'hex'))
 }
 
 const list = (body: Record<string, unknown>, field: string, path: string) => arrayAt(body[field] ?? [], `${path}.${field}`)

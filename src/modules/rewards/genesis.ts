@@ -1,4 +1,4 @@
-import { type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, objectAt } from '../../state/index.js'
+import { type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, objectAt, u64At, boolAt } from '../../state/index.js'
 import { RewardsBooks } from './books.js'
 import { accountInvariant, payoutsInvariant, settlementBroken } from './invariants.js'
 import type { RewardsTotalsValue, RoundPayoutsValue } from './messages.js'
@@ -24,15 +24,9 @@ export interface RewardsGenesis {
 }
 
 const FIELDS = ['pools', 'treasuries', 'payouts', 'totals']
-const u64At = (value: unknown, path: string) => bigintAt(value, path, { max: 2n ** 64n - 1n })
 const amountAt = (value: unknown, path: string) => bigintAt(value, path, { min: 0n, max: 2n ** 256n - 1n })
 const list = (body: Record<string, unknown>, field: string, path: string) =>
   arrayAt(body[field] ?? [], `${path}.${field}`).map((e, i) => ({ at: `${path}.${field}[${i}]`, o: objectAt(e, `${path}.${field}[${i}]`) }))
-
-function boolAt(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw genesisError(path, 'expected true or false')
-  return value
-}
 
 function amounts(body: Record<string, unknown>, field: string, path: string): { subnet: bigint; amount: bigint }[] {
   const seen = new Set<bigint>()

@@ -1,5 +1,5 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { Dec, type ModuleParams, ModuleError, bigintAt, decType, genesisError, objectAt, stringAt } from '../../state/index.js'
+import { Dec, type ModuleParams, ModuleError, bigintAt, decType, genesisError, objectAt, stringAt, decAt } from '../../state/index.js'
 import { rewardsError } from './errors.js'
 
 export const RewardsParamsType = t.struct('RewardsParams', 2730, 1, {
@@ -14,14 +14,6 @@ export type RewardsParamsValue = StructValue<typeof RewardsParamsType.fields>
 
 const MAX_EMISSION = 2n ** 128n
 const FIELDS = ['emission_per_round', 'harmful_score_threshold', 'slash_reputation_threshold', 'trainer_slash_fraction']
-
-function decAt(value: unknown, path: string): Dec {
-  try {
-    return Dec.parse(stringAt(value, path))
-  } catch {
-    throw genesisError(path, 'expected a decimal string like 0.05')
-  }
-}
 
 /**
  * `app_state.rewards.params`:

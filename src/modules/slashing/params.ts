@@ -1,5 +1,5 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, stringAt } from '../../state/index.js'
+import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, stringAt, decAt } from '../../state/index.js'
 import { slashingError } from './errors.js'
 
 export const SlashingParamsType = t.struct('SlashingParams', 2102, 1, {
@@ -15,15 +15,6 @@ export type SlashingParamsValue = StructValue<typeof SlashingParamsType.fields>
 export const MAX_SIGNED_BLOCKS_WINDOW = 1_000_000n
 
 const FIELDS = ['signed_blocks_window', 'min_signed_per_window', 'downtime_jail_duration', 'slash_fraction_double_sign', 'slash_fraction_downtime'] as const
-
-function decAt(value: unknown, path: string): Dec {
-  const text = stringAt(value, path)
-  try {
-    return Dec.parse(text)
-  } catch {
-    throw genesisError(path, `"${text}" is not a decimal like 0.05`)
-  }
-}
 
 /**
  * `app_state.slashing.params` (x/slashing Params): `signed_blocks_window` (blocks),

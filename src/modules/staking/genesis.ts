@@ -1,6 +1,6 @@
 import { encode } from '../../codec/index.js'
 import { decodeAddress, encodeAddress, fromHex, toHex } from '../../crypto/index.js'
-import { type Context, Dec, type ModuleGenesis, ModuleError, type ValidatorUpdate, addressAt, arrayAt, bigintAt, genesisError, objectAt, stringAt } from '../../state/index.js'
+import { type Context, Dec, type ModuleGenesis, ModuleError, type ValidatorUpdate, addressAt, arrayAt, bigintAt, genesisError, objectAt, stringAt, u64At, decAt } from '../../state/index.js'
 import { bondsInvariant, poolsInvariant, stakingInvariants } from './invariants.js'
 import { StakingKeeper } from './keeper.js'
 import { consensusAddressOf } from './validator-rules.js'
@@ -54,17 +54,7 @@ function valoperAt(value: unknown, path: string): Uint8Array {
   }
 }
 
-function decAt(value: unknown, path: string): Dec {
-  const text = stringAt(value, path)
-  try {
-    return Dec.parse(text)
-  } catch {
-    throw genesisError(path, `"${text.slice(0, 80)}" is not a decimal`)
-  }
-}
-
 const pubKeyAt = (value: unknown, path: string): Uint8Array => fromHex(stringAt(value, path, /^[0-9a-f]{64}$/))
-const u64At = (value: unknown, path: string): bigint => bigintAt(value, path, { max: 2n ** 64n - 1n })
 
 function unbondingEntriesAt(value: unknown, path: string): UnbondingEntryValue[] {
   return arrayAt(value ?? [], path).map((entry, i) => {

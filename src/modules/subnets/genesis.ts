@@ -1,5 +1,5 @@
 import { encodeAddress } from '../../crypto/index.js'
-import { type ModuleGenesis, ModuleError, addressAt, arrayAt, bigintAt, genesisError, moduleAddress, objectAt, stringAt } from '../../state/index.js'
+import { type ModuleGenesis, ModuleError, addressAt, arrayAt, bigintAt, genesisError, moduleAddress, objectAt, stringAt, u64At, optionalU64At } from '../../state/index.js'
 import { SubnetBooks } from './books.js'
 import { BANK, STAKING } from './expected-keepers.js'
 import { DEPOSITS_ACCOUNT, bondPurpose } from './keys.js'
@@ -41,9 +41,6 @@ const SUBNET_FIELDS = [
   'id', 'name', 'domain', 'description', 'admin', 'model_spec', 'parameter_count', 'initial_model_cid', 'deposit', 'created_height', 'trainers', 'aggregators',
   'params', 'params_from_round', 'pending_params', 'pending_since_height', 'allow_list', 'members', 'barred',
 ]
-const U64 = { max: 2n ** 64n - 1n }
-const u64At = (value: unknown, path: string) => bigintAt(value, path, U64)
-const optionalU64 = (value: unknown, path: string): bigint | null => (value === null || value === undefined ? null : u64At(value, path))
 
 /** Runs a message-level check, turning its ModuleError into GENESIS_INVALID at `path`. */
 function checked<T>(path: string, check: () => T): T {
@@ -114,7 +111,7 @@ export const subnetsGenesis: ModuleGenesis<SubnetsGenesis> = {
         trainers: members.filter((m) => m.role === 'trainer').length,
         aggregators: members.filter((m) => m.role === 'aggregator').length,
       }
-      return { subnet, params, fromRound: optionalU64(s.params_from_round, `${at}.params_from_round`), pending, allowList, members, barred }
+      return { subnet, params, fromRound: optionalU64At(s.params_from_round, `${at}.params_from_round`), pending, allowList, members, barred }
     })
     const nextId = body.next_subnet_id === undefined ? previous + 1n : u64At(body.next_subnet_id, `${path}.next_subnet_id`)
     if (nextId <= previous) throw genesisError(`${path}.next_subnet_id`, `must be above every subnet id (${previous})`)

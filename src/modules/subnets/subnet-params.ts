@@ -5,7 +5,7 @@ import { RULE_NAMES, getAggregationRule } from '../../fl/rules/registry.js'
 import type { AggregationRule } from '../../fl/rules/types.js'
 import { MAX_BLOB_ELEMENTS } from '../../fl/update/blob.js'
 import { checkQuantizationConfig } from '../../fl/update/quantize.js'
-import { Dec, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt } from '../../state/index.js'
+import { Dec, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt, decAt } from '../../state/index.js'
 import { subnetsError } from './errors.js'
 import { MAX_SHARED_SUBNETS, type SubnetParamsValue } from './messages.js'
 
@@ -234,15 +234,6 @@ export function subnetParamsToJson(p: SubnetParamsValue) {
       data: p.rewardSplit.data.toString(),
     },
     aggregator_slash_fraction: p.aggregatorSlashFraction.toString(),
-  }
-}
-
-function decAt(value: unknown, path: string): Dec {
-  const text = stringAt(value, path)
-  try {
-    return Dec.parse(text)
-  } catch {
-    throw genesisError(path, `"${text.slice(0, 40)}" is not a decimal like 0.05`)
   }
 }
 

@@ -1,4 +1,4 @@
-import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, readParams, stringAt } from '../../state/index.js'
+import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, readParams, stringAt, u64At, u32At, boolAt, hexAt, decAt, optionalU64At } from '../../state/index.js'
 import { encodeAddress } from '../../crypto/index.js'
 import { canonicalCid } from './blob-cid.js'
 import { TrainingBooks } from './books.js'
@@ -48,26 +48,11 @@ export interface TrainingGenesis {
   }[]
 }
 
-const U64 = { max: 2n ** 64n - 1n }
-const u64At = (value: unknown, path: string) => bigintAt(value, path, U64)
-const optionalU64 = (value: unknown, path: string): bigint | null => (value === null || value === undefined ? null : u64At(value, path))
-const u32At = (value: unknown, path: string) => intAt(value, path, 0, 0xffff_ffff)
 
 function cidAt(value: unknown, path: string): string {
   const text = stringAt(value, path)
   if (canonicalCid(text) === undefined) throw genesisError(path, `"${text.slice(0, 80)}" is not a canonical CIDv1`)
   return text
-}
-
-function boolAt(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw genesisError(path, 'expected true or false')
-  return value
-}
-
-function hexAt(value: unknown, path: string, length: number): Uint8Array {
-  const text = stringAt(value, path)
-  if (!new RegExp(`^[0-9a-f]{${2 * length}}$`).test(text)) throw genesisError(path, `expected ${length} bytes as lower-case hex`)
-  return new Uint8Array(Buffer.from(text, 'hex'))
 }
 
 export const roundRecordJson = (r: RoundValue) => ({
@@ -119,7 +104,7 @@ function roundAt(json: unknown, path: string, subnet: bigint): RoundValue {
     slashFraction,
     updates: u32At(o.updates, `${path}.updates`),
     closed: boolAt(o.closed, `${path}.closed`),
-    version: optionalU64(o.version, `${path}.version`),
+    version: optionalU64At(o.version, `${path}.version`),
     rejections: u32At(o.rejections, `${path}.rejections`),
   }
 }
@@ -130,8 +115,8 @@ function versionAt(json: unknown, path: string, subnet: bigint): ModelVersionVal
   return {
     subnet,
     version: u64At(o.version, `${path}.version`),
-    round: optionalU64(o.round, `${path}.round`),
-    parent: optionalU64(o.parent, `${path}.parent`),
+    round: optionalU64At(o.round, `${path}.round`),
+    parent: optionalU64At(o.parent, `${path}.parent`),
     globalCid: cidAt(o.global_cid, `${path}.global_cid`),
     aggregateCid: o.aggregate_cid === null || o.aggregate_cid === undefined ? null : cidAt(o.aggregate_cid, `${path}.aggregate_cid`),
     included: arrayAt(o.included ?? [], `${path}.included`).map((c, i) => {
@@ -181,14 +166,6 @@ function rejectionAt(json: unknown, path: string): AggregateRejectionValue & { r
 
 const VERDICTS: readonly number[] = [TRAINING_ERRORS.DUPLICATE_CONTENT, TRAINING_ERRORS.ZERO_UPDATE, TRAINING_ERRORS.NEAR_COPY]
 
-function decAt(value: unknown, path: string): Dec {
-  try {
-    return Dec.parse(stringAt(value, path))
-  } catch {
-    throw genesisError(path, 'expected a decimal like 0.1')
-  }
-}
-
 function rejectedUpdateAt(json: unknown, path: string): UpdateRejectionValue & { round: bigint; trainer: Uint8Array } {
   const o = objectAt(json, path)
   const code = u32At(o.code, `${path}.code`)
@@ -200,7 +177,7 @@ function rejectedUpdateAt(json: unknown, path: string): UpdateRejectionValue & {
     updateCid: cidAt(o.update_cid, `${path}.update_cid`),
     sampleCount: u32At(o.sample_count, `${path}.sample_count`),
     code,
-    matchedRound: optionalU64(o.matched_round, `${path}.matched_round`),
+    matchedRound: optionalU64At(o.matched_round, `${path}.matched_round`),
     matchedTrainer: o.matched_trainer === null || o.matched_trainer === undefined ? null : addressAt(o.matched_trainer, `${path}.matched_trainer`),
     normSq: bigintAt(o.norm_sq, `${path}.norm_sq`),
     cosine: decAt(o.cosine, `${path}.cosine`),
@@ -237,7 +214,7 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
       return {
         subnet,
         progress: {
-          round: optionalU64(s.round, `${at}.round`),
+          round: optionalU64At(s.round, `${at}.round`),
           latestVersion: u64At(s.latest_version, `${at}.latest_version`),
           scheduledHeight: u64At(s.scheduled_height, `${at}.scheduled_height`),
           scheduledPhase: phase as ScheduledPhase,
