@@ -3,6 +3,7 @@ import { FedraClient } from '../../client/index.js'
 import { Keyring } from '../../crypto/keyring.js'
 import { parseAttackSpec } from '../../fl/sim/attacks.js'
 import { logger } from '../../log/index.js'
+import { RoleError } from '../../roles/errors.js'
 import { CliError } from '../errors.js'
 import { resolveNodeUrl } from '../node-url.js'
 import { readPassphrase } from '../passphrase.js'
@@ -23,6 +24,16 @@ const positive = (text: string, name: string): number => {
   const v = Number(text)
   if (text === '' || !Number.isFinite(v) || v <= 0) throw new CliError('USAGE', `--${name} must be a positive number, got "${text.slice(0, 20)}"`, {})
   return v
+}
+
+/** A role's own refusal of what the user typed (a --data, --attack or --validation spec) as a usage error (exit 2). */
+function roleUsage<T>(f: () => T): T {
+  try {
+    return f()
+  } catch (error) {
+    if (error instanceof RoleError) throw new CliError('USAGE', error.plainMessage, {})
+    throw error
+  }
 }
 
 const withRole = (cmd: Command): Command =>
@@ -72,21 +83,12 @@ export function registerRoleCommands(program: Command): void {
     .action(async (options: RoleOptions & { data: string; rows?: string; seed: string; epochs: string; batch: string; lr: string; attack?: string }) => {
       const { parseDataSpec, loadTrainerData } = await import('../../roles/data-spec.js')
       const { Trainer, trainerAttack } = await import('../../roles/trainer.js')
-      const { RoleError } = await import('../../roles/errors.js')
-      const usage = <T>(f: () => T): T => {
-        try {
-          return f()
-        } catch (error) {
-          if (error instanceof RoleError) throw new CliError('USAGE', error.plainMessage, {})
-          throw error
-        }
-      }
-      const spec = usage(() => parseDataSpec(options.data))
+      const spec = roleUsage(() => parseDataSpec(options.data))
       const seed = integer(options.seed, 'seed', 0)
       const training = { epochs: integer(options.epochs, 'epochs', 1, 1000), batchSize: integer(options.batch, 'batch', 1, 65536), learningRate: positive(options.lr, 'lr') }
-      const attack = usage(() => trainerAttack(options.attack, parseAttackSpec))
+      const attack = roleUsage(() => trainerAttack(options.attack, parseAttackSpec))
       const rows = options.rows === undefined ? undefined : integer(options.rows, 'rows', 1)
-      const data = usage(() => loadTrainerData(spec, { seed, ...(rows === undefined ? {} : { rows }) }))
+      const data = roleUsage(() => loadTrainerData(spec, { seed, ...(rows === undefined ? {} : { rows }) }))
       await runRole(options, async (ctx) => new Trainer({ ...ctx, data, seed, training, ...(attack === undefined ? {} : { attack }) }), 'trainer')
     })
 
@@ -115,21 +117,12 @@ export function registerRoleCommands(program: Command): void {
       const { isScoringMethod } = await import('../../roles/scoring.js')
       const { parseValidationSpec, loadValidationSet } = await import('../../roles/validation-set.js')
       const { Scorer } = await import('../../roles/scorer.js')
-      const { RoleError } = await import('../../roles/errors.js')
       const { join } = await import('node:path')
-      const usage = <T>(f: () => T): T => {
-        try {
-          return f()
-        } catch (error) {
-          if (error instanceof RoleError) throw new CliError('USAGE', error.plainMessage, {})
-          throw error
-        }
-      }
       const method = options.method
       if (!isScoringMethod(method)) throw new CliError('USAGE', `--method is loo, marginal or shapley, got "${method.slice(0, 20)}"`, {})
       const budget = integer(options.budget, 'budget', 2, 1_000_000)
-      const spec = usage(() => parseValidationSpec(options.validation))
-      const validation = usage(() => loadValidationSet(spec))
+      const spec = roleUsage(() => parseValidationSpec(options.validation))
+      const validation = roleUsage(() => loadValidationSet(spec))
       const stateDir = options.stateDir ?? join(options.home, 'scorer-state')
       await runRole(options, async (ctx) => new Scorer({ ...ctx, method, budget, validation, stateDir }), 'scorer')
     })

@@ -11,6 +11,9 @@ import { loadTrainerData, parseDataSpec } from '../../../src/roles/data-spec.js'
 import { MODEL_SCALE, encodeModel, initialModelBlob, modelParameters } from '../../../src/roles/model-codec.js'
 import { trainerAttack } from '../../../src/roles/trainer.js'
 import { tempDir } from '../../helpers/chain.js'
+import { Command } from 'commander'
+import { registerRoleCommands } from '../../../src/cli/commands/roles.js'
+import { CliError } from '../../../src/cli/errors.js'
 
 const code = (f: () => unknown): string => {
   try {
@@ -73,5 +76,35 @@ describe('roles: a trainer\'s --data, its model blobs and --attack', () => {
     assert.deepEqual(trainerAttack('copy', parseAttackSpec), { kind: 'copy' })
     assert.equal(code(() => trainerAttack('teleport', parseAttackSpec)), 'BAD_OPTION')
     assert.equal(code(() => trainerAttack('scaled:-1', parseAttackSpec)), 'BAD_OPTION')
+  })
+})
+
+describe('fedra trainer and fedra aggregator: usage errors (exit 2) before any key is opened', () => {
+  const usage = async (role: 'trainer' | 'aggregator', args: string[], message: RegExp) => {
+    const program = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    registerRoleCommands(program)
+    const base = ['node', 'fedra', role, '--key', 'account1', '--subnet', '0', '--node', 'http://127.0.0.1:1', '--home', '/nonexistent']
+    const error = await program.parseAsync([...base, ...(role === 'trainer' && !args.includes('--data') ? ['--data', 'mnist:iid:0/4'] : []), ...args]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    assert.ok(error instanceof CliError, String(error))
+    assert.equal(error.code, 'USAGE')
+    assert.match(error.message, message)
+  }
+
+  it('trainer: a bad --data, --attack, --lr, --epochs or --subnet', async () => {
+    await usage('trainer', ['--data', 'mnist:iid:4/4'], /--data "mnist:iid:4\/4": part 4 of 4: parts are 0-based/)
+    await usage('trainer', ['--data', './missing.csv'], /cannot read .\/missing.csv/)
+    await usage('trainer', ['--attack', 'teleport'], /--attack: .*\(or freeride\)/)
+    await usage('trainer', ['--lr', '-1'], /--lr must be a positive number/)
+    await usage('trainer', ['--epochs', '0'], /--epochs must be an integer in 1\.\.1000/)
+    await usage('trainer', ['--subnet', 'x'], /--subnet must be a subnet id/)
+  })
+
+  it('aggregator: a bad --backend, --tamper or --wait-blocks', async () => {
+    await usage('aggregator', ['--backend', 'tpu'], /--backend is fast, webgpu, webasm or cpu, got "tpu"/)
+    await usage('aggregator', ['--tamper', 'sometimes'], /--tamper is first or always/)
+    await usage('aggregator', ['--wait-blocks', 'two'], /--wait-blocks must be an integer in 0\.\.100000/)
   })
 })
