@@ -257,7 +257,10 @@ const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => 
  * exactly the round's in trainer order, too few for the rule, a base model that is no model of
  * the subnet. Then the chain recomputes the aggregate with the round's rule (rule.fast: the
  * reference's bits) and the next model (model.ts verifyAggregate: the inputs, hashed and checked
- * when submitted, are not hashed again), and compares both CIDs:
+ * when submitted, are not hashed again), and compares both with the blobs the message names as
+ * result and next model. Those are declared like the inputs, so no block records a version whose
+ * bytes its validators do not hold (the next round's trainers and scorers fetch them), and held
+ * bytes are their CID's bytes, so equal bytes are equal CIDs:
  *
  * - equal: version latest + 1 is recorded (ModelVersion), the round points at it,
  *   aggregate_accepted, hook roundAggregated.
@@ -286,7 +289,7 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
       }
     }
   },
-  blobs: (m) => [m.baseGlobalCid, ...m.included.map((entry) => entry.updateCid)],
+  blobs: (m) => [m.baseGlobalCid, ...m.included.map((entry) => entry.updateCid), m.resultCid, m.newGlobalCid],
   handle(ctx, m, signer) {
     const books = new TrainingBooks(ctx.moduleStore())
     const round = roundInWindow(ctx, books, m.subnet, m.round, 'aggregate')
@@ -322,9 +325,10 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const format = roundFormat(round, parameterCount)
     const named = updates.map((u) => ({ cid: u.updateCid, bytes: ctx.block.blobs.get(u.updateCid) }))
     const base = { cid: round.baseGlobalCid, bytes: ctx.block.blobs.get(round.baseGlobalCid) }
-    const expected = verifyAggregate(rule, named, updates.map((u) => u.weight), base, format)
-    if (expected.aggregateCid === m.resultCid && expected.modelCid === m.newGlobalCid) accept(ctx, books, round, m, updates, aggregator)
-    else reject(ctx, books, round, m, { resultCid: expected.aggregateCid, newGlobalCid: expected.modelCid }, signer)
+    const claimed = { aggregate: ctx.block.blobs.get(m.resultCid), model: ctx.block.blobs.get(m.newGlobalCid) }
+    const verdict = verifyAggregate(rule, named, updates.map((u) => u.weight), base, format, claimed)
+    if (verdict.matches) accept(ctx, books, round, m, updates, aggregator)
+    else reject(ctx, books, round, m, { resultCid: verdict.aggregateCid, newGlobalCid: verdict.modelCid }, signer)
   },
 }
 

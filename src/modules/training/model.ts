@@ -232,30 +232,40 @@ export interface NamedBlob {
   bytes: Uint8Array
 }
 
-/** What MsgSubmitAggregate's verdict needs: the CIDs of the recomputed aggregate and next model. */
-export interface RecomputedCids {
-  aggregateCid: string
-  modelCid: string
+/** The bytes an aggregator claims: the blobs its MsgSubmitAggregate names as result and next model. */
+export interface AggregateClaim {
+  aggregate: Uint8Array
+  model: Uint8Array
 }
+
+/** MsgSubmitAggregate's verdict: the claim matches the recomputation, or the CIDs it should have named. */
+export type AggregateVerdict = { matches: true } | { matches: false; aggregateCid: string; modelCid: string }
 
 /**
  * Everything MsgSubmitAggregate computes from blobs (what bench/round-verify.ts times): the
- * values of each included update, the base model, then recompute. The inputs are not hashed
- * again here: the block's reader answers a CID with that CID's bytes (the node's store checks
- * every block against its CID on the way in, DESIGN §5), and each update's bytes were hashed and
- * checked against this round when submitted (BLOB_MISMATCH and the update codes, at submit). A
- * node whose reader broke that promise would compute another verdict and leave consensus, as it
- * would with any corrupted local state; re-hashing K·N bytes on every node would cost more than
- * the rule itself. Throws BAD_BASE_MODEL, AGGREGATION_FAILED (or an update code if an input is
- * not what was submitted).
+ * values of each included update, the base model, then recompute, and the result held against
+ * the two blobs the aggregator claims. The inputs are not hashed again here: the block's reader
+ * answers a CID with that CID's bytes (the node's store checks every block against its CID on
+ * the way in, DESIGN §5), and each update's bytes were hashed and checked against this round
+ * when submitted (BLOB_MISMATCH and the update codes, at submit). A node whose reader broke that
+ * promise would compute another verdict and leave consensus, as it would with any corrupted
+ * local state; re-hashing K·N bytes on every node would cost more than the rule itself.
  *
- * The CIDs are those of `recompute` on the same inputs, bit for bit (test/unit/modules/training/
- * verify-views.test.ts); the work differs only in copies. A rule with `fastInt16` reads int16
- * updates in place (when every blob gives an aligned view; else all are widened, one element type
- * per call), an int32 base model is read in place, and the aggregate, the next model and both
- * blobs live in buffers reused from one verification to the next (nothing but the CIDs leaves).
+ * The same promise makes the claim cheap to check: the message declares its result and model
+ * blobs (the node holds them before it executes), so equal bytes are equal CIDs, and a byte
+ * comparison replaces hashing both outputs to their UnixFS CIDs — which took as long as the
+ * rule itself at K = 10, N = 159,010 (docs/perf.md). Only a claim that differs is hashed, for
+ * the rejection record's expected CIDs. Throws BAD_BASE_MODEL, AGGREGATION_FAILED (or an update
+ * code if an input is not what was submitted).
+ *
+ * The bytes are those of `recompute` on the same inputs, bit for bit (test/unit/modules/
+ * training/verify-views.test.ts); the work differs only in copies. A rule with `fastInt16` reads
+ * int16 updates in place (when every blob gives an aligned view; else all are widened, one
+ * element type per call), an int32 base model is read in place, and the aggregate, the next
+ * model and both blobs live in buffers reused from one verification to the next (nothing but
+ * the verdict leaves).
  */
-export function verifyAggregate(rule: AggregationRule, updates: readonly NamedBlob[], weights: readonly number[], base: NamedBlob, format: RoundFormat): RecomputedCids {
+export function verifyAggregate(rule: AggregationRule, updates: readonly NamedBlob[], weights: readonly number[], base: NamedBlob, format: RoundFormat, claimed: AggregateClaim): AggregateVerdict {
   const n = format.parameterCount
   const inputs = updateInputs(rule, updates, format)
   const model = baseModelOf(base.bytes, n, base.cid)
@@ -268,7 +278,13 @@ export function verifyAggregate(rule: AggregationRule, updates: readonly NamedBl
   const modelBytes = reused.modelBlob(HEADER_BYTES + 4 * n)
   if (LITTLE_ENDIAN) nextModelValues(model, values, format.scale, new Int32Array(vectorHeader(MODEL_DTYPE, model.scale, n, modelBytes).buffer, HEADER_BYTES, n))
   else modelBytes.set(encodeVector(MODEL_DTYPE, model.scale, nextModelValues(model, values, format.scale)))
-  return { aggregateCid: blobCid(aggregateBytes), modelCid: blobCid(modelBytes) }
+  if (sameBytes(aggregateBytes, claimed.aggregate) && sameBytes(modelBytes, claimed.model)) return { matches: true }
+  return { matches: false, aggregateCid: blobCid(aggregateBytes), modelCid: blobCid(modelBytes) }
+}
+
+/** Byte equality through Buffer's memcmp (a JS loop over a 636 kB model costs a good part of the hashing it replaces). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length))
 }
 
 /** The updates as the rule will read them: int16 views where it has `fastInt16` and every blob gives one, else widened into the reused scratch (throwing the update codes as submittedValues does). */
@@ -319,7 +335,7 @@ function encodeVectorInto(dtype: UpdateDtype, scale: number, values: Int32Array,
 // largest allocation of a verification when the rule cannot read int16 in place), the aggregate
 // and the two blobs hashed; fresh memory costs a page fault per 4 KiB (several times the rule's
 // own time at K = 50, N = 1M). Every element is written before it is read, and nothing outlives
-// the call (only CIDs leave), so reuse cannot change a result. Execution is synchronous: no two
+// the call (only the verdict leaves), so reuse cannot change a result. Execution is synchronous: no two
 // verifications share them at once. Each blob is a prefix of its own buffer (offset 0, so the
 // bodies are aligned) of exactly its length, and is hashed as such.
 const reused = (() => {

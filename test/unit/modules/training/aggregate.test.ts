@@ -72,7 +72,8 @@ describe('training MsgSubmitAggregate: refusals before any verdict, gas, and the
     assert.equal(codeOf(() => handler.validate!({ ...message, included: [message.included[0]!, message.included[0]!] })), 'INCLUDED_NOT_CANONICAL')
     assert.equal(codeOf(() => handler.validate!({ ...message, resultCid: 'x' })), 'INVALID_CID')
     assert.equal(codeOf(() => handler.validate!({ ...message, baseGlobalCid: 'x' })), 'INVALID_CID')
-    assert.deepEqual(handler.blobs!(message), [INITIAL_CID, INITIAL_CID, INITIAL_CID], 'declares the base model and every included update')
+    const claimed = { ...message, resultCid: storeCid(updateBlob([1, 0, 0, 0, 0, 0])), newGlobalCid: storeCid(updateBlob([2, 0, 0, 0, 0, 0])) }
+    assert.deepEqual(handler.blobs!(claimed), [INITIAL_CID, INITIAL_CID, INITIAL_CID, claimed.resultCid, claimed.newGlobalCid], 'declares the base model, every included update, and the claimed result and next model')
   })
 
   it('refuses an aggregate in the submit window, from a non-aggregator, on another base model, or with a missing or altered update — no slash for any', async () => {

@@ -77,7 +77,21 @@ export function honestAggregate(updates: { values: number[]; weight: number }[],
   const aggregateBytes = encodeUpdateBlob({ dtype: 'int16', shape: [N], scale: SCALE, values: result })
   const modelValues = Int32Array.from(base.map((v, i) => v + result[i]!))
   const modelBytes = encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: modelValues })
-  return { values: Array.from(result), aggregateCid: storeCid(aggregateBytes), modelValues: Array.from(modelValues), modelBytes, modelCid: storeCid(modelBytes) }
+  const aggregateCid = remember(aggregateBytes)
+  const modelCid = remember(modelBytes)
+  return { values: Array.from(result), aggregateBytes, aggregateCid, modelValues: Array.from(modelValues), modelBytes, modelCid }
+}
+
+// Every output blob honestAggregate made, by CID: MsgSubmitAggregate declares its result and
+// model blobs, and TrainingChain.aggregate stores the claimed ones it finds here, as an
+// aggregator stores its outputs on its node before it submits. Content-addressed, so one map
+// serves every chain of a test file.
+const outputs = new Map<string, Uint8Array>()
+
+function remember(bytes: Uint8Array): string {
+  const cid = storeCid(bytes)
+  outputs.set(cid, bytes)
+  return cid
 }
 
 export function updateMsg(subnet: bigint, round: bigint, blob: Uint8Array, overrides: Partial<MsgSubmitUpdateValue> = {}): MsgSubmitUpdateValue {
@@ -171,6 +185,10 @@ export class TrainingChain {
   aggregate(from: number, included: { trainer: number; blob: Uint8Array }[], resultCid: string, newGlobalCid: string, options: { round?: bigint; base?: string; subnet?: bigint; gas?: bigint } = {}): Tx {
     const sorted = included.map((i) => ({ trainer: addr(i.trainer), updateCid: storeCid(i.blob) })).sort((a, b) => Buffer.compare(a.trainer, b.trainer))
     const message = { subnet: options.subnet ?? 0n, round: options.round ?? 0n, baseGlobalCid: options.base ?? INITIAL_CID, included: sorted, resultCid, newGlobalCid }
+    for (const cid of [resultCid, newGlobalCid]) {
+      const bytes = outputs.get(cid)
+      if (bytes !== undefined) this.put(bytes)
+    }
     return [from, MsgSubmitAggregate, message, options.gas]
   }
 

@@ -40,6 +40,9 @@ const errorOf = (run: () => unknown): { code: string; context?: unknown } => {
   throw new Error('expected a refusal')
 }
 
+// Refusals come before any claim is compared.
+const NO_CLAIM = { aggregate: new Uint8Array(0), model: new Uint8Array(0) }
+
 describe('verifyAggregate on int16 views: the bits of the widened path', () => {
   const aligned = updates.map(blob)
   const base = named(modelBytes)
@@ -83,17 +86,29 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
   })
 
   for (const name of RULE_NAMES) {
-    it(`${name}: the CIDs of verifyAggregate equal recompute's on the decoded inputs, aligned or misaligned, and on a repeat`, () => {
+    it(`${name}: verifyAggregate matches recompute's blobs on the decoded inputs, aligned or misaligned, and on a repeat; a claim one byte off gets recompute's CIDs`, () => {
       const rule = getAggregationRule(name)
       const model = modelOf(modelBytes, N, base.cid)
       const expected = recompute(rule, updates, weights, model, format)
-      const want = { aggregateCid: expected.aggregateCid, modelCid: expected.modelCid }
-      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format), want)
-      assert.deepEqual(verifyAggregate({ ...rule, fastInt16: undefined }, aligned.map(named), weights, base, format), want)
-      assert.deepEqual(verifyAggregate(rule, aligned.map(misaligned).map(named), weights, named(misaligned(modelBytes)), format), want)
+      const claim = { aggregate: expected.aggregateBytes.slice(), model: expected.modelBytes.slice() }
+      const matches = { matches: true }
+      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, claim), matches)
+      assert.deepEqual(verifyAggregate({ ...rule, fastInt16: undefined }, aligned.map(named), weights, base, format, claim), matches)
+      assert.deepEqual(verifyAggregate(rule, aligned.map(misaligned).map(named), weights, named(misaligned(modelBytes)), format, { aggregate: misaligned(claim.aggregate), model: misaligned(claim.model) }), matches)
       // one misaligned blob sends every update down the widened path (one element type per call)
-      assert.deepEqual(verifyAggregate(rule, aligned.map((b, j) => (j === 5 ? misaligned(b) : b)).map(named), weights, base, format), want)
-      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format), want)
+      assert.deepEqual(verifyAggregate(rule, aligned.map((b, j) => (j === 5 ? misaligned(b) : b)).map(named), weights, base, format, claim), matches)
+      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, claim), matches)
+      // a wrong claim, in either blob or its length: the verdict names the CIDs recompute gives
+      const wrong = { matches: false, aggregateCid: expected.aggregateCid, modelCid: expected.modelCid }
+      const offByOne = (bytes: Uint8Array, at: number) => {
+        const copy = bytes.slice()
+        copy[at] = copy[at]! ^ 1
+        return copy
+      }
+      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { ...claim, aggregate: offByOne(claim.aggregate, claim.aggregate.length - 1) }), wrong)
+      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { ...claim, model: offByOne(claim.model, 16) }), wrong)
+      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { ...claim, model: claim.model.subarray(0, claim.model.length - 4) }), wrong)
+      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { aggregate: claim.model, model: claim.aggregate }), wrong)
     })
   }
 
@@ -102,18 +117,18 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
     const widenedOnly = { ...rule, fastInt16: undefined }
     const bad = aligned.map((b) => b.slice())
     new DataView(bad[7]!.buffer).setInt16(16 + 2 * (N - 1), -32768, true)
-    const viaViews = errorOf(() => verifyAggregate(rule, bad.map(named), weights, base, format))
+    const viaViews = errorOf(() => verifyAggregate(rule, bad.map(named), weights, base, format, NO_CLAIM))
     assert.equal(viaViews.code, 'AGGREGATION_FAILED')
-    assert.deepEqual(errorOf(() => verifyAggregate(widenedOnly, bad.map(named), weights, base, format)), viaViews)
+    assert.deepEqual(errorOf(() => verifyAggregate(widenedOnly, bad.map(named), weights, base, format, NO_CLAIM)), viaViews)
     // a misaligned blob is decoded in full, as before this path existed, and refused there
-    assert.equal(errorOf(() => verifyAggregate(rule, bad.map(misaligned).map(named), weights, base, format)).code, 'MALFORMED_UPDATE')
+    assert.equal(errorOf(() => verifyAggregate(rule, bad.map(misaligned).map(named), weights, base, format, NO_CLAIM)).code, 'MALFORMED_UPDATE')
   })
 
   it('refuses a base model holding −2^31 with BAD_BASE_MODEL whether it is read in place or decoded', () => {
     const rule = getAggregationRule('fedavg')
     const bad = modelBytes.slice()
     new DataView(bad.buffer).setInt32(16 + 4 * 9, -2147483648, true)
-    assert.equal(errorOf(() => verifyAggregate(rule, aligned.map(named), weights, named(bad), format)).code, 'BAD_BASE_MODEL')
-    assert.equal(errorOf(() => verifyAggregate(rule, aligned.map(named), weights, named(misaligned(bad)), format)).code, 'BAD_BASE_MODEL')
+    assert.equal(errorOf(() => verifyAggregate(rule, aligned.map(named), weights, named(bad), format, NO_CLAIM)).code, 'BAD_BASE_MODEL')
+    assert.equal(errorOf(() => verifyAggregate(rule, aligned.map(named), weights, named(misaligned(bad)), format, NO_CLAIM)).code, 'BAD_BASE_MODEL')
   })
 })
