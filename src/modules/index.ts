@@ -8,10 +8,12 @@ import { SUBNETS_MODULE_ACCOUNTS, subnetsModule } from './subnets/index.js'
 import { REPUTATION_HOOKS, reputationModule } from './reputation/index.js'
 import { TRAINING_HOOKS, trainingModule } from './training/index.js'
 import { REWARDS_MODULE_ACCOUNTS, rewardsModule } from './rewards/index.js'
+import { DATANETS_MODULE_ACCOUNTS, datanetsModule } from './datanets/index.js'
+import { LINEAGE_MODULE_ACCOUNTS, lineageModule } from './lineage/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule]
+  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule]
 }
 
 /**
@@ -35,6 +37,13 @@ export function defaultModules() {
  *   which mints the round's emission into its account, pays the split and slashes harmful
  *   trainers in that same begin-block. Rewards' genesis comes after reputation's (and bank's,
  *   whose balance of its account it checks).
+ * - Datanets holds deposits, pending bonds and treasuries in its account (genesis after bank's,
+ *   whose balance it checks); it reads training's rounds and subnets' members for declarations.
+ * - Lineage records a version when training accepts an aggregate (after reputation on that hook)
+ *   and attributes it when reputation scores the round (after rewards on that hook: the round's
+ *   payouts are settled first, and lineage only reads the scores); it reads datanets'
+ *   declarations, so its genesis comes after datanets'. Use fees' validator part goes to the fee
+ *   collector, which distribution empties in the next begin-block.
  * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
  *   staking last, so a jail or a slash this block becomes a validator update.
  */
@@ -45,17 +54,21 @@ export const DEFAULT_COMPOSITION: Composition = {
     ...STAKING_MODULE_ACCOUNTS,
     ...SUBNETS_MODULE_ACCOUNTS,
     ...REWARDS_MODULE_ACCOUNTS,
+    ...DATANETS_MODULE_ACCOUNTS,
+    ...LINEAGE_MODULE_ACCOUNTS,
   },
   hooks: [
     { point: STAKING_HOOKS, subscriber: 'distribution' },
     { point: STAKING_HOOKS, subscriber: 'slashing' },
     { point: TRAINING_HOOKS, subscriber: 'reputation' },
+    { point: TRAINING_HOOKS, subscriber: 'lineage' },
     { point: REPUTATION_HOOKS, subscriber: 'rewards' },
+    { point: REPUTATION_HOOKS, subscriber: 'lineage' },
   ],
   order: {
-    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation', 'rewards'],
-    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'staking'],
-    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'staking'],
+    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage'],
+    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'staking'],
+    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'staking'],
   },
   paramsAuthorities: [],
 }
@@ -64,7 +77,7 @@ export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule }
+export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule }
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
 export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'

@@ -21,19 +21,27 @@ export function fourValidatorGenesis(appState: Record<string, unknown> = {}): Re
 /**
  * The default chain plus `extra`, composed as the default chain is (its accounts, hooks and
  * orders, `extra` last in each order), with `composition`'s accounts, hooks and params
- * authorities added (its orders, when given, replace the defaults).
+ * authorities added (its orders, when given, replace the defaults). An extra module named like a
+ * default one replaces it in its place of every order (a test double of datanets under lineage's
+ * tests, a module with a planted bug); a hook subscription the defaults already list is not added again (one `composition` lists twice
+ * still is, for the registry to refuse).
  */
 export function testRegistry(extra: Module[] = [], composition: Composition = {}): ModuleRegistry {
   const order = DEFAULT_COMPOSITION.order!
-  const extraNames = extra.map((m) => m.name)
-  return new ModuleRegistry([...defaultModules(), ...extra], {
+  const defaults = defaultModules()
+  const replaced = new Set(extra.map((m) => m.name).filter((name) => defaults.some((m) => m.name === name)))
+  const added = extra.map((m) => m.name).filter((name) => !replaced.has(name))
+  const defaultHooks = DEFAULT_COMPOSITION.hooks ?? []
+  const isDefault = (hook: (typeof defaultHooks)[number]) => defaultHooks.some((h) => h.point === hook.point && h.subscriber === hook.subscriber)
+  const hooks = [...defaultHooks, ...(composition.hooks ?? []).filter((hook) => !isDefault(hook))]
+  return new ModuleRegistry([...defaults.filter((m) => !replaced.has(m.name)), ...extra], {
     moduleAccounts: { ...DEFAULT_COMPOSITION.moduleAccounts, ...composition.moduleAccounts },
-    hooks: [...(DEFAULT_COMPOSITION.hooks ?? []), ...(composition.hooks ?? [])],
+    hooks,
     paramsAuthorities: composition.paramsAuthorities ?? [],
     order: composition.order ?? {
-      initGenesis: [...order.initGenesis!, ...extraNames],
-      beginBlock: [...order.beginBlock!, ...extraNames],
-      endBlock: [...order.endBlock!, ...extraNames],
+      initGenesis: [...order.initGenesis!, ...added],
+      beginBlock: [...order.beginBlock!, ...added],
+      endBlock: [...order.endBlock!, ...added],
     },
   })
 }

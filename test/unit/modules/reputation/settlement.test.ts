@@ -181,8 +181,8 @@ describe('reputation settlement: Yuma on chain, receipts, reputations and standi
   it('fires roundScored for the rewards module, whose payouts land in the receipts; no other module may write them', async () => {
     const REPUTATION = expectKeeper<Reputations>('reputation', { reputationOf: true, reputationUnits: true, receipt: true, recordPayout: true })
     const seen: string[] = []
-    const lineage: Module = {
-      name: 'lineage',
+    const probe: Module = {
+      name: 'payout-probe',
       expects: [REPUTATION],
       messages: [],
       queries: {},
@@ -193,21 +193,21 @@ describe('reputation settlement: Yuma on chain, receipts, reputations and standi
         implementHooks(REPUTATION_HOOKS, (ctx) => ({
           roundScored(subnet, round, trainers, validators) {
             const keeper = ctx.keeper(REPUTATION)
-            seen.push(`lineage ${subnet}/${round} ${trainers.map((t) => `${t.consensusScore}:${t.weight}:${keeper.reputationUnits(subnet, t.trainer)}`).join(',')} ${validators.length}`)
+            seen.push(`probe ${subnet}/${round} ${trainers.map((t) => `${t.consensusScore}:${t.weight}:${keeper.reputationUnits(subnet, t.trainer)}`).join(',')} ${validators.length}`)
             try {
               for (const t of trainers) keeper.recordPayout(subnet, round, t.trainer, { reward: 1n, slashed: 0n })
             } catch (error) {
               if (!(error instanceof StateError)) throw error
-              seen.push(`lineage ${error.code}`)
+              seen.push(`probe ${error.code}`)
             }
           },
         })),
       ],
     }
-    const chain = await scoredRound(dirs.next(), allHonest(), { extra: [lineage], composition: { hooks: [{ point: REPUTATION_HOOKS, subscriber: 'lineage' }] } })
+    const chain = await scoredRound(dirs.next(), allHonest(), { extra: [probe], composition: { hooks: [{ point: REPUTATION_HOOKS, subscriber: 'payout-probe' }] } })
     await chain.block()
     const order = SORTED_TRAINERS.map((t) => ({ 2: '0.25:100:575', 3: '0.25:100:575', 4: '0.5:100:650' })[t as 2 | 3 | 4]).join(',')
-    assert.deepEqual(seen, [`lineage 0/0 ${order} 4`, 'lineage SCOPE_VIOLATION'])
+    assert.deepEqual(seen, [`probe 0/0 ${order} 4`, 'probe SCOPE_VIOLATION'])
     // The default chain's rewards module (subscribed first) wrote them: 0.7 of 10 FDR by consensus score.
     assert.deepEqual(receipts(chain).map((r) => r.reward), SORTED_TRAINERS.map((t) => (t === 4 ? '3500000' : '1750000')))
     await chain.close()
