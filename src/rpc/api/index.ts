@@ -7,6 +7,8 @@ import { slashingParams, slashingSigningInfo, slashingSigningInfos } from './sla
 import { rewardsParams, rewardsPayouts, rewardsPool, rewardsTotals, rewardsTreasury } from './rewards.js'
 import { modelLatest, modelVersion, modelVersions, roundGet, roundRejectedUpdates, roundUpdates, subnetAllowList, subnetGet, subnetList, subnetMembers, subnetParams, trainingParams } from './training.js'
 import { contributionGetProof, contributionReceipt, contributionReceipts, reputationCommitments, reputationGet, reputationHistory, reputationList, reputationParams, reputationStandings } from './reputation.js'
+import { datanetDeclarations, datanetGet, datanetGetRecordProof, datanetList, datanetParams, datanetRecord, datanetRecords, datanetVersion, datanetVersions } from './datanets.js'
+import { lineageDiff, lineageGetAncestry, lineageGetContributors, lineageGetDescendants, lineageParams, lineageVersion, usageOwed, usagePool, usageReceipt, usageTotals } from './lineage.js'
 import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
 
 /**
@@ -72,6 +74,25 @@ export const FEDRA_API = {
   rewards_treasury: rewardsTreasury,
   rewards_payouts: rewardsPayouts,
   rewards_totals: rewardsTotals,
+  datanet_params: datanetParams,
+  datanet_get: datanetGet,
+  datanet_list: datanetList,
+  datanet_record: datanetRecord,
+  datanet_records: datanetRecords,
+  datanet_version: datanetVersion,
+  datanet_versions: datanetVersions,
+  datanet_getRecordProof: datanetGetRecordProof,
+  datanet_declarations: datanetDeclarations,
+  lineage_params: lineageParams,
+  lineage_version: lineageVersion,
+  lineage_getAncestry: lineageGetAncestry,
+  lineage_getDescendants: lineageGetDescendants,
+  lineage_getContributors: lineageGetContributors,
+  lineage_diff: lineageDiff,
+  usage_receipt: usageReceipt,
+  usage_owed: usageOwed,
+  usage_pool: usagePool,
+  usage_totals: usageTotals,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,

@@ -2,9 +2,9 @@ import { FEDRA_API, type FedraApi } from '../api/index.js'
 import type { Handler, MethodTable } from '../method.js'
 import type { HandlerDeps } from './deps.js'
 
-type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution' | 'rewards'}_${string}` ? (M extends 'contribution_getProof' ? never : M) : never }[keyof FedraApi]
+type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution' | 'rewards' | 'datanet' | 'lineage' | 'usage'}_${string}` ? (M extends 'contribution_getProof' ? never : M) : never }[keyof FedraApi]
 
-/** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_) and the module query that answers it. */
+/** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_, reputation_, contribution_, rewards_, datanet_, lineage_, usage_) and the module query that answers it. */
 export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: string, query: string] } = {
   staking_validators: ['staking', 'validators'],
   staking_validator: ['staking', 'validator'],
@@ -49,6 +49,25 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   rewards_treasury: ['rewards', 'treasury'],
   rewards_payouts: ['rewards', 'payouts'],
   rewards_totals: ['rewards', 'totals'],
+  datanet_params: ['datanets', 'params'],
+  datanet_get: ['datanets', 'datanet'],
+  datanet_list: ['datanets', 'datanets'],
+  datanet_record: ['datanets', 'record'],
+  datanet_records: ['datanets', 'records'],
+  datanet_version: ['datanets', 'version'],
+  datanet_versions: ['datanets', 'versions'],
+  datanet_getRecordProof: ['datanets', 'record_proof'],
+  datanet_declarations: ['datanets', 'declarations'],
+  lineage_params: ['lineage', 'params'],
+  lineage_version: ['lineage', 'version'],
+  lineage_getAncestry: ['lineage', 'ancestry'],
+  lineage_getDescendants: ['lineage', 'descendants'],
+  lineage_getContributors: ['lineage', 'contributors'],
+  lineage_diff: ['lineage', 'diff'],
+  usage_receipt: ['lineage', 'receipt'],
+  usage_owed: ['lineage', 'owed'],
+  usage_pool: ['lineage', 'pool'],
+  usage_totals: ['lineage', 'totals'],
 }
 
 /**

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { FedraClient, type SubscriptionNotification, buildTx, messages } from '../../../src/client/index.js'
-import { PublicKey, fromHex, toHex } from '../../../src/crypto/index.js'
+import { PublicKey, fromHex, merkleLeafHash, merkleRoot, toHex, verifyMerkleProof } from '../../../src/crypto/index.js'
+import { encode } from '../../../src/codec/index.js'
+import { DeclaredLeaf } from '../../../src/modules/datanets/index.js'
 import { waitFor } from '../../../src/devnet/process.js'
 import type { IndexedTx } from '../../../src/indexer/index.js'
 import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
@@ -29,7 +31,7 @@ import { fedra } from '../cli/support/fedra.js'
  */
 
 /** Devnet accounts, one role each so balances and searches stay exact. */
-const A = { payer: 0, payee: 1, async: 2, sync: 3, pager: 4, watched: 5, unwatched: 6, dup: 8, pending: 9, timeout: 10, replay: 11, subnetAdmin: 12, trainer: 13, aggregator: 14 } as const
+const A = { payer: 0, payee: 1, async: 2, sync: 3, pager: 4, watched: 5, unwatched: 6, dup: 8, pending: 9, timeout: 10, replay: 11, subnetAdmin: 12, trainer: 13, aggregator: 14, curator: 15, contributor: 16, user: 17 } as const
 /** Accounts 20..419 send one transfer each in the in-flight limit test. */
 const IN_FLIGHT_FIRST = 20
 const IN_FLIGHT_CALLS = 400
@@ -615,6 +617,93 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       await refusedBy(lying((a) => void (a.value = a.value!.slice(0, -2) + (a.value!.endsWith('00') ? '01' : '00'))))
       await refusedBy(lying((a) => void (a.height -= 1)), proof.height)
       await refusedBy(lying((a) => void (a.proof.siblings[0] = a.proof.siblings[0]!.replace(/^./, (c) => (c === '0' ? '1' : '0')))))
+    })
+  })
+
+  describe('datanet, lineage and usage methods', () => {
+    const send = async (key: ReturnType<RunningNode['wallets']['key']>, msgs: Uint8Array[]) => {
+      const sent = await client.broadcastTx(await buildTx(client, key, msgs, { fee: FEE, gasLimit: GAS_LIMIT }), 'commit', 20_000)
+      assert.equal(sent.result?.code, 0, JSON.stringify(sent.result))
+      return sent
+    }
+    const e2eSubnet = async () => (await client.call('subnet_list')).subnets.find((s) => s.admin === node.wallets.key(A.subnetAdmin).publicKey.address)!
+
+    const DATANET_METHODS: ServedMethod[] = ['datanet_params', 'datanet_get', 'datanet_list', 'datanet_record', 'datanet_records', 'datanet_version', 'datanet_versions', 'datanet_getRecordProof', 'datanet_declarations']
+    happy(DATANET_METHODS, "a private Datanet: two records, one accepted and one rejected, version 1 published, the accepted one proven and declared by the e2e subnet's trainer", async () => {
+      const curator = node.wallets.key(A.curator)
+      const contributor = node.wallets.key(A.contributor)
+      const trainer = node.wallets.key(A.trainer)
+      const deposit = BigInt((await client.call('datanet_params')).creation_deposit)
+      await send(curator, [messages.datanetsCreate({ name: 'rpc-e2e', domain: 'tests/rpc', licence: 'CC0-1.0', curators: [curator.publicKey.address], approvals: 1, contributionBond: 1000n, rejectSlashFraction: '0.5', privacy: 'private' })])
+      const dn = (await client.call('datanet_list', {})).datanets.find((d) => d.owner === curator.publicKey.address)!
+      assert.deepEqual([dn.name, dn.privacy, dn.deposit, dn.curators], ['rpc-e2e', 'private', String(deposit), [curator.publicKey.address]])
+      await send(contributor, ['aa', 'bb'].map((byte) => messages.datanetsContribute({ datanet: dn.id, contentKind: 'hash', contentId: byte.repeat(32), size: 100, bond: '1000ufdr' })))
+      const { records } = await client.call('datanet_records', { datanet: dn.id })
+      assert.deepEqual(records.map((r) => [r.content_id, r.status, r.contributor]), [['aa'.repeat(32), 'pending', contributor.publicKey.address], ['bb'.repeat(32), 'pending', contributor.publicKey.address]])
+      await send(curator, [messages.datanetsCurate({ datanet: dn.id, record: records[0]!.record, approve: true }), messages.datanetsCurate({ datanet: dn.id, record: records[1]!.record, approve: false, reason: 2 })])
+      await send(curator, [messages.datanetsPublish(dn.id)])
+      const accepted = await client.call('datanet_record', { datanet: dn.id, record: records[0]!.record })
+      assert.deepEqual([accepted.status, accepted.quality, accepted.curations.map((c) => c.approve)], ['accepted', 1_000_000, [true]])
+      const rejected = await client.call('datanet_record', { datanet: dn.id, record: records[1]!.record })
+      assert.deepEqual([rejected.status, rejected.slashed, rejected.curations[0]!.reason], ['rejected', '500', 2])
+      assert.equal((await client.call('datanet_get', { id: dn.id })).treasury, '500', "half the rejected record's bond")
+      assert.deepEqual((await client.call('datanet_records', { datanet: dn.id, status: 'accepted' })).records.map((r) => r.record), [records[0]!.record])
+      const version = await client.call('datanet_version', { datanet: dn.id, version: '1' })
+      assert.equal(version.record_count, '1')
+      assert.deepEqual((await client.call('datanet_versions', { datanet: dn.id })).versions.map((v) => v.root), [version.root])
+      // The record's proof, checked here against the version's root.
+      const proof = await client.call('datanet_getRecordProof', { datanet: dn.id, version: '1', record: records[0]!.record })
+      assert.equal(proof.root, version.root)
+      assert.ok(verifyMerkleProof(fromHex(proof.root), fromHex(proof.leaf), proof.index, proof.count, proof.proof.map(fromHex)))
+      assert.ok(!verifyMerkleProof(fromHex(proof.root), fromHex(proof.leaf.replace(/.$/, (c) => (c === '0' ? '1' : '0'))), proof.index, proof.count, proof.proof.map(fromHex)))
+      // The e2e subnet's trainer declares the accepted record for a round taking updates.
+      const subnet = await e2eSubnet()
+      const round = await waitFor('a round taking updates', async () => {
+        const r = await client.call('round_get', { subnet: subnet.id })
+        return r.phase === 'submit' && Number(r.submit_end_height) - r.height > 3 ? r : undefined
+      }, 30_000, 50)
+      const root = merkleRoot([encode(DeclaredLeaf, { recordLeafHash: merkleLeafHash(fromHex(proof.leaf)), count: 10 })])
+      await send(trainer, [messages.datanetsDeclare({ subnet: subnet.id, round: round.round, datanet: dn.id, version: 1, records: [{ record: records[0]!.record, count: 10 }], root })])
+      const { declarations } = await client.call('datanet_declarations', { subnet: subnet.id, round: round.round })
+      assert.deepEqual(declarations.map((d) => [d.trainer, d.datanet, d.version, d.root, d.records]), [[trainer.publicKey.address, dn.id, '1', toHex(root), [{ record: records[0]!.record, count: 10 }]]])
+    })
+
+    const LINEAGE_METHODS: ServedMethod[] = ['lineage_params', 'lineage_version', 'lineage_getAncestry', 'lineage_getDescendants', 'lineage_getContributors', 'lineage_diff', 'usage_receipt', 'usage_owed', 'usage_pool', 'usage_totals']
+    happy(LINEAGE_METHODS, "the e2e subnet's version 1 (the round played above): its record and ancestry, a use paid along it, the trainer's share owed and withdrawn", async () => {
+      const subnet = await e2eSubnet()
+      const trainer = node.wallets.key(A.trainer).publicKey.address
+      const v1 = await waitFor('version 1 attributed', async () => {
+        const v = await client.call('lineage_version', { subnet: subnet.id, version: '1' })
+        return v.status === 'attributed' ? v : undefined
+      }, 30_000, 50)
+      assert.deepEqual(v1.parents, [{ subnet: subnet.id, version: '0' }])
+      assert.deepEqual(v1.trainers.map((t) => t.trainer), [trainer])
+      assert.ok(v1.credits.some((c) => c.contributor === trainer && BigInt(c.trainer) > 0n), 'the trainer is credited')
+      const params = await client.call('lineage_params')
+      const fee = 1_000_000n
+      assert.ok(fee >= BigInt(params.min_use_fee))
+      const user = node.wallets.key(A.user)
+      await send(user, [messages.lineageUse({ subnet: subnet.id, version: 1, fee: `${fee}ufdr`, purpose: 'rpc e2e' })])
+      const totals = await client.call('usage_totals')
+      const receipt = await client.call('usage_receipt', { id: String(BigInt(totals.receipts) - 1n) })
+      assert.deepEqual([receipt.user, receipt.subnet, receipt.version, receipt.fee, receipt.purpose], [user.publicKey.address, subnet.id, '1', String(fee), 'rpc e2e'])
+      assert.equal(BigInt(receipt.parents_part) + BigInt(receipt.validators_part) + BigInt(receipt.pooled), fee, 'the fee is split whole')
+      assert.equal((await client.call('usage_pool', { subnet: subnet.id, version: '1' })).accrued, receipt.pooled)
+      const walk = await client.call('lineage_getAncestry', { subnet: subnet.id, version: '1' })
+      assert.deepEqual(walk.nodes.map((n) => [n.version, n.depth]), [['1', 0], ['0', 1]])
+      assert.deepEqual(walk.edges, [{ child: { subnet: subnet.id, version: '1' }, parent: { subnet: subnet.id, version: '0' } }])
+      assert.ok((await client.call('lineage_getDescendants', { subnet: subnet.id, version: '0' })).nodes.some((n) => n.version === '1'))
+      const resolved = await client.call('lineage_getContributors', { subnet: subnet.id, version: '1' })
+      assert.ok(resolved.contributors.some((c) => c.contributor === trainer))
+      const diff = await client.call('lineage_diff', { from: { subnet: subnet.id, version: '0' }, to: { subnet: subnet.id, version: '1' } })
+      assert.deepEqual([diff.related, diff.trainers.added], [true, [trainer]])
+      // The trainer's share, owed and withdrawn to the unit (less the transaction's fee).
+      const owed = await client.call('usage_owed', { address: trainer })
+      assert.ok(BigInt(owed.total) > 0n, JSON.stringify(owed))
+      const before = ufdr(await client.account(trainer))
+      await send(node.wallets.key(A.trainer), [messages.lineageWithdraw()])
+      assert.equal(ufdr(await client.account(trainer)), before + BigInt(owed.total) - FEE)
+      assert.equal((await client.call('usage_owed', { address: trainer })).total, '0')
     })
   })
 
