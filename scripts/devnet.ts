@@ -23,6 +23,8 @@ import {
   loadDevnet,
 } from '../src/devnet/layout.js'
 import { NodeProcess, waitFor } from '../src/devnet/process.js'
+import { FedraClient } from '../src/client/index.js'
+import { datanetAccountsNeeded, setupDevnetDatanet } from '../src/devnet/datanet.js'
 import { DevnetTraining, SCORER_ROWS, standingsTable, summaryTable, trainingAppState } from '../src/devnet/training.js'
 
 const USAGE = `usage: npm run devnet -- [options]
@@ -36,6 +38,8 @@ const USAGE = `usage: npm run devnet -- [options]
   --accounts K       funded accounts account0…, in DIR/keyring with passphrase "${DEVNET_PASSPHRASE}" (default 16)
   --rpc-port P       validator0's JSON-RPC port (default 26657 if free, so the CLI finds it; 0: any free port)
 training (on by default; docs/training.md):
+  --datanet          the trainers' data as a curated private Datanet (one record per part, one rejected);
+                     every trainer declares its record with each update, so lineage credits the contributors
   --no-training      the plain chain: no subnet, no trainers
   --rounds N         stop after N rounds with a summary table (default: run until Ctrl-C)
   --trainers T       trainers, each its own process on part i of T of MNIST (default 8)
@@ -73,6 +77,7 @@ function parse() {
       accounts: { type: 'string' },
       'rpc-port': { type: 'string' },
       'no-training': { type: 'boolean', default: false },
+      datanet: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -139,6 +144,7 @@ const training = values['no-training']
       aggregateWindow: count('aggregate-window', values['aggregate-window'], 1, 100_000) ?? 10,
       gap: count('gap', values.gap, 1, 100_000) ?? 1,
       seed: 1,
+      datanet: values.datanet,
     }
 if (training !== null) {
   if (!(training.lr > 0 && training.lr < 10)) fail('--lr must be a positive number below 10', 2)
@@ -149,7 +155,7 @@ if (training !== null) {
   if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
   if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?(,0?\.[0-9]+:[a-z]+(:[0-9.]+)?)*$/.test(training.attackers)) fail('--attackers is FRACTION:ATTACK[,FRACTION:ATTACK…], e.g. 0.3:signflip or 0.1:signflip,0.2:freeride', 2)
   // The trainers and aggregators are funded accounts account1…: lay out enough of them.
-  const needed = 1 + training.trainers + training.aggregators
+  const needed = training.datanet ? datanetAccountsNeeded(training) : 1 + training.trainers + training.aggregators
   if (needed > (given.accounts ?? DEFAULTS.accounts)) given.accounts = needed
 }
 const keep = values.dir !== undefined
@@ -301,6 +307,11 @@ if (training !== null) {
   trainingRun = new DevnetTraining(layout, { ...training, out })
   try {
     await waitFor('validator0 to commit a block', async () => ((await processes[0]!.status(800))?.height ?? 0) >= 2, 120_000, 250)
+    // The Datanet before the trainers: each looks up its record when it starts.
+    if (training.datanet) {
+      const client = new FedraClient({ url: `http://127.0.0.1:${layout.nodes[0]!.rpcPort}/`, timeoutMs: 60_000 })
+      await setupDevnetDatanet(client, { ...training, out }).finally(() => client.close())
+    }
     // Roles first: they wait for the subnet, so round 0 (opened the block after its creation) finds them ready.
     trainingRun.start()
     await trainingRun.ready()

@@ -11,6 +11,7 @@ import { parseModelSpec } from '../fl/model/spec.js'
 import { canonicalModelSpec } from '../modules/subnets/index.js'
 import { modelParameters, initialModelBlob } from '../roles/model-codec.js'
 import { NodeBlobs } from '../roles/node-blobs.js'
+import { DATANET, DATANET_VERSION } from './datanet.js'
 import { DEVNET_PASSPHRASE, type DevnetLayout, devnetAccount, devnetAccountName, devnetOperatorName } from './layout.js'
 import { NodeProcess, waitFor } from './process.js'
 
@@ -39,6 +40,8 @@ export interface DevnetTrainingOptions {
   /** mlp (784-200-10) or cnn (smallCnnSpec: two conv + pool layers, src/fl/model/spec.ts). */
   model: 'mlp' | 'cnn'
   seed: number
+  /** Trainers declare their part's record of the devnet's Datanet (src/devnet/datanet.ts) with every update. */
+  datanet?: boolean
   out: (text: string) => void
 }
 
@@ -136,6 +139,8 @@ export class DevnetTraining {
         aggregation_rule: o.rule,
         timing: { submit_window: o.submitWindow, aggregate_window: o.aggregateWindow, gap: o.gap },
         max_trainers: Math.max(16, o.trainers),
+        // A devnet's model is everyone's to build on: another subnet may fork it (lineage).
+        sharing: { mode: 'public' },
       },
     })
     await this.#send(0, [create], 2_000_000n, 'create the subnet')
@@ -174,6 +179,7 @@ export class DevnetTraining {
       if (rows !== undefined) args.push('--rows', String(rows))
       const attack = plan.get(i)
       if (attack !== undefined) args.push('--attack', attack)
+      if (o.datanet === true) args.push('--declare', `${DATANET}@${DATANET_VERSION}`)
       spawn(`trainer${i}`, args)
     }
     for (let j = 0; j < o.aggregators; j++) {

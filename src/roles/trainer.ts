@@ -11,6 +11,7 @@ import { type UpdateDtype, decodeUpdateBlob, encodeUpdateBlob } from '../fl/upda
 import { clipL2, computeDelta, quantize } from '../fl/update/quantize.js'
 import type { Logger } from '../log/index.js'
 import { submitUpdateGas } from '../modules/training/index.js'
+import { type DeclareSpec, type ResolvedDeclaration, declarationMessage, resolveDeclaration } from './data-declaration.js'
 import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
@@ -28,6 +29,8 @@ export interface TrainerOptions {
   seed: number
   /** An experiment: what this trainer submits instead of its honest update. */
   attack?: AttackSpec
+  /** Declare, with every update, the accepted record of this Datanet version that holds the trainer's data (datanets MsgDeclareData). */
+  declare?: DeclareSpec
   /** Hashed into the update's device id (default: the trainer's address). */
   deviceId?: string
   log: Logger
@@ -47,6 +50,9 @@ export interface TrainerRoundReport {
 
 type Round = Result<'round_get'>
 
+/** Gas beside the update's for one MsgDeclareData of one record (its reads, the root, one write). */
+const DECLARE_GAS = 200_000n
+
 /**
  * `fedra trainer`: follows one subnet's rounds on any node's RPC and, in each round's submit
  * window, trains the round's base model on its private data (which never leaves it), clips and
@@ -64,6 +70,7 @@ export class Trainer {
   #clipNorm = 0
   #gasPerCoordinate = 1n
   #base: { cid: string; parameters: Float32Array } | null = null
+  #declaration: ResolvedDeclaration | null = null
   /** Rounds handled: included, or given up (window passed). Chain state decides; this only saves calls. */
   readonly #done = new Set<string>()
 
@@ -80,7 +87,9 @@ export class Trainer {
 
   async start(): Promise<void> {
     await ensureTfBackend()
-    this.#o.log.info({ trainer: this.#address, subnet: String(this.#o.subnet), samples: this.#o.data.count, attack: this.#o.attack?.kind ?? null }, 'trainer started')
+    if (this.#o.declare !== undefined) this.#declaration = await resolveDeclaration(this.#o.client, this.#o.declare, this.#o.data)
+    const declares = this.#declaration === null ? null : `${this.#declaration.datanet}@${this.#declaration.version} record ${this.#declaration.record}`
+    this.#o.log.info({ trainer: this.#address, subnet: String(this.#o.subnet), samples: this.#o.data.count, attack: this.#o.attack?.kind ?? null, declares }, 'trainer started')
     await this.#follower.start()
   }
 
@@ -153,7 +162,9 @@ export class Trainer {
     // Gas as the chain charges it: the checks, the free-rider comparisons with the round's earlier
     // updates (as many as the round may hold before this one: others may land first), the writes.
     const gas = submitUpdateGas(n, round.quantization.dtype, Math.max(others.length, round.max_updates - 1), this.#gasPerCoordinate) + 400_000n
-    const tx = await buildTx(client, key, [msg], { fee: 200n, gasLimit: gas })
+    // The declaration rides in the update's transaction: both land, or neither (a retry resends both).
+    const declared = this.#declaration === null ? [] : [declarationMessage(this.#declaration, subnet, number)]
+    const tx = await buildTx(client, key, [...declared, msg], { fee: 200n, gasLimit: gas + (declared.length > 0 ? DECLARE_GAS : 0n) })
     const answer = await client.broadcastTx(tx, 'commit', 30_000)
     const seconds = (performance.now() - started) / 1000
     this.#o.metrics?.round.set(Number(number))

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { messages } from '../../client/index.js'
+import { registerDatanetTx } from './datanet-tx.js'
 import { registerDistributionTx } from './distribution.js'
 import { withNode } from './node-option.js'
 import { checkAddress } from './query.js'
@@ -25,4 +26,5 @@ export function registerTxCommand(program: Command): void {
   registerSlashingTx(tx)
   registerDistributionTx(tx)
   registerSubnetTx(tx)
+  registerDatanetTx(tx)
 }
