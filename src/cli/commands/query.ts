@@ -11,6 +11,7 @@ import { registerSlashingQuery } from './slashing.js'
 import { registerStakingQuery } from './staking.js'
 import { registerTrainingQuery } from './training-query.js'
 import { registerContributionQuery } from './contribution-query.js'
+import { registerDatanetQuery } from './datanet-query.js'
 
 async function withClient(options: QueryOptions, run: (client: FedraClient) => Promise<void>): Promise<void> {
   const client = new FedraClient({ url: resolveNodeUrl(options) })
@@ -114,4 +115,5 @@ export function registerQueryCommand(program: Command): void {
   registerDistributionQuery(query)
   registerTrainingQuery(query)
   registerContributionQuery(query)
+  registerDatanetQuery(query)
 }
