@@ -11,7 +11,7 @@ import { parseModelSpec } from '../fl/model/spec.js'
 import { canonicalModelSpec } from '../modules/subnets/index.js'
 import { modelParameters, initialModelBlob } from '../roles/model-codec.js'
 import { NodeBlobs } from '../roles/node-blobs.js'
-import { DATANET, DATANET_VERSION } from './datanet.js'
+import { DATANET, DATANET_VALIDATION_SET, DATANET_VERSION } from './datanet.js'
 import { DEVNET_PASSPHRASE, type DevnetLayout, devnetAccount, devnetAccountName, devnetOperatorName } from './layout.js'
 import { NodeProcess, waitFor } from './process.js'
 
@@ -135,7 +135,7 @@ export class DevnetTraining {
       modelSpec: canonicalModelSpec(DEVNET_MODELS[o.model].spec()),
       initialModelCid: initialCid,
       params: {
-        validation_set: 'mnist:validation',
+        validation_set: o.datanet === true ? DATANET_VALIDATION_SET : 'mnist:validation',
         aggregation_rule: o.rule,
         timing: { submit_window: o.submitWindow, aggregate_window: o.aggregateWindow, gap: o.gap },
         max_trainers: Math.max(16, o.trainers),

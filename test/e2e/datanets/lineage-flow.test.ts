@@ -74,13 +74,14 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     await waitFor('two scored rounds of subnet 0', async () => /^\[ROUND 2\]/m.test(output), 300_000, 250)
-    assert.match(output, /^datanet: 0 "mnist-digits-parts" \(private, 2 of 2 curators\): 2 parts accepted, 1 record rejected/m, output)
+    assert.match(output, /^datanet: 0 "mnist-digits-parts" \(private, 2 of 2 curators\): 2 parts and the validation digits accepted, 1 record rejected/m, output)
     const layout = loadDevnet(dir)!
     url = `http://127.0.0.1:${layout.nodes[0]!.rpcPort}/`
     client = new FedraClient({ url, timeoutMs: 60_000 })
 
     const datanet = await client.call('datanet_get', { id: String(DATANET) })
-    assert.deepEqual([datanet.accepted, datanet.records, datanet.treasury], ['2', '3', '500000'], 'two parts accepted, the third record rejected: half its bond kept')
+    assert.deepEqual([datanet.accepted, datanet.records, datanet.treasury], ['3', '4', '500000'], 'two parts and the validation digits accepted, one record rejected: half its bond kept')
+    assert.equal((await client.call('subnet_get', { id: '0' })).params.validation_set, `datanet:${DATANET}@${DATANET_VERSION}`)
     const trainers = Array.from({ length: TRAINERS }, (_, i) => devnetAccount(1 + i).publicKey.address)
     const contributors = Array.from({ length: TRAINERS }, (_, i) => devnetAccount(contributorAccount({ trainers: TRAINERS, aggregators: AGGREGATORS }, i)).publicKey.address)
     const declared = await client.call('datanet_declarations', { subnet: '0', round: '0' })
@@ -159,7 +160,7 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     }
 
     // 5. A user pays for the fine-tuned version; the split, computed here, is what the chain owes.
-    const userAccount = contributorAccount({ trainers: TRAINERS, aggregators: AGGREGATORS }, TRAINERS + 1) // funded, used by nobody else
+    const userAccount = contributorAccount({ trainers: TRAINERS, aggregators: AGGREGATORS }, TRAINERS + 2) // funded, used by nobody else
     const user = devnetAccount(userAccount)
     const fee = 50_000_000n
     const totalsBefore = await client.call('usage_totals')
@@ -195,7 +196,7 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     // What a user reads in a terminal: the Datanet, a record proven against its version's root, the receipt, the shares.
     assert.match(await cli(['query', 'datanet', String(DATANET), '--records']), /rejected/)
     const firstRecord = declared.declarations[0]!.records[0]!.record
-    assert.match(await cli(['query', 'record', String(DATANET), firstRecord, '--proof', String(DATANET_VERSION)]), /verified +yes: leaf \d+ of 2 under root/)
+    assert.match(await cli(['query', 'record', String(DATANET), firstRecord, '--proof', String(DATANET_VERSION)]), /verified +yes: leaf \d+ of 3 under root/)
     assert.match(await cli(['query', 'usage', String(BigInt(totals.receipts) - 1n)]), new RegExp(`fee +${fee}ufdr`))
     assert.match(await cli(['query', 'owed', trainers[0]!]), new RegExp(`total ${owed.get(trainers[0]!)}ufdr`))
     assert.match(await cli(['query', 'contributors', subnet, used.version]), new RegExp(contributors[0]!))
