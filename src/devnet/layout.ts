@@ -131,6 +131,18 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
   const genesisTime = options.genesisTime ?? new Date()
   const nodes: DevnetNode[] = []
   const validatorKeys: PrivateKey[] = []
+  // Every port of the layout distinct: the OS may hand the same free port to two draws (a busy
+  // machine wraps its ephemeral range), and a node whose p2p and RPC ports collide cannot start.
+  const taken = new Set<number>()
+  const port = async (wanted = 0): Promise<number> => {
+    for (let attempt = 0; ; attempt++) {
+      const candidate = await freePort(attempt === 0 ? wanted : 0)
+      if (!taken.has(candidate) || attempt === 50) {
+        taken.add(candidate)
+        return candidate
+      }
+    }
+  }
   const total = options.validators + options.fullNodes
   for (let i = 0; i < total; i++) {
     const validator = i < options.validators
@@ -138,15 +150,15 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
     const home = join(options.dir, name)
     const { validatorKey } = initHome(home, { chainId: options.chainId, moniker: name, force: true, genesisTime })
     if (validator) validatorKeys.push(validatorKey)
-    const p2pPort = await freePort()
+    const p2pPort = await port()
     const peerId = await peerIdFromSeed(loadNodeKey(home).exportSeed())
     nodes.push({
       name,
       home,
       validator,
       p2pPort,
-      rpcPort: await freePort(i === 0 ? (options.preferredRpcPort ?? 0) : 0),
-      metricsPort: await freePort(),
+      rpcPort: await port(i === 0 ? (options.preferredRpcPort ?? 0) : 0),
+      metricsPort: await port(),
       peerId,
       multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}`,
     })
