@@ -39,6 +39,6 @@ export {
   decAt,
   genesisError,
 } from './genesis.js'
-export { concatBytes, utf8, keyId } from './bytes.js'
+export { concatBytes, utf8, keyId, u64Bytes, readU64, expectKey } from './bytes.js'
 export { type ValidatorUpdate, MAX_VALIDATOR_POWER, mergeValidatorUpdates } from './validator-updates.js'
 export { Dec, DEC_PRECISION, decType } from './dec.js'

@@ -1,4 +1,7 @@
-import { concatBytes } from '../../state/index.js'
+import { concatBytes, expectKey, readU64, u64Bytes } from '../../state/index.js'
+
+// What this module's other files read keys with (src/state/bytes.ts).
+export { u64Bytes }
 
 /**
  * Datanets' store, under `datanets/` (0x00 is the framework's params key). Integers big-endian,
@@ -30,17 +33,7 @@ const U64 = 8
 const ADDRESS = 20
 const DIGEST = 32
 
-export function u64Bytes(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(U64)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
-}
-
-const readU64 = (bytes: Uint8Array, at: number): bigint => new DataView(bytes.buffer, bytes.byteOffset + at, U64).getBigUint64(0)
-
-function expect(key: Uint8Array, first: number, length: number, what: string): void {
-  if (key[0] !== first || key.length !== length) throw new Error(`not a datanets ${what} key: ${Buffer.from(key).toString('hex')}`)
-}
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('datanets', key, first, length, what)
 
 export const ALL_DATANETS = Uint8Array.of(DATANET)
 export const ALL_RECORDS = Uint8Array.of(RECORD)

@@ -1,4 +1,4 @@
-import { concatBytes } from '../../state/index.js'
+import { concatBytes, expectKey, readU64, u64Bytes } from '../../state/index.js'
 
 /**
  * Distribution's store, under `distribution/` (0x00 is the framework's params key). Addresses
@@ -36,17 +36,7 @@ const COMMISSION = 0x07
 const STARTING_INFO = 0x08
 const SLASH_EVENT = 0x09
 
-function u64(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(8)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
-}
-
-const readU64 = (key: Uint8Array, at: number): bigint => new DataView(key.buffer, key.byteOffset + at, 8).getBigUint64(0)
-
-function expect(key: Uint8Array, prefix: number, length: number, what: string): void {
-  if (key[0] !== prefix || key.length !== length) throw new Error(`not a distribution ${what} key: ${Buffer.from(key).toString('hex')}`)
-}
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('distribution', key, first, length, what)
 
 export const FEE_POOL_KEY = Uint8Array.of(FEE_POOL)
 export const PREVIOUS_PROPOSER_KEY = Uint8Array.of(PREVIOUS_PROPOSER)
@@ -67,7 +57,7 @@ export function parseWithdrawAddressKey(key: Uint8Array): Uint8Array {
 
 export const ALL_HISTORICAL = Uint8Array.of(HISTORICAL)
 export const historicalOf = (operator: Uint8Array): Uint8Array => concatBytes(ALL_HISTORICAL, operator)
-export const historicalKey = (operator: Uint8Array, period: bigint): Uint8Array => concatBytes(ALL_HISTORICAL, operator, u64(period))
+export const historicalKey = (operator: Uint8Array, period: bigint): Uint8Array => concatBytes(ALL_HISTORICAL, operator, u64Bytes(period))
 export function parseHistoricalKey(key: Uint8Array): { operator: Uint8Array; period: bigint } {
   expect(key, HISTORICAL, 1 + ADDRESS + 8, 'historical rewards')
   return { operator: key.slice(1, 1 + ADDRESS), period: readU64(key, 1 + ADDRESS) }
@@ -97,7 +87,7 @@ export function parseStartingInfoKey(key: Uint8Array): { operator: Uint8Array; d
 
 export const ALL_SLASH_EVENTS = Uint8Array.of(SLASH_EVENT)
 export const slashEventsOf = (operator: Uint8Array): Uint8Array => concatBytes(ALL_SLASH_EVENTS, operator)
-export const slashEventKey = (operator: Uint8Array, height: bigint, period: bigint): Uint8Array => concatBytes(ALL_SLASH_EVENTS, operator, u64(height), u64(period))
+export const slashEventKey = (operator: Uint8Array, height: bigint, period: bigint): Uint8Array => concatBytes(ALL_SLASH_EVENTS, operator, u64Bytes(height), u64Bytes(period))
 export function parseSlashEventKey(key: Uint8Array): { operator: Uint8Array; height: bigint; period: bigint } {
   expect(key, SLASH_EVENT, 1 + ADDRESS + 16, 'slash event')
   return { operator: key.slice(1, 1 + ADDRESS), height: readU64(key, 1 + ADDRESS), period: readU64(key, 1 + ADDRESS + 8) }

@@ -1,4 +1,7 @@
-import { concatBytes, utf8 } from '../../state/index.js'
+import { concatBytes, expectKey, readU64, u64Bytes, utf8 } from '../../state/index.js'
+
+// What this module's other files read keys with (src/state/bytes.ts).
+export { u64Bytes }
 
 /**
  * Lineage's store, under `lineage/` (0x00 is the framework's params key). Integers big-endian,
@@ -38,13 +41,6 @@ export interface VersionId {
   version: bigint
 }
 
-export function u64Bytes(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(U64)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
-}
-
-const readU64 = (bytes: Uint8Array, at: number): bigint => new DataView(bytes.buffer, bytes.byteOffset + at, U64).getBigUint64(0)
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 const versionBytes = (v: VersionId): Uint8Array => concatBytes(u64Bytes(v.subnet), u64Bytes(v.version))
@@ -81,9 +77,7 @@ export const receiptKey = (id: bigint): Uint8Array => concatBytes(ALL_RECEIPTS, 
 /** The state key a proof of receipt `id` covers (the module's prefix + receiptKey), as reputation's receiptStateKey. */
 export const receiptStateKey = (id: bigint): Uint8Array => concatBytes(utf8(`${MODULE}/`), receiptKey(id))
 
-function expect(key: Uint8Array, first: number, length: number | null, what: string): void {
-  if (key[0] !== first || (length !== null && key.length !== length)) throw new Error(`not a lineage ${what} key: ${hex(key)}`)
-}
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('lineage', key, first, length, what)
 
 export function parseVersionKey(key: Uint8Array): VersionId {
   expect(key, VERSION, 1 + VERSION_BYTES, 'version')

@@ -1,4 +1,7 @@
-import { concatBytes, utf8 } from '../../state/index.js'
+import { concatBytes, expectKey, readU64, u64Bytes, utf8 } from '../../state/index.js'
+
+// What this module's other files read keys with (src/state/bytes.ts).
+export { u64Bytes, readU64 }
 
 /**
  * Reputation's store, under `reputation/` (0x00 is the framework's params key):
@@ -32,14 +35,6 @@ export const ALL_STANDINGS = Uint8Array.of(STANDING)
 export const ALL_BONDS = Uint8Array.of(BOND)
 export const PRESENT = Uint8Array.of(1)
 
-export function u64Bytes(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(U64)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
-}
-
-export const readU64 = (bytes: Uint8Array, at = 0): bigint => new DataView(bytes.buffer, bytes.byteOffset + at, U64).getBigUint64(0)
-
 const under = (first: Uint8Array, subnet: bigint): Uint8Array => concatBytes(first, u64Bytes(subnet))
 
 export const commitsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(under(ALL_COMMITS, subnet), u64Bytes(round))
@@ -62,11 +57,8 @@ export const bondKey = (subnet: bigint, trainer: Uint8Array, validator: Uint8Arr
  */
 export const receiptStateKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array => concatBytes(utf8(`${MODULE}/`), receiptKey(subnet, round, trainer))
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
-function expect(key: Uint8Array, first: number, length: number, what: string): void {
-  if (key[0] !== first || key.length !== length) throw new Error(`not a reputation ${what} key: ${hex(key)}`)
-}
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('reputation', key, first, length, what)
 
 export function parseCommitKey(key: Uint8Array): { subnet: bigint; round: bigint; validator: Uint8Array } {
   expect(key, COMMIT, 1 + 2 * U64 + ADDRESS, 'commit')

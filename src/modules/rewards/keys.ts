@@ -1,4 +1,7 @@
-import { concatBytes } from '../../state/index.js'
+import { concatBytes, expectKey, readU64, u64Bytes } from '../../state/index.js'
+
+// What this module's other files read keys with (src/state/bytes.ts).
+export { u64Bytes }
 
 /**
  * Rewards' store, under `rewards/` (0x00 is the framework's params key). Integers big-endian, so
@@ -21,17 +24,7 @@ const PAYOUTS = 0x03
 const TOTALS = 0x04
 const U64 = 8
 
-export function u64Bytes(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(U64)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
-}
-
-const readU64 = (bytes: Uint8Array, at: number): bigint => new DataView(bytes.buffer, bytes.byteOffset + at, U64).getBigUint64(0)
-
-function expect(key: Uint8Array, first: number, length: number, what: string): void {
-  if (key[0] !== first || key.length !== length) throw new Error(`not a rewards ${what} key: ${Buffer.from(key).toString('hex')}`)
-}
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('rewards', key, first, length, what)
 
 export const ALL_POOLS = Uint8Array.of(POOL)
 export const ALL_TREASURIES = Uint8Array.of(TREASURY)

@@ -1,5 +1,8 @@
-import { concatBytes } from '../../state/index.js'
+import { concatBytes, readU64, u64Bytes } from '../../state/index.js'
 import type { Role } from './messages.js'
+
+// What this module's other files read keys with (src/state/bytes.ts).
+export { u64Bytes }
 
 /**
  * Subnets' store, under `subnets/` (0x00 is the framework's params key):
@@ -37,14 +40,6 @@ export const ALL_PARAMS = Uint8Array.of(PARAMS)
 export const ALL_PENDING = Uint8Array.of(PENDING)
 export const NEXT_ID_KEY = Uint8Array.of(NEXT_ID)
 export const PRESENT = Uint8Array.of(1)
-
-export function u64Bytes(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(ID_BYTES)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
-}
-
-const readU64 = (key: Uint8Array, at: number): bigint => new DataView(key.buffer, key.byteOffset + at, ID_BYTES).getBigUint64(0)
 
 export const subnetKey = (id: bigint): Uint8Array => concatBytes(ALL_SUBNETS, u64Bytes(id))
 export const paramsKey = (id: bigint): Uint8Array => concatBytes(ALL_PARAMS, u64Bytes(id))

@@ -1,4 +1,7 @@
-import { concatBytes, utf8 } from '../../state/index.js'
+import { concatBytes, expectKey, readU64, u64Bytes, utf8 } from '../../state/index.js'
+
+// What this module's other files read keys with (src/state/bytes.ts).
+export { u64Bytes, readU64 }
 
 /**
  * Training's store, under `training/` (0x00 is the framework's params key):
@@ -54,14 +57,6 @@ export const CURSOR_KEY = Uint8Array.of(CURSOR)
 export type ScheduledPhase = 'open' | 'close'
 const PHASE_CODES: Record<ScheduledPhase, number> = { open: 1, close: 2 }
 
-export function u64Bytes(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(U64)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
-}
-
-export const readU64 = (bytes: Uint8Array, at = 0): bigint => new DataView(bytes.buffer, bytes.byteOffset + at, U64).getBigUint64(0)
-
 export const progressKey = (subnet: bigint): Uint8Array => concatBytes(ALL_PROGRESS, u64Bytes(subnet))
 export const roundsOf = (subnet: bigint): Uint8Array => concatBytes(ALL_ROUNDS, u64Bytes(subnet))
 export const roundKey = (subnet: bigint, round: bigint): Uint8Array => concatBytes(roundsOf(subnet), u64Bytes(round))
@@ -85,9 +80,7 @@ export const updateCopyKey = (subnet: bigint, round: bigint, trainer: Uint8Array
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
-function expect(key: Uint8Array, first: number, length: number, what: string): void {
-  if (key[0] !== first || key.length !== length) throw new Error(`not a training ${what} key: ${hex(key)}`)
-}
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('training', key, first, length, what)
 
 export function parseProgressKey(key: Uint8Array): bigint {
   expect(key, PROGRESS, 1 + U64, 'progress')
