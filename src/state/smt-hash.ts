@@ -1,4 +1,4 @@
-import { sha256 } from '../crypto/hash.js'
+import { hashInto, hashNodeInto } from './smt-sha256.js'
 
 /**
  * Hashing rules of the state tree (shared by the tree and the standalone proof verifier):
@@ -6,26 +6,34 @@ import { sha256 } from '../crypto/hash.js'
  *   leaf            = SHA-256(0x00 ‖ path ‖ SHA-256(value))
  *   internal        = SHA-256(0x01 ‖ left ‖ right)
  *   empty subtree   = 32 zero bytes
- * Domain bytes keep leaves and internal nodes from being confused.
+ * Domain bytes keep leaves and internal nodes from being confused. The tree hashes its
+ * internal nodes through smt-sha256.ts directly, on digests held as words (smt.ts); these
+ * byte-level forms serve paths, proofs and the standalone verifier.
  */
 export const EMPTY_HASH = new Uint8Array(32)
 
-export const pathOf = (key: Uint8Array): Uint8Array => sha256(key)
-export const valueHashOf = (value: Uint8Array): Uint8Array => sha256(value)
+export const LEAF = 0x00
+export const INTERNAL = 0x01
+
+function digestOf(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32)
+  hashInto(data, out, 0)
+  return out
+}
+
+export const pathOf = (key: Uint8Array): Uint8Array => digestOf(key)
+export const valueHashOf = (value: Uint8Array): Uint8Array => digestOf(value)
 
 export function leafHash(path: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  const input = new Uint8Array(65)
-  input.set(path, 1)
-  input.set(valueHash, 33)
-  return sha256(input)
+  const out = new Uint8Array(32)
+  hashNodeInto(LEAF, path, valueHash, out, 0)
+  return out
 }
 
 export function internalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const input = new Uint8Array(65)
-  input[0] = 1
-  input.set(left, 1)
-  input.set(right, 33)
-  return sha256(input)
+  const out = new Uint8Array(32)
+  hashNodeInto(INTERNAL, left, right, out, 0)
+  return out
 }
 
 /** Bit `depth` of a 256-bit path, most significant first: 0 goes left, 1 goes right. */
