@@ -30,6 +30,8 @@ export { type CsvOptions, parseCsvDataset } from './data/csv.js'
 export { type TrainingConfig, type TrainingResult, DEFAULT_TRAINING, trainLocal } from './train/local-training.js'
 export { type LearningRateSchedule, CONSTANT_LEARNING_RATE, scheduledLearningRate, parseLearningRateSchedule, formatLearningRateSchedule } from './train/lr-schedule.js'
 export { type Evaluation, evaluate } from './train/evaluate.js'
+export { type TrainingJob, type TrainingJobOptions, type TrainingWorkerOptions, TrainingWorker, trainInWorker } from './train/training-worker.js'
+export { type TrainingWorkerErrorCode, TrainingWorkerError } from './train/training-worker-errors.js'
 export { type DpConfig, privatizeUpdate, dpEpsilon } from './train/privacy.js'
 
 // simulation

@@ -2,11 +2,12 @@ import { type FedraClient, type PrivateKey, type Result, buildTx, messages } fro
 import { sha256 } from '../crypto/hash.js'
 import type { Dataset } from '../fl/data/dataset.js'
 import { Network } from '../fl/model/network.js'
-import { parseModelSpec } from '../fl/model/spec.js'
+import { type ModelSpec, parseModelSpec } from '../fl/model/spec.js'
 import { ensureTfBackend } from '../fl/model/tf.js'
 import { SeededRandom } from '../fl/random.js'
 import { type AttackSpec, attackTrains, attackUpdate } from '../fl/sim/attacks.js'
-import { DEFAULT_TRAINING, type TrainingConfig, trainLocal } from '../fl/train/local-training.js'
+import { DEFAULT_TRAINING, type TrainingConfig, type TrainingResult, trainLocal } from '../fl/train/local-training.js'
+import { TrainingWorker } from '../fl/train/training-worker.js'
 import { type UpdateDtype, decodeUpdateBlob, encodeUpdateBlob } from '../fl/update/blob.js'
 import { clipL2, computeDelta, quantize } from '../fl/update/quantize.js'
 import type { Logger } from '../log/index.js'
@@ -27,6 +28,11 @@ export interface TrainerOptions {
   /** Local training (epochs, batch, learning rate…); the seed is derived per round. */
   training?: Partial<Omit<TrainingConfig, 'seed'>>
   seed: number
+  /**
+   * Train in a worker thread (src/fl/train/training-worker.ts), same result bit for bit: the
+   * main thread keeps following the chain while a round trains, and tfjs-wasm is loaded there only.
+   */
+  worker?: boolean
   /** An experiment: what this trainer submits instead of its honest update. */
   attack?: AttackSpec
   /** Declare, with every update, the accepted record of this Datanet version that holds the trainer's data (datanets MsgDeclareData). */
@@ -66,6 +72,8 @@ export class Trainer {
   readonly #follower: Follower
   readonly #address: string
   #network: Network | null = null
+  #spec: ModelSpec | null = null
+  #worker: TrainingWorker | null = null
   #parameterCount = 0
   #clipNorm = 0
   #gasPerCoordinate = 1n
@@ -86,7 +94,8 @@ export class Trainer {
   }
 
   async start(): Promise<void> {
-    await ensureTfBackend()
+    if (this.#o.worker === true) this.#worker = await TrainingWorker.start()
+    else await ensureTfBackend()
     if (this.#o.declare !== undefined) this.#declaration = await resolveDeclaration(this.#o.client, this.#o.declare, this.#o.data)
     const declares = this.#declaration === null ? null : `${this.#declaration.datanet}@${this.#declaration.version} record ${this.#declaration.record}`
     this.#o.log.info({ trainer: this.#address, subnet: String(this.#o.subnet), samples: this.#o.data.count, attack: this.#o.attack?.kind ?? null, declares }, 'trainer started')
@@ -97,16 +106,25 @@ export class Trainer {
     await this.#follower.stop()
     this.#network?.dispose()
     this.#network = null
+    await this.#worker?.close()
+    this.#worker = null
   }
 
   async #ensureModel(): Promise<void> {
-    if (this.#network !== null) return
+    if (this.#spec !== null) return
     const subnet = await this.#o.client.call('subnet_get', { id: String(this.#o.subnet) })
     const spec = parseModelSpec(subnet.model_spec)
-    this.#network = new Network(spec)
+    if (this.#worker === null) this.#network = new Network(spec)
     this.#parameterCount = Number(subnet.parameter_count)
     this.#clipNorm = Number(subnet.params.quantization.clip_norm)
     this.#gasPerCoordinate = BigInt((await this.#o.client.call('training_params', {})).gas_per_coordinate)
+    this.#spec = spec
+  }
+
+  /** trainLocal here, or the same call in the worker thread. */
+  async #trainLocal(data: Dataset, base: Float32Array, config: TrainingConfig): Promise<TrainingResult> {
+    if (this.#worker !== null) return this.#worker.train({ spec: this.#spec!, data, start: base, config })
+    return trainLocal(this.#network!, data, base, config)
   }
 
   async #step(): Promise<void> {
@@ -139,7 +157,7 @@ export class Trainer {
     let honest: Int32Array | undefined
     let loss = Number.NaN
     if (attack === undefined || attackTrains(attack)) {
-      const result = trainLocal(this.#network!, data, base, { ...DEFAULT_TRAINING, ...this.#o.training, seed: SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn)).nextUint32() })
+      const result = await this.#trainLocal(data, base, { ...DEFAULT_TRAINING, ...this.#o.training, seed: SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn)).nextUint32() })
       const delta = computeDelta(result.parameters, base)
       clipL2(delta, quant.clipNorm)
       honest = quantize(delta, quant, random)

@@ -80,8 +80,9 @@ export function registerRoleCommands(program: Command): void {
     .option('--batch <n>', 'minibatch size', '32')
     .option('--lr <rate>', 'learning rate', '0.1')
     .option('--attack <kind>', 'experiments only: signflip[:F], scaled[:F], gaussian[:S], labelflip, freeride (zero update), copy, replay')
+    .option('--worker', 'train in a worker thread (the chain follower stays responsive while a round trains)')
     .option('--declare <datanet@version>', "with every update, declare the accepted record of that Datanet version whose content is this trainer's data (its SHA-256; the data is not sent)")
-    .action(async (options: RoleOptions & { data: string; rows?: string; seed: string; epochs: string; batch: string; lr: string; attack?: string; declare?: string }) => {
+    .action(async (options: RoleOptions & { data: string; rows?: string; seed: string; epochs: string; batch: string; lr: string; attack?: string; declare?: string; worker?: boolean }) => {
       const { parseDataSpec, loadTrainerData } = await import('../../roles/data-spec.js')
       const { parseDeclareSpec } = await import('../../roles/data-declaration.js')
       const declare = options.declare === undefined ? undefined : roleUsage(() => parseDeclareSpec(options.declare!))
@@ -92,7 +93,7 @@ export function registerRoleCommands(program: Command): void {
       const attack = roleUsage(() => trainerAttack(options.attack, parseAttackSpec))
       const rows = options.rows === undefined ? undefined : integer(options.rows, 'rows', 1)
       const data = roleUsage(() => loadTrainerData(spec, { seed, ...(rows === undefined ? {} : { rows }) }))
-      await runRole(options, async (ctx) => new Trainer({ ...ctx, data, seed, training, ...(attack === undefined ? {} : { attack }), ...(declare === undefined ? {} : { declare }) }), 'trainer')
+      await runRole(options, async (ctx) => new Trainer({ ...ctx, data, seed, training, ...(attack === undefined ? {} : { attack }), ...(declare === undefined ? {} : { declare }), ...(options.worker === true ? { worker: true } : {}) }), 'trainer')
     })
 
   withRole(program.command('aggregator'))
