@@ -10,10 +10,11 @@ import { TRAINING_HOOKS, trainingModule } from './training/index.js'
 import { REWARDS_MODULE_ACCOUNTS, rewardsModule } from './rewards/index.js'
 import { DATANETS_MODULE_ACCOUNTS, datanetsModule } from './datanets/index.js'
 import { LINEAGE_MODULE_ACCOUNTS, lineageModule } from './lineage/index.js'
+import { GOV_MODULE_ACCOUNTS, GOV_PARAMS_AUTHORITIES, govModule } from './gov/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule]
+  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule, govModule]
 }
 
 /**
@@ -44,6 +45,10 @@ export function defaultModules() {
  *   payouts are settled first, and lineage only reads the scores); it reads datanets'
  *   declarations, so its genesis comes after datanets'. Use fees' validator part goes to the fee
  *   collector, which distribution empties in the next begin-block.
+ * - Gov holds proposals' deposits in its account (`burner`: vetoed or unfunded deposits burn as
+ *   its params say) and is the one params authority: a passed proposal changes any module's
+ *   params through the ParamsKeeper. Its end-block tallies proposals whose voting ended, before
+ *   staking's, so the tally reads the bonded set the previous block left (as x/gov's app.go).
  * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
  *   staking last, so a jail or a slash this block becomes a validator update.
  */
@@ -56,6 +61,7 @@ export const DEFAULT_COMPOSITION: Composition = {
     ...REWARDS_MODULE_ACCOUNTS,
     ...DATANETS_MODULE_ACCOUNTS,
     ...LINEAGE_MODULE_ACCOUNTS,
+    ...GOV_MODULE_ACCOUNTS,
   },
   hooks: [
     { point: STAKING_HOOKS, subscriber: 'distribution' },
@@ -66,18 +72,18 @@ export const DEFAULT_COMPOSITION: Composition = {
     { point: REPUTATION_HOOKS, subscriber: 'lineage' },
   ],
   order: {
-    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage'],
-    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'staking'],
-    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'staking'],
+    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov'],
+    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov', 'staking'],
+    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov', 'staking'],
   },
-  paramsAuthorities: [],
+  paramsAuthorities: [...GOV_PARAMS_AUTHORITIES],
 }
 
 export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule }
+export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule, govModule }
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
 export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'

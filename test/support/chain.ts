@@ -37,7 +37,7 @@ export function testRegistry(extra: Module[] = [], composition: Composition = {}
   return new ModuleRegistry([...defaults.filter((m) => !replaced.has(m.name)), ...extra], {
     moduleAccounts: { ...DEFAULT_COMPOSITION.moduleAccounts, ...composition.moduleAccounts },
     hooks,
-    paramsAuthorities: composition.paramsAuthorities ?? [],
+    paramsAuthorities: composition.paramsAuthorities ?? DEFAULT_COMPOSITION.paramsAuthorities ?? [],
     order: composition.order ?? {
       initGenesis: [...order.initGenesis!, ...added],
       beginBlock: [...order.beginBlock!, ...added],
