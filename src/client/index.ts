@@ -11,3 +11,4 @@ export { SUBNET_PARAMS_DEFAULTS, type SubnetParamsJsonInput, subnetParamsFromInp
 export { PrivateKey, PublicKey, privateKeyFromMnemonic, verify, toHex, fromHex } from '../crypto/index.js'
 export { platform as cryptoPlatform } from '../crypto/platform.js'
 export { signTx } from '../state/tx.js'
+export { govContent, type SubmitProposalInput, type VoteOptionInput } from './gov-tx.js'

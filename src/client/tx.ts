@@ -12,6 +12,7 @@ import { MAX_INCLUDED, MAX_METRICS, MsgSubmitAggregate, MsgSubmitUpdate } from '
 import { signTx } from '../state/tx.js'
 import type { FedraClient } from './client.js'
 import { datanetMessages, lineageMessages } from './datanet-tx.js'
+import { govMessages } from './gov-tx.js'
 import { accountBytes, addressList, bytes32, cidText, compareBytes, invalid, moniker, oneCoin, parseCoins, positiveInt, rate, role, u32, u64, validatorBytes } from './inputs.js'
 import { type SubnetParamsJsonInput, subnetParamsFromInput } from './subnet-params.js'
 
@@ -309,6 +310,7 @@ export const messages = {
 
   ...datanetMessages,
   ...lineageMessages,
+  ...govMessages,
 }
 
 /** Signs `encodedMessages` with `key` for the chain `client` talks to. */

@@ -12,6 +12,7 @@ import { registerStakingQuery } from './staking.js'
 import { registerTrainingQuery } from './training-query.js'
 import { registerContributionQuery } from './contribution-query.js'
 import { registerDatanetQuery } from './datanet-query.js'
+import { registerGovQuery } from './gov.js'
 
 async function withClient(options: QueryOptions, run: (client: FedraClient) => Promise<void>): Promise<void> {
   const client = new FedraClient({ url: resolveNodeUrl(options) })
@@ -116,4 +117,5 @@ export function registerQueryCommand(program: Command): void {
   registerTrainingQuery(query)
   registerContributionQuery(query)
   registerDatanetQuery(query)
+  registerGovQuery(query)
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { messages } from '../../client/index.js'
 import { registerDatanetTx } from './datanet-tx.js'
 import { registerDistributionTx } from './distribution.js'
+import { registerGovTx } from './gov.js'
 import { withNode } from './node-option.js'
 import { checkAddress } from './query.js'
 import { registerSlashingTx } from './slashing.js'
@@ -27,4 +28,5 @@ export function registerTxCommand(program: Command): void {
   registerDistributionTx(tx)
   registerSubnetTx(tx)
   registerDatanetTx(tx)
+  registerGovTx(tx)
 }

@@ -9,6 +9,7 @@ import { modelLatest, modelVersion, modelVersions, roundGet, roundRejectedUpdate
 import { contributionGetProof, contributionReceipt, contributionReceipts, reputationCommitments, reputationGet, reputationHistory, reputationList, reputationParams, reputationStandings } from './reputation.js'
 import { datanetDeclarations, datanetGet, datanetGetRecordProof, datanetList, datanetParams, datanetRecord, datanetRecords, datanetVersion, datanetVersions } from './datanets.js'
 import { lineageDiff, lineageGetAncestry, lineageGetContributors, lineageGetDescendants, lineageParams, lineageVersion, usageOwed, usagePool, usageReceipt, usageTotals } from './lineage.js'
+import { govDeposits, govParams, govProposal, govProposals, govTally, govUpgradePlan, govVote, govVotes } from './gov.js'
 import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
 
 /**
@@ -93,6 +94,14 @@ export const FEDRA_API = {
   usage_owed: usageOwed,
   usage_pool: usagePool,
   usage_totals: usageTotals,
+  gov_params: govParams,
+  gov_proposal: govProposal,
+  gov_proposals: govProposals,
+  gov_vote: govVote,
+  gov_votes: govVotes,
+  gov_deposits: govDeposits,
+  gov_tally: govTally,
+  gov_upgradePlan: govUpgradePlan,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,

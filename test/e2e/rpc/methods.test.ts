@@ -17,6 +17,7 @@ import { canonicalModelSpec } from '../../../src/modules/subnets/index.js'
 import { checkUpdate, modelOf, recompute } from '../../../src/modules/training/index.js'
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { RawWs, answerProblem, rpcError, withoutData } from '../../unit/rpc/support/wire.js'
+import { devnetOperator } from '../../../src/devnet/layout.js'
 import { FEE, GAS_LIMIT, RawHttp, RunningNode, hashOf } from './support/running-node.js'
 import { fedra } from '../cli/support/fedra.js'
 
@@ -43,6 +44,7 @@ const SERVED_API = { ...FEDRA_API, ...BLOB_API }
 type ServedMethod = keyof typeof SERVED_API
 
 const bankPath = (address: Uint8Array) => `bank/62${toHex(address)}${Buffer.from('ufdr').toString('hex')}`
+type PrivateKeyOf = ReturnType<typeof devnetOperator>
 const ufdr = (account: { balances: { denom: string; amount: string }[] }) => BigInt(account.balances.find((b) => b.denom === 'ufdr')?.amount ?? '0')
 
 describe('JSON-RPC against a running node (fedra start, one validator)', function () {
@@ -704,6 +706,39 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       await send(node.wallets.key(A.trainer), [messages.lineageWithdraw()])
       assert.equal(ufdr(await client.account(trainer)), before + BigInt(owed.total) - FEE)
       assert.equal((await client.call('usage_owed', { address: trainer })).total, '0')
+    })
+  })
+
+  describe('gov methods', () => {
+    const GOV_METHODS: ServedMethod[] = ['gov_params', 'gov_proposal', 'gov_proposals', 'gov_vote', 'gov_votes', 'gov_deposits', 'gov_tally', 'gov_upgradePlan']
+    happy(GOV_METHODS, "a text proposal: submitted below the minimum deposit, funded to it, voted by validator0's operator; its running tally is that vote's bonded power", async () => {
+      const send = async (key: PrivateKeyOf, msgs: Uint8Array[]) => {
+        const sent = await client.broadcastTx(await buildTx(client, key, msgs, { fee: FEE, gasLimit: GAS_LIMIT }), 'commit', 20_000)
+        assert.equal(sent.result?.code, 0, JSON.stringify(sent.result))
+      }
+      const params = await client.call('gov_params')
+      assert.equal(params.quorum, '0.334')
+      const proposer = node.wallets.key(A.user)
+      await send(proposer, [messages.govSubmitProposal({ messages: [], title: 'rpc e2e', summary: 'a text proposal', deposit: '1000ufdr' })])
+      const mine = (await client.call('gov_proposals', { depositor: proposer.publicKey.address })).proposals
+      assert.equal(mine.length, 1)
+      const id = mine[0]!.id
+      assert.deepEqual([mine[0]!.status, mine[0]!.total_deposit, mine[0]!.messages], ['deposit_period', '1000', []])
+      assert.deepEqual(await client.call('gov_tally', { proposal: id }), { height: (await client.call('gov_tally', { proposal: id })).height, yes: '0', abstain: '0', no: '0', no_with_veto: '0', final: false })
+      await send(node.wallets.key(A.curator), [messages.govDeposit(id, `${BigInt(params.min_deposit) - 1000n}ufdr`)])
+      const deposits = await client.call('gov_deposits', { proposal: id })
+      assert.deepEqual([deposits.total, deposits.deposits.length], [params.min_deposit, 2])
+      const voting = await client.call('gov_proposal', { id })
+      assert.equal(voting.status, 'voting_period')
+      assert.ok(voting.voting_end_time !== null)
+      await send(devnetOperator(0), [messages.govVote(id, 'yes')])
+      const vote = await client.call('gov_vote', { proposal: id, voter: operator })
+      assert.deepEqual(vote.options, [{ option: 'yes', weight: '1' }])
+      assert.deepEqual((await client.call('gov_votes', { proposal: id })).votes.map((v) => v.voter), [operator])
+      const tally = await client.call('gov_tally', { proposal: id })
+      const bonded = BigInt((await client.call('staking_pool')).bonded_tokens)
+      assert.deepEqual([tally.yes, tally.no, tally.final], [String(bonded), '0', false], 'the only validator voted yes with all its bonded tokens')
+      assert.equal((await client.call('gov_upgradePlan')).plan, null)
     })
   })
 

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Command } from 'commander'
+import { proposalFromFile } from '../../../src/cli/commands/gov.js'
+import { registerQueryCommand } from '../../../src/cli/commands/query.js'
+import { registerTxCommand } from '../../../src/cli/commands/tx.js'
+import { CliError } from '../../../src/cli/errors.js'
+import { decode } from '../../../src/codec/index.js'
+import { freePort } from '../../../src/devnet/layout.js'
+import { MsgSubmitProposal, MsgUpdateParams } from '../../../src/modules/gov/index.js'
+import { tempDir } from '../../helpers/chain.js'
+
+function program(): Command {
+  const p = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
+  registerTxCommand(p)
+  registerQueryCommand(p)
+  return p
+}
+
+/** `fedra tx gov …` and `fedra query gov …`: a proposal file becomes the message it describes; every usage error is refused (exit 2) before a keyring or node is touched. */
+describe('fedra tx gov, query gov: proposal files and usage errors', () => {
+  const dir = tempDir()
+  let node: string
+  const file = (name: string, value: unknown) => {
+    const path = join(dir.path, name)
+    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value))
+    return path
+  }
+  before(async () => {
+    node = `127.0.0.1:${await freePort()}`
+  })
+  after(() => dir.remove())
+
+  async function usage(args: string[], message: RegExp): Promise<void> {
+    let error: unknown
+    try {
+      await program().parseAsync(['node', 'fedra', ...args, '--home', dir.path, '--node', node])
+    } catch (e) {
+      error = e
+    }
+    assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
+    assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
+    assert.match(error.message, message, args.join(' '))
+  }
+
+  it('reads a proposal file into MsgSubmitProposal with its content messages in order', () => {
+    const bytes = proposalFromFile(
+      file('change.json', {
+        title: 'shorter score window',
+        summary: 'why',
+        deposit: '10000000ufdr',
+        expedited: true,
+        messages: [{ type: 'update-params', module: 'training', params: { score_window: 6 } }, { type: 'software-upgrade', name: 'v2', height: '900' }, { type: 'cancel-upgrade' }],
+      }),
+    )
+    const m = decode(MsgSubmitProposal, bytes)
+    assert.deepEqual([m.title, m.summary, m.expedited, m.initialDeposit.amount, m.messages.length], ['shorter score window', 'why', true, 10_000_000n, 3])
+    assert.deepEqual(decode(MsgUpdateParams, m.messages[0]!), { module: 'training', params: '{"score_window":6}' })
+    assert.equal(decode(MsgSubmitProposal, proposalFromFile(file('text.json', { title: 'text', deposit: '1ufdr' }))).messages.length, 0)
+  })
+
+  it('refuses bad proposal files, deposits, votes and queries', async () => {
+    await usage(['tx', 'gov', 'submit-proposal', 'k', join(dir.path, 'absent.json')], /cannot read .*absent\.json: ENOENT/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('list.json', [])], /holds a JSON object/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('typo.json', { title: 't', deposit: '1ufdr', messagess: [] })], /unknown field "messagess"/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('nodeposit.json', { title: 't' })], /"deposit" is required/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('notitle.json', { deposit: '1ufdr' })], /"title" is required/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('kind.json', { title: 't', deposit: '1ufdr', messages: [{ type: 'spend' }] })], /type is update-params, software-upgrade or cancel-upgrade/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('params.json', { title: 't', deposit: '1ufdr', messages: [{ type: 'update-params', module: 'training' }] })], /needs "module" .* and "params"/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('upgrade.json', { title: 't', deposit: '1ufdr', messages: [{ type: 'software-upgrade', name: 'v2' }] })], /needs "name" and "height"/)
+    await usage(['tx', 'gov', 'submit-proposal', 'k', file('amount.json', { title: 't', deposit: 'lots', messages: [] })], /not an amount/)
+    await usage(['tx', 'gov', 'deposit', 'k', 'p', '5ufdr'], /proposal "p" is not a whole number/)
+    await usage(['tx', 'gov', 'deposit', 'k', '1', '0ufdr'], /the amount must be positive/)
+    await usage(['tx', 'gov', 'vote', 'k', '1', 'maybe'], /option: yes, abstain, no or no_with_veto/)
+    await usage(['tx', 'gov', 'weighted-vote', 'k', '1', 'yes'], /is not OPTION=WEIGHT/)
+    await usage(['tx', 'gov', 'weighted-vote', 'k', '1', 'yes=0.5,yes=0.5'], /each option at most once/)
+    await usage(['tx', 'gov', 'weighted-vote', 'k', '1', 'yes=1.5'], /above 1/)
+    await usage(['query', 'gov', 'proposal', 'x'], /proposal "x" is not a whole number/)
+    await usage(['query', 'gov', 'proposals', '--status', 'open'], /--status is one of/)
+    await usage(['query', 'gov', 'proposals', '--voter', 'nobody'], /"nobody" is not a fedra1… address/)
+    await usage(['query', 'gov', 'tally', '-'], /proposal "-" is not a whole number|unknown option/)
+  })
+})
