@@ -40,6 +40,8 @@ const USAGE = `usage: npm run devnet -- [options]
 training (on by default; docs/training.md):
   --datanet          the trainers' data as a curated private Datanet (one record per part, one rejected);
                      every trainer declares its record with each update, so lineage credits the contributors
+  --gov-period S     governance's deposit and voting periods, in seconds of block time (default: x/gov's
+                     two days; a devnet wants a few seconds to try proposals end to end)
   --no-training      the plain chain: no subnet, no trainers
   --rounds N         stop after N rounds with a summary table (default: run until Ctrl-C)
   --trainers T       trainers, each its own process on part i of T of MNIST (default 8)
@@ -78,6 +80,7 @@ function parse() {
       'rpc-port': { type: 'string' },
       'no-training': { type: 'boolean', default: false },
       datanet: { type: 'boolean', default: false },
+      'gov-period': { type: 'string' },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -125,6 +128,9 @@ const given = {
   accounts: count('accounts', values.accounts, 0, 10_000),
 }
 const rpcPort = count('rpc-port', values['rpc-port'], 0, 65_535) ?? 26657
+const govPeriod = count('gov-period', values['gov-period'], 2, 10_000_000)
+/** Gov's periods for --gov-period S: deposit and voting S seconds, expedited voting half of it (it must be shorter). */
+const govPeriodParams = (seconds: number) => ({ max_deposit_period: String(seconds * 1000), voting_period: String(seconds * 1000), expedited_voting_period: String(seconds * 500) })
 const training = values['no-training']
   ? null
   : {
@@ -184,8 +190,8 @@ async function openLayout(): Promise<{ layout: DevnetLayout; resumed: boolean }>
     return { layout: stored, resumed: true }
   }
   const options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) }
-  const appState = training === null ? undefined : trainingAppState(training)
-  return { layout: await createDevnet({ dir, ...options, keyring: true, preferredRpcPort: rpcPort, ...(appState === undefined ? {} : { appState }) }), resumed: false }
+  const appState = { ...(training === null ? {} : trainingAppState(training)), ...(govPeriod === undefined ? {} : { gov: { params: govPeriodParams(govPeriod) } }) }
+  return { layout: await createDevnet({ dir, ...options, keyring: true, preferredRpcPort: rpcPort, ...(Object.keys(appState).length === 0 ? {} : { appState }) }), resumed: false }
 }
 
 let opened: Awaited<ReturnType<typeof openLayout>>
