@@ -17,7 +17,7 @@ function option(value: string, field: string): VoteOptionInput {
 export interface SubmitProposalInput {
   messages: readonly Uint8Array[]
   title: string
-  summary?: string
+  summary: string
   metadata?: string
   /** The initial deposit, e.g. "10000000ufdr" (the bond denomination). */
   deposit: string | CoinValue
@@ -48,11 +48,12 @@ export const govMessages = {
   /** gov/MsgSubmitProposal: the signer proposes `messages` (none: a text proposal), paying the initial deposit. */
   govSubmitProposal(input: SubmitProposalInput): Uint8Array {
     if (typeof input.title !== 'string' || input.title.trim() === '') invalid('title', 'title: must not be empty')
+    if (typeof input.summary !== 'string' || input.summary.trim() === '') invalid('summary', 'summary: must not be empty (what the proposal does and why)')
     if (!Array.isArray(input.messages)) invalid('messages', 'messages: a list of content messages (govContent)')
     return encode(MsgSubmitProposal, {
       messages: [...input.messages],
       title: input.title,
-      summary: input.summary ?? '',
+      summary: input.summary,
       metadata: input.metadata ?? '',
       initialDeposit: oneCoin(input.deposit, 'deposit'),
       expedited: input.expedited === true,

@@ -44,10 +44,11 @@ export function proposalFromFile(path: string): Uint8Array {
   })
   if (typeof file.deposit !== 'string') throw new CliError('USAGE', `${path}: "deposit" is required, like "10000000ufdr"`, { path })
   if (typeof file.title !== 'string') throw new CliError('USAGE', `${path}: "title" is required`, { path })
+  if (typeof file.summary !== 'string') throw new CliError('USAGE', `${path}: "summary" is required (what the proposal does and why)`, { path })
   return messages.govSubmitProposal({
     messages: contents,
     title: file.title,
-    ...(typeof file.summary === 'string' ? { summary: file.summary } : {}),
+    summary: file.summary,
     ...(typeof file.metadata === 'string' ? { metadata: file.metadata } : {}),
     deposit: file.deposit,
     expedited: file.expedited === true,
