@@ -40,6 +40,7 @@ const USAGE = `usage: npm run devnet -- [options]
 training (on by default; docs/training.md):
   --datanet          the trainers' data as a curated private Datanet (one record per part, one rejected);
                      every trainer declares its record with each update, so lineage credits the contributors
+  --worker           trainers train in a worker thread (\`fedra trainer --worker\`)
   --gov-period S     governance's deposit and voting periods, in seconds of block time (default: x/gov's
                      two days; a devnet wants a few seconds to try proposals end to end)
   --no-training      the plain chain: no subnet, no trainers
@@ -81,6 +82,7 @@ function parse() {
       'no-training': { type: 'boolean', default: false },
       datanet: { type: 'boolean', default: false },
       'gov-period': { type: 'string' },
+      worker: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -151,6 +153,7 @@ const training = values['no-training']
       gap: count('gap', values.gap, 1, 100_000) ?? 1,
       seed: 1,
       datanet: values.datanet,
+      worker: values.worker,
     }
 if (training !== null) {
   if (!(training.lr > 0 && training.lr < 10)) fail('--lr must be a positive number below 10', 2)

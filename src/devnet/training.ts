@@ -42,6 +42,8 @@ export interface DevnetTrainingOptions {
   seed: number
   /** Trainers declare their part's record of the devnet's Datanet (src/devnet/datanet.ts) with every update. */
   datanet?: boolean
+  /** Trainers train in a worker thread (`fedra trainer --worker`). */
+  worker?: boolean
   out: (text: string) => void
 }
 
@@ -180,6 +182,7 @@ export class DevnetTraining {
       const attack = plan.get(i)
       if (attack !== undefined) args.push('--attack', attack)
       if (o.datanet === true) args.push('--declare', `${DATANET}@${DATANET_VERSION}`)
+      if (o.worker === true) args.push('--worker')
       spawn(`trainer${i}`, args)
     }
     for (let j = 0; j < o.aggregators; j++) {

@@ -98,7 +98,7 @@ export class Trainer {
     else await ensureTfBackend()
     if (this.#o.declare !== undefined) this.#declaration = await resolveDeclaration(this.#o.client, this.#o.declare, this.#o.data)
     const declares = this.#declaration === null ? null : `${this.#declaration.datanet}@${this.#declaration.version} record ${this.#declaration.record}`
-    this.#o.log.info({ trainer: this.#address, subnet: String(this.#o.subnet), samples: this.#o.data.count, attack: this.#o.attack?.kind ?? null, declares }, 'trainer started')
+    this.#o.log.info({ trainer: this.#address, subnet: String(this.#o.subnet), samples: this.#o.data.count, attack: this.#o.attack?.kind ?? null, declares, worker: this.#worker !== null }, 'trainer started')
     await this.#follower.start()
   }
 

@@ -12,7 +12,7 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 
 /**
  * Issue 20's "both survive a restart of their node" (in `npm test`, about 40 s): a devnet of
- * two validators with trainer1 on validator1; validator1 is SIGKILLed after
+ * two validators with trainer1 on validator1 (both trainers training in worker threads); validator1 is SIGKILLed after
  * the second round and started again a few seconds later (the chain halts meanwhile: two
  * validators need both). The trainer reconnects on its own and its updates are in the rounds
  * after the restart; the devnet finishes its rounds.
@@ -34,7 +34,8 @@ describe('roles survive a restart of their node (real processes)', function () {
   })
 
   it("trainer1's node is killed and restarted mid-run: trainer1 reconnects and its updates are in the later rounds", async () => {
-    const args = ['--dir', dir, '--validators', '2', '--trainers', '2', '--rows', '2000', '--rpc-port', '0', '--rounds', '6', '--scoring', 'none']
+    // The trainers train in worker threads (--worker): the follower that reconnects is the main thread's.
+    const args = ['--dir', dir, '--validators', '2', '--trainers', '2', '--rows', '2000', '--rpc-port', '0', '--rounds', '6', '--scoring', 'none', '--worker']
     script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...args], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] })
     script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -56,5 +57,6 @@ describe('roles survive a restart of their node (real processes)', function () {
     const trainerLog = readFileSync(join(dir, 'roles', 'trainer1.log'), 'utf8')
     assert.match(trainerLog, /step failed; retrying on the next block/, 'trainer1 saw its node go')
     assert.match(trainerLog, /node reachable again/, 'and come back')
+    assert.match(trainerLog, /"worker":true.*"msg":"trainer started"|trainer started.*"worker":true/, 'it trained in a worker thread')
   })
 })
