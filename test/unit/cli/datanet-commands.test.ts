@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Command } from 'commander'
 import { ancestryTree } from '../../../src/cli/commands/datanet-query.js'
-import { registerQueryCommand } from '../../../src/cli/commands/query.js'
-import { registerRoleCommands } from '../../../src/cli/commands/roles.js'
-import { registerTxCommand } from '../../../src/cli/commands/tx.js'
-import { CliError } from '../../../src/cli/errors.js'
 import { encodeAddress } from '../../../src/crypto/index.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
+import { assertUsage } from './support/usage.js'
 
 const account = (n: number) => encodeAddress(new Uint8Array(20).fill(n))
 
-function program(): Command {
-  const p = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
-  registerTxCommand(p)
-  registerQueryCommand(p)
-  registerRoleCommands(p)
-  return p
-}
 
 /**
  * Every usage error of `fedra tx datanet …`, `fedra tx model …`, the datanet and lineage queries
@@ -34,17 +23,7 @@ describe('fedra tx datanet|model, query datanet|record|lineage|owed|usage, train
   })
   after(() => dir.remove())
 
-  async function usage(args: string[], message: RegExp): Promise<void> {
-    let error: unknown
-    try {
-      await program().parseAsync(['node', 'fedra', ...args, '--home', dir.path, '--node', node])
-    } catch (e) {
-      error = e
-    }
-    assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
-    assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
-    assert.match(error.message, message, args.join(' '))
-  }
+  const usage = (args: string[], message: RegExp) => assertUsage(args, message, dir.path, node)
 
   const create = (...extra: string[]) => ['tx', 'datanet', 'create', 'k', '--name', 'digits', '--domain', 'vision/digits', '--licence', 'CC0-1.0', '--curators', account(1), '--approvals', '1', '--bond', '1000', ...extra]
 

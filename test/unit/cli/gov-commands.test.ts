@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Command } from 'commander'
 import { proposalFromFile } from '../../../src/cli/commands/gov.js'
-import { registerQueryCommand } from '../../../src/cli/commands/query.js'
-import { registerTxCommand } from '../../../src/cli/commands/tx.js'
-import { CliError } from '../../../src/cli/errors.js'
 import { decode } from '../../../src/codec/index.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { MsgSubmitProposal, MsgUpdateParams } from '../../../src/modules/gov/index.js'
 import { tempDir } from '../../helpers/chain.js'
+import { assertUsage } from './support/usage.js'
 
-function program(): Command {
-  const p = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
-  registerTxCommand(p)
-  registerQueryCommand(p)
-  return p
-}
 
 /** `fedra tx gov …` and `fedra query gov …`: a proposal file becomes the message it describes; every usage error is refused (exit 2) before a keyring or node is touched. */
 describe('fedra tx gov, query gov: proposal files and usage errors', () => {
@@ -32,17 +23,7 @@ describe('fedra tx gov, query gov: proposal files and usage errors', () => {
   })
   after(() => dir.remove())
 
-  async function usage(args: string[], message: RegExp): Promise<void> {
-    let error: unknown
-    try {
-      await program().parseAsync(['node', 'fedra', ...args, '--home', dir.path, '--node', node])
-    } catch (e) {
-      error = e
-    }
-    assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
-    assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
-    assert.match(error.message, message, args.join(' '))
-  }
+  const usage = (args: string[], message: RegExp) => assertUsage(args, message, dir.path, node)
 
   it('reads a proposal file into MsgSubmitProposal with its content messages in order', () => {
     const bytes = proposalFromFile(
