@@ -95,7 +95,12 @@ export class NodeRpcBackend implements RpcBackend {
       return { accepted: true, hash }
     } catch (error) {
       if (!(error instanceof MempoolError)) throw error
-      const refusal = { accepted: false as const, hash, code: error.numericCode, codespace: error.codespace, log: error.message }
+      // A module's admission rule refused it: answer with the module's codespace and code, as a
+      // block result of the same refusal would carry them (training/7 NOT_TRAINER, not tx/16).
+      const moduleRefusal = error.code === 'NOT_ADMITTED' && typeof error.context.tx?.codespace === 'string' && typeof error.context.tx.moduleCode === 'number'
+      const code = moduleRefusal ? (error.context.tx!.moduleCode as number) : error.numericCode
+      const codespace = moduleRefusal ? (error.context.tx!.codespace as string) : error.codespace
+      const refusal = { accepted: false as const, hash, code, codespace, log: error.message }
       if (error.code !== 'FULL') return refusal
       const { mempool } = this.#node
       return { ...refusal, full: { txs: mempool.size, maxTxs: mempool.maxTxs, bytes: mempool.bytes, maxBytes: mempool.config.maxBytes } }

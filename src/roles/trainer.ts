@@ -1,4 +1,4 @@
-import { type FedraClient, type PrivateKey, type Result, buildTx, messages } from '../client/index.js'
+import { ClientError, type FedraClient, type PrivateKey, type Result, buildTx, messages } from '../client/index.js'
 import { sha256 } from '../crypto/hash.js'
 import type { Dataset } from '../fl/data/dataset.js'
 import { Network } from '../fl/model/network.js'
@@ -183,7 +183,18 @@ export class Trainer {
     // The declaration rides in the update's transaction: both land, or neither (a retry resends both).
     const declared = this.#declaration === null ? [] : [declarationMessage(this.#declaration, subnet, number)]
     const tx = await buildTx(client, key, [...declared, msg], { fee: 200n, gasLimit: gas + (declared.length > 0 ? DECLARE_GAS : 0n) })
-    const answer = await client.broadcastTx(tx, 'commit', 30_000)
+    let answer: Awaited<ReturnType<typeof client.broadcastTx>>
+    try {
+      answer = await client.broadcastTx(tx, 'commit', 30_000)
+    } catch (error) {
+      // Training's admission rule refused it (window closed, not a member, …): final for this round.
+      if (!(error instanceof ClientError && error.is('TX_REJECTED') && (error.context.data as { codespace?: unknown } | undefined)?.codespace === 'training')) throw error
+      const data = error.context.data as { code: number; log: string }
+      this.#o.metrics?.refused.inc({ code: `training/${data.code}` })
+      log.warn({ round: round.round, code: `training/${data.code}`, log: data.log }, 'update refused at admission')
+      this.#done.add(round.round)
+      return
+    }
     const seconds = (performance.now() - started) / 1000
     this.#o.metrics?.round.set(Number(number))
     if (answer.result === undefined || answer.result.code !== 0) {

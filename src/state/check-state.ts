@@ -1,7 +1,7 @@
 import { decodeAddress } from '../crypto/index.js'
 import type { Application } from './application.js'
 import { Context, type BlockInfo, outsideBlock } from './context.js'
-import { type CheckedTx, checkTxStateless, runAnte } from './deliver-tx.js'
+import { type CheckedTx, checkTxStateless, runAdmission, runAnte } from './deliver-tx.js'
 import { ACCOUNT_KEEPER, FEE_KEEPER } from './expected-keepers.js'
 import { GasMeter } from './gas.js'
 import { keyId } from './bytes.js'
@@ -46,18 +46,21 @@ interface SenderLayer {
   /** One record per admitted transaction of this sender, in nonce order. */
   readonly undo: UndoRecord[]
   /** Every key its checks read (ITERATED: a range, so any key): what a commit can invalidate. */
-  readonly reads: Set<string | typeof ITERATED>
+  readonly reads: Set<Read>
 }
 
 // Marks a layer whose checks iterated a range: any commit may have changed what they saw.
 const ITERATED = Symbol('iterated')
+// Marks a layer whose checks (an admission rule) read the block's height: every commit changes it.
+const AT_HEIGHT = Symbol('at-height')
+type Read = string | typeof ITERATED | typeof AT_HEIGHT
 
 /** Passes reads through, noting each key read. */
 class ReadRecorder implements KVReader {
   readonly #inner: KVReader
-  readonly reads: Set<string | typeof ITERATED>
+  readonly reads: Set<Read>
 
-  constructor(inner: KVReader, reads: Set<string | typeof ITERATED>) {
+  constructor(inner: KVReader, reads: Set<Read>) {
     this.#inner = inner
     this.reads = reads
   }
@@ -79,9 +82,9 @@ const UNLIMITED = 2n ** 64n
 class Journal implements KVStore {
   readonly undo: UndoRecord = new Map()
   readonly #target: CacheStore
-  readonly #reads: Set<string | typeof ITERATED>
+  readonly #reads: Set<Read>
 
-  constructor(target: CacheStore, reads: Set<string | typeof ITERATED>) {
+  constructor(target: CacheStore, reads: Set<Read>) {
     this.#target = target
     this.#reads = reads
   }
@@ -125,8 +128,9 @@ class Journal implements KVStore {
  * state another sender's transaction writes (fee grants), this has to become one shared cache
  * rebuilt on removal.
  *
- * Re-checks after a commit run only the ante: the stateless checks depend on the chain id,
- * the consensus params and the module registry, which an Application never changes.
+ * Re-checks after a commit run only the modules' admission rules and the ante: the stateless
+ * checks depend on the chain id, the consensus params and the module registry, which an
+ * Application never changes.
  */
 export class CheckState {
   readonly #app: Application
@@ -149,6 +153,16 @@ export class CheckState {
     return outsideBlock(this.#app.chainId, this.#app.height + 1)
   }
 
+  /** The block info an admission rule sees: reading anything but the chain id marks `reads` AT_HEIGHT. */
+  #watchedBlockInfo(reads: Set<Read>): BlockInfo {
+    return new Proxy(this.#blockInfo(), {
+      get(target, key, receiver) {
+        if (key !== 'chainId') reads.add(AT_HEIGHT)
+        return Reflect.get(target, key, receiver)
+      },
+    })
+  }
+
   /** Size, canonical form, chain, signature, messages, gas and fee floor; throws TxError. */
   checkStateless(bytes: Uint8Array): CheckedTx {
     return checkTxStateless(bytes, this.#app.chainId, this.#app.genesis.consensusParams, this.#app.registry)
@@ -158,8 +172,10 @@ export class CheckState {
   stage(tx: CheckedTx): StagedCheck {
     const sender = tx.signer.address
     const layer = this.#layers.get(sender)
-    const reads = new Set<string | typeof ITERATED>()
-    const scratch = new CacheStore(new ReadRecorder(layer?.store ?? this.#app.db, reads))
+    const reads = new Set<Read>()
+    const recorder = new ReadRecorder(layer?.store ?? this.#app.db, reads)
+    runAdmission(tx, recorder, this.#watchedBlockInfo(reads), this.#app.registry)
+    const scratch = new CacheStore(recorder)
     runAnte(tx, scratch, this.#blockInfo(), this.#app.registry)
     const { body } = tx.tx
     const result: CheckTxResult = { hash: tx.hash, sender, nonce: body.nonce, fee: body.fee, gasWanted: body.gasLimit, bytes: tx.bytes, tx }
@@ -188,7 +204,7 @@ export class CheckState {
     return layer
   }
 
-  #write(sender: string, scratch: CacheStore, reads: Set<string | typeof ITERATED>): void {
+  #write(sender: string, scratch: CacheStore, reads: Set<Read>): void {
     const layer = this.#layer(sender)
     for (const id of reads) layer.reads.add(id)
     // The flush only writes; what it would read back is not a decision.
@@ -212,6 +228,7 @@ export class CheckState {
     const layer = this.#layer(sender)
     const journal = new Journal(layer.store, layer.reads)
     try {
+      runAdmission(tx, journal, this.#watchedBlockInfo(layer.reads), this.#app.registry)
       runAnte(tx, journal, this.#blockInfo(), this.#app.registry)
     } catch (error) {
       if (layer.undo.length === 0) this.#layers.delete(sender)
@@ -259,7 +276,7 @@ export class CheckState {
    * returns the senders forgotten (their transactions must be re-checked). A kept sender's checks
    * read only keys the block left alone, and a check is a function of what it reads, so running
    * them again on the new state would decide and write exactly what the layer holds (the ante
-   * reads no block info, so the new height changes nothing). Reads of the fee keeper's credit-only
+   * reads no block info; a layer whose admission rules read the height is always forgotten). Reads of the fee keeper's credit-only
    * keys (the collector's balance) are not decisions and do not count.
    */
   rebase(written: WrittenKeys): Set<string> {
@@ -270,7 +287,7 @@ export class CheckState {
     const affected = new Set<string>()
     for (const [sender, layer] of this.#layers) {
       for (const id of layer.reads) {
-        if (id === ITERATED || (written.has(id) && !creditOnly.has(id))) {
+        if (id === ITERATED || id === AT_HEIGHT || (written.has(id) && !creditOnly.has(id))) {
           affected.add(sender)
           break
         }

@@ -6,7 +6,7 @@ import type { Event } from './events.js'
 import { ACCOUNT_KEEPER, FEE_KEEPER } from './expected-keepers.js'
 import { GAS, GasMeter } from './gas.js'
 import type { ConsensusParams } from './genesis.js'
-import { CacheStore, type KVStore } from './kv.js'
+import { CacheStore, type KVReader, type KVStore } from './kv.js'
 import type { MessageHandler, ModuleRegistry } from './module.js'
 import { type DecodedTx, type VerifiedTxs, decodeTx, txHash } from './tx.js'
 import { ModuleError, TX_CODES, TxError } from './tx-errors.js'
@@ -101,6 +101,26 @@ export function runAnte(tx: CheckedTx, store: KVStore, block: BlockInfo, registr
   ctx.keeper(ACCOUNT_KEEPER).incrementNonce(address, tx.signer.bytes)
   scratch.flushTo(store)
   return ctx.events
+}
+
+/**
+ * The modules' admission rules (MessageHandler.admit) for each message of `tx`, in order, over a
+ * scratch cache of `store` (nothing is written back). Throws TxError NOT_ADMITTED carrying the
+ * module's codespace and code. Only the mempool runs these: a block's handlers decide for themselves.
+ */
+export function runAdmission(tx: CheckedTx, store: KVReader, block: BlockInfo, registry: ModuleRegistry): void {
+  if (!tx.messages.some((m) => m.handler.admit !== undefined)) return
+  const ctx = new Context(block, new CacheStore(store), new GasMeter(UNLIMITED), registry)
+  tx.messages.forEach(({ module, handler, value }, messageIndex) => {
+    if (handler.admit === undefined) return
+    try {
+      handler.admit(ctx.forModule(module), value, tx.signer)
+    } catch (error) {
+      if (!(error instanceof ModuleError)) throw error
+      const txHash = toHex(tx.hash)
+      throw new TxError('NOT_ADMITTED', `message ${messageIndex}: ${error.message}`, { txHash, messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })
+    }
+  })
 }
 
 function failure(hash: Uint8Array, error: TxError, gasWanted: bigint, gasUsed: bigint, events: Event[] = []): TxResult {

@@ -21,6 +21,17 @@ export interface MessageHandler<M = any> {
    * message alone, so every node loads the same set before executing the block (data availability).
    */
   blobs?(message: M): string[]
+  /**
+   * The module's admission rule (the check-state half of a Cosmos ante decorator): runs when the
+   * mempool admits or re-checks a transaction carrying this message, against the check state
+   * before the transaction's own ante (its sender's earlier pending transactions applied), and
+   * throws ModuleError to keep it out of the pool (TxError NOT_ADMITTED). What it reads is
+   * recorded, so a block that writes one of those keys, or any block when it read the block's
+   * height, has the sender re-checked. It sees the next block's height but no time (0 outside a
+   * block) and no blobs; its writes are dropped. It may refuse only what `handle` refuses too:
+   * blocks do not run it, so a proposer that skipped it changes no outcome.
+   */
+  admit?(ctx: Context, message: M, signer: PublicKey): void
   handle(ctx: Context, message: M, signer: PublicKey): void
 }
 

@@ -19,6 +19,7 @@ export const TX_CODES = {
   INVALID_MESSAGE: 13,
   OUT_OF_GAS: 14,
   MESSAGE_FAILED: 15,
+  NOT_ADMITTED: 16,
 } as const
 
 export type TxErrorCode = keyof typeof TX_CODES

@@ -33,8 +33,7 @@ export function tempDir(prefix = 'fedra-test-'): { path: string; remove(): void 
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
 }
 
-export async function openApp(directory: string, genesisJson = testGenesisJson()): Promise<Application> {
-  const registry = defaultRegistry()
+export async function openApp(directory: string, genesisJson = testGenesisJson(), registry = defaultRegistry()): Promise<Application> {
   const genesis = parseGenesis(genesisJson, registry)
   const app = new Application(await StateDB.open(directory), registry, genesis)
   await app.initChain()

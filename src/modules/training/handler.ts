@@ -123,26 +123,15 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
     }
   },
   blobs: (m) => [m.updateCid],
+  // The mempool keeps out what handle would refuse before reading the blob: a closed window, a
+  // non-member, a barred or under-bonded trainer, a second update, a full round.
+  admit(ctx, m, signer) {
+    checkSubmitter(ctx, new TrainingBooks(ctx.moduleStore()), m, signer)
+  },
   handle(ctx, m, signer) {
     const books = new TrainingBooks(ctx.moduleStore())
-    const round = roundInWindow(ctx, books, m.subnet, m.round, 'submit')
-    const subnets = ctx.keeper(SUBNETS)
+    const { round, subnets } = checkSubmitter(ctx, books, m, signer)
     const trainer = signer.addressBytes
-    if (!subnets.isMember(m.subnet, 'trainer', trainer)) throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
-    if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
-      const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
-      throw trainingError('TRAINER_BARRED', why, {
-        subnet: String(m.subnet),
-        round: String(m.round),
-      })
-    }
-    const minimum = subnets.params(m.subnet).minTrainerBond
-    const bond = subnets.bondOf(m.subnet, 'trainer', trainer)
-    if (bond < minimum) throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s trainer bond ${bond} is below the subnet's minimum ${minimum}`, { bond: String(bond), minimum: String(minimum) })
-    if (books.update(m.subnet, m.round, trainer) !== undefined) {
-      throw trainingError('DUPLICATE_UPDATE', `${signer.address} already submitted an update to round ${m.round} of subnet ${m.subnet}`, { subnet: String(m.subnet), round: String(m.round) })
-    }
-    if (round.updates >= round.maxUpdates) throw trainingError('ROUND_FULL', `round ${m.round} of subnet ${m.subnet} already holds its ${round.maxUpdates} updates`, { max: round.maxUpdates })
     const record = subnets.subnet(m.subnet)!
     const parameterCount = Number(record.parameterCount)
     const params = readParams(ctx.moduleStore(), trainingParams)
@@ -178,6 +167,34 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
       if (reason !== undefined) endSubmitWindow(ctx, books, recorded, reason)
     }
   },
+}
+
+/**
+ * MsgSubmitUpdate's checks of the sender and the round, before the blob is read (what its
+ * admission rule runs too): the submit window is open, the signer is a trainer of the subnet,
+ * not barred from the round as a free-rider, bonded at least min_trainer_bond, has no update in
+ * the round yet, and the round is not full.
+ */
+function checkSubmitter(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateValue, signer: PublicKey): { round: RoundValue; subnets: TrainingSubnetsKeeper } {
+  const round = roundInWindow(ctx, books, m.subnet, m.round, 'submit')
+  const subnets = ctx.keeper(SUBNETS)
+  const trainer = signer.addressBytes
+  if (!subnets.isMember(m.subnet, 'trainer', trainer)) throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
+  if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
+    const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
+    throw trainingError('TRAINER_BARRED', why, {
+      subnet: String(m.subnet),
+      round: String(m.round),
+    })
+  }
+  const minimum = subnets.params(m.subnet).minTrainerBond
+  const bond = subnets.bondOf(m.subnet, 'trainer', trainer)
+  if (bond < minimum) throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s trainer bond ${bond} is below the subnet's minimum ${minimum}`, { bond: String(bond), minimum: String(minimum) })
+  if (books.update(m.subnet, m.round, trainer) !== undefined) {
+    throw trainingError('DUPLICATE_UPDATE', `${signer.address} already submitted an update to round ${m.round} of subnet ${m.subnet}`, { subnet: String(m.subnet), round: String(m.round) })
+  }
+  if (round.updates >= round.maxUpdates) throw trainingError('ROUND_FULL', `round ${m.round} of subnet ${m.subnet} already holds its ${round.maxUpdates} updates`, { max: round.maxUpdates })
+  return { round, subnets }
 }
 
 /**

@@ -9,4 +9,6 @@ export const TEST_TAGS = {
   bump: base + 3,
   setParams: base + 4,
   probeParams: base + 5,
+  knock: base + 6,
+  toggle: base + 7,
 } as const

@@ -29,7 +29,7 @@ import { TxIndexer } from '../../../../src/indexer/index.js'
 import { createRpcServer, type CommittedBlockEvent, type NodeStatus, type RpcBackend, type RpcLimits, type RpcServer, type TxAdmission } from '../../../../src/rpc/index.js'
 import { MEMPOOL_CODES } from '../../../../src/node/mempool/errors.js'
 import { type Application, CacheStore, TxError, checkTxStateless, outsideBlock, txHash } from '../../../../src/state/index.js'
-import { type CheckedTx, runAnte } from '../../../../src/state/deliver-tx.js'
+import { type CheckedTx, runAdmission, runAnte } from '../../../../src/state/deliver-tx.js'
 import { type BlockResultsValue, blockResultsRecord } from '../../../../src/state/results.js'
 import { openApp, tempDir, testGenesisJson, testKey } from '../../../helpers/chain.js'
 
@@ -245,12 +245,15 @@ export class TestNode implements RpcBackend {
     }
     try {
       const checked = checkTxStateless(bytes, this.chainId, this.app.genesis.consensusParams, this.app.registry)
+      runAdmission(checked, this.#checkStore, this.#checkInfo(), this.app.registry)
       runAnte(checked, this.#checkStore, this.#checkInfo(), this.app.registry)
       this.#mempool.push({ bytes, hash: hex, checked })
       this.#pendingHashes.add(hex)
       return { accepted: true, hash }
     } catch (error) {
       if (!(error instanceof TxError)) throw error
+      const { codespace, moduleCode } = error.context
+      if (error.code === 'NOT_ADMITTED' && codespace !== undefined && moduleCode !== undefined) return { accepted: false, hash, code: moduleCode, codespace, log: error.message }
       return { accepted: false, hash, code: error.numericCode, codespace: 'tx', log: error.message }
     }
   }

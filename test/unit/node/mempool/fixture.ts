@@ -4,7 +4,8 @@ import { encode } from '../../../../src/codec/index.js'
 import type { PrivateKey } from '../../../../src/crypto/index.js'
 import { MsgSend } from '../../../../src/modules/index.js'
 import { type MempoolConfig, Mempool, MempoolError, type MempoolErrorCode } from '../../../../src/node/mempool/index.js'
-import { type Application, type ExecutedBlock, signTx } from '../../../../src/state/index.js'
+import { type Application, type ExecutedBlock, type Module, signTx } from '../../../../src/state/index.js'
+import { testRegistry } from '../../../support/chain.js'
 import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, openApp, tempDir, testGenesisJson, testKey } from '../../../helpers/chain.js'
 
 export const silentLog = pino({ level: 'silent' })
@@ -65,6 +66,11 @@ export function tx(from: number, nonce: bigint, options: TxOptions = {}): Uint8A
   })
 }
 
+/** A transaction of arbitrary already-encoded messages from test account `from`. */
+export function messagesTx(from: number, nonce: bigint, messages: Uint8Array[], fee: bigint = FEE): Uint8Array {
+  return signTx(account(from).key, { chainId: CHAIN_ID, nonce, fee, gasLimit: GAS_LIMIT, messages, memo: '' })
+}
+
 export const blockAt = (height: number, txs: Uint8Array[]) => ({
   height,
   time: BigInt(Date.parse(GENESIS_TIME)) + BigInt(height) * 1000n,
@@ -80,9 +86,10 @@ export interface PoolFixture {
   close(): Promise<void>
 }
 
-export async function openPool(config: Partial<MempoolConfig> = {}, genesis: Record<string, unknown> = testGenesisJson()): Promise<PoolFixture> {
+/** A pool over a fresh application of the default modules, plus `extra` test modules. */
+export async function openPool(config: Partial<MempoolConfig> = {}, genesis: Record<string, unknown> = testGenesisJson(), extra: Module[] = []): Promise<PoolFixture> {
   const dir = tempDir('fedra-mempool-')
-  const app = await openApp(dir.path, genesis)
+  const app = await openApp(dir.path, genesis, extra.length === 0 ? undefined : testRegistry(extra))
   const pool = new Mempool(app, config, { logger: silentLog })
   return {
     app,
