@@ -10,7 +10,8 @@ import { SchemaError } from '../rpc/schema.js'
 import type { BlockJsonValue } from '../rpc/shapes.js'
 import type { EventNotification } from '../rpc/api/subscriptions.js'
 import { ClientError } from './errors.js'
-import { type VerifiedValue, checkSignedHeader, checkStateAnswer } from './verify.js'
+import type { ModuleRegistry } from '../state/module.js'
+import { type VerifiedValue, checkModuleQueryAnswer, checkSignedHeader, checkStateAnswer } from './verify.js'
 import { HttpTransport } from './http.js'
 import { type ClientSubscription, type ReconnectOptions, type SubscriptionNotification, type SubscriptionOptions, WsTransport } from './ws.js'
 
@@ -192,6 +193,22 @@ export class FedraClient {
     if ((receipt === null) !== (answer.receipt === null)) throw fail('the decoded receipt and the proven bytes disagree')
     if (receipt !== null && (receipt.consensusScore.toString() !== answer.receipt!.consensus_score || String(receipt.reward) !== answer.receipt!.reward)) throw fail('the decoded receipt and the proven bytes disagree')
     return { receipt, header: verified.header! }
+  }
+
+  /** A module's query at a height (default: the latest), with the reads' proofs when `prove` (state_moduleQuery). */
+  moduleQuery(module: string, query: string, params: Record<string, unknown> = {}, options: { height?: number; prove?: boolean } = {}) {
+    return this.call('state_moduleQuery', { module, query, params, ...options })
+  }
+
+  /**
+   * A module query's result that trusts no node: asked with proofs, each proof checked against
+   * a verified header of its height, and the result computed here by the module's own query
+   * over those reads (`registry`: the chain's modules, e.g. defaultRegistry()). Only queries
+   * that read single keys can be proven (NOT_PROVABLE otherwise).
+   */
+  async verifiedModuleQuery(registry: ModuleRegistry, module: string, query: string, params: Record<string, unknown> = {}, height?: number): Promise<unknown> {
+    const answer = await this.moduleQuery(module, query, params, height === undefined ? { prove: true } : { height, prove: true })
+    return checkModuleQueryAnswer(answer, await this.verifiedHeader(answer.height), registry, params)
   }
 
   async verifyAnswer(path: string, answer: Result<'state_query'>): Promise<VerifiedValue> {

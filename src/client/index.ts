@@ -1,7 +1,7 @@
 // The typed JSON-RPC client of a Fedra node and transaction building, used by the CLI, the roles,
 // the dashboard and tests. Browser-safe: no Node built-ins (test/e2e/client/browser.test.ts runs it in Chromium).
 export { FedraClient, type ClientOptions, type Params, type Result } from './client.js'
-export { checkSignedHeader, checkStateAnswer, type VerifiedValue } from './verify.js'
+export { checkModuleQueryAnswer, checkSignedHeader, checkStateAnswer, type VerifiedValue } from './verify.js'
 export { ClientError, type ClientErrorCode, type ClientErrorContext } from './errors.js'
 export { WsTransport, ClientSubscription, type ReconnectOptions, type SubscriptionNotification, type SubscriptionOptions } from './ws.js'
 export { HttpTransport } from './http.js'

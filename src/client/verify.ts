@@ -7,7 +7,10 @@ import type { FedraApi } from '../rpc/api/index.js'
 import { stateKeyOf } from '../rpc/api/index.js'
 import type { ResultOf } from '../rpc/method.js'
 import { commitFromJson, headerFromJson, proofFromJson, validatorSetFromJson } from '../rpc/shapes.js'
+import type { ModuleRegistry } from '../state/module.js'
 import { verifyStateProof } from '../state/proof.js'
+import { type QueryRead, replayQuery } from '../state/proven-query.js'
+import { StateError } from '../state/errors.js'
 import { ClientError } from './errors.js'
 
 /** A state value checked against a header whose commit was checked against its validator set. */
@@ -52,4 +55,40 @@ export function checkStateAnswer(path: string, answer: ResultOf<FedraApi['state_
   const value = answer.value === null ? null : fromHex(answer.value)
   if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(answer.proof))) throw fail("the proof does not match the header's state root")
   return { height: answer.height, key, value, header }
+}
+
+/**
+ * Checks a `state_moduleQuery` answer asked with prove: every read's proof against the state
+ * root of a verified header of its height, then the module's own query run over exactly those
+ * reads (replayQuery) must give the answer's result. Returns that result: it depends on the
+ * header's signers and the module code alone, not on the node.
+ * @throws ClientError VERIFICATION_FAILED naming what did not check out.
+ */
+export function checkModuleQueryAnswer(answer: ResultOf<FedraApi['state_moduleQuery']>, header: Header | null, registry: ModuleRegistry, params: Record<string, unknown> = {}): unknown {
+  const where = `${answer.module}/${answer.query} at ${answer.height}`
+  const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `${where}: ${reason}`, { height: answer.height, reason })
+  if (answer.reads === undefined) throw fail('the node sent no proofs')
+  if (header === null || header.height !== answer.height) throw fail('no verified header of that height')
+  const reads: QueryRead[] = answer.reads.map((read, i) => {
+    const key = fromHex(read.key)
+    const value = read.value === null ? null : fromHex(read.value)
+    if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(read.proof))) throw fail(`read ${i}: the proof does not match the header's state root`)
+    return { key, value }
+  })
+  let result: unknown
+  try {
+    result = replayQuery(registry, header.chainId, answer.module, answer.query, params, answer.height, reads)
+  } catch (error) {
+    if (error instanceof StateError) throw fail(error.plainMessage)
+    throw error
+  }
+  if (canonical(result) !== canonical(answer.result)) throw fail('the proven reads give another result than the node sent')
+  return result
+}
+
+/** JSON text with object keys sorted, for comparing two results. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object' && value !== null) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+  return JSON.stringify(value)
 }

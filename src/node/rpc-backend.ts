@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type Block, type ValidatorSet, blockId } from '../consensus/index.js'
 import type { TxIndexReader } from '../indexer/index.js'
 import type { CommittedBlockEvent, NetInfo, NodeStatus, RpcBackend, StateQueryAnswer, TxAdmission } from '../rpc/index.js'
+import type { ModuleQueryAnswer } from '../state/index.js'
 import { type BlockResultsValue, txHash } from '../state/index.js'
 import { MEMPOOL_CODES, MempoolError } from './mempool/index.js'
 import { VERSION } from '../version.js'
@@ -125,5 +126,9 @@ export class NodeRpcBackend implements RpcBackend {
 
   queryApp(module: string, name: string, params: Record<string, unknown>): unknown {
     return this.#node.chain.state.query(module, name, params)
+  }
+
+  queryAppAt(module: string, name: string, params: Record<string, unknown>, height: number | undefined, prove: boolean): ModuleQueryAnswer {
+    return this.#node.chain.state.queryAt(module, name, params, { height, prove })
   }
 }

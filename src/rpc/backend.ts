@@ -3,6 +3,7 @@ import type { ValidatorSet } from '../consensus/validator-set.js'
 import type { TxIndexReader } from '../indexer/indexer.js'
 import type { StateProof } from '../state/proof.js'
 import type { BlockResultsValue } from '../state/results.js'
+import type { ModuleQueryAnswer } from '../state/application.js'
 
 type MaybePromise<T> = T | Promise<T>
 
@@ -106,5 +107,7 @@ export interface RpcBackend {
   queryState(key: Uint8Array, height: number | undefined, prove: boolean): MaybePromise<StateQueryAnswer>
   /** A module query against the latest committed state: `Application.query`. */
   queryApp(module: string, name: string, params: Record<string, unknown>): MaybePromise<unknown>
+  /** A module query at a kept height, with the reads and their proofs when asked (Application.queryAt). */
+  queryAppAt(module: string, name: string, params: Record<string, unknown>, height: number | undefined, prove: boolean): MaybePromise<ModuleQueryAnswer>
   readonly txIndex: TxIndexReader
 }

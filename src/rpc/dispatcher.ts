@@ -31,6 +31,7 @@ export function toRpcError(error: unknown, log: Logger, method: string): RpcErro
   if (error instanceof CryptoError && error.code === 'BAD_ADDRESS') return new RpcError('QUERY_FAILED', { codespace: 'crypto', reason: error.message }, error.message)
   // A module's own refusal of a query (unknown validator, bad address): its codespace and code, as a tx failure carries them.
   if (error instanceof ModuleError) return new RpcError('QUERY_FAILED', { codespace: error.context.codespace, code: error.code, reason: error.plainMessage }, error.plainMessage)
+  if (error instanceof StateError && error.code === 'NOT_PROVABLE') return new RpcError('QUERY_FAILED', { codespace: 'state', code: error.code, reason: error.plainMessage }, error.plainMessage)
   if (error instanceof StateError && error.code === 'DEC_INVALID') return new RpcError('QUERY_FAILED', { codespace: 'state', code: error.code, reason: error.plainMessage }, error.plainMessage)
   if (error instanceof IndexerError && error.code === 'DISABLED') return new RpcError('INDEX_DISABLED', {}, error.message.replace(/^[A-Z_]+: /, ''))
   if (error instanceof IndexerError && error.code === 'BAD_CURSOR') {

@@ -6,7 +6,9 @@ import { StateError } from './errors.js'
 import type { Event } from './events.js'
 import { GasMeter } from './gas.js'
 import type { Genesis } from './genesis.js'
-import { CacheStore } from './kv.js'
+import { CacheStore, type KVReader } from './kv.js'
+import { keyBytes, keyId } from './bytes.js'
+import type { StateProof } from './proof.js'
 import type { ModuleRegistry } from './module.js'
 import { readParams, writeParams } from './params.js'
 import { BlockResults, type BlockResultsValue, blockResultsRecord } from './results.js'
@@ -214,6 +216,30 @@ export class Application {
     return handler(ctx.forModule(module), params)
   }
 
+  /**
+   * A module query at a kept height (default: the latest), and with `prove` every state key it
+   * read, with its value (null: absent) and a proof against that height's state root: a client
+   * that checks the proofs and runs the same query over just those reads (verifyModuleQuery)
+   * needs to trust no node. A query that iterated a range cannot be proven complete (the tree's
+   * paths are hashed): NOT_PROVABLE. Throws VERSION_PRUNED for a height no longer kept, and what
+   * `query` throws.
+   */
+  queryAt(module: string, name: string, params: Record<string, unknown>, options: { height?: number; prove?: boolean } = {}): ModuleQueryAnswer {
+    const handler = this.registry.get(module).queries[name]
+    if (handler === undefined) throw new StateError('UNKNOWN_MODULE', `module ${module} has no query ${name}`, { module })
+    const height = options.height ?? this.db.height
+    const reads = new ReadLog(this.db.readerAt(height))
+    const ctx = new Context(outsideBlock(this.genesis.chainId, height), new CacheStore(reads), new GasMeter(UNLIMITED), this.registry)
+    const result = handler(ctx.forModule(module), params)
+    if (options.prove !== true) return { height, result }
+    if (reads.iterated) throw new StateError('NOT_PROVABLE', `query ${module}/${name} reads a range of keys, whose completeness a proof cannot show`, { module })
+    const proven = [...reads.values].map(([id, value]) => {
+      const key = keyBytes(id)
+      return { key, value: value ?? null, proof: this.db.query(key, height).proof }
+    })
+    return { height, result, reads: proven }
+  }
+
   /** The committed state as a genesis `app_state` (each module's export, with its params). */
   exportAppState(): Record<string, unknown> {
     const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
@@ -239,3 +265,31 @@ export class Application {
   }
 }
 
+/** A module query's answer at a height; `reads` (with proofs) when proving was asked. */
+export interface ModuleQueryAnswer {
+  height: number
+  result: unknown
+  reads?: { key: Uint8Array; value: Uint8Array | null; proof: StateProof }[]
+}
+
+/** Passes reads through, keeping each key read with what it held, and whether a range was iterated. */
+class ReadLog implements KVReader {
+  readonly values = new Map<string, Uint8Array | undefined>()
+  iterated = false
+  readonly #inner: KVReader
+
+  constructor(inner: KVReader) {
+    this.#inner = inner
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const value = this.#inner.get(key)
+    this.values.set(keyId(key), value)
+    return value
+  }
+
+  iterate(prefix: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
+    this.iterated = true
+    return this.#inner.iterate(prefix)
+  }
+}

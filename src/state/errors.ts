@@ -8,6 +8,7 @@ export type StateErrorCode =
   | 'OUT_OF_GAS'
   | 'GENESIS_INVALID'
   | 'UNKNOWN_MODULE'
+  | 'NOT_PROVABLE' // a proof asked of a query that iterated a range: its completeness cannot be proven
   | 'DUPLICATE_MODULE'
   | 'INVARIANT_BROKEN'
   | 'COMPOSITION_INVALID' // a registry whose seams do not fit: a missing keeper or method, an unknown account owner, a bad order

@@ -1,5 +1,5 @@
 export { StateDB, type PreparedState, type StateDBOptions } from './state-db.js'
-export { Application, type BlockInput, type ExecutedBlock, heightKey } from './application.js'
+export { Application, type BlockInput, type ExecutedBlock, type ModuleQueryAnswer, heightKey } from './application.js'
 export { Context, FRAMEWORK, outsideBlock, NO_BLOBS, blobReader, type BlockInfo, type BlobReader } from './context.js'
 export type { CommitInfo, CommitVote, Misbehaviour } from './consensus-info.js'
 export { CacheStore, PrefixStore, type KVReader, type KVStore, type WriteSet } from './kv.js'
@@ -42,3 +42,4 @@ export {
 export { concatBytes, utf8, keyId, u64Bytes, readU64, expectKey } from './bytes.js'
 export { type ValidatorUpdate, MAX_VALIDATOR_POWER, mergeValidatorUpdates } from './validator-updates.js'
 export { Dec, DEC_PRECISION, decType } from './dec.js'
+export { type QueryRead, replayQuery } from './proven-query.js'

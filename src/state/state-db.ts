@@ -201,6 +201,26 @@ export class StateDB implements KVReader {
     return { value: lookup(root, key), root: rootHash(root), proof: prove(root, key) }
   }
 
+  /**
+   * A read-only view of the state at a kept height (the latest: this store itself), for queries
+   * at a past height. Its `iterate` walks every leaf of that version (the tree is keyed by hashed
+   * paths, so a prefix has no subtree): fine for the kept versions a query asks about, not a hot path.
+   * Throws VERSION_PRUNED.
+   */
+  readerAt(height: number): KVReader {
+    if (height === this.height) return this
+    const root = this.#versionAt(height)
+    return {
+      get: (key) => lookup(root, key),
+      *iterate(prefix) {
+        const found: [Uint8Array, Uint8Array][] = []
+        for (const leaf of leaves(root)) if (startsWith(leaf.key, prefix)) found.push([leaf.key, leaf.value])
+        found.sort((a, b) => Buffer.compare(a[0], b[0]))
+        yield* found
+      },
+    }
+  }
+
   /** Raw access to the extra namespaces (blocks, results) written with commits. */
   async getRecord(key: Uint8Array): Promise<Uint8Array | undefined> {
     return this.#db.get(key)
@@ -220,4 +240,10 @@ export class StateDB implements KVReader {
     this.#closed = true
     await this.#db.close()
   }
+}
+
+function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
+  if (key.length < prefix.length) return false
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false
+  return true
 }

@@ -1,4 +1,4 @@
-import { accountGet, stateQuery } from './state.js'
+import { accountGet, stateModuleQuery, stateQuery } from './state.js'
 import { chainGenesis, chainGetBlock, chainGetBlockResults, chainGetCommit, chainGetValidators, chainHealth, chainStatus, netInfo } from './chain.js'
 import { mempoolPending, txBroadcast, txGet, txSearch } from './tx.js'
 import { rpcDiscover, subscribe, unsubscribe } from './subscriptions.js'
@@ -30,6 +30,7 @@ export const FEDRA_API = {
   tx_search: txSearch,
   mempool_pending: mempoolPending,
   state_query: stateQuery,
+  state_moduleQuery: stateModuleQuery,
   account_get: accountGet,
   staking_validators: stakingValidators,
   staking_validator: stakingValidator,

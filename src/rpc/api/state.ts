@@ -30,6 +30,28 @@ export const stateQuery = defineMethod({
   errors: ['HEIGHT_UNAVAILABLE'],
 })
 
+export const stateModuleQuery = defineMethod({
+  name: 'state_moduleQuery',
+  summary: "A module's query at a height (CometBFT's abci_query on a custom path), optionally with every state key it read and a proof of each.",
+  description:
+    'Runs query `query` of module `module` with `params` (the same JSON the module methods take) on the state at `height` (default: the latest; a height must still be kept: HEIGHT_UNAVAILABLE otherwise). With prove, `reads` lists every state key the query read, with its value (null: absent) and a proof against header.stateRoot of that height: a client checks each proof and runs the same query over exactly those reads (replayQuery) to get the result without trusting the node. A query that iterates a range cannot be proven complete: QUERY_FAILED with code NOT_PROVABLE.',
+  params: {
+    module: s.string({ maxLength: 32, pattern: /^[a-z][a-z0-9_]{0,31}$/, patternHint: 'a module name, e.g. reputation' }),
+    query: s.string({ maxLength: 64, pattern: /^[A-Za-z][A-Za-z0-9_]{0,63}$/, patternHint: 'a query name, e.g. receipt' }),
+    params: s.optional(s.describe(s.record(s.unknown()), 'default {}')),
+    height: s.optional(s.describe(height, 'default: the latest height')),
+    prove: s.optional(s.describe(s.boolean(), 'default false')),
+  },
+  result: s.object({
+    height,
+    module: s.string(),
+    query: s.string(),
+    result: s.unknown(),
+    reads: s.optional(s.array(s.object({ key: s.hex({ description: 'the raw state key' }), value: s.nullable(s.hex()), proof: ProofJson }))),
+  }),
+  errors: ['HEIGHT_UNAVAILABLE', 'QUERY_FAILED'],
+})
+
 export const Coins = s.array(s.object({ denom: s.string(), amount: s.decimal() }))
 
 export const accountGet = defineMethod({

@@ -24,6 +24,13 @@ export function registerStateMethods(table: MethodTable, { backend }: HandlerDep
     }
   })
 
+  table.add(FEDRA_API.state_moduleQuery, async ({ module, query, params = {}, height, prove = false }) => {
+    const at = height === 0 ? 0 : await servedHeight(backend, height)
+    const answer = await backend.queryAppAt(module, query, params, at, prove)
+    const reads = answer.reads?.map((read) => ({ key: toHex(read.key), value: read.value === null ? null : toHex(read.value), proof: proofToJson(read.proof) }))
+    return { height: answer.height, module, query, result: answer.result, ...(reads === undefined ? {} : { reads }) }
+  })
+
   table.add(FEDRA_API.account_get, async ({ address }) => {
     const status = await backend.status()
     const account = (await backend.queryApp('auth', 'account', { address })) as AccountAnswer

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { FedraClient } from '../../../src/client/index.js'
+import { ClientError, FedraClient, checkModuleQueryAnswer } from '../../../src/client/index.js'
 import { toHex } from '../../../src/crypto/index.js'
 import { FEDRA_API, RPC_ERRORS, createRpcServer, type RpcServer } from '../../../src/rpc/index.js'
 import { proofFromJson } from '../../../src/rpc/shapes.js'
-import { BANK_ERRORS } from '../../../src/modules/index.js'
+import { BANK_ERRORS, defaultRegistry } from '../../../src/modules/index.js'
 import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
 import { TX_CODES, verifyStateProof } from '../../../src/state/index.js'
 import { testKey, transfer } from '../../helpers/chain.js'
@@ -294,6 +294,48 @@ describe('RPC methods against the test node', function () {
       assert.equal(answer.value, null)
       const verified = await client.verifiedQuery(accountPath(60))
       assert.equal(verified.value, null)
+    })
+
+    it('state_moduleQuery answers a module query at a past height, and a proven one verifies in the client', async () => {
+      const balance = (height?: number) => client.moduleQuery('bank', 'balance', { address: addr(3), denom: 'ufdr' }, height === undefined ? {} : { height })
+      const [one, three] = [await balance(1), await balance(3)]
+      assert.deepEqual([one.height, one.module, one.query, three.height], [1, 'bank', 'balance', 3])
+      // Block 2 moved 7 ufdr from account 2 to account 3.
+      assert.equal(BigInt((three.result as { amount: string }).amount) - BigInt((one.result as { amount: string }).amount), 7n)
+      assert.equal(one.reads, undefined)
+      const verified = await client.verifiedModuleQuery(defaultRegistry(), 'bank', 'balance', { address: addr(3), denom: 'ufdr' }, 1)
+      assert.deepEqual(verified, one.result)
+      // A range query is answered at a past height too, but cannot be proven.
+      assert.equal((await client.moduleQuery('bank', 'balances', { address: addr(3) }, { height: 1 })).height, 1)
+      const unprovable = await rpcError(() => client.moduleQuery('bank', 'balances', { address: addr(3) }, { prove: true }))
+      assert.ok(unprovable.is('QUERY_FAILED'))
+      assert.deepEqual((unprovable.context.data as { codespace: string; code: string }).code, 'NOT_PROVABLE')
+    })
+
+    it('state_moduleQuery proofs catch a node that lies about a read, leaves one out, or sends another result', async () => {
+      const params = { address: addr(3), denom: 'ufdr' }
+      const answer = await client.moduleQuery('bank', 'balance', params, { height: 2, prove: true })
+      const header = await client.verifiedHeader(2)
+      const registry = defaultRegistry()
+      assert.deepEqual(checkModuleQueryAnswer(answer, header, registry, params), answer.result)
+      const read = answer.reads![0]!
+      const lies = {
+        'a tampered value': { ...answer, reads: [{ ...read, value: read.value!.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }] },
+        'a read left out': { ...answer, reads: [] },
+        'another result': { ...answer, result: { ...(answer.result as object), amount: '1' } },
+        'no proofs': { ...answer, reads: undefined },
+      }
+      for (const [what, lie] of Object.entries(lies)) {
+        assert.throws(() => checkModuleQueryAnswer(lie, header, registry, params), (error: unknown) => error instanceof ClientError && error.code === 'VERIFICATION_FAILED', what)
+      }
+    })
+
+    it('state_moduleQuery refuses an unknown query, bad names and an unavailable height', async () => {
+      const unknown = await rpcError(() => client.moduleQuery('bank', 'nope'))
+      assert.ok(unknown.is('QUERY_FAILED'))
+      const badModule = await rpcError(() => client.call('state_moduleQuery', { module: 'Bank!', query: 'balance' }))
+      assert.equal((badModule.context.data as { field: string }).field, 'params.module')
+      assert.ok((await rpcError(() => client.moduleQuery('bank', 'balance', { address: addr(3), denom: 'ufdr' }, { height: 1000 }))).is('HEIGHT_UNAVAILABLE'))
     })
 
     it('state_query refuses a malformed path and an unavailable height', async () => {

@@ -28,7 +28,7 @@ import { type PrivateKey, toHex } from '../../../../src/crypto/index.js'
 import { TxIndexer } from '../../../../src/indexer/index.js'
 import { createRpcServer, type CommittedBlockEvent, type NodeStatus, type RpcBackend, type RpcLimits, type RpcServer, type TxAdmission } from '../../../../src/rpc/index.js'
 import { MEMPOOL_CODES } from '../../../../src/node/mempool/errors.js'
-import { type Application, CacheStore, TxError, checkTxStateless, outsideBlock, txHash } from '../../../../src/state/index.js'
+import { type Application, CacheStore, type ModuleQueryAnswer, TxError, checkTxStateless, outsideBlock, txHash } from '../../../../src/state/index.js'
 import { type CheckedTx, runAdmission, runAnte } from '../../../../src/state/deliver-tx.js'
 import { type BlockResultsValue, blockResultsRecord } from '../../../../src/state/results.js'
 import { openApp, tempDir, testGenesisJson, testKey } from '../../../helpers/chain.js'
@@ -279,6 +279,10 @@ export class TestNode implements RpcBackend {
 
   queryApp(module: string, name: string, params: Record<string, unknown>): unknown {
     return this.app.query(module, name, params)
+  }
+
+  queryAppAt(module: string, name: string, params: Record<string, unknown>, height: number | undefined, prove: boolean): ModuleQueryAnswer {
+    return this.app.queryAt(module, name, params, { height, prove })
   }
 
   // ---- test controls ----
