@@ -50,7 +50,7 @@ export interface ExecutionVerdict {
  * validator updates to the set of height+2 (`applyValidatorUpdates`) and advances priorities
  * (`advanceValidatorSets`), so that after a restart `tip()` is the whole truth.
  */
-export interface Application {
+export interface ConsensusApp {
   tip(): ChainTip
   /** Pick transactions and execute them (plus `evidence`) on the tip's state, without committing. */
   prepareBlock(context: ProposalContext): PreparedBlock | PromiseLike<PreparedBlock>

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
 import { admitsMessage, namesItsBuilder, nextHeightSigner } from './admission.js'
-import type { Application, ChainTip } from './application.js'
+import type { ConsensusApp, ChainTip } from './application.js'
 import { type Block, type Commit, assembleBlock, blockId, commitFromPrecommits, commitVotes } from './block.js'
 import { checkBlock, checkCommit } from './block-validation.js'
 import type { ConsensusEffect } from './effects.js'
@@ -42,7 +42,7 @@ export interface Clock {
 
 export interface DriverConfig {
   params: ConsensusParams
-  app: Application
+  app: ConsensusApp
   wal: Wal
   /** null for a full node: it follows and verifies but never signs. */
   signer: ConsensusSigner | null

@@ -68,6 +68,6 @@ export {
 } from './signer-state.js'
 export { FutureBuffer, DEFAULT_FUTURE_LIMITS, messageBytes, type FutureBufferLimits } from './future-buffer.js'
 export { FileWal, MemoryWal, decodeWalEntry, encodeWalEntry, type Wal, type WalEntry, type WalInput } from './wal.js'
-export type { Application, ChainTip, ExecutionVerdict, PreparedBlock, ProposalContext } from './application.js'
+export type { ConsensusApp, ChainTip, ExecutionVerdict, PreparedBlock, ProposalContext } from './application.js'
 export { ConsensusDriver, type Clock, type CommittedBlock, type DriverConfig, type Network, type PeerId } from './driver.js'
 export { ConsensusError, type ConsensusErrorCode, type ConsensusErrorContext } from './errors.js'

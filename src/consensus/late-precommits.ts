@@ -1,4 +1,4 @@
-import type { Application } from './application.js'
+import type { ConsensusApp } from './application.js'
 import type { SignatureVerifier } from './signer.js'
 import type { Height, Round, ValueId, Vote } from './types.js'
 
@@ -25,7 +25,7 @@ export class LatePrecommits {
   }
 
   /** Verifies a late precommit (`isLate` said so) and passes it to `app.addCommitSignature`. */
-  add(vote: Vote, app: Application, verifier: SignatureVerifier): void {
+  add(vote: Vote, app: ConsensusApp, verifier: SignatureVerifier): void {
     const decided = this.#decided!
     const validator = app.validatorsAt(decided.height)?.validators.find((v) => v.address === vote.validator)
     if (validator === undefined || !verifier.verifyVote(vote, validator)) return

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { NodeStatus } from '../node/node.js'
+import type { StatusReport } from '../node/node.js'
 import type { DevnetNode } from './layout.js'
 
 const FEDRA_BIN = fileURLToPath(new URL('../../bin/fedra.js', import.meta.url))
@@ -97,10 +97,10 @@ export class NodeProcess {
     await this.#exited
   }
 
-  async status(timeoutMs = 1000): Promise<NodeStatus | null> {
+  async status(timeoutMs = 1000): Promise<StatusReport | null> {
     try {
       const response = await fetch(`http://127.0.0.1:${this.node.metricsPort}/status`, { signal: AbortSignal.timeout(timeoutMs) })
-      return response.ok ? ((await response.json()) as NodeStatus) : null
+      return response.ok ? ((await response.json()) as StatusReport) : null
     } catch {
       return null
     }

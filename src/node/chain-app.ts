@@ -1,5 +1,5 @@
 import {
-  type Application as ConsensusApplication,
+  type ConsensusApp,
   type Block,
   type ChainTip,
   type Commit,
@@ -70,7 +70,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
  * FinalizeBlock + Commit, in process). A block is executed once per node: the result of
  * preparing or processing it is kept until it is committed or the height moves on.
  */
-export class ChainApp implements ConsensusApplication {
+export class ChainApp implements ConsensusApp {
   readonly state: Application
   readonly blocks: BlockStore
   readonly #log: Logger

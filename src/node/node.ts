@@ -28,7 +28,8 @@ import { NodeRpcBackend } from './rpc-backend.js'
 import { BlobService, blobHttpRoutes, registerBlobMethods } from '../blobs/index.js'
 import { blockDataOf } from './block-data.js'
 
-export interface NodeStatus {
+/** What the node reports at `/status` of its metrics port (devnet progress lines, e2e waits); RPC clients get `chain_status` (src/rpc NodeStatus). */
+export interface StatusReport {
   moniker: string
   chainId: string
   peerId: string
@@ -313,7 +314,7 @@ export class FedraNode {
     return target === null || this.chain.height + SYNC_MARGIN < target
   }
 
-  status(): NodeStatus {
+  status(): StatusReport {
     const tip = this.chain.tip()
     return {
       moniker: this.config.moniker,

@@ -20,7 +20,7 @@ import { liftDefaultSendLimit } from './send-limit.js'
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   type HandleOptions,
-  type MessageHandler,
+  type PeerMessageHandler,
   type MessageOptions,
   type RequestHandler,
   type RequestOptions,
@@ -307,7 +307,7 @@ export class P2PHost {
   }
 
   /** Receives one-way messages sent with send() on `protocol`. @throws P2PError ALREADY_REGISTERED */
-  handleMessages(protocol: string, handler: MessageHandler, options?: MessageOptions): Promise<void> {
+  handleMessages(protocol: string, handler: PeerMessageHandler, options?: MessageOptions): Promise<void> {
     return this.#streams.handleMessages(protocol, handler, options)
   }
 

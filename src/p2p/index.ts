@@ -11,7 +11,7 @@ export {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type HandleOptions,
-  type MessageHandler,
+  type PeerMessageHandler,
   type MessageOptions,
   type RequestHandler,
   type RequestOptions,

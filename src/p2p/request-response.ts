@@ -8,7 +8,7 @@ import { MAX_ERROR_FRAME_BYTES, decodeResponse, encodeErrorResponse, encodeOkRes
 /** Answers one request; throw RequestRefused to answer with an error frame the requester can switch on. */
 export type RequestHandler = (request: Uint8Array, from: string) => Promise<Uint8Array>
 /** Receives one direct message. */
-export type MessageHandler = (data: Uint8Array, from: string) => void
+export type PeerMessageHandler = (data: Uint8Array, from: string) => void
 
 export interface HandleOptions {
   /** Larger requests are refused with remoteCode 'REQUEST_TOO_LARGE' before being read. */
@@ -77,7 +77,7 @@ export class RequestResponse {
     await this.#register(protocol, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_REQUESTS, (stream, from) => this.#serveRequest(stream, from, protocol, handler, maxRequestBytes, timeoutMs))
   }
 
-  async handleMessages(protocol: string, handler: MessageHandler, options: MessageOptions = {}): Promise<void> {
+  async handleMessages(protocol: string, handler: PeerMessageHandler, options: MessageOptions = {}): Promise<void> {
     const maxMessageBytes = options.maxMessageBytes ?? this.#maxMessageBytes
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     await this.#register(protocol, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_MESSAGES, (stream, from) => this.#serveMessage(stream, from, protocol, handler, maxMessageBytes, timeoutMs))
@@ -204,7 +204,7 @@ export class RequestResponse {
     }
   }
 
-  async #serveMessage(stream: Stream, from: string, protocol: string, handler: MessageHandler, maxMessageBytes: number, timeoutMs: number): Promise<void> {
+  async #serveMessage(stream: Stream, from: string, protocol: string, handler: PeerMessageHandler, maxMessageBytes: number, timeoutMs: number): Promise<void> {
     const timer = setTimeout(() => stream.abort(new P2PError('TIMEOUT', 'direct message not received in time', { peer: from, protocol, timeoutMs })), timeoutMs)
     let data: Uint8Array
     try {

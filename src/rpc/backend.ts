@@ -26,7 +26,7 @@ export interface NodeStatus {
   validator: { address: string; votingPower: bigint } | null
 }
 
-export interface PeerInfo {
+export interface NetPeer {
   id: string
   addrs: string[]
   direction: 'inbound' | 'outbound'
@@ -35,7 +35,7 @@ export interface PeerInfo {
 export interface NetInfo {
   listening: boolean
   listenAddrs: string[]
-  peers: PeerInfo[]
+  peers: NetPeer[]
 }
 
 /**

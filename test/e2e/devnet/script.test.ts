@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type DevnetLayout, loadDevnet } from '../../../src/devnet/layout.js'
 import { waitFor } from '../../../src/devnet/process.js'
-import type { NodeStatus } from '../../../src/node/node.js'
+import type { StatusReport } from '../../../src/node/node.js'
 import { tempDir } from '../../helpers/chain.js'
 
 const REPO = resolve('.')
@@ -42,10 +42,10 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
   }
   const exited = (child: ChildProcess) =>
     new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
-  const status = async (layout: DevnetLayout, i: number): Promise<NodeStatus | null> => {
+  const status = async (layout: DevnetLayout, i: number): Promise<StatusReport | null> => {
     try {
       const response = await fetch(`http://127.0.0.1:${layout.nodes[i]!.metricsPort}/status`, { signal: AbortSignal.timeout(1000) })
-      return response.ok ? ((await response.json()) as NodeStatus) : null
+      return response.ok ? ((await response.json()) as StatusReport) : null
     } catch {
       return null
     }

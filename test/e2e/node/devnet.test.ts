@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { FedraClient } from '../../../src/client/index.js'
 import { createDevnet, type DevnetLayout } from '../../../src/devnet/layout.js'
 import { NodeProcess, waitFor } from '../../../src/devnet/process.js'
-import { type NodeStatus, SYNC_MARGIN } from '../../../src/node/node.js'
+import { type StatusReport, SYNC_MARGIN } from '../../../src/node/node.js'
 import { tempDir } from '../../helpers/chain.js'
 
 /**
@@ -16,7 +16,7 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
   let layout: DevnetLayout
   let nodes: NodeProcess[] = []
 
-  const statusOf = async (i: number): Promise<NodeStatus> => {
+  const statusOf = async (i: number): Promise<StatusReport> => {
     const status = await nodes[i]!.status()
     if (status === null) throw new Error(`${nodes[i]!.node.name} does not answer`)
     return status
@@ -29,7 +29,7 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
    * report one height at one instant": on a loaded machine a follower can trail by a block for a
    * long time while being perfectly in step.
    */
-  const caughtUp = async (a: number, b: number, timeoutMs: number): Promise<NodeStatus> => {
+  const caughtUp = async (a: number, b: number, timeoutMs: number): Promise<StatusReport> => {
     const target = await heightOf(b)
     const tip = await waitFor(`${nodes[a]!.node.name} at ${nodes[b]!.node.name}'s height ${target}`, async () => {
       const status = await nodes[a]!.status()

@@ -1,6 +1,6 @@
 import { sha256, toHex } from '../../../src/crypto/index.js'
 import {
-  type Application,
+  type ConsensusApp,
   type Block,
   type ChainTip,
   type Commit,
@@ -35,7 +35,7 @@ const text = new TextDecoder()
  * evidence recorded as events and `power:` txs as validator updates. Its committed state (the
  * chain) survives a node crash, as a real state store would; processing has no side effects.
  */
-export class SimApplication implements Application {
+export class SimApplication implements ConsensusApp {
   readonly chainId: string
   readonly name: string
   #chain: Array<{ block: Block; commit: Commit; root: Uint8Array }> = []

@@ -1,6 +1,6 @@
 import { pino } from 'pino'
 import {
-  type Application,
+  type ConsensusApp,
   type Block,
   type Clock,
   type ConsensusMessage,
@@ -115,7 +115,7 @@ export function countingVerifier(): SignatureVerifier & { checks: number } {
   return v
 }
 
-export function driverFor(options: Partial<DriverConfig> & { sent?: ConsensusMessage[]; app?: Application } = {}): ConsensusDriver {
+export function driverFor(options: Partial<DriverConfig> & { sent?: ConsensusMessage[]; app?: ConsensusApp } = {}): ConsensusDriver {
   const sent = options.sent ?? []
   return new ConsensusDriver({
     params: SIM_PARAMS,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { type Application, type ConsensusMessage, MemorySignerState, MemoryWal, blockId } from '../../../src/consensus/index.js'
+import { type ConsensusApp, type ConsensusMessage, MemorySignerState, MemoryWal, blockId } from '../../../src/consensus/index.js'
 import { SimApplication } from '../../simulation/sim/app.js'
 import { GENESIS, blockBy, driverFor, keys, manualClock, ownVotes, peers, proposalOf, proposerIndex, self, sets, voteFrom } from './driver-harness.js'
 
 /** The sim app, but execution of a proposed block answers only when the test says so (a large block being executed). */
-function slowApplication(inner: SimApplication): { app: Application; finishExecution(): void } {
+function slowApplication(inner: SimApplication): { app: ConsensusApp; finishExecution(): void } {
   const pending: Array<() => void> = []
-  const app: Application = {
+  const app: ConsensusApp = {
     tip: () => inner.tip(),
     prepareBlock: (context) => inner.prepareBlock(context),
     processBlock: (block) => new Promise((resolve) => pending.push(() => resolve(inner.processBlock(block)))),
