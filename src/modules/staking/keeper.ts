@@ -1,4 +1,4 @@
-import { decodeStored, encode, equalBytes } from '../../codec/index.js'
+import { equalBytes } from '../../codec/index.js'
 import { toHex } from '../../crypto/index.js'
 import { type Context, Dec, type KVStore, type ValidatorUpdate, readParams } from '../../state/index.js'
 import type { Bonds } from './bonds.js'
@@ -6,25 +6,16 @@ import { stakingError } from './errors.js'
 import { account, emitEvent, valoper } from './events.js'
 import { BANK, type StakingBankKeeper } from './expected-keepers.js'
 import { STAKING_HOOKS, type StakingHooks } from './hooks.js'
+import { StakingBooks, type RedelegationView, type UnbondingView } from './books.js'
 import * as K from './keys.js'
 import { BondBook, type BondView, dueKeys } from './bond-book.js'
-import { BONDED, type BondValue, DelegationRecord, RedelegationRecord, type RedelegationEntryValue, STATUS, UNBONDED, UNBONDING, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
+import { BONDED, type BondValue, type RedelegationEntryValue, STATUS, UNBONDED, UNBONDING, type UnbondingEntryValue, type Validator } from './records.js'
 import { type StakingParamsValue, stakingParams } from './params.js'
 import { sharesFromTokens, tokensFromSharesTruncated } from './shares.js'
 import { assertCommission, assertMoniker, consensusAddressOf, isUsableConsensusKey } from './validator-rules.js'
 import type { DelegationView, ValidatorView } from './views.js'
 
-export interface UnbondingView {
-  delegator: Uint8Array
-  validator: Uint8Array
-  entries: UnbondingEntryValue[]
-}
-export interface RedelegationView {
-  delegator: Uint8Array
-  source: Uint8Array
-  destination: Uint8Array
-  entries: RedelegationEntryValue[]
-}
+export type { RedelegationView, UnbondingView } from './books.js'
 
 /**
  * Staking's keeper: validators, delegations (shares at the validator's exchange rate),
@@ -41,6 +32,7 @@ export class StakingKeeper implements Bonds {
   #storeCache: KVStore | undefined
   #paramsCache: StakingParamsValue | undefined
   #bondBook: BondBook | undefined
+  #booksCache: StakingBooks | undefined
 
   constructor(ctx: Context, caller: string) {
     this.#ctx = ctx
@@ -49,6 +41,10 @@ export class StakingKeeper implements Bonds {
 
   get #store(): KVStore {
     return (this.#storeCache ??= this.#ctx.moduleStore(K.MODULE))
+  }
+
+  get #books(): StakingBooks {
+    return (this.#booksCache ??= new StakingBooks(this.#store, (v) => this.powerOf(v)))
   }
 
   get #bank(): StakingBankKeeper {
@@ -78,8 +74,7 @@ export class StakingKeeper implements Bonds {
   // ---- validators ----------------------------------------------------------------------
 
   getValidator(operator: Uint8Array): Validator | undefined {
-    const raw = this.#store.get(K.validatorKey(operator))
-    return raw === undefined ? undefined : decodeStored(ValidatorRecord, raw)
+    return this.#books.validator(operator)
   }
 
   #mustValidator(operator: Uint8Array): Validator {
@@ -89,23 +84,19 @@ export class StakingKeeper implements Bonds {
   }
 
   #setValidator(v: Validator): void {
-    this.#store.set(K.validatorKey(v.operator), encode(ValidatorRecord, v))
+    this.#books.setValidator(v)
   }
 
   powerOf(v: { tokens: bigint }): bigint {
     return v.tokens / this.powerReduction()
   }
 
-  #indexKey(v: Validator): Uint8Array {
-    return K.powerIndexKey(this.powerOf(v), v.operator)
-  }
-
   /** Applies a change of tokens or shares, keeping the power index in step (jailed validators are not in it). */
   #changeValidator(v: Validator, change: (v: Validator) => void): void {
-    if (!v.jailed) this.#store.delete(this.#indexKey(v))
+    if (!v.jailed) this.#books.unindexPower(v)
     change(v)
     this.#setValidator(v)
-    if (!v.jailed) this.#store.set(this.#indexKey(v), K.PRESENT)
+    if (!v.jailed) this.#books.indexPower(v)
   }
 
   view(v: Validator): ValidatorView {
@@ -129,7 +120,7 @@ export class StakingKeeper implements Bonds {
   }
 
   operatorByConsensusAddress(consensusAddress: Uint8Array): Uint8Array | undefined {
-    return this.#store.get(K.consensusKey(consensusAddress))
+    return this.#books.operatorByConsensusAddress(consensusAddress)
   }
 
   validatorByConsensusAddress(consensusAddress: Uint8Array): ValidatorView | undefined {
@@ -137,18 +128,13 @@ export class StakingKeeper implements Bonds {
     return operator === undefined ? undefined : this.validator(operator)
   }
 
-  *allValidators(): Generator<Validator> {
-    for (const [, raw] of this.#store.iterate(K.VALIDATORS)) yield decodeStored(ValidatorRecord, raw)
+  allValidators(): Generator<Validator> {
+    return this.#books.validators()
   }
 
   /** The bonded set as the last end-block left it: operator → power. */
   lastPowers(): Map<string, { operator: Uint8Array; power: bigint }> {
-    const out = new Map<string, { operator: Uint8Array; power: bigint }>()
-    for (const [key, raw] of this.#store.iterate(K.LAST_POWER)) {
-      const { operator } = K.parseLastPowerKey(key)
-      out.set(toHex(operator), { operator, power: K.readU64(raw, 0) })
-    }
-    return out
+    return this.#books.lastPowers()
   }
 
   // ---- messages ------------------------------------------------------------------------
@@ -182,9 +168,7 @@ export class StakingKeeper implements Bonds {
       unbondingHeight: 0n,
       unbondingTime: 0n,
     }
-    this.#setValidator(v)
-    this.#store.set(K.consensusKey(consensusAddress), operator.slice())
-    this.#store.set(this.#indexKey(v), K.PRESENT)
+    this.#books.addValidator(v, consensusAddress)
     this.#hooks.afterValidatorCreated(operator)
     this.#delegate(operator, m.value.amount, 'account', v)
     emitEvent(this.#ctx, 'createValidator', { validator: valoper(operator), amount: `${m.value.amount}${m.value.denom}`, moniker: m.moniker })
@@ -234,8 +218,7 @@ export class StakingKeeper implements Bonds {
   }
 
   getDelegation(delegator: Uint8Array, operator: Uint8Array): Dec | undefined {
-    const raw = this.#store.get(K.delegationKey(delegator, operator))
-    return raw === undefined ? undefined : decodeStored(DelegationRecord, raw).shares
+    return this.#books.delegation(delegator, operator)
   }
 
   delegation(delegator: Uint8Array, operator: Uint8Array): DelegationView | undefined {
@@ -244,38 +227,15 @@ export class StakingKeeper implements Bonds {
   }
 
   delegationsOf(delegator: Uint8Array): DelegationView[] {
-    const out: DelegationView[] = []
-    for (const [key, raw] of this.#store.iterate(K.concatKey(K.DELEGATIONS, delegator))) {
-      out.push({ delegator: delegator.slice(), validator: K.parseDelegationKey(key).operator, shares: decodeStored(DelegationRecord, raw).shares })
-    }
-    return out
+    return this.#books.delegationsOf(delegator)
   }
 
   delegationsTo(operator: Uint8Array): DelegationView[] {
-    const out: DelegationView[] = []
-    for (const [key] of this.#store.iterate(K.concatKey(K.DELEGATIONS_BY_VALIDATOR, operator))) {
-      const { delegator } = K.parseByValidatorKey(key)
-      const shares = this.getDelegation(delegator, operator)
-      if (shares !== undefined) out.push({ delegator, validator: operator.slice(), shares })
-    }
-    return out
+    return this.#books.delegationsTo(operator)
   }
 
-  *allDelegations(): Generator<DelegationView> {
-    for (const [key, raw] of this.#store.iterate(K.DELEGATIONS)) {
-      const { delegator, operator } = K.parseDelegationKey(key)
-      yield { delegator, validator: operator, shares: decodeStored(DelegationRecord, raw).shares }
-    }
-  }
-
-  #setDelegation(delegator: Uint8Array, operator: Uint8Array, shares: Dec): void {
-    this.#store.set(K.delegationKey(delegator, operator), encode(DelegationRecord, { shares }))
-    this.#store.set(K.delegationByValidatorKey(operator, delegator), K.PRESENT)
-  }
-
-  #removeDelegation(delegator: Uint8Array, operator: Uint8Array): void {
-    this.#store.delete(K.delegationKey(delegator, operator))
-    this.#store.delete(K.delegationByValidatorKey(operator, delegator))
+  allDelegations(): Generator<DelegationView> {
+    return this.#books.delegations()
   }
 
   #poolOf(status: number): string {
@@ -310,7 +270,7 @@ export class StakingKeeper implements Bonds {
       val.tokens += amount
       val.delegatorShares = val.delegatorShares.add(issued)
     })
-    this.#setDelegation(delegator, v.operator, (existing ?? Dec.ZERO).add(issued))
+    this.#books.setDelegation(delegator, v.operator, (existing ?? Dec.ZERO).add(issued))
     this.#hooks.afterDelegationModified(delegator, v.operator)
     return issued
   }
@@ -329,9 +289,9 @@ export class StakingKeeper implements Bonds {
     }
     if (left.isZero()) {
       this.#hooks.beforeDelegationRemoved(delegator, operator)
-      this.#removeDelegation(delegator, operator)
+      this.#books.removeDelegation(delegator, operator)
     } else {
-      this.#setDelegation(delegator, operator, left)
+      this.#books.setDelegation(delegator, operator, left)
       this.#hooks.afterDelegationModified(delegator, operator)
     }
     let amount = 0n
@@ -364,18 +324,7 @@ export class StakingKeeper implements Bonds {
   }
 
   getUnbonding(delegator: Uint8Array, operator: Uint8Array): UnbondingEntryValue[] | undefined {
-    const raw = this.#store.get(K.unbondingKey(delegator, operator))
-    return raw === undefined ? undefined : decodeStored(UnbondingRecord, raw).entries
-  }
-
-  #setUnbonding(delegator: Uint8Array, operator: Uint8Array, entries: UnbondingEntryValue[]): void {
-    if (entries.length === 0) {
-      this.#store.delete(K.unbondingKey(delegator, operator))
-      this.#store.delete(K.unbondingByValidatorKey(operator, delegator))
-    } else {
-      this.#store.set(K.unbondingKey(delegator, operator), encode(UnbondingRecord, { entries }))
-      this.#store.set(K.unbondingByValidatorKey(operator, delegator), K.PRESENT)
-    }
+    return this.#books.unbonding(delegator, operator)
   }
 
   undelegate(delegator: Uint8Array, operator: Uint8Array, coin: { denom: string; amount: bigint }): bigint {
@@ -396,32 +345,14 @@ export class StakingKeeper implements Bonds {
       merged.initialBalance += amount
       merged.balance += amount
     } else entries.push({ creationHeight: height, completionTime: completion, initialBalance: amount, balance: amount })
-    this.#setUnbonding(delegator, operator, entries)
-    this.#store.set(K.unbondingQueueKey(completion, delegator, operator), K.PRESENT)
+    this.#books.setUnbonding(delegator, operator, entries)
+    this.#books.enqueue(K.unbondingQueueKey(completion, delegator, operator))
     emitEvent(this.#ctx, 'unbond', { delegator: account(delegator), validator: valoper(operator), amount: `${amount}${this.bondDenom()}`, completion_time: String(completion) })
     return completion
   }
 
   getRedelegation(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array): RedelegationEntryValue[] | undefined {
-    const raw = this.#store.get(K.redelegationKey(delegator, src, dst))
-    return raw === undefined ? undefined : decodeStored(RedelegationRecord, raw).entries
-  }
-
-  #setRedelegation(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array, entries: RedelegationEntryValue[]): void {
-    if (entries.length === 0) {
-      this.#store.delete(K.redelegationKey(delegator, src, dst))
-      this.#store.delete(K.redelegationBySourceKey(src, delegator, dst))
-      this.#store.delete(K.redelegationByDestinationKey(delegator, dst, src))
-    } else {
-      this.#store.set(K.redelegationKey(delegator, src, dst), encode(RedelegationRecord, { entries }))
-      this.#store.set(K.redelegationBySourceKey(src, delegator, dst), K.PRESENT)
-      this.#store.set(K.redelegationByDestinationKey(delegator, dst, src), K.PRESENT)
-    }
-  }
-
-  #hasIncomingRedelegation(delegator: Uint8Array, operator: Uint8Array): boolean {
-    for (const _ of this.#store.iterate(K.concatKey(K.REDELEGATIONS_BY_DESTINATION, delegator, operator))) return true
-    return false
+    return this.#books.redelegation(delegator, src, dst)
   }
 
   redelegate(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array, coin: { denom: string; amount: bigint }): bigint {
@@ -430,7 +361,7 @@ export class StakingKeeper implements Bonds {
     const source = this.#mustValidator(src)
     this.#mustValidator(dst)
     const shares = this.#sharesFor(source, delegator, coin.amount)
-    if (this.#hasIncomingRedelegation(delegator, src)) {
+    if (this.#books.hasIncomingRedelegation(delegator, src)) {
       throw stakingError('TRANSITIVE_REDELEGATION', `${account(delegator)} has a redelegation into ${valoper(src)} that has not matured: redelegating from it again is refused`)
     }
     const entries = this.getRedelegation(delegator, src, dst) ?? []
@@ -454,8 +385,8 @@ export class StakingKeeper implements Bonds {
       merged.initialBalance += returned
       merged.sharesDst = merged.sharesDst.add(created)
     } else entries.push({ creationHeight: height, completionTime: completion, initialBalance: returned, sharesDst: created })
-    this.#setRedelegation(delegator, src, dst, entries)
-    this.#store.set(K.redelegationQueueKey(completion, delegator, src, dst), K.PRESENT)
+    this.#books.setRedelegation(delegator, src, dst, entries)
+    this.#books.enqueue(K.redelegationQueueKey(completion, delegator, src, dst))
     return completion
   }
 
@@ -475,35 +406,26 @@ export class StakingKeeper implements Bonds {
     if (entry.balance === 0n) {
       entries.splice(index, 1)
       // The queue names (time, pair): drop it when no entry of the pair matures then, so state stays a function of the records.
-      if (!entries.some((e) => e.completionTime === entry.completionTime)) this.#store.delete(K.unbondingQueueKey(entry.completionTime, delegator, operator))
+      if (!entries.some((e) => e.completionTime === entry.completionTime)) this.#books.dequeue(K.unbondingQueueKey(entry.completionTime, delegator, operator))
     }
-    this.#setUnbonding(delegator, operator, entries)
+    this.#books.setUnbonding(delegator, operator, entries)
     emitEvent(this.#ctx, 'cancelUnbonding', { delegator: account(delegator), validator: valoper(operator), amount: `${coin.amount}${coin.denom}`, creation_height: String(creationHeight) })
   }
 
-  *unbondingsOf(delegator: Uint8Array): Generator<UnbondingView> {
-    for (const [key, raw] of this.#store.iterate(K.concatKey(K.UNBONDINGS, delegator))) yield { delegator: delegator.slice(), validator: K.parseUnbondingKey(key).operator, entries: decodeStored(UnbondingRecord, raw).entries }
+  unbondingsOf(delegator: Uint8Array): Generator<UnbondingView> {
+    return this.#books.unbondingsOf(delegator)
   }
 
-  *allUnbondings(): Generator<UnbondingView> {
-    for (const [key, raw] of this.#store.iterate(K.UNBONDINGS)) {
-      const { delegator, operator } = K.parseUnbondingKey(key)
-      yield { delegator, validator: operator, entries: decodeStored(UnbondingRecord, raw).entries }
-    }
+  allUnbondings(): Generator<UnbondingView> {
+    return this.#books.unbondings()
   }
 
-  *redelegationsOf(delegator: Uint8Array): Generator<RedelegationView> {
-    for (const [key, raw] of this.#store.iterate(K.concatKey(K.REDELEGATIONS, delegator))) {
-      const { src, dst } = K.parseRedelegationKey(key)
-      yield { delegator: delegator.slice(), source: src, destination: dst, entries: decodeStored(RedelegationRecord, raw).entries }
-    }
+  redelegationsOf(delegator: Uint8Array): Generator<RedelegationView> {
+    return this.#books.redelegationsOf(delegator)
   }
 
-  *allRedelegations(): Generator<RedelegationView> {
-    for (const [key, raw] of this.#store.iterate(K.REDELEGATIONS)) {
-      const { delegator, src, dst } = K.parseRedelegationKey(key)
-      yield { delegator, source: src, destination: dst, entries: decodeStored(RedelegationRecord, raw).entries }
-    }
+  allRedelegations(): Generator<RedelegationView> {
+    return this.#books.redelegations()
   }
 
   // ---- status changes ------------------------------------------------------------------
@@ -511,16 +433,14 @@ export class StakingKeeper implements Bonds {
   #removeValidator(v: Validator): void {
     if (v.status !== UNBONDED || v.tokens !== 0n) return
     const consensusAddress = consensusAddressOf(v.consensusPubKey)
-    this.#store.delete(K.validatorKey(v.operator))
-    this.#store.delete(K.consensusKey(consensusAddress))
-    this.#store.delete(this.#indexKey(v))
+    this.#books.removeValidator(v, consensusAddress)
     this.#hooks.afterValidatorRemoved(consensusAddress, v.operator)
     emitEvent(this.#ctx, 'validatorRemoved', { validator: valoper(v.operator) })
   }
 
   #jailValidator(v: Validator): void {
     if (v.jailed) return
-    this.#store.delete(this.#indexKey(v))
+    this.#books.unindexPower(v)
     v.jailed = true
     this.#setValidator(v)
     emitEvent(this.#ctx, 'jail', { validator: valoper(v.operator) })
@@ -548,18 +468,18 @@ export class StakingKeeper implements Bonds {
     }
     v.jailed = false
     this.#setValidator(v)
-    this.#store.set(this.#indexKey(v), K.PRESENT)
+    this.#books.indexPower(v)
     emitEvent(this.#ctx, 'unjail', { validator: valoper(operator) })
   }
 
   #bond(v: Validator): void {
-    this.#store.delete(this.#indexKey(v))
-    if (v.status === UNBONDING) this.#store.delete(K.validatorQueueKey(v.unbondingTime, v.operator))
+    this.#books.unindexPower(v)
+    if (v.status === UNBONDING) this.#books.dequeue(K.validatorQueueKey(v.unbondingTime, v.operator))
     v.status = BONDED
     v.unbondingHeight = 0n
     v.unbondingTime = 0n
     this.#setValidator(v)
-    this.#store.set(this.#indexKey(v), K.PRESENT)
+    this.#books.indexPower(v)
     this.#hooks.afterValidatorBonded(consensusAddressOf(v.consensusPubKey), v.operator)
   }
 
@@ -568,7 +488,7 @@ export class StakingKeeper implements Bonds {
     v.unbondingHeight = BigInt(this.#ctx.block.height)
     v.unbondingTime = this.#ctx.block.time + this.params().unbondingTime
     this.#setValidator(v)
-    this.#store.set(K.validatorQueueKey(v.unbondingTime, v.operator), K.PRESENT)
+    this.#books.enqueue(K.validatorQueueKey(v.unbondingTime, v.operator))
     this.#hooks.afterValidatorBeginUnbonding(consensusAddressOf(v.consensusPubKey), v.operator)
   }
 
@@ -584,9 +504,8 @@ export class StakingKeeper implements Bonds {
     let toBonded = 0n
     let toNotBonded = 0n
     let count = 0
-    for (const [key] of this.#store.iterate(K.POWER_INDEX)) {
+    for (const operator of this.#books.byPower()) {
       if (count >= maxValidators) break
-      const { operator } = K.parsePowerIndexKey(key)
       const v = this.getValidator(operator)
       if (v === undefined || v.jailed) throw new Error(`staking power index names ${toHex(operator)}, which is ${v === undefined ? 'missing' : 'jailed'}`)
       const power = this.powerOf(v)
@@ -599,7 +518,7 @@ export class StakingKeeper implements Bonds {
       const old = last.get(id)
       if (old === undefined || old.power !== power) {
         updates.push({ publicKey: v.consensusPubKey.slice(), power })
-        this.#store.set(K.lastPowerKey(operator), K.u64Bytes(power))
+        this.#books.setLastPower(operator, power)
       }
       last.delete(id)
       count++
@@ -609,7 +528,7 @@ export class StakingKeeper implements Bonds {
       const v = this.#mustValidator(operator)
       toNotBonded += v.tokens
       this.#beginUnbonding(v)
-      this.#store.delete(K.lastPowerKey(operator))
+      this.#books.setLastPower(operator, null)
       updates.push({ publicKey: v.consensusPubKey.slice(), power: 0n })
     }
     if (toBonded > toNotBonded) this.#movePool(K.NOT_BONDED_POOL, K.BONDED_POOL, toBonded - toNotBonded)
@@ -625,7 +544,7 @@ export class StakingKeeper implements Bonds {
   /** Unbonding validators whose time came become unbonded (removed when no shares are left). */
   #unbondMatureValidators(): void {
     for (const key of this.#due(K.VALIDATOR_QUEUE)) {
-      this.#store.delete(key)
+      this.#books.dequeue(key)
       const { time, operator } = K.parseValidatorQueueKey(key)
       const v = this.getValidator(operator)
       if (v === undefined || v.status !== UNBONDING || v.unbondingTime !== time) continue
@@ -638,7 +557,7 @@ export class StakingKeeper implements Bonds {
   #completeUnbondings(): void {
     const now = this.#ctx.block.time
     for (const key of this.#due(K.UNBONDING_QUEUE)) {
-      this.#store.delete(key)
+      this.#books.dequeue(key)
       const { delegator, operator } = K.parseUnbondingQueueKey(key)
       const entries = this.getUnbonding(delegator, operator)
       if (entries === undefined) continue
@@ -650,7 +569,7 @@ export class StakingKeeper implements Bonds {
       })
       if (kept.length === entries.length) continue
       if (paid > 0n) this.#bank.sendFromModule(K.NOT_BONDED_POOL, delegator, this.#coins(paid))
-      this.#setUnbonding(delegator, operator, kept)
+      this.#books.setUnbonding(delegator, operator, kept)
       emitEvent(this.#ctx, 'completeUnbonding', { delegator: account(delegator), validator: valoper(operator), amount: `${paid}${this.bondDenom()}` })
     }
   }
@@ -658,13 +577,13 @@ export class StakingKeeper implements Bonds {
   #completeRedelegations(): void {
     const now = this.#ctx.block.time
     for (const key of this.#due(K.REDELEGATION_QUEUE)) {
-      this.#store.delete(key)
+      this.#books.dequeue(key)
       const { delegator, src, dst } = K.parseRedelegationQueueKey(key)
       const entries = this.getRedelegation(delegator, src, dst)
       if (entries === undefined) continue
       const kept = entries.filter((e) => e.completionTime > now)
       if (kept.length === entries.length) continue
-      this.#setRedelegation(delegator, src, dst, kept)
+      this.#books.setRedelegation(delegator, src, dst, kept)
       emitEvent(this.#ctx, 'completeRedelegation', { delegator: account(delegator), source_validator: valoper(src), destination_validator: valoper(dst) })
     }
   }
@@ -693,13 +612,12 @@ export class StakingKeeper implements Bonds {
     let remaining = slashAmount
     let burned = 0n
     if (infractionHeight < this.#ctx.block.height) {
-      for (const [key] of this.#store.iterate(K.concatKey(K.UNBONDINGS_BY_VALIDATOR, operator))) {
-        const r = this.#slashUnbonding(K.parseByValidatorKey(key).delegator, operator, infractionHeight, fraction)
+      for (const delegator of this.#books.unbondingDelegatorsOf(operator)) {
+        const r = this.#slashUnbonding(delegator, operator, infractionHeight, fraction)
         remaining -= r.total
         burned += r.burned
       }
-      for (const [key] of this.#store.iterate(K.concatKey(K.REDELEGATIONS_BY_SOURCE, operator))) {
-        const { delegator, dst } = K.parseRedelegationBySourceKey(key)
+      for (const { delegator, dst } of this.#books.redelegationsFrom(operator)) {
         const r = this.#slashRedelegation(delegator, operator, dst, infractionHeight, fraction)
         remaining -= r.total
         burned += r.burned
@@ -738,7 +656,7 @@ export class StakingKeeper implements Bonds {
       e.balance -= taken
     }
     if (burned > 0n) {
-      this.#store.set(K.unbondingKey(delegator, operator), encode(UnbondingRecord, { entries }))
+      this.#books.replaceUnbonding(delegator, operator, entries)
       this.#bank.burn(K.NOT_BONDED_POOL, this.#coins(burned))
     }
     return { total, burned }
