@@ -83,9 +83,9 @@ export function lineageGraph(
       layout: { name: 'dagre', rankDir: 'LR', nodeSep: 20, rankSep: 50 } as cytoscape.LayoutOptions,
       style: [
         { selector: 'node', style: { label: 'data(label)', 'background-color': '#2563eb', color: '#111', 'font-size': 11, 'text-valign': 'bottom', 'text-margin-y': 4, width: 18, height: 18 } },
+        { selector: 'edge', style: { width: 2, 'line-color': '#94a3b8', 'target-arrow-color': '#94a3b8', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
         { selector: 'node[kind = "datanet"]', style: { shape: 'round-rectangle', 'background-color': '#16a34a' } },
         { selector: 'edge[kind = "data"]', style: { 'line-style': 'dashed', 'line-color': '#86efac', 'target-arrow-color': '#86efac' } },
-        { selector: 'edge', style: { width: 2, 'line-color': '#94a3b8', 'target-arrow-color': '#94a3b8', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier' } },
       ],
       userZoomingEnabled: true,
       maxZoom: 1.4,

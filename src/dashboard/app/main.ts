@@ -66,6 +66,11 @@ async function live(): Promise<void> {
 ctx.refresh = () => void render(true)
 window.addEventListener('hashchange', () => void render())
 window.addEventListener('online', () => ctx.client.ws.reconnectNow())
-setInterval(showConnection, 500)
+// Counted for the page and its tests: each time the WebSocket came back and resubscribed.
+ctx.client.ws.onReconnect = () => {
+  conn.dataset.reconnects = String(Number(conn.dataset.reconnects ?? 0) + 1)
+  showConnection()
+}
+setInterval(showConnection, 250)
 void live().then(showConnection)
 void render()

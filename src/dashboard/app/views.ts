@@ -130,8 +130,7 @@ export const tx: View = async (ctx, [hash]) => {
   )
 }
 
-function bankPath(address: string, addressHex: string, denom: string): string {
-  void address
+function bankPath(addressHex: string, denom: string): string {
   return `bank/62${addressHex}${toHex(new TextEncoder().encode(denom))}`
 }
 
@@ -153,8 +152,10 @@ export const account: View = async (ctx, [address]) => {
     const verify = async () => {
       out.textContent = 'checking…'
       try {
-        const v = await client.verifiedQuery(bankPath(address!, addressHex, b.denom))
-        out.replaceChildren(badge('verified', 'ok'), ` value proven against the state root of block ${v.header.height}, whose commit was checked against its validator set`)
+        const v = await client.verifiedQuery(bankPath(addressHex, b.denom))
+        // The balance as the proven bytes say (big-endian, src/modules/bank/coins.ts), not as the node's JSON says.
+        const proven = v.value === null || v.value.length === 0 ? 0n : BigInt(`0x${toHex(v.value)}`)
+        out.replaceChildren(badge('verified', 'ok'), ` ${fdr(proven, b.denom)} proven against the state root of block ${v.header.height}, whose commit was checked against its validator set`)
       } catch (error) {
         out.replaceChildren(badge('verification failed', 'bad'), ` ${(error as Error).message}`)
       }
