@@ -329,10 +329,10 @@ export const gov: View = async (ctx) => {
   const rows = await Promise.all(
     proposals.map(async (p) => {
       const t = p.final_tally ?? (await ctx.client.call('gov_tally', { proposal: p.id }))
-      return [p.id, p.title, badge(p.status, p.status === 'passed' ? 'ok' : p.status === 'voting_period' ? 'warn' : ''), fdr(p.total_deposit), `yes ${t.yes} · no ${t.no} · veto ${t.no_with_veto} · abstain ${t.abstain}`, p.outcome || '—']
+      return [p.id, p.title, badge(p.status, p.status === 'passed' ? 'ok' : p.status === 'voting_period' ? 'warn' : ''), fdr(p.total_deposit), `yes ${fdr(t.yes)} · no ${fdr(t.no)} · veto ${fdr(t.no_with_veto)} · abstain ${fdr(t.abstain)}`, p.outcome || '—']
     }),
   )
-  return h('div', null, h('h1', null, 'Governance'), table(['id', 'title', 'status', 'deposit', 'tally (bonded power)', 'outcome'], rows, { id: 'proposals' }))
+  return h('div', null, h('h1', null, 'Governance'), table(['id', 'title', 'status', 'deposit', 'tally (bonded stake voting)', 'outcome'], rows, { id: 'proposals' }))
 }
 
 export const ROUTES: Record<string, View> = { '': overview, blocks, block, tx, account, subnets, subnet, round, version, lineage, datanets, datanet, gov }

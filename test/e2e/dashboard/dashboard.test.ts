@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import type { Page } from 'playwright-core'
 import { buildTx, messages } from '../../../src/client/index.js'
-import { devnetAccount } from '../../../src/devnet/layout.js'
+import { devnetAccount, devnetOperator } from '../../../src/devnet/layout.js'
 import { waitFor } from '../../../src/devnet/process.js'
+import { fdr } from '../../../src/dashboard/app/dom.js'
 import { type DashboardDevnet, startDashboardDevnet } from './support/harness.js'
 
 /**
@@ -137,7 +138,7 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     }
   })
 
-  it('blocks, a transaction decoded with its messages, events and failure code, the subnet with its live round, Datanets and governance', async () => {
+  it('blocks, a transaction decoded with its messages, events and failure code, the subnet with its live round, Datanets, and a proposal with its tally', async () => {
     const { client } = net
     // A transfer that fails in execution (more than the account holds): on record with its code.
     const key = devnetAccount(15)
@@ -154,13 +155,25 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     await page.fill('#search input', String(sent.height))
     await page.press('#search input', 'Enter')
     await page.waitForFunction((h) => location.hash === `#/block/${h}` && document.getElementById('view')?.dataset.ready === 'true', sent.height, { timeout: 10_000 })
+    // A text proposal at the minimum deposit, voted yes by validator0's operator: listed with its running tally.
+    const minDeposit = (await client.call('gov_params')).min_deposit
+    const proposed = await client.broadcastTx(await buildTx(client, devnetAccount(15), [messages.govSubmitProposal({ messages: [], title: 'Dashboard test proposal', summary: 'A text proposal the dashboard lists', deposit: `${minDeposit}ufdr` })], { fee: 200n, gasLimit: 400_000n }), 'commit', 30_000)
+    assert.equal(proposed.result?.code, 0, proposed.result?.log)
+    const { proposals } = await client.call('gov_proposals', {})
+    const proposal = proposals.find((p) => p.title === 'Dashboard test proposal')!
+    const voted = await client.broadcastTx(await buildTx(client, devnetOperator(0), [messages.govVote(proposal.id, 'yes')], { fee: 200n, gasLimit: 400_000n }), 'commit', 30_000)
+    assert.equal(voted.result?.code, 0, voted.result?.log)
+    const tally = await client.call('gov_tally', { proposal: proposal.id })
+    assert.ok(BigInt(tally.yes) > 0n)
     for (const [route, selector, name] of [['#/blocks', '#blocks', 'blocks'], ['#/subnet/0', '#live-round', 'subnet'], ['#/datanets', '#datanets', 'datanets'], ['#/gov', '#proposals', 'governance']] as const) {
       await net.open(page, route)
       assert.equal(await page.locator('#view-error').count(), 0, `${route}: ${await page.textContent('#view')}`)
       assert.equal(await page.locator(selector).count(), 1, route)
       await net.shot(page, name)
     }
-    assert.match((await page.textContent('body'))!, /Governance/)
+    await net.open(page, '#/gov')
+    await page.waitForFunction((t) => document.getElementById('proposals')?.textContent?.includes(`yes ${t}`), fdr(tally.yes), { timeout: 10_000 })
+    assert.match((await page.textContent('#proposals'))!, /Dashboard test proposal\s*voting_period/)
     await net.open(page, '#/datanets')
     assert.ok((await page.locator('#datanets tbody tr').count()) >= 1, 'the devnet\'s Datanet')
   })
