@@ -143,7 +143,9 @@ export const account: View = async (ctx, [address]) => {
     await Promise.all(
       subnets.subnets.map(async (s) => {
         const { history } = await client.call('reputation_history', { subnet: s.id, trainer: address! })
-        return history.map((entry) => ({ subnet: s.id, ...entry }))
+        // Each receipt's reward and slash (the history has the scores only).
+        const full = await Promise.all(history.map((entry) => client.call('contribution_receipt', { subnet: s.id, round: entry.round, trainer: address! }).catch(() => null)))
+        return history.map((entry, i) => ({ subnet: s.id, ...entry, reward: full[i]?.reward ?? null, slashed: full[i]?.slashed ?? null }))
       }),
     )
   ).flat()
@@ -176,7 +178,7 @@ export const account: View = async (ctx, [address]) => {
         out.replaceChildren(badge('verification failed', 'bad'), ` ${(error as Error).message}`)
       }
     }
-    return [link(`#/subnet/${r.subnet}`, r.subnet), link(`#/round/${r.subnet}/${r.round}`, r.round), r.version, dec(r.consensus_score), dec(r.reputation_after), r.scored ? 'yes' : 'no', h('span', { class: 'receipt', 'data-subnet': r.subnet, 'data-round': r.round }, h('button', { onclick: verify }, 'verify'), ' ', out)]
+    return [link(`#/subnet/${r.subnet}`, r.subnet), link(`#/round/${r.subnet}/${r.round}`, r.round), r.version, dec(r.consensus_score), dec(r.reputation_after), r.scored ? 'yes' : 'no', r.reward === null ? '—' : fdr(r.reward), r.slashed === null ? '—' : fdr(r.slashed), h('span', { class: 'receipt', 'data-subnet': r.subnet, 'data-round': r.round }, h('button', { onclick: verify }, 'verify'), ' ', out)]
   })
   return h('div', null,
     h('h1', null, 'Account'),
@@ -184,7 +186,7 @@ export const account: View = async (ctx, [address]) => {
     section('Balances', table(['denom', 'amount', 'proof'], balanceRows, { id: 'balances' })),
     section('Delegations', table(['validator', 'shares', 'balance'], delegations.delegations.map((d) => [mono(d.validator, 16), d.shares, fdr(d.balance)]))),
     section('Rewards', table(['validator', 'reward'], rewards.rewards.map((r) => [mono(r.validator, 16), r.reward.map((c) => `${c.amount} ${c.denom}`).join(', ')]))),
-    section('Contribution receipts', h('p', { class: 'note' }, 'verify checks the receipt in this page: its bytes against the state root of a header whose commit is checked against the validator set (noble ed25519), trusting nothing the serving node says'), table(['subnet', 'round', 'version', 'consensus score', 'reputation after', 'scored', 'proof'], receiptRows, { id: 'receipts' })),
+    section('Contribution receipts', h('p', { class: 'note' }, 'verify checks the receipt in this page: its bytes against the state root of a header whose commit is checked against the validator set (noble ed25519), trusting nothing the serving node says'), table(['subnet', 'round', 'version', 'consensus score', 'reputation after', 'scored', 'reward', 'slashed', 'proof'], receiptRows, { id: 'receipts' })),
     section('Transactions', await accountTxs(ctx, address!)),
   )
 }
