@@ -16,7 +16,7 @@ import { type DashboardDevnet, startDashboardDevnet } from './support/harness.js
  * (`npm run docs:dashboard` writes docs/img/dashboard).
  */
 describe('the dashboard in Chromium against a training devnet (real processes)', function () {
-  this.timeout(240_000)
+  this.timeout(300_000)
   let net: DashboardDevnet
   let page: Page
   /** A chain round that has closed with scored receipts, and its trainers. */
@@ -30,7 +30,7 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
       const { receipts } = await client.call('contribution_receipts', { subnet: '0', round: '0' }).catch(() => ({ receipts: [] }))
       const { versions } = await client.call('model_versions', { subnet: '0' }).catch(() => ({ versions: [] }))
       return receipts.length === 2 && receipts.every((r) => r.scored) && versions.length >= 3 ? { round: '0', trainers: receipts.map((r) => r.trainer) } : undefined
-    }, 150_000, 300).catch((error: Error) => {
+    }, 200_000, 300).catch((error: Error) => {
       throw new Error(`${error.message}\n${net.output()}`)
     })
     page = await net.page()
