@@ -186,7 +186,7 @@ export const account: View = async (ctx, [address]) => {
     section('Balances', table(['denom', 'amount', 'proof'], balanceRows, { id: 'balances' })),
     section('Delegations', table(['validator', 'shares', 'balance'], delegations.delegations.map((d) => [mono(d.validator, 16), d.shares, fdr(d.balance)]))),
     section('Rewards', table(['validator', 'reward'], rewards.rewards.map((r) => [mono(r.validator, 16), r.reward.map((c) => `${c.amount} ${c.denom}`).join(', ')]))),
-    section('Contribution receipts', h('p', { class: 'note' }, 'verify checks the receipt in this page: its bytes against the state root of a header whose commit is checked against the validator set (noble ed25519), trusting nothing the serving node says'), table(['subnet', 'round', 'version', 'consensus score', 'reputation after', 'scored', 'reward', 'slashed', 'proof'], receiptRows, { id: 'receipts' })),
+    section('Contribution receipts', h('p', { class: 'note' }, 'verify checks the receipt in this page, not the node: its bytes against the state root of a header whose commit (ed25519, noble) carries +2/3 of the validator set that hashes to the header\'s validatorsHash; that set is read from this node (a light client would carry a trusted one forward)'), table(['subnet', 'round', 'version', 'consensus score', 'reputation after', 'scored', 'reward', 'slashed', 'proof'], receiptRows, { id: 'receipts' })),
     section('Transactions', await accountTxs(ctx, address!)),
   )
 }
