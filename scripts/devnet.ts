@@ -226,6 +226,7 @@ for (const node of layout.nodes) {
     `  ${node.name.padEnd(12)} rpc http://127.0.0.1:${node.rpcPort}/  p2p ${node.multiaddr}\n  ${''.padEnd(12)} metrics http://127.0.0.1:${node.metricsPort}/metrics  log ${join(node.home, 'node.log')}\n`,
   )
 }
+process.stdout.write(`\nDashboard: open http://127.0.0.1:${layout.nodes[0]!.rpcPort}/ in a browser (every node serves one at its rpc address; docs/dashboard.md)\n`)
 if (stored.accounts > 0) {
   const last = devnetAccountName(stored.accounts - 1)
   process.stdout.write(

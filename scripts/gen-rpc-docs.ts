@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { documentBlobMethods } from '../src/blobs/rpc.js'
+import { registerModelEvaluate } from '../src/node/model-evaluate.js'
 import { DEFAULT_LIMITS, LIMIT_DOCS, RPC_ERRORS, RPC_ERROR_DATA, RPC_ERROR_MESSAGES, type RpcErrorName, RPC_INFO, documentationTable, openRpcDocument, WS_CLOSE } from '../src/rpc/index.js'
 
 type Json = Record<string, any>
@@ -62,7 +63,11 @@ function fieldTable(schema: Json): string[] {
 }
 
 export function renderRpcDocs(): { markdown: string; openrpc: string } {
-  const doc = openRpcDocument(documentationTable(documentBlobMethods), RPC_INFO) as Json
+  const doc = openRpcDocument(documentationTable((table) => {
+    documentBlobMethods(table)
+    // Registered by the node beside blob_* (src/node/node.ts); the handler is never called here.
+    registerModelEvaluate(table, { backend: {} as never, blobs: {} as never })
+  }), RPC_INFO) as Json
   const out: string[] = []
   const push = (...lines: string[]) => out.push(...lines)
   push(

@@ -12,6 +12,8 @@ export interface NodeConfig {
   /** `limits`: every bound the JSON-RPC server enforces (docs/rpc.md, "Limits"). */
   rpc: { listen: string; limits: RpcLimits }
   metrics: { listen: string }
+  /** The web dashboard served at `/` of the RPC port (docs/dashboard.md); `--dashboard.enabled false` turns it off. */
+  dashboard: { enabled: boolean }
   consensus: {
     timeoutProposeMs: number
     timeoutPrevoteMs: number
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   p2p: { listen: '/ip4/127.0.0.1/tcp/26656', bootstrap: [], maxPeers: 50 },
   rpc: { listen: '127.0.0.1:26657', limits: { ...DEFAULT_LIMITS } },
   metrics: { listen: '127.0.0.1:26660' },
+  dashboard: { enabled: true },
   consensus: { timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500, commitDelayMs: 200 },
   mempool: { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 },
   txIndex: { enabled: true },
@@ -55,6 +58,7 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'rpc.listen', kind: 'string' },
   ...Object.keys(DEFAULT_LIMITS).map((key): Leaf => ({ path: `rpc.limits.${key}`, kind: 'int', min: 1 })),
   { path: 'metrics.listen', kind: 'string' },
+  { path: 'dashboard.enabled', kind: 'bool' },
   { path: 'consensus.timeoutProposeMs', kind: 'int', min: 1 },
   { path: 'consensus.timeoutPrevoteMs', kind: 'int', min: 1 },
   { path: 'consensus.timeoutPrecommitMs', kind: 'int', min: 1 },

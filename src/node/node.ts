@@ -23,7 +23,9 @@ import { NodeMetrics } from './metrics.js'
 import { TxGossip } from './tx-gossip.js'
 import { BlobPrefetch } from './blob-prefetch.js'
 import { DisabledTxIndex, TxIndexer, type TxIndexReader } from '../indexer/index.js'
-import { type MethodTable, type RpcServer, createRpcServer } from '../rpc/index.js'
+import { type RpcServer, type RpcServerOptions, createRpcServer } from '../rpc/index.js'
+import { dashboardHttpRoutes } from '../dashboard/serve.js'
+import { registerModelEvaluate } from './model-evaluate.js'
 import { NodeRpcBackend } from './rpc-backend.js'
 import { BlobService, blobHttpRoutes, registerBlobMethods } from '../blobs/index.js'
 import { blockDataOf } from './block-data.js'
@@ -334,9 +336,18 @@ export class FedraNode {
   }
 
   /** blob_* methods and the /blobs routes on the RPC server. */
-  #blobRpc(): { extend: (table: MethodTable) => void; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
+  #blobRpc(): { extend: NonNullable<RpcServerOptions['extend']>; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
     const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, log: this.#log.child({ component: 'blobs' }) }
-    return { extend: (table) => registerBlobMethods(table, deps), httpRoutes: blobHttpRoutes(deps) }
+    const blobRoutes = blobHttpRoutes(deps)
+    // The dashboard at / of the same port (dashboard.enabled), beside POST /blobs and GET /blobs/<cid>.
+    const dashboard = this.config.dashboard.enabled ? dashboardHttpRoutes() : null
+    return {
+      extend: (table, rpc) => {
+        registerBlobMethods(table, deps)
+        registerModelEvaluate(table, { blobs: this.blobs, backend: rpc.backend })
+      },
+      httpRoutes: (req, res) => blobRoutes(req, res) || (dashboard?.(req, res) ?? false),
+    }
   }
 
   #inValidatorSet(set: ValidatorSet): boolean {

@@ -59,6 +59,8 @@ export interface JsonRpcServer {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
+/** How long the server keeps an idle keep-alive HTTP connection open (well past any client's own idle timeout). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000
 
 function tooLarge(limit: number): string {
   return JSON.stringify({ jsonrpc: '2.0', id: null, error: new RpcError('INVALID_REQUEST', { reason: 'body too large', limit }, `body larger than ${limit} bytes`).toObject() })
@@ -243,6 +245,11 @@ export async function createJsonRpcServer(options: JsonRpcServerOptions): Promis
     })
   }
 
+  // An idle keep-alive socket is closed by its client (undici: after 4 s), not by the server: a
+  // server that closes first (Node's default, 5 s) races a client whose event loop was busy past
+  // that (a spawnSync, an evaluation), which then sends on a closed socket and gets "other side
+  // closed" for a POST it may not retry.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.listen.port, options.listen.host ?? '127.0.0.1', () => {

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, FEDRA_API, RPC_API_VERSION, RPC_ERRORS, type EventNotif
 import type { BlockJsonValue } from '../../../src/rpc/shapes.js'
 import { TX_CODES } from '../../../src/state/index.js'
 import { BLOB_API } from '../../../src/blobs/index.js'
+import { MODEL_EVALUATE_API } from '../../../src/rpc/api/evaluate.js'
 import { mlpSpec } from '../../../src/fl/model/spec.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { canonicalModelSpec } from '../../../src/modules/subnets/index.js'
@@ -39,8 +40,8 @@ const IN_FLIGHT_CALLS = 400
 /** Recipients nobody funded (their accounts start empty). */
 const FRESH = { sync: 1000, async: 1001, pending: 1002, watched: 1003, unwatched: 1004, absent: 1999 }
 
-/** What a node serves: the core table and the namespaces it registers through `extend` (blob_*). */
-const SERVED_API = { ...FEDRA_API, ...BLOB_API }
+/** What a node serves: the core table and the namespaces it registers through `extend` (blob_*, model_evaluate). */
+const SERVED_API = { ...FEDRA_API, ...BLOB_API, ...MODEL_EVALUATE_API }
 type ServedMethod = keyof typeof SERVED_API
 
 const bankPath = (address: Uint8Array) => `bank/62${toHex(address)}${Buffer.from('ufdr').toString('hex')}`
@@ -527,6 +528,19 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
     })
   })
 
+  describe('model evaluation (the dashboard\'s accuracy curve)', () => {
+    happy(['model_evaluate'], "the e2e subnet's version 0 (a 2→2 MLP): not an MNIST model, so the node says why instead of evaluating", async () => {
+      const subnet = (await client.call('subnet_list')).subnets.find((s) => s.admin === node.wallets.key(A.subnetAdmin).publicKey.address)!
+      const answer = (await raw('model_evaluate', { subnet: subnet.id, version: '0' })).result as { dataset: string | null; reason: string; global_cid: string; accuracy: number | null }
+      assert.equal(answer.dataset, null)
+      assert.equal(answer.accuracy, null)
+      assert.equal(answer.global_cid, subnet.initial_model_cid)
+      assert.match(answer.reason, /takes 2 inputs, not the 784 pixels/)
+      const unknown = await http.call('model_evaluate', { subnet: subnet.id, version: '999' }, 1)
+      assert.equal((unknown.error as { code: number }).code, -32007)
+    })
+  })
+
   describe('reputation and contribution methods', () => {
     const REPUTATION_METHODS: ServedMethod[] = [
       'reputation_params', 'reputation_get', 'reputation_list', 'reputation_history', 'reputation_commitments', 'reputation_standings',
@@ -977,7 +991,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   describe('coverage and shutdown', () => {
     it('every method of the table has a passing happy-path case here', async () => {
       const discovered = ((await raw('rpc.discover')).result.methods as { name: string }[]).map((m) => m.name).sort()
-      assert.deepEqual(discovered, Object.keys(SERVED_API).sort(), 'the node serves another table than FEDRA_API + BLOB_API')
+      assert.deepEqual(discovered, Object.keys(SERVED_API).sort(), 'the node serves another table than FEDRA_API + BLOB_API + MODEL_EVALUATE_API')
       assert.deepEqual([...covered].sort(), discovered, 'methods without a happy-path case against the running node')
     })
 
