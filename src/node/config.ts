@@ -27,6 +27,8 @@ export interface NodeConfig {
   txIndex: { enabled: boolean }
   /** The parameter store (docs/blobs.md): quota, retention, bitswap fetch limits. */
   blobs: BlobsConfig
+  /** `keepRecent`: how many recent heights of state stay queryable with proofs (Cosmos' pruning-keep-recent); older ones answer HEIGHT_UNAVAILABLE. */
+  state: { keepRecent: number }
   logLevel: string
   /** 'auto': pretty in a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty'
@@ -43,6 +45,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 },
   txIndex: { enabled: true },
   blobs: structuredClone(DEFAULT_BLOBS_CONFIG),
+  state: { keepRecent: 100 },
   logLevel: 'info',
   logFormat: 'auto',
 }
@@ -76,6 +79,7 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'blobs.fetch.maxWants', kind: 'int', min: 1 },
   { path: 'blobs.fetch.maxPeerWantlist', kind: 'int', min: 1 },
   { path: 'blobs.fetch.maxMessageBytes', kind: 'int', min: 512 * 1024 },
+  { path: 'state.keepRecent', kind: 'int', min: 1 },
   { path: 'logLevel', kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
   { path: 'logFormat', kind: 'enum', values: ['auto', 'json', 'pretty'] },
 ]

@@ -172,7 +172,7 @@ export class FedraNode {
     mkdirSync(join(home, 'data'), { recursive: true })
     let db: StateDB
     try {
-      db = await StateDB.open(join(home, 'data', 'state'))
+      db = await StateDB.open(join(home, 'data', 'state'), { keepVersions: config.state.keepRecent })
     } catch (error) {
       if ((error as { code?: string }).code === 'LEVEL_DATABASE_NOT_OPEN' && String((error as { cause?: unknown }).cause).includes('lock')) {
         throw new NodeError('ALREADY_RUNNING', `${home}/data is in use by another process`, { path: home })

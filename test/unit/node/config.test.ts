@@ -77,6 +77,15 @@ describe('node config: file, then environment, then flags', () => {
     rejects(() => loadNodeConfig(dir.path, {}, {}), 'txIndex.enabled')
   })
 
+  it('reads state.keepRecent (how many recent heights stay queryable), 100 by default, refusing 0', () => {
+    write({})
+    assert.equal(loadNodeConfig(dir.path, {}, {}).state.keepRecent, 100)
+    write({ state: { keepRecent: 500 } })
+    assert.equal(loadNodeConfig(dir.path, {}, {}).state.keepRecent, 500)
+    assert.equal(loadNodeConfig(dir.path, {}, { FEDRA_STATE_KEEP_RECENT: '2000' }).state.keepRecent, 2000)
+    rejects(() => loadNodeConfig(dir.path, { 'state.keepRecent': '0' }, {}), 'state.keepRecent')
+  })
+
   it('a missing config file says how to create one', () => {
     assert.throws(() => loadNodeConfig(join(dir.path, 'nowhere'), {}, {}), /fedra init/)
   })

@@ -155,7 +155,9 @@ export class RunningNode {
     const layout = await createDevnet({ dir: dir.path, validators: 1, fullNodes: 0, chainId: options.chainId ?? 'fedra-e2e-rpc-1', commitDelayMs: options.commitDelayMs, accounts: options.accounts })
     const child = new NodeProcess(layout.nodes[0]!)
     const node = new RunningNode(layout, dir, child)
-    child.start()
+    // Blocks come every ~commitDelayMs and the suite proves values at heights it noted early on:
+    // on a loaded machine more than the default 100 heights can pass before it asks.
+    child.start({ FEDRA_STATE_KEEP_RECENT: '5000' })
     try {
       await waitFor('the node to serve JSON-RPC at height ≥ 1', async () => {
         if (!child.running) throw new Error(`the node exited at start:\n${node.logTail()}`)
