@@ -11,6 +11,7 @@ import {
   MsgUpdateParams,
   Proposal,
   type ProposalValue,
+  type AppliedUpgradeValue,
   type TallyResultValue,
   type UpgradePlanValue,
   type WeightedVoteOptionValue,
@@ -26,6 +27,7 @@ import { optionsJson, proposalJson } from './queries.js'
  *   deposits:     [{ proposal, depositor, amount }]
  *   votes:        [{ proposal, voter, options: [{ option, weight }] }]
  *   upgrade_plan: { name, height, info, proposal } | null
+ *   applied_upgrades: [{ name, height }]
  *
  * Decimal strings. The queues are rebuilt from the proposals. At init the books must hold: the
  * gov account's genesis balance (bank comes first) equals the open proposals' deposits, and
@@ -37,9 +39,10 @@ export interface GovGenesis {
   deposits: { proposal: bigint; depositor: Uint8Array; amount: bigint }[]
   votes: { proposal: bigint; voter: Uint8Array; options: WeightedVoteOptionValue[] }[]
   plan: UpgradePlanValue | null
+  applied: AppliedUpgradeValue[]
 }
 
-const FIELDS = ['next_proposal_id', 'proposals', 'deposits', 'votes', 'upgrade_plan']
+const FIELDS = ['next_proposal_id', 'proposals', 'deposits', 'votes', 'upgrade_plan', 'applied_upgrades']
 const amountAt = (value: unknown, path: string) => bigintAt(value, path, { max: 2n ** 256n - 1n })
 const list = (body: Record<string, unknown>, field: string, path: string) =>
   arrayAt(body[field] ?? [], `${path}.${field}`).map((e, i) => ({ at: `${path}.${field}[${i}]`, o: objectAt(e, `${path}.${field}[${i}]`) }))
@@ -157,10 +160,16 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
             info: stringAt(planBody.info ?? '', `${path}.upgrade_plan.info`),
             proposal: u64At(planBody.proposal, `${path}.upgrade_plan.proposal`),
           }
+    const applied = list(body, 'applied_upgrades', path).map(({ at, o }) => {
+      const u = { name: stringAt(o.name, `${at}.name`), height: u64At(o.height, `${at}.height`) }
+      if (u.name.trim() === '' || new TextEncoder().encode(u.name).length > 140) throw genesisError(`${at}.name`, 'an upgrade name is 1 to 140 bytes')
+      once(`${at}.name`, `u/${u.name}`)
+      return u
+    })
     const highest = proposals.reduce((max, p) => (p.id > max ? p.id : max), 0n)
     const nextId = body.next_proposal_id === undefined ? highest + 1n : u64At(body.next_proposal_id, `${path}.next_proposal_id`)
     if (nextId <= highest || nextId === 0n) throw genesisError(`${path}.next_proposal_id`, `must exceed every proposal id (${highest})`)
-    return { nextId, proposals, deposits, votes, plan }
+    return { nextId, proposals, deposits, votes, plan, applied }
   },
   init(ctx, g) {
     const books = new GovBooks(ctx.moduleStore())
@@ -169,6 +178,7 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
     for (const d of g.deposits) books.setDeposit(d.proposal, d.depositor, d.amount)
     for (const v of g.votes) books.setVote(v.proposal, v.voter, v.options)
     books.setUpgradePlan(g.plan ?? undefined)
+    for (const u of g.applied) books.setApplied(u)
     const broken = accountInvariant(ctx) ?? proposalsInvariant(ctx) ?? votesInvariant(ctx)
     if (broken !== null) throw genesisError('app_state.gov', `the gov books are inconsistent: ${broken}`)
   },
@@ -181,6 +191,7 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
       deposits: [...books.deposits()].map((d) => ({ proposal: String(d.proposal), depositor: encodeAddress(d.depositor), amount: String(d.amount) })),
       votes: [...books.votes()].map((v) => ({ proposal: String(v.proposal), voter: encodeAddress(v.voter), options: optionsJson(v.options) })),
       upgrade_plan: plan === undefined ? null : { name: plan.name, height: String(plan.height), info: plan.info, proposal: String(plan.proposal) },
+      applied_upgrades: [...books.appliedUpgrades()].map((u) => ({ name: u.name, height: String(u.height) })),
     }
   },
 }

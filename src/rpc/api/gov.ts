@@ -126,3 +126,11 @@ export const govUpgradePlan = defineMethod({
   result: s.object({ height, plan: s.nullable(s.object({ name: s.string(), height: s.decimal(), info: s.string(), proposal: s.decimal() })) }),
   errors: QF,
 })
+
+export const govAppliedUpgrades = defineMethod({
+  name: 'gov_appliedUpgrades',
+  summary: 'The software upgrades this chain applied (x/upgrade done records), by name: the height whose begin-block applied each.',
+  params: {},
+  result: s.object({ height, upgrades: s.array(s.object({ name: s.string(), height: s.decimal() })) }),
+  errors: QF,
+})

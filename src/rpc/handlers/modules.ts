@@ -76,6 +76,7 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   gov_deposits: ['gov', 'deposits'],
   gov_tally: ['gov', 'tally'],
   gov_upgradePlan: ['gov', 'upgrade_plan'],
+  gov_appliedUpgrades: ['gov', 'applied_upgrades'],
 }
 
 /**

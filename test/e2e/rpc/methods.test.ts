@@ -710,7 +710,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   })
 
   describe('gov methods', () => {
-    const GOV_METHODS: ServedMethod[] = ['gov_params', 'gov_proposal', 'gov_proposals', 'gov_vote', 'gov_votes', 'gov_deposits', 'gov_tally', 'gov_upgradePlan']
+    const GOV_METHODS: ServedMethod[] = ['gov_params', 'gov_proposal', 'gov_proposals', 'gov_vote', 'gov_votes', 'gov_deposits', 'gov_tally', 'gov_upgradePlan', 'gov_appliedUpgrades']
     happy(GOV_METHODS, "a text proposal: submitted below the minimum deposit, funded to it, voted by validator0's operator; its running tally is that vote's bonded power", async () => {
       const send = async (key: PrivateKeyOf, msgs: Uint8Array[]) => {
         const sent = await client.broadcastTx(await buildTx(client, key, msgs, { fee: FEE, gasLimit: GAS_LIMIT }), 'commit', 20_000)
@@ -739,6 +739,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       const bonded = BigInt((await client.call('staking_pool')).bonded_tokens)
       assert.deepEqual([tally.yes, tally.no, tally.final], [String(bonded), '0', false], 'the only validator voted yes with all its bonded tokens')
       assert.equal((await client.call('gov_upgradePlan')).plan, null)
+      assert.deepEqual((await client.call('gov_appliedUpgrades')).upgrades, [])
     })
   })
 
