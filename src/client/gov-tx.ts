@@ -1,6 +1,6 @@
 import { encode } from '../codec/index.js'
 import type { CoinValue } from '../modules/bank/messages.js'
-import { MsgCancelUpgrade, MsgDeposit, MsgSoftwareUpgrade, MsgSubmitProposal, MsgUpdateParams, MsgVote, MsgVoteWeighted } from '../modules/gov/messages.js'
+import { MsgCancelUpgrade, MsgDeposit, MsgEnableSubnetGovernance, MsgScopedVote, MsgSoftwareUpgrade, MsgSubmitProposal, MsgSubmitScopedProposal, MsgUpdateParams, MsgVote, MsgVoteWeighted } from '../modules/gov/messages.js'
 import { invalid, oneCoin, rate, u64 } from './inputs.js'
 
 type Id = bigint | number | string
@@ -76,5 +76,39 @@ export const govMessages = {
     const parsed = options.map((o) => ({ option: option(o.option, 'options'), weight: rate(o.weight, 'options') }))
     if (new Set(parsed.map((o) => o.option)).size !== parsed.length) invalid('options', 'options: each option at most once')
     return encode(MsgVoteWeighted, { proposal: u64(proposal, 'proposal'), options: parsed })
+  },
+
+  /** gov/MsgEnableSubnetGovernance: the subnet's admin hands it to gov; its members vote by bond under these rules (fractions as "0.5", period in ms). */
+  govEnableSubnetGovernance(subnet: Id, rules: { quorum: string; threshold: string; vetoThreshold: string; votingPeriodMs: Id; minDeposit: Id }): Uint8Array {
+    return encode(MsgEnableSubnetGovernance, {
+      subnet: u64(subnet, 'subnet'),
+      rules: {
+        quorum: rate(rules.quorum, 'quorum'),
+        threshold: rate(rules.threshold, 'threshold'),
+        vetoThreshold: rate(rules.vetoThreshold, 'vetoThreshold'),
+        votingPeriod: u64(rules.votingPeriodMs, 'votingPeriodMs'),
+        minDeposit: u64(rules.minDeposit, 'minDeposit'),
+      },
+    })
+  },
+
+  /** gov/MsgSubmitScopedProposal: a proposal about governed subnet `subnet`, carrying encoded subnets/MsgUpdateAllowList or MsgUpdateSubnetParams (none: text). */
+  govSubmitScopedProposal(input: { subnet: Id; messages: readonly Uint8Array[]; title: string; summary: string; deposit: string | CoinValue }): Uint8Array {
+    if (typeof input.title !== 'string' || input.title.trim() === '') invalid('title', 'title: must not be empty')
+    if (typeof input.summary !== 'string' || input.summary.trim() === '') invalid('summary', 'summary: must not be empty (what the proposal does and why)')
+    if (!Array.isArray(input.messages)) invalid('messages', 'messages: a list of encoded subnets messages')
+    return encode(MsgSubmitScopedProposal, {
+      scope: 'subnet',
+      target: u64(input.subnet, 'subnet'),
+      messages: [...input.messages],
+      title: input.title,
+      summary: input.summary,
+      deposit: oneCoin(input.deposit, 'deposit'),
+    })
+  },
+
+  /** gov/MsgScopedVote: a subnet member's one vote on a scoped proposal. */
+  govScopedVote(proposal: Id, vote: string): Uint8Array {
+    return encode(MsgScopedVote, { proposal: u64(proposal, 'proposal'), option: option(vote, 'option') })
   },
 }

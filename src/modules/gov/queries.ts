@@ -13,7 +13,7 @@
  *                  before voting, or a proposal dropped in its deposit period: zeros)
  *   upgrade_plan  {}                                  → { plan: { name, height, info, proposal } | null }
  *   applied_upgrades {}                               → { upgrades: [{ name, height }] } (by name)
- *   scope         { scope, target }                   → { scope, target, governed, rules | null, height | null }
+ *   scope         { scope, target }                   → { scope, target, governed, rules | null, since_height | null }
  *   scoped_proposal  { id }                           → ScopedProposalJson             (UNKNOWN_PROPOSAL)
  *   scoped_proposals { scope?, target? }              → { proposals: ScopedProposalJson[] }
  *   scoped_tally     { proposal }                     → { yes, abstain, no, no_with_veto, total, final } (total: the scope's whole weight now)
@@ -160,7 +160,7 @@ export const govQueries: Record<string, QueryHandler> = {
     if (p.scope !== 'subnet') throw govError('INVALID_QUERY', 'scope must be subnet', { scope: String(p.scope).slice(0, 16) })
     const target = idParam(p.target, 'target')
     const g = new ScopedBooks(ctx.moduleStore()).governance('subnet', target)
-    return { scope: 'subnet', target: String(target), governed: g !== undefined, rules: g === undefined ? null : rulesJson(g.rules), height: g === undefined ? null : String(g.height) }
+    return { scope: 'subnet', target: String(target), governed: g !== undefined, rules: g === undefined ? null : rulesJson(g.rules), since_height: g === undefined ? null : String(g.height) }
   },
   scoped_proposal(ctx, p) {
     const id = idParam(p.id, 'id')
