@@ -47,9 +47,9 @@ export const GOV_ERRORS = {
   UNKNOWN_VOTE: 21,
   /** A MsgSoftwareUpgrade naming an upgrade this chain already applied (x/upgrade: names are used once). */
   UPGRADE_ALREADY_APPLIED: 22,
-  /** A scoped proposal (or opt-in) naming a scope that is none of: subnet. */
+  /** A scoped proposal naming a scope that is none of: subnet, datanet. */
   INVALID_SCOPE: 23,
-  /** An opt-in naming a subnet that does not exist. */
+  /** An opt-in naming a subnet or Datanet that does not exist. */
   UNKNOWN_SCOPE: 24,
   /** A scoped proposal about a subnet that has not opted into governance. */
   SCOPE_NOT_GOVERNED: 25,
@@ -63,6 +63,8 @@ export const GOV_ERRORS = {
   ALREADY_VOTED: 29,
   /** A content message about another subnet than the proposal's. */
   SCOPE_MISMATCH: 30,
+  /** A Datanet's opt-in signed by another than its owner. */
+  NOT_SCOPE_OWNER: 31,
 } as const
 
 export type GovErrorCode = keyof typeof GOV_ERRORS

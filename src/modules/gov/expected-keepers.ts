@@ -33,6 +33,13 @@ export interface GovSubnetsKeeper {
 export const BANK = expectKeeper<GovBankKeeper>('bank', { balance: true, sendToModule: true, sendFromModule: true, burn: true })
 export const STAKING = expectKeeper<GovStakingKeeper>('staking', { bondDenom: true, lastPowers: true, validator: true, delegationsOf: true })
 
+/** What gov calls on datanets for the Datanet scope (DatanetsKeeper's governance contract). */
+export interface GovDatanetsKeeper {
+  curation(datanet: bigint): { owner: Uint8Array; curators: Uint8Array[]; approvals: number } | undefined
+  curatorsChange(datanet: bigint, curators: readonly Uint8Array[], approvals: number): () => void
+}
+
+export const DATANETS = expectKeeper<GovDatanetsKeeper>('datanets', { curation: true, curatorsChange: true })
 export const SUBNETS = expectKeeper<GovSubnetsKeeper>('subnets', { subnet: true, members: true, transferAdmin: true, governedChange: true })
 
-export const govExpectedKeepers = [BANK, STAKING, SUBNETS]
+export const govExpectedKeepers = [BANK, STAKING, SUBNETS, DATANETS]

@@ -6,6 +6,8 @@ import { ScopedGovernance, checkScopeRules, checkScopedContent } from './scoped.
 import {
   MsgDeposit,
   type MsgDepositValue,
+  MsgEnableDatanetGovernance,
+  type MsgEnableDatanetGovernanceValue,
   MsgEnableSubnetGovernance,
   type MsgEnableSubnetGovernanceValue,
   MsgScopedVote,
@@ -104,6 +106,17 @@ const enableSubnetGovernance: MessageHandler<MsgEnableSubnetGovernanceValue> = {
   },
 }
 
+/** MsgEnableDatanetGovernance. Stateless: INVALID_RULES. Stateful: UNKNOWN_SCOPE, NOT_SCOPE_OWNER, SCOPE_ALREADY_GOVERNED. */
+const enableDatanetGovernance: MessageHandler<MsgEnableDatanetGovernanceValue> = {
+  type: MsgEnableDatanetGovernance,
+  validate(m) {
+    checkScopeRules(m.rules)
+  },
+  handle(ctx, m, signer) {
+    new ScopedGovernance(ctx).enableDatanet(m.datanet, m.rules, signer.addressBytes)
+  },
+}
+
 /**
  * MsgSubmitScopedProposal. Stateless: INVALID_SCOPE, INVALID_PROPOSAL (empty title/summary),
  * MESSAGE_NOT_ALLOWED, INVALID_AMOUNT. Stateful: SCOPE_NOT_GOVERNED, INVALID_PROPOSAL_MESSAGE (a
@@ -112,7 +125,7 @@ const enableSubnetGovernance: MessageHandler<MsgEnableSubnetGovernanceValue> = {
 const submitScopedProposal: MessageHandler<MsgSubmitScopedProposalValue> = {
   type: MsgSubmitScopedProposal,
   validate(m) {
-    if (!isGovScope(m.scope)) throw govError('INVALID_SCOPE', `"${m.scope.slice(0, 16)}" is not a scope (subnet)`, { scope: m.scope.slice(0, 16) })
+    if (!isGovScope(m.scope)) throw govError('INVALID_SCOPE', `"${m.scope.slice(0, 16)}" is not a scope (subnet, datanet)`, { scope: m.scope.slice(0, 16) })
     if (m.title.trim() === '') throw govError('INVALID_PROPOSAL', 'a proposal needs a title')
     if (m.summary.trim() === '') throw govError('INVALID_PROPOSAL', 'a proposal needs a summary')
     if (m.deposit.amount <= 0n) throw govError('INVALID_AMOUNT', 'a deposit must be positive', { amount: String(m.deposit.amount) })
@@ -134,4 +147,4 @@ const scopedVote: MessageHandler<MsgScopedVoteValue> = {
   },
 }
 
-export const govMessages: MessageHandler[] = [submitProposal, deposit, vote, voteWeighted, enableSubnetGovernance, submitScopedProposal, scopedVote]
+export const govMessages: MessageHandler[] = [submitProposal, deposit, vote, voteWeighted, enableSubnetGovernance, enableDatanetGovernance, submitScopedProposal, scopedVote]

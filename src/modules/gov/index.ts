@@ -61,6 +61,8 @@ export {
   AppliedUpgrade,
   ScopeRules,
   MsgEnableSubnetGovernance,
+  MsgEnableDatanetGovernance,
+  MsgSetDatanetCurators,
   MsgSubmitScopedProposal,
   MsgScopedVote,
   ScopedProposal,

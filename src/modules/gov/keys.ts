@@ -14,7 +14,7 @@ import { concatBytes, expectKey, readU64, u64Bytes } from '../../state/index.js'
  *   0x10 + id(8)                 → ScopedProposal (subnet scope; ids of their own)
  *   0x11 + id(8) + voter(20)     → Vote on a scoped proposal (one per voter)
  *   0x12                         → ProposalCounter of scoped proposals
- *   0x13 + scope(1) + target(8)  → ScopeGovernance: a governed subnet's rules (scope byte 0x01: subnet)
+ *   0x13 + scope(1) + target(8)  → ScopeGovernance: a governed subnet's rules (scope byte 0x01: subnet, 0x02: datanet)
  *   0x14 + votingEnd(8) + id(8)  → (empty) the scoped voting queue
  * The gov module account holds exactly the deposits of the proposals in either queue (invariants.ts).
  */
@@ -46,7 +46,7 @@ export const ALL_SCOPED_VOTES = Uint8Array.of(0x11)
 export const SCOPED_COUNTER_KEY = Uint8Array.of(0x12)
 export const ALL_SCOPES = Uint8Array.of(0x13)
 export const SCOPED_QUEUE_PREFIX = Uint8Array.of(0x14)
-const SCOPE_BYTE: Record<string, number> = { subnet: 0x01 }
+const SCOPE_BYTE: Record<string, number> = { subnet: 0x01, datanet: 0x02 }
 export const PRESENT = new Uint8Array(0)
 
 export const proposalKey = (id: bigint): Uint8Array => concatBytes(ALL_PROPOSALS, u64Bytes(id))

@@ -91,8 +91,8 @@ export const MsgVoteWeighted = t.struct('gov/MsgVoteWeighted', 2303, 1, {
 // ---- subnet scope (docs/governance.md, "Subnet scope") -------------------------------------------
 
 /** The scopes below the chain a proposal may be about. */
-export type GovScope = 'subnet'
-export const GOV_SCOPES: readonly GovScope[] = ['subnet']
+export type GovScope = 'subnet' | 'datanet'
+export const GOV_SCOPES: readonly GovScope[] = ['subnet', 'datanet']
 export const isGovScope = (value: string): value is GovScope => (GOV_SCOPES as readonly string[]).includes(value)
 
 /**
@@ -120,9 +120,25 @@ export const MsgEnableSubnetGovernance = t.struct('gov/MsgEnableSubnetGovernance
 })
 
 /**
- * A proposal about one governed subnet: `messages` are encoded subnets/MsgUpdateAllowList or
- * subnets/MsgUpdateSubnetParams about that very subnet (none: a text proposal), executed in order,
- * all or nothing, by gov as the subnet's admin if it passes. `deposit` (≥ the scope's min_deposit)
+ * Puts Datanet `datanet` under governance: the signer, its owner, sets the `rules` by which its
+ * curators (one vote each) decide proposals about it (MsgSetDatanetCurators) from then on.
+ */
+export const MsgEnableDatanetGovernance = t.struct('gov/MsgEnableDatanetGovernance', 2308, 1, {
+  datanet: t.u64,
+  rules: ScopeRules,
+})
+
+/** Content of a Datanet-scope proposal: its curators become `curators`, `approvals` of them accepting a record (k of n). */
+export const MsgSetDatanetCurators = t.struct('gov/MsgSetDatanetCurators', 2313, 1, {
+  datanet: t.u64,
+  curators: t.array(address, { min: 1, max: 32 }),
+  approvals: t.u32,
+})
+
+/**
+ * A proposal about one governed subnet or Datanet (scope `subnet` or `datanet`, `target` its id): `messages` are encoded subnets/MsgUpdateAllowList or
+ * subnets/MsgUpdateSubnetParams about that very subnet, or gov/MsgSetDatanetCurators about that very
+ * Datanet (none: a text proposal), executed in order, all or nothing, if it passes. `deposit` (≥ the scope's min_deposit)
  * opens its voting period at once.
  */
 export const MsgSubmitScopedProposal = t.struct('gov/MsgSubmitScopedProposal', 2306, 1, {
@@ -245,3 +261,5 @@ export type MsgSubmitScopedProposalValue = StructValue<typeof MsgSubmitScopedPro
 export type MsgScopedVoteValue = StructValue<typeof MsgScopedVote.fields>
 export type ScopeGovernanceValue = StructValue<typeof ScopeGovernance.fields>
 export type ScopedProposalValue = StructValue<typeof ScopedProposal.fields>
+export type MsgEnableDatanetGovernanceValue = StructValue<typeof MsgEnableDatanetGovernance.fields>
+export type MsgSetDatanetCuratorsValue = StructValue<typeof MsgSetDatanetCurators.fields>

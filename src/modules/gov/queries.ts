@@ -157,10 +157,10 @@ export const govQueries: Record<string, QueryHandler> = {
   },  applied_upgrades(ctx) {
     return { upgrades: [...booksOf(ctx).appliedUpgrades()].map((u) => ({ name: u.name, height: String(u.height) })) }
   },  scope(ctx, p) {
-    if (p.scope !== 'subnet') throw govError('INVALID_QUERY', 'scope must be subnet', { scope: String(p.scope).slice(0, 16) })
+    if (p.scope !== 'subnet' && p.scope !== 'datanet') throw govError('INVALID_QUERY', 'scope must be subnet or datanet', { scope: String(p.scope).slice(0, 16) })
     const target = idParam(p.target, 'target')
-    const g = new ScopedBooks(ctx.moduleStore()).governance('subnet', target)
-    return { scope: 'subnet', target: String(target), governed: g !== undefined, rules: g === undefined ? null : rulesJson(g.rules), since_height: g === undefined ? null : String(g.height) }
+    const g = new ScopedBooks(ctx.moduleStore()).governance(p.scope, target)
+    return { scope: p.scope, target: String(target), governed: g !== undefined, rules: g === undefined ? null : rulesJson(g.rules), since_height: g === undefined ? null : String(g.height) }
   },
   scoped_proposal(ctx, p) {
     const id = idParam(p.id, 'id')

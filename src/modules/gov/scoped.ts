@@ -1,11 +1,12 @@
 import { encodeAddress } from '../../crypto/index.js'
-import { decodeStored, encode, peekStructTag } from '../../codec/index.js'
+import { CodecError, decode, decodeStored, encode, peekStructTag } from '../../codec/index.js'
 import { type Context, Dec, type KVStore, ModuleError, moduleAddress } from '../../state/index.js'
 import { govError } from './errors.js'
 import { emitDeposits, emitProposalFailed, emitProposalPassed, emitProposalRejected, emitProposalVetoed, emitProposalVote, emitScopeGoverned, emitScopedSubmitted } from './events.js'
-import { BANK, STAKING, SUBNETS } from './expected-keepers.js'
+import { BANK, DATANETS, STAKING, SUBNETS } from './expected-keepers.js'
 import * as K from './keys.js'
 import {
+  MsgSetDatanetCurators,
   type MsgSubmitScopedProposalValue,
   ProposalCounter,
   ScopeGovernance,
@@ -20,11 +21,14 @@ import {
 import type { GovParamsValue } from './params.js'
 import { type Tally, decide, tallyResult } from './tally.js'
 
-/** Content message tags a subnet-scope proposal may carry (subnets/MsgUpdateAllowList, subnets/MsgUpdateSubnetParams). */
-export const SUBNET_SCOPE_TAGS: ReadonlyMap<number, string> = new Map([
-  [2411, 'subnets/MsgUpdateAllowList'],
-  [2412, 'subnets/MsgUpdateSubnetParams'],
-])
+/** Content message tags each scope's proposals may carry. */
+export const SCOPE_TAGS: Readonly<Record<string, ReadonlyMap<number, string>>> = {
+  subnet: new Map([
+    [2411, 'subnets/MsgUpdateAllowList'],
+    [2412, 'subnets/MsgUpdateSubnetParams'],
+  ]),
+  datanet: new Map([[MsgSetDatanetCurators.tag, 'gov/MsgSetDatanetCurators']]),
+}
 
 /** Gov's books of the scopes below the chain (keys.ts 0x10–0x14). */
 export class ScopedBooks {
@@ -111,10 +115,19 @@ export function checkScopeRules(r: ScopeRulesValue): void {
 
 /** The checks of a scoped proposal's content that need no state: a type its scope may carry. */
 export function checkScopedContent(scope: string, messages: readonly Uint8Array[]): void {
+  const allowed = SCOPE_TAGS[scope]!
   messages.forEach((bytes, index) => {
     const tag = peekStructTag(bytes)
-    if (tag === undefined || !SUBNET_SCOPE_TAGS.has(tag)) {
-      throw govError('MESSAGE_NOT_ALLOWED', `message ${index} (tag ${tag ?? 'none'}) is not one a ${scope} proposal may carry: ${[...SUBNET_SCOPE_TAGS.values()].join(', ')}`, { index, tag: tag ?? null })
+    if (tag === undefined || !allowed.has(tag)) {
+      throw govError('MESSAGE_NOT_ALLOWED', `message ${index} (tag ${tag ?? 'none'}) is not one a ${scope} proposal may carry: ${[...allowed.values()].join(', ')}`, { index, tag: tag ?? null })
+    }
+    if (tag === MsgSetDatanetCurators.tag) {
+      try {
+        decode(MsgSetDatanetCurators, bytes)
+      } catch (error) {
+        if (error instanceof CodecError) throw govError('INVALID_PROPOSAL_MESSAGE', `message ${index}: ${error.message}`, { index })
+        throw error
+      }
     }
   })
 }
@@ -124,7 +137,9 @@ const asGovParams = (r: ScopeRulesValue): GovParamsValue =>
   ({ quorum: r.quorum, threshold: r.threshold, vetoThreshold: r.vetoThreshold, expeditedThreshold: r.threshold, burnVoteQuorum: false, burnVoteVeto: true }) as GovParamsValue
 
 /**
- * Subnet-scope governance (issue 24): a subnet that opted in (MsgEnableSubnetGovernance) has the
+ * Subnet- and Datanet-scope governance (issue 24). Datanet scope: its owner opts in
+ * (MsgEnableDatanetGovernance) with rules; its curators vote, one each, on MsgSetDatanetCurators.
+ * Subnet scope (issue 24): a subnet that opted in (MsgEnableSubnetGovernance) has the
  * gov module account as its admin; its bonded members propose and vote on its allow-list and
  * params, each weighted by its bonds in the subnet (trainer plus aggregator), with the subnet's
  * own rules; a passed proposal's messages run through the subnets keeper's governedChange as the
@@ -153,10 +168,28 @@ export class ScopedGovernance {
     emitScopeGoverned(this.#ctx, 'subnet', subnet)
   }
 
-  /** A voter's weight in a subnet: its bonds there (trainer and aggregator), 0 for a non-member. */
-  #weights(subnet: bigint): Map<string, bigint> {
-    const subnets = this.#ctx.keeper(SUBNETS)
+  /** MsgEnableDatanetGovernance after its stateless checks: the signer must own the Datanet. */
+  enableDatanet(datanet: bigint, rules: ScopeRulesValue, signer: Uint8Array): void {
+    const curation = this.#ctx.keeper(DATANETS).curation(datanet)
+    if (curation === undefined) throw govError('UNKNOWN_SCOPE', `no datanet ${datanet}`, { scope: 'datanet', target: String(datanet) })
+    if (!Buffer.from(curation.owner).equals(Buffer.from(signer))) throw govError('NOT_SCOPE_OWNER', `${encodeAddress(signer)} does not own datanet ${datanet}`, { scope: 'datanet', target: String(datanet) })
+    if (this.#books.governance('datanet', datanet) !== undefined) throw govError('SCOPE_ALREADY_GOVERNED', `datanet ${datanet} is governed already`, { scope: 'datanet', target: String(datanet) })
+    this.#books.setGovernance('datanet', datanet, { rules, height: BigInt(this.#ctx.block.height) })
+    emitScopeGoverned(this.#ctx, 'datanet', datanet)
+  }
+
+  /**
+   * Each voter's weight in a scope (hex address → weight): in a subnet its bonds there (trainer
+   * and aggregator), in a Datanet 1 per curator; absent: no vote.
+   */
+  #weights(scope: string, target: bigint): Map<string, bigint> {
     const weights = new Map<string, bigint>()
+    if (scope === 'datanet') {
+      for (const c of this.#ctx.keeper(DATANETS).curation(target)?.curators ?? []) weights.set(Buffer.from(c).toString('hex'), 1n)
+      return weights
+    }
+    const subnet = target
+    const subnets = this.#ctx.keeper(SUBNETS)
     for (const role of ['trainer', 'aggregator'] as const) {
       for (const m of subnets.members(subnet, role)) {
         const key = Buffer.from(m.address).toString('hex')
@@ -175,18 +208,16 @@ export class ScopedGovernance {
   /** MsgSubmitScopedProposal after its stateless checks; returns the new proposal's id. */
   submit(m: MsgSubmitScopedProposalValue, proposer: Uint8Array): bigint {
     const { rules } = this.#governance(m.scope, m.target)
-    const subnets = this.#ctx.keeper(SUBNETS)
-    const gov = moduleAddress(K.GOV_ACCOUNT)
-    // The messages' own checks, as they will run (the subnet's admin is gov): a refusal now, not a failed proposal later.
+    // The messages' own checks, as they will run: a refusal now, not a failed proposal later.
     m.messages.forEach((bytes, index) => {
-      let change: { subnet: bigint }
+      let change: { target: bigint }
       try {
-        change = subnets.governedChange(gov, bytes)
+        change = this.#change(m.scope, bytes)
       } catch (error) {
         if (error instanceof ModuleError) throw govError('INVALID_PROPOSAL_MESSAGE', `message ${index}: ${error.message}`.slice(0, 500), { index })
         throw error
       }
-      if (change.subnet !== m.target) throw govError('SCOPE_MISMATCH', `message ${index} is about subnet ${change.subnet}; the proposal is about subnet ${m.target}`, { index, target: String(change.subnet) })
+      if (change.target !== m.target) throw govError('SCOPE_MISMATCH', `message ${index} is about ${m.scope} ${change.target}; the proposal is about ${m.scope} ${m.target}`, { index, target: String(change.target) })
     })
     if (m.deposit.denom !== this.#denom) throw govError('BAD_DENOM', `deposits are in ${this.#denom}, not ${m.deposit.denom.slice(0, 64)}`, { denom: m.deposit.denom.slice(0, 64) })
     if (m.deposit.amount < rules.minDeposit) throw govError('MIN_INITIAL_DEPOSIT', `a deposit of ${m.deposit.amount} is below ${m.scope} ${m.target}'s min_deposit ${rules.minDeposit}`, { required: String(rules.minDeposit) })
@@ -223,8 +254,8 @@ export class ScopedGovernance {
     const p = this.#books.proposal(id)
     if (p === undefined) throw govError('UNKNOWN_PROPOSAL', `no scoped proposal ${id}`, { proposal: String(id) })
     if (p.status !== 'voting_period') throw govError('VOTING_CLOSED', `scoped proposal ${id} is ${p.status}: votes are taken only in its voting period`, { proposal: String(id), status: p.status })
-    if ((this.#weights(p.target).get(Buffer.from(voter).toString('hex')) ?? 0n) === 0n) {
-      throw govError('NOT_A_VOTER', `${encodeAddress(voter)} holds no bond in ${p.scope} ${p.target}`, { proposal: String(id) })
+    if ((this.#weights(p.scope, p.target).get(Buffer.from(voter).toString('hex')) ?? 0n) === 0n) {
+      throw govError('NOT_A_VOTER', `${encodeAddress(voter)} has no vote in ${p.scope} ${p.target} (${p.scope === 'subnet' ? 'no bond there' : 'no curator of it'})`, { proposal: String(id) })
     }
     if (this.#books.vote(id, voter) !== undefined) throw govError('ALREADY_VOTED', `${encodeAddress(voter)} voted on scoped proposal ${id} already`, { proposal: String(id) })
     const options = [{ option, weight: Dec.ONE }]
@@ -234,7 +265,7 @@ export class ScopedGovernance {
 
   /** The votes over the members' bonds now, and the subnet's whole weight. */
   currentTally(p: ScopedProposalValue): { tally: Tally; total: bigint } {
-    const weights = this.#weights(p.target)
+    const weights = this.#weights(p.scope, p.target)
     const results: Record<VoteOption, Dec> = { yes: Dec.ZERO, abstain: Dec.ZERO, no: Dec.ZERO, no_with_veto: Dec.ZERO }
     let turnout = Dec.ZERO
     for (const v of this.#books.votes(p.id)) {
@@ -275,15 +306,26 @@ export class ScopedGovernance {
     }
   }
 
-  /** Every message checked as gov (the admin) first, then all applied; null, or why nothing was. */
+  /**
+   * One content message checked by the module that owns what it changes (a subnet's with gov as its
+   * admin, a Datanet's curators), and its effect; throws that module's refusal.
+   */
+  #change(scope: string, bytes: Uint8Array): { target: bigint; apply: () => void } {
+    if (scope === 'subnet') {
+      const change = this.#ctx.keeper(SUBNETS).governedChange(moduleAddress(K.GOV_ACCOUNT), bytes)
+      return { target: change.subnet, apply: change.apply }
+    }
+    const m = decode(MsgSetDatanetCurators, bytes)
+    return { target: m.datanet, apply: this.#ctx.keeper(DATANETS).curatorsChange(m.datanet, m.curators, m.approvals) }
+  }
+
+  /** Every message checked first, then all applied; null, or why nothing was. */
   #execute(p: ScopedProposalValue): string | null {
-    const subnets = this.#ctx.keeper(SUBNETS)
-    const gov = moduleAddress(K.GOV_ACCOUNT)
     const effects: (() => void)[] = []
     for (const [index, bytes] of p.messages.entries()) {
       try {
-        const change = subnets.governedChange(gov, bytes)
-        if (change.subnet !== p.target) return `message ${index} is about subnet ${change.subnet}, not ${p.target}`
+        const change = this.#change(p.scope, bytes)
+        if (change.target !== p.target) return `message ${index} is about ${p.scope} ${change.target}, not ${p.target}`
         effects.push(change.apply)
       } catch (error) {
         if (error instanceof ModuleError) return `message ${index}: ${error.message}`.slice(0, 500)

@@ -138,8 +138,8 @@ export const govAppliedUpgrades = defineMethod({
 const Rules = s.object({ quorum: DecText, threshold: DecText, veto_threshold: DecText, voting_period: s.decimal('ms'), min_deposit: s.decimal() })
 const scopedShape = {
   id: s.decimal(),
-  scope: s.enum(['subnet'] as const),
-  target: s.decimal('subnet id'),
+  scope: s.enum(['subnet', 'datanet'] as const),
+  target: s.decimal('subnet or Datanet id'),
   proposer: Account,
   status: Status,
   title: s.string(),
@@ -158,7 +158,7 @@ const ScopedProposalJson = s.named('ScopedProposal', s.object(scopedShape))
 export const govScope = defineMethod({
   name: 'gov_scope',
   summary: 'Whether a subnet opted into governance (its admin is the gov module account), and its rules.',
-  params: { scope: s.enum(['subnet'] as const), target: Id('subnet id') },
+  params: { scope: s.enum(['subnet', 'datanet'] as const), target: Id('subnet or Datanet id') },
   result: s.object({ height, scope: s.string(), target: s.decimal(), governed: s.boolean(), rules: s.nullable(Rules), since_height: s.nullable(s.decimal()) }),
   errors: QF,
 })
@@ -175,7 +175,7 @@ export const govScopedProposal = defineMethod({
 export const govScopedProposals = defineMethod({
   name: 'gov_scopedProposals',
   summary: 'Subnet-scope proposals by id, filtered by scope and subnet.',
-  params: { scope: s.optional(s.enum(['subnet'] as const)), target: s.optional(Id('subnet id')) },
+  params: { scope: s.optional(s.enum(['subnet', 'datanet'] as const)), target: s.optional(Id('subnet or Datanet id')) },
   result: s.object({ height, proposals: s.array(ScopedProposalJson) }),
   errors: QF,
 })
