@@ -71,6 +71,14 @@ export function parseScopedQueueKey(key: Uint8Array): { end: bigint; id: bigint 
   return { end: readU64(key, 1), id: readU64(key, 1 + U64) }
 }
 
+/** The scope and target of a scope-governance key. */
+export function parseScopeKey(key: Uint8Array): { scope: string; target: bigint } {
+  expect(key, 0x13, 2 + U64, 'scope')
+  const scope = Object.entries(SCOPE_BYTE).find(([, b]) => b === key[1])?.[0]
+  if (scope === undefined) throw new Error(`not a gov scope key: ${Buffer.from(key).toString('hex')}`)
+  return { scope, target: readU64(key, 2) }
+}
+
 /** The voter of a scoped vote key. */
 export function parseScopedVoteKey(key: Uint8Array): { id: bigint; voter: Uint8Array } {
   expect(key, 0x11, 1 + U64 + ADDRESS, 'scoped vote')

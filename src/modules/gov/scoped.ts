@@ -47,6 +47,11 @@ export class ScopedBooks {
     this.#store.set(K.scopeKey(scope, target), encode(ScopeGovernance, value))
   }
 
+  /** Every governed scope, by scope byte then target. */
+  *governed(): Generator<{ scope: string; target: bigint; value: ScopeGovernanceValue }> {
+    for (const [key, raw] of this.#store.iterate(K.ALL_SCOPES)) yield { ...K.parseScopeKey(key), value: decodeStored(ScopeGovernance, raw) }
+  }
+
   nextId(): bigint {
     const raw = this.#store.get(K.SCOPED_COUNTER_KEY)
     return raw === undefined ? 1n : decodeStored(ProposalCounter, raw).next
