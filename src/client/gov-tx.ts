@@ -1,6 +1,7 @@
 import { encode } from '../codec/index.js'
 import type { CoinValue } from '../modules/bank/messages.js'
-import { MsgCancelUpgrade, MsgDeposit, MsgSoftwareUpgrade, MsgSubmitProposal, MsgUpdateParams, MsgVote, MsgVoteWeighted } from '../modules/gov/messages.js'
+import { MsgCancelUpgrade, MsgDeposit, MsgEnableDatanetGovernance, MsgEnableSubnetGovernance, MsgScopedVote, MsgSetDatanetCurators, MsgSoftwareUpgrade, MsgSubmitProposal, MsgSubmitScopedProposal, MsgUpdateParams, MsgVote, MsgVoteWeighted } from '../modules/gov/messages.js'
+import { decodeAddress } from '../crypto/address.js'
 import { invalid, oneCoin, rate, u64 } from './inputs.js'
 
 type Id = bigint | number | string
@@ -36,6 +37,19 @@ export const govContent = {
   softwareUpgrade(input: { name: string; height: Id; info?: string }): Uint8Array {
     if (typeof input.name !== 'string' || input.name.trim() === '') invalid('name', 'name: must not be empty')
     return encode(MsgSoftwareUpgrade, { name: input.name, height: u64(input.height, 'height'), info: input.info ?? '' })
+  },
+  /** gov/MsgSetDatanetCurators (Datanet-scope proposals only): the Datanet's curators become `curators` (fedra1…), `approvals` of them accepting a record. */
+  setDatanetCurators(datanet: Id, curators: readonly string[], approvals: number): Uint8Array {
+    if (!Array.isArray(curators) || curators.length === 0 || curators.length > 32) invalid('curators', 'curators: 1 to 32 fedra1… addresses')
+    const bytes = curators.map((c) => {
+      try {
+        return decodeAddress(c)
+      } catch {
+        return invalid('curators', `curators: "${String(c).slice(0, 90)}" is not a fedra1… address`)
+      }
+    })
+    if (!Number.isInteger(approvals) || approvals < 1 || approvals > curators.length) invalid('approvals', `approvals: 1..${curators.length} (of the curators)`)
+    return encode(MsgSetDatanetCurators, { datanet: u64(datanet, 'datanet'), curators: bytes, approvals })
   },
   /** gov/MsgCancelUpgrade: removes the scheduled upgrade. */
   cancelUpgrade(): Uint8Array {
@@ -76,5 +90,57 @@ export const govMessages = {
     const parsed = options.map((o) => ({ option: option(o.option, 'options'), weight: rate(o.weight, 'options') }))
     if (new Set(parsed.map((o) => o.option)).size !== parsed.length) invalid('options', 'options: each option at most once')
     return encode(MsgVoteWeighted, { proposal: u64(proposal, 'proposal'), options: parsed })
+  },
+
+  /** gov/MsgEnableSubnetGovernance: the subnet's admin hands it to gov; its members vote by bond under these rules (fractions as "0.5", period in ms). */
+  govEnableSubnetGovernance(subnet: Id, rules: { quorum: string; threshold: string; vetoThreshold: string; votingPeriodMs: Id; minDeposit: Id }): Uint8Array {
+    return encode(MsgEnableSubnetGovernance, {
+      subnet: u64(subnet, 'subnet'),
+      rules: {
+        quorum: rate(rules.quorum, 'quorum'),
+        threshold: rate(rules.threshold, 'threshold'),
+        vetoThreshold: rate(rules.vetoThreshold, 'vetoThreshold'),
+        votingPeriod: u64(rules.votingPeriodMs, 'votingPeriodMs'),
+        minDeposit: u64(rules.minDeposit, 'minDeposit'),
+      },
+    })
+  },
+
+  /** gov/MsgEnableDatanetGovernance: the Datanet's owner puts it under its curators' vote under these rules. */
+  govEnableDatanetGovernance(datanet: Id, rules: { quorum: string; threshold: string; vetoThreshold: string; votingPeriodMs: Id; minDeposit: Id }): Uint8Array {
+    return encode(MsgEnableDatanetGovernance, {
+      datanet: u64(datanet, 'datanet'),
+      rules: {
+        quorum: rate(rules.quorum, 'quorum'),
+        threshold: rate(rules.threshold, 'threshold'),
+        vetoThreshold: rate(rules.vetoThreshold, 'vetoThreshold'),
+        votingPeriod: u64(rules.votingPeriodMs, 'votingPeriodMs'),
+        minDeposit: u64(rules.minDeposit, 'minDeposit'),
+      },
+    })
+  },
+
+  /**
+   * gov/MsgSubmitScopedProposal about governed subnet `subnet` (messages: `messages.subnetsUpdateAllowList` /
+   * `subnetsUpdateParams` bytes) or Datanet `datanet` (messages: `govContent.setDatanetCurators`); none: text.
+   */
+  govSubmitScopedProposal(input: ({ subnet: Id; datanet?: undefined } | { datanet: Id; subnet?: undefined }) & { messages: readonly Uint8Array[]; title: string; summary: string; deposit: string | CoinValue }): Uint8Array {
+    if ((input.subnet === undefined) === (input.datanet === undefined)) invalid('scope', 'scope: give subnet or datanet, one of them')
+    if (typeof input.title !== 'string' || input.title.trim() === '') invalid('title', 'title: must not be empty')
+    if (typeof input.summary !== 'string' || input.summary.trim() === '') invalid('summary', 'summary: must not be empty (what the proposal does and why)')
+    if (!Array.isArray(input.messages)) invalid('messages', 'messages: a list of encoded subnets messages')
+    return encode(MsgSubmitScopedProposal, {
+      scope: input.subnet !== undefined ? 'subnet' : 'datanet',
+      target: input.subnet !== undefined ? u64(input.subnet, 'subnet') : u64(input.datanet!, 'datanet'),
+      messages: [...input.messages],
+      title: input.title,
+      summary: input.summary,
+      deposit: oneCoin(input.deposit, 'deposit'),
+    })
+  },
+
+  /** gov/MsgScopedVote: a subnet member's or a Datanet curator's one vote on a scoped proposal. */
+  govScopedVote(proposal: Id, vote: string): Uint8Array {
+    return encode(MsgScopedVote, { proposal: u64(proposal, 'proposal'), option: option(vote, 'option') })
   },
 }

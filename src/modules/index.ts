@@ -73,7 +73,8 @@ export const DEFAULT_COMPOSITION: Composition = {
   ],
   order: {
     initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov'],
-    beginBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov', 'staking'],
+    // gov first: a software upgrade due at this height is recorded applied before anything else runs (x/upgrade's PreBlocker).
+    beginBlock: ['gov', 'auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'staking'],
     endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov', 'staking'],
   },
   paramsAuthorities: [...GOV_PARAMS_AUTHORITIES],

@@ -24,6 +24,7 @@ import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.j
 import { DEFAULT_CONFIG } from './config.js'
 import { NodeError } from './errors.js'
 import { commitInfoOf, executionKey, misbehaviourOf } from './execution-input.js'
+import { upgradeHaltOf } from './upgrade.js'
 
 /** Where proposers take transactions from and who hears about commits: the mempool. */
 export interface TxSource {
@@ -93,6 +94,8 @@ export class ChainApp implements ConsensusApp {
   #lateSignatures = new Map<number, { validator: string; signature: Uint8Array }[]>()
   #extendedCommit: { base: Commit; count: number; commit: Commit } | null = null
   #dataBudgetMs = 1_000
+  /** The software upgrades this binary has (`fedra start --upgrade NAME`). */
+  #upgrades: ReadonlySet<string> = new Set()
 
   private constructor(state: Application, sets: ValidatorSets, lastValidators: ValidatorSet | null, tipBlock: StoredBlock | null, log: Logger) {
     this.state = state
@@ -170,6 +173,20 @@ export class ChainApp implements ConsensusApp {
   setBlockData(data: BlockData, budgetMs: number): void {
     this.#data = data
     this.#dataBudgetMs = budgetMs
+  }
+
+  /** The software upgrades this binary has (`--upgrade NAME`): a scheduled one it lacks halts the node at its height. */
+  setUpgrades(names: Iterable<string>): void {
+    this.#upgrades = new Set(names)
+  }
+
+  /**
+   * Why this node must not execute the next block (x/upgrade's PreBlocker, node side): UPGRADE_NEEDED
+   * when gov's plan is for that height and the binary lacks it, UPGRADE_TOO_EARLY when the binary
+   * has the planned upgrade before its height; null to go on.
+   */
+  upgradeHalt(): NodeError | null {
+    return upgradeHaltOf(this.state, this.#upgrades)
   }
 
   onCommitted(listener: (info: CommittedBlockInfo) => void): () => void {
@@ -341,6 +358,10 @@ export class ChainApp implements ConsensusApp {
       }
     }
     this.#budget.observeCommit(block.txs.length, performance.now() - started)
+    // The next block is a scheduled upgrade's and this binary lacks it: stop now, before anything
+    // executes it (the fatal listeners stop consensus before the driver moves to the next height).
+    const halt = this.upgradeHalt()
+    if (halt?.code === 'UPGRADE_NEEDED') for (const listener of this.#fatal) listener(halt)
   }
 
   committedBlock(height: number): StoredBlock | null {
@@ -379,6 +400,9 @@ export class ChainApp implements ConsensusApp {
     const key = executionKey(height, time, proposer, txs, evidence, lastCommit)
     const cached = this.#executed.get(key)
     if (cached !== undefined) return cached
+    // Never execute a block of a scheduled upgrade without it (a proposal answered invalid, a sync refused).
+    const halt = this.upgradeHalt()
+    if (halt?.code === 'UPGRADE_NEEDED') throw halt
     const started = performance.now()
     const executed = this.state.executeBlock({
       height,

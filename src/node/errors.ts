@@ -9,6 +9,8 @@ export type NodeErrorCode =
   | 'ALREADY_RUNNING' // another process holds the data directory
   | 'HOME_EXISTS' // init on a home that already has a genesis, without --force
   | 'ADDRESS_IN_USE' // a listen address (p2p, rpc, metrics) is taken by another process
+  | 'UPGRADE_NEEDED' // the chain reached a scheduled software upgrade this binary was not started with (--upgrade NAME)
+  | 'UPGRADE_TOO_EARLY' // started with --upgrade NAME before the height it is scheduled for
   | 'NOT_FOUND'
 
 export interface NodeErrorContext {
@@ -17,6 +19,7 @@ export interface NodeErrorContext {
   height?: number
   peer?: string
   reason?: string
+  upgrade?: string
 }
 
 export class NodeError extends FedraError<NodeErrorCode, NodeErrorContext> {}

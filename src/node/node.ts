@@ -237,12 +237,19 @@ export class FedraNode {
   #fail(error: unknown): void {
     if (this.#failed) return
     this.#failed = true
-    this.#log.fatal({ err: error, height: this.chain.height }, 'cannot commit; the node must stop')
+    if (error instanceof NodeError && error.code === 'UPGRADE_NEEDED') this.#log.fatal({ upgrade: error.context.upgrade, upgradeHeight: error.context.height, height: this.chain.height }, error.plainMessage)
+    else this.#log.fatal({ err: error, height: this.chain.height }, 'cannot commit; the node must stop')
     this.#stopConsensus()
     for (const listener of this.#fatal) listener(error)
   }
 
   async start(): Promise<void> {
+    // Refused before anything listens: a node stopped at an upgrade height stays stopped until restarted with it.
+    const halt = this.chain.upgradeHalt()
+    if (halt !== null) {
+      this.#log.fatal({ upgrade: halt.context.upgrade, upgradeHeight: halt.context.height, height: this.chain.height }, halt.plainMessage)
+      throw halt
+    }
     const topics = topicsFor(this.chain.chainId)
     this.host.subscribe(topics.consensus, {
       validate: (data, from) => this.#gossipResult('consensus', this.consensusGossip.validate(data, from)),

@@ -55,6 +55,51 @@ export function proposalFromFile(path: string): Uint8Array {
   })
 }
 
+/**
+ * A scoped proposal file (`fedra tx gov scoped-proposal KEY FILE`):
+ *   { "subnet": "3" | "datanet": "1", "title": "…", "summary": "…", "deposit": "1000ufdr",
+ *     "messages": [ { "type": "allow-list", "add": ["fedra1…"], "remove": [] },          (subnet)
+ *                   { "type": "subnet-params", "params": { …as subnet_get prints them… } }, (subnet)
+ *                   { "type": "curators", "curators": ["fedra1…"], "approvals": 2 } ] }   (datanet)
+ * Every field is checked before the keyring is opened.
+ */
+export function scopedProposalFromFile(path: string): Uint8Array {
+  const file = readJsonFile(path, 'proposal file')
+  if (!isObject(file)) throw new CliError('USAGE', `${path}: a proposal file holds a JSON object`, { path })
+  const known = ['subnet', 'datanet', 'title', 'summary', 'deposit', 'messages']
+  for (const key of Object.keys(file)) if (!known.includes(key)) throw new CliError('USAGE', `${path}: unknown field "${key}" (fields: ${known.join(', ')})`, { path })
+  const idOf = (v: unknown, what: string) => (typeof v === 'number' ? checkId(String(v), what) : typeof v === 'string' ? checkId(v, what) : (undefined as never))
+  if ((file.subnet === undefined) === (file.datanet === undefined)) throw new CliError('USAGE', `${path}: give "subnet" or "datanet" (the id the proposal is about), one of them`, { path })
+  const scope = file.subnet !== undefined ? 'subnet' : 'datanet'
+  const target = idOf(file.subnet ?? file.datanet, scope)
+  if (target === undefined) throw new CliError('USAGE', `${path}: "${scope}" is an id`, { path })
+  const list = file.messages ?? []
+  if (!Array.isArray(list)) throw new CliError('USAGE', `${path}: messages must be a list`, { path })
+  const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
+  const contents = list.map((m, i) => {
+    const at = `${path}: messages[${i}]`
+    if (!isObject(m)) throw new CliError('USAGE', `${at} must be an object`, { path })
+    const kinds = scope === 'subnet' ? ['allow-list', 'subnet-params'] : ['curators']
+    if (!kinds.includes(String(m.type))) throw new CliError('USAGE', `${at}: a ${scope} proposal's message type is ${kinds.join(' or ')}, not ${JSON.stringify(m.type)?.slice(0, 40)}`, { path })
+    switch (m.type) {
+      case 'allow-list':
+        if (!strings(m.add ?? []) || !strings(m.remove ?? [])) throw new CliError('USAGE', `${at}: allow-list takes "add" and "remove", lists of fedra1… addresses`, { path })
+        return messages.subnetsUpdateAllowList(target, { add: ((m.add ?? []) as string[]).map(checkAccount), remove: ((m.remove ?? []) as string[]).map(checkAccount) })
+      case 'subnet-params':
+        if (!isObject(m.params)) throw new CliError('USAGE', `${at}: subnet-params needs "params" (an object, as subnet_get prints them)`, { path })
+        return messages.subnetsUpdateParams(target, m.params as never)
+      default:
+        if (!strings(m.curators) || typeof m.approvals !== 'number') throw new CliError('USAGE', `${at}: curators needs "curators" (fedra1… addresses) and "approvals" (a number)`, { path })
+        return govContent.setDatanetCurators(target, (m.curators as string[]).map(checkAccount), m.approvals)
+    }
+  })
+  if (typeof file.deposit !== 'string') throw new CliError('USAGE', `${path}: "deposit" is required, like "1000ufdr"`, { path })
+  if (typeof file.title !== 'string') throw new CliError('USAGE', `${path}: "title" is required`, { path })
+  if (typeof file.summary !== 'string') throw new CliError('USAGE', `${path}: "summary" is required (what the proposal does and why)`, { path })
+  const body = { messages: contents, title: file.title, summary: file.summary, deposit: file.deposit }
+  return messages.govSubmitScopedProposal(scope === 'subnet' ? { ...body, subnet: target } : { ...body, datanet: target })
+}
+
 /** `yes=0.6,no=0.4` → weighted options. */
 function weightedOptions(text: string): { option: string; weight: string }[] {
   return text.split(',').map((part) => {
@@ -79,6 +124,30 @@ export function registerGovTx(tx: Command): void {
   txCommand(gov, 'vote <from-key> <proposal> <option>')
     .description("vote yes, abstain, no or no_with_veto with all the key's bonded power (a delegator's vote overrides its validator's for its share)")
     .action((from: string, id: string, option: string, o: SendOptions) => sendTx(from, o, () => [messages.govVote(checkId(id, 'proposal'), option)]))
+
+  txCommand(gov, 'enable-governance <from-key> <scope> <id>')
+    .description("put a subnet (its admin signs; gov becomes its admin) or a Datanet (its owner signs) under its members' or curators' vote")
+    .option('--quorum <dec>', 'turnout needed, of the whole voting weight', '0.334')
+    .option('--threshold <dec>', 'yes needed, of the non-abstaining turnout (above it)', '0.5')
+    .option('--veto-threshold <dec>', 'no_with_veto above which a proposal is vetoed (deposit burned)', '0.334')
+    .requiredOption('--voting-period <ms>', 'voting period in ms of block time')
+    .requiredOption('--min-deposit <amount>', 'the deposit a proposal pays, in the bond denomination (a whole number, e.g. 1000000)')
+    .action((from: string, scope: string, id: string, o: SendOptions & { quorum: string; threshold: string; vetoThreshold: string; votingPeriod: string; minDeposit: string }) =>
+      sendTx(from, o, () => {
+        if (scope !== 'subnet' && scope !== 'datanet') throw new CliError('USAGE', `scope is subnet or datanet, not "${scope.slice(0, 20)}"`, {})
+        const rules = { quorum: o.quorum, threshold: o.threshold, vetoThreshold: o.vetoThreshold, votingPeriodMs: checkId(o.votingPeriod, '--voting-period'), minDeposit: checkId(o.minDeposit, '--min-deposit') }
+        const target = checkId(id, scope)
+        return [scope === 'subnet' ? messages.govEnableSubnetGovernance(target, rules) : messages.govEnableDatanetGovernance(target, rules)]
+      }),
+    )
+
+  txCommand(gov, 'scoped-proposal <from-key> <file>')
+    .description('submit a proposal about a governed subnet or Datanet, described by a JSON file (subnet | datanet, title, summary, deposit, messages: allow-list | subnet-params | curators)')
+    .action((from: string, file: string, o: SendOptions) => sendTx(from, o, () => [scopedProposalFromFile(file)]))
+
+  txCommand(gov, 'scoped-vote <from-key> <proposal> <option>')
+    .description("vote once on a scoped proposal: a subnet member (weighted by its bonds there) or a Datanet curator (one vote)")
+    .action((from: string, id: string, option: string, o: SendOptions) => sendTx(from, o, () => [messages.govScopedVote(checkId(id, 'proposal'), option)]))
 
   txCommand(gov, 'weighted-vote <from-key> <proposal> <options>')
     .description('split the vote: e.g. yes=0.6,no=0.4 (weights summing to exactly 1)')
@@ -152,6 +221,42 @@ export function registerGovQuery(query: Command): void {
         const answer = await client.call('gov_votes', { proposal: checkId(id, 'proposal') })
         if (options.json) return printJson(answer)
         process.stdout.write(`${table(['voter', 'options'], answer.votes.map((v) => [v.voter, v.options.map((o) => `${o.option} ${o.weight}`).join(', ')]))}\n`)
+      }),
+    )
+
+  withNode(gov.command('scope <scope> <id>'))
+    .description('whether a subnet or Datanet is under governance, and its rules')
+    .action((scope: string, id: string, options: NodeOptions) =>
+      withClient(options, async (client) => {
+        if (scope !== 'subnet' && scope !== 'datanet') throw new CliError('USAGE', `scope is subnet or datanet, not "${scope.slice(0, 20)}"`, {})
+        const g = await client.call('gov_scope', { scope, target: checkId(id, scope) })
+        if (options.json) return printJson(g)
+        const r = g.rules
+        process.stdout.write(`${fields([['scope', `${g.scope} ${g.target}`], ['governed', g.governed ? `yes, since height ${g.since_height}` : 'no'], ...(r === null ? [] : ([['quorum', r.quorum], ['threshold', r.threshold], ['veto threshold', r.veto_threshold], ['voting period', `${r.voting_period} ms`], ['min deposit', r.min_deposit]] as [string, string][]))])}\n`)
+      }),
+    )
+
+  withNode(gov.command('scoped-proposals'))
+    .description('scoped proposals by id (--scope, --target filter)')
+    .option('--scope <scope>', 'subnet | datanet')
+    .option('--target <id>', 'the subnet or Datanet id')
+    .action((options: NodeOptions & { scope?: string; target?: string }) =>
+      withClient(options, async (client) => {
+        if (options.scope !== undefined && options.scope !== 'subnet' && options.scope !== 'datanet') throw new CliError('USAGE', '--scope is subnet or datanet', {})
+        const params = { ...(options.scope === undefined ? {} : { scope: options.scope as 'subnet' }), ...(options.target === undefined ? {} : { target: checkId(options.target, '--target') }) }
+        const answer = await client.call('gov_scopedProposals', params)
+        if (options.json) return printJson(answer)
+        process.stdout.write(`${table(['id', 'scope', 'status', 'title', 'messages', 'voting ends', 'outcome'], answer.proposals.map((p) => [p.id, `${p.scope} ${p.target}`, p.status, p.title, String(p.messages.length), p.voting_end_time, p.outcome || '-']))}\n`)
+      }),
+    )
+
+  withNode(gov.command('scoped-tally <id>'))
+    .description("a scoped proposal's tally (bond units in a subnet, curators in a Datanet; running while voted, final after)")
+    .action((id: string, options: NodeOptions) =>
+      withClient(options, async (client) => {
+        const t = await client.call('gov_scopedTally', { proposal: checkId(id, 'proposal') })
+        if (options.json) return printJson(t)
+        process.stdout.write(`${fields([['yes', t.yes], ['no', t.no], ['abstain', t.abstain], ['no_with_veto', t.no_with_veto], ['whole weight', t.total], ['final', t.final ? 'yes' : 'no (running)']])}\n`)
       }),
     )
 

@@ -4,22 +4,30 @@ import { CONFIG_LEAVES, envName, loadNodeConfig } from '../../node/config.js'
 /**
  * `fedra start --home DIR`: runs a node until SIGINT/SIGTERM, then stops it cleanly (consensus
  * first, then the last commit is awaited, then p2p, then the store). A second signal exits at
- * once. Every config setting has a flag named after its path, e.g. `--p2p.listen`.
+ * once. Every config setting has a flag named after its path, e.g. `--p2p.listen`. At a scheduled
+ * software upgrade the binary lacks (`--upgrade NAME`), the node halts before executing that
+ * height and exits with UPGRADE_HALT_EXIT_CODE (3), and refuses to start there again without it.
  */
 export function registerStart(program: Command, defaultHome: string): void {
   const command = program
     .command('start')
     .description('run a node (validator if its key is in the validator set, full node otherwise)')
     .option('--home <dir>', 'node home directory', defaultHome)
+    .option('--upgrade <name>', 'a software upgrade this binary applies (repeatable): the node runs through its height instead of halting there', (name: string, all: string[]) => [...all, name], [] as string[])
   for (const leaf of CONFIG_LEAVES) command.option(`--${leaf.path} <value>`, `overrides ${leaf.path} (env ${envName(leaf.path)})`)
-  command.action(async (options: Record<string, string>) => {
+  command.action(async (options: Record<string, string> & { upgrade: string[] }) => {
     const flags = Object.fromEntries(CONFIG_LEAVES.flatMap((leaf) => (options[leaf.path] === undefined ? [] : [[leaf.path, options[leaf.path]]])))
     const config = loadNodeConfig(options.home!, flags)
     // The root logger reads these when it is first created, which is below.
     process.env.FEDRA_LOG_LEVEL = config.logLevel
     if (config.logFormat !== 'auto') process.env.FEDRA_LOG_FORMAT = config.logFormat
     const { FedraNode } = await import('../../node/node.js')
+    const { UPGRADE_HALT_EXIT_CODE } = await import('../../node/upgrade.js')
+    const { NodeError } = await import('../../node/errors.js')
+    // A halt for a software upgrade exits with its own status, so a supervisor can swap the binary and restart it with --upgrade NAME.
+    const exitCodeOf = (error: unknown) => (error instanceof NodeError && error.code === 'UPGRADE_NEEDED' ? UPGRADE_HALT_EXIT_CODE : 1)
     const node = await FedraNode.open(options.home!, config)
+    node.chain.setUpgrades(options.upgrade)
     let stopping: Promise<void> | null = null
     const stop = (signal: string): void => {
       if (stopping !== null) {
@@ -39,8 +47,8 @@ export function registerStart(program: Command, defaultHome: string): void {
     node.onFatal((error) => {
       process.stderr.write(`fatal: the node cannot go on and is stopping: ${error instanceof Error ? error.message : String(error)}\n`)
       // A stop that hangs must not keep a node that cannot commit alive.
-      setTimeout(() => process.exit(1), 10_000).unref()
-      void node.stop().finally(() => process.exit(1))
+      setTimeout(() => process.exit(exitCodeOf(error)), 10_000).unref()
+      void node.stop().finally(() => process.exit(exitCodeOf(error)))
     })
     try {
       await node.start()
@@ -48,7 +56,7 @@ export function registerStart(program: Command, defaultHome: string): void {
       // Whatever started (p2p, a listener) must not keep the process alive after the refusal.
       process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
       await node.stop().catch(() => undefined)
-      process.exit(1)
+      process.exit(exitCodeOf(error))
     }
     const status = node.status()
     // One machine-readable line on stdout so scripts learn the ports a node took (port 0 allowed).

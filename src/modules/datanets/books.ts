@@ -3,6 +3,8 @@ import { sha256 } from '../../crypto/index.js'
 import { type KVStore, utf8 } from '../../state/index.js'
 import * as K from './keys.js'
 import {
+  CuratorEpoch,
+  type CuratorEpochValue,
   Curation,
   type CurationValue,
   DataDeclaration,
@@ -157,5 +159,14 @@ export class DatanetsBooks {
   /** Every declaration, by subnet, round, trainer, Datanet. */
   *allDeclarations(): Generator<DataDeclarationValue> {
     for (const [, raw] of this.#store.iterate(K.ALL_DECLARATIONS)) yield decodeStored(DataDeclaration, raw)
+  }
+
+  setEpoch(datanet: bigint, fromHeight: bigint, value: CuratorEpochValue): void {
+    this.#store.set(K.epochKey(datanet, fromHeight), encode(CuratorEpoch, value))
+  }
+
+  /** A Datanet's curator epochs, by height (none until gov changed its curators). */
+  *epochs(datanet: bigint): Generator<CuratorEpochValue & { fromHeight: bigint }> {
+    for (const [key, raw] of this.#store.iterate(K.epochsOf(datanet))) yield { fromHeight: K.parseEpochKey(key).fromHeight, ...decodeStored(CuratorEpoch, raw) }
   }
 }

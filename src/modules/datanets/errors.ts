@@ -73,6 +73,8 @@ export const DATANETS_ERRORS = {
   INVALID_DECLARATION: 40,
   /** A declaration of no records. */
   EMPTY_DECLARATION: 41,
+  /** A curator change (a Datanet-scope proposal) while a pending record has votes: they were cast under the old rule. */
+  CURATION_IN_PROGRESS: 42,
 } as const
 
 export type DatanetsErrorCode = keyof typeof DATANETS_ERRORS

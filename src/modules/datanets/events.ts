@@ -11,6 +11,7 @@ export const DATANETS_EVENTS = {
   recordRejected: 'record_rejected',
   versionPublished: 'version_published',
   dataDeclared: 'data_declared',
+  curatorsChanged: 'curators_changed',
 } as const
 
 export const emitDatanetCreated = (ctx: Context, d: DatanetValue): void =>
@@ -85,3 +86,6 @@ export const emitDataDeclared = (ctx: Context, d: DataDeclarationValue): void =>
     samples: String(d.records.reduce((sum, r) => sum + r.count, 0)),
     root: toHex(d.root),
   })
+
+export const emitCuratorsChanged = (ctx: Context, d: DatanetValue): void =>
+  ctx.emit(DATANETS_EVENTS.curatorsChanged, { datanet: String(d.id), curators: d.curators.map((c) => encodeAddress(c)).join(','), approvals: String(d.approvals) })

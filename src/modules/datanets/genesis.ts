@@ -1,4 +1,4 @@
-import { appendToFrontier } from '../../crypto/index.js'
+import { appendToFrontier, encodeAddress } from '../../crypto/index.js'
 import {
   type ModuleGenesis,
   addressAt,
@@ -31,6 +31,7 @@ import { curationJson, datanetJson, declarationJson, recordJson, versionJson } f
  *   records:      (RecordJson & { curations: CurationJson[] })[]
  *   versions:     VersionJson[]
  *   declarations: DeclarationJson[]
+ *   curator_epochs: [{ datanet, from_height, curators, approvals }]  (only Datanets whose curators gov changed)
  *
  * The counters, the content and acceptance indexes and each Datanet's frontier are derived at
  * init; then every invariant must hold (the datanets account's genesis balance included: bank
@@ -41,9 +42,10 @@ export interface DatanetsGenesis {
   records: { record: DatanetRecordValue; curations: { curator: Uint8Array; vote: CurationValue }[] }[]
   versions: DatanetVersionValue[]
   declarations: DataDeclarationValue[]
+  epochs: { datanet: bigint; fromHeight: bigint; curators: Uint8Array[]; approvals: number }[]
 }
 
-const FIELDS = ['datanets', 'records', 'versions', 'declarations']
+const FIELDS = ['datanets', 'records', 'versions', 'declarations', 'curator_epochs']
 const DATANET_FIELDS = ['id', 'owner', 'name', 'domain', 'description', 'record_schema', 'licence', 'curators', 'approvals', 'contribution_bond', 'reject_slash_fraction', 'privacy', 'deposit', 'treasury', 'created_height']
 const STATUSES = ['pending', 'accepted', 'rejected']
 const U32 = 0xffff_ffff
@@ -155,6 +157,14 @@ export const datanetsGenesis: ModuleGenesis<DatanetsGenesis> = {
       records: list(body, 'records', path).map(({ at, o }) => recordAt(at, o)),
       versions: list(body, 'versions', path).map(({ at, o }) => versionAt(at, o)),
       declarations: list(body, 'declarations', path).map(({ at, o }) => declarationAt(at, o)),
+      epochs: list(body, 'curator_epochs', path).map(({ at, o }) => {
+        const seen = new Set<string>()
+        const curators = arrayAt(o.curators, `${at}.curators`).map((c, i) => addressAt(c, `${at}.curators[${i}]`, seen))
+        if (curators.length === 0 || curators.length > MAX_CURATORS) throw genesisError(`${at}.curators`, `1..${MAX_CURATORS} curators`)
+        const approvals = Number(u64At(o.approvals, `${at}.approvals`))
+        if (approvals < 1 || approvals > curators.length) throw genesisError(`${at}.approvals`, `approvals lie in 1..${curators.length}`)
+        return { datanet: u64At(o.datanet, `${at}.datanet`), fromHeight: u64At(o.from_height, `${at}.from_height`), curators: curators.sort(Buffer.compare), approvals }
+      }),
     }
   },
   init(ctx, g) {
@@ -190,6 +200,10 @@ export const datanetsGenesis: ModuleGenesis<DatanetsGenesis> = {
       datanet.versions++
     }
     for (const d of g.declarations) books.setDeclaration(d)
+    for (const [i, e] of g.epochs.entries()) {
+      if (!datanets.has(e.datanet)) throw genesisError(`app_state.datanets.curator_epochs[${i}].datanet`, `no datanet ${e.datanet}`)
+      books.setEpoch(e.datanet, e.fromHeight, { curators: e.curators, approvals: e.approvals })
+    }
     for (const datanet of datanets.values()) books.setDatanet(datanet)
     books.setNextDatanet(BigInt(g.datanets.length))
     for (const [name, check] of Object.entries(datanetsInvariants)) {
@@ -207,6 +221,9 @@ export const datanetsGenesis: ModuleGenesis<DatanetsGenesis> = {
       records: [...books.allRecords()].map((r) => ({ ...recordJson(r), curations: [...books.curations(r.datanet, r.record)].map((c) => curationJson(c.curator, c.vote)) })),
       versions: [...books.allVersions()].map(versionJson),
       declarations: [...books.allDeclarations()].map(declarationJson),
+      curator_epochs: [...books.datanets()].flatMap((d) =>
+        [...books.epochs(d.id)].map((e) => ({ datanet: String(d.id), from_height: String(e.fromHeight), curators: e.curators.map((c) => encodeAddress(c)), approvals: String(e.approvals) })),
+      ),
     }
   },
 }

@@ -73,10 +73,23 @@ export function recordsInvariant(ctx: Context): string | null {
     let count = 0n
     let treasury = 0n
     const byIndex = new Map<bigint, DatanetRecordValue>()
+    // The rule that decided a record: the curator epoch in force at its decision (pending: today's).
+    const epochs = [...books.epochs(d.id)]
+    const last = epochs[epochs.length - 1]
+    if (last !== undefined && (last.approvals !== d.approvals || last.curators.length !== d.curators.length || last.curators.some((c, i) => !same(c, d.curators[i]!)))) {
+      return `${at}: its latest curator epoch is not its curation rule`
+    }
+    const ruleOf = (r: DatanetRecordValue): { curators: readonly Uint8Array[]; approvals: number } => {
+      if (r.decidedHeight === null || epochs.length === 0) return d
+      let rule = epochs[0]!
+      for (const e of epochs) if (e.fromHeight <= r.decidedHeight) rule = e
+      return rule
+    }
     for (const r of books.records(d.id)) {
       if (r.record !== count) return `${at}: record ids skip from ${count} to ${r.record}`
       count++
-      const broken = recordBroken(r, d.curators, d.approvals, votes.get(`${d.id}/${r.record}`) ?? [], d.rejectSlashFraction)
+      const rule = ruleOf(r)
+      const broken = recordBroken(r, rule.curators, rule.approvals, votes.get(`${d.id}/${r.record}`) ?? [], d.rejectSlashFraction)
       if (broken !== null) return broken
       if (books.recordWithContent(d.id, r.contentId) !== r.record) return `${at}: the content index does not lead to record ${r.record}`
       treasury += r.slashed

@@ -14,6 +14,8 @@ export { u64Bytes }
  *   0x06 + datanet(8) + version(8)                → DatanetVersion
  *   0x07 + subnet(8) + round(8) + trainer(20) + datanet(8) → DataDeclaration
  *   0x08                                          → Sequence: the next Datanet id
+ *   0x09 + datanet(8) + fromHeight(8)             → CuratorEpoch: the curators and approvals that decided
+ *                                                   records from that height on (written when gov changes them)
  * Every coin of the `datanets` module account is a deposit, a pending bond or a treasury (invariants.ts).
  */
 export const MODULE = 'datanets'
@@ -29,6 +31,7 @@ const ACCEPTED = 0x05
 const VERSION = 0x06
 const DECLARATION = 0x07
 const SEQUENCE = 0x08
+const EPOCH = 0x09
 const U64 = 8
 const ADDRESS = 20
 const DIGEST = 32
@@ -41,6 +44,13 @@ export const ALL_CURATIONS = Uint8Array.of(CURATION)
 export const ALL_VERSIONS = Uint8Array.of(VERSION)
 export const ALL_DECLARATIONS = Uint8Array.of(DECLARATION)
 export const SEQUENCE_KEY = Uint8Array.of(SEQUENCE)
+export const epochsOf = (datanet: bigint): Uint8Array => concatBytes(Uint8Array.of(EPOCH), u64Bytes(datanet))
+export const epochKey = (datanet: bigint, fromHeight: bigint): Uint8Array => concatBytes(epochsOf(datanet), u64Bytes(fromHeight))
+
+export function parseEpochKey(key: Uint8Array): { datanet: bigint; fromHeight: bigint } {
+  expect(key, EPOCH, 1 + 2 * U64, 'curator epoch')
+  return { datanet: readU64(key, 1), fromHeight: readU64(key, 1 + U64) }
+}
 
 export const datanetKey = (datanet: bigint): Uint8Array => concatBytes(ALL_DATANETS, u64Bytes(datanet))
 export const recordsOf = (datanet: bigint): Uint8Array => concatBytes(ALL_RECORDS, u64Bytes(datanet))

@@ -179,6 +179,12 @@ export const DataDeclaration = t.struct('datanets/DataDeclaration', 2815, 1, {
 })
 
 /** The next Datanet id. */
+/** The curation rule of a Datanet from one height on (records decided at or after it, until the next epoch). */
+export const CuratorEpoch = t.struct('datanets/CuratorEpoch', 2817, 1, {
+  curators: t.array(address, { max: MAX_CURATORS }),
+  approvals: t.u32,
+})
+
 export const Sequence = t.struct('datanets/Sequence', 2816, 1, { next: t.u64 })
 
 /**
@@ -212,3 +218,4 @@ export type DatanetVersionValue = StructValue<typeof DatanetVersion.fields>
 export type DataDeclarationValue = StructValue<typeof DataDeclaration.fields>
 export type RecordLeafValue = StructValue<typeof RecordLeaf.fields>
 export type DeclaredLeafValue = StructValue<typeof DeclaredLeaf.fields>
+export type CuratorEpochValue = StructValue<typeof CuratorEpoch.fields>

@@ -1,7 +1,7 @@
 import { decodeStored, encode } from '../../codec/index.js'
 import type { KVStore } from '../../state/index.js'
 import * as K from './keys.js'
-import { Deposit, Proposal, ProposalCounter, type ProposalValue, UpgradePlan, type UpgradePlanValue, Vote, type WeightedVoteOptionValue } from './messages.js'
+import { AppliedUpgrade, type AppliedUpgradeValue, Deposit, Proposal, ProposalCounter, type ProposalValue, UpgradePlan, type UpgradePlanValue, Vote, type WeightedVoteOptionValue } from './messages.js'
 
 /** A proposal is open while it is in one of the two queues: its deposits are held in the gov account. */
 export const isOpen = (p: ProposalValue): boolean => p.status === 'deposit_period' || p.status === 'voting_period'
@@ -108,5 +108,20 @@ export class GovBooks {
   setUpgradePlan(plan: UpgradePlanValue | undefined): void {
     if (plan === undefined) this.#store.delete(K.PLAN_KEY)
     else this.#store.set(K.PLAN_KEY, encode(UpgradePlan, plan))
+  }
+
+  /** The height upgrade `name` was applied at, if it was. */
+  applied(name: string): bigint | undefined {
+    const raw = this.#store.get(K.appliedKey(name))
+    return raw === undefined ? undefined : decodeStored(AppliedUpgrade, raw).height
+  }
+
+  setApplied(upgrade: AppliedUpgradeValue): void {
+    this.#store.set(K.appliedKey(upgrade.name), encode(AppliedUpgrade, upgrade))
+  }
+
+  /** Every upgrade done, by name (byte order). */
+  *appliedUpgrades(): Generator<AppliedUpgradeValue> {
+    for (const [, raw] of this.#store.iterate(K.ALL_APPLIED)) yield decodeStored(AppliedUpgrade, raw)
   }
 }

@@ -61,7 +61,8 @@ export function decodeContent(bytes: Uint8Array, index: number): Content {
  * What can be checked of a content message against state at submission (x/gov runs the messages'
  * own checks then): a MsgUpdateParams names a module with params (UNKNOWN_MODULE) and lists
  * exactly the fields of its params form (INVALID_PARAMS_CHANGE: a proposal never resets a field
- * by leaving it out); a MsgSoftwareUpgrade's height lies above this block (INVALID_UPGRADE_HEIGHT).
+ * by leaving it out); a MsgSoftwareUpgrade's height lies above this block (INVALID_UPGRADE_HEIGHT)
+ * and its name was not applied before (UPGRADE_ALREADY_APPLIED).
  * Values are checked by the module when the proposal executes.
  */
 export function checkContent(ctx: Context, content: Content, index: number): void {
@@ -75,8 +76,12 @@ export function checkContent(ctx: Context, content: Content, index: number): voi
       throw govError('INVALID_PARAMS_CHANGE', `message ${index}: ${module}'s params list ${wanted.join(', ')}; the proposal lists ${given.join(', ') || 'none'}`, { index, module })
     }
   }
-  if (content.type === 'gov/MsgSoftwareUpgrade' && content.value.height <= BigInt(ctx.block.height)) {
-    throw govError('INVALID_UPGRADE_HEIGHT', `message ${index}: upgrade height ${content.value.height} is not above height ${ctx.block.height}`, { index, height: String(content.value.height) })
+  if (content.type === 'gov/MsgSoftwareUpgrade') {
+    if (content.value.height <= BigInt(ctx.block.height)) {
+      throw govError('INVALID_UPGRADE_HEIGHT', `message ${index}: upgrade height ${content.value.height} is not above height ${ctx.block.height}`, { index, height: String(content.value.height) })
+    }
+    const done = new GovBooks(ctx.moduleStore()).applied(content.value.name)
+    if (done !== undefined) throw govError('UPGRADE_ALREADY_APPLIED', `message ${index}: upgrade ${content.value.name} was applied at height ${done}`, { index, name: content.value.name })
   }
 }
 
@@ -117,6 +122,8 @@ function prepare(ctx: Context, content: Content, index: number, proposal: bigint
     case 'gov/MsgSoftwareUpgrade': {
       const { name, height, info } = content.value
       if (height <= BigInt(ctx.block.height)) return `${at}: upgrade height ${height} is not above height ${ctx.block.height}`
+      const done = new GovBooks(ctx.moduleStore()).applied(name)
+      if (done !== undefined) return `${at}: upgrade ${name} was applied at height ${done}`
       return () => {
         const plan = { name, height, info, proposal }
         new GovBooks(ctx.moduleStore()).setUpgradePlan(plan)

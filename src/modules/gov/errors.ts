@@ -45,6 +45,26 @@ export const GOV_ERRORS = {
   INVALID_QUERY: 20,
   /** No vote of that voter on that proposal. */
   UNKNOWN_VOTE: 21,
+  /** A MsgSoftwareUpgrade naming an upgrade this chain already applied (x/upgrade: names are used once). */
+  UPGRADE_ALREADY_APPLIED: 22,
+  /** A scoped proposal naming a scope that is none of: subnet, datanet. */
+  INVALID_SCOPE: 23,
+  /** An opt-in naming a subnet or Datanet that does not exist. */
+  UNKNOWN_SCOPE: 24,
+  /** A scoped proposal about a subnet that has not opted into governance. */
+  SCOPE_NOT_GOVERNED: 25,
+  /** An opt-in of a subnet already governed. */
+  SCOPE_ALREADY_GOVERNED: 26,
+  /** Scope rules out of range (quorum, thresholds, voting period, deposit). */
+  INVALID_RULES: 27,
+  /** A scoped vote by an address with no bond in the subnet. */
+  NOT_A_VOTER: 28,
+  /** A second vote of one voter on one scoped proposal. */
+  ALREADY_VOTED: 29,
+  /** A content message about another subnet than the proposal's. */
+  SCOPE_MISMATCH: 30,
+  /** A Datanet's opt-in signed by another than its owner. */
+  NOT_SCOPE_OWNER: 31,
 } as const
 
 export type GovErrorCode = keyof typeof GOV_ERRORS

@@ -1,6 +1,6 @@
 import { encodeAddress } from '../../crypto/index.js'
 import type { Context } from '../../state/index.js'
-import type { TallyResultValue, UpgradePlanValue, WeightedVoteOptionValue } from './messages.js'
+import type { AppliedUpgradeValue, TallyResultValue, UpgradePlanValue, WeightedVoteOptionValue } from './messages.js'
 
 /** Gov's event types; every attribute a string, amounts in units of the bond denomination, times in ms. */
 export const GOV_EVENTS = {
@@ -17,6 +17,9 @@ export const GOV_EVENTS = {
   depositsRefunded: 'deposits_refunded',
   upgradeScheduled: 'upgrade_scheduled',
   upgradeCancelled: 'upgrade_cancelled',
+  upgradeApplied: 'upgrade_applied',
+  scopeGoverned: 'scope_governed',
+  scopedProposalSubmitted: 'scoped_proposal_submitted',
 } as const
 
 const tallyAttributes = (t: TallyResultValue) => ({ yes: String(t.yes), abstain: String(t.abstain), no: String(t.no), no_with_veto: String(t.noWithVeto) })
@@ -56,3 +59,11 @@ export const emitUpgradeScheduled = (ctx: Context, plan: UpgradePlanValue): void
 
 export const emitUpgradeCancelled = (ctx: Context, plan: UpgradePlanValue, proposal: bigint): void =>
   ctx.emit(GOV_EVENTS.upgradeCancelled, { name: plan.name, height: String(plan.height), proposal: String(proposal) })
+
+export const emitUpgradeApplied = (ctx: Context, upgrade: AppliedUpgradeValue, proposal: bigint): void =>
+  ctx.emit(GOV_EVENTS.upgradeApplied, { name: upgrade.name, height: String(upgrade.height), proposal: String(proposal) })
+
+export const emitScopeGoverned = (ctx: Context, scope: string, target: bigint): void => ctx.emit(GOV_EVENTS.scopeGoverned, { scope, target: String(target) })
+
+export const emitScopedSubmitted = (ctx: Context, id: bigint, scope: string, target: bigint, proposer: Uint8Array, votingEnd: bigint): void =>
+  ctx.emit(GOV_EVENTS.scopedProposalSubmitted, { proposal: String(id), scope, target: String(target), proposer: encodeAddress(proposer), voting_end: String(votingEnd) })

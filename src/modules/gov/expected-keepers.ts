@@ -22,7 +22,24 @@ export interface GovStakingKeeper {
   delegationsOf(delegator: Uint8Array): DelegationView[]
 }
 
+/** What gov calls on subnets for the subnet scope (SubnetsKeeper's governance contract). */
+export interface GovSubnetsKeeper {
+  subnet(id: bigint): { admin: Uint8Array } | undefined
+  members(id: bigint, role: 'trainer' | 'aggregator'): { address: Uint8Array; bond: bigint }[]
+  transferAdmin(id: bigint, from: Uint8Array, to: Uint8Array): void
+  governedChange(admin: Uint8Array, message: Uint8Array): { subnet: bigint; apply: () => void }
+}
+
 export const BANK = expectKeeper<GovBankKeeper>('bank', { balance: true, sendToModule: true, sendFromModule: true, burn: true })
 export const STAKING = expectKeeper<GovStakingKeeper>('staking', { bondDenom: true, lastPowers: true, validator: true, delegationsOf: true })
 
-export const govExpectedKeepers = [BANK, STAKING]
+/** What gov calls on datanets for the Datanet scope (DatanetsKeeper's governance contract). */
+export interface GovDatanetsKeeper {
+  curation(datanet: bigint): { owner: Uint8Array; curators: Uint8Array[]; approvals: number } | undefined
+  curatorsChange(datanet: bigint, curators: readonly Uint8Array[], approvals: number): () => void
+}
+
+export const DATANETS = expectKeeper<GovDatanetsKeeper>('datanets', { curation: true, curatorsChange: true })
+export const SUBNETS = expectKeeper<GovSubnetsKeeper>('subnets', { subnet: true, members: true, transferAdmin: true, governedChange: true })
+
+export const govExpectedKeepers = [BANK, STAKING, SUBNETS, DATANETS]

@@ -2,9 +2,19 @@ import { Dec, type MessageHandler } from '../../state/index.js'
 import { decodeContent } from './content.js'
 import { govError } from './errors.js'
 import { GovProposals } from './lifecycle.js'
+import { ScopedGovernance, checkScopeRules, checkScopedContent } from './scoped.js'
 import {
   MsgDeposit,
   type MsgDepositValue,
+  MsgEnableDatanetGovernance,
+  type MsgEnableDatanetGovernanceValue,
+  MsgEnableSubnetGovernance,
+  type MsgEnableSubnetGovernanceValue,
+  MsgScopedVote,
+  type MsgScopedVoteValue,
+  MsgSubmitScopedProposal,
+  type MsgSubmitScopedProposalValue,
+  isGovScope,
   MsgSubmitProposal,
   type MsgSubmitProposalValue,
   MsgVote,
@@ -12,6 +22,7 @@ import {
   MsgVoteWeighted,
   type MsgVoteWeightedValue,
   VOTE_OPTIONS,
+  type VoteOption,
   type WeightedVoteOptionValue,
   isVoteOption,
 } from './messages.js'
@@ -84,4 +95,56 @@ const voteWeighted: MessageHandler<MsgVoteWeightedValue> = {
   },
 }
 
-export const govMessages: MessageHandler[] = [submitProposal, deposit, vote, voteWeighted]
+/** MsgEnableSubnetGovernance. Stateless: INVALID_RULES. Stateful: UNKNOWN_SCOPE, SCOPE_ALREADY_GOVERNED, subnets' NOT_ADMIN. */
+const enableSubnetGovernance: MessageHandler<MsgEnableSubnetGovernanceValue> = {
+  type: MsgEnableSubnetGovernance,
+  validate(m) {
+    checkScopeRules(m.rules)
+  },
+  handle(ctx, m, signer) {
+    new ScopedGovernance(ctx).enableSubnet(m.subnet, m.rules, signer.addressBytes)
+  },
+}
+
+/** MsgEnableDatanetGovernance. Stateless: INVALID_RULES. Stateful: UNKNOWN_SCOPE, NOT_SCOPE_OWNER, SCOPE_ALREADY_GOVERNED. */
+const enableDatanetGovernance: MessageHandler<MsgEnableDatanetGovernanceValue> = {
+  type: MsgEnableDatanetGovernance,
+  validate(m) {
+    checkScopeRules(m.rules)
+  },
+  handle(ctx, m, signer) {
+    new ScopedGovernance(ctx).enableDatanet(m.datanet, m.rules, signer.addressBytes)
+  },
+}
+
+/**
+ * MsgSubmitScopedProposal. Stateless: INVALID_SCOPE, INVALID_PROPOSAL (empty title/summary),
+ * MESSAGE_NOT_ALLOWED, INVALID_AMOUNT. Stateful: SCOPE_NOT_GOVERNED, INVALID_PROPOSAL_MESSAGE (a
+ * message its subnet's checks refuse), SCOPE_MISMATCH, BAD_DENOM, MIN_INITIAL_DEPOSIT, INSUFFICIENT_FUNDS.
+ */
+const submitScopedProposal: MessageHandler<MsgSubmitScopedProposalValue> = {
+  type: MsgSubmitScopedProposal,
+  validate(m) {
+    if (!isGovScope(m.scope)) throw govError('INVALID_SCOPE', `"${m.scope.slice(0, 16)}" is not a scope (subnet, datanet)`, { scope: m.scope.slice(0, 16) })
+    if (m.title.trim() === '') throw govError('INVALID_PROPOSAL', 'a proposal needs a title')
+    if (m.summary.trim() === '') throw govError('INVALID_PROPOSAL', 'a proposal needs a summary')
+    if (m.deposit.amount <= 0n) throw govError('INVALID_AMOUNT', 'a deposit must be positive', { amount: String(m.deposit.amount) })
+    checkScopedContent(m.scope, m.messages)
+  },
+  handle(ctx, m, signer) {
+    new ScopedGovernance(ctx).submit(m, signer.addressBytes)
+  },
+}
+
+/** MsgScopedVote. Stateless: INVALID_VOTE_OPTION. Stateful: UNKNOWN_PROPOSAL, VOTING_CLOSED, NOT_A_VOTER, ALREADY_VOTED. */
+const scopedVote: MessageHandler<MsgScopedVoteValue> = {
+  type: MsgScopedVote,
+  validate(m) {
+    checkOption(m.option)
+  },
+  handle(ctx, m, signer) {
+    new ScopedGovernance(ctx).vote(m.proposal, signer.addressBytes, m.option as VoteOption)
+  },
+}
+
+export const govMessages: MessageHandler[] = [submitProposal, deposit, vote, voteWeighted, enableSubnetGovernance, enableDatanetGovernance, submitScopedProposal, scopedVote]

@@ -8,6 +8,8 @@ import { GOV_ACCOUNT, MODULE } from './keys.js'
 import { GovProposals } from './lifecycle.js'
 import { govParams } from './params.js'
 import { govQueries } from './queries.js'
+import { ScopedGovernance } from './scoped.js'
+import { applyDueUpgrade } from './upgrade.js'
 
 /**
  * Governance, chain scope (Cosmos SDK x/gov v1, issue 24): proposals carrying params changes
@@ -23,7 +25,11 @@ export const govModule: Module<GovKeeper> = {
   genesis: govGenesis,
   params: govParams,
   keeper: (ctx) => new GovKeeper(ctx),
-  endBlock: (ctx) => new GovProposals(ctx).endBlock(),
+  beginBlock: applyDueUpgrade,
+  endBlock: (ctx) => {
+    new GovProposals(ctx).endBlock()
+    new ScopedGovernance(ctx).endBlock()
+  },
   invariants: govInvariants,
 }
 
@@ -52,6 +58,22 @@ export {
   Vote,
   TallyResult,
   UpgradePlan,
+  AppliedUpgrade,
+  ScopeRules,
+  MsgEnableSubnetGovernance,
+  MsgEnableDatanetGovernance,
+  MsgSetDatanetCurators,
+  MsgSubmitScopedProposal,
+  MsgScopedVote,
+  ScopedProposal,
+  ScopeGovernance,
+  GOV_SCOPES,
+  type GovScope,
+  type ScopeRulesValue,
+  type MsgEnableSubnetGovernanceValue,
+  type MsgSubmitScopedProposalValue,
+  type MsgScopedVoteValue,
+  type ScopedProposalValue,
   VOTE_OPTIONS,
   PROPOSAL_STATUSES,
   type VoteOption,
@@ -66,6 +88,7 @@ export {
   type ProposalValue,
   type TallyResultValue,
   type UpgradePlanValue,
+  type AppliedUpgradeValue,
 } from './messages.js'
 export { GOV_ERRORS, type GovErrorCode } from './errors.js'
 export { GOV_EVENTS } from './events.js'

@@ -2,6 +2,7 @@ import { type Context, Dec, moduleAddress } from '../../state/index.js'
 import { GovBooks, isOpen } from './books.js'
 import { BANK, STAKING } from './expected-keepers.js'
 import { GOV_ACCOUNT } from './keys.js'
+import { ScopedBooks } from './scoped.js'
 import { type ProposalValue, isProposalStatus, isVoteOption } from './messages.js'
 
 const REJECTED = ['no_bonded_tokens', 'quorum_not_met', 'all_abstained', 'vetoed', 'threshold_not_met', 'deposit_period_ended']
@@ -24,7 +25,8 @@ export function accountInvariant(ctx: Context): string | null {
   }
   const orphan = [...recorded.keys()][0]
   if (orphan !== undefined) return `deposits are recorded for proposal ${orphan}, which does not exist`
-  if (held !== open) return `the gov account holds ${held}${denom}; the open proposals' deposits sum to ${open}`
+  for (const p of new ScopedBooks(ctx.moduleStore()).proposals()) if (p.status === 'voting_period') open += p.deposit
+  if (held !== open) return `the gov account holds ${held}${denom}; the open proposals' deposits (chain and scoped) sum to ${open}`
   return null
 }
 
@@ -95,7 +97,32 @@ export function votesInvariant(ctx: Context): string | null {
   }
   const plan = books.upgradePlan()
   if (plan !== undefined && books.proposal(plan.proposal)?.status !== 'passed') return `upgrade ${plan.name} names proposal ${plan.proposal}, which did not pass`
+  if (plan !== undefined && books.applied(plan.name) !== undefined) return `upgrade ${plan.name} is scheduled, yet it was applied at height ${books.applied(plan.name)}`
   return null
 }
 
-export const govInvariants = { account: accountInvariant, proposals: proposalsInvariant, votes: votesInvariant }
+/**
+ * Scoped proposals: exactly those voting sit in the scoped queue at their voting end, each is about
+ * a governed scope, its deposits are held while it votes and settled after (with a final tally);
+ * ids lie below the counter.
+ */
+export function scopedInvariant(ctx: Context): string | null {
+  const books = new ScopedBooks(ctx.moduleStore())
+  const next = books.nextId()
+  const want = new Set<string>()
+  for (const p of books.proposals()) {
+    const at = `scoped proposal ${p.id} (${p.status})`
+    if (p.id >= next) return `${at}: at or above the next id ${next}`
+    if (books.governance(p.scope, p.target) === undefined) return `${at}: about ${p.scope} ${p.target}, which is not governed`
+    const open = p.status === 'voting_period'
+    if (open !== (p.deposits === 'held')) return `${at}: its deposits are ${p.deposits}`
+    if (open !== (p.finalTally === null)) return `${at}: ${open ? 'open with' : 'ended without'} a final tally`
+    if (!open && !['passed', 'rejected', 'failed'].includes(p.status)) return `${at}: no such status`
+    if (open) want.add(`${p.votingEndTime}/${p.id}`)
+  }
+  const found = [...books.queue()].map((e) => `${e.end}/${e.id}`)
+  if (found.length !== want.size || found.some((e) => !want.has(e))) return `the scoped queue holds [${found.join(', ')}]; the proposals say [${[...want].join(', ')}]`
+  return null
+}
+
+export const govInvariants = { account: accountInvariant, proposals: proposalsInvariant, votes: votesInvariant, scoped: scopedInvariant }

@@ -12,9 +12,14 @@ export class GovKeeper {
     this.#books = new GovBooks(ctx.moduleStore(MODULE))
   }
 
-  /** The software upgrade a passed proposal scheduled, if any (the node halts at its height: a follow-up). */
+  /** The software upgrade a passed proposal scheduled, if any (a node without it halts at its height: src/node/upgrade.ts). */
   upgradePlan(): UpgradePlanValue | undefined {
     return this.#books.upgradePlan()
+  }
+
+  /** The height upgrade `name` was applied at, if it was. */
+  appliedUpgrade(name: string): bigint | undefined {
+    return this.#books.applied(name)
   }
 
   proposal(id: bigint): ProposalValue | undefined {

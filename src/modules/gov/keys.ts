@@ -10,6 +10,12 @@ import { concatBytes, expectKey, readU64, u64Bytes } from '../../state/index.js'
  *   0x05 + votingEnd(8) + id(8)  → (empty) the voting-period queue: proposals being voted on
  *   0x06                         → ProposalCounter: the id the next proposal gets
  *   0x07                         → UpgradePlan: the scheduled software upgrade (absent: none)
+ *   0x08 + name (UTF-8)          → AppliedUpgrade: an upgrade done, at the height it took effect (x/upgrade's done record)
+ *   0x10 + id(8)                 → ScopedProposal (subnet scope; ids of their own)
+ *   0x11 + id(8) + voter(20)     → Vote on a scoped proposal (one per voter)
+ *   0x12                         → ProposalCounter of scoped proposals
+ *   0x13 + scope(1) + target(8)  → ScopeGovernance: a governed subnet's rules (scope byte 0x01: subnet, 0x02: datanet)
+ *   0x14 + votingEnd(8) + id(8)  → (empty) the scoped voting queue
  * The gov module account holds exactly the deposits of the proposals in either queue (invariants.ts).
  */
 export const MODULE = 'gov'
@@ -34,6 +40,13 @@ export const DEPOSIT_QUEUE_PREFIX = Uint8Array.of(DEPOSIT_QUEUE)
 export const VOTING_QUEUE_PREFIX = Uint8Array.of(VOTING_QUEUE)
 export const COUNTER_KEY = Uint8Array.of(0x06)
 export const PLAN_KEY = Uint8Array.of(0x07)
+export const ALL_APPLIED = Uint8Array.of(0x08)
+export const ALL_SCOPED = Uint8Array.of(0x10)
+export const ALL_SCOPED_VOTES = Uint8Array.of(0x11)
+export const SCOPED_COUNTER_KEY = Uint8Array.of(0x12)
+export const ALL_SCOPES = Uint8Array.of(0x13)
+export const SCOPED_QUEUE_PREFIX = Uint8Array.of(0x14)
+const SCOPE_BYTE: Record<string, number> = { subnet: 0x01, datanet: 0x02 }
 export const PRESENT = new Uint8Array(0)
 
 export const proposalKey = (id: bigint): Uint8Array => concatBytes(ALL_PROPOSALS, u64Bytes(id))
@@ -43,6 +56,34 @@ export const votesOf = (id: bigint): Uint8Array => concatBytes(ALL_VOTES, u64Byt
 export const voteKey = (id: bigint, voter: Uint8Array): Uint8Array => concatBytes(votesOf(id), voter)
 export const depositQueueKey = (end: bigint, id: bigint): Uint8Array => concatBytes(DEPOSIT_QUEUE_PREFIX, u64Bytes(end), u64Bytes(id))
 export const votingQueueKey = (end: bigint, id: bigint): Uint8Array => concatBytes(VOTING_QUEUE_PREFIX, u64Bytes(end), u64Bytes(id))
+
+export const appliedKey = (name: string): Uint8Array => concatBytes(ALL_APPLIED, new TextEncoder().encode(name))
+
+export const scopedKey = (id: bigint): Uint8Array => concatBytes(ALL_SCOPED, u64Bytes(id))
+export const scopedVotesOf = (id: bigint): Uint8Array => concatBytes(ALL_SCOPED_VOTES, u64Bytes(id))
+export const scopedVoteKey = (id: bigint, voter: Uint8Array): Uint8Array => concatBytes(scopedVotesOf(id), voter)
+export const scopeKey = (scope: string, target: bigint): Uint8Array => concatBytes(ALL_SCOPES, Uint8Array.of(SCOPE_BYTE[scope]!), u64Bytes(target))
+export const scopedQueueKey = (end: bigint, id: bigint): Uint8Array => concatBytes(SCOPED_QUEUE_PREFIX, u64Bytes(end), u64Bytes(id))
+
+/** The end time and proposal of a scoped-queue key. */
+export function parseScopedQueueKey(key: Uint8Array): { end: bigint; id: bigint } {
+  expect(key, 0x14, 1 + 2 * U64, 'scoped queue')
+  return { end: readU64(key, 1), id: readU64(key, 1 + U64) }
+}
+
+/** The scope and target of a scope-governance key. */
+export function parseScopeKey(key: Uint8Array): { scope: string; target: bigint } {
+  expect(key, 0x13, 2 + U64, 'scope')
+  const scope = Object.entries(SCOPE_BYTE).find(([, b]) => b === key[1])?.[0]
+  if (scope === undefined) throw new Error(`not a gov scope key: ${Buffer.from(key).toString('hex')}`)
+  return { scope, target: readU64(key, 2) }
+}
+
+/** The voter of a scoped vote key. */
+export function parseScopedVoteKey(key: Uint8Array): { id: bigint; voter: Uint8Array } {
+  expect(key, 0x11, 1 + U64 + ADDRESS, 'scoped vote')
+  return { id: readU64(key, 1), voter: key.slice(1 + U64) }
+}
 
 export function parseProposalKey(key: Uint8Array): bigint {
   expect(key, PROPOSAL, 1 + U64, 'proposal')

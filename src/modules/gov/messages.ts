@@ -88,6 +88,74 @@ export const MsgVoteWeighted = t.struct('gov/MsgVoteWeighted', 2303, 1, {
   options: t.array(WeightedVoteOption, { min: 1, max: 4 }),
 })
 
+// ---- subnet scope (docs/governance.md, "Subnet scope") -------------------------------------------
+
+/** The scopes below the chain a proposal may be about. */
+export type GovScope = 'subnet' | 'datanet'
+export const GOV_SCOPES: readonly GovScope[] = ['subnet', 'datanet']
+export const isGovScope = (value: string): value is GovScope => (GOV_SCOPES as readonly string[]).includes(value)
+
+/**
+ * A scope's own voting rules, set when it opts into governance: turnout (of the scope's whole
+ * voting weight) at least `quorum`, no_with_veto at most `vetoThreshold` of the turnout, yes above
+ * `threshold` of the non-abstaining turnout; `votingPeriod` in ms of block time; `minDeposit` the
+ * deposit (bond denomination) a proposal pays at submission.
+ */
+export const ScopeRules = t.struct('gov/ScopeRules', 2333, 1, {
+  quorum: decType,
+  threshold: decType,
+  vetoThreshold: decType,
+  votingPeriod: t.u64,
+  minDeposit: t.uint(),
+})
+
+/**
+ * Puts subnet `subnet` under governance: the signer, its admin, hands the admin to the gov module
+ * account, and `rules` decide its proposals from then on (voted by its bonded members, weighted by
+ * bond). One way: only a subnet proposal could give the admin to someone else (not built yet).
+ */
+export const MsgEnableSubnetGovernance = t.struct('gov/MsgEnableSubnetGovernance', 2305, 1, {
+  subnet: t.u64,
+  rules: ScopeRules,
+})
+
+/**
+ * Puts Datanet `datanet` under governance: the signer, its owner, sets the `rules` by which its
+ * curators (one vote each) decide proposals about it (MsgSetDatanetCurators) from then on.
+ */
+export const MsgEnableDatanetGovernance = t.struct('gov/MsgEnableDatanetGovernance', 2308, 1, {
+  datanet: t.u64,
+  rules: ScopeRules,
+})
+
+/** Content of a Datanet-scope proposal: its curators become `curators`, `approvals` of them accepting a record (k of n). */
+export const MsgSetDatanetCurators = t.struct('gov/MsgSetDatanetCurators', 2313, 1, {
+  datanet: t.u64,
+  curators: t.array(address, { min: 1, max: 32 }),
+  approvals: t.u32,
+})
+
+/**
+ * A proposal about one governed subnet or Datanet (scope `subnet` or `datanet`, `target` its id): `messages` are encoded subnets/MsgUpdateAllowList or
+ * subnets/MsgUpdateSubnetParams about that very subnet, or gov/MsgSetDatanetCurators about that very
+ * Datanet (none: a text proposal), executed in order, all or nothing, if it passes. `deposit` (≥ the scope's min_deposit)
+ * opens its voting period at once.
+ */
+export const MsgSubmitScopedProposal = t.struct('gov/MsgSubmitScopedProposal', 2306, 1, {
+  scope: t.string({ max: 16 }),
+  target: t.u64,
+  messages: t.array(t.bytes({ max: MAX_CONTENT_BYTES }), { max: MAX_PROPOSAL_MESSAGES }),
+  title: t.string({ max: MAX_TITLE }),
+  summary: t.string({ max: MAX_SUMMARY }),
+  deposit: Coin,
+})
+
+/** A vote on a scoped proposal by one of the scope's voters (once: a second vote is refused). */
+export const MsgScopedVote = t.struct('gov/MsgScopedVote', 2307, 1, {
+  proposal: t.u64,
+  option: t.string({ max: 16 }),
+})
+
 // ---- stored --------------------------------------------------------------------------------
 
 /** A tally: the voting power (bond-denomination units, truncated) behind each option. */
@@ -138,8 +206,42 @@ export const UpgradePlan = t.struct('gov/UpgradePlan', 2324, 1, {
   proposal: t.u64,
 })
 
+/** An upgrade done (x/upgrade's done record): the height whose begin-block applied it. */
+export const AppliedUpgrade = t.struct('gov/AppliedUpgrade', 2326, 1, {
+  name: t.string({ max: 140 }),
+  height: t.u64,
+})
+
 /** The id the next proposal gets. */
 export const ProposalCounter = t.struct('gov/ProposalCounter', 2325, 1, { next: t.u64 })
+
+/** A governed scope: its rules and the height it opted in. */
+export const ScopeGovernance = t.struct('gov/ScopeGovernance', 2332, 1, {
+  rules: ScopeRules,
+  height: t.u64,
+})
+
+/**
+ * A scoped proposal. Its voting period starts at submission; `status` is voting_period, passed,
+ * rejected or failed; `finalTally` the weights (bond units) behind each option when it ended.
+ */
+export const ScopedProposal = t.struct('gov/ScopedProposal', 2331, 1, {
+  id: t.u64,
+  scope: t.string({ max: 16 }),
+  target: t.u64,
+  proposer: address,
+  messages: t.array(t.bytes({ max: MAX_CONTENT_BYTES }), { max: MAX_PROPOSAL_MESSAGES }),
+  title: t.string({ max: MAX_TITLE }),
+  summary: t.string({ max: MAX_SUMMARY }),
+  deposit: t.uint(),
+  submitTime: t.u64,
+  votingEndTime: t.u64,
+  status: t.string({ max: 16 }),
+  finalTally: t.optional(TallyResult),
+  outcome: t.string({ max: 32 }),
+  failedReason: t.string({ max: 512 }),
+  deposits: t.string({ max: 16 }),
+})
 
 export type MsgUpdateParamsValue = StructValue<typeof MsgUpdateParams.fields>
 export type MsgSoftwareUpgradeValue = StructValue<typeof MsgSoftwareUpgrade.fields>
@@ -152,3 +254,12 @@ export type TallyResultValue = StructValue<typeof TallyResult.fields>
 export type ProposalValue = StructValue<typeof Proposal.fields>
 export type VoteValue = StructValue<typeof Vote.fields>
 export type UpgradePlanValue = StructValue<typeof UpgradePlan.fields>
+export type AppliedUpgradeValue = StructValue<typeof AppliedUpgrade.fields>
+export type ScopeRulesValue = StructValue<typeof ScopeRules.fields>
+export type MsgEnableSubnetGovernanceValue = StructValue<typeof MsgEnableSubnetGovernance.fields>
+export type MsgSubmitScopedProposalValue = StructValue<typeof MsgSubmitScopedProposal.fields>
+export type MsgScopedVoteValue = StructValue<typeof MsgScopedVote.fields>
+export type ScopeGovernanceValue = StructValue<typeof ScopeGovernance.fields>
+export type ScopedProposalValue = StructValue<typeof ScopedProposal.fields>
+export type MsgEnableDatanetGovernanceValue = StructValue<typeof MsgEnableDatanetGovernance.fields>
+export type MsgSetDatanetCuratorsValue = StructValue<typeof MsgSetDatanetCurators.fields>

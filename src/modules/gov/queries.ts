@@ -12,6 +12,11 @@
  *                 (while voting: the votes over the current bonded set; after: the final tally;
  *                  before voting, or a proposal dropped in its deposit period: zeros)
  *   upgrade_plan  {}                                  → { plan: { name, height, info, proposal } | null }
+ *   applied_upgrades {}                               → { upgrades: [{ name, height }] } (by name)
+ *   scope         { scope, target }                   → { scope, target, governed, rules | null, since_height | null }
+ *   scoped_proposal  { id }                           → ScopedProposalJson             (UNKNOWN_PROPOSAL)
+ *   scoped_proposals { scope?, target? }              → { proposals: ScopedProposalJson[] }
+ *   scoped_tally     { proposal }                     → { yes, abstain, no, no_with_veto, total, final } (total: the scope's whole weight now)
  *
  *   ProposalJson = { id, proposer, status, title, summary, metadata, expedited,
  *                    messages: [{ type, ...fields }], submit_time, deposit_end_time, total_deposit,
@@ -28,6 +33,34 @@ import { GovProposals } from './lifecycle.js'
 import { type ProposalValue, type TallyResultValue, type WeightedVoteOptionValue, isProposalStatus } from './messages.js'
 import { govParams } from './params.js'
 import { tallyResult } from './tally.js'
+import { ScopedBooks, ScopedGovernance } from './scoped.js'
+import type { ScopeRulesValue, ScopedProposalValue } from './messages.js'
+
+export const rulesJson = (r: ScopeRulesValue) => ({
+  quorum: r.quorum.toString(),
+  threshold: r.threshold.toString(),
+  veto_threshold: r.vetoThreshold.toString(),
+  voting_period: String(r.votingPeriod),
+  min_deposit: String(r.minDeposit),
+})
+
+export const scopedProposalJson = (p: ScopedProposalValue) => ({
+  id: String(p.id),
+  scope: p.scope,
+  target: String(p.target),
+  proposer: encodeAddress(p.proposer),
+  status: p.status,
+  title: p.title,
+  summary: p.summary,
+  messages: p.messages.map((m) => Buffer.from(m).toString('base64')),
+  deposit: String(p.deposit),
+  submit_time: String(p.submitTime),
+  voting_end_time: String(p.votingEndTime),
+  final_tally: p.finalTally === null ? null : tallyJson(p.finalTally),
+  outcome: p.outcome,
+  failed_reason: p.failedReason,
+  deposits: p.deposits,
+})
 
 export const tallyJson = (t: TallyResultValue) => ({ yes: String(t.yes), abstain: String(t.abstain), no: String(t.no), no_with_veto: String(t.noWithVeto) })
 export const optionsJson = (options: WeightedVoteOptionValue[]) => options.map((o) => ({ option: o.option, weight: o.weight.toString() }))
@@ -121,5 +154,31 @@ export const govQueries: Record<string, QueryHandler> = {
   upgrade_plan(ctx) {
     const plan = booksOf(ctx).upgradePlan()
     return { plan: plan === undefined ? null : { name: plan.name, height: String(plan.height), info: plan.info, proposal: String(plan.proposal) } }
+  },  applied_upgrades(ctx) {
+    return { upgrades: [...booksOf(ctx).appliedUpgrades()].map((u) => ({ name: u.name, height: String(u.height) })) }
+  },  scope(ctx, p) {
+    if (p.scope !== 'subnet' && p.scope !== 'datanet') throw govError('INVALID_QUERY', 'scope must be subnet or datanet', { scope: String(p.scope).slice(0, 16) })
+    const target = idParam(p.target, 'target')
+    const g = new ScopedBooks(ctx.moduleStore()).governance(p.scope, target)
+    return { scope: p.scope, target: String(target), governed: g !== undefined, rules: g === undefined ? null : rulesJson(g.rules), since_height: g === undefined ? null : String(g.height) }
+  },
+  scoped_proposal(ctx, p) {
+    const id = idParam(p.id, 'id')
+    const proposal = new ScopedBooks(ctx.moduleStore()).proposal(id)
+    if (proposal === undefined) throw govError('UNKNOWN_PROPOSAL', `no scoped proposal ${id}`, { proposal: String(id) })
+    return scopedProposalJson(proposal)
+  },
+  scoped_proposals(ctx, p) {
+    const target = p.target === undefined ? undefined : idParam(p.target, 'target')
+    const all = [...new ScopedBooks(ctx.moduleStore()).proposals()].filter((x) => (p.scope === undefined || x.scope === p.scope) && (target === undefined || x.target === target))
+    return { proposals: all.map(scopedProposalJson) }
+  },
+  scoped_tally(ctx, p) {
+    const id = idParam(p.proposal, 'proposal')
+    const proposal = new ScopedBooks(ctx.moduleStore()).proposal(id)
+    if (proposal === undefined) throw govError('UNKNOWN_PROPOSAL', `no scoped proposal ${id}`, { proposal: String(id) })
+    const { tally, total } = new ScopedGovernance(ctx).currentTally(proposal)
+    if (proposal.finalTally !== null) return { ...tallyJson(proposal.finalTally), total: String(total), final: true }
+    return { ...tallyJson(tallyResult(tally)), total: String(total), final: false }
   },
 }

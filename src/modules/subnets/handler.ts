@@ -110,19 +110,43 @@ const createSubnet: MessageHandler<MsgCreateSubnetValue> = {
   },
 }
 
-/** Adds then removes allow-listed addresses (admin only); adding a listed one or removing an unlisted one changes nothing. Members stay members. */
-const updateAllowList: MessageHandler<MsgUpdateAllowListValue> = {
-  type: MsgUpdateAllowList,
-  validate(m) {
-    if (m.add.length === 0 && m.remove.length === 0) throw subnetsError('INVALID_ALLOW_LIST', 'an allow-list update adds or removes at least one address')
-    distinct(m.remove, distinct(m.add))
-  },
-  handle(ctx, m, signer) {
-    adminSubnet(ctx, m.subnet, signer.addressBytes)
+function checkAllowListChange(m: MsgUpdateAllowListValue): void {
+  if (m.add.length === 0 && m.remove.length === 0) throw subnetsError('INVALID_ALLOW_LIST', 'an allow-list update adds or removes at least one address')
+  distinct(m.remove, distinct(m.add))
+}
+
+/**
+ * MsgUpdateAllowList's checks as `admin` (the signer, or gov executing a subnet-scope proposal
+ * through SubnetsKeeper.governedChange), and its effect, which cannot fail once they passed.
+ */
+export function allowListChange(ctx: Context, m: MsgUpdateAllowListValue, admin: Uint8Array): () => void {
+  checkAllowListChange(m)
+  adminSubnet(ctx, m.subnet, admin)
+  return () => {
     const books = new SubnetBooks(ctx.moduleStore())
     for (const address of m.add) books.setAllowed(m.subnet, address, true)
     for (const address of m.remove) books.setAllowed(m.subnet, address, false)
     emitAllowListUpdated(ctx, m.subnet, m.add.length, m.remove.length)
+  }
+}
+
+/** MsgUpdateSubnetParams' checks as `admin`, and its effect (as allowListChange). */
+export function subnetParamsChange(ctx: Context, m: MsgUpdateSubnetParamsValue, admin: Uint8Array): () => void {
+  const subnet = adminSubnet(ctx, m.subnet, admin)
+  const params = checkSubnetParams(m.params, Number(subnet.parameterCount))
+  checkSharedSubnets(new SubnetBooks(ctx.moduleStore()), params, m.subnet)
+  return () => {
+    new SubnetBooks(ctx.moduleStore()).setPending(m.subnet, { params, height: BigInt(ctx.block.height) })
+    emitParamsUpdated(ctx, m.subnet)
+  }
+}
+
+/** Adds then removes allow-listed addresses (admin only); adding a listed one or removing an unlisted one changes nothing. Members stay members. */
+const updateAllowList: MessageHandler<MsgUpdateAllowListValue> = {
+  type: MsgUpdateAllowList,
+  validate: checkAllowListChange,
+  handle(ctx, m, signer) {
+    allowListChange(ctx, m, signer.addressBytes)()
   },
 }
 
@@ -134,12 +158,7 @@ const updateSubnetParams: MessageHandler<MsgUpdateSubnetParamsValue> = {
     checkSubnetParams(m.params, 0)
   },
   handle(ctx, m, signer) {
-    const subnet = adminSubnet(ctx, m.subnet, signer.addressBytes)
-    const params = checkSubnetParams(m.params, Number(subnet.parameterCount))
-    const books = new SubnetBooks(ctx.moduleStore())
-    checkSharedSubnets(books, params, m.subnet)
-    books.setPending(m.subnet, { params, height: BigInt(ctx.block.height) })
-    emitParamsUpdated(ctx, m.subnet)
+    subnetParamsChange(ctx, m, signer.addressBytes)()
   },
 }
 

@@ -29,6 +29,15 @@
  *                                        a wrong aggregate bars its aggregator for the round;
  *                                        training unbars (or leaves the marks: one key per lie)
  *
+ * For gov's subnet scope (docs/governance.md), the published contract of a governed subnet:
+ *   transferAdmin(id, from, to)          the admin `from` hands the subnet to `to` (gov's module
+ *                                        account when a subnet opts into governance); NOT_ADMIN
+ *   governedChange(admin, message)       an encoded subnets/MsgUpdateAllowList or
+ *                                        subnets/MsgUpdateSubnetParams, checked exactly as its
+ *                                        handler checks it with `admin` as signer; returns its
+ *                                        effect (nothing changes until it is called, and it
+ *                                        cannot fail), so gov can run a proposal all or nothing
+ *
  * A member slashed below its role's minimum stays a member (MsgTopUpSubnetBond restores it);
  * training decides whether such a bond may still submit (`bondOf(…) >= params(id).min…Bond`).
  *
@@ -36,13 +45,16 @@
  * I/O in a handler); `subnet(id).parameterCount` is the length its vector must have, to check
  * once the blob is available (validateUpdateBlob's shape), before round 0 opens.
  */
+import { CodecError, decode, peekStructTag } from '../../codec/index.js'
+import { encodeAddress } from '../../crypto/index.js'
 import { type Context, Dec, readParams } from '../../state/index.js'
+import { allowListChange, subnetParamsChange } from './handler.js'
 import { SubnetBooks, type MemberView } from './books.js'
 import { subnetsError } from './errors.js'
 import { emitAggregatorBarred, emitMemberSlashed, emitParamsApplied } from './events.js'
 import { STAKING } from './expected-keepers.js'
 import { MODULE, bondPurpose } from './keys.js'
-import { type Role, type SubnetParamsValue, type SubnetValue, isRole } from './messages.js'
+import { MsgUpdateAllowList, MsgUpdateSubnetParams, type Role, type SubnetParamsValue, type SubnetValue, isRole } from './messages.js'
 import { type SubnetsParamsValue, subnetsParams } from './params.js'
 
 export class SubnetsKeeper {
@@ -167,6 +179,32 @@ export class SubnetsKeeper {
 
   barred(id: bigint, round: bigint): Uint8Array[] {
     return this.#books.barredIn(id, round)
+  }
+
+  transferAdmin(id: bigint, from: Uint8Array, to: Uint8Array): void {
+    const subnet = this.existing(id)
+    if (!Buffer.from(subnet.admin).equals(Buffer.from(from))) {
+      throw subnetsError('NOT_ADMIN', `${encodeAddress(from)} is not the admin of subnet ${id}`, { subnet: String(id), admin: encodeAddress(subnet.admin) })
+    }
+    this.#books.setSubnet({ ...subnet, admin: to.slice() })
+  }
+
+  governedChange(admin: Uint8Array, message: Uint8Array): { subnet: bigint; apply: () => void } {
+    const tag = peekStructTag(message)
+    try {
+      if (tag === MsgUpdateAllowList.tag) {
+        const m = decode(MsgUpdateAllowList, message)
+        return { subnet: m.subnet, apply: allowListChange(this.#ctx, m, admin) }
+      }
+      if (tag === MsgUpdateSubnetParams.tag) {
+        const m = decode(MsgUpdateSubnetParams, message)
+        return { subnet: m.subnet, apply: subnetParamsChange(this.#ctx, m, admin) }
+      }
+    } catch (error) {
+      if (error instanceof CodecError) throw subnetsError('INVALID_PARAMS', `a governed change does not decode: ${error.message}`)
+      throw error
+    }
+    throw subnetsError('INVALID_PARAMS', `tag ${tag ?? 'none'} is no change a governed subnet takes (MsgUpdateAllowList, MsgUpdateSubnetParams)`)
   }
 }
 

@@ -126,3 +126,64 @@ export const govUpgradePlan = defineMethod({
   result: s.object({ height, plan: s.nullable(s.object({ name: s.string(), height: s.decimal(), info: s.string(), proposal: s.decimal() })) }),
   errors: QF,
 })
+
+export const govAppliedUpgrades = defineMethod({
+  name: 'gov_appliedUpgrades',
+  summary: 'The software upgrades this chain applied (x/upgrade done records), by name: the height whose begin-block applied each.',
+  params: {},
+  result: s.object({ height, upgrades: s.array(s.object({ name: s.string(), height: s.decimal() })) }),
+  errors: QF,
+})
+
+const Rules = s.object({ quorum: DecText, threshold: DecText, veto_threshold: DecText, voting_period: s.decimal('ms'), min_deposit: s.decimal() })
+const scopedShape = {
+  id: s.decimal(),
+  scope: s.enum(['subnet', 'datanet'] as const),
+  target: s.decimal('subnet or Datanet id'),
+  proposer: Account,
+  status: Status,
+  title: s.string(),
+  summary: s.string(),
+  messages: s.array(s.string({ description: 'an encoded subnets message, base64' })),
+  deposit: s.decimal(),
+  submit_time: s.decimal('block time, ms'),
+  voting_end_time: s.decimal(),
+  final_tally: s.nullable(s.object(Tally)),
+  outcome: s.string({ description: "why it ended ('' while open)" }),
+  failed_reason: s.string(),
+  deposits: s.enum(['held', 'refunded', 'burned'] as const),
+}
+const ScopedProposalJson = s.named('ScopedProposal', s.object(scopedShape))
+
+export const govScope = defineMethod({
+  name: 'gov_scope',
+  summary: 'Whether a subnet opted into governance (its admin is the gov module account), and its rules.',
+  params: { scope: s.enum(['subnet', 'datanet'] as const), target: Id('subnet or Datanet id') },
+  result: s.object({ height, scope: s.string(), target: s.decimal(), governed: s.boolean(), rules: s.nullable(Rules), since_height: s.nullable(s.decimal()) }),
+  errors: QF,
+})
+
+export const govScopedProposal = defineMethod({
+  name: 'gov_scopedProposal',
+  summary: 'One subnet-scope proposal: its messages, status, voting end and, once it ended, the final tally (bond units).',
+  description: 'QUERY_FAILED { codespace: gov, code: UNKNOWN_PROPOSAL } when there is none.',
+  params: { id: Id('scoped proposal id') },
+  result: s.object({ height, ...scopedShape }),
+  errors: QF,
+})
+
+export const govScopedProposals = defineMethod({
+  name: 'gov_scopedProposals',
+  summary: 'Subnet-scope proposals by id, filtered by scope and subnet.',
+  params: { scope: s.optional(s.enum(['subnet', 'datanet'] as const)), target: s.optional(Id('subnet or Datanet id')) },
+  result: s.object({ height, proposals: s.array(ScopedProposalJson) }),
+  errors: QF,
+})
+
+export const govScopedTally = defineMethod({
+  name: 'gov_scopedTally',
+  summary: "A subnet-scope proposal's tally in bond units: running while voted (members' bonds now), final after; total is the subnet's whole weight now.",
+  params: { proposal: Id('scoped proposal id') },
+  result: s.object({ height, ...Tally, total: s.decimal(), final: s.boolean() }),
+  errors: QF,
+})

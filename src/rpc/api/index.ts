@@ -9,7 +9,7 @@ import { modelLatest, modelVersion, modelVersions, roundGet, roundRejectedUpdate
 import { contributionGetProof, contributionReceipt, contributionReceipts, reputationCommitments, reputationGet, reputationHistory, reputationList, reputationParams, reputationStandings } from './reputation.js'
 import { datanetDeclarations, datanetGet, datanetGetRecordProof, datanetList, datanetParams, datanetRecord, datanetRecords, datanetVersion, datanetVersions } from './datanets.js'
 import { lineageDiff, lineageGetAncestry, lineageGetContributors, lineageGetDescendants, lineageParams, lineageVersion, usageOwed, usagePool, usageReceipt, usageTotals } from './lineage.js'
-import { govDeposits, govParams, govProposal, govProposals, govTally, govUpgradePlan, govVote, govVotes } from './gov.js'
+import { govDeposits, govParams, govProposal, govProposals, govTally, govUpgradePlan, govAppliedUpgrades, govScope, govScopedProposal, govScopedProposals, govScopedTally, govVote, govVotes } from './gov.js'
 import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
 
 /**
@@ -103,6 +103,11 @@ export const FEDRA_API = {
   gov_deposits: govDeposits,
   gov_tally: govTally,
   gov_upgradePlan: govUpgradePlan,
+  gov_appliedUpgrades: govAppliedUpgrades,
+  gov_scope: govScope,
+  gov_scopedProposal: govScopedProposal,
+  gov_scopedProposals: govScopedProposals,
+  gov_scopedTally: govScopedTally,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,

@@ -76,6 +76,11 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   gov_deposits: ['gov', 'deposits'],
   gov_tally: ['gov', 'tally'],
   gov_upgradePlan: ['gov', 'upgrade_plan'],
+  gov_appliedUpgrades: ['gov', 'applied_upgrades'],
+  gov_scope: ['gov', 'scope'],
+  gov_scopedProposal: ['gov', 'scoped_proposal'],
+  gov_scopedProposals: ['gov', 'scoped_proposals'],
+  gov_scopedTally: ['gov', 'scoped_tally'],
 }
 
 /**

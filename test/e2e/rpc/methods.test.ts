@@ -724,7 +724,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   })
 
   describe('gov methods', () => {
-    const GOV_METHODS: ServedMethod[] = ['gov_params', 'gov_proposal', 'gov_proposals', 'gov_vote', 'gov_votes', 'gov_deposits', 'gov_tally', 'gov_upgradePlan']
+    const GOV_METHODS: ServedMethod[] = ['gov_params', 'gov_proposal', 'gov_proposals', 'gov_vote', 'gov_votes', 'gov_deposits', 'gov_tally', 'gov_upgradePlan', 'gov_appliedUpgrades']
     happy(GOV_METHODS, "a text proposal: submitted below the minimum deposit, funded to it, voted by validator0's operator; its running tally is that vote's bonded power", async () => {
       const send = async (key: PrivateKeyOf, msgs: Uint8Array[]) => {
         const sent = await client.broadcastTx(await buildTx(client, key, msgs, { fee: FEE, gasLimit: GAS_LIMIT }), 'commit', 20_000)
@@ -753,6 +753,32 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       const bonded = BigInt((await client.call('staking_pool')).bonded_tokens)
       assert.deepEqual([tally.yes, tally.no, tally.final], [String(bonded), '0', false], 'the only validator voted yes with all its bonded tokens')
       assert.equal((await client.call('gov_upgradePlan')).plan, null)
+      assert.deepEqual((await client.call('gov_appliedUpgrades')).upgrades, [])
+    })
+
+    const SCOPE_METHODS: ServedMethod[] = ['gov_scope', 'gov_scopedProposal', 'gov_scopedProposals', 'gov_scopedTally']
+    happy(SCOPE_METHODS, 'a subnet put under governance by its admin, a scoped text proposal about it: its rules, record and running tally', async () => {
+      const send = async (key: PrivateKeyOf, msgs: Uint8Array[]) => {
+        const sent = await client.broadcastTx(await buildTx(client, key, msgs, { fee: FEE, gasLimit: GAS_LIMIT }), 'commit', 20_000)
+        assert.equal(sent.result?.code, 0, JSON.stringify(sent.result))
+      }
+      const initial = encodeUpdateBlob({ dtype: 'int32', shape: [6], scale: 16384, values: Int32Array.of(1, 2, 3, 4, 5, 6) })
+      const { cid } = (await raw('blob_put', { data: Buffer.from(initial).toString('base64'), pin: true })).result as { cid: string }
+      const admin = node.wallets.key(A.user)
+      await send(admin, [
+        messages.subnetsCreate({ name: 'governed', domain: 'test/e2e', modelSpec: canonicalModelSpec(mlpSpec([2, 2])), initialModelCid: cid, allowList: [], params: { validation_set: cid, membership: 'open' } }),
+      ])
+      const subnet = (await client.call('subnet_list')).subnets.find((x) => x.admin === admin.publicKey.address && x.name === 'governed')!
+      assert.equal((await client.call('gov_scope', { scope: 'subnet', target: subnet.id })).governed, false)
+      await send(admin, [messages.govEnableSubnetGovernance(subnet.id, { quorum: '0.5', threshold: '0.5', vetoThreshold: '0.334', votingPeriodMs: 600_000, minDeposit: 1000 })])
+      const scope = await client.call('gov_scope', { scope: 'subnet', target: subnet.id })
+      assert.deepEqual([scope.governed, scope.rules?.quorum, scope.rules?.min_deposit], [true, '0.5', '1000'])
+      await send(admin, [messages.govSubmitScopedProposal({ subnet: subnet.id, messages: [], title: 'scoped', summary: 'a text proposal', deposit: '1000ufdr' })])
+      const { proposals } = await client.call('gov_scopedProposals', { target: subnet.id })
+      assert.deepEqual(proposals.map((p) => [p.status, p.deposit]), [['voting_period', '1000']])
+      assert.equal((await client.call('gov_scopedProposal', { id: proposals[0]!.id })).title, 'scoped')
+      const tally = await client.call('gov_scopedTally', { proposal: proposals[0]!.id })
+      assert.deepEqual([tally.yes, tally.total, tally.final], ['0', '0', false])
     })
   })
 

@@ -34,6 +34,15 @@ export class FakeDatanets implements DatanetsView {
   declarations(subnet: bigint, round: bigint): DataDeclarationView[] {
     return [...(this.byRound.get(`${subnet}/${round}`) ?? [])]
   }
+
+  // gov's Datanet-scope contract (src/modules/gov/expected-keepers.ts): this fake holds no Datanet gov could govern.
+  curation(): undefined {
+    return undefined
+  }
+
+  curatorsChange(): () => void {
+    throw new Error('the fake datanets module has no curators to change')
+  }
 }
 
 export function fakeDatanetsModule(data: FakeDatanets = new FakeDatanets()): Module<DatanetsView> {
