@@ -4,6 +4,7 @@ import { FedraClient, type SubscriptionNotification, buildTx, messages } from '.
 import { PublicKey, fromHex, merkleLeafHash, merkleRoot, toHex, verifyMerkleProof } from '../../../src/crypto/index.js'
 import { encode } from '../../../src/codec/index.js'
 import { DeclaredLeaf } from '../../../src/modules/datanets/index.js'
+import { defaultRegistry } from '../../../src/modules/index.js'
 import { waitFor } from '../../../src/devnet/process.js'
 import type { IndexedTx } from '../../../src/indexer/index.js'
 import { MEMPOOL_CODES } from '../../../src/node/mempool/index.js'
@@ -304,6 +305,16 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       // Without prove: the value alone.
       const plain = await client.queryState(path, { height: committed.height })
       assert.deepEqual([plain.value, plain.proof], [at.value, undefined])
+    })
+
+    happy(['state_moduleQuery'], 'a module query at the heights around the transfer, and one proven and replayed by the client', async () => {
+      const payer = node.wallets.key(A.payer).publicKey.address
+      const params = { address: payer, denom: 'ufdr' }
+      const [pre, post] = await Promise.all([committed.height - 1, committed.height].map((height) => client.moduleQuery('bank', 'balance', params, { height })))
+      assert.deepEqual([pre!.height, post!.height], [committed.height - 1, committed.height])
+      assert.deepEqual([BigInt((pre!.result as { amount: string }).amount), BigInt((post!.result as { amount: string }).amount)], committed.payer)
+      // Proven: every read's proof against the verified header, then bank's own query over those reads.
+      assert.deepEqual(await client.verifiedModuleQuery(defaultRegistry(), 'bank', 'balance', params, committed.height), post!.result)
     })
 
     happy(['tx_search', 'tx_broadcast'], 'by signer, height range, message type and event attribute, paged in both orders', async () => {
