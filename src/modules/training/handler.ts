@@ -21,6 +21,7 @@ import {
 import { type RoundFormat, checkBlobCid, checkUpdate, submittedValues, verifyAggregate } from './model.js'
 import { type TrainingParamsValue, trainingParams } from './params.js'
 import { endSubmitWindow } from './rounds.js'
+import { checkSecAggSubmission, isSecAggRound, secAggMessages, secAggRoundRule } from './secagg-handler.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -129,6 +130,7 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
     const subnets = ctx.keeper(SUBNETS)
     const trainer = signer.addressBytes
     if (!subnets.isMember(m.subnet, 'trainer', trainer)) throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
+    checkSecAggSubmission(ctx, round, trainer)
     if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
       const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
       throw trainingError('TRAINER_BARRED', why, {
@@ -326,7 +328,9 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const named = updates.map((u) => ({ cid: u.updateCid, bytes: ctx.block.blobs.get(u.updateCid) }))
     const base = { cid: round.baseGlobalCid, bytes: ctx.block.blobs.get(round.baseGlobalCid) }
     const claimed = { aggregate: ctx.block.blobs.get(m.resultCid), model: ctx.block.blobs.get(m.newGlobalCid) }
-    const verdict = verifyAggregate(rule, named, updates.map((u) => u.weight), base, format, claimed)
+    // a secagg round: the same rule, carrying the correction that removes dropped trainers' masks (secagg-handler.ts)
+    const verifying = isSecAggRound(round) ? secAggRoundRule(ctx, round, updates, parameterCount, gasPerCoordinate) : rule
+    const verdict = verifyAggregate(verifying, named, updates.map((u) => u.weight), base, format, claimed)
     if (verdict.matches) accept(ctx, books, round, m, updates, aggregator)
     else reject(ctx, books, round, m, { resultCid: verdict.aggregateCid, newGlobalCid: verdict.modelCid }, signer)
   },
@@ -371,4 +375,4 @@ function reject(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSub
   emitAggregateRejected(ctx, m.subnet, m.round, aggregator, m, expected, slashed, TRAINING_ERRORS.WRONG_AGGREGATE)
 }
 
-export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate]
+export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages]
