@@ -16,19 +16,24 @@ export function maskStream(seed: Uint8Array, n: number): Uint32Array {
   if (seed.length !== 32) throw new RangeError('mask seed must be 32 bytes')
   // OpenSSL's chacha20 takes a 16-byte IV: the 32-bit block counter (little-endian), then the nonce.
   const cipher = createCipheriv('chacha20', seed, new Uint8Array(16))
+  const first = cipher.update(new Uint8Array(4 * n))
+  // the usual case, one word in 2^32 apart: no word to skip, and the keystream's own buffer is the mask
+  if (first.byteOffset % 4 === 0) {
+    const words = new Uint32Array(first.buffer, first.byteOffset, n)
+    if (words.indexOf(MODULUS) === -1) return words
+  }
   const out = new Uint32Array(n)
   let filled = 0
-  let ask = n
-  while (filled < n) {
-    const bytes = cipher.update(new Uint8Array(4 * ask))
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, ask)
-    for (let i = 0; i < ask && filled < n; i++) {
+  let bytes: Uint8Array = first
+  for (;;) {
+    const words = new Uint32Array(Uint8Array.from(bytes).buffer)
+    for (let i = 0; i < words.length && filled < n; i++) {
       const w = words[i]!
       if (w !== MODULUS) out[filled++] = w
     }
-    ask = Math.max(16, n - filled)
+    if (filled === n) return out
+    bytes = cipher.update(new Uint8Array(4 * Math.max(16, n - filled)))
   }
-  return out
 }
 
 /** acc[i] += sign · mask(seed)[i]: the hot loop of masking and of removing a dropped trainer's masks. */

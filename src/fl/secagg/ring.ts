@@ -28,8 +28,12 @@ export const SECAGG_MAX_UPDATES = 128
 
 /** x mod M in [0, M), for any integer |x| < 2^53. */
 export function residue(x: number): number {
-  const r = x % MODULUS
-  return r < 0 ? r + MODULUS : r
+  // floor division instead of %, which V8 runs as a call to fmod; the quotient of an |x| < 2^53
+  // by M can land one off near a multiple, which the two corrections remove
+  let r = x - Math.floor(x / MODULUS) * MODULUS
+  if (r < 0) r += MODULUS
+  else if (r >= MODULUS) r -= MODULUS
+  return r
 }
 
 /** The signed representative in ±(2^31 − 1) of a residue in [0, M). */

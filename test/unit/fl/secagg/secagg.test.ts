@@ -26,7 +26,7 @@ import {
 import { seededRandom } from '../../../helpers/chain.js'
 import { members, recoverDropped, seededBytes, simulateRound } from './support.js'
 
-const N = 4096
+const N = 9000 // crosses secAggMean's 4096-coordinate blocks
 
 function plainUpdates(k: number, n: number, seed: number): Int32Array[] {
   const random = seededRandom(seed)
