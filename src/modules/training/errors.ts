@@ -110,6 +110,14 @@ export const TRAINING_ERRORS = {
   SECAGG_SHARES_MISSING: 91,
   /** A dropped trainer's shares interpolate to a key that is not its round key (the dealer dealt inconsistent shares). */
   SECAGG_RECONSTRUCTION: 92,
+  /** DP budget ledger (dp-ledger.ts), from 100 on: a policy field out of range (stateless). */
+  DP_INVALID_POLICY: 100,
+  /** MsgSetDpPolicy from someone other than the subnet's admin. */
+  DP_NOT_ADMIN: 101,
+  /** The subnet already has a DP policy (it cannot be replaced: that would reset the budget). */
+  DP_POLICY_EXISTS: 102,
+  /** An update whose round would take the subnet past its (ε, δ) budget: the round is refused. */
+  DP_BUDGET_EXHAUSTED: 103,
 } as const
 
 export type TrainingErrorCode = keyof typeof TRAINING_ERRORS

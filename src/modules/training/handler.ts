@@ -21,6 +21,7 @@ import {
 import { type RoundFormat, checkBlobCid, checkUpdate, submittedValues, verifyAggregate } from './model.js'
 import { type TrainingParamsValue, trainingParams } from './params.js'
 import { endSubmitWindow } from './rounds.js'
+import { chargeDpRound, dpMessages } from './dp-ledger.js'
 import { checkSecAggSubmission, isSecAggRound, secAggMessages, secAggRoundRule } from './secagg-handler.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
@@ -158,6 +159,7 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
       rejectUpdate(ctx, books, m, trainer, verdict, params.freeRiderSlashFraction)
       return
     }
+    chargeDpRound(ctx, round)
     const weight = Math.min(m.sampleCount, round.sampleCap)
     books.setUpdate(m.subnet, m.round, trainer, {
       updateCid: m.updateCid,
@@ -375,4 +377,4 @@ function reject(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSub
   emitAggregateRejected(ctx, m.subnet, m.round, aggregator, m, expected, slashed, TRAINING_ERRORS.WRONG_AGGREGATE)
 }
 
-export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages]
+export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages, ...dpMessages]

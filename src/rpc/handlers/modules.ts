@@ -29,6 +29,7 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   subnet_members: ['subnets', 'members'],
   subnet_allowList: ['subnets', 'allowList'],
   subnet_params: ['subnets', 'params'],
+  subnet_dpLedger: ['training', 'dpLedger'],
   round_get: ['training', 'round'],
   round_updates: ['training', 'updates'],
   round_rejectedUpdates: ['training', 'rejectedUpdates'],
