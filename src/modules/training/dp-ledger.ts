@@ -1,6 +1,6 @@
 import { decodeStored, encode } from '../../codec/index.js'
 import { encodeAddress } from '../../crypto/index.js'
-import { type Context, Dec, type KVStore, type MessageHandler, concatBytes, u64Bytes } from '../../state/index.js'
+import { type Context, Dec, type KVStore, type MessageHandler, arrayAt, concatBytes, decAt, genesisError, objectAt, optionalU64At, readU64, u64At, u64Bytes } from '../../state/index.js'
 import { TrainingBooks } from './books.js'
 import { epsilonOf, roundRho } from './dp-accountant.js'
 import { DpLedgerRecord, type DpLedgerValue, DpPolicyRecord, type DpPolicyValue, MsgSetDpPolicy, type MsgSetDpPolicyValue } from './dp-messages.js'
@@ -38,6 +38,78 @@ class DpBooks {
   setLedger(subnet: bigint, value: DpLedgerValue): void {
     this.#store.set(concatBytes(Uint8Array.of(LEDGER), u64Bytes(subnet)), encode(DpLedgerRecord, value))
   }
+  *policies(): Generator<{ subnet: bigint; policy: DpPolicyValue }> {
+    for (const [key, raw] of this.#store.iterate(Uint8Array.of(POLICY))) yield { subnet: readU64(key, 1), policy: decodeStored(DpPolicyRecord, raw) }
+  }
+}
+
+/**
+ * Training genesis' `dp` list (the policies and ledgers must survive an export, or an
+ * export/import would reset every budget): [{ subnet, clip_norm, noise_multiplier, sampling_rate,
+ * target_epsilon, delta, from_round, height, rounds, rho, last_round | null }] by ascending subnet.
+ */
+export interface DpGenesisEntry {
+  subnet: bigint
+  policy: DpPolicyValue
+  ledger: DpLedgerValue
+}
+
+const DP_FIELDS = ['subnet', 'clip_norm', 'noise_multiplier', 'sampling_rate', 'target_epsilon', 'delta', 'from_round', 'height', 'rounds', 'rho', 'last_round']
+
+export function dpGenesisAt(value: unknown, path: string): DpGenesisEntry[] {
+  let previous = -1n
+  return arrayAt(value ?? [], path).map((entry, i) => {
+    const at = `${path}[${i}]`
+    const e = objectAt(entry, at)
+    for (const key of Object.keys(e)) if (!DP_FIELDS.includes(key)) throw genesisError(`${at}.${key}`, 'no such dp field')
+    const subnet = u64At(e.subnet, `${at}.subnet`)
+    if (subnet <= previous) throw genesisError(`${at}.subnet`, 'dp entries must be listed by strictly ascending subnet')
+    previous = subnet
+    const policy = {
+      clipNorm: decAt(e.clip_norm, `${at}.clip_norm`),
+      noiseMultiplier: decAt(e.noise_multiplier, `${at}.noise_multiplier`),
+      samplingRate: decAt(e.sampling_rate, `${at}.sampling_rate`),
+      targetEpsilon: decAt(e.target_epsilon, `${at}.target_epsilon`),
+      delta: decAt(e.delta, `${at}.delta`),
+      fromRound: u64At(e.from_round, `${at}.from_round`),
+      height: u64At(e.height, `${at}.height`),
+    }
+    try {
+      setDpPolicy.validate!({ subnet, ...policy } as never)
+    } catch (error) {
+      throw genesisError(at, (error as Error).message)
+    }
+    const ledger = { rounds: u64At(e.rounds, `${at}.rounds`), rho: decAt(e.rho, `${at}.rho`), lastRound: optionalU64At(e.last_round, `${at}.last_round`) }
+    return { subnet, policy, ledger }
+  })
+}
+
+export function initDpGenesis(store: KVStore, entries: readonly DpGenesisEntry[]): void {
+  const books = new DpBooks(store)
+  for (const e of entries) {
+    books.setPolicy(e.subnet, e.policy)
+    books.setLedger(e.subnet, e.ledger)
+  }
+}
+
+export function exportDpGenesis(store: KVStore): Record<string, unknown>[] {
+  const books = new DpBooks(store)
+  return [...books.policies()].map(({ subnet, policy: p }) => {
+    const l = books.ledger(subnet)
+    return {
+      subnet: String(subnet),
+      clip_norm: p.clipNorm.toString(),
+      noise_multiplier: p.noiseMultiplier.toString(),
+      sampling_rate: p.samplingRate.toString(),
+      target_epsilon: p.targetEpsilon.toString(),
+      delta: p.delta.toString(),
+      from_round: String(p.fromRound),
+      height: String(p.height),
+      rounds: String(l.rounds),
+      rho: l.rho.toString(),
+      last_round: l.lastRound === null ? null : String(l.lastRound),
+    }
+  })
 }
 
 /** Smallest noise multiplier a policy may declare: below it one round alone costs ρ ≥ 50. */

@@ -5,7 +5,7 @@ import { MsgSetDpPolicy } from '../../../../src/modules/training/dp-messages.js'
 import { TRAINING_ERRORS } from '../../../../src/modules/training/index.js'
 import { Dec } from '../../../../src/state/index.js'
 import { tempDirs } from '../../../support/chain.js'
-import { ADMIN, TRAINERS, TrainingChain, codes, updateBlob } from './harness.js'
+import { ADMIN, TRAINERS, TrainingChain, codes, trainingGenesisJson, updateBlob } from './harness.js'
 
 const d = (text: string) => Dec.parse(text)
 const fail = (code: keyof typeof TRAINING_ERRORS): [string, number] => ['training', TRAINING_ERRORS[code]]
@@ -96,5 +96,32 @@ describe('DP budget ledger on chain: a policy per subnet, rounds charged, a roun
     assert.deepEqual(codes(await chain.block(chain.submit(TRAINERS[1]!, fresh()))), [OK])
     assert.equal(chain.query<{ rounds: string }>('dpLedger', { subnet: '0' }).rounds, '0')
     await chain.close()
+  })
+})
+
+describe('DP budget ledger in genesis: exported and imported with the books', () => {
+  const dirs = tempDirs()
+  after(() => dirs.removeAll())
+
+  it('a chain started from an export keeps the policy and the spent budget (an export cannot reset it)', async () => {
+    const policy = { subnet: 0n, clipNorm: d('5'), noiseMultiplier: d('1'), samplingRate: d('0.5'), targetEpsilon: d('8'), delta: d('0.00001') }
+    const chain = await TrainingChain.withSubnet(dirs.next())
+    await chain.block([ADMIN, MsgSetDpPolicy, policy])
+    await chain.block(chain.submit(TRAINERS[0]!, updateBlob([1, 2, 3, 4, 5, 6])))
+    const exported = chain.app.exportAppState()
+    const dp = (exported.training as { dp: Record<string, unknown>[] }).dp
+    assert.deepEqual(dp, [{ subnet: '0', clip_norm: '5', noise_multiplier: '1', sampling_rate: '0.5', target_epsilon: '8', delta: '0.00001', from_round: '0', height: '2', rounds: '1', rho: '0.5', last_round: '0' }])
+    const ledger = chain.query('dpLedger', { subnet: '0' })
+    const genesis = { ...trainingGenesisJson(), app_state: exported }
+    const restarted = await TrainingChain.open(dirs.next(), { genesis })
+    assert.deepEqual(restarted.query('dpLedger', { subnet: '0' }), ledger)
+    assert.deepEqual((restarted.app.exportAppState().training as { dp: unknown }).dp, dp)
+    // and genesis refuses a malformed entry: unknown field, bad policy, unknown subnet
+    const bad = (entry: Record<string, unknown>) => TrainingChain.open(dirs.next(), { genesis: { ...genesis, app_state: { ...exported, training: { ...(exported.training as object), dp: [entry] } } } })
+    await assert.rejects(bad({ ...dp[0], extra: 1 }), /no such dp field/)
+    await assert.rejects(bad({ ...dp[0], noise_multiplier: '0.01' }), /noise_multiplier/)
+    await assert.rejects(bad({ ...dp[0], subnet: '5' }), /subnets has no subnet 5/)
+    await chain.close()
+    await restarted.close()
   })
 })
