@@ -33,6 +33,7 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   round_get: ['training', 'round'],
   round_updates: ['training', 'updates'],
   round_rejectedUpdates: ['training', 'rejectedUpdates'],
+  round_secagg: ['training', 'secaggRound'],
   model_version: ['training', 'version'],
   model_versions: ['training', 'versions'],
   model_latest: ['training', 'latestVersion'],

@@ -139,6 +139,22 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     assert.deepEqual(codes(accepted), [OK])
     assert.equal(eventsOf(accepted, 'aggregate_accepted').length, 1)
     assert.equal(eventsOf(accepted, 'aggregate_rejected').length, 0)
+    // the round's record as daemons read it: who survived, who dropped (and how many shares of it are out), each survivor's share of the weight
+    type Member = { trainer: string; status: string; weight: number; contribution: string; revealed: number; round_key: string | null; shares: unknown[] }
+    const record = chain.query<{ degree: number; threshold: number; roster: Member[] }>('secaggRound', { subnet: '0', round: '0' })
+    assert.deepEqual([record.degree, record.threshold, record.roster.length], [6, 4, 8])
+    const byTrainer = new Map(record.roster.map((m) => [m.trainer, m]))
+    const total = SURVIVORS.reduce((a, t) => a + samples.get(t)!, 0)
+    for (const t of SURVIVORS) {
+      const m = byTrainer.get(testKey(t).publicKey.address)!
+      assert.deepEqual([m.status, m.weight, m.shares.length], ['survivor', samples.get(t)!, 6])
+      assert.ok(Math.abs(Number(m.contribution) - samples.get(t)! / total) < 1e-15)
+    }
+    for (const t of DROPPED) {
+      const m = byTrainer.get(testKey(t).publicKey.address)!
+      assert.deepEqual([m.status, m.weight, m.contribution], ['dropped', 0, '0'])
+      assert.ok(m.revealed >= 4, `${m.revealed} shares of a dropped trainer revealed`)
+    }
     const version = chain.query<{ version: { globalCid?: string; global_cid?: string } }>('version', { subnet: '0', version: '1' })
     assert.ok(JSON.stringify(version).includes(modelCid))
     await chain.close()
@@ -243,6 +259,7 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     const chain = await subnetChain(dirs.next(), 'fedavg', [2, 3])
     const side = trainerSide([2, 3])
     assert.deepEqual(codes(await chain.block([2, MsgSecAggSetup, side.setupMsg(2)])), [fail('SECAGG_NOT_SECAGG')])
+    assert.deepEqual(chain.query('secaggRound', { subnet: '0', round: '0' }), { rule: 'fedavg', round_id: null, setup_end_height: null, degree: null, threshold: null, roster: null })
     const bad = await chain.block(
       [ADMIN, MsgCreateSubnet, createTrainingSubnet({ name: 'a' }, { aggregationRule: 'secagg-fedavg', timing: TIMING, sampleCap: 512 })],
       [ADMIN, MsgCreateSubnet, createTrainingSubnet({ name: 'b' }, { aggregationRule: 'secagg-fedavg', timing: { ...TIMING, submitWindow: 1 }, sampleCap: 512, quantization: { dtype: 'int32', scale: SCALE, maxAbs: MAX_SIGNED_RESIDUE, clipNorm: dec('5') } })],
