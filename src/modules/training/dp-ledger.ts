@@ -19,7 +19,7 @@ import type { RoundValue } from './messages.js'
 const POLICY = 0x43
 const LEDGER = 0x44
 
-class DpBooks {
+export class DpBooks {
   readonly #store: KVStore
   constructor(store: KVStore) {
     this.#store = store
@@ -210,3 +210,25 @@ export function dpLedgerJson(ctx: Context, subnet: bigint) {
 }
 
 export const dpMessages: MessageHandler[] = [setDpPolicy]
+
+/**
+ * The ledger's books: for every subnet with a policy, ρ spent = rounds charged × one round's ρ
+ * (every round is charged the same), the ε it amounts to within the target, and the last round
+ * charged present exactly when a round was; no ledger without a policy.
+ */
+export function dpLedgerInvariant(ctx: Context): string | null {
+  const books = new DpBooks(ctx.moduleStore())
+  const governed = new Set<bigint>()
+  for (const { subnet, policy } of books.policies()) {
+    governed.add(subnet)
+    const ledger = books.ledger(subnet)
+    if (!ledger.rho.eq(roundRho(policy.noiseMultiplier).mulInt(ledger.rounds))) return `subnet ${subnet}'s DP ledger holds ρ = ${ledger.rho} for ${ledger.rounds} rounds of ${roundRho(policy.noiseMultiplier)}`
+    if (epsilonOf(ledger.rho, policy.delta).gt(policy.targetEpsilon)) return `subnet ${subnet} spent more than its ε = ${policy.targetEpsilon}`
+    if ((ledger.lastRound === null) !== (ledger.rounds === 0n)) return `subnet ${subnet}'s DP ledger has ${ledger.rounds} rounds and last round ${ledger.lastRound}`
+  }
+  for (const [key] of ctx.moduleStore().iterate(Uint8Array.of(LEDGER))) {
+    const subnet = readU64(key, 1)
+    if (!governed.has(subnet)) return `subnet ${subnet} has a DP ledger and no policy`
+  }
+  return null
+}

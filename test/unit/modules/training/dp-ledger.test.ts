@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { dpEpsilon } from '../../../../src/fl/train/privacy.js'
 import { epsilonOf, lnInverse, roundRho, sqrtCeil } from '../../../../src/modules/training/dp-accountant.js'
+import { DpBooks, dpLedgerInvariant } from '../../../../src/modules/training/dp-ledger.js'
 import { MsgSetDpPolicy } from '../../../../src/modules/training/dp-messages.js'
 import { TRAINING_ERRORS } from '../../../../src/modules/training/index.js'
-import { Dec } from '../../../../src/state/index.js'
+import { CacheStore, Context, Dec, GasMeter, outsideBlock } from '../../../../src/state/index.js'
+import { CHAIN_ID } from '../../../helpers/chain.js'
 import { tempDirs } from '../../../support/chain.js'
 import { ADMIN, TRAINERS, TrainingChain, codes, trainingGenesisJson, updateBlob } from './harness.js'
 
@@ -123,5 +125,27 @@ describe('DP budget ledger in genesis: exported and imported with the books', ()
     await assert.rejects(bad({ ...dp[0], subnet: '5' }), /subnets has no subnet 5/)
     await chain.close()
     await restarted.close()
+  })
+})
+
+describe('DP budget ledger invariant', () => {
+  const dirs = tempDirs()
+  after(() => dirs.removeAll())
+
+  it('catches a ledger whose ρ is not rounds × one round\'s ρ, one past the target, or one without a policy', async () => {
+    const chain = await TrainingChain.withSubnet(dirs.next())
+    await chain.block([ADMIN, MsgSetDpPolicy, { subnet: 0n, clipNorm: d('5'), noiseMultiplier: d('1'), samplingRate: d('1'), targetEpsilon: d('8'), delta: d('0.00001') }])
+    await chain.block(chain.submit(TRAINERS[0]!, updateBlob([1, 2, 3, 4, 5, 9])))
+    const planted = (plant: (books: DpBooks) => void): string | null => {
+      const ctx = new Context(outsideBlock(CHAIN_ID, chain.height), new CacheStore(chain.app.db), new GasMeter(2n ** 64n), chain.app.registry, [], 'training')
+      plant(new DpBooks(ctx.moduleStore()))
+      return dpLedgerInvariant(ctx)
+    }
+    assert.equal(planted(() => {}), null)
+    assert.match(planted((b) => b.setLedger(0n, { rounds: 1n, rho: d('0.4'), lastRound: 0n }))!, /holds ρ = 0.4 for 1 rounds of 0.5/)
+    assert.match(planted((b) => b.setLedger(0n, { rounds: 3n, rho: d('1.5'), lastRound: 2n }))!, /spent more than its ε = 8/)
+    assert.match(planted((b) => b.setLedger(0n, { rounds: 0n, rho: Dec.ZERO, lastRound: 0n }))!, /0 rounds and last round 0/)
+    assert.match(planted((b) => b.setLedger(3n, { rounds: 0n, rho: Dec.ZERO, lastRound: null }))!, /subnet 3 has a DP ledger and no policy/)
+    await chain.close()
   })
 })
