@@ -180,9 +180,11 @@ export interface SecAggRecovery {
  */
 export function secAggRecovery(ctx: Context, round: RoundValue, updates: readonly UpdateView[]): SecAggRecovery {
   const books = new SecAggBooks(ctx.moduleStore())
-  const roster = books.roster(round.subnet, round.round)!
-  const graph = rosterGraph(roster)
   const at = { subnet: String(round.subnet), round: String(round.round) }
+  const roster = books.roster(round.subnet, round.round)
+  // updates are recorded only from set-up trainers, so a round with updates has a roster (a genesis could break that)
+  if (roster === undefined) throw trainingError('SECAGG_NO_SETUP', `round ${round.round} of subnet ${round.subnet} has updates but no secagg roster`, at)
+  const graph = rosterGraph(roster)
   const submitted = new Set(updates.map((u) => hex(u.trainer)))
   const survivors: SecAggRecovery['survivors'] = []
   const dropped: SecAggRecovery['dropped'] = []

@@ -8,7 +8,9 @@ import { MsgCreateSubnet, MsgJoinSubnet } from '../../../src/modules/subnets/ind
 import { TRAINING_ERRORS } from '../../../src/modules/training/index.js'
 import { secAggGraphSeed, secAggRoundId } from '../../../src/modules/training/secagg-handler.js'
 import { MsgSecAggReveal, MsgSecAggSetup } from '../../../src/modules/training/secagg-messages.js'
-import { CHAIN_ID, seededRandom, testKey } from '../../helpers/chain.js'
+import { CHAIN_ID, FEE, GAS_LIMIT, seededRandom, testKey } from '../../helpers/chain.js'
+import { encode } from '../../../src/codec/index.js'
+import { signTx } from '../../../src/state/index.js'
 import { tempDirs } from '../../support/chain.js'
 import { seededBytes } from '../../unit/fl/secagg/support.js'
 import { dec } from '../../unit/modules/subnets/harness.js'
@@ -134,6 +136,17 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     }).filter((tx) => (tx[2] as { reveals: unknown[] }).reveals.length > 0)
     const revealed = await chain.block(...reveals)
     assert.deepEqual(codes(revealed), reveals.map(() => OK))
+
+    // a chain started from an export here (rosters, setups, reveals in its genesis) accepts the same aggregate
+    const exported = chain.app.exportAppState()
+    const restarted = await TrainingChain.open(dirs.next(), { genesis: { ...genesis(), initial_height: chain.height + 1, app_state: exported } })
+    assert.deepEqual(restarted.app.exportAppState(), exported)
+    for (const [cid, bytes] of chain.blobs) restarted.blobs.set(cid, bytes)
+    const [, type, message] = chain.aggregate(AGGREGATOR, included, resultCid, modelCid)
+    const nonce = BigInt((restarted.app.query('auth', 'account', { address: testKey(AGGREGATOR).publicKey.address }) as { nonce: string }).nonce)
+    const tx = signTx(testKey(AGGREGATOR), { chainId: CHAIN_ID, nonce, fee: FEE, gasLimit: GAS_LIMIT, messages: [encode(type, message as never)], memo: '' })
+    assert.equal(eventsOf(await restarted.blockOf([tx]), 'aggregate_accepted').length, 1)
+    await restarted.close()
 
     const accepted = await chain.block(chain.aggregate(AGGREGATOR, included, resultCid, modelCid))
     assert.deepEqual(codes(accepted), [OK])

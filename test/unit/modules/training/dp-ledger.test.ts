@@ -114,7 +114,7 @@ describe('DP budget ledger in genesis: exported and imported with the books', ()
     const dp = (exported.training as { dp: Record<string, unknown>[] }).dp
     assert.deepEqual(dp, [{ subnet: '0', clip_norm: '5', noise_multiplier: '1', sampling_rate: '0.5', target_epsilon: '8', delta: '0.00001', from_round: '0', height: '2', rounds: '1', rho: '0.5', last_round: '0' }])
     const ledger = chain.query('dpLedger', { subnet: '0' })
-    const genesis = { ...trainingGenesisJson(), app_state: exported }
+    const genesis = { ...trainingGenesisJson(), initial_height: chain.height + 1, app_state: exported }
     const restarted = await TrainingChain.open(dirs.next(), { genesis })
     assert.deepEqual(restarted.query('dpLedger', { subnet: '0' }), ledger)
     assert.deepEqual((restarted.app.exportAppState().training as { dp: unknown }).dp, dp)
