@@ -5,6 +5,7 @@ import { medianRule } from './median.js'
 import { multiKrumRule } from './multikrum.js'
 import { nearestNeighbourMixingRule } from './nearest-neighbour-mixing.js'
 import { repFedAvgRule } from './repfedavg.js'
+import { secAggFedAvgRule } from './secagg-fedavg.js'
 import { trimmedMeanRule } from './trimmed-mean.js'
 import type { AggregationRule } from './types.js'
 
@@ -12,7 +13,8 @@ type RuleFactory = (params: string[], name: string) => AggregationRule
 
 /**
  * Rules by name, parameters after colons: `fedavg`, `fedprox`, `median`, `trimmed:0.2`,
- * `krum`, `krum:2`, `multikrum`, `multikrum:2:5`, `repfedavg`. A subnet stores the canonical
+ * `krum`, `krum:2`, `multikrum`, `multikrum:2:5`, `repfedavg`, `secagg-fedavg` (FedAvg over
+ * masked updates: src/fl/secagg/). A subnet stores the canonical
  * name that `getAggregationRule(name).name` returns; adding a rule only adds a line here.
  * A pre-aggregation step follows a `+`: `median+nnm`, `trimmed:0.3+nnm`, `krum+nnm:2`
  * (nearest-neighbour mixing with f from the rule, or f = 2).
@@ -21,6 +23,7 @@ const factories: Record<string, RuleFactory> = {
   fedavg: (params, name) => (noParams(params, name), fedAvgRule('fedavg')),
   fedprox: (params, name) => (noParams(params, name), fedAvgRule('fedprox')),
   repfedavg: (params, name) => (noParams(params, name), repFedAvgRule()),
+  'secagg-fedavg': (params, name) => (noParams(params, name), secAggFedAvgRule()),
   median: (params, name) => (noParams(params, name), medianRule()),
   trimmed: (params, name) => {
     if (params.length > 1) throw ruleParams(name, 'trimmed takes one parameter β')

@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid'
 import { FlError } from '../../fl/errors.js'
 import { type ModelSpec, parameterLayout, parseModelSpec } from '../../fl/model/spec.js'
 import { RULE_NAMES, getAggregationRule } from '../../fl/rules/registry.js'
+import { MAX_SIGNED_RESIDUE } from '../../fl/secagg/ring.js'
 import type { AggregationRule } from '../../fl/rules/types.js'
 import { MAX_BLOB_ELEMENTS } from '../../fl/update/blob.js'
 import { checkQuantizationConfig } from '../../fl/update/quantize.js'
@@ -135,6 +136,9 @@ export function ruleOf(name: string): AggregationRule {
   return rule
 }
 
+/** Secure aggregation's FedAvg (src/fl/rules/secagg-fedavg.ts): its updates are masked. */
+const SECAGG_RULE = 'secagg-fedavg'
+
 const fraction = (value: Dec): boolean => !value.isNegative() && value.lte(Dec.ONE)
 
 /**
@@ -168,6 +172,13 @@ export function checkSubnetParams(p: SubnetParamsValue, parameterCount: number):
   if (q.maxAbs > limit) throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} does not fit ${q.dtype} (±${limit})`, { field: 'maxAbs' })
   if (q.maxAbs > ranges.maxAbsValue) {
     throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} exceeds what ${rule.name} is exact for (${ranges.maxAbsValue})`, { field: 'maxAbs' })
+  }
+  if (rule.name === SECAGG_RULE && (q.dtype !== 'int32' || q.maxAbs !== MAX_SIGNED_RESIDUE)) {
+    // masked updates are residues mod 2^32 − 1 (src/fl/secagg/ring.ts): every int32 but −2^31
+    throw subnetsError('INVALID_QUANTIZATION', `${SECAGG_RULE} carries masked updates: dtype int32 and maxAbs ${MAX_SIGNED_RESIDUE}`, { field: 'maxAbs' })
+  }
+  if (rule.name === SECAGG_RULE && p.timing.submitWindow < 2) {
+    throw subnetsError('INVALID_TIMING', `${SECAGG_RULE} splits the submit window into setup and updates: at least 2 blocks, got ${p.timing.submitWindow}`, { field: 'submitWindow', value: p.timing.submitWindow })
   }
   if (!q.clipNorm.gt(Dec.ZERO) || q.clipNorm.gt(MAX_CLIP_NORM)) {
     throw subnetsError('INVALID_QUANTIZATION', `clipNorm must lie in (0, ${MAX_CLIP_NORM}], got ${q.clipNorm}`, { field: 'clipNorm' })

@@ -82,6 +82,42 @@ export const TRAINING_ERRORS = {
   NEAR_COPY: 34,
   /** The trainer's update to this round was rejected as a free-rider's (32–34): it may not submit again in the round. */
   TRAINER_BARRED: 35,
+  /**
+   * Secure aggregation (secagg-handler.ts), from 80 on: the round's rule is not secagg-fedavg.
+   */
+  SECAGG_NOT_SECAGG: 80,
+  /** A setup after the setup phase (the first half of the submit window). */
+  SECAGG_SETUP_CLOSED: 81,
+  /** An update to a secagg round during its setup phase. */
+  SECAGG_SETUP_PHASE: 82,
+  /** The signer (or a named dealer) is not on the round's roster (the subnet's trainers at its first setup). */
+  SECAGG_NOT_IN_ROSTER: 83,
+  /** The trainer already set up for this round. */
+  SECAGG_DUPLICATE_SETUP: 84,
+  /** A setup whose shares are not one per graph neighbour in roster order, or whose round key is a low-order point; or a roster of fewer than 2 trainers. */
+  SECAGG_BAD_SETUP: 85,
+  /** An update to a secagg round from a trainer that did not set up. */
+  SECAGG_NO_SETUP: 86,
+  /** A reveal for a dealer that did not drop (its update is recorded, or it never set up). */
+  SECAGG_NOT_DROPPED: 87,
+  /** A reveal by a member that holds no share of that dealer. */
+  SECAGG_NOT_HOLDER: 88,
+  /** A share revealed twice. */
+  SECAGG_DUPLICATE_REVEAL: 89,
+  /** A revealed share that does not match the dealer's commitment. */
+  SECAGG_BAD_SHARE: 90,
+  /** An aggregate while a dropped trainer has fewer revealed shares than the threshold: wait for more reveals. */
+  SECAGG_SHARES_MISSING: 91,
+  /** A dropped trainer's shares interpolate to a key that is not its round key (the dealer dealt inconsistent shares). */
+  SECAGG_RECONSTRUCTION: 92,
+  /** DP budget ledger (dp-ledger.ts), from 100 on: a policy field out of range (stateless). */
+  DP_INVALID_POLICY: 100,
+  /** MsgSetDpPolicy from someone other than the subnet's admin. */
+  DP_NOT_ADMIN: 101,
+  /** The subnet already has a DP policy (it cannot be replaced: that would reset the budget). */
+  DP_POLICY_EXISTS: 102,
+  /** An update whose round would take the subnet past its (ε, δ) budget: the round is refused. */
+  DP_BUDGET_EXHAUSTED: 103,
 } as const
 
 export type TrainingErrorCode = keyof typeof TRAINING_ERRORS

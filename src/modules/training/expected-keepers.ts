@@ -3,7 +3,7 @@ import type { Role, SubnetParamsValue, SubnetValue } from '../subnets/messages.j
 
 /**
  * What training calls on subnets (src/modules/subnets/keeper.ts): the subnet and its params in
- * force (applied when a round opens), membership and bonds of both roles, and the slash and bar
+ * force (applied when a round opens), membership (and the trainer list: secure aggregation's roster) and bonds of both roles, and the slash and bar
  * of a lying aggregator.
  */
 export interface TrainingSubnetsKeeper {
@@ -11,6 +11,8 @@ export interface TrainingSubnetsKeeper {
   params(id: bigint): SubnetParamsValue
   applyPending(id: bigint, round: bigint): SubnetParamsValue
   isMember(id: bigint, role: Role, address: Uint8Array): boolean
+  /** The members of a role in address order (secure aggregation's round roster). */
+  members(id: bigint, role: Role): readonly { address: Uint8Array }[]
   bondOf(id: bigint, role: Role, address: Uint8Array): bigint
   slashMember(id: bigint, role: Role, address: Uint8Array, fraction: Dec, infractionHeight: number): bigint
   barAggregator(id: bigint, round: bigint, address: Uint8Array): void
@@ -22,6 +24,7 @@ export const SUBNETS = expectKeeper<TrainingSubnetsKeeper>('subnets', {
   params: true,
   applyPending: true,
   isMember: true,
+  members: true,
   bondOf: true,
   slashMember: true,
   barAggregator: true,

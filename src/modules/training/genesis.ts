@@ -8,6 +8,8 @@ import { TRAINING_ERRORS } from './errors.js'
 import { reasonOf } from './events.js'
 import { type AggregateRejectionValue, MAX_INCLUDED, type ModelVersionValue, type RoundValue, type SubnetProgressValue, type UpdateRejectionValue, type UpdateValue } from './messages.js'
 import { trainingParams } from './params.js'
+import { type DpGenesisEntry, dpGenesisAt, exportDpGenesis, initDpGenesis } from './dp-ledger.js'
+import { type SecAggGenesisEntry, exportSecAggGenesis, initSecAggGenesis, secAggGenesisAt } from './secagg-genesis.js'
 import { rejectedUpdateJson, rejectionJson, updateJson, versionJson } from './queries.js'
 
 /**
@@ -46,6 +48,10 @@ export interface TrainingGenesis {
     rejectedUpdates: (UpdateRejectionValue & { round: bigint; trainer: Uint8Array })[]
     updateCopies: { round: bigint; trainer: Uint8Array; bytes: Uint8Array }[]
   }[]
+  /** DP policies and budget ledgers (dp-ledger.ts). */
+  dp: DpGenesisEntry[]
+  /** Secure-aggregation rosters, setups and reveals (secagg-genesis.ts). */
+  secagg: SecAggGenesisEntry[]
 }
 
 
@@ -194,7 +200,7 @@ function updateCopyAt(json: unknown, path: string): { round: bigint; trainer: Ui
   return { round: u64At(o.round, `${path}.round`), trainer: addressAt(o.trainer, `${path}.trainer`), bytes }
 }
 
-const FIELDS = ['next_subnet', 'subnets']
+const FIELDS = ['next_subnet', 'subnets', 'dp', 'secagg']
 const SUBNET_FIELDS = ['subnet', 'round', 'latest_version', 'scheduled_height', 'scheduled_phase', 'rounds', 'versions', 'updates', 'rejections', 'rejected_updates', 'update_copies']
 
 export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
@@ -229,7 +235,7 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
     })
     const cursor = body.next_subnet === undefined ? previous + 1n : u64At(body.next_subnet, `${path}.next_subnet`)
     if (cursor <= previous) throw genesisError(`${path}.next_subnet`, `must be above every listed subnet (${previous})`)
-    return { cursor, subnets }
+    return { cursor, subnets, dp: dpGenesisAt(body.dp, `${path}.dp`), secagg: secAggGenesisAt(body.secagg, `${path}.secagg`) }
   },
   init(ctx, genesis) {
     const books = new TrainingBooks(ctx.moduleStore())
@@ -252,6 +258,10 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
       }
     }
     books.setCursor(genesis.cursor)
+    for (const [i, e] of genesis.dp.entries()) if (subnets.subnet(e.subnet) === undefined) throw genesisError(`app_state.training.dp[${i}].subnet`, `subnets has no subnet ${e.subnet}`)
+    initDpGenesis(ctx.moduleStore(), genesis.dp)
+    for (const [i, e] of genesis.secagg.entries()) if (books.round(e.subnet, e.round) === undefined) throw genesisError(`app_state.training.secagg[${i}].round`, `no round ${e.round} of subnet ${e.subnet}`)
+    initSecAggGenesis(ctx.moduleStore(), genesis.secagg)
   },
   export(ctx) {
     const books = new TrainingBooks(ctx.moduleStore())
@@ -275,6 +285,8 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
           ),
         }
       }),
+      dp: exportDpGenesis(ctx.moduleStore()),
+      secagg: exportSecAggGenesis(ctx.moduleStore()),
     }
   },
 }

@@ -21,6 +21,8 @@ import {
 import { type RoundFormat, checkBlobCid, checkUpdate, submittedValues, verifyAggregate } from './model.js'
 import { type TrainingParamsValue, trainingParams } from './params.js'
 import { endSubmitWindow } from './rounds.js'
+import { chargeDpRound, dpMessages } from './dp-ledger.js'
+import { checkSecAggSubmission, isSecAggRound, secAggMessages, secAggRoundRule } from './secagg-handler.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -145,6 +147,7 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
       rejectUpdate(ctx, books, m, trainer, verdict, params.freeRiderSlashFraction)
       return
     }
+    chargeDpRound(ctx, round)
     const weight = Math.min(m.sampleCount, round.sampleCap)
     books.setUpdate(m.subnet, m.round, trainer, {
       updateCid: m.updateCid,
@@ -171,8 +174,8 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
 
 /**
  * MsgSubmitUpdate's checks of the sender and the round, before the blob is read (what its
- * admission rule runs too): the submit window is open, the signer is a trainer of the subnet,
- * not barred from the round as a free-rider, bonded at least min_trainer_bond, has no update in
+ * admission rule runs too): the submit window is open, the signer is a trainer of the subnet
+ * (in a secagg-fedavg round: one that set up, in the update phase), not barred from the round as a free-rider, bonded at least min_trainer_bond, has no update in
  * the round yet, and the round is not full.
  */
 function checkSubmitter(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateValue, signer: PublicKey): { round: RoundValue; subnets: TrainingSubnetsKeeper } {
@@ -180,6 +183,7 @@ function checkSubmitter(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateVa
   const subnets = ctx.keeper(SUBNETS)
   const trainer = signer.addressBytes
   if (!subnets.isMember(m.subnet, 'trainer', trainer)) throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
+  checkSecAggSubmission(ctx, round, trainer)
   if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
     const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
     throw trainingError('TRAINER_BARRED', why, {
@@ -343,7 +347,9 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const named = updates.map((u) => ({ cid: u.updateCid, bytes: ctx.block.blobs.get(u.updateCid) }))
     const base = { cid: round.baseGlobalCid, bytes: ctx.block.blobs.get(round.baseGlobalCid) }
     const claimed = { aggregate: ctx.block.blobs.get(m.resultCid), model: ctx.block.blobs.get(m.newGlobalCid) }
-    const verdict = verifyAggregate(rule, named, updates.map((u) => u.weight), base, format, claimed)
+    // a secagg round: the same rule, carrying the correction that removes dropped trainers' masks (secagg-handler.ts)
+    const verifying = isSecAggRound(round) ? secAggRoundRule(ctx, round, updates, parameterCount, gasPerCoordinate) : rule
+    const verdict = verifyAggregate(verifying, named, updates.map((u) => u.weight), base, format, claimed)
     if (verdict.matches) accept(ctx, books, round, m, updates, aggregator)
     else reject(ctx, books, round, m, { resultCid: verdict.aggregateCid, newGlobalCid: verdict.modelCid }, signer)
   },
@@ -388,4 +394,4 @@ function reject(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSub
   emitAggregateRejected(ctx, m.subnet, m.round, aggregator, m, expected, slashed, TRAINING_ERRORS.WRONG_AGGREGATE)
 }
 
-export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate]
+export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages, ...dpMessages]

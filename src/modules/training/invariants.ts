@@ -5,6 +5,7 @@ import { TrainingBooks } from './books.js'
 import { TRAINING_ERRORS } from './errors.js'
 import type { RoundValue } from './messages.js'
 import { trainingParams } from './params.js'
+import { dpLedgerInvariant } from './dp-ledger.js'
 
 const key = (subnet: bigint, round: bigint): string => `${subnet}/${round}`
 
@@ -144,4 +145,4 @@ export function freeRidersInvariant(ctx: Context): string | null {
   return null
 }
 
-export const trainingInvariants = { updates: updatesInvariant, versions: versionsInvariant, phases: phasesInvariant, freeRiders: freeRidersInvariant }
+export const trainingInvariants = { updates: updatesInvariant, versions: versionsInvariant, phases: phasesInvariant, freeRiders: freeRidersInvariant, dpLedger: dpLedgerInvariant }

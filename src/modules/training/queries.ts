@@ -10,6 +10,8 @@
  *   latestVersion { subnet }            → VersionJson
  *   rejectedUpdates { subnet, round }   → { rejected_updates: RejectedUpdateJson[] } (trainer-address
  *                                          order; free-riders' updates, never in `updates`)
+ *   dpLedger      { subnet }            → the DP budget ledger (dp-ledger.ts dpLedgerJson)
+ *   secaggRound   { subnet, round }     → a secure-aggregation round's roster, keys, shares, statuses (secagg-queries.ts)
  *   params        {}                    → { score_window: number, gas_per_coordinate,
  *                                          free_rider_memory_rounds: number, min_update_norm,
  *                                          near_copy_cosine, free_rider_slash_fraction,
@@ -38,6 +40,9 @@
 import { encodeAddress } from '../../crypto/index.js'
 import { type Context, type QueryHandler, readParams } from '../../state/index.js'
 import { type RejectionView, TrainingBooks, type UpdateRejectionView, type UpdateView } from './books.js'
+import { dpLedgerJson } from './dp-ledger.js'
+import { SUBNETS } from './expected-keepers.js'
+import { secAggRoundJson } from './secagg-queries.js'
 import { reasonOf } from './events.js'
 import { trainingError } from './errors.js'
 import { type ModelVersionValue, type RoundValue, phaseAt } from './messages.js'
@@ -177,4 +182,14 @@ export const trainingQueries: Record<string, QueryHandler> = {
     return versionJson(versionOf(books, subnet, latest))
   },
   params: (ctx) => trainingParams.toJson(readParams(ctx.moduleStore(), trainingParams)),
+  dpLedger(ctx, params) {
+    // any existing subnet, also before training has seen it (a policy may be set in its first block)
+    const subnet = u64At(params.subnet, 'subnet', 'UNKNOWN_SUBNET')
+    if (ctx.keeper(SUBNETS).subnet(subnet) === undefined) throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
+    return dpLedgerJson(ctx, subnet)
+  },
+  secaggRound(ctx, params) {
+    const { subnet } = seenSubnet(ctx, params.subnet)
+    return secAggRoundJson(ctx, subnet, u64At(params.round, 'round', 'UNKNOWN_ROUND'))
+  },
 }

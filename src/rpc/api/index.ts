@@ -6,6 +6,7 @@ import { stakingDelegation, stakingDelegations, stakingParams, stakingPool, stak
 import { slashingParams, slashingSigningInfo, slashingSigningInfos } from './slashing.js'
 import { rewardsParams, rewardsPayouts, rewardsPool, rewardsTotals, rewardsTreasury } from './rewards.js'
 import { modelLatest, modelVersion, modelVersions, roundGet, roundRejectedUpdates, roundUpdates, subnetAllowList, subnetGet, subnetList, subnetMembers, subnetParams, trainingParams } from './training.js'
+import { roundSecagg, subnetDpLedger } from './privacy.js'
 import { contributionGetProof, contributionReceipt, contributionReceipts, reputationCommitments, reputationGet, reputationHistory, reputationList, reputationParams, reputationStandings } from './reputation.js'
 import { datanetDeclarations, datanetGet, datanetGetRecordProof, datanetList, datanetParams, datanetRecord, datanetRecords, datanetVersion, datanetVersions } from './datanets.js'
 import { lineageDiff, lineageGetAncestry, lineageGetContributors, lineageGetDescendants, lineageParams, lineageVersion, usageOwed, usagePool, usageReceipt, usageTotals } from './lineage.js'
@@ -55,9 +56,11 @@ export const FEDRA_API = {
   subnet_members: subnetMembers,
   subnet_allowList: subnetAllowList,
   subnet_params: subnetParams,
+  subnet_dpLedger: subnetDpLedger,
   round_get: roundGet,
   round_updates: roundUpdates,
   round_rejectedUpdates: roundRejectedUpdates,
+  round_secagg: roundSecagg,
   model_version: modelVersion,
   model_versions: modelVersions,
   model_latest: modelLatest,

@@ -504,7 +504,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   describe('subnet, round and model methods', () => {
     const TRAINING_METHODS: ServedMethod[] = [
       'subnet_get', 'subnet_list', 'subnet_members', 'subnet_allowList', 'subnet_params',
-      'round_get', 'round_updates', 'round_rejectedUpdates', 'model_version', 'model_versions', 'model_latest', 'training_params',
+      'round_get', 'round_updates', 'round_rejectedUpdates', 'model_version', 'model_versions', 'model_latest', 'training_params', 'subnet_dpLedger', 'round_secagg',
     ]
     happy(TRAINING_METHODS, 'a subnet created over RPC (a 2→2 MLP, its initial model put with blob_put): its record, first round and version 0', async () => {
       const initial = encodeUpdateBlob({ dtype: 'int32', shape: [6], scale: 16384, values: Int32Array.of(1, -2, 3, -4, 5, -6) })
@@ -536,6 +536,10 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       assert.deepEqual((await client.call('model_versions', { subnet: subnet.id })).versions.map((v) => v.version), ['0'])
       assert.equal((await client.call('model_latest', { subnet: subnet.id })).global_cid, cid)
       assert.ok(Number((await client.call('training_params')).gas_per_coordinate) >= 0)
+      const ledger = await client.call('subnet_dpLedger', { subnet: subnet.id })
+      assert.deepEqual([ledger.policy, ledger.rounds, ledger.epsilon], [null, '0', '0'], 'no DP policy: an empty ledger')
+      const secagg = await client.call('round_secagg', { subnet: subnet.id, round: round.round })
+      assert.deepEqual([secagg.rule, secagg.roster], ['fedavg', null], 'a plain round has no secagg roster')
     })
   })
 

@@ -78,7 +78,7 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
       plant(new TrainingBooks(ctx.moduleStore()))
       return Object.fromEntries(Object.entries(trainingInvariants).map(([name, check]) => [name, check(ctx)]))
     }
-    assert.deepEqual(planted(() => {}), { updates: null, versions: null, phases: null, freeRiders: null })
+    assert.deepEqual(planted(() => {}), { updates: null, versions: null, phases: null, freeRiders: null, dpLedger: null })
     const round = (books: TrainingBooks) => books.round(0n, 0n)!
     assert.match(planted((b) => b.setRound({ ...round(b), updates: 3 })).updates!, /counts 3 updates, 2 are recorded/)
     assert.match(planted((b) => b.setUpdate(0n, 5n, addr(2), b.updates(0n, 0n)[0]!)).updates!, /round 0\/5, which does not exist/)

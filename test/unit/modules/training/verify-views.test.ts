@@ -85,7 +85,8 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
     assert.deepEqual(weightedMeanFast(views, weights, 40_000), weightedMeanReference(updates, weights, 40_000))
   })
 
-  for (const name of RULE_NAMES) {
+  // secagg-fedavg reads masked, pre-weighted updates with weights ≤ 512: test/unit/modules/training/secagg.test.ts holds it to recompute
+  for (const name of RULE_NAMES.filter((n) => n !== 'secagg-fedavg')) {
     it(`${name}: verifyAggregate matches recompute's blobs on the decoded inputs, aligned or misaligned, and on a repeat; a claim one byte off gets recompute's CIDs`, () => {
       const rule = getAggregationRule(name)
       const model = modelOf(modelBytes, N, base.cid)

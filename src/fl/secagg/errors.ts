@@ -1,0 +1,39 @@
+import { FedraError } from '../../errors.js'
+
+/**
+ * Every failure of the secure-aggregation library, with the context each code carries (STYLE §2).
+ * The chain maps them onto its own transaction codes (src/modules/training/secagg-*.ts).
+ */
+export interface SecAggErrorContexts {
+  /** Graph parameters: fewer than 2 members, a seed that is not 32 bytes, a degree that does not fit. */
+  SECAGG_PARAMS: { reason: string }
+  /** A vector of the wrong length (masked update, correction, plain update). */
+  SECAGG_LENGTH: { what: string; length: number; expected: number }
+  /** A plain update value or weight outside what the ring holds exactly. */
+  SECAGG_VALUE_RANGE: { index: number; value: number; maxAbs: number; update?: number }
+  SECAGG_WEIGHT: { update: number; weight: number; maxWeight: number }
+  /** A trainer named twice (peers, dropped trainers, survivors, shares of one holder). */
+  SECAGG_DUPLICATE_TRAINER: { what: string; index: number }
+  /** A trainer index outside the roster, or a peer that is not a graph neighbour. */
+  SECAGG_UNKNOWN_TRAINER: { what: string; index: number }
+  /** A key that is not 32 bytes, or a public key with a low-order (all-zero) agreement. */
+  SECAGG_BAD_KEY: { what: string; reason: string }
+  /** A share of the wrong size, outside the field, or not matching the dealer's commitment. */
+  SECAGG_BAD_SHARE: { dealer: number; holder: number; reason: string }
+  /** Fewer shares than the threshold. */
+  SECAGG_TOO_FEW_SHARES: { dealer: number; count: number; threshold: number }
+  /** Shares that interpolate to a secret whose public key is not the dealer's. */
+  SECAGG_RECONSTRUCTION: { dealer: number; reason: string }
+  /** A share ciphertext that does not decrypt (wrong holder key, altered bytes). */
+  SECAGG_DECRYPT: { dealer: number; holder: number }
+  /** The unmasked sum is outside ±(total weight × max |value|): a mask was not removed. */
+  SECAGG_UNMASKED_RANGE: { index: number; sum: number; bound: number }
+}
+
+export type SecAggErrorCode = keyof SecAggErrorContexts
+
+export class SecAggError<C extends SecAggErrorCode = SecAggErrorCode> extends FedraError<C, SecAggErrorContexts[C]> {
+  constructor(code: C, message: string, context: SecAggErrorContexts[C], options?: { cause?: unknown }) {
+    super(code, message, context, options)
+  }
+}
