@@ -1,5 +1,5 @@
 /**
- * npm run e2e -- MANIFEST [--iterations N] [--minutes M] [--report FILE] [--keep DIR]
+ * npm run e2e -- MANIFEST [--iterations N] [--minutes M] [--report FILE] [--plant NODE=SWITCH] [--keep]
  *
  * Runs a fault-harness manifest (test/e2e/manifests/*.toml|json) on real node processes and
  * prints each step and check; exits 0 when every one holds, 1 when one fails, 2 on a usage or
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { HarnessError, HarnessRun, formatResult, loadManifest, soakReport } from '../src/harness/index.js'
+import { HarnessError, HarnessRun, formatResult, loadManifest, nodeNames, soakReport } from '../src/harness/index.js'
 
 const USAGE = `usage: npm run e2e -- MANIFEST [options]
 
@@ -17,6 +17,7 @@ const USAGE = `usage: npm run e2e -- MANIFEST [options]
   --iterations N    every crash step crashes its node N times (e.g. 200)
   --minutes M       soak: repeat the schedule for M minutes, then write a Markdown report
   --report FILE     where the soak report goes (default soak-<name>.md)
+  --plant NODE=SW   run NODE with a planted bug (skip-signer-fsync, accept-aggregate): the run should fail
   --keep            keep the run's directory (homes and logs) and print where it is
 `
 
@@ -27,7 +28,7 @@ function fail(message: string, code: number): never {
 
 let parsed: ReturnType<typeof parse>
 function parse() {
-  return parseArgs({ allowPositionals: true, options: { iterations: { type: 'string' }, minutes: { type: 'string' }, report: { type: 'string' }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } })
+  return parseArgs({ allowPositionals: true, options: { iterations: { type: 'string' }, minutes: { type: 'string' }, report: { type: 'string' }, plant: { type: 'string', multiple: true }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } })
 }
 try {
   parsed = parse()
@@ -53,6 +54,11 @@ try {
 } catch (error) {
   if (error instanceof HarnessError) fail(error.message, 2)
   throw error
+}
+for (const plant of parsed.values.plant ?? []) {
+  const [node, name] = plant.split('=')
+  if (node === undefined || !nodeNames(manifest).includes(node) || (name !== 'skip-signer-fsync' && name !== 'accept-aggregate')) fail(`--plant is NODE=skip-signer-fsync or NODE=accept-aggregate with NODE one of ${nodeNames(manifest).join(', ')}`, 2)
+  manifest.network.plants[node] = [...(manifest.network.plants[node] ?? []), name]
 }
 const dir = mkdtempSync(join(tmpdir(), `fedra-harness-${manifest.name}-`))
 const run = new HarnessRun(manifest, { dir, out: (line) => void process.stdout.write(line), ...(iterations === undefined ? {} : { iterations }), ...(minutes === undefined ? {} : { soakMinutes: minutes }) })

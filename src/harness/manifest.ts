@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
-import type { TestSwitch } from '../test-switch.js'
+import type { CrashPoint as NodeCrashPoint, TestSwitch } from '../test-switch.js'
 import { HarnessError } from './errors.js'
 
 /**
@@ -73,13 +73,16 @@ export type Step =
   | { kind: 'twin'; node: string }
   | { kind: 'byzantine'; node: string; ms: number }
   | { kind: 'kill_role'; role: string; downMs: number }
-  | { kind: 'crash'; node: string; at: CrashPoint; iterations: number }
+  | { kind: 'crash'; node: string; at: CrashPoint; iterations: number; hold: string[]; truncateWalEvery: number }
 
-/** Where a crash step's preload SIGKILLs the node: right after a signature, inside a WAL write, inside a block's state batch write. */
-export type CrashPoint = 'sign' | 'wal' | 'commit' | 'any'
+/**
+ * Where a crash step kills the node: a group (sign, wal, commit: its points drawn at random;
+ * any: all of them and kills from outside at random instants) or one point of src/test-switch.ts.
+ */
+export type CrashPoint = 'sign' | 'wal' | 'commit' | 'any' | NodeCrashPoint
 
 const STEP_KINDS = ['wait', 'kill', 'pause', 'partition', 'start', 'twin', 'byzantine', 'kill_role', 'crash'] as const
-const CRASH_POINTS = ['sign', 'wal', 'commit', 'any'] as const
+const CRASH_POINTS = ['sign', 'wal', 'commit', 'any', 'sign-proposal', 'sign-prevote', 'sign-precommit', 'wal-write', 'commit-before', 'commit-after'] as const
 const SWITCHES = ['skip-signer-fsync', 'accept-aggregate', 'p2p-no-announce', 'assert-invariants'] as const
 
 type Raw = Record<string, unknown>
@@ -177,7 +180,7 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
       twin: ['node'],
       byzantine: ['node', 'ms'],
       kill_role: ['role', 'down_ms'],
-      crash: ['node', 'at', 'iterations'],
+      crash: ['node', 'at', 'iterations', 'hold', 'truncate_wal_every'],
     }
     r.known(s, f, ['kind', ...allowed[kind]])
     switch (kind) {
@@ -221,8 +224,12 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
         if (!roles.includes(role)) r.fail(`${f}.role`, `${role} is not one of the training roles (${roles.join(', ') || 'no [training] section'})`)
         return { kind, role, downMs: r.int(s.down_ms ?? 3000, `${f}.down_ms`, 0, 600_000) }
       }
-      case 'crash':
-        return { kind, node: node(s.node, `${f}.node`), at: r.oneOf(s.at ?? 'any', `${f}.at`, CRASH_POINTS), iterations: r.int(s.iterations ?? 3, `${f}.iterations`, 1, 10_000) }
+      case 'crash': {
+        const victim = node(s.node, `${f}.node`)
+        const hold = r.list(s.hold ?? [], `${f}.hold`).map((v, j) => node(v, `${f}.hold[${j}]`))
+        if (hold.includes(victim)) r.fail(`${f}.hold`, `cannot hold the node that crashes (${victim})`)
+        return { kind, node: victim, at: r.oneOf(s.at ?? 'any', `${f}.at`, CRASH_POINTS), iterations: r.int(s.iterations ?? 3, `${f}.iterations`, 1, 10_000), hold, truncateWalEvery: r.int(s.truncate_wal_every ?? 4, `${f}.truncate_wal_every`, 0, 10_000) }
+      }
     }
   })
   for (const t of steps) if (t.kind === 'twin' && !checks.expectDoubleSign.includes(t.node)) checks.expectDoubleSign.push(t.node)

@@ -494,6 +494,8 @@ export class HarnessRun {
     const majority = step.groups.find((g) => 3 * powerOf(g) > 2 * total)
     for (const group of step.groups) if (group !== majority) for (const n of group) if (!majority?.includes(n)) this.#busy.add(n)
     let during = ''
+    const minority = [...this.#members.values()].filter((m) => m.process.running && !majority?.includes(m.name))
+    const minorityBefore = await this.#statuses(minority)
     if (step.blocks > 0) {
       if (majority === undefined) throw new HarnessError('STEP_FAILED', `partition ${JSON.stringify(step.groups)} for ${step.blocks} blocks: no group holds +2/3 of the power`, {})
       const members = majority.map((n) => this.#members.get(n)!).filter((m) => m.process.running)
@@ -506,6 +508,16 @@ export class HarnessRun {
       const after = Math.max(...(await this.#statuses(this.#running())).map((s) => s?.height ?? 0))
       during = `${step.ms} ms, ${after - before} blocks meanwhile${majority === undefined ? ' (no side holds +2/3)' : ''}`
       if (majority === undefined && after - before > 1) throw new HarnessError('STEP_FAILED', `the chain committed ${after - before} blocks while no side of the partition held +2/3 of the power`, {})
+    }
+    // Outside the majority nothing can commit: a node that got more than the block in flight at the cut was reached around the proxies.
+    if (majority !== undefined) {
+      const after = await this.#statuses(minority)
+      const highest = Math.max(0, ...minorityBefore.map((st) => st?.height ?? 0))
+      const leaked = minority.filter((m, i) => (after[i]?.height ?? 0) > highest + 1).map((m) => m.name)
+      if (leaked.length > 0) {
+        mesh.heal()
+        throw new HarnessError('STEP_FAILED', `${leaked.join(', ')} kept committing while cut off from the majority: a link bypasses the fault proxies`, {})
+      }
     }
     const cut = mesh.cutLinks.length
     mesh.heal()
@@ -590,13 +602,20 @@ export class HarnessRun {
    * Crash consistency: `iterations` times, the node is restarted with a crash point armed
    * (it SIGKILLs itself the N-th time it passes it: right after a durable signature, inside a
    * WAL write, around a block's state batch), or killed from outside at a random instant. Every
-   * restart is checked (#restart); every fourth crash also truncates its WAL at a random byte.
+   * restart is checked (#restart); every `truncateWalEvery`-th crash also truncates its WAL at a random byte.
    */
   async #crash(step: Extract<Step, { kind: 'crash' }>): Promise<{ detail: string }> {
     const member = this.#member$(step.node)
     const iterations = this.#o.iterations ?? step.iterations
-    const points: NodeCrashPoint[] =
-      step.at === 'sign' ? ['sign-prevote', 'sign-precommit', 'sign-proposal'] : step.at === 'wal' ? ['wal-write'] : step.at === 'commit' ? ['commit-before', 'commit-after'] : ['sign-prevote', 'sign-precommit', 'wal-write', 'commit-before', 'commit-after']
+    const groups: Record<string, NodeCrashPoint[]> = {
+      sign: ['sign-prevote', 'sign-precommit', 'sign-proposal'],
+      wal: ['wal-write'],
+      commit: ['commit-before', 'commit-after'],
+      any: ['sign-prevote', 'sign-precommit', 'wal-write', 'commit-before', 'commit-after'],
+    }
+    const points: NodeCrashPoint[] = groups[step.at] ?? [step.at as NodeCrashPoint]
+    // Held (SIGSTOPped) for the whole step: the chain then cannot commit without the crashing node, so it crashes mid-height, not between heights it has no part in.
+    const held = step.hold.map((n) => this.#member$(n)).filter((m) => m.process.running)
     const walPath = join(member.node.home, 'data', 'cs.wal', 'wal')
     const statePath = join(member.node.home, 'config', 'priv_validator_state.json')
     const counts = new Map<string, number>()
@@ -604,6 +623,10 @@ export class HarnessRun {
     let truncations = 0
     this.#busy.add(member.name)
     member.expectExit = true
+    for (const m of held) {
+      process.kill(m.process.pid!, 'SIGSTOP')
+      this.#busy.add(m.name)
+    }
     try {
       // The last status the node gave before each crash: what its restart must not go below.
       let last = await member.process.status(2000)
@@ -616,11 +639,11 @@ export class HarnessRun {
         const before = last
         await member.process.kill()
         const signedBefore = existsSync(statePath) ? decodeSignerState(readFileSync(statePath, 'utf8'), statePath) : null
-        if (i % 4 === 3 && existsSync(walPath) && statSync(walPath).size > 0) {
+        if (step.truncateWalEvery > 0 && i % step.truncateWalEvery === step.truncateWalEvery - 1 && existsSync(walPath) && statSync(walPath).size > 0) {
           truncateSync(walPath, this.#random.int(statSync(walPath).size))
           truncations++
         }
-        const outside = this.#random.int(4) === 0
+        const outside = step.at === 'any' && this.#random.int(4) === 0
         const point = points[this.#random.int(points.length)]!
         const arm: Record<string, string> = outside ? {} : { FEDRA_TEST_CRASH: `${point}:${1 + this.#random.int(3)}:${(this.#random.int(1000) / 1000).toFixed(3)}` }
         const what = outside ? 'outside' : point
@@ -655,6 +678,10 @@ export class HarnessRun {
     } finally {
       member.expectExit = false
       this.#busy.delete(member.name)
+      for (const m of held) {
+        if (m.process.running) process.kill(m.process.pid!, 'SIGCONT')
+        this.#busy.delete(m.name)
+      }
     }
   }
 
