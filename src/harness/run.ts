@@ -168,6 +168,8 @@ export class HarnessRun {
       chainId: `fedra-harness-${m.name}`.slice(0, 40),
       commitDelayMs: m.blockTimeMs,
       accounts: trainingAccounts + loadAccounts,
+      // The roles sign with keyring keys account<i> (scrypt: ~0.1 s an account, so only with training).
+      keyring: t !== null,
       appState: {
         // Downtime jailing off: the schedule takes validators down on purpose.
         slashing: { params: { min_signed_per_window: '0' } },
@@ -714,6 +716,15 @@ export class HarnessRun {
     this.#checks.push({ name: 'no-unexpected-exit', ok: this.#unexpected.length === 0, detail: this.#unexpected.length === 0 ? 'no node exited on its own' : this.#unexpected.slice(0, 5).join('; ') })
     const tips = view.tips
     const reference = longest(view)
+    // In step: a node that stopped following (it computes another state root than the block
+    // it was given, say) falls behind for good; name it, with what its log says.
+    const top = reference === undefined ? 0 : tips.get(reference)!
+    const behind = running.filter((m) => tips.has(m.name) && tips.get(m.name)! < top - 3)
+    this.#checks.push({
+      name: 'in-step',
+      ok: behind.length === 0,
+      detail: behind.length === 0 ? `every node within 3 blocks of height ${top}` : behind.map((m) => `${m.name} stuck at ${tips.get(m.name)} (others ${top}): ${(m.process.logTail(400).reverse().find((l) => /state root|MISMATCH|mismatch|reproduce/.test(l)) ?? '').slice(0, 240)}`).join('; '),
+    })
     const lagging = [...this.#members.values()].filter((m) => m.started && !tips.has(m.name)).map((m) => m.name)
     this.#checks.push({ name: 'all-answer', ok: lagging.length === 0, detail: lagging.length === 0 ? `${tips.size} nodes answered (reference ${reference}@${reference === undefined ? '?' : tips.get(reference)})` : `${lagging.join(', ')} did not answer` })
   }
