@@ -62,8 +62,13 @@ for (const plant of parsed.values.plant ?? []) {
 }
 const dir = mkdtempSync(join(tmpdir(), `fedra-harness-${manifest.name}-`))
 const run = new HarnessRun(manifest, { dir, out: (line) => void process.stdout.write(line), ...(iterations === undefined ? {} : { iterations }), ...(minutes === undefined ? {} : { soakMinutes: minutes }) })
-const stop = () => process.stdout.write('\n(interrupted: stopping every process the run started…)\n')
-process.once('SIGINT', stop)
+process.once('SIGINT', () => {
+  process.stdout.write('\n(interrupted: stopping every process the run started…)\n')
+  void run.abort().then(() => {
+    rmSync(dir, { recursive: true, force: true })
+    process.exit(130)
+  })
+})
 const result = await run.run()
 process.stdout.write(formatResult(result))
 if (minutes !== undefined) {

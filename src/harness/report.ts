@@ -30,7 +30,7 @@ export function soakReport(result: RunResult, minutes: number): string {
     '',
     '## Memory (RSS, MiB, sampled every 5 s)',
     '',
-    '| node | samples | first | max | last | growth MiB/h |',
+    '| node | samples | first | max | last | (last − first) per hour, start-up included |',
     '|---|---|---|---|---|---|',
     ...rows,
     '',

@@ -729,6 +729,11 @@ export class HarnessRun {
     this.#checks.push({ name: 'all-answer', ok: lagging.length === 0, detail: lagging.length === 0 ? `${tips.size} nodes answered (reference ${reference}@${reference === undefined ? '?' : tips.get(reference)})` : `${lagging.join(', ')} did not answer` })
   }
 
+  /** Kills every process the run started and closes the proxies (a test's `after`, a Ctrl-C); the run then ends with what it has. */
+  async abort(): Promise<void> {
+    await this.#teardown()
+  }
+
   async #teardown(): Promise<void> {
     if (this.#rssTimer !== null) clearInterval(this.#rssTimer)
     await this.#load?.stop().catch(() => undefined)

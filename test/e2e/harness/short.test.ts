@@ -15,11 +15,17 @@ describe('fault harness: the short manifest on real processes', function () {
   this.timeout(420_000)
   const dir = tempDir('fedra-e2e-harness-')
   let result: RunResult
+  let run: HarnessRun
 
   before(async () => {
-    result = await new HarnessRun(loadManifest(MANIFEST), { dir: dir.path }).run()
+    run = new HarnessRun(loadManifest(MANIFEST), { dir: dir.path })
+    result = await run.run()
   })
-  after(() => dir.remove())
+  after(async () => {
+    // A run cut short by mocha's timeout still has its processes: kill them before removing their homes.
+    await run?.abort()
+    dir.remove()
+  })
 
   it('applies every step of the schedule', () => {
     assert.deepEqual(result.steps.map((s) => [s.kind, s.ok]), [['wait', true], ['kill', true], ['partition', true], ['byzantine', true], ['crash', true], ['twin', true]], formatResult(result))
