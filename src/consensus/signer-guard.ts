@@ -1,3 +1,4 @@
+import { crashPoint, testSwitch } from '../test-switch.js'
 import { ConsensusError } from './errors.js'
 import type { ConsensusSigner } from './signer.js'
 import type { LastSigned, SignerStateStore } from './signer-state.js'
@@ -15,6 +16,7 @@ interface Position {
 }
 
 const compare = (a: Position, b: Position): number => a.height - b.height || a.round - b.round || a.rank - b.rank
+const SKIP_SIGNER_FSYNC = testSwitch('skip-signer-fsync')
 const keyOf = (p: Position): string => `${p.height}/${p.round}/${p.rank}`
 
 export type Signed = { type: 'vote'; vote: Vote } | { type: 'proposal'; proposal: Proposal }
@@ -77,8 +79,12 @@ export class SignerGuard {
       throw this.#refuse(position)
     }
     const signed: Vote = { ...vote, signature: this.#signer.signVote(vote) }
-    this.#wal.append({ kind: 'signedVote', vote: signed }, true)
-    this.#persist({ height: vote.height, round: vote.round, step: vote.type, valueId: vote.valueId, polRound: -1, signature: signed.signature })
+    // The harness's planted bug (test-only): the vote leaves with nothing durable behind it.
+    if (!SKIP_SIGNER_FSYNC) {
+      this.#wal.append({ kind: 'signedVote', vote: signed }, true)
+      this.#persist({ height: vote.height, round: vote.round, step: vote.type, valueId: vote.valueId, polRound: -1, signature: signed.signature })
+    }
+    crashPoint(vote.type === 'prevote' ? 'sign-prevote' : 'sign-precommit')
     this.#record({ type: 'vote', vote: signed })
     return signed
   }
@@ -100,6 +106,7 @@ export class SignerGuard {
     const signed: Proposal = { ...proposal, signature: this.#signer.signProposal(proposal) }
     this.#wal.append({ kind: 'signedProposal', proposal: signed }, true)
     this.#persist({ height: proposal.height, round: proposal.round, step: 'proposal', valueId: proposal.valueId, polRound: proposal.polRound, signature: signed.signature })
+    crashPoint('sign-proposal')
     this.#record({ type: 'proposal', proposal: signed })
     return signed
   }

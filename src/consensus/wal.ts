@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { decode, encode } from '../codec/index.js'
 import { type Block, type Commit, fromBlockWire, fromCommitWire, toBlockWire, toCommitWire } from './block.js'
+import { crashPoint } from '../test-switch.js'
 import { ConsensusError } from './errors.js'
 import { fromProposalWire, fromVoteWire, toProposalWire, toVoteWire } from './messages.js'
 import {
@@ -174,6 +175,7 @@ export class FileWal implements Wal {
     record.writeUInt32BE(payload.length, 0)
     record.writeUInt32BE(crc32(payload), 4)
     record.set(payload, HEADER_BYTES)
+    crashPoint('wal-write', (fraction) => writeSync(fd, record, 0, Math.floor(record.length * fraction), this.#size))
     let written = 0
     while (written < record.length) written += writeSync(fd, record, written, record.length - written, this.#size + written)
     this.#size += record.length

@@ -25,6 +25,7 @@ import { DEFAULT_CONFIG } from './config.js'
 import { NodeError } from './errors.js'
 import { commitInfoOf, executionKey, misbehaviourOf } from './execution-input.js'
 import { upgradeHaltOf } from './upgrade.js'
+import { crashPoint, testSwitch } from '../test-switch.js'
 
 /** Where proposers take transactions from and who hears about commits: the mempool. */
 export interface TxSource {
@@ -53,6 +54,8 @@ export interface BlockData {
   /** Fetches the missing ones until `deadline` (wall-clock ms), then reads all; or says which it could not get. */
   load(cids: readonly string[], deadline: number): Promise<{ ok: true; blobs: ReadonlyMap<string, Uint8Array> } | { ok: false; missing: string[] }>
 }
+
+const ASSERT_INVARIANTS = testSwitch('assert-invariants')
 
 /** How long a decided block's commit waits for data it still lacks before the node stops (its peers committed it, so they hold it). */
 const COMMIT_DATA_WAIT_MS = 60_000
@@ -336,7 +339,11 @@ export class ChainApp implements ConsensusApp {
     }
     const next = this.#nextSets.get(executed)!
     const stored = encodeStoredBlock(block, commit)
+    crashPoint('commit-before')
     const blockResults = await this.state.commitBlock(executed, this.blocks.recordsFor(stored, block, next.validators, next.nextValidators))
+    crashPoint('commit-after')
+    // Test-only (the fault harness): a broken invariant stops the node with INVARIANT_BROKEN.
+    if (ASSERT_INVARIANTS) this.state.assertInvariants()
     this.#sets = { validators: next.validators, nextValidators: next.nextValidators }
     this.#lastValidators = next.lastValidators
     this.#tipBlock = { block, commit }

@@ -16,6 +16,7 @@ import { MESH, SCORE_THRESHOLDS, peerScoreParams } from './gossip-params.js'
 import { nodeKeyFromSeed } from './identity.js'
 import { BanList, PenaltyBook } from './penalties.js'
 import { BootstrapRedialer, type RedialTarget, realTimers } from './redial.js'
+import { testSwitch } from '../test-switch.js'
 import { liftDefaultSendLimit } from './send-limit.js'
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -158,7 +159,7 @@ export class P2PHost {
     const node = await createLibp2p<Services>({
       start: false,
       privateKey,
-      addresses: { listen: listen.map(String) },
+      addresses: { listen: listen.map(String), ...(testSwitch('p2p-no-announce') ? { announceFilter: () => [] } : {}) },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],

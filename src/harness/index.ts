@@ -1,0 +1,8 @@
+export { ByzantinePeer, type ByzantineAttack, type ByzantineReport } from './byzantine.js'
+export { ChainView, type CheckResult, type CheckedNode, checkAgreement, checkDoubleSigns, checkExactlyOnce } from './checks.js'
+export { HarnessError, type HarnessErrorCode, type HarnessErrorContext } from './errors.js'
+export { type AcceptedTx, LoadGenerator } from './load.js'
+export { type CrashPoint, type Manifest, type Step, loadManifest, nodeNames, parseManifest } from './manifest.js'
+export { FaultProxy, ProxyMesh } from './proxy.js'
+export { formatResult, soakReport } from './report.js'
+export { HarnessRun, type RunOptions, type RunResult, type RssSample, type StepRecord } from './run.js'
