@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BlobsConfig, DEFAULT_BLOBS_CONFIG } from '../blobs/service.js'
 import { DEFAULT_LIMITS, type RpcLimits } from '../rpc/limits.js'
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../serving/model-server.js'
 import { NodeError } from './errors.js'
 
 /** config/config.json in the node home; flags and FEDRA_* environment variables override it. */
@@ -25,6 +26,8 @@ export interface NodeConfig {
   txIndex: { enabled: boolean }
   /** The parameter store (docs/blobs.md): quota, retention, bitswap fetch limits. */
   blobs: BlobsConfig
+  /** Model inference (model_infer, docs/serving.md): off unless enabled; byte budgets of resident adapters and bases. */
+  serving: ServingConfig
   logLevel: string
   /** 'auto': pretty in a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty'
@@ -40,6 +43,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: { maxTxs: 10_000, maxBytes: 64 * 1024 * 1024 },
   txIndex: { enabled: true },
   blobs: structuredClone(DEFAULT_BLOBS_CONFIG),
+  serving: { ...DEFAULT_SERVING_CONFIG },
   logLevel: 'info',
   logFormat: 'auto',
 }
@@ -72,6 +76,10 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'blobs.fetch.maxWants', kind: 'int', min: 1 },
   { path: 'blobs.fetch.maxPeerWantlist', kind: 'int', min: 1 },
   { path: 'blobs.fetch.maxMessageBytes', kind: 'int', min: 512 * 1024 },
+  { path: 'serving.enabled', kind: 'bool' },
+  { path: 'serving.maxBytes', kind: 'int', min: 1024 },
+  { path: 'serving.maxBaseBytes', kind: 'int', min: 1024 },
+  { path: 'serving.topContributors', kind: 'int', min: 1 },
   { path: 'logLevel', kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
   { path: 'logFormat', kind: 'enum', values: ['auto', 'json', 'pretty'] },
 ]

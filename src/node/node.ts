@@ -25,7 +25,9 @@ import { BlobPrefetch } from './blob-prefetch.js'
 import { DisabledTxIndex, TxIndexer, type TxIndexReader } from '../indexer/index.js'
 import { type MethodTable, type RpcServer, createRpcServer } from '../rpc/index.js'
 import { NodeRpcBackend } from './rpc-backend.js'
-import { BlobService, blobHttpRoutes, registerBlobMethods } from '../blobs/index.js'
+import { BlobService, blobHttpRoutes, parseBlobCid, registerBlobMethods } from '../blobs/index.js'
+import { ModelServer, chainServingSource } from '../serving/index.js'
+import { registerServingMethods } from '../serving/rpc.js'
 import { blockDataOf } from './block-data.js'
 
 export interface NodeStatus {
@@ -112,6 +114,7 @@ export class FedraNode {
   #indexing: Promise<void> = Promise.resolve()
   #indexedListeners: Array<(info: CommittedBlockInfo) => void> = []
   #rpc: RpcServer | null = null
+  #serving: ModelServer | undefined
   /** The parameter store (src/blobs): level in data/blobs, bitswap on `host`. */
   readonly blobs: BlobService
 
@@ -283,6 +286,7 @@ export class FedraNode {
     this.#txGossip.stop()
     this.#prefetch?.stop()
     await this.#rpc?.close()
+    this.#serving?.close()
     await this.chain.idle()
     await this.#indexing
     await this.txIndex.close()
@@ -332,10 +336,26 @@ export class FedraNode {
     }
   }
 
-  /** blob_* methods and the /blobs routes on the RPC server. */
+  /** blob_* methods and the /blobs routes on the RPC server, and model_infer (answered by a ModelServer when serving.enabled). */
   #blobRpc(): { extend: (table: MethodTable) => void; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
     const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, log: this.#log.child({ component: 'blobs' }) }
-    return { extend: (table) => registerBlobMethods(table, deps), httpRoutes: blobHttpRoutes(deps) }
+    this.#serving ??= this.config.serving.enabled ? this.#modelServer() : undefined
+    return {
+      extend: (table) => {
+        registerBlobMethods(table, deps)
+        registerServingMethods(table, this.#serving)
+      },
+      httpRoutes: blobHttpRoutes(deps),
+    }
+  }
+
+  #modelServer(): ModelServer {
+    const source = chainServingSource({
+      query: (module, query, params) => this.chain.state.query(module, query, params),
+      height: () => this.chain.height,
+      blob: (cid) => this.blobs.get(parseBlobCid(cid)),
+    })
+    return new ModelServer(source, this.config.serving, this.#log.child({ component: 'serving' }))
   }
 
   #inValidatorSet(set: ValidatorSet): boolean {

@@ -1,6 +1,6 @@
 import { FlError } from '../errors.js'
 import { SeededRandom } from '../random.js'
-import { type LoraFactor, type TrainableNetwork, forwardLogits } from './network.js'
+import { type LoraFactor, type TrainableNetwork, forwardLogits, parameterTensors } from './network.js'
 import { type AdapterLayout, type AdapterSpec, type ModelSpec, adapterLayout, baseSpecOf } from './spec.js'
 import { tf } from './tf.js'
 
@@ -73,9 +73,7 @@ export function mergeAdapter(spec: ModelSpec, base: Float32Array, adapterParams:
 
 /** The base model's tensors, one per layout slot, from its flat vector (what a server keeps resident once). */
 export function baseTensors(spec: ModelSpec, base: Float32Array): tf.Tensor[] {
-  const layout = adapterLayout(spec).base
-  checkLength(layout.size, base.length)
-  return layout.slots.map((slot) => tf.tensor(base.subarray(slot.offset, slot.offset + slot.size), [...slot.shape]))
+  return parameterTensors(baseSpecOf(spec), base)
 }
 
 /** An adapter's factors as tensors, for forwardLogits; dispose them with disposeFactors. */

@@ -19,6 +19,13 @@ export interface LoraFactor {
   readonly scale: number
 }
 
+/** A model's tensors, one per layout slot, from its flat vector (what a server keeps resident). Dispose them when done. */
+export function parameterTensors(spec: ModelSpec, flat: Float32Array): tf.Tensor[] {
+  const layout = parameterLayout(spec)
+  if (flat.length !== layout.size) throw new FlError('FL_PARAMETER_LENGTH', 'parameter vector does not fit the model', { expected: layout.size, actual: flat.length })
+  return layout.slots.map((slot) => tf.tensor(flat.subarray(slot.offset, slot.offset + slot.size), [...slot.shape]))
+}
+
 /**
  * Logits of the spec's layers over `weights` (one tensor per layout slot, in layout order), with
  * the adapters of `lora` applied unmerged on the layers they name.
