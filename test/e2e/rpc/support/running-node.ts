@@ -25,6 +25,8 @@ export interface RunningNodeOptions {
   /** Pause after each commit: with one validator, about the block time. */
   commitDelayMs: number
   chainId?: string
+  /** Environment of the node process (FEDRA_* settings, e.g. FEDRA_SERVING_ENABLED). */
+  env?: Record<string, string>
 }
 
 /** Devnet accounts that sign transfers with their next nonce, as the node will expect it. */
@@ -155,7 +157,7 @@ export class RunningNode {
     const layout = await createDevnet({ dir: dir.path, validators: 1, fullNodes: 0, chainId: options.chainId ?? 'fedra-e2e-rpc-1', commitDelayMs: options.commitDelayMs, accounts: options.accounts })
     const child = new NodeProcess(layout.nodes[0]!)
     const node = new RunningNode(layout, dir, child)
-    child.start()
+    child.start(options.env)
     try {
       await waitFor('the node to serve JSON-RPC at height ≥ 1', async () => {
         if (!child.running) throw new Error(`the node exited at start:\n${node.logTail()}`)
