@@ -76,10 +76,14 @@ export function baseTensors(spec: ModelSpec, base: Float32Array): tf.Tensor[] {
   return parameterTensors(baseSpecOf(spec), base)
 }
 
-/** An adapter's factors as tensors, for forwardLogits; dispose them with disposeFactors. */
+/**
+ * An adapter's factors as tensors, for forwardLogits (dispose them with disposeFactors). The
+ * scale alpha/rank is folded into B once here, so a forward pass spends no op on it.
+ */
 export function adapterFactors(spec: ModelSpec, adapterParams: Float32Array): LoraFactor[] {
   const { adapter, layout } = requireAdapter(spec)
   checkLength(layout.size, adapterParams.length)
+  const s = adapterScale(adapter)
   const factors: LoraFactor[] = []
   for (let i = 0; i < layout.slots.length; i += 2) {
     const a = layout.slots[i]!
@@ -87,8 +91,8 @@ export function adapterFactors(spec: ModelSpec, adapterParams: Float32Array): Lo
     factors.push({
       layer: a.layer,
       a: tf.tensor2d(adapterParams.subarray(a.offset, a.offset + a.size), [...a.shape]),
-      b: tf.tensor2d(adapterParams.subarray(b.offset, b.offset + b.size), [...b.shape]),
-      scale: adapterScale(adapter),
+      b: tf.tensor2d(Float32Array.from(adapterParams.subarray(b.offset, b.offset + b.size), (v) => v * s), [...b.shape]),
+      scale: 1,
     })
   }
   return factors

@@ -41,7 +41,8 @@ export function forwardLogits(spec: ModelSpec, weights: readonly tf.Tensor[], x:
           const factor = lora.find((f) => f.layer === index)
           if (factor !== undefined) {
             const down = tf.matMul(h as tf.Tensor2D, factor.a as tf.Tensor2D, false, true)
-            z = tf.add(z, tf.mul(tf.matMul(down, factor.b as tf.Tensor2D, false, true), factor.scale))
+            const up = tf.matMul(down, factor.b as tf.Tensor2D, false, true)
+            z = tf.add(z, factor.scale === 1 ? up : tf.mul(up, factor.scale))
           }
           h = tf.add(z, weights[v + 1]!)
           v += 2
