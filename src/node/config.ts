@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BlobsConfig, DEFAULT_BLOBS_CONFIG } from '../blobs/service.js'
 import { DEFAULT_LIMITS, type RpcLimits } from '../rpc/limits.js'
-import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../serving/model-server.js'
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../serving/config.js'
 import { NodeError } from './errors.js'
 
 /** config/config.json in the node home; flags and FEDRA_* environment variables override it. */

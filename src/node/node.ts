@@ -26,7 +26,8 @@ import { DisabledTxIndex, TxIndexer, type TxIndexReader } from '../indexer/index
 import { type MethodTable, type RpcServer, createRpcServer } from '../rpc/index.js'
 import { NodeRpcBackend } from './rpc-backend.js'
 import { BlobService, blobHttpRoutes, parseBlobCid, registerBlobMethods } from '../blobs/index.js'
-import { ModelServer, chainServingSource } from '../serving/index.js'
+import type { ModelServer } from '../serving/model-server.js'
+import { chainServingSource } from '../serving/source.js'
 import { registerServingMethods } from '../serving/rpc.js'
 import { blockDataOf } from './block-data.js'
 
@@ -261,6 +262,7 @@ export class FedraNode {
     await this.blobs.start()
     await listening('metrics.listen', this.config.metrics.listen, () => this.#startHttp())
     const [rpcHost, rpcPort] = splitHostPort(this.config.rpc.listen)
+    this.#serving = await this.#modelServer()
     this.#rpc = await listening('rpc.listen', this.config.rpc.listen, () =>
       createRpcServer({
         backend: new NodeRpcBackend(this, this.txIndex),
@@ -339,7 +341,6 @@ export class FedraNode {
   /** blob_* methods and the /blobs routes on the RPC server, and model_infer (answered by a ModelServer when serving.enabled). */
   #blobRpc(): { extend: (table: MethodTable) => void; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
     const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, log: this.#log.child({ component: 'blobs' }) }
-    this.#serving ??= this.config.serving.enabled ? this.#modelServer() : undefined
     return {
       extend: (table) => {
         registerBlobMethods(table, deps)
@@ -349,7 +350,10 @@ export class FedraNode {
     }
   }
 
-  #modelServer(): ModelServer {
+  /** The model server, when serving.enabled; imported only then, so a node that does not serve never loads tfjs. */
+  async #modelServer(): Promise<ModelServer | undefined> {
+    if (!this.config.serving.enabled) return undefined
+    const { ModelServer } = await import('../serving/model-server.js')
     const source = chainServingSource({
       query: (module, query, params) => this.chain.state.query(module, query, params),
       height: () => this.chain.height,

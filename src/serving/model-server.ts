@@ -8,21 +8,9 @@ import { ensureTfBackend, tf } from '../fl/model/tf.js'
 import { decodeUpdateBlob } from '../fl/update/blob.js'
 import { type AncestrySummary, ancestrySummary } from './ancestry.js'
 import { ServingError } from './errors.js'
+import type { ServingConfig } from './config.js'
 import { ByteBudgetLru } from './lru.js'
 import type { ReceiptView, ServingSource, VersionRef } from './source.js'
-
-/** config.serving (src/node/config.ts). */
-export interface ServingConfig {
-  enabled: boolean
-  /** Budget of resident adapters (their tensors' bytes); least recently used ones leave first. */
-  maxBytes: number
-  /** Budget of resident base models (full models count as bases). */
-  maxBaseBytes: number
-  /** Contributors an answer lists, heaviest first. */
-  topContributors: number
-}
-
-export const DEFAULT_SERVING_CONFIG: ServingConfig = { enabled: false, maxBytes: 64 * 1024 * 1024, maxBaseBytes: 512 * 1024 * 1024, topContributors: 10 }
 
 export interface InferenceRequest extends VersionRef {
   /** One example: prod(inputShape) numbers, row-major (a 28×28 digit: 784 grey levels in [0, 1]). */
@@ -59,6 +47,8 @@ interface Resolved {
   readonly cid: string
   readonly base: { ref: VersionRef; cid: string; spec: ModelSpec } | null
 }
+
+export { DEFAULT_SERVING_CONFIG, type ServingConfig } from './config.js'
 
 const refText = (v: VersionRef) => `${v.subnet}/${v.version}`
 
