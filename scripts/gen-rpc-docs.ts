@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { documentBlobMethods } from '../src/blobs/rpc.js'
 import { registerModelEvaluate } from '../src/node/model-evaluate.js'
+import { documentServingMethods } from '../src/serving/rpc.js'
 import { DEFAULT_LIMITS, LIMIT_DOCS, RPC_ERRORS, RPC_ERROR_DATA, RPC_ERROR_MESSAGES, type RpcErrorName, RPC_INFO, documentationTable, openRpcDocument, WS_CLOSE } from '../src/rpc/index.js'
 
 type Json = Record<string, any>
@@ -67,6 +68,7 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     documentBlobMethods(table)
     // Registered by the node beside blob_* (src/node/node.ts); the handler is never called here.
     registerModelEvaluate(table, { backend: {} as never, blobs: {} as never })
+    documentServingMethods(table)
   }), RPC_INFO) as Json
   const out: string[] = []
   const push = (...lines: string[]) => out.push(...lines)
@@ -150,6 +152,7 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     TOO_MANY_CONNECTIONS: 'a new connection from an address that holds `maxConnectionsPerIp` already: answered HTTP 429 with this error as the body, then closed (a WebSocket upgrade fails with 429)',
     REPLAY_BUSY: 'subscribe with fromHeight when the replays the server owes all subscribers would pass `replayBacklogBlocks`',
     BLOB_REJECTED: 'blob_put, blob_get, POST /blobs, GET /blobs/<cid>: the parameter store refused the blob; `data.code` says why (docs/blobs.md)',
+    INFERENCE_REFUSED: 'model_infer: serving is off, the version is unknown or not servable, its blob is unavailable, the input does not fit, or the receipt is unknown, for another version or unpaid; `data.code` says which (docs/serving.md)',
   }
   for (const name of Object.keys(RPC_ERRORS) as RpcErrorName[]) {
     push(`| ${RPC_ERRORS[name]} | ${RPC_ERROR_MESSAGES[name]} | \`${cell(RPC_ERROR_DATA[name])}\` | ${cell(when[name])} |`)

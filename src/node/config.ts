@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BlobsConfig, DEFAULT_BLOBS_CONFIG } from '../blobs/service.js'
 import { DEFAULT_LIMITS, type RpcLimits } from '../rpc/limits.js'
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../serving/config.js'
 import { NodeError } from './errors.js'
 
 /** config/config.json in the node home; flags and FEDRA_* environment variables override it. */
@@ -29,6 +30,8 @@ export interface NodeConfig {
   blobs: BlobsConfig
   /** `keepRecent`: how many recent heights of state stay queryable with proofs (Cosmos' pruning-keep-recent); older ones answer HEIGHT_UNAVAILABLE. */
   state: { keepRecent: number }
+  /** Model inference (model_infer, docs/serving.md): off unless enabled; byte budgets of resident adapters and bases. */
+  serving: ServingConfig
   logLevel: string
   /** 'auto': pretty in a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty'
@@ -46,6 +49,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   txIndex: { enabled: true },
   blobs: structuredClone(DEFAULT_BLOBS_CONFIG),
   state: { keepRecent: 100 },
+  serving: { ...DEFAULT_SERVING_CONFIG },
   logLevel: 'info',
   logFormat: 'auto',
 }
@@ -80,6 +84,10 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'blobs.fetch.maxPeerWantlist', kind: 'int', min: 1 },
   { path: 'blobs.fetch.maxMessageBytes', kind: 'int', min: 512 * 1024 },
   { path: 'state.keepRecent', kind: 'int', min: 1 },
+  { path: 'serving.enabled', kind: 'bool' },
+  { path: 'serving.maxBytes', kind: 'int', min: 1024 },
+  { path: 'serving.maxBaseBytes', kind: 'int', min: 1024 },
+  { path: 'serving.topContributors', kind: 'int', min: 1 },
   { path: 'logLevel', kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
   { path: 'logFormat', kind: 'enum', values: ['auto', 'json', 'pretty'] },
 ]

@@ -27,7 +27,10 @@ import { type RpcServer, type RpcServerOptions, createRpcServer } from '../rpc/i
 import { dashboardHttpRoutes } from '../dashboard/serve.js'
 import { registerModelEvaluate } from './model-evaluate.js'
 import { NodeRpcBackend } from './rpc-backend.js'
-import { BlobService, blobHttpRoutes, registerBlobMethods } from '../blobs/index.js'
+import { BlobService, blobHttpRoutes, parseBlobCid, registerBlobMethods } from '../blobs/index.js'
+import type { ModelServer } from '../serving/model-server.js'
+import { chainServingSource } from '../serving/source.js'
+import { registerServingMethods } from '../serving/rpc.js'
 import { blockDataOf } from './block-data.js'
 
 /** What the node reports at `/status` of its metrics port (devnet progress lines, e2e waits); RPC clients get `chain_status` (src/rpc NodeStatus). */
@@ -115,6 +118,7 @@ export class FedraNode {
   #indexing: Promise<void> = Promise.resolve()
   #indexedListeners: Array<(info: CommittedBlockInfo) => void> = []
   #rpc: RpcServer | null = null
+  #serving: ModelServer | undefined
   /** The parameter store (src/blobs): level in data/blobs, bitswap on `host`. */
   readonly blobs: BlobService
 
@@ -268,6 +272,7 @@ export class FedraNode {
     await this.blobs.start()
     await listening('metrics.listen', this.config.metrics.listen, () => this.#startHttp())
     const [rpcHost, rpcPort] = splitHostPort(this.config.rpc.listen)
+    this.#serving = await this.#modelServer()
     this.#rpc = await listening('rpc.listen', this.config.rpc.listen, () =>
       createRpcServer({
         backend: new NodeRpcBackend(this, this.txIndex),
@@ -293,6 +298,7 @@ export class FedraNode {
     this.#txGossip.stop()
     this.#prefetch?.stop()
     await this.#rpc?.close()
+    this.#serving?.close()
     await this.chain.idle()
     await this.#indexing
     await this.txIndex.close()
@@ -342,7 +348,7 @@ export class FedraNode {
     }
   }
 
-  /** blob_* methods and the /blobs routes on the RPC server. */
+  /** blob_* methods and the /blobs routes on the RPC server, model_evaluate, and model_infer (answered by a ModelServer when serving.enabled). */
   #blobRpc(): { extend: NonNullable<RpcServerOptions['extend']>; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
     const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, log: this.#log.child({ component: 'blobs' }) }
     const blobRoutes = blobHttpRoutes(deps)
@@ -352,9 +358,22 @@ export class FedraNode {
       extend: (table, rpc) => {
         registerBlobMethods(table, deps)
         registerModelEvaluate(table, { blobs: this.blobs, backend: rpc.backend })
+        registerServingMethods(table, this.#serving)
       },
       httpRoutes: (req, res) => blobRoutes(req, res) || (dashboard?.(req, res) ?? false),
     }
+  }
+
+  /** The model server, when serving.enabled; imported only then, so a node that does not serve never loads tfjs. */
+  async #modelServer(): Promise<ModelServer | undefined> {
+    if (!this.config.serving.enabled) return undefined
+    const { ModelServer } = await import('../serving/model-server.js')
+    const source = chainServingSource({
+      query: (module, query, params) => this.chain.state.query(module, query, params),
+      height: () => this.chain.height,
+      blob: (cid) => this.blobs.get(parseBlobCid(cid)),
+    })
+    return new ModelServer(source, this.config.serving, this.#log.child({ component: 'serving' }))
   }
 
   #inValidatorSet(set: ValidatorSet): boolean {

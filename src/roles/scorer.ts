@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path'
 import { type FedraClient, type PrivateKey, type Result, buildTx, messages } from '../client/index.js'
 import { decodeAddress, encodeAddress, toHex } from '../crypto/index.js'
 import type { Dataset } from '../fl/data/dataset.js'
-import { Network } from '../fl/model/network.js'
+import type { TrainableNetwork } from '../fl/model/network.js'
+import { subnetNetwork } from './subnet-network.js'
 import { parseModelSpec } from '../fl/model/spec.js'
 import { ensureTfBackend } from '../fl/model/tf.js'
 import { getAggregationRule } from '../fl/rules/registry.js'
@@ -84,7 +85,7 @@ export class Scorer {
   readonly #state: ScorerStateFile
   /** Rounds finished (revealed, or given up); chain state decides, this only saves calls. */
   readonly #done = new Set<string>()
-  #network: Network | null = null
+  #network: TrainableNetwork & { dispose(): void } | null = null
   #utility: Utility | null
   #parameterCount = 0
 
@@ -185,7 +186,7 @@ export class Scorer {
     const subnet = await this.#o.client.call('subnet_get', { id: String(this.#o.subnet) })
     this.#parameterCount = Number(subnet.parameter_count)
     if (this.#utility === null) {
-      this.#network = new Network(parseModelSpec(subnet.model_spec))
+      this.#network = await subnetNetwork(parseModelSpec(subnet.model_spec), this.#o.client, this.#blobs)
       this.#utility = validationUtility(this.#network, this.#o.validation)
     }
   }

@@ -1,7 +1,8 @@
 import { ClientError, type FedraClient, type PrivateKey, type Result, buildTx, messages } from '../client/index.js'
 import { sha256 } from '../crypto/hash.js'
 import type { Dataset } from '../fl/data/dataset.js'
-import { Network } from '../fl/model/network.js'
+import type { TrainableNetwork } from '../fl/model/network.js'
+import { subnetNetwork } from './subnet-network.js'
 import { type ModelSpec, parseModelSpec } from '../fl/model/spec.js'
 import { ensureTfBackend } from '../fl/model/tf.js'
 import { SeededRandom } from '../fl/random.js'
@@ -71,7 +72,7 @@ export class Trainer {
   readonly #blobs: NodeBlobs
   readonly #follower: Follower
   readonly #address: string
-  #network: Network | null = null
+  #network: TrainableNetwork & { dispose(): void } | null = null
   #spec: ModelSpec | null = null
   #worker: TrainingWorker | null = null
   #parameterCount = 0
@@ -114,7 +115,11 @@ export class Trainer {
     if (this.#spec !== null) return
     const subnet = await this.#o.client.call('subnet_get', { id: String(this.#o.subnet) })
     const spec = parseModelSpec(subnet.model_spec)
-    if (this.#worker === null) this.#network = new Network(spec)
+    // A fine-tune trains its adapter over a base the worker thread does not hold: on this thread.
+    if (this.#worker === null || spec.adapter !== undefined) {
+      await ensureTfBackend()
+      this.#network = await subnetNetwork(spec, this.#o.client, this.#blobs)
+    }
     this.#parameterCount = Number(subnet.parameter_count)
     this.#clipNorm = Number(subnet.params.quantization.clip_norm)
     this.#gasPerCoordinate = BigInt((await this.#o.client.call('training_params', {})).gas_per_coordinate)
@@ -123,7 +128,7 @@ export class Trainer {
 
   /** trainLocal here, or the same call in the worker thread. */
   async #trainLocal(data: Dataset, base: Float32Array, config: TrainingConfig): Promise<TrainingResult> {
-    if (this.#worker !== null) return this.#worker.train({ spec: this.#spec!, data, start: base, config })
+    if (this.#worker !== null && this.#network === null) return this.#worker.train({ spec: this.#spec!, data, start: base, config })
     return trainLocal(this.#network!, data, base, config)
   }
 

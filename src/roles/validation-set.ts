@@ -3,7 +3,7 @@ import { parseCsvDataset } from '../fl/data/csv.js'
 import { type Dataset, subset } from '../fl/data/dataset.js'
 import { MNIST_TRAIN_SIZE, loadMnist } from '../fl/data/mnist.js'
 import { FlError } from '../fl/errors.js'
-import type { Network } from '../fl/model/network.js'
+import type { TrainableNetwork } from '../fl/model/network.js'
 import { evaluate } from '../fl/train/evaluate.js'
 import { RoleError } from './errors.js'
 import type { Utility } from './scoring.js'
@@ -58,6 +58,6 @@ export function loadValidationSet(spec: ValidationSpec): Dataset {
 }
 
 /** The scorers' utility: minus the mean cross-entropy loss of the model on `data` (scoring.ts says why loss, not accuracy). */
-export function validationUtility(network: Network, data: Dataset): Utility {
+export function validationUtility(network: TrainableNetwork, data: Dataset): Utility {
   return (parameters) => -evaluate(network, parameters, data).loss
 }

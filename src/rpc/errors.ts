@@ -44,6 +44,8 @@ export const RPC_ERRORS = {
   REPLAY_BUSY: -32012,
   /** The parameter store refused a blob. data: { code, ...context }, code one of TOO_LARGE, QUOTA_EXCEEDED, TRUNCATED, CORRUPT_BLOCK, UNSUPPORTED_CID (docs/blobs.md). */
   BLOB_REJECTED: -32013,
+  /** model_infer could not answer. data: { code, ...context }, code one of SERVING_DISABLED, UNKNOWN_VERSION, NOT_SERVABLE, MODEL_UNAVAILABLE, INPUT_SHAPE, INPUT_VALUE, UNKNOWN_RECEIPT, RECEIPT_MISMATCH, RECEIPT_UNPAID (docs/serving.md). */
+  INFERENCE_REFUSED: -32014,
 } as const
 
 export type RpcErrorName = keyof typeof RPC_ERRORS
@@ -68,6 +70,7 @@ export const RPC_ERROR_MESSAGES: Record<RpcErrorName, string> = {
   TOO_MANY_CONNECTIONS: 'Too many connections',
   REPLAY_BUSY: 'Replay budget exhausted',
   BLOB_REJECTED: 'Blob rejected',
+  INFERENCE_REFUSED: 'Inference refused',
 }
 
 /** What each code carries in `data`, for the docs and the OpenRPC document. */
@@ -91,6 +94,8 @@ export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
   TOO_MANY_CONNECTIONS: "{ limit, scope: 'ip' }",
   REPLAY_BUSY: '{ requested, outstanding, limit }',
   BLOB_REJECTED: '{ code, ...context } (code TOO_LARGE { size, limit }, QUOTA_EXCEEDED { size, used, limit }, TRUNCATED { expected, received }, CORRUPT_BLOCK { cid, reason }, UNSUPPORTED_CID { cid, version, codec, hash })',
+  INFERENCE_REFUSED:
+    '{ code, ...context } (code SERVING_DISABLED {}, UNKNOWN_VERSION { subnet, version }, NOT_SERVABLE { subnet, version, reason }, MODEL_UNAVAILABLE { cid, reason }, INPUT_SHAPE { expected, actual }, INPUT_VALUE { index }, UNKNOWN_RECEIPT { receipt }, RECEIPT_MISMATCH { receipt, paid, requested }, RECEIPT_UNPAID { receipt, fee })',
 }
 
 /** The JSON-RPC error object. */

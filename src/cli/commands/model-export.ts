@@ -1,8 +1,9 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { FlError } from '../../fl/errors.js'
-import { dequantizeModel, encodeSafetensors, tensorsOfSpec } from '../../fl/model/safetensors.js'
-import { parseModelSpec } from '../../fl/model/spec.js'
+import { adapterTensorsOfSpec, dequantizeModel, encodeSafetensors, peftAdapterConfig, tensorsOfSpec } from '../../fl/model/safetensors.js'
+import { type ModelSpec, parseModelSpec } from '../../fl/model/spec.js'
 import { decodeUpdateBlob } from '../../fl/update/blob.js'
 import { MODEL_DTYPE } from '../../modules/training/model.js'
 import { CliError } from '../errors.js'
@@ -22,7 +23,10 @@ const FORMATS = ['safetensors']
 /**
  * `fedra model export SUBNET [VERSION] --format safetensors -o FILE`: a model version's global
  * model (its blob, over blob_get, checked against its CID) as F32 tensors named and shaped by
- * the subnet's model spec (src/fl/model/safetensors.ts), values fixed point / scale.
+ * the subnet's model spec (src/fl/model/safetensors.ts), values fixed point / scale. A fine-tune
+ * subnet's version (its spec declares an adapter) is written as PEFT writes a LoRA adapter: tensors
+ * `base_model.model.<module>.lora_A.weight` / `lora_B.weight`, and adapter_config.json beside the
+ * file (naming the base version and its CID).
  */
 export function registerModelCommand(program: Command): void {
   const model = program.command('model').description("a subnet's global models")
@@ -46,11 +50,20 @@ export function registerModelCommand(program: Command): void {
           throw new CliError('BAD_FILE', `global model ${v.global_cid} is ${blob.dtype} [${blob.shape.join(', ')}]; subnet ${subnet}'s model is ${MODEL_DTYPE} [${s.parameter_count}]`, {})
         }
         let tensors
+        let spec: ModelSpec
         try {
-          tensors = tensorsOfSpec(parseModelSpec(s.model_spec), dequantizeModel(blob.values, blob.scale))
+          spec = parseModelSpec(s.model_spec)
+          const values = dequantizeModel(blob.values, blob.scale)
+          tensors = spec.adapter === undefined ? tensorsOfSpec(spec, values) : adapterTensorsOfSpec(spec, values)
         } catch (error) {
           if (error instanceof FlError) throw new CliError('BAD_FILE', `subnet ${subnet}'s model spec: ${error.plainMessage}`, {})
           throw error
+        }
+        let adapterConfig: { path: string; text: string } | undefined
+        if (spec.adapter !== undefined) {
+          const base = spec.adapter.base
+          const baseVersion = await client.call('model_version', { subnet: base.subnet, version: base.version })
+          adapterConfig = { path: join(dirname(options.output), 'adapter_config.json'), text: `${JSON.stringify(peftAdapterConfig(spec, `fedra:${base.subnet}/${base.version} ${baseVersion.global_cid}`), null, 2)}\n` }
         }
         const bytes = encodeSafetensors(tensors, {
           subnet: s.id,
@@ -59,25 +72,35 @@ export function registerModelCommand(program: Command): void {
           rule: v.rule,
           scale: String(blob.scale),
           spec: s.model_spec,
-          layout: 'tensorflow: dense kernel [in, units], conv2d kernel [kh, kw, in, filters], row-major',
+          layout:
+            spec.adapter === undefined
+              ? 'tensorflow: dense kernel [in, units], conv2d kernel [kh, kw, in, filters], row-major'
+              : 'peft lora: lora_A [rank, in], lora_B [units, rank], row-major; delta kernel (tensorflow [in, units]) = (alpha/rank)·Aᵀ·Bᵀ',
         })
-        const partial = `${options.output}.partial`
-        try {
-          writeFileSync(partial, bytes)
-          renameSync(partial, options.output)
-        } catch (error) {
-          rmSync(partial, { force: true })
-          throw new CliError('BAD_FILE', `cannot write ${options.output}: ${(error as Error).message}`, { path: options.output })
-        }
-        const summary = { output: options.output, format: options.format, subnet: s.id, version: v.version, global_cid: v.global_cid, bytes: bytes.length, tensors: tensors.map((t) => ({ name: t.name, shape: t.shape })) }
+        if (adapterConfig !== undefined) writeWhole(adapterConfig.path, adapterConfig.text)
+        writeWhole(options.output, bytes)
+        const summary = { output: options.output, adapter_config: adapterConfig?.path ?? null, format: options.format, subnet: s.id, version: v.version, global_cid: v.global_cid, bytes: bytes.length, tensors: tensors.map((t) => ({ name: t.name, shape: t.shape })) }
         if (options.json) return printJson(summary)
         process.stdout.write(
           `${fields([
             ['wrote', `${options.output} (${bytes.length} bytes, ${options.format})`],
+            ...(adapterConfig === undefined ? [] : [['adapter config', adapterConfig.path] as [string, string]]),
             ['model', `subnet ${s.id} version ${v.version}, ${v.global_cid}`],
             ...tensors.map((t): [string, string] => [t.name, `F32 [${t.shape.join(', ')}]`]),
           ])}\n`,
         )
       }),
     )
+}
+
+/** Writes `data` to `path` whole: to a .partial file first, then renamed into place. */
+function writeWhole(path: string, data: Uint8Array | string): void {
+  const partial = `${path}.partial`
+  try {
+    writeFileSync(partial, data)
+    renameSync(partial, path)
+  } catch (error) {
+    rmSync(partial, { force: true })
+    throw new CliError('BAD_FILE', `cannot write ${path}: ${(error as Error).message}`, { path })
+  }
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { CID } from 'multiformats/cid'
 import { FedraClient, type SubnetParamsJsonInput, messages } from '../../client/index.js'
 import { FlError } from '../../fl/errors.js'
-import { type ModelSpec, parameterLayout } from '../../fl/model/spec.js'
+import { type ModelSpec, trainableSize } from '../../fl/model/spec.js'
 import { decodeUpdateBlob } from '../../fl/update/blob.js'
 import { canonicalModelSpec } from '../../modules/subnets/subnet-params.js'
 import { blobCid } from '../../modules/training/blob-cid.js'
@@ -82,11 +82,11 @@ function paramsFile(path: string | undefined): JsonObject {
   return json
 }
 
-/** The --spec file as canonical text, and its parameter count. */
+/** The --spec file as canonical text, and its parameter count (a fine-tune's: its adapter's). */
 function modelSpecFile(path: string): { text: string; parameters: number } {
   const json = readJsonFile(path, '--spec')
   try {
-    const parameters = parameterLayout(json as ModelSpec).size
+    const parameters = trainableSize(json as ModelSpec)
     return { text: canonicalModelSpec(json as ModelSpec), parameters }
   } catch (error) {
     if (error instanceof FlError) throw new CliError('USAGE', `--spec: ${path} is not a model spec: ${error.plainMessage}`, { path })

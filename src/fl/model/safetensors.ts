@@ -1,5 +1,5 @@
 import { FlError } from '../errors.js'
-import { type ModelSpec, parameterLayout } from './spec.js'
+import { type ModelSpec, adapterLayout, parameterLayout } from './spec.js'
 
 /**
  * A model's flat parameter vector as named tensors, and those tensors as a safetensors file
@@ -35,6 +35,47 @@ export function tensorsOfSpec(spec: ModelSpec, flat: Float32Array): NamedTensor[
     shape: slot.shape,
     values: flat.subarray(slot.offset, slot.offset + slot.size),
   }))
+}
+
+/** The PEFT module name of an adapted layer: its tensors' prefix in the base model's names (`layers.0.dense`). */
+export const adaptedModuleName = (spec: ModelSpec, layer: number): string => `layers.${layer}.${spec.layers[layer]!.type}`
+
+/**
+ * An adapter's flat vector (spec.ts adapterLayout) as PEFT names its tensors:
+ * `base_model.model.<module>.lora_A.weight` [rank, in] and `….lora_B.weight` [units, rank], the
+ * shapes PEFT and PyTorch use (fan_in_fan_out false), views of `flat`. Throws
+ * FL_INVALID_MODEL_SPEC for a spec without a valid adapter, FL_PARAMETER_LENGTH for a vector of
+ * another length.
+ */
+export function adapterTensorsOfSpec(spec: ModelSpec, flat: Float32Array): NamedTensor[] {
+  const layout = adapterLayout(spec)
+  if (flat.length !== layout.size) throw new FlError('FL_PARAMETER_LENGTH', `the adapter has ${flat.length} parameters; its spec defines ${layout.size}`, { expected: layout.size, actual: flat.length })
+  return layout.slots.map((slot) => ({
+    name: `base_model.model.${adaptedModuleName(spec, slot.layer)}.${slot.kind === 'lora_a' ? 'lora_A' : 'lora_B'}.weight`,
+    shape: slot.shape,
+    values: flat.subarray(slot.offset, slot.offset + slot.size),
+  }))
+}
+
+/**
+ * PEFT's adapter_config.json for an adapter spec: LoRA, its rank and alpha, the adapted modules,
+ * no dropout or bias; `baseModel` names the base (e.g. `fedra:0/5 bafy…`).
+ */
+export function peftAdapterConfig(spec: ModelSpec, baseModel: string): Record<string, unknown> {
+  adapterLayout(spec)
+  const adapter = spec.adapter!
+  return {
+    peft_type: 'LORA',
+    base_model_name_or_path: baseModel,
+    r: adapter.rank,
+    lora_alpha: adapter.alpha,
+    lora_dropout: 0,
+    target_modules: adapter.layers.map((layer) => adaptedModuleName(spec, layer)),
+    bias: 'none',
+    fan_in_fan_out: false,
+    inference_mode: true,
+    task_type: null,
+  }
 }
 
 /** Fixed-point parameters (a global model blob's int32 values) as floats: value / scale. */

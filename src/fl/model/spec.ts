@@ -16,6 +16,48 @@ export type LayerSpec =
 export interface ModelSpec {
   readonly inputShape: readonly number[]
   readonly layers: readonly LayerSpec[]
+  /**
+   * Low-rank adapters (LoRA, Hu et al. 2021) over a frozen base: the model is then
+   * `inputShape` + `layers` with the base version's parameters, and every update, aggregate and
+   * model blob of the subnet is the adapters' vector alone (adapterLayout).
+   */
+  readonly adapter?: AdapterSpec
+}
+
+/**
+ * LoRA on chosen dense layers: kernel W [in, units] becomes W + (alpha/rank)·(B·A)ᵀ with A
+ * [rank, in] and B [units, rank] (PEFT's shapes: lora_A.weight, lora_B.weight). A starts seeded
+ * uniform, B at zero, so an untrained adapter leaves the base unchanged.
+ */
+export interface AdapterSpec {
+  /** The frozen base: a model version of a subnet whose spec is `inputShape` + `layers` without an adapter. */
+  readonly base: { readonly subnet: string; readonly version: string }
+  readonly rank: number
+  /** An integer; the update is scaled by alpha / rank. */
+  readonly alpha: number
+  /** Indices (into `layers`) of the dense layers adapted, ascending. */
+  readonly layers: readonly number[]
+  /** Seeds A's initialisation (src/fl/random.ts). */
+  readonly seed: number
+}
+
+/** One adapter tensor inside an adapter's flat vector. */
+export interface AdapterSlot {
+  readonly layer: number
+  readonly kind: 'lora_a' | 'lora_b'
+  readonly shape: readonly [number, number]
+  readonly offset: number
+  readonly size: number
+}
+
+/**
+ * An adapter's canonical order: adapted layers ascending, and within a layer A [rank, in] then
+ * B [units, rank], each row-major. `base` is the base model's own layout.
+ */
+export interface AdapterLayout {
+  readonly slots: readonly AdapterSlot[]
+  readonly size: number
+  readonly base: ParameterLayout
 }
 
 /** One parameter tensor inside the flat vector. */
@@ -122,6 +164,55 @@ export function parameterLayout(spec: ModelSpec): ParameterLayout {
   return { slots, size: offset, outputSize: shape[0]! }
 }
 
+const DECIMAL = /^(0|[1-9][0-9]{0,19})$/
+
+/**
+ * Validates `spec.adapter` against the base layers and lays the adapter out. Throws
+ * FL_INVALID_MODEL_SPEC (with the layer where one is at fault) for a spec without an adapter, an
+ * adapted layer that is not dense, layers not strictly ascending, a rank above min(in, units), a
+ * bad alpha, seed or base reference.
+ */
+export function adapterLayout(spec: ModelSpec): AdapterLayout {
+  const base = parameterLayout(spec)
+  const adapter = spec.adapter
+  const invalid = (reason: string, layer?: number): FlError<'FL_INVALID_MODEL_SPEC'> =>
+    new FlError('FL_INVALID_MODEL_SPEC', `adapter: ${reason}`, layer === undefined ? { reason } : { reason, layer })
+  if (typeof adapter !== 'object' || adapter === null) throw invalid('the spec declares no adapter')
+  const ref = adapter.base as { subnet?: unknown; version?: unknown } | undefined
+  if (typeof ref !== 'object' || ref === null || typeof ref.subnet !== 'string' || !DECIMAL.test(ref.subnet) || typeof ref.version !== 'string' || !DECIMAL.test(ref.version))
+    throw invalid('base must be { subnet, version } as decimal strings')
+  if (!positiveInt(adapter.rank) || adapter.rank > 4096) throw invalid('rank must be an integer 1..4096')
+  if (!positiveInt(adapter.alpha) || adapter.alpha > 1 << 16) throw invalid('alpha must be an integer 1..65536')
+  if (typeof adapter.seed !== 'number' || !Number.isInteger(adapter.seed) || adapter.seed < 0 || adapter.seed > 0xffffffff) throw invalid('seed must be a u32')
+  if (!Array.isArray(adapter.layers) || adapter.layers.length === 0) throw invalid('layers must name at least one dense layer')
+  const slots: AdapterSlot[] = []
+  let offset = 0
+  let previous = -1
+  for (const layer of adapter.layers) {
+    if (!Number.isInteger(layer) || layer <= previous || layer >= spec.layers.length) throw invalid('layers must be strictly ascending indices into the spec\'s layers')
+    previous = layer
+    const kernel = base.slots.find((slot) => slot.layer === layer && slot.kind === 'kernel')
+    if (spec.layers[layer]!.type !== 'dense' || kernel === undefined) throw invalid('only dense layers take an adapter', layer)
+    const [inputs, units] = kernel.shape as [number, number]
+    if (adapter.rank > Math.min(inputs, units)) throw invalid(`rank ${adapter.rank} exceeds min(in ${inputs}, units ${units})`, layer)
+    slots.push({ layer, kind: 'lora_a', shape: [adapter.rank, inputs], offset, size: adapter.rank * inputs })
+    offset += adapter.rank * inputs
+    slots.push({ layer, kind: 'lora_b', shape: [units, adapter.rank], offset, size: units * adapter.rank })
+    offset += units * adapter.rank
+  }
+  return { slots, size: offset, base }
+}
+
+/** The length of the vector a spec's subnet trains and stores: the adapter's when it has one, else the whole model's. */
+export function trainableSize(spec: ModelSpec): number {
+  return spec.adapter === undefined ? parameterLayout(spec).size : adapterLayout(spec).size
+}
+
+/** The spec without its adapter: the base model's. */
+export function baseSpecOf(spec: ModelSpec): ModelSpec {
+  return { inputShape: spec.inputShape, layers: spec.layers }
+}
+
 /** Parses and validates a spec from JSON text. */
 export function parseModelSpec(json: string): ModelSpec {
   let value: unknown
@@ -132,6 +223,7 @@ export function parseModelSpec(json: string): ModelSpec {
   }
   const spec = value as ModelSpec
   if (typeof spec !== 'object' || spec === null) throw new FlError('FL_INVALID_MODEL_SPEC', 'spec must be an object', { reason: typeof value })
-  parameterLayout(spec)
+  if (spec.adapter !== undefined) adapterLayout(spec)
+  else parameterLayout(spec)
   return spec
 }

@@ -1,5 +1,5 @@
 import type { Dataset } from '../data/dataset.js'
-import type { Network } from '../model/network.js'
+import type { TrainableNetwork } from '../model/network.js'
 import { tf } from '../model/tf.js'
 
 export interface Evaluation {
@@ -11,7 +11,7 @@ export interface Evaluation {
 }
 
 /** Loss and accuracy of `parameters` on `data` (the scorer's and the simulator's metric). */
-export function evaluate(network: Network, parameters: Float32Array, data: Dataset, batchSize = 1000): Evaluation {
+export function evaluate(network: TrainableNetwork, parameters: Float32Array, data: Dataset, batchSize = 1000): Evaluation {
   network.setParameters(parameters)
   let lossSum = 0
   let correct = 0

@@ -1,6 +1,6 @@
 import { FlError } from '../errors.js'
 import type { Dataset } from '../data/dataset.js'
-import type { Network } from '../model/network.js'
+import type { TrainableNetwork } from '../model/network.js'
 import { tf } from '../model/tf.js'
 import { permutation, SeededRandom } from '../random.js'
 
@@ -46,7 +46,7 @@ function checkConfig(config: TrainingConfig): void {
  * gradients come from tfjs autodiff on the wasm backend (conv2d's filter gradient from
  * model/wasm-grad-kernels.ts).
  */
-export function trainLocal(network: Network, data: Dataset, start: Float32Array, config: TrainingConfig): TrainingResult {
+export function trainLocal(network: TrainableNetwork, data: Dataset, start: Float32Array, config: TrainingConfig): TrainingResult {
   checkConfig(config)
   if (data.count === 0) throw new FlError('FL_INVALID_DATASET', 'no training rows', { reason: 'empty' })
   network.setParameters(start)

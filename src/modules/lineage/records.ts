@@ -41,19 +41,40 @@ function writeAttribution(books: LineageBooks, v: VersionId, attribution: Attrib
 }
 
 /**
- * Lineage's record of version 0 of `subnet` (its initial model): no round, kind full, attributed
- * at once with every weight to the subnet's treasury (initialAttribution), and `parents` (a fork's
- * source, or none). Undefined when the subnet does not exist. Not stored (ensureVersionZero stores it).
+ * The base version a fine-tune subnet's model spec names (its `adapter.base`, src/fl/model/spec.ts
+ * AdapterSpec), or null for a spec without an adapter. The spec was checked when the subnet was
+ * created (checkModelSpec), so this only reads it.
  */
-export function versionZeroRecord(ctx: Context, subnet: bigint, parents: VersionRefValue[] = []): VersionRecordValue | undefined {
+export function adapterBaseOf(modelSpec: string): VersionRefValue | null {
+  let spec: unknown
+  try {
+    spec = JSON.parse(modelSpec)
+  } catch {
+    return null
+  }
+  const base = (spec as { adapter?: { base?: { subnet?: unknown; version?: unknown } } } | null)?.adapter?.base
+  if (typeof base?.subnet !== 'string' || typeof base.version !== 'string' || !/^[0-9]{1,20}$/.test(base.subnet) || !/^[0-9]{1,20}$/.test(base.version)) return null
+  return { subnet: BigInt(base.subnet), version: BigInt(base.version) }
+}
+
+/**
+ * Lineage's record of version 0 of `subnet` (its initial model): no round, attributed at once
+ * with every weight to the subnet's treasury (initialAttribution), and `parents` (a fork's
+ * source, or none). A fine-tune subnet's (its spec declares an adapter) is kind `adapter` with
+ * its base version as a parent too, when `hasRecord` finds the base. Undefined when the subnet
+ * does not exist. Not stored (ensureVersionZero stores it).
+ */
+export function versionZeroRecord(ctx: Context, subnet: bigint, parents: VersionRefValue[] = [], hasRecord: (v: VersionRefValue) => boolean = (v) => readVersion(ctx, v) !== undefined): VersionRecordValue | undefined {
   const record = ctx.keeper(SUBNETS).subnet(subnet)
   if (record === undefined) return undefined
   const height = BigInt(ctx.block.height)
+  const base = adapterBaseOf(record.modelSpec)
+  const withBase = base !== null && base.subnet !== subnet && !parents.some((p) => sameVersion(p, base)) && hasRecord(base) ? [...parents, base] : parents
   return {
     subnet,
     version: 0n,
-    kind: 'full',
-    parents,
+    kind: base === null ? 'full' : 'adapter',
+    parents: withBase,
     round: null,
     globalCid: ctx.keeper(TRAINING).version(subnet, 0n)?.globalCid ?? record.initialModelCid,
     aggregateCid: null,
@@ -76,7 +97,7 @@ export function ensureVersionZero(ctx: Context, subnet: bigint, parents: Version
   const books = new LineageBooks(ctx.moduleStore())
   const existing = books.version({ subnet, version: 0n })
   if (existing !== undefined) return existing
-  const value = versionZeroRecord(ctx, subnet, parents)
+  const value = versionZeroRecord(ctx, subnet, parents, (v) => resolveVersion(ctx, v) !== undefined)
   if (value === undefined) return undefined
   books.setVersion(value)
   writeAttribution(books, value, initialAttribution(subnet))
@@ -99,7 +120,8 @@ export function resolveVersion(ctx: Context, v: VersionId): VersionRecordValue |
 }
 
 /**
- * TRAINING_HOOKS.roundAggregated: the new version's record, pending — kind full, its parent
+ * TRAINING_HOOKS.roundAggregated: the new version's record, pending — kind full (adapter for a
+ * fine-tune subnet), its parent
  * (training's `parent`, in the same subnet; version 0 recorded first if needed), round, CIDs,
  * the Datanet versions the round used so far, its training params, aggregator and trainers
  * with their sample counts; the child index of its parent.
@@ -111,10 +133,11 @@ export function recordTrainingVersion(ctx: Context, round: RoundValue, version: 
     const parent = { subnet: version.subnet, version: version.parent }
     if (resolveVersion(ctx, parent) !== undefined) parents.push(parent)
   }
+  const spec = ctx.keeper(SUBNETS).subnet(version.subnet)?.modelSpec
   const value: VersionRecordValue = {
     subnet: version.subnet,
     version: version.version,
-    kind: 'full',
+    kind: spec !== undefined && adapterBaseOf(spec) !== null ? 'adapter' : 'full',
     parents,
     round: round.round,
     globalCid: version.globalCid,

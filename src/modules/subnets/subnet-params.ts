@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { FlError } from '../../fl/errors.js'
-import { type ModelSpec, parameterLayout, parseModelSpec } from '../../fl/model/spec.js'
+import { type ModelSpec, parseModelSpec, trainableSize } from '../../fl/model/spec.js'
 import { RULE_NAMES, getAggregationRule } from '../../fl/rules/registry.js'
 import { MAX_SIGNED_RESIDUE } from '../../fl/secagg/ring.js'
 import type { AggregationRule } from '../../fl/rules/types.js'
@@ -46,7 +46,11 @@ const LAYER_FIELDS: Record<string, readonly string[]> = {
   flatten: ['type'],
 }
 
-/** The one text of a (valid) model spec: its known fields only, keys sorted, no spaces. What MsgCreateSubnet.modelSpec must be. */
+/**
+ * The one text of a (valid) model spec: its known fields only, keys sorted, no spaces. What
+ * MsgCreateSubnet.modelSpec must be. A fine-tune's adapter (src/fl/model/spec.ts AdapterSpec)
+ * keeps its own fields; a spec without one has exactly the text it had before adapters existed.
+ */
 export function canonicalModelSpec(spec: ModelSpec): string {
   const layers = spec.layers.map((layer) => {
     const picked: Record<string, unknown> = {}
@@ -54,21 +58,24 @@ export function canonicalModelSpec(spec: ModelSpec): string {
     for (const field of LAYER_FIELDS[layer.type] ?? ['type']) if (fields[field] !== undefined) picked[field] = fields[field]
     return picked
   })
-  return canonicalJson({ inputShape: spec.inputShape, layers })
+  const a = spec.adapter
+  if (a === undefined) return canonicalJson({ inputShape: spec.inputShape, layers })
+  const adapter = { base: { subnet: a.base?.subnet, version: a.base?.version }, rank: a.rank, alpha: a.alpha, layers: a.layers, seed: a.seed }
+  return canonicalJson({ inputShape: spec.inputShape, layers, adapter })
 }
 
 /**
  * Parses a model spec that must be canonical (canonicalModelSpec: so one model has one spec
  * text, and one hash, and carries nothing but the model); returns its parameter count (the
- * length of the flat vector every blob of the subnet carries). Throws INVALID_MODEL_SPEC or
- * MODEL_SPEC_NOT_CANONICAL.
+ * length of the flat vector every blob of the subnet carries: a fine-tune's adapter alone).
+ * Throws INVALID_MODEL_SPEC or MODEL_SPEC_NOT_CANONICAL.
  */
 export function checkModelSpec(text: string): number {
   let size: number
   let spec: ModelSpec
   try {
     spec = parseModelSpec(text)
-    size = parameterLayout(spec).size
+    size = trainableSize(spec)
   } catch (error) {
     if (error instanceof FlError) throw subnetsError('INVALID_MODEL_SPEC', `model spec: ${error.plainMessage}`, { reason: error.message })
     throw error

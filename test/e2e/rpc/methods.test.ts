@@ -13,6 +13,8 @@ import type { BlockJsonValue } from '../../../src/rpc/shapes.js'
 import { TX_CODES } from '../../../src/state/index.js'
 import { BLOB_API } from '../../../src/blobs/index.js'
 import { MODEL_EVALUATE_API } from '../../../src/rpc/api/evaluate.js'
+import { SERVING_API } from '../../../src/serving/rpc.js'
+import { decodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { mlpSpec } from '../../../src/fl/model/spec.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { canonicalModelSpec } from '../../../src/modules/subnets/index.js'
@@ -41,8 +43,8 @@ const IN_FLIGHT_CALLS = 400
 /** Recipients nobody funded (their accounts start empty). */
 const FRESH = { sync: 1000, async: 1001, pending: 1002, watched: 1003, unwatched: 1004, absent: 1999 }
 
-/** What a node serves: the core table and the namespaces it registers through `extend` (blob_*, model_evaluate). */
-const SERVED_API = { ...FEDRA_API, ...BLOB_API, ...MODEL_EVALUATE_API }
+/** What a node serves: the core table and the namespaces it registers through `extend` (blob_*, model_evaluate, model_infer). */
+const SERVED_API = { ...FEDRA_API, ...BLOB_API, ...MODEL_EVALUATE_API, ...SERVING_API }
 type ServedMethod = keyof typeof SERVED_API
 
 const bankPath = (address: Uint8Array) => `bank/62${toHex(address)}${Buffer.from('ufdr').toString('hex')}`
@@ -109,7 +111,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
   let operator: string
 
   before(async () => {
-    node = await RunningNode.start({ accounts: IN_FLIGHT_FIRST + IN_FLIGHT_CALLS, commitDelayMs: 100 })
+    node = await RunningNode.start({ accounts: IN_FLIGHT_FIRST + IN_FLIGHT_CALLS, commitDelayMs: 100, env: { FEDRA_SERVING_ENABLED: 'true' } })
     client = tracked(node.client)
     http = new RawHttp(node.url)
     // The devnet bonds its validators through staking (gen_validators), not genesis.validators.
@@ -735,6 +737,34 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       await send(node.wallets.key(A.trainer), [messages.lineageWithdraw()])
       assert.equal(ufdr(await client.account(trainer)), before + BigInt(owed.total) - FEE)
       assert.equal((await client.call('usage_owed', { address: trainer })).total, '0')
+    })
+
+    happy(['model_infer'], "the e2e subnet's version 1 served (serving.enabled): the probabilities of its 2→2 model, its ancestry and trainer, the use receipt paid for it", async () => {
+      const subnet = await e2eSubnet()
+      const trainer = node.wallets.key(A.trainer).publicKey.address
+      const receipt = String(BigInt((await client.call('usage_totals')).receipts) - 1n)
+      const answer = (await raw('model_infer', { version: { subnet: subnet.id, version: '1' }, input: [1, -0.5], receipt })).result as {
+        kind: string; global_cid: string; probabilities: number[]; predicted: number; receipt: { id: string; fee: string }
+        ancestry: { versions: { version: string }[]; roots: { version: string }[]; datanet_versions: { datanet: string }[]; contributors: { contributor: string }[] }
+      }
+      const v1 = await client.call('model_version', { subnet: subnet.id, version: '1' })
+      assert.deepEqual([answer.kind, answer.global_cid], ['full', v1.global_cid])
+      // the node's answer is the softmax of x·W + b of the version's blob (kernel [2, 2] then bias [2])
+      const { data } = (await raw('blob_get', { cid: v1.global_cid })).result as { data: string }
+      const model = decodeUpdateBlob(new Uint8Array(Buffer.from(data, 'base64')))
+      const p = Array.from(model.values, (v) => v / model.scale)
+      const logits = [0, 1].map((j) => 1 * p[j]! - 0.5 * p[2 + j]! + p[4 + j]!)
+      const expected = logits.map((l) => Math.exp(l) / (Math.exp(logits[0]!) + Math.exp(logits[1]!)))
+      answer.probabilities.forEach((q, j) => assert.ok(Math.abs(q - expected[j]!) < 1e-5, `class ${j}: ${q} vs ${expected[j]}`))
+      assert.deepEqual(answer.ancestry.versions.map((v) => v.version), ['1', '0'])
+      assert.deepEqual(answer.ancestry.roots.map((v) => v.version), ['0'])
+      assert.ok(answer.ancestry.contributors.some((c) => c.contributor === trainer), JSON.stringify(answer.ancestry.contributors))
+      const recorded = await Promise.all(['1', '0'].map((version) => client.call('lineage_version', { subnet: subnet.id, version })))
+      const datanets = [...new Set(recorded.flatMap((r) => r.datanet_versions.map((d) => `${d.datanet}@${d.version}`)))].sort()
+      assert.deepEqual(answer.ancestry.datanet_versions.map((d) => `${d.datanet}@${(d as unknown as { version: string }).version}`).sort(), datanets)
+      assert.deepEqual([answer.receipt.id, answer.receipt.fee], [receipt, '1000000'])
+      const refused = await http.call('model_infer', { version: { subnet: subnet.id, version: '99' }, input: [1, 2] })
+      assert.deepEqual([refused.error?.code, (refused.error?.data as { code: string }).code], [RPC_ERRORS.INFERENCE_REFUSED, 'UNKNOWN_VERSION'])
     })
   })
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -278,6 +278,35 @@ describe('fedra tx subnet, query subnet/subnets/models and model export against 
     const data = file.subarray(8 + length)
     assert.equal(data.length, 24)
     assert.deepEqual(Array.from({ length: 6 }, (_, i) => data.readFloatLE(4 * i)), [1, -0.5, 0.25, 0, 3, -0.01].map(Math.fround))
+  })
+
+  it('model export writes a fine-tune version as a PEFT LoRA adapter: lora_A / lora_B tensors and adapter_config.json beside them', async () => {
+    const tunedSpec = { ...SPEC, adapter: { base: { subnet: '1', version: '0' }, rank: 1, alpha: 2, layers: [0], seed: 1 } }
+    const adapterBlob = encodeUpdateBlob({ dtype: 'int32', shape: [4], scale: 100, values: Int32Array.of(100, -50, 25, 200) })
+    const tuned = { ...subnet, id: '2', model_spec: canonicalModelSpec(tunedSpec), parameter_count: '4' }
+    const tunedVersion = { ...version, subnet: '2', global_cid: blobCid(adapterBlob) }
+    const node = await stubNode({
+      subnet_get: ({ id }) => (id === '2' ? tuned : subnet),
+      model_version: ({ subnet: s }) => (s === '2' ? tunedVersion : version),
+      blob_get: ({ cid }) => ({ cid, size: adapterBlob.length, data: Buffer.from(adapterBlob).toString('base64') }),
+    })
+    try {
+      const out = join(dir.path, 'peft')
+      mkdirSync(out, { recursive: true })
+      const done = await run(['model', 'export', '2', '0', '-o', join(out, 'adapter_model.safetensors')], dir.path, node.url)
+      assert.equal(done.error, undefined, String(done.error))
+      const file = readFileSync(join(out, 'adapter_model.safetensors'))
+      const length = Number(file.readBigUInt64LE(0))
+      const header = JSON.parse(file.subarray(8, 8 + length).toString('utf8'))
+      assert.deepEqual(header['base_model.model.layers.0.dense.lora_A.weight'], { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] })
+      assert.deepEqual(header['base_model.model.layers.0.dense.lora_B.weight'], { dtype: 'F32', shape: [2, 1], data_offsets: [8, 16] })
+      const data = file.subarray(8 + length)
+      assert.deepEqual(Array.from({ length: 4 }, (_, i) => data.readFloatLE(4 * i)), [1, -0.5, 0.25, 2])
+      const config = JSON.parse(readFileSync(join(out, 'adapter_config.json'), 'utf8'))
+      assert.deepEqual([config.peft_type, config.r, config.lora_alpha, config.target_modules, config.base_model_name_or_path], ['LORA', 1, 2, ['layers.0.dense'], `fedra:1/0 ${MODEL_CID}`])
+    } finally {
+      node.server.close()
+    }
   })
 
   it('model export refuses a blob that does not hash to the version\'s CID', async () => {

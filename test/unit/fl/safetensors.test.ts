@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { FlError } from '../../../src/fl/errors.js'
-import { dequantizeModel, encodeSafetensors, tensorsOfSpec } from '../../../src/fl/model/safetensors.js'
+import { adapterTensorsOfSpec, dequantizeModel, encodeSafetensors, peftAdapterConfig, tensorsOfSpec } from '../../../src/fl/model/safetensors.js'
 import { type ModelSpec, mlpSpec, parameterLayout, smallCnnSpec } from '../../../src/fl/model/spec.js'
 
 /**
@@ -106,5 +106,32 @@ describe('safetensors export of a model', () => {
     assert.throws(() => tensorsOfSpec(mlpSpec([2, 2]), new Float32Array(5)), (e: unknown) => e instanceof FlError && e.code === 'FL_PARAMETER_LENGTH')
     assert.throws(() => encodeSafetensors([{ name: 'a', shape: [2, 2], values: new Float32Array(3) }]), (e: unknown) => e instanceof FlError && e.code === 'FL_PARAMETER_LENGTH')
     assert.throws(() => encodeSafetensors([{ name: 'a', shape: [1], values: new Float32Array(1) }, { name: 'a', shape: [1], values: new Float32Array(1) }]), (e: unknown) => e instanceof FlError && e.code === 'FL_INVALID_MODEL_SPEC')
+  })
+})
+
+describe('adapters as PEFT safetensors', () => {
+  const spec: ModelSpec = { ...mlpSpec([6, 4, 3]), adapter: { base: { subnet: '0', version: '2' }, rank: 2, alpha: 4, layers: [0, 1], seed: 1 } }
+  const flat = Float32Array.from({ length: 2 * 6 + 4 * 2 + 2 * 4 + 3 * 2 }, (_, i) => i / 8)
+
+  it('names and shapes each tensor as PEFT does (lora_A [r, in], lora_B [out, r]), values in layout order', () => {
+    const tensors = adapterTensorsOfSpec(spec, flat)
+    assert.deepEqual(tensors.map((t) => [t.name, t.shape.join('x')]), [
+      ['base_model.model.layers.0.dense.lora_A.weight', '2x6'],
+      ['base_model.model.layers.0.dense.lora_B.weight', '4x2'],
+      ['base_model.model.layers.1.dense.lora_A.weight', '2x4'],
+      ['base_model.model.layers.1.dense.lora_B.weight', '3x2'],
+    ])
+    const read = readSafetensors(encodeSafetensors(tensors))
+    assert.deepEqual(read.tensors.get('base_model.model.layers.0.dense.lora_B.weight')!.values, flat.subarray(12, 20))
+    assert.deepEqual(read.tensors.get('base_model.model.layers.1.dense.lora_B.weight')!.values, flat.subarray(28, 34))
+  })
+  it('writes the adapter_config.json PEFT loads: LoRA, r, lora_alpha, target modules', () => {
+    assert.deepEqual(peftAdapterConfig(spec, 'fedra:0/2'), {
+      peft_type: 'LORA', base_model_name_or_path: 'fedra:0/2', r: 2, lora_alpha: 4, lora_dropout: 0, target_modules: ['layers.0.dense', 'layers.1.dense'], bias: 'none', fan_in_fan_out: false, inference_mode: true, task_type: null,
+    })
+  })
+  it('refuses a vector of another length and a spec without an adapter', () => {
+    assert.throws(() => adapterTensorsOfSpec(spec, flat.subarray(1)), (e: FlError) => e.code === 'FL_PARAMETER_LENGTH')
+    assert.throws(() => adapterTensorsOfSpec(mlpSpec([6, 4, 3]), flat), (e: FlError) => e.code === 'FL_INVALID_MODEL_SPEC')
   })
 })

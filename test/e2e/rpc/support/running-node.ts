@@ -25,6 +25,8 @@ export interface RunningNodeOptions {
   /** Pause after each commit: with one validator, about the block time. */
   commitDelayMs: number
   chainId?: string
+  /** Environment of the node process (FEDRA_* settings, e.g. FEDRA_SERVING_ENABLED). */
+  env?: Record<string, string>
 }
 
 /** Devnet accounts that sign transfers with their next nonce, as the node will expect it. */
@@ -157,7 +159,7 @@ export class RunningNode {
     const node = new RunningNode(layout, dir, child)
     // Blocks come every ~commitDelayMs and the suite proves values at heights it noted early on:
     // on a loaded machine more than the default 100 heights can pass before it asks.
-    child.start({ FEDRA_STATE_KEEP_RECENT: '5000' })
+    child.start({ FEDRA_STATE_KEEP_RECENT: '5000', ...options.env })
     try {
       await waitFor('the node to serve JSON-RPC at height ≥ 1', async () => {
         if (!child.running) throw new Error(`the node exited at start:\n${node.logTail()}`)

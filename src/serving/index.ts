@@ -1,0 +1,5 @@
+export { ModelServer, DEFAULT_SERVING_CONFIG, type ServingConfig, type InferenceRequest, type Inference } from './model-server.js'
+export { ServingError, isServingError, type ServingErrorCode, type ServingErrorContexts } from './errors.js'
+export { chainServingSource, type ServingSource, type ModuleQuery, type VersionRef, type ReceiptView } from './source.js'
+export { ancestrySummary, type AncestrySummary } from './ancestry.js'
+export { ByteBudgetLru } from './lru.js'
