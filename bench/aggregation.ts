@@ -47,7 +47,9 @@ const backends = new Map<KernelMode, KernelBackend>()
 for (const mode of available) if (requested.includes(mode)) backends.set(mode, new KernelBackend(mode))
 
 console.log(`aggregation bench: K ∈ {${ks.join(', ')}} × N ∈ {${ns.map((n) => n.toExponential(0)).join(', ')}}, values uniform in ±32767`)
-console.log(`gpu.js backends available here: ${available.join(', ')}${available.includes('webgpu') ? '' : ' (webgpu: no adapter answered — not measured)'}`)
+console.log(
+  `gpu.js backends available here: ${available.join(', ')}${available.includes('webgpu') ? '' : ' (webgpu: no adapter answered — not measured)'}`,
+)
 
 /**
  * Best of several runs after one untimed warm-up (JIT, first page faults of scratch memory):
@@ -133,7 +135,9 @@ let worstReusedRatio = 0
 const fmtFine = (s: number): string => (s < 0.01 ? `${(s * 1000).toFixed(3)} ms` : fmt(s))
 /** One FedAvg ratio line: median time, throughput over the K·N·4 bytes, and the median ratio to the copy's time. */
 function ratioLine(label: string, seconds: number, ratio: number, copySeconds: number, bytes: number): number {
-  ratios.push(`${label.padEnd(44)} ${fmtFine(seconds).padStart(10)}  ${(bytes / seconds / 1e9).toFixed(2).padStart(6)} GB/s  ${ratio.toFixed(2).padStart(6)}× the copy's time (copy ${fmtFine(copySeconds)})`)
+  ratios.push(
+    `${label.padEnd(44)} ${fmtFine(seconds).padStart(10)}  ${(bytes / seconds / 1e9).toFixed(2).padStart(6)} GB/s  ${ratio.toFixed(2).padStart(6)}× the copy's time (copy ${fmtFine(copySeconds)})`,
+  )
   return ratio
 }
 
@@ -169,7 +173,12 @@ for (const k of ks) {
           cells.push(`skip~${Math.round(estimate)}s`)
           continue
         }
-        const run = backend === 'reference' ? () => rule.reference(input) : backend === 'fast' ? () => rule.fast(input) : () => rule.kernel(input, kernel!)
+        const run =
+          backend === 'reference'
+            ? () => rule.reference(input)
+            : backend === 'fast'
+              ? () => rule.fast(input)
+              : () => rule.kernel(input, kernel!)
         const seconds = await time(run)
         lastSeconds.set(key, { n, seconds })
         cells.push(fmt(seconds))
@@ -179,21 +188,34 @@ for (const k of ks) {
     if (ruleNames.includes('fedavg') && requested.includes('fast')) {
       const fedavg = getAggregationRule('fedavg')
       const into = new Int32Array(n)
-      const paths = [() => { for (const u of input.updates) destination.set(u) }, () => fedavg.fast(input), () => fedavg.fast(input, into)]
+      const paths = [
+        () => {
+          for (const u of input.updates) destination.set(u)
+        },
+        () => fedavg.fast(input),
+        () => fedavg.fast(input, into),
+      ]
       if (requested.includes('reference')) paths.push(() => fedavg.reference(input))
       const { medians, ratios: r } = interleaved(paths)
       worstSimdRatio = Math.max(worstSimdRatio, ratioLine(`fedavg fast (simd) ${tag}`, medians[1]!, r[1]!, medians[0]!, bytes))
-      worstReusedRatio = Math.max(worstReusedRatio, ratioLine(`fedavg fast (simd), reused output ${tag}`, medians[2]!, r[2]!, medians[0]!, bytes))
+      worstReusedRatio = Math.max(
+        worstReusedRatio,
+        ratioLine(`fedavg fast (simd), reused output ${tag}`, medians[2]!, r[2]!, medians[0]!, bytes),
+      )
       if (paths.length > 3) ratioLine(`fedavg reference ${tag}`, medians[3]!, r[3]!, medians[0]!, bytes)
     }
   }
 }
 for (const backend of backends.values()) await backend.destroy()
 if (ratios.length > 0) {
-  console.log(`\nFedAvg vs a plain copy (TypedArray.set) of the same K·N·4 bytes, interleaved (medians; ratio = median of per-round ratios):`)
+  console.log(
+    `\nFedAvg vs a plain copy (TypedArray.set) of the same K·N·4 bytes, interleaved (medians; ratio = median of per-round ratios):`,
+  )
   for (const line of ratios) console.log(line)
   if (worstSimdRatio > 0) {
     const verdict = (r: number): string => `worst ${r.toFixed(2)}× (${r <= 3 ? 'met' : 'not met'})`
-    console.log(`target: FedAvg on the CPU within 3× of the copy → fast path as called (fresh result array): ${verdict(worstSimdRatio)}; into a reused result array: ${verdict(worstReusedRatio)}`)
+    console.log(
+      `target: FedAvg on the CPU within 3× of the copy → fast path as called (fresh result array): ${verdict(worstSimdRatio)}; into a reused result array: ${verdict(worstReusedRatio)}`,
+    )
   }
 }

@@ -79,7 +79,15 @@ const hosts: P2PHost[] = []
 const services: BlobService[] = []
 async function node(index: number, bootstrap: string[], fastPath = true): Promise<{ host: P2PHost; blobs: BlobService }> {
   const host = await P2PHost.create({ seed: seed(index), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, log: silent })
-  const blobs = new BlobService({ directory: join(dir, String(index)), config: { ...DEFAULT_BLOBS_CONFIG, fetch: FETCH }, libp2p: host.libp2p, penalize: (p, r) => host.penalize(p, r), peers: () => host.peers().map((p) => p.id), log: silent, fastPath })
+  const blobs = new BlobService({
+    directory: join(dir, String(index)),
+    config: { ...DEFAULT_BLOBS_CONFIG, fetch: FETCH },
+    libp2p: host.libp2p,
+    penalize: (p, r) => host.penalize(p, r),
+    peers: () => host.peers().map((p) => p.id),
+    log: silent,
+    fastPath,
+  })
   await blobs.open()
   await host.start()
   await blobs.start()
@@ -91,7 +99,13 @@ async function node(index: number, bootstrap: string[], fastPath = true): Promis
 /** Until identify has told `host` that `peer` speaks the fast path. */
 async function untilSpeaks(host: P2PHost, peer: string): Promise<void> {
   const id = peerIdFromString(peer)
-  while (!(await host.libp2p.peerStore.get(id).then((info) => info.protocols.includes(BLOCKS_PROTOCOL), () => false))) await new Promise((resolve) => setTimeout(resolve, 20))
+  while (
+    !(await host.libp2p.peerStore.get(id).then(
+      (info) => info.protocols.includes(BLOCKS_PROTOCOL),
+      () => false,
+    ))
+  )
+    await new Promise((resolve) => setTimeout(resolve, 20))
 }
 
 /** The node that holds the blobs and the raw copy's sending end: here, or its own process. */
@@ -199,7 +213,9 @@ try {
     copyStream.send(lp.encode.single(request))
     for (let received = 0; received < size; ) received += (await copyFrames.next()).value!.length
   }
-  console.log(`blobs bench: three hosts on loopback, the provider ${PROVIDER === 'process' ? 'in its own process' : 'in this process (one thread)'}, best of ${REPEATS} runs (MiB/s), blobs.fetch.maxWants ${FETCH.maxWants}`)
+  console.log(
+    `blobs bench: three hosts on loopback, the provider ${PROVIDER === 'process' ? 'in its own process' : 'in this process (one thread)'}, best of ${REPEATS} runs (MiB/s), blobs.fetch.maxWants ${FETCH.maxWants}`,
+  )
   for (const size of [1 * MiB, 40 * MiB]) {
     const label = `${size / MiB} MiB`
     const runs = size === MiB ? REPEATS * 4 : REPEATS
@@ -212,14 +228,26 @@ try {
     const raw = await best(`raw TCP copy ${label}`, size, runs, () => provider!.rawCopy(size))
     const put = await best(`blob put ${label} (chunk, hash, store)`, size, runs, async (i) => void (await b.blobs.put(local[i + 1]!)))
     const stream = await best(`libp2p stream copy ${label} (noise + yamux)`, size, runs, () => streamCopy(size))
-    const fetch = await best(`fetch ${label} Fedra→Fedra (verify, store)`, size, runs, async (i) => void (await b.blobs.exchange.fetch(cids[i + 1]!, { timeoutMs: 120_000 })))
+    const fetch = await best(
+      `fetch ${label} Fedra→Fedra (verify, store)`,
+      size,
+      runs,
+      async (i) => void (await b.blobs.exchange.fetch(cids[i + 1]!, { timeoutMs: 120_000 })),
+    )
     // Bitswap fetches the same blobs as C (a store of its own).
-    const bitswap = await best(`fetch ${label} bitswap only (verify, store)`, size, runs, async (i) => void (await c.blobs.exchange.fetch(cids[i + 1]!, { timeoutMs: 120_000 })))
+    const bitswap = await best(
+      `fetch ${label} bitswap only (verify, store)`,
+      size,
+      runs,
+      async (i) => void (await c.blobs.exchange.fetch(cids[i + 1]!, { timeoutMs: 120_000 })),
+    )
     report(raw, undefined, 'MiB/s')
     report(put, raw, 'MiB/s')
     report(stream, raw, 'MiB/s')
     report(fetch, raw, 'MiB/s')
-    console.log(`${''.padEnd(44)} ${''.padStart(14)}        ratio ${(fetch.opsPerSecond / stream.opsPerSecond).toFixed(2)}× libp2p stream copy ${label}`)
+    console.log(
+      `${''.padEnd(44)} ${''.padStart(14)}        ratio ${(fetch.opsPerSecond / stream.opsPerSecond).toFixed(2)}× libp2p stream copy ${label}`,
+    )
     report(bitswap, raw, 'MiB/s')
   }
   // Interleaved, so both meet the same load from the other processes on the machine.
@@ -234,10 +262,16 @@ try {
     chunkSeconds = Math.min(chunkSeconds, Number(process.hrtime.bigint() - start) / 1e9)
   }
   const sha: Measurement = { name: 'raw sha256 40 MiB', opsPerSecond: 40 / shaSeconds, secondsPerRun: shaSeconds }
-  const chunk: Measurement = { name: 'UnixFS chunk + hash 40 MiB (kubo v1 DAG)', opsPerSecond: 40 / chunkSeconds, secondsPerRun: chunkSeconds }
+  const chunk: Measurement = {
+    name: 'UnixFS chunk + hash 40 MiB (kubo v1 DAG)',
+    opsPerSecond: 40 / chunkSeconds,
+    secondsPerRun: chunkSeconds,
+  }
   report(sha, undefined, 'MiB/s')
   report(chunk, sha, 'MiB/s')
-  console.log(`CPU per MiB: chunk + hash ${(1000 / chunk.opsPerSecond).toFixed(2)} ms, raw sha256 ${(1000 / sha.opsPerSecond).toFixed(2)} ms: ${(sha.opsPerSecond / chunk.opsPerSecond).toFixed(2)}× (target ≤ 2×)`)
+  console.log(
+    `CPU per MiB: chunk + hash ${(1000 / chunk.opsPerSecond).toFixed(2)} ms, raw sha256 ${(1000 / sha.opsPerSecond).toFixed(2)} ms: ${(sha.opsPerSecond / chunk.opsPerSecond).toFixed(2)}× (target ≤ 2×)`,
+  )
 } finally {
   await provider?.close()
   for (const service of services) await service.stop()

@@ -71,7 +71,9 @@ const CHAIN_ID = 'fedra-bench-1'
 const overloadTxs = Math.ceil(factor * rate * 1.2 * seconds)
 const phaseSenders = (count: number) => Math.ceil(count / perSender)
 const longLived = values.senders === undefined ? null : Number(values.senders)
-const senders = overload ? phaseSenders(warmupTxs) + phaseSenders(rate * seconds) + phaseSenders(overloadTxs) : (longLived ?? phaseSenders(rate * seconds))
+const senders = overload
+  ? phaseSenders(warmupTxs) + phaseSenders(rate * seconds) + phaseSenders(overloadTxs)
+  : (longLived ?? phaseSenders(rate * seconds))
 
 const keys = new Map<number, ReturnType<typeof devnetAccount>>()
 const keyOf = (i: number) => {
@@ -86,14 +88,16 @@ function signTransfers(count: number, first: number, senderCount: number): Uint8
   for (let i = 0; i < count; i++) {
     const from = first + (i % senderCount)
     const to = first + ((i + 1) % senderCount)
-    txs.push(signTx(keyOf(from), {
-      chainId: CHAIN_ID,
-      nonce: BigInt(Math.floor(i / senderCount)),
-      fee: 200n,
-      gasLimit: 200_000n,
-      messages: [encode(MsgSend, { to: keyOf(to).publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 1n }] })],
-      memo: '',
-    }))
+    txs.push(
+      signTx(keyOf(from), {
+        chainId: CHAIN_ID,
+        nonce: BigInt(Math.floor(i / senderCount)),
+        fee: 200n,
+        gasLimit: 200_000n,
+        messages: [encode(MsgSend, { to: keyOf(to).publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 1n }] })],
+        memo: '',
+      }),
+    )
   }
   return txs
 }
@@ -101,7 +105,14 @@ function signTransfers(count: number, first: number, senderCount: number): Uint8
 const dir = tempDir('fedra-bench-consensus-')
 console.log(`deriving ${senders} accounts…`)
 for (let i = 0; i < senders; i++) keyOf(i)
-const layout = await createDevnet({ dir: dir.path, validators: 4, fullNodes: 0, chainId: CHAIN_ID, commitDelayMs: Number(values['block-time']), accounts: senders })
+const layout = await createDevnet({
+  dir: dir.path,
+  validators: 4,
+  fullNodes: 0,
+  chainId: CHAIN_ID,
+  commitDelayMs: Number(values['block-time']),
+  accounts: senders,
+})
 if (core) {
   // The same validators and accounts, the set in genesis.validators instead of staking's gen_validators.
   for (const node of layout.nodes) {
@@ -109,7 +120,11 @@ if (core) {
     const genesis = JSON.parse(readFileSync(path, 'utf8'))
     const { staking, distribution: _distribution, ...appState } = genesis.app_state
     genesis.app_state = appState
-    genesis.validators = staking.gen_validators.map((v: { moniker: string; pub_key: string }) => ({ name: v.moniker, pub_key: v.pub_key, power: '10' }))
+    genesis.validators = staking.gen_validators.map((v: { moniker: string; pub_key: string }) => ({
+      name: v.moniker,
+      pub_key: v.pub_key,
+      power: '10',
+    }))
     writeFileSync(path, `${JSON.stringify(genesis, null, 2)}\n`)
   }
 }
@@ -120,7 +135,9 @@ const cleanup = async () => {
   const keep = values['keep-logs']
   if (keep !== undefined) {
     mkdirSync(keep, { recursive: true })
-    layout.nodes.forEach((node, i) => existsSync(join(node.home, 'node.log')) && copyFileSync(join(node.home, 'node.log'), join(keep, `validator${i}.log`)))
+    layout.nodes.forEach(
+      (node, i) => existsSync(join(node.home, 'node.log')) && copyFileSync(join(node.home, 'node.log'), join(keep, `validator${i}.log`)),
+    )
   }
   dir.remove()
 }
@@ -130,12 +147,21 @@ process.on('SIGINT', () => void cleanup().then(() => process.exit(130)))
 async function singleProcessRate(txs: Uint8Array[]): Promise<number> {
   const baselineDir = tempDir('fedra-bench-baseline-')
   const registry = core ? coreChainRegistry() : defaultRegistry()
-  const app = new Application(await StateDB.open(join(baselineDir.path, 'state')), registry, loadGenesisFile(join(layout.nodes[0]!.home, 'config', 'genesis.json'), registry))
+  const app = new Application(
+    await StateDB.open(join(baselineDir.path, 'state')),
+    registry,
+    loadGenesisFile(join(layout.nodes[0]!.home, 'config', 'genesis.json'), registry),
+  )
   await app.initChain()
   const perBlock = Math.max(1, Math.round(rate * 0.3))
   const started = performance.now()
   for (let i = 0, h = 1; i < txs.length; i += perBlock, h++) {
-    const executed = app.executeBlock({ height: h, time: BigInt(Date.now()), proposer: keyOf(0).publicKey.addressBytes, txs: txs.slice(i, i + perBlock) })
+    const executed = app.executeBlock({
+      height: h,
+      time: BigInt(Date.now()),
+      proposer: keyOf(0).publicKey.addressBytes,
+      txs: txs.slice(i, i + perBlock),
+    })
     await app.commitBlock(executed)
   }
   const result = txs.length / ((performance.now() - started) / 1000)
@@ -146,16 +172,29 @@ async function singleProcessRate(txs: Uint8Array[]): Promise<number> {
 
 function printLoad(label: string, result: LoadResult): void {
   const { latencies, blocks } = result
-  console.log(`${label}: offered ${result.offeredRate.toFixed(0)} tx/s for ${seconds} s; committed ${result.committed}/${result.offered} txs in ${blocks.length} blocks`)
-  console.log(`  committed while offered ${result.windowRate.toFixed(0)} tx/s (${result.inWindow} txs with header time inside the ${result.windowSeconds.toFixed(1)} s of load); including the drain ${result.committedRate.toFixed(0)} tx/s`)
+  console.log(
+    `${label}: offered ${result.offeredRate.toFixed(0)} tx/s for ${seconds} s; committed ${result.committed}/${result.offered} txs in ${blocks.length} blocks`,
+  )
+  console.log(
+    `  committed while offered ${result.windowRate.toFixed(0)} tx/s (${result.inWindow} txs with header time inside the ${result.windowSeconds.toFixed(1)} s of load); including the drain ${result.committedRate.toFixed(0)} tx/s`,
+  )
   console.log(`  commit latency p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms`)
-  console.log(`  CPU per committed tx: ${result.cpuPerTx.map((c) => c.toFixed(3)).join(' / ')} ms on the four validators, ${result.generatorCpuPerTx.toFixed(3)} ms in the load generator`)
+  console.log(
+    `  CPU per committed tx: ${result.cpuPerTx.map((c) => c.toFixed(3)).join(' / ')} ms on the four validators, ${result.generatorCpuPerTx.toFixed(3)} ms in the load generator`,
+  )
   const late = blocks.filter((b) => b.commit.round > 0)
   const rounds = blocks.reduce((n, b) => n + b.commit.round + 1, 0) / Math.max(1, blocks.length)
-  console.log(`  heights decided after round 0: ${late.length} of ${blocks.length}${late.length > 0 ? ` (rounds ${late.map((b) => b.commit.round).join(', ')})` : ''}; rounds per height ${rounds.toFixed(2)}`)
-  const intervals = blocks.slice(1).map((b, i) => b.block.header.time - blocks[i]!.block.header.time).sort((a, b) => a - b)
+  console.log(
+    `  heights decided after round 0: ${late.length} of ${blocks.length}${late.length > 0 ? ` (rounds ${late.map((b) => b.commit.round).join(', ')})` : ''}; rounds per height ${rounds.toFixed(2)}`,
+  )
+  const intervals = blocks
+    .slice(1)
+    .map((b, i) => b.block.header.time - blocks[i]!.block.header.time)
+    .sort((a, b) => a - b)
   const sizes = blocks.map((b) => b.block.txs.length).sort((a, b) => a - b)
-  console.log(`  block time p50 ${quantile(intervals, 0.5)} ms, p95 ${quantile(intervals, 0.95)} ms; txs/block p50 ${quantile(sizes, 0.5)}, max ${sizes.at(-1) ?? 0}`)
+  console.log(
+    `  block time p50 ${quantile(intervals, 0.5)} ms, p95 ${quantile(intervals, 0.95)} ms; txs/block p50 ${quantile(sizes, 0.5)}, max ${sizes.at(-1) ?? 0}`,
+  )
 }
 
 try {
@@ -169,14 +208,26 @@ try {
   const txIndex = values['tx-index']
   if (txIndex !== 'on' && txIndex !== 'off') throw new Error('--tx-index takes on or off')
   for (const node of nodes) node.start({ FEDRA_TX_INDEX_ENABLED: txIndex === 'on' ? 'true' : 'false' })
-  await waitFor('validators at height 3', async () => (await Promise.all(nodes.map((n) => n.status()))).every((s) => s !== null && s.height >= 3), 120_000)
-  const load = await LoadGenerator.connect(CHAIN_ID, layout.nodes.map((n) => n.multiaddr), nodes, Number(values.tick))
+  await waitFor(
+    'validators at height 3',
+    async () => (await Promise.all(nodes.map((n) => n.status()))).every((s) => s !== null && s.height >= 3),
+    120_000,
+  )
+  const load = await LoadGenerator.connect(
+    CHAIN_ID,
+    layout.nodes.map((n) => n.multiaddr),
+    nodes,
+    Number(values.tick),
+  )
 
   // Phase 1: idle block time from header times.
   const idleFrom = await load.height()
   await new Promise((r) => setTimeout(r, idleSeconds * 1000))
   const idleBlocks = await load.blocks(idleFrom, await load.height())
-  const idleIntervals = idleBlocks.slice(1).map((b, i) => b.block.header.time - idleBlocks[i]!.block.header.time).sort((a, b) => a - b)
+  const idleIntervals = idleBlocks
+    .slice(1)
+    .map((b, i) => b.block.header.time - idleBlocks[i]!.block.header.time)
+    .sort((a, b) => a - b)
 
   // Senders of each phase: the capacity phase's first, then the warm-up's, then the overload's.
   let nextSender = firstSenders
@@ -190,17 +241,25 @@ try {
   if (overload) {
     const offered = factor * atCapacity.windowRate
     const count = Math.min(overloadTxs, Math.round(offered * seconds))
-    console.log(`signing ${count} transfers for ${offered.toFixed(0)} tx/s (${factor}× the ${atCapacity.windowRate.toFixed(0)} tx/s committed)…`)
+    console.log(
+      `signing ${count} transfers for ${offered.toFixed(0)} tx/s (${factor}× the ${atCapacity.windowRate.toFixed(0)} tx/s committed)…`,
+    )
     overloaded = await load.run(signTransfers(count, nextSender, phaseSenders(count)), count / seconds)
   }
   const saving = verdictCacheSaving(CHAIN_ID, atCapacity.blocks, layout.nodes.length)
   await load.stop()
 
-  console.log(`\n4 validators (tx index ${txIndex}; ${core ? "auth + bank only" : "the default chain"}), loopback, ${layout.nodes.length} processes on this machine; ${senders} funded accounts`)
+  console.log(
+    `\n4 validators (tx index ${txIndex}; ${core ? 'auth + bank only' : 'the default chain'}), loopback, ${layout.nodes.length} processes on this machine; ${senders} funded accounts`,
+  )
   console.log(`raw ed25519 verify (node:crypto, this process): ${verifyRate.toFixed(0)} verifies/s`)
-  console.log(`idle: ${idleBlocks.length} blocks, block time p50 ${quantile(idleIntervals, 0.5)} ms, p95 ${quantile(idleIntervals, 0.95)} ms`)
+  console.log(
+    `idle: ${idleBlocks.length} blocks, block time p50 ${quantile(idleIntervals, 0.5)} ms, p95 ${quantile(idleIntervals, 0.95)} ms`,
+  )
   printLoad(overload ? 'capacity' : 'load', atCapacity)
-  console.log(`committed tx/s ${atCapacity.committedRate.toFixed(0)}  ratio ${(atCapacity.committedRate / baselineRate).toFixed(2)}× single-process execute+commit (${baselineRate.toFixed(0)} tx/s)`)
+  console.log(
+    `committed tx/s ${atCapacity.committedRate.toFixed(0)}  ratio ${(atCapacity.committedRate / baselineRate).toFixed(2)}× single-process execute+commit (${baselineRate.toFixed(0)} tx/s)`,
+  )
   console.log(
     `gossip verdict cache: saves ${saving.perTxMs.toFixed(4)} ms CPU per committed tx per validator (${saving.messagesPerHeight} consensus messages per height not decoded and verified twice: ` +
       `proposal ${saving.proposalMs.toFixed(3)} ms, vote ${saving.voteMs.toFixed(3)} ms each, ${saving.txsPerBlock.toFixed(0)} txs per block)`,
@@ -209,7 +268,9 @@ try {
     printLoad(`overload (${factor}×)`, overloaded)
     const ratio = overloaded.windowRate / Math.max(1e-9, atCapacity.windowRate)
     const roundZero = [atCapacity, overloaded].every((r) => r.blocks.every((b) => b.commit.round === 0))
-    console.log(`overload: committed ${overloaded.windowRate.toFixed(0)} tx/s offered ${factor}× vs ${atCapacity.windowRate.toFixed(0)} tx/s at capacity → ratio ${ratio.toFixed(2)} (target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'not met'}); every height decided in round 0: ${roundZero ? 'yes' : 'no'}`)
+    console.log(
+      `overload: committed ${overloaded.windowRate.toFixed(0)} tx/s offered ${factor}× vs ${atCapacity.windowRate.toFixed(0)} tx/s at capacity → ratio ${ratio.toFixed(2)} (target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'not met'}); every height decided in round 0: ${roundZero ? 'yes' : 'no'}`,
+    )
   }
 } finally {
   await cleanup()

@@ -20,13 +20,17 @@ const txs = Array.from({ length: COUNT }, (_, i) =>
     nonce: BigInt(i),
     fee: 200n,
     gasLimit: 200_000n,
-    messages: [encode(MsgSend, { to: keys[(i + 1) % keys.length]!.publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: BigInt(i + 1) }] })],
+    messages: [
+      encode(MsgSend, { to: keys[(i + 1) % keys.length]!.publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: BigInt(i + 1) }] }),
+    ],
     memo: '',
   }),
 )
 const messages = txs.map((tx) => tx.subarray(0, tx.length - 64))
 const signatures = messages.map((m, i) => keys[i % keys.length]!.sign('tx', 'fedra-bench', m))
-const spki = keys.map((k) => createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), k.publicKey.bytes]), format: 'der', type: 'spki' }))
+const spki = keys.map((k) =>
+  createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), k.publicKey.bytes]), format: 'der', type: 'spki' }),
+)
 const { signBytes } = await import('../src/crypto/index.js')
 const signed = messages.map((m) => signBytes('tx', 'fedra-bench', m))
 
@@ -36,9 +40,15 @@ const raw = await measure('raw node:crypto ed25519 verify', COUNT, () => {
 const fedraVerify = await measure('fedra verify (rules + node:crypto)', COUNT, () => {
   for (let i = 0; i < COUNT; i++) if (!verify(keys[i % keys.length]!.publicKey.bytes, signed[i]!, signatures[i]!)) throw new Error('bad')
 })
-const reference = await measure('pure-JS reference verify (noble)', 200, () => {
-  for (let i = 0; i < 200; i++) if (!verifyReference(keys[i % keys.length]!.publicKey.bytes, signed[i]!, signatures[i]!)) throw new Error('bad')
-}, { repeats: 2 })
+const reference = await measure(
+  'pure-JS reference verify (noble)',
+  200,
+  () => {
+    for (let i = 0; i < 200; i++)
+      if (!verifyReference(keys[i % keys.length]!.publicKey.bytes, signed[i]!, signatures[i]!)) throw new Error('bad')
+  },
+  { repeats: 2 },
+)
 const admission = await measure('tx admission (stateless checkTx)', COUNT, () => {
   for (const tx of txs) checkTxStateless(tx, 'fedra-bench', DEFAULT_CONSENSUS_PARAMS, registry)
 })

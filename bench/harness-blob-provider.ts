@@ -33,9 +33,22 @@ async function main(): Promise<void> {
   const silent = pino({ level: 'silent' })
   const dir = mkdtempSync(join(tmpdir(), 'fedra-bench-provider-'))
   const copySource = bytesOf(40 * MiB, 99)
-  const host = await P2PHost.create({ seed: Object.assign(new Uint8Array(32), { 0: 0xbe, 31: 1 }), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], log: silent })
+  const host = await P2PHost.create({
+    seed: Object.assign(new Uint8Array(32), { 0: 0xbe, 31: 1 }),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap: [],
+    log: silent,
+  })
   const fetch = JSON.parse(process.env.FEDRA_BENCH_FETCH ?? '{}') as Partial<typeof DEFAULT_BLOBS_CONFIG.fetch>
-  const blobs = new BlobService({ directory: join(dir, 'store'), config: { ...DEFAULT_BLOBS_CONFIG, fetch: { ...DEFAULT_BLOBS_CONFIG.fetch, ...fetch } }, libp2p: host.libp2p, penalize: (p, r) => host.penalize(p, r), peers: () => host.peers().map((p) => p.id), log: silent, fastPath: true })
+  const blobs = new BlobService({
+    directory: join(dir, 'store'),
+    config: { ...DEFAULT_BLOBS_CONFIG, fetch: { ...DEFAULT_BLOBS_CONFIG.fetch, ...fetch } },
+    libp2p: host.libp2p,
+    penalize: (p, r) => host.penalize(p, r),
+    peers: () => host.peers().map((p) => p.id),
+    log: silent,
+    fastPath: true,
+  })
   await blobs.open()
   await host.start()
   await blobs.start()

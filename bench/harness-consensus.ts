@@ -5,7 +5,15 @@
 import { verify as nodeVerify, createPublicKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { decode, encode } from '../src/codec/index.js'
-import { type ConsensusMessage, type Validator, blockId, decodeConsensusMessage, ed25519Verifier, encodeConsensusMessage, keySigner } from '../src/consensus/index.js'
+import {
+  type ConsensusMessage,
+  type Validator,
+  blockId,
+  decodeConsensusMessage,
+  ed25519Verifier,
+  encodeConsensusMessage,
+  keySigner,
+} from '../src/consensus/index.js'
 import { PrivateKey, signBytes, toHex } from '../src/crypto/index.js'
 import type { NodeProcess } from '../src/devnet/process.js'
 import { type StoredBlock, decodeStoredBlock } from '../src/node/block-store.js'
@@ -14,7 +22,8 @@ import { SyncRequest, SyncResponse, TxBatch } from '../src/node/schemas.js'
 import { P2PHost, topicsFor } from '../src/p2p/index.js'
 import { txHash } from '../src/state/index.js'
 
-export const quantile = (sorted: number[], q: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!)
+export const quantile = (sorted: number[], q: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 
 // CPU seconds a process has used (user + system), from /proc: independent of how many other
 // processes share the cores, unlike wall time.
@@ -151,7 +160,11 @@ export class LoadGenerator {
 /** node:crypto ed25519 verifications per second in this process (best of 5 runs of 2,000). */
 export function rawVerifyRate(): number {
   const key = PrivateKey.fromSeed(new Uint8Array(32).fill(9))
-  const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key.publicKey.bytes]), format: 'der', type: 'spki' })
+  const spki = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key.publicKey.bytes]),
+    format: 'der',
+    type: 'spki',
+  })
   const messages = Array.from({ length: 2000 }, (_, i) => new Uint8Array(200).fill(i & 0xff))
   const signed = messages.map((m) => ({ bytes: signBytes('tx', 'fedra-bench', m), signature: key.sign('tx', 'fedra-bench', m) }))
   let best = Infinity
@@ -186,14 +199,31 @@ export function verdictCacheSaving(chainId: string, blocks: StoredBlock[], valid
   const signer = keySigner(key, chainId)
   const validator: Validator = { address: key.publicKey.address, publicKey: key.publicKey.bytes, votingPower: 10n }
   const verifier = ed25519Verifier(chainId)
-  const unsignedProposal = { height: block.header.height, round: 0, valueId: blockId(block.header), polRound: -1, proposer: key.publicKey.address }
-  const proposal: ConsensusMessage = { type: 'proposal', proposal: { ...unsignedProposal, signature: signer.signProposal(unsignedProposal) }, block }
-  const unsignedVote = { type: 'prevote' as const, height: block.header.height, round: 0, valueId: blockId(block.header), validator: key.publicKey.address }
+  const unsignedProposal = {
+    height: block.header.height,
+    round: 0,
+    valueId: blockId(block.header),
+    polRound: -1,
+    proposer: key.publicKey.address,
+  }
+  const proposal: ConsensusMessage = {
+    type: 'proposal',
+    proposal: { ...unsignedProposal, signature: signer.signProposal(unsignedProposal) },
+    block,
+  }
+  const unsignedVote = {
+    type: 'prevote' as const,
+    height: block.header.height,
+    round: 0,
+    valueId: blockId(block.header),
+    validator: key.publicKey.address,
+  }
   const vote: ConsensusMessage = { type: 'vote', vote: { ...unsignedVote, signature: signer.signVote(unsignedVote) } }
   const judge = (bytes: Uint8Array) => {
     const message = decodeConsensusMessage(bytes)
     if (message.type === 'proposal') {
-      if (!verifier.verifyProposal(message.proposal, validator) || blockId(message.block.header) !== message.proposal.valueId) throw new Error('bad proposal')
+      if (!verifier.verifyProposal(message.proposal, validator) || blockId(message.block.header) !== message.proposal.valueId)
+        throw new Error('bad proposal')
     } else if (message.type === 'vote' && !verifier.verifyVote(message.vote, validator)) throw new Error('bad vote')
   }
   const time = (bytes: Uint8Array, runs: number) => {
@@ -204,7 +234,10 @@ export function verdictCacheSaving(chainId: string, blocks: StoredBlock[], valid
       judge(bytes)
       samples.push(performance.now() - started)
     }
-    return quantile(samples.sort((a, b) => a - b), 0.5)
+    return quantile(
+      samples.sort((a, b) => a - b),
+      0.5,
+    )
   }
   const proposalMs = time(encodeConsensusMessage(proposal), 21)
   const voteMs = time(encodeConsensusMessage(vote), 201)

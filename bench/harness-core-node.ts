@@ -7,7 +7,8 @@ import { FEE_COLLECTOR, authModule, bankModule } from '../src/modules/index.js'
 import { loadNodeConfig } from '../src/node/config.js'
 import { ModuleRegistry } from '../src/state/index.js'
 
-export const coreChainRegistry = (): ModuleRegistry => new ModuleRegistry([authModule, bankModule], { moduleAccounts: { [FEE_COLLECTOR]: { owner: 'bank' } } })
+export const coreChainRegistry = (): ModuleRegistry =>
+  new ModuleRegistry([authModule, bankModule], { moduleAccounts: { [FEE_COLLECTOR]: { owner: 'bank' } } })
 
 if (process.argv.includes('--home')) {
   const home = process.argv[process.argv.indexOf('--home') + 1]!
@@ -17,7 +18,11 @@ if (process.argv.includes('--home')) {
   const { FedraNode } = await import('../src/node/node.js')
   const { logger } = await import('../src/log/index.js')
   const node = await FedraNode.open(home, config, logger('node'), coreChainRegistry())
-  const stop = () => void node.stop().then(() => process.exit(0), () => process.exit(1))
+  const stop = () =>
+    void node.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
   await node.start()

@@ -16,7 +16,15 @@ const subs = Number(subsArg)
 const fromHeight = Number(fromArg)
 const spread = spreadArg === '1'
 
-const counts = { opened: 0, refusedConnections: 0, subscribed: 0, refused: {} as Record<string, number>, notifications: 0, bytes: 0, closed: 0 }
+const counts = {
+  opened: 0,
+  refusedConnections: 0,
+  subscribed: 0,
+  refused: {} as Record<string, number>,
+  notifications: 0,
+  bytes: 0,
+  closed: 0,
+}
 let answered = 0
 const open: WebSocket[] = []
 
@@ -28,11 +36,20 @@ const done = () => {
 }
 
 for (let i = 0; i < sockets; i++) {
-  const ws = new WebSocket(url!, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024, ...(spread ? { localAddress: `127.0.0.${10 + i}` } : {}) })
+  const ws = new WebSocket(url!, {
+    perMessageDeflate: false,
+    maxPayload: 64 * 1024 * 1024,
+    ...(spread ? { localAddress: `127.0.0.${10 + i}` } : {}),
+  })
   open.push(ws)
   ws.on('open', () => {
     counts.opened++
-    const batch = Array.from({ length: subs }, (_, j) => ({ jsonrpc: '2.0', method: 'subscribe', params: { kind: 'newBlocks', fromHeight }, id: j }))
+    const batch = Array.from({ length: subs }, (_, j) => ({
+      jsonrpc: '2.0',
+      method: 'subscribe',
+      params: { kind: 'newBlocks', fromHeight },
+      id: j,
+    }))
     ws.send(JSON.stringify(batch))
   })
   ws.on('message', (data: Buffer) => {

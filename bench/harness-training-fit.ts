@@ -32,7 +32,17 @@ export function rawModel(spec: ModelSpec, start: Float32Array): tf.Sequential {
         model.add(tf.layers.dense({ units: layer.units, activation: layer.activation ?? 'linear', kernelInitializer: 'zeros', ...first }))
         break
       case 'conv2d':
-        model.add(tf.layers.conv2d({ filters: layer.filters, kernelSize: layer.kernelSize, strides: 1, padding: 'same', activation: layer.activation ?? 'linear', kernelInitializer: 'zeros', ...first }))
+        model.add(
+          tf.layers.conv2d({
+            filters: layer.filters,
+            kernelSize: layer.kernelSize,
+            strides: 1,
+            padding: 'same',
+            activation: layer.activation ?? 'linear',
+            kernelInitializer: 'zeros',
+            ...first,
+          }),
+        )
         break
       case 'maxpool2d':
         model.add(tf.layers.maxPooling2d({ poolSize: layer.poolSize, strides: layer.poolSize, padding: 'valid', ...first }))
@@ -43,7 +53,9 @@ export function rawModel(spec: ModelSpec, start: Float32Array): tf.Sequential {
     }
   })
   // tf.layers orders each layer's weights kernel then bias, in TensorFlow's shapes: Fedra's canonical layout.
-  const weights = parameterLayout(spec).slots.map((slot) => tf.tensor(start.subarray(slot.offset, slot.offset + slot.size), [...slot.shape]))
+  const weights = parameterLayout(spec).slots.map((slot) =>
+    tf.tensor(start.subarray(slot.offset, slot.offset + slot.size), [...slot.shape]),
+  )
   model.setWeights(weights)
   tf.dispose(weights)
   return model
@@ -59,7 +71,10 @@ export class RawFit {
   constructor(setup: RawFitSetup) {
     this.#setup = setup
     this.#model = rawModel(setup.spec, setup.start)
-    this.#model.compile({ optimizer: tf.train.momentum(setup.learningRate, setup.momentum), loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) })
+    this.#model.compile({
+      optimizer: tf.train.momentum(setup.learningRate, setup.momentum),
+      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+    })
     const featureSize = setup.features.length / setup.count
     const order = permutation(setup.count, new SeededRandom(setup.seed))
     const features = new Float32Array(setup.features.length)

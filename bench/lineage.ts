@@ -42,9 +42,10 @@ class MemoryStore implements KVStore {
 const VERSIONS = 1_000
 const books = new LineageBooks(new MemoryStore())
 let seed = 7
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
 for (let i = 0; i < VERSIONS; i++) {
-  const parents = i === 0 ? [] : [...new Set([0, 1].slice(0, 1 + Math.floor(random() * 2)).map(() => Math.max(0, i - 1 - Math.floor(random() * 20))))]
+  const parents =
+    i === 0 ? [] : [...new Set([0, 1].slice(0, 1 + Math.floor(random() * 2)).map(() => Math.max(0, i - 1 - Math.floor(random() * 20))))]
   const record = {
     subnet: 0n,
     version: BigInt(i),
@@ -81,5 +82,7 @@ for (const depth of [8, 64]) {
     resolveContributors(books, root, params)
   })
   report(m, undefined, 'walks/s')
-  console.log(`  versions reached ${r.versions}, contributors ${r.contributors.length}, ${(m.secondsPerRun * 1000).toFixed(2)} ms per walk (${(m.secondsPerRun / baseline.secondsPerRun).toFixed(2)}× the full decode)`)
+  console.log(
+    `  versions reached ${r.versions}, contributors ${r.contributors.length}, ${(m.secondsPerRun * 1000).toFixed(2)} ms per walk (${(m.secondsPerRun / baseline.secondsPerRun).toFixed(2)}× the full decode)`,
+  )
 }

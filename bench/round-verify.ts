@@ -29,7 +29,13 @@ import { modelOf, recompute, verifyAggregate } from '../src/modules/training/mod
 import { seededRandom } from '../test/helpers/chain.js'
 
 const { values: args } = parseArgs({ options: { k: { type: 'string' }, n: { type: 'string' } } })
-const shapes: [number, number][] = args.k !== undefined && args.n !== undefined ? [[Number(args.k), Number(args.n)]] : [[10, 159_010], [50, 1_000_000]]
+const shapes: [number, number][] =
+  args.k !== undefined && args.n !== undefined
+    ? [[Number(args.k), Number(args.n)]]
+    : [
+        [10, 159_010],
+        [50, 1_000_000],
+      ]
 const rule = getAggregationRule('fedavg')
 const SCALE = 16384
 
@@ -44,7 +50,9 @@ function best(run: () => unknown, repeats: number): number {
   return min
 }
 
-console.log('round-verify: MsgSubmitAggregate verification of an honest claim (decode, check, rule, encode, compare with the claimed blobs) vs the bare rule on int32 copies and on the int16 views the node reads, fedavg, best of runs')
+console.log(
+  'round-verify: MsgSubmitAggregate verification of an honest claim (decode, check, rule, encode, compare with the claimed blobs) vs the bare rule on int32 copies and on the int16 views the node reads, fedavg, best of runs',
+)
 for (const [k, n] of shapes) {
   const random = seededRandom(k * 7 + n)
   const updates = Array.from({ length: k }, () => Int32Array.from({ length: n }, () => Math.floor(random() * 65535) - 32767))
@@ -53,7 +61,12 @@ for (const [k, n] of shapes) {
     const bytes = encodeUpdateBlob({ dtype: 'int16', shape: [n], scale: SCALE, values })
     return { cid: blobCid(bytes), bytes }
   })
-  const modelBytes = encodeUpdateBlob({ dtype: 'int32', shape: [n], scale: SCALE, values: Int32Array.from({ length: n }, () => Math.floor(random() * 200_000) - 100_000) })
+  const modelBytes = encodeUpdateBlob({
+    dtype: 'int32',
+    shape: [n],
+    scale: SCALE,
+    values: Int32Array.from({ length: n }, () => Math.floor(random() * 200_000) - 100_000),
+  })
   const base = { cid: blobCid(modelBytes), bytes: modelBytes }
   const format = { dtype: 'int16', scale: SCALE, maxAbs: 32767, parameterCount: n }
   const repeats = k * n > 1e7 ? 3 : 10

@@ -73,7 +73,8 @@ async function cannon(name: string, options: autocannon.Options): Promise<Figure
 
 function print(figures: Figures, baseline?: Figures): void {
   const rate = figures.requestsPerSecond.toLocaleString('en-US', { maximumFractionDigits: 0 }).padStart(9)
-  const ratio = baseline === undefined ? '' : `  ratio ${(figures.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}× ${baseline.name}`
+  const ratio =
+    baseline === undefined ? '' : `  ratio ${(figures.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}× ${baseline.name}`
   const errors = figures.errors > 0 ? `  (${figures.errors} errors)` : ''
   console.log(`${figures.name.padEnd(40)} ${rate} req/s  p99 ${String(figures.p99).padStart(3)} ms${ratio}${errors}`)
 }
@@ -122,14 +123,23 @@ try {
       messages: [encode(MsgSend, { to: keys[(i + 1) % ACCOUNTS]!.publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 1n }] })],
       memo: '',
     })
-  const bodies = Array.from({ length: REQUESTS }, (_, i) => `{"jsonrpc":"2.0","method":"tx_broadcast","params":{"tx":"${toHex(transfer(i))}","mode":"sync"},"id":${i}}`)
+  const bodies = Array.from(
+    { length: REQUESTS },
+    (_, i) => `{"jsonrpc":"2.0","method":"tx_broadcast","params":{"tx":"${toHex(transfer(i))}","mode":"sync"},"id":${i}}`,
+  )
 
   const headers = { 'content-type': 'application/json' }
   // Warm-up (JIT, connection pools), untimed.
   await cannon('warm-up', { url: rawUrl, method: 'POST', body: statusBody, headers, amount: 2000 })
   await cannon('warm-up', { url: rpc.address.url, method: 'POST', body: statusBody, headers, amount: 2000 })
 
-  const baseline = await cannon('raw node:http, constant JSON', { url: rawUrl, method: 'POST', body: statusBody, headers, amount: REQUESTS })
+  const baseline = await cannon('raw node:http, constant JSON', {
+    url: rawUrl,
+    method: 'POST',
+    body: statusBody,
+    headers,
+    amount: REQUESTS,
+  })
   let statusFailures = 0
   const status = await cannon('chain_status (HTTP)', {
     url: rpc.address.url,
@@ -178,14 +188,20 @@ try {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
 
-  console.log(`RPC over HTTP against a running node (one validator, blocks every ~200 ms), autocannon ${CONNECTIONS} connections, ${REQUESTS.toLocaleString('en-US')} requests each run, node and load in one process`)
+  console.log(
+    `RPC over HTTP against a running node (one validator, blocks every ~200 ms), autocannon ${CONNECTIONS} connections, ${REQUESTS.toLocaleString('en-US')} requests each run, node and load in one process`,
+  )
   print(baseline)
   print(status, baseline)
   print(broadcast, baseline)
   const admission = directAdmitted / seconds
-  console.log(`${'node.submitTx alone (no RPC)'.padEnd(40)} ${admission.toLocaleString('en-US', { maximumFractionDigits: 0 }).padStart(9)} tx/s   →  tx_broadcast sync runs at ${(broadcast.requestsPerSecond / admission).toFixed(2)}× the admission rate (${directAdmitted.toLocaleString('en-US')} admitted)`)
+  console.log(
+    `${'node.submitTx alone (no RPC)'.padEnd(40)} ${admission.toLocaleString('en-US', { maximumFractionDigits: 0 }).padStart(9)} tx/s   →  tx_broadcast sync runs at ${(broadcast.requestsPerSecond / admission).toFixed(2)}× the admission rate (${directAdmitted.toLocaleString('en-US')} admitted)`,
+  )
   console.log(`chain_status: ${statusFailures} answers without a result`)
-  console.log(`tx_broadcast admitted ${admitted.toLocaleString('en-US')} of ${REQUESTS.toLocaleString('en-US')} transactions; ${blocks} blocks committed meanwhile${refusals.size === 0 ? '' : `; refused: ${[...refusals].map(([k, v]) => `${k} ×${v}`).join(', ')}`}`)
+  console.log(
+    `tx_broadcast admitted ${admitted.toLocaleString('en-US')} of ${REQUESTS.toLocaleString('en-US')} transactions; ${blocks} blocks committed meanwhile${refusals.size === 0 ? '' : `; refused: ${[...refusals].map(([k, v]) => `${k} ×${v}`).join(', ')}`}`,
+  )
   await new Promise<void>((resolve) => raw.close(() => resolve()))
 
   // Block production under a subscription flood.
@@ -197,7 +213,20 @@ try {
     return (node.chain.height - from) / ((Date.now() - started) / 1000)
   }
   const flood = async (url: string, spread: boolean) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./harness-rpc-flood.ts', import.meta.url).pathname, url, String(FLOOD_SOCKETS), String(FLOOD_SUBS), '1', spread ? '1' : '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        new URL('./harness-rpc-flood.ts', import.meta.url).pathname,
+        url,
+        String(FLOOD_SOCKETS),
+        String(FLOOD_SUBS),
+        '1',
+        spread ? '1' : '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
     const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -213,7 +242,16 @@ try {
     backend: new NodeRpcBackend(node, node.txIndex),
     listen: { host: '127.0.0.1', port: 0 },
     log,
-    limits: { ...config.rpc.limits, maxConnectionsPerIp: 1e9, maxSubscriptionsPerIp: 1e9, maxSubscriptionsPerClient: 1e9, replayBacklogBlocks: 1e12, replayBlocksPerSecond: 1e12, replayBytesPerSecond: 1e15, replayChunkBlocks: 1e9 },
+    limits: {
+      ...config.rpc.limits,
+      maxConnectionsPerIp: 1e9,
+      maxSubscriptionsPerIp: 1e9,
+      maxSubscriptionsPerClient: 1e9,
+      replayBacklogBlocks: 1e12,
+      replayBlocksPerSecond: 1e12,
+      replayBytesPerSecond: 1e15,
+      replayChunkBlocks: 1e9,
+    },
   })
   // Let the broadcast runs' blocks and index work finish before the quiet baseline.
   const settle = Date.now() + 30_000
@@ -228,14 +266,20 @@ try {
   await lifted.close()
   const quietRate = (quiet + quietAfter) / 2
   const line = (name: string, run: { rate: number; counts: Record<string, unknown> }) =>
-    console.log(`${name.padEnd(52)} ${run.rate.toFixed(2)} blocks/s  ${(run.rate / quietRate).toFixed(2)}× quiet  ${JSON.stringify(run.counts)}`)
-  console.log(`\nblock production under a subscription flood: ${FLOOD_SOCKETS} WebSockets × ${FLOOD_SUBS} subscribe newBlocks fromHeight 1 (chain at height ${floodHeight}), ${FLOOD_SECONDS} s each`)
+    console.log(
+      `${name.padEnd(52)} ${run.rate.toFixed(2)} blocks/s  ${(run.rate / quietRate).toFixed(2)}× quiet  ${JSON.stringify(run.counts)}`,
+    )
+  console.log(
+    `\nblock production under a subscription flood: ${FLOOD_SOCKETS} WebSockets × ${FLOOD_SUBS} subscribe newBlocks fromHeight 1 (chain at height ${floodHeight}), ${FLOOD_SECONDS} s each`,
+  )
   console.log(`${'quiet (before / after the floods)'.padEnd(52)} ${quiet.toFixed(2)} / ${quietAfter.toFixed(2)} blocks/s`)
   line('flood from one address, default limits', oneAddress)
   line(`flood from ${FLOOD_SOCKETS} addresses, default limits`, manyAddresses)
   line(`flood from ${FLOOD_SOCKETS} addresses, replay bounds lifted`, unbounded)
   const d = DEFAULT_LIMITS
-  console.log(`defaults: maxConnectionsPerIp ${d.maxConnectionsPerIp}, maxSubscriptionsPerIp ${d.maxSubscriptionsPerIp}, replayBacklogBlocks ${d.replayBacklogBlocks}, replayBlocksPerSecond ${d.replayBlocksPerSecond}, replayBytesPerSecond ${d.replayBytesPerSecond}, replayChunkBlocks ${d.replayChunkBlocks}`)
+  console.log(
+    `defaults: maxConnectionsPerIp ${d.maxConnectionsPerIp}, maxSubscriptionsPerIp ${d.maxSubscriptionsPerIp}, replayBacklogBlocks ${d.replayBacklogBlocks}, replayBlocksPerSecond ${d.replayBlocksPerSecond}, replayBytesPerSecond ${d.replayBytesPerSecond}, replayChunkBlocks ${d.replayChunkBlocks}`,
+  )
 } finally {
   await stop()
 }

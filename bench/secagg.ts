@@ -20,14 +20,26 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import { getAggregationRule } from '../src/fl/rules/registry.js'
 import { REPUTATION_UNIT } from '../src/fl/rules/repfedavg.js'
 import { secAggFedAvgRule } from '../src/fl/rules/secagg-fedavg.js'
-import { MAX_SIGNED_RESIDUE, dealRoundKey, maskCorrection, maskUpdate, openShare, reconstructRoundSecret, roundKeyPair, secAggGraph } from '../src/fl/secagg/index.js'
+import {
+  MAX_SIGNED_RESIDUE,
+  dealRoundKey,
+  maskCorrection,
+  maskUpdate,
+  openShare,
+  reconstructRoundSecret,
+  roundKeyPair,
+  secAggGraph,
+} from '../src/fl/secagg/index.js'
 import { encodeUpdateBlob } from '../src/fl/update/blob.js'
 import { blobCid } from '../src/modules/training/blob-cid.js'
 import { modelOf, recompute, verifyAggregate } from '../src/modules/training/model.js'
 import { seededRandom } from '../test/helpers/chain.js'
 
 const { values: args } = parseArgs({ options: { k: { type: 'string' }, n: { type: 'string' } } })
-const shapes: [number, number][] = args.k !== undefined && args.n !== undefined ? [[Number(args.k), Number(args.n)]] : [8, 32, 128].map((k): [number, number] => [k, 159_010])
+const shapes: [number, number][] =
+  args.k !== undefined && args.n !== undefined
+    ? [[Number(args.k), Number(args.n)]]
+    : [8, 32, 128].map((k): [number, number] => [k, 159_010])
 const SCALE = 16384
 
 function best(run: () => unknown, repeats: number): number {
@@ -45,7 +57,14 @@ function bytesFrom(label: string): (n: number) => Uint8Array {
   let counter = 0
   return (n) => {
     const out = new Uint8Array(n)
-    for (let at = 0; at < n; at += 32) out.set(createHash('sha256').update(`${label}/${counter++}`).digest().subarray(0, Math.min(32, n - at)), at)
+    for (let at = 0; at < n; at += 32)
+      out.set(
+        createHash('sha256')
+          .update(`${label}/${counter++}`)
+          .digest()
+          .subarray(0, Math.min(32, n - at)),
+        at,
+      )
     return out
   }
 }
@@ -67,12 +86,25 @@ for (const [k, n] of shapes) {
   const repeats = k >= 128 ? 2 : 4
 
   // trainer side: one trainer's setup and masking (trainer 0; every trainer has k neighbours)
-  const setup = best(() => dealRoundKey({ roundId, dealer: 0, roundKey: keys[0]!, graph, holderKey: (j) => encPublic[j]!, randomBytes: bytesFrom('deal') }), repeats)
-  const mask = best(() => maskUpdate({ roundId, graph, self: 0, secretKey: keys[0]!.secretKey, values: plain[0]!, weight: weights[0]!, peers: peersOf(0) }), repeats)
-  const masked = plain.map((values, i) => maskUpdate({ roundId, graph, self: i, secretKey: keys[i]!.secretKey, values, weight: weights[i]!, peers: peersOf(i) }))
+  const setup = best(
+    () => dealRoundKey({ roundId, dealer: 0, roundKey: keys[0]!, graph, holderKey: (j) => encPublic[j]!, randomBytes: bytesFrom('deal') }),
+    repeats,
+  )
+  const mask = best(
+    () => maskUpdate({ roundId, graph, self: 0, secretKey: keys[0]!.secretKey, values: plain[0]!, weight: weights[0]!, peers: peersOf(0) }),
+    repeats,
+  )
+  const masked = plain.map((values, i) =>
+    maskUpdate({ roundId, graph, self: i, secretKey: keys[i]!.secretKey, values, weight: weights[i]!, peers: peersOf(i) }),
+  )
 
   // the chain: blobs as submitted, the base model, an honest claim
-  const modelBytes = encodeUpdateBlob({ dtype: 'int32', shape: [n], scale: SCALE, values: Int32Array.from({ length: n }, () => Math.floor(random() * 200_000) - 100_000) })
+  const modelBytes = encodeUpdateBlob({
+    dtype: 'int32',
+    shape: [n],
+    scale: SCALE,
+    values: Int32Array.from({ length: n }, () => Math.floor(random() * 200_000) - 100_000),
+  })
   const base = { cid: blobCid(modelBytes), bytes: modelBytes }
   const model = modelOf(modelBytes, n, base.cid)
   const named = (values: Int32Array, dtype: 'int16' | 'int32') => {
@@ -93,7 +125,8 @@ for (const [k, n] of shapes) {
   const secagg = secAggFedAvgRule()
   const honest = recompute(secagg, masked, weights, model, maskedFormat)
   const claim = { aggregate: honest.aggregateBytes, model: honest.modelBytes }
-  if (!verifyAggregate(secagg, maskedBlobs, weights, base, maskedFormat, claim).matches) throw new Error('the honest secagg claim does not verify')
+  if (!verifyAggregate(secagg, maskedBlobs, weights, base, maskedFormat, claim).matches)
+    throw new Error('the honest secagg claim does not verify')
   const allPlain = recompute(fedavg, plain, weights, model, { ...plainFormat, dtype: 'int32' })
   if (!Buffer.from(allPlain.aggregateBytes).equals(Buffer.from(honest.aggregateBytes))) throw new Error('secagg-fedavg differs from fedavg')
   const secVerify = best(() => verifyAggregate(secagg, maskedBlobs, weights, base, maskedFormat, claim), repeats)
@@ -103,30 +136,62 @@ for (const [k, n] of shapes) {
   const dropped = Array.from({ length: drops }, (_, d) => Math.floor((d * k) / drops))
   const survivors = [...Array(k).keys()].filter((i) => !dropped.includes(i))
   const revealed = dropped.map((u) => {
-    const dealt = dealRoundKey({ roundId, dealer: u, roundKey: keys[u]!, graph, holderKey: (j) => encPublic[j]!, randomBytes: bytesFrom(`deal ${u}`) })
+    const dealt = dealRoundKey({
+      roundId,
+      dealer: u,
+      roundKey: keys[u]!,
+      graph,
+      holderKey: (j) => encPublic[j]!,
+      randomBytes: bytesFrom(`deal ${u}`),
+    })
     const shares = dealt
       .filter((d) => !dropped.includes(d.holder))
       .slice(0, graph.threshold)
-      .map((d) => ({ holder: d.holder, share: openShare({ roundId, dealer: u, holder: d.holder, dealerPublicKey: keys[u]!.publicKey, holderSecretKey: ed25519.utils.toMontgomerySecret(encSeeds[d.holder]!), dealt: d }) }))
+      .map((d) => ({
+        holder: d.holder,
+        share: openShare({
+          roundId,
+          dealer: u,
+          holder: d.holder,
+          dealerPublicKey: keys[u]!.publicKey,
+          holderSecretKey: ed25519.utils.toMontgomerySecret(encSeeds[d.holder]!),
+          dealt: d,
+        }),
+      }))
     return { u, shares }
   })
   const survivorPeers = survivors.map((i) => ({ index: i, publicKey: keys[i]!.publicKey }))
   const recover = () => {
-    const secrets = revealed.map(({ u, shares }) => ({ index: u, secretKey: reconstructRoundSecret({ dealer: u, graph, publicKey: keys[u]!.publicKey, shares }) }))
+    const secrets = revealed.map(({ u, shares }) => ({
+      index: u,
+      secretKey: reconstructRoundSecret({ dealer: u, graph, publicKey: keys[u]!.publicKey, shares }),
+    }))
     return maskCorrection({ roundId, graph, length: n, dropped: secrets, survivors: survivorPeers })
   }
   const correction = recover()
   const survivorBlobs = survivors.map((i) => maskedBlobs[i]!)
   const survivorWeights = survivors.map((i) => weights[i]!)
-  const survivorPlain = recompute(fedavg, survivors.map((i) => plain[i]!), survivorWeights, model, { ...plainFormat, dtype: 'int32' })
+  const survivorPlain = recompute(
+    fedavg,
+    survivors.map((i) => plain[i]!),
+    survivorWeights,
+    model,
+    { ...plainFormat, dtype: 'int32' },
+  )
   const dropClaim = { aggregate: survivorPlain.aggregateBytes, model: survivorPlain.modelBytes }
-  if (!verifyAggregate(secAggFedAvgRule(correction), survivorBlobs, survivorWeights, base, maskedFormat, dropClaim).matches) throw new Error('the survivors-only secagg claim does not verify')
+  if (!verifyAggregate(secAggFedAvgRule(correction), survivorBlobs, survivorWeights, base, maskedFormat, dropClaim).matches)
+    throw new Error('the survivors-only secagg claim does not verify')
   const recovery = best(recover, repeats)
-  const dropVerify = best(() => verifyAggregate(secAggFedAvgRule(recover()), survivorBlobs, survivorWeights, base, maskedFormat, dropClaim), repeats)
+  const dropVerify = best(
+    () => verifyAggregate(secAggFedAvgRule(recover()), survivorBlobs, survivorWeights, base, maskedFormat, dropClaim),
+    repeats,
+  )
 
   console.log(`K=${String(k).padStart(3)} × N=${n.toLocaleString('en-US')}  graph degree ${graph.degree}, threshold ${graph.threshold}`)
   console.log(`  trainer  setup ${ms(setup)}   masking ${ms(mask)}   (local training excluded)`)
   console.log(`  chain    plain fedavg: bare rule ${ms(bare)}   verify ${ms(plainVerify)}`)
   console.log(`           secagg, none dropped: verify ${ms(secVerify)}   ${(secVerify / plainVerify).toFixed(2)}× plain verify`)
-  console.log(`           secagg, ${drops} dropped: rebuild keys + masks ${ms(recovery)}   verify incl. rebuild ${ms(dropVerify)}   ${(dropVerify / plainVerify).toFixed(2)}× plain verify`)
+  console.log(
+    `           secagg, ${drops} dropped: rebuild keys + masks ${ms(recovery)}   verify incl. rebuild ${ms(dropVerify)}   ${(dropVerify / plainVerify).toFixed(2)}× plain verify`,
+  )
 }

@@ -37,7 +37,10 @@ const random = new SeededRandom(23)
 const base = initialParameters(BASE_SPEC, 1)
 const source = new MemoryServingSource()
 source.addSubnet('0', BASE_SPEC)
-source.addVersion(BASE, encodeModel(base), { datanets: [{ datanet: '1', version: '1' }], contributors: [{ contributor: 'fedra1trainer', weight: '600000000000' }] })
+source.addVersion(BASE, encodeModel(base), {
+  datanets: [{ datanet: '1', version: '1' }],
+  contributors: [{ contributor: 'fedra1trainer', weight: '600000000000' }],
+})
 const adapters: Float32Array[] = []
 for (let i = 1; i <= ADAPTERS; i++) {
   const spec = specOf(i)
@@ -71,7 +74,13 @@ const mergedBytes = tf.memory().numBytes - beforeMerged
 
 // --- latency: bare forward pass of a merged model (the baseline) ---
 function bare(i: number): number[] {
-  return tf.tidy(() => Array.from(tf.softmax(forwardLogits(BASE_SPEC, merged[i % ADAPTERS]!, tf.tensor2d(Float32Array.from(inputs[i % inputs.length]!), [1, 784]))).dataSync()))
+  return tf.tidy(() =>
+    Array.from(
+      tf
+        .softmax(forwardLogits(BASE_SPEC, merged[i % ADAPTERS]!, tf.tensor2d(Float32Array.from(inputs[i % inputs.length]!), [1, 784])))
+        .dataSync(),
+    ),
+  )
 }
 for (let i = 0; i < 200; i++) bare(i)
 const bareSamples: number[] = []
@@ -107,13 +116,24 @@ const w = percentiles(warmSamples)
 const c = percentiles(coldSamples)
 const memoryRatio = servingBytes / mergedBytes
 const warmRatio = w.p50 / b.p50
-console.log(`serving bench: ${ADAPTERS} adapters (rank ${RANK} on ${LAYERS.length === 2 ? 'both layers' : 'the last layer'}, ${adapterLayout(specOf(1)).size} parameters each) on one MLP 784-200-10 base (${base.length} parameters), ${REQUESTS} requests`)
+console.log(
+  `serving bench: ${ADAPTERS} adapters (rank ${RANK} on ${LAYERS.length === 2 ? 'both layers' : 'the last layer'}, ${adapterLayout(specOf(1)).size} parameters each) on one MLP 784-200-10 base (${base.length} parameters), ${REQUESTS} requests`,
+)
 console.log(`${'memory: merged models side by side (baseline)'.padEnd(58)} ${mib(mergedBytes).padStart(12)}`)
-console.log(`${'memory: one base + adapters (ModelServer)'.padEnd(58)} ${mib(servingBytes).padStart(12)}  ratio ${memoryRatio.toFixed(3)}× merged  (base ${mib(stats.baseBytes)}, adapters ${mib(stats.adapterBytes)})`)
+console.log(
+  `${'memory: one base + adapters (ModelServer)'.padEnd(58)} ${mib(servingBytes).padStart(12)}  ratio ${memoryRatio.toFixed(3)}× merged  (base ${mib(stats.baseBytes)}, adapters ${mib(stats.adapterBytes)})`,
+)
 console.log(`${'latency: bare tfjs forward pass, merged model (baseline)'.padEnd(58)} p50 ${ms(b.p50)}  p99 ${ms(b.p99)}`)
-console.log(`${'latency: model_infer, warm adapter'.padEnd(58)} p50 ${ms(w.p50)}  p99 ${ms(w.p99)}  ratio p50 ${warmRatio.toFixed(2)}× bare`)
-console.log(`${'latency: model_infer, cold adapter'.padEnd(58)} p50 ${ms(c.p50)}  p99 ${ms(c.p99)}  ratio p50 ${(c.p50 / b.p50).toFixed(2)}× bare`)
-const missed = [memoryRatio > 0.2 ? `memory ${memoryRatio.toFixed(3)}× > 0.2×` : '', warmRatio > 2 ? `warm p50 ${warmRatio.toFixed(2)}× > 2×` : ''].filter((m) => m !== '')
+console.log(
+  `${'latency: model_infer, warm adapter'.padEnd(58)} p50 ${ms(w.p50)}  p99 ${ms(w.p99)}  ratio p50 ${warmRatio.toFixed(2)}× bare`,
+)
+console.log(
+  `${'latency: model_infer, cold adapter'.padEnd(58)} p50 ${ms(c.p50)}  p99 ${ms(c.p99)}  ratio p50 ${(c.p50 / b.p50).toFixed(2)}× bare`,
+)
+const missed = [
+  memoryRatio > 0.2 ? `memory ${memoryRatio.toFixed(3)}× > 0.2×` : '',
+  warmRatio > 2 ? `warm p50 ${warmRatio.toFixed(2)}× > 2×` : '',
+].filter((m) => m !== '')
 console.log(missed.length === 0 ? 'targets met: memory ≤ 0.2× merged, warm p50 ≤ 2× bare' : `targets missed: ${missed.join(', ')}`)
 server.close()
 cold.close()

@@ -28,7 +28,9 @@ const address = (tag: string, i: number) => sha256(utf8(`${tag}/${i}`)).slice(0,
 async function setup(delegators: number) {
   const dir = mkdtempSync(join(tmpdir(), 'fedra-bench-staking-'))
   dirs.push(dir)
-  const registry = testRegistry(defaultModules().some((m) => m.name === 'staking') ? [] : [stakingModule], { moduleAccounts: STAKING_MODULE_ACCOUNTS })
+  const registry = testRegistry(defaultModules().some((m) => m.name === 'staking') ? [] : [stakingModule], {
+    moduleAccounts: STAKING_MODULE_ACCOUNTS,
+  })
   const balances = [
     ...Array.from({ length: VALIDATORS }, (_, i) => address('val', i)),
     ...Array.from({ length: delegators }, (_, i) => address('del', i)),
@@ -40,19 +42,26 @@ async function setup(delegators: number) {
       bank: { params: { fee_denom: 'ufdr' }, balances },
       staking: {
         params: { unbonding_time: String(UNBONDING_TIME) },
-        gen_validators: Array.from({ length: VALIDATORS }, (_, i) => ({ operator: encodeAddress(address('val', i)), pub_key: PrivateKey.fromSeed(sha256(utf8(`key/${i}`))).publicKey.hex, moniker: `v${i}`, self_bond: String(100_000_000n + BigInt(i) * 7_000_000n) })),
+        gen_validators: Array.from({ length: VALIDATORS }, (_, i) => ({
+          operator: encodeAddress(address('val', i)),
+          pub_key: PrivateKey.fromSeed(sha256(utf8(`key/${i}`))).publicKey.hex,
+          moniker: `v${i}`,
+          self_bond: String(100_000_000n + BigInt(i) * 7_000_000n),
+        })),
       },
     },
   }
   const app = new Application(await StateDB.open(dir), registry, parseGenesis(genesis, registry))
   await app.initChain()
-  const context = (store: CacheStore, height: number, time: bigint) => new Context({ ...outsideBlock('fedra-bench-1', height), time }, store, new GasMeter(2n ** 64n), registry, [], 'staking')
+  const context = (store: CacheStore, height: number, time: bigint) =>
+    new Context({ ...outsideBlock('fedra-bench-1', height), time }, store, new GasMeter(2n ** 64n), registry, [], 'staking')
   // Delegations, committed in batches of 2,000.
   let height = 1
   for (let start = 0; start < delegators; start += 2_000) {
     const store = new CacheStore(app.db)
     const keeper = new StakingKeeper(context(store, height, T0), 'staking')
-    for (let i = start; i < Math.min(delegators, start + 2_000); i++) keeper.delegate(address('del', i), address('val', i % VALIDATORS), { denom: 'ufdr', amount: 5_000_000n + BigInt(i) })
+    for (let i = start; i < Math.min(delegators, start + 2_000); i++)
+      keeper.delegate(address('del', i), address('val', i % VALIDATORS), { denom: 'ufdr', amount: 5_000_000n + BigInt(i) })
     await app.db.commit(app.db.height + 1, app.db.prepare(store.writes))
     height++
   }
@@ -86,7 +95,10 @@ for (const delegators of SIZES) {
     const time = T0 + UNBONDING_TIME + BigInt(block) * 1000n
     const store = new CacheStore(app.db)
     // One delegation per block (untimed), so every end-block also changes one validator's power.
-    new StakingKeeper(context(store, height + block, time), 'staking').delegate(address('del', block), address('val', block % VALIDATORS), { denom: 'ufdr', amount: 1_000_000n })
+    new StakingKeeper(context(store, height + block, time), 'staking').delegate(address('del', block), address('val', block % VALIDATORS), {
+      denom: 'ufdr',
+      amount: 1_000_000n,
+    })
     const ctx = context(store, height + block, time)
     const start = process.hrtime.bigint()
     const returned = stakingModule.endBlock!(ctx) ?? []

@@ -44,8 +44,10 @@ for (let i = 0; i < PRELOAD / BATCH; i++) {
 
 // Workloads are generated up front so neither side pays for random bytes inside the timing.
 const RUNS = 6
-const rawBatches = () => Array.from({ length: RUNS * BATCHES_PER_RUN }, () => makeBatch().map(([key, value]) => ({ type: 'put' as const, key, value })))
-const stateBatches = () => Array.from({ length: RUNS * BATCHES_PER_RUN }, () => new Map(makeBatch().map(([k, v]) => [keyId(k), v] as [string, Uint8Array])))
+const rawBatches = () =>
+  Array.from({ length: RUNS * BATCHES_PER_RUN }, () => makeBatch().map(([key, value]) => ({ type: 'put' as const, key, value })))
+const stateBatches = () =>
+  Array.from({ length: RUNS * BATCHES_PER_RUN }, () => new Map(makeBatch().map(([k, v]) => [keyId(k), v] as [string, Uint8Array])))
 const rawWork = rawBatches()
 const syncedWork = rawBatches()
 const stateWork = stateBatches()
@@ -78,7 +80,9 @@ const prepareResult = await measure(`  of which: prepare alone (tree)`, BATCH * 
   for (let i = 0; i < BATCHES_PER_RUN; i++) state.prepare(prepareWork.pop()!)
 })
 
-console.log(`state commits vs raw level, store preloaded with ${PRELOAD.toLocaleString('en-US')} keys, best of 5 runs of ${BATCHES_PER_RUN} batches`)
+console.log(
+  `state commits vs raw level, store preloaded with ${PRELOAD.toLocaleString('en-US')} keys, best of 5 runs of ${BATCHES_PER_RUN} batches`,
+)
 report(rawResult, undefined, 'keys/s')
 report(stateResult, rawResult, 'keys/s')
 report(syncedResult, rawResult, 'keys/s')

@@ -53,7 +53,10 @@ const models: Record<string, { spec: ModelSpec; rows: number; label: string }> =
   mlp: { spec: mlpSpec([784, 200, 10]), rows: Number(args['mlp-rows']), label: 'MLP 784-200-10' },
   cnn: { spec: smallCnnSpec(), rows: Number(args['cnn-rows']), label: 'CNN smallCnnSpec' },
 }
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(', ')
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')
 
 /** A raw fit in its own worker thread (bench/harness-training-fit.ts). */
 class RawFitWorker {
@@ -114,7 +117,11 @@ async function seconds(run: () => Promise<unknown> | unknown): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e9
 }
 
-const rows = (data: Dataset, from: number, count: number): Dataset => subset(data, Array.from({ length: count }, (_, i) => from + i))
+const rows = (data: Dataset, from: number, count: number): Dataset =>
+  subset(
+    data,
+    Array.from({ length: count }, (_, i) => from + i),
+  )
 const rawSetup = (spec: ModelSpec, start: Float32Array, data: Dataset): RawFitSetup => ({
   spec,
   start,
@@ -130,8 +137,12 @@ const rawSetup = (spec: ModelSpec, start: Float32Array, data: Dataset): RawFitSe
 
 await ensureTfBackend()
 const { train } = loadMnist()
-console.log(`training bench: batch ${BATCH}, SGD lr ${config.learningRate} momentum ${config.momentum}, 1 epoch per run, MNIST rows; ${rounds} timed rounds after 1 warm-up, best round per path`)
-console.log(`tfjs ${tf.version.tfjs}, backend ${tf.getBackend()} (single-threaded in Node: tfjs-backend-wasm has no threads there), load average ${load()} on 2 cores shared with other work`)
+console.log(
+  `training bench: batch ${BATCH}, SGD lr ${config.learningRate} momentum ${config.momentum}, 1 epoch per run, MNIST rows; ${rounds} timed rounds after 1 warm-up, best round per path`,
+)
+console.log(
+  `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()} (single-threaded in Node: tfjs-backend-wasm has no threads there), load average ${load()} on 2 cores shared with other work`,
+)
 const verdicts: string[] = []
 
 for (const name of args.models.split(',')) {
@@ -148,7 +159,12 @@ for (const name of args.models.split(',')) {
   // The raw model computes Fedra's function: same logits from the same parameters.
   const probe = tf.tensor2d(own.features.subarray(0, BATCH * own.featureSize), [BATCH, own.featureSize])
   network.setParameters(start)
-  const logitGap = tf.tidy(() => tf.max(tf.abs(tf.sub(raw.model.predict(probe.reshape([BATCH, ...spec.inputShape])) as tf.Tensor, network.logits(probe)))).dataSync()[0]!)
+  const logitGap = tf.tidy(
+    () =>
+      tf
+        .max(tf.abs(tf.sub(raw.model.predict(probe.reshape([BATCH, ...spec.inputShape])) as tf.Tensor, network.logits(probe))))
+        .dataSync()[0]!,
+  )
   probe.dispose()
   const workers = await Promise.all([TrainingWorker.start(), TrainingWorker.start()])
   const rawWorkers = [new RawFitWorker(), new RawFitWorker()]
@@ -159,7 +175,11 @@ for (const name of args.models.split(',')) {
     { name: '(a) raw tfjs-wasm fit', samples: n, run: () => raw.epoch() },
     { name: '(b) trainLocal, main thread', samples: n, run: () => trainLocal(network, own, start, config) },
     { name: '(c) trainLocal, 1 worker', samples: n, run: () => workers[0]!.train({ spec, data: own, start, config }) },
-    { name: '(d) trainLocal, 2 workers at once', samples: 2 * n, run: () => Promise.all(workers.map((w, i) => w.train({ spec, data: parts[i]!, start, config }))) },
+    {
+      name: '(d) trainLocal, 2 workers at once',
+      samples: 2 * n,
+      run: () => Promise.all(workers.map((w, i) => w.train({ spec, data: parts[i]!, start, config }))),
+    },
     { name: '(e) raw fit, 2 workers at once', samples: 2 * n, run: () => Promise.all(rawWorkers.map((w) => w.epoch())) },
     { name: '(f) CPU-bound loop, 1 thread', samples: SPIN, run: () => spinners[0]!.run(SPIN) },
     { name: '(g) CPU-bound loop, 2 threads at once', samples: 2 * SPIN, run: () => Promise.all(spinners.map((w) => w.run(SPIN))) },
@@ -173,22 +193,28 @@ for (const name of args.models.split(',')) {
   }
   const main = trainLocal(network, own, start, config)
   const inWorker = await workers[0]!.train({ spec, data: own, start, config })
-  const identical = main.parameters.length === inWorker.parameters.length && main.parameters.every((v, i) => Object.is(v, inWorker.parameters[i]))
+  const identical =
+    main.parameters.length === inWorker.parameters.length && main.parameters.every((v, i) => Object.is(v, inWorker.parameters[i]))
 
   const rate = paths.map((path, p) => path.samples / Math.min(...times[p]!))
   const median = paths.map((path, p) => path.samples / [...times[p]!].sort((x, y) => x - y)[times[p]!.length >> 1]!)
   const ratio = (p: number, q: number): string => `${(rate[p]! / rate[q]!).toFixed(2)}× ${paths[q]!.name.slice(0, 3)}`
   const against = [undefined, 0, 1, 1, 0, undefined, 5]
-  console.log(`\n${label}: ${parameterLayout(spec).size.toLocaleString('en-US')} parameters, ${n} rows per trainer (${n / BATCH} batches), raw model logits within ${logitGap.toExponential(1)} of Fedra's network`)
+  console.log(
+    `\n${label}: ${parameterLayout(spec).size.toLocaleString('en-US')} parameters, ${n} rows per trainer (${n / BATCH} batches), raw model logits within ${logitGap.toExponential(1)} of Fedra's network`,
+  )
   paths.forEach((path, p) => {
     const q = against[p]
-    const unit = p >= 5 ? ['M iterations/s', 1e6] as const : ['samples/s', 1] as const
+    const unit = p >= 5 ? (['M iterations/s', 1e6] as const) : (['samples/s', 1] as const)
     const figure = `${(rate[p]! / unit[1]).toFixed(0).padStart(6)} ${unit[0]} (median ${(median[p]! / unit[1]).toFixed(0).padStart(5)})`
     console.log(`  ${path.name.padEnd(38)} ${figure}${q === undefined ? '' : `  ratio ${ratio(p, q)}`}`)
   })
   console.log(`  worker result bit-identical to the main thread's: ${identical ? 'yes' : 'NO'}; load average now ${load()}`)
-  const met = (value: number, target: number): string => `${value.toFixed(2)}× (target ≥ ${target.toFixed(1)}×: ${value >= target ? 'met' : 'not met'})`
-  verdicts.push(`${label}: trainLocal vs raw fit ${met(rate[1]! / rate[0]!, 1)}; 2 workers vs 1 thread ${met(rate[3]! / rate[1]!, 1.7)}, raw fit's own 2-worker speed-up ${(rate[4]! / rate[0]!).toFixed(2)}×, the machine's for a CPU-bound loop ${(rate[6]! / rate[5]!).toFixed(2)}×`)
+  const met = (value: number, target: number): string =>
+    `${value.toFixed(2)}× (target ≥ ${target.toFixed(1)}×: ${value >= target ? 'met' : 'not met'})`
+  verdicts.push(
+    `${label}: trainLocal vs raw fit ${met(rate[1]! / rate[0]!, 1)}; 2 workers vs 1 thread ${met(rate[3]! / rate[1]!, 1.7)}, raw fit's own 2-worker speed-up ${(rate[4]! / rate[0]!).toFixed(2)}×, the machine's for a CPU-bound loop ${(rate[6]! / rate[5]!).toFixed(2)}×`,
+  )
 
   network.dispose()
   raw.model.dispose()

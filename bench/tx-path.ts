@@ -21,7 +21,15 @@ import { Tx, TxBody } from '../src/state/index.js'
 import { signBytes } from '../src/crypto/domain.js'
 import { tempDir } from '../test/helpers/chain.js'
 
-const { values } = parseArgs({ options: { txs: { type: 'string', default: '20000' }, senders: { type: 'string', default: '400' }, block: { type: 'string', default: '2000' }, repeat: { type: 'string', default: '3' }, modules: { type: 'string', default: 'default' } } })
+const { values } = parseArgs({
+  options: {
+    txs: { type: 'string', default: '20000' },
+    senders: { type: 'string', default: '400' },
+    block: { type: 'string', default: '2000' },
+    repeat: { type: 'string', default: '3' },
+    modules: { type: 'string', default: 'default' },
+  },
+})
 if (values.modules !== 'default' && values.modules !== 'core') throw new Error('--modules is default or core')
 const core = values.modules === 'core'
 const count = Number(values.txs)
@@ -41,11 +49,16 @@ const nonces = new Array<bigint>(senders).fill(0n)
 const txs: Uint8Array[] = []
 for (let i = 0; i < count; i++) {
   const from = i % senders
-  txs.push(signTx(keys[from]!, {
-    chainId: CHAIN_ID, nonce: nonces[from]!++, fee: 200n, gasLimit: 200_000n,
-    messages: [encode(MsgSend, { to: keys[(from + 1) % senders]!.publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 1n }] })],
-    memo: '',
-  }))
+  txs.push(
+    signTx(keys[from]!, {
+      chainId: CHAIN_ID,
+      nonce: nonces[from]!++,
+      fee: 200n,
+      gasLimit: 200_000n,
+      messages: [encode(MsgSend, { to: keys[(from + 1) % senders]!.publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 1n }] })],
+      memo: '',
+    }),
+  )
 }
 
 type Stages = { admit: number; execute: number; commit: number; index: number; update: number }
@@ -53,14 +66,27 @@ type Stages = { admit: number; execute: number; commit: number; index: number; u
 async function run(): Promise<Stages> {
   const dir = tempDir('fedra-bench-txpath-')
   try {
-    const layout = await createDevnet({ dir: dir.path, validators: 1, fullNodes: 0, chainId: CHAIN_ID, commitDelayMs: 200, accounts: senders })
-    const registry = core ? new ModuleRegistry([authModule, bankModule], { moduleAccounts: { [FEE_COLLECTOR]: { owner: 'bank' } } }) : defaultRegistry()
+    const layout = await createDevnet({
+      dir: dir.path,
+      validators: 1,
+      fullNodes: 0,
+      chainId: CHAIN_ID,
+      commitDelayMs: 200,
+      accounts: senders,
+    })
+    const registry = core
+      ? new ModuleRegistry([authModule, bankModule], { moduleAccounts: { [FEE_COLLECTOR]: { owner: 'bank' } } })
+      : defaultRegistry()
     const genesisJson = JSON.parse(readFileSync(join(layout.nodes[0]!.home, 'config', 'genesis.json'), 'utf8'))
     if (core) {
       // The same accounts; the validator in genesis.validators instead of staking's gen_validators.
       const { staking, distribution: _d, ...rest } = genesisJson.app_state
       genesisJson.app_state = rest
-      genesisJson.validators = staking.gen_validators.map((v: { moniker: string; pub_key: string }) => ({ name: v.moniker, pub_key: v.pub_key, power: '10' }))
+      genesisJson.validators = staking.gen_validators.map((v: { moniker: string; pub_key: string }) => ({
+        name: v.moniker,
+        pub_key: v.pub_key,
+        power: '10',
+      }))
     }
     const app = new Application(await StateDB.open(join(dir.path, 'state')), registry, parseGenesis(genesisJson, registry))
     await app.initChain()
@@ -82,13 +108,19 @@ async function run(): Promise<Stages> {
     for (let start = 0, height = 1; start < count; start += perBlock, height++) {
       const mempool = new Mempool(app, { maxTxs: 100_000, maxBytes: 1 << 30 })
       app.verifiedTxs = (hash) => mempool.verified(hash)
-    app.checkedTxs = (hash) => mempool.checked(hash)
+      app.checkedTxs = (hash) => mempool.checked(hash)
       const chunk = txs.slice(start, start + perBlock)
       t = cpuNow()
       for (const tx of chunk) mempool.add(tx)
       stages.admit += cpuNow() - t
       t = cpuNow()
-      const executed = app.executeBlock({ height, time: BigInt(height) * 1000n, proposer, txs: mempool.reap({ maxTxs: perBlock }), lastCommit: height === 1 ? null : lastCommit })
+      const executed = app.executeBlock({
+        height,
+        time: BigInt(height) * 1000n,
+        proposer,
+        txs: mempool.reap({ maxTxs: perBlock }),
+        lastCommit: height === 1 ? null : lastCommit,
+      })
       stages.execute += cpuNow() - t
       t = cpuNow()
       const results = await app.commitBlock(executed)
@@ -118,7 +150,9 @@ for (let r = 0; r < Number(values.repeat); r++) {
 }
 const per = (ms: number) => (ms / count).toFixed(4)
 const total = Object.values(best).reduce((a, b) => a + b, 0)
-console.log(`${count} transfers from ${senders} senders in blocks of ${perBlock}, best of ${values.repeat} runs, CPU time, ${core ? 'auth + bank only' : 'the default chain (auth, bank, staking, distribution, slashing)'}`)
+console.log(
+  `${count} transfers from ${senders} senders in blocks of ${perBlock}, best of ${values.repeat} runs, CPU time, ${core ? 'auth + bank only' : 'the default chain (auth, bank, staking, distribution, slashing)'}`,
+)
 console.log(`baseline ed25519 verify (node:crypto): ${baselineMs.toFixed(4)} ms/tx`)
 for (const [name, ms] of Object.entries(best)) console.log(`${name.padEnd(8)} ${per(ms)} ms/tx`)
 console.log(`total    ${per(total)} ms/tx  (${(total / count / baselineMs).toFixed(2)}× one verification)`)

@@ -60,7 +60,13 @@ training (on by default; docs/training.md):
   --submit-window B, --aggregate-window B, --gap B   round timing in blocks (default 20, 10, 1)
 `
 const DEFAULTS = { validators: 4, fullNodes: 0, commitDelayMs: 200, chainId: 'fedra-devnet-1', accounts: 16 }
-const OPTION_NAMES = { validators: '--validators', fullNodes: '--full-nodes', commitDelayMs: '--block-time', chainId: '--chain-id', accounts: '--accounts' }
+const OPTION_NAMES = {
+  validators: '--validators',
+  fullNodes: '--full-nodes',
+  commitDelayMs: '--block-time',
+  chainId: '--chain-id',
+  accounts: '--accounts',
+}
 
 function fail(message: string, code: number, usage = false): never {
   process.stderr.write(`error: ${message}\n${usage ? `\n${USAGE}` : ''}`)
@@ -132,7 +138,11 @@ const given = {
 const rpcPort = count('rpc-port', values['rpc-port'], 0, 65_535) ?? 26657
 const govPeriod = count('gov-period', values['gov-period'], 2, 10_000_000)
 /** Gov's periods for --gov-period S: deposit and voting S seconds, expedited voting half of it (it must be shorter). */
-const govPeriodParams = (seconds: number) => ({ max_deposit_period: String(seconds * 1000), voting_period: String(seconds * 1000), expedited_voting_period: String(seconds * 500) })
+const govPeriodParams = (seconds: number) => ({
+  max_deposit_period: String(seconds * 1000),
+  voting_period: String(seconds * 1000),
+  expedited_voting_period: String(seconds * 500),
+})
 const training = values['no-training']
   ? null
   : {
@@ -159,10 +169,12 @@ if (training !== null) {
   if (!(training.lr > 0 && training.lr < 10)) fail('--lr must be a positive number below 10', 2)
   if (training.model !== 'mlp' && training.model !== 'cnn') fail('--model is mlp or cnn', 2)
   if (!['loo', 'marginal', 'shapley', 'none'].includes(training.scoring)) fail('--scoring is loo, marginal, shapley or none', 2)
-  if (training.scoring !== 'none' && training.rows !== undefined && training.rows > SCORER_ROWS) fail(`--rows must be at most ${SCORER_ROWS} while validators score (the scorers hold out the last 1000 training digits)`, 2)
+  if (training.scoring !== 'none' && training.rows !== undefined && training.rows > SCORER_ROWS)
+    fail(`--rows must be at most ${SCORER_ROWS} while validators score (the scorers hold out the last 1000 training digits)`, 2)
   if (training.liars >= training.aggregators) fail('--liars must be fewer than --aggregators (an honest one completes the round)', 2)
   if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
-  if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?(,0?\.[0-9]+:[a-z]+(:[0-9.]+)?)*$/.test(training.attackers)) fail('--attackers is FRACTION:ATTACK[,FRACTION:ATTACK…], e.g. 0.3:signflip or 0.1:signflip,0.2:freeride', 2)
+  if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?(,0?\.[0-9]+:[a-z]+(:[0-9.]+)?)*$/.test(training.attackers))
+    fail('--attackers is FRACTION:ATTACK[,FRACTION:ATTACK…], e.g. 0.3:signflip or 0.1:signflip,0.2:freeride', 2)
   // The trainers and aggregators are funded accounts account1…: lay out enough of them.
   const needed = training.datanet ? datanetAccountsNeeded(training) : 1 + training.trainers + training.aggregators
   if (needed > (given.accounts ?? DEFAULTS.accounts)) given.accounts = needed
@@ -185,7 +197,11 @@ function runningPid(): number | null {
 
 async function openLayout(): Promise<{ layout: DevnetLayout; resumed: boolean }> {
   const other = runningPid()
-  if (other !== null && other !== process.pid) throw new DevnetError('ALREADY_RUNNING', `a devnet (pid ${other}) is already running from ${dir}; stop it first`, { path: dir, pid: other })
+  if (other !== null && other !== process.pid)
+    throw new DevnetError('ALREADY_RUNNING', `a devnet (pid ${other}) is already running from ${dir}; stop it first`, {
+      path: dir,
+      pid: other,
+    })
   if (values.reset && loadDevnet(dir) !== null) rmSync(dir, { recursive: true, force: true })
   const stored = loadDevnet(dir)
   if (stored !== null) {
@@ -193,8 +209,20 @@ async function openLayout(): Promise<{ layout: DevnetLayout; resumed: boolean }>
     return { layout: stored, resumed: true }
   }
   const options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) }
-  const appState = { ...(training === null ? {} : trainingAppState(training)), ...(govPeriod === undefined ? {} : { gov: { params: govPeriodParams(govPeriod) } }) }
-  return { layout: await createDevnet({ dir, ...options, keyring: true, preferredRpcPort: rpcPort, ...(Object.keys(appState).length === 0 ? {} : { appState }) }), resumed: false }
+  const appState = {
+    ...(training === null ? {} : trainingAppState(training)),
+    ...(govPeriod === undefined ? {} : { gov: { params: govPeriodParams(govPeriod) } }),
+  }
+  return {
+    layout: await createDevnet({
+      dir,
+      ...options,
+      keyring: true,
+      preferredRpcPort: rpcPort,
+      ...(Object.keys(appState).length === 0 ? {} : { appState }),
+    }),
+    resumed: false,
+  }
 }
 
 let opened: Awaited<ReturnType<typeof openLayout>>
@@ -212,7 +240,10 @@ const stored = layoutOptions(layout)
 const processes = layout.nodes.map((node) => new NodeProcess(node))
 for (const p of processes) {
   p.onUnexpectedExit((code, signal) => {
-    const why = p.logTail(3).map((line) => `    ${line.slice(0, 300)}`).join('\n')
+    const why = p
+      .logTail(3)
+      .map((line) => `    ${line.slice(0, 300)}`)
+      .join('\n')
     process.stdout.write(`\n${p.node.name} exited (${signal ?? `code ${code}`}); the end of ${join(p.node.home, 'node.log')}:\n${why}\n\n`)
   })
   p.start()
@@ -226,7 +257,9 @@ for (const node of layout.nodes) {
     `  ${node.name.padEnd(12)} rpc http://127.0.0.1:${node.rpcPort}/  p2p ${node.multiaddr}\n  ${''.padEnd(12)} metrics http://127.0.0.1:${node.metricsPort}/metrics  log ${join(node.home, 'node.log')}\n`,
   )
 }
-process.stdout.write(`\nDashboard: open http://127.0.0.1:${layout.nodes[0]!.rpcPort}/ in a browser (every node serves one at its rpc address; docs/dashboard.md)\n`)
+process.stdout.write(
+  `\nDashboard: open http://127.0.0.1:${layout.nodes[0]!.rpcPort}/ in a browser (every node serves one at its rpc address; docs/dashboard.md)\n`,
+)
 if (stored.accounts > 0) {
   const last = devnetAccountName(stored.accounts - 1)
   process.stdout.write(
@@ -258,7 +291,9 @@ async function stakingByMoniker(): Promise<Map<string, { power: string; jailed: 
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'staking_validators', params: {} }),
         signal: AbortSignal.timeout(800),
       })
-      const answer = (await response.json()) as { result?: { validators: { moniker: string; power: string; jailed: boolean; status: string }[] } }
+      const answer = (await response.json()) as {
+        result?: { validators: { moniker: string; power: string; jailed: boolean; status: string }[] }
+      }
       for (const v of answer.result?.validators ?? []) byMoniker.set(v.moniker, v)
       return byMoniker
     } catch {
@@ -282,7 +317,8 @@ async function show(): Promise<void> {
       if (status === null) return `${p.node.name.padEnd(12)} ${p.running ? 'starting…' : 'stopped'}`
       const before = seen.get(p.node.name)
       const now = Date.now()
-      if (before !== undefined && status.height > before.height) blockTimes.set(p.node.name, (now - before.at) / (status.height - before.height))
+      if (before !== undefined && status.height > before.height)
+        blockTimes.set(p.node.name, (now - before.at) / (status.height - before.height))
       if (before === undefined || status.height !== before.height) seen.set(p.node.name, { height: status.height, at: now })
       const blockMs = blockTimes.get(p.node.name)
       return `${p.node.name.padEnd(12)} height ${String(status.height).padStart(6)}  round ${status.round}  peers ${status.peers}  mempool ${status.mempool.size}  block time ${blockMs === undefined ? '—' : `${Math.round(blockMs)} ms`}${status.syncing ? '  syncing' : ''}${standing(staking.get(p.node.name))}`
@@ -330,7 +366,8 @@ if (training !== null) {
     if (training.rounds !== undefined && !stopping) {
       const first = await trainingRun.blockTimeMs()
       out(`\n${summaryTable(lines, first)}`)
-      for (const r of await trainingRun.rejections()) out(`rejected aggregate in chain round ${r.round}: ${r.aggregator}, slashed ${r.slashed} ufdr of its bond\n`)
+      for (const r of await trainingRun.rejections())
+        out(`rejected aggregate in chain round ${r.round}: ${r.aggregator}, slashed ${r.slashed} ufdr of its bond\n`)
       if (training.scoring !== 'none') out(`\n${standingsTable(await trainingRun.standings())}`)
       await shutdown(0)
     }

@@ -28,7 +28,17 @@ function fail(message: string, code: number): never {
 
 let parsed: ReturnType<typeof parse>
 function parse() {
-  return parseArgs({ allowPositionals: true, options: { iterations: { type: 'string' }, minutes: { type: 'string' }, report: { type: 'string' }, plant: { type: 'string', multiple: true }, keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } })
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      iterations: { type: 'string' },
+      minutes: { type: 'string' },
+      report: { type: 'string' },
+      plant: { type: 'string', multiple: true },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  })
 }
 try {
   parsed = parse()
@@ -57,11 +67,17 @@ try {
 }
 for (const plant of parsed.values.plant ?? []) {
   const [node, name] = plant.split('=')
-  if (node === undefined || !nodeNames(manifest).includes(node) || (name !== 'skip-signer-fsync' && name !== 'accept-aggregate')) fail(`--plant is NODE=skip-signer-fsync or NODE=accept-aggregate with NODE one of ${nodeNames(manifest).join(', ')}`, 2)
+  if (node === undefined || !nodeNames(manifest).includes(node) || (name !== 'skip-signer-fsync' && name !== 'accept-aggregate'))
+    fail(`--plant is NODE=skip-signer-fsync or NODE=accept-aggregate with NODE one of ${nodeNames(manifest).join(', ')}`, 2)
   manifest.network.plants[node] = [...(manifest.network.plants[node] ?? []), name]
 }
 const dir = mkdtempSync(join(tmpdir(), `fedra-harness-${manifest.name}-`))
-const run = new HarnessRun(manifest, { dir, out: (line) => void process.stdout.write(line), ...(iterations === undefined ? {} : { iterations }), ...(minutes === undefined ? {} : { soakMinutes: minutes }) })
+const run = new HarnessRun(manifest, {
+  dir,
+  out: (line) => void process.stdout.write(line),
+  ...(iterations === undefined ? {} : { iterations }),
+  ...(minutes === undefined ? {} : { soakMinutes: minutes }),
+})
 process.once('SIGINT', () => {
   process.stdout.write('\n(interrupted: stopping every process the run started…)\n')
   void run.abort().then(() => {

@@ -10,7 +10,14 @@
  *   npm run fl:experiments -- --only scoring the scorers' table: each scoring method under each attack (scripts/fl-scoring.ts; not in the full run)
  */
 import { parseArgs } from 'node:util'
-import { DEFAULT_QUANTIZATION, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation } from '../src/fl/index.js'
+import {
+  DEFAULT_QUANTIZATION,
+  parseAttackSpec,
+  parseLearningRateSchedule,
+  parsePartitionSpec,
+  runCentralised,
+  runSimulation,
+} from '../src/fl/index.js'
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' } } })
 if (args.only === 'scoring') {
@@ -22,10 +29,25 @@ const training = { learningRate: 0.1, momentum: 0.9, batchSize: 32, epochs: 2 }
 
 /** Settings that differ from the defaults, as fl:sim flags. */
 interface Lever {
-  epochs?: number; clip?: number; trainerMomentum?: number; serverClip?: boolean; rounds?: number
-  lrSchedule?: string; batch?: number; lr?: number; proxMu?: number; weightDecay?: number
+  epochs?: number
+  clip?: number
+  trainerMomentum?: number
+  serverClip?: boolean
+  rounds?: number
+  lrSchedule?: string
+  batch?: number
+  lr?: number
+  proxMu?: number
+  weightDecay?: number
 }
-interface Run { label: string; partition: string; rule: string; attackers?: string; lever?: Lever; seed?: number }
+interface Run {
+  label: string
+  partition: string
+  rule: string
+  attackers?: string
+  lever?: Lever
+  seed?: number
+}
 
 const robustRules = ['median', 'trimmed:0.3']
 const levers: { name: string; lever: Lever; rules: string[] }[] = [
@@ -42,12 +64,29 @@ const levers: { name: string; lever: Lever; rules: string[] }[] = [
 const runs: Run[] = [
   { label: 'table iid clean', partition: 'iid', rule: 'fedavg' },
   { label: 'table dirichlet:0.5 clean', partition: 'dirichlet:0.5', rule: 'fedavg' },
-  ...['median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({ label: `table iid clean ${rule}`, partition: 'iid', rule })),
+  ...['median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({
+    label: `table iid clean ${rule}`,
+    partition: 'iid',
+    rule,
+  })),
   ...['signflip', 'scaled'].flatMap((attack) =>
-    ['fedavg', 'median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({ label: `table iid 30% ${attack} ${rule}`, partition: 'iid', rule, attackers: `0.3:${attack}` })),
+    ['fedavg', 'median', 'trimmed:0.2', 'trimmed:0.3', 'krum', 'multikrum'].map((rule) => ({
+      label: `table iid 30% ${attack} ${rule}`,
+      partition: 'iid',
+      rule,
+      attackers: `0.3:${attack}`,
+    })),
   ),
   ...levers.flatMap(({ name, lever, rules }) =>
-    rules.flatMap((rule) => [undefined, '0.3:signflip'].map((attackers) => ({ label: `lever ${name} ${rule} ${attackers ?? 'clean'}`, partition: 'iid', rule, lever, ...(attackers === undefined ? {} : { attackers }) }))),
+    rules.flatMap((rule) =>
+      [undefined, '0.3:signflip'].map((attackers) => ({
+        label: `lever ${name} ${rule} ${attackers ?? 'clean'}`,
+        partition: 'iid',
+        rule,
+        lever,
+        ...(attackers === undefined ? {} : { attackers }),
+      })),
+    ),
   ),
   { label: 'lever rounds 50 krum clean', partition: 'iid', rule: 'krum', lever: { rounds: 50 } },
   ...nnmRuns(),
@@ -56,7 +95,15 @@ const runs: Run[] = [
 /** Nearest-neighbour mixing before the robust rules: seed 1 under both attacks, seed 2 under sign-flip. */
 function nnmRuns(): Run[] {
   const at = (seed: number, rules: string[], attacks: (string | undefined)[]): Run[] =>
-    rules.flatMap((rule) => attacks.map((attackers) => ({ label: `nnm seed ${seed} ${rule} ${attackers ?? 'clean'}`, partition: 'iid', rule, seed, ...(attackers === undefined ? {} : { attackers }) })))
+    rules.flatMap((rule) =>
+      attacks.map((attackers) => ({
+        label: `nnm seed ${seed} ${rule} ${attackers ?? 'clean'}`,
+        partition: 'iid',
+        rule,
+        seed,
+        ...(attackers === undefined ? {} : { attackers }),
+      })),
+    )
   return [
     ...at(1, ['median+nnm', 'trimmed:0.3+nnm', 'krum+nnm'], [undefined, '0.3:signflip', '0.3:scaled']),
     ...at(2, ['median+nnm', 'trimmed:0.3+nnm'], [undefined, '0.3:signflip']),
@@ -84,8 +131,17 @@ const rows: string[] = []
 if (args.only === undefined || 'centralised'.includes(args.only)) {
   for (const lr of [0.05, 0.1]) {
     const best = { accuracy: 0, epoch: 0 }
-    const final = await runCentralised({ epochs: 20, seed: 1, training: { ...training, learningRate: lr }, onEpoch: (epoch, e) => { if (e.accuracy > best.accuracy) Object.assign(best, { accuracy: e.accuracy, epoch }) } })
-    rows.push(`| centralised, lr ${lr}, 20 epochs | — | — | ${final.accuracy.toFixed(4)} | best ${best.accuracy.toFixed(4)} (epoch ${best.epoch}) | \`npm run fl:sim -- --centralised --epochs 20 --lr ${lr}\` |`)
+    const final = await runCentralised({
+      epochs: 20,
+      seed: 1,
+      training: { ...training, learningRate: lr },
+      onEpoch: (epoch, e) => {
+        if (e.accuracy > best.accuracy) Object.assign(best, { accuracy: e.accuracy, epoch })
+      },
+    })
+    rows.push(
+      `| centralised, lr ${lr}, 20 epochs | — | — | ${final.accuracy.toFixed(4)} | best ${best.accuracy.toFixed(4)} (epoch ${best.epoch}) | \`npm run fl:sim -- --centralised --epochs 20 --lr ${lr}\` |`,
+    )
     console.log(rows.at(-1))
   }
 }
@@ -94,7 +150,11 @@ for (const run of selected) {
   const rounds = run.lever?.rounds ?? 20
   const seed = run.seed ?? 1
   const result = await runSimulation({
-    trainers: 10, rounds, seed, partition: parsePartitionSpec(run.partition), rule: run.rule,
+    trainers: 10,
+    rounds,
+    seed,
+    partition: parsePartitionSpec(run.partition),
+    rule: run.rule,
     training: {
       ...training,
       epochs: run.lever?.epochs ?? training.epochs,
@@ -107,12 +167,22 @@ for (const run of selected) {
     quantization: { ...DEFAULT_QUANTIZATION, clipNorm: run.lever?.clip ?? DEFAULT_QUANTIZATION.clipNorm },
     trainerMomentum: run.lever?.trainerMomentum ?? 0,
     serverNormClip: run.lever?.serverClip ?? false,
-    ...(run.attackers === undefined ? {} : { attackers: { fraction: Number(run.attackers.split(':')[0]), attack: parseAttackSpec(run.attackers.split(':')[1]!) } }),
-    onRound: (r) => { if (r.accuracy > best.accuracy) best = { accuracy: r.accuracy, round: r.round } },
+    ...(run.attackers === undefined
+      ? {}
+      : { attackers: { fraction: Number(run.attackers.split(':')[0]), attack: parseAttackSpec(run.attackers.split(':')[1]!) } }),
+    onRound: (r) => {
+      if (r.accuracy > best.accuracy) best = { accuracy: r.accuracy, round: r.round }
+    },
   })
   const command = `npm run fl:sim -- --trainers 10 --rounds ${rounds} --partition ${run.partition} --rule ${run.rule}${run.attackers ? ` --attackers ${run.attackers}` : ''}${flags(run.lever)} --seed ${seed}`
-  const setting = run.label.startsWith('lever') ? run.label.split(' ').slice(1, -2).join(' ') : run.label.startsWith('nnm') ? `${run.partition}, seed ${seed}` : run.partition
-  rows.push(`| ${setting} | ${run.rule} | ${run.attackers ?? 'none'} | ${result.final.accuracy.toFixed(4)} | best ${best.accuracy.toFixed(4)} (round ${best.round}) | \`${command}\` |`)
+  const setting = run.label.startsWith('lever')
+    ? run.label.split(' ').slice(1, -2).join(' ')
+    : run.label.startsWith('nnm')
+      ? `${run.partition}, seed ${seed}`
+      : run.partition
+  rows.push(
+    `| ${setting} | ${run.rule} | ${run.attackers ?? 'none'} | ${result.final.accuracy.toFixed(4)} | best ${best.accuracy.toFixed(4)} (round ${best.round}) | \`${command}\` |`,
+  )
   console.log(rows.at(-1))
 }
 console.log('\n| data / setting | rule | attackers | final accuracy | best | command |\n|---|---|---|---|---|---|')

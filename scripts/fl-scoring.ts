@@ -62,11 +62,16 @@ export async function runScoringTable(options: ScoringTableOptions = {}): Promis
   const lines: string[] = []
   for (const attack of ATTACKS) {
     const datasets = Array.from({ length: trainers }, (_, t) => {
-      const d = subset(train, Array.from({ length: per }, (_, i) => t * per + i))
+      const d = subset(
+        train,
+        Array.from({ length: per }, (_, i) => t * per + i),
+      )
       return isAttacker(t) && attack.spec.kind === 'labelflip' ? { ...d, labels: d.labels.map((y) => d.classes - 1 - y) } : d
     })
     let parent = modelOf(encodeModel(initialParameters(spec, 1)), network.parameterCount, '')
-    const totals = Object.fromEntries(SCORING_METHODS.map((m) => [m, { attacker: 0, all: 0, cpu: 0, reputation: new Array<number>(trainers).fill(0.5) }]))
+    const totals = Object.fromEntries(
+      SCORING_METHODS.map((m) => [m, { attacker: 0, all: 0, cpu: 0, reputation: new Array<number>(trainers).fill(0.5) }]),
+    )
     let accuracy = 0
     for (let round = 1; round <= rounds; round++) {
       const base = Float32Array.from(parent.values, (v) => v / parent.scale)
@@ -74,13 +79,26 @@ export async function runScoringTable(options: ScoringTableOptions = {}): Promis
         const random = SeededRandom.derive(1, round, t)
         let honest: Int32Array | undefined
         if (!isAttacker(t) || attackTrains(attack.spec)) {
-          const result = trainLocal(network, data, base, { ...DEFAULT_TRAINING, epochs: 1, learningRate: 0.1, seed: SeededRandom.derive(1, round, t, 3).nextUint32() })
+          const result = trainLocal(network, data, base, {
+            ...DEFAULT_TRAINING,
+            epochs: 1,
+            learningRate: 0.1,
+            seed: SeededRandom.derive(1, round, t, 3).nextUint32(),
+          })
           const delta = computeDelta(result.parameters, base)
           clipL2(delta, quant.clipNorm)
           honest = quantize(delta, quant, random)
         }
         if (!isAttacker(t)) return honest!
-        return attackUpdate(attack.spec, { honest, previousAggregate: undefined, victim: undefined, length: network.parameterCount, maxAbs: quant.maxAbs, scale: quant.scale, random })
+        return attackUpdate(attack.spec, {
+          honest,
+          previousAggregate: undefined,
+          victim: undefined,
+          length: network.parameterCount,
+          maxAbs: quant.maxAbs,
+          scale: quant.scale,
+          random,
+        })
       })
       const weights = updates.map(() => per)
       const scored = { rule, parent, updates, weights, roundScale: quant.scale }
@@ -97,7 +115,11 @@ export async function runScoringTable(options: ScoringTableOptions = {}): Promis
       }
       const aggregate = rule.fast({ updates, weights, reputations: updates.map(() => REPUTATION_UNIT) }).values
       parent = { ...parent, values: nextModelValues(parent, aggregate, quant.scale) }
-      accuracy = evaluate(network, Float32Array.from(parent.values, (v) => v / parent.scale), test).accuracy
+      accuracy = evaluate(
+        network,
+        Float32Array.from(parent.values, (v) => v / parent.scale),
+        test,
+      ).accuracy
     }
     for (const method of SCORING_METHODS as readonly ScoringMethod[]) {
       const t = totals[method]!
@@ -108,13 +130,19 @@ export async function runScoringTable(options: ScoringTableOptions = {}): Promis
       const honestMin = Math.min(...t.reputation.filter((_, i) => !isAttacker(i)))
       const attackerMax = Math.max(...t.reputation.filter((_, i) => isAttacker(i)))
       const share = t.all === 0 ? 0 : t.attacker / t.all
-      lines.push(`| ${attack.name} | ${method}${method === 'shapley' ? ` (budget ${budget})` : ''} | ${(100 * share).toFixed(1)}% | ${(mean((i) => !isAttacker(i)) - mean(isAttacker)).toFixed(3)} | ${honestMin > attackerMax ? 'yes' : 'no'} | ${(t.cpu / rounds).toFixed(2)} s | ${accuracy.toFixed(3)} |`)
+      lines.push(
+        `| ${attack.name} | ${method}${method === 'shapley' ? ` (budget ${budget})` : ''} | ${(100 * share).toFixed(1)}% | ${(mean((i) => !isAttacker(i)) - mean(isAttacker)).toFixed(3)} | ${honestMin > attackerMax ? 'yes' : 'no'} | ${(t.cpu / rounds).toFixed(2)} s | ${accuracy.toFixed(3)} |`,
+      )
       console.log(lines.at(-1))
     }
   }
   network.dispose()
-  console.log(`\n${trainers} trainers (${attackerCount} attacking), ${rounds} rounds, ${per} digits each, fedavg, MLP 784-200-10, validation mnist:last:1000\n`)
-  console.log('| attack | method | attackers\' share of scores | reputation gap (honest − attacker) | every honest above every attacker | scorer CPU / round | accuracy after (fedavg, unweighted by scores) |\n|---|---|---|---|---|---|---|')
+  console.log(
+    `\n${trainers} trainers (${attackerCount} attacking), ${rounds} rounds, ${per} digits each, fedavg, MLP 784-200-10, validation mnist:last:1000\n`,
+  )
+  console.log(
+    "| attack | method | attackers' share of scores | reputation gap (honest − attacker) | every honest above every attacker | scorer CPU / round | accuracy after (fedavg, unweighted by scores) |\n|---|---|---|---|---|---|---|",
+  )
   for (const line of lines) console.log(line)
   return lines
 }

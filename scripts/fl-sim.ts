@@ -8,7 +8,20 @@
  * print the reason and exit with code 2.
  */
 import { parseArgs } from 'node:util'
-import { DEFAULT_QUANTIZATION, FlError, mlpSpec, smallCnnSpec, formatLearningRateSchedule, getAggregationRule, parseAttackSpec, parseLearningRateSchedule, parsePartitionSpec, runCentralised, runSimulation, type KernelMode } from '../src/fl/index.js'
+import {
+  DEFAULT_QUANTIZATION,
+  FlError,
+  mlpSpec,
+  smallCnnSpec,
+  formatLearningRateSchedule,
+  getAggregationRule,
+  parseAttackSpec,
+  parseLearningRateSchedule,
+  parsePartitionSpec,
+  runCentralised,
+  runSimulation,
+  type KernelMode,
+} from '../src/fl/index.js'
 
 const usage = `usage: npm run fl:sim -- [--model mlp|cnn] [--trainers N] [--rounds R] [--partition iid|dirichlet:A|shards:K]
        [--rule fedavg|fedprox|median|trimmed:B|krum[:F]|multikrum[:F[:M]]|repfedavg, optionally +nnm[:F] (e.g. median+nnm)]
@@ -30,7 +43,8 @@ function int(text: string | undefined, name: string, fallback: number, min = 1):
 function positive(text: string | undefined, name: string, fallback: number, allowZero = false): number {
   if (text === undefined) return fallback
   const v = Number(text)
-  if (text === '' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) fail(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`)
+  if (text === '' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0))
+    fail(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${text}"`)
   return v
 }
 
@@ -38,11 +52,26 @@ let args: ReturnType<typeof parse>
 function parse() {
   return parseArgs({
     options: {
-      model: { type: 'string' }, trainers: { type: 'string' }, rounds: { type: 'string' }, partition: { type: 'string' }, rule: { type: 'string' },
-      attackers: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, lr: { type: 'string' }, 'lr-schedule': { type: 'string' }, 'weight-decay': { type: 'string' },
-      momentum: { type: 'string' }, batch: { type: 'string' }, 'prox-mu': { type: 'string' }, clip: { type: 'string' }, backend: { type: 'string' },
-      'trainer-momentum': { type: 'string' }, 'server-clip': { type: 'boolean' },
-      centralised: { type: 'boolean' }, help: { type: 'boolean' },
+      model: { type: 'string' },
+      trainers: { type: 'string' },
+      rounds: { type: 'string' },
+      partition: { type: 'string' },
+      rule: { type: 'string' },
+      attackers: { type: 'string' },
+      seed: { type: 'string' },
+      epochs: { type: 'string' },
+      lr: { type: 'string' },
+      'lr-schedule': { type: 'string' },
+      'weight-decay': { type: 'string' },
+      momentum: { type: 'string' },
+      batch: { type: 'string' },
+      'prox-mu': { type: 'string' },
+      clip: { type: 'string' },
+      backend: { type: 'string' },
+      'trainer-momentum': { type: 'string' },
+      'server-clip': { type: 'boolean' },
+      centralised: { type: 'boolean' },
+      help: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -76,8 +105,12 @@ try {
     const epochs = int(args.epochs, 'epochs', 20)
     console.log(`centralised baseline: ${modelLabel}, 8000 train / 2000 test, ${epochs} epochs, lr ${training.learningRate}, seed ${seed}`)
     const final = await runCentralised({
-      epochs, seed, training, model,
-      onEpoch: (epoch, e) => console.log(`epoch ${String(epoch).padStart(3)}  accuracy ${e.accuracy.toFixed(4)}  loss ${e.loss.toFixed(4)}`),
+      epochs,
+      seed,
+      training,
+      model,
+      onEpoch: (epoch, e) =>
+        console.log(`epoch ${String(epoch).padStart(3)}  accuracy ${e.accuracy.toFixed(4)}  loss ${e.loss.toFixed(4)}`),
     })
     console.log(`final accuracy: ${final.accuracy.toFixed(4)}`)
     process.exit(0)
@@ -95,7 +128,8 @@ try {
     attackers = { fraction, attack: parseAttackSpec(args.attackers.slice(at + 1)) }
   }
   const backend = args.backend ?? 'reference'
-  if (!['reference', 'cpu', 'webasm', 'webgpu'].includes(backend)) fail(`--backend must be reference, cpu, webasm or webgpu, got "${backend}"`)
+  if (!['reference', 'cpu', 'webasm', 'webgpu'].includes(backend))
+    fail(`--backend must be reference, cpu, webasm or webgpu, got "${backend}"`)
   const localEpochs = int(args.epochs, 'epochs', 2)
   const clipNorm = positive(args.clip, 'clip', DEFAULT_QUANTIZATION.clipNorm)
   const trainerMomentum = positive(args['trainer-momentum'], 'trainer-momentum', 0, true)
@@ -103,14 +137,27 @@ try {
   const serverNormClip = args['server-clip'] === true
   const lrSchedule = parseLearningRateSchedule(args['lr-schedule'] ?? 'constant')
   const extras = `${trainerMomentum > 0 ? ` trainer-momentum=${trainerMomentum}` : ''}${serverNormClip ? ' server-clip=median-norm' : ''}`
-  console.log(`fl:sim model=${modelName} trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} lr-schedule=${formatLearningRateSchedule(lrSchedule)}${training.weightDecay > 0 ? ` weight-decay=${training.weightDecay}` : ''}${training.proxMu > 0 ? ` prox-mu=${training.proxMu}` : ''} batch=${training.batchSize} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`)
+  console.log(
+    `fl:sim model=${modelName} trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} lr-schedule=${formatLearningRateSchedule(lrSchedule)}${training.weightDecay > 0 ? ` weight-decay=${training.weightDecay}` : ''}${training.proxMu > 0 ? ` prox-mu=${training.proxMu}` : ''} batch=${training.batchSize} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`,
+  )
   const result = await runSimulation({
-    model, trainers, rounds, partition, rule, seed, backend: backend as KernelMode | 'reference',
+    model,
+    trainers,
+    rounds,
+    partition,
+    rule,
+    seed,
+    backend: backend as KernelMode | 'reference',
     training: { ...training, epochs: localEpochs },
     quantization: { ...DEFAULT_QUANTIZATION, clipNorm },
-    trainerMomentum, serverNormClip, lrSchedule,
+    trainerMomentum,
+    serverNormClip,
+    lrSchedule,
     ...(attackers === undefined ? {} : { attackers }),
-    onRound: (r) => console.log(`round ${String(r.round).padStart(3)}  accuracy ${r.accuracy.toFixed(4)}  loss ${r.loss.toFixed(4)}${r.selected ? `  selected ${r.selected.join(',')}` : ''}  (${r.seconds.toFixed(1)} s)`),
+    onRound: (r) =>
+      console.log(
+        `round ${String(r.round).padStart(3)}  accuracy ${r.accuracy.toFixed(4)}  loss ${r.loss.toFixed(4)}${r.selected ? `  selected ${r.selected.join(',')}` : ''}  (${r.seconds.toFixed(1)} s)`,
+      ),
   })
   if (result.attackers.length > 0) console.log(`attackers: ${result.attackers.join(',')}`)
   console.log(`final accuracy: ${result.final.accuracy.toFixed(4)}`)

@@ -8,7 +8,18 @@ import { pathToFileURL } from 'node:url'
 import { documentBlobMethods } from '../src/blobs/rpc.js'
 import { registerModelEvaluate } from '../src/node/model-evaluate.js'
 import { documentServingMethods } from '../src/serving/rpc.js'
-import { DEFAULT_LIMITS, LIMIT_DOCS, RPC_ERRORS, RPC_ERROR_DATA, RPC_ERROR_MESSAGES, type RpcErrorName, RPC_INFO, documentationTable, openRpcDocument, WS_CLOSE } from '../src/rpc/index.js'
+import {
+  DEFAULT_LIMITS,
+  LIMIT_DOCS,
+  RPC_ERRORS,
+  RPC_ERROR_DATA,
+  RPC_ERROR_MESSAGES,
+  type RpcErrorName,
+  RPC_INFO,
+  documentationTable,
+  openRpcDocument,
+  WS_CLOSE,
+} from '../src/rpc/index.js'
 
 type Json = Record<string, any>
 
@@ -25,7 +36,11 @@ export function typeText(schema: Json, inline = true): string {
     case 'string':
       if (schema.contentEncoding === 'base16') {
         const exact = /^\^\[0-9a-fA-F\]\{(\d+)\}\$$/.exec(schema.pattern ?? '')
-        return exact !== null ? `hex (${Number(exact[1]) / 2} bytes)` : schema.maxLength !== undefined ? `hex (≤ ${schema.maxLength / 2} bytes)` : 'hex'
+        return exact !== null
+          ? `hex (${Number(exact[1]) / 2} bytes)`
+          : schema.maxLength !== undefined
+            ? `hex (≤ ${schema.maxLength / 2} bytes)`
+            : 'hex'
       }
       if (schema.pattern === '^(0|[1-9][0-9]{0,77})$') return 'decimal string'
       return 'string'
@@ -43,10 +58,13 @@ export function typeText(schema: Json, inline = true): string {
     case 'array':
       return `${typeText(schema.items ?? {}, inline)}[]`
     case 'object': {
-      if (schema.properties === undefined) return schema.additionalProperties === undefined ? 'object' : `{ [key]: ${typeText(schema.additionalProperties, inline)} }`
+      if (schema.properties === undefined)
+        return schema.additionalProperties === undefined ? 'object' : `{ [key]: ${typeText(schema.additionalProperties, inline)} }`
       const required = new Set<string>(schema.required ?? [])
       if (!inline) return 'object'
-      return `{ ${Object.entries(schema.properties as Record<string, Json>).map(([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${typeText(v, inline)}`).join(', ')} }`
+      return `{ ${Object.entries(schema.properties as Record<string, Json>)
+        .map(([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${typeText(v, inline)}`)
+        .join(', ')} }`
     }
     default:
       return 'any'
@@ -64,12 +82,15 @@ function fieldTable(schema: Json): string[] {
 }
 
 export function renderRpcDocs(): { markdown: string; openrpc: string } {
-  const doc = openRpcDocument(documentationTable((table) => {
-    documentBlobMethods(table)
-    // Registered by the node beside blob_* (src/node/node.ts); the handler is never called here.
-    registerModelEvaluate(table, { backend: {} as never, blobs: {} as never })
-    documentServingMethods(table)
-  }), RPC_INFO) as Json
+  const doc = openRpcDocument(
+    documentationTable((table) => {
+      documentBlobMethods(table)
+      // Registered by the node beside blob_* (src/node/node.ts); the handler is never called here.
+      registerModelEvaluate(table, { backend: {} as never, blobs: {} as never })
+      documentServingMethods(table)
+    }),
+    RPC_INFO,
+  ) as Json
   const out: string[] = []
   const push = (...lines: string[]) => out.push(...lines)
   push(
@@ -110,12 +131,12 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     '| kind | filter | result | seq |',
     '|---|---|---|---|',
     '| `newBlocks` | none | [Block](#block) | 0 |',
-    '| `txs` | `signer`, `messageType`, `event: {type, key, value}` (all given must match) | [Tx](#tx) | the transaction\'s index in the block |',
+    "| `txs` | `signer`, `messageType`, `event: {type, key, value}` (all given must match) | [Tx](#tx) | the transaction's index in the block |",
     '| `events` | `type`, `attributes: {key: value}` (all given must match) | `{ phase: "begin" \\| "tx" \\| "end", txHash, txIndex, event: Event }` | the event\'s ordinal in the block (begin-block, then each transaction\'s, then end-block events) |',
     '',
     'Heights arrive in order, each once. To resume after a reconnect without gaps or duplicates, subscribe again with `fromHeight` = the last height received and drop notifications whose `(height, seq)` is not after the last one received; `FedraClient` does this by itself. `fromHeight` may reach back at most `maxReplayBlocks` (-32005 with `data.earliest` otherwise).',
     '',
-    'Replays run below consensus. The heights a node keeps in memory (the last 64) go out at once; older ones are read from the store by a replay a chunk of `replayChunkBlocks` at a time, each chunk granted after everything else the node\'s event loop has waiting (consensus messages, votes, its own commit), round robin over all replays, within two budgets all replays share: `replayBlocksPerSecond` and `replayBytesPerSecond`. The blocks owed to all replays together are bounded by `replayBacklogBlocks` (-32012 for a replay that would pass it; a live subscription, without `fromHeight`, owes nothing and is still taken). Per client address, `maxConnectionsPerIp` and `maxSubscriptionsPerIp` bound what one client can hold (behind a reverse proxy every client has the proxy\'s address: raise them there).',
+    "Replays run below consensus. The heights a node keeps in memory (the last 64) go out at once; older ones are read from the store by a replay a chunk of `replayChunkBlocks` at a time, each chunk granted after everything else the node's event loop has waiting (consensus messages, votes, its own commit), round robin over all replays, within two budgets all replays share: `replayBlocksPerSecond` and `replayBytesPerSecond`. The blocks owed to all replays together are bounded by `replayBacklogBlocks` (-32012 for a replay that would pass it; a live subscription, without `fromHeight`, owes nothing and is still taken). Per client address, `maxConnectionsPerIp` and `maxSubscriptionsPerIp` bound what one client can hold (behind a reverse proxy every client has the proxy's address: raise them there).",
     '',
     `WebSocket close codes: ${WS_CLOSE.TOO_BIG} message too big, ${WS_CLOSE.SLOW_CONSUMER} slow consumer (the send buffer passed maxSendBufferBytes), ${WS_CLOSE.IDLE} no pong, ${WS_CLOSE.GOING_AWAY} server shutting down.`,
     '',
@@ -125,7 +146,9 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     '',
     '| limit | default | what it bounds |',
     '|---|---|---|',
-    ...Object.entries(DEFAULT_LIMITS).map(([name, value]) => `| \`${name}\` | ${value} | ${cell(LIMIT_DOCS[name as keyof typeof LIMIT_DOCS])} |`),
+    ...Object.entries(DEFAULT_LIMITS).map(
+      ([name, value]) => `| \`${name}\` | ${value} | ${cell(LIMIT_DOCS[name as keyof typeof LIMIT_DOCS])} |`,
+    ),
     '',
     '## Errors',
     '',
@@ -136,23 +159,29 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     PARSE_ERROR: 'the body is not JSON',
     INVALID_REQUEST: 'not a Request object; empty or too large batch; nesting too deep; body too large',
     METHOD_NOT_FOUND: 'no such method',
-    INVALID_PARAMS: 'a param fails its schema (or a method\'s own check, e.g. height and hash together)',
+    INVALID_PARAMS: "a param fails its schema (or a method's own check, e.g. height and hash together)",
     INTERNAL_ERROR: 'the server failed; details only in its log',
-    TX_REJECTED: 'the mempool refused the transaction; `code`/`codespace` as in transaction results (`tx`: TX_CODES in src/state/tx-errors.ts, `mempool`: the mempool\'s own)',
+    TX_REJECTED:
+      "the mempool refused the transaction; `code`/`codespace` as in transaction results (`tx`: TX_CODES in src/state/tx-errors.ts, `mempool`: the mempool's own)",
     NOT_FOUND: 'no such block, transaction, commit or validator set',
     TIMEOUT: 'tx_broadcast commit: not included in time',
     RATE_LIMITED: 'the connection is over its call rate or in-flight limit',
-    TOO_MANY_SUBSCRIPTIONS: 'the WebSocket holds `maxSubscriptionsPerClient` already (scope `connection`), or all connections of its address together hold `maxSubscriptionsPerIp` (scope `ip`)',
+    TOO_MANY_SUBSCRIPTIONS:
+      'the WebSocket holds `maxSubscriptionsPerClient` already (scope `connection`), or all connections of its address together hold `maxSubscriptionsPerIp` (scope `ip`)',
     HEIGHT_UNAVAILABLE: 'the height is above the latest, below the earliest kept, or beyond the replay bound',
     WEBSOCKET_REQUIRED: 'subscribe/unsubscribe over HTTP',
     QUERY_FAILED: 'a module query failed',
     UNAVAILABLE: 'the connection or server closed while the call waited',
     INDEX_DISABLED: 'tx_get / tx_search on a node started with `txIndex.enabled: false`',
-    MEMPOOL_FULL: 'tx_broadcast: the mempool holds maxTxs transactions or maxBytes bytes and this one does not pay more per gas than the cheapest it could evict; retry later. The same refusal over gossip is mempool code 1 (FULL)',
-    TOO_MANY_CONNECTIONS: 'a new connection from an address that holds `maxConnectionsPerIp` already: answered HTTP 429 with this error as the body, then closed (a WebSocket upgrade fails with 429)',
+    MEMPOOL_FULL:
+      'tx_broadcast: the mempool holds maxTxs transactions or maxBytes bytes and this one does not pay more per gas than the cheapest it could evict; retry later. The same refusal over gossip is mempool code 1 (FULL)',
+    TOO_MANY_CONNECTIONS:
+      'a new connection from an address that holds `maxConnectionsPerIp` already: answered HTTP 429 with this error as the body, then closed (a WebSocket upgrade fails with 429)',
     REPLAY_BUSY: 'subscribe with fromHeight when the replays the server owes all subscribers would pass `replayBacklogBlocks`',
-    BLOB_REJECTED: 'blob_put, blob_get, POST /blobs, GET /blobs/<cid>: the parameter store refused the blob; `data.code` says why (docs/blobs.md)',
-    INFERENCE_REFUSED: 'model_infer: serving is off, the version is unknown or not servable, its blob is unavailable, the input does not fit, or the receipt is unknown, for another version or unpaid; `data.code` says which (docs/serving.md)',
+    BLOB_REJECTED:
+      'blob_put, blob_get, POST /blobs, GET /blobs/<cid>: the parameter store refused the blob; `data.code` says why (docs/blobs.md)',
+    INFERENCE_REFUSED:
+      'model_infer: serving is off, the version is unknown or not servable, its blob is unavailable, the input does not fit, or the receipt is unknown, for another version or unpaid; `data.code` says which (docs/serving.md)',
   }
   for (const name of Object.keys(RPC_ERRORS) as RpcErrorName[]) {
     push(`| ${RPC_ERRORS[name]} | ${RPC_ERROR_MESSAGES[name]} | \`${cell(RPC_ERROR_DATA[name])}\` | ${cell(when[name])} |`)
@@ -165,7 +194,8 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
     namespaces.set(ns, [...(namespaces.get(ns) ?? []), method])
   }
   push('', '## Methods', '')
-  for (const [ns, list] of namespaces) push(`- **${ns}**: ${list.map((m) => `[\`${m.name}\`](#${m.name.replace('.', '').toLowerCase()})`).join(', ')}`)
+  for (const [ns, list] of namespaces)
+    push(`- **${ns}**: ${list.map((m) => `[\`${m.name}\`](#${m.name.replace('.', '').toLowerCase()})`).join(', ')}`)
   for (const [ns, list] of namespaces) {
     push('', `### ${ns}`)
     for (const method of list) {
@@ -176,10 +206,21 @@ export function renderRpcDocs(): { markdown: string; openrpc: string } {
       if (method.params.length === 0) push('Params: none.')
       else {
         push('| # | param | type | required | description |', '|---|---|---|---|---|')
-        method.params.forEach((p: Json, i: number) => push(`| ${i} | \`${p.name}\` | ${typeText(p.schema)} | ${p.required ? 'yes' : 'no'} | ${cell(p.description ?? '')} |`))
+        method.params.forEach((p: Json, i: number) =>
+          push(`| ${i} | \`${p.name}\` | ${typeText(p.schema)} | ${p.required ? 'yes' : 'no'} | ${cell(p.description ?? '')} |`),
+        )
       }
       push('', `Result: ${typeText(method.result.schema)}`)
-      if (method.errors !== undefined) push('', `Errors: ${method.errors.map((e: Json) => { const name = e.$ref.split('/').pop() as RpcErrorName; return `${RPC_ERRORS[name]} ${RPC_ERROR_MESSAGES[name]}` }).join(', ')}`)
+      if (method.errors !== undefined)
+        push(
+          '',
+          `Errors: ${method.errors
+            .map((e: Json) => {
+              const name = e.$ref.split('/').pop() as RpcErrorName
+              return `${RPC_ERRORS[name]} ${RPC_ERROR_MESSAGES[name]}`
+            })
+            .join(', ')}`,
+        )
     }
   }
 
@@ -210,7 +251,11 @@ export function docsUpToDate(): boolean {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv.includes('--check')) {
     const ok = docsUpToDate()
-    process.stdout.write(ok ? 'docs/rpc.md and docs/openrpc.json are up to date\n' : 'docs/rpc.md or docs/openrpc.json is out of date: run node --import tsx scripts/gen-rpc-docs.ts\n')
+    process.stdout.write(
+      ok
+        ? 'docs/rpc.md and docs/openrpc.json are up to date\n'
+        : 'docs/rpc.md or docs/openrpc.json is out of date: run node --import tsx scripts/gen-rpc-docs.ts\n',
+    )
     process.exitCode = ok ? 0 : 1
   } else {
     const { markdown, openrpc } = renderRpcDocs()

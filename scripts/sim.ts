@@ -68,7 +68,8 @@ if (3 * byzantine >= validators) fail(`--byzantine ${byzantine} of ${validators}
 const seeds = integer('seeds', str('seeds'), 300, 1, 10_000_000)
 const firstSeed = integer('first-seed', str('first-seed'), 1, 0, 2 ** 32 - 1)
 const plantedBug = str('planted-bug')
-if (plantedBug !== undefined && !(plantedBug in PLANTED_BUGS)) fail(`unknown --planted-bug "${plantedBug}" (known: ${Object.keys(PLANTED_BUGS).join(', ')})`)
+if (plantedBug !== undefined && !(plantedBug in PLANTED_BUGS))
+  fail(`unknown --planted-bug "${plantedBug}" (known: ${Object.keys(PLANTED_BUGS).join(', ')})`)
 const honestFaults = plantedBug === undefined ? undefined : PLANTED_BUGS[plantedBug as PlantedBug]
 const equalPowers = values['equal-powers'] === true
 
@@ -78,7 +79,9 @@ if (single !== undefined) {
   const scenario = randomScenario(seed, { validators, byzantine, equalPowers, ...(honestFaults === undefined ? {} : { honestFaults }) })
   const result = runScenario(scenario)
   console.log(describeScenario(scenario))
-  console.log(`heights committed at t=${result.commitTimes.join(', ')}; end t=${result.endTime}; messages ${result.messagesSent}; max decision round ${result.maxDecisionRound}; evidence ${result.evidenceCommitted}`)
+  console.log(
+    `heights committed at t=${result.commitTimes.join(', ')}; end t=${result.endTime}; messages ${result.messagesSent}; max decision round ${result.maxDecisionRound}; evidence ${result.evidenceCommitted}`,
+  )
   for (const v of result.safetyViolations) console.log(`safety violation: ${v}`)
   if (result.livenessFailure !== null) console.log(`liveness failure: ${result.livenessFailure}`)
   const safety = result.safetyViolations.length > 0 ? 1 : 0
@@ -99,13 +102,17 @@ const summary = runSeeds({
   onProgress: (done, s) => {
     if (done % 1000 === 0) {
       const seconds = ((performance.now() - started) / 1000).toFixed(0)
-      process.stderr.write(`  ${done}/${seeds} seeds, ${s.safetyViolations} safety violations, ${s.livenessFailures} liveness failures, ${seconds}s\n`)
+      process.stderr.write(
+        `  ${done}/${seeds} seeds, ${s.safetyViolations} safety violations, ${s.livenessFailures} liveness failures, ${seconds}s\n`,
+      )
     }
   },
 })
 if (summary.failures.length > 0) console.log(formatFailures(summary))
 const powersNote = equalPowers ? 'equal powers' : 'unequal powers and set changes'
-console.log(`${validators} validators, ${byzantine} Byzantine, ${powersNote}${plantedBug === undefined ? '' : `, planted bug ${plantedBug}`}, seeds ${firstSeed}..${firstSeed + summary.seeds - 1}, ${((performance.now() - started) / 1000).toFixed(1)}s`)
+console.log(
+  `${validators} validators, ${byzantine} Byzantine, ${powersNote}${plantedBug === undefined ? '' : `, planted bug ${plantedBug}`}, seeds ${firstSeed}..${firstSeed + summary.seeds - 1}, ${((performance.now() - started) / 1000).toFixed(1)}s`,
+)
 console.log(`evidence committed: ${summary.evidenceCommitted}; L28 attacks played out: ${summary.attacksPlayed}`)
 console.log(`seeds: ${summary.seeds}, safety violations: ${summary.safetyViolations}, liveness failures: ${summary.livenessFailures}`)
 process.exit(summary.failures.length > 0 ? 1 : 0)

@@ -14,5 +14,8 @@ const mocha = new URL('../node_modules/mocha/bin/mocha.js', import.meta.url).pat
 // Test files are ESM: without require(esm), mocha's first attempt (require) fails at once and it
 // imports the file, instead of half-loading its graph as CommonJS and then reporting that
 // attempt's error in place of the real one.
-const result = spawnSync(process.execPath, ['--no-experimental-require-module', '--import', 'tsx', mocha, ...specs], { stdio: 'inherit', env: { ...process.env, FEDRA_TEST: '1' } })
+const result = spawnSync(process.execPath, ['--no-experimental-require-module', '--import', 'tsx', mocha, ...specs], {
+  stdio: 'inherit',
+  env: { ...process.env, FEDRA_TEST: '1' },
+})
 process.exit(result.status ?? 1)

@@ -54,5 +54,7 @@ export function utf8Length(text: string): number {
 
 /** A view msgpackr may decorate (it caches a DataView on what it reads): a Buffer in Node. */
 export function freshView(bytes: Uint8Array): Uint8Array {
-  return NodeBuffer !== undefined ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
+  return NodeBuffer !== undefined
+    ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
 }

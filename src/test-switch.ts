@@ -15,7 +15,15 @@ export type TestSwitch =
   | 'assert-invariants'
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {}
-const active: ReadonlySet<string> = env.FEDRA_TEST === '1' ? new Set((env.FEDRA_TEST_PLANT ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) : new Set()
+const active: ReadonlySet<string> =
+  env.FEDRA_TEST === '1'
+    ? new Set(
+        (env.FEDRA_TEST_PLANT ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      )
+    : new Set()
 
 /** Whether the test switch is on for this process (read once, at load). */
 export const testSwitch = (name: TestSwitch): boolean => active.has(name)

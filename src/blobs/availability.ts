@@ -64,7 +64,8 @@ export class DataAvailability {
     return {
       get(cid) {
         const bytes = loaded.get(formatCid(cid))
-        if (bytes === undefined) throw new BlobError('NOT_FOUND', `${formatCid(cid)} was not declared by the block`, { cid: formatCid(cid) })
+        if (bytes === undefined)
+          throw new BlobError('NOT_FOUND', `${formatCid(cid)} was not declared by the block`, { cid: formatCid(cid) })
         return bytes
       },
     }
@@ -99,13 +100,17 @@ export interface AvailabilityGateOptions<B> {
  * again, so a block becomes valid once its data appears — provided the caller asks again (the
  * consensus core keeps one validity per value and height; see docs/blobs.md).
  */
-export function gateOnAvailability<B>(process: (block: B) => BlockVerdict | PromiseLike<BlockVerdict>, options: AvailabilityGateOptions<B>): (block: B) => Promise<BlockVerdict> {
+export function gateOnAvailability<B>(
+  process: (block: B) => BlockVerdict | PromiseLike<BlockVerdict>,
+  options: AvailabilityGateOptions<B>,
+): (block: B) => Promise<BlockVerdict> {
   const now = options.now ?? Date.now
   return async (block) => {
     const cids = options.referenced(block)
     if (cids.length > 0) {
       const verdict = await options.availability.ensureAvailable(cids, now() + options.budgetMs)
-      if (!verdict.available) return { valid: false, reason: `blobs unavailable: ${verdict.missing.map((m) => `${m.cid} (${m.code})`).join(', ')}` }
+      if (!verdict.available)
+        return { valid: false, reason: `blobs unavailable: ${verdict.missing.map((m) => `${m.cid} (${m.code})`).join(', ')}` }
     }
     return process(block)
   }

@@ -82,7 +82,8 @@ export function decodeWalkRequest(bytes: Uint8Array, maxCids: number): BlobCid[]
 }
 
 const blockFrame = (bytes: Uint8Array): Uint8ArrayList => lp.encode.single(new Uint8ArrayList(Uint8Array.of(FRAME_BLOCK), bytes))
-const statusFrame = (status: number, text = ''): Uint8ArrayList => lp.encode.single(new Uint8ArrayList(Uint8Array.of(status), Buffer.from(text, 'utf8')))
+const statusFrame = (status: number, text = ''): Uint8ArrayList =>
+  lp.encode.single(new Uint8ArrayList(Uint8Array.of(status), Buffer.from(text, 'utf8')))
 
 /** The children a served block names (none for a leaf, or a node that does not decode: the requester's hash check decides). */
 function childrenOf(cid: BlobCid, bytes: Uint8Array): BlobCid[] {
@@ -99,7 +100,12 @@ function childrenOf(cid: BlobCid, bytes: Uint8Array): BlobCid[] {
  * Serves `/fedra/blocks/1.0.0` from `read` (blocks as stored, not re-hashed: kubo's default, as
  * bitswap serves). Returns what unregisters it.
  */
-export async function serveBlocks(libp2p: Libp2p, read: BlockReader, limits: BlocksProtocolLimits, log: Logger): Promise<() => Promise<void>> {
+export async function serveBlocks(
+  libp2p: Libp2p,
+  read: BlockReader,
+  limits: BlocksProtocolLimits,
+  log: Logger,
+): Promise<() => Promise<void>> {
   await libp2p.handle(
     BLOCKS_PROTOCOL,
     (stream, connection) => {
@@ -133,7 +139,12 @@ async function serveStream(stream: Stream, peer: string, read: BlockReader, limi
 }
 
 /** Sends the walk of every root; the next block is read from disk while one is being sent. */
-export async function serveWalk(stream: Pick<Stream, 'send' | 'onDrain'>, roots: BlobCid[], read: BlockReader, stallMs: number): Promise<void> {
+export async function serveWalk(
+  stream: Pick<Stream, 'send' | 'onDrain'>,
+  roots: BlobCid[],
+  read: BlockReader,
+  stallMs: number,
+): Promise<void> {
   const stack = [...roots].reverse()
   // The read-ahead runs while a frame is sent; if the send fails (the peer went, the node is
   // stopping and its store closed), nobody awaits it, so its failure is marked handled here.
@@ -239,7 +250,12 @@ export class BlockClient {
    * stop the fetch: that error is rethrown). Transport failures, stalls and a wrong block end the
    * walk with what is still missing; nothing else throws unless `signal` aborts.
    */
-  async walk(peer: PeerId, roots: readonly BlobCid[], accept: (cid: BlobCid, bytes: Uint8Array) => BlobCid[], signal: AbortSignal): Promise<WalkResult> {
+  async walk(
+    peer: PeerId,
+    roots: readonly BlobCid[],
+    accept: (cid: BlobCid, bytes: Uint8Array) => BlobCid[],
+    signal: AbortSignal,
+  ): Promise<WalkResult> {
     let pooled = this.#take(peer)
     const reused = pooled !== undefined
     const stack = [...roots].reverse()
@@ -330,7 +346,8 @@ export class BlockClient {
     while (streams !== undefined && streams.length > 0) {
       const pooled = streams.pop()!
       clearTimeout(pooled.idleTimer)
-      if (pooled.stream.status === 'open' && pooled.stream.writeStatus === 'writable' && pooled.stream.remoteWriteStatus === 'writable') return pooled
+      if (pooled.stream.status === 'open' && pooled.stream.writeStatus === 'writable' && pooled.stream.remoteWriteStatus === 'writable')
+        return pooled
       this.#drop(pooled)
     }
     return undefined

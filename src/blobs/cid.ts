@@ -21,7 +21,10 @@ export function parseBlobCid(input: string): BlobCid {
   try {
     cid = CID.parse(input.trim())
   } catch (error) {
-    throw new BlobError('INVALID_CID', `not a CID: ${JSON.stringify(input.slice(0, 80))}`, { input: input.slice(0, 200), reason: error instanceof Error ? error.message : String(error) })
+    throw new BlobError('INVALID_CID', `not a CID: ${JSON.stringify(input.slice(0, 80))}`, {
+      input: input.slice(0, 200),
+      reason: error instanceof Error ? error.message : String(error),
+    })
   }
   return checkBlobCid(cid)
 }
@@ -31,12 +34,16 @@ export function checkBlobCid(cid: CID): BlobCid {
   const v1 = cid.version === 0 ? cid.toV1() : cid
   const supported = (v1.code === RAW_CODEC || v1.code === DAG_PB_CODEC) && v1.multihash.code === SHA2_256 && v1.multihash.size === 32
   if (!supported) {
-    throw new BlobError('UNSUPPORTED_CID', `only raw or dag-pb sha2-256 CIDs are stored (codec 0x${v1.code.toString(16)}, hash 0x${v1.multihash.code.toString(16)})`, {
-      cid: formatCid(v1),
-      version: cid.version,
-      codec: v1.code,
-      hash: v1.multihash.code,
-    })
+    throw new BlobError(
+      'UNSUPPORTED_CID',
+      `only raw or dag-pb sha2-256 CIDs are stored (codec 0x${v1.code.toString(16)}, hash 0x${v1.multihash.code.toString(16)})`,
+      {
+        cid: formatCid(v1),
+        version: cid.version,
+        codec: v1.code,
+        hash: v1.multihash.code,
+      },
+    )
   }
   return v1 as BlobCid
 }

@@ -10,7 +10,7 @@ import { BLOCKS_PROTOCOL, BlockClient, type BlocksProtocolLimits, DEFAULT_BLOCKS
 import { type BlobCid, DAG_PB_CODEC, RAW_CODEC, SHA2_256, formatCid } from './cid.js'
 import { BlobError } from './errors.js'
 import type { BlobStore, PutResult } from './store.js'
-import { type Block, blockMatches, decodeFileBlock } from './unixfs.js'
+import { blockMatches, decodeFileBlock } from './unixfs.js'
 
 export interface BlobFetchLimits {
   /** Default deadline of one fetch, ms. */
@@ -58,7 +58,12 @@ export interface BlobExchangeConfig {
 interface BitswapParts {
   want(cid: BlobCid, options: { signal: AbortSignal }): Promise<Uint8Array>
   notify(cid: BlobCid): Promise<void>
-  network: { addEventListener(type: 'bitswap:message', listener: (event: CustomEvent<{ connection: Connection; message: { blocks: { prefix?: Uint8Array; data?: Uint8Array }[] } }>) => void): void }
+  network: {
+    addEventListener(
+      type: 'bitswap:message',
+      listener: (event: CustomEvent<{ connection: Connection; message: { blocks: { prefix?: Uint8Array; data?: Uint8Array }[] } }>) => void,
+    ): void
+  }
   wantList: { wantSessionPresence(cid: BlobCid, peer: PeerId, options: { signal: AbortSignal }): Promise<{ has: boolean }> }
 }
 
@@ -130,7 +135,9 @@ export class BlobExchange {
     if (typeof this.#bitswap?.want !== 'function' || typeof this.#bitswap.network?.addEventListener !== 'function') {
       throw new Error('@helia/bitswap internals changed: BlobExchange needs bitswap.want and bitswap.network')
     }
-    this.#bitswap.network.addEventListener('bitswap:message', (event) => this.#checkBlocks(event.detail.connection.remotePeer.toString(), event.detail.message.blocks))
+    this.#bitswap.network.addEventListener('bitswap:message', (event) =>
+      this.#checkBlocks(event.detail.connection.remotePeer.toString(), event.detail.message.blocks),
+    )
     // After bitswap, so bitswap registers exactly when it did without the fast path. The host
     // has no identify-push: a peer identified before this point learns neither protocol (the
     // fast path then simply falls back to bitswap; see docs/blobs.md).
@@ -180,10 +187,15 @@ export class BlobExchange {
       const decoded = decodeFileBlock(cid, bytes)
       if (cid.equals(root)) {
         fileSize = decoded.kind === 'leaf' ? bytes.length : decoded.fileSize
-        if (fileSize > limits.maxBlobBytes) throw new BlobError('TOO_LARGE', `${formatCid(root)} announces ${fileSize} bytes`, { size: fileSize, limit: limits.maxBlobBytes })
+        if (fileSize > limits.maxBlobBytes)
+          throw new BlobError('TOO_LARGE', `${formatCid(root)} announces ${fileSize} bytes`, { size: fileSize, limit: limits.maxBlobBytes })
       }
       leafBytes += decoded.data.length
-      if (leafBytes > fileSize) throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds more bytes than its root announces`, { cid: formatCid(root), reason: 'size mismatch' })
+      if (leafBytes > fileSize)
+        throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds more bytes than its root announces`, {
+          cid: formatCid(root),
+          reason: 'size mismatch',
+        })
       writer.add({ cid, bytes })
       const children = decoded.kind === 'node' ? decoded.children : []
       missing += children.length - 1
@@ -193,13 +205,23 @@ export class BlobExchange {
       let pending: BlobCid[] = [root]
       if (this.#client !== undefined) pending = await this.#fastPath(this.#client, pending, accept, signal)
       if (pending.length > 0) await this.#bitswapWalk(pending, accept, signal)
-      if (leafBytes !== fileSize) throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds ${leafBytes} bytes, its root announces ${fileSize}`, { cid: formatCid(root), reason: 'size mismatch' })
+      if (leafBytes !== fileSize)
+        throw new BlobError('CORRUPT_BLOCK', `${formatCid(root)} holds ${leafBytes} bytes, its root announces ${fileSize}`, {
+          cid: formatCid(root),
+          reason: 'size mismatch',
+        })
     } catch (error) {
       await writer.abort()
       if (deadline.aborted) {
-        throw new BlobError('FETCH_TIMEOUT', `${formatCid(root)} not complete after ${timeoutMs} ms`, { cid: formatCid(root), timeoutMs, missing }, { cause: error })
+        throw new BlobError(
+          'FETCH_TIMEOUT',
+          `${formatCid(root)} not complete after ${timeoutMs} ms`,
+          { cid: formatCid(root), timeoutMs, missing },
+          { cause: error },
+        )
       }
-      if (this.#stopped.signal.aborted) throw new BlobError('NOT_STARTED', 'the blob exchange stopped during the fetch', { reason: 'stopped' }, { cause: error })
+      if (this.#stopped.signal.aborted)
+        throw new BlobError('NOT_STARTED', 'the blob exchange stopped during the fetch', { reason: 'stopped' }, { cause: error })
       throw error
     } finally {
       const until = this.#now() + RECENT_WANT_MS
@@ -213,7 +235,12 @@ export class BlobExchange {
    * nothing is left or every peer was asked once. A peer that sends a block not matching its CID
    * is penalised (as on bitswap) and left. Returns the subtrees still missing, for bitswap.
    */
-  async #fastPath(client: BlockClient, pending: BlobCid[], accept: (cid: BlobCid, bytes: Uint8Array) => BlobCid[], signal: AbortSignal): Promise<BlobCid[]> {
+  async #fastPath(
+    client: BlockClient,
+    pending: BlobCid[],
+    accept: (cid: BlobCid, bytes: Uint8Array) => BlobCid[],
+    signal: AbortSignal,
+  ): Promise<BlobCid[]> {
     for (const peer of await client.peers()) {
       if (pending.length === 0 || signal.aborted) break
       const result = await client.walk(peer, pending, accept, signal)
@@ -223,7 +250,10 @@ export class BlobExchange {
         this.#config.log.warn({ peer: peer.toString(), reason }, 'peer sent a corrupted block')
         this.#config.penalize(peer.toString(), reason)
       } else if (result.failure !== undefined) {
-        this.#config.log.debug({ peer: peer.toString(), failure: result.failure, received: result.received }, `${BLOCKS_PROTOCOL} walk ended early`)
+        this.#config.log.debug(
+          { peer: peer.toString(), failure: result.failure, received: result.received },
+          `${BLOCKS_PROTOCOL} walk ended early`,
+        )
       }
     }
     if (signal.aborted) throw signal.reason
@@ -304,7 +334,11 @@ export class BlobExchange {
       // again (from the digest #checkBlocks took of these very bytes, or by hashing) because
       // what is stored must never depend on a library's internals.
       const digest = this.#hashed.get(bytes)
-      if (digest === undefined ? !blockMatches(cid, bytes) : digest !== key) throw new BlobError('CORRUPT_BLOCK', `bitswap answered ${formatCid(cid)} with other bytes`, { cid: formatCid(cid), reason: 'hash mismatch' })
+      if (digest === undefined ? !blockMatches(cid, bytes) : digest !== key)
+        throw new BlobError('CORRUPT_BLOCK', `bitswap answered ${formatCid(cid)} with other bytes`, {
+          cid: formatCid(cid),
+          reason: 'hash mismatch',
+        })
       return bytes
     } finally {
       this.#wanted.set(key, this.#now() + RECENT_WANT_MS)
@@ -378,7 +412,8 @@ export function unwantedReason(prefix: Uint8Array, data: Uint8Array, isWanted: (
   } catch {
     return 'malformed prefix'
   }
-  if (hash !== SHA2_256 || (codec !== RAW_CODEC && codec !== DAG_PB_CODEC)) return `unsupported codec 0x${codec.toString(16)} / hash 0x${hash.toString(16)}`
+  if (hash !== SHA2_256 || (codec !== RAW_CODEC && codec !== DAG_PB_CODEC))
+    return `unsupported codec 0x${codec.toString(16)} / hash 0x${hash.toString(16)}`
   const digest = createHash('sha256').update(data).digest('hex')
   return isWanted(digest) ? null : 'hash matches no wanted CID (corrupted or unsolicited)'
 }

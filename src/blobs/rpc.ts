@@ -18,15 +18,21 @@ export interface BlobRpcDeps {
 }
 
 const cid = s.string({ minLength: 1, maxLength: 200, description: 'CIDv1 (base32, as kubo prints it) or CIDv0' })
-const timeoutMs = s.optional(s.integer({ min: 1, max: 600_000, description: 'how long to fetch from peers, ms (default blobs.fetch.timeoutMs)' }))
+const timeoutMs = s.optional(
+  s.integer({ min: 1, max: 600_000, description: 'how long to fetch from peers, ms (default blobs.fetch.timeoutMs)' }),
+)
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
 export const BLOB_API = {
   blob_put: defineMethod({
     name: 'blob_put',
     summary: 'Store a blob given as base64; answers its UnixFS CID (the one `ipfs add --cid-version 1` prints).',
-    description: 'For blobs larger than the JSON body limit use `POST /blobs` with the raw bytes as the body (Content-Length required) on the same port; it answers the same object.',
-    params: { data: s.string({ maxLength: 2 * 1024 * 1024, description: 'the bytes, base64 (RFC 4648, padded)' }), pin: s.optional(s.boolean('pin it (label user); default false: kept for blobs.gcGraceMs unless state references it')) },
+    description:
+      'For blobs larger than the JSON body limit use `POST /blobs` with the raw bytes as the body (Content-Length required) on the same port; it answers the same object.',
+    params: {
+      data: s.string({ maxLength: 2 * 1024 * 1024, description: 'the bytes, base64 (RFC 4648, padded)' }),
+      pin: s.optional(s.boolean('pin it (label user); default false: kept for blobs.gcGraceMs unless state references it')),
+    },
     result: s.object({ cid, size: s.integer({ min: 0 }), blocks: s.integer({ min: 1 }), created: s.boolean() }),
     errors: ['BLOB_REJECTED'],
   }),
@@ -57,7 +63,10 @@ export const BLOB_API = {
   blob_providers: defineMethod({
     name: 'blob_providers',
     summary: 'This node (if it holds the blob) and the connected peers that answer bitswap HAVE for it.',
-    params: { cid, timeoutMs: s.optional(s.integer({ min: 1, max: 60_000, description: 'how long to wait for the peers\' answers, ms (default 2000)' })) },
+    params: {
+      cid,
+      timeoutMs: s.optional(s.integer({ min: 1, max: 60_000, description: "how long to wait for the peers' answers, ms (default 2000)" })),
+    },
     result: s.object({ cid, providers: s.array(s.string({ description: 'peer id' })) }),
     errors: ['BLOB_REJECTED'],
   }),
@@ -66,17 +75,29 @@ export const BLOB_API = {
 /** Registers blob_* on the server's table (RpcServerOptions.extend). */
 export function registerBlobMethods(table: MethodTable, deps: BlobRpcDeps): void {
   table.add(BLOB_API.blob_put, async ({ data, pin }) => {
-    if (data.length % 4 !== 0 || !BASE64.test(data)) throw new RpcError('INVALID_PARAMS', { field: 'params.data', reason: 'not padded base64' }, 'params.data: not padded base64')
+    if (data.length % 4 !== 0 || !BASE64.test(data))
+      throw new RpcError('INVALID_PARAMS', { field: 'params.data', reason: 'not padded base64' }, 'params.data: not padded base64')
     const bytes = Buffer.from(data, 'base64')
-    const put = await rpcCall(() => deps.blobs.put(bytes, { pin: pin === true ? pinLabels.user : undefined, maxBytes: deps.maxBlobBytes }), 'params.data')
+    const put = await rpcCall(
+      () => deps.blobs.put(bytes, { pin: pin === true ? pinLabels.user : undefined, maxBytes: deps.maxBlobBytes }),
+      'params.data',
+    )
     return { cid: formatCid(put.cid), size: put.size, blocks: put.blocks, created: put.created }
   })
   table.add(BLOB_API.blob_get, async (params) => {
     const root = parseParam(params.cid)
     const stat = await deps.blobs.store.stat(root)
-    if (stat !== undefined && stat.size > deps.maxBlobBytes) throw rpcError(new BlobError('TOO_LARGE', 'over rpc.limits.maxBlobBytes', { size: stat.size, limit: deps.maxBlobBytes }), 'params.cid')
+    if (stat !== undefined && stat.size > deps.maxBlobBytes)
+      throw rpcError(
+        new BlobError('TOO_LARGE', 'over rpc.limits.maxBlobBytes', { size: stat.size, limit: deps.maxBlobBytes }),
+        'params.cid',
+      )
     const bytes = await rpcCall(() => deps.blobs.get(root, { localOnly: params.localOnly, timeoutMs: params.timeoutMs }), 'params.cid')
-    return { cid: formatCid(root), size: bytes.length, data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
+    return {
+      cid: formatCid(root),
+      size: bytes.length,
+      data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    }
   })
   table.add(BLOB_API.blob_stat, async (params) => {
     const status = await deps.blobs.stat(parseParam(params.cid))
@@ -118,12 +139,29 @@ async function postBlob(req: IncomingMessage, res: ServerResponse, url: URL, dep
   const header = req.headers['content-length']
   const declared = header === undefined ? Number.NaN : Number(header)
   if (!Number.isSafeInteger(declared) || declared < 0) {
-    return answerError(res, 411, new RpcError('INVALID_REQUEST', { reason: 'Content-Length required' }, 'POST /blobs needs a Content-Length'), true)
+    return answerError(
+      res,
+      411,
+      new RpcError('INVALID_REQUEST', { reason: 'Content-Length required' }, 'POST /blobs needs a Content-Length'),
+      true,
+    )
   }
-  if (declared > deps.maxBlobBytes) return answerError(res, 413, rpcError(new BlobError('TOO_LARGE', `over rpc.limits.maxBlobBytes`, { size: declared, limit: deps.maxBlobBytes }), 'body'), true)
+  if (declared > deps.maxBlobBytes)
+    return answerError(
+      res,
+      413,
+      rpcError(new BlobError('TOO_LARGE', `over rpc.limits.maxBlobBytes`, { size: declared, limit: deps.maxBlobBytes }), 'body'),
+      true,
+    )
   try {
-    const put = await deps.blobs.put(bodyOf(req), { expectedSize: declared, maxBytes: deps.maxBlobBytes, pin: url.searchParams.get('pin') === 'true' ? pinLabels.user : undefined })
-    res.writeHead(200, JSON_HEADERS).end(JSON.stringify({ cid: formatCid(put.cid), size: put.size, blocks: put.blocks, created: put.created }))
+    const put = await deps.blobs.put(bodyOf(req), {
+      expectedSize: declared,
+      maxBytes: deps.maxBlobBytes,
+      pin: url.searchParams.get('pin') === 'true' ? pinLabels.user : undefined,
+    })
+    res
+      .writeHead(200, JSON_HEADERS)
+      .end(JSON.stringify({ cid: formatCid(put.cid), size: put.size, blocks: put.blocks, created: put.created }))
   } catch (error) {
     const rpc = rpcError(error, 'body')
     if (res.destroyed) return deps.log.debug({ err: error }, 'blob upload ended early')
@@ -136,8 +174,12 @@ async function getBlob(req: IncomingMessage, res: ServerResponse, url: URL, deps
     const root = parseParam(decodeURIComponent(url.pathname.slice('/blobs/'.length)))
     const timeout = url.searchParams.get('timeoutMs')
     const stat = await deps.blobs.store.stat(root)
-    if (stat !== undefined && stat.size > deps.maxBlobBytes) throw new BlobError('TOO_LARGE', 'over rpc.limits.maxBlobBytes', { size: stat.size, limit: deps.maxBlobBytes })
-    const bytes = await deps.blobs.get(root, { timeoutMs: timeout === null ? undefined : Math.max(1, Number(timeout) || 1), localOnly: url.searchParams.get('localOnly') === 'true' })
+    if (stat !== undefined && stat.size > deps.maxBlobBytes)
+      throw new BlobError('TOO_LARGE', 'over rpc.limits.maxBlobBytes', { size: stat.size, limit: deps.maxBlobBytes })
+    const bytes = await deps.blobs.get(root, {
+      timeoutMs: timeout === null ? undefined : Math.max(1, Number(timeout) || 1),
+      localOnly: url.searchParams.get('localOnly') === 'true',
+    })
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'x-blob-cid': formatCid(root) })
     if (req.method === 'HEAD') res.end()
     else res.end(bytes)

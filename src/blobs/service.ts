@@ -62,8 +62,22 @@ export class BlobService {
   constructor(options: BlobServiceOptions) {
     const { config, log } = options
     this.#options = options
-    this.store = new BlobStore({ directory: options.directory, maxBytes: config.maxBytes, maxBlobBytes: config.maxBlobBytes, gcGraceMs: config.gcGraceMs, now: options.now })
-    this.exchange = new BlobExchange({ store: this.store, libp2p: options.libp2p, penalize: options.penalize, limits: { ...config.fetch, maxBlobBytes: config.maxBlobBytes }, log, now: options.now, fastPath: options.fastPath })
+    this.store = new BlobStore({
+      directory: options.directory,
+      maxBytes: config.maxBytes,
+      maxBlobBytes: config.maxBlobBytes,
+      gcGraceMs: config.gcGraceMs,
+      now: options.now,
+    })
+    this.exchange = new BlobExchange({
+      store: this.store,
+      libp2p: options.libp2p,
+      penalize: options.penalize,
+      limits: { ...config.fetch, maxBlobBytes: config.maxBlobBytes },
+      log,
+      now: options.now,
+      fastPath: options.fastPath,
+    })
     this.availability = new DataAvailability(this.store, this.exchange, options.now)
     this.retention = new RoundRetention(this.store, config.retainRounds)
   }
@@ -92,7 +106,11 @@ export class BlobService {
    * @throws BlobError TOO_LARGE, TRUNCATED, QUOTA_EXCEEDED
    */
   async put(source: Uint8Array | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<PutResult> {
-    const dag = await chunkUpload(source, Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, this.#options.config.maxBlobBytes), options.expectedSize)
+    const dag = await chunkUpload(
+      source,
+      Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, this.#options.config.maxBlobBytes),
+      options.expectedSize,
+    )
     const result = await this.store.putDag(dag, options.pin)
     if (result.created) await this.exchange.announce(dag.blocks.map((block) => block.cid))
     return result
@@ -104,7 +122,8 @@ export class BlobService {
    */
   async get(cid: BlobCid, options: { localOnly?: boolean; timeoutMs?: number } = {}): Promise<Uint8Array> {
     if (!(await this.store.has(cid))) {
-      if (options.localOnly === true) throw new BlobError('NOT_FOUND', `${formatCid(cid)} is not in the local store`, { cid: formatCid(cid) })
+      if (options.localOnly === true)
+        throw new BlobError('NOT_FOUND', `${formatCid(cid)} is not in the local store`, { cid: formatCid(cid) })
       await this.exchange.fetch(cid, { timeoutMs: options.timeoutMs })
     }
     return this.store.get(cid)

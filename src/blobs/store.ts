@@ -89,7 +89,12 @@ export class BlobStore {
     // Blocks are mostly incompressible weights: snappy would only cost CPU (blockstore-level and
     // kubo's flatfs do not compress either). A write buffer above a 40 MiB blob's batch keeps one
     // put from forcing a flush and compaction of its own.
-    this.#db = new Level<string, Uint8Array>(config.directory, { keyEncoding: 'utf8', valueEncoding: 'view', compression: false, writeBufferSize: 64 * 1024 * 1024 } as never)
+    this.#db = new Level<string, Uint8Array>(config.directory, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'view',
+      compression: false,
+      writeBufferSize: 64 * 1024 * 1024,
+    } as never)
     this.#blocks = this.#db.sublevel<string, Uint8Array>('blocks', { keyEncoding: 'utf8', valueEncoding: 'view' })
     this.#records = this.#db.sublevel<string, BlobRecord>('records', { keyEncoding: 'utf8', valueEncoding: 'json' })
     this.blockstore = new LevelBlockstore(this.#blocks as never)
@@ -139,12 +144,19 @@ export class BlobStore {
     const key = formatCid(dag.root)
     const existing = await this.#records.get(key)
     if (existing !== undefined) {
-      if (pin !== undefined && !existing.pins.includes(pin)) await this.#records.put(key, { ...existing, pins: [...existing.pins, pin].sort() })
+      if (pin !== undefined && !existing.pins.includes(pin))
+        await this.#records.put(key, { ...existing, pins: [...existing.pins, pin].sort() })
       return { cid: dag.root, size: existing.size, blocks: existing.blocks, created: false }
     }
     const dagBytes = dag.blocks.reduce((sum, block) => sum + block.bytes.length, 0)
     await this.#reserve(dagBytes)
-    const record: BlobRecord = { size: dag.size, blocks: dag.blocks.length, dagBytes, addedAt: this.#now(), pins: pin === undefined ? [] : [pin] }
+    const record: BlobRecord = {
+      size: dag.size,
+      blocks: dag.blocks.length,
+      dagBytes,
+      addedAt: this.#now(),
+      pins: pin === undefined ? [] : [pin],
+    }
     await this.#db.batch([
       ...dag.blocks.map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes })),
       { type: 'put' as const, sublevel: this.#records as never, key, value: record as never },
@@ -162,7 +174,10 @@ export class BlobStore {
   beginDag(): DagWriter {
     this.#checkOpen()
     return new DagWriter({
-      write: (blocks) => this.#db.batch(blocks.map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes }))),
+      write: (blocks) =>
+        this.#db.batch(
+          blocks.map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes })),
+        ),
       stage: (key) => this.#staged.set(key, (this.#staged.get(key) ?? 0) + 1),
       commit: (dag, written, pin) => this.#commitStaged(dag, written, pin),
       release: (keys, drop) => this.#release(keys, drop),
@@ -174,14 +189,23 @@ export class BlobStore {
     const key = formatCid(dag.root)
     const existing = await this.#records.get(key)
     if (existing !== undefined) {
-      if (pin !== undefined && !existing.pins.includes(pin)) await this.#records.put(key, { ...existing, pins: [...existing.pins, pin].sort() })
+      if (pin !== undefined && !existing.pins.includes(pin))
+        await this.#records.put(key, { ...existing, pins: [...existing.pins, pin].sort() })
       return { cid: dag.root, size: existing.size, blocks: existing.blocks, created: false }
     }
     const dagBytes = dag.blocks.reduce((sum, block) => sum + block.bytes.length, 0)
     await this.#reserve(dagBytes)
-    const record: BlobRecord = { size: dag.size, blocks: dag.blocks.length, dagBytes, addedAt: this.#now(), pins: pin === undefined ? [] : [pin] }
+    const record: BlobRecord = {
+      size: dag.size,
+      blocks: dag.blocks.length,
+      dagBytes,
+      addedAt: this.#now(),
+      pins: pin === undefined ? [] : [pin],
+    }
     await this.#db.batch([
-      ...dag.blocks.slice(written).map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes })),
+      ...dag.blocks
+        .slice(written)
+        .map((block) => ({ type: 'put' as const, sublevel: this.#blocks, key: blockKey(block.cid), value: block.bytes })),
       { type: 'put' as const, sublevel: this.#records as never, key, value: record as never },
     ])
     this.#usedBytes += dagBytes
@@ -230,7 +254,15 @@ export class BlobStore {
     const key = formatCid(cid)
     const record = await this.#records.get(key)
     if (record === undefined) return undefined
-    return { cid: key, size: record.size, blocks: record.blocks, dagBytes: record.dagBytes, pinned: record.pins.length > 0, pins: record.pins, addedAt: record.addedAt }
+    return {
+      cid: key,
+      size: record.size,
+      blocks: record.blocks,
+      dagBytes: record.dagBytes,
+      pinned: record.pins.length > 0,
+      pins: record.pins,
+      addedAt: record.addedAt,
+    }
   }
 
   /**
@@ -293,7 +325,8 @@ export class BlobStore {
       else await walkDagKeys(parseBlobCid(key), this.readBlock, keep)
     }
     const batch: { type: 'del'; key: string; sublevel?: never }[] = []
-    for await (const key of this.#blocks.keys()) if (!keep.has(key) && !this.#staged.has(key)) batch.push({ type: 'del', key, sublevel: this.#blocks as never })
+    for await (const key of this.#blocks.keys())
+      if (!keep.has(key) && !this.#staged.has(key)) batch.push({ type: 'del', key, sublevel: this.#blocks as never })
     for (const { key } of drop) batch.push({ type: 'del', key, sublevel: this.#records as never })
     if (batch.length > 0) await this.#db.batch(batch)
     for (const { key } of drop) this.#local.delete(key)
@@ -314,7 +347,11 @@ export class BlobStore {
     if (this.#usedBytes + bytes <= this.#config.maxBytes) return
     await this.gc()
     if (this.#usedBytes + bytes > this.#config.maxBytes) {
-      throw new BlobError('QUOTA_EXCEEDED', `storing ${bytes} bytes would pass blobs.maxBytes`, { size: bytes, used: this.#usedBytes, limit: this.#config.maxBytes })
+      throw new BlobError('QUOTA_EXCEEDED', `storing ${bytes} bytes would pass blobs.maxBytes`, {
+        size: bytes,
+        used: this.#usedBytes,
+        limit: this.#config.maxBytes,
+      })
     }
   }
 
@@ -377,7 +414,9 @@ export class DagWriter {
     const batch = this.#blocks.slice(this.#queued)
     this.#queued = this.#blocks.length
     this.#queuedBytes = 0
-    this.#writing = this.#writing.then(() => (this.#failed === undefined ? this.#sink.write(batch) : undefined)).catch((error: unknown) => void (this.#failed ??= error))
+    this.#writing = this.#writing
+      .then(() => (this.#failed === undefined ? this.#sink.write(batch) : undefined))
+      .catch((error: unknown) => void (this.#failed ??= error))
   }
 
   /** Writes the rest with the blob's record. @throws BlobError QUOTA_EXCEEDED (then nothing is kept) */
@@ -414,11 +453,15 @@ export async function chunkUpload(source: Uint8Array | AsyncIterable<Uint8Array>
   const builder = new UnixfsFileBuilder()
   const chunks = source instanceof Uint8Array ? [source] : source
   for await (const chunk of chunks) {
-    if (builder.size + chunk.length > limit) throw new BlobError('TOO_LARGE', `blob is over the ${limit}-byte limit`, { size: builder.size + chunk.length, limit })
+    if (builder.size + chunk.length > limit)
+      throw new BlobError('TOO_LARGE', `blob is over the ${limit}-byte limit`, { size: builder.size + chunk.length, limit })
     builder.push(chunk)
   }
   if (expectedSize !== undefined && builder.size !== expectedSize) {
-    throw new BlobError('TRUNCATED', `upload ended after ${builder.size} of ${expectedSize} bytes; nothing stored`, { expected: expectedSize, received: builder.size })
+    throw new BlobError('TRUNCATED', `upload ended after ${builder.size} of ${expectedSize} bytes; nothing stored`, {
+      expected: expectedSize,
+      received: builder.size,
+    })
   }
   return builder.finish()
 }
@@ -430,7 +473,11 @@ export async function chunkUpload(source: Uint8Array | AsyncIterable<Uint8Array>
 export async function walkFile(root: BlobCid, read: BlockReader, onData: (data: Uint8Array) => void): Promise<void> {
   const bytes = await read(root)
   if (bytes === undefined) throw new BlobError('NOT_FOUND', `block ${formatCid(root)} is missing`, { cid: formatCid(root) })
-  if (!blockMatches(root, bytes)) throw new BlobError('CORRUPT_BLOCK', `block ${formatCid(root)} does not match its hash`, { cid: formatCid(root), reason: 'hash mismatch' })
+  if (!blockMatches(root, bytes))
+    throw new BlobError('CORRUPT_BLOCK', `block ${formatCid(root)} does not match its hash`, {
+      cid: formatCid(root),
+      reason: 'hash mismatch',
+    })
   const block = decodeFileBlock(root, bytes)
   if (block.data.length > 0) onData(block.data)
   if (block.kind === 'node') for (const child of block.children) await walkFile(child, read, onData)

@@ -100,7 +100,9 @@ export class UnixfsFileBuilder {
 
   #interior(children: DagNode[]): DagNode {
     const data = new UnixFS({ type: 'file', blockSizes: children.map((child) => BigInt(child.fileSize)) }).marshal()
-    const bytes = dagPb.encode(dagPb.prepare({ Data: data, Links: children.map((child) => ({ Hash: child.cid, Name: '', Tsize: child.dagSize })) }))
+    const bytes = dagPb.encode(
+      dagPb.prepare({ Data: data, Links: children.map((child) => ({ Hash: child.cid, Name: '', Tsize: child.dagSize })) }),
+    )
     const cid = blockCid(DAG_PB_CODEC, bytes)
     this.#blocks.push({ cid, bytes })
     const fileSize = children.reduce((sum, child) => sum + child.fileSize, 0)

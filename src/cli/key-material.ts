@@ -3,7 +3,10 @@ import type { KeystoreFile } from '../crypto/keystore.js'
 import { CliError } from './errors.js'
 
 /** What `fedra keys import` was given: an encrypted keystore file, or a key in the clear to encrypt. */
-export type KeyMaterial = { kind: 'keystore'; file: KeystoreFile } | { kind: 'seed'; key: PrivateKey } | { kind: 'mnemonic'; key: PrivateKey }
+export type KeyMaterial =
+  | { kind: 'keystore'; file: KeystoreFile }
+  | { kind: 'seed'; key: PrivateKey }
+  | { kind: 'mnemonic'; key: PrivateKey }
 
 const SEED = /^(?:0x)?([0-9a-fA-F]{64})$/
 
@@ -24,6 +27,9 @@ export function parseKeyMaterial(text: string, source: string, account: number):
   const seed = SEED.exec(trimmed)
   if (seed !== null) return { kind: 'seed', key: PrivateKey.fromSeed(fromHex(seed[1]!.toLowerCase())) }
   const words = trimmed.split(/\s+/)
-  if (words.length >= 12 && words.every((w) => /^[a-z]+$/.test(w))) return { kind: 'mnemonic', key: privateKeyFromMnemonic(words.join(' '), account) }
-  throw new CliError('BAD_FILE', `${source} holds neither a keystore file (JSON), a 64-hex-digit seed nor a BIP-39 mnemonic`, { path: source })
+  if (words.length >= 12 && words.every((w) => /^[a-z]+$/.test(w)))
+    return { kind: 'mnemonic', key: privateKeyFromMnemonic(words.join(' '), account) }
+  throw new CliError('BAD_FILE', `${source} holds neither a keystore file (JSON), a 64-hex-digit seed nor a BIP-39 mnemonic`, {
+    path: source,
+  })
 }

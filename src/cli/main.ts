@@ -46,7 +46,12 @@ program
   .option('--force', 'overwrite an existing home', false)
   .option('--json', 'print JSON', false)
   .action((options: { home: string; chainId: string; moniker: string; force: boolean; json: boolean }) => {
-    const { validatorKey, files } = initHome(options.home, { chainId: options.chainId, moniker: options.moniker, force: options.force, genesisTime: new Date() })
+    const { validatorKey, files } = initHome(options.home, {
+      chainId: options.chainId,
+      moniker: options.moniker,
+      force: options.force,
+      genesisTime: new Date(),
+    })
     const value = { home: options.home, validator: validatorKey.publicKey.address, files }
     if (options.json) printJson(value)
     else process.stdout.write(`initialised ${options.home}\nvalidator ${validatorKey.publicKey.address}\n${files.join('\n')}\n`)

@@ -12,10 +12,15 @@ export function readPassphrase(options: { passphraseFile?: string }): string {
     try {
       text = readFileSync(options.passphraseFile, 'utf8')
     } catch (error) {
-      throw new CliError('BAD_FILE', `cannot read passphrase file ${options.passphraseFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { path: options.passphraseFile })
+      throw new CliError(
+        'BAD_FILE',
+        `cannot read passphrase file ${options.passphraseFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        { path: options.passphraseFile },
+      )
     }
     const passphrase = text.replace(/\r?\n$/, '')
-    if (passphrase.length === 0) throw new CliError('NO_PASSPHRASE', `passphrase file ${options.passphraseFile} is empty`, { path: options.passphraseFile })
+    if (passphrase.length === 0)
+      throw new CliError('NO_PASSPHRASE', `passphrase file ${options.passphraseFile} is empty`, { path: options.passphraseFile })
     return passphrase
   }
   const fromEnv = process.env.FEDRA_PASSPHRASE

@@ -13,7 +13,13 @@ import { ClientError } from './errors.js'
 import type { ModuleRegistry } from '../state/module.js'
 import { type VerifiedValue, checkModuleQueryAnswer, checkSignedHeader, checkStateAnswer } from './verify.js'
 import { HttpTransport } from './http.js'
-import { type ClientSubscription, type ReconnectOptions, type SubscriptionNotification, type SubscriptionOptions, WsTransport } from './ws.js'
+import {
+  type ClientSubscription,
+  type ReconnectOptions,
+  type SubscriptionNotification,
+  type SubscriptionOptions,
+  WsTransport,
+} from './ws.js'
 
 export type Params<M extends FedraMethod> = ParamsOf<FedraApi[M]>
 export type Result<M extends FedraMethod> = ResultOf<FedraApi[M]>
@@ -58,14 +64,18 @@ export class FedraClient {
     return this.#ws
   }
 
-  async call<M extends FedraMethod>(method: M, ...args: keyof Params<M> extends never ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>> {
+  async call<M extends FedraMethod>(
+    method: M,
+    ...args: keyof Params<M> extends never ? [params?: Params<M>] : [params: Params<M>]
+  ): Promise<Result<M>> {
     const params = args[0] ?? {}
     const result = this.#http === null ? await this.ws.call(method, params) : await this.#http.call(method, params)
     if (this.#validate) {
       try {
         FEDRA_API[method].result.parse(result, 'result')
       } catch (error) {
-        if (error instanceof SchemaError) throw new ClientError('BAD_RESPONSE', `${method}: ${error.message}`, { method, reason: error.message })
+        if (error instanceof SchemaError)
+          throw new ClientError('BAD_RESPONSE', `${method}: ${error.message}`, { method, reason: error.message })
         throw error
       }
     }
@@ -183,15 +193,33 @@ export class FedraClient {
    * decoded from those bytes (never from the node's JSON, which must agree with them).
    * VERIFICATION_FAILED for a tampered receipt, a proof of another key or height, or a wrong root.
    */
-  async verifiedContribution(subnet: bigint | number | string, round: bigint | number | string, trainer: string, height?: number): Promise<{ receipt: ReceiptValue | null; header: Header }> {
-    const answer = await this.call('contribution_getProof', { subnet: String(subnet), round: String(round), trainer, ...(height === undefined ? {} : { height }) })
-    const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `contribution of ${trainer} in round ${round} of subnet ${subnet}: ${reason}`, { height: answer.height, reason })
+  async verifiedContribution(
+    subnet: bigint | number | string,
+    round: bigint | number | string,
+    trainer: string,
+    height?: number,
+  ): Promise<{ receipt: ReceiptValue | null; header: Header }> {
+    const answer = await this.call('contribution_getProof', {
+      subnet: String(subnet),
+      round: String(round),
+      trainer,
+      ...(height === undefined ? {} : { height }),
+    })
+    const fail = (reason: string) =>
+      new ClientError('VERIFICATION_FAILED', `contribution of ${trainer} in round ${round} of subnet ${subnet}: ${reason}`, {
+        height: answer.height,
+        reason,
+      })
     if (answer.path !== receiptPath(BigInt(subnet), BigInt(round), decodeAddress(trainer))) throw fail('the node proved another key')
     if (height !== undefined && answer.height !== height) throw fail(`the node answered at height ${answer.height}, not ${height}`)
     const verified = await this.verifyAnswer(answer.path, answer)
     const receipt = verified.value === null ? null : decode(Receipt, verified.value)
     if ((receipt === null) !== (answer.receipt === null)) throw fail('the decoded receipt and the proven bytes disagree')
-    if (receipt !== null && (receipt.consensusScore.toString() !== answer.receipt!.consensus_score || String(receipt.reward) !== answer.receipt!.reward)) throw fail('the decoded receipt and the proven bytes disagree')
+    if (
+      receipt !== null &&
+      (receipt.consensusScore.toString() !== answer.receipt!.consensus_score || String(receipt.reward) !== answer.receipt!.reward)
+    )
+      throw fail('the decoded receipt and the proven bytes disagree')
     return { receipt, header: verified.header! }
   }
 
@@ -206,7 +234,13 @@ export class FedraClient {
    * over those reads (`registry`: the chain's modules, e.g. defaultRegistry()). Only queries
    * that read single keys can be proven (NOT_PROVABLE otherwise).
    */
-  async verifiedModuleQuery(registry: ModuleRegistry, module: string, query: string, params: Record<string, unknown> = {}, height?: number): Promise<unknown> {
+  async verifiedModuleQuery(
+    registry: ModuleRegistry,
+    module: string,
+    query: string,
+    params: Record<string, unknown> = {},
+    height?: number,
+  ): Promise<unknown> {
     const answer = await this.moduleQuery(module, query, params, height === undefined ? { prove: true } : { height, prove: true })
     return checkModuleQueryAnswer(answer, await this.verifiedHeader(answer.height), registry, params)
   }
@@ -216,15 +250,26 @@ export class FedraClient {
     return checkStateAnswer(path, answer, await this.verifiedHeader(answer.height))
   }
 
-  subscribeBlocks(handler: (n: SubscriptionNotification<BlockJsonValue>) => void, options?: SubscriptionOptions): Promise<ClientSubscription<BlockJsonValue>> {
+  subscribeBlocks(
+    handler: (n: SubscriptionNotification<BlockJsonValue>) => void,
+    options?: SubscriptionOptions,
+  ): Promise<ClientSubscription<BlockJsonValue>> {
     return this.ws.subscribe('newBlocks', undefined, handler, options)
   }
 
-  subscribeTxs(filter: { signer?: string; messageType?: string; event?: { type: string; key: string; value: string } }, handler: (n: SubscriptionNotification<IndexedTx>) => void, options?: SubscriptionOptions): Promise<ClientSubscription<IndexedTx>> {
+  subscribeTxs(
+    filter: { signer?: string; messageType?: string; event?: { type: string; key: string; value: string } },
+    handler: (n: SubscriptionNotification<IndexedTx>) => void,
+    options?: SubscriptionOptions,
+  ): Promise<ClientSubscription<IndexedTx>> {
     return this.ws.subscribe('txs', filter, handler, options)
   }
 
-  subscribeEvents(filter: { type?: string; attributes?: Record<string, string> }, handler: (n: SubscriptionNotification<EventNotification>) => void, options?: SubscriptionOptions): Promise<ClientSubscription<EventNotification>> {
+  subscribeEvents(
+    filter: { type?: string; attributes?: Record<string, string> },
+    handler: (n: SubscriptionNotification<EventNotification>) => void,
+    options?: SubscriptionOptions,
+  ): Promise<ClientSubscription<EventNotification>> {
     return this.ws.subscribe('events', filter, handler, options)
   }
 

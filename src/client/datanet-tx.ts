@@ -84,7 +84,8 @@ export const datanetMessages = {
   /** datanets/MsgContribute: one record, pending curation, its bond escrowed until it is decided. */
   datanetsContribute(input: ContributeInput): Uint8Array {
     if (input.contentKind !== 'cid' && input.contentKind !== 'hash') invalid('contentKind', 'contentKind: cid or hash')
-    if (input.contentKind === 'hash' && !/^[0-9a-f]{64}$/.test(input.contentId)) invalid('contentId', 'contentId: 64 lower-case hex digits of the record\'s SHA-256')
+    if (input.contentKind === 'hash' && !/^[0-9a-f]{64}$/.test(input.contentId))
+      invalid('contentId', "contentId: 64 lower-case hex digits of the record's SHA-256")
     return encode(MsgContribute, {
       datanet: u64(input.datanet, 'datanet'),
       contentKind: input.contentKind,
@@ -101,7 +102,12 @@ export const datanetMessages = {
     const reason = u32(input.reason ?? (input.approve ? 0 : 1), 'reason')
     if (input.approve && reason !== 0) invalid('reason', 'reason: 0 when approving')
     if (!input.approve && reason === 0) invalid('reason', 'reason: a rejection needs a non-zero reason code')
-    return encode(MsgCurate, { datanet: u64(input.datanet, 'datanet'), record: u64(input.record, 'record'), approve: input.approve === true, reason })
+    return encode(MsgCurate, {
+      datanet: u64(input.datanet, 'datanet'),
+      record: u64(input.record, 'record'),
+      approve: input.approve === true,
+      reason,
+    })
   },
 
   /** datanets/MsgPublishVersion: the Datanet's next version, every record accepted so far (owner or curator). */
@@ -111,9 +117,11 @@ export const datanetMessages = {
 
   /** datanets/MsgDeclareData: a trainer's declaration of the records its local data holds, for a round in its submit window. */
   datanetsDeclare(input: DeclareDataInput): Uint8Array {
-    if (!Array.isArray(input.records) || input.records.length === 0 || input.records.length > MAX_DECLARED_RECORDS) invalid('records', `records: 1..${MAX_DECLARED_RECORDS}`)
+    if (!Array.isArray(input.records) || input.records.length === 0 || input.records.length > MAX_DECLARED_RECORDS)
+      invalid('records', `records: 1..${MAX_DECLARED_RECORDS}`)
     const records = input.records.map((r) => ({ record: u64(r.record, 'records'), count: u32(r.count, 'records') }))
-    for (let i = 1; i < records.length; i++) if (records[i - 1]!.record >= records[i]!.record) invalid('records', `records: strictly ascending record ids (at ${i})`)
+    for (let i = 1; i < records.length; i++)
+      if (records[i - 1]!.record >= records[i]!.record) invalid('records', `records: strictly ascending record ids (at ${i})`)
     return encode(MsgDeclareData, {
       subnet: u64(input.subnet, 'subnet'),
       round: u64(input.round, 'round'),
@@ -129,12 +137,20 @@ export const datanetMessages = {
 export const lineageMessages = {
   /** lineage/MsgForkModel: the target subnet's admin starts it from a shared version of another subnet. */
   lineageFork(source: { subnet: Id; version: Id }, target: Id): Uint8Array {
-    return encode(MsgForkModel, { source: { subnet: u64(source.subnet, 'source.subnet'), version: u64(source.version, 'source.version') }, target: u64(target, 'target') })
+    return encode(MsgForkModel, {
+      source: { subnet: u64(source.subnet, 'source.subnet'), version: u64(source.version, 'source.version') },
+      target: u64(target, 'target'),
+    })
   },
 
   /** lineage/MsgUseModel: a use of (subnet, version) whose fee is split along its lineage. */
   lineageUse(input: { subnet: Id; version: Id; fee: string | CoinValue; purpose?: string }): Uint8Array {
-    return encode(MsgUseModel, { subnet: u64(input.subnet, 'subnet'), version: u64(input.version, 'version'), fee: oneCoin(input.fee, 'fee'), purpose: input.purpose ?? '' })
+    return encode(MsgUseModel, {
+      subnet: u64(input.subnet, 'subnet'),
+      version: u64(input.version, 'version'),
+      fee: oneCoin(input.fee, 'fee'),
+      purpose: input.purpose ?? '',
+    })
   },
 
   /** lineage/MsgWithdrawAttribution: everything the signer is owed across the versions that credit it. */

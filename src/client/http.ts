@@ -22,7 +22,12 @@ export class HttpTransport {
   async #post(body: string, method: string): Promise<unknown> {
     let res: Response
     try {
-      res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(this.#timeoutMs) })
+      res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      })
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError'
       // Name the address: "fetch failed" alone leaves a user guessing which node was tried.
@@ -35,7 +40,11 @@ export class HttpTransport {
     try {
       return JSON.parse(text) as JsonRpcResponse
     } catch {
-      throw new ClientError('TRANSPORT', `${method}: ${this.url} answered HTTP ${res.status} without a JSON body`, { method, status: res.status, url: this.url })
+      throw new ClientError('TRANSPORT', `${method}: ${this.url} answered HTTP ${res.status} without a JSON body`, {
+        method,
+        status: res.status,
+        url: this.url,
+      })
     }
   }
 
@@ -45,6 +54,9 @@ export class HttpTransport {
 /** fetch's own message is "fetch failed"; the cause says what happened (ECONNREFUSED 127.0.0.1:26657). */
 function describeFetchError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause
-  if (cause?.code !== undefined) return cause.code === 'ECONNREFUSED' ? 'connection refused (is a node running there?)' : `${cause.code}${cause.message ? ` (${cause.message})` : ''}`
+  if (cause?.code !== undefined)
+    return cause.code === 'ECONNREFUSED'
+      ? 'connection refused (is a node running there?)'
+      : `${cause.code}${cause.message ? ` (${cause.message})` : ''}`
   return cause?.message ?? (error as Error).message
 }

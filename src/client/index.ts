@@ -5,7 +5,15 @@ export { checkModuleQueryAnswer, checkSignedHeader, checkStateAnswer, type Verif
 export { ClientError, type ClientErrorCode, type ClientErrorContext } from './errors.js'
 export { WsTransport, ClientSubscription, type ReconnectOptions, type SubscriptionNotification, type SubscriptionOptions } from './ws.js'
 export { HttpTransport } from './http.js'
-export { buildTx, messages, parseCoins, type CreateSubnetInput, type SubmitAggregateInput, type SubmitUpdateInput, type TxOptions } from './tx.js'
+export {
+  buildTx,
+  messages,
+  parseCoins,
+  type CreateSubnetInput,
+  type SubmitAggregateInput,
+  type SubmitUpdateInput,
+  type TxOptions,
+} from './tx.js'
 export { SUBNET_PARAMS_DEFAULTS, type SubnetParamsJsonInput, subnetParamsFromInput } from './subnet-params.js'
 // What a browser client needs besides RPC: keys, signatures, and the one tx format.
 export { PrivateKey, PublicKey, privateKeyFromMnemonic, verify, toHex, fromHex } from '../crypto/index.js'

@@ -19,7 +19,8 @@ const COIN = /^(0|[1-9][0-9]{0,77})([a-z][a-z0-9/]{2,63})$/
 export function parseCoins(text: string): CoinValue[] {
   const coins = text.split(',').map((part) => {
     const match = COIN.exec(part.trim())
-    if (match === null || !DENOM.test(match[2]!)) throw new ClientError('INVALID_INPUT', `"${part}" is not an amount like 1000ufdr`, { reason: 'amount' })
+    if (match === null || !DENOM.test(match[2]!))
+      throw new ClientError('INVALID_INPUT', `"${part}" is not an amount like 1000ufdr`, { reason: 'amount' })
     return { denom: match[2]!, amount: BigInt(match[1]!) }
   })
   coins.sort((a, b) => (a.denom < b.denom ? -1 : a.denom > b.denom ? 1 : 0))
@@ -35,7 +36,8 @@ export function oneCoin(value: string | CoinValue, field: string): CoinValue {
   const coin = typeof value === 'string' ? parseCoins(value) : [value]
   if (coin.length !== 1) return invalid(field, `${field}: expected one amount like 1000ufdr, got ${coin.length}`)
   const [c] = coin as [CoinValue]
-  if (typeof c !== 'object' || c === null || typeof c.denom !== 'string' || !DENOM.test(c.denom) || typeof c.amount !== 'bigint') return invalid(field, `${field}: expected an amount like 1000ufdr`)
+  if (typeof c !== 'object' || c === null || typeof c.denom !== 'string' || !DENOM.test(c.denom) || typeof c.amount !== 'bigint')
+    return invalid(field, `${field}: expected an amount like 1000ufdr`)
   if (c.amount <= 0n) return invalid(field, `${field}: the amount must be positive, got ${c.amount}${c.denom}`)
   return { denom: c.denom, amount: c.amount }
 }
@@ -45,7 +47,10 @@ export function accountBytes(text: string, field: string): Uint8Array {
   try {
     return decodeAddress(text)
   } catch (error) {
-    return invalid(field, `${field}: "${String(text).slice(0, 100)}" is not a fedra1… address: ${(error as Error).message.replace(/^[A-Z_]+: /, '')}`)
+    return invalid(
+      field,
+      `${field}: "${String(text).slice(0, 100)}" is not a fedra1… address: ${(error as Error).message.replace(/^[A-Z_]+: /, '')}`,
+    )
   }
 }
 
@@ -75,7 +80,12 @@ export function rate(text: string, field: string): Dec {
 
 /** A positive whole number: a bigint, or its decimal text. */
 export function positiveInt(value: bigint | string, field: string): bigint {
-  const n = typeof value === 'bigint' ? value : /^(0|[1-9][0-9]{0,77})$/.test(String(value)) ? BigInt(value) : invalid(field, `${field}: "${String(value).slice(0, 80)}" is not a whole number`)
+  const n =
+    typeof value === 'bigint'
+      ? value
+      : /^(0|[1-9][0-9]{0,77})$/.test(String(value))
+        ? BigInt(value)
+        : invalid(field, `${field}: "${String(value).slice(0, 80)}" is not a whole number`)
   if (n <= 0n) invalid(field, `${field}: must be positive`)
   if (n >= 2n ** 256n) invalid(field, `${field}: too large`)
   return n
@@ -83,14 +93,20 @@ export function positiveInt(value: bigint | string, field: string): bigint {
 
 /** A u64 id, round or version: a bigint, a safe integer, or its decimal text. */
 export function u64(value: bigint | number | string, field: string): bigint {
-  const n = typeof value === 'bigint' ? value : (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(value)) ? BigInt(value) : invalid(field, `${field}: "${String(value).slice(0, 40)}" is not a whole number`)
+  const n =
+    typeof value === 'bigint'
+      ? value
+      : (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(value))
+        ? BigInt(value)
+        : invalid(field, `${field}: "${String(value).slice(0, 40)}" is not a whole number`)
   if (n < 0n || n >= 2n ** 64n) invalid(field, `${field}: must lie in 0..2^64-1`)
   return n
 }
 
 /** A whole number that fits a u32 (sample counts). */
 export function u32(value: number, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) return invalid(field, `${field}: expected a whole number 0..4294967295`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff)
+    return invalid(field, `${field}: expected a whole number 0..4294967295`)
   return value
 }
 
@@ -143,4 +159,3 @@ export function moniker(text: string, field = 'moniker'): string {
   if (text.length > 70) return invalid(field, `${field}: at most 70 characters, got ${text.length}`)
   return text
 }
-

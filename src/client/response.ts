@@ -13,7 +13,8 @@ export function checkResponse(response: unknown, id: number, method: string): un
     throw new ClientError('BAD_RESPONSE', `${method}: the answer is not a JSON-RPC response`, { method })
   }
   const r = response as JsonRpcResponse
-  if (r.jsonrpc !== '2.0' || (r.id !== id && r.id !== null)) throw new ClientError('BAD_RESPONSE', `${method}: answer for another request`, { method })
+  if (r.jsonrpc !== '2.0' || (r.id !== id && r.id !== null))
+    throw new ClientError('BAD_RESPONSE', `${method}: answer for another request`, { method })
   if (r.error !== undefined) {
     const { code, message, data } = r.error
     throw new ClientError('RPC_ERROR', `${method}: ${message} (${code})`, { method, rpcCode: code, data })

@@ -53,12 +53,14 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 function objectOf(value: unknown, path: string, known: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {}
   if (!isObject(value)) return invalid(path, `${path}: expected an object`)
-  for (const key of Object.keys(value)) if (!known.includes(key)) invalid(`${path}.${key}`, `${path}.${key}: unknown field (known: ${known.join(', ')})`)
+  for (const key of Object.keys(value))
+    if (!known.includes(key)) invalid(`${path}.${key}`, `${path}.${key}: unknown field (known: ${known.join(', ')})`)
   return value
 }
 
 function u32(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) return invalid(path, `${path}: expected a whole number 0..4294967295, got ${JSON.stringify(value)?.slice(0, 40)}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff)
+    return invalid(path, `${path}: expected a whole number 0..4294967295, got ${JSON.stringify(value)?.slice(0, 40)}`)
   return value
 }
 
@@ -69,14 +71,16 @@ function text(value: unknown, path: string, max: number): string {
 }
 
 function oneOf(value: unknown, path: string, allowed: readonly string[]): string {
-  if (typeof value !== 'string' || !allowed.includes(value)) return invalid(path, `${path}: one of ${allowed.join(', ')}, got ${JSON.stringify(value)?.slice(0, 40)}`)
+  if (typeof value !== 'string' || !allowed.includes(value))
+    return invalid(path, `${path}: one of ${allowed.join(', ')}, got ${JSON.stringify(value)?.slice(0, 40)}`)
   return value
 }
 
 /** An amount in the bond denomination: decimal text (or a safe integer), positive. */
 function amount(value: unknown, path: string): bigint {
   const digits = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value
-  if (typeof digits !== 'string' || !/^(0|[1-9][0-9]{0,77})$/.test(digits)) return invalid(path, `${path}: expected a whole amount as decimal text, like "1000000"`)
+  if (typeof digits !== 'string' || !/^(0|[1-9][0-9]{0,77})$/.test(digits))
+    return invalid(path, `${path}: expected a whole amount as decimal text, like "1000000"`)
   const n = BigInt(digits)
   if (n <= 0n) invalid(path, `${path}: must be positive`)
   return n
@@ -93,11 +97,25 @@ function dec(value: unknown, path: string): Dec {
 
 function subnetId(value: unknown, path: string): bigint {
   const digits = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value
-  if (typeof digits !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(digits) || BigInt(digits) >= 2n ** 64n) return invalid(path, `${path}: expected a subnet id`)
+  if (typeof digits !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(digits) || BigInt(digits) >= 2n ** 64n)
+    return invalid(path, `${path}: expected a subnet id`)
   return BigInt(digits)
 }
 
-const PARAM_FIELDS = ['validation_set', 'aggregation_rule', 'timing', 'quantization', 'sample_cap', 'max_trainers', 'min_trainer_bond', 'min_aggregator_bond', 'membership', 'sharing', 'reward_split', 'aggregator_slash_fraction'] as const
+const PARAM_FIELDS = [
+  'validation_set',
+  'aggregation_rule',
+  'timing',
+  'quantization',
+  'sample_cap',
+  'max_trainers',
+  'min_trainer_bond',
+  'min_aggregator_bond',
+  'membership',
+  'sharing',
+  'reward_split',
+  'aggregator_slash_fraction',
+] as const
 
 /**
  * `input` (subnet_get's `params` form, fields optional) with SUBNET_PARAMS_DEFAULTS filled in, as
@@ -111,9 +129,11 @@ export function subnetParamsFromInput(input: SubnetParamsJsonInput | undefined, 
   const q = objectOf(p.quantization, 'params.quantization', ['dtype', 'scale', 'max_abs', 'clip_norm'])
   const sharing = objectOf(p.sharing, 'params.sharing', ['mode', 'subnets'])
   const split = objectOf(p.reward_split, 'params.reward_split', ['trainers', 'aggregator', 'scorers', 'data'])
-  if (p.validation_set === undefined) invalid('params.validation_set', 'params.validation_set: required: the CID of the validation data, or a reference like datanet:3@2')
+  if (p.validation_set === undefined)
+    invalid('params.validation_set', 'params.validation_set: required: the CID of the validation data, or a reference like datanet:3@2')
   const shared = sharing.subnets ?? d.sharing.subnets
-  if (!Array.isArray(shared) || shared.length > MAX_SHARED_SUBNETS) invalid('params.sharing.subnets', `params.sharing.subnets: expected a list of at most ${MAX_SHARED_SUBNETS} subnet ids`)
+  if (!Array.isArray(shared) || shared.length > MAX_SHARED_SUBNETS)
+    invalid('params.sharing.subnets', `params.sharing.subnets: expected a list of at most ${MAX_SHARED_SUBNETS} subnet ids`)
   const rewardSplit = {
     trainers: dec(split.trainers ?? d.reward_split.trainers, 'params.reward_split.trainers'),
     aggregator: dec(split.aggregator ?? d.reward_split.aggregator, 'params.reward_split.aggregator'),

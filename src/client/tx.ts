@@ -3,17 +3,54 @@ import { type PrivateKey, decodeAddress, fromHex } from '../crypto/index.js'
 import { FlError } from '../fl/errors.js'
 import { parseModelSpec } from '../fl/model/spec.js'
 import { type CoinValue, MsgSend } from '../modules/bank/messages.js'
-import { MsgFundCommunityPool, MsgSetWithdrawAddress, MsgWithdrawAllRewards, MsgWithdrawCommission, MsgWithdrawRewards } from '../modules/distribution/messages.js'
+import {
+  MsgFundCommunityPool,
+  MsgSetWithdrawAddress,
+  MsgWithdrawAllRewards,
+  MsgWithdrawCommission,
+  MsgWithdrawRewards,
+} from '../modules/distribution/messages.js'
 import { MsgCommitScores, MsgRevealScores } from '../modules/reputation/messages.js'
 import { MsgUnjail } from '../modules/slashing/messages.js'
-import { MsgCancelUnbonding, MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUndelegate } from '../modules/staking/messages.js'
-import { MAX_MODEL_SPEC, MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgTopUpSubnetBond, MsgUpdateAllowList, MsgUpdateSubnetParams } from '../modules/subnets/messages.js'
+import {
+  MsgCancelUnbonding,
+  MsgCreateValidator,
+  MsgDelegate,
+  MsgEditValidator,
+  MsgRedelegate,
+  MsgUndelegate,
+} from '../modules/staking/messages.js'
+import {
+  MAX_MODEL_SPEC,
+  MsgCreateSubnet,
+  MsgJoinSubnet,
+  MsgLeaveSubnet,
+  MsgTopUpSubnetBond,
+  MsgUpdateAllowList,
+  MsgUpdateSubnetParams,
+} from '../modules/subnets/messages.js'
 import { MAX_INCLUDED, MAX_METRICS, MsgSubmitAggregate, MsgSubmitUpdate } from '../modules/training/messages.js'
 import { signTx } from '../state/tx.js'
 import type { FedraClient } from './client.js'
 import { datanetMessages, lineageMessages } from './datanet-tx.js'
 import { govMessages } from './gov-tx.js'
-import { accountBytes, addressList, bytes32, cidText, compareBytes, invalid, moniker, oneCoin, parseCoins, positiveInt, rate, role, u32, u64, validatorBytes } from './inputs.js'
+import {
+  accountBytes,
+  addressList,
+  bytes32,
+  cidText,
+  compareBytes,
+  invalid,
+  moniker,
+  oneCoin,
+  parseCoins,
+  positiveInt,
+  rate,
+  role,
+  u32,
+  u64,
+  validatorBytes,
+} from './inputs.js'
 import { type SubnetParamsJsonInput, subnetParamsFromInput } from './subnet-params.js'
 
 export { parseCoins } from './inputs.js'
@@ -117,12 +154,18 @@ export const messages = {
 
   /** staking/MsgCreateValidator: the signer becomes the operator of a validator with `pubKey`, self-bonding `amount`. */
   stakingCreateValidator(input: CreateValidatorInput): Uint8Array {
-    if (typeof input.pubKey !== 'string' || !/^[0-9a-fA-F]{64}$/.test(input.pubKey)) invalid('pubKey', 'pubKey: expected an ed25519 public key of 64 hex digits')
+    if (typeof input.pubKey !== 'string' || !/^[0-9a-fA-F]{64}$/.test(input.pubKey))
+      invalid('pubKey', 'pubKey: expected an ed25519 public key of 64 hex digits')
     const commissionRate = rate(input.commissionRate ?? '0.1', 'commissionRate')
     const commissionMaxRate = rate(input.commissionMaxRate ?? '0.2', 'commissionMaxRate')
     const commissionMaxChangeRate = rate(input.commissionMaxChangeRate ?? '0.01', 'commissionMaxChangeRate')
-    if (commissionRate.gt(commissionMaxRate)) invalid('commissionRate', `commissionRate ${commissionRate} is above commissionMaxRate ${commissionMaxRate}`)
-    if (commissionMaxChangeRate.gt(commissionMaxRate)) invalid('commissionMaxChangeRate', `commissionMaxChangeRate ${commissionMaxChangeRate} is above commissionMaxRate ${commissionMaxRate}`)
+    if (commissionRate.gt(commissionMaxRate))
+      invalid('commissionRate', `commissionRate ${commissionRate} is above commissionMaxRate ${commissionMaxRate}`)
+    if (commissionMaxChangeRate.gt(commissionMaxRate))
+      invalid(
+        'commissionMaxChangeRate',
+        `commissionMaxChangeRate ${commissionMaxChangeRate} is above commissionMaxRate ${commissionMaxRate}`,
+      )
     return encode(MsgCreateValidator, {
       pubKey: fromHex(input.pubKey.toLowerCase()),
       moniker: moniker(input.moniker),
@@ -136,7 +179,8 @@ export const messages = {
 
   /** staking/MsgEditValidator of the signer's validator. */
   stakingEditValidator(input: EditValidatorInput): Uint8Array {
-    if (input.moniker === undefined && input.commissionRate === undefined && input.minSelfDelegation === undefined) invalid('input', 'nothing to edit: give a moniker, a commission rate or a minimum self-delegation')
+    if (input.moniker === undefined && input.commissionRate === undefined && input.minSelfDelegation === undefined)
+      invalid('input', 'nothing to edit: give a moniker, a commission rate or a minimum self-delegation')
     return encode(MsgEditValidator, {
       moniker: input.moniker === undefined ? null : moniker(input.moniker),
       commissionRate: input.commissionRate === undefined ? null : rate(input.commissionRate, 'commissionRate'),
@@ -164,9 +208,18 @@ export const messages = {
 
   /** staking/MsgCancelUnbonding: `amount` of the unbonding entry created at `creationHeight` goes back to `validator`. */
   stakingCancelUnbonding(validator: string, creationHeight: bigint | number | string, amount: string | CoinValue): Uint8Array {
-    const height = typeof creationHeight === 'bigint' ? creationHeight : /^(0|[1-9][0-9]{0,19})$/.test(String(creationHeight)) ? BigInt(creationHeight) : invalid('creationHeight', `creationHeight: "${String(creationHeight).slice(0, 40)}" is not a height`)
+    const height =
+      typeof creationHeight === 'bigint'
+        ? creationHeight
+        : /^(0|[1-9][0-9]{0,19})$/.test(String(creationHeight))
+          ? BigInt(creationHeight)
+          : invalid('creationHeight', `creationHeight: "${String(creationHeight).slice(0, 40)}" is not a height`)
     if (height <= 0n || height >= 2n ** 64n) invalid('creationHeight', 'creationHeight: must be a positive height')
-    return encode(MsgCancelUnbonding, { validator: validatorBytes(validator, 'validator'), creationHeight: height, amount: oneCoin(amount, 'amount') })
+    return encode(MsgCancelUnbonding, {
+      validator: validatorBytes(validator, 'validator'),
+      creationHeight: height,
+      amount: oneCoin(amount, 'amount'),
+    })
   },
 
   /** slashing/MsgUnjail of the signer's validator. */
@@ -199,17 +252,20 @@ export const messages = {
     const coins = typeof amount === 'string' ? parseCoins(amount) : amount.map((c) => oneCoin(c, 'amount'))
     if (coins.length === 0 || coins.length > 8) invalid('amount', `amount: 1 to 8 denominations, got ${coins.length}`)
     for (const c of coins) if (c.amount <= 0n) invalid('amount', `amount: ${c.amount}${c.denom} is not positive`)
-    for (let i = 1; i < coins.length; i++) if (coins[i - 1]!.denom >= coins[i]!.denom) invalid('amount', 'amount: each denomination once, sorted')
+    for (let i = 1; i < coins.length; i++)
+      if (coins[i - 1]!.denom >= coins[i]!.denom) invalid('amount', 'amount: each denomination once, sorted')
     return encode(MsgFundCommunityPool, { amount: coins })
   },
   /** subnets/MsgCreateSubnet: the signer creates (and administers) a subnet, paying the module's creation deposit. */
   subnetsCreate(input: CreateSubnetInput): Uint8Array {
     if (typeof input.name !== 'string' || input.name.trim() === '') invalid('name', 'name: must not be empty')
     if (input.name.length > 256) invalid('name', `name: at most 256 characters, got ${input.name.length}`)
-    if (typeof input.domain !== 'string' || !/^[a-z0-9][a-z0-9._/-]{0,63}$/.test(input.domain)) invalid('domain', 'domain: 1..64 of a-z 0-9 . _ / - (like vision/digits)')
+    if (typeof input.domain !== 'string' || !/^[a-z0-9][a-z0-9._/-]{0,63}$/.test(input.domain))
+      invalid('domain', 'domain: 1..64 of a-z 0-9 . _ / - (like vision/digits)')
     const description = input.description ?? ''
     if (typeof description !== 'string' || description.length > 8192) invalid('description', 'description: at most 8192 characters')
-    if (typeof input.modelSpec !== 'string' || input.modelSpec.length > MAX_MODEL_SPEC) invalid('modelSpec', `modelSpec: expected JSON text of at most ${MAX_MODEL_SPEC} characters`)
+    if (typeof input.modelSpec !== 'string' || input.modelSpec.length > MAX_MODEL_SPEC)
+      invalid('modelSpec', `modelSpec: expected JSON text of at most ${MAX_MODEL_SPEC} characters`)
     try {
       parseModelSpec(input.modelSpec)
     } catch (error) {
@@ -270,7 +326,8 @@ export const messages = {
       deviceIdHash: bytes32(input.deviceIdHash, 'deviceIdHash'),
       byteSize: u64(input.byteSize, 'byteSize'),
       claimedMetrics: metrics.map((m) => {
-        if (typeof m?.name !== 'string' || m.name === '' || m.name.length > 32) invalid('claimedMetrics', 'claimedMetrics: each has a name of 1..32 characters')
+        if (typeof m?.name !== 'string' || m.name === '' || m.name.length > 32)
+          invalid('claimedMetrics', 'claimedMetrics: each has a name of 1..32 characters')
         return { name: m.name, value: u64(m.value, `claimedMetrics.${m.name}`) }
       }),
     })
@@ -278,10 +335,15 @@ export const messages = {
 
   /** training/MsgSubmitAggregate: an aggregator's aggregate of a round, every update of it in ascending trainer order. */
   trainingSubmitAggregate(input: SubmitAggregateInput): Uint8Array {
-    if (!Array.isArray(input.included) || input.included.length === 0 || input.included.length > MAX_INCLUDED) invalid('included', `included: 1..${MAX_INCLUDED} updates`)
-    const included = input.included.map((u) => ({ trainer: accountBytes(u.trainer, 'included'), updateCid: cidText(u.updateCid, 'included') }))
+    if (!Array.isArray(input.included) || input.included.length === 0 || input.included.length > MAX_INCLUDED)
+      invalid('included', `included: 1..${MAX_INCLUDED} updates`)
+    const included = input.included.map((u) => ({
+      trainer: accountBytes(u.trainer, 'included'),
+      updateCid: cidText(u.updateCid, 'included'),
+    }))
     for (let i = 1; i < included.length; i++) {
-      if (compareBytes(included[i - 1]!.trainer, included[i]!.trainer) >= 0) invalid('included', `included: trainers must be in ascending address order, each once (at ${i})`)
+      if (compareBytes(included[i - 1]!.trainer, included[i]!.trainer) >= 0)
+        invalid('included', `included: trainers must be in ascending address order, each once (at ${i})`)
     }
     return encode(MsgSubmitAggregate, {
       subnet: u64(input.subnet, 'subnet'),
@@ -294,18 +356,33 @@ export const messages = {
   },
 
   /** reputation/MsgCommitScores: a validator's commitment (reputation's scoreCommitment) to its scores of a round. */
-  reputationCommitScores(input: { subnet: bigint | number | string; round: bigint | number | string; commitment: Uint8Array | string }): Uint8Array {
-    return encode(MsgCommitScores, { subnet: u64(input.subnet, 'subnet'), round: u64(input.round, 'round'), commitment: bytes32(input.commitment, 'commitment') })
+  reputationCommitScores(input: {
+    subnet: bigint | number | string
+    round: bigint | number | string
+    commitment: Uint8Array | string
+  }): Uint8Array {
+    return encode(MsgCommitScores, {
+      subnet: u64(input.subnet, 'subnet'),
+      round: u64(input.round, 'round'),
+      commitment: bytes32(input.commitment, 'commitment'),
+    })
   },
 
   /** reputation/MsgRevealScores: the salt and scores a commitment hashed, trainers in ascending address order. */
   reputationRevealScores(input: RevealScoresInput): Uint8Array {
-    if (!Array.isArray(input.scores) || input.scores.length === 0 || input.scores.length > MAX_INCLUDED) invalid('scores', `scores: 1..${MAX_INCLUDED} trainers`)
+    if (!Array.isArray(input.scores) || input.scores.length === 0 || input.scores.length > MAX_INCLUDED)
+      invalid('scores', `scores: 1..${MAX_INCLUDED} trainers`)
     const scores = input.scores.map((s) => ({ trainer: accountBytes(s.trainer, 'scores'), score: u32(s.score, 'scores') }))
     for (let i = 1; i < scores.length; i++) {
-      if (compareBytes(scores[i - 1]!.trainer, scores[i]!.trainer) >= 0) invalid('scores', `scores: trainers must be in ascending address order, each once (at ${i})`)
+      if (compareBytes(scores[i - 1]!.trainer, scores[i]!.trainer) >= 0)
+        invalid('scores', `scores: trainers must be in ascending address order, each once (at ${i})`)
     }
-    return encode(MsgRevealScores, { subnet: u64(input.subnet, 'subnet'), round: u64(input.round, 'round'), salt: bytes32(input.salt, 'salt'), scores })
+    return encode(MsgRevealScores, {
+      subnet: u64(input.subnet, 'subnet'),
+      round: u64(input.round, 'round'),
+      salt: bytes32(input.salt, 'salt'),
+      scores,
+    })
   },
 
   ...datanetMessages,
@@ -314,7 +391,12 @@ export const messages = {
 }
 
 /** Signs `encodedMessages` with `key` for the chain `client` talks to. */
-export async function buildTx(client: FedraClient, key: PrivateKey, encodedMessages: Uint8Array[], options: TxOptions): Promise<Uint8Array> {
+export async function buildTx(
+  client: FedraClient,
+  key: PrivateKey,
+  encodedMessages: Uint8Array[],
+  options: TxOptions,
+): Promise<Uint8Array> {
   const [status, account] = await Promise.all([client.status(), options.nonce === undefined ? client.account(key.publicKey.address) : null])
   return signTx(key, {
     chainId: status.nodeInfo.network,

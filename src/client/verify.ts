@@ -28,7 +28,11 @@ export interface VerifiedValue {
  * validatorsHash. No I/O: the answers may come from any node, or be carried by a light client.
  * @throws ClientError VERIFICATION_FAILED naming what did not check out.
  */
-export function checkSignedHeader(height: number, signed: ResultOf<FedraApi['chain_getCommit']>, validators: ResultOf<FedraApi['chain_getValidators']>): Header {
+export function checkSignedHeader(
+  height: number,
+  signed: ResultOf<FedraApi['chain_getCommit']>,
+  validators: ResultOf<FedraApi['chain_getValidators']>,
+): Header {
   const header = headerFromJson(signed.header)
   const id = blockIdOf(header)
   const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `header ${height}: ${reason}`, { height, reason })
@@ -48,12 +52,14 @@ export function checkSignedHeader(height: number, signed: ResultOf<FedraApi['cha
  */
 export function checkStateAnswer(path: string, answer: ResultOf<FedraApi['state_query']>, header: Header | null): VerifiedValue {
   const key = stateKeyOf(path)
-  const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `${path} at ${answer.height}: ${reason}`, { height: answer.height, reason })
+  const fail = (reason: string) =>
+    new ClientError('VERIFICATION_FAILED', `${path} at ${answer.height}: ${reason}`, { height: answer.height, reason })
   if (answer.proof === undefined) throw fail('the node sent no proof')
   if (answer.key !== toHex(key)) throw fail('the node answered for another key')
   if (header === null || header.height !== answer.height) throw fail('no verified header of that height')
   const value = answer.value === null ? null : fromHex(answer.value)
-  if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(answer.proof))) throw fail("the proof does not match the header's state root")
+  if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(answer.proof)))
+    throw fail("the proof does not match the header's state root")
   return { height: answer.height, key, value, header }
 }
 
@@ -64,7 +70,12 @@ export function checkStateAnswer(path: string, answer: ResultOf<FedraApi['state_
  * header's signers and the module code alone, not on the node.
  * @throws ClientError VERIFICATION_FAILED naming what did not check out.
  */
-export function checkModuleQueryAnswer(answer: ResultOf<FedraApi['state_moduleQuery']>, header: Header | null, registry: ModuleRegistry, params: Record<string, unknown> = {}): unknown {
+export function checkModuleQueryAnswer(
+  answer: ResultOf<FedraApi['state_moduleQuery']>,
+  header: Header | null,
+  registry: ModuleRegistry,
+  params: Record<string, unknown> = {},
+): unknown {
   const where = `${answer.module}/${answer.query} at ${answer.height}`
   const fail = (reason: string) => new ClientError('VERIFICATION_FAILED', `${where}: ${reason}`, { height: answer.height, reason })
   if (answer.reads === undefined) throw fail('the node sent no proofs')
@@ -72,7 +83,8 @@ export function checkModuleQueryAnswer(answer: ResultOf<FedraApi['state_moduleQu
   const reads: QueryRead[] = answer.reads.map((read, i) => {
     const key = fromHex(read.key)
     const value = read.value === null ? null : fromHex(read.value)
-    if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(read.proof))) throw fail(`read ${i}: the proof does not match the header's state root`)
+    if (!verifyStateProof(header.stateRoot, key, value, proofFromJson(read.proof)))
+      throw fail(`read ${i}: the proof does not match the header's state root`)
     return { key, value }
   })
   let result: unknown
@@ -89,6 +101,10 @@ export function checkModuleQueryAnswer(answer: ResultOf<FedraApi['state_moduleQu
 /** JSON text with object keys sorted, for comparing two results. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
-  if (typeof value === 'object' && value !== null) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`
   return JSON.stringify(value)
 }

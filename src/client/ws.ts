@@ -69,7 +69,13 @@ export class ClientSubscription<R = unknown> {
   lastSeq = -1
   #active = true
 
-  constructor(connection: WsTransport, kind: string, filter: Record<string, unknown> | undefined, handler: (n: SubscriptionNotification<R>) => void, options: SubscriptionOptions) {
+  constructor(
+    connection: WsTransport,
+    kind: string,
+    filter: Record<string, unknown> | undefined,
+    handler: (n: SubscriptionNotification<R>) => void,
+    options: SubscriptionOptions,
+  ) {
     this.#connection = connection
     this.kind = kind
     this.filter = filter
@@ -164,7 +170,14 @@ export class WsTransport {
         socket = openSocket(this.url)
       } catch (error) {
         this.#connecting = null
-        reject(new ClientError('TRANSPORT', `cannot connect to ${this.url}: ${(error as Error).message}`, { reason: (error as Error).message, url: this.url }, { cause: error }))
+        reject(
+          new ClientError(
+            'TRANSPORT',
+            `cannot connect to ${this.url}: ${(error as Error).message}`,
+            { reason: (error as Error).message, url: this.url },
+            { cause: error },
+          ),
+        )
         return
       }
       // A browser's error event carries no reason (by the standard); `ws` adds a message.
@@ -219,7 +232,12 @@ export class WsTransport {
     })
   }
 
-  async subscribe<R>(kind: string, filter: Record<string, unknown> | undefined, handler: (n: SubscriptionNotification<R>) => void, options: SubscriptionOptions = {}): Promise<ClientSubscription<R>> {
+  async subscribe<R>(
+    kind: string,
+    filter: Record<string, unknown> | undefined,
+    handler: (n: SubscriptionNotification<R>) => void,
+    options: SubscriptionOptions = {},
+  ): Promise<ClientSubscription<R>> {
     const subscription = new ClientSubscription<R>(this, kind, filter, handler, options)
     await this.#start(subscription, options.fromHeight)
     this.#subscriptions.add(subscription)

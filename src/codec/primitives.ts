@@ -86,9 +86,7 @@ export function bytes(options: { min?: number; max: number }): Type<Uint8Array> 
     // msgpackr hands back Buffers; expose plain Uint8Array views so values compare equal.
     fromWire: (wire, path) => {
       const value = check(wire, path)
-      return Object.getPrototypeOf(value) === Uint8Array.prototype
-        ? value
-        : new Uint8Array(value.buffer, value.byteOffset, value.length)
+      return Object.getPrototypeOf(value) === Uint8Array.prototype ? value : new Uint8Array(value.buffer, value.byteOffset, value.length)
     },
   }
 }

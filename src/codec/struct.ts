@@ -53,11 +53,15 @@ export function struct<F extends Fields>(name: string, tag: number, version: num
         })
       }
       if (wire[1] !== version) {
-        throw new CodecError('UNSUPPORTED_VERSION', `${path || 'value'}: ${name} version ${String(wire[1])} (this build reads ${version})`, {
-          path,
-          expected: String(version),
-          actual: String(wire[1]),
-        })
+        throw new CodecError(
+          'UNSUPPORTED_VERSION',
+          `${path || 'value'}: ${name} version ${String(wire[1])} (this build reads ${version})`,
+          {
+            path,
+            expected: String(version),
+            actual: String(wire[1]),
+          },
+        )
       }
       if (wire.length !== keys.length + 2) throw wrongType(path, `${name} with ${keys.length} fields`, wire)
       const value: Record<string, unknown> = {}

@@ -30,9 +30,12 @@ export function admitsMessage(core: Readonly<ConsensusState>, message: Consensus
   if (message.type !== 'proposal' && message.type !== 'vote') return true
   const h = message.type === 'vote' ? message.vote.height : message.proposal.height
   if (h === core.height && core.step !== 'commit' && core.step !== 'unstarted') {
-    return message.type === 'vote' ? admitsVote(core, message.vote) : admitsProposal(core, message.proposal) && namesItsBuilder(message.proposal, message.block)
+    return message.type === 'vote'
+      ? admitsVote(core, message.vote)
+      : admitsProposal(core, message.proposal) && namesItsBuilder(message.proposal, message.block)
   }
-  if (message.type === 'proposal' && h === core.height + 1) return message.proposal.round <= PROPOSAL_ROUNDS_AHEAD && namesItsBuilder(message.proposal, message.block)
+  if (message.type === 'proposal' && h === core.height + 1)
+    return message.proposal.round <= PROPOSAL_ROUNDS_AHEAD && namesItsBuilder(message.proposal, message.block)
   return true
 }
 
@@ -54,7 +57,8 @@ export function nextHeightSigner(
   }
   const { proposal, block } = message
   // The next height starts at round 0; a proposal further out would not be admitted there.
-  if (proposal.round < 0 || proposal.round > Math.min(params.maxRoundsAhead, PROPOSAL_ROUNDS_AHEAD) || !namesItsBuilder(proposal, block)) return null
+  if (proposal.round < 0 || proposal.round > Math.min(params.maxRoundsAhead, PROPOSAL_ROUNDS_AHEAD) || !namesItsBuilder(proposal, block))
+    return null
   const validator = set.validators.find((v) => v.address === proposal.proposer)
   return validator !== undefined && verifier.verifyProposal(proposal, validator) ? proposal.proposer : null
 }

@@ -23,7 +23,13 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b
  * Checks that `commit` proves block `blockId` at `height`: distinct validators of `set`, valid
  * precommit signatures, together more than 2/3 of the power. Returns null or the problem.
  */
-export function checkCommit(commit: Commit, height: Height, blockId: ValueId, set: ValidatorSet, verifier: SignatureVerifier): string | null {
+export function checkCommit(
+  commit: Commit,
+  height: Height,
+  blockId: ValueId,
+  set: ValidatorSet,
+  verifier: SignatureVerifier,
+): string | null {
   if (commit.height !== height) return 'commit for another height'
   if (commit.blockId !== blockId) return 'commit for another block'
   const byAddress = new Map(set.validators.map((v) => [v.address, v]))

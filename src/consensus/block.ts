@@ -2,7 +2,7 @@ import { encode } from '../codec/index.js'
 import { fromHex, sha256, toHex } from '../crypto/index.js'
 import { BlockWire, CommitWire, EmptyCommitWire, EvidenceListWire, HeaderWire, TxListWire, ValidatorSetWire } from './schemas.js'
 import type { DuplicateVoteEvidence } from './evidence.js'
-import { type Vote, type Address, type Height, type Round, type ValueId } from './types.js'
+import type { Vote, Address, Height, Round, ValueId } from './types.js'
 import { fromVoteWire, toVoteWire } from './messages.js'
 import type { ValidatorSet } from './validator-set.js'
 import type { ChainTip } from './application.js'
@@ -155,7 +155,12 @@ export function blockId(header: Header): ValueId {
 export const dataHash = (txs: Uint8Array[]): Uint8Array => sha256(encode(TxListWire, txs))
 
 export function evidenceHash(evidence: DuplicateVoteEvidence[]): Uint8Array {
-  return sha256(encode(EvidenceListWire, evidence.map((e) => ({ voteA: toVoteWire(e.voteA), voteB: toVoteWire(e.voteB) }))))
+  return sha256(
+    encode(
+      EvidenceListWire,
+      evidence.map((e) => ({ voteA: toVoteWire(e.voteA), voteB: toVoteWire(e.voteB) })),
+    ),
+  )
 }
 
 export function lastCommitHash(commit: Commit | null): Uint8Array {

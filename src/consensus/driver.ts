@@ -115,7 +115,9 @@ export class ConsensusDriver {
     this.#maxEvidenceAge = config.maxEvidenceAge ?? config.app.maxEvidenceAge ?? DEFAULT_MAX_EVIDENCE_AGE
     this.#future = new FutureBuffer(config.futureLimits ?? DEFAULT_FUTURE_LIMITS)
     if (config.signer !== null && config.signerState === undefined) {
-      throw new ConsensusError('INVALID_PARAMS', 'a validator needs a durable signer state (priv_validator_state.json)', { reason: 'signerState' })
+      throw new ConsensusError('INVALID_PARAMS', 'a validator needs a durable signer state (priv_validator_state.json)', {
+        reason: 'signerState',
+      })
     }
     this.#core = this.#freshCore()
   }
@@ -163,7 +165,8 @@ export class ConsensusDriver {
     const marker = entries[0]
     const resume = marker !== undefined && marker.kind === 'height' && marker.height === height
     const { signer } = this.#config
-    this.#guard = signer === null ? null : new SignerGuard(signer, this.#config.wal, resume ? entries : [], height, this.#config.signerState!)
+    this.#guard =
+      signer === null ? null : new SignerGuard(signer, this.#config.wal, resume ? entries : [], height, this.#config.signerState!)
     this.#core = this.#freshCore()
     this.#startRebroadcast()
     if (!resume) {
@@ -343,9 +346,13 @@ export class ConsensusDriver {
         return admitsVote(this.#core, input.vote) ? { kind: 'vote', vote: input.vote } : null
       // The core's own guards (L58, L62, L66: only the current round's timeouts; valid(v) only for a value it knows).
       case 'timeout':
-        return input.timeout.height === height && input.timeout.round === this.#core.round ? { kind: 'timeout', timeout: input.timeout } : null
+        return input.timeout.height === height && input.timeout.round === this.#core.round
+          ? { kind: 'timeout', timeout: input.timeout }
+          : null
       case 'blockValidity':
-        return input.height === height && this.#core.knownValues.has(input.valueId) ? { kind: 'blockValidity', height, valueId: input.valueId, valid: input.valid } : null
+        return input.height === height && this.#core.knownValues.has(input.valueId)
+          ? { kind: 'blockValidity', height, valueId: input.valueId, valid: input.valid }
+          : null
       case 'proposeValue': {
         if (input.block.header.height !== height) return null
         const id = blockId(input.block.header)
@@ -356,7 +363,13 @@ export class ConsensusDriver {
       case 'commitCertificate': {
         if (input.commit.height !== height) return null
         this.#blocks.set(input.commit.blockId, input.block)
-        return { kind: 'commitCertificate', height, round: input.commit.round, valueId: input.commit.blockId, precommits: commitVotes(input.commit) }
+        return {
+          kind: 'commitCertificate',
+          height,
+          round: input.commit.round,
+          valueId: input.commit.blockId,
+          precommits: commitVotes(input.commit),
+        }
       }
     }
   }
@@ -403,7 +416,8 @@ export class ConsensusDriver {
         return
       case 'equivocation': {
         const evidence = duplicateVoteEvidence(effect.first, effect.second)
-        if (this.#pool.add(evidence)) this.#log.warn({ validator: effect.first.validator, height: effect.first.height, round: effect.first.round }, 'duplicate vote')
+        if (this.#pool.add(evidence))
+          this.#log.warn({ validator: effect.first.validator, height: effect.first.height, round: effect.first.round }, 'duplicate vote')
         return
       }
     }
@@ -487,7 +501,10 @@ export class ConsensusDriver {
     const verdict = this.#config.app.processBlock(block)
     if (isPending(verdict)) {
       this.#proposeWait.startExecuting(valueId)
-      verdict.then((v) => answer(v.valid, v.reason), (error) => answer(false, String(error)))
+      verdict.then(
+        (v) => answer(v.valid, v.reason),
+        (error) => answer(false, String(error)),
+      )
     } else {
       answer(verdict.valid, verdict.reason)
     }
@@ -574,7 +591,8 @@ export class ConsensusDriver {
   }
 
   #rebroadcast(): void {
-    for (const message of rebroadcastMessages(this.#core, this.#guard?.signedAt(this.#core.height) ?? [], this.#blocks)) this.#config.network.broadcast(message)
+    for (const message of rebroadcastMessages(this.#core, this.#guard?.signedAt(this.#core.height) ?? [], this.#blocks))
+      this.#config.network.broadcast(message)
   }
 
   #relayPolka(round: Round, valueId: ValueId): void {
@@ -590,4 +608,3 @@ export class ConsensusDriver {
     })
   }
 }
-

@@ -4,7 +4,14 @@ export { createConsensusState, type ConsensusState, type CoreConfig, type CoreFa
 export type { ConsensusInput } from './inputs.js'
 export type { ConsensusEffect, Transition } from './effects.js'
 export * from './types.js'
-export { DEFAULT_CONSENSUS_PARAMS, DEFAULT_TIMEOUTS, checkParams, timeoutDuration, type ConsensusParams, type TimeoutParams } from './params.js'
+export {
+  DEFAULT_CONSENSUS_PARAMS,
+  DEFAULT_TIMEOUTS,
+  checkParams,
+  timeoutDuration,
+  type ConsensusParams,
+  type TimeoutParams,
+} from './params.js'
 export {
   addVote,
   createVoteKeeper,
@@ -54,7 +61,14 @@ export {
   voteSignPayload,
   type ConsensusMessage,
 } from './messages.js'
-export { checkEvidence, duplicateVoteEvidence, evidenceKey, EvidencePool, type DuplicateVoteEvidence, type EvidenceProblem } from './evidence.js'
+export {
+  checkEvidence,
+  duplicateVoteEvidence,
+  evidenceKey,
+  EvidencePool,
+  type DuplicateVoteEvidence,
+  type EvidenceProblem,
+} from './evidence.js'
 export { ed25519Verifier, keySigner, type ConsensusSigner, type SignatureVerifier } from './signer.js'
 export { SignerGuard } from './signer-guard.js'
 export {

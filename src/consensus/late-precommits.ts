@@ -21,7 +21,14 @@ export class LatePrecommits {
   /** A precommit for the decided block, at its decision round, from a signer not yet in its commit. */
   isLate(vote: Vote): boolean {
     const decided = this.#decided
-    return decided !== null && vote.type === 'precommit' && vote.height === decided.height && vote.round === decided.round && vote.valueId === decided.valueId && !decided.signers.has(vote.validator)
+    return (
+      decided !== null &&
+      vote.type === 'precommit' &&
+      vote.height === decided.height &&
+      vote.round === decided.round &&
+      vote.valueId === decided.valueId &&
+      !decided.signers.has(vote.validator)
+    )
   }
 
   /** Verifies a late precommit (`isLate` said so) and passes it to `app.addCommitSignature`. */

@@ -7,7 +7,12 @@ import {
   MAX_BLOCK_BYTES,
   ProposalMessageWire,
   StatusMessageWire,
-  VoteMessageWire, ProposalSignPayload, ProposalWire, VoteSignPayload, VoteWire } from './schemas.js'
+  VoteMessageWire,
+  ProposalSignPayload,
+  type ProposalWire,
+  VoteSignPayload,
+  type VoteWire,
+} from './schemas.js'
 import { type Height, NIL_ROUND, type Proposal, type UnsignedProposal, type UnsignedVote, type Vote, type VoteType } from './types.js'
 
 type VoteValue = Parameters<typeof VoteWire.toWire>[0]

@@ -12,7 +12,11 @@ import { prevotesFor } from './vote-keeper.js'
  * with the polka behind a re-proposal), and the polka behind our valid value, which lets others
  * unlock or catch up (L28, L36).
  */
-export function rebroadcastMessages(core: Readonly<ConsensusState>, signed: readonly Signed[], blocks: ReadonlyMap<ValueId, Block>): ConsensusMessage[] {
+export function rebroadcastMessages(
+  core: Readonly<ConsensusState>,
+  signed: readonly Signed[],
+  blocks: ReadonlyMap<ValueId, Block>,
+): ConsensusMessage[] {
   if (core.step === 'commit' || core.step === 'unstarted') return []
   const out: ConsensusMessage[] = [{ type: 'status', height: core.height }]
   for (const s of signed) {
@@ -24,7 +28,8 @@ export function rebroadcastMessages(core: Readonly<ConsensusState>, signed: read
       if (s.proposal.polRound >= 0) out.push(...polka(core, s.proposal.polRound, s.proposal.valueId))
     }
   }
-  if (core.validRound >= 0 && core.validValue !== null && core.validRound >= core.round - 1) out.push(...polka(core, core.validRound, core.validValue))
+  if (core.validRound >= 0 && core.validValue !== null && core.validRound >= core.round - 1)
+    out.push(...polka(core, core.validRound, core.validValue))
   return out
 }
 

@@ -16,7 +16,13 @@ export interface TxResultDigest {
 }
 
 /** The digest of a tx result as the state layer records it (executed or stored: both carry these fields). */
-export function txResultDigest(r: { hash: Uint8Array; code: number; codespace: string; gasWanted: bigint; gasUsed: bigint }): TxResultDigest {
+export function txResultDigest(r: {
+  hash: Uint8Array
+  code: number
+  codespace: string
+  gasWanted: bigint
+  gasUsed: bigint
+}): TxResultDigest {
   return { txHash: r.hash, code: r.code, codespace: r.codespace, gasWanted: r.gasWanted, gasUsed: r.gasUsed }
 }
 

@@ -111,7 +111,12 @@ export const VoteMessageWire = t.struct('VoteMessage', 321, 1, { vote: VoteWire 
 export const CommitMessageWire = t.struct('CommitMessage', 322, 1, { block: BlockWire, commit: CommitWire })
 /** "I am at this height": a peer ahead answers with the CommitMessage for it. */
 export const StatusMessageWire = t.struct('StatusMessage', 323, 1, { height: t.u64 })
-export const ConsensusMessageWire = t.union('ConsensusMessage', [ProposalMessageWire, VoteMessageWire, CommitMessageWire, StatusMessageWire])
+export const ConsensusMessageWire = t.union('ConsensusMessage', [
+  ProposalMessageWire,
+  VoteMessageWire,
+  CommitMessageWire,
+  StatusMessageWire,
+])
 
 // WAL records.
 export const WalHeightWire = t.struct('WalHeight', 330, 1, { height: t.u64 })

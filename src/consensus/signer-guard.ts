@@ -75,14 +75,22 @@ export class SignerGuard {
     }
     const existing = this.#check(position)
     if (existing !== undefined) {
-      if (existing.type === 'vote' && existing.vote.valueId === vote.valueId && existing.vote.validator === vote.validator) return existing.vote
+      if (existing.type === 'vote' && existing.vote.valueId === vote.valueId && existing.vote.validator === vote.validator)
+        return existing.vote
       throw this.#refuse(position)
     }
     const signed: Vote = { ...vote, signature: this.#signer.signVote(vote) }
     // The harness's planted bug (test-only): the vote leaves with nothing durable behind it.
     if (!SKIP_SIGNER_FSYNC) {
       this.#wal.append({ kind: 'signedVote', vote: signed }, true)
-      this.#persist({ height: vote.height, round: vote.round, step: vote.type, valueId: vote.valueId, polRound: -1, signature: signed.signature })
+      this.#persist({
+        height: vote.height,
+        round: vote.round,
+        step: vote.type,
+        valueId: vote.valueId,
+        polRound: -1,
+        signature: signed.signature,
+      })
     }
     crashPoint(vote.type === 'prevote' ? 'sign-prevote' : 'sign-precommit')
     this.#record({ type: 'vote', vote: signed })
@@ -98,14 +106,25 @@ export class SignerGuard {
     }
     const existing = this.#check(position)
     if (existing !== undefined) {
-      if (existing.type === 'proposal' && existing.proposal.valueId === proposal.valueId && existing.proposal.polRound === proposal.polRound) {
+      if (
+        existing.type === 'proposal' &&
+        existing.proposal.valueId === proposal.valueId &&
+        existing.proposal.polRound === proposal.polRound
+      ) {
         return existing.proposal
       }
       throw this.#refuse(position)
     }
     const signed: Proposal = { ...proposal, signature: this.#signer.signProposal(proposal) }
     this.#wal.append({ kind: 'signedProposal', proposal: signed }, true)
-    this.#persist({ height: proposal.height, round: proposal.round, step: 'proposal', valueId: proposal.valueId, polRound: proposal.polRound, signature: signed.signature })
+    this.#persist({
+      height: proposal.height,
+      round: proposal.round,
+      step: 'proposal',
+      valueId: proposal.valueId,
+      polRound: proposal.polRound,
+      signature: signed.signature,
+    })
     crashPoint('sign-proposal')
     this.#record({ type: 'proposal', proposal: signed })
     return signed

@@ -64,10 +64,18 @@ export function decodeSignerState(text: string, path: string): LastSigned & { ch
   if (step === undefined) throw corrupt('"step" must be 1, 2 or 3')
   if (!Number.isSafeInteger(f.round) || (f.round as number) < 0) throw corrupt('"round" must be a non-negative integer')
   if (!Number.isSafeInteger(f.pol_round) || (f.pol_round as number) < -1) throw corrupt('"pol_round" must be an integer ≥ −1')
-  if (f.value !== null && (typeof f.value !== 'string' || !/^[0-9a-f]{64}$/.test(f.value))) throw corrupt('"value" must be null or a 64-digit hex block id')
+  if (f.value !== null && (typeof f.value !== 'string' || !/^[0-9a-f]{64}$/.test(f.value)))
+    throw corrupt('"value" must be null or a 64-digit hex block id')
   if (typeof f.signature !== 'string' || !/^([0-9a-f]{2})+$/.test(f.signature)) throw corrupt('"signature" must be hex')
   if (f.chain_id !== undefined && typeof f.chain_id !== 'string') throw corrupt('"chain_id" must be a string')
-  const state = { height, round: f.round as number, step, valueId: f.value as ValueId | null, polRound: f.pol_round as number, signature: fromHex(f.signature) }
+  const state = {
+    height,
+    round: f.round as number,
+    step,
+    valueId: f.value as ValueId | null,
+    polRound: f.pol_round as number,
+    signature: fromHex(f.signature),
+  }
   return f.chain_id === undefined ? state : { ...state, chainId: f.chain_id as string }
 }
 

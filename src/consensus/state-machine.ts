@@ -67,7 +67,9 @@ function startHeight(s: ConsensusState, effects: ConsensusEffect[], height: numb
   s.proposals = new Map() // L53 "empty message log"
   s.knownValues = new Set()
   s.validity = new Map()
-  s.votes = createVoteKeeper(s.faults.countByNumber === true ? validators.validators.map((v) => ({ ...v, votingPower: 1n })) : validators.validators)
+  s.votes = createVoteKeeper(
+    s.faults.countByNumber === true ? validators.validators.map((v) => ({ ...v, votingPower: 1n })) : validators.validators,
+  )
   s.prevoteTimeoutScheduled = new Set()
   s.polkaSeen = new Set()
   s.precommitTimeoutScheduled = new Set()

@@ -113,7 +113,8 @@ export function applyValidatorUpdates(set: ValidatorSet | null, updates: readonl
   const current = new Map<Address, ValidatorWithPriority>((set?.validators ?? []).map((v) => [v.address, { ...v }]))
   for (const u of updates) {
     if (u.votingPower === 0n) {
-      if (!current.has(u.address)) throw new ConsensusError('INVALID_VALIDATOR_SET', 'removing an unknown validator', { validator: u.address })
+      if (!current.has(u.address))
+        throw new ConsensusError('INVALID_VALIDATOR_SET', 'removing an unknown validator', { validator: u.address })
       current.delete(u.address)
     }
   }
@@ -130,7 +131,12 @@ export function applyValidatorUpdates(set: ValidatorSet | null, updates: readonl
       existing.votingPower = u.votingPower
       existing.publicKey = u.publicKey
     } else {
-      current.set(u.address, { address: u.address, publicKey: u.publicKey, votingPower: u.votingPower, proposerPriority: -(total + (total >> 3n)) })
+      current.set(u.address, {
+        address: u.address,
+        publicKey: u.publicKey,
+        votingPower: u.votingPower,
+        proposerPriority: -(total + (total >> 3n)),
+      })
     }
   }
   const next: ValidatorSet = { validators: [...current.values()].sort(byAddress), totalPower: total, proposer: set?.proposer ?? '' }
@@ -143,7 +149,8 @@ export function applyValidatorUpdates(set: ValidatorSet | null, updates: readonl
 /** CometBFT `NewValidatorSet`: the genesis set, incremented once so it has a proposer. */
 export function createValidatorSet(validators: readonly Validator[]): ValidatorSet {
   if (validators.length === 0) throw new ConsensusError('INVALID_VALIDATOR_SET', 'empty validator set', {})
-  if (validators.some((v) => v.votingPower <= 0n)) throw new ConsensusError('INVALID_VALIDATOR_SET', 'genesis validators need positive power', {})
+  if (validators.some((v) => v.votingPower <= 0n))
+    throw new ConsensusError('INVALID_VALIDATOR_SET', 'genesis validators need positive power', {})
   return incrementProposerPriority(applyValidatorUpdates(null, validators), 1)
 }
 
@@ -188,7 +195,10 @@ export function genesisValidatorSets(validators: readonly Validator[]): Validato
  * set of H+1 is the old next set, and the updates land in the set of H+2 — changes take
  * effect two heights later, so every validator knows who votes on H+1 when it commits H.
  */
-export function advanceValidatorSets(sets: ValidatorSets, updates: readonly ValidatorUpdate[]): ValidatorSets & { lastValidators: ValidatorSet } {
+export function advanceValidatorSets(
+  sets: ValidatorSets,
+  updates: readonly ValidatorUpdate[],
+): ValidatorSets & { lastValidators: ValidatorSet } {
   const changed = updates.length > 0 ? applyValidatorUpdates(sets.nextValidators, updates) : sets.nextValidators
   return { lastValidators: sets.validators, validators: sets.nextValidators, nextValidators: incrementProposerPriority(changed, 1) }
 }

@@ -72,7 +72,11 @@ export function encodeWalEntry(entry: WalEntry): Uint8Array {
     case 'vote':
       return encode(WalVoteWire, { vote: toVoteWire(input.vote) })
     case 'timeout':
-      return encode(WalTimeoutWire, { step: TIMEOUT_STEPS.indexOf(input.timeout.step), height: BigInt(input.timeout.height), round: input.timeout.round })
+      return encode(WalTimeoutWire, {
+        step: TIMEOUT_STEPS.indexOf(input.timeout.step),
+        height: BigInt(input.timeout.height),
+        round: input.timeout.round,
+      })
     case 'blockValidity':
       return encode(WalValidityWire, { height: BigInt(input.height), blockId: fromHex(input.valueId), valid: input.valid })
     case 'proposeValue':
@@ -93,7 +97,10 @@ export function decodeWalEntry(bytes: Uint8Array): WalEntry {
     case 'WalSignedProposal':
       return { kind: 'signedProposal', proposal: fromProposalWire(v.proposal) }
     case 'WalProposal':
-      return { kind: 'input', input: { kind: 'proposal', proposal: fromProposalWire(v.proposal), block: fromBlockWire(v.block), timely: v.timely } }
+      return {
+        kind: 'input',
+        input: { kind: 'proposal', proposal: fromProposalWire(v.proposal), block: fromBlockWire(v.block), timely: v.timely },
+      }
     case 'WalVote':
       return { kind: 'input', input: { kind: 'vote', vote: fromVoteWire(v.vote) } }
     case 'WalTimeout': {

@@ -37,7 +37,10 @@ function decodeAddressUncached(text: string, prefix: string): Uint8Array {
     throw new CryptoError('BAD_ADDRESS', `"${text}" is not a bech32 address: ${(error as Error).message}`, { actual: text })
   }
   if (decoded.prefix !== prefix) {
-    throw new CryptoError('BAD_ADDRESS', `"${text}" has prefix ${decoded.prefix}, expected ${prefix}`, { expected: prefix, actual: decoded.prefix })
+    throw new CryptoError('BAD_ADDRESS', `"${text}" has prefix ${decoded.prefix}, expected ${prefix}`, {
+      expected: prefix,
+      actual: decoded.prefix,
+    })
   }
   if (text !== text.toLowerCase()) throw new CryptoError('BAD_ADDRESS', `"${text}" is not lower case`, { actual: text })
   let bytes: Uint8Array
@@ -47,7 +50,10 @@ function decodeAddressUncached(text: string, prefix: string): Uint8Array {
     throw new CryptoError('BAD_ADDRESS', `"${text}" has invalid padding`, { actual: text }, { cause: error })
   }
   if (bytes.length !== ADDRESS_LENGTH) {
-    throw new CryptoError('BAD_ADDRESS', `"${text}" holds ${bytes.length} bytes, expected ${ADDRESS_LENGTH}`, { expected: ADDRESS_LENGTH, actual: bytes.length })
+    throw new CryptoError('BAD_ADDRESS', `"${text}" holds ${bytes.length} bytes, expected ${ADDRESS_LENGTH}`, {
+      expected: ADDRESS_LENGTH,
+      actual: bytes.length,
+    })
   }
   return bytes
 }

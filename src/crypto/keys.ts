@@ -22,7 +22,10 @@ export class PublicKey {
 
   static fromBytes(bytes: Uint8Array): PublicKey {
     if (bytes.length !== PUBLIC_KEY_LENGTH) {
-      throw new CryptoError('BAD_KEY_LENGTH', `an ed25519 public key is ${PUBLIC_KEY_LENGTH} bytes`, { expected: PUBLIC_KEY_LENGTH, actual: bytes.length })
+      throw new CryptoError('BAD_KEY_LENGTH', `an ed25519 public key is ${PUBLIC_KEY_LENGTH} bytes`, {
+        expected: PUBLIC_KEY_LENGTH,
+        actual: bytes.length,
+      })
     }
     return new PublicKey(Uint8Array.from(bytes))
   }

@@ -108,11 +108,15 @@ export function decryptKey(file: unknown, passphrase: string, minimum: ScryptPar
   if ((n & (n - 1)) !== 0) throw malformed('crypto.kdfparams.n', 'must be a power of two')
   const params = { n, r: intField(k.r, 'crypto.kdfparams.r', 1, 32), p: intField(k.p, 'crypto.kdfparams.p', 1, 16) }
   if (params.n < minimum.n || params.r < minimum.r) {
-    throw new CryptoError('KEYSTORE_WEAK', `scrypt N=${params.n} r=${params.r} is weaker than the N=${minimum.n} r=${minimum.r} this keystore requires`, {
-      field: 'crypto.kdfparams',
-      expected: `N>=${minimum.n} r>=${minimum.r}`,
-      actual: `N=${params.n} r=${params.r}`,
-    })
+    throw new CryptoError(
+      'KEYSTORE_WEAK',
+      `scrypt N=${params.n} r=${params.r} is weaker than the N=${minimum.n} r=${minimum.r} this keystore requires`,
+      {
+        field: 'crypto.kdfparams',
+        expected: `N>=${minimum.n} r>=${minimum.r}`,
+        actual: `N=${params.n} r=${params.r}`,
+      },
+    )
   }
   const salt = hexField(k.salt, 'crypto.kdfparams.salt', 16)
   const nonce = hexField(c.nonce, 'crypto.nonce', 12)

@@ -19,9 +19,9 @@ export interface CryptoPlatform {
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array
 }
 
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
-  | typeof NodeCrypto
-  | undefined
+const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+  'node:crypto',
+) as typeof NodeCrypto | undefined
 
 export const portablePlatform: CryptoPlatform = {
   name: 'portable',

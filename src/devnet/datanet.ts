@@ -32,18 +32,25 @@ export const DATANET_VERSION = 1n
 const CONTRIBUTION_BOND = 1_000_000n
 
 /** Data contributor i (one per trainer part; i = trainers is the one whose record is rejected, i = trainers + 1 the validation digits'): the accounts after the aggregators. */
-export const contributorAccount = (options: Pick<DevnetDatanetOptions, 'trainers' | 'aggregators'>, i: number) => 1 + options.trainers + options.aggregators + i
+export const contributorAccount = (options: Pick<DevnetDatanetOptions, 'trainers' | 'aggregators'>, i: number) =>
+  1 + options.trainers + options.aggregators + i
 
 /** Accounts a --datanet devnet uses: account0, the trainers, the aggregators, and trainers + 2 contributors. */
-export const datanetAccountsNeeded = (options: Pick<DevnetDatanetOptions, 'trainers' | 'aggregators'>) => 1 + options.trainers + options.aggregators + options.trainers + 2
+export const datanetAccountsNeeded = (options: Pick<DevnetDatanetOptions, 'trainers' | 'aggregators'>) =>
+  1 + options.trainers + options.aggregators + options.trainers + 2
 
 /** The subnet's validation set when the devnet has a Datanet: its first version, which holds the scorers' held-out digits. */
 export const DATANET_VALIDATION_SET = `datanet:${DATANET}@${DATANET_VERSION}`
 
 /** The record each trainer's data is, as the trainer computes it: part i of the seeded partition of the first `rows` digits. */
-export function trainerPartDigests(options: Pick<DevnetDatanetOptions, 'trainers' | 'partition' | 'rows' | 'seed'>): { digest: string; count: number; bytes: number }[] {
+export function trainerPartDigests(
+  options: Pick<DevnetDatanetOptions, 'trainers' | 'partition' | 'rows' | 'seed'>,
+): { digest: string; count: number; bytes: number }[] {
   return Array.from({ length: options.trainers }, (_, i) => {
-    const data = loadTrainerData(parseDataSpec(`mnist:${options.partition}:${i}/${options.trainers}`), { seed: options.seed, ...(options.rows === undefined ? {} : { rows: options.rows }) })
+    const data = loadTrainerData(parseDataSpec(`mnist:${options.partition}:${i}/${options.trainers}`), {
+      seed: options.seed,
+      ...(options.rows === undefined ? {} : { rows: options.rows }),
+    })
     return { digest: datasetDigest(data), count: data.count, bytes: 16 + data.features.byteLength + data.labels.byteLength }
   })
 }
@@ -57,7 +64,10 @@ export async function setupDevnetDatanet(client: FedraClient, options: DevnetDat
   const send = async (key: ReturnType<typeof devnetAccount>, msgs: Uint8Array[], what: string) => {
     const tx = await buildTx(client, key, msgs, { fee: 200n, gasLimit: 400_000n + 100_000n * BigInt(msgs.length) })
     const answer = await client.broadcastTx(tx, 'commit', 30_000)
-    if (answer.result === undefined || answer.result.code !== 0) throw new Error(`devnet could not ${what}: ${answer.result?.codespace}/${answer.result?.code} ${answer.result?.log ?? 'not committed'}`)
+    if (answer.result === undefined || answer.result.code !== 0)
+      throw new Error(
+        `devnet could not ${what}: ${answer.result?.codespace}/${answer.result?.code} ${answer.result?.log ?? 'not committed'}`,
+      )
   }
   const owner = devnetAccount(0)
   const curator = devnetOperator(0)
@@ -67,7 +77,8 @@ export async function setupDevnetDatanet(client: FedraClient, options: DevnetDat
       messages.datanetsCreate({
         name: 'mnist-digits-parts',
         domain: 'vision/digits',
-        description: "MNIST training digits, one record per contributor's part; private: each record is the SHA-256 of its part, the digits stay with the trainer that holds them",
+        description:
+          "MNIST training digits, one record per contributor's part; private: each record is the SHA-256 of its part, the digits stay with the trainer that holds them",
         recordSchema: 'FLDS v1: count, feature size 784, classes 10, float32 pixels in [0,1], uint8 labels (src/fl/data/digest.ts)',
         licence: 'CC-BY-SA-3.0',
         curators: [owner.publicKey.address, curator.publicKey.address],
@@ -82,19 +93,51 @@ export async function setupDevnetDatanet(client: FedraClient, options: DevnetDat
   const parts = trainerPartDigests(options)
   const junk = toHex(sha256(new TextEncoder().encode('not a part of the digits')))
   const held = loadValidationSet(parseValidationSpec(SCORER_VALIDATION))
-  const validation = { digest: datasetDigest(held), bytes: 16 + held.features.byteLength + held.labels.byteLength, metadata: `{"validation":"${SCORER_VALIDATION}","rows":${held.count}}` }
-  const records = [...parts.map((p, i) => ({ digest: p.digest, bytes: p.bytes, metadata: `{"part":"${i}/${options.trainers}","rows":${p.count}}` })), { digest: junk, bytes: 1000, metadata: '{"part":"none"}' }, validation]
+  const validation = {
+    digest: datasetDigest(held),
+    bytes: 16 + held.features.byteLength + held.labels.byteLength,
+    metadata: `{"validation":"${SCORER_VALIDATION}","rows":${held.count}}`,
+  }
+  const records = [
+    ...parts.map((p, i) => ({ digest: p.digest, bytes: p.bytes, metadata: `{"part":"${i}/${options.trainers}","rows":${p.count}}` })),
+    { digest: junk, bytes: 1000, metadata: '{"part":"none"}' },
+    validation,
+  ]
   await Promise.all(
     records.map((r, i) =>
-      send(devnetAccount(contributorAccount(options, i)), [messages.datanetsContribute({ datanet: DATANET, contentKind: 'hash', contentId: r.digest, size: r.bytes, metadata: r.metadata, bond: `${CONTRIBUTION_BOND}ufdr` })], `contribute record ${i}`),
+      send(
+        devnetAccount(contributorAccount(options, i)),
+        [
+          messages.datanetsContribute({
+            datanet: DATANET,
+            contentKind: 'hash',
+            contentId: r.digest,
+            size: r.bytes,
+            metadata: r.metadata,
+            bond: `${CONTRIBUTION_BOND}ufdr`,
+          }),
+        ],
+        `contribute record ${i}`,
+      ),
     ),
   )
   // Records get ids in the order their transactions landed: look each up by its content.
   const { records: stored } = await client.call('datanet_records', { datanet: String(DATANET) })
   const idOf = (digest: string) => stored.find((r) => r.content_id === digest)!.record
   const good = [...parts.map((p) => idOf(p.digest)), idOf(validation.digest)]
-  await send(owner, good.map((record) => messages.datanetsCurate({ datanet: DATANET, record, approve: true })), 'approve the parts (account0)')
-  await send(curator, [...good.map((record) => messages.datanetsCurate({ datanet: DATANET, record, approve: true })), messages.datanetsCurate({ datanet: DATANET, record: idOf(junk), approve: false, reason: 1 })], 'curate (operator0)')
+  await send(
+    owner,
+    good.map((record) => messages.datanetsCurate({ datanet: DATANET, record, approve: true })),
+    'approve the parts (account0)',
+  )
+  await send(
+    curator,
+    [
+      ...good.map((record) => messages.datanetsCurate({ datanet: DATANET, record, approve: true })),
+      messages.datanetsCurate({ datanet: DATANET, record: idOf(junk), approve: false, reason: 1 }),
+    ],
+    'curate (operator0)',
+  )
   await send(owner, [messages.datanetsPublish(DATANET)], 'publish version 1')
   const version = await client.call('datanet_version', { datanet: String(DATANET), version: String(DATANET_VERSION) })
   options.out(

@@ -126,7 +126,11 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
   mkdirSync(options.dir, { recursive: true })
   const present = readdirSync(options.dir)
   if (present.length > 0) {
-    throw new DevnetError('DIR_NOT_EMPTY', `${options.dir} is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); a devnet is laid out in a new or empty directory`, { path: options.dir })
+    throw new DevnetError(
+      'DIR_NOT_EMPTY',
+      `${options.dir} is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); a devnet is laid out in a new or empty directory`,
+      { path: options.dir },
+    )
   }
   const genesisTime = options.genesisTime ?? new Date()
   const nodes: DevnetNode[] = []
@@ -198,7 +202,11 @@ export async function createDevnet(options: DevnetOptions): Promise<DevnetLayout
       ...structuredClone(DEFAULT_CONFIG),
       moniker: node.name,
       chainId: options.chainId,
-      p2p: { listen: `/ip4/127.0.0.1/tcp/${node.p2pPort}`, bootstrap: nodes.filter((n) => n !== node).map((n) => n.multiaddr), maxPeers: 50 },
+      p2p: {
+        listen: `/ip4/127.0.0.1/tcp/${node.p2pPort}`,
+        bootstrap: nodes.filter((n) => n !== node).map((n) => n.multiaddr),
+        maxPeers: 50,
+      },
       rpc: { ...structuredClone(DEFAULT_CONFIG.rpc), listen: `127.0.0.1:${node.rpcPort}` },
       metrics: { listen: `127.0.0.1:${node.metricsPort}` },
       consensus: { ...DEFAULT_CONFIG.consensus, commitDelayMs: options.commitDelayMs },
@@ -235,16 +243,31 @@ export function loadDevnet(dir: string): DevnetLayout | null {
   } catch (error) {
     throw new DevnetError('LAYOUT_INVALID', `${path} is not JSON: ${(error as Error).message}`, { path })
   }
-  if (layout.layoutVersion !== LAYOUT_VERSION || !Array.isArray(layout.nodes) || typeof layout.chainId !== 'string' || typeof layout.commitDelayMs !== 'number') {
-    throw new DevnetError('LAYOUT_INVALID', `${path} is not a devnet layout of version ${LAYOUT_VERSION}; start over with --reset`, { path })
+  if (
+    layout.layoutVersion !== LAYOUT_VERSION ||
+    !Array.isArray(layout.nodes) ||
+    typeof layout.chainId !== 'string' ||
+    typeof layout.commitDelayMs !== 'number'
+  ) {
+    throw new DevnetError('LAYOUT_INVALID', `${path} is not a devnet layout of version ${LAYOUT_VERSION}; start over with --reset`, {
+      path,
+    })
   }
   return { ...(layout as DevnetLayout), dir }
 }
 
 /** What a stored layout says for each option a user may pass again. */
-export function layoutOptions(layout: DevnetLayout): Pick<DevnetOptions, 'validators' | 'fullNodes' | 'chainId' | 'commitDelayMs' | 'accounts'> {
+export function layoutOptions(
+  layout: DevnetLayout,
+): Pick<DevnetOptions, 'validators' | 'fullNodes' | 'chainId' | 'commitDelayMs' | 'accounts'> {
   const validators = layout.nodes.filter((n) => n.validator).length
-  return { validators, fullNodes: layout.nodes.length - validators, chainId: layout.chainId, commitDelayMs: layout.commitDelayMs, accounts: layout.accounts.length }
+  return {
+    validators,
+    fullNodes: layout.nodes.length - validators,
+    chainId: layout.chainId,
+    commitDelayMs: layout.commitDelayMs,
+    accounts: layout.accounts.length,
+  }
 }
 
 /**
@@ -252,16 +275,24 @@ export function layoutOptions(layout: DevnetLayout): Pick<DevnetOptions, 'valida
  * chain id…) is refused, naming each one: silently keeping the old layout, or laying a new one
  * over old data, both leave a user with a devnet that is not what they asked for.
  */
-export function checkLayoutOptions(layout: DevnetLayout, given: Partial<ReturnType<typeof layoutOptions>>, names: Record<string, string>): void {
+export function checkLayoutOptions(
+  layout: DevnetLayout,
+  given: Partial<ReturnType<typeof layoutOptions>>,
+  names: Record<string, string>,
+): void {
   const stored = layoutOptions(layout)
   const conflicts = (Object.keys(given) as (keyof typeof stored)[]).filter((key) => given[key] !== undefined && given[key] !== stored[key])
   if (conflicts.length === 0) return
   const what = conflicts.map((key) => `${names[key] ?? key} ${String(given[key])} (stored: ${String(stored[key])})`).join(', ')
   const first = conflicts[0]!
-  throw new DevnetError('LAYOUT_CONFLICT', `${layout.dir} holds a devnet laid out otherwise: ${what}. Run without these options to resume it, or add --reset to start a new one`, {
-    path: layout.dir,
-    option: names[first] ?? first,
-    stored: stored[first],
-    given: given[first],
-  })
+  throw new DevnetError(
+    'LAYOUT_CONFLICT',
+    `${layout.dir} holds a devnet laid out otherwise: ${what}. Run without these options to resume it, or add --reset to start a new one`,
+    {
+      path: layout.dir,
+      option: names[first] ?? first,
+      stored: stored[first],
+      given: given[first],
+    },
+  )
 }

@@ -147,17 +147,31 @@ export class DevnetTraining {
     })
     await this.#send(0, [create], 2_000_000n, 'create the subnet')
     const joins = [
-      ...Array.from({ length: o.trainers }, (_, i) => this.#send(trainerAccount(i), [messages.subnetsJoin(SUBNET, 'trainer', TRAINER_BOND)], 400_000n, `join trainer ${i}`)),
-      ...Array.from({ length: o.aggregators }, (_, j) => this.#send(aggregatorAccount(o, j), [messages.subnetsJoin(SUBNET, 'aggregator', AGGREGATOR_BOND)], 400_000n, `join aggregator ${j}`)),
+      ...Array.from({ length: o.trainers }, (_, i) =>
+        this.#send(trainerAccount(i), [messages.subnetsJoin(SUBNET, 'trainer', TRAINER_BOND)], 400_000n, `join trainer ${i}`),
+      ),
+      ...Array.from({ length: o.aggregators }, (_, j) =>
+        this.#send(
+          aggregatorAccount(o, j),
+          [messages.subnetsJoin(SUBNET, 'aggregator', AGGREGATOR_BOND)],
+          400_000n,
+          `join aggregator ${j}`,
+        ),
+      ),
     ]
     await Promise.all(joins)
-    o.out(`training: subnet 0 "mnist-digits" created (${o.rule}, ${DEVNET_MODELS[o.model].label}, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`)
+    o.out(
+      `training: subnet 0 "mnist-digits" created (${o.rule}, ${DEVNET_MODELS[o.model].label}, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`,
+    )
   }
 
   async #send(account: number, msgs: Uint8Array[], gasLimit: bigint, what: string): Promise<void> {
     const tx = await buildTx(this.#client, devnetAccount(account), msgs, { fee: 200n, gasLimit })
     const answer = await this.#client.broadcastTx(tx, 'commit', 30_000)
-    if (answer.result === undefined || answer.result.code !== 0) throw new Error(`devnet could not ${what}: ${answer.result?.codespace}/${answer.result?.code} ${answer.result?.log ?? 'not committed'}`)
+    if (answer.result === undefined || answer.result.code !== 0)
+      throw new Error(
+        `devnet could not ${what}: ${answer.result?.codespace}/${answer.result?.code} ${answer.result?.log ?? 'not committed'}`,
+      )
   }
 
   /** Starts the role processes: trainer i and aggregator j on node (i mod validators). */
@@ -170,13 +184,39 @@ export class DevnetTraining {
     const nodeOf = (i: number) => `http://127.0.0.1:${validators[i % validators.length]!.rpcPort}/`
     const plan = attackPlan(o.attackers, o.trainers)
     const spawn = (name: string, args: string[]) => {
-      const p = new NodeProcess({ ...validators[0]!, name, home: dir }, { entry: NodeProcess.fedra(...args), logFile: join(rolesDir, `${name}.log`) })
-      p.onUnexpectedExit((code, signal) => o.out(`\n${name} exited (${signal ?? `code ${code}`}); the end of ${join(rolesDir, `${name}.log`)}:\n${p.logTail(3).map((l) => `    ${l.slice(0, 300)}`).join('\n')}\n`))
+      const p = new NodeProcess(
+        { ...validators[0]!, name, home: dir },
+        { entry: NodeProcess.fedra(...args), logFile: join(rolesDir, `${name}.log`) },
+      )
+      p.onUnexpectedExit((code, signal) =>
+        o.out(
+          `\n${name} exited (${signal ?? `code ${code}`}); the end of ${join(rolesDir, `${name}.log`)}:\n${p
+            .logTail(3)
+            .map((l) => `    ${l.slice(0, 300)}`)
+            .join('\n')}\n`,
+        ),
+      )
       p.start({ FEDRA_PASSPHRASE: DEVNET_PASSPHRASE })
       this.processes.push(p)
     }
     for (let i = 0; i < o.trainers; i++) {
-      const args = ['trainer', '--key', devnetAccountName(trainerAccount(i)), '--subnet', String(SUBNET), '--node', nodeOf(i), '--data', `mnist:${o.partition}:${i}/${o.trainers}`, '--seed', String(o.seed), '--epochs', String(o.epochs), '--lr', String(o.lr)]
+      const args = [
+        'trainer',
+        '--key',
+        devnetAccountName(trainerAccount(i)),
+        '--subnet',
+        String(SUBNET),
+        '--node',
+        nodeOf(i),
+        '--data',
+        `mnist:${o.partition}:${i}/${o.trainers}`,
+        '--seed',
+        String(o.seed),
+        '--epochs',
+        String(o.epochs),
+        '--lr',
+        String(o.lr),
+      ]
       const rows = o.rows ?? (o.scoring === 'none' ? undefined : SCORER_ROWS)
       if (rows !== undefined) args.push('--rows', String(rows))
       const attack = plan.get(i)
@@ -193,16 +233,37 @@ export class DevnetTraining {
     }
     if (o.scoring !== 'none') {
       validators.forEach((_, i) => {
-        spawn(`scorer${i}`, ['scorer', '--key', devnetOperatorName(i), '--subnet', String(SUBNET), '--node', nodeOf(i), '--method', o.scoring, '--validation', SCORER_VALIDATION, '--state-dir', join(rolesDir, `scorer${i}-state`)])
+        spawn(`scorer${i}`, [
+          'scorer',
+          '--key',
+          devnetOperatorName(i),
+          '--subnet',
+          String(SUBNET),
+          '--node',
+          nodeOf(i),
+          '--method',
+          o.scoring,
+          '--validation',
+          SCORER_VALIDATION,
+          '--state-dir',
+          join(rolesDir, `scorer${i}-state`),
+        ])
       })
     }
     this.attackerNames = new Map([...plan].map(([i, attack]) => [devnetAccount(trainerAccount(i)).publicKey.address, attack]))
-    o.out(`training: ${o.trainers} trainers${plan.size > 0 ? ` (${plan.size} attacking: ${[...plan].map(([i, a]) => `trainer${i} ${a}`).join(', ')})` : ''} and ${o.aggregators} aggregators${o.liars > 0 ? ` (${o.liars} lying)` : ''}${o.scoring === 'none' ? '' : `, ${validators.length} scorers (${o.scoring})`} started; their logs are in ${rolesDir}\n\n`)
+    o.out(
+      `training: ${o.trainers} trainers${plan.size > 0 ? ` (${plan.size} attacking: ${[...plan].map(([i, a]) => `trainer${i} ${a}`).join(', ')})` : ''} and ${o.aggregators} aggregators${o.liars > 0 ? ` (${o.liars} lying)` : ''}${o.scoring === 'none' ? '' : `, ${validators.length} scorers (${o.scoring})`} started; their logs are in ${rolesDir}\n\n`,
+    )
   }
 
   /** Resolves once every role process has logged that it started (loaded its data, reached its node). */
   async ready(timeoutMs = 120_000): Promise<void> {
-    await waitFor('the trainers and aggregators to start', async () => this.processes.every((p) => p.logTail(50).some((line) => line.includes(' started'))), timeoutMs, 250)
+    await waitFor(
+      'the trainers and aggregators to start',
+      async () => this.processes.every((p) => p.logTail(50).some((line) => line.includes(' started'))),
+      timeoutMs,
+      250,
+    )
   }
 
   /** Reports rounds as they finish; resolves after `rounds` rounds (never, without it, until stop()). */
@@ -218,7 +279,8 @@ export class DevnetTraining {
         const current = await this.#client.call('round_get', { subnet: String(SUBNET) })
         next ??= BigInt(current.round)
         while (next <= BigInt(current.round)) {
-          const round = next === BigInt(current.round) ? current : await this.#client.call('round_get', { subnet: String(SUBNET), round: String(next) })
+          const round =
+            next === BigInt(current.round) ? current : await this.#client.call('round_get', { subnet: String(SUBNET), round: String(next) })
           // A scored round is reported once it closes (its receipts and payouts settle then).
           if (this.#o.scoring !== 'none' ? !round.closed : round.version === null && !round.closed) break
           const line = await this.#report(round)
@@ -246,7 +308,20 @@ export class DevnetTraining {
     const freeRiders = rejected_updates.map((r) => ({ trainer: r.trainer, reason: r.reason, slashed: BigInt(r.slashed) }))
     if (round.version === null) {
       const end = Number(round.close_height)
-      return { round: BigInt(round.round), updates: updates.length, version: null, accuracy: null, rejections: round.rejections.length, height: end, roundMs: (await blockTime(end)) - openMs, overheadBlocks: null, overheadMs: null, windowBlocks: null, contributions: [], freeRiders }
+      return {
+        round: BigInt(round.round),
+        updates: updates.length,
+        version: null,
+        accuracy: null,
+        rejections: round.rejections.length,
+        height: end,
+        roundMs: (await blockTime(end)) - openMs,
+        overheadBlocks: null,
+        overheadMs: null,
+        windowBlocks: null,
+        contributions: [],
+        freeRiders,
+      }
     }
     const contributions = round.closed ? await this.#contributions(round.round) : []
     const version = await this.#client.call('model_version', { subnet: s, version: round.version })
@@ -278,7 +353,18 @@ export class DevnetTraining {
   }
 
   /** Every trainer's standing after the run: reputation, rewards and slashes summed over the rounds reported. */
-  async standings(): Promise<{ trainer: string; name: string; attack: string | null; reputation: string; byRound: number[]; rewards: bigint; slashed: bigint; freeRides: number }[]> {
+  async standings(): Promise<
+    {
+      trainer: string
+      name: string
+      attack: string | null
+      reputation: string
+      byRound: number[]
+      rewards: bigint
+      slashed: bigint
+      freeRides: number
+    }[]
+  > {
     const out = []
     const initial = Number((await this.#client.call('reputation_params', {})).initial_reputation)
     for (let i = 0; i < this.#o.trainers; i++) {
@@ -334,10 +420,16 @@ export class DevnetTraining {
 
 export function formatLine(line: RoundLine, index: number, rounds: number | undefined): string {
   const r = `[ROUND ${index}${rounds === undefined ? '' : `/${rounds}`}]`
-  const verdict = line.version === null ? 'no valid aggregate (the next round trains the same model)' : `aggregate verified${line.rejections > 0 ? ` after ${line.rejections} rejected` : ''}`
+  const verdict =
+    line.version === null
+      ? 'no valid aggregate (the next round trains the same model)'
+      : `aggregate verified${line.rejections > 0 ? ` after ${line.rejections} rejected` : ''}`
   const accuracy = line.accuracy === null ? '' : ` · test accuracy ${line.accuracy.toFixed(3)}`
   const top = [...line.contributions].sort((a, b) => (b.reward > a.reward ? 1 : b.reward < a.reward ? -1 : 0))[0]
-  const scored = top === undefined || top.reward === 0n ? '' : ` · top ${top.trainer.slice(0, 12)}… score ${Number(top.score).toFixed(3)} reward ${fdr(top.reward)}`
+  const scored =
+    top === undefined || top.reward === 0n
+      ? ''
+      : ` · top ${top.trainer.slice(0, 12)}… score ${Number(top.score).toFixed(3)} reward ${fdr(top.reward)}`
   const slashes = [
     ...line.contributions.filter((c) => c.slashed > 0n).map((c) => `${c.trainer.slice(0, 12)}… (harmful)`),
     ...line.freeRiders.map((f) => `${f.trainer.slice(0, 12)}… (${f.reason})`),
@@ -370,7 +462,10 @@ export function standingsTable(rows: Awaited<ReturnType<DevnetTraining['standing
   const attackers = rows.filter((r) => r.attack !== null).reduce((s, r) => s + r.rewards, 0n)
   return [
     'trainer    attack       reputation  rewards        slashed       free-rides',
-    ...rows.map((r) => `${r.name.padEnd(9)}  ${(r.attack ?? '—').padEnd(11)}  ${Number(r.reputation).toFixed(4).padStart(10)}  ${fdr(r.rewards).padStart(13)}  ${fdr(r.slashed).padStart(12)}  ${String(r.freeRides).padStart(10)}`),
+    ...rows.map(
+      (r) =>
+        `${r.name.padEnd(9)}  ${(r.attack ?? '—').padEnd(11)}  ${Number(r.reputation).toFixed(4).padStart(10)}  ${fdr(r.rewards).padStart(13)}  ${fdr(r.slashed).padStart(12)}  ${String(r.freeRides).padStart(10)}`,
+    ),
     '',
     `attackers' share of trainer rewards: ${total === 0n ? '—' : `${((Number(attackers) / Number(total)) * 100).toFixed(1)} %`}`,
     `reputation: every attacker below every honest trainer ${separatedFrom(rows)}`,
@@ -392,8 +487,9 @@ function separatedFrom(rows: Awaited<ReturnType<DevnetTraining['standings']>>): 
 
 /** The summary table `--rounds` ends with: per round, and the chain's mean overhead in block times. */
 export function summaryTable(lines: readonly RoundLine[], blockMs: number): string {
-  const rows = lines.map((l, i) =>
-    `${String(i + 1).padStart(5)}  ${String(l.round).padStart(5)}  ${String(l.updates).padStart(7)}  ${(l.accuracy === null ? '—' : l.accuracy.toFixed(4)).padStart(8)}  ${(l.roundMs / 1000).toFixed(1).padStart(7)}  ${String(l.overheadBlocks ?? '—').padStart(14)}  ${(l.overheadMs === null ? '—' : (l.overheadMs / 1000).toFixed(2)).padStart(11)}  ${String(l.rejections).padStart(8)}`,
+  const rows = lines.map(
+    (l, i) =>
+      `${String(i + 1).padStart(5)}  ${String(l.round).padStart(5)}  ${String(l.updates).padStart(7)}  ${(l.accuracy === null ? '—' : l.accuracy.toFixed(4)).padStart(8)}  ${(l.roundMs / 1000).toFixed(1).padStart(7)}  ${String(l.overheadBlocks ?? '—').padStart(14)}  ${(l.overheadMs === null ? '—' : (l.overheadMs / 1000).toFixed(2)).padStart(11)}  ${String(l.rejections).padStart(8)}`,
   )
   const measured = lines.filter((l) => l.overheadMs !== null)
   const meanOverhead = measured.length === 0 ? null : measured.reduce((s, l) => s + l.overheadMs!, 0) / measured.length

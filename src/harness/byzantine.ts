@@ -88,7 +88,12 @@ export class ByzantinePeer {
     const topics = topicsFor(this.#chainId)
     const tries: Promise<unknown>[] = []
     const publish = (topic: string, data: Uint8Array, kind: ByzantineAttack) =>
-      tries.push(this.#host.publish(topic, data).then(() => this.#sent[kind]++, () => {}))
+      tries.push(
+        this.#host.publish(topic, data).then(
+          () => this.#sent[kind]++,
+          () => {},
+        ),
+      )
     // Malformed: random bytes, and a valid encoding cut short.
     publish(topics.consensus, randomBytes(1 + Math.floor(Math.random() * 300)), 'malformed')
     publish(topics.txs, randomBytes(1 + Math.floor(Math.random() * 300)), 'malformed')
@@ -98,7 +103,12 @@ export class ByzantinePeer {
     if (Math.random() < 0.2) {
       const big = randomBytes(6 * 1024 * 1024)
       publish(topics.consensus, big, 'oversized')
-      tries.push(this.#host.send(this.#target, protocolsFor(this.#chainId).direct, big).then(() => this.#sent.oversized++, () => {}))
+      tries.push(
+        this.#host.send(this.#target, protocolsFor(this.#chainId).direct, big).then(
+          () => this.#sent.oversized++,
+          () => {},
+        ),
+      )
     }
     // Replayed: a message the target already saw, sent again under a new envelope.
     if (sample !== undefined) publish(topics.consensus, sample, 'replayed')
@@ -108,7 +118,12 @@ export class ByzantinePeer {
     // Bad sync: garbage requests, and a request for an absurd range.
     const sync = syncProtocols(this.#chainId)
     const request = (protocol: string, data: Uint8Array) =>
-      tries.push(this.#host.request(this.#target, protocol, data, { timeoutMs: 2000 }).then(() => this.#sent['bad-sync']++, () => this.#sent['bad-sync']++))
+      tries.push(
+        this.#host.request(this.#target, protocol, data, { timeoutMs: 2000 }).then(
+          () => this.#sent['bad-sync']++,
+          () => this.#sent['bad-sync']++,
+        ),
+      )
     request(sync.blocks, randomBytes(40))
     request(sync.status, randomBytes(200))
     request(sync.blocks, encode(SyncRequest, { from: 0n, to: 2n ** 64n - 1n }))
@@ -130,7 +145,13 @@ export class ByzantinePeer {
     const stranger = PrivateKey.fromSeed(randomBytes(32))
     switch (message.type) {
       case 'vote':
-        return encodeConsensusMessage({ ...message, vote: { ...message.vote, signature: Math.random() < 0.5 ? flip(message.vote.signature) : stranger.sign('vote', this.#chainId, randomBytes(32)) } })
+        return encodeConsensusMessage({
+          ...message,
+          vote: {
+            ...message.vote,
+            signature: Math.random() < 0.5 ? flip(message.vote.signature) : stranger.sign('vote', this.#chainId, randomBytes(32)),
+          },
+        })
       case 'proposal':
         return encodeConsensusMessage({ ...message, proposal: { ...message.proposal, signature: flip(message.proposal.signature) } })
       default:

@@ -68,13 +68,19 @@ export function checkAgreement(view: ChainView): CheckResult {
     const [first, firstBlock] = at[0]!
     for (const [name, block] of at.slice(1)) {
       if (block!.blockId !== firstBlock!.blockId || block!.header.stateRoot !== firstBlock!.header.stateRoot) {
-        failures.push(`height ${h}: ${first} has ${firstBlock!.blockId.slice(0, 12)}/${firstBlock!.header.stateRoot.slice(0, 12)}, ${name} ${block!.blockId.slice(0, 12)}/${block!.header.stateRoot.slice(0, 12)}`)
+        failures.push(
+          `height ${h}: ${first} has ${firstBlock!.blockId.slice(0, 12)}/${firstBlock!.header.stateRoot.slice(0, 12)}, ${name} ${block!.blockId.slice(0, 12)}/${block!.header.stateRoot.slice(0, 12)}`,
+        )
       }
     }
   }
   const tips = names.map((n) => `${n}@${view.tips.get(n)}`).join(' ')
   if (names.length < 2) return { name: 'agreement', ok: false, detail: `fewer than two nodes answered (${tips})` }
-  return { name: 'agreement', ok: failures.length === 0, detail: failures.length === 0 ? `${compared} heights compared on ${names.length} nodes (${tips})` : failures.slice(0, 5).join('; ') }
+  return {
+    name: 'agreement',
+    ok: failures.length === 0,
+    detail: failures.length === 0 ? `${compared} heights compared on ${names.length} nodes (${tips})` : failures.slice(0, 5).join('; '),
+  }
 }
 
 /**
@@ -83,7 +89,11 @@ export function checkAgreement(view: ChainView): CheckResult {
  * precommits name the block the commit is for (a commit is checked signature by signature when
  * it is verified; here: one validator, one (height, round), one block id).
  */
-export function checkDoubleSigns(view: ChainView, validatorNames: ReadonlyMap<string, string>, expected: readonly string[]): CheckResult & { offenders: string[] } {
+export function checkDoubleSigns(
+  view: ChainView,
+  validatorNames: ReadonlyMap<string, string>,
+  expected: readonly string[],
+): CheckResult & { offenders: string[] } {
   const reference = longest(view)
   const offenders = new Set<string>()
   let evidence = 0
@@ -102,7 +112,10 @@ export function checkDoubleSigns(view: ChainView, validatorNames: ReadonlyMap<st
       for (const sig of commit.signatures) {
         const key = `${sig.validator}/${commit.height}/${commit.round}`
         const seen = commitVotes.get(key)
-        if (seen !== undefined && seen !== commit.blockId) conflicts.push(`${validatorNames.get(sig.validator) ?? sig.validator} precommitted two blocks at ${commit.height}/${commit.round}`)
+        if (seen !== undefined && seen !== commit.blockId)
+          conflicts.push(
+            `${validatorNames.get(sig.validator) ?? sig.validator} precommitted two blocks at ${commit.height}/${commit.round}`,
+          )
         commitVotes.set(key, commit.blockId)
       }
     }
@@ -125,11 +138,16 @@ export function checkExactlyOnce(view: ChainView, accepted: readonly AcceptedTx[
   if (reference === undefined) return { name: 'txs-exactly-once', ok: false, detail: 'no node answered' }
   const counts = new Map<string, number>()
   for (const tx of accepted) counts.set(tx.hex, 0)
-  for (const block of view.blocks.get(reference)!.values()) for (const tx of block.txs) if (counts.has(tx)) counts.set(tx, counts.get(tx)! + 1)
+  for (const block of view.blocks.get(reference)!.values())
+    for (const tx of block.txs) if (counts.has(tx)) counts.set(tx, counts.get(tx)! + 1)
   const missing = [...counts].filter(([, n]) => n === 0).length
   const twice = [...counts].filter(([, n]) => n > 1).length
   const ok = missing === 0 && twice === 0
-  return { name: 'txs-exactly-once', ok, detail: `${accepted.length} accepted transfers: ${accepted.length - missing - twice} committed once, ${missing} never, ${twice} more than once (read from ${reference})` }
+  return {
+    name: 'txs-exactly-once',
+    ok,
+    detail: `${accepted.length} accepted transfers: ${accepted.length - missing - twice} committed once, ${missing} never, ${twice} more than once (read from ${reference})`,
+  }
 }
 
 /** The node whose chain is longest: the reference for reading transactions and evidence. */

@@ -82,7 +82,18 @@ export type Step =
 export type CrashPoint = 'sign' | 'wal' | 'commit' | 'any' | NodeCrashPoint
 
 const STEP_KINDS = ['wait', 'kill', 'pause', 'partition', 'start', 'twin', 'byzantine', 'kill_role', 'crash'] as const
-const CRASH_POINTS = ['sign', 'wal', 'commit', 'any', 'sign-proposal', 'sign-prevote', 'sign-precommit', 'wal-write', 'commit-before', 'commit-after'] as const
+const CRASH_POINTS = [
+  'sign',
+  'wal',
+  'commit',
+  'any',
+  'sign-proposal',
+  'sign-prevote',
+  'sign-precommit',
+  'wal-write',
+  'commit-before',
+  'commit-after',
+] as const
 const SWITCHES = ['skip-signer-fsync', 'accept-aggregate', 'p2p-no-announce', 'assert-invariants'] as const
 
 type Raw = Record<string, unknown>
@@ -96,7 +107,8 @@ export function loadManifest(path: string): Manifest {
     throw new HarnessError('MANIFEST_INVALID', `cannot read ${path}: ${(error as Error).message}`, { path })
   }
   const ext = extname(path)
-  if (ext !== '.toml' && ext !== '.json') throw new HarnessError('MANIFEST_INVALID', `${path}: a manifest is a .toml or .json file`, { path })
+  if (ext !== '.toml' && ext !== '.json')
+    throw new HarnessError('MANIFEST_INVALID', `${path}: a manifest is a .toml or .json file`, { path })
   return parseManifest(text, ext === '.toml' ? 'toml' : 'json', path)
 }
 
@@ -119,11 +131,21 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
   const names = [...powers.map((_, i) => `validator${i}`), ...Array.from({ length: fullNodes }, (_, i) => `full${i}`)]
   const node = (value: unknown, field: string): string => {
     const name = r.string(value, field)
-    if (!names.includes(name)) throw new HarnessError('NODE_UNKNOWN', `${path}: ${field} names ${name}, which is not one of ${names.join(', ')}`, { path, field, node: name })
+    if (!names.includes(name))
+      throw new HarnessError('NODE_UNKNOWN', `${path}: ${field} names ${name}, which is not one of ${names.join(', ')}`, {
+        path,
+        field,
+        node: name,
+      })
     return name
   }
   const late = r.list(net.late ?? [], 'network.late').map((v, i) => node(v, `network.late[${i}]`))
-  const clockSkewMs = Object.fromEntries(Object.entries(r.object(net.clock_skew_ms ?? {}, 'network.clock_skew_ms')).map(([k, v]) => [node(k, 'network.clock_skew_ms'), r.int(v, `network.clock_skew_ms.${k}`, -3_600_000, 3_600_000)]))
+  const clockSkewMs = Object.fromEntries(
+    Object.entries(r.object(net.clock_skew_ms ?? {}, 'network.clock_skew_ms')).map(([k, v]) => [
+      node(k, 'network.clock_skew_ms'),
+      r.int(v, `network.clock_skew_ms.${k}`, -3_600_000, 3_600_000),
+    ]),
+  )
   const plants = Object.fromEntries(
     Object.entries(r.object(net.plant ?? {}, 'network.plant')).map(([k, v]) => {
       const list = typeof v === 'string' ? [v] : r.list(v, `network.plant.${k}`)
@@ -133,10 +155,12 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
   const env = Object.fromEntries(
     Object.entries(r.object(net.env ?? {}, 'network.env')).map(([k, v]) => [
       node(k, 'network.env'),
-      Object.fromEntries(Object.entries(r.object(v, `network.env.${k}`)).map(([name, value]) => {
-        if (!/^FEDRA_[A-Z0-9_]+$/.test(name)) r.fail(`network.env.${k}`, `${name} is not a FEDRA_* variable`)
-        return [name, typeof value === 'number' ? String(value) : r.string(value, `network.env.${k}.${name}`)]
-      })),
+      Object.fromEntries(
+        Object.entries(r.object(v, `network.env.${k}`)).map(([name, value]) => {
+          if (!/^FEDRA_[A-Z0-9_]+$/.test(name)) r.fail(`network.env.${k}`, `${name} is not a FEDRA_* variable`)
+          return [name, typeof value === 'number' ? String(value) : r.string(value, `network.env.${k}.${name}`)]
+        }),
+      ),
     ]),
   )
   let load: LoadSpec | null = null
@@ -158,15 +182,24 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
       submitWindow: r.int(t.submit_window ?? 12, 'training.submit_window', 1, 10_000),
       aggregateWindow: r.int(t.aggregate_window ?? 8, 'training.aggregate_window', 1, 10_000),
     }
-    if (training.liars >= training.aggregators) r.fail('training.liars', 'must be fewer than training.aggregators (an honest one completes the round)')
+    if (training.liars >= training.aggregators)
+      r.fail('training.liars', 'must be fewer than training.aggregators (an honest one completes the round)')
   }
   const c = r.object(top.checks ?? {}, 'checks')
   r.known(c, 'checks', ['progress_timeout_ms', 'expect_double_sign'])
   const checks: ChecksSpec = {
     progressTimeoutMs: r.int(c.progress_timeout_ms ?? 90_000, 'checks.progress_timeout_ms', 1000, 3_600_000),
-    expectDoubleSign: r.list(c.expect_double_sign ?? [], 'checks.expect_double_sign').map((v, i) => node(v, `checks.expect_double_sign[${i}]`)),
+    expectDoubleSign: r
+      .list(c.expect_double_sign ?? [], 'checks.expect_double_sign')
+      .map((v, i) => node(v, `checks.expect_double_sign[${i}]`)),
   }
-  const roles = training === null ? [] : [...Array.from({ length: training.trainers }, (_, i) => `trainer${i}`), ...Array.from({ length: training.aggregators }, (_, i) => `aggregator${i}`)]
+  const roles =
+    training === null
+      ? []
+      : [
+          ...Array.from({ length: training.trainers }, (_, i) => `trainer${i}`),
+          ...Array.from({ length: training.aggregators }, (_, i) => `aggregator${i}`),
+        ]
   const steps = r.list(top.step ?? [], 'step').map((value, i): Step => {
     const f = `step[${i}]`
     const s = r.object(value, f)
@@ -188,7 +221,12 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
         return { kind, blocks: r.int(s.blocks, `${f}.blocks`, 1, 100_000) }
       case 'kill': {
         const downMs = r.int(s.down_ms ?? 0, `${f}.down_ms`, 0, 600_000)
-        return { kind, node: node(s.node, `${f}.node`), downBlocks: r.int(s.down_blocks ?? (downMs > 0 ? 0 : 3), `${f}.down_blocks`, 0, 10_000), downMs }
+        return {
+          kind,
+          node: node(s.node, `${f}.node`),
+          downBlocks: r.int(s.down_blocks ?? (downMs > 0 ? 0 : 3), `${f}.down_blocks`, 0, 10_000),
+          downMs,
+        }
       }
       case 'pause':
         return { kind, node: node(s.node, `${f}.node`), ms: r.int(s.ms ?? 3000, `${f}.ms`, 1, 600_000) }
@@ -199,12 +237,15 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
           const alone = node(s.isolate, `${f}.isolate`)
           groups = [[alone], names.filter((n) => n !== alone)]
         } else {
-          groups = r.list(s.groups, `${f}.groups`).map((g, j) => r.list(g, `${f}.groups[${j}]`).map((v, k) => node(v, `${f}.groups[${j}][${k}]`)))
+          groups = r
+            .list(s.groups, `${f}.groups`)
+            .map((g, j) => r.list(g, `${f}.groups[${j}]`).map((v, k) => node(v, `${f}.groups[${j}][${k}]`)))
           if (groups.length < 2) r.fail(`${f}.groups`, 'a partition has at least two groups')
         }
         const ms = r.int(s.ms ?? 0, `${f}.ms`, 0, 600_000)
         const blocks = r.int(s.blocks ?? 0, `${f}.blocks`, 0, 10_000)
-        if ((ms === 0) === (blocks === 0)) r.fail(f, 'a partition lasts `ms` (when no side can progress) or `blocks` (of the side that can), one of them')
+        if ((ms === 0) === (blocks === 0))
+          r.fail(f, 'a partition lasts `ms` (when no side can progress) or `blocks` (of the side that can), one of them')
         return { kind, groups, ms, blocks }
       }
       case 'start': {
@@ -221,14 +262,22 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
         return { kind, node: node(s.node, `${f}.node`), ms: r.int(s.ms ?? 5000, `${f}.ms`, 100, 600_000) }
       case 'kill_role': {
         const role = r.string(s.role, `${f}.role`)
-        if (!roles.includes(role)) r.fail(`${f}.role`, `${role} is not one of the training roles (${roles.join(', ') || 'no [training] section'})`)
+        if (!roles.includes(role))
+          r.fail(`${f}.role`, `${role} is not one of the training roles (${roles.join(', ') || 'no [training] section'})`)
         return { kind, role, downMs: r.int(s.down_ms ?? 3000, `${f}.down_ms`, 0, 600_000) }
       }
       case 'crash': {
         const victim = node(s.node, `${f}.node`)
         const hold = r.list(s.hold ?? [], `${f}.hold`).map((v, j) => node(v, `${f}.hold[${j}]`))
         if (hold.includes(victim)) r.fail(`${f}.hold`, `cannot hold the node that crashes (${victim})`)
-        return { kind, node: victim, at: r.oneOf(s.at ?? 'any', `${f}.at`, CRASH_POINTS), iterations: r.int(s.iterations ?? 3, `${f}.iterations`, 1, 10_000), hold, truncateWalEvery: r.int(s.truncate_wal_every ?? 4, `${f}.truncate_wal_every`, 0, 10_000) }
+        return {
+          kind,
+          node: victim,
+          at: r.oneOf(s.at ?? 'any', `${f}.at`, CRASH_POINTS),
+          iterations: r.int(s.iterations ?? 3, `${f}.iterations`, 1, 10_000),
+          hold,
+          truncateWalEvery: r.int(s.truncate_wal_every ?? 4, `${f}.truncate_wal_every`, 0, 10_000),
+        }
       }
     }
   })
@@ -247,7 +296,10 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
 
 /** The names of the nodes a manifest lays out: validator0…, then full0…. */
 export function nodeNames(manifest: Manifest): string[] {
-  return [...manifest.network.validators.map((_, i) => `validator${i}`), ...Array.from({ length: manifest.network.fullNodes }, (_, i) => `full${i}`)]
+  return [
+    ...manifest.network.validators.map((_, i) => `validator${i}`),
+    ...Array.from({ length: manifest.network.fullNodes }, (_, i) => `full${i}`),
+  ]
 }
 
 /** Field readers that throw MANIFEST_INVALID naming the field. */
@@ -285,6 +337,7 @@ class Reader {
   }
 
   known(object: Raw, field: string, keys: string[]): void {
-    for (const key of Object.keys(object)) if (!keys.includes(key)) this.fail(field === '' ? key : `${field}.${key}`, `is not a known setting (known: ${keys.join(', ')})`)
+    for (const key of Object.keys(object))
+      if (!keys.includes(key)) this.fail(field === '' ? key : `${field}.${key}`, `is not a known setting (known: ${keys.join(', ')})`)
   }
 }

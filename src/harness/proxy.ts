@@ -25,7 +25,9 @@ export class FaultProxy {
   static async open(target: number): Promise<FaultProxy> {
     const proxy = new FaultProxy(target)
     await new Promise<void>((resolve, reject) => {
-      proxy.#server.once('error', (error) => reject(new HarnessError('PROXY_FAILED', `proxy to port ${target} cannot listen: ${error.message}`, { reason: error.message })))
+      proxy.#server.once('error', (error) =>
+        reject(new HarnessError('PROXY_FAILED', `proxy to port ${target} cannot listen: ${error.message}`, { reason: error.message })),
+      )
       proxy.#server.listen(0, '127.0.0.1', () => resolve())
     })
     const address = proxy.#server.address()

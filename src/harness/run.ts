@@ -17,7 +17,7 @@ import { ByzantinePeer } from './byzantine.js'
 import { ChainView, type CheckResult, checkAgreement, checkDoubleSigns, checkExactlyOnce, longest } from './checks.js'
 import { HarnessError } from './errors.js'
 import { LoadGenerator } from './load.js'
-import { type Manifest, type Step, nodeNames } from './manifest.js'
+import type { Manifest, Step } from './manifest.js'
 import { ProxyMesh } from './proxy.js'
 
 const CLOCK_SKEW = fileURLToPath(new URL('./preload/clock-skew.mjs', import.meta.url))
@@ -196,7 +196,12 @@ export class HarnessRun {
     this.#rssTimer = setInterval(() => this.#sampleRss(), 5000)
     for (const member of this.#members.values()) if (!m.network.late.includes(member.name)) this.#start(member)
     const running = this.#running()
-    await waitFor('every started node at height 2', async () => (await this.#statuses(running)).every((s) => s !== null && s.height >= 2), m.checks.progressTimeoutMs, 200)
+    await waitFor(
+      'every started node at height 2',
+      async () => (await this.#statuses(running)).every((s) => s !== null && s.height >= 2),
+      m.checks.progressTimeoutMs,
+      200,
+    )
     this.#out(`[harness] ${m.name}: ${running.length} nodes up at height 2 in ${this.#o.dir}\n`)
     if (m.load !== null) {
       const keys = Array.from({ length: m.load.accounts }, (_, i) => devnetAccount(trainingAccounts + i))
@@ -225,7 +230,9 @@ export class HarnessRun {
       this.#training.start()
       await this.#training.ready(m.checks.progressTimeoutMs)
       await this.#training.setup()
-      this.#trainingDone = this.#training.follow().catch((error: Error) => this.#checks.push({ name: 'training', ok: false, detail: error.message }))
+      this.#trainingDone = this.#training
+        .follow()
+        .catch((error: Error) => this.#checks.push({ name: 'training', ok: false, detail: error.message }))
     }
   }
 
@@ -250,7 +257,16 @@ export class HarnessRun {
     copyFileSync(join(of.home, 'config', 'genesis.json'), join(home, 'config', 'genesis.json'))
     const p2pPort = await freePort()
     const peerId = await peerIdFromSeed(loadNodeKey(home).exportSeed())
-    const node: DevnetNode = { name, home, validator: true, p2pPort, rpcPort: await freePort(), metricsPort: await freePort(), peerId, multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}` }
+    const node: DevnetNode = {
+      name,
+      home,
+      validator: true,
+      p2pPort,
+      rpcPort: await freePort(),
+      metricsPort: await freePort(),
+      peerId,
+      multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}`,
+    }
     const config = JSON.parse(readFileSync(configPath(of.home), 'utf8')) as Record<string, Record<string, unknown>>
     config.moniker = name as never
     config.p2p!.listen = `/ip4/127.0.0.1/tcp/${p2pPort}`
@@ -264,7 +280,9 @@ export class HarnessRun {
   #wire(node: DevnetNode, all: readonly DevnetNode[]): void {
     const path = configPath(node.home)
     const config = JSON.parse(readFileSync(path, 'utf8')) as { p2p: { bootstrap: string[] } }
-    config.p2p.bootstrap = all.filter((n) => n !== node).map((n) => `/ip4/127.0.0.1/tcp/${this.#mesh!.port(node.name, n.name)}/p2p/${n.peerId}`)
+    config.p2p.bootstrap = all
+      .filter((n) => n !== node)
+      .map((n) => `/ip4/127.0.0.1/tcp/${this.#mesh!.port(node.name, n.name)}/p2p/${n.peerId}`)
     writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`)
   }
 
@@ -279,10 +297,20 @@ export class HarnessRun {
       env.FEDRA_HARNESS_CLOCK_SKEW_MS = String(skew)
     }
     const key = node.validator ? loadValidatorKey(node.home) : null
-    const member: Member = { name: node.name, node, process: new NodeProcess(node), validator: node.validator, address: key?.publicKey.address ?? null, started: false, expectExit: false, env }
+    const member: Member = {
+      name: node.name,
+      node,
+      process: new NodeProcess(node),
+      validator: node.validator,
+      address: key?.publicKey.address ?? null,
+      started: false,
+      expectExit: false,
+      env,
+    }
     member.process.onUnexpectedExit((code, signal) => {
       if (member.expectExit) return
-      const why = member.process.logTail(40).find((l) => /fatal|INVARIANT_BROKEN|STORE_MISMATCH/.test(l)) ?? member.process.logTail(1)[0] ?? ''
+      const why =
+        member.process.logTail(40).find((l) => /fatal|INVARIANT_BROKEN|STORE_MISMATCH/.test(l)) ?? member.process.logTail(1)[0] ?? ''
       this.#unexpected.push(`${member.name} exited (${signal ?? `code ${code}`}): ${why.slice(0, 300)}`)
       this.#out(`[harness] ${member.name} exited unexpectedly (${signal ?? `code ${code}`})\n`)
     })
@@ -319,10 +347,15 @@ export class HarnessRun {
   async #progress(members: readonly Member[], blocks: number, what: string): Promise<number> {
     const began = Date.now()
     const from = Math.max(...(await this.#statuses(members)).map((s) => s?.height ?? 0))
-    const heights = await waitFor(what, async () => {
-      const now = (await this.#statuses(members)).map((s) => s?.height ?? -1)
-      return now.every((h) => h >= from + blocks) ? now : undefined
-    }, this.#m.checks.progressTimeoutMs, 200)
+    const heights = await waitFor(
+      what,
+      async () => {
+        const now = (await this.#statuses(members)).map((s) => s?.height ?? -1)
+        return now.every((h) => h >= from + blocks) ? now : undefined
+      },
+      this.#m.checks.progressTimeoutMs,
+      200,
+    )
     this.#heights = heights
     return Date.now() - began
   }
@@ -390,7 +423,10 @@ export class HarnessRun {
         process.kill(member.process.pid!, 'SIGCONT')
         this.#busy.delete(member.name)
         const recoveryMs = await this.#progress(this.#running(), 2, `the chain with ${member.name} resumed`)
-        return { detail: `${member.name} SIGSTOPped for ${step.ms} ms, then SIGCONT; all nodes 2 blocks further ${recoveryMs} ms later`, recoveryMs }
+        return {
+          detail: `${member.name} SIGSTOPped for ${step.ms} ms, then SIGCONT; all nodes 2 blocks further ${recoveryMs} ms later`,
+          recoveryMs,
+        }
       }
       case 'partition':
         return this.#partition(step)
@@ -399,9 +435,17 @@ export class HarnessRun {
         this.#start(member)
         const target = Math.max(...(await this.#statuses(this.#running().filter((m) => m !== member))).map((s) => s?.height ?? 0))
         const began = Date.now()
-        await waitFor(`${member.name} synced to height ${target}`, async () => (await this.#height(member)) >= target, this.#m.checks.progressTimeoutMs, 200)
+        await waitFor(
+          `${member.name} synced to height ${target}`,
+          async () => (await this.#height(member)) >= target,
+          this.#m.checks.progressTimeoutMs,
+          200,
+        )
         await this.#sameRoot(member, target)
-        return { detail: `${member.name} started empty and synced from genesis to height ${target} in ${Date.now() - began} ms, same state root`, recoveryMs: Date.now() - began }
+        return {
+          detail: `${member.name} started empty and synced from genesis to height ${target} in ${Date.now() - began} ms, same state root`,
+          recoveryMs: Date.now() - began,
+        }
       }
       case 'twin':
         return this.#runTwin(step.node)
@@ -415,8 +459,15 @@ export class HarnessRun {
         await new Promise((r) => setTimeout(r, step.downMs))
         role.start({ FEDRA_PASSPHRASE: 'devnet' })
         this.#restarts++
-        await waitFor('a training round after the role restart', async () => this.#training!.lines.length > before || this.#training!.lines.length >= this.#m.training!.rounds, this.#m.checks.progressTimeoutMs * 3, 500)
-        return { detail: `${step.role} SIGKILLed mid-run (${before} rounds done), restarted after ${step.downMs} ms; a round completed after it` }
+        await waitFor(
+          'a training round after the role restart',
+          async () => this.#training!.lines.length > before || this.#training!.lines.length >= this.#m.training!.rounds,
+          this.#m.checks.progressTimeoutMs * 3,
+          500,
+        )
+        return {
+          detail: `${step.role} SIGKILLed mid-run (${before} rounds done), restarted after ${step.downMs} ms; a round completed after it`,
+        }
       }
       case 'crash':
         return this.#crash(step)
@@ -436,8 +487,16 @@ export class HarnessRun {
     this.#busy.delete(member.name)
     const began = Date.now()
     const target = Math.max(...(await this.#statuses(others)).map((s) => s?.height ?? 0))
-    await waitFor(`${member.name} caught up to ${target}`, async () => (await this.#height(member)) >= target, this.#m.checks.progressTimeoutMs, 200)
-    return { detail: `${member.name} SIGKILLed at height ${before?.height ?? '?'}; ${restart}; caught up to ${target}`, recoveryMs: Date.now() - began }
+    await waitFor(
+      `${member.name} caught up to ${target}`,
+      async () => (await this.#height(member)) >= target,
+      this.#m.checks.progressTimeoutMs,
+      200,
+    )
+    return {
+      detail: `${member.name} SIGKILLed at height ${before?.height ?? '?'}; ${restart}; caught up to ${target}`,
+      recoveryMs: Date.now() - began,
+    }
   }
 
   /**
@@ -447,13 +506,19 @@ export class HarnessRun {
   async #restart(member: Member, heightBefore: number, rootBefore: string | null, extra: Record<string, string> = {}): Promise<string> {
     this.#start(member, extra)
     this.#restarts++
-    const status = await waitFor(`${member.name} answers after its restart`, () => member.process.status(1000).then((s) => s ?? undefined), this.#m.checks.progressTimeoutMs, 50)
+    const status = await waitFor(
+      `${member.name} answers after its restart`,
+      () => member.process.status(1000).then((s) => s ?? undefined),
+      this.#m.checks.progressTimeoutMs,
+      50,
+    )
     const problems: string[] = []
     if (status.height < heightBefore) problems.push(`restarted at height ${status.height}, below the ${heightBefore} it had committed`)
-    if (status.height === heightBefore && rootBefore !== null && status.stateRoot !== rootBefore) problems.push(`state root at ${heightBefore} changed across the restart`)
+    if (status.height === heightBefore && rootBefore !== null && status.stateRoot !== rootBefore)
+      problems.push(`state root at ${heightBefore} changed across the restart`)
     const reference = await this.#referenceRoot(member, status.height)
     if (reference !== null && status.stateRoot !== reference) problems.push(`state root at ${status.height} differs from the other nodes'`)
-    const line = `restarted at height ${status.height} (had ${heightBefore})${reference === null ? '' : ', state root equal to the others\''}`
+    const line = `restarted at height ${status.height} (had ${heightBefore})${reference === null ? '' : ", state root equal to the others'"}`
     if (problems.length > 0) this.#restartChecks.push(`${member.name}: ${problems.join('; ')}`)
     return problems.length === 0 ? line : `${line}; ${problems.join('; ')}`
   }
@@ -481,7 +546,10 @@ export class HarnessRun {
     try {
       const mine = (await client.block(height)).header.stateRoot
       const theirs = await this.#referenceRoot(member, height)
-      if (theirs !== null && mine !== theirs) throw new HarnessError('STEP_FAILED', `${member.name}'s state root at ${height} differs from the other nodes'`, { node: member.name })
+      if (theirs !== null && mine !== theirs)
+        throw new HarnessError('STEP_FAILED', `${member.name}'s state root at ${height} differs from the other nodes'`, {
+          node: member.name,
+        })
     } finally {
       client.close()
     }
@@ -492,14 +560,20 @@ export class HarnessRun {
     mesh.partition(step.groups)
     const powers = this.#m.network.validators
     const total = powers.reduce((a, b) => a + b, 0)
-    const powerOf = (group: readonly string[]) => group.reduce((sum, n) => sum + (n.startsWith('validator') && !n.endsWith('-twin') ? powers[Number(n.slice(9))]! : 0), 0)
+    const powerOf = (group: readonly string[]) =>
+      group.reduce((sum, n) => sum + (n.startsWith('validator') && !n.endsWith('-twin') ? powers[Number(n.slice(9))]! : 0), 0)
     const majority = step.groups.find((g) => 3 * powerOf(g) > 2 * total)
     for (const group of step.groups) if (group !== majority) for (const n of group) if (!majority?.includes(n)) this.#busy.add(n)
     let during = ''
     const minority = [...this.#members.values()].filter((m) => m.process.running && !majority?.includes(m.name))
     const minorityBefore = await this.#statuses(minority)
     if (step.blocks > 0) {
-      if (majority === undefined) throw new HarnessError('STEP_FAILED', `partition ${JSON.stringify(step.groups)} for ${step.blocks} blocks: no group holds +2/3 of the power`, {})
+      if (majority === undefined)
+        throw new HarnessError(
+          'STEP_FAILED',
+          `partition ${JSON.stringify(step.groups)} for ${step.blocks} blocks: no group holds +2/3 of the power`,
+          {},
+        )
       const members = majority.map((n) => this.#members.get(n)!).filter((m) => m.process.running)
       await this.#progress(members, step.blocks, `the majority ${majority.join(',')} ${step.blocks} blocks on`)
       during = `majority ${majority.join(',')} made ${step.blocks} blocks`
@@ -511,23 +585,35 @@ export class HarnessRun {
       during = `${step.ms} ms, ${after - before} blocks meanwhile${majority === undefined ? ' (no side holds +2/3)' : ''}`
       // A bridge (a node in two groups) may relay enough for the chain to go on; without one, nothing may commit.
       const bridged = [...new Set(step.groups.flat())].some((n) => step.groups.filter((g) => g.includes(n)).length > 1)
-      if (majority === undefined && !bridged && after - before > 1) throw new HarnessError('STEP_FAILED', `the chain committed ${after - before} blocks while no side of the partition held +2/3 of the power`, {})
+      if (majority === undefined && !bridged && after - before > 1)
+        throw new HarnessError(
+          'STEP_FAILED',
+          `the chain committed ${after - before} blocks while no side of the partition held +2/3 of the power`,
+          {},
+        )
     }
     // Outside the majority nothing can commit: a node that got more than the block in flight at the cut was reached around the proxies.
     if (majority !== undefined) {
       const after = await this.#statuses(minority)
       const highest = Math.max(0, ...minorityBefore.map((st) => st?.height ?? 0))
-      const leaked = minority.filter((m, i) => (after[i]?.height ?? 0) > highest + 1).map((m) => m.name)
+      const leaked = minority.filter((_, i) => (after[i]?.height ?? 0) > highest + 1).map((m) => m.name)
       if (leaked.length > 0) {
         mesh.heal()
-        throw new HarnessError('STEP_FAILED', `${leaked.join(', ')} kept committing while cut off from the majority: a link bypasses the fault proxies`, {})
+        throw new HarnessError(
+          'STEP_FAILED',
+          `${leaked.join(', ')} kept committing while cut off from the majority: a link bypasses the fault proxies`,
+          {},
+        )
       }
     }
     const cut = mesh.cutLinks.length
     mesh.heal()
     this.#busy.clear()
     const recoveryMs = await this.#progress(this.#running(), 2, `every node 2 blocks on after the heal`)
-    return { detail: `partition ${step.groups.map((g) => g.join('+')).join(' | ')} (${cut} links cut): ${during}; healed, every node 2 blocks further ${recoveryMs} ms later`, recoveryMs }
+    return {
+      detail: `partition ${step.groups.map((g) => g.join('+')).join(' | ')} (${cut} links cut): ${during}; healed, every node 2 blocks further ${recoveryMs} ms later`,
+      recoveryMs,
+    }
   }
 
   /**
@@ -552,7 +638,12 @@ export class HarnessRun {
       paused.push(m)
       others -= powerOf(m)
     }
-    if (3 * (others + powerOf(original)) <= 2 * total) throw new HarnessError('STEP_FAILED', `pausing ${paused.map((m) => m.name).join(', ')} leaves too little power for ${name} to matter`, { node: name })
+    if (3 * (others + powerOf(original)) <= 2 * total)
+      throw new HarnessError(
+        'STEP_FAILED',
+        `pausing ${paused.map((m) => m.name).join(', ')} leaves too little power for ${name} to matter`,
+        { node: name },
+      )
     for (const m of paused) this.#busy.add(m.name)
     const held = paused.length === 0 ? '' : ` (${paused.map((m) => m.name).join(', ')} paused meanwhile)`
     this.#start(twin)
@@ -567,18 +658,26 @@ export class HarnessRun {
       }
     }
     try {
-      const info = await waitFor(`${name} tombstoned for its twin's double sign`, async () => {
-        const info = await client.signingInfo(addressHex).catch(() => undefined)
-        return info?.tombstoned === true ? info : undefined
-      }, this.#m.checks.progressTimeoutMs * 2, 500)
+      const info = await waitFor(
+        `${name} tombstoned for its twin's double sign`,
+        async () => {
+          const info = await client.signingInfo(addressHex).catch(() => undefined)
+          return info?.tombstoned === true ? info : undefined
+        },
+        this.#m.checks.progressTimeoutMs * 2,
+        500,
+      )
       // Without the tombstoned key the paused validators are needed again.
       resume()
       const validator = await client.stakingValidators()
       const v = validator.validators.find((x) => x.moniker === name)
       if (v === undefined || !v.jailed) throw new HarnessError('STEP_FAILED', `${name} is tombstoned but not jailed`, { node: name })
       const slashed = BigInt(this.#m.network.validators[Number(name.slice(9))]!) * POWER_REDUCTION - BigInt(v.tokens)
-      if (slashed <= 0n) throw new HarnessError('STEP_FAILED', `${name} is tombstoned but its bond was not slashed (tokens ${v.tokens})`, { node: name })
-      return { detail: `${twin.name} started with ${name}'s key${held}: ${name} double-signed, slashed ${slashed} ufdr, jailed and tombstoned (signing info at height ${info.height}) ${Date.now() - began} ms later` }
+      if (slashed <= 0n)
+        throw new HarnessError('STEP_FAILED', `${name} is tombstoned but its bond was not slashed (tokens ${v.tokens})`, { node: name })
+      return {
+        detail: `${twin.name} started with ${name}'s key${held}: ${name} double-signed, slashed ${slashed} ufdr, jailed and tombstoned (signing info at height ${info.height}) ${Date.now() - began} ms later`,
+      }
     } finally {
       resume()
       client.close()
@@ -596,10 +695,16 @@ export class HarnessRun {
     } finally {
       await peer.stop()
     }
-    if (!target.process.running) throw new HarnessError('STEP_FAILED', `${target.name} did not survive the byzantine peer`, { node: target.name })
+    if (!target.process.running)
+      throw new HarnessError('STEP_FAILED', `${target.name} did not survive the byzantine peer`, { node: target.name })
     const recoveryMs = await this.#progress(this.#running(), 2, 'every node 2 blocks on after the byzantine peer')
-    const sent = Object.entries(report.sent).map(([k, n]) => `${n} ${k}`).join(', ')
-    return { detail: `byzantine peer at ${target.name} for ${step.ms} ms: ${sent} (${report.captured} messages captured); ${target.name} ${report.stillConnected ? 'still connected to it' : 'dropped it'}; every node 2 blocks on`, recoveryMs }
+    const sent = Object.entries(report.sent)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')
+    return {
+      detail: `byzantine peer at ${target.name} for ${step.ms} ms: ${sent} (${report.captured} messages captured); ${target.name} ${report.stillConnected ? 'still connected to it' : 'dropped it'}; every node 2 blocks on`,
+      recoveryMs,
+    }
   }
 
   /**
@@ -643,19 +748,27 @@ export class HarnessRun {
         const before = last
         await member.process.kill()
         const signedBefore = existsSync(statePath) ? decodeSignerState(readFileSync(statePath, 'utf8'), statePath) : null
-        if (step.truncateWalEvery > 0 && i % step.truncateWalEvery === step.truncateWalEvery - 1 && existsSync(walPath) && statSync(walPath).size > 0) {
+        if (
+          step.truncateWalEvery > 0 &&
+          i % step.truncateWalEvery === step.truncateWalEvery - 1 &&
+          existsSync(walPath) &&
+          statSync(walPath).size > 0
+        ) {
           truncateSync(walPath, this.#random.int(statSync(walPath).size))
           truncations++
         }
         const outside = step.at === 'any' && this.#random.int(4) === 0
         const point = points[this.#random.int(points.length)]!
-        const arm: Record<string, string> = outside ? {} : { FEDRA_TEST_CRASH: `${point}:${1 + this.#random.int(3)}:${(this.#random.int(1000) / 1000).toFixed(3)}` }
+        const arm: Record<string, string> = outside
+          ? {}
+          : { FEDRA_TEST_CRASH: `${point}:${1 + this.#random.int(3)}:${(this.#random.int(1000) / 1000).toFixed(3)}` }
         const what = outside ? 'outside' : point
         counts.set(what, (counts.get(what) ?? 0) + 1)
         const line = await this.#restart(member, before?.height ?? 0, before?.stateRoot ?? null, arm)
         if (signedBefore !== null && existsSync(statePath)) {
           const after = decodeSignerState(readFileSync(statePath, 'utf8'), statePath)
-          if (after.height < signedBefore.height) this.#restartChecks.push(`${member.name}: signer state went back from height ${signedBefore.height} to ${after.height}`)
+          if (after.height < signedBefore.height)
+            this.#restartChecks.push(`${member.name}: signer state went back from height ${signedBefore.height} to ${after.height}`)
         }
         if (outside) {
           // kill -9 from outside at a random instant of the next 0.2–2 s.
@@ -663,10 +776,15 @@ export class HarnessRun {
           while (Date.now() < until) await watch()
         } else {
           // The node kills itself when it reaches the point; a point it does not reach in time is left for an outside kill.
-          await waitFor(`${member.name} to crash at ${point}`, async () => {
-            if (member.process.running) await watch()
-            return !member.process.running
-          }, 20_000, 20).catch(() => undefined)
+          await waitFor(
+            `${member.name} to crash at ${point}`,
+            async () => {
+              if (member.process.running) await watch()
+              return !member.process.running
+            },
+            20_000,
+            20,
+          ).catch(() => undefined)
         }
         if (!member.process.running) selfKills++
         this.#out(`[harness] crash ${i + 1}/${iterations} (${what}): ${line}\n`)
@@ -676,9 +794,16 @@ export class HarnessRun {
       await member.process.kill()
       const line = await this.#restart(member, before?.height ?? 0, before?.stateRoot ?? null)
       const target = Math.max(...(await this.#statuses(this.#running().filter((m) => m !== member))).map((s) => s?.height ?? 0))
-      await waitFor(`${member.name} caught up to ${target} after the crashes`, async () => (await this.#height(member)) >= target, this.#m.checks.progressTimeoutMs, 200)
+      await waitFor(
+        `${member.name} caught up to ${target} after the crashes`,
+        async () => (await this.#height(member)) >= target,
+        this.#m.checks.progressTimeoutMs,
+        200,
+      )
       const by = [...counts].map(([k, n]) => `${n} ${k}`).join(', ')
-      return { detail: `${iterations} crashes of ${member.name} (${by}; ${selfKills} down when the next began, ${truncations} WAL truncations); final ${line}; caught up to ${target}` }
+      return {
+        detail: `${iterations} crashes of ${member.name} (${by}; ${selfKills} down when the next began, ${truncations} WAL truncations); final ${line}; caught up to ${target}`,
+      }
     } finally {
       member.expectExit = false
       this.#busy.delete(member.name)
@@ -698,11 +823,22 @@ export class HarnessRun {
       await Promise.race([this.#trainingDone, new Promise((r) => setTimeout(r, this.#m.checks.progressTimeoutMs * 3))])
       const done = this.#training!.lines.length
       const rejected = this.#training!.lines.reduce((n, l) => n + l.rejections, 0)
-      this.#checks.push({ name: 'training-rounds', ok: done >= this.#m.training!.rounds, detail: `${done} of ${this.#m.training!.rounds} rounds completed, ${rejected} aggregates rejected` })
+      this.#checks.push({
+        name: 'training-rounds',
+        ok: done >= this.#m.training!.rounds,
+        detail: `${done} of ${this.#m.training!.rounds} rounds completed, ${rejected} aggregates rejected`,
+      })
     }
     // Every accepted transfer out of the mempools, and two blocks on so the last ones are in blocks.
-    await waitFor('the mempools to drain', async () => (await this.#statuses(running)).every((s) => s !== null && s.mempool.size === 0), this.#m.checks.progressTimeoutMs, 250).catch(() => undefined)
-    await this.#progress(running, 2, 'two blocks on before the checks').catch((error: Error) => this.#checks.push({ name: 'final-progress', ok: false, detail: error.message }))
+    await waitFor(
+      'the mempools to drain',
+      async () => (await this.#statuses(running)).every((s) => s !== null && s.mempool.size === 0),
+      this.#m.checks.progressTimeoutMs,
+      250,
+    ).catch(() => undefined)
+    await this.#progress(running, 2, 'two blocks on before the checks').catch((error: Error) =>
+      this.#checks.push({ name: 'final-progress', ok: false, detail: error.message }),
+    )
     const view = await ChainView.read(running.map((m) => ({ name: m.name, url: this.#url(m) })))
     this.#heights = [...view.tips.values()]
     this.#checks.push(checkAgreement(view))
@@ -710,10 +846,28 @@ export class HarnessRun {
     const doubleSigns = checkDoubleSigns(view, names, this.#m.checks.expectDoubleSign)
     this.#checks.push({ name: doubleSigns.name, ok: doubleSigns.ok, detail: doubleSigns.detail })
     if (this.#load !== null) this.#checks.push(checkExactlyOnce(view, this.#load.accepted))
-    this.#checks.push({ name: 'restarts', ok: this.#restartChecks.length === 0, detail: this.#restartChecks.length === 0 ? `${this.#restarts} restarts, each at a height no lower than it had and with the others' state root` : this.#restartChecks.slice(0, 5).join('; ') })
+    this.#checks.push({
+      name: 'restarts',
+      ok: this.#restartChecks.length === 0,
+      detail:
+        this.#restartChecks.length === 0
+          ? `${this.#restarts} restarts, each at a height no lower than it had and with the others' state root`
+          : this.#restartChecks.slice(0, 5).join('; '),
+    })
     const broken = running.filter((m) => m.process.logTail(400).some((l) => l.includes('INVARIANT_BROKEN'))).map((m) => m.name)
-    this.#checks.push({ name: 'invariants', ok: broken.length === 0 && !this.#unexpected.some((u) => u.includes('INVARIANT_BROKEN')), detail: broken.length === 0 ? `every module invariant held after every block on ${running.length} nodes (assert-invariants)` : `broken on ${broken.join(', ')}` })
-    this.#checks.push({ name: 'no-unexpected-exit', ok: this.#unexpected.length === 0, detail: this.#unexpected.length === 0 ? 'no node exited on its own' : this.#unexpected.slice(0, 5).join('; ') })
+    this.#checks.push({
+      name: 'invariants',
+      ok: broken.length === 0 && !this.#unexpected.some((u) => u.includes('INVARIANT_BROKEN')),
+      detail:
+        broken.length === 0
+          ? `every module invariant held after every block on ${running.length} nodes (assert-invariants)`
+          : `broken on ${broken.join(', ')}`,
+    })
+    this.#checks.push({
+      name: 'no-unexpected-exit',
+      ok: this.#unexpected.length === 0,
+      detail: this.#unexpected.length === 0 ? 'no node exited on its own' : this.#unexpected.slice(0, 5).join('; '),
+    })
     const tips = view.tips
     const reference = longest(view)
     // In step: a node that stopped following (it computes another state root than the block
@@ -723,10 +877,30 @@ export class HarnessRun {
     this.#checks.push({
       name: 'in-step',
       ok: behind.length === 0,
-      detail: behind.length === 0 ? `every node within 3 blocks of height ${top}` : behind.map((m) => `${m.name} stuck at ${tips.get(m.name)} (others ${top}): ${(m.process.logTail(400).reverse().find((l) => /state root|MISMATCH|mismatch|reproduce/.test(l)) ?? '').slice(0, 240)}`).join('; '),
+      detail:
+        behind.length === 0
+          ? `every node within 3 blocks of height ${top}`
+          : behind
+              .map(
+                (m) =>
+                  `${m.name} stuck at ${tips.get(m.name)} (others ${top}): ${(
+                    m.process
+                      .logTail(400)
+                      .reverse()
+                      .find((l) => /state root|MISMATCH|mismatch|reproduce/.test(l)) ?? ''
+                  ).slice(0, 240)}`,
+              )
+              .join('; '),
     })
     const lagging = [...this.#members.values()].filter((m) => m.started && !tips.has(m.name)).map((m) => m.name)
-    this.#checks.push({ name: 'all-answer', ok: lagging.length === 0, detail: lagging.length === 0 ? `${tips.size} nodes answered (reference ${reference}@${reference === undefined ? '?' : tips.get(reference)})` : `${lagging.join(', ')} did not answer` })
+    this.#checks.push({
+      name: 'all-answer',
+      ok: lagging.length === 0,
+      detail:
+        lagging.length === 0
+          ? `${tips.size} nodes answered (reference ${reference}@${reference === undefined ? '?' : tips.get(reference)})`
+          : `${lagging.join(', ')} did not answer`,
+    })
   }
 
   /** Kills every process the run started and closes the proxies (a test's `after`, a Ctrl-C); the run then ends with what it has. */

@@ -74,7 +74,11 @@ function lengthPrefixed(text: string): Uint8Array {
  * The signer's address and the message struct names of a tx, or null if it does not decode. A tx
  * that executed successfully passed the canonical decode then, so it is not re-encoded to check.
  */
-function describeForKeys(bytes: Uint8Array, succeeded: boolean, registry: ModuleRegistry): { signer: Uint8Array; messageTypes: Set<string> } | null {
+function describeForKeys(
+  bytes: Uint8Array,
+  succeeded: boolean,
+  registry: ModuleRegistry,
+): { signer: Uint8Array; messageTypes: Set<string> } | null {
   try {
     const { body } = succeeded ? decodeStored(Tx, bytes) : decode(Tx, bytes)
     const messageTypes = new Set<string>()
@@ -88,7 +92,6 @@ function describeForKeys(bytes: Uint8Array, succeeded: boolean, registry: Module
     return null
   }
 }
-
 
 export interface TxSearchFilter {
   /** bech32 address of the signer. */
@@ -224,7 +227,11 @@ export class TxIndexer implements TxIndexReader {
     const prefix = this.#scanPrefix(filter)
     const lower = concatBytes(prefix, position(filter.minHeight ?? 0, 0))
     const upper = concatBytes(prefix, position(Math.min(filter.maxHeight ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1) + 1, 0))
-    const range: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean } = { gte: lower, lt: upper, reverse: order === 'desc' }
+    const range: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse: boolean } = {
+      gte: lower,
+      lt: upper,
+      reverse: order === 'desc',
+    }
     if (filter.cursor !== undefined) {
       const after = concatBytes(prefix, this.#cursorPosition(filter.cursor))
       if (order === 'asc') {
@@ -260,7 +267,8 @@ export class TxIndexer implements TxIndexReader {
 
   #scanPrefix(filter: TxSearchFilter): Uint8Array {
     if (filter.signer !== undefined) return concatBytes(Uint8Array.of(BY_SIGNER), decodeAddress(filter.signer))
-    if (filter.event !== undefined) return concatBytes(Uint8Array.of(BY_EVENT), str(filter.event.type), str(filter.event.key), str(filter.event.value))
+    if (filter.event !== undefined)
+      return concatBytes(Uint8Array.of(BY_EVENT), str(filter.event.type), str(filter.event.key), str(filter.event.value))
     if (filter.messageType !== undefined) return concatBytes(Uint8Array.of(BY_MESSAGE), str(filter.messageType))
     return Uint8Array.of(BY_POSITION)
   }
@@ -269,7 +277,8 @@ export class TxIndexer implements TxIndexReader {
     const match = /^(\d{1,16})\.(\d{1,10})$/.exec(cursor)
     const height = match === null ? NaN : Number(match[1])
     const index = match === null ? NaN : Number(match[2])
-    if (match === null || !Number.isSafeInteger(height) || index > 0xffffffff) throw new IndexerError('BAD_CURSOR', `"${cursor.slice(0, 40)}" is not a search cursor`, { cursor: cursor.slice(0, 40) })
+    if (match === null || !Number.isSafeInteger(height) || index > 0xffffffff)
+      throw new IndexerError('BAD_CURSOR', `"${cursor.slice(0, 40)}" is not a search cursor`, { cursor: cursor.slice(0, 40) })
     return position(height, index)
   }
 }

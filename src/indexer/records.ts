@@ -110,7 +110,11 @@ export function blockTxRecords(block: Block, results: BlockResultsValue, registr
 export function assertResultsOf(block: Block, results: BlockResultsValue): void {
   const height = block.header.height
   if (Number(results.height) !== height) {
-    throw new IndexerError('RESULTS_MISMATCH', `results of height ${results.height} given for block ${height}`, { height, expected: String(height), actual: String(results.height) })
+    throw new IndexerError('RESULTS_MISMATCH', `results of height ${results.height} given for block ${height}`, {
+      height,
+      expected: String(height),
+      actual: String(results.height),
+    })
   }
   if (results.txResults.length !== block.txs.length) {
     throw new IndexerError('RESULTS_MISMATCH', `block ${height} has ${block.txs.length} txs but ${results.txResults.length} results`, {

@@ -12,7 +12,8 @@ let root: Logger | undefined
  */
 export function rootLogger(): Logger {
   if (root !== undefined) return root
-  const underTest = process.env.FEDRA_TEST === '1' || process.env.npm_lifecycle_event === 'test' || process.env.MOCHA_WORKER_ID !== undefined
+  const underTest =
+    process.env.FEDRA_TEST === '1' || process.env.npm_lifecycle_event === 'test' || process.env.MOCHA_WORKER_ID !== undefined
   const level = process.env.FEDRA_LOG_LEVEL ?? (underTest ? 'silent' : 'info')
   const format = process.env.FEDRA_LOG_FORMAT
   const pretty = format === 'pretty' || (format !== 'json' && process.stderr.isTTY)

@@ -14,7 +14,20 @@ import { GOV_MODULE_ACCOUNTS, GOV_PARAMS_AUTHORITIES, govModule } from './gov/in
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
 export function defaultModules() {
-  return [authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule, govModule]
+  return [
+    authModule,
+    bankModule,
+    stakingModule,
+    distributionModule,
+    slashingModule,
+    subnetsModule,
+    trainingModule,
+    reputationModule,
+    rewardsModule,
+    datanetsModule,
+    lineageModule,
+    govModule,
+  ]
 }
 
 /**
@@ -72,10 +85,49 @@ export const DEFAULT_COMPOSITION: Composition = {
     { point: REPUTATION_HOOKS, subscriber: 'lineage' },
   ],
   order: {
-    initGenesis: ['auth', 'bank', 'distribution', 'staking', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov'],
+    initGenesis: [
+      'auth',
+      'bank',
+      'distribution',
+      'staking',
+      'slashing',
+      'subnets',
+      'training',
+      'reputation',
+      'rewards',
+      'datanets',
+      'lineage',
+      'gov',
+    ],
     // gov first: a software upgrade due at this height is recorded applied before anything else runs (x/upgrade's PreBlocker).
-    beginBlock: ['gov', 'auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'staking'],
-    endBlock: ['auth', 'bank', 'distribution', 'slashing', 'subnets', 'training', 'reputation', 'rewards', 'datanets', 'lineage', 'gov', 'staking'],
+    beginBlock: [
+      'gov',
+      'auth',
+      'bank',
+      'distribution',
+      'slashing',
+      'subnets',
+      'training',
+      'reputation',
+      'rewards',
+      'datanets',
+      'lineage',
+      'staking',
+    ],
+    endBlock: [
+      'auth',
+      'bank',
+      'distribution',
+      'slashing',
+      'subnets',
+      'training',
+      'reputation',
+      'rewards',
+      'datanets',
+      'lineage',
+      'gov',
+      'staking',
+    ],
   },
   paramsAuthorities: [...GOV_PARAMS_AUTHORITIES],
 }
@@ -84,7 +136,20 @@ export function defaultRegistry(): ModuleRegistry {
   return new ModuleRegistry(defaultModules(), DEFAULT_COMPOSITION)
 }
 
-export { authModule, bankModule, stakingModule, distributionModule, slashingModule, subnetsModule, trainingModule, reputationModule, rewardsModule, datanetsModule, lineageModule, govModule }
+export {
+  authModule,
+  bankModule,
+  stakingModule,
+  distributionModule,
+  slashingModule,
+  subnetsModule,
+  trainingModule,
+  reputationModule,
+  rewardsModule,
+  datanetsModule,
+  lineageModule,
+  govModule,
+}
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'
 export { FEE_COLLECTOR }
 export { AuthKeeper, AUTH_ERRORS } from './auth/index.js'

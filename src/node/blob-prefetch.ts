@@ -80,9 +80,10 @@ export class BlobPrefetch {
     const text = formatCid(cid)
     try {
       const verdict = await this.#options.availability.ensureAvailable([cid], this.#now() + this.#options.timeoutMs)
-      if (!verdict.available) this.#options.log.debug({ cid: text, missing: verdict.missing }, 'prefetch of a pending transaction\'s blob failed')
+      if (!verdict.available)
+        this.#options.log.debug({ cid: text, missing: verdict.missing }, "prefetch of a pending transaction's blob failed")
     } catch (error) {
-      this.#options.log.warn({ err: error, cid: text }, 'prefetch of a pending transaction\'s blob threw')
+      this.#options.log.warn({ err: error, cid: text }, "prefetch of a pending transaction's blob threw")
     } finally {
       this.#inFlight.delete(text)
     }

@@ -51,7 +51,13 @@ export class BlockBudget {
   #samples = 0
 
   constructor(config: BlockBudgetConfig) {
-    if (!(config.targetMs > 0) || !(config.priorMsPerTx > 0) || !(config.weight > 0 && config.weight <= 1) || !Number.isSafeInteger(config.minTxs) || config.minTxs < 1) {
+    if (
+      !(config.targetMs > 0) ||
+      !(config.priorMsPerTx > 0) ||
+      !(config.weight > 0 && config.weight <= 1) ||
+      !Number.isSafeInteger(config.minTxs) ||
+      config.minTxs < 1
+    ) {
       throw new RangeError(`invalid block budget ${JSON.stringify(config)}`)
     }
     this.config = Object.freeze({ ...config })

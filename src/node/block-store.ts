@@ -27,14 +27,24 @@ export function decodeStoredBlock(bytes: Uint8Array): StoredBlock {
 
 export function encodeValidatorSet(set: ValidatorSet): Uint8Array {
   return encode(StoredValidatorSet, {
-    validators: set.validators.map((v) => ({ address: v.address, publicKey: v.publicKey, votingPower: v.votingPower, priority: v.proposerPriority + PRIORITY_OFFSET })),
+    validators: set.validators.map((v) => ({
+      address: v.address,
+      publicKey: v.publicKey,
+      votingPower: v.votingPower,
+      priority: v.proposerPriority + PRIORITY_OFFSET,
+    })),
     proposer: set.proposer,
   })
 }
 
 export function decodeValidatorSet(bytes: Uint8Array): ValidatorSet {
   const stored = decode(StoredValidatorSet, bytes)
-  const validators = stored.validators.map((v) => ({ address: v.address, publicKey: v.publicKey, votingPower: v.votingPower, proposerPriority: v.priority - PRIORITY_OFFSET }))
+  const validators = stored.validators.map((v) => ({
+    address: v.address,
+    publicKey: v.publicKey,
+    votingPower: v.votingPower,
+    proposerPriority: v.priority - PRIORITY_OFFSET,
+  }))
   return { validators, totalPower: validators.reduce((sum, v) => sum + v.votingPower, 0n), proposer: stored.proposer }
 }
 

@@ -11,7 +11,11 @@ import { StatusRequest, StatusResponse, SyncRequest, SyncResponse } from './sche
 export interface SyncTransport {
   connectedPeers(): string[]
   request(peer: string, protocol: string, data: Uint8Array, options: { timeoutMs: number; maxResponseBytes: number }): Promise<Uint8Array>
-  handle(protocol: string, handler: (request: Uint8Array, from: string) => Promise<Uint8Array>, options: { maxRequestBytes: number }): Promise<void>
+  handle(
+    protocol: string,
+    handler: (request: Uint8Array, from: string) => Promise<Uint8Array>,
+    options: { maxRequestBytes: number },
+  ): Promise<void>
   penalize(peer: string, reason: string): void
 }
 
@@ -57,28 +61,44 @@ export class BlockSync {
 
   /** Answers peers' status and block-range requests from the store. */
   async serve(): Promise<void> {
-    await this.#transport.handle(this.#protocols.status, async () => {
-      const tip = this.#chain.tip()
-      return encode(StatusResponse, { chainId: tip.chainId, height: BigInt(tip.height), blockId: tip.blockId === null ? null : fromHex(tip.blockId), earliestHeight: 1n })
-    }, { maxRequestBytes: 64 })
-    await this.#transport.handle(this.#protocols.blocks, async (request) => {
-      const { from, to } = decode(SyncRequest, request)
-      const blocks: Uint8Array[] = []
-      let bytes = 0
-      const last = Math.min(Number(to), Number(from) + MAX_BLOCKS_PER_RESPONSE - 1, this.#chain.height)
-      for (let h = Number(from); h <= last; h++) {
-        const stored = await this.#chain.blocks.blockBytes(h)
-        if (stored === undefined) break
-        if (blocks.length > 0 && bytes + stored.length > MAX_RESPONSE_BYTES / 2) break
-        blocks.push(stored)
-        bytes += stored.length
-      }
-      return encode(SyncResponse, { blocks })
-    }, { maxRequestBytes: 64 })
+    await this.#transport.handle(
+      this.#protocols.status,
+      async () => {
+        const tip = this.#chain.tip()
+        return encode(StatusResponse, {
+          chainId: tip.chainId,
+          height: BigInt(tip.height),
+          blockId: tip.blockId === null ? null : fromHex(tip.blockId),
+          earliestHeight: 1n,
+        })
+      },
+      { maxRequestBytes: 64 },
+    )
+    await this.#transport.handle(
+      this.#protocols.blocks,
+      async (request) => {
+        const { from, to } = decode(SyncRequest, request)
+        const blocks: Uint8Array[] = []
+        let bytes = 0
+        const last = Math.min(Number(to), Number(from) + MAX_BLOCKS_PER_RESPONSE - 1, this.#chain.height)
+        for (let h = Number(from); h <= last; h++) {
+          const stored = await this.#chain.blocks.blockBytes(h)
+          if (stored === undefined) break
+          if (blocks.length > 0 && bytes + stored.length > MAX_RESPONSE_BYTES / 2) break
+          blocks.push(stored)
+          bytes += stored.length
+        }
+        return encode(SyncResponse, { blocks })
+      },
+      { maxRequestBytes: 64 },
+    )
   }
 
   async status(peer: string, timeoutMs = 2000): Promise<PeerStatus> {
-    const bytes = await this.#transport.request(peer, this.#protocols.status, encode(StatusRequest, {}), { timeoutMs, maxResponseBytes: 1024 })
+    const bytes = await this.#transport.request(peer, this.#protocols.status, encode(StatusRequest, {}), {
+      timeoutMs,
+      maxResponseBytes: 1024,
+    })
     const status = decode(StatusResponse, bytes)
     return { peer, chainId: status.chainId, height: Number(status.height), blockId: status.blockId === null ? null : toHex(status.blockId) }
   }
@@ -101,7 +121,9 @@ export class BlockSync {
    * Fetches and applies blocks until no peer is more than SYNC_MARGIN heights ahead. Returns the
    * number of blocks applied. Consensus must not run meanwhile (both would commit).
    */
-  async catchUp(options: { target?: number; stopped?: () => boolean; onProgress?: (height: number, target: number) => void } = {}): Promise<number> {
+  async catchUp(
+    options: { target?: number; stopped?: () => boolean; onProgress?: (height: number, target: number) => void } = {},
+  ): Promise<number> {
     let applied = 0
     const failed = new Set<string>()
     this.#target = options.target ?? null
@@ -126,7 +148,10 @@ export class BlockSync {
 
   async #fetchRange(peer: string, from: number, to: number, options: { stopped?: () => boolean }): Promise<number> {
     const request = encode(SyncRequest, { from: BigInt(from), to: BigInt(Math.min(to, from + MAX_BLOCKS_PER_RESPONSE - 1)) })
-    const response = decode(SyncResponse, await this.#transport.request(peer, this.#protocols.blocks, request, { timeoutMs: 15_000, maxResponseBytes: MAX_RESPONSE_BYTES }))
+    const response = decode(
+      SyncResponse,
+      await this.#transport.request(peer, this.#protocols.blocks, request, { timeoutMs: 15_000, maxResponseBytes: MAX_RESPONSE_BYTES }),
+    )
     if (response.blocks.length === 0) throw this.#bad(peer, from, 'peer returned no blocks although it reported a higher height')
     let applied = 0
     for (const bytes of response.blocks) {
@@ -151,7 +176,12 @@ export class BlockSync {
     if (block.header.height !== height) throw this.#bad(peer, height, `served block ${block.header.height}`)
     const id = blockId(block.header)
     if (commit.height !== height || commit.blockId !== id) throw this.#bad(peer, height, 'commit is not for this block')
-    const blockProblem = checkBlock(block, { tip, verifier: this.#verifier, validatorsAt: (h) => this.#chain.validatorsAt(h), maxEvidenceAge: this.#chain.maxEvidenceAge })
+    const blockProblem = checkBlock(block, {
+      tip,
+      verifier: this.#verifier,
+      validatorsAt: (h) => this.#chain.validatorsAt(h),
+      maxEvidenceAge: this.#chain.maxEvidenceAge,
+    })
     if (blockProblem !== null) throw this.#bad(peer, height, blockProblem)
     const commitProblem = checkCommit(commit, height, id, tip.validators, this.#verifier)
     if (commitProblem !== null) throw this.#bad(peer, height, `commit: ${commitProblem}`)

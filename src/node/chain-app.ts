@@ -18,7 +18,16 @@ import {
 import { PublicKey, decodeAddress, toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
-import { type Application, type BlobReader, type BlockResultsValue, type ExecutedBlock, type TxResult, type ValidatorUpdate as StateValidatorUpdate, type WrittenKeys, blobReader } from '../state/index.js'
+import {
+  type Application,
+  type BlobReader,
+  type BlockResultsValue,
+  type ExecutedBlock,
+  type TxResult,
+  type ValidatorUpdate as StateValidatorUpdate,
+  type WrittenKeys,
+  blobReader,
+} from '../state/index.js'
 import { type BlockBudget, blockBudgetFor } from './block-budget.js'
 import { BlockStore, type StoredBlock, encodeStoredBlock } from './block-store.js'
 import { DEFAULT_CONFIG } from './config.js'
@@ -52,7 +61,10 @@ export interface BlockData {
   /** Whether every CID is local now, answered from memory (a proposer reaping its mempool). */
   holds(cids: readonly string[]): boolean
   /** Fetches the missing ones until `deadline` (wall-clock ms), then reads all; or says which it could not get. */
-  load(cids: readonly string[], deadline: number): Promise<{ ok: true; blobs: ReadonlyMap<string, Uint8Array> } | { ok: false; missing: string[] }>
+  load(
+    cids: readonly string[],
+    deadline: number,
+  ): Promise<{ ok: true; blobs: ReadonlyMap<string, Uint8Array> } | { ok: false; missing: string[] }>
 }
 
 const ASSERT_INVARIANTS = testSwitch('assert-invariants')
@@ -65,7 +77,11 @@ const RECENT_BLOCKS = 64
 /** Room left in a proposal for the header, commit and encoding overhead. */
 const BLOCK_OVERHEAD_BYTES = 64 * 1024
 
-const toConsensusUpdate = (u: StateValidatorUpdate): ValidatorUpdate => ({ address: PublicKey.fromBytes(u.publicKey).address, publicKey: u.publicKey, votingPower: u.power })
+const toConsensusUpdate = (u: StateValidatorUpdate): ValidatorUpdate => ({
+  address: PublicKey.fromBytes(u.publicKey).address,
+  publicKey: u.publicKey,
+  votingPower: u.power,
+})
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i])
 
@@ -100,7 +116,13 @@ export class ChainApp implements ConsensusApp {
   /** The software upgrades this binary has (`fedra start --upgrade NAME`). */
   #upgrades: ReadonlySet<string> = new Set()
 
-  private constructor(state: Application, sets: ValidatorSets, lastValidators: ValidatorSet | null, tipBlock: StoredBlock | null, log: Logger) {
+  private constructor(
+    state: Application,
+    sets: ValidatorSets,
+    lastValidators: ValidatorSet | null,
+    tipBlock: StoredBlock | null,
+    log: Logger,
+  ) {
     this.state = state
     this.blocks = new BlockStore(state.db)
     this.#sets = sets
@@ -112,7 +134,9 @@ export class ChainApp implements ConsensusApp {
   /** Opens over an initialised state Application, restoring the tip, its sets and recent blocks from the store. */
   static async open(state: Application, log: Logger = logger('chain')): Promise<ChainApp> {
     if (state.genesis.initialHeight !== 1) {
-      throw new NodeError('GENESIS_UNSUPPORTED', `initial_height ${state.genesis.initialHeight} is not supported yet; use 1`, { field: 'initial_height' })
+      throw new NodeError('GENESIS_UNSUPPORTED', `initial_height ${state.genesis.initialHeight} is not supported yet; use 1`, {
+        field: 'initial_height',
+      })
     }
     const height = state.height
     // The set initChain decided: a module's (staking) or genesis.validators.
@@ -130,13 +154,21 @@ export class ChainApp implements ConsensusApp {
       return set
     }
     const tipBlock = await store.block(height)
-    if (tipBlock === null) throw new NodeError('STORE_MISMATCH', `state is at height ${height} but block ${height} is not stored`, { height })
+    if (tipBlock === null)
+      throw new NodeError('STORE_MISMATCH', `state is at height ${height} but block ${height} is not stored`, { height })
     if (!sameBytes(tipBlock.block.header.stateRoot, state.db.rootHash)) {
       throw new NodeError('STORE_MISMATCH', `block ${height} commits to a state root that is not the stored one`, { height })
     }
-    const app = new ChainApp(state, { validators: await load(height + 1), nextValidators: await load(height + 2) }, await load(height), tipBlock, log)
+    const app = new ChainApp(
+      state,
+      { validators: await load(height + 1), nextValidators: await load(height + 2) },
+      await load(height),
+      tipBlock,
+      log,
+    )
     const results = await state.blockResults(height)
-    if (results === null) throw new NodeError('STORE_MISMATCH', `state is at height ${height} but its block results are not stored`, { height })
+    if (results === null)
+      throw new NodeError('STORE_MISMATCH', `state is at height ${height} but its block results are not stored`, { height })
     app.#lastResultsHash = resultsHash(results.txResults.map(txResultDigest))
     for (let h = Math.max(1, height - app.maxEvidenceAge); h <= height + 2; h++) app.#setsByHeight.set(h, await load(h))
     for (let h = Math.max(1, height - RECENT_BLOCKS + 1); h <= height; h++) {
@@ -241,7 +273,8 @@ export class ChainApp implements ConsensusApp {
     const params = this.state.genesis.consensusParams.block
     // The count is this node's choice (measured time); bytes and gas are the consensus bounds every validator checks.
     const maxTxs = this.#budget.maxTxs()
-    const reaped = this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs }) ?? []
+    const reaped =
+      this.#source?.reap({ maxBytes: Math.max(0, params.maxBytes - BLOCK_OVERHEAD_BYTES), maxGas: params.maxGas, maxTxs }) ?? []
     // A proposer includes a transaction that reads blobs only if it holds them (the rest wait in the pool).
     const data = this.#data
     const declared = new Map<Uint8Array, string[]>()
@@ -260,7 +293,18 @@ export class ChainApp implements ConsensusApp {
       const executed = this.#execute(context.height, context.time, context.proposer, chosen, context.evidence, lastCommit, blobs)
       if (chosen.length > 0) {
         const { msPerTx, commitMsPerTx } = this.#budget
-        this.#log.debug({ height: context.height, round: context.round, txs: chosen.length, maxTxs, msPerTx, commitMsPerTx, executeMs: performance.now() - started }, 'proposal prepared')
+        this.#log.debug(
+          {
+            height: context.height,
+            round: context.round,
+            txs: chosen.length,
+            maxTxs,
+            msPerTx,
+            commitMsPerTx,
+            executeMs: performance.now() - started,
+          },
+          'proposal prepared',
+        )
       }
       return { txs: chosen, stateRoot: executed.stateRoot }
     }
@@ -305,7 +349,8 @@ export class ChainApp implements ConsensusApp {
     } catch (error) {
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
-    if (!sameBytes(executed.stateRoot, header.stateRoot)) return { valid: false, reason: `state root ${toHex(executed.stateRoot)} differs from the header's` }
+    if (!sameBytes(executed.stateRoot, header.stateRoot))
+      return { valid: false, reason: `state root ${toHex(executed.stateRoot)} differs from the header's` }
     return { valid: true }
   }
 
@@ -332,10 +377,22 @@ export class ChainApp implements ConsensusApp {
 
   async #commit(block: Block, commit: Commit): Promise<void> {
     const { header } = block
-    const executed = this.#executed.get(this.#keyOf(block)) ?? this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit, await this.#commitBlobs(block))
+    const executed =
+      this.#executed.get(this.#keyOf(block)) ??
+      this.#execute(
+        header.height,
+        header.time,
+        header.proposer,
+        block.txs,
+        block.evidence,
+        block.lastCommit,
+        await this.#commitBlobs(block),
+      )
     if (!sameBytes(executed.stateRoot, header.stateRoot)) {
       // Consensus decided a block whose root this node computes differently: continuing would fork.
-      throw new NodeError('STORE_MISMATCH', `decided block ${header.height} has a state root this node does not reproduce`, { height: header.height })
+      throw new NodeError('STORE_MISMATCH', `decided block ${header.height} has a state root this node does not reproduce`, {
+        height: header.height,
+      })
     }
     const next = this.#nextSets.get(executed)!
     const stored = encodeStoredBlock(block, commit)
@@ -355,7 +412,14 @@ export class ChainApp implements ConsensusApp {
     this.#setsByHeight.set(header.height + 1, next.validators)
     this.#setsByHeight.set(header.height + 2, next.nextValidators)
     this.#setsByHeight.delete(header.height - this.maxEvidenceAge)
-    const info = { block, commit, results: executed.txResults, blockResults, stateRoot: executed.stateRoot, writtenKeys: executed.prepared.writes }
+    const info = {
+      block,
+      commit,
+      results: executed.txResults,
+      blockResults,
+      stateRoot: executed.stateRoot,
+      writtenKeys: executed.prepared.writes,
+    }
     const started = performance.now()
     for (const listener of this.#listeners) {
       try {
@@ -397,13 +461,29 @@ export class ChainApp implements ConsensusApp {
   async #commitBlobs(block: Block): Promise<BlobReader | undefined> {
     const cids = this.state.referencedBlobs(block.txs)
     if (cids.length === 0) return undefined
-    if (this.#data === null) throw new NodeError('STORE_MISMATCH', `decided block ${block.header.height} declares blobs and this node has no blob store`, { height: block.header.height })
+    if (this.#data === null)
+      throw new NodeError('STORE_MISMATCH', `decided block ${block.header.height} declares blobs and this node has no blob store`, {
+        height: block.header.height,
+      })
     const loaded = await this.#data.load(cids, Date.now() + COMMIT_DATA_WAIT_MS)
-    if (!loaded.ok) throw new NodeError('STORE_MISMATCH', `decided block ${block.header.height}: blobs unavailable after ${COMMIT_DATA_WAIT_MS} ms: ${loaded.missing.join(', ')}`, { height: block.header.height })
+    if (!loaded.ok)
+      throw new NodeError(
+        'STORE_MISMATCH',
+        `decided block ${block.header.height}: blobs unavailable after ${COMMIT_DATA_WAIT_MS} ms: ${loaded.missing.join(', ')}`,
+        { height: block.header.height },
+      )
     return blobReader(cids, loaded.blobs)
   }
 
-  #execute(height: number, time: number, proposer: string, txs: Uint8Array[], evidence: DuplicateVoteEvidence[], lastCommit: Commit | null, blobs?: BlobReader): ExecutedBlock {
+  #execute(
+    height: number,
+    time: number,
+    proposer: string,
+    txs: Uint8Array[],
+    evidence: DuplicateVoteEvidence[],
+    lastCommit: Commit | null,
+    blobs?: BlobReader,
+  ): ExecutedBlock {
     const key = executionKey(height, time, proposer, txs, evidence, lastCommit)
     const cached = this.#executed.get(key)
     if (cached !== undefined) return cached

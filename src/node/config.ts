@@ -92,7 +92,11 @@ export const CONFIG_LEAVES: Leaf[] = [
   { path: 'logFormat', kind: 'enum', values: ['auto', 'json', 'pretty'] },
 ]
 
-export const envName = (path: string): string => `FEDRA_${path.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/\./g, '_').toUpperCase()}`
+export const envName = (path: string): string =>
+  `FEDRA_${path
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase()}`
 
 function parseLeaf(leaf: Leaf, raw: unknown, source: string): unknown {
   const bad = (why: string): never => {
@@ -115,7 +119,13 @@ function parseLeaf(leaf: Leaf, raw: unknown, source: string): unknown {
       if (raw === false || raw === 'false') return false
       return bad('must be true or false')
     case 'list': {
-      const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : raw
+      const list =
+        typeof raw === 'string'
+          ? raw
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s.length > 0)
+          : raw
       if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s.length === 0)) bad('must be a list of strings')
       return list
     }
@@ -123,7 +133,12 @@ function parseLeaf(leaf: Leaf, raw: unknown, source: string): unknown {
 }
 
 function getPath(object: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), object)
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      object,
+    )
 }
 
 function setPath(object: Record<string, unknown>, path: string, value: unknown): void {
@@ -149,7 +164,8 @@ export function loadNodeConfig(home: string, flags: Record<string, unknown> = {}
   } catch (error) {
     throw new NodeError('CONFIG_INVALID', `${path} is not valid JSON: ${(error as Error).message}`, { path })
   }
-  if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new NodeError('CONFIG_INVALID', `${path} must hold a JSON object`, { path })
+  if (file === null || typeof file !== 'object' || Array.isArray(file))
+    throw new NodeError('CONFIG_INVALID', `${path} must hold a JSON object`, { path })
   const config = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>
   checkKnownKeys(file as Record<string, unknown>, config, '', path)
   if (typeof (file as Record<string, unknown>).chainId === 'string') config.chainId = (file as Record<string, unknown>).chainId
@@ -170,7 +186,8 @@ function checkKnownKeys(file: Record<string, unknown>, defaults: Record<string, 
     if (!(key in defaults)) throw new NodeError('CONFIG_INVALID', `${path}: unknown setting "${name}"`, { field: name, path })
     const known = defaults[key]
     if (known !== null && typeof known === 'object' && !Array.isArray(known)) {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new NodeError('CONFIG_INVALID', `${path}: "${name}" must be an object`, { field: name, path })
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new NodeError('CONFIG_INVALID', `${path}: "${name}" must be an object`, { field: name, path })
       checkKnownKeys(value as Record<string, unknown>, known as Record<string, unknown>, `${name}.`, path)
     }
   }

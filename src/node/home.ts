@@ -20,7 +20,10 @@ function writeJson(path: string, value: unknown, mode = 0o644): void {
  * Lays out a node home like CometBFT's: config/{config.json, genesis.json, node_key.json,
  * priv_validator_key.json}, data/, keyring/. The genesis is a one-validator template.
  */
-export function initHome(home: string, options: { chainId: string; moniker: string; force: boolean; genesisTime: Date }): { validatorKey: PrivateKey; files: string[] } {
+export function initHome(
+  home: string,
+  options: { chainId: string; moniker: string; force: boolean; genesisTime: Date },
+): { validatorKey: PrivateKey; files: string[] } {
   const config = configDir(home)
   if (existsSync(join(config, 'genesis.json')) && !options.force) {
     throw new NodeError('HOME_EXISTS', `${home} is already initialised (use --force to overwrite)`, { path: home })
@@ -46,7 +49,16 @@ export function initHome(home: string, options: { chainId: string; moniker: stri
   writeJson(files.config, nodeConfig)
   writeJson(files.genesis, genesis)
   writeJson(files.nodeKey, { type: 'ed25519', seed: toHex(nodeKey.exportSeed()), publicKey: nodeKey.publicKey.hex }, 0o600)
-  writeJson(files.validatorKey, { type: 'ed25519', seed: toHex(validatorKey.exportSeed()), publicKey: validatorKey.publicKey.hex, address: validatorKey.publicKey.address }, 0o600)
+  writeJson(
+    files.validatorKey,
+    {
+      type: 'ed25519',
+      seed: toHex(validatorKey.exportSeed()),
+      publicKey: validatorKey.publicKey.hex,
+      address: validatorKey.publicKey.address,
+    },
+    0o600,
+  )
   // The last-signed record belongs to the key it guards: a new key has signed nothing, and an old
   // record left behind (init --force on a used home) would keep the new key from ever signing.
   rmSync(join(config, 'priv_validator_state.json'), { force: true })

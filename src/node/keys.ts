@@ -13,7 +13,8 @@ function readKeyFile(path: string): PrivateKey {
   } catch (error) {
     throw new NodeError('KEY_INVALID', `${path}: ${(error as Error).message}`, { path })
   }
-  if (typeof file.seed !== 'string' || !/^[0-9a-f]{64}$/.test(file.seed)) throw new NodeError('KEY_INVALID', `${path}: "seed" must be 64 lower-case hex digits`, { path, field: 'seed' })
+  if (typeof file.seed !== 'string' || !/^[0-9a-f]{64}$/.test(file.seed))
+    throw new NodeError('KEY_INVALID', `${path}: "seed" must be 64 lower-case hex digits`, { path, field: 'seed' })
   const key = PrivateKey.fromSeed(fromHex(file.seed))
   if (file.publicKey !== undefined && file.publicKey !== key.publicKey.hex) {
     throw new NodeError('KEY_INVALID', `${path}: "publicKey" does not belong to "seed"`, { path, field: 'publicKey' })

@@ -26,7 +26,11 @@ export function mnistMismatch(spec: { inputShape: readonly number[]; layers: rea
 }
 
 /** The default evaluator: the devnet's own (src/devnet/training.ts #report), loaded on the first call only. */
-async function evaluateOnMnist(modelSpec: string, blob: Uint8Array, cid: string): Promise<{ accuracy: number; loss: number; count: number }> {
+async function evaluateOnMnist(
+  modelSpec: string,
+  blob: Uint8Array,
+  cid: string,
+): Promise<{ accuracy: number; loss: number; count: number }> {
   const [{ ensureTfBackend }, { Network }, { parseModelSpec }, { loadMnist }, { evaluate }, { modelParameters }] = await Promise.all([
     import('../fl/model/tf.js'),
     import('../fl/model/network.js'),

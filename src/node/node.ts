@@ -2,7 +2,16 @@ import '../p2p/polyfill.js'
 import { mkdirSync } from 'node:fs'
 import { type Server, createServer } from 'node:http'
 import { join } from 'node:path'
-import { ConsensusDriver, DEFAULT_CONSENSUS_PARAMS, type ConsensusParams, FileSignerState, FileWal, type ValidatorSet, ed25519Verifier, keySigner } from '../consensus/index.js'
+import {
+  ConsensusDriver,
+  DEFAULT_CONSENSUS_PARAMS,
+  type ConsensusParams,
+  FileSignerState,
+  FileWal,
+  type ValidatorSet,
+  ed25519Verifier,
+  keySigner,
+} from '../consensus/index.js'
 import type { PrivateKey } from '../crypto/index.js'
 import { toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
@@ -61,7 +70,6 @@ const FALL_BEHIND_NON_VALIDATOR = SYNC_MARGIN
 const MONITOR_MS = 2000
 /** On start, how long to wait for a first peer before deciding nobody is ahead. */
 const FIRST_PEER_WAIT_MS = 5000
-
 
 function consensusParams(config: NodeConfig): ConsensusParams {
   const c = config.consensus
@@ -122,7 +130,16 @@ export class FedraNode {
   /** The parameter store (src/blobs): level in data/blobs, bitswap on `host`. */
   readonly blobs: BlobService
 
-  private constructor(home: string, config: NodeConfig, chain: ChainApp, host: P2PHost, indexer: TxIndexer | null, validatorKey: PrivateKey | null, log: Logger, blobs: BlobService) {
+  private constructor(
+    home: string,
+    config: NodeConfig,
+    chain: ChainApp,
+    host: P2PHost,
+    indexer: TxIndexer | null,
+    validatorKey: PrivateKey | null,
+    log: Logger,
+    blobs: BlobService,
+  ) {
     this.blobs = blobs
     this.#indexer = indexer
     this.txIndex = indexer ?? new DisabledTxIndex(chain.state.registry)
@@ -143,7 +160,13 @@ export class FedraNode {
     chain.setBlockData(blockDataOf(blobs.availability), Math.floor(config.consensus.timeoutProposeMs / 2))
     // Every admitted tx's declared blobs are fetched in the background, so any proposer can include it.
     if (chain.state.registry.declaresBlobs) {
-      this.#prefetch = new BlobPrefetch({ availability: blobs.availability, declared: (tx) => chain.state.referencedBlobs([tx]), timeoutMs: 30_000, concurrency: 8, log })
+      this.#prefetch = new BlobPrefetch({
+        availability: blobs.availability,
+        declared: (tx) => chain.state.referencedBlobs([tx]),
+        timeoutMs: 30_000,
+        concurrency: 8,
+        log,
+      })
       this.mempool.onAdded((tx) => this.#prefetch?.consider(tx.bytes))
     }
     chain.state.verifiedTxs = (hash) => this.mempool.verified(hash)
@@ -152,14 +175,26 @@ export class FedraNode {
       chain,
       verifier,
       publish: (data) => void host.publish(topics.consensus, data).catch((error) => log.debug({ err: error }, 'consensus publish failed')),
-      send: (peer, data) => void host.send(peer, protocolsFor(chain.chainId).direct, data).catch((error) => log.debug({ err: error, peer }, 'direct send failed')),
+      send: (peer, data) =>
+        void host
+          .send(peer, protocolsFor(chain.chainId).direct, data)
+          .catch((error) => log.debug({ err: error, peer }, 'direct send failed')),
       log: log.child({ component: 'gossip' }),
     })
-    this.#txGossip = new TxGossip(this.mempool, (data) => void host.publish(topics.txs, data).catch((error) => log.debug({ err: error }, 'tx publish failed')), log)
+    this.#txGossip = new TxGossip(
+      this.mempool,
+      (data) => void host.publish(topics.txs, data).catch((error) => log.debug({ err: error }, 'tx publish failed')),
+      log,
+    )
     const transport = {
       connectedPeers: () => host.peers().map((p) => p.id),
-      request: (peer: string, protocol: string, data: Uint8Array, options: { timeoutMs: number; maxResponseBytes: number }) => host.request(peer, protocol, data, options),
-      handle: (protocol: string, handler: (request: Uint8Array, from: string) => Promise<Uint8Array>, options: { maxRequestBytes: number }) => host.handle(protocol, handler, options),
+      request: (peer: string, protocol: string, data: Uint8Array, options: { timeoutMs: number; maxResponseBytes: number }) =>
+        host.request(peer, protocol, data, options),
+      handle: (
+        protocol: string,
+        handler: (request: Uint8Array, from: string) => Promise<Uint8Array>,
+        options: { maxRequestBytes: number },
+      ) => host.handle(protocol, handler, options),
       penalize: (peer: string, reason: string) => host.penalize(peer, reason),
     }
     this.#sync = new BlockSync(transport, chain, verifier, log.child({ component: 'blocksync' }))
@@ -169,7 +204,12 @@ export class FedraNode {
 
   /** Opens the home's store and keys; nothing listens until `start`. */
   /** `registry`: the chain's modules (the default chain unless a benchmark composes another). */
-  static async open(home: string, config: NodeConfig, log: Logger = logger('node'), registry: ModuleRegistry = defaultRegistry()): Promise<FedraNode> {
+  static async open(
+    home: string,
+    config: NodeConfig,
+    log: Logger = logger('node'),
+    registry: ModuleRegistry = defaultRegistry(),
+  ): Promise<FedraNode> {
     const genesis = loadGenesisFile(join(home, 'config', 'genesis.json'), registry)
     const nodeKey = loadNodeKey(home)
     const validatorKey = loadValidatorKey(home)
@@ -178,7 +218,10 @@ export class FedraNode {
     try {
       db = await StateDB.open(join(home, 'data', 'state'), { keepVersions: config.state.keepRecent })
     } catch (error) {
-      if ((error as { code?: string }).code === 'LEVEL_DATABASE_NOT_OPEN' && String((error as { cause?: unknown }).cause).includes('lock')) {
+      if (
+        (error as { code?: string }).code === 'LEVEL_DATABASE_NOT_OPEN' &&
+        String((error as { cause?: unknown }).cause).includes('lock')
+      ) {
         throw new NodeError('ALREADY_RUNNING', `${home}/data is in use by another process`, { path: home })
       }
       throw error
@@ -241,7 +284,11 @@ export class FedraNode {
   #fail(error: unknown): void {
     if (this.#failed) return
     this.#failed = true
-    if (error instanceof NodeError && error.code === 'UPGRADE_NEEDED') this.#log.fatal({ upgrade: error.context.upgrade, upgradeHeight: error.context.height, height: this.chain.height }, error.plainMessage)
+    if (error instanceof NodeError && error.code === 'UPGRADE_NEEDED')
+      this.#log.fatal(
+        { upgrade: error.context.upgrade, upgradeHeight: error.context.height, height: this.chain.height },
+        error.plainMessage,
+      )
     else this.#log.fatal({ err: error, height: this.chain.height }, 'cannot commit; the node must stop')
     this.#stopConsensus()
     for (const listener of this.#fatal) listener(error)
@@ -282,7 +329,10 @@ export class FedraNode {
         ...this.#blobRpc(),
       }),
     )
-    this.#log.info({ peerId: this.host.peerId, addresses: this.host.addresses(), height: this.chain.height, validator: this.validatorAddress }, 'node started')
+    this.#log.info(
+      { peerId: this.host.peerId, addresses: this.host.addresses(), height: this.chain.height, validator: this.validatorAddress },
+      'node started',
+    )
     if (this.config.p2p.bootstrap.length > 0) await this.#waitForPeer(FIRST_PEER_WAIT_MS)
     await this.#catchUp()
     if (this.#stopped) return
@@ -350,7 +400,12 @@ export class FedraNode {
 
   /** blob_* methods and the /blobs routes on the RPC server, model_evaluate, and model_infer (answered by a ModelServer when serving.enabled). */
   #blobRpc(): { extend: NonNullable<RpcServerOptions['extend']>; httpRoutes: ReturnType<typeof blobHttpRoutes> } {
-    const deps = { blobs: this.blobs, peerId: this.host.peerId, maxBlobBytes: this.config.rpc.limits.maxBlobBytes, log: this.#log.child({ component: 'blobs' }) }
+    const deps = {
+      blobs: this.blobs,
+      peerId: this.host.peerId,
+      maxBlobBytes: this.config.rpc.limits.maxBlobBytes,
+      log: this.#log.child({ component: 'blobs' }),
+    }
     const blobRoutes = blobHttpRoutes(deps)
     // The dashboard at / of the same port (dashboard.enabled), beside POST /blobs and GET /blobs/<cid>.
     const dashboard = this.config.dashboard.enabled ? dashboardHttpRoutes() : null
@@ -500,7 +555,10 @@ export class FedraNode {
       }
       if (request.method !== 'GET') return send(405, 'text/plain', 'method not allowed\n')
       if (request.url === '/metrics') {
-        this.metrics.text().then((text) => send(200, this.metrics.registry.contentType, text), () => send(500, 'text/plain', 'metrics failed\n'))
+        this.metrics.text().then(
+          (text) => send(200, this.metrics.registry.contentType, text),
+          () => send(500, 'text/plain', 'metrics failed\n'),
+        )
       } else if (request.url === '/health') {
         send(200, 'application/json', '{"ok":true}\n')
       } else if (request.url === '/status') {
@@ -529,7 +587,12 @@ async function listening<T>(setting: string, address: string, start: () => Promi
   } catch (error) {
     const text = `${String((error as { code?: string }).code)} ${String(error)} ${String((error as { context?: { reason?: string } }).context?.reason ?? '')}`
     if (/EADDRINUSE|address already in use|port in use/i.test(text)) {
-      throw new NodeError('ADDRESS_IN_USE', `${setting} ${address} is already in use (another node running?); choose another with --${setting}`, { field: setting }, { cause: error })
+      throw new NodeError(
+        'ADDRESS_IN_USE',
+        `${setting} ${address} is already in use (another node running?); choose another with --${setting}`,
+        { field: setting },
+        { cause: error },
+      )
     }
     if (/EADDRNOTAVAIL|EACCES/.test(text)) {
       throw new NodeError('CONFIG_INVALID', `${setting} ${address} cannot be bound: ${String(error)}`, { field: setting }, { cause: error })

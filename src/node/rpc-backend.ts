@@ -91,14 +91,21 @@ export class NodeRpcBackend implements RpcBackend {
     try {
       const added = this.#node.submitTx(bytes)
       if (added.code === 'duplicate') {
-        return { accepted: false, hash, code: MEMPOOL_CODES.DUPLICATE, codespace: 'mempool', log: `transaction ${added.hash} is already pending` }
+        return {
+          accepted: false,
+          hash,
+          code: MEMPOOL_CODES.DUPLICATE,
+          codespace: 'mempool',
+          log: `transaction ${added.hash} is already pending`,
+        }
       }
       return { accepted: true, hash }
     } catch (error) {
       if (!(error instanceof MempoolError)) throw error
       // A module's admission rule refused it: answer with the module's codespace and code, as a
       // block result of the same refusal would carry them (training/7 NOT_TRAINER, not tx/16).
-      const moduleRefusal = error.code === 'NOT_ADMITTED' && typeof error.context.tx?.codespace === 'string' && typeof error.context.tx.moduleCode === 'number'
+      const moduleRefusal =
+        error.code === 'NOT_ADMITTED' && typeof error.context.tx?.codespace === 'string' && typeof error.context.tx.moduleCode === 'number'
       const code = moduleRefusal ? (error.context.tx!.moduleCode as number) : error.numericCode
       const codespace = moduleRefusal ? (error.context.tx!.codespace as string) : error.codespace
       const refusal = { accepted: false as const, hash, code, codespace, log: error.message }

@@ -12,7 +12,15 @@ export interface TxAdmission {
 }
 
 /** Faults that prove the sender relayed a tx nobody should relay (stateless: true everywhere). */
-const SENDER_FAULTS = new Set(['MALFORMED', 'NON_CANONICAL', 'TOO_LARGE', 'WRONG_CHAIN', 'BAD_SIGNATURE', 'UNKNOWN_MESSAGE', 'INVALID_MESSAGE'])
+const SENDER_FAULTS = new Set([
+  'MALFORMED',
+  'NON_CANONICAL',
+  'TOO_LARGE',
+  'WRONG_CHAIN',
+  'BAD_SIGNATURE',
+  'UNKNOWN_MESSAGE',
+  'INVALID_MESSAGE',
+])
 
 const FLUSH_MS = 5
 const MAX_BATCH = 500

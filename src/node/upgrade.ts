@@ -43,12 +43,20 @@ export function scheduledUpgrade(state: Application): ScheduledUpgrade | null {
 /** The error (and log line) of a node that must stop for `plan`, or refuses to run it early. */
 export function upgradeError(verdict: 'halt' | 'early', plan: ScheduledUpgrade): NodeError {
   if (verdict === 'halt') {
-    return new NodeError('UPGRADE_NEEDED', `UPGRADE "${plan.name}" NEEDED at height ${plan.height}: ${plan.info}`.trimEnd().replace(/:$/, ''), { height: plan.height, upgrade: plan.name })
+    return new NodeError(
+      'UPGRADE_NEEDED',
+      `UPGRADE "${plan.name}" NEEDED at height ${plan.height}: ${plan.info}`.trimEnd().replace(/:$/, ''),
+      { height: plan.height, upgrade: plan.name },
+    )
   }
-  return new NodeError('UPGRADE_TOO_EARLY', `started with --upgrade ${plan.name}, which is scheduled for height ${plan.height}, not reached yet: run the old binary until it halts there`, {
-    height: plan.height,
-    upgrade: plan.name,
-  })
+  return new NodeError(
+    'UPGRADE_TOO_EARLY',
+    `started with --upgrade ${plan.name}, which is scheduled for height ${plan.height}, not reached yet: run the old binary until it halts there`,
+    {
+      height: plan.height,
+      upgrade: plan.name,
+    },
+  )
 }
 
 /** Why a node with `upgrades` must not execute the block after `state`'s committed height, or null (ChainApp.upgradeHalt). */

@@ -59,7 +59,10 @@ export function decodeResponse(frame: Uint8Array): Response {
       }
     }
   }
-  throw new P2PError('PROTOCOL_VIOLATION', 'malformed response frame', { reason: status === undefined ? 'empty frame' : `status ${status}`, bytes: frame.length })
+  throw new P2PError('PROTOCOL_VIOLATION', 'malformed response frame', {
+    reason: status === undefined ? 'empty frame' : `status ${status}`,
+    bytes: frame.length,
+  })
 }
 
 /** Queues one length-prefixed frame; the caller closes the stream to flush it. */
@@ -83,7 +86,8 @@ export async function readFrame(stream: Stream, maxBytes: number): Promise<Uint8
     }
   } catch (error) {
     const name = error instanceof Error ? error.name : ''
-    if (name === 'InvalidDataLengthError') throw new P2PError('MESSAGE_TOO_LARGE', 'frame over the limit', { limit: maxBytes }, { cause: error })
+    if (name === 'InvalidDataLengthError')
+      throw new P2PError('MESSAGE_TOO_LARGE', 'frame over the limit', { limit: maxBytes }, { cause: error })
     if (name === 'UnexpectedEOFError' || name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') {
       throw new P2PError('PROTOCOL_VIOLATION', 'stream ended inside a frame', { reason: name }, { cause: error })
     }

@@ -34,7 +34,12 @@ export type GossipEngine = GossipSub & {
 
 export function gossipEngine(service: GossipSub): GossipEngine {
   const engine = service as Partial<GossipEngine>
-  if (typeof engine.getScore !== 'function' || engine.score?.params?.topics === undefined || !(engine.score.scoreCache instanceof Map) || !(engine.score.peerStats instanceof Map)) {
+  if (
+    typeof engine.getScore !== 'function' ||
+    engine.score?.params?.topics === undefined ||
+    !(engine.score.scoreCache instanceof Map) ||
+    !(engine.score.peerStats instanceof Map)
+  ) {
     throw new P2PError('INVALID_CONFIG', 'this @libp2p/gossipsub version does not expose peer scoring as expected', {})
   }
   return service as GossipEngine
@@ -120,7 +125,12 @@ export class GossipRouter {
       // allowPublishToZeroTopicPeers is set, but a race with the last peer leaving still
       // surfaces this on some paths.
       if (error instanceof Error && error.message.includes('NoPeersSubscribedToTopic')) return 0
-      throw new P2PError('TRANSPORT', 'publish failed', { topic, reason: error instanceof Error ? error.message : String(error) }, { cause: error })
+      throw new P2PError(
+        'TRANSPORT',
+        'publish failed',
+        { topic, reason: error instanceof Error ? error.message : String(error) },
+        { cause: error },
+      )
     }
   }
 

@@ -96,13 +96,16 @@ export class P2PHost {
   #state: 'created' | 'running' | 'stopped' = 'created'
   #stopping: Promise<void> | null = null
 
-  private constructor(node: Libp2p<Services>, parts: {
-    bootstrap: RedialTarget[]
-    penalties: PenaltyBook
-    bans: BanList
-    config: P2PHostConfig
-    log: Logger
-  }) {
+  private constructor(
+    node: Libp2p<Services>,
+    parts: {
+      bootstrap: RedialTarget[]
+      penalties: PenaltyBook
+      bans: BanList
+      config: P2PHostConfig
+      log: Logger
+    },
+  ) {
     const { config, log } = parts
     const now = config.now ?? Date.now
     this.#node = node
@@ -113,7 +116,12 @@ export class P2PHost {
     this.#bans = parts.bans
     this.#banMs = config.banMs ?? 10 * 60 * 1000
     this.#engine = gossipEngine(node.services.pubsub)
-    this.#gossip = new GossipRouter({ engine: this.#engine, maxMessageBytes: config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, now, log })
+    this.#gossip = new GossipRouter({
+      engine: this.#engine,
+      maxMessageBytes: config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      now,
+      log,
+    })
     this.#streams = new RequestResponse({
       node,
       maxFrameBytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -124,7 +132,10 @@ export class P2PHost {
     this.#redialer = new BootstrapRedialer({
       targets: parts.bootstrap,
       dial: async (target, signal) => {
-        await node.dial(target.addresses.map((address) => multiaddr(address)), { signal })
+        await node.dial(
+          target.addresses.map((address) => multiaddr(address)),
+          { signal },
+        )
       },
       isConnected: (peer) => this.#isConnected(peer),
       isBanned: (peer) => this.#bans.isBanned(peer),
@@ -201,7 +212,12 @@ export class P2PHost {
       await this.#node.start()
     } catch (error) {
       await Promise.resolve(this.#node.stop()).catch(() => undefined)
-      throw new P2PError('TRANSPORT', 'could not start the host (is the port in use?)', { reason: error instanceof Error ? error.message : String(error) }, { cause: error })
+      throw new P2PError(
+        'TRANSPORT',
+        'could not start the host (is the port in use?)',
+        { reason: error instanceof Error ? error.message : String(error) },
+        { cause: error },
+      )
     }
     this.#state = 'running'
     await this.#protectBootstrapPeers()
@@ -369,7 +385,9 @@ export class P2PHost {
     if (this.#state !== 'running' || score >= SCORE_THRESHOLDS.graylistThreshold || this.#bans.isBanned(peerId)) return
     this.#bans.ban(peerId, this.#banMs)
     this.#log.warn({ peer: peerId, score, banMs: this.#banMs }, 'disconnecting peer below the graylist threshold')
-    void this.#node.hangUp(peerIdFromString(peerId)).catch((error: unknown) => this.#log.debug({ peer: peerId, err: String(error) }, 'hang up failed'))
+    void this.#node
+      .hangUp(peerIdFromString(peerId))
+      .catch((error: unknown) => this.#log.debug({ peer: peerId, err: String(error) }, 'hang up failed'))
   }
 }
 

@@ -12,7 +12,10 @@ export const NODE_KEY_SEED_BYTES = 32
  */
 export async function nodeKeyFromSeed(seed: Uint8Array): Promise<Ed25519PrivateKey> {
   if (seed.length !== NODE_KEY_SEED_BYTES) {
-    throw new P2PError('INVALID_CONFIG', `node key seed must be ${NODE_KEY_SEED_BYTES} bytes`, { bytes: seed.length, limit: NODE_KEY_SEED_BYTES })
+    throw new P2PError('INVALID_CONFIG', `node key seed must be ${NODE_KEY_SEED_BYTES} bytes`, {
+      bytes: seed.length,
+      limit: NODE_KEY_SEED_BYTES,
+    })
   }
   return generateKeyPairFromSeed('Ed25519', seed)
 }

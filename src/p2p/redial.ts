@@ -66,7 +66,8 @@ export class BootstrapRedialer {
 
   constructor(config: RedialerConfig) {
     this.#config = config
-    for (const target of config.targets) this.#states.set(target.peerId, { target, failures: 0, connectedAt: null, timer: null, dialling: false })
+    for (const target of config.targets)
+      this.#states.set(target.peerId, { target, failures: 0, connectedAt: null, timer: null, dialling: false })
   }
 
   start(): void {
@@ -136,7 +137,10 @@ export class BootstrapRedialer {
       await this.#config.dial(state.target, dial.signal)
     } catch (error) {
       state.failures += 1
-      this.#config.log.debug({ peer: peerId, failures: state.failures, err: error instanceof Error ? error.message : String(error) }, 'bootstrap dial failed')
+      this.#config.log.debug(
+        { peer: peerId, failures: state.failures, err: error instanceof Error ? error.message : String(error) },
+        'bootstrap dial failed',
+      )
     } finally {
       state.dialling = false
       this.#dials.delete(dial)

@@ -74,13 +74,17 @@ export class RequestResponse {
   async handle(protocol: string, handler: RequestHandler, options: HandleOptions = {}): Promise<void> {
     const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES
     const timeoutMs = options.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS
-    await this.#register(protocol, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_REQUESTS, (stream, from) => this.#serveRequest(stream, from, protocol, handler, maxRequestBytes, timeoutMs))
+    await this.#register(protocol, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_REQUESTS, (stream, from) =>
+      this.#serveRequest(stream, from, protocol, handler, maxRequestBytes, timeoutMs),
+    )
   }
 
   async handleMessages(protocol: string, handler: PeerMessageHandler, options: MessageOptions = {}): Promise<void> {
     const maxMessageBytes = options.maxMessageBytes ?? this.#maxMessageBytes
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
-    await this.#register(protocol, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_MESSAGES, (stream, from) => this.#serveMessage(stream, from, protocol, handler, maxMessageBytes, timeoutMs))
+    await this.#register(protocol, options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_MESSAGES, (stream, from) =>
+      this.#serveMessage(stream, from, protocol, handler, maxMessageBytes, timeoutMs),
+    )
   }
 
   async unhandle(protocol: string): Promise<void> {
@@ -98,7 +102,12 @@ export class RequestResponse {
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
     const context: P2PErrorContext = { peer, protocol }
-    if (data.length > this.#maxFrameBytes) throw new P2PError('REQUEST_TOO_LARGE', 'request over the frame limit', { ...context, bytes: data.length, limit: this.#maxFrameBytes })
+    if (data.length > this.#maxFrameBytes)
+      throw new P2PError('REQUEST_TOO_LARGE', 'request over the frame limit', {
+        ...context,
+        bytes: data.length,
+        limit: this.#maxFrameBytes,
+      })
     const peerId = this.#connectedPeer(peer, protocol)
     const deadline = AbortSignal.timeout(timeoutMs)
     const stream = await this.#open(peerId, protocol, deadline, { ...context, timeoutMs })
@@ -116,7 +125,11 @@ export class RequestResponse {
         throw new P2PError('REMOTE_ERROR', response.message, { ...context, remoteCode: response.code, remoteMessage: response.message })
       }
       if (response.payload.length > maxResponseBytes) {
-        throw new P2PError('RESPONSE_TOO_LARGE', 'response over the limit', { ...context, bytes: response.payload.length, limit: maxResponseBytes })
+        throw new P2PError('RESPONSE_TOO_LARGE', 'response over the limit', {
+          ...context,
+          bytes: response.payload.length,
+          limit: maxResponseBytes,
+        })
       }
       return response.payload
     } catch (error) {
@@ -140,7 +153,12 @@ export class RequestResponse {
   async send(peer: string, protocol: string, data: Uint8Array, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<boolean> {
     try {
       if (data.length > this.#maxMessageBytes) {
-        throw new P2PError('MESSAGE_TOO_LARGE', 'direct message over the limit', { peer, protocol, bytes: data.length, limit: this.#maxMessageBytes })
+        throw new P2PError('MESSAGE_TOO_LARGE', 'direct message over the limit', {
+          peer,
+          protocol,
+          bytes: data.length,
+          limit: this.#maxMessageBytes,
+        })
       }
       const peerId = this.#connectedPeer(peer, protocol)
       const deadline = AbortSignal.timeout(timeoutMs)
@@ -170,8 +188,18 @@ export class RequestResponse {
     }
   }
 
-  async #serveRequest(stream: Stream, from: string, protocol: string, handler: RequestHandler, maxRequestBytes: number, timeoutMs: number): Promise<void> {
-    const timer = setTimeout(() => stream.abort(new P2PError('TIMEOUT', 'request not served in time', { peer: from, protocol, timeoutMs })), timeoutMs)
+  async #serveRequest(
+    stream: Stream,
+    from: string,
+    protocol: string,
+    handler: RequestHandler,
+    maxRequestBytes: number,
+    timeoutMs: number,
+  ): Promise<void> {
+    const timer = setTimeout(
+      () => stream.abort(new P2PError('TIMEOUT', 'request not served in time', { peer: from, protocol, timeoutMs })),
+      timeoutMs,
+    )
     try {
       let request: Uint8Array
       try {
@@ -204,8 +232,18 @@ export class RequestResponse {
     }
   }
 
-  async #serveMessage(stream: Stream, from: string, protocol: string, handler: PeerMessageHandler, maxMessageBytes: number, timeoutMs: number): Promise<void> {
-    const timer = setTimeout(() => stream.abort(new P2PError('TIMEOUT', 'direct message not received in time', { peer: from, protocol, timeoutMs })), timeoutMs)
+  async #serveMessage(
+    stream: Stream,
+    from: string,
+    protocol: string,
+    handler: PeerMessageHandler,
+    maxMessageBytes: number,
+    timeoutMs: number,
+  ): Promise<void> {
+    const timer = setTimeout(
+      () => stream.abort(new P2PError('TIMEOUT', 'direct message not received in time', { peer: from, protocol, timeoutMs })),
+      timeoutMs,
+    )
     let data: Uint8Array
     try {
       data = await readFrame(stream, maxMessageBytes)

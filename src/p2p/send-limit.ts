@@ -20,5 +20,6 @@ export function liftDefaultSendLimit(maxBytes: number): void {
   if (original !== null) return
   const single = encode.single
   original = single
-  encode.single = (chunk, options) => single(chunk, options?.maxDataLength === undefined ? { ...options, maxDataLength: Math.max(liftedTo, 4 * 1024 * 1024) } : options)
+  encode.single = (chunk, options) =>
+    single(chunk, options?.maxDataLength === undefined ? { ...options, maxDataLength: Math.max(liftedTo, 4 * 1024 * 1024) } : options)
 }

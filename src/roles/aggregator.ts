@@ -71,7 +71,10 @@ export class Aggregator {
   async start(): Promise<void> {
     const backend = this.#o.backend ?? 'fast'
     if (backend !== 'fast') this.#kernels = await selectKernelBackend(backend)
-    this.#o.log.info({ aggregator: this.#address, subnet: String(this.#o.subnet), backend, tamper: this.#o.tamper ?? null }, `aggregator started (backend ${backend === 'fast' ? 'fast: typed arrays, the chain\'s own path' : `gpu.js ${backend}`})`)
+    this.#o.log.info(
+      { aggregator: this.#address, subnet: String(this.#o.subnet), backend, tamper: this.#o.tamper ?? null },
+      `aggregator started (backend ${backend === 'fast' ? "fast: typed arrays, the chain's own path" : `gpu.js ${backend}`})`,
+    )
     await this.#follower.start()
   }
 
@@ -98,9 +101,17 @@ export class Aggregator {
     const { client, key, subnet, log } = this.#o
     const started = performance.now()
     const n = this.#parameterCount
-    const format: RoundFormat = { dtype: round.quantization.dtype, scale: round.quantization.scale, maxAbs: round.quantization.max_abs, parameterCount: n }
+    const format: RoundFormat = {
+      dtype: round.quantization.dtype,
+      scale: round.quantization.scale,
+      maxAbs: round.quantization.max_abs,
+      parameterCount: n,
+    }
     const { updates } = await client.call('round_updates', { subnet: String(subnet), round: round.round })
-    const [baseBytes, ...updateBytes] = await Promise.all([this.#blobs.get(round.base_global_cid), ...updates.map((u) => this.#blobs.get(u.update_cid))])
+    const [baseBytes, ...updateBytes] = await Promise.all([
+      this.#blobs.get(round.base_global_cid),
+      ...updates.map((u) => this.#blobs.get(u.update_cid)),
+    ])
     const values = updateBytes.map((bytes) => checkUpdate(bytes!, format).values)
     const weights = updates.map((u) => u.weight)
     const base = modelOf(baseBytes!, n, round.base_global_cid)
@@ -142,8 +153,17 @@ export class Aggregator {
     if (rejected) this.#o.metrics?.rejected.inc()
     else this.#o.metrics?.submitted.inc()
     this.#o.metrics?.seconds.observe(seconds)
-    log.info(`round ${round.round} · aggregated ${updates.length} updates (${rule.name}, ${this.#kernels === null ? 'fast' : this.#o.backend}) · ${rejected ? `REJECTED by the chain${lie ? ' (tampered on purpose)' : ''}` : `accepted as version ${version}`} at height ${answer.height} · ${seconds.toFixed(1)} s`)
-    this.#o.onRound?.({ round: BigInt(round.round), accepted: !rejected, version, updates: updates.length, height: answer.height ?? 0, seconds })
+    log.info(
+      `round ${round.round} · aggregated ${updates.length} updates (${rule.name}, ${this.#kernels === null ? 'fast' : this.#o.backend}) · ${rejected ? `REJECTED by the chain${lie ? ' (tampered on purpose)' : ''}` : `accepted as version ${version}`} at height ${answer.height} · ${seconds.toFixed(1)} s`,
+    )
+    this.#o.onRound?.({
+      round: BigInt(round.round),
+      accepted: !rejected,
+      version,
+      updates: updates.length,
+      height: answer.height ?? 0,
+      seconds,
+    })
   }
 
   /** The rule's output on the chosen backend; a gpu.js result must equal the fast path's bits or nothing is sent. */
@@ -153,7 +173,10 @@ export class Aggregator {
     if (this.#kernels === null) return fast
     const kernel = (await rule.kernel(input, this.#kernels)).values
     if (kernel.length !== fast.length || kernel.some((v, i) => v !== fast[i])) {
-      throw new RoleError('BAD_OPTION', `the ${this.#o.backend} backend's ${rule.name} differs from the chain's bits; not submitting it`, { option: 'backend', value: String(this.#o.backend) })
+      throw new RoleError('BAD_OPTION', `the ${this.#o.backend} backend's ${rule.name} differs from the chain's bits; not submitting it`, {
+        option: 'backend',
+        value: String(this.#o.backend),
+      })
     }
     return kernel
   }

@@ -16,7 +16,11 @@ const SPEC = /^(0|[1-9][0-9]{0,18})@([1-9][0-9]{0,18})$/
 
 export function parseDeclareSpec(text: string): DeclareSpec {
   const match = SPEC.exec(text)
-  if (match === null) throw new RoleError('BAD_OPTION', `--declare "${text.slice(0, 40)}": expected DATANET@VERSION, e.g. 0@1`, { option: 'declare', value: text.slice(0, 40) })
+  if (match === null)
+    throw new RoleError('BAD_OPTION', `--declare "${text.slice(0, 40)}": expected DATANET@VERSION, e.g. 0@1`, {
+      option: 'declare',
+      value: text.slice(0, 40),
+    })
   return { datanet: BigInt(match[1]!), version: BigInt(match[2]!) }
 }
 
@@ -43,19 +47,32 @@ export async function resolveDeclaration(client: FedraClient, spec: DeclareSpec,
   let after: string | undefined
   let found: Result<'datanet_records'>['records'][number] | undefined
   for (;;) {
-    const { records } = await client.call('datanet_records', { datanet, status: 'accepted', limit: '1000', ...(after === undefined ? {} : { after }) })
+    const { records } = await client.call('datanet_records', {
+      datanet,
+      status: 'accepted',
+      limit: '1000',
+      ...(after === undefined ? {} : { after }),
+    })
     found = records.find((r) => r.content_id === digest)
     if (found !== undefined || records.length < 1000) break
     after = records[records.length - 1]!.record
   }
   if (found === undefined) {
-    throw new RoleError('BAD_OPTION', `--declare ${spec.datanet}@${spec.version}: no accepted record of datanet ${spec.datanet} holds this trainer's data (SHA-256 ${digest.slice(0, 16)}…)`, { option: 'declare', value: `${spec.datanet}@${spec.version}` })
+    throw new RoleError(
+      'BAD_OPTION',
+      `--declare ${spec.datanet}@${spec.version}: no accepted record of datanet ${spec.datanet} holds this trainer's data (SHA-256 ${digest.slice(0, 16)}…)`,
+      { option: 'declare', value: `${spec.datanet}@${spec.version}` },
+    )
   }
   let proof: Result<'datanet_getRecordProof'>
   try {
     proof = await client.call('datanet_getRecordProof', { datanet, version: String(spec.version), record: found.record })
   } catch (error) {
-    throw new RoleError('BAD_OPTION', `--declare ${spec.datanet}@${spec.version}: record ${found.record} is not in that version (${(error as Error).message})`, { option: 'declare', value: `${spec.datanet}@${spec.version}` })
+    throw new RoleError(
+      'BAD_OPTION',
+      `--declare ${spec.datanet}@${spec.version}: record ${found.record} is not in that version (${(error as Error).message})`,
+      { option: 'declare', value: `${spec.datanet}@${spec.version}` },
+    )
   }
   const count = data.count
   const leaf = encode(DeclaredLeaf, { recordLeafHash: merkleLeafHash(fromHex(proof.leaf)), count })
@@ -64,5 +81,12 @@ export async function resolveDeclaration(client: FedraClient, spec: DeclareSpec,
 
 /** The MsgDeclareData of `declaration` for one round. */
 export function declarationMessage(declaration: ResolvedDeclaration, subnet: bigint, round: bigint): Uint8Array {
-  return messages.datanetsDeclare({ subnet, round, datanet: declaration.datanet, version: declaration.version, records: [{ record: declaration.record, count: declaration.count }], root: declaration.root })
+  return messages.datanetsDeclare({
+    subnet,
+    round,
+    datanet: declaration.datanet,
+    version: declaration.version,
+    records: [{ record: declaration.record, count: declaration.count }],
+    root: declaration.root,
+  })
 }

@@ -24,7 +24,10 @@ const PART = /^(0|[1-9][0-9]{0,5})\/([1-9][0-9]{0,5})$/
 
 export function parseDataSpec(text: string): DataSpec {
   const bad = (why: string): never => {
-    throw new RoleError('BAD_DATA_SPEC', `--data "${text.slice(0, 80)}": ${why} (examples: mnist:iid:3/10, dirichlet:0.5:3/10, ./my.csv)`, { option: 'data', value: text.slice(0, 80) })
+    throw new RoleError('BAD_DATA_SPEC', `--data "${text.slice(0, 80)}": ${why} (examples: mnist:iid:3/10, dirichlet:0.5:3/10, ./my.csv)`, {
+      option: 'data',
+      value: text.slice(0, 80),
+    })
   }
   if (text.startsWith('csv:')) return text.length > 4 ? { source: 'csv', path: text.slice(4) } : bad('csv: needs a file')
   if (/\.csv$/i.test(text) || text.startsWith('./') || text.startsWith('/')) return { source: 'csv', path: text }
@@ -40,7 +43,8 @@ export function parseDataSpec(text: string): DataSpec {
   if (rest.length > 0) bad('too many fields')
   let spec: PartitionSpec
   if (kind === 'iid' && arg === undefined) spec = { kind: 'iid' }
-  else if (kind === 'dirichlet' && arg !== undefined && Number(arg) > 0 && Number.isFinite(Number(arg))) spec = { kind: 'dirichlet', alpha: Number(arg) }
+  else if (kind === 'dirichlet' && arg !== undefined && Number(arg) > 0 && Number.isFinite(Number(arg)))
+    spec = { kind: 'dirichlet', alpha: Number(arg) }
   else if (kind === 'shards' && arg !== undefined && /^[1-9][0-9]{0,3}$/.test(arg)) spec = { kind: 'shards', perTrainer: Number(arg) }
   else return bad('the partition is iid, dirichlet:ALPHA (> 0) or shards:K')
   return { source: 'mnist', partition: spec, part, of }
@@ -53,12 +57,22 @@ export function loadTrainerData(spec: DataSpec, options: { seed: number; rows?: 
     try {
       text = readFileSync(spec.path, 'utf8')
     } catch (error) {
-      throw new RoleError('BAD_DATA_SPEC', `cannot read ${spec.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { option: 'data', value: spec.path })
+      throw new RoleError(
+        'BAD_DATA_SPEC',
+        `cannot read ${spec.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        { option: 'data', value: spec.path },
+      )
     }
     return parseCsvDataset(text)
   }
   const { train } = loadMnist()
-  const split = options.rows === undefined || options.rows >= train.count ? train : subset(train, Array.from({ length: options.rows }, (_, i) => i))
+  const split =
+    options.rows === undefined || options.rows >= train.count
+      ? train
+      : subset(
+          train,
+          Array.from({ length: options.rows }, (_, i) => i),
+        )
   const parts = partition(split.labels, split.classes, spec.of, spec.partition, options.seed)
   return subset(split, parts[spec.part]!)
 }

@@ -67,7 +67,8 @@ export class Follower {
       })
       .catch((error: Error) => {
         // One line per failure burst, not per block: a node that is down fails every step.
-        if (this.#failures++ === 0) this.#options.log.warn({ err: error.message, code: (error as { code?: string }).code }, 'step failed; retrying on the next block')
+        if (this.#failures++ === 0)
+          this.#options.log.warn({ err: error.message, code: (error as { code?: string }).code }, 'step failed; retrying on the next block')
       })
       .finally(() => {
         this.#running = false

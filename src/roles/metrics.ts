@@ -19,12 +19,35 @@ export class RoleMetrics {
     const p = `fedra_${role}_`
     collectDefaultMetrics({ register: this.registry, prefix: `${p}process_` })
     this.round = new Gauge({ name: `${p}round`, help: 'the last round this role acted in', registers: [this.registry] })
-    this.submitted = new Counter({ name: `${p}submitted_total`, help: role === 'trainer' ? 'updates included on chain' : role === 'scorer' ? 'rounds whose scores were revealed on chain' : 'aggregates accepted on chain', registers: [this.registry] })
-    this.refused = new Counter({ name: `${p}refused_total`, help: 'transactions that failed on chain or were refused by the node', labelNames: ['code'], registers: [this.registry] })
-    this.rejected = new Counter({ name: `${p}aggregate_rejected_total`, help: 'aggregates the chain recomputed differently (aggregators only)', registers: [this.registry] })
+    this.submitted = new Counter({
+      name: `${p}submitted_total`,
+      help:
+        role === 'trainer'
+          ? 'updates included on chain'
+          : role === 'scorer'
+            ? 'rounds whose scores were revealed on chain'
+            : 'aggregates accepted on chain',
+      registers: [this.registry],
+    })
+    this.refused = new Counter({
+      name: `${p}refused_total`,
+      help: 'transactions that failed on chain or were refused by the node',
+      labelNames: ['code'],
+      registers: [this.registry],
+    })
+    this.rejected = new Counter({
+      name: `${p}aggregate_rejected_total`,
+      help: 'aggregates the chain recomputed differently (aggregators only)',
+      registers: [this.registry],
+    })
     this.seconds = new Histogram({
       name: `${p}work_seconds`,
-      help: role === 'trainer' ? 'local training, quantization and upload per round' : role === 'scorer' ? 'fetch and scoring of every update per round' : 'fetch, aggregation and upload per round',
+      help:
+        role === 'trainer'
+          ? 'local training, quantization and upload per round'
+          : role === 'scorer'
+            ? 'fetch and scoring of every update per round'
+            : 'fetch, aggregation and upload per round',
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [this.registry],
     })
@@ -33,7 +56,11 @@ export class RoleMetrics {
   /** Serves /metrics on HOST:PORT; returns the port bound (PORT 0: any free one). */
   async listen(address: string): Promise<number> {
     const match = /^([^:]+):(\d{1,5})$/.exec(address)
-    if (match === null) throw new RoleError('BAD_OPTION', `--metrics-listen must be HOST:PORT, got "${address.slice(0, 60)}"`, { option: 'metrics-listen', value: address.slice(0, 60) })
+    if (match === null)
+      throw new RoleError('BAD_OPTION', `--metrics-listen must be HOST:PORT, got "${address.slice(0, 60)}"`, {
+        option: 'metrics-listen',
+        value: address.slice(0, 60),
+      })
     const server = createServer((req, res) => {
       if (req.url !== '/metrics') return void res.writeHead(404).end()
       void this.registry.metrics().then((text) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(text))

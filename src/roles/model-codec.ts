@@ -18,11 +18,16 @@ export function modelParameters(bytes: Uint8Array, parameterCount: number, cid =
   try {
     model = decodeUpdateBlob(bytes)
   } catch (error) {
-    if (error instanceof FlError) throw new RoleError('BAD_MODEL', `${cid || 'the model'} is not a model blob: ${error.plainMessage}`, { cid })
+    if (error instanceof FlError)
+      throw new RoleError('BAD_MODEL', `${cid || 'the model'} is not a model blob: ${error.plainMessage}`, { cid })
     throw error
   }
   if (model.shape.length !== 1 || model.shape[0] !== parameterCount) {
-    throw new RoleError('BAD_MODEL', `${cid || 'the model'} has shape [${model.shape.join(', ')}]; the subnet's model has ${parameterCount} parameters`, { cid })
+    throw new RoleError(
+      'BAD_MODEL',
+      `${cid || 'the model'} has shape [${model.shape.join(', ')}]; the subnet's model has ${parameterCount} parameters`,
+      { cid },
+    )
   }
   const out = new Float32Array(parameterCount)
   for (let i = 0; i < parameterCount; i++) out[i] = model.values[i]! / model.scale

@@ -20,15 +20,24 @@ export class NodeBlobs {
     const expected = blobCid(bytes)
     let response: Response
     try {
-      response = await fetch(`${this.#base}/blobs?pin=true`, { method: 'POST', body: new Uint8Array(bytes) as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(this.#timeoutMs) })
+      response = await fetch(`${this.#base}/blobs?pin=true`, {
+        method: 'POST',
+        body: new Uint8Array(bytes) as Uint8Array<ArrayBuffer>,
+        headers: { 'content-type': 'application/octet-stream' },
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      })
     } catch (error) {
       throw new RoleError('BLOB_UNAVAILABLE', `cannot store a blob on ${this.#base}: ${(error as Error).message}`, { cid: expected })
     }
     const body = (await response.json().catch(() => ({}))) as { cid?: string; error?: { message?: string; data?: { code?: string } } }
     if (!response.ok || body.cid === undefined) {
-      throw new RoleError('NODE_REFUSED', `${this.#base} refused a blob: HTTP ${response.status} ${body.error?.message ?? ''}`.trim(), { status: response.status, code: body.error?.data?.code ?? '' })
+      throw new RoleError('NODE_REFUSED', `${this.#base} refused a blob: HTTP ${response.status} ${body.error?.message ?? ''}`.trim(), {
+        status: response.status,
+        code: body.error?.data?.code ?? '',
+      })
     }
-    if (body.cid !== expected) throw new RoleError('BLOB_MISMATCH', `the node stored the blob as ${body.cid}, it hashes to ${expected}`, { cid: expected })
+    if (body.cid !== expected)
+      throw new RoleError('BLOB_MISMATCH', `the node stored the blob as ${body.cid}, it hashes to ${expected}`, { cid: expected })
     return expected
   }
 
@@ -36,13 +45,18 @@ export class NodeBlobs {
   async get(cid: string, timeoutMs = this.#timeoutMs): Promise<Uint8Array> {
     let response: Response
     try {
-      response = await fetch(`${this.#base}/blobs/${cid}?timeoutMs=${Math.min(timeoutMs, 60_000)}`, { signal: AbortSignal.timeout(timeoutMs + 5_000) })
+      response = await fetch(`${this.#base}/blobs/${cid}?timeoutMs=${Math.min(timeoutMs, 60_000)}`, {
+        signal: AbortSignal.timeout(timeoutMs + 5_000),
+      })
     } catch (error) {
       throw new RoleError('BLOB_UNAVAILABLE', `cannot fetch ${cid} from ${this.#base}: ${(error as Error).message}`, { cid })
     }
     if (!response.ok) {
       const text = await response.text().catch(() => '')
-      throw new RoleError('BLOB_UNAVAILABLE', `${this.#base} has no ${cid}: HTTP ${response.status} ${text.slice(0, 200)}`, { cid, status: response.status })
+      throw new RoleError('BLOB_UNAVAILABLE', `${this.#base} has no ${cid}: HTTP ${response.status} ${text.slice(0, 200)}`, {
+        cid,
+        status: response.status,
+      })
     }
     const bytes = new Uint8Array(await response.arrayBuffer())
     const actual = blobCid(bytes)

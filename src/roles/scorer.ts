@@ -85,7 +85,7 @@ export class Scorer {
   readonly #state: ScorerStateFile
   /** Rounds finished (revealed, or given up); chain state decides, this only saves calls. */
   readonly #done = new Set<string>()
-  #network: TrainableNetwork & { dispose(): void } | null = null
+  #network: (TrainableNetwork & { dispose(): void }) | null = null
   #utility: Utility | null
   #parameterCount = 0
 
@@ -106,7 +106,17 @@ export class Scorer {
 
   async start(): Promise<void> {
     await ensureTfBackend()
-    this.#o.log.info({ validator: this.#valoper, subnet: String(this.#o.subnet), method: this.#o.method, budget: this.#o.budget ?? null, validation: this.#o.validation.count, state: this.#state.path }, `scorer started (${this.#o.method})`)
+    this.#o.log.info(
+      {
+        validator: this.#valoper,
+        subnet: String(this.#o.subnet),
+        method: this.#o.method,
+        budget: this.#o.budget ?? null,
+        validation: this.#o.validation.count,
+        state: this.#state.path,
+      },
+      `scorer started (${this.#o.method})`,
+    )
     await this.#follower.start()
   }
 
@@ -159,8 +169,16 @@ export class Scorer {
     const version = await client.call('model_version', { subnet: String(subnet), version: round.version! })
     if (this.#parameterCount === 0 || this.#utility === null) await this.#ensureModel()
     const n = this.#parameterCount
-    const format: RoundFormat = { dtype: round.quantization.dtype, scale: round.quantization.scale, maxAbs: round.quantization.max_abs, parameterCount: n }
-    const [baseBytes, ...updateBytes] = await Promise.all([this.#blobs.get(round.base_global_cid), ...version.included.map((u) => this.#blobs.get(u.update_cid))])
+    const format: RoundFormat = {
+      dtype: round.quantization.dtype,
+      scale: round.quantization.scale,
+      maxAbs: round.quantization.max_abs,
+      parameterCount: n,
+    }
+    const [baseBytes, ...updateBytes] = await Promise.all([
+      this.#blobs.get(round.base_global_cid),
+      ...version.included.map((u) => this.#blobs.get(u.update_cid)),
+    ])
     const scored: ScoredRound = {
       rule: getAggregationRule(version.rule),
       parent: modelOf(baseBytes!, n, round.base_global_cid),
@@ -170,13 +188,31 @@ export class Scorer {
     }
     // The chain's own recompute must give the version's model: else these scores judge another aggregate.
     const check = recompute(scored.rule, scored.updates, scored.weights, scored.parent, format)
-    if (check.modelCid !== version.global_cid) this.#o.log.warn({ round: round.round, expected: version.global_cid, got: check.modelCid }, 'the recomputed aggregate is not the version\'s model; scoring it anyway')
+    if (check.modelCid !== version.global_cid)
+      this.#o.log.warn(
+        { round: round.round, expected: version.global_cid, got: check.modelCid },
+        "the recomputed aggregate is not the version's model; scoring it anyway",
+      )
     const seed = method === 'shapley' ? seedFromBlockHash((await client.block(Number(version.recorded_height))).blockId) : 0
     const result = scoreRound(scored, this.#utility!, { method, seed, ...(this.#o.budget === undefined ? {} : { budget: this.#o.budget }) })
     const scores = version.included.map((u, i) => ({ trainer: u.trainer, score: result.scores[i]! }))
     const salt = this.#o.salt?.() ?? new Uint8Array(randomBytes(32))
-    const commitment = scoreCommitment({ validator: this.#validator, subnet, round: BigInt(round.round), salt, scores: scores.map((s) => ({ trainer: decodeAddress(s.trainer), score: s.score })) })
-    const secret: ScoreSecret = { version: round.version!, method, salt: toHex(salt), commitment: toHex(commitment), scores, seconds: (performance.now() - started) / 1000, evaluations: result.evaluations }
+    const commitment = scoreCommitment({
+      validator: this.#validator,
+      subnet,
+      round: BigInt(round.round),
+      salt,
+      scores: scores.map((s) => ({ trainer: decodeAddress(s.trainer), score: s.score })),
+    })
+    const secret: ScoreSecret = {
+      version: round.version!,
+      method,
+      salt: toHex(salt),
+      commitment: toHex(commitment),
+      scores,
+      seconds: (performance.now() - started) / 1000,
+      evaluations: result.evaluations,
+    }
     this.#o.metrics?.seconds.observe(secret.seconds)
     this.#state.set(round.round, secret)
     return secret
@@ -200,16 +236,33 @@ export class Scorer {
   async #reveal(round: Round, mine: Commitments['commitments'][number]): Promise<void> {
     const secret = this.#state.get(round.round)
     if (secret === undefined) return this.#giveUp(round, 'committed, but the salt and scores are lost (state file gone?)')
-    if (secret.commitment !== mine.commitment) return this.#giveUp(round, `the state file's commitment ${secret.commitment.slice(0, 12)}… is not the one on chain ${mine.commitment.slice(0, 12)}…`)
+    if (secret.commitment !== mine.commitment)
+      return this.#giveUp(
+        round,
+        `the state file's commitment ${secret.commitment.slice(0, 12)}… is not the one on chain ${mine.commitment.slice(0, 12)}…`,
+      )
     const msg = messages.reputationRevealScores({ subnet: this.#o.subnet, round: round.round, salt: secret.salt, scores: secret.scores })
     const height = await this.#send(round, msg, 'reveal')
     if (height === null) return
     this.#finish(round.round)
     this.#o.metrics?.submitted.inc()
-    const top = secret.scores.reduce<{ trainer: string; score: number } | null>((best, s) => (best === null || s.score > best.score ? s : best), null)
+    const top = secret.scores.reduce<{ trainer: string; score: number } | null>(
+      (best, s) => (best === null || s.score > best.score ? s : best),
+      null,
+    )
     const topText = top === null ? '' : ` · top ${top.trainer.slice(0, 8)}… ${(top.score / 1e6).toFixed(4)}`
-    this.#o.log.info(`round ${round.round} · scored ${secret.scores.length} updates (${secret.method}) in ${secret.seconds.toFixed(1)} s · committed at ${mine.committed_height} · revealed at ${height}${topText}`)
-    this.#o.onRound?.({ round: BigInt(round.round), updates: secret.scores.length, method: secret.method, scores: secret.scores, seconds: secret.seconds, committedHeight: Number(mine.committed_height), revealedHeight: height })
+    this.#o.log.info(
+      `round ${round.round} · scored ${secret.scores.length} updates (${secret.method}) in ${secret.seconds.toFixed(1)} s · committed at ${mine.committed_height} · revealed at ${height}${topText}`,
+    )
+    this.#o.onRound?.({
+      round: BigInt(round.round),
+      updates: secret.scores.length,
+      method: secret.method,
+      scores: secret.scores,
+      seconds: secret.seconds,
+      committedHeight: Number(mine.committed_height),
+      revealedHeight: height,
+    })
   }
 
   /** Signs and sends one message; the height it landed at, or null (refused: a reputation refusal ends the round, anything else retries next block). */
@@ -267,7 +320,12 @@ export class ScorerStateFile {
       const parsed = JSON.parse(readFileSync(this.path, 'utf8')) as { rounds?: Record<string, ScoreSecret> }
       this.#rounds = parsed.rounds ?? {}
     } catch (error) {
-      if (error instanceof SyntaxError) throw new RoleError('BAD_OPTION', `the scorer's state file ${this.path} is not JSON (${error.message}); move it away to start afresh`, { option: 'state-dir', value: this.path })
+      if (error instanceof SyntaxError)
+        throw new RoleError(
+          'BAD_OPTION',
+          `the scorer's state file ${this.path} is not JSON (${error.message}); move it away to start afresh`,
+          { option: 'state-dir', value: this.path },
+        )
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       this.#rounds = {}
     }

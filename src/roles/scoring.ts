@@ -102,7 +102,8 @@ export function quantizeScore(gain: number, harmRange = HARM_RANGE): number {
 
 /** The round's updates scored by `options.method` on `utility`. */
 export function scoreRound(round: ScoredRound, utility: Utility, options: ScoringOptions): ScoringResult {
-  if (round.updates.length !== round.weights.length) throw new FlError('FL_PARAMETER_LENGTH', 'one weight per update', { expected: round.updates.length, actual: round.weights.length })
+  if (round.updates.length !== round.weights.length)
+    throw new FlError('FL_PARAMETER_LENGTH', 'one weight per update', { expected: round.updates.length, actual: round.weights.length })
   const values = new CoalitionValues(round, utility)
   let gains: number[]
   let permutations = 0
@@ -139,7 +140,12 @@ function marginalGains(values: CoalitionValues): number[] {
 }
 
 /** GTG-Shapley's Monte Carlo estimate; see the file comment. */
-function shapleyGains(values: CoalitionValues, budget: number, seed: number, truncation: number): { gains: number[]; permutations: number } {
+function shapleyGains(
+  values: CoalitionValues,
+  budget: number,
+  seed: number,
+  truncation: number,
+): { gains: number[]; permutations: number } {
   const k = values.size
   const all = Array.from({ length: k }, (_, i) => i)
   const empty = values.of([])
@@ -216,7 +222,11 @@ class CoalitionValues {
     const { rule, updates, weights } = this.#round
     if (members.length === 0 || members.length < rule.ranges.minUpdates) return null
     try {
-      return rule.fast({ updates: members.map((i) => updates[i]!), weights: members.map((i) => weights[i]!), reputations: members.map(() => REPUTATION_UNIT) }).values
+      return rule.fast({
+        updates: members.map((i) => updates[i]!),
+        weights: members.map((i) => weights[i]!),
+        reputations: members.map(() => REPUTATION_UNIT),
+      }).values
     } catch (error) {
       if (error instanceof FlError) return null // the rule refuses this coalition: valued as the parent
       throw error
@@ -239,7 +249,11 @@ class CoalitionValues {
 
 /** The 32-bit seed of a round's Shapley permutations from a block hash (hex): all eight words folded by SeededRandom.derive. */
 export function seedFromBlockHash(hex: string): number {
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new RoleError('BAD_OPTION', `a block hash is 64 hex digits, got "${hex.slice(0, 70)}"`, { option: 'seed', value: hex.slice(0, 70) })
+  if (!/^[0-9a-fA-F]{64}$/.test(hex))
+    throw new RoleError('BAD_OPTION', `a block hash is 64 hex digits, got "${hex.slice(0, 70)}"`, {
+      option: 'seed',
+      value: hex.slice(0, 70),
+    })
   const words = Array.from({ length: 8 }, (_, i) => Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16))
   return SeededRandom.derive(words[0]!, ...words.slice(1)).nextUint32()
 }

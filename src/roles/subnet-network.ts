@@ -12,7 +12,11 @@ import type { NodeBlobs } from './node-blobs.js'
  * Either way its flat vector is the subnet's (`parameter_count` long), so rounds, updates and
  * scores work unchanged. Throws RoleError BAD_MODEL for a base blob that does not fit the spec.
  */
-export async function subnetNetwork(spec: ModelSpec, client: Pick<FedraClient, 'call'>, blobs: Pick<NodeBlobs, 'get'>): Promise<Network | AdapterNetwork> {
+export async function subnetNetwork(
+  spec: ModelSpec,
+  client: Pick<FedraClient, 'call'>,
+  blobs: Pick<NodeBlobs, 'get'>,
+): Promise<Network | AdapterNetwork> {
   if (spec.adapter === undefined) return new Network(spec)
   const { subnet, version } = spec.adapter.base
   const base = await client.call('model_version', { subnet, version })

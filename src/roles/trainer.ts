@@ -72,7 +72,7 @@ export class Trainer {
   readonly #blobs: NodeBlobs
   readonly #follower: Follower
   readonly #address: string
-  #network: TrainableNetwork & { dispose(): void } | null = null
+  #network: (TrainableNetwork & { dispose(): void }) | null = null
   #spec: ModelSpec | null = null
   #worker: TrainingWorker | null = null
   #parameterCount = 0
@@ -98,8 +98,19 @@ export class Trainer {
     if (this.#o.worker === true) this.#worker = await TrainingWorker.start()
     else await ensureTfBackend()
     if (this.#o.declare !== undefined) this.#declaration = await resolveDeclaration(this.#o.client, this.#o.declare, this.#o.data)
-    const declares = this.#declaration === null ? null : `${this.#declaration.datanet}@${this.#declaration.version} record ${this.#declaration.record}`
-    this.#o.log.info({ trainer: this.#address, subnet: String(this.#o.subnet), samples: this.#o.data.count, attack: this.#o.attack?.kind ?? null, declares, worker: this.#worker !== null }, 'trainer started')
+    const declares =
+      this.#declaration === null ? null : `${this.#declaration.datanet}@${this.#declaration.version} record ${this.#declaration.record}`
+    this.#o.log.info(
+      {
+        trainer: this.#address,
+        subnet: String(this.#o.subnet),
+        samples: this.#o.data.count,
+        attack: this.#o.attack?.kind ?? null,
+        declares,
+        worker: this.#worker !== null,
+      },
+      'trainer started',
+    )
     await this.#follower.start()
   }
 
@@ -162,13 +173,28 @@ export class Trainer {
     let honest: Int32Array | undefined
     let loss = Number.NaN
     if (attack === undefined || attackTrains(attack)) {
-      const result = await this.#trainLocal(data, base, { ...DEFAULT_TRAINING, ...this.#o.training, seed: SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn)).nextUint32() })
+      const result = await this.#trainLocal(data, base, {
+        ...DEFAULT_TRAINING,
+        ...this.#o.training,
+        seed: SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn)).nextUint32(),
+      })
       const delta = computeDelta(result.parameters, base)
       clipL2(delta, quant.clipNorm)
       honest = quantize(delta, quant, random)
       loss = result.lastEpochLoss
     }
-    const values = attack === undefined ? honest! : attackUpdate(attack, { honest, previousAggregate: await this.#previousAggregate(round), victim: await this.#victim(others), length: n, maxAbs: quant.maxAbs, scale: quant.scale, random })
+    const values =
+      attack === undefined
+        ? honest!
+        : attackUpdate(attack, {
+            honest,
+            previousAggregate: await this.#previousAggregate(round),
+            victim: await this.#victim(others),
+            length: n,
+            maxAbs: quant.maxAbs,
+            scale: quant.scale,
+            random,
+          })
     const blob = encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values })
     const cid = await this.#blobs.put(blob)
     const metrics = Number.isFinite(loss) ? [{ name: 'loss', value: BigInt(Math.round(loss * 1e6)) }] : []
@@ -184,7 +210,8 @@ export class Trainer {
     })
     // Gas as the chain charges it: the checks, the free-rider comparisons with the round's earlier
     // updates (as many as the round may hold before this one: others may land first), the writes.
-    const gas = submitUpdateGas(n, round.quantization.dtype, Math.max(others.length, round.max_updates - 1), this.#gasPerCoordinate) + 400_000n
+    const gas =
+      submitUpdateGas(n, round.quantization.dtype, Math.max(others.length, round.max_updates - 1), this.#gasPerCoordinate) + 400_000n
     // The declaration rides in the update's transaction: both land, or neither (a retry resends both).
     const declared = this.#declaration === null ? [] : [declarationMessage(this.#declaration, subnet, number)]
     const tx = await buildTx(client, key, [...declared, msg], { fee: 200n, gasLimit: gas + (declared.length > 0 ? DECLARE_GAS : 0n) })
@@ -193,7 +220,14 @@ export class Trainer {
       answer = await client.broadcastTx(tx, 'commit', 30_000)
     } catch (error) {
       // Training's admission rule refused it (window closed, not a member, …): final for this round.
-      if (!(error instanceof ClientError && error.is('TX_REJECTED') && (error.context.data as { codespace?: unknown } | undefined)?.codespace === 'training')) throw error
+      if (
+        !(
+          error instanceof ClientError &&
+          error.is('TX_REJECTED') &&
+          (error.context.data as { codespace?: unknown } | undefined)?.codespace === 'training'
+        )
+      )
+        throw error
       const data = error.context.data as { code: number; log: string }
       this.#o.metrics?.refused.inc({ code: `training/${data.code}` })
       log.warn({ round: round.round, code: `training/${data.code}`, log: data.log }, 'update refused at admission')
@@ -213,7 +247,9 @@ export class Trainer {
     this.#done.add(round.round)
     this.#o.metrics?.submitted.inc()
     this.#o.metrics?.seconds.observe(seconds)
-    log.info(`round ${round.round} · trained ${data.count} samples${Number.isFinite(loss) ? ` · loss ${loss.toFixed(3)}` : ''}${attack === undefined ? '' : ` · attack ${attack.kind}`} · update ${cid.slice(0, 16)}… included at height ${answer.height} · ${seconds.toFixed(1)} s`)
+    log.info(
+      `round ${round.round} · trained ${data.count} samples${Number.isFinite(loss) ? ` · loss ${loss.toFixed(3)}` : ''}${attack === undefined ? '' : ` · attack ${attack.kind}`} · update ${cid.slice(0, 16)}… included at height ${answer.height} · ${seconds.toFixed(1)} s`,
+    )
     this.#o.onRound?.({ round: number, updateCid: cid, height: answer.height ?? 0, samples: data.count, loss, seconds })
   }
 
@@ -238,6 +274,9 @@ export function trainerAttack(text: string | undefined, parse: (text: string) =>
   try {
     return parse(text)
   } catch (error) {
-    throw new RoleError('BAD_OPTION', `--attack: ${(error as Error).message.replace(/^[A-Z_]+: /, '')} (or freeride)`, { option: 'attack', value: text.slice(0, 40) })
+    throw new RoleError('BAD_OPTION', `--attack: ${(error as Error).message.replace(/^[A-Z_]+: /, '')} (or freeride)`, {
+      option: 'attack',
+      value: text.slice(0, 40),
+    })
   }
 }

@@ -26,7 +26,10 @@ export const DEFAULT_VALIDATION = 'mnist:last:1000'
 
 export function parseValidationSpec(text: string): ValidationSpec {
   const bad = (why: string): never => {
-    throw new RoleError('BAD_OPTION', `--validation "${text.slice(0, 80)}": ${why} (examples: mnist:last:1000, ./val.csv)`, { option: 'validation', value: text.slice(0, 80) })
+    throw new RoleError('BAD_OPTION', `--validation "${text.slice(0, 80)}": ${why} (examples: mnist:last:1000, ./val.csv)`, {
+      option: 'validation',
+      value: text.slice(0, 80),
+    })
   }
   if (text.startsWith('csv:')) return text.length > 4 ? { source: 'csv', path: text.slice(4) } : bad('csv: needs a file')
   if (/\.csv$/i.test(text) || text.startsWith('./') || text.startsWith('/')) return { source: 'csv', path: text }
@@ -41,18 +44,25 @@ export function parseValidationSpec(text: string): ValidationSpec {
 export function loadValidationSet(spec: ValidationSpec): Dataset {
   if (spec.source === 'mnist-last') {
     const { train } = loadMnist()
-    return subset(train, Array.from({ length: spec.rows }, (_, i) => train.count - spec.rows + i))
+    return subset(
+      train,
+      Array.from({ length: spec.rows }, (_, i) => train.count - spec.rows + i),
+    )
   }
   let text: string
   try {
     text = readFileSync(spec.path, 'utf8')
   } catch (error) {
-    throw new RoleError('BAD_OPTION', `cannot read ${spec.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { option: 'validation', value: spec.path })
+    throw new RoleError('BAD_OPTION', `cannot read ${spec.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      option: 'validation',
+      value: spec.path,
+    })
   }
   try {
     return parseCsvDataset(text)
   } catch (error) {
-    if (error instanceof FlError) throw new RoleError('BAD_OPTION', `${spec.path}: ${error.plainMessage}`, { option: 'validation', value: spec.path })
+    if (error instanceof FlError)
+      throw new RoleError('BAD_OPTION', `${spec.path}: ${error.plainMessage}`, { option: 'validation', value: spec.path })
     throw error
   }
 }

@@ -108,6 +108,12 @@ export interface RpcBackend {
   /** A module query against the latest committed state: `Application.query`. */
   queryApp(module: string, name: string, params: Record<string, unknown>): MaybePromise<unknown>
   /** A module query at a kept height, with the reads and their proofs when asked (Application.queryAt). */
-  queryAppAt(module: string, name: string, params: Record<string, unknown>, height: number | undefined, prove: boolean): MaybePromise<ModuleQueryAnswer>
+  queryAppAt(
+    module: string,
+    name: string,
+    params: Record<string, unknown>,
+    height: number | undefined,
+    prove: boolean,
+  ): MaybePromise<ModuleQueryAnswer>
   readonly txIndex: TxIndexReader
 }

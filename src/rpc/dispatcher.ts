@@ -25,17 +25,35 @@ const isId = (id: unknown): boolean => id === null || typeof id === 'string' || 
 export function toRpcError(error: unknown, log: Logger, method: string): RpcError {
   if (error instanceof RpcError) return error
   if (error instanceof StateError && error.code === 'VERSION_PRUNED') {
-    return new RpcError('HEIGHT_UNAVAILABLE', { height: error.context.height ?? null, reason: 'state at this height is not kept' }, error.message.replace(/^[A-Z_]+: /, ''))
+    return new RpcError(
+      'HEIGHT_UNAVAILABLE',
+      { height: error.context.height ?? null, reason: 'state at this height is not kept' },
+      error.message.replace(/^[A-Z_]+: /, ''),
+    )
   }
-  if (error instanceof StateError && error.code === 'UNKNOWN_MODULE') return new RpcError('QUERY_FAILED', { codespace: 'state', reason: error.message }, error.message)
-  if (error instanceof CryptoError && error.code === 'BAD_ADDRESS') return new RpcError('QUERY_FAILED', { codespace: 'crypto', reason: error.message }, error.message)
+  if (error instanceof StateError && error.code === 'UNKNOWN_MODULE')
+    return new RpcError('QUERY_FAILED', { codespace: 'state', reason: error.message }, error.message)
+  if (error instanceof CryptoError && error.code === 'BAD_ADDRESS')
+    return new RpcError('QUERY_FAILED', { codespace: 'crypto', reason: error.message }, error.message)
   // A module's own refusal of a query (unknown validator, bad address): its codespace and code, as a tx failure carries them.
-  if (error instanceof ModuleError) return new RpcError('QUERY_FAILED', { codespace: error.context.codespace, code: error.code, reason: error.plainMessage }, error.plainMessage)
-  if (error instanceof StateError && error.code === 'NOT_PROVABLE') return new RpcError('QUERY_FAILED', { codespace: 'state', code: error.code, reason: error.plainMessage }, error.plainMessage)
-  if (error instanceof StateError && error.code === 'DEC_INVALID') return new RpcError('QUERY_FAILED', { codespace: 'state', code: error.code, reason: error.plainMessage }, error.plainMessage)
-  if (error instanceof IndexerError && error.code === 'DISABLED') return new RpcError('INDEX_DISABLED', {}, error.message.replace(/^[A-Z_]+: /, ''))
+  if (error instanceof ModuleError)
+    return new RpcError(
+      'QUERY_FAILED',
+      { codespace: error.context.codespace, code: error.code, reason: error.plainMessage },
+      error.plainMessage,
+    )
+  if (error instanceof StateError && error.code === 'NOT_PROVABLE')
+    return new RpcError('QUERY_FAILED', { codespace: 'state', code: error.code, reason: error.plainMessage }, error.plainMessage)
+  if (error instanceof StateError && error.code === 'DEC_INVALID')
+    return new RpcError('QUERY_FAILED', { codespace: 'state', code: error.code, reason: error.plainMessage }, error.plainMessage)
+  if (error instanceof IndexerError && error.code === 'DISABLED')
+    return new RpcError('INDEX_DISABLED', {}, error.message.replace(/^[A-Z_]+: /, ''))
   if (error instanceof IndexerError && error.code === 'BAD_CURSOR') {
-    return new RpcError('INVALID_PARAMS', { field: 'params.cursor', reason: 'not a cursor this server handed out' }, 'params.cursor: not a cursor this server handed out')
+    return new RpcError(
+      'INVALID_PARAMS',
+      { field: 'params.cursor', reason: 'not a cursor this server handed out' },
+      'params.cursor: not a cursor this server handed out',
+    )
   }
   log.error({ err: error, method }, 'RPC handler failed')
   return new RpcError('INTERNAL_ERROR', { reason: 'the server failed to answer; see its log' })
@@ -70,7 +88,14 @@ export class Dispatcher {
     if (!Array.isArray(value)) return this.#handleOne(value, rawIds.get(0), session)
     if (value.length === 0) return errorText(NULL_ID, new RpcError('INVALID_REQUEST', { reason: 'empty batch' }).toObject())
     if (value.length > this.#limits.maxBatchSize) {
-      return errorText(NULL_ID, new RpcError('INVALID_REQUEST', { reason: `batch of ${value.length} requests`, limit: this.#limits.maxBatchSize }, `batch larger than ${this.#limits.maxBatchSize}`).toObject())
+      return errorText(
+        NULL_ID,
+        new RpcError(
+          'INVALID_REQUEST',
+          { reason: `batch of ${value.length} requests`, limit: this.#limits.maxBatchSize },
+          `batch larger than ${this.#limits.maxBatchSize}`,
+        ).toObject(),
+      )
     }
     const responses = await Promise.all(value.map((request, i) => this.#handleOne(request, rawIds.get(i), session)))
     const sent = responses.filter((r): r is string => r !== null)
@@ -90,7 +115,8 @@ export class Dispatcher {
     if (!idOk) return errorText(NULL_ID, new RpcError('INVALID_REQUEST', { reason: 'id must be a string, a number or null' }).toObject())
     if (r.jsonrpc !== '2.0') return invalid('jsonrpc must be exactly "2.0"')
     if (typeof r.method !== 'string') return invalid('method must be a string')
-    if (r.params !== undefined && (typeof r.params !== 'object' || r.params === null)) return invalid('params must be an array or an object')
+    if (r.params !== undefined && (typeof r.params !== 'object' || r.params === null))
+      return invalid('params must be an array or an object')
 
     const notification = !hasId
     const answer = (error: RpcError): string | null => (notification ? null : errorText(idText, error.toObject()))
@@ -98,7 +124,8 @@ export class Dispatcher {
     if (retryAfterMs !== null) return answer(new RpcError('RATE_LIMITED', { limit: 'rate', retryAfterMs }))
     const entry = this.#table.get(r.method)
     if (entry === undefined) return answer(new RpcError('METHOD_NOT_FOUND', { method: r.method.slice(0, 128) }))
-    if (entry.spec.transport === 'ws' && session.transport !== 'ws') return answer(new RpcError('WEBSOCKET_REQUIRED', { transport: session.transport }, `${entry.spec.name} needs a WebSocket connection`))
+    if (entry.spec.transport === 'ws' && session.transport !== 'ws')
+      return answer(new RpcError('WEBSOCKET_REQUIRED', { transport: session.transport }, `${entry.spec.name} needs a WebSocket connection`))
     if (!session.budget.enter()) return answer(new RpcError('RATE_LIMITED', { limit: 'inFlight', retryAfterMs: 100 }))
     try {
       const params = entry.parseParams(r.params)

@@ -87,13 +87,14 @@ export const RPC_ERROR_DATA: Record<RpcErrorName, string> = {
   TOO_MANY_SUBSCRIPTIONS: "{ limit, scope: 'connection' | 'ip' }",
   HEIGHT_UNAVAILABLE: '{ height, earliest, latest } or, for pruned state, { height, reason }',
   WEBSOCKET_REQUIRED: '{ transport }',
-  QUERY_FAILED: '{ codespace, reason, code? } (code: the module\'s error name, e.g. UNKNOWN_VALIDATOR)',
+  QUERY_FAILED: "{ codespace, reason, code? } (code: the module's error name, e.g. UNKNOWN_VALIDATOR)",
   UNAVAILABLE: '{}',
   INDEX_DISABLED: '{}',
   MEMPOOL_FULL: '{ hash, txs, maxTxs, bytes, maxBytes }',
   TOO_MANY_CONNECTIONS: "{ limit, scope: 'ip' }",
   REPLAY_BUSY: '{ requested, outstanding, limit }',
-  BLOB_REJECTED: '{ code, ...context } (code TOO_LARGE { size, limit }, QUOTA_EXCEEDED { size, used, limit }, TRUNCATED { expected, received }, CORRUPT_BLOCK { cid, reason }, UNSUPPORTED_CID { cid, version, codec, hash })',
+  BLOB_REJECTED:
+    '{ code, ...context } (code TOO_LARGE { size, limit }, QUOTA_EXCEEDED { size, used, limit }, TRUNCATED { expected, received }, CORRUPT_BLOCK { cid, reason }, UNSUPPORTED_CID { cid, version, codec, hash })',
   INFERENCE_REFUSED:
     '{ code, ...context } (code SERVING_DISABLED {}, UNKNOWN_VERSION { subnet, version }, NOT_SERVABLE { subnet, version, reason }, MODEL_UNAVAILABLE { cid, reason }, INPUT_SHAPE { expected, actual }, INPUT_VALUE { index }, UNKNOWN_RECEIPT { receipt }, RECEIPT_MISMATCH { receipt, paid, requested }, RECEIPT_UNPAID { receipt, fee })',
 }

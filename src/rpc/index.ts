@@ -1,7 +1,31 @@
 // The JSON-RPC layer: server, method table and schemas, backend interface, JSON shapes.
-export { createRpcServer, coreMethodTable, documentationTable, RPC_API_VERSION, RPC_INFO, type RpcServer, type RpcServerOptions } from './server.js'
-export { createJsonRpcServer, WS_CLOSE, type JsonRpcServer, type JsonRpcServerOptions, type ListenOptions, type ServerAddress } from './transport.js'
-export type { RpcBackend, NodeStatus, NetInfo, NetPeer, TxAdmission, MempoolFullness, CommittedBlockEvent, StateQueryAnswer } from './backend.js'
+export {
+  createRpcServer,
+  coreMethodTable,
+  documentationTable,
+  RPC_API_VERSION,
+  RPC_INFO,
+  type RpcServer,
+  type RpcServerOptions,
+} from './server.js'
+export {
+  createJsonRpcServer,
+  WS_CLOSE,
+  type JsonRpcServer,
+  type JsonRpcServerOptions,
+  type ListenOptions,
+  type ServerAddress,
+} from './transport.js'
+export type {
+  RpcBackend,
+  NodeStatus,
+  NetInfo,
+  NetPeer,
+  TxAdmission,
+  MempoolFullness,
+  CommittedBlockEvent,
+  StateQueryAnswer,
+} from './backend.js'
 export { MethodTable, defineMethod, type MethodSpec, type ParamsOf, type ResultOf, type CallContext, type Handler } from './method.js'
 export { s, SchemaError, type Schema, type Infer, type JsonSchema } from './schema.js'
 export { RpcError, RPC_ERRORS, RPC_ERROR_MESSAGES, RPC_ERROR_DATA, type RpcErrorName, type RpcErrorObject } from './errors.js'

@@ -73,11 +73,13 @@ export const DEFAULT_LIMITS: RpcLimits = {
 
 /** What each limit bounds, for docs/rpc.md. */
 export const LIMIT_DOCS: Record<keyof RpcLimits, string> = {
-  maxBodyBytes: 'largest HTTP body or WebSocket message, bytes; larger: HTTP 413 with a -32600 error and the connection closed, or WebSocket close 1009',
+  maxBodyBytes:
+    'largest HTTP body or WebSocket message, bytes; larger: HTTP 413 with a -32600 error and the connection closed, or WebSocket close 1009',
   maxBatchSize: 'most requests in one batch; more: one -32600 error for the whole batch',
   maxJsonDepth: 'deepest JSON nesting; deeper: -32600',
   maxConnections: 'open TCP connections, HTTP and WebSocket together; more: the new socket is closed at once',
-  maxConnectionsPerIp: 'connections one client address may hold open, HTTP and WebSocket together; more: HTTP 429 with a -32011 error as the body, then closed (behind a reverse proxy every client has its address: raise it there)',
+  maxConnectionsPerIp:
+    'connections one client address may hold open, HTTP and WebSocket together; more: HTTP 429 with a -32011 error as the body, then closed (behind a reverse proxy every client has its address: raise it there)',
   maxSubscriptionsPerClient: 'subscriptions one WebSocket may hold; more: -32004 (scope connection)',
   maxSubscriptionsPerIp: 'subscriptions all WebSockets of one client address may hold together; more: -32004 (scope ip)',
   ratePerSecond: 'calls per second per connection, sustained (token bucket, each call of a batch counts); over it: -32003',
@@ -87,13 +89,15 @@ export const LIMIT_DOCS: Record<keyof RpcLimits, string> = {
   maxReplayBlocks: 'how far back subscribe with fromHeight may replay, blocks; further: -32005',
   replayBacklogBlocks: 'blocks the server may owe all replaying subscriptions together; a subscribe whose replay would pass it: -32012',
   replayBlocksPerSecond: 'blocks per second all replays together may read from the store; replays wait for this budget, below consensus',
-  replayBytesPerSecond: 'notification bytes per second all replays together may send; a replay that went over waits until the budget has refilled',
+  replayBytesPerSecond:
+    'notification bytes per second all replays together may send; a replay that went over waits until the budget has refilled',
   replayChunkBlocks: 'blocks one replay serves before it yields the event loop and queues behind the other replays',
   commitTimeoutMs: 'tx_broadcast commit: default wait for inclusion, ms',
   maxCommitTimeoutMs: 'tx_broadcast commit: the longest wait a client may ask for, ms',
   wsIdleTimeoutMs: 'ping interval; a WebSocket that answers no ping by the next one is closed (4000), ms',
   staleAfterMs: 'chain_health reports unhealthy when the latest block is older than this, ms',
-  maxBlobBytes: 'largest blob POST /blobs accepts (a larger Content-Length: HTTP 413 before the body is read) and GET /blobs/<cid> or blob_get serve; -32013 with data.code TOO_LARGE',
+  maxBlobBytes:
+    'largest blob POST /blobs accepts (a larger Content-Length: HTTP 413 before the body is read) and GET /blobs/<cid> or blob_get serve; -32013 with data.code TOO_LARGE',
 }
 
 export function resolveLimits(overrides: Partial<RpcLimits> = {}): RpcLimits {

@@ -62,7 +62,8 @@ export function openRpcDocument(table: MethodTable, info: { title: string; versi
       result: { name: `${spec.name}Result`, schema: lift(spec.result.json) },
     }
     if (spec.description !== undefined) method.description = spec.description
-    if (spec.errors !== undefined && spec.errors.length > 0) method.errors = spec.errors.map((code) => ({ $ref: `#/components/errors/${code}` }))
+    if (spec.errors !== undefined && spec.errors.length > 0)
+      method.errors = spec.errors.map((code) => ({ $ref: `#/components/errors/${code}` }))
     if (spec.transport === 'ws') method['x-transport'] = 'websocket'
     if (spec.examples !== undefined) {
       method.examples = spec.examples.map((e) => ({

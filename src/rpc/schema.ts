@@ -50,7 +50,9 @@ const fail = (path: string, reason: string): never => {
   throw new SchemaError(path, reason)
 }
 
-function string(options: { minLength?: number; maxLength?: number; pattern?: RegExp; patternHint?: string; description?: string } = {}): Schema<string> {
+function string(
+  options: { minLength?: number; maxLength?: number; pattern?: RegExp; patternHint?: string; description?: string } = {},
+): Schema<string> {
   const { minLength, maxLength, pattern, patternHint } = options
   const json: JsonSchema = { type: 'string' }
   if (minLength !== undefined) json.minLength = minLength
@@ -72,7 +74,8 @@ function integer(options: { min?: number; max?: number; description?: string } =
   const json: JsonSchema = { type: 'integer', minimum: min, maximum: max }
   if (options.description !== undefined) json.description = options.description
   return make(json, (value, path) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return fail(path, `expected an integer, got ${typeof value === 'number' ? value : typeName(value)}`)
+    if (typeof value !== 'number' || !Number.isSafeInteger(value))
+      return fail(path, `expected an integer, got ${typeof value === 'number' ? value : typeName(value)}`)
     if (value < min || value > max) return fail(path, `${value} is outside ${min}..${max}`)
     return value
   })
@@ -111,12 +114,17 @@ function literal<const V extends string | number | boolean>(constant: V): Schema
 /** Hex-encoded bytes, lower or upper case (normalised to lower): exactly `bytes` long, or at most `maxBytes`. */
 function hex(options: { bytes?: number; maxBytes?: number; description?: string } = {}): Schema<string> {
   const { bytes, maxBytes } = options
-  const json: JsonSchema = { type: 'string', pattern: bytes === undefined ? '^([0-9a-fA-F]{2})*$' : `^[0-9a-fA-F]{${bytes * 2}}$`, contentEncoding: 'base16' }
+  const json: JsonSchema = {
+    type: 'string',
+    pattern: bytes === undefined ? '^([0-9a-fA-F]{2})*$' : `^[0-9a-fA-F]{${bytes * 2}}$`,
+    contentEncoding: 'base16',
+  }
   if (maxBytes !== undefined) json.maxLength = maxBytes * 2
   if (options.description !== undefined) json.description = options.description
   return make(json, (value, path) => {
     if (typeof value !== 'string') return fail(path, `expected a hex string, got ${typeName(value)}`)
-    if (bytes !== undefined && value.length !== bytes * 2) return fail(path, `expected ${bytes} bytes (${bytes * 2} hex digits), got ${value.length} digits`)
+    if (bytes !== undefined && value.length !== bytes * 2)
+      return fail(path, `expected ${bytes} bytes (${bytes * 2} hex digits), got ${value.length} digits`)
     if (maxBytes !== undefined && value.length > maxBytes * 2) return fail(path, `longer than ${maxBytes} bytes`)
     if (value.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(value)) return fail(path, 'not an even-length hex string')
     return value.toLowerCase()
@@ -128,7 +136,9 @@ function decimal(description?: string): Schema<string> {
   const json: JsonSchema = { type: 'string', pattern: '^(0|[1-9][0-9]{0,77})$' }
   if (description !== undefined) json.description = description
   return make(json, (value, path) =>
-    typeof value === 'string' && /^(0|[1-9][0-9]{0,77})$/.test(value) ? value : fail(path, 'expected a decimal integer string without leading zeros'),
+    typeof value === 'string' && /^(0|[1-9][0-9]{0,77})$/.test(value)
+      ? value
+      : fail(path, 'expected a decimal integer string without leading zeros'),
   )
 }
 
@@ -186,7 +196,8 @@ function record<T>(value: Schema<T>, options: { maxProperties?: number; descript
   return make(json, (input, path) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail(path, `expected an object, got ${typeName(input)}`)
     const entries = Object.entries(input)
-    if (options.maxProperties !== undefined && entries.length > options.maxProperties) return fail(path, `more than ${options.maxProperties} members`)
+    if (options.maxProperties !== undefined && entries.length > options.maxProperties)
+      return fail(path, `more than ${options.maxProperties} members`)
     const out: Record<string, T> = Object.create(null)
     for (const [key, element] of entries) out[key] = value.parse(element, `${path}.${key}`)
     return out

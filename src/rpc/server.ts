@@ -67,9 +67,11 @@ export function documentationTable(extend?: RpcServerOptions['extend']): MethodT
       throw new Error('documentationTable has no backend')
     },
   })
-  return coreMethodTable({ backend: detached, hub: new SubscriptionHub(detached, limits, log), limits, now: Date.now, log, info: RPC_INFO }, extend)
+  return coreMethodTable(
+    { backend: detached, hub: new SubscriptionHub(detached, limits, log), limits, now: Date.now, log, info: RPC_INFO },
+    extend,
+  )
 }
-
 
 /** Fedra's JSON-RPC server: HTTP POST and WebSocket on `listen`, answering from `backend`. */
 export async function createRpcServer(options: RpcServerOptions): Promise<RpcServer> {

@@ -22,15 +22,20 @@ export const height = s.integer({ min: 0, max: MAX_HEIGHT })
 export const address = s.named(
   'Address',
   s.refine(
-  s.string({ minLength: 8, maxLength: 128, pattern: /^[a-z0-9]+1[02-9ac-hj-np-z]+$/, patternHint: 'expected a bech32 address (fedra1…)' }),
-  (text) => {
-    try {
-      decodeAddress(text)
-      return null
-    } catch (error) {
-      return (error as Error).message.replace(/^[A-Z_]+: /, '')
-    }
-  },
+    s.string({
+      minLength: 8,
+      maxLength: 128,
+      pattern: /^[a-z0-9]+1[02-9ac-hj-np-z]+$/,
+      patternHint: 'expected a bech32 address (fedra1…)',
+    }),
+    (text) => {
+      try {
+        decodeAddress(text)
+        return null
+      } catch (error) {
+        return (error as Error).message.replace(/^[A-Z_]+: /, '')
+      }
+    },
   ),
   'bech32 account address, fedra1…, checksum verified',
 )
@@ -87,7 +92,10 @@ export const BlockJson = s.named(
   }),
 )
 
-export const EventJson = s.named('Event', s.object({ type: s.string(), attributes: s.array(s.object({ key: s.string(), value: s.string() })) }))
+export const EventJson = s.named(
+  'Event',
+  s.object({ type: s.string(), attributes: s.array(s.object({ key: s.string(), value: s.string() })) }),
+)
 
 export const TxResultJson = s.named(
   'TxResult',
@@ -113,7 +121,14 @@ export const ValidatorSetJson = s.named(
     height,
     totalPower: s.decimal(),
     proposer: address,
-    validators: s.array(s.object({ address, publicKey: s.hex({ bytes: 32 }), votingPower: s.decimal(), proposerPriority: s.string({ pattern: /^-?(0|[1-9][0-9]*)$/ }) })),
+    validators: s.array(
+      s.object({
+        address,
+        publicKey: s.hex({ bytes: 32 }),
+        votingPower: s.decimal(),
+        proposerPriority: s.string({ pattern: /^-?(0|[1-9][0-9]*)$/ }),
+      }),
+    ),
   }),
 )
 
@@ -142,7 +157,9 @@ export const TxJson = s.named(
     index: s.integer({ min: 0, description: 'position in the block' }),
     tx: s.hex({ description: 'the transaction bytes' }),
     signer: s.nullable(address),
-    body: s.nullable(s.object({ nonce: s.decimal(), fee: s.decimal(), gasLimit: s.decimal(), memo: s.string(), messages: s.array(MessageJson) })),
+    body: s.nullable(
+      s.object({ nonce: s.decimal(), fee: s.decimal(), gasLimit: s.decimal(), memo: s.string(), messages: s.array(MessageJson) }),
+    ),
     result: TxResultJson,
   }),
   'a committed transaction; signer and body are null for one that could not be decoded (it is on record with its failure code)',
@@ -193,14 +210,31 @@ export function headerFromJson(j: HeaderJsonValue): Header {
 }
 
 export function commitToJson(c: Commit): CommitJsonValue {
-  return { height: c.height, round: c.round, blockId: c.blockId, signatures: c.signatures.map((sig) => ({ validator: sig.validator, signature: toHex(sig.signature) })) }
+  return {
+    height: c.height,
+    round: c.round,
+    blockId: c.blockId,
+    signatures: c.signatures.map((sig) => ({ validator: sig.validator, signature: toHex(sig.signature) })),
+  }
 }
 
 export function commitFromJson(j: CommitJsonValue): Commit {
-  return { height: j.height, round: j.round, blockId: j.blockId, signatures: j.signatures.map((sig) => ({ validator: sig.validator, signature: fromHex(sig.signature) })) }
+  return {
+    height: j.height,
+    round: j.round,
+    blockId: j.blockId,
+    signatures: j.signatures.map((sig) => ({ validator: sig.validator, signature: fromHex(sig.signature) })),
+  }
 }
 
-const voteToJson = (v: Vote) => ({ type: v.type, height: v.height, round: v.round, valueId: v.valueId, validator: v.validator, signature: toHex(v.signature) })
+const voteToJson = (v: Vote) => ({
+  type: v.type,
+  height: v.height,
+  round: v.round,
+  valueId: v.valueId,
+  validator: v.validator,
+  signature: toHex(v.signature),
+})
 
 export function blockToJson(block: Block, blockId: string): BlockJsonValue {
   return {
@@ -217,8 +251,14 @@ export function txResultToJson(r: BlockResultsValue['txResults'][number]): TxRes
 }
 
 export function blockResultsToJson(r: BlockResultsValue): BlockResultsJsonValue {
-  const events = (list: BlockResultsValue['beginBlockEvents']) => list.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })) }))
-  return { height: Number(r.height), txResults: r.txResults.map(txResultToJson), beginBlockEvents: events(r.beginBlockEvents), endBlockEvents: events(r.endBlockEvents) }
+  const events = (list: BlockResultsValue['beginBlockEvents']) =>
+    list.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })) }))
+  return {
+    height: Number(r.height),
+    txResults: r.txResults.map(txResultToJson),
+    beginBlockEvents: events(r.beginBlockEvents),
+    endBlockEvents: events(r.endBlockEvents),
+  }
 }
 
 export function validatorSetToJson(set: ValidatorSet, atHeight: number): ValidatorSetJsonValue {
@@ -226,7 +266,12 @@ export function validatorSetToJson(set: ValidatorSet, atHeight: number): Validat
     height: atHeight,
     totalPower: String(set.totalPower),
     proposer: set.proposer,
-    validators: set.validators.map((v) => ({ address: v.address, publicKey: toHex(v.publicKey), votingPower: String(v.votingPower), proposerPriority: String(v.proposerPriority) })),
+    validators: set.validators.map((v) => ({
+      address: v.address,
+      publicKey: toHex(v.publicKey),
+      votingPower: String(v.votingPower),
+      proposerPriority: String(v.proposerPriority),
+    })),
   }
 }
 
@@ -234,14 +279,25 @@ export function validatorSetFromJson(j: ValidatorSetJsonValue): ValidatorSet {
   return {
     totalPower: BigInt(j.totalPower),
     proposer: j.proposer,
-    validators: j.validators.map((v) => ({ address: v.address, publicKey: fromHex(v.publicKey), votingPower: BigInt(v.votingPower), proposerPriority: BigInt(v.proposerPriority) })),
+    validators: j.validators.map((v) => ({
+      address: v.address,
+      publicKey: fromHex(v.publicKey),
+      votingPower: BigInt(v.votingPower),
+      proposerPriority: BigInt(v.proposerPriority),
+    })),
   }
 }
 
 export function proofToJson(p: StateProof): ProofJsonValue {
-  return { siblings: p.siblings.map(toHex), leaf: p.leaf === null ? null : { path: toHex(p.leaf.path), valueHash: toHex(p.leaf.valueHash) } }
+  return {
+    siblings: p.siblings.map(toHex),
+    leaf: p.leaf === null ? null : { path: toHex(p.leaf.path), valueHash: toHex(p.leaf.valueHash) },
+  }
 }
 
 export function proofFromJson(j: ProofJsonValue): StateProof {
-  return { siblings: j.siblings.map(fromHex), leaf: j.leaf === null ? null : { path: fromHex(j.leaf.path), valueHash: fromHex(j.leaf.valueHash) } }
+  return {
+    siblings: j.siblings.map(fromHex),
+    leaf: j.leaf === null ? null : { path: fromHex(j.leaf.path), valueHash: fromHex(j.leaf.valueHash) },
+  }
 }

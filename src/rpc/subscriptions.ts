@@ -64,7 +64,14 @@ class Subscription {
   #pumping = false
   #closed = false
 
-  constructor(hub: SubscriptionHub, session: Session, kind: SubscriptionKind, filter: SubscriptionFilterValue, nextHeight: number, owed: number) {
+  constructor(
+    hub: SubscriptionHub,
+    session: Session,
+    kind: SubscriptionKind,
+    filter: SubscriptionFilterValue,
+    nextHeight: number,
+    owed: number,
+  ) {
     this.id = randomBytes(8).toString('hex')
     this.#hub = hub
     this.session = session
@@ -143,7 +150,8 @@ class Subscription {
     }
     let seq = 0
     const items: [number, EventNotification][] = []
-    for (const e of event.results.beginBlockEvents) items.push([seq++, { phase: 'begin', txHash: null, txIndex: null, event: toEventJson(e) }])
+    for (const e of event.results.beginBlockEvents)
+      items.push([seq++, { phase: 'begin', txHash: null, txIndex: null, event: toEventJson(e) }])
     event.results.txResults.forEach((r, txIndex) => {
       const txHash = toHex(r.hash)
       for (const e of r.events) items.push([seq++, { phase: 'tx', txHash, txIndex, event: toEventJson(e) }])
@@ -369,7 +377,13 @@ export class SubscriptionHub {
     for (const subscription of this.#subscriptions) void subscription.pump()
   }
 
-  subscribe(session: Session, kind: SubscriptionKind, filter: SubscriptionFilterValue, fromHeight: number | undefined, earliestHeight: number): { subscription: string; nextHeight: number } {
+  subscribe(
+    session: Session,
+    kind: SubscriptionKind,
+    filter: SubscriptionFilterValue,
+    fromHeight: number | undefined,
+    earliestHeight: number,
+  ): { subscription: string; nextHeight: number } {
     let mine = this.#bySession.get(session)
     if (mine === undefined) {
       mine = new Map()
@@ -382,19 +396,35 @@ export class SubscriptionHub {
     }
     const limits = this.#limits
     if (mine.size >= limits.maxSubscriptionsPerClient) {
-      throw new RpcError('TOO_MANY_SUBSCRIPTIONS', { limit: limits.maxSubscriptionsPerClient, scope: 'connection' }, `at most ${limits.maxSubscriptionsPerClient} subscriptions per connection`)
+      throw new RpcError(
+        'TOO_MANY_SUBSCRIPTIONS',
+        { limit: limits.maxSubscriptionsPerClient, scope: 'connection' },
+        `at most ${limits.maxSubscriptionsPerClient} subscriptions per connection`,
+      )
     }
     const byAddress = this.#byAddress.get(session.address) ?? 0
     if (byAddress >= limits.maxSubscriptionsPerIp) {
-      throw new RpcError('TOO_MANY_SUBSCRIPTIONS', { limit: limits.maxSubscriptionsPerIp, scope: 'ip' }, `at most ${limits.maxSubscriptionsPerIp} subscriptions per client address`)
+      throw new RpcError(
+        'TOO_MANY_SUBSCRIPTIONS',
+        { limit: limits.maxSubscriptionsPerIp, scope: 'ip' },
+        `at most ${limits.maxSubscriptionsPerIp} subscriptions per client address`,
+      )
     }
     const earliest = Math.max(earliestHeight, this.#latest - limits.maxReplayBlocks + 1, 1)
     if (fromHeight !== undefined && fromHeight < earliest) {
-      throw new RpcError('HEIGHT_UNAVAILABLE', { height: fromHeight, earliest, latest: this.#latest }, `replay reaches back to height ${earliest} at most`)
+      throw new RpcError(
+        'HEIGHT_UNAVAILABLE',
+        { height: fromHeight, earliest, latest: this.#latest },
+        `replay reaches back to height ${earliest} at most`,
+      )
     }
     const owed = fromHeight === undefined ? 0 : Math.max(0, this.#latest - fromHeight + 1)
     if (owed > 0 && this.#backlog + owed > limits.replayBacklogBlocks) {
-      throw new RpcError('REPLAY_BUSY', { requested: owed, outstanding: this.#backlog, limit: limits.replayBacklogBlocks }, `the server owes replays ${this.#backlog} blocks already; ${owed} more would pass ${limits.replayBacklogBlocks}`)
+      throw new RpcError(
+        'REPLAY_BUSY',
+        { requested: owed, outstanding: this.#backlog, limit: limits.replayBacklogBlocks },
+        `the server owes replays ${this.#backlog} blocks already; ${owed} more would pass ${limits.replayBacklogBlocks}`,
+      )
     }
     const subscription = new Subscription(this, session, kind, filter, fromHeight ?? this.#latest + 1, owed)
     mine.set(subscription.id, subscription)

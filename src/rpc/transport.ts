@@ -63,7 +63,11 @@ const JSON_HEADERS = { 'content-type': 'application/json' }
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000
 
 function tooLarge(limit: number): string {
-  return JSON.stringify({ jsonrpc: '2.0', id: null, error: new RpcError('INVALID_REQUEST', { reason: 'body too large', limit }, `body larger than ${limit} bytes`).toObject() })
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id: null,
+    error: new RpcError('INVALID_REQUEST', { reason: 'body too large', limit }, `body larger than ${limit} bytes`).toObject(),
+  })
 }
 
 /**
@@ -72,7 +76,11 @@ function tooLarge(limit: number): string {
  * failed upgrade).
  */
 function tooManyConnections(limit: number): string {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: new RpcError('TOO_MANY_CONNECTIONS', { limit, scope: 'ip' }, `at most ${limit} connections per client address`).toObject() })
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: null,
+    error: new RpcError('TOO_MANY_CONNECTIONS', { limit, scope: 'ip' }, `at most ${limit} connections per client address`).toObject(),
+  })
   return `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
 }
 
@@ -259,7 +267,12 @@ export async function createJsonRpcServer(options: JsonRpcServerOptions): Promis
   })
   const info = server.address() as AddressInfo
   const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-  const address: ServerAddress = { host: info.address, port: info.port, url: `http://${host}:${info.port}/`, wsUrl: `ws://${host}:${info.port}/` }
+  const address: ServerAddress = {
+    host: info.address,
+    port: info.port,
+    url: `http://${host}:${info.port}/`,
+    wsUrl: `ws://${host}:${info.port}/`,
+  }
   log.info({ url: address.url }, 'JSON-RPC listening')
 
   return {

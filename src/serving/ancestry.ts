@@ -28,7 +28,12 @@ const key = (v: VersionRef): string => `${v.subnet}/${v.version}`
  * The summary of `version`; `base` (an adapter's base version) is walked too when the lineage
  * record does not name it among the ancestors, so the answer always reaches the base's roots.
  */
-export async function ancestrySummary(source: ServingSource, version: VersionRef, base: VersionRef | null, topContributors: number): Promise<AncestrySummary> {
+export async function ancestrySummary(
+  source: ServingSource,
+  version: VersionRef,
+  base: VersionRef | null,
+  topContributors: number,
+): Promise<AncestrySummary> {
   const walks: { walk: AncestryWalk; offset: number }[] = []
   const own = await walkOf(source, version)
   walks.push({ walk: own, offset: 0 })
@@ -36,7 +41,9 @@ export async function ancestrySummary(source: ServingSource, version: VersionRef
   const seen = new Map<string, AncestrySummary['versions'][number]>()
   const hasParent = new Set<string>()
   for (const { walk, offset } of walks) {
-    for (const n of walk.nodes) if (!seen.has(key(n))) seen.set(key(n), { subnet: n.subnet, version: n.version, depth: n.depth + offset, kind: n.kind, round: n.round, status: n.status })
+    for (const n of walk.nodes)
+      if (!seen.has(key(n)))
+        seen.set(key(n), { subnet: n.subnet, version: n.version, depth: n.depth + offset, kind: n.kind, round: n.round, status: n.status })
     for (const e of walk.edges) hasParent.add(key(e.child))
   }
   if (walks.length > 1) hasParent.add(key(version))
@@ -46,9 +53,14 @@ export async function ancestrySummary(source: ServingSource, version: VersionRef
     const record = await source.lineageVersion(v.subnet, v.version)
     for (const d of record?.datanet_versions ?? []) datanets.set(`${d.datanet}@${d.version}`, { datanet: d.datanet, version: d.version })
   }
-  const credited = (await source.lineageVersion(version.subnet, version.version)) === undefined ? undefined : await source.contributors(version.subnet, version.version)
+  const credited =
+    (await source.lineageVersion(version.subnet, version.version)) === undefined
+      ? undefined
+      : await source.contributors(version.subnet, version.version)
   const contributors = [...(credited?.contributors ?? [])]
-    .sort((a, b) => (BigInt(b.weight) > BigInt(a.weight) ? 1 : BigInt(b.weight) < BigInt(a.weight) ? -1 : a.contributor < b.contributor ? -1 : 1))
+    .sort((a, b) =>
+      BigInt(b.weight) > BigInt(a.weight) ? 1 : BigInt(b.weight) < BigInt(a.weight) ? -1 : a.contributor < b.contributor ? -1 : 1,
+    )
     .slice(0, topContributors)
   return {
     versions,
@@ -63,6 +75,7 @@ export async function ancestrySummary(source: ServingSource, version: VersionRef
 /** The lineage walk of a version, or the version alone when lineage holds no record of it. */
 async function walkOf(source: ServingSource, v: VersionRef): Promise<AncestryWalk> {
   const record = await source.lineageVersion(v.subnet, v.version)
-  if (record === undefined) return { nodes: [{ ...v, depth: 0, kind: 'full', round: null, status: 'unrecorded', global_cid: '' }], edges: [], truncated: false }
+  if (record === undefined)
+    return { nodes: [{ ...v, depth: 0, kind: 'full', round: null, status: 'unrecorded', global_cid: '' }], edges: [], truncated: false }
   return source.ancestry(v.subnet, v.version)
 }

@@ -9,4 +9,9 @@ export interface ServingConfig {
   topContributors: number
 }
 
-export const DEFAULT_SERVING_CONFIG: ServingConfig = { enabled: false, maxBytes: 64 * 1024 * 1024, maxBaseBytes: 512 * 1024 * 1024, topContributors: 10 }
+export const DEFAULT_SERVING_CONFIG: ServingConfig = {
+  enabled: false,
+  maxBytes: 64 * 1024 * 1024,
+  maxBaseBytes: 512 * 1024 * 1024,
+  topContributors: 10,
+}

@@ -35,13 +35,25 @@ export class MemoryServingSource implements ServingSource {
   addVersion(
     ref: VersionRef,
     blob: Uint8Array,
-    lineage: { kind?: string; parents?: VersionRef[]; datanets?: { datanet: string; version: string }[]; contributors?: { contributor: string; weight: string }[] } = {},
+    lineage: {
+      kind?: string
+      parents?: VersionRef[]
+      datanets?: { datanet: string; version: string }[]
+      contributors?: { contributor: string; weight: string }[]
+    } = {},
   ): string {
     const cid = blobCid(blob)
     this.#blobs.set(cid, blob)
     this.#versions.set(`${ref.subnet}/${ref.version}`, {
       cid,
-      lineage: { ...ref, kind: lineage.kind ?? 'full', parents: lineage.parents ?? [], round: ref.version === '0' ? null : String(BigInt(ref.version) - 1n), datanet_versions: lineage.datanets ?? [], status: 'attributed' },
+      lineage: {
+        ...ref,
+        kind: lineage.kind ?? 'full',
+        parents: lineage.parents ?? [],
+        round: ref.version === '0' ? null : String(BigInt(ref.version) - 1n),
+        datanet_versions: lineage.datanets ?? [],
+        status: 'attributed',
+      },
       contributors: (lineage.contributors ?? []).map((c) => ({ ...c, versions: 1 })),
     })
     return cid
@@ -81,7 +93,14 @@ export class MemoryServingSource implements ServingSource {
         const entry = this.#versions.get(key)
         if (entry === undefined || seen.has(key)) continue
         seen.add(key)
-        nodes.push({ ...ref, depth, kind: entry.lineage.kind, round: entry.lineage.round, status: entry.lineage.status, global_cid: entry.cid })
+        nodes.push({
+          ...ref,
+          depth,
+          kind: entry.lineage.kind,
+          round: entry.lineage.round,
+          status: entry.lineage.status,
+          global_cid: entry.cid,
+        })
         for (const parent of entry.lineage.parents) {
           edges.push({ child: ref, parent })
           next.push({ ref: parent, depth: depth + 1 })
@@ -93,7 +112,12 @@ export class MemoryServingSource implements ServingSource {
   }
 
   async contributors(subnet: string, version: string): Promise<ContributorsView> {
-    return { scale: '1000000000000', contributors: this.#versions.get(`${subnet}/${version}`)?.contributors ?? [], validators: '0', pending: '0' }
+    return {
+      scale: '1000000000000',
+      contributors: this.#versions.get(`${subnet}/${version}`)?.contributors ?? [],
+      validators: '0',
+      pending: '0',
+    }
   }
 
   async receipt(id: string) {

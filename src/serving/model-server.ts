@@ -84,7 +84,13 @@ export class ModelServer {
 
   /** What is resident: entries and bytes of each cache, and adapters evicted so far. */
   stats(): { bases: number; baseBytes: number; adapters: number; adapterBytes: number; evictions: number } {
-    return { bases: this.#bases.size, baseBytes: this.#bases.bytes, adapters: this.#adapters.size, adapterBytes: this.#adapters.bytes, evictions: this.#adapters.evictions }
+    return {
+      bases: this.#bases.size,
+      baseBytes: this.#bases.bytes,
+      adapters: this.#adapters.size,
+      adapterBytes: this.#adapters.bytes,
+      evictions: this.#adapters.evictions,
+    }
   }
 
   /**
@@ -163,7 +169,8 @@ export class ModelServer {
         throw error
       }
       if (model.spec.adapter !== undefined) throw notServable(`its base ${refText(baseRef)} is an adapter itself`)
-      if (canonical(baseSpecOf(spec)) !== canonical(model.spec)) throw notServable(`its layers differ from its base ${refText(baseRef)}'s model spec`)
+      if (canonical(baseSpecOf(spec)) !== canonical(model.spec))
+        throw notServable(`its layers differ from its base ${refText(baseRef)}'s model spec`)
       base = { ref: { subnet: baseRef.subnet, version: baseRef.version }, cid: model.cid, spec: model.spec }
     }
     const resolved = { ref: { subnet: ref.subnet, version: ref.version }, spec, cid, base }
@@ -182,7 +189,11 @@ export class ModelServer {
       try {
         spec = parseModelSpec(subnet.modelSpec)
       } catch (error) {
-        if (error instanceof FlError) throw new ServingError('NOT_SERVABLE', `${refText(ref)}: its model spec: ${error.plainMessage}`, { ...ref, reason: error.plainMessage })
+        if (error instanceof FlError)
+          throw new ServingError('NOT_SERVABLE', `${refText(ref)}: its model spec: ${error.plainMessage}`, {
+            ...ref,
+            reason: error.plainMessage,
+          })
         throw error
       }
       this.#specs.set(subnet.modelSpec, spec)
@@ -209,7 +220,8 @@ export class ModelServer {
         requested: { subnet: ref.subnet, version: ref.version },
       })
     }
-    if (BigInt(receipt.fee) <= 0n) throw new ServingError('RECEIPT_UNPAID', `receipt ${id} carries no fee`, { receipt: id, fee: receipt.fee })
+    if (BigInt(receipt.fee) <= 0n)
+      throw new ServingError('RECEIPT_UNPAID', `receipt ${id} carries no fee`, { receipt: id, fee: receipt.fee })
     return receipt
   }
 
@@ -239,16 +251,29 @@ export class ModelServer {
     try {
       bytes = await this.#source.blob(cid)
     } catch (error) {
-      throw new ServingError('MODEL_UNAVAILABLE', `model blob ${cid} of ${refText(ref)}: ${(error as Error).message}`, { cid, reason: (error as Error).message }, { cause: error })
+      throw new ServingError(
+        'MODEL_UNAVAILABLE',
+        `model blob ${cid} of ${refText(ref)}: ${(error as Error).message}`,
+        { cid, reason: (error as Error).message },
+        { cause: error },
+      )
     }
     try {
       const blob = decodeUpdateBlob(bytes)
       if (blob.dtype !== 'int32' || blob.shape.length !== 1 || blob.shape[0] !== length) {
-        throw new ServingError('NOT_SERVABLE', `${refText(ref)}: its blob is ${blob.dtype} [${blob.shape.join(', ')}]; its spec needs int32 [${length}]`, { ...ref, reason: 'blob shape' })
+        throw new ServingError(
+          'NOT_SERVABLE',
+          `${refText(ref)}: its blob is ${blob.dtype} [${blob.shape.join(', ')}]; its spec needs int32 [${length}]`,
+          { ...ref, reason: 'blob shape' },
+        )
       }
       return dequantizeModel(blob.values, blob.scale)
     } catch (error) {
-      if (error instanceof FlError) throw new ServingError('NOT_SERVABLE', `${refText(ref)}: its blob ${cid}: ${error.plainMessage}`, { ...ref, reason: error.plainMessage })
+      if (error instanceof FlError)
+        throw new ServingError('NOT_SERVABLE', `${refText(ref)}: its blob ${cid}: ${error.plainMessage}`, {
+          ...ref,
+          reason: error.plainMessage,
+        })
       throw error
     }
   }
@@ -257,11 +282,17 @@ export class ModelServer {
 /** The features of one example, checked against the spec's input shape. */
 function checkInput(spec: ModelSpec, input: ArrayLike<number>): Float32Array {
   const expected = spec.inputShape.reduce((a, b) => a * b, 1)
-  if (input.length !== expected) throw new ServingError('INPUT_SHAPE', `the model takes ${expected} values (input shape [${spec.inputShape.join(', ')}]), not ${input.length}`, { expected, actual: input.length })
+  if (input.length !== expected)
+    throw new ServingError(
+      'INPUT_SHAPE',
+      `the model takes ${expected} values (input shape [${spec.inputShape.join(', ')}]), not ${input.length}`,
+      { expected, actual: input.length },
+    )
   const features = new Float32Array(expected)
   for (let i = 0; i < expected; i++) {
     const v = input[i]
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ServingError('INPUT_VALUE', `input[${i}] is not a finite number`, { index: i })
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ServingError('INPUT_VALUE', `input[${i}] is not a finite number`, { index: i })
     features[i] = v
   }
   return features
@@ -270,6 +301,14 @@ function checkInput(spec: ModelSpec, input: ArrayLike<number>): Float32Array {
 /** A spec's layers as one text, keys sorted, to compare an adapter's layers with its base's. */
 function canonical(spec: ModelSpec): string {
   const sort = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(sort) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sort((value as Record<string, unknown>)[k])])) : value
+    Array.isArray(value)
+      ? value.map(sort)
+      : typeof value === 'object' && value !== null
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, sort((value as Record<string, unknown>)[k])]),
+          )
+        : value
   return JSON.stringify(sort({ inputShape: spec.inputShape, layers: spec.layers }))
 }

@@ -62,7 +62,10 @@ export type ModuleQuery = (module: string, query: string, params: Record<string,
 
 /** The code of a module's refusal (a ModuleError), or undefined for anything else. */
 const refusal = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { context?: { codespace?: unknown } }).context?.codespace === 'string'
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as { code?: unknown }).code === 'string' &&
+  typeof (error as { context?: { codespace?: unknown } }).context?.codespace === 'string'
     ? (error as { code: string }).code
     : undefined
 
@@ -78,7 +81,11 @@ function orAbsent<T>(run: () => unknown, absent: readonly string[]): T | undefin
 }
 
 /** The node's source: its module queries and its parameter store. */
-export function chainServingSource(deps: { query: ModuleQuery; height: () => number; blob: (cid: string) => Promise<Uint8Array> }): ServingSource {
+export function chainServingSource(deps: {
+  query: ModuleQuery
+  height: () => number
+  blob: (cid: string) => Promise<Uint8Array>
+}): ServingSource {
   const { query } = deps
   return {
     height: deps.height,
@@ -87,7 +94,10 @@ export function chainServingSource(deps: { query: ModuleQuery; height: () => num
       return s === undefined ? undefined : { modelSpec: s.model_spec, parameterCount: Number(s.parameter_count) }
     },
     async version(subnet, version) {
-      const v = orAbsent<{ global_cid: string }>(() => query('training', 'version', { subnet, version }), ['UNKNOWN_SUBNET', 'UNKNOWN_VERSION'])
+      const v = orAbsent<{ global_cid: string }>(
+        () => query('training', 'version', { subnet, version }),
+        ['UNKNOWN_SUBNET', 'UNKNOWN_VERSION'],
+      )
       return v === undefined ? undefined : { globalCid: v.global_cid }
     },
     async lineageVersion(subnet, version) {

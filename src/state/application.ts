@@ -83,8 +83,24 @@ export class Application {
     return this.db.height
   }
 
-  #blockInfo(height: number, time: bigint, proposer: Uint8Array, evidence: readonly Misbehaviour[] = [], lastCommit: CommitInfo | null = null, blobs: BlobReader = NO_BLOBS): BlockInfo {
-    return { chainId: this.genesis.chainId, height, time, proposer, evidence, lastCommit, evidenceMaxAge: this.genesis.consensusParams.evidence.maxAgeBlocks, blobs }
+  #blockInfo(
+    height: number,
+    time: bigint,
+    proposer: Uint8Array,
+    evidence: readonly Misbehaviour[] = [],
+    lastCommit: CommitInfo | null = null,
+    blobs: BlobReader = NO_BLOBS,
+  ): BlockInfo {
+    return {
+      chainId: this.genesis.chainId,
+      height,
+      time,
+      proposer,
+      evidence,
+      lastCommit,
+      evidenceMaxAge: this.genesis.consensusParams.evidence.maxAgeBlocks,
+      blobs,
+    }
   }
 
   /**
@@ -132,7 +148,12 @@ export class Application {
   async initChain(): Promise<void> {
     if (this.db.height >= 0) return
     const store = new CacheStore(this.db)
-    const ctx = new Context({ ...outsideBlock(this.genesis.chainId, this.genesis.initialHeight - 1), time: this.genesis.genesisTime }, store, new GasMeter(UNLIMITED), this.registry)
+    const ctx = new Context(
+      { ...outsideBlock(this.genesis.chainId, this.genesis.initialHeight - 1), time: this.genesis.genesisTime },
+      store,
+      new GasMeter(UNLIMITED),
+      this.registry,
+    )
     const fromModules: { module: string; updates: ValidatorUpdate[] }[] = []
     for (const module of this.registry.initGenesisOrder) {
       const scoped = ctx.forModule(module.name)
@@ -141,9 +162,16 @@ export class Application {
       if (updates !== undefined && updates.length > 0) fromModules.push({ module: module.name, updates })
     }
     if (fromModules.length > 1) {
-      throw new StateError('GENESIS_INVALID', `modules ${fromModules.map((m) => m.module).join(' and ')} both return a genesis validator set`, { path: 'app_state' })
+      throw new StateError(
+        'GENESIS_INVALID',
+        `modules ${fromModules.map((m) => m.module).join(' and ')} both return a genesis validator set`,
+        { path: 'app_state' },
+      )
     }
-    const validators = fromModules.length === 1 ? mergeValidatorUpdates(fromModules) : this.genesis.validators.map((v) => ({ publicKey: v.publicKey.bytes, power: v.power }))
+    const validators =
+      fromModules.length === 1
+        ? mergeValidatorUpdates(fromModules)
+        : this.genesis.validators.map((v) => ({ publicKey: v.publicKey.bytes, power: v.power }))
     const record: [Uint8Array, Uint8Array] = [GENESIS_VALIDATORS, encode(GenesisValidatorsRecord, { validators })]
     await this.db.commit(this.genesis.initialHeight - 1, this.db.prepare(store.writes), [record])
   }
@@ -158,7 +186,9 @@ export class Application {
   /** Runs a block on top of the committed state without committing it. */
   executeBlock(input: BlockInput): ExecutedBlock {
     if (input.height !== this.db.height + 1) {
-      throw new StateError('HEIGHT_MISMATCH', `block ${input.height} does not follow committed height ${this.db.height}`, { height: input.height })
+      throw new StateError('HEIGHT_MISMATCH', `block ${input.height} does not follow committed height ${this.db.height}`, {
+        height: input.height,
+      })
     }
     const block = this.#blockInfo(input.height, input.time, input.proposer, input.evidence, input.lastCommit ?? null, input.blobs)
     const store = new CacheStore(this.db)
@@ -173,7 +203,10 @@ export class Application {
       return result
     })
     if (blockGas > params.block.maxGas) {
-      throw new StateError('OUT_OF_GAS', `block wants ${blockGas} gas, the limit is ${params.block.maxGas}`, { limit: params.block.maxGas, used: blockGas })
+      throw new StateError('OUT_OF_GAS', `block wants ${blockGas} gas, the limit is ${params.block.maxGas}`, {
+        limit: params.block.maxGas,
+        used: blockGas,
+      })
     }
 
     const endCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
@@ -184,7 +217,15 @@ export class Application {
     }
     const validatorUpdates = mergeValidatorUpdates(updates)
     const prepared = this.db.prepare(store.writes)
-    return { input, prepared, stateRoot: prepared.rootHash, txResults, beginBlockEvents: beginCtx.events, endBlockEvents: endCtx.events, validatorUpdates }
+    return {
+      input,
+      prepared,
+      stateRoot: prepared.rootHash,
+      txResults,
+      beginBlockEvents: beginCtx.events,
+      endBlockEvents: endCtx.events,
+      validatorUpdates,
+    }
   }
 
   /** Durably commits an executed block, its results, and any records the caller adds (the block itself). */
@@ -212,7 +253,12 @@ export class Application {
   query(module: string, name: string, params: Record<string, unknown> = {}): unknown {
     const handler = this.registry.get(module).queries[name]
     if (handler === undefined) throw new StateError('UNKNOWN_MODULE', `module ${module} has no query ${name}`, { module })
-    const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    const ctx = new Context(
+      outsideBlock(this.genesis.chainId, this.db.height),
+      new CacheStore(this.db),
+      new GasMeter(UNLIMITED),
+      this.registry,
+    )
     return handler(ctx.forModule(module), params)
   }
 
@@ -224,7 +270,12 @@ export class Application {
    * paths are hashed): NOT_PROVABLE. Throws VERSION_PRUNED for a height no longer kept, and what
    * `query` throws.
    */
-  queryAt(module: string, name: string, params: Record<string, unknown>, options: { height?: number; prove?: boolean } = {}): ModuleQueryAnswer {
+  queryAt(
+    module: string,
+    name: string,
+    params: Record<string, unknown>,
+    options: { height?: number; prove?: boolean } = {},
+  ): ModuleQueryAnswer {
     const handler = this.registry.get(module).queries[name]
     if (handler === undefined) throw new StateError('UNKNOWN_MODULE', `module ${module} has no query ${name}`, { module })
     const height = options.height ?? this.db.height
@@ -232,7 +283,10 @@ export class Application {
     const ctx = new Context(outsideBlock(this.genesis.chainId, height), new CacheStore(reads), new GasMeter(UNLIMITED), this.registry)
     const result = handler(ctx.forModule(module), params)
     if (options.prove !== true) return { height, result }
-    if (reads.iterated) throw new StateError('NOT_PROVABLE', `query ${module}/${name} reads a range of keys, whose completeness a proof cannot show`, { module })
+    if (reads.iterated)
+      throw new StateError('NOT_PROVABLE', `query ${module}/${name} reads a range of keys, whose completeness a proof cannot show`, {
+        module,
+      })
     const proven = [...reads.values].map(([id, value]) => {
       const key = keyBytes(id)
       return { key, value: value ?? null, proof: this.db.query(key, height).proof }
@@ -242,19 +296,32 @@ export class Application {
 
   /** The committed state as a genesis `app_state` (each module's export, with its params). */
   exportAppState(): Record<string, unknown> {
-    const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    const ctx = new Context(
+      outsideBlock(this.genesis.chainId, this.db.height),
+      new CacheStore(this.db),
+      new GasMeter(UNLIMITED),
+      this.registry,
+    )
     const appState: Record<string, unknown> = {}
     for (const module of this.registry.modules) {
       const scoped = ctx.forModule(module.name)
       const section = module.genesis.export(scoped) as Record<string, unknown>
-      appState[module.name] = module.params === undefined ? section : { params: module.params.toJson(readParams(scoped.moduleStore(), module.params)), ...section }
+      appState[module.name] =
+        module.params === undefined
+          ? section
+          : { params: module.params.toJson(readParams(scoped.moduleStore(), module.params)), ...section }
     }
     return appState
   }
 
   /** Runs every module's invariants on the committed state; throws INVARIANT_BROKEN naming the first that fails. */
   assertInvariants(): void {
-    const ctx = new Context(outsideBlock(this.genesis.chainId, this.db.height), new CacheStore(this.db), new GasMeter(UNLIMITED), this.registry)
+    const ctx = new Context(
+      outsideBlock(this.genesis.chainId, this.db.height),
+      new CacheStore(this.db),
+      new GasMeter(UNLIMITED),
+      this.registry,
+    )
     for (const module of this.registry.modules) {
       const scoped = ctx.forModule(module.name)
       for (const [name, check] of Object.entries(module.invariants)) {

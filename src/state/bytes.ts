@@ -41,5 +41,6 @@ export const readU64 = (bytes: Uint8Array, at = 0): bigint => new DataView(bytes
  * its module wrote, so a failure is a bug, not bad input.
  */
 export function expectKey(module: string, key: Uint8Array, first: number, length: number | null, what: string): void {
-  if (key[0] !== first || (length !== null && key.length !== length)) throw new Error(`not a ${module} ${what} key: ${Buffer.from(key).toString('hex')}`)
+  if (key[0] !== first || (length !== null && key.length !== length))
+    throw new Error(`not a ${module} ${what} key: ${Buffer.from(key).toString('hex')}`)
 }

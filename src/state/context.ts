@@ -1,6 +1,6 @@
 import type { CommitInfo, Misbehaviour } from './consensus-info.js'
 import type { Event } from './events.js'
-import { GasKVStore, GasMeter } from './gas.js'
+import { GasKVStore, type GasMeter } from './gas.js'
 import { type KVStore, PrefixStore } from './kv.js'
 import type { ModuleRegistry } from './module.js'
 import type { ModuleAccount } from './module-accounts.js'
@@ -90,7 +90,10 @@ class OwnModuleStore extends PrefixStore {
   }
 
   #check(key: Uint8Array): void {
-    if (key[0] === PARAMS_KEY[0]) throw new StateError('SCOPE_VIOLATION', `module ${this.#module} cannot write its params key; the ParamsKeeper does`, { module: this.#module })
+    if (key[0] === PARAMS_KEY[0])
+      throw new StateError('SCOPE_VIOLATION', `module ${this.#module} cannot write its params key; the ParamsKeeper does`, {
+        module: this.#module,
+      })
   }
 
   override set(key: Uint8Array, value: Uint8Array): void {
@@ -137,14 +140,17 @@ export class Context {
 
   /** The same block, store, gas meter and event log, scoped to `module`; only the framework scopes. */
   forModule(module: string): Context {
-    if (this.module !== FRAMEWORK) throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot act as ${module}`, { module: this.module })
+    if (this.module !== FRAMEWORK)
+      throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot act as ${module}`, { module: this.module })
     return new Context(this.block, this.#raw, this.gas, this.#registry, this.events, module)
   }
 
   /** The store of module `name` (by default this context's): its keys, under its prefix, owned by nobody else. */
   moduleStore(name: string = this.module): KVStore {
     if (this.module !== FRAMEWORK && name !== this.module) {
-      throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot open the store of ${name}; use its keeper`, { module: this.module })
+      throw new StateError('SCOPE_VIOLATION', `module ${this.module} cannot open the store of ${name}; use its keeper`, {
+        module: this.module,
+      })
     }
     return this.module === FRAMEWORK ? new PrefixStore(this.store, modulePrefix(name)) : new OwnModuleStore(this.store, name)
   }
@@ -161,7 +167,11 @@ export class Context {
    */
   keeper<K>(ref: KeeperRef<K>): K {
     if (!this.#registry.mayUse(this.module, ref)) {
-      throw new StateError('UNDECLARED_KEEPER', `module ${this.module || '(framework)'} did not declare the ${ref.module} keeper it asks for`, { module: this.module })
+      throw new StateError(
+        'UNDECLARED_KEEPER',
+        `module ${this.module || '(framework)'} did not declare the ${ref.module} keeper it asks for`,
+        { module: this.module },
+      )
     }
     let keeper = this.#keepers.get(ref.module)
     if (keeper === undefined) {
@@ -173,7 +183,10 @@ export class Context {
 
   /** Calls every subscriber of one of this module's hook points, in the order composition listed them. */
   hooks<H>(point: HookPoint<H>): H {
-    if (point.provider !== this.module) throw new StateError('SCOPE_VIOLATION', `module ${this.module || '(framework)'} cannot fire hooks of ${point.provider}`, { module: this.module })
+    if (point.provider !== this.module)
+      throw new StateError('SCOPE_VIOLATION', `module ${this.module || '(framework)'} cannot fire hooks of ${point.provider}`, {
+        module: this.module,
+      })
     const subscribers = this.#registry.hookSubscribers(point)
     const fanOut: Record<string, (...args: unknown[]) => void> = {}
     for (const method of point.methods) {

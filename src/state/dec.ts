@@ -33,7 +33,12 @@ export class Dec {
 
   /** `"0.05"`, `"1"`, `"12.000000000000000001"`; throws StateError DEC_INVALID otherwise (no sign, exponent or spaces). */
   static parse(text: string): Dec {
-    if (typeof text !== 'string' || !DEC_TEXT.test(text)) throw new StateError('DEC_INVALID', `"${String(text).slice(0, 80)}" is not a decimal like 0.05 (at most 18 digits after the point)`, {})
+    if (typeof text !== 'string' || !DEC_TEXT.test(text))
+      throw new StateError(
+        'DEC_INVALID',
+        `"${String(text).slice(0, 80)}" is not a decimal like 0.05 (at most 18 digits after the point)`,
+        {},
+      )
     const [whole, fraction = ''] = text.split('.')
     return new Dec(BigInt(whole!) * ONE_RAW + BigInt(fraction.padEnd(DEC_PRECISION, '0')))
   }

@@ -42,37 +42,62 @@ export type CheckedTxs = (hashHex: string) => CheckedTx | undefined
  * Everything that can be checked without state: size, canonical form, chain, signature, that
  * every message is known and passes its module's stateless validation, gas limit and fee floor.
  */
-export function checkTxStateless(bytes: Uint8Array, chainId: string, params: ConsensusParams, registry: ModuleRegistry, verified?: VerifiedTxs): CheckedTx {
+export function checkTxStateless(
+  bytes: Uint8Array,
+  chainId: string,
+  params: ConsensusParams,
+  registry: ModuleRegistry,
+  verified?: VerifiedTxs,
+): CheckedTx {
   const decoded = decodeTx(bytes, chainId, params.tx.maxBytes, verified)
   const { body } = decoded.tx
   const txHash = toHex(decoded.hash)
   const messages = body.messages.map((raw, messageIndex) => {
     const tag = peekStructTag(raw)
     const entry = tag === undefined ? undefined : registry.handlerForTag(tag)
-    if (entry === undefined) throw new TxError('UNKNOWN_MESSAGE', `message ${messageIndex} has unknown type tag ${String(tag)}`, { txHash, messageIndex })
+    if (entry === undefined)
+      throw new TxError('UNKNOWN_MESSAGE', `message ${messageIndex} has unknown type tag ${String(tag)}`, { txHash, messageIndex })
     let value: unknown
     try {
       value = decode(entry.handler.type, raw)
     } catch (error) {
       if (!(error instanceof CodecError)) throw error
       const code = error.code === 'NON_CANONICAL' ? 'NON_CANONICAL' : 'MALFORMED'
-      throw new TxError(code, `message ${messageIndex}: ${error.plainMessage}`, { txHash, messageIndex, path: error.context.path }, { cause: error })
+      throw new TxError(
+        code,
+        `message ${messageIndex}: ${error.plainMessage}`,
+        { txHash, messageIndex, path: error.context.path },
+        { cause: error },
+      )
     }
     try {
       entry.handler.validate?.(value)
     } catch (error) {
       if (!(error instanceof ModuleError)) throw error
-      throw new TxError('INVALID_MESSAGE', `message ${messageIndex}: ${error.message}`, { txHash, messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })
+      throw new TxError(
+        'INVALID_MESSAGE',
+        `message ${messageIndex}: ${error.message}`,
+        { txHash, messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode },
+        { cause: error },
+      )
     }
     return { module: entry.module.name, handler: entry.handler, value }
   })
   const intrinsicGas = GAS.txByte * BigInt(bytes.length) + GAS.signatureVerify
   if (body.gasLimit < intrinsicGas) {
-    throw new TxError('GAS_LIMIT_TOO_LOW', `gas limit ${body.gasLimit} is below the intrinsic ${intrinsicGas}`, { txHash, expected: String(intrinsicGas), actual: String(body.gasLimit) })
+    throw new TxError('GAS_LIMIT_TOO_LOW', `gas limit ${body.gasLimit} is below the intrinsic ${intrinsicGas}`, {
+      txHash,
+      expected: String(intrinsicGas),
+      actual: String(body.gasLimit),
+    })
   }
   const minimumFee = body.gasLimit * params.tx.minGasPrice
   if (body.fee < minimumFee) {
-    throw new TxError('FEE_TOO_LOW', `fee ${body.fee} is below gas limit × min gas price = ${minimumFee}`, { txHash, expected: String(minimumFee), actual: String(body.fee) })
+    throw new TxError('FEE_TOO_LOW', `fee ${body.fee} is below gas limit × min gas price = ${minimumFee}`, {
+      txHash,
+      expected: String(minimumFee),
+      actual: String(body.fee),
+    })
   }
   return { ...decoded, messages, intrinsicGas }
 }
@@ -88,14 +113,29 @@ export function runAnte(tx: CheckedTx, store: KVStore, block: BlockInfo, registr
   const address = tx.signer.addressBytes
   const txHash = toHex(tx.hash)
   const expected = ctx.keeper(ACCOUNT_KEEPER).nonceOf(address)
-  if (body.nonce < expected) throw new TxError('REPLAYED', `nonce ${body.nonce} was already used (next is ${expected})`, { txHash, expected: String(expected), actual: String(body.nonce) })
-  if (body.nonce > expected) throw new TxError('NONCE_TOO_HIGH', `nonce ${body.nonce} is ahead of the account (next is ${expected})`, { txHash, expected: String(expected), actual: String(body.nonce) })
+  if (body.nonce < expected)
+    throw new TxError('REPLAYED', `nonce ${body.nonce} was already used (next is ${expected})`, {
+      txHash,
+      expected: String(expected),
+      actual: String(body.nonce),
+    })
+  if (body.nonce > expected)
+    throw new TxError('NONCE_TOO_HIGH', `nonce ${body.nonce} is ahead of the account (next is ${expected})`, {
+      txHash,
+      expected: String(expected),
+      actual: String(body.nonce),
+    })
   if (body.fee > 0n) {
     try {
       ctx.keeper(FEE_KEEPER).payFee(address, body.fee)
     } catch (error) {
       if (!(error instanceof ModuleError)) throw error
-      throw new TxError('INSUFFICIENT_FEE', error.message, { txHash, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })
+      throw new TxError(
+        'INSUFFICIENT_FEE',
+        error.message,
+        { txHash, codespace: error.context.codespace, moduleCode: error.context.numericCode },
+        { cause: error },
+      )
     }
   }
   ctx.keeper(ACCOUNT_KEEPER).incrementNonce(address, tx.signer.bytes)
@@ -118,7 +158,12 @@ export function runAdmission(tx: CheckedTx, store: KVReader, block: BlockInfo, r
     } catch (error) {
       if (!(error instanceof ModuleError)) throw error
       const txHash = toHex(tx.hash)
-      throw new TxError('NOT_ADMITTED', `message ${messageIndex}: ${error.message}`, { txHash, messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })
+      throw new TxError(
+        'NOT_ADMITTED',
+        `message ${messageIndex}: ${error.message}`,
+        { txHash, messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode },
+        { cause: error },
+      )
     }
   })
 }
@@ -132,7 +177,15 @@ function failure(hash: Uint8Array, error: TxError, gasWanted: bigint, gasUsed: b
  * fails a stateless or ante check changes nothing; one whose messages fail still pays its fee
  * and uses its nonce, and its failure is on record in the result.
  */
-export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, params: ConsensusParams, registry: ModuleRegistry, verified?: VerifiedTxs, checked?: CheckedTxs): TxResult {
+export function deliverTx(
+  bytes: Uint8Array,
+  store: KVStore,
+  block: BlockInfo,
+  params: ConsensusParams,
+  registry: ModuleRegistry,
+  verified?: VerifiedTxs,
+  checked?: CheckedTxs,
+): TxResult {
   let tx: CheckedTx
   let anteEvents: Event[]
   try {
@@ -154,7 +207,12 @@ export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, p
         handler.handle(ctx.forModule(module), value, tx.signer)
       } catch (error) {
         if (error instanceof ModuleError) {
-          throw new TxError('MESSAGE_FAILED', `message ${messageIndex}: ${error.message}`, { messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode }, { cause: error })
+          throw new TxError(
+            'MESSAGE_FAILED',
+            `message ${messageIndex}: ${error.message}`,
+            { messageIndex, codespace: error.context.codespace, moduleCode: error.context.numericCode },
+            { cause: error },
+          )
         }
         throw error
       }
@@ -178,7 +236,13 @@ export function deliverTx(bytes: Uint8Array, store: KVStore, block: BlockInfo, p
     throw error
   }
   messageStore.flushTo(store)
-  const txEvent: Event = { type: 'tx', attributes: [['hash', toHex(tx.hash)], ['signer', tx.signer.address]] }
+  const txEvent: Event = {
+    type: 'tx',
+    attributes: [
+      ['hash', toHex(tx.hash)],
+      ['signer', tx.signer.address],
+    ],
+  }
   const events = [...anteEvents, txEvent, ...ctx.events]
   return { hash: tx.hash, code: 0, codespace: '', log: '', gasWanted, gasUsed: meter.used, events }
 }

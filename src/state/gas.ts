@@ -28,7 +28,10 @@ export class GasMeter {
   consume(amount: bigint, what: string): void {
     this.#used += amount
     if (this.#used > this.limit) {
-      throw new StateError('OUT_OF_GAS', `out of gas in ${what}: used ${this.#used} of ${this.limit}`, { limit: this.limit, used: this.#used })
+      throw new StateError('OUT_OF_GAS', `out of gas in ${what}: used ${this.#used} of ${this.limit}`, {
+        limit: this.limit,
+        used: this.#used,
+      })
     }
   }
 }

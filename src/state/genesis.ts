@@ -69,7 +69,8 @@ export function bigintAt(value: unknown, path: string, { min = 0n, max }: { min?
 }
 
 export function intAt(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) throw invalid(path, `expected an integer in ${min}..${max}`)
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max)
+    throw invalid(path, `expected an integer in ${min}..${max}`)
   return value
 }
 
@@ -77,7 +78,8 @@ export function intAt(value: unknown, path: string, min: number, max: number): n
 export const u64At = (value: unknown, path: string): bigint => bigintAt(value, path, { max: 2n ** 64n - 1n })
 
 /** A u64 or null (absent counts as null): an optional height, round or version. */
-export const optionalU64At = (value: unknown, path: string): bigint | null => (value === null || value === undefined ? null : u64At(value, path))
+export const optionalU64At = (value: unknown, path: string): bigint | null =>
+  value === null || value === undefined ? null : u64At(value, path)
 
 /** A u32 as a JSON number (counts, weights). */
 export const u32At = (value: unknown, path: string): number => intAt(value, path, 0, 0xffff_ffff)
@@ -140,7 +142,8 @@ export function parseGenesis(input: string | unknown, registry: ModuleRegistry):
   const chainId = stringAt(root.chain_id, 'chain_id', CHAIN_ID)
   const time = stringAt(root.genesis_time, 'genesis_time')
   const millis = Date.parse(time)
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(time) || Number.isNaN(millis)) throw invalid('genesis_time', 'expected an RFC 3339 UTC time like 2026-01-01T00:00:00Z')
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(time) || Number.isNaN(millis))
+    throw invalid('genesis_time', 'expected an RFC 3339 UTC time like 2026-01-01T00:00:00Z')
   const initialHeight = root.initial_height === undefined ? 1 : intAt(root.initial_height, 'initial_height', 1, 2 ** 48)
 
   const params = root.consensus_params === undefined ? {} : objectAt(root.consensus_params, 'consensus_params')
@@ -149,12 +152,24 @@ export function parseGenesis(input: string | unknown, registry: ModuleRegistry):
   const evidence = params.evidence === undefined ? {} : objectAt(params.evidence, 'consensus_params.evidence')
   const consensusParams: ConsensusParams = {
     block: {
-      maxBytes: block.max_bytes === undefined ? DEFAULT_CONSENSUS_PARAMS.block.maxBytes : intAt(block.max_bytes, 'consensus_params.block.max_bytes', 1024, 64 * 1024 * 1024),
-      maxGas: block.max_gas === undefined ? DEFAULT_CONSENSUS_PARAMS.block.maxGas : bigintAt(block.max_gas, 'consensus_params.block.max_gas', { min: 1n }),
+      maxBytes:
+        block.max_bytes === undefined
+          ? DEFAULT_CONSENSUS_PARAMS.block.maxBytes
+          : intAt(block.max_bytes, 'consensus_params.block.max_bytes', 1024, 64 * 1024 * 1024),
+      maxGas:
+        block.max_gas === undefined
+          ? DEFAULT_CONSENSUS_PARAMS.block.maxGas
+          : bigintAt(block.max_gas, 'consensus_params.block.max_gas', { min: 1n }),
     },
     tx: {
-      maxBytes: tx.max_bytes === undefined ? DEFAULT_CONSENSUS_PARAMS.tx.maxBytes : intAt(tx.max_bytes, 'consensus_params.tx.max_bytes', 256, 1024 * 1024),
-      minGasPrice: tx.min_gas_price === undefined ? DEFAULT_CONSENSUS_PARAMS.tx.minGasPrice : bigintAt(tx.min_gas_price, 'consensus_params.tx.min_gas_price'),
+      maxBytes:
+        tx.max_bytes === undefined
+          ? DEFAULT_CONSENSUS_PARAMS.tx.maxBytes
+          : intAt(tx.max_bytes, 'consensus_params.tx.max_bytes', 256, 1024 * 1024),
+      minGasPrice:
+        tx.min_gas_price === undefined
+          ? DEFAULT_CONSENSUS_PARAMS.tx.minGasPrice
+          : bigintAt(tx.min_gas_price, 'consensus_params.tx.min_gas_price'),
     },
     evidence: {
       maxAgeBlocks:

@@ -9,7 +9,18 @@ export { hookPoint, implementHooks, type HookPoint, type HookImplementation, typ
 export { ParamsKeeper, PARAMS_KEY, PARAMS_ERRORS, readParams, type ModuleParams } from './params.js'
 export { MODULE_PERMISSIONS, moduleAddress, type ModuleAccount, type ModulePermission } from './module-accounts.js'
 export { verifyStateProof, type StateProof } from './proof.js'
-export { Tx, TxBody, decodeTx, signTx, txHash, MAX_TX_BYTES, type TxBodyValue, type TxValue, type DecodedTx, type VerifiedTxs } from './tx.js'
+export {
+  Tx,
+  TxBody,
+  decodeTx,
+  signTx,
+  txHash,
+  MAX_TX_BYTES,
+  type TxBodyValue,
+  type TxValue,
+  type DecodedTx,
+  type VerifiedTxs,
+} from './tx.js'
 export { TxError, ModuleError, TX_CODES, type TxErrorCode } from './tx-errors.js'
 export { checkTxStateless, deliverTx, type CheckedTxs, type TxResult } from './deliver-tx.js'
 export { CheckState, createCheckState, type CheckTxResult, type CheckedTx, type StagedCheck, type WrittenKeys } from './check-state.js'

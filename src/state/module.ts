@@ -115,11 +115,14 @@ export class ModuleRegistry {
 
   constructor(modules: Module[], composition: Composition = {}) {
     for (const module of modules) {
-      if (module.name === FRAMEWORK || !/^[a-z][a-z0-9_-]{0,31}$/.test(module.name)) throw compositionError(`module name "${module.name}" is not a-z0-9_- (1–32)`, module.name)
-      if (this.#byName.has(module.name)) throw new StateError('DUPLICATE_MODULE', `module ${module.name} registered twice`, { module: module.name })
+      if (module.name === FRAMEWORK || !/^[a-z][a-z0-9_-]{0,31}$/.test(module.name))
+        throw compositionError(`module name "${module.name}" is not a-z0-9_- (1–32)`, module.name)
+      if (this.#byName.has(module.name))
+        throw new StateError('DUPLICATE_MODULE', `module ${module.name} registered twice`, { module: module.name })
       this.#byName.set(module.name, module)
       for (const handler of module.messages) {
-        if (this.#byTag.has(handler.type.tag)) throw new StateError('DUPLICATE_MODULE', `message tag ${handler.type.tag} registered twice`, { module: module.name })
+        if (this.#byTag.has(handler.type.tag))
+          throw new StateError('DUPLICATE_MODULE', `message tag ${handler.type.tag} registered twice`, { module: module.name })
         this.#byTag.set(handler.type.tag, { module, handler })
       }
     }
@@ -127,7 +130,8 @@ export class ModuleRegistry {
     this.declaresBlobs = modules.some((m) => m.messages.some((h) => h.blobs !== undefined))
     this.moduleAccounts = this.#checkAccounts(composition.moduleAccounts ?? {})
     this.paramsAuthorities = [...(composition.paramsAuthorities ?? [])]
-    for (const name of this.paramsAuthorities) if (!this.#byName.has(name)) throw compositionError(`params authority ${name} is not a registered module`, name)
+    for (const name of this.paramsAuthorities)
+      if (!this.#byName.has(name)) throw compositionError(`params authority ${name} is not a registered module`, name)
     for (const module of modules) this.#checkExpects(module.name, module.expects ?? [])
     this.#checkExpects(FRAMEWORK, composition.frameworkKeepers ?? FRAMEWORK_KEEPERS)
     this.#checkHooks(composition.hooks ?? [])
@@ -142,7 +146,9 @@ export class ModuleRegistry {
     for (const name of Object.keys(table).sort()) {
       const { owner, permissions = [] } = table[name]!
       if (!this.#byName.has(owner)) throw compositionError(`module account ${name} is owned by ${owner}, which is not registered`, owner)
-      for (const permission of permissions) if (!MODULE_PERMISSIONS.includes(permission)) throw compositionError(`module account ${name}: unknown permission ${permission}`, owner)
+      for (const permission of permissions)
+        if (!MODULE_PERMISSIONS.includes(permission))
+          throw compositionError(`module account ${name}: unknown permission ${permission}`, owner)
       accounts.set(name, { name, owner, permissions: [...permissions] })
     }
     return accounts
@@ -154,9 +160,17 @@ export class ModuleRegistry {
     const who = consumer === FRAMEWORK ? 'the framework' : `module ${consumer}`
     for (const ref of refs) {
       const provider = this.#byName.get(ref.module)
-      if (provider === undefined) throw compositionError(`${who} expects a ${ref.module} keeper, and no module ${ref.module} is registered`, consumer)
+      if (provider === undefined)
+        throw compositionError(`${who} expects a ${ref.module} keeper, and no module ${ref.module} is registered`, consumer)
       if (ref.module === consumer) throw compositionError(`${who} declares its own keeper as expected`, consumer)
-      const probe = new Context(outsideBlock('composition', 0), new CacheStore(EMPTY_STATE), new GasMeter(2n ** 64n), this, [], provider.name)
+      const probe = new Context(
+        outsideBlock('composition', 0),
+        new CacheStore(EMPTY_STATE),
+        new GasMeter(2n ** 64n),
+        this,
+        [],
+        provider.name,
+      )
       const keeper = provider.keeper(probe, consumer) as Record<string, unknown> | null
       for (const method of ref.methods) {
         if (keeper === null || typeof keeper !== 'object' || typeof keeper[method] !== 'function') {
@@ -170,13 +184,15 @@ export class ModuleRegistry {
 
   #checkHooks(subscriptions: readonly HookSubscription[]): void {
     for (const { point, subscriber } of subscriptions) {
-      if (!this.#byName.has(point.provider)) throw compositionError(`hook point ${hookId(point)}: provider ${point.provider} is not registered`, point.provider)
+      if (!this.#byName.has(point.provider))
+        throw compositionError(`hook point ${hookId(point)}: provider ${point.provider} is not registered`, point.provider)
       const module = this.#byName.get(subscriber)
       if (module === undefined) throw compositionError(`hook ${hookId(point)}: subscriber ${subscriber} is not registered`, subscriber)
       const implementation = module.hooks?.find((h) => h.point === point)
       if (implementation === undefined) throw compositionError(`module ${subscriber} does not implement hook ${hookId(point)}`, subscriber)
       const list = this.#subscribers.get(hookId(point)) ?? []
-      if (list.some((s) => s.module === subscriber)) throw compositionError(`module ${subscriber} subscribed to ${hookId(point)} twice`, subscriber)
+      if (list.some((s) => s.module === subscriber))
+        throw compositionError(`module ${subscriber} subscribed to ${hookId(point)} twice`, subscriber)
       list.push({ module: subscriber, implementation })
       this.#subscribers.set(hookId(point), list)
     }

@@ -37,7 +37,12 @@ export function writeParams<P>(store: KVStore, params: ModuleParams<P>, value: P
     bytes = encode(params.schema, value as never)
   } catch (error) {
     if (!(error instanceof CodecError)) throw error
-    throw new ModuleError('params', PARAMS_ERRORS.MALFORMED_PARAMS, 'MALFORMED_PARAMS', `params do not fit ${params.schema.name}: ${error.plainMessage}`)
+    throw new ModuleError(
+      'params',
+      PARAMS_ERRORS.MALFORMED_PARAMS,
+      'MALFORMED_PARAMS',
+      `params do not fit ${params.schema.name}: ${error.plainMessage}`,
+    )
   }
   params.validate(decodeStored(params.schema, bytes) as P)
   store.set(PARAMS_KEY, bytes)
@@ -57,7 +62,8 @@ export class ParamsKeeper {
 
   #params(module: string): ModuleParams<unknown> {
     const params = this.#ctx.moduleParams(module)
-    if (params === undefined) throw new ModuleError('params', PARAMS_ERRORS.UNKNOWN_PARAMS, 'UNKNOWN_PARAMS', `module ${module} has no params`, { module })
+    if (params === undefined)
+      throw new ModuleError('params', PARAMS_ERRORS.UNKNOWN_PARAMS, 'UNKNOWN_PARAMS', `module ${module} has no params`, { module })
     return params
   }
 

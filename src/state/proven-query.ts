@@ -19,14 +19,23 @@ export interface QueryRead {
  * the query's answer at that height, whatever the node claimed. A read outside `reads`, or an
  * iteration, is NOT_PROVABLE: the node left out a key the query needs.
  */
-export function replayQuery(registry: ModuleRegistry, chainId: string, module: string, name: string, params: Record<string, unknown>, height: number, reads: readonly QueryRead[]): unknown {
+export function replayQuery(
+  registry: ModuleRegistry,
+  chainId: string,
+  module: string,
+  name: string,
+  params: Record<string, unknown>,
+  height: number,
+  reads: readonly QueryRead[],
+): unknown {
   const handler = registry.get(module).queries[name]
   if (handler === undefined) throw new StateError('UNKNOWN_MODULE', `module ${module} has no query ${name}`, { module })
   const known = new Map(reads.map((read) => [toHex(read.key), read.value]))
   const reader: KVReader = {
     get(key) {
       const value = known.get(toHex(key))
-      if (value === undefined) throw new StateError('NOT_PROVABLE', `the query read key ${toHex(key).slice(0, 80)}, which the answer does not prove`, { module })
+      if (value === undefined)
+        throw new StateError('NOT_PROVABLE', `the query read key ${toHex(key).slice(0, 80)}, which the answer does not prove`, { module })
       return value ?? undefined
     },
     iterate() {

@@ -26,7 +26,12 @@ export type BlockResultsValue = StructValue<typeof BlockResults.fields>
 
 const toRecord = (event: Event) => ({ type: event.type, attributes: event.attributes.map(([key, value]) => ({ key, value })) })
 
-export function blockResultsRecord(height: number, txResults: TxResult[], beginBlockEvents: Event[], endBlockEvents: Event[]): BlockResultsValue {
+export function blockResultsRecord(
+  height: number,
+  txResults: TxResult[],
+  beginBlockEvents: Event[],
+  endBlockEvents: Event[],
+): BlockResultsValue {
   return {
     height: BigInt(height),
     txResults: txResults.map((r) => ({ ...r, log: r.log.slice(0, 1024), events: r.events.map(toRecord) })),

@@ -78,7 +78,20 @@ const VALUE_HASH = new Uint8Array(32)
 function makeLeaf(write: PathedWrite, value: Uint8Array): Leaf {
   hashInto(value, VALUE_HASH, 0)
   const d = hashNodeDigest(LEAF, write.path, VALUE_HASH)
-  return { kind: 'leaf', path: write.path, key: write.key, value, h0: d[0]!, h1: d[1]!, h2: d[2]!, h3: d[3]!, h4: d[4]!, h5: d[5]!, h6: d[6]!, h7: d[7]! }
+  return {
+    kind: 'leaf',
+    path: write.path,
+    key: write.key,
+    value,
+    h0: d[0]!,
+    h1: d[1]!,
+    h2: d[2]!,
+    h3: d[3]!,
+    h4: d[4]!,
+    h5: d[5]!,
+    h6: d[6]!,
+    h7: d[7]!,
+  }
 }
 
 /** Joins two subtrees; a lone leaf (or nothing) rises to replace the internal node. */
@@ -207,7 +220,8 @@ export function applyWrites(root: Node | null, writes: Iterable<TreeWrite>): Nod
   sorted.sort(byPath)
   let kept = 0
   for (let i = 0; i < sorted.length; i++) {
-    if (i + 1 < sorted.length && sorted[i + 1]!.lead === sorted[i]!.lead && comparePaths(sorted[i + 1]!.path, sorted[i]!.path) === 0) continue
+    if (i + 1 < sorted.length && sorted[i + 1]!.lead === sorted[i]!.lead && comparePaths(sorted[i + 1]!.path, sorted[i]!.path) === 0)
+      continue
     sorted[kept++] = sorted[i]!
   }
   sorted.length = kept

@@ -103,11 +103,15 @@ export class StateDB implements KVReader {
     const stored = meta.subarray(8, 40)
     const actual = rootHash(this.#root)
     if (Buffer.compare(stored, actual) !== 0) {
-      throw new StateError('STORE_CORRUPT', `leaves hash to ${Buffer.from(actual).toString('hex')}, stored root is ${Buffer.from(stored).toString('hex')}`, {
-        height: this.#height,
-        expected: Buffer.from(stored).toString('hex'),
-        actual: Buffer.from(actual).toString('hex'),
-      })
+      throw new StateError(
+        'STORE_CORRUPT',
+        `leaves hash to ${Buffer.from(actual).toString('hex')}, stored root is ${Buffer.from(stored).toString('hex')}`,
+        {
+          height: this.#height,
+          expected: Buffer.from(stored).toString('hex'),
+          actual: Buffer.from(actual).toString('hex'),
+        },
+      )
     }
     this.#versions.set(this.#height, this.#root)
   }
@@ -190,7 +194,9 @@ export class StateDB implements KVReader {
 
   #versionAt(height: number): Node | null {
     if (!this.#versions.has(height)) {
-      throw new StateError('VERSION_PRUNED', `state at height ${height} is not kept (kept: last ${this.#keepVersions} since start)`, { height })
+      throw new StateError('VERSION_PRUNED', `state at height ${height} is not kept (kept: last ${this.#keepVersions} since start)`, {
+        height,
+      })
     }
     return this.#versions.get(height)!
   }

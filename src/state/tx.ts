@@ -1,5 +1,5 @@
 import { CodecError, decode, encode, t, type StructValue } from '../codec/index.js'
-import { PrivateKey, PublicKey, sha256, toHex, verify, signBytes } from '../crypto/index.js'
+import { type PrivateKey, PublicKey, sha256, toHex, verify, signBytes } from '../crypto/index.js'
 import { TxError, type TxErrorCode } from './tx-errors.js'
 
 export const MAX_TX_BYTES = 64 * 1024
@@ -68,17 +68,30 @@ export function decodeTx(bytes: Uint8Array, chainId: string, maxBytes = MAX_TX_B
   const hash = txHash(bytes)
   const txHashHex = toHex(hash)
   if (bytes.length > maxBytes) {
-    throw new TxError('TOO_LARGE', `transaction is ${bytes.length} bytes, the limit is ${maxBytes}`, { txHash: txHashHex, expected: String(maxBytes), actual: String(bytes.length) })
+    throw new TxError('TOO_LARGE', `transaction is ${bytes.length} bytes, the limit is ${maxBytes}`, {
+      txHash: txHashHex,
+      expected: String(maxBytes),
+      actual: String(bytes.length),
+    })
   }
   let tx: TxValue
   try {
     tx = decode(Tx, bytes, { maxBytes })
   } catch (error) {
     if (!(error instanceof CodecError)) throw error
-    throw new TxError(CODEC_TO_TX[error.code] ?? 'MALFORMED', error.plainMessage, { txHash: txHashHex, path: error.context.path }, { cause: error })
+    throw new TxError(
+      CODEC_TO_TX[error.code] ?? 'MALFORMED',
+      error.plainMessage,
+      { txHash: txHashHex, path: error.context.path },
+      { cause: error },
+    )
   }
   if (tx.body.chainId !== chainId) {
-    throw new TxError('WRONG_CHAIN', `signed for chain "${tx.body.chainId}", this is "${chainId}"`, { txHash: txHashHex, expected: chainId, actual: tx.body.chainId })
+    throw new TxError('WRONG_CHAIN', `signed for chain "${tx.body.chainId}", this is "${chainId}"`, {
+      txHash: txHashHex,
+      expected: chainId,
+      actual: tx.body.chainId,
+    })
   }
   if (verified?.(txHashHex) !== true && !verify(tx.body.signer, signBytes('tx', chainId, encode(TxBody, tx.body)), tx.signature)) {
     throw new TxError('BAD_SIGNATURE', 'signature does not verify for the signer key', { txHash: txHashHex })

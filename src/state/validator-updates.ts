@@ -36,7 +36,10 @@ export function mergeValidatorUpdates(lists: { module: string; updates: readonly
       }
       const key = toHex(update.publicKey)
       const earlier = seen.get(key)
-      if (earlier !== undefined) throw new StateError('INVALID_VALIDATOR_UPDATE', `${module}: validator ${key} already updated by ${earlier} in this block`, { module })
+      if (earlier !== undefined)
+        throw new StateError('INVALID_VALIDATOR_UPDATE', `${module}: validator ${key} already updated by ${earlier} in this block`, {
+          module,
+        })
       seen.set(key, module)
       merged.push({ publicKey: update.publicKey, power: update.power })
     }

@@ -22,7 +22,10 @@ export function testGenesisJson(accounts = 8, amount = 1_000_000_000n): Record<s
     app_state: {
       bank: {
         params: { fee_denom: 'ufdr' },
-        balances: Array.from({ length: accounts }, (_, i) => ({ address: testKey(i).publicKey.address, coins: [{ denom: 'ufdr', amount: String(amount) }] })),
+        balances: Array.from({ length: accounts }, (_, i) => ({
+          address: testKey(i).publicKey.address,
+          coins: [{ denom: 'ufdr', amount: String(amount) }],
+        })),
       },
     },
   }
@@ -40,7 +43,13 @@ export async function openApp(directory: string, genesisJson = testGenesisJson()
   return app
 }
 
-export function transfer(from: number, to: number, amount: bigint, nonce: bigint, overrides: { chainId?: string; fee?: bigint; gasLimit?: bigint } = {}): Uint8Array {
+export function transfer(
+  from: number,
+  to: number,
+  amount: bigint,
+  nonce: bigint,
+  overrides: { chainId?: string; fee?: bigint; gasLimit?: bigint } = {},
+): Uint8Array {
   return signTx(testKey(from), {
     chainId: overrides.chainId ?? CHAIN_ID,
     nonce,
@@ -75,7 +84,12 @@ export function transferBlocks(count: number, txsPerBlock: number, seed = 1, acc
       const to = Math.floor(random() * accounts)
       txs.push(transfer(from, to, BigInt(1 + Math.floor(random() * 1000)), nonces[from]!++))
     }
-    blocks.push({ height, time: BigInt(Date.parse(GENESIS_TIME)) + BigInt(height) * 1000n, proposer: testKey(100).publicKey.addressBytes, txs })
+    blocks.push({
+      height,
+      time: BigInt(Date.parse(GENESIS_TIME)) + BigInt(height) * 1000n,
+      proposer: testKey(100).publicKey.addressBytes,
+      txs,
+    })
   }
   return blocks
 }

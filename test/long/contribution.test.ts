@@ -24,8 +24,27 @@ describe('proof of contribution on a devnet: attackers lose reputation, rewards 
   const run = (name: string, extra: string[]) =>
     new Promise<string>((resolveRun, reject) => {
       let output = ''
-      const args = ['--dir', join(work.path, name), '--validators', '2', '--trainers', '10', '--rows', '7000', '--rpc-port', '0', '--rounds', '10', '--rule', 'median', ...extra]
-      script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...args], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] })
+      const args = [
+        '--dir',
+        join(work.path, name),
+        '--validators',
+        '2',
+        '--trainers',
+        '10',
+        '--rows',
+        '7000',
+        '--rpc-port',
+        '0',
+        '--rounds',
+        '10',
+        '--rule',
+        'median',
+        ...extra,
+      ]
+      script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...args], {
+        cwd: work.path,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
       script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
       script.once('exit', (code) => {
@@ -48,14 +67,27 @@ describe('proof of contribution on a devnet: attackers lose reputation, rewards 
 
   const finalAccuracy = (output: string) => Number(/^final test accuracy (0\.\d{4})/m.exec(output)?.[1] ?? 'NaN')
   const standings = (output: string) =>
-    [...output.matchAll(/^(trainer\d+) +(\S+) +(0\.\d{4}|1\.0000) +([\d.]+) FDR +([\d.]+) FDR +(\d+)$/gm)].map((m) => ({ name: m[1]!, attack: m[2] === '—' ? null : m[2]!, reputation: Number(m[3]), rewards: Number(m[4]), slashed: Number(m[5]), freeRides: Number(m[6]) }))
+    [...output.matchAll(/^(trainer\d+) +(\S+) +(0\.\d{4}|1\.0000) +([\d.]+) FDR +([\d.]+) FDR +(\d+)$/gm)].map((m) => ({
+      name: m[1]!,
+      attack: m[2] === '—' ? null : m[2]!,
+      reputation: Number(m[3]),
+      rewards: Number(m[4]),
+      slashed: Number(m[5]),
+      freeRides: Number(m[6]),
+    }))
 
   it('a clean run and a run with 30 % attackers: attackers below every honest trainer within 3 rounds, ≤ 5 % of rewards, free-riders slashed, accuracy within 2 points', async () => {
     const clean = await run('clean', [])
     const attacked = await run('attacked', ['--attackers', '0.1:signflip,0.1:copy,0.1:freeride'])
     const rows = standings(attacked)
     assert.equal(rows.length, 10, attacked)
-    assert.deepEqual(rows.filter((r) => r.attack !== null).map((r) => r.attack).sort(), ['copy', 'freeride', 'signflip'])
+    assert.deepEqual(
+      rows
+        .filter((r) => r.attack !== null)
+        .map((r) => r.attack)
+        .sort(),
+      ['copy', 'freeride', 'signflip'],
+    )
     const share = Number(/^attackers' share of trainer rewards: ([\d.]+) %$/m.exec(attacked)?.[1] ?? 'NaN')
     assert.ok(share <= 5, `attackers got ${share} % of trainer rewards\n${attacked}`)
     const from = /^reputation: every attacker below every honest trainer from round (\d+)$/m.exec(attacked)
@@ -66,6 +98,8 @@ describe('proof of contribution on a devnet: attackers lose reputation, rewards 
     const [a, c] = [finalAccuracy(attacked), finalAccuracy(clean)]
     assert.ok(a >= c - 0.02, `final accuracy ${a} with attackers vs ${c} clean\n${attacked}`)
     // The figures of record (docs/reputation.md quotes them).
-    process.stdout.write(`      attackers' share ${share} %, apart from round ${from![1]}, accuracy ${a} attacked vs ${c} clean; ${rows.map((r) => `${r.name}${r.attack === null ? '' : `(${r.attack})`} ${r.reputation} ${r.rewards} FDR −${r.slashed}`).join(', ')}\n`)
+    process.stdout.write(
+      `      attackers' share ${share} %, apart from round ${from![1]}, accuracy ${a} attacked vs ${c} clean; ${rows.map((r) => `${r.name}${r.attack === null ? '' : `(${r.attack})`} ${r.reputation} ${r.rewards} FDR −${r.slashed}`).join(', ')}\n`,
+    )
   })
 })

@@ -5,7 +5,15 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { FedraClient, type PrivateKey, buildTx, messages } from '../../src/client/index.js'
-import { DEVNET_PASSPHRASE, DEVNET_SELF_BOND, devnetAccount, devnetAccountName, devnetOperator, devnetOperatorName, loadDevnet } from '../../src/devnet/layout.js'
+import {
+  DEVNET_PASSPHRASE,
+  DEVNET_SELF_BOND,
+  devnetAccount,
+  devnetAccountName,
+  devnetOperator,
+  devnetOperatorName,
+  loadDevnet,
+} from '../../src/devnet/layout.js'
 import { waitFor } from '../../src/devnet/process.js'
 import { tempDir } from '../helpers/chain.js'
 
@@ -48,8 +56,11 @@ describe('governance on a devnet: a params change passes and takes effect, a quo
   const ufdr = async (address: string) => BigInt((await client.account(address)).balances.find((b) => b.denom === 'ufdr')?.amount ?? '0')
   const cli = async (args: string[]): Promise<string> => {
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(process.execPath, ['bin/fedra.js', ...args, '--home', dir, '--node', url], { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 60_000 }, (error, stdout, stderr) =>
-        done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ['bin/fedra.js', ...args, '--home', dir, '--node', url],
+        { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 60_000 },
+        (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
       ),
     )
     assert.equal(run.code, 0, `fedra ${args.join(' ')}\n${run.stdout}\n${run.stderr}`)
@@ -62,7 +73,24 @@ describe('governance on a devnet: a params change passes and takes effect, a quo
   }
 
   it('tallies by bonded stake with a delegator overriding its validator, executes the change, refunds a quorum miss and burns a veto', async () => {
-    script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), '--dir', dir, '--validators', '2', '--no-training', '--gov-period', '20', '--rpc-port', '0'], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] })
+    script = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        join(REPO, 'scripts/devnet.ts'),
+        '--dir',
+        dir,
+        '--validators',
+        '2',
+        '--no-training',
+        '--gov-period',
+        '20',
+        '--rpc-port',
+        '0',
+      ],
+      { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     await waitFor('the devnet layout', async () => loadDevnet(dir) !== null && /Ctrl-C stops every node/.test(output), 120_000, 250)
@@ -81,14 +109,41 @@ describe('governance on a devnet: a params change passes and takes effect, a quo
     const { height: _h, ...datanetParams } = await client.call('datanet_params')
     assert.equal(datanetParams.creation_deposit, '1000000')
     const proposer = devnetAccount(1)
-    await cli(['tx', 'gov', 'submit-proposal', devnetAccountName(1), proposalFile('a', { title: 'dearer Datanets', summary: 'a creation deposit of 3 FDR', deposit: `${gov.min_deposit}ufdr`, messages: [{ type: 'update-params', module: 'datanets', params: { ...datanetParams, creation_deposit: '3000000' } }] })])
+    await cli([
+      'tx',
+      'gov',
+      'submit-proposal',
+      devnetAccountName(1),
+      proposalFile('a', {
+        title: 'dearer Datanets',
+        summary: 'a creation deposit of 3 FDR',
+        deposit: `${gov.min_deposit}ufdr`,
+        messages: [{ type: 'update-params', module: 'datanets', params: { ...datanetParams, creation_deposit: '3000000' } }],
+      }),
+    ])
     const quorumBefore = await ufdr(devnetAccount(2).publicKey.address)
-    await cli(['tx', 'gov', 'submit-proposal', devnetAccountName(2), proposalFile('b', { title: 'nobody votes', summary: 'a text proposal left to its quorum', deposit: `${gov.min_deposit}ufdr` })])
+    await cli([
+      'tx',
+      'gov',
+      'submit-proposal',
+      devnetAccountName(2),
+      proposalFile('b', { title: 'nobody votes', summary: 'a text proposal left to its quorum', deposit: `${gov.min_deposit}ufdr` }),
+    ])
     const vetoBefore = await ufdr(devnetAccount(3).publicKey.address)
-    await cli(['tx', 'gov', 'submit-proposal', devnetAccountName(3), proposalFile('c', { title: 'vetoed', summary: 'a text proposal validator1 vetoes', deposit: `${gov.min_deposit}ufdr` })])
+    await cli([
+      'tx',
+      'gov',
+      'submit-proposal',
+      devnetAccountName(3),
+      proposalFile('c', { title: 'vetoed', summary: 'a text proposal validator1 vetoes', deposit: `${gov.min_deposit}ufdr` }),
+    ])
     const { proposals } = await client.call('gov_proposals', {})
     const [a, b, c] = ['dearer Datanets', 'nobody votes', 'vetoed'].map((title) => proposals.find((p) => p.title === title)!.id)
-    assert.deepEqual(proposals.map((p) => p.status), ['voting_period', 'voting_period', 'voting_period'], 'the full deposit opens voting at once')
+    assert.deepEqual(
+      proposals.map((p) => p.status),
+      ['voting_period', 'voting_period', 'voting_period'],
+      'the full deposit opens voting at once',
+    )
 
     await cli(['tx', 'gov', 'vote', devnetOperatorName(0), a!, 'yes'])
     await cli(['tx', 'gov', 'vote', devnetOperatorName(1), a!, 'yes'])
@@ -99,15 +154,28 @@ describe('governance on a devnet: a params change passes and takes effect, a quo
     // The tally as x/gov computes it: validator0's tokens less the delegator's share, which votes no.
     const running = await client.call('gov_tally', { proposal: a! })
     const v0 = DEVNET_SELF_BOND + DELEGATION
-    assert.deepEqual([running.yes, running.no, running.abstain, running.no_with_veto], [String(v0 - DELEGATION + DEVNET_SELF_BOND), String(DELEGATION), '0', '0'])
+    assert.deepEqual(
+      [running.yes, running.no, running.abstain, running.no_with_veto],
+      [String(v0 - DELEGATION + DEVNET_SELF_BOND), String(DELEGATION), '0', '0'],
+    )
 
-    const ended = await waitFor('the three voting periods to end', async () => {
-      const all = (await client.call('gov_proposals', {})).proposals
-      return all.every((p) => p.status !== 'voting_period' && p.status !== 'deposit_period') ? all : undefined
-    }, 120_000, 250)
+    const ended = await waitFor(
+      'the three voting periods to end',
+      async () => {
+        const all = (await client.call('gov_proposals', {})).proposals
+        return all.every((p) => p.status !== 'voting_period' && p.status !== 'deposit_period') ? all : undefined
+      },
+      120_000,
+      250,
+    )
     const byId = new Map(ended.map((p) => [p.id, p]))
     assert.equal(byId.get(a!)!.status, 'passed', JSON.stringify(byId.get(a!)))
-    assert.deepEqual(byId.get(a!)!.final_tally, { yes: String(2n * DEVNET_SELF_BOND), no: String(DELEGATION), abstain: '0', no_with_veto: '0' })
+    assert.deepEqual(byId.get(a!)!.final_tally, {
+      yes: String(2n * DEVNET_SELF_BOND),
+      no: String(DELEGATION),
+      abstain: '0',
+      no_with_veto: '0',
+    })
     assert.deepEqual([byId.get(b!)!.status, byId.get(b!)!.deposits], ['rejected', 'refunded'], JSON.stringify(byId.get(b!)))
     assert.deepEqual([byId.get(c!)!.status, byId.get(c!)!.deposits], ['rejected', 'burned'], JSON.stringify(byId.get(c!)))
     assert.match(await cli(['query', 'gov', 'proposal', a!]), /status +passed/)
@@ -115,7 +183,18 @@ describe('governance on a devnet: a params change passes and takes effect, a quo
     // The change, in queries and in behaviour: the next Datanet costs 3 FDR.
     assert.equal((await client.call('datanet_params')).creation_deposit, '3000000')
     const before = await ufdr(proposer.publicKey.address)
-    await send(proposer, [messages.datanetsCreate({ name: 'after the vote', domain: 'tests/gov', licence: 'CC0-1.0', curators: [proposer.publicKey.address], approvals: 1, contributionBond: 1n, rejectSlashFraction: '0', privacy: 'private' })])
+    await send(proposer, [
+      messages.datanetsCreate({
+        name: 'after the vote',
+        domain: 'tests/gov',
+        licence: 'CC0-1.0',
+        curators: [proposer.publicKey.address],
+        approvals: 1,
+        contributionBond: 1n,
+        rejectSlashFraction: '0',
+        privacy: 'private',
+      }),
+    ])
     assert.equal(await ufdr(proposer.publicKey.address), before - 3_000_000n - TX_FEE)
     // B's deposit came back; C's did not.
     assert.equal(await ufdr(devnetAccount(2).publicKey.address), quorumBefore - TX_FEE)

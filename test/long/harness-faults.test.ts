@@ -11,7 +11,16 @@ const MANIFESTS = join(import.meta.dirname, '..', 'e2e', 'manifests')
  */
 describe('fault harness: the full set of manifests', function () {
   this.timeout(1_800_000)
-  for (const file of ['kill-restart.toml', 'partition.toml', 'late-joiner.toml', 'clock-skew.toml', 'twin.toml', 'byzantine.toml', 'roles.toml', 'crash.toml']) {
+  for (const file of [
+    'kill-restart.toml',
+    'partition.toml',
+    'late-joiner.toml',
+    'clock-skew.toml',
+    'twin.toml',
+    'byzantine.toml',
+    'roles.toml',
+    'crash.toml',
+  ]) {
     it(`${file} passes every check`, async () => {
       const dir = tempDir('fedra-harness-')
       try {

@@ -51,7 +51,9 @@ describe('fault harness: planted bugs are caught', function () {
     it('fails planted: full0 leaves the honest chain', async () => {
       const result = await run('plant-aggregate.toml', { node: 'full0', bug: 'accept-aggregate' })
       assert.equal(result.ok, false, formatResult(result))
-      const diverged = [check(result, 'in-step'), check(result, 'agreement'), check(result, 'no-unexpected-exit')].filter((c) => c !== undefined && !c.ok)
+      const diverged = [check(result, 'in-step'), check(result, 'agreement'), check(result, 'no-unexpected-exit')].filter(
+        (c) => c !== undefined && !c.ok,
+      )
       assert.ok(diverged.length > 0, formatResult(result))
       assert.match(diverged.map((c) => c!.detail).join(' '), /full0/)
     })

@@ -58,8 +58,11 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
   /** The real `fedra` command, run asynchronously (a blocked event loop would leave this process's keep-alive sockets to go stale). */
   const cli = async (args: string[]): Promise<string> => {
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(process.execPath, ['bin/fedra.js', ...args, '--home', dir, '--node', url], { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 60_000 }, (error, stdout, stderr) =>
-        done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ['bin/fedra.js', ...args, '--home', dir, '--node', url],
+        { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 60_000 },
+        (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
       ),
     )
     assert.equal(run.code, 0, `fedra ${args.join(' ')}\n${run.stdout}\n${run.stderr}`)
@@ -68,29 +71,66 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
 
   it('curates, trains, forks, trains again; a use fee is split exactly as computed from the receipts, and withdrawn', async () => {
     // 1. The devnet: the Datanet of the trainers' parts, then subnet 0 trained with declarations.
-    script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), '--dir', dir, '--validators', '2', '--trainers', String(TRAINERS), '--rows', '2000', '--rpc-port', '0', '--datanet'], {
-      cwd: work.path,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    script = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX,
+        join(REPO, 'scripts/devnet.ts'),
+        '--dir',
+        dir,
+        '--validators',
+        '2',
+        '--trainers',
+        String(TRAINERS),
+        '--rows',
+        '2000',
+        '--rpc-port',
+        '0',
+        '--datanet',
+      ],
+      {
+        cwd: work.path,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     await waitFor('two scored rounds of subnet 0', async () => /^\[ROUND 2\]/m.test(output), 300_000, 250)
-    assert.match(output, /^datanet: 0 "mnist-digits-parts" \(private, 2 of 2 curators\): 2 parts and the validation digits accepted, 1 record rejected/m, output)
+    assert.match(
+      output,
+      /^datanet: 0 "mnist-digits-parts" \(private, 2 of 2 curators\): 2 parts and the validation digits accepted, 1 record rejected/m,
+      output,
+    )
     const layout = loadDevnet(dir)!
     url = `http://127.0.0.1:${layout.nodes[0]!.rpcPort}/`
     client = new FedraClient({ url, timeoutMs: 60_000 })
 
     const datanet = await client.call('datanet_get', { id: String(DATANET) })
-    assert.deepEqual([datanet.accepted, datanet.records, datanet.treasury], ['3', '4', '500000'], 'two parts and the validation digits accepted, one record rejected: half its bond kept')
+    assert.deepEqual(
+      [datanet.accepted, datanet.records, datanet.treasury],
+      ['3', '4', '500000'],
+      'two parts and the validation digits accepted, one record rejected: half its bond kept',
+    )
     assert.equal((await client.call('subnet_get', { id: '0' })).params.validation_set, `datanet:${DATANET}@${DATANET_VERSION}`)
     const trainers = Array.from({ length: TRAINERS }, (_, i) => devnetAccount(1 + i).publicKey.address)
-    const contributors = Array.from({ length: TRAINERS }, (_, i) => devnetAccount(contributorAccount({ trainers: TRAINERS, aggregators: AGGREGATORS }, i)).publicKey.address)
+    const contributors = Array.from(
+      { length: TRAINERS },
+      (_, i) => devnetAccount(contributorAccount({ trainers: TRAINERS, aggregators: AGGREGATORS }, i)).publicKey.address,
+    )
     const declared = await client.call('datanet_declarations', { subnet: '0', round: '0' })
-    assert.deepEqual(declared.declarations.map((d) => d.trainer).sort(), [...trainers].sort(), 'every trainer declared its record in round 0')
+    assert.deepEqual(
+      declared.declarations.map((d) => d.trainer).sort(),
+      [...trainers].sort(),
+      'every trainer declared its record in round 0',
+    )
 
     // 2. Subnet 1 on subnet 0's latest model, forked from it (the CLI), trained two rounds.
     // The version of the last round the devnet reported (scored): a fixed point to build on while subnet 0 trains on.
-    const source = await client.call('model_version', { subnet: '0', version: (await client.call('round_get', { subnet: '0', round: '1' })).version! })
+    const source = await client.call('model_version', {
+      subnet: '0',
+      version: (await client.call('round_get', { subnet: '0', round: '1' })).version!,
+    })
     const subnet0 = await client.call('subnet_get', { id: '0' })
     const admin = devnetAccount(0)
     await send(admin, [
@@ -99,7 +139,12 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
         domain: 'vision/digits',
         modelSpec: subnet0.model_spec,
         initialModelCid: source.global_cid,
-        params: { validation_set: `datanet:${DATANET}@${DATANET_VERSION}`, aggregation_rule: 'fedavg', timing: { submit_window: 20, aggregate_window: 10, gap: 1 }, max_trainers: 16 },
+        params: {
+          validation_set: `datanet:${DATANET}@${DATANET_VERSION}`,
+          aggregation_rule: 'fedavg',
+          timing: { submit_window: 20, aggregate_window: 10, gap: 1 },
+          max_trainers: 16,
+        },
       }),
     ])
     const subnet = (await client.call('subnet_list')).subnets.find((s) => s.name === 'mnist-fine-tune')!.id
@@ -111,19 +156,60 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     // subnet 0's roles are done (their versions are what subnet 1 builds on): stop them, to leave the cores to subnet 1's.
     spawnSync('pkill', ['-f', `subnet 0 .*--home ${dir}$`])
     const role = (name: string, args: string[]) => {
-      const p = new NodeProcess({ ...layout.nodes[0]!, name, home: dir }, { entry: NodeProcess.fedra(...args), logFile: join(work.path, `${name}.log`) })
+      const p = new NodeProcess(
+        { ...layout.nodes[0]!, name, home: dir },
+        { entry: NodeProcess.fedra(...args), logFile: join(work.path, `${name}.log`) },
+      )
       p.start({ FEDRA_PASSPHRASE: DEVNET_PASSPHRASE })
       roles.push(p)
     }
-    trainers.forEach((_, i) => role(`s1-trainer${i}`, ['trainer', '--key', devnetAccountName(1 + i), '--subnet', subnet, '--node', url, '--data', `mnist:iid:${i}/${TRAINERS}`, '--rows', '2000', '--seed', '1', '--declare', `${DATANET}@${DATANET_VERSION}`]))
+    trainers.forEach((_, i) =>
+      role(`s1-trainer${i}`, [
+        'trainer',
+        '--key',
+        devnetAccountName(1 + i),
+        '--subnet',
+        subnet,
+        '--node',
+        url,
+        '--data',
+        `mnist:iid:${i}/${TRAINERS}`,
+        '--rows',
+        '2000',
+        '--seed',
+        '1',
+        '--declare',
+        `${DATANET}@${DATANET_VERSION}`,
+      ]),
+    )
     role('s1-aggregator', ['aggregator', '--key', devnetAccountName(1 + TRAINERS), '--subnet', subnet, '--node', url])
-    for (let v = 0; v < 2; v++) role(`s1-scorer${v}`, ['scorer', '--key', devnetOperatorName(v), '--subnet', subnet, '--node', url, '--method', 'marginal', '--validation', 'mnist:last:1000', '--state-dir', join(work.path, `s1-scorer${v}`)])
-    const used = await waitFor('subnet 1 round 1 scored and its version attributed', async () => {
-      const round = await client.call('round_get', { subnet, round: '1' }).catch(() => null)
-      if (round === null || !round.closed || round.version === null) return undefined
-      const v = await client.call('lineage_version', { subnet, version: round.version })
-      return v.status === 'attributed' ? v : undefined
-    }, 400_000, 500)
+    for (let v = 0; v < 2; v++)
+      role(`s1-scorer${v}`, [
+        'scorer',
+        '--key',
+        devnetOperatorName(v),
+        '--subnet',
+        subnet,
+        '--node',
+        url,
+        '--method',
+        'marginal',
+        '--validation',
+        'mnist:last:1000',
+        '--state-dir',
+        join(work.path, `s1-scorer${v}`),
+      ])
+    const used = await waitFor(
+      'subnet 1 round 1 scored and its version attributed',
+      async () => {
+        const round = await client.call('round_get', { subnet, round: '1' }).catch(() => null)
+        if (round === null || !round.closed || round.version === null) return undefined
+        const v = await client.call('lineage_version', { subnet, version: round.version })
+        return v.status === 'attributed' ? v : undefined
+      },
+      400_000,
+      500,
+    )
     await Promise.all(roles.map((p) => p.stop()))
 
     // 3. The lineage: subnet 1's versions, the fork, subnet 0's versions, the Datanet version.
@@ -133,16 +219,28 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     const names = walk.nodes.map((n) => `${n.subnet}/${n.version}`)
     for (let v = Number(used.version); v >= 0; v--) assert.ok(names.includes(`${subnet}/${v}`), `${subnet}/${v} in ${names}`)
     for (let v = Number(source.version); v >= 0; v--) assert.ok(names.includes(`0/${v}`), `0/${v} in ${names}`)
-    assert.ok(walk.edges.some((e) => e.child.subnet === subnet && e.child.version === '0' && e.parent.subnet === '0' && e.parent.version === source.version), 'the fork edge')
+    assert.ok(
+      walk.edges.some(
+        (e) => e.child.subnet === subnet && e.child.version === '0' && e.parent.subnet === '0' && e.parent.version === source.version,
+      ),
+      'the fork edge',
+    )
     assert.deepEqual(used.datanet_versions, [{ datanet: String(DATANET), version: String(DATANET_VERSION) }])
 
     // 4. Each version's weights as the test computes them from the chain's records.
     const params = await client.call('lineage_params')
-    const shares = { trainer: params.trainer_share, data: params.data_share, aggregator: params.aggregator_share, treasury: params.treasury_share }
+    const shares = {
+      trainer: params.trainer_share,
+      data: params.data_share,
+      aggregator: params.aggregator_share,
+      treasury: params.treasury_share,
+    }
     const records = new Map<string, Result<'datanet_record'>>()
-    const record = async (id: string) => records.get(id) ?? records.set(id, await client.call('datanet_record', { datanet: String(DATANET), record: id })).get(id)!
+    const record = async (id: string) =>
+      records.get(id) ?? records.set(id, await client.call('datanet_record', { datanet: String(DATANET), record: id })).get(id)!
     const versions = new Map<string, Result<'lineage_version'>>()
-    for (const n of walk.nodes) versions.set(`${n.subnet}/${n.version}`, await client.call('lineage_version', { subnet: n.subnet, version: n.version }))
+    for (const n of walk.nodes)
+      versions.set(`${n.subnet}/${n.version}`, await client.call('lineage_version', { subnet: n.subnet, version: n.version }))
     const weights = new Map<string, Map<string, bigint>>()
     for (const [name, v] of versions) {
       assert.equal(v.status, 'attributed', name)
@@ -153,8 +251,18 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
       const { receipts } = await client.call('contribution_receipts', { subnet: v.subnet, round: v.round })
       const { declarations } = await client.call('datanet_declarations', { subnet: v.subnet, round: v.round })
       const data: Record<string, { contributor: string; weight: bigint }[]> = {}
-      for (const d of declarations) data[d.trainer] = await Promise.all(d.records.map(async (r) => ({ contributor: (await record(r.record)).contributor, weight: BigInt(r.count) * BigInt((await record(r.record)).quality) })))
-      const scored = v.trainers.map((t) => ({ trainer: t.trainer, score: Dec.parse(receipts.find((r) => r.trainer === t.trainer)!.consensus_score).raw, weight: t.weight }))
+      for (const d of declarations)
+        data[d.trainer] = await Promise.all(
+          d.records.map(async (r) => ({
+            contributor: (await record(r.record)).contributor,
+            weight: BigInt(r.count) * BigInt((await record(r.record)).quality),
+          })),
+        )
+      const scored = v.trainers.map((t) => ({
+        trainer: t.trainer,
+        score: Dec.parse(receipts.find((r) => r.trainer === t.trainer)!.consensus_score).raw,
+        weight: t.weight,
+      }))
       const expected = expectedWeights(shares, BigInt(v.subnet), scored, v.aggregator, data)
       assert.deepEqual(new Map(v.credits.map((c) => [c.contributor, BigInt(c.weight)])), expected, `weights of ${name}`)
       weights.set(name, expected)
@@ -166,10 +274,25 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     const fee = 50_000_000n
     const totalsBefore = await client.call('usage_totals')
     const userBefore = await ufdr(user.publicKey.address)
-    await cli(['tx', 'model', 'use', devnetAccountName(userAccount), subnet, used.version, '--pay', `${fee}ufdr`, '--purpose', 'e2e inference'])
+    await cli([
+      'tx',
+      'model',
+      'use',
+      devnetAccountName(userAccount),
+      subnet,
+      used.version,
+      '--pay',
+      `${fee}ufdr`,
+      '--purpose',
+      'e2e inference',
+    ])
     assert.equal(await ufdr(user.publicKey.address), userBefore - fee - TX_FEE)
     const parents = (name: string) => versions.get(name)!.parents.map((p) => `${p.subnet}/${p.version}`)
-    const split = expectedSplit(fee, `${subnet}/${used.version}`, parents, { parent: params.parent_share, validator: params.validator_share, depth: params.max_ancestry_depth })
+    const split = expectedSplit(fee, `${subnet}/${used.version}`, parents, {
+      parent: params.parent_share,
+      validator: params.validator_share,
+      depth: params.max_ancestry_depth,
+    })
     const owed = new Map<string, bigint>()
     let dust = 0n
     for (const [name, pooled] of split.pooled) {
@@ -185,7 +308,11 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     }
     const totals = await client.call('usage_totals')
     assert.equal(BigInt(totals.received) - BigInt(totalsBefore.received), fee)
-    assert.equal(BigInt(totals.to_validators) - BigInt(totalsBefore.to_validators), split.validators, "the validators' part, to the fee collector")
+    assert.equal(
+      BigInt(totals.to_validators) - BigInt(totalsBefore.to_validators),
+      split.validators,
+      "the validators' part, to the fee collector",
+    )
     // Everyone the fee reaches: the trainers, the data contributors, the aggregator, both subnets' treasuries.
     const reached = [...trainers, ...contributors, devnetAccount(1 + TRAINERS).publicKey.address, 'treasury:0', `treasury:${subnet}`]
     for (const who of reached) assert.ok((owed.get(who) ?? 0n) > 0n, `${who} gets a share: ${[...owed]}`)
@@ -197,7 +324,10 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     // What a user reads in a terminal: the Datanet, a record proven against its version's root, the receipt, the shares.
     assert.match(await cli(['query', 'datanet', String(DATANET), '--records']), /rejected/)
     const firstRecord = declared.declarations[0]!.records[0]!.record
-    assert.match(await cli(['query', 'record', String(DATANET), firstRecord, '--proof', String(DATANET_VERSION)]), /verified +yes: leaf \d+ of 3 under root/)
+    assert.match(
+      await cli(['query', 'record', String(DATANET), firstRecord, '--proof', String(DATANET_VERSION)]),
+      /verified +yes: leaf \d+ of 3 under root/,
+    )
     assert.match(await cli(['query', 'usage', String(BigInt(totals.receipts) - 1n)]), new RegExp(`fee +${fee}ufdr`))
     assert.match(await cli(['query', 'owed', trainers[0]!]), new RegExp(`total ${owed.get(trainers[0]!)}ufdr`))
     assert.match(await cli(['query', 'contributors', subnet, used.version]), new RegExp(contributors[0]!))
@@ -205,7 +335,12 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     // 6. Withdrawn to the unit; what stays in the module is the floor divisions' dust.
     for (const [who, amount] of owed) {
       if (who.startsWith('treasury:')) continue
-      const name = who === devnetAccount(1 + TRAINERS).publicKey.address ? devnetAccountName(1 + TRAINERS) : trainers.includes(who) ? devnetAccountName(1 + trainers.indexOf(who)) : devnetAccountName(contributorAccount({ trainers: TRAINERS, aggregators: AGGREGATORS }, contributors.indexOf(who)))
+      const name =
+        who === devnetAccount(1 + TRAINERS).publicKey.address
+          ? devnetAccountName(1 + TRAINERS)
+          : trainers.includes(who)
+            ? devnetAccountName(1 + trainers.indexOf(who))
+            : devnetAccountName(contributorAccount({ trainers: TRAINERS, aggregators: AGGREGATORS }, contributors.indexOf(who)))
       const before = await ufdr(who)
       await cli(['tx', 'model', 'withdraw', name])
       assert.equal(await ufdr(who), before + amount - TX_FEE, `${name} withdrew its share`)

@@ -59,26 +59,42 @@ describe('software upgrade: every node halts at the planned height and resumes w
     const { min_deposit } = await rpc.call('gov_params')
     const planHeight = (await rpc.status()).syncInfo.latestHeight + LEAD
     await send(devnetAccount(0), [
-      messages.govSubmitProposal({ messages: [govContent.softwareUpgrade({ name: UPGRADE, height: planHeight, info: 'fedra v2: restart with --upgrade v2-fedra' })], title: 'upgrade to v2', summary: 'halt and restart', deposit: `${min_deposit}ufdr` }),
+      messages.govSubmitProposal({
+        messages: [govContent.softwareUpgrade({ name: UPGRADE, height: planHeight, info: 'fedra v2: restart with --upgrade v2-fedra' })],
+        title: 'upgrade to v2',
+        summary: 'halt and restart',
+        deposit: `${min_deposit}ufdr`,
+      }),
     ])
     const id = (await rpc.call('gov_proposals', {})).proposals[0]!.id
     await send(devnetOperator(0), [messages.govVote(id, 'yes')])
     await send(devnetOperator(1), [messages.govVote(id, 'yes')])
     const halts = nodes.map(exited)
-    const plan = await waitFor('the plan', async () => (await rpc.call('gov_upgradePlan').catch(() => null))?.plan ?? undefined, 60_000, 200)
+    const plan = await waitFor(
+      'the plan',
+      async () => (await rpc.call('gov_upgradePlan').catch(() => null))?.plan ?? undefined,
+      60_000,
+      200,
+    )
     assert.deepEqual(plan, { name: UPGRADE, height: String(planHeight), info: 'fedra v2: restart with --upgrade v2-fedra', proposal: id })
     assert.ok((await rpc.status()).syncInfo.latestHeight < planHeight, 'the plan passed before its height')
     client.close()
     client = null
 
     // Both stop on their own, at height H − 1, with the name in the log and status 3.
-    const codes = await Promise.race([Promise.all(halts), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the nodes did not halt within 120 s')), 120_000).unref())])
+    const codes = await Promise.race([
+      Promise.all(halts),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the nodes did not halt within 120 s')), 120_000).unref()),
+    ])
     assert.deepEqual(codes, [UPGRADE_HALT_EXIT_CODE, UPGRADE_HALT_EXIT_CODE])
     const line = new RegExp(`UPGRADE \\\\?"${UPGRADE}\\\\?" NEEDED at height ${planHeight}: fedra v2`)
     for (const i of [0, 1]) {
       const log = logOf(i)
       assert.match(log, line, `validator${i}'s log`)
-      const halted = log.split('\n').filter((l) => /NEEDED at height/.test(l) && l.startsWith('{')).map((l) => JSON.parse(l) as { height: number; upgrade: string })[0]!
+      const halted = log
+        .split('\n')
+        .filter((l) => /NEEDED at height/.test(l) && l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { height: number; upgrade: string })[0]!
       assert.deepEqual([halted.height, halted.upgrade], [planHeight - 1, UPGRADE], 'halted with H − 1 committed')
       assert.doesNotMatch(log, new RegExp(`"height":${planHeight},"round":\\d+,"block"[^\\n]*"msg":"decided"`), 'nothing decided at H')
     }
@@ -94,10 +110,18 @@ describe('software upgrade: every node halts at the planned height and resumes w
     for (const node of nodes) node.start()
     const resumed = new FedraClient({ url: `http://127.0.0.1:${layout.nodes[0]!.rpcPort}/`, timeoutMs: 30_000 })
     client = resumed
-    await waitFor(`height ${planHeight + 3}`, async () => ((await resumed.status().catch(() => null))?.syncInfo.latestHeight ?? 0) >= planHeight + 3, 120_000, 200)
+    await waitFor(
+      `height ${planHeight + 3}`,
+      async () => ((await resumed.status().catch(() => null))?.syncInfo.latestHeight ?? 0) >= planHeight + 3,
+      120_000,
+      200,
+    )
     assert.deepEqual((await resumed.call('gov_appliedUpgrades')).upgrades, [{ name: UPGRADE, height: String(planHeight) }])
     assert.equal((await resumed.call('gov_upgradePlan')).plan, null)
     const statuses = await Promise.all(nodes.map((n) => n.status()))
-    assert.ok(statuses.every((s) => s !== null && s.height >= planHeight + 2), JSON.stringify(statuses.map((s) => s?.height)))
+    assert.ok(
+      statuses.every((s) => s !== null && s.height >= planHeight + 2),
+      JSON.stringify(statuses.map((s) => s?.height)),
+    )
   })
 })

@@ -68,7 +68,9 @@ describe('simulator: named scenarios', function () {
 
   it('a crashed validator restarts from its WAL mid-height without double-signing', () => {
     for (let at = 1; at <= 12; at++) {
-      const result = runScenario(calmScenario(4, { maxDelay: 3, crashes: [{ node: 2, at, restartAt: at + 5 }], healTime: at + 5, targetHeight: 4 }))
+      const result = runScenario(
+        calmScenario(4, { maxDelay: 3, crashes: [{ node: 2, at, restartAt: at + 5 }], healTime: at + 5, targetHeight: 4 }),
+      )
       assert.deepEqual(result.safetyViolations, [], `crash at ${at}`)
       assert.equal(result.livenessFailure, null, `crash at ${at}`)
     }

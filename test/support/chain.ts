@@ -1,8 +1,25 @@
-import { type Block, type Commit, type DuplicateVoteEvidence, assembleBlock, blockId, commitFromPrecommits, keySigner } from '../../src/consensus/index.js'
+import {
+  type Block,
+  type Commit,
+  type DuplicateVoteEvidence,
+  assembleBlock,
+  blockId,
+  commitFromPrecommits,
+  keySigner,
+} from '../../src/consensus/index.js'
 import type { PrivateKey } from '../../src/crypto/index.js'
 import { DEFAULT_COMPOSITION, FEE_COLLECTOR, authModule, bankModule, defaultModules } from '../../src/modules/index.js'
 import { ChainApp } from '../../src/node/chain-app.js'
-import { Application, type Composition, type ExecutedBlock, type Module, ModuleRegistry, StateDB, parseGenesis, signTx } from '../../src/state/index.js'
+import {
+  Application,
+  type Composition,
+  type ExecutedBlock,
+  type Module,
+  ModuleRegistry,
+  StateDB,
+  parseGenesis,
+  signTx,
+} from '../../src/state/index.js'
 import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, tempDir, testGenesisJson, testKey } from '../helpers/chain.js'
 
 /** The four validators of a multi-validator test chain. */
@@ -32,7 +49,8 @@ export function testRegistry(extra: Module[] = [], composition: Composition = {}
   const replaced = new Set(extra.map((m) => m.name).filter((name) => defaults.some((m) => m.name === name)))
   const added = extra.map((m) => m.name).filter((name) => !replaced.has(name))
   const defaultHooks = DEFAULT_COMPOSITION.hooks ?? []
-  const isDefault = (hook: (typeof defaultHooks)[number]) => defaultHooks.some((h) => h.point === hook.point && h.subscriber === hook.subscriber)
+  const isDefault = (hook: (typeof defaultHooks)[number]) =>
+    defaultHooks.some((h) => h.point === hook.point && h.subscriber === hook.subscriber)
   const hooks = [...defaultHooks, ...(composition.hooks ?? []).filter((hook) => !isDefault(hook))]
   return new ModuleRegistry([...defaults.filter((m) => !replaced.has(m.name)), ...extra], {
     moduleAccounts: { ...DEFAULT_COMPOSITION.moduleAccounts, ...composition.moduleAccounts },
@@ -62,7 +80,12 @@ export function coreRegistry(modules: Module[], composition: Composition = {}): 
 }
 
 /** A ChainApp over the default modules plus `extra`, initialised from `genesisJson`. */
-export async function openChain(directory: string, genesisJson: Record<string, unknown>, extra: Module[] = [], composition: Composition = {}): Promise<ChainApp> {
+export async function openChain(
+  directory: string,
+  genesisJson: Record<string, unknown>,
+  extra: Module[] = [],
+  composition: Composition = {},
+): Promise<ChainApp> {
   const registry = testRegistry(extra, composition)
   const state = new Application(await StateDB.open(directory), registry, parseGenesis(genesisJson, registry))
   await state.initChain()
@@ -104,7 +127,12 @@ export function proposeNext(chain: ChainApp, keys: readonly PrivateKey[], option
 }
 
 /** A state Application over the default modules plus `extra`, initialised from `genesisJson`. */
-export async function openTestApp(directory: string, extra: Module[] = [], composition: Composition = {}, genesisJson: Record<string, unknown> = testGenesisJson()): Promise<Application> {
+export async function openTestApp(
+  directory: string,
+  extra: Module[] = [],
+  composition: Composition = {},
+  genesisJson: Record<string, unknown> = testGenesisJson(),
+): Promise<Application> {
   const registry = testRegistry(extra, composition)
   const app = new Application(await StateDB.open(directory), registry, parseGenesis(genesisJson, registry))
   await app.initChain()
@@ -122,7 +150,12 @@ export function signedTx(from: number, nonce: bigint, messages: Uint8Array[]): U
  */
 export async function commitTxs(app: Application, txs: Uint8Array[]): Promise<ExecutedBlock> {
   const height = app.height + 1
-  const executed = app.executeBlock({ height, time: BigInt(Date.parse(GENESIS_TIME)) + BigInt(height) * 1000n, proposer: testKey(100).publicKey.addressBytes, txs })
+  const executed = app.executeBlock({
+    height,
+    time: BigInt(Date.parse(GENESIS_TIME)) + BigInt(height) * 1000n,
+    proposer: testKey(100).publicKey.addressBytes,
+    txs,
+  })
   await app.commitBlock(executed)
   app.assertInvariants()
   return executed
@@ -142,7 +175,12 @@ export function tempDirs(): { next(): string; removeAll(): void } {
 }
 
 /** A state Application over auth, bank and `modules` only (coreRegistry), initialised from `genesisJson`. */
-export async function openCoreApp(directory: string, modules: Module[] = [], composition: Composition = {}, genesisJson: Record<string, unknown> = testGenesisJson()): Promise<Application> {
+export async function openCoreApp(
+  directory: string,
+  modules: Module[] = [],
+  composition: Composition = {},
+  genesisJson: Record<string, unknown> = testGenesisJson(),
+): Promise<Application> {
   const registry = coreRegistry(modules, composition)
   const app = new Application(await StateDB.open(directory), registry, parseGenesis(genesisJson, registry))
   await app.initChain()

@@ -22,7 +22,12 @@ function nodeError(status: number, body: RpcErrorBody): Error {
   return new CliError('BAD_FILE', `${error.code} ${error.message}`, {})
 }
 
-function send(url: URL, method: 'GET' | 'POST', headers: Record<string, string | number>, body?: NodeJS.ReadableStream): Promise<IncomingMessage> {
+function send(
+  url: URL,
+  method: 'GET' | 'POST',
+  headers: Record<string, string | number>,
+  body?: NodeJS.ReadableStream,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, resolve)
     req.on('error', reject)
@@ -38,7 +43,11 @@ async function readJson(res: IncomingMessage): Promise<unknown> {
 }
 
 async function rpc(options: NodeOptions, method: string, params: Record<string, unknown>): Promise<any> {
-  const response = await fetch(resolveNodeUrl(options), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+  const response = await fetch(resolveNodeUrl(options), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  })
   const body = (await response.json()) as RpcErrorBody & { result?: unknown }
   if (body.error !== undefined) throw nodeError(response.status, body)
   return body.result
@@ -46,7 +55,9 @@ async function rpc(options: NodeOptions, method: string, params: Record<string, 
 
 /** `fedra blob put|get|stat`: the node's parameter store over POST /blobs, GET /blobs/<cid> and blob_stat. */
 export function registerBlobCommand(program: Command): void {
-  const blob = program.command('blob').description("a node's parameter store: IPFS-compatible blobs (CIDs as `ipfs add --cid-version 1` prints them)")
+  const blob = program
+    .command('blob')
+    .description("a node's parameter store: IPFS-compatible blobs (CIDs as `ipfs add --cid-version 1` prints them)")
 
   withNode(blob.command('put <file>'))
     .description('store a file on the node; prints its CID')
@@ -72,14 +83,21 @@ export function registerBlobCommand(program: Command): void {
     .option('--timeout <ms>', 'how long the node may spend fetching it from peers')
     .action(async (text: string, options: NodeOptions & { output: string; timeout?: string }) => {
       const cid = formatCid(parseBlobCid(text))
-      const url = new URL(`blobs/${cid}${options.timeout === undefined ? '' : `?timeoutMs=${encodeURIComponent(options.timeout)}`}`, resolveNodeUrl(options))
+      const url = new URL(
+        `blobs/${cid}${options.timeout === undefined ? '' : `?timeoutMs=${encodeURIComponent(options.timeout)}`}`,
+        resolveNodeUrl(options),
+      )
       const res = await send(url, 'GET', {})
       if (res.statusCode !== 200) throw nodeError(res.statusCode ?? 0, (await readJson(res)) as RpcErrorBody)
       const partial = `${options.output}.partial`
       try {
         await pipeline(res, createWriteStream(partial))
         const expected = Number(res.headers['content-length'])
-        if (statSync(partial).size !== expected) throw new BlobError('TRUNCATED', `the node sent ${statSync(partial).size} of ${expected} bytes`, { expected, received: statSync(partial).size })
+        if (statSync(partial).size !== expected)
+          throw new BlobError('TRUNCATED', `the node sent ${statSync(partial).size} of ${expected} bytes`, {
+            expected,
+            received: statSync(partial).size,
+          })
         renameSync(partial, options.output)
       } catch (error) {
         rmSync(partial, { force: true })
@@ -95,7 +113,13 @@ export function registerBlobCommand(program: Command): void {
       const cid = formatCid(parseBlobCid(text))
       const stat = await rpc(options, 'blob_stat', { cid })
       if (options.json) return printJson(stat)
-      if (stat.local !== true) return void process.stdout.write(`${fields([['cid', cid], ['local', 'no']])}\n`)
+      if (stat.local !== true)
+        return void process.stdout.write(
+          `${fields([
+            ['cid', cid],
+            ['local', 'no'],
+          ])}\n`,
+        )
       process.stdout.write(
         `${fields([
           ['cid', stat.cid],

@@ -31,19 +31,40 @@ export function registerContributionQuery(query: Command): void {
         if (trainer === undefined) {
           const answer = await client.call('reputation_list', { subnet: id })
           if (options.json) return printJson(answer)
-          process.stdout.write(`${table(['trainer', 'reputation', 'rounds', 'last round'], answer.reputations.map((r) => [r.trainer, r.reputation, String(r.rounds), r.last_round ?? '-']))}\n`)
+          process.stdout.write(
+            `${table(
+              ['trainer', 'reputation', 'rounds', 'last round'],
+              answer.reputations.map((r) => [r.trainer, r.reputation, String(r.rounds), r.last_round ?? '-']),
+            )}\n`,
+          )
           return
         }
         const address = checkAccount(trainer)
-        const [rep, history] = await Promise.all([client.call('reputation_get', { subnet: id, trainer: address }), client.call('reputation_history', { subnet: id, trainer: address })])
+        const [rep, history] = await Promise.all([
+          client.call('reputation_get', { subnet: id, trainer: address }),
+          client.call('reputation_history', { subnet: id, trainer: address }),
+        ])
         if (options.json) return printJson({ ...rep, history: history.history })
-        process.stdout.write(`${fields([['trainer', rep.trainer], ['reputation', rep.reputation], ['rounds scored', String(rep.rounds)]])}\n\n`)
-        process.stdout.write(`${table(['round', 'version', 'consensus score', 'reputation after', 'scored'], history.history.map((h) => [h.round, h.version, h.consensus_score, h.reputation_after, String(h.scored)]))}\n`)
+        process.stdout.write(
+          `${fields([
+            ['trainer', rep.trainer],
+            ['reputation', rep.reputation],
+            ['rounds scored', String(rep.rounds)],
+          ])}\n\n`,
+        )
+        process.stdout.write(
+          `${table(
+            ['round', 'version', 'consensus score', 'reputation after', 'scored'],
+            history.history.map((h) => [h.round, h.version, h.consensus_score, h.reputation_after, String(h.scored)]),
+          )}\n`,
+        )
       }),
     )
 
   withNode(query.command('contribution <subnet> <round> <trainer>'))
-    .description("a trainer's receipt of a scored round (consensus score, reward, slash); --verify checks its proof against a verified header")
+    .description(
+      "a trainer's receipt of a scored round (consensus score, reward, slash); --verify checks its proof against a verified header",
+    )
     .option('--verify', 'check the receipt against the state root of a header verified against the validator set', false)
     .option('--height <h>', 'prove it at this height (default: the latest)')
     .action((subnet: string, round: string, trainer: string, options: NodeOptions & { verify: boolean; height?: string }) =>
@@ -60,9 +81,30 @@ export function registerContributionQuery(query: Command): void {
         }
         try {
           const { receipt, header } = await client.verifiedContribution(id, number, address, height)
-          if (options.json) return printJson({ verified: true, height: header.height, receipt: receipt === null ? null : { ...receipt, trainer: address, consensusScore: receipt.consensusScore.toString(), reputationAfter: receipt.reputationAfter.toString(), reward: String(receipt.reward), slashed: String(receipt.slashed), subnet: String(receipt.subnet), round: String(receipt.round), version: String(receipt.version), height: String(receipt.height) } })
+          if (options.json)
+            return printJson({
+              verified: true,
+              height: header.height,
+              receipt:
+                receipt === null
+                  ? null
+                  : {
+                      ...receipt,
+                      trainer: address,
+                      consensusScore: receipt.consensusScore.toString(),
+                      reputationAfter: receipt.reputationAfter.toString(),
+                      reward: String(receipt.reward),
+                      slashed: String(receipt.slashed),
+                      subnet: String(receipt.subnet),
+                      round: String(receipt.round),
+                      version: String(receipt.version),
+                      height: String(receipt.height),
+                    },
+            })
           if (receipt === null) {
-            process.stdout.write(`VERIFIED: no receipt of round ${number} of subnet ${id} for ${address} at height ${header.height} (the proof shows its absence)\n`)
+            process.stdout.write(
+              `VERIFIED: no receipt of round ${number} of subnet ${id} for ${address} at height ${header.height} (the proof shows its absence)\n`,
+            )
             process.exitCode = 1
             return
           }
@@ -79,7 +121,8 @@ export function registerContributionQuery(query: Command): void {
             ])}\n`,
           )
         } catch (error) {
-          if (error instanceof ClientError && error.code === 'VERIFICATION_FAILED') throw new CliError('VERIFICATION_FAILED', error.plainMessage, {})
+          if (error instanceof ClientError && error.code === 'VERIFICATION_FAILED')
+            throw new CliError('VERIFICATION_FAILED', error.plainMessage, {})
           throw error
         }
       }),

@@ -8,7 +8,8 @@ import { fields, printJson, table } from './output.js'
 import { checkId } from './training-args.js'
 
 const orDash = (value: string | null | undefined): string => (value === null || value === undefined || value === '' ? '-' : value)
-const percent = (part: string, whole: string): string => (BigInt(whole) === 0n ? '-' : `${((Number(BigInt(part) * 1_000_000n / BigInt(whole)) / 10_000).toFixed(2))} %`)
+const percent = (part: string, whole: string): string =>
+  BigInt(whole) === 0n ? '-' : `${(Number((BigInt(part) * 1_000_000n) / BigInt(whole)) / 10_000).toFixed(2)} %`
 
 type Walk = Result<'lineage_getAncestry'>
 
@@ -49,7 +50,8 @@ export function registerDatanetQuery(query: Command): void {
       withClient(options, async (client) => {
         const d = await client.call('datanet_get', { id: checkId(id, 'datanet') })
         const { versions } = await client.call('datanet_versions', { datanet: id })
-        const records = options.records === true ? (await client.call('datanet_records', { datanet: id, limit: '1000' })).records : undefined
+        const records =
+          options.records === true ? (await client.call('datanet_records', { datanet: id, limit: '1000' })).records : undefined
         if (options.json) return printJson({ ...d, versions, ...(records === undefined ? {} : { records }) })
         process.stdout.write(
           `${fields([
@@ -67,10 +69,26 @@ export function registerDatanetQuery(query: Command): void {
             ['treasury', d.treasury],
             ['created at', d.created_height],
             ['height', String(d.height)],
-          ])}\n\n${table(['version', 'records', 'root', 'publisher', 'published at'], versions.map((v) => [v.version, v.record_count, v.root, v.publisher, v.published_height]))}\n`,
+          ])}\n\n${table(
+            ['version', 'records', 'root', 'publisher', 'published at'],
+            versions.map((v) => [v.version, v.record_count, v.root, v.publisher, v.published_height]),
+          )}\n`,
         )
         if (records !== undefined) {
-          process.stdout.write(`\n${table(['record', 'status', 'quality', 'contributor', 'content', 'size', 'contributed at'], records.map((r) => [r.record, r.status, r.status === 'accepted' ? String(r.quality / 10_000) + ' %' : '-', r.contributor, `${r.content_kind} ${r.content_id}`, r.size, r.contributed_height]))}\n`)
+          process.stdout.write(
+            `\n${table(
+              ['record', 'status', 'quality', 'contributor', 'content', 'size', 'contributed at'],
+              records.map((r) => [
+                r.record,
+                r.status,
+                r.status === 'accepted' ? String(r.quality / 10_000) + ' %' : '-',
+                r.contributor,
+                `${r.content_kind} ${r.content_id}`,
+                r.size,
+                r.contributed_height,
+              ]),
+            )}\n`,
+          )
         }
       }),
     )
@@ -81,7 +99,12 @@ export function registerDatanetQuery(query: Command): void {
       withClient(options, async (client) => {
         const answer = await client.call('datanet_list', { limit: '1000' })
         if (options.json) return printJson(answer)
-        process.stdout.write(`${table(['id', 'name', 'domain', 'privacy', 'owner', 'records', 'accepted', 'version'], answer.datanets.map((d) => [d.id, d.name, d.domain, d.privacy, d.owner, d.records, d.accepted, d.versions]))}\n`)
+        process.stdout.write(
+          `${table(
+            ['id', 'name', 'domain', 'privacy', 'owner', 'records', 'accepted', 'version'],
+            answer.datanets.map((d) => [d.id, d.name, d.domain, d.privacy, d.owner, d.records, d.accepted, d.versions]),
+          )}\n`,
+        )
       }),
     )
 
@@ -97,8 +120,21 @@ export function registerDatanetQuery(query: Command): void {
           const version = await client.call('datanet_version', { datanet, version: options.proof })
           const proof = await client.call('datanet_getRecordProof', { datanet, version: options.proof, record: id })
           // The root is the version's, read apart from the proof: a proof for another tree does not pass.
-          const ok = proof.root === version.root && verifyMerkleProof(fromHex(version.root), fromHex(proof.leaf), proof.index, Number(version.record_count), proof.proof.map(fromHex))
-          if (!ok) throw new CliError('VERIFICATION_FAILED', `the node's proof of record ${id} does not verify against version ${options.proof}'s root ${version.root}`, {})
+          const ok =
+            proof.root === version.root &&
+            verifyMerkleProof(
+              fromHex(version.root),
+              fromHex(proof.leaf),
+              proof.index,
+              Number(version.record_count),
+              proof.proof.map(fromHex),
+            )
+          if (!ok)
+            throw new CliError(
+              'VERIFICATION_FAILED',
+              `the node's proof of record ${id} does not verify against version ${options.proof}'s root ${version.root}`,
+              {},
+            )
           verified = `yes: leaf ${proof.index} of ${version.record_count} under root ${version.root} (version ${options.proof})`
         }
         if (options.json) return printJson(verified === undefined ? r : { ...r, verified: true })
@@ -118,18 +154,30 @@ export function registerDatanetQuery(query: Command): void {
             ['contributed at', r.contributed_height],
             ['decided at', orDash(r.decided_height)],
             ...(verified === undefined ? [] : ([['verified', verified]] as [string, string][])),
-          ])}\n${r.curations.length === 0 ? '' : `\n${table(['curator', 'vote', 'reason', 'at'], r.curations.map((c) => [c.curator, c.approve ? 'approve' : 'reject', String(c.reason), c.voted_height]))}\n`}`,
+          ])}\n${
+            r.curations.length === 0
+              ? ''
+              : `\n${table(
+                  ['curator', 'vote', 'reason', 'at'],
+                  r.curations.map((c) => [c.curator, c.approve ? 'approve' : 'reject', String(c.reason), c.voted_height]),
+                )}\n`
+          }`,
         )
       }),
     )
 
   withNode(query.command('lineage <subnet> <version>'))
-    .description("a model version's ancestry across subnets as an indented tree (--json: the DAG's nodes and edges), with the Datanet versions it used")
+    .description(
+      "a model version's ancestry across subnets as an indented tree (--json: the DAG's nodes and edges), with the Datanet versions it used",
+    )
     .option('--depth <n>', 'generations to walk (≤ 64)')
     .action((subnet: string, version: string, options: NodeOptions & { depth?: string }) =>
       withClient(options, async (client) => {
         const ref = { subnet: checkId(subnet, 'subnet'), version: checkId(version, 'version') }
-        const walk = await client.call('lineage_getAncestry', { ...ref, ...(options.depth === undefined ? {} : { depth: checkId(options.depth, '--depth') }) })
+        const walk = await client.call('lineage_getAncestry', {
+          ...ref,
+          ...(options.depth === undefined ? {} : { depth: checkId(options.depth, '--depth') }),
+        })
         if (options.json) return printJson(walk)
         const record = await client.call('lineage_version', ref)
         const data = record.datanet_versions.map((d) => `datanet ${d.datanet} version ${d.version}`).join(', ')
@@ -143,8 +191,12 @@ export function registerDatanetQuery(query: Command): void {
       withClient(options, async (client) => {
         const r = await client.call('lineage_getContributors', { subnet: checkId(subnet, 'subnet'), version: checkId(version, 'version') })
         if (options.json) return printJson(r)
-        const rows = [...r.contributors].sort((a, b) => (BigInt(b.weight) > BigInt(a.weight) ? 1 : BigInt(b.weight) < BigInt(a.weight) ? -1 : 0)).map((c) => [c.contributor, percent(c.weight, r.scale), String(c.versions)])
-        process.stdout.write(`${table(['contributor', 'share of a fee', 'versions'], rows)}\n\nvalidators ${percent(r.validators, r.scale)}, pending ${percent(r.pending, r.scale)}, dust ${percent(r.dust, r.scale)}; ${r.versions} versions reached\n`)
+        const rows = [...r.contributors]
+          .sort((a, b) => (BigInt(b.weight) > BigInt(a.weight) ? 1 : BigInt(b.weight) < BigInt(a.weight) ? -1 : 0))
+          .map((c) => [c.contributor, percent(c.weight, r.scale), String(c.versions)])
+        process.stdout.write(
+          `${table(['contributor', 'share of a fee', 'versions'], rows)}\n\nvalidators ${percent(r.validators, r.scale)}, pending ${percent(r.pending, r.scale)}, dust ${percent(r.dust, r.scale)}; ${r.versions} versions reached\n`,
+        )
       }),
     )
 
@@ -155,7 +207,12 @@ export function registerDatanetQuery(query: Command): void {
         const treasury = /^treasury:(0|[1-9][0-9]{0,19})$/.exec(who)
         const answer = await client.call('usage_owed', treasury === null ? { address: checkAccount(who) } : { treasury: treasury[1]! })
         if (options.json) return printJson(answer)
-        process.stdout.write(`${table(['subnet', 'version', 'weight', 'accrued', 'entitled', 'paid', 'owed'], answer.versions.map((v) => [v.subnet, v.version, `${v.weight} / ${v.total_weight}`, v.accrued, v.entitled, v.paid, v.owed]))}\n\ntotal ${answer.total}${answer.denom}\n`)
+        process.stdout.write(
+          `${table(
+            ['subnet', 'version', 'weight', 'accrued', 'entitled', 'paid', 'owed'],
+            answer.versions.map((v) => [v.subnet, v.version, `${v.weight} / ${v.total_weight}`, v.accrued, v.entitled, v.paid, v.owed]),
+          )}\n\ntotal ${answer.total}${answer.denom}\n`,
+        )
       }),
     )
 

@@ -16,8 +16,10 @@ export function registerDistributionTx(tx: Command): void {
   const distribution = tx.command('distribution').description('distribution module transactions: rewards, commission, community pool')
 
   txCommand(distribution, 'withdraw-rewards <from-key> [validator]')
-    .description("withdraw the key's rewards from one validator, or from every delegation without one; --commission also withdraws its validator's commission")
-    .option('--commission', "also withdraw the commission of the validator the key operates", false)
+    .description(
+      "withdraw the key's rewards from one validator, or from every delegation without one; --commission also withdraws its validator's commission",
+    )
+    .option('--commission', 'also withdraw the commission of the validator the key operates', false)
     .action((from: string, validator: string | undefined, options: WithdrawOptions) =>
       sendTx(from, options, () => [
         validator === undefined ? messages.distributionWithdrawAll() : messages.distributionWithdrawRewards(validator),
@@ -27,25 +29,42 @@ export function registerDistributionTx(tx: Command): void {
 
   txCommand(distribution, 'set-withdraw-addr <from-key> <address>')
     .description("where the key's rewards (and commission) are paid from now on (fedra1…)")
-    .action((from: string, address: string, options: SendOptions) => sendTx(from, options, () => [messages.distributionSetWithdrawAddress(address)]))
+    .action((from: string, address: string, options: SendOptions) =>
+      sendTx(from, options, () => [messages.distributionSetWithdrawAddress(address)]),
+    )
 
   txCommand(distribution, 'fund-community-pool <from-key> <amount>')
     .description('give coins (e.g. 1000ufdr or 10ufdr,5uabc) to the community pool')
-    .action((from: string, amount: string, options: SendOptions) => sendTx(from, options, () => [messages.distributionFundCommunityPool(amount)]))
+    .action((from: string, amount: string, options: SendOptions) =>
+      sendTx(from, options, () => [messages.distributionFundCommunityPool(amount)]),
+    )
 }
 
 /** `fedra query distribution …`. */
 export function registerDistributionQuery(query: Command): void {
-  const distribution = query.command('distribution').description('rewards, commission, community pool and params of the distribution module')
+  const distribution = query
+    .command('distribution')
+    .description('rewards, commission, community pool and params of the distribution module')
 
   withNode(distribution.command('rewards <delegator> [validator]'))
     .description("a delegator's pending rewards, per validator and in total")
     .action((delegator: string, validator: string | undefined, options: NodeOptions) =>
       withClient(options, async (client) => {
         checkAccount(delegator)
-        const answer = await client.call('distribution_rewards', validator === undefined ? { delegator } : { delegator, validator: checkValidator(validator) })
+        const answer = await client.call(
+          'distribution_rewards',
+          validator === undefined ? { delegator } : { delegator, validator: checkValidator(validator) },
+        )
         if (options.json) return printJson(answer)
-        process.stdout.write(`${table(['validator', 'reward'], answer.rewards.map((r) => [r.validator, decCoinsText(r.reward)]))}\n\n${fields([['total', decCoinsText(answer.total)], ['height', String(answer.height)]])}\n`)
+        process.stdout.write(
+          `${table(
+            ['validator', 'reward'],
+            answer.rewards.map((r) => [r.validator, decCoinsText(r.reward)]),
+          )}\n\n${fields([
+            ['total', decCoinsText(answer.total)],
+            ['height', String(answer.height)],
+          ])}\n`,
+        )
       }),
     )
 
@@ -55,7 +74,13 @@ export function registerDistributionQuery(query: Command): void {
       withClient(options, async (client) => {
         const answer = await client.call('distribution_commission', { validator: checkValidator(validator) })
         if (options.json) return printJson(answer)
-        process.stdout.write(`${fields([['validator', answer.validator], ['commission', decCoinsText(answer.commission)], ['height', String(answer.height)]])}\n`)
+        process.stdout.write(
+          `${fields([
+            ['validator', answer.validator],
+            ['commission', decCoinsText(answer.commission)],
+            ['height', String(answer.height)],
+          ])}\n`,
+        )
       }),
     )
 
@@ -65,7 +90,13 @@ export function registerDistributionQuery(query: Command): void {
       withClient(options, async (client) => {
         const answer = await client.call('distribution_outstanding', { validator: checkValidator(validator) })
         if (options.json) return printJson(answer)
-        process.stdout.write(`${fields([['validator', answer.validator], ['outstanding', decCoinsText(answer.rewards)], ['height', String(answer.height)]])}\n`)
+        process.stdout.write(
+          `${fields([
+            ['validator', answer.validator],
+            ['outstanding', decCoinsText(answer.rewards)],
+            ['height', String(answer.height)],
+          ])}\n`,
+        )
       }),
     )
 
@@ -75,7 +106,12 @@ export function registerDistributionQuery(query: Command): void {
       withClient(options, async (client) => {
         const answer = await client.call('distribution_communityPool')
         if (options.json) return printJson(answer)
-        process.stdout.write(`${fields([['pool', decCoinsText(answer.pool)], ['height', String(answer.height)]])}\n`)
+        process.stdout.write(
+          `${fields([
+            ['pool', decCoinsText(answer.pool)],
+            ['height', String(answer.height)],
+          ])}\n`,
+        )
       }),
     )
 
@@ -85,7 +121,13 @@ export function registerDistributionQuery(query: Command): void {
       withClient(options, async (client) => {
         const answer = await client.call('distribution_withdrawAddress', { delegator: checkAccount(delegator) })
         if (options.json) return printJson(answer)
-        process.stdout.write(`${fields([['delegator', answer.delegator], ['withdraw address', answer.withdraw_address], ['height', String(answer.height)]])}\n`)
+        process.stdout.write(
+          `${fields([
+            ['delegator', answer.delegator],
+            ['withdraw address', answer.withdraw_address],
+            ['height', String(answer.height)],
+          ])}\n`,
+        )
       }),
     )
 

@@ -28,12 +28,17 @@ function readJob(path: string): FactoryJob {
 /** The job's model spec: the base subnet's layers and the job's adapter; CliError USAGE naming `adapter` when they do not fit. */
 function tunedSpec(job: FactoryJob, baseSpecText: string, file: string): ModelSpec {
   const base = parseModelSpec(baseSpecText)
-  if (base.adapter !== undefined) throw new CliError('USAGE', `${file}: base: subnet ${job.base.subnet} is a fine-tune itself; tune its base instead`, { path: file, name: 'base' })
+  if (base.adapter !== undefined)
+    throw new CliError('USAGE', `${file}: base: subnet ${job.base.subnet} is a fine-tune itself; tune its base instead`, {
+      path: file,
+      name: 'base',
+    })
   const spec: ModelSpec = { inputShape: base.inputShape, layers: base.layers, adapter: { base: job.base, ...job.adapter } }
   try {
     adapterLayout(spec)
   } catch (error) {
-    if (error instanceof FlError) throw new CliError('USAGE', `${file}: adapter: ${error.plainMessage.replace(/^adapter: /, '')}`, { path: file, name: 'adapter' })
+    if (error instanceof FlError)
+      throw new CliError('USAGE', `${file}: adapter: ${error.plainMessage.replace(/^adapter: /, '')}`, { path: file, name: 'adapter' })
     throw error
   }
   return spec
@@ -45,14 +50,19 @@ function tunedSpec(job: FactoryJob, baseSpecText: string, file: string): ModelSp
  * base version; trainers train the adapter alone, lineage records the base as its parent.
  */
 export function registerFactoryCommand(program: Command): void {
-  const factory = program.command('factory').description('fine-tune jobs: LoRA adapters trained over a base model version (docs/factory.md)')
+  const factory = program
+    .command('factory')
+    .description('fine-tune jobs: LoRA adapters trained over a base model version (docs/factory.md)')
 
   withTxOptions(withNode(factory.command('create <job>')), { gas: '2000000' })
-    .description('create the subnet of a fine-tune job file (base, validation Datanet version, adapter, rule, rounds, reward split, membership); the key pays the deposit and administers it')
+    .description(
+      'create the subnet of a fine-tune job file (base, validation Datanet version, adapter, rule, rounds, reward split, membership); the key pays the deposit and administers it',
+    )
     .option('--from <key>', 'the key that creates and administers the job')
     .action(async (file: string, options: SendOptions & { from?: string }) => {
       const job = readJob(file)
-      if (options.from === undefined) throw new CliError('USAGE', '--from KEY is required (the key that creates the job and pays its deposit)', {})
+      if (options.from === undefined)
+        throw new CliError('USAGE', '--from KEY is required (the key that creates the job and pays its deposit)', {})
       let built: { spec: ModelSpec; blob: Uint8Array; baseCid: string } | undefined
       await withClient(options, async (client) => {
         const baseSubnet = await client.call('subnet_get', { id: job.base.subnet })
@@ -84,7 +94,15 @@ export function registerFactoryCommand(program: Command): void {
       } catch (error) {
         // the client's own checks (rule name, reward split sum): name the job field they came from
         const message = (error as Error).message
-        const field = /aggregation_rule/.test(message) ? 'rule' : /reward_split/.test(message) ? 'reward_split' : /timing/.test(message) ? 'timing' : /name/.test(message) ? 'name' : 'job'
+        const field = /aggregation_rule/.test(message)
+          ? 'rule'
+          : /reward_split/.test(message)
+            ? 'reward_split'
+            : /timing/.test(message)
+              ? 'timing'
+              : /name/.test(message)
+                ? 'name'
+                : 'job'
         throw new CliError('USAGE', `${file}: ${field}: ${message.replace(/^[A-Z_]+: /, '')}`, { path: file, name: field })
       }
       await putBlob(resolveNodeUrl(options), blob)
@@ -92,7 +110,10 @@ export function registerFactoryCommand(program: Command): void {
       return sendTx(options.from, options, build, () => [
         ['job', `${job.name}: ${job.rounds} rounds`],
         ['base', `subnet ${job.base.subnet} version ${job.base.version}, ${baseCid}`],
-        ['adapter', `rank ${job.adapter.rank} on layers ${job.adapter.layers.join(', ')}: ${layout.size} parameters (${((100 * layout.size) / layout.base.size).toFixed(1)}% of the base's ${layout.base.size})`],
+        [
+          'adapter',
+          `rank ${job.adapter.rank} on layers ${job.adapter.layers.join(', ')}: ${layout.size} parameters (${((100 * layout.size) / layout.base.size).toFixed(1)}% of the base's ${layout.base.size})`,
+        ],
         ['initial adapter', cid],
         ['validation', `datanet ${job.validation.datanet} version ${job.validation.version}`],
       ])
@@ -105,7 +126,8 @@ export function registerFactoryCommand(program: Command): void {
         checkId(id, 'job (a subnet id)')
         const subnet = await client.call('subnet_get', { id })
         const spec = parseModelSpec(subnet.model_spec)
-        if (spec.adapter === undefined) throw new CliError('USAGE', `subnet ${id} is not a fine-tune job: its model spec declares no adapter`, {})
+        if (spec.adapter === undefined)
+          throw new CliError('USAGE', `subnet ${id} is not a fine-tune job: its model spec declares no adapter`, {})
         const latest = await client.call('model_latest', { subnet: id })
         const lineage = await client.call('lineage_version', { subnet: id, version: latest.version })
         const asked = roundsOf(subnet.description)
@@ -115,11 +137,23 @@ export function registerFactoryCommand(program: Command): void {
           job: id,
           name: subnet.name,
           base,
-          adapter: { rank: spec.adapter.rank, alpha: spec.adapter.alpha, layers: spec.adapter.layers, parameters: adapterLayout(spec).size, base_parameters: parameterLayout(spec).size },
+          adapter: {
+            rank: spec.adapter.rank,
+            alpha: spec.adapter.alpha,
+            layers: spec.adapter.layers,
+            parameters: adapterLayout(spec).size,
+            base_parameters: parameterLayout(spec).size,
+          },
           validation_set: subnet.params.validation_set,
           rule: subnet.params.aggregation_rule,
           rounds: { done, asked, finished: asked !== null && done >= asked },
-          latest: { version: latest.version, global_cid: latest.global_cid, kind: lineage.kind, status: lineage.status, parents: lineage.parents },
+          latest: {
+            version: latest.version,
+            global_cid: latest.global_cid,
+            kind: lineage.kind,
+            status: lineage.status,
+            parents: lineage.parents,
+          },
           members: { trainers: subnet.trainers, aggregators: subnet.aggregators },
         }
         if (options.json) return printJson(status)
@@ -127,7 +161,10 @@ export function registerFactoryCommand(program: Command): void {
           `${fields([
             ['job', `subnet ${id} "${subnet.name}"`],
             ['base', `subnet ${base.subnet} version ${base.version}`],
-            ['adapter', `rank ${status.adapter.rank}, alpha ${status.adapter.alpha}, layers ${status.adapter.layers.join(', ')}: ${status.adapter.parameters} of ${status.adapter.base_parameters} parameters`],
+            [
+              'adapter',
+              `rank ${status.adapter.rank}, alpha ${status.adapter.alpha}, layers ${status.adapter.layers.join(', ')}: ${status.adapter.parameters} of ${status.adapter.base_parameters} parameters`,
+            ],
             ['validation', status.validation_set],
             ['rule', status.rule],
             ['rounds', `${done} done${asked === null ? '' : ` of ${asked}`}${status.rounds.finished ? ' (finished)' : ''}`],

@@ -17,7 +17,10 @@ export function digitFromPng(bytes: Uint8Array, file: string, invert = false): n
   } catch (error) {
     throw new CliError('USAGE', `--image: ${file} is not a PNG (${(error as Error).message})`, { path: file })
   }
-  if (png.width !== DIGIT_SIDE || png.height !== DIGIT_SIDE) throw new CliError('USAGE', `--image: ${file} is ${png.width}×${png.height}; a digit is a ${DIGIT_SIDE}×${DIGIT_SIDE} grayscale PNG`, { path: file })
+  if (png.width !== DIGIT_SIDE || png.height !== DIGIT_SIDE)
+    throw new CliError('USAGE', `--image: ${file} is ${png.width}×${png.height}; a digit is a ${DIGIT_SIDE}×${DIGIT_SIDE} grayscale PNG`, {
+      path: file,
+    })
   const out = new Array<number>(DIGIT_SIDE * DIGIT_SIDE)
   for (let i = 0; i < out.length; i++) {
     const [r, g, b, a] = [png.data[4 * i]!, png.data[4 * i + 1]!, png.data[4 * i + 2]!, png.data[4 * i + 3]!]
@@ -35,8 +38,13 @@ export function inputFromJson(text: string, file: string): number[] {
   } catch (error) {
     throw new CliError('USAGE', `--json: ${file} is not JSON (${(error as Error).message})`, { path: file })
   }
-  const input = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? (value as { input?: unknown }).input : undefined
-  if (!Array.isArray(input) || input.length === 0) throw new CliError('USAGE', `--json: ${file} must hold a non-empty array of numbers, or { "input": [numbers] }`, { path: file })
+  const input = Array.isArray(value)
+    ? value
+    : typeof value === 'object' && value !== null
+      ? (value as { input?: unknown }).input
+      : undefined
+  if (!Array.isArray(input) || input.length === 0)
+    throw new CliError('USAGE', `--json: ${file} must hold a non-empty array of numbers, or { "input": [numbers] }`, { path: file })
   const bad = input.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v))
   if (bad >= 0) throw new CliError('USAGE', `--json: ${file}: input[${bad}] is not a finite number`, { path: file })
   return input as number[]

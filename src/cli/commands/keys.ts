@@ -16,7 +16,8 @@ interface KeyringOptions {
   passphraseFile?: string
 }
 
-const withKeyring = (cmd: Command) => cmd.option('--home <dir>', 'node home directory (env FEDRA_HOME)', DEFAULT_HOME).option('--json', 'print JSON', false)
+const withKeyring = (cmd: Command) =>
+  cmd.option('--home <dir>', 'node home directory (env FEDRA_HOME)', DEFAULT_HOME).option('--json', 'print JSON', false)
 
 function print(json: boolean, value: unknown, text: string): void {
   if (json) printJson(value)
@@ -46,7 +47,11 @@ export function registerKeysCommand(program: Command): void {
       const key = privateKeyFromMnemonic(mnemonic, account)
       keyring.add(name, key, readPassphrase(options))
       const shown = options.recover ? undefined : mnemonic
-      print(options.json, { name, address: key.publicKey.address, publicKey: key.publicKey.hex, mnemonic: shown }, `${name}  ${key.publicKey.address}${shown ? `\n\nWrite down this mnemonic; it is the only way to recover the key:\n${shown}` : ''}`)
+      print(
+        options.json,
+        { name, address: key.publicKey.address, publicKey: key.publicKey.hex, mnemonic: shown },
+        `${name}  ${key.publicKey.address}${shown ? `\n\nWrite down this mnemonic; it is the only way to recover the key:\n${shown}` : ''}`,
+      )
     })
 
   withKeyring(keys.command('list'))
@@ -62,7 +67,11 @@ export function registerKeysCommand(program: Command): void {
     .action((name: string, options: KeyringOptions & { address: boolean }) => {
       const file = new Keyring(options.home).file(name)
       if (options.address) return void process.stdout.write(`${file.address}\n`)
-      print(options.json, { name, address: file.address, publicKey: file.publicKey }, `${name}  ${file.address}\npublic key ${file.publicKey}`)
+      print(
+        options.json,
+        { name, address: file.address, publicKey: file.publicKey },
+        `${name}  ${file.address}\npublic key ${file.publicKey}`,
+      )
     })
 
   withKeyring(keys.command('export <name>'))
@@ -72,7 +81,9 @@ export function registerKeysCommand(program: Command): void {
     })
 
   withKeyring(keys.command('import <name> <file>'))
-    .description('import a key from FILE (- for stdin): an encrypted keystore file (checked with its passphrase), a 64-hex-digit seed or a BIP-39 mnemonic (encrypted with the passphrase)')
+    .description(
+      'import a key from FILE (- for stdin): an encrypted keystore file (checked with its passphrase), a 64-hex-digit seed or a BIP-39 mnemonic (encrypted with the passphrase)',
+    )
     .option('--account <n>', 'for a mnemonic: account index in the derivation path', '0')
     .option('--passphrase-file <file>', 'file holding the keystore passphrase')
     .action((name: string, path: string, options: KeyringOptions & { account: string }) => {
@@ -82,14 +93,20 @@ export function registerKeysCommand(program: Command): void {
       try {
         text = readFileSync(path === '-' ? 0 : path, 'utf8')
       } catch (error) {
-        throw new CliError('BAD_FILE', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { path })
+        throw new CliError('BAD_FILE', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+          path,
+        })
       }
       const material = parseKeyMaterial(text, path === '-' ? 'stdin' : path, accountIndex(options.account))
       const passphrase = readPassphrase(options)
       const key = material.kind === 'keystore' ? decryptKey(material.file, passphrase) : material.key
       if (material.kind === 'keystore') keyring.importFile(name, material.file)
       else keyring.add(name, key, passphrase)
-      print(options.json, { name, address: key.publicKey.address, from: material.kind }, `imported ${name}  ${key.publicKey.address} (from a ${material.kind})`)
+      print(
+        options.json,
+        { name, address: key.publicKey.address, from: material.kind },
+        `imported ${name}  ${key.publicKey.address} (from a ${material.kind})`,
+      )
     })
 
   withKeyring(keys.command('delete <name>'))

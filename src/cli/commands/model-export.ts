@@ -32,14 +32,17 @@ export function registerModelCommand(program: Command): void {
   const model = program.command('model').description("a subnet's global models")
 
   withNode(model.command('export <subnet> [version]'))
-    .description('write a model version (default: the latest) as a file: safetensors, F32 tensors named layers.<i>.<type>.kernel|bias, shapes from the model spec')
+    .description(
+      'write a model version (default: the latest) as a file: safetensors, F32 tensors named layers.<i>.<type>.kernel|bias, shapes from the model spec',
+    )
     .option('--format <format>', FORMATS.join(' | '), 'safetensors')
     .option('-o, --output <file>', 'where to write it (written whole, then renamed into place)')
     .action((subnet: string, version: string | undefined, options: ExportOptions) =>
       withClient(options, async (client) => {
         checkId(subnet, 'subnet')
         if (version !== undefined) checkId(version, 'version')
-        if (!FORMATS.includes(options.format)) throw new CliError('USAGE', `--format is ${FORMATS.join(' or ')}, not "${options.format.slice(0, 20)}"`, {})
+        if (!FORMATS.includes(options.format))
+          throw new CliError('USAGE', `--format is ${FORMATS.join(' or ')}, not "${options.format.slice(0, 20)}"`, {})
         if (options.output === undefined) throw new CliError('USAGE', '-o, --output FILE is required', {})
         const [s, v] = await Promise.all([
           client.call('subnet_get', { id: subnet }),
@@ -47,7 +50,11 @@ export function registerModelCommand(program: Command): void {
         ])
         const blob = decodeUpdateBlob(await getBlob(resolveNodeUrl(options), v.global_cid))
         if (blob.dtype !== MODEL_DTYPE || blob.shape.length !== 1 || blob.shape[0] !== Number(s.parameter_count)) {
-          throw new CliError('BAD_FILE', `global model ${v.global_cid} is ${blob.dtype} [${blob.shape.join(', ')}]; subnet ${subnet}'s model is ${MODEL_DTYPE} [${s.parameter_count}]`, {})
+          throw new CliError(
+            'BAD_FILE',
+            `global model ${v.global_cid} is ${blob.dtype} [${blob.shape.join(', ')}]; subnet ${subnet}'s model is ${MODEL_DTYPE} [${s.parameter_count}]`,
+            {},
+          )
         }
         let tensors
         let spec: ModelSpec
@@ -63,7 +70,10 @@ export function registerModelCommand(program: Command): void {
         if (spec.adapter !== undefined) {
           const base = spec.adapter.base
           const baseVersion = await client.call('model_version', { subnet: base.subnet, version: base.version })
-          adapterConfig = { path: join(dirname(options.output), 'adapter_config.json'), text: `${JSON.stringify(peftAdapterConfig(spec, `fedra:${base.subnet}/${base.version} ${baseVersion.global_cid}`), null, 2)}\n` }
+          adapterConfig = {
+            path: join(dirname(options.output), 'adapter_config.json'),
+            text: `${JSON.stringify(peftAdapterConfig(spec, `fedra:${base.subnet}/${base.version} ${baseVersion.global_cid}`), null, 2)}\n`,
+          }
         }
         const bytes = encodeSafetensors(tensors, {
           subnet: s.id,
@@ -79,7 +89,16 @@ export function registerModelCommand(program: Command): void {
         })
         if (adapterConfig !== undefined) writeWhole(adapterConfig.path, adapterConfig.text)
         writeWhole(options.output, bytes)
-        const summary = { output: options.output, adapter_config: adapterConfig?.path ?? null, format: options.format, subnet: s.id, version: v.version, global_cid: v.global_cid, bytes: bytes.length, tensors: tensors.map((t) => ({ name: t.name, shape: t.shape })) }
+        const summary = {
+          output: options.output,
+          adapter_config: adapterConfig?.path ?? null,
+          format: options.format,
+          subnet: s.id,
+          version: v.version,
+          global_cid: v.global_cid,
+          bytes: bytes.length,
+          tensors: tensors.map((t) => ({ name: t.name, shape: t.shape })),
+        }
         if (options.json) return printJson(summary)
         process.stdout.write(
           `${fields([

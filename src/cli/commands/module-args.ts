@@ -27,22 +27,30 @@ function decodesAs(text: string, prefixes: string[]): boolean {
 
 /** A validator argument: fedravaloper1… or the operator's fedra1…, checked before any node is called. */
 export function checkValidator(text: string, what = 'validator'): string {
-  if (!decodesAs(text, ['fedravaloper', 'fedra'])) throw new CliError('USAGE', `${what} "${text.slice(0, 100)}" is not a fedravaloper1… (or fedra1…) address`, {})
+  if (!decodesAs(text, ['fedravaloper', 'fedra']))
+    throw new CliError('USAGE', `${what} "${text.slice(0, 100)}" is not a fedravaloper1… (or fedra1…) address`, {})
   return text
 }
 
 /** What slashing signing-info takes: fedravalcons1…, 40 hex digits, fedravaloper1… or fedra1…. */
 export function checkConsensus(text: string): string {
   if (/^[0-9a-fA-F]{40}$/.test(text)) return text.toLowerCase()
-  if (!decodesAs(text, ['fedravalcons', 'fedravaloper', 'fedra'])) throw new CliError('USAGE', `"${text.slice(0, 100)}" is neither a fedravalcons1… consensus address (or its 40 hex digits) nor a fedravaloper1…/fedra1… operator`, {})
+  if (!decodesAs(text, ['fedravalcons', 'fedravaloper', 'fedra']))
+    throw new CliError(
+      'USAGE',
+      `"${text.slice(0, 100)}" is neither a fedravalcons1… consensus address (or its 40 hex digits) nor a fedravaloper1…/fedra1… operator`,
+      {},
+    )
   return text
 }
 
 /** A DecCoins list as text: 12.5ufdr,3uabc, or 0 when empty. */
-export const decCoinsText = (coins: { denom: string; amount: string }[]): string => (coins.length === 0 ? '0' : coins.map((c) => `${c.amount}${c.denom}`).join(','))
+export const decCoinsText = (coins: { denom: string; amount: string }[]): string =>
+  coins.length === 0 ? '0' : coins.map((c) => `${c.amount}${c.denom}`).join(',')
 
 /** Unix ms as a decimal string → ISO time ('-' for 0). */
-export const msText = (ms: string): string => (ms === '0' ? '-' : BigInt(ms) > 8_640_000_000_000_000n ? 'never' : new Date(Number(ms)).toISOString())
+export const msText = (ms: string): string =>
+  ms === '0' ? '-' : BigInt(ms) > 8_640_000_000_000_000n ? 'never' : new Date(Number(ms)).toISOString()
 
 /** An account argument (delegator, withdraw address): the check `tx bank send` makes. */
 export function checkAccount(text: string): string {
@@ -50,6 +58,10 @@ export function checkAccount(text: string): string {
     decodeAddress(text)
     return text
   } catch (error) {
-    throw new CliError('USAGE', `"${text.slice(0, 100)}" is not a fedra1… address: ${(error as Error).message.replace(/^[A-Z_]+: /, '')}`, {})
+    throw new CliError(
+      'USAGE',
+      `"${text.slice(0, 100)}" is not a fedra1… address: ${(error as Error).message.replace(/^[A-Z_]+: /, '')}`,
+      {},
+    )
   }
 }

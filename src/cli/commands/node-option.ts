@@ -11,5 +11,9 @@ export interface NodeOptions {
 export const withNode = (cmd: Command): Command =>
   cmd
     .option('--node <url>', 'JSON-RPC address of the node (env FEDRA_NODE; default: from --home, else 127.0.0.1:26657)')
-    .option('--home <dir>', 'node home or devnet directory (env FEDRA_HOME): its keyring, and its node address when --node is not given', DEFAULT_HOME)
+    .option(
+      '--home <dir>',
+      'node home or devnet directory (env FEDRA_HOME): its keyring, and its node address when --node is not given',
+      DEFAULT_HOME,
+    )
     .option('--json', 'print JSON', false)

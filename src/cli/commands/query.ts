@@ -28,7 +28,11 @@ export function checkAddress(text: string): Uint8Array {
   try {
     return decodeAddress(text)
   } catch (error) {
-    throw new CliError('USAGE', `"${text}" is not a fedra1… address: ${error instanceof FedraError ? error.plainMessage : (error as Error).message}`, {})
+    throw new CliError(
+      'USAGE',
+      `"${text}" is not a fedra1… address: ${error instanceof FedraError ? error.plainMessage : (error as Error).message}`,
+      {},
+    )
   }
 }
 
@@ -48,7 +52,10 @@ export function registerQueryCommand(program: Command): void {
             ['height', String(account.height)],
             ['nonce', account.nonce],
             ['public key', account.publicKey ?? '(has not signed yet)'],
-          ])}\n\n${table(['denom', 'amount'], account.balances.map((c) => [c.denom, c.amount]))}\n`,
+          ])}\n\n${table(
+            ['denom', 'amount'],
+            account.balances.map((c) => [c.denom, c.amount]),
+          )}\n`,
         )
       }),
     )

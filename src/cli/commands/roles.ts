@@ -17,12 +17,14 @@ interface RoleOptions extends NodeOptions {
 }
 
 const integer = (text: string, name: string, min: number, max = 2 ** 31 - 1): number => {
-  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new CliError('USAGE', `--${name} must be an integer in ${min}..${max}, got "${text.slice(0, 20)}"`, {})
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new CliError('USAGE', `--${name} must be an integer in ${min}..${max}, got "${text.slice(0, 20)}"`, {})
   return Number(text)
 }
 const positive = (text: string, name: string): number => {
   const v = Number(text)
-  if (text === '' || !Number.isFinite(v) || v <= 0) throw new CliError('USAGE', `--${name} must be a positive number, got "${text.slice(0, 20)}"`, {})
+  if (text === '' || !Number.isFinite(v) || v <= 0)
+    throw new CliError('USAGE', `--${name} must be a positive number, got "${text.slice(0, 20)}"`, {})
   return v
 }
 
@@ -48,8 +50,20 @@ const withRole = (cmd: Command): Command =>
  * then the key is opened, the role started and left to follow the chain; a signal stops it
  * cleanly (its subscription closed, its metrics server closed), exit 0.
  */
-async function runRole(options: RoleOptions, make: (ctx: { client: FedraClient; nodeUrl: string; key: ReturnType<Keyring['open']>; subnet: bigint; log: ReturnType<typeof logger>; metrics: import('../../roles/metrics.js').RoleMetrics }) => Promise<{ start(): Promise<void>; stop(): Promise<void> }>, role: 'trainer' | 'aggregator' | 'scorer'): Promise<void> {
-  if (!/^(0|[1-9][0-9]{0,18})$/.test(options.subnet)) throw new CliError('USAGE', `--subnet must be a subnet id (a decimal integer), got "${options.subnet.slice(0, 20)}"`, {})
+async function runRole(
+  options: RoleOptions,
+  make: (ctx: {
+    client: FedraClient
+    nodeUrl: string
+    key: ReturnType<Keyring['open']>
+    subnet: bigint
+    log: ReturnType<typeof logger>
+    metrics: import('../../roles/metrics.js').RoleMetrics
+  }) => Promise<{ start(): Promise<void>; stop(): Promise<void> }>,
+  role: 'trainer' | 'aggregator' | 'scorer',
+): Promise<void> {
+  if (!/^(0|[1-9][0-9]{0,18})$/.test(options.subnet))
+    throw new CliError('USAGE', `--subnet must be a subnet id (a decimal integer), got "${options.subnet.slice(0, 20)}"`, {})
   const nodeUrl = resolveNodeUrl(options)
   const key = new Keyring(options.home).open(options.key, readPassphrase(options))
   const client = new FedraClient({ url: nodeUrl, timeoutMs: 60_000, reconnect: { initialDelayMs: 250, maxDelayMs: 5000 } })
@@ -63,7 +77,11 @@ async function runRole(options: RoleOptions, make: (ctx: { client: FedraClient; 
   const worker = await make({ client, nodeUrl, key, subnet: BigInt(options.subnet), log, metrics })
   await worker.start()
   await new Promise<void>((resolve) => {
-    const stop = () => void worker.stop().then(() => metrics.close()).then(resolve)
+    const stop = () =>
+      void worker
+        .stop()
+        .then(() => metrics.close())
+        .then(resolve)
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
@@ -81,41 +99,91 @@ export function registerRoleCommands(program: Command): void {
     .option('--lr <rate>', 'learning rate', '0.1')
     .option('--attack <kind>', 'experiments only: signflip[:F], scaled[:F], gaussian[:S], labelflip, freeride (zero update), copy, replay')
     .option('--worker', 'train in a worker thread (the chain follower stays responsive while a round trains)')
-    .option('--declare <datanet@version>', "with every update, declare the accepted record of that Datanet version whose content is this trainer's data (its SHA-256; the data is not sent)")
-    .action(async (options: RoleOptions & { data: string; rows?: string; seed: string; epochs: string; batch: string; lr: string; attack?: string; declare?: string; worker?: boolean }) => {
-      const { parseDataSpec, loadTrainerData } = await import('../../roles/data-spec.js')
-      const { parseDeclareSpec } = await import('../../roles/data-declaration.js')
-      const declare = options.declare === undefined ? undefined : roleUsage(() => parseDeclareSpec(options.declare!))
-      const { Trainer, trainerAttack } = await import('../../roles/trainer.js')
-      const spec = roleUsage(() => parseDataSpec(options.data))
-      const seed = integer(options.seed, 'seed', 0)
-      const training = { epochs: integer(options.epochs, 'epochs', 1, 1000), batchSize: integer(options.batch, 'batch', 1, 65536), learningRate: positive(options.lr, 'lr') }
-      const attack = roleUsage(() => trainerAttack(options.attack, parseAttackSpec))
-      const rows = options.rows === undefined ? undefined : integer(options.rows, 'rows', 1)
-      const data = roleUsage(() => loadTrainerData(spec, { seed, ...(rows === undefined ? {} : { rows }) }))
-      await runRole(options, async (ctx) => new Trainer({ ...ctx, data, seed, training, ...(attack === undefined ? {} : { attack }), ...(declare === undefined ? {} : { declare }), ...(options.worker === true ? { worker: true } : {}) }), 'trainer')
-    })
+    .option(
+      '--declare <datanet@version>',
+      "with every update, declare the accepted record of that Datanet version whose content is this trainer's data (its SHA-256; the data is not sent)",
+    )
+    .action(
+      async (
+        options: RoleOptions & {
+          data: string
+          rows?: string
+          seed: string
+          epochs: string
+          batch: string
+          lr: string
+          attack?: string
+          declare?: string
+          worker?: boolean
+        },
+      ) => {
+        const { parseDataSpec, loadTrainerData } = await import('../../roles/data-spec.js')
+        const { parseDeclareSpec } = await import('../../roles/data-declaration.js')
+        const declare = options.declare === undefined ? undefined : roleUsage(() => parseDeclareSpec(options.declare!))
+        const { Trainer, trainerAttack } = await import('../../roles/trainer.js')
+        const spec = roleUsage(() => parseDataSpec(options.data))
+        const seed = integer(options.seed, 'seed', 0)
+        const training = {
+          epochs: integer(options.epochs, 'epochs', 1, 1000),
+          batchSize: integer(options.batch, 'batch', 1, 65536),
+          learningRate: positive(options.lr, 'lr'),
+        }
+        const attack = roleUsage(() => trainerAttack(options.attack, parseAttackSpec))
+        const rows = options.rows === undefined ? undefined : integer(options.rows, 'rows', 1)
+        const data = roleUsage(() => loadTrainerData(spec, { seed, ...(rows === undefined ? {} : { rows }) }))
+        await runRole(
+          options,
+          async (ctx) =>
+            new Trainer({
+              ...ctx,
+              data,
+              seed,
+              training,
+              ...(attack === undefined ? {} : { attack }),
+              ...(declare === undefined ? {} : { declare }),
+              ...(options.worker === true ? { worker: true } : {}),
+            }),
+          'trainer',
+        )
+      },
+    )
 
   withRole(program.command('aggregator'))
     .description("aggregate a subnet's rounds with its rule, exactly as the chain recomputes them, and submit the result")
-    .option('--backend <mode>', 'fast (typed arrays, the chain\'s own path) or a gpu.js mode: webgpu, webasm, cpu (checked against fast)', 'fast')
+    .option(
+      '--backend <mode>',
+      "fast (typed arrays, the chain's own path) or a gpu.js mode: webgpu, webasm, cpu (checked against fast)",
+      'fast',
+    )
     .option('--wait-blocks <n>', 'blocks to wait into the aggregate window before submitting', '0')
     .option('--tamper <when>', 'experiments only: submit a wrong aggregate in the first round (first) or every round (always)')
     .action(async (options: RoleOptions & { backend: string; waitBlocks: string; tamper?: string }) => {
       const { Aggregator } = await import('../../roles/aggregator.js')
-      if (!['fast', 'webgpu', 'webasm', 'cpu'].includes(options.backend)) throw new CliError('USAGE', `--backend is fast, webgpu, webasm or cpu, got "${options.backend.slice(0, 20)}"`, {})
-      if (options.tamper !== undefined && options.tamper !== 'first' && options.tamper !== 'always') throw new CliError('USAGE', '--tamper is first or always', {})
+      if (!['fast', 'webgpu', 'webasm', 'cpu'].includes(options.backend))
+        throw new CliError('USAGE', `--backend is fast, webgpu, webasm or cpu, got "${options.backend.slice(0, 20)}"`, {})
+      if (options.tamper !== undefined && options.tamper !== 'first' && options.tamper !== 'always')
+        throw new CliError('USAGE', '--tamper is first or always', {})
       const waitBlocks = integer(options.waitBlocks, 'wait-blocks', 0, 100_000)
       const backend = options.backend as 'fast'
       const tamper = options.tamper as 'first' | 'always' | undefined
-      await runRole(options, async (ctx) => new Aggregator({ ...ctx, backend, waitBlocks, ...(tamper === undefined ? {} : { tamper }) }), 'aggregator')
+      await runRole(
+        options,
+        async (ctx) => new Aggregator({ ...ctx, backend, waitBlocks, ...(tamper === undefined ? {} : { tamper }) }),
+        'aggregator',
+      )
     })
 
   withRole(program.command('scorer'))
-    .description("score every update of a subnet's rounds on a validation set, commit the scores, then reveal them (a bonded validator's operator key)")
+    .description(
+      "score every update of a subnet's rounds on a validation set, commit the scores, then reveal them (a bonded validator's operator key)",
+    )
     .option('--method <name>', 'loo (leave-one-out), marginal (the update alone on the parent) or shapley (GTG-Shapley Monte Carlo)', 'loo')
     .option('--budget <n>', 'shapley: most model evaluations per round', '100')
-    .option('--validation <spec>', 'the validation set: mnist:last:N (the last N training digits; trainers keep --rows ≤ 8000 − N) or ./file.csv', 'mnist:last:1000')
+    .option(
+      '--validation <spec>',
+      'the validation set: mnist:last:N (the last N training digits; trainers keep --rows ≤ 8000 − N) or ./file.csv',
+      'mnist:last:1000',
+    )
     .option('--state-dir <dir>', 'where salts and scores wait between commit and reveal (default: <home>/scorer-state)')
     .action(async (options: RoleOptions & { method: string; budget: string; validation: string; stateDir?: string }) => {
       const { isScoringMethod } = await import('../../roles/scoring.js')

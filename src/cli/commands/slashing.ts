@@ -48,7 +48,13 @@ export function registerSlashingQuery(query: Command): void {
         process.stdout.write(
           `${table(
             ['address', 'start height', 'missed', 'jailed until', 'tombstoned'],
-            answer.signing_infos.map((i) => [i.address, i.start_height, i.missed_blocks_counter, jailed(i.jailed_until), i.tombstoned ? 'yes' : 'no']),
+            answer.signing_infos.map((i) => [
+              i.address,
+              i.start_height,
+              i.missed_blocks_counter,
+              jailed(i.jailed_until),
+              i.tombstoned ? 'yes' : 'no',
+            ]),
           )}\n`,
         )
       }),

@@ -17,7 +17,10 @@ export const VALCONS_PREFIX = 'fedravalcons'
  */
 export function nodeConsensusKey(home: string): { pubKey: string; address: string } {
   const key = loadValidatorKey(home)
-  if (key === null) throw new CliError('USAGE', `${validatorKeyPath(home)} does not exist: --home is not a node home (run fedra init), or give --pubkey`, { path: validatorKeyPath(home) })
+  if (key === null)
+    throw new CliError('USAGE', `${validatorKeyPath(home)} does not exist: --home is not a node home (run fedra init), or give --pubkey`, {
+      path: validatorKeyPath(home),
+    })
   return { pubKey: key.publicKey.hex, address: encodeAddress(key.publicKey.addressBytes, VALCONS_PREFIX) }
 }
 
@@ -68,27 +71,34 @@ function withOptionNames(build: () => Uint8Array): Uint8Array {
     return build()
   } catch (error) {
     if (!(error instanceof ClientError) || error.code !== 'INVALID_INPUT') throw error
-    const text = error.plainMessage.replace(/\b(commissionMaxChangeRate|commissionMaxRate|commissionRate|minSelfDelegation|pubKey|amount|moniker)(?=:| \d)/g, (name) => OPTION_OF[name]!)
+    const text = error.plainMessage.replace(
+      /\b(commissionMaxChangeRate|commissionMaxRate|commissionRate|minSelfDelegation|pubKey|amount|moniker)(?=:| \d)/g,
+      (name) => OPTION_OF[name]!,
+    )
     throw new CliError('USAGE', text, {})
   }
 }
 
 const txCommand = (group: Command, spec: string) => withTxOptions(withNode(group.command(spec)))
-const operatorOf = (key: { publicKey: { addressBytes: Uint8Array } }): [string, string][] => [['validator', encodeAddress(key.publicKey.addressBytes, VALOPER_PREFIX)]]
+const operatorOf = (key: { publicKey: { addressBytes: Uint8Array } }): [string, string][] => [
+  ['validator', encodeAddress(key.publicKey.addressBytes, VALOPER_PREFIX)],
+]
 
 /** `fedra tx staking …`. */
 export function registerStakingTx(tx: Command): void {
   const staking = tx.command('staking').description('staking module transactions: validators and delegations')
 
   txCommand(staking, 'create-validator <from-key>')
-    .description("create a validator operated by the key, self-bonding --amount; its consensus key is --pubkey or the one of the node home --home (fedra keys show-validator)")
+    .description(
+      'create a validator operated by the key, self-bonding --amount; its consensus key is --pubkey or the one of the node home --home (fedra keys show-validator)',
+    )
     .option('--amount <coin>', 'self-delegation, e.g. 10000000ufdr')
-    .option('--moniker <name>', 'the validator\'s name')
+    .option('--moniker <name>', "the validator's name")
     .option('--commission-rate <dec>', 'commission rate', '0.1')
     .option('--commission-max-rate <dec>', 'the most the rate may ever be', '0.2')
     .option('--commission-max-change-rate <dec>', 'the most the rate may change in a day', '0.01')
     .option('--min-self-delegation <n>', 'the self-delegation below which the validator is jailed', '1')
-    .option('--pubkey <hex>', 'ed25519 consensus public key, 64 hex digits (default: the node home\'s)')
+    .option('--pubkey <hex>', "ed25519 consensus public key, 64 hex digits (default: the node home's)")
     .action((from: string, options: CreateOptions) =>
       sendTx(
         from,
@@ -99,15 +109,17 @@ export function registerStakingTx(tx: Command): void {
           if (moniker === undefined) throw new CliError('USAGE', '--moniker is required', {})
           const pubKey = options.pubkey ?? nodeConsensusKey(options.home).pubKey
           return [
-            withOptionNames(() => messages.stakingCreateValidator({
-              pubKey,
-              moniker,
-              amount,
-              commissionRate: options.commissionRate,
-              commissionMaxRate: options.commissionMaxRate,
-              commissionMaxChangeRate: options.commissionMaxChangeRate,
-              minSelfDelegation: options.minSelfDelegation,
-            })),
+            withOptionNames(() =>
+              messages.stakingCreateValidator({
+                pubKey,
+                moniker,
+                amount,
+                commissionRate: options.commissionRate,
+                commissionMaxRate: options.commissionMaxRate,
+                commissionMaxChangeRate: options.commissionMaxChangeRate,
+                minSelfDelegation: options.minSelfDelegation,
+              }),
+            ),
           ]
         },
         operatorOf,
@@ -120,20 +132,39 @@ export function registerStakingTx(tx: Command): void {
     .option('--commission-rate <dec>', 'new commission rate')
     .option('--min-self-delegation <n>', 'new minimum self-delegation (it may only rise)')
     .action((from: string, options: EditOptions) =>
-      sendTx(from, options, () => [withOptionNames(() => messages.stakingEditValidator({ moniker: options.moniker, commissionRate: options.commissionRate, minSelfDelegation: options.minSelfDelegation }))], operatorOf),
+      sendTx(
+        from,
+        options,
+        () => [
+          withOptionNames(() =>
+            messages.stakingEditValidator({
+              moniker: options.moniker,
+              commissionRate: options.commissionRate,
+              minSelfDelegation: options.minSelfDelegation,
+            }),
+          ),
+        ],
+        operatorOf,
+      ),
     )
 
   txCommand(staking, 'delegate <from-key> <validator> <amount>')
     .description('delegate coins (e.g. 1000000ufdr) to a validator (fedravaloper1…)')
-    .action((from: string, validator: string, amount: string, options: SendOptions) => sendTx(from, options, () => [messages.stakingDelegate(validator, amount)]))
+    .action((from: string, validator: string, amount: string, options: SendOptions) =>
+      sendTx(from, options, () => [messages.stakingDelegate(validator, amount)]),
+    )
 
   txCommand(staking, 'unbond <from-key> <validator> <amount>')
     .description("undelegate that many tokens' worth from a validator; the coins come back after the unbonding time")
-    .action((from: string, validator: string, amount: string, options: SendOptions) => sendTx(from, options, () => [messages.stakingUndelegate(validator, amount)]))
+    .action((from: string, validator: string, amount: string, options: SendOptions) =>
+      sendTx(from, options, () => [messages.stakingUndelegate(validator, amount)]),
+    )
 
   txCommand(staking, 'redelegate <from-key> <source-validator> <destination-validator> <amount>')
     .description("move that many tokens' worth of a delegation to another validator at once")
-    .action((from: string, source: string, destination: string, amount: string, options: SendOptions) => sendTx(from, options, () => [messages.stakingRedelegate(source, destination, amount)]))
+    .action((from: string, source: string, destination: string, amount: string, options: SendOptions) =>
+      sendTx(from, options, () => [messages.stakingRedelegate(source, destination, amount)]),
+    )
 
   txCommand(staking, 'cancel-unbond <from-key> <validator> <amount> <creation-height>')
     .description('delegate back (part of) the unbonding entry created at a height (fedra query staking unbondings)')
@@ -157,7 +188,8 @@ export function registerStakingQuery(query: Command): void {
     .option('--status <status>', 'only bonded, unbonding or unbonded ones')
     .action((options: ValidatorsOptions) =>
       withClient(options, async (client) => {
-        if (options.status !== undefined && !STATUSES.includes(options.status)) throw new CliError('USAGE', `--status is one of ${STATUSES.join(', ')}`, {})
+        if (options.status !== undefined && !STATUSES.includes(options.status))
+          throw new CliError('USAGE', `--status is one of ${STATUSES.join(', ')}`, {})
         const answer = await client.call('staking_validators', options.status === undefined ? {} : { status: options.status as 'bonded' })
         if (options.json) return printJson(answer)
         process.stdout.write(
@@ -170,7 +202,7 @@ export function registerStakingQuery(query: Command): void {
     )
 
   withNode(staking.command('validator <validator>'))
-    .description('one validator (fedravaloper1… or the operator\'s fedra1…)')
+    .description("one validator (fedravaloper1… or the operator's fedra1…)")
     .action((validator: string, options: NodeOptions) =>
       withClient(options, async (client) => {
         const v = await client.call('staking_validator', { validator: checkValidator(validator) })
@@ -201,12 +233,23 @@ export function registerStakingQuery(query: Command): void {
         checkAccount(delegator)
         const d = await client.call('staking_delegation', { delegator, validator: checkValidator(validator) })
         if (options.json) return printJson(d)
-        process.stdout.write(`${fields([['delegator', d.delegator], ['validator', d.validator], ['shares', d.shares], ['balance', d.balance], ['height', String(d.height)]])}\n`)
+        process.stdout.write(
+          `${fields([
+            ['delegator', d.delegator],
+            ['validator', d.validator],
+            ['shares', d.shares],
+            ['balance', d.balance],
+            ['height', String(d.height)],
+          ])}\n`,
+        )
       }),
     )
 
   const delegationsTable = (list: { validator: string; delegator: string; shares: string; balance: string }[]) =>
-    table(['delegator', 'validator', 'shares', 'balance'], list.map((d) => [d.delegator, d.validator, d.shares, d.balance]))
+    table(
+      ['delegator', 'validator', 'shares', 'balance'],
+      list.map((d) => [d.delegator, d.validator, d.shares, d.balance]),
+    )
 
   withNode(staking.command('delegations <delegator>'))
     .description("a delegator's delegations")
@@ -239,7 +282,9 @@ export function registerStakingQuery(query: Command): void {
         process.stdout.write(
           `${table(
             ['validator', 'creation height', 'completes', 'initial', 'balance'],
-            answer.unbondings.flatMap((u) => u.entries.map((e) => [u.validator, e.creation_height, msText(e.completion_time), e.initial_balance, e.balance])),
+            answer.unbondings.flatMap((u) =>
+              u.entries.map((e) => [u.validator, e.creation_height, msText(e.completion_time), e.initial_balance, e.balance]),
+            ),
           )}\n`,
         )
       }),
@@ -255,7 +300,9 @@ export function registerStakingQuery(query: Command): void {
         process.stdout.write(
           `${table(
             ['source', 'destination', 'creation height', 'completes', 'initial', 'balance'],
-            answer.redelegations.flatMap((r) => r.entries.map((e) => [r.source, r.destination, e.creation_height, msText(e.completion_time), e.initial_balance, e.balance])),
+            answer.redelegations.flatMap((r) =>
+              r.entries.map((e) => [r.source, r.destination, e.creation_height, msText(e.completion_time), e.initial_balance, e.balance]),
+            ),
           )}\n`,
         )
       }),
@@ -287,7 +334,13 @@ export function registerStakingQuery(query: Command): void {
       withClient(options, async (client) => {
         const p = await client.call('staking_pool')
         if (options.json) return printJson(p)
-        process.stdout.write(`${fields([['bonded', p.bonded_tokens], ['not bonded', p.not_bonded_tokens], ['height', String(p.height)]])}\n`)
+        process.stdout.write(
+          `${fields([
+            ['bonded', p.bonded_tokens],
+            ['not bonded', p.not_bonded_tokens],
+            ['height', String(p.height)],
+          ])}\n`,
+        )
       }),
     )
 }

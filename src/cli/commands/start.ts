@@ -13,10 +13,17 @@ export function registerStart(program: Command, defaultHome: string): void {
     .command('start')
     .description('run a node (validator if its key is in the validator set, full node otherwise)')
     .option('--home <dir>', 'node home directory', defaultHome)
-    .option('--upgrade <name>', 'a software upgrade this binary applies (repeatable): the node runs through its height instead of halting there', (name: string, all: string[]) => [...all, name], [] as string[])
+    .option(
+      '--upgrade <name>',
+      'a software upgrade this binary applies (repeatable): the node runs through its height instead of halting there',
+      (name: string, all: string[]) => [...all, name],
+      [] as string[],
+    )
   for (const leaf of CONFIG_LEAVES) command.option(`--${leaf.path} <value>`, `overrides ${leaf.path} (env ${envName(leaf.path)})`)
   command.action(async (options: Record<string, string> & { upgrade: string[] }) => {
-    const flags = Object.fromEntries(CONFIG_LEAVES.flatMap((leaf) => (options[leaf.path] === undefined ? [] : [[leaf.path, options[leaf.path]]])))
+    const flags = Object.fromEntries(
+      CONFIG_LEAVES.flatMap((leaf) => (options[leaf.path] === undefined ? [] : [[leaf.path, options[leaf.path]]])),
+    )
     const config = loadNodeConfig(options.home!, flags)
     // The root logger reads these when it is first created, which is below.
     process.env.FEDRA_LOG_LEVEL = config.logLevel
@@ -60,7 +67,9 @@ export function registerStart(program: Command, defaultHome: string): void {
     }
     const status = node.status()
     // One machine-readable line on stdout so scripts learn the ports a node took (port 0 allowed).
-    process.stdout.write(`${JSON.stringify({ event: 'started', peerId: status.peerId, p2p: status.listen.p2p, metrics: status.listen.metrics, rpc: status.listen.rpc, height: status.height })}\n`)
+    process.stdout.write(
+      `${JSON.stringify({ event: 'started', peerId: status.peerId, p2p: status.listen.p2p, metrics: status.listen.metrics, rpc: status.listen.rpc, height: status.height })}\n`,
+    )
     await new Promise(() => {}) // runs until a signal
   })
 }

@@ -41,7 +41,10 @@ interface CreateOptions extends SendOptions, ParamOptions {
 
 const withParamOptions = (cmd: Command): Command =>
   cmd
-    .option('--params <file>', "params as JSON, in subnet_get's `params` form (fields left out: defaults, or the subnet's current ones for update-params)")
+    .option(
+      '--params <file>',
+      "params as JSON, in subnet_get's `params` form (fields left out: defaults, or the subnet's current ones for update-params)",
+    )
     .option('--validation-set <ref>', 'CID of the validation data, or a reference like datanet:3@2')
     .option('--rule <name>', 'aggregation rule: fedavg, median, trimmed:0.2, krum:…, …+nnm')
     .option('--submit-window <blocks>', 'blocks trainers have to submit')
@@ -111,11 +114,16 @@ function initialModel(value: string, parameters: number): { cid: string } | { by
   try {
     model = decodeUpdateBlob(bytes)
   } catch (error) {
-    if (error instanceof FlError) throw new CliError('USAGE', `--initial-model: ${value} is not a model blob: ${error.plainMessage}`, { path: value })
+    if (error instanceof FlError)
+      throw new CliError('USAGE', `--initial-model: ${value} is not a model blob: ${error.plainMessage}`, { path: value })
     throw error
   }
   if (model.dtype !== MODEL_DTYPE || model.shape.length !== 1 || model.shape[0] !== parameters) {
-    throw new CliError('USAGE', `--initial-model: ${value} is ${model.dtype} [${model.shape.join(', ')}]; the spec's model is ${MODEL_DTYPE} [${parameters}]`, { path: value })
+    throw new CliError(
+      'USAGE',
+      `--initial-model: ${value} is ${model.dtype} [${model.shape.join(', ')}]; the spec's model is ${MODEL_DTYPE} [${parameters}]`,
+      { path: value },
+    )
   }
   return { bytes }
 }
@@ -131,7 +139,8 @@ function checkTxOptions(options: SendOptions): void {
 
 const ROLE_HELP = 'trainer | aggregator'
 const checkRoleOption = (value: string | undefined): string => {
-  if (value !== 'trainer' && value !== 'aggregator') throw new CliError('USAGE', `--role is trainer or aggregator${value === undefined ? '' : `, not "${value.slice(0, 20)}"`}`, {})
+  if (value !== 'trainer' && value !== 'aggregator')
+    throw new CliError('USAGE', `--role is trainer or aggregator${value === undefined ? '' : `, not "${value.slice(0, 20)}"`}`, {})
   return value
 }
 const addressList = (text: string | undefined): string[] => (text === undefined ? [] : text.split(',').map((a) => checkAccount(a.trim())))
@@ -143,7 +152,9 @@ export function registerSubnetTx(tx: Command): void {
   const subnet = tx.command('subnet').description('subnets module transactions: create a subnet, join and leave it, administer it')
 
   withParamOptions(txCommand(subnet, 'create <from-key>'))
-    .description('create a subnet administered by the key (paying the creation deposit); a file --initial-model is stored on the node first')
+    .description(
+      'create a subnet administered by the key (paying the creation deposit); a file --initial-model is stored on the node first',
+    )
     .option('--spec <file>', 'the model spec, JSON (src/fl/model/spec.ts ModelSpec); sent canonical')
     .option('--initial-model <file|cid>', 'the initial global model: a model blob file, or the CID of one on the node')
     .option('--name <name>', "the subnet's name")
@@ -179,7 +190,7 @@ export function registerSubnetTx(tx: Command): void {
   txCommand(subnet, 'join <from-key> <subnet>')
     .description('join a subnet as trainer or aggregator, bonding --bond')
     .option('--role <role>', ROLE_HELP)
-    .option('--bond <amount>', 'the bond, e.g. 1000000ufdr (at least the subnet\'s minimum for the role)')
+    .option('--bond <amount>', "the bond, e.g. 1000000ufdr (at least the subnet's minimum for the role)")
     .action((from: string, id: string, options: SendOptions & { role?: string; bond?: string }) =>
       sendTx(from, options, () => {
         const role = checkRoleOption(options.role)
@@ -214,18 +225,23 @@ export function registerSubnetTx(tx: Command): void {
     .action((from: string, id: string, options: SendOptions & { add?: string; remove?: string }) =>
       sendTx(from, options, () => {
         if (options.add === undefined && options.remove === undefined) throw new CliError('USAGE', 'give --add or --remove (or both)', {})
-        return [messages.subnetsUpdateAllowList(checkId(id, 'subnet'), { add: addressList(options.add), remove: addressList(options.remove) })]
+        return [
+          messages.subnetsUpdateAllowList(checkId(id, 'subnet'), { add: addressList(options.add), remove: addressList(options.remove) }),
+        ]
       }),
     )
 
   withParamOptions(txCommand(subnet, 'update-params <from-key> <subnet>'))
-    .description("change a subnet's params from its next round on (its admin only): the current ones (or the pending ones), with the --params file's fields and the options over them")
+    .description(
+      "change a subnet's params from its next round on (its admin only): the current ones (or the pending ones), with the --params file's fields and the options over them",
+    )
     .action(async (from: string, id: string, options: SendOptions & ParamOptions) => {
       checkId(id, 'subnet')
       checkTxOptions(options)
       const file = paramsFile(options.params)
       const overrides = paramsWithOptions({}, options)
-      if (Object.keys(file).length === 0 && Object.keys(overrides).length === 0) throw new CliError('USAGE', 'nothing to change: give --params FILE or a param option (--rule, --submit-window, …)', {})
+      if (Object.keys(file).length === 0 && Object.keys(overrides).length === 0)
+        throw new CliError('USAGE', 'nothing to change: give --params FILE or a param option (--rule, --submit-window, …)', {})
       const client = new FedraClient({ url: resolveNodeUrl(options) })
       let current: JsonObject
       try {

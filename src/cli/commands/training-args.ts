@@ -7,13 +7,15 @@ import { CliError } from '../errors.js'
 
 /** A subnet id, round or version argument: decimal, below 2^64; checked before any node is called. */
 export function checkId(text: string, what: string): string {
-  if (!/^(0|[1-9][0-9]{0,19})$/.test(text) || BigInt(text) >= 2n ** 64n) throw new CliError('USAGE', `${what} "${text.slice(0, 40)}" is not a whole number (0, 1, 2, …)`, {})
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(text) || BigInt(text) >= 2n ** 64n)
+    throw new CliError('USAGE', `${what} "${text.slice(0, 40)}" is not a whole number (0, 1, 2, …)`, {})
   return text
 }
 
 /** A whole number option (a window in blocks, a cap) that fits a u32. */
 export function u32Option(text: string, option: string): number {
-  if (!/^(0|[1-9][0-9]{0,9})$/.test(text) || Number(text) > 0xffff_ffff) throw new CliError('USAGE', `${option} must be a whole number, got "${text.slice(0, 40)}"`, {})
+  if (!/^(0|[1-9][0-9]{0,9})$/.test(text) || Number(text) > 0xffff_ffff)
+    throw new CliError('USAGE', `${option} must be a whole number, got "${text.slice(0, 40)}"`, {})
   return Number(text)
 }
 
@@ -23,7 +25,9 @@ export function readJsonFile(path: string, option: string): unknown {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new CliError('USAGE', `${option}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { path })
+    throw new CliError('USAGE', `${option}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      path,
+    })
   }
   try {
     return JSON.parse(text)
@@ -38,9 +42,14 @@ export function readJsonFile(path: string, option: string): unknown {
  */
 export async function putBlob(nodeUrl: string, bytes: Uint8Array): Promise<string> {
   const expected = blobCid(bytes)
-  const response = await fetch(new URL('blobs?pin=true', nodeUrl), { method: 'POST', body: new Uint8Array(bytes) as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'application/octet-stream' } })
+  const response = await fetch(new URL('blobs?pin=true', nodeUrl), {
+    method: 'POST',
+    body: new Uint8Array(bytes) as Uint8Array<ArrayBuffer>,
+    headers: { 'content-type': 'application/octet-stream' },
+  })
   const body = (await response.json().catch(() => ({}))) as { cid?: string; error?: { message?: string } }
-  if (!response.ok || body.cid === undefined) throw new CliError('BAD_FILE', `the node refused the blob: HTTP ${response.status} ${body.error?.message ?? ''}`.trim(), {})
+  if (!response.ok || body.cid === undefined)
+    throw new CliError('BAD_FILE', `the node refused the blob: HTTP ${response.status} ${body.error?.message ?? ''}`.trim(), {})
   if (body.cid !== expected) throw new CliError('BAD_FILE', `the node stored the blob as ${body.cid}; its bytes hash to ${expected}`, {})
   return expected
 }

@@ -69,7 +69,10 @@ export function registerTrainingQuery(query: Command): void {
             ['members', `${s.trainers} trainers, ${s.aggregators} aggregators`],
             ...paramRows(s.params),
             ['params from round', orDash(s.params_from_round)],
-            ['pending params', s.pending_params === null ? '-' : `set at height ${s.pending_since_height}, apply at the next round (--json shows them)`],
+            [
+              'pending params',
+              s.pending_params === null ? '-' : `set at height ${s.pending_since_height}, apply at the next round (--json shows them)`,
+            ],
             ['height', String(s.height)],
           ])}\n`,
         )
@@ -85,7 +88,17 @@ export function registerTrainingQuery(query: Command): void {
         process.stdout.write(
           `${table(
             ['id', 'name', 'domain', 'admin', 'parameters', 'rule', 'membership', 'trainers', 'aggregators'],
-            answer.subnets.map((s) => [s.id, s.name, s.domain, s.admin, s.parameter_count, s.params.aggregation_rule, s.params.membership, String(s.trainers), String(s.aggregators)]),
+            answer.subnets.map((s) => [
+              s.id,
+              s.name,
+              s.domain,
+              s.admin,
+              s.parameter_count,
+              s.params.aggregation_rule,
+              s.params.membership,
+              String(s.trainers),
+              String(s.aggregators),
+            ]),
           )}\n`,
         )
       }),
@@ -98,10 +111,16 @@ export function registerTrainingQuery(query: Command): void {
       withClient(options, async (client) => {
         checkId(subnet, 'subnet')
         const { role } = options
-        if (role !== undefined && role !== 'trainer' && role !== 'aggregator') throw new CliError('USAGE', `--role is trainer or aggregator, not "${role.slice(0, 20)}"`, {})
+        if (role !== undefined && role !== 'trainer' && role !== 'aggregator')
+          throw new CliError('USAGE', `--role is trainer or aggregator, not "${role.slice(0, 20)}"`, {})
         const answer = await client.call('subnet_members', role === undefined ? { subnet } : { subnet, role })
         if (options.json) return printJson(answer)
-        process.stdout.write(`${table(['address', 'role', 'bond', 'joined at'], answer.members.map((m) => [m.address, m.role, m.bond, m.joined_height]))}\n`)
+        process.stdout.write(
+          `${table(
+            ['address', 'role', 'bond', 'joined at'],
+            answer.members.map((m) => [m.address, m.role, m.bond, m.joined_height]),
+          )}\n`,
+        )
       }),
     )
 
@@ -111,7 +130,12 @@ export function registerTrainingQuery(query: Command): void {
       withClient(options, async (client) => {
         const answer = await client.call('subnet_allowList', { subnet: checkId(subnet, 'subnet') })
         if (options.json) return printJson(answer)
-        process.stdout.write(`${table(['address'], answer.allow_list.map((a) => [a]))}\n`)
+        process.stdout.write(
+          `${table(
+            ['address'],
+            answer.allow_list.map((a) => [a]),
+          )}\n`,
+        )
       }),
     )
 
@@ -140,7 +164,14 @@ export function registerTrainingQuery(query: Command): void {
             ['version made', orDash(r.version)],
             ['rejected aggregates', String(r.rejections.length)],
             ['height', String(r.height)],
-          ])}\n${r.rejections.length === 0 ? '' : `\n${table(['aggregator', 'submitted', 'expected', 'slashed', 'height'], r.rejections.map((x) => [x.aggregator, x.result_cid, x.expected_result_cid, x.slashed, x.height]))}\n`}`,
+          ])}\n${
+            r.rejections.length === 0
+              ? ''
+              : `\n${table(
+                  ['aggregator', 'submitted', 'expected', 'slashed', 'height'],
+                  r.rejections.map((x) => [x.aggregator, x.result_cid, x.expected_result_cid, x.slashed, x.height]),
+                )}\n`
+          }`,
         )
       }),
     )
@@ -152,7 +183,10 @@ export function registerTrainingQuery(query: Command): void {
         const answer = await client.call('round_updates', { subnet: checkId(subnet, 'subnet'), round: checkId(round, 'round') })
         if (options.json) return printJson(answer)
         process.stdout.write(
-          `${table(['trainer', 'update', 'samples', 'weight', 'bytes', 'height'], answer.updates.map((u) => [u.trainer, u.update_cid, String(u.sample_count), String(u.weight), u.byte_size, u.height]))}\n`,
+          `${table(
+            ['trainer', 'update', 'samples', 'weight', 'bytes', 'height'],
+            answer.updates.map((u) => [u.trainer, u.update_cid, String(u.sample_count), String(u.weight), u.byte_size, u.height]),
+          )}\n`,
         )
       }),
     )
@@ -162,14 +196,26 @@ export function registerTrainingQuery(query: Command): void {
     .action((subnet: string, version: string | undefined, options: NodeOptions) =>
       withClient(options, async (client) => {
         checkId(subnet, 'subnet')
-        const v = version === undefined ? await client.call('model_latest', { subnet }) : await client.call('model_version', { subnet, version: checkId(version, 'version') })
+        const v =
+          version === undefined
+            ? await client.call('model_latest', { subnet })
+            : await client.call('model_version', { subnet, version: checkId(version, 'version') })
         if (options.json) return printJson(v)
-        process.stdout.write(`${fields(versionRows(v))}\n${v.included.length === 0 ? '' : `\n${table(['trainer', 'update', 'samples'], v.included.map((c) => [c.trainer, c.update_cid, String(c.sample_count)]))}\n`}`)
+        process.stdout.write(
+          `${fields(versionRows(v))}\n${
+            v.included.length === 0
+              ? ''
+              : `\n${table(
+                  ['trainer', 'update', 'samples'],
+                  v.included.map((c) => [c.trainer, c.update_cid, String(c.sample_count)]),
+                )}\n`
+          }`,
+        )
       }),
     )
 
   withNode(query.command('models <subnet>'))
-    .description("every model version of a subnet (0 = the initial model)")
+    .description('every model version of a subnet (0 = the initial model)')
     .action((subnet: string, options: NodeOptions) =>
       withClient(options, async (client) => {
         const answer = await client.call('model_versions', { subnet: checkId(subnet, 'subnet') })
@@ -177,7 +223,15 @@ export function registerTrainingQuery(query: Command): void {
         process.stdout.write(
           `${table(
             ['version', 'round', 'parent', 'global model', 'rule', 'contributors', 'recorded at'],
-            answer.versions.map((v) => [v.version, orDash(v.round), orDash(v.parent), v.global_cid, orDash(v.rule), String(v.included.length), v.recorded_height]),
+            answer.versions.map((v) => [
+              v.version,
+              orDash(v.round),
+              orDash(v.parent),
+              v.global_cid,
+              orDash(v.rule),
+              String(v.included.length),
+              v.recorded_height,
+            ]),
           )}\n`,
         )
       }),

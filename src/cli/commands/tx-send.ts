@@ -54,7 +54,12 @@ export function bigintOption(value: string, name: string): bigint {
  * JSON with --json); exit code 1 when the transaction fails on chain.
  * `extraRows` adds lines to the table output (e.g. the validator address a create-validator made).
  */
-export async function sendTx(from: string, options: SendOptions, build: () => Uint8Array[], extraRows: (key: PrivateKey) => [string, string][] = () => []): Promise<void> {
+export async function sendTx(
+  from: string,
+  options: SendOptions,
+  build: () => Uint8Array[],
+  extraRows: (key: PrivateKey) => [string, string][] = () => [],
+): Promise<void> {
   if (!['async', 'sync', 'commit'].includes(options.mode)) throw new CliError('USAGE', '--mode is async, sync or commit', {})
   const encoded = usage(build)
   const txOptions = { fee: bigintOption(options.fee, 'fee'), gasLimit: bigintOption(options.gas, 'gas'), memo: options.memo }
@@ -73,7 +78,10 @@ export async function sendTx(from: string, options: SendOptions, build: () => Ui
     ]
     if (answer.result !== undefined) {
       rows.push(['height', String(answer.height)])
-      rows.push(['result', answer.result.code === 0 ? 'ok' : `failed ${answer.result.codespace}/${answer.result.code}: ${answer.result.log}`])
+      rows.push([
+        'result',
+        answer.result.code === 0 ? 'ok' : `failed ${answer.result.codespace}/${answer.result.code}: ${answer.result.log}`,
+      ])
       rows.push(['gas used', answer.result.gasUsed])
     } else {
       rows.push(['result', answer.mode === 'sync' ? 'accepted into the mempool' : 'sent'])

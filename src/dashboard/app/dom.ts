@@ -2,7 +2,11 @@
 type Child = Node | string | number | bigint | null | undefined | false
 type Attrs = Record<string, string | number | boolean | ((event: Event) => void) | undefined>
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
   for (const [key, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === false) continue
@@ -19,12 +23,38 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | 
 
 /** A table: a header row and body rows (each cell a node or text). */
 export function table(headers: string[], rows: Child[][], attrs: Attrs = {}): HTMLTableElement {
-  return h('table', attrs, h('thead', null, h('tr', null, headers.map((x) => h('th', null, x)))), h('tbody', null, rows.length === 0 ? [h('tr', null, h('td', { colspan: headers.length, class: 'empty' }, 'none'))] : rows.map((r) => h('tr', null, r.map((c) => h('td', null, c))))))
+  return h(
+    'table',
+    attrs,
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headers.map((x) => h('th', null, x)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      rows.length === 0
+        ? [h('tr', null, h('td', { colspan: headers.length, class: 'empty' }, 'none'))]
+        : rows.map((r) =>
+            h(
+              'tr',
+              null,
+              r.map((c) => h('td', null, c)),
+            ),
+          ),
+    ),
+  )
 }
 
 export const link = (href: string, text: Child, attrs: Attrs = {}) => h('a', { href, ...attrs }, text)
 export const short = (text: string, n = 10) => (text.length > n + 4 ? `${text.slice(0, n)}…${text.slice(-4)}` : text)
-export const addr = (a: string | null | undefined) => (a === null || a === undefined ? '—' : link(`#/account/${a}`, short(a, 12), { title: a, class: 'mono' }))
+export const addr = (a: string | null | undefined) =>
+  a === null || a === undefined ? '—' : link(`#/account/${a}`, short(a, 12), { title: a, class: 'mono' })
 export const mono = (text: string, n = 12) => h('span', { class: 'mono', title: text }, short(text, n))
 
 /** ufdr as FDR with up to 6 decimals (1 FDR = 10^6 ufdr), exact (bigint). */
@@ -46,7 +76,11 @@ export function section(title: string, ...children: (Child | Child[])[]): HTMLEl
 }
 
 export function kv(pairs: [string, Child][], attrs: Attrs = {}): HTMLElement {
-  return h('dl', { class: 'kv', ...attrs }, pairs.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]))
+  return h(
+    'dl',
+    { class: 'kv', ...attrs },
+    pairs.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+  )
 }
 
 export const badge = (text: string, kind = '') => h('span', { class: `badge ${kind}` }, text)

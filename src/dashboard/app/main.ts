@@ -25,7 +25,9 @@ async function render(soft = false): Promise<void> {
     view.replaceChildren(el)
   } catch (error) {
     if (mine !== generation) return
-    view.replaceChildren(h('div', { class: 'error', id: 'view-error' }, h('h1', null, 'Could not load this page'), h('p', null, (error as Error).message)))
+    view.replaceChildren(
+      h('div', { class: 'error', id: 'view-error' }, h('h1', null, 'Could not load this page'), h('p', null, (error as Error).message)),
+    )
   }
   view.dataset.ready = 'true'
 }
@@ -38,7 +40,10 @@ document.getElementById('search')!.addEventListener('submit', async (event) => {
   else if (/^fedra1[0-9a-z]+$/.test(q)) location.hash = `#/account/${q}`
   else if (/^[0-9a-fA-F]{64}$/.test(q)) {
     const hash = q.toLowerCase()
-    const isTx = await ctx.client.tx(hash).then(() => true, () => false)
+    const isTx = await ctx.client.tx(hash).then(
+      () => true,
+      () => false,
+    )
     location.hash = isTx ? `#/tx/${hash}` : `#/block/${hash}`
   } else view.replaceChildren(h('div', { class: 'error' }, h('p', null, `"${q}" is not a height, a hash or a fedra1… address`)))
 })

@@ -11,9 +11,12 @@ export interface Dataset {
 
 export function checkDataset(data: Dataset): void {
   if (data.features.length !== data.count * data.featureSize || data.labels.length !== data.count)
-    throw new FlError('FL_INVALID_DATASET', 'buffers do not match count × featureSize', { reason: `count ${data.count}, features ${data.features.length}, labels ${data.labels.length}` })
+    throw new FlError('FL_INVALID_DATASET', 'buffers do not match count × featureSize', {
+      reason: `count ${data.count}, features ${data.features.length}, labels ${data.labels.length}`,
+    })
   for (let i = 0; i < data.count; i++) {
-    if (data.labels[i]! >= data.classes) throw new FlError('FL_INVALID_DATASET', 'label outside the class range', { reason: `row ${i} label ${data.labels[i]}` })
+    if (data.labels[i]! >= data.classes)
+      throw new FlError('FL_INVALID_DATASET', 'label outside the class range', { reason: `row ${i} label ${data.labels[i]}` })
   }
 }
 
@@ -24,7 +27,8 @@ export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
   const labels = new Uint8Array(indices.length)
   for (let r = 0; r < indices.length; r++) {
     const i = indices[r]!
-    if (!(i >= 0 && i < data.count)) throw new FlError('FL_INVALID_DATASET', 'row index out of range', { reason: `index ${i} of ${data.count}` })
+    if (!(i >= 0 && i < data.count))
+      throw new FlError('FL_INVALID_DATASET', 'row index out of range', { reason: `index ${i} of ${data.count}` })
     features.set(data.features.subarray(i * featureSize, (i + 1) * featureSize), r * featureSize)
     labels[r] = data.labels[i]!
   }

@@ -6,7 +6,8 @@ export type PartitionSpec = { kind: 'iid' } | { kind: 'dirichlet'; alpha: number
 
 export function parsePartitionSpec(text: string): PartitionSpec {
   const [kind, arg, ...rest] = text.split(':')
-  const bad = (reason: string): FlError<'FL_INVALID_PARTITION'> => new FlError('FL_INVALID_PARTITION', `${reason} in "${text}" (expected iid, dirichlet:ALPHA or shards:K)`, { reason })
+  const bad = (reason: string): FlError<'FL_INVALID_PARTITION'> =>
+    new FlError('FL_INVALID_PARTITION', `${reason} in "${text}" (expected iid, dirichlet:ALPHA or shards:K)`, { reason })
   if (rest.length > 0) throw bad('too many parameters')
   if (kind === 'iid' && arg === undefined) return { kind: 'iid' }
   if (kind === 'dirichlet') {
@@ -24,7 +25,8 @@ export function parsePartitionSpec(text: string): PartitionSpec {
 
 /** Row indices per trainer. Every row goes to exactly one trainer (none dropped, none shared). */
 export function partition(labels: Uint8Array, classes: number, trainers: number, spec: PartitionSpec, seed: number): Uint32Array[] {
-  if (!Number.isInteger(trainers) || trainers < 1 || trainers > labels.length) throw new FlError('FL_INVALID_PARTITION', 'need 1 ≤ trainers ≤ rows', { reason: `trainers ${trainers}` })
+  if (!Number.isInteger(trainers) || trainers < 1 || trainers > labels.length)
+    throw new FlError('FL_INVALID_PARTITION', 'need 1 ≤ trainers ≤ rows', { reason: `trainers ${trainers}` })
   const random = new SeededRandom(seed)
   switch (spec.kind) {
     case 'iid':

@@ -54,7 +54,8 @@ function wrapKey(shared: Uint8Array, context: Uint8Array, recipient: Uint8Array)
 }
 
 function checkKey(key: Uint8Array, what: string): void {
-  if (!(key instanceof Uint8Array) || key.length !== 32) throw new EnvelopeError('ENVELOPE_KEY_SET', `${what} must be 32 bytes`, { reason: what })
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new EnvelopeError('ENVELOPE_KEY_SET', `${what} must be 32 bytes`, { reason: what })
 }
 
 function gcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array): Uint8Array {
@@ -79,14 +80,22 @@ function gcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Ui
  * Epoch `epoch`'s key set for `recipients` (at least one, each once), with a fresh content key:
  * the content key itself is returned for the sealer; only the key set is published.
  */
-export function newKeySet(subnet: bigint, epoch: number, recipients: readonly Recipient[], randomBytes: (n: number) => Uint8Array): { keySet: KeySet; contentKey: Uint8Array } {
-  if (!Number.isInteger(epoch) || epoch < 0 || epoch > 0xffffffff) throw new EnvelopeError('ENVELOPE_KEY_SET', `epoch ${epoch} is not a u32`, { reason: 'epoch' })
-  if (recipients.length === 0) throw new EnvelopeError('ENVELOPE_KEY_SET', 'a key set needs at least one recipient', { reason: 'no recipient' })
+export function newKeySet(
+  subnet: bigint,
+  epoch: number,
+  recipients: readonly Recipient[],
+  randomBytes: (n: number) => Uint8Array,
+): { keySet: KeySet; contentKey: Uint8Array } {
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch > 0xffffffff)
+    throw new EnvelopeError('ENVELOPE_KEY_SET', `epoch ${epoch} is not a u32`, { reason: 'epoch' })
+  if (recipients.length === 0)
+    throw new EnvelopeError('ENVELOPE_KEY_SET', 'a key set needs at least one recipient', { reason: 'no recipient' })
   const seen = new Set<string>()
   for (const r of recipients) {
     checkKey(r.publicKey, `${r.id}'s public key`)
     const hex = Buffer.from(r.publicKey).toString('hex')
-    if (seen.has(hex) || seen.has(`id:${r.id}`)) throw new EnvelopeError('ENVELOPE_KEY_SET', `recipient ${r.id} named twice`, { reason: 'duplicate recipient' })
+    if (seen.has(hex) || seen.has(`id:${r.id}`))
+      throw new EnvelopeError('ENVELOPE_KEY_SET', `recipient ${r.id} named twice`, { reason: 'duplicate recipient' })
     seen.add(hex).add(`id:${r.id}`)
   }
   const contentKey = randomBytes(32)
@@ -97,10 +106,20 @@ export function newKeySet(subnet: bigint, epoch: number, recipients: readonly Re
     try {
       shared = x25519.getSharedSecret(ephemeral, r.publicKey)
     } catch (error) {
-      throw new EnvelopeError('ENVELOPE_KEY_SET', `${r.id}'s public key is a low-order point`, { reason: 'low-order key' }, { cause: error })
+      throw new EnvelopeError(
+        'ENVELOPE_KEY_SET',
+        `${r.id}'s public key is a low-order point`,
+        { reason: 'low-order key' },
+        { cause: error },
+      )
     }
-    if (shared.every((b) => b === 0)) throw new EnvelopeError('ENVELOPE_KEY_SET', `${r.id}'s public key is a low-order point`, { reason: 'low-order key' })
-    return { id: r.id, publicKey: Uint8Array.from(r.publicKey), wrapped: gcmSeal(wrapKey(shared, context, r.publicKey), new Uint8Array(12), Buffer.concat([context, r.publicKey]), contentKey) }
+    if (shared.every((b) => b === 0))
+      throw new EnvelopeError('ENVELOPE_KEY_SET', `${r.id}'s public key is a low-order point`, { reason: 'low-order key' })
+    return {
+      id: r.id,
+      publicKey: Uint8Array.from(r.publicKey),
+      wrapped: gcmSeal(wrapKey(shared, context, r.publicKey), new Uint8Array(12), Buffer.concat([context, r.publicKey]), contentKey),
+    }
   })
   return { keySet: { subnet, epoch, ephemeralPublicKey: x25519.getPublicKey(ephemeral), recipients: wrapped }, contentKey }
 }
@@ -111,7 +130,11 @@ export function newKeySet(subnet: bigint, epoch: number, recipients: readonly Re
  * read anything sealed from now on; an added member cannot read the old epochs unless it is given
  * those keys.
  */
-export function rotateKeySet(previous: KeySet, recipients: readonly Recipient[], randomBytes: (n: number) => Uint8Array): { keySet: KeySet; contentKey: Uint8Array } {
+export function rotateKeySet(
+  previous: KeySet,
+  recipients: readonly Recipient[],
+  randomBytes: (n: number) => Uint8Array,
+): { keySet: KeySet; contentKey: Uint8Array } {
   return newKeySet(previous.subnet, previous.epoch + 1, recipients, randomBytes)
 }
 
@@ -127,11 +150,19 @@ export function unwrapContentKey(keySet: KeySet, secretKey: Uint8Array): Uint8Ar
   checkKey(secretKey, 'secret key')
   const publicKey = x25519.getPublicKey(secretKey)
   const entry = keySet.recipients.find((r) => Buffer.from(r.publicKey).equals(Buffer.from(publicKey)))
-  if (entry === undefined) throw new EnvelopeError('ENVELOPE_NO_KEY', `this key is no recipient of epoch ${keySet.epoch} of subnet ${keySet.subnet}`, { recipient: Buffer.from(publicKey).toString('hex'), epoch: keySet.epoch })
+  if (entry === undefined)
+    throw new EnvelopeError('ENVELOPE_NO_KEY', `this key is no recipient of epoch ${keySet.epoch} of subnet ${keySet.subnet}`, {
+      recipient: Buffer.from(publicKey).toString('hex'),
+      epoch: keySet.epoch,
+    })
   const context = epochContext(keySet.subnet, keySet.epoch)
   const shared = x25519.getSharedSecret(secretKey, keySet.ephemeralPublicKey)
   const key = gcmOpen(wrapKey(shared, context, publicKey), new Uint8Array(12), Buffer.concat([context, publicKey]), entry.wrapped)
-  if (key === undefined || key.length !== 32) throw new EnvelopeError('ENVELOPE_DECRYPT', `the wrapped content key of epoch ${keySet.epoch} does not open`, { what: 'content key', epoch: keySet.epoch })
+  if (key === undefined || key.length !== 32)
+    throw new EnvelopeError('ENVELOPE_DECRYPT', `the wrapped content key of epoch ${keySet.epoch} does not open`, {
+      what: 'content key',
+      epoch: keySet.epoch,
+    })
   return key
 }
 
@@ -156,20 +187,33 @@ export function sealEnvelope(keySet: KeySet, contentKey: Uint8Array, blob: Uint8
 
 /** The envelope's subnet and epoch (what a reader needs to pick the key set), or ENVELOPE_MALFORMED. */
 export function envelopeHeader(bytes: Uint8Array): { subnet: bigint; epoch: number } {
-  if (bytes.length < HEADER_BYTES + TAG_BYTES) throw new EnvelopeError('ENVELOPE_MALFORMED', `an envelope is at least ${HEADER_BYTES + TAG_BYTES} bytes`, { reason: 'short' })
-  for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) throw new EnvelopeError('ENVELOPE_MALFORMED', 'not an envelope (magic)', { reason: 'magic' })
+  if (bytes.length < HEADER_BYTES + TAG_BYTES)
+    throw new EnvelopeError('ENVELOPE_MALFORMED', `an envelope is at least ${HEADER_BYTES + TAG_BYTES} bytes`, { reason: 'short' })
+  for (let i = 0; i < 4; i++)
+    if (bytes[i] !== MAGIC[i]) throw new EnvelopeError('ENVELOPE_MALFORMED', 'not an envelope (magic)', { reason: 'magic' })
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (view.getUint8(4) !== 1) throw new EnvelopeError('ENVELOPE_MALFORMED', `unknown envelope version ${view.getUint8(4)}`, { reason: 'version' })
-  if (view.getUint8(5) !== 0 || view.getUint16(6) !== 0) throw new EnvelopeError('ENVELOPE_MALFORMED', 'reserved bytes must be zero', { reason: 'reserved' })
+  if (view.getUint8(4) !== 1)
+    throw new EnvelopeError('ENVELOPE_MALFORMED', `unknown envelope version ${view.getUint8(4)}`, { reason: 'version' })
+  if (view.getUint8(5) !== 0 || view.getUint16(6) !== 0)
+    throw new EnvelopeError('ENVELOPE_MALFORMED', 'reserved bytes must be zero', { reason: 'reserved' })
   return { subnet: view.getBigUint64(8), epoch: view.getUint32(16) }
 }
 
 /** The blob inside `bytes`, for a recipient of the envelope's epoch. */
 export function openEnvelope(bytes: Uint8Array, keySet: KeySet, secretKey: Uint8Array): Uint8Array {
   const { subnet, epoch } = envelopeHeader(bytes)
-  if (subnet !== keySet.subnet || epoch !== keySet.epoch) throw new EnvelopeError('ENVELOPE_WRONG_EPOCH', `the envelope is of epoch ${epoch} (subnet ${subnet}); the key set is epoch ${keySet.epoch} (subnet ${keySet.subnet})`, { envelope: epoch, keySet: keySet.epoch })
+  if (subnet !== keySet.subnet || epoch !== keySet.epoch)
+    throw new EnvelopeError(
+      'ENVELOPE_WRONG_EPOCH',
+      `the envelope is of epoch ${epoch} (subnet ${subnet}); the key set is epoch ${keySet.epoch} (subnet ${keySet.subnet})`,
+      { envelope: epoch, keySet: keySet.epoch },
+    )
   const contentKey = unwrapContentKey(keySet, secretKey)
   const blob = gcmOpen(contentKey, bytes.subarray(20, 32), bytes.subarray(0, HEADER_BYTES), bytes.subarray(HEADER_BYTES))
-  if (blob === undefined) throw new EnvelopeError('ENVELOPE_DECRYPT', 'the envelope does not authenticate: altered bytes or another key', { what: 'envelope', epoch })
+  if (blob === undefined)
+    throw new EnvelopeError('ENVELOPE_DECRYPT', 'the envelope does not authenticate: altered bytes or another key', {
+      what: 'envelope',
+      epoch,
+    })
   return blob
 }

@@ -17,7 +17,9 @@ interface GpuInstance {
   destroy(): Promise<void> | void
 }
 interface GpuModule {
-  GPU: (new (settings: { mode: string }) => GpuInstance) & {
+  GPU: (new (settings: {
+    mode: string
+  }) => GpuInstance) & {
     isWebGPUAvailable(): Promise<boolean>
     isWebAssemblySupported: boolean
   }
@@ -68,7 +70,11 @@ export class KernelBackend {
     let out = kernel(...args)
     if (out instanceof Promise) out = await out
     const ran = kernel.kernel?.constructor.mode
-    if (ran !== this.mode) throw new FlError('FL_KERNEL_BACKEND', `kernel ran on ${String(ran)} instead of ${this.mode}`, { mode: this.mode, reason: `ran on ${String(ran)}` })
+    if (ran !== this.mode)
+      throw new FlError('FL_KERNEL_BACKEND', `kernel ran on ${String(ran)} instead of ${this.mode}`, {
+        mode: this.mode,
+        reason: `ran on ${String(ran)}`,
+      })
     if (!this.loggedMode) {
       this.loggedMode = true
       log.info({ mode: ran }, 'aggregation kernels running')
@@ -107,7 +113,8 @@ export function isWebGpuAvailable(timeoutMs = 5000): Promise<boolean> {
         const webgpu = (await import('webgpu')) as { create(flags: string[]): unknown; globals: object }
         Object.assign(globalThis, webgpu.globals)
         const gpu = webgpu.create([])
-        if (g.navigator === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true })
+        if (g.navigator === undefined)
+          Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true })
         else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true })
       }
       const { GPU } = loadGpuJs()
@@ -143,7 +150,11 @@ export async function availableKernelModes(): Promise<KernelMode[]> {
 export async function selectKernelBackend(mode?: KernelMode): Promise<KernelBackend> {
   const modes = await availableKernelModes()
   const chosen = mode ?? modes[0]!
-  if (!modes.includes(chosen)) throw new FlError('FL_KERNEL_BACKEND', `gpu.js mode ${chosen} is not available here`, { mode: chosen, reason: `available: ${modes.join(', ')}` })
+  if (!modes.includes(chosen))
+    throw new FlError('FL_KERNEL_BACKEND', `gpu.js mode ${chosen} is not available here`, {
+      mode: chosen,
+      reason: `available: ${modes.join(', ')}`,
+    })
   log.info({ mode: chosen, available: modes }, 'kernel backend selected')
   return new KernelBackend(chosen)
 }

@@ -63,10 +63,11 @@ function buildKernel(backend: KernelBackend, pairs: number, nt: number, chunk: n
 export function pairList(k: number): { a: number[]; b: number[] } {
   const a: number[] = []
   const b: number[] = []
-  for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) {
-    a.push(i)
-    b.push(j)
-  }
+  for (let i = 0; i < k; i++)
+    for (let j = i + 1; j < k; j++) {
+      a.push(i)
+      b.push(j)
+    }
   return { a, b }
 }
 

@@ -82,7 +82,25 @@ export function simdWeightedMeanApplies(weights: readonly number[], maxAbs: numb
 /** Local slots of the block function, by name: parameters first, then declared locals. */
 const PARAMS = ['src', 'stride', 'count', 'weights', 'acc', 'out', 'bytes', 'range'] as const
 const LOCALS_I32 = ['i', 'p', 'w', 'c'] as const
-const LOCALS_V128 = ['vmin', 'vmax', 'v', 'ws', 'inv', 'tieBias', 'magic', 'low', 'high', 's0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'] as const
+const LOCALS_V128 = [
+  'vmin',
+  'vmax',
+  'v',
+  'ws',
+  'inv',
+  'tieBias',
+  'magic',
+  'low',
+  'high',
+  's0',
+  's1',
+  's2',
+  's3',
+  's4',
+  's5',
+  's6',
+  's7',
+] as const
 type Slot = (typeof PARAMS)[number] | 'inverse' | (typeof LOCALS_I32)[number] | (typeof LOCALS_V128)[number]
 const SLOTS: readonly Slot[] = [...PARAMS, 'inverse', ...LOCALS_I32, ...LOCALS_V128]
 const slot = (name: Slot): number => SLOTS.indexOf(name)
@@ -107,7 +125,17 @@ const TIE_BIAS = 2 ** -32
 function blockFunction(first: boolean, last: boolean): WasmFunction {
   const body: (readonly number[])[] = []
   const emit = (...code: (readonly number[])[]): void => void body.push(...code)
-  emit(get('inverse'), op.f64x2Splat, set('inv'), op.f64Const(TIE_BIAS), op.f64x2Splat, set('tieBias'), op.f64Const(MAGIC), op.f64x2Splat, set('magic'))
+  emit(
+    get('inverse'),
+    op.f64x2Splat,
+    set('inv'),
+    op.f64Const(TIE_BIAS),
+    op.f64x2Splat,
+    set('tieBias'),
+    op.f64Const(MAGIC),
+    op.f64x2Splat,
+    set('magic'),
+  )
   emit(get('range'), op.v128Load(0), set('vmin'), get('range'), op.v128Load(16), set('vmax'))
   emit(op.i32Const(0), set('i'), op.block, op.loop)
   emit(get('i'), get('bytes'), op.i32LtU, op.i32Eqz, op.brIf(1))
@@ -149,7 +177,17 @@ function blockFunction(first: boolean, last: boolean): WasmFunction {
   return { name: `block${first ? '_first' : ''}${last ? '_last' : ''}`, params, locals, body }
 }
 
-type BlockFn = (src: number, stride: number, count: number, weights: number, acc: number, out: number, bytes: number, range: number, inverse: number) => void
+type BlockFn = (
+  src: number,
+  stride: number,
+  count: number,
+  weights: number,
+  acc: number,
+  out: number,
+  bytes: number,
+  range: number,
+  inverse: number,
+) => void
 interface SimdModule {
   readonly memory: WebAssembly.Memory
   /** Indexed by (first ? 1 : 0) | (last ? 2 : 0). */
@@ -160,8 +198,16 @@ let instance: SimdModule | null | undefined
 /** The compiled module, or null where WebAssembly SIMD is unavailable (then callers use the reference). */
 export function simdModule(): SimdModule | null {
   if (instance !== undefined) return instance
-  const variants = [[false, false], [true, false], [false, true], [true, true]] as const
-  const bytes = encodeModule(variants.map(([first, last]) => blockFunction(first, last)), 1)
+  const variants = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const
+  const bytes = encodeModule(
+    variants.map(([first, last]) => blockFunction(first, last)),
+    1,
+  )
   let compiled: WebAssembly.Module
   try {
     compiled = new WebAssembly.Module(bytes)
@@ -199,7 +245,10 @@ export function weightedMeanSimd(
   const n = updates[0]!.length
   const coords = plan.coordsPerBlock
   // a partial chunk is zero-padded to CHUNK inside its update's slot, so slots must hold whole chunks
-  if (coords <= 0 || coords % CHUNK !== 0) throw new FlError('FL_RULE_INPUT', 'SIMD plan block is not a whole number of chunks', { reason: `coordsPerBlock ${coords}, chunk ${CHUNK}` })
+  if (coords <= 0 || coords % CHUNK !== 0)
+    throw new FlError('FL_RULE_INPUT', 'SIMD plan block is not a whole number of chunks', {
+      reason: `coordsPerBlock ${coords}, chunk ${CHUNK}`,
+    })
   // groups: consecutive updates with Σw ≤ maxGroupWeight and at most maxGroupSize of them
   const groupStarts: number[] = [0]
   for (let j = 0, size = 0, weight = 0; j < k; j++) {
@@ -230,7 +279,8 @@ export function weightedMeanSimd(
   heap.fill(0, RANGE / 4, RANGE / 4 + 8)
 
   const out = into ?? new Int32Array(n)
-  if (out.length !== n) throw new FlError('FL_RULE_INPUT', 'output buffer has the wrong length', { reason: `output ${out.length}, updates ${n}` })
+  if (out.length !== n)
+    throw new FlError('FL_RULE_INPUT', 'output buffer has the wrong length', { reason: `output ${out.length}, updates ${n}` })
   const inverse = 1 / total
   for (let i0 = 0; i0 < n; i0 += coords) {
     const len = Math.min(coords, n - i0)

@@ -119,7 +119,18 @@ export function encodeModule(functions: readonly WasmFunction[], pages: number):
     }),
   )
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types), ...section(3, declarations), ...section(5, memory), ...section(7, exports), ...section(10, bodies),
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, types),
+    ...section(3, declarations),
+    ...section(5, memory),
+    ...section(7, exports),
+    ...section(10, bodies),
   ])
 }

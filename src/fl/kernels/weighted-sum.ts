@@ -21,7 +21,11 @@ export function planWeightedSum(maxAbs: number, maxWeight: number, updates: numb
   const maxLimb = Math.max(base - 1, Math.ceil(maxAbs / base))
   const maxProduct = maxLimb * Math.max(1, maxWeight)
   const updatesPerTile = Math.min(updates, Math.floor(MAX_PARTIAL_SUM / maxProduct))
-  if (updatesPerTile < 1) throw new FlError('FL_RULE_PARAMS', 'ranges too wide for an exact float32 kernel', { name: 'weighted-sum', reason: `max limb product ${maxProduct}` })
+  if (updatesPerTile < 1)
+    throw new FlError('FL_RULE_PARAMS', 'ranges too wide for an exact float32 kernel', {
+      name: 'weighted-sum',
+      reason: `max limb product ${maxProduct}`,
+    })
   const coordsPerTile = Math.min(coords, Math.floor(MAX_ARGUMENT_ELEMENTS / updatesPerTile), MAX_ARGUMENT_ELEMENTS / 2)
   return { base, updatesPerTile, coordsPerTile }
 }

@@ -22,7 +22,8 @@ function requireAdapter(spec: ModelSpec): { adapter: AdapterSpec; layout: Adapte
 }
 
 function checkLength(expected: number, actual: number): void {
-  if (expected !== actual) throw new FlError('FL_PARAMETER_LENGTH', `the vector has ${actual} values; the model needs ${expected}`, { expected, actual })
+  if (expected !== actual)
+    throw new FlError('FL_PARAMETER_LENGTH', `the vector has ${actual} values; the model needs ${expected}`, { expected, actual })
 }
 
 /**
@@ -91,7 +92,10 @@ export function adapterFactors(spec: ModelSpec, adapterParams: Float32Array): Lo
     factors.push({
       layer: a.layer,
       a: tf.tensor2d(adapterParams.subarray(a.offset, a.offset + a.size), [...a.shape]),
-      b: tf.tensor2d(Float32Array.from(adapterParams.subarray(b.offset, b.offset + b.size), (v) => v * s), [...b.shape]),
+      b: tf.tensor2d(
+        Float32Array.from(adapterParams.subarray(b.offset, b.offset + b.size), (v) => v * s),
+        [...b.shape],
+      ),
       scale: 1,
     })
   }
@@ -118,7 +122,10 @@ export class AdapterNetwork implements TrainableNetwork {
   readonly #baseSpec: ModelSpec
   readonly #scale: number
 
-  constructor(readonly spec: ModelSpec, base: Float32Array) {
+  constructor(
+    readonly spec: ModelSpec,
+    base: Float32Array,
+  ) {
     const { adapter, layout } = requireAdapter(spec)
     this.layout = layout
     this.#baseSpec = baseSpecOf(spec)
@@ -148,7 +155,8 @@ export class AdapterNetwork implements TrainableNetwork {
 
   logits(x: tf.Tensor2D): tf.Tensor2D {
     const factors: LoraFactor[] = []
-    for (let i = 0; i < this.layout.slots.length; i += 2) factors.push({ layer: this.layout.slots[i]!.layer, a: this.variables[i]!, b: this.variables[i + 1]!, scale: this.#scale })
+    for (let i = 0; i < this.layout.slots.length; i += 2)
+      factors.push({ layer: this.layout.slots[i]!.layer, a: this.variables[i]!, b: this.variables[i + 1]!, scale: this.#scale })
     return forwardLogits(this.#baseSpec, this.#base, x, factors)
   }
 

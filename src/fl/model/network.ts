@@ -22,7 +22,8 @@ export interface LoraFactor {
 /** A model's tensors, one per layout slot, from its flat vector (what a server keeps resident). Dispose them when done. */
 export function parameterTensors(spec: ModelSpec, flat: Float32Array): tf.Tensor[] {
   const layout = parameterLayout(spec)
-  if (flat.length !== layout.size) throw new FlError('FL_PARAMETER_LENGTH', 'parameter vector does not fit the model', { expected: layout.size, actual: flat.length })
+  if (flat.length !== layout.size)
+    throw new FlError('FL_PARAMETER_LENGTH', 'parameter vector does not fit the model', { expected: layout.size, actual: flat.length })
   return layout.slots.map((slot) => tf.tensor(flat.subarray(slot.offset, slot.offset + slot.size), [...slot.shape]))
 }
 
@@ -30,7 +31,12 @@ export function parameterTensors(spec: ModelSpec, flat: Float32Array): tf.Tensor
  * Logits of the spec's layers over `weights` (one tensor per layout slot, in layout order), with
  * the adapters of `lora` applied unmerged on the layers they name.
  */
-export function forwardLogits(spec: ModelSpec, weights: readonly tf.Tensor[], x: tf.Tensor2D, lora: readonly LoraFactor[] = []): tf.Tensor2D {
+export function forwardLogits(
+  spec: ModelSpec,
+  weights: readonly tf.Tensor[],
+  x: tf.Tensor2D,
+  lora: readonly LoraFactor[] = [],
+): tf.Tensor2D {
   return tf.tidy(() => {
     let h: tf.Tensor = x.reshape([x.shape[0], ...spec.inputShape])
     let v = 0
@@ -85,7 +91,11 @@ export class Network implements TrainableNetwork {
   }
 
   setParameters(flat: Float32Array): void {
-    if (flat.length !== this.layout.size) throw new FlError('FL_PARAMETER_LENGTH', 'parameter vector does not fit the model', { expected: this.layout.size, actual: flat.length })
+    if (flat.length !== this.layout.size)
+      throw new FlError('FL_PARAMETER_LENGTH', 'parameter vector does not fit the model', {
+        expected: this.layout.size,
+        actual: flat.length,
+      })
     this.layout.slots.forEach((slot, i) => {
       const values = tf.tensor(flat.subarray(slot.offset, slot.offset + slot.size), [...slot.shape])
       this.variables[i]!.assign(values)

@@ -29,7 +29,11 @@ export const tensorName = (layer: number, type: string, kind: 'kernel' | 'bias')
  */
 export function tensorsOfSpec(spec: ModelSpec, flat: Float32Array): NamedTensor[] {
   const layout = parameterLayout(spec)
-  if (flat.length !== layout.size) throw new FlError('FL_PARAMETER_LENGTH', `the model has ${flat.length} parameters; its spec defines ${layout.size}`, { expected: layout.size, actual: flat.length })
+  if (flat.length !== layout.size)
+    throw new FlError('FL_PARAMETER_LENGTH', `the model has ${flat.length} parameters; its spec defines ${layout.size}`, {
+      expected: layout.size,
+      actual: flat.length,
+    })
   return layout.slots.map((slot) => ({
     name: tensorName(slot.layer, spec.layers[slot.layer]!.type, slot.kind),
     shape: slot.shape,
@@ -49,7 +53,11 @@ export const adaptedModuleName = (spec: ModelSpec, layer: number): string => `la
  */
 export function adapterTensorsOfSpec(spec: ModelSpec, flat: Float32Array): NamedTensor[] {
   const layout = adapterLayout(spec)
-  if (flat.length !== layout.size) throw new FlError('FL_PARAMETER_LENGTH', `the adapter has ${flat.length} parameters; its spec defines ${layout.size}`, { expected: layout.size, actual: flat.length })
+  if (flat.length !== layout.size)
+    throw new FlError('FL_PARAMETER_LENGTH', `the adapter has ${flat.length} parameters; its spec defines ${layout.size}`, {
+      expected: layout.size,
+      actual: flat.length,
+    })
   return layout.slots.map((slot) => ({
     name: `base_model.model.${adaptedModuleName(spec, slot.layer)}.${slot.kind === 'lora_a' ? 'lora_A' : 'lora_B'}.weight`,
     shape: slot.shape,
@@ -97,9 +105,15 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rea
   if (Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata }
   let offset = 0
   for (const t of tensors) {
-    if (t.name === '__metadata__' || Object.hasOwn(header, t.name)) throw new FlError('FL_INVALID_MODEL_SPEC', `tensor name "${t.name}" is used twice`, { reason: 'duplicate tensor name' })
+    if (t.name === '__metadata__' || Object.hasOwn(header, t.name))
+      throw new FlError('FL_INVALID_MODEL_SPEC', `tensor name "${t.name}" is used twice`, { reason: 'duplicate tensor name' })
     const count = t.shape.reduce((a, b) => a * b, 1)
-    if (count !== t.values.length) throw new FlError('FL_PARAMETER_LENGTH', `tensor ${t.name}: shape [${t.shape.join(', ')}] holds ${count} values, not ${t.values.length}`, { expected: count, actual: t.values.length })
+    if (count !== t.values.length)
+      throw new FlError(
+        'FL_PARAMETER_LENGTH',
+        `tensor ${t.name}: shape [${t.shape.join(', ')}] holds ${count} values, not ${t.values.length}`,
+        { expected: count, actual: t.values.length },
+      )
     header[t.name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * count] }
     offset += 4 * count
   }

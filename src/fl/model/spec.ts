@@ -85,7 +85,8 @@ export interface ParameterLayout {
 
 /** The usual multilayer perceptron: `mlpSpec([784, 200, 10])`, ReLU between layers. */
 export function mlpSpec(sizes: readonly number[]): ModelSpec {
-  if (sizes.length < 2) throw new FlError('FL_INVALID_MODEL_SPEC', 'an MLP needs input and output sizes', { reason: `sizes ${sizes.join('-')}` })
+  if (sizes.length < 2)
+    throw new FlError('FL_INVALID_MODEL_SPEC', 'an MLP needs input and output sizes', { reason: `sizes ${sizes.join('-')}` })
   return {
     inputShape: [sizes[0]!],
     layers: sizes.slice(1).map((units, i) => ({ type: 'dense', units, activation: i === sizes.length - 2 ? 'linear' : 'relu' }) as const),
@@ -126,7 +127,8 @@ export function parameterLayout(spec: ModelSpec): ParameterLayout {
   }
   spec.layers.forEach((layer, i) => {
     const activation = 'activation' in layer ? layer.activation : undefined
-    if (activation !== undefined && activation !== 'relu' && activation !== 'linear') throw invalid(`unknown activation ${String(activation)}`, i)
+    if (activation !== undefined && activation !== 'relu' && activation !== 'linear')
+      throw invalid(`unknown activation ${String(activation)}`, i)
     switch (layer.type) {
       case 'dense': {
         if (!positiveInt(layer.units)) throw invalid('units must be a positive integer', i)
@@ -137,7 +139,8 @@ export function parameterLayout(spec: ModelSpec): ParameterLayout {
         break
       }
       case 'conv2d': {
-        if (!positiveInt(layer.filters) || !positiveInt(layer.kernelSize)) throw invalid('filters and kernelSize must be positive integers', i)
+        if (!positiveInt(layer.filters) || !positiveInt(layer.kernelSize))
+          throw invalid('filters and kernelSize must be positive integers', i)
         if (shape.length !== 3) throw invalid('conv2d needs an [h, w, c] input', i)
         const fanIn = layer.kernelSize * layer.kernelSize * shape[2]!
         add(i, 'kernel', [layer.kernelSize, layer.kernelSize, shape[2]!, layer.filters], fanIn)
@@ -179,17 +182,26 @@ export function adapterLayout(spec: ModelSpec): AdapterLayout {
     new FlError('FL_INVALID_MODEL_SPEC', `adapter: ${reason}`, layer === undefined ? { reason } : { reason, layer })
   if (typeof adapter !== 'object' || adapter === null) throw invalid('the spec declares no adapter')
   const ref = adapter.base as { subnet?: unknown; version?: unknown } | undefined
-  if (typeof ref !== 'object' || ref === null || typeof ref.subnet !== 'string' || !DECIMAL.test(ref.subnet) || typeof ref.version !== 'string' || !DECIMAL.test(ref.version))
+  if (
+    typeof ref !== 'object' ||
+    ref === null ||
+    typeof ref.subnet !== 'string' ||
+    !DECIMAL.test(ref.subnet) ||
+    typeof ref.version !== 'string' ||
+    !DECIMAL.test(ref.version)
+  )
     throw invalid('base must be { subnet, version } as decimal strings')
   if (!positiveInt(adapter.rank) || adapter.rank > 4096) throw invalid('rank must be an integer 1..4096')
   if (!positiveInt(adapter.alpha) || adapter.alpha > 1 << 16) throw invalid('alpha must be an integer 1..65536')
-  if (typeof adapter.seed !== 'number' || !Number.isInteger(adapter.seed) || adapter.seed < 0 || adapter.seed > 0xffffffff) throw invalid('seed must be a u32')
+  if (typeof adapter.seed !== 'number' || !Number.isInteger(adapter.seed) || adapter.seed < 0 || adapter.seed > 0xffffffff)
+    throw invalid('seed must be a u32')
   if (!Array.isArray(adapter.layers) || adapter.layers.length === 0) throw invalid('layers must name at least one dense layer')
   const slots: AdapterSlot[] = []
   let offset = 0
   let previous = -1
   for (const layer of adapter.layers) {
-    if (!Number.isInteger(layer) || layer <= previous || layer >= spec.layers.length) throw invalid('layers must be strictly ascending indices into the spec\'s layers')
+    if (!Number.isInteger(layer) || layer <= previous || layer >= spec.layers.length)
+      throw invalid("layers must be strictly ascending indices into the spec's layers")
     previous = layer
     const kernel = base.slots.find((slot) => slot.layer === layer && slot.kind === 'kernel')
     if (spec.layers[layer]!.type !== 'dense' || kernel === undefined) throw invalid('only dense layers take an adapter', layer)
@@ -222,7 +234,8 @@ export function parseModelSpec(json: string): ModelSpec {
     throw new FlError('FL_INVALID_MODEL_SPEC', 'not JSON', { reason: String(error) })
   }
   const spec = value as ModelSpec
-  if (typeof spec !== 'object' || spec === null) throw new FlError('FL_INVALID_MODEL_SPEC', 'spec must be an object', { reason: typeof value })
+  if (typeof spec !== 'object' || spec === null)
+    throw new FlError('FL_INVALID_MODEL_SPEC', 'spec must be an object', { reason: typeof value })
   if (spec.adapter !== undefined) adapterLayout(spec)
   else parameterLayout(spec)
   return spec

@@ -37,7 +37,11 @@ function runWasmKernel(name: string, backend: BackendWasm, inputs: tf.NamedTenso
  * forward stride becomes the filter's dilation. One wasm (XNNPACK) conv2d with explicit padding
  * then yields [in, kh, kw, out], transposed to the filter layout [kh, kw, in, out].
  */
-function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropFilterWasm(args: {
+  inputs: tf.NamedTensorInfoMap
+  backend: tf.KernelBackend
+  attrs: tf.NamedAttrMap
+}): tf.TensorInfo {
   const backend = args.backend as BackendWasm
   const { x, dy } = args.inputs as unknown as tf.Conv2DBackpropFilterInputs
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs
@@ -58,16 +62,30 @@ function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend
   try {
     let input: tf.TensorInfo = x
     if (usedHeight < inHeight || usedWidth < inWidth) {
-      input = runWasmKernel(tf.Slice, backend, { x: input }, { begin: [0, 0, 0, 0], size: [x.shape[0]!, usedHeight, usedWidth, x.shape[3]!] })
+      input = runWasmKernel(
+        tf.Slice,
+        backend,
+        { x: input },
+        { begin: [0, 0, 0, 0], size: [x.shape[0]!, usedHeight, usedWidth, x.shape[3]!] },
+      )
       intermediates.push(input)
     }
     const xT = runWasmKernel(tf.Transpose, backend, { x: input }, { perm: [3, 1, 2, 0] })
     intermediates.push(xT)
     const dyT = runWasmKernel(tf.Transpose, backend, { x: dy }, { perm: [1, 2, 0, 3] })
     intermediates.push(dyT)
-    const padding: tf.backend_util.ExplicitPadding = [[0, 0], [top, spanHeight - top - usedHeight], [left, spanWidth - left - usedWidth], [0, 0]]
+    const padding: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [top, spanHeight - top - usedHeight],
+      [left, spanWidth - left - usedWidth],
+      [0, 0],
+    ]
     const correlation = runWasmKernel(tf.Conv2D, backend, { x: xT, filter: dyT }, {
-      strides: [1, 1], dilations: [strideHeight, strideWidth], pad: padding, dataFormat: 'NHWC', dimRoundingMode: null,
+      strides: [1, 1],
+      dilations: [strideHeight, strideWidth],
+      pad: padding,
+      dataFormat: 'NHWC',
+      dimRoundingMode: null,
     } as unknown as tf.NamedAttrMap)
     intermediates.push(correlation)
     return runWasmKernel(tf.Transpose, backend, { x: correlation }, { perm: [1, 2, 0, 3] })
@@ -82,7 +100,10 @@ const replacedKernels = new Map<string, tf.KernelConfig>()
 const fallbacksSetUp = new WeakMap<tf.KernelBackend, Set<string>>()
 
 /** Runs the backend's own (replaced) kernel `name`, setting it up on first use. */
-function runReplacedKernel(name: string, args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+function runReplacedKernel(
+  name: string,
+  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap },
+): tf.TensorInfo {
   const config = replacedKernels.get(name)
   if (config === undefined) throw new Error(`tfjs-backend-wasm has no ${name} kernel for this case`)
   const done = fallbacksSetUp.get(args.backend) ?? new Set<string>()
@@ -104,16 +125,33 @@ function runReplacedKernel(name: string, args: { inputs: tf.NamedTensorInfoMap; 
  * padding, mirrored. A stride above 1 (dy would first need zeros between its entries) or an
  * explicit padding as wide as the filter goes to the backend’s own kernel.
  */
-function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropInputWasm(args: {
+  inputs: tf.NamedTensorInfoMap
+  backend: tf.KernelBackend
+  attrs: tf.NamedAttrMap
+}): tf.TensorInfo {
   const backend = args.backend as BackendWasm
   const { dy, filter } = args.inputs as unknown as tf.Conv2DBackpropInputInputs
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs
   if (dy === undefined || filter === undefined) throw new Error('Conv2DBackpropInput needs dy and filter')
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, strides, 1, pad, dimRoundingMode, false, 'channelsLast')
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as Shape4,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  )
   const { filterHeight, filterWidth } = info
   const { top, bottom, left, right } = info.padInfo
-  const fits = dataFormat !== 'NCHW' && info.strideHeight === 1 && info.strideWidth === 1 &&
-    Math.max(top, bottom) < filterHeight && Math.max(left, right) < filterWidth
+  const fits =
+    dataFormat !== 'NCHW' &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    Math.max(top, bottom) < filterHeight &&
+    Math.max(left, right) < filterWidth
   if (!fits) return runReplacedKernel(tf.Conv2DBackpropInput, args)
   const intermediates: tf.TensorInfo[] = []
   try {
@@ -121,9 +159,18 @@ function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend:
     intermediates.push(flipped)
     const rotated = runWasmKernel(tf.Transpose, backend, { x: flipped }, { perm: [0, 1, 3, 2] })
     intermediates.push(rotated)
-    const padding: tf.backend_util.ExplicitPadding = [[0, 0], [filterHeight - 1 - top, filterHeight - 1 - bottom], [filterWidth - 1 - left, filterWidth - 1 - right], [0, 0]]
+    const padding: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [filterHeight - 1 - top, filterHeight - 1 - bottom],
+      [filterWidth - 1 - left, filterWidth - 1 - right],
+      [0, 0],
+    ]
     return runWasmKernel(tf.Conv2D, backend, { x: dy, filter: rotated }, {
-      strides: [1, 1], dilations: [1, 1], pad: padding, dataFormat: 'NHWC', dimRoundingMode: null,
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: padding,
+      dataFormat: 'NHWC',
+      dimRoundingMode: null,
     } as unknown as tf.NamedAttrMap)
   } finally {
     for (const t of intermediates) backend.disposeData(t.dataId)
@@ -142,7 +189,18 @@ function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.Kern
   const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs
   if (dy === undefined || input === undefined) throw new Error('MaxPoolGrad needs dy and input')
   const info = tf.backend_util.computePool2DInfo(input.shape as Shape4, filterSize, strides, 1, pad, dimRoundingMode)
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+  } = info
   const { top, left } = info.padInfo
   const dx = backend.makeOutput([...input.shape], 'float32')
   // Views taken after the allocation: growing the wasm heap would detach earlier ones.
@@ -190,9 +248,18 @@ interface WasmKernelPatch {
 
 /** The kernels this module provides for the wasm backend. */
 export const WASM_GRADIENT_KERNELS: readonly WasmKernelPatch[] = [
-  { config: { kernelName: tf.Conv2DBackpropFilter, backendName: BACKEND, kernelFunc: conv2DBackpropFilterWasm as unknown as tf.KernelFunc }, because: 'missing' },
-  { config: { kernelName: tf.Conv2DBackpropInput, backendName: BACKEND, kernelFunc: conv2DBackpropInputWasm as unknown as tf.KernelFunc }, because: 'slow' },
-  { config: { kernelName: tf.MaxPoolGrad, backendName: BACKEND, kernelFunc: maxPoolGradWasm as unknown as tf.KernelFunc }, because: 'incorrect' },
+  {
+    config: { kernelName: tf.Conv2DBackpropFilter, backendName: BACKEND, kernelFunc: conv2DBackpropFilterWasm as unknown as tf.KernelFunc },
+    because: 'missing',
+  },
+  {
+    config: { kernelName: tf.Conv2DBackpropInput, backendName: BACKEND, kernelFunc: conv2DBackpropInputWasm as unknown as tf.KernelFunc },
+    because: 'slow',
+  },
+  {
+    config: { kernelName: tf.MaxPoolGrad, backendName: BACKEND, kernelFunc: maxPoolGradWasm as unknown as tf.KernelFunc },
+    because: 'incorrect',
+  },
 ]
 
 /**

@@ -9,16 +9,25 @@ import type { AggregationInput, DeclaredRanges, UpdateVectors } from './types.js
 export function checkInputShape(input: AggregationInput<UpdateVectors>, ranges: DeclaredRanges): number {
   const { updates, weights } = input
   const k = updates.length
-  if (k < ranges.minUpdates) throw new FlError('FL_TOO_FEW_UPDATES', `rule needs at least ${ranges.minUpdates} updates`, { count: k, min: ranges.minUpdates })
-  if (k > ranges.maxUpdates) throw new FlError('FL_TOO_MANY_UPDATES', `rule accepts at most ${ranges.maxUpdates} updates`, { count: k, max: ranges.maxUpdates })
-  if (weights.length !== k) throw new FlError('FL_RULE_INPUT', 'one weight per update is required', { reason: `weights ${weights.length} for ${k} updates` })
+  if (k < ranges.minUpdates)
+    throw new FlError('FL_TOO_FEW_UPDATES', `rule needs at least ${ranges.minUpdates} updates`, { count: k, min: ranges.minUpdates })
+  if (k > ranges.maxUpdates)
+    throw new FlError('FL_TOO_MANY_UPDATES', `rule accepts at most ${ranges.maxUpdates} updates`, { count: k, max: ranges.maxUpdates })
+  if (weights.length !== k)
+    throw new FlError('FL_RULE_INPUT', 'one weight per update is required', { reason: `weights ${weights.length} for ${k} updates` })
   const n = updates[0]!.length
   if (n === 0) throw new FlError('FL_RULE_INPUT', 'updates are empty', { reason: 'zero parameters' })
-  if (n > ranges.maxParameters) throw new FlError('FL_TOO_MANY_PARAMETERS', 'update longer than the rule allows', { count: n, max: ranges.maxParameters })
+  if (n > ranges.maxParameters)
+    throw new FlError('FL_TOO_MANY_PARAMETERS', 'update longer than the rule allows', { count: n, max: ranges.maxParameters })
   for (let j = 0; j < k; j++) {
-    if (updates[j]!.length !== n) throw new FlError('FL_RULE_INPUT', 'updates differ in length', { reason: `update ${j} has ${updates[j]!.length}, expected ${n}`, update: j })
+    if (updates[j]!.length !== n)
+      throw new FlError('FL_RULE_INPUT', 'updates differ in length', {
+        reason: `update ${j} has ${updates[j]!.length}, expected ${n}`,
+        update: j,
+      })
     const w = weights[j]!
-    if (!Number.isInteger(w) || w < 0 || w > ranges.maxWeight) throw new FlError('FL_WEIGHT_RANGE', 'weight outside the declared range', { update: j, weight: w, maxWeight: ranges.maxWeight })
+    if (!Number.isInteger(w) || w < 0 || w > ranges.maxWeight)
+      throw new FlError('FL_WEIGHT_RANGE', 'weight outside the declared range', { update: j, weight: w, maxWeight: ranges.maxWeight })
   }
   return n
 }

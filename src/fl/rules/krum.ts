@@ -20,7 +20,8 @@ export function krumRule(f: number | undefined, name: string): AggregationRule {
     checkInputShape(input, ranges)
     const k = input.updates.length
     const assumed = f ?? defaultByzantine(k)
-    if (k < 2 * assumed + 3 && f !== undefined) throw new FlError('FL_TOO_FEW_UPDATES', `krum with f=${assumed} needs 2f+3 updates`, { count: k, min: 2 * assumed + 3 })
+    if (k < 2 * assumed + 3 && f !== undefined)
+      throw new FlError('FL_TOO_FEW_UPDATES', `krum with f=${assumed} needs 2f+3 updates`, { count: k, min: 2 * assumed + 3 })
     return assumed
   }
   const reference = (input: AggregationInput): AggregationResult => {

@@ -15,7 +15,8 @@ export function multiKrumRule(f: number | undefined, m: number | undefined, name
     checkInputShape(input, ranges)
     const k = input.updates.length
     const byzantine = f ?? defaultByzantine(k)
-    if (k < 2 * byzantine + 3 && f !== undefined) throw new FlError('FL_TOO_FEW_UPDATES', `multikrum with f=${byzantine} needs 2f+3 updates`, { count: k, min: 2 * byzantine + 3 })
+    if (k < 2 * byzantine + 3 && f !== undefined)
+      throw new FlError('FL_TOO_FEW_UPDATES', `multikrum with f=${byzantine} needs 2f+3 updates`, { count: k, min: 2 * byzantine + 3 })
     const keep = Math.min(k, m ?? k - byzantine)
     return { byzantine, keep }
   }
@@ -36,7 +37,13 @@ export function multiKrumRule(f: number | undefined, m: number | undefined, name
     async kernel(input: AggregationInput, backend: KernelBackend): Promise<AggregationResult> {
       const { byzantine, keep } = parameters(input)
       const selected = krumSelect(await pairwiseDistancesKernel(backend, input.updates, ranges.maxAbsValue), byzantine, keep)
-      const values = await weightedMeanOnKernel(backend, pick(input.updates, selected), pick(input.weights, selected), ranges.maxAbsValue, ranges.maxWeight)
+      const values = await weightedMeanOnKernel(
+        backend,
+        pick(input.updates, selected),
+        pick(input.weights, selected),
+        ranges.maxAbsValue,
+        ranges.maxWeight,
+      )
       return { values, selected }
     },
     byzantineTolerance: (k: number) => f ?? defaultByzantine(k),

@@ -31,7 +31,9 @@ const pick = <T>(items: readonly T[], indices: readonly number[]): T[] => indice
  */
 export function mixReference(updates: readonly Int32Array[], keep: number, maxAbs: number): Int32Array[] {
   const ones = new Array<number>(keep).fill(1)
-  return nearestNeighbours(pairwiseDistancesReference(updates, maxAbs), keep).map((n) => weightedMeanReference(pick(updates, n), ones, maxAbs))
+  return nearestNeighbours(pairwiseDistancesReference(updates, maxAbs), keep).map((n) =>
+    weightedMeanReference(pick(updates, n), ones, maxAbs),
+  )
 }
 
 /** `mixReference` with each mean on the WebAssembly SIMD path (same bits). */
@@ -41,7 +43,12 @@ export function mixFast(updates: readonly Int32Array[], keep: number, maxAbs: nu
 }
 
 /** `mixReference` on gpu.js: the exact distance kernel, then the exact weighted-sum kernel per update. */
-export async function mixOnKernel(backend: KernelBackend, updates: readonly Int32Array[], keep: number, maxAbs: number): Promise<Int32Array[]> {
+export async function mixOnKernel(
+  backend: KernelBackend,
+  updates: readonly Int32Array[],
+  keep: number,
+  maxAbs: number,
+): Promise<Int32Array[]> {
   const ones = new Array<number>(keep).fill(1)
   const neighbours = nearestNeighbours(await pairwiseDistancesKernel(backend, updates, maxAbs), keep)
   const mixed: Int32Array[] = []
@@ -58,7 +65,8 @@ export async function mixOnKernel(backend: KernelBackend, updates: readonly Int3
  */
 export function nearestNeighbourMixingRule(inner: AggregationRule, byzantine: number | undefined, name: string): AggregationRule {
   const tolerance = inner.byzantineTolerance
-  if (tolerance === undefined && byzantine === undefined) throw new FlError('FL_RULE_PARAMS', `${inner.name} has no f of its own: give nnm:F (${name})`, { name, reason: 'nnm needs f' })
+  if (tolerance === undefined && byzantine === undefined)
+    throw new FlError('FL_RULE_PARAMS', `${inner.name} has no f of its own: give nnm:F (${name})`, { name, reason: 'nnm needs f' })
   // mixing computes pairwise distances, so K is bounded by Krum's ranges (equal to the inner robust rules')
   const ranges = { ...inner.ranges, maxUpdates: Math.min(inner.ranges.maxUpdates, KRUM_RANGES.maxUpdates) }
   const maxAbs = ranges.maxAbsValue
@@ -66,7 +74,8 @@ export function nearestNeighbourMixingRule(inner: AggregationRule, byzantine: nu
     checkInputShape(input, ranges)
     const k = input.updates.length
     const f = byzantine ?? tolerance!(k)
-    if (2 * f >= k) throw new FlError('FL_TOO_FEW_UPDATES', `nearest-neighbour mixing with f=${f} needs 2f+1 updates`, { count: k, min: 2 * f + 1 })
+    if (2 * f >= k)
+      throw new FlError('FL_TOO_FEW_UPDATES', `nearest-neighbour mixing with f=${f} needs 2f+1 updates`, { count: k, min: 2 * f + 1 })
     return k - f
   }
   return {

@@ -8,7 +8,11 @@ import { copyInto } from './weighted-mean.js'
  * A rule that averages (with roundDiv) the order statistics lo..hi of each coordinate; median
  * and trimmed mean differ only in how K maps to [lo, hi].
  */
-export function orderStatisticRule(name: string, bounds: (k: number) => [lo: number, hi: number], byzantineTolerance: (k: number) => number): AggregationRule {
+export function orderStatisticRule(
+  name: string,
+  bounds: (k: number) => [lo: number, hi: number],
+  byzantineTolerance: (k: number) => number,
+): AggregationRule {
   const ranges = ORDER_STATISTIC_RANGES
   const reference = (input: AggregationInput): AggregationResult => {
     checkInputShape(input, ranges)

@@ -56,7 +56,8 @@ export function getAggregationRule(name: string): AggregationRule {
   const [base, ...params] = ruleName!.split(':')
   // Own keys only: a name such as __proto__ or toString is an unknown rule, not Object.prototype's member.
   const factory = base === undefined || !Object.hasOwn(factories, base) ? undefined : factories[base]
-  if (factory === undefined) throw new FlError('FL_UNKNOWN_RULE', `unknown aggregation rule "${name}" (known: ${RULE_NAMES.join(', ')})`, { name })
+  if (factory === undefined)
+    throw new FlError('FL_UNKNOWN_RULE', `unknown aggregation rule "${name}" (known: ${RULE_NAMES.join(', ')})`, { name })
   const rule = factory(params, name)
   if (steps.length === 0) return rule
   if (steps.length > 1) throw ruleParams(name, 'at most one pre-aggregation step')

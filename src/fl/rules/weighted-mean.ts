@@ -81,7 +81,8 @@ export function weightedMeanFast(updates: UpdateVectors, weights: readonly numbe
   const total = totalWeight(weights)
   const module = simdModule()
   const plan = planSimdWeightedMean(maxAbs, updates.length)
-  if (module === null || !simdWeightedMeanApplies(weights, maxAbs, plan)) return copyInto(weightedMeanReference(widened(updates), weights, maxAbs), into)
+  if (module === null || !simdWeightedMeanApplies(weights, maxAbs, plan))
+    return copyInto(weightedMeanReference(widened(updates), weights, maxAbs), into)
   const out = weightedMeanSimd(module, updates, weights, total, maxAbs, plan, into)
   if (out === undefined) {
     updates.forEach((q: Int16Array | Int32Array, j: number) => checkValueRange(q, maxAbs, j))
@@ -92,13 +93,18 @@ export function weightedMeanFast(updates: UpdateVectors, weights: readonly numbe
 
 /** The updates as Int32Array (int16 ones copied): the reference's loops stay monomorphic, and only nodes without the SIMD kernel pay the copy. */
 function widened(updates: UpdateVectors): readonly Int32Array[] {
-  return updates.every((q: Int16Array | Int32Array) => q instanceof Int32Array) ? (updates as readonly Int32Array[]) : updates.map((q: Int16Array | Int32Array) => Int32Array.from(q))
+  return updates.every((q: Int16Array | Int32Array) => q instanceof Int32Array)
+    ? (updates as readonly Int32Array[])
+    : updates.map((q: Int16Array | Int32Array) => Int32Array.from(q))
 }
 
 /** `values`, or `into` holding a copy of them. */
 export function copyInto(values: Int32Array, into: Int32Array | undefined): Int32Array {
   if (into === undefined) return values
-  if (into.length !== values.length) throw new FlError('FL_RULE_INPUT', 'output buffer has the wrong length', { reason: `output ${into.length}, aggregate ${values.length}` })
+  if (into.length !== values.length)
+    throw new FlError('FL_RULE_INPUT', 'output buffer has the wrong length', {
+      reason: `output ${into.length}, aggregate ${values.length}`,
+    })
   into.set(values)
   return into
 }

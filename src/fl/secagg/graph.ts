@@ -24,7 +24,8 @@ export function graphDegree(members: number): number {
 }
 
 export function secAggGraph(members: number, seed: Uint8Array): SecAggGraph {
-  if (!Number.isInteger(members) || members < 2) throw new SecAggError('SECAGG_PARAMS', `secure aggregation needs at least 2 members, not ${members}`, { reason: 'members' })
+  if (!Number.isInteger(members) || members < 2)
+    throw new SecAggError('SECAGG_PARAMS', `secure aggregation needs at least 2 members, not ${members}`, { reason: 'members' })
   if (members > 65536) throw new SecAggError('SECAGG_PARAMS', `at most 65536 members, not ${members}`, { reason: 'members' })
   if (seed.length !== 32) throw new SecAggError('SECAGG_PARAMS', 'the round seed must be 32 bytes', { reason: 'seed' })
   const degree = graphDegree(members)
@@ -53,7 +54,8 @@ export function secAggGraph(members: number, seed: Uint8Array): SecAggGraph {
     threshold: Math.floor(degree / 2) + 1,
     neighbours(i: number): readonly number[] {
       const list = lists[i]
-      if (list === undefined) throw new SecAggError('SECAGG_UNKNOWN_TRAINER', `no member ${i} in a graph of ${members}`, { what: 'member', index: i })
+      if (list === undefined)
+        throw new SecAggError('SECAGG_UNKNOWN_TRAINER', `no member ${i} in a graph of ${members}`, { what: 'member', index: i })
       return list
     },
     areNeighbours: (i, j) => sets[i]?.has(j) ?? false,

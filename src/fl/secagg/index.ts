@@ -5,5 +5,13 @@ export { type SecAggGraph, secAggGraph, graphDegree } from './graph.js'
 export { maskStream } from './prg.js'
 export { type RoundKeyPair, roundKeyPair, publicKeyOf, pairSeed } from './keys.js'
 export { FIELD_PRIME, SHARE_BYTES, type Share, splitSecret, combineShares, encodeShare, decodeShare } from './shamir.js'
-export { type DealtShare, SHARE_CIPHERTEXT_BYTES, dealRoundKey, openShare, shareCommitment, checkRevealedShare, reconstructRoundSecret } from './shares.js'
+export {
+  type DealtShare,
+  SHARE_CIPHERTEXT_BYTES,
+  dealRoundKey,
+  openShare,
+  shareCommitment,
+  checkRevealedShare,
+  reconstructRoundSecret,
+} from './shares.js'
 export { type Peer, maskUpdate, maskCorrection, unmaskedSum, secAggMean } from './mask.js'

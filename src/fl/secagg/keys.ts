@@ -42,7 +42,8 @@ export function agree(secretKey: Uint8Array, publicKey: Uint8Array, what: string
   } catch (error) {
     throw new SecAggError('SECAGG_BAD_KEY', `${what} gives no shared secret`, { what, reason: 'low-order point' }, { cause: error })
   }
-  if (shared.every((b) => b === 0)) throw new SecAggError('SECAGG_BAD_KEY', `${what} is a low-order point`, { what, reason: 'low-order point' })
+  if (shared.every((b) => b === 0))
+    throw new SecAggError('SECAGG_BAD_KEY', `${what} is a low-order point`, { what, reason: 'low-order point' })
   return shared
 }
 
@@ -51,5 +52,6 @@ export function pairSeed(secretKey: Uint8Array, peerPublicKey: Uint8Array, round
 }
 
 function checkKey(key: Uint8Array, what: string): void {
-  if (!(key instanceof Uint8Array) || key.length !== 32) throw new SecAggError('SECAGG_BAD_KEY', `${what} must be 32 bytes`, { what, reason: 'length' })
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new SecAggError('SECAGG_BAD_KEY', `${what} must be 32 bytes`, { what, reason: 'length' })
 }

@@ -33,7 +33,8 @@ function checkPeers(graph: SecAggGraph, self: number, peers: readonly Peer[], wh
   for (const p of peers) {
     if (seen.has(p.index)) throw new SecAggError('SECAGG_DUPLICATE_TRAINER', `${what} ${p.index} named twice`, { what, index: p.index })
     seen.add(p.index)
-    if (p.index === self || !graph.areNeighbours(self, p.index)) throw new SecAggError('SECAGG_UNKNOWN_TRAINER', `${p.index} is no graph neighbour of member ${self}`, { what, index: p.index })
+    if (p.index === self || !graph.areNeighbours(self, p.index))
+      throw new SecAggError('SECAGG_UNKNOWN_TRAINER', `${p.index} is no graph neighbour of member ${self}`, { what, index: p.index })
   }
 }
 
@@ -47,7 +48,15 @@ function checkPeers(graph: SecAggGraph, self: number, peers: readonly Peer[], wh
  * quantized update (|x| ≤ PLAIN_MAX_ABS), `weight` its capped sample count (what the chain will
  * record for it), `peers` the graph neighbours whose round keys are published.
  */
-export function maskUpdate(options: { roundId: Uint8Array; graph: SecAggGraph; self: number; secretKey: Uint8Array; values: Int32Array; weight: number; peers: readonly Peer[] }): Int32Array {
+export function maskUpdate(options: {
+  roundId: Uint8Array
+  graph: SecAggGraph
+  self: number
+  secretKey: Uint8Array
+  values: Int32Array
+  weight: number
+  peers: readonly Peer[]
+}): Int32Array {
   const { roundId, graph, self, secretKey, values, weight, peers } = options
   graph.neighbours(self)
   checkPeers(graph, self, peers, 'peer')
@@ -76,13 +85,18 @@ export function maskCorrection(options: {
   const { roundId, graph, length, dropped, survivors } = options
   const seen = new Set<number>()
   for (const d of dropped) {
-    if (seen.has(d.index)) throw new SecAggError('SECAGG_DUPLICATE_TRAINER', `dropped member ${d.index} named twice`, { what: 'dropped member', index: d.index })
+    if (seen.has(d.index))
+      throw new SecAggError('SECAGG_DUPLICATE_TRAINER', `dropped member ${d.index} named twice`, { what: 'dropped member', index: d.index })
     seen.add(d.index)
     graph.neighbours(d.index)
   }
   const survivorSet = new Set<number>()
   for (const s of survivors) {
-    if (survivorSet.has(s.index) || seen.has(s.index)) throw new SecAggError('SECAGG_DUPLICATE_TRAINER', `member ${s.index} named twice among survivors and dropped`, { what: 'survivor', index: s.index })
+    if (survivorSet.has(s.index) || seen.has(s.index))
+      throw new SecAggError('SECAGG_DUPLICATE_TRAINER', `member ${s.index} named twice among survivors and dropped`, {
+        what: 'survivor',
+        index: s.index,
+      })
     survivorSet.add(s.index)
     graph.neighbours(s.index)
   }
@@ -118,12 +132,27 @@ export function unmaskedSum(masked: readonly (Int32Array | Int16Array)[], correc
 /** N, after the count and lengths are checked (SECAGG_LENGTH). */
 function checkMasked(masked: readonly (Int32Array | Int16Array)[], correction: Uint32Array | undefined): number {
   if (masked.length === 0) throw new SecAggError('SECAGG_LENGTH', 'no masked updates', { what: 'masked updates', length: 0, expected: 1 })
-  if (masked.length > SECAGG_MAX_UPDATES) throw new SecAggError('SECAGG_LENGTH', `at most ${SECAGG_MAX_UPDATES} masked updates`, { what: 'masked updates', length: masked.length, expected: SECAGG_MAX_UPDATES })
+  if (masked.length > SECAGG_MAX_UPDATES)
+    throw new SecAggError('SECAGG_LENGTH', `at most ${SECAGG_MAX_UPDATES} masked updates`, {
+      what: 'masked updates',
+      length: masked.length,
+      expected: SECAGG_MAX_UPDATES,
+    })
   const n = masked[0]!.length
   masked.forEach((y, k) => {
-    if (y.length !== n) throw new SecAggError('SECAGG_LENGTH', `masked update ${k} has ${y.length} values, not ${n}`, { what: `masked update ${k}`, length: y.length, expected: n })
+    if (y.length !== n)
+      throw new SecAggError('SECAGG_LENGTH', `masked update ${k} has ${y.length} values, not ${n}`, {
+        what: `masked update ${k}`,
+        length: y.length,
+        expected: n,
+      })
   })
-  if (correction !== undefined && correction.length !== n) throw new SecAggError('SECAGG_LENGTH', `the correction has ${correction.length} values, not ${n}`, { what: 'correction', length: correction.length, expected: n })
+  if (correction !== undefined && correction.length !== n)
+    throw new SecAggError('SECAGG_LENGTH', `the correction has ${correction.length} values, not ${n}`, {
+      what: 'correction',
+      length: correction.length,
+      expected: n,
+    })
   return n
 }
 
@@ -133,8 +162,18 @@ function checkMasked(masked: readonly (Int32Array | Int16Array)[], correction: U
  * for bit (the same exact sum, the same rounding). A sum outside ±Σw·PLAIN_MAX_ABS cannot come
  * from admissible updates with every mask removed: SECAGG_UNMASKED_RANGE.
  */
-export function secAggMean(masked: readonly (Int32Array | Int16Array)[], weights: readonly number[], correction?: Uint32Array, into?: Int32Array): Int32Array {
-  if (weights.length !== masked.length) throw new SecAggError('SECAGG_LENGTH', `${weights.length} weights for ${masked.length} masked updates`, { what: 'weights', length: weights.length, expected: masked.length })
+export function secAggMean(
+  masked: readonly (Int32Array | Int16Array)[],
+  weights: readonly number[],
+  correction?: Uint32Array,
+  into?: Int32Array,
+): Int32Array {
+  if (weights.length !== masked.length)
+    throw new SecAggError('SECAGG_LENGTH', `${weights.length} weights for ${masked.length} masked updates`, {
+      what: 'weights',
+      length: weights.length,
+      expected: masked.length,
+    })
   let total = 0
   weights.forEach((w, k) => {
     checkWeight(w, k)
@@ -143,7 +182,8 @@ export function secAggMean(masked: readonly (Int32Array | Int16Array)[], weights
   const n = checkMasked(masked, correction)
   const bound = total * PLAIN_MAX_ABS
   const out = into ?? new Int32Array(n)
-  if (out.length !== n) throw new SecAggError('SECAGG_LENGTH', 'output buffer has the wrong length', { what: 'output', length: out.length, expected: n })
+  if (out.length !== n)
+    throw new SecAggError('SECAGG_LENGTH', 'output buffer has the wrong length', { what: 'output', length: out.length, expected: n })
   // unmaskedSum and roundDiv fused, a block of coordinates at a time so the accumulator stays in
   // cache while the K vectors stream through it (the chain's hot path); the same integers
   const acc = new Float64Array(Math.min(BLOCK, n))
@@ -160,7 +200,12 @@ export function secAggMean(masked: readonly (Int32Array | Int16Array)[], weights
     reduceSigned(block)
     for (let i = 0; i < len; i++) {
       const sum = block[i]!
-      if (sum > bound || sum < -bound) throw new SecAggError('SECAGG_UNMASKED_RANGE', `unmasked sum ${sum} at ${i0 + i} is outside ±${bound}: a mask was not removed`, { index: i0 + i, sum, bound })
+      if (sum > bound || sum < -bound)
+        throw new SecAggError('SECAGG_UNMASKED_RANGE', `unmasked sum ${sum} at ${i0 + i} is outside ±${bound}: a mask was not removed`, {
+          index: i0 + i,
+          sum,
+          bound,
+        })
       // roundDiv(sum, total) = floor((2·sum + total) / (2·total)), inlined (int-math.ts)
       const a = 2 * sum + total
       let q = Math.floor(a / twoTotal)

@@ -45,13 +45,22 @@ export function checkPlainValues(values: Int32Array, update?: number): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!
     if (v > PLAIN_MAX_ABS || v < -PLAIN_MAX_ABS) {
-      throw new SecAggError('SECAGG_VALUE_RANGE', `plain update value ${v} at ${i} is outside ±${PLAIN_MAX_ABS}`, { index: i, value: v, maxAbs: PLAIN_MAX_ABS, ...(update === undefined ? {} : { update }) })
+      throw new SecAggError('SECAGG_VALUE_RANGE', `plain update value ${v} at ${i} is outside ±${PLAIN_MAX_ABS}`, {
+        index: i,
+        value: v,
+        maxAbs: PLAIN_MAX_ABS,
+        ...(update === undefined ? {} : { update }),
+      })
     }
   }
 }
 
 export function checkWeight(weight: number, update: number): void {
   if (!Number.isInteger(weight) || weight < 1 || weight > SECAGG_MAX_WEIGHT) {
-    throw new SecAggError('SECAGG_WEIGHT', `weight ${weight} of update ${update} must be an integer in 1..${SECAGG_MAX_WEIGHT}`, { update, weight, maxWeight: SECAGG_MAX_WEIGHT })
+    throw new SecAggError('SECAGG_WEIGHT', `weight ${weight} of update ${update} must be an integer in 1..${SECAGG_MAX_WEIGHT}`, {
+      update,
+      weight,
+      maxWeight: SECAGG_MAX_WEIGHT,
+    })
   }
 }

@@ -28,8 +28,10 @@ function randomElement(randomBytes: (n: number) => Uint8Array): bigint {
 
 /** n shares of `secret` (0 ≤ secret < p) with threshold t (1 ≤ t ≤ n). */
 export function splitSecret(secret: bigint, n: number, t: number, randomBytes: (n: number) => Uint8Array): Share[] {
-  if (secret < 0n || secret >= FIELD_PRIME) throw new SecAggError('SECAGG_PARAMS', 'the secret is not a field element', { reason: 'secret' })
-  if (!Number.isInteger(t) || !Number.isInteger(n) || t < 1 || t > n) throw new SecAggError('SECAGG_PARAMS', `threshold ${t} must lie in 1..${n}`, { reason: 'threshold' })
+  if (secret < 0n || secret >= FIELD_PRIME)
+    throw new SecAggError('SECAGG_PARAMS', 'the secret is not a field element', { reason: 'secret' })
+  if (!Number.isInteger(t) || !Number.isInteger(n) || t < 1 || t > n)
+    throw new SecAggError('SECAGG_PARAMS', `threshold ${t} must lie in 1..${n}`, { reason: 'threshold' })
   const coefficients = [secret]
   for (let i = 1; i < t; i++) coefficients.push(randomElement(randomBytes))
   const shares: Share[] = []
@@ -51,12 +53,20 @@ export function splitSecret(secret: bigint, n: number, t: number, randomBytes: (
 export function combineShares(shares: readonly Share[], t: number, dealer = -1): bigint {
   const seen = new Set<number>()
   for (const s of shares) {
-    if (seen.has(s.x)) throw new SecAggError('SECAGG_DUPLICATE_TRAINER', `two shares at x = ${s.x}`, { what: 'share holder', index: s.x - 1 })
+    if (seen.has(s.x))
+      throw new SecAggError('SECAGG_DUPLICATE_TRAINER', `two shares at x = ${s.x}`, { what: 'share holder', index: s.x - 1 })
     seen.add(s.x)
-    if (!Number.isInteger(s.x) || s.x < 1) throw new SecAggError('SECAGG_BAD_SHARE', `share point ${s.x} is not a positive integer`, { dealer, holder: s.x - 1, reason: 'x' })
-    if (s.y < 0n || s.y >= FIELD_PRIME) throw new SecAggError('SECAGG_BAD_SHARE', 'share value outside the field', { dealer, holder: s.x - 1, reason: 'y' })
+    if (!Number.isInteger(s.x) || s.x < 1)
+      throw new SecAggError('SECAGG_BAD_SHARE', `share point ${s.x} is not a positive integer`, { dealer, holder: s.x - 1, reason: 'x' })
+    if (s.y < 0n || s.y >= FIELD_PRIME)
+      throw new SecAggError('SECAGG_BAD_SHARE', 'share value outside the field', { dealer, holder: s.x - 1, reason: 'y' })
   }
-  if (shares.length < t) throw new SecAggError('SECAGG_TOO_FEW_SHARES', `${shares.length} shares of dealer ${dealer}; ${t} are needed`, { dealer, count: shares.length, threshold: t })
+  if (shares.length < t)
+    throw new SecAggError('SECAGG_TOO_FEW_SHARES', `${shares.length} shares of dealer ${dealer}; ${t} are needed`, {
+      dealer,
+      count: shares.length,
+      threshold: t,
+    })
   const used = [...shares].sort((a, b) => a.x - b.x).slice(0, t)
   let secret = 0n
   for (let i = 0; i < used.length; i++) {
@@ -69,7 +79,7 @@ export function combineShares(shares: readonly Share[], t: number, dealer = -1):
       num = (num * xj) % FIELD_PRIME
       den = (den * mod(xj - xi)) % FIELD_PRIME
     }
-    secret = (secret + used[i]!.y * num % FIELD_PRIME * inverse(den)) % FIELD_PRIME
+    secret = (secret + ((used[i]!.y * num) % FIELD_PRIME) * inverse(den)) % FIELD_PRIME
   }
   return secret
 }
@@ -109,7 +119,8 @@ export function bigToBytes(v: bigint, length: number): Uint8Array {
 export const encodeShare = (y: bigint): Uint8Array => bigToBytes(y, SHARE_BYTES)
 
 export function decodeShare(bytes: Uint8Array, dealer: number, holder: number): bigint {
-  if (bytes.length !== SHARE_BYTES) throw new SecAggError('SECAGG_BAD_SHARE', `a share is ${SHARE_BYTES} bytes, not ${bytes.length}`, { dealer, holder, reason: 'length' })
+  if (bytes.length !== SHARE_BYTES)
+    throw new SecAggError('SECAGG_BAD_SHARE', `a share is ${SHARE_BYTES} bytes, not ${bytes.length}`, { dealer, holder, reason: 'length' })
   const y = bytesToBig(bytes)
   if (y >= FIELD_PRIME) throw new SecAggError('SECAGG_BAD_SHARE', 'share value outside the field', { dealer, holder, reason: 'y' })
   return y

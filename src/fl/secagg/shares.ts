@@ -52,7 +52,9 @@ function shareKey(shared: Uint8Array, roundId: Uint8Array, dealer: number, holde
 }
 
 export function shareCommitment(roundId: Uint8Array, dealer: number, holder: number, share: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update('fedra/secagg/v1/commit').update(roundId).update(pairLabel(dealer, holder)).update(share).digest())
+  return new Uint8Array(
+    createHash('sha256').update('fedra/secagg/v1/commit').update(roundId).update(pairLabel(dealer, holder)).update(share).digest(),
+  )
 }
 
 /** The dealer's shares of its round secret key, one per graph neighbour, encrypted and committed. */
@@ -88,7 +90,8 @@ export function openShare(options: {
   dealt: DealtShare
 }): Uint8Array {
   const { roundId, dealer, holder, dealerPublicKey, holderSecretKey, dealt } = options
-  if (dealt.ciphertext.length !== SHARE_CIPHERTEXT_BYTES) throw new SecAggError('SECAGG_DECRYPT', `a share ciphertext is ${SHARE_CIPHERTEXT_BYTES} bytes`, { dealer, holder })
+  if (dealt.ciphertext.length !== SHARE_CIPHERTEXT_BYTES)
+    throw new SecAggError('SECAGG_DECRYPT', `a share ciphertext is ${SHARE_CIPHERTEXT_BYTES} bytes`, { dealer, holder })
   const key = shareKey(agree(holderSecretKey, dealerPublicKey, `member ${dealer}'s round key`), roundId, dealer, holder)
   const decipher = createDecipheriv('aes-256-gcm', key, new Uint8Array(12))
   decipher.setAAD(Buffer.concat([roundId, pairLabel(dealer, holder)]))
@@ -97,7 +100,12 @@ export function openShare(options: {
   try {
     share = new Uint8Array(Buffer.concat([decipher.update(dealt.ciphertext.subarray(0, SHARE_BYTES)), decipher.final()]))
   } catch (error) {
-    throw new SecAggError('SECAGG_DECRYPT', `member ${holder} cannot decrypt its share of member ${dealer}`, { dealer, holder }, { cause: error })
+    throw new SecAggError(
+      'SECAGG_DECRYPT',
+      `member ${holder} cannot decrypt its share of member ${dealer}`,
+      { dealer, holder },
+      { cause: error },
+    )
   }
   checkRevealedShare(dealt.commitment, roundId, dealer, holder, share)
   return share
@@ -107,7 +115,11 @@ export function openShare(options: {
 export function checkRevealedShare(commitment: Uint8Array, roundId: Uint8Array, dealer: number, holder: number, share: Uint8Array): void {
   decodeShare(share, dealer, holder)
   if (!Buffer.from(shareCommitment(roundId, dealer, holder, share)).equals(Buffer.from(commitment))) {
-    throw new SecAggError('SECAGG_BAD_SHARE', `member ${holder}'s share of member ${dealer} does not match the dealer's commitment`, { dealer, holder, reason: 'commitment' })
+    throw new SecAggError('SECAGG_BAD_SHARE', `member ${holder}'s share of member ${dealer} does not match the dealer's commitment`, {
+      dealer,
+      holder,
+      reason: 'commitment',
+    })
   }
 }
 
@@ -116,19 +128,32 @@ export function checkRevealedShare(commitment: Uint8Array, roundId: Uint8Array, 
  * graph neighbour of the dealer and appear once, at least t shares, and the interpolated key must
  * give the dealer's published round public key (SECAGG_RECONSTRUCTION otherwise).
  */
-export function reconstructRoundSecret(options: { dealer: number; graph: SecAggGraph; publicKey: Uint8Array; shares: readonly { holder: number; share: Uint8Array }[] }): Uint8Array {
+export function reconstructRoundSecret(options: {
+  dealer: number
+  graph: SecAggGraph
+  publicKey: Uint8Array
+  shares: readonly { holder: number; share: Uint8Array }[]
+}): Uint8Array {
   const { dealer, graph, publicKey, shares } = options
   const holders = graph.neighbours(dealer)
   const points = shares.map(({ holder, share }) => {
     const p = holders.indexOf(holder)
-    if (p < 0) throw new SecAggError('SECAGG_UNKNOWN_TRAINER', `member ${holder} holds no share of member ${dealer}`, { what: 'share holder', index: holder })
+    if (p < 0)
+      throw new SecAggError('SECAGG_UNKNOWN_TRAINER', `member ${holder} holds no share of member ${dealer}`, {
+        what: 'share holder',
+        index: holder,
+      })
     return { x: p + 1, y: decodeShare(share, dealer, holder) }
   })
   const secret = combineShares(points, graph.threshold, dealer)
-  if (secret >= 1n << 256n) throw new SecAggError('SECAGG_RECONSTRUCTION', `member ${dealer}'s shares interpolate to no 32-byte key`, { dealer, reason: 'size' })
+  if (secret >= 1n << 256n)
+    throw new SecAggError('SECAGG_RECONSTRUCTION', `member ${dealer}'s shares interpolate to no 32-byte key`, { dealer, reason: 'size' })
   const secretKey = bigToBytes(secret, 32)
   if (!Buffer.from(publicKeyOf(secretKey)).equals(Buffer.from(publicKey))) {
-    throw new SecAggError('SECAGG_RECONSTRUCTION', `member ${dealer}'s shares interpolate to a key that is not its round key`, { dealer, reason: 'public key' })
+    throw new SecAggError('SECAGG_RECONSTRUCTION', `member ${dealer}'s shares interpolate to a key that is not its round key`, {
+      dealer,
+      reason: 'public key',
+    })
   }
   return secretKey
 }

@@ -18,7 +18,8 @@ export type AttackSpec =
 /** Defaults: sign-flip boosted ×4 (so that −4δ outweighs the honest 70%), scaled ×10, noise σ = 0.05. */
 export function parseAttackSpec(text: string): AttackSpec {
   const [kind, arg, ...rest] = text.split(':')
-  const bad = (reason: string): FlError<'FL_RULE_PARAMS'> => new FlError('FL_RULE_PARAMS', `bad attack "${text}": ${reason}`, { name: text, reason })
+  const bad = (reason: string): FlError<'FL_RULE_PARAMS'> =>
+    new FlError('FL_RULE_PARAMS', `bad attack "${text}": ${reason}`, { name: text, reason })
   if (rest.length > 0) throw bad('too many parameters')
   const number = (fallback: number): number => {
     if (arg === undefined) return fallback

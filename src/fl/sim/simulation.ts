@@ -74,7 +74,13 @@ const log = logger('fl.sim')
 
 export function mnistSplit(trainRows?: number, testRows?: number): { train: Dataset; test: Dataset } {
   const { train, test } = loadMnist()
-  const head = (d: Dataset, n: number | undefined): Dataset => (n === undefined || n >= d.count ? d : subset(d, Array.from({ length: n }, (_, i) => i)))
+  const head = (d: Dataset, n: number | undefined): Dataset =>
+    n === undefined || n >= d.count
+      ? d
+      : subset(
+          d,
+          Array.from({ length: n }, (_, i) => i),
+        )
   return { train: head(train, trainRows), test: head(test, testRows) }
 }
 
@@ -83,8 +89,10 @@ function flipLabels(data: Dataset): Dataset {
 }
 
 export async function runSimulation(config: SimulationConfig): Promise<SimulationResult> {
-  if (!Number.isInteger(config.trainers) || config.trainers < 1) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'trainers must be ≥ 1', { field: 'trainers', value: String(config.trainers) })
-  if (!Number.isInteger(config.rounds) || config.rounds < 1) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'rounds must be ≥ 1', { field: 'rounds', value: String(config.rounds) })
+  if (!Number.isInteger(config.trainers) || config.trainers < 1)
+    throw new FlError('FL_INVALID_TRAINING_CONFIG', 'trainers must be ≥ 1', { field: 'trainers', value: String(config.trainers) })
+  if (!Number.isInteger(config.rounds) || config.rounds < 1)
+    throw new FlError('FL_INVALID_TRAINING_CONFIG', 'rounds must be ≥ 1', { field: 'rounds', value: String(config.rounds) })
   await ensureTfBackend()
   const spec = config.model ?? mlpSpec([784, 200, 10])
   const quant = config.quantization ?? DEFAULT_QUANTIZATION
@@ -94,18 +102,26 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
   const { train, test } = mnistSplit(config.trainRows, config.testRows)
   const parts = partition(train.labels, train.classes, config.trainers, config.partition, config.seed)
   const fraction = config.attackers?.fraction ?? 0
-  if (!(fraction >= 0 && fraction < 1)) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'attacker fraction must be in [0, 1)', { field: 'attackers', value: String(fraction) })
+  if (!(fraction >= 0 && fraction < 1))
+    throw new FlError('FL_INVALID_TRAINING_CONFIG', 'attacker fraction must be in [0, 1)', { field: 'attackers', value: String(fraction) })
   const attackerCount = Math.round(fraction * config.trainers)
   const trainerMomentum = config.trainerMomentum ?? 0
-  if (!(trainerMomentum >= 0 && trainerMomentum < 1)) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'trainer momentum must be in [0, 1)', { field: 'trainerMomentum', value: String(trainerMomentum) })
-  const attackers = Array.from(permutation(config.trainers, SeededRandom.derive(config.seed, 0xa77ac)).subarray(0, attackerCount)).sort((a, b) => a - b)
+  if (!(trainerMomentum >= 0 && trainerMomentum < 1))
+    throw new FlError('FL_INVALID_TRAINING_CONFIG', 'trainer momentum must be in [0, 1)', {
+      field: 'trainerMomentum',
+      value: String(trainerMomentum),
+    })
+  const attackers = Array.from(permutation(config.trainers, SeededRandom.derive(config.seed, 0xa77ac)).subarray(0, attackerCount)).sort(
+    (a, b) => a - b,
+  )
   const attack = config.attackers?.attack
   const datasets = parts.map((rows, t) => {
     const local = subset(train, rows)
     return attackers.includes(t) && attack?.kind === 'labelflip' ? flipLabels(local) : local
   })
   const network = new Network(spec)
-  const backend: KernelBackend | undefined = config.backend === undefined || config.backend === 'reference' ? undefined : await selectKernelBackend(config.backend)
+  const backend: KernelBackend | undefined =
+    config.backend === undefined || config.backend === 'reference' ? undefined : await selectKernelBackend(config.backend)
   const shape = [network.parameterCount]
   let global = initialParameters(spec, config.seed)
   let previousAggregate: Int32Array | undefined
@@ -119,7 +135,11 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
       for (let t = 0; t < config.trainers; t++) {
         const isAttacker = attackers.includes(t)
         if (isAttacker && attack !== undefined && !attackTrains(attack)) continue
-        const result = trainLocal(network, datasets[t]!, global, { ...training, learningRate, seed: SeededRandom.derive(config.seed, round, t).nextUint32() })
+        const result = trainLocal(network, datasets[t]!, global, {
+          ...training,
+          learningRate,
+          seed: SeededRandom.derive(config.seed, round, t).nextUint32(),
+        })
         const delta = computeDelta(result.parameters, global)
         const random = SeededRandom.derive(config.seed, round, t, 1)
         if (config.dp !== undefined) privatizeUpdate(delta, config.dp, random)
@@ -131,17 +151,40 @@ export async function runSimulation(config: SimulationConfig): Promise<Simulatio
       const blobs: Uint8Array[] = []
       const cids: string[] = []
       for (let t = 0; t < config.trainers; t++) {
-        const values = attackers.includes(t) && attack !== undefined
-          ? attackUpdate(attack, { honest: honest[t], previousAggregate, victim, length: shape[0]!, maxAbs: quant.maxAbs, scale: quant.scale, random: SeededRandom.derive(config.seed, round, t, 2) })
-          : honest[t]!
+        const values =
+          attackers.includes(t) && attack !== undefined
+            ? attackUpdate(attack, {
+                honest: honest[t],
+                previousAggregate,
+                victim,
+                length: shape[0]!,
+                maxAbs: quant.maxAbs,
+                scale: quant.scale,
+                random: SeededRandom.derive(config.seed, round, t, 2),
+              })
+            : honest[t]!
         const blob = encodeUpdateBlob({ dtype: quant.maxAbs <= 32767 ? 'int16' : 'int32', shape, scale: quant.scale, values })
         blobs.push(blob)
         cids.push((await updateBlobCid(blob)).toString())
       }
       // what the chain does: check every blob against its CID and the round, then aggregate
-      const updates = await Promise.all(blobs.map((blob, t) => validateUpdateBlob(blob, { dtype: quant.maxAbs <= 32767 ? 'int16' : 'int32', shape, scale: quant.scale, maxAbs: quant.maxAbs, cid: cids[t]! })))
+      const updates = await Promise.all(
+        blobs.map((blob, t) =>
+          validateUpdateBlob(blob, {
+            dtype: quant.maxAbs <= 32767 ? 'int16' : 'int32',
+            shape,
+            scale: quant.scale,
+            maxAbs: quant.maxAbs,
+            cid: cids[t]!,
+          }),
+        ),
+      )
       if (config.serverNormClip === true) clipToMedianNorm(updates.map((u) => u.values))
-      const input = { updates: updates.map((u) => u.values), weights: parts.map((p) => Math.min(p.length, weightCap)), reputations: parts.map(() => 1000) }
+      const input = {
+        updates: updates.map((u) => u.values),
+        weights: parts.map((p) => Math.min(p.length, weightCap)),
+        reputations: parts.map(() => 1000),
+      }
       const aggregate = backend === undefined ? rule.reference(input) : await rule.kernel(input, backend)
       previousAggregate = aggregate.values
       global = applyAggregate(global, aggregate.values, quant.scale)
@@ -205,7 +248,12 @@ export async function runCentralised(options: {
     let params = initialParameters(spec, options.seed)
     let evaluation = evaluate(network, params, test)
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      params = trainLocal(network, train, params, { ...DEFAULT_TRAINING, ...options.training, epochs: 1, seed: SeededRandom.derive(options.seed, epoch).nextUint32() }).parameters
+      params = trainLocal(network, train, params, {
+        ...DEFAULT_TRAINING,
+        ...options.training,
+        epochs: 1,
+        seed: SeededRandom.derive(options.seed, epoch).nextUint32(),
+      }).parameters
       evaluation = evaluate(network, params, test)
       options.onEpoch?.(epoch, evaluation)
     }

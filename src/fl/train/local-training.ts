@@ -19,7 +19,15 @@ export interface TrainingConfig {
   readonly seed: number
 }
 
-export const DEFAULT_TRAINING: TrainingConfig = { epochs: 1, batchSize: 32, learningRate: 0.05, momentum: 0.9, weightDecay: 0, proxMu: 0, seed: 1 }
+export const DEFAULT_TRAINING: TrainingConfig = {
+  epochs: 1,
+  batchSize: 32,
+  learningRate: 0.05,
+  momentum: 0.9,
+  weightDecay: 0,
+  proxMu: 0,
+  seed: 1,
+}
 
 export interface TrainingResult {
   readonly parameters: Float32Array
@@ -54,7 +62,8 @@ export function trainLocal(network: TrainableNetwork, data: Dataset, start: Floa
   const anchors = config.proxMu > 0 ? vars.map((v) => tf.keep(v.clone())) : []
   const optimizer = config.momentum > 0 ? tf.train.momentum(config.learningRate, config.momentum) : tf.train.sgd(config.learningRate)
   const random = new SeededRandom(config.seed)
-  const { featureSize, batchSize } = config.batchSize > data.count ? { ...data, batchSize: data.count } : { ...data, batchSize: config.batchSize }
+  const { featureSize, batchSize } =
+    config.batchSize > data.count ? { ...data, batchSize: data.count } : { ...data, batchSize: config.batchSize }
   const xBuffer = new Float32Array(batchSize * featureSize)
   const yBuffer = new Int32Array(batchSize)
   let steps = 0
@@ -74,12 +83,21 @@ export function trainLocal(network: TrainableNetwork, data: Dataset, start: Floa
         const loss = tf.tidy(() => {
           const x = tf.tensor2d(xBuffer, [batchSize, featureSize])
           const y = tf.oneHot(tf.tensor1d(yBuffer, 'int32'), data.classes)
-          return optimizer.minimize(() => {
-            let total = tf.losses.softmaxCrossEntropy(y, network.logits(x)) as tf.Scalar
-            if (config.weightDecay > 0) total = tf.add(total, tf.mul(config.weightDecay / 2, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar
-            if (config.proxMu > 0) total = tf.add(total, tf.mul(config.proxMu / 2, tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, anchors[i]!))))))) as tf.Scalar
-            return total
-          }, true, vars) as tf.Scalar
+          return optimizer.minimize(
+            () => {
+              let total = tf.losses.softmaxCrossEntropy(y, network.logits(x)) as tf.Scalar
+              if (config.weightDecay > 0)
+                total = tf.add(total, tf.mul(config.weightDecay / 2, tf.addN(vars.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar
+              if (config.proxMu > 0)
+                total = tf.add(
+                  total,
+                  tf.mul(config.proxMu / 2, tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, anchors[i]!)))))),
+                ) as tf.Scalar
+              return total
+            },
+            true,
+            vars,
+          ) as tf.Scalar
         })
         lossSum += loss.dataSync()[0]!
         loss.dispose()

@@ -30,7 +30,11 @@ export function scheduledLearningRate(schedule: LearningRateSchedule, base: numb
 /** `constant`, `cosine`, `cosine:FLOOR` (0 ≤ FLOOR ≤ 1, default 0) or `step:EVERY:FACTOR` (0 < FACTOR ≤ 1). */
 export function parseLearningRateSchedule(text: string): LearningRateSchedule {
   const bad = (): never => {
-    throw new FlError('FL_INVALID_TRAINING_CONFIG', `unknown learning-rate schedule "${text}" (constant, cosine[:FLOOR], step:EVERY:FACTOR)`, { field: 'lrSchedule', value: text })
+    throw new FlError(
+      'FL_INVALID_TRAINING_CONFIG',
+      `unknown learning-rate schedule "${text}" (constant, cosine[:FLOOR], step:EVERY:FACTOR)`,
+      { field: 'lrSchedule', value: text },
+    )
   }
   const [kind, ...rest] = text.split(':')
   if (kind === 'constant' && rest.length === 0) return CONSTANT_LEARNING_RATE

@@ -16,7 +16,11 @@ export interface DpConfig {
 
 /** Clips `delta` in place and adds Gaussian noise; returns it. */
 export function privatizeUpdate(delta: Float32Array, config: DpConfig, random: SeededRandom): Float32Array {
-  if (!(config.clipNorm > 0) || !(config.noiseMultiplier > 0)) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'DP needs clipNorm > 0 and noiseMultiplier > 0', { field: 'dp', value: JSON.stringify(config) })
+  if (!(config.clipNorm > 0) || !(config.noiseMultiplier > 0))
+    throw new FlError('FL_INVALID_TRAINING_CONFIG', 'DP needs clipNorm > 0 and noiseMultiplier > 0', {
+      field: 'dp',
+      value: JSON.stringify(config),
+    })
   clipL2(delta, config.clipNorm)
   const sigma = config.noiseMultiplier * config.clipNorm
   for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! + sigma * random.normal()
@@ -30,7 +34,11 @@ export function privatizeUpdate(delta: Float32Array, config: DpConfig, random: S
  * subsampling is claimed (every round sees the whole local dataset), so this is a safe upper bound.
  */
 export function dpEpsilon(noiseMultiplier: number, rounds: number, delta: number): number {
-  if (!(noiseMultiplier > 0) || !(rounds >= 0) || !(delta > 0 && delta < 1)) throw new FlError('FL_INVALID_TRAINING_CONFIG', 'accountant needs z > 0, rounds ≥ 0, 0 < δ < 1', { field: 'dp', value: `${noiseMultiplier},${rounds},${delta}` })
+  if (!(noiseMultiplier > 0) || !(rounds >= 0) || !(delta > 0 && delta < 1))
+    throw new FlError('FL_INVALID_TRAINING_CONFIG', 'accountant needs z > 0, rounds ≥ 0, 0 < δ < 1', {
+      field: 'dp',
+      value: `${noiseMultiplier},${rounds},${delta}`,
+    })
   const rho = rounds / (2 * noiseMultiplier * noiseMultiplier)
   return rho + 2 * Math.sqrt(rho * Math.log(1 / delta))
 }

@@ -16,7 +16,10 @@ export interface TrainingWorkerErrorContexts {
 
 export type TrainingWorkerErrorCode = keyof TrainingWorkerErrorContexts
 
-export class TrainingWorkerError<C extends TrainingWorkerErrorCode = TrainingWorkerErrorCode> extends FedraError<C, TrainingWorkerErrorContexts[C]> {
+export class TrainingWorkerError<C extends TrainingWorkerErrorCode = TrainingWorkerErrorCode> extends FedraError<
+  C,
+  TrainingWorkerErrorContexts[C]
+> {
   constructor(code: C, message: string, context: TrainingWorkerErrorContexts[C], options?: { cause?: unknown }) {
     super(code, message, context, options)
   }

@@ -18,7 +18,13 @@ export interface TrainRequest {
 export type TrainingWorkerReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'start-failed'; readonly reason: string }
-  | { readonly kind: 'trained'; readonly id: number; readonly parameters: Float32Array; readonly lastEpochLoss: number; readonly steps: number }
+  | {
+      readonly kind: 'trained'
+      readonly id: number
+      readonly parameters: Float32Array
+      readonly lastEpochLoss: number
+      readonly steps: number
+    }
   | { readonly kind: 'failed'; readonly id: number; readonly error: WireError }
 
 /** An error crossing the thread boundary: structured clone keeps an Error's message, not its code or context. */
@@ -35,5 +41,8 @@ export function toWireError(error: unknown): WireError {
 /** The error the caller sees: the job's own `FlError`, or TRAINING_WORKER_JOB_FAILED for anything else. */
 export function fromWireError(error: WireError): FlError | TrainingWorkerError<'TRAINING_WORKER_JOB_FAILED'> {
   if (error.kind === 'fl') return new FlError(error.code, error.message, error.context as never)
-  return new TrainingWorkerError('TRAINING_WORKER_JOB_FAILED', `training failed in the worker: ${error.message}`, { name: error.name, message: error.message })
+  return new TrainingWorkerError('TRAINING_WORKER_JOB_FAILED', `training failed in the worker: ${error.message}`, {
+    name: error.name,
+    message: error.message,
+  })
 }

@@ -29,7 +29,9 @@ function networkFor(request: TrainRequest): Network {
 function train(request: TrainRequest): void {
   try {
     const result = trainLocal(networkFor(request), request.data, request.start, request.config)
-    send({ kind: 'trained', id: request.id, parameters: result.parameters, lastEpochLoss: result.lastEpochLoss, steps: result.steps }, [result.parameters.buffer as ArrayBuffer])
+    send({ kind: 'trained', id: request.id, parameters: result.parameters, lastEpochLoss: result.lastEpochLoss, steps: result.steps }, [
+      result.parameters.buffer as ArrayBuffer,
+    ])
   } catch (error) {
     send({ kind: 'failed', id: request.id, error: toWireError(error) })
   }

@@ -86,7 +86,10 @@ export class TrainingWorker {
 
   /** Runs `trainLocal(network of job.spec, job.data, job.start, job.config)` in the thread. */
   train(job: TrainingJob, options: TrainingJobOptions = {}): Promise<TrainingResult> {
-    if (this.#closing) return Promise.reject(new TrainingWorkerError('TRAINING_WORKER_CLOSED', 'the training worker is closed', { pending: this.#pending.size }))
+    if (this.#closing)
+      return Promise.reject(
+        new TrainingWorkerError('TRAINING_WORKER_CLOSED', 'the training worker is closed', { pending: this.#pending.size }),
+      )
     if (this.#dead !== null) return Promise.reject(this.#dead)
     const id = this.#nextId++
     const features = compact(job.data.features)
@@ -125,7 +128,8 @@ export class TrainingWorker {
         if (pending === undefined) return
         this.#pending.delete(reply.id)
         if (this.#pending.size === 0) this.#worker.unref()
-        if (reply.kind === 'trained') pending.resolve({ parameters: reply.parameters, lastEpochLoss: reply.lastEpochLoss, steps: reply.steps })
+        if (reply.kind === 'trained')
+          pending.resolve({ parameters: reply.parameters, lastEpochLoss: reply.lastEpochLoss, steps: reply.steps })
         else pending.reject(fromWireError(reply.error))
       }
     }
@@ -138,7 +142,10 @@ export class TrainingWorker {
     this.#dead =
       this.#closing && this.#crashReason === null
         ? new TrainingWorkerError('TRAINING_WORKER_CLOSED', 'the training worker was closed', { pending: pending.length })
-        : new TrainingWorkerError('TRAINING_WORKER_CRASHED', `the training worker died: ${this.#crashReason ?? `exit code ${exitCode}`}`, { reason: this.#crashReason ?? 'exited', exitCode })
+        : new TrainingWorkerError('TRAINING_WORKER_CRASHED', `the training worker died: ${this.#crashReason ?? `exit code ${exitCode}`}`, {
+            reason: this.#crashReason ?? 'exited',
+            exitCode,
+          })
     this.#onReady?.reject(this.#dead)
     this.#onReady = null
     for (const job of pending) job.reject(this.#dead)

@@ -50,11 +50,13 @@ export function encodeUpdateBlob(update: QuantizedUpdate): Uint8Array {
   const code = DTYPE_CODES[dtype]
   if (code === undefined) throw new FlError('FL_BLOB_DTYPE', `unknown dtype ${String(dtype)}`, { dtype: -1 })
   if (shape.length < 1 || shape.length > MAX_BLOB_RANK) throw new FlError('FL_BLOB_RANK', 'rank must be 1..4', { rank: shape.length })
-  if (!shape.every((d) => Number.isInteger(d) && d >= 1 && d <= 0xffffffff)) throw new FlError('FL_BLOB_SHAPE', 'dimensions must be integers ≥ 1', { shape })
+  if (!shape.every((d) => Number.isInteger(d) && d >= 1 && d <= 0xffffffff))
+    throw new FlError('FL_BLOB_SHAPE', 'dimensions must be integers ≥ 1', { shape })
   if (!Number.isInteger(scale) || scale < 1 || scale > 0xffffffff) throw new FlError('FL_BLOB_SCALE', 'scale must be a u32 ≥ 1', { scale })
   const count = elementCount(shape)
   if (count > MAX_BLOB_ELEMENTS) throw new FlError('FL_BLOB_SIZE', 'too many elements', { elements: count, max: MAX_BLOB_ELEMENTS })
-  if (values.length !== count) throw new FlError('FL_BLOB_LENGTH', 'values do not match the shape', { length: values.length, expected: count })
+  if (values.length !== count)
+    throw new FlError('FL_BLOB_LENGTH', 'values do not match the shape', { length: values.length, expected: count })
   const limit = DTYPE_LIMIT[dtype]
   const width = DTYPE_WIDTH[dtype]
   const headerBytes = BLOB_HEADER_BYTES + 4 * shape.length
@@ -85,10 +87,14 @@ export function encodeUpdateBlob(update: QuantizedUpdate): Uint8Array {
  * truncated or trailing bytes, and values outside the dtype's symmetric range.
  */
 export function decodeUpdateBlob(bytes: Uint8Array): QuantizedUpdate {
-  if (bytes.length < BLOB_HEADER_BYTES) throw new FlError('FL_BLOB_TRUNCATED', 'shorter than the header', { length: bytes.length, needed: BLOB_HEADER_BYTES })
+  if (bytes.length < BLOB_HEADER_BYTES)
+    throw new FlError('FL_BLOB_TRUNCATED', 'shorter than the header', { length: bytes.length, needed: BLOB_HEADER_BYTES })
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   for (let i = 0; i < MAGIC.length; i++) {
-    if (bytes[i] !== MAGIC[i]) throw new FlError('FL_BLOB_MAGIC', 'not an update blob', { magic: Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('') })
+    if (bytes[i] !== MAGIC[i])
+      throw new FlError('FL_BLOB_MAGIC', 'not an update blob', {
+        magic: Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(''),
+      })
   }
   const version = view.getUint8(4)
   if (version !== BLOB_VERSION) throw new FlError('FL_BLOB_VERSION', `unsupported version ${version}`, { version })

@@ -18,14 +18,18 @@ export interface QuantizationConfig {
 export const DEFAULT_QUANTIZATION: QuantizationConfig = { scale: 16384, maxAbs: 32767, clipNorm: 5 }
 
 export function checkQuantizationConfig(config: QuantizationConfig): void {
-  if (!Number.isInteger(config.scale) || config.scale < 1 || config.scale > 2 ** 30) throw new FlError('FL_INVALID_QUANTIZATION', 'scale must be a positive integer ≤ 2^30', { field: 'scale', value: config.scale })
-  if (!Number.isInteger(config.maxAbs) || config.maxAbs < 1 || config.maxAbs > 2 ** 31 - 1) throw new FlError('FL_INVALID_QUANTIZATION', 'maxAbs must be a positive int32', { field: 'maxAbs', value: config.maxAbs })
-  if (!(config.clipNorm > 0)) throw new FlError('FL_INVALID_QUANTIZATION', 'clipNorm must be positive', { field: 'clipNorm', value: config.clipNorm })
+  if (!Number.isInteger(config.scale) || config.scale < 1 || config.scale > 2 ** 30)
+    throw new FlError('FL_INVALID_QUANTIZATION', 'scale must be a positive integer ≤ 2^30', { field: 'scale', value: config.scale })
+  if (!Number.isInteger(config.maxAbs) || config.maxAbs < 1 || config.maxAbs > 2 ** 31 - 1)
+    throw new FlError('FL_INVALID_QUANTIZATION', 'maxAbs must be a positive int32', { field: 'maxAbs', value: config.maxAbs })
+  if (!(config.clipNorm > 0))
+    throw new FlError('FL_INVALID_QUANTIZATION', 'clipNorm must be positive', { field: 'clipNorm', value: config.clipNorm })
 }
 
 /** local − global, coordinate by coordinate. */
 export function computeDelta(local: Float32Array, global: Float32Array): Float32Array {
-  if (local.length !== global.length) throw new FlError('FL_PARAMETER_LENGTH', 'models differ in size', { expected: global.length, actual: local.length })
+  if (local.length !== global.length)
+    throw new FlError('FL_PARAMETER_LENGTH', 'models differ in size', { expected: global.length, actual: local.length })
   const delta = new Float32Array(local.length)
   for (let i = 0; i < local.length; i++) delta[i] = local[i]! - global[i]!
   return delta
@@ -73,7 +77,8 @@ export function dequantize(values: Int32Array, scale: number): Float32Array {
 
 /** global + aggregate/scale: the next global model (not consensus: floats are fine here). */
 export function applyAggregate(global: Float32Array, aggregate: Int32Array, scale: number): Float32Array {
-  if (aggregate.length !== global.length) throw new FlError('FL_PARAMETER_LENGTH', 'aggregate and model differ in size', { expected: global.length, actual: aggregate.length })
+  if (aggregate.length !== global.length)
+    throw new FlError('FL_PARAMETER_LENGTH', 'aggregate and model differ in size', { expected: global.length, actual: aggregate.length })
   const next = new Float32Array(global.length)
   for (let i = 0; i < global.length; i++) next[i] = global[i]! + aggregate[i]! / scale
   return next

@@ -26,7 +26,8 @@ export const authGenesis: ModuleGenesis<AuthGenesis> = {
   },
   export(ctx) {
     const accounts = []
-    for (const { address, account } of new AuthKeeper(ctx).accounts()) accounts.push({ address: encodeAddress(address), nonce: String(account.nonce) })
+    for (const { address, account } of new AuthKeeper(ctx).accounts())
+      accounts.push({ address: encodeAddress(address), nonce: String(account.nonce) })
     return { accounts }
   },
 }

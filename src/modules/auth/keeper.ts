@@ -18,7 +18,8 @@ export class AuthKeeper implements AccountKeeper {
   }
 
   *accounts(): Generator<{ address: Uint8Array; account: AccountValue }> {
-    for (const [key, value] of this.#store.iterate(ACCOUNT_PREFIX)) yield { address: parseAccountKey(key), account: decodeStored(Account, value) }
+    for (const [key, value] of this.#store.iterate(ACCOUNT_PREFIX))
+      yield { address: parseAccountKey(key), account: decodeStored(Account, value) }
   }
 
   setAccount(address: Uint8Array, account: AccountValue): void {

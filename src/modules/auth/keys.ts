@@ -13,6 +13,7 @@ export const accountKey = (address: Uint8Array): Uint8Array => concatBytes(ACCOU
 
 /** The address an account key (from `iterate(ACCOUNT_PREFIX)`) names. */
 export function parseAccountKey(key: Uint8Array): Uint8Array {
-  if (key[0] !== ACCOUNT || key.length !== 1 + ADDRESS_BYTES) throw new Error(`not an auth account key: ${Buffer.from(key).toString('hex')}`)
+  if (key[0] !== ACCOUNT || key.length !== 1 + ADDRESS_BYTES)
+    throw new Error(`not an auth account key: ${Buffer.from(key).toString('hex')}`)
   return key.slice(1)
 }

@@ -15,6 +15,10 @@ export const authQueries: Record<string, QueryHandler> = {
   account(ctx, params) {
     const address = addressParam(params.address)
     const account = new AuthKeeper(ctx).account(address)
-    return { address: encodeAddress(address), nonce: String(account?.nonce ?? 0n), publicKey: account?.publicKey ? toHex(account.publicKey) : null }
+    return {
+      address: encodeAddress(address),
+      nonce: String(account?.nonce ?? 0n),
+      publicKey: account?.publicKey ? toHex(account.publicKey) : null,
+    }
   },
 }

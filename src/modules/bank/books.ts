@@ -23,7 +23,8 @@ export class Books {
 
   balances(address: Uint8Array): CoinValue[] {
     const coins: CoinValue[] = []
-    for (const [key, value] of this.#store.iterate(balancesOf(address))) coins.push({ denom: parseBalanceKey(key).denom, amount: bytesToAmount(value) })
+    for (const [key, value] of this.#store.iterate(balancesOf(address)))
+      coins.push({ denom: parseBalanceKey(key).denom, amount: bytesToAmount(value) })
     return coins
   }
 
@@ -52,7 +53,11 @@ export class Books {
     for (const { denom, amount } of coins) {
       const have = this.balance(address, denom)
       if (have < amount) {
-        throw bankError('INSUFFICIENT_FUNDS', `${encodeAddress(address)} has ${have}${denom}, needs ${amount}${denom}`, { denom, have: String(have), need: String(amount) })
+        throw bankError('INSUFFICIENT_FUNDS', `${encodeAddress(address)} has ${have}${denom}, needs ${amount}${denom}`, {
+          denom,
+          have: String(have),
+          need: String(amount),
+        })
       }
       this.#setBalance(address, denom, have - amount)
     }

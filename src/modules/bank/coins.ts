@@ -1,7 +1,6 @@
 import { bankError } from './errors.js'
 import { type CoinValue, DENOM } from './messages.js'
 
-
 /** Coins are canonical when denoms are valid, strictly ascending (so unique), amounts positive. */
 export function assertValidCoins(coins: CoinValue[]): void {
   let previous = ''

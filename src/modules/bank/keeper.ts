@@ -63,7 +63,11 @@ export class BankKeeper implements FeeKeeper {
   #ownedAccount(name: string, permission?: ModulePermission): Uint8Array {
     const account = this.#ctx.moduleAccount(name)
     if (account === undefined) throw bankError('UNKNOWN_MODULE_ACCOUNT', `no module account ${name}`, { account: name })
-    if (account.owner !== this.#caller) throw bankError('UNAUTHORIZED', `module ${this.#caller || '(framework)'} does not own module account ${name}`, { account: name, caller: this.#caller })
+    if (account.owner !== this.#caller)
+      throw bankError('UNAUTHORIZED', `module ${this.#caller || '(framework)'} does not own module account ${name}`, {
+        account: name,
+        caller: this.#caller,
+      })
     if (permission !== undefined && !account.permissions.includes(permission)) {
       throw bankError('UNAUTHORIZED', `module account ${name} lacks the ${permission} permission`, { account: name, permission })
     }
@@ -72,15 +76,19 @@ export class BankKeeper implements FeeKeeper {
 
   /** Between two accounts held by keys; module accounts take sendToModule / sendFromModule. */
   send(from: Uint8Array, to: Uint8Array, coins: CoinValue[]): void {
-    if (this.#isModuleAccount(from)) throw bankError('UNAUTHORIZED', `${encodeAddress(from)} is a module account: coins leave it through sendFromModule`)
-    if (this.#isModuleAccount(to)) throw bankError('INVALID_RECIPIENT', `${encodeAddress(to)} is a module account: coins reach it through sendToModule`)
+    if (this.#isModuleAccount(from))
+      throw bankError('UNAUTHORIZED', `${encodeAddress(from)} is a module account: coins leave it through sendFromModule`)
+    if (this.#isModuleAccount(to))
+      throw bankError('INVALID_RECIPIENT', `${encodeAddress(to)} is a module account: coins reach it through sendToModule`)
     this.#move(from, to, coins)
   }
 
   /** From an account held by a key into module account `name` (any module may; staking bonds this way). */
   sendToModule(from: Uint8Array, name: string, coins: CoinValue[]): void {
-    if (this.#ctx.moduleAccount(name) === undefined) throw bankError('UNKNOWN_MODULE_ACCOUNT', `no module account ${name}`, { account: name })
-    if (this.#isModuleAccount(from)) throw bankError('UNAUTHORIZED', `${encodeAddress(from)} is a module account: coins leave it through sendFromModule`)
+    if (this.#ctx.moduleAccount(name) === undefined)
+      throw bankError('UNKNOWN_MODULE_ACCOUNT', `no module account ${name}`, { account: name })
+    if (this.#isModuleAccount(from))
+      throw bankError('UNAUTHORIZED', `${encodeAddress(from)} is a module account: coins leave it through sendFromModule`)
     this.#move(from, moduleAddress(name), coins)
   }
 

@@ -8,7 +8,10 @@ const coinsJson = (coins: CoinValue[]) => coins.map((c) => ({ denom: c.denom, am
 const keeper = (ctx: Parameters<QueryHandler>[0]) => new BankKeeper(ctx, MODULE)
 
 export const bankQueries: Record<string, QueryHandler> = {
-  balance: (ctx, params) => ({ denom: String(params.denom), amount: String(keeper(ctx).balance(decodeAddress(String(params.address)), String(params.denom))) }),
+  balance: (ctx, params) => ({
+    denom: String(params.denom),
+    amount: String(keeper(ctx).balance(decodeAddress(String(params.address)), String(params.denom))),
+  }),
   balances: (ctx, params) => {
     const address = decodeAddress(String(params.address))
     return { address: encodeAddress(address), coins: coinsJson(keeper(ctx).balances(address)) }

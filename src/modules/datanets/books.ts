@@ -104,7 +104,8 @@ export class DatanetsBooks {
 
   /** A record's votes, by curator address. */
   *curations(datanet: bigint, record: bigint): Generator<{ curator: Uint8Array; vote: CurationValue }> {
-    for (const [key, raw] of this.#store.iterate(K.curationsOf(datanet, record))) yield { curator: K.parseCurationKey(key).curator, vote: decodeStored(Curation, raw) }
+    for (const [key, raw] of this.#store.iterate(K.curationsOf(datanet, record)))
+      yield { curator: K.parseCurationKey(key).curator, vote: decodeStored(Curation, raw) }
   }
 
   /** Every vote, by Datanet, record, curator. */
@@ -122,7 +123,8 @@ export class DatanetsBooks {
 
   /** A Datanet's acceptance order: (index, record), by index. */
   *acceptance(datanet: bigint): Generator<{ index: bigint; record: bigint }> {
-    for (const [key, raw] of this.#store.iterate(K.acceptedOf(datanet))) yield { index: K.parseAcceptedKey(key).index, record: decodeStored(RecordRef, raw).record }
+    for (const [key, raw] of this.#store.iterate(K.acceptedOf(datanet)))
+      yield { index: K.parseAcceptedKey(key).index, record: decodeStored(RecordRef, raw).record }
   }
 
   version(datanet: bigint, version: bigint): DatanetVersionValue | undefined {
@@ -167,6 +169,7 @@ export class DatanetsBooks {
 
   /** A Datanet's curator epochs, by height (none until gov changed its curators). */
   *epochs(datanet: bigint): Generator<CuratorEpochValue & { fromHeight: bigint }> {
-    for (const [key, raw] of this.#store.iterate(K.epochsOf(datanet))) yield { fromHeight: K.parseEpochKey(key).fromHeight, ...decodeStored(CuratorEpoch, raw) }
+    for (const [key, raw] of this.#store.iterate(K.epochsOf(datanet)))
+      yield { fromHeight: K.parseEpochKey(key).fromHeight, ...decodeStored(CuratorEpoch, raw) }
   }
 }

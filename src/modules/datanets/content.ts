@@ -19,7 +19,13 @@ export function isCanonicalCid(text: string): boolean {
   } catch {
     return false
   }
-  return cid.version === 1 && (cid.code === RAW || cid.code === DAG_PB) && cid.multihash.code === SHA2_256 && cid.multihash.size === 32 && cid.toString() === text
+  return (
+    cid.version === 1 &&
+    (cid.code === RAW || cid.code === DAG_PB) &&
+    cid.multihash.code === SHA2_256 &&
+    cid.multihash.size === 32 &&
+    cid.toString() === text
+  )
 }
 
 /** A private record's id: its SHA-256 as 64 lower-case hex digits. */

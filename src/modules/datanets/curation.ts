@@ -32,13 +32,25 @@ export const rejectSlash = (bond: bigint, fraction: Dec): bigint => fraction.mul
  * acceptance index and its leaf joins the Datanet's frontier; rejected, ⌊bond × fraction⌋ stays
  * in the account as the Datanet's treasury and the rest goes back. No coin is minted or burned.
  */
-export function settle(ctx: Context, books: DatanetsBooks, datanet: DatanetValue, record: DatanetRecordValue, status: 'accepted' | 'rejected'): void {
+export function settle(
+  ctx: Context,
+  books: DatanetsBooks,
+  datanet: DatanetValue,
+  record: DatanetRecordValue,
+  status: 'accepted' | 'rejected',
+): void {
   const height = BigInt(ctx.block.height)
   const bank = ctx.keeper(BANK)
   const denom = ctx.keeper(STAKING).bondDenom()
   if (status === 'accepted') {
     const index = datanet.accepted
-    const accepted: DatanetRecordValue = { ...record, status, quality: qualityOf(record.approvals, record.rejections), acceptanceIndex: index, decidedHeight: height }
+    const accepted: DatanetRecordValue = {
+      ...record,
+      status,
+      quality: qualityOf(record.approvals, record.rejections),
+      acceptanceIndex: index,
+      decidedHeight: height,
+    }
     if (accepted.bond > 0n) bank.sendFromModule(DATANETS_ACCOUNT, accepted.contributor, [{ denom, amount: accepted.bond }])
     books.setRecord(accepted)
     books.setAcceptedAt(datanet.id, index, accepted.record)

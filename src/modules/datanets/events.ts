@@ -88,4 +88,8 @@ export const emitDataDeclared = (ctx: Context, d: DataDeclarationValue): void =>
   })
 
 export const emitCuratorsChanged = (ctx: Context, d: DatanetValue): void =>
-  ctx.emit(DATANETS_EVENTS.curatorsChanged, { datanet: String(d.id), curators: d.curators.map((c) => encodeAddress(c)).join(','), approvals: String(d.approvals) })
+  ctx.emit(DATANETS_EVENTS.curatorsChanged, {
+    datanet: String(d.id),
+    curators: d.curators.map((c) => encodeAddress(c)).join(','),
+    approvals: String(d.approvals),
+  })

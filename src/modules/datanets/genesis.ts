@@ -46,7 +46,23 @@ export interface DatanetsGenesis {
 }
 
 const FIELDS = ['datanets', 'records', 'versions', 'declarations', 'curator_epochs']
-const DATANET_FIELDS = ['id', 'owner', 'name', 'domain', 'description', 'record_schema', 'licence', 'curators', 'approvals', 'contribution_bond', 'reject_slash_fraction', 'privacy', 'deposit', 'treasury', 'created_height']
+const DATANET_FIELDS = [
+  'id',
+  'owner',
+  'name',
+  'domain',
+  'description',
+  'record_schema',
+  'licence',
+  'curators',
+  'approvals',
+  'contribution_bond',
+  'reject_slash_fraction',
+  'privacy',
+  'deposit',
+  'treasury',
+  'created_height',
+]
 const STATUSES = ['pending', 'accepted', 'rejected']
 const U32 = 0xffff_ffff
 const amountAt = (value: unknown, path: string) => bigintAt(value, path, { min: 0n, max: 2n ** 256n - 1n })
@@ -59,7 +75,8 @@ function datanetAt(at: string, o: Record<string, unknown>, expectedId: bigint): 
   if (id !== expectedId) throw genesisError(`${at}.id`, `datanet ids run 0, 1, …: expected ${expectedId}`)
   const seen = new Set<string>()
   const curators = arrayAt(o.curators, `${at}.curators`).map((c, i) => addressAt(c, `${at}.curators[${i}]`, seen))
-  if (curators.length < 1 || curators.length > MAX_CURATORS) throw genesisError(`${at}.curators`, `a datanet has 1..${MAX_CURATORS} curators`)
+  if (curators.length < 1 || curators.length > MAX_CURATORS)
+    throw genesisError(`${at}.curators`, `a datanet has 1..${MAX_CURATORS} curators`)
   const privacy = stringAt(o.privacy, `${at}.privacy`)
   if (!isPrivacy(privacy)) throw genesisError(`${at}.privacy`, 'expected public or private')
   return {
@@ -90,12 +107,20 @@ function recordAt(at: string, o: Record<string, unknown>): DatanetsGenesis['reco
   if (!STATUSES.includes(status)) throw genesisError(`${at}.status`, 'expected pending, accepted or rejected')
   const contentKind = stringAt(o.content_kind, `${at}.content_kind`)
   const contentId = stringAt(o.content_id, `${at}.content_id`)
-  if (!(contentKind === 'cid' ? isCanonicalCid(contentId) : contentKind === 'hash' && isContentHash(contentId))) throw genesisError(`${at}.content_id`, `not a ${contentKind} content id`)
+  if (!(contentKind === 'cid' ? isCanonicalCid(contentId) : contentKind === 'hash' && isContentHash(contentId)))
+    throw genesisError(`${at}.content_id`, `not a ${contentKind} content id`)
   const seen = new Set<string>()
   const curations = arrayAt(o.curations ?? [], `${at}.curations`).map((e, i) => {
     const here = `${at}.curations[${i}]`
     const c = objectAt(e, here)
-    return { curator: addressAt(c.curator, `${here}.curator`, seen), vote: { approve: boolAt(c.approve, `${here}.approve`), reason: u32At(c.reason, `${here}.reason`), height: u64At(c.voted_height, `${here}.voted_height`) } }
+    return {
+      curator: addressAt(c.curator, `${here}.curator`, seen),
+      vote: {
+        approve: boolAt(c.approve, `${here}.approve`),
+        reason: u32At(c.reason, `${here}.reason`),
+        height: u64At(c.voted_height, `${here}.voted_height`),
+      },
+    }
   })
   return {
     record: {
@@ -135,7 +160,8 @@ function declarationAt(at: string, o: Record<string, unknown>): DataDeclarationV
     const r = objectAt(e, `${at}.records[${i}]`)
     return { record: u64At(r.record, `${at}.records[${i}].record`), count: intAt(r.count, `${at}.records[${i}].count`, 1, U32) }
   })
-  if (records.length < 1 || records.length > MAX_DECLARED_RECORDS) throw genesisError(`${at}.records`, `a declaration lists 1..${MAX_DECLARED_RECORDS} records`)
+  if (records.length < 1 || records.length > MAX_DECLARED_RECORDS)
+    throw genesisError(`${at}.records`, `a declaration lists 1..${MAX_DECLARED_RECORDS} records`)
   return {
     subnet: u64At(o.subnet, `${at}.subnet`),
     round: u64At(o.round, `${at}.round`),
@@ -163,7 +189,12 @@ export const datanetsGenesis: ModuleGenesis<DatanetsGenesis> = {
         if (curators.length === 0 || curators.length > MAX_CURATORS) throw genesisError(`${at}.curators`, `1..${MAX_CURATORS} curators`)
         const approvals = Number(u64At(o.approvals, `${at}.approvals`))
         if (approvals < 1 || approvals > curators.length) throw genesisError(`${at}.approvals`, `approvals lie in 1..${curators.length}`)
-        return { datanet: u64At(o.datanet, `${at}.datanet`), fromHeight: u64At(o.from_height, `${at}.from_height`), curators: curators.sort(Buffer.compare), approvals }
+        return {
+          datanet: u64At(o.datanet, `${at}.datanet`),
+          fromHeight: u64At(o.from_height, `${at}.from_height`),
+          curators: curators.sort(Buffer.compare),
+          approvals,
+        }
       }),
     }
   },
@@ -174,7 +205,8 @@ export const datanetsGenesis: ModuleGenesis<DatanetsGenesis> = {
     for (const [i, { record, curations }] of g.records.entries()) {
       const datanet = datanets.get(record.datanet)
       if (datanet === undefined) throw genesisError(`app_state.datanets.records[${i}].datanet`, `no datanet ${record.datanet}`)
-      if (books.record(record.datanet, record.record) !== undefined) throw genesisError(`app_state.datanets.records[${i}]`, `record ${record.datanet}/${record.record} listed twice`)
+      if (books.record(record.datanet, record.record) !== undefined)
+        throw genesisError(`app_state.datanets.records[${i}]`, `record ${record.datanet}/${record.record} listed twice`)
       books.setRecord(record)
       books.setContent(record.datanet, record.contentId, record.record)
       for (const c of curations) books.setCuration(record.datanet, record.record, c.curator, c.vote)
@@ -189,7 +221,8 @@ export const datanetsGenesis: ModuleGenesis<DatanetsGenesis> = {
       const byIndex = accepted.get(datanet.id) ?? new Map<bigint, DatanetRecordValue>()
       for (let index = 0n; index < datanet.accepted; index++) {
         const record = byIndex.get(index)
-        if (record === undefined) throw genesisError('app_state.datanets.records', `datanet ${datanet.id} has no record accepted at index ${index}`)
+        if (record === undefined)
+          throw genesisError('app_state.datanets.records', `datanet ${datanet.id} has no record accepted at index ${index}`)
         datanet.frontier = appendToFrontier(datanet.frontier, index, recordLeafHash(record))
       }
     }
@@ -218,11 +251,19 @@ export const datanetsGenesis: ModuleGenesis<DatanetsGenesis> = {
         const { records: _records, accepted: _accepted, versions: _versions, ...rest } = datanetJson(d)
         return rest
       }),
-      records: [...books.allRecords()].map((r) => ({ ...recordJson(r), curations: [...books.curations(r.datanet, r.record)].map((c) => curationJson(c.curator, c.vote)) })),
+      records: [...books.allRecords()].map((r) => ({
+        ...recordJson(r),
+        curations: [...books.curations(r.datanet, r.record)].map((c) => curationJson(c.curator, c.vote)),
+      })),
       versions: [...books.allVersions()].map(versionJson),
       declarations: [...books.allDeclarations()].map(declarationJson),
       curator_epochs: [...books.datanets()].flatMap((d) =>
-        [...books.epochs(d.id)].map((e) => ({ datanet: String(d.id), from_height: String(e.fromHeight), curators: e.curators.map((c) => encodeAddress(c)), approvals: String(e.approvals) })),
+        [...books.epochs(d.id)].map((e) => ({
+          datanet: String(d.id),
+          from_height: String(e.fromHeight),
+          curators: e.curators.map((c) => encodeAddress(c)),
+          approvals: String(e.approvals),
+        })),
       ),
     }
   },

@@ -38,7 +38,8 @@ const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) ===
 const clip = (text: string): string => text.slice(0, 80)
 
 function checkLicence(licence: string, field: string): void {
-  if (!LICENCE.test(licence)) throw datanetsError('INVALID_LICENCE', `${field} "${clip(licence)}" is not printable ASCII words separated by single spaces`, { field })
+  if (!LICENCE.test(licence))
+    throw datanetsError('INVALID_LICENCE', `${field} "${clip(licence)}" is not printable ASCII words separated by single spaces`, { field })
 }
 
 function knownDatanet(books: DatanetsBooks, id: bigint): DatanetValue {
@@ -49,7 +50,8 @@ function knownDatanet(books: DatanetsBooks, id: bigint): DatanetValue {
 
 function knownRecord(books: DatanetsBooks, datanet: bigint, id: bigint): DatanetRecordValue {
   const record = books.record(datanet, id)
-  if (record === undefined) throw datanetsError('UNKNOWN_RECORD', `datanet ${datanet} has no record ${id}`, { datanet: String(datanet), record: String(id) })
+  if (record === undefined)
+    throw datanetsError('UNKNOWN_RECORD', `datanet ${datanet} has no record ${id}`, { datanet: String(datanet), record: String(id) })
   return record
 }
 
@@ -59,7 +61,12 @@ function escrow(ctx: Context, from: Uint8Array, amount: bigint, what: string): v
   const bank = ctx.keeper(BANK)
   const denom = ctx.keeper(STAKING).bondDenom()
   const balance = bank.balance(from, denom)
-  if (balance < amount) throw datanetsError('INSUFFICIENT_FUNDS', `${encodeAddress(from)} holds ${balance}${denom}, less than the ${what} of ${amount}${denom}`, { balance: String(balance) })
+  if (balance < amount)
+    throw datanetsError(
+      'INSUFFICIENT_FUNDS',
+      `${encodeAddress(from)} holds ${balance}${denom}, less than the ${what} of ${amount}${denom}`,
+      { balance: String(balance) },
+    )
   bank.sendToModule(from, DATANETS_ACCOUNT, [{ denom, amount }])
 }
 
@@ -73,19 +80,29 @@ const isCurator = (datanet: DatanetValue, address: Uint8Array): boolean => datan
 const createDatanet: MessageHandler<MsgCreateDatanetValue> = {
   type: MsgCreateDatanet,
   validate(m) {
-    if (m.name.length === 0 || CONTROL.test(m.name)) throw datanetsError('INVALID_TEXT', 'a datanet name is non-empty text without control characters', { field: 'name' })
-    if (!DOMAIN.test(m.domain)) throw datanetsError('INVALID_TEXT', `domain "${clip(m.domain)}" is not a path of [a-z0-9._/-]`, { field: 'domain' })
+    if (m.name.length === 0 || CONTROL.test(m.name))
+      throw datanetsError('INVALID_TEXT', 'a datanet name is non-empty text without control characters', { field: 'name' })
+    if (!DOMAIN.test(m.domain))
+      throw datanetsError('INVALID_TEXT', `domain "${clip(m.domain)}" is not a path of [a-z0-9._/-]`, { field: 'domain' })
     checkLicence(m.licence, 'licence')
     if (m.curators.length === 0) throw datanetsError('BAD_CURATORS', 'a datanet needs at least one curator', { curators: 0 })
-    if (new Set(m.curators.map(toHex)).size !== m.curators.length) throw datanetsError('BAD_CURATORS', 'a curator is listed twice', { curators: m.curators.length })
+    if (new Set(m.curators.map(toHex)).size !== m.curators.length)
+      throw datanetsError('BAD_CURATORS', 'a curator is listed twice', { curators: m.curators.length })
     if (m.approvals < 1 || m.approvals > m.curators.length) {
-      throw datanetsError('BAD_APPROVALS', `approvals must lie in 1..${m.curators.length} (the curators), not ${m.approvals}`, { approvals: m.approvals, curators: m.curators.length })
+      throw datanetsError('BAD_APPROVALS', `approvals must lie in 1..${m.curators.length} (the curators), not ${m.approvals}`, {
+        approvals: m.approvals,
+        curators: m.curators.length,
+      })
     }
-    if (m.contributionBond <= 0n) throw datanetsError('INVALID_AMOUNT', 'a contribution bond must be positive', { field: 'contributionBond' })
+    if (m.contributionBond <= 0n)
+      throw datanetsError('INVALID_AMOUNT', 'a contribution bond must be positive', { field: 'contributionBond' })
     if (m.rejectSlashFraction.isNegative() || m.rejectSlashFraction.gt(Dec.ONE)) {
-      throw datanetsError('INVALID_FRACTION', `rejectSlashFraction ${m.rejectSlashFraction} lies outside [0, 1]`, { fraction: m.rejectSlashFraction.toString() })
+      throw datanetsError('INVALID_FRACTION', `rejectSlashFraction ${m.rejectSlashFraction} lies outside [0, 1]`, {
+        fraction: m.rejectSlashFraction.toString(),
+      })
     }
-    if (!isPrivacy(m.privacy)) throw datanetsError('INVALID_PRIVACY', `privacy "${clip(m.privacy)}" is neither public nor private`, { privacy: clip(m.privacy) })
+    if (!isPrivacy(m.privacy))
+      throw datanetsError('INVALID_PRIVACY', `privacy "${clip(m.privacy)}" is neither public nor private`, { privacy: clip(m.privacy) })
   },
   handle(ctx, m, signer) {
     const books = new DatanetsBooks(ctx.moduleStore())
@@ -129,11 +146,15 @@ const createDatanet: MessageHandler<MsgCreateDatanetValue> = {
 const contribute: MessageHandler<MsgContributeValue> = {
   type: MsgContribute,
   validate(m) {
-    if (!isContentKind(m.contentKind)) throw datanetsError('INVALID_CONTENT', `content kind "${clip(m.contentKind)}" is neither cid nor hash`, { field: 'contentKind' })
+    if (!isContentKind(m.contentKind))
+      throw datanetsError('INVALID_CONTENT', `content kind "${clip(m.contentKind)}" is neither cid nor hash`, { field: 'contentKind' })
     if (m.contentKind === 'cid' && !isCanonicalCid(m.contentId)) {
-      throw datanetsError('INVALID_CONTENT', `"${clip(m.contentId)}" is not a canonical CIDv1 (base32) of a raw or dag-pb sha2-256 block`, { field: 'contentId' })
+      throw datanetsError('INVALID_CONTENT', `"${clip(m.contentId)}" is not a canonical CIDv1 (base32) of a raw or dag-pb sha2-256 block`, {
+        field: 'contentId',
+      })
     }
-    if (m.contentKind === 'hash' && !isContentHash(m.contentId)) throw datanetsError('INVALID_CONTENT', `"${clip(m.contentId)}" is not 64 lower-case hex digits`, { field: 'contentId' })
+    if (m.contentKind === 'hash' && !isContentHash(m.contentId))
+      throw datanetsError('INVALID_CONTENT', `"${clip(m.contentId)}" is not 64 lower-case hex digits`, { field: 'contentId' })
     if (m.size === 0n) throw datanetsError('INVALID_SIZE', 'a record has at least one byte', { size: '0' })
     if (m.licence !== '') checkLicence(m.licence, 'licence')
     if (m.bond.amount <= 0n) throw datanetsError('INVALID_AMOUNT', 'a record bond must be positive', { field: 'bond' })
@@ -144,25 +165,47 @@ const contribute: MessageHandler<MsgContributeValue> = {
     const datanet = knownDatanet(books, m.datanet)
     const at = { datanet: String(datanet.id) }
     const kind = contentKindFor(datanet.privacy)
-    if (m.contentKind !== kind) throw datanetsError('WRONG_CONTENT_KIND', `datanet ${datanet.id} is ${datanet.privacy}: its records are by ${kind}, not ${m.contentKind}`, { ...at, expected: kind })
+    if (m.contentKind !== kind)
+      throw datanetsError(
+        'WRONG_CONTENT_KIND',
+        `datanet ${datanet.id} is ${datanet.privacy}: its records are by ${kind}, not ${m.contentKind}`,
+        { ...at, expected: kind },
+      )
     if (m.licence !== '' && m.licence !== datanet.licence) {
-      throw datanetsError('WRONG_LICENCE', `datanet ${datanet.id}'s records are under ${datanet.licence}, not ${clip(m.licence)}`, { ...at, licence: datanet.licence })
-    }
-    const denom = ctx.keeper(STAKING).bondDenom()
-    if (m.bond.denom !== denom) throw datanetsError('BAD_DENOM', `bonds are in ${denom}, not ${m.bond.denom.slice(0, 64)}`, { denom: m.bond.denom.slice(0, 64) })
-    if (m.bond.amount < datanet.contributionBond) {
-      throw datanetsError('BOND_BELOW_MINIMUM', `datanet ${datanet.id} takes records bonded with at least ${datanet.contributionBond}${denom}, not ${m.bond.amount}`, {
+      throw datanetsError('WRONG_LICENCE', `datanet ${datanet.id}'s records are under ${datanet.licence}, not ${clip(m.licence)}`, {
         ...at,
-        minimum: String(datanet.contributionBond),
+        licence: datanet.licence,
       })
     }
+    const denom = ctx.keeper(STAKING).bondDenom()
+    if (m.bond.denom !== denom)
+      throw datanetsError('BAD_DENOM', `bonds are in ${denom}, not ${m.bond.denom.slice(0, 64)}`, { denom: m.bond.denom.slice(0, 64) })
+    if (m.bond.amount < datanet.contributionBond) {
+      throw datanetsError(
+        'BOND_BELOW_MINIMUM',
+        `datanet ${datanet.id} takes records bonded with at least ${datanet.contributionBond}${denom}, not ${m.bond.amount}`,
+        {
+          ...at,
+          minimum: String(datanet.contributionBond),
+        },
+      )
+    }
     const max = readParams(ctx.moduleStore(), datanetsParams).maxRecordsPerDatanet
-    if (datanet.records >= max) throw datanetsError('DATANET_FULL', `datanet ${datanet.id} holds ${datanet.records} records, the most one takes`, { ...at, max: String(max) })
+    if (datanet.records >= max)
+      throw datanetsError('DATANET_FULL', `datanet ${datanet.id} holds ${datanet.records} records, the most one takes`, {
+        ...at,
+        max: String(max),
+      })
     const existing = books.recordWithContent(datanet.id, m.contentId)
-    if (existing !== undefined) throw datanetsError('DUPLICATE_RECORD', `datanet ${datanet.id} already holds ${m.contentId} as record ${existing}`, { ...at, record: String(existing) })
+    if (existing !== undefined)
+      throw datanetsError('DUPLICATE_RECORD', `datanet ${datanet.id} already holds ${m.contentId} as record ${existing}`, {
+        ...at,
+        record: String(existing),
+      })
     if (m.contentKind === 'cid') {
       const length = BigInt(ctx.block.blobs.get(m.contentId).length)
-      if (length !== m.size) throw datanetsError('SIZE_MISMATCH', `blob ${m.contentId} holds ${length} bytes, not ${m.size}`, { ...at, size: String(length) })
+      if (length !== m.size)
+        throw datanetsError('SIZE_MISMATCH', `blob ${m.contentId} holds ${length} bytes, not ${m.size}`, { ...at, size: String(length) })
     }
     escrow(ctx, signer.addressBytes, m.bond.amount, 'record bond')
     const record: DatanetRecordValue = {
@@ -207,13 +250,24 @@ const curate: MessageHandler<MsgCurateValue> = {
     const datanet = knownDatanet(books, m.datanet)
     const record = knownRecord(books, datanet.id, m.record)
     const at = { datanet: String(datanet.id), record: String(record.record) }
-    if (!isCurator(datanet, signer.addressBytes)) throw datanetsError('NOT_CURATOR', `${signer.address} is no curator of datanet ${datanet.id}`, at)
-    if (record.status !== 'pending') throw datanetsError('RECORD_DECIDED', `record ${record.record} of datanet ${datanet.id} is already ${record.status}`, { ...at, status: record.status })
+    if (!isCurator(datanet, signer.addressBytes))
+      throw datanetsError('NOT_CURATOR', `${signer.address} is no curator of datanet ${datanet.id}`, at)
+    if (record.status !== 'pending')
+      throw datanetsError('RECORD_DECIDED', `record ${record.record} of datanet ${datanet.id} is already ${record.status}`, {
+        ...at,
+        status: record.status,
+      })
     if (books.curation(datanet.id, record.record, signer.addressBytes) !== undefined) {
       throw datanetsError('ALREADY_CURATED', `${signer.address} has already voted on record ${record.record} of datanet ${datanet.id}`, at)
     }
-    books.setCuration(datanet.id, record.record, signer.addressBytes, { approve: m.approve, reason: m.reason, height: BigInt(ctx.block.height) })
-    const voted: DatanetRecordValue = m.approve ? { ...record, approvals: record.approvals + 1 } : { ...record, rejections: record.rejections + 1 }
+    books.setCuration(datanet.id, record.record, signer.addressBytes, {
+      approve: m.approve,
+      reason: m.reason,
+      height: BigInt(ctx.block.height),
+    })
+    const voted: DatanetRecordValue = m.approve
+      ? { ...record, approvals: record.approvals + 1 }
+      : { ...record, rejections: record.rejections + 1 }
     books.setRecord(voted)
     emitRecordCurated(ctx, voted, signer.addressBytes, m.approve, m.reason)
     const status = decision(datanet.curators.length, datanet.approvals, voted.approvals, voted.rejections)
@@ -236,8 +290,19 @@ const publishVersion: MessageHandler<MsgPublishVersionValue> = {
       throw datanetsError('NOT_OWNER_OR_CURATOR', `${signer.address} is neither the owner nor a curator of datanet ${datanet.id}`, at)
     }
     const published = datanet.versions === 0n ? 0n : books.version(datanet.id, datanet.versions)!.recordCount
-    if (datanet.accepted === published) throw datanetsError('NOTHING_NEW', `datanet ${datanet.id} has accepted no record since version ${datanet.versions}`, { ...at, version: String(datanet.versions) })
-    const version = { datanet: datanet.id, version: datanet.versions + 1n, root: frontierRoot(datanet.frontier), recordCount: datanet.accepted, publisher: signer.addressBytes, height: BigInt(ctx.block.height) }
+    if (datanet.accepted === published)
+      throw datanetsError('NOTHING_NEW', `datanet ${datanet.id} has accepted no record since version ${datanet.versions}`, {
+        ...at,
+        version: String(datanet.versions),
+      })
+    const version = {
+      datanet: datanet.id,
+      version: datanet.versions + 1n,
+      root: frontierRoot(datanet.frontier),
+      recordCount: datanet.accepted,
+      publisher: signer.addressBytes,
+      height: BigInt(ctx.block.height),
+    }
     books.setVersion(version)
     books.setDatanet({ ...datanet, versions: version.version })
     emitVersionPublished(ctx, version)
@@ -257,7 +322,8 @@ const declareData: MessageHandler<MsgDeclareDataValue> = {
     if (m.records.length === 0) throw datanetsError('EMPTY_DECLARATION', 'a declaration lists at least one record', {})
     m.records.forEach((r, i) => {
       if (r.count < 1) throw datanetsError('INVALID_DECLARATION', `records[${i}] declares a count of 0`, { index: i })
-      if (i > 0 && r.record <= m.records[i - 1]!.record) throw datanetsError('INVALID_DECLARATION', `records[${i}] is not above records[${i - 1}]: records ascend strictly`, { index: i })
+      if (i > 0 && r.record <= m.records[i - 1]!.record)
+        throw datanetsError('INVALID_DECLARATION', `records[${i}] is not above records[${i - 1}]: records ascend strictly`, { index: i })
     })
   },
   handle(ctx, m, signer) {
@@ -267,28 +333,59 @@ const declareData: MessageHandler<MsgDeclareDataValue> = {
     const round = ctx.keeper(TRAINING).round(m.subnet, m.round)
     const height = BigInt(ctx.block.height)
     const phase = round === undefined ? 'not opened' : phaseAt(round, height)
-    if (phase !== 'submit') throw datanetsError('ROUND_NOT_OPEN', `round ${m.round} of subnet ${m.subnet} is ${phase} at height ${height}, not in its submit phase`, { ...at, phase })
-    if (!ctx.keeper(SUBNETS).isMember(m.subnet, 'trainer', signer.addressBytes)) throw datanetsError('NOT_TRAINER', `${signer.address} is no trainer of subnet ${m.subnet}`, at)
+    if (phase !== 'submit')
+      throw datanetsError(
+        'ROUND_NOT_OPEN',
+        `round ${m.round} of subnet ${m.subnet} is ${phase} at height ${height}, not in its submit phase`,
+        { ...at, phase },
+      )
+    if (!ctx.keeper(SUBNETS).isMember(m.subnet, 'trainer', signer.addressBytes))
+      throw datanetsError('NOT_TRAINER', `${signer.address} is no trainer of subnet ${m.subnet}`, at)
     const datanet = knownDatanet(books, m.datanet)
     const version = books.version(datanet.id, m.version)
-    if (version === undefined) throw datanetsError('UNKNOWN_VERSION', `datanet ${datanet.id} has no version ${m.version}`, { datanet: String(datanet.id), version: String(m.version) })
+    if (version === undefined)
+      throw datanetsError('UNKNOWN_VERSION', `datanet ${datanet.id} has no version ${m.version}`, {
+        datanet: String(datanet.id),
+        version: String(m.version),
+      })
     if (books.declaration(m.subnet, m.round, signer.addressBytes, datanet.id) !== undefined) {
-      throw datanetsError('ALREADY_DECLARED', `${signer.address} has declared data of datanet ${datanet.id} for round ${m.round} of subnet ${m.subnet}`, { ...at, datanet: String(datanet.id) })
+      throw datanetsError(
+        'ALREADY_DECLARED',
+        `${signer.address} has declared data of datanet ${datanet.id} for round ${m.round} of subnet ${m.subnet}`,
+        { ...at, datanet: String(datanet.id) },
+      )
     }
     const declared = m.records.map((d: DeclaredRecordValue) => {
       const record = knownRecord(books, datanet.id, d.record)
       if (record.status !== 'accepted' || record.acceptanceIndex === null || record.acceptanceIndex >= version.recordCount) {
-        throw datanetsError('NOT_ACCEPTED', `record ${record.record} of datanet ${datanet.id} is not accepted in version ${version.version} (${record.status})`, {
-          datanet: String(datanet.id),
-          record: String(record.record),
-          status: record.status,
-        })
+        throw datanetsError(
+          'NOT_ACCEPTED',
+          `record ${record.record} of datanet ${datanet.id} is not accepted in version ${version.version} (${record.status})`,
+          {
+            datanet: String(datanet.id),
+            record: String(record.record),
+            status: record.status,
+          },
+        )
       }
       return { record, declared: d }
     })
     const root = declarationRoot(declared)
-    if (!same(root, m.root)) throw datanetsError('ROOT_MISMATCH', `the declared records' root is ${toHex(root)}, not ${toHex(m.root)}`, { ...at, expected: toHex(root) })
-    const declaration = { subnet: m.subnet, round: m.round, trainer: signer.addressBytes, datanet: datanet.id, version: version.version, records: m.records, root: m.root, height }
+    if (!same(root, m.root))
+      throw datanetsError('ROOT_MISMATCH', `the declared records' root is ${toHex(root)}, not ${toHex(m.root)}`, {
+        ...at,
+        expected: toHex(root),
+      })
+    const declaration = {
+      subnet: m.subnet,
+      round: m.round,
+      trainer: signer.addressBytes,
+      datanet: datanet.id,
+      version: version.version,
+      records: m.records,
+      root: m.root,
+      height,
+    }
     books.setDeclaration(declaration)
     emitDataDeclared(ctx, declaration)
   },

@@ -68,4 +68,12 @@ export { datanetsParams, type DatanetsParamsValue } from './params.js'
 export { datanetsInvariants, accountInvariant, recordsInvariant, versionsInvariant, declarationsInvariant } from './invariants.js'
 export { decision, qualityOf, rejectSlash } from './curation.js'
 export { recordLeaf, recordLeafHash, declaredLeaf } from './leaves.js'
-export { QUALITY_UNIT, type DatanetsView, type DatanetRecordView, type DatanetVersionView, type DataDeclarationView, type DeclaredRecord as DeclaredRecordView, type RecordStatus } from './views.js'
+export {
+  QUALITY_UNIT,
+  type DatanetsView,
+  type DatanetRecordView,
+  type DatanetVersionView,
+  type DataDeclarationView,
+  type DeclaredRecord as DeclaredRecordView,
+  type RecordStatus,
+} from './views.js'

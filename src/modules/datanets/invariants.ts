@@ -27,26 +27,36 @@ export function accountInvariant(ctx: Context): string | null {
   let bonds = 0n
   for (const r of books.allRecords()) if (r.status === 'pending') bonds += r.bond
   const owed = deposits + bonds + treasuries
-  if (held !== owed) return `the datanets account holds ${held}${denom}; deposits (${deposits}), pending bonds (${bonds}) and treasuries (${treasuries}) sum to ${owed}`
+  if (held !== owed)
+    return `the datanets account holds ${held}${denom}; deposits (${deposits}), pending bonds (${bonds}) and treasuries (${treasuries}) sum to ${owed}`
   return null
 }
 
 /** What is wrong with one record against its votes and its Datanet's rule, or null. */
-function recordBroken(r: DatanetRecordValue, curators: readonly Uint8Array[], approvalsNeeded: number, votes: { curator: Uint8Array; approve: boolean }[], fraction: Parameters<typeof rejectSlash>[1]): string | null {
+function recordBroken(
+  r: DatanetRecordValue,
+  curators: readonly Uint8Array[],
+  approvalsNeeded: number,
+  votes: { curator: Uint8Array; approve: boolean }[],
+  fraction: Parameters<typeof rejectSlash>[1],
+): string | null {
   const at = `record ${r.datanet}/${r.record}`
   const stranger = votes.find((v) => !curators.some((c) => same(c, v.curator)))
   if (stranger !== undefined) return `${at} has a vote of ${encodeAddress(stranger.curator)}, no curator`
   const approvals = votes.filter((v) => v.approve).length
   const rejections = votes.length - approvals
-  if (r.approvals !== approvals || r.rejections !== rejections) return `${at} counts ${r.approvals} approvals and ${r.rejections} rejections; its votes are ${approvals} and ${rejections}`
+  if (r.approvals !== approvals || r.rejections !== rejections)
+    return `${at} counts ${r.approvals} approvals and ${r.rejections} rejections; its votes are ${approvals} and ${rejections}`
   const status = decision(curators.length, approvalsNeeded, approvals, rejections)
   if (r.status !== status) return `${at} is ${r.status}; its votes make it ${status}`
   const quality = status === 'accepted' ? qualityOf(approvals, rejections) : 0
   if (r.quality !== quality) return `${at} has quality ${r.quality}, not ${quality}`
-  if ((status === 'accepted') !== (r.acceptanceIndex !== null)) return `${at} is ${status} ${r.acceptanceIndex === null ? 'without' : 'with'} an acceptance index`
+  if ((status === 'accepted') !== (r.acceptanceIndex !== null))
+    return `${at} is ${status} ${r.acceptanceIndex === null ? 'without' : 'with'} an acceptance index`
   const slashed = status === 'rejected' ? rejectSlash(r.bond, fraction) : 0n
   if (r.slashed !== slashed) return `${at} had ${r.slashed} of its bond kept, not ${slashed}`
-  if ((status === 'pending') !== (r.decidedHeight === null)) return `${at} is ${status} ${r.decidedHeight === null ? 'without' : 'with'} a decision height`
+  if ((status === 'pending') !== (r.decidedHeight === null))
+    return `${at} is ${status} ${r.decidedHeight === null ? 'without' : 'with'} a decision height`
   return null
 }
 
@@ -62,7 +72,8 @@ export function recordsInvariant(ctx: Context): string | null {
   const votes = new Map<string, { curator: Uint8Array; approve: boolean }[]>()
   for (const v of books.allCurations()) {
     const key = `${v.datanet}/${v.record}`
-    if (books.record(v.datanet, v.record) === undefined) return `a vote of ${encodeAddress(v.curator)} names record ${key}, which does not exist`
+    if (books.record(v.datanet, v.record) === undefined)
+      return `a vote of ${encodeAddress(v.curator)} names record ${key}, which does not exist`
     votes.set(key, [...(votes.get(key) ?? []), { curator: v.curator, approve: v.vote.approve }])
   }
   let next = 0n
@@ -76,7 +87,12 @@ export function recordsInvariant(ctx: Context): string | null {
     // The rule that decided a record: the curator epoch in force at its decision (pending: today's).
     const epochs = [...books.epochs(d.id)]
     const last = epochs[epochs.length - 1]
-    if (last !== undefined && (last.approvals !== d.approvals || last.curators.length !== d.curators.length || last.curators.some((c, i) => !same(c, d.curators[i]!)))) {
+    if (
+      last !== undefined &&
+      (last.approvals !== d.approvals ||
+        last.curators.length !== d.curators.length ||
+        last.curators.some((c, i) => !same(c, d.curators[i]!)))
+    ) {
       return `${at}: its latest curator epoch is not its curation rule`
     }
     const ruleOf = (r: DatanetRecordValue): { curators: readonly Uint8Array[]; approvals: number } => {
@@ -95,7 +111,8 @@ export function recordsInvariant(ctx: Context): string | null {
       treasury += r.slashed
       if (r.acceptanceIndex !== null) {
         if (r.acceptanceIndex >= d.accepted) return `${at}: record ${r.record} has acceptance index ${r.acceptanceIndex} of ${d.accepted}`
-        if (byIndex.has(r.acceptanceIndex)) return `${at}: records ${byIndex.get(r.acceptanceIndex)!.record} and ${r.record} share acceptance index ${r.acceptanceIndex}`
+        if (byIndex.has(r.acceptanceIndex))
+          return `${at}: records ${byIndex.get(r.acceptanceIndex)!.record} and ${r.record} share acceptance index ${r.acceptanceIndex}`
         byIndex.set(r.acceptanceIndex, r)
       }
     }
@@ -111,12 +128,14 @@ export function recordsInvariant(ctx: Context): string | null {
     for (const c of books.contents(d.id)) {
       contents++
       const r = books.record(d.id, c.record)
-      if (r === undefined || !same(contentDigest(r.contentId), c.contentDigest)) return `${at}: a content index entry leads to record ${c.record}, which holds other content`
+      if (r === undefined || !same(contentDigest(r.contentId), c.contentDigest))
+        return `${at}: a content index entry leads to record ${c.record}, which holds other content`
     }
     if (contents !== count) return `${at}: the content index has ${contents} entries for ${count} records`
     if (treasury !== d.treasury) return `${at} has a treasury of ${d.treasury}; its rejections kept ${treasury}`
     const leaves = [...Array(byIndex.size).keys()].map((i) => recordLeaf(byIndex.get(BigInt(i))!))
-    if (!same(frontierRoot(d.frontier), merkleRoot(leaves))) return `${at}: its frontier's root is not the root of its ${leaves.length} accepted records`
+    if (!same(frontierRoot(d.frontier), merkleRoot(leaves)))
+      return `${at}: its frontier's root is not the root of its ${leaves.length} accepted records`
   }
   if (books.nextDatanet() !== next) return `the next datanet id is ${books.nextDatanet()}, not ${next}`
   return null
@@ -125,7 +144,8 @@ export function recordsInvariant(ctx: Context): string | null {
 /** Each Datanet's versions are numbered 1..versions, hold strictly growing record counts up to its accepted count, and their roots recompute. */
 export function versionsInvariant(ctx: Context): string | null {
   const books = booksOf(ctx)
-  for (const v of books.allVersions()) if (books.datanet(v.datanet) === undefined) return `version ${v.version} belongs to datanet ${v.datanet}, which does not exist`
+  for (const v of books.allVersions())
+    if (books.datanet(v.datanet) === undefined) return `version ${v.version} belongs to datanet ${v.datanet}, which does not exist`
   for (const d of books.datanets()) {
     let number = 0n
     let previous = 0n
@@ -136,7 +156,8 @@ export function versionsInvariant(ctx: Context): string | null {
       if (v.recordCount > d.accepted) return `${at} holds ${v.recordCount} records; the datanet has accepted ${d.accepted}`
       if (v.recordCount <= previous) return `${at} holds ${v.recordCount} records, no more than the version before (${previous})`
       previous = v.recordCount
-      if (!same(merkleRoot(versionLeaves(books, d.id, v.recordCount)), v.root)) return `${at}: its root ${toHex(v.root)} is not the root of its records`
+      if (!same(merkleRoot(versionLeaves(books, d.id, v.recordCount)), v.root))
+        return `${at}: its root ${toHex(v.root)} is not the root of its records`
     }
     if (number !== d.versions) return `datanet ${d.id} counts ${d.versions} versions; it holds ${number}`
   }
@@ -154,7 +175,8 @@ export function declarationsInvariant(ctx: Context): string | null {
     for (const [i, d] of decl.records.entries()) {
       if (i > 0 && d.record <= decl.records[i - 1]!.record) return `${at} lists its records out of order`
       const r = books.record(decl.datanet, d.record)
-      if (r?.acceptanceIndex === null || r === undefined || r.acceptanceIndex >= version.recordCount) return `${at} lists record ${d.record}, not accepted in version ${decl.version}`
+      if (r?.acceptanceIndex === null || r === undefined || r.acceptanceIndex >= version.recordCount)
+        return `${at} lists record ${d.record}, not accepted in version ${decl.version}`
       leaves.push(declaredLeaf(recordLeafHash(r), d.count))
     }
     if (!same(merkleRoot(leaves), decl.root)) return `${at} carries a root that is not its records'`
@@ -162,4 +184,9 @@ export function declarationsInvariant(ctx: Context): string | null {
   return null
 }
 
-export const datanetsInvariants = { account: accountInvariant, records: recordsInvariant, versions: versionsInvariant, declarations: declarationsInvariant }
+export const datanetsInvariants = {
+  account: accountInvariant,
+  records: recordsInvariant,
+  versions: versionsInvariant,
+  declarations: declarationsInvariant,
+}

@@ -18,7 +18,13 @@ export const recordView = (r: DatanetRecordValue): DatanetRecordView => ({
   licence: r.licence,
 })
 
-export const versionView = (v: DatanetVersionValue): DatanetVersionView => ({ datanet: v.datanet, version: v.version, root: v.root, recordCount: v.recordCount, height: v.height })
+export const versionView = (v: DatanetVersionValue): DatanetVersionView => ({
+  datanet: v.datanet,
+  version: v.version,
+  root: v.root,
+  recordCount: v.recordCount,
+  height: v.height,
+})
 
 export const declarationView = (d: DataDeclarationValue): DataDeclarationView => ({
   subnet: d.subnet,
@@ -60,14 +66,22 @@ export class DatanetsKeeper implements DatanetsView {
   curatorsChange(datanet: bigint, curators: readonly Uint8Array[], approvals: number): () => void {
     const d = this.#books.datanet(datanet)
     if (d === undefined) throw datanetsError('UNKNOWN_DATANET', `no datanet ${datanet}`, { datanet: String(datanet) })
-    if (curators.length === 0 || curators.length > MAX_CURATORS) throw datanetsError('BAD_CURATORS', `a datanet has 1..${MAX_CURATORS} curators`, { curators: curators.length })
-    if (new Set(curators.map(toHex)).size !== curators.length) throw datanetsError('BAD_CURATORS', 'a curator is listed twice', { curators: curators.length })
+    if (curators.length === 0 || curators.length > MAX_CURATORS)
+      throw datanetsError('BAD_CURATORS', `a datanet has 1..${MAX_CURATORS} curators`, { curators: curators.length })
+    if (new Set(curators.map(toHex)).size !== curators.length)
+      throw datanetsError('BAD_CURATORS', 'a curator is listed twice', { curators: curators.length })
     if (approvals < 1 || approvals > curators.length) {
-      throw datanetsError('BAD_APPROVALS', `approvals must lie in 1..${curators.length} (the curators), not ${approvals}`, { approvals, curators: curators.length })
+      throw datanetsError('BAD_APPROVALS', `approvals must lie in 1..${curators.length} (the curators), not ${approvals}`, {
+        approvals,
+        curators: curators.length,
+      })
     }
     for (const r of this.#books.records(datanet)) {
       if (r.status === 'pending' && r.approvals + r.rejections > 0) {
-        throw datanetsError('CURATION_IN_PROGRESS', `record ${datanet}/${r.record} is pending with votes under the current curators`, { datanet: String(datanet), record: String(r.record) })
+        throw datanetsError('CURATION_IN_PROGRESS', `record ${datanet}/${r.record} is pending with votes under the current curators`, {
+          datanet: String(datanet),
+          record: String(r.record),
+        })
       }
     }
     return () => {

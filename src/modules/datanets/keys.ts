@@ -36,7 +36,8 @@ const U64 = 8
 const ADDRESS = 20
 const DIGEST = 32
 
-const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('datanets', key, first, length, what)
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void =>
+  expectKey('datanets', key, first, length, what)
 
 export const ALL_DATANETS = Uint8Array.of(DATANET)
 export const ALL_RECORDS = Uint8Array.of(RECORD)
@@ -56,14 +57,18 @@ export const datanetKey = (datanet: bigint): Uint8Array => concatBytes(ALL_DATAN
 export const recordsOf = (datanet: bigint): Uint8Array => concatBytes(ALL_RECORDS, u64Bytes(datanet))
 export const recordKey = (datanet: bigint, record: bigint): Uint8Array => concatBytes(recordsOf(datanet), u64Bytes(record))
 /** `contentDigest` is SHA-256 of the contentId text: a fixed-length key whatever the id's form. */
-export const contentKey = (datanet: bigint, contentDigest: Uint8Array): Uint8Array => concatBytes(Uint8Array.of(CONTENT), u64Bytes(datanet), contentDigest)
-export const curationsOf = (datanet: bigint, record: bigint): Uint8Array => concatBytes(Uint8Array.of(CURATION), u64Bytes(datanet), u64Bytes(record))
-export const curationKey = (datanet: bigint, record: bigint, curator: Uint8Array): Uint8Array => concatBytes(curationsOf(datanet, record), curator)
+export const contentKey = (datanet: bigint, contentDigest: Uint8Array): Uint8Array =>
+  concatBytes(Uint8Array.of(CONTENT), u64Bytes(datanet), contentDigest)
+export const curationsOf = (datanet: bigint, record: bigint): Uint8Array =>
+  concatBytes(Uint8Array.of(CURATION), u64Bytes(datanet), u64Bytes(record))
+export const curationKey = (datanet: bigint, record: bigint, curator: Uint8Array): Uint8Array =>
+  concatBytes(curationsOf(datanet, record), curator)
 export const acceptedOf = (datanet: bigint): Uint8Array => concatBytes(Uint8Array.of(ACCEPTED), u64Bytes(datanet))
 export const acceptedKey = (datanet: bigint, index: bigint): Uint8Array => concatBytes(acceptedOf(datanet), u64Bytes(index))
 export const versionsOf = (datanet: bigint): Uint8Array => concatBytes(ALL_VERSIONS, u64Bytes(datanet))
 export const versionKey = (datanet: bigint, version: bigint): Uint8Array => concatBytes(versionsOf(datanet), u64Bytes(version))
-export const declarationsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(ALL_DECLARATIONS, u64Bytes(subnet), u64Bytes(round))
+export const declarationsOf = (subnet: bigint, round: bigint): Uint8Array =>
+  concatBytes(ALL_DECLARATIONS, u64Bytes(subnet), u64Bytes(round))
 export const declarationKey = (subnet: bigint, round: bigint, trainer: Uint8Array, datanet: bigint): Uint8Array =>
   concatBytes(declarationsOf(subnet, round), trainer, u64Bytes(datanet))
 
@@ -94,5 +99,10 @@ export function parseVersionKey(key: Uint8Array): { datanet: bigint; version: bi
 
 export function parseDeclarationKey(key: Uint8Array): { subnet: bigint; round: bigint; trainer: Uint8Array; datanet: bigint } {
   expect(key, DECLARATION, 1 + 3 * U64 + ADDRESS, 'declaration')
-  return { subnet: readU64(key, 1), round: readU64(key, 1 + U64), trainer: key.slice(1 + 2 * U64, 1 + 2 * U64 + ADDRESS), datanet: readU64(key, 1 + 2 * U64 + ADDRESS) }
+  return {
+    subnet: readU64(key, 1),
+    round: readU64(key, 1 + U64),
+    trainer: key.slice(1 + 2 * U64, 1 + 2 * U64 + ADDRESS),
+    datanet: readU64(key, 1 + 2 * U64 + ADDRESS),
+  }
 }

@@ -30,9 +30,14 @@ export const datanetsParams: ModuleParams<DatanetsParamsValue> = {
     const d = datanetsParams.defaults
     for (const key of Object.keys(body)) if (!FIELDS.includes(key)) throw genesisError(`${path}.${key}`, 'no such datanets param')
     const value: DatanetsParamsValue = {
-      creationDeposit: body.creation_deposit === undefined ? d.creationDeposit : bigintAt(body.creation_deposit, `${path}.creation_deposit`, { min: 0n, max: MAX_DEPOSIT }),
+      creationDeposit:
+        body.creation_deposit === undefined
+          ? d.creationDeposit
+          : bigintAt(body.creation_deposit, `${path}.creation_deposit`, { min: 0n, max: MAX_DEPOSIT }),
       maxRecordsPerDatanet:
-        body.max_records_per_datanet === undefined ? d.maxRecordsPerDatanet : bigintAt(body.max_records_per_datanet, `${path}.max_records_per_datanet`, { min: 1n, max: RECORDS_CEILING }),
+        body.max_records_per_datanet === undefined
+          ? d.maxRecordsPerDatanet
+          : bigintAt(body.max_records_per_datanet, `${path}.max_records_per_datanet`, { min: 1n, max: RECORDS_CEILING }),
     }
     try {
       datanetsParams.validate(value)
@@ -44,7 +49,8 @@ export const datanetsParams: ModuleParams<DatanetsParamsValue> = {
   },
   toJson: (p) => ({ creation_deposit: String(p.creationDeposit), max_records_per_datanet: String(p.maxRecordsPerDatanet) }),
   validate(p) {
-    if (p.creationDeposit < 0n || p.creationDeposit > MAX_DEPOSIT) throw datanetsError('INVALID_PARAMS', 'creation_deposit must lie in [0, 2^128]', { param: 'creation_deposit' })
+    if (p.creationDeposit < 0n || p.creationDeposit > MAX_DEPOSIT)
+      throw datanetsError('INVALID_PARAMS', 'creation_deposit must lie in [0, 2^128]', { param: 'creation_deposit' })
     if (p.maxRecordsPerDatanet < 1n || p.maxRecordsPerDatanet > RECORDS_CEILING) {
       throw datanetsError('INVALID_PARAMS', 'max_records_per_datanet must lie in [1, 2^32]', { param: 'max_records_per_datanet' })
     }

@@ -72,7 +72,12 @@ export const recordJson = (r: DatanetRecordValue) => ({
   decided_height: r.decidedHeight === null ? null : String(r.decidedHeight),
 })
 
-export const curationJson = (curator: Uint8Array, v: CurationValue) => ({ curator: encodeAddress(curator), approve: v.approve, reason: v.reason, voted_height: String(v.height) })
+export const curationJson = (curator: Uint8Array, v: CurationValue) => ({
+  curator: encodeAddress(curator),
+  approve: v.approve,
+  reason: v.reason,
+  voted_height: String(v.height),
+})
 
 export const versionJson = (v: DatanetVersionValue) => ({
   datanet: String(v.datanet),
@@ -107,7 +112,8 @@ const MAX_LIMIT = 1000
 function limitParam(value: unknown): number {
   if (value === undefined) return DEFAULT_LIMIT
   const limit = u64Param(value, 'limit')
-  if (limit < 1n || limit > BigInt(MAX_LIMIT)) throw datanetsError('INVALID_QUERY', `limit must lie in 1..${MAX_LIMIT}`, { limit: String(limit) })
+  if (limit < 1n || limit > BigInt(MAX_LIMIT))
+    throw datanetsError('INVALID_QUERY', `limit must lie in 1..${MAX_LIMIT}`, { limit: String(limit) })
   return Number(limit)
 }
 
@@ -124,14 +130,19 @@ function knownDatanet(books: DatanetsBooks, value: unknown, field = 'datanet'): 
 function knownVersion(books: DatanetsBooks, datanet: DatanetValue, value: unknown): DatanetVersionValue {
   const number = u64Param(value, 'version')
   const version = books.version(datanet.id, number)
-  if (version === undefined) throw datanetsError('UNKNOWN_VERSION', `datanet ${datanet.id} has no version ${number}`, { datanet: String(datanet.id), version: String(number) })
+  if (version === undefined)
+    throw datanetsError('UNKNOWN_VERSION', `datanet ${datanet.id} has no version ${number}`, {
+      datanet: String(datanet.id),
+      version: String(number),
+    })
   return version
 }
 
 function knownRecord(books: DatanetsBooks, datanet: DatanetValue, value: unknown): DatanetRecordValue {
   const id = u64Param(value, 'record')
   const record = books.record(datanet.id, id)
-  if (record === undefined) throw datanetsError('UNKNOWN_RECORD', `datanet ${datanet.id} has no record ${id}`, { datanet: String(datanet.id), record: String(id) })
+  if (record === undefined)
+    throw datanetsError('UNKNOWN_RECORD', `datanet ${datanet.id} has no record ${id}`, { datanet: String(datanet.id), record: String(id) })
   return record
 }
 
@@ -151,12 +162,16 @@ export const datanetsQueries: Record<string, QueryHandler> = {
   record(ctx, p) {
     const books = booksOf(ctx)
     const record = knownRecord(books, knownDatanet(books, p.datanet), p.record)
-    return { ...recordJson(record), curations: [...books.curations(record.datanet, record.record)].map((c) => curationJson(c.curator, c.vote)) }
+    return {
+      ...recordJson(record),
+      curations: [...books.curations(record.datanet, record.record)].map((c) => curationJson(c.curator, c.vote)),
+    }
   },
   records(ctx, p) {
     const books = booksOf(ctx)
     const datanet = knownDatanet(books, p.datanet)
-    if (p.status !== undefined && !STATUSES.includes(p.status as string)) throw datanetsError('INVALID_QUERY', 'status must be pending, accepted or rejected', { status: String(p.status).slice(0, 20) })
+    if (p.status !== undefined && !STATUSES.includes(p.status as string))
+      throw datanetsError('INVALID_QUERY', 'status must be pending, accepted or rejected', { status: String(p.status).slice(0, 20) })
     const after = p.after === undefined ? -1n : u64Param(p.after, 'after')
     const limit = limitParam(p.limit)
     const records: ReturnType<typeof recordJson>[] = []
@@ -180,10 +195,14 @@ export const datanetsQueries: Record<string, QueryHandler> = {
     const version = knownVersion(books, datanet, p.version)
     const record = knownRecord(books, datanet, p.record)
     if (record.acceptanceIndex === null || record.acceptanceIndex >= version.recordCount) {
-      throw datanetsError('NOT_ACCEPTED', `record ${record.record} of datanet ${datanet.id} is not in version ${version.version} (${record.status})`, {
-        datanet: String(datanet.id),
-        record: String(record.record),
-      })
+      throw datanetsError(
+        'NOT_ACCEPTED',
+        `record ${record.record} of datanet ${datanet.id} is not in version ${version.version} (${record.status})`,
+        {
+          datanet: String(datanet.id),
+          record: String(record.record),
+        },
+      )
     }
     const index = Number(record.acceptanceIndex)
     return {
@@ -200,4 +219,3 @@ export const datanetsQueries: Record<string, QueryHandler> = {
     return { declarations: [...booksOf(ctx).declarations(subnet, round)].map(declarationJson) }
   },
 }
-

@@ -18,7 +18,12 @@ export function beginBlock(keeper: DistributionKeeper): void {
   if (block.lastCommit !== null) {
     const params = keeper.params()
     const collected = fromCoins(keeper.bank.balances(moduleAddress(FEE_COLLECTOR)))
-    if (collected.length > 0) keeper.bank.sendModuleToModule(FEE_COLLECTOR, DISTRIBUTION_ACCOUNT, collected.map((c) => ({ denom: c.denom, amount: c.amount.truncate() })))
+    if (collected.length > 0)
+      keeper.bank.sendModuleToModule(
+        FEE_COLLECTOR,
+        DISTRIBUTION_ACCOUNT,
+        collected.map((c) => ({ denom: c.denom, amount: c.amount.truncate() })),
+      )
     let emitted: DecCoins = []
     if (params.emissionPerBlock > 0n) {
       const coins = [{ denom: keeper.staking.bondDenom(), amount: params.emissionPerBlock }]
@@ -73,7 +78,11 @@ export function allocateTokens(keeper: DistributionKeeper, rewards: DecCoins): v
   keeper.addToCommunityPool(remaining)
 }
 
-function allocateToValidator(keeper: DistributionKeeper, validator: Parameters<DistributionKeeper['allocateToValidator']>[0], tokens: DecCoins): void {
+function allocateToValidator(
+  keeper: DistributionKeeper,
+  validator: Parameters<DistributionKeeper['allocateToValidator']>[0],
+  tokens: DecCoins,
+): void {
   if (tokens.length === 0) return
   const { commission, shared } = keeper.allocateToValidator(validator, tokens)
   emitAllocation(keeper.ctx, validator.operator, commission, shared)

@@ -45,7 +45,8 @@ export function subDecCoins(a: DecCoins, b: DecCoins): DecCoins {
 
 export const mulDecTruncate = (coins: DecCoins, factor: Dec): DecCoins => normal(new Map(coins.map((c) => [c.denom, c.amount.mul(factor)])))
 
-export const quoDecTruncate = (coins: DecCoins, divisor: Dec): DecCoins => normal(new Map(coins.map((c) => [c.denom, c.amount.quo(divisor)])))
+export const quoDecTruncate = (coins: DecCoins, divisor: Dec): DecCoins =>
+  normal(new Map(coins.map((c) => [c.denom, c.amount.quo(divisor)])))
 
 /** Per denomination, the smaller of the two (Cosmos' Intersect): denominations in only one side drop out. */
 export function minDecCoins(a: DecCoins, b: DecCoins): DecCoins {
@@ -67,6 +68,7 @@ export function truncateDecCoins(coins: DecCoins): { coins: CoinValue[]; remaind
 
 export const amountOf = (coins: DecCoins, denom: string): Dec => coins.find((c) => c.denom === denom)?.amount ?? Dec.ZERO
 
-export const decCoinsJson = (coins: DecCoins): { denom: string; amount: string }[] => coins.map((c) => ({ denom: c.denom, amount: c.amount.toString() }))
+export const decCoinsJson = (coins: DecCoins): { denom: string; amount: string }[] =>
+  coins.map((c) => ({ denom: c.denom, amount: c.amount.toString() }))
 
 export const formatDecCoins = (coins: DecCoins): string => coins.map((c) => `${c.amount.toString()}${c.denom}`).join(',')

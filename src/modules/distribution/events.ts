@@ -26,7 +26,11 @@ export const emitProposerReward = (ctx: Context, operator: Uint8Array, amount: D
   ctx.emit(DISTRIBUTION_EVENTS.proposerReward, { validator: valoper(operator), amount: formatDecCoins(amount) })
 
 export const emitWithdrawRewards = (ctx: Context, delegator: Uint8Array, operator: Uint8Array, coins: readonly CoinValue[]): void =>
-  ctx.emit(DISTRIBUTION_EVENTS.withdrawRewards, { delegator: encodeAddress(delegator), validator: valoper(operator), amount: coinsText(coins) })
+  ctx.emit(DISTRIBUTION_EVENTS.withdrawRewards, {
+    delegator: encodeAddress(delegator),
+    validator: valoper(operator),
+    amount: coinsText(coins),
+  })
 
 export const emitWithdrawCommission = (ctx: Context, operator: Uint8Array, coins: readonly CoinValue[]): void =>
   ctx.emit(DISTRIBUTION_EVENTS.withdrawCommission, { validator: valoper(operator), amount: coinsText(coins) })

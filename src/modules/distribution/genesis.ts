@@ -1,5 +1,5 @@
 import { decodeAddress, encodeAddress } from '../../crypto/index.js'
-import { Dec, type ModuleGenesis, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt, u64At, decAt } from '../../state/index.js'
+import { Dec, type ModuleGenesis, arrayAt, genesisError, intAt, objectAt, stringAt, u64At, decAt } from '../../state/index.js'
 import { type DecCoin, type DecCoins, decCoinsJson } from './dec-coins.js'
 import { referenceCountInvariant, solvencyInvariant } from './invariants.js'
 import { DENOM } from '../bank/messages.js'
@@ -50,7 +50,17 @@ export interface DistributionGenesis {
   slashEvents: { validator: Uint8Array; height: bigint; event: SlashEvent }[]
 }
 
-const FIELDS = ['community_pool', 'previous_proposer', 'withdraw_addresses', 'outstanding_rewards', 'accumulated_commissions', 'historical_rewards', 'current_rewards', 'delegator_starting_infos', 'slash_events']
+const FIELDS = [
+  'community_pool',
+  'previous_proposer',
+  'withdraw_addresses',
+  'outstanding_rewards',
+  'accumulated_commissions',
+  'historical_rewards',
+  'current_rewards',
+  'delegator_starting_infos',
+  'slash_events',
+]
 const VALOPER = 'fedravaloper'
 
 function accountAt(value: unknown, path: string): Uint8Array {
@@ -84,23 +94,37 @@ function decCoinsAt(value: unknown, path: string): DecCoins {
   })
 }
 
-const entries = (body: Record<string, unknown>, field: string, path: string) => arrayAt(body[field] ?? [], `${path}.${field}`).map((e, i) => ({ at: `${path}.${field}[${i}]`, e: objectAt(e, `${path}.${field}[${i}]`) }))
+const entries = (body: Record<string, unknown>, field: string, path: string) =>
+  arrayAt(body[field] ?? [], `${path}.${field}`).map((e, i) => ({ at: `${path}.${field}[${i}]`, e: objectAt(e, `${path}.${field}[${i}]`) }))
 const valoper = (b: Uint8Array) => encodeAddress(b, VALOPER)
 
 export const distributionGenesis: ModuleGenesis<DistributionGenesis> = {
   validate(section, path) {
     const body = objectAt(section, path)
-    for (const key of Object.keys(body)) if (!FIELDS.includes(key)) throw genesisError(`${path}.${key}`, 'no such distribution genesis field')
+    for (const key of Object.keys(body))
+      if (!FIELDS.includes(key)) throw genesisError(`${path}.${key}`, 'no such distribution genesis field')
     return {
       communityPool: decCoinsAt(body.community_pool, `${path}.community_pool`),
       previousProposer: body.previous_proposer === undefined ? null : accountAt(body.previous_proposer, `${path}.previous_proposer`),
-      withdrawAddresses: entries(body, 'withdraw_addresses', path).map(({ at, e }) => ({ delegator: accountAt(e.delegator, `${at}.delegator`), address: accountAt(e.withdraw_address, `${at}.withdraw_address`) })),
-      outstanding: entries(body, 'outstanding_rewards', path).map(({ at, e }) => ({ validator: valoperAt(e.validator, `${at}.validator`), rewards: decCoinsAt(e.rewards, `${at}.rewards`) })),
-      commissions: entries(body, 'accumulated_commissions', path).map(({ at, e }) => ({ validator: valoperAt(e.validator, `${at}.validator`), commission: decCoinsAt(e.commission, `${at}.commission`) })),
+      withdrawAddresses: entries(body, 'withdraw_addresses', path).map(({ at, e }) => ({
+        delegator: accountAt(e.delegator, `${at}.delegator`),
+        address: accountAt(e.withdraw_address, `${at}.withdraw_address`),
+      })),
+      outstanding: entries(body, 'outstanding_rewards', path).map(({ at, e }) => ({
+        validator: valoperAt(e.validator, `${at}.validator`),
+        rewards: decCoinsAt(e.rewards, `${at}.rewards`),
+      })),
+      commissions: entries(body, 'accumulated_commissions', path).map(({ at, e }) => ({
+        validator: valoperAt(e.validator, `${at}.validator`),
+        commission: decCoinsAt(e.commission, `${at}.commission`),
+      })),
       historical: entries(body, 'historical_rewards', path).map(({ at, e }) => ({
         validator: valoperAt(e.validator, `${at}.validator`),
         period: u64At(e.period, `${at}.period`),
-        record: { ratio: decCoinsAt(e.cumulative_reward_ratio, `${at}.cumulative_reward_ratio`), referenceCount: intAt(e.reference_count, `${at}.reference_count`, 1, 2 ** 32 - 1) },
+        record: {
+          ratio: decCoinsAt(e.cumulative_reward_ratio, `${at}.cumulative_reward_ratio`),
+          referenceCount: intAt(e.reference_count, `${at}.reference_count`, 1, 2 ** 32 - 1),
+        },
       })),
       current: entries(body, 'current_rewards', path).map(({ at, e }) => ({
         validator: valoperAt(e.validator, `${at}.validator`),
@@ -109,12 +133,20 @@ export const distributionGenesis: ModuleGenesis<DistributionGenesis> = {
       startingInfos: entries(body, 'delegator_starting_infos', path).map(({ at, e }) => ({
         delegator: accountAt(e.delegator, `${at}.delegator`),
         validator: valoperAt(e.validator, `${at}.validator`),
-        info: { previousPeriod: u64At(e.previous_period, `${at}.previous_period`), stake: decAt(e.stake, `${at}.stake`), height: u64At(e.height, `${at}.height`) },
+        info: {
+          previousPeriod: u64At(e.previous_period, `${at}.previous_period`),
+          stake: decAt(e.stake, `${at}.stake`),
+          height: u64At(e.height, `${at}.height`),
+        },
       })),
       slashEvents: entries(body, 'slash_events', path).map(({ at, e }) => {
         const fraction = decAt(e.fraction, `${at}.fraction`)
         if (fraction.gt(Dec.ONE)) throw genesisError(`${at}.fraction`, 'a slash fraction is at most 1')
-        return { validator: valoperAt(e.validator, `${at}.validator`), height: u64At(e.height, `${at}.height`), event: { period: u64At(e.period, `${at}.period`), fraction } }
+        return {
+          validator: valoperAt(e.validator, `${at}.validator`),
+          height: u64At(e.height, `${at}.height`),
+          event: { period: u64At(e.period, `${at}.period`), fraction },
+        }
       }),
     }
   },
@@ -137,18 +169,33 @@ export const distributionGenesis: ModuleGenesis<DistributionGenesis> = {
 
   export(ctx) {
     const store = ctx.moduleStore()
-    const all = <T>(prefix: Uint8Array, map: (key: Uint8Array, value: Uint8Array) => T): T[] => [...store.iterate(prefix)].map(([k, v]) => map(k, v))
+    const all = <T>(prefix: Uint8Array, map: (key: Uint8Array, value: Uint8Array) => T): T[] =>
+      [...store.iterate(prefix)].map(([k, v]) => map(k, v))
     const previous = store.get(K.PREVIOUS_PROPOSER_KEY)
     return {
       community_pool: decCoinsJson(decodeDecCoins(store.get(K.FEE_POOL_KEY))),
       ...(previous === undefined ? {} : { previous_proposer: encodeAddress(previous) }),
-      withdraw_addresses: all(K.ALL_WITHDRAW_ADDRESSES, (k, v) => ({ delegator: encodeAddress(K.parseWithdrawAddressKey(k)), withdraw_address: encodeAddress(v) })),
-      outstanding_rewards: all(K.ALL_OUTSTANDING, (k, v) => ({ validator: valoper(K.parseOutstandingKey(k)), rewards: decCoinsJson(decodeDecCoins(v)) })),
-      accumulated_commissions: all(K.ALL_COMMISSION, (k, v) => ({ validator: valoper(K.parseCommissionKey(k)), commission: decCoinsJson(decodeDecCoins(v)) })),
+      withdraw_addresses: all(K.ALL_WITHDRAW_ADDRESSES, (k, v) => ({
+        delegator: encodeAddress(K.parseWithdrawAddressKey(k)),
+        withdraw_address: encodeAddress(v),
+      })),
+      outstanding_rewards: all(K.ALL_OUTSTANDING, (k, v) => ({
+        validator: valoper(K.parseOutstandingKey(k)),
+        rewards: decCoinsJson(decodeDecCoins(v)),
+      })),
+      accumulated_commissions: all(K.ALL_COMMISSION, (k, v) => ({
+        validator: valoper(K.parseCommissionKey(k)),
+        commission: decCoinsJson(decodeDecCoins(v)),
+      })),
       historical_rewards: all(K.ALL_HISTORICAL, (k, v) => {
         const { operator, period } = K.parseHistoricalKey(k)
         const r = decodeHistorical(v)
-        return { validator: valoper(operator), period: String(period), cumulative_reward_ratio: decCoinsJson(r.ratio), reference_count: r.referenceCount }
+        return {
+          validator: valoper(operator),
+          period: String(period),
+          cumulative_reward_ratio: decCoinsJson(r.ratio),
+          reference_count: r.referenceCount,
+        }
       }),
       current_rewards: all(K.ALL_CURRENT, (k, v) => {
         const r = decodeCurrent(v)
@@ -157,7 +204,13 @@ export const distributionGenesis: ModuleGenesis<DistributionGenesis> = {
       delegator_starting_infos: all(K.ALL_STARTING_INFOS, (k, v) => {
         const { operator, delegator } = K.parseStartingInfoKey(k)
         const s = decodeStartingInfo(v)
-        return { delegator: encodeAddress(delegator), validator: valoper(operator), previous_period: String(s.previousPeriod), stake: s.stake.toString(), height: String(s.height) }
+        return {
+          delegator: encodeAddress(delegator),
+          validator: valoper(operator),
+          previous_period: String(s.previousPeriod),
+          stake: s.stake.toString(),
+          height: String(s.height),
+        }
       }),
       slash_events: all(K.ALL_SLASH_EVENTS, (k, v) => {
         const { operator, height } = K.parseSlashEventKey(k)

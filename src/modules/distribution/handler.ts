@@ -65,4 +65,10 @@ const fundCommunityPool: MessageHandler<MsgFundCommunityPoolValue> = {
   },
 }
 
-export const distributionMessages: MessageHandler[] = [withdrawRewards, withdrawAllRewards, withdrawCommission, setWithdrawAddress, fundCommunityPool]
+export const distributionMessages: MessageHandler[] = [
+  withdrawRewards,
+  withdrawAllRewards,
+  withdrawCommission,
+  setWithdrawAddress,
+  fundCommunityPool,
+]

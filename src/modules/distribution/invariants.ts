@@ -1,7 +1,20 @@
 import { type Context, Dec, moduleAddress } from '../../state/index.js'
 import { type DecCoins, NO_COINS, addDecCoins, amountOf } from './dec-coins.js'
 import { DistributionKeeper } from './keeper.js'
-import { ALL_CURRENT, ALL_HISTORICAL, ALL_OUTSTANDING, ALL_SLASH_EVENTS, ALL_STARTING_INFOS, DISTRIBUTION_ACCOUNT, MODULE, parseCurrentKey, parseHistoricalKey, parseOutstandingKey, parseSlashEventKey, parseStartingInfoKey } from './keys.js'
+import {
+  ALL_CURRENT,
+  ALL_HISTORICAL,
+  ALL_OUTSTANDING,
+  ALL_SLASH_EVENTS,
+  ALL_STARTING_INFOS,
+  DISTRIBUTION_ACCOUNT,
+  MODULE,
+  parseCurrentKey,
+  parseHistoricalKey,
+  parseOutstandingKey,
+  parseSlashEventKey,
+  parseStartingInfoKey,
+} from './keys.js'
 import { decodeCurrent, decodeDecCoins, decodeHistorical, decodeSlashEvent, decodeStartingInfo } from './records.js'
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -41,11 +54,13 @@ export function solvencyInvariant(ctx: Context): string | null {
   const { owed, truncated, records } = owedByModule(ctx)
   for (const { denom, amount } of owed) {
     const held = Dec.fromInt(keeper.bank.balance(account, denom))
-    if (amount.gt(held)) return `outstanding rewards and community pool owe ${amount.toString()}${denom}, the module holds ${held.toString()}${denom}`
+    if (amount.gt(held))
+      return `outstanding rewards and community pool owe ${amount.toString()}${denom}, the module holds ${held.toString()}${denom}`
   }
   for (const { denom, amount } of keeper.bank.balances(account)) {
     const whole = truncated.get(denom) ?? 0n
-    if (amount - whole >= BigInt(records)) return `the module holds ${amount}${denom}, its ${records} records owe ${whole} in whole units: more than dust is owed to nobody`
+    if (amount - whole >= BigInt(records))
+      return `the module holds ${amount}${denom}, its ${records} records owe ${whole} in whole units: more than dust is owed to nobody`
   }
   return null
 }
@@ -59,7 +74,8 @@ export function outstandingInvariant(ctx: Context): string | null {
     for (const c of outstanding) if (c.amount.isNegative()) return `outstanding ${c.denom} of ${hex(operator)} is negative`
     for (const c of keeper.commission(operator)) {
       if (c.amount.isNegative()) return `commission ${c.denom} of ${hex(operator)} is negative`
-      if (c.amount.gt(amountOf(outstanding, c.denom))) return `commission ${c.amount.toString()}${c.denom} of ${hex(operator)} exceeds its outstanding ${amountOf(outstanding, c.denom).toString()}`
+      if (c.amount.gt(amountOf(outstanding, c.denom)))
+        return `commission ${c.amount.toString()}${c.denom} of ${hex(operator)} exceeds its outstanding ${amountOf(outstanding, c.denom).toString()}`
     }
   }
   return null
@@ -78,10 +94,12 @@ export function referenceCountInvariant(ctx: Context): string | null {
     expected.set(id, (expected.get(id) ?? 0) + 1)
   }
   for (const [key, value] of store.iterate(ALL_CURRENT)) point(parseCurrentKey(key), decodeCurrent(value).period - 1n)
-  for (const [key, value] of store.iterate(ALL_STARTING_INFOS)) point(parseStartingInfoKey(key).operator, decodeStartingInfo(value).previousPeriod)
+  for (const [key, value] of store.iterate(ALL_STARTING_INFOS))
+    point(parseStartingInfoKey(key).operator, decodeStartingInfo(value).previousPeriod)
   for (const [key, value] of store.iterate(ALL_SLASH_EVENTS)) {
     const event = decodeSlashEvent(value)
-    if (event.period !== parseSlashEventKey(key).period) return `slash event stored under period ${parseSlashEventKey(key).period} records period ${event.period}`
+    if (event.period !== parseSlashEventKey(key).period)
+      return `slash event stored under period ${parseSlashEventKey(key).period} records period ${event.period}`
     point(parseSlashEventKey(key).operator, event.period)
   }
   for (const [key, value] of store.iterate(ALL_HISTORICAL)) {
@@ -108,14 +126,17 @@ export function canWithdrawInvariant(ctx: Context): string | null {
     const { operator, delegator } = parseStartingInfoKey(key)
     const validator = keeper.staking.validator(operator)
     const delegation = keeper.staking.delegation(delegator, operator)
-    if (validator === undefined || delegation === undefined) return `starting info of ${hex(delegator)} with ${hex(operator)} has no delegation in staking`
+    if (validator === undefined || delegation === undefined)
+      return `starting info of ${hex(delegator)} with ${hex(operator)} has no delegation in staking`
     owed.set(hex(operator), addDecCoins(owed.get(hex(operator)) ?? NO_COINS, keeper.pendingRewards(validator, delegation)))
   }
   for (const [key, value] of store.iterate(ALL_OUTSTANDING)) {
     const operator = parseOutstandingKey(key)
     const outstanding = decodeDecCoins(value)
     const total = addDecCoins(owed.get(hex(operator)) ?? NO_COINS, keeper.commission(operator))
-    for (const c of total) if (c.amount.gt(amountOf(outstanding, c.denom))) return `${hex(operator)} owes ${c.amount.toString()}${c.denom} and has ${amountOf(outstanding, c.denom).toString()} outstanding`
+    for (const c of total)
+      if (c.amount.gt(amountOf(outstanding, c.denom)))
+        return `${hex(operator)} owes ${c.amount.toString()}${c.denom} and has ${amountOf(outstanding, c.denom).toString()} outstanding`
   }
   return null
 }

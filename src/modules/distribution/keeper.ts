@@ -2,7 +2,17 @@ import { encodeAddress } from '../../crypto/index.js'
 import { type Context, Dec, type KVStore, moduleAddress, readParams } from '../../state/index.js'
 import type { CoinValue } from '../bank/messages.js'
 import { type DelegationView, type ValidatorView, tokensFromShares } from '../staking/views.js'
-import { type DecCoins, NO_COINS, addDecCoins, fromCoins, minDecCoins, mulDecTruncate, quoDecTruncate, subDecCoins, truncateDecCoins } from './dec-coins.js'
+import {
+  type DecCoins,
+  NO_COINS,
+  addDecCoins,
+  fromCoins,
+  minDecCoins,
+  mulDecTruncate,
+  quoDecTruncate,
+  subDecCoins,
+  truncateDecCoins,
+} from './dec-coins.js'
 import { distributionError } from './errors.js'
 import { emitFundCommunityPool, emitSetWithdrawAddress, emitWithdrawCommission, emitWithdrawRewards } from './events.js'
 import { BANK, type DistributionBankKeeper, type DistributionStakingKeeper, STAKING } from './expected-keepers.js'
@@ -180,7 +190,8 @@ export class DistributionKeeper {
 
   #decrementReferenceCount(operator: Uint8Array, period: bigint): void {
     const record = this.historical(operator, period)
-    if (record.referenceCount <= 0) throw new Error(`distribution books: reference count of ${valoper(operator)} period ${period} would go negative`)
+    if (record.referenceCount <= 0)
+      throw new Error(`distribution books: reference count of ${valoper(operator)} period ${period} would go negative`)
     if (record.referenceCount === 1) this.#store.delete(historicalKey(operator, period))
     else this.#setHistorical(operator, period, { ...record, referenceCount: record.referenceCount - 1 })
   }
@@ -207,7 +218,10 @@ export class DistributionKeeper {
     }
     const previous = this.historical(operator, current.period - 1n)
     this.#decrementReferenceCount(operator, current.period - 1n)
-    this.#setHistorical(operator, current.period, { ratio: addDecCoins(previous.ratio, this.#ratioIncrement(validator, current.rewards)), referenceCount: 1 })
+    this.#setHistorical(operator, current.period, {
+      ratio: addDecCoins(previous.ratio, this.#ratioIncrement(validator, current.rewards)),
+      referenceCount: 1,
+    })
     this.#setCurrent(operator, { rewards: NO_COINS, period: current.period + 1n })
     return current.period
   }
@@ -225,7 +239,11 @@ export class DistributionKeeper {
     if (validator === undefined || delegation === undefined) return
     const previousPeriod = this.current(operator).period - 1n
     this.#incrementReferenceCount(operator, previousPeriod)
-    const info: StartingInfo = { previousPeriod, stake: tokensFromShares(validator, delegation.shares), height: BigInt(this.#ctx.block.height) }
+    const info: StartingInfo = {
+      previousPeriod,
+      stake: tokensFromShares(validator, delegation.shares),
+      height: BigInt(this.#ctx.block.height),
+    }
     this.#store.set(startingInfoKey(operator, delegator), encodeStartingInfo(info))
   }
 
@@ -248,7 +266,14 @@ export class DistributionKeeper {
     let rewards: DecCoins = NO_COINS
     for (const event of this.slashEventsBetween(validator.operator, info.height, height)) {
       if (event.period <= startPeriod) continue
-      rewards = addDecCoins(rewards, this.#rewardsBetween(this.historical(validator.operator, startPeriod).ratio, this.historical(validator.operator, event.period).ratio, stake))
+      rewards = addDecCoins(
+        rewards,
+        this.#rewardsBetween(
+          this.historical(validator.operator, startPeriod).ratio,
+          this.historical(validator.operator, event.period).ratio,
+          stake,
+        ),
+      )
       stake = stake.mul(Dec.ONE.sub(event.fraction))
       startPeriod = event.period
     }
@@ -274,7 +299,11 @@ export class DistributionKeeper {
     const operator = validator.operator
     const delegator = delegation.delegator
     const info = this.startingInfo(operator, delegator)
-    if (info === undefined) throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no rewards record with ${valoper(operator)}`, { delegator: encodeAddress(delegator), validator: valoper(operator) })
+    if (info === undefined)
+      throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no rewards record with ${valoper(operator)}`, {
+        delegator: encodeAddress(delegator),
+        validator: valoper(operator),
+      })
     const endingPeriod = this.incrementValidatorPeriod(validator)
     const earned = this.calculateDelegationRewards(validator, delegation, info, this.historical(operator, endingPeriod).ratio)
     const outstanding = this.outstanding(operator)
@@ -291,7 +320,8 @@ export class DistributionKeeper {
 
   /** beforeValidatorSlashed: ends the period and records the slash against it (x/distribution's updateValidatorSlashFraction). */
   recordSlash(operator: Uint8Array, fraction: Dec): void {
-    if (fraction.isNegative() || fraction.gt(Dec.ONE)) throw new Error(`distribution: slash fraction ${fraction.toString()} is not within [0, 1]`)
+    if (fraction.isNegative() || fraction.gt(Dec.ONE))
+      throw new Error(`distribution: slash fraction ${fraction.toString()} is not within [0, 1]`)
     const validator = this.staking.validator(operator)
     if (validator === undefined || !this.hasValidator(operator)) return
     const period = this.incrementValidatorPeriod(validator)
@@ -339,7 +369,8 @@ export class DistributionKeeper {
 
   #validator(operator: Uint8Array): ValidatorView {
     const validator = this.staking.validator(operator)
-    if (validator === undefined || !this.hasValidator(operator)) throw distributionError('UNKNOWN_VALIDATOR', `no validator ${valoper(operator)}`, { validator: valoper(operator) })
+    if (validator === undefined || !this.hasValidator(operator))
+      throw distributionError('UNKNOWN_VALIDATOR', `no validator ${valoper(operator)}`, { validator: valoper(operator) })
     return validator
   }
 
@@ -347,7 +378,11 @@ export class DistributionKeeper {
   withdrawRewards(delegator: Uint8Array, operator: Uint8Array): CoinValue[] {
     const validator = this.#validator(operator)
     const delegation = this.staking.delegation(delegator, operator)
-    if (delegation === undefined) throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no delegation to ${valoper(operator)}`, { delegator: encodeAddress(delegator), validator: valoper(operator) })
+    if (delegation === undefined)
+      throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no delegation to ${valoper(operator)}`, {
+        delegator: encodeAddress(delegator),
+        validator: valoper(operator),
+      })
     const coins = this.withdrawDelegationRewards(validator, delegation)
     this.initializeDelegation(operator, delegator)
     return coins
@@ -356,7 +391,8 @@ export class DistributionKeeper {
   /** MsgWithdrawAllRewards: every delegation of the delegator, in validator order. */
   withdrawAllRewards(delegator: Uint8Array): CoinValue[] {
     const delegations = this.staking.delegationsOf(delegator)
-    if (delegations.length === 0) throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no delegations`, { delegator: encodeAddress(delegator) })
+    if (delegations.length === 0)
+      throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no delegations`, { delegator: encodeAddress(delegator) })
     const paid: CoinValue[][] = delegations.map((d) => this.withdrawRewards(delegator, d.validator))
     const total = new Map<string, bigint>()
     for (const coins of paid) for (const c of coins) total.set(c.denom, (total.get(c.denom) ?? 0n) + c.amount)
@@ -367,7 +403,10 @@ export class DistributionKeeper {
   withdrawCommission(operator: Uint8Array): CoinValue[] {
     this.#validator(operator)
     const { coins, remainder } = truncateDecCoins(this.commission(operator))
-    if (coins.length === 0) throw distributionError('NO_COMMISSION', `validator ${valoper(operator)} has no whole unit of commission to withdraw`, { validator: valoper(operator) })
+    if (coins.length === 0)
+      throw distributionError('NO_COMMISSION', `validator ${valoper(operator)} has no whole unit of commission to withdraw`, {
+        validator: valoper(operator),
+      })
     this.setCommission(operator, remainder)
     this.setOutstanding(operator, subDecCoins(this.outstanding(operator), fromCoins(coins)))
     this.bank.sendFromModule(DISTRIBUTION_ACCOUNT, this.withdrawAddress(operator), coins)
@@ -377,9 +416,15 @@ export class DistributionKeeper {
 
   /** MsgSetWithdrawAddress; setting one's own address removes the record. */
   setWithdrawAddress(delegator: Uint8Array, address: Uint8Array): void {
-    if (!this.params().withdrawAddrEnabled) throw distributionError('WITHDRAW_ADDRESS_DISABLED', 'withdraw addresses are disabled (withdraw_addr_enabled is false)')
+    if (!this.params().withdrawAddrEnabled)
+      throw distributionError('WITHDRAW_ADDRESS_DISABLED', 'withdraw addresses are disabled (withdraw_addr_enabled is false)')
     for (const name of this.#ctx.moduleAccounts.keys()) {
-      if (sameBytes(moduleAddress(name), address)) throw distributionError('WITHDRAW_ADDRESS_BLOCKED', `${encodeAddress(address)} is the module account ${name} and cannot receive rewards`, { account: name })
+      if (sameBytes(moduleAddress(name), address))
+        throw distributionError(
+          'WITHDRAW_ADDRESS_BLOCKED',
+          `${encodeAddress(address)} is the module account ${name} and cannot receive rewards`,
+          { account: name },
+        )
     }
     if (sameBytes(address, delegator)) this.#store.delete(withdrawAddressKey(delegator))
     else this.#store.set(withdrawAddressKey(delegator), address.slice())

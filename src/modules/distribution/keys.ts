@@ -36,7 +36,8 @@ const COMMISSION = 0x07
 const STARTING_INFO = 0x08
 const SLASH_EVENT = 0x09
 
-const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('distribution', key, first, length, what)
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void =>
+  expectKey('distribution', key, first, length, what)
 
 export const FEE_POOL_KEY = Uint8Array.of(FEE_POOL)
 export const PREVIOUS_PROPOSER_KEY = Uint8Array.of(PREVIOUS_PROPOSER)
@@ -79,7 +80,8 @@ export function parseCommissionKey(key: Uint8Array): Uint8Array {
 
 export const ALL_STARTING_INFOS = Uint8Array.of(STARTING_INFO)
 export const startingInfosOf = (operator: Uint8Array): Uint8Array => concatBytes(ALL_STARTING_INFOS, operator)
-export const startingInfoKey = (operator: Uint8Array, delegator: Uint8Array): Uint8Array => concatBytes(ALL_STARTING_INFOS, operator, delegator)
+export const startingInfoKey = (operator: Uint8Array, delegator: Uint8Array): Uint8Array =>
+  concatBytes(ALL_STARTING_INFOS, operator, delegator)
 export function parseStartingInfoKey(key: Uint8Array): { operator: Uint8Array; delegator: Uint8Array } {
   expect(key, STARTING_INFO, 1 + 2 * ADDRESS, 'starting info')
   return { operator: key.slice(1, 1 + ADDRESS), delegator: key.slice(1 + ADDRESS) }
@@ -87,7 +89,8 @@ export function parseStartingInfoKey(key: Uint8Array): { operator: Uint8Array; d
 
 export const ALL_SLASH_EVENTS = Uint8Array.of(SLASH_EVENT)
 export const slashEventsOf = (operator: Uint8Array): Uint8Array => concatBytes(ALL_SLASH_EVENTS, operator)
-export const slashEventKey = (operator: Uint8Array, height: bigint, period: bigint): Uint8Array => concatBytes(ALL_SLASH_EVENTS, operator, u64Bytes(height), u64Bytes(period))
+export const slashEventKey = (operator: Uint8Array, height: bigint, period: bigint): Uint8Array =>
+  concatBytes(ALL_SLASH_EVENTS, operator, u64Bytes(height), u64Bytes(period))
 export function parseSlashEventKey(key: Uint8Array): { operator: Uint8Array; height: bigint; period: bigint } {
   expect(key, SLASH_EVENT, 1 + ADDRESS + 16, 'slash event')
   return { operator: key.slice(1, 1 + ADDRESS), height: readU64(key, 1 + ADDRESS), period: readU64(key, 1 + ADDRESS + 8) }

@@ -1,5 +1,5 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, stringAt, decAt } from '../../state/index.js'
+import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, decAt } from '../../state/index.js'
 import { distributionError } from './errors.js'
 
 export const DistributionParamsType = t.struct('DistributionParams', 2220, 1, {
@@ -31,15 +31,23 @@ export const distributionParams: ModuleParams<DistributionParamsValue> = {
   },
   fromJson(json, path) {
     const body = objectAt(json, path)
-    for (const key of Object.keys(body)) if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such distribution param')
+    for (const key of Object.keys(body))
+      if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such distribution param')
     const d = distributionParams.defaults
     const enabled = body.withdraw_addr_enabled
     if (enabled !== undefined && typeof enabled !== 'boolean') throw genesisError(`${path}.withdraw_addr_enabled`, 'must be true or false')
     return {
       communityTax: body.community_tax === undefined ? d.communityTax : decAt(body.community_tax, `${path}.community_tax`),
-      baseProposerReward: body.base_proposer_reward === undefined ? d.baseProposerReward : decAt(body.base_proposer_reward, `${path}.base_proposer_reward`),
-      bonusProposerReward: body.bonus_proposer_reward === undefined ? d.bonusProposerReward : decAt(body.bonus_proposer_reward, `${path}.bonus_proposer_reward`),
-      emissionPerBlock: body.emission_per_block === undefined ? d.emissionPerBlock : bigintAt(body.emission_per_block, `${path}.emission_per_block`, { min: 0n, max: 2n ** 128n }),
+      baseProposerReward:
+        body.base_proposer_reward === undefined ? d.baseProposerReward : decAt(body.base_proposer_reward, `${path}.base_proposer_reward`),
+      bonusProposerReward:
+        body.bonus_proposer_reward === undefined
+          ? d.bonusProposerReward
+          : decAt(body.bonus_proposer_reward, `${path}.bonus_proposer_reward`),
+      emissionPerBlock:
+        body.emission_per_block === undefined
+          ? d.emissionPerBlock
+          : bigintAt(body.emission_per_block, `${path}.emission_per_block`, { min: 0n, max: 2n ** 128n }),
       withdrawAddrEnabled: enabled ?? d.withdrawAddrEnabled,
     }
   },
@@ -51,11 +59,22 @@ export const distributionParams: ModuleParams<DistributionParamsValue> = {
     withdraw_addr_enabled: p.withdrawAddrEnabled,
   }),
   validate(p) {
-    for (const [name, rate] of [['community_tax', p.communityTax], ['base_proposer_reward', p.baseProposerReward], ['bonus_proposer_reward', p.bonusProposerReward]] as const) {
-      if (rate.isNegative() || rate.gt(Dec.ONE)) throw distributionError('INVALID_PARAMS', `${name} ${rate.toString()} is not within [0, 1]`, { param: name })
+    for (const [name, rate] of [
+      ['community_tax', p.communityTax],
+      ['base_proposer_reward', p.baseProposerReward],
+      ['bonus_proposer_reward', p.bonusProposerReward],
+    ] as const) {
+      if (rate.isNegative() || rate.gt(Dec.ONE))
+        throw distributionError('INVALID_PARAMS', `${name} ${rate.toString()} is not within [0, 1]`, { param: name })
     }
     const sum = p.communityTax.add(p.baseProposerReward).add(p.bonusProposerReward)
-    if (sum.gt(Dec.ONE)) throw distributionError('INVALID_PARAMS', `community_tax + base_proposer_reward + bonus_proposer_reward = ${sum.toString()} exceeds 1`, {})
-    if (p.emissionPerBlock < 0n) throw distributionError('INVALID_PARAMS', 'emission_per_block is negative', { param: 'emission_per_block' })
+    if (sum.gt(Dec.ONE))
+      throw distributionError(
+        'INVALID_PARAMS',
+        `community_tax + base_proposer_reward + bonus_proposer_reward = ${sum.toString()} exceeds 1`,
+        {},
+      )
+    if (p.emissionPerBlock < 0n)
+      throw distributionError('INVALID_PARAMS', 'emission_per_block is negative', { param: 'emission_per_block' })
   },
 }

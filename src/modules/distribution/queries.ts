@@ -25,7 +25,8 @@ const valoper = (operator: Uint8Array): string => encodeAddress(operator, VALOPE
 
 function text(params: Record<string, unknown>, name: string): string {
   const value = params[name]
-  if (typeof value !== 'string' || value === '') throw distributionError('INVALID_QUERY', `parameter ${name} must be a bech32 address string`, { param: name })
+  if (typeof value !== 'string' || value === '')
+    throw distributionError('INVALID_QUERY', `parameter ${name} must be a bech32 address string`, { param: name })
   return value
 }
 
@@ -48,12 +49,17 @@ function operatorParam(params: Record<string, unknown>, name: string): Uint8Arra
       // try the next form
     }
   }
-  throw distributionError('INVALID_QUERY', `parameter ${name}: "${value.slice(0, 100)}" is neither a fedravaloper1… nor a fedra1… address`, { param: name })
+  throw distributionError(
+    'INVALID_QUERY',
+    `parameter ${name}: "${value.slice(0, 100)}" is neither a fedravaloper1… nor a fedra1… address`,
+    { param: name },
+  )
 }
 
 function knownValidator(keeper: DistributionKeeper, operator: Uint8Array): ValidatorView {
   const validator = keeper.staking.validator(operator)
-  if (validator === undefined || !keeper.hasValidator(operator)) throw distributionError('UNKNOWN_VALIDATOR', `no validator ${valoper(operator)}`, { validator: valoper(operator) })
+  if (validator === undefined || !keeper.hasValidator(operator))
+    throw distributionError('UNKNOWN_VALIDATOR', `no validator ${valoper(operator)}`, { validator: valoper(operator) })
   return validator
 }
 
@@ -68,7 +74,10 @@ export const distributionQueries: Record<string, QueryHandler> = {
       const operator = operatorParam(params, 'validator')
       knownValidator(keeper, operator)
       delegations = delegations.filter((d) => Buffer.compare(d.validator, operator) === 0)
-      if (delegations.length === 0) throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no delegation to ${valoper(operator)}`, { delegator: encodeAddress(delegator) })
+      if (delegations.length === 0)
+        throw distributionError('NO_DELEGATION', `${encodeAddress(delegator)} has no delegation to ${valoper(operator)}`, {
+          delegator: encodeAddress(delegator),
+        })
     }
     let total: DecCoins = NO_COINS
     const rewards = delegations.map((delegation) => {

@@ -1,5 +1,5 @@
 import { t, decodeStored, encode } from '../../codec/index.js'
-import { Dec, decType } from '../../state/index.js'
+import { type Dec, decType } from '../../state/index.js'
 import type { DecCoins } from './dec-coins.js'
 
 /**
@@ -12,13 +12,20 @@ const DECCOINS = t.array(DecCoinRecord, { max: 64 })
 export const DecCoinsRecord = t.struct('distribution/DecCoins', 2211, 1, { coins: DECCOINS })
 
 /** Cumulative reward per token up to the end of `period`; referenced by starting infos, slash events and the current period. */
-export const HistoricalRewardsRecord = t.struct('distribution/ValidatorHistoricalRewards', 2212, 1, { ratio: DECCOINS, referenceCount: t.u32 })
+export const HistoricalRewardsRecord = t.struct('distribution/ValidatorHistoricalRewards', 2212, 1, {
+  ratio: DECCOINS,
+  referenceCount: t.u32,
+})
 
 /** Rewards of the period in progress (not yet divided by tokens) and its number. */
 export const CurrentRewardsRecord = t.struct('distribution/ValidatorCurrentRewards', 2213, 1, { rewards: DECCOINS, period: t.u64 })
 
 /** Where a delegation's rewards start: the period before it, its stake then, the height it began. */
-export const StartingInfoRecord = t.struct('distribution/DelegatorStartingInfo', 2214, 1, { previousPeriod: t.u64, stake: decType, height: t.u64 })
+export const StartingInfoRecord = t.struct('distribution/DelegatorStartingInfo', 2214, 1, {
+  previousPeriod: t.u64,
+  stake: decType,
+  height: t.u64,
+})
 
 /** A slash that ended `period`: stakes of delegations started before it shrink by `fraction`. */
 export const SlashEventRecord = t.struct('distribution/ValidatorSlashEvent', 2215, 1, { period: t.u64, fraction: decType })
@@ -42,12 +49,15 @@ export interface SlashEvent {
 }
 
 export const encodeDecCoins = (coins: DecCoins): Uint8Array => encode(DecCoinsRecord, { coins: [...coins] })
-export const decodeDecCoins = (bytes: Uint8Array | undefined): DecCoins => (bytes === undefined ? [] : decodeStored(DecCoinsRecord, bytes).coins)
+export const decodeDecCoins = (bytes: Uint8Array | undefined): DecCoins =>
+  bytes === undefined ? [] : decodeStored(DecCoinsRecord, bytes).coins
 
-export const encodeHistorical = (value: HistoricalRewards): Uint8Array => encode(HistoricalRewardsRecord, { ratio: [...value.ratio], referenceCount: value.referenceCount })
+export const encodeHistorical = (value: HistoricalRewards): Uint8Array =>
+  encode(HistoricalRewardsRecord, { ratio: [...value.ratio], referenceCount: value.referenceCount })
 export const decodeHistorical = (bytes: Uint8Array): HistoricalRewards => decodeStored(HistoricalRewardsRecord, bytes)
 
-export const encodeCurrent = (value: CurrentRewards): Uint8Array => encode(CurrentRewardsRecord, { rewards: [...value.rewards], period: value.period })
+export const encodeCurrent = (value: CurrentRewards): Uint8Array =>
+  encode(CurrentRewardsRecord, { rewards: [...value.rewards], period: value.period })
 export const decodeCurrent = (bytes: Uint8Array): CurrentRewards => decodeStored(CurrentRewardsRecord, bytes)
 
 export const encodeStartingInfo = (value: StartingInfo): Uint8Array => encode(StartingInfoRecord, value)

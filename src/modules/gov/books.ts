@@ -1,7 +1,18 @@
 import { decodeStored, encode } from '../../codec/index.js'
 import type { KVStore } from '../../state/index.js'
 import * as K from './keys.js'
-import { AppliedUpgrade, type AppliedUpgradeValue, Deposit, Proposal, ProposalCounter, type ProposalValue, UpgradePlan, type UpgradePlanValue, Vote, type WeightedVoteOptionValue } from './messages.js'
+import {
+  AppliedUpgrade,
+  type AppliedUpgradeValue,
+  Deposit,
+  Proposal,
+  ProposalCounter,
+  type ProposalValue,
+  UpgradePlan,
+  type UpgradePlanValue,
+  Vote,
+  type WeightedVoteOptionValue,
+} from './messages.js'
 
 /** A proposal is open while it is in one of the two queues: its deposits are held in the gov account. */
 export const isOpen = (p: ProposalValue): boolean => p.status === 'deposit_period' || p.status === 'voting_period'
@@ -62,7 +73,8 @@ export class GovBooks {
 
   /** Every queue entry, for the invariants. */
   *queue(queue: 'deposit' | 'voting'): Generator<{ end: bigint; id: bigint }> {
-    for (const [key] of this.#store.iterate(queue === 'deposit' ? K.DEPOSIT_QUEUE_PREFIX : K.VOTING_QUEUE_PREFIX)) yield K.parseQueueKey(key)
+    for (const [key] of this.#store.iterate(queue === 'deposit' ? K.DEPOSIT_QUEUE_PREFIX : K.VOTING_QUEUE_PREFIX))
+      yield K.parseQueueKey(key)
   }
 
   deposit(id: bigint, depositor: Uint8Array): bigint {

@@ -3,7 +3,7 @@ import { type Context, ModuleError, StateError } from '../../state/index.js'
 import { GovBooks } from './books.js'
 import { govError } from './errors.js'
 import { emitUpgradeCancelled, emitUpgradeScheduled } from './events.js'
-import { CONTENT_MESSAGES, MsgCancelUpgrade, MsgSoftwareUpgrade, type MsgSoftwareUpgradeValue, MsgUpdateParams, type MsgUpdateParamsValue } from './messages.js'
+import { CONTENT_MESSAGES, type MsgSoftwareUpgradeValue, type MsgUpdateParamsValue } from './messages.js'
 
 /** A decoded content message of a proposal. */
 export type Content =
@@ -35,7 +35,11 @@ export function decodeContent(bytes: Uint8Array, index: number): Content {
   const tag = peekStructTag(bytes)
   const type = tag === undefined ? undefined : ALLOWED.get(tag)
   if (type === undefined) {
-    throw govError('MESSAGE_NOT_ALLOWED', `message ${index} (tag ${tag ?? 'none'}) is not one a chain proposal may carry: ${CONTENT_MESSAGES.map((m) => m.name).join(', ')}`, { index, tag: tag ?? null })
+    throw govError(
+      'MESSAGE_NOT_ALLOWED',
+      `message ${index} (tag ${tag ?? 'none'}) is not one a chain proposal may carry: ${CONTENT_MESSAGES.map((m) => m.name).join(', ')}`,
+      { index, tag: tag ?? null },
+    )
   }
   let value: unknown
   try {
@@ -69,19 +73,32 @@ export function checkContent(ctx: Context, content: Content, index: number): voi
   if (content.type === 'gov/MsgUpdateParams') {
     const { module } = content.value
     const params = ctx.moduleParams(module)
-    if (params === undefined) throw govError('UNKNOWN_MODULE', `message ${index}: this chain has no module ${module} with params`, { index, module })
+    if (params === undefined)
+      throw govError('UNKNOWN_MODULE', `message ${index}: this chain has no module ${module} with params`, { index, module })
     const wanted = Object.keys(params.toJson(params.defaults)).sort()
     const given = Object.keys(paramsObject(content.value.params)!).sort()
     if (wanted.join(',') !== given.join(',')) {
-      throw govError('INVALID_PARAMS_CHANGE', `message ${index}: ${module}'s params list ${wanted.join(', ')}; the proposal lists ${given.join(', ') || 'none'}`, { index, module })
+      throw govError(
+        'INVALID_PARAMS_CHANGE',
+        `message ${index}: ${module}'s params list ${wanted.join(', ')}; the proposal lists ${given.join(', ') || 'none'}`,
+        { index, module },
+      )
     }
   }
   if (content.type === 'gov/MsgSoftwareUpgrade') {
     if (content.value.height <= BigInt(ctx.block.height)) {
-      throw govError('INVALID_UPGRADE_HEIGHT', `message ${index}: upgrade height ${content.value.height} is not above height ${ctx.block.height}`, { index, height: String(content.value.height) })
+      throw govError(
+        'INVALID_UPGRADE_HEIGHT',
+        `message ${index}: upgrade height ${content.value.height} is not above height ${ctx.block.height}`,
+        { index, height: String(content.value.height) },
+      )
     }
     const done = new GovBooks(ctx.moduleStore()).applied(content.value.name)
-    if (done !== undefined) throw govError('UPGRADE_ALREADY_APPLIED', `message ${index}: upgrade ${content.value.name} was applied at height ${done}`, { index, name: content.value.name })
+    if (done !== undefined)
+      throw govError('UPGRADE_ALREADY_APPLIED', `message ${index}: upgrade ${content.value.name} was applied at height ${done}`, {
+        index,
+        name: content.value.name,
+      })
   }
 }
 
@@ -114,7 +131,8 @@ function prepare(ctx: Context, content: Content, index: number, proposal: bigint
         // ParamsKeeper.set's own checks (writeParams), run here so that applying cannot fail.
         params.validate(decodeStored(params.schema, encode(params.schema, value as never)))
       } catch (error) {
-        if (error instanceof StateError || error instanceof ModuleError || error instanceof CodecError || error instanceof SyntaxError) return `${at}: ${error.message}`.slice(0, 500)
+        if (error instanceof StateError || error instanceof ModuleError || error instanceof CodecError || error instanceof SyntaxError)
+          return `${at}: ${error.message}`.slice(0, 500)
         throw error
       }
       return () => keeper.set(module, value)

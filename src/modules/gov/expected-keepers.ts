@@ -31,7 +31,12 @@ export interface GovSubnetsKeeper {
 }
 
 export const BANK = expectKeeper<GovBankKeeper>('bank', { balance: true, sendToModule: true, sendFromModule: true, burn: true })
-export const STAKING = expectKeeper<GovStakingKeeper>('staking', { bondDenom: true, lastPowers: true, validator: true, delegationsOf: true })
+export const STAKING = expectKeeper<GovStakingKeeper>('staking', {
+  bondDenom: true,
+  lastPowers: true,
+  validator: true,
+  delegationsOf: true,
+})
 
 /** What gov calls on datanets for the Datanet scope (DatanetsKeeper's governance contract). */
 export interface GovDatanetsKeeper {

@@ -1,6 +1,20 @@
 import { CodecError, encode } from '../../codec/index.js'
 import { encodeAddress } from '../../crypto/index.js'
-import { Dec, type ModuleGenesis, ModuleError, addressAt, arrayAt, bigintAt, boolAt, decAt, genesisError, objectAt, optionalU64At, stringAt, u64At } from '../../state/index.js'
+import {
+  Dec,
+  type ModuleGenesis,
+  ModuleError,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  boolAt,
+  decAt,
+  genesisError,
+  objectAt,
+  optionalU64At,
+  stringAt,
+  u64At,
+} from '../../state/index.js'
 import { GovBooks } from './books.js'
 import { decodeContent } from './content.js'
 import { checkWeightedOptions } from './handler.js'
@@ -56,7 +70,18 @@ export interface GovGenesis {
   scopedVotes: { proposal: bigint; voter: Uint8Array; option: string }[]
 }
 
-const FIELDS = ['next_proposal_id', 'proposals', 'deposits', 'votes', 'upgrade_plan', 'applied_upgrades', 'scopes', 'next_scoped_proposal_id', 'scoped_proposals', 'scoped_votes']
+const FIELDS = [
+  'next_proposal_id',
+  'proposals',
+  'deposits',
+  'votes',
+  'upgrade_plan',
+  'applied_upgrades',
+  'scopes',
+  'next_scoped_proposal_id',
+  'scoped_proposals',
+  'scoped_votes',
+]
 const amountAt = (value: unknown, path: string) => bigintAt(value, path, { max: 2n ** 256n - 1n })
 const list = (body: Record<string, unknown>, field: string, path: string) =>
   arrayAt(body[field] ?? [], `${path}.${field}`).map((e, i) => ({ at: `${path}.${field}[${i}]`, o: objectAt(e, `${path}.${field}[${i}]`) }))
@@ -70,7 +95,11 @@ function contentAt(value: unknown, at: string): Uint8Array {
         bytes = encode(MsgUpdateParams, { module: stringAt(o.module, `${at}.module`), params: stringAt(o.params, `${at}.params`) })
         break
       case 'gov/MsgSoftwareUpgrade':
-        bytes = encode(MsgSoftwareUpgrade, { name: stringAt(o.name, `${at}.name`), height: u64At(o.height, `${at}.height`), info: stringAt(o.info, `${at}.info`) })
+        bytes = encode(MsgSoftwareUpgrade, {
+          name: stringAt(o.name, `${at}.name`),
+          height: u64At(o.height, `${at}.height`),
+          info: stringAt(o.info, `${at}.info`),
+        })
         break
       case 'gov/MsgCancelUpgrade':
         bytes = encode(MsgCancelUpgrade, {})
@@ -89,7 +118,12 @@ function contentAt(value: unknown, at: string): Uint8Array {
 function tallyAt(value: unknown, at: string): TallyResultValue | null {
   if (value === null || value === undefined) return null
   const o = objectAt(value, at)
-  return { yes: amountAt(o.yes, `${at}.yes`), abstain: amountAt(o.abstain, `${at}.abstain`), no: amountAt(o.no, `${at}.no`), noWithVeto: amountAt(o.no_with_veto, `${at}.no_with_veto`) }
+  return {
+    yes: amountAt(o.yes, `${at}.yes`),
+    abstain: amountAt(o.abstain, `${at}.abstain`),
+    no: amountAt(o.no, `${at}.no`),
+    noWithVeto: amountAt(o.no_with_veto, `${at}.no_with_veto`),
+  }
 }
 
 function proposalAt(at: string, o: Record<string, unknown>): ProposalValue {
@@ -154,17 +188,26 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
       pairs.add(key)
     }
     const deposits = list(body, 'deposits', path).map(({ at, o }) => {
-      const d = { proposal: u64At(o.proposal, `${at}.proposal`), depositor: addressAt(o.depositor, `${at}.depositor`), amount: amountAt(o.amount, `${at}.amount`) }
+      const d = {
+        proposal: u64At(o.proposal, `${at}.proposal`),
+        depositor: addressAt(o.depositor, `${at}.depositor`),
+        amount: amountAt(o.amount, `${at}.amount`),
+      }
       if (d.amount === 0n) throw genesisError(`${at}.amount`, 'a zero deposit is left out, not listed')
       once(at, `d/${d.proposal}/${Buffer.from(d.depositor).toString('hex')}`)
       return d
     })
     const votes = list(body, 'votes', path).map(({ at, o }) => {
-      const v = { proposal: u64At(o.proposal, `${at}.proposal`), voter: addressAt(o.voter, `${at}.voter`), options: optionsAt(o.options, `${at}.options`) }
+      const v = {
+        proposal: u64At(o.proposal, `${at}.proposal`),
+        voter: addressAt(o.voter, `${at}.voter`),
+        options: optionsAt(o.options, `${at}.options`),
+      }
       once(at, `v/${v.proposal}/${Buffer.from(v.voter).toString('hex')}`)
       return v
     })
-    const planBody = body.upgrade_plan === undefined || body.upgrade_plan === null ? null : objectAt(body.upgrade_plan, `${path}.upgrade_plan`)
+    const planBody =
+      body.upgrade_plan === undefined || body.upgrade_plan === null ? null : objectAt(body.upgrade_plan, `${path}.upgrade_plan`)
     const plan =
       planBody === null
         ? null
@@ -176,7 +219,8 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
           }
     const applied = list(body, 'applied_upgrades', path).map(({ at, o }) => {
       const u = { name: stringAt(o.name, `${at}.name`), height: u64At(o.height, `${at}.height`) }
-      if (u.name.trim() === '' || new TextEncoder().encode(u.name).length > 140) throw genesisError(`${at}.name`, 'an upgrade name is 1 to 140 bytes')
+      if (u.name.trim() === '' || new TextEncoder().encode(u.name).length > 140)
+        throw genesisError(`${at}.name`, 'an upgrade name is 1 to 140 bytes')
       once(`${at}.name`, `u/${u.name}`)
       return u
     })
@@ -200,7 +244,11 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
         if (error instanceof ModuleError) throw genesisError(`${at}.rules`, error.message)
         throw error
       }
-      const g = { scope: scopeAt(o.scope, `${at}.scope`), target: u64At(o.target, `${at}.target`), value: { rules, height: u64At(o.since_height, `${at}.since_height`) } }
+      const g = {
+        scope: scopeAt(o.scope, `${at}.scope`),
+        target: u64At(o.target, `${at}.target`),
+        value: { rules, height: u64At(o.since_height, `${at}.since_height`) },
+      }
       once(at, `s/${g.scope}/${g.target}`)
       return g
     })
@@ -210,7 +258,9 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
         scope: scopeAt(o.scope, `${at}.scope`),
         target: u64At(o.target, `${at}.target`),
         proposer: addressAt(o.proposer, `${at}.proposer`),
-        messages: arrayAt(o.messages ?? [], `${at}.messages`).map((m, j) => new Uint8Array(Buffer.from(stringAt(m, `${at}.messages[${j}]`), 'base64'))),
+        messages: arrayAt(o.messages ?? [], `${at}.messages`).map(
+          (m, j) => new Uint8Array(Buffer.from(stringAt(m, `${at}.messages[${j}]`), 'base64')),
+        ),
         title: stringAt(o.title, `${at}.title`),
         summary: stringAt(o.summary, `${at}.summary`),
         deposit: amountAt(o.deposit, `${at}.deposit`),
@@ -233,14 +283,22 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
       return p
     })
     const scopedVotes = list(body, 'scoped_votes', path).map(({ at, o }) => {
-      const v = { proposal: u64At(o.proposal, `${at}.proposal`), voter: addressAt(o.voter, `${at}.voter`), option: stringAt(o.option, `${at}.option`) }
+      const v = {
+        proposal: u64At(o.proposal, `${at}.proposal`),
+        voter: addressAt(o.voter, `${at}.voter`),
+        option: stringAt(o.option, `${at}.option`),
+      }
       if (!isVoteOption(v.option)) throw genesisError(`${at}.option`, 'a vote option is yes, abstain, no or no_with_veto')
       once(at, `sv/${v.proposal}/${Buffer.from(v.voter).toString('hex')}`)
       return v
     })
     const highestScoped = scopedProposals.reduce((max, p) => (p.id > max ? p.id : max), 0n)
-    const nextScopedId = body.next_scoped_proposal_id === undefined ? highestScoped + 1n : u64At(body.next_scoped_proposal_id, `${path}.next_scoped_proposal_id`)
-    if (nextScopedId <= highestScoped || nextScopedId === 0n) throw genesisError(`${path}.next_scoped_proposal_id`, `must exceed every scoped proposal id (${highestScoped})`)
+    const nextScopedId =
+      body.next_scoped_proposal_id === undefined
+        ? highestScoped + 1n
+        : u64At(body.next_scoped_proposal_id, `${path}.next_scoped_proposal_id`)
+    if (nextScopedId <= highestScoped || nextScopedId === 0n)
+      throw genesisError(`${path}.next_scoped_proposal_id`, `must exceed every scoped proposal id (${highestScoped})`)
     const highest = proposals.reduce((max, p) => (p.id > max ? p.id : max), 0n)
     const nextId = body.next_proposal_id === undefined ? highest + 1n : u64At(body.next_proposal_id, `${path}.next_proposal_id`)
     if (nextId <= highest || nextId === 0n) throw genesisError(`${path}.next_proposal_id`, `must exceed every proposal id (${highest})`)
@@ -260,7 +318,8 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
     scoped.setNextId(gen.nextScopedId)
     for (const p of gen.scopedProposals) scoped.setProposal(p)
     for (const v of gen.scopedVotes) {
-      if (scoped.proposal(v.proposal) === undefined) throw genesisError('app_state.gov.scoped_votes', `a vote on scoped proposal ${v.proposal}, which does not exist`)
+      if (scoped.proposal(v.proposal) === undefined)
+        throw genesisError('app_state.gov.scoped_votes', `a vote on scoped proposal ${v.proposal}, which does not exist`)
       scoped.setVote(v.proposal, v.voter, [{ option: v.option, weight: Dec.ONE }])
     }
     const broken = accountInvariant(ctx) ?? proposalsInvariant(ctx) ?? votesInvariant(ctx) ?? scopedInvariant(ctx)
@@ -273,15 +332,30 @@ export const govGenesis: ModuleGenesis<GovGenesis> = {
     return {
       next_proposal_id: String(books.nextId()),
       proposals: [...books.proposals()].map(proposalJson),
-      deposits: [...books.deposits()].map((d) => ({ proposal: String(d.proposal), depositor: encodeAddress(d.depositor), amount: String(d.amount) })),
-      votes: [...books.votes()].map((v) => ({ proposal: String(v.proposal), voter: encodeAddress(v.voter), options: optionsJson(v.options) })),
-      upgrade_plan: plan === undefined ? null : { name: plan.name, height: String(plan.height), info: plan.info, proposal: String(plan.proposal) },
+      deposits: [...books.deposits()].map((d) => ({
+        proposal: String(d.proposal),
+        depositor: encodeAddress(d.depositor),
+        amount: String(d.amount),
+      })),
+      votes: [...books.votes()].map((v) => ({
+        proposal: String(v.proposal),
+        voter: encodeAddress(v.voter),
+        options: optionsJson(v.options),
+      })),
+      upgrade_plan:
+        plan === undefined ? null : { name: plan.name, height: String(plan.height), info: plan.info, proposal: String(plan.proposal) },
       applied_upgrades: [...books.appliedUpgrades()].map((u) => ({ name: u.name, height: String(u.height) })),
-      scopes: [...scoped.governed()].map((g) => ({ scope: g.scope, target: String(g.target), rules: rulesJson(g.value.rules), since_height: String(g.value.height) })),
+      scopes: [...scoped.governed()].map((g) => ({
+        scope: g.scope,
+        target: String(g.target),
+        rules: rulesJson(g.value.rules),
+        since_height: String(g.value.height),
+      })),
       next_scoped_proposal_id: String(scoped.nextId()),
       scoped_proposals: [...scoped.proposals()].map(scopedProposalJson),
-      scoped_votes: [...scoped.proposals()].flatMap((p) => [...scoped.votes(p.id)].map((v) => ({ proposal: String(p.id), voter: encodeAddress(v.voter), option: v.options[0]!.option }))),
+      scoped_votes: [...scoped.proposals()].flatMap((p) =>
+        [...scoped.votes(p.id)].map((v) => ({ proposal: String(p.id), voter: encodeAddress(v.voter), option: v.options[0]!.option })),
+      ),
     }
   },
 }
-

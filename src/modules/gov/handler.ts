@@ -28,7 +28,8 @@ import {
 } from './messages.js'
 
 function checkOption(option: string): void {
-  if (!isVoteOption(option)) throw govError('INVALID_VOTE_OPTION', `"${option}" is not a vote option (${VOTE_OPTIONS.join(', ')})`, { option })
+  if (!isVoteOption(option))
+    throw govError('INVALID_VOTE_OPTION', `"${option}" is not a vote option (${VOTE_OPTIONS.join(', ')})`, { option })
 }
 
 /** x/gov v1's WeightedVoteOptions.ValidateBasic: known options, each once, weights in (0, 1] summing to exactly 1. */
@@ -39,7 +40,8 @@ export function checkWeightedOptions(options: readonly WeightedVoteOptionValue[]
     checkOption(option)
     if (seen.has(option)) throw govError('DUPLICATE_OPTION', `option ${option} is listed twice`, { option })
     seen.add(option)
-    if (!weight.gt(Dec.ZERO) || weight.gt(Dec.ONE)) throw govError('INVALID_WEIGHT', `weight ${weight} of ${option} lies outside (0, 1]`, { option, weight: weight.toString() })
+    if (!weight.gt(Dec.ZERO) || weight.gt(Dec.ONE))
+      throw govError('INVALID_WEIGHT', `weight ${weight} of ${option} lies outside (0, 1]`, { option, weight: weight.toString() })
     sum = sum.add(weight)
   }
   if (!sum.eq(Dec.ONE)) throw govError('WEIGHTS_NOT_ONE', `weights sum to ${sum}, not 1`, { sum: sum.toString() })
@@ -125,7 +127,8 @@ const enableDatanetGovernance: MessageHandler<MsgEnableDatanetGovernanceValue> =
 const submitScopedProposal: MessageHandler<MsgSubmitScopedProposalValue> = {
   type: MsgSubmitScopedProposal,
   validate(m) {
-    if (!isGovScope(m.scope)) throw govError('INVALID_SCOPE', `"${m.scope.slice(0, 16)}" is not a scope (subnet, datanet)`, { scope: m.scope.slice(0, 16) })
+    if (!isGovScope(m.scope))
+      throw govError('INVALID_SCOPE', `"${m.scope.slice(0, 16)}" is not a scope (subnet, datanet)`, { scope: m.scope.slice(0, 16) })
     if (m.title.trim() === '') throw govError('INVALID_PROPOSAL', 'a proposal needs a title')
     if (m.summary.trim() === '') throw govError('INVALID_PROPOSAL', 'a proposal needs a summary')
     if (m.deposit.amount <= 0n) throw govError('INVALID_AMOUNT', 'a deposit must be positive', { amount: String(m.deposit.amount) })
@@ -147,4 +150,13 @@ const scopedVote: MessageHandler<MsgScopedVoteValue> = {
   },
 }
 
-export const govMessages: MessageHandler[] = [submitProposal, deposit, vote, voteWeighted, enableSubnetGovernance, enableDatanetGovernance, submitScopedProposal, scopedVote]
+export const govMessages: MessageHandler[] = [
+  submitProposal,
+  deposit,
+  vote,
+  voteWeighted,
+  enableSubnetGovernance,
+  enableDatanetGovernance,
+  submitScopedProposal,
+  scopedVote,
+]

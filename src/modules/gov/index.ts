@@ -94,4 +94,13 @@ export { GOV_ERRORS, type GovErrorCode } from './errors.js'
 export { GOV_EVENTS } from './events.js'
 export { govParams, type GovParamsValue } from './params.js'
 export { govInvariants, proposalBroken } from './invariants.js'
-export { tally, decide, tallyResult, type Tally, type TallyValidator, type TallyVote, type TallyDelegation, type VotingOutcome } from './tally.js'
+export {
+  tally,
+  decide,
+  tallyResult,
+  type Tally,
+  type TallyValidator,
+  type TallyVote,
+  type TallyDelegation,
+  type VotingOutcome,
+} from './tally.js'

@@ -19,7 +19,8 @@ export function accountInvariant(ctx: Context): string | null {
   for (const d of books.deposits()) recorded.set(d.proposal, (recorded.get(d.proposal) ?? 0n) + d.amount)
   let open = 0n
   for (const p of books.proposals()) {
-    if ((recorded.get(p.id) ?? 0n) !== p.totalDeposit) return `proposal ${p.id} records a total deposit of ${p.totalDeposit}; its deposits sum to ${recorded.get(p.id) ?? 0n}`
+    if ((recorded.get(p.id) ?? 0n) !== p.totalDeposit)
+      return `proposal ${p.id} records a total deposit of ${p.totalDeposit}; its deposits sum to ${recorded.get(p.id) ?? 0n}`
     recorded.delete(p.id)
     if (isOpen(p)) open += p.totalDeposit
   }
@@ -34,10 +35,12 @@ export function accountInvariant(ctx: Context): string | null {
 export function proposalBroken(p: ProposalValue): string | null {
   const at = `proposal ${p.id} (${p.status})`
   if (!isProposalStatus(p.status)) return `${at}: no such status`
-  if (p.depositEndTime <= p.submitTime) return `${at}: its deposit period ends at ${p.depositEndTime}, not after its submission at ${p.submitTime}`
+  if (p.depositEndTime <= p.submitTime)
+    return `${at}: its deposit period ends at ${p.depositEndTime}, not after its submission at ${p.submitTime}`
   const voted = p.votingStartTime !== null
   if ((p.votingStartTime === null) !== (p.votingEndTime === null)) return `${at}: a voting start without an end, or an end without a start`
-  if (voted && p.votingEndTime! <= p.votingStartTime!) return `${at}: voting ends at ${p.votingEndTime}, not after it started at ${p.votingStartTime}`
+  if (voted && p.votingEndTime! <= p.votingStartTime!)
+    return `${at}: voting ends at ${p.votingEndTime}, not after it started at ${p.votingStartTime}`
   if (voted && p.votingStartTime! < p.submitTime) return `${at}: voting started before the proposal was submitted`
   if (isOpen(p) !== (p.deposits === 'held')) return `${at}: its deposits are ${p.deposits}`
   if (!isOpen(p) && p.deposits !== 'refunded' && p.deposits !== 'burned') return `${at}: its deposits are ${p.deposits}`
@@ -52,11 +55,13 @@ export function proposalBroken(p: ProposalValue): string | null {
     case 'failed':
       if (!voted || p.finalTally === null) return `${at}: ended without a voting period or a final tally`
       if (p.status === 'passed' && p.outcome !== 'passed') return `${at}: outcome ${p.outcome}`
-      if (p.status === 'failed' && (p.outcome !== 'execution_failed' || p.failedReason === '')) return `${at}: failed without an execution failure and its reason`
+      if (p.status === 'failed' && (p.outcome !== 'execution_failed' || p.failedReason === ''))
+        return `${at}: failed without an execution failure and its reason`
       return p.deposits === 'refunded' ? null : `${at}: the deposits of a proposal that passed were ${p.deposits}`
     case 'rejected':
       if (!REJECTED.includes(p.outcome)) return `${at}: outcome ${p.outcome || '(none)'}`
-      if (p.outcome === 'deposit_period_ended') return voted || p.finalTally !== null ? `${at}: dropped in its deposit period, yet voted on` : null
+      if (p.outcome === 'deposit_period_ended')
+        return voted || p.finalTally !== null ? `${at}: dropped in its deposit period, yet voted on` : null
       return voted && p.finalTally !== null ? null : `${at}: rejected by a vote without a voting period or a final tally`
   }
   return null
@@ -81,7 +86,8 @@ export function proposalsInvariant(ctx: Context): string | null {
   for (const queue of ['deposit', 'voting'] as const) {
     const found = [...books.queue(queue)].map((e) => `${e.end}/${e.id}`)
     const want = expected[queue]
-    if (found.length !== want.size || found.some((e) => !want.has(e))) return `the ${queue} queue holds [${found.join(', ')}]; the proposals say [${[...want].join(', ')}]`
+    if (found.length !== want.size || found.some((e) => !want.has(e)))
+      return `the ${queue} queue holds [${found.join(', ')}]; the proposals say [${[...want].join(', ')}]`
   }
   return null
 }
@@ -91,13 +97,17 @@ export function votesInvariant(ctx: Context): string | null {
   const books = new GovBooks(ctx.moduleStore())
   for (const v of books.votes()) {
     const p = books.proposal(v.proposal)
-    if (p === undefined || p.votingStartTime === null) return `a vote on proposal ${v.proposal}, which ${p === undefined ? 'does not exist' : 'never reached its voting period'}`
+    if (p === undefined || p.votingStartTime === null)
+      return `a vote on proposal ${v.proposal}, which ${p === undefined ? 'does not exist' : 'never reached its voting period'}`
     const sum = v.options.reduce((s, o) => s.add(o.weight), Dec.ZERO)
-    if (!sum.eq(Dec.ONE) || v.options.some((o) => !isVoteOption(o.option))) return `a vote on proposal ${v.proposal} weighs ${sum} or names an unknown option`
+    if (!sum.eq(Dec.ONE) || v.options.some((o) => !isVoteOption(o.option)))
+      return `a vote on proposal ${v.proposal} weighs ${sum} or names an unknown option`
   }
   const plan = books.upgradePlan()
-  if (plan !== undefined && books.proposal(plan.proposal)?.status !== 'passed') return `upgrade ${plan.name} names proposal ${plan.proposal}, which did not pass`
-  if (plan !== undefined && books.applied(plan.name) !== undefined) return `upgrade ${plan.name} is scheduled, yet it was applied at height ${books.applied(plan.name)}`
+  if (plan !== undefined && books.proposal(plan.proposal)?.status !== 'passed')
+    return `upgrade ${plan.name} names proposal ${plan.proposal}, which did not pass`
+  if (plan !== undefined && books.applied(plan.name) !== undefined)
+    return `upgrade ${plan.name} is scheduled, yet it was applied at height ${books.applied(plan.name)}`
   return null
 }
 
@@ -121,7 +131,8 @@ export function scopedInvariant(ctx: Context): string | null {
     if (open) want.add(`${p.votingEndTime}/${p.id}`)
   }
   const found = [...books.queue()].map((e) => `${e.end}/${e.id}`)
-  if (found.length !== want.size || found.some((e) => !want.has(e))) return `the scoped queue holds [${found.join(', ')}]; the proposals say [${[...want].join(', ')}]`
+  if (found.length !== want.size || found.some((e) => !want.has(e)))
+    return `the scoped queue holds [${found.join(', ')}]; the proposals say [${[...want].join(', ')}]`
   return null
 }
 

@@ -62,7 +62,8 @@ export const appliedKey = (name: string): Uint8Array => concatBytes(ALL_APPLIED,
 export const scopedKey = (id: bigint): Uint8Array => concatBytes(ALL_SCOPED, u64Bytes(id))
 export const scopedVotesOf = (id: bigint): Uint8Array => concatBytes(ALL_SCOPED_VOTES, u64Bytes(id))
 export const scopedVoteKey = (id: bigint, voter: Uint8Array): Uint8Array => concatBytes(scopedVotesOf(id), voter)
-export const scopeKey = (scope: string, target: bigint): Uint8Array => concatBytes(ALL_SCOPES, Uint8Array.of(SCOPE_BYTE[scope]!), u64Bytes(target))
+export const scopeKey = (scope: string, target: bigint): Uint8Array =>
+  concatBytes(ALL_SCOPES, Uint8Array.of(SCOPE_BYTE[scope]!), u64Bytes(target))
 export const scopedQueueKey = (end: bigint, id: bigint): Uint8Array => concatBytes(SCOPED_QUEUE_PREFIX, u64Bytes(end), u64Bytes(id))
 
 /** The end time and proposal of a scoped-queue key. */
@@ -92,12 +93,14 @@ export function parseProposalKey(key: Uint8Array): bigint {
 
 /** The proposal and the depositor (or voter) of a deposit or vote key. */
 export function parseAccountKey(key: Uint8Array): { id: bigint; account: Uint8Array } {
-  if ((key[0] !== DEPOSIT && key[0] !== VOTE) || key.length !== 1 + U64 + ADDRESS) throw new Error(`not a gov deposit or vote key: ${Buffer.from(key).toString('hex')}`)
+  if ((key[0] !== DEPOSIT && key[0] !== VOTE) || key.length !== 1 + U64 + ADDRESS)
+    throw new Error(`not a gov deposit or vote key: ${Buffer.from(key).toString('hex')}`)
   return { id: readU64(key, 1), account: key.slice(1 + U64) }
 }
 
 /** The end time and proposal of a deposit-queue or voting-queue key. */
 export function parseQueueKey(key: Uint8Array): { end: bigint; id: bigint } {
-  if ((key[0] !== DEPOSIT_QUEUE && key[0] !== VOTING_QUEUE) || key.length !== 1 + 2 * U64) throw new Error(`not a gov queue key: ${Buffer.from(key).toString('hex')}`)
+  if ((key[0] !== DEPOSIT_QUEUE && key[0] !== VOTING_QUEUE) || key.length !== 1 + 2 * U64)
+    throw new Error(`not a gov queue key: ${Buffer.from(key).toString('hex')}`)
   return { end: readU64(key, 1), id: readU64(key, 1 + U64) }
 }

@@ -50,14 +50,20 @@ export class GovProposals {
   }
 
   #checkDenom(denom: string): void {
-    if (denom !== this.#denom) throw govError('BAD_DENOM', `deposits are in ${this.#denom}, not ${denom.slice(0, 64)}`, { denom: denom.slice(0, 64) })
+    if (denom !== this.#denom)
+      throw govError('BAD_DENOM', `deposits are in ${this.#denom}, not ${denom.slice(0, 64)}`, { denom: denom.slice(0, 64) })
   }
 
   /** Moves `amount` of the signer's coins into the gov account and onto the proposal's books; opens voting at the minimum. */
   #deposit(p: ProposalValue, depositor: Uint8Array, amount: bigint): ProposalValue {
     const bank = this.#ctx.keeper(BANK)
     const balance = bank.balance(depositor, this.#denom)
-    if (balance < amount) throw govError('INSUFFICIENT_FUNDS', `${encodeAddress(depositor)} holds ${balance}${this.#denom}, less than ${amount}${this.#denom}`, { balance: String(balance) })
+    if (balance < amount)
+      throw govError(
+        'INSUFFICIENT_FUNDS',
+        `${encodeAddress(depositor)} holds ${balance}${this.#denom}, less than ${amount}${this.#denom}`,
+        { balance: String(balance) },
+      )
     if (amount === 0n) return p
     bank.sendToModule(depositor, GOV_ACCOUNT, [{ denom: this.#denom, amount }])
     this.#books.setDeposit(p.id, depositor, this.#books.deposit(p.id, depositor) + amount)
@@ -78,9 +84,13 @@ export class GovProposals {
     const minimum = minDepositOf(this.params, m.expedited)
     const required = roundHalfUp(Dec.fromInt(minimum).mul(this.params.minInitialDepositRatio))
     if (m.initialDeposit.amount < required) {
-      throw govError('MIN_INITIAL_DEPOSIT', `an initial deposit of ${m.initialDeposit.amount} is below ${required} (min_initial_deposit_ratio ${this.params.minInitialDepositRatio} of ${minimum})`, {
-        required: String(required),
-      })
+      throw govError(
+        'MIN_INITIAL_DEPOSIT',
+        `an initial deposit of ${m.initialDeposit.amount} is below ${required} (min_initial_deposit_ratio ${this.params.minInitialDepositRatio} of ${minimum})`,
+        {
+          required: String(required),
+        },
+      )
     }
     const id = this.#books.nextId()
     const time = this.#ctx.block.time
@@ -119,7 +129,11 @@ export class GovProposals {
   /** MsgDeposit: only in the deposit period. */
   deposit(id: bigint, depositor: Uint8Array, coin: { denom: string; amount: bigint }): void {
     const p = this.#proposal(id)
-    if (p.status !== 'deposit_period') throw govError('DEPOSIT_CLOSED', `proposal ${id} is ${p.status}: deposits are taken only in its deposit period`, { proposal: String(id), status: p.status })
+    if (p.status !== 'deposit_period')
+      throw govError('DEPOSIT_CLOSED', `proposal ${id} is ${p.status}: deposits are taken only in its deposit period`, {
+        proposal: String(id),
+        status: p.status,
+      })
     this.#checkDenom(coin.denom)
     this.#books.setProposal(this.#deposit(p, depositor, coin.amount), p)
   }
@@ -127,7 +141,11 @@ export class GovProposals {
   /** MsgVote / MsgVoteWeighted: only in the voting period; replaces the voter's earlier vote. */
   vote(id: bigint, voter: Uint8Array, options: WeightedVoteOptionValue[]): void {
     const p = this.#proposal(id)
-    if (p.status !== 'voting_period') throw govError('VOTING_CLOSED', `proposal ${id} is ${p.status}: votes are taken only in its voting period`, { proposal: String(id), status: p.status })
+    if (p.status !== 'voting_period')
+      throw govError('VOTING_CLOSED', `proposal ${id} is ${p.status}: votes are taken only in its voting period`, {
+        proposal: String(id),
+        status: p.status,
+      })
     this.#books.setVote(id, voter, options)
     emitProposalVote(this.#ctx, id, voter, options)
   }

@@ -77,10 +77,13 @@ export const govParams: ModuleParams<GovParamsValue> = {
   fromJson(json, path) {
     const body = objectAt(json, path)
     const d = govParams.defaults
-    for (const key of Object.keys(body)) if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such gov param')
+    for (const key of Object.keys(body))
+      if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such gov param')
     const at = (field: string) => `${path}.${field}`
-    const amount = (field: string, fallback: bigint) => (body[field] === undefined ? fallback : bigintAt(body[field], at(field), { min: 0n, max: MAX_AMOUNT }))
-    const period = (field: string, fallback: bigint) => (body[field] === undefined ? fallback : bigintAt(body[field], at(field), { min: 0n, max: MAX_PERIOD }))
+    const amount = (field: string, fallback: bigint) =>
+      body[field] === undefined ? fallback : bigintAt(body[field], at(field), { min: 0n, max: MAX_AMOUNT })
+    const period = (field: string, fallback: bigint) =>
+      body[field] === undefined ? fallback : bigintAt(body[field], at(field), { min: 0n, max: MAX_PERIOD })
     const dec = (field: string, fallback: Dec) => (body[field] === undefined ? fallback : decAt(body[field], at(field)))
     const flag = (field: string, fallback: boolean) => (body[field] === undefined ? fallback : boolAt(body[field], at(field)))
     const value: GovParamsValue = {
@@ -128,7 +131,8 @@ export const govParams: ModuleParams<GovParamsValue> = {
     }
     const positiveUnit = (d: Dec) => d.gt(Dec.ZERO) && d.lte(Dec.ONE)
     if (p.minDeposit < 1n || p.minDeposit > MAX_AMOUNT) refuse('min_deposit', 'must lie in [1, 2^128]')
-    if (p.expeditedMinDeposit <= p.minDeposit || p.expeditedMinDeposit > MAX_AMOUNT) refuse('expedited_min_deposit', 'must exceed min_deposit (and be at most 2^128)')
+    if (p.expeditedMinDeposit <= p.minDeposit || p.expeditedMinDeposit > MAX_AMOUNT)
+      refuse('expedited_min_deposit', 'must exceed min_deposit (and be at most 2^128)')
     for (const [param, value] of [
       ['max_deposit_period', p.maxDepositPeriod],
       ['voting_period', p.votingPeriod],
@@ -142,7 +146,8 @@ export const govParams: ModuleParams<GovParamsValue> = {
     if (!positiveUnit(p.vetoThreshold)) refuse('veto_threshold', 'must lie in (0, 1]')
     if (!positiveUnit(p.expeditedThreshold)) refuse('expedited_threshold', 'must lie in (0, 1]')
     if (p.expeditedThreshold.lte(p.threshold)) refuse('expedited_threshold', 'must exceed threshold')
-    if (p.minInitialDepositRatio.isNegative() || p.minInitialDepositRatio.gt(Dec.ONE)) refuse('min_initial_deposit_ratio', 'must lie in [0, 1]')
+    if (p.minInitialDepositRatio.isNegative() || p.minInitialDepositRatio.gt(Dec.ONE))
+      refuse('min_initial_deposit_ratio', 'must lie in [0, 1]')
   },
 }
 

@@ -62,7 +62,12 @@ export const scopedProposalJson = (p: ScopedProposalValue) => ({
   deposits: p.deposits,
 })
 
-export const tallyJson = (t: TallyResultValue) => ({ yes: String(t.yes), abstain: String(t.abstain), no: String(t.no), no_with_veto: String(t.noWithVeto) })
+export const tallyJson = (t: TallyResultValue) => ({
+  yes: String(t.yes),
+  abstain: String(t.abstain),
+  no: String(t.no),
+  no_with_veto: String(t.noWithVeto),
+})
 export const optionsJson = (options: WeightedVoteOptionValue[]) => options.map((o) => ({ option: o.option, weight: o.weight.toString() }))
 
 export const proposalJson = (p: ProposalValue) => ({
@@ -116,7 +121,9 @@ export const govQueries: Record<string, QueryHandler> = {
   proposal: (ctx, p) => proposalJson(knownProposal(ctx, p.id, 'id')),
   proposals(ctx, p) {
     if (p.status !== undefined && !(typeof p.status === 'string' && isProposalStatus(p.status))) {
-      throw govError('INVALID_QUERY', 'status must be deposit_period, voting_period, passed, rejected or failed', { status: String(p.status).slice(0, 40) })
+      throw govError('INVALID_QUERY', 'status must be deposit_period, voting_period, passed, rejected or failed', {
+        status: String(p.status).slice(0, 40),
+      })
     }
     const books = booksOf(ctx)
     const voter = p.voter === undefined ? undefined : addressParam(p.voter, 'voter')
@@ -133,16 +140,26 @@ export const govQueries: Record<string, QueryHandler> = {
     const proposal = knownProposal(ctx, p.proposal)
     const voter = addressParam(p.voter, 'voter')
     const options = booksOf(ctx).vote(proposal.id, voter)
-    if (options === undefined) throw govError('UNKNOWN_VOTE', `${encodeAddress(voter)} has not voted on proposal ${proposal.id}`, { proposal: String(proposal.id) })
+    if (options === undefined)
+      throw govError('UNKNOWN_VOTE', `${encodeAddress(voter)} has not voted on proposal ${proposal.id}`, { proposal: String(proposal.id) })
     return { proposal: String(proposal.id), voter: encodeAddress(voter), options: optionsJson(options) }
   },
   votes(ctx, p) {
     const proposal = knownProposal(ctx, p.proposal)
-    return { votes: [...booksOf(ctx).votes(proposal.id)].map((v) => ({ proposal: String(v.proposal), voter: encodeAddress(v.voter), options: optionsJson(v.options) })) }
+    return {
+      votes: [...booksOf(ctx).votes(proposal.id)].map((v) => ({
+        proposal: String(v.proposal),
+        voter: encodeAddress(v.voter),
+        options: optionsJson(v.options),
+      })),
+    }
   },
   deposits(ctx, p) {
     const proposal = knownProposal(ctx, p.proposal)
-    const deposits = [...booksOf(ctx).deposits(proposal.id)].map((d) => ({ depositor: encodeAddress(d.depositor), amount: String(d.amount) }))
+    const deposits = [...booksOf(ctx).deposits(proposal.id)].map((d) => ({
+      depositor: encodeAddress(d.depositor),
+      amount: String(d.amount),
+    }))
     return { denom: ctx.keeper(STAKING).bondDenom(), total: String(proposal.totalDeposit), deposits }
   },
   tally(ctx, p) {
@@ -153,14 +170,25 @@ export const govQueries: Record<string, QueryHandler> = {
   },
   upgrade_plan(ctx) {
     const plan = booksOf(ctx).upgradePlan()
-    return { plan: plan === undefined ? null : { name: plan.name, height: String(plan.height), info: plan.info, proposal: String(plan.proposal) } }
-  },  applied_upgrades(ctx) {
+    return {
+      plan: plan === undefined ? null : { name: plan.name, height: String(plan.height), info: plan.info, proposal: String(plan.proposal) },
+    }
+  },
+  applied_upgrades(ctx) {
     return { upgrades: [...booksOf(ctx).appliedUpgrades()].map((u) => ({ name: u.name, height: String(u.height) })) }
-  },  scope(ctx, p) {
-    if (p.scope !== 'subnet' && p.scope !== 'datanet') throw govError('INVALID_QUERY', 'scope must be subnet or datanet', { scope: String(p.scope).slice(0, 16) })
+  },
+  scope(ctx, p) {
+    if (p.scope !== 'subnet' && p.scope !== 'datanet')
+      throw govError('INVALID_QUERY', 'scope must be subnet or datanet', { scope: String(p.scope).slice(0, 16) })
     const target = idParam(p.target, 'target')
     const g = new ScopedBooks(ctx.moduleStore()).governance(p.scope, target)
-    return { scope: p.scope, target: String(target), governed: g !== undefined, rules: g === undefined ? null : rulesJson(g.rules), since_height: g === undefined ? null : String(g.height) }
+    return {
+      scope: p.scope,
+      target: String(target),
+      governed: g !== undefined,
+      rules: g === undefined ? null : rulesJson(g.rules),
+      since_height: g === undefined ? null : String(g.height),
+    }
   },
   scoped_proposal(ctx, p) {
     const id = idParam(p.id, 'id')
@@ -170,7 +198,9 @@ export const govQueries: Record<string, QueryHandler> = {
   },
   scoped_proposals(ctx, p) {
     const target = p.target === undefined ? undefined : idParam(p.target, 'target')
-    const all = [...new ScopedBooks(ctx.moduleStore()).proposals()].filter((x) => (p.scope === undefined || x.scope === p.scope) && (target === undefined || x.target === target))
+    const all = [...new ScopedBooks(ctx.moduleStore()).proposals()].filter(
+      (x) => (p.scope === undefined || x.scope === p.scope) && (target === undefined || x.target === target),
+    )
     return { proposals: all.map(scopedProposalJson) }
   },
   scoped_tally(ctx, p) {

@@ -2,7 +2,16 @@ import { encodeAddress } from '../../crypto/index.js'
 import { CodecError, decode, decodeStored, encode, peekStructTag } from '../../codec/index.js'
 import { type Context, Dec, type KVStore, ModuleError, moduleAddress } from '../../state/index.js'
 import { govError } from './errors.js'
-import { emitDeposits, emitProposalFailed, emitProposalPassed, emitProposalRejected, emitProposalVetoed, emitProposalVote, emitScopeGoverned, emitScopedSubmitted } from './events.js'
+import {
+  emitDeposits,
+  emitProposalFailed,
+  emitProposalPassed,
+  emitProposalRejected,
+  emitProposalVetoed,
+  emitProposalVote,
+  emitScopeGoverned,
+  emitScopedSubmitted,
+} from './events.js'
 import { BANK, DATANETS, STAKING, SUBNETS } from './expected-keepers.js'
 import * as K from './keys.js'
 import {
@@ -101,7 +110,8 @@ export class ScopedBooks {
   }
 
   *votes(id: bigint): Generator<{ voter: Uint8Array; options: WeightedVoteOptionValue[] }> {
-    for (const [key, raw] of this.#store.iterate(K.scopedVotesOf(id))) yield { voter: K.parseScopedVoteKey(key).voter, options: decodeStored(Vote, raw).options }
+    for (const [key, raw] of this.#store.iterate(K.scopedVotesOf(id)))
+      yield { voter: K.parseScopedVoteKey(key).voter, options: decodeStored(Vote, raw).options }
   }
 }
 
@@ -124,7 +134,11 @@ export function checkScopedContent(scope: string, messages: readonly Uint8Array[
   messages.forEach((bytes, index) => {
     const tag = peekStructTag(bytes)
     if (tag === undefined || !allowed.has(tag)) {
-      throw govError('MESSAGE_NOT_ALLOWED', `message ${index} (tag ${tag ?? 'none'}) is not one a ${scope} proposal may carry: ${[...allowed.values()].join(', ')}`, { index, tag: tag ?? null })
+      throw govError(
+        'MESSAGE_NOT_ALLOWED',
+        `message ${index} (tag ${tag ?? 'none'}) is not one a ${scope} proposal may carry: ${[...allowed.values()].join(', ')}`,
+        { index, tag: tag ?? null },
+      )
     }
     if (tag === MsgSetDatanetCurators.tag) {
       try {
@@ -139,7 +153,14 @@ export function checkScopedContent(scope: string, messages: readonly Uint8Array[
 
 /** The decide() form of a scope's rules (no expedited proposals, burns only on a veto). */
 const asGovParams = (r: ScopeRulesValue): GovParamsValue =>
-  ({ quorum: r.quorum, threshold: r.threshold, vetoThreshold: r.vetoThreshold, expeditedThreshold: r.threshold, burnVoteQuorum: false, burnVoteVeto: true }) as GovParamsValue
+  ({
+    quorum: r.quorum,
+    threshold: r.threshold,
+    vetoThreshold: r.vetoThreshold,
+    expeditedThreshold: r.threshold,
+    burnVoteQuorum: false,
+    burnVoteVeto: true,
+  }) as GovParamsValue
 
 /**
  * Subnet- and Datanet-scope governance (issue 24). Datanet scope: its owner opts in
@@ -166,8 +187,10 @@ export class ScopedGovernance {
   /** MsgEnableSubnetGovernance after its stateless checks. */
   enableSubnet(subnet: bigint, rules: ScopeRulesValue, signer: Uint8Array): void {
     const subnets = this.#ctx.keeper(SUBNETS)
-    if (subnets.subnet(subnet) === undefined) throw govError('UNKNOWN_SCOPE', `no subnet ${subnet}`, { scope: 'subnet', target: String(subnet) })
-    if (this.#books.governance('subnet', subnet) !== undefined) throw govError('SCOPE_ALREADY_GOVERNED', `subnet ${subnet} is governed already`, { scope: 'subnet', target: String(subnet) })
+    if (subnets.subnet(subnet) === undefined)
+      throw govError('UNKNOWN_SCOPE', `no subnet ${subnet}`, { scope: 'subnet', target: String(subnet) })
+    if (this.#books.governance('subnet', subnet) !== undefined)
+      throw govError('SCOPE_ALREADY_GOVERNED', `subnet ${subnet} is governed already`, { scope: 'subnet', target: String(subnet) })
     subnets.transferAdmin(subnet, signer, moduleAddress(K.GOV_ACCOUNT))
     this.#books.setGovernance('subnet', subnet, { rules, height: BigInt(this.#ctx.block.height) })
     emitScopeGoverned(this.#ctx, 'subnet', subnet)
@@ -177,8 +200,13 @@ export class ScopedGovernance {
   enableDatanet(datanet: bigint, rules: ScopeRulesValue, signer: Uint8Array): void {
     const curation = this.#ctx.keeper(DATANETS).curation(datanet)
     if (curation === undefined) throw govError('UNKNOWN_SCOPE', `no datanet ${datanet}`, { scope: 'datanet', target: String(datanet) })
-    if (!Buffer.from(curation.owner).equals(Buffer.from(signer))) throw govError('NOT_SCOPE_OWNER', `${encodeAddress(signer)} does not own datanet ${datanet}`, { scope: 'datanet', target: String(datanet) })
-    if (this.#books.governance('datanet', datanet) !== undefined) throw govError('SCOPE_ALREADY_GOVERNED', `datanet ${datanet} is governed already`, { scope: 'datanet', target: String(datanet) })
+    if (!Buffer.from(curation.owner).equals(Buffer.from(signer)))
+      throw govError('NOT_SCOPE_OWNER', `${encodeAddress(signer)} does not own datanet ${datanet}`, {
+        scope: 'datanet',
+        target: String(datanet),
+      })
+    if (this.#books.governance('datanet', datanet) !== undefined)
+      throw govError('SCOPE_ALREADY_GOVERNED', `datanet ${datanet} is governed already`, { scope: 'datanet', target: String(datanet) })
     this.#books.setGovernance('datanet', datanet, { rules, height: BigInt(this.#ctx.block.height) })
     emitScopeGoverned(this.#ctx, 'datanet', datanet)
   }
@@ -206,7 +234,8 @@ export class ScopedGovernance {
 
   #governance(scope: string, target: bigint): ScopeGovernanceValue {
     const g = this.#books.governance(scope, target)
-    if (g === undefined) throw govError('SCOPE_NOT_GOVERNED', `${scope} ${target} has not opted into governance`, { scope, target: String(target) })
+    if (g === undefined)
+      throw govError('SCOPE_NOT_GOVERNED', `${scope} ${target} has not opted into governance`, { scope, target: String(target) })
     return g
   }
 
@@ -219,16 +248,35 @@ export class ScopedGovernance {
       try {
         change = this.#change(m.scope, bytes)
       } catch (error) {
-        if (error instanceof ModuleError) throw govError('INVALID_PROPOSAL_MESSAGE', `message ${index}: ${error.message}`.slice(0, 500), { index })
+        if (error instanceof ModuleError)
+          throw govError('INVALID_PROPOSAL_MESSAGE', `message ${index}: ${error.message}`.slice(0, 500), { index })
         throw error
       }
-      if (change.target !== m.target) throw govError('SCOPE_MISMATCH', `message ${index} is about ${m.scope} ${change.target}; the proposal is about ${m.scope} ${m.target}`, { index, target: String(change.target) })
+      if (change.target !== m.target)
+        throw govError(
+          'SCOPE_MISMATCH',
+          `message ${index} is about ${m.scope} ${change.target}; the proposal is about ${m.scope} ${m.target}`,
+          { index, target: String(change.target) },
+        )
     })
-    if (m.deposit.denom !== this.#denom) throw govError('BAD_DENOM', `deposits are in ${this.#denom}, not ${m.deposit.denom.slice(0, 64)}`, { denom: m.deposit.denom.slice(0, 64) })
-    if (m.deposit.amount < rules.minDeposit) throw govError('MIN_INITIAL_DEPOSIT', `a deposit of ${m.deposit.amount} is below ${m.scope} ${m.target}'s min_deposit ${rules.minDeposit}`, { required: String(rules.minDeposit) })
+    if (m.deposit.denom !== this.#denom)
+      throw govError('BAD_DENOM', `deposits are in ${this.#denom}, not ${m.deposit.denom.slice(0, 64)}`, {
+        denom: m.deposit.denom.slice(0, 64),
+      })
+    if (m.deposit.amount < rules.minDeposit)
+      throw govError(
+        'MIN_INITIAL_DEPOSIT',
+        `a deposit of ${m.deposit.amount} is below ${m.scope} ${m.target}'s min_deposit ${rules.minDeposit}`,
+        { required: String(rules.minDeposit) },
+      )
     const bank = this.#ctx.keeper(BANK)
     const balance = bank.balance(proposer, this.#denom)
-    if (balance < m.deposit.amount) throw govError('INSUFFICIENT_FUNDS', `${encodeAddress(proposer)} holds ${balance}${this.#denom}, less than ${m.deposit.amount}${this.#denom}`, { balance: String(balance) })
+    if (balance < m.deposit.amount)
+      throw govError(
+        'INSUFFICIENT_FUNDS',
+        `${encodeAddress(proposer)} holds ${balance}${this.#denom}, less than ${m.deposit.amount}${this.#denom}`,
+        { balance: String(balance) },
+      )
     bank.sendToModule(proposer, K.GOV_ACCOUNT, [{ denom: this.#denom, amount: m.deposit.amount }])
     const id = this.#books.nextId()
     const time = this.#ctx.block.time
@@ -258,11 +306,20 @@ export class ScopedGovernance {
   vote(id: bigint, voter: Uint8Array, option: VoteOption): void {
     const p = this.#books.proposal(id)
     if (p === undefined) throw govError('UNKNOWN_PROPOSAL', `no scoped proposal ${id}`, { proposal: String(id) })
-    if (p.status !== 'voting_period') throw govError('VOTING_CLOSED', `scoped proposal ${id} is ${p.status}: votes are taken only in its voting period`, { proposal: String(id), status: p.status })
+    if (p.status !== 'voting_period')
+      throw govError('VOTING_CLOSED', `scoped proposal ${id} is ${p.status}: votes are taken only in its voting period`, {
+        proposal: String(id),
+        status: p.status,
+      })
     if ((this.#weights(p.scope, p.target).get(Buffer.from(voter).toString('hex')) ?? 0n) === 0n) {
-      throw govError('NOT_A_VOTER', `${encodeAddress(voter)} has no vote in ${p.scope} ${p.target} (${p.scope === 'subnet' ? 'no bond there' : 'no curator of it'})`, { proposal: String(id) })
+      throw govError(
+        'NOT_A_VOTER',
+        `${encodeAddress(voter)} has no vote in ${p.scope} ${p.target} (${p.scope === 'subnet' ? 'no bond there' : 'no curator of it'})`,
+        { proposal: String(id) },
+      )
     }
-    if (this.#books.vote(id, voter) !== undefined) throw govError('ALREADY_VOTED', `${encodeAddress(voter)} voted on scoped proposal ${id} already`, { proposal: String(id) })
+    if (this.#books.vote(id, voter) !== undefined)
+      throw govError('ALREADY_VOTED', `${encodeAddress(voter)} voted on scoped proposal ${id} already`, { proposal: String(id) })
     const options = [{ option, weight: Dec.ONE }]
     this.#books.setVote(id, voter, options)
     emitProposalVote(this.#ctx, id, voter, options)

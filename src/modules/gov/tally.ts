@@ -36,7 +36,11 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
  *   nothing (its non-voting delegators are not counted).
  * Products and quotients truncate at 18 digits (Fedra's Dec; LegacyDec rounds the last digit).
  */
-export function tally(validators: readonly TallyValidator[], votes: readonly TallyVote[], delegationsOf: (voter: Uint8Array) => readonly TallyDelegation[]): Tally {
+export function tally(
+  validators: readonly TallyValidator[],
+  votes: readonly TallyVote[],
+  delegationsOf: (voter: Uint8Array) => readonly TallyDelegation[],
+): Tally {
   const results: Record<VoteOption, Dec> = { yes: Dec.ZERO, abstain: Dec.ZERO, no: Dec.ZERO, no_with_veto: Dec.ZERO }
   let totalVotingPower = Dec.ZERO
   const current = new Map<string, { v: TallyValidator; deductions: Dec; vote: WeightedVoteOptionValue[] | null }>()
@@ -79,7 +83,12 @@ export type VotingOutcome = 'passed' | 'no_bonded_tokens' | 'quorum_not_met' | '
  * veto_threshold of all power → vetoed (burn if burn_vote_veto); yes above the threshold
  * (expedited_threshold when expedited) of the non-abstaining power → passed; else rejected.
  */
-export function decide(t: Tally, totalBonded: bigint, params: GovParamsValue, expedited: boolean): { outcome: VotingOutcome; burn: boolean } {
+export function decide(
+  t: Tally,
+  totalBonded: bigint,
+  params: GovParamsValue,
+  expedited: boolean,
+): { outcome: VotingOutcome; burn: boolean } {
   if (totalBonded === 0n) return { outcome: 'no_bonded_tokens', burn: false }
   if (t.totalVotingPower.quo(Dec.fromInt(totalBonded)).lt(params.quorum)) return { outcome: 'quorum_not_met', burn: params.burnVoteQuorum }
   const nonAbstaining = t.totalVotingPower.sub(t.results.abstain)

@@ -66,7 +66,8 @@ export class LineageBooks {
 
   /** A version's credits, in contributor-byte order. */
   *credits(v: VersionId): Generator<{ contributor: Contributor; credit: CreditValue }> {
-    for (const [key, raw] of this.#store.iterate(K.creditsOf(v))) yield { contributor: K.parseCreditKey(key).contributor, credit: decodeStored(Credit, raw) }
+    for (const [key, raw] of this.#store.iterate(K.creditsOf(v)))
+      yield { contributor: K.parseCreditKey(key).contributor, credit: decodeStored(Credit, raw) }
   }
 
   *allCredits(): Generator<{ version: VersionId; contributor: Contributor; credit: CreditValue }> {

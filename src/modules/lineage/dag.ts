@@ -1,4 +1,4 @@
-import { LineageBooks } from './books.js'
+import type { LineageBooks } from './books.js'
 import { type Contributor, type VersionId, contributorBytes, versionName } from './keys.js'
 import type { DatanetVersionRefValue, VersionRecordValue } from './messages.js'
 import { type SplitParams, splitFee } from './split.js'
@@ -16,7 +16,13 @@ export interface Walk {
 }
 
 /** Breadth first from `root` along `next` (parents, or children), to `depth` generations; each node at its least depth. */
-function walk(books: LineageBooks, root: VersionRecordValue, depth: number, next: (v: VersionRecordValue) => VersionId[], up: boolean): Walk {
+function walk(
+  books: LineageBooks,
+  root: VersionRecordValue,
+  depth: number,
+  next: (v: VersionRecordValue) => VersionId[],
+  up: boolean,
+): Walk {
   const seen = new Map<string, number>([[versionName(root), 0]])
   const nodes = [{ record: root, depth: 0 }]
   const edges: Walk['edges'] = []
@@ -41,11 +47,20 @@ function walk(books: LineageBooks, root: VersionRecordValue, depth: number, next
     }
     frontier = following
   }
-  return { nodes, edges: edges.map((e) => ({ child: { subnet: e.child.subnet, version: e.child.version }, parent: { subnet: e.parent.subnet, version: e.parent.version } })), truncated }
+  return {
+    nodes,
+    edges: edges.map((e) => ({
+      child: { subnet: e.child.subnet, version: e.child.version },
+      parent: { subnet: e.parent.subnet, version: e.parent.version },
+    })),
+    truncated,
+  }
 }
 
-export const ancestry = (books: LineageBooks, root: VersionRecordValue, depth: number): Walk => walk(books, root, depth, (v) => v.parents, true)
-export const descendants = (books: LineageBooks, root: VersionRecordValue, depth: number): Walk => walk(books, root, depth, (v) => [...books.children(v)], false)
+export const ancestry = (books: LineageBooks, root: VersionRecordValue, depth: number): Walk =>
+  walk(books, root, depth, (v) => v.parents, true)
+export const descendants = (books: LineageBooks, root: VersionRecordValue, depth: number): Walk =>
+  walk(books, root, depth, (v) => [...books.children(v)], false)
 
 export interface ResolvedContributor {
   contributor: Contributor
@@ -97,7 +112,13 @@ export function resolveContributors(books: LineageBooks, root: VersionId, params
   const contributors = [...byContributor.entries()]
     .sort(([ka, a], [kb, b]) => (a.weight === b.weight ? (ka < kb ? -1 : 1) : a.weight > b.weight ? -1 : 1))
     .map(([, e]) => e)
-  return { contributors, validators: split.validators, pending, dust: WEIGHT_SCALE - split.validators - pending - assigned, versions: split.parts.length }
+  return {
+    contributors,
+    validators: split.validators,
+    pending,
+    dust: WEIGHT_SCALE - split.validators - pending - assigned,
+    versions: split.parts.length,
+  }
 }
 
 export interface VersionDiff {

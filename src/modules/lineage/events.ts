@@ -43,8 +43,26 @@ export const emitModelUsed = (ctx: Context, r: UseReceiptValue): void =>
     ancestors_pooled: String(r.ancestorsPooled),
   })
 
-export const emitAncestorCredited = (ctx: Context, receipt: bigint, v: VersionId, depth: number, pooled: bigint, validators: bigint): void =>
-  ctx.emit(LINEAGE_EVENTS.ancestorCredited, { receipt: String(receipt), version: name(v), depth: String(depth), pooled: String(pooled), validators: String(validators) })
+export const emitAncestorCredited = (
+  ctx: Context,
+  receipt: bigint,
+  v: VersionId,
+  depth: number,
+  pooled: bigint,
+  validators: bigint,
+): void =>
+  ctx.emit(LINEAGE_EVENTS.ancestorCredited, {
+    receipt: String(receipt),
+    version: name(v),
+    depth: String(depth),
+    pooled: String(pooled),
+    validators: String(validators),
+  })
 
 export const emitAttributionWithdrawn = (ctx: Context, contributor: Contributor, to: Uint8Array, amount: bigint, versions: number): void =>
-  ctx.emit(LINEAGE_EVENTS.attributionWithdrawn, { contributor: contributorText(contributor), to: encodeAddress(to), amount: String(amount), versions: String(versions) })
+  ctx.emit(LINEAGE_EVENTS.attributionWithdrawn, {
+    contributor: contributorText(contributor),
+    to: encodeAddress(to),
+    amount: String(amount),
+    versions: String(versions),
+  })

@@ -31,7 +31,12 @@ export interface LineageTrainingKeeper {
   latestVersion(subnet: bigint): ModelVersionValue | undefined
 }
 
-export const BANK = expectKeeper<LineageBankKeeper>('bank', { balance: true, sendToModule: true, sendFromModule: true, sendModuleToModule: true })
+export const BANK = expectKeeper<LineageBankKeeper>('bank', {
+  balance: true,
+  sendToModule: true,
+  sendFromModule: true,
+  sendModuleToModule: true,
+})
 export const STAKING = expectKeeper<LineageStakingKeeper>('staking', { bondDenom: true })
 export const SUBNETS = expectKeeper<LineageSubnetsKeeper>('subnets', { subnet: true, params: true, effectiveParams: true })
 export const TRAINING = expectKeeper<LineageTrainingKeeper>('training', { round: true, version: true, latestVersion: true })

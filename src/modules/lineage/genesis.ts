@@ -1,5 +1,18 @@
 import { decodeAddress } from '../../crypto/index.js'
-import { type ModuleGenesis, addressAt, arrayAt, bigintAt, decAt, genesisError, intAt, objectAt, optionalU64At, stringAt, u32At, u64At } from '../../state/index.js'
+import {
+  type ModuleGenesis,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  decAt,
+  genesisError,
+  intAt,
+  objectAt,
+  optionalU64At,
+  stringAt,
+  u32At,
+  u64At,
+} from '../../state/index.js'
 import { LineageBooks } from './books.js'
 import { type Contributor, versionName } from './keys.js'
 import {
@@ -47,7 +60,8 @@ const oneOf = <T extends string>(value: unknown, path: string, allowed: readonly
   if (!(allowed as readonly string[]).includes(text)) throw genesisError(path, `must be one of ${allowed.join(', ')}`)
   return text as T
 }
-const optionalString = (value: unknown, path: string): string | null => (value === null || value === undefined ? null : stringAt(value, path))
+const optionalString = (value: unknown, path: string): string | null =>
+  value === null || value === undefined ? null : stringAt(value, path)
 
 function contributorAt(value: unknown, path: string): Contributor {
   const text = stringAt(value, path)
@@ -66,7 +80,10 @@ function versionAt(at: string, o: Record<string, unknown>): LineageGenesis['vers
     subnet: u64At(o.subnet, `${at}.subnet`),
     version: u64At(o.version, `${at}.version`),
     kind: oneOf(o.kind, `${at}.kind`, VERSION_KINDS),
-    parents: list(o.parents, `${at}.parents`, MAX_PARENTS).map(({ at: p, o: e }) => ({ subnet: u64At(e.subnet, `${p}.subnet`), version: u64At(e.version, `${p}.version`) })),
+    parents: list(o.parents, `${at}.parents`, MAX_PARENTS).map(({ at: p, o: e }) => ({
+      subnet: u64At(e.subnet, `${p}.subnet`),
+      version: u64At(e.version, `${p}.version`),
+    })),
     round: optionalU64At(o.round, `${at}.round`),
     globalCid: stringAt(o.global_cid, `${at}.global_cid`),
     aggregateCid: optionalString(o.aggregate_cid, `${at}.aggregate_cid`),
@@ -85,7 +102,8 @@ function versionAt(at: string, o: Record<string, unknown>): LineageGenesis['vers
     trainers: list(o.trainers, `${at}.trainers`, MAX_TRAINERS).map(({ at: p, o: e }) => ({
       trainer: addressAt(e.trainer, `${p}.trainer`),
       sampleCount: u32At(e.sample_count, `${p}.sample_count`),
-      consensusScore: e.consensus_score === null || e.consensus_score === undefined ? null : decAt(e.consensus_score, `${p}.consensus_score`),
+      consensusScore:
+        e.consensus_score === null || e.consensus_score === undefined ? null : decAt(e.consensus_score, `${p}.consensus_score`),
       weight: intAt(e.weight ?? 0, `${p}.weight`, 0, 0xffff_ffff),
     })),
     status: oneOf(o.status, `${at}.status`, VERSION_STATUSES),
@@ -111,7 +129,11 @@ function versionAt(at: string, o: Record<string, unknown>): LineageGenesis['vers
     }
   })
   const pool = o.pool === undefined ? {} : objectAt(o.pool, `${at}.pool`)
-  return { record, credits, pool: { accrued: amountAt(pool.accrued ?? '0', `${at}.pool.accrued`), paid: amountAt(pool.paid ?? '0', `${at}.pool.paid`) } }
+  return {
+    record,
+    credits,
+    pool: { accrued: amountAt(pool.accrued ?? '0', `${at}.pool.accrued`), paid: amountAt(pool.paid ?? '0', `${at}.pool.paid`) },
+  }
 }
 
 function receiptAt(at: string, o: Record<string, unknown>): UseReceiptValue {
@@ -189,7 +211,12 @@ export const lineageGenesis: ModuleGenesis<LineageGenesis> = {
         const { state_key: _key, ...json } = receiptJson(r)
         return json
       }),
-      totals: { received: String(t.received), to_validators: String(t.toValidators), withdrawn: String(t.withdrawn), next_receipt: String(t.nextReceipt) },
+      totals: {
+        received: String(t.received),
+        to_validators: String(t.toValidators),
+        withdrawn: String(t.withdrawn),
+        next_receipt: String(t.nextReceipt),
+      },
     }
   },
 }

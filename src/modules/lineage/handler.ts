@@ -34,7 +34,8 @@ const at = (subnet: bigint, version: bigint) => ({ subnet: String(subnet), versi
 const forkModel: MessageHandler<MsgForkModelValue> = {
   type: MsgForkModel,
   handle(ctx, m, signer) {
-    if (m.source.subnet === m.target) throw lineageError('INVALID_FORK', `subnet ${m.target} cannot fork its own model`, { target: String(m.target) })
+    if (m.source.subnet === m.target)
+      throw lineageError('INVALID_FORK', `subnet ${m.target} cannot fork its own model`, { target: String(m.target) })
     const subnets = ctx.keeper(SUBNETS)
     const target = subnets.subnet(m.target)
     if (target === undefined) throw lineageError('UNKNOWN_SUBNET', `no subnet ${m.target}`, { subnet: String(m.target) })
@@ -42,21 +43,41 @@ const forkModel: MessageHandler<MsgForkModelValue> = {
       throw lineageError('NOT_SUBNET_ADMIN', `${signer.address} is not the admin of subnet ${m.target}`, { subnet: String(m.target) })
     }
     const source = resolveVersion(ctx, m.source)
-    if (source === undefined) throw lineageError('UNKNOWN_VERSION', `no model version ${m.source.subnet}/${m.source.version}`, at(m.source.subnet, m.source.version))
+    if (source === undefined)
+      throw lineageError(
+        'UNKNOWN_VERSION',
+        `no model version ${m.source.subnet}/${m.source.version}`,
+        at(m.source.subnet, m.source.version),
+      )
     const books = new LineageBooks(ctx.moduleStore())
     const zero = { subnet: m.target, version: 0n }
     const existing = books.version(zero)
-    if (existing !== undefined && existing.parents.length > 0) throw lineageError('ALREADY_FORKED', `subnet ${m.target} is already forked`, { parent: `${existing.parents[0]!.subnet}/${existing.parents[0]!.version}` })
+    if (existing !== undefined && existing.parents.length > 0)
+      throw lineageError('ALREADY_FORKED', `subnet ${m.target} is already forked`, {
+        parent: `${existing.parents[0]!.subnet}/${existing.parents[0]!.version}`,
+      })
     const latest = ctx.keeper(TRAINING).latestVersion(m.target)
-    if (latest !== undefined && latest.version > 0n) throw lineageError('FORK_TOO_LATE', `subnet ${m.target} already has version ${latest.version}`, { version: String(latest.version) })
+    if (latest !== undefined && latest.version > 0n)
+      throw lineageError('FORK_TOO_LATE', `subnet ${m.target} already has version ${latest.version}`, { version: String(latest.version) })
     const sharing = subnets.params(m.source.subnet).sharing
     const shared = sharing.mode === 'public' || (sharing.mode === 'subnets' && sharing.subnets.includes(m.target))
-    if (!shared) throw lineageError('FORK_NOT_SHARED', `subnet ${m.source.subnet} does not share its models with subnet ${m.target} (${sharing.mode})`, { mode: sharing.mode })
+    if (!shared)
+      throw lineageError(
+        'FORK_NOT_SHARED',
+        `subnet ${m.source.subnet} does not share its models with subnet ${m.target} (${sharing.mode})`,
+        { mode: sharing.mode },
+      )
     if (target.initialModelCid !== source.globalCid) {
-      throw lineageError('FORK_MODEL_MISMATCH', `subnet ${m.target}'s initial model is not version ${m.source.subnet}/${m.source.version}'s`, { expected: source.globalCid })
+      throw lineageError(
+        'FORK_MODEL_MISMATCH',
+        `subnet ${m.target}'s initial model is not version ${m.source.subnet}/${m.source.version}'s`,
+        { expected: source.globalCid },
+      )
     }
-    if (target.modelSpec !== subnets.subnet(m.source.subnet)!.modelSpec) throw lineageError('FORK_SPEC_MISMATCH', `subnet ${m.target}'s model spec is not subnet ${m.source.subnet}'s`)
-    if (existing !== undefined && reaches(books, m.source, zero)) throw lineageError('INVALID_FORK', `version ${m.source.subnet}/${m.source.version} descends from subnet ${m.target}'s version 0`)
+    if (target.modelSpec !== subnets.subnet(m.source.subnet)!.modelSpec)
+      throw lineageError('FORK_SPEC_MISMATCH', `subnet ${m.target}'s model spec is not subnet ${m.source.subnet}'s`)
+    if (existing !== undefined && reaches(books, m.source, zero))
+      throw lineageError('INVALID_FORK', `version ${m.source.subnet}/${m.source.version} descends from subnet ${m.target}'s version 0`)
     const parents = [{ subnet: m.source.subnet, version: m.source.version }]
     if (existing === undefined) ensureVersionZero(ctx, m.target, parents)
     else {
@@ -76,17 +97,27 @@ const forkModel: MessageHandler<MsgForkModelValue> = {
 const useModelHandler: MessageHandler<MsgUseModelValue> = {
   type: MsgUseModel,
   validate(m) {
-    if (Buffer.byteLength(m.purpose, 'utf8') > MAX_PURPOSE) throw lineageError('INVALID_PURPOSE', `a purpose is at most ${MAX_PURPOSE} bytes`)
+    if (Buffer.byteLength(m.purpose, 'utf8') > MAX_PURPOSE)
+      throw lineageError('INVALID_PURPOSE', `a purpose is at most ${MAX_PURPOSE} bytes`)
   },
   handle(ctx, m, signer) {
     const v = { subnet: m.subnet, version: m.version }
-    if (resolveVersion(ctx, v) === undefined) throw lineageError('UNKNOWN_VERSION', `no model version ${m.subnet}/${m.version}`, at(m.subnet, m.version))
+    if (resolveVersion(ctx, v) === undefined)
+      throw lineageError('UNKNOWN_VERSION', `no model version ${m.subnet}/${m.version}`, at(m.subnet, m.version))
     const denom = ctx.keeper(STAKING).bondDenom()
-    if (m.fee.denom !== denom) throw lineageError('BAD_DENOM', `use fees are in ${denom}, not ${m.fee.denom.slice(0, 64)}`, { denom: m.fee.denom.slice(0, 64) })
+    if (m.fee.denom !== denom)
+      throw lineageError('BAD_DENOM', `use fees are in ${denom}, not ${m.fee.denom.slice(0, 64)}`, { denom: m.fee.denom.slice(0, 64) })
     const { minUseFee } = readParams(ctx.moduleStore(), lineageParams)
-    if (m.fee.amount < minUseFee) throw lineageError('FEE_BELOW_MINIMUM', `a use pays at least ${minUseFee}${denom}`, { fee: String(m.fee.amount), minimum: String(minUseFee) })
+    if (m.fee.amount < minUseFee)
+      throw lineageError('FEE_BELOW_MINIMUM', `a use pays at least ${minUseFee}${denom}`, {
+        fee: String(m.fee.amount),
+        minimum: String(minUseFee),
+      })
     const balance = ctx.keeper(BANK).balance(signer.addressBytes, denom)
-    if (balance < m.fee.amount) throw lineageError('INSUFFICIENT_FUNDS', `${signer.address} holds ${balance}${denom}, less than ${m.fee.amount}${denom}`, { balance: String(balance) })
+    if (balance < m.fee.amount)
+      throw lineageError('INSUFFICIENT_FUNDS', `${signer.address} holds ${balance}${denom}, less than ${m.fee.amount}${denom}`, {
+        balance: String(balance),
+      })
     useModel(ctx, signer.addressBytes, v, m.fee.amount, denom, m.purpose)
   },
 }

@@ -19,7 +19,8 @@ export function accountInvariant(ctx: Context): string | null {
   const t = books.totals()
   const byTotals = t.received - t.toValidators - t.withdrawn
   if (held !== pools) return `the lineage account holds ${held}${denom}; its pools hold ${pools}`
-  if (held !== byTotals) return `the lineage account holds ${held}${denom}; received ${t.received} − to validators ${t.toValidators} − withdrawn ${t.withdrawn} = ${byTotals}`
+  if (held !== byTotals)
+    return `the lineage account holds ${held}${denom}; received ${t.received} − to validators ${t.toValidators} − withdrawn ${t.withdrawn} = ${byTotals}`
   return null
 }
 
@@ -36,11 +37,13 @@ export function poolsInvariant(ctx: Context): string | null {
     let paid = 0n
     for (const { contributor, credit } of books.credits(version)) {
       const floor = entitlement(pool.accrued, weightOf(credit), record.totalWeight)
-      if (credit.paid > floor) return `version ${versionName(version)}: ${Buffer.from(contributorBytes(contributor)).toString('hex')} was paid ${credit.paid}, past its floor ${floor}`
+      if (credit.paid > floor)
+        return `version ${versionName(version)}: ${Buffer.from(contributorBytes(contributor)).toString('hex')} was paid ${credit.paid}, past its floor ${floor}`
       floors += floor
       paid += credit.paid
     }
-    if (floors > pool.accrued) return `version ${versionName(version)}: the floor shares sum to ${floors}, more than the pool's ${pool.accrued}`
+    if (floors > pool.accrued)
+      return `version ${versionName(version)}: the floor shares sum to ${floors}, more than the pool's ${pool.accrued}`
     if (paid !== pool.paid) return `version ${versionName(version)}: its credits were paid ${paid}, its pool records ${pool.paid}`
   }
   return null
@@ -64,26 +67,31 @@ export function recordsInvariant(ctx: Context): string | null {
       credits++
       if (!books.hasContributorEntry(contributor, record)) return `${at}: a credit missing from the contributor index`
     }
-    if (record.status === 'pending' && (record.totalWeight !== 0n || credits > 0 || record.attributedHeight !== null)) return `${at}: pending, yet weighted (${record.totalWeight}, ${credits} credits)`
+    if (record.status === 'pending' && (record.totalWeight !== 0n || credits > 0 || record.attributedHeight !== null))
+      return `${at}: pending, yet weighted (${record.totalWeight}, ${credits} credits)`
     if (record.status === 'attributed' && (record.totalWeight === 0n || record.totalWeight !== total || record.attributedHeight === null)) {
       return `${at}: attributed with total weight ${record.totalWeight}, its credits sum to ${total}`
     }
     for (const parent of record.parents) {
       if (books.version(parent) === undefined) return `${at}: parent ${versionName(parent)} is not recorded`
-      if (![...books.children(parent)].some((c) => versionName(c) === versionName(record))) return `${at}: missing from ${versionName(parent)}'s child index`
+      if (![...books.children(parent)].some((c) => versionName(c) === versionName(record)))
+        return `${at}: missing from ${versionName(parent)}'s child index`
     }
   }
   for (const { parent, child } of books.childEdges()) {
     const record = books.version(child)
-    if (record === undefined || !record.parents.some((p) => versionName(p) === versionName(parent))) return `child index ${versionName(parent)} → ${versionName(child)} has no parent link`
+    if (record === undefined || !record.parents.some((p) => versionName(p) === versionName(parent)))
+      return `child index ${versionName(parent)} → ${versionName(child)} has no parent link`
   }
   return null
 }
 
 /** What one receipt's parts make of its fee: null when they balance. */
 export function receiptBroken(r: UseReceiptValue): string | null {
-  if (r.parentsPart + r.validatorsPart + r.pooled !== r.fee.amount) return `receipt ${r.id}: ${r.parentsPart} + ${r.validatorsPart} + ${r.pooled} ≠ fee ${r.fee.amount}`
-  if (r.ancestorsValidators + r.ancestorsPooled !== r.parentsPart) return `receipt ${r.id}: the ancestors' parts ${r.ancestorsValidators} + ${r.ancestorsPooled} ≠ ${r.parentsPart}`
+  if (r.parentsPart + r.validatorsPart + r.pooled !== r.fee.amount)
+    return `receipt ${r.id}: ${r.parentsPart} + ${r.validatorsPart} + ${r.pooled} ≠ fee ${r.fee.amount}`
+  if (r.ancestorsValidators + r.ancestorsPooled !== r.parentsPart)
+    return `receipt ${r.id}: the ancestors' parts ${r.ancestorsValidators} + ${r.ancestorsPooled} ≠ ${r.parentsPart}`
   return null
 }
 
@@ -108,4 +116,9 @@ export function receiptsInvariant(ctx: Context): string | null {
   return null
 }
 
-export const lineageInvariants = { account: accountInvariant, pools: poolsInvariant, records: recordsInvariant, receipts: receiptsInvariant }
+export const lineageInvariants = {
+  account: accountInvariant,
+  pools: poolsInvariant,
+  records: recordsInvariant,
+  receipts: receiptsInvariant,
+}

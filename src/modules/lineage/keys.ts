@@ -52,8 +52,10 @@ export function contributorBytes(c: Contributor): Uint8Array {
 
 /** The contributor whose bytes start at `at`, and its length. */
 export function parseContributor(bytes: Uint8Array, at = 0): { contributor: Contributor; length: number } {
-  if (bytes[at] === ACCOUNT && bytes.length >= at + 21) return { contributor: { kind: 'account', address: bytes.slice(at + 1, at + 21) }, length: 21 }
-  if (bytes[at] === TREASURY && bytes.length >= at + 1 + U64) return { contributor: { kind: 'treasury', subnet: readU64(bytes, at + 1) }, length: 1 + U64 }
+  if (bytes[at] === ACCOUNT && bytes.length >= at + 21)
+    return { contributor: { kind: 'account', address: bytes.slice(at + 1, at + 21) }, length: 21 }
+  if (bytes[at] === TREASURY && bytes.length >= at + 1 + U64)
+    return { contributor: { kind: 'treasury', subnet: readU64(bytes, at + 1) }, length: 1 + U64 }
   throw new Error(`not a lineage contributor: ${hex(bytes.subarray(at))}`)
 }
 

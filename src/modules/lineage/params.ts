@@ -17,7 +17,16 @@ export type LineageParamsValue = StructValue<typeof LineageParamsType.fields>
 /** The deepest ancestry a fee may travel (and a query may ask for). */
 export const MAX_ANCESTRY_DEPTH = 64
 const MAX_FEE = 2n ** 128n
-const FIELDS = ['trainer_share', 'data_share', 'aggregator_share', 'validator_share', 'treasury_share', 'parent_share', 'max_ancestry_depth', 'min_use_fee']
+const FIELDS = [
+  'trainer_share',
+  'data_share',
+  'aggregator_share',
+  'validator_share',
+  'treasury_share',
+  'parent_share',
+  'max_ancestry_depth',
+  'min_use_fee',
+]
 const SHARES = ['trainer_share', 'data_share', 'aggregator_share', 'validator_share', 'treasury_share'] as const
 
 /**
@@ -54,8 +63,12 @@ export const lineageParams: ModuleParams<LineageParamsValue> = {
       validatorShare: dec('validator_share', d.validatorShare),
       treasuryShare: dec('treasury_share', d.treasuryShare),
       parentShare: dec('parent_share', d.parentShare),
-      maxAncestryDepth: body.max_ancestry_depth === undefined ? d.maxAncestryDepth : intAt(body.max_ancestry_depth, `${path}.max_ancestry_depth`, 0, MAX_ANCESTRY_DEPTH),
-      minUseFee: body.min_use_fee === undefined ? d.minUseFee : bigintAt(body.min_use_fee, `${path}.min_use_fee`, { min: 1n, max: MAX_FEE }),
+      maxAncestryDepth:
+        body.max_ancestry_depth === undefined
+          ? d.maxAncestryDepth
+          : intAt(body.max_ancestry_depth, `${path}.max_ancestry_depth`, 0, MAX_ANCESTRY_DEPTH),
+      minUseFee:
+        body.min_use_fee === undefined ? d.minUseFee : bigintAt(body.min_use_fee, `${path}.min_use_fee`, { min: 1n, max: MAX_FEE }),
     }
     try {
       lineageParams.validate(value)
@@ -81,12 +94,18 @@ export const lineageParams: ModuleParams<LineageParamsValue> = {
     shares.forEach((share, i) => {
       if (!inUnit(share)) throw lineageError('INVALID_PARAMS', `${SHARES[i]} must lie in [0, 1]`, { param: SHARES[i] })
     })
-    if (!shares.reduce((a, b) => a.add(b), Dec.ZERO).eq(Dec.ONE)) throw lineageError('INVALID_PARAMS', 'the five shares must sum to exactly 1', { param: 'trainer_share' })
-    if (p.validatorShare.eq(Dec.ONE)) throw lineageError('INVALID_PARAMS', 'validator_share must be below 1 (something must reach the contributors)', { param: 'validator_share' })
-    if (p.parentShare.isNegative() || p.parentShare.gte(Dec.ONE)) throw lineageError('INVALID_PARAMS', 'parent_share must lie in [0, 1)', { param: 'parent_share' })
+    if (!shares.reduce((a, b) => a.add(b), Dec.ZERO).eq(Dec.ONE))
+      throw lineageError('INVALID_PARAMS', 'the five shares must sum to exactly 1', { param: 'trainer_share' })
+    if (p.validatorShare.eq(Dec.ONE))
+      throw lineageError('INVALID_PARAMS', 'validator_share must be below 1 (something must reach the contributors)', {
+        param: 'validator_share',
+      })
+    if (p.parentShare.isNegative() || p.parentShare.gte(Dec.ONE))
+      throw lineageError('INVALID_PARAMS', 'parent_share must lie in [0, 1)', { param: 'parent_share' })
     if (!Number.isInteger(p.maxAncestryDepth) || p.maxAncestryDepth < 0 || p.maxAncestryDepth > MAX_ANCESTRY_DEPTH) {
       throw lineageError('INVALID_PARAMS', `max_ancestry_depth must lie in [0, ${MAX_ANCESTRY_DEPTH}]`, { param: 'max_ancestry_depth' })
     }
-    if (p.minUseFee < 1n || p.minUseFee > MAX_FEE) throw lineageError('INVALID_PARAMS', 'min_use_fee must lie in [1, 2^128]', { param: 'min_use_fee' })
+    if (p.minUseFee < 1n || p.minUseFee > MAX_FEE)
+      throw lineageError('INVALID_PARAMS', 'min_use_fee must lie in [1, 2^128]', { param: 'min_use_fee' })
   },
 }

@@ -54,7 +54,13 @@ export const versionJson = (v: VersionRecordValue) => ({
   global_cid: v.globalCid,
   aggregate_cid: v.aggregateCid,
   datanet_versions: v.datanetVersions.map((d) => ({ datanet: String(d.datanet), version: String(d.version) })),
-  training: { rule: v.training.rule, dtype: v.training.dtype, scale: v.training.scale, max_abs: v.training.maxAbs, sample_cap: v.training.sampleCap },
+  training: {
+    rule: v.training.rule,
+    dtype: v.training.dtype,
+    scale: v.training.scale,
+    max_abs: v.training.maxAbs,
+    sample_cap: v.training.sampleCap,
+  },
   aggregator: v.aggregator === null ? null : encodeAddress(v.aggregator),
   trainers: v.trainers.map((t) => ({
     trainer: encodeAddress(t.trainer),
@@ -98,7 +104,14 @@ export const receiptJson = (r: UseReceiptValue) => ({
 })
 
 const walkJson = (w: Walk) => ({
-  nodes: w.nodes.map(({ record, depth }) => ({ ...ref(record), depth, kind: record.kind, round: record.round === null ? null : String(record.round), status: record.status, global_cid: record.globalCid })),
+  nodes: w.nodes.map(({ record, depth }) => ({
+    ...ref(record),
+    depth,
+    kind: record.kind,
+    round: record.round === null ? null : String(record.round),
+    status: record.status,
+    global_cid: record.globalCid,
+  })),
   edges: w.edges.map((e) => ({ child: ref(e.child), parent: ref(e.parent) })),
   truncated: w.truncated,
 })
@@ -115,14 +128,16 @@ function versionParam(ctx: Context, p: Record<string, unknown>, field = ''): Ver
   const subnet = u64Param(p.subnet, at('subnet'))
   const version = u64Param(p.version, at('version'))
   const record = readVersion(ctx, { subnet, version })
-  if (record === undefined) throw lineageError('UNKNOWN_VERSION', `no model version ${subnet}/${version}`, { subnet: String(subnet), version: String(version) })
+  if (record === undefined)
+    throw lineageError('UNKNOWN_VERSION', `no model version ${subnet}/${version}`, { subnet: String(subnet), version: String(version) })
   return record
 }
 
 function depthParam(ctx: Context, value: unknown): number {
   if (value === undefined) return readParams(ctx.moduleStore(), lineageParams).maxAncestryDepth
   const depth = u64Param(value, 'depth')
-  if (depth > BigInt(MAX_ANCESTRY_DEPTH)) throw lineageError('INVALID_QUERY', `depth must be at most ${MAX_ANCESTRY_DEPTH}`, { depth: String(depth) })
+  if (depth > BigInt(MAX_ANCESTRY_DEPTH))
+    throw lineageError('INVALID_QUERY', `depth must be at most ${MAX_ANCESTRY_DEPTH}`, { depth: String(depth) })
   return Number(depth)
 }
 
@@ -136,7 +151,8 @@ function contributorParam(p: Record<string, unknown>): Contributor {
 }
 
 const objectParam = (value: unknown, field: string): Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw lineageError('INVALID_QUERY', `${field} must be { subnet, version }`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw lineageError('INVALID_QUERY', `${field} must be { subnet, version }`)
   return value as Record<string, unknown>
 }
 
@@ -148,7 +164,14 @@ export const lineageQueries: Record<string, QueryHandler> = {
     const record = versionParam(ctx, p)
     const books = booksOf(ctx)
     const stored = books.version(record) !== undefined
-    const credits = stored ? [...books.credits(record)] : [{ contributor: { kind: 'treasury', subnet: record.subnet } as Contributor, credit: { trainer: 0n, data: 0n, aggregator: 0n, treasury: WEIGHT_SCALE, paid: 0n } }]
+    const credits = stored
+      ? [...books.credits(record)]
+      : [
+          {
+            contributor: { kind: 'treasury', subnet: record.subnet } as Contributor,
+            credit: { trainer: 0n, data: 0n, aggregator: 0n, treasury: WEIGHT_SCALE, paid: 0n },
+          },
+        ]
     return { ...versionJson(record), credits: credits.map((c) => creditJson(c.contributor, c.credit)), pool: poolJson(books.pool(record)) }
   },
   ancestry: (ctx, p) => walkJson(ancestry(booksOf(ctx), versionParam(ctx, p), depthParam(ctx, p.depth))),
@@ -159,7 +182,11 @@ export const lineageQueries: Record<string, QueryHandler> = {
     return {
       ...ref(record),
       scale: String(WEIGHT_SCALE),
-      contributors: r.contributors.map((c) => ({ contributor: contributorText(c.contributor), weight: String(c.weight), versions: c.versions })),
+      contributors: r.contributors.map((c) => ({
+        contributor: contributorText(c.contributor),
+        weight: String(c.weight),
+        versions: c.versions,
+      })),
       validators: String(r.validators),
       pending: String(r.pending),
       dust: String(r.dust),

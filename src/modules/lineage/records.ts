@@ -53,7 +53,13 @@ export function adapterBaseOf(modelSpec: string): VersionRefValue | null {
     return null
   }
   const base = (spec as { adapter?: { base?: { subnet?: unknown; version?: unknown } } } | null)?.adapter?.base
-  if (typeof base?.subnet !== 'string' || typeof base.version !== 'string' || !/^[0-9]{1,20}$/.test(base.subnet) || !/^[0-9]{1,20}$/.test(base.version)) return null
+  if (
+    typeof base?.subnet !== 'string' ||
+    typeof base.version !== 'string' ||
+    !/^[0-9]{1,20}$/.test(base.subnet) ||
+    !/^[0-9]{1,20}$/.test(base.version)
+  )
+    return null
   return { subnet: BigInt(base.subnet), version: BigInt(base.version) }
 }
 
@@ -64,12 +70,18 @@ export function adapterBaseOf(modelSpec: string): VersionRefValue | null {
  * its base version as a parent too, when `hasRecord` finds the base. Undefined when the subnet
  * does not exist. Not stored (ensureVersionZero stores it).
  */
-export function versionZeroRecord(ctx: Context, subnet: bigint, parents: VersionRefValue[] = [], hasRecord: (v: VersionRefValue) => boolean = (v) => readVersion(ctx, v) !== undefined): VersionRecordValue | undefined {
+export function versionZeroRecord(
+  ctx: Context,
+  subnet: bigint,
+  parents: VersionRefValue[] = [],
+  hasRecord: (v: VersionRefValue) => boolean = (v) => readVersion(ctx, v) !== undefined,
+): VersionRecordValue | undefined {
   const record = ctx.keeper(SUBNETS).subnet(subnet)
   if (record === undefined) return undefined
   const height = BigInt(ctx.block.height)
   const base = adapterBaseOf(record.modelSpec)
-  const withBase = base !== null && base.subnet !== subnet && !parents.some((p) => sameVersion(p, base)) && hasRecord(base) ? [...parents, base] : parents
+  const withBase =
+    base !== null && base.subnet !== subnet && !parents.some((p) => sameVersion(p, base)) && hasRecord(base) ? [...parents, base] : parents
   return {
     subnet,
     version: 0n,
@@ -163,7 +175,12 @@ export function recordTrainingVersion(ctx: Context, round: RoundValue, version: 
  * validator-agreed metrics; the Datanet versions refreshed from the final declarations. A version
  * already attributed, or a round without one, is left as it is.
  */
-export function attributeRound(ctx: Context, subnet: bigint, roundNumber: bigint, scored: readonly ScoredTrainer[]): VersionRecordValue | undefined {
+export function attributeRound(
+  ctx: Context,
+  subnet: bigint,
+  roundNumber: bigint,
+  scored: readonly ScoredTrainer[],
+): VersionRecordValue | undefined {
   const training = ctx.keeper(TRAINING)
   const round = training.round(subnet, roundNumber)
   if (round === undefined || round.version === null) return undefined

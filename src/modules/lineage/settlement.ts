@@ -1,4 +1,4 @@
-import { LineageBooks, weightOf } from './books.js'
+import { type LineageBooks, weightOf } from './books.js'
 import type { Contributor, VersionId } from './keys.js'
 import type { CreditValue, PoolValue, VersionRecordValue } from './messages.js'
 
@@ -30,7 +30,15 @@ export interface Owed {
 export function owedIn(record: VersionRecordValue, pool: PoolValue, credit: CreditValue): Owed {
   const weight = weightOf(credit)
   const entitled = entitlement(pool.accrued, weight, record.totalWeight)
-  return { version: { subnet: record.subnet, version: record.version }, weight, totalWeight: record.totalWeight, accrued: pool.accrued, entitled, paid: credit.paid, owed: entitled - credit.paid }
+  return {
+    version: { subnet: record.subnet, version: record.version },
+    weight,
+    totalWeight: record.totalWeight,
+    accrued: pool.accrued,
+    entitled,
+    paid: credit.paid,
+    owed: entitled - credit.paid,
+  }
 }
 
 /** What `contributor` is owed in every version it is credited in (its index, version order). */

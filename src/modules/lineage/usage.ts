@@ -56,7 +56,12 @@ export function useModel(ctx: Context, user: Uint8Array, v: VersionId, fee: bigi
     credited: split.parts.filter((p) => p.pooled > 0n).length,
   }
   books.setReceipt(receipt)
-  books.setTotals({ ...totals, received: totals.received + fee, toValidators: totals.toValidators + split.validators, nextReceipt: id + 1n })
+  books.setTotals({
+    ...totals,
+    received: totals.received + fee,
+    toValidators: totals.toValidators + split.validators,
+    nextReceipt: id + 1n,
+  })
   emitModelUsed(ctx, receipt)
   return receipt
 }

@@ -106,6 +106,8 @@ export function attribute(
 
 /** The weights of a version 0 (an initial model, forked or not): everything to its subnet's treasury. */
 export const initialAttribution = (subnet: bigint): Attribution => ({
-  credits: [{ contributor: { kind: 'treasury', subnet }, credit: { trainer: 0n, data: 0n, aggregator: 0n, treasury: WEIGHT_SCALE, paid: 0n } }],
+  credits: [
+    { contributor: { kind: 'treasury', subnet }, credit: { trainer: 0n, data: 0n, aggregator: 0n, treasury: WEIGHT_SCALE, paid: 0n } },
+  ],
   total: WEIGHT_SCALE,
 })

@@ -89,7 +89,9 @@ export class ReputationBooks {
 
   /** A trainer's receipts in a subnet, by round (through the history index). */
   history(subnet: bigint, trainer: Uint8Array): ReceiptValue[] {
-    return [...this.#store.iterate(K.historyOf(subnet, trainer))].map(([key]) => this.receipt(subnet, K.parseHistoryKey(key).round, trainer)!)
+    return [...this.#store.iterate(K.historyOf(subnet, trainer))].map(
+      ([key]) => this.receipt(subnet, K.parseHistoryKey(key).round, trainer)!,
+    )
   }
 
   *allHistory(): Generator<{ subnet: bigint; trainer: Uint8Array; round: bigint }> {
@@ -138,7 +140,8 @@ export class ReputationBooks {
 
   /** The bonds on one trainer (all bonds without `trainer`), in validator-address order. */
   *bonds(subnet?: bigint, trainer?: Uint8Array): Generator<BondView> {
-    const prefix = subnet === undefined ? K.ALL_BONDS : trainer === undefined ? K.bondsOn(subnet, new Uint8Array(0)) : K.bondsOn(subnet, trainer)
+    const prefix =
+      subnet === undefined ? K.ALL_BONDS : trainer === undefined ? K.bondsOn(subnet, new Uint8Array(0)) : K.bondsOn(subnet, trainer)
     for (const [key, raw] of this.#store.iterate(prefix)) yield { ...K.parseBondKey(key), bond: decodeStored(BondRecord, raw).bond }
   }
 }

@@ -10,7 +10,11 @@ export const REPUTATION_EVENTS = {
   roundScored: 'round_scored',
 } as const
 
-const at = (subnet: bigint, round: bigint, validator: Uint8Array) => ({ subnet: String(subnet), round: String(round), validator: encodeAddress(validator) })
+const at = (subnet: bigint, round: bigint, validator: Uint8Array) => ({
+  subnet: String(subnet),
+  round: String(round),
+  validator: encodeAddress(validator),
+})
 
 export const emitCommitted = (ctx: Context, subnet: bigint, round: bigint, validator: Uint8Array, commitment: Uint8Array): void =>
   ctx.emit(REPUTATION_EVENTS.scoresCommitted, { ...at(subnet, round, validator), commitment: Buffer.from(commitment).toString('hex') })
@@ -22,8 +26,20 @@ export const emitRevealed = (ctx: Context, subnet: bigint, round: bigint, valida
 export const emitMismatched = (ctx: Context, subnet: bigint, round: bigint, validator: Uint8Array, code: number): void =>
   ctx.emit(REPUTATION_EVENTS.scoresMismatched, { ...at(subnet, round, validator), code: String(code), reason: 'SCORES_MISMATCH' })
 
-export const emitNoShow = (ctx: Context, subnet: bigint, round: bigint, validator: Uint8Array, reason: 'no_reveal' | 'mismatch', standing: string): void =>
-  ctx.emit(REPUTATION_EVENTS.validatorNoShow, { ...at(subnet, round, validator), reason, standing })
+export const emitNoShow = (
+  ctx: Context,
+  subnet: bigint,
+  round: bigint,
+  validator: Uint8Array,
+  reason: 'no_reveal' | 'mismatch',
+  standing: string,
+): void => ctx.emit(REPUTATION_EVENTS.validatorNoShow, { ...at(subnet, round, validator), reason, standing })
 
 export const emitRoundScored = (ctx: Context, subnet: bigint, round: bigint, trainers: number, counted: number, scored: boolean): void =>
-  ctx.emit(REPUTATION_EVENTS.roundScored, { subnet: String(subnet), round: String(round), trainers: String(trainers), validators: String(counted), scored: String(scored) })
+  ctx.emit(REPUTATION_EVENTS.roundScored, {
+    subnet: String(subnet),
+    round: String(round),
+    trainers: String(trainers),
+    validators: String(counted),
+    scored: String(scored),
+  })

@@ -1,5 +1,18 @@
 import { encodeAddress as addressText } from '../../crypto/index.js'
-import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, stringAt, u64At, u32At, boolAt, hexAt } from '../../state/index.js'
+import {
+  Dec,
+  type ModuleGenesis,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  genesisError,
+  objectAt,
+  stringAt,
+  u64At,
+  u32At,
+  boolAt,
+  hexAt,
+} from '../../state/index.js'
 import { MAX_INCLUDED } from '../training/messages.js'
 import { ReputationBooks } from './books.js'
 import { COMMIT_STATUSES, type ReceiptValue, type ReputationValue, type ScoreCommitValue, type ValidatorStandingValue } from './messages.js'
@@ -79,7 +92,8 @@ export const reputationGenesis: ModuleGenesis<ReputationGenesis> = {
         const at = `${path}.commitments[${i}]`
         const o = objectAt(entry, at)
         const status = stringAt(o.status, `${at}.status`)
-        if (!(COMMIT_STATUSES as readonly string[]).includes(status)) throw genesisError(`${at}.status`, `expected one of ${COMMIT_STATUSES.join(', ')}`)
+        if (!(COMMIT_STATUSES as readonly string[]).includes(status))
+          throw genesisError(`${at}.status`, `expected one of ${COMMIT_STATUSES.join(', ')}`)
         const scores = arrayAt(o.scores ?? [], `${at}.scores`)
         if (scores.length > MAX_INCLUDED) throw genesisError(`${at}.scores`, `at most ${MAX_INCLUDED} scores`)
         return {
@@ -89,7 +103,8 @@ export const reputationGenesis: ModuleGenesis<ReputationGenesis> = {
           commitment: hexAt(o.commitment, `${at}.commitment`, 32),
           status,
           committedHeight: u64At(o.committed_height, `${at}.committed_height`),
-          revealedHeight: o.revealed_height === null || o.revealed_height === undefined ? null : u64At(o.revealed_height, `${at}.revealed_height`),
+          revealedHeight:
+            o.revealed_height === null || o.revealed_height === undefined ? null : u64At(o.revealed_height, `${at}.revealed_height`),
           scores: scores.map((s, j) => u32At(s, `${at}.scores[${j}]`)),
           stake: bigintAt(o.stake ?? '0', `${at}.stake`),
           trust: shareAt(o.trust ?? '0', `${at}.trust`),
@@ -111,7 +126,12 @@ export const reputationGenesis: ModuleGenesis<ReputationGenesis> = {
       bonds: list(body, 'bonds', path).map((entry, i) => {
         const at = `${path}.bonds[${i}]`
         const o = objectAt(entry, at)
-        return { subnet: u64At(o.subnet, `${at}.subnet`), trainer: addressAt(o.trainer, `${at}.trainer`), validator: addressAt(o.validator, `${at}.validator`), bond: shareAt(o.bond, `${at}.bond`) }
+        return {
+          subnet: u64At(o.subnet, `${at}.subnet`),
+          trainer: addressAt(o.trainer, `${at}.trainer`),
+          validator: addressAt(o.validator, `${at}.validator`),
+          bond: shareAt(o.bond, `${at}.bond`),
+        }
       }),
     }
   },
@@ -136,7 +156,12 @@ export const reputationGenesis: ModuleGenesis<ReputationGenesis> = {
       receipts: [...books.allReceipts()].map(receiptJson),
       commitments: [...books.allCommits()].map((c) => ({ subnet: String(c.subnet), round: String(c.round), ...commitmentJson(c) })),
       standings: [...books.standings()].map((s) => ({ subnet: String(s.subnet), ...standingJson(s) })),
-      bonds: [...books.bonds()].map((b) => ({ subnet: String(b.subnet), trainer: addressText(b.trainer), validator: addressText(b.validator), bond: b.bond.toString() })),
+      bonds: [...books.bonds()].map((b) => ({
+        subnet: String(b.subnet),
+        trainer: addressText(b.trainer),
+        validator: addressText(b.validator),
+        bond: b.bond.toString(),
+      })),
     }
   },
 }

@@ -7,7 +7,14 @@ import { scoreCommitment } from './commitment.js'
 import { REPUTATION_ERRORS, reputationError } from './errors.js'
 import { emitCommitted, emitMismatched, emitRevealed } from './events.js'
 import { STAKING, TRAINING } from './expected-keepers.js'
-import { MsgCommitScores, type MsgCommitScoresValue, MsgRevealScores, type MsgRevealScoresValue, type TrainerScoreValue, scoreWindows } from './messages.js'
+import {
+  MsgCommitScores,
+  type MsgCommitScoresValue,
+  MsgRevealScores,
+  type MsgRevealScoresValue,
+  type TrainerScoreValue,
+  scoreWindows,
+} from './messages.js'
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
@@ -16,14 +23,19 @@ function openRound(ctx: Context, subnet: bigint, number: bigint): RoundValue {
   const round = ctx.keeper(TRAINING).round(subnet, number)
   const at = { subnet: String(subnet), round: String(number) }
   if (round === undefined) throw reputationError('UNKNOWN_ROUND', `training has no round ${number} of subnet ${subnet}`, at)
-  if (round.closed || BigInt(ctx.block.height) >= round.closeHeight) throw reputationError('ROUND_CLOSED', `round ${number} of subnet ${subnet} closed at height ${round.closeHeight}`, at)
+  if (round.closed || BigInt(ctx.block.height) >= round.closeHeight)
+    throw reputationError('ROUND_CLOSED', `round ${number} of subnet ${subnet} closed at height ${round.closeHeight}`, at)
   return round
 }
 
 /** The round's accepted version (checked once the aggregate window is over): NO_VERSION. */
 function versionOf(ctx: Context, round: RoundValue): ModelVersionValue {
   const version = round.version === null ? undefined : ctx.keeper(TRAINING).version(round.subnet, round.version)
-  if (version === undefined) throw reputationError('NO_VERSION', `round ${round.round} of subnet ${round.subnet} has no accepted aggregate to score`, { subnet: String(round.subnet), round: String(round.round) })
+  if (version === undefined)
+    throw reputationError('NO_VERSION', `round ${round.round} of subnet ${round.subnet} has no accepted aggregate to score`, {
+      subnet: String(round.subnet),
+      round: String(round.round),
+    })
   return version
 }
 
@@ -50,12 +62,19 @@ const commitScores: MessageHandler<MsgCommitScoresValue> = {
     const height = BigInt(ctx.block.height)
     const windows = scoreWindows(round)
     const at = { subnet: String(m.subnet), round: String(m.round), height: String(height) }
-    if (height < windows.commitStart) throw reputationError('COMMIT_TOO_EARLY', `round ${m.round} takes commitments from height ${windows.commitStart}`, at)
+    if (height < windows.commitStart)
+      throw reputationError('COMMIT_TOO_EARLY', `round ${m.round} takes commitments from height ${windows.commitStart}`, at)
     versionOf(ctx, round)
-    if (height >= windows.revealStart) throw reputationError('COMMIT_TOO_LATE', `round ${m.round} took commitments at heights ${windows.commitStart}..${windows.revealStart - 1n}`, at)
+    if (height >= windows.revealStart)
+      throw reputationError(
+        'COMMIT_TOO_LATE',
+        `round ${m.round} took commitments at heights ${windows.commitStart}..${windows.revealStart - 1n}`,
+        at,
+      )
     const books = new ReputationBooks(ctx.moduleStore())
     const validator = signer.addressBytes
-    if (books.commit(m.subnet, m.round, validator) !== undefined) throw reputationError('ALREADY_COMMITTED', `${signer.address} already committed to round ${m.round} of subnet ${m.subnet}`, at)
+    if (books.commit(m.subnet, m.round, validator) !== undefined)
+      throw reputationError('ALREADY_COMMITTED', `${signer.address} already committed to round ${m.round} of subnet ${m.subnet}`, at)
     books.setCommit(m.subnet, m.round, validator, {
       commitment: m.commitment,
       status: 'committed',
@@ -74,8 +93,10 @@ const commitScores: MessageHandler<MsgCommitScoresValue> = {
 function checkTrainerOrder(scores: readonly TrainerScoreValue[]): void {
   for (let i = 1; i < scores.length; i++) {
     const order = Buffer.compare(scores[i - 1]!.trainer, scores[i]!.trainer)
-    if (order === 0) throw reputationError('DUPLICATE_TRAINER', `trainer ${encodeAddress(scores[i]!.trainer)} is scored twice`, { index: i })
-    if (order > 0) throw reputationError('UNSORTED_TRAINERS', `scores must list trainers in ascending address order; entry ${i} is not`, { index: i })
+    if (order === 0)
+      throw reputationError('DUPLICATE_TRAINER', `trainer ${encodeAddress(scores[i]!.trainer)} is scored twice`, { index: i })
+    if (order > 0)
+      throw reputationError('UNSORTED_TRAINERS', `scores must list trainers in ascending address order; entry ${i} is not`, { index: i })
   }
 }
 
@@ -83,11 +104,19 @@ function checkTrainerOrder(scores: readonly TrainerScoreValue[]): void {
 function checkTrainerSet(scores: readonly TrainerScoreValue[], version: ModelVersionValue): void {
   const included = new Set(version.included.map((c) => hex(c.trainer)))
   for (const [i, s] of scores.entries()) {
-    if (!included.has(hex(s.trainer))) throw reputationError('UNKNOWN_TRAINER', `version ${version.version} does not include trainer ${encodeAddress(s.trainer)}`, { index: i })
+    if (!included.has(hex(s.trainer)))
+      throw reputationError('UNKNOWN_TRAINER', `version ${version.version} does not include trainer ${encodeAddress(s.trainer)}`, {
+        index: i,
+      })
   }
   const named = new Set(scores.map((s) => hex(s.trainer)))
   for (const c of version.included) {
-    if (!named.has(hex(c.trainer))) throw reputationError('MISSING_TRAINER', `the reveal leaves out trainer ${encodeAddress(c.trainer)} of version ${version.version}`, {})
+    if (!named.has(hex(c.trainer)))
+      throw reputationError(
+        'MISSING_TRAINER',
+        `the reveal leaves out trainer ${encodeAddress(c.trainer)} of version ${version.version}`,
+        {},
+      )
   }
 }
 
@@ -116,16 +145,24 @@ const revealScores: MessageHandler<MsgRevealScoresValue> = {
     const height = BigInt(ctx.block.height)
     const windows = scoreWindows(round)
     const at = { subnet: String(m.subnet), round: String(m.round), height: String(height) }
-    if (height < windows.revealStart) throw reputationError('REVEAL_TOO_EARLY', `round ${m.round} takes reveals from height ${windows.revealStart}`, at)
+    if (height < windows.revealStart)
+      throw reputationError('REVEAL_TOO_EARLY', `round ${m.round} takes reveals from height ${windows.revealStart}`, at)
     const books = new ReputationBooks(ctx.moduleStore())
     const validator = signer.addressBytes
     const commit = books.commit(m.subnet, m.round, validator)
-    if (commit === undefined) throw reputationError('NOT_COMMITTED', `${signer.address} did not commit to round ${m.round} of subnet ${m.subnet}`, at)
-    if (commit.status !== 'committed') throw reputationError('ALREADY_REVEALED', `${signer.address} already revealed for round ${m.round} (${commit.status})`, at)
+    if (commit === undefined)
+      throw reputationError('NOT_COMMITTED', `${signer.address} did not commit to round ${m.round} of subnet ${m.subnet}`, at)
+    if (commit.status !== 'committed')
+      throw reputationError('ALREADY_REVEALED', `${signer.address} already revealed for round ${m.round} (${commit.status})`, at)
     checkTrainerSet(m.scores, version)
     const expected = scoreCommitment({ validator, subnet: m.subnet, round: m.round, salt: m.salt, scores: m.scores })
     if (equalBytes(expected, commit.commitment)) {
-      books.setCommit(m.subnet, m.round, validator, { ...commit, status: 'revealed', revealedHeight: height, scores: m.scores.map((s) => s.score) })
+      books.setCommit(m.subnet, m.round, validator, {
+        ...commit,
+        status: 'revealed',
+        revealedHeight: height,
+        scores: m.scores.map((s) => s.score),
+      })
       emitRevealed(ctx, m.subnet, m.round, validator, m.scores.length)
     } else {
       books.setCommit(m.subnet, m.round, validator, { ...commit, status: 'mismatched', revealedHeight: height })

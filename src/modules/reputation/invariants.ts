@@ -11,18 +11,23 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 /** Reputations, standings, bonds and every receipt's shares lie in [0, 1]; each bond column (one trainer) sums to at most 1. */
 export function rangesInvariant(ctx: Context): string | null {
   const books = new ReputationBooks(ctx.moduleStore())
-  for (const r of books.reputations()) if (!inUnit(r.value)) return `reputation of ${encodeAddress(r.trainer)} in subnet ${r.subnet} is ${r.value}, outside [0, 1]`
-  for (const s of books.standings()) if (!inUnit(s.standing)) return `standing of ${encodeAddress(s.validator)} in subnet ${s.subnet} is ${s.standing}, outside [0, 1]`
+  for (const r of books.reputations())
+    if (!inUnit(r.value)) return `reputation of ${encodeAddress(r.trainer)} in subnet ${r.subnet} is ${r.value}, outside [0, 1]`
+  for (const s of books.standings())
+    if (!inUnit(s.standing)) return `standing of ${encodeAddress(s.validator)} in subnet ${s.subnet} is ${s.standing}, outside [0, 1]`
   const columns = new Map<string, Dec>()
   for (const b of books.bonds()) {
-    if (!inUnit(b.bond) || b.bond.isZero()) return `bond of ${encodeAddress(b.validator)} on ${encodeAddress(b.trainer)} is ${b.bond} (stored bonds lie in (0, 1])`
+    if (!inUnit(b.bond) || b.bond.isZero())
+      return `bond of ${encodeAddress(b.validator)} on ${encodeAddress(b.trainer)} is ${b.bond} (stored bonds lie in (0, 1])`
     const column = `${b.subnet}/${hex(b.trainer)}`
     columns.set(column, (columns.get(column) ?? Dec.ZERO).add(b.bond))
   }
   for (const [column, total] of columns) if (total.gt(Dec.ONE)) return `bonds on ${column} sum to ${total}, more than 1`
   for (const r of books.allReceipts()) {
-    if (!inUnit(r.consensusScore) || !inUnit(r.reputationAfter)) return `receipt of ${encodeAddress(r.trainer)} in round ${at(r.subnet, r.round)} has a share outside [0, 1]`
-    if (!r.scored && !r.consensusScore.isZero()) return `unscored receipt of ${encodeAddress(r.trainer)} in round ${at(r.subnet, r.round)} has a consensus score`
+    if (!inUnit(r.consensusScore) || !inUnit(r.reputationAfter))
+      return `receipt of ${encodeAddress(r.trainer)} in round ${at(r.subnet, r.round)} has a share outside [0, 1]`
+    if (!r.scored && !r.consensusScore.isZero())
+      return `unscored receipt of ${encodeAddress(r.trainer)} in round ${at(r.subnet, r.round)} has a consensus score`
   }
   return null
 }
@@ -38,7 +43,8 @@ export function receiptsInvariant(ctx: Context): string | null {
   for (const r of books.allReceipts()) {
     receipts++
     const round = training.round(r.subnet, r.round)
-    if (round === undefined || !round.closed) return `a receipt of ${encodeAddress(r.trainer)} belongs to round ${at(r.subnet, r.round)}, which is ${round === undefined ? 'unknown' : 'not closed'}`
+    if (round === undefined || !round.closed)
+      return `a receipt of ${encodeAddress(r.trainer)} belongs to round ${at(r.subnet, r.round)}, which is ${round === undefined ? 'unknown' : 'not closed'}`
     const version = round.version === null ? undefined : training.version(r.subnet, round.version)
     const included = version?.included.find((c) => hex(c.trainer) === hex(r.trainer))
     if (version === undefined || version.version !== r.version || included === undefined || included.updateCid !== r.updateCid) {
@@ -48,7 +54,8 @@ export function receiptsInvariant(ctx: Context): string | null {
   let entries = 0
   for (const h of books.allHistory()) {
     entries++
-    if (books.receipt(h.subnet, h.round, h.trainer) === undefined) return `history of ${encodeAddress(h.trainer)} names round ${at(h.subnet, h.round)} without a receipt`
+    if (books.receipt(h.subnet, h.round, h.trainer) === undefined)
+      return `history of ${encodeAddress(h.trainer)} names round ${at(h.subnet, h.round)} without a receipt`
   }
   return entries === receipts ? null : `${receipts} receipts, ${entries} history entries`
 }
@@ -63,10 +70,12 @@ export function commitmentsInvariant(ctx: Context): string | null {
     const round = training.round(c.subnet, c.round)
     if (round === undefined) return `commitment of ${who} belongs to no round`
     if (round.closed && c.record.status === 'committed') return `commitment of ${who} is still awaiting its reveal after the round closed`
-    if (!round.closed && !(c.record.status === 'committed' || c.record.status === 'revealed' || c.record.status === 'mismatched')) return `commitment of ${who} has a settled status in an open round`
+    if (!round.closed && !(c.record.status === 'committed' || c.record.status === 'revealed' || c.record.status === 'mismatched'))
+      return `commitment of ${who} has a settled status in an open round`
     if (c.record.status === 'revealed' || c.record.status === 'excluded') {
       const version = round.version === null ? undefined : training.version(c.subnet, round.version)
-      if (version === undefined || c.record.scores.length !== version.included.length) return `commitment of ${who} does not score every trainer of its version`
+      if (version === undefined || c.record.scores.length !== version.included.length)
+        return `commitment of ${who} does not score every trainer of its version`
     }
     if (!inUnit(c.record.trust) || !inUnit(c.record.dividend)) return `commitment of ${who} has a trust or dividend outside [0, 1]`
   }

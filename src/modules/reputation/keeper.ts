@@ -1,5 +1,5 @@
 import { REPUTATION_UNIT } from '../../fl/rules/repfedavg.js'
-import { type Context, Dec, StateError, readParams } from '../../state/index.js'
+import { type Context, type Dec, StateError, readParams } from '../../state/index.js'
 import { ReputationBooks } from './books.js'
 import { reputationError } from './errors.js'
 import { MODULE } from './keys.js'
@@ -36,9 +36,16 @@ export class ReputationKeeper implements Reputations {
   }
 
   recordPayout(subnet: bigint, round: bigint, trainer: Uint8Array, payout: { reward: bigint; slashed: bigint }): void {
-    if (!PAYOUT_WRITERS.includes(this.#caller)) throw new StateError('SCOPE_VIOLATION', `module ${this.#caller || '(framework)'} may not write receipts' payouts`, { module: this.#caller })
+    if (!PAYOUT_WRITERS.includes(this.#caller))
+      throw new StateError('SCOPE_VIOLATION', `module ${this.#caller || '(framework)'} may not write receipts' payouts`, {
+        module: this.#caller,
+      })
     const receipt = this.#books.receipt(subnet, round, trainer)
-    if (receipt === undefined) throw reputationError('UNKNOWN_RECEIPT', `no receipt of round ${round} of subnet ${subnet} for that trainer`, { subnet: String(subnet), round: String(round) })
+    if (receipt === undefined)
+      throw reputationError('UNKNOWN_RECEIPT', `no receipt of round ${round} of subnet ${subnet} for that trainer`, {
+        subnet: String(subnet),
+        round: String(round),
+      })
     if (payout.reward < 0n || payout.slashed < 0n) throw reputationError('INVALID_PARAMS', 'a payout is not negative')
     this.#books.setReceipt({ ...receipt, reward: payout.reward, slashed: payout.slashed })
   }

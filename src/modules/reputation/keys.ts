@@ -38,27 +38,32 @@ export const PRESENT = Uint8Array.of(1)
 const under = (first: Uint8Array, subnet: bigint): Uint8Array => concatBytes(first, u64Bytes(subnet))
 
 export const commitsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(under(ALL_COMMITS, subnet), u64Bytes(round))
-export const commitKey = (subnet: bigint, round: bigint, validator: Uint8Array): Uint8Array => concatBytes(commitsOf(subnet, round), validator)
+export const commitKey = (subnet: bigint, round: bigint, validator: Uint8Array): Uint8Array =>
+  concatBytes(commitsOf(subnet, round), validator)
 export const receiptsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(under(ALL_RECEIPTS, subnet), u64Bytes(round))
-export const receiptKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array => concatBytes(receiptsOf(subnet, round), trainer)
+export const receiptKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array =>
+  concatBytes(receiptsOf(subnet, round), trainer)
 export const reputationsOf = (subnet: bigint): Uint8Array => under(ALL_REPUTATIONS, subnet)
 export const reputationKey = (subnet: bigint, trainer: Uint8Array): Uint8Array => concatBytes(reputationsOf(subnet), trainer)
 export const historyOf = (subnet: bigint, trainer: Uint8Array): Uint8Array => concatBytes(under(ALL_HISTORY, subnet), trainer)
-export const historyKey = (subnet: bigint, trainer: Uint8Array, round: bigint): Uint8Array => concatBytes(historyOf(subnet, trainer), u64Bytes(round))
+export const historyKey = (subnet: bigint, trainer: Uint8Array, round: bigint): Uint8Array =>
+  concatBytes(historyOf(subnet, trainer), u64Bytes(round))
 export const standingsOf = (subnet: bigint): Uint8Array => under(ALL_STANDINGS, subnet)
 export const standingKey = (subnet: bigint, validator: Uint8Array): Uint8Array => concatBytes(standingsOf(subnet), validator)
 export const bondsOn = (subnet: bigint, trainer: Uint8Array): Uint8Array => concatBytes(under(ALL_BONDS, subnet), trainer)
-export const bondKey = (subnet: bigint, trainer: Uint8Array, validator: Uint8Array): Uint8Array => concatBytes(bondsOn(subnet, trainer), validator)
+export const bondKey = (subnet: bigint, trainer: Uint8Array, validator: Uint8Array): Uint8Array =>
+  concatBytes(bondsOn(subnet, trainer), validator)
 
 /**
  * The full state key of a receipt (`reputation/` + receiptKey): what `contribution_getProof`
  * asks the state tree for, and what a client hashes into its path to check the proof against
  * a header's state root. The value under it is the canonical encoding of messages.ts Receipt.
  */
-export const receiptStateKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array => concatBytes(utf8(`${MODULE}/`), receiptKey(subnet, round, trainer))
+export const receiptStateKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array =>
+  concatBytes(utf8(`${MODULE}/`), receiptKey(subnet, round, trainer))
 
-
-const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('reputation', key, first, length, what)
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void =>
+  expectKey('reputation', key, first, length, what)
 
 export function parseCommitKey(key: Uint8Array): { subnet: bigint; round: bigint; validator: Uint8Array } {
   expect(key, COMMIT, 1 + 2 * U64 + ADDRESS, 'commit')

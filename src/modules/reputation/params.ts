@@ -11,7 +11,13 @@ export const ReputationParamsType = t.struct('ReputationParams', 2630, 1, {
 })
 export type ReputationParamsValue = StructValue<typeof ReputationParamsType.fields>
 
-const FIELDS = { kappa: 'kappa', bond_moving_average: 'bondMovingAverage', reputation_alpha: 'reputationAlpha', initial_reputation: 'initialReputation', standing_decay: 'standingDecay' } as const
+const FIELDS = {
+  kappa: 'kappa',
+  bond_moving_average: 'bondMovingAverage',
+  reputation_alpha: 'reputationAlpha',
+  initial_reputation: 'initialReputation',
+  standing_decay: 'standingDecay',
+} as const
 type JsonField = keyof typeof FIELDS
 
 /**

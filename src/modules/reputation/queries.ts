@@ -91,7 +91,13 @@ const booksOf = (ctx: Context) => new ReputationBooks(ctx.moduleStore())
 function reputationJson(ctx: Context, subnet: bigint, trainer: Uint8Array) {
   const record = booksOf(ctx).reputation(subnet, trainer)
   const value = record?.value ?? readParams(ctx.moduleStore(), reputationParams).initialReputation
-  return { subnet: String(subnet), trainer: encodeAddress(trainer), reputation: value.toString(), rounds: record?.rounds ?? 0, last_round: record === undefined ? null : String(record.lastRound) }
+  return {
+    subnet: String(subnet),
+    trainer: encodeAddress(trainer),
+    reputation: value.toString(),
+    rounds: record?.rounds ?? 0,
+    last_round: record === undefined ? null : String(record.lastRound),
+  }
 }
 
 export const reputationQueries: Record<string, QueryHandler> = {
@@ -104,14 +110,24 @@ export const reputationQueries: Record<string, QueryHandler> = {
   history(ctx, p) {
     const history = booksOf(ctx).history(u64Param(p.subnet, 'subnet'), addressParam(p.trainer, 'trainer'))
     return {
-      history: history.map((r) => ({ round: String(r.round), version: String(r.version), consensus_score: r.consensusScore.toString(), reputation_after: r.reputationAfter.toString(), scored: r.scored })),
+      history: history.map((r) => ({
+        round: String(r.round),
+        version: String(r.version),
+        consensus_score: r.consensusScore.toString(),
+        reputation_after: r.reputationAfter.toString(),
+        scored: r.scored,
+      })),
     }
   },
   receipt(ctx, p) {
     const subnet = u64Param(p.subnet, 'subnet')
     const round = u64Param(p.round, 'round')
     const receipt = booksOf(ctx).receipt(subnet, round, addressParam(p.trainer, 'trainer'))
-    if (receipt === undefined) throw reputationError('UNKNOWN_RECEIPT', `no receipt of round ${round} of subnet ${subnet} for ${String(p.trainer)}`, { subnet: String(subnet), round: String(round) })
+    if (receipt === undefined)
+      throw reputationError('UNKNOWN_RECEIPT', `no receipt of round ${round} of subnet ${subnet} for ${String(p.trainer)}`, {
+        subnet: String(subnet),
+        round: String(round),
+      })
     return receiptJson(receipt)
   },
   receipts: (ctx, p) => ({ receipts: booksOf(ctx).receipts(u64Param(p.subnet, 'subnet'), u64Param(p.round, 'round')).map(receiptJson) }),
@@ -119,7 +135,11 @@ export const reputationQueries: Record<string, QueryHandler> = {
     const subnet = u64Param(p.subnet, 'subnet')
     const number = u64Param(p.round, 'round')
     const round = ctx.keeper(TRAINING).round(subnet, number)
-    if (round === undefined) throw reputationError('UNKNOWN_ROUND', `training has no round ${number} of subnet ${subnet}`, { subnet: String(subnet), round: String(number) })
+    if (round === undefined)
+      throw reputationError('UNKNOWN_ROUND', `training has no round ${number} of subnet ${subnet}`, {
+        subnet: String(subnet),
+        round: String(number),
+      })
     const windows = scoreWindows(round)
     return {
       commit_start_height: String(windows.commitStart),

@@ -71,7 +71,14 @@ export function settleRound(ctx: Context, round: RoundValue, version: ModelVersi
   rows.forEach(({ validator, row }, i) => {
     trainers.forEach((t, j) => books.setBond(subnet, t.trainer, validator, result.bonds[i]![j]!))
     const verdict = verdicts.get(hex(validator))
-    if (verdict !== undefined) books.setCommit(subnet, round.round, validator, { ...verdict.commit.record, status: verdict.status, stake: row.stake, trust: result.trust[i]!, dividend: result.dividends[i]! })
+    if (verdict !== undefined)
+      books.setCommit(subnet, round.round, validator, {
+        ...verdict.commit.record,
+        status: verdict.status,
+        stake: row.stake,
+        trust: result.trust[i]!,
+        dividend: result.dividends[i]!,
+      })
   })
   settleStandings(ctx, books, round, [...verdicts.values()], params)
   const scored = result.totalStake > 0n
@@ -121,7 +128,10 @@ function verdictsOf(ctx: Context, books: ReputationBooks, round: RoundValue): Ma
     if (recorded === 'revealed') {
       const v = staking.validator(commit.validator)
       const standing = (books.standing(round.subnet, commit.validator) ?? FRESH_STANDING).standing
-      verdict = v === undefined || v.status !== 'bonded' || v.jailed ? { ...verdict, status: 'excluded' } : { ...verdict, stake: (v.tokens * standing.raw) / Dec.ONE.raw }
+      verdict =
+        v === undefined || v.status !== 'bonded' || v.jailed
+          ? { ...verdict, status: 'excluded' }
+          : { ...verdict, stake: (v.tokens * standing.raw) / Dec.ONE.raw }
     }
     verdicts.set(hex(commit.validator), verdict)
   }
@@ -129,7 +139,12 @@ function verdictsOf(ctx: Context, books: ReputationBooks, round: RoundValue): Ma
 }
 
 /** Yuma's rows: every validator that committed or holds a bond on one of the trainers, in address order. */
-function rowsOf(books: ReputationBooks, subnet: bigint, trainers: ModelVersionValue['included'], verdicts: Map<string, Verdict>): { validator: Uint8Array; row: YumaRow }[] {
+function rowsOf(
+  books: ReputationBooks,
+  subnet: bigint,
+  trainers: ModelVersionValue['included'],
+  verdicts: Map<string, Verdict>,
+): { validator: Uint8Array; row: YumaRow }[] {
   const validators = new Map<string, Uint8Array>()
   for (const v of verdicts.values()) validators.set(hex(v.commit.validator), v.commit.validator)
   for (const t of trainers) for (const b of books.bonds(subnet, t.trainer)) validators.set(hex(b.validator), b.validator)
@@ -148,7 +163,13 @@ function rowsOf(books: ReputationBooks, subnet: bigint, trainers: ModelVersionVa
   })
 }
 
-function settleStandings(ctx: Context, books: ReputationBooks, round: RoundValue, verdicts: Verdict[], params: ReputationParamsValue): void {
+function settleStandings(
+  ctx: Context,
+  books: ReputationBooks,
+  round: RoundValue,
+  verdicts: Verdict[],
+  params: ReputationParamsValue,
+): void {
   for (const { commit, status } of verdicts) {
     if (status === 'excluded') continue
     const previous = books.standing(round.subnet, commit.validator) ?? FRESH_STANDING
@@ -160,7 +181,8 @@ function settleStandings(ctx: Context, books: ReputationBooks, round: RoundValue
       reveals: previous.reveals + (showedUp ? 1 : 0),
       lastRound: round.round,
     })
-    if (!showedUp) emitNoShow(ctx, round.subnet, round.round, commit.validator, status === 'mismatched' ? 'mismatch' : 'no_reveal', standing.toString())
+    if (!showedUp)
+      emitNoShow(ctx, round.subnet, round.round, commit.validator, status === 'mismatched' ? 'mismatch' : 'no_reveal', standing.toString())
   }
 }
 

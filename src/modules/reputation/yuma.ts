@@ -83,7 +83,8 @@ export function weightedMedian(stakes: readonly bigint[], values: readonly Dec[]
 /** Runs Yuma on one round (see the file's doc). `rows` must all have one score (when counted) and one bond per trainer. */
 export function yuma(rows: readonly YumaRow[], trainers: number, params: YumaParams): YumaResult {
   for (const [i, row] of rows.entries()) {
-    if (row.bonds.length !== trainers || (row.scores !== null && row.scores.length !== trainers)) throw new Error(`yuma: row ${i} does not have ${trainers} entries`)
+    if (row.bonds.length !== trainers || (row.scores !== null && row.scores.length !== trainers))
+      throw new Error(`yuma: row ${i} does not have ${trainers} entries`)
     if (row.scores !== null && row.stake < 0n) throw new Error(`yuma: row ${i} has a negative stake`)
   }
   const columns = [...Array(trainers).keys()]
@@ -120,6 +121,8 @@ export function yuma(rows: readonly YumaRow[], trainers: number, params: YumaPar
     const column = normalizeDecs(ema.map((b) => b[j]!))
     column.forEach((b, i) => (bonds[i]![j] = b))
   }
-  const raw = rows.map((r, i) => (r.scores === null ? Dec.ZERO : columns.reduce((a, j) => a.add(bonds[i]![j]!.mul(incentive[j]!)), Dec.ZERO)))
+  const raw = rows.map((r, i) =>
+    r.scores === null ? Dec.ZERO : columns.reduce((a, j) => a.add(bonds[i]![j]!.mul(incentive[j]!)), Dec.ZERO),
+  )
   return { totalStake, weights, consensus, clipped, trust, incentive, bonds, dividends: normalizeDecs(raw) }
 }

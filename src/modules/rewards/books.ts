@@ -43,12 +43,14 @@ export class RewardsBooks {
 
   /** Every non-empty pool, by subnet. */
   *pools(): Generator<{ subnet: bigint; amount: bigint }> {
-    for (const [key, raw] of this.#store.iterate(K.ALL_POOLS)) yield { subnet: K.parseSubnetKey(key), amount: decodeStored(Amount, raw).amount }
+    for (const [key, raw] of this.#store.iterate(K.ALL_POOLS))
+      yield { subnet: K.parseSubnetKey(key), amount: decodeStored(Amount, raw).amount }
   }
 
   /** Every non-empty treasury, by subnet. */
   *treasuries(): Generator<{ subnet: bigint; amount: bigint }> {
-    for (const [key, raw] of this.#store.iterate(K.ALL_TREASURIES)) yield { subnet: K.parseSubnetKey(key), amount: decodeStored(Amount, raw).amount }
+    for (const [key, raw] of this.#store.iterate(K.ALL_TREASURIES))
+      yield { subnet: K.parseSubnetKey(key), amount: decodeStored(Amount, raw).amount }
   }
 
   payouts(subnet: bigint, round: bigint): RoundPayoutsValue | undefined {

@@ -32,10 +32,23 @@ export function emitRoundRewarded(ctx: Context, p: RoundPayoutsValue): void {
 }
 
 export const emitTrainerReward = (ctx: Context, subnet: bigint, round: bigint, trainer: Uint8Array, amount: bigint): void =>
-  ctx.emit(REWARDS_EVENTS.trainerReward, { subnet: String(subnet), round: String(round), trainer: encodeAddress(trainer), amount: String(amount) })
+  ctx.emit(REWARDS_EVENTS.trainerReward, {
+    subnet: String(subnet),
+    round: String(round),
+    trainer: encodeAddress(trainer),
+    amount: String(amount),
+  })
 
 /** `code` is HARMFUL_UPDATE's number, as a client switches on; `reason` names it. */
-export const emitTrainerSlashed = (ctx: Context, subnet: bigint, round: bigint, trainer: Uint8Array, quality: Dec, fraction: Dec, amount: bigint): void =>
+export const emitTrainerSlashed = (
+  ctx: Context,
+  subnet: bigint,
+  round: bigint,
+  trainer: Uint8Array,
+  quality: Dec,
+  fraction: Dec,
+  amount: bigint,
+): void =>
   ctx.emit(REWARDS_EVENTS.trainerSlashed, {
     subnet: String(subnet),
     round: String(round),

@@ -35,6 +35,9 @@ export const STAKING = expectKeeper<RewardsStakingKeeper>('staking', { bondDenom
 export const SUBNETS = expectKeeper<RewardsSubnetsKeeper>('subnets', { subnet: true, effectiveParams: true, slashMember: true })
 export const TRAINING = expectKeeper<RewardsTrainingKeeper>('training', { round: true, version: true })
 /** Receipts' payouts (views.ts Reputations.recordPayout: rewards is among PAYOUT_WRITERS). */
-export const REPUTATION = expectKeeper<Pick<Reputations, 'recordPayout' | 'reputationOf'>>('reputation', { recordPayout: true, reputationOf: true })
+export const REPUTATION = expectKeeper<Pick<Reputations, 'recordPayout' | 'reputationOf'>>('reputation', {
+  recordPayout: true,
+  reputationOf: true,
+})
 
 export const rewardsExpectedKeepers = [BANK, STAKING, SUBNETS, TRAINING, REPUTATION]

@@ -87,7 +87,10 @@ export const rewardsGenesis: ModuleGenesis<RewardsGenesis> = {
       pools: amounts(body, 'pools', path),
       treasuries: amounts(body, 'treasuries', path),
       payouts: list(body, 'payouts', path).map(({ at, o }) => payoutsAt(at, o)),
-      totals: { emitted: amountAt(totals.emitted ?? '0', `${path}.totals.emitted`), burned: amountAt(totals.burned ?? '0', `${path}.totals.burned`) },
+      totals: {
+        emitted: amountAt(totals.emitted ?? '0', `${path}.totals.emitted`),
+        burned: amountAt(totals.burned ?? '0', `${path}.totals.burned`),
+      },
     }
   },
   init(ctx, g) {

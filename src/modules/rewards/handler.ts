@@ -18,12 +18,16 @@ const fundSubnetPool: MessageHandler<MsgFundSubnetPoolValue> = {
   },
   handle(ctx, m, signer) {
     const denom = ctx.keeper(STAKING).bondDenom()
-    if (m.amount.denom !== denom) throw rewardsError('BAD_DENOM', `pools are in ${denom}, not ${m.amount.denom.slice(0, 64)}`, { denom: m.amount.denom.slice(0, 64) })
-    if (ctx.keeper(SUBNETS).subnet(m.subnet) === undefined) throw rewardsError('UNKNOWN_SUBNET', `no subnet ${m.subnet}`, { subnet: String(m.subnet) })
+    if (m.amount.denom !== denom)
+      throw rewardsError('BAD_DENOM', `pools are in ${denom}, not ${m.amount.denom.slice(0, 64)}`, { denom: m.amount.denom.slice(0, 64) })
+    if (ctx.keeper(SUBNETS).subnet(m.subnet) === undefined)
+      throw rewardsError('UNKNOWN_SUBNET', `no subnet ${m.subnet}`, { subnet: String(m.subnet) })
     const bank = ctx.keeper(BANK)
     const balance = bank.balance(signer.addressBytes, denom)
     if (balance < m.amount.amount) {
-      throw rewardsError('INSUFFICIENT_FUNDS', `${signer.address} holds ${balance}${denom}, less than ${m.amount.amount}${denom}`, { balance: String(balance) })
+      throw rewardsError('INSUFFICIENT_FUNDS', `${signer.address} holds ${balance}${denom}, less than ${m.amount.amount}${denom}`, {
+        balance: String(balance),
+      })
     }
     bank.sendToModule(signer.addressBytes, REWARDS_ACCOUNT, [m.amount])
     const books = new RewardsBooks(ctx.moduleStore())

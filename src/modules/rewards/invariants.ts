@@ -22,7 +22,8 @@ export function accountInvariant(ctx: Context): string | null {
   const held = ctx.keeper(BANK).balance(moduleAddress(REWARDS_ACCOUNT), denom)
   const pools = sum([...books.pools()].map((p) => p.amount))
   const treasuries = sum([...books.treasuries()].map((t) => t.amount))
-  if (held !== pools + treasuries) return `the rewards account holds ${held}${denom}; its pools (${pools}) and treasuries (${treasuries}) sum to ${pools + treasuries}`
+  if (held !== pools + treasuries)
+    return `the rewards account holds ${held}${denom}; its pools (${pools}) and treasuries (${treasuries}) sum to ${pools + treasuries}`
   return null
 }
 
@@ -32,11 +33,13 @@ export function settlementBroken(p: RoundPayoutsValue): string | null {
   const trainers = sum(p.trainers.map((t) => t.reward))
   const scorers = sum(p.scorers.map((s) => s.amount))
   const out = trainers + p.aggregatorPaid + scorers + p.dataShare + p.carried
-  if (out !== p.available) return `${at}: paid ${trainers} + ${p.aggregatorPaid} + ${scorers} + ${p.dataShare}, carried ${p.carried}: ${out} of ${p.available}`
+  if (out !== p.available)
+    return `${at}: paid ${trainers} + ${p.aggregatorPaid} + ${scorers} + ${p.dataShare}, carried ${p.carried}: ${out} of ${p.available}`
   if (p.trainersShare + p.aggregatorShare + p.scorersShare + p.dataShare > p.available) return `${at}: its parts exceed the pool`
   if (trainers !== 0n && trainers !== p.trainersShare) return `${at}: trainers were paid ${trainers} of a part of ${p.trainersShare}`
   if (scorers !== 0n && scorers !== p.scorersShare) return `${at}: scorers were paid ${scorers} of a part of ${p.scorersShare}`
-  if (p.aggregatorPaid !== 0n && p.aggregatorPaid !== p.aggregatorShare) return `${at}: the aggregator was paid ${p.aggregatorPaid} of a part of ${p.aggregatorShare}`
+  if (p.aggregatorPaid !== 0n && p.aggregatorPaid !== p.aggregatorShare)
+    return `${at}: the aggregator was paid ${p.aggregatorPaid} of a part of ${p.aggregatorShare}`
   const paidHarmful = p.trainers.find((t) => t.harmful && t.reward > 0n)
   if (paidHarmful !== undefined) return `${at}: harmful trainer ${encodeAddress(paidHarmful.trainer)} was paid`
   const slashedHonest = p.trainers.find((t) => !t.harmful && t.slashed > 0n)

@@ -38,7 +38,8 @@ export const payoutsKey = (subnet: bigint, round: bigint): Uint8Array => concatB
 
 /** The subnet of a pool or treasury key. */
 export function parseSubnetKey(key: Uint8Array): bigint {
-  if ((key[0] !== POOL && key[0] !== TREASURY) || key.length !== 1 + U64) throw new Error(`not a rewards pool or treasury key: ${Buffer.from(key).toString('hex')}`)
+  if ((key[0] !== POOL && key[0] !== TREASURY) || key.length !== 1 + U64)
+    throw new Error(`not a rewards pool or treasury key: ${Buffer.from(key).toString('hex')}`)
   return readU64(key, 1)
 }
 

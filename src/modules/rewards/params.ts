@@ -1,5 +1,5 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { Dec, type ModuleParams, ModuleError, bigintAt, decType, genesisError, objectAt, stringAt, decAt } from '../../state/index.js'
+import { Dec, type ModuleParams, ModuleError, bigintAt, decType, genesisError, objectAt, decAt } from '../../state/index.js'
 import { rewardsError } from './errors.js'
 
 export const RewardsParamsType = t.struct('RewardsParams', 2730, 1, {
@@ -46,11 +46,21 @@ export const rewardsParams: ModuleParams<RewardsParamsValue> = {
     const at = (field: string) => `${path}.${field}`
     const value: RewardsParamsValue = {
       emissionPerRound:
-        body.emission_per_round === undefined ? d.emissionPerRound : bigintAt(body.emission_per_round, at('emission_per_round'), { min: 0n, max: MAX_EMISSION }),
-      harmfulScoreThreshold: body.harmful_score_threshold === undefined ? d.harmfulScoreThreshold : decAt(body.harmful_score_threshold, at('harmful_score_threshold')),
+        body.emission_per_round === undefined
+          ? d.emissionPerRound
+          : bigintAt(body.emission_per_round, at('emission_per_round'), { min: 0n, max: MAX_EMISSION }),
+      harmfulScoreThreshold:
+        body.harmful_score_threshold === undefined
+          ? d.harmfulScoreThreshold
+          : decAt(body.harmful_score_threshold, at('harmful_score_threshold')),
       slashReputationThreshold:
-        body.slash_reputation_threshold === undefined ? d.slashReputationThreshold : decAt(body.slash_reputation_threshold, at('slash_reputation_threshold')),
-      trainerSlashFraction: body.trainer_slash_fraction === undefined ? d.trainerSlashFraction : decAt(body.trainer_slash_fraction, at('trainer_slash_fraction')),
+        body.slash_reputation_threshold === undefined
+          ? d.slashReputationThreshold
+          : decAt(body.slash_reputation_threshold, at('slash_reputation_threshold')),
+      trainerSlashFraction:
+        body.trainer_slash_fraction === undefined
+          ? d.trainerSlashFraction
+          : decAt(body.trainer_slash_fraction, at('trainer_slash_fraction')),
     }
     try {
       rewardsParams.validate(value)
@@ -71,8 +81,11 @@ export const rewardsParams: ModuleParams<RewardsParamsValue> = {
     if (p.emissionPerRound < 0n || p.emissionPerRound > MAX_EMISSION) {
       throw rewardsError('INVALID_PARAMS', 'emission_per_round must lie in [0, 2^128]', { param: 'emission_per_round' })
     }
-    if (!inUnit(p.harmfulScoreThreshold)) throw rewardsError('INVALID_PARAMS', 'harmful_score_threshold must lie in [0, 1]', { param: 'harmful_score_threshold' })
-    if (!inUnit(p.slashReputationThreshold)) throw rewardsError('INVALID_PARAMS', 'slash_reputation_threshold must lie in [0, 1]', { param: 'slash_reputation_threshold' })
-    if (!inUnit(p.trainerSlashFraction)) throw rewardsError('INVALID_PARAMS', 'trainer_slash_fraction must lie in [0, 1]', { param: 'trainer_slash_fraction' })
+    if (!inUnit(p.harmfulScoreThreshold))
+      throw rewardsError('INVALID_PARAMS', 'harmful_score_threshold must lie in [0, 1]', { param: 'harmful_score_threshold' })
+    if (!inUnit(p.slashReputationThreshold))
+      throw rewardsError('INVALID_PARAMS', 'slash_reputation_threshold must lie in [0, 1]', { param: 'slash_reputation_threshold' })
+    if (!inUnit(p.trainerSlashFraction))
+      throw rewardsError('INVALID_PARAMS', 'trainer_slash_fraction must lie in [0, 1]', { param: 'trainer_slash_fraction' })
   },
 }

@@ -31,8 +31,18 @@ export const payoutsJson = (p: RoundPayoutsValue) => ({
   scored: p.scored,
   emission: String(p.emission),
   available: String(p.available),
-  shares: { trainers: String(p.trainersShare), aggregator: String(p.aggregatorShare), scorers: String(p.scorersShare), data: String(p.dataShare) },
-  trainers: p.trainers.map((t) => ({ trainer: encodeAddress(t.trainer), reward: String(t.reward), slashed: String(t.slashed), harmful: t.harmful })),
+  shares: {
+    trainers: String(p.trainersShare),
+    aggregator: String(p.aggregatorShare),
+    scorers: String(p.scorersShare),
+    data: String(p.dataShare),
+  },
+  trainers: p.trainers.map((t) => ({
+    trainer: encodeAddress(t.trainer),
+    reward: String(t.reward),
+    slashed: String(t.slashed),
+    harmful: t.harmful,
+  })),
   aggregator: p.aggregator === null ? null : { address: encodeAddress(p.aggregator), amount: String(p.aggregatorPaid) },
   scorers: p.scorers.map((s) => ({ operator: encodeAddress(s.operator), amount: String(s.amount) })),
   treasury: String(p.dataShare),
@@ -51,7 +61,8 @@ const booksOf = (ctx: Context) => new RewardsBooks(ctx.moduleStore())
 
 function knownSubnet(ctx: Context, value: unknown): bigint {
   const subnet = u64Param(value, 'subnet')
-  if (ctx.keeper(SUBNETS).subnet(subnet) === undefined) throw rewardsError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
+  if (ctx.keeper(SUBNETS).subnet(subnet) === undefined)
+    throw rewardsError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
   return subnet
 }
 

@@ -95,10 +95,28 @@ export function settleRewards(
     }
     let slashed = 0n
     // Harm that persists: the reputation written for this round is already low (one noisy round is not enough).
-    if (harmful[i] && params.trainerSlashFraction.gt(Dec.ZERO) && reputation.reputationOf(subnet, t.trainer).lt(params.slashReputationThreshold)) {
-      slashed = subnets.slashMember(subnet, 'trainer', t.trainer, params.trainerSlashFraction, Number(round?.openHeight ?? BigInt(ctx.block.height)))
+    if (
+      harmful[i] &&
+      params.trainerSlashFraction.gt(Dec.ZERO) &&
+      reputation.reputationOf(subnet, t.trainer).lt(params.slashReputationThreshold)
+    ) {
+      slashed = subnets.slashMember(
+        subnet,
+        'trainer',
+        t.trainer,
+        params.trainerSlashFraction,
+        Number(round?.openHeight ?? BigInt(ctx.block.height)),
+      )
       burned += slashed
-      emitTrainerSlashed(ctx, subnet, roundNumber, t.trainer, qualityOf(t.consensusScore, trainers.length), params.trainerSlashFraction, slashed)
+      emitTrainerSlashed(
+        ctx,
+        subnet,
+        roundNumber,
+        t.trainer,
+        qualityOf(t.consensusScore, trainers.length),
+        params.trainerSlashFraction,
+        slashed,
+      )
     }
     if (reward > 0n || slashed > 0n) reputation.recordPayout(subnet, roundNumber, t.trainer, { reward, slashed })
     return { trainer: t.trainer, reward, slashed, harmful: harmful[i]! }

@@ -6,7 +6,14 @@ export const CONSENSUS_PREFIX = 'fedravalcons'
 export const consensusAddressText = (address: Uint8Array): string => encodeAddress(address, CONSENSUS_PREFIX)
 
 /** Slashing's event types and their attributes (x/slashing's and x/evidence's), emitted in one place. */
-export const SLASHING_EVENTS = { liveness: 'liveness', slash: 'slash', jail: 'jail', tombstone: 'tombstone', evidenceRefused: 'evidence_refused', unjail: 'unjail' } as const
+export const SLASHING_EVENTS = {
+  liveness: 'liveness',
+  slash: 'slash',
+  jail: 'jail',
+  tombstone: 'tombstone',
+  evidenceRefused: 'evidence_refused',
+  unjail: 'unjail',
+} as const
 
 export type SlashReason = 'missing_signature' | 'double_sign'
 
@@ -19,9 +26,20 @@ export type SlashReason = 'missing_signature' | 'double_sign'
 export type EvidenceRefusal = 'EVIDENCE_TOO_OLD' | 'UNKNOWN_VALIDATOR' | 'VALIDATOR_UNBONDED' | 'NO_SIGNING_INFO' | 'ALREADY_TOMBSTONED'
 
 export const emitLiveness = (ctx: Context, address: Uint8Array, missed: bigint): void =>
-  ctx.emit(SLASHING_EVENTS.liveness, { address: consensusAddressText(address), missed_blocks: String(missed), height: String(ctx.block.height) })
+  ctx.emit(SLASHING_EVENTS.liveness, {
+    address: consensusAddressText(address),
+    missed_blocks: String(missed),
+    height: String(ctx.block.height),
+  })
 
-export const emitSlash = (ctx: Context, address: Uint8Array, power: bigint, reason: SlashReason, infractionHeight: number, burned: bigint): void =>
+export const emitSlash = (
+  ctx: Context,
+  address: Uint8Array,
+  power: bigint,
+  reason: SlashReason,
+  infractionHeight: number,
+  burned: bigint,
+): void =>
   ctx.emit(SLASHING_EVENTS.slash, {
     address: consensusAddressText(address),
     power: String(power),
@@ -33,7 +51,8 @@ export const emitSlash = (ctx: Context, address: Uint8Array, power: bigint, reas
 export const emitJail = (ctx: Context, address: Uint8Array, jailedUntil: bigint): void =>
   ctx.emit(SLASHING_EVENTS.jail, { address: consensusAddressText(address), jailed_until: String(jailedUntil) })
 
-export const emitTombstone = (ctx: Context, address: Uint8Array): void => ctx.emit(SLASHING_EVENTS.tombstone, { address: consensusAddressText(address) })
+export const emitTombstone = (ctx: Context, address: Uint8Array): void =>
+  ctx.emit(SLASHING_EVENTS.tombstone, { address: consensusAddressText(address) })
 
 export const emitEvidenceRefused = (ctx: Context, address: Uint8Array, infractionHeight: number, reason: EvidenceRefusal): void =>
   ctx.emit(SLASHING_EVENTS.evidenceRefused, { address: consensusAddressText(address), infraction_height: String(infractionHeight), reason })

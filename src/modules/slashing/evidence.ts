@@ -13,7 +13,12 @@ import type { SigningInfos } from './signing-infos.js'
  * jailed yet, and tombstones it: jailed forever, never unjailable, never punished again.
  * Returns the refusal, or null when the evidence was acted on.
  */
-export function handleEquivocation(ctx: Context, books: SigningInfos, params: SlashingParamsValue, evidence: Misbehaviour): EvidenceRefusal | null {
+export function handleEquivocation(
+  ctx: Context,
+  books: SigningInfos,
+  params: SlashingParamsValue,
+  evidence: Misbehaviour,
+): EvidenceRefusal | null {
   const refusal = refusalOf(ctx, books, evidence)
   if (refusal !== null) {
     emitEvidenceRefused(ctx, evidence.validator, evidence.height, refusal)

@@ -35,7 +35,9 @@ export const slashingGenesis: ModuleGenesis<SlashingGenesis> = {
       if (seen.has(text)) throw genesisError(`${at}.address`, `${text} listed twice`)
       seen.add(text)
       if (typeof e.tombstoned !== 'boolean' && e.tombstoned !== undefined) throw genesisError(`${at}.tombstoned`, 'expected a boolean')
-      const missed = arrayAt(e.missed ?? [], `${at}.missed`).map((index, j) => bigintAt(index, `${at}.missed[${j}]`, { max: MAX_SIGNED_BLOCKS_WINDOW - 1n }))
+      const missed = arrayAt(e.missed ?? [], `${at}.missed`).map((index, j) =>
+        bigintAt(index, `${at}.missed[${j}]`, { max: MAX_SIGNED_BLOCKS_WINDOW - 1n }),
+      )
       const info: ValidatorSigningInfoValue = {
         startHeight: bigintAt(e.start_height ?? '0', `${at}.start_height`, U64),
         indexOffset: bigintAt(e.index_offset ?? '0', `${at}.index_offset`, U64),
@@ -54,7 +56,8 @@ export const slashingGenesis: ModuleGenesis<SlashingGenesis> = {
     books.setWindow(window)
     for (const [i, { consensusAddress, info, missed }] of genesis.signingInfos.entries()) {
       const outside = missed.find((index) => index >= window)
-      if (outside !== undefined) throw genesisError(`app_state.slashing.signing_infos[${i}].missed`, `index ${outside} lies outside signed_blocks_window ${window}`)
+      if (outside !== undefined)
+        throw genesisError(`app_state.slashing.signing_infos[${i}].missed`, `index ${outside} lies outside signed_blocks_window ${window}`)
       books.set(consensusAddress, info)
       for (const index of missed) books.setMissed(consensusAddress, index, true)
     }

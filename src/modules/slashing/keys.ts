@@ -43,6 +43,10 @@ export function parseSigningInfoKey(key: Uint8Array): Uint8Array {
 
 /** The consensus address and window index a missed-block key names. */
 export function parseMissedBlockKey(key: Uint8Array): { consensusAddress: Uint8Array; index: bigint } {
-  if (key[0] !== MISSED_BLOCK || key.length !== 1 + ADDRESS_BYTES + INDEX_BYTES) throw new Error(`not a slashing missed-block key: ${hex(key)}`)
-  return { consensusAddress: key.slice(1, 1 + ADDRESS_BYTES), index: new DataView(key.buffer, key.byteOffset + 1 + ADDRESS_BYTES, INDEX_BYTES).getBigUint64(0) }
+  if (key[0] !== MISSED_BLOCK || key.length !== 1 + ADDRESS_BYTES + INDEX_BYTES)
+    throw new Error(`not a slashing missed-block key: ${hex(key)}`)
+  return {
+    consensusAddress: key.slice(1, 1 + ADDRESS_BYTES),
+    index: new DataView(key.buffer, key.byteOffset + 1 + ADDRESS_BYTES, INDEX_BYTES).getBigUint64(0),
+  }
 }

@@ -1,5 +1,5 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, stringAt, decAt } from '../../state/index.js'
+import { Dec, type ModuleParams, bigintAt, decType, genesisError, objectAt, decAt } from '../../state/index.js'
 import { slashingError } from './errors.js'
 
 export const SlashingParamsType = t.struct('SlashingParams', 2102, 1, {
@@ -14,7 +14,13 @@ export type SlashingParamsValue = StructValue<typeof SlashingParamsType.fields>
 /** The longest window accepted: a validator's bitmap never holds more keys than this. */
 export const MAX_SIGNED_BLOCKS_WINDOW = 1_000_000n
 
-const FIELDS = ['signed_blocks_window', 'min_signed_per_window', 'downtime_jail_duration', 'slash_fraction_double_sign', 'slash_fraction_downtime'] as const
+const FIELDS = [
+  'signed_blocks_window',
+  'min_signed_per_window',
+  'downtime_jail_duration',
+  'slash_fraction_double_sign',
+  'slash_fraction_downtime',
+] as const
 
 /**
  * `app_state.slashing.params` (x/slashing Params): `signed_blocks_window` (blocks),
@@ -32,15 +38,29 @@ export const slashingParams: ModuleParams<SlashingParamsValue> = {
   },
   fromJson(json, path) {
     const body = objectAt(json, path)
-    for (const key of Object.keys(body)) if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such slashing param')
+    for (const key of Object.keys(body))
+      if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such slashing param')
     const d = slashingParams.defaults
     const at = (key: (typeof FIELDS)[number]) => `${path}.${key}`
     return {
-      signedBlocksWindow: body.signed_blocks_window === undefined ? d.signedBlocksWindow : bigintAt(body.signed_blocks_window, at('signed_blocks_window'), { min: 1n, max: MAX_SIGNED_BLOCKS_WINDOW }),
-      minSignedPerWindow: body.min_signed_per_window === undefined ? d.minSignedPerWindow : decAt(body.min_signed_per_window, at('min_signed_per_window')),
-      downtimeJailDuration: body.downtime_jail_duration === undefined ? d.downtimeJailDuration : bigintAt(body.downtime_jail_duration, at('downtime_jail_duration'), { min: 1n, max: 2n ** 63n }),
-      slashFractionDoubleSign: body.slash_fraction_double_sign === undefined ? d.slashFractionDoubleSign : decAt(body.slash_fraction_double_sign, at('slash_fraction_double_sign')),
-      slashFractionDowntime: body.slash_fraction_downtime === undefined ? d.slashFractionDowntime : decAt(body.slash_fraction_downtime, at('slash_fraction_downtime')),
+      signedBlocksWindow:
+        body.signed_blocks_window === undefined
+          ? d.signedBlocksWindow
+          : bigintAt(body.signed_blocks_window, at('signed_blocks_window'), { min: 1n, max: MAX_SIGNED_BLOCKS_WINDOW }),
+      minSignedPerWindow:
+        body.min_signed_per_window === undefined ? d.minSignedPerWindow : decAt(body.min_signed_per_window, at('min_signed_per_window')),
+      downtimeJailDuration:
+        body.downtime_jail_duration === undefined
+          ? d.downtimeJailDuration
+          : bigintAt(body.downtime_jail_duration, at('downtime_jail_duration'), { min: 1n, max: 2n ** 63n }),
+      slashFractionDoubleSign:
+        body.slash_fraction_double_sign === undefined
+          ? d.slashFractionDoubleSign
+          : decAt(body.slash_fraction_double_sign, at('slash_fraction_double_sign')),
+      slashFractionDowntime:
+        body.slash_fraction_downtime === undefined
+          ? d.slashFractionDowntime
+          : decAt(body.slash_fraction_downtime, at('slash_fraction_downtime')),
     }
   },
   toJson: (p) => ({
@@ -52,13 +72,22 @@ export const slashingParams: ModuleParams<SlashingParamsValue> = {
   }),
   validate(p) {
     const fraction = (name: string, value: Dec) => {
-      if (value.isNegative() || value.gt(Dec.ONE)) throw slashingError('INVALID_PARAMS', `${name} must lie in [0, 1], got ${value}`, { param: name, value: value.toString() })
+      if (value.isNegative() || value.gt(Dec.ONE))
+        throw slashingError('INVALID_PARAMS', `${name} must lie in [0, 1], got ${value}`, { param: name, value: value.toString() })
     }
     if (p.signedBlocksWindow < 1n || p.signedBlocksWindow > MAX_SIGNED_BLOCKS_WINDOW) {
-      throw slashingError('INVALID_PARAMS', `signed_blocks_window must lie in [1, ${MAX_SIGNED_BLOCKS_WINDOW}], got ${p.signedBlocksWindow}`, { param: 'signed_blocks_window', value: String(p.signedBlocksWindow) })
+      throw slashingError(
+        'INVALID_PARAMS',
+        `signed_blocks_window must lie in [1, ${MAX_SIGNED_BLOCKS_WINDOW}], got ${p.signedBlocksWindow}`,
+        { param: 'signed_blocks_window', value: String(p.signedBlocksWindow) },
+      )
     }
     fraction('min_signed_per_window', p.minSignedPerWindow)
-    if (p.downtimeJailDuration < 1n) throw slashingError('INVALID_PARAMS', 'downtime_jail_duration must be positive', { param: 'downtime_jail_duration', value: String(p.downtimeJailDuration) })
+    if (p.downtimeJailDuration < 1n)
+      throw slashingError('INVALID_PARAMS', 'downtime_jail_duration must be positive', {
+        param: 'downtime_jail_duration',
+        value: String(p.downtimeJailDuration),
+      })
     fraction('slash_fraction_double_sign', p.slashFractionDoubleSign)
     fraction('slash_fraction_downtime', p.slashFractionDowntime)
   },

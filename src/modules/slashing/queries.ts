@@ -40,7 +40,8 @@ const OPERATOR_PREFIXES = ['fedravaloper', 'fedra']
 
 /** The consensus address a query names, in any of the forms queries.ts lists. */
 export function resolveConsensusAddress(ctx: Context, address: unknown): Uint8Array {
-  if (typeof address !== 'string') throw slashingError('INVALID_ADDRESS', 'address must be a string: fedravalcons1…, hex, fedravaloper1… or fedra1…')
+  if (typeof address !== 'string')
+    throw slashingError('INVALID_ADDRESS', 'address must be a string: fedravalcons1…, hex, fedravaloper1… or fedra1…')
   if (/^[0-9a-fA-F]{40}$/.test(address)) return Uint8Array.from(Buffer.from(address, 'hex'))
   const prefix = address.slice(0, address.lastIndexOf('1'))
   try {
@@ -55,16 +56,25 @@ export function resolveConsensusAddress(ctx: Context, address: unknown): Uint8Ar
     if (error instanceof CryptoError) throw slashingError('INVALID_ADDRESS', error.plainMessage, { address: address.slice(0, 100) })
     throw error
   }
-  throw slashingError('INVALID_ADDRESS', `"${address.slice(0, 100)}" is not fedravalcons1…, 40 hex digits, fedravaloper1… or fedra1…`, { address: address.slice(0, 100) })
+  throw slashingError('INVALID_ADDRESS', `"${address.slice(0, 100)}" is not fedravalcons1…, 40 hex digits, fedravaloper1… or fedra1…`, {
+    address: address.slice(0, 100),
+  })
 }
 
 export const slashingQueries: Record<string, QueryHandler> = {
   signingInfo(ctx, params) {
     const consensusAddress = resolveConsensusAddress(ctx, params.address)
     const info = new SigningInfos(ctx.moduleStore()).get(consensusAddress)
-    if (info === undefined) throw slashingError('NO_SIGNING_INFO', `no signing info for ${consensusAddressText(consensusAddress)}`, { address: consensusAddressText(consensusAddress) })
+    if (info === undefined)
+      throw slashingError('NO_SIGNING_INFO', `no signing info for ${consensusAddressText(consensusAddress)}`, {
+        address: consensusAddressText(consensusAddress),
+      })
     return signingInfoJson(consensusAddress, info)
   },
-  signingInfos: (ctx) => ({ signing_infos: [...new SigningInfos(ctx.moduleStore()).all()].map(({ consensusAddress, info }) => signingInfoJson(consensusAddress, info)) }),
+  signingInfos: (ctx) => ({
+    signing_infos: [...new SigningInfos(ctx.moduleStore()).all()].map(({ consensusAddress, info }) =>
+      signingInfoJson(consensusAddress, info),
+    ),
+  }),
   params: (ctx) => slashingParams.toJson(new SlashingKeeper(ctx).params()),
 }

@@ -1,6 +1,16 @@
 import { decodeStored, encode } from '../../codec/index.js'
 import type { KVStore } from '../../state/index.js'
-import { ALL_MISSED_BLOCKS, ALL_SIGNING_INFOS, MISSED, WINDOW_KEY, missedBlockKey, missedBlocksOf, parseMissedBlockKey, parseSigningInfoKey, signingInfoKey } from './keys.js'
+import {
+  ALL_MISSED_BLOCKS,
+  ALL_SIGNING_INFOS,
+  MISSED,
+  WINDOW_KEY,
+  missedBlockKey,
+  missedBlocksOf,
+  parseMissedBlockKey,
+  parseSigningInfoKey,
+  signingInfoKey,
+} from './keys.js'
 import { ValidatorSigningInfo, type ValidatorSigningInfoValue } from './messages.js'
 
 /**
@@ -30,7 +40,8 @@ export class SigningInfos {
   }
 
   *all(): Generator<{ consensusAddress: Uint8Array; info: ValidatorSigningInfoValue }> {
-    for (const [key, value] of this.#store.iterate(ALL_SIGNING_INFOS)) yield { consensusAddress: parseSigningInfoKey(key), info: decodeStored(ValidatorSigningInfo, value) }
+    for (const [key, value] of this.#store.iterate(ALL_SIGNING_INFOS))
+      yield { consensusAddress: parseSigningInfoKey(key), info: decodeStored(ValidatorSigningInfo, value) }
   }
 
   missed(consensusAddress: Uint8Array, index: bigint): boolean {
@@ -76,7 +87,8 @@ export class SigningInfos {
    */
   resetWindows(window: bigint): void {
     for (const { consensusAddress, info } of [...this.all()]) {
-      if (info.indexOffset !== 0n || info.missedBlocksCounter !== 0n) this.set(consensusAddress, { ...info, indexOffset: 0n, missedBlocksCounter: 0n })
+      if (info.indexOffset !== 0n || info.missedBlocksCounter !== 0n)
+        this.set(consensusAddress, { ...info, indexOffset: 0n, missedBlocksCounter: 0n })
       this.clearMissed(consensusAddress)
     }
     this.setWindow(window)

@@ -50,7 +50,8 @@ export class BondBook {
   }
 
   #purpose(purpose: string): string {
-    if (typeof purpose !== 'string' || purpose.length === 0 || purpose.length > MAX_PURPOSE) throw stakingError('INVALID_PURPOSE', `a bond purpose is 1–${MAX_PURPOSE} characters`)
+    if (typeof purpose !== 'string' || purpose.length === 0 || purpose.length > MAX_PURPOSE)
+      throw stakingError('INVALID_PURPOSE', `a bond purpose is 1–${MAX_PURPOSE} characters`)
     return `${this.#caller}:${purpose}`
   }
 
@@ -84,8 +85,13 @@ export class BondBook {
     const full = this.#purpose(purpose)
     if (typeof amount !== 'bigint' || amount <= 0n) throw stakingError('INVALID_AMOUNT', 'an unbond amount must be positive')
     const bond = this.get(owner, full)
-    if (bond === undefined || bond.amount < amount) throw stakingError('INSUFFICIENT_BOND', `bond ${full} of ${account(owner)} holds ${bond?.amount ?? 0n}, not ${amount}`)
-    if (bond.entries.length >= this.#params.maxEntries) throw stakingError('TOO_MANY_UNBONDING_ENTRIES', `bond ${full} already has ${bond.entries.length} unbonding entries (max_entries ${this.#params.maxEntries})`)
+    if (bond === undefined || bond.amount < amount)
+      throw stakingError('INSUFFICIENT_BOND', `bond ${full} of ${account(owner)} holds ${bond?.amount ?? 0n}, not ${amount}`)
+    if (bond.entries.length >= this.#params.maxEntries)
+      throw stakingError(
+        'TOO_MANY_UNBONDING_ENTRIES',
+        `bond ${full} already has ${bond.entries.length} unbonding entries (max_entries ${this.#params.maxEntries})`,
+      )
     const completion = this.#ctx.block.time + this.#params.unbondingTime
     const height = BigInt(this.#ctx.block.height)
     bond.amount -= amount
@@ -96,7 +102,12 @@ export class BondBook {
     } else bond.entries.push({ creationHeight: height, completionTime: completion, initialBalance: amount, balance: amount })
     this.#setBond(owner, full, bond)
     this.#store.set(K.bondQueueKey(completion, owner, full), K.PRESENT)
-    emitEvent(this.#ctx, 'beginUnbond', { owner: account(owner), purpose: full, amount: String(amount), completion_time: String(completion) })
+    emitEvent(this.#ctx, 'beginUnbond', {
+      owner: account(owner),
+      purpose: full,
+      amount: String(amount),
+      completion_time: String(completion),
+    })
     return completion
   }
 

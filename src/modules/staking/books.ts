@@ -2,7 +2,15 @@ import { decodeStored, encode } from '../../codec/index.js'
 import { toHex } from '../../crypto/index.js'
 import type { Dec, KVStore } from '../../state/index.js'
 import * as K from './keys.js'
-import { DelegationRecord, RedelegationRecord, type RedelegationEntryValue, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
+import {
+  DelegationRecord,
+  RedelegationRecord,
+  type RedelegationEntryValue,
+  type UnbondingEntryValue,
+  UnbondingRecord,
+  type Validator,
+  ValidatorRecord,
+} from './records.js'
 import type { DelegationView } from './views.js'
 
 export interface UnbondingView {
@@ -113,7 +121,11 @@ export class StakingBooks {
   delegationsOf(delegator: Uint8Array): DelegationView[] {
     const out: DelegationView[] = []
     for (const [key, raw] of this.#store.iterate(K.concatKey(K.DELEGATIONS, delegator))) {
-      out.push({ delegator: delegator.slice(), validator: K.parseDelegationKey(key).operator, shares: decodeStored(DelegationRecord, raw).shares })
+      out.push({
+        delegator: delegator.slice(),
+        validator: K.parseDelegationKey(key).operator,
+        shares: decodeStored(DelegationRecord, raw).shares,
+      })
     }
     return out
   }
@@ -164,7 +176,12 @@ export class StakingBooks {
   }
 
   *unbondingsOf(delegator: Uint8Array): Generator<UnbondingView> {
-    for (const [key, raw] of this.#store.iterate(K.concatKey(K.UNBONDINGS, delegator))) yield { delegator: delegator.slice(), validator: K.parseUnbondingKey(key).operator, entries: decodeStored(UnbondingRecord, raw).entries }
+    for (const [key, raw] of this.#store.iterate(K.concatKey(K.UNBONDINGS, delegator)))
+      yield {
+        delegator: delegator.slice(),
+        validator: K.parseUnbondingKey(key).operator,
+        entries: decodeStored(UnbondingRecord, raw).entries,
+      }
   }
 
   *unbondings(): Generator<UnbondingView> {

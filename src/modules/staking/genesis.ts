@@ -1,11 +1,36 @@
 import { encode } from '../../codec/index.js'
 import { decodeAddress, encodeAddress, fromHex, toHex } from '../../crypto/index.js'
-import { type Context, Dec, type ModuleGenesis, ModuleError, type ValidatorUpdate, addressAt, arrayAt, bigintAt, genesisError, objectAt, stringAt, u64At, decAt } from '../../state/index.js'
+import {
+  type Context,
+  type Dec,
+  type ModuleGenesis,
+  ModuleError,
+  type ValidatorUpdate,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  genesisError,
+  objectAt,
+  stringAt,
+  u64At,
+  decAt,
+} from '../../state/index.js'
 import { bondsInvariant, poolsInvariant, stakingInvariants } from './invariants.js'
 import { StakingKeeper } from './keeper.js'
 import { consensusAddressOf } from './validator-rules.js'
 import * as K from './keys.js'
-import { BondRecord, DelegationRecord, RedelegationRecord, type RedelegationEntryValue, STATUS, UNBONDING, type UnbondingEntryValue, UnbondingRecord, type Validator, ValidatorRecord } from './records.js'
+import {
+  BondRecord,
+  DelegationRecord,
+  RedelegationRecord,
+  type RedelegationEntryValue,
+  STATUS,
+  UNBONDING,
+  type UnbondingEntryValue,
+  UnbondingRecord,
+  type Validator,
+  ValidatorRecord,
+} from './records.js'
 
 /**
  * `app_state.staking` (params apart). The export form, written back as it is:
@@ -68,7 +93,12 @@ function unbondingEntriesAt(value: unknown, path: string): UnbondingEntryValue[]
   })
 }
 
-const entryJson = (e: UnbondingEntryValue) => ({ creation_height: String(e.creationHeight), completion_time: String(e.completionTime), initial_balance: String(e.initialBalance), balance: String(e.balance) })
+const entryJson = (e: UnbondingEntryValue) => ({
+  creation_height: String(e.creationHeight),
+  completion_time: String(e.completionTime),
+  initial_balance: String(e.initialBalance),
+  balance: String(e.balance),
+})
 const valoper = (b: Uint8Array) => encodeAddress(b, 'fedravaloper')
 
 export const stakingGenesis: ModuleGenesis<StakingGenesis> = {
@@ -101,17 +131,28 @@ export const stakingGenesis: ModuleGenesis<StakingGenesis> = {
     })
     const lastPowers = arrayAt(body.last_validator_powers ?? [], `${path}.last_validator_powers`).map((entry, i) => {
       const e = objectAt(entry, `${path}.last_validator_powers[${i}]`)
-      return { operator: valoperAt(e.operator, `${path}.last_validator_powers[${i}].operator`), power: u64At(e.power, `${path}.last_validator_powers[${i}].power`) }
+      return {
+        operator: valoperAt(e.operator, `${path}.last_validator_powers[${i}].operator`),
+        power: u64At(e.power, `${path}.last_validator_powers[${i}].power`),
+      }
     })
     const delegations = arrayAt(body.delegations ?? [], `${path}.delegations`).map((entry, i) => {
       const at = `${path}.delegations[${i}]`
       const d = objectAt(entry, at)
-      return { delegator: addressAt(d.delegator, `${at}.delegator`), validator: valoperAt(d.validator, `${at}.validator`), shares: decAt(d.shares, `${at}.shares`) }
+      return {
+        delegator: addressAt(d.delegator, `${at}.delegator`),
+        validator: valoperAt(d.validator, `${at}.validator`),
+        shares: decAt(d.shares, `${at}.shares`),
+      }
     })
     const unbondings = arrayAt(body.unbonding_delegations ?? [], `${path}.unbonding_delegations`).map((entry, i) => {
       const at = `${path}.unbonding_delegations[${i}]`
       const u = objectAt(entry, at)
-      return { delegator: addressAt(u.delegator, `${at}.delegator`), validator: valoperAt(u.validator, `${at}.validator`), entries: unbondingEntriesAt(u.entries, `${at}.entries`) }
+      return {
+        delegator: addressAt(u.delegator, `${at}.delegator`),
+        validator: valoperAt(u.validator, `${at}.validator`),
+        entries: unbondingEntriesAt(u.entries, `${at}.entries`),
+      }
     })
     const redelegations = arrayAt(body.redelegations ?? [], `${path}.redelegations`).map((entry, i) => {
       const at = `${path}.redelegations[${i}]`
@@ -134,7 +175,12 @@ export const stakingGenesis: ModuleGenesis<StakingGenesis> = {
     const bonds = arrayAt(body.bonds ?? [], `${path}.bonds`).map((entry, i) => {
       const at = `${path}.bonds[${i}]`
       const b = objectAt(entry, at)
-      return { owner: addressAt(b.owner, `${at}.owner`), purpose: stringAt(b.purpose, `${at}.purpose`, /^[a-z0-9_-]*:.{1,128}$/su), amount: bigintAt(b.amount, `${at}.amount`), entries: unbondingEntriesAt(b.entries, `${at}.entries`) }
+      return {
+        owner: addressAt(b.owner, `${at}.owner`),
+        purpose: stringAt(b.purpose, `${at}.purpose`, /^[a-z0-9_-]*:.{1,128}$/su),
+        amount: bigintAt(b.amount, `${at}.amount`),
+        entries: unbondingEntriesAt(b.entries, `${at}.entries`),
+      }
     })
     const seenOperators = new Set<string>()
     const seenKeys = new Set<string>()
@@ -154,7 +200,8 @@ export const stakingGenesis: ModuleGenesis<StakingGenesis> = {
         rate: decAt(c.rate, `${at}.commission.rate`),
         maxRate: decAt(c.max_rate, `${at}.commission.max_rate`),
         maxChangeRate: decAt(c.max_change_rate, `${at}.commission.max_change_rate`),
-        minSelfDelegation: g.min_self_delegation === undefined ? null : bigintAt(g.min_self_delegation, `${at}.min_self_delegation`, { min: 1n }),
+        minSelfDelegation:
+          g.min_self_delegation === undefined ? null : bigintAt(g.min_self_delegation, `${at}.min_self_delegation`, { min: 1n }),
       }
     })
     return { validators, lastPowers, delegations, unbondings, redelegations, bonds, genValidators }
@@ -227,21 +274,44 @@ export const stakingGenesis: ModuleGenesis<StakingGenesis> = {
         jailed: v.jailed,
         tokens: String(v.tokens),
         delegator_shares: v.delegatorShares.toString(),
-        commission: { rate: v.commissionRate.toString(), max_rate: v.commissionMaxRate.toString(), max_change_rate: v.commissionMaxChangeRate.toString(), update_time: String(v.commissionUpdateTime) },
+        commission: {
+          rate: v.commissionRate.toString(),
+          max_rate: v.commissionMaxRate.toString(),
+          max_change_rate: v.commissionMaxChangeRate.toString(),
+          update_time: String(v.commissionUpdateTime),
+        },
         min_self_delegation: String(v.minSelfDelegation),
         unbonding_height: String(v.unbondingHeight),
         unbonding_time: String(v.unbondingTime),
       })),
       last_validator_powers: [...k.lastPowers().values()].map((p) => ({ operator: valoper(p.operator), power: String(p.power) })),
-      delegations: [...k.allDelegations()].map((d) => ({ delegator: encodeAddress(d.delegator), validator: valoper(d.validator), shares: d.shares.toString() })),
-      unbonding_delegations: [...k.allUnbondings()].map((u) => ({ delegator: encodeAddress(u.delegator), validator: valoper(u.validator), entries: u.entries.map(entryJson) })),
+      delegations: [...k.allDelegations()].map((d) => ({
+        delegator: encodeAddress(d.delegator),
+        validator: valoper(d.validator),
+        shares: d.shares.toString(),
+      })),
+      unbonding_delegations: [...k.allUnbondings()].map((u) => ({
+        delegator: encodeAddress(u.delegator),
+        validator: valoper(u.validator),
+        entries: u.entries.map(entryJson),
+      })),
       redelegations: [...k.allRedelegations()].map((r) => ({
         delegator: encodeAddress(r.delegator),
         source: valoper(r.source),
         destination: valoper(r.destination),
-        entries: r.entries.map((e) => ({ creation_height: String(e.creationHeight), completion_time: String(e.completionTime), initial_balance: String(e.initialBalance), shares_dst: e.sharesDst.toString() })),
+        entries: r.entries.map((e) => ({
+          creation_height: String(e.creationHeight),
+          completion_time: String(e.completionTime),
+          initial_balance: String(e.initialBalance),
+          shares_dst: e.sharesDst.toString(),
+        })),
       })),
-      bonds: [...k.allBonds()].map((b) => ({ owner: encodeAddress(b.owner), purpose: b.purpose, amount: String(b.bond.amount), entries: b.bond.entries.map(entryJson) })),
+      bonds: [...k.allBonds()].map((b) => ({
+        owner: encodeAddress(b.owner),
+        purpose: b.purpose,
+        amount: String(b.bond.amount),
+        entries: b.bond.entries.map(entryJson),
+      })),
     }
   },
 }

@@ -37,7 +37,8 @@ export const stakingMessages: MessageHandler[] = [
   {
     type: MsgEditValidator,
     validate(m: MsgEditValidatorValue) {
-      if (m.moniker !== null && m.moniker.trim().length === 0) throw stakingError('INVALID_MONIKER', 'a moniker is 1–70 characters, not blank')
+      if (m.moniker !== null && m.moniker.trim().length === 0)
+        throw stakingError('INVALID_MONIKER', 'a moniker is 1–70 characters, not blank')
     },
     handle: (ctx, m: MsgEditValidatorValue, signer) => keeper(ctx).editValidator(signer.addressBytes, m),
   },
@@ -62,6 +63,7 @@ export const stakingMessages: MessageHandler[] = [
   {
     type: MsgCancelUnbonding,
     validate: (m: MsgCancelUnbondingValue) => positive(m.amount.amount),
-    handle: (ctx, m: MsgCancelUnbondingValue, signer) => keeper(ctx).cancelUnbonding(signer.addressBytes, m.validator, m.creationHeight, m.amount),
+    handle: (ctx, m: MsgCancelUnbondingValue, signer) =>
+      keeper(ctx).cancelUnbonding(signer.addressBytes, m.validator, m.creationHeight, m.amount),
   },
 ]

@@ -18,15 +18,18 @@ export function poolsInvariant(ctx: Context): string | null {
     if (v.status === BONDED) bonded += v.tokens
     else notBonded += v.tokens
   }
-  for (const u of k.allUnbondings()) for (const e of u.entries) {
-    if (e.balance < 0n || e.balance > e.initialBalance) return `an unbonding entry of ${hex(u.delegator)} has balance ${e.balance} of ${e.initialBalance}`
-    notBonded += e.balance
-  }
+  for (const u of k.allUnbondings())
+    for (const e of u.entries) {
+      if (e.balance < 0n || e.balance > e.initialBalance)
+        return `an unbonding entry of ${hex(u.delegator)} has balance ${e.balance} of ${e.initialBalance}`
+      notBonded += e.balance
+    }
   const bank = ctx.keeper(BANK)
   const bondedHeld = bank.balance(moduleAddress(K.BONDED_POOL), denom)
   const notBondedHeld = bank.balance(moduleAddress(K.NOT_BONDED_POOL), denom)
   if (bondedHeld !== bonded) return `bonded_pool holds ${bondedHeld}${denom}, bonded validators' tokens sum to ${bonded}`
-  if (notBondedHeld !== notBonded) return `not_bonded_pool holds ${notBondedHeld}${denom}, unbonded validators' tokens and unbonding entries sum to ${notBonded}`
+  if (notBondedHeld !== notBonded)
+    return `not_bonded_pool holds ${notBondedHeld}${denom}, unbonded validators' tokens and unbonding entries sum to ${notBonded}`
   return null
 }
 
@@ -83,8 +86,14 @@ export function powerIndexInvariant(ctx: Context): string | null {
     const v = k.getValidator(operator)
     if (v === undefined || v.status !== BONDED) return `validator ${hex(operator)} is in the last set but not bonded`
   }
-  for (const v of k.allValidators()) if (v.status === BONDED && !last.has(hex(v.operator))) return `validator ${hex(v.operator)} is bonded but not in the last set`
+  for (const v of k.allValidators())
+    if (v.status === BONDED && !last.has(hex(v.operator))) return `validator ${hex(v.operator)} is bonded but not in the last set`
   return null
 }
 
-export const stakingInvariants = { pools: poolsInvariant, bonds: bondsInvariant, shares: sharesInvariant, 'power-index': powerIndexInvariant }
+export const stakingInvariants = {
+  pools: poolsInvariant,
+  bonds: bondsInvariant,
+  shares: sharesInvariant,
+  'power-index': powerIndexInvariant,
+}

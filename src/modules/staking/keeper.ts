@@ -9,7 +9,16 @@ import { STAKING_HOOKS, type StakingHooks } from './hooks.js'
 import { StakingBooks, type RedelegationView, type UnbondingView } from './books.js'
 import * as K from './keys.js'
 import { BondBook, type BondView, dueKeys } from './bond-book.js'
-import { BONDED, type BondValue, type RedelegationEntryValue, STATUS, UNBONDED, UNBONDING, type UnbondingEntryValue, type Validator } from './records.js'
+import {
+  BONDED,
+  type BondValue,
+  type RedelegationEntryValue,
+  STATUS,
+  UNBONDED,
+  UNBONDING,
+  type UnbondingEntryValue,
+  type Validator,
+} from './records.js'
 import { type StakingParamsValue, stakingParams } from './params.js'
 import { sharesFromTokens, tokensFromSharesTruncated } from './shares.js'
 import { assertCommission, assertMoniker, consensusAddressOf, isUsableConsensusKey } from './validator-rules.js'
@@ -139,19 +148,40 @@ export class StakingKeeper implements Bonds {
 
   // ---- messages ------------------------------------------------------------------------
 
-  createValidator(operator: Uint8Array, m: { pubKey: Uint8Array; moniker: string; commissionRate: Dec; commissionMaxRate: Dec; commissionMaxChangeRate: Dec; minSelfDelegation: bigint; value: { denom: string; amount: bigint } }): void {
+  createValidator(
+    operator: Uint8Array,
+    m: {
+      pubKey: Uint8Array
+      moniker: string
+      commissionRate: Dec
+      commissionMaxRate: Dec
+      commissionMaxChangeRate: Dec
+      minSelfDelegation: bigint
+      value: { denom: string; amount: bigint }
+    },
+  ): void {
     const params = this.params()
-    if (this.getValidator(operator) !== undefined) throw stakingError('VALIDATOR_EXISTS', `${account(operator)} already runs validator ${valoper(operator)}`)
-    if (!isUsableConsensusKey(m.pubKey)) throw stakingError('INVALID_PUBKEY', 'the consensus key is not an ed25519 public key (a curve point outside the small-order subgroup)')
+    if (this.getValidator(operator) !== undefined)
+      throw stakingError('VALIDATOR_EXISTS', `${account(operator)} already runs validator ${valoper(operator)}`)
+    if (!isUsableConsensusKey(m.pubKey))
+      throw stakingError(
+        'INVALID_PUBKEY',
+        'the consensus key is not an ed25519 public key (a curve point outside the small-order subgroup)',
+      )
     const consensusAddress = consensusAddressOf(m.pubKey)
-    if (this.operatorByConsensusAddress(consensusAddress) !== undefined) throw stakingError('VALIDATOR_EXISTS', `consensus key ${toHex(m.pubKey)} is already used by a validator`)
+    if (this.operatorByConsensusAddress(consensusAddress) !== undefined)
+      throw stakingError('VALIDATOR_EXISTS', `consensus key ${toHex(m.pubKey)} is already used by a validator`)
     this.#checkAmount(m.value)
     assertCommission(m.commissionRate, m.commissionMaxRate, m.commissionMaxChangeRate)
     assertMoniker(m.moniker)
     if (m.minSelfDelegation < params.minSelfDelegation) {
-      throw stakingError('INVALID_MIN_SELF_DELEGATION', `min_self_delegation ${m.minSelfDelegation} is below the chain's floor ${params.minSelfDelegation}`)
+      throw stakingError(
+        'INVALID_MIN_SELF_DELEGATION',
+        `min_self_delegation ${m.minSelfDelegation} is below the chain's floor ${params.minSelfDelegation}`,
+      )
     }
-    if (m.value.amount < m.minSelfDelegation) throw stakingError('SELF_DELEGATION_BELOW_MINIMUM', `self-bond ${m.value.amount} is below min_self_delegation ${m.minSelfDelegation}`)
+    if (m.value.amount < m.minSelfDelegation)
+      throw stakingError('SELF_DELEGATION_BELOW_MINIMUM', `self-bond ${m.value.amount} is below min_self_delegation ${m.minSelfDelegation}`)
     const v: Validator = {
       operator: operator.slice(),
       consensusPubKey: m.pubKey.slice(),
@@ -171,7 +201,11 @@ export class StakingKeeper implements Bonds {
     this.#books.addValidator(v, consensusAddress)
     this.#hooks.afterValidatorCreated(operator)
     this.#delegate(operator, m.value.amount, 'account', v)
-    emitEvent(this.#ctx, 'createValidator', { validator: valoper(operator), amount: `${m.value.amount}${m.value.denom}`, moniker: m.moniker })
+    emitEvent(this.#ctx, 'createValidator', {
+      validator: valoper(operator),
+      amount: `${m.value.amount}${m.value.denom}`,
+      moniker: m.moniker,
+    })
   }
 
   editValidator(operator: Uint8Array, m: { moniker: string | null; commissionRate: Dec | null; minSelfDelegation: bigint | null }): void {
@@ -183,21 +217,38 @@ export class StakingKeeper implements Bonds {
     if (m.commissionRate !== null) {
       const now = this.#ctx.block.time
       if (now - v.commissionUpdateTime < 86_400_000n) {
-        throw stakingError('COMMISSION_CHANGE_TOO_SOON', `commission changed at ${v.commissionUpdateTime}; the next change is allowed 24 h later, from ${v.commissionUpdateTime + 86_400_000n}`)
+        throw stakingError(
+          'COMMISSION_CHANGE_TOO_SOON',
+          `commission changed at ${v.commissionUpdateTime}; the next change is allowed 24 h later, from ${v.commissionUpdateTime + 86_400_000n}`,
+        )
       }
-      if (m.commissionRate.gt(v.commissionMaxRate)) throw stakingError('INVALID_COMMISSION', `commission rate ${m.commissionRate} is above the max rate ${v.commissionMaxRate}`)
+      if (m.commissionRate.gt(v.commissionMaxRate))
+        throw stakingError('INVALID_COMMISSION', `commission rate ${m.commissionRate} is above the max rate ${v.commissionMaxRate}`)
       const delta = m.commissionRate.gt(v.commissionRate) ? m.commissionRate.sub(v.commissionRate) : v.commissionRate.sub(m.commissionRate)
-      if (delta.gt(v.commissionMaxChangeRate)) throw stakingError('COMMISSION_CHANGE_TOO_FAST', `commission change ${delta} is above the max change rate ${v.commissionMaxChangeRate}`)
+      if (delta.gt(v.commissionMaxChangeRate))
+        throw stakingError(
+          'COMMISSION_CHANGE_TOO_FAST',
+          `commission change ${delta} is above the max change rate ${v.commissionMaxChangeRate}`,
+        )
       v.commissionRate = m.commissionRate
       v.commissionUpdateTime = now
     }
     if (m.minSelfDelegation !== null) {
-      if (m.minSelfDelegation <= v.minSelfDelegation) throw stakingError('INVALID_MIN_SELF_DELEGATION', `min_self_delegation may only increase (from ${v.minSelfDelegation})`)
-      if (m.minSelfDelegation > v.tokens) throw stakingError('SELF_DELEGATION_BELOW_MINIMUM', `min_self_delegation ${m.minSelfDelegation} is above the validator's tokens ${v.tokens}`)
+      if (m.minSelfDelegation <= v.minSelfDelegation)
+        throw stakingError('INVALID_MIN_SELF_DELEGATION', `min_self_delegation may only increase (from ${v.minSelfDelegation})`)
+      if (m.minSelfDelegation > v.tokens)
+        throw stakingError(
+          'SELF_DELEGATION_BELOW_MINIMUM',
+          `min_self_delegation ${m.minSelfDelegation} is above the validator's tokens ${v.tokens}`,
+        )
       v.minSelfDelegation = m.minSelfDelegation
     }
     this.#setValidator(v)
-    emitEvent(this.#ctx, 'editValidator', { validator: valoper(operator), commission_rate: v.commissionRate.toString(), min_self_delegation: String(v.minSelfDelegation) })
+    emitEvent(this.#ctx, 'editValidator', {
+      validator: valoper(operator),
+      commission_rate: v.commissionRate.toString(),
+      min_self_delegation: String(v.minSelfDelegation),
+    })
   }
 
   #checkDenom(denom: string): void {
@@ -213,7 +264,12 @@ export class StakingKeeper implements Bonds {
     this.#checkAmount(coin)
     const v = this.#mustValidator(operator)
     const shares = this.#delegate(delegator, coin.amount, 'account', v)
-    emitEvent(this.#ctx, 'delegate', { delegator: account(delegator), validator: valoper(operator), amount: `${coin.amount}${coin.denom}`, new_shares: shares.toString() })
+    emitEvent(this.#ctx, 'delegate', {
+      delegator: account(delegator),
+      validator: valoper(operator),
+      amount: `${coin.amount}${coin.denom}`,
+      new_shares: shares.toString(),
+    })
     return shares
   }
 
@@ -252,14 +308,21 @@ export class StakingKeeper implements Bonds {
    */
   #delegate(delegator: Uint8Array, amount: bigint, source: 'account' | number, v: Validator): Dec {
     if (v.tokens === 0n && !v.delegatorShares.isZero()) {
-      throw stakingError('VALIDATOR_HAS_NO_TOKENS', `validator ${valoper(v.operator)} has shares but no tokens left: it cannot take delegations`)
+      throw stakingError(
+        'VALIDATOR_HAS_NO_TOKENS',
+        `validator ${valoper(v.operator)} has shares but no tokens left: it cannot take delegations`,
+      )
     }
     const existing = this.getDelegation(delegator, v.operator)
     if (existing === undefined) this.#hooks.beforeDelegationCreated(delegator, v.operator)
     else this.#hooks.beforeDelegationSharesModified(delegator, v.operator)
     if (source === 'account') {
       const have = this.#bank.balance(delegator, this.bondDenom())
-      if (have < amount) throw stakingError('INSUFFICIENT_FUNDS', `${account(delegator)} has ${have}${this.bondDenom()}, needs ${amount}`, { have: String(have), need: String(amount) })
+      if (have < amount)
+        throw stakingError('INSUFFICIENT_FUNDS', `${account(delegator)} has ${have}${this.bondDenom()}, needs ${amount}`, {
+          have: String(have),
+          need: String(amount),
+        })
       this.#bank.sendToModule(delegator, this.#poolOf(v.status), this.#coins(amount))
     } else {
       this.#movePool(this.#poolOf(source), this.#poolOf(v.status), amount)
@@ -279,7 +342,8 @@ export class StakingKeeper implements Bonds {
   #unbond(delegator: Uint8Array, operator: Uint8Array, shares: Dec): bigint {
     const held = this.getDelegation(delegator, operator)
     if (held === undefined) throw stakingError('UNKNOWN_DELEGATION', `${account(delegator)} has no delegation to ${valoper(operator)}`)
-    if (shares.gt(held)) throw stakingError('INSUFFICIENT_BOND', `${account(delegator)} holds ${held} shares of ${valoper(operator)}, not ${shares}`)
+    if (shares.gt(held))
+      throw stakingError('INSUFFICIENT_BOND', `${account(delegator)} holds ${held} shares of ${valoper(operator)}, not ${shares}`)
     let v = this.#mustValidator(operator)
     this.#hooks.beforeDelegationSharesModified(delegator, operator)
     const left = held.sub(shares)
@@ -317,7 +381,10 @@ export class StakingKeeper implements Bonds {
     if (v.tokens === 0n) throw stakingError('VALIDATOR_HAS_NO_TOKENS', `validator ${valoper(v.operator)} has no tokens left`)
     const shares = sharesFromTokens(v, amount)
     if (shares.gt(held)) {
-      throw stakingError('INSUFFICIENT_BOND', `${account(delegator)} holds ${tokensFromSharesTruncated(v, held)} tokens' worth with ${valoper(v.operator)}, not ${amount}`)
+      throw stakingError(
+        'INSUFFICIENT_BOND',
+        `${account(delegator)} holds ${tokensFromSharesTruncated(v, held)} tokens' worth with ${valoper(v.operator)}, not ${amount}`,
+      )
     }
     if (shares.isZero()) throw stakingError('ZERO_SHARES', `${amount} tokens are worth no shares of ${valoper(v.operator)}`)
     return shares
@@ -332,7 +399,10 @@ export class StakingKeeper implements Bonds {
     const v = this.#mustValidator(operator)
     const entries = this.getUnbonding(delegator, operator) ?? []
     if (entries.length >= this.params().maxEntries) {
-      throw stakingError('TOO_MANY_UNBONDING_ENTRIES', `${account(delegator)} already has ${entries.length} unbonding entries with ${valoper(operator)} (max_entries ${this.params().maxEntries})`)
+      throw stakingError(
+        'TOO_MANY_UNBONDING_ENTRIES',
+        `${account(delegator)} already has ${entries.length} unbonding entries with ${valoper(operator)} (max_entries ${this.params().maxEntries})`,
+      )
     }
     const shares = this.#sharesFor(v, delegator, coin.amount)
     const amount = this.#unbond(delegator, operator, shares)
@@ -347,7 +417,12 @@ export class StakingKeeper implements Bonds {
     } else entries.push({ creationHeight: height, completionTime: completion, initialBalance: amount, balance: amount })
     this.#books.setUnbonding(delegator, operator, entries)
     this.#books.enqueue(K.unbondingQueueKey(completion, delegator, operator))
-    emitEvent(this.#ctx, 'unbond', { delegator: account(delegator), validator: valoper(operator), amount: `${amount}${this.bondDenom()}`, completion_time: String(completion) })
+    emitEvent(this.#ctx, 'unbond', {
+      delegator: account(delegator),
+      validator: valoper(operator),
+      amount: `${amount}${this.bondDenom()}`,
+      completion_time: String(completion),
+    })
     return completion
   }
 
@@ -362,11 +437,17 @@ export class StakingKeeper implements Bonds {
     this.#mustValidator(dst)
     const shares = this.#sharesFor(source, delegator, coin.amount)
     if (this.#books.hasIncomingRedelegation(delegator, src)) {
-      throw stakingError('TRANSITIVE_REDELEGATION', `${account(delegator)} has a redelegation into ${valoper(src)} that has not matured: redelegating from it again is refused`)
+      throw stakingError(
+        'TRANSITIVE_REDELEGATION',
+        `${account(delegator)} has a redelegation into ${valoper(src)} that has not matured: redelegating from it again is refused`,
+      )
     }
     const entries = this.getRedelegation(delegator, src, dst) ?? []
     if (entries.length >= this.params().maxEntries) {
-      throw stakingError('TOO_MANY_REDELEGATION_ENTRIES', `${account(delegator)} already has ${entries.length} redelegation entries ${valoper(src)} → ${valoper(dst)} (max_entries ${this.params().maxEntries})`)
+      throw stakingError(
+        'TOO_MANY_REDELEGATION_ENTRIES',
+        `${account(delegator)} already has ${entries.length} redelegation entries ${valoper(src)} → ${valoper(dst)} (max_entries ${this.params().maxEntries})`,
+      )
     }
     const returned = this.#unbond(delegator, src, shares)
     if (returned === 0n) throw stakingError('ZERO_SHARES', `redelegating ${coin.amount} moves no tokens`)
@@ -377,7 +458,13 @@ export class StakingKeeper implements Bonds {
     let completion = now + this.params().unbondingTime
     if (after !== undefined && after.status === UNBONDED) completion = now
     else if (after !== undefined && after.status === UNBONDING) completion = after.unbondingTime
-    emitEvent(this.#ctx, 'redelegate', { delegator: account(delegator), source_validator: valoper(src), destination_validator: valoper(dst), amount: `${returned}${this.bondDenom()}`, completion_time: String(completion) })
+    emitEvent(this.#ctx, 'redelegate', {
+      delegator: account(delegator),
+      source_validator: valoper(src),
+      destination_validator: valoper(dst),
+      amount: `${returned}${this.bondDenom()}`,
+      completion_time: String(completion),
+    })
     if (completion <= now) return completion
     const height = BigInt(this.#ctx.block.height)
     const merged = entries.find((e) => e.creationHeight === height && e.completionTime === completion)
@@ -393,23 +480,36 @@ export class StakingKeeper implements Bonds {
   cancelUnbonding(delegator: Uint8Array, operator: Uint8Array, creationHeight: bigint, coin: { denom: string; amount: bigint }): void {
     this.#checkAmount(coin)
     const v = this.#mustValidator(operator)
-    if (v.jailed) throw stakingError('VALIDATOR_JAILED', `validator ${valoper(operator)} is jailed: cancel the unbonding after it is unjailed`)
+    if (v.jailed)
+      throw stakingError('VALIDATOR_JAILED', `validator ${valoper(operator)} is jailed: cancel the unbonding after it is unjailed`)
     const entries = this.getUnbonding(delegator, operator)
     const index = entries?.findIndex((e) => e.creationHeight === creationHeight) ?? -1
-    if (entries === undefined || index < 0) throw stakingError('UNKNOWN_UNBONDING_ENTRY', `${account(delegator)} has no unbonding from ${valoper(operator)} created at height ${creationHeight}`)
+    if (entries === undefined || index < 0)
+      throw stakingError(
+        'UNKNOWN_UNBONDING_ENTRY',
+        `${account(delegator)} has no unbonding from ${valoper(operator)} created at height ${creationHeight}`,
+      )
     const entry = entries[index]!
-    if (entry.completionTime < this.#ctx.block.time) throw stakingError('UNBONDING_ENTRY_MATURED', `the unbonding entry matured at ${entry.completionTime}`)
-    if (coin.amount > entry.balance) throw stakingError('INSUFFICIENT_BOND', `the unbonding entry holds ${entry.balance}, not ${coin.amount}`)
+    if (entry.completionTime < this.#ctx.block.time)
+      throw stakingError('UNBONDING_ENTRY_MATURED', `the unbonding entry matured at ${entry.completionTime}`)
+    if (coin.amount > entry.balance)
+      throw stakingError('INSUFFICIENT_BOND', `the unbonding entry holds ${entry.balance}, not ${coin.amount}`)
     this.#delegate(delegator, coin.amount, UNBONDING, v)
     entry.balance -= coin.amount
     entry.initialBalance -= coin.amount
     if (entry.balance === 0n) {
       entries.splice(index, 1)
       // The queue names (time, pair): drop it when no entry of the pair matures then, so state stays a function of the records.
-      if (!entries.some((e) => e.completionTime === entry.completionTime)) this.#books.dequeue(K.unbondingQueueKey(entry.completionTime, delegator, operator))
+      if (!entries.some((e) => e.completionTime === entry.completionTime))
+        this.#books.dequeue(K.unbondingQueueKey(entry.completionTime, delegator, operator))
     }
     this.#books.setUnbonding(delegator, operator, entries)
-    emitEvent(this.#ctx, 'cancelUnbonding', { delegator: account(delegator), validator: valoper(operator), amount: `${coin.amount}${coin.denom}`, creation_height: String(creationHeight) })
+    emitEvent(this.#ctx, 'cancelUnbonding', {
+      delegator: account(delegator),
+      validator: valoper(operator),
+      amount: `${coin.amount}${coin.denom}`,
+      creation_height: String(creationHeight),
+    })
   }
 
   unbondingsOf(delegator: Uint8Array): Generator<UnbondingView> {
@@ -464,7 +564,10 @@ export class StakingKeeper implements Bonds {
     const self = this.getDelegation(operator, operator)
     const selfTokens = self === undefined ? 0n : tokensFromSharesTruncated(v, self)
     if (selfTokens < v.minSelfDelegation) {
-      throw stakingError('SELF_DELEGATION_TOO_LOW_TO_UNJAIL', `the operator's self-delegation ${selfTokens} is below min_self_delegation ${v.minSelfDelegation}`)
+      throw stakingError(
+        'SELF_DELEGATION_TOO_LOW_TO_UNJAIL',
+        `the operator's self-delegation ${selfTokens} is below min_self_delegation ${v.minSelfDelegation}`,
+      )
     }
     v.jailed = false
     this.#setValidator(v)
@@ -507,7 +610,8 @@ export class StakingKeeper implements Bonds {
     for (const operator of this.#books.byPower()) {
       if (count >= maxValidators) break
       const v = this.getValidator(operator)
-      if (v === undefined || v.jailed) throw new Error(`staking power index names ${toHex(operator)}, which is ${v === undefined ? 'missing' : 'jailed'}`)
+      if (v === undefined || v.jailed)
+        throw new Error(`staking power index names ${toHex(operator)}, which is ${v === undefined ? 'missing' : 'jailed'}`)
       const power = this.powerOf(v)
       if (power < 1n) break
       if (v.status !== BONDED) {
@@ -533,7 +637,8 @@ export class StakingKeeper implements Bonds {
     }
     if (toBonded > toNotBonded) this.#movePool(K.NOT_BONDED_POOL, K.BONDED_POOL, toBonded - toNotBonded)
     else this.#movePool(K.BONDED_POOL, K.NOT_BONDED_POOL, toNotBonded - toBonded)
-    if (updates.length > 0) emitEvent(this.#ctx, 'validatorSetUpdate', { updates: updates.map((u) => `${toHex(u.publicKey)}:${u.power}`).join(',') })
+    if (updates.length > 0)
+      emitEvent(this.#ctx, 'validatorSetUpdate', { updates: updates.map((u) => `${toHex(u.publicKey)}:${u.power}`).join(',') })
     return updates
   }
 
@@ -570,7 +675,11 @@ export class StakingKeeper implements Bonds {
       if (kept.length === entries.length) continue
       if (paid > 0n) this.#bank.sendFromModule(K.NOT_BONDED_POOL, delegator, this.#coins(paid))
       this.#books.setUnbonding(delegator, operator, kept)
-      emitEvent(this.#ctx, 'completeUnbonding', { delegator: account(delegator), validator: valoper(operator), amount: `${paid}${this.bondDenom()}` })
+      emitEvent(this.#ctx, 'completeUnbonding', {
+        delegator: account(delegator),
+        validator: valoper(operator),
+        amount: `${paid}${this.bondDenom()}`,
+      })
     }
   }
 
@@ -584,7 +693,11 @@ export class StakingKeeper implements Bonds {
       const kept = entries.filter((e) => e.completionTime > now)
       if (kept.length === entries.length) continue
       this.#books.setRedelegation(delegator, src, dst, kept)
-      emitEvent(this.#ctx, 'completeRedelegation', { delegator: account(delegator), source_validator: valoper(src), destination_validator: valoper(dst) })
+      emitEvent(this.#ctx, 'completeRedelegation', {
+        delegator: account(delegator),
+        source_validator: valoper(src),
+        destination_validator: valoper(dst),
+      })
     }
   }
 
@@ -602,13 +715,16 @@ export class StakingKeeper implements Bonds {
 
   slash(consensusAddress: Uint8Array, infractionHeight: number, power: bigint, fraction: Dec): bigint {
     if (fraction.lt(Dec.ZERO) || fraction.gt(Dec.ONE)) throw stakingError('INVALID_SLASH', `slash fraction ${fraction} outside 0..1`)
-    if (infractionHeight > this.#ctx.block.height) throw stakingError('INVALID_SLASH', `infraction height ${infractionHeight} is in the future (height ${this.#ctx.block.height})`)
+    if (infractionHeight > this.#ctx.block.height)
+      throw stakingError('INVALID_SLASH', `infraction height ${infractionHeight} is in the future (height ${this.#ctx.block.height})`)
     const operator = this.operatorByConsensusAddress(consensusAddress)
     if (operator === undefined) return 0n
     let v = this.#mustValidator(operator)
     // x/staking refuses to slash an unbonded validator; nothing it holds is at stake any more.
     if (v.status === UNBONDED) return 0n
-    const slashAmount = Dec.fromInt(power * this.powerReduction()).mul(fraction).truncate()
+    const slashAmount = Dec.fromInt(power * this.powerReduction())
+      .mul(fraction)
+      .truncate()
     let remaining = slashAmount
     let burned = 0n
     if (infractionHeight < this.#ctx.block.height) {
@@ -636,7 +752,13 @@ export class StakingKeeper implements Bonds {
       this.#bank.burn(pool, this.#coins(fromValidator))
       burned += fromValidator
     }
-    emitEvent(this.#ctx, 'slash', { validator: valoper(operator), infraction_height: String(infractionHeight), power: String(power), fraction: fraction.toString(), burned: String(burned) })
+    emitEvent(this.#ctx, 'slash', {
+      validator: valoper(operator),
+      infraction_height: String(infractionHeight),
+      power: String(power),
+      fraction: fraction.toString(),
+      burned: String(burned),
+    })
     return burned
   }
 
@@ -662,7 +784,13 @@ export class StakingKeeper implements Bonds {
     return { total, burned }
   }
 
-  #slashRedelegation(delegator: Uint8Array, src: Uint8Array, dst: Uint8Array, infractionHeight: number, fraction: Dec): { total: bigint; burned: bigint } {
+  #slashRedelegation(
+    delegator: Uint8Array,
+    src: Uint8Array,
+    dst: Uint8Array,
+    infractionHeight: number,
+    fraction: Dec,
+  ): { total: bigint; burned: bigint } {
     const entries = this.getRedelegation(delegator, src, dst)
     if (entries === undefined) return { total: 0n, burned: 0n }
     const now = this.#ctx.block.time

@@ -58,17 +58,24 @@ export const consensusKey = (consensusAddress: Uint8Array) => concatBytes(BY_CON
 export const powerIndexKey = (power: bigint, operator: Uint8Array) => concatBytes(POWER_INDEX, u64Bytes(U64_MAX - power), operator)
 export const lastPowerKey = (operator: Uint8Array) => concatBytes(LAST_POWER, operator)
 export const delegationKey = (delegator: Uint8Array, operator: Uint8Array) => concatBytes(DELEGATIONS, delegator, operator)
-export const delegationByValidatorKey = (operator: Uint8Array, delegator: Uint8Array) => concatBytes(DELEGATIONS_BY_VALIDATOR, operator, delegator)
+export const delegationByValidatorKey = (operator: Uint8Array, delegator: Uint8Array) =>
+  concatBytes(DELEGATIONS_BY_VALIDATOR, operator, delegator)
 export const unbondingKey = (delegator: Uint8Array, operator: Uint8Array) => concatBytes(UNBONDINGS, delegator, operator)
-export const unbondingByValidatorKey = (operator: Uint8Array, delegator: Uint8Array) => concatBytes(UNBONDINGS_BY_VALIDATOR, operator, delegator)
+export const unbondingByValidatorKey = (operator: Uint8Array, delegator: Uint8Array) =>
+  concatBytes(UNBONDINGS_BY_VALIDATOR, operator, delegator)
 export const redelegationKey = (delegator: Uint8Array, src: Uint8Array, dst: Uint8Array) => concatBytes(REDELEGATIONS, delegator, src, dst)
-export const redelegationBySourceKey = (src: Uint8Array, delegator: Uint8Array, dst: Uint8Array) => concatBytes(REDELEGATIONS_BY_SOURCE, src, delegator, dst)
-export const redelegationByDestinationKey = (delegator: Uint8Array, dst: Uint8Array, src: Uint8Array) => concatBytes(REDELEGATIONS_BY_DESTINATION, delegator, dst, src)
-export const unbondingQueueKey = (time: bigint, delegator: Uint8Array, operator: Uint8Array) => concatBytes(UNBONDING_QUEUE, u64Bytes(time), delegator, operator)
-export const redelegationQueueKey = (time: bigint, delegator: Uint8Array, src: Uint8Array, dst: Uint8Array) => concatBytes(REDELEGATION_QUEUE, u64Bytes(time), delegator, src, dst)
+export const redelegationBySourceKey = (src: Uint8Array, delegator: Uint8Array, dst: Uint8Array) =>
+  concatBytes(REDELEGATIONS_BY_SOURCE, src, delegator, dst)
+export const redelegationByDestinationKey = (delegator: Uint8Array, dst: Uint8Array, src: Uint8Array) =>
+  concatBytes(REDELEGATIONS_BY_DESTINATION, delegator, dst, src)
+export const unbondingQueueKey = (time: bigint, delegator: Uint8Array, operator: Uint8Array) =>
+  concatBytes(UNBONDING_QUEUE, u64Bytes(time), delegator, operator)
+export const redelegationQueueKey = (time: bigint, delegator: Uint8Array, src: Uint8Array, dst: Uint8Array) =>
+  concatBytes(REDELEGATION_QUEUE, u64Bytes(time), delegator, src, dst)
 export const validatorQueueKey = (time: bigint, operator: Uint8Array) => concatBytes(VALIDATOR_QUEUE, u64Bytes(time), operator)
 export const bondKey = (owner: Uint8Array, purpose: string) => concatBytes(BONDS, owner, utf8(purpose))
-export const bondQueueKey = (time: bigint, owner: Uint8Array, purpose: string) => concatBytes(BOND_QUEUE, u64Bytes(time), owner, utf8(purpose))
+export const bondQueueKey = (time: bigint, owner: Uint8Array, purpose: string) =>
+  concatBytes(BOND_QUEUE, u64Bytes(time), owner, utf8(purpose))
 
 export const concatKey = (...parts: Uint8Array[]): Uint8Array => concatBytes(...parts)
 
@@ -83,12 +90,33 @@ export const parseDelegationKey = (key: Uint8Array) => ({ delegator: key.slice(1
 export const parseUnbondingKey = parseDelegationKey
 /** by-validator indexes: prefix operator delegator. */
 export const parseByValidatorKey = (key: Uint8Array) => ({ operator: key.slice(1, 1 + A), delegator: key.slice(1 + A, 1 + 2 * A) })
-export const parseRedelegationKey = (key: Uint8Array) => ({ delegator: key.slice(1, 1 + A), src: key.slice(1 + A, 1 + 2 * A), dst: key.slice(1 + 2 * A, 1 + 3 * A) })
-export const parseRedelegationBySourceKey = (key: Uint8Array) => ({ src: key.slice(1, 1 + A), delegator: key.slice(1 + A, 1 + 2 * A), dst: key.slice(1 + 2 * A, 1 + 3 * A) })
+export const parseRedelegationKey = (key: Uint8Array) => ({
+  delegator: key.slice(1, 1 + A),
+  src: key.slice(1 + A, 1 + 2 * A),
+  dst: key.slice(1 + 2 * A, 1 + 3 * A),
+})
+export const parseRedelegationBySourceKey = (key: Uint8Array) => ({
+  src: key.slice(1, 1 + A),
+  delegator: key.slice(1 + A, 1 + 2 * A),
+  dst: key.slice(1 + 2 * A, 1 + 3 * A),
+})
 /** The completion time of any queue key. */
 export const queueTime = (key: Uint8Array): bigint => readU64(key, 1)
-export const parseUnbondingQueueKey = (key: Uint8Array) => ({ time: queueTime(key), delegator: key.slice(1 + T, 1 + T + A), operator: key.slice(1 + T + A, 1 + T + 2 * A) })
-export const parseRedelegationQueueKey = (key: Uint8Array) => ({ time: queueTime(key), delegator: key.slice(1 + T, 1 + T + A), src: key.slice(1 + T + A, 1 + T + 2 * A), dst: key.slice(1 + T + 2 * A, 1 + T + 3 * A) })
+export const parseUnbondingQueueKey = (key: Uint8Array) => ({
+  time: queueTime(key),
+  delegator: key.slice(1 + T, 1 + T + A),
+  operator: key.slice(1 + T + A, 1 + T + 2 * A),
+})
+export const parseRedelegationQueueKey = (key: Uint8Array) => ({
+  time: queueTime(key),
+  delegator: key.slice(1 + T, 1 + T + A),
+  src: key.slice(1 + T + A, 1 + T + 2 * A),
+  dst: key.slice(1 + T + 2 * A, 1 + T + 3 * A),
+})
 export const parseValidatorQueueKey = (key: Uint8Array) => ({ time: queueTime(key), operator: key.slice(1 + T, 1 + T + A) })
-export const parseBondQueueKey = (key: Uint8Array) => ({ time: queueTime(key), owner: key.slice(1 + T, 1 + T + A), purpose: text(key.subarray(1 + T + A)) })
+export const parseBondQueueKey = (key: Uint8Array) => ({
+  time: queueTime(key),
+  owner: key.slice(1 + T, 1 + T + A),
+  purpose: text(key.subarray(1 + T + A)),
+})
 export const parseBondKey = (key: Uint8Array) => ({ owner: key.slice(1, 1 + A), purpose: text(key.subarray(1 + A)) })

@@ -34,7 +34,11 @@ export const MsgUndelegate = t.struct('staking/MsgUndelegate', 2003, 1, { valida
 export const MsgRedelegate = t.struct('staking/MsgRedelegate', 2004, 1, { source: address, destination: address, amount: Coin })
 
 /** Re-delegates `amount` of the unbonding entry (signer, validator) created at `creationHeight` back to the validator. */
-export const MsgCancelUnbonding = t.struct('staking/MsgCancelUnbonding', 2005, 1, { validator: address, creationHeight: t.u64, amount: Coin })
+export const MsgCancelUnbonding = t.struct('staking/MsgCancelUnbonding', 2005, 1, {
+  validator: address,
+  creationHeight: t.u64,
+  amount: Coin,
+})
 
 export type MsgCreateValidatorValue = StructValue<typeof MsgCreateValidator.fields>
 export type MsgEditValidatorValue = StructValue<typeof MsgEditValidator.fields>

@@ -69,7 +69,12 @@ export function validatorJson(k: StakingKeeper, v: Validator) {
     jailed: v.jailed,
     tokens: String(v.tokens),
     delegator_shares: v.delegatorShares.toString(),
-    commission: { rate: v.commissionRate.toString(), max_rate: v.commissionMaxRate.toString(), max_change_rate: v.commissionMaxChangeRate.toString(), update_time: String(v.commissionUpdateTime) },
+    commission: {
+      rate: v.commissionRate.toString(),
+      max_rate: v.commissionMaxRate.toString(),
+      max_change_rate: v.commissionMaxChangeRate.toString(),
+      update_time: String(v.commissionUpdateTime),
+    },
     min_self_delegation: String(v.minSelfDelegation),
     power: String(k.powerOf(v)),
     unbonding_height: String(v.unbondingHeight),
@@ -79,7 +84,12 @@ export function validatorJson(k: StakingKeeper, v: Validator) {
 
 function delegationJson(k: StakingKeeper, d: DelegationView) {
   const v = k.getValidator(d.validator)
-  return { delegator: encodeAddress(d.delegator), validator: valoper(d.validator), shares: d.shares.toString(), balance: String(v === undefined ? 0n : tokensFromSharesTruncated(v, d.shares)) }
+  return {
+    delegator: encodeAddress(d.delegator),
+    validator: valoper(d.validator),
+    shares: d.shares.toString(),
+    balance: String(v === undefined ? 0n : tokensFromSharesTruncated(v, d.shares)),
+  }
 }
 
 function mustValidator(k: StakingKeeper, operator: Uint8Array): Validator {
@@ -91,9 +101,12 @@ function mustValidator(k: StakingKeeper, operator: Uint8Array): Validator {
 export const stakingQueries: Record<string, QueryHandler> = {
   validators(ctx, params) {
     const status = params?.status
-    if (status !== undefined && !STATUS.includes(status as never)) throw stakingError('INVALID_QUERY', `status must be one of ${STATUS.join(', ')}`)
+    if (status !== undefined && !STATUS.includes(status as never))
+      throw stakingError('INVALID_QUERY', `status must be one of ${STATUS.join(', ')}`)
     const k = keeper(ctx)
-    return { validators: [...k.allValidators()].filter((v) => status === undefined || STATUS[v.status] === status).map((v) => validatorJson(k, v)) }
+    return {
+      validators: [...k.allValidators()].filter((v) => status === undefined || STATUS[v.status] === status).map((v) => validatorJson(k, v)),
+    }
   },
   validator(ctx, params) {
     const k = keeper(ctx)
@@ -124,7 +137,12 @@ export const stakingQueries: Record<string, QueryHandler> = {
       unbondings: [...k.unbondingsOf(delegator)].map((u) => ({
         delegator: encodeAddress(u.delegator),
         validator: valoper(u.validator),
-        entries: u.entries.map((e) => ({ creation_height: String(e.creationHeight), completion_time: String(e.completionTime), initial_balance: String(e.initialBalance), balance: String(e.balance) })),
+        entries: u.entries.map((e) => ({
+          creation_height: String(e.creationHeight),
+          completion_time: String(e.completionTime),
+          initial_balance: String(e.initialBalance),
+          balance: String(e.balance),
+        })),
       })),
     }
   },
@@ -153,13 +171,21 @@ export const stakingQueries: Record<string, QueryHandler> = {
   pool(ctx) {
     const bank = ctx.keeper(BANK)
     const denom = keeper(ctx).bondDenom()
-    return { bonded_tokens: String(bank.balance(moduleAddress(K.BONDED_POOL), denom)), not_bonded_tokens: String(bank.balance(moduleAddress(K.NOT_BONDED_POOL), denom)) }
+    return {
+      bonded_tokens: String(bank.balance(moduleAddress(K.BONDED_POOL), denom)),
+      not_bonded_tokens: String(bank.balance(moduleAddress(K.NOT_BONDED_POOL), denom)),
+    }
   },
   bond(ctx, params) {
     const k = keeper(ctx)
     const owner = parseAccount(param(params, 'owner'), 'owner')
     const purpose = param(params, 'purpose')
     const b = k.getBond(owner, purpose)
-    return { owner: encodeAddress(owner), purpose, amount: String(b?.amount ?? 0n), unbonding: String((b?.entries ?? []).reduce((s, e) => s + e.balance, 0n)) }
+    return {
+      owner: encodeAddress(owner),
+      purpose,
+      amount: String(b?.amount ?? 0n),
+      unbonding: String((b?.entries ?? []).reduce((s, e) => s + e.balance, 0n)),
+    }
   },
 }

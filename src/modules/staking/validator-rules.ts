@@ -25,6 +25,7 @@ export function assertMoniker(moniker: string): void {
 export function assertCommission(rate: Dec, maxRate: Dec, maxChangeRate: Dec): void {
   if (maxRate.gt(Dec.ONE)) throw stakingError('INVALID_COMMISSION', `max commission rate ${maxRate} is above 1`)
   if (rate.gt(maxRate)) throw stakingError('INVALID_COMMISSION', `commission rate ${rate} is above the max rate ${maxRate}`)
-  if (maxChangeRate.gt(maxRate)) throw stakingError('INVALID_COMMISSION', `max change rate ${maxChangeRate} is above the max rate ${maxRate}`)
+  if (maxChangeRate.gt(maxRate))
+    throw stakingError('INVALID_COMMISSION', `max change rate ${maxChangeRate} is above the max rate ${maxRate}`)
   if (rate.lt(Dec.ZERO) || maxChangeRate.lt(Dec.ZERO)) throw stakingError('INVALID_COMMISSION', 'commission rates cannot be negative')
 }

@@ -98,7 +98,8 @@ export class SubnetBooks {
 
   /** Every member of every subnet, by subnet, then role (trainers first), then address. */
   *allMembers(): Generator<MemberView & { subnet: bigint }> {
-    for (const [key, raw] of this.#store.iterate(K.ALL_MEMBERS)) yield { ...this.#memberView(key, raw), subnet: K.parseMemberKey(key).subnet }
+    for (const [key, raw] of this.#store.iterate(K.ALL_MEMBERS))
+      yield { ...this.#memberView(key, raw), subnet: K.parseMemberKey(key).subnet }
   }
 
   #memberView(key: Uint8Array, raw: Uint8Array): MemberView {

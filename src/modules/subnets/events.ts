@@ -24,9 +24,11 @@ export const emitCreated = (ctx: Context, id: bigint, admin: Uint8Array, name: s
 export const emitAllowListUpdated = (ctx: Context, id: bigint, added: number, removed: number): void =>
   ctx.emit(SUBNETS_EVENTS.allowListUpdated, { subnet: String(id), added: String(added), removed: String(removed) })
 
-export const emitParamsUpdated = (ctx: Context, id: bigint): void => ctx.emit(SUBNETS_EVENTS.paramsUpdated, { subnet: String(id), effective: 'next_round' })
+export const emitParamsUpdated = (ctx: Context, id: bigint): void =>
+  ctx.emit(SUBNETS_EVENTS.paramsUpdated, { subnet: String(id), effective: 'next_round' })
 
-export const emitParamsApplied = (ctx: Context, id: bigint, round: bigint): void => ctx.emit(SUBNETS_EVENTS.paramsApplied, { subnet: String(id), round: String(round) })
+export const emitParamsApplied = (ctx: Context, id: bigint, round: bigint): void =>
+  ctx.emit(SUBNETS_EVENTS.paramsApplied, { subnet: String(id), round: String(round) })
 
 export const emitJoined = (ctx: Context, id: bigint, role: Role, member: Uint8Array, bond: bigint): void =>
   ctx.emit(SUBNETS_EVENTS.joined, { subnet: String(id), role, member: account(member), bond: String(bond) })
@@ -35,10 +37,35 @@ export const emitToppedUp = (ctx: Context, id: bigint, role: Role, member: Uint8
   ctx.emit(SUBNETS_EVENTS.toppedUp, { subnet: String(id), role, member: account(member), amount: String(amount) })
 
 export const emitLeft = (ctx: Context, id: bigint, role: Role, member: Uint8Array, amount: bigint, completion: bigint): void =>
-  ctx.emit(SUBNETS_EVENTS.left, { subnet: String(id), role, member: account(member), unbonding: String(amount), completion_time: String(completion) })
+  ctx.emit(SUBNETS_EVENTS.left, {
+    subnet: String(id),
+    role,
+    member: account(member),
+    unbonding: String(amount),
+    completion_time: String(completion),
+  })
 
-export const emitMemberSlashed = (ctx: Context, id: bigint, role: Role, member: Uint8Array, fraction: Dec, infractionHeight: number, burned: bigint): void =>
-  ctx.emit(SUBNETS_EVENTS.memberSlashed, { subnet: String(id), role, member: account(member), fraction: fraction.toString(), infraction_height: String(infractionHeight), burned: String(burned) })
+export const emitMemberSlashed = (
+  ctx: Context,
+  id: bigint,
+  role: Role,
+  member: Uint8Array,
+  fraction: Dec,
+  infractionHeight: number,
+  burned: bigint,
+): void =>
+  ctx.emit(SUBNETS_EVENTS.memberSlashed, {
+    subnet: String(id),
+    role,
+    member: account(member),
+    fraction: fraction.toString(),
+    infraction_height: String(infractionHeight),
+    burned: String(burned),
+  })
 
 export const emitAggregatorBarred = (ctx: Context, id: bigint, round: bigint, aggregator: Uint8Array, barred: boolean): void =>
-  ctx.emit(barred ? SUBNETS_EVENTS.aggregatorBarred : SUBNETS_EVENTS.aggregatorUnbarred, { subnet: String(id), round: String(round), aggregator: account(aggregator) })
+  ctx.emit(barred ? SUBNETS_EVENTS.aggregatorBarred : SUBNETS_EVENTS.aggregatorUnbarred, {
+    subnet: String(id),
+    round: String(round),
+    aggregator: account(aggregator),
+  })

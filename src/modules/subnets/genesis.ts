@@ -1,5 +1,17 @@
 import { encodeAddress } from '../../crypto/index.js'
-import { type ModuleGenesis, ModuleError, addressAt, arrayAt, bigintAt, genesisError, moduleAddress, objectAt, stringAt, u64At, optionalU64At } from '../../state/index.js'
+import {
+  type ModuleGenesis,
+  ModuleError,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  genesisError,
+  moduleAddress,
+  objectAt,
+  stringAt,
+  u64At,
+  optionalU64At,
+} from '../../state/index.js'
 import { SubnetBooks } from './books.js'
 import { BANK, STAKING } from './expected-keepers.js'
 import { DEPOSITS_ACCOUNT, bondPurpose } from './keys.js'
@@ -38,8 +50,25 @@ export interface SubnetsGenesis {
 
 const FIELDS = ['next_subnet_id', 'subnets']
 const SUBNET_FIELDS = [
-  'id', 'name', 'domain', 'description', 'admin', 'model_spec', 'parameter_count', 'initial_model_cid', 'deposit', 'created_height', 'trainers', 'aggregators',
-  'params', 'params_from_round', 'pending_params', 'pending_since_height', 'allow_list', 'members', 'barred',
+  'id',
+  'name',
+  'domain',
+  'description',
+  'admin',
+  'model_spec',
+  'parameter_count',
+  'initial_model_cid',
+  'deposit',
+  'created_height',
+  'trainers',
+  'aggregators',
+  'params',
+  'params_from_round',
+  'pending_params',
+  'pending_since_height',
+  'allow_list',
+  'members',
+  'barred',
 ]
 
 /** Runs a message-level check, turning its ModuleError into GENESIS_INVALID at `path`. */
@@ -70,13 +99,17 @@ export const subnetsGenesis: ModuleGenesis<SubnetsGenesis> = {
       checked(at, () => checkMetadata(name, domain, description, NAME_LIMIT, DESCRIPTION_LIMIT))
       const modelSpec = stringAt(s.model_spec, `${at}.model_spec`)
       const parameterCount = checked(`${at}.model_spec`, () => checkModelSpec(modelSpec))
-      const initialModelCid = checked(`${at}.initial_model_cid`, () => checkCid(stringAt(s.initial_model_cid, `${at}.initial_model_cid`), 'initial_model_cid'))
+      const initialModelCid = checked(`${at}.initial_model_cid`, () =>
+        checkCid(stringAt(s.initial_model_cid, `${at}.initial_model_cid`), 'initial_model_cid'),
+      )
       const params = checked(`${at}.params`, () => checkSubnetParams(subnetParamsFromJson(s.params, `${at}.params`), parameterCount))
       const pending =
         s.pending_params === null || s.pending_params === undefined
           ? undefined
           : {
-              params: checked(`${at}.pending_params`, () => checkSubnetParams(subnetParamsFromJson(s.pending_params, `${at}.pending_params`), parameterCount)),
+              params: checked(`${at}.pending_params`, () =>
+                checkSubnetParams(subnetParamsFromJson(s.pending_params, `${at}.pending_params`), parameterCount),
+              ),
               height: u64At(s.pending_since_height ?? '0', `${at}.pending_since_height`),
             }
       const seen = new Set<string>()
@@ -111,7 +144,15 @@ export const subnetsGenesis: ModuleGenesis<SubnetsGenesis> = {
         trainers: members.filter((m) => m.role === 'trainer').length,
         aggregators: members.filter((m) => m.role === 'aggregator').length,
       }
-      return { subnet, params, fromRound: optionalU64At(s.params_from_round, `${at}.params_from_round`), pending, allowList, members, barred }
+      return {
+        subnet,
+        params,
+        fromRound: optionalU64At(s.params_from_round, `${at}.params_from_round`),
+        pending,
+        allowList,
+        members,
+        barred,
+      }
     })
     const nextId = body.next_subnet_id === undefined ? previous + 1n : u64At(body.next_subnet_id, `${path}.next_subnet_id`)
     if (nextId <= previous) throw genesisError(`${path}.next_subnet_id`, `must be above every subnet id (${previous})`)
@@ -119,7 +160,8 @@ export const subnetsGenesis: ModuleGenesis<SubnetsGenesis> = {
     subnets.forEach((s, i) => {
       for (const params of [s.params, s.pending?.params]) {
         for (const shared of params?.sharing.subnets ?? []) {
-          if (!ids.has(shared) || shared === s.subnet.id) throw genesisError(`${path}.subnets[${i}]`, `shares with subnet ${shared}, which is not another listed subnet`)
+          if (!ids.has(shared) || shared === s.subnet.id)
+            throw genesisError(`${path}.subnets[${i}]`, `shares with subnet ${shared}, which is not another listed subnet`)
         }
       }
     })
@@ -136,7 +178,11 @@ export const subnetsGenesis: ModuleGenesis<SubnetsGenesis> = {
       for (const address of s.allowList) books.setAllowed(s.subnet.id, address, true)
       for (const [j, m] of s.members.entries()) {
         const bonded = staking.bondedAmount(m.address, bondPurpose(s.subnet.id, m.role))
-        if (bonded !== m.bond) throw genesisError(`app_state.subnets.subnets[${i}].members[${j}].bond`, `${m.bond} differs from the ${bonded} staking's bonds hold`)
+        if (bonded !== m.bond)
+          throw genesisError(
+            `app_state.subnets.subnets[${i}].members[${j}].bond`,
+            `${m.bond} differs from the ${bonded} staking's bonds hold`,
+          )
         books.setMember(s.subnet.id, m.role, m.address, { bond: m.bond, joinedHeight: m.joinedHeight })
       }
       for (const b of s.barred) books.setBarred(s.subnet.id, b.round, b.address, true)
@@ -145,7 +191,11 @@ export const subnetsGenesis: ModuleGenesis<SubnetsGenesis> = {
     books.setNextId(genesis.nextId)
     const denom = staking.bondDenom()
     const balance = ctx.keeper(BANK).balance(moduleAddress(DEPOSITS_ACCOUNT), denom)
-    if (balance !== deposits) throw genesisError('app_state.subnets.subnets', `deposits sum to ${deposits}${denom}, the ${DEPOSITS_ACCOUNT} account holds ${balance}${denom}`)
+    if (balance !== deposits)
+      throw genesisError(
+        'app_state.subnets.subnets',
+        `deposits sum to ${deposits}${denom}, the ${DEPOSITS_ACCOUNT} account holds ${balance}${denom}`,
+      )
   },
   export(ctx) {
     const books = new SubnetBooks(ctx.moduleStore())

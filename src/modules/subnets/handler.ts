@@ -30,7 +30,8 @@ const hex = (address: Uint8Array): string => Buffer.from(address).toString('hex'
 /** Every address once; throws INVALID_ALLOW_LIST naming the first listed twice. */
 function distinct(addresses: readonly Uint8Array[], seen = new Set<string>()): Set<string> {
   for (const address of addresses) {
-    if (seen.has(hex(address))) throw subnetsError('INVALID_ALLOW_LIST', `${encodeAddress(address)} is listed twice`, { address: encodeAddress(address) })
+    if (seen.has(hex(address)))
+      throw subnetsError('INVALID_ALLOW_LIST', `${encodeAddress(address)} is listed twice`, { address: encodeAddress(address) })
     seen.add(hex(address))
   }
   return seen
@@ -40,14 +41,18 @@ function distinct(addresses: readonly Uint8Array[], seen = new Set<string>()): S
 function checkSharedSubnets(books: SubnetBooks, params: SubnetParamsValue, self: bigint): void {
   for (const id of params.sharing.subnets) {
     if (id === self) throw subnetsError('INVALID_SHARING', `subnet ${self} need not share with itself`, { subnet: String(id) })
-    if (books.subnet(id) === undefined) throw subnetsError('UNKNOWN_SUBNET', `sharing names subnet ${id}, which does not exist`, { subnet: String(id) })
+    if (books.subnet(id) === undefined)
+      throw subnetsError('UNKNOWN_SUBNET', `sharing names subnet ${id}, which does not exist`, { subnet: String(id) })
   }
 }
 
 function adminSubnet(ctx: Context, id: bigint, signer: Uint8Array): SubnetValue {
   const subnet = new SubnetsKeeper(ctx).existing(id)
   if (!Buffer.from(subnet.admin).equals(Buffer.from(signer))) {
-    throw subnetsError('NOT_ADMIN', `${encodeAddress(signer)} is not the admin of subnet ${id}`, { subnet: String(id), admin: encodeAddress(subnet.admin) })
+    throw subnetsError('NOT_ADMIN', `${encodeAddress(signer)} is not the admin of subnet ${id}`, {
+      subnet: String(id),
+      admin: encodeAddress(subnet.admin),
+    })
   }
   return subnet
 }
@@ -85,7 +90,11 @@ const createSubnet: MessageHandler<MsgCreateSubnetValue> = {
       const bank = ctx.keeper(BANK)
       const have = bank.balance(creator, denom)
       if (have < deposit) {
-        throw subnetsError('INSUFFICIENT_DEPOSIT', `${encodeAddress(creator)} has ${have}${denom}, the creation deposit is ${deposit}${denom}`, { have: String(have), need: String(deposit) })
+        throw subnetsError(
+          'INSUFFICIENT_DEPOSIT',
+          `${encodeAddress(creator)} has ${have}${denom}, the creation deposit is ${deposit}${denom}`,
+          { have: String(have), need: String(deposit) },
+        )
       }
       bank.sendToModule(creator, DEPOSITS_ACCOUNT, [{ denom, amount: deposit }])
     }
@@ -111,7 +120,8 @@ const createSubnet: MessageHandler<MsgCreateSubnetValue> = {
 }
 
 function checkAllowListChange(m: MsgUpdateAllowListValue): void {
-  if (m.add.length === 0 && m.remove.length === 0) throw subnetsError('INVALID_ALLOW_LIST', 'an allow-list update adds or removes at least one address')
+  if (m.add.length === 0 && m.remove.length === 0)
+    throw subnetsError('INVALID_ALLOW_LIST', 'an allow-list update adds or removes at least one address')
   distinct(m.remove, distinct(m.add))
 }
 
@@ -181,17 +191,28 @@ const joinSubnet: MessageHandler<MsgJoinSubnetValue> = {
     const member = signer.addressBytes
     const params = keeper.params(m.subnet)
     if (!keeper.mayJoin(m.subnet, member)) {
-      throw subnetsError('NOT_ALLOWED', `${encodeAddress(member)} is not on subnet ${m.subnet}'s allow-list`, { subnet: String(m.subnet), address: encodeAddress(member) })
+      throw subnetsError('NOT_ALLOWED', `${encodeAddress(member)} is not on subnet ${m.subnet}'s allow-list`, {
+        subnet: String(m.subnet),
+        address: encodeAddress(member),
+      })
     }
     if (books.member(m.subnet, role, member) !== undefined) {
-      throw subnetsError('ALREADY_MEMBER', `${encodeAddress(member)} is already a ${role} of subnet ${m.subnet} (MsgTopUpSubnetBond adds to its bond)`, { subnet: String(m.subnet), role })
+      throw subnetsError(
+        'ALREADY_MEMBER',
+        `${encodeAddress(member)} is already a ${role} of subnet ${m.subnet} (MsgTopUpSubnetBond adds to its bond)`,
+        { subnet: String(m.subnet), role },
+      )
     }
     const staking = ctx.keeper(STAKING)
     const denom = staking.bondDenom()
-    if (m.bond.denom !== denom) throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.bond.denom}`, { denom: m.bond.denom })
+    if (m.bond.denom !== denom)
+      throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.bond.denom}`, { denom: m.bond.denom })
     const minimum = role === 'trainer' ? params.minTrainerBond : params.minAggregatorBond
     if (m.bond.amount < minimum) {
-      throw subnetsError('BOND_TOO_LOW', `a ${role} of subnet ${m.subnet} bonds at least ${minimum}${denom}, not ${m.bond.amount}`, { minimum: String(minimum), bond: String(m.bond.amount) })
+      throw subnetsError('BOND_TOO_LOW', `a ${role} of subnet ${m.subnet} bonds at least ${minimum}${denom}, not ${m.bond.amount}`, {
+        minimum: String(minimum),
+        bond: String(m.bond.amount),
+      })
     }
     affordable(ctx, member, denom, m.bond.amount)
     const purpose = bondPurpose(m.subnet, role)
@@ -218,11 +239,15 @@ const topUpSubnetBond: MessageHandler<MsgTopUpSubnetBondValue> = {
     const address = signer.addressBytes
     const member = books.member(m.subnet, role, address)
     if (member === undefined) {
-      throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+      throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, {
+        subnet: String(m.subnet),
+        role,
+      })
     }
     const staking = ctx.keeper(STAKING)
     const denom = staking.bondDenom()
-    if (m.amount.denom !== denom) throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.amount.denom}`, { denom: m.amount.denom })
+    if (m.amount.denom !== denom)
+      throw subnetsError('BAD_DENOM', `subnet bonds are in ${denom}, not ${m.amount.denom}`, { denom: m.amount.denom })
     affordable(ctx, address, denom, m.amount.amount)
     const purpose = bondPurpose(m.subnet, role)
     staking.bond(address, purpose, m.amount.amount)
@@ -235,7 +260,10 @@ const topUpSubnetBond: MessageHandler<MsgTopUpSubnetBondValue> = {
 function affordable(ctx: Context, address: Uint8Array, denom: string, amount: bigint): void {
   const have = ctx.keeper(BANK).balance(address, denom)
   if (have < amount) {
-    throw subnetsError('INSUFFICIENT_FUNDS', `${encodeAddress(address)} has ${have}${denom}, the bond is ${amount}`, { have: String(have), need: String(amount) })
+    throw subnetsError('INSUFFICIENT_FUNDS', `${encodeAddress(address)} has ${have}${denom}, the bond is ${amount}`, {
+      have: String(have),
+      need: String(amount),
+    })
   }
 }
 
@@ -253,7 +281,10 @@ const leaveSubnet: MessageHandler<MsgLeaveSubnetValue> = {
     const address = signer.addressBytes
     const member = books.member(m.subnet, role, address)
     if (member === undefined) {
-      throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, { subnet: String(m.subnet), role })
+      throw subnetsError('NOT_MEMBER', `${encodeAddress(address)} is not a ${role} of subnet ${m.subnet}`, {
+        subnet: String(m.subnet),
+        role,
+      })
     }
     const staking = ctx.keeper(STAKING)
     const purpose = bondPurpose(m.subnet, role)
@@ -266,4 +297,11 @@ const leaveSubnet: MessageHandler<MsgLeaveSubnetValue> = {
   },
 }
 
-export const subnetsMessages: MessageHandler[] = [createSubnet, updateAllowList, updateSubnetParams, joinSubnet, topUpSubnetBond, leaveSubnet]
+export const subnetsMessages: MessageHandler[] = [
+  createSubnet,
+  updateAllowList,
+  updateSubnetParams,
+  joinSubnet,
+  topUpSubnetBond,
+  leaveSubnet,
+]

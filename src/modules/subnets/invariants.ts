@@ -18,7 +18,8 @@ export function bondsInvariant(ctx: Context): string | null {
   const staking = ctx.keeper(STAKING)
   for (const m of new SubnetBooks(ctx.moduleStore()).allMembers()) {
     const bonded = staking.bondedAmount(m.address, bondPurpose(m.subnet, m.role))
-    if (bonded !== m.bond) return `${m.role} ${encodeAddress(m.address)} of subnet ${m.subnet} records a bond of ${m.bond}, Bonds holds ${bonded}`
+    if (bonded !== m.bond)
+      return `${m.role} ${encodeAddress(m.address)} of subnet ${m.subnet} records a bond of ${m.bond}, Bonds holds ${bonded}`
   }
   return null
 }
@@ -45,10 +46,13 @@ export function membersInvariant(ctx: Context): string | null {
   for (const subnet of books.subnets()) {
     const count = counts.get(subnet.id)!
     if (count.trainer !== subnet.trainers) return `subnet ${subnet.id} counts ${subnet.trainers} trainers, ${count.trainer} are recorded`
-    if (count.aggregator !== subnet.aggregators) return `subnet ${subnet.id} counts ${subnet.aggregators} aggregators, ${count.aggregator} are recorded`
+    if (count.aggregator !== subnet.aggregators)
+      return `subnet ${subnet.id} counts ${subnet.aggregators} aggregators, ${count.aggregator} are recorded`
   }
-  for (const { subnet } of books.allAllowed()) if (!counts.has(subnet)) return `an allow-list entry belongs to subnet ${subnet}, which does not exist`
-  for (const { subnet } of books.allBarred()) if (!counts.has(subnet)) return `a barred aggregator belongs to subnet ${subnet}, which does not exist`
+  for (const { subnet } of books.allAllowed())
+    if (!counts.has(subnet)) return `an allow-list entry belongs to subnet ${subnet}, which does not exist`
+  for (const { subnet } of books.allBarred())
+    if (!counts.has(subnet)) return `a barred aggregator belongs to subnet ${subnet}, which does not exist`
   for (const id of books.allParamsInForce()) if (!counts.has(id)) return `params are stored for subnet ${id}, which does not exist`
   for (const id of books.allPending()) if (!counts.has(id)) return `pending params are stored for subnet ${id}, which does not exist`
   return null

@@ -101,7 +101,11 @@ export class SubnetsKeeper {
     const inForce = this.#books.paramsInForce(id)!
     const pending = this.#books.pending(id)
     if (inForce.fromRound !== null && round < inForce.fromRound) {
-      throw subnetsError('ROUND_BEFORE_PARAMS', `subnet ${id}'s params in force govern rounds from ${inForce.fromRound}; round ${round} is before them`, { subnet: String(id), round: String(round) })
+      throw subnetsError(
+        'ROUND_BEFORE_PARAMS',
+        `subnet ${id}'s params in force govern rounds from ${inForce.fromRound}; round ${round} is before them`,
+        { subnet: String(id), round: String(round) },
+      )
     }
     const next = inForce.fromRound === null || round > inForce.fromRound
     return next && pending !== undefined ? pending.params : inForce.params
@@ -111,7 +115,11 @@ export class SubnetsKeeper {
     this.existing(id)
     const inForce = this.#books.paramsInForce(id)!
     if (inForce.fromRound !== null && round < inForce.fromRound) {
-      throw subnetsError('ROUND_BEFORE_PARAMS', `subnet ${id} already applied params at round ${inForce.fromRound}; round ${round} is earlier`, { subnet: String(id), round: String(round) })
+      throw subnetsError(
+        'ROUND_BEFORE_PARAMS',
+        `subnet ${id} already applied params at round ${inForce.fromRound}; round ${round} is earlier`,
+        { subnet: String(id), round: String(round) },
+      )
     }
     const pending = this.#books.pending(id)
     if (pending === undefined) {
@@ -184,7 +192,10 @@ export class SubnetsKeeper {
   transferAdmin(id: bigint, from: Uint8Array, to: Uint8Array): void {
     const subnet = this.existing(id)
     if (!Buffer.from(subnet.admin).equals(Buffer.from(from))) {
-      throw subnetsError('NOT_ADMIN', `${encodeAddress(from)} is not the admin of subnet ${id}`, { subnet: String(id), admin: encodeAddress(subnet.admin) })
+      throw subnetsError('NOT_ADMIN', `${encodeAddress(from)} is not the admin of subnet ${id}`, {
+        subnet: String(id),
+        admin: encodeAddress(subnet.admin),
+      })
     }
     this.#books.setSubnet({ ...subnet, admin: to.slice() })
   }
@@ -204,7 +215,10 @@ export class SubnetsKeeper {
       if (error instanceof CodecError) throw subnetsError('INVALID_PARAMS', `a governed change does not decode: ${error.message}`)
       throw error
     }
-    throw subnetsError('INVALID_PARAMS', `tag ${tag ?? 'none'} is no change a governed subnet takes (MsgUpdateAllowList, MsgUpdateSubnetParams)`)
+    throw subnetsError(
+      'INVALID_PARAMS',
+      `tag ${tag ?? 'none'} is no change a governed subnet takes (MsgUpdateAllowList, MsgUpdateSubnetParams)`,
+    )
   }
 }
 

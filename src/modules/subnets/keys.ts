@@ -59,13 +59,15 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 /** The subnet id a Subnet, ParamsInForce or PendingParams key names. */
 export function parseSubnetKey(key: Uint8Array): bigint {
-  if ((key[0] !== SUBNET && key[0] !== PARAMS && key[0] !== PENDING) || key.length !== 1 + ID_BYTES) throw new Error(`not a subnets record key: ${hex(key)}`)
+  if ((key[0] !== SUBNET && key[0] !== PARAMS && key[0] !== PENDING) || key.length !== 1 + ID_BYTES)
+    throw new Error(`not a subnets record key: ${hex(key)}`)
   return readU64(key, 1)
 }
 
 export function parseMemberKey(key: Uint8Array): { subnet: bigint; role: Role; address: Uint8Array } {
   const role = ROLE_BY_CODE[key[1 + ID_BYTES] ?? 0]
-  if (key[0] !== MEMBER || key.length !== 1 + ID_BYTES + 1 + ADDRESS_BYTES || role === undefined) throw new Error(`not a subnets member key: ${hex(key)}`)
+  if (key[0] !== MEMBER || key.length !== 1 + ID_BYTES + 1 + ADDRESS_BYTES || role === undefined)
+    throw new Error(`not a subnets member key: ${hex(key)}`)
   return { subnet: readU64(key, 1), role, address: key.slice(2 + ID_BYTES) }
 }
 

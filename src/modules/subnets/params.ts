@@ -25,13 +25,20 @@ export const subnetsParams: ModuleParams<SubnetsParamsValue> = {
   defaults: { creationDeposit: 100_000_000n, maxSubnets: 10_000n, maxNameLength: 64, maxDescriptionLength: 1024 },
   fromJson(json, path) {
     const body = objectAt(json, path)
-    for (const key of Object.keys(body)) if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such subnets param')
+    for (const key of Object.keys(body))
+      if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such subnets param')
     const d = subnetsParams.defaults
     return {
-      creationDeposit: body.creation_deposit === undefined ? d.creationDeposit : bigintAt(body.creation_deposit, `${path}.creation_deposit`),
-      maxSubnets: body.max_subnets === undefined ? d.maxSubnets : bigintAt(body.max_subnets, `${path}.max_subnets`, { min: 1n, max: 2n ** 64n - 1n }),
-      maxNameLength: body.max_name_length === undefined ? d.maxNameLength : intAt(body.max_name_length, `${path}.max_name_length`, 1, NAME_LIMIT),
-      maxDescriptionLength: body.max_description_length === undefined ? d.maxDescriptionLength : intAt(body.max_description_length, `${path}.max_description_length`, 0, DESCRIPTION_LIMIT),
+      creationDeposit:
+        body.creation_deposit === undefined ? d.creationDeposit : bigintAt(body.creation_deposit, `${path}.creation_deposit`),
+      maxSubnets:
+        body.max_subnets === undefined ? d.maxSubnets : bigintAt(body.max_subnets, `${path}.max_subnets`, { min: 1n, max: 2n ** 64n - 1n }),
+      maxNameLength:
+        body.max_name_length === undefined ? d.maxNameLength : intAt(body.max_name_length, `${path}.max_name_length`, 1, NAME_LIMIT),
+      maxDescriptionLength:
+        body.max_description_length === undefined
+          ? d.maxDescriptionLength
+          : intAt(body.max_description_length, `${path}.max_description_length`, 0, DESCRIPTION_LIMIT),
     }
   },
   toJson: (p) => ({
@@ -46,7 +53,9 @@ export const subnetsParams: ModuleParams<SubnetsParamsValue> = {
       throw subnetsError('INVALID_PARAMS', `max_name_length must lie in [1, ${NAME_LIMIT}]`, { param: 'max_name_length' })
     }
     if (p.maxDescriptionLength > DESCRIPTION_LIMIT) {
-      throw subnetsError('INVALID_PARAMS', `max_description_length must be at most ${DESCRIPTION_LIMIT}`, { param: 'max_description_length' })
+      throw subnetsError('INVALID_PARAMS', `max_description_length must be at most ${DESCRIPTION_LIMIT}`, {
+        param: 'max_description_length',
+      })
     }
   },
 }

@@ -52,7 +52,12 @@ export function subnetJson(books: SubnetBooks, subnet: SubnetValue) {
   }
 }
 
-export const memberJson = (m: MemberView) => ({ address: encodeAddress(m.address), role: m.role, bond: String(m.bond), joined_height: String(m.joinedHeight) })
+export const memberJson = (m: MemberView) => ({
+  address: encodeAddress(m.address),
+  role: m.role,
+  bond: String(m.bond),
+  joined_height: String(m.joinedHeight),
+})
 
 /** A subnet id from a query: a decimal string (or a safe integer). */
 function idAt(value: unknown, field: string): bigint {

@@ -32,7 +32,9 @@ const SHA2_256 = 0x12
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
     return `{${entries.join(',')}}`
   }
   return JSON.stringify(value)
@@ -60,7 +62,13 @@ export function canonicalModelSpec(spec: ModelSpec): string {
   })
   const a = spec.adapter
   if (a === undefined) return canonicalJson({ inputShape: spec.inputShape, layers })
-  const adapter = { base: { subnet: a.base?.subnet, version: a.base?.version }, rank: a.rank, alpha: a.alpha, layers: a.layers, seed: a.seed }
+  const adapter = {
+    base: { subnet: a.base?.subnet, version: a.base?.version },
+    rank: a.rank,
+    alpha: a.alpha,
+    layers: a.layers,
+    seed: a.seed,
+  }
   return canonicalJson({ inputShape: spec.inputShape, layers, adapter })
 }
 
@@ -82,7 +90,9 @@ export function checkModelSpec(text: string): number {
   }
   const canonical = canonicalModelSpec(spec)
   if (canonical !== text) {
-    throw subnetsError('MODEL_SPEC_NOT_CANONICAL', 'the model spec must be canonical JSON (keys sorted, no spaces)', { canonical: canonical.slice(0, 4096) })
+    throw subnetsError('MODEL_SPEC_NOT_CANONICAL', 'the model spec must be canonical JSON (keys sorted, no spaces)', {
+      canonical: canonical.slice(0, 4096),
+    })
   }
   return size
 }
@@ -101,7 +111,11 @@ export function checkCid(text: string, field: string): string {
   }
   if (cid.version !== 1) throw subnetsError('INVALID_CID', `${field} must be a CIDv1, not v${cid.version}`, { field })
   if ((cid.code !== RAW_CODEC && cid.code !== DAG_PB_CODEC) || cid.multihash.code !== SHA2_256 || cid.multihash.size !== 32) {
-    throw subnetsError('INVALID_CID', `${field} must name a raw or dag-pb sha2-256 block (codec 0x${cid.code.toString(16)}, hash 0x${cid.multihash.code.toString(16)})`, { field })
+    throw subnetsError(
+      'INVALID_CID',
+      `${field} must name a raw or dag-pb sha2-256 block (codec 0x${cid.code.toString(16)}, hash 0x${cid.multihash.code.toString(16)})`,
+      { field },
+    )
   }
   return cid.toString()
 }
@@ -110,14 +124,20 @@ export function checkCid(text: string, field: string): string {
 export function checkValidationSet(text: string): string {
   if (text.includes(':')) {
     if (!REFERENCE.test(text)) {
-      throw subnetsError('INVALID_VALIDATION_SET', `validation set "${text.slice(0, 80)}" is neither a CIDv1 nor a scheme:id reference like datanet:3@2`)
+      throw subnetsError(
+        'INVALID_VALIDATION_SET',
+        `validation set "${text.slice(0, 80)}" is neither a CIDv1 nor a scheme:id reference like datanet:3@2`,
+      )
     }
     return text
   }
   try {
     return checkCid(text, 'validation_set')
   } catch {
-    throw subnetsError('INVALID_VALIDATION_SET', `validation set "${text.slice(0, 80)}" is neither a CIDv1 nor a scheme:id reference like datanet:3@2`)
+    throw subnetsError(
+      'INVALID_VALIDATION_SET',
+      `validation set "${text.slice(0, 80)}" is neither a CIDv1 nor a scheme:id reference like datanet:3@2`,
+    )
   }
 }
 
@@ -127,18 +147,24 @@ export function ruleOf(name: string): AggregationRule {
   // Object.prototype's members (a TypeError, not a FlError), so only listed names go in.
   const base = name.split('+')[0]!.split(':')[0]!
   if (!RULE_NAMES.includes(base)) {
-    throw subnetsError('UNKNOWN_RULE', `no aggregation rule "${name.slice(0, 64)}" (known: ${RULE_NAMES.join(', ')})`, { rule: name.slice(0, 64) })
+    throw subnetsError('UNKNOWN_RULE', `no aggregation rule "${name.slice(0, 64)}" (known: ${RULE_NAMES.join(', ')})`, {
+      rule: name.slice(0, 64),
+    })
   }
   let rule: AggregationRule
   try {
     rule = getAggregationRule(name)
   } catch (error) {
-    if (error instanceof FlError && error.code === 'FL_UNKNOWN_RULE') throw subnetsError('UNKNOWN_RULE', `no aggregation rule "${name}"`, { rule: name })
+    if (error instanceof FlError && error.code === 'FL_UNKNOWN_RULE')
+      throw subnetsError('UNKNOWN_RULE', `no aggregation rule "${name}"`, { rule: name })
     if (error instanceof FlError) throw subnetsError('INVALID_RULE', error.plainMessage, { rule: name })
     throw error
   }
   if (rule.name !== name) {
-    throw subnetsError('INVALID_RULE', `aggregation rule "${name}" is spelled "${rule.name}" canonically`, { rule: name, canonical: rule.name })
+    throw subnetsError('INVALID_RULE', `aggregation rule "${name}" is spelled "${rule.name}" canonically`, {
+      rule: name,
+      canonical: rule.name,
+    })
   }
   return rule
 }
@@ -158,7 +184,11 @@ export function checkSubnetParams(p: SubnetParamsValue, parameterCount: number):
   const rule = ruleOf(p.aggregationRule)
   const { ranges } = rule
   if (parameterCount > ranges.maxParameters || parameterCount > MAX_BLOB_ELEMENTS) {
-    throw subnetsError('MODEL_TOO_LARGE', `the model has ${parameterCount} parameters; ${rule.name} is exact for at most ${ranges.maxParameters}`, { parameters: parameterCount, max: ranges.maxParameters })
+    throw subnetsError(
+      'MODEL_TOO_LARGE',
+      `the model has ${parameterCount} parameters; ${rule.name} is exact for at most ${ranges.maxParameters}`,
+      { parameters: parameterCount, max: ranges.maxParameters },
+    )
   }
   for (const phase of ['submitWindow', 'aggregateWindow', 'gap'] as const) {
     const blocks = p.timing[phase]
@@ -168,36 +198,54 @@ export function checkSubnetParams(p: SubnetParamsValue, parameterCount: number):
   }
   const q = p.quantization
   const limit = DTYPE_LIMIT[q.dtype]
-  if (limit === undefined) throw subnetsError('INVALID_QUANTIZATION', `dtype must be int8, int16 or int32, not "${q.dtype.slice(0, 16)}"`, { field: 'dtype' })
+  if (limit === undefined)
+    throw subnetsError('INVALID_QUANTIZATION', `dtype must be int8, int16 or int32, not "${q.dtype.slice(0, 16)}"`, { field: 'dtype' })
   try {
     // scale and maxAbs against the library's own bounds; clipNorm is a Dec here, checked below.
     checkQuantizationConfig({ scale: q.scale, maxAbs: q.maxAbs, clipNorm: 1 })
   } catch (error) {
-    if (error instanceof FlError) throw subnetsError('INVALID_QUANTIZATION', error.plainMessage, { field: (error.context as { field: string }).field })
+    if (error instanceof FlError)
+      throw subnetsError('INVALID_QUANTIZATION', error.plainMessage, { field: (error.context as { field: string }).field })
     throw error
   }
-  if (q.maxAbs > limit) throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} does not fit ${q.dtype} (±${limit})`, { field: 'maxAbs' })
+  if (q.maxAbs > limit)
+    throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} does not fit ${q.dtype} (±${limit})`, { field: 'maxAbs' })
   if (q.maxAbs > ranges.maxAbsValue) {
-    throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} exceeds what ${rule.name} is exact for (${ranges.maxAbsValue})`, { field: 'maxAbs' })
+    throw subnetsError('INVALID_QUANTIZATION', `maxAbs ${q.maxAbs} exceeds what ${rule.name} is exact for (${ranges.maxAbsValue})`, {
+      field: 'maxAbs',
+    })
   }
   if (rule.name === SECAGG_RULE && (q.dtype !== 'int32' || q.maxAbs !== MAX_SIGNED_RESIDUE)) {
     // masked updates are residues mod 2^32 − 1 (src/fl/secagg/ring.ts): every int32 but −2^31
-    throw subnetsError('INVALID_QUANTIZATION', `${SECAGG_RULE} carries masked updates: dtype int32 and maxAbs ${MAX_SIGNED_RESIDUE}`, { field: 'maxAbs' })
+    throw subnetsError('INVALID_QUANTIZATION', `${SECAGG_RULE} carries masked updates: dtype int32 and maxAbs ${MAX_SIGNED_RESIDUE}`, {
+      field: 'maxAbs',
+    })
   }
   if (rule.name === SECAGG_RULE && p.timing.submitWindow < 2) {
-    throw subnetsError('INVALID_TIMING', `${SECAGG_RULE} splits the submit window into setup and updates: at least 2 blocks, got ${p.timing.submitWindow}`, { field: 'submitWindow', value: p.timing.submitWindow })
+    throw subnetsError(
+      'INVALID_TIMING',
+      `${SECAGG_RULE} splits the submit window into setup and updates: at least 2 blocks, got ${p.timing.submitWindow}`,
+      { field: 'submitWindow', value: p.timing.submitWindow },
+    )
   }
   if (!q.clipNorm.gt(Dec.ZERO) || q.clipNorm.gt(MAX_CLIP_NORM)) {
     throw subnetsError('INVALID_QUANTIZATION', `clipNorm must lie in (0, ${MAX_CLIP_NORM}], got ${q.clipNorm}`, { field: 'clipNorm' })
   }
   if (p.sampleCap < 1 || p.sampleCap > ranges.maxWeight) {
-    throw subnetsError('INVALID_SAMPLE_CAP', `sample cap must be 1..${ranges.maxWeight} for ${rule.name}, got ${p.sampleCap}`, { value: p.sampleCap })
+    throw subnetsError('INVALID_SAMPLE_CAP', `sample cap must be 1..${ranges.maxWeight} for ${rule.name}, got ${p.sampleCap}`, {
+      value: p.sampleCap,
+    })
   }
   if (p.maxTrainers < ranges.minUpdates || p.maxTrainers > ranges.maxUpdates) {
-    throw subnetsError('INVALID_MAX_TRAINERS', `max trainers must be ${ranges.minUpdates}..${ranges.maxUpdates} for ${rule.name}, got ${p.maxTrainers}`, { value: p.maxTrainers })
+    throw subnetsError(
+      'INVALID_MAX_TRAINERS',
+      `max trainers must be ${ranges.minUpdates}..${ranges.maxUpdates} for ${rule.name}, got ${p.maxTrainers}`,
+      { value: p.maxTrainers },
+    )
   }
   if (p.minTrainerBond < 1n) throw subnetsError('INVALID_MIN_BOND', 'the minimum trainer bond must be positive', { role: 'trainer' })
-  if (p.minAggregatorBond < 1n) throw subnetsError('INVALID_MIN_BOND', 'the minimum aggregator bond must be positive', { role: 'aggregator' })
+  if (p.minAggregatorBond < 1n)
+    throw subnetsError('INVALID_MIN_BOND', 'the minimum aggregator bond must be positive', { role: 'aggregator' })
   if (p.membership !== 'open' && p.membership !== 'allow-list') {
     throw subnetsError('INVALID_MEMBERSHIP', `membership must be open or allow-list, not "${p.membership.slice(0, 16)}"`)
   }
@@ -207,12 +255,14 @@ export function checkSubnetParams(p: SubnetParamsValue, parameterCount: number):
   }
   if (mode === 'subnets' && subnets.length === 0) throw subnetsError('INVALID_SHARING', 'sharing with subnets names at least one')
   if (mode !== 'subnets' && subnets.length > 0) throw subnetsError('INVALID_SHARING', `sharing ${mode} names no subnets`)
-  for (let i = 1; i < subnets.length; i++) if (subnets[i]! <= subnets[i - 1]!) throw subnetsError('INVALID_SHARING', 'shared subnet ids must be strictly ascending')
+  for (let i = 1; i < subnets.length; i++)
+    if (subnets[i]! <= subnets[i - 1]!) throw subnetsError('INVALID_SHARING', 'shared subnet ids must be strictly ascending')
   const split = p.rewardSplit
   const shares = [split.trainers, split.aggregator, split.scorers, split.data]
   if (!shares.every(fraction)) throw subnetsError('INVALID_REWARD_SPLIT', 'every reward share lies in [0, 1]')
   const sum = shares.reduce((a, b) => a.add(b), Dec.ZERO)
-  if (!sum.eq(Dec.ONE)) throw subnetsError('INVALID_REWARD_SPLIT', `reward shares must sum to exactly 1, not ${sum}`, { sum: sum.toString() })
+  if (!sum.eq(Dec.ONE))
+    throw subnetsError('INVALID_REWARD_SPLIT', `reward shares must sum to exactly 1, not ${sum}`, { sum: sum.toString() })
   if (!fraction(p.aggregatorSlashFraction)) {
     throw subnetsError('INVALID_SLASH_FRACTION', `aggregator slash fraction must lie in [0, 1], got ${p.aggregatorSlashFraction}`)
   }
@@ -228,7 +278,11 @@ export function checkMetadata(name: string, domain: string, description: string,
     throw subnetsError('INVALID_METADATA', 'domain must be 1..64 of a-z 0-9 . _ / - (like vision/digits)', { field: 'domain' })
   }
   if (description.length > maxDescription || !/^[^\x00-\x08\x0b-\x1f\x7f]*$/.test(description)) {
-    throw subnetsError('INVALID_METADATA', `description must be at most ${maxDescription} characters, without control characters but newlines and tabs`, { field: 'description' })
+    throw subnetsError(
+      'INVALID_METADATA',
+      `description must be at most ${maxDescription} characters, without control characters but newlines and tabs`,
+      { field: 'description' },
+    )
   }
 }
 
@@ -238,7 +292,12 @@ export function subnetParamsToJson(p: SubnetParamsValue) {
     validation_set: p.validationSet,
     aggregation_rule: p.aggregationRule,
     timing: { submit_window: p.timing.submitWindow, aggregate_window: p.timing.aggregateWindow, gap: p.timing.gap },
-    quantization: { dtype: p.quantization.dtype, scale: p.quantization.scale, max_abs: p.quantization.maxAbs, clip_norm: p.quantization.clipNorm.toString() },
+    quantization: {
+      dtype: p.quantization.dtype,
+      scale: p.quantization.scale,
+      max_abs: p.quantization.maxAbs,
+      clip_norm: p.quantization.clipNorm.toString(),
+    },
     sample_cap: p.sampleCap,
     max_trainers: p.maxTrainers,
     min_trainer_bond: String(p.minTrainerBond),

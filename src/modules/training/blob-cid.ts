@@ -32,7 +32,9 @@ function cidOf(codec: number, bytes: Uint8Array): CID {
 
 function interior(children: DagNode[]): DagNode {
   const data = new UnixFS({ type: 'file', blockSizes: children.map((child) => BigInt(child.fileSize)) }).marshal()
-  const bytes = dagPb.encode(dagPb.prepare({ Data: data, Links: children.map((child) => ({ Hash: child.cid, Name: '', Tsize: child.dagSize })) }))
+  const bytes = dagPb.encode(
+    dagPb.prepare({ Data: data, Links: children.map((child) => ({ Hash: child.cid, Name: '', Tsize: child.dagSize })) }),
+  )
   const fileSize = children.reduce((sum, child) => sum + child.fileSize, 0)
   const dagSize = children.reduce((sum, child) => sum + child.dagSize, bytes.length)
   return { cid: cidOf(DAG_PB, bytes), fileSize, dagSize }
@@ -61,7 +63,8 @@ export function canonicalCid(text: string): string | undefined {
   } catch {
     return undefined
   }
-  if (cid.version !== 1 || (cid.code !== RAW && cid.code !== DAG_PB) || cid.multihash.code !== SHA2_256 || cid.multihash.size !== 32) return undefined
+  if (cid.version !== 1 || (cid.code !== RAW && cid.code !== DAG_PB) || cid.multihash.code !== SHA2_256 || cid.multihash.size !== 32)
+    return undefined
   const canonical = cid.toString()
   return canonical === text ? canonical : undefined
 }

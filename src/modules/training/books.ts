@@ -57,7 +57,8 @@ export class TrainingBooks {
   }
 
   *allProgress(): Generator<{ subnet: bigint; progress: SubnetProgressValue }> {
-    for (const [key, raw] of this.#store.iterate(K.ALL_PROGRESS)) yield { subnet: K.parseProgressKey(key), progress: decodeStored(SubnetProgress, raw) }
+    for (const [key, raw] of this.#store.iterate(K.ALL_PROGRESS))
+      yield { subnet: K.parseProgressKey(key), progress: decodeStored(SubnetProgress, raw) }
   }
 
   round(subnet: bigint, round: bigint): RoundValue | undefined {
@@ -89,7 +90,10 @@ export class TrainingBooks {
 
   /** One round's updates, in trainer-address order (the canonical order of an aggregate). */
   updates(subnet: bigint, round: bigint): UpdateView[] {
-    return [...this.#store.iterate(K.updatesOf(subnet, round))].map(([key, raw]) => ({ ...decodeStored(UpdateRecord, raw), trainer: K.parseUpdateKey(key).trainer }))
+    return [...this.#store.iterate(K.updatesOf(subnet, round))].map(([key, raw]) => ({
+      ...decodeStored(UpdateRecord, raw),
+      trainer: K.parseUpdateKey(key).trainer,
+    }))
   }
 
   *allUpdates(): Generator<UpdateView & { subnet: bigint; round: bigint }> {
@@ -144,7 +148,10 @@ export class TrainingBooks {
   }
 
   rejections(subnet: bigint, round: bigint): RejectionView[] {
-    return [...this.#store.iterate(K.rejectionsOf(subnet, round))].map(([key, raw]) => ({ ...decodeStored(AggregateRejection, raw), aggregator: K.parseRejectionKey(key).aggregator }))
+    return [...this.#store.iterate(K.rejectionsOf(subnet, round))].map(([key, raw]) => ({
+      ...decodeStored(AggregateRejection, raw),
+      aggregator: K.parseRejectionKey(key).aggregator,
+    }))
   }
 
   *allRejections(): Generator<RejectionView & { subnet: bigint; round: bigint }> {
@@ -183,7 +190,10 @@ export class TrainingBooks {
 
   /** One round's rejected updates, in trainer-address order. */
   updateRejections(subnet: bigint, round: bigint): UpdateRejectionView[] {
-    return [...this.#store.iterate(K.updateRejectionsOf(subnet, round))].map(([key, raw]) => ({ ...decodeStored(UpdateRejection, raw), trainer: K.parseTrainerRoundKey(key).trainer }))
+    return [...this.#store.iterate(K.updateRejectionsOf(subnet, round))].map(([key, raw]) => ({
+      ...decodeStored(UpdateRejection, raw),
+      trainer: K.parseTrainerRoundKey(key).trainer,
+    }))
   }
 
   *allUpdateRejections(): Generator<UpdateRejectionView & { subnet: bigint; round: bigint }> {
@@ -199,7 +209,10 @@ export class TrainingBooks {
 
   /** The blob bytes of a round's recorded updates kept for the near-copy test, in trainer-address order. */
   updateCopies(subnet: bigint, round: bigint): { trainer: Uint8Array; bytes: Uint8Array }[] {
-    return [...this.#store.iterate(K.updateCopiesOf(subnet, round))].map(([key, bytes]) => ({ trainer: K.parseTrainerRoundKey(key).trainer, bytes }))
+    return [...this.#store.iterate(K.updateCopiesOf(subnet, round))].map(([key, bytes]) => ({
+      trainer: K.parseTrainerRoundKey(key).trainer,
+      bytes,
+    }))
   }
 
   /** Deletes a round's copies; returns how many there were. */

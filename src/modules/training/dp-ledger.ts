@@ -1,9 +1,30 @@
 import { decodeStored, encode } from '../../codec/index.js'
 import { encodeAddress } from '../../crypto/index.js'
-import { type Context, Dec, type KVStore, type MessageHandler, arrayAt, concatBytes, decAt, genesisError, objectAt, optionalU64At, readU64, u64At, u64Bytes } from '../../state/index.js'
+import {
+  type Context,
+  Dec,
+  type KVStore,
+  type MessageHandler,
+  arrayAt,
+  concatBytes,
+  decAt,
+  genesisError,
+  objectAt,
+  optionalU64At,
+  readU64,
+  u64At,
+  u64Bytes,
+} from '../../state/index.js'
 import { TrainingBooks } from './books.js'
 import { epsilonOf, roundRho } from './dp-accountant.js'
-import { DpLedgerRecord, type DpLedgerValue, DpPolicyRecord, type DpPolicyValue, MsgSetDpPolicy, type MsgSetDpPolicyValue } from './dp-messages.js'
+import {
+  DpLedgerRecord,
+  type DpLedgerValue,
+  DpPolicyRecord,
+  type DpPolicyValue,
+  MsgSetDpPolicy,
+  type MsgSetDpPolicyValue,
+} from './dp-messages.js'
 import { trainingError } from './errors.js'
 import { SUBNETS } from './expected-keepers.js'
 import type { RoundValue } from './messages.js'
@@ -39,7 +60,8 @@ export class DpBooks {
     this.#store.set(concatBytes(Uint8Array.of(LEDGER), u64Bytes(subnet)), encode(DpLedgerRecord, value))
   }
   *policies(): Generator<{ subnet: bigint; policy: DpPolicyValue }> {
-    for (const [key, raw] of this.#store.iterate(Uint8Array.of(POLICY))) yield { subnet: readU64(key, 1), policy: decodeStored(DpPolicyRecord, raw) }
+    for (const [key, raw] of this.#store.iterate(Uint8Array.of(POLICY)))
+      yield { subnet: readU64(key, 1), policy: decodeStored(DpPolicyRecord, raw) }
   }
 }
 
@@ -54,7 +76,19 @@ export interface DpGenesisEntry {
   ledger: DpLedgerValue
 }
 
-const DP_FIELDS = ['subnet', 'clip_norm', 'noise_multiplier', 'sampling_rate', 'target_epsilon', 'delta', 'from_round', 'height', 'rounds', 'rho', 'last_round']
+const DP_FIELDS = [
+  'subnet',
+  'clip_norm',
+  'noise_multiplier',
+  'sampling_rate',
+  'target_epsilon',
+  'delta',
+  'from_round',
+  'height',
+  'rounds',
+  'rho',
+  'last_round',
+]
 
 export function dpGenesisAt(value: unknown, path: string): DpGenesisEntry[] {
   let previous = -1n
@@ -79,7 +113,11 @@ export function dpGenesisAt(value: unknown, path: string): DpGenesisEntry[] {
     } catch (error) {
       throw genesisError(at, (error as Error).message)
     }
-    const ledger = { rounds: u64At(e.rounds, `${at}.rounds`), rho: decAt(e.rho, `${at}.rho`), lastRound: optionalU64At(e.last_round, `${at}.last_round`) }
+    const ledger = {
+      rounds: u64At(e.rounds, `${at}.rounds`),
+      rho: decAt(e.rho, `${at}.rho`),
+      lastRound: optionalU64At(e.last_round, `${at}.last_round`),
+    }
     return { subnet, policy, ledger }
   })
 }
@@ -133,9 +171,15 @@ const setDpPolicy: MessageHandler<MsgSetDpPolicyValue> = {
   handle(ctx, m, signer) {
     const subnet = ctx.keeper(SUBNETS).subnet(m.subnet)
     if (subnet === undefined) throw trainingError('UNKNOWN_SUBNET', `no subnet ${m.subnet}`, { subnet: String(m.subnet) })
-    if (Buffer.compare(subnet.admin, signer.addressBytes) !== 0) throw trainingError('DP_NOT_ADMIN', `${signer.address} is not subnet ${m.subnet}'s admin (${encodeAddress(subnet.admin)})`, { subnet: String(m.subnet) })
+    if (Buffer.compare(subnet.admin, signer.addressBytes) !== 0)
+      throw trainingError('DP_NOT_ADMIN', `${signer.address} is not subnet ${m.subnet}'s admin (${encodeAddress(subnet.admin)})`, {
+        subnet: String(m.subnet),
+      })
     const books = new DpBooks(ctx.moduleStore())
-    if (books.policy(m.subnet) !== undefined) throw trainingError('DP_POLICY_EXISTS', `subnet ${m.subnet} already has a DP policy; it cannot be replaced`, { subnet: String(m.subnet) })
+    if (books.policy(m.subnet) !== undefined)
+      throw trainingError('DP_POLICY_EXISTS', `subnet ${m.subnet} already has a DP policy; it cannot be replaced`, {
+        subnet: String(m.subnet),
+      })
     const progress = new TrainingBooks(ctx.moduleStore()).progress(m.subnet)
     const current = progress?.round ?? null
     const started = current !== null && new TrainingBooks(ctx.moduleStore()).round(m.subnet, current)!.updates > 0
@@ -159,12 +203,16 @@ export function chargeDpRound(ctx: Context, round: RoundValue): void {
   const rho = ledger.rho.add(roundRho(policy.noiseMultiplier))
   const epsilon = epsilonOf(rho, policy.delta)
   if (epsilon.gt(policy.targetEpsilon)) {
-    throw trainingError('DP_BUDGET_EXHAUSTED', `round ${round.round} would take subnet ${round.subnet} to ε = ${epsilon} at δ = ${policy.delta}, past its budget ε = ${policy.targetEpsilon}`, {
-      subnet: String(round.subnet),
-      round: String(round.round),
-      epsilon: epsilon.toString(),
-      target: policy.targetEpsilon.toString(),
-    })
+    throw trainingError(
+      'DP_BUDGET_EXHAUSTED',
+      `round ${round.round} would take subnet ${round.subnet} to ε = ${epsilon} at δ = ${policy.delta}, past its budget ε = ${policy.targetEpsilon}`,
+      {
+        subnet: String(round.subnet),
+        round: String(round.round),
+        epsilon: epsilon.toString(),
+        target: policy.targetEpsilon.toString(),
+      },
+    )
   }
   books.setLedger(round.subnet, { rounds: ledger.rounds + 1n, rho, lastRound: round.round })
 }
@@ -222,9 +270,12 @@ export function dpLedgerInvariant(ctx: Context): string | null {
   for (const { subnet, policy } of books.policies()) {
     governed.add(subnet)
     const ledger = books.ledger(subnet)
-    if (!ledger.rho.eq(roundRho(policy.noiseMultiplier).mulInt(ledger.rounds))) return `subnet ${subnet}'s DP ledger holds ρ = ${ledger.rho} for ${ledger.rounds} rounds of ${roundRho(policy.noiseMultiplier)}`
-    if (epsilonOf(ledger.rho, policy.delta).gt(policy.targetEpsilon)) return `subnet ${subnet} spent more than its ε = ${policy.targetEpsilon}`
-    if ((ledger.lastRound === null) !== (ledger.rounds === 0n)) return `subnet ${subnet}'s DP ledger has ${ledger.rounds} rounds and last round ${ledger.lastRound}`
+    if (!ledger.rho.eq(roundRho(policy.noiseMultiplier).mulInt(ledger.rounds)))
+      return `subnet ${subnet}'s DP ledger holds ρ = ${ledger.rho} for ${ledger.rounds} rounds of ${roundRho(policy.noiseMultiplier)}`
+    if (epsilonOf(ledger.rho, policy.delta).gt(policy.targetEpsilon))
+      return `subnet ${subnet} spent more than its ε = ${policy.targetEpsilon}`
+    if ((ledger.lastRound === null) !== (ledger.rounds === 0n))
+      return `subnet ${subnet}'s DP ledger has ${ledger.rounds} rounds and last round ${ledger.lastRound}`
   }
   for (const [key] of ctx.moduleStore().iterate(Uint8Array.of(LEDGER))) {
     const subnet = readU64(key, 1)

@@ -26,7 +26,13 @@ export const emitRoundOpened = (ctx: Context, r: RoundValue): void =>
   })
 
 export const emitUpdateSubmitted = (ctx: Context, subnet: bigint, round: bigint, trainer: Uint8Array, cid: string, weight: number): void =>
-  ctx.emit(TRAINING_EVENTS.updateSubmitted, { subnet: String(subnet), round: String(round), trainer: encodeAddress(trainer), update_cid: cid, weight: String(weight) })
+  ctx.emit(TRAINING_EVENTS.updateSubmitted, {
+    subnet: String(subnet),
+    round: String(round),
+    trainer: encodeAddress(trainer),
+    update_cid: cid,
+    weight: String(weight),
+  })
 
 export const emitAggregateAccepted = (ctx: Context, v: ModelVersionValue, aggregator: Uint8Array): void =>
   ctx.emit(TRAINING_EVENTS.aggregateAccepted, {

@@ -121,7 +121,13 @@ export interface NearCopyMatch {
  * trainer order among equals), or undefined. Exact: the comparison between two candidates is
  * dot₁²·|b₂|² vs dot₂²·|b₁|² in bigints (both dots positive). O(K·N).
  */
-export function nearestCopy(candidate: Int32Array, candidateNormSq: bigint, earlier: readonly ComparedUpdate[], threshold: Dec, maxAbs: number): NearCopyMatch | undefined {
+export function nearestCopy(
+  candidate: Int32Array,
+  candidateNormSq: bigint,
+  earlier: readonly ComparedUpdate[],
+  threshold: Dec,
+  maxAbs: number,
+): NearCopyMatch | undefined {
   let best: { trainer: Uint8Array; dot: bigint; normSq: bigint } | undefined
   for (const other of earlier) {
     const dot = exactDot(candidate, other.values, maxAbs)

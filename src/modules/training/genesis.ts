@@ -1,4 +1,21 @@
-import { Dec, type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, intAt, objectAt, readParams, stringAt, u64At, u32At, boolAt, hexAt, decAt, optionalU64At } from '../../state/index.js'
+import {
+  Dec,
+  type ModuleGenesis,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  genesisError,
+  intAt,
+  objectAt,
+  readParams,
+  stringAt,
+  u64At,
+  u32At,
+  boolAt,
+  hexAt,
+  decAt,
+  optionalU64At,
+} from '../../state/index.js'
 import { encodeAddress } from '../../crypto/index.js'
 import { canonicalCid } from './blob-cid.js'
 import { TrainingBooks } from './books.js'
@@ -6,7 +23,15 @@ import { SUBNETS } from './expected-keepers.js'
 import type { ScheduledPhase } from './keys.js'
 import { TRAINING_ERRORS } from './errors.js'
 import { reasonOf } from './events.js'
-import { type AggregateRejectionValue, MAX_INCLUDED, type ModelVersionValue, type RoundValue, type SubnetProgressValue, type UpdateRejectionValue, type UpdateValue } from './messages.js'
+import {
+  type AggregateRejectionValue,
+  MAX_INCLUDED,
+  type ModelVersionValue,
+  type RoundValue,
+  type SubnetProgressValue,
+  type UpdateRejectionValue,
+  type UpdateValue,
+} from './messages.js'
 import { trainingParams } from './params.js'
 import { type DpGenesisEntry, dpGenesisAt, exportDpGenesis, initDpGenesis } from './dp-ledger.js'
 import { type SecAggGenesisEntry, exportSecAggGenesis, initSecAggGenesis, secAggGenesisAt } from './secagg-genesis.js'
@@ -53,7 +78,6 @@ export interface TrainingGenesis {
   /** Secure-aggregation rosters, setups and reveals (secagg-genesis.ts). */
   secagg: SecAggGenesisEntry[]
 }
-
 
 function cidAt(value: unknown, path: string): string {
   const text = stringAt(value, path)
@@ -117,7 +141,8 @@ function roundAt(json: unknown, path: string, subnet: bigint): RoundValue {
 
 function versionAt(json: unknown, path: string, subnet: bigint): ModelVersionValue {
   const o = objectAt(json, path)
-  if (o.subnet !== undefined && o.subnet !== String(subnet)) throw genesisError(`${path}.subnet`, `a version of subnet ${subnet} says subnet ${String(o.subnet)}`)
+  if (o.subnet !== undefined && o.subnet !== String(subnet))
+    throw genesisError(`${path}.subnet`, `a version of subnet ${subnet} says subnet ${String(o.subnet)}`)
   return {
     subnet,
     version: u64At(o.version, `${path}.version`),
@@ -128,7 +153,11 @@ function versionAt(json: unknown, path: string, subnet: bigint): ModelVersionVal
     included: arrayAt(o.included ?? [], `${path}.included`).map((c, i) => {
       const at = `${path}.included[${i}]`
       const e = objectAt(c, at)
-      return { trainer: addressAt(e.trainer, `${at}.trainer`), updateCid: cidAt(e.update_cid, `${at}.update_cid`), sampleCount: u32At(e.sample_count, `${at}.sample_count`) }
+      return {
+        trainer: addressAt(e.trainer, `${at}.trainer`),
+        updateCid: cidAt(e.update_cid, `${at}.update_cid`),
+        sampleCount: u32At(e.sample_count, `${at}.sample_count`),
+      }
     }),
     rule: stringAt(o.rule ?? '', `${path}.rule`),
     aggregator: o.aggregator === null || o.aggregator === undefined ? null : addressAt(o.aggregator, `${path}.aggregator`),
@@ -184,7 +213,8 @@ function rejectedUpdateAt(json: unknown, path: string): UpdateRejectionValue & {
     sampleCount: u32At(o.sample_count, `${path}.sample_count`),
     code,
     matchedRound: optionalU64At(o.matched_round, `${path}.matched_round`),
-    matchedTrainer: o.matched_trainer === null || o.matched_trainer === undefined ? null : addressAt(o.matched_trainer, `${path}.matched_trainer`),
+    matchedTrainer:
+      o.matched_trainer === null || o.matched_trainer === undefined ? null : addressAt(o.matched_trainer, `${path}.matched_trainer`),
     normSq: bigintAt(o.norm_sq, `${path}.norm_sq`),
     cosine: decAt(o.cosine, `${path}.cosine`),
     slashed: bigintAt(o.slashed, `${path}.slashed`),
@@ -201,7 +231,19 @@ function updateCopyAt(json: unknown, path: string): { round: bigint; trainer: Ui
 }
 
 const FIELDS = ['next_subnet', 'subnets', 'dp', 'secagg']
-const SUBNET_FIELDS = ['subnet', 'round', 'latest_version', 'scheduled_height', 'scheduled_phase', 'rounds', 'versions', 'updates', 'rejections', 'rejected_updates', 'update_copies']
+const SUBNET_FIELDS = [
+  'subnet',
+  'round',
+  'latest_version',
+  'scheduled_height',
+  'scheduled_phase',
+  'rounds',
+  'versions',
+  'updates',
+  'rejections',
+  'rejected_updates',
+  'update_copies',
+]
 
 export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
   validate(section, path) {
@@ -211,7 +253,8 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
     const subnets = arrayAt(body.subnets ?? [], `${path}.subnets`).map((entry, i) => {
       const at = `${path}.subnets[${i}]`
       const s = objectAt(entry, at)
-      for (const key of Object.keys(s)) if (!SUBNET_FIELDS.includes(key)) throw genesisError(`${at}.${key}`, 'no such training subnet field')
+      for (const key of Object.keys(s))
+        if (!SUBNET_FIELDS.includes(key)) throw genesisError(`${at}.${key}`, 'no such training subnet field')
       const subnet = u64At(s.subnet, `${at}.subnet`)
       if (subnet <= previous) throw genesisError(`${at}.subnet`, 'subnets must be listed by strictly ascending id')
       previous = subnet
@@ -229,7 +272,9 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
         versions: arrayAt(s.versions ?? [], `${at}.versions`).map((v, j) => versionAt(v, `${at}.versions[${j}]`, subnet)),
         updates: arrayAt(s.updates ?? [], `${at}.updates`).map((u, j) => updateAt(u, `${at}.updates[${j}]`)),
         rejections: arrayAt(s.rejections ?? [], `${at}.rejections`).map((r, j) => rejectionAt(r, `${at}.rejections[${j}]`)),
-        rejectedUpdates: arrayAt(s.rejected_updates ?? [], `${at}.rejected_updates`).map((r, j) => rejectedUpdateAt(r, `${at}.rejected_updates[${j}]`)),
+        rejectedUpdates: arrayAt(s.rejected_updates ?? [], `${at}.rejected_updates`).map((r, j) =>
+          rejectedUpdateAt(r, `${at}.rejected_updates[${j}]`),
+        ),
         updateCopies: arrayAt(s.update_copies ?? [], `${at}.update_copies`).map((c, j) => updateCopyAt(c, `${at}.update_copies[${j}]`)),
       }
     })
@@ -241,7 +286,8 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
     const books = new TrainingBooks(ctx.moduleStore())
     const subnets = ctx.keeper(SUBNETS)
     for (const [i, s] of genesis.subnets.entries()) {
-      if (subnets.subnet(s.subnet) === undefined) throw genesisError(`app_state.training.subnets[${i}].subnet`, `subnets has no subnet ${s.subnet}`)
+      if (subnets.subnet(s.subnet) === undefined)
+        throw genesisError(`app_state.training.subnets[${i}].subnet`, `subnets has no subnet ${s.subnet}`)
       books.setProgress(s.subnet, s.progress)
       books.schedule(s.progress.scheduledHeight, s.subnet, s.progress.scheduledPhase as ScheduledPhase)
       for (const r of s.rounds) books.setRound(r)
@@ -258,9 +304,13 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
       }
     }
     books.setCursor(genesis.cursor)
-    for (const [i, e] of genesis.dp.entries()) if (subnets.subnet(e.subnet) === undefined) throw genesisError(`app_state.training.dp[${i}].subnet`, `subnets has no subnet ${e.subnet}`)
+    for (const [i, e] of genesis.dp.entries())
+      if (subnets.subnet(e.subnet) === undefined)
+        throw genesisError(`app_state.training.dp[${i}].subnet`, `subnets has no subnet ${e.subnet}`)
     initDpGenesis(ctx.moduleStore(), genesis.dp)
-    for (const [i, e] of genesis.secagg.entries()) if (books.round(e.subnet, e.round) === undefined) throw genesisError(`app_state.training.secagg[${i}].round`, `no round ${e.round} of subnet ${e.subnet}`)
+    for (const [i, e] of genesis.secagg.entries())
+      if (books.round(e.subnet, e.round) === undefined)
+        throw genesisError(`app_state.training.secagg[${i}].round`, `no round ${e.round} of subnet ${e.subnet}`)
     initSecAggGenesis(ctx.moduleStore(), genesis.secagg)
   },
   export(ctx) {
@@ -278,10 +328,16 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
           rounds: rounds.map(roundRecordJson),
           versions: books.versions(subnet).map(versionJson),
           updates: rounds.flatMap((r) => books.updates(subnet, r.round).map((u) => ({ round: String(r.round), ...updateJson(u) }))),
-          rejections: rounds.flatMap((r) => books.rejections(subnet, r.round).map((x) => ({ round: String(r.round), ...rejectionJson(x) }))),
-          rejected_updates: rounds.flatMap((r) => books.updateRejections(subnet, r.round).map((x) => ({ round: String(r.round), ...rejectedUpdateJson(x) }))),
+          rejections: rounds.flatMap((r) =>
+            books.rejections(subnet, r.round).map((x) => ({ round: String(r.round), ...rejectionJson(x) })),
+          ),
+          rejected_updates: rounds.flatMap((r) =>
+            books.updateRejections(subnet, r.round).map((x) => ({ round: String(r.round), ...rejectedUpdateJson(x) })),
+          ),
           update_copies: rounds.flatMap((r) =>
-            books.updateCopies(subnet, r.round).map((c) => ({ round: String(r.round), trainer: encodeAddress(c.trainer), bytes: Buffer.from(c.bytes).toString('base64') })),
+            books
+              .updateCopies(subnet, r.round)
+              .map((c) => ({ round: String(r.round), trainer: encodeAddress(c.trainer), bytes: Buffer.from(c.bytes).toString('base64') })),
           ),
         }
       }),

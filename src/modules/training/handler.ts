@@ -29,7 +29,11 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 function checkCidField(text: string, field: string): void {
   if (canonicalCid(text) === undefined) {
-    throw trainingError('INVALID_CID', `${field} "${text.slice(0, 80)}" is not a canonical CIDv1 (base32) of a raw or dag-pb sha2-256 block`, { field })
+    throw trainingError(
+      'INVALID_CID',
+      `${field} "${text.slice(0, 80)}" is not a canonical CIDv1 (base32) of a raw or dag-pb sha2-256 block`,
+      { field },
+    )
   }
 }
 
@@ -41,23 +45,38 @@ function checkCidField(text: string, field: string): void {
 function roundInWindow(ctx: Context, books: TrainingBooks, subnet: bigint, number: bigint, window: 'submit' | 'aggregate'): RoundValue {
   const progress = books.progress(subnet)
   if (progress === undefined) {
-    if (ctx.keeper(SUBNETS).subnet(subnet) === undefined) throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
-    throw trainingError('WRONG_ROUND', `subnet ${subnet}'s first round opens in the next block`, { subnet: String(subnet), round: String(number) })
+    if (ctx.keeper(SUBNETS).subnet(subnet) === undefined)
+      throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
+    throw trainingError('WRONG_ROUND', `subnet ${subnet}'s first round opens in the next block`, {
+      subnet: String(subnet),
+      round: String(number),
+    })
   }
   if (progress.round === null || number > progress.round) {
-    throw trainingError('WRONG_ROUND', `subnet ${subnet} has not opened round ${number} (current: ${progress.round ?? 'none'})`, { subnet: String(subnet), round: String(number) })
+    throw trainingError('WRONG_ROUND', `subnet ${subnet} has not opened round ${number} (current: ${progress.round ?? 'none'})`, {
+      subnet: String(subnet),
+      round: String(number),
+    })
   }
   const round = books.round(subnet, number)!
   const height = BigInt(ctx.block.height)
   const phase = phaseAt(round, height)
-  if (phase === 'closed') throw trainingError('ROUND_CLOSED', `round ${number} of subnet ${subnet} closed at height ${round.closeHeight}`, { subnet: String(subnet), round: String(number) })
-  if (phase !== window) {
-    const [from, to] = window === 'submit' ? [round.openHeight, round.submitEnd] : [round.submitEnd, round.aggregateEnd]
-    throw trainingError('OUTSIDE_WINDOW', `round ${number} of subnet ${subnet} takes ${window === 'submit' ? 'updates' : 'aggregates'} at heights ${from}..${to - 1n}, not at ${height} (${phase} phase)`, {
+  if (phase === 'closed')
+    throw trainingError('ROUND_CLOSED', `round ${number} of subnet ${subnet} closed at height ${round.closeHeight}`, {
       subnet: String(subnet),
       round: String(number),
-      phase,
     })
+  if (phase !== window) {
+    const [from, to] = window === 'submit' ? [round.openHeight, round.submitEnd] : [round.submitEnd, round.aggregateEnd]
+    throw trainingError(
+      'OUTSIDE_WINDOW',
+      `round ${number} of subnet ${subnet} takes ${window === 'submit' ? 'updates' : 'aggregates'} at heights ${from}..${to - 1n}, not at ${height} (${phase} phase)`,
+      {
+        subnet: String(subnet),
+        round: String(number),
+        phase,
+      },
+    )
   }
   return round
 }
@@ -119,7 +138,8 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
     if (m.sampleCount < 1) throw trainingError('INVALID_SAMPLE_COUNT', 'an update is trained on at least one sample')
     const names = new Set<string>()
     for (const metric of m.claimedMetrics) {
-      if (!METRIC_NAME.test(metric.name)) throw trainingError('INVALID_METRICS', `metric name "${metric.name.slice(0, 32)}" is not a-z0-9_ (1–32, a letter first)`)
+      if (!METRIC_NAME.test(metric.name))
+        throw trainingError('INVALID_METRICS', `metric name "${metric.name.slice(0, 32)}" is not a-z0-9_ (1–32, a letter first)`)
       if (names.has(metric.name)) throw trainingError('INVALID_METRICS', `metric ${metric.name} is claimed twice`)
       names.add(metric.name)
     }
@@ -140,7 +160,11 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
     ctx.gas.consume(params.gasPerCoordinate * BigInt(parameterCount), 'update check')
     const bytes = ctx.block.blobs.get(m.updateCid)
     checkBlobCid(bytes, m.updateCid, 'update')
-    if (BigInt(bytes.length) !== m.byteSize) throw trainingError('WRONG_BYTE_SIZE', `the update blob is ${bytes.length} bytes, the message says ${m.byteSize}`, { actual: bytes.length, claimed: String(m.byteSize) })
+    if (BigInt(bytes.length) !== m.byteSize)
+      throw trainingError('WRONG_BYTE_SIZE', `the update blob is ${bytes.length} bytes, the message says ${m.byteSize}`, {
+        actual: bytes.length,
+        claimed: String(m.byteSize),
+      })
     const { values } = checkUpdate(bytes, roundFormat(round, parameterCount))
     const verdict = judgeFreeRider(ctx, books, round, m, values, params)
     if (verdict !== undefined) {
@@ -178,11 +202,17 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
  * (in a secagg-fedavg round: one that set up, in the update phase), not barred from the round as a free-rider, bonded at least min_trainer_bond, has no update in
  * the round yet, and the round is not full.
  */
-function checkSubmitter(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateValue, signer: PublicKey): { round: RoundValue; subnets: TrainingSubnetsKeeper } {
+function checkSubmitter(
+  ctx: Context,
+  books: TrainingBooks,
+  m: MsgSubmitUpdateValue,
+  signer: PublicKey,
+): { round: RoundValue; subnets: TrainingSubnetsKeeper } {
   const round = roundInWindow(ctx, books, m.subnet, m.round, 'submit')
   const subnets = ctx.keeper(SUBNETS)
   const trainer = signer.addressBytes
-  if (!subnets.isMember(m.subnet, 'trainer', trainer)) throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
+  if (!subnets.isMember(m.subnet, 'trainer', trainer))
+    throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
   checkSecAggSubmission(ctx, round, trainer)
   if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
     const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
@@ -193,11 +223,21 @@ function checkSubmitter(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateVa
   }
   const minimum = subnets.params(m.subnet).minTrainerBond
   const bond = subnets.bondOf(m.subnet, 'trainer', trainer)
-  if (bond < minimum) throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s trainer bond ${bond} is below the subnet's minimum ${minimum}`, { bond: String(bond), minimum: String(minimum) })
+  if (bond < minimum)
+    throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s trainer bond ${bond} is below the subnet's minimum ${minimum}`, {
+      bond: String(bond),
+      minimum: String(minimum),
+    })
   if (books.update(m.subnet, m.round, trainer) !== undefined) {
-    throw trainingError('DUPLICATE_UPDATE', `${signer.address} already submitted an update to round ${m.round} of subnet ${m.subnet}`, { subnet: String(m.subnet), round: String(m.round) })
+    throw trainingError('DUPLICATE_UPDATE', `${signer.address} already submitted an update to round ${m.round} of subnet ${m.subnet}`, {
+      subnet: String(m.subnet),
+      round: String(m.round),
+    })
   }
-  if (round.updates >= round.maxUpdates) throw trainingError('ROUND_FULL', `round ${m.round} of subnet ${m.subnet} already holds its ${round.maxUpdates} updates`, { max: round.maxUpdates })
+  if (round.updates >= round.maxUpdates)
+    throw trainingError('ROUND_FULL', `round ${m.round} of subnet ${m.subnet} already holds its ${round.maxUpdates} updates`, {
+      max: round.maxUpdates,
+    })
   return { round, subnets }
 }
 
@@ -210,7 +250,12 @@ function checkSubmitter(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateVa
  * maxUpdates, charged as store reads) run only once the count could match. A free-rider's
  * verdict records no update, so a round with one runs its whole window unless it fills.
  */
-function roundComplete(books: TrainingBooks, subnets: TrainingSubnetsKeeper, round: RoundValue, trainers: number): SubmitClosedReason | undefined {
+function roundComplete(
+  books: TrainingBooks,
+  subnets: TrainingSubnetsKeeper,
+  round: RoundValue,
+  trainers: number,
+): SubmitClosedReason | undefined {
   if (trainers > 0 && round.updates >= trainers) {
     let members = 0
     for (const u of books.updates(round.subnet, round.round)) if (subnets.isMember(round.subnet, 'trainer', u.trainer)) members++
@@ -244,15 +289,24 @@ function judgeFreeRider(
   const seen = books.contentSeen(m.subnet, m.updateCid)
   const memory = BigInt(params.freeRiderMemoryRounds)
   if (seen !== undefined && seen.round + memory >= m.round) {
-    return { code: TRAINING_ERRORS.DUPLICATE_CONTENT, matchedRound: seen.round, matchedTrainer: seen.trainer, normSq, cosine: normSq === 0n ? Dec.ZERO : Dec.ONE }
+    return {
+      code: TRAINING_ERRORS.DUPLICATE_CONTENT,
+      matchedRound: seen.round,
+      matchedTrainer: seen.trainer,
+      normSq,
+      cosine: normSq === 0n ? Dec.ZERO : Dec.ONE,
+    }
   }
-  if (belowNorm(normSq, params.minUpdateNorm)) return { code: TRAINING_ERRORS.ZERO_UPDATE, matchedRound: null, matchedTrainer: null, normSq, cosine: Dec.ZERO }
+  if (belowNorm(normSq, params.minUpdateNorm))
+    return { code: TRAINING_ERRORS.ZERO_UPDATE, matchedRound: null, matchedTrainer: null, normSq, cosine: Dec.ZERO }
   if (params.nearCopyCosine.isZero() || normSq === 0n || round.updates === 0) return undefined
   ctx.gas.consume(params.gasPerCoordinate * BigInt(values.length) * BigInt(round.updates), 'near-copy comparison')
   const format: RoundFormat = { dtype: round.dtype, scale: round.scale, maxAbs: round.maxAbs, parameterCount: values.length }
   const earlier = books.updateCopies(m.subnet, m.round).map((c) => ({ trainer: c.trainer, values: submittedValues(c.bytes, format) }))
   const match = nearestCopy(values, normSq, earlier, params.nearCopyCosine, round.maxAbs)
-  return match === undefined ? undefined : { code: TRAINING_ERRORS.NEAR_COPY, matchedRound: m.round, matchedTrainer: match.trainer, normSq, cosine: match.cosine }
+  return match === undefined
+    ? undefined
+    : { code: TRAINING_ERRORS.NEAR_COPY, matchedRound: m.round, matchedTrainer: match.trainer, normSq, cosine: match.cosine }
 }
 
 /**
@@ -262,14 +316,32 @@ function judgeFreeRider(
  * slashed by free_rider_slash_fraction (infraction at this height), an UpdateRejection is stored
  * (which bars the trainer from the round: TRAINER_BARRED) and update_rejected carries the code.
  */
-function rejectUpdate(ctx: Context, books: TrainingBooks, m: MsgSubmitUpdateValue, trainer: Uint8Array, verdict: FreeRiderVerdict, fraction: Dec): void {
+function rejectUpdate(
+  ctx: Context,
+  books: TrainingBooks,
+  m: MsgSubmitUpdateValue,
+  trainer: Uint8Array,
+  verdict: FreeRiderVerdict,
+  fraction: Dec,
+): void {
   const slashed = ctx.keeper(SUBNETS).slashMember(m.subnet, 'trainer', trainer, fraction, ctx.block.height)
-  const rejection: UpdateRejectionValue = { updateCid: m.updateCid, sampleCount: m.sampleCount, ...verdict, slashed, height: BigInt(ctx.block.height) }
+  const rejection: UpdateRejectionValue = {
+    updateCid: m.updateCid,
+    sampleCount: m.sampleCount,
+    ...verdict,
+    slashed,
+    height: BigInt(ctx.block.height),
+  }
   books.setUpdateRejection(m.subnet, m.round, trainer, rejection)
   emitUpdateRejected(ctx, m.subnet, m.round, trainer, rejection)
 }
 
-const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => ({ dtype: round.dtype, scale: round.scale, maxAbs: round.maxAbs, parameterCount })
+const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => ({
+  dtype: round.dtype,
+  scale: round.scale,
+  maxAbs: round.maxAbs,
+  parameterCount,
+})
 
 /**
  * MsgSubmitAggregate: an aggregator's aggregate in the aggregate window. Refusals (the tx fails,
@@ -306,7 +378,9 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     for (const [i, entry] of m.included.entries()) {
       checkCidField(entry.updateCid, `included[${i}].update_cid`)
       if (i > 0 && Buffer.compare(m.included[i - 1]!.trainer, entry.trainer) >= 0) {
-        throw trainingError('INCLUDED_NOT_CANONICAL', `included updates must be in strictly ascending trainer order; entry ${i} is not`, { index: i })
+        throw trainingError('INCLUDED_NOT_CANONICAL', `included updates must be in strictly ascending trainer order; entry ${i} is not`, {
+          index: i,
+        })
       }
     }
   },
@@ -317,28 +391,54 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const subnets = ctx.keeper(SUBNETS)
     const aggregator = signer.addressBytes
     const at = { subnet: String(m.subnet), round: String(m.round) }
-    if (!subnets.isMember(m.subnet, 'aggregator', aggregator)) throw trainingError('NOT_AGGREGATOR', `${signer.address} is not an aggregator of subnet ${m.subnet}`, at)
-    if (subnets.isBarred(m.subnet, m.round, aggregator)) throw trainingError('AGGREGATOR_BARRED', `${signer.address} submitted a wrong aggregate to round ${m.round} and is barred from it`, at)
+    if (!subnets.isMember(m.subnet, 'aggregator', aggregator))
+      throw trainingError('NOT_AGGREGATOR', `${signer.address} is not an aggregator of subnet ${m.subnet}`, at)
+    if (subnets.isBarred(m.subnet, m.round, aggregator))
+      throw trainingError(
+        'AGGREGATOR_BARRED',
+        `${signer.address} submitted a wrong aggregate to round ${m.round} and is barred from it`,
+        at,
+      )
     const minimum = subnets.params(m.subnet).minAggregatorBond
     const bond = subnets.bondOf(m.subnet, 'aggregator', aggregator)
-    if (bond < minimum) throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s aggregator bond ${bond} is below the subnet's minimum ${minimum}`, { bond: String(bond), minimum: String(minimum) })
-    if (round.version !== null) throw trainingError('ALREADY_AGGREGATED', `round ${m.round} of subnet ${m.subnet} already has version ${round.version}`, at)
+    if (bond < minimum)
+      throw trainingError('BOND_BELOW_MINIMUM', `${signer.address}'s aggregator bond ${bond} is below the subnet's minimum ${minimum}`, {
+        bond: String(bond),
+        minimum: String(minimum),
+      })
+    if (round.version !== null)
+      throw trainingError('ALREADY_AGGREGATED', `round ${m.round} of subnet ${m.subnet} already has version ${round.version}`, at)
     if (m.baseGlobalCid !== round.baseGlobalCid) {
-      throw trainingError('WRONG_BASE_MODEL', `round ${m.round} trains ${round.baseGlobalCid} (version ${round.baseVersion}), not ${m.baseGlobalCid}`, { ...at, expected: round.baseGlobalCid })
+      throw trainingError(
+        'WRONG_BASE_MODEL',
+        `round ${m.round} trains ${round.baseGlobalCid} (version ${round.baseVersion}), not ${m.baseGlobalCid}`,
+        { ...at, expected: round.baseGlobalCid },
+      )
     }
     const updates = books.updates(m.subnet, m.round)
     if (m.included.length !== updates.length) {
-      throw trainingError('INCLUDED_MISMATCH', `round ${m.round} holds ${updates.length} updates; the aggregate includes ${m.included.length}`, { ...at, expected: updates.length })
+      throw trainingError(
+        'INCLUDED_MISMATCH',
+        `round ${m.round} holds ${updates.length} updates; the aggregate includes ${m.included.length}`,
+        { ...at, expected: updates.length },
+      )
     }
     updates.forEach((u, i) => {
       const entry = m.included[i]!
       if (hex(entry.trainer) !== hex(u.trainer) || entry.updateCid !== u.updateCid) {
-        throw trainingError('INCLUDED_MISMATCH', `included entry ${i} should be ${encodeAddress(u.trainer)}'s update ${u.updateCid}`, { ...at, index: i })
+        throw trainingError('INCLUDED_MISMATCH', `included entry ${i} should be ${encodeAddress(u.trainer)}'s update ${u.updateCid}`, {
+          ...at,
+          index: i,
+        })
       }
     })
     const rule = getAggregationRule(round.rule)
     if (updates.length === 0 || updates.length < rule.ranges.minUpdates) {
-      throw trainingError('TOO_FEW_UPDATES', `${rule.name} needs at least ${Math.max(1, rule.ranges.minUpdates)} updates; round ${m.round} has ${updates.length}`, { ...at, count: updates.length })
+      throw trainingError(
+        'TOO_FEW_UPDATES',
+        `${rule.name} needs at least ${Math.max(1, rule.ranges.minUpdates)} updates; round ${m.round} has ${updates.length}`,
+        { ...at, count: updates.length },
+      )
     }
     const parameterCount = Number(subnets.subnet(m.subnet)!.parameterCount)
     const { gasPerCoordinate } = readParams(ctx.moduleStore(), trainingParams)
@@ -349,13 +449,27 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const claimed = { aggregate: ctx.block.blobs.get(m.resultCid), model: ctx.block.blobs.get(m.newGlobalCid) }
     // a secagg round: the same rule, carrying the correction that removes dropped trainers' masks (secagg-handler.ts)
     const verifying = isSecAggRound(round) ? secAggRoundRule(ctx, round, updates, parameterCount, gasPerCoordinate) : rule
-    const verdict = verifyAggregate(verifying, named, updates.map((u) => u.weight), base, format, claimed)
+    const verdict = verifyAggregate(
+      verifying,
+      named,
+      updates.map((u) => u.weight),
+      base,
+      format,
+      claimed,
+    )
     if (verdict.matches) accept(ctx, books, round, m, updates, aggregator)
     else reject(ctx, books, round, m, { resultCid: verdict.aggregateCid, newGlobalCid: verdict.modelCid }, signer)
   },
 }
 
-function accept(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSubmitAggregateValue, updates: ReturnType<TrainingBooks['updates']>, aggregator: Uint8Array): void {
+function accept(
+  ctx: Context,
+  books: TrainingBooks,
+  round: RoundValue,
+  m: MsgSubmitAggregateValue,
+  updates: ReturnType<TrainingBooks['updates']>,
+  aggregator: Uint8Array,
+): void {
   const progress = books.progress(m.subnet)!
   const version: ModelVersionValue = {
     subnet: m.subnet,
@@ -377,7 +491,14 @@ function accept(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSub
   ctx.hooks(TRAINING_HOOKS).roundAggregated(updated, version)
 }
 
-function reject(ctx: Context, books: TrainingBooks, round: RoundValue, m: MsgSubmitAggregateValue, expected: { resultCid: string; newGlobalCid: string }, signer: PublicKey): void {
+function reject(
+  ctx: Context,
+  books: TrainingBooks,
+  round: RoundValue,
+  m: MsgSubmitAggregateValue,
+  expected: { resultCid: string; newGlobalCid: string },
+  signer: PublicKey,
+): void {
   const subnets = ctx.keeper(SUBNETS)
   const aggregator = signer.addressBytes
   const slashed = subnets.slashMember(m.subnet, 'aggregator', aggregator, round.slashFraction, ctx.block.height)

@@ -19,4 +19,8 @@ export interface TrainingHooks {
   roundClosed(round: RoundValue, version: ModelVersionValue | null): void
 }
 
-export const TRAINING_HOOKS = hookPoint<TrainingHooks>('training', 'rounds', { roundOpened: true, roundAggregated: true, roundClosed: true })
+export const TRAINING_HOOKS = hookPoint<TrainingHooks>('training', 'rounds', {
+  roundOpened: true,
+  roundAggregated: true,
+  roundClosed: true,
+})

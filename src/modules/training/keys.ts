@@ -70,17 +70,23 @@ export const scheduleKey = (height: bigint, subnet: bigint): Uint8Array => conca
 export const phaseBytes = (phase: ScheduledPhase): Uint8Array => Uint8Array.of(PHASE_CODES[phase])
 export const rejectionsOfSubnet = (subnet: bigint): Uint8Array => concatBytes(ALL_REJECTIONS, u64Bytes(subnet))
 export const rejectionsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(rejectionsOfSubnet(subnet), u64Bytes(round))
-export const rejectionKey = (subnet: bigint, round: bigint, aggregator: Uint8Array): Uint8Array => concatBytes(rejectionsOf(subnet, round), aggregator)
+export const rejectionKey = (subnet: bigint, round: bigint, aggregator: Uint8Array): Uint8Array =>
+  concatBytes(rejectionsOf(subnet, round), aggregator)
 export const contentOf = (subnet: bigint): Uint8Array => concatBytes(ALL_CONTENT, u64Bytes(subnet))
 export const contentKey = (subnet: bigint, cid: string): Uint8Array => concatBytes(contentOf(subnet), utf8(cid))
-export const updateRejectionsOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(ALL_UPDATE_REJECTIONS, u64Bytes(subnet), u64Bytes(round))
-export const updateRejectionKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array => concatBytes(updateRejectionsOf(subnet, round), trainer)
-export const updateCopiesOf = (subnet: bigint, round: bigint): Uint8Array => concatBytes(ALL_UPDATE_COPIES, u64Bytes(subnet), u64Bytes(round))
-export const updateCopyKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array => concatBytes(updateCopiesOf(subnet, round), trainer)
+export const updateRejectionsOf = (subnet: bigint, round: bigint): Uint8Array =>
+  concatBytes(ALL_UPDATE_REJECTIONS, u64Bytes(subnet), u64Bytes(round))
+export const updateRejectionKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array =>
+  concatBytes(updateRejectionsOf(subnet, round), trainer)
+export const updateCopiesOf = (subnet: bigint, round: bigint): Uint8Array =>
+  concatBytes(ALL_UPDATE_COPIES, u64Bytes(subnet), u64Bytes(round))
+export const updateCopyKey = (subnet: bigint, round: bigint, trainer: Uint8Array): Uint8Array =>
+  concatBytes(updateCopiesOf(subnet, round), trainer)
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
-const expect = (key: Uint8Array, first: number, length: number | null, what: string): void => expectKey('training', key, first, length, what)
+const expect = (key: Uint8Array, first: number, length: number | null, what: string): void =>
+  expectKey('training', key, first, length, what)
 
 export function parseProgressKey(key: Uint8Array): bigint {
   expect(key, PROGRESS, 1 + U64, 'progress')
@@ -121,6 +127,7 @@ export function parseContentKey(key: Uint8Array): { subnet: bigint; cid: string 
 
 /** An update rejection's or an update copy's key (same layout, first byte apart). */
 export function parseTrainerRoundKey(key: Uint8Array): { subnet: bigint; round: bigint; trainer: Uint8Array } {
-  if ((key[0] !== UPDATE_REJECTION && key[0] !== UPDATE_COPY) || key.length !== 1 + 2 * U64 + ADDRESS) throw new Error(`not a training update-rejection or copy key: ${hex(key)}`)
+  if ((key[0] !== UPDATE_REJECTION && key[0] !== UPDATE_COPY) || key.length !== 1 + 2 * U64 + ADDRESS)
+    throw new Error(`not a training update-rejection or copy key: ${hex(key)}`)
   return { subnet: readU64(key, 1), round: readU64(key, 1 + U64), trainer: key.slice(1 + 2 * U64) }
 }

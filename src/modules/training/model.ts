@@ -34,7 +34,11 @@ export interface RoundFormat {
 /** The bytes of `cid` must hash to it; throws BLOB_MISMATCH. */
 export function checkBlobCid(bytes: Uint8Array, cid: string, what: string): void {
   const actual = blobCid(bytes)
-  if (actual !== cid) throw trainingError('BLOB_MISMATCH', `the bytes loaded for ${what} ${cid} hash to ${actual}: that blob is not available`, { cid, actual })
+  if (actual !== cid)
+    throw trainingError('BLOB_MISMATCH', `the bytes loaded for ${what} ${cid} hash to ${actual}: that blob is not available`, {
+      cid,
+      actual,
+    })
 }
 
 /**
@@ -46,19 +50,25 @@ export function checkUpdate(bytes: Uint8Array, format: RoundFormat): QuantizedUp
   try {
     update = decodeUpdateBlob(bytes)
   } catch (error) {
-    if (error instanceof FlError) throw trainingError('MALFORMED_UPDATE', `not an update blob: ${error.plainMessage}`, { reason: error.code })
+    if (error instanceof FlError)
+      throw trainingError('MALFORMED_UPDATE', `not an update blob: ${error.plainMessage}`, { reason: error.code })
     throw error
   }
-  if (update.dtype !== format.dtype) throw trainingError('WRONG_QUANTIZATION', `the update is ${update.dtype}; the round's dtype is ${format.dtype}`, { field: 'dtype' })
-  if (update.scale !== format.scale) throw trainingError('WRONG_QUANTIZATION', `the update's scale is ${update.scale}; the round's is ${format.scale}`, { field: 'scale' })
+  if (update.dtype !== format.dtype)
+    throw trainingError('WRONG_QUANTIZATION', `the update is ${update.dtype}; the round's dtype is ${format.dtype}`, { field: 'dtype' })
+  if (update.scale !== format.scale)
+    throw trainingError('WRONG_QUANTIZATION', `the update's scale is ${update.scale}; the round's is ${format.scale}`, { field: 'scale' })
   if (update.shape.length !== 1 || update.shape[0] !== format.parameterCount) {
-    throw trainingError('WRONG_SHAPE', `the update's shape is [${update.shape.join(', ')}]; the model's is [${format.parameterCount}]`, { shape: update.shape.join('x') })
+    throw trainingError('WRONG_SHAPE', `the update's shape is [${update.shape.join(', ')}]; the model's is [${format.parameterCount}]`, {
+      shape: update.shape.join('x'),
+    })
   }
   const { values } = update
   const limit = format.maxAbs
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!
-    if (v > limit || v < -limit) throw trainingError('OUT_OF_RANGE', `update value ${v} at ${i} is outside ±${limit}`, { index: i, value: v, maxAbs: limit })
+    if (v > limit || v < -limit)
+      throw trainingError('OUT_OF_RANGE', `update value ${v} at ${i} is outside ±${limit}`, { index: i, value: v, maxAbs: limit })
   }
   return update
 }
@@ -74,7 +84,12 @@ function widen(bytes: Uint8Array, dtype: UpdateDtype, n: number, checked = false
   const width = WIDTH[dtype]
   const offset = bytes.byteOffset + HEADER_BYTES
   if (!LITTLE_ENDIAN || offset % width !== 0) return undefined
-  const values = width === 1 ? new Int8Array(bytes.buffer, offset, n) : width === 2 ? new Int16Array(bytes.buffer, offset, n) : new Int32Array(bytes.buffer, offset, n)
+  const values =
+    width === 1
+      ? new Int8Array(bytes.buffer, offset, n)
+      : width === 2
+        ? new Int16Array(bytes.buffer, offset, n)
+        : new Int32Array(bytes.buffer, offset, n)
   const out = into ?? new Int32Array(n)
   out.set(values)
   // The format excludes the dtype's most negative value (a symmetric range); decodeUpdateBlob
@@ -107,7 +122,9 @@ function hasRoundHeader(bytes: Uint8Array, format: RoundFormat, width: number): 
  */
 export function submittedValues(bytes: Uint8Array, format: RoundFormat, into?: Int32Array): Int32Array {
   const width = format.dtype === 'int8' ? 1 : format.dtype === 'int16' ? 2 : 4
-  const values = hasRoundHeader(bytes, format, width) ? widen(bytes, format.dtype as UpdateDtype, format.parameterCount, true, into) : undefined
+  const values = hasRoundHeader(bytes, format, width)
+    ? widen(bytes, format.dtype as UpdateDtype, format.parameterCount, true, into)
+    : undefined
   return values ?? checkUpdate(bytes, format).values
 }
 
@@ -152,7 +169,12 @@ export function modelOf(bytes: Uint8Array, parameterCount: number, cid: string):
 export function encodeVector(dtype: UpdateDtype, scale: number, values: Int32Array): Uint8Array {
   if (!LITTLE_ENDIAN) return encodeUpdateBlob({ dtype, shape: [values.length], scale, values })
   const bytes = vectorHeader(dtype, scale, values.length, new Uint8Array(HEADER_BYTES + values.length * WIDTH[dtype]))
-  const body = dtype === 'int8' ? new Int8Array(bytes.buffer, HEADER_BYTES) : dtype === 'int16' ? new Int16Array(bytes.buffer, HEADER_BYTES) : new Int32Array(bytes.buffer, HEADER_BYTES)
+  const body =
+    dtype === 'int8'
+      ? new Int8Array(bytes.buffer, HEADER_BYTES)
+      : dtype === 'int16'
+        ? new Int16Array(bytes.buffer, HEADER_BYTES)
+        : new Int32Array(bytes.buffer, HEADER_BYTES)
   body.set(values)
   return bytes
 }
@@ -176,25 +198,39 @@ export function checkModel(bytes: Uint8Array, parameterCount: number, cid: strin
   try {
     model = decodeUpdateBlob(bytes)
   } catch (error) {
-    if (error instanceof FlError) throw trainingError('BAD_BASE_MODEL', `base model ${cid} is not a model blob: ${error.plainMessage}`, { cid })
+    if (error instanceof FlError)
+      throw trainingError('BAD_BASE_MODEL', `base model ${cid} is not a model blob: ${error.plainMessage}`, { cid })
     throw error
   }
   if (model.shape.length !== 1 || model.shape[0] !== parameterCount) {
-    throw trainingError('BAD_BASE_MODEL', `base model ${cid} has shape [${model.shape.join(', ')}], the subnet's model [${parameterCount}]`, { cid })
+    throw trainingError(
+      'BAD_BASE_MODEL',
+      `base model ${cid} has shape [${model.shape.join(', ')}], the subnet's model [${parameterCount}]`,
+      { cid },
+    )
   }
   return model
 }
 
 /** The rule's result on the round's updates (weights: capped sample counts; reputations: all REPUTATION_UNIT until a reputation module supplies them). */
-export function aggregate(rule: AggregationRule, updates: readonly Int32Array[], weights: readonly number[], into?: Int32Array): Int32Array {
-  return refusalsAsAggregationFailed(rule, () => rule.fast({ updates, weights, reputations: weights.map(() => REPUTATION_UNIT) }, into).values)
+export function aggregate(
+  rule: AggregationRule,
+  updates: readonly Int32Array[],
+  weights: readonly number[],
+  into?: Int32Array,
+): Int32Array {
+  return refusalsAsAggregationFailed(
+    rule,
+    () => rule.fast({ updates, weights, reputations: weights.map(() => REPUTATION_UNIT) }, into).values,
+  )
 }
 
 function refusalsAsAggregationFailed(rule: AggregationRule, run: () => Int32Array): Int32Array {
   try {
     return run()
   } catch (error) {
-    if (error instanceof FlError) throw trainingError('AGGREGATION_FAILED', `${rule.name} refused the round's updates: ${error.plainMessage}`, { reason: error.code })
+    if (error instanceof FlError)
+      throw trainingError('AGGREGATION_FAILED', `${rule.name} refused the round's updates: ${error.plainMessage}`, { reason: error.code })
     throw error
   }
 }
@@ -266,7 +302,14 @@ export type AggregateVerdict = { matches: true } | { matches: false; aggregateCi
  * model and both blobs live in buffers reused from one verification to the next (nothing but
  * the verdict leaves).
  */
-export function verifyAggregate(rule: AggregationRule, updates: readonly NamedBlob[], weights: readonly number[], base: NamedBlob, format: RoundFormat, claimed: AggregateClaim): AggregateVerdict {
+export function verifyAggregate(
+  rule: AggregationRule,
+  updates: readonly NamedBlob[],
+  weights: readonly number[],
+  base: NamedBlob,
+  format: RoundFormat,
+  claimed: AggregateClaim,
+): AggregateVerdict {
   // The harness's planted bug (test-only): any claim is taken on trust.
   if (ACCEPT_AGGREGATE) return { matches: true }
   const n = format.parameterCount
@@ -275,11 +318,24 @@ export function verifyAggregate(rule: AggregationRule, updates: readonly NamedBl
   const reputations = weights.map(() => REPUTATION_UNIT)
   const into = reused.aggregate(n)
   const values = refusalsAsAggregationFailed(rule, () =>
-    inputs.int16 !== undefined ? rule.fastInt16!({ updates: inputs.int16, weights, reputations }, into).values : rule.fast({ updates: inputs.int32, weights, reputations }, into).values,
+    inputs.int16 !== undefined
+      ? rule.fastInt16!({ updates: inputs.int16, weights, reputations }, into).values
+      : rule.fast({ updates: inputs.int32, weights, reputations }, into).values,
   )
-  const aggregateBytes = encodeVectorInto(format.dtype as UpdateDtype, format.scale, values, reused.aggregateBlob(HEADER_BYTES + n * WIDTH[format.dtype as UpdateDtype]))
+  const aggregateBytes = encodeVectorInto(
+    format.dtype as UpdateDtype,
+    format.scale,
+    values,
+    reused.aggregateBlob(HEADER_BYTES + n * WIDTH[format.dtype as UpdateDtype]),
+  )
   const modelBytes = reused.modelBlob(HEADER_BYTES + 4 * n)
-  if (LITTLE_ENDIAN) nextModelValues(model, values, format.scale, new Int32Array(vectorHeader(MODEL_DTYPE, model.scale, n, modelBytes).buffer, HEADER_BYTES, n))
+  if (LITTLE_ENDIAN)
+    nextModelValues(
+      model,
+      values,
+      format.scale,
+      new Int32Array(vectorHeader(MODEL_DTYPE, model.scale, n, modelBytes).buffer, HEADER_BYTES, n),
+    )
   else modelBytes.set(encodeVector(MODEL_DTYPE, model.scale, nextModelValues(model, values, format.scale)))
   if (sameBytes(aggregateBytes, claimed.aggregate) && sameBytes(modelBytes, claimed.model)) return { matches: true }
   return { matches: false, aggregateCid: blobCid(aggregateBytes), modelCid: blobCid(modelBytes) }
@@ -293,7 +349,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** The updates as the rule will read them: int16 views where it has `fastInt16` and every blob gives one, else widened into the reused scratch (throwing the update codes as submittedValues does). */
-function updateInputs(rule: AggregationRule, updates: readonly NamedBlob[], format: RoundFormat): { int16: Int16Array[]; int32?: undefined } | { int16?: undefined; int32: Int32Array[] } {
+function updateInputs(
+  rule: AggregationRule,
+  updates: readonly NamedBlob[],
+  format: RoundFormat,
+): { int16: Int16Array[]; int32?: undefined } | { int16?: undefined; int32: Int32Array[] } {
   if (rule.fastInt16 !== undefined) {
     const views = updates.map((u) => submittedInt16View(u.bytes, format))
     if (views.every((v) => v !== undefined)) return { int16: views as Int16Array[] }
@@ -331,7 +391,12 @@ function encodeVectorInto(dtype: UpdateDtype, scale: number, values: Int32Array,
   }
   vectorHeader(dtype, scale, values.length, bytes)
   const n = values.length
-  const body = dtype === 'int8' ? new Int8Array(bytes.buffer, HEADER_BYTES, n) : dtype === 'int16' ? new Int16Array(bytes.buffer, HEADER_BYTES, n) : new Int32Array(bytes.buffer, HEADER_BYTES, n)
+  const body =
+    dtype === 'int8'
+      ? new Int8Array(bytes.buffer, HEADER_BYTES, n)
+      : dtype === 'int16'
+        ? new Int16Array(bytes.buffer, HEADER_BYTES, n)
+        : new Int32Array(bytes.buffer, HEADER_BYTES, n)
   body.set(values)
   return bytes
 }
@@ -369,7 +434,13 @@ const reused = (() => {
 })()
 
 /** The aggregate blob and the next model blob, encoded as the FL library does, and their CIDs. */
-export function recompute(rule: AggregationRule, updates: readonly Int32Array[], weights: readonly number[], base: QuantizedUpdate, format: RoundFormat): Recomputed {
+export function recompute(
+  rule: AggregationRule,
+  updates: readonly Int32Array[],
+  weights: readonly number[],
+  base: QuantizedUpdate,
+  format: RoundFormat,
+): Recomputed {
   const values = aggregate(rule, updates, weights)
   const aggregateBytes = encodeVector(format.dtype as UpdateDtype, format.scale, values)
   const modelBytes = encodeVector(MODEL_DTYPE, base.scale, nextModelValues(base, values, format.scale))

@@ -13,7 +13,15 @@ export const TrainingParamsType = t.struct('TrainingParams', 2530, 3, {
 })
 export type TrainingParamsValue = StructValue<typeof TrainingParamsType.fields>
 
-const FIELDS = ['score_window', 'gas_per_coordinate', 'free_rider_memory_rounds', 'min_update_norm', 'near_copy_cosine', 'free_rider_slash_fraction', 'close_submit_when_full'] as const
+const FIELDS = [
+  'score_window',
+  'gas_per_coordinate',
+  'free_rider_memory_rounds',
+  'min_update_norm',
+  'near_copy_cosine',
+  'free_rider_slash_fraction',
+  'close_submit_when_full',
+] as const
 /** Longest score window, in blocks (the subnets' own phase bound). */
 export const MAX_SCORE_WINDOW = 100_000
 /** Longest duplicate memory, in rounds (about two years of one-minute rounds: as good as forever). */
@@ -82,17 +90,33 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
   },
   fromJson(json, path) {
     const body = objectAt(json, path)
-    for (const key of Object.keys(body)) if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such training param')
+    for (const key of Object.keys(body))
+      if (!(FIELDS as readonly string[]).includes(key)) throw genesisError(`${path}.${key}`, 'no such training param')
     const d = trainingParams.defaults
     return {
       scoreWindow: body.score_window === undefined ? d.scoreWindow : intAt(body.score_window, `${path}.score_window`, 0, MAX_SCORE_WINDOW),
-      gasPerCoordinate: body.gas_per_coordinate === undefined ? d.gasPerCoordinate : bigintAt(body.gas_per_coordinate, `${path}.gas_per_coordinate`, { min: 1n, max: 1_000_000n }),
+      gasPerCoordinate:
+        body.gas_per_coordinate === undefined
+          ? d.gasPerCoordinate
+          : bigintAt(body.gas_per_coordinate, `${path}.gas_per_coordinate`, { min: 1n, max: 1_000_000n }),
       freeRiderMemoryRounds:
-        body.free_rider_memory_rounds === undefined ? d.freeRiderMemoryRounds : intAt(body.free_rider_memory_rounds, `${path}.free_rider_memory_rounds`, 0, MAX_MEMORY_ROUNDS),
-      minUpdateNorm: body.min_update_norm === undefined ? d.minUpdateNorm : bigintAt(body.min_update_norm, `${path}.min_update_norm`, { min: 0n, max: 2n ** 64n - 1n }),
-      nearCopyCosine: body.near_copy_cosine === undefined ? d.nearCopyCosine : fractionAt(body.near_copy_cosine, `${path}.near_copy_cosine`),
-      freeRiderSlashFraction: body.free_rider_slash_fraction === undefined ? d.freeRiderSlashFraction : fractionAt(body.free_rider_slash_fraction, `${path}.free_rider_slash_fraction`),
-      closeSubmitWhenFull: body.close_submit_when_full === undefined ? d.closeSubmitWhenFull : flagAt(body.close_submit_when_full, `${path}.close_submit_when_full`),
+        body.free_rider_memory_rounds === undefined
+          ? d.freeRiderMemoryRounds
+          : intAt(body.free_rider_memory_rounds, `${path}.free_rider_memory_rounds`, 0, MAX_MEMORY_ROUNDS),
+      minUpdateNorm:
+        body.min_update_norm === undefined
+          ? d.minUpdateNorm
+          : bigintAt(body.min_update_norm, `${path}.min_update_norm`, { min: 0n, max: 2n ** 64n - 1n }),
+      nearCopyCosine:
+        body.near_copy_cosine === undefined ? d.nearCopyCosine : fractionAt(body.near_copy_cosine, `${path}.near_copy_cosine`),
+      freeRiderSlashFraction:
+        body.free_rider_slash_fraction === undefined
+          ? d.freeRiderSlashFraction
+          : fractionAt(body.free_rider_slash_fraction, `${path}.free_rider_slash_fraction`),
+      closeSubmitWhenFull:
+        body.close_submit_when_full === undefined
+          ? d.closeSubmitWhenFull
+          : flagAt(body.close_submit_when_full, `${path}.close_submit_when_full`),
     }
   },
   toJson: (p) => ({
@@ -105,10 +129,18 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
     close_submit_when_full: p.closeSubmitWhenFull,
   }),
   validate(p) {
-    if (p.scoreWindow > MAX_SCORE_WINDOW) throw trainingError('INVALID_PARAMS', `score_window must be at most ${MAX_SCORE_WINDOW}`, { param: 'score_window' })
-    if (p.gasPerCoordinate < 1n || p.gasPerCoordinate > 1_000_000n) throw trainingError('INVALID_PARAMS', 'gas_per_coordinate must lie in [1, 1000000]', { param: 'gas_per_coordinate' })
-    if (p.freeRiderMemoryRounds > MAX_MEMORY_ROUNDS) throw trainingError('INVALID_PARAMS', `free_rider_memory_rounds must be at most ${MAX_MEMORY_ROUNDS}`, { param: 'free_rider_memory_rounds' })
-    for (const [name, value] of [['near_copy_cosine', p.nearCopyCosine], ['free_rider_slash_fraction', p.freeRiderSlashFraction]] as const) {
+    if (p.scoreWindow > MAX_SCORE_WINDOW)
+      throw trainingError('INVALID_PARAMS', `score_window must be at most ${MAX_SCORE_WINDOW}`, { param: 'score_window' })
+    if (p.gasPerCoordinate < 1n || p.gasPerCoordinate > 1_000_000n)
+      throw trainingError('INVALID_PARAMS', 'gas_per_coordinate must lie in [1, 1000000]', { param: 'gas_per_coordinate' })
+    if (p.freeRiderMemoryRounds > MAX_MEMORY_ROUNDS)
+      throw trainingError('INVALID_PARAMS', `free_rider_memory_rounds must be at most ${MAX_MEMORY_ROUNDS}`, {
+        param: 'free_rider_memory_rounds',
+      })
+    for (const [name, value] of [
+      ['near_copy_cosine', p.nearCopyCosine],
+      ['free_rider_slash_fraction', p.freeRiderSlashFraction],
+    ] as const) {
       if (value.isNegative() || value.gt(Dec.ONE)) throw trainingError('INVALID_PARAMS', `${name} must lie in [0, 1]`, { param: name })
     }
   },

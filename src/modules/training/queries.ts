@@ -143,13 +143,15 @@ function seenSubnet(ctx: Context, value: unknown): { books: TrainingBooks; subne
 
 function roundOf(books: TrainingBooks, subnet: bigint, number: bigint | null): RoundValue {
   const round = number === null ? undefined : books.round(subnet, number)
-  if (round === undefined) throw trainingError('UNKNOWN_ROUND', `subnet ${subnet} has no round ${number ?? '(none opened)'}`, { subnet: String(subnet) })
+  if (round === undefined)
+    throw trainingError('UNKNOWN_ROUND', `subnet ${subnet} has no round ${number ?? '(none opened)'}`, { subnet: String(subnet) })
   return round
 }
 
 function versionOf(books: TrainingBooks, subnet: bigint, number: bigint): ModelVersionValue {
   const version = books.version(subnet, number)
-  if (version === undefined) throw trainingError('UNKNOWN_VERSION', `subnet ${subnet} has no version ${number}`, { subnet: String(subnet), version: String(number) })
+  if (version === undefined)
+    throw trainingError('UNKNOWN_VERSION', `subnet ${subnet} has no version ${number}`, { subnet: String(subnet), version: String(number) })
   return version
 }
 
@@ -185,7 +187,8 @@ export const trainingQueries: Record<string, QueryHandler> = {
   dpLedger(ctx, params) {
     // any existing subnet, also before training has seen it (a policy may be set in its first block)
     const subnet = u64At(params.subnet, 'subnet', 'UNKNOWN_SUBNET')
-    if (ctx.keeper(SUBNETS).subnet(subnet) === undefined) throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
+    if (ctx.keeper(SUBNETS).subnet(subnet) === undefined)
+      throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
     return dpLedgerJson(ctx, subnet)
   },
   secaggRound(ctx, params) {

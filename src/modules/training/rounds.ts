@@ -92,7 +92,12 @@ function openRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: b
   }
   books.setRound(round)
   books.schedule(round.closeHeight, subnet, 'close')
-  books.setProgress(subnet, { round: number, latestVersion: progress.latestVersion, scheduledHeight: round.closeHeight, scheduledPhase: 'close' })
+  books.setProgress(subnet, {
+    round: number,
+    latestVersion: progress.latestVersion,
+    scheduledHeight: round.closeHeight,
+    scheduledPhase: 'close',
+  })
   emitRoundOpened(ctx, round)
   ctx.hooks(TRAINING_HOOKS).roundOpened(round)
 }
@@ -130,7 +135,8 @@ function forgetContent(books: TrainingBooks, subnet: bigint, round: bigint, memo
   const old = round - memory - 1n
   for (const u of books.updates(subnet, old)) {
     const seen = books.contentSeen(subnet, u.updateCid)
-    if (seen !== undefined && seen.round === old && Buffer.compare(seen.trainer, u.trainer) === 0) books.deleteContentSeen(subnet, u.updateCid)
+    if (seen !== undefined && seen.round === old && Buffer.compare(seen.trainer, u.trainer) === 0)
+      books.deleteContentSeen(subnet, u.updateCid)
   }
 }
 

@@ -30,19 +30,32 @@ export function secAggGenesisAt(value: unknown, path: string): SecAggGenesisEntr
     for (const key of Object.keys(e)) if (!FIELDS.includes(key)) throw genesisError(`${at}.${key}`, 'no such secagg field')
     const seen = new Set<string>()
     const members = arrayAt(e.members, `${at}.members`).map((m, j) => addressAt(m, `${at}.members[${j}]`, seen))
-    const roster = { members, roundId: hexAt(e.round_id, `${at}.round_id`, 32), graphSeed: hexAt(e.graph_seed, `${at}.graph_seed`, 32), setupEnd: u64At(e.setup_end, `${at}.setup_end`) }
+    const roster = {
+      members,
+      roundId: hexAt(e.round_id, `${at}.round_id`, 32),
+      graphSeed: hexAt(e.graph_seed, `${at}.graph_seed`, 32),
+      setupEnd: u64At(e.setup_end, `${at}.setup_end`),
+    }
     const setups = arrayAt(e.setups ?? [], `${at}.setups`).map((s, j) => {
       const p = `${at}.setups[${j}]`
       const o = objectAt(s, p)
       const shares = arrayAt(o.shares ?? [], `${p}.shares`).map((x, k) => {
         const q = objectAt(x, `${p}.shares[${k}]`)
-        return { holder: addressAt(q.holder, `${p}.shares[${k}].holder`), ciphertext: hexAt(q.ciphertext, `${p}.shares[${k}].ciphertext`, SHARE_CIPHERTEXT_BYTES), commitment: hexAt(q.commitment, `${p}.shares[${k}].commitment`, 32) }
+        return {
+          holder: addressAt(q.holder, `${p}.shares[${k}].holder`),
+          ciphertext: hexAt(q.ciphertext, `${p}.shares[${k}].ciphertext`, SHARE_CIPHERTEXT_BYTES),
+          commitment: hexAt(q.commitment, `${p}.shares[${k}].commitment`, 32),
+        }
       })
       return { trainer: addressAt(o.trainer, `${p}.trainer`), setup: { roundKey: hexAt(o.round_key, `${p}.round_key`, 32), shares } }
     })
     const reveals = arrayAt(e.reveals ?? [], `${at}.reveals`).map((r, j) => {
       const o = objectAt(r, `${at}.reveals[${j}]`)
-      return { dealer: addressAt(o.dealer, `${at}.reveals[${j}].dealer`), holder: addressAt(o.holder, `${at}.reveals[${j}].holder`), share: hexAt(o.share, `${at}.reveals[${j}].share`, SHARE_BYTES) }
+      return {
+        dealer: addressAt(o.dealer, `${at}.reveals[${j}].dealer`),
+        holder: addressAt(o.holder, `${at}.reveals[${j}].holder`),
+        share: hexAt(o.share, `${at}.reveals[${j}].share`, SHARE_BYTES),
+      }
     })
     return { subnet: u64At(e.subnet, `${at}.subnet`), round: u64At(e.round, `${at}.round`), roster, setups, reveals }
   })
@@ -61,8 +74,18 @@ export function exportSecAggGenesis(store: KVStore): Record<string, unknown>[] {
   const books = new SecAggBooks(store)
   const rounds: { subnet: bigint; round: bigint }[] = []
   for (const [key] of store.iterate(ALL_SECAGG_ROSTERS)) rounds.push({ subnet: readU64(key, 1), round: readU64(key, 9) })
-  const setups = [...store.iterate(ALL_SECAGG_SETUPS)].map(([key]) => ({ subnet: readU64(key, 1), round: readU64(key, 9), trainer: key.slice(17, 37) }))
-  const reveals = [...store.iterate(ALL_SECAGG_REVEALS)].map(([key, share]) => ({ subnet: readU64(key, 1), round: readU64(key, 9), dealer: key.slice(17, 37), holder: key.slice(37, 57), share }))
+  const setups = [...store.iterate(ALL_SECAGG_SETUPS)].map(([key]) => ({
+    subnet: readU64(key, 1),
+    round: readU64(key, 9),
+    trainer: key.slice(17, 37),
+  }))
+  const reveals = [...store.iterate(ALL_SECAGG_REVEALS)].map(([key, share]) => ({
+    subnet: readU64(key, 1),
+    round: readU64(key, 9),
+    dealer: key.slice(17, 37),
+    holder: key.slice(37, 57),
+    share,
+  }))
   return rounds.map(({ subnet, round }) => {
     const roster = books.roster(subnet, round)!
     return {
@@ -76,9 +99,19 @@ export function exportSecAggGenesis(store: KVStore): Record<string, unknown>[] {
         .filter((s) => s.subnet === subnet && s.round === round)
         .map((s) => {
           const setup = books.setup(subnet, round, s.trainer)!
-          return { trainer: encodeAddress(s.trainer), round_key: hex(setup.roundKey), shares: setup.shares.map((x) => ({ holder: encodeAddress(x.holder), ciphertext: hex(x.ciphertext), commitment: hex(x.commitment) })) }
+          return {
+            trainer: encodeAddress(s.trainer),
+            round_key: hex(setup.roundKey),
+            shares: setup.shares.map((x) => ({
+              holder: encodeAddress(x.holder),
+              ciphertext: hex(x.ciphertext),
+              commitment: hex(x.commitment),
+            })),
+          }
         }),
-      reveals: reveals.filter((r) => r.subnet === subnet && r.round === round).map((r) => ({ dealer: encodeAddress(r.dealer), holder: encodeAddress(r.holder), share: hex(r.share) })),
+      reveals: reveals
+        .filter((r) => r.subnet === subnet && r.round === round)
+        .map((r) => ({ dealer: encodeAddress(r.dealer), holder: encodeAddress(r.holder), share: hex(r.share) })),
     }
   })
 }

@@ -27,7 +27,8 @@ export function secAggRoundJson(ctx: Context, subnet: bigint, number: bigint) {
   const training = new TrainingBooks(ctx.moduleStore())
   const round = training.round(subnet, number)
   if (round === undefined) throw trainingError('UNKNOWN_ROUND', `subnet ${subnet} has no round ${number}`, { subnet: String(subnet) })
-  if (!isSecAggRound(round)) return { rule: round.rule, round_id: null, setup_end_height: null, degree: null, threshold: null, roster: null }
+  if (!isSecAggRound(round))
+    return { rule: round.rule, round_id: null, setup_end_height: null, degree: null, threshold: null, roster: null }
   const books = new SecAggBooks(ctx.moduleStore())
   const roster = books.roster(subnet, number)
   if (roster === undefined) return { rule: round.rule, round_id: null, setup_end_height: null, degree: null, threshold: null, roster: null }
@@ -50,9 +51,18 @@ export function secAggRoundJson(ctx: Context, subnet: bigint, number: bigint) {
         index,
         status,
         round_key: setup === undefined ? null : hex(setup.roundKey),
-        shares: (setup?.shares ?? []).map((s) => ({ holder: encodeAddress(s.holder), ciphertext: hex(s.ciphertext), commitment: hex(s.commitment) })),
+        shares: (setup?.shares ?? []).map((s) => ({
+          holder: encodeAddress(s.holder),
+          ciphertext: hex(s.ciphertext),
+          commitment: hex(s.commitment),
+        })),
         weight,
-        contribution: weight === 0 ? '0' : Dec.fromInt(BigInt(weight)).quo(Dec.fromInt(BigInt(total))).toString(),
+        contribution:
+          weight === 0
+            ? '0'
+            : Dec.fromInt(BigInt(weight))
+                .quo(Dec.fromInt(BigInt(total)))
+                .toString(),
         revealed: books.revealedOf(subnet, number, member).length,
       }
     }),

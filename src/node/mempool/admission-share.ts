@@ -92,7 +92,8 @@ export class AdmissionShare {
     const active = this.#clock.active()
     const busy = active - this.#start.active
     const share = busy > 0 ? this.#spent / busy : 0
-    if (busy / wall >= this.config.saturated && share > this.config.maxShare) this.#keep = Math.max(MIN_KEEP, (this.#keep * this.config.maxShare) / share)
+    if (busy / wall >= this.config.saturated && share > this.config.maxShare)
+      this.#keep = Math.max(MIN_KEEP, (this.#keep * this.config.maxShare) / share)
     else this.#keep = Math.min(1, this.#keep * 1.25 ** Math.floor(wall / this.config.windowMs))
     this.#start = { at: now, active }
     this.#spent = 0

@@ -46,7 +46,9 @@ export function mempoolConfig(overrides: Partial<MempoolConfig> = {}): MempoolCo
   integerAt(config, 'cacheSize', 0)
   integerAt(config, 'maxPendingBlocks', 1)
   if (config.maxTxBytes > config.maxBytes) {
-    throw new MempoolError('INVALID_CONFIG', `mempool maxTxBytes ${config.maxTxBytes} exceeds maxBytes ${config.maxBytes}`, { field: 'maxTxBytes' })
+    throw new MempoolError('INVALID_CONFIG', `mempool maxTxBytes ${config.maxTxBytes} exceeds maxBytes ${config.maxBytes}`, {
+      field: 'maxTxBytes',
+    })
   }
   return config
 }

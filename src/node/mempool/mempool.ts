@@ -1,7 +1,19 @@
 import { decode } from '../../codec/index.js'
 import { PublicKey, toHex } from '../../crypto/index.js'
 import { type Logger, logger } from '../../log/index.js'
-import { type Application, type CheckTxResult, type CheckedTx, CheckState, type StagedCheck, Tx, TxError, type TxErrorCode, type TxValue, type WrittenKeys, txHash } from '../../state/index.js'
+import {
+  type Application,
+  type CheckTxResult,
+  type CheckedTx,
+  CheckState,
+  type StagedCheck,
+  Tx,
+  TxError,
+  type TxErrorCode,
+  type TxValue,
+  type WrittenKeys,
+  txHash,
+} from '../../state/index.js'
 import { type MempoolConfig, mempoolConfig } from './config.js'
 import { MempoolError } from './errors.js'
 import { BinaryHeap } from './heap.js'
@@ -178,7 +190,10 @@ export class Mempool {
   add(bytes: Uint8Array, options: AddOptions = {}): AddResult {
     this.#assertCurrent()
     if (bytes.length > this.config.maxTxBytes) {
-      throw new MempoolError('TX_TOO_LARGE', `transaction is ${bytes.length} bytes, the mempool takes at most ${this.config.maxTxBytes}`, { size: bytes.length, limit: this.config.maxTxBytes })
+      throw new MempoolError('TX_TOO_LARGE', `transaction is ${bytes.length} bytes, the mempool takes at most ${this.config.maxTxBytes}`, {
+        size: bytes.length,
+        limit: this.config.maxTxBytes,
+      })
     }
     const hash = toHex(txHash(bytes))
     const pending = this.#byHash.get(hash)
@@ -249,10 +264,14 @@ export class Mempool {
     // A late update (the application already a block further) is still sound: everything is
     // re-checked against what is committed now, and the next update catches up.
     if (height > this.#app.height || height < this.#height) {
-      throw new MempoolError('HEIGHT_MISMATCH', `update for height ${height}, but the application has committed ${this.#app.height} and the mempool was at ${this.#height}`, {
-        height,
-        expected: this.#app.height,
-      })
+      throw new MempoolError(
+        'HEIGHT_MISMATCH',
+        `update for height ${height}, but the application has committed ${this.#app.height} and the mempool was at ${this.#height}`,
+        {
+          height,
+          expected: this.#app.height,
+        },
+      )
     }
     // The written keys describe one block: they say what changed only if that block is the one
     // step from what the pool was checked against to what is committed now.
@@ -319,13 +338,17 @@ export class Mempool {
   }
 
   #full(hash: TxHash): MempoolError {
-    return new MempoolError('FULL', `mempool holds ${this.size} transactions in ${this.#bytes} bytes and nothing of lower priority it may evict`, {
-      hash,
-      size: this.size,
-      limit: this.maxTxs,
-      bytes: this.#bytes,
-      maxBytes: this.config.maxBytes,
-    })
+    return new MempoolError(
+      'FULL',
+      `mempool holds ${this.size} transactions in ${this.#bytes} bytes and nothing of lower priority it may evict`,
+      {
+        hash,
+        size: this.size,
+        limit: this.maxTxs,
+        bytes: this.#bytes,
+        maxBytes: this.config.maxBytes,
+      },
+    )
   }
 
   /**
@@ -351,7 +374,11 @@ export class Mempool {
     if (body.chainId !== this.#app.chainId) return
     const next = this.#checkState.nextNonce(sender)
     if (body.nonce > next) {
-      const error = new TxError('NONCE_TOO_HIGH', `nonce ${body.nonce} is ahead of the account (next is ${next})`, { txHash: hash, expected: String(next), actual: String(body.nonce) })
+      const error = new TxError('NONCE_TOO_HIGH', `nonce ${body.nonce} is ahead of the account (next is ${next})`, {
+        txHash: hash,
+        expected: String(next),
+        actual: String(body.nonce),
+      })
       throw MempoolError.rejected(error, hash)
     }
     const worst = this.#worstTail()
@@ -370,10 +397,14 @@ export class Mempool {
 
   #assertCurrent(): void {
     if (this.#app.height !== this.#height) {
-      throw new MempoolError('HEIGHT_MISMATCH', `the application committed height ${this.#app.height}; the mempool needs update() before it admits anything`, {
-        height: this.#height,
-        expected: this.#app.height,
-      })
+      throw new MempoolError(
+        'HEIGHT_MISMATCH',
+        `the application committed height ${this.#app.height}; the mempool needs update() before it admits anything`,
+        {
+          height: this.#height,
+          expected: this.#app.height,
+        },
+      )
     }
   }
 

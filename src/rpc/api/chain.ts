@@ -30,7 +30,7 @@ export const chainStatus = defineMethod({
 export const chainHealth = defineMethod({
   name: 'chain_health',
   summary: 'Whether the node is synced and producing or following blocks.',
-  description: 'healthy is false while catching up or when the latest block is older than the server\'s staleAfterMs.',
+  description: "healthy is false while catching up or when the latest block is older than the server's staleAfterMs.",
   params: {},
   result: s.object({
     healthy: s.boolean(),

@@ -12,7 +12,11 @@ import { Account, DecText } from './module-shapes.js'
 
 const QF = ['QUERY_FAILED'] as const
 const Id = (what: string) => s.decimal(what)
-const Hex32 = s.string({ pattern: /^[0-9a-f]{64}$/, patternHint: 'expected 64 lower-case hex digits', description: 'a SHA-256 digest, hex' })
+const Hex32 = s.string({
+  pattern: /^[0-9a-f]{64}$/,
+  patternHint: 'expected 64 lower-case hex digits',
+  description: 'a SHA-256 digest, hex',
+})
 const Hex = s.string({ pattern: /^([0-9a-f]{2})*$/, patternHint: 'expected lower-case hex bytes' })
 const Limit = s.optional(s.describe(s.decimal(), '1..1000, default 100'))
 
@@ -59,9 +63,19 @@ const recordShape = {
   decided_height: s.nullable(s.decimal()),
 }
 export const RecordJson = s.named('DatanetRecord', s.object(recordShape))
-const CurationJson = s.named('Curation', s.object({ curator: Account, approve: s.boolean(), reason: s.integer({ min: 0 }), voted_height: s.decimal() }))
+const CurationJson = s.named(
+  'Curation',
+  s.object({ curator: Account, approve: s.boolean(), reason: s.integer({ min: 0 }), voted_height: s.decimal() }),
+)
 
-const versionShape = { datanet: s.decimal(), version: s.decimal(), root: Hex32, record_count: s.decimal(), publisher: Account, published_height: s.decimal() }
+const versionShape = {
+  datanet: s.decimal(),
+  version: s.decimal(),
+  root: Hex32,
+  record_count: s.decimal(),
+  publisher: Account,
+  published_height: s.decimal(),
+}
 export const DatanetVersionJson = s.named('DatanetVersion', s.object(versionShape))
 
 export const DeclarationJson = s.named(
@@ -106,7 +120,7 @@ export const datanetList = defineMethod({
 
 export const datanetRecord = defineMethod({
   name: 'datanet_record',
-  summary: "One record: its provenance (contributor, height, licence, metadata), curation status and votes, quality weight.",
+  summary: 'One record: its provenance (contributor, height, licence, metadata), curation status and votes, quality weight.',
   params: { datanet: Id('datanet id'), record: Id('record id') },
   result: s.object({ height, ...recordShape, curations: s.array(CurationJson) }),
   errors: QF,
@@ -115,7 +129,12 @@ export const datanetRecord = defineMethod({
 export const datanetRecords = defineMethod({
   name: 'datanet_records',
   summary: "A Datanet's records by id, optionally of one status.",
-  params: { datanet: Id('datanet id'), status: s.optional(RecordStatus), after: s.optional(s.decimal('list ids above this one')), limit: Limit },
+  params: {
+    datanet: Id('datanet id'),
+    status: s.optional(RecordStatus),
+    after: s.optional(s.decimal('list ids above this one')),
+    limit: Limit,
+  },
   result: s.object({ height, records: s.array(RecordJson) }),
   errors: QF,
 })

@@ -13,7 +13,8 @@ const QF = ['QUERY_FAILED'] as const
 export const distributionRewards = defineMethod({
   name: 'distribution_rewards',
   summary: "A delegator's pending rewards, per validator and in total (one validator's alone with `validator`).",
-  description: 'QUERY_FAILED { codespace: distribution, code: UNKNOWN_VALIDATOR | NO_DELEGATION } for a validator it does not know or the delegator has no delegation with.',
+  description:
+    'QUERY_FAILED { codespace: distribution, code: UNKNOWN_VALIDATOR | NO_DELEGATION } for a validator it does not know or the delegator has no delegation with.',
   params: { delegator: Account, validator: s.optional(s.describe(ValidatorParam, 'default: every validator it delegates to')) },
   result: s.object({ height, rewards: s.array(s.object({ validator: Valoper, reward: DecCoinsJson })), total: DecCoinsJson }),
   errors: QF,

@@ -18,7 +18,11 @@ const Tally = { yes: s.decimal(), abstain: s.decimal(), no: s.decimal(), no_with
 const Content = s.named(
   'ProposalMessage',
   s.union([
-    s.object({ type: s.literal('gov/MsgUpdateParams'), module: s.string(), params: s.string({ description: "the module's params, canonical JSON text" }) }),
+    s.object({
+      type: s.literal('gov/MsgUpdateParams'),
+      module: s.string(),
+      params: s.string({ description: "the module's params, canonical JSON text" }),
+    }),
     s.object({ type: s.literal('gov/MsgSoftwareUpgrade'), name: s.string(), height: s.decimal(), info: s.string() }),
     s.object({ type: s.literal('gov/MsgCancelUpgrade') }),
   ]),
@@ -45,7 +49,10 @@ const proposalShape = {
   deposits: s.enum(['held', 'refunded', 'burned'] as const),
 }
 export const ProposalJson = s.named('Proposal', s.object(proposalShape))
-const VoteJson = s.named('GovVote', s.object({ proposal: s.decimal(), voter: Account, options: s.array(s.object({ option: Option, weight: DecText })) }))
+const VoteJson = s.named(
+  'GovVote',
+  s.object({ proposal: s.decimal(), voter: Account, options: s.array(s.object({ option: Option, weight: DecText })) }),
+)
 
 export const govParams = defineMethod({
   name: 'gov_params',
@@ -97,7 +104,7 @@ export const govVote = defineMethod({
 
 export const govVotes = defineMethod({
   name: 'gov_votes',
-  summary: "Every vote on a proposal, by voter.",
+  summary: 'Every vote on a proposal, by voter.',
   params: { proposal: Id('proposal id') },
   result: s.object({ height, votes: s.array(VoteJson) }),
   errors: QF,
@@ -107,7 +114,12 @@ export const govDeposits = defineMethod({
   name: 'gov_deposits',
   summary: "A proposal's deposits, by depositor.",
   params: { proposal: Id('proposal id') },
-  result: s.object({ height, denom: s.string(), total: s.decimal(), deposits: s.array(s.object({ depositor: Account, amount: s.decimal() })) }),
+  result: s.object({
+    height,
+    denom: s.string(),
+    total: s.decimal(),
+    deposits: s.array(s.object({ depositor: Account, amount: s.decimal() })),
+  }),
   errors: QF,
 })
 
@@ -123,7 +135,10 @@ export const govUpgradePlan = defineMethod({
   name: 'gov_upgradePlan',
   summary: 'The software upgrade a passed proposal scheduled (name, height, info), or null.',
   params: {},
-  result: s.object({ height, plan: s.nullable(s.object({ name: s.string(), height: s.decimal(), info: s.string(), proposal: s.decimal() })) }),
+  result: s.object({
+    height,
+    plan: s.nullable(s.object({ name: s.string(), height: s.decimal(), info: s.string(), proposal: s.decimal() })),
+  }),
   errors: QF,
 })
 
@@ -135,7 +150,13 @@ export const govAppliedUpgrades = defineMethod({
   errors: QF,
 })
 
-const Rules = s.object({ quorum: DecText, threshold: DecText, veto_threshold: DecText, voting_period: s.decimal('ms'), min_deposit: s.decimal() })
+const Rules = s.object({
+  quorum: DecText,
+  threshold: DecText,
+  veto_threshold: DecText,
+  voting_period: s.decimal('ms'),
+  min_deposit: s.decimal(),
+})
 const scopedShape = {
   id: s.decimal(),
   scope: s.enum(['subnet', 'datanet'] as const),
@@ -159,7 +180,14 @@ export const govScope = defineMethod({
   name: 'gov_scope',
   summary: 'Whether a subnet opted into governance (its admin is the gov module account), and its rules.',
   params: { scope: s.enum(['subnet', 'datanet'] as const), target: Id('subnet or Datanet id') },
-  result: s.object({ height, scope: s.string(), target: s.decimal(), governed: s.boolean(), rules: s.nullable(Rules), since_height: s.nullable(s.decimal()) }),
+  result: s.object({
+    height,
+    scope: s.string(),
+    target: s.decimal(),
+    governed: s.boolean(),
+    rules: s.nullable(Rules),
+    since_height: s.nullable(s.decimal()),
+  }),
   errors: QF,
 })
 
@@ -182,7 +210,8 @@ export const govScopedProposals = defineMethod({
 
 export const govScopedTally = defineMethod({
   name: 'gov_scopedTally',
-  summary: "A subnet-scope proposal's tally in bond units: running while voted (members' bonds now), final after; total is the subnet's whole weight now.",
+  summary:
+    "A subnet-scope proposal's tally in bond units: running while voted (members' bonds now), final after; total is the subnet's whole weight now.",
   params: { proposal: Id('scoped proposal id') },
   result: s.object({ height, ...Tally, total: s.decimal(), final: s.boolean() }),
   errors: QF,

@@ -1,17 +1,101 @@
 import { accountGet, stateModuleQuery, stateQuery } from './state.js'
-import { chainGenesis, chainGetBlock, chainGetBlockResults, chainGetCommit, chainGetValidators, chainHealth, chainStatus, netInfo } from './chain.js'
+import {
+  chainGenesis,
+  chainGetBlock,
+  chainGetBlockResults,
+  chainGetCommit,
+  chainGetValidators,
+  chainHealth,
+  chainStatus,
+  netInfo,
+} from './chain.js'
 import { mempoolPending, txBroadcast, txGet, txSearch } from './tx.js'
 import { rpcDiscover, subscribe, unsubscribe } from './subscriptions.js'
-import { stakingDelegation, stakingDelegations, stakingParams, stakingPool, stakingRedelegations, stakingUnbondings, stakingValidator, stakingValidatorDelegations, stakingValidators } from './staking.js'
+import {
+  stakingDelegation,
+  stakingDelegations,
+  stakingParams,
+  stakingPool,
+  stakingRedelegations,
+  stakingUnbondings,
+  stakingValidator,
+  stakingValidatorDelegations,
+  stakingValidators,
+} from './staking.js'
 import { slashingParams, slashingSigningInfo, slashingSigningInfos } from './slashing.js'
 import { rewardsParams, rewardsPayouts, rewardsPool, rewardsTotals, rewardsTreasury } from './rewards.js'
-import { modelLatest, modelVersion, modelVersions, roundGet, roundRejectedUpdates, roundUpdates, subnetAllowList, subnetGet, subnetList, subnetMembers, subnetParams, trainingParams } from './training.js'
+import {
+  modelLatest,
+  modelVersion,
+  modelVersions,
+  roundGet,
+  roundRejectedUpdates,
+  roundUpdates,
+  subnetAllowList,
+  subnetGet,
+  subnetList,
+  subnetMembers,
+  subnetParams,
+  trainingParams,
+} from './training.js'
 import { roundSecagg, subnetDpLedger } from './privacy.js'
-import { contributionGetProof, contributionReceipt, contributionReceipts, reputationCommitments, reputationGet, reputationHistory, reputationList, reputationParams, reputationStandings } from './reputation.js'
-import { datanetDeclarations, datanetGet, datanetGetRecordProof, datanetList, datanetParams, datanetRecord, datanetRecords, datanetVersion, datanetVersions } from './datanets.js'
-import { lineageDiff, lineageGetAncestry, lineageGetContributors, lineageGetDescendants, lineageParams, lineageVersion, usageOwed, usagePool, usageReceipt, usageTotals } from './lineage.js'
-import { govDeposits, govParams, govProposal, govProposals, govTally, govUpgradePlan, govAppliedUpgrades, govScope, govScopedProposal, govScopedProposals, govScopedTally, govVote, govVotes } from './gov.js'
-import { distributionCommission, distributionCommunityPool, distributionOutstanding, distributionParams, distributionRewards, distributionWithdrawAddress } from './distribution.js'
+import {
+  contributionGetProof,
+  contributionReceipt,
+  contributionReceipts,
+  reputationCommitments,
+  reputationGet,
+  reputationHistory,
+  reputationList,
+  reputationParams,
+  reputationStandings,
+} from './reputation.js'
+import {
+  datanetDeclarations,
+  datanetGet,
+  datanetGetRecordProof,
+  datanetList,
+  datanetParams,
+  datanetRecord,
+  datanetRecords,
+  datanetVersion,
+  datanetVersions,
+} from './datanets.js'
+import {
+  lineageDiff,
+  lineageGetAncestry,
+  lineageGetContributors,
+  lineageGetDescendants,
+  lineageParams,
+  lineageVersion,
+  usageOwed,
+  usagePool,
+  usageReceipt,
+  usageTotals,
+} from './lineage.js'
+import {
+  govDeposits,
+  govParams,
+  govProposal,
+  govProposals,
+  govTally,
+  govUpgradePlan,
+  govAppliedUpgrades,
+  govScope,
+  govScopedProposal,
+  govScopedProposals,
+  govScopedTally,
+  govVote,
+  govVotes,
+} from './gov.js'
+import {
+  distributionCommission,
+  distributionCommunityPool,
+  distributionOutstanding,
+  distributionParams,
+  distributionRewards,
+  distributionWithdrawAddress,
+} from './distribution.js'
 
 /**
  * The core API by method name: what the server registers and what the client is typed by.

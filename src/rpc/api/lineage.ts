@@ -15,7 +15,11 @@ import { Account, DecText } from './module-shapes.js'
 const QF = ['QUERY_FAILED'] as const
 const Id = (what: string) => s.decimal(what)
 const Cid = s.string({ minLength: 1, maxLength: 128, description: 'CIDv1 text' })
-const Contributor = s.string({ pattern: /^(fedra1[02-9ac-hj-np-z]+|treasury:(0|[1-9][0-9]*))$/, patternHint: 'expected fedra1… or treasury:ID', description: 'an account, or a subnet treasury as treasury:ID' })
+const Contributor = s.string({
+  pattern: /^(fedra1[02-9ac-hj-np-z]+|treasury:(0|[1-9][0-9]*))$/,
+  patternHint: 'expected fedra1… or treasury:ID',
+  description: 'an account, or a subnet treasury as treasury:ID',
+})
 const Ref = s.named('VersionRef', s.object({ subnet: s.decimal(), version: s.decimal() }), 'a model version anywhere on the chain')
 const RefParam = s.object({ subnet: Id('subnet id'), version: Id('version') })
 const Depth = s.optional(s.describe(s.decimal(), 'generations to walk, ≤ 64 (default: the max_ancestry_depth param)'))
@@ -29,28 +33,60 @@ const versionShape = {
   global_cid: Cid,
   aggregate_cid: s.nullable(Cid),
   datanet_versions: s.array(s.object({ datanet: s.decimal(), version: s.decimal() })),
-  training: s.object({ rule: s.string(), dtype: s.string(), scale: s.integer({ min: 0 }), max_abs: s.integer({ min: 0 }), sample_cap: s.integer({ min: 0 }) }),
+  training: s.object({
+    rule: s.string(),
+    dtype: s.string(),
+    scale: s.integer({ min: 0 }),
+    max_abs: s.integer({ min: 0 }),
+    sample_cap: s.integer({ min: 0 }),
+  }),
   aggregator: s.nullable(Account),
-  trainers: s.array(s.object({ trainer: Account, sample_count: s.integer({ min: 0 }), consensus_score: s.nullable(DecText), weight: s.integer({ min: 0 }) })),
+  trainers: s.array(
+    s.object({
+      trainer: Account,
+      sample_count: s.integer({ min: 0 }),
+      consensus_score: s.nullable(DecText),
+      weight: s.integer({ min: 0 }),
+    }),
+  ),
   status: s.enum(['pending', 'attributed'] as const),
-  total_weight: s.decimal('Σ of the credits\' weights'),
+  total_weight: s.decimal("Σ of the credits' weights"),
   recorded_height: s.decimal(),
   attributed_height: s.nullable(s.decimal()),
 }
 const CreditJson = s.named(
   'LineageCredit',
-  s.object({ contributor: Contributor, trainer: s.decimal(), data: s.decimal(), aggregator: s.decimal(), treasury: s.decimal(), weight: s.decimal('the sum of its parts'), paid: s.decimal('withdrawn from this version so far') }),
+  s.object({
+    contributor: Contributor,
+    trainer: s.decimal(),
+    data: s.decimal(),
+    aggregator: s.decimal(),
+    treasury: s.decimal(),
+    weight: s.decimal('the sum of its parts'),
+    paid: s.decimal('withdrawn from this version so far'),
+  }),
   "one contributor's weight in a version, by role",
 )
 const WalkJson = {
-  nodes: s.array(s.object({ subnet: s.decimal(), version: s.decimal(), depth: s.integer({ min: 0 }), kind: s.string(), round: s.nullable(s.decimal()), status: s.string(), global_cid: Cid })),
+  nodes: s.array(
+    s.object({
+      subnet: s.decimal(),
+      version: s.decimal(),
+      depth: s.integer({ min: 0 }),
+      kind: s.string(),
+      round: s.nullable(s.decimal()),
+      status: s.string(),
+      global_cid: Cid,
+    }),
+  ),
   edges: s.array(s.object({ child: Ref, parent: Ref })),
   truncated: s.boolean('the depth bound cut the walk'),
 }
 
 export const lineageParams = defineMethod({
   name: 'lineage_params',
-  summary: "The lineage module's parameters: how a use fee is split (trainers, data, aggregator, validators, treasury; the parents' decay), the depth bound and the least fee.",
+  summary:
+    "The lineage module's parameters: how a use fee is split (trainers, data, aggregator, validators, treasury; the parents' decay), the depth bound and the least fee.",
   params: {},
   result: s.object({
     height,
@@ -68,7 +104,8 @@ export const lineageParams = defineMethod({
 
 export const lineageVersion = defineMethod({
   name: 'lineage_version',
-  summary: "A model version's lineage record: parents, round, CIDs, Datanet versions, training params, trainers with their agreed scores, and its credits and pool.",
+  summary:
+    "A model version's lineage record: parents, round, CIDs, Datanet versions, training params, trainers with their agreed scores, and its credits and pool.",
   description: 'QUERY_FAILED { codespace: lineage, code: UNKNOWN_VERSION } when there is none.',
   params: { subnet: Id('subnet id'), version: Id('version') },
   result: s.object({ height, ...versionShape, credits: s.array(CreditJson), pool: s.object({ accrued: s.decimal(), paid: s.decimal() }) }),
@@ -100,8 +137,14 @@ export const lineageGetContributors = defineMethod({
     subnet: s.decimal(),
     version: s.decimal(),
     scale: s.decimal(),
-    contributors: s.array(s.object({ contributor: Contributor, weight: s.decimal('parts per scale'), versions: s.integer({ min: 0, description: 'versions that credit it' }) })),
-    validators: s.decimal('the validators\' parts'),
+    contributors: s.array(
+      s.object({
+        contributor: Contributor,
+        weight: s.decimal('parts per scale'),
+        versions: s.integer({ min: 0, description: 'versions that credit it' }),
+      }),
+    ),
+    validators: s.decimal("the validators' parts"),
     pending: s.decimal('parts waiting on versions not yet attributed'),
     dust: s.decimal('parts lost to floor division'),
     versions: s.integer({ min: 0, description: 'versions the walk reached' }),
@@ -119,7 +162,10 @@ export const lineageDiff = defineMethod({
     to: Ref,
     related: s.boolean('one is an ancestor of the other'),
     rounds: s.array(s.object({ subnet: s.decimal(), version: s.decimal(), round: s.nullable(s.decimal()) })),
-    datanet_versions: s.object({ added: s.array(s.object({ datanet: s.decimal(), version: s.decimal() })), removed: s.array(s.object({ datanet: s.decimal(), version: s.decimal() })) }),
+    datanet_versions: s.object({
+      added: s.array(s.object({ datanet: s.decimal(), version: s.decimal() })),
+      removed: s.array(s.object({ datanet: s.decimal(), version: s.decimal() })),
+    }),
     trainers: s.object({ added: s.array(Account), removed: s.array(Account) }),
     truncated: s.boolean(),
   }),
@@ -129,7 +175,8 @@ export const lineageDiff = defineMethod({
 export const usageReceipt = defineMethod({
   name: 'usage_receipt',
   summary: "A use's receipt: who used which version for what, the fee, and how it was split (parents, validators, pooled).",
-  description: '`state_key` is the receipt\'s key in the state tree (state_query proves it). QUERY_FAILED { codespace: lineage, code: UNKNOWN_RECEIPT } when there is none.',
+  description:
+    "`state_key` is the receipt's key in the state tree (state_query proves it). QUERY_FAILED { codespace: lineage, code: UNKNOWN_RECEIPT } when there is none.",
   params: { id: Id('receipt id, from 0') },
   result: s.object({
     height,
@@ -161,7 +208,18 @@ export const usageOwed = defineMethod({
     contributor: Contributor,
     denom: s.string(),
     total: s.decimal(),
-    versions: s.array(s.object({ subnet: s.decimal(), version: s.decimal(), weight: s.decimal(), total_weight: s.decimal(), accrued: s.decimal(), entitled: s.decimal(), paid: s.decimal(), owed: s.decimal() })),
+    versions: s.array(
+      s.object({
+        subnet: s.decimal(),
+        version: s.decimal(),
+        weight: s.decimal(),
+        total_weight: s.decimal(),
+        accrued: s.decimal(),
+        entitled: s.decimal(),
+        paid: s.decimal(),
+        owed: s.decimal(),
+      }),
+    ),
   }),
   errors: QF,
 })
@@ -170,7 +228,15 @@ export const usagePool = defineMethod({
   name: 'usage_pool',
   summary: "A version's pool of use fees: accrued, paid out, held.",
   params: { subnet: Id('subnet id'), version: Id('version') },
-  result: s.object({ height, subnet: s.decimal(), version: s.decimal(), denom: s.string(), accrued: s.decimal(), paid: s.decimal(), held: s.decimal() }),
+  result: s.object({
+    height,
+    subnet: s.decimal(),
+    version: s.decimal(),
+    denom: s.string(),
+    accrued: s.decimal(),
+    paid: s.decimal(),
+    held: s.decimal(),
+  }),
   errors: QF,
 })
 
@@ -178,6 +244,14 @@ export const usageTotals = defineMethod({
   name: 'usage_totals',
   summary: 'All uses together: fees received, sent to validators, withdrawn, held by the module, receipts.',
   params: {},
-  result: s.object({ height, denom: s.string(), received: s.decimal(), to_validators: s.decimal(), withdrawn: s.decimal(), held: s.decimal(), receipts: s.decimal() }),
+  result: s.object({
+    height,
+    denom: s.string(),
+    received: s.decimal(),
+    to_validators: s.decimal(),
+    withdrawn: s.decimal(),
+    held: s.decimal(),
+    receipts: s.decimal(),
+  }),
   errors: QF,
 })

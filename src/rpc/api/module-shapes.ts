@@ -30,17 +30,33 @@ export function bech32Of(prefixes: readonly string[], title: string, description
 }
 
 /** A validator as a param: its operator address fedravaloper1…, or the operator's account fedra1…. */
-export const ValidatorParam = bech32Of(['fedravaloper', 'fedra'], 'ValidatorRef', "a validator: its operator address fedravaloper1…, or the operator's account address fedra1…")
+export const ValidatorParam = bech32Of(
+  ['fedravaloper', 'fedra'],
+  'ValidatorRef',
+  "a validator: its operator address fedravaloper1…, or the operator's account address fedra1…",
+)
 /** A validator's operator address as the modules answer it. */
-export const Valoper = bech32Of(['fedravaloper'], 'ValoperAddress', "validator operator address, fedravaloper1… (the same 20 bytes as the operator's fedra1… account)")
+export const Valoper = bech32Of(
+  ['fedravaloper'],
+  'ValoperAddress',
+  "validator operator address, fedravaloper1… (the same 20 bytes as the operator's fedra1… account)",
+)
 /** An account address (delegators, withdraw addresses): the core Address schema. */
 export const Account = address
 
 /** A Dec's exact decimal text (trailing zeros trimmed): 0.05, 1, 1000000. */
-export const DecText = s.named('Dec', s.string({ pattern: /^(0|[1-9][0-9]*)(\.[0-9]{0,17}[1-9])?$/, patternHint: 'expected a decimal like 0.05' }), 'a decimal as exact text, trailing zeros trimmed (at most 18 digits after the point): shares, rates, fractions')
+export const DecText = s.named(
+  'Dec',
+  s.string({ pattern: /^(0|[1-9][0-9]*)(\.[0-9]{0,17}[1-9])?$/, patternHint: 'expected a decimal like 0.05' }),
+  'a decimal as exact text, trailing zeros trimmed (at most 18 digits after the point): shares, rates, fractions',
+)
 
 /** An amount of one denomination, whole. */
 export const CoinJson = s.named('Coin', s.object({ denom: s.string(), amount: s.decimal() }))
 /** An amount of one denomination with a fraction (distribution's DecCoins). */
-export const DecCoinJson = s.named('DecCoin', s.object({ denom: s.string(), amount: DecText }), 'an amount with up to 18 digits after the point (rewards accrue in fractions of a unit)')
+export const DecCoinJson = s.named(
+  'DecCoin',
+  s.object({ denom: s.string(), amount: DecText }),
+  'an amount with up to 18 digits after the point (rewards accrue in fractions of a unit)',
+)
 export const DecCoinsJson = s.array(DecCoinJson)

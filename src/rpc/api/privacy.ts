@@ -23,8 +23,10 @@ const DpPolicyJson = s.named(
 
 export const subnetDpLedger = defineMethod({
   name: 'subnet_dpLedger',
-  summary: "A subnet's DP policy and privacy budget ledger: rounds charged, zCDP ρ spent, the (ε, δ) it amounts to, and the rounds the budget still holds.",
-  description: 'All null / 0 for a subnet without a policy. QUERY_FAILED { codespace: training, code: UNKNOWN_SUBNET } when there is no such subnet.',
+  summary:
+    "A subnet's DP policy and privacy budget ledger: rounds charged, zCDP ρ spent, the (ε, δ) it amounts to, and the rounds the budget still holds.",
+  description:
+    'All null / 0 for a subnet without a policy. QUERY_FAILED { codespace: training, code: UNKNOWN_SUBNET } when there is no such subnet.',
   params: { subnet: s.decimal('subnet id') },
   result: s.object({
     height,
@@ -47,7 +49,13 @@ const SecAggMemberJson = s.named(
     index: s.integer({ min: 0, description: 'member index in the graph (ascending address)' }),
     status: s.enum(['survivor', 'dropped', 'absent', 'pending'] as const),
     round_key: s.nullable(Hex('its X25519 round public key')),
-    shares: s.array(s.object({ holder: Account, ciphertext: Hex('AES-256-GCM of the 66-byte Shamir share'), commitment: Hex('SHA-256 commitment to the share') })),
+    shares: s.array(
+      s.object({
+        holder: Account,
+        ciphertext: Hex('AES-256-GCM of the 66-byte Shamir share'),
+        commitment: Hex('SHA-256 commitment to the share'),
+      }),
+    ),
     weight: s.integer({ min: 0, description: 'capped sample count of its recorded update; 0 without one' }),
     contribution: s.describe(DecText, "its weight over the survivors' total: the group-level contribution record"),
     revealed: s.integer({ min: 0, description: 'shares of it revealed so far' }),
@@ -56,8 +64,10 @@ const SecAggMemberJson = s.named(
 
 export const roundSecagg = defineMethod({
   name: 'round_secagg',
-  summary: "A secure-aggregation round: the roster with each member's status, round key and dealt shares, the graph's degree and threshold, and each survivor's contribution share.",
-  description: 'roster (and the fields with it) null for a round of another rule, or before its first setup. QUERY_FAILED { codespace: training, code: UNKNOWN_SUBNET | UNKNOWN_ROUND }.',
+  summary:
+    "A secure-aggregation round: the roster with each member's status, round key and dealt shares, the graph's degree and threshold, and each survivor's contribution share.",
+  description:
+    'roster (and the fields with it) null for a round of another rule, or before its first setup. QUERY_FAILED { codespace: training, code: UNKNOWN_SUBNET | UNKNOWN_ROUND }.',
   params: { subnet: s.decimal('subnet id'), round: s.decimal('round number') },
   result: s.object({
     height,

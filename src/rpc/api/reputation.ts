@@ -14,8 +14,18 @@ const QF = ['QUERY_FAILED'] as const
 const Id = (what: string) => s.decimal(what)
 const Share = s.describe(DecText, 'a decimal in [0, 1]')
 
-const reputationShape = { subnet: s.decimal(), trainer: Account, reputation: Share, rounds: s.integer({ min: 0, description: 'rounds scored' }), last_round: s.nullable(s.decimal()) }
-export const ReputationJson = s.named('Reputation', s.object(reputationShape), "a trainer's reputation in a subnet: an EMA of its normalised consensus scores")
+const reputationShape = {
+  subnet: s.decimal(),
+  trainer: Account,
+  reputation: Share,
+  rounds: s.integer({ min: 0, description: 'rounds scored' }),
+  last_round: s.nullable(s.decimal()),
+}
+export const ReputationJson = s.named(
+  'Reputation',
+  s.object(reputationShape),
+  "a trainer's reputation in a subnet: an EMA of its normalised consensus scores",
+)
 
 const receiptShape = {
   subnet: s.decimal(),
@@ -52,7 +62,14 @@ export const reputationParams = defineMethod({
   name: 'reputation_params',
   summary: "The reputation module's parameters (Yuma's κ, bond EMA, reputation EMA…).",
   params: {},
-  result: s.object({ height, kappa: DecText, bond_moving_average: DecText, reputation_alpha: DecText, initial_reputation: DecText, standing_decay: DecText }),
+  result: s.object({
+    height,
+    kappa: DecText,
+    bond_moving_average: DecText,
+    reputation_alpha: DecText,
+    initial_reputation: DecText,
+    standing_decay: DecText,
+  }),
   errors: QF,
 })
 
@@ -76,7 +93,12 @@ export const reputationHistory = defineMethod({
   name: 'reputation_history',
   summary: "A trainer's consensus score and reputation after each scored round, in round order.",
   params: { subnet: Id('subnet id'), trainer: Account },
-  result: s.object({ height, history: s.array(s.object({ round: s.decimal(), version: s.decimal(), consensus_score: DecText, reputation_after: Share, scored: s.boolean() })) }),
+  result: s.object({
+    height,
+    history: s.array(
+      s.object({ round: s.decimal(), version: s.decimal(), consensus_score: DecText, reputation_after: Share, scored: s.boolean() }),
+    ),
+  }),
   errors: QF,
 })
 
@@ -85,7 +107,13 @@ export const reputationCommitments = defineMethod({
   summary: "A round's score window (commit, then reveal) and every validator's commitment and verdict.",
   description: 'QUERY_FAILED { codespace: reputation, code: UNKNOWN_ROUND } when training has no such round.',
   params: { subnet: Id('subnet id'), round: Id('round number') },
-  result: s.object({ height, commit_start_height: s.decimal(), reveal_start_height: s.decimal(), reveal_end_height: s.decimal(), commitments: s.array(CommitmentJson) }),
+  result: s.object({
+    height,
+    commit_start_height: s.decimal(),
+    reveal_start_height: s.decimal(),
+    reveal_end_height: s.decimal(),
+    commitments: s.array(CommitmentJson),
+  }),
   errors: QF,
 })
 
@@ -93,7 +121,18 @@ export const reputationStandings = defineMethod({
   name: 'reputation_standings',
   summary: "Validators' standing as scorers of a subnet (no-shows lower it, reveals restore it).",
   params: { subnet: Id('subnet id') },
-  result: s.object({ height, standings: s.array(s.object({ validator: s.describe(Account, "the validator's operator account"), standing: DecText, no_shows: s.integer({ min: 0 }), reveals: s.integer({ min: 0 }), last_round: s.decimal() })) }),
+  result: s.object({
+    height,
+    standings: s.array(
+      s.object({
+        validator: s.describe(Account, "the validator's operator account"),
+        standing: DecText,
+        no_shows: s.integer({ min: 0 }),
+        reveals: s.integer({ min: 0 }),
+        last_round: s.decimal(),
+      }),
+    ),
+  }),
   errors: QF,
 })
 
@@ -108,7 +147,7 @@ export const contributionReceipt = defineMethod({
 
 export const contributionReceipts = defineMethod({
   name: 'contribution_receipts',
-  summary: "Every receipt of a round, in trainer-address order ([] before the round closes).",
+  summary: 'Every receipt of a round, in trainer-address order ([] before the round closes).',
   params: { subnet: Id('subnet id'), round: Id('round number') },
   result: s.object({ height, receipts: s.array(ReceiptJson) }),
   errors: QF,
@@ -119,7 +158,12 @@ export const contributionGetProof = defineMethod({
   summary: "A trainer's receipt with its Merkle proof against the state root of the header at `height`.",
   description:
     'The answer is a state_query answer for the receipt key (path reputation/02 ‖ subnet ‖ round ‖ trainer, integers big-endian) with prove: true, plus the receipt decoded. Check it with the header of `height` (its commit against the validator set): FedraClient.verifiedContribution does both. value null with a proof proves that no such receipt exists.',
-  params: { subnet: Id('subnet id'), round: Id('round number'), trainer: Account, height: s.optional(s.describe(height, 'default: the latest height')) },
+  params: {
+    subnet: Id('subnet id'),
+    round: Id('round number'),
+    trainer: Account,
+    height: s.optional(s.describe(height, 'default: the latest height')),
+  },
   result: s.object({
     height,
     path: s.string(),

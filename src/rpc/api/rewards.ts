@@ -15,7 +15,13 @@ export const rewardsParams = defineMethod({
   name: 'rewards_params',
   summary: "The rewards module's parameters: the emission per round, the harmful-score threshold, the trainers' slash fraction.",
   params: {},
-  result: s.object({ height, emission_per_round: s.decimal(), harmful_score_threshold: DecText, slash_reputation_threshold: s.describe(DecText, 'a harmful trainer is slashed only below this reputation'), trainer_slash_fraction: DecText }),
+  result: s.object({
+    height,
+    emission_per_round: s.decimal(),
+    harmful_score_threshold: DecText,
+    slash_reputation_threshold: s.describe(DecText, 'a harmful trainer is slashed only below this reputation'),
+    trainer_slash_fraction: DecText,
+  }),
   errors: QF,
 })
 
@@ -37,7 +43,8 @@ export const rewardsTreasury = defineMethod({
 
 export const rewardsPayouts = defineMethod({
   name: 'rewards_payouts',
-  summary: 'What a settled round paid: the split, each trainer (reward, slash, harmful), the aggregator, each scorer, the treasury, what was carried.',
+  summary:
+    'What a settled round paid: the split, each trainer (reward, slash, harmful), the aggregator, each scorer, the treasury, what was carried.',
   description: 'QUERY_FAILED { codespace: rewards, code: UNKNOWN_PAYOUTS } before the round settled, or for a round without a version.',
   params: { subnet: Id('subnet id'), round: Id('round number') },
   result: s.object({
@@ -61,7 +68,7 @@ export const rewardsPayouts = defineMethod({
 
 export const rewardsTotals = defineMethod({
   name: 'rewards_totals',
-  summary: 'All rounds together: the emission minted and the trainers\' bonds burned by harmful-update slashes.',
+  summary: "All rounds together: the emission minted and the trainers' bonds burned by harmful-update slashes.",
   params: {},
   result: s.object({ height, denom: s.string(), emitted: s.decimal(), burned: s.decimal() }),
   errors: QF,

@@ -11,7 +11,11 @@ import { DecText, bech32Of } from './module-shapes.js'
 export const ConsensusRef = s.union(
   [
     s.hex({ bytes: 20, description: 'the consensus address as 40 hex digits' }),
-    bech32Of(['fedravalcons', 'fedravaloper', 'fedra'], 'ConsensusRef', "fedravalcons1… (consensus address), or the validator's operator fedravaloper1… / fedra1…"),
+    bech32Of(
+      ['fedravalcons', 'fedravaloper', 'fedra'],
+      'ConsensusRef',
+      "fedravalcons1… (consensus address), or the validator's operator fedravaloper1… / fedra1…",
+    ),
   ],
   'a validator: consensus address (fedravalcons1… or 40 hex digits) or operator (fedravaloper1… or fedra1…)',
 )
@@ -32,7 +36,8 @@ const QF = ['QUERY_FAILED'] as const
 export const slashingSigningInfo = defineMethod({
   name: 'slashing_signingInfo',
   summary: "A validator's liveness record: its window, missed blocks, jail time, tombstone.",
-  description: 'QUERY_FAILED { codespace: slashing, code: INVALID_ADDRESS } for an operator with no validator; NO_SIGNING_INFO for a validator that never bonded.',
+  description:
+    'QUERY_FAILED { codespace: slashing, code: INVALID_ADDRESS } for an operator with no validator; NO_SIGNING_INFO for a validator that never bonded.',
   params: { address: ConsensusRef },
   result: s.object({ height, ...signingInfoShape }),
   errors: QF,

@@ -11,23 +11,33 @@ import { Account, DecText, ValidatorParam, Valoper } from './module-shapes.js'
 export const VALIDATOR_STATUSES = ['bonded', 'unbonding', 'unbonded'] as const
 
 const validatorShape = {
-    operator: Valoper,
-    consensus_pubkey: s.hex({ bytes: 32, description: 'ed25519 consensus public key' }),
-    consensus_address: s.describe(Account, 'the consensus key\'s address (fedra1… form; slashing names it fedravalcons1…)'),
-    moniker: s.string(),
-    status: s.enum(VALIDATOR_STATUSES),
-    jailed: s.boolean(),
-    tokens: s.decimal('bonded tokens, in the bond denomination'),
-    delegator_shares: DecText,
-    commission: s.object({ rate: DecText, max_rate: DecText, max_change_rate: DecText, update_time: s.decimal('unix ms of the last rate change') }),
-    min_self_delegation: s.decimal(),
-    power: s.decimal('consensus power: tokens / power_reduction'),
-    unbonding_height: s.decimal(),
-    unbonding_time: s.decimal('unix ms when its unbonding completes (0 if not unbonding)'),
+  operator: Valoper,
+  consensus_pubkey: s.hex({ bytes: 32, description: 'ed25519 consensus public key' }),
+  consensus_address: s.describe(Account, "the consensus key's address (fedra1… form; slashing names it fedravalcons1…)"),
+  moniker: s.string(),
+  status: s.enum(VALIDATOR_STATUSES),
+  jailed: s.boolean(),
+  tokens: s.decimal('bonded tokens, in the bond denomination'),
+  delegator_shares: DecText,
+  commission: s.object({
+    rate: DecText,
+    max_rate: DecText,
+    max_change_rate: DecText,
+    update_time: s.decimal('unix ms of the last rate change'),
+  }),
+  min_self_delegation: s.decimal(),
+  power: s.decimal('consensus power: tokens / power_reduction'),
+  unbonding_height: s.decimal(),
+  unbonding_time: s.decimal('unix ms when its unbonding completes (0 if not unbonding)'),
 }
 export const ValidatorJson = s.named('Validator', s.object(validatorShape))
 
-const delegationShape = { delegator: Account, validator: Valoper, shares: DecText, balance: s.decimal('tokens the shares are worth, truncated') }
+const delegationShape = {
+  delegator: Account,
+  validator: Valoper,
+  shares: DecText,
+  balance: s.decimal('tokens the shares are worth, truncated'),
+}
 export const DelegationJson = s.named('Delegation', s.object(delegationShape))
 
 const UnbondingJson = s.named(
@@ -35,7 +45,9 @@ const UnbondingJson = s.named(
   s.object({
     delegator: Account,
     validator: Valoper,
-    entries: s.array(s.object({ creation_height: s.decimal(), completion_time: s.decimal('unix ms'), initial_balance: s.decimal(), balance: s.decimal() })),
+    entries: s.array(
+      s.object({ creation_height: s.decimal(), completion_time: s.decimal('unix ms'), initial_balance: s.decimal(), balance: s.decimal() }),
+    ),
   }),
 )
 
@@ -45,7 +57,15 @@ const RedelegationJson = s.named(
     delegator: Account,
     source: Valoper,
     destination: Valoper,
-    entries: s.array(s.object({ creation_height: s.decimal(), completion_time: s.decimal('unix ms'), initial_balance: s.decimal(), shares_dst: DecText, balance: s.decimal() })),
+    entries: s.array(
+      s.object({
+        creation_height: s.decimal(),
+        completion_time: s.decimal('unix ms'),
+        initial_balance: s.decimal(),
+        shares_dst: DecText,
+        balance: s.decimal(),
+      }),
+    ),
   }),
 )
 
@@ -120,7 +140,7 @@ export const stakingParams = defineMethod({
     max_entries: s.integer({ min: 1 }),
     bond_denom: s.string(),
     power_reduction: s.decimal('tokens per unit of consensus power'),
-    min_self_delegation: s.decimal('the chain-wide floor under each validator\'s own minimum'),
+    min_self_delegation: s.decimal("the chain-wide floor under each validator's own minimum"),
   }),
   errors: QF,
 })

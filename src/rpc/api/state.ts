@@ -12,7 +12,7 @@ export const STATE_PATH = /^([a-z][a-z0-9_]{0,31})\/((?:[0-9a-fA-F]{2}){0,256})$
 
 export const stateQuery = defineMethod({
   name: 'state_query',
-  summary: 'A raw state value at a height, optionally with a Merkle proof against that height\'s state root.',
+  summary: "A raw state value at a height, optionally with a Merkle proof against that height's state root.",
   description:
     'path is <module>/<hex key>: the raw key is the UTF-8 bytes of "<module>/" followed by the hex bytes (e.g. auth/61<20-byte address> for an account). The proof checks against header.stateRoot of the block at `height` (verifyStateProof); value null with a proof proves absence.',
   params: {
@@ -32,7 +32,8 @@ export const stateQuery = defineMethod({
 
 export const stateModuleQuery = defineMethod({
   name: 'state_moduleQuery',
-  summary: "A module's query at a height (CometBFT's abci_query on a custom path), optionally with every state key it read and a proof of each.",
+  summary:
+    "A module's query at a height (CometBFT's abci_query on a custom path), optionally with every state key it read and a proof of each.",
   description:
     'Runs query `query` of module `module` with `params` (the same JSON the module methods take) on the state at `height` (default: the latest; a height must still be kept: HEIGHT_UNAVAILABLE otherwise). With prove, `reads` lists every state key the query read, with its value (null: absent) and a proof against header.stateRoot of that height: a client checks each proof and runs the same query over exactly those reads (replayQuery) to get the result without trusting the node. A query that iterates a range cannot be proven complete: QUERY_FAILED with code NOT_PROVABLE.',
   params: {
@@ -47,7 +48,9 @@ export const stateModuleQuery = defineMethod({
     module: s.string(),
     query: s.string(),
     result: s.unknown(),
-    reads: s.optional(s.array(s.object({ key: s.hex({ description: 'the raw state key' }), value: s.nullable(s.hex()), proof: ProofJson }))),
+    reads: s.optional(
+      s.array(s.object({ key: s.hex({ description: 'the raw state key' }), value: s.nullable(s.hex()), proof: ProofJson })),
+    ),
   }),
   errors: ['HEIGHT_UNAVAILABLE', 'QUERY_FAILED'],
 })

@@ -18,7 +18,9 @@ export const SubscriptionFilter = s.object({
   messageType: s.optional(s.string({ maxLength: 128, description: 'txs: carrying a message of this type' })),
   event: s.optional(s.describe(TxSearchEvent, 'txs: emitting this event attribute')),
   type: s.optional(s.string({ maxLength: 128, description: 'events: of this event type' })),
-  attributes: s.optional(s.record(s.string({ maxLength: 512 }), { maxProperties: 16, description: 'events: having all these key = value attributes' })),
+  attributes: s.optional(
+    s.record(s.string({ maxLength: 512 }), { maxProperties: 16, description: 'events: having all these key = value attributes' }),
+  ),
 })
 
 export const subscribe = defineMethod({
@@ -29,7 +31,9 @@ export const subscribe = defineMethod({
   params: {
     kind: s.enum(SUBSCRIPTION_KINDS),
     filter: s.optional(SubscriptionFilter),
-    fromHeight: s.optional(s.describe(s.integer({ min: 1, max: 2 ** 53 - 1 }), 'replay from this height (at most the server\'s maxReplayBlocks back)')),
+    fromHeight: s.optional(
+      s.describe(s.integer({ min: 1, max: 2 ** 53 - 1 }), "replay from this height (at most the server's maxReplayBlocks back)"),
+    ),
   },
   result: s.object({ subscription: s.string(), nextHeight: height }),
   errors: ['TOO_MANY_SUBSCRIPTIONS', 'WEBSOCKET_REQUIRED', 'HEIGHT_UNAVAILABLE'],

@@ -19,7 +19,12 @@ const subnetParamsShape = {
   validation_set: s.string(),
   aggregation_rule: s.string({ description: 'canonical rule name (fedavg, median, trimmed:0.2, krum:…, …+nnm)' }),
   timing: s.object({ submit_window: s.integer({ min: 0 }), aggregate_window: s.integer({ min: 0 }), gap: s.integer({ min: 0 }) }),
-  quantization: s.object({ dtype: s.enum(['int8', 'int16', 'int32'] as const), scale: s.integer({ min: 0 }), max_abs: s.integer({ min: 0 }), clip_norm: DecText }),
+  quantization: s.object({
+    dtype: s.enum(['int8', 'int16', 'int32'] as const),
+    scale: s.integer({ min: 0 }),
+    max_abs: s.integer({ min: 0 }),
+    clip_norm: DecText,
+  }),
   sample_cap: s.integer({ min: 0 }),
   max_trainers: s.integer({ min: 0 }),
   min_trainer_bond: s.decimal(),
@@ -91,7 +96,13 @@ export const subnetParams = defineMethod({
   name: 'subnet_params',
   summary: "The subnets module's parameters (creation deposit, limits).",
   params: {},
-  result: s.object({ height, creation_deposit: s.decimal(), max_subnets: s.decimal(), max_name_length: s.integer({ min: 0 }), max_description_length: s.integer({ min: 0 }) }),
+  result: s.object({
+    height,
+    creation_deposit: s.decimal(),
+    max_subnets: s.decimal(),
+    max_name_length: s.integer({ min: 0 }),
+    max_description_length: s.integer({ min: 0 }),
+  }),
   errors: QF,
 })
 
@@ -124,7 +135,11 @@ const roundShape = {
   base_version: s.decimal(),
   base_global_cid: Cid,
   rule: s.string(),
-  quantization: s.object({ dtype: s.enum(['int8', 'int16', 'int32'] as const), scale: s.integer({ min: 0 }), max_abs: s.integer({ min: 0 }) }),
+  quantization: s.object({
+    dtype: s.enum(['int8', 'int16', 'int32'] as const),
+    scale: s.integer({ min: 0 }),
+    max_abs: s.integer({ min: 0 }),
+  }),
   sample_cap: s.integer({ min: 0 }),
   max_updates: s.integer({ min: 0 }),
   gap: s.integer({ min: 0 }),
@@ -146,7 +161,9 @@ export const UpdateJson = s.named(
     epoch_id: s.decimal(),
     device_id_hash: s.hex({ bytes: 32 }),
     byte_size: s.decimal(),
-    claimed_metrics: s.array(s.object({ name: s.string(), value: s.decimal('millionths (0.912 → 912000); the trainer\'s claim, unchecked') })),
+    claimed_metrics: s.array(
+      s.object({ name: s.string(), value: s.decimal("millionths (0.912 → 912000); the trainer's claim, unchecked") }),
+    ),
     height: s.decimal(),
     time: s.decimal('unix ms of block time'),
   }),
@@ -164,7 +181,11 @@ const versionShape = {
   aggregator: s.nullable(Account),
   recorded_height: s.decimal('the block that recorded the version'),
 }
-export const ModelVersionJson = s.named('ModelVersion', s.object(versionShape), 'a global model version; version 0 is the subnet\'s initial model')
+export const ModelVersionJson = s.named(
+  'ModelVersion',
+  s.object(versionShape),
+  "a global model version; version 0 is the subnet's initial model",
+)
 
 export const roundGet = defineMethod({
   name: 'round_get',
@@ -185,7 +206,7 @@ export const roundUpdates = defineMethod({
 
 export const modelVersion = defineMethod({
   name: 'model_version',
-  summary: "One model version of a subnet: its global model CID, parent, round, contributors.",
+  summary: 'One model version of a subnet: its global model CID, parent, round, contributors.',
   description: 'QUERY_FAILED { codespace: training, code: UNKNOWN_VERSION }.',
   params: { subnet: Id('subnet id'), version: Id('version number') },
   result: s.object({ height, ...versionShape }),
@@ -218,16 +239,22 @@ export const trainingParams = defineMethod({
     gas_per_coordinate: s.decimal(),
     free_rider_memory_rounds: s.integer({ min: 0, description: 'earlier rounds an exact duplicate update is looked for in' }),
     min_update_norm: s.decimal('an update of smaller L2 norm (quantized units) is ZERO_UPDATE'),
-    near_copy_cosine: s.describe(DecText, 'an update at least this close (cosine) to an earlier one of the round is NEAR_COPY; 0 turns the check off'),
+    near_copy_cosine: s.describe(
+      DecText,
+      'an update at least this close (cosine) to an earlier one of the round is NEAR_COPY; 0 turns the check off',
+    ),
     free_rider_slash_fraction: DecText,
-    close_submit_when_full: s.boolean("a round's submit window ends at the next block once every trainer member submitted, or the round is full"),
+    close_submit_when_full: s.boolean(
+      "a round's submit window ends at the next block once every trainer member submitted, or the round is full",
+    ),
   }),
   errors: QF,
 })
 
 export const roundRejectedUpdates = defineMethod({
   name: 'round_rejectedUpdates',
-  summary: "A round's free-riders: updates the chain refused as exact duplicates, zero updates or near-copies, and what each cost its trainer.",
+  summary:
+    "A round's free-riders: updates the chain refused as exact duplicates, zero updates or near-copies, and what each cost its trainer.",
   params: { subnet: Id('subnet id'), round: Id('round number') },
   result: s.object({
     height,

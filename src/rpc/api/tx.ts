@@ -12,7 +12,9 @@ export const txBroadcast = defineMethod({
   params: {
     tx: s.hex({ maxBytes: MAX_TX_HEX_BYTES, description: 'the signed transaction bytes' }),
     mode: s.optional(s.enum(['async', 'sync', 'commit'], 'default sync')),
-    timeoutMs: s.optional(s.integer({ min: 1, max: 600_000, description: 'commit mode: how long to wait for inclusion (capped by the server)' })),
+    timeoutMs: s.optional(
+      s.integer({ min: 1, max: 600_000, description: 'commit mode: how long to wait for inclusion (capped by the server)' }),
+    ),
   },
   result: s.object({
     hash: hash32,
@@ -32,7 +34,11 @@ export const txGet = defineMethod({
   errors: ['NOT_FOUND', 'INDEX_DISABLED'],
 })
 
-export const TxSearchEvent = s.object({ type: s.string({ maxLength: 128 }), key: s.string({ maxLength: 256 }), value: s.string({ maxLength: 512 }) })
+export const TxSearchEvent = s.object({
+  type: s.string({ maxLength: 128 }),
+  key: s.string({ maxLength: 256 }),
+  value: s.string({ maxLength: 512 }),
+})
 
 export const txSearch = defineMethod({
   name: 'tx_search',

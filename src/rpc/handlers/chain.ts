@@ -37,7 +37,11 @@ export function registerChainMethods(table: MethodTable, { backend, limits, now 
 
   table.add(FEDRA_API.chain_getBlock, async ({ height, hash }) => {
     if (height !== undefined && hash !== undefined) {
-      throw new RpcError('INVALID_PARAMS', { field: 'params.hash', reason: 'give height or hash, not both' }, 'params.hash: give height or hash, not both')
+      throw new RpcError(
+        'INVALID_PARAMS',
+        { field: 'params.hash', reason: 'give height or hash, not both' },
+        'params.hash: give height or hash, not both',
+      )
     }
     if (hash !== undefined) {
       const block = await backend.blockByHash(hash)
@@ -76,6 +80,11 @@ export function registerChainMethods(table: MethodTable, { backend, limits, now 
 
   table.add(FEDRA_API.net_info, async () => {
     const net = await backend.netInfo()
-    return { listening: net.listening, listenAddrs: net.listenAddrs, peerCount: net.peers.length, peers: net.peers.map((p) => ({ id: p.id, addrs: p.addrs, direction: p.direction })) }
+    return {
+      listening: net.listening,
+      listenAddrs: net.listenAddrs,
+      peerCount: net.peers.length,
+      peers: net.peers.map((p) => ({ id: p.id, addrs: p.addrs, direction: p.direction })),
+    }
   })
 }

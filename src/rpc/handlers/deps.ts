@@ -24,7 +24,11 @@ export async function servedHeight(backend: RpcBackend, requested: number | unde
   const status = await backend.status()
   const height = requested ?? status.latestHeight
   if (height > status.latestHeight || height < status.earliestHeight) {
-    throw new RpcError('HEIGHT_UNAVAILABLE', { height, earliest: status.earliestHeight, latest: status.latestHeight }, `height ${height} is outside ${status.earliestHeight}..${status.latestHeight}`)
+    throw new RpcError(
+      'HEIGHT_UNAVAILABLE',
+      { height, earliest: status.earliestHeight, latest: status.latestHeight },
+      `height ${height} is outside ${status.earliestHeight}..${status.latestHeight}`,
+    )
   }
   return height
 }

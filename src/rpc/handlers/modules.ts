@@ -2,7 +2,13 @@ import { FEDRA_API, type FedraApi } from '../api/index.js'
 import type { Handler, MethodTable } from '../method.js'
 import type { HandlerDeps } from './deps.js'
 
-type ModuleMethod = { [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution' | 'rewards' | 'datanet' | 'lineage' | 'usage' | 'gov'}_${string}` ? (M extends 'contribution_getProof' ? never : M) : never }[keyof FedraApi]
+type ModuleMethod = {
+  [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution' | 'rewards' | 'datanet' | 'lineage' | 'usage' | 'gov'}_${string}`
+    ? M extends 'contribution_getProof'
+      ? never
+      : M
+    : never
+}[keyof FedraApi]
 
 /** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_, reputation_, contribution_, rewards_, datanet_, lineage_, usage_, gov_) and the module query that answers it. */
 export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: string, query: string] } = {

@@ -27,7 +27,11 @@ export function registerStateMethods(table: MethodTable, { backend }: HandlerDep
   table.add(FEDRA_API.state_moduleQuery, async ({ module, query, params = {}, height, prove = false }) => {
     const at = height === 0 ? 0 : await servedHeight(backend, height)
     const answer = await backend.queryAppAt(module, query, params, at, prove)
-    const reads = answer.reads?.map((read) => ({ key: toHex(read.key), value: read.value === null ? null : toHex(read.value), proof: proofToJson(read.proof) }))
+    const reads = answer.reads?.map((read) => ({
+      key: toHex(read.key),
+      value: read.value === null ? null : toHex(read.value),
+      proof: proofToJson(read.proof),
+    }))
     return { height: answer.height, module, query, result: answer.result, ...(reads === undefined ? {} : { reads }) }
   })
 

@@ -16,7 +16,11 @@ export function registerSubscriptionMethods(table: MethodTable, { backend, hub, 
   table.add(FEDRA_API.subscribe, async ({ kind, filter = {}, fromHeight }, ctx) => {
     for (const field of Object.keys(filter) as (keyof SubscriptionFilterValue)[]) {
       if (!FILTER_FIELDS[kind].includes(field)) {
-        throw new RpcError('INVALID_PARAMS', { field: `params.filter.${field}`, reason: `not a filter of ${kind}` }, `params.filter.${field}: not a filter of ${kind}`)
+        throw new RpcError(
+          'INVALID_PARAMS',
+          { field: `params.filter.${field}`, reason: `not a filter of ${kind}` },
+          `params.filter.${field}: not a filter of ${kind}`,
+        )
       }
     }
     const { earliestHeight } = await backend.status()

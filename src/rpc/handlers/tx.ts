@@ -34,7 +34,12 @@ export function registerTxMethods(table: MethodTable, { backend, hub, limits, lo
       waiter?.cancel()
       const { code, codespace, log: reason, full } = admission
       // Its own code: a client backs off and retries this one, where any other refusal is final.
-      if (full !== undefined) throw new RpcError('MEMPOOL_FULL', { hash, ...full }, `${full.txs} of ${full.maxTxs} transactions, ${full.bytes} of ${full.maxBytes} bytes`)
+      if (full !== undefined)
+        throw new RpcError(
+          'MEMPOOL_FULL',
+          { hash, ...full },
+          `${full.txs} of ${full.maxTxs} transactions, ${full.bytes} of ${full.maxBytes} bytes`,
+        )
       throw new RpcError('TX_REJECTED', { hash, code, codespace, log: reason }, `${codespace}/${code}: ${reason}`)
     }
     if (waiter === undefined) return { hash, mode }

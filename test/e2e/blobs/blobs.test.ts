@@ -35,12 +35,23 @@ describe('blobs: 3 nodes, real processes', function () {
 
   const url = (i: number) => `http://127.0.0.1:${layout.nodes[i]!.rpcPort}/`
   const rpc = async (i: number, method: string, params: Record<string, unknown> = {}) => {
-    const response = await fetch(url(i), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+    const response = await fetch(url(i), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    })
     return (await response.json()) as { result?: any; error?: any }
   }
   const peersOf = async (i: number): Promise<string[]> => ((await rpc(i, 'net_info')).result?.peers ?? []).map((p: { id: string }) => p.id)
   const fedra = (i: number, ...args: string[]) => run(process.execPath, [FEDRA, ...args, '--node', url(i)], { maxBuffer: 1 << 20 })
-  const up = (i: number) => waitFor(`${layout.nodes[i]!.name} answering`, async () => (await nodes[i]!.status()) !== null && (await rpc(i, 'blob_stat', { cid: formatCid(buildUnixfsFile(new Uint8Array()).root) })).result, 60_000)
+  const up = (i: number) =>
+    waitFor(
+      `${layout.nodes[i]!.name} answering`,
+      async () =>
+        (await nodes[i]!.status()) !== null &&
+        (await rpc(i, 'blob_stat', { cid: formatCid(buildUnixfsFile(new Uint8Array()).root) })).result,
+      60_000,
+    )
   const setBootstrap = (i: number, peers: number[]) => {
     const path = configPath(layout.nodes[i]!.home)
     const config = JSON.parse(readFileSync(path, 'utf8'))
@@ -72,7 +83,12 @@ describe('blobs: 3 nodes, real processes', function () {
   it('fedra blob put prints the CID kubo v1 settings give the same 40 MiB (ipfs-unixfs-importer)', async () => {
     const { stdout } = await fedra(A, 'blob', 'put', bigFile)
     bigCid = stdout.trim()
-    const independent = await importBytes(big, { put: async (cid: unknown) => cid } as never, { cidVersion: 1, rawLeaves: true, chunker: fixedSize({ chunkSize: 262144 }), layout: balanced({ maxChildrenPerNode: 174 }) })
+    const independent = await importBytes(big, { put: async (cid: unknown) => cid } as never, {
+      cidVersion: 1,
+      rawLeaves: true,
+      chunker: fixedSize({ chunkSize: 262144 }),
+      layout: balanced({ maxChildrenPerNode: 174 }),
+    })
     assert.equal(bigCid, independent.cid.toString())
     assert.match(bigCid, /^bafybei[a-z2-7]+$/)
   })
@@ -103,11 +119,14 @@ describe('blobs: 3 nodes, real processes', function () {
 
   it('a blob nobody has ends in FETCH_TIMEOUT (exit 1), and C stores nothing of it', async () => {
     const absent = formatCid(buildUnixfsFile(pseudoRandomBytes(1000, 7)).root)
-    await assert.rejects(fedra(C, 'blob', 'get', absent, '-o', join(dir.path, 'absent.bin'), '--timeout', '1500'), (error: { code?: number; stderr?: string }) => {
-      assert.equal(error.code, 1)
-      assert.match(error.stderr ?? '', /FETCH_TIMEOUT/)
-      return true
-    })
+    await assert.rejects(
+      fedra(C, 'blob', 'get', absent, '-o', join(dir.path, 'absent.bin'), '--timeout', '1500'),
+      (error: { code?: number; stderr?: string }) => {
+        assert.equal(error.code, 1)
+        assert.match(error.stderr ?? '', /FETCH_TIMEOUT/)
+        return true
+      },
+    )
     assert.equal((await rpc(C, 'blob_stat', { cid: absent })).result.local, false)
   })
 
@@ -121,7 +140,11 @@ describe('blobs: 3 nodes, real processes', function () {
     await nodes[B]!.stop()
     const db = new Level<string, Uint8Array>(join(layout.nodes[B]!.home, 'data', 'blobs'), { keyEncoding: 'utf8', valueEncoding: 'view' })
     const blocks = db.sublevel<string, Uint8Array>('blocks', { keyEncoding: 'utf8', valueEncoding: 'view' })
-    for (const block of dag.blocks.filter((b) => b.cid.code === RAW_CODEC)) await blocks.put(blockKey(block.cid), block.bytes.map((x) => x ^ 0xff))
+    for (const block of dag.blocks.filter((b) => b.cid.code === RAW_CODEC))
+      await blocks.put(
+        blockKey(block.cid),
+        block.bytes.map((x) => x ^ 0xff),
+      )
     await db.close()
     nodes[B]!.start()
     await up(B)
@@ -133,7 +156,10 @@ describe('blobs: 3 nodes, real processes', function () {
     await up(C)
     await waitFor('C connected to B', async () => (await peersOf(C)).includes(layout.nodes[B]!.peerId), 30_000)
     const fetching = fetch(`${url(C)}blobs/${cid}?timeoutMs=90000`)
-    const penalised = () => readFileSync(join(layout.nodes[C]!.home, 'node.log'), 'utf8').split('\n').some((line) => line.includes('"peer penalized"') && line.includes(layout.nodes[B]!.peerId))
+    const penalised = () =>
+      readFileSync(join(layout.nodes[C]!.home, 'node.log'), 'utf8')
+        .split('\n')
+        .some((line) => line.includes('"peer penalized"') && line.includes(layout.nodes[B]!.peerId))
     await waitFor('C penalising B', async () => penalised(), 30_000)
     nodes[A]!.start()
     const answer = await fetching

@@ -93,7 +93,12 @@ describe('fedra CLI: first-hour commands and error messages (real processes)', f
     const port = await freePort()
     const run = fedra(['status', '--node', `127.0.0.1:${port}`])
     assert.equal(run.code, 1)
-    assert.match(run.stderr, new RegExp(`TRANSPORT: chain_status: cannot reach http://127\\.0\\.0\\.1:${port}/: connection refused \\(is a node running there\\?\\)`))
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `TRANSPORT: chain_status: cannot reach http://127\\.0\\.0\\.1:${port}/: connection refused \\(is a node running there\\?\\)`,
+      ),
+    )
   })
 
   it('checks an account address in the client, before calling any node', async () => {
@@ -124,11 +129,29 @@ describe('fedra CLI: first-hour commands and error messages (real processes)', f
     it('exits 1 with ADDRESS_IN_USE naming the setting, not an uncaught EADDRINUSE', () => {
       const node = join(dir.path, 'busy')
       assert.equal(fedra(['init', '--home', node]).code, 0)
-      const run = fedra(['start', '--home', node, '--p2p.listen', '/ip4/127.0.0.1/tcp/0', '--metrics.listen', '127.0.0.1:0', '--rpc.listen', `127.0.0.1:${port}`], {
-        FEDRA_LOG_LEVEL: 'silent',
-      })
+      const run = fedra(
+        [
+          'start',
+          '--home',
+          node,
+          '--p2p.listen',
+          '/ip4/127.0.0.1/tcp/0',
+          '--metrics.listen',
+          '127.0.0.1:0',
+          '--rpc.listen',
+          `127.0.0.1:${port}`,
+        ],
+        {
+          FEDRA_LOG_LEVEL: 'silent',
+        },
+      )
       assert.equal(run.code, 1, run.stderr)
-      assert.match(run.stderr, new RegExp(`ADDRESS_IN_USE: rpc.listen 127\\.0\\.0\\.1:${port} is already in use \\(another node running\\?\\); choose another with --rpc.listen`))
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `ADDRESS_IN_USE: rpc.listen 127\\.0\\.0\\.1:${port} is already in use \\(another node running\\?\\); choose another with --rpc.listen`,
+        ),
+      )
       assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/, 'no stack trace')
     })
   })

@@ -37,7 +37,10 @@ describe('fedra init and fedra keys (real processes)', function () {
     assert.equal(JSON.parse(recovered.stdout).address, alice.address)
 
     const list = JSON.parse(fedra(['keys', 'list', '--home', home, '--json']).stdout) as { name: string }[]
-    assert.deepEqual(list.map((k) => k.name), ['alice', 'alice2'])
+    assert.deepEqual(
+      list.map((k) => k.name),
+      ['alice', 'alice2'],
+    )
     assert.equal(JSON.parse(fedra(['keys', 'show', 'alice', '--home', home, '--json']).stdout).address, alice.address)
 
     const exported = fedra(['keys', 'export', 'alice', '--home', home]).stdout

@@ -13,9 +13,14 @@ import { RunningNode } from '../rpc/support/running-node.js'
 function fedra(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^FEDRA_(HOME|NODE|PASSPHRASE)$/.test(name)))
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/fedra.js', ...args], { env: { ...base, FEDRA_PASSPHRASE: 'pw' }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      ['bin/fedra.js', ...args],
+      { env: { ...base, FEDRA_PASSPHRASE: 'pw' }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr })
+      },
+    )
   })
 }
 
@@ -81,7 +86,7 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
     dir.remove()
   })
 
-  it('keys show-validator prints a home\'s consensus key; create-validator takes it from --home', async () => {
+  it("keys show-validator prints a home's consensus key; create-validator takes it from --home", async () => {
     const shown = json(await fedra(['keys', 'show-validator', '--home', home, '--json']))
     const consensus = loadValidatorKey(home)!
     assert.deepEqual(shown, { pubKey: consensus.publicKey.hex, address: encodeAddress(consensus.publicKey.addressBytes, 'fedravalcons') })
@@ -89,7 +94,29 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
     assert.equal(genesisValidator.consensus_pubkey, shown.pubKey)
 
     const created = json(
-      await fedra(['tx', 'staking', 'create-validator', op.name, '--amount', '500000ufdr', '--moniker', 'val1', '--commission-rate', '0.05', '--commission-max-rate', '0.2', '--commission-max-change-rate', '0.01', '--min-self-delegation', '1', '--home', otherHome, '--node', url, '--json']),
+      await fedra([
+        'tx',
+        'staking',
+        'create-validator',
+        op.name,
+        '--amount',
+        '500000ufdr',
+        '--moniker',
+        'val1',
+        '--commission-rate',
+        '0.05',
+        '--commission-max-rate',
+        '0.2',
+        '--commission-max-change-rate',
+        '0.01',
+        '--min-self-delegation',
+        '1',
+        '--home',
+        otherHome,
+        '--node',
+        url,
+        '--json',
+      ]),
     )
     assert.equal(created.result.code, 0, created.result.log)
     const v = await client.stakingValidator(valoper1)
@@ -111,9 +138,15 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
     assert.match(table.stdout, new RegExp(`^validator0\\s+${valoper0}\\s+bonded\\s+no\\s+10\\s+10000000\\s+0\\.1$`, 'm'))
     assert.match(table.stdout, new RegExp(`^val1\\s+${valoper1}\\s+unbonded\\s+no\\s+0\\s+500000\\s+0\\.05$`, 'm'))
     const bonded = json(await query('staking', 'validators', '--status', 'bonded', '--json'))
-    assert.deepEqual(bonded.validators.map((x: { moniker: string }) => x.moniker), ['validator0'])
+    assert.deepEqual(
+      bonded.validators.map((x: { moniker: string }) => x.moniker),
+      ['validator0'],
+    )
     const unbonded = await client.stakingValidators('unbonded')
-    assert.deepEqual(unbonded.validators.map((x) => x.operator), [valoper1])
+    assert.deepEqual(
+      unbonded.validators.map((x) => x.operator),
+      [valoper1],
+    )
   })
 
   it('delegate, unbond, cancel-unbond, redelegate; queries and RPC answers agree', async () => {
@@ -142,7 +175,12 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
       client.call('staking_params'),
     ])
     assert.deepEqual((await client.delegations(delegator)).delegations, json(delegations).delegations)
-    assert.deepEqual(json(delegations).delegations.map((x: { validator: string; balance: string }) => `${x.validator} ${x.balance}`).sort(), [`${valoper0} 2300000`, `${valoper1} 100000`].sort())
+    assert.deepEqual(
+      json(delegations)
+        .delegations.map((x: { validator: string; balance: string }) => `${x.validator} ${x.balance}`)
+        .sort(),
+      [`${valoper0} 2300000`, `${valoper1} 100000`].sort(),
+    )
     assert.match(unbondingsTable.stdout, new RegExp(`^${valoper0}\\s+${entry.creation_height}\\s+\\S+\\s+600000\\s+600000$`, 'm'))
     assert.equal(redelegations.redelegations[0]!.source, valoper0)
     assert.equal(redelegations.redelegations[0]!.destination, valoper1)
@@ -158,7 +196,10 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
     await node.waitForHeight((await node.height()) + 2)
     const rewards = await client.rewards(delegator, valoper0)
     assert.equal(rewards.rewards[0]!.validator, valoper0)
-    assert.ok(rewards.total.some((c) => c.denom === 'ufdr' && Number(c.amount) > 0), JSON.stringify(rewards))
+    assert.ok(
+      rewards.total.some((c) => c.denom === 'ufdr' && Number(c.amount) > 0),
+      JSON.stringify(rewards),
+    )
     const table = await query('distribution', 'rewards', delegator)
     assert.equal(table.code, 0, table.stderr)
     assert.match(table.stdout, /^total\s+\S+ufdr$/m)
@@ -208,7 +249,20 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
     assert.match(infosTable.stdout, new RegExp(`^${consensus}\\s+\\d+\\s+\\d+\\s+-\\s+no$`, 'm'))
     const [unjail, editRun] = await Promise.all([
       tx('slashing', 'unjail', operator.name),
-      fedra(['tx', 'staking', 'edit-validator', op.name, '--moniker', 'val1-renamed', '--min-self-delegation', '2', '--home', otherHome, '--node', url]),
+      fedra([
+        'tx',
+        'staking',
+        'edit-validator',
+        op.name,
+        '--moniker',
+        'val1-renamed',
+        '--min-self-delegation',
+        '2',
+        '--home',
+        otherHome,
+        '--node',
+        url,
+      ]),
     ])
     assert.equal(unjail.code, 1, unjail.stderr)
     assert.notEqual(JSON.parse(unjail.stdout).result.code, 0)
@@ -222,8 +276,14 @@ describe('fedra tx/query staking, slashing, distribution against a running node'
 
   it('module refusals are QUERY_FAILED with codespace and code; bad params INVALID_PARAMS naming the field', async () => {
     const unknown = encodeAddress(new Uint8Array(20).fill(7), 'fedravaloper')
-    await assert.rejects(client.call('staking_validator', { validator: unknown }), (e: any) => e.is('QUERY_FAILED') && e.context.data.codespace === 'staking' && e.context.data.code === 'UNKNOWN_VALIDATOR')
-    await assert.rejects(client.call('staking_validator', { validator: 'fedra1xyz' }), (e: any) => e.is('INVALID_PARAMS') && e.context.data.field === 'params.validator')
+    await assert.rejects(
+      client.call('staking_validator', { validator: unknown }),
+      (e: any) => e.is('QUERY_FAILED') && e.context.data.codespace === 'staking' && e.context.data.code === 'UNKNOWN_VALIDATOR',
+    )
+    await assert.rejects(
+      client.call('staking_validator', { validator: 'fedra1xyz' }),
+      (e: any) => e.is('INVALID_PARAMS') && e.context.data.field === 'params.validator',
+    )
     const cli = await query('staking', 'validator', unknown)
     assert.equal(cli.code, 1)
     assert.match(cli.stderr, /no validator/)

@@ -11,7 +11,15 @@ import { CHAIN_ID, testKey, transfer } from '../../helpers/chain.js'
 import { TestNode } from '../../integration/rpc/support/test-node.js'
 import { silentLog } from '../../unit/rpc/support/wire.js'
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 /**
  * src/client bundled for the browser (esbuild, platform "browser": a Node built-in anywhere in
@@ -26,7 +34,15 @@ describe('the client in a browser (esbuild bundle, Chromium)', function () {
   let browser: Browser
 
   before(async () => {
-    const built = await build({ entryPoints: ['src/client/index.ts'], bundle: true, platform: 'browser', format: 'iife', globalName: 'Fedra', write: false, logLevel: 'silent' })
+    const built = await build({
+      entryPoints: ['src/client/index.ts'],
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      globalName: 'Fedra',
+      write: false,
+      logLevel: 'silent',
+    })
     bundle = built.outputFiles[0]!.text
     node = await TestNode.start()
     node.submitTx(transfer(0, 1, 10n, 0n))
@@ -50,10 +66,21 @@ describe('the client in a browser (esbuild bundle, Chromium)', function () {
     const client = new FedraClient({ url: server.address.url })
     const path = `auth/61${toHex(testKey(0).publicKey.addressBytes)}`
     const height = 2
-    const [commit, validators, answer] = await Promise.all([client.commit(height), client.validators(height), client.queryState(path, { height, prove: true })])
+    const [commit, validators, answer] = await Promise.all([
+      client.commit(height),
+      client.validators(height),
+      client.queryState(path, { height, prove: true }),
+    ])
     client.close()
     const key = testKey(3)
-    const body = { chainId: CHAIN_ID, nonce: 7n, fee: 200n, gasLimit: 100_000n, memo: 'from a browser', messages: [encode(MsgSend, { to: testKey(4).publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 5n }] })] }
+    const body = {
+      chainId: CHAIN_ID,
+      nonce: 7n,
+      fee: 200n,
+      gasLimit: 100_000n,
+      memo: 'from a browser',
+      messages: [encode(MsgSend, { to: testKey(4).publicKey.addressBytes, amount: [{ denom: 'ufdr', amount: 5n }] })],
+    }
     const expected = { tx: toHex(signTx(key, body)), value: answer.value }
 
     const page = await browser.newPage()
@@ -62,10 +89,20 @@ describe('the client in a browser (esbuild bundle, Chromium)', function () {
       ({ height, commit, validators, answer, path, seed, to, message }) => {
         const F = (globalThis as unknown as { Fedra: typeof import('../../../src/client/index.js') }).Fedra
         const key = F.PrivateKey.fromSeed(F.fromHex(seed))
-        const tx = F.signTx(key, { chainId: 'fedra-test-1', nonce: 7n, fee: 200n, gasLimit: 100_000n, memo: 'from a browser', messages: [F.fromHex(message)] })
+        const tx = F.signTx(key, {
+          chainId: 'fedra-test-1',
+          nonce: 7n,
+          fee: 200n,
+          gasLimit: 100_000n,
+          memo: 'from a browser',
+          messages: [F.fromHex(message)],
+        })
         const header = F.checkSignedHeader(height, commit, validators)
         const value = F.checkStateAnswer(path, answer, header).value
-        const forged = { ...answer, value: answer.value === null ? '00' : `${answer.value.slice(0, -2)}${answer.value.endsWith('00') ? '01' : '00'}` }
+        const forged = {
+          ...answer,
+          value: answer.value === null ? '00' : `${answer.value.slice(0, -2)}${answer.value.endsWith('00') ? '01' : '00'}`,
+        }
         let forgedError = ''
         try {
           F.checkStateAnswer(path, forged, header)
@@ -81,7 +118,16 @@ describe('the client in a browser (esbuild bundle, Chromium)', function () {
           to,
         }
       },
-      { height, commit, validators, answer, path, seed: toHex(key.exportSeed()), to: testKey(4).publicKey.address, message: toHex(body.messages[0]!) },
+      {
+        height,
+        commit,
+        validators,
+        answer,
+        path,
+        seed: toHex(key.exportSeed()),
+        to: testKey(4).publicKey.address,
+        message: toHex(body.messages[0]!),
+      },
     )
     assert.equal(seen.platform, 'portable', 'noble, not node:crypto')
     assert.equal(seen.nodeGlobals, 'undefinedundefined')

@@ -26,11 +26,18 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     net = await startDashboardDevnet()
     const { client } = net
     // Two finished rounds (versions 1 and 2), the first scored and settled (its receipts in state).
-    scored = await waitFor('round 0 of subnet 0 scored and a second round finished', async () => {
-      const { receipts } = await client.call('contribution_receipts', { subnet: '0', round: '0' }).catch(() => ({ receipts: [] }))
-      const { versions } = await client.call('model_versions', { subnet: '0' }).catch(() => ({ versions: [] }))
-      return receipts.length === 2 && receipts.every((r) => r.scored) && versions.length >= 3 ? { round: '0', trainers: receipts.map((r) => r.trainer) } : undefined
-    }, 200_000, 300).catch((error: Error) => {
+    scored = await waitFor(
+      'round 0 of subnet 0 scored and a second round finished',
+      async () => {
+        const { receipts } = await client.call('contribution_receipts', { subnet: '0', round: '0' }).catch(() => ({ receipts: [] }))
+        const { versions } = await client.call('model_versions', { subnet: '0' }).catch(() => ({ versions: [] }))
+        return receipts.length === 2 && receipts.every((r) => r.scored) && versions.length >= 3
+          ? { round: '0', trainers: receipts.map((r) => r.trainer) }
+          : undefined
+      },
+      200_000,
+      300,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${net.output()}`)
     })
     page = await net.page()
@@ -59,17 +66,21 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     await net.shot(page, 'overview')
   })
 
-  it('round page: the accuracy curve has a point per finished round, and each trainer\'s consensus score is the chain\'s', async () => {
+  it("round page: the accuracy curve has a point per finished round, and each trainer's consensus score is the chain's", async () => {
     const { client } = net
     const finished = (await client.call('model_versions', { subnet: '0' })).versions.filter((v) => v.round !== null)
     await net.open(page, `#/round/0/${scored.round}`)
     const points = Number(await page.getAttribute('#accuracy-chart', 'data-points'))
     assert.ok(points >= finished.length && points >= 2, `${points} points for ${finished.length} finished rounds`)
-    assert.equal(await page.locator('#accuracy-chart canvas').count() >= 1, true, 'uPlot drew a canvas')
+    assert.equal((await page.locator('#accuracy-chart canvas').count()) >= 1, true, 'uPlot drew a canvas')
     // The points are the node's evaluations of each version, one row each.
     const rows = await page.locator('#accuracy-table tbody tr').allTextContents()
     assert.equal(rows.length, points)
-    const evaluation = await fetch(net.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'model_evaluate', params: { subnet: '0', version: finished[0]!.version } }) }).then((r) => r.json() as Promise<{ result: { accuracy: number } }>)
+    const evaluation = await fetch(net.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'model_evaluate', params: { subnet: '0', version: finished[0]!.version } }),
+    }).then((r) => r.json() as Promise<{ result: { accuracy: number } }>)
     assert.match(rows[0]!, new RegExp(`^${finished[0]!.round}${finished[0]!.version}${evaluation.result.accuracy.toFixed(4)}`))
     assert.ok(evaluation.result.accuracy > 0.5, `round 0's model at ${evaluation.result.accuracy}`)
     const { receipts } = await client.call('contribution_receipts', { subnet: '0', round: scored.round })
@@ -83,7 +94,10 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     // The score matrix: a row per validator that committed, a cell per trainer.
     const cells = await page.locator('#score-heatmap tbody tr td.cell').allTextContents()
     const { commitments } = await client.call('reputation_commitments', { subnet: '0', round: scored.round })
-    assert.deepEqual(cells, commitments.flatMap((c) => c.scores.map(String)))
+    assert.deepEqual(
+      cells,
+      commitments.flatMap((c) => c.scores.map(String)),
+    )
     await net.shot(page, 'round')
   })
 
@@ -92,11 +106,18 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     await net.open(page, '#/lineage/0/2')
     const ancestry = await client.call('lineage_getAncestry', { subnet: '0', version: '2' })
     const listed = await page.locator('#lineage-versions li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.version))
-    assert.deepEqual(listed, ancestry.nodes.map((n) => `${n.subnet}/${n.version}`))
+    assert.deepEqual(
+      listed,
+      ancestry.nodes.map((n) => `${n.subnet}/${n.version}`),
+    )
     assert.deepEqual(listed, ['0/2', '0/1', '0/0'])
     await page.waitForFunction(() => document.getElementById('lineage-dag')?.dataset.rendered !== undefined, undefined, { timeout: 10_000 })
     const rendered = Number(await page.getAttribute('#lineage-dag', 'data-rendered'))
-    const datanetVersions = new Set((await Promise.all(ancestry.nodes.map((n) => client.call('lineage_version', { subnet: n.subnet, version: n.version })))).flatMap((v) => v.datanet_versions.map((d) => `${d.datanet}/${d.version}`)))
+    const datanetVersions = new Set(
+      (await Promise.all(ancestry.nodes.map((n) => client.call('lineage_version', { subnet: n.subnet, version: n.version })))).flatMap(
+        (v) => v.datanet_versions.map((d) => `${d.datanet}/${d.version}`),
+      ),
+    )
     assert.ok(datanetVersions.size >= 1, 'the devnet trains on its Datanet')
     assert.equal(rendered, ancestry.nodes.length + datanetVersions.size, 'a node per version and per Datanet version')
     await net.shot(page, 'lineage')
@@ -108,13 +129,19 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     const receipt = page.locator(`#receipts .receipt[data-round="${scored.round}"]`)
     await receipt.locator('button').click()
     const out = receipt.locator('.verify-out')
-    await page.waitForFunction((el) => el !== null && (el as HTMLElement).dataset.state !== 'checking', await out.elementHandle(), { timeout: 20_000 })
+    await page.waitForFunction((el) => el !== null && (el as HTMLElement).dataset.state !== 'checking', await out.elementHandle(), {
+      timeout: 20_000,
+    })
     assert.equal(await out.getAttribute('data-state'), 'verified', (await out.textContent()) ?? '')
     assert.match((await out.textContent())!, /proven against block \d+/)
     // A balance too: its bank state value proven against a verified header.
     const balance = page.locator('#balances tbody tr').first()
     await balance.locator('button').click()
-    await page.waitForFunction((el) => el !== null && /verified|failed/.test(el.textContent ?? ''), await balance.locator('.verify-out').elementHandle(), { timeout: 20_000 })
+    await page.waitForFunction(
+      (el) => el !== null && /verified|failed/.test(el.textContent ?? ''),
+      await balance.locator('.verify-out').elementHandle(),
+      { timeout: 20_000 },
+    )
     assert.match((await balance.locator('.verify-out').textContent())!, /^verified [\d,.]+ FDR proven against the state root of block \d+/)
     await net.shot(page, 'account')
     // The node's answer changed on its way to the page: the receipt's bytes, one byte flipped.
@@ -129,7 +156,9 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     })
     try {
       await receipt.locator('button').click()
-      await page.waitForFunction((el) => el !== null && (el as HTMLElement).dataset.state !== 'checking', await out.elementHandle(), { timeout: 20_000 })
+      await page.waitForFunction((el) => el !== null && (el as HTMLElement).dataset.state !== 'checking', await out.elementHandle(), {
+        timeout: 20_000,
+      })
       assert.equal(await out.getAttribute('data-state'), 'failed')
       assert.match((await out.textContent())!, /verification failed.*(proof does not match|disagree)/)
       await net.shot(page, 'account-tampered')
@@ -142,7 +171,14 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     const { client } = net
     // A transfer that fails in execution (more than the account holds): on record with its code.
     const key = devnetAccount(15)
-    const sent = await client.broadcastTx(await buildTx(client, key, [messages.bankSend(devnetAccount(14).publicKey.address, [{ denom: 'ufdr', amount: 10n ** 30n }])], { fee: 200n, gasLimit: 200_000n }), 'commit', 30_000)
+    const sent = await client.broadcastTx(
+      await buildTx(client, key, [messages.bankSend(devnetAccount(14).publicKey.address, [{ denom: 'ufdr', amount: 10n ** 30n }])], {
+        fee: 200n,
+        gasLimit: 200_000n,
+      }),
+      'commit',
+      30_000,
+    )
     assert.notEqual(sent.result?.code, 0)
     await net.open(page, `#/tx/${sent.hash}`)
     assert.match((await page.textContent('#tx-failure'))!, new RegExp(`failed: ${sent.result!.codespace} code ${sent.result!.code}`))
@@ -154,27 +190,58 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     // Search by height and by address lands on those pages.
     await page.fill('#search input', String(sent.height))
     await page.press('#search input', 'Enter')
-    await page.waitForFunction((h) => location.hash === `#/block/${h}` && document.getElementById('view')?.dataset.ready === 'true', sent.height, { timeout: 10_000 })
+    await page.waitForFunction(
+      (h) => location.hash === `#/block/${h}` && document.getElementById('view')?.dataset.ready === 'true',
+      sent.height,
+      { timeout: 10_000 },
+    )
     // A text proposal at the minimum deposit, voted yes by validator0's operator: listed with its running tally.
     const minDeposit = (await client.call('gov_params')).min_deposit
-    const proposed = await client.broadcastTx(await buildTx(client, devnetAccount(15), [messages.govSubmitProposal({ messages: [], title: 'Dashboard test proposal', summary: 'A text proposal the dashboard lists', deposit: `${minDeposit}ufdr` })], { fee: 200n, gasLimit: 400_000n }), 'commit', 30_000)
+    const proposed = await client.broadcastTx(
+      await buildTx(
+        client,
+        devnetAccount(15),
+        [
+          messages.govSubmitProposal({
+            messages: [],
+            title: 'Dashboard test proposal',
+            summary: 'A text proposal the dashboard lists',
+            deposit: `${minDeposit}ufdr`,
+          }),
+        ],
+        { fee: 200n, gasLimit: 400_000n },
+      ),
+      'commit',
+      30_000,
+    )
     assert.equal(proposed.result?.code, 0, proposed.result?.log)
     const { proposals } = await client.call('gov_proposals', {})
     const proposal = proposals.find((p) => p.title === 'Dashboard test proposal')!
-    const voted = await client.broadcastTx(await buildTx(client, devnetOperator(0), [messages.govVote(proposal.id, 'yes')], { fee: 200n, gasLimit: 400_000n }), 'commit', 30_000)
+    const voted = await client.broadcastTx(
+      await buildTx(client, devnetOperator(0), [messages.govVote(proposal.id, 'yes')], { fee: 200n, gasLimit: 400_000n }),
+      'commit',
+      30_000,
+    )
     assert.equal(voted.result?.code, 0, voted.result?.log)
     const tally = await client.call('gov_tally', { proposal: proposal.id })
     assert.ok(BigInt(tally.yes) > 0n)
-    for (const [route, selector, name] of [['#/blocks', '#blocks', 'blocks'], ['#/subnet/0', '#live-round', 'subnet'], ['#/datanets', '#datanets', 'datanets'], ['#/gov', '#proposals', 'governance']] as const) {
+    for (const [route, selector, name] of [
+      ['#/blocks', '#blocks', 'blocks'],
+      ['#/subnet/0', '#live-round', 'subnet'],
+      ['#/datanets', '#datanets', 'datanets'],
+      ['#/gov', '#proposals', 'governance'],
+    ] as const) {
       await net.open(page, route)
       assert.equal(await page.locator('#view-error').count(), 0, `${route}: ${await page.textContent('#view')}`)
       assert.equal(await page.locator(selector).count(), 1, route)
       await net.shot(page, name)
     }
     await net.open(page, '#/gov')
-    await page.waitForFunction((t) => document.getElementById('proposals')?.textContent?.includes(`yes ${t}`), fdr(tally.yes), { timeout: 10_000 })
+    await page.waitForFunction((t) => document.getElementById('proposals')?.textContent?.includes(`yes ${t}`), fdr(tally.yes), {
+      timeout: 10_000,
+    })
     assert.match((await page.textContent('#proposals'))!, /Dashboard test proposal\s*voting_period/)
     await net.open(page, '#/datanets')
-    assert.ok((await page.locator('#datanets tbody tr').count()) >= 1, 'the devnet\'s Datanet')
+    assert.ok((await page.locator('#datanets tbody tr').count()) >= 1, "the devnet's Datanet")
   })
 })

@@ -5,7 +5,15 @@ import { type RpcServer, createRpcServer } from '../../../src/rpc/index.js'
 import { TestNode } from '../../integration/rpc/support/test-node.js'
 import { silentLog } from '../../unit/rpc/support/wire.js'
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 /**
  * The dashboard's live connection, against an in-process node that commits a block every 150 ms
@@ -41,16 +49,25 @@ describe('the dashboard stays live across a dropped WebSocket (Chromium, in-proc
     const before = await rows()
     await page.waitForFunction((n) => document.querySelectorAll('#blocks tbody tr').length > n, before, { timeout: 10_000 })
     server.disconnectWebSockets(1001, 'test drops every WebSocket')
-    await page.waitForFunction(() => Number(document.getElementById('conn')?.dataset.reconnects ?? 0) >= 1 && document.getElementById('conn')?.dataset.state === 'live', undefined, { timeout: 15_000 })
+    await page.waitForFunction(
+      () =>
+        Number(document.getElementById('conn')?.dataset.reconnects ?? 0) >= 1 && document.getElementById('conn')?.dataset.state === 'live',
+      undefined,
+      { timeout: 15_000 },
+    )
     // Resubscribed from the last height seen: new blocks arrive again, each height once.
     const after = await rows()
     await page.waitForFunction((n) => document.querySelectorAll('#blocks tbody tr').length >= n + 3, after, { timeout: 10_000 })
     const heights = (await page.locator('#blocks tbody tr td:first-child').allTextContents()).map(Number)
-    assert.deepEqual(heights, [...new Set(heights)].sort((a, b) => b - a), 'each height once, newest first')
+    assert.deepEqual(
+      heights,
+      [...new Set(heights)].sort((a, b) => b - a),
+      'each height once, newest first',
+    )
     assert.deepEqual(problems, [])
   })
 
-  it('a server started without the dashboard routes (dashboard.enabled false) answers GET / with the RPC server\'s 405', async () => {
+  it("a server started without the dashboard routes (dashboard.enabled false) answers GET / with the RPC server's 405", async () => {
     const bare = await createRpcServer({ backend: node, listen: { port: 0 }, log: silentLog })
     try {
       const res = await fetch(bare.address.url)

@@ -35,13 +35,18 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
 
   const devnet = (extra: string[] = args) => {
     output = ''
-    const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...extra], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...extra], {
+      cwd: work.path,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     return child
   }
   const exited = (child: ChildProcess) =>
-    new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))
+    new Promise<number | null>((resolve) =>
+      child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+    )
   const status = async (layout: DevnetLayout, i: number): Promise<StatusReport | null> => {
     try {
       const response = await fetch(`http://127.0.0.1:${layout.nodes[i]!.metricsPort}/status`, { signal: AbortSignal.timeout(1000) })
@@ -51,12 +56,16 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
     }
   }
   const allAt = (height: number) =>
-    waitFor(`every devnet node at height ${height}`, async () => {
-      const layout = existsSync(join(data, 'devnet.json')) ? loadDevnet(data) : null
-      if (layout === null) return undefined
-      const statuses = await Promise.all(layout.nodes.map((_, i) => status(layout, i)))
-      return statuses.every((s) => s !== null && s.height >= height) ? { layout, heights: statuses.map((s) => s!.height) } : undefined
-    }, 90_000)
+    waitFor(
+      `every devnet node at height ${height}`,
+      async () => {
+        const layout = existsSync(join(data, 'devnet.json')) ? loadDevnet(data) : null
+        if (layout === null) return undefined
+        const statuses = await Promise.all(layout.nodes.map((_, i) => status(layout, i)))
+        return statuses.every((s) => s !== null && s.height >= height) ? { layout, heights: statuses.map((s) => s!.height) } : undefined
+      },
+      90_000,
+    )
   const stop = async () => {
     if (script === null) return
     script.kill('SIGTERM')
@@ -78,7 +87,12 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
     await allAt(2)
     assert.match(output, /validator0 +rpc http:\/\/127\.0\.0\.1:\d+\//)
     assert.match(output, /2 validators, 0 full nodes/)
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', readmeTransferBlock()], { cwd: work.path, encoding: 'utf8', timeout: 90_000, env: { ...process.env, FEDRA_NODE: '' } })
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', readmeTransferBlock()], {
+      cwd: work.path,
+      encoding: 'utf8',
+      timeout: 90_000,
+      env: { ...process.env, FEDRA_NODE: '' },
+    })
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`)
     assert.match(run.stdout, /^catching up\s+no$/m)
     assert.match(run.stdout, /^account3\s+fedra1\w+$/m)
@@ -98,14 +112,21 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
     assert.ok(Math.min(...back.heights) >= Math.min(...heights), `restarted at ${back.heights}, stopped at ${heights}`)
     const resumed = await allAt(Math.max(...heights) + 3)
     assert.match(output, /resumed from its stored data/)
-    assert.deepEqual(resumed.layout.nodes.map((n) => n.peerId), before.nodes.map((n) => n.peerId), 'same keys')
+    assert.deepEqual(
+      resumed.layout.nodes.map((n) => n.peerId),
+      before.nodes.map((n) => n.peerId),
+      'same keys',
+    )
     await stop()
   })
 
   it('refuses options that conflict with the stored layout, with exit code 2 and what differs', async () => {
     const conflict = devnet(['--dir', './devnet-data', '--validators', '3', '--chain-id', 'other-1', '--no-training'])
     assert.equal(await exited(conflict), 2, output)
-    assert.match(output, /LAYOUT_CONFLICT: .*devnet-data holds a devnet laid out otherwise: --validators 3 \(stored: 2\), --chain-id other-1 \(stored: fedra-devnet-1\)/)
+    assert.match(
+      output,
+      /LAYOUT_CONFLICT: .*devnet-data holds a devnet laid out otherwise: --validators 3 \(stored: 2\), --chain-id other-1 \(stored: fedra-devnet-1\)/,
+    )
     assert.match(output, /add --reset to start a new one/)
   })
 

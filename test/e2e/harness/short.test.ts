@@ -28,14 +28,28 @@ describe('fault harness: the short manifest on real processes', function () {
   })
 
   it('applies every step of the schedule', () => {
-    assert.deepEqual(result.steps.map((s) => [s.kind, s.ok]), [['wait', true], ['kill', true], ['partition', true], ['byzantine', true], ['crash', true], ['twin', true]], formatResult(result))
+    assert.deepEqual(
+      result.steps.map((s) => [s.kind, s.ok]),
+      [
+        ['wait', true],
+        ['kill', true],
+        ['partition', true],
+        ['byzantine', true],
+        ['crash', true],
+        ['twin', true],
+      ],
+      formatResult(result),
+    )
   })
 
   it('passes every check: one chain, no double sign but the twin, transfers once, restarts whole, invariants', () => {
     const failed = result.checks.filter((c) => !c.ok)
     assert.deepEqual(failed, [], formatResult(result))
     for (const name of ['agreement', 'no-double-sign', 'txs-exactly-once', 'restarts', 'invariants', 'no-unexpected-exit', 'all-answer']) {
-      assert.ok(result.checks.some((c) => c.name === name), `check ${name} ran`)
+      assert.ok(
+        result.checks.some((c) => c.name === name),
+        `check ${name} ran`,
+      )
     }
     assert.ok(result.figures.acceptedTxs > 0, 'the load got transfers in')
   })

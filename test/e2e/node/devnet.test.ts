@@ -31,13 +31,23 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
    */
   const caughtUp = async (a: number, b: number, timeoutMs: number): Promise<StatusReport> => {
     const target = await heightOf(b)
-    const tip = await waitFor(`${nodes[a]!.node.name} at ${nodes[b]!.node.name}'s height ${target}`, async () => {
-      const status = await nodes[a]!.status()
-      return status !== null && status.height >= target ? status : undefined
-    }, timeoutMs, 50)
+    const tip = await waitFor(
+      `${nodes[a]!.node.name} at ${nodes[b]!.node.name}'s height ${target}`,
+      async () => {
+        const status = await nodes[a]!.status()
+        return status !== null && status.height >= target ? status : undefined
+      },
+      timeoutMs,
+      50,
+    )
     const client = new FedraClient({ url: `http://127.0.0.1:${layout.nodes[b]!.rpcPort}/` })
     try {
-      const block = await waitFor(`${nodes[b]!.node.name}'s block ${tip.height}`, () => client.block(tip.height).catch(() => undefined), 30_000, 50)
+      const block = await waitFor(
+        `${nodes[b]!.node.name}'s block ${tip.height}`,
+        () => client.block(tip.height).catch(() => undefined),
+        30_000,
+        50,
+      )
       assert.equal(tip.blockId, block.blockId, `block ids differ at height ${tip.height}`)
       assert.equal(tip.stateRoot, block.header.stateRoot, `state roots differ at height ${tip.height}`)
     } finally {
@@ -67,7 +77,11 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
     await nodes[3]!.kill()
     const start = await heightOf(0)
     // Far enough that the restarted node must catch up by block sync, not consensus gossip.
-    await waitFor('three validators 12 heights further', async () => (await Promise.all([0, 1, 2].map(heightOf))).every((h) => h >= start + 12), 60_000)
+    await waitFor(
+      'three validators 12 heights further',
+      async () => (await Promise.all([0, 1, 2].map(heightOf))).every((h) => h >= start + 12),
+      60_000,
+    )
     assert.equal(nodes[3]!.running, false)
   })
 
@@ -87,10 +101,15 @@ describe('devnet: 4 validators + a late full node (real processes)', function ()
     // Within the sync margin of the tip it reports not syncing, even while its sync loop polls
     // peers once more. Read full0 first: validator0's later height bounds the network's at that
     // moment, so a full0 within the margin of it was at the tip when it answered.
-    const status = await waitFor('full0 within the sync margin of validator0', async () => {
-      const [full, validator] = [await nodes[4]!.status(), await nodes[0]!.status()]
-      return full !== null && validator !== null && full.height + SYNC_MARGIN >= validator.height ? full : undefined
-    }, 60_000, 50)
+    const status = await waitFor(
+      'full0 within the sync margin of validator0',
+      async () => {
+        const [full, validator] = [await nodes[4]!.status(), await nodes[0]!.status()]
+        return full !== null && validator !== null && full.height + SYNC_MARGIN >= validator.height ? full : undefined
+      },
+      60_000,
+      50,
+    )
     assert.equal(status.syncing, false, `full0 at ${status.height} reports syncing`)
     // Its home has a validator key (init makes one) that is not in the set: it is no validator.
     assert.equal(status.validator, null)

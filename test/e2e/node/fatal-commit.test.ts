@@ -22,7 +22,14 @@ describe('a node that cannot commit (real process, injected disk failure)', func
   })
 
   it('exits with code 1 and the reason instead of running without progress', async () => {
-    const layout = await createDevnet({ dir: dir.path, validators: 1, fullNodes: 0, chainId: 'fedra-e2e-fatal-1', commitDelayMs: 50, accounts: 1 })
+    const layout = await createDevnet({
+      dir: dir.path,
+      validators: 1,
+      fullNodes: 0,
+      chainId: 'fedra-e2e-fatal-1',
+      commitDelayMs: 50,
+      accounts: 1,
+    })
     node = new NodeProcess(layout.nodes[0]!)
     node.start({ NODE_OPTIONS: `--import ${FAULT}`, FEDRA_FAULT_BATCH_WRITES: '12' })
     await waitFor('the node to exit', async () => !node.running, 90_000)

@@ -25,7 +25,15 @@ describe('kill -9 loop: a validator killed right after signing never signs twice
 
   before(async () => {
     // No downtime jailing: the victim misses most blocks by design, and a jailed validator leaves the set and stops signing.
-    layout = await createDevnet({ dir: dir.path, validators: 4, fullNodes: 0, chainId: 'fedra-e2e-kill', commitDelayMs: 100, accounts: 1, appState: { slashing: { params: { min_signed_per_window: '0' } } } })
+    layout = await createDevnet({
+      dir: dir.path,
+      validators: 4,
+      fullNodes: 0,
+      chainId: 'fedra-e2e-kill',
+      commitDelayMs: 100,
+      accounts: 1,
+      appState: { slashing: { params: { min_signed_per_window: '0' } } },
+    })
     nodes = layout.nodes.map((node) => new NodeProcess(node))
   })
 
@@ -37,26 +45,36 @@ describe('kill -9 loop: a validator killed right after signing never signs twice
   it(`survives ${KILLS} SIGKILLs right after a signature with no double sign`, async () => {
     const victim = nodes[3]!
     const statePath = join(victim.node.home, 'config', 'priv_validator_state.json')
-    const readState = (): LastSigned | null => (existsSync(statePath) ? decodeSignerState(readFileSync(statePath, 'utf8'), statePath) : null)
+    const readState = (): LastSigned | null =>
+      existsSync(statePath) ? decodeSignerState(readFileSync(statePath, 'utf8'), statePath) : null
     for (const node of nodes) node.start()
     await waitFor('validator3 signed', async () => readState() !== null, 60_000, 20)
     let last = readState()!
     for (let k = 0; k < KILLS; k++) {
       // The moment it has signed something new: kill it before it can do anything else.
-      const signed = await waitFor(`validator3 signs after restart ${k}`, async () => {
-        const now = readState()
-        return now !== null && rank(now) > rank(last) ? now : undefined
-      }, 60_000, 5)
+      const signed = await waitFor(
+        `validator3 signs after restart ${k}`,
+        async () => {
+          const now = readState()
+          return now !== null && rank(now) > rank(last) ? now : undefined
+        },
+        60_000,
+        5,
+      )
       await victim.kill()
       const after = readState()!
       assert.ok(rank(after) >= rank(signed), `state file went back from ${JSON.stringify(signed)} to ${JSON.stringify(after)}`)
       last = after
       victim.start()
     }
-    const tip = await waitFor('validator3 on the others\' tip', async () => {
-      const [a, b] = [await nodes[0]!.status(), await victim.status()]
-      return a !== null && b !== null && b.height >= a.height && a.height > last.height ? a : undefined
-    }, 90_000)
+    const tip = await waitFor(
+      "validator3 on the others' tip",
+      async () => {
+        const [a, b] = [await nodes[0]!.status(), await victim.status()]
+        return a !== null && b !== null && b.height >= a.height && a.height > last.height ? a : undefined
+      },
+      90_000,
+    )
     assert.ok(tip.height > last.height)
     for (const node of nodes) {
       const log = readFileSync(join(node.node.home, 'node.log'), 'utf8')

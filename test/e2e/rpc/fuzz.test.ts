@@ -37,18 +37,33 @@ describe('JSON-RPC fuzzing against a running node (fedra start)', function () {
   }
 
   /** fc.assert without shrinking (the node's state carries from run to run) and with long bodies cut in the report. */
-  async function check<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, seed: number, numRuns: number): Promise<void> {
+  async function check<T>(
+    arbitrary: fc.Arbitrary<T>,
+    predicate: (value: T) => Promise<void>,
+    seed: number,
+    numRuns: number,
+  ): Promise<void> {
     const details = await fc.check(fc.asyncProperty(arbitrary, predicate), { seed, numRuns, endOnFailure: true })
     if (!details.failed) return
     const cut = (_: string, v: unknown) => (typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…(${v.length} chars)` : v)
-    throw new Error(`failed at run ${details.numRuns} of seed ${seed}: ${(details.errorInstance as Error | undefined)?.message}\nbodies: ${JSON.stringify(details.counterexample, cut)}`)
+    throw new Error(
+      `failed at run ${details.numRuns} of seed ${seed}: ${(details.errorInstance as Error | undefined)?.message}\nbodies: ${JSON.stringify(details.counterexample, cut)}`,
+    )
   }
 
   before(async () => {
     node = await RunningNode.start({ accounts: ACCOUNTS, commitDelayMs: 100 })
     // Transfers the node would admit, some only after earlier nonces: the fuzz keeps filling blocks.
-    const validTxs = Array.from({ length: 4 * 8 }, (_, i) => toHex(node.wallets.transfer(i % 4, (i % 4) + 4, 1n, { nonce: BigInt(Math.floor(i / 4)) })))
-    fuzz = fuzzBodies({ validTxs, account: node.wallets.address(0), statePath: node.wallets.accountPath(1), limits: DEFAULT_LIMITS, oversizedWeight: 1 })
+    const validTxs = Array.from({ length: 4 * 8 }, (_, i) =>
+      toHex(node.wallets.transfer(i % 4, (i % 4) + 4, 1n, { nonce: BigInt(Math.floor(i / 4)) })),
+    )
+    fuzz = fuzzBodies({
+      validTxs,
+      account: node.wallets.address(0),
+      statePath: node.wallets.accountPath(1),
+      limits: DEFAULT_LIMITS,
+      oversizedWeight: 1,
+    })
   })
 
   after(async () => {
@@ -72,9 +87,14 @@ describe('JSON-RPC fuzzing against a running node (fedra start)', function () {
       noteInternal(answer.text)
     }
     try {
-      await check(fc.array(fuzz.body, { minLength: PARALLEL, maxLength: PARALLEL }), async (bodies) => {
-        await Promise.all(bodies.map(answersValidly))
-      }, 20261201, HTTP_RUNS)
+      await check(
+        fc.array(fuzz.body, { minLength: PARALLEL, maxLength: PARALLEL }),
+        async (bodies) => {
+          await Promise.all(bodies.map(answersValidly))
+        },
+        20261201,
+        HTTP_RUNS,
+      )
     } finally {
       http.close()
     }
@@ -161,9 +181,14 @@ describe('JSON-RPC fuzzing against a running node (fedra start)', function () {
     const lanes = Array.from({ length: PARALLEL }, () => new Lane())
     await Promise.all(lanes.map((lane) => lane.open()))
     try {
-      await check(fc.array(fuzz.body, { minLength: PARALLEL, maxLength: PARALLEL }), async (bodies) => {
-        await Promise.all(bodies.map((body, i) => lanes[i]!.send(body)))
-      }, 20261202, WS_RUNS)
+      await check(
+        fc.array(fuzz.body, { minLength: PARALLEL, maxLength: PARALLEL }),
+        async (bodies) => {
+          await Promise.all(bodies.map((body, i) => lanes[i]!.send(body)))
+        },
+        20261202,
+        WS_RUNS,
+      )
       for (const lane of lanes) await lane.finish()
     } finally {
       for (const lane of lanes) lane.ws.close()

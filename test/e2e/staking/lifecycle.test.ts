@@ -2,7 +2,15 @@ import assert from 'node:assert/strict'
 import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FedraClient } from '../../../src/client/index.js'
-import { DEVNET_PASSPHRASE, type DevnetLayout, type DevnetNode, createDevnet, devnetAccountName, devnetOperatorName, freePort } from '../../../src/devnet/layout.js'
+import {
+  DEVNET_PASSPHRASE,
+  type DevnetLayout,
+  type DevnetNode,
+  createDevnet,
+  devnetAccountName,
+  devnetOperatorName,
+  freePort,
+} from '../../../src/devnet/layout.js'
 import { NodeProcess, waitFor } from '../../../src/devnet/process.js'
 import { configPath } from '../../../src/node/config.js'
 import { initHome } from '../../../src/node/home.js'
@@ -93,24 +101,51 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
 
   it('the full node bonds with `fedra tx staking create-validator`, enters the set at H+2 and signs commits', async () => {
     const full = layout.nodes[4]!
-    await waitFor('the full node synced', async () => {
-      const status = await nodes[4]!.status()
-      return status !== null && !status.syncing && status.height >= (await height()) - 2 ? true : undefined
-    }, 90_000)
-    const out = cli(['tx', 'staking', 'create-validator', devnetAccountName(0), '--amount', '10000000ufdr', '--moniker', 'full0', '--pubkey', keyOf(full).hex, '--json'])
+    await waitFor(
+      'the full node synced',
+      async () => {
+        const status = await nodes[4]!.status()
+        return status !== null && !status.syncing && status.height >= (await height()) - 2 ? true : undefined
+      },
+      90_000,
+    )
+    const out = cli([
+      'tx',
+      'staking',
+      'create-validator',
+      devnetAccountName(0),
+      '--amount',
+      '10000000ufdr',
+      '--moniker',
+      'full0',
+      '--pubkey',
+      keyOf(full).hex,
+      '--json',
+    ])
     const included = (JSON.parse(out) as { height: number }).height
     assert.ok(included > 0)
     const fullKey = keyOf(full)
     // In the set of H+2, not before.
     const setAt = (h: number) => waitFor(`the set of ${h}`, () => client.validators(h).catch(() => undefined), 60_000)
-    assert.equal((await setAt(included + 1)).validators.some((v) => v.publicKey === fullKey.hex), false, 'in the set one height after the bonding block')
+    assert.equal(
+      (await setAt(included + 1)).validators.some((v) => v.publicKey === fullKey.hex),
+      false,
+      'in the set one height after the bonding block',
+    )
     const at = await setAt(included + 2)
-    assert.ok(at.validators.some((v) => v.publicKey === fullKey.hex), 'not in the set of H+2')
+    assert.ok(
+      at.validators.some((v) => v.publicKey === fullKey.hex),
+      'not in the set of H+2',
+    )
     // Its precommits appear in commits.
-    await waitFor('a commit signed by the new validator', async () => {
-      const commit = await client.commit().catch(() => undefined)
-      return commit?.commit.signatures.some((s) => s.validator === fullKey.address) === true ? true : undefined
-    }, 60_000)
+    await waitFor(
+      'a commit signed by the new validator',
+      async () => {
+        const commit = await client.commit().catch(() => undefined)
+        return commit?.commit.signatures.some((s) => s.validator === fullKey.address) === true ? true : undefined
+      },
+      60_000,
+    )
   })
 
   it("a twin of validator3's key double-signs: evidence in a block, 5 % slashed, tombstoned, out of the set, and the chain goes on", async () => {
@@ -120,19 +155,28 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
     twin = new NodeProcess(await twinOf(victim, join(dir.path, 'twin3')))
     nodes[3]!.start()
     twin.start()
-    const evidence = await waitFor('duplicate-vote evidence in a block', async () => {
-      const tip = await height()
-      for (let h = Math.max(1, tip - 5); h <= tip; h++) {
-        const block = await client.block(h).catch(() => undefined)
-        if (block !== undefined && block.evidence.length > 0) return { height: h, evidence: block.evidence }
-      }
-      return undefined
-    }, 120_000, 200)
+    const evidence = await waitFor(
+      'duplicate-vote evidence in a block',
+      async () => {
+        const tip = await height()
+        for (let h = Math.max(1, tip - 5); h <= tip; h++) {
+          const block = await client.block(h).catch(() => undefined)
+          if (block !== undefined && block.evidence.length > 0) return { height: h, evidence: block.evidence }
+        }
+        return undefined
+      },
+      120_000,
+      200,
+    )
     assert.equal(evidence.evidence[0]!.voteA.validator, keyOf(victim).address)
-    const punished = await waitFor('validator3 jailed', async () => {
-      const v = await validator('validator3')
-      return v.jailed ? v : undefined
-    }, 30_000)
+    const punished = await waitFor(
+      'validator3 jailed',
+      async () => {
+        const v = await validator('validator3')
+        return v.jailed ? v : undefined
+      },
+      30_000,
+    )
     // 5 % of the stake it had at the infraction (no delegations or unbondings: exactly 5 % of its tokens).
     assert.equal(BigInt(punished.tokens), tokensBefore - tokensBefore / 20n)
     const info = (await client.call('slashing_signingInfo' as never, { address: operatorOf(3) } as never)) as { tombstoned: boolean }
@@ -152,10 +196,18 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
     await waitFor('validator2 out of the set', async () => (!(await setKeys()).has(keyOf(node).hex) ? true : undefined), 120_000)
     nodes[2]!.start()
     // Jailed until two seconds of block time after the jailing; unjail retries until then.
-    await waitFor('unjail accepted', async () => {
-      const run = fedra(['tx', 'slashing', 'unjail', devnetOperatorName(2), '--node', rpcUrl], { FEDRA_HOME: dir.path, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE })
-      return run.code === 0 ? true : undefined
-    }, 60_000, 500)
+    await waitFor(
+      'unjail accepted',
+      async () => {
+        const run = fedra(['tx', 'slashing', 'unjail', devnetOperatorName(2), '--node', rpcUrl], {
+          FEDRA_HOME: dir.path,
+          FEDRA_PASSPHRASE: DEVNET_PASSPHRASE,
+        })
+        return run.code === 0 ? true : undefined
+      },
+      60_000,
+      500,
+    )
     const back = await validator('validator2')
     assert.equal(back.jailed, false)
     await waitFor('validator2 in the set again', async () => ((await setKeys()).has(keyOf(node).hex) ? true : undefined), 30_000)
@@ -165,7 +217,9 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
 
   /** The operator address (fedra1…) of genesis validator i, as the devnet funded it. */
   function operatorOf(i: number): string {
-    const genesis = JSON.parse(readFileSync(join(layout.nodes[0]!.home, 'config', 'genesis.json'), 'utf8')) as { app_state: { staking: { gen_validators: { operator: string }[] } } }
+    const genesis = JSON.parse(readFileSync(join(layout.nodes[0]!.home, 'config', 'genesis.json'), 'utf8')) as {
+      app_state: { staking: { gen_validators: { operator: string }[] } }
+    }
     return genesis.app_state.staking.gen_validators[i]!.operator
   }
 
@@ -190,6 +244,15 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
     config.rpc.listen = `127.0.0.1:${rpcPort}`
     config.metrics.listen = `127.0.0.1:${metricsPort}`
     writeFileSync(configPath(home), JSON.stringify(config, null, 2))
-    return { name: 'twin3', home, validator: true, p2pPort, rpcPort, metricsPort, peerId, multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}` }
+    return {
+      name: 'twin3',
+      home,
+      validator: true,
+      p2pPort,
+      rpcPort,
+      metricsPort,
+      peerId,
+      multiaddr: `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}`,
+    }
   }
 })

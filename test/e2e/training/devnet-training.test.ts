@@ -29,7 +29,10 @@ describe('training on a devnet: MNIST rounds verified on chain (real processes)'
     new Promise<number | null>((resolveRun) => {
       output = ''
       const args = ['--dir', join(work.path, name), '--validators', '2', '--trainers', '4', '--rows', '4000', '--rpc-port', '0', ...extra]
-      script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...args], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] })
+      script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...args], {
+        cwd: work.path,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
       script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
       script.once('exit', (code) => {
@@ -49,7 +52,11 @@ describe('training on a devnet: MNIST rounds verified on chain (real processes)'
     work.remove()
   })
 
-  const roundLines = () => [...output.matchAll(/^\[ROUND (\d+)\/(\d+)\] chain round (\d+) · updates (\d+) · (.*?)(?: · test accuracy (0\.\d+))? · height (\d+) · [\d.]+ s(?: · .*)?$/gm)]
+  const roundLines = () => [
+    ...output.matchAll(
+      /^\[ROUND (\d+)\/(\d+)\] chain round (\d+) · updates (\d+) · (.*?)(?: · test accuracy (0\.\d+))? · height (\d+) · [\d.]+ s(?: · .*)?$/gm,
+    ),
+  ]
 
   it('trains 5 rounds with 4 trainers to ≥ 85% test accuracy, every aggregate verified, and prints the summary', async () => {
     const code = await run('clean', ['--rounds', '5'])

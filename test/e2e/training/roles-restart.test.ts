@@ -35,8 +35,27 @@ describe('roles survive a restart of their node (real processes)', function () {
 
   it("trainer1's node is killed and restarted mid-run: trainer1 reconnects and its updates are in the later rounds", async () => {
     // The trainers train in worker threads (--worker): the follower that reconnects is the main thread's.
-    const args = ['--dir', dir, '--validators', '2', '--trainers', '2', '--rows', '2000', '--rpc-port', '0', '--rounds', '6', '--scoring', 'none', '--worker']
-    script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...args], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] })
+    const args = [
+      '--dir',
+      dir,
+      '--validators',
+      '2',
+      '--trainers',
+      '2',
+      '--rows',
+      '2000',
+      '--rpc-port',
+      '0',
+      '--rounds',
+      '6',
+      '--scoring',
+      'none',
+      '--worker',
+    ]
+    script = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), ...args], {
+      cwd: work.path,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const exited = new Promise<number | null>((r) => script!.once('exit', (code) => r(code)))
@@ -47,13 +66,23 @@ describe('roles survive a restart of their node (real processes)', function () {
     // Down for 4 s: the perturbation itself (the chain halts meanwhile), not a wait for a condition.
     await new Promise((r) => setTimeout(r, 4_000))
     const log = openSync(join(home, 'node.log'), 'a')
-    restarted = spawn(process.execPath, [join(REPO, 'bin/fedra.js'), 'start', '--home', home], { stdio: ['ignore', log, log], detached: true, env: { ...process.env, FEDRA_LOG_FORMAT: 'json' } })
+    restarted = spawn(process.execPath, [join(REPO, 'bin/fedra.js'), 'start', '--home', home], {
+      stdio: ['ignore', log, log],
+      detached: true,
+      env: { ...process.env, FEDRA_LOG_FORMAT: 'json' },
+    })
     closeSync(log)
     assert.equal(await exited, 0, output)
-    const rounds = [...output.matchAll(/^\[ROUND (\d)\/6\] chain round (\d+) · updates (\d+) · (.*?)(?: · test accuracy (0\.\d+))? · height/gm)]
+    const rounds = [
+      ...output.matchAll(/^\[ROUND (\d)\/6\] chain round (\d+) · updates (\d+) · (.*?)(?: · test accuracy (0\.\d+))? · height/gm),
+    ]
     assert.equal(rounds.length, 6, output)
     // After the restart both trainers are in again (the last two rounds at least).
-    assert.deepEqual(rounds.slice(-2).map((r) => r[3]), ['2', '2'], output)
+    assert.deepEqual(
+      rounds.slice(-2).map((r) => r[3]),
+      ['2', '2'],
+      output,
+    )
     const trainerLog = readFileSync(join(dir, 'roles', 'trainer1.log'), 'utf8')
     assert.match(trainerLog, /step failed; retrying on the next block/, 'trainer1 saw its node go')
     assert.match(trainerLog, /node reachable again/, 'and come back')

@@ -29,7 +29,10 @@ describe('blobs: data availability before execution', function () {
     assert.deepEqual(await da.ensureAvailable([present.cid, late], Date.now() + 5000), { available: true })
     const blobs = await da.load([present.cid, late])
     assert.ok(Buffer.from(blobs.get(late)).equals(lateBytes))
-    assert.throws(() => blobs.get(buildUnixfsFile(new Uint8Array([7])).root), (error: unknown) => error instanceof BlobError && error.code === 'NOT_FOUND')
+    assert.throws(
+      () => blobs.get(buildUnixfsFile(new Uint8Array([7])).root),
+      (error: unknown) => error instanceof BlobError && error.code === 'NOT_FOUND',
+    )
   })
 
   it('prevotes nil (invalid, unexecuted) for a block whose blob nobody has, and executes it once the blob appears', async () => {

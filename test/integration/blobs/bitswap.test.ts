@@ -50,7 +50,10 @@ describe('blobs: bitswap between hosts', function () {
     const b = await peers.start(104, { bootstrap: a.host.addresses() })
     await waitFor('connected', () => b.host.peers().length === 1)
     const absent = buildUnixfsFile(pseudoRandomBytes(10, 99)).root
-    await assert.rejects(b.exchange.fetch(absent, { timeoutMs: 300 }), (error: unknown) => isCode('FETCH_TIMEOUT')(error) && (error as BlobError<'FETCH_TIMEOUT'>).context.missing === 1)
+    await assert.rejects(
+      b.exchange.fetch(absent, { timeoutMs: 300 }),
+      (error: unknown) => isCode('FETCH_TIMEOUT')(error) && (error as BlobError<'FETCH_TIMEOUT'>).context.missing === 1,
+    )
     assert.equal(await b.store.has(absent), false)
   })
 

@@ -177,7 +177,10 @@ describe('blobs: /fedra/blocks/1.0.0 fast path between Fedra nodes', function ()
     await speaksFastPath(b, a)
     const absent = buildUnixfsFile(pseudoRandomBytes(700_000, 18)).root
     const started = Date.now()
-    await assert.rejects(b.exchange.fetch(absent, { timeoutMs: 400 }), (error: unknown) => isCode('FETCH_TIMEOUT')(error) && (error as BlobError<'FETCH_TIMEOUT'>).context.missing === 1)
+    await assert.rejects(
+      b.exchange.fetch(absent, { timeoutMs: 400 }),
+      (error: unknown) => isCode('FETCH_TIMEOUT')(error) && (error as BlobError<'FETCH_TIMEOUT'>).context.missing === 1,
+    )
     assert.ok(Date.now() - started < 3000)
     assert.equal(await b.store.has(absent), false)
   })

@@ -24,9 +24,22 @@ export class BlobPeers {
     this.#fastPath = options.fastPath ?? true
   }
 
-  async start(index: number, options: { bootstrap?: string[]; limits?: Partial<BlobFetchLimits>; prepare?: (store: BlobStore) => Promise<void>; fastPath?: boolean } = {}): Promise<BlobPeer> {
+  async start(
+    index: number,
+    options: {
+      bootstrap?: string[]
+      limits?: Partial<BlobFetchLimits>
+      prepare?: (store: BlobStore) => Promise<void>
+      fastPath?: boolean
+    } = {},
+  ): Promise<BlobPeer> {
     const host = await this.#pool.start(index, { bootstrap: options.bootstrap ?? [] })
-    const store = new BlobStore({ directory: join(this.#dir, String(index)), maxBytes: 256 * 1024 * 1024, maxBlobBytes: 64 * 1024 * 1024, gcGraceMs: 60_000 })
+    const store = new BlobStore({
+      directory: join(this.#dir, String(index)),
+      maxBytes: 256 * 1024 * 1024,
+      maxBlobBytes: 64 * 1024 * 1024,
+      gcGraceMs: 60_000,
+    })
     await store.open()
     await options.prepare?.(store)
     const penalties: BlobPeer['penalties'] = []

@@ -6,14 +6,26 @@ import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import * as json from 'multiformats/codecs/json'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { BlobError, BlobService, DEFAULT_BLOBS_CONFIG, blobHttpRoutes, buildUnixfsFile, formatCid, registerBlobMethods } from '../../../src/blobs/index.js'
+import {
+  BlobError,
+  BlobService,
+  DEFAULT_BLOBS_CONFIG,
+  blobHttpRoutes,
+  buildUnixfsFile,
+  formatCid,
+  registerBlobMethods,
+} from '../../../src/blobs/index.js'
 import type { P2PHost } from '../../../src/p2p/index.js'
 import { type RpcBackend, type RpcServer, createRpcServer } from '../../../src/rpc/index.js'
 import { HostPool, silent, waitFor } from '../p2p/hosts.js'
 import { KiB, pseudoRandomBytes } from '../../unit/blobs/fixtures.js'
 
 /** Only what the server's subscription hub touches at start; blob methods never reach the chain. */
-const chainless = { chainId: 'blobs-test', onCommittedBlock: () => () => {}, status: async () => ({ latestHeight: 0, earliestHeight: 0 }) } as unknown as RpcBackend
+const chainless = {
+  chainId: 'blobs-test',
+  onCommittedBlock: () => () => {},
+  status: async () => ({ latestHeight: 0, earliestHeight: 0 }),
+} as unknown as RpcBackend
 
 const MAX_BLOB = 600 * KiB
 
@@ -52,7 +64,13 @@ describe('blobs: JSON-RPC methods and the /blobs routes', function () {
       }
     }
     const deps = { blobs: service, peerId: host.peerId, maxBlobBytes: MAX_BLOB, log: silent }
-    server = await createRpcServer({ backend: chainless, listen: { host: '127.0.0.1', port: 0 }, log: silent, extend: (table) => registerBlobMethods(table, deps), httpRoutes: blobHttpRoutes(deps) })
+    server = await createRpcServer({
+      backend: chainless,
+      listen: { host: '127.0.0.1', port: 0 },
+      log: silent,
+      extend: (table) => registerBlobMethods(table, deps),
+      httpRoutes: blobHttpRoutes(deps),
+    })
   })
   after(async () => {
     await server.close()
@@ -62,7 +80,11 @@ describe('blobs: JSON-RPC methods and the /blobs routes', function () {
   })
 
   const call = async (method: string, params: Record<string, unknown>) => {
-    const response = await fetch(server.address.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })
+    const response = await fetch(server.address.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    })
     return (await response.json()) as { result?: any; error?: { code: number; data: any } }
   }
 

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 
 function sim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/fl-sim.ts', ...args], { encoding: 'utf8', env: { ...process.env, FEDRA_LOG_LEVEL: 'silent' } })
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/fl-sim.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FEDRA_LOG_LEVEL: 'silent' },
+  })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 

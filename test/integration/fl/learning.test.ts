@@ -25,13 +25,19 @@ describe('federated learning on MNIST (smoke)', function () {
   it('is reproducible: the same seed gives the same accuracy and loss every round', async () => {
     const a = await runSimulation({ ...small, rounds: 1, rule: 'median' })
     const b = await runSimulation({ ...small, rounds: 1, rule: 'median' })
-    assert.deepEqual(a.rounds.map((r) => [r.accuracy, r.loss]), b.rounds.map((r) => [r.accuracy, r.loss]))
+    assert.deepEqual(
+      a.rounds.map((r) => [r.accuracy, r.loss]),
+      b.rounds.map((r) => [r.accuracy, r.loss]),
+    )
   })
 
   it('gives the same model whether the rule runs on the reference or a gpu.js backend', async () => {
     const reference = await runSimulation({ ...small, rounds: 1, rule: 'trimmed:0.2', trainers: 5 })
     const webasm = await runSimulation({ ...small, rounds: 1, rule: 'trimmed:0.2', trainers: 5, backend: 'webasm' })
-    assert.deepEqual(webasm.rounds.map((r) => r.loss), reference.rounds.map((r) => r.loss))
+    assert.deepEqual(
+      webasm.rounds.map((r) => r.loss),
+      reference.rounds.map((r) => r.loss),
+    )
   })
 
   it('median resists boosted sign-flip attackers that wreck fedavg', async () => {
@@ -48,7 +54,10 @@ describe('federated learning on MNIST (smoke)', function () {
     const clipped = await runSimulation({ ...config, serverNormClip: true })
     assert.ok(momentum.final.accuracy > 0.6, `trainer momentum ${momentum.final.accuracy}`)
     assert.ok(clipped.final.accuracy > 0.6, `server clip ${clipped.final.accuracy}`)
-    await assert.rejects(runSimulation({ ...config, trainerMomentum: 1 }), (e: { code?: string }) => e.code === 'FL_INVALID_TRAINING_CONFIG')
+    await assert.rejects(
+      runSimulation({ ...config, trainerMomentum: 1 }),
+      (e: { code?: string }) => e.code === 'FL_INVALID_TRAINING_CONFIG',
+    )
   })
 
   it('applies the learning-rate schedule to the trainers: round 1 as constant, later rounds differ', async () => {
@@ -70,7 +79,10 @@ describe('federated learning on MNIST (smoke)', function () {
       const start = initialParameters(smallCnnSpec(), 1)
       const before = evaluate(cnn, start, test)
       assert.ok(Number.isFinite(before.loss) && before.accuracy < 0.5)
-      const digits = subset(train, Array.from({ length: 32 }, (_, i) => i))
+      const digits = subset(
+        train,
+        Array.from({ length: 32 }, (_, i) => i),
+      )
       const trained = trainLocal(cnn, digits, start, { ...DEFAULT_TRAINING, epochs: 3, seed: 1 })
       assert.ok(evaluate(cnn, trained.parameters, digits).loss < evaluate(cnn, start, digits).loss)
     } finally {

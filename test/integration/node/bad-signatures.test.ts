@@ -33,13 +33,19 @@ describe('consensus gossip drops messages with bad signatures', function () {
     // Two validators, only one running: no block is made, so height 1 stays open for votes.
     const layout = await createDevnet({ dir: dir.path, validators: 2, fullNodes: 0, chainId: CHAIN_ID, commitDelayMs: 100, accounts: 1 })
     const home = layout.nodes[0]!.home
-    node = await FedraNode.open(home, { ...loadNodeConfig(home), p2p: { listen: '/ip4/127.0.0.1/tcp/0', bootstrap: [], maxPeers: 10 }, metrics: { listen: '127.0.0.1:0' } })
+    node = await FedraNode.open(home, {
+      ...loadNodeConfig(home),
+      p2p: { listen: '/ip4/127.0.0.1/tcp/0', bootstrap: [], maxPeers: 10 },
+      metrics: { listen: '127.0.0.1:0' },
+    })
     await node.start()
     const core = node.driver!
-    node.consensusGossip.attach({ receive: (peer, message) => {
-      reachedCore.push(message)
-      core.receive(peer, message)
-    } })
+    node.consensusGossip.attach({
+      receive: (peer, message) => {
+        reachedCore.push(message)
+        core.receive(peer, message)
+      },
+    })
     signer = keySigner(loadValidatorKey(layout.nodes[1]!.home)!, CHAIN_ID)
     const nodeAddress = node.host.addresses()[0]!
     attacker = await P2PHost.create({ seed: new Uint8Array(32).fill(0xa1), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [nodeAddress] })
@@ -64,11 +70,16 @@ describe('consensus gossip drops messages with bad signatures', function () {
 
   /** Publishes until gossipsub has a route (the mesh forms on heartbeats), bounded. */
   const publishUntil = async (data: Uint8Array, done: () => boolean) =>
-    waitFor('message handled', async () => {
-      if (done()) return true
-      await attacker.publish(topicsFor(CHAIN_ID).consensus, data)
-      return done()
-    }, 20_000, 300)
+    waitFor(
+      'message handled',
+      async () => {
+        if (done()) return true
+        await attacker.publish(topicsFor(CHAIN_ID).consensus, data)
+        return done()
+      },
+      20_000,
+      300,
+    )
 
   it('a vote with a flipped signature bit is rejected before the core and not relayed', async () => {
     const forged = vote(7)
@@ -77,7 +88,10 @@ describe('consensus gossip drops messages with bad signatures', function () {
     const payload = encodeConsensusMessage({ type: 'vote', vote: forged })
     forgedPayloads.push(payload)
     await publishUntil(payload, () => node.consensusGossip.stats.rejected > before)
-    assert.equal(reachedCore.some((m) => m.type === 'vote' && m.vote.round === 7), false)
+    assert.equal(
+      reachedCore.some((m) => m.type === 'vote' && m.vote.round === 7),
+      false,
+    )
     assert.ok(node.host.score(attacker.peerId) < 0, `attacker score ${node.host.score(attacker.peerId)}`)
   })
 
@@ -87,13 +101,34 @@ describe('consensus gossip drops messages with bad signatures', function () {
     const message: ConsensusMessage = {
       type: 'proposal',
       proposal: { ...unsigned, signature: impostor.signProposal(unsigned) },
-      block: { header: { chainId: CHAIN_ID, height: 1, time: 1, prevBlockId: null, lastCommitHash: new Uint8Array(32), lastResultsHash: new Uint8Array(32), dataHash: new Uint8Array(32), evidenceHash: new Uint8Array(32), stateRoot: new Uint8Array(32), validatorsHash: new Uint8Array(32), nextValidatorsHash: new Uint8Array(32), proposer: signer.address }, lastCommit: null, evidence: [], txs: [] },
+      block: {
+        header: {
+          chainId: CHAIN_ID,
+          height: 1,
+          time: 1,
+          prevBlockId: null,
+          lastCommitHash: new Uint8Array(32),
+          lastResultsHash: new Uint8Array(32),
+          dataHash: new Uint8Array(32),
+          evidenceHash: new Uint8Array(32),
+          stateRoot: new Uint8Array(32),
+          validatorsHash: new Uint8Array(32),
+          nextValidatorsHash: new Uint8Array(32),
+          proposer: signer.address,
+        },
+        lastCommit: null,
+        evidence: [],
+        txs: [],
+      },
     }
     const before = node.consensusGossip.stats.rejected
     const payload = encodeConsensusMessage(message)
     forgedPayloads.push(payload)
     await publishUntil(payload, () => node.consensusGossip.stats.rejected > before)
-    assert.equal(reachedCore.some((m) => m.type === 'proposal'), false)
+    assert.equal(
+      reachedCore.some((m) => m.type === 'proposal'),
+      false,
+    )
   })
 
   it('the same vote correctly signed reaches the core and is relayed to the observer', async () => {

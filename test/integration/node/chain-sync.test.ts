@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict'
-import { type Block, type Commit, blockId, commitFromPrecommits, ed25519Verifier, keySigner, resultsHash, txResultDigest } from '../../../src/consensus/index.js'
+import {
+  type Block,
+  type Commit,
+  blockId,
+  commitFromPrecommits,
+  ed25519Verifier,
+  keySigner,
+  resultsHash,
+  txResultDigest,
+} from '../../../src/consensus/index.js'
 import { toHex } from '../../../src/crypto/index.js'
 import { logger } from '../../../src/log/index.js'
 import { encodeStoredBlock } from '../../../src/node/block-store.js'
@@ -67,7 +76,10 @@ describe('chain app and block sync', () => {
     const sync = () => new BlockSync(transport, follower, ed25519Verifier(CHAIN_ID), logger('test'))
     const refuses = async (bytes: Uint8Array, reason: RegExp) => {
       const height = follower.height
-      await assert.rejects(sync().applyBlock('evil', bytes), (e: unknown) => e instanceof NodeError && e.code === 'SYNC_FAILED' && reason.test(e.message))
+      await assert.rejects(
+        sync().applyBlock('evil', bytes),
+        (e: unknown) => e instanceof NodeError && e.code === 'SYNC_FAILED' && reason.test(e.message),
+      )
       assert.equal(follower.height, height, 'nothing was committed')
       assert.equal(penalised.at(-1), 'evil')
     }

@@ -16,25 +16,46 @@ describe('fedra start serves the dashboard at / of its RPC port (dashboard.enabl
   after(() => dir.remove())
 
   for (const enabled of [true, false]) {
-    it(enabled ? 'on by default: GET / is the page, /app.js its script, and JSON-RPC answers on the same port' : 'dashboard.enabled false: GET / is 405, JSON-RPC still answers', async () => {
-      const layout = await createDevnet({ dir: `${dir.path}/${enabled}`, validators: 1, fullNodes: 0, chainId: 'fedra-dash-1', commitDelayMs: 100, accounts: 1 })
-      const home = layout.nodes[0]!.home
-      const flags = enabled ? {} : { 'dashboard.enabled': 'false' }
-      const node = await FedraNode.open(home, { ...loadNodeConfig(home, flags, {}), p2p: { listen: '/ip4/127.0.0.1/tcp/0', bootstrap: [], maxPeers: 10 }, metrics: { listen: '127.0.0.1:0' }, rpc: { ...loadNodeConfig(home).rpc, listen: '127.0.0.1:0' } })
-      try {
-        await node.start()
-        const url = node.status().listen.rpc!
-        const page = await fetch(url)
-        assert.equal(page.status, enabled ? 200 : 405)
-        if (enabled) {
-          assert.match(await page.text(), /<script src="app\.js"><\/script>/)
-          assert.equal((await fetch(`${url}app.js`)).status, 200)
+    it(
+      enabled
+        ? 'on by default: GET / is the page, /app.js its script, and JSON-RPC answers on the same port'
+        : 'dashboard.enabled false: GET / is 405, JSON-RPC still answers',
+      async () => {
+        const layout = await createDevnet({
+          dir: `${dir.path}/${enabled}`,
+          validators: 1,
+          fullNodes: 0,
+          chainId: 'fedra-dash-1',
+          commitDelayMs: 100,
+          accounts: 1,
+        })
+        const home = layout.nodes[0]!.home
+        const flags = enabled ? {} : { 'dashboard.enabled': 'false' }
+        const node = await FedraNode.open(home, {
+          ...loadNodeConfig(home, flags, {}),
+          p2p: { listen: '/ip4/127.0.0.1/tcp/0', bootstrap: [], maxPeers: 10 },
+          metrics: { listen: '127.0.0.1:0' },
+          rpc: { ...loadNodeConfig(home).rpc, listen: '127.0.0.1:0' },
+        })
+        try {
+          await node.start()
+          const url = node.status().listen.rpc!
+          const page = await fetch(url)
+          assert.equal(page.status, enabled ? 200 : 405)
+          if (enabled) {
+            assert.match(await page.text(), /<script src="app\.js"><\/script>/)
+            assert.equal((await fetch(`${url}app.js`)).status, 200)
+          }
+          const rpc = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"jsonrpc":"2.0","id":1,"method":"chain_status"}',
+          })
+          assert.equal(((await rpc.json()) as { result: { nodeInfo: { network: string } } }).result.nodeInfo.network, 'fedra-dash-1')
+        } finally {
+          await node.stop()
         }
-        const rpc = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"chain_status"}' })
-        assert.equal(((await rpc.json()) as { result: { nodeInfo: { network: string } } }).result.nodeInfo.network, 'fedra-dash-1')
-      } finally {
-        await node.stop()
-      }
-    })
+      },
+    )
   }
 })

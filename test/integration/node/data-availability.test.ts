@@ -6,7 +6,6 @@ import { fourValidatorGenesis, openChain, signedTx, tempDirs } from '../../suppo
 import { MsgReadBlob, blobReaderModule } from '../../support/modules/blob-reader/index.js'
 
 const A = 'bafkreiaaaa'
-const B = 'bafkreibbbb'
 const readTx = (nonce: bigint, cid: string) => signedTx(0, nonce, [encode(MsgReadBlob, { declare: cid, read: cid })])
 const plainTx = (nonce: bigint) => signedTx(1, nonce, [encode(MsgReadBlob, { declare: 'none', read: 'none' })])
 
@@ -46,7 +45,7 @@ describe('data availability: a block that reads blobs is executed only with them
     assert.deepEqual(chain.state.referencedBlobs(block.txs), ['none'])
   })
 
-  it('a validator that cannot get a proposal\'s blobs in time answers invalid without executing; once they appear the same block is valid', async () => {
+  it("a validator that cannot get a proposal's blobs in time answers invalid without executing; once they appear the same block is valid", async () => {
     const proposer = await open()
     proposer.setBlockData(store(new Map([[A, new Uint8Array(3)]])).data, 1000)
     const block = await propose(proposer, [readTx(0n, A)])

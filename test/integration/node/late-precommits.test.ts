@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { keySigner } from '../../../src/consensus/index.js'
 import { VALIDATORS, fourValidatorGenesis, openChain, proposeNext, tempDirs } from '../../support/chain.js'
 
-describe('ChainApp: late precommits go into the next proposal\'s last commit', () => {
+describe("ChainApp: late precommits go into the next proposal's last commit", () => {
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('the tip\'s commit gains a late signer (once, and only for the tip\'s height); the next block carries it and another validator accepts it', async () => {
+  it("the tip's commit gains a late signer (once, and only for the tip's height); the next block carries it and another validator accepts it", async () => {
     const chain = await openChain(dirs.next(), fourValidatorGenesis())
     const { block, commit } = proposeNext(chain, VALIDATORS, { signers: VALIDATORS.slice(0, 3) })
     assert.equal((await chain.processBlock(block)).valid, true)

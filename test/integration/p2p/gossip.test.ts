@@ -32,15 +32,28 @@ describe('p2p gossip over a 4-node full mesh', function () {
       inboxes.push(listen(host))
       hosts.push(host)
     }
-    await waitFor('a full mesh with subscriptions', () => hosts.every((host) => host.peers().length === 3 && host.topicPeers(topic).length === 3), 10_000)
+    await waitFor(
+      'a full mesh with subscriptions',
+      () => hosts.every((host) => host.peers().length === 3 && host.topicPeers(topic).length === 3),
+      10_000,
+    )
   })
 
   after(() => pool.stopAll())
 
   it('connects every host to every other through the bootstrap lists', () => {
     for (const host of hosts) {
-      const others = hosts.filter((other) => other !== host).map((other) => other.peerId).sort()
-      assert.deepEqual(host.peers().map((peer) => peer.id).sort(), others)
+      const others = hosts
+        .filter((other) => other !== host)
+        .map((other) => other.peerId)
+        .sort()
+      assert.deepEqual(
+        host
+          .peers()
+          .map((peer) => peer.id)
+          .sort(),
+        others,
+      )
     }
   })
 
@@ -48,7 +61,9 @@ describe('p2p gossip over a 4-node full mesh', function () {
     for (const [index, publisher] of hosts.entries()) {
       const payload = bytes(0xa0, index)
       assert.equal(await publisher.publish(topic, payload), 3)
-      await waitFor(`message from host ${index} everywhere`, () => inboxes.every((inbox, i) => i === index || countOf(inbox, payload) === 1))
+      await waitFor(`message from host ${index} everywhere`, () =>
+        inboxes.every((inbox, i) => i === index || countOf(inbox, payload) === 1),
+      )
       assert.equal(countOf(inboxes[index]!, payload), 0, 'a host does not deliver its own publish to itself')
       const seenAt = inboxes[(index + 1) % 4]!.received.find((message) => Buffer.from(message.data).equals(payload))
       assert.ok(seenAt !== undefined && hosts.some((host) => host.peerId === seenAt.from))
@@ -67,7 +82,11 @@ describe('p2p gossip over a 4-node full mesh', function () {
     const block = new Uint8Array(4 * 1024 * 1024).fill(7)
     block[0] = 0xc0
     await hosts[1]!.publish(topic, block)
-    await waitFor('the block everywhere', () => [0, 2, 3].every((i) => inboxes[i]!.received.some((message) => message.data.length === block.length)), 10_000)
+    await waitFor(
+      'the block everywhere',
+      () => [0, 2, 3].every((i) => inboxes[i]!.received.some((message) => message.data.length === block.length)),
+      10_000,
+    )
   })
 
   it('refuses a publish over maxMessageBytes with MESSAGE_TOO_LARGE', async () => {

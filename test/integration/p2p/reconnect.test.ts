@@ -54,6 +54,9 @@ describe('p2p reconnection to bootstrap peers', function () {
     const unreachable = `/ip4/127.0.0.1/tcp/1/p2p/${b.peerId}` // port 1: refused, the other address works
     const a = await pool.start(45, { bootstrap: [`/ip4/127.0.0.1/tcp/9/p2p/${self}`, unreachable, ...b.addresses()] })
     await waitFor('A connected to B', () => a.peers().some((peer) => peer.id === b.peerId))
-    assert.deepEqual(a.peers().map((peer) => peer.id), [b.peerId])
+    assert.deepEqual(
+      a.peers().map((peer) => peer.id),
+      [b.peerId],
+    )
   })
 })

@@ -58,7 +58,10 @@ describe('p2p request/response and direct messages', function () {
 
   it('serves concurrent requests on separate streams', async () => {
     const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => client.request(server.peerId, protocols.sync, bytes(n, 0x10))))
-    assert.deepEqual(answers, [1, 2, 3, 4, 5].map((n) => bytes(0x10, n)))
+    assert.deepEqual(
+      answers,
+      [1, 2, 3, 4, 5].map((n) => bytes(0x10, n)),
+    )
   })
 
   it("turns the handler's RequestRefused into REMOTE_ERROR with the remote code", async () => {
@@ -83,14 +86,20 @@ describe('p2p request/response and direct messages', function () {
 
   it("refuses a request over the responder's maxRequestBytes before reading it", async () => {
     const huge = new Uint8Array(2 * 1024 * 1024)
-    await assert.rejects(client.request(server.peerId, protocols.sync, huge), p2pError('REMOTE_ERROR', (error) => assert.equal(error.context.remoteCode, 'REQUEST_TOO_LARGE')))
+    await assert.rejects(
+      client.request(server.peerId, protocols.sync, huge),
+      p2pError('REMOTE_ERROR', (error) => assert.equal(error.context.remoteCode, 'REQUEST_TOO_LARGE')),
+    )
     // The connection survives the refusal.
     assert.deepEqual(await client.request(server.peerId, protocols.sync, bytes(4, 5)), bytes(5, 4))
   })
 
   it('refuses locally a request over the 16 MiB frame limit, before touching the network', async () => {
     const tooLarge = new Uint8Array(16 * 1024 * 1024 + 1)
-    await assert.rejects(client.request(server.peerId, protocols.sync, tooLarge), p2pError('REQUEST_TOO_LARGE', (error) => assert.equal(error.context.bytes, tooLarge.length)))
+    await assert.rejects(
+      client.request(server.peerId, protocols.sync, tooLarge),
+      p2pError('REQUEST_TOO_LARGE', (error) => assert.equal(error.context.bytes, tooLarge.length)),
+    )
   })
 
   it('refuses a response over maxResponseBytes', async () => {
@@ -103,7 +112,10 @@ describe('p2p request/response and direct messages', function () {
 
   it('times out a request the responder does not answer', async () => {
     const started = Date.now()
-    await assert.rejects(client.request(server.peerId, slowProtocol, bytes(1), { timeoutMs: 300 }), p2pError('TIMEOUT', (error) => assert.equal(error.context.timeoutMs, 300)))
+    await assert.rejects(
+      client.request(server.peerId, slowProtocol, bytes(1), { timeoutMs: 300 }),
+      p2pError('TIMEOUT', (error) => assert.equal(error.context.timeoutMs, 300)),
+    )
     assert.ok(Date.now() - started < 3000)
   })
 
@@ -118,7 +130,10 @@ describe('p2p request/response and direct messages', function () {
   })
 
   it('refuses a second handler for the same protocol', async () => {
-    await assert.rejects(server.handle(protocols.sync, async () => bytes()), p2pError('ALREADY_REGISTERED'))
+    await assert.rejects(
+      server.handle(protocols.sync, async () => bytes()),
+      p2pError('ALREADY_REGISTERED'),
+    )
   })
 
   it('delivers a direct message with its sender', async () => {

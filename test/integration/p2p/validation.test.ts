@@ -36,7 +36,11 @@ describe('p2p gossip validation', function () {
       },
       deliver: (data) => seenByC.push(data[1] ?? -1),
     })
-    await waitFor('B subscribed at A and C at B', () => a.topicPeers(topic).includes(b.peerId) && b.topicPeers(topic).includes(c.peerId), 10_000)
+    await waitFor(
+      'B subscribed at A and C at B',
+      () => a.topicPeers(topic).includes(b.peerId) && b.topicPeers(topic).includes(c.peerId),
+      10_000,
+    )
     // Warm up until B forwards to C (C joins B's mesh on a heartbeat), so that what C misses
     // later is missing because of B's verdict, not because the path was not there yet.
     for (let attempt = 0; !seenByC.includes(0); attempt++) {
@@ -49,8 +53,14 @@ describe('p2p gossip validation', function () {
   after(() => pool.stopAll())
 
   it('is a line: A and C are not connected', () => {
-    assert.deepEqual(a.peers().map((peer) => peer.id), [b.peerId])
-    assert.deepEqual(c.peers().map((peer) => peer.id), [b.peerId])
+    assert.deepEqual(
+      a.peers().map((peer) => peer.id),
+      [b.peerId],
+    )
+    assert.deepEqual(
+      c.peers().map((peer) => peer.id),
+      [b.peerId],
+    )
   })
 
   it("does not re-gossip a message B's validator rejects, and lowers A's score at B", async () => {

@@ -33,7 +33,9 @@ describe('fedra status, tx and query against a node', function () {
   })
 
   it('fedra tx bank send signs with a keyring key, broadcasts and waits for the block', async () => {
-    const run = await fedra(['tx', 'bank', 'send', 'alice', bob, '1234ufdr', '--home', home, '--node', rig.url, '--json'], { FEDRA_PASSPHRASE: 'pw' })
+    const run = await fedra(['tx', 'bank', 'send', 'alice', bob, '1234ufdr', '--home', home, '--node', rig.url, '--json'], {
+      FEDRA_PASSPHRASE: 'pw',
+    })
     assert.equal(run.code, 0, run.stderr)
     const answer = JSON.parse(run.stdout) as { hash: string; mode: string; result: { code: number } }
     assert.equal(answer.mode, 'commit')

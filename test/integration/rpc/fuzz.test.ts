@@ -14,9 +14,21 @@ import { startRpc } from './support/test-node.js'
  */
 const HTTP_RUNS = 6000
 const WS_RUNS = 4000
-const LIMITS = { maxBodyBytes: 16 * 1024, maxBatchSize: 20, maxJsonDepth: 16, ratePerSecond: 1e6, rateBurst: 1e6, maxSubscriptionsPerClient: 8, maxReplayBlocks: 50 }
+const LIMITS = {
+  maxBodyBytes: 16 * 1024,
+  maxBatchSize: 20,
+  maxJsonDepth: 16,
+  ratePerSecond: 1e6,
+  rateBurst: 1e6,
+  maxSubscriptionsPerClient: 8,
+  maxReplayBlocks: 50,
+}
 
-const { body: bodyArb, onlyNotifications, oversized } = fuzzBodies({
+const {
+  body: bodyArb,
+  onlyNotifications,
+  oversized,
+} = fuzzBodies({
   validTxs: [toHex(transfer(0, 1, 1n, 0n)), toHex(transfer(2, 3, 1n, 0n)), toHex(transfer(2, 3, 1n, 1n))],
   account: testKey(0).publicKey.address,
   statePath: `auth/61${toHex(testKey(1).publicKey.addressBytes)}`,
@@ -126,7 +138,14 @@ describe('RPC fuzzing', function () {
     assert.equal(received, expected, 'every request that wanted an answer got exactly one')
     ws.close()
     assert.ok(rig.node.height > startHeight + 5, `blocks kept coming: ${startHeight} → ${rig.node.height}`)
-    assert.equal((await (await fetch(rig.url, { method: 'POST', body: '{"jsonrpc":"2.0","method":"chain_status","id":1}' })).json() as { result: { syncInfo: { latestHeight: number } } }).result.syncInfo.latestHeight >= startHeight, true)
+    assert.equal(
+      (
+        (await (await fetch(rig.url, { method: 'POST', body: '{"jsonrpc":"2.0","method":"chain_status","id":1}' })).json()) as {
+          result: { syncInfo: { latestHeight: number } }
+        }
+      ).result.syncInfo.latestHeight >= startHeight,
+      true,
+    )
     assert.deepEqual(unhandled, [])
   })
 })

@@ -36,7 +36,10 @@ describe('RPC on a node without a tx index', function () {
     await node.stop()
   })
 
-  const call = async (method: string, params: unknown) => JSON.parse((await post(server.address.url, JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }))).text) as { error?: { code: number; message: string } }
+  const call = async (method: string, params: unknown) =>
+    JSON.parse((await post(server.address.url, JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }))).text) as {
+      error?: { code: number; message: string }
+    }
 
   it('tx_get answers -32009 for a tx that is in a block', async () => {
     const answer = await call('tx_get', { hash: toHex(txHash(included)) })
@@ -53,6 +56,9 @@ describe('RPC on a node without a tx index', function () {
     const block = node.blockByHeight(1)!
     const results = node.blockResults(1)!
     const records = new DisabledTxIndex(node.app.registry).records(block, results)
-    assert.deepEqual(records.map((r) => r.hash), [toHex(txHash(included))])
+    assert.deepEqual(
+      records.map((r) => r.hash),
+      [toHex(txHash(included))],
+    )
   })
 })

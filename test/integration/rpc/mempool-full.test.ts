@@ -30,7 +30,13 @@ describe('tx_broadcast when the mempool is full', function () {
     const tx = transfer(2, 3, 1n, 0n)
     const error = await rpcError(() => client.broadcastTx(tx))
     assert.ok(error.is('MEMPOOL_FULL'), error.message)
-    assert.deepEqual(error.context.data, { hash: toHex(txHash(tx)), txs: 2, maxTxs: 2, bytes: (error.context.data as { bytes: number }).bytes, maxBytes: Number.MAX_SAFE_INTEGER })
+    assert.deepEqual(error.context.data, {
+      hash: toHex(txHash(tx)),
+      txs: 2,
+      maxTxs: 2,
+      bytes: (error.context.data as { bytes: number }).bytes,
+      maxBytes: Number.MAX_SAFE_INTEGER,
+    })
     assert.ok((error.context.data as { bytes: number }).bytes > 0)
   })
 
@@ -38,7 +44,10 @@ describe('tx_broadcast when the mempool is full', function () {
     const body = JSON.stringify({ jsonrpc: '2.0', method: 'tx_broadcast', params: { tx: toHex(transfer(3, 0, 1n, 0n)) }, id: 7 })
     const answer = JSON.parse((await post(server.address.url, body)).text)
     assert.equal(answer.error.code, RPC_ERRORS.MEMPOOL_FULL)
-    assert.equal(answer.error.message, 'Mempool full: 2 of 2 transactions, ' + `${answer.error.data.bytes} of ${Number.MAX_SAFE_INTEGER} bytes`)
+    assert.equal(
+      answer.error.message,
+      'Mempool full: 2 of 2 transactions, ' + `${answer.error.data.bytes} of ${Number.MAX_SAFE_INTEGER} bytes`,
+    )
   })
 
   it('admits again once a block made room', async () => {

@@ -23,7 +23,13 @@ describe('RPC methods against the test node', function () {
 
   before(async () => {
     node = await TestNode.start({ accounts: 8 })
-    server = await createRpcServer({ backend: node, listen: { port: 0 }, log: silentLog, now: () => Date.now() + clockOffset, limits: { maxSubscriptionsPerClient: 3, maxReplayBlocks: 10 } })
+    server = await createRpcServer({
+      backend: node,
+      listen: { port: 0 },
+      log: silentLog,
+      now: () => Date.now() + clockOffset,
+      limits: { maxSubscriptionsPerClient: 3, maxReplayBlocks: 10 },
+    })
     client = new FedraClient({ url: server.address.url, validateResults: true })
     const ok = transfer(0, 1, 5_000n, 0n)
     node.submitTx(ok)
@@ -92,7 +98,10 @@ describe('RPC methods against the test node', function () {
       assert.equal(results.height, 1)
       assert.equal(results.txResults[0]!.code, 0)
       assert.equal(results.txResults[0]!.hash, hashes.ok)
-      assert.deepEqual(results.txResults[0]!.events.map((e) => e.type), ['fee', 'tx', 'transfer'])
+      assert.deepEqual(
+        results.txResults[0]!.events.map((e) => e.type),
+        ['fee', 'tx', 'transfer'],
+      )
     })
 
     it('chain_getCommit returns the header with the commit that decided it', async () => {
@@ -112,7 +121,7 @@ describe('RPC methods against the test node', function () {
     })
 
     it('chain_genesis returns the genesis document', async () => {
-      assert.equal((await client.genesis() as { chain_id: string }).chain_id, 'fedra-test-1')
+      assert.equal(((await client.genesis()) as { chain_id: string }).chain_id, 'fedra-test-1')
     })
 
     it('net_info lists listen addresses and peers', async () => {
@@ -176,11 +185,15 @@ describe('RPC methods against the test node', function () {
         ['a replayed nonce', () => transfer(0, 1, 1n, 0n), 'REPLAYED'],
         ['a nonce from the future', () => transfer(0, 1, 1n, 9n), 'NONCE_TOO_HIGH'],
         ['another chain', () => transfer(0, 1, 1n, 1n, { chainId: 'other-chain' }), 'WRONG_CHAIN'],
-        ['a corrupted signature', () => {
-          const tx = transfer(0, 1, 1n, 1n)
-          tx[tx.length - 1]! ^= 1
-          return tx
-        }, 'BAD_SIGNATURE'],
+        [
+          'a corrupted signature',
+          () => {
+            const tx = transfer(0, 1, 1n, 1n)
+            tx[tx.length - 1]! ^= 1
+            return tx
+          },
+          'BAD_SIGNATURE',
+        ],
         ['garbage bytes', () => Uint8Array.of(1, 2, 3), 'MALFORMED'],
       ]
       for (const [name, make, code] of cases) {
@@ -230,16 +243,35 @@ describe('RPC methods against the test node', function () {
 
     it('tx_search by signer, message type, event attribute and height range', async () => {
       const bySigner = await client.searchTxs({ signer: addr(0) })
-      assert.deepEqual(bySigner.txs.map((t) => t.hash), [hashes.ok])
+      assert.deepEqual(
+        bySigner.txs.map((t) => t.hash),
+        [hashes.ok],
+      )
       const byType = await client.searchTxs({ messageType: 'bank/MsgSend' })
       assert.ok(byType.txs.length >= 6)
-      assert.ok(byType.txs.every((t, i) => i === 0 || t.height > byType.txs[i - 1]!.height || (t.height === byType.txs[i - 1]!.height && t.index > byType.txs[i - 1]!.index)))
+      assert.ok(
+        byType.txs.every(
+          (t, i) =>
+            i === 0 ||
+            t.height > byType.txs[i - 1]!.height ||
+            (t.height === byType.txs[i - 1]!.height && t.index > byType.txs[i - 1]!.index),
+        ),
+      )
       const byEvent = await client.searchTxs({ event: { type: 'transfer', key: 'recipient', value: addr(1) } })
-      assert.deepEqual(byEvent.txs.map((t) => t.hash), [hashes.ok])
+      assert.deepEqual(
+        byEvent.txs.map((t) => t.hash),
+        [hashes.ok],
+      )
       const inRange = await client.searchTxs({ minHeight: 2, maxHeight: 2 })
-      assert.deepEqual(inRange.txs.map((t) => t.height), [2])
+      assert.deepEqual(
+        inRange.txs.map((t) => t.height),
+        [2],
+      )
       const failed = await client.searchTxs({ signer: addr(3) })
-      assert.deepEqual(failed.txs.map((t) => t.hash), [hashes.failed])
+      assert.deepEqual(
+        failed.txs.map((t) => t.hash),
+        [hashes.failed],
+      )
       assert.equal((await client.searchTxs({ signer: addr(0), messageType: 'nope/Msg' })).txs.length, 0)
     })
 
@@ -279,12 +311,19 @@ describe('RPC methods against the test node', function () {
       assert.equal((error.context.data as { field: string }).field, 'params.address')
     })
 
-    it('state_query returns a value with a proof that checks against that height\'s header', async () => {
+    it("state_query returns a value with a proof that checks against that height's header", async () => {
       const answer = await client.queryState(accountPath(0), { height: 2, prove: true })
       assert.equal(answer.height, 2)
       assert.notEqual(answer.value, null)
       const header = (await client.block(2)).header
-      assert.ok(verifyStateProof(Buffer.from(header.stateRoot, 'hex'), Buffer.from(answer.key, 'hex'), Buffer.from(answer.value!, 'hex'), proofFromJson(answer.proof!)))
+      assert.ok(
+        verifyStateProof(
+          Buffer.from(header.stateRoot, 'hex'),
+          Buffer.from(answer.key, 'hex'),
+          Buffer.from(answer.value!, 'hex'),
+          proofFromJson(answer.proof!),
+        ),
+      )
       const plain = await client.queryState(accountPath(0))
       assert.equal(plain.proof, undefined)
     })
@@ -297,7 +336,8 @@ describe('RPC methods against the test node', function () {
     })
 
     it('state_moduleQuery answers a module query at a past height, and a proven one verifies in the client', async () => {
-      const balance = (height?: number) => client.moduleQuery('bank', 'balance', { address: addr(3), denom: 'ufdr' }, height === undefined ? {} : { height })
+      const balance = (height?: number) =>
+        client.moduleQuery('bank', 'balance', { address: addr(3), denom: 'ufdr' }, height === undefined ? {} : { height })
       const [one, three] = [await balance(1), await balance(3)]
       assert.deepEqual([one.height, one.module, one.query, three.height], [1, 'bank', 'balance', 3])
       // Block 2 moved 7 ufdr from account 2 to account 3.
@@ -326,7 +366,11 @@ describe('RPC methods against the test node', function () {
         'no proofs': { ...answer, reads: undefined },
       }
       for (const [what, lie] of Object.entries(lies)) {
-        assert.throws(() => checkModuleQueryAnswer(lie, header, registry, params), (error: unknown) => error instanceof ClientError && error.code === 'VERIFICATION_FAILED', what)
+        assert.throws(
+          () => checkModuleQueryAnswer(lie, header, registry, params),
+          (error: unknown) => error instanceof ClientError && error.code === 'VERIFICATION_FAILED',
+          what,
+        )
       }
     })
 
@@ -335,7 +379,11 @@ describe('RPC methods against the test node', function () {
       assert.ok(unknown.is('QUERY_FAILED'))
       const badModule = await rpcError(() => client.call('state_moduleQuery', { module: 'Bank!', query: 'balance' }))
       assert.equal((badModule.context.data as { field: string }).field, 'params.module')
-      assert.ok((await rpcError(() => client.moduleQuery('bank', 'balance', { address: addr(3), denom: 'ufdr' }, { height: 1000 }))).is('HEIGHT_UNAVAILABLE'))
+      assert.ok(
+        (await rpcError(() => client.moduleQuery('bank', 'balance', { address: addr(3), denom: 'ufdr' }, { height: 1000 }))).is(
+          'HEIGHT_UNAVAILABLE',
+        ),
+      )
     })
 
     it('state_query refuses a malformed path and an unavailable height', async () => {
@@ -347,7 +395,9 @@ describe('RPC methods against the test node', function () {
 
   describe('subscriptions', () => {
     it('refuses subscribe over HTTP with -32006', async () => {
-      const answer = JSON.parse((await post(server.address.url, '{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks"},"id":1}')).text)
+      const answer = JSON.parse(
+        (await post(server.address.url, '{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks"},"id":1}')).text,
+      )
       assert.equal(answer.error.code, RPC_ERRORS.WEBSOCKET_REQUIRED)
     })
 
@@ -359,7 +409,9 @@ describe('RPC methods against the test node', function () {
         const events: { type: string; txHash: string | null }[] = []
         await ws.subscribeBlocks((n) => blocks.push(n.result.header.height))
         await ws.subscribeTxs({ signer: addr(7) }, (n) => txs.push(n.result.hash))
-        await ws.subscribeEvents({ type: 'transfer', attributes: { sender: addr(7) } }, (n) => events.push({ type: n.result.event.type, txHash: n.result.txHash }))
+        await ws.subscribeEvents({ type: 'transfer', attributes: { sender: addr(7) } }, (n) =>
+          events.push({ type: n.result.event.type, txHash: n.result.txHash }),
+        )
         const mine = await client.broadcastTx(transfer(7, 0, 11n, 0n))
         await client.broadcastTx(transfer(1, 0, 11n, 0n))
         await node.produceBlock()
@@ -376,8 +428,14 @@ describe('RPC methods against the test node', function () {
       const raw = await RawWs.open(server.address.wsUrl)
       try {
         const { result } = JSON.parse(await raw.ask('{"jsonrpc":"2.0","method":"subscribe","params":["newBlocks"],"id":1}'))
-        assert.deepEqual(JSON.parse(await raw.ask(`{"jsonrpc":"2.0","method":"unsubscribe","params":["${result.subscription}"],"id":2}`)).result, { unsubscribed: true })
-        assert.deepEqual(JSON.parse(await raw.ask(`{"jsonrpc":"2.0","method":"unsubscribe","params":["${result.subscription}"],"id":3}`)).result, { unsubscribed: false })
+        assert.deepEqual(
+          JSON.parse(await raw.ask(`{"jsonrpc":"2.0","method":"unsubscribe","params":["${result.subscription}"],"id":2}`)).result,
+          { unsubscribed: true },
+        )
+        assert.deepEqual(
+          JSON.parse(await raw.ask(`{"jsonrpc":"2.0","method":"unsubscribe","params":["${result.subscription}"],"id":3}`)).result,
+          { unsubscribed: false },
+        )
         await node.produceBlock()
         const marker = JSON.parse(await raw.ask('{"jsonrpc":"2.0","method":"chain_status","id":4}'))
         assert.equal(marker.id, 4)
@@ -389,7 +447,8 @@ describe('RPC methods against the test node', function () {
     it('refuses more subscriptions per connection than the limit with -32004', async () => {
       const raw = await RawWs.open(server.address.wsUrl)
       try {
-        for (let i = 0; i < 3; i++) assert.ok(JSON.parse(await raw.ask(`{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks"},"id":${i}}`)).result)
+        for (let i = 0; i < 3; i++)
+          assert.ok(JSON.parse(await raw.ask(`{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks"},"id":${i}}`)).result)
         const over = JSON.parse(await raw.ask('{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks"},"id":9}'))
         assert.equal(over.error.code, RPC_ERRORS.TOO_MANY_SUBSCRIPTIONS)
         assert.equal(over.error.data.limit, 3)
@@ -405,9 +464,13 @@ describe('RPC methods against the test node', function () {
         const old = JSON.parse(await raw.ask('{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks","fromHeight":1},"id":1}'))
         assert.equal(old.error.code, RPC_ERRORS.HEIGHT_UNAVAILABLE)
         assert.equal(old.error.data.earliest, node.height - 9)
-        const wrong = JSON.parse(await raw.ask('{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks","filter":{"signer":"x"}},"id":2}'))
+        const wrong = JSON.parse(
+          await raw.ask('{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"newBlocks","filter":{"signer":"x"}},"id":2}'),
+        )
         assert.equal(wrong.error.code, RPC_ERRORS.INVALID_PARAMS)
-        const wrongKind = JSON.parse(await raw.ask(`{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"events","filter":{"signer":"${addr(0)}"}},"id":3}`))
+        const wrongKind = JSON.parse(
+          await raw.ask(`{"jsonrpc":"2.0","method":"subscribe","params":{"kind":"events","filter":{"signer":"${addr(0)}"}},"id":3}`),
+        )
         assert.equal(wrongKind.error.data.field, 'params.filter.signer')
       } finally {
         raw.close()
@@ -419,6 +482,12 @@ describe('RPC methods against the test node', function () {
     const doc = (await client.call('rpc.discover')) as { openrpc: string; methods: { name: string; params: unknown[]; result: unknown }[] }
     assert.equal(doc.openrpc, '1.2.6')
     assert.deepEqual(doc.methods.map((m) => m.name).sort(), Object.keys(FEDRA_API).sort())
-    assert.deepEqual(server.table.list().map((e) => e.spec.name).sort(), Object.keys(FEDRA_API).sort())
+    assert.deepEqual(
+      server.table
+        .list()
+        .map((e) => e.spec.name)
+        .sort(),
+      Object.keys(FEDRA_API).sort(),
+    )
   })
 })

@@ -5,7 +5,8 @@ import { SubscriptionHub } from '../../../src/rpc/subscriptions.js'
 import { RawWs, silentLog, until } from '../../unit/rpc/support/wire.js'
 import { TestNode } from './support/test-node.js'
 
-const subscribe = (id: number, params: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', method: 'subscribe', params: { kind: 'newBlocks', ...params }, id })
+const subscribe = (id: number, params: Record<string, unknown>) =>
+  JSON.stringify({ jsonrpc: '2.0', method: 'subscribe', params: { kind: 'newBlocks', ...params }, id })
 const BLOCKS = 30
 
 /** Sends `text` and returns the answer with `id`, skipping the notifications that arrive meanwhile. */
@@ -35,7 +36,8 @@ describe('subscription limits per client address and the replay budget', functio
   })
 
   const kept = <T>(list: T[], item: T): T => (list.push(item), item)
-  const start = async (limits: Partial<RpcLimits>) => kept(servers, await createRpcServer({ backend: node, listen: { port: 0 }, log: silentLog, limits }))
+  const start = async (limits: Partial<RpcLimits>) =>
+    kept(servers, await createRpcServer({ backend: node, listen: { port: 0 }, log: silentLog, limits }))
   const open = async (server: RpcServer) => kept(sockets, await RawWs.open(server.address.wsUrl))
 
   describe('maxSubscriptionsPerIp', () => {
@@ -46,7 +48,11 @@ describe('subscription limits per client address and the replay budget', functio
       for (const id of [1, 2]) assert.ok(JSON.parse(await a.ask(subscribe(id, {}))).result.subscription)
       assert.ok(JSON.parse(await b.ask(subscribe(3, {}))).result.subscription)
       const over = JSON.parse(await b.ask(subscribe(4, {})))
-      assert.deepEqual(over.error, { code: RPC_ERRORS.TOO_MANY_SUBSCRIPTIONS, message: 'Too many subscriptions: at most 3 subscriptions per client address', data: { limit: 3, scope: 'ip' } })
+      assert.deepEqual(over.error, {
+        code: RPC_ERRORS.TOO_MANY_SUBSCRIPTIONS,
+        message: 'Too many subscriptions: at most 3 subscriptions per client address',
+        data: { limit: 3, scope: 'ip' },
+      })
     })
 
     it('keeps the per-connection refusal as scope connection', async () => {
@@ -54,7 +60,11 @@ describe('subscription limits per client address and the replay budget', functio
       const a = await open(server)
       assert.ok(JSON.parse(await a.ask(subscribe(1, {}))).result.subscription)
       const over = JSON.parse(await a.ask(subscribe(2, {})))
-      assert.deepEqual(over.error, { code: RPC_ERRORS.TOO_MANY_SUBSCRIPTIONS, message: 'Too many subscriptions: at most 1 subscriptions per connection', data: { limit: 1, scope: 'connection' } })
+      assert.deepEqual(over.error, {
+        code: RPC_ERRORS.TOO_MANY_SUBSCRIPTIONS,
+        message: 'Too many subscriptions: at most 1 subscriptions per connection',
+        data: { limit: 1, scope: 'connection' },
+      })
     })
 
     it('gives the address its room back when a WebSocket closes', async () => {
@@ -98,7 +108,16 @@ describe('subscription limits per client address and the replay budget', functio
 
   describe('replays run below consensus', () => {
     /** A WebSocket session that records what it is sent, for driving the hub directly. */
-    const session = (limits: RpcLimits, pushed: string[]) => new Session({ id: 1, transport: 'ws', address: '192.0.2.1', limits, now: Date.now, push: (text) => pushed.push(text), terminate: () => {} })
+    const session = (limits: RpcLimits, pushed: string[]) =>
+      new Session({
+        id: 1,
+        transport: 'ws',
+        address: '192.0.2.1',
+        limits,
+        now: Date.now,
+        push: (text) => pushed.push(text),
+        terminate: () => {},
+      })
 
     it('serves a replay a chunk per event-loop turn, so timers and I/O run between chunks', async () => {
       const limits = resolveLimits({ replayChunkBlocks: 4, replayBlocksPerSecond: 1e9 })

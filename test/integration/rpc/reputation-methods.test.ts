@@ -13,7 +13,17 @@ import { SubscriptionHub } from '../../../src/rpc/subscriptions.js'
 import { verifyStateProof } from '../../../src/state/index.js'
 import { tempDirs } from '../../support/chain.js'
 import { silentLog } from '../../unit/rpc/support/wire.js'
-import { HEIGHTS, SORTED_TRAINERS, TrainingChain, VALIDATORS, addr, aggregatedRound, commitTx, revealTx, scoreList } from '../../unit/modules/reputation/harness.js'
+import {
+  HEIGHTS,
+  SORTED_TRAINERS,
+  type TrainingChain,
+  VALIDATORS,
+  addr,
+  aggregatedRound,
+  commitTx,
+  revealTx,
+  scoreList,
+} from '../../unit/modules/reputation/harness.js'
 
 const ctx = { transport: 'http' as const, session: null, signal: new AbortController().signal }
 const SCORES = scoreList({ 2: 100, 3: 100, 4: 200 })
@@ -48,7 +58,14 @@ describe('RPC reputation and contribution methods over a real chain state', func
       },
     } as unknown as RpcBackend
     const limits = resolveLimits()
-    table = coreMethodTable({ backend, hub: new SubscriptionHub(backend, limits, silentLog), limits, now: Date.now, log: silentLog, info: { title: 't', version: '0' } })
+    table = coreMethodTable({
+      backend,
+      hub: new SubscriptionHub(backend, limits, silentLog),
+      limits,
+      now: Date.now,
+      log: silentLog,
+      info: { title: 't', version: '0' },
+    })
   })
   after(async () => {
     await chain.close()
@@ -69,7 +86,8 @@ describe('RPC reputation and contribution methods over a real chain state', func
     await assert.rejects(call(name, raw), (error: unknown) => {
       assert.ok(error instanceof RpcError, String(error))
       assert.equal(error.code, code, `${name} ${JSON.stringify(raw)}: ${error.message}`)
-      for (const [key, value] of Object.entries(data)) assert.equal(error.context[key], value, `${name}: data.${key} (${JSON.stringify(error.context)})`)
+      for (const [key, value] of Object.entries(data))
+        assert.equal(error.context[key], value, `${name}: data.${key} (${JSON.stringify(error.context)})`)
       return true
     })
   }
@@ -84,7 +102,10 @@ describe('RPC reputation and contribution methods over a real chain state', func
     assert.equal((await call('reputation_list', { subnet: '0' })).reputations.length, 3)
     assert.equal((await call('reputation_history', { subnet: '0', trainer: trainer() })).history.length, 1)
     const commitments = await call('reputation_commitments', { subnet: '0', round: '0' })
-    assert.deepEqual(commitments.commitments.map((c: { status: string }) => c.status), ['revealed', 'revealed', 'revealed', 'revealed'])
+    assert.deepEqual(
+      commitments.commitments.map((c: { status: string }) => c.status),
+      ['revealed', 'revealed', 'revealed', 'revealed'],
+    )
     assert.equal((await call('reputation_standings', { subnet: '0' })).standings.length, 4)
     const receipt = await call('contribution_receipt', { subnet: '0', round: '0', trainer: trainer() })
     assert.equal(receipt.scored, true)
@@ -94,7 +115,13 @@ describe('RPC reputation and contribution methods over a real chain state', func
 
   it('contribution_getProof: the receipt proven against the state root; tampered bytes, another key or root fail', async () => {
     const t = addr(SORTED_TRAINERS[2]!)
-    assert.equal(receiptPath(0n, 0n, t), `reputation/${Buffer.from(receiptStateKey(0n, 0n, t)).toString('hex').slice('reputation/'.length * 2)}`, 'the browser-safe path names the module\'s key')
+    assert.equal(
+      receiptPath(0n, 0n, t),
+      `reputation/${Buffer.from(receiptStateKey(0n, 0n, t))
+        .toString('hex')
+        .slice('reputation/'.length * 2)}`,
+      "the browser-safe path names the module's key",
+    )
     const answer = await call('contribution_getProof', { subnet: '0', round: '0', trainer: encodeAddress(t), height: chain.height })
     const root = roots.get(chain.height)!
     const key = stateKeyOf(answer.path)
@@ -123,9 +150,19 @@ describe('RPC reputation and contribution methods over a real chain state', func
   it('refusals: malformed params are INVALID_PARAMS, a height out of range HEIGHT_UNAVAILABLE, module refusals QUERY_FAILED', async () => {
     await refused('reputation_get', { subnet: '0' }, 'INVALID_PARAMS', { field: 'params.trainer', reason: 'required' })
     await refused('reputation_get', { subnet: 'x', trainer: trainer() }, 'INVALID_PARAMS', { field: 'params.subnet' })
-    await refused('contribution_getProof', { subnet: '0', round: '0', trainer: 'fedra1nope' }, 'INVALID_PARAMS', { field: 'params.trainer' })
-    await refused('contribution_getProof', { subnet: '0', round: '0', trainer: trainer(), height: chain.height + 5 }, 'HEIGHT_UNAVAILABLE', {})
-    await refused('contribution_receipt', { subnet: '0', round: '5', trainer: trainer() }, 'QUERY_FAILED', { codespace: 'reputation', code: 'UNKNOWN_RECEIPT' })
+    await refused('contribution_getProof', { subnet: '0', round: '0', trainer: 'fedra1nope' }, 'INVALID_PARAMS', {
+      field: 'params.trainer',
+    })
+    await refused(
+      'contribution_getProof',
+      { subnet: '0', round: '0', trainer: trainer(), height: chain.height + 5 },
+      'HEIGHT_UNAVAILABLE',
+      {},
+    )
+    await refused('contribution_receipt', { subnet: '0', round: '5', trainer: trainer() }, 'QUERY_FAILED', {
+      codespace: 'reputation',
+      code: 'UNKNOWN_RECEIPT',
+    })
     await refused('reputation_commitments', { subnet: '0', round: '9' }, 'QUERY_FAILED', { codespace: 'reputation', code: 'UNKNOWN_ROUND' })
   })
 })

@@ -12,7 +12,11 @@ import { silentLog } from '../../unit/rpc/support/wire.js'
 import { INITIAL_CID, TrainingChain, addr, honestAggregate, updateBlob } from '../../unit/modules/training/harness.js'
 
 /** Accounts in address-byte order (the modules' order), as bech32. */
-const byAddress = (accounts: number[]) => accounts.map(addr).sort(Buffer.compare).map((a) => encodeAddress(a))
+const byAddress = (accounts: number[]) =>
+  accounts
+    .map(addr)
+    .sort(Buffer.compare)
+    .map((a) => encodeAddress(a))
 const ctx = { transport: 'http' as const, session: null, signal: new AbortController().signal }
 
 const U = [
@@ -48,7 +52,14 @@ describe('RPC subnet, round and model methods over a real chain state', function
       queryApp: (module: string, name: string, params: Record<string, unknown>) => chain.app.query(module, name, params),
     } as unknown as RpcBackend
     const limits = resolveLimits()
-    table = coreMethodTable({ backend, hub: new SubscriptionHub(backend, limits, silentLog), limits, now: Date.now, log: silentLog, info: { title: 't', version: '0' } })
+    table = coreMethodTable({
+      backend,
+      hub: new SubscriptionHub(backend, limits, silentLog),
+      limits,
+      now: Date.now,
+      log: silentLog,
+      info: { title: 't', version: '0' },
+    })
   })
   after(async () => {
     await chain.close()
@@ -65,11 +76,17 @@ describe('RPC subnet, round and model methods over a real chain state', function
     }
   }
 
-  async function refused(name: string, raw: unknown, code: 'INVALID_PARAMS' | 'QUERY_FAILED', data: Record<string, unknown>): Promise<void> {
+  async function refused(
+    name: string,
+    raw: unknown,
+    code: 'INVALID_PARAMS' | 'QUERY_FAILED',
+    data: Record<string, unknown>,
+  ): Promise<void> {
     await assert.rejects(call(name, raw), (error: unknown) => {
       assert.ok(error instanceof RpcError, String(error))
       assert.equal(error.code, code, `${name} ${JSON.stringify(raw)}: ${error.message}`)
-      for (const [key, value] of Object.entries(data)) assert.equal(error.context[key], value, `${name} ${JSON.stringify(raw)}: data.${key} (${JSON.stringify(error.context)})`)
+      for (const [key, value] of Object.entries(data))
+        assert.equal(error.context[key], value, `${name} ${JSON.stringify(raw)}: data.${key} (${JSON.stringify(error.context)})`)
       return true
     })
   }
@@ -77,10 +94,19 @@ describe('RPC subnet, round and model methods over a real chain state', function
   it('every method answers within its result schema, with the latest height', async () => {
     const h = chain.height
     const subnet = await call('subnet_get', { id: '0' })
-    assert.deepEqual([subnet.height, subnet.id, subnet.initial_model_cid, subnet.trainers, subnet.aggregators, subnet.params.aggregation_rule], [h, '0', INITIAL_CID, 3, 2, 'fedavg'])
-    assert.deepEqual((await call('subnet_list', {})).subnets.map((x: { id: string }) => x.id), ['0'])
+    assert.deepEqual(
+      [subnet.height, subnet.id, subnet.initial_model_cid, subnet.trainers, subnet.aggregators, subnet.params.aggregation_rule],
+      [h, '0', INITIAL_CID, 3, 2, 'fedavg'],
+    )
+    assert.deepEqual(
+      (await call('subnet_list', {})).subnets.map((x: { id: string }) => x.id),
+      ['0'],
+    )
     const members = await call('subnet_members', { subnet: '0', role: 'aggregator' })
-    assert.deepEqual(members.members.map((m: { address: string }) => m.address), byAddress([5, 6]))
+    assert.deepEqual(
+      members.members.map((m: { address: string }) => m.address),
+      byAddress([5, 6]),
+    )
     assert.equal((await call('subnet_members', { subnet: '0' })).members.length, 5)
     assert.deepEqual((await call('subnet_allowList', { subnet: '0' })).allow_list, [])
     assert.equal((await call('subnet_params', {})).height, h)
@@ -92,13 +118,22 @@ describe('RPC subnet, round and model methods over a real chain state', function
     assert.equal(round.rejections[0].expected_result_cid, expected.aggregateCid)
     assert.deepEqual(await call('round_get', { subnet: '0', round: '0' }), round)
     const updates = await call('round_updates', { subnet: '0', round: '0' })
-    assert.deepEqual(updates.updates.map((u: { trainer: string }) => u.trainer), byAddress([2, 3, 4]))
+    assert.deepEqual(
+      updates.updates.map((u: { trainer: string }) => u.trainer),
+      byAddress([2, 3, 4]),
+    )
 
     const latest = await call('model_latest', { subnet: '0' })
-    assert.deepEqual([latest.height, latest.version, latest.parent, latest.global_cid, latest.aggregate_cid, latest.aggregator], [h, '1', '0', expected.modelCid, expected.aggregateCid, encodeAddress(addr(5))])
+    assert.deepEqual(
+      [latest.height, latest.version, latest.parent, latest.global_cid, latest.aggregate_cid, latest.aggregator],
+      [h, '1', '0', expected.modelCid, expected.aggregateCid, encodeAddress(addr(5))],
+    )
     assert.notEqual(latest.recorded_height, String(h), 'the version names the block that recorded it, beside the height read at')
     assert.deepEqual(await call('model_version', { subnet: '0', version: '1' }), latest)
-    assert.deepEqual((await call('model_versions', { subnet: '0' })).versions.map((v: { version: string }) => v.version), ['0', '1'])
+    assert.deepEqual(
+      (await call('model_versions', { subnet: '0' })).versions.map((v: { version: string }) => v.version),
+      ['0', '1'],
+    )
     assert.deepEqual(await call('training_params', {}), {
       height: h,
       score_window: 0,

@@ -19,7 +19,8 @@ describe('model_infer over JSON-RPC', function () {
   let serving: RpcServer
   let disabled: RpcServer
   let model: ModelServer
-  const call = async (server: RpcServer, params: unknown) => JSON.parse((await post(server.address.url, JSON.stringify({ jsonrpc: '2.0', method: 'model_infer', params, id: 1 }))).text)
+  const call = async (server: RpcServer, params: unknown) =>
+    JSON.parse((await post(server.address.url, JSON.stringify({ jsonrpc: '2.0', method: 'model_infer', params, id: 1 }))).text)
 
   before(async () => {
     const source = new MemoryServingSource()
@@ -30,8 +31,18 @@ describe('model_infer over JSON-RPC', function () {
     source.addReceipt({ id: '0', user: 'fedra1u', subnet: '1', version: '0', fee: '10', denom: 'ufdr', used_height: '1' })
     model = new ModelServer(source, { ...DEFAULT_SERVING_CONFIG, enabled: true })
     node = await TestNode.start()
-    serving = await createRpcServer({ backend: node, listen: { port: 0 }, log: silentLog, extend: (table) => registerServingMethods(table, model) })
-    disabled = await createRpcServer({ backend: node, listen: { port: 0 }, log: silentLog, extend: (table) => registerServingMethods(table, undefined) })
+    serving = await createRpcServer({
+      backend: node,
+      listen: { port: 0 },
+      log: silentLog,
+      extend: (table) => registerServingMethods(table, model),
+    })
+    disabled = await createRpcServer({
+      backend: node,
+      listen: { port: 0 },
+      log: silentLog,
+      extend: (table) => registerServingMethods(table, undefined),
+    })
   })
   after(async () => {
     model.close()
@@ -46,7 +57,10 @@ describe('model_infer over JSON-RPC', function () {
     assert.equal(result.kind, 'adapter')
     assert.equal(result.probabilities.length, 2)
     assert.deepEqual([result.base.subnet, result.base.version], ['0', '0'])
-    assert.deepEqual(result.ancestry.versions.map((v: { subnet: string }) => v.subnet), ['1', '0'])
+    assert.deepEqual(
+      result.ancestry.versions.map((v: { subnet: string }) => v.subnet),
+      ['1', '0'],
+    )
     assert.equal(result.receipt.fee, '10')
   })
 

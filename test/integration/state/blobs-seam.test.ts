@@ -40,7 +40,10 @@ describe('blobs in execution: messages declare them, execution reads only those,
     const app = await openTestApp(dirs.next(), [blobReaderModule])
     const txs = [read(0n, A, B)]
     // Even with B at hand: what a block may read is fixed by the block, not by what a node holds.
-    const loaded = new Map([[A, new Uint8Array(1)], [B, new Uint8Array(2)]])
+    const loaded = new Map([
+      [A, new Uint8Array(1)],
+      [B, new Uint8Array(2)],
+    ])
     assert.throws(() => app.executeBlock(blockAt(1, txs, blobReader(app.referencedBlobs(txs), loaded))), stateError('BLOB_NOT_DECLARED'))
     await app.db.close()
   })

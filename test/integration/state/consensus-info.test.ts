@@ -47,7 +47,12 @@ describe('what execution knows about consensus', () => {
     assert.match(seen(chain), new RegExp(`evidence duplicate-vote:${address(2)}@1=10/40$`))
     // A follower gets the same from the synced block, after consensus checked the evidence.
     const follower = await open()
-    const transport: SyncTransport = { connectedPeers: () => [], request: async () => new Uint8Array(), handle: async () => {}, penalize: () => {} }
+    const transport: SyncTransport = {
+      connectedPeers: () => [],
+      request: async () => new Uint8Array(),
+      handle: async () => {},
+      penalize: () => {},
+    }
     const sync = new BlockSync(transport, follower, ed25519Verifier(CHAIN_ID), logger('test'))
     for (const made of [first, second]) await sync.applyBlock('peer', encodeStoredBlock(made.block, made.commit))
     assert.equal(seen(follower), seen(chain))
@@ -85,7 +90,10 @@ describe('what execution knows about consensus', () => {
   })
 
   describe('the evidence age is the genesis parameter', () => {
-    const openAged = (age: number) => openChain(dirs.next(), { ...fourValidatorGenesis(), consensus_params: { evidence: { max_age_num_blocks: age } } }, [consensusEchoModule])
+    const openAged = (age: number) =>
+      openChain(dirs.next(), { ...fourValidatorGenesis(), consensus_params: { evidence: { max_age_num_blocks: age } } }, [
+        consensusEchoModule,
+      ])
 
     it('block sync refuses evidence older than max_age_num_blocks', async () => {
       // The source keeps the default age, so it builds the block; the follower runs the chain of age 1.
@@ -96,7 +104,12 @@ describe('what execution knows about consensus', () => {
       await source.commitBlock(made[1]!.block, made[1]!.commit)
       // Evidence of height 1 in block 3: age 2 > 1.
       const stale = proposeNext(source, VALIDATORS, { evidence: [equivocation()] })
-      const transport: SyncTransport = { connectedPeers: () => [], request: async () => new Uint8Array(), handle: async () => {}, penalize: () => {} }
+      const transport: SyncTransport = {
+        connectedPeers: () => [],
+        request: async () => new Uint8Array(),
+        handle: async () => {},
+        penalize: () => {},
+      }
       const sync = new BlockSync(transport, follower, ed25519Verifier(CHAIN_ID), logger('test'))
       for (const { block, commit } of made) await sync.applyBlock('peer', encodeStoredBlock(block, commit))
       await assert.rejects(sync.applyBlock('peer', encodeStoredBlock(stale.block, stale.commit)), /evidence height out of range/)

@@ -51,7 +51,9 @@ describe('determinism and durability of committed state', () => {
       try {
         const killAfter = 1 + Math.floor(random() * 25)
         const extraMs = Math.floor(random() * 40)
-        const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/commit-blocks.ts', dir.path, String(BLOCKS.length)], { stdio: ['ignore', 'pipe', 'inherit'] })
+        const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/commit-blocks.ts', dir.path, String(BLOCKS.length)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        })
         let reported = 0
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
         await new Promise<void>((resolve, reject) => {
@@ -90,7 +92,8 @@ describe('determinism and durability of committed state', () => {
       await app.db.close()
       const { Level } = await import('level')
       const raw = new Level<Uint8Array, Uint8Array>(dir.path, { keyEncoding: 'view', valueEncoding: 'view' })
-      for await (const [key] of raw.iterator({ gte: Uint8Array.of(0x73), lt: Uint8Array.of(0x74), limit: 1 })) await raw.put(key, Uint8Array.of(1, 2, 3))
+      for await (const [key] of raw.iterator({ gte: Uint8Array.of(0x73), lt: Uint8Array.of(0x74), limit: 1 }))
+        await raw.put(key, Uint8Array.of(1, 2, 3))
       await raw.close()
       await assert.rejects(StateDB.open(dir.path), (e: unknown) => e instanceof StateError && e.code === 'STORE_CORRUPT')
     } finally {
@@ -102,14 +105,17 @@ describe('determinism and durability of committed state', () => {
     const dir = tempDir()
     try {
       const app = await openApp(dir.path)
-      await assert.rejects(app.db.commit(5, app.db.prepare(new Map())), (e: unknown) => e instanceof StateError && e.code === 'HEIGHT_MISMATCH')
+      await assert.rejects(
+        app.db.commit(5, app.db.prepare(new Map())),
+        (e: unknown) => e instanceof StateError && e.code === 'HEIGHT_MISMATCH',
+      )
       await app.db.close()
     } finally {
       dir.remove()
     }
   })
 
-  it('serves proofs at kept heights that verify against that height\'s root', async () => {
+  it("serves proofs at kept heights that verify against that height's root", async () => {
     const { verifyStateProof } = await import('../../../src/state/index.js')
     const dir = tempDir()
     try {

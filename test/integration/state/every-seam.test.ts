@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { pino } from 'pino'
 import { encode } from '../../../src/codec/index.js'
-import { type ConsensusMessage, ConsensusDriver, MemorySignerState, MemoryWal, ed25519Verifier, keySigner } from '../../../src/consensus/index.js'
+import {
+  type ConsensusMessage,
+  ConsensusDriver,
+  MemorySignerState,
+  MemoryWal,
+  ed25519Verifier,
+  keySigner,
+} from '../../../src/consensus/index.js'
 import type { ChainApp } from '../../../src/node/chain-app.js'
 import { CHAIN_ID, testKey } from '../../helpers/chain.js'
 import { VALIDATORS, fourValidatorGenesis, openChain, signedTx, tempDirs } from '../../support/chain.js'
@@ -19,7 +26,11 @@ const PARAMS = {
   maxClockDriftMs: 5000,
   maxRoundsAhead: 100,
 }
-const clock = { now: () => Date.now(), setTimer: (ms: number, fire: () => void) => setTimeout(fire, ms), clearTimer: (h: unknown) => clearTimeout(h as NodeJS.Timeout) }
+const clock = {
+  now: () => Date.now(),
+  setTimer: (ms: number, fire: () => void) => setTimeout(fire, ms),
+  clearTimer: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+}
 
 describe('every seam on a four-validator chain running real consensus in process', function () {
   this.timeout(60_000)
@@ -29,12 +40,22 @@ describe('every seam on a four-validator chain running real consensus in process
   it('params, end-block validator updates at H+2, consensus info in begin-block, a hook, the supply invariant after every block', async () => {
     const genesis = fourValidatorGenesis({ 'seam-probe': { params: { power_step: STEP } } })
     const chains: ChainApp[] = []
-    for (let i = 0; i < 4; i++) chains.push(await openChain(dirs.next(), genesis, [pingerModule, seamProbeModule(KEYS)], { hooks: [{ point: PING_HOOKS, subscriber: 'seam-probe' }] }))
+    for (let i = 0; i < 4; i++)
+      chains.push(
+        await openChain(dirs.next(), genesis, [pingerModule, seamProbeModule(KEYS)], {
+          hooks: [{ point: PING_HOOKS, subscriber: 'seam-probe' }],
+        }),
+      )
     const ping = signedTx(0, 0n, [encode(MsgPing, { note: 'seam' })])
     const broken: unknown[] = []
     for (const chain of chains) {
       // Every proposer offers the one ping until it is committed.
-      chain.setTxSource({ reap: () => ((chain.state.query('auth', 'account', { address: testKey(0).publicKey.address }) as { nonce: string }).nonce === '0' ? [ping] : []) })
+      chain.setTxSource({
+        reap: () =>
+          (chain.state.query('auth', 'account', { address: testKey(0).publicKey.address }) as { nonce: string }).nonce === '0'
+            ? [ping]
+            : [],
+      })
       chain.onCommitted(() => {
         try {
           chain.state.assertInvariants()
@@ -64,7 +85,9 @@ describe('every seam on a four-validator chain running real consensus in process
         }),
       )
     })
-    const reached = Promise.all(chains.map((chain) => new Promise<void>((resolve) => chain.onCommitted((info) => info.block.header.height >= TARGET && resolve()))))
+    const reached = Promise.all(
+      chains.map((chain) => new Promise<void>((resolve) => chain.onCommitted((info) => info.block.header.height >= TARGET && resolve()))),
+    )
     drivers.forEach((d) => d.start())
     await reached
     drivers.forEach((d) => d.stop())

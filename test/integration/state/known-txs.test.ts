@@ -5,7 +5,7 @@ import { openApp, runBlocks, tempDir, transfer, transferBlocks } from '../../hel
 
 // Block execution may take a tx's signature check and decoded form from the mempool instead of
 // redoing them. That must change nothing: same results, same roots, as a node without the cache.
-describe('block execution with the mempool\'s verified and checked txs', () => {
+describe("block execution with the mempool's verified and checked txs", () => {
   const blocks = transferBlocks(6, 30, 7)
   // A tx that fails the ante (nonce far ahead) and one signed for another chain: both still in blocks.
   blocks[2]!.txs.push(transfer(1, 2, 5n, 999n), transfer(3, 4, 5n, 0n, { chainId: 'other-chain' }))
@@ -52,7 +52,7 @@ describe('block execution with the mempool\'s verified and checked txs', () => {
     assert.deepEqual(cached.results, plain.results)
   })
 
-  it('ignores a cached entry whose bytes are not the block\'s (a wrong or colliding cache)', async () => {
+  it("ignores a cached entry whose bytes are not the block's (a wrong or colliding cache)", async () => {
     const plain = await execute(() => {})
     const wrong = await execute((app) => {
       const cache = checkedCache(app)

@@ -21,7 +21,8 @@ describe('module accounts and their permissions', () => {
   let app: Application
   let nonce: bigint
   const supply = () => BigInt((app.query('bank', 'supply') as { supply: { amount: string }[] }).supply[0]!.amount)
-  const readBalance = (address: Uint8Array): bigint => BigInt((app.query('bank', 'balance', { address: encodeAddress(address), denom: 'ufdr' }) as { amount: string }).amount)
+  const readBalance = (address: Uint8Array): bigint =>
+    BigInt((app.query('bank', 'balance', { address: encodeAddress(address), denom: 'ufdr' }) as { amount: string }).amount)
   /** One treasury message from account 0 in its own block; returns its result (invariants checked after the block). */
   const act = async (action: string, account: string, amount: bigint, to: Uint8Array = NOBODY) => {
     const executed = await commitTxs(app, [signedTx(0, nonce++, [encode(MsgTreasury, { action, account, to, amount })])])
@@ -53,12 +54,16 @@ describe('module accounts and their permissions', () => {
     assert.equal(readBalance(moduleAddress('treasury')), 500n)
   })
 
-  it('a module cannot mint into its own account without the minter permission', () => refused('mint', 'furnace', 'UNAUTHORIZED', /lacks the minter permission/))
-  it('a module cannot burn from its own account without the burner permission', () => refused('burn', 'treasury', 'UNAUTHORIZED', /lacks the burner permission/))
-  it('a module cannot mint into an account another module owns, even one that may mint', () => refused('mint', 'bank_pool', 'UNAUTHORIZED', /does not own/))
+  it('a module cannot mint into its own account without the minter permission', () =>
+    refused('mint', 'furnace', 'UNAUTHORIZED', /lacks the minter permission/))
+  it('a module cannot burn from its own account without the burner permission', () =>
+    refused('burn', 'treasury', 'UNAUTHORIZED', /lacks the burner permission/))
+  it('a module cannot mint into an account another module owns, even one that may mint', () =>
+    refused('mint', 'bank_pool', 'UNAUTHORIZED', /does not own/))
   it('a module cannot burn from an account another module owns', () => refused('burn', 'bank_pool', 'UNAUTHORIZED', /does not own/))
   it('a module cannot pay out of an account another module owns', () => refused('payout', 'fee_collector', 'UNAUTHORIZED', /does not own/))
-  it('an account that composition did not declare is refused', () => refused('mint', 'nowhere', 'UNKNOWN_MODULE_ACCOUNT', /no module account nowhere/))
+  it('an account that composition did not declare is refused', () =>
+    refused('mint', 'nowhere', 'UNKNOWN_MODULE_ACCOUNT', /no module account nowhere/))
 
   it('deposit, burn and pay out move coins and the supply only as the rules say', async () => {
     const before = supply()

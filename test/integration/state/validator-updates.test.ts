@@ -11,8 +11,10 @@ import { VALIDATORS, fourValidatorGenesis, openChain, proposeNext, tempDirs } fr
 import { powerShiftModule, shiftAt } from '../../support/modules/power-shift.js'
 
 const KEYS = VALIDATORS.map((k) => k.publicKey.bytes)
-const powerOf = (set: ReturnType<ChainApp['tip']>['validators'], index: number) => set.validators.find((v) => v.address === VALIDATORS[index]!.publicKey.address)?.votingPower
-const genesis = (ownsGenesisSet = false) => fourValidatorGenesis({ 'power-shift': { validators: KEYS.map((k) => Buffer.from(k).toString('hex')), owns_genesis_set: ownsGenesisSet } })
+const powerOf = (set: ReturnType<ChainApp['tip']>['validators'], index: number) =>
+  set.validators.find((v) => v.address === VALIDATORS[index]!.publicKey.address)?.votingPower
+const genesis = (ownsGenesisSet = false) =>
+  fourValidatorGenesis({ 'power-shift': { validators: KEYS.map((k) => Buffer.from(k).toString('hex')), owns_genesis_set: ownsGenesisSet } })
 
 /** Proposes on replica 0, processes on every replica, commits everywhere. */
 async function commitNext(replicas: ChainApp[]): Promise<void> {
@@ -50,17 +52,32 @@ describe('validator updates from end-block', () => {
   it('takes the genesis set from a module that returns one, and keeps it across a restart', async () => {
     const path = dir()
     const chain = await openChain(path, genesis(true), [powerShiftModule()])
-    assert.deepEqual(chain.tip().validators.validators.map((v) => v.votingPower), [7n, 7n, 7n, 7n])
+    assert.deepEqual(
+      chain.tip().validators.validators.map((v) => v.votingPower),
+      [7n, 7n, 7n, 7n],
+    )
     await chain.state.db.close()
     const reopened = await openChain(path, genesis(true), [powerShiftModule()])
-    assert.deepEqual(reopened.tip().validators.validators.map((v) => v.votingPower), [7n, 7n, 7n, 7n])
+    assert.deepEqual(
+      reopened.tip().validators.validators.map((v) => v.votingPower),
+      [7n, 7n, 7n, 7n],
+    )
     await reopened.state.db.close()
   })
 
   it('refuses a genesis where two modules both return the validator set', async () => {
     const second = { ...powerShiftModule(), name: 'power-shift-2' }
-    const json = { ...genesis(true), app_state: { ...(genesis(true).app_state as object), 'power-shift-2': { validators: KEYS.map((k) => Buffer.from(k).toString('hex')), owns_genesis_set: true } } }
-    await assert.rejects(openChain(dir(), json, [powerShiftModule(), second]), (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /both return a genesis validator set/.test(e.message))
+    const json = {
+      ...genesis(true),
+      app_state: {
+        ...(genesis(true).app_state as object),
+        'power-shift-2': { validators: KEYS.map((k) => Buffer.from(k).toString('hex')), owns_genesis_set: true },
+      },
+    }
+    await assert.rejects(
+      openChain(dir(), json, [powerShiftModule(), second]),
+      (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /both return a genesis validator set/.test(e.message),
+    )
   })
 
   it('a block whose updates consensus cannot apply is invalid, not a fatal commit', async () => {
@@ -81,7 +98,12 @@ describe('validator updates from end-block', () => {
   describe('block sync verifies commits with the sets the updates produced', () => {
     // Validator 0 gets power 100 from block 1 on: from height 3 it alone holds +2/3 (100 of 130).
     const boost = powerShiftModule((validators) => [{ publicKey: validators[0]!, power: 100n }])
-    const transport: SyncTransport = { connectedPeers: () => [], request: async () => new Uint8Array(), handle: async () => {}, penalize: () => {} }
+    const transport: SyncTransport = {
+      connectedPeers: () => [],
+      request: async () => new Uint8Array(),
+      handle: async () => {},
+      penalize: () => {},
+    }
 
     it('accepts blocks signed by validator 0 alone once the updated set gives it +2/3', async () => {
       const source = await openChain(dir(), genesis(), [boost])
@@ -106,7 +128,10 @@ describe('validator updates from end-block', () => {
       const follower = await openChain(dir(), genesis(), [boost])
       const sync = new BlockSync(transport, follower, ed25519Verifier(CHAIN_ID), logger('test'))
       const first = proposeNext(source, VALIDATORS, { signers: [VALIDATORS[0]!] })
-      await assert.rejects(sync.applyBlock('peer', encodeStoredBlock(first.block, first.commit)), (e: unknown) => e instanceof NodeError && /lacks \+2\/3/.test(e.message))
+      await assert.rejects(
+        sync.applyBlock('peer', encodeStoredBlock(first.block, first.commit)),
+        (e: unknown) => e instanceof NodeError && /lacks \+2\/3/.test(e.message),
+      )
       await source.state.db.close()
       await follower.state.db.close()
     })

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { REPUTATION_UNIT } from '../../../src/fl/rules/repfedavg.js'
-import { MAX_SIGNED_RESIDUE, type RoundKeyPair, dealRoundKey, maskUpdate, openShare, roundKeyPair, secAggGraph } from '../../../src/fl/secagg/index.js'
+import {
+  MAX_SIGNED_RESIDUE,
+  type RoundKeyPair,
+  dealRoundKey,
+  maskUpdate,
+  openShare,
+  roundKeyPair,
+  secAggGraph,
+} from '../../../src/fl/secagg/index.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { MsgCreateSubnet, MsgJoinSubnet } from '../../../src/modules/subnets/index.js'
 import { TRAINING_ERRORS } from '../../../src/modules/training/index.js'
@@ -14,7 +22,23 @@ import { signTx } from '../../../src/state/index.js'
 import { tempDirs } from '../../support/chain.js'
 import { seededBytes } from '../../unit/fl/secagg/support.js'
 import { dec } from '../../unit/modules/subnets/harness.js'
-import { ADMIN, AGGREGATOR_BOND, INITIAL_CID, INITIAL_VALUES, N, SCALE, TRAINER_BOND, TrainingChain, type Tx, addr, codes, coin, createTrainingSubnet, eventsOf, trainingGenesisJson } from '../../unit/modules/training/harness.js'
+import {
+  ADMIN,
+  AGGREGATOR_BOND,
+  INITIAL_CID,
+  INITIAL_VALUES,
+  N,
+  SCALE,
+  TRAINER_BOND,
+  TrainingChain,
+  type Tx,
+  addr,
+  codes,
+  coin,
+  createTrainingSubnet,
+  eventsOf,
+  trainingGenesisJson,
+} from '../../unit/modules/training/harness.js'
 
 /**
  * A secure-aggregation round on a real chain (every block executed, committed and its invariants
@@ -34,7 +58,10 @@ const OK: [string, number] = ['', 0]
 function genesis(): Record<string, unknown> {
   const base = trainingGenesisJson()
   const state = base.app_state as Record<string, Record<string, unknown>>
-  const balances = Array.from({ length: 12 }, (_, i) => ({ address: testKey(i).publicKey.address, coins: [{ denom: 'ufdr', amount: '1000000000' }] }))
+  const balances = Array.from({ length: 12 }, (_, i) => ({
+    address: testKey(i).publicKey.address,
+    coins: [{ denom: 'ufdr', amount: '1000000000' }],
+  }))
   return { ...base, app_state: { ...state, bank: { ...state.bank, balances } } }
 }
 
@@ -57,13 +84,22 @@ function expectedBlobs(base = INITIAL_VALUES) {
 async function subnetChain(dir: string, rule: string, trainers: number[]): Promise<TrainingChain> {
   const chain = await TrainingChain.open(dir, { genesis: genesis() })
   const maxAbs = rule === 'secagg-fedavg' ? MAX_SIGNED_RESIDUE : 32767
-  const params = { aggregationRule: rule, timing: TIMING, quantization: { dtype: 'int32', scale: SCALE, maxAbs, clipNorm: dec('5') }, sampleCap: 512, maxTrainers: 16 }
+  const params = {
+    aggregationRule: rule,
+    timing: TIMING,
+    quantization: { dtype: 'int32', scale: SCALE, maxAbs, clipNorm: dec('5') },
+    sampleCap: 512,
+    maxTrainers: 16,
+  }
   const executed = await chain.block(
     [ADMIN, MsgCreateSubnet, createTrainingSubnet({}, params)],
     ...trainers.map((t): Tx => [t, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(TRAINER_BOND) }]),
     [AGGREGATOR, MsgJoinSubnet, { subnet: 0n, role: 'aggregator', bond: coin(AGGREGATOR_BOND) }],
   )
-  assert.ok(codes(executed).every(([, code]) => code === 0), JSON.stringify(codes(executed)))
+  assert.ok(
+    codes(executed).every(([, code]) => code === 0),
+    JSON.stringify(codes(executed)),
+  )
   return chain
 }
 
@@ -72,7 +108,13 @@ function trainerSide(trainers: number[]) {
   const members = trainers.map((t) => ({ t, address: addr(t) })).sort((a, b) => Buffer.compare(a.address, b.address))
   const index = new Map(members.map((m, i) => [m.t, i]))
   const roundId = secAggRoundId(CHAIN_ID, 0n, 0n, INITIAL_CID)
-  const graph = secAggGraph(members.length, secAggGraphSeed(roundId, members.map((m) => m.address)))
+  const graph = secAggGraph(
+    members.length,
+    secAggGraphSeed(
+      roundId,
+      members.map((m) => m.address),
+    ),
+  )
   const seedOf = (t: number) => new Uint8Array(32).fill(t + 1) // testKey's seed
   const encPublic = (t: number) => ed25519.utils.toMontgomery(ed25519.getPublicKey(seedOf(t)))
   const encSecret = (t: number) => ed25519.utils.toMontgomerySecret(seedOf(t))
@@ -81,7 +123,14 @@ function trainerSide(trainers: number[]) {
   const dealt = new Map(
     trainers.map((t) => [
       t,
-      dealRoundKey({ roundId, dealer: index.get(t)!, roundKey: roundKeys.get(t)!, graph, holderKey: (j) => encPublic(members[j]!.t), randomBytes: seededBytes(`shares ${t}`) }),
+      dealRoundKey({
+        roundId,
+        dealer: index.get(t)!,
+        roundKey: roundKeys.get(t)!,
+        graph,
+        holderKey: (j) => encPublic(members[j]!.t),
+        randomBytes: seededBytes(`shares ${t}`),
+      }),
     ]),
   )
   const setupMsg = (t: number) => ({
@@ -92,14 +141,32 @@ function trainerSide(trainers: number[]) {
   })
   const masked = (t: number, setUp: number[]) => {
     const self = index.get(t)!
-    const peers = graph.neighbours(self).filter((j) => setUp.includes(members[j]!.t)).map((j) => ({ index: j, publicKey: roundKeys.get(members[j]!.t)!.publicKey }))
-    const values = maskUpdate({ roundId, graph, self, secretKey: roundKeys.get(t)!.secretKey, values: plain.get(t)!, weight: samples.get(t)!, peers })
+    const peers = graph
+      .neighbours(self)
+      .filter((j) => setUp.includes(members[j]!.t))
+      .map((j) => ({ index: j, publicKey: roundKeys.get(members[j]!.t)!.publicKey }))
+    const values = maskUpdate({
+      roundId,
+      graph,
+      self,
+      secretKey: roundKeys.get(t)!.secretKey,
+      values: plain.get(t)!,
+      weight: samples.get(t)!,
+      peers,
+    })
     return encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values })
   }
   /** Holder h's plain share of dealer u, decrypted from what u dealt. */
   const share = (u: number, h: number) => {
     const d = dealt.get(u)!.find((x) => x.holder === index.get(h))!
-    return openShare({ roundId, dealer: index.get(u)!, holder: index.get(h)!, dealerPublicKey: roundKeys.get(u)!.publicKey, holderSecretKey: encSecret(h), dealt: d })
+    return openShare({
+      roundId,
+      dealer: index.get(u)!,
+      holder: index.get(h)!,
+      dealerPublicKey: roundKeys.get(u)!.publicKey,
+      holderSecretKey: encSecret(h),
+      dealt: d,
+    })
   }
   const holdersOf = (u: number) => graph.neighbours(index.get(u)!).map((j) => members[j]!.t)
   return { graph, setupMsg, masked, share, holdersOf, encSecret, dealt, index, roundId, roundKeys }
@@ -114,11 +181,17 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     const chain = await subnetChain(dirs.next(), 'secagg-fedavg', TRAINERS)
     // round 0: open 2, setup 2..3, masked updates 4..5, aggregate window 6..8
     const setups = await chain.block(...TRAINERS.map((t): Tx => [t, MsgSecAggSetup, side.setupMsg(t)]))
-    assert.deepEqual(codes(setups), TRAINERS.map(() => OK))
+    assert.deepEqual(
+      codes(setups),
+      TRAINERS.map(() => OK),
+    )
     await chain.until(3)
     const blobs = new Map(SURVIVORS.map((t) => [t, side.masked(t, TRAINERS)]))
     const submitted = await chain.block(...SURVIVORS.map((t) => chain.submit(t, blobs.get(t)!, { sampleCount: samples.get(t)! })))
-    assert.deepEqual(codes(submitted), SURVIVORS.map(() => OK))
+    assert.deepEqual(
+      codes(submitted),
+      SURVIVORS.map(() => OK),
+    )
     await chain.until(5)
 
     const expected = expectedBlobs()
@@ -135,16 +208,30 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
       return [h, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: owed.map((u) => ({ dealer: addr(u), share: side.share(u, h) })) }]
     }).filter((tx) => (tx[2] as { reveals: unknown[] }).reveals.length > 0)
     const revealed = await chain.block(...reveals)
-    assert.deepEqual(codes(revealed), reveals.map(() => OK))
+    assert.deepEqual(
+      codes(revealed),
+      reveals.map(() => OK),
+    )
 
     // a chain started from an export here (rosters, setups, reveals in its genesis) accepts the same aggregate
     const exported = chain.app.exportAppState()
-    const restarted = await TrainingChain.open(dirs.next(), { genesis: { ...genesis(), initial_height: chain.height + 1, app_state: exported } })
+    const restarted = await TrainingChain.open(dirs.next(), {
+      genesis: { ...genesis(), initial_height: chain.height + 1, app_state: exported },
+    })
     assert.deepEqual(restarted.app.exportAppState(), exported)
     for (const [cid, bytes] of chain.blobs) restarted.blobs.set(cid, bytes)
     const [, type, message] = chain.aggregate(AGGREGATOR, included, resultCid, modelCid)
-    const nonce = BigInt((restarted.app.query('auth', 'account', { address: testKey(AGGREGATOR).publicKey.address }) as { nonce: string }).nonce)
-    const tx = signTx(testKey(AGGREGATOR), { chainId: CHAIN_ID, nonce, fee: FEE, gasLimit: GAS_LIMIT, messages: [encode(type, message as never)], memo: '' })
+    const nonce = BigInt(
+      (restarted.app.query('auth', 'account', { address: testKey(AGGREGATOR).publicKey.address }) as { nonce: string }).nonce,
+    )
+    const tx = signTx(testKey(AGGREGATOR), {
+      chainId: CHAIN_ID,
+      nonce,
+      fee: FEE,
+      gasLimit: GAS_LIMIT,
+      messages: [encode(type, message as never)],
+      memo: '',
+    })
     assert.equal(eventsOf(await restarted.blockOf([tx]), 'aggregate_accepted').length, 1)
     await restarted.close()
 
@@ -153,7 +240,15 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     assert.equal(eventsOf(accepted, 'aggregate_accepted').length, 1)
     assert.equal(eventsOf(accepted, 'aggregate_rejected').length, 0)
     // the round's record as daemons read it: who survived, who dropped (and how many shares of it are out), each survivor's share of the weight
-    type Member = { trainer: string; status: string; weight: number; contribution: string; revealed: number; round_key: string | null; shares: unknown[] }
+    type Member = {
+      trainer: string
+      status: string
+      weight: number
+      contribution: string
+      revealed: number
+      round_key: string | null
+      shares: unknown[]
+    }
     const record = chain.query<{ degree: number; threshold: number; roster: Member[] }>('secaggRound', { subnet: '0', round: '0' })
     assert.deepEqual([record.degree, record.threshold, record.roster.length], [6, 4, 8])
     const byTrainer = new Map(record.roster.map((m) => [m.trainer, m]))
@@ -174,9 +269,18 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
 
     // the same round in the clear: a fedavg subnet whose 6 trainers submit their plaintext updates
     const clear = await subnetChain(dirs.next(), 'fedavg', SURVIVORS)
-    await clear.block(...SURVIVORS.map((t) => clear.submit(t, encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: plain.get(t)! }), { sampleCount: samples.get(t)! })))
+    await clear.block(
+      ...SURVIVORS.map((t) =>
+        clear.submit(t, encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: plain.get(t)! }), {
+          sampleCount: samples.get(t)!,
+        }),
+      ),
+    )
     await clear.until(5)
-    const plainIncluded = SURVIVORS.map((t) => ({ trainer: t, blob: encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: plain.get(t)! }) }))
+    const plainIncluded = SURVIVORS.map((t) => ({
+      trainer: t,
+      blob: encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: plain.get(t)! }),
+    }))
     clear.put(expected.aggregate)
     clear.put(expected.model)
     const plainAccepted = await clear.block(clear.aggregate(AGGREGATOR, plainIncluded, resultCid, modelCid))
@@ -195,7 +299,14 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     await chain.until(5)
     // every trainer submitted: the masks cancel with no reveal; claim the survivors-only result instead of all 8
     const wrong = expectedBlobs()
-    const executed = await chain.block(chain.aggregate(AGGREGATOR, TRAINERS.map((t) => ({ trainer: t, blob: blobs.get(t)! })), chain.put(wrong.aggregate), chain.put(wrong.model)))
+    const executed = await chain.block(
+      chain.aggregate(
+        AGGREGATOR,
+        TRAINERS.map((t) => ({ trainer: t, blob: blobs.get(t)! })),
+        chain.put(wrong.aggregate),
+        chain.put(wrong.model),
+      ),
+    )
     assert.deepEqual(codes(executed), [OK])
     assert.equal(eventsOf(executed, 'aggregate_rejected').length, 1)
     await chain.close()
@@ -218,7 +329,15 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
       [OUTSIDER, MsgSecAggSetup, side.setupMsg(3)],
       chain.submit(2, side.masked(2, [2]), { sampleCount: samples.get(2)! }),
     )
-    assert.deepEqual(codes(first), [OK, fail('SECAGG_DUPLICATE_SETUP'), fail('SECAGG_BAD_SETUP'), fail('SECAGG_BAD_SETUP'), fail('SECAGG_BAD_SETUP'), fail('NOT_TRAINER'), fail('SECAGG_SETUP_PHASE')])
+    assert.deepEqual(codes(first), [
+      OK,
+      fail('SECAGG_DUPLICATE_SETUP'),
+      fail('SECAGG_BAD_SETUP'),
+      fail('SECAGG_BAD_SETUP'),
+      fail('SECAGG_BAD_SETUP'),
+      fail('NOT_TRAINER'),
+      fail('SECAGG_SETUP_PHASE'),
+    ])
     const second = await chain.block([3, MsgSecAggSetup, side.setupMsg(3)], [4, MsgSecAggSetup, side.setupMsg(4)])
     assert.deepEqual(codes(second), [OK, OK])
     // height 4: the setup phase is over; trainer 5 never set up
@@ -231,7 +350,11 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     )
     assert.deepEqual(codes(third), [fail('SECAGG_SETUP_CLOSED'), fail('SECAGG_NO_SETUP'), OK, OK])
     // a reveal in the submit window
-    const early = await chain.block([2, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: side.share(4, 2) }] }])
+    const early = await chain.block([
+      2,
+      MsgSecAggReveal,
+      { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: side.share(4, 2) }] },
+    ])
     assert.deepEqual(codes(early), [fail('OUTSIDE_WINDOW')])
     await chain.until(5)
     // trainer 4 dropped; 2 and 3 hold shares of it (4 members: the complete graph, threshold 2)
@@ -258,9 +381,18 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
       OK,
     ])
     // the two survivors' FedAvg, through the chain's reconstruction of 4's round key
-    const values = getAggregationRule('fedavg').reference({ updates: [plain.get(2)!, plain.get(3)!], weights: [samples.get(2)!, samples.get(3)!], reputations: [REPUTATION_UNIT, REPUTATION_UNIT] }).values
+    const values = getAggregationRule('fedavg').reference({
+      updates: [plain.get(2)!, plain.get(3)!],
+      weights: [samples.get(2)!, samples.get(3)!],
+      reputations: [REPUTATION_UNIT, REPUTATION_UNIT],
+    }).values
     const aggregate = encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values })
-    const model = encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: Int32Array.from(INITIAL_VALUES, (v, i) => v + values[i]!) })
+    const model = encodeUpdateBlob({
+      dtype: 'int32',
+      shape: [N],
+      scale: SCALE,
+      values: Int32Array.from(INITIAL_VALUES, (v, i) => v + values[i]!),
+    })
     const included = [2, 3].map((t) => ({ trainer: t, blob: side.masked(t, setUp) }))
     const accepted = await chain.block(chain.aggregate(AGGREGATOR, included, chain.put(aggregate), chain.put(model)))
     assert.deepEqual(codes(accepted), [OK])
@@ -272,10 +404,29 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     const chain = await subnetChain(dirs.next(), 'fedavg', [2, 3])
     const side = trainerSide([2, 3])
     assert.deepEqual(codes(await chain.block([2, MsgSecAggSetup, side.setupMsg(2)])), [fail('SECAGG_NOT_SECAGG')])
-    assert.deepEqual(chain.query('secaggRound', { subnet: '0', round: '0' }), { rule: 'fedavg', round_id: null, setup_end_height: null, degree: null, threshold: null, roster: null })
+    assert.deepEqual(chain.query('secaggRound', { subnet: '0', round: '0' }), {
+      rule: 'fedavg',
+      round_id: null,
+      setup_end_height: null,
+      degree: null,
+      threshold: null,
+      roster: null,
+    })
     const bad = await chain.block(
       [ADMIN, MsgCreateSubnet, createTrainingSubnet({ name: 'a' }, { aggregationRule: 'secagg-fedavg', timing: TIMING, sampleCap: 512 })],
-      [ADMIN, MsgCreateSubnet, createTrainingSubnet({ name: 'b' }, { aggregationRule: 'secagg-fedavg', timing: { ...TIMING, submitWindow: 1 }, sampleCap: 512, quantization: { dtype: 'int32', scale: SCALE, maxAbs: MAX_SIGNED_RESIDUE, clipNorm: dec('5') } })],
+      [
+        ADMIN,
+        MsgCreateSubnet,
+        createTrainingSubnet(
+          { name: 'b' },
+          {
+            aggregationRule: 'secagg-fedavg',
+            timing: { ...TIMING, submitWindow: 1 },
+            sampleCap: 512,
+            quantization: { dtype: 'int32', scale: SCALE, maxAbs: MAX_SIGNED_RESIDUE, clipNorm: dec('5') },
+          },
+        ),
+      ],
     )
     // stateless checks (validate): the tx fails with INVALID_MESSAGE naming the subnets code
     const logs = bad.txResults.map((r) => (r as { log?: string }).log ?? '')

@@ -56,7 +56,13 @@ export class SimApplication implements ConsensusApp {
   /** Execution of a proposed block takes this long in virtual time (0: it answers at once). */
   #execution: { time: number; later: (delay: number, run: () => void) => void } | null = null
 
-  constructor(chainId: string, name: string, sets: ValidatorSets, genesisTime: number, scheduled: ReadonlyMap<number, readonly Uint8Array[]> = new Map()) {
+  constructor(
+    chainId: string,
+    name: string,
+    sets: ValidatorSets,
+    genesisTime: number,
+    scheduled: ReadonlyMap<number, readonly Uint8Array[]> = new Map(),
+  ) {
     this.chainId = chainId
     this.name = name
     this.#scheduled = scheduled
@@ -124,7 +130,8 @@ export class SimApplication implements ConsensusApp {
 
   #process(block: Block): ExecutionVerdict {
     for (const tx of block.txs) if (tx[0] === INVALID_TX_MARKER) return { valid: false, reason: 'invalid tx' }
-    for (const e of block.evidence) if (this.#committedEvidence.has(evidenceKey(e))) return { valid: false, reason: 'evidence already committed' }
+    for (const e of block.evidence)
+      if (this.#committedEvidence.has(evidenceKey(e))) return { valid: false, reason: 'evidence already committed' }
     const root = this.execute(block.txs, block.evidence)
     if (Buffer.compare(root, block.header.stateRoot) !== 0) return { valid: false, reason: 'state root mismatch' }
     this.#executed.add(executionKey(block.txs, block.header.stateRoot))
@@ -148,7 +155,8 @@ export class SimApplication implements ConsensusApp {
       if (!s.startsWith(POWER_TX)) continue
       const [, address, power] = s.split(':')
       const member = this.#sets.nextValidators.validators.find((v) => v.address === address)
-      if (member !== undefined && power !== undefined) updates.set(member.address, { address: member.address, publicKey: member.publicKey, votingPower: BigInt(power) })
+      if (member !== undefined && power !== undefined)
+        updates.set(member.address, { address: member.address, publicKey: member.publicKey, votingPower: BigInt(power) })
     }
     const next = advanceValidatorSets(this.#sets, [...updates.values()])
     this.#sets = { validators: next.validators, nextValidators: next.nextValidators }

@@ -54,7 +54,9 @@ export function simVerifier(keys: readonly SimKey[]): SignatureVerifier {
     verifyProposal(proposal, validator: Validator) {
       const secret = secrets.get(validator.address)
       return (
-        secret !== undefined && proposal.proposer === validator.address && equal(proposal.signature, mac(secret, 2, proposalSignPayload(proposal)))
+        secret !== undefined &&
+        proposal.proposer === validator.address &&
+        equal(proposal.signature, mac(secret, 2, proposalSignPayload(proposal)))
       )
     },
   }

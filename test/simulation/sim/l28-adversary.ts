@@ -84,19 +84,26 @@ export class L28Adversary {
   }
 
   /** A message an honest node broadcast (before delivery): the adversary reacts to what it sees. */
-  observe(from: number, message: ConsensusMessage): void {
+  observe(_from: number, message: ConsensusMessage): void {
     if (this.#phase === 'off' || this.#phase === 'done') return
-    if (message.type === 'proposal' && message.proposal.height === 1 && message.proposal.round === this.#b) this.#w = message.proposal.valueId
+    if (message.type === 'proposal' && message.proposal.height === 1 && message.proposal.round === this.#b)
+      this.#w = message.proposal.valueId
     if (message.type !== 'vote' || message.vote.height !== 1) return
     const vote = message.vote
     const v = this.#v?.proposal.valueId
     if (vote.round === this.#a && vote.type === 'prevote' && v !== undefined && vote.valueId === v) this.#polkaVotes.push(vote)
     if (vote.round === this.#b && this.#phase === 'polka') this.#phase = 'lock'
-    if (vote.round === this.#b && vote.type === 'prevote') this.#once(`pv${this.#b}`, () => this.#sendVotes('prevote', this.#b, this.#w ?? vote.valueId, this.#others()))
+    if (vote.round === this.#b && vote.type === 'prevote')
+      this.#once(`pv${this.#b}`, () => this.#sendVotes('prevote', this.#b, this.#w ?? vote.valueId, this.#others()))
     if (vote.round === this.#b && vote.type === 'precommit') {
       this.#once(`pc${this.#b}`, () => {
         this.#sendVotes('precommit', this.#b, this.#w, [this.#decider])
-        this.#sendVotes('precommit', this.#b, null, this.#others().filter((i) => i !== this.#decider))
+        this.#sendVotes(
+          'precommit',
+          this.#b,
+          null,
+          this.#others().filter((i) => i !== this.#decider),
+        )
       })
     }
     if (vote.round > this.#b && vote.round < this.#c) {
@@ -135,7 +142,9 @@ export class L28Adversary {
     const honestTotal = total - faulty
     const quorum = (p: bigint): boolean => p * 3n > total * 2n
     // D: without it the others must not reach a quorum, with the Byzantine power they must.
-    const decider = [...this.#honest].sort((x, y) => Number(power(y) - power(x))).find((d) => !quorum(honestTotal - power(d)) && quorum(total - power(d)))
+    const decider = [...this.#honest]
+      .sort((x, y) => Number(power(y) - power(x)))
+      .find((d) => !quorum(honestTotal - power(d)) && quorum(total - power(d)))
     if (decider === undefined) return
     // S: a polka for v needs the Byzantine prevotes, so no honest node sees one in round a.
     const polkaSet: number[] = []

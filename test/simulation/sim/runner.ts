@@ -61,7 +61,13 @@ export function runSeeds(options: SeedsOptions): SeedsSummary {
     const replay = `npm run sim -- --seed ${seed} --validators ${options.validators} --byzantine ${options.byzantine}${options.equalPowers === true ? ' --equal-powers' : ''}`
     if (result.safetyViolations.length > 0) {
       summary.safetyViolations++
-      summary.failures.push({ seed, kind: 'safety', scenario: describeScenario(scenario), reason: result.safetyViolations.join('; '), replay })
+      summary.failures.push({
+        seed,
+        kind: 'safety',
+        scenario: describeScenario(scenario),
+        reason: result.safetyViolations.join('; '),
+        replay,
+      })
       if (options.stopOnViolation === true) break
     } else if (result.livenessFailure !== null) {
       summary.livenessFailures++

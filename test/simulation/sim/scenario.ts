@@ -121,12 +121,21 @@ const byzantineBelowThird = (powers: readonly bigint[], byzantine: ReadonlySet<n
  * total) and up to three power changes through the application, each kept only if the
  * Byzantine share stays below a third in every set it produces.
  */
-function drawPowers(rng: Prng, n: number, byzantine: ReadonlySet<number>, targetHeight: number): { powers: bigint[]; powerChanges: PowerChange[] } {
+function drawPowers(
+  rng: Prng,
+  n: number,
+  byzantine: ReadonlySet<number>,
+  targetHeight: number,
+): { powers: bigint[]; powerChanges: PowerChange[] } {
   const powers = [...Array(n).keys()].map((i) => (byzantine.has(i) ? 0n : BigInt(rng.int(1, MAX_POWER))))
   const honestTotal = powers.reduce((a, b) => a + b, 0n)
   const share = Math.max(1, Math.floor((Number(honestTotal) - 1) / 2 / Math.max(1, byzantine.size)))
   for (const i of byzantine) powers[i] = BigInt(rng.int(1, share))
-  const drawn = [...Array(rng.int(0, 3)).keys()].map(() => ({ height: rng.int(1, targetHeight + 2), node: rng.int(0, n - 1), power: BigInt(rng.int(1, MAX_POWER)) }))
+  const drawn = [...Array(rng.int(0, 3)).keys()].map(() => ({
+    height: rng.int(1, targetHeight + 2),
+    node: rng.int(0, n - 1),
+    power: BigInt(rng.int(1, MAX_POWER)),
+  }))
   // Checked in the order the chain applies them (by height, then as listed in the block).
   const powerChanges: PowerChange[] = []
   const current = [...powers]
@@ -174,13 +183,20 @@ export function randomScenario(seed: number, options: RandomScenarioOptions): Sc
       crashes.push({ node: rng.pick(honest), at, restartAt: rng.int(at + 1, healTime) })
     }
   }
-  const linkLoss = lossy && rng.chance(0.5) ? [...Array(n).keys()].map(() => [...Array(n).keys()].map(() => rng.pick([0, 0, 0.2, 0.6, 0.95]))) : undefined
+  const linkLoss =
+    lossy && rng.chance(0.5) ? [...Array(n).keys()].map(() => [...Array(n).keys()].map(() => rng.pick([0, 0, 0.2, 0.6, 0.95]))) : undefined
   const holds =
     lossy && rng.chance(0.3)
-      ? [...Array(rng.int(1, 2)).keys()].map(() => ({ from: rng.int(0, n - 1), type: rng.pick(['proposal', 'prevote', 'precommit'] as const) }))
+      ? [...Array(rng.int(1, 2)).keys()].map(() => ({
+          from: rng.int(0, n - 1),
+          type: rng.pick(['proposal', 'prevote', 'precommit'] as const),
+        }))
       : undefined
   // Drawn last, so the network and faults of a seed are the same as before powers were drawn.
-  const weighted = options.equalPowers !== true && rng.chance(0.75) ? drawPowers(rng, n, new Set(byzantine.map((b) => b.node)), options.targetHeight ?? 3) : null
+  const weighted =
+    options.equalPowers !== true && rng.chance(0.75)
+      ? drawPowers(rng, n, new Set(byzantine.map((b) => b.node)), options.targetHeight ?? 3)
+      : null
   // Half the seeds execute blocks in virtual time, up to longer than timeoutPropose(0).
   const executionTime = rng.chance(0.5) ? rng.int(1, 40) : 0
   // A fifth of the seeds are the coordinated L28 attack: the adversary is the network, so no random faults.
@@ -230,7 +246,9 @@ export function randomScenario(seed: number, options: RandomScenarioOptions): Sc
 export function describeScenario(s: Scenario): string {
   const byz = s.byzantine.map((b) => `${b.node}:${b.behaviour}`).join(',') || 'none'
   const late = s.lateRate > 0 ? ` late=${s.lateRate}x${s.maxExtraDelay}` : ''
-  const links = (s.linkLoss === undefined ? '' : ' lossy-links') + (s.holds === undefined ? '' : ` holds=${s.holds.map((h) => `${h.from}:${h.type}`).join(',')}`)
+  const links =
+    (s.linkLoss === undefined ? '' : ' lossy-links') +
+    (s.holds === undefined ? '' : ` holds=${s.holds.map((h) => `${h.from}:${h.type}`).join(',')}`)
   const parts = s.partitions.map((p) => `[${p.start},${p.end}) ${p.groups.map((g) => g.join('')).join('|')}`).join(' ') || 'none'
   const crashes = s.crashes.map((c) => `node ${c.node} down [${c.at},${c.restartAt})`).join(' ') || 'none'
   const powers = s.powers === undefined ? '' : ` powers=${s.powers.join(',')}`

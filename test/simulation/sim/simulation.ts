@@ -86,7 +86,8 @@ export class Simulation {
       this.#keys.map((k, i) => ({ address: k.address, publicKey: k.publicKey, votingPower: scenario.powers?.[i] ?? 10n })),
     )
     const scheduled = new Map<number, Uint8Array[]>()
-    for (const c of scenario.powerChanges ?? []) scheduled.set(c.height, [...(scheduled.get(c.height) ?? []), powerTx(this.#keys[c.node]!.address, c.power)])
+    for (const c of scenario.powerChanges ?? [])
+      scheduled.set(c.height, [...(scheduled.get(c.height) ?? []), powerTx(this.#keys[c.node]!.address, c.power)])
     const behaviours = new Map(scenario.byzantine.map((b) => [b.node, b.behaviour]))
     const nodes = this.#keys.map((key, index) => ({
       index,
@@ -106,7 +107,13 @@ export class Simulation {
     this.#adversary =
       attackers.length === 0
         ? null
-        : new L28Adversary({ keys: this.#keys, byzantine: new Set(attackers), genesis: sets.validators, send: (from, to, message) => this.#deliver(from, to, message), now: () => this.#time })
+        : new L28Adversary({
+            keys: this.#keys,
+            byzantine: new Set(attackers),
+            genesis: sets.validators,
+            send: (from, to, message) => this.#deliver(from, to, message),
+            now: () => this.#time,
+          })
   }
 
   get time(): number {
@@ -184,7 +191,10 @@ export class Simulation {
 
   #progress(): string {
     return this.#nodes
-      .map((n) => `${n.index}${n.behaviour === null ? '' : `(${n.behaviour})`}@h${n.app.height + 1}/r${n.driver?.round ?? '-'}/${n.driver?.step ?? 'down'}`)
+      .map(
+        (n) =>
+          `${n.index}${n.behaviour === null ? '' : `(${n.behaviour})`}@h${n.app.height + 1}/r${n.driver?.round ?? '-'}/${n.driver?.step ?? 'down'}`,
+      )
       .join(' ')
   }
 
@@ -201,7 +211,12 @@ export class Simulation {
         ;(handle as SimEvent).cancelled = true
       },
     }
-    const faults = node.behaviour === 'amnesia' || node.behaviour === 'chaos' || node.behaviour === 'lockBreaker' ? { amnesia: true } : node.behaviour === null ? this.scenario.honestFaults : undefined
+    const faults =
+      node.behaviour === 'amnesia' || node.behaviour === 'chaos' || node.behaviour === 'lockBreaker'
+        ? { amnesia: true }
+        : node.behaviour === null
+          ? this.scenario.honestFaults
+          : undefined
     const driver = new ConsensusDriver({
       params: this.scenario.params,
       app: node.app,
@@ -244,11 +259,14 @@ export class Simulation {
       this.#decided.set(c.height, id)
       this.#commitTimes[c.height - 1] = this.#time
     } else if (first !== id) {
-      this.#violations.push(`agreement: node ${node.index} committed ${id.slice(0, 12)} at height ${c.height}, another honest node ${first.slice(0, 12)}`)
+      this.#violations.push(
+        `agreement: node ${node.index} committed ${id.slice(0, 12)} at height ${c.height}, another honest node ${first.slice(0, 12)}`,
+      )
     }
     if (c.round > this.#maxDecisionRound) this.#maxDecisionRound = c.round
     // Validity: only blocks an honest execution accepts, on top of the agreed chain.
-    if (c.block.txs.some((tx) => tx[0] === INVALID_TX_MARKER)) this.#violations.push(`validity: node ${node.index} committed an invalid tx at height ${c.height}`)
+    if (c.block.txs.some((tx) => tx[0] === INVALID_TX_MARKER))
+      this.#violations.push(`validity: node ${node.index} committed an invalid tx at height ${c.height}`)
     if (Buffer.compare(node.app.stateRoot(), c.block.header.stateRoot) !== 0) {
       this.#violations.push(`validity: node ${node.index} committed a wrong state root at height ${c.height}`)
     }
@@ -260,10 +278,13 @@ export class Simulation {
     const signers = new Set(c.commit.signatures.map((sig) => sig.validator))
     const power = set?.validators.reduce((sum, v) => (signers.has(v.address) ? sum + v.votingPower : sum), 0n) ?? 0n
     if (set === null || power * 3n <= set.totalPower * 2n) {
-      this.#violations.push(`quorum: node ${node.index} decided height ${c.height} on precommits of ${power} of ${set?.totalPower ?? '?'} voting power`)
+      this.#violations.push(
+        `quorum: node ${node.index} decided height ${c.height} on precommits of ${power} of ${set?.totalPower ?? '?'} voting power`,
+      )
     }
     // valid(v) (L50): a node commits only a block it executed and found valid.
-    if (node.app.unexecutedCommits.includes(c.height)) this.#violations.push(`validity: node ${node.index} committed height ${c.height} without executing it`)
+    if (node.app.unexecutedCommits.includes(c.height))
+      this.#violations.push(`validity: node ${node.index} committed height ${c.height} without executing it`)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -314,7 +335,12 @@ export class Simulation {
     this.#queue.push(t + delay, () => {
       const target = this.#nodes[to]!
       // chaos ignores precommits, so it never decides early and is still there to propose.
-      if ((target.behaviour === 'chaos' || target.behaviour === 'lockBreaker') && message.type === 'vote' && message.vote.type === 'precommit') return
+      if (
+        (target.behaviour === 'chaos' || target.behaviour === 'lockBreaker') &&
+        message.type === 'vote' &&
+        message.vote.type === 'precommit'
+      )
+        return
       if (target.up) target.driver?.receive(sender, message)
     })
   }
@@ -334,7 +360,8 @@ export class Simulation {
     }
     const previous = this.#signedByHonest.get(key)
     if (previous === undefined) this.#signedByHonest.set(key, value)
-    else if (previous !== value) this.#violations.push(`double sign: honest node ${node.index} signed ${key} for ${previous.slice(0, 12)} and ${value.slice(0, 12)}`)
+    else if (previous !== value)
+      this.#violations.push(`double sign: honest node ${node.index} signed ${key} for ${previous.slice(0, 12)} and ${value.slice(0, 12)}`)
   }
 
   // -------------------------------------------------------------------------------------------

@@ -4,7 +4,10 @@ import { utf8 } from '../../../src/state/index.js'
 
 /** What begin-block saw of consensus, as one line: the state root depends on it. */
 export function describeConsensus(block: BlockInfo): string {
-  const commit = block.lastCommit === null ? 'none' : `${block.lastCommit.round}:${block.lastCommit.votes.map((v) => `${encodeAddress(v.validator)}=${v.power}${v.signed ? '+' : '-'}`).join(',')}`
+  const commit =
+    block.lastCommit === null
+      ? 'none'
+      : `${block.lastCommit.round}:${block.lastCommit.votes.map((v) => `${encodeAddress(v.validator)}=${v.power}${v.signed ? '+' : '-'}`).join(',')}`
   const evidence = block.evidence.map((e) => `${e.kind}:${encodeAddress(e.validator)}@${e.height}=${e.power}/${e.totalPower}`).join(',')
   return `commit ${commit} evidence ${evidence}`
 }

@@ -20,7 +20,8 @@ const knocksKey = utf8('knocks')
 
 function checkKnock(ctx: Context, m: MsgKnockValue): void {
   if (ctx.moduleStore().get(closedKey(m.door)) !== undefined) throw new ModuleError('gate', 2, 'DOOR_CLOSED', `door ${m.door} is closed`)
-  if (m.door === 3 && ctx.block.height % QUIET_EVERY === 0) throw new ModuleError('gate', 3, 'QUIET_HOURS', `no knocking on door 3 at height ${ctx.block.height}`)
+  if (m.door === 3 && ctx.block.height % QUIET_EVERY === 0)
+    throw new ModuleError('gate', 3, 'QUIET_HOURS', `no knocking on door 3 at height ${ctx.block.height}`)
 }
 
 const knock: MessageHandler<MsgKnockValue> = {

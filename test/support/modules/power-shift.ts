@@ -19,7 +19,9 @@ export function shiftAt(validators: readonly Uint8Array[], height: number): Vali
   return { publicKey: validators[height % validators.length]!, power: 10n + BigInt(height) }
 }
 
-export function powerShiftModule(rule: (validators: readonly Uint8Array[], height: number) => ValidatorUpdate[] = (v, h) => [shiftAt(v, h)]): Module<null> {
+export function powerShiftModule(
+  rule: (validators: readonly Uint8Array[], height: number) => ValidatorUpdate[] = (v, h) => [shiftAt(v, h)],
+): Module<null> {
   const stored = (ctx: Parameters<NonNullable<Module['endBlock']>>[0]): Uint8Array[] => {
     const raw = ctx.moduleStore().get(VALIDATORS_KEY)
     if (raw === undefined) return []
@@ -35,8 +37,11 @@ export function powerShiftModule(rule: (validators: readonly Uint8Array[], heigh
     genesis: {
       validate(section, path): PowerShiftGenesis {
         const body = objectAt(section, path)
-        const validators = arrayAt(body.validators ?? [], `${path}.validators`).map((v, i) => fromHex(stringAt(v, `${path}.validators[${i}]`, /^[0-9a-f]{64}$/)))
-        if (body.owns_genesis_set !== undefined && typeof body.owns_genesis_set !== 'boolean') throw genesisError(`${path}.owns_genesis_set`, 'expected a boolean')
+        const validators = arrayAt(body.validators ?? [], `${path}.validators`).map((v, i) =>
+          fromHex(stringAt(v, `${path}.validators[${i}]`, /^[0-9a-f]{64}$/)),
+        )
+        if (body.owns_genesis_set !== undefined && typeof body.owns_genesis_set !== 'boolean')
+          throw genesisError(`${path}.owns_genesis_set`, 'expected a boolean')
         return { validators, ownsGenesisSet: body.owns_genesis_set === true }
       },
       init(ctx, genesis: PowerShiftGenesis) {

@@ -1,5 +1,15 @@
 import { t, type StructValue } from '../../../src/codec/index.js'
-import { type Module, ModuleError, type ModuleParams, genesisError, implementHooks, intAt, objectAt, readParams, utf8 } from '../../../src/state/index.js'
+import {
+  type Module,
+  ModuleError,
+  type ModuleParams,
+  genesisError,
+  implementHooks,
+  intAt,
+  objectAt,
+  readParams,
+  utf8,
+} from '../../../src/state/index.js'
 import { PING_HOOKS } from './pinger/hooks.js'
 import { describeConsensus } from './consensus-echo.js'
 import { TEST_TAGS } from './tags.js'

@@ -40,7 +40,12 @@ describe('blocks protocol: serving a walk when the peer or the store goes', () =
         await new Promise((r) => setTimeout(r, 20))
         throw new Error('Database is not open')
       }
-      const stream = { send: () => { throw new Error('stream reset') }, onDrain: async () => undefined }
+      const stream = {
+        send: () => {
+          throw new Error('stream reset')
+        },
+        onDrain: async () => undefined,
+      }
       await assert.rejects(serveWalk(stream as never, [root], read as never, 1000), /stream reset/)
       await new Promise((r) => setTimeout(r, 60))
       assert.deepEqual(unhandled, [])

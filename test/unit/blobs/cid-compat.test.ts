@@ -77,7 +77,11 @@ describe('blobs: CIDs equal kubo v1 (ipfs add --cid-version 1)', function () {
     const bytes = pseudoRandomBytes(5 * CHUNK_BYTES + 3, 7)
     const theirs = await kuboV1(bytes)
     const parts: Uint8Array[] = []
-    await walkFile(theirs.cid as BlobCid, async (cid) => theirs.blocks.get(cid.toString()), (data) => parts.push(data))
+    await walkFile(
+      theirs.cid as BlobCid,
+      async (cid) => theirs.blocks.get(cid.toString()),
+      (data) => parts.push(data),
+    )
     assert.ok(Buffer.concat(parts).equals(bytes))
   })
 })

@@ -23,7 +23,8 @@ describe('blobs: CID parsing', () => {
   })
 
   it('refuses malformed input with INVALID_CID', () => {
-    for (const input of ['', 'hello', 'bafy', `${cid}x`, 'zzzz', cid.slice(0, -3)]) assert.throws(() => parseBlobCid(input), isCode('INVALID_CID'), input)
+    for (const input of ['', 'hello', 'bafy', `${cid}x`, 'zzzz', cid.slice(0, -3)])
+      assert.throws(() => parseBlobCid(input), isCode('INVALID_CID'), input)
   })
 
   it('refuses other codecs and hashes with UNSUPPORTED_CID', async () => {
@@ -31,7 +32,10 @@ describe('blobs: CID parsing', () => {
     const dagJsonSha256 = CID.createV1(0x0129, CID.parse(cid).multihash)
     const identityCid = CID.createV1(0x55, identity.digest(new Uint8Array([1])))
     for (const other of [jsonCid, dagJsonSha256, identityCid]) {
-      assert.throws(() => parseBlobCid(other.toString()), (error: unknown) => isCode('UNSUPPORTED_CID')(error) && (error as BlobError<'UNSUPPORTED_CID'>).context.cid === other.toString())
+      assert.throws(
+        () => parseBlobCid(other.toString()),
+        (error: unknown) => isCode('UNSUPPORTED_CID')(error) && (error as BlobError<'UNSUPPORTED_CID'>).context.cid === other.toString(),
+      )
     }
   })
 })

@@ -41,9 +41,14 @@ describe('blobs: a fetched DAG written while it arrives (DagWriter)', function (
     assert.equal(store.holdsNow(dag.root), false)
     const result = await writer.commit(dag.root, dag.size, 'user')
     assert.deepEqual([result.created, result.blocks], [true, dag.blocks.length])
-    assert.ok(Buffer.from(await store.get(dag.root)).equals(Buffer.concat(dag.blocks.filter((b) => b.cid.code === 0x55).map((b) => b.bytes))))
+    assert.ok(
+      Buffer.from(await store.get(dag.root)).equals(Buffer.concat(dag.blocks.filter((b) => b.cid.code === 0x55).map((b) => b.bytes))),
+    )
     assert.deepEqual((await store.stat(dag.root))?.pins, ['user'])
-    assert.equal(store.usedBytes, dag.blocks.reduce((sum, b) => sum + b.bytes.length, 0))
+    assert.equal(
+      store.usedBytes,
+      dag.blocks.reduce((sum, b) => sum + b.bytes.length, 0),
+    )
   })
 
   it('drops what it staged on abort, but not blocks a stored blob shares', async () => {

@@ -14,7 +14,14 @@ describe('blobs: store on level', function () {
   let clock: number
 
   const open = async (config: Partial<BlobStoreConfig> = {}): Promise<BlobStore> => {
-    const opened = new BlobStore({ directory: join(dir, 'blobs'), maxBytes: 64 * MiB, maxBlobBytes: 16 * MiB, gcGraceMs: 1000, now: () => clock, ...config })
+    const opened = new BlobStore({
+      directory: join(dir, 'blobs'),
+      maxBytes: 64 * MiB,
+      maxBlobBytes: 16 * MiB,
+      gcGraceMs: 1000,
+      now: () => clock,
+      ...config,
+    })
     await opened.open()
     return opened
   }
@@ -60,7 +67,10 @@ describe('blobs: store on level', function () {
   })
 
   it('refuses an upload shorter than announced with TRUNCATED and stores nothing', async () => {
-    await assert.rejects(store.put(pseudoRandomBytes(1000), { expectedSize: 1001 }), (error: unknown) => isCode('TRUNCATED')(error) && (error as BlobError<'TRUNCATED'>).context.received === 1000)
+    await assert.rejects(
+      store.put(pseudoRandomBytes(1000), { expectedSize: 1001 }),
+      (error: unknown) => isCode('TRUNCATED')(error) && (error as BlobError<'TRUNCATED'>).context.received === 1000,
+    )
     assert.deepEqual(await store.list(), [])
     assert.equal(store.usedBytes, 0)
   })
@@ -92,7 +102,12 @@ describe('blobs: store on level', function () {
     clock += 2
     assert.equal((await store.gc()).blobs, 1)
     assert.equal(await store.has(loose.cid), false)
-    assert.equal(Buffer.from(await store.get(pinned.cid)).subarray(0, CHUNK_BYTES).equals(shared), true)
+    assert.equal(
+      Buffer.from(await store.get(pinned.cid))
+        .subarray(0, CHUNK_BYTES)
+        .equals(shared),
+      true,
+    )
     await assert.rejects(store.get(loose.cid), isCode('NOT_FOUND'))
   })
 

@@ -12,7 +12,10 @@ describe('blobs: which received bitswap blocks are blamed', () => {
   const digest = createHash('sha256').update(data).digest('hex')
 
   it('accepts a block whose hash is wanted', () => {
-    assert.equal(unwantedReason(prefix(0x55), data, (key) => key === digest), null)
+    assert.equal(
+      unwantedReason(prefix(0x55), data, (key) => key === digest),
+      null,
+    )
     assert.equal(CID.parse(buildUnixfsFile(data).root.toString()).code, 0x55)
   })
 
@@ -23,6 +26,9 @@ describe('blobs: which received bitswap blocks are blamed', () => {
   it('blames other codecs, other hashes and a malformed prefix without hashing', () => {
     assert.match(unwantedReason(prefix(0x0129), data, () => true)!, /unsupported codec/)
     assert.match(unwantedReason(prefix(0x70, 0x13, 64), data, () => true)!, /unsupported/)
-    assert.equal(unwantedReason(new Uint8Array([0x80]), data, () => true), 'malformed prefix')
+    assert.equal(
+      unwantedReason(new Uint8Array([0x80]), data, () => true),
+      'malformed prefix',
+    )
   })
 })

@@ -9,7 +9,6 @@ import { assertUsage } from './support/usage.js'
 
 const account = (n: number) => encodeAddress(new Uint8Array(20).fill(n))
 
-
 /**
  * Every usage error of `fedra tx datanet …`, `fedra tx model …`, the datanet and lineage queries
  * and `fedra trainer --declare`: each is refused (CliError USAGE, exit 2) before any keyring is
@@ -25,12 +24,36 @@ describe('fedra tx datanet|model, query datanet|record|lineage|owed|usage, train
 
   const usage = (args: string[], message: RegExp) => assertUsage(args, message, dir.path, node)
 
-  const create = (...extra: string[]) => ['tx', 'datanet', 'create', 'k', '--name', 'digits', '--domain', 'vision/digits', '--licence', 'CC0-1.0', '--curators', account(1), '--approvals', '1', '--bond', '1000', ...extra]
+  const create = (...extra: string[]) => [
+    'tx',
+    'datanet',
+    'create',
+    'k',
+    '--name',
+    'digits',
+    '--domain',
+    'vision/digits',
+    '--licence',
+    'CC0-1.0',
+    '--curators',
+    account(1),
+    '--approvals',
+    '1',
+    '--bond',
+    '1000',
+    ...extra,
+  ]
 
   it('tx datanet create: required options, curators, approvals, bond, fraction, privacy', async () => {
-    await usage(['tx', 'datanet', 'create', 'k', '--name', 'n', '--domain', 'd', '--licence', 'l', '--approvals', '1', '--bond', '1'], /--curators is required/)
+    await usage(
+      ['tx', 'datanet', 'create', 'k', '--name', 'n', '--domain', 'd', '--licence', 'l', '--approvals', '1', '--bond', '1'],
+      /--curators is required/,
+    )
     await usage(create('--name', ' '), /name: must not be empty/)
-    await usage(['tx', 'datanet', 'create', 'k', '--domain', 'd', '--licence', 'l', '--curators', account(1), '--approvals', '1', '--bond', '1'], /--name is required/)
+    await usage(
+      ['tx', 'datanet', 'create', 'k', '--domain', 'd', '--licence', 'l', '--curators', account(1), '--approvals', '1', '--bond', '1'],
+      /--name is required/,
+    )
     await usage(create('--curators', `${account(1)},nope`), /"nope" is not a fedra1… address/)
     await usage(create('--approvals', '2'), /approvals: 1\.\.1/)
     await usage(create('--approvals', '0'), /approvals: 1\.\.1/)
@@ -45,15 +68,33 @@ describe('fedra tx datanet|model, query datanet|record|lineage|owed|usage, train
   it('tx datanet contribute, curate, publish', async () => {
     const record = join(dir.path, 'record.bin')
     writeFileSync(record, 'some digits')
-    await usage(['tx', 'datanet', 'contribute', 'k', 'x', '--hash', 'ab'.repeat(32), '--size', '1', '--bond', '1ufdr'], /datanet "x" is not a whole number/)
+    await usage(
+      ['tx', 'datanet', 'contribute', 'k', 'x', '--hash', 'ab'.repeat(32), '--size', '1', '--bond', '1ufdr'],
+      /datanet "x" is not a whole number/,
+    )
     await usage(['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'ab'.repeat(32), '--size', '1'], /--bond is required/)
     await usage(['tx', 'datanet', 'contribute', 'k', '0', '--bond', '1ufdr'], /--file or --hash is required/)
-    await usage(['tx', 'datanet', 'contribute', 'k', '0', '--file', record, '--hash', 'ab'.repeat(32), '--bond', '1ufdr'], /give --file or --hash, not both/)
-    await usage(['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'xyz', '--size', '1', '--bond', '1ufdr'], /contentId: 64 lower-case hex digits/)
+    await usage(
+      ['tx', 'datanet', 'contribute', 'k', '0', '--file', record, '--hash', 'ab'.repeat(32), '--bond', '1ufdr'],
+      /give --file or --hash, not both/,
+    )
+    await usage(
+      ['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'xyz', '--size', '1', '--bond', '1ufdr'],
+      /contentId: 64 lower-case hex digits/,
+    )
     await usage(['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'ab'.repeat(32), '--bond', '1ufdr'], /--size is required/)
-    await usage(['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'ab'.repeat(32), '--size', 'big', '--bond', '1ufdr'], /--size "big" is not a whole number/)
-    await usage(['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'ab'.repeat(32), '--size', '1', '--bond', '1ufdr', '--public'], /--public needs --file/)
-    await usage(['tx', 'datanet', 'contribute', 'k', '0', '--file', join(dir.path, 'absent.bin'), '--bond', '1ufdr'], /--file: cannot read .*ENOENT/)
+    await usage(
+      ['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'ab'.repeat(32), '--size', 'big', '--bond', '1ufdr'],
+      /--size "big" is not a whole number/,
+    )
+    await usage(
+      ['tx', 'datanet', 'contribute', 'k', '0', '--hash', 'ab'.repeat(32), '--size', '1', '--bond', '1ufdr', '--public'],
+      /--public needs --file/,
+    )
+    await usage(
+      ['tx', 'datanet', 'contribute', 'k', '0', '--file', join(dir.path, 'absent.bin'), '--bond', '1ufdr'],
+      /--file: cannot read .*ENOENT/,
+    )
     await usage(['tx', 'datanet', 'contribute', 'k', '0', '--file', record, '--bond', 'lots'], /not an amount/)
     await usage(['tx', 'datanet', 'contribute', 'k', '0', '--file', record, '--public', '--bond', 'lots'], /not an amount/)
     await usage(['tx', 'datanet', 'curate', 'k', '0', '1'], /give --approve or --reject REASON/)
@@ -82,12 +123,26 @@ describe('fedra tx datanet|model, query datanet|record|lineage|owed|usage, train
     await usage(['query', 'contributors', 's', '1'], /subnet "s" is not a whole number/)
     await usage(['query', 'owed', 'nobody'], /"nobody" is not a fedra1… address/)
     await usage(['query', 'usage', 'first'], /receipt id "first" is not a whole number/)
-    await usage(['trainer', '--key', 'k', '--subnet', '0', '--data', 'mnist:iid:0/2', '--declare', '0'], /--declare "0": expected DATANET@VERSION/)
-    await usage(['trainer', '--key', 'k', '--subnet', '0', '--data', 'mnist:iid:0/2', '--declare', '0@0'], /--declare "0@0": expected DATANET@VERSION/)
+    await usage(
+      ['trainer', '--key', 'k', '--subnet', '0', '--data', 'mnist:iid:0/2', '--declare', '0'],
+      /--declare "0": expected DATANET@VERSION/,
+    )
+    await usage(
+      ['trainer', '--key', 'k', '--subnet', '0', '--data', 'mnist:iid:0/2', '--declare', '0@0'],
+      /--declare "0@0": expected DATANET@VERSION/,
+    )
   })
 
   it('prints an ancestry as an indented tree, a merge parent reached twice named once more as "(above)"', () => {
-    const node = (subnet: string, version: string, depth: number, round: string | null) => ({ subnet, version, depth, kind: 'full', round, status: 'attributed', global_cid: `cid-${subnet}-${version}` })
+    const node = (subnet: string, version: string, depth: number, round: string | null) => ({
+      subnet,
+      version,
+      depth,
+      kind: 'full',
+      round,
+      status: 'attributed',
+      global_cid: `cid-${subnet}-${version}`,
+    })
     const ref = (subnet: string, version: string) => ({ subnet, version })
     const walk = {
       height: 9,

@@ -7,7 +7,6 @@ import { Command } from 'commander'
 import { parseFactoryJob, roundsOf } from '../../../src/cli/commands/factory-job.js'
 import { registerFactoryCommand } from '../../../src/cli/commands/factory.js'
 import { CliError } from '../../../src/cli/errors.js'
-import { encodeAddress } from '../../../src/crypto/index.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { mlpSpec } from '../../../src/fl/model/spec.js'
 import { canonicalModelSpec } from '../../../src/modules/subnets/index.js'
@@ -16,15 +15,32 @@ import { tempDir } from '../../helpers/chain.js'
 const JOB = { name: 'digits-shifted', base: '0/5', validation: '1@2', adapter: { layers: [0, 1], rank: 4 }, rule: 'fedavg', rounds: 3 }
 const parse = (job: unknown) => parseFactoryJob(JSON.stringify(job), 'job.json')
 const refusesField = (job: unknown, field: string, why: RegExp) =>
-  assert.throws(() => parse(job), (e: CliError) => e.code === 'USAGE' && e.context.name === field && why.test(e.message) && e.plainMessage.startsWith(`job.json: ${field}: `), field)
+  assert.throws(
+    () => parse(job),
+    (e: CliError) =>
+      e.code === 'USAGE' && e.context.name === field && why.test(e.message) && e.plainMessage.startsWith(`job.json: ${field}: `),
+    field,
+  )
 
 describe('fedra factory: the job file', () => {
   it('reads a job with defaults: alpha 2·rank, seed 1, open membership, domain finetune/adapter', () => {
     const job = parse(JOB)
-    assert.deepEqual([job.base, job.validation, job.adapter, job.rule, job.rounds, job.membership, job.domain], [
-      { subnet: '0', version: '5' }, { datanet: '1', version: '2' }, { layers: [0, 1], rank: 4, alpha: 8, seed: 1 }, 'fedavg', 3, 'open', 'finetune/adapter',
-    ])
-    assert.deepEqual(parse({ ...JOB, base: { subnet: '0', version: '5' }, validation: { datanet: '1', version: '2' } }).base, { subnet: '0', version: '5' })
+    assert.deepEqual(
+      [job.base, job.validation, job.adapter, job.rule, job.rounds, job.membership, job.domain],
+      [
+        { subnet: '0', version: '5' },
+        { datanet: '1', version: '2' },
+        { layers: [0, 1], rank: 4, alpha: 8, seed: 1 },
+        'fedavg',
+        3,
+        'open',
+        'finetune/adapter',
+      ],
+    )
+    assert.deepEqual(parse({ ...JOB, base: { subnet: '0', version: '5' }, validation: { datanet: '1', version: '2' } }).base, {
+      subnet: '0',
+      version: '5',
+    })
   })
   it('names the field of every refusal', () => {
     assert.throws(() => parseFactoryJob('{', 'job.json'), /job\.json: \(file\): not JSON/)
@@ -60,10 +76,31 @@ describe('fedra factory: create and status against a stub node', () => {
   const calls: { method: string; params: any }[] = []
   const blobs: Uint8Array[] = []
   const base = mlpSpec([784, 200, 10])
-  const tunedText = canonicalModelSpec({ ...base, adapter: { base: { subnet: '0', version: '5' }, rank: 4, alpha: 8, layers: [0, 1], seed: 1 } })
+  const tunedText = canonicalModelSpec({
+    ...base,
+    adapter: { base: { subnet: '0', version: '5' }, rank: 4, alpha: 8, layers: [0, 1], seed: 1 },
+  })
   const subnets: Record<string, any> = {
-    '0': { id: '0', name: 'mnist', description: '', model_spec: canonicalModelSpec(base), parameter_count: '159010', trainers: 8, aggregators: 1, params: { validation_set: 'mnist:validation', aggregation_rule: 'fedavg' } },
-    '1': { id: '1', name: 'digits-shifted', description: 'factory job: 3 rounds on 0/5, validated on datanet:1@2', model_spec: tunedText, parameter_count: '4776', trainers: 3, aggregators: 1, params: { validation_set: 'datanet:1@2', aggregation_rule: 'fedavg' } },
+    '0': {
+      id: '0',
+      name: 'mnist',
+      description: '',
+      model_spec: canonicalModelSpec(base),
+      parameter_count: '159010',
+      trainers: 8,
+      aggregators: 1,
+      params: { validation_set: 'mnist:validation', aggregation_rule: 'fedavg' },
+    },
+    '1': {
+      id: '1',
+      name: 'digits-shifted',
+      description: 'factory job: 3 rounds on 0/5, validated on datanet:1@2',
+      model_spec: tunedText,
+      parameter_count: '4776',
+      trainers: 3,
+      aggregators: 1,
+      params: { validation_set: 'datanet:1@2', aggregation_rule: 'fedavg' },
+    },
   }
   const file = (name: string, value: unknown) => {
     const path = join(dir.path, name)
@@ -106,7 +143,17 @@ describe('fedra factory: create and status against a stub node', () => {
           lineage_version: () => ({ kind: 'adapter', status: 'attributed', parents: [{ subnet: '1', version: '1' }] }),
         }
         const result = answer[method]?.()
-        res.end(JSON.stringify(result === undefined ? { jsonrpc: '2.0', id, error: { code: -32007, message: 'Query failed', data: { codespace: 'subnets', code: 'UNKNOWN_SUBNET' } } } : { jsonrpc: '2.0', id, result: { height: 9, ...(result as object) } }))
+        res.end(
+          JSON.stringify(
+            result === undefined
+              ? {
+                  jsonrpc: '2.0',
+                  id,
+                  error: { code: -32007, message: 'Query failed', data: { codespace: 'subnets', code: 'UNKNOWN_SUBNET' } },
+                }
+              : { jsonrpc: '2.0', id, result: { height: 9, ...(result as object) } },
+          ),
+        )
       })
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -131,7 +178,10 @@ describe('fedra factory: create and status against a stub node', () => {
     blobs.length = 0
     const { error } = await run(['factory', 'create', file('job.json', JOB), '--from', 'k'])
     assert.match(String(error), /the node refused the blob/, 'the stub refuses the blob: nothing is signed')
-    assert.deepEqual(calls.slice(-2).map((c) => c.method), ['subnet_get', 'model_version'])
+    assert.deepEqual(
+      calls.slice(-2).map((c) => c.method),
+      ['subnet_get', 'model_version'],
+    )
     assert.equal(blobs.length, 1)
     const values = new DataView(blobs[0]!.buffer, blobs[0]!.byteOffset)
     assert.equal(values.getUint32(12, true), 4776, 'the blob is [4776]')

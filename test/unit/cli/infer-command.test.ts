@@ -39,15 +39,27 @@ async function run(args: string[], home: string, node: string): Promise<{ error:
 
 describe('fedra infer: inputs', () => {
   it('reads a 28×28 PNG as 784 grey levels in [0, 1], row-major; --invert flips the polarity', () => {
-    const bytes = png(28, 28, (i) => (i === 0 ? [255, 255, 255, 255] : i === 1 ? [255, 0, 0, 255] : i === 2 ? [255, 255, 255, 0] : [0, 0, 0, 255]))
+    const bytes = png(28, 28, (i) =>
+      i === 0 ? [255, 255, 255, 255] : i === 1 ? [255, 0, 0, 255] : i === 2 ? [255, 255, 255, 0] : [0, 0, 0, 255],
+    )
     const grey = digitFromPng(bytes, 'd.png')
     assert.equal(grey.length, 784)
     assert.deepEqual(grey.slice(0, 4), [1, 1 / 3, 0, 0])
     assert.deepEqual(digitFromPng(bytes, 'd.png', true).slice(0, 2), [0, 1 - 1 / 3])
   })
   it('refuses a PNG of another size and bytes that are not a PNG', () => {
-    assert.throws(() => digitFromPng(png(28, 27, () => [0, 0, 0, 255]), 'd.png'), (e: CliError) => e.code === 'USAGE' && /28×27; a digit is a 28×28/.test(e.message))
-    assert.throws(() => digitFromPng(new TextEncoder().encode('nope'), 'x.png'), (e: CliError) => e.code === 'USAGE' && /x\.png is not a PNG/.test(e.message))
+    assert.throws(
+      () =>
+        digitFromPng(
+          png(28, 27, () => [0, 0, 0, 255]),
+          'd.png',
+        ),
+      (e: CliError) => e.code === 'USAGE' && /28×27; a digit is a 28×28/.test(e.message),
+    )
+    assert.throws(
+      () => digitFromPng(new TextEncoder().encode('nope'), 'x.png'),
+      (e: CliError) => e.code === 'USAGE' && /x\.png is not a PNG/.test(e.message),
+    )
   })
   it('reads a JSON array or { input }, and names the bad value', () => {
     assert.deepEqual(inputFromJson('[1, 0.5]', 'f'), [1, 0.5])
@@ -66,10 +78,27 @@ describe('fedra infer: usage errors and a stub node', () => {
   let stub: string
   const calls: unknown[] = []
   const answer = {
-    subnet: '1', version: '2', kind: 'adapter', global_cid: 'bafyadapter', base: { subnet: '0', version: '5', global_cid: 'bafybase' },
-    probabilities: [0.1, 0.7, 0.2], predicted: 1,
-    ancestry: { versions: [{ subnet: '1', version: '2', depth: 0, kind: 'adapter', round: '1', status: 'attributed' }, { subnet: '0', version: '5', depth: 1, kind: 'full', round: '4', status: 'attributed' }], roots: [{ subnet: '0', version: '5' }], datanet_versions: [{ datanet: '3', version: '1' }], contributors: [{ contributor: 'fedra1abc', weight: '250000000000', versions: 2 }], scale: '1000000000000', truncated: false },
-    receipt: null, height: 40, cache: { base: 'warm', adapter: 'cold' },
+    subnet: '1',
+    version: '2',
+    kind: 'adapter',
+    global_cid: 'bafyadapter',
+    base: { subnet: '0', version: '5', global_cid: 'bafybase' },
+    probabilities: [0.1, 0.7, 0.2],
+    predicted: 1,
+    ancestry: {
+      versions: [
+        { subnet: '1', version: '2', depth: 0, kind: 'adapter', round: '1', status: 'attributed' },
+        { subnet: '0', version: '5', depth: 1, kind: 'full', round: '4', status: 'attributed' },
+      ],
+      roots: [{ subnet: '0', version: '5' }],
+      datanet_versions: [{ datanet: '3', version: '1' }],
+      contributors: [{ contributor: 'fedra1abc', weight: '250000000000', versions: 2 }],
+      scale: '1000000000000',
+      truncated: false,
+    },
+    receipt: null,
+    height: 40,
+    cache: { base: 'warm', adapter: 'cold' },
   }
   const file = (name: string, data: string | Uint8Array) => {
     const path = join(dir.path, name)
@@ -85,7 +114,18 @@ describe('fedra infer: usage errors and a stub node', () => {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
         calls.push(body.params)
         res.setHeader('content-type', 'application/json')
-        if (body.params.version.subnet === '9') return res.end(JSON.stringify({ jsonrpc: '2.0', id: body.id, error: { code: -32014, message: 'Inference refused: there is no subnet 9', data: { code: 'UNKNOWN_VERSION', subnet: '9', version: '0' } } }))
+        if (body.params.version.subnet === '9')
+          return res.end(
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: body.id,
+              error: {
+                code: -32014,
+                message: 'Inference refused: there is no subnet 9',
+                data: { code: 'UNKNOWN_VERSION', subnet: '9', version: '0' },
+              },
+            }),
+          )
         res.end(JSON.stringify({ jsonrpc: '2.0', id: body.id, result: answer }))
       })
     })
@@ -104,19 +144,36 @@ describe('fedra infer: usage errors and a stub node', () => {
   }
 
   it('refuses bad arguments before calling the node', async () => {
-    const digit = file('d.png', png(28, 28, () => [0, 0, 0, 255]))
+    const digit = file(
+      'd.png',
+      png(28, 28, () => [0, 0, 0, 255]),
+    )
     await usage(['infer', '1', '--image', digit], /not SUBNET\/VERSION/)
     await usage(['infer', '1/x', '--image', digit], /not SUBNET\/VERSION/)
     await usage(['infer', '1/2'], /give one of --image/)
     await usage(['infer', '1/2', '--image', digit, '--input', digit], /give one of --image/)
     await usage(['infer', '1/2', '--image', join(dir.path, 'absent.png')], /cannot read .*absent\.png: ENOENT/)
-    await usage(['infer', '1/2', '--image', file('big.png', png(32, 32, () => [0, 0, 0, 255]))], /32×32/)
+    await usage(
+      [
+        'infer',
+        '1/2',
+        '--image',
+        file(
+          'big.png',
+          png(32, 32, () => [0, 0, 0, 255]),
+        ),
+      ],
+      /32×32/,
+    )
     await usage(['infer', '1/2', '--input', file('bad.json', '[1,null]')], /input\[1\]/)
     await usage(['infer', '1/2', '--image', digit, '--receipt', 'r1'], /--receipt "r1" is not a whole number/)
   })
 
   it('sends the digit to model_infer and prints the prediction with its ancestry', async () => {
-    const digit = file('one.png', png(28, 28, (i) => (i === 30 ? [255, 255, 255, 255] : [0, 0, 0, 255])))
+    const digit = file(
+      'one.png',
+      png(28, 28, (i) => (i === 30 ? [255, 255, 255, 255] : [0, 0, 0, 255])),
+    )
     const { error, out } = await run(['infer', '1/2', '--image', digit, '--receipt', '7'], dir.path, stub)
     assert.equal(error, undefined, String(error))
     const sent = calls.at(-1) as { version: unknown; input: number[]; receipt: string }

@@ -46,10 +46,28 @@ describe('fedra tx/query staking, slashing, distribution: usage errors', () => {
     assert.match(error.message, message, args.join(' '))
   }
 
-  const cv = (...extra: string[]) => ['tx', 'staking', 'create-validator', 'k', '--amount', '10000000ufdr', '--moniker', 'v', '--pubkey', PUBKEY, ...extra]
+  const cv = (...extra: string[]) => [
+    'tx',
+    'staking',
+    'create-validator',
+    'k',
+    '--amount',
+    '10000000ufdr',
+    '--moniker',
+    'v',
+    '--pubkey',
+    PUBKEY,
+    ...extra,
+  ]
 
   it('the shared tx options (--mode, --fee, --gas, --nonce, --timeout), on every tx command', async () => {
-    for (const command of [cv(), ['tx', 'staking', 'delegate', 'k', valoper(1), '5ufdr'], ['tx', 'slashing', 'unjail', 'k'], ['tx', 'distribution', 'withdraw-rewards', 'k'], ['tx', 'bank', 'send', 'k', account(1), '5ufdr']]) {
+    for (const command of [
+      cv(),
+      ['tx', 'staking', 'delegate', 'k', valoper(1), '5ufdr'],
+      ['tx', 'slashing', 'unjail', 'k'],
+      ['tx', 'distribution', 'withdraw-rewards', 'k'],
+      ['tx', 'bank', 'send', 'k', account(1), '5ufdr'],
+    ]) {
       await usage([...command, '--mode', 'later'], /--mode is async, sync or commit/)
       await usage([...command, '--fee', '1.5'], /--fee must be a non-negative integer/)
       await usage([...command, '--gas', 'lots'], /--gas must be a non-negative integer/)
@@ -61,7 +79,10 @@ describe('fedra tx/query staking, slashing, distribution: usage errors', () => {
   it('tx staking create-validator', async () => {
     await usage(['tx', 'staking', 'create-validator', 'k', '--moniker', 'v', '--pubkey', PUBKEY], /--amount is required/)
     await usage(['tx', 'staking', 'create-validator', 'k', '--amount', '1ufdr', '--pubkey', PUBKEY], /--moniker is required/)
-    await usage(['tx', 'staking', 'create-validator', 'k', '--amount', '1ufdr', '--moniker', 'v'], /priv_validator_key\.json does not exist: --home is not a node home \(run fedra init\), or give --pubkey/)
+    await usage(
+      ['tx', 'staking', 'create-validator', 'k', '--amount', '1ufdr', '--moniker', 'v'],
+      /priv_validator_key\.json does not exist: --home is not a node home \(run fedra init\), or give --pubkey/,
+    )
     await usage(cv('--pubkey', 'abc'), /--pubkey: expected an ed25519 public key of 64 hex digits/)
     await usage(cv('--amount', '10fdr!'), /not an amount like 1000ufdr/)
     await usage(cv('--moniker', ' '), /--moniker: must not be empty/)
@@ -118,7 +139,10 @@ describe('fedra tx/query staking, slashing, distribution: usage errors', () => {
   })
 
   it('query slashing signing-info, query distribution rewards/commission/outstanding/withdraw-addr', async () => {
-    await usage(['query', 'slashing', 'signing-info', 'abc'], /neither a fedravalcons1… consensus address \(or its 40 hex digits\) nor a fedravaloper1…\/fedra1… operator/)
+    await usage(
+      ['query', 'slashing', 'signing-info', 'abc'],
+      /neither a fedravalcons1… consensus address \(or its 40 hex digits\) nor a fedravaloper1…\/fedra1… operator/,
+    )
     await usage(['query', 'slashing', 'signing-info', 'ab'.repeat(19)], /neither a fedravalcons1…/)
     await usage(['query', 'distribution', 'rewards', 'x'], /"x" is not a fedra1… address/)
     await usage(['query', 'distribution', 'rewards', account(1), 'y'], /validator "y" is not/)
@@ -129,7 +153,7 @@ describe('fedra tx/query staking, slashing, distribution: usage errors', () => {
 
   it('a well-formed command gets past the checks (and only then needs a keyring or a node)', async () => {
     const tx = await run(['tx', 'staking', 'delegate', 'k', valoper(1), '5ufdr'])
-    assert.ok(tx instanceof CliError && tx.code === 'NO_PASSPHRASE' || (tx as CliError).code === 'KEY_NOT_FOUND', String(tx))
+    assert.ok((tx instanceof CliError && tx.code === 'NO_PASSPHRASE') || (tx as CliError).code === 'KEY_NOT_FOUND', String(tx))
     const query = await run(['query', 'staking', 'validator', valoper(1)])
     assert.match(String(query), /TRANSPORT/)
   })

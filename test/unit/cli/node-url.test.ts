@@ -47,6 +47,9 @@ describe('which node a client command talks to (resolveNodeUrl)', () => {
   })
 
   it('refuses an address that is no URL', () => {
-    assert.throws(() => resolveNodeUrl({ node: 'http://[nope' }), (e: unknown) => e instanceof CliError && e.code === 'USAGE' && /is not a node address/.test(e.message))
+    assert.throws(
+      () => resolveNodeUrl({ node: 'http://[nope' }),
+      (e: unknown) => e instanceof CliError && e.code === 'USAGE' && /is not a node address/.test(e.message),
+    )
   })
 })

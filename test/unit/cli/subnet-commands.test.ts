@@ -77,7 +77,23 @@ describe('fedra tx subnet, query subnet/round/model, model export: usage errors'
     assert.match(error.message, message, args.join(' '))
   }
 
-  const create = (...extra: string[]) => ['tx', 'subnet', 'create', 'k', '--spec', spec, '--initial-model', model, '--name', 'digits', '--domain', 'vision/digits', '--validation-set', MODEL_CID, ...extra]
+  const create = (...extra: string[]) => [
+    'tx',
+    'subnet',
+    'create',
+    'k',
+    '--spec',
+    spec,
+    '--initial-model',
+    model,
+    '--name',
+    'digits',
+    '--domain',
+    'vision/digits',
+    '--validation-set',
+    MODEL_CID,
+    ...extra,
+  ]
 
   it('tx subnet create: required options, the spec and initial model files, every param option', async () => {
     await usage(['tx', 'subnet', 'create', 'k', '--initial-model', model, '--name', 'n', '--domain', 'd'], /--spec is required/)
@@ -86,16 +102,25 @@ describe('fedra tx subnet, query subnet/round/model, model export: usage errors'
     await usage(['tx', 'subnet', 'create', 'k', '--spec', spec, '--initial-model', model, '--name', 'n'], /--domain is required/)
     await usage(create('--spec', join(dir.path, 'absent.json')), /--spec: cannot read .*absent\.json: ENOENT/)
     await usage(create('--spec', file('bad.json', '{')), /--spec: .*bad\.json is not JSON/)
-    await usage(create('--spec', file('empty-spec.json', '{"inputShape":[2],"layers":[]}')), /--spec: .* is not a model spec: layers must be a non-empty array/)
+    await usage(
+      create('--spec', file('empty-spec.json', '{"inputShape":[2],"layers":[]}')),
+      /--spec: .* is not a model spec: layers must be a non-empty array/,
+    )
     await usage(create('--initial-model', 'not-a-cid'), /--initial-model: "not-a-cid" is neither a file nor a CID/)
     await usage(create('--initial-model', file('junk.blob', 'junk')), /--initial-model: .* is not a model blob/)
     const other = encodeUpdateBlob({ dtype: 'int16', shape: [6], scale: 1, values: new Int32Array(6) })
     await usage(create('--initial-model', file('int16.blob', other)), /is int16 \[6\]; the spec's model is int32 \[6\]/)
-    await usage(create('--initial-model', file('short.blob', encodeUpdateBlob({ dtype: 'int32', shape: [5], scale: 1, values: new Int32Array(5) }))), /int32 \[5\]; the spec's model is int32 \[6\]/)
+    await usage(
+      create('--initial-model', file('short.blob', encodeUpdateBlob({ dtype: 'int32', shape: [5], scale: 1, values: new Int32Array(5) }))),
+      /int32 \[5\]; the spec's model is int32 \[6\]/,
+    )
     await usage(create('--params', file('list.json', '[]')), /--params: .* must hold a JSON object/)
     await usage(create('--params', file('typo.json', '{"submitWindow":3}')), /params\.submitWindow: unknown field/)
     await usage(create('--params', file('split.json', '{"reward_split":{"data":"0.5"}}')), /sum to exactly 1/)
-    await usage(['tx', 'subnet', 'create', 'k', '--spec', spec, '--initial-model', model, '--name', 'n', '--domain', 'd'], /params\.validation_set: required/)
+    await usage(
+      ['tx', 'subnet', 'create', 'k', '--spec', spec, '--initial-model', model, '--name', 'n', '--domain', 'd'],
+      /params\.validation_set: required/,
+    )
     await usage(create('--submit-window', 'ten'), /--submit-window must be a whole number/)
     await usage(create('--aggregate-window', '-'), /--aggregate-window must be a whole number/)
     await usage(create('--gap', '1.5'), /--gap must be a whole number/)
@@ -161,7 +186,9 @@ describe('fedra tx subnet, query subnet/round/model, model export: usage errors'
 })
 
 /** A JSON-RPC node that answers from a table, and takes POST /blobs. */
-async function stubNode(answers: Record<string, (params: any) => unknown>): Promise<{ server: Server; url: string; calls: { method: string; params: any }[]; blobs: Uint8Array[] }> {
+async function stubNode(
+  answers: Record<string, (params: any) => unknown>,
+): Promise<{ server: Server; url: string; calls: { method: string; params: any }[]; blobs: Uint8Array[] }> {
   const calls: { method: string; params: any }[] = []
   const blobs: Uint8Array[] = []
   const server = createServer((req, res) => {
@@ -177,7 +204,13 @@ async function stubNode(answers: Record<string, (params: any) => unknown>): Prom
       const { id, method, params } = JSON.parse(body.toString('utf8'))
       calls.push({ method, params })
       const answer = answers[method]
-      res.end(JSON.stringify(answer === undefined ? { jsonrpc: '2.0', id, error: { code: -32601, message: 'no such method' } } : { jsonrpc: '2.0', id, result: answer(params) }))
+      res.end(
+        JSON.stringify(
+          answer === undefined
+            ? { jsonrpc: '2.0', id, error: { code: -32601, message: 'no such method' } }
+            : { jsonrpc: '2.0', id, result: answer(params) },
+        ),
+      )
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -186,12 +219,50 @@ async function stubNode(answers: Record<string, (params: any) => unknown>): Prom
 
 describe('fedra tx subnet, query subnet/subnets/models and model export against a stub node', () => {
   const dir = tempDir()
-  const params = subnetParamsToJson(decode(MsgCreateSubnet, messages.subnetsCreate({ name: 'n', domain: 'd', modelSpec: canonicalModelSpec(SPEC), initialModelCid: MODEL_CID, params: { validation_set: MODEL_CID } })).params)
+  const params = subnetParamsToJson(
+    decode(
+      MsgCreateSubnet,
+      messages.subnetsCreate({
+        name: 'n',
+        domain: 'd',
+        modelSpec: canonicalModelSpec(SPEC),
+        initialModelCid: MODEL_CID,
+        params: { validation_set: MODEL_CID },
+      }),
+    ).params,
+  )
   const subnet = {
-    height: 9, id: '1', name: 'digits', domain: 'vision/digits', description: '', admin: account(1), model_spec: canonicalModelSpec(SPEC), parameter_count: '6',
-    initial_model_cid: MODEL_CID, deposit: '100', created_height: '4', trainers: 2, aggregators: 1, params, params_from_round: '0', pending_params: null, pending_since_height: null,
+    height: 9,
+    id: '1',
+    name: 'digits',
+    domain: 'vision/digits',
+    description: '',
+    admin: account(1),
+    model_spec: canonicalModelSpec(SPEC),
+    parameter_count: '6',
+    initial_model_cid: MODEL_CID,
+    deposit: '100',
+    created_height: '4',
+    trainers: 2,
+    aggregators: 1,
+    params,
+    params_from_round: '0',
+    pending_params: null,
+    pending_since_height: null,
   }
-  const version = { height: 9, subnet: '1', version: '0', round: null, parent: null, global_cid: MODEL_CID, aggregate_cid: null, included: [], rule: '', aggregator: null, recorded_height: '4' }
+  const version = {
+    height: 9,
+    subnet: '1',
+    version: '0',
+    round: null,
+    parent: null,
+    global_cid: MODEL_CID,
+    aggregate_cid: null,
+    included: [],
+    rule: '',
+    aggregator: null,
+    recorded_height: '4',
+  }
   let stub: Awaited<ReturnType<typeof stubNode>>
   before(async () => {
     stub = await stubNode({
@@ -201,9 +272,18 @@ describe('fedra tx subnet, query subnet/subnets/models and model export against 
       model_latest: () => version,
       model_versions: () => ({ height: 9, versions: [version] }),
       blob_get: ({ cid }) => ({ cid, size: MODEL.length, data: Buffer.from(MODEL).toString('base64') }),
-      chain_status: () => ({ nodeInfo: { version: '0', moniker: 'stub', network: 'stub-chain', nodeId: 'x' }, syncInfo: {}, validatorInfo: null }),
+      chain_status: () => ({
+        nodeInfo: { version: '0', moniker: 'stub', network: 'stub-chain', nodeId: 'x' },
+        syncInfo: {},
+        validatorInfo: null,
+      }),
       account_get: ({ address }) => ({ height: 9, address, nonce: '4', publicKey: null, balances: [] }),
-      tx_broadcast: () => ({ hash: 'ab'.repeat(32), mode: 'commit', height: 10, result: { code: 0, codespace: '', log: '', gasUsed: '1000', gasWanted: '200000', events: [] } }),
+      tx_broadcast: () => ({
+        hash: 'ab'.repeat(32),
+        mode: 'commit',
+        height: 10,
+        result: { code: 0, codespace: '', log: '', gasUsed: '1000', gasWanted: '200000', events: [] },
+      }),
     })
     new Keyring(dir.path).add('admin', PrivateKey.fromSeed(new Uint8Array(32).fill(9)), 'pw')
   })
@@ -218,7 +298,32 @@ describe('fedra tx subnet, query subnet/subnets/models and model export against 
     writeFileSync(model, MODEL)
     process.env.FEDRA_PASSPHRASE = 'pw'
     try {
-      const done = await run(['tx', 'subnet', 'create', 'admin', '--spec', spec, '--initial-model', model, '--name', 'digits', '--domain', 'vision/digits', '--validation-set', 'datanet:1@0', '--rule', 'median', '--gap', '3', '--allow', account(2)], dir.path, stub.url)
+      const done = await run(
+        [
+          'tx',
+          'subnet',
+          'create',
+          'admin',
+          '--spec',
+          spec,
+          '--initial-model',
+          model,
+          '--name',
+          'digits',
+          '--domain',
+          'vision/digits',
+          '--validation-set',
+          'datanet:1@0',
+          '--rule',
+          'median',
+          '--gap',
+          '3',
+          '--allow',
+          account(2),
+        ],
+        dir.path,
+        stub.url,
+      )
       assert.equal(done.error, undefined, String(done.error))
       assert.match(done.out, new RegExp(`initial model +${MODEL_CID}`))
     } finally {
@@ -227,11 +332,14 @@ describe('fedra tx subnet, query subnet/subnets/models and model export against 
     assert.deepEqual(stub.blobs.at(-1), MODEL)
     const [message] = lastTxMessages()
     const m = decode(MsgCreateSubnet, message!)
-    assert.deepEqual([m.name, m.modelSpec, m.initialModelCid, m.params.aggregationRule, m.params.timing.gap, m.params.membership], ['digits', canonicalModelSpec(SPEC), MODEL_CID, 'median', 3, 'allow-list'])
+    assert.deepEqual(
+      [m.name, m.modelSpec, m.initialModelCid, m.params.aggregationRule, m.params.timing.gap, m.params.membership],
+      ['digits', canonicalModelSpec(SPEC), MODEL_CID, 'median', 3, 'allow-list'],
+    )
     assert.deepEqual(m.allowList, [new Uint8Array(20).fill(2)])
   })
 
-  it('tx subnet update-params starts from the subnet\'s params and changes only what it is given', async () => {
+  it("tx subnet update-params starts from the subnet's params and changes only what it is given", async () => {
     process.env.FEDRA_PASSPHRASE = 'pw'
     try {
       const done = await run(['tx', 'subnet', 'update-params', 'admin', '1', '--submit-window', '20'], dir.path, stub.url)
@@ -270,14 +378,22 @@ describe('fedra tx subnet, query subnet/subnets/models and model export against 
     const length = Number(file.readBigUInt64LE(0))
     const header = JSON.parse(file.subarray(8, 8 + length).toString('utf8'))
     assert.deepEqual(header.__metadata__, {
-      subnet: '1', version: '0', global_cid: MODEL_CID, rule: '', scale: '100', spec: canonicalModelSpec(SPEC),
+      subnet: '1',
+      version: '0',
+      global_cid: MODEL_CID,
+      rule: '',
+      scale: '100',
+      spec: canonicalModelSpec(SPEC),
       layout: 'tensorflow: dense kernel [in, units], conv2d kernel [kh, kw, in, filters], row-major',
     })
     assert.deepEqual(header['layers.0.dense.kernel'], { dtype: 'F32', shape: [2, 2], data_offsets: [0, 16] })
     assert.deepEqual(header['layers.0.dense.bias'], { dtype: 'F32', shape: [2], data_offsets: [16, 24] })
     const data = file.subarray(8 + length)
     assert.equal(data.length, 24)
-    assert.deepEqual(Array.from({ length: 6 }, (_, i) => data.readFloatLE(4 * i)), [1, -0.5, 0.25, 0, 3, -0.01].map(Math.fround))
+    assert.deepEqual(
+      Array.from({ length: 6 }, (_, i) => data.readFloatLE(4 * i)),
+      [1, -0.5, 0.25, 0, 3, -0.01].map(Math.fround),
+    )
   })
 
   it('model export writes a fine-tune version as a PEFT LoRA adapter: lora_A / lora_B tensors and adapter_config.json beside them', async () => {
@@ -301,16 +417,26 @@ describe('fedra tx subnet, query subnet/subnets/models and model export against 
       assert.deepEqual(header['base_model.model.layers.0.dense.lora_A.weight'], { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] })
       assert.deepEqual(header['base_model.model.layers.0.dense.lora_B.weight'], { dtype: 'F32', shape: [2, 1], data_offsets: [8, 16] })
       const data = file.subarray(8 + length)
-      assert.deepEqual(Array.from({ length: 4 }, (_, i) => data.readFloatLE(4 * i)), [1, -0.5, 0.25, 2])
+      assert.deepEqual(
+        Array.from({ length: 4 }, (_, i) => data.readFloatLE(4 * i)),
+        [1, -0.5, 0.25, 2],
+      )
       const config = JSON.parse(readFileSync(join(out, 'adapter_config.json'), 'utf8'))
-      assert.deepEqual([config.peft_type, config.r, config.lora_alpha, config.target_modules, config.base_model_name_or_path], ['LORA', 1, 2, ['layers.0.dense'], `fedra:1/0 ${MODEL_CID}`])
+      assert.deepEqual(
+        [config.peft_type, config.r, config.lora_alpha, config.target_modules, config.base_model_name_or_path],
+        ['LORA', 1, 2, ['layers.0.dense'], `fedra:1/0 ${MODEL_CID}`],
+      )
     } finally {
       node.server.close()
     }
   })
 
-  it('model export refuses a blob that does not hash to the version\'s CID', async () => {
-    const liar = await stubNode({ subnet_get: () => subnet, model_latest: () => version, blob_get: ({ cid }) => ({ cid, size: 4, data: Buffer.from('fake').toString('base64') }) })
+  it("model export refuses a blob that does not hash to the version's CID", async () => {
+    const liar = await stubNode({
+      subnet_get: () => subnet,
+      model_latest: () => version,
+      blob_get: ({ cid }) => ({ cid, size: 4, data: Buffer.from('fake').toString('base64') }),
+    })
     try {
       const { error } = await run(['model', 'export', '1', '-o', join(dir.path, 'x.safetensors')], dir.path, liar.url)
       assert.ok(error instanceof CliError && error.code === 'BAD_FILE', String(error))

@@ -4,7 +4,16 @@ import { decode } from '../../../src/codec/index.js'
 import { encodeAddress } from '../../../src/crypto/index.js'
 import { mlpSpec } from '../../../src/fl/model/spec.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
-import { MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgTopUpSubnetBond, MsgUpdateAllowList, MsgUpdateSubnetParams, canonicalModelSpec, subnetParamsToJson } from '../../../src/modules/subnets/index.js'
+import {
+  MsgCreateSubnet,
+  MsgJoinSubnet,
+  MsgLeaveSubnet,
+  MsgTopUpSubnetBond,
+  MsgUpdateAllowList,
+  MsgUpdateSubnetParams,
+  canonicalModelSpec,
+  subnetParamsToJson,
+} from '../../../src/modules/subnets/index.js'
 import { checkModelSpec, checkSubnetParams } from '../../../src/modules/subnets/subnet-params.js'
 import { blobCid } from '../../../src/modules/training/blob-cid.js'
 import { MsgSubmitAggregate, MsgSubmitUpdate } from '../../../src/modules/training/messages.js'
@@ -55,7 +64,18 @@ describe('client message builders for subnets and training', () => {
     })
 
     it('subnetsCreate takes subnet_get params back unchanged, and an allow-list makes membership allow-list by default', () => {
-      const first = decode(MsgCreateSubnet, messages.subnetsCreate({ ...create, params: { validation_set: 'datanet:3@2', aggregation_rule: 'median', timing: { gap: 4 }, sharing: { mode: 'subnets', subnets: ['1', 2] } } }))
+      const first = decode(
+        MsgCreateSubnet,
+        messages.subnetsCreate({
+          ...create,
+          params: {
+            validation_set: 'datanet:3@2',
+            aggregation_rule: 'median',
+            timing: { gap: 4 },
+            sharing: { mode: 'subnets', subnets: ['1', 2] },
+          },
+        }),
+      )
       assert.equal(first.params.aggregationRule, 'median')
       assert.deepEqual(first.params.timing, { submitWindow: 10, aggregateWindow: 5, gap: 4 })
       assert.deepEqual(first.params.sharing.subnets, [1n, 2n])
@@ -67,22 +87,61 @@ describe('client message builders for subnets and training', () => {
     })
 
     it('join, leave, top-up, allow-list and params updates encode their fields', () => {
-      assert.deepEqual(decode(MsgJoinSubnet, messages.subnetsJoin('3', 'trainer', '1000ufdr')), { subnet: 3n, role: 'trainer', bond: { denom: 'ufdr', amount: 1000n } })
+      assert.deepEqual(decode(MsgJoinSubnet, messages.subnetsJoin('3', 'trainer', '1000ufdr')), {
+        subnet: 3n,
+        role: 'trainer',
+        bond: { denom: 'ufdr', amount: 1000n },
+      })
       assert.deepEqual(decode(MsgLeaveSubnet, messages.subnetsLeave(3n, 'aggregator')), { subnet: 3n, role: 'aggregator' })
-      assert.deepEqual(decode(MsgTopUpSubnetBond, messages.subnetsTopUp(4, 'trainer', '5ufdr')), { subnet: 4n, role: 'trainer', amount: { denom: 'ufdr', amount: 5n } })
-      assert.deepEqual(decode(MsgUpdateAllowList, messages.subnetsUpdateAllowList(1, { add: [account(1)] })), { subnet: 1n, add: [bytes(1)], remove: [] })
+      assert.deepEqual(decode(MsgTopUpSubnetBond, messages.subnetsTopUp(4, 'trainer', '5ufdr')), {
+        subnet: 4n,
+        role: 'trainer',
+        amount: { denom: 'ufdr', amount: 5n },
+      })
+      assert.deepEqual(decode(MsgUpdateAllowList, messages.subnetsUpdateAllowList(1, { add: [account(1)] })), {
+        subnet: 1n,
+        add: [bytes(1)],
+        remove: [],
+      })
       const p = decode(MsgUpdateSubnetParams, messages.subnetsUpdateParams('2', { validation_set: cid(1), sample_cap: 50 }))
       assert.equal(p.subnet, 2n)
       assert.equal(p.params.sampleCap, 50)
     })
 
     it('trainingSubmitUpdate and trainingSubmitAggregate encode their fields', () => {
-      const u = decode(MsgSubmitUpdate, messages.trainingSubmitUpdate({ subnet: 1, round: '2', updateCid: cid(5), sampleCount: 60, byteSize: 20, deviceIdHash: 'ab'.repeat(32), claimedMetrics: [{ name: 'accuracy', value: 912_000n }] }))
+      const u = decode(
+        MsgSubmitUpdate,
+        messages.trainingSubmitUpdate({
+          subnet: 1,
+          round: '2',
+          updateCid: cid(5),
+          sampleCount: 60,
+          byteSize: 20,
+          deviceIdHash: 'ab'.repeat(32),
+          claimedMetrics: [{ name: 'accuracy', value: 912_000n }],
+        }),
+      )
       assert.deepEqual([u.subnet, u.round, u.updateCid, u.sampleCount, u.epochId, u.byteSize], [1n, 2n, cid(5), 60, 0n, 20n])
       assert.deepEqual(u.deviceIdHash, new Uint8Array(32).fill(0xab))
       assert.deepEqual(u.claimedMetrics, [{ name: 'accuracy', value: 912_000n }])
-      const a = decode(MsgSubmitAggregate, messages.trainingSubmitAggregate({ subnet: 1, round: 2, baseGlobalCid: cid(0), included: [{ trainer: account(1), updateCid: cid(5) }, { trainer: account(2), updateCid: cid(6) }], resultCid: cid(7), newGlobalCid: cid(8) }))
-      assert.deepEqual(a.included, [{ trainer: bytes(1), updateCid: cid(5) }, { trainer: bytes(2), updateCid: cid(6) }])
+      const a = decode(
+        MsgSubmitAggregate,
+        messages.trainingSubmitAggregate({
+          subnet: 1,
+          round: 2,
+          baseGlobalCid: cid(0),
+          included: [
+            { trainer: account(1), updateCid: cid(5) },
+            { trainer: account(2), updateCid: cid(6) },
+          ],
+          resultCid: cid(7),
+          newGlobalCid: cid(8),
+        }),
+      )
+      assert.deepEqual(a.included, [
+        { trainer: bytes(1), updateCid: cid(5) },
+        { trainer: bytes(2), updateCid: cid(6) },
+      ])
       assert.deepEqual([a.baseGlobalCid, a.resultCid, a.newGlobalCid], [cid(0), cid(7), cid(8)])
     })
   })
@@ -97,13 +156,18 @@ describe('client message builders for subnets and training', () => {
       refuses(() => messages.subnetsCreate({ ...create, modelSpec: '{"inputShape":[2],"layers":[]}' }), 'modelSpec', /non-empty/)
       refuses(() => messages.subnetsCreate({ ...create, modelSpec: 'x'.repeat(20_000) }), 'modelSpec', /at most 16384/)
       refuses(() => messages.subnetsCreate({ ...create, initialModelCid: 'Qm' }), 'initialModelCid', /is not a CID/)
-      refuses(() => messages.subnetsCreate({ ...create, initialModelCid: 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG' }), 'initialModelCid', /must be a CIDv1/)
+      refuses(
+        () => messages.subnetsCreate({ ...create, initialModelCid: 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG' }),
+        'initialModelCid',
+        /must be a CIDv1/,
+      )
       refuses(() => messages.subnetsCreate({ ...create, allowList: ['fedra1nope'] }), 'allowList', /is not a fedra1… address/)
       refuses(() => messages.subnetsCreate({ ...create, allowList: [account(1), account(1)] }), 'allowList', /listed twice/)
     })
 
     it('subnetsCreate: every params field of the wrong shape, unknown fields, a missing validation set', () => {
-      const withParams = (params: Record<string, unknown>) => () => messages.subnetsCreate({ ...create, params: { validation_set: cid(1), ...params } as never })
+      const withParams = (params: Record<string, unknown>) => () =>
+        messages.subnetsCreate({ ...create, params: { validation_set: cid(1), ...params } as never })
       refuses(() => messages.subnetsCreate({ ...create, params: {} }), 'params.validation_set', /required/)
       refuses(() => messages.subnetsCreate({ ...create, params: [] as never }), 'params', /expected an object/)
       refuses(withParams({ submit_window: 3 }), 'params.submit_window', /unknown field/)
@@ -154,18 +218,67 @@ describe('client message builders for subnets and training', () => {
       refuses(() => messages.trainingSubmitUpdate({ ...update, deviceIdHash: 'ab' }), 'deviceIdHash', /64 hex digits/)
       refuses(() => messages.trainingSubmitUpdate({ ...update, deviceIdHash: new Uint8Array(31) }), 'deviceIdHash', /32 bytes, got 31/)
       refuses(() => messages.trainingSubmitUpdate({ ...update, epochId: 'e1' }), 'epochId', /not a whole number/)
-      refuses(() => messages.trainingSubmitUpdate({ ...update, claimedMetrics: Array.from({ length: 9 }, () => ({ name: 'a', value: 1 })) }), 'claimedMetrics', /at most 8/)
-      refuses(() => messages.trainingSubmitUpdate({ ...update, claimedMetrics: [{ name: '', value: 1 }] }), 'claimedMetrics', /name of 1\.\.32/)
-      refuses(() => messages.trainingSubmitUpdate({ ...update, claimedMetrics: [{ name: 'loss', value: -3 }] }), 'claimedMetrics.loss', /0\.\.2\^64-1/)
+      refuses(
+        () => messages.trainingSubmitUpdate({ ...update, claimedMetrics: Array.from({ length: 9 }, () => ({ name: 'a', value: 1 })) }),
+        'claimedMetrics',
+        /at most 8/,
+      )
+      refuses(
+        () => messages.trainingSubmitUpdate({ ...update, claimedMetrics: [{ name: '', value: 1 }] }),
+        'claimedMetrics',
+        /name of 1\.\.32/,
+      )
+      refuses(
+        () => messages.trainingSubmitUpdate({ ...update, claimedMetrics: [{ name: 'loss', value: -3 }] }),
+        'claimedMetrics.loss',
+        /0\.\.2\^64-1/,
+      )
     })
 
     it('trainingSubmitAggregate', () => {
-      const aggregate = { subnet: 1, round: 2, baseGlobalCid: cid(0), included: [{ trainer: account(1), updateCid: cid(5) }], resultCid: cid(7), newGlobalCid: cid(8) }
+      const aggregate = {
+        subnet: 1,
+        round: 2,
+        baseGlobalCid: cid(0),
+        included: [{ trainer: account(1), updateCid: cid(5) }],
+        resultCid: cid(7),
+        newGlobalCid: cid(8),
+      }
       refuses(() => messages.trainingSubmitAggregate({ ...aggregate, included: [] }), 'included', /1\.\.1024 updates/)
-      refuses(() => messages.trainingSubmitAggregate({ ...aggregate, included: [{ trainer: account(2), updateCid: cid(5) }, { trainer: account(1), updateCid: cid(6) }] }), 'included', /ascending address order/)
-      refuses(() => messages.trainingSubmitAggregate({ ...aggregate, included: [{ trainer: account(1), updateCid: cid(5) }, { trainer: account(1), updateCid: cid(6) }] }), 'included', /each once/)
-      refuses(() => messages.trainingSubmitAggregate({ ...aggregate, included: [{ trainer: 'x', updateCid: cid(5) }] }), 'included', /not a fedra1… address/)
-      refuses(() => messages.trainingSubmitAggregate({ ...aggregate, included: [{ trainer: account(1), updateCid: 'y' }] }), 'included', /not a CID/)
+      refuses(
+        () =>
+          messages.trainingSubmitAggregate({
+            ...aggregate,
+            included: [
+              { trainer: account(2), updateCid: cid(5) },
+              { trainer: account(1), updateCid: cid(6) },
+            ],
+          }),
+        'included',
+        /ascending address order/,
+      )
+      refuses(
+        () =>
+          messages.trainingSubmitAggregate({
+            ...aggregate,
+            included: [
+              { trainer: account(1), updateCid: cid(5) },
+              { trainer: account(1), updateCid: cid(6) },
+            ],
+          }),
+        'included',
+        /each once/,
+      )
+      refuses(
+        () => messages.trainingSubmitAggregate({ ...aggregate, included: [{ trainer: 'x', updateCid: cid(5) }] }),
+        'included',
+        /not a fedra1… address/,
+      )
+      refuses(
+        () => messages.trainingSubmitAggregate({ ...aggregate, included: [{ trainer: account(1), updateCid: 'y' }] }),
+        'included',
+        /not a CID/,
+      )
       refuses(() => messages.trainingSubmitAggregate({ ...aggregate, baseGlobalCid: '' }), 'baseGlobalCid', /not a CID/)
       refuses(() => messages.trainingSubmitAggregate({ ...aggregate, resultCid: 'z' }), 'resultCid', /not a CID/)
       refuses(() => messages.trainingSubmitAggregate({ ...aggregate, newGlobalCid: 'z' }), 'newGlobalCid', /not a CID/)

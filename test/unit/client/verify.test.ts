@@ -43,7 +43,10 @@ function lyingBackend(node: TestNode, lies: Lies): RpcBackend {
         return (height: number): Commit | null => {
           const commit = target.commit(height)
           if (!lies.commitSignature || commit === null) return commit
-          return { ...commit, signatures: commit.signatures.map((s) => ({ ...s, signature: Uint8Array.from(s.signature, (b, i) => (i === 0 ? b ^ 1 : b)) })) }
+          return {
+            ...commit,
+            signatures: commit.signatures.map((s) => ({ ...s, signature: Uint8Array.from(s.signature, (b, i) => (i === 0 ? b ^ 1 : b)) })),
+          }
         }
       }
       if (property === 'blockByHeight') {

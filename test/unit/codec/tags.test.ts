@@ -18,7 +18,8 @@ function declaredStructs(): { file: string; name: string; tag: number }[] {
   for (const path of sources(join(ROOT, 'src'))) {
     if (path.includes(`${join('src', 'codec')}`)) continue
     const text = readFileSync(path, 'utf8')
-    for (const match of text.matchAll(/struct\(\s*'([^']+)',\s*(\d+)\s*,/g)) found.push({ file: relative(ROOT, path), name: match[1]!, tag: Number(match[2]) })
+    for (const match of text.matchAll(/struct\(\s*'([^']+)',\s*(\d+)\s*,/g))
+      found.push({ file: relative(ROOT, path), name: match[1]!, tag: Number(match[2]) })
   }
   return found
 }
@@ -28,7 +29,11 @@ describe('codec tag ranges', () => {
 
   it('finds the structs of every component', () => {
     assert.ok(structs.length >= 40, `found only ${structs.length}`)
-    for (const owner of ['state', 'auth', 'bank', 'consensus', 'node', 'indexer'] as const) assert.ok(structs.some((s) => tagOwner(s.tag) === owner), owner)
+    for (const owner of ['state', 'auth', 'bank', 'consensus', 'node', 'indexer'] as const)
+      assert.ok(
+        structs.some((s) => tagOwner(s.tag) === owner),
+        owner,
+      )
   })
 
   it('no two types share a tag', () => {
@@ -40,17 +45,21 @@ describe('codec tag ranges', () => {
     }
   })
 
-  it("every tag lies in the range of the folder that declares it", () => {
+  it('every tag lies in the range of the folder that declares it', () => {
     for (const { file, name, tag } of structs) {
       const owner = tagOwner(tag)
       assert.ok(owner !== undefined, `${name} (${file}): tag ${tag} in no range`)
-      assert.ok(file.startsWith(`${CODEC_TAG_RANGES[owner].folder}/`), `${name} (${file}): tag ${tag} is in ${owner}'s range (${CODEC_TAG_RANGES[owner].folder})`)
+      assert.ok(
+        file.startsWith(`${CODEC_TAG_RANGES[owner].folder}/`),
+        `${name} (${file}): tag ${tag} is in ${owner}'s range (${CODEC_TAG_RANGES[owner].folder})`,
+      )
     }
   })
 
   it('ranges do not overlap', () => {
     const ranges = Object.entries(CODEC_TAG_RANGES).sort((a, b) => a[1].first - b[1].first)
-    for (let i = 1; i < ranges.length; i++) assert.ok(ranges[i]![1].first > ranges[i - 1]![1].last, `${ranges[i - 1]![0]} overlaps ${ranges[i]![0]}`)
+    for (let i = 1; i < ranges.length; i++)
+      assert.ok(ranges[i]![1].first > ranges[i - 1]![1].last, `${ranges[i - 1]![0]} overlaps ${ranges[i]![0]}`)
   })
 
   it('refuses to declare a struct with a tag outside every range', () => {

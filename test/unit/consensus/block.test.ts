@@ -35,7 +35,11 @@ describe('blocks, votes and their encodings', () => {
     const messages: ConsensusMessage[] = [
       { type: 'vote', vote },
       { type: 'vote', vote: signedVote(1, { type: 'prevote', height: 1, round: 0, valueId: null }) },
-      { type: 'proposal', proposal: { height: 1, round: 0, valueId: idOf(b), polRound: -1, proposer: signers[0]!.address, signature: new Uint8Array(64) }, block: b },
+      {
+        type: 'proposal',
+        proposal: { height: 1, round: 0, valueId: idOf(b), polRound: -1, proposer: signers[0]!.address, signature: new Uint8Array(64) },
+        block: b,
+      },
       { type: 'commit', block: b, commit: commitFromPrecommits(1, 2, idOf(b), [vote]) },
       { type: 'status', height: 9 },
     ]
@@ -70,7 +74,10 @@ describe('blocks, votes and their encodings', () => {
     assert.match(checkCommit(commitFromPrecommits(1, 0, id, votes.slice(0, 2)), 1, id, sets.validators, verifier)!, /\+2\/3/)
     assert.match(checkCommit(commitFromPrecommits(1, 0, id, [votes[0]!, votes[0]!, votes[1]!]), 1, id, sets.validators, verifier)!, /twice/)
     const forged = { ...votes[2]!, signature: votes[1]!.signature }
-    assert.match(checkCommit(commitFromPrecommits(1, 0, id, [votes[0]!, votes[1]!, forged]), 1, id, sets.validators, verifier)!, /bad commit signature/)
+    assert.match(
+      checkCommit(commitFromPrecommits(1, 0, id, [votes[0]!, votes[1]!, forged]), 1, id, sets.validators, verifier)!,
+      /bad commit signature/,
+    )
   })
 
   it('checks a proposed block against the chain tip', () => {
@@ -100,7 +107,10 @@ describe('blocks, votes and their encodings', () => {
     assert.equal(checkEvidence(duplicateVoteEvidence(a, a), sets.validators, verifier), 'same-value')
     const other = signedVote(2, { type: 'prevote', height: 1, round: 0, valueId: null })
     assert.equal(checkEvidence(duplicateVoteEvidence(a, other), sets.validators, verifier), 'different-validators')
-    assert.equal(checkEvidence({ voteA: evidence.voteA, voteB: { ...evidence.voteB, signature: new Uint8Array(64) } }, sets.validators, verifier), 'bad-signature')
+    assert.equal(
+      checkEvidence({ voteA: evidence.voteA, voteB: { ...evidence.voteB, signature: new Uint8Array(64) } }, sets.validators, verifier),
+      'bad-signature',
+    )
     assert.equal(checkEvidence({ voteA: evidence.voteB, voteB: evidence.voteA }, sets.validators, verifier), 'not-canonical-order')
   })
 })

@@ -112,7 +112,7 @@ describe('consensus driver under a flood from one validator', function () {
     assert.equal(driver.admits({ type: 'vote', vote }), false, 'already counted')
   })
 
-  it('the next-height buffer refuses forged messages, so nobody can spend an honest signer\'s share', () => {
+  it("the next-height buffer refuses forged messages, so nobody can spend an honest signer's share", () => {
     const driver = driverFor()
     driver.start()
     const honest = peers[1]!

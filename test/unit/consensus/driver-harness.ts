@@ -61,7 +61,10 @@ export function manualClock(): ManualClock {
 }
 
 /** A block for `height` built by `builder`, with txs of the given sizes (state root from a fresh sim app). */
-export function blockBy(builder: number, options: { height?: number; txBytes?: number[]; marker?: string; headerProposer?: number } = {}): Block {
+export function blockBy(
+  builder: number,
+  options: { height?: number; txBytes?: number[]; marker?: string; headerProposer?: number } = {},
+): Block {
   const height = options.height ?? 1
   const app = new SimApplication('sim', 'peer', sets, GENESIS)
   const tip = app.tip()

@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict'
 import { type ConsensusApp, type ConsensusMessage, MemorySignerState, MemoryWal, blockId } from '../../../src/consensus/index.js'
 import { SimApplication } from '../../simulation/sim/app.js'
-import { GENESIS, blockBy, driverFor, keys, manualClock, ownVotes, peers, proposalOf, proposerIndex, self, sets, voteFrom } from './driver-harness.js'
+import {
+  GENESIS,
+  blockBy,
+  driverFor,
+  keys,
+  manualClock,
+  ownVotes,
+  peers,
+  proposalOf,
+  proposerIndex,
+  self,
+  sets,
+  voteFrom,
+} from './driver-harness.js'
 
 /** The sim app, but execution of a proposed block answers only when the test says so (a large block being executed). */
 function slowApplication(inner: SimApplication): { app: ConsensusApp; finishExecution(): void } {
@@ -74,7 +87,7 @@ describe('consensus driver', () => {
     assert.equal(driver.height, 2)
   })
 
-  it('does not prevote nil on a propose timeout while it is still executing the round\'s proposal', async () => {
+  it("does not prevote nil on a propose timeout while it is still executing the round's proposal", async () => {
     const { app, finishExecution } = slowApplication(new SimApplication('sim', keys[self]!.address, sets, GENESIS))
     const clock = manualClock()
     const sent: ConsensusMessage[] = []
@@ -98,7 +111,10 @@ describe('consensus driver', () => {
     const driver = driverFor({ clock, sent })
     driver.start()
     clock.fireAll()
-    assert.deepEqual(ownVotes(sent).map((v) => [v.type, v.round, v.valueId]), [['prevote', 0, null]])
+    assert.deepEqual(
+      ownVotes(sent).map((v) => [v.type, v.round, v.valueId]),
+      [['prevote', 0, null]],
+    )
   })
 
   it('logs no timeout of a round it has left: the WAL holds only inputs the core uses', () => {
@@ -114,4 +130,3 @@ describe('consensus driver', () => {
     assert.deepEqual(timeouts, [2])
   })
 })
-

@@ -3,7 +3,10 @@ import { EvidencePool, duplicateVoteEvidence } from '../../../src/consensus/inde
 import { signedVote } from './fixtures.js'
 
 const offence = (height: number) =>
-  duplicateVoteEvidence(signedVote(1, { type: 'prevote', height, round: 0, valueId: null }), signedVote(1, { type: 'prevote', height, round: 0, valueId: 'aa'.repeat(32) }))
+  duplicateVoteEvidence(
+    signedVote(1, { type: 'prevote', height, round: 0, valueId: null }),
+    signedVote(1, { type: 'prevote', height, round: 0, valueId: 'aa'.repeat(32) }),
+  )
 
 describe('evidence pool', () => {
   it('does not take committed evidence again, until it is too old for any block and forgotten', () => {

@@ -19,7 +19,9 @@ export const CHAIN_ID = 'fedra-test'
 export const keys = [1, 2, 3, 4].map((i) => PrivateKey.fromSeed(new Uint8Array(32).fill(i)))
 export const signers = keys.map((k) => keySigner(k, CHAIN_ID))
 export const verifier = ed25519Verifier(CHAIN_ID)
-export const sets = genesisValidatorSets(keys.map((k) => ({ address: k.publicKey.address, publicKey: k.publicKey.bytes, votingPower: 10n })))
+export const sets = genesisValidatorSets(
+  keys.map((k) => ({ address: k.publicKey.address, publicKey: k.publicKey.bytes, votingPower: 10n })),
+)
 
 export function signedVote(index: number, vote: Omit<UnsignedVote, 'validator'>): Vote {
   const unsigned = { ...vote, validator: signers[index]!.address }

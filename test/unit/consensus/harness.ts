@@ -57,7 +57,8 @@ export class CoreUnderTest {
       proposal: { height: this.state.height, round, valueId, polRound, proposer: this.proposerOf(round), signature: new Uint8Array() },
       timely,
     })
-    if (effects.some((e) => e.kind === 'validateBlock')) effects.push(...this.input({ kind: 'blockValidity', height: this.state.height, valueId, valid }))
+    if (effects.some((e) => e.kind === 'validateBlock'))
+      effects.push(...this.input({ kind: 'blockValidity', height: this.state.height, valueId, valid }))
     return effects
   }
 

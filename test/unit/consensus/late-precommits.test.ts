@@ -11,7 +11,9 @@ import { GENESIS, blockBy, driverFor, keys, peers, proposerIndex, self, sets, vo
  */
 describe('late precommits extend the last commit', () => {
   function decided() {
-    const app = new SimApplication('sim', keys[self]!.address, sets, GENESIS) as SimApplication & { addCommitSignature?: (h: number, s: { validator: string; signature: Uint8Array }) => void }
+    const app = new SimApplication('sim', keys[self]!.address, sets, GENESIS) as SimApplication & {
+      addCommitSignature?: (h: number, s: { validator: string; signature: Uint8Array }) => void
+    }
     const added: { height: number; validator: string }[] = []
     app.addCommitSignature = (height, s) => void added.push({ height, validator: s.validator })
     const driver = driverFor({ app })
@@ -20,7 +22,11 @@ describe('late precommits extend the last commit', () => {
     const id = blockId(block.header)
     // Decided by three of four: self and two peers; peers[2] is late.
     const quorum = [self, peers[0]!, peers[1]!].map((i) => voteFrom(i, 'precommit', id))
-    driver.receive(keys[peers[0]!]!.address, { type: 'commit', block, commit: { height: 1, round: 0, blockId: id, signatures: quorum.map((v) => ({ validator: v.validator, signature: v.signature })) } })
+    driver.receive(keys[peers[0]!]!.address, {
+      type: 'commit',
+      block,
+      commit: { height: 1, round: 0, blockId: id, signatures: quorum.map((v) => ({ validator: v.validator, signature: v.signature })) },
+    })
     assert.equal(app.height, 1)
     return { app, driver, id, added, late: peers[2]! }
   }

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ConsensusMessage, ConsensusError, FileSignerState, FileWal, blockId, decodeSignerState, encodeSignerState } from '../../../src/consensus/index.js'
+import {
+  type ConsensusMessage,
+  ConsensusError,
+  FileSignerState,
+  FileWal,
+  blockId,
+  decodeSignerState,
+  encodeSignerState,
+} from '../../../src/consensus/index.js'
 import { SimApplication } from '../../simulation/sim/app.js'
 import { GENESIS, blockBy, driverFor, keys, manualClock, peers, proposalOf, proposerIndex, self, sets, voteFrom } from './driver-harness.js'
 
@@ -89,7 +97,10 @@ describe('no double sign after a power loss or a lost WAL', () => {
     second.wal.close()
     ledger.record(again)
     assert.deepEqual(ledger.conflicts, [])
-    assert.ok(!again.some((m) => m.type === 'vote' && m.vote.validator === keys[self]!.address && m.vote.height === 1), 'nothing signed at height 1')
+    assert.ok(
+      !again.some((m) => m.type === 'vote' && m.vote.validator === keys[self]!.address && m.vote.height === 1),
+      'nothing signed at height 1',
+    )
   })
 
   it('WAL deleted: the state file alone keeps it from prevoting a twin proposal in the slot it signed', () => {
@@ -119,7 +130,8 @@ describe('no double sign after a power loss or a lost WAL', () => {
     const first = life(app0(), sent)
     first.driver.receive(proposerOf1, { type: 'proposal', ...v })
     copyFileSync(walPath, join(dir, 'wal.old')) // a backup taken right after the prevote
-    for (const i of peers.slice(0, 2)) first.driver.receive(keys[i]!.address, { type: 'vote', vote: voteFrom(i, 'prevote', v.proposal.valueId) })
+    for (const i of peers.slice(0, 2))
+      first.driver.receive(keys[i]!.address, { type: 'vote', vote: voteFrom(i, 'prevote', v.proposal.valueId) })
     first.driver.stop()
     first.wal.close()
     ledger.record(sent)
@@ -156,7 +168,14 @@ describe('no double sign after a power loss or a lost WAL', () => {
   })
 
   it('the state file round-trips, and a torn or edited one stops the node (SIGNER_STATE_CORRUPT)', () => {
-    const state = { height: 7, round: 2, step: 'precommit' as const, valueId: blockId(v.block.header), polRound: -1, signature: new Uint8Array([1, 2, 3]) }
+    const state = {
+      height: 7,
+      round: 2,
+      step: 'precommit' as const,
+      valueId: blockId(v.block.header),
+      polRound: -1,
+      signature: new Uint8Array([1, 2, 3]),
+    }
     assert.deepEqual(decodeSignerState(encodeSignerState(state), 'x'), state)
     const store = new FileSignerState(statePath)
     assert.equal(store.load(), null, 'a key that never signed')
@@ -174,7 +193,11 @@ describe('no double sign after a power loss or a lost WAL', () => {
     ]
     for (const text of bad) {
       writeFileSync(statePath, text)
-      assert.throws(() => store.load(), (e: unknown) => e instanceof ConsensusError && e.code === 'SIGNER_STATE_CORRUPT', text)
+      assert.throws(
+        () => store.load(),
+        (e: unknown) => e instanceof ConsensusError && e.code === 'SIGNER_STATE_CORRUPT',
+        text,
+      )
     }
   })
 
@@ -187,6 +210,9 @@ describe('no double sign after a power loss or a lost WAL', () => {
   })
 
   it('a validator driver refuses to run without a durable signer state', () => {
-    assert.throws(() => driverFor({ signerState: undefined as never }), (e: unknown) => e instanceof ConsensusError && e.code === 'INVALID_PARAMS')
+    assert.throws(
+      () => driverFor({ signerState: undefined as never }),
+      (e: unknown) => e instanceof ConsensusError && e.code === 'INVALID_PARAMS',
+    )
   })
 })

@@ -52,8 +52,16 @@ describe('proposer selection (CometBFT weighted round robin)', () => {
   it('applies validator changes from block H at height H+2', () => {
     const genesis = genesisValidatorSets([validator('a', 10n), validator('b', 10n)])
     const afterH1 = advanceValidatorSets(genesis, [validator('c', 10n)]) // committed at height 1
-    assert.deepEqual(afterH1.validators.validators.map((v) => v.address), ['a', 'b'], 'height 2 keeps the old set')
-    assert.deepEqual(afterH1.nextValidators.validators.map((v) => v.address), ['a', 'b', 'c'], 'height 3 has the new validator')
+    assert.deepEqual(
+      afterH1.validators.validators.map((v) => v.address),
+      ['a', 'b'],
+      'height 2 keeps the old set',
+    )
+    assert.deepEqual(
+      afterH1.nextValidators.validators.map((v) => v.address),
+      ['a', 'b', 'c'],
+      'height 3 has the new validator',
+    )
     const afterH2 = advanceValidatorSets(afterH1, [])
     assert.equal(afterH2.validators.totalPower, 30n)
   })
@@ -69,8 +77,14 @@ describe('proposer selection (CometBFT weighted round robin)', () => {
   it('removes a validator with power 0 and refuses an empty or duplicate set', () => {
     const genesis = genesisValidatorSets([validator('a', 10n), validator('b', 10n)])
     const sets = advanceValidatorSets(advanceValidatorSets(genesis, [validator('b', 0n)]), [])
-    assert.deepEqual(sets.validators.validators.map((v) => v.address), ['a'])
-    assert.throws(() => createValidatorSet([]), (e: unknown) => e instanceof ConsensusError && e.code === 'INVALID_VALIDATOR_SET')
+    assert.deepEqual(
+      sets.validators.validators.map((v) => v.address),
+      ['a'],
+    )
+    assert.throws(
+      () => createValidatorSet([]),
+      (e: unknown) => e instanceof ConsensusError && e.code === 'INVALID_VALIDATOR_SET',
+    )
     assert.throws(
       () => createValidatorSet([validator('a', 1n), validator('a', 2n)]),
       (e: unknown) => e instanceof ConsensusError && e.code === 'INVALID_VALIDATOR_SET',

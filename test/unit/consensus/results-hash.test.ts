@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { sha256 } from '../../../src/crypto/index.js'
 import { type TxResultDigest, resultProof, resultsHash, verifyResultProof } from '../../../src/consensus/index.js'
 
-const result = (i: number, code = 0): TxResultDigest => ({ txHash: sha256(Uint8Array.of(i)), code, codespace: code === 0 ? '' : 'bank', gasWanted: 1000n + BigInt(i), gasUsed: 900n })
+const result = (i: number, code = 0): TxResultDigest => ({
+  txHash: sha256(Uint8Array.of(i)),
+  code,
+  codespace: code === 0 ? '' : 'bank',
+  gasWanted: 1000n + BigInt(i),
+  gasUsed: 900n,
+})
 
 describe('last results hash', () => {
   it('proves every result of blocks of 1 to 17 txs against the root, and nothing else', () => {

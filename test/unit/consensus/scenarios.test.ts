@@ -100,7 +100,11 @@ describe('consensus scenarios (core)', () => {
     const effects = core.vote('precommit', 5, null, c!)
     assert.equal(core.state.round, 5)
     assert.equal(core.state.step, 'propose')
-    assert.ok(effects.some((e) => (e.kind === 'scheduleTimeout' && e.timeout.round === 5) || e.kind === 'getValue' || e.kind === 'broadcastProposal'))
+    assert.ok(
+      effects.some(
+        (e) => (e.kind === 'scheduleTimeout' && e.timeout.round === 5) || e.kind === 'getValue' || e.kind === 'broadcastProposal',
+      ),
+    )
   })
 
   it('round skipping does not go back to lower rounds', () => {

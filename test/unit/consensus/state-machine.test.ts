@@ -12,7 +12,10 @@ function follower(): CoreUnderTest {
 describe('consensus core: Algorithm 1', () => {
   it('schedules timeoutPropose when it is not the proposer (L21)', () => {
     const core = follower()
-    assert.deepEqual(core.log.filter((e) => e.kind === 'scheduleTimeout').map((e) => e.kind === 'scheduleTimeout' && e.timeout.step), ['propose'])
+    assert.deepEqual(
+      core.log.filter((e) => e.kind === 'scheduleTimeout').map((e) => e.kind === 'scheduleTimeout' && e.timeout.step),
+      ['propose'],
+    )
   })
 
   it('asks for a value when it proposes without a valid value (L18)', () => {
@@ -159,4 +162,3 @@ describe('consensus core: Algorithm 1', () => {
     assert.deepEqual(broadcastVotes(effects), [{ type: 'prevote', round: 1, valueId: V }])
   })
 })
-

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict'
 import { MAX_VOTES_PER_SLOT } from '../../../src/consensus/vote-keeper.js'
-import { type Vote, addVote, createVoteKeeper, hasQuorumAny, hasQuorumFor, highestSkipRound, isOneThird, isQuorum } from '../../../src/consensus/index.js'
+import {
+  type Vote,
+  addVote,
+  createVoteKeeper,
+  hasQuorumAny,
+  hasQuorumFor,
+  highestSkipRound,
+  isOneThird,
+  isQuorum,
+} from '../../../src/consensus/index.js'
 
 const keeper = () =>
   createVoteKeeper([

@@ -3,7 +3,15 @@ import { spawn } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConsensusError, FileSignerState, FileWal, MemorySignerState, MemoryWal, SignerGuard, type WalEntry } from '../../../src/consensus/index.js'
+import {
+  ConsensusError,
+  FileSignerState,
+  FileWal,
+  MemorySignerState,
+  MemoryWal,
+  SignerGuard,
+  type WalEntry,
+} from '../../../src/consensus/index.js'
 import { block, signedVote, signers } from './fixtures.js'
 
 const V = 'aa'.repeat(32)
@@ -23,13 +31,24 @@ describe('WAL and signer guard', () => {
     wal.startHeight(1)
     const b = block()
     const entries: WalEntry[] = [
-      { kind: 'input', input: { kind: 'proposal', proposal: { height: 1, round: 0, valueId: V, polRound: -1, proposer: signers[0]!.address, signature: new Uint8Array(64) }, block: b, timely: true } },
+      {
+        kind: 'input',
+        input: {
+          kind: 'proposal',
+          proposal: { height: 1, round: 0, valueId: V, polRound: -1, proposer: signers[0]!.address, signature: new Uint8Array(64) },
+          block: b,
+          timely: true,
+        },
+      },
       { kind: 'input', input: { kind: 'vote', vote: signedVote(1, { type: 'prevote', height: 1, round: 0, valueId: V }) } },
       { kind: 'input', input: { kind: 'timeout', timeout: { step: 'precommit', height: 1, round: 3 } } },
       { kind: 'input', input: { kind: 'blockValidity', height: 1, valueId: V, valid: false } },
       { kind: 'input', input: { kind: 'proposeValue', round: 2, block: b } },
       { kind: 'signedVote', vote: signedVote(0, { type: 'precommit', height: 1, round: 0, valueId: null }) },
-      { kind: 'signedProposal', proposal: { height: 1, round: 1, valueId: W, polRound: 0, proposer: signers[0]!.address, signature: new Uint8Array(64) } },
+      {
+        kind: 'signedProposal',
+        proposal: { height: 1, round: 1, valueId: W, polRound: 0, proposer: signers[0]!.address, signature: new Uint8Array(64) },
+      },
     ]
     for (const e of entries) wal.append(e, false)
     wal.close()
@@ -68,7 +87,10 @@ describe('WAL and signer guard', () => {
     const self = signers[0]!.address
     const first = guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: V, validator: self })
     assert.deepEqual(guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: V, validator: self }).signature, first.signature)
-    assert.throws(() => guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: W, validator: self }), isCode('DOUBLE_SIGN_REFUSED'))
+    assert.throws(
+      () => guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: W, validator: self }),
+      isCode('DOUBLE_SIGN_REFUSED'),
+    )
     guard.signVote({ type: 'precommit', height: 1, round: 1, valueId: null, validator: self })
     assert.throws(() => guard.signVote({ type: 'prevote', height: 1, round: 1, valueId: null, validator: self }), isCode('SIGN_REGRESSION'))
     assert.throws(() => guard.signVote({ type: 'prevote', height: 0, round: 5, valueId: null, validator: self }), isCode('SIGN_REGRESSION'))
@@ -103,15 +125,24 @@ describe('WAL and signer guard', () => {
 
     const wal = new FileWal(path)
     const entries = wal.entries()
-    assert.deepEqual(entries.map((e) => e.kind), ['height', 'input', 'signedVote'])
+    assert.deepEqual(
+      entries.map((e) => e.kind),
+      ['height', 'input', 'signedVote'],
+    )
     const guard = new SignerGuard(signers[0]!, wal, entries, 1, new FileSignerState(statePath))
     const self = signers[0]!.address
     const again = guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: V, validator: self })
     assert.equal(Buffer.from(again.signature).toString('hex'), signature)
-    assert.throws(() => guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: null, validator: self }), isCode('DOUBLE_SIGN_REFUSED'))
+    assert.throws(
+      () => guard.signVote({ type: 'prevote', height: 1, round: 0, valueId: null, validator: self }),
+      isCode('DOUBLE_SIGN_REFUSED'),
+    )
     wal.close()
     // The WAL lost too: the state file alone still refuses the conflicting vote.
     const bare = new SignerGuard(signers[0]!, new MemoryWal(), [], 1, new FileSignerState(statePath))
-    assert.throws(() => bare.signVote({ type: 'prevote', height: 1, round: 0, valueId: null, validator: self }), isCode('DOUBLE_SIGN_REFUSED'))
+    assert.throws(
+      () => bare.signVote({ type: 'prevote', height: 1, round: 0, valueId: null, validator: self }),
+      isCode('DOUBLE_SIGN_REFUSED'),
+    )
   })
 })

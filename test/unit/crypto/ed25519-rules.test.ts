@@ -28,7 +28,11 @@ function signRaw(a: bigint, A: Uint8Array, r: bigint, message: Uint8Array, R = P
 
 function agree(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   const fast = verify(publicKey, message, signature)
-  assert.equal(fast, verifyReference(publicKey, message, signature), `fast path and reference disagree on pk ${toHex(publicKey)} sig ${toHex(signature)}`)
+  assert.equal(
+    fast,
+    verifyReference(publicKey, message, signature),
+    `fast path and reference disagree on pk ${toHex(publicKey)} sig ${toHex(signature)}`,
+  )
   return fast
 }
 
@@ -107,7 +111,10 @@ describe('ed25519 verification rules: node:crypto fast path ≡ pure-JS referenc
         assert.equal(agree(encoding, message, signature), false)
       }
     }
-    for (const hex of ['0100000000000000000000000000000000000000000000000000000000000080', 'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff']) {
+    for (const hex of [
+      '0100000000000000000000000000000000000000000000000000000000000080',
+      'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+    ]) {
       assert.equal(agree(fromHex(hex), message, signature), false)
     }
   })

@@ -100,9 +100,15 @@ describe('encrypted keystore', () => {
 
   it('names the malformed field', () => {
     const bad = { ...file, crypto: { ...file.crypto, nonce: 'zz' } }
-    assert.throws(() => decryptKey(bad, 'correct horse', FAST_SCRYPT), (e: unknown) => e instanceof CryptoError && e.code === 'KEYSTORE_MALFORMED' && e.context.field === 'crypto.nonce')
+    assert.throws(
+      () => decryptKey(bad, 'correct horse', FAST_SCRYPT),
+      (e: unknown) => e instanceof CryptoError && e.code === 'KEYSTORE_MALFORMED' && e.context.field === 'crypto.nonce',
+    )
     expectCode(() => decryptKey(null, 'x', FAST_SCRYPT), 'KEYSTORE_MALFORMED')
-    expectCode(() => decryptKey({ ...file, crypto: { ...file.crypto, kdfparams: { ...file.crypto.kdfparams, n: 1000 } } }, 'x', FAST_SCRYPT), 'KEYSTORE_MALFORMED')
+    expectCode(
+      () => decryptKey({ ...file, crypto: { ...file.crypto, kdfparams: { ...file.crypto.kdfparams, n: 1000 } } }, 'x', FAST_SCRYPT),
+      'KEYSTORE_MALFORMED',
+    )
   })
 
   it('refuses scrypt parameters weaker than the ones it writes', () => {
@@ -119,6 +125,9 @@ describe('encrypted keystore', () => {
 
   it('rejects unsupported versions and algorithms', () => {
     expectCode(() => decryptKey({ ...file, version: 2 }, 'correct horse', FAST_SCRYPT), 'KEYSTORE_UNSUPPORTED')
-    expectCode(() => decryptKey({ ...file, crypto: { ...file.crypto, kdf: 'pbkdf2' } }, 'correct horse', FAST_SCRYPT), 'KEYSTORE_UNSUPPORTED')
+    expectCode(
+      () => decryptKey({ ...file, crypto: { ...file.crypto, kdf: 'pbkdf2' } }, 'correct horse', FAST_SCRYPT),
+      'KEYSTORE_UNSUPPORTED',
+    )
   })
 })

@@ -19,7 +19,10 @@ describe('dashboard bundle (src/dashboard/dist)', function () {
     assert.deepEqual(readdirSync(DIST).sort(), [...built.keys()].sort(), 'files in src/dashboard/dist')
     for (const [name, bytes] of built) {
       const committed = readFileSync(`${DIST}${name}`)
-      assert.ok(committed.equals(bytes), `src/dashboard/dist/${name} is stale (${committed.length} B committed, ${bytes.length} B built): run npm run build:dashboard`)
+      assert.ok(
+        committed.equals(bytes),
+        `src/dashboard/dist/${name} is stale (${committed.length} B committed, ${bytes.length} B built): run npm run build:dashboard`,
+      )
     }
   })
 

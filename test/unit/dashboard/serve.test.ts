@@ -51,7 +51,8 @@ describe('dashboard routes on the RPC port (src/dashboard/serve.ts)', () => {
   })
 
   it('leaves everything else to the RPC server: other paths, POST, query-less traversal attempts', async () => {
-    for (const path of ['/nope', '/../package.json', '/%2e%2e/package.json', '/app.js/x', '/dist/app.js']) assert.equal((await get(port, path)).body, 'fell through', path)
+    for (const path of ['/nope', '/../package.json', '/%2e%2e/package.json', '/app.js/x', '/dist/app.js'])
+      assert.equal((await get(port, path)).body, 'fell through', path)
     assert.equal((await get(port, '/', 'POST')).body, 'fell through')
   })
 
@@ -87,9 +88,19 @@ describe('dashboard.enabled (config, flag --dashboard.enabled, FEDRA_DASHBOARD_E
   })
 
   it('refuses a value that is not true or false, naming the setting', () => {
-    assert.throws(() => loadNodeConfig(dir.path, { 'dashboard.enabled': 'off' }, {}), (e: unknown) => e instanceof NodeError && e.code === 'CONFIG_INVALID' && e.context.field === 'dashboard.enabled' && /must be true or false/.test(e.message))
+    assert.throws(
+      () => loadNodeConfig(dir.path, { 'dashboard.enabled': 'off' }, {}),
+      (e: unknown) =>
+        e instanceof NodeError &&
+        e.code === 'CONFIG_INVALID' &&
+        e.context.field === 'dashboard.enabled' &&
+        /must be true or false/.test(e.message),
+    )
     writeFileSync(join(dir.path, 'config', 'config.json'), JSON.stringify({ dashboard: { enable: false } }))
-    assert.throws(() => loadNodeConfig(dir.path, {}, {}), (e: unknown) => e instanceof NodeError && e.context.field === 'dashboard.enable')
+    assert.throws(
+      () => loadNodeConfig(dir.path, {}, {}),
+      (e: unknown) => e instanceof NodeError && e.context.field === 'dashboard.enable',
+    )
     writeFileSync(join(dir.path, 'config', 'config.json'), '{}')
   })
 })

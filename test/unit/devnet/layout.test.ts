@@ -5,8 +5,15 @@ import { DevnetError } from '../../../src/devnet/errors.js'
 import { checkLayoutOptions, createDevnet, layoutOptions, loadDevnet } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
 
-const NAMES = { validators: '--validators', fullNodes: '--full-nodes', commitDelayMs: '--block-time', chainId: '--chain-id', accounts: '--accounts' }
-const isDevnetError = (code: DevnetError['code'], pattern: RegExp) => (e: unknown) => e instanceof DevnetError && e.code === code && pattern.test(e.message)
+const NAMES = {
+  validators: '--validators',
+  fullNodes: '--full-nodes',
+  commitDelayMs: '--block-time',
+  chainId: '--chain-id',
+  accounts: '--accounts',
+}
+const isDevnetError = (code: DevnetError['code'], pattern: RegExp) => (e: unknown) =>
+  e instanceof DevnetError && e.code === code && pattern.test(e.message)
 
 describe('devnet layout: stored, reloaded, compared', function () {
   this.timeout(30_000)
@@ -14,7 +21,14 @@ describe('devnet layout: stored, reloaded, compared', function () {
   after(() => dir.remove())
 
   it('reloads what it stored, with the options it was made with', async () => {
-    const made = await createDevnet({ dir: join(dir.path, 'a'), validators: 2, fullNodes: 1, chainId: 'fedra-x-1', commitDelayMs: 300, accounts: 2 })
+    const made = await createDevnet({
+      dir: join(dir.path, 'a'),
+      validators: 2,
+      fullNodes: 1,
+      chainId: 'fedra-x-1',
+      commitDelayMs: 300,
+      accounts: 2,
+    })
     const loaded = loadDevnet(made.dir)!
     assert.deepEqual(loaded, made)
     assert.deepEqual(layoutOptions(loaded), { validators: 2, fullNodes: 1, chainId: 'fedra-x-1', commitDelayMs: 300, accounts: 2 })
@@ -26,13 +40,19 @@ describe('devnet layout: stored, reloaded, compared', function () {
     checkLayoutOptions(layout, { validators: 2, chainId: undefined }, NAMES)
     assert.throws(
       () => checkLayoutOptions(layout, { validators: 4, commitDelayMs: 300, fullNodes: 0 }, NAMES),
-      isDevnetError('LAYOUT_CONFLICT', /laid out otherwise: --validators 4 \(stored: 2\), --full-nodes 0 \(stored: 1\)\. Run without these options/),
+      isDevnetError(
+        'LAYOUT_CONFLICT',
+        /laid out otherwise: --validators 4 \(stored: 2\), --full-nodes 0 \(stored: 1\)\. Run without these options/,
+      ),
     )
   })
 
   it('refuses to lay a devnet over a directory that holds other files', async () => {
     const busy = join(dir.path, 'a')
-    await assert.rejects(createDevnet({ dir: busy, validators: 1, fullNodes: 0, chainId: 'c-1', commitDelayMs: 0, accounts: 0 }), isDevnetError('DIR_NOT_EMPTY', /is not empty/))
+    await assert.rejects(
+      createDevnet({ dir: busy, validators: 1, fullNodes: 0, chainId: 'c-1', commitDelayMs: 0, accounts: 0 }),
+      isDevnetError('DIR_NOT_EMPTY', /is not empty/),
+    )
   })
 
   it('refuses a devnet.json it did not write', () => {
@@ -42,7 +62,10 @@ describe('devnet layout: stored, reloaded, compared', function () {
       return () => loadDevnet(other)
     }
     assert.throws(make('{not json'), isDevnetError('LAYOUT_INVALID', /is not JSON/))
-    assert.throws(make('{"dir":"x","chainId":"c","nodes":[]}'), isDevnetError('LAYOUT_INVALID', /not a devnet layout of version 1; start over with --reset/))
+    assert.throws(
+      make('{"dir":"x","chainId":"c","nodes":[]}'),
+      isDevnetError('LAYOUT_INVALID', /not a devnet layout of version 1; start over with --reset/),
+    )
   })
 })
 

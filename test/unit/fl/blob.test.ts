@@ -4,7 +4,10 @@ import { decodeUpdateBlob, encodeUpdateBlob, updateBlobCid, type QuantizedUpdate
 import { validateUpdateBlob } from '../../../src/fl/update/validate.js'
 
 const sample: QuantizedUpdate = { dtype: 'int16', shape: [2, 3], scale: 1024, values: Int32Array.of(1, -2, 3, -32767, 32767, 0) }
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 
 /** A valid blob with one byte changed / bytes cut or appended. */
 function patched(at: number, value: number): Uint8Array {
@@ -22,11 +25,19 @@ describe('update blob', () => {
           dtype: fc.constant(dtype),
           shape: fc.constant(shape),
           scale: fc.integer({ min: 1, max: 0xffffffff }),
-          values: fc.array(fc.integer({ min: -limit, max: limit }), { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) }).map((v) => Int32Array.from(v)),
+          values: fc
+            .array(fc.integer({ min: -limit, max: limit }), {
+              minLength: shape.reduce((a, b) => a * b, 1),
+              maxLength: shape.reduce((a, b) => a * b, 1),
+            })
+            .map((v) => Int32Array.from(v)),
         }),
       )
     })
-    fc.assert(fc.property(update, (u) => assert.deepEqual({ ...decodeUpdateBlob(encodeUpdateBlob(u)) }, { ...u })), { seed: 5 })
+    fc.assert(
+      fc.property(update, (u) => assert.deepEqual({ ...decodeUpdateBlob(encodeUpdateBlob(u)) }, { ...u })),
+      { seed: 5 },
+    )
   })
 
   it('has a CIDv1 raw sha2-256 address', async () => {
@@ -54,7 +65,8 @@ describe('update blob', () => {
     bytes.fill(0, 8, 12)
     assert.throws(() => decodeUpdateBlob(bytes), code('FL_BLOB_SCALE'))
   })
-  it('rejects a shape cut short', () => assert.throws(() => decodeUpdateBlob(encodeUpdateBlob(sample).subarray(0, 14)), code('FL_BLOB_TRUNCATED')))
+  it('rejects a shape cut short', () =>
+    assert.throws(() => decodeUpdateBlob(encodeUpdateBlob(sample).subarray(0, 14)), code('FL_BLOB_TRUNCATED')))
   it('rejects a zero dimension', () => {
     const bytes = encodeUpdateBlob(sample)
     bytes.fill(0, 12, 16)

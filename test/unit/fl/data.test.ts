@@ -5,13 +5,19 @@ import { loadMnist } from '../../../src/fl/data/mnist.js'
 import { parsePartitionSpec, partition } from '../../../src/fl/data/partition.js'
 import { permutation, SeededRandom } from '../../../src/fl/random.js'
 
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 const labels = Uint8Array.from({ length: 1000 }, (_, i) => i % 10)
 
 function assertCoversOnce(parts: Uint32Array[], n: number): void {
   const seen = new Uint8Array(n)
   for (const p of parts) for (const i of p) seen[i]! += 1
-  assert.ok(seen.every((c) => c === 1), 'every row in exactly one part')
+  assert.ok(
+    seen.every((c) => c === 1),
+    'every row in exactly one part',
+  )
 }
 
 describe('seeded randomness', () => {
@@ -19,12 +25,18 @@ describe('seeded randomness', () => {
     const a = new SeededRandom(7)
     const b = new SeededRandom(7)
     const xs = Array.from({ length: 10000 }, () => a.next())
-    assert.deepEqual(xs.slice(0, 5), Array.from({ length: 5 }, () => b.next()))
+    assert.deepEqual(
+      xs.slice(0, 5),
+      Array.from({ length: 5 }, () => b.next()),
+    )
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length
     assert.ok(Math.abs(mean - 0.5) < 0.01 && xs.every((x) => x >= 0 && x < 1))
   })
   it('shuffles into a permutation', () => {
-    assert.deepEqual([...permutation(100, new SeededRandom(1))].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i))
+    assert.deepEqual(
+      [...permutation(100, new SeededRandom(1))].sort((x, y) => x - y),
+      Array.from({ length: 100 }, (_, i) => i),
+    )
   })
 })
 
@@ -50,7 +62,11 @@ describe('partitioners', () => {
   it('dirichlet with small α skews labels per trainer, covers every row once, and is seeded', () => {
     const parts = partition(labels, 10, 10, { kind: 'dirichlet', alpha: 0.1 }, 3)
     assertCoversOnce(parts, labels.length)
-    const dominant = parts.map((p) => Math.max(...labelHistogram(subset({ features: new Float32Array(1000), labels, count: 1000, featureSize: 1, classes: 10 }, p))) / p.length)
+    const dominant = parts.map(
+      (p) =>
+        Math.max(...labelHistogram(subset({ features: new Float32Array(1000), labels, count: 1000, featureSize: 1, classes: 10 }, p))) /
+        p.length,
+    )
     assert.ok(dominant.reduce((a, b) => a + b, 0) / dominant.length > 0.4, 'trainers are dominated by few classes')
     assert.deepEqual(partition(labels, 10, 10, { kind: 'dirichlet', alpha: 0.1 }, 3), parts)
   })
@@ -62,7 +78,8 @@ describe('partitioners', () => {
   it('parses specs and rejects bad ones', () => {
     assert.deepEqual(parsePartitionSpec('dirichlet:0.5'), { kind: 'dirichlet', alpha: 0.5 })
     assert.deepEqual(parsePartitionSpec('shards:2'), { kind: 'shards', perTrainer: 2 })
-    for (const bad of ['dirichlet', 'dirichlet:-1', 'shards:0', 'iid:3', 'random']) assert.throws(() => parsePartitionSpec(bad), code('FL_INVALID_PARTITION'))
+    for (const bad of ['dirichlet', 'dirichlet:-1', 'shards:0', 'iid:3', 'random'])
+      assert.throws(() => parsePartitionSpec(bad), code('FL_INVALID_PARTITION'))
   })
 })
 
@@ -80,7 +97,10 @@ describe('CSV datasets', () => {
     assert.equal(data.classes, 3)
   })
   it('names the line of a malformed row', () => {
-    assert.throws(() => parseCsvDataset('a,b\n1,0\n2\n'), (e: { code?: string; context?: { line?: number } }) => e.code === 'FL_CSV_PARSE' && e.context?.line === 3)
+    assert.throws(
+      () => parseCsvDataset('a,b\n1,0\n2\n'),
+      (e: { code?: string; context?: { line?: number } }) => e.code === 'FL_CSV_PARSE' && e.context?.line === 3,
+    )
     assert.throws(() => parseCsvDataset('a,b\nx,0\n'), code('FL_CSV_PARSE'))
     assert.throws(() => parseCsvDataset('a,b\n'), code('FL_CSV_PARSE'))
     assert.throws(() => parseCsvDataset('a,b\n1,0\n', { labelColumn: 'z' }), code('FL_CSV_PARSE'))

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { roundDivBig } from '../../../src/fl/int-math.js'
-import { planSimdWeightedMean, SIMD_CHUNK, simdModule, simdWeightedMeanApplies, weightedMeanSimd, type SimdWeightedMeanPlan } from '../../../src/fl/kernels/simd-weighted-mean.js'
+import {
+  planSimdWeightedMean,
+  SIMD_CHUNK,
+  simdModule,
+  simdWeightedMeanApplies,
+  weightedMeanSimd,
+  type SimdWeightedMeanPlan,
+} from '../../../src/fl/kernels/simd-weighted-mean.js'
 import { FEDAVG_RANGES } from '../../../src/fl/rules/fedavg.js'
 import { getAggregationRule, RULE_NAMES } from '../../../src/fl/rules/registry.js'
 import type { AggregationInput } from '../../../src/fl/rules/types.js'
@@ -9,7 +16,10 @@ import { weightedMeanFast, weightedMeanReference } from '../../../src/fl/rules/w
 
 const MAX_ABS = FEDAVG_RANGES.maxAbsValue
 const MAX_WEIGHT = FEDAVG_RANGES.maxWeight
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 
 /** The definition with nothing to go wrong: bigint sums, bigint roundDiv. */
 function exactMean(updates: readonly Int32Array[], weights: readonly number[]): Int32Array {
@@ -28,17 +38,26 @@ function exactMean(updates: readonly Int32Array[], weights: readonly number[]): 
  */
 function edgeInput(maxK: number, maxN: number): fc.Arbitrary<{ updates: Int32Array[]; weights: number[] }> {
   const update = (n: number, sign: number) =>
-    fc.oneof(
-      fc.array(fc.integer({ min: -MAX_ABS, max: MAX_ABS }), { minLength: n, maxLength: n }),
-      fc.array(fc.integer({ min: MAX_ABS - 3, max: MAX_ABS }).map((v) => sign * v), { minLength: n, maxLength: n }),
-      fc.array(fc.constantFrom(MAX_ABS, -MAX_ABS, 0, 1, -1), { minLength: n, maxLength: n }),
-    ).map((v) => Int32Array.from(v))
-  return fc.record({ k: fc.integer({ min: 1, max: maxK }), n: fc.integer({ min: 1, max: maxN }), sign: fc.constantFrom(1, -1) }).chain(({ k, n, sign }) =>
-    fc.record({
-      updates: fc.array(update(n, sign), { minLength: k, maxLength: k }),
-      weights: fc.array(fc.oneof(fc.constant(MAX_WEIGHT), fc.integer({ min: 0, max: MAX_WEIGHT })), { minLength: k, maxLength: k }).filter((w) => w.some((x) => x > 0)),
-    }),
-  )
+    fc
+      .oneof(
+        fc.array(fc.integer({ min: -MAX_ABS, max: MAX_ABS }), { minLength: n, maxLength: n }),
+        fc.array(
+          fc.integer({ min: MAX_ABS - 3, max: MAX_ABS }).map((v) => sign * v),
+          { minLength: n, maxLength: n },
+        ),
+        fc.array(fc.constantFrom(MAX_ABS, -MAX_ABS, 0, 1, -1), { minLength: n, maxLength: n }),
+      )
+      .map((v) => Int32Array.from(v))
+  return fc
+    .record({ k: fc.integer({ min: 1, max: maxK }), n: fc.integer({ min: 1, max: maxN }), sign: fc.constantFrom(1, -1) })
+    .chain(({ k, n, sign }) =>
+      fc.record({
+        updates: fc.array(update(n, sign), { minLength: k, maxLength: k }),
+        weights: fc
+          .array(fc.oneof(fc.constant(MAX_WEIGHT), fc.integer({ min: 0, max: MAX_WEIGHT })), { minLength: k, maxLength: k })
+          .filter((w) => w.some((x) => x > 0)),
+      }),
+    )
 }
 
 /** Small blocks and groups, so that a short input still crosses block and group boundaries. */
@@ -71,18 +90,25 @@ describe('fast CPU path (WebAssembly SIMD weighted mean)', function () {
     for (const name of RULE_NAMES) {
       const rule = getAggregationRule(name)
       fc.assert(
-        fc.property(edgeInput(12, 300), fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 12, maxLength: 12 }), ({ updates, weights }, reputations) => {
-          const input: AggregationInput = { updates, weights, reputations: reputations.slice(0, updates.length) }
-          let expected
-          try {
-            expected = rule.reference(input)
-          } catch (error) {
-            // e.g. repfedavg with every effective weight floored to zero, or too few for krum:f
-            assert.throws(() => rule.fast(input), (e: unknown) => (e as { code?: string }).code === (error as { code?: string }).code)
-            return
-          }
-          assert.deepEqual(rule.fast(input), expected)
-        }),
+        fc.property(
+          edgeInput(12, 300),
+          fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 12, maxLength: 12 }),
+          ({ updates, weights }, reputations) => {
+            const input: AggregationInput = { updates, weights, reputations: reputations.slice(0, updates.length) }
+            let expected
+            try {
+              expected = rule.reference(input)
+            } catch (error) {
+              // e.g. repfedavg with every effective weight floored to zero, or too few for krum:f
+              assert.throws(
+                () => rule.fast(input),
+                (e: unknown) => (e as { code?: string }).code === (error as { code?: string }).code,
+              )
+              return
+            }
+            assert.deepEqual(rule.fast(input), expected)
+          },
+        ),
         { numRuns: 40, seed: 8 },
       )
     }
@@ -141,11 +167,17 @@ describe('fast CPU path (WebAssembly SIMD weighted mean)', function () {
           updates[who % k]![at % n] = bad
           const weights = updates.map(() => MAX_WEIGHT)
           let expected: unknown
-          assert.throws(() => weightedMeanReference(updates, weights, MAX_ABS), (e) => ((expected = e), true))
-          assert.throws(() => weightedMeanFast(updates, weights, MAX_ABS), (e: unknown) => {
-            assert.deepEqual((e as { context?: unknown }).context, (expected as { context?: unknown }).context)
-            return code('FL_VALUE_RANGE')(e)
-          })
+          assert.throws(
+            () => weightedMeanReference(updates, weights, MAX_ABS),
+            (e) => ((expected = e), true),
+          )
+          assert.throws(
+            () => weightedMeanFast(updates, weights, MAX_ABS),
+            (e: unknown) => {
+              assert.deepEqual((e as { context?: unknown }).context, (expected as { context?: unknown }).context)
+              return code('FL_VALUE_RANGE')(e)
+            },
+          )
         },
       ),
       { numRuns: 60, seed: 13 },
@@ -180,7 +212,11 @@ describe('fast CPU path (WebAssembly SIMD weighted mean)', function () {
   })
 
   it('refuses a plan whose blocks are not whole chunks (a padded tail would spill into the next update)', () => {
-    const plan: SimdWeightedMeanPlan = { coordsPerBlock: SIMD_CHUNK + 4, maxGroupWeight: Math.floor((2 ** 31 - 1) / MAX_ABS), maxGroupSize: 64 }
+    const plan: SimdWeightedMeanPlan = {
+      coordsPerBlock: SIMD_CHUNK + 4,
+      maxGroupWeight: Math.floor((2 ** 31 - 1) / MAX_ABS),
+      maxGroupSize: 64,
+    }
     assert.throws(() => weightedMeanSimd(module!, [Int32Array.of(1, 2, 3)], [1], 1, MAX_ABS, plan), code('FL_RULE_INPUT'))
   })
 

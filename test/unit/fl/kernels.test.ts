@@ -17,7 +17,10 @@ function inputArbitrary(maxK: number, maxN: number): fc.Arbitrary<AggregationInp
   const value = fc.oneof(fc.integer({ min: -MAX_ABS, max: MAX_ABS }), fc.constantFrom(-MAX_ABS, MAX_ABS, 0, -1, 1, 255, -256))
   return fc.record({ k: fc.integer({ min: 1, max: maxK }), n: fc.integer({ min: 1, max: maxN }) }).chain(({ k, n }) =>
     fc.record({
-      updates: fc.array(fc.array(value, { minLength: n, maxLength: n }).map((v) => Int32Array.from(v)), { minLength: k, maxLength: k }),
+      updates: fc.array(
+        fc.array(value, { minLength: n, maxLength: n }).map((v) => Int32Array.from(v)),
+        { minLength: k, maxLength: k },
+      ),
       weights: fc.array(fc.oneof(fc.integer({ min: 1, max: MAX_WEIGHT }), fc.constant(MAX_WEIGHT)), { minLength: k, maxLength: k }),
       reputations: fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: k, maxLength: k }),
     }),
@@ -48,7 +51,11 @@ describe('fl kernels', function () {
   })
 
   it('plans tiles whose arguments stay ≤ 2^24 elements and partial sums < 2^24', () => {
-    for (const [k, n] of [[10, 1e5], [50, 1e7], [255, 2 ** 28]] as const) {
+    for (const [k, n] of [
+      [10, 1e5],
+      [50, 1e7],
+      [255, 2 ** 28],
+    ] as const) {
       const w = planWeightedSum(MAX_ABS, MAX_WEIGHT, k, n)
       assert.ok(w.updatesPerTile * w.coordsPerTile <= MAX_ARGUMENT_ELEMENTS)
       assert.ok(w.updatesPerTile * Math.max(w.base - 1, Math.ceil(MAX_ABS / w.base)) * MAX_WEIGHT <= MAX_PARTIAL_SUM)
@@ -94,16 +101,34 @@ describe('fl kernels', function () {
 
   it('rank sums and distances stay exact across small tiles and chunks', async () => {
     await fc.assert(
-      fc.asyncProperty(inputArbitrary(8, 120), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 255 }), async (input, nt, chunk) => {
-        const k = input.updates.length
-        const distances = pairwiseDistancesReference(input.updates, MAX_ABS)
-        for (const mode of modes) {
-          const backend = backends.get(mode)!
-          const sums = await rankSumOnKernel(backend, input.updates, 0, k - 1, MAX_ABS, { coordsPerTile: nt })
-          assert.ok(sumsEqual(sums, exactWeightedSum(input.updates, input.updates.map(() => 1))), `${mode} rank sum`)
-          assert.deepEqual(await pairwiseDistancesOnKernel(backend, input.updates, MAX_ABS, { chunk, coordsPerTile: nt }), distances, `${mode} distances`)
-        }
-      }),
+      fc.asyncProperty(
+        inputArbitrary(8, 120),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (input, nt, chunk) => {
+          const k = input.updates.length
+          const distances = pairwiseDistancesReference(input.updates, MAX_ABS)
+          for (const mode of modes) {
+            const backend = backends.get(mode)!
+            const sums = await rankSumOnKernel(backend, input.updates, 0, k - 1, MAX_ABS, { coordsPerTile: nt })
+            assert.ok(
+              sumsEqual(
+                sums,
+                exactWeightedSum(
+                  input.updates,
+                  input.updates.map(() => 1),
+                ),
+              ),
+              `${mode} rank sum`,
+            )
+            assert.deepEqual(
+              await pairwiseDistancesOnKernel(backend, input.updates, MAX_ABS, { chunk, coordsPerTile: nt }),
+              distances,
+              `${mode} distances`,
+            )
+          }
+        },
+      ),
       { numRuns: 30, seed: 11 },
     )
   })

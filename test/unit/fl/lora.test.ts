@@ -11,8 +11,14 @@ import { DEFAULT_TRAINING, trainLocal } from '../../../src/fl/train/local-traini
 import { SeededRandom } from '../../../src/fl/random.js'
 import { DEVNET_MODELS } from '../../../src/devnet/training.js'
 
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
-const withAdapter = (spec: ModelSpec, rank: number, layers = [0, 1], alpha = 2 * rank): ModelSpec => ({ ...spec, adapter: { base: { subnet: '0', version: '3' }, rank, alpha, layers, seed: 7 } })
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
+const withAdapter = (spec: ModelSpec, rank: number, layers = [0, 1], alpha = 2 * rank): ModelSpec => ({
+  ...spec,
+  adapter: { base: { subnet: '0', version: '3' }, rank, alpha, layers, seed: 7 },
+})
 
 function randomVector(n: number, seed: number, amplitude = 0.1): Float32Array {
   const random = new SeededRandom(seed)
@@ -26,25 +32,43 @@ describe('LoRA adapters: layout', () => {
     assert.equal(layout.size, 4 * (784 + 200) + 4 * (200 + 10))
     assert.equal(trainableSize(spec), 4776)
     assert.equal(layout.base.size, 159_010)
-    assert.deepEqual(layout.slots.map((s) => [s.layer, s.kind, s.shape.join('x'), s.offset]), [
-      [0, 'lora_a', '4x784', 0],
-      [0, 'lora_b', '200x4', 3136],
-      [1, 'lora_a', '4x200', 3936],
-      [1, 'lora_b', '10x4', 4736],
-    ])
+    assert.deepEqual(
+      layout.slots.map((s) => [s.layer, s.kind, s.shape.join('x'), s.offset]),
+      [
+        [0, 'lora_a', '4x784', 0],
+        [0, 'lora_b', '200x4', 3136],
+        [1, 'lora_a', '4x200', 3936],
+        [1, 'lora_b', '10x4', 4736],
+      ],
+    )
     assert.equal(trainableSize(DEVNET_MODELS.mlp.spec()), 159_010)
   })
   it('rejects bad adapter declarations with typed errors naming the layer', () => {
     const mlp = mlpSpec([20, 8, 3])
     assert.throws(() => adapterLayout(mlp), code('FL_INVALID_MODEL_SPEC'))
-    assert.throws(() => adapterLayout(withAdapter(mlp, 9, [0])), (e: { code: string; context: { layer?: number } }) => e.code === 'FL_INVALID_MODEL_SPEC' && e.context.layer === 0)
+    assert.throws(
+      () => adapterLayout(withAdapter(mlp, 9, [0])),
+      (e: { code: string; context: { layer?: number } }) => e.code === 'FL_INVALID_MODEL_SPEC' && e.context.layer === 0,
+    )
     assert.throws(() => adapterLayout(withAdapter(mlp, 2, [1, 0])), code('FL_INVALID_MODEL_SPEC'))
     assert.throws(() => adapterLayout(withAdapter(mlp, 2, [2])), code('FL_INVALID_MODEL_SPEC'))
     assert.throws(() => adapterLayout(withAdapter(mlp, 0, [0])), code('FL_INVALID_MODEL_SPEC'))
-    assert.throws(() => adapterLayout({ ...withAdapter(mlp, 2), adapter: { ...withAdapter(mlp, 2).adapter!, alpha: 0.5 } }), code('FL_INVALID_MODEL_SPEC'))
-    assert.throws(() => adapterLayout({ ...withAdapter(mlp, 2), adapter: { ...withAdapter(mlp, 2).adapter!, base: { subnet: 'x', version: '0' } } }), code('FL_INVALID_MODEL_SPEC'))
-    const cnn = { inputShape: [8, 8, 1], layers: [{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'flatten' }, { type: 'dense', units: 3 }] } as ModelSpec
-    assert.throws(() => adapterLayout(withAdapter(cnn, 1, [0])), (e: { context: { layer?: number } }) => e.context.layer === 0)
+    assert.throws(
+      () => adapterLayout({ ...withAdapter(mlp, 2), adapter: { ...withAdapter(mlp, 2).adapter!, alpha: 0.5 } }),
+      code('FL_INVALID_MODEL_SPEC'),
+    )
+    assert.throws(
+      () => adapterLayout({ ...withAdapter(mlp, 2), adapter: { ...withAdapter(mlp, 2).adapter!, base: { subnet: 'x', version: '0' } } }),
+      code('FL_INVALID_MODEL_SPEC'),
+    )
+    const cnn = {
+      inputShape: [8, 8, 1],
+      layers: [{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'flatten' }, { type: 'dense', units: 3 }],
+    } as ModelSpec
+    assert.throws(
+      () => adapterLayout(withAdapter(cnn, 1, [0])),
+      (e: { context: { layer?: number } }) => e.context.layer === 0,
+    )
     assert.equal(adapterLayout(withAdapter(cnn, 1, [2])).size, 128 + 3)
     assert.throws(() => parseModelSpec(JSON.stringify(withAdapter(mlp, 9, [0]))), code('FL_INVALID_MODEL_SPEC'))
     assert.deepEqual(parseModelSpec(JSON.stringify(withAdapter(mlp, 2))), withAdapter(mlp, 2))
@@ -111,10 +135,28 @@ describe('LoRA adapters: forward passes and training', function () {
     const baseSpec = DEVNET_MODELS.mlp.spec()
     const full = new Network(baseSpec)
     const config = { ...DEFAULT_TRAINING, epochs: 1, seed: 3 }
-    const base = trainLocal(full, subset(train, Array.from({ length: 3000 }, (_, i) => i)), initialParameters(baseSpec, 1), config).parameters
+    const base = trainLocal(
+      full,
+      subset(
+        train,
+        Array.from({ length: 3000 }, (_, i) => i),
+      ),
+      initialParameters(baseSpec, 1),
+      config,
+    ).parameters
     const shift = (data: Dataset): Dataset => ({ ...data, labels: data.labels.map((l) => (l + 1) % 10) })
-    const shiftedTrain = shift(subset(train, Array.from({ length: 2000 }, (_, i) => 3000 + i)))
-    const shiftedTest = shift(subset(test, Array.from({ length: 1000 }, (_, i) => i)))
+    const shiftedTrain = shift(
+      subset(
+        train,
+        Array.from({ length: 2000 }, (_, i) => 3000 + i),
+      ),
+    )
+    const shiftedTest = shift(
+      subset(
+        test,
+        Array.from({ length: 1000 }, (_, i) => i),
+      ),
+    )
     const spec = withAdapter(baseSpec, 8, [0, 1], 16)
     const network = new AdapterNetwork(spec, base)
     const start = initialAdapter(spec)

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { formatLearningRateSchedule, parseLearningRateSchedule, scheduledLearningRate } from '../../../src/fl/train/lr-schedule.js'
 
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 
 describe('learning-rate schedule across rounds', () => {
   it('keeps the base rate every round when constant', () => {
@@ -21,12 +24,28 @@ describe('learning-rate schedule across rounds', () => {
 
   it('steps down by the factor every EVERY rounds', () => {
     const step = parseLearningRateSchedule('step:5:0.5')
-    assert.deepEqual([1, 5, 6, 10, 11].map((r) => scheduledLearningRate(step, 0.1, r, 20)), [0.1, 0.1, 0.05, 0.05, 0.025])
+    assert.deepEqual(
+      [1, 5, 6, 10, 11].map((r) => scheduledLearningRate(step, 0.1, r, 20)),
+      [0.1, 0.1, 0.05, 0.05, 0.025],
+    )
   })
 
   it('round-trips its text form and refuses malformed schedules with FL_INVALID_TRAINING_CONFIG', () => {
-    for (const text of ['constant', 'cosine', 'cosine:0.1', 'step:5:0.5']) assert.equal(formatLearningRateSchedule(parseLearningRateSchedule(text)), text)
-    for (const text of ['', 'linear', 'cosine:', 'cosine:2', 'cosine:-0.1', 'step', 'step:0:0.5', 'step:5:0', 'step:5:1.5', 'step:5:', 'constant:1'])
+    for (const text of ['constant', 'cosine', 'cosine:0.1', 'step:5:0.5'])
+      assert.equal(formatLearningRateSchedule(parseLearningRateSchedule(text)), text)
+    for (const text of [
+      '',
+      'linear',
+      'cosine:',
+      'cosine:2',
+      'cosine:-0.1',
+      'step',
+      'step:0:0.5',
+      'step:5:0',
+      'step:5:1.5',
+      'step:5:',
+      'constant:1',
+    ])
       assert.throws(() => parseLearningRateSchedule(text), code('FL_INVALID_TRAINING_CONFIG'), text)
   })
 })

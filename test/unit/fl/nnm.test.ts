@@ -10,7 +10,10 @@ import { weightedMeanOnKernel } from '../../../src/fl/rules/weighted-mean.js'
 import { useKernelBackends } from './support/kernel-backends.js'
 
 const MAX_ABS = 32767
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 const u = (...values: number[]): Int32Array => Int32Array.from(values)
 
 /**
@@ -20,19 +23,40 @@ const u = (...values: number[]): Int32Array => Int32Array.from(values)
 function inputArbitrary(maxK: number, maxN: number): fc.Arbitrary<AggregationInput> {
   const wide = fc.oneof(fc.integer({ min: -MAX_ABS, max: MAX_ABS }), fc.constantFrom(-MAX_ABS, MAX_ABS, 0, -1, 1, 255, -256))
   const narrow = fc.integer({ min: -2, max: 2 })
-  return fc.record({ k: fc.integer({ min: 1, max: maxK }), n: fc.integer({ min: 1, max: maxN }), tied: fc.boolean() }).chain(({ k, n, tied }) =>
-    fc.record({
-      updates: fc.array(fc.array(tied ? narrow : wide, { minLength: tied ? Math.min(n, 3) : n, maxLength: tied ? Math.min(n, 3) : n }).map((v) => Int32Array.from(v)), { minLength: k, maxLength: k }),
-      weights: fc.array(fc.integer({ min: 1, max: 4096 }), { minLength: k, maxLength: k }),
-    }),
-  )
+  return fc
+    .record({ k: fc.integer({ min: 1, max: maxK }), n: fc.integer({ min: 1, max: maxN }), tied: fc.boolean() })
+    .chain(({ k, n, tied }) =>
+      fc.record({
+        updates: fc.array(
+          fc
+            .array(tied ? narrow : wide, { minLength: tied ? Math.min(n, 3) : n, maxLength: tied ? Math.min(n, 3) : n })
+            .map((v) => Int32Array.from(v)),
+          { minLength: k, maxLength: k },
+        ),
+        weights: fc.array(fc.integer({ min: 1, max: 4096 }), { minLength: k, maxLength: k }),
+      }),
+    )
 }
 
 /** The kernel composition of NNM with the neighbour choice swapped out (for planted bugs). */
-async function mixWith(backend: KernelBackend, updates: readonly Int32Array[], keep: number, choose: (d: bigint[][], keep: number) => number[][]): Promise<Int32Array[]> {
+async function mixWith(
+  backend: KernelBackend,
+  updates: readonly Int32Array[],
+  keep: number,
+  choose: (d: bigint[][], keep: number) => number[][],
+): Promise<Int32Array[]> {
   const distances = await pairwiseDistancesOnKernel(backend, updates, MAX_ABS, planDistances(updates.length, updates[0]!.length, MAX_ABS))
   const mixed: Int32Array[] = []
-  for (const n of choose(distances, keep)) mixed.push(await weightedMeanOnKernel(backend, n.map((i) => updates[i]!), n.map(() => 1), MAX_ABS, 1))
+  for (const n of choose(distances, keep))
+    mixed.push(
+      await weightedMeanOnKernel(
+        backend,
+        n.map((i) => updates[i]!),
+        n.map(() => 1),
+        MAX_ABS,
+        1,
+      ),
+    )
   return mixed
 }
 
@@ -49,7 +73,11 @@ describe('nearest-neighbour mixing (+nnm)', function () {
   it('breaks distance ties by the lower index', () => {
     // 1 and 2 are both at squared distance 1 from 0; with room for one neighbour besides 0 itself, 1 wins
     const distances = pairwiseDistancesReference([u(0), u(1), u(-1)], MAX_ABS)
-    assert.deepEqual(nearestNeighbours(distances, 2), [[0, 1], [0, 1], [0, 2]])
+    assert.deepEqual(nearestNeighbours(distances, 2), [
+      [0, 1],
+      [0, 1],
+      [0, 2],
+    ])
   })
 
   it('brings the median within the honest values that three colluding sign-flippers would shift', () => {
@@ -87,7 +115,16 @@ describe('nearest-neighbour mixing (+nnm)', function () {
 
   const plantedBugs: [string, (d: bigint[][], keep: number) => number[][]][] = [
     // ties go to the higher index
-    ['ties broken towards the higher index', (d, keep) => d.map((row) => row.map((_, j) => j).sort((x, y) => (row[x]! < row[y]! ? -1 : row[x]! > row[y]! ? 1 : y - x)).slice(0, keep))],
+    [
+      'ties broken towards the higher index',
+      (d, keep) =>
+        d.map((row) =>
+          row
+            .map((_, j) => j)
+            .sort((x, y) => (row[x]! < row[y]! ? -1 : row[x]! > row[y]! ? 1 : y - x))
+            .slice(0, keep),
+        ),
+    ],
     ['K − f + 1 neighbours', (d, keep) => nearestNeighbours(d, keep + 1)],
   ]
   for (const [bug, choose] of plantedBugs) {
@@ -116,7 +153,10 @@ describe('nearest-neighbour mixing (+nnm)', function () {
           const k = input.updates.length
           const keep = k - Math.floor((k - 1) / 2)
           const mixed = await mixWith(backends.get(mode)!, input.updates, keep, nearestNeighbours)
-          assert.deepEqual(getAggregationRule('median').reference({ ...input, updates: mixed }), getAggregationRule('median+nnm').reference(input))
+          assert.deepEqual(
+            getAggregationRule('median').reference({ ...input, updates: mixed }),
+            getAggregationRule('median+nnm').reference(input),
+          )
         }),
         { numRuns: 10, seed: 5 },
       )

@@ -3,7 +3,10 @@ import { SeededRandom } from '../../../src/fl/random.js'
 import { dpEpsilon, privatizeUpdate } from '../../../src/fl/train/privacy.js'
 import { applyAggregate, clipL2, computeDelta, l2Norm, quantize } from '../../../src/fl/update/quantize.js'
 
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 
 describe('update quantization', () => {
   const config = { scale: 4, maxAbs: 100, clipNorm: 10 }
@@ -20,7 +23,10 @@ describe('update quantization', () => {
     assert.notDeepEqual(quantize(delta, config, new SeededRandom(5)), quantize(delta, config, new SeededRandom(6)))
   })
   it('clamps to ±maxAbs and keeps exact integers exact', () => {
-    assert.deepEqual(quantize(Float32Array.of(1000, -1000, 2, -2.5), config, new SeededRandom(1)).subarray(0, 3), Int32Array.of(100, -100, 8))
+    assert.deepEqual(
+      quantize(Float32Array.of(1000, -1000, 2, -2.5), config, new SeededRandom(1)).subarray(0, 3),
+      Int32Array.of(100, -100, 8),
+    )
   })
   it('rejects a non-integer scale', () =>
     assert.throws(() => quantize(new Float32Array(1), { ...config, scale: 1.5 }, new SeededRandom(1)), code('FL_INVALID_QUANTIZATION')))

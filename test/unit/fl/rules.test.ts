@@ -3,7 +3,10 @@ import fc from 'fast-check'
 import { floorDiv, roundDiv } from '../../../src/fl/int-math.js'
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 const u = (...values: number[]): Int32Array => Int32Array.from(values)
 
 describe('integer rounding', () => {
@@ -69,7 +72,10 @@ describe('aggregation rules (reference definitions)', () => {
     assert.deepEqual(multi.values, u(10, 11)) // (10+11+9+10)/4 = 10, (10+9+11+12)/4 = 10.5 → 11
   })
   it('krum refuses fewer than 2f + 3 updates', () =>
-    assert.throws(() => getAggregationRule('krum:2').reference({ updates: [u(1), u(2), u(3)], weights: [1, 1, 1] }), code('FL_TOO_FEW_UPDATES')))
+    assert.throws(
+      () => getAggregationRule('krum:2').reference({ updates: [u(1), u(2), u(3)], weights: [1, 1, 1] }),
+      code('FL_TOO_FEW_UPDATES'),
+    ))
   it('median refuses more updates than its exact range allows', () => {
     const updates = Array.from({ length: 256 }, () => u(0))
     assert.throws(() => getAggregationRule('median').reference({ updates, weights: updates.map(() => 1) }), code('FL_TOO_MANY_UPDATES'))
@@ -87,7 +93,8 @@ describe('rule registry', () => {
   it('rejects unknown rules and bad parameters with typed errors', () => {
     assert.throws(() => getAggregationRule('fedsgd'), code('FL_UNKNOWN_RULE'))
     // Names of Object.prototype's members are unknown rules too, not a TypeError from a prototype lookup.
-    for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) assert.throws(() => getAggregationRule(name), code('FL_UNKNOWN_RULE'))
+    for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty'])
+      assert.throws(() => getAggregationRule(name), code('FL_UNKNOWN_RULE'))
     assert.throws(() => getAggregationRule('trimmed:0.5'), code('FL_RULE_PARAMS'))
     assert.throws(() => getAggregationRule('trimmed:1e-1'), code('FL_RULE_PARAMS'))
     assert.throws(() => getAggregationRule('krum:-1'), code('FL_RULE_PARAMS'))
@@ -110,7 +117,7 @@ describe('rule registry', () => {
     assert.throws(() => getAggregationRule('fedsgd+nnm'), code('FL_UNKNOWN_RULE'))
     assert.throws(() => getAggregationRule('trimmed:0.5+nnm'), code('FL_RULE_PARAMS'))
   })
-  it('takes f for +nnm from the rule: ⌊(K−1)/2⌋ for median, ⌊βK⌋ for trimmed, Krum\'s f', () => {
+  it("takes f for +nnm from the rule: ⌊(K−1)/2⌋ for median, ⌊βK⌋ for trimmed, Krum's f", () => {
     assert.equal(getAggregationRule('median').byzantineTolerance!(10), 4)
     assert.equal(getAggregationRule('trimmed:0.3').byzantineTolerance!(10), 3)
     assert.equal(getAggregationRule('krum').byzantineTolerance!(10), 3)

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { FlError } from '../../../src/fl/errors.js'
-import { adapterTensorsOfSpec, dequantizeModel, encodeSafetensors, peftAdapterConfig, tensorsOfSpec } from '../../../src/fl/model/safetensors.js'
+import {
+  adapterTensorsOfSpec,
+  dequantizeModel,
+  encodeSafetensors,
+  peftAdapterConfig,
+  tensorsOfSpec,
+} from '../../../src/fl/model/safetensors.js'
 import { type ModelSpec, mlpSpec, parameterLayout, smallCnnSpec } from '../../../src/fl/model/spec.js'
 
 /**
@@ -9,7 +15,10 @@ import { type ModelSpec, mlpSpec, parameterLayout, smallCnnSpec } from '../../..
  * the checks the reference loader makes: header length, JSON object header, known dtype, shape
  * matching the byte range, tensors contiguous from 0 and covering the buffer exactly.
  */
-function readSafetensors(file: Uint8Array): { metadata: Record<string, string>; tensors: Map<string, { dtype: string; shape: number[]; values: Float32Array }> } {
+function readSafetensors(file: Uint8Array): {
+  metadata: Record<string, string>
+  tensors: Map<string, { dtype: string; shape: number[]; values: Float32Array }>
+} {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength)
   assert.ok(file.length >= 8, 'shorter than its header length')
   const headerLength = Number(view.getBigUint64(0, true))
@@ -59,7 +68,12 @@ describe('safetensors export of a model', () => {
     const file = encodeSafetensors(tensorsOfSpec(spec, dequantizeModel(q, scale)), { subnet: '7', version: '3' })
     const { metadata, tensors } = readSafetensors(file)
     assert.deepEqual(metadata, { subnet: '7', version: '3' })
-    assert.deepEqual([...tensors.keys()].sort(), ['layers.0.dense.bias', 'layers.0.dense.kernel', 'layers.1.dense.bias', 'layers.1.dense.kernel'])
+    assert.deepEqual([...tensors.keys()].sort(), [
+      'layers.0.dense.bias',
+      'layers.0.dense.kernel',
+      'layers.1.dense.bias',
+      'layers.1.dense.kernel',
+    ])
     assert.deepEqual(tensors.get('layers.0.dense.kernel')!.shape, [3, 4])
     assert.deepEqual(tensors.get('layers.0.dense.bias')!.shape, [4])
     assert.deepEqual(tensors.get('layers.1.dense.kernel')!.shape, [4, 2])
@@ -67,7 +81,10 @@ describe('safetensors export of a model', () => {
     // The flat order: layer 0 kernel (12), its bias (4), layer 1 kernel (8), its bias (2); row-major.
     const order = ['layers.0.dense.kernel', 'layers.0.dense.bias', 'layers.1.dense.kernel', 'layers.1.dense.bias']
     const flat = order.flatMap((name) => [...tensors.get(name)!.values])
-    assert.deepEqual(flat, [...q].map((v) => Math.fround(v / scale)))
+    assert.deepEqual(
+      flat,
+      [...q].map((v) => Math.fround(v / scale)),
+    )
     // Kernel [in, units] row-major: element (i, j) of layer 0 is flat[i·4 + j].
     assert.equal(tensors.get('layers.0.dense.kernel')!.values[1 * 4 + 2], Math.fround(q[6]! / scale))
   })
@@ -103,35 +120,69 @@ describe('safetensors export of a model', () => {
   })
 
   it('refuses a vector of another length than the spec, and tensors whose values do not fill their shape', () => {
-    assert.throws(() => tensorsOfSpec(mlpSpec([2, 2]), new Float32Array(5)), (e: unknown) => e instanceof FlError && e.code === 'FL_PARAMETER_LENGTH')
-    assert.throws(() => encodeSafetensors([{ name: 'a', shape: [2, 2], values: new Float32Array(3) }]), (e: unknown) => e instanceof FlError && e.code === 'FL_PARAMETER_LENGTH')
-    assert.throws(() => encodeSafetensors([{ name: 'a', shape: [1], values: new Float32Array(1) }, { name: 'a', shape: [1], values: new Float32Array(1) }]), (e: unknown) => e instanceof FlError && e.code === 'FL_INVALID_MODEL_SPEC')
+    assert.throws(
+      () => tensorsOfSpec(mlpSpec([2, 2]), new Float32Array(5)),
+      (e: unknown) => e instanceof FlError && e.code === 'FL_PARAMETER_LENGTH',
+    )
+    assert.throws(
+      () => encodeSafetensors([{ name: 'a', shape: [2, 2], values: new Float32Array(3) }]),
+      (e: unknown) => e instanceof FlError && e.code === 'FL_PARAMETER_LENGTH',
+    )
+    assert.throws(
+      () =>
+        encodeSafetensors([
+          { name: 'a', shape: [1], values: new Float32Array(1) },
+          { name: 'a', shape: [1], values: new Float32Array(1) },
+        ]),
+      (e: unknown) => e instanceof FlError && e.code === 'FL_INVALID_MODEL_SPEC',
+    )
   })
 })
 
 describe('adapters as PEFT safetensors', () => {
-  const spec: ModelSpec = { ...mlpSpec([6, 4, 3]), adapter: { base: { subnet: '0', version: '2' }, rank: 2, alpha: 4, layers: [0, 1], seed: 1 } }
+  const spec: ModelSpec = {
+    ...mlpSpec([6, 4, 3]),
+    adapter: { base: { subnet: '0', version: '2' }, rank: 2, alpha: 4, layers: [0, 1], seed: 1 },
+  }
   const flat = Float32Array.from({ length: 2 * 6 + 4 * 2 + 2 * 4 + 3 * 2 }, (_, i) => i / 8)
 
   it('names and shapes each tensor as PEFT does (lora_A [r, in], lora_B [out, r]), values in layout order', () => {
     const tensors = adapterTensorsOfSpec(spec, flat)
-    assert.deepEqual(tensors.map((t) => [t.name, t.shape.join('x')]), [
-      ['base_model.model.layers.0.dense.lora_A.weight', '2x6'],
-      ['base_model.model.layers.0.dense.lora_B.weight', '4x2'],
-      ['base_model.model.layers.1.dense.lora_A.weight', '2x4'],
-      ['base_model.model.layers.1.dense.lora_B.weight', '3x2'],
-    ])
+    assert.deepEqual(
+      tensors.map((t) => [t.name, t.shape.join('x')]),
+      [
+        ['base_model.model.layers.0.dense.lora_A.weight', '2x6'],
+        ['base_model.model.layers.0.dense.lora_B.weight', '4x2'],
+        ['base_model.model.layers.1.dense.lora_A.weight', '2x4'],
+        ['base_model.model.layers.1.dense.lora_B.weight', '3x2'],
+      ],
+    )
     const read = readSafetensors(encodeSafetensors(tensors))
     assert.deepEqual(read.tensors.get('base_model.model.layers.0.dense.lora_B.weight')!.values, flat.subarray(12, 20))
     assert.deepEqual(read.tensors.get('base_model.model.layers.1.dense.lora_B.weight')!.values, flat.subarray(28, 34))
   })
   it('writes the adapter_config.json PEFT loads: LoRA, r, lora_alpha, target modules', () => {
     assert.deepEqual(peftAdapterConfig(spec, 'fedra:0/2'), {
-      peft_type: 'LORA', base_model_name_or_path: 'fedra:0/2', r: 2, lora_alpha: 4, lora_dropout: 0, target_modules: ['layers.0.dense', 'layers.1.dense'], bias: 'none', fan_in_fan_out: false, inference_mode: true, task_type: null,
+      peft_type: 'LORA',
+      base_model_name_or_path: 'fedra:0/2',
+      r: 2,
+      lora_alpha: 4,
+      lora_dropout: 0,
+      target_modules: ['layers.0.dense', 'layers.1.dense'],
+      bias: 'none',
+      fan_in_fan_out: false,
+      inference_mode: true,
+      task_type: null,
     })
   })
   it('refuses a vector of another length and a spec without an adapter', () => {
-    assert.throws(() => adapterTensorsOfSpec(spec, flat.subarray(1)), (e: FlError) => e.code === 'FL_PARAMETER_LENGTH')
-    assert.throws(() => adapterTensorsOfSpec(mlpSpec([6, 4, 3]), flat), (e: FlError) => e.code === 'FL_INVALID_MODEL_SPEC')
+    assert.throws(
+      () => adapterTensorsOfSpec(spec, flat.subarray(1)),
+      (e: FlError) => e.code === 'FL_PARAMETER_LENGTH',
+    )
+    assert.throws(
+      () => adapterTensorsOfSpec(mlpSpec([6, 4, 3]), flat),
+      (e: FlError) => e.code === 'FL_INVALID_MODEL_SPEC',
+    )
   })
 })

@@ -8,7 +8,10 @@ import { ensureTfBackend, tf } from '../../../src/fl/model/tf.js'
 import { DEFAULT_TRAINING, trainLocal, type TrainingConfig, type TrainingResult } from '../../../src/fl/train/local-training.js'
 import { TrainingWorker, trainInWorker } from '../../../src/fl/train/training-worker.js'
 
-const code = (expected: string) => (error: unknown): boolean => (error as { code?: string }).code === expected
+const code =
+  (expected: string) =>
+  (error: unknown): boolean =>
+    (error as { code?: string }).code === expected
 
 /** Same floats bit for bit (Object.is: -0 ≠ 0, NaN = NaN), same loss, same steps. */
 function assertIdentical(actual: TrainingResult, expected: TrainingResult): void {
@@ -42,7 +45,10 @@ describe('training in a worker thread', function () {
   before(async function () {
     this.timeout(60_000)
     const { train } = loadMnist()
-    rows = subset(train, Array.from({ length: 200 }, (_, i) => i))
+    rows = subset(
+      train,
+      Array.from({ length: 200 }, (_, i) => i),
+    )
     worker = await TrainingWorker.start()
   })
   after(async () => {
@@ -55,11 +61,17 @@ describe('training in a worker thread', function () {
   })
 
   it('returns the CNN bit-identical to trainLocal on the main thread, two models queued in one thread', async () => {
-    const data = subset(rows, Array.from({ length: 96 }, (_, i) => i))
+    const data = subset(
+      rows,
+      Array.from({ length: 96 }, (_, i) => i),
+    )
     const cnnStart = initialParameters(cnn, 4)
     const mlpStart = initialParameters(mlp, 5)
     const cnnConfig = { ...config, epochs: 1 }
-    const [fromCnn, fromMlp] = await Promise.all([worker.train({ spec: cnn, data, start: cnnStart, config: cnnConfig }), worker.train({ spec: mlp, data, start: mlpStart, config })])
+    const [fromCnn, fromMlp] = await Promise.all([
+      worker.train({ spec: cnn, data, start: cnnStart, config: cnnConfig }),
+      worker.train({ spec: mlp, data, start: mlpStart, config }),
+    ])
     assertIdentical(fromCnn, await onMainThread(cnn, data, cnnStart, cnnConfig))
     assertIdentical(fromMlp, await onMainThread(mlp, data, mlpStart, config))
   })
@@ -70,7 +82,10 @@ describe('training in a worker thread', function () {
     const wide = new Float32Array(start.length + 8)
     wide.set(start, 8)
     const view = wide.subarray(8)
-    const moved = subset(rows, Array.from({ length: rows.count }, (_, i) => i))
+    const moved = subset(
+      rows,
+      Array.from({ length: rows.count }, (_, i) => i),
+    )
     const result = await worker.train({ spec: mlp, data: moved, start: view, config }, { transfer: true })
     assertIdentical(result, expected)
     assert.equal(moved.features.length, 0, 'the features buffer was moved to the thread')
@@ -85,8 +100,14 @@ describe('training in a worker thread', function () {
       return true
     })
     await assert.rejects(worker.train({ spec: mlp, data: rows, start: start.subarray(1), config }), code('FL_PARAMETER_LENGTH'))
-    await assert.rejects(worker.train({ spec: { inputShape: [784], layers: [] }, data: rows, start, config }), code('FL_INVALID_MODEL_SPEC'))
-    assert.equal((await worker.train({ spec: mlp, data: rows, start, config: { ...config, epochs: 1 } })).steps, Math.floor(rows.count / config.batchSize))
+    await assert.rejects(
+      worker.train({ spec: { inputShape: [784], layers: [] }, data: rows, start, config }),
+      code('FL_INVALID_MODEL_SPEC'),
+    )
+    assert.equal(
+      (await worker.train({ spec: mlp, data: rows, start, config: { ...config, epochs: 1 } })).steps,
+      Math.floor(rows.count / config.batchSize),
+    )
   })
 
   it('trains one job in a thread of its own with trainInWorker', async () => {
@@ -106,10 +127,13 @@ describe('training in a worker thread', function () {
 
   it('reports a thread that dies as TRAINING_WORKER_CRASHED, without taking the process down', async () => {
     // A 4 MiB heap cannot even load tfjs: the thread runs out of memory and exits.
-    await assert.rejects(TrainingWorker.start({ resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } }), (error: unknown) => {
-      assert.ok(code('TRAINING_WORKER_CRASHED')(error))
-      assert.match((error as { context: { reason: string } }).context.reason, /memory/i)
-      return true
-    })
+    await assert.rejects(
+      TrainingWorker.start({ resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } }),
+      (error: unknown) => {
+        assert.ok(code('TRAINING_WORKER_CRASHED')(error))
+        assert.match((error as { context: { reason: string } }).context.reason, /memory/i)
+        return true
+      },
+    )
   })
 })

@@ -51,12 +51,57 @@ const CONV_CASES: readonly ConvCase[] = [
   { name: 'smallCnnSpec conv 2: 14×14×8, 5×5→16, stride 1, same', x: [2, 14, 14, 8], filter: [5, 5, 8, 16], strides: [1, 1], pad: 'same' },
   { name: '9×7×3, 3×3→4, stride 1, valid', x: [3, 9, 7, 3], filter: [3, 3, 3, 4], strides: [1, 1], pad: 'valid' },
   { name: '9×7×2, 3×3→5, stride 2, same (odd sizes)', x: [2, 9, 7, 2], filter: [3, 3, 2, 5], strides: [2, 2], pad: 'same' },
-  { name: '8×8×2, 3×3→3, stride 2, valid (a trailing row and column unread)', x: [2, 8, 8, 2], filter: [3, 3, 2, 3], strides: [2, 2], pad: 'valid' },
-  { name: '10×11×2, 4×2→3, strides [3, 2], same (asymmetric padding)', x: [2, 10, 11, 2], filter: [4, 2, 2, 3], strides: [3, 2], pad: 'same' },
+  {
+    name: '8×8×2, 3×3→3, stride 2, valid (a trailing row and column unread)',
+    x: [2, 8, 8, 2],
+    filter: [3, 3, 2, 3],
+    strides: [2, 2],
+    pad: 'valid',
+  },
+  {
+    name: '10×11×2, 4×2→3, strides [3, 2], same (asymmetric padding)',
+    x: [2, 10, 11, 2],
+    filter: [4, 2, 2, 3],
+    strides: [3, 2],
+    pad: 'same',
+  },
   { name: '6×6×3, 1×1→2, stride 1, valid', x: [1, 6, 6, 3], filter: [1, 1, 3, 2], strides: [1, 1], pad: 'valid' },
-  { name: '7×6×2, 3×3→2, stride 2, explicit padding', x: [2, 7, 6, 2], filter: [3, 3, 2, 2], strides: [2, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
-  { name: '6×7×2, 3×3→3, stride 1, explicit asymmetric padding', x: [2, 6, 7, 2], filter: [3, 3, 2, 3], strides: [1, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
-  { name: '5×5×2, 3×3→2, stride 1, explicit padding as wide as the filter', x: [2, 5, 5, 2], filter: [3, 3, 2, 2], strides: [1, 1], pad: [[0, 0], [3, 0], [1, 3], [0, 0]] },
+  {
+    name: '7×6×2, 3×3→2, stride 2, explicit padding',
+    x: [2, 7, 6, 2],
+    filter: [3, 3, 2, 2],
+    strides: [2, 2],
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 3],
+      [0, 0],
+    ],
+  },
+  {
+    name: '6×7×2, 3×3→3, stride 1, explicit asymmetric padding',
+    x: [2, 6, 7, 2],
+    filter: [3, 3, 2, 3],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+  {
+    name: '5×5×2, 3×3→2, stride 1, explicit padding as wide as the filter',
+    x: [2, 5, 5, 2],
+    filter: [3, 3, 2, 2],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [3, 0],
+      [1, 3],
+      [0, 0],
+    ],
+  },
 ]
 
 function convOutShape(c: ConvCase): [number, number, number, number] {
@@ -85,10 +130,12 @@ describe('wasm gradient kernels', () => {
     await tf.setBackend('wasm')
     const x = tf.tensor4d(randomArray(4 * 9 * 7 * 3, 8), [4, 9, 7, 3])
     const w = tf.tensor4d(randomArray(3 * 3 * 3 * 4, 9), [3, 3, 3, 4])
-    const step = (stride: number) => tf.tidy(() => {
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same'), 2, 2, 'valid'))
-      for (const g of tf.grads(f)([x, w])) g.dataSync()
-    })
+    const step = (stride: number) =>
+      tf.tidy(() => {
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same'), 2, 2, 'valid'))
+        for (const g of tf.grads(f)([x, w])) g.dataSync()
+      })
     step(1)
     step(2)
     const before = tf.engine().backend.numDataIds()
@@ -104,14 +151,28 @@ describe('wasm gradient kernels', () => {
   describe('Conv2DBackpropFilter (registered here) equals the cpu backend', () => {
     for (const c of CONV_CASES) {
       it(c.name, async () => {
-        const x = randomArray(c.x.reduce((a, b) => a * b), 1)
+        const x = randomArray(
+          c.x.reduce((a, b) => a * b),
+          1,
+        )
         const outShape = convOutShape(c)
-        const dy = randomArray(outShape.reduce((a, b) => a * b), 2)
-        const run = () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, outShape) },
-          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter } as unknown as tf.NamedAttrMap) as tf.Tensor
+        const dy = randomArray(
+          outShape.reduce((a, b) => a * b),
+          2,
+        )
+        const run = () =>
+          tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, outShape) }, {
+            strides: c.strides,
+            pad: c.pad,
+            dataFormat: 'NHWC',
+            filterShape: c.filter,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor
         const expected = await on('cpu', run)
         const actual = await on('wasm', run)
-        assert.equal(actual.length, c.filter.reduce((a, b) => a * b))
+        assert.equal(
+          actual.length,
+          c.filter.reduce((a, b) => a * b),
+        )
         assert.ok(relativeError(actual, expected) < TOLERANCE, `relative error ${relativeError(actual, expected)}`)
       })
     }
@@ -120,9 +181,18 @@ describe('wasm gradient kernels', () => {
   describe('conv2d gradients through tf.grads (both registered here; input: the backend’s own for strides > 1) equal the cpu backend', () => {
     for (const c of CONV_CASES) {
       it(c.name, async () => {
-        const x = randomArray(c.x.reduce((a, b) => a * b), 3)
-        const w = randomArray(c.filter.reduce((a, b) => a * b), 4)
-        const dy = randomArray(convOutShape(c).reduce((a, b) => a * b), 5)
+        const x = randomArray(
+          c.x.reduce((a, b) => a * b),
+          3,
+        )
+        const w = randomArray(
+          c.filter.reduce((a, b) => a * b),
+          4,
+        )
+        const dy = randomArray(
+          convOutShape(c).reduce((a, b) => a * b),
+          5,
+        )
         const grads = (part: 0 | 1) => () => {
           const f = (xs: tf.Tensor, ws: tf.Tensor) => tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, c.strides, c.pad)
           return tf.grads(f)([tf.tensor4d(x, c.x), tf.tensor4d(w, c.filter)], tf.tensor4d(dy, convOutShape(c)))[part]!
@@ -130,7 +200,10 @@ describe('wasm gradient kernels', () => {
         for (const part of [0, 1] as const) {
           const expected = await on('cpu', grads(part))
           const actual = await on('wasm', grads(part))
-          assert.ok(relativeError(actual, expected) < TOLERANCE, `${part === 0 ? 'dx' : 'dw'} relative error ${relativeError(actual, expected)}`)
+          assert.ok(
+            relativeError(actual, expected) < TOLERANCE,
+            `${part === 0 ? 'dx' : 'dw'} relative error ${relativeError(actual, expected)}`,
+          )
         }
       })
     }
@@ -139,23 +212,39 @@ describe('wasm gradient kernels', () => {
   describe('pooling gradients (MaxPoolGrad registered here, AvgPoolGrad the backend’s own) equal the cpu backend', () => {
     const cases = [
       { name: 'max 2×2 stride 2 valid on 28×28×8 (smallCnnSpec)', shape: [2, 28, 28, 8], size: 2, stride: 2, pad: 'valid', max: true },
-      { name: 'max 2×2 stride 2 valid on 7×7×3 (a row and column dropped)', shape: [2, 7, 7, 3], size: 2, stride: 2, pad: 'valid', max: true },
+      {
+        name: 'max 2×2 stride 2 valid on 7×7×3 (a row and column dropped)',
+        shape: [2, 7, 7, 3],
+        size: 2,
+        stride: 2,
+        pad: 'valid',
+        max: true,
+      },
       { name: 'max 3×3 stride 2 same on 9×8×2', shape: [2, 9, 8, 2], size: 3, stride: 2, pad: 'same', max: true },
       { name: 'average 2×2 stride 2 valid on 14×14×4', shape: [2, 14, 14, 4], size: 2, stride: 2, pad: 'valid', max: false },
     ] as const
     it('max: sends each window’s gradient to its maximum when the maximum is ≤ 0 (the backend’s own kernel does not)', async () => {
       // windows [-3 -2; -5 -6], [-1 -4; -7 -8], [1 -2; -1 -1], [-9 0; -1 -1]: maxima at -2, -1, 1, 0
       const x = [-3, -2, -1, -4, -5, -6, -7, -8, 1, -2, -9, 0, -1, -1, -1, -1]
-      const run = () => tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xs as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]))))(tf.tensor4d(x, [1, 4, 4, 1]))
+      const run = () =>
+        tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xs as tf.Tensor4D, 2, 2, 'valid'), tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]))))(
+          tf.tensor4d(x, [1, 4, 4, 1]),
+        )
       assert.deepEqual(Array.from(await on('wasm', run)), [0, 1, 2, 0, 0, 0, 0, 0, 3, 0, 0, 4, 0, 0, 0, 0])
     })
     for (const c of cases) {
       it(c.name, async () => {
-        const x = randomArray(c.shape.reduce((a, b) => a * b, 1), 6)
-        const run = () => tf.grad((xs: tf.Tensor) => {
-          const pooled = c.max ? tf.maxPool(xs as tf.Tensor4D, c.size, c.stride, c.pad) : tf.avgPool(xs as tf.Tensor4D, c.size, c.stride, c.pad)
-          return tf.sum(tf.mul(pooled, tf.range(1, pooled.size + 1).reshape(pooled.shape)))
-        })(tf.tensor4d(x, [...c.shape]))
+        const x = randomArray(
+          c.shape.reduce((a, b) => a * b, 1),
+          6,
+        )
+        const run = () =>
+          tf.grad((xs: tf.Tensor) => {
+            const pooled = c.max
+              ? tf.maxPool(xs as tf.Tensor4D, c.size, c.stride, c.pad)
+              : tf.avgPool(xs as tf.Tensor4D, c.size, c.stride, c.pad)
+            return tf.sum(tf.mul(pooled, tf.range(1, pooled.size + 1).reshape(pooled.shape)))
+          })(tf.tensor4d(x, [...c.shape]))
         assert.ok(relativeError(await on('wasm', run), await on('cpu', run)) < TOLERANCE)
       })
     }
@@ -192,7 +281,9 @@ describe('wasm gradient kernels', () => {
       }
       const expected = await gradients('cpu')
       const actual = await gradients('wasm')
-      actual.forEach((g, i) => assert.ok(relativeError(g, expected[i]!) < TOLERANCE, `parameter ${i}: relative error ${relativeError(g, expected[i]!)}`))
+      actual.forEach((g, i) =>
+        assert.ok(relativeError(g, expected[i]!) < TOLERANCE, `parameter ${i}: relative error ${relativeError(g, expected[i]!)}`),
+      )
     })
 
     it('takes the cpu backend’s SGD steps with trainLocal and lowers the loss', async () => {
@@ -216,7 +307,15 @@ describe('wasm gradient kernels', () => {
         const network = new Network(spec)
         try {
           network.setParameters(params)
-          return tf.tidy(() => (tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(Int32Array.from(data.labels), 'int32'), 10), network.logits(tf.tensor2d(data.features, [batch, 784]))).dataSync()[0]!))
+          return tf.tidy(
+            () =>
+              tf.losses
+                .softmaxCrossEntropy(
+                  tf.oneHot(tf.tensor1d(Int32Array.from(data.labels), 'int32'), 10),
+                  network.logits(tf.tensor2d(data.features, [batch, 784])),
+                )
+                .dataSync()[0]!,
+          )
         } finally {
           network.dispose()
         }

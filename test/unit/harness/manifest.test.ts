@@ -20,15 +20,31 @@ describe('harness manifests: parsed and checked', () => {
 
   it('takes TOML and JSON to the same manifest', () => {
     const toml = parseManifest(`${BASE}[load]\ntx_per_second = 3\n[[step]]\nkind = "kill"\nnode = "validator1"\ndown_blocks = 2\n`, 'toml')
-    const json = parseManifest(JSON.stringify({ name: 't', network: { validators: [10, 10, 10, 10], full_nodes: 1 }, load: { tx_per_second: 3 }, step: [{ kind: 'kill', node: 'validator1', down_blocks: 2 }] }), 'json')
+    const json = parseManifest(
+      JSON.stringify({
+        name: 't',
+        network: { validators: [10, 10, 10, 10], full_nodes: 1 },
+        load: { tx_per_second: 3 },
+        step: [{ kind: 'kill', node: 'validator1', down_blocks: 2 }],
+      }),
+      'json',
+    )
     assert.deepEqual(toml, json)
     assert.deepEqual(nodeNames(toml), ['validator0', 'validator1', 'validator2', 'validator3', 'full0'])
     assert.deepEqual(toml.steps, [{ kind: 'kill', node: 'validator1', downBlocks: 2, downMs: 0 }])
   })
 
   it('turns isolate into a two-group partition and counts a twin as an expected double signer', () => {
-    const m = parseManifest(`${step('kind = "partition"\nisolate = "validator2"\nblocks = 3')}[[step]]\nkind = "twin"\nnode = "validator1"\n`, 'toml')
-    assert.deepEqual(m.steps[0], { kind: 'partition', groups: [['validator2'], ['validator0', 'validator1', 'validator3', 'full0']], ms: 0, blocks: 3 })
+    const m = parseManifest(
+      `${step('kind = "partition"\nisolate = "validator2"\nblocks = 3')}[[step]]\nkind = "twin"\nnode = "validator1"\n`,
+      'toml',
+    )
+    assert.deepEqual(m.steps[0], {
+      kind: 'partition',
+      groups: [['validator2'], ['validator0', 'validator1', 'validator3', 'full0']],
+      ms: 0,
+      blocks: 3,
+    })
     assert.deepEqual(m.checks.expectDoubleSign, ['validator1'])
   })
 
@@ -49,11 +65,17 @@ describe('harness manifests: parsed and checked', () => {
   })
 
   it('refuses a network without validators', () => {
-    assert.throws(() => parseManifest('name = "t"\n[network]\nvalidators = []\n', 'toml'), refused('MANIFEST_INVALID', 'network.validators'))
+    assert.throws(
+      () => parseManifest('name = "t"\n[network]\nvalidators = []\n', 'toml'),
+      refused('MANIFEST_INVALID', 'network.validators'),
+    )
   })
 
   it('refuses a power that is not a positive integer', () => {
-    assert.throws(() => parseManifest('name = "t"\n[network]\nvalidators = [10, 0.5]\n', 'toml'), refused('MANIFEST_INVALID', 'network.validators[1]'))
+    assert.throws(
+      () => parseManifest('name = "t"\n[network]\nvalidators = [10, 0.5]\n', 'toml'),
+      refused('MANIFEST_INVALID', 'network.validators[1]'),
+    )
   })
 
   it('refuses a step of an unknown kind', () => {
@@ -61,7 +83,10 @@ describe('harness manifests: parsed and checked', () => {
   })
 
   it('refuses a setting the step kind does not take', () => {
-    assert.throws(() => parseManifest(step('kind = "pause"\nnode = "validator0"\nblocks = 3'), 'toml'), refused('MANIFEST_INVALID', 'step[0].blocks'))
+    assert.throws(
+      () => parseManifest(step('kind = "pause"\nnode = "validator0"\nblocks = 3'), 'toml'),
+      refused('MANIFEST_INVALID', 'step[0].blocks'),
+    )
   })
 
   it('refuses a step naming a node the network does not have', () => {
@@ -69,16 +94,25 @@ describe('harness manifests: parsed and checked', () => {
   })
 
   it('refuses a partition of one group', () => {
-    assert.throws(() => parseManifest(step('kind = "partition"\ngroups = [["validator0", "validator1"]]\nms = 100'), 'toml'), refused('MANIFEST_INVALID', 'step[0].groups'))
+    assert.throws(
+      () => parseManifest(step('kind = "partition"\ngroups = [["validator0", "validator1"]]\nms = 100'), 'toml'),
+      refused('MANIFEST_INVALID', 'step[0].groups'),
+    )
   })
 
   it('refuses a partition with both or neither of ms and blocks', () => {
     assert.throws(() => parseManifest(step('kind = "partition"\nisolate = "validator0"'), 'toml'), refused('MANIFEST_INVALID', 'step[0]'))
-    assert.throws(() => parseManifest(step('kind = "partition"\nisolate = "validator0"\nms = 10\nblocks = 2'), 'toml'), refused('MANIFEST_INVALID', 'step[0]'))
+    assert.throws(
+      () => parseManifest(step('kind = "partition"\nisolate = "validator0"\nms = 10\nblocks = 2'), 'toml'),
+      refused('MANIFEST_INVALID', 'step[0]'),
+    )
   })
 
   it('refuses a partition with both groups and isolate', () => {
-    assert.throws(() => parseManifest(step('kind = "partition"\nisolate = "validator0"\ngroups = [["validator0"], ["validator1"]]\nms = 10'), 'toml'), refused('MANIFEST_INVALID', 'step[0]'))
+    assert.throws(
+      () => parseManifest(step('kind = "partition"\nisolate = "validator0"\ngroups = [["validator0"], ["validator1"]]\nms = 10'), 'toml'),
+      refused('MANIFEST_INVALID', 'step[0]'),
+    )
   })
 
   it('refuses to start a node that is not late', () => {
@@ -94,20 +128,35 @@ describe('harness manifests: parsed and checked', () => {
   })
 
   it('refuses as many liars as aggregators', () => {
-    assert.throws(() => parseManifest(`${BASE}[training]\naggregators = 1\nliars = 1\n`, 'toml'), refused('MANIFEST_INVALID', 'training.liars'))
+    assert.throws(
+      () => parseManifest(`${BASE}[training]\naggregators = 1\nliars = 1\n`, 'toml'),
+      refused('MANIFEST_INVALID', 'training.liars'),
+    )
   })
 
   it('refuses an unknown planted switch', () => {
-    assert.throws(() => parseManifest(`${BASE}[network.plant]\nvalidator0 = "skip-everything"\n`, 'toml'), refused('MANIFEST_INVALID', 'network.plant.validator0[0]'))
+    assert.throws(
+      () => parseManifest(`${BASE}[network.plant]\nvalidator0 = "skip-everything"\n`, 'toml'),
+      refused('MANIFEST_INVALID', 'network.plant.validator0[0]'),
+    )
   })
 
   it('refuses an environment variable that is not FEDRA_*', () => {
-    assert.throws(() => parseManifest(`${BASE}[network.env.validator0]\nPATH = "/tmp"\n`, 'toml'), refused('MANIFEST_INVALID', 'network.env.validator0'))
+    assert.throws(
+      () => parseManifest(`${BASE}[network.env.validator0]\nPATH = "/tmp"\n`, 'toml'),
+      refused('MANIFEST_INVALID', 'network.env.validator0'),
+    )
   })
 
   it('refuses an unknown crash point and holding the crashing node', () => {
-    assert.throws(() => parseManifest(step('kind = "crash"\nnode = "validator0"\nat = "lunch"'), 'toml'), refused('MANIFEST_INVALID', 'step[0].at'))
-    assert.throws(() => parseManifest(step('kind = "crash"\nnode = "validator0"\nhold = ["validator0"]'), 'toml'), refused('MANIFEST_INVALID', 'step[0].hold'))
+    assert.throws(
+      () => parseManifest(step('kind = "crash"\nnode = "validator0"\nat = "lunch"'), 'toml'),
+      refused('MANIFEST_INVALID', 'step[0].at'),
+    )
+    assert.throws(
+      () => parseManifest(step('kind = "crash"\nnode = "validator0"\nhold = ["validator0"]'), 'toml'),
+      refused('MANIFEST_INVALID', 'step[0].hold'),
+    )
   })
 
   it('refuses a file that is neither .toml nor .json, and one that does not exist', () => {

@@ -78,7 +78,10 @@ describe('proxy mesh', () => {
   const reaches = (from: string, to: string) => roundTrip(mesh.port(from, to), 'ping').then((r) => r === 'ping')
 
   it('a 2/2 partition cuts exactly the links across it, both ways', async () => {
-    mesh.partition([['n0', 'n1'], ['n2', 'n3']])
+    mesh.partition([
+      ['n0', 'n1'],
+      ['n2', 'n3'],
+    ])
     assert.deepEqual(mesh.cutLinks, ['n0|n2', 'n0|n3', 'n1|n2', 'n1|n3'])
     assert.equal(await reaches('n0', 'n1'), true)
     assert.equal(await reaches('n2', 'n3'), true)
@@ -90,7 +93,10 @@ describe('proxy mesh', () => {
   })
 
   it('a bridge in both groups keeps its links to both sides', async () => {
-    mesh.partition([['n0', 'n1'], ['n1', 'n2', 'n3']])
+    mesh.partition([
+      ['n0', 'n1'],
+      ['n1', 'n2', 'n3'],
+    ])
     assert.equal(await reaches('n0', 'n1'), true)
     assert.equal(await reaches('n1', 'n3'), true)
     assert.equal(await reaches('n0', 'n3'), false)

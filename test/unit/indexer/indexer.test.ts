@@ -141,7 +141,13 @@ describe('TxIndexer', () => {
 
   it('refuses results that belong to another block', async () => {
     const { block, results } = await commit(app, [transfer(5, 6, 1n, 0n)])
-    await assert.rejects(index.index(block, { ...results, txResults: [] }), (e: unknown) => e instanceof IndexerError && e.code === 'RESULTS_MISMATCH')
-    await assert.rejects(index.index(block, { ...results, height: 99n }), (e: unknown) => e instanceof IndexerError && e.code === 'RESULTS_MISMATCH')
+    await assert.rejects(
+      index.index(block, { ...results, txResults: [] }),
+      (e: unknown) => e instanceof IndexerError && e.code === 'RESULTS_MISMATCH',
+    )
+    await assert.rejects(
+      index.index(block, { ...results, height: 99n }),
+      (e: unknown) => e instanceof IndexerError && e.code === 'RESULTS_MISMATCH',
+    )
   })
 })

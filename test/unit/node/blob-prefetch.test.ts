@@ -16,10 +16,12 @@ class FakeAvailability {
   ensureAvailable(cids: readonly BlobCid[]): Promise<{ available: boolean; missing: { cid: string; code: string }[] }> {
     const text = formatCid(cids[0]!)
     this.started.push(text)
-    return new Promise((resolve) => this.#waiting.set(text, (ok) => {
-      if (ok) this.local.add(text)
-      resolve(ok ? { available: true, missing: [] } : { available: false, missing: [{ cid: text, code: 'TIMEOUT' }] })
-    }))
+    return new Promise((resolve) =>
+      this.#waiting.set(text, (ok) => {
+        if (ok) this.local.add(text)
+        resolve(ok ? { available: true, missing: [] } : { available: false, missing: [{ cid: text, code: 'TIMEOUT' }] })
+      }),
+    )
   }
   finish(cid: string, ok = true): Promise<void> {
     this.#waiting.get(cid)!(ok)
@@ -28,11 +30,17 @@ class FakeAvailability {
   }
 }
 
-describe('BlobPrefetch: pending transactions\' blobs fetched in the background', () => {
+describe("BlobPrefetch: pending transactions' blobs fetched in the background", () => {
   const setup = (concurrency = 2) => {
     const availability = new FakeAvailability()
     const declared = new Map<Uint8Array, string[]>()
-    const prefetch = new BlobPrefetch({ availability: availability as unknown as DataAvailability, declared: (tx) => declared.get(tx) ?? [], timeoutMs: 1000, concurrency, log: silentLog })
+    const prefetch = new BlobPrefetch({
+      availability: availability as unknown as DataAvailability,
+      declared: (tx) => declared.get(tx) ?? [],
+      timeoutMs: 1000,
+      concurrency,
+      log: silentLog,
+    })
     const tx = (...cids: string[]) => {
       const bytes = new Uint8Array(1)
       declared.set(bytes, cids)

@@ -4,7 +4,8 @@ import { BlockBudget, DEFAULT_BLOCK_BUDGET, blockBudgetFor } from '../../../src/
 import { ChainApp } from '../../../src/node/chain-app.js'
 import { openApp, tempDir, testKey, transfer } from '../../helpers/chain.js'
 
-const budget = (overrides: Partial<ConstructorParameters<typeof BlockBudget>[0]> = {}) => new BlockBudget({ ...DEFAULT_BLOCK_BUDGET, targetMs: 1000, ...overrides })
+const budget = (overrides: Partial<ConstructorParameters<typeof BlockBudget>[0]> = {}) =>
+  new BlockBudget({ ...DEFAULT_BLOCK_BUDGET, targetMs: 1000, ...overrides })
 
 describe('BlockBudget', () => {
   it('starts from the prior: target / prior ms per tx', () => {

@@ -24,7 +24,11 @@ describe('node config: file, then environment, then flags', () => {
 
   it('environment overrides the file and flags override both', () => {
     write({ p2p: { listen: '/ip4/127.0.0.1/tcp/1' }, consensus: { commitDelayMs: 5 } })
-    const env = { [envName('p2p.listen')]: '/ip4/127.0.0.1/tcp/2', [envName('consensus.commitDelayMs')]: '7', [envName('p2p.bootstrap')]: '/a,/b' }
+    const env = {
+      [envName('p2p.listen')]: '/ip4/127.0.0.1/tcp/2',
+      [envName('consensus.commitDelayMs')]: '7',
+      [envName('p2p.bootstrap')]: '/a,/b',
+    }
     assert.equal(envName('consensus.commitDelayMs'), 'FEDRA_CONSENSUS_COMMIT_DELAY_MS')
     const fromEnv = loadNodeConfig(dir.path, {}, env)
     assert.equal(fromEnv.p2p.listen, '/ip4/127.0.0.1/tcp/2')
@@ -42,7 +46,10 @@ describe('node config: file, then environment, then flags', () => {
     rejects(() => loadNodeConfig(dir.path, {}, { FEDRA_LOG_LEVEL: 'loud' }), 'logLevel')
     rejects(() => loadNodeConfig(dir.path, { 'mempool.maxTxs': '1.5' }, {}), 'mempool.maxTxs')
     write('{ not json')
-    assert.throws(() => loadNodeConfig(dir.path, {}, {}), (e: unknown) => e instanceof NodeError && e.code === 'CONFIG_INVALID')
+    assert.throws(
+      () => loadNodeConfig(dir.path, {}, {}),
+      (e: unknown) => e instanceof NodeError && e.code === 'CONFIG_INVALID',
+    )
   })
 
   it('sets every RPC limit from the file, environment or a flag, and refuses a bad one', () => {
@@ -61,7 +68,14 @@ describe('node config: file, then environment, then flags', () => {
     assert.equal(envName('rpc.limits.maxConnectionsPerIp'), 'FEDRA_RPC_LIMITS_MAX_CONNECTIONS_PER_IP')
     const config = loadNodeConfig(dir.path, { 'rpc.limits.replayBacklogBlocks': '100' }, { FEDRA_RPC_LIMITS_MAX_CONNECTIONS_PER_IP: '8' })
     assert.deepEqual(
-      [config.rpc.limits.maxConnectionsPerIp, config.rpc.limits.maxSubscriptionsPerIp, config.rpc.limits.replayBacklogBlocks, config.rpc.limits.replayBlocksPerSecond, config.rpc.limits.replayBytesPerSecond, config.rpc.limits.replayChunkBlocks],
+      [
+        config.rpc.limits.maxConnectionsPerIp,
+        config.rpc.limits.maxSubscriptionsPerIp,
+        config.rpc.limits.replayBacklogBlocks,
+        config.rpc.limits.replayBlocksPerSecond,
+        config.rpc.limits.replayBytesPerSecond,
+        config.rpc.limits.replayChunkBlocks,
+      ],
       [8, 9, 100, 1000, 4 * 1024 * 1024, 8],
     )
     rejects(() => loadNodeConfig(dir.path, { 'rpc.limits.replayChunkBlocks': '0' }, {}), 'rpc.limits.replayChunkBlocks')

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict'
-import { type ConsensusMessage, type SignatureVerifier, type Vote, ed25519Verifier, encodeConsensusMessage, keySigner } from '../../../src/consensus/index.js'
+import {
+  type ConsensusMessage,
+  type SignatureVerifier,
+  type Vote,
+  ed25519Verifier,
+  encodeConsensusMessage,
+  keySigner,
+} from '../../../src/consensus/index.js'
 import { logger } from '../../../src/log/index.js'
 import { ChainApp } from '../../../src/node/chain-app.js'
 import { ConsensusGossip } from '../../../src/node/consensus-gossip.js'
@@ -43,7 +50,10 @@ describe('ConsensusGossip validation', () => {
     const received: ConsensusMessage[] = []
     let checks = 0
     const inner = ed25519Verifier(CHAIN_ID)
-    const verifier: SignatureVerifier = { verifyVote: (v, s) => (checks++, inner.verifyVote(v, s)), verifyProposal: (p, s) => (checks++, inner.verifyProposal(p, s)) }
+    const verifier: SignatureVerifier = {
+      verifyVote: (v, s) => (checks++, inner.verifyVote(v, s)),
+      verifyProposal: (p, s) => (checks++, inner.verifyProposal(p, s)),
+    }
     const g = new ConsensusGossip({ chain, verifier, publish: () => {}, send: () => {}, log: logger('test') })
     g.attach({ receive: (_peer, message) => received.push(message), admits: () => false })
     assert.equal(run(g, { type: 'vote', vote: vote(1) }), 'ignore')
@@ -98,7 +108,8 @@ describe('ConsensusGossip validation', () => {
         const peer = { toString: () => 'peer-a' }
         const msg = { topic, data, type: 'unsigned' }
         const result = await this.topicValidators.get(topic)!(peer, msg)
-        if (result === TopicValidatorResult.Accept) this.dispatchEvent(new CustomEvent('gossipsub:message', { detail: { propagationSource: peer, msgId: 'x', msg } }))
+        if (result === TopicValidatorResult.Accept)
+          this.dispatchEvent(new CustomEvent('gossipsub:message', { detail: { propagationSource: peer, msgId: 'x', msg } }))
         return result
       }
     }
@@ -118,7 +129,12 @@ describe('ConsensusGossip validation', () => {
 
     const wire = (counts: ReturnType<typeof countingVerifier>) => {
       const engine = new FakeEngine()
-      const router = new GossipRouter({ engine: engine as unknown as GossipEngine, maxMessageBytes: 1 << 20, now: () => 0, log: logger('test') })
+      const router = new GossipRouter({
+        engine: engine as unknown as GossipEngine,
+        maxMessageBytes: 1 << 20,
+        now: () => 0,
+        log: logger('test'),
+      })
       const received: ConsensusMessage[] = []
       const consensus = new ConsensusGossip({ chain, verifier: counts.verifier, publish: () => {}, send: () => {}, log: logger('test') })
       consensus.attach({ receive: (_peer, message) => received.push(message) })
@@ -145,6 +161,5 @@ describe('ConsensusGossip validation', () => {
       assert.equal(received.length, 2)
       assert.equal(counts.counts.votes, 2)
     })
-
   })
 })

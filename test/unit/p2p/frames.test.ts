@@ -9,7 +9,11 @@ describe('p2p response frames', () => {
   })
 
   it('round-trips an error frame with its code and message', () => {
-    assert.deepEqual(decodeResponse(encodeErrorResponse('NOT_FOUND', 'no blob bafk…')), { ok: false, code: 'NOT_FOUND', message: 'no blob bafk…' })
+    assert.deepEqual(decodeResponse(encodeErrorResponse('NOT_FOUND', 'no blob bafk…')), {
+      ok: false,
+      code: 'NOT_FOUND',
+      message: 'no blob bafk…',
+    })
   })
 
   it('truncates long codes and messages on a character boundary', () => {
@@ -23,7 +27,10 @@ describe('p2p response frames', () => {
 
   it('rejects empty, unknown-status and cut frames as PROTOCOL_VIOLATION', () => {
     for (const frame of [new Uint8Array(), new Uint8Array([7, 1]), new Uint8Array([1]), new Uint8Array([1, 10, 65])]) {
-      assert.throws(() => decodeResponse(frame), (error) => error instanceof P2PError && error.code === 'PROTOCOL_VIOLATION')
+      assert.throws(
+        () => decodeResponse(frame),
+        (error) => error instanceof P2PError && error.code === 'PROTOCOL_VIOLATION',
+      )
     }
   })
 

@@ -132,7 +132,10 @@ describe('p2p bootstrap redialer', () => {
     // once passed Node's MaxListeners limit in every node of a 7-validator devnet.
     const timers = new FakeTimers()
     const signals: AbortSignal[] = []
-    const targets = Array.from({ length: 12 }, (_, i): RedialTarget => ({ peerId: `peer${i}`, addresses: [`/ip4/127.0.0.1/tcp/${i + 1}/p2p/peer${i}`] }))
+    const targets = Array.from(
+      { length: 12 },
+      (_, i): RedialTarget => ({ peerId: `peer${i}`, addresses: [`/ip4/127.0.0.1/tcp/${i + 1}/p2p/peer${i}`] }),
+    )
     const redialer = new BootstrapRedialer({
       targets,
       dial: (_target, signal) => {
@@ -154,6 +157,9 @@ describe('p2p bootstrap redialer', () => {
     assert.equal(new Set(signals).size, 12, 'one signal per dial')
     assert.ok(signals.every((signal) => !signal.aborted))
     redialer.stop()
-    assert.ok(signals.every((signal) => signal.aborted), 'stop aborts every dial in flight')
+    assert.ok(
+      signals.every((signal) => signal.aborted),
+      'stop aborts every dial in flight',
+    )
   })
 })

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict'
-import { createPeerScoreParams, createPeerScoreThresholds, validatePeerScoreParams, validatePeerScoreThresholds } from '@libp2p/gossipsub/score'
+import {
+  createPeerScoreParams,
+  createPeerScoreThresholds,
+  validatePeerScoreParams,
+  validatePeerScoreThresholds,
+} from '@libp2p/gossipsub/score'
 import { SCORE_THRESHOLDS, TOPIC_SCORE, peerScoreParams } from '../../../src/p2p/gossip-params.js'
 import { BanList, PenaltyBook } from '../../../src/p2p/penalties.js'
 

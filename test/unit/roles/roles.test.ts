@@ -25,31 +25,66 @@ const code = (f: () => unknown): string => {
   return 'no error'
 }
 
-describe('roles: a trainer\'s --data, its model blobs and --attack', () => {
+describe("roles: a trainer's --data, its model blobs and --attack", () => {
   const dir = tempDir('fedra-roles-')
   after(() => dir.remove())
 
   it('parses the data specs the issue names, parts 0-based', () => {
     assert.deepEqual(parseDataSpec('mnist:iid:3/10'), { source: 'mnist', partition: { kind: 'iid' }, part: 3, of: 10 })
     assert.deepEqual(parseDataSpec('iid:0/1'), { source: 'mnist', partition: { kind: 'iid' }, part: 0, of: 1 })
-    assert.deepEqual(parseDataSpec('dirichlet:0.5:3/10'), { source: 'mnist', partition: { kind: 'dirichlet', alpha: 0.5 }, part: 3, of: 10 })
+    assert.deepEqual(parseDataSpec('dirichlet:0.5:3/10'), {
+      source: 'mnist',
+      partition: { kind: 'dirichlet', alpha: 0.5 },
+      part: 3,
+      of: 10,
+    })
     assert.deepEqual(parseDataSpec('mnist:shards:2:1/4'), { source: 'mnist', partition: { kind: 'shards', perTrainer: 2 }, part: 1, of: 4 })
     assert.deepEqual(parseDataSpec('./my.csv'), { source: 'csv', path: './my.csv' })
     assert.deepEqual(parseDataSpec('csv:data/x.txt'), { source: 'csv', path: 'data/x.txt' })
   })
 
   it('refuses a bad --data with BAD_DATA_SPEC: no part, a part out of range, an unknown partition, a bad alpha', () => {
-    for (const bad of ['mnist', 'mnist:iid', 'iid:10/10', 'iid:3/0', 'gauss:3/10', 'dirichlet:0:1/2', 'dirichlet:x:1/2', 'iid:extra:1/2', 'shards:0:1/2', 'csv:', 'mnist:iid:-1/4']) {
-      assert.equal(code(() => parseDataSpec(bad)), 'BAD_DATA_SPEC', bad)
+    for (const bad of [
+      'mnist',
+      'mnist:iid',
+      'iid:10/10',
+      'iid:3/0',
+      'gauss:3/10',
+      'dirichlet:0:1/2',
+      'dirichlet:x:1/2',
+      'iid:extra:1/2',
+      'shards:0:1/2',
+      'csv:',
+      'mnist:iid:-1/4',
+    ]) {
+      assert.equal(
+        code(() => parseDataSpec(bad)),
+        'BAD_DATA_SPEC',
+        bad,
+      )
     }
-    assert.equal(code(() => loadTrainerData({ source: 'csv', path: join(dir.path, 'missing.csv') }, { seed: 1 })), 'BAD_DATA_SPEC')
+    assert.equal(
+      code(() => loadTrainerData({ source: 'csv', path: join(dir.path, 'missing.csv') }, { seed: 1 })),
+      'BAD_DATA_SPEC',
+    )
   })
 
   it('gives disjoint MNIST parts that together are the (trimmed) split, and reads a CSV of its own', () => {
-    const parts = [0, 1, 2, 3].map((part) => loadTrainerData({ source: 'mnist', partition: { kind: 'iid' }, part, of: 4 }, { seed: 1, rows: 400 }))
-    assert.deepEqual(parts.map((p) => p.count), [100, 100, 100, 100])
+    const parts = [0, 1, 2, 3].map((part) =>
+      loadTrainerData({ source: 'mnist', partition: { kind: 'iid' }, part, of: 4 }, { seed: 1, rows: 400 }),
+    )
+    assert.deepEqual(
+      parts.map((p) => p.count),
+      [100, 100, 100, 100],
+    )
     const rows = new Set<string>()
-    for (const p of parts) for (let r = 0; r < p.count; r++) rows.add(createHash('sha256').update(p.features.subarray(r * p.featureSize, (r + 1) * p.featureSize)).digest('hex'))
+    for (const p of parts)
+      for (let r = 0; r < p.count; r++)
+        rows.add(
+          createHash('sha256')
+            .update(p.features.subarray(r * p.featureSize, (r + 1) * p.featureSize))
+            .digest('hex'),
+        )
     assert.equal(rows.size, 400, 'disjoint: 400 different digits')
     const csv = join(dir.path, 'mine.csv')
     writeFileSync(csv, 'a,b,label\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,1\n')
@@ -63,19 +98,34 @@ describe('roles: a trainer\'s --data, its model blobs and --attack', () => {
     const back = modelParameters(encodeModel(params), params.length)
     for (let i = 0; i < params.length; i++) assert.ok(Math.abs(back[i]! - params[i]!) <= 0.5 / MODEL_SCALE + 1e-9, `parameter ${i}`)
     assert.deepEqual(initialModelBlob(spec, 7), encodeModel(params), 'the initial model is the seeded init, encoded')
-    assert.equal(code(() => modelParameters(encodeModel(params), params.length + 1)), 'BAD_MODEL')
-    assert.equal(code(() => modelParameters(new Uint8Array([1, 2, 3]), 3)), 'BAD_MODEL')
+    assert.equal(
+      code(() => modelParameters(encodeModel(params), params.length + 1)),
+      'BAD_MODEL',
+    )
+    assert.equal(
+      code(() => modelParameters(new Uint8Array([1, 2, 3]), 3)),
+      'BAD_MODEL',
+    )
     const twoD = encodeUpdateBlob({ dtype: 'int32', shape: [3, 5], scale: 4, values: new Int32Array(15) })
-    assert.equal(code(() => modelParameters(twoD, 15)), 'BAD_MODEL')
+    assert.equal(
+      code(() => modelParameters(twoD, 15)),
+      'BAD_MODEL',
+    )
   })
 
-  it('--attack: the FL library\'s attacks, freeride as a zero update, anything else BAD_OPTION', () => {
+  it("--attack: the FL library's attacks, freeride as a zero update, anything else BAD_OPTION", () => {
     assert.equal(trainerAttack(undefined, parseAttackSpec), undefined)
     assert.deepEqual(trainerAttack('freeride', parseAttackSpec), { kind: 'zero' })
     assert.deepEqual(trainerAttack('signflip', parseAttackSpec), { kind: 'signflip', factor: 4 })
     assert.deepEqual(trainerAttack('copy', parseAttackSpec), { kind: 'copy' })
-    assert.equal(code(() => trainerAttack('teleport', parseAttackSpec)), 'BAD_OPTION')
-    assert.equal(code(() => trainerAttack('scaled:-1', parseAttackSpec)), 'BAD_OPTION')
+    assert.equal(
+      code(() => trainerAttack('teleport', parseAttackSpec)),
+      'BAD_OPTION',
+    )
+    assert.equal(
+      code(() => trainerAttack('scaled:-1', parseAttackSpec)),
+      'BAD_OPTION',
+    )
   })
 })
 
@@ -84,10 +134,12 @@ describe('fedra trainer and fedra aggregator: usage errors (exit 2) before any k
     const program = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
     registerRoleCommands(program)
     const base = ['node', 'fedra', role, '--key', 'account1', '--subnet', '0', '--node', 'http://127.0.0.1:1', '--home', '/nonexistent']
-    const error = await program.parseAsync([...base, ...(role === 'trainer' && !args.includes('--data') ? ['--data', 'mnist:iid:0/4'] : []), ...args]).then(
-      () => undefined,
-      (e: unknown) => e,
-    )
+    const error = await program
+      .parseAsync([...base, ...(role === 'trainer' && !args.includes('--data') ? ['--data', 'mnist:iid:0/4'] : []), ...args])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     assert.ok(error instanceof CliError, String(error))
     assert.equal(error.code, 'USAGE')
     assert.match(error.message, message)

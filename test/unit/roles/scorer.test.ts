@@ -10,7 +10,13 @@ import { PrivateKey, addressBytesOf, encodeAddress, toHex } from '../../../src/c
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import type { Logger } from '../../../src/log/index.js'
-import { MsgCommitScores, type MsgCommitScoresValue, MsgRevealScores, type MsgRevealScoresValue, scoreCommitment } from '../../../src/modules/reputation/index.js'
+import {
+  MsgCommitScores,
+  type MsgCommitScoresValue,
+  MsgRevealScores,
+  type MsgRevealScoresValue,
+  scoreCommitment,
+} from '../../../src/modules/reputation/index.js'
 import { blobCid, modelOf, recompute } from '../../../src/modules/training/index.js'
 import { Tx } from '../../../src/state/index.js'
 import { RoleError } from '../../../src/roles/errors.js'
@@ -34,7 +40,14 @@ const utility = (p: Float32Array) => -p.reduce((s, v) => s + (v - 1) ** 2, 0)
 class FakeChain {
   height = 10
   readonly blobs = new Map<string, Uint8Array>()
-  readonly commitments: { validator: string; commitment: string; status: string; committed_height: string; revealed_height: string | null; scores: number[] }[] = []
+  readonly commitments: {
+    validator: string
+    commitment: string
+    status: string
+    committed_height: string
+    revealed_height: string | null
+    scores: number[]
+  }[] = []
   readonly sent: { kind: 'commit' | 'reveal'; height: number; value: unknown }[] = []
   readonly globalCid: string
 
@@ -57,8 +70,22 @@ class FakeChain {
         base_global_cid: blobCid(PARENT),
         quantization: { dtype: 'int16', scale: SCALE, max_abs: 1000 },
       }),
-      reputation_commitments: () => ({ height: String(this.height), commit_start_height: '20', reveal_start_height: '25', reveal_end_height: '30', commitments: this.commitments }),
-      model_version: () => ({ version: '4', round: '3', parent: '3', global_cid: this.globalCid, rule: 'fedavg', recorded_height: '15', included: TRAINERS.map((t, i) => ({ trainer: t, update_cid: updateCids[i], sample_count: 10 })) }),
+      reputation_commitments: () => ({
+        height: String(this.height),
+        commit_start_height: '20',
+        reveal_start_height: '25',
+        reveal_end_height: '30',
+        commitments: this.commitments,
+      }),
+      model_version: () => ({
+        version: '4',
+        round: '3',
+        parent: '3',
+        global_cid: this.globalCid,
+        rule: 'fedavg',
+        recorded_height: '15',
+        included: TRAINERS.map((t, i) => ({ trainer: t, update_cid: updateCids[i], sample_count: 10 })),
+      }),
       subnet_get: () => ({ parameter_count: String(N) }),
     }
     const fake = {
@@ -79,7 +106,14 @@ class FakeChain {
     try {
       const m = decode(MsgCommitScores, bytes)
       this.sent.push({ kind: 'commit', height: landed, value: m })
-      this.commitments.push({ validator: signer, commitment: toHex(m.commitment), status: 'committed', committed_height: String(landed), revealed_height: null, scores: [] })
+      this.commitments.push({
+        validator: signer,
+        commitment: toHex(m.commitment),
+        status: 'committed',
+        committed_height: String(landed),
+        revealed_height: null,
+        scores: [],
+      })
     } catch {
       const m = decode(MsgRevealScores, bytes)
       this.sent.push({ kind: 'reveal', height: landed, value: m })
@@ -92,7 +126,13 @@ class FakeChain {
 
 function quietLog(): Logger & { warnings: string[] } {
   const warnings: string[] = []
-  const log = { warnings, info: () => {}, debug: () => {}, error: () => {}, warn: (_: unknown, message?: string) => warnings.push(message ?? String(_)) }
+  const log = {
+    warnings,
+    info: () => {},
+    debug: () => {},
+    error: () => {},
+    warn: (_: unknown, message?: string) => warnings.push(message ?? String(_)),
+  }
   return log as unknown as Logger & { warnings: string[] }
 }
 
@@ -124,15 +164,33 @@ describe('roles/scorer: commit, then reveal what was committed', () => {
     chain.height = 19
     await s.step()
     await s.step() // already committed: nothing more until the reveal half
-    assert.deepEqual(chain.sent.map((t) => [t.kind, t.height]), [['commit', 20]])
+    assert.deepEqual(
+      chain.sent.map((t) => [t.kind, t.height]),
+      [['commit', 20]],
+    )
     chain.height = 24
     await s.step()
-    assert.deepEqual(chain.sent.map((t) => [t.kind, t.height]), [['commit', 20], ['reveal', 25]])
+    assert.deepEqual(
+      chain.sent.map((t) => [t.kind, t.height]),
+      [
+        ['commit', 20],
+        ['reveal', 25],
+      ],
+    )
     const commit = chain.sent[0]!.value as MsgCommitScoresValue
     const reveal = chain.sent[1]!.value as MsgRevealScoresValue
-    const expected = scoreCommitment({ validator: key.publicKey.addressBytes, subnet: 0n, round: 3n, salt: reveal.salt, scores: reveal.scores })
+    const expected = scoreCommitment({
+      validator: key.publicKey.addressBytes,
+      subnet: 0n,
+      round: 3n,
+      salt: reveal.salt,
+      scores: reveal.scores,
+    })
     assert.deepEqual(commit.commitment, expected)
-    assert.deepEqual(reveal.scores.map((x) => encodeAddress(x.trainer)), TRAINERS)
+    assert.deepEqual(
+      reveal.scores.map((x) => encodeAddress(x.trainer)),
+      TRAINERS,
+    )
     const [a, b, c] = reveal.scores.map((x) => x.score)
     assert.ok(a! > 0 && b! > 0 && c === 0, `scores ${a} ${b} ${c}`)
     assert.equal(reports.length, 1)
@@ -147,7 +205,10 @@ describe('roles/scorer: commit, then reveal what was committed', () => {
     const stateDir = join(dir.path, 'b')
     chain.height = 20
     await scorer(chain, stateDir).step()
-    assert.deepEqual(chain.sent.map((t) => t.kind), ['commit'])
+    assert.deepEqual(
+      chain.sent.map((t) => t.kind),
+      ['commit'],
+    )
     const file = join(stateDir, `scorer-0-${key.publicKey.address}.json`)
     assert.ok(existsSync(file))
     assert.equal(statSync(file).mode & 0o777, 0o600)
@@ -155,10 +216,16 @@ describe('roles/scorer: commit, then reveal what was committed', () => {
     assert.equal(saved.rounds['3']!.commitment, chain.commitments[0]!.commitment)
     chain.height = 26
     await scorer(chain, stateDir).step() // a fresh process: nothing in memory
-    assert.deepEqual(chain.sent.map((t) => t.kind), ['commit', 'reveal'])
+    assert.deepEqual(
+      chain.sent.map((t) => t.kind),
+      ['commit', 'reveal'],
+    )
     assert.equal(chain.commitments[0]!.status, 'revealed')
     const reveal = chain.sent[1]!.value as MsgRevealScoresValue
-    assert.deepEqual(scoreCommitment({ validator: key.publicKey.addressBytes, subnet: 0n, round: 3n, salt: reveal.salt, scores: reveal.scores }), (chain.sent[0]!.value as { commitment: Uint8Array }).commitment)
+    assert.deepEqual(
+      scoreCommitment({ validator: key.publicKey.addressBytes, subnet: 0n, round: 3n, salt: reveal.salt, scores: reveal.scores }),
+      (chain.sent[0]!.value as { commitment: Uint8Array }).commitment,
+    )
   })
 
   it('reuses the scores and salt saved before a restart in the commit half', async () => {
@@ -168,7 +235,10 @@ describe('roles/scorer: commit, then reveal what was committed', () => {
     const saved = readFileSync(join(stateDir, `scorer-0-${key.publicKey.address}.json`), 'utf8')
     chain.height = 21
     await scorer(chain, stateDir).step()
-    assert.equal(chain.commitments[0]!.commitment, (JSON.parse(saved) as { rounds: Record<string, { commitment: string }> }).rounds['3']!.commitment)
+    assert.equal(
+      chain.commitments[0]!.commitment,
+      (JSON.parse(saved) as { rounds: Record<string, { commitment: string }> }).rounds['3']!.commitment,
+    )
   })
 
   it('sends no reveal when the salt is lost, and nothing once the window passed', async () => {
@@ -177,7 +247,10 @@ describe('roles/scorer: commit, then reveal what was committed', () => {
     await scorer(chain, join(dir.path, 'd')).step()
     chain.height = 26
     await scorer(chain, join(dir.path, 'elsewhere')).step()
-    assert.deepEqual(chain.sent.map((t) => t.kind), ['commit'])
+    assert.deepEqual(
+      chain.sent.map((t) => t.kind),
+      ['commit'],
+    )
     const late = new FakeChain()
     late.height = 25 // the commit half is over: too late to commit
     await scorer(late, join(dir.path, 'e')).step()
@@ -192,7 +265,15 @@ describe('roles/scorer: the state file', () => {
   it('keeps rounds until a later one is done, and refuses a file that is not JSON', () => {
     const path = join(dir.path, 's.json')
     const file = new ScorerStateFile(path)
-    const secret = { version: '4', method: 'loo' as const, salt: '00'.repeat(32), commitment: '11'.repeat(32), scores: [], seconds: 0.1, evaluations: 3 }
+    const secret = {
+      version: '4',
+      method: 'loo' as const,
+      salt: '00'.repeat(32),
+      commitment: '11'.repeat(32),
+      scores: [],
+      seconds: 0.1,
+      evaluations: 3,
+    }
     file.set('3', secret)
     file.set('4', { ...secret, version: '5' })
     file.prune(4n)
@@ -200,7 +281,10 @@ describe('roles/scorer: the state file', () => {
     assert.equal(again.get('3'), undefined)
     assert.equal(again.get('4')!.version, '5')
     writeFileSync(path, '{ nope')
-    assert.throws(() => new ScorerStateFile(path).get('4'), (e: unknown) => e instanceof RoleError && e.code === 'BAD_OPTION' && /is not JSON/.test(e.message))
+    assert.throws(
+      () => new ScorerStateFile(path).get('4'),
+      (e: unknown) => e instanceof RoleError && e.code === 'BAD_OPTION' && /is not JSON/.test(e.message),
+    )
   })
 })
 
@@ -209,7 +293,20 @@ describe('fedra scorer: usage errors (exit 2) before any key is opened', () => {
     const program = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
     registerRoleCommands(program)
     try {
-      await program.parseAsync(['node', 'fedra', 'scorer', '--key', 'operator0', '--subnet', '0', '--node', 'http://127.0.0.1:1', '--home', '/nonexistent', ...args])
+      await program.parseAsync([
+        'node',
+        'fedra',
+        'scorer',
+        '--key',
+        'operator0',
+        '--subnet',
+        '0',
+        '--node',
+        'http://127.0.0.1:1',
+        '--home',
+        '/nonexistent',
+        ...args,
+      ])
     } catch (error) {
       return error
     }
@@ -240,10 +337,39 @@ describe('client: the reputation messages a scorer sends', () => {
   it('encodes a commitment and a reveal, trainers in ascending order only', () => {
     const commit = decode(MsgCommitScores, messages.reputationCommitScores({ subnet: 1, round: '3', commitment: 'ab'.repeat(32) }))
     assert.equal(toHex(commit.commitment), 'ab'.repeat(32))
-    const reveal = decode(MsgRevealScores, messages.reputationRevealScores({ subnet: 1n, round: 3n, salt: new Uint8Array(32).fill(1), scores: [{ trainer: TRAINERS[0]!, score: 5 }, { trainer: TRAINERS[1]!, score: 0 }] }))
-    assert.deepEqual(reveal.scores.map((s) => s.score), [5, 0])
-    assert.throws(() => messages.reputationRevealScores({ subnet: 1, round: 3, salt: 'cd'.repeat(32), scores: [{ trainer: TRAINERS[1]!, score: 1 }, { trainer: TRAINERS[0]!, score: 1 }] }), /ascending address order/)
-    assert.throws(() => messages.reputationRevealScores({ subnet: 1, round: 3, salt: 'cd'.repeat(32), scores: [{ trainer: TRAINERS[0]!, score: -1 }] }), /0\.\.4294967295/)
+    const reveal = decode(
+      MsgRevealScores,
+      messages.reputationRevealScores({
+        subnet: 1n,
+        round: 3n,
+        salt: new Uint8Array(32).fill(1),
+        scores: [
+          { trainer: TRAINERS[0]!, score: 5 },
+          { trainer: TRAINERS[1]!, score: 0 },
+        ],
+      }),
+    )
+    assert.deepEqual(
+      reveal.scores.map((s) => s.score),
+      [5, 0],
+    )
+    assert.throws(
+      () =>
+        messages.reputationRevealScores({
+          subnet: 1,
+          round: 3,
+          salt: 'cd'.repeat(32),
+          scores: [
+            { trainer: TRAINERS[1]!, score: 1 },
+            { trainer: TRAINERS[0]!, score: 1 },
+          ],
+        }),
+      /ascending address order/,
+    )
+    assert.throws(
+      () => messages.reputationRevealScores({ subnet: 1, round: 3, salt: 'cd'.repeat(32), scores: [{ trainer: TRAINERS[0]!, score: -1 }] }),
+      /0\.\.4294967295/,
+    )
     assert.throws(() => messages.reputationCommitScores({ subnet: 1, round: 3, commitment: 'ab' }), /32 bytes/)
   })
 })

@@ -41,7 +41,10 @@ describe('roles/scoring: loo, marginal and shapley on a tiny MNIST round', funct
     const base = new Float32Array(parent.values.length)
     for (let i = 0; i < base.length; i++) base[i] = parent.values[i]! / parent.scale
     const update = (rows: number, seed: number): Int32Array => {
-      const data = subset(train, Array.from({ length: 120 }, (_, i) => rows + i))
+      const data = subset(
+        train,
+        Array.from({ length: 120 }, (_, i) => rows + i),
+      )
       const result = trainLocal(network, data, base, { ...DEFAULT_TRAINING, epochs: 1, learningRate: 0.05, seed })
       const delta = computeDelta(result.parameters, base)
       clipL2(delta, quant.clipNorm)
@@ -53,11 +56,21 @@ describe('roles/scoring: loo, marginal and shapley on a tiny MNIST round', funct
   })
   after(() => network.dispose())
 
-  const round = (updates: Int32Array[], rule = 'fedavg'): ScoredRound => ({ rule: getAggregationRule(rule), parent, updates, weights: updates.map(() => 120), roundScale: SCALE })
+  const round = (updates: Int32Array[], rule = 'fedavg'): ScoredRound => ({
+    rule: getAggregationRule(rule),
+    parent,
+    updates,
+    weights: updates.map(() => 120),
+    roundScale: SCALE,
+  })
 
   for (const method of ['loo', 'marginal', 'shapley'] as ScoringMethod[]) {
     it(`${method}: the sign-flipped update scores below every honest one`, () => {
-      const result = scoreRound(round([...honest.slice(0, 3), attacker, ...honest.slice(3)]), validationUtility(network, validation), { method, budget: 40, seed: 5 })
+      const result = scoreRound(round([...honest.slice(0, 3), attacker, ...honest.slice(3)]), validationUtility(network, validation), {
+        method,
+        budget: 40,
+        seed: 5,
+      })
       const attackerScore = result.scores[3]!
       const honestScores = result.scores.filter((_, i) => i !== 3)
       assert.equal(attackerScore, 0, `gains ${result.gains.map((g) => g.toFixed(5)).join(' ')}`)

@@ -14,7 +14,9 @@ describe('roles: the network a trainer or scorer builds for a subnet', () => {
   const tuned = { ...spec, adapter: { base: { subnet: '0', version: '2' }, rank: 1, alpha: 1, layers: [0, 1], seed: 1 } }
   const base = initialParameters(spec, 4)
   const calls: unknown[] = []
-  const client = { call: async (method: string, params: unknown) => (calls.push([method, params]), { global_cid: 'bafybase' }) } as unknown as Pick<FedraClient, 'call'>
+  const client = {
+    call: async (method: string, params: unknown) => (calls.push([method, params]), { global_cid: 'bafybase' }),
+  } as unknown as Pick<FedraClient, 'call'>
   const blobs = (bytes: Uint8Array) => ({ get: async (cid: string) => (assert.equal(cid, 'bafybase'), bytes) })
 
   it('a full model spec: a Network of the whole model', async () => {
@@ -33,6 +35,9 @@ describe('roles: the network a trainer or scorer builds for a subnet', () => {
     network.dispose()
   })
   it('refuses a base blob that does not fit the spec: BAD_MODEL', async () => {
-    await assert.rejects(subnetNetwork(tuned, client, blobs(encodeModel(new Float32Array(5)))), (e: { code?: string }) => e.code === 'BAD_MODEL')
+    await assert.rejects(
+      subnetNetwork(tuned, client, blobs(encodeModel(new Float32Array(5)))),
+      (e: { code?: string }) => e.code === 'BAD_MODEL',
+    )
   })
 })

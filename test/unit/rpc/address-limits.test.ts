@@ -7,7 +7,10 @@ import { RawWs, post, silentLog, until } from './support/wire.js'
 const GET_DATA = '{"jsonrpc":"2.0","method":"get_data","id":1}'
 
 /** A TCP connection from `localAddress` (any of 127.0.0.0/8 on loopback) with everything it receives. */
-function rawConnection(port: number, localAddress = '127.0.0.1'): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+function rawConnection(
+  port: number,
+  localAddress = '127.0.0.1',
+): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     const socket = connect({ port, host: '127.0.0.1', localAddress })
@@ -50,7 +53,11 @@ describe('per-address connection limit', () => {
     assert.deepEqual(answer, {
       jsonrpc: '2.0',
       id: null,
-      error: { code: RPC_ERRORS.TOO_MANY_CONNECTIONS, message: 'Too many connections: at most 2 connections per client address', data: { limit: 2, scope: 'ip' } },
+      error: {
+        code: RPC_ERRORS.TOO_MANY_CONNECTIONS,
+        message: 'Too many connections: at most 2 connections per client address',
+        data: { limit: 2, scope: 'ip' },
+      },
     })
     assert.equal(server.sessionCount, 2)
   })
@@ -70,7 +77,9 @@ describe('per-address connection limit', () => {
     await held(server, '127.0.0.1')
     const other = await held(server, '127.0.0.2')
     await until(() => server.sessionCount === 2)
-    other.socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${GET_DATA.length}\r\n\r\n${GET_DATA}`)
+    other.socket.write(
+      `POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${GET_DATA.length}\r\n\r\n${GET_DATA}`,
+    )
     await until(() => other.received().includes('"result"'))
     assert.match(other.received(), /^HTTP\/1\.1 200/)
   })

@@ -107,7 +107,10 @@ describe('server limits', () => {
     it('counts each call of a batch, and keeps separate budgets per connection', async () => {
       const server = await start({ ratePerSecond: 10, rateBurst: 3 })
       const a = await open(server)
-      const batch = JSON.parse(await a.ask(`[${[1, 2, 3, 4, 5].map(GET_DATA).join(',')}]`)) as { result?: unknown; error?: { code: number } }[]
+      const batch = JSON.parse(await a.ask(`[${[1, 2, 3, 4, 5].map(GET_DATA).join(',')}]`)) as {
+        result?: unknown
+        error?: { code: number }
+      }[]
       assert.equal(batch.filter((r) => r.result !== undefined).length, 3)
       assert.equal(batch.filter((r) => r.error?.code === RPC_ERRORS.RATE_LIMITED).length, 2)
       const b = await open(server)
@@ -116,7 +119,9 @@ describe('server limits', () => {
 
     it('applies to HTTP connections too', async () => {
       const server = await start({ ratePerSecond: 10, rateBurst: 2 })
-      const batch = JSON.parse((await post(server.address.url, `[${[1, 2, 3].map(GET_DATA).join(',')}]`)).text) as { error?: { code: number } }[]
+      const batch = JSON.parse((await post(server.address.url, `[${[1, 2, 3].map(GET_DATA).join(',')}]`)).text) as {
+        error?: { code: number }
+      }[]
       assert.equal(batch[2]!.error!.code, RPC_ERRORS.RATE_LIMITED)
     })
   })
@@ -130,7 +135,10 @@ describe('server limits', () => {
     assert.equal(first.error.code, RPC_ERRORS.RATE_LIMITED)
     assert.equal(first.error.data.limit, 'inFlight')
     const rest = [JSON.parse(await ws.next()), JSON.parse(await ws.next())]
-    assert.deepEqual(rest.map((r) => r.result), [null, null])
+    assert.deepEqual(
+      rest.map((r) => r.result),
+      [null, null],
+    )
   })
 
   it('disconnects a WebSocket consumer that does not read instead of buffering without bound', async () => {

@@ -22,7 +22,17 @@ function table(commitsDuringQuery: number[]) {
     },
   } as unknown as RpcBackend
   const limits = resolveLimits()
-  return { methods: coreMethodTable({ backend, hub: new SubscriptionHub(backend, limits, silentLog), limits, now: Date.now, log: silentLog, info: { title: 't', version: '0' } }), seen }
+  return {
+    methods: coreMethodTable({
+      backend,
+      hub: new SubscriptionHub(backend, limits, silentLog),
+      limits,
+      now: Date.now,
+      log: silentLog,
+      info: { title: 't', version: '0' },
+    }),
+    seen,
+  }
 }
 
 describe('module query methods: which module query answers, and the height beside it', () => {

@@ -35,7 +35,9 @@ describe('JSON-RPC protocol handling', () => {
       }
     })
     it('echoes raw ids inside a batch, each to its own response', async () => {
-      const { text } = await call('[{"jsonrpc":"2.0","method":"get_data","id":98765432109876543210},{"jsonrpc":"2.0","method":"get_data","id":"b"}]')
+      const { text } = await call(
+        '[{"jsonrpc":"2.0","method":"get_data","id":98765432109876543210},{"jsonrpc":"2.0","method":"get_data","id":"b"}]',
+      )
       assert.ok(text.includes('"id":98765432109876543210'))
       assert.ok(text.includes('"id":"b"'))
     })
@@ -86,7 +88,9 @@ describe('JSON-RPC protocol handling', () => {
   })
 
   it('does not let a "__proto__" member reach a handler or pollute prototypes', async () => {
-    const { json } = await call('{"jsonrpc":"2.0","method":"echo","params":{"value":{"__proto__":{"polluted":1},"a":{"\\u005f_proto__":{"x":1}}}},"id":1}')
+    const { json } = await call(
+      '{"jsonrpc":"2.0","method":"echo","params":{"value":{"__proto__":{"polluted":1},"a":{"\\u005f_proto__":{"x":1}}}},"id":1}',
+    )
     assert.deepEqual(json!.result, { a: {} })
     assert.equal(({} as Record<string, unknown>).polluted, undefined)
     const named = await call('{"jsonrpc":"2.0","method":"subtract","params":{"__proto__":{"minuend":5},"subtrahend":1},"id":2}')
@@ -128,7 +132,10 @@ describe('parseBody', () => {
 
   it('refuses nesting deeper than the limit without recursing', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
-    assert.throws(() => parseBody(deep, 64), (e: Error & { kind?: string }) => e.kind === 'depth')
+    assert.throws(
+      () => parseBody(deep, 64),
+      (e: Error & { kind?: string }) => e.kind === 'depth',
+    )
     assert.doesNotThrow(() => parseBody(`${'['.repeat(64)}${']'.repeat(64)}`, 64))
   })
 

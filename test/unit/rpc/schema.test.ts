@@ -56,13 +56,21 @@ describe('schema DSL', () => {
       title: 'Thing',
       additionalProperties: false,
       required: ['a'],
-      properties: { a: { type: 'string' }, b: { oneOf: [{ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, { type: 'null' }] } },
+      properties: {
+        a: { type: 'string' },
+        b: { oneOf: [{ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, { type: 'null' }] },
+      },
     })
   })
 })
 
 describe('MethodTable params', () => {
-  const spec = defineMethod({ name: 'demo_x', summary: 'x', params: { height: s.optional(s.integer({ min: 0 })), prove: s.optional(s.boolean()) }, result: s.null() })
+  const spec = defineMethod({
+    name: 'demo_x',
+    summary: 'x',
+    params: { height: s.optional(s.integer({ min: 0 })), prove: s.optional(s.boolean()) },
+    result: s.null(),
+  })
   const table = new MethodTable().add(spec, () => null)
   const parse = (raw: unknown) => table.get('demo_x')!.parseParams(raw)
 
@@ -74,7 +82,10 @@ describe('MethodTable params', () => {
   })
 
   it('throws INVALID_PARAMS with the field', () => {
-    assert.throws(() => parse({ height: -1 }), (e: unknown) => e instanceof RpcError && e.code === 'INVALID_PARAMS' && e.context.field === 'params.height')
+    assert.throws(
+      () => parse({ height: -1 }),
+      (e: unknown) => e instanceof RpcError && e.code === 'INVALID_PARAMS' && e.context.field === 'params.height',
+    )
   })
 
   it('refuses a second registration of a name', () => {

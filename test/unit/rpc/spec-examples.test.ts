@@ -8,22 +8,63 @@ import { RawWs, post, silentLog, sleep, withoutData } from './support/wire.js'
  * (the "-->" lines) and compared with the "<--" lines; `error.data` is Fedra's addition.
  */
 const EXAMPLES: { name: string; request: string; response: unknown; notifications?: unknown[][] }[] = [
-  { name: 'rpc call with positional parameters (1)', request: '{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}', response: { jsonrpc: '2.0', result: 19, id: 1 } },
-  { name: 'rpc call with positional parameters (2)', request: '{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}', response: { jsonrpc: '2.0', result: -19, id: 2 } },
-  { name: 'rpc call with named parameters (1)', request: '{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}', response: { jsonrpc: '2.0', result: 19, id: 3 } },
-  { name: 'rpc call with named parameters (2)', request: '{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}', response: { jsonrpc: '2.0', result: 19, id: 4 } },
-  { name: 'a Notification (update)', request: '{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}', response: null, notifications: [['update', 1, 2, 3, 4, 5]] },
+  {
+    name: 'rpc call with positional parameters (1)',
+    request: '{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}',
+    response: { jsonrpc: '2.0', result: 19, id: 1 },
+  },
+  {
+    name: 'rpc call with positional parameters (2)',
+    request: '{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}',
+    response: { jsonrpc: '2.0', result: -19, id: 2 },
+  },
+  {
+    name: 'rpc call with named parameters (1)',
+    request: '{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}',
+    response: { jsonrpc: '2.0', result: 19, id: 3 },
+  },
+  {
+    name: 'rpc call with named parameters (2)',
+    request: '{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}',
+    response: { jsonrpc: '2.0', result: 19, id: 4 },
+  },
+  {
+    name: 'a Notification (update)',
+    request: '{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}',
+    response: null,
+    notifications: [['update', 1, 2, 3, 4, 5]],
+  },
   { name: 'a Notification (foobar)', request: '{"jsonrpc": "2.0", "method": "foobar"}', response: null },
-  { name: 'rpc call of non-existent method', request: '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}', response: { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '1' } },
-  { name: 'rpc call with invalid JSON', request: '{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', response: { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null } },
-  { name: 'rpc call with invalid Request object', request: '{"jsonrpc": "2.0", "method": 1, "params": "bar"}', response: { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null } },
+  {
+    name: 'rpc call of non-existent method',
+    request: '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}',
+    response: { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '1' },
+  },
+  {
+    name: 'rpc call with invalid JSON',
+    request: '{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]',
+    response: { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null },
+  },
+  {
+    name: 'rpc call with invalid Request object',
+    request: '{"jsonrpc": "2.0", "method": 1, "params": "bar"}',
+    response: { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
+  },
   {
     name: 'rpc call Batch, invalid JSON',
     request: '[\n  {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},\n  {"jsonrpc": "2.0", "method"\n]',
     response: { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null },
   },
-  { name: 'rpc call with an empty Array', request: '[]', response: { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null } },
-  { name: 'rpc call with an invalid Batch (but not empty)', request: '[1]', response: [{ jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }] },
+  {
+    name: 'rpc call with an empty Array',
+    request: '[]',
+    response: { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
+  },
+  {
+    name: 'rpc call with an invalid Batch (but not empty)',
+    request: '[1]',
+    response: [{ jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null }],
+  },
   {
     name: 'rpc call with invalid Batch',
     request: '[1,2,3]',
@@ -54,7 +95,8 @@ const EXAMPLES: { name: string; request: string; response: unknown; notification
   },
   {
     name: 'rpc call Batch (all notifications)',
-    request: '[\n        {"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]},\n        {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}\n    ]',
+    request:
+      '[\n        {"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]},\n        {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}\n    ]',
     response: null,
     notifications: [
       ['notify_sum', 1, 2, 4],

@@ -13,7 +13,10 @@ import type { ServingErrorCode } from '../../../src/serving/errors.js'
 
 const BASE_SPEC = mlpSpec([784, 64, 10])
 const BASE = { subnet: '0', version: '1' }
-const adapterSpec = (seed: number, base = BASE, rank = 4): ModelSpec => ({ ...BASE_SPEC, adapter: { base, rank, alpha: 8, layers: [0, 1], seed } })
+const adapterSpec = (seed: number, base = BASE, rank = 4): ModelSpec => ({
+  ...BASE_SPEC,
+  adapter: { base, rank, alpha: 8, layers: [0, 1], seed },
+})
 const ADAPTER_BYTES = adapterLayout(adapterSpec(1)).size * 4
 
 function vector(n: number, seed: number, amplitude: number): Float32Array {
@@ -45,7 +48,11 @@ function fixture(adapters = 3) {
     source.addVersion({ subnet: String(i), version: '0' }, encodeModel(initialAdapter(spec)), { kind: 'adapter' })
     const trained = vector(adapterLayout(spec).size, 100 + i, 0.3)
     adapterParams.push(roundTrip(trained))
-    source.addVersion({ subnet: String(i), version: '1' }, encodeModel(trained), { kind: 'adapter', parents: [{ subnet: String(i), version: '0' }], datanets: [{ datanet: '7', version: String(i) }] })
+    source.addVersion({ subnet: String(i), version: '1' }, encodeModel(trained), {
+      kind: 'adapter',
+      parents: [{ subnet: String(i), version: '0' }],
+      datanets: [{ datanet: '7', version: String(i) }],
+    })
   }
   return { source, base: roundTrip(base), adapterParams }
 }
@@ -79,16 +86,25 @@ describe('ModelServer', function () {
     assertClose(answer.probabilities, reference(BASE_SPEC, base))
     assert.ok(Math.abs(answer.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5)
     assert.equal(answer.predicted, answer.probabilities.indexOf(Math.max(...answer.probabilities)))
-    assert.deepEqual(answer.ancestry.versions.map((v) => [v.subnet, v.version, v.depth]), [['0', '1', 0], ['0', '0', 1]])
+    assert.deepEqual(
+      answer.ancestry.versions.map((v) => [v.subnet, v.version, v.depth]),
+      [
+        ['0', '1', 0],
+        ['0', '0', 1],
+      ],
+    )
     assert.deepEqual(answer.ancestry.roots, [{ subnet: '0', version: '0' }])
     assert.deepEqual(answer.ancestry.datanet_versions, [{ datanet: '2', version: '1' }])
-    assert.deepEqual(answer.ancestry.contributors.map((c) => c.contributor), ['fedra1big', 'treasury:0'])
+    assert.deepEqual(
+      answer.ancestry.contributors.map((c) => c.contributor),
+      ['fedra1big', 'treasury:0'],
+    )
     assert.deepEqual(answer.cache, { base: 'cold', adapter: 'none' })
     assert.equal((await server.infer({ ...BASE, input: digit })).cache.base, 'warm')
     server.close()
   })
 
-  it('applies adapters unmerged on one shared base: the merged model\'s answer, the base loaded once', async () => {
+  it("applies adapters unmerged on one shared base: the merged model's answer, the base loaded once", async () => {
     const { source, base, adapterParams } = fixture(3)
     const server = new ModelServer(source, config())
     const answers: Inference[] = []
@@ -100,7 +116,14 @@ describe('ModelServer', function () {
     })
     assert.notDeepEqual(answers[0]!.probabilities, answers[1]!.probabilities)
     assert.equal(source.blobReads, 1 + 3, 'one base blob and three adapter blobs')
-    assert.deepEqual(answers.map((a) => a.cache), [{ base: 'cold', adapter: 'cold' }, { base: 'warm', adapter: 'cold' }, { base: 'warm', adapter: 'cold' }])
+    assert.deepEqual(
+      answers.map((a) => a.cache),
+      [
+        { base: 'cold', adapter: 'cold' },
+        { base: 'warm', adapter: 'cold' },
+        { base: 'warm', adapter: 'cold' },
+      ],
+    )
     assert.deepEqual(server.stats(), { bases: 1, baseBytes: base.length * 4, adapters: 3, adapterBytes: 3 * ADAPTER_BYTES, evictions: 0 })
     assert.deepEqual((await server.infer({ subnet: '2', version: '1', input: digit })).cache, { base: 'warm', adapter: 'warm' })
     // an untrained adapter (B = 0) answers exactly what the base answers
@@ -108,13 +131,22 @@ describe('ModelServer', function () {
     server.close()
   })
 
-  it('names the base in an adapter\'s ancestry, with the Datanet versions of both', async () => {
+  it("names the base in an adapter's ancestry, with the Datanet versions of both", async () => {
     const { source } = fixture(1)
     const server = new ModelServer(source, config())
     const answer = await server.infer({ subnet: '1', version: '1', input: digit })
-    assert.deepEqual(answer.ancestry.versions.map((v) => `${v.subnet}/${v.version}@${v.depth}`), ['1/1@0', '1/0@1', '0/1@1', '0/0@2'])
-    assert.deepEqual(answer.ancestry.roots, [{ subnet: '1', version: '0' }, { subnet: '0', version: '0' }])
-    assert.deepEqual(answer.ancestry.datanet_versions, [{ datanet: '2', version: '1' }, { datanet: '7', version: '1' }])
+    assert.deepEqual(
+      answer.ancestry.versions.map((v) => `${v.subnet}/${v.version}@${v.depth}`),
+      ['1/1@0', '1/0@1', '0/1@1', '0/0@2'],
+    )
+    assert.deepEqual(answer.ancestry.roots, [
+      { subnet: '1', version: '0' },
+      { subnet: '0', version: '0' },
+    ])
+    assert.deepEqual(answer.ancestry.datanet_versions, [
+      { datanet: '2', version: '1' },
+      { datanet: '7', version: '1' },
+    ])
     server.close()
   })
 
@@ -125,7 +157,10 @@ describe('ModelServer', function () {
     await server.infer({ subnet: '2', version: '1', input: digit })
     await server.infer({ subnet: '1', version: '1', input: digit }) // 1 is now the most recent
     await server.infer({ subnet: '3', version: '1', input: digit }) // evicts 2
-    assert.deepEqual({ ...server.stats(), baseBytes: 0 }, { bases: 1, baseBytes: 0, adapters: 2, adapterBytes: 2 * ADAPTER_BYTES, evictions: 1 })
+    assert.deepEqual(
+      { ...server.stats(), baseBytes: 0 },
+      { bases: 1, baseBytes: 0, adapters: 2, adapterBytes: 2 * ADAPTER_BYTES, evictions: 1 },
+    )
     assert.equal((await server.infer({ subnet: '1', version: '1', input: digit })).cache.adapter, 'warm')
     const again = await server.infer({ subnet: '2', version: '1', input: digit })
     assert.equal(again.cache.adapter, 'cold')
@@ -143,7 +178,11 @@ describe('ModelServer', function () {
     const server = new ModelServer(source, config())
     assert.equal((await server.infer({ subnet: '1', version: '1', input: digit, receipt: '4' })).receipt?.fee, '500')
     await assert.rejects(server.infer({ subnet: '1', version: '1', input: digit, receipt: '77' }), refusedWith('UNKNOWN_RECEIPT'))
-    await assert.rejects(server.infer({ subnet: '1', version: '1', input: digit, receipt: '5' }), (e: { code: string; context: { paid: unknown } }) => e.code === 'RECEIPT_MISMATCH' && JSON.stringify(e.context.paid) === '{"subnet":"0","version":"1"}')
+    await assert.rejects(
+      server.infer({ subnet: '1', version: '1', input: digit, receipt: '5' }),
+      (e: { code: string; context: { paid: unknown } }) =>
+        e.code === 'RECEIPT_MISMATCH' && JSON.stringify(e.context.paid) === '{"subnet":"0","version":"1"}',
+    )
     await assert.rejects(server.infer({ subnet: '1', version: '1', input: digit, receipt: '6' }), refusedWith('RECEIPT_UNPAID'))
     assert.equal((await server.infer({ subnet: '1', version: '1', input: digit })).receipt, null)
     server.close()
@@ -152,14 +191,21 @@ describe('ModelServer', function () {
   describe('refusals (each loses nothing: the server answers the next request)', () => {
     it('SERVING_DISABLED when serving.enabled is false', async () => {
       const { source } = fixture(0)
-      await assert.rejects(new ModelServer(source, { ...config(), enabled: false }).infer({ ...BASE, input: digit }), refusedWith('SERVING_DISABLED'))
+      await assert.rejects(
+        new ModelServer(source, { ...config(), enabled: false }).infer({ ...BASE, input: digit }),
+        refusedWith('SERVING_DISABLED'),
+      )
       assert.equal(source.blobReads, 0)
     })
     it('UNKNOWN_VERSION for a subnet or a version that does not exist', async () => {
       const { source } = fixture(0)
       const server = new ModelServer(source, config())
       await assert.rejects(server.infer({ subnet: '9', version: '0', input: digit }), refusedWith('UNKNOWN_VERSION'))
-      await assert.rejects(server.infer({ subnet: '0', version: '9', input: digit }), (e: { code: string; context: object }) => e.code === 'UNKNOWN_VERSION' && JSON.stringify(e.context) === '{"subnet":"0","version":"9"}')
+      await assert.rejects(
+        server.infer({ subnet: '0', version: '9', input: digit }),
+        (e: { code: string; context: object }) =>
+          e.code === 'UNKNOWN_VERSION' && JSON.stringify(e.context) === '{"subnet":"0","version":"9"}',
+      )
       assert.equal((await server.infer({ ...BASE, input: digit })).kind, 'full')
       server.close()
     })
@@ -173,7 +219,8 @@ describe('ModelServer', function () {
       source.addSubnet('12', other)
       source.addVersion({ subnet: '12', version: '0' }, encodeModel(initialAdapter(other)))
       const server = new ModelServer(source, config())
-      for (const subnet of ['10', '11', '12']) await assert.rejects(server.infer({ subnet, version: '0', input: digit }), refusedWith('NOT_SERVABLE'), subnet)
+      for (const subnet of ['10', '11', '12'])
+        await assert.rejects(server.infer({ subnet, version: '0', input: digit }), refusedWith('NOT_SERVABLE'), subnet)
       assert.equal((await server.infer({ subnet: '1', version: '1', input: digit })).kind, 'adapter')
       server.close()
     })
@@ -185,16 +232,25 @@ describe('ModelServer', function () {
       source.dropBlob(cid)
       const server = new ModelServer(source, config())
       await assert.rejects(server.infer({ subnet: '20', version: '0', input: digit }), refusedWith('NOT_SERVABLE'))
-      await assert.rejects(server.infer({ subnet: '20', version: '1', input: digit }), (e: { code: string; context: { cid: string } }) => e.code === 'MODEL_UNAVAILABLE' && e.context.cid === cid)
+      await assert.rejects(
+        server.infer({ subnet: '20', version: '1', input: digit }),
+        (e: { code: string; context: { cid: string } }) => e.code === 'MODEL_UNAVAILABLE' && e.context.cid === cid,
+      )
       server.close()
     })
     it('INPUT_SHAPE for an input of the wrong size, INPUT_VALUE for one that is not a finite number', async () => {
       const { source } = fixture(1)
       const server = new ModelServer(source, config())
-      await assert.rejects(server.infer({ subnet: '1', version: '1', input: digit.slice(1) }), (e: { code: string; context: object }) => e.code === 'INPUT_SHAPE' && JSON.stringify(e.context) === '{"expected":784,"actual":783}')
+      await assert.rejects(
+        server.infer({ subnet: '1', version: '1', input: digit.slice(1) }),
+        (e: { code: string; context: object }) => e.code === 'INPUT_SHAPE' && JSON.stringify(e.context) === '{"expected":784,"actual":783}',
+      )
       const bad = [...digit]
       bad[17] = Number.NaN
-      await assert.rejects(server.infer({ subnet: '1', version: '1', input: bad }), (e: { code: string; context: { index: number } }) => e.code === 'INPUT_VALUE' && e.context.index === 17)
+      await assert.rejects(
+        server.infer({ subnet: '1', version: '1', input: bad }),
+        (e: { code: string; context: { index: number } }) => e.code === 'INPUT_VALUE' && e.context.index === 17,
+      )
       assert.equal(source.blobReads, 0, 'refused before loading anything')
       assert.equal((await server.infer({ subnet: '1', version: '1', input: digit })).kind, 'adapter')
       server.close()

@@ -3,7 +3,11 @@ import { decode, encode, t } from '../../../src/codec/index.js'
 import { Dec, StateError, decType } from '../../../src/state/index.js'
 
 const d = (text: string) => Dec.parse(text)
-const refused = (text: string) => assert.throws(() => Dec.parse(text), (e: unknown) => e instanceof StateError && e.code === 'DEC_INVALID')
+const refused = (text: string) =>
+  assert.throws(
+    () => Dec.parse(text),
+    (e: unknown) => e instanceof StateError && e.code === 'DEC_INVALID',
+  )
 
 describe('Dec: 18-digit fixed point', () => {
   it('parses and prints exact decimal text, trailing zeros trimmed', () => {
@@ -13,7 +17,10 @@ describe('Dec: 18-digit fixed point', () => {
   })
   it('refuses signs, exponents, spaces, leading zeros and a 19th digit', () => {
     for (const text of ['-1', '+1', '1e3', ' 1', '01', '1.', '.5', '0.0000000000000000001', '']) refused(text)
-    assert.throws(() => Dec.parse(5 as never), (e: unknown) => e instanceof StateError && e.code === 'DEC_INVALID')
+    assert.throws(
+      () => Dec.parse(5 as never),
+      (e: unknown) => e instanceof StateError && e.code === 'DEC_INVALID',
+    )
   })
   it('mul and quo truncate toward zero; the ceil forms round up', () => {
     const third = Dec.ONE.quo(Dec.fromInt(3n))

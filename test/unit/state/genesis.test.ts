@@ -28,24 +28,63 @@ describe('genesis validation', () => {
   it('takes the evidence age from consensus_params.evidence.max_age_num_blocks', () => {
     const json = { ...testGenesisJson(2), consensus_params: { evidence: { max_age_num_blocks: 7 } } }
     assert.equal(parseGenesis(json, registry).consensusParams.evidence.maxAgeBlocks, 7)
-    assert.equal(pathOfError((g) => (g.consensus_params = { evidence: { max_age_num_blocks: 0 } })), 'consensus_params.evidence.max_age_num_blocks')
-    assert.equal(pathOfError((g) => (g.consensus_params = { evidence: { max_age_num_blocks: '7' } })), 'consensus_params.evidence.max_age_num_blocks')
+    assert.equal(
+      pathOfError((g) => (g.consensus_params = { evidence: { max_age_num_blocks: 0 } })),
+      'consensus_params.evidence.max_age_num_blocks',
+    )
+    assert.equal(
+      pathOfError((g) => (g.consensus_params = { evidence: { max_age_num_blocks: '7' } })),
+      'consensus_params.evidence.max_age_num_blocks',
+    )
   })
 
   it('names the bad field', () => {
-    assert.equal(pathOfError((g) => (g.chain_id = 'Bad Chain')), 'chain_id')
-    assert.equal(pathOfError((g) => (g.genesis_time = 'yesterday')), 'genesis_time')
-    assert.equal(pathOfError((g) => (g.validators[0].pub_key = 'abc')), 'validators[0].pub_key')
-    assert.equal(pathOfError((g) => (g.validators[0].power = '0')), 'validators[0].power')
-    assert.equal(pathOfError((g) => g.validators.push(structuredClone(g.validators[0]))), 'validators[1].pub_key')
-    assert.equal(pathOfError((g) => (g.app_state.bank.balances[1].coins[0].amount = '-5')), 'app_state.bank.balances[1].coins[0].amount')
-    assert.equal(pathOfError((g) => (g.app_state.bank.balances[0].address = 'cosmos1xyz')), 'app_state.bank.balances[0].address')
-    assert.equal(pathOfError((g) => (g.app_state.bank.balances[1].address = g.app_state.bank.balances[0].address)), 'app_state.bank.balances[1].address')
-    assert.equal(pathOfError((g) => (g.app_state.nosuch = {})), 'app_state.nosuch')
-    assert.equal(pathOfError((g) => (g.consensus_params = { tx: { max_bytes: 1 } })), 'consensus_params.tx.max_bytes')
+    assert.equal(
+      pathOfError((g) => (g.chain_id = 'Bad Chain')),
+      'chain_id',
+    )
+    assert.equal(
+      pathOfError((g) => (g.genesis_time = 'yesterday')),
+      'genesis_time',
+    )
+    assert.equal(
+      pathOfError((g) => (g.validators[0].pub_key = 'abc')),
+      'validators[0].pub_key',
+    )
+    assert.equal(
+      pathOfError((g) => (g.validators[0].power = '0')),
+      'validators[0].power',
+    )
+    assert.equal(
+      pathOfError((g) => g.validators.push(structuredClone(g.validators[0]))),
+      'validators[1].pub_key',
+    )
+    assert.equal(
+      pathOfError((g) => (g.app_state.bank.balances[1].coins[0].amount = '-5')),
+      'app_state.bank.balances[1].coins[0].amount',
+    )
+    assert.equal(
+      pathOfError((g) => (g.app_state.bank.balances[0].address = 'cosmos1xyz')),
+      'app_state.bank.balances[0].address',
+    )
+    assert.equal(
+      pathOfError((g) => (g.app_state.bank.balances[1].address = g.app_state.bank.balances[0].address)),
+      'app_state.bank.balances[1].address',
+    )
+    assert.equal(
+      pathOfError((g) => (g.app_state.nosuch = {})),
+      'app_state.nosuch',
+    )
+    assert.equal(
+      pathOfError((g) => (g.consensus_params = { tx: { max_bytes: 1 } })),
+      'consensus_params.tx.max_bytes',
+    )
   })
 
   it('rejects text that is not JSON', () => {
-    assert.throws(() => parseGenesis('{', registry), (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID')
+    assert.throws(
+      () => parseGenesis('{', registry),
+      (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID',
+    )
   })
 })

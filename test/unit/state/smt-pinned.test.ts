@@ -100,9 +100,18 @@ describe('state tree roots and proofs (pinned)', () => {
   it('keeps the root when every key is deleted again', () => {
     const next = stream('drain')
     const keys = Array.from({ length: 300 }, () => next(12))
-    const full = applyWrites(null, keys.map((key) => ({ key, value: next(3) })))
-    const half = applyWrites(full, keys.filter((_, i) => i % 2 === 0).map((key) => ({ key, value: null })))
-    const empty = applyWrites(half, keys.map((key) => ({ key, value: null })))
+    const full = applyWrites(
+      null,
+      keys.map((key) => ({ key, value: next(3) })),
+    )
+    const half = applyWrites(
+      full,
+      keys.filter((_, i) => i % 2 === 0).map((key) => ({ key, value: null })),
+    )
+    const empty = applyWrites(
+      half,
+      keys.map((key) => ({ key, value: null })),
+    )
     assert.deepEqual([hex(rootHash(full)), hex(rootHash(half))], PINNED.drain)
     assert.equal(empty, null)
     assert.equal([...leaves(half)].length, 150)

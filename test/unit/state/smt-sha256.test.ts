@@ -31,13 +31,18 @@ describe("state tree's SHA-256", () => {
 
   it('matches node:crypto on random inputs', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 400 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (data, left, right) => {
-        const out = new Uint8Array(32)
-        hashInto(data, out, 0)
-        assert.equal(hex(out), native(data))
-        hashNodeInto(1, left, right, out, 0)
-        assert.equal(hex(out), native(Uint8Array.from([1, ...left, ...right])))
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        (data, left, right) => {
+          const out = new Uint8Array(32)
+          hashInto(data, out, 0)
+          assert.equal(hex(out), native(data))
+          hashNodeInto(1, left, right, out, 0)
+          assert.equal(hex(out), native(Uint8Array.from([1, ...left, ...right])))
+        },
+      ),
       { numRuns: 500 },
     )
   })

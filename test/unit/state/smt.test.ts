@@ -17,7 +17,10 @@ describe('sparse Merkle state tree', () => {
     fc.assert(
       fc.property(fc.array(entryArb, { maxLength: 40 }), fc.nat(), (raw, seed) => {
         const entries = dedupe(raw)
-        const oneBatch = applyWrites(null, entries.map(([key, value]) => ({ key, value })))
+        const oneBatch = applyWrites(
+          null,
+          entries.map(([key, value]) => ({ key, value })),
+        )
         let incremental = null
         const shuffled = [...entries].sort((a, b) => ((hex(a[0]).charCodeAt(0) * seed) % 7) - ((hex(b[0]).charCodeAt(0) * seed) % 7))
         for (const [key, value] of shuffled) incremental = applyWrites(incremental, [{ key, value }])
@@ -33,9 +36,18 @@ describe('sparse Merkle state tree', () => {
         const base = dedupe(baseRaw)
         const baseKeys = new Set(base.map(([k]) => hex(k)))
         const extra = dedupe(extraRaw).filter(([k]) => !baseKeys.has(hex(k)))
-        const before = applyWrites(null, base.map(([key, value]) => ({ key, value })))
-        const grown = applyWrites(before, extra.map(([key, value]) => ({ key, value })))
-        const shrunk = applyWrites(grown, extra.map(([key]) => ({ key, value: null })))
+        const before = applyWrites(
+          null,
+          base.map(([key, value]) => ({ key, value })),
+        )
+        const grown = applyWrites(
+          before,
+          extra.map(([key, value]) => ({ key, value })),
+        )
+        const shrunk = applyWrites(
+          grown,
+          extra.map(([key]) => ({ key, value: null })),
+        )
         assert.equal(hex(rootHash(shrunk)), hex(rootHash(before)))
         for (const [key, value] of base) assert.deepEqual(lookup(shrunk, key), value)
       }),
@@ -44,7 +56,10 @@ describe('sparse Merkle state tree', () => {
   })
 
   it('leaves the old root intact after an update (versions share structure)', () => {
-    const v1 = applyWrites(null, [{ key: Uint8Array.of(1), value: Uint8Array.of(10) }, { key: Uint8Array.of(2), value: Uint8Array.of(20) }])
+    const v1 = applyWrites(null, [
+      { key: Uint8Array.of(1), value: Uint8Array.of(10) },
+      { key: Uint8Array.of(2), value: Uint8Array.of(20) },
+    ])
     const hash1 = hex(rootHash(v1))
     const v2 = applyWrites(v1, [{ key: Uint8Array.of(1), value: Uint8Array.of(11) }])
     assert.equal(hex(rootHash(v1)), hash1)
@@ -56,7 +71,10 @@ describe('sparse Merkle state tree', () => {
     fc.assert(
       fc.property(fc.array(entryArb, { minLength: 1, maxLength: 40 }), entryArb, fc.nat(), (raw, [absentKey], pick) => {
         const entries = dedupe(raw)
-        const root = applyWrites(null, entries.map(([key, value]) => ({ key, value })))
+        const root = applyWrites(
+          null,
+          entries.map(([key, value]) => ({ key, value })),
+        )
         const rootBytes = rootHash(root)
         const [key, value] = entries[pick % entries.length]!
         const proof = prove(root, key)

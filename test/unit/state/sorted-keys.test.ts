@@ -9,20 +9,29 @@ const commitArb = fc.record({ added: fc.array(idArb, { maxLength: 60 }), removed
 describe('sorted state keys', () => {
   it('iterates every prefix as a sorted set would, across many commits', () => {
     fc.assert(
-      fc.property(fc.array(idArb, { maxLength: 200 }), fc.array(commitArb, { maxLength: 8 }), fc.array(idArb, { minLength: 1, maxLength: 5 }), (initial, commits, prefixes) => {
-        const model = new Set(initial)
-        const index = SortedKeys.from(initial)
-        for (const { added, removed } of commits) {
-          const gone = new Set(removed)
-          index.update(added, gone)
-          for (const id of gone) model.delete(id)
-          for (const id of added) if (!gone.has(id)) model.add(id)
-        }
-        const sorted = [...model].sort()
-        assert.equal(index.size, sorted.length)
-        assert.deepEqual([...index.withPrefix('')], sorted)
-        for (const prefix of prefixes) assert.deepEqual([...index.withPrefix(prefix)], sorted.filter((id) => id.startsWith(prefix)))
-      }),
+      fc.property(
+        fc.array(idArb, { maxLength: 200 }),
+        fc.array(commitArb, { maxLength: 8 }),
+        fc.array(idArb, { minLength: 1, maxLength: 5 }),
+        (initial, commits, prefixes) => {
+          const model = new Set(initial)
+          const index = SortedKeys.from(initial)
+          for (const { added, removed } of commits) {
+            const gone = new Set(removed)
+            index.update(added, gone)
+            for (const id of gone) model.delete(id)
+            for (const id of added) if (!gone.has(id)) model.add(id)
+          }
+          const sorted = [...model].sort()
+          assert.equal(index.size, sorted.length)
+          assert.deepEqual([...index.withPrefix('')], sorted)
+          for (const prefix of prefixes)
+            assert.deepEqual(
+              [...index.withPrefix(prefix)],
+              sorted.filter((id) => id.startsWith(prefix)),
+            )
+        },
+      ),
       { numRuns: 300 },
     )
   })
@@ -31,7 +40,10 @@ describe('sorted state keys', () => {
     const ids = Array.from({ length: 5000 }, (_, i) => `k${String((i * 7919) % 5000).padStart(5, '0')}`)
     const index = SortedKeys.from(ids.slice(0, 100))
     index.update(ids, new Set())
-    assert.deepEqual([...index.withPrefix('k0')], [...ids].sort().filter((id) => id.startsWith('k0')))
+    assert.deepEqual(
+      [...index.withPrefix('k0')],
+      [...ids].sort().filter((id) => id.startsWith('k0')),
+    )
     index.update([], new Set(ids.filter((_, i) => i % 3 !== 0)))
     const left = ids.filter((_, i) => i % 3 === 0).sort()
     assert.equal(index.size, left.length)

@@ -17,9 +17,14 @@ const bytes = (seed: string, length: number) => Uint8Array.from(createHash('sha5
 /** Height h: 300 new keys under two prefixes, overwrites of height h−1's keys, deletes of some of height h−2's. */
 function block(h: number): Map<string, Uint8Array | null> {
   const writes = new Map<string, Uint8Array | null>()
-  for (let i = 0; i < 300; i++) writes.set(keyId(Uint8Array.from([i % 2 === 0 ? 0x01 : 0x02, ...bytes(`k${h}/${i}`, 1 + (i % 30))])), bytes(`v${h}/${i}`, i % 64))
-  if (h >= 1) for (let i = 0; i < 300; i += 3) writes.set(keyId(Uint8Array.from([i % 2 === 0 ? 0x01 : 0x02, ...bytes(`k${h - 1}/${i}`, 1 + (i % 30))])), bytes(`w${h}/${i}`, 7))
-  if (h >= 2) for (let i = 0; i < 300; i += 5) writes.set(keyId(Uint8Array.from([i % 2 === 0 ? 0x01 : 0x02, ...bytes(`k${h - 2}/${i}`, 1 + (i % 30))])), null)
+  for (let i = 0; i < 300; i++)
+    writes.set(keyId(Uint8Array.from([i % 2 === 0 ? 0x01 : 0x02, ...bytes(`k${h}/${i}`, 1 + (i % 30))])), bytes(`v${h}/${i}`, i % 64))
+  if (h >= 1)
+    for (let i = 0; i < 300; i += 3)
+      writes.set(keyId(Uint8Array.from([i % 2 === 0 ? 0x01 : 0x02, ...bytes(`k${h - 1}/${i}`, 1 + (i % 30))])), bytes(`w${h}/${i}`, 7))
+  if (h >= 2)
+    for (let i = 0; i < 300; i += 5)
+      writes.set(keyId(Uint8Array.from([i % 2 === 0 ? 0x01 : 0x02, ...bytes(`k${h - 2}/${i}`, 1 + (i % 30))])), null)
   return writes
 }
 
@@ -55,7 +60,10 @@ describe('state store commits (pinned roots)', () => {
     const check = (store: StateDB) => {
       assert.equal(store.size, expected.size)
       const ids = [...expected.keys()].sort()
-      assert.deepEqual([...store.iterate(Uint8Array.of(0x02))].map(([key]) => keyId(key)), ids.filter((id) => id.charCodeAt(0) === 0x02))
+      assert.deepEqual(
+        [...store.iterate(Uint8Array.of(0x02))].map(([key]) => keyId(key)),
+        ids.filter((id) => id.charCodeAt(0) === 0x02),
+      )
       for (const id of ids.slice(0, 50)) {
         const key = Uint8Array.from(Buffer.from(id, 'latin1'))
         const { value, root, proof } = store.query(key)

@@ -15,7 +15,10 @@ describe('transaction error messages', () => {
     assert.fail('decodeTx accepted it')
   }
 
-  for (const [name, hex] of [['deadbeef', 'deadbeef'], ['a truncated array', '93']] as const) {
+  for (const [name, hex] of [
+    ['deadbeef', 'deadbeef'],
+    ['a truncated array', '93'],
+  ] as const) {
     it(`names MALFORMED once for ${name}`, () => {
       const error = refusal(fromHex(hex))
       assert.equal(error.code, 'MALFORMED')

@@ -6,6 +6,11 @@ import { spawnSync } from 'node:child_process'
  */
 export function fedra(args: string[], env: Record<string, string> = {}, input?: string) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^FEDRA_(HOME|NODE|PASSPHRASE)$/.test(name)))
-  const result = spawnSync(process.execPath, ['bin/fedra.js', ...args], { encoding: 'utf8', input, env: { ...base, ...env }, timeout: 30_000 })
+  const result = spawnSync(process.execPath, ['bin/fedra.js', ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...base, ...env },
+    timeout: 30_000,
+  })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }

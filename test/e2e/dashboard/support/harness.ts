@@ -15,7 +15,15 @@ import { tempDir } from '../../../helpers/chain.js'
 
 const REPO = resolve('.')
 /** As test/e2e/client/browser.test.ts launches it (importing that file would run its suite too). */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 
 export interface DashboardDevnet {
@@ -40,7 +48,29 @@ export async function startDashboardDevnet(extra: string[] = [], timeoutMs = 90_
   const shots = process.env.FEDRA_DASHBOARD_SHOTS ?? join(work.path, 'shots')
   mkdirSync(shots, { recursive: true })
   let output = ''
-  let script: ChildProcess | null = spawn(process.execPath, ['--import', TSX, join(REPO, 'scripts/devnet.ts'), '--dir', dir, '--validators', '1', '--trainers', '2', '--rows', '1000', '--rpc-port', '0', '--block-time', '150', '--datanet', ...extra], { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] })
+  let script: ChildProcess | null = spawn(
+    process.execPath,
+    [
+      '--import',
+      TSX,
+      join(REPO, 'scripts/devnet.ts'),
+      '--dir',
+      dir,
+      '--validators',
+      '1',
+      '--trainers',
+      '2',
+      '--rows',
+      '1000',
+      '--rpc-port',
+      '0',
+      '--block-time',
+      '150',
+      '--datanet',
+      ...extra,
+    ],
+    { cwd: work.path, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   const exited = new Promise<void>((resolveExit) => script!.once('exit', () => ((script = null), resolveExit())))
   script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -59,11 +89,30 @@ export async function startDashboardDevnet(extra: string[] = [], timeoutMs = 90_
   }
   try {
     const layoutFile = join(dir, 'devnet.json')
-    const port = await waitFor('the devnet layout', async () => (existsSync(layoutFile) ? (JSON.parse(readFileSync(layoutFile, 'utf8')) as { nodes: { rpcPort: number }[] }).nodes[0]!.rpcPort : script === null ? Promise.reject(new Error(`the devnet exited:\n${output}`)) : undefined), timeoutMs, 200)
+    const port = await waitFor(
+      'the devnet layout',
+      async () =>
+        existsSync(layoutFile)
+          ? (JSON.parse(readFileSync(layoutFile, 'utf8')) as { nodes: { rpcPort: number }[] }).nodes[0]!.rpcPort
+          : script === null
+            ? Promise.reject(new Error(`the devnet exited:\n${output}`))
+            : undefined,
+      timeoutMs,
+      200,
+    )
     const url = `http://127.0.0.1:${port}/`
     client = new FedraClient({ url, timeoutMs: 20_000 })
     const c = client
-    await waitFor('validator0 to answer', () => c.status().then(() => true, () => (script === null ? Promise.reject(new Error(`the devnet exited:\n${output}`)) : false)), timeoutMs, 200)
+    await waitFor(
+      'validator0 to answer',
+      () =>
+        c.status().then(
+          () => true,
+          () => (script === null ? Promise.reject(new Error(`the devnet exited:\n${output}`)) : false),
+        ),
+      timeoutMs,
+      200,
+    )
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
     const b = browser
     const problems: string[] = []
@@ -84,7 +133,9 @@ export async function startDashboardDevnet(extra: string[] = [], timeoutMs = 90_
       async open(page, route) {
         if (page.url().startsWith(url)) await page.evaluate((r) => (location.hash = r), route)
         else await page.goto(`${url}${route}`)
-        await page.waitForFunction((r) => location.hash === r && document.getElementById('view')?.dataset.ready === 'true', route, { timeout: 30_000 })
+        await page.waitForFunction((r) => location.hash === r && document.getElementById('view')?.dataset.ready === 'true', route, {
+          timeout: 30_000,
+        })
       },
       async shot(page, name) {
         await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })

@@ -89,13 +89,17 @@ export class RawHttp {
 
   post(body: string | Buffer, timeoutMs = 30_000): Promise<HttpAnswer | 'closed'> {
     return new Promise((resolve) => {
-      const req = request(this.url, { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json' }, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', () => resolve('closed'))
-        res.on('aborted', () => resolve('closed'))
-      })
+      const req = request(
+        this.url,
+        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json' }, timeout: timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+          res.on('error', () => resolve('closed'))
+          res.on('aborted', () => resolve('closed'))
+        },
+      )
       req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)))
       req.on('error', () => resolve('closed'))
       req.end(body)
@@ -103,8 +107,14 @@ export class RawHttp {
   }
 
   /** One call by raw JSON: the parsed response (throws if the connection closed). */
-  async call(method: string, params?: unknown, id: unknown = 1): Promise<{ result?: any; error?: { code: number; message: string; data?: any }; id: unknown; jsonrpc: string }> {
-    const answer = await this.post(JSON.stringify(params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id }))
+  async call(
+    method: string,
+    params?: unknown,
+    id: unknown = 1,
+  ): Promise<{ result?: any; error?: { code: number; message: string; data?: any }; id: unknown; jsonrpc: string }> {
+    const answer = await this.post(
+      JSON.stringify(params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id }),
+    )
     if (answer === 'closed') throw new Error(`${method}: the connection closed without an answer`)
     return JSON.parse(answer.text)
   }
@@ -154,21 +164,33 @@ export class RunningNode {
 
   static async start(options: RunningNodeOptions): Promise<RunningNode> {
     const dir = tempDir('fedra-e2e-rpc-')
-    const layout = await createDevnet({ dir: dir.path, validators: 1, fullNodes: 0, chainId: options.chainId ?? 'fedra-e2e-rpc-1', commitDelayMs: options.commitDelayMs, accounts: options.accounts })
+    const layout = await createDevnet({
+      dir: dir.path,
+      validators: 1,
+      fullNodes: 0,
+      chainId: options.chainId ?? 'fedra-e2e-rpc-1',
+      commitDelayMs: options.commitDelayMs,
+      accounts: options.accounts,
+    })
     const child = new NodeProcess(layout.nodes[0]!)
     const node = new RunningNode(layout, dir, child)
     // Blocks come every ~commitDelayMs and the suite proves values at heights it noted early on:
     // on a loaded machine more than the default 100 heights can pass before it asks.
     child.start({ FEDRA_STATE_KEEP_RECENT: '5000', ...options.env })
     try {
-      await waitFor('the node to serve JSON-RPC at height ≥ 1', async () => {
-        if (!child.running) throw new Error(`the node exited at start:\n${node.logTail()}`)
-        try {
-          return (await node.client.status()).syncInfo.latestHeight >= 1
-        } catch {
-          return false
-        }
-      }, 60_000, 50)
+      await waitFor(
+        'the node to serve JSON-RPC at height ≥ 1',
+        async () => {
+          if (!child.running) throw new Error(`the node exited at start:\n${node.logTail()}`)
+          try {
+            return (await node.client.status()).syncInfo.latestHeight >= 1
+          } catch {
+            return false
+          }
+        },
+        60_000,
+        50,
+      )
     } catch (error) {
       await node.stop()
       throw error
@@ -191,21 +213,31 @@ export class RunningNode {
 
   /** Waits until the chain reaches `height`, polling chain_status. */
   waitForHeight(height: number, timeoutMs = 20_000): Promise<number> {
-    return waitFor(`height ${height}`, async () => {
-      const h = await this.height()
-      return h >= height ? h : undefined
-    }, timeoutMs, 25)
+    return waitFor(
+      `height ${height}`,
+      async () => {
+        const h = await this.height()
+        return h >= height ? h : undefined
+      },
+      timeoutMs,
+      25,
+    )
   }
 
   /** Waits until tx_get finds `hash` (committed and indexed). */
   waitForTx(hash: string, timeoutMs = 20_000) {
-    return waitFor(`tx ${hash} committed`, async () => {
-      try {
-        return await this.client.tx(hash)
-      } catch {
-        return undefined
-      }
-    }, timeoutMs, 25)
+    return waitFor(
+      `tx ${hash} committed`,
+      async () => {
+        try {
+          return await this.client.tx(hash)
+        } catch {
+          return undefined
+        }
+      },
+      timeoutMs,
+      25,
+    )
   }
 
   /** The last lines of the node's log, for failure messages. */

@@ -43,19 +43,25 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('commit' as const),
       maxTxs: fc.nat({ max: 6 }),
-      rival: fc.option(fc.record({ sender: fc.constantFrom(...SENDERS), fee: fc.constantFrom<bigint | 'drain'>(0n, 300n, 'drain') }), { nil: undefined }),
+      rival: fc.option(fc.record({ sender: fc.constantFrom(...SENDERS), fee: fc.constantFrom<bigint | 'drain'>(0n, 300n, 'drain') }), {
+        nil: undefined,
+      }),
     }),
   },
 )
 
-const committedNonce = (fixture: PoolFixture, sender: string) => BigInt((fixture.app.query('auth', 'account', { address: sender }) as { nonce: string }).nonce)
+const committedNonce = (fixture: PoolFixture, sender: string) =>
+  BigInt((fixture.app.query('auth', 'account', { address: sender }) as { nonce: string }).nonce)
 
-const feeBalance = (fixture: PoolFixture, sender: string) => BigInt((fixture.app.query('bank', 'balance', { address: sender, denom: 'ufdr' }) as { amount: string }).amount)
+const feeBalance = (fixture: PoolFixture, sender: string) =>
+  BigInt((fixture.app.query('bank', 'balance', { address: sender, denom: 'ufdr' }) as { amount: string }).amount)
 
 /** Fails unless `txs` run as the next block with every transaction succeeding. */
 function assertExecutable(fixture: PoolFixture, txs: Uint8Array[]): void {
   const executed = fixture.app.executeBlock(blockAt(fixture.app.height + 1, txs))
-  const failures = executed.txResults.filter((result) => result.code !== 0).map((result) => `${result.codespace}/${result.code}: ${result.log}`)
+  const failures = executed.txResults
+    .filter((result) => result.code !== 0)
+    .map((result) => `${result.codespace}/${result.code}: ${result.log}`)
   assert.deepEqual(failures, [])
 }
 
@@ -64,7 +70,10 @@ function assertInvariants(fixture: PoolFixture): void {
   const pending = pool.pending()
   assert.equal(pool.size, pending.length)
   assert.ok(pool.size <= pool.config.maxTxs)
-  assert.equal(pool.bytes, pending.reduce((sum, entry) => sum + entry.bytes.length, 0))
+  assert.equal(
+    pool.bytes,
+    pending.reduce((sum, entry) => sum + entry.bytes.length, 0),
+  )
   assert.ok(pool.bytes <= pool.config.maxBytes)
   const bySender = new Map<string, bigint[]>()
   for (const entry of pending) {
@@ -77,7 +86,11 @@ function assertInvariants(fixture: PoolFixture): void {
     const sender = address(index)
     const nonces = bySender.get(sender) ?? []
     const base = committedNonce(fixture, sender)
-    assert.deepEqual(nonces, nonces.map((_, i) => base + BigInt(i)), `no nonce gaps for sender ${index}`)
+    assert.deepEqual(
+      nonces,
+      nonces.map((_, i) => base + BigInt(i)),
+      `no nonce gaps for sender ${index}`,
+    )
     assert.equal(pool.nextNonce(sender), base + BigInt(nonces.length))
   }
   assertExecutable(fixture, pool.reap())
@@ -132,7 +145,10 @@ describe('mempool invariants under random operation sequences', function () {
                 txs.push(tx(op.rival.sender, committedNonce(fixture, sender) + BigInt(own.length), { amount: 2n, denom: 'ustake', fee }))
               }
               const { executed } = await fixture.commit(txs)
-              assert.deepEqual(executed.txResults.slice(0, reaped.length).map((result) => result.code), reaped.map(() => 0))
+              assert.deepEqual(
+                executed.txResults.slice(0, reaped.length).map((result) => result.code),
+                reaped.map(() => 0),
+              )
               for (const bytes of reaped) assert.equal(pool.has(txHash(bytes)), false)
             }
             assertInvariants(fixture)

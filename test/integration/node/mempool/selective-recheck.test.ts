@@ -17,7 +17,13 @@ const BALANCES = [10n ** 12n, 10n ** 12n, 10n ** 12n, 2_000n, 1_000n, 600n, 1n, 
 type Op =
   | { kind: 'add'; sender: number; offset: bigint; fee: bigint; to: number; denom: 'ufdr' | 'ustake' }
   | { kind: 'knock'; sender: number; door: number }
-  | { kind: 'commit'; maxTxs: number; rival: { sender: number; fee: bigint | 'drain' } | undefined; gift: { to: number; amount: bigint } | undefined; toggle: number | undefined }
+  | {
+      kind: 'commit'
+      maxTxs: number
+      rival: { sender: number; fee: bigint | 'drain' } | undefined
+      gift: { to: number; amount: bigint } | undefined
+      toggle: number | undefined
+    }
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -40,7 +46,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('commit' as const),
       maxTxs: fc.nat({ max: 4 }),
-      rival: fc.option(fc.record({ sender: fc.constantFrom(...SENDERS), fee: fc.constantFrom<bigint | 'drain'>(0n, 300n, 'drain') }), { nil: undefined }),
+      rival: fc.option(fc.record({ sender: fc.constantFrom(...SENDERS), fee: fc.constantFrom<bigint | 'drain'>(0n, 300n, 'drain') }), {
+        nil: undefined,
+      }),
       // A fee-denom transfer from a rich account that is not in the pool's block: raises a poor sender's balance.
       gift: fc.option(fc.record({ to: fc.constantFrom(3, 4, 5), amount: fc.bigInt({ min: 1n, max: 2_000n }) }), { nil: undefined }),
       // Account 7 opens or closes a door: pending knocks on it must be re-checked.
@@ -61,7 +69,9 @@ function observe(pool: Mempool) {
 }
 
 async function runBoth(ops: Op[], writtenKeysFor: (keys: WrittenKeys) => WrittenKeys): Promise<void> {
-  const fixture = await openPool({ maxTxs: 12, ttlBlocks: 3, cacheSize: 0 }, genesisWithBalances(BALANCES, { stake: 10n ** 12n }), [gateModule])
+  const fixture = await openPool({ maxTxs: 12, ttlBlocks: 3, cacheSize: 0 }, genesisWithBalances(BALANCES, { stake: 10n ** 12n }), [
+    gateModule,
+  ])
   const selective = fixture.pool
   const full = new Mempool(fixture.app, { maxTxs: 12, ttlBlocks: 3, cacheSize: 0 }, { logger: silentLog })
   // Account 7 is not a pool sender: its gifts change balances from outside the pool.
@@ -71,7 +81,9 @@ async function runBoth(ops: Op[], writtenKeysFor: (keys: WrittenKeys) => Written
       if (op.kind === 'add' || op.kind === 'knock') {
         const nonce = selective.nextNonce(address(op.sender)) + (op.kind === 'add' ? op.offset : 0n)
         const bytes =
-          op.kind === 'add' ? tx(op.sender, nonce, { to: op.to, denom: op.denom, amount: 1n, fee: op.fee }) : messagesTx(op.sender, nonce, [encode(MsgKnock, { door: op.door })])
+          op.kind === 'add'
+            ? tx(op.sender, nonce, { to: op.to, denom: op.denom, amount: 1n, fee: op.fee })
+            : messagesTx(op.sender, nonce, [encode(MsgKnock, { door: op.door })])
         const outcome = (pool: Mempool) => {
           try {
             return pool.add(bytes).code
@@ -91,7 +103,13 @@ async function runBoth(ops: Op[], writtenKeysFor: (keys: WrittenKeys) => Written
           const committed = BigInt((fixture.app.query('auth', 'account', { address: sender }) as { nonce: string }).nonce)
           const balance = BigInt((fixture.app.query('bank', 'balance', { address: sender, denom: 'ufdr' }) as { amount: string }).amount)
           const left = balance - own.reduce((sum, entry) => sum + entry.fee, 0n)
-          txs.push(tx(op.rival.sender, committed + BigInt(own.length), { amount: 2n, denom: 'ustake', fee: op.rival.fee === 'drain' ? left : op.rival.fee }))
+          txs.push(
+            tx(op.rival.sender, committed + BigInt(own.length), {
+              amount: 2n,
+              denom: 'ustake',
+              fee: op.rival.fee === 'drain' ? left : op.rival.fee,
+            }),
+          )
         }
         const giftAt = txs.length
         if (op.gift !== undefined) txs.push(tx(7, giftNonce++, { to: op.gift.to, denom: 'ufdr', amount: op.gift.amount, fee: 0n }))
@@ -115,17 +133,26 @@ describe('mempool re-check of only the senders a block affected', function () {
   const ops = fc.array(opArb, { minLength: 10, maxLength: 40 })
 
   it('leaves the pool as re-checking every sender does', async () => {
-    await fc.assert(fc.asyncProperty(ops, (list) => runBoth(list, (keys) => keys)), { numRuns: 60 })
-    assert.ok(gifts > 0, 'some blocks raised a poor sender\'s balance from outside the pool')
+    await fc.assert(
+      fc.asyncProperty(ops, (list) => runBoth(list, (keys) => keys)),
+      { numRuns: 60 },
+    )
+    assert.ok(gifts > 0, "some blocks raised a poor sender's balance from outside the pool")
     assert.ok(notAdmitted > 0, 'some re-checks dropped a pending knock by the admission rule')
   })
 
   it('is caught when it skips senders the block did affect (planted: no written keys passed)', async () => {
-    await assert.rejects(fc.assert(fc.asyncProperty(ops, (list) => runBoth(list, () => new Set())), { numRuns: 60 }), (error: Error) => {
-      // The pools must differ, not the run break some other way.
-      const cause = (error as Error & { cause?: unknown }).cause
-      assert.match(String(cause instanceof Error ? cause.message : error.message), /deep-equal|same admission decision/)
-      return true
-    })
+    await assert.rejects(
+      fc.assert(
+        fc.asyncProperty(ops, (list) => runBoth(list, () => new Set())),
+        { numRuns: 60 },
+      ),
+      (error: Error) => {
+        // The pools must differ, not the run break some other way.
+        const cause = (error as Error & { cause?: unknown }).cause
+        assert.match(String(cause instanceof Error ? cause.message : error.message), /deep-equal|same admission decision/)
+        return true
+      },
+    )
   })
 })

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict'
 import { toHex } from '../../../../src/crypto/index.js'
 import { txHash } from '../../../../src/state/index.js'
-import { FEE, address, blockAt, genesisWithBalances, mempoolError, openPool, tx, type PoolFixture } from '../../../unit/node/mempool/fixture.js'
+import {
+  FEE,
+  address,
+  blockAt,
+  genesisWithBalances,
+  mempoolError,
+  openPool,
+  tx,
+  type PoolFixture,
+} from '../../../unit/node/mempool/fixture.js'
 
 const hashOf = (bytes: Uint8Array) => toHex(txHash(bytes))
 const RICH = 10n ** 12n
@@ -19,15 +28,24 @@ describe('mempool update after a commit', () => {
     for (const bytes of [...a, ...b]) pool.add(bytes)
     const block = pool.reap({ maxTxs: 3 })
     const { executed, update } = await fixture.commit(block)
-    assert.deepEqual(executed.txResults.map((result) => result.code), [0, 0, 0])
+    assert.deepEqual(
+      executed.txResults.map((result) => result.code),
+      [0, 0, 0],
+    )
     assert.deepEqual(update, { included: 3, expired: [], dropped: [] })
     assert.equal(pool.size, 2)
-    assert.equal(pool.bytes, pool.pending().reduce((sum, entry) => sum + entry.bytes.length, 0))
+    assert.equal(
+      pool.bytes,
+      pool.pending().reduce((sum, entry) => sum + entry.bytes.length, 0),
+    )
     for (const bytes of block) assert.equal(pool.has(hashOf(bytes)), false)
     assert.equal(pool.nextNonce(address(0)), 3n)
     // What is left forms the next block, and it executes cleanly on the new state.
     const next = await fixture.commit(pool.reap())
-    assert.deepEqual(next.executed.txResults.map((result) => result.code), [0, 0])
+    assert.deepEqual(
+      next.executed.txResults.map((result) => result.code),
+      [0, 0],
+    )
     assert.equal(pool.size, 0)
   })
 
@@ -40,7 +58,10 @@ describe('mempool update after a commit', () => {
     const rival = tx(0, 0n, { amount: 9n })
     const { update } = await fixture.commit([rival])
     assert.deepEqual(update, { included: 0, expired: [], dropped: [{ hash: hashOf(pending[0]!), code: 'REPLAYED' }] })
-    assert.deepEqual(pool.pending().map((entry) => entry.nonce), [1n, 2n])
+    assert.deepEqual(
+      pool.pending().map((entry) => entry.nonce),
+      [1n, 2n],
+    )
     assert.equal(pool.nextNonce(address(0)), 3n)
     // The dropped one can never be valid again, so its verdict is cached; the rival is a duplicate.
     assert.equal(mempoolError(() => pool.add(pending[0]!), 'REPLAYED').context.cached, true)
@@ -60,7 +81,10 @@ describe('mempool update after a commit', () => {
       { hash: hashOf(pending[1]!), code: 'INSUFFICIENT_FEE' },
       { hash: hashOf(pending[2]!), code: 'NONCE_TOO_HIGH' },
     ])
-    assert.deepEqual(pool.pending().map((entry) => entry.hash), [hashOf(other)])
+    assert.deepEqual(
+      pool.pending().map((entry) => entry.hash),
+      [hashOf(other)],
+    )
     assert.equal(pool.nextNonce(address(0)), 1n)
     // Not cached: once the sender is funded again, nonce 1 is admitted.
     mempoolError(() => pool.add(pending[1]!), 'INSUFFICIENT_FEE')
@@ -82,7 +106,10 @@ describe('mempool update after a commit', () => {
     const { update } = await fixture.commit([])
     assert.deepEqual(update.expired, [hashOf(old)])
     assert.deepEqual(update.dropped, [{ hash: hashOf(younger), code: 'NONCE_TOO_HIGH' }])
-    assert.deepEqual(pool.pending().map((entry) => entry.hash), [hashOf(independent)])
+    assert.deepEqual(
+      pool.pending().map((entry) => entry.hash),
+      [hashOf(independent)],
+    )
     assert.deepEqual((await fixture.commit([])).update.expired, [hashOf(independent)])
     assert.equal(pool.size, 0)
     // Expiry is not a verdict on the transaction: it may be submitted again.
@@ -114,12 +141,19 @@ describe('mempool update after a commit', () => {
     const first = [tx(0, 0n), tx(1, 0n)]
     const second = [tx(0, 1n)]
     for (const bytes of [...first, ...second, tx(1, 1n)]) pool.add(bytes)
-    for (const [height, txs] of [[1, first], [2, second]] as const) await app.commitBlock(app.executeBlock(blockAt(height, [...txs])))
+    for (const [height, txs] of [
+      [1, first],
+      [2, second],
+    ] as const)
+      await app.commitBlock(app.executeBlock(blockAt(height, [...txs])))
     mempoolError(() => pool.update(3, []), 'HEIGHT_MISMATCH')
     pool.update(1, first)
     mempoolError(() => pool.add(tx(2, 0n)), 'HEIGHT_MISMATCH')
     // Block 2's transaction was re-checked against height 2 already, so it went as REPLAYED.
-    assert.deepEqual(pool.pending().map((entry) => `${entry.sender === address(1) ? 'b' : 'a'}${entry.nonce}`), ['b1'])
+    assert.deepEqual(
+      pool.pending().map((entry) => `${entry.sender === address(1) ? 'b' : 'a'}${entry.nonce}`),
+      ['b1'],
+    )
     const caughtUp = pool.update(2, second)
     assert.deepEqual(caughtUp, { included: 0, expired: [], dropped: [] })
     mempoolError(() => pool.update(1, []), 'HEIGHT_MISMATCH')

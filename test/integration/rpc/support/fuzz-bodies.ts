@@ -34,13 +34,55 @@ export interface FuzzBodies {
 const sizeOf = (body: Body) => (typeof body === 'string' ? Buffer.byteLength(body) : body.length)
 
 /** JSON number literals JSON.stringify never writes: beyond doubles, beyond 2^53, negative zero, exponents. */
-const ODD_NUMBERS = ['1e400', '-1e400', '1e-400', '123456789012345678901234567890', '9007199254740993', '-9007199254740993', '-0', '0.5', '1E2', '-1', '4294967296', '18446744073709551616']
+const ODD_NUMBERS = [
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '123456789012345678901234567890',
+  '9007199254740993',
+  '-9007199254740993',
+  '-0',
+  '0.5',
+  '1E2',
+  '-1',
+  '4294967296',
+  '18446744073709551616',
+]
 
 /** Byte sequences that are not UTF-8: lone continuation, overlong encodings, surrogates, truncated sequences. */
-const BAD_UTF8 = [[0xff], [0xfe, 0xff], [0x80], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98]]
+const BAD_UTF8 = [
+  [0xff],
+  [0xfe, 0xff],
+  [0x80],
+  [0xc0, 0xaf],
+  [0xe0, 0x80, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xe2, 0x82],
+  [0xf0, 0x9f, 0x98],
+]
 
 /** Values of the wrong type for most params (and a few right-typed ones out of range). */
-const WRONG_TYPED: unknown[] = [0, -1, 1.5, 2 ** 53, -(2 ** 60), '', 'x', 'ff', 'zz', true, false, null, [], [1], {}, { a: 1 }, 'fedra1qqqq', '0'.repeat(65)]
+const WRONG_TYPED: unknown[] = [
+  0,
+  -1,
+  1.5,
+  2 ** 53,
+  -(2 ** 60),
+  '',
+  'x',
+  'ff',
+  'zz',
+  true,
+  false,
+  null,
+  [],
+  [1],
+  {},
+  { a: 1 },
+  'fedra1qqqq',
+  '0'.repeat(65),
+]
 
 export function fuzzBodies(options: FuzzBodyOptions): FuzzBodies {
   const { validTxs, account, statePath, limits } = options
@@ -69,8 +111,19 @@ export function fuzzBodies(options: FuzzBodyOptions): FuzzBodies {
   ]
 
   const jsonValue = fc.jsonValue({ maxDepth: 4 })
-  const idArb = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null), fc.boolean(), fc.constant('12345678901234567890'))
-  const paramsArb = fc.oneof(fc.dictionary(fc.constantFrom(...paramNames), jsonValue, { maxKeys: 4 }), fc.array(jsonValue, { maxLength: 4 }), jsonValue)
+  const idArb = fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constant(null),
+    fc.boolean(),
+    fc.constant('12345678901234567890'),
+  )
+  const paramsArb = fc.oneof(
+    fc.dictionary(fc.constantFrom(...paramNames), jsonValue, { maxKeys: 4 }),
+    fc.array(jsonValue, { maxLength: 4 }),
+    jsonValue,
+  )
   const requestArb = fc.record(
     {
       jsonrpc: fc.oneof(fc.constant('2.0'), fc.constant('2.0'), fc.constant('1.0'), jsonValue),
@@ -86,23 +139,49 @@ export function fuzzBodies(options: FuzzBodyOptions): FuzzBodies {
     jsonValue,
     fc.integer({ min: -2, max: 30 }),
     hexArb,
-    fc.constantFrom(...validTxs, account, 'sync', 'commit', 'async', 'newBlocks', 'txs', 'events', 'asc', 'desc', 'bank/MsgSend', '1.0', statePath, true, false, null),
-    fc.record({ type: fc.constantFrom('transfer', 'fee', 'tx'), key: fc.constantFrom('sender', 'recipient', 'amount'), value: fc.constantFrom(account, '1ufdr') }),
+    fc.constantFrom(
+      ...validTxs,
+      account,
+      'sync',
+      'commit',
+      'async',
+      'newBlocks',
+      'txs',
+      'events',
+      'asc',
+      'desc',
+      'bank/MsgSend',
+      '1.0',
+      statePath,
+      true,
+      false,
+      null,
+    ),
+    fc.record({
+      type: fc.constantFrom('transfer', 'fee', 'tx'),
+      key: fc.constantFrom('sender', 'recipient', 'amount'),
+      value: fc.constantFrom(account, '1ufdr'),
+    }),
   )
   /** Well-formed calls of real methods with params drawn by name or by position. */
   const callArb = fc.constantFrom(...methods).chain((method) => {
     const names = Object.keys(method.params)
     const byName = fc.record(Object.fromEntries(names.map((n) => [n, paramValue])), { requiredKeys: [] })
     const byPosition = fc.array(paramValue, { maxLength: names.length + 1 })
-    return fc.record({ jsonrpc: fc.constant('2.0'), method: fc.constant(method.name), params: fc.oneof(byName, byPosition), id: idArb }, { requiredKeys: ['jsonrpc', 'method'] })
+    return fc.record(
+      { jsonrpc: fc.constant('2.0'), method: fc.constant(method.name), params: fc.oneof(byName, byPosition), id: idArb },
+      { requiredKeys: ['jsonrpc', 'method'] },
+    )
   })
   /** Every method with one param of the wrong type (by name or at its position), the others valid-looking. */
   const wrongTypeArb = fc.constantFrom(...methods.filter((m) => Object.keys(m.params).length > 0)).chain((method) => {
     const names = Object.keys(method.params)
-    return fc.tuple(fc.nat({ max: names.length - 1 }), fc.constantFrom(...WRONG_TYPED), fc.boolean(), fc.integer()).map(([at, wrong, byName, id]) => {
-      const params = byName ? { [names[at]!]: wrong } : [...Array.from({ length: at }, () => null), wrong]
-      return JSON.stringify({ jsonrpc: '2.0', method: method.name, params, id })
-    })
+    return fc
+      .tuple(fc.nat({ max: names.length - 1 }), fc.constantFrom(...WRONG_TYPED), fc.boolean(), fc.integer())
+      .map(([at, wrong, byName, id]) => {
+        const params = byName ? { [names[at]!]: wrong } : [...Array.from({ length: at }, () => null), wrong]
+        return JSON.stringify({ jsonrpc: '2.0', method: method.name, params, id })
+      })
   })
   const structured = fc.oneof(
     { weight: 3, arbitrary: callArb.map((r) => JSON.stringify(r)) },
@@ -113,7 +192,13 @@ export function fuzzBodies(options: FuzzBodyOptions): FuzzBodies {
 
   /** Edits a valid body: flips, deletes, duplicates or inserts characters, or truncates it. */
   const mutated = fc
-    .tuple(fc.constantFrom(...templates), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 6 }), fc.integer({ min: 0, max: 4 }), fc.string({ minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 4 }))
+    .tuple(
+      fc.constantFrom(...templates),
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 6 }), fc.integer({ min: 0, max: 4 }), fc.string({ minLength: 1, maxLength: 3 })), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+    )
     .map(([text, edits]) => {
       let out = text
       for (const [at, span, kind, insert] of edits) {
@@ -129,7 +214,18 @@ export function fuzzBodies(options: FuzzBodyOptions): FuzzBodies {
 
   /** Odd number literals as ids and as height-like params. */
   const oddNumbers = fc
-    .tuple(fc.constantFrom(...ODD_NUMBERS), fc.constantFrom(...ODD_NUMBERS), fc.constantFrom('chain_getBlock', 'chain_getCommit', 'chain_getValidators', 'chain_getBlockResults', 'mempool_pending', 'state_query'))
+    .tuple(
+      fc.constantFrom(...ODD_NUMBERS),
+      fc.constantFrom(...ODD_NUMBERS),
+      fc.constantFrom(
+        'chain_getBlock',
+        'chain_getCommit',
+        'chain_getValidators',
+        'chain_getBlockResults',
+        'mempool_pending',
+        'state_query',
+      ),
+    )
     .map(([id, value, method]) =>
       method === 'state_query'
         ? `{"jsonrpc":"2.0","method":"state_query","params":{"path":"${statePath}","height":${value}},"id":${id}}`
@@ -153,7 +249,9 @@ export function fuzzBodies(options: FuzzBodyOptions): FuzzBodies {
   })
 
   const depth = limits.maxJsonDepth
-  const deep = fc.integer({ min: Math.max(1, depth - 8), max: depth + 40 }).map((n) => `{"jsonrpc":"2.0","method":"chain_status","params":${'['.repeat(n)}${']'.repeat(n)},"id":1}`)
+  const deep = fc
+    .integer({ min: Math.max(1, depth - 8), max: depth + 40 })
+    .map((n) => `{"jsonrpc":"2.0","method":"chain_status","params":${'['.repeat(n)}${']'.repeat(n)},"id":1}`)
   const oversize = fc.integer({ min: 1, max: 4096 }).map((extra) => {
     const hexBytes = Math.ceil((limits.maxBodyBytes + extra) / 2)
     return `{"jsonrpc":"2.0","method":"tx_broadcast","params":["${'ab'.repeat(hexBytes)}"],"id":1}`
@@ -174,7 +272,12 @@ export function fuzzBodies(options: FuzzBodyOptions): FuzzBodies {
   const isNotification = (r: unknown) => {
     if (typeof r !== 'object' || r === null || Array.isArray(r)) return false
     const o = r as Record<string, unknown>
-    return !Object.hasOwn(o, 'id') && o.jsonrpc === '2.0' && typeof o.method === 'string' && (o.params === undefined || (typeof o.params === 'object' && o.params !== null))
+    return (
+      !Object.hasOwn(o, 'id') &&
+      o.jsonrpc === '2.0' &&
+      typeof o.method === 'string' &&
+      (o.params === undefined || (typeof o.params === 'object' && o.params !== null))
+    )
   }
   return {
     body,

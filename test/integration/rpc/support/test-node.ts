@@ -26,9 +26,25 @@ import {
 } from '../../../../src/consensus/index.js'
 import { type PrivateKey, toHex } from '../../../../src/crypto/index.js'
 import { TxIndexer } from '../../../../src/indexer/index.js'
-import { createRpcServer, type CommittedBlockEvent, type NodeStatus, type RpcBackend, type RpcLimits, type RpcServer, type TxAdmission } from '../../../../src/rpc/index.js'
+import {
+  createRpcServer,
+  type CommittedBlockEvent,
+  type NodeStatus,
+  type RpcBackend,
+  type RpcLimits,
+  type RpcServer,
+  type TxAdmission,
+} from '../../../../src/rpc/index.js'
 import { MEMPOOL_CODES } from '../../../../src/node/mempool/errors.js'
-import { type Application, CacheStore, type ModuleQueryAnswer, TxError, checkTxStateless, outsideBlock, txHash } from '../../../../src/state/index.js'
+import {
+  type Application,
+  CacheStore,
+  type ModuleQueryAnswer,
+  TxError,
+  checkTxStateless,
+  outsideBlock,
+  txHash,
+} from '../../../../src/state/index.js'
 import { type CheckedTx, runAdmission, runAnte } from '../../../../src/state/deliver-tx.js'
 import { type BlockResultsValue, blockResultsRecord } from '../../../../src/state/results.js'
 import { openApp, tempDir, testGenesisJson, testKey } from '../../../helpers/chain.js'
@@ -74,16 +90,28 @@ export class TestNode implements RpcBackend {
   #timer: NodeJS.Timeout | null = null
   #stopped = false
 
-  private constructor(app: Application, txIndex: TxIndexer, dir: { path: string; remove(): void }, genesisJson: Record<string, unknown>, options: TestNodeOptions) {
+  private constructor(
+    app: Application,
+    txIndex: TxIndexer,
+    dir: { path: string; remove(): void },
+    genesisJson: Record<string, unknown>,
+    options: TestNodeOptions,
+  ) {
     this.app = app
     this.txIndex = txIndex
     this.#dir = dir
     this.genesisJson = genesisJson
     this.#signer = keySigner(VALIDATOR_KEY, app.chainId)
     this.#checkStore = new CacheStore(app.db)
-    this.#sets = genesisValidatorSets([{ address: VALIDATOR_KEY.publicKey.address, publicKey: VALIDATOR_KEY.publicKey.bytes, votingPower: 10n }])
+    this.#sets = genesisValidatorSets([
+      { address: VALIDATOR_KEY.publicKey.address, publicKey: VALIDATOR_KEY.publicKey.bytes, votingPower: 10n },
+    ])
     this.#lastTime = Number(app.genesis.genesisTime)
-    this.#options = { maxTxsPerBlock: options.maxTxsPerBlock ?? 1000, maxMempool: options.maxMempool ?? 100_000, skipEmpty: options.skipEmpty ?? false }
+    this.#options = {
+      maxTxsPerBlock: options.maxTxsPerBlock ?? 1000,
+      maxMempool: options.maxMempool ?? 100_000,
+      skipEmpty: options.skipEmpty ?? false,
+    }
   }
 
   static async start(options: TestNodeOptions = {}): Promise<TestNode> {
@@ -238,9 +266,15 @@ export class TestNode implements RpcBackend {
     const hash = txHash(bytes)
     const hex = toHex(hash)
     // The node's mempool codes and wording (src/node/rpc-backend.ts), so both answer alike.
-    if (this.#pendingHashes.has(hex)) return { accepted: false, hash, code: MEMPOOL_CODES.DUPLICATE, codespace: 'mempool', log: `transaction ${hex} is already pending` }
+    if (this.#pendingHashes.has(hex))
+      return { accepted: false, hash, code: MEMPOOL_CODES.DUPLICATE, codespace: 'mempool', log: `transaction ${hex} is already pending` }
     if (this.#mempool.length >= this.#options.maxMempool) {
-      const full = { txs: this.#mempool.length, maxTxs: this.#options.maxMempool, bytes: this.#mempool.reduce((n, t) => n + t.bytes.length, 0), maxBytes: Number.MAX_SAFE_INTEGER }
+      const full = {
+        txs: this.#mempool.length,
+        maxTxs: this.#options.maxMempool,
+        bytes: this.#mempool.reduce((n, t) => n + t.bytes.length, 0),
+        maxBytes: Number.MAX_SAFE_INTEGER,
+      }
       return { accepted: false, hash, code: MEMPOOL_CODES.FULL, codespace: 'mempool', log: 'the mempool is full', full }
     }
     try {
@@ -253,7 +287,8 @@ export class TestNode implements RpcBackend {
     } catch (error) {
       if (!(error instanceof TxError)) throw error
       const { codespace, moduleCode } = error.context
-      if (error.code === 'NOT_ADMITTED' && codespace !== undefined && moduleCode !== undefined) return { accepted: false, hash, code: moduleCode, codespace, log: error.message }
+      if (error.code === 'NOT_ADMITTED' && codespace !== undefined && moduleCode !== undefined)
+        return { accepted: false, hash, code: moduleCode, codespace, log: error.message }
       return { accepted: false, hash, code: error.numericCode, codespace: 'tx', log: error.message }
     }
   }
@@ -308,7 +343,9 @@ export class TestNode implements RpcBackend {
 }
 
 /** A test node with the RPC server in front of it, on a free port. */
-export async function startRpc(options: TestNodeOptions & { limits?: Partial<RpcLimits>; log?: Logger; now?: () => number } = {}): Promise<{ node: TestNode; server: RpcServer; url: string; wsUrl: string; close(): Promise<void> }> {
+export async function startRpc(
+  options: TestNodeOptions & { limits?: Partial<RpcLimits>; log?: Logger; now?: () => number } = {},
+): Promise<{ node: TestNode; server: RpcServer; url: string; wsUrl: string; close(): Promise<void> }> {
   const node = await TestNode.start(options)
   const server = await createRpcServer({ backend: node, listen: { port: 0 }, limits: options.limits, log: options.log, now: options.now })
   return {

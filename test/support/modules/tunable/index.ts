@@ -1,5 +1,15 @@
 import { t, type StructValue } from '../../../../src/codec/index.js'
-import { type MessageHandler, type Module, ModuleError, type ModuleParams, genesisError, intAt, objectAt, readParams, utf8 } from '../../../../src/state/index.js'
+import {
+  type MessageHandler,
+  type Module,
+  ModuleError,
+  type ModuleParams,
+  genesisError,
+  intAt,
+  objectAt,
+  readParams,
+  utf8,
+} from '../../../../src/state/index.js'
 import { TEST_TAGS } from '../tags.js'
 
 /**
@@ -22,7 +32,8 @@ export const tunableParams: ModuleParams<TunableParams> = {
   },
   toJson: (params) => ({ step: params.step }),
   validate(params) {
-    if (params.step < 1 || params.step > 100) throw new ModuleError('tunable', TUNABLE_ERRORS.INVALID_PARAMS, 'INVALID_PARAMS', `step ${params.step} outside 1..100`)
+    if (params.step < 1 || params.step > 100)
+      throw new ModuleError('tunable', TUNABLE_ERRORS.INVALID_PARAMS, 'INVALID_PARAMS', `step ${params.step} outside 1..100`)
   },
 }
 

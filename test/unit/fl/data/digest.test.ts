@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto'
 import { datasetDigest } from '../../../../src/fl/data/digest.js'
 import { subset } from '../../../../src/fl/data/dataset.js'
 
-const data = { features: Float32Array.of(0, 0.5, 1, -0.25, 0.125, 0.75), labels: Uint8Array.of(3, 7), count: 2, featureSize: 3, classes: 10 }
+const data = {
+  features: Float32Array.of(0, 0.5, 1, -0.25, 0.125, 0.75),
+  labels: Uint8Array.of(3, 7),
+  count: 2,
+  featureSize: 3,
+  classes: 10,
+}
 
 describe('datasetDigest: the hash a private Datanet record commits to', () => {
   it('is SHA-256 of the documented bytes ("FLDS", count, feature size, classes, float32 LE features, labels)', () => {

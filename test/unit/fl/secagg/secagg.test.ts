@@ -30,7 +30,9 @@ const N = 9000 // crosses secAggMean's 4096-coordinate blocks
 
 function plainUpdates(k: number, n: number, seed: number): Int32Array[] {
   const random = seededRandom(seed)
-  return Array.from({ length: k }, () => Int32Array.from({ length: n }, () => Math.floor(random() * (2 * PLAIN_MAX_ABS + 1)) - PLAIN_MAX_ABS))
+  return Array.from({ length: k }, () =>
+    Int32Array.from({ length: n }, () => Math.floor(random() * (2 * PLAIN_MAX_ABS + 1)) - PLAIN_MAX_ABS),
+  )
 }
 
 function codeOf(fn: () => unknown): SecAggErrorCode | 'OK' {
@@ -60,13 +62,23 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
   const weights8 = [100, 512, 37, 250, 1, 480, 300, 64]
   const updates8 = plainUpdates(8, N, 28)
 
-  it('8 trainers, 2 drop after dealing their shares: the survivors\' masked sum plus the rebuilt masks is exactly plain FedAvg over the 6 survivors', () => {
+  it("8 trainers, 2 drop after dealing their shares: the survivors' masked sum plus the rebuilt masks is exactly plain FedAvg over the 6 survivors", () => {
     const round = simulateRound({ n: 8, updates: updates8, weights: weights8 })
     const dropped = [2, 5]
     const survivors = [0, 1, 3, 4, 6, 7]
     const correction = recoverDropped(round, dropped)
-    const result = secAggMean(survivors.map((i) => round.masked[i]!), survivors.map((i) => weights8[i]!), correction)
-    assert.deepEqual(result, fedAvg(survivors.map((i) => updates8[i]!), survivors.map((i) => weights8[i]!)))
+    const result = secAggMean(
+      survivors.map((i) => round.masked[i]!),
+      survivors.map((i) => weights8[i]!),
+      correction,
+    )
+    assert.deepEqual(
+      result,
+      fedAvg(
+        survivors.map((i) => updates8[i]!),
+        survivors.map((i) => weights8[i]!),
+      ),
+    )
     // the registered rule, given the round's correction, gives the same bits
     assert.deepEqual(
       getAggregationRule('secagg-fedavg').reference({ updates: round.masked, weights: weights8 }).values,
@@ -74,20 +86,44 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
       'with nobody dropped the masks cancel with no correction',
     )
     // without the correction the dropped members' masks stay in the sum: caught by the range check
-    assert.equal(codeOf(() => secAggMean(survivors.map((i) => round.masked[i]!), survivors.map((i) => weights8[i]!))), 'SECAGG_UNMASKED_RANGE')
+    assert.equal(
+      codeOf(() =>
+        secAggMean(
+          survivors.map((i) => round.masked[i]!),
+          survivors.map((i) => weights8[i]!),
+        ),
+      ),
+      'SECAGG_UNMASKED_RANGE',
+    )
   })
 
-  it('rebuilds the masks from any t of a dropped member\'s holders, and refuses t − 1', () => {
+  it("rebuilds the masks from any t of a dropped member's holders, and refuses t − 1", () => {
     const round = simulateRound({ n: 8, updates: updates8, weights: weights8, seed: 'threshold' })
     const { graph, roundId, members: all, dealt } = round
     assert.equal(graph.degree, 6)
     assert.equal(graph.threshold, 4)
     const u = 3
-    const opened = dealt[u]!.map((d) => ({ holder: d.holder, share: openShare({ roundId, dealer: u, holder: d.holder, dealerPublicKey: all[u]!.roundKey.publicKey, holderSecretKey: all[d.holder]!.encSecret, dealt: d }) }))
+    const opened = dealt[u]!.map((d) => ({
+      holder: d.holder,
+      share: openShare({
+        roundId,
+        dealer: u,
+        holder: d.holder,
+        dealerPublicKey: all[u]!.roundKey.publicKey,
+        holderSecretKey: all[d.holder]!.encSecret,
+        dealt: d,
+      }),
+    }))
     for (const subset of [opened.slice(0, 4), opened.slice(2, 6), [opened[0]!, opened[2]!, opened[3]!, opened[5]!]]) {
-      assert.deepEqual(reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares: subset }), all[u]!.roundKey.secretKey)
+      assert.deepEqual(
+        reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares: subset }),
+        all[u]!.roundKey.secretKey,
+      )
     }
-    assert.equal(codeOf(() => reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares: opened.slice(0, 3) })), 'SECAGG_TOO_FEW_SHARES')
+    assert.equal(
+      codeOf(() => reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares: opened.slice(0, 3) })),
+      'SECAGG_TOO_FEW_SHARES',
+    )
   })
 
   it('t − 1 shares are consistent with every secret (Shamir hides it), t shares determine it', () => {
@@ -100,7 +136,10 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
     const guesses = new Set([1n, 2n, 3n].map((y) => combineShares([...three, { x: 6, y }], 4)))
     assert.equal(guesses.size, 3)
     assert.ok(![...guesses].includes(secret))
-    assert.equal(codeOf(() => combineShares(three, 4)), 'SECAGG_TOO_FEW_SHARES')
+    assert.equal(
+      codeOf(() => combineShares(three, 4)),
+      'SECAGG_TOO_FEW_SHARES',
+    )
   })
 
   it('masked blobs look uniform: χ² of the residues of an all-zero, a constant and a random update, well under the 0.001 critical value', () => {
@@ -110,7 +149,8 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
     const random = plainUpdates(1, n, 3)[0]!
     const updates = [zero, constant, random, zero]
     const round = simulateRound({ n: 4, updates, weights: [512, 512, 512, 1], seed: 'uniform' })
-    for (const k of [0, 1, 2]) assert.ok(chiSquare(round.masked[k]!) < CHI2_255_P001, `masked update ${k}: χ² ${chiSquare(round.masked[k]!).toFixed(1)}`)
+    for (const k of [0, 1, 2])
+      assert.ok(chiSquare(round.masked[k]!) < CHI2_255_P001, `masked update ${k}: χ² ${chiSquare(round.masked[k]!).toFixed(1)}`)
     // a planted bug the test must catch: no mask at all is far from uniform
     assert.ok(chiSquare(constant) > 10 * CHI2_255_P001)
   })
@@ -155,8 +195,14 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
     const [a, b] = members(2)
     const round1 = new Uint8Array(32).fill(1)
     const round2 = new Uint8Array(32).fill(2)
-    assert.deepEqual(pairSeed(a!.roundKey.secretKey, b!.roundKey.publicKey, round1), pairSeed(b!.roundKey.secretKey, a!.roundKey.publicKey, round1))
-    assert.notDeepEqual(pairSeed(a!.roundKey.secretKey, b!.roundKey.publicKey, round1), pairSeed(a!.roundKey.secretKey, b!.roundKey.publicKey, round2))
+    assert.deepEqual(
+      pairSeed(a!.roundKey.secretKey, b!.roundKey.publicKey, round1),
+      pairSeed(b!.roundKey.secretKey, a!.roundKey.publicKey, round1),
+    )
+    assert.notDeepEqual(
+      pairSeed(a!.roundKey.secretKey, b!.roundKey.publicKey, round1),
+      pairSeed(a!.roundKey.secretKey, b!.roundKey.publicKey, round2),
+    )
   })
 
   it('builds a logarithmic-degree Harary graph from the seed: symmetric, k-regular, the same for the same seed, another for another', () => {
@@ -180,12 +226,32 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
     const { graph, roundId, members: all, dealt } = round
     const peersOf = (i: number) => graph.neighbours(i).map((j) => ({ index: j, publicKey: all[j]!.roundKey.publicKey }))
     const mask = (overrides: Partial<Parameters<typeof maskUpdate>[0]>) =>
-      codeOf(() => maskUpdate({ roundId, graph, self: 0, secretKey: all[0]!.roundKey.secretKey, values: updates8[0]!, weight: 10, peers: peersOf(0), ...overrides }))
+      codeOf(() =>
+        maskUpdate({
+          roundId,
+          graph,
+          self: 0,
+          secretKey: all[0]!.roundKey.secretKey,
+          values: updates8[0]!,
+          weight: 10,
+          peers: peersOf(0),
+          ...overrides,
+        }),
+      )
 
     it('graph parameters', () => {
-      assert.equal(codeOf(() => secAggGraph(1, new Uint8Array(32))), 'SECAGG_PARAMS')
-      assert.equal(codeOf(() => secAggGraph(8, new Uint8Array(31))), 'SECAGG_PARAMS')
-      assert.equal(codeOf(() => graph.neighbours(8)), 'SECAGG_UNKNOWN_TRAINER')
+      assert.equal(
+        codeOf(() => secAggGraph(1, new Uint8Array(32))),
+        'SECAGG_PARAMS',
+      )
+      assert.equal(
+        codeOf(() => secAggGraph(8, new Uint8Array(31))),
+        'SECAGG_PARAMS',
+      )
+      assert.equal(
+        codeOf(() => graph.neighbours(8)),
+        'SECAGG_UNKNOWN_TRAINER',
+      )
     })
 
     it('masking: duplicate peer, non-neighbour or self as peer, out-of-range value or weight, bad key', () => {
@@ -198,57 +264,164 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
       assert.equal(mask({ weight: 513 }), 'SECAGG_WEIGHT')
       assert.equal(mask({ weight: 0 }), 'SECAGG_WEIGHT')
       assert.equal(mask({ secretKey: new Uint8Array(31) }), 'SECAGG_BAD_KEY')
-      assert.equal(mask({ peers: [{ index: peersOf(0)[0]!.index, publicKey: new Uint8Array(32) }] }), 'SECAGG_BAD_KEY', 'the all-zero point has low order')
+      assert.equal(
+        mask({ peers: [{ index: peersOf(0)[0]!.index, publicKey: new Uint8Array(32) }] }),
+        'SECAGG_BAD_KEY',
+        'the all-zero point has low order',
+      )
     })
 
     it('unmasking: wrong length of a masked update, the correction or the weights; too many updates; weight out of range', () => {
       const masked = round.masked
-      assert.equal(codeOf(() => unmaskedSum([masked[0]!, masked[1]!.subarray(1)])), 'SECAGG_LENGTH')
-      assert.equal(codeOf(() => unmaskedSum(masked, new Uint32Array(N - 1))), 'SECAGG_LENGTH')
-      assert.equal(codeOf(() => unmaskedSum([])), 'SECAGG_LENGTH')
-      assert.equal(codeOf(() => unmaskedSum(new Array(129).fill(masked[0]!))), 'SECAGG_LENGTH')
-      assert.equal(codeOf(() => secAggMean(masked, weights8.slice(1))), 'SECAGG_LENGTH')
-      assert.equal(codeOf(() => secAggMean(masked, weights8.map((w, i) => (i === 3 ? 1000 : w)))), 'SECAGG_WEIGHT')
+      assert.equal(
+        codeOf(() => unmaskedSum([masked[0]!, masked[1]!.subarray(1)])),
+        'SECAGG_LENGTH',
+      )
+      assert.equal(
+        codeOf(() => unmaskedSum(masked, new Uint32Array(N - 1))),
+        'SECAGG_LENGTH',
+      )
+      assert.equal(
+        codeOf(() => unmaskedSum([])),
+        'SECAGG_LENGTH',
+      )
+      assert.equal(
+        codeOf(() => unmaskedSum(new Array(129).fill(masked[0]!))),
+        'SECAGG_LENGTH',
+      )
+      assert.equal(
+        codeOf(() => secAggMean(masked, weights8.slice(1))),
+        'SECAGG_LENGTH',
+      )
+      assert.equal(
+        codeOf(() =>
+          secAggMean(
+            masked,
+            weights8.map((w, i) => (i === 3 ? 1000 : w)),
+          ),
+        ),
+        'SECAGG_WEIGHT',
+      )
       // the rule reports them as the FL library's FL_RULE_INPUT, which the chain maps to AGGREGATION_FAILED
-      assert.throws(() => getAggregationRule('secagg-fedavg').reference({ updates: masked, weights: weights8.map((w, i) => (i === 3 ? 0 : w)) }), { code: 'FL_RULE_INPUT' })
+      assert.throws(
+        () => getAggregationRule('secagg-fedavg').reference({ updates: masked, weights: weights8.map((w, i) => (i === 3 ? 0 : w)) }),
+        { code: 'FL_RULE_INPUT' },
+      )
     })
 
     it('correction: a dropped member named twice, or also among the survivors', () => {
       const secretKey = all[2]!.roundKey.secretKey
       const survivors = [0, 1, 3].map((i) => ({ index: i, publicKey: all[i]!.roundKey.publicKey }))
-      assert.equal(codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 2, secretKey }, { index: 2, secretKey }], survivors })), 'SECAGG_DUPLICATE_TRAINER')
-      assert.equal(codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 1, secretKey }], survivors })), 'SECAGG_DUPLICATE_TRAINER')
-      assert.equal(codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 9, secretKey }], survivors })), 'SECAGG_UNKNOWN_TRAINER')
+      assert.equal(
+        codeOf(() =>
+          maskCorrection({
+            roundId,
+            graph,
+            length: N,
+            dropped: [
+              { index: 2, secretKey },
+              { index: 2, secretKey },
+            ],
+            survivors,
+          }),
+        ),
+        'SECAGG_DUPLICATE_TRAINER',
+      )
+      assert.equal(
+        codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 1, secretKey }], survivors })),
+        'SECAGG_DUPLICATE_TRAINER',
+      )
+      assert.equal(
+        codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 9, secretKey }], survivors })),
+        'SECAGG_UNKNOWN_TRAINER',
+      )
     })
 
     it('shares: wrong holder key, altered ciphertext, a share not matching its commitment, wrong size, a duplicate or unknown holder, inconsistent shares', () => {
       const u = 4
       const d = dealt[u]![0]!
       const open = (overrides: Partial<Parameters<typeof openShare>[0]>) =>
-        codeOf(() => openShare({ roundId, dealer: u, holder: d.holder, dealerPublicKey: all[u]!.roundKey.publicKey, holderSecretKey: all[d.holder]!.encSecret, dealt: d, ...overrides }))
+        codeOf(() =>
+          openShare({
+            roundId,
+            dealer: u,
+            holder: d.holder,
+            dealerPublicKey: all[u]!.roundKey.publicKey,
+            holderSecretKey: all[d.holder]!.encSecret,
+            dealt: d,
+            ...overrides,
+          }),
+        )
       assert.equal(open({}), 'OK')
       const other = [...Array(8).keys()].find((j) => j !== d.holder && j !== u)!
-      assert.equal(open({ holderSecretKey: all[other]!.encSecret }), 'SECAGG_DECRYPT', 'a member that is not the holder cannot read the share')
+      assert.equal(
+        open({ holderSecretKey: all[other]!.encSecret }),
+        'SECAGG_DECRYPT',
+        'a member that is not the holder cannot read the share',
+      )
       const altered = d.ciphertext.slice()
       altered[3]! ^= 1
       assert.equal(open({ dealt: { ...d, ciphertext: altered } }), 'SECAGG_DECRYPT')
       assert.equal(open({ dealt: { ...d, ciphertext: d.ciphertext.subarray(1) } }), 'SECAGG_DECRYPT')
-      const share = openShare({ roundId, dealer: u, holder: d.holder, dealerPublicKey: all[u]!.roundKey.publicKey, holderSecretKey: all[d.holder]!.encSecret, dealt: d })
+      const share = openShare({
+        roundId,
+        dealer: u,
+        holder: d.holder,
+        dealerPublicKey: all[u]!.roundKey.publicKey,
+        holderSecretKey: all[d.holder]!.encSecret,
+        dealt: d,
+      })
       const wrong = share.slice()
       wrong[65]! ^= 1
-      assert.equal(codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, wrong)), 'SECAGG_BAD_SHARE')
-      assert.equal(codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, share.subarray(1))), 'SECAGG_BAD_SHARE')
-      assert.equal(codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, new Uint8Array(66).fill(0xff))), 'SECAGG_BAD_SHARE', 'outside the field')
-      const opened = dealt[u]!.map((x) => ({ holder: x.holder, share: openShare({ roundId, dealer: u, holder: x.holder, dealerPublicKey: all[u]!.roundKey.publicKey, holderSecretKey: all[x.holder]!.encSecret, dealt: x }) }))
-      const rebuild = (shares: { holder: number; share: Uint8Array }[]) => codeOf(() => reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares }))
+      assert.equal(
+        codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, wrong)),
+        'SECAGG_BAD_SHARE',
+      )
+      assert.equal(
+        codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, share.subarray(1))),
+        'SECAGG_BAD_SHARE',
+      )
+      assert.equal(
+        codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, new Uint8Array(66).fill(0xff))),
+        'SECAGG_BAD_SHARE',
+        'outside the field',
+      )
+      const opened = dealt[u]!.map((x) => ({
+        holder: x.holder,
+        share: openShare({
+          roundId,
+          dealer: u,
+          holder: x.holder,
+          dealerPublicKey: all[u]!.roundKey.publicKey,
+          holderSecretKey: all[x.holder]!.encSecret,
+          dealt: x,
+        }),
+      }))
+      const rebuild = (shares: { holder: number; share: Uint8Array }[]) =>
+        codeOf(() => reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares }))
       assert.equal(rebuild(opened), 'OK')
       assert.equal(rebuild([opened[0]!, opened[0]!, opened[1]!, opened[2]!]), 'SECAGG_DUPLICATE_TRAINER')
       const stranger = [...Array(8).keys()].find((j) => j !== u && !graph.areNeighbours(u, j))!
       assert.equal(rebuild([...opened.slice(0, 3), { holder: stranger, share: opened[3]!.share }]), 'SECAGG_UNKNOWN_TRAINER')
       // a dealer whose shares do not interpolate to its round key (here: one share replaced)
       assert.equal(rebuild([{ holder: opened[0]!.holder, share: encodeShare(12345n) }, ...opened.slice(1, 4)]), 'SECAGG_RECONSTRUCTION')
-      assert.equal(codeOf(() => splitSecret(1n, 3, 4, seededBytes('x'))), 'SECAGG_PARAMS')
-      assert.equal(codeOf(() => dealRoundKey({ roundId, dealer: 9, roundKey: all[0]!.roundKey, graph, holderKey: (j) => all[j]!.encPublic, randomBytes: seededBytes('y') })), 'SECAGG_UNKNOWN_TRAINER')
+      assert.equal(
+        codeOf(() => splitSecret(1n, 3, 4, seededBytes('x'))),
+        'SECAGG_PARAMS',
+      )
+      assert.equal(
+        codeOf(() =>
+          dealRoundKey({
+            roundId,
+            dealer: 9,
+            roundKey: all[0]!.roundKey,
+            graph,
+            holderKey: (j) => all[j]!.encPublic,
+            randomBytes: seededBytes('y'),
+          }),
+        ),
+        'SECAGG_UNKNOWN_TRAINER',
+      )
     })
   })
 })

@@ -18,7 +18,14 @@ export function seededBytes(label: string): (n: number) => Uint8Array {
   let counter = 0
   return (n: number) => {
     const out = new Uint8Array(n)
-    for (let at = 0; at < n; at += 32) out.set(createHash('sha256').update(`${label}/${counter++}`).digest().subarray(0, Math.min(32, n - at)), at)
+    for (let at = 0; at < n; at += 32)
+      out.set(
+        createHash('sha256')
+          .update(`${label}/${counter++}`)
+          .digest()
+          .subarray(0, Math.min(32, n - at)),
+        at,
+      )
     return out
   }
 }
@@ -55,10 +62,26 @@ export interface SimulatedRound {
 /** Every member deals its shares; members in `masking` mask their update (peers: all graph neighbours, all set up). */
 export function simulateRound(options: { n: number; updates: Int32Array[]; weights: number[]; seed?: string }): SimulatedRound {
   const { n, updates, weights } = options
-  const roundId = createHash('sha256').update(options.seed ?? 'round').digest()
-  const graph = secAggGraph(n, createHash('sha256').update(`graph/${options.seed ?? 'round'}`).digest())
+  const roundId = createHash('sha256')
+    .update(options.seed ?? 'round')
+    .digest()
+  const graph = secAggGraph(
+    n,
+    createHash('sha256')
+      .update(`graph/${options.seed ?? 'round'}`)
+      .digest(),
+  )
   const all = members(n, options.seed)
-  const dealt = all.map((m) => dealRoundKey({ roundId, dealer: m.index, roundKey: m.roundKey, graph, holderKey: (j) => all[j]!.encPublic, randomBytes: seededBytes(`shares/${m.index}`) }))
+  const dealt = all.map((m) =>
+    dealRoundKey({
+      roundId,
+      dealer: m.index,
+      roundKey: m.roundKey,
+      graph,
+      holderKey: (j) => all[j]!.encPublic,
+      randomBytes: seededBytes(`shares/${m.index}`),
+    }),
+  )
   const masked = all.map((m) =>
     maskUpdate({
       roundId,
@@ -80,9 +103,22 @@ export function recoverDropped(round: SimulatedRound, dropped: number[]): Uint32
   const secrets = dropped.map((u) => {
     const shares = dealt[u]!.filter((d) => !dropped.includes(d.holder)).map((d) => ({
       holder: d.holder,
-      share: openShare({ roundId, dealer: u, holder: d.holder, dealerPublicKey: all[u]!.roundKey.publicKey, holderSecretKey: all[d.holder]!.encSecret, dealt: d }),
+      share: openShare({
+        roundId,
+        dealer: u,
+        holder: d.holder,
+        dealerPublicKey: all[u]!.roundKey.publicKey,
+        holderSecretKey: all[d.holder]!.encSecret,
+        dealt: d,
+      }),
     }))
     return { index: u, secretKey: reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares }) }
   })
-  return maskCorrection({ roundId, graph, length: round.masked[0]!.length, dropped: secrets, survivors: survivors.map((m) => ({ index: m.index, publicKey: m.roundKey.publicKey })) })
+  return maskCorrection({
+    roundId,
+    graph,
+    length: round.masked[0]!.length,
+    dropped: secrets,
+    survivors: survivors.map((m) => ({ index: m.index, publicKey: m.roundKey.publicKey })),
+  })
 }

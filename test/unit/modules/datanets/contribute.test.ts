@@ -31,16 +31,38 @@ describe('datanets: creating Datanets', () => {
     const c = await DatanetsChain.open(dirs.next())
     const supply = c.supply()
     const executed = await c.ok(OWNER, MsgCreateDatanet, createMsg())
-    assert.deepEqual(eventsOf(executed, 'datanet_created')[0], { datanet: '0', owner: who(OWNER), name: 'Chest X-rays', privacy: 'public', curators: '3', approvals: '2', deposit: String(DEPOSIT) })
+    assert.deepEqual(eventsOf(executed, 'datanet_created')[0], {
+      datanet: '0',
+      owner: who(OWNER),
+      name: 'Chest X-rays',
+      privacy: 'public',
+      curators: '3',
+      approvals: '2',
+      deposit: String(DEPOSIT),
+    })
     assert.equal(await c.create({ privacy: 'private', name: 'Ward notes' }), 1n)
     assert.equal(c.moduleBalance(), 2n * DEPOSIT)
     assert.equal(c.supply(), supply)
     const datanet = c.query<Record<string, unknown>>('datanet', { id: 1 })
     assert.deepEqual(
-      [datanet.owner, datanet.name, datanet.privacy, datanet.licence, datanet.deposit, datanet.treasury, datanet.records, datanet.accepted, datanet.versions, datanet.reject_slash_fraction],
+      [
+        datanet.owner,
+        datanet.name,
+        datanet.privacy,
+        datanet.licence,
+        datanet.deposit,
+        datanet.treasury,
+        datanet.records,
+        datanet.accepted,
+        datanet.versions,
+        datanet.reject_slash_fraction,
+      ],
       [who(OWNER), 'Ward notes', 'private', LICENCE, String(DEPOSIT), '0', '0', '0', '0', '0.25'],
     )
-    assert.deepEqual(datanet.curators, [...[5, 6, 7].map(addr)].sort(Buffer.compare).map((a) => encodeAddress(a)))
+    assert.deepEqual(
+      datanet.curators,
+      [...[5, 6, 7].map(addr)].sort(Buffer.compare).map((a) => encodeAddress(a)),
+    )
     assert.deepEqual(
       c.query<{ datanets: { id: string }[] }>('datanets').datanets.map((d) => d.id),
       ['0', '1'],
@@ -68,7 +90,8 @@ describe('datanets: creating Datanets', () => {
       ['INVALID_PRIVACY', { privacy: 'secret' }],
       ['OK', { licence: 'MIT OR Apache-2.0', rejectSlashFraction: Dec.ONE, approvals: 3 }],
     ]
-    for (const [code, overrides] of cases) assert.equal(statelessCode(MsgCreateDatanet, createMsg(overrides)), code, JSON.stringify(Object.keys(overrides)))
+    for (const [code, overrides] of cases)
+      assert.equal(statelessCode(MsgCreateDatanet, createMsg(overrides)), code, JSON.stringify(Object.keys(overrides)))
   })
 
   it('fails a stateless refusal on chain as INVALID_MESSAGE, and a creator who cannot pay the deposit with INSUFFICIENT_FUNDS', async () => {
@@ -95,12 +118,26 @@ describe('datanets: contributing records', () => {
     assert.equal(resultName(executed, 0), 'OK')
     const record = c.query<Record<string, unknown>>('record', { datanet: '0', record: '0' })
     assert.deepEqual(
-      [record.contributor, record.content_kind, record.content_id, record.size, record.licence, record.bond, record.status, record.contributed_height, record.quality, record.curations],
+      [
+        record.contributor,
+        record.content_kind,
+        record.content_id,
+        record.size,
+        record.licence,
+        record.bond,
+        record.status,
+        record.contributed_height,
+        record.quality,
+        record.curations,
+      ],
       [who(2), 'cid', message.contentId, String(bytes.length), LICENCE, String(MIN_BOND), 'pending', String(c.height), 0, []],
     )
     assert.equal(c.moduleBalance(), DEPOSIT + MIN_BOND)
     assert.equal(eventsOf(executed, 'record_contributed')[0]!.content_id, message.contentId)
-    assert.equal(await c.try(3, MsgContribute, c.publicRecord(id, new TextEncoder().encode('another radiograph'), { size: 3n })), 'SIZE_MISMATCH')
+    assert.equal(
+      await c.try(3, MsgContribute, c.publicRecord(id, new TextEncoder().encode('another radiograph'), { size: 3n })),
+      'SIZE_MISMATCH',
+    )
     assert.equal(c.moduleBalance(), DEPOSIT + MIN_BOND)
     await c.close()
   })
@@ -113,9 +150,21 @@ describe('datanets: contributing records', () => {
     const view = c.view((k) => k.record(id, 1n))!
     assert.deepEqual(
       { ...view, contributor: hex(view.contributor) },
-      { datanet: 0n, record: 1n, contributor: hex(addr(3)), status: 'pending', quality: 0, contentId: sha256Hex('note 2'), size: 6n, licence: LICENCE },
+      {
+        datanet: 0n,
+        record: 1n,
+        contributor: hex(addr(3)),
+        status: 'pending',
+        quality: 0,
+        contentId: sha256Hex('note 2'),
+        size: 6n,
+        licence: LICENCE,
+      },
     )
-    assert.equal(c.view((k) => k.record(id, 2n)), undefined)
+    assert.equal(
+      c.view((k) => k.record(id, 2n)),
+      undefined,
+    )
     assert.equal(c.moduleBalance(), DEPOSIT + MIN_BOND + 5000n)
     const records = c.query<{ records: { record: string; licence: string }[] }>('records', { datanet: '0' }).records
     assert.deepEqual(

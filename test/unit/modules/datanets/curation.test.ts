@@ -49,19 +49,32 @@ describe('datanets: curating records', () => {
       [A, true],
       [C, false],
     ])
-    assert.deepEqual(eventsOf(first, 'record_curated').map((e) => [e.approve, e.reason, e.approvals, e.rejections]), [
-      ['true', '0', '1', '0'],
-      ['false', '7', '1', '1'],
-    ])
+    assert.deepEqual(
+      eventsOf(first, 'record_curated').map((e) => [e.approve, e.reason, e.approvals, e.rejections]),
+      [
+        ['true', '0', '1', '0'],
+        ['false', '7', '1', '1'],
+      ],
+    )
     assert.equal(c.query<{ status: string }>('record', { datanet: 0, record: 1 }).status, 'pending')
     const accepted = await c.curate(id, 1n, [[B, true]])
-    assert.deepEqual(eventsOf(accepted, 'record_accepted')[0], { datanet: '0', record: '1', contributor: who(3), quality: '666666', acceptance_index: '0', refunded: '4000' })
+    assert.deepEqual(eventsOf(accepted, 'record_accepted')[0], {
+      datanet: '0',
+      record: '1',
+      contributor: who(3),
+      quality: '666666',
+      acceptance_index: '0',
+      refunded: '4000',
+    })
     assert.equal(c.balance(3), before + 4000n, 'the bond back (the curators paid the fees)')
     await c.accept(id, 0n)
     const r0 = c.query<Record<string, unknown>>('record', { datanet: 0, record: 0 })
     const r1 = c.query<Record<string, unknown>>('record', { datanet: 0, record: 1 })
     assert.deepEqual([r0.status, r0.quality, r0.acceptance_index, r0.approvals, r0.rejections], ['accepted', QUALITY_UNIT, '1', 2, 0])
-    assert.deepEqual([r1.status, r1.quality, r1.acceptance_index, r1.approvals, r1.rejections, r1.decided_height], ['accepted', 666_666, '0', 2, 1, String(c.height - 1)])
+    assert.deepEqual(
+      [r1.status, r1.quality, r1.acceptance_index, r1.approvals, r1.rejections, r1.decided_height],
+      ['accepted', 666_666, '0', 2, 1, String(c.height - 1)],
+    )
     assert.equal((r1.curations as unknown[]).length, 3)
     assert.equal(c.view((k) => k.record(id, 1n))!.quality, 666_666)
     assert.equal(c.moduleBalance(), DEPOSIT, 'both bonds went back')

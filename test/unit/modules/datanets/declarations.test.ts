@@ -3,7 +3,19 @@ import { encode } from '../../../../src/codec/index.js'
 import { fromHex, merkleLeafHash, toHex } from '../../../../src/crypto/index.js'
 import { DeclaredLeaf, recordLeafHash } from '../../../../src/modules/datanets/index.js'
 import { tempDirs } from '../../../support/chain.js'
-import { AGGREGATORS, DatanetsChain, MsgDeclareData, SUBMIT_WINDOW, TRAINERS, addr, declarationRootOf, eventsOf, hashRecord, statelessCode, who } from './harness.js'
+import {
+  AGGREGATORS,
+  DatanetsChain,
+  MsgDeclareData,
+  SUBMIT_WINDOW,
+  TRAINERS,
+  addr,
+  declarationRootOf,
+  eventsOf,
+  hashRecord,
+  statelessCode,
+  who,
+} from './harness.js'
 
 const dirs = tempDirs()
 after(() => dirs.removeAll())
@@ -45,29 +57,71 @@ describe('datanets: data declarations', () => {
     const c = await withVersion(dirs.next())
     const message = declaration(c, [1n, 3n], [40, 60])
     const executed = await c.ok(T1, MsgDeclareData, message)
-    assert.deepEqual(eventsOf(executed, 'data_declared')[0], { subnet: '0', round: '0', trainer: who(T1), datanet: '0', version: '1', records: '2', samples: '100', root: toHex(message.root) })
+    assert.deepEqual(eventsOf(executed, 'data_declared')[0], {
+      subnet: '0',
+      round: '0',
+      trainer: who(T1),
+      datanet: '0',
+      version: '1',
+      records: '2',
+      samples: '100',
+      root: toHex(message.root),
+    })
     await c.publish(0n)
     await c.ok(T2, MsgDeclareData, declaration(c, [0n, 4n], [5, 5], { version: 2n }))
     const views = c.view((k) => k.declarations(0n, 0n))
     const expected = [
-      { trainer: hex(addr(T1)), version: 1n, records: [{ record: 1n, count: 40 }, { record: 3n, count: 60 }] },
-      { trainer: hex(addr(T2)), version: 2n, records: [{ record: 0n, count: 5 }, { record: 4n, count: 5 }] },
+      {
+        trainer: hex(addr(T1)),
+        version: 1n,
+        records: [
+          { record: 1n, count: 40 },
+          { record: 3n, count: 60 },
+        ],
+      },
+      {
+        trainer: hex(addr(T2)),
+        version: 2n,
+        records: [
+          { record: 0n, count: 5 },
+          { record: 4n, count: 5 },
+        ],
+      },
     ].sort((a, b) => a.trainer.localeCompare(b.trainer))
     assert.deepEqual(
       views.map((v) => ({ trainer: hex(v.trainer), version: v.version, records: v.records })),
       expected,
     )
-    assert.deepEqual(views.map((v) => [v.subnet, v.round, v.datanet]), [[0n, 0n, 0n], [0n, 0n, 0n]])
-    assert.deepEqual(c.view((k) => k.declarations(0n, 1n)), [])
-    const json = c.query<{ declarations: { trainer: string; root: string; records: unknown[] }[] }>('declarations', { subnet: '0', round: '0' }).declarations
-    assert.deepEqual(json.find((d) => d.trainer === who(T1))!.records, [{ record: '1', count: 40 }, { record: '3', count: 60 }])
+    assert.deepEqual(
+      views.map((v) => [v.subnet, v.round, v.datanet]),
+      [
+        [0n, 0n, 0n],
+        [0n, 0n, 0n],
+      ],
+    )
+    assert.deepEqual(
+      c.view((k) => k.declarations(0n, 1n)),
+      [],
+    )
+    const json = c.query<{ declarations: { trainer: string; root: string; records: unknown[] }[] }>('declarations', {
+      subnet: '0',
+      round: '0',
+    }).declarations
+    assert.deepEqual(json.find((d) => d.trainer === who(T1))!.records, [
+      { record: '1', count: 40 },
+      { record: '3', count: 60 },
+    ])
     await c.close()
   })
 
   it('builds the root over DeclaredLeaf { record leaf hash, count } bytes', async () => {
     const c = await withVersion(dirs.next())
     const h1 = leafHashOf(c, 1n)
-    assert.deepEqual(h1, merkleLeafHash(fromHex(c.query<{ leaf: string }>('record_proof', { datanet: 0, version: 1, record: 1 }).leaf)), 'the leaf hash of the version\u2019s leaf')
+    assert.deepEqual(
+      h1,
+      merkleLeafHash(fromHex(c.query<{ leaf: string }>('record_proof', { datanet: 0, version: 1, record: 1 }).leaf)),
+      'the leaf hash of the version\u2019s leaf',
+    )
     const leaf = encode(DeclaredLeaf, { recordLeafHash: h1, count: 7 })
     assert.deepEqual(declarationRootOf([h1], [7]), merkleLeafHash(leaf))
     await c.close()
@@ -103,7 +157,10 @@ describe('datanets: data declarations', () => {
 
   it('refuses an empty declaration and records out of order or with a zero count statelessly', () => {
     const base = { subnet: 0n, round: 0n, datanet: 0n, version: 1n, root: new Uint8Array(32) }
-    const records = (...pairs: [number, number][]) => ({ ...base, records: pairs.map(([record, count]) => ({ record: BigInt(record), count })) })
+    const records = (...pairs: [number, number][]) => ({
+      ...base,
+      records: pairs.map(([record, count]) => ({ record: BigInt(record), count })),
+    })
     assert.equal(statelessCode(MsgDeclareData, records()), 'EMPTY_DECLARATION')
     assert.equal(statelessCode(MsgDeclareData, records([3, 1], [1, 1])), 'INVALID_DECLARATION')
     assert.equal(statelessCode(MsgDeclareData, records([1, 1], [1, 1])), 'INVALID_DECLARATION')

@@ -17,7 +17,18 @@ import {
   declaredLeaf,
 } from '../../../../src/modules/datanets/index.js'
 import { Dec, type ExecutedBlock, type Module, ModuleError, expectKeeper, moduleAddress } from '../../../../src/state/index.js'
-import { ADMIN, AGGREGATORS, OUTSIDER, TRAINERS, TrainingChain, addr, coin, eventsOf, trainingGenesisJson, type Tx } from '../training/harness.js'
+import {
+  ADMIN,
+  AGGREGATORS,
+  OUTSIDER,
+  TRAINERS,
+  TrainingChain,
+  addr,
+  coin,
+  eventsOf,
+  trainingGenesisJson,
+  type Tx,
+} from '../training/harness.js'
 
 export { ADMIN, AGGREGATORS, OUTSIDER, TRAINERS, addr, coin, eventsOf, type Tx }
 
@@ -35,7 +46,10 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
 
 export function datanetsGenesisJson(datanets: Record<string, unknown> = {}): Record<string, unknown> {
   const base = trainingGenesisJson()
-  const section = { ...datanets, params: { creation_deposit: String(DEPOSIT), ...((datanets.params as Record<string, unknown> | undefined) ?? {}) } }
+  const section = {
+    ...datanets,
+    params: { creation_deposit: String(DEPOSIT), ...((datanets.params as Record<string, unknown> | undefined) ?? {}) },
+  }
   return { ...base, app_state: { ...(base.app_state as Record<string, unknown>), datanets: section } }
 }
 
@@ -107,14 +121,24 @@ export class DatanetsChain {
     const chain = await TrainingChain.withSubnet(
       dir,
       { timing: { submitWindow: SUBMIT_WINDOW, aggregateWindow: 2, gap: 1 } },
-      { genesis: options.genesis ?? datanetsGenesisJson(options.datanets), extra: [options.module ?? datanetsModule, probeModule], composition: { moduleAccounts: DATANETS_MODULE_ACCOUNTS } },
+      {
+        genesis: options.genesis ?? datanetsGenesisJson(options.datanets),
+        extra: [options.module ?? datanetsModule, probeModule],
+        composition: { moduleAccounts: DATANETS_MODULE_ACCOUNTS },
+      },
     )
     return new DatanetsChain(chain)
   }
 
   /** A chain from a whole genesis (an exported app state), composed as `open` does, without creating anything. */
   static async restore(dir: string, genesis: Record<string, unknown>): Promise<DatanetsChain> {
-    return new DatanetsChain(await TrainingChain.open(dir, { genesis, extra: [datanetsModule, probeModule], composition: { moduleAccounts: DATANETS_MODULE_ACCOUNTS } }))
+    return new DatanetsChain(
+      await TrainingChain.open(dir, {
+        genesis,
+        extra: [datanetsModule, probeModule],
+        composition: { moduleAccounts: DATANETS_MODULE_ACCOUNTS },
+      }),
+    )
   }
 
   get app() {
@@ -154,7 +178,16 @@ export class DatanetsChain {
   /** A public record: `bytes` stored as a blob the message declares. */
   publicRecord(datanet: bigint, bytes: Uint8Array, overrides: Partial<MsgContributeValue> = {}): MsgContributeValue {
     const cid = this.chain.put(bytes)
-    return { datanet, contentKind: 'cid', contentId: cid, size: BigInt(bytes.length), licence: LICENCE, metadata: '', bond: coin(MIN_BOND), ...overrides }
+    return {
+      datanet,
+      contentKind: 'cid',
+      contentId: cid,
+      size: BigInt(bytes.length),
+      licence: LICENCE,
+      metadata: '',
+      bond: coin(MIN_BOND),
+      ...overrides,
+    }
   }
 
   /** Contributes `message` as `from`; returns the record id. */
@@ -165,7 +198,9 @@ export class DatanetsChain {
 
   /** The votes `approvals` (curator → approve?) on one record, one block. */
   async curate(datanet: bigint, record: bigint, votes: [curator: number, approve: boolean][]): Promise<ExecutedBlock> {
-    const executed = await this.block(...votes.map(([c, approve]): Tx => [c, MsgCurate, { datanet, record, approve, reason: approve ? 0 : 7 }]))
+    const executed = await this.block(
+      ...votes.map(([c, approve]): Tx => [c, MsgCurate, { datanet, record, approve, reason: approve ? 0 : 7 }]),
+    )
     executed.txResults.forEach((r, i) => {
       if (r.code !== 0) throw new Error(`vote ${i} was refused: ${r.codespace}/${r.code} ${r.log}`)
     })
@@ -233,6 +268,7 @@ export function resultName(executed: ExecutedBlock, index: number): string {
 }
 
 /** The root a trainer declares: over DeclaredLeaf { record leaf hash, count } of its records in ascending order. */
-export const declarationRootOf = (leafHashes: Uint8Array[], counts: number[]): Uint8Array => merkleRoot(leafHashes.map((h, i) => declaredLeaf(h, counts[i]!)))
+export const declarationRootOf = (leafHashes: Uint8Array[], counts: number[]): Uint8Array =>
+  merkleRoot(leafHashes.map((h, i) => declaredLeaf(h, counts[i]!)))
 
 export { MsgContribute, MsgCreateDatanet, MsgCurate, MsgDeclareData, MsgPublishVersion }

@@ -49,7 +49,10 @@ describe('datanets: versions and record proofs', () => {
       c.query<{ versions: { version: string }[] }>('versions', { datanet: 0 }).versions.map((v) => v.version),
       ['1', '2'],
     )
-    assert.equal(c.view((k) => k.version(0n, 3n)), undefined)
+    assert.equal(
+      c.view((k) => k.version(0n, 3n)),
+      undefined,
+    )
     await c.close()
   })
 
@@ -106,4 +109,3 @@ describe('datanets: versions and record proofs', () => {
     await c.close()
   })
 })
-

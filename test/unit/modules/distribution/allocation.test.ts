@@ -11,10 +11,17 @@ const coin = (list: { denom: string; amount: string }[], denom: string) => list.
 async function twoValidators(params: Record<string, unknown> = {}) {
   const chain = await DistributionChain.open({ params })
   ok(
-    await chain.block([
-      chain.tx(0, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 3_000_000n } }]),
-      chain.tx(1, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(1), commissionRate: '0.5', amount: 1_000_000n } }]),
-    ], { proposer: consensusAddress(0) }),
+    await chain.block(
+      [
+        chain.tx(0, [
+          { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 3_000_000n } },
+        ]),
+        chain.tx(1, [
+          { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(1), commissionRate: '0.5', amount: 1_000_000n } },
+        ]),
+      ],
+      { proposer: consensusAddress(0) },
+    ),
   )
   return chain
 }
@@ -66,14 +73,22 @@ describe('distribution allocation', () => {
     assert.equal(coin(chain.query('distribution', 'communityPool').pool, FEE_DENOM), '8')
   })
 
-  it('sends the share of a vote naming an unknown consensus address, and an unknown proposer\'s reward, to the community pool', async () => {
+  it("sends the share of a vote naming an unknown consensus address, and an unknown proposer's reward, to the community pool", async () => {
     chain = await twoValidators()
-    await chain.block([], { proposer: new Uint8Array(20).fill(9), votes: [...votes(), { validator: new Uint8Array(20).fill(7), power: 4n, signed: true }] })
+    await chain.block([], {
+      proposer: new Uint8Array(20).fill(9),
+      votes: [...votes(), { validator: new Uint8Array(20).fill(7), power: 4n, signed: true }],
+    })
     // total power 8: proposer (v0) 1% + 4% × 1 = 20; votes 372 × 3/8 = 139.5, × 1/8 = 46.5, unknown 186 → pool 8 + 186
     assert.equal(coin(chain.query('distribution', 'outstanding', { validator: valoper(addressOf(0)) }).rewards, FEE_DENOM), '159.5')
     assert.equal(coin(chain.query('distribution', 'communityPool').pool, FEE_DENOM), '194')
     // a block proposed by 9…9 (unknown to staking) with a fee in it: the next block's proposer share goes to the pool
-    ok(await chain.block([chain.tx(5, [{ type: MsgSend, value: { to: addressOf(6), amount: [{ denom: FEE_DENOM, amount: 1n }] } }])], { proposer: new Uint8Array(20).fill(9), votes: votes() }))
+    ok(
+      await chain.block([chain.tx(5, [{ type: MsgSend, value: { to: addressOf(6), amount: [{ denom: FEE_DENOM, amount: 1n }] } }])], {
+        proposer: new Uint8Array(20).fill(9),
+        votes: votes(),
+      }),
+    )
     await chain.block([], { proposer: consensusAddress(0), votes: votes() })
     // block 4 allocates block 3's 200 fees: 5% (10) for the unknown proposer and 2% (4) tax to the pool
     assert.equal(coin(chain.query('distribution', 'communityPool').pool, FEE_DENOM), '208')
@@ -104,7 +119,9 @@ describe('distribution allocation', () => {
     await chain.block([], { proposer: consensusAddress(0), votes: [{ validator: consensusAddress(0), power: 3n, signed: true }] })
     const commission = chain.query('distribution', 'commission', { validator: valoper(addressOf(0)) }).commission
     assert.equal(coin(commission, FEE_DENOM), '40')
-    const rewards = chain.query('distribution', 'rewards', { delegator: (await import('../../../../src/crypto/index.js')).encodeAddress(addressOf(0)) })
+    const rewards = chain.query('distribution', 'rewards', {
+      delegator: (await import('../../../../src/crypto/index.js')).encodeAddress(addressOf(0)),
+    })
     assert.equal(coin(rewards.total, FEE_DENOM), Dec.fromInt(360n).toString())
   })
 })

@@ -1,5 +1,15 @@
 import { t, type StructValue } from '../../../../src/codec/index.js'
-import { type Context, Dec, type KVStore, type MessageHandler, type Module, ModuleError, concatBytes, expectKeeper, utf8 } from '../../../../src/state/index.js'
+import {
+  type Context,
+  Dec,
+  type KVStore,
+  type MessageHandler,
+  type Module,
+  ModuleError,
+  concatBytes,
+  expectKeeper,
+  utf8,
+} from '../../../../src/state/index.js'
 import type { CoinValue } from '../../../../src/modules/bank/index.js'
 import type { DistributionStakingKeeper } from '../../../../src/modules/distribution/expected-keepers.js'
 import { STAKING_HOOKS } from '../../../../src/modules/staking/hooks.js'
@@ -110,7 +120,9 @@ export class FakeStakingKeeper implements DistributionStakingKeeper {
 
   /** Every validator, in operator order (for tests' reference models). */
   validators(): ValidatorView[] {
-    return [...this.#store.iterate(Uint8Array.of(VALIDATOR))].map(([, v]) => view(JSON.parse(Buffer.from(v).toString('utf8')) as StoredValidator))
+    return [...this.#store.iterate(Uint8Array.of(VALIDATOR))].map(([, v]) =>
+      view(JSON.parse(Buffer.from(v).toString('utf8')) as StoredValidator),
+    )
   }
 
   bondDenom(): string {
@@ -199,11 +211,23 @@ export class FakeStakingKeeper implements DistributionStakingKeeper {
 const handlers: MessageHandler[] = [
   {
     type: MsgFakeCreateValidator,
-    handle: (ctx, m: StructValue<typeof MsgFakeCreateValidator.fields>, signer) => new FakeStakingKeeper(ctx).createValidator(signer.addressBytes, m.consensusAddress, m.commissionRate, m.amount),
+    handle: (ctx, m: StructValue<typeof MsgFakeCreateValidator.fields>, signer) =>
+      new FakeStakingKeeper(ctx).createValidator(signer.addressBytes, m.consensusAddress, m.commissionRate, m.amount),
   },
-  { type: MsgFakeDelegate, handle: (ctx, m: StructValue<typeof MsgFakeDelegate.fields>, signer) => new FakeStakingKeeper(ctx).delegate(signer.addressBytes, m.validator, m.amount) },
-  { type: MsgFakeUndelegate, handle: (ctx, m: StructValue<typeof MsgFakeUndelegate.fields>, signer) => void new FakeStakingKeeper(ctx).undelegate(signer.addressBytes, m.validator, m.amount) },
-  { type: MsgFakeSlash, handle: (ctx, m: StructValue<typeof MsgFakeSlash.fields>) => void new FakeStakingKeeper(ctx).slash(m.validator, Dec.parse(m.fraction)) },
+  {
+    type: MsgFakeDelegate,
+    handle: (ctx, m: StructValue<typeof MsgFakeDelegate.fields>, signer) =>
+      new FakeStakingKeeper(ctx).delegate(signer.addressBytes, m.validator, m.amount),
+  },
+  {
+    type: MsgFakeUndelegate,
+    handle: (ctx, m: StructValue<typeof MsgFakeUndelegate.fields>, signer) =>
+      void new FakeStakingKeeper(ctx).undelegate(signer.addressBytes, m.validator, m.amount),
+  },
+  {
+    type: MsgFakeSlash,
+    handle: (ctx, m: StructValue<typeof MsgFakeSlash.fields>) => void new FakeStakingKeeper(ctx).slash(m.validator, Dec.parse(m.fraction)),
+  },
 ]
 
 export const fakeStakingModule: Module<FakeStakingKeeper> = {
@@ -213,10 +237,20 @@ export const fakeStakingModule: Module<FakeStakingKeeper> = {
   queries: {
     /** Every validator: operator and consensus address (hex), tokens, shares (raw Dec), commission rate. */
     validators: (ctx) =>
-      new FakeStakingKeeper(ctx).validators().map((v) => ({ operator: hex(v.operator), consensusAddress: hex(v.consensusAddress), tokens: String(v.tokens), shares: String(v.delegatorShares.raw), commissionRate: v.commissionRate.toString() })),
+      new FakeStakingKeeper(ctx).validators().map((v) => ({
+        operator: hex(v.operator),
+        consensusAddress: hex(v.consensusAddress),
+        tokens: String(v.tokens),
+        shares: String(v.delegatorShares.raw),
+        commissionRate: v.commissionRate.toString(),
+      })),
     /** Every delegation: delegator and validator (hex), shares (raw Dec). */
     delegations: (ctx) =>
-      [...ctx.moduleStore('staking').iterate(Uint8Array.of(DELEGATION))].map(([key, value]) => ({ delegator: hex(key.subarray(1, 21)), validator: hex(key.subarray(21)), shares: Buffer.from(value).toString('utf8') })),
+      [...ctx.moduleStore('staking').iterate(Uint8Array.of(DELEGATION))].map(([key, value]) => ({
+        delegator: hex(key.subarray(1, 21)),
+        validator: hex(key.subarray(21)),
+        shares: Buffer.from(value).toString('utf8'),
+      })),
   },
   genesis: { validate: () => ({}), init: () => {}, export: () => ({}) },
   keeper: (ctx) => new FakeStakingKeeper(ctx),

@@ -4,7 +4,18 @@ import { authModule } from '../../../../src/modules/auth/index.js'
 import { FEE_COLLECTOR, bankModule } from '../../../../src/modules/bank/index.js'
 import { DISTRIBUTION_ACCOUNT, distributionModule } from '../../../../src/modules/distribution/index.js'
 import { STAKING_HOOKS } from '../../../../src/modules/staking/hooks.js'
-import { Application, type CommitVote, type ExecutedBlock, type Module, type ModulePermission, ModuleRegistry, StateDB, moduleAddress, parseGenesis, signTx } from '../../../../src/state/index.js'
+import {
+  Application,
+  type CommitVote,
+  type ExecutedBlock,
+  type Module,
+  type ModulePermission,
+  ModuleRegistry,
+  StateDB,
+  moduleAddress,
+  parseGenesis,
+  signTx,
+} from '../../../../src/state/index.js'
 import { CHAIN_ID, GENESIS_TIME, tempDir, testKey } from '../../../helpers/chain.js'
 import { FAKE_BOND_DENOM, FAKE_POOL, fakeStakingModule } from './fake-staking.js'
 
@@ -36,7 +47,13 @@ export interface ChainOptions {
 /** Accounts and hooks as composition will wire distribution (fee collector owned by distribution, distribution a minter). */
 export function distributionComposition(options: ChainOptions, names: string[] = ['auth', 'bank', 'staking', 'distribution']) {
   // distribution's begin-block before staking's (and before slashing's, when it comes); staking's end-block last
-  const order = ['auth', 'bank', 'distribution', ...names.filter((n) => !['auth', 'bank', 'distribution', 'staking'].includes(n)), 'staking']
+  const order = [
+    'auth',
+    'bank',
+    'distribution',
+    ...names.filter((n) => !['auth', 'bank', 'distribution', 'staking'].includes(n)),
+    'staking',
+  ]
   return {
     moduleAccounts: {
       [FEE_COLLECTOR]: { owner: 'distribution', permissions: [] as ModulePermission[] },
@@ -61,8 +78,20 @@ export class DistributionChain {
 
   static async open(options: ChainOptions = {}): Promise<DistributionChain> {
     const bondDenom = options.bondDenom ?? FAKE_BOND_DENOM
-    const modules = [authModule, bankModule, options.staking ?? fakeStakingModule, options.distribution ?? distributionModule, ...(options.extraModules ?? [])]
-    const registry = new ModuleRegistry(modules, distributionComposition(options, modules.map((m) => m.name)))
+    const modules = [
+      authModule,
+      bankModule,
+      options.staking ?? fakeStakingModule,
+      options.distribution ?? distributionModule,
+      ...(options.extraModules ?? []),
+    ]
+    const registry = new ModuleRegistry(
+      modules,
+      distributionComposition(
+        options,
+        modules.map((m) => m.name),
+      ),
+    )
     const accounts = options.accounts ?? 24
     const denoms = [...new Set([FEE_DENOM, bondDenom])].sort()
     const genesisJson = {
@@ -73,7 +102,10 @@ export class DistributionChain {
       app_state: {
         bank: {
           params: { fee_denom: FEE_DENOM },
-          balances: Array.from({ length: accounts }, (_, i) => ({ address: testKey(i).publicKey.address, coins: denoms.map((denom) => ({ denom, amount: String(START_BALANCE) })) })),
+          balances: Array.from({ length: accounts }, (_, i) => ({
+            address: testKey(i).publicKey.address,
+            coins: denoms.map((denom) => ({ denom, amount: String(START_BALANCE) })),
+          })),
         },
         distribution: { params: options.params ?? {} },
         ...options.appState,
@@ -111,7 +143,14 @@ export class DistributionChain {
   tx(from: number, messages: { type: Parameters<typeof encode>[0]; value: unknown }[], fee = 200n): Uint8Array {
     const nonce = this.#nonces.get(from) ?? 0n
     this.#nonces.set(from, nonce + 1n)
-    return signTx(testKey(from), { chainId: CHAIN_ID, nonce, fee, gasLimit: TX_GAS, messages: messages.map((m) => encode(m.type, m.value as never)), memo: '' })
+    return signTx(testKey(from), {
+      chainId: CHAIN_ID,
+      nonce,
+      fee,
+      gasLimit: TX_GAS,
+      messages: messages.map((m) => encode(m.type, m.value as never)),
+      memo: '',
+    })
   }
 
   /**

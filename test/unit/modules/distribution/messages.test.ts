@@ -32,7 +32,16 @@ describe('distribution messages', () => {
 
   async function open(params: Record<string, unknown> = EMISSION) {
     chain = await DistributionChain.open({ params })
-    ok(await chain.block([chain.tx(0, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 1_000_000n } }])], { proposer: consensusAddress(0) }))
+    ok(
+      await chain.block(
+        [
+          chain.tx(0, [
+            { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 1_000_000n } },
+          ]),
+        ],
+        { proposer: consensusAddress(0) },
+      ),
+    )
   }
   const next = (txs: Uint8Array[]) => chain.block(txs, { proposer: consensusAddress(0), votes: one })
 
@@ -60,7 +69,9 @@ describe('distribution messages', () => {
     // in the first block nothing is allocated (no last commit), so a validator created there has no commission yet
     chain = await DistributionChain.open({ params: EMISSION })
     const executed = await chain.block([
-      chain.tx(0, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 1_000_000n } }]),
+      chain.tx(0, [
+        { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 1_000_000n } },
+      ]),
       chain.tx(0, [{ type: MsgWithdrawCommission, value: {} }]),
     ])
     ok(executed, 0)
@@ -70,9 +81,19 @@ describe('distribution messages', () => {
   it('pays commission to the operator and rewards to the withdraw address it set', async () => {
     await open()
     ok(await next([chain.tx(0, [{ type: MsgSetWithdrawAddress, value: { address: addressOf(15) } }])]))
-    assert.deepEqual(chain.query('distribution', 'withdrawAddress', { delegator: encodeAddress(addressOf(0)) }), { delegator: encodeAddress(addressOf(0)), withdraw_address: encodeAddress(addressOf(15)) })
+    assert.deepEqual(chain.query('distribution', 'withdrawAddress', { delegator: encodeAddress(addressOf(0)) }), {
+      delegator: encodeAddress(addressOf(0)),
+      withdraw_address: encodeAddress(addressOf(15)),
+    })
     const before = chain.balance(addressOf(15), FAKE_BOND_DENOM)
-    ok(await next([chain.tx(0, [{ type: MsgWithdrawCommission, value: {} }, { type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])]))
+    ok(
+      await next([
+        chain.tx(0, [
+          { type: MsgWithdrawCommission, value: {} },
+          { type: MsgWithdrawRewards, value: { validator: addressOf(0) } },
+        ]),
+      ]),
+    )
     // blocks 2 and 3: 2,000,000 → 200,000 commission, 1,800,000 rewards
     const got = chain.balance(addressOf(15), FAKE_BOND_DENOM) - before
     assert.ok(got <= 2_000_000n && got >= 1_999_999n, String(got))
@@ -82,7 +103,10 @@ describe('distribution messages', () => {
     await open()
     ok(await next([chain.tx(3, [{ type: MsgSetWithdrawAddress, value: { address: addressOf(15) } }])]))
     ok(await next([chain.tx(3, [{ type: MsgSetWithdrawAddress, value: { address: addressOf(3) } }])]))
-    assert.equal(chain.query('distribution', 'withdrawAddress', { delegator: encodeAddress(addressOf(3)) }).withdraw_address, encodeAddress(addressOf(3)))
+    assert.equal(
+      chain.query('distribution', 'withdrawAddress', { delegator: encodeAddress(addressOf(3)) }).withdraw_address,
+      encodeAddress(addressOf(3)),
+    )
   })
 
   it('rejects setting a withdraw address when withdraw addresses are disabled', async () => {
@@ -92,16 +116,39 @@ describe('distribution messages', () => {
 
   it('rejects a module account as withdraw address', async () => {
     await open()
-    rejected(await next([chain.tx(3, [{ type: MsgSetWithdrawAddress, value: { address: moduleAddress(FEE_COLLECTOR) } }])]), 'WITHDRAW_ADDRESS_BLOCKED')
-    rejected(await next([chain.tx(3, [{ type: MsgSetWithdrawAddress, value: { address: moduleAddress(DISTRIBUTION_ACCOUNT) } }])]), 'WITHDRAW_ADDRESS_BLOCKED')
+    rejected(
+      await next([chain.tx(3, [{ type: MsgSetWithdrawAddress, value: { address: moduleAddress(FEE_COLLECTOR) } }])]),
+      'WITHDRAW_ADDRESS_BLOCKED',
+    )
+    rejected(
+      await next([chain.tx(3, [{ type: MsgSetWithdrawAddress, value: { address: moduleAddress(DISTRIBUTION_ACCOUNT) } }])]),
+      'WITHDRAW_ADDRESS_BLOCKED',
+    )
   })
 
   it('funds the community pool from the signer', async () => {
     await open()
     const supply = chain.supply(FEE_DENOM)
-    ok(await next([chain.tx(3, [{ type: MsgFundCommunityPool, value: { amount: [{ denom: FEE_DENOM, amount: 12_345n }, { denom: FAKE_BOND_DENOM, amount: 5n }] } }])]))
+    ok(
+      await next([
+        chain.tx(3, [
+          {
+            type: MsgFundCommunityPool,
+            value: {
+              amount: [
+                { denom: FEE_DENOM, amount: 12_345n },
+                { denom: FAKE_BOND_DENOM, amount: 5n },
+              ],
+            },
+          },
+        ]),
+      ]),
+    )
     const pool = chain.query('distribution', 'communityPool').pool as { denom: string; amount: string }[]
-    assert.deepEqual(pool.find((c) => c.denom === FAKE_BOND_DENOM), { denom: FAKE_BOND_DENOM, amount: '5' })
+    assert.deepEqual(
+      pool.find((c) => c.denom === FAKE_BOND_DENOM),
+      { denom: FAKE_BOND_DENOM, amount: '5' },
+    )
     assert.ok(BigInt(pool.find((c) => c.denom === FEE_DENOM)!.amount) >= 12_345n)
     assert.equal(chain.supply(FEE_DENOM), supply)
   })
@@ -114,14 +161,32 @@ describe('distribution messages', () => {
   })
 
   for (const [what, amount] of [
-    ['unsorted', [{ denom: 'ustake', amount: 1n }, { denom: 'ufdr', amount: 1n }]],
-    ['duplicate', [{ denom: 'ufdr', amount: 1n }, { denom: 'ufdr', amount: 1n }]],
+    [
+      'unsorted',
+      [
+        { denom: 'ustake', amount: 1n },
+        { denom: 'ufdr', amount: 1n },
+      ],
+    ],
+    [
+      'duplicate',
+      [
+        { denom: 'ufdr', amount: 1n },
+        { denom: 'ufdr', amount: 1n },
+      ],
+    ],
     ['zero', [{ denom: 'ufdr', amount: 0n }]],
     ['badly named', [{ denom: 'U', amount: 1n }]],
   ] as const) {
     it(`rejects funding the pool with ${what} coins (INVALID_COINS, before state)`, async () => {
       const handler = distributionModule.messages.find((m) => m.type === MsgFundCommunityPool)!
-      assert.throws(() => handler.validate!({ amount }), (e: any) => e.code === 'INVALID_COINS' && e.context.codespace === 'distribution' && e.context.numericCode === DISTRIBUTION_ERRORS.INVALID_COINS)
+      assert.throws(
+        () => handler.validate!({ amount }),
+        (e: any) =>
+          e.code === 'INVALID_COINS' &&
+          e.context.codespace === 'distribution' &&
+          e.context.numericCode === DISTRIBUTION_ERRORS.INVALID_COINS,
+      )
       await open()
       const executed = await next([chain.tx(3, [{ type: MsgFundCommunityPool, value: { amount } }])])
       assert.equal(executed.txResults[0]!.code, TX_CODES.INVALID_MESSAGE)
@@ -136,12 +201,18 @@ describe('distribution messages', () => {
     ])
     ok(executed, 0)
     ok(executed, 1)
-    assert.ok(executed.txResults[1]!.events.some((e) => e.type === 'withdraw_rewards' && e.attributes.some(([k, v]) => k === 'amount' && v === '')))
+    assert.ok(
+      executed.txResults[1]!.events.some((e) => e.type === 'withdraw_rewards' && e.attributes.some(([k, v]) => k === 'amount' && v === '')),
+    )
   })
 
   it('names the validator as fedravaloper in its events', async () => {
     await open()
     const executed = await next([])
-    assert.ok(executed.beginBlockEvents.some((e) => e.type === 'rewards' && e.attributes.some(([k, v]) => k === 'validator' && v === valoper(addressOf(0)))))
+    assert.ok(
+      executed.beginBlockEvents.some(
+        (e) => e.type === 'rewards' && e.attributes.some(([k, v]) => k === 'validator' && v === valoper(addressOf(0))),
+      ),
+    )
   })
 })

@@ -20,16 +20,29 @@ describe('distribution params and genesis', () => {
 
   it('rejects a rate above 1', () => {
     const p = { ...distributionParams.defaults, communityTax: Dec.parse('1.5') }
-    assert.throws(() => distributionParams.validate(p), (e: any) => e.code === 'INVALID_PARAMS' && e.context.numericCode === DISTRIBUTION_ERRORS.INVALID_PARAMS)
+    assert.throws(
+      () => distributionParams.validate(p),
+      (e: any) => e.code === 'INVALID_PARAMS' && e.context.numericCode === DISTRIBUTION_ERRORS.INVALID_PARAMS,
+    )
   })
 
   it('rejects tax + base + bonus above 1', () => {
-    const p = { ...distributionParams.defaults, communityTax: Dec.parse('0.5'), baseProposerReward: Dec.parse('0.3'), bonusProposerReward: Dec.parse('0.3') }
+    const p = {
+      ...distributionParams.defaults,
+      communityTax: Dec.parse('0.5'),
+      baseProposerReward: Dec.parse('0.3'),
+      bonusProposerReward: Dec.parse('0.3'),
+    }
     assert.throws(() => distributionParams.validate(p), bad('INVALID_PARAMS'))
   })
 
   it('accepts tax + base + bonus of exactly 1 (validators then get nothing from votes)', () => {
-    distributionParams.validate({ ...distributionParams.defaults, communityTax: Dec.parse('0.5'), baseProposerReward: Dec.parse('0.25'), bonusProposerReward: Dec.parse('0.25') })
+    distributionParams.validate({
+      ...distributionParams.defaults,
+      communityTax: Dec.parse('0.5'),
+      baseProposerReward: Dec.parse('0.25'),
+      bonusProposerReward: Dec.parse('0.25'),
+    })
   })
 
   for (const [field, value] of [
@@ -41,16 +54,25 @@ describe('distribution params and genesis', () => {
     ['no_such_param', '1'],
   ] as const) {
     it(`rejects genesis param ${field} = ${JSON.stringify(value)} naming the field`, () => {
-      assert.throws(() => distributionParams.fromJson({ [field]: value }, 'app_state.distribution.params'), (e: any) => e.code === 'GENESIS_INVALID' && e.context.path === `app_state.distribution.params.${field}`)
+      assert.throws(
+        () => distributionParams.fromJson({ [field]: value }, 'app_state.distribution.params'),
+        (e: any) => e.code === 'GENESIS_INVALID' && e.context.path === `app_state.distribution.params.${field}`,
+      )
     })
   }
 
   it('refuses a chain whose genesis params break the sum rule', async () => {
-    await assert.rejects(DistributionChain.open({ params: { community_tax: '0.9', base_proposer_reward: '0.1', bonus_proposer_reward: '0.1' } }), bad('GENESIS_INVALID'))
+    await assert.rejects(
+      DistributionChain.open({ params: { community_tax: '0.9', base_proposer_reward: '0.1', bonus_proposer_reward: '0.1' } }),
+      bad('GENESIS_INVALID'),
+    )
   })
 
   it('refuses unknown genesis fields in app_state.distribution', async () => {
-    await assert.rejects(DistributionChain.open({ appState: { distribution: { params: {}, fee_pool: [] } } }), (e: any) => e.code === 'GENESIS_INVALID' && e.context.path === 'app_state.distribution.fee_pool')
+    await assert.rejects(
+      DistributionChain.open({ appState: { distribution: { params: {}, fee_pool: [] } } }),
+      (e: any) => e.code === 'GENESIS_INVALID' && e.context.path === 'app_state.distribution.fee_pool',
+    )
   })
 })
 
@@ -58,7 +80,14 @@ describe('distribution queries', () => {
   let chain: DistributionChain
   before(async () => {
     chain = await DistributionChain.open({ params: { emission_per_block: '1000' } })
-    ok(await chain.block([chain.tx(0, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 1_000_000n } }, { type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 5n } }])]))
+    ok(
+      await chain.block([
+        chain.tx(0, [
+          { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0.1', amount: 1_000_000n } },
+          { type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 5n } },
+        ]),
+      ]),
+    )
     await chain.block([], { proposer: consensusAddress(0), votes: [{ validator: consensusAddress(0), power: 1n, signed: true }] })
   })
   after(async () => chain.close())
@@ -93,7 +122,10 @@ describe('distribution queries', () => {
     ['withdrawAddress', { delegator: valoper(addressOf(0)) }, 'INVALID_QUERY'],
   ] as const) {
     it(`${name} ${JSON.stringify(params)} is ${code}`, () => {
-      assert.throws(() => chain.query('distribution', name, params as Record<string, unknown>), (e: any) => e.code === code && e.context.codespace === 'distribution' && e.message.length > 10)
+      assert.throws(
+        () => chain.query('distribution', name, params as Record<string, unknown>),
+        (e: any) => e.code === code && e.context.codespace === 'distribution' && e.message.length > 10,
+      )
     })
   }
 })

@@ -16,14 +16,22 @@ describe('distribution against a reference model (real staking)', () => {
   })
 
   it('initialises a validator created by staking and pays its delegator through a real withdrawal', async () => {
-    const chain = await DistributionChain.open({ ...realDriver().options, params: { emission_per_block: '1000', community_tax: '0', base_proposer_reward: '0', bonus_proposer_reward: '0' } })
+    const chain = await DistributionChain.open({
+      ...realDriver().options,
+      params: { emission_per_block: '1000', community_tax: '0', base_proposer_reward: '0', bonus_proposer_reward: '0' },
+    })
     try {
       const d = realDriver()
       ok(await chain.block([d.createValidator(chain, 0, '0', 1000n), d.delegate(chain, 3, 0, 3000n)]))
       const votes = [{ validator: d.consensusAddress(0), power: 4000n, signed: true }]
       await chain.block([], { proposer: d.consensusAddress(0), votes })
       const before = chain.balance(addressOf(3), BOND)
-      ok(await chain.block([chain.tx(3, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], { proposer: d.consensusAddress(0), votes }))
+      ok(
+        await chain.block([chain.tx(3, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], {
+          proposer: d.consensusAddress(0),
+          votes,
+        }),
+      )
       assert.equal(chain.balance(addressOf(3), BOND) - before, 1500n)
     } finally {
       await chain.close()
@@ -39,15 +47,27 @@ describe('distribution against a reference model (real staking)', () => {
       appState: {
         staking: {
           ...options.appState.staking,
-          gen_validators: [{ operator: encodeAddress(addressOf(0)), pub_key: testKey(100).publicKey.hex, moniker: 'g0', self_bond: '4000', commission: { rate: '0.5', max_rate: '1', max_change_rate: '0.1' } }],
+          gen_validators: [
+            {
+              operator: encodeAddress(addressOf(0)),
+              pub_key: testKey(100).publicKey.hex,
+              moniker: 'g0',
+              self_bond: '4000',
+              commission: { rate: '0.5', max_rate: '1', max_change_rate: '0.1' },
+            },
+          ],
         },
       },
     })
     try {
       const votes = [{ validator: d.consensusAddress(0), power: 4000n, signed: true }]
       await chain.block([], { proposer: d.consensusAddress(0), votes })
-      assert.deepEqual(chain.query('distribution', 'commission', { validator: valoper(addressOf(0)) }).commission, [{ denom: BOND, amount: '500' }])
-      assert.deepEqual(chain.query('distribution', 'rewards', { delegator: encodeAddress(addressOf(0)) }).total, [{ denom: BOND, amount: '500' }])
+      assert.deepEqual(chain.query('distribution', 'commission', { validator: valoper(addressOf(0)) }).commission, [
+        { denom: BOND, amount: '500' },
+      ])
+      assert.deepEqual(chain.query('distribution', 'rewards', { delegator: encodeAddress(addressOf(0)) }).total, [
+        { denom: BOND, amount: '500' },
+      ])
     } finally {
       await chain.close()
     }
@@ -77,11 +97,17 @@ describe('distribution against a reference model (real staking)', () => {
       const owed = BigInt(commission.find((c: any) => c.denom === BOND).amount.split('.')[0])
       const one = [votes[1]!]
       for (let i = 0; i < 4; i++) await chain.block([], { proposer: d.consensusAddress(1), votes: one })
-      assert.throws(() => chain.query('distribution', 'outstanding', { validator: valoper(addressOf(0)) }), (e: any) => e.code === 'UNKNOWN_VALIDATOR')
+      assert.throws(
+        () => chain.query('distribution', 'outstanding', { validator: valoper(addressOf(0)) }),
+        (e: any) => e.code === 'UNKNOWN_VALIDATOR',
+      )
       // the coins unbonded (3000) and the commission reached the operator
       assert.equal(chain.balance(addressOf(0), BOND) - before - paidAtUndelegation, 3000n + owed)
       const pool = chain.query('distribution', 'communityPool').pool.find((c: any) => c.denom === BOND)
-      assert.ok(pool !== undefined && Dec.parse(pool.amount).gt(Dec.ZERO) && Dec.parse(pool.amount).lt(Dec.fromInt(2n)), JSON.stringify(pool))
+      assert.ok(
+        pool !== undefined && Dec.parse(pool.amount).gt(Dec.ZERO) && Dec.parse(pool.amount).lt(Dec.fromInt(2n)),
+        JSON.stringify(pool),
+      )
     } finally {
       await chain.close()
     }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { FEE_COLLECTOR } from '../../../../src/modules/bank/index.js'
-import { DISTRIBUTION_ACCOUNT, MsgSetWithdrawAddress, MsgWithdrawAllRewards, MsgWithdrawCommission, MsgWithdrawRewards, owedByModule } from '../../../../src/modules/distribution/index.js'
+import {
+  DISTRIBUTION_ACCOUNT,
+  MsgSetWithdrawAddress,
+  MsgWithdrawAllRewards,
+  MsgWithdrawCommission,
+  MsgWithdrawRewards,
+  owedByModule,
+} from '../../../../src/modules/distribution/index.js'
 import { type CommitVote, Context, Dec, GasMeter, CacheStore, moduleAddress, outsideBlock } from '../../../../src/state/index.js'
 import { seededRandom } from '../../../helpers/chain.js'
 import { type ChainOptions, DistributionChain, FEE_DENOM, addressOf } from './harness.js'
@@ -48,7 +55,10 @@ export interface StakingDriver {
   undelegate(chain: DistributionChain, delegator: number, validator: number, amount: bigint): Uint8Array
   slash(chain: DistributionChain, validator: number, fraction: string): Uint8Array
   /** Blocks to run after creating validators before the scenario starts (the real set bonds at end-block). */
-  snapshot(chain: DistributionChain): { validators: { operator: string; consensusAddress: string; tokens: bigint; shares: bigint; commissionRate: Dec }[]; delegations: { delegator: string; validator: string; shares: bigint }[] }
+  snapshot(chain: DistributionChain): {
+    validators: { operator: string; consensusAddress: string; tokens: bigint; shares: bigint; commissionRate: Dec }[]
+    delegations: { delegator: string; validator: string; shares: bigint }[]
+  }
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
@@ -79,14 +89,18 @@ const COMMISSIONS = ['0.05', '0.1', '0.2']
 export async function runReferenceScenario(driver: StakingDriver, seed = 7): Promise<ScenarioReport> {
   const random = seededRandom(seed)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
-  const chain = await DistributionChain.open({ ...driver.options, params: { emission_per_block: '777777', community_tax: '0.02', base_proposer_reward: '0.01', bonus_proposer_reward: '0.04' } })
+  const chain = await DistributionChain.open({
+    ...driver.options,
+    params: { emission_per_block: '777777', community_tax: '0.02', base_proposer_reward: '0.01', bonus_proposer_reward: '0.04' },
+  })
   const report: ScenarioReport = { payouts: 0, short: 0, blocks: 0 }
   try {
     const params = { tax: Q.dec(Dec.parse('0.02')), base: Q.dec(Dec.parse('0.01')), bonus: Q.dec(Dec.parse('0.04')), emission: 777777n }
     const fee = () => 200n + BigInt(Math.floor(random() * 800))
     const setup: Uint8Array[] = []
     OPERATORS.forEach((i) => setup.push(driver.createValidator(chain, i, COMMISSIONS[i]!, 2_000_000n + BigInt(i) * 700_001n)))
-    for (const i of [...OPERATORS, ...DELEGATORS]) setup.push(chain.tx(i, [{ type: MsgSetWithdrawAddress, value: { address: addressOf(withdrawTo(i)) } }], fee()))
+    for (const i of [...OPERATORS, ...DELEGATORS])
+      setup.push(chain.tx(i, [{ type: MsgSetWithdrawAddress, value: { address: addressOf(withdrawTo(i)) } }], fee()))
     const first = await chain.block(setup)
     first.txResults.forEach((r, i) => assert.equal(r.code, 0, `setup tx ${i}: ${r.log}`))
 
@@ -103,7 +117,11 @@ export async function runReferenceScenario(driver: StakingDriver, seed = 7): Pro
       const { validators, delegations } = driver.snapshot(chain)
       const byConsensus = new Map(validators.map((v) => [v.consensusAddress, v]))
       // This block's last commit: every validator, power by tokens, random signatures; sometimes an unknown one.
-      const votes: CommitVote[] = validators.map((v) => ({ validator: Uint8Array.from(Buffer.from(v.consensusAddress, 'hex')), power: v.tokens / 1000n, signed: random() < 0.8 }))
+      const votes: CommitVote[] = validators.map((v) => ({
+        validator: Uint8Array.from(Buffer.from(v.consensusAddress, 'hex')),
+        power: v.tokens / 1000n,
+        signed: random() < 0.8,
+      }))
       if (random() < 0.2) votes.push({ validator: unknown, power: 700n, signed: true })
       const proposer = random() < 0.1 ? unknown : driver.consensusAddress(pick(OPERATORS))
 
@@ -146,7 +164,8 @@ export async function runReferenceScenario(driver: StakingDriver, seed = 7): Pro
         for (const [denom, amount] of accrued.get(key) ?? []) expect(delegator, denom, amount)
         accrued.delete(key) // the module sends the fraction to the community pool
       }
-      const has = (delegator: number, operator: number) => delegations.some((d) => d.delegator === hex(addressOf(delegator)) && d.validator === hex(addressOf(operator)))
+      const has = (delegator: number, operator: number) =>
+        delegations.some((d) => d.delegator === hex(addressOf(delegator)) && d.validator === hex(addressOf(operator)))
       const commissionPaid: number[] = []
       const busy = new Set<number>()
       if (step === 50) {
@@ -203,14 +222,20 @@ export async function runReferenceScenario(driver: StakingDriver, seed = 7): Pro
             // commission: whole units of the exact amount, at most one short; the module keeps the fraction, so does the model
             const owed = commission.get(hex(addressOf(operator)))?.get(denom) ?? Q.ZERO
             const paid = got - (want.get(denom)?.floor ?? 0n)
-            assert.ok(paid <= owed.floor() && paid >= owed.floor() - 1n, `block ${chain.height}: commission of ${operator} in ${denom}: paid ${paid}, exact ${owed.floor()}`)
+            assert.ok(
+              paid <= owed.floor() && paid >= owed.floor() - 1n,
+              `block ${chain.height}: commission of ${operator} in ${denom}: paid ${paid}, exact ${owed.floor()}`,
+            )
             if (paid < owed.floor()) report.short++
             report.payouts++
             commission.get(hex(addressOf(operator)))?.set(denom, owed.sub(new Q(paid)))
             got -= paid
           }
           const w = want.get(denom) ?? { floor: 0n, events: 0 }
-          assert.ok(got <= w.floor && got >= w.floor - BigInt(w.events), `block ${chain.height}: account ${account} received ${got}${denom}, the model says ${w.floor} from ${w.events} payouts (at most one unit short each)`)
+          assert.ok(
+            got <= w.floor && got >= w.floor - BigInt(w.events),
+            `block ${chain.height}: account ${account} received ${got}${denom}, the model says ${w.floor} from ${w.events} payouts (at most one unit short each)`,
+          )
           report.payouts += w.events
           if (got < w.floor) report.short += Number(w.floor - got)
         }
@@ -224,10 +249,21 @@ export async function runReferenceScenario(driver: StakingDriver, seed = 7): Pro
       }
     }
     // Nothing is left owed by the model beyond dust, and the books hold exactly what the module holds.
-    for (const [key, coins] of accrued) for (const [denom, q] of coins) assert.ok(q.floor() <= 1n, `${key} still owed ${q.floor()}${denom} after withdrawing everything`)
-    const ctx = new Context(outsideBlock('x', chain.height), new CacheStore(chain.app.db), new GasMeter(2n ** 64n), chain.app.registry).forModule('distribution')
+    for (const [key, coins] of accrued)
+      for (const [denom, q] of coins) assert.ok(q.floor() <= 1n, `${key} still owed ${q.floor()}${denom} after withdrawing everything`)
+    const ctx = new Context(
+      outsideBlock('x', chain.height),
+      new CacheStore(chain.app.db),
+      new GasMeter(2n ** 64n),
+      chain.app.registry,
+    ).forModule('distribution')
     const { owed } = owedByModule(ctx)
-    for (const c of owed) assert.equal(c.amount.raw, Dec.fromInt(chain.balance(moduleAddress(DISTRIBUTION_ACCOUNT), c.denom)).raw, `books vs account in ${c.denom}`)
+    for (const c of owed)
+      assert.equal(
+        c.amount.raw,
+        Dec.fromInt(chain.balance(moduleAddress(DISTRIBUTION_ACCOUNT), c.denom)).raw,
+        `books vs account in ${c.denom}`,
+      )
     assert.equal(chain.balance(moduleAddress(FEE_COLLECTOR), FEE_DENOM), chain.feeCollector().get(FEE_DENOM) ?? 0n)
     // bank's supply: the bond denomination grew by the emission of every allocating block, less what slashes burned
     assert.ok(burned > 0n, 'the slashes burned something')

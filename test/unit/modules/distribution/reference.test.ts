@@ -11,19 +11,37 @@ export const fakeDriver = (options = {}): StakingDriver => ({
   options,
   bondDenom: FAKE_BOND_DENOM,
   consensusAddress,
-  createValidator: (chain: DistributionChain, i, commissionRate, amount) => chain.tx(i, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(i), commissionRate, amount } }], 300n + BigInt(i)),
-  delegate: (chain, delegator, validator, amount) => chain.tx(delegator, [{ type: MsgFakeDelegate, value: { validator: addressOf(validator), amount } }], 250n + amount % 500n),
-  undelegate: (chain, delegator, validator, amount) => chain.tx(delegator, [{ type: MsgFakeUndelegate, value: { validator: addressOf(validator), amount } }], 260n + amount % 300n),
+  createValidator: (chain: DistributionChain, i, commissionRate, amount) =>
+    chain.tx(
+      i,
+      [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(i), commissionRate, amount } }],
+      300n + BigInt(i),
+    ),
+  delegate: (chain, delegator, validator, amount) =>
+    chain.tx(delegator, [{ type: MsgFakeDelegate, value: { validator: addressOf(validator), amount } }], 250n + (amount % 500n)),
+  undelegate: (chain, delegator, validator, amount) =>
+    chain.tx(delegator, [{ type: MsgFakeUndelegate, value: { validator: addressOf(validator), amount } }], 260n + (amount % 300n)),
   slash: (chain, validator, fraction) => chain.tx(20, [{ type: MsgFakeSlash, value: { validator: addressOf(validator), fraction } }]),
   snapshot(chain) {
-    const validators = (chain.query('staking', 'validators') as { operator: string; consensusAddress: string; tokens: string; shares: string; commissionRate: string }[]).map((v) => ({
+    const validators = (
+      chain.query('staking', 'validators') as {
+        operator: string
+        consensusAddress: string
+        tokens: string
+        shares: string
+        commissionRate: string
+      }[]
+    ).map((v) => ({
       operator: v.operator,
       consensusAddress: v.consensusAddress,
       tokens: BigInt(v.tokens),
       shares: BigInt(v.shares),
       commissionRate: Dec.parse(v.commissionRate),
     }))
-    const delegations = (chain.query('staking', 'delegations') as { delegator: string; validator: string; shares: string }[]).map((d) => ({ ...d, shares: BigInt(d.shares) }))
+    const delegations = (chain.query('staking', 'delegations') as { delegator: string; validator: string; shares: string }[]).map((d) => ({
+      ...d,
+      shares: BigInt(d.shares),
+    }))
     return { validators, delegations }
   },
 })
@@ -48,6 +66,8 @@ describe('distribution against a reference model (fake staking)', () => {
         }),
       ],
     }
-    await assert.rejects(runReferenceScenario(fakeDriver({ distribution: planted })), (e: Error) => /model says|owes|INVARIANT|commission|outstanding|negative/.test(e.message))
+    await assert.rejects(runReferenceScenario(fakeDriver({ distribution: planted })), (e: Error) =>
+      /model says|owes|INVARIANT|commission|outstanding|negative/.test(e.message),
+    )
   })
 })

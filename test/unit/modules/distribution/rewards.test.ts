@@ -20,9 +20,23 @@ describe('distribution F1 rewards', () => {
 
   async function validatorWithDelegator(commissionRate = '0') {
     chain = await DistributionChain.open({ params: EMISSION })
-    ok(await chain.block([chain.tx(0, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate, amount: 1_000_000n } }])], { proposer: consensusAddress(0) }))
+    ok(
+      await chain.block(
+        [
+          chain.tx(0, [
+            { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate, amount: 1_000_000n } },
+          ]),
+        ],
+        { proposer: consensusAddress(0) },
+      ),
+    )
     // block 2 allocates 1,000,000 to the self-delegation alone, then account 3 delegates 3,000,000
-    ok(await chain.block([chain.tx(3, [{ type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 3_000_000n } }])], { proposer: consensusAddress(0), votes: one }))
+    ok(
+      await chain.block([chain.tx(3, [{ type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 3_000_000n } }])], {
+        proposer: consensusAddress(0),
+        votes: one,
+      }),
+    )
   }
 
   const received = async (txs: Uint8Array[], who: number) => {
@@ -35,9 +49,17 @@ describe('distribution F1 rewards', () => {
   it('shares a period among delegators by stake, and a delegation earns nothing from before it began', async () => {
     await validatorWithDelegator()
     // block 3 allocates 1,000,000: 3/4 to account 3
-    assertWithinDust(await received([chain.tx(3, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 3), 750_000n, 'delegator')
+    assertWithinDust(
+      await received([chain.tx(3, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 3),
+      750_000n,
+      'delegator',
+    )
     // the operator: 1,000,000 (block 2) + 250,000 (block 3) + 250,000 (block 4)
-    assertWithinDust(await received([chain.tx(0, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 0), 1_500_000n, 'operator')
+    assertWithinDust(
+      await received([chain.tx(0, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 0),
+      1_500_000n,
+      'operator',
+    )
   })
 
   it('pays what the rewards query showed', async () => {
@@ -53,20 +75,40 @@ describe('distribution F1 rewards', () => {
   it('cuts the stake by a slash between withdrawals, so each period still pays by the stake it had', async () => {
     await validatorWithDelegator()
     // block 3: 750,000 for account 3; then the validator loses half its tokens
-    ok(await chain.block([chain.tx(9, [{ type: MsgFakeSlash, value: { validator: addressOf(0), fraction: '0.5' } }])], { proposer: consensusAddress(0), votes: one }))
+    ok(
+      await chain.block([chain.tx(9, [{ type: MsgFakeSlash, value: { validator: addressOf(0), fraction: '0.5' } }])], {
+        proposer: consensusAddress(0),
+        votes: one,
+      }),
+    )
     // block 4: 1,000,000 over the halved stake, still 3/4 for account 3
-    assertWithinDust(await received([chain.tx(3, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 3), 1_500_000n, 'delegator across a slash')
-    const slashes = [chain.tx(9, [{ type: MsgFakeSlash, value: { validator: addressOf(0), fraction: '0.1' } }]), chain.tx(10, [{ type: MsgFakeSlash, value: { validator: addressOf(0), fraction: '0.3' } }])]
+    assertWithinDust(
+      await received([chain.tx(3, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 3),
+      1_500_000n,
+      'delegator across a slash',
+    )
+    const slashes = [
+      chain.tx(9, [{ type: MsgFakeSlash, value: { validator: addressOf(0), fraction: '0.1' } }]),
+      chain.tx(10, [{ type: MsgFakeSlash, value: { validator: addressOf(0), fraction: '0.3' } }]),
+    ]
     // block 5 allocates, then two slashes in one block (two events at one height)
     ok(await chain.block(slashes, { proposer: consensusAddress(0), votes: one }))
     // operator: 1,000,000 + 4 × 250,000 (blocks 3..6)
-    assertWithinDust(await received([chain.tx(0, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 0), 2_000_000n, 'operator across three slashes')
+    assertWithinDust(
+      await received([chain.tx(0, [{ type: MsgWithdrawRewards, value: { validator: addressOf(0) } }])], 0),
+      2_000_000n,
+      'operator across three slashes',
+    )
   })
 
   it('pays the pending rewards when a delegation grows or shrinks (the hook withdraws before the shares change)', async () => {
     await validatorWithDelegator()
     // block 3 allocates 750,000 to account 3, paid as it delegates 1 more (its balance also drops by that 1)
-    assertWithinDust(await received([chain.tx(3, [{ type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 1n } }])], 3) + 1n, 750_000n, 'paid on delegate')
+    assertWithinDust(
+      (await received([chain.tx(3, [{ type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 1n } }])], 3)) + 1n,
+      750_000n,
+      'paid on delegate',
+    )
     // block 4: stake 3,000,001 of 4,000,001; paid as it undelegates 1,000,001 (which also comes back)
     const got = await received([chain.tx(3, [{ type: MsgFakeUndelegate, value: { validator: addressOf(0), amount: 1_000_001n } }])], 3)
     assertWithinDust(got - 1_000_001n, (1_000_000n * 3_000_001n) / 4_000_001n, 'paid on undelegate')
@@ -74,11 +116,20 @@ describe('distribution F1 rewards', () => {
 
   it('withdraws every delegation at once', async () => {
     chain = await DistributionChain.open({ params: EMISSION })
-    ok(await chain.block([
-      chain.tx(0, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0', amount: 1_000_000n } }]),
-      chain.tx(1, [{ type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(1), commissionRate: '0', amount: 1_000_000n } }]),
-      chain.tx(3, [{ type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 1_000_000n } }, { type: MsgFakeDelegate, value: { validator: addressOf(1), amount: 3_000_000n } }]),
-    ]))
+    ok(
+      await chain.block([
+        chain.tx(0, [
+          { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(0), commissionRate: '0', amount: 1_000_000n } },
+        ]),
+        chain.tx(1, [
+          { type: MsgFakeCreateValidator, value: { consensusAddress: consensusAddress(1), commissionRate: '0', amount: 1_000_000n } },
+        ]),
+        chain.tx(3, [
+          { type: MsgFakeDelegate, value: { validator: addressOf(0), amount: 1_000_000n } },
+          { type: MsgFakeDelegate, value: { validator: addressOf(1), amount: 3_000_000n } },
+        ]),
+      ]),
+    )
     const both = [...one, { validator: consensusAddress(1), power: 1n, signed: true }]
     await chain.block([], { proposer: consensusAddress(0), votes: both })
     const before = chain.balance(addressOf(3), D)
@@ -93,17 +144,33 @@ describe('distribution F1 rewards', () => {
     ok(await chain.block([chain.tx(0, [{ type: MsgWithdrawCommission, value: {} }])], { proposer: consensusAddress(0), votes: one }))
     // two blocks of 1,000,000 × 0.333333333333333333 = 666,666.666666666666 in all (12 digits: 10^6 × an 18-digit rate)
     assert.equal(chain.balance(addressOf(0), D) - before, 666_666n)
-    assert.equal(chain.query('distribution', 'commission', { validator: valoper(addressOf(0)) }).commission.find((c: any) => c.denom === D).amount, '0.666666666666')
+    assert.equal(
+      chain.query('distribution', 'commission', { validator: valoper(addressOf(0)) }).commission.find((c: any) => c.denom === D).amount,
+      '0.666666666666',
+    )
   })
 
   it('removes a validator whose last delegation leaves: commission to the operator, dust to the pool, records gone', async () => {
     await validatorWithDelegator('0.1')
-    ok(await chain.block([chain.tx(3, [{ type: MsgFakeUndelegate, value: { validator: addressOf(0), amount: 3_000_000n } }])], { proposer: consensusAddress(0), votes: one }))
+    ok(
+      await chain.block([chain.tx(3, [{ type: MsgFakeUndelegate, value: { validator: addressOf(0), amount: 3_000_000n } }])], {
+        proposer: consensusAddress(0),
+        votes: one,
+      }),
+    )
     const before = chain.balance(addressOf(0), D)
-    ok(await chain.block([chain.tx(0, [{ type: MsgFakeUndelegate, value: { validator: addressOf(0), amount: 1_000_000n } }])], { proposer: consensusAddress(0), votes: one }))
+    ok(
+      await chain.block([chain.tx(0, [{ type: MsgFakeUndelegate, value: { validator: addressOf(0), amount: 1_000_000n } }])], {
+        proposer: consensusAddress(0),
+        votes: one,
+      }),
+    )
     // back: 1,000,000 bonded + rewards (900,000 + 225,000 + 900,000) + commission 300,000, less dust
     const got = chain.balance(addressOf(0), D) - before
     assertWithinDust(got, 1_000_000n + 2_025_000n + 300_000n, 'operator on removal')
-    assert.throws(() => chain.query('distribution', 'outstanding', { validator: valoper(addressOf(0)) }), (e: any) => e.code === 'UNKNOWN_VALIDATOR')
+    assert.throws(
+      () => chain.query('distribution', 'outstanding', { validator: valoper(addressOf(0)) }),
+      (e: any) => e.code === 'UNKNOWN_VALIDATOR',
+    )
   })
 })

@@ -1,17 +1,39 @@
 import assert from 'node:assert/strict'
 import { encode } from '../../../../src/codec/index.js'
 import { Dec } from '../../../../src/state/index.js'
-import { GOV_ERRORS, MsgEnableDatanetGovernance, MsgScopedVote, MsgSetDatanetCurators, MsgSubmitScopedProposal, govModule } from '../../../../src/modules/gov/index.js'
+import {
+  GOV_ERRORS,
+  MsgEnableDatanetGovernance,
+  MsgScopedVote,
+  MsgSetDatanetCurators,
+  MsgSubmitScopedProposal,
+  govModule,
+} from '../../../../src/modules/gov/index.js'
 import { MsgUpdateAllowList } from '../../../../src/modules/subnets/index.js'
 import { tempDirs } from '../../../support/chain.js'
 import { CURATORS, DatanetsChain, OWNER, TRAINERS, addr, coin, datanetsGenesisJson, hashRecord, who } from '../datanets/harness.js'
 import { statelessCode } from './harness.js'
 
-const RULES = { quorum: Dec.parse('0.5'), threshold: Dec.parse('0.5'), vetoThreshold: Dec.parse('0.334'), votingPeriod: 3000n, minDeposit: 1000n }
+const RULES = {
+  quorum: Dec.parse('0.5'),
+  threshold: Dec.parse('0.5'),
+  vetoThreshold: Dec.parse('0.334'),
+  votingPeriod: 3000n,
+  minDeposit: 1000n,
+}
 const [A, B, C] = CURATORS as [number, number, number]
 const NEWCOMER = 4
-const setCurators = (datanet: bigint, curators: number[], approvals: number) => encode(MsgSetDatanetCurators, { datanet, curators: curators.map(addr), approvals })
-const scoped = (datanet: bigint, messages: Uint8Array[], overrides: Record<string, unknown> = {}) => ({ scope: 'datanet', target: datanet, messages, title: 'new curators', summary: 'a fourth expert', deposit: coin(1000n), ...overrides })
+const setCurators = (datanet: bigint, curators: number[], approvals: number) =>
+  encode(MsgSetDatanetCurators, { datanet, curators: curators.map(addr), approvals })
+const scoped = (datanet: bigint, messages: Uint8Array[], overrides: Record<string, unknown> = {}) => ({
+  scope: 'datanet',
+  target: datanet,
+  messages,
+  title: 'new curators',
+  summary: 'a fourth expert',
+  deposit: coin(1000n),
+  ...overrides,
+})
 
 function govResult(executed: Awaited<ReturnType<DatanetsChain['block']>>, i = 0): string {
   const r = executed.txResults[i]!
@@ -25,7 +47,7 @@ describe('gov Datanet scope: its curators vote on its curators', () => {
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('a curators\' vote replaces a Datanet\'s curators and approvals; records decided before keep the old rule, the new curators curate', async () => {
+  it("a curators' vote replaces a Datanet's curators and approvals; records decided before keep the old rule, the new curators curate", async () => {
     const c = await DatanetsChain.open(dirs.next())
     const id = await c.create({ privacy: 'private' })
     // A record accepted by 2 of 3 under the rule at creation.
@@ -56,8 +78,18 @@ describe('gov Datanet scope: its curators vote on its curators', () => {
       [A, MsgScopedVote, { proposal: pid, option: 'no' }],
       [NEWCOMER, MsgScopedVote, { proposal: pid, option: 'yes' }],
     )
-    assert.deepEqual(votes.txResults.map((_, i) => govResult(votes, i)), ['OK', 'OK', 'OK', 'ALREADY_VOTED', 'NOT_A_VOTER'])
-    assert.deepEqual(gov(c, 'scoped_tally', { proposal: String(pid) }), { yes: '2', no: '1', abstain: '0', no_with_veto: '0', total: '3', final: false })
+    assert.deepEqual(
+      votes.txResults.map((_, i) => govResult(votes, i)),
+      ['OK', 'OK', 'OK', 'ALREADY_VOTED', 'NOT_A_VOTER'],
+    )
+    assert.deepEqual(gov(c, 'scoped_tally', { proposal: String(pid) }), {
+      yes: '2',
+      no: '1',
+      abstain: '0',
+      no_with_veto: '0',
+      total: '3',
+      final: false,
+    })
     while (gov(c, 'scoped_proposal', { id: String(pid) }).status === 'voting_period') await c.block()
     const ended = gov(c, 'scoped_proposal', { id: String(pid) })
     assert.deepEqual([ended.status, ended.deposits], ['passed', 'refunded'], JSON.stringify(ended))
@@ -68,8 +100,15 @@ describe('gov Datanet scope: its curators vote on its curators', () => {
     // Records decided under 2-of-3 stay accepted (the invariants check them against their epoch); the newcomer curates, 3 of 4 now.
     assert.equal(c.query<{ status: string }>('record', { datanet: String(id), record: String(r0) }).status, 'accepted')
     const r2 = await c.contribute(TRAINERS[2]!, hashRecord(id, 'scan 2'))
-    await c.curate(id, r2, [[NEWCOMER, true], [A, true]])
-    assert.equal(c.query<{ status: string }>('record', { datanet: String(id), record: String(r2) }).status, 'pending', '2 of the 3 approvals now needed')
+    await c.curate(id, r2, [
+      [NEWCOMER, true],
+      [A, true],
+    ])
+    assert.equal(
+      c.query<{ status: string }>('record', { datanet: String(id), record: String(r2) }).status,
+      'pending',
+      '2 of the 3 approvals now needed',
+    )
     await c.curate(id, r2, [[B, true]])
     assert.equal(c.query<{ status: string }>('record', { datanet: String(id), record: String(r2) }).status, 'accepted')
 
@@ -86,12 +125,23 @@ describe('gov Datanet scope: its curators vote on its curators', () => {
     assert.deepEqual(fresh.app.exportAppState().gov, exported.gov)
     assert.deepEqual(fresh.app.exportAppState().datanets, exported.datanets)
     await fresh.close()
-    const genesisWith = (gov: Record<string, unknown>) => ({ ...datanetsGenesisJson(), initial_height: c.height + 1, app_state: { ...exported, gov: { ...(exported.gov as object), ...gov } } })
+    const genesisWith = (gov: Record<string, unknown>) => ({
+      ...datanetsGenesisJson(),
+      initial_height: c.height + 1,
+      app_state: { ...exported, gov: { ...(exported.gov as object), ...gov } },
+    })
     await assert.rejects(DatanetsChain.restore(dirs.next(), genesisWith({ scopes: [] })), /scoped proposal 1 .*not governed/)
-    await assert.rejects(DatanetsChain.restore(dirs.next(), genesisWith({ scoped_votes: [{ proposal: String(open), voter: who(A), option: 'maybe' }] })), /scoped_votes\[0\]\.option/)
+    await assert.rejects(
+      DatanetsChain.restore(dirs.next(), genesisWith({ scoped_votes: [{ proposal: String(open), voter: who(A), option: 'maybe' }] })),
+      /scoped_votes\[0\]\.option/,
+    )
     // Without the epochs, the records decided under 2 of 3 do not fit 3 of 4: refused.
     await assert.rejects(
-      DatanetsChain.restore(dirs.next(), { ...datanetsGenesisJson(), initial_height: c.height + 1, app_state: { ...exported, datanets: { ...(exported.datanets as object), curator_epochs: [] } } }),
+      DatanetsChain.restore(dirs.next(), {
+        ...datanetsGenesisJson(),
+        initial_height: c.height + 1,
+        app_state: { ...exported, datanets: { ...(exported.datanets as object), curator_epochs: [] } },
+      }),
       /record 0\/0 is accepted; its votes make it pending/,
     )
     await c.close()
@@ -101,16 +151,32 @@ describe('gov Datanet scope: its curators vote on its curators', () => {
     const c = await DatanetsChain.open(dirs.next())
     const id = await c.create()
     const other = await c.create({ name: 'other' })
-    assert.equal(statelessCode(MsgSubmitScopedProposal, scoped(id, [encode(MsgUpdateAllowList, { subnet: 0n, add: [addr(9)], remove: [] })]), govModule), 'MESSAGE_NOT_ALLOWED')
+    assert.equal(
+      statelessCode(
+        MsgSubmitScopedProposal,
+        scoped(id, [encode(MsgUpdateAllowList, { subnet: 0n, add: [addr(9)], remove: [] })]),
+        govModule,
+      ),
+      'MESSAGE_NOT_ALLOWED',
+    )
     // An empty curator list does not even encode (1..32); truncated bytes do not decode.
-    assert.equal(statelessCode(MsgSubmitScopedProposal, scoped(id, [setCurators(id, [A], 1).slice(0, -3)]), govModule), 'INVALID_PROPOSAL_MESSAGE')
-    await c.block([OWNER, MsgEnableDatanetGovernance, { datanet: id, rules: RULES }], [OWNER, MsgEnableDatanetGovernance, { datanet: other, rules: RULES }])
+    assert.equal(
+      statelessCode(MsgSubmitScopedProposal, scoped(id, [setCurators(id, [A], 1).slice(0, -3)]), govModule),
+      'INVALID_PROPOSAL_MESSAGE',
+    )
+    await c.block(
+      [OWNER, MsgEnableDatanetGovernance, { datanet: id, rules: RULES }],
+      [OWNER, MsgEnableDatanetGovernance, { datanet: other, rules: RULES }],
+    )
     const refused = await c.block(
       [A, MsgSubmitScopedProposal, scoped(id, [setCurators(id, [A, B], 3)])], // approvals above the curators
       [A, MsgSubmitScopedProposal, scoped(id, [setCurators(id, [A, A], 1)])], // twice
       [A, MsgSubmitScopedProposal, scoped(id, [setCurators(other, [A], 1)])], // about the other Datanet
     )
-    assert.deepEqual(refused.txResults.map((_, i) => govResult(refused, i)), ['INVALID_PROPOSAL_MESSAGE', 'INVALID_PROPOSAL_MESSAGE', 'SCOPE_MISMATCH'])
+    assert.deepEqual(
+      refused.txResults.map((_, i) => govResult(refused, i)),
+      ['INVALID_PROPOSAL_MESSAGE', 'INVALID_PROPOSAL_MESSAGE', 'SCOPE_MISMATCH'],
+    )
     assert.match(refused.txResults[0]!.log, /BAD_APPROVALS/)
     assert.match(refused.txResults[1]!.log, /BAD_CURATORS/)
     assert.deepEqual(gov(c, 'scoped_proposals').proposals, [])

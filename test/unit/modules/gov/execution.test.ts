@@ -18,7 +18,7 @@ describe('gov execution of passed proposals', () => {
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('changes slashing\'s and training\'s params from the block that executes the proposal, all messages in order', async () => {
+  it("changes slashing's and training's params from the block that executes the proposal, all messages in order", async () => {
     const c = await GovChain.open(dirs.next())
     const slashing = c.query('params', {}, 'slashing')
     const training = c.query('params', {}, 'training')
@@ -31,7 +31,10 @@ describe('gov execution of passed proposals', () => {
     assert.equal(c.query('params', {}, 'slashing').slash_fraction_downtime, '0.02')
     assert.equal(c.query('params', {}, 'training').score_window, training.score_window + 3)
     const changed = eventsOf(ended, 'params_changed')
-    assert.deepEqual(changed.map((e) => e.module), ['slashing', 'training'])
+    assert.deepEqual(
+      changed.map((e) => e.module),
+      ['slashing', 'training'],
+    )
     assert.equal(JSON.parse(changed[0]!.params!).slash_fraction_downtime, '0.02')
     // The block before did not have them yet.
     const before = c.blocks[c.blocks.length - 2]!
@@ -39,7 +42,7 @@ describe('gov execution of passed proposals', () => {
     await c.close()
   })
 
-  it('a value the module\'s checks refuse fails the proposal with the reason and changes no params, not even the valid message\'s', async () => {
+  it("a value the module's checks refuse fails the proposal with the reason and changes no params, not even the valid message's", async () => {
     const c = await GovChain.open(dirs.next())
     const slashing = c.query('params', {}, 'slashing')
     const training = c.query('params', {}, 'training')
@@ -71,9 +74,16 @@ describe('gov execution of passed proposals', () => {
     const c = await GovChain.open(dirs.next())
     assert.deepEqual(c.query('upgrade_plan'), { plan: null })
     const { id, ended } = await pass(c, [softwareUpgrade('v2', 1000n, 'https://example.org/v2')])
-    assert.deepEqual(c.query('upgrade_plan'), { plan: { name: 'v2', height: '1000', info: 'https://example.org/v2', proposal: String(id) } })
+    assert.deepEqual(c.query('upgrade_plan'), {
+      plan: { name: 'v2', height: '1000', info: 'https://example.org/v2', proposal: String(id) },
+    })
     assert.equal(eventsOf(ended, 'upgrade_scheduled')[0]!.height, '1000')
-    const keeper = () => new GovKeeper(new Context(outsideBlock('fedra-test-1', c.height), new CacheStore(c.app.db), new GasMeter(2n ** 64n), c.app.registry).forModule('gov'))
+    const keeper = () =>
+      new GovKeeper(
+        new Context(outsideBlock('fedra-test-1', c.height), new CacheStore(c.app.db), new GasMeter(2n ** 64n), c.app.registry).forModule(
+          'gov',
+        ),
+      )
     assert.equal(keeper().upgradePlan()?.name, 'v2')
     await pass(c, [softwareUpgrade('v3', 2000n)])
     assert.equal(keeper().upgradePlan()?.name, 'v3')

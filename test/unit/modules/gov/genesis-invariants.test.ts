@@ -2,7 +2,15 @@ import assert from 'node:assert/strict'
 import { GovBooks } from '../../../../src/modules/gov/books.js'
 import { BANK } from '../../../../src/modules/gov/expected-keepers.js'
 import { votingQueueKey } from '../../../../src/modules/gov/keys.js'
-import { MsgDeposit, MsgSubmitProposal, MsgVote, govModule, govParams, proposalBroken, type ProposalValue } from '../../../../src/modules/gov/index.js'
+import {
+  MsgDeposit,
+  MsgSubmitProposal,
+  MsgVote,
+  govModule,
+  govParams,
+  proposalBroken,
+  type ProposalValue,
+} from '../../../../src/modules/gov/index.js'
 import { Dec, type MessageHandler, type Module, ModuleError, StateError } from '../../../../src/state/index.js'
 import { tempDirs } from '../../../support/chain.js'
 import { GovChain, coin, proposal, softwareUpgrade, who } from './harness.js'
@@ -19,7 +27,7 @@ describe('gov params, genesis and invariants', () => {
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('has x/gov\'s defaults', () => {
+  it("has x/gov's defaults", () => {
     assert.deepEqual(govParams.toJson(govParams.defaults), {
       min_deposit: '10000000',
       expedited_min_deposit: '50000000',
@@ -58,7 +66,10 @@ describe('gov params, genesis and invariants', () => {
       }
       return 'OK'
     }
-    assert.equal(code(() => govParams.validate({ ...govParams.defaults, vetoThreshold: Dec.parse('1.01') })), 'INVALID_PARAMS')
+    assert.equal(
+      code(() => govParams.validate({ ...govParams.defaults, vetoThreshold: Dec.parse('1.01') })),
+      'INVALID_PARAMS',
+    )
   })
 
   it('answers INVALID_QUERY, UNKNOWN_PROPOSAL and UNKNOWN_VOTE', async () => {
@@ -73,25 +84,53 @@ describe('gov params, genesis and invariants', () => {
       }
       return 'OK'
     }
-    assert.equal(code(() => c.query('proposal', { id: 'one' })), 'INVALID_QUERY')
-    assert.equal(code(() => c.query('proposal', { id: '9' })), 'UNKNOWN_PROPOSAL')
-    assert.equal(code(() => c.query('proposals', { status: 'open' })), 'INVALID_QUERY')
-    assert.equal(code(() => c.query('proposals', { voter: 'nobody' })), 'INVALID_QUERY')
-    assert.equal(code(() => c.query('vote', { proposal: '1', voter: c.proposal(1).proposer })), 'UNKNOWN_VOTE')
+    assert.equal(
+      code(() => c.query('proposal', { id: 'one' })),
+      'INVALID_QUERY',
+    )
+    assert.equal(
+      code(() => c.query('proposal', { id: '9' })),
+      'UNKNOWN_PROPOSAL',
+    )
+    assert.equal(
+      code(() => c.query('proposals', { status: 'open' })),
+      'INVALID_QUERY',
+    )
+    assert.equal(
+      code(() => c.query('proposals', { voter: 'nobody' })),
+      'INVALID_QUERY',
+    )
+    assert.equal(
+      code(() => c.query('vote', { proposal: '1', voter: c.proposal(1).proposer })),
+      'UNKNOWN_VOTE',
+    )
     assert.deepEqual(c.query('tally', { proposal: 1 }), { yes: '0', abstain: '0', no: '0', no_with_veto: '0', final: false })
     await c.close()
   })
 
   it('exports every proposal, deposit, vote and the plan, and a chain started from the export exports the same', async () => {
     const c = await GovChain.open(dirs.next())
-    await c.block([7, MsgSubmitProposal, proposal({ messages: [softwareUpgrade('v2', 500n)] })], [6, MsgSubmitProposal, proposal({ initialDeposit: coin(10n), metadata: 'ipfs://x' })])
-    await c.block([3, MsgVote, { proposal: 1n, option: 'yes' }], [2, MsgVote, { proposal: 1n, option: 'yes' }], [5, MsgDeposit, { proposal: 2n, amount: coin(20n) }])
+    await c.block(
+      [7, MsgSubmitProposal, proposal({ messages: [softwareUpgrade('v2', 500n)] })],
+      [6, MsgSubmitProposal, proposal({ initialDeposit: coin(10n), metadata: 'ipfs://x' })],
+    )
+    await c.block(
+      [3, MsgVote, { proposal: 1n, option: 'yes' }],
+      [2, MsgVote, { proposal: 1n, option: 'yes' }],
+      [5, MsgDeposit, { proposal: 2n, amount: coin(20n) }],
+    )
     await c.untilTime(BigInt(c.proposal(1).voting_end_time))
     await c.block([8, MsgSubmitProposal, proposal({ title: 'still voting' })])
-    await c.block([1, MsgVote, { proposal: 3n, option: 'no' }], [9, MsgSubmitProposal, proposal({ title: 'still gathering', initialDeposit: coin(10n) })])
+    await c.block(
+      [1, MsgVote, { proposal: 3n, option: 'no' }],
+      [9, MsgSubmitProposal, proposal({ title: 'still gathering', initialDeposit: coin(10n) })],
+    )
     const exported = c.app.exportAppState()
     const gov = exported.gov as Record<string, any>
-    assert.deepEqual(gov.proposals.map((p: { status: string }) => p.status), ['passed', 'rejected', 'voting_period', 'deposit_period'])
+    assert.deepEqual(
+      gov.proposals.map((p: { status: string }) => p.status),
+      ['passed', 'rejected', 'voting_period', 'deposit_period'],
+    )
     assert.equal(gov.deposits.length, 5)
     assert.equal(gov.votes.length, 3)
     assert.equal(gov.upgrade_plan.name, 'v2')
@@ -108,8 +147,23 @@ describe('gov params, genesis and invariants', () => {
 
   it('refuses a genesis whose books do not balance the gov account or whose proposal contradicts its status', async () => {
     const open = {
-      id: '1', proposer: '', status: 'deposit_period', title: 't', summary: 's', metadata: '', expedited: false,
-      messages: [], submit_time: '1', deposit_end_time: '2', total_deposit: '5', voting_start_time: null, voting_end_time: null, final_tally: null, outcome: '', failed_reason: '', deposits: 'held',
+      id: '1',
+      proposer: '',
+      status: 'deposit_period',
+      title: 't',
+      summary: 's',
+      metadata: '',
+      expedited: false,
+      messages: [],
+      submit_time: '1',
+      deposit_end_time: '2',
+      total_deposit: '5',
+      voting_start_time: null,
+      voting_end_time: null,
+      final_tally: null,
+      outcome: '',
+      failed_reason: '',
+      deposits: 'held',
     }
     const proposer = who(7)
     const withProposer = { ...open, proposer }
@@ -117,15 +171,39 @@ describe('gov params, genesis and invariants', () => {
       GovChain.open(dirs.next(), { proposals: [withProposer], deposits: [{ proposal: '1', depositor: proposer, amount: '5' }] }),
       (e: unknown) => genesisRefused(e, /gov account holds 0ufdr/),
     )
-    await assert.rejects(GovChain.open(dirs.next(), { proposals: [{ ...withProposer, voting_start_time: '1', voting_end_time: '3' }] }), (e: unknown) => genesisRefused(e, /proposals\[0\]/))
-    await assert.rejects(GovChain.open(dirs.next(), { proposals: [{ ...withProposer, messages: [{ type: 'bank/MsgSend' }] }] }), (e: unknown) => genesisRefused(e, /messages\[0\]\.type/))
-    await assert.rejects(GovChain.open(dirs.next(), { votes: [{ proposal: '1', voter: proposer, options: [{ option: 'yes', weight: '0.5' }] }] }), (e: unknown) => genesisRefused(e, /votes\[0\]\.options/))
+    await assert.rejects(
+      GovChain.open(dirs.next(), { proposals: [{ ...withProposer, voting_start_time: '1', voting_end_time: '3' }] }),
+      (e: unknown) => genesisRefused(e, /proposals\[0\]/),
+    )
+    await assert.rejects(
+      GovChain.open(dirs.next(), { proposals: [{ ...withProposer, messages: [{ type: 'bank/MsgSend' }] }] }),
+      (e: unknown) => genesisRefused(e, /messages\[0\]\.type/),
+    )
+    await assert.rejects(
+      GovChain.open(dirs.next(), { votes: [{ proposal: '1', voter: proposer, options: [{ option: 'yes', weight: '0.5' }] }] }),
+      (e: unknown) => genesisRefused(e, /votes\[0\]\.options/),
+    )
   })
 
   it('proposalBroken names each inconsistency of status and times', () => {
     const base: ProposalValue = {
-      id: 1n, proposer: new Uint8Array(20), messages: [], title: 't', summary: 's', metadata: '', expedited: false, status: 'voting_period', submitTime: 10n, depositEndTime: 20n,
-      totalDeposit: 5n, votingStartTime: 12n, votingEndTime: 22n, finalTally: null, outcome: '', failedReason: '', deposits: 'held',
+      id: 1n,
+      proposer: new Uint8Array(20),
+      messages: [],
+      title: 't',
+      summary: 's',
+      metadata: '',
+      expedited: false,
+      status: 'voting_period',
+      submitTime: 10n,
+      depositEndTime: 20n,
+      totalDeposit: 5n,
+      votingStartTime: 12n,
+      votingEndTime: 22n,
+      finalTally: null,
+      outcome: '',
+      failedReason: '',
+      deposits: 'held',
     }
     const tally = { yes: 1n, abstain: 0n, no: 0n, noWithVeto: 0n }
     assert.equal(proposalBroken(base), null)
@@ -134,7 +212,10 @@ describe('gov params, genesis and invariants', () => {
     assert.match(proposalBroken({ ...base, deposits: 'burned' })!, /deposits are burned/)
     assert.match(proposalBroken({ ...base, status: 'passed', outcome: 'passed', deposits: 'refunded' })!, /final tally/)
     assert.equal(proposalBroken({ ...base, status: 'passed', outcome: 'passed', deposits: 'refunded', finalTally: tally }), null)
-    assert.match(proposalBroken({ ...base, status: 'failed', outcome: 'execution_failed', deposits: 'refunded', finalTally: tally })!, /reason/)
+    assert.match(
+      proposalBroken({ ...base, status: 'failed', outcome: 'execution_failed', deposits: 'refunded', finalTally: tally })!,
+      /reason/,
+    )
     assert.match(proposalBroken({ ...base, status: 'rejected', outcome: 'deposit_period_ended', deposits: 'refunded' })!, /yet voted on/)
     assert.match(proposalBroken({ ...base, status: 'closed' })!, /no such status/)
   })
@@ -173,7 +254,8 @@ describe('gov params, genesis and invariants', () => {
         endBlock(ctx) {
           govModule.endBlock!(ctx)
           const books = new GovBooks(ctx.moduleStore())
-          for (const p of books.proposals()) if (p.status === 'passed' && p.finalTally !== null) books.setProposal({ ...p, finalTally: null }, p)
+          for (const p of books.proposals())
+            if (p.status === 'passed' && p.finalTally !== null) books.setProposal({ ...p, finalTally: null }, p)
         },
       }
       const c = await GovChain.open(dirs.next(), {}, { module: forgetful })
@@ -191,7 +273,9 @@ describe('gov params, genesis and invariants', () => {
           const open = [...books.proposals()].filter((p) => p.status === 'voting_period')
           govModule.endBlock!(ctx)
           // Puts back the queue entry of every proposal that just ended.
-          for (const p of open) if (books.proposal(p.id)!.status !== 'voting_period') ctx.moduleStore().set(votingQueueKey(p.votingEndTime!, p.id), new Uint8Array(0))
+          for (const p of open)
+            if (books.proposal(p.id)!.status !== 'voting_period')
+              ctx.moduleStore().set(votingQueueKey(p.votingEndTime!, p.id), new Uint8Array(0))
         },
       }
       const c = await GovChain.open(dirs.next(), {}, { module: stuck })

@@ -1,8 +1,22 @@
 import { type StructType, encode } from '../../../../src/codec/index.js'
 import { encodeAddress } from '../../../../src/crypto/index.js'
-import { GOV_ERRORS, govModule, MsgCancelUpgrade, MsgSoftwareUpgrade, MsgSubmitProposal, MsgUpdateParams, type MsgSubmitProposalValue } from '../../../../src/modules/gov/index.js'
+import {
+  GOV_ERRORS,
+  govModule,
+  MsgCancelUpgrade,
+  MsgSoftwareUpgrade,
+  MsgUpdateParams,
+  type MsgSubmitProposalValue,
+} from '../../../../src/modules/gov/index.js'
 import { DEFAULT_COMPOSITION } from '../../../../src/modules/index.js'
-import { type Application, type Composition, type ExecutedBlock, type Module, ModuleError, type TxResult } from '../../../../src/state/index.js'
+import {
+  type Application,
+  type Composition,
+  type ExecutedBlock,
+  type Module,
+  ModuleError,
+  type TxResult,
+} from '../../../../src/state/index.js'
 import { GENESIS_TIME, testGenesisJson, testKey } from '../../../helpers/chain.js'
 import { openTestApp, signedTx } from '../../../support/chain.js'
 
@@ -61,7 +75,9 @@ export type Tx = [account: number, type: StructType<any>, value: unknown]
 export const sumAmounts = (texts: string[]): bigint => texts.reduce((s, t) => s + BigInt(t.replace(/[a-z]+$/, '')), 0n)
 
 export const eventsOf = (executed: ExecutedBlock, type: string) =>
-  [...executed.beginBlockEvents, ...executed.txResults.flatMap((r) => r.events), ...executed.endBlockEvents].filter((e) => e.type === type).map((e) => Object.fromEntries(e.attributes))
+  [...executed.beginBlockEvents, ...executed.txResults.flatMap((r) => r.events), ...executed.endBlockEvents]
+    .filter((e) => e.type === type)
+    .map((e) => Object.fromEntries(e.attributes))
 
 /** The gov code name of a tx result ('OK' on success, `tx:<code>` for a refusal outside gov's codespace). */
 export function codeOf(result: TxResult): string {
@@ -82,12 +98,21 @@ export function statelessCode(type: StructType<any>, value: unknown, module: Mod
   return 'OK'
 }
 
-export const updateParams = (module: string, params: Record<string, unknown>): Uint8Array => encode(MsgUpdateParams, { module, params: JSON.stringify(params) })
+export const updateParams = (module: string, params: Record<string, unknown>): Uint8Array =>
+  encode(MsgUpdateParams, { module, params: JSON.stringify(params) })
 export const softwareUpgrade = (name: string, height: bigint, info = ''): Uint8Array => encode(MsgSoftwareUpgrade, { name, height, info })
 export const cancelUpgrade = (): Uint8Array => encode(MsgCancelUpgrade, {})
 
 export function proposal(overrides: Partial<MsgSubmitProposalValue> = {}): MsgSubmitProposalValue {
-  return { messages: [], title: 'A proposal', summary: 'What it does and why.', metadata: '', initialDeposit: coin(1000n), expedited: false, ...overrides }
+  return {
+    messages: [],
+    title: 'A proposal',
+    summary: 'What it does and why.',
+    metadata: '',
+    initialDeposit: coin(1000n),
+    expedited: false,
+    ...overrides,
+  }
 }
 
 /**
@@ -107,7 +132,11 @@ export class GovChain {
     this.genesisSupply = this.supply()
   }
 
-  static async open(dir: string, gov: Record<string, unknown> = {}, options: { extra?: Record<string, unknown>; module?: Module } = {}): Promise<GovChain> {
+  static async open(
+    dir: string,
+    gov: Record<string, unknown> = {},
+    options: { extra?: Record<string, unknown>; module?: Module } = {},
+  ): Promise<GovChain> {
     const app = await openTestApp(dir, [options.module ?? govModule], govComposition(), govGenesisJson(gov, options.extra ?? {}))
     return new GovChain(app)
   }
@@ -133,13 +162,19 @@ export class GovChain {
 
   async blockOf(txs: Uint8Array[]): Promise<ExecutedBlock> {
     const height = this.app.height + 1
-    const executed = this.app.executeBlock({ height, time: T0 + BigInt(height) * 1000n, proposer: testKey(100).publicKey.addressBytes, txs })
+    const executed = this.app.executeBlock({
+      height,
+      time: T0 + BigInt(height) * 1000n,
+      proposer: testKey(100).publicKey.addressBytes,
+      txs,
+    })
     await this.app.commitBlock(executed)
     this.blocks.push(executed)
     this.app.assertInvariants()
     this.burned += sumAmounts(eventsOf(executed, 'deposits_burned').map((e) => e.amount!))
     const supply = this.supply()
-    if (supply !== this.genesisSupply - this.burned) throw new Error(`block ${height}: supply ${supply}, expected ${this.genesisSupply} − burned ${this.burned}`)
+    if (supply !== this.genesisSupply - this.burned)
+      throw new Error(`block ${height}: supply ${supply}, expected ${this.genesisSupply} − burned ${this.burned}`)
     return executed
   }
 

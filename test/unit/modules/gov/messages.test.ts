@@ -30,7 +30,7 @@ describe('gov messages', () => {
     await c.close()
   })
 
-  it('keeps an underfunded proposal in its deposit period until deposits reach min_deposit, from that block\'s time', async () => {
+  it("keeps an underfunded proposal in its deposit period until deposits reach min_deposit, from that block's time", async () => {
     const c = await GovChain.open(dirs.next())
     await c.block([5, MsgSubmitProposal, proposal({ initialDeposit: coin(400n) })])
     assert.equal(c.proposal(1).status, 'deposit_period')
@@ -42,10 +42,13 @@ describe('gov messages', () => {
     assert.equal(p.status, 'voting_period')
     assert.equal(p.total_deposit, '1000')
     assert.equal(p.voting_start_time, String(funded.input.time))
-    assert.deepEqual(c.query('deposits', { proposal: '1' }).deposits, [
-      { depositor: who(5), amount: '400' },
-      { depositor: who(6), amount: '600' },
-    ].sort((a, b) => Buffer.compare(addr(a.depositor === who(5) ? 5 : 6), addr(b.depositor === who(5) ? 5 : 6))))
+    assert.deepEqual(
+      c.query('deposits', { proposal: '1' }).deposits,
+      [
+        { depositor: who(5), amount: '400' },
+        { depositor: who(6), amount: '600' },
+      ].sort((a, b) => Buffer.compare(addr(a.depositor === who(5) ? 5 : 6), addr(b.depositor === who(5) ? 5 : 6))),
+    )
     assert.equal(c.query('proposals', { depositor: who(6) }).proposals.length, 1)
     assert.equal(c.query('proposals', { depositor: who(7) }).proposals.length, 0)
     await c.close()
@@ -64,9 +67,25 @@ describe('gov messages', () => {
   it('takes votes and weighted votes in the voting period; a later vote replaces the earlier one', async () => {
     const c = await GovChain.open(dirs.next())
     await c.block([5, MsgSubmitProposal, proposal()])
-    const voted = await c.block([0, MsgVote, { proposal: 1n, option: 'yes' }], [1, MsgVoteWeighted, { proposal: 1n, options: [{ option: 'yes', weight: dec('0.7') }, { option: 'no', weight: dec('0.3') }] }])
+    const voted = await c.block(
+      [0, MsgVote, { proposal: 1n, option: 'yes' }],
+      [
+        1,
+        MsgVoteWeighted,
+        {
+          proposal: 1n,
+          options: [
+            { option: 'yes', weight: dec('0.7') },
+            { option: 'no', weight: dec('0.3') },
+          ],
+        },
+      ],
+    )
     assert.deepEqual(voted.txResults.map(codeOf), ['OK', 'OK'])
-    assert.deepEqual(c.query('vote', { proposal: '1', voter: who(1) }).options, [{ option: 'yes', weight: '0.7' }, { option: 'no', weight: '0.3' }])
+    assert.deepEqual(c.query('vote', { proposal: '1', voter: who(1) }).options, [
+      { option: 'yes', weight: '0.7' },
+      { option: 'no', weight: '0.3' },
+    ])
     const again = await c.block([0, MsgVote, { proposal: 1n, option: 'no_with_veto' }])
     assert.equal(codeOf(again.txResults[0]!), 'OK')
     assert.deepEqual(c.query('vote', { proposal: '1', voter: who(0) }).options, [{ option: 'no_with_veto', weight: '1' }])
@@ -98,7 +117,8 @@ describe('gov messages', () => {
     it('stateless: a zero deposit, an unknown option, weights that do not sum to 1, a duplicate option, a weight outside (0, 1]', () => {
       assert.equal(statelessCode(MsgDeposit, { proposal: 1n, amount: coin(0n) }), 'INVALID_AMOUNT')
       assert.equal(statelessCode(MsgVote, { proposal: 1n, option: 'maybe' }), 'INVALID_VOTE_OPTION')
-      const weighted = (...options: [string, string][]) => statelessCode(MsgVoteWeighted, { proposal: 1n, options: options.map(([option, weight]) => ({ option, weight: dec(weight) })) })
+      const weighted = (...options: [string, string][]) =>
+        statelessCode(MsgVoteWeighted, { proposal: 1n, options: options.map(([option, weight]) => ({ option, weight: dec(weight) })) })
       assert.equal(weighted(['yes', '0.5'], ['no', '0.5']), 'OK')
       assert.equal(weighted(['yes', '0.5'], ['no', '0.4']), 'WEIGHTS_NOT_ONE')
       assert.equal(weighted(['yes', '1.5'], ['no', '0.5']), 'INVALID_WEIGHT')
@@ -179,7 +199,10 @@ describe('gov messages', () => {
       assert.deepEqual(executed.txResults.map(codeOf), ['UNKNOWN_PROPOSAL', 'VOTING_CLOSED', 'VOTING_CLOSED', 'OK'])
       await c.untilTime(BigInt(c.proposal(2).voting_end_time))
       assert.notEqual(c.proposal(2).status, 'voting_period')
-      const late = await c.block([1, MsgVote, { proposal: 2n, option: 'no' }], [1, MsgVoteWeighted, { proposal: 2n, options: [{ option: 'no', weight: dec('1') }] }])
+      const late = await c.block(
+        [1, MsgVote, { proposal: 2n, option: 'no' }],
+        [1, MsgVoteWeighted, { proposal: 2n, options: [{ option: 'no', weight: dec('1') }] }],
+      )
       assert.deepEqual(late.txResults.map(codeOf), ['VOTING_CLOSED', 'VOTING_CLOSED'])
       await c.close()
     })
@@ -203,7 +226,7 @@ describe('gov messages', () => {
     }
   })
 
-  it('a delegation made in a block counts from then on (smoke check of the harness\' staking)', async () => {
+  it("a delegation made in a block counts from then on (smoke check of the harness' staking)", async () => {
     const c = await GovChain.open(dirs.next())
     const executed = await c.block([4, MsgDelegate, { validator: addr(3), amount: coin(5_000_000n) }])
     assert.equal(codeOf(executed.txResults[0]!), 'OK')

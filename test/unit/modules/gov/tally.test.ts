@@ -15,8 +15,12 @@ type Options = { option: string; weight: string }[]
  * validator by the voter's options; a validator that voted votes its remaining shares.
  */
 function expectedTally(c: GovChain, id: string): Record<string, bigint> {
-  const votes = (c.query('votes', { proposal: id }).votes as { voter: string; options: Options }[])
-  const validators = (c.query('validators', { status: 'bonded' }, 'staking').validators as { operator: string; tokens: string; delegator_shares: string }[])
+  const votes = c.query('votes', { proposal: id }).votes as { voter: string; options: Options }[]
+  const validators = c.query('validators', { status: 'bonded' }, 'staking').validators as {
+    operator: string
+    tokens: string
+    delegator_shares: string
+  }[]
   const sums: Record<string, Dec> = { yes: Dec.ZERO, abstain: Dec.ZERO, no: Dec.ZERO, no_with_veto: Dec.ZERO }
   const votedShares = new Map<string, Dec>()
   const byOperator = new Map(validators.map((v) => [v.operator, v]))
@@ -42,7 +46,12 @@ function expectedTally(c: GovChain, id: string): Record<string, bigint> {
   return Object.fromEntries(Object.entries(sums).map(([k, d]) => [k, d.truncate()]))
 }
 
-const asBigints = (t: Record<string, string>) => ({ yes: BigInt(t.yes!), abstain: BigInt(t.abstain!), no: BigInt(t.no!), no_with_veto: BigInt(t.no_with_veto!) })
+const asBigints = (t: Record<string, string>) => ({
+  yes: BigInt(t.yes!),
+  abstain: BigInt(t.abstain!),
+  no: BigInt(t.no!),
+  no_with_veto: BigInt(t.no_with_veto!),
+})
 
 /** Delegations of block 1: 4 → v3 5M and v1 3M, 5 → v0 2M, 6 → v2 1M. Bonded then: v0 12M, v1 23M, v2 31M, v3 45M (111M). */
 async function delegated(c: GovChain): Promise<void> {
@@ -67,7 +76,17 @@ describe('gov tally', () => {
       [1, MsgVote, { proposal: 1n, option: 'no' }],
       [0, MsgVote, { proposal: 1n, option: 'abstain' }],
       [4, MsgVote, { proposal: 1n, option: 'no' }], // overrides v3's yes for its 5M
-      [5, MsgVoteWeighted, { proposal: 1n, options: [{ option: 'yes', weight: dec('0.5') }, { option: 'no_with_veto', weight: dec('0.5') }] }],
+      [
+        5,
+        MsgVoteWeighted,
+        {
+          proposal: 1n,
+          options: [
+            { option: 'yes', weight: dec('0.5') },
+            { option: 'no_with_veto', weight: dec('0.5') },
+          ],
+        },
+      ],
       [6, MsgVote, { proposal: 1n, option: 'yes' }], // v2 is silent: only 6's own 1M counts
     )
     const running = c.query('tally', { proposal: '1' })
@@ -87,7 +106,7 @@ describe('gov tally', () => {
     await c.close()
   })
 
-  it('a delegator overriding its validator moves exactly its share from the validator\'s option to its own', async () => {
+  it("a delegator overriding its validator moves exactly its share from the validator's option to its own", async () => {
     const c = await GovChain.open(dirs.next())
     await delegated(c)
     await c.block([7, MsgSubmitProposal, proposal()])
@@ -103,14 +122,26 @@ describe('gov tally', () => {
     const v = (i: number, tokens: bigint, shares: string) => ({ operator: addr(i), tokens, delegatorShares: dec(shares) })
     // A slashed validator: 9,700 tokens behind 10,000 shares.
     const validators = [v(0, 9_700n, '10000'), v(1, 3_333n, '3333')]
-    const delegationsOf4 = [{ validator: addr(0), shares: dec('1234.5') }, { validator: addr(1), shares: dec('1000') }]
+    const delegationsOf4 = [
+      { validator: addr(0), shares: dec('1234.5') },
+      { validator: addr(1), shares: dec('1000') },
+    ]
     const votes = [
       { voter: addr(0), options: [{ option: 'yes', weight: Dec.ONE }] },
-      { voter: addr(4), options: [{ option: 'no', weight: dec('0.3') }, { option: 'abstain', weight: dec('0.7') }] },
+      {
+        voter: addr(4),
+        options: [
+          { option: 'no', weight: dec('0.3') },
+          { option: 'abstain', weight: dec('0.7') },
+        ],
+      },
     ]
     // Validator 0's operator has no delegation of its own here: its vote covers what 4 did not take.
     const t = tally(validators, votes, (voter) => (Buffer.compare(voter, addr(4)) === 0 ? delegationsOf4 : []))
-    const p4 = dec('1234.5').mulInt(9_700n).quo(dec('10000')).add(dec('1000').mulInt(3_333n).quo(dec('3333')))
+    const p4 = dec('1234.5')
+      .mulInt(9_700n)
+      .quo(dec('10000'))
+      .add(dec('1000').mulInt(3_333n).quo(dec('3333')))
     const own0 = dec('10000').sub(dec('1234.5')).mulInt(9_700n).quo(dec('10000'))
     assert.equal(t.results.yes.toString(), own0.toString())
     assert.equal(t.results.no.toString(), p4.mul(dec('0.3')).toString())
@@ -185,7 +216,10 @@ describe('gov tally', () => {
     await c.block([3, MsgVote, { proposal: 1n, option: 'yes' }], [2, MsgVote, { proposal: 1n, option: 'no' }]) // 40 / 70 = 0.571
     const converted = await c.untilTime(start + 4000n)
     let p = c.proposal(1)
-    assert.deepEqual([p.status, p.expedited, p.voting_end_time, p.deposits, p.final_tally], ['voting_period', false, String(start + 10_000n), 'held', null])
+    assert.deepEqual(
+      [p.status, p.expedited, p.voting_end_time, p.deposits, p.final_tally],
+      ['voting_period', false, String(start + 10_000n), 'held', null],
+    )
     assert.equal(eventsOf(converted, 'expedited_proposal_converted')[0]!.voting_end, String(start + 10_000n))
     assert.equal(c.query('votes', { proposal: '1' }).votes.length, 2)
     const ended = await c.untilTime(start + 10_000n)

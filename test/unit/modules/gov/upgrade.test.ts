@@ -18,7 +18,7 @@ describe('gov software upgrades: applied at their height, names used once', () =
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('the begin-block of the plan height records the upgrade applied and clears the plan, before that block\'s txs', async () => {
+  it("the begin-block of the plan height records the upgrade applied and clears the plan, before that block's txs", async () => {
     const c = await GovChain.open(dirs.next())
     const id = await pass(c, [softwareUpgrade('v2', 20n, 'binary v2')])
     assert.equal(c.query('upgrade_plan').plan.name, 'v2')
@@ -65,7 +65,15 @@ describe('gov software upgrades: applied at their height, names used once', () =
     const again = await GovChain.open(dirs.next(), { ...section, proposals: [], deposits: [], votes: [], next_proposal_id: '1' })
     assert.deepEqual(again.query('applied_upgrades'), { upgrades: [{ name: 'v2', height: '20' }] })
     await again.close()
-    await assert.rejects(GovChain.open(dirs.next(), { applied_upgrades: [{ name: 'v2', height: '3' }, { name: 'v2', height: '4' }] }), /applied_upgrades\[1\]\.name.*listed twice/)
+    await assert.rejects(
+      GovChain.open(dirs.next(), {
+        applied_upgrades: [
+          { name: 'v2', height: '3' },
+          { name: 'v2', height: '4' },
+        ],
+      }),
+      /applied_upgrades\[1\]\.name.*listed twice/,
+    )
   })
 })
 

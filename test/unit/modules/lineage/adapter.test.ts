@@ -43,14 +43,24 @@ describe('lineage: a fine-tune subnet records its base as a parent', () => {
     const v0 = c.query<{ kind: string; parents: unknown[] }>('version', { subnet: '1', version: '0' })
     assert.deepEqual([v0.kind, v0.parents], ['adapter', [{ subnet: '0', version: '1' }]])
     const up = c.query<{ nodes: { subnet: string; version: string }[] }>('ancestry', { subnet: '1', version: '0' })
-    assert.deepEqual(up.nodes.map((n) => `${n.subnet}/${n.version}`), ['1/0', '0/1', '0/0'])
+    assert.deepEqual(
+      up.nodes.map((n) => `${n.subnet}/${n.version}`),
+      ['1/0', '0/1', '0/0'],
+    )
   })
 
-  it('pays a use of the adapter along the base: the base\'s pool gets its parent share', async () => {
+  it("pays a use of the adapter along the base: the base's pool gets its parent share", async () => {
     const fee = 1_000_000n
-    const executed = await c.block([USER, MsgUseModel, { subnet: 1n, version: 0n, fee: { denom: 'ufdr', amount: fee }, purpose: 'serving' }])
+    const executed = await c.block([
+      USER,
+      MsgUseModel,
+      { subnet: 1n, version: 0n, fee: { denom: 'ufdr', amount: fee }, purpose: 'serving' },
+    ])
     assert.equal(executed.txResults[0]!.code, 0, executed.txResults[0]!.log)
-    const parents = new Map([['1/0', ['0/1']], ['0/1', ['0/0']]])
+    const parents = new Map([
+      ['1/0', ['0/1']],
+      ['0/1', ['0/0']],
+    ])
     const split = expectedSplit(fee, '1/0', (v) => parents.get(v) ?? [], PARAMS)
     for (const [v, pooled] of split.pooled) {
       const [subnet, version] = v.split('/')

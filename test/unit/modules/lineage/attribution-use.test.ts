@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict'
-import { LINEAGE_ACCOUNT, LINEAGE_ERRORS, MsgUseModel, MsgWithdrawAttribution, MsgWithdrawTreasury } from '../../../../src/modules/lineage/index.js'
+import {
+  LINEAGE_ACCOUNT,
+  LINEAGE_ERRORS,
+  MsgUseModel,
+  MsgWithdrawAttribution,
+  MsgWithdrawTreasury,
+} from '../../../../src/modules/lineage/index.js'
 import { moduleAddress } from '../../../../src/modules/index.js'
 import { tempDirs } from '../../../support/chain.js'
 import { DEFAULT_SHARES, expectedSplit, expectedWeights } from './expected.js'
@@ -21,7 +27,11 @@ interface VersionJson {
 }
 
 const SCORES = { 2: 50, 3: 30, 4: 15, 7: 5 }
-const use = (fee: bigint, version = 1n, purpose = 'inference'): Tx => [USER, MsgUseModel, { subnet: 0n, version, fee: { denom: 'ufdr', amount: fee }, purpose }]
+const use = (fee: bigint, version = 1n, purpose = 'inference'): Tx => [
+  USER,
+  MsgUseModel,
+  { subnet: 0n, version, fee: { denom: 'ufdr', amount: fee }, purpose },
+]
 const PARAMS = { parent: '0.2', validator: '0.1', depth: 8 }
 const parentsOf = (v: string) => (v === '0/0' ? [] : [`0/${BigInt(v.split('/')[1]!) - 1n}`])
 
@@ -43,10 +53,19 @@ describe('lineage: attribution of a scored round, a use fee split along the line
     d.addRecord(1n, 2n, addr(3), 800_000)
     d.addRecord(1n, 3n, addr(1), 0, 'pending')
     d.addRecord(2n, 0n, addr(2), 1_000_000)
-    d.declare(0n, 0n, addr(2), 1n, 1n, [{ record: 0n, count: 10 }, { record: 1n, count: 30 }])
-    d.declare(0n, 0n, addr(3), 1n, 1n, [{ record: 2n, count: 5 }, { record: 3n, count: 7 }])
+    d.declare(0n, 0n, addr(2), 1n, 1n, [
+      { record: 0n, count: 10 },
+      { record: 1n, count: 30 },
+    ])
+    d.declare(0n, 0n, addr(3), 1n, 1n, [
+      { record: 2n, count: 5 },
+      { record: 3n, count: 7 },
+    ])
     d.declare(0n, 0n, addr(4), 2n, 1n, [{ record: 0n, count: 4 }])
-    data[who(2)] = [{ contributor: who(6), weight: 10n * 1_000_000n }, { contributor: who(6), weight: 30n * 500_000n }]
+    data[who(2)] = [
+      { contributor: who(6), weight: 10n * 1_000_000n },
+      { contributor: who(6), weight: 30n * 500_000n },
+    ]
     data[who(3)] = [{ contributor: who(3), weight: 5n * 800_000n }]
     data[who(4)] = [{ contributor: who(2), weight: 4n * 1_000_000n }]
     await c.play(new Map([[0, { scores: SCORES, samples: { 2: 100, 3: 200, 4: 300, 7: 400 } }]]))
@@ -79,7 +98,10 @@ describe('lineage: attribution of a scored round, a use fee split along the line
     const v = version()
     const got = new Map(v.credits.map((cr) => [cr.contributor, BigInt(cr.weight)]))
     assert.deepEqual(got, weights)
-    assert.equal(BigInt(v.total_weight), [...weights.values()].reduce((a, b) => a + b, 0n))
+    assert.equal(
+      BigInt(v.total_weight),
+      [...weights.values()].reduce((a, b) => a + b, 0n),
+    )
   })
 
   it('splits a use fee exactly: parents by parent_share, validators to the fee collector, the rest to the pools; then pays each contributor its floor', async () => {
@@ -108,7 +130,10 @@ describe('lineage: attribution of a scored round, a use fee split along the line
     const balances = payees.map((p) => c.balance(p))
     const admin = c.balance(ADMIN)
     const withdrawn = await c.block(...payees.map((p): Tx => [p, MsgWithdrawAttribution, {}]), [ADMIN, MsgWithdrawTreasury, { subnet: 0n }])
-    assert.ok(withdrawn.txResults.every((r) => r.code === 0), withdrawn.txResults.map((r) => r.log).join('; '))
+    assert.ok(
+      withdrawn.txResults.every((r) => r.code === 0),
+      withdrawn.txResults.map((r) => r.log).join('; '),
+    )
     payees.forEach((p, i) => assert.equal(c.balance(p), balances[i]! + owed(who(p)) - FEE, `account ${p}`))
     assert.equal(c.balance(ADMIN), admin + owed('treasury:0') - FEE)
     const dust = F1 + F0 - [...payees.map(who), 'treasury:0'].reduce((a, n) => a + owed(n), 0n)
@@ -122,11 +147,13 @@ describe('lineage: attribution of a scored round, a use fee split along the line
   })
 
   it('refuses uses of an unknown version, below the minimum, in another denomination, beyond the balance', async () => {
-    const executed = await c.block(use(5000n, 9n), use(999n), [USER, MsgUseModel, { subnet: 0n, version: 1n, fee: { denom: 'uatom', amount: 5000n }, purpose: '' }], use(10n ** 15n), [
-      USER,
-      MsgUseModel,
-      { subnet: 7n, version: 0n, fee: { denom: 'ufdr', amount: 5000n }, purpose: '' },
-    ])
+    const executed = await c.block(
+      use(5000n, 9n),
+      use(999n),
+      [USER, MsgUseModel, { subnet: 0n, version: 1n, fee: { denom: 'uatom', amount: 5000n }, purpose: '' }],
+      use(10n ** 15n),
+      [USER, MsgUseModel, { subnet: 7n, version: 0n, fee: { denom: 'ufdr', amount: 5000n }, purpose: '' }],
+    )
     assert.deepEqual(
       executed.txResults.map((r) => [r.codespace, r.code]),
       [

@@ -53,7 +53,12 @@ export interface Lineage {
 }
 
 /** A fee's split: pooled and validators' parts per version `subnet/version`, generation by generation (amounts merged per generation). */
-export function expectedSplit(fee: bigint, root: string, parents: (v: string) => string[], p: { parent: string; validator: string; depth: number }) {
+export function expectedSplit(
+  fee: bigint,
+  root: string,
+  parents: (v: string) => string[],
+  p: { parent: string; validator: string; depth: number },
+) {
   const pooled = new Map<string, bigint>()
   let validators = 0n
   let level = new Map([[root, fee]])

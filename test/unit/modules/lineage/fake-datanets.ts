@@ -11,11 +11,33 @@ export class FakeDatanets implements DatanetsView {
   readonly versions = new Map<string, DatanetVersionView>()
   readonly byRound = new Map<string, DataDeclarationView[]>()
 
-  addRecord(datanet: bigint, record: bigint, contributor: Uint8Array, quality: number, status: DatanetRecordView['status'] = 'accepted'): void {
-    this.records.set(`${datanet}/${record}`, { datanet, record, contributor, status, quality, contentId: '00'.repeat(32), size: 1n, licence: 'CC-BY-4.0' })
+  addRecord(
+    datanet: bigint,
+    record: bigint,
+    contributor: Uint8Array,
+    quality: number,
+    status: DatanetRecordView['status'] = 'accepted',
+  ): void {
+    this.records.set(`${datanet}/${record}`, {
+      datanet,
+      record,
+      contributor,
+      status,
+      quality,
+      contentId: '00'.repeat(32),
+      size: 1n,
+      licence: 'CC-BY-4.0',
+    })
   }
 
-  declare(subnet: bigint, round: bigint, trainer: Uint8Array, datanet: bigint, version: bigint, records: { record: bigint; count: number }[]): void {
+  declare(
+    subnet: bigint,
+    round: bigint,
+    trainer: Uint8Array,
+    datanet: bigint,
+    version: bigint,
+    records: { record: bigint; count: number }[],
+  ): void {
     const key = `${subnet}/${round}`
     const list = this.byRound.get(key) ?? []
     list.push({ subnet, round, trainer, datanet, version, records, root: new Uint8Array(32) })

@@ -7,7 +7,11 @@ import { createTrainingSubnet, testSubnetParams } from '../training/harness.js'
 import { expectedSplit } from './expected.js'
 import { ADMIN, INITIAL_CID, LineageChain, USER, type Tx } from './harness.js'
 
-const fork = (source: [bigint, bigint], target: bigint, from = ADMIN): Tx => [from, MsgForkModel, { source: { subnet: source[0], version: source[1] }, target }]
+const fork = (source: [bigint, bigint], target: bigint, from = ADMIN): Tx => [
+  from,
+  MsgForkModel,
+  { source: { subnet: source[0], version: source[1] }, target },
+]
 const results = (txs: { codespace: string; code: number }[]) => txs.map((r) => [r.codespace, r.code])
 const ok = ['', 0]
 const refused = (code: keyof typeof LINEAGE_ERRORS) => ['lineage', LINEAGE_ERRORS[code]]
@@ -46,7 +50,17 @@ describe('lineage: forks across subnets by sharing mode, and fees along a forked
       ],
     })
     privateFork = results(c.blocks.at(-1)!.txResults.slice(-1)) as [string, number][]
-    const first: Tx[] = [fork([0n, 1n], 2n), fork([0n, 1n], 1n, 2), fork([0n, 9n], 1n), fork([0n, 1n], 99n), fork([0n, 1n], 0n), fork([0n, 1n], 3n), fork([0n, 1n], 4n), fork([2n, 0n], 4n), fork([0n, 1n], 1n)]
+    const first: Tx[] = [
+      fork([0n, 1n], 2n),
+      fork([0n, 1n], 1n, 2),
+      fork([0n, 9n], 1n),
+      fork([0n, 1n], 99n),
+      fork([0n, 1n], 0n),
+      fork([0n, 1n], 3n),
+      fork([0n, 1n], 4n),
+      fork([2n, 0n], 4n),
+      fork([0n, 1n], 1n),
+    ]
     await c.play(
       new Map([
         [0, { scores: SCORES }],
@@ -65,14 +79,15 @@ describe('lineage: forks across subnets by sharing mode, and fees along a forked
       ['1/0', '0/1'],
       ['0/1', '0/0'],
       ['0/2', '0/1'],
-    ]) parents.set(child!, [parent!])
+    ])
+      parents.set(child!, [parent!])
   })
   after(async () => {
     await c.close()
     dirs.removeAll()
   })
 
-  it('refuses a fork of a private subnet\'s version: FORK_NOT_SHARED', () => {
+  it("refuses a fork of a private subnet's version: FORK_NOT_SHARED", () => {
     assert.deepEqual(privateFork, [refused('FORK_NOT_SHARED')])
   })
 
@@ -90,11 +105,11 @@ describe('lineage: forks across subnets by sharing mode, and fees along a forked
     ])
   })
 
-  it('forks a public subnet\'s version into a new subnet, and refuses a target that trained and one already forked', () => {
+  it("forks a public subnet's version into a new subnet, and refuses a target that trained and one already forked", () => {
     assert.deepEqual(secondForks, [ok, refused('FORK_TOO_LATE'), refused('ALREADY_FORKED')])
   })
 
-  it('gives the forked subnet\'s version 0 the source as parent, and its version 1 that version 0', () => {
+  it("gives the forked subnet's version 0 the source as parent, and its version 1 that version 0", () => {
     const v = (s: string, n: string) => c.query<{ parents: unknown[] }>('version', { subnet: s, version: n }).parents
     assert.deepEqual(v('1', '0'), [{ subnet: '0', version: '1' }])
     assert.deepEqual(v('1', '1'), [{ subnet: '1', version: '0' }])
@@ -122,12 +137,19 @@ describe('lineage: forks across subnets by sharing mode, and fees along a forked
       { subnet: '1', version: '0', round: null },
       { subnet: '1', version: '1', round: '0' },
     ])
-    assert.equal(c.query<{ related: boolean }>('diff', { from: { subnet: '0', version: '2' }, to: { subnet: '1', version: '1' } }).related, false)
+    assert.equal(
+      c.query<{ related: boolean }>('diff', { from: { subnet: '0', version: '2' }, to: { subnet: '1', version: '1' } }).related,
+      false,
+    )
   })
 
   it('pays a use of the fork of a fork along four generations with decay, every pool as computed independently', async () => {
     const fee = 12_345_679n
-    const executed = await c.block([USER, MsgUseModel, { subnet: 5n, version: 0n, fee: { denom: 'ufdr', amount: fee }, purpose: 'serving' }])
+    const executed = await c.block([
+      USER,
+      MsgUseModel,
+      { subnet: 5n, version: 0n, fee: { denom: 'ufdr', amount: fee }, purpose: 'serving' },
+    ])
     assert.equal(executed.txResults[0]!.code, 0, executed.txResults[0]!.log)
     const split = expectedSplit(fee, '5/0', (v) => parents.get(v) ?? [], PARAMS)
     for (const [v, pooled] of split.pooled) {
@@ -138,7 +160,13 @@ describe('lineage: forks across subnets by sharing mode, and fees along a forked
   })
 
   it('resolves the contributors of the fork of a fork through its ancestors: the parts add up to the scale', () => {
-    const r = c.query<{ scale: string; contributors: { contributor: string; weight: string }[]; validators: string; pending: string; dust: string }>('contributors', { subnet: '5', version: '0' })
+    const r = c.query<{
+      scale: string
+      contributors: { contributor: string; weight: string }[]
+      validators: string
+      pending: string
+      dust: string
+    }>('contributors', { subnet: '5', version: '0' })
     const sum = r.contributors.reduce((a, x) => a + BigInt(x.weight), 0n) + BigInt(r.validators) + BigInt(r.pending) + BigInt(r.dust)
     assert.equal(sum, BigInt(r.scale))
     assert.equal(r.contributors[0]!.contributor, 'treasury:5')

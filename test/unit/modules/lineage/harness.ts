@@ -4,7 +4,19 @@ import { REPUTATION_HOOKS } from '../../../../src/modules/reputation/hooks.js'
 import { MsgCreateSubnet, MsgJoinSubnet, type SubnetParamsValue } from '../../../../src/modules/subnets/index.js'
 import { TRAINING_HOOKS } from '../../../../src/modules/training/hooks.js'
 import { Dec, type Composition, type ExecutedBlock, type Module } from '../../../../src/state/index.js'
-import { AGGREGATORS, AGGREGATOR_BOND, ADMIN, INITIAL_CID, INITIAL_VALUES, TRAINER_BOND, coin, createTrainingSubnet, eventsOf, honestAggregate, updateBlob } from '../training/harness.js'
+import {
+  AGGREGATORS,
+  AGGREGATOR_BOND,
+  ADMIN,
+  INITIAL_CID,
+  INITIAL_VALUES,
+  TRAINER_BOND,
+  coin,
+  createTrainingSubnet,
+  eventsOf,
+  honestAggregate,
+  updateBlob,
+} from '../training/harness.js'
 import { TrainingChain, VALIDATORS, addr, commitTx, reputationGenesisJson, revealTx, type Tx } from '../reputation/harness.js'
 import { FakeDatanets, fakeDatanetsModule } from './fake-datanets.js'
 
@@ -31,8 +43,14 @@ export const LINEAGE_COMPOSITION: Composition = {
 }
 
 /** Four directions per trainer, shifted by subnet and round so no two updates repeat anywhere. */
-const DIRECTIONS: Record<number, number[]> = { 2: [40, -5, 3, 0, 7, 1], 3: [-6, 30, 2, -9, 1, 4], 4: [5, 2, -35, 8, 0, -3], 7: [1, -7, 4, 25, -11, 6] }
-export const updateValues = (trainer: number, subnet: number, round: number): number[] => DIRECTIONS[trainer]!.map((v, i) => (i === 5 ? v + round : i === 4 ? v + 3 * subnet : v))
+const DIRECTIONS: Record<number, number[]> = {
+  2: [40, -5, 3, 0, 7, 1],
+  3: [-6, 30, 2, -9, 1, 4],
+  4: [5, 2, -35, 8, 0, -3],
+  7: [1, -7, 4, 25, -11, 6],
+}
+export const updateValues = (trainer: number, subnet: number, round: number): number[] =>
+  DIRECTIONS[trainer]!.map((v, i) => (i === 5 ? v + round : i === 4 ? v + 3 * subnet : v))
 
 /**
  * The reputation harness' genesis (validators 8..11, score window 4), rewards without emission
@@ -44,7 +62,11 @@ export function lineageGenesisJson(lineage?: Record<string, unknown>): Record<st
   const appState = base.app_state as Record<string, unknown>
   return {
     ...base,
-    app_state: { ...appState, rewards: { params: { emission_per_round: '0', harmful_score_threshold: '0' } }, ...(lineage === undefined ? {} : { lineage }) },
+    app_state: {
+      ...appState,
+      rewards: { params: { emission_per_round: '0', harmful_score_threshold: '0' } },
+      ...(lineage === undefined ? {} : { lineage }),
+    },
   }
 }
 
@@ -84,7 +106,10 @@ export class LineageChain {
     this.datanets = datanets
   }
 
-  static async open(dir: string, options: { lineage?: Record<string, unknown>; params?: Partial<SubnetParamsValue>; lineageModule?: Module } = {}): Promise<LineageChain> {
+  static async open(
+    dir: string,
+    options: { lineage?: Record<string, unknown>; params?: Partial<SubnetParamsValue>; lineageModule?: Module } = {},
+  ): Promise<LineageChain> {
     const datanets = new FakeDatanets()
     const chain = await TrainingChain.open(dir, {
       genesis: lineageGenesisJson(options.lineage),
@@ -101,7 +126,14 @@ export class LineageChain {
    * trainer and aggregator joining; for the closing block of the current round by default (its
    * round 0 then opens with the next round).
    */
-  createSubnet(id: number, cid: string, values: number[], overrides: Record<string, unknown> = {}, params: Partial<SubnetParamsValue> = {}, start = this.round + 1): Tx[] {
+  createSubnet(
+    id: number,
+    cid: string,
+    values: number[],
+    overrides: Record<string, unknown> = {},
+    params: Partial<SubnetParamsValue> = {},
+    start = this.round + 1,
+  ): Tx[] {
     this.models.set(id, { values, cid })
     this.starts.set(id, start)
     const subnet = BigInt(id)
@@ -150,7 +182,10 @@ export class LineageChain {
     return BigInt(this.round - this.starts.get(id)!)
   }
 
-  async play(plan: Map<number, SubnetPlan>, options: { txs?: Tx[]; scoring?: Tx[]; closing?: Tx[] | (() => Tx[]) } = {}): Promise<ExecutedBlock> {
+  async play(
+    plan: Map<number, SubnetPlan>,
+    options: { txs?: Tx[]; scoring?: Tx[]; closing?: Tx[] | (() => Tx[]) } = {},
+  ): Promise<ExecutedBlock> {
     // Blocks between rounds may have run past a round's open: it passes empty (no version), as on a real chain.
     while (this.chain.height > openHeight(this.round) - 1) this.round++
     const r = this.round
@@ -158,16 +193,27 @@ export class LineageChain {
     const samples = (p: SubnetPlan, t: number) => p.samples?.[t] ?? 100
     await this.until(open - 1)
     const submits: Tx[] = []
-    for (const [id, p] of plan) for (const t of TRAINERS) submits.push(this.chain.submit(t, updateBlob(updateValues(t, id, r)), { sampleCount: samples(p, t) }, this.roundOf(id), BigInt(id)))
+    for (const [id, p] of plan)
+      for (const t of TRAINERS)
+        submits.push(this.chain.submit(t, updateBlob(updateValues(t, id, r)), { sampleCount: samples(p, t) }, this.roundOf(id), BigInt(id)))
     this.submitted = await this.block(...(options.txs ?? []), ...submits)
     await this.until(open + 2)
     const aggregates: Tx[] = []
     for (const [id, p] of plan) {
       const model = this.models.get(id)!
-      const next = honestAggregate(TRAINERS.map((t) => ({ values: updateValues(t, id, r), weight: Math.min(samples(p, t), 600) })), model.values)
+      const next = honestAggregate(
+        TRAINERS.map((t) => ({ values: updateValues(t, id, r), weight: Math.min(samples(p, t), 600) })),
+        model.values,
+      )
       this.chain.put(next.modelBytes)
       const included = TRAINERS.map((t) => ({ trainer: t, blob: updateBlob(updateValues(t, id, r)) }))
-      aggregates.push(this.chain.aggregate(AGGREGATOR, included, next.aggregateCid, next.modelCid, { round: this.roundOf(id), base: model.cid, subnet: BigInt(id) }))
+      aggregates.push(
+        this.chain.aggregate(AGGREGATOR, included, next.aggregateCid, next.modelCid, {
+          round: this.roundOf(id),
+          base: model.cid,
+          subnet: BigInt(id),
+        }),
+      )
       this.models.set(id, { values: next.modelValues, cid: next.modelCid })
     }
     const aggregated = await this.block(...aggregates)
@@ -177,7 +223,10 @@ export class LineageChain {
     await this.until(open + 4)
     const scoring = [...plan.entries()].filter(([, p]) => p.scores !== undefined)
     const list = (s: Record<number, number>) => SORTED_TRAINERS.map((t) => ({ trainer: addr(t), score: s[t] ?? 0 }))
-    await this.block(...(options.scoring ?? []), ...scoring.flatMap(([id, p]) => VALIDATORS.map((v) => commitTx(v, list(p.scores!), this.roundOf(id), BigInt(id)))))
+    await this.block(
+      ...(options.scoring ?? []),
+      ...scoring.flatMap(([id, p]) => VALIDATORS.map((v) => commitTx(v, list(p.scores!), this.roundOf(id), BigInt(id)))),
+    )
     await this.until(open + 6)
     await this.block(...scoring.flatMap(([id, p]) => VALIDATORS.map((v) => revealTx(v, list(p.scores!), this.roundOf(id), BigInt(id)))))
     await this.until(open + 8)
@@ -193,8 +242,14 @@ export class LineageChain {
 
   /** Trainers' consensus scores and weights of a closed round, from reputation's receipts (the test's independent source). */
   scored(subnet: number, round: number): { trainer: Uint8Array; consensusScore: Dec; weight: number }[] {
-    const { receipts } = this.app.query('reputation', 'receipts', { subnet: String(subnet), round: String(round) }) as { receipts: { trainer: string; consensus_score: string; weight: number }[] }
-    return receipts.map((r) => ({ trainer: addr(TRAINERS.find((t) => who(t) === r.trainer)!), consensusScore: Dec.parse(r.consensus_score), weight: r.weight }))
+    const { receipts } = this.app.query('reputation', 'receipts', { subnet: String(subnet), round: String(round) }) as {
+      receipts: { trainer: string; consensus_score: string; weight: number }[]
+    }
+    return receipts.map((r) => ({
+      trainer: addr(TRAINERS.find((t) => who(t) === r.trainer)!),
+      consensusScore: Dec.parse(r.consensus_score),
+      weight: r.weight,
+    }))
   }
 
   balance(account: number | Uint8Array): bigint {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { LineageBooks } from '../../../../src/modules/lineage/books.js'
-import { LINEAGE_ACCOUNT, MsgUseModel, MsgWithdrawAttribution, lineageInvariants, lineageModule } from '../../../../src/modules/lineage/index.js'
+import {
+  LINEAGE_ACCOUNT,
+  MsgUseModel,
+  MsgWithdrawAttribution,
+  lineageInvariants,
+  lineageModule,
+} from '../../../../src/modules/lineage/index.js'
 import { moduleAddress } from '../../../../src/modules/index.js'
 import { CacheStore, Context, GasMeter, type MessageHandler, StateError, outsideBlock } from '../../../../src/state/index.js'
 import { CHAIN_ID } from '../../../helpers/chain.js'
@@ -81,7 +87,11 @@ function randomDag(random: () => number, n: number): { versions: DagVersion[]; j
 }
 
 const openChain = (dir: string, lineage: Record<string, unknown>, module = lineageModule) =>
-  TrainingChain.open(dir, { genesis: lineageGenesisJson(lineage), extra: [module, fakeDatanetsModule(new FakeDatanets())], composition: LINEAGE_COMPOSITION })
+  TrainingChain.open(dir, {
+    genesis: lineageGenesisJson(lineage),
+    extra: [module, fakeDatanetsModule(new FakeDatanets())],
+    composition: LINEAGE_COMPOSITION,
+  })
 
 const withdrawnBy = (blocks: { type: string; attributes: [string, string][] }[][]): Map<string, bigint> => {
   const out = new Map<string, bigint>()
@@ -125,14 +135,23 @@ describe('lineage property: random DAGs and fee sequences conserve supply and pa
           const fee = 1000n + BigInt(Math.floor(random() * 10_000_000))
           uses.push({ name: v.name, fee })
           const [subnet, version] = v.name.split('/').map(BigInt)
-          txs.push([user, MsgUseModel, { subnet: subnet!, version: version!, fee: { denom: 'ufdr', amount: fee }, purpose: `seed ${seed}` }, BIG_GAS])
+          txs.push([
+            user,
+            MsgUseModel,
+            { subnet: subnet!, version: version!, fee: { denom: 'ufdr', amount: fee }, purpose: `seed ${seed}` },
+            BIG_GAS,
+          ])
         }
         const withdrawer = ACCOUNTS.filter((a) => !users.includes(a))[Math.floor(random() * (ACCOUNTS.length - users.length))]!
         if (random() < 0.5) txs.push([withdrawer, MsgWithdrawAttribution, {}, BIG_GAS])
         const executed = await run(txs)
         uses.forEach((u, i) => {
           assert.equal(executed.txResults[i]!.code, 0, executed.txResults[i]!.log)
-          const split = expectedSplit(u.fee, u.name, (v) => byName.get(v)!.parents, { parent: params.parent_share, validator: '0.1', depth })
+          const split = expectedSplit(u.fee, u.name, (v) => byName.get(v)!.parents, {
+            parent: params.parent_share,
+            validator: '0.1',
+            depth,
+          })
           for (const [v, p] of split.pooled) pooled.set(v, (pooled.get(v) ?? 0n) + p)
         })
       }
@@ -169,8 +188,34 @@ describe('lineage invariants catch planted corruptions', () => {
   const dirs = tempDirs()
   after(() => dirs.removeAll())
   const VERSIONS = [
-    { subnet: '0', version: '0', kind: 'full', parents: [], global_cid: 'a', training: {}, status: 'attributed', total_weight: '10', recorded_height: '0', attributed_height: '0', credits: [{ contributor: who(2), trainer: '7' }, { contributor: 'treasury:0', treasury: '3' }] },
-    { subnet: '0', version: '1', kind: 'full', parents: [{ subnet: '0', version: '0' }], global_cid: 'b', training: {}, status: 'pending', total_weight: '0', recorded_height: '0', attributed_height: null },
+    {
+      subnet: '0',
+      version: '0',
+      kind: 'full',
+      parents: [],
+      global_cid: 'a',
+      training: {},
+      status: 'attributed',
+      total_weight: '10',
+      recorded_height: '0',
+      attributed_height: '0',
+      credits: [
+        { contributor: who(2), trainer: '7' },
+        { contributor: 'treasury:0', treasury: '3' },
+      ],
+    },
+    {
+      subnet: '0',
+      version: '1',
+      kind: 'full',
+      parents: [{ subnet: '0', version: '0' }],
+      global_cid: 'b',
+      training: {},
+      status: 'pending',
+      total_weight: '0',
+      recorded_height: '0',
+      attributed_height: null,
+    },
   ]
 
   async function usedChain(): Promise<TrainingChain> {
@@ -182,14 +227,26 @@ describe('lineage invariants catch planted corruptions', () => {
 
   /** Runs `corrupt` on a cache over the committed state, then lineage's invariant `name` on it. */
   function check(chain: TrainingChain, name: keyof typeof lineageInvariants, corrupt: (books: LineageBooks) => void): string | null {
-    const ctx = new Context(outsideBlock(CHAIN_ID, chain.height), new CacheStore(chain.app.db), new GasMeter(2n ** 64n), chain.app.registry, [], 'lineage')
+    const ctx = new Context(
+      outsideBlock(CHAIN_ID, chain.height),
+      new CacheStore(chain.app.db),
+      new GasMeter(2n ** 64n),
+      chain.app.registry,
+      [],
+      'lineage',
+    )
     corrupt(new LineageBooks(ctx.moduleStore()))
     return lineageInvariants[name](ctx)
   }
 
   it('holds on the real books (the control)', async () => {
     const chain = await usedChain()
-    for (const name of Object.keys(lineageInvariants) as (keyof typeof lineageInvariants)[]) assert.equal(check(chain, name, () => {}), null, name)
+    for (const name of Object.keys(lineageInvariants) as (keyof typeof lineageInvariants)[])
+      assert.equal(
+        check(chain, name, () => {}),
+        null,
+        name,
+      )
     await chain.close()
   })
 
@@ -197,7 +254,10 @@ describe('lineage invariants catch planted corruptions', () => {
     const chain = await usedChain()
     const v0 = { subnet: 0n, version: 0n }
     const v1 = { subnet: 0n, version: 1n }
-    assert.match(check(chain, 'account', (b) => b.setPool(v0, { ...b.pool(v0), accrued: b.pool(v0).accrued + 1n })) ?? '', /lineage account holds/)
+    assert.match(
+      check(chain, 'account', (b) => b.setPool(v0, { ...b.pool(v0), accrued: b.pool(v0).accrued + 1n })) ?? '',
+      /lineage account holds/,
+    )
     assert.match(
       check(chain, 'pools', (b) => {
         const c = b.credit(v0, { kind: 'account', address: addr(2) })!
@@ -205,12 +265,20 @@ describe('lineage invariants catch planted corruptions', () => {
       }) ?? '',
       /past its floor/,
     )
-    assert.match(check(chain, 'records', (b) => b.setCredit(v1, { kind: 'account', address: addr(3) }, { trainer: 1n, data: 0n, aggregator: 0n, treasury: 0n, paid: 0n })) ?? '', /pending, yet weighted/)
-    assert.match(check(chain, 'receipts', (b) => b.setReceipt({ ...b.receipt(0n)!, pooled: b.receipt(0n)!.pooled + 1n })) ?? '', /receipt 0/)
+    assert.match(
+      check(chain, 'records', (b) =>
+        b.setCredit(v1, { kind: 'account', address: addr(3) }, { trainer: 1n, data: 0n, aggregator: 0n, treasury: 0n, paid: 0n }),
+      ) ?? '',
+      /pending, yet weighted/,
+    )
+    assert.match(
+      check(chain, 'receipts', (b) => b.setReceipt({ ...b.receipt(0n)!, pooled: b.receipt(0n)!.pooled + 1n })) ?? '',
+      /receipt 0/,
+    )
     await chain.close()
   })
 
-  it('stops the chain in the block of a planted bug: a use handler that pools the validators\' part twice', async () => {
+  it("stops the chain in the block of a planted bug: a use handler that pools the validators' part twice", async () => {
     const honest = lineageModule.messages.find((h) => h.type === MsgUseModel)!
     const buggy: MessageHandler = {
       ...honest,
@@ -221,7 +289,11 @@ describe('lineage invariants catch planted corruptions', () => {
         books.setPool(v, { ...books.pool(v), accrued: books.pool(v).accrued + 1n })
       },
     }
-    const chain = await openChain(dirs.next(), { versions: VERSIONS }, { ...lineageModule, messages: lineageModule.messages.map((h) => (h === honest ? buggy : h)) })
+    const chain = await openChain(
+      dirs.next(),
+      { versions: VERSIONS },
+      { ...lineageModule, messages: lineageModule.messages.map((h) => (h === honest ? buggy : h)) },
+    )
     await assert.rejects(
       chain.block([0, MsgUseModel, { subnet: 0n, version: 0n, fee: { denom: 'ufdr', amount: 5000n }, purpose: '' }]),
       (e: unknown) => e instanceof StateError && e.code === 'INVARIANT_BROKEN' && /lineage\/account/.test(e.message),
@@ -231,9 +303,14 @@ describe('lineage invariants catch planted corruptions', () => {
 
   it('keeps the lineage account at exactly the unpaid pools and the dust', async () => {
     const chain = await usedChain()
-    const held = BigInt((chain.app.query('bank', 'balance', { address: who(moduleAddress(LINEAGE_ACCOUNT)), denom: 'ufdr' }) as { amount: string }).amount)
+    const held = BigInt(
+      (chain.app.query('bank', 'balance', { address: who(moduleAddress(LINEAGE_ACCOUNT)), denom: 'ufdr' }) as { amount: string }).amount,
+    )
     const pools = ['0', '1'].map((v) => chain.app.query('lineage', 'pool', { subnet: '0', version: v }) as { held: string })
-    assert.equal(held, pools.reduce((a, p) => a + BigInt(p.held), 0n))
+    assert.equal(
+      held,
+      pools.reduce((a, p) => a + BigInt(p.held), 0n),
+    )
     await chain.close()
   })
 })

@@ -1,8 +1,27 @@
 import assert from 'node:assert/strict'
-import { MsgCommitScores, MsgRevealScores, REPUTATION_ERRORS, SCORE_COMMITMENT_DOMAIN, reputationModule, scoreCommitment } from '../../../../src/modules/reputation/index.js'
+import {
+  MsgCommitScores,
+  MsgRevealScores,
+  REPUTATION_ERRORS,
+  SCORE_COMMITMENT_DOMAIN,
+  reputationModule,
+  scoreCommitment,
+} from '../../../../src/modules/reputation/index.js'
 import { tempDirs } from '../../../support/chain.js'
 import { codes, eventsOf } from '../training/harness.js'
-import { HEIGHTS, TrainingChain, addr, aggregatedRound, codeOf, commitTx, query, reputationGenesisJson, revealTx, salt, scoreList } from './harness.js'
+import {
+  HEIGHTS,
+  TrainingChain,
+  addr,
+  aggregatedRound,
+  codeOf,
+  commitTx,
+  query,
+  reputationGenesisJson,
+  revealTx,
+  salt,
+  scoreList,
+} from './harness.js'
 
 const fail = (code: keyof typeof REPUTATION_ERRORS): [string, number] => ['reputation', REPUTATION_ERRORS[code]]
 const OK: [string, number] = ['', 0]
@@ -18,7 +37,13 @@ describe('reputation commit–reveal: windows, who may score, and the verdicts',
     const c = scoreCommitment(base)
     assert.equal(c.length, 32)
     assert.deepEqual(scoreCommitment({ ...base }), c, 'deterministic')
-    for (const changed of [{ validator: addr(9) }, { subnet: 1n }, { round: 1n }, { salt: salt(9) }, { scores: scoreList({ 2: 100, 3: 100, 4: 201 }) }]) {
+    for (const changed of [
+      { validator: addr(9) },
+      { subnet: 1n },
+      { round: 1n },
+      { salt: salt(9) },
+      { scores: scoreList({ 2: 100, 3: 100, 4: 201 }) },
+    ]) {
       assert.notDeepEqual(scoreCommitment({ ...base, ...changed }), c, `changing ${Object.keys(changed)[0]} changes the commitment`)
     }
     assert.equal(Buffer.from(SCORE_COMMITMENT_DOMAIN).toString(), 'fedra/reputation/score-commitment/v1\u0000')
@@ -26,15 +51,28 @@ describe('reputation commit–reveal: windows, who may score, and the verdicts',
 
   it('refuses statelessly a reveal with a duplicate or unsorted trainer', () => {
     const message = { subnet: 0n, round: 0n, salt: salt(8), scores: HONEST }
-    assert.equal(codeOf(() => revealHandler.validate!(message)), 'OK')
-    assert.equal(codeOf(() => revealHandler.validate!({ ...message, scores: [HONEST[0]!, HONEST[0]!, HONEST[1]!] })), 'DUPLICATE_TRAINER')
-    assert.equal(codeOf(() => revealHandler.validate!({ ...message, scores: [...HONEST].reverse() })), 'UNSORTED_TRAINERS')
+    assert.equal(
+      codeOf(() => revealHandler.validate!(message)),
+      'OK',
+    )
+    assert.equal(
+      codeOf(() => revealHandler.validate!({ ...message, scores: [HONEST[0]!, HONEST[0]!, HONEST[1]!] })),
+      'DUPLICATE_TRAINER',
+    )
+    assert.equal(
+      codeOf(() => revealHandler.validate!({ ...message, scores: [...HONEST].reverse() })),
+      'UNSORTED_TRAINERS',
+    )
   })
 
   it('takes commitments only in the first half of the score window, once per validator, from bonded validators', async () => {
     const chain = await aggregatedRound(dirs.next())
     // Height 6: the aggregate window still runs.
-    const early = await chain.block(commitTx(8, HONEST), commitTx(3, HONEST), [8, MsgCommitScores, { subnet: 0n, round: 5n, commitment: new Uint8Array(32) }])
+    const early = await chain.block(commitTx(8, HONEST), commitTx(3, HONEST), [
+      8,
+      MsgCommitScores,
+      { subnet: 0n, round: 5n, commitment: new Uint8Array(32) },
+    ])
     assert.deepEqual(codes(early), [fail('COMMIT_TOO_EARLY'), fail('NOT_VALIDATOR'), fail('UNKNOWN_ROUND')])
     const first = await chain.block(commitTx(8, HONEST), commitTx(9, HONEST)) // 7
     assert.deepEqual(codes(first), [OK, OK])
@@ -43,9 +81,17 @@ describe('reputation commit–reveal: windows, who may score, and the verdicts',
     assert.deepEqual(codes(again), [fail('ALREADY_COMMITTED'), OK])
     const late = await chain.block(commitTx(11, HONEST)) // 9: reveals have begun
     assert.deepEqual(codes(late), [fail('COMMIT_TOO_LATE')])
-    const commitments = query<{ commit_start_height: string; reveal_start_height: string; reveal_end_height: string; commitments: { status: string }[] }>(chain, 'commitments', { subnet: '0', round: '0' })
+    const commitments = query<{
+      commit_start_height: string
+      reveal_start_height: string
+      reveal_end_height: string
+      commitments: { status: string }[]
+    }>(chain, 'commitments', { subnet: '0', round: '0' })
     assert.deepEqual([commitments.commit_start_height, commitments.reveal_start_height, commitments.reveal_end_height], ['7', '9', '11'])
-    assert.deepEqual(commitments.commitments.map((c) => c.status), ['committed', 'committed', 'committed'])
+    assert.deepEqual(
+      commitments.commitments.map((c) => c.status),
+      ['committed', 'committed', 'committed'],
+    )
     await chain.close()
   })
 
@@ -90,8 +136,17 @@ describe('reputation commit–reveal: windows, who may score, and the verdicts',
     assert.equal(mismatches[0]!.code, String(REPUTATION_ERRORS.SCORES_MISMATCH))
     const again = await chain.block(revealTx(8, HONEST)) // 10
     assert.deepEqual(codes(again), [fail('ALREADY_REVEALED')], 'the verdict is final')
-    const commitments = query<{ commitments: { status: string; scores: number[] }[] }>(chain, 'commitments', { subnet: '0', round: '0' }).commitments
-    assert.deepEqual(commitments.map((c) => [c.status, c.scores.length]), [['mismatched', 0], ['mismatched', 0]])
+    const commitments = query<{ commitments: { status: string; scores: number[] }[] }>(chain, 'commitments', {
+      subnet: '0',
+      round: '0',
+    }).commitments
+    assert.deepEqual(
+      commitments.map((c) => [c.status, c.scores.length]),
+      [
+        ['mismatched', 0],
+        ['mismatched', 0],
+      ],
+    )
     await chain.close()
   })
 })

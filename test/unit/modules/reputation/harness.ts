@@ -14,10 +14,15 @@ export const SCORE_WINDOW = 4
 export const HEIGHTS = { aggregate: 5, commit: 7, reveal: 9, close: 11 }
 
 /** The training harness' genesis plus four bonded validators, training's score window and reputation params. */
-export function reputationGenesisJson(options: { scoreWindow?: number; reputation?: Record<string, unknown> } = {}): Record<string, unknown> {
+export function reputationGenesisJson(
+  options: { scoreWindow?: number; reputation?: Record<string, unknown> } = {},
+): Record<string, unknown> {
   const base = trainingGenesisJson({ params: { score_window: options.scoreWindow ?? SCORE_WINDOW } })
   const appState = base.app_state as Record<string, any>
-  const balances = [...appState.bank.balances, ...VALIDATORS.map((i) => ({ address: testKey(i).publicKey.address, coins: [{ denom: 'ufdr', amount: '1000000000' }] }))]
+  const balances = [
+    ...appState.bank.balances,
+    ...VALIDATORS.map((i) => ({ address: testKey(i).publicKey.address, coins: [{ denom: 'ufdr', amount: '1000000000' }] })),
+  ]
   return {
     ...base,
     app_state: {
@@ -48,14 +53,21 @@ export const SORTED_TRAINERS = [...TRAINERS].sort((a, b) => Buffer.compare(addr(
 export const salt = (validator: number, round = 0n): Uint8Array => new Uint8Array(32).fill((validator * 7 + Number(round)) & 0xff)
 
 /** Scores by trainer account → the reveal's list, in ascending trainer order. */
-export const scoreList = (byTrainer: Record<number, number>): TrainerScoreValue[] => SORTED_TRAINERS.map((t) => ({ trainer: addr(t), score: byTrainer[t]! }))
+export const scoreList = (byTrainer: Record<number, number>): TrainerScoreValue[] =>
+  SORTED_TRAINERS.map((t) => ({ trainer: addr(t), score: byTrainer[t]! }))
 
 export function commitTx(validator: number, scores: TrainerScoreValue[], round = 0n, subnet = 0n): Tx {
   const commitment = scoreCommitment({ validator: addr(validator), subnet, round, salt: salt(validator, round), scores })
   return [validator, MsgCommitScores, { subnet, round, commitment }]
 }
 
-export const revealTx = (validator: number, scores: TrainerScoreValue[], round = 0n, subnet = 0n, saltBytes = salt(validator, round)): Tx => [validator, MsgRevealScores, { subnet, round, salt: saltBytes, scores }]
+export const revealTx = (
+  validator: number,
+  scores: TrainerScoreValue[],
+  round = 0n,
+  subnet = 0n,
+  saltBytes = salt(validator, round),
+): Tx => [validator, MsgRevealScores, { subnet, round, salt: saltBytes, scores }]
 
 /** A chain whose round 0 has the three updates and the accepted aggregate (committed height 5: the aggregate window runs to 6). */
 export async function aggregatedRound(
@@ -78,7 +90,8 @@ export async function aggregatedRound(
   return chain
 }
 
-export const query = <T>(chain: TrainingChain, name: string, params: Record<string, unknown> = {}): T => chain.app.query('reputation', name, params) as T
+export const query = <T>(chain: TrainingChain, name: string, params: Record<string, unknown> = {}): T =>
+  chain.app.query('reputation', name, params) as T
 
 export function codeOf(fn: () => unknown): string {
   try {

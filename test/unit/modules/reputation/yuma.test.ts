@@ -6,7 +6,11 @@ import { Dec } from '../../../../src/state/index.js'
 const d = (text: string) => Dec.parse(text)
 const PARAMS = { kappa: d('0.5'), bondMovingAverage: d('0.9') }
 const zeros = (k: number) => Array.from({ length: k }, () => Dec.ZERO)
-const row = (stake: bigint, scores: number[] | null, bonds?: Dec[]): YumaRow => ({ stake, scores, bonds: bonds ?? zeros((scores ?? []).length) })
+const row = (stake: bigint, scores: number[] | null, bonds?: Dec[]): YumaRow => ({
+  stake,
+  scores,
+  bonds: bonds ?? zeros((scores ?? []).length),
+})
 const sum = (xs: Dec[]) => xs.reduce((a, b) => a.add(b), Dec.ZERO)
 const ONE = Dec.ONE.raw
 
@@ -30,14 +34,18 @@ function scenario(random: SeededRandom, attack: 'inflate' | 'deflate', noise: bo
   const honestStakes = Array.from({ length: honest }, () => BigInt(1 + random.int(1_000_000)))
   const honestTotal = honestStakes.reduce((a, b) => a + b, 0n)
   // Attackers together hold a < T/3, i.e. a < H/2: split (H/2 − 1) · f among them, f ∈ (0, 1].
-  const budget = ((honestTotal - 1n) / 2n) * BigInt(1 + random.int(1000)) / 1000n
-  const attackerStakes = Array.from({ length: attackers }, (_, i) => (i === 0 ? budget - (budget * BigInt(attackers - 1)) / BigInt(attackers) : budget / BigInt(attackers)))
+  const budget = (((honestTotal - 1n) / 2n) * BigInt(1 + random.int(1000))) / 1000n
+  const attackerStakes = Array.from({ length: attackers }, (_, i) =>
+    i === 0 ? budget - (budget * BigInt(attackers - 1)) / BigInt(attackers) : budget / BigInt(attackers),
+  )
   const base = Array.from({ length: trainers }, () => 1 + random.int(10_000))
   const target = random.int(trainers)
   const scores: number[][] = []
   for (let i = 0; i < honest; i++) scores.push(base.map((s) => (noise ? Math.max(0, s + random.int(2001) - 1000) : s)))
   for (let i = 0; i < attackers; i++) {
-    scores.push(base.map((s, j) => (j === target ? (attack === 'inflate' ? 4_000_000_000 : 0) : attack === 'inflate' ? 0 : s * (1 + random.int(50)))))
+    scores.push(
+      base.map((s, j) => (j === target ? (attack === 'inflate' ? 4_000_000_000 : 0) : attack === 'inflate' ? 0 : s * (1 + random.int(50)))),
+    )
   }
   return { stakes: [...honestStakes, ...attackerStakes], honest, trainers, target, scores }
 }
@@ -45,7 +53,12 @@ function scenario(random: SeededRandom, attack: 'inflate' | 'deflate', noise: bo
 /** What a consensus function returns: one consensus weight per trainer. */
 type ConsensusOf = (stakes: bigint[], scores: number[][], kappa: Dec) => Dec[]
 
-const yumaConsensus: ConsensusOf = (stakes, scores) => yuma(stakes.map((s, i) => row(s, scores[i]!)), scores[0]!.length, PARAMS).consensus
+const yumaConsensus: ConsensusOf = (stakes, scores) =>
+  yuma(
+    stakes.map((s, i) => row(s, scores[i]!)),
+    scores[0]!.length,
+    PARAMS,
+  ).consensus
 
 /** The planted bug: a median that counts validators, not stake. */
 const unweightedConsensus: ConsensusOf = (stakes, scores, kappa) => {
@@ -66,7 +79,13 @@ function honestQuantile(s: Scenario, theta: Dec): Dec {
 }
 
 /** Searches seeded scenarios for one where `consensusOf` lets the minority move the target past the honest bound; null if none. */
-function minorityCounterexample(consensusOf: ConsensusOf, attack: 'inflate' | 'deflate', noise: boolean, cases = 300, seed = 7): Scenario | null {
+function minorityCounterexample(
+  consensusOf: ConsensusOf,
+  attack: 'inflate' | 'deflate',
+  noise: boolean,
+  cases = 300,
+  seed = 7,
+): Scenario | null {
   const random = new SeededRandom(seed)
   for (let n = 0; n < cases; n++) {
     const s = scenario(random, attack, noise)
@@ -104,7 +123,7 @@ describe('reputation Yuma consensus (pure)', () => {
     }
   })
 
-  it('clips an outlier to consensus: its trust falls below 1 and its dividend below the agreeing validators\'', () => {
+  it("clips an outlier to consensus: its trust falls below 1 and its dividend below the agreeing validators'", () => {
     const result = yuma([row(100n, [1, 1]), row(100n, [1, 1]), row(50n, [9, 1])], 2, PARAMS)
     assert.deepEqual(result.consensus.map(String), ['0.5', '0.5'])
     assert.equal(result.trust[0]!.toString(), '1')
@@ -120,7 +139,13 @@ describe('reputation Yuma consensus (pure)', () => {
     assert.equal(result.dividends[0]!.toString(), '1')
     assert.equal(result.trust[1]!.toString(), '0')
     // EMA: counted 0.9·0.5 + 0.1·1 = 0.55, the other 0.9·0.5 = 0.45; columns sum to 1 already.
-    assert.deepEqual(result.bonds.map((b) => b.map(String)), [['0.55', '0.55'], ['0.45', '0.45']])
+    assert.deepEqual(
+      result.bonds.map((b) => b.map(String)),
+      [
+        ['0.55', '0.55'],
+        ['0.45', '0.45'],
+      ],
+    )
   })
 
   it('pays the validator that agreed early more than a newcomer of equal stake (bonds as an EMA)', () => {
@@ -135,13 +160,23 @@ describe('reputation Yuma consensus (pure)', () => {
     const random = new SeededRandom(11)
     for (let n = 0; n < 50; n++) {
       const k = 1 + random.int(6)
-      const rows = Array.from({ length: 1 + random.int(6) }, () => row(BigInt(random.int(1_000_000)), random.next() < 0.2 ? null : Array.from({ length: k }, () => random.int(1000)), zeros(k).map(() => Dec.fromRaw(BigInt(random.int(1000)) * (ONE / 1000n) / 7n))))
+      const rows = Array.from({ length: 1 + random.int(6) }, () =>
+        row(
+          BigInt(random.int(1_000_000)),
+          random.next() < 0.2 ? null : Array.from({ length: k }, () => random.int(1000)),
+          zeros(k).map(() => Dec.fromRaw((BigInt(random.int(1000)) * (ONE / 1000n)) / 7n)),
+        ),
+      )
       const result = yuma(rows, k, PARAMS)
       const reversed = yuma([...rows].reverse(), k, PARAMS)
       assert.deepEqual(reversed.consensus.map(String), result.consensus.map(String))
       assert.deepEqual([...reversed.dividends].reverse().map(String), result.dividends.map(String))
-      assert.deepEqual([...reversed.bonds].reverse().map((b) => b.map(String)), result.bonds.map((b) => b.map(String)))
-      for (const share of [...result.consensus, ...result.trust, ...result.incentive, ...result.dividends, ...result.bonds.flat()]) assert.ok(!share.isNegative() && share.lte(Dec.ONE))
+      assert.deepEqual(
+        [...reversed.bonds].reverse().map((b) => b.map(String)),
+        result.bonds.map((b) => b.map(String)),
+      )
+      for (const share of [...result.consensus, ...result.trust, ...result.incentive, ...result.dividends, ...result.bonds.flat()])
+        assert.ok(!share.isNegative() && share.lte(Dec.ONE))
       assert.ok(sum(result.dividends).lte(Dec.ONE) && sum(result.incentive).lte(Dec.ONE))
       for (let j = 0; j < k; j++) assert.ok(sum(result.bonds.map((b) => b[j]!)).lte(Dec.ONE))
     }
@@ -169,7 +204,10 @@ describe('reputation Yuma consensus (pure)', () => {
     it('catches a planted bug: a median that counts validators instead of stake fails the property', () => {
       const counterexample = minorityCounterexample(unweightedConsensus, 'inflate', false)
       assert.ok(counterexample !== null, 'the property test finds a case where many small attackers win')
-      assert.ok(counterexample.scores.length - counterexample.honest >= counterexample.honest, 'there the attackers are at least as many as the honest validators')
+      assert.ok(
+        counterexample.scores.length - counterexample.honest >= counterexample.honest,
+        'there the attackers are at least as many as the honest validators',
+      )
     })
   })
 })

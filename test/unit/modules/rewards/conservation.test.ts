@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { moduleAddress } from '../../../../src/modules/index.js'
-import { MsgFundSubnetPool, REWARDS_ACCOUNT, type Claim, reputationHooksWith, rewardsModule } from '../../../../src/modules/rewards/index.js'
+import {
+  MsgFundSubnetPool,
+  REWARDS_ACCOUNT,
+  type Claim,
+  reputationHooksWith,
+  rewardsModule,
+} from '../../../../src/modules/rewards/index.js'
 import { MsgTopUpSubnetBond } from '../../../../src/modules/subnets/index.js'
 import { StateError, type ExecutedBlock } from '../../../../src/state/index.js'
 import { tempDirs } from '../../../support/chain.js'
@@ -25,10 +31,14 @@ const total = (executed: ExecutedBlock, type: string, attribute: string): bigint
  * every fourth.
  */
 function plan(r: number, slashedLastRound: bigint) {
-  const scores = (v: number): Record<number, number> => Object.fromEntries(TRAINERS.map((t) => [t, t === 7 && r % 3 === 0 ? 0 : 1 + ((r * 13 + t * 7 + v) % 97)]))
-  const reveals = new Map<number, Record<number, number> | null>(r % 5 === 4 ? [[8, null]] : VALIDATORS.map((v) => [v, r % 7 === 6 && v === 9 ? null : scores(v)]))
+  const scores = (v: number): Record<number, number> =>
+    Object.fromEntries(TRAINERS.map((t) => [t, t === 7 && r % 3 === 0 ? 0 : 1 + ((r * 13 + t * 7 + v) % 97)]))
+  const reveals = new Map<number, Record<number, number> | null>(
+    r % 5 === 4 ? [[8, null]] : VALIDATORS.map((v) => [v, r % 7 === 6 && v === 9 ? null : scores(v)]),
+  )
   const txs: Tx[] = []
-  if (slashedLastRound > 0n) txs.push([7, MsgTopUpSubnetBond, { subnet: 0n, role: 'trainer', amount: { denom: 'ufdr', amount: slashedLastRound } }])
+  if (slashedLastRound > 0n)
+    txs.push([7, MsgTopUpSubnetBond, { subnet: 0n, role: 'trainer', amount: { denom: 'ufdr', amount: slashedLastRound } }])
   if (r % 4 === 1) txs.push([1, MsgFundSubnetPool, { subnet: 0n, amount: { denom: 'ufdr', amount: BigInt(1_000_003 * (r + 1)) } }])
   return { samples: Object.fromEntries(TRAINERS.map((t) => [t, 50 + ((r * 37 + t * 11) % 700)])), scores: reveals, txs }
 }
@@ -51,7 +61,11 @@ describe('rewards conservation: supply moves only by the declared emission minus
       const slashed = total(executed, 'trainer_slashed', 'amount')
       burned += slashed
       slashedThisRound += slashed
-      assert.equal(total(executed, 'mint', 'amount'), EMISSION * BigInt(rewarded), `height ${c.chain.height}: only the declared emission is minted`)
+      assert.equal(
+        total(executed, 'mint', 'amount'),
+        EMISSION * BigInt(rewarded),
+        `height ${c.chain.height}: only the declared emission is minted`,
+      )
       assert.equal(total(executed, 'burn', 'amount'), slashed, `height ${c.chain.height}: only harmful trainers' slashes are burned`)
       assert.equal(c.supply(), genesisSupply + EMISSION * settled - burned, `supply at height ${c.chain.height}`)
     }

@@ -5,9 +5,13 @@ import { tempDirs } from '../../../support/chain.js'
 import { codes } from '../training/harness.js'
 import { RewardsChain, type Tx, allScore, eventsOf, who } from './harness.js'
 
-const fund = (from: number, amount: bigint, subnet = 0n, denom = 'ufdr'): Tx => [from, MsgFundSubnetPool, { subnet, amount: { denom, amount } }]
+const fund = (from: number, amount: bigint, subnet = 0n, denom = 'ufdr'): Tx => [
+  from,
+  MsgFundSubnetPool,
+  { subnet, amount: { denom, amount } },
+]
 
-describe('rewards MsgFundSubnetPool: anyone adds to a subnet\'s pool, paid from its next settlement', () => {
+describe("rewards MsgFundSubnetPool: anyone adds to a subnet's pool, paid from its next settlement", () => {
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
@@ -25,14 +29,18 @@ describe('rewards MsgFundSubnetPool: anyone adds to a subnet\'s pool, paid from 
     await c.close()
   })
 
-  it('refuses a zero amount statelessly (INVALID_AMOUNT, as the tx layer\'s INVALID_MESSAGE)', async () => {
+  it("refuses a zero amount statelessly (INVALID_AMOUNT, as the tx layer's INVALID_MESSAGE)", async () => {
     const handler = rewardsModule.messages.find((h) => h.type === MsgFundSubnetPool)!
-    const invalidAmount = (e: unknown) => e instanceof ModuleError && e.code === 'INVALID_AMOUNT' && e.context.numericCode === REWARDS_ERRORS.INVALID_AMOUNT
+    const invalidAmount = (e: unknown) =>
+      e instanceof ModuleError && e.code === 'INVALID_AMOUNT' && e.context.numericCode === REWARDS_ERRORS.INVALID_AMOUNT
     assert.throws(() => handler.validate!({ subnet: 0n, amount: { denom: 'ufdr', amount: 0n } }), invalidAmount)
     const c = await RewardsChain.open(dirs.next())
     const refused = await c.blockOf([c.chain.sign(0, MsgFundSubnetPool, { subnet: 0n, amount: { denom: 'ufdr', amount: 0n } })])
     assert.deepEqual(codes(refused), [['tx', TX_CODES.INVALID_MESSAGE]])
-    assert.deepEqual(refused.txResults.map((r) => r.log.includes('a pool funding must be positive')), [true])
+    assert.deepEqual(
+      refused.txResults.map((r) => r.log.includes('a pool funding must be positive')),
+      [true],
+    )
     await c.close()
   })
 

@@ -33,7 +33,12 @@ export const openHeight = (round: number): number => 2 + PERIOD * round
 export const who = (account: number): string => encodeAddress(addr(account))
 
 /** Updates pointing four different ways (no near-copies), unique in every round (no duplicates across rounds). */
-const DIRECTIONS: Record<number, number[]> = { 2: [40, -5, 3, 0, 7, 1], 3: [-6, 30, 2, -9, 1, 4], 4: [5, 2, -35, 8, 0, -3], 7: [1, -7, 4, 25, -11, 6] }
+const DIRECTIONS: Record<number, number[]> = {
+  2: [40, -5, 3, 0, 7, 1],
+  3: [-6, 30, 2, -9, 1, 4],
+  4: [5, 2, -35, 8, 0, -3],
+  7: [1, -7, 4, 25, -11, 6],
+}
 export const updateValues = (trainer: number, round: number): number[] => DIRECTIONS[trainer]!.map((v, i) => (i === 5 ? v + round : v))
 
 /** The training and reputation harnesses' genesis (four validators 8..11, score window 4) plus rewards' section. */
@@ -43,7 +48,8 @@ export function rewardsGenesisJson(rewards?: Record<string, unknown>): Record<st
 }
 
 /** Scores by trainer account → a reveal's list in ascending trainer order. */
-export const scoreList = (byTrainer: Record<number, number>): TrainerScoreValue[] => SORTED_TRAINERS.map((t) => ({ trainer: addr(t), score: byTrainer[t] ?? 0 }))
+export const scoreList = (byTrainer: Record<number, number>): TrainerScoreValue[] =>
+  SORTED_TRAINERS.map((t) => ({ trainer: addr(t), score: byTrainer[t] ?? 0 }))
 
 export interface OpenOptions {
   /** `app_state.rewards` (its params, books). */
@@ -89,7 +95,10 @@ export class RewardsChain {
    */
   static async open(dir: string, options: OpenOptions = {}): Promise<RewardsChain> {
     const genesis = options.genesis ?? rewardsGenesisJson(options.rewards)
-    const chain = options.rewardsModule === undefined ? await TrainingChain.open(dir, { genesis }) : await openWithRewards(dir, genesis, options.rewardsModule)
+    const chain =
+      options.rewardsModule === undefined
+        ? await TrainingChain.open(dir, { genesis })
+        : await openWithRewards(dir, genesis, options.rewardsModule)
     const driver = new RewardsChain(chain)
     await driver.block(
       [ADMIN, MsgCreateSubnet, createTrainingSubnet({}, options.params ?? {})],
@@ -131,12 +140,20 @@ export class RewardsChain {
     const round = BigInt(r)
     const samples = (t: number) => plan.samples?.[t] ?? 100
     await this.until(open - 1)
-    await this.block(...(plan.txs ?? []), ...TRAINERS.map((t) => this.chain.submit(t, updateBlob(updateValues(t, r)), { sampleCount: samples(t) }, round)))
+    await this.block(
+      ...(plan.txs ?? []),
+      ...TRAINERS.map((t) => this.chain.submit(t, updateBlob(updateValues(t, r)), { sampleCount: samples(t) }, round)),
+    )
     await this.until(open + 2)
-    const next = honestAggregate(TRAINERS.map((t) => ({ values: updateValues(t, r), weight: Math.min(samples(t), 600) })), this.#model)
+    const next = honestAggregate(
+      TRAINERS.map((t) => ({ values: updateValues(t, r), weight: Math.min(samples(t), 600) })),
+      this.#model,
+    )
     this.chain.put(next.modelBytes)
     const included = TRAINERS.map((t) => ({ trainer: t, blob: updateBlob(updateValues(t, r)) }))
-    const aggregated = await this.block(this.chain.aggregate(AGGREGATOR, included, next.aggregateCid, next.modelCid, { round, base: this.#modelCid }))
+    const aggregated = await this.block(
+      this.chain.aggregate(AGGREGATOR, included, next.aggregateCid, next.modelCid, { round, base: this.#modelCid }),
+    )
     if (aggregated.txResults[0]!.code !== 0) throw new Error(`round ${r}: the aggregate was refused: ${aggregated.txResults[0]!.log}`)
     this.#model = next.modelValues
     this.#modelCid = next.modelCid
@@ -175,11 +192,15 @@ export class RewardsChain {
  * which adds modules but replaces none), so its constructor is reached past its type here.
  */
 async function openWithRewards(dir: string, genesisJson: Record<string, unknown>, rewards: Module): Promise<TrainingChain> {
-  const registry = new ModuleRegistry(defaultModules().map((m) => (m.name === rewards.name ? rewards : m)), DEFAULT_COMPOSITION)
+  const registry = new ModuleRegistry(
+    defaultModules().map((m) => (m.name === rewards.name ? rewards : m)),
+    DEFAULT_COMPOSITION,
+  )
   const app = new Application(await StateDB.open(dir), registry, parseGenesis(genesisJson, registry))
   await app.initChain()
   return new (TrainingChain as unknown as new (app: Application) => TrainingChain)(app)
 }
 
 /** Every validator scores the same way. */
-export const allScore = (byTrainer: Record<number, number>): Map<number, Record<number, number>> => new Map(VALIDATORS.map((v) => [v, byTrainer]))
+export const allScore = (byTrainer: Record<number, number>): Map<number, Record<number, number>> =>
+  new Map(VALIDATORS.map((v) => [v, byTrainer]))

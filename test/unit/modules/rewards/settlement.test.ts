@@ -43,7 +43,10 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     const p = payouts(c)
     assert.deepEqual([p.scored, p.emission, p.available], [true, String(EMISSION), String(EMISSION)])
     assert.deepEqual(p.shares, { trainers: '7000000', aggregator: '1000000', scorers: '1500000', data: '500000' })
-    assert.deepEqual([2, 3, 4, 7].map((t) => rewardOf(p, t)), [700_000n, 2_100_000n, 1_400_000n, 2_800_000n])
+    assert.deepEqual(
+      [2, 3, 4, 7].map((t) => rewardOf(p, t)),
+      [700_000n, 2_100_000n, 1_400_000n, 2_800_000n],
+    )
     assert.deepEqual(p.aggregator, { address: who(AGGREGATOR), amount: '1000000' })
     // Dividends 0.4 / 0.3 / 0.2 / 0.1 (stakes 40 / 30 / 20 / 10, all agreeing).
     const scorers = Object.fromEntries(p.scorers.map((s) => [s.operator, s.amount]))
@@ -59,7 +62,11 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     assert.equal(c.supply() - supply, EMISSION)
     assert.equal(c.balance(moduleAddress(REWARDS_ACCOUNT)), 500_000n, 'the account keeps only the treasury')
     const r = receipts(c)
-    assert.deepEqual([2, 3, 4, 7].map((t) => r[who(t)]!.reward), ['700000', '2100000', '1400000', '2800000'], 'the receipts are the proof of what was paid')
+    assert.deepEqual(
+      [2, 3, 4, 7].map((t) => r[who(t)]!.reward),
+      ['700000', '2100000', '1400000', '2800000'],
+      'the receipts are the proof of what was paid',
+    )
     assert.deepEqual(eventsOf(closing, 'round_rewarded'), [
       {
         subnet: '0',
@@ -83,7 +90,10 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     // Slash on the first harmful round (the default waits for the reputation to fall: next test).
     const c = await RewardsChain.open(dirs.next(), { rewards: { params: { slash_reputation_threshold: '1' } } })
     const honest = { 2: 100, 3: 100, 4: 200, 7: 0 }
-    const scores = new Map([...VALIDATORS.slice(0, 3).map((v): [number, Record<number, number>] => [v, honest]), [11, { 2: 0, 3: 0, 4: 0, 7: 5000 }]])
+    const scores = new Map([
+      ...VALIDATORS.slice(0, 3).map((v): [number, Record<number, number>] => [v, honest]),
+      [11, { 2: 0, 3: 0, 4: 0, 7: 5000 }],
+    ])
     const supply = c.supply()
     const closing = await c.play({ samples: { 3: 200 }, scores })
     const p = payouts(c)
@@ -92,7 +102,10 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     assert.ok(attacker * 20n <= share, `the attacker got ${attacker} of ${share}: at most 5%`)
     assert.equal(attacker, 0n, 'a harmful update earns nothing')
     // Consensus 0.25, 0.25, 0.5 × samples 100, 200, 100 → 25 : 50 : 50 of the whole share.
-    assert.deepEqual([2, 3, 4].map((t) => rewardOf(p, t)), [share / 5n, (2n * share) / 5n, (2n * share) / 5n])
+    assert.deepEqual(
+      [2, 3, 4].map((t) => rewardOf(p, t)),
+      [share / 5n, (2n * share) / 5n, (2n * share) / 5n],
+    )
     const slashed = TRAINER_BOND / 20n
     assert.deepEqual(
       eventsOf(closing, 'trainer_slashed').map((e) => [e.trainer, e.reason, e.code, e.quality, e.fraction, e.amount]),
@@ -101,14 +114,18 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     assert.equal(c.chain.bond(0n, 'trainer', 7), TRAINER_BOND - slashed)
     assert.equal(c.supply() - supply, EMISSION - slashed, 'supply: + the emission − the burned slash')
     assert.deepEqual([receipts(c)[who(7)]!.reward, receipts(c)[who(7)]!.slashed], ['0', String(slashed)])
-    assert.deepEqual(p.trainers.filter((t) => t.harmful).map((t) => t.trainer), [who(7)])
+    assert.deepEqual(
+      p.trainers.filter((t) => t.harmful).map((t) => t.trainer),
+      [who(7)],
+    )
     await c.close()
   })
 
   it('slashes a harmful trainer only once its reputation has fallen below slash_reputation_threshold (0.25): not for one noisy round', async () => {
     const c = await RewardsChain.open(dirs.next())
     const zeroFor7 = () => allScore({ 2: 100, 3: 100, 4: 200, 7: 0 })
-    const slashesOf7 = (block: Awaited<ReturnType<typeof c.play>>) => eventsOf(block, 'trainer_slashed').filter((e) => e.trainer === who(7)).length
+    const slashesOf7 = (block: Awaited<ReturnType<typeof c.play>>) =>
+      eventsOf(block, 'trainer_slashed').filter((e) => e.trainer === who(7)).length
     // Reputation of trainer 7 from 0.5: 0.35 after one zero round, 0.245 after two (α 0.3).
     assert.equal(slashesOf7(await c.play({ scores: zeroFor7() })), 0, 'one harmful round: reward withheld, bond kept')
     assert.equal(rewardOf(payouts(c), 7), 0n)
@@ -117,19 +134,28 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     await c.close()
   })
 
-  it('carries the trainers\' and scorers\' shares to the next round when no reveal counted, slashes nobody, and still pays the aggregator and the treasury', async () => {
+  it("carries the trainers' and scorers' shares to the next round when no reveal counted, slashes nobody, and still pays the aggregator and the treasury", async () => {
     const c = await RewardsChain.open(dirs.next())
     await c.play({ scores: new Map([[8, null]]) })
     const p = payouts(c)
     assert.equal(p.scored, false)
-    assert.deepEqual(p.trainers.map((t) => [t.reward, t.slashed, t.harmful]), TRAINERS.map(() => ['0', '0', false]))
-    assert.deepEqual(p.scorers.map((s) => s.amount), ['0'])
+    assert.deepEqual(
+      p.trainers.map((t) => [t.reward, t.slashed, t.harmful]),
+      TRAINERS.map(() => ['0', '0', false]),
+    )
+    assert.deepEqual(
+      p.scorers.map((s) => s.amount),
+      ['0'],
+    )
     assert.deepEqual([p.aggregator!.amount, p.treasury, p.carried], ['1000000', '500000', '8500000'])
     assert.deepEqual(c.query('pool', { subnet: '0' }), { subnet: '0', denom: 'ufdr', pool: '8500000' })
     await c.play({ scores: allScore({ 2: 1, 3: 1, 4: 1, 7: 1 }) })
     const next = payouts(c, 1)
     assert.deepEqual([next.available, next.shares.trainers, next.carried], ['18500000', '12950000', '0'])
-    assert.deepEqual(next.trainers.map((t) => t.reward), TRAINERS.map(() => '3237500'))
+    assert.deepEqual(
+      next.trainers.map((t) => t.reward),
+      TRAINERS.map(() => '3237500'),
+    )
     await c.close()
   })
 
@@ -139,7 +165,10 @@ describe('rewards settlement: the split of a scored round, paid into accounts', 
     const closing = await c.play({ scores: allScore({ 2: 1, 3: 1, 4: 1, 7: 1 }) })
     assert.equal(c.supply(), supply)
     assert.deepEqual(eventsOf(closing, 'mint'), [])
-    assert.deepEqual(payouts(c).trainers.map((t) => t.reward), ['0', '0', '0', '0'])
+    assert.deepEqual(
+      payouts(c).trainers.map((t) => t.reward),
+      ['0', '0', '0', '0'],
+    )
     await c.close()
   })
 })

@@ -29,12 +29,22 @@ describe('rewards split: integer apportionment, remainders assigned deterministi
   })
 
   it('breaks ties by address bytes, not by the order of the claims', () => {
-    const reversed = [{ key: key(9), weight: 1n }, { key: key(2), weight: 1n }]
+    const reversed = [
+      { key: key(9), weight: 1n },
+      { key: key(2), weight: 1n },
+    ]
     assert.deepEqual(largestRemainder(3n, reversed), [1n, 2n])
   })
 
   it('gives a zero weight nothing, even a remainder unit', () => {
-    assert.deepEqual(largestRemainder(5n, [{ key: key(1), weight: 0n }, { key: key(2), weight: 1n }, { key: key(3), weight: 1n }]), [0n, 3n, 2n])
+    assert.deepEqual(
+      largestRemainder(5n, [
+        { key: key(1), weight: 0n },
+        { key: key(2), weight: 1n },
+        { key: key(3), weight: 1n },
+      ]),
+      [0n, 3n, 2n],
+    )
   })
 
   it('owes nothing when every weight is 0 (the caller keeps the total)', () => {
@@ -59,7 +69,11 @@ describe('rewards split: integer apportionment, remainders assigned deterministi
         assert.ok(amounts.every((a) => a === 0n))
         continue
       }
-      assert.equal(amounts.reduce((a, b) => a + b, 0n), total, `case ${n}`)
+      assert.equal(
+        amounts.reduce((a, b) => a + b, 0n),
+        total,
+        `case ${n}`,
+      )
       amounts.forEach((a, i) => {
         const floor = (total * weights[i]!) / sum
         assert.ok(a === floor || a === floor + 1n, `case ${n} claim ${i}: ${a} vs quota floor ${floor}`)

@@ -17,7 +17,9 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
   it('slashes slash_fraction_double_sign with the power at the offence, at the height the offending set was chosen', () => {
     const chain = chainAt(20)
     chain.block({ evidence: [chain.evidence(0, 18, 7n)] })
-    assert.deepEqual(chain.staking.slashes, [{ consensusAddress: hexOf(consensusOf(0)), infractionHeight: 17, power: 7n, fraction: '0.05' }])
+    assert.deepEqual(chain.staking.slashes, [
+      { consensusAddress: hexOf(consensusOf(0)), infractionHeight: 17, power: 7n, fraction: '0.05' },
+    ])
   })
 
   it('jails and tombstones the offender: jailed until the end of time', () => {
@@ -26,7 +28,10 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
     assert.deepEqual(chain.staking.jails, [hexOf(consensusOf(0))])
     assert.equal(chain.info(0).tombstoned, true)
     assert.equal(chain.info(0).jailed_until, String(JAILED_FOREVER))
-    assert.deepEqual(eventsOf(events, 'slash').map((e) => [e.reason, e.power, e.infraction_height]), [['double_sign', String(POWER), '17']])
+    assert.deepEqual(
+      eventsOf(events, 'slash').map((e) => [e.reason, e.power, e.infraction_height]),
+      [['double_sign', String(POWER), '17']],
+    )
     assert.equal(eventsOf(events, 'tombstone').length, 1)
   })
 
@@ -36,16 +41,25 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
     assert.equal(chain.staking.jails.length, 1)
     chain.block({ evidence: [chain.evidence(0, 15)] })
     assert.equal(chain.staking.jails.length, 1)
-    assert.deepEqual(chain.staking.slashes.map((s) => s.fraction), ['0.01', '0.05'])
+    assert.deepEqual(
+      chain.staking.slashes.map((s) => s.fraction),
+      ['0.01', '0.05'],
+    )
     assert.equal(chain.info(0).tombstoned, true)
   })
 
   it('counts a second piece of evidence against the same validator once, in the same block or later', () => {
     const chain = chainAt(20)
     const events = chain.block({ evidence: [chain.evidence(0, 18), chain.evidence(0, 19)] })
-    assert.deepEqual(eventsOf(events, 'evidence_refused').map((e) => e.reason), ['ALREADY_TOMBSTONED'])
+    assert.deepEqual(
+      eventsOf(events, 'evidence_refused').map((e) => e.reason),
+      ['ALREADY_TOMBSTONED'],
+    )
     const later = chain.block({ evidence: [chain.evidence(0, 20)] })
-    assert.deepEqual(eventsOf(later, 'evidence_refused').map((e) => [e.reason, e.infraction_height]), [['ALREADY_TOMBSTONED', '20']])
+    assert.deepEqual(
+      eventsOf(later, 'evidence_refused').map((e) => [e.reason, e.infraction_height]),
+      [['ALREADY_TOMBSTONED', '20']],
+    )
     assert.equal(chain.staking.slashes.length, 1)
   })
 
@@ -53,7 +67,9 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
     const chain = chainAt(200)
     chain.evidenceMaxAge = 100
     const old = chain.block({ evidence: [chain.evidence(0, 100)] }) // at 201: age 101
-    assert.deepEqual(eventsOf(old, 'evidence_refused'), [{ address: eventsOf(old, 'evidence_refused')[0]!.address, infraction_height: '100', reason: 'EVIDENCE_TOO_OLD' }])
+    assert.deepEqual(eventsOf(old, 'evidence_refused'), [
+      { address: eventsOf(old, 'evidence_refused')[0]!.address, infraction_height: '100', reason: 'EVIDENCE_TOO_OLD' },
+    ])
     assert.equal(chain.staking.slashes.length, 0)
     assert.equal(chain.info(0).tombstoned, false)
     chain.block({ evidence: [chain.evidence(0, 102)] }) // at 202: age 100
@@ -64,7 +80,10 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
     const chain = chainAt(20)
     const stranger = { kind: 'duplicate-vote' as const, validator: new Uint8Array(20).fill(0xee), height: 19, power: 5n, totalPower: 40n }
     const events = chain.block({ evidence: [stranger] })
-    assert.deepEqual(eventsOf(events, 'evidence_refused').map((e) => e.reason), ['UNKNOWN_VALIDATOR'])
+    assert.deepEqual(
+      eventsOf(events, 'evidence_refused').map((e) => e.reason),
+      ['UNKNOWN_VALIDATOR'],
+    )
     assert.equal(chain.staking.slashes.length, 0)
   })
 
@@ -72,15 +91,23 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
     const chain = chainAt(20)
     chain.staking.byConsensus(consensusOf(0))!.status = 'unbonded'
     const events = chain.block({ evidence: [chain.evidence(0, 19)] })
-    assert.deepEqual(eventsOf(events, 'evidence_refused').map((e) => e.reason), ['VALIDATOR_UNBONDED'])
+    assert.deepEqual(
+      eventsOf(events, 'evidence_refused').map((e) => e.reason),
+      ['VALIDATOR_UNBONDED'],
+    )
   })
 
   it('refuses evidence against a validator slashing never saw bonded as NO_SIGNING_INFO', () => {
     const chain = chainAt(20)
     const v = chain.staking.bond(chain.context(), new Uint8Array(20).fill(0x51), new Uint8Array(20).fill(0x52), 10n)
     chain.slashingContext().moduleStore().delete(signingInfoKey(v.consensusAddress))
-    const events = chain.block({ evidence: [{ kind: 'duplicate-vote', validator: v.consensusAddress, height: 19, power: 10n, totalPower: 50n }] })
-    assert.deepEqual(eventsOf(events, 'evidence_refused').map((e) => e.reason), ['NO_SIGNING_INFO'])
+    const events = chain.block({
+      evidence: [{ kind: 'duplicate-vote', validator: v.consensusAddress, height: 19, power: 10n, totalPower: 50n }],
+    })
+    assert.deepEqual(
+      eventsOf(events, 'evidence_refused').map((e) => e.reason),
+      ['NO_SIGNING_INFO'],
+    )
     assert.equal(chain.staking.slashes.length, 0)
   })
 
@@ -88,7 +115,10 @@ describe('slashing double-sign evidence (x/evidence HandleEquivocationEvidence)'
     const chain = chainAt(11)
     chain.blocks(5, { missing: [0] }) // one more miss would jail for downtime
     chain.block({ missing: [0], evidence: [chain.evidence(0, 15)] })
-    assert.deepEqual(chain.staking.slashes.map((s) => s.fraction), ['0.05'])
+    assert.deepEqual(
+      chain.staking.slashes.map((s) => s.fraction),
+      ['0.05'],
+    )
   })
 
   it('never slashes a tombstoned validator for downtime, even if staking lets it back', () => {

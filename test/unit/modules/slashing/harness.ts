@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict'
 import { MsgUnjail, type SlashingParamsValue, slashingModule, slashingParams } from '../../../../src/modules/slashing/index.js'
 import { STAKING_HOOKS } from '../../../../src/modules/staking/hooks.js'
-import { type BlockInfo, CacheStore, type CommitVote, Context, type Event, GasMeter, type Misbehaviour, type ModuleRegistry, NO_BLOBS } from '../../../../src/state/index.js'
+import {
+  type BlockInfo,
+  CacheStore,
+  type CommitVote,
+  Context,
+  type Event,
+  GasMeter,
+  type Misbehaviour,
+  type ModuleRegistry,
+  NO_BLOBS,
+} from '../../../../src/state/index.js'
 import { writeParams } from '../../../../src/state/params.js'
 import { GENESIS_TIME, testKey } from '../../../helpers/chain.js'
 import { coreRegistry } from '../../../support/chain.js'
@@ -105,7 +115,15 @@ export class SlashingChain {
     return slashingModule.queries[name]!(this.slashingContext(), params)
   }
 
-  info(i: number): { address: string; address_hex: string; start_height: string; index_offset: string; missed_blocks_counter: string; jailed_until: string; tombstoned: boolean } {
+  info(i: number): {
+    address: string
+    address_hex: string
+    start_height: string
+    index_offset: string
+    missed_blocks_counter: string
+    jailed_until: string
+    tombstoned: boolean
+  } {
     return this.query('signingInfo', { address: hexOf(consensusOf(i)) })
   }
 
@@ -122,4 +140,5 @@ export class SlashingChain {
   }
 }
 
-export const eventsOf = (events: Event[], type: string): Record<string, string>[] => events.filter((e) => e.type === type).map((e) => Object.fromEntries(e.attributes))
+export const eventsOf = (events: Event[], type: string): Record<string, string>[] =>
+  events.filter((e) => e.type === type).map((e) => Object.fromEntries(e.attributes))

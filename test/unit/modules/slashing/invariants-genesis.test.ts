@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { encode } from '../../../../src/codec/index.js'
-import { JAILED_FOREVER, MsgUnjail, ValidatorSigningInfo, missedBlockKey, signingInfoKey, slashingModule } from '../../../../src/modules/slashing/index.js'
+import {
+  JAILED_FOREVER,
+  MsgUnjail,
+  ValidatorSigningInfo,
+  missedBlockKey,
+  signingInfoKey,
+  slashingModule,
+} from '../../../../src/modules/slashing/index.js'
 import { Dec, StateError } from '../../../../src/state/index.js'
 import { SlashingChain, consensusOf } from './harness.js'
 
@@ -16,7 +23,13 @@ function running(): SlashingChain {
 const store = (chain: SlashingChain) => chain.context().moduleStore('slashing')
 const rawInfo = (chain: SlashingChain, i: number) => {
   const info = chain.info(i)
-  return { startHeight: BigInt(info.start_height), indexOffset: BigInt(info.index_offset), missedBlocksCounter: BigInt(info.missed_blocks_counter), jailedUntil: BigInt(info.jailed_until), tombstoned: info.tombstoned }
+  return {
+    startHeight: BigInt(info.start_height),
+    indexOffset: BigInt(info.index_offset),
+    missedBlocksCounter: BigInt(info.missed_blocks_counter),
+    jailedUntil: BigInt(info.jailed_until),
+    tombstoned: info.tombstoned,
+  }
 }
 
 describe('slashing invariants catch corrupted books', () => {
@@ -55,9 +68,15 @@ describe('slashing invariants catch corrupted books', () => {
 
   it('catch a tombstoned validator that is not jailed for ever', () => {
     const chain = running()
-    store(chain).set(signingInfoKey(consensusOf(1)), encode(ValidatorSigningInfo, { ...rawInfo(chain, 1), tombstoned: true, jailedUntil: 5n }))
+    store(chain).set(
+      signingInfoKey(consensusOf(1)),
+      encode(ValidatorSigningInfo, { ...rawInfo(chain, 1), tombstoned: true, jailedUntil: 5n }),
+    )
     assert.match(chain.brokenInvariant() ?? '', /tombstoned but jailed only until 5/)
-    store(chain).set(signingInfoKey(consensusOf(1)), encode(ValidatorSigningInfo, { ...rawInfo(chain, 1), tombstoned: true, jailedUntil: JAILED_FOREVER }))
+    store(chain).set(
+      signingInfoKey(consensusOf(1)),
+      encode(ValidatorSigningInfo, { ...rawInfo(chain, 1), tombstoned: true, jailedUntil: JAILED_FOREVER }),
+    )
     assert.equal(chain.brokenInvariant(), null)
   })
 })
@@ -68,27 +87,38 @@ describe('slashing genesis', () => {
     chain.block({ evidence: [chain.evidence(1, 5)] })
     const exported = slashingModule.genesis.export(chain.slashingContext())
     const copy = new SlashingChain(WINDOW)
-    slashingModule.genesis.init(copy.slashingContext(), slashingModule.genesis.validate(JSON.parse(JSON.stringify(exported)), 'app_state.slashing'))
+    slashingModule.genesis.init(
+      copy.slashingContext(),
+      slashingModule.genesis.validate(JSON.parse(JSON.stringify(exported)), 'app_state.slashing'),
+    )
     copy.assertInvariants()
     assert.deepEqual(copy.query('signingInfos'), chain.query('signingInfos'))
     assert.deepEqual((exported as { signing_infos: { missed: string[] }[] }).signing_infos.map((i) => i.missed.length).sort(), [0, 4])
   })
 
   it('refuses at init a missed index outside the window, naming the field', () => {
-    const address = (slashingModule.genesis.export(running().slashingContext()) as { signing_infos: { address: string }[] }).signing_infos[0]!.address
+    const address = (slashingModule.genesis.export(running().slashingContext()) as { signing_infos: { address: string }[] })
+      .signing_infos[0]!.address
     const copy = new SlashingChain(WINDOW)
     const genesis = slashingModule.genesis.validate({ signing_infos: [{ address, missed: ['10'] }] }, 'app_state.slashing')
-    assert.throws(() => slashingModule.genesis.init(copy.slashingContext(), genesis), (e: unknown) => e instanceof StateError && /signing_infos\[0\].missed.*outside signed_blocks_window 10/.test(e.message))
+    assert.throws(
+      () => slashingModule.genesis.init(copy.slashingContext(), genesis),
+      (e: unknown) => e instanceof StateError && /signing_infos\[0\].missed.*outside signed_blocks_window 10/.test(e.message),
+    )
   })
 
   it('accepts an empty section', () => assert.deepEqual(slashingModule.genesis.validate({}, 'app_state.slashing'), { signingInfos: [] }))
 
   it('refuses unknown fields, bad addresses, duplicates and repeated indexes, naming the field', () => {
     const refused = (section: unknown, field: RegExp) =>
-      assert.throws(() => slashingModule.genesis.validate(section, 'app_state.slashing'), (e: unknown) => e instanceof StateError && field.test(e.message))
+      assert.throws(
+        () => slashingModule.genesis.validate(section, 'app_state.slashing'),
+        (e: unknown) => e instanceof StateError && field.test(e.message),
+      )
     refused({ missed_blocks: [] }, /app_state.slashing.missed_blocks/)
     refused({ signing_infos: [{ address: 'fedra1xyz' }] }, /signing_infos\[0\].address/)
-    const address = (slashingModule.genesis.export(running().slashingContext()) as { signing_infos: { address: string }[] }).signing_infos[0]!.address
+    const address = (slashingModule.genesis.export(running().slashingContext()) as { signing_infos: { address: string }[] })
+      .signing_infos[0]!.address
     refused({ signing_infos: [{ address }, { address }] }, /signing_infos\[1\].address/)
     refused({ signing_infos: [{ address, missed: ['1', '1'] }] }, /signing_infos\[0\].missed/)
   })

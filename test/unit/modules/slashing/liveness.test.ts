@@ -60,16 +60,27 @@ describe('slashing liveness: missed blocks jail a validator (x/slashing HandleVa
     const sixth = chain.block({ missing: [0] })
     assert.deepEqual(chain.staking.jails, [hexOf(consensusOf(0))])
     assert.equal(chain.staking.get(chain.staking.byConsensus(consensusOf(0))!.operator).jailed, true)
-    assert.deepEqual(eventsOf(sixth, 'liveness').map((e) => e.missed_blocks), ['6'])
-    assert.deepEqual(eventsOf(sixth, 'slash').map((e) => [e.reason, e.power]), [['missing_signature', String(POWER)]])
-    assert.deepEqual(eventsOf(sixth, 'jail').map((e) => e.jailed_until), [String(timeAt(17) + 600_000n)])
+    assert.deepEqual(
+      eventsOf(sixth, 'liveness').map((e) => e.missed_blocks),
+      ['6'],
+    )
+    assert.deepEqual(
+      eventsOf(sixth, 'slash').map((e) => [e.reason, e.power]),
+      [['missing_signature', String(POWER)]],
+    )
+    assert.deepEqual(
+      eventsOf(sixth, 'jail').map((e) => e.jailed_until),
+      [String(timeAt(17) + 600_000n)],
+    )
   })
 
   it('slashes the downtime fraction with the vote power at height − 2 (the stake that signed the previous block)', () => {
     const chain = pastGrace()
     chain.blocks(6, { missing: [0] })
     assert.equal(chain.height, 17)
-    assert.deepEqual(chain.staking.slashes, [{ consensusAddress: hexOf(consensusOf(0)), infractionHeight: 15, power: POWER, fraction: '0.01' }])
+    assert.deepEqual(chain.staking.slashes, [
+      { consensusAddress: hexOf(consensusOf(0)), infractionHeight: 15, power: POWER, fraction: '0.01' },
+    ])
   })
 
   it('jails until block time + downtime_jail_duration and resets counter, offset and bitmap', () => {
@@ -86,7 +97,10 @@ describe('slashing liveness: missed blocks jail a validator (x/slashing HandleVa
     const chain = pastGrace()
     chain.blocks(8, { missing: [0] })
     assert.equal(chain.info(1).missed_blocks_counter, '0')
-    assert.equal(chain.staking.slashes.every((s) => s.consensusAddress === hexOf(consensusOf(0))), true)
+    assert.equal(
+      chain.staking.slashes.every((s) => s.consensusAddress === hexOf(consensusOf(0))),
+      true,
+    )
   })
 
   it('skips a jailed validator: its misses neither count nor slash again', () => {

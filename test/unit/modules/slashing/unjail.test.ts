@@ -5,7 +5,11 @@ import { SlashingChain, consensusOf, eventsOf, hexOf, operatorOf, timeAt } from 
 
 const WINDOW = { signedBlocksWindow: 10n, minSignedPerWindow: Dec.parse('0.5') }
 const refusedWith = (code: SlashingErrorCode, message: RegExp) => (e: unknown) =>
-  e instanceof ModuleError && e.code === code && e.context.numericCode === SLASHING_ERRORS[code] && e.context.codespace === 'slashing' && message.test(e.message)
+  e instanceof ModuleError &&
+  e.code === code &&
+  e.context.numericCode === SLASHING_ERRORS[code] &&
+  e.context.codespace === 'slashing' &&
+  message.test(e.message)
 
 /** Validator 0 jailed for downtime at height 17, until timeAt(17) + 600 s. */
 function jailed(minSelfDelegation = 1n): SlashingChain {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { encode } from '../../../../src/codec/index.js'
 import { encodeAddress } from '../../../../src/crypto/index.js'
-import { MsgUnjail, SLASHING_ERRORS, slashingModule } from '../../../../src/modules/slashing/index.js'
-import { STAKING_HOOKS, STAKING_MODULE_ACCOUNTS, stakingModule } from '../../../../src/modules/staking/index.js'
+import { MsgUnjail, SLASHING_ERRORS } from '../../../../src/modules/slashing/index.js'
 import type { Application, CommitVote, ExecutedBlock, Misbehaviour } from '../../../../src/state/index.js'
 import { GENESIS_TIME, testGenesisJson, testKey } from '../../../helpers/chain.js'
 import { openTestApp, signedTx, tempDirs } from '../../../support/chain.js'
@@ -39,17 +38,32 @@ async function open(directory: string, slashingParams: Record<string, string> = 
 }
 
 /** Runs one block whose last commit lists `inSet` with `missing` unsigned, commits it and checks every invariant. */
-async function block(app: Application, inSet: Set<number>, missing: number[] = [], evidence: Misbehaviour[] = [], txs: Uint8Array[] = []): Promise<ExecutedBlock> {
+async function block(
+  app: Application,
+  inSet: Set<number>,
+  missing: number[] = [],
+  evidence: Misbehaviour[] = [],
+  txs: Uint8Array[] = [],
+): Promise<ExecutedBlock> {
   const height = app.height + 1
   const votes: CommitVote[] = [...inSet].sort().map((i) => ({ validator: consensus(i), power: 10n, signed: !missing.includes(i) }))
-  const executed = app.executeBlock({ height, time: T0 + BigInt(height) * 1000n, proposer: consensus(0), txs, lastCommit: height === 1 ? null : { round: 0, votes }, evidence })
+  const executed = app.executeBlock({
+    height,
+    time: T0 + BigInt(height) * 1000n,
+    proposer: consensus(0),
+    txs,
+    lastCommit: height === 1 ? null : { round: 0, votes },
+    evidence,
+  })
   await app.commitBlock(executed)
   app.assertInvariants()
   return executed
 }
 
-const validator = (app: Application, i: number) => app.query('staking', 'validator', { validator: operator(i) }) as { jailed: boolean; tokens: string; status: string }
-const removes = (executed: ExecutedBlock, i: number) => executed.validatorUpdates.some((u) => Buffer.from(u.publicKey).equals(Buffer.from(testKey(100 + i).publicKey.bytes)) && u.power === 0n)
+const validator = (app: Application, i: number) =>
+  app.query('staking', 'validator', { validator: operator(i) }) as { jailed: boolean; tokens: string; status: string }
+const removes = (executed: ExecutedBlock, i: number) =>
+  executed.validatorUpdates.some((u) => Buffer.from(u.publicKey).equals(Buffer.from(testKey(100 + i).publicKey.bytes)) && u.power === 0n)
 
 describe('slashing with the real staking module', () => {
   const dirs = tempDirs()
@@ -71,19 +85,28 @@ describe('slashing with the real staking module', () => {
     assert.equal(validator(app, 0).jailed, false)
   })
 
-  it('burns 5 % of a double-signer\'s stake, tombstones it and takes it out of the set', async () => {
+  it("burns 5 % of a double-signer's stake, tombstones it and takes it out of the set", async () => {
     const app = await open(dirs.next())
     const set = new Set([0, 1, 2, 3])
     for (let h = 1; h <= 4; h++) await block(app, set)
-    const supply = (app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find((c) => c.denom === 'ufdr')!.amount
-    const executed = await block(app, set, [], [{ kind: 'duplicate-vote', validator: consensus(2), height: 4, power: 10n, totalPower: 40n }])
+    const supply = (app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find(
+      (c) => c.denom === 'ufdr',
+    )!.amount
+    const executed = await block(
+      app,
+      set,
+      [],
+      [{ kind: 'duplicate-vote', validator: consensus(2), height: 4, power: 10n, totalPower: 40n }],
+    )
     assert.equal(validator(app, 2).tokens, String(SELF_BOND - SELF_BOND / 20n))
     assert.equal(validator(app, 2).jailed, true)
     assert.equal(removes(executed, 2), true)
     const info = app.query('slashing', 'signingInfo', { address: operator(2) }) as { tombstoned: boolean; jailed_until: string }
     assert.equal(info.tombstoned, true)
     assert.equal(info.jailed_until, String(2n ** 64n - 1n))
-    const after = (app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find((c) => c.denom === 'ufdr')!.amount
+    const after = (app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find(
+      (c) => c.denom === 'ufdr',
+    )!.amount
     assert.equal(BigInt(supply) - BigInt(after), SELF_BOND / 20n)
   })
 
@@ -100,6 +123,9 @@ describe('slashing with the real staking module', () => {
     const back = await block(app, set, [], [], [unjail(1n)]) // height 16 = jailed_until
     assert.equal(back.txResults[0]!.code, 0, back.txResults[0]!.log)
     assert.equal(validator(app, 3).jailed, false)
-    assert.equal(back.validatorUpdates.some((u) => Buffer.from(u.publicKey).equals(Buffer.from(testKey(103).publicKey.bytes)) && u.power > 0n), true)
+    assert.equal(
+      back.validatorUpdates.some((u) => Buffer.from(u.publicKey).equals(Buffer.from(testKey(103).publicKey.bytes)) && u.power > 0n),
+      true,
+    )
   })
 })

@@ -11,16 +11,24 @@ import { COMPOSITION, MILLION, STAKING_EXTRA, addr, coin, stakingGenesisJson, st
 const NEW_KEY = PrivateKey.fromSeed(new Uint8Array(32).fill(77))
 const KEYS = [...VALIDATORS, NEW_KEY]
 const genValidators = (selfBond = 10n * MILLION) =>
-  VALIDATORS.map((key, i) => ({ operator: testKey(i).publicKey.address, pub_key: key.publicKey.hex, moniker: `v${i}`, self_bond: String(selfBond), commission: { rate: '0.05', max_rate: '0.2', max_change_rate: '0.01' } }))
+  VALIDATORS.map((key, i) => ({
+    operator: testKey(i).publicKey.address,
+    pub_key: key.publicKey.hex,
+    moniker: `v${i}`,
+    self_bond: String(selfBond),
+    commission: { rate: '0.05', max_rate: '0.2', max_change_rate: '0.01' },
+  }))
 const nonces = new Map<number, bigint>()
 function tx(from: number, messages: Uint8Array[]): Uint8Array {
   const nonce = nonces.get(from) ?? 0n
   nonces.set(from, nonce + 1n)
   return signTx(testKey(from), { chainId: CHAIN_ID, nonce, fee: FEE, gasLimit: 2_000_000n, messages, memo: '' })
 }
-const power = (set: ReturnType<ChainApp['tip']>['validators'], key: PrivateKey) => set.validators.find((v) => v.address === key.publicKey.address)?.votingPower
+const power = (set: ReturnType<ChainApp['tip']>['validators'], key: PrivateKey) =>
+  set.validators.find((v) => v.address === key.publicKey.address)?.votingPower
 
-const subtree = (db: StateDB, prefix: string) => [...db.iterate(Buffer.from(prefix))].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`)
+const subtree = (db: StateDB, prefix: string) =>
+  [...db.iterate(Buffer.from(prefix))].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`)
 
 async function next(chain: ChainApp, txs: Uint8Array[] = []) {
   const { block, commit } = proposeNext(chain, KEYS, { txs })
@@ -36,12 +44,28 @@ describe('staking on a chain', () => {
 
   it('gen_validators form the genesis set; delegations and a new validator reach consensus at H+2', async () => {
     const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), STAKING_EXTRA, COMPOSITION)
-    assert.deepEqual(chain.tip().validators.validators.map((v) => v.votingPower), [10n, 10n, 10n, 10n])
+    assert.deepEqual(
+      chain.tip().validators.validators.map((v) => v.votingPower),
+      [10n, 10n, 10n, 10n],
+    )
     const results = await next(chain, [
       tx(4, [encode(MsgDelegate, { validator: addr(0), amount: coin(5n * MILLION) })]),
-      tx(5, [encode(MsgCreateValidator, { pubKey: NEW_KEY.publicKey.bytes, moniker: 'new', commissionRate: Dec.parse('0.1'), commissionMaxRate: Dec.parse('0.2'), commissionMaxChangeRate: Dec.parse('0.01'), minSelfDelegation: 1n, value: coin(3n * MILLION) })]),
+      tx(5, [
+        encode(MsgCreateValidator, {
+          pubKey: NEW_KEY.publicKey.bytes,
+          moniker: 'new',
+          commissionRate: Dec.parse('0.1'),
+          commissionMaxRate: Dec.parse('0.2'),
+          commissionMaxChangeRate: Dec.parse('0.01'),
+          minSelfDelegation: 1n,
+          value: coin(3n * MILLION),
+        }),
+      ]),
     ])
-    assert.deepEqual(results.txResults.map((r) => r.code), [0, 0])
+    assert.deepEqual(
+      results.txResults.map((r) => r.code),
+      [0, 0],
+    )
     if (process.env.STAKING_GAS) console.log(results.txResults.map((r) => r.gasUsed))
     const height = chain.tip().height
     assert.equal(power(chain.tip().validators, VALIDATORS[0]!), 10n, `the set of ${height + 1} is not changed yet`)
@@ -69,10 +93,13 @@ describe('staking on a chain', () => {
     // A message's stateless check (validate) fails the tx before execution, naming the staking code.
     assert.equal(stateless!.codespace, 'tx')
     assert.match(stateless!.log, /SAME_VALIDATOR/)
-    assert.deepEqual(stateful.map((r) => [r.codespace, r.code]), [
-      ['staking', STAKING_ERRORS.UNKNOWN_DELEGATION],
-      ['staking', STAKING_ERRORS.BAD_DENOM],
-    ])
+    assert.deepEqual(
+      stateful.map((r) => [r.codespace, r.code]),
+      [
+        ['staking', STAKING_ERRORS.UNKNOWN_DELEGATION],
+        ['staking', STAKING_ERRORS.BAD_DENOM],
+      ],
+    )
     await chain.state.db.close()
   })
 
@@ -101,24 +128,42 @@ describe('staking on a chain', () => {
     fresh.assertInvariants()
     assert.deepEqual(fresh.exportAppState(), exported)
     const set = await fresh.genesisValidators()
-    assert.deepEqual(set.map((v) => v.power), [11n, 11n, 10n], 'v0 is jailed: its operator unbonded all of its self-delegation')
+    assert.deepEqual(
+      set.map((v) => v.power),
+      [11n, 11n, 10n],
+      'v0 is jailed: its operator unbonded all of its self-delegation',
+    )
     await fresh.db.close()
     await chain.state.db.close()
   })
 
   it('refuses a genesis whose pools do not match the records, and a gen_validator the bank cannot fund', async () => {
     const registry = stakingRegistry()
-    const unfunded = stakingGenesisJson({ gen_validators: [{ operator: encodeAddress(new Uint8Array(20).fill(9)), pub_key: VALIDATORS[0]!.publicKey.hex, moniker: 'x', self_bond: '5' }] })
-    await assert.rejects(new Application(await StateDB.open(dirs.next()), registry, parseGenesis(unfunded, registry)).initChain(), (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /gen_validators\[0\]/.test(e.message))
+    const unfunded = stakingGenesisJson({
+      gen_validators: [
+        { operator: encodeAddress(new Uint8Array(20).fill(9)), pub_key: VALIDATORS[0]!.publicKey.hex, moniker: 'x', self_bond: '5' },
+      ],
+    })
+    await assert.rejects(
+      new Application(await StateDB.open(dirs.next()), registry, parseGenesis(unfunded, registry)).initChain(),
+      (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /gen_validators\[0\]/.test(e.message),
+    )
     const chain = await openChain(dirs.next(), stakingGenesisJson({ gen_validators: genValidators() }), STAKING_EXTRA, COMPOSITION)
     const exported = chain.state.exportAppState() as { staking: { validators: { tokens: string }[] } }
     exported.staking.validators[0]!.tokens = '1'
     const bad = { ...stakingGenesisJson(), app_state: exported }
-    await assert.rejects(new Application(await StateDB.open(dirs.next()), registry, parseGenesis(bad, registry)).initChain(), (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /bonded_pool/.test(e.message))
+    await assert.rejects(
+      new Application(await StateDB.open(dirs.next()), registry, parseGenesis(bad, registry)).initChain(),
+      (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /bonded_pool/.test(e.message),
+    )
     const mismatched = chain.state.exportAppState() as { staking: { delegations: { shares: string }[] } }
     mismatched.staking.delegations[0]!.shares = '7'
     await assert.rejects(
-      new Application(await StateDB.open(dirs.next()), registry, parseGenesis({ ...stakingGenesisJson(), app_state: mismatched }, registry)).initChain(),
+      new Application(
+        await StateDB.open(dirs.next()),
+        registry,
+        parseGenesis({ ...stakingGenesisJson(), app_state: mismatched }, registry),
+      ).initChain(),
       (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && /\(shares\)/.test(e.message),
     )
     assert.throws(() => parseGenesis(stakingGenesisJson({ nope: 1 }), registry), /no such staking genesis field/)
@@ -129,7 +174,10 @@ describe('staking on a chain', () => {
 
   it('with no staking validators the genesis set stays genesis.validators', async () => {
     const chain = await openChain(dirs.next(), stakingGenesisJson(), STAKING_EXTRA, COMPOSITION)
-    assert.deepEqual(chain.tip().validators.validators.map((v) => v.votingPower), [10n])
+    assert.deepEqual(
+      chain.tip().validators.validators.map((v) => v.votingPower),
+      [10n],
+    )
     await chain.state.db.close()
   })
 })

@@ -1,8 +1,21 @@
 import { PrivateKey } from '../../../../src/crypto/index.js'
 import { BankKeeper, defaultModules, moduleAddress } from '../../../../src/modules/index.js'
 import { STAKING_MODULE_ACCOUNTS, StakingKeeper, stakingModule } from '../../../../src/modules/staking/index.js'
-import { BONDED_POOL, BONDS_POOL, NOT_BONDED_POOL } from '../../../../src/modules/staking/keys.js'
-import { type Application, CacheStore, type Composition, type Module, Context, Dec, FRAMEWORK, GasMeter, type ModuleRegistry, ModuleError, type ValidatorUpdate, outsideBlock } from '../../../../src/state/index.js'
+import type { BONDED_POOL, BONDS_POOL, NOT_BONDED_POOL } from '../../../../src/modules/staking/keys.js'
+import {
+  type Application,
+  CacheStore,
+  type Composition,
+  type Module,
+  Context,
+  Dec,
+  FRAMEWORK,
+  GasMeter,
+  type ModuleRegistry,
+  ModuleError,
+  type ValidatorUpdate,
+  outsideBlock,
+} from '../../../../src/state/index.js'
 import { GENESIS_TIME, testGenesisJson, testKey } from '../../../helpers/chain.js'
 import { openTestApp, testRegistry } from '../../../support/chain.js'
 
@@ -22,7 +35,11 @@ export const coin = (amount: bigint) => ({ denom: 'ufdr', amount })
 export const dec = (text: string) => Dec.parse(text)
 
 /** A genesis with `accounts` funded test accounts and staking's section / params. */
-export function stakingGenesisJson(staking: Record<string, unknown> = {}, accounts = 8, amount = 1_000_000_000_000n): Record<string, unknown> {
+export function stakingGenesisJson(
+  staking: Record<string, unknown> = {},
+  accounts = 8,
+  amount = 1_000_000_000_000n,
+): Record<string, unknown> {
   const base = testGenesisJson(accounts, amount)
   return { ...base, app_state: { ...(base.app_state as Record<string, unknown>), staking } }
 }
@@ -48,12 +65,27 @@ export class Harness {
     this.time = BigInt(Date.parse(GENESIS_TIME)) + 1000n
   }
 
-  static async open(dir: string, staking: Record<string, unknown> = {}, accounts = 8, extra: Module[] = [], composition: Composition = {}): Promise<Harness> {
-    return new Harness(await openTestApp(dir, [...STAKING_EXTRA, ...extra], { ...COMPOSITION, ...composition }, stakingGenesisJson(staking, accounts)))
+  static async open(
+    dir: string,
+    staking: Record<string, unknown> = {},
+    accounts = 8,
+    extra: Module[] = [],
+    composition: Composition = {},
+  ): Promise<Harness> {
+    return new Harness(
+      await openTestApp(dir, [...STAKING_EXTRA, ...extra], { ...COMPOSITION, ...composition }, stakingGenesisJson(staking, accounts)),
+    )
   }
 
   ctx(module = 'staking', store: CacheStore = this.store): Context {
-    return new Context({ ...outsideBlock('fedra-test-1', this.height), time: this.time }, store, new GasMeter(2n ** 64n), this.registry, this.events as never, module)
+    return new Context(
+      { ...outsideBlock('fedra-test-1', this.height), time: this.time },
+      store,
+      new GasMeter(2n ** 64n),
+      this.registry,
+      this.events as never,
+      module,
+    )
   }
 
   get keeper(): StakingKeeper {

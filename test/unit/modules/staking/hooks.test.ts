@@ -26,7 +26,10 @@ const recorder: Module<null> = {
   invariants: {},
   hooks: [
     implementHooks(STAKING_HOOKS, (): StakingHooks => {
-      const rec = (name: string) => (...args: unknown[]) => void calls.push(`${name}(${args.map((a) => (a instanceof Uint8Array ? hex(a) : String(a))).join(',')})`)
+      const rec =
+        (name: string) =>
+        (...args: unknown[]) =>
+          void calls.push(`${name}(${args.map((a) => (a instanceof Uint8Array ? hex(a) : String(a))).join(',')})`)
       return {
         afterValidatorCreated: rec('afterValidatorCreated'),
         afterValidatorBonded: rec('afterValidatorBonded'),
@@ -51,12 +54,21 @@ describe('staking hooks and contracts', () => {
     const [v, d, c] = [hex(addr(0)), hex(addr(5)), hex(consAddr(0))]
     calls.length = 0
     h.createValidator(0, 10n * MILLION)
-    assert.deepEqual(calls.splice(0), [`afterValidatorCreated(${v})`, `beforeDelegationCreated(${v},${v})`, `afterDelegationModified(${v},${v})`])
+    assert.deepEqual(calls.splice(0), [
+      `afterValidatorCreated(${v})`,
+      `beforeDelegationCreated(${v},${v})`,
+      `afterDelegationModified(${v},${v})`,
+    ])
     h.endBlock()
     assert.deepEqual(calls.splice(0), [`afterValidatorBonded(${c},${v})`])
     h.tx((k) => k.delegate(addr(5), addr(0), coin(MILLION)))
     h.tx((k) => k.delegate(addr(5), addr(0), coin(MILLION)))
-    assert.deepEqual(calls.splice(0), [`beforeDelegationCreated(${d},${v})`, `afterDelegationModified(${d},${v})`, `beforeDelegationSharesModified(${d},${v})`, `afterDelegationModified(${d},${v})`])
+    assert.deepEqual(calls.splice(0), [
+      `beforeDelegationCreated(${d},${v})`,
+      `afterDelegationModified(${d},${v})`,
+      `beforeDelegationSharesModified(${d},${v})`,
+      `afterDelegationModified(${d},${v})`,
+    ])
     h.tx((k) => k.undelegate(addr(5), addr(0), coin(2n * MILLION)))
     assert.deepEqual(calls.splice(0), [`beforeDelegationSharesModified(${d},${v})`, `beforeDelegationRemoved(${d},${v})`])
     // Slashing's view of the keeper, through its declared contract.
@@ -72,11 +84,18 @@ describe('staking hooks and contracts', () => {
     h.endBlock()
     assert.equal(h.keeper.validator(addr(0))!.status, 'unbonded')
     h.tx((k) => k.undelegate(addr(0), addr(0), coin(9n * MILLION)))
-    assert.deepEqual(calls.splice(0), [`beforeDelegationSharesModified(${v},${v})`, `beforeDelegationRemoved(${v},${v})`, `afterValidatorRemoved(${c},${v})`])
+    assert.deepEqual(calls.splice(0), [
+      `beforeDelegationSharesModified(${v},${v})`,
+      `beforeDelegationRemoved(${v},${v})`,
+      `afterValidatorRemoved(${c},${v})`,
+    ])
     // Bonds another module makes carry its name.
     const bonds = h.ctx('recorder').keeper(BONDS)
     bonds.bond(addr(6), 'x', 10n)
-    assert.deepEqual([...h.keeper.allBonds()].map((b) => b.purpose), ['recorder:x'])
+    assert.deepEqual(
+      [...h.keeper.allBonds()].map((b) => b.purpose),
+      ['recorder:x'],
+    )
     assert.equal(testKey(6).publicKey.address.startsWith('fedra1'), true)
     await h.close()
   })

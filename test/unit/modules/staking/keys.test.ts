@@ -21,7 +21,14 @@ describe('staking keys', () => {
   })
   it('the power index sorts by power descending, then operator ascending; queues by time', () => {
     const keys = [K.powerIndexKey(5n, b), K.powerIndexKey(9n, c), K.powerIndexKey(5n, a)].sort(Buffer.compare)
-    assert.deepEqual(keys.map((k) => K.parsePowerIndexKey(k)), [{ power: 9n, operator: c }, { power: 5n, operator: a }, { power: 5n, operator: b }])
+    assert.deepEqual(
+      keys.map((k) => K.parsePowerIndexKey(k)),
+      [
+        { power: 9n, operator: c },
+        { power: 5n, operator: a },
+        { power: 5n, operator: b },
+      ],
+    )
     assert.ok(Buffer.compare(K.unbondingQueueKey(255n, c, c), K.unbondingQueueKey(256n, a, a)) < 0)
   })
 })

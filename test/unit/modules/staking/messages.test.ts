@@ -33,11 +33,46 @@ describe('staking messages', () => {
     })
     it('refuses an operator that already runs a validator, and a consensus key in use', () => {
       h.createValidator(0, MILLION)
-      assert.equal(h.fails((k) => k.createValidator(addr(0), { pubKey: consKey(5).publicKey.bytes, moniker: 'x', commissionRate: dec('0'), commissionMaxRate: dec('0'), commissionMaxChangeRate: dec('0'), minSelfDelegation: 1n, value: coin(MILLION) })), 'VALIDATOR_EXISTS')
-      assert.equal(h.fails((k) => k.createValidator(addr(1), { pubKey: consKey(0).publicKey.bytes, moniker: 'x', commissionRate: dec('0'), commissionMaxRate: dec('0'), commissionMaxChangeRate: dec('0'), minSelfDelegation: 1n, value: coin(MILLION) })), 'VALIDATOR_EXISTS')
+      assert.equal(
+        h.fails((k) =>
+          k.createValidator(addr(0), {
+            pubKey: consKey(5).publicKey.bytes,
+            moniker: 'x',
+            commissionRate: dec('0'),
+            commissionMaxRate: dec('0'),
+            commissionMaxChangeRate: dec('0'),
+            minSelfDelegation: 1n,
+            value: coin(MILLION),
+          }),
+        ),
+        'VALIDATOR_EXISTS',
+      )
+      assert.equal(
+        h.fails((k) =>
+          k.createValidator(addr(1), {
+            pubKey: consKey(0).publicKey.bytes,
+            moniker: 'x',
+            commissionRate: dec('0'),
+            commissionMaxRate: dec('0'),
+            commissionMaxChangeRate: dec('0'),
+            minSelfDelegation: 1n,
+            value: coin(MILLION),
+          }),
+        ),
+        'VALIDATOR_EXISTS',
+      )
     })
     const create = (over: Record<string, unknown>) => (k: Harness['keeper']) =>
-      k.createValidator(addr(1), { pubKey: consKey(1).publicKey.bytes, moniker: 'v', commissionRate: dec('0.1'), commissionMaxRate: dec('0.2'), commissionMaxChangeRate: dec('0.01'), minSelfDelegation: 1n, value: coin(MILLION), ...over } as never)
+      k.createValidator(addr(1), {
+        pubKey: consKey(1).publicKey.bytes,
+        moniker: 'v',
+        commissionRate: dec('0.1'),
+        commissionMaxRate: dec('0.2'),
+        commissionMaxChangeRate: dec('0.01'),
+        minSelfDelegation: 1n,
+        value: coin(MILLION),
+        ...over,
+      } as never)
     it('refuses bad commission, denom, moniker, minimums and funds', () => {
       assert.equal(h.fails(create({ commissionRate: dec('0.3') })), 'INVALID_COMMISSION')
       assert.equal(h.fails(create({ commissionMaxRate: dec('1.1') })), 'INVALID_COMMISSION')
@@ -58,20 +93,44 @@ describe('staking messages', () => {
     it('changes moniker and minimum, and the rate after 24 h within max_change_rate', () => {
       h.tx((k) => k.editValidator(addr(0), { moniker: 'renamed', commissionRate: null, minSelfDelegation: 6n }))
       assert.equal(h.keeper.validator(addr(0))!.moniker, 'renamed')
-      assert.equal(h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.105'), minSelfDelegation: null })), 'COMMISSION_CHANGE_TOO_SOON')
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.105'), minSelfDelegation: null })),
+        'COMMISSION_CHANGE_TOO_SOON',
+      )
       h.endBlock(DAY)
       h.tx((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.11'), minSelfDelegation: null }))
       assert.equal(h.keeper.validator(addr(0))!.commissionRate.toString(), '0.11')
-      assert.equal(h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.111'), minSelfDelegation: null })), 'COMMISSION_CHANGE_TOO_SOON')
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.111'), minSelfDelegation: null })),
+        'COMMISSION_CHANGE_TOO_SOON',
+      )
     })
     it('refuses a change above max_change_rate or max_rate, a lower or too high minimum, an unknown validator', () => {
       h.endBlock(DAY)
-      assert.equal(h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.12'), minSelfDelegation: null })), 'COMMISSION_CHANGE_TOO_FAST')
-      assert.equal(h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.25'), minSelfDelegation: null })), 'INVALID_COMMISSION')
-      assert.equal(h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: null, minSelfDelegation: 4n })), 'INVALID_MIN_SELF_DELEGATION')
-      assert.equal(h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: null, minSelfDelegation: 11n * MILLION })), 'SELF_DELEGATION_BELOW_MINIMUM')
-      assert.equal(h.fails((k) => k.editValidator(addr(0), { moniker: '', commissionRate: null, minSelfDelegation: null })), 'INVALID_MONIKER')
-      assert.equal(h.fails((k) => k.editValidator(addr(3), { moniker: 'x', commissionRate: null, minSelfDelegation: null })), 'UNKNOWN_VALIDATOR')
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.12'), minSelfDelegation: null })),
+        'COMMISSION_CHANGE_TOO_FAST',
+      )
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: dec('0.25'), minSelfDelegation: null })),
+        'INVALID_COMMISSION',
+      )
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: null, minSelfDelegation: 4n })),
+        'INVALID_MIN_SELF_DELEGATION',
+      )
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(0), { moniker: null, commissionRate: null, minSelfDelegation: 11n * MILLION })),
+        'SELF_DELEGATION_BELOW_MINIMUM',
+      )
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(0), { moniker: '', commissionRate: null, minSelfDelegation: null })),
+        'INVALID_MONIKER',
+      )
+      assert.equal(
+        h.fails((k) => k.editValidator(addr(3), { moniker: 'x', commissionRate: null, minSelfDelegation: null })),
+        'UNKNOWN_VALIDATOR',
+      )
     })
   })
 
@@ -88,10 +147,22 @@ describe('staking messages', () => {
       h.assertInvariants()
     })
     it('refuses a bad amount, denom, unknown validator, and too little money', () => {
-      assert.equal(h.fails((k) => k.delegate(addr(1), addr(0), coin(0n))), 'INVALID_AMOUNT')
-      assert.equal(h.fails((k) => k.delegate(addr(1), addr(0), { denom: 'uatom', amount: 1n })), 'BAD_DENOM')
-      assert.equal(h.fails((k) => k.delegate(addr(1), addr(5), coin(1n))), 'UNKNOWN_VALIDATOR')
-      assert.equal(h.fails((k) => k.delegate(addr(1), addr(0), coin(10n ** 15n))), 'INSUFFICIENT_FUNDS')
+      assert.equal(
+        h.fails((k) => k.delegate(addr(1), addr(0), coin(0n))),
+        'INVALID_AMOUNT',
+      )
+      assert.equal(
+        h.fails((k) => k.delegate(addr(1), addr(0), { denom: 'uatom', amount: 1n })),
+        'BAD_DENOM',
+      )
+      assert.equal(
+        h.fails((k) => k.delegate(addr(1), addr(5), coin(1n))),
+        'UNKNOWN_VALIDATOR',
+      )
+      assert.equal(
+        h.fails((k) => k.delegate(addr(1), addr(0), coin(10n ** 15n))),
+        'INSUFFICIENT_FUNDS',
+      )
     })
     it('undelegating moves tokens to the not-bonded pool, pays out when unbonding_time of block time has passed', () => {
       h.tx((k) => k.delegate(addr(1), addr(0), coin(5n * MILLION)))
@@ -114,15 +185,30 @@ describe('staking messages', () => {
     })
     it('refuses undelegating more than held, without a delegation, past max_entries', () => {
       h.tx((k) => k.delegate(addr(1), addr(0), coin(5n * MILLION)))
-      assert.equal(h.fails((k) => k.undelegate(addr(1), addr(0), coin(6n * MILLION))), 'INSUFFICIENT_BOND')
-      assert.equal(h.fails((k) => k.undelegate(addr(2), addr(0), coin(1n))), 'UNKNOWN_DELEGATION')
-      assert.equal(h.fails((k) => k.undelegate(addr(1), addr(4), coin(1n))), 'UNKNOWN_VALIDATOR')
-      assert.equal(h.fails((k) => k.undelegate(addr(1), addr(0), coin(0n))), 'INVALID_AMOUNT')
+      assert.equal(
+        h.fails((k) => k.undelegate(addr(1), addr(0), coin(6n * MILLION))),
+        'INSUFFICIENT_BOND',
+      )
+      assert.equal(
+        h.fails((k) => k.undelegate(addr(2), addr(0), coin(1n))),
+        'UNKNOWN_DELEGATION',
+      )
+      assert.equal(
+        h.fails((k) => k.undelegate(addr(1), addr(4), coin(1n))),
+        'UNKNOWN_VALIDATOR',
+      )
+      assert.equal(
+        h.fails((k) => k.undelegate(addr(1), addr(0), coin(0n))),
+        'INVALID_AMOUNT',
+      )
       for (let i = 0; i < 7; i++) {
         h.tx((k) => k.undelegate(addr(1), addr(0), coin(1000n)))
         h.endBlock()
       }
-      assert.equal(h.fails((k) => k.undelegate(addr(1), addr(0), coin(1000n))), 'TOO_MANY_UNBONDING_ENTRIES')
+      assert.equal(
+        h.fails((k) => k.undelegate(addr(1), addr(0), coin(1000n))),
+        'TOO_MANY_UNBONDING_ENTRIES',
+      )
       h.assertInvariants()
     })
     it('two undelegations in one block merge into one entry', () => {
@@ -139,10 +225,16 @@ describe('staking messages', () => {
       assert.equal(h.keeper.validator(addr(0))!.jailed, true)
       assert.deepEqual(h.endBlock(), [{ publicKey: consKey(0).publicKey.bytes, power: 0n }])
       assert.equal(h.keeper.validator(addr(0))!.status, 'unbonding')
-      assert.equal(h.fails((k) => k.unjail(consAddr(0))), 'SELF_DELEGATION_TOO_LOW_TO_UNJAIL')
+      assert.equal(
+        h.fails((k) => k.unjail(consAddr(0))),
+        'SELF_DELEGATION_TOO_LOW_TO_UNJAIL',
+      )
       h.tx((k) => k.delegate(addr(0), addr(0), coin(MILLION)))
       h.tx((k) => k.unjail(consAddr(0)))
-      assert.equal(h.fails((k) => k.unjail(consAddr(0))), 'VALIDATOR_NOT_JAILED')
+      assert.equal(
+        h.fails((k) => k.unjail(consAddr(0))),
+        'VALIDATOR_NOT_JAILED',
+      )
       assert.deepEqual(h.endBlock(), [{ publicKey: consKey(0).publicKey.bytes, power: 9n }])
       assert.equal(h.keeper.validator(addr(0))!.status, 'bonded')
       h.assertInvariants()
@@ -162,7 +254,10 @@ describe('staking messages', () => {
       assert.equal(completion, h.time + UNBONDING)
       assert.ok(h.keeper.delegation(addr(5), addr(1))!.shares.eq(Dec.fromInt(3n * MILLION)))
       const updates = h.endBlock()
-      assert.deepEqual(updates.map((u) => u.power), [13n, 11n])
+      assert.deepEqual(
+        updates.map((u) => u.power),
+        [13n, 11n],
+      )
       assert.equal([...h.keeper.redelegationsOf(addr(5))].length, 1)
       h.endBlock(UNBONDING)
       h.endBlock()
@@ -170,18 +265,36 @@ describe('staking messages', () => {
       h.assertInvariants()
     })
     it('refuses the same validator, a transitive redelegation until the first matures, unknown ones, too many entries', () => {
-      assert.equal(h.fails((k) => k.redelegate(addr(5), addr(0), addr(0), coin(1n))), 'SAME_VALIDATOR')
-      assert.equal(h.fails((k) => k.redelegate(addr(5), addr(0), addr(7), coin(1n))), 'UNKNOWN_VALIDATOR')
-      assert.equal(h.fails((k) => k.redelegate(addr(6), addr(0), addr(1), coin(1n))), 'UNKNOWN_DELEGATION')
-      assert.equal(h.fails((k) => k.redelegate(addr(5), addr(0), addr(1), coin(5n * MILLION))), 'INSUFFICIENT_BOND')
+      assert.equal(
+        h.fails((k) => k.redelegate(addr(5), addr(0), addr(0), coin(1n))),
+        'SAME_VALIDATOR',
+      )
+      assert.equal(
+        h.fails((k) => k.redelegate(addr(5), addr(0), addr(7), coin(1n))),
+        'UNKNOWN_VALIDATOR',
+      )
+      assert.equal(
+        h.fails((k) => k.redelegate(addr(6), addr(0), addr(1), coin(1n))),
+        'UNKNOWN_DELEGATION',
+      )
+      assert.equal(
+        h.fails((k) => k.redelegate(addr(5), addr(0), addr(1), coin(5n * MILLION))),
+        'INSUFFICIENT_BOND',
+      )
       h.tx((k) => k.redelegate(addr(5), addr(0), addr(1), coin(MILLION)))
-      assert.equal(h.fails((k) => k.redelegate(addr(5), addr(1), addr(2), coin(1000n))), 'TRANSITIVE_REDELEGATION')
+      assert.equal(
+        h.fails((k) => k.redelegate(addr(5), addr(1), addr(2), coin(1000n))),
+        'TRANSITIVE_REDELEGATION',
+      )
       for (let i = 0; i < 6; i++) {
         h.endBlock()
         h.tx((k) => k.redelegate(addr(5), addr(0), addr(1), coin(1000n)))
       }
       h.endBlock()
-      assert.equal(h.fails((k) => k.redelegate(addr(5), addr(0), addr(1), coin(1000n))), 'TOO_MANY_REDELEGATION_ENTRIES')
+      assert.equal(
+        h.fails((k) => k.redelegate(addr(5), addr(0), addr(1), coin(1000n))),
+        'TOO_MANY_REDELEGATION_ENTRIES',
+      )
       h.endBlock(UNBONDING)
       h.endBlock()
       h.tx((k) => k.redelegate(addr(5), addr(1), addr(2), coin(1000n)))
@@ -226,16 +339,37 @@ describe('staking messages', () => {
     it('refuses an unknown entry, too much, a matured entry, a jailed validator, bad amounts', () => {
       const height = BigInt(h.height)
       h.tx((k) => k.undelegate(addr(5), addr(0), coin(2n * MILLION)))
-      assert.equal(h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height + 1n, coin(1n))), 'UNKNOWN_UNBONDING_ENTRY')
-      assert.equal(h.fails((k) => k.cancelUnbonding(addr(6), addr(0), height, coin(1n))), 'UNKNOWN_UNBONDING_ENTRY')
-      assert.equal(h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(3n * MILLION))), 'INSUFFICIENT_BOND')
-      assert.equal(h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(0n))), 'INVALID_AMOUNT')
-      assert.equal(h.fails((k) => k.cancelUnbonding(addr(5), addr(3), height, coin(1n))), 'UNKNOWN_VALIDATOR')
+      assert.equal(
+        h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height + 1n, coin(1n))),
+        'UNKNOWN_UNBONDING_ENTRY',
+      )
+      assert.equal(
+        h.fails((k) => k.cancelUnbonding(addr(6), addr(0), height, coin(1n))),
+        'UNKNOWN_UNBONDING_ENTRY',
+      )
+      assert.equal(
+        h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(3n * MILLION))),
+        'INSUFFICIENT_BOND',
+      )
+      assert.equal(
+        h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(0n))),
+        'INVALID_AMOUNT',
+      )
+      assert.equal(
+        h.fails((k) => k.cancelUnbonding(addr(5), addr(3), height, coin(1n))),
+        'UNKNOWN_VALIDATOR',
+      )
       h.tx((k) => k.jail(consAddr(0)))
-      assert.equal(h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(1n))), 'VALIDATOR_JAILED')
+      assert.equal(
+        h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(1n))),
+        'VALIDATOR_JAILED',
+      )
       h.tx((k) => k.unjail(consAddr(0)))
       h.time += UNBONDING + 1n
-      assert.equal(h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(1n))), 'UNBONDING_ENTRY_MATURED')
+      assert.equal(
+        h.fails((k) => k.cancelUnbonding(addr(5), addr(0), height, coin(1n))),
+        'UNBONDING_ENTRY_MATURED',
+      )
     })
   })
 })
@@ -257,7 +391,16 @@ describe('staking events and gas', () => {
     // Staking's own events (bank's transfers and burns, distribution's reward withdrawals by the hooks apart).
     const own = new Set(Object.values(STAKING_EVENTS) as string[])
     const types = h.events.map((e) => e.type).filter((t) => own.has(t))
-    assert.deepEqual(types, ['create_validator', 'delegate', 'validator_set_update', 'unbond', 'slash', 'jail', 'validator_set_update', 'complete_unbonding'])
+    assert.deepEqual(types, [
+      'create_validator',
+      'delegate',
+      'validator_set_update',
+      'unbond',
+      'slash',
+      'jail',
+      'validator_set_update',
+      'complete_unbonding',
+    ])
     const unbond = Object.fromEntries(h.events.find((e) => e.type === 'unbond')!.attributes)
     assert.match(unbond.delegator!, /^fedra1/)
     assert.match(unbond.validator!, /^fedravaloper1/)

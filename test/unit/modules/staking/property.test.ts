@@ -5,7 +5,7 @@ import * as K from '../../../../src/modules/staking/keys.js'
 import { DelegationRecord, UnbondingRecord, ValidatorRecord } from '../../../../src/modules/staking/records.js'
 import { Dec, ModuleError, moduleAddress } from '../../../../src/state/index.js'
 import { tempDirs } from '../../../support/chain.js'
-import { Harness, MILLION, addr, coin, consAddr, consKey } from './harness.js'
+import { Harness, MILLION, addr, coin, consAddr } from './harness.js'
 
 /** xorshift64* on bigint: the same sequence everywhere, no Math.random. */
 function prng(seed: number) {
@@ -69,7 +69,9 @@ async function run(seed: number, blocks: number): Promise<{ ops: number; failed:
       const pick = () => validators[r.int(validators.length)]!
       const who = r.int(ACCOUNTS)
       const op = r.int(validators.length === 0 ? 1 : 11)
-      current = ['create', 'delegate', 'delegate', 'undelegate', 'redelegate', 'cancel', 'slash', 'jail', 'unjail', 'bond', 'slashBond'][op]!
+      current = ['create', 'delegate', 'delegate', 'undelegate', 'redelegate', 'cancel', 'slash', 'jail', 'unjail', 'bond', 'slashBond'][
+        op
+      ]!
       if (op === 0) attempt(() => h.createValidator(who, 1n + r.big(8n * MILLION), { min: 1n + r.big(1000n) }))
       else if (op === 1 || op === 2) attempt(() => h.tx((k) => k.delegate(addr(who), pick().operator, coin(1n + r.big(5n * MILLION)))))
       else if (op === 3) {
@@ -111,7 +113,9 @@ async function run(seed: number, blocks: number): Promise<{ ops: number; failed:
         if (r.int(2) === 0) attempt(() => h.tx(() => h.keeperFor('subnets').beginUnbond(addr(who), 'role', 1n + r.big(amount))))
       } else {
         attempt(() => {
-          burned += h.tx(() => h.keeperFor('subnets').slashBond(addr(who), 'role', Dec.fromRaw(r.big(3n * 10n ** 17n)), Math.max(1, h.height - r.int(5))))
+          burned += h.tx(() =>
+            h.keeperFor('subnets').slashBond(addr(who), 'role', Dec.fromRaw(r.big(3n * 10n ** 17n)), Math.max(1, h.height - r.int(5))),
+          )
         })
       }
     }
@@ -155,8 +159,15 @@ describe('staking property: random sequences keep every invariant', function () 
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}: 150 blocks of create/delegate/undelegate/redelegate/cancel/slash/jail/unjail/bonds`, async () => {
       const { ops, failed, slashed, tally } = await run(seed, 150)
-      if (process.env.STAKING_TALLY) console.log([...tally].sort().map(([k, v]) => `${k}=${v}`).join(' '))
-      for (const kind of ['create', 'delegate', 'undelegate', 'redelegate', 'cancel', 'slash', 'jail', 'unjail', 'bond']) assert.ok((tally.get(`${kind} ok`) ?? 0) > 0, `some ${kind} succeeded`)
+      if (process.env.STAKING_TALLY)
+        console.log(
+          [...tally]
+            .sort()
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+        )
+      for (const kind of ['create', 'delegate', 'undelegate', 'redelegate', 'cancel', 'slash', 'jail', 'unjail', 'bond'])
+        assert.ok((tally.get(`${kind} ok`) ?? 0) > 0, `some ${kind} succeeded`)
       assert.ok(ops > 300, `${ops} operations`)
       assert.ok(failed < ops, 'not every operation was refused')
       assert.ok(slashed > 0n, 'something was slashed')

@@ -27,7 +27,11 @@ describe('staking queries and bonds', () => {
 
   const query = (name: string, params: Record<string, unknown> = {}) => h.app.query('staking', name, params) as any
   const refused = (name: string, params: Record<string, unknown>, code: string) =>
-    assert.throws(() => query(name, params), (e: unknown) => e instanceof ModuleError && e.code === code, `${name} ${JSON.stringify(params)}`)
+    assert.throws(
+      () => query(name, params),
+      (e: unknown) => e instanceof ModuleError && e.code === code,
+      `${name} ${JSON.stringify(params)}`,
+    )
 
   it('validators and validator answer plain JSON, filtered by status, by either address form', () => {
     const { validators } = query('validators')
@@ -58,10 +62,20 @@ describe('staking queries and bonds', () => {
   })
 
   it('delegation, delegations, validatorDelegations, unbondings, redelegations, params, pool', () => {
-    assert.deepEqual(query('delegation', { delegator: account(5), validator: valoper(0) }), { delegator: account(5), validator: valoper(0), shares: String(MILLION), balance: String(MILLION) })
+    assert.deepEqual(query('delegation', { delegator: account(5), validator: valoper(0) }), {
+      delegator: account(5),
+      validator: valoper(0),
+      shares: String(MILLION),
+      balance: String(MILLION),
+    })
     refused('delegation', { delegator: account(6), validator: valoper(0) }, 'UNKNOWN_DELEGATION')
     refused('delegation', { delegator: 'nope', validator: valoper(0) }, 'INVALID_QUERY')
-    assert.deepEqual(query('delegations', { delegator: account(5) }).delegations.map((d: { validator: string }) => d.validator).sort(), [valoper(0), valoper(1)].sort())
+    assert.deepEqual(
+      query('delegations', { delegator: account(5) })
+        .delegations.map((d: { validator: string }) => d.validator)
+        .sort(),
+      [valoper(0), valoper(1)].sort(),
+    )
     assert.equal(query('validatorDelegations', { validator: valoper(0) }).delegations.length, 2)
     refused('validatorDelegations', { validator: valoper(7) }, 'UNKNOWN_VALIDATOR')
     const [u] = query('unbondings', { delegator: account(5) }).unbondings
@@ -72,7 +86,14 @@ describe('staking queries and bonds', () => {
     assert.deepEqual([r.source, r.destination, r.entries[0].balance], [valoper(0), valoper(1), String(MILLION)])
     refused('unbondings', {}, 'INVALID_QUERY')
     refused('redelegations', { delegator: 5 }, 'INVALID_QUERY')
-    assert.deepEqual(query('params'), { unbonding_time: '1814400000', max_validators: 100, max_entries: 7, bond_denom: 'ufdr', power_reduction: '1000000', min_self_delegation: '1' })
+    assert.deepEqual(query('params'), {
+      unbonding_time: '1814400000',
+      max_validators: 100,
+      max_entries: 7,
+      bond_denom: 'ufdr',
+      power_reduction: '1000000',
+      min_self_delegation: '1',
+    })
     assert.deepEqual(query('pool'), { bonded_tokens: String(17n * MILLION), not_bonded_tokens: String(MILLION) })
   })
 
@@ -100,24 +121,48 @@ describe('staking queries and bonds', () => {
     h.endBlock()
     assert.equal(subnets().unbondingAmount(addr(6), 'subnet/1/trainer'), 0n)
     assert.equal(h.balance(addr(6)), before - 1000n + 470n)
-    assert.equal(h.tx(() => subnets().slashBond(addr(6), 'none', dec('0.5'), 1)), 0n)
+    assert.equal(
+      h.tx(() => subnets().slashBond(addr(6), 'none', dec('0.5'), 1)),
+      0n,
+    )
     h.assertInvariants()
   })
 
   it('bonds refuse bad amounts and purposes, too little money or bond, too many entries', () => {
     const k = () => h.keeperFor('subnets')
-    assert.equal(h.fails(() => k().bond(addr(6), 'p', 0n)), 'INVALID_AMOUNT')
-    assert.equal(h.fails(() => k().bond(addr(6), '', 1n)), 'INVALID_PURPOSE')
-    assert.equal(h.fails(() => k().bond(addr(6), 'p', 10n ** 18n)), 'INSUFFICIENT_FUNDS')
+    assert.equal(
+      h.fails(() => k().bond(addr(6), 'p', 0n)),
+      'INVALID_AMOUNT',
+    )
+    assert.equal(
+      h.fails(() => k().bond(addr(6), '', 1n)),
+      'INVALID_PURPOSE',
+    )
+    assert.equal(
+      h.fails(() => k().bond(addr(6), 'p', 10n ** 18n)),
+      'INSUFFICIENT_FUNDS',
+    )
     h.tx(() => k().bond(addr(6), 'p', 100n))
-    assert.equal(h.fails(() => k().beginUnbond(addr(6), 'p', 101n)), 'INSUFFICIENT_BOND')
-    assert.equal(h.fails(() => k().beginUnbond(addr(6), 'p', -1n)), 'INVALID_AMOUNT')
-    assert.equal(h.fails(() => k().slashBond(addr(6), 'p', dec('2'), 1)), 'INVALID_SLASH')
+    assert.equal(
+      h.fails(() => k().beginUnbond(addr(6), 'p', 101n)),
+      'INSUFFICIENT_BOND',
+    )
+    assert.equal(
+      h.fails(() => k().beginUnbond(addr(6), 'p', -1n)),
+      'INVALID_AMOUNT',
+    )
+    assert.equal(
+      h.fails(() => k().slashBond(addr(6), 'p', dec('2'), 1)),
+      'INVALID_SLASH',
+    )
     for (let i = 0; i < 7; i++) {
       h.tx(() => k().beginUnbond(addr(6), 'p', 1n))
       h.endBlock()
     }
-    assert.equal(h.fails(() => k().beginUnbond(addr(6), 'p', 1n)), 'TOO_MANY_UNBONDING_ENTRIES')
+    assert.equal(
+      h.fails(() => k().beginUnbond(addr(6), 'p', 1n)),
+      'TOO_MANY_UNBONDING_ENTRIES',
+    )
   })
 
   it('export then init of a committed store (slashed, jailed, bonds, every kind of entry) gives the same state root', async () => {
@@ -130,7 +175,11 @@ describe('staking queries and bonds', () => {
     await h.commit()
     const exported = h.app.exportAppState()
     const registry = stakingRegistry()
-    const fresh = new Application(await StateDB.open(dirs.next()), registry, parseGenesis({ ...stakingGenesisJson(), app_state: exported }, registry))
+    const fresh = new Application(
+      await StateDB.open(dirs.next()),
+      registry,
+      parseGenesis({ ...stakingGenesisJson(), app_state: exported }, registry),
+    )
     await fresh.initChain()
     assert.equal(Buffer.from(fresh.db.rootHash).toString('hex'), Buffer.from(h.app.db.rootHash).toString('hex'))
     await fresh.db.close()

@@ -47,8 +47,16 @@ describe('staking slash and jail', () => {
     const power = 20n
     const burned = h.tx((k) => k.slash(consAddr(0), infraction, power, dec('0.5')))
     const entries = [...h.keeper.unbondingsOf(addr(5))][0]!.entries
-    assert.deepEqual(entries.map((e) => e.balance), [2n * MILLION, MILLION], 'the entry before the infraction is untouched, the later one halved')
-    assert.equal(h.keeper.validator(addr(1))!.tokens, v1Before - 500_000n, 'half of the later redelegation is unbonded from the destination and burned')
+    assert.deepEqual(
+      entries.map((e) => e.balance),
+      [2n * MILLION, MILLION],
+      'the entry before the infraction is untouched, the later one halved',
+    )
+    assert.equal(
+      h.keeper.validator(addr(1))!.tokens,
+      v1Before - 500_000n,
+      'half of the later redelegation is unbonded from the destination and burned',
+    )
     // 10M to slash in all: 1M from the unbonding, 0.5M from the redelegation, 8.5M from the validator's tokens.
     assert.equal(burned, 10n * MILLION)
     assert.equal(h.keeper.validator(addr(0))!.tokens, 13n * MILLION - 8_500_000n)
@@ -64,9 +72,18 @@ describe('staking slash and jail', () => {
   })
 
   it('refuses a future infraction and a fraction above one; an unknown key slashes nothing', () => {
-    assert.equal(h.fails((k) => k.slash(consAddr(0), h.height + 1, 10n, dec('0.1'))), 'INVALID_SLASH')
-    assert.equal(h.fails((k) => k.slash(consAddr(0), h.height, 10n, dec('1.5'))), 'INVALID_SLASH')
-    assert.equal(h.tx((k) => k.slash(consAddr(7), h.height, 10n, dec('0.1'))), 0n)
+    assert.equal(
+      h.fails((k) => k.slash(consAddr(0), h.height + 1, 10n, dec('0.1'))),
+      'INVALID_SLASH',
+    )
+    assert.equal(
+      h.fails((k) => k.slash(consAddr(0), h.height, 10n, dec('1.5'))),
+      'INVALID_SLASH',
+    )
+    assert.equal(
+      h.tx((k) => k.slash(consAddr(7), h.height, 10n, dec('0.1'))),
+      0n,
+    )
   })
 
   it('jail removes from the set at the next end-block, unjail brings it back; tokens move between pools', () => {
@@ -77,13 +94,22 @@ describe('staking slash and jail', () => {
     assert.equal(h.pool('not_bonded_pool'), 10n * MILLION)
     h.assertInvariants()
     // Still slashable while unbonding.
-    assert.equal(h.tx((k) => k.slash(consAddr(1), h.height - 1, 10n, dec('0.1'))), MILLION)
+    assert.equal(
+      h.tx((k) => k.slash(consAddr(1), h.height - 1, 10n, dec('0.1'))),
+      MILLION,
+    )
     h.tx((k) => k.unjail(consAddr(1)))
     assert.deepEqual(h.endBlock(), [{ publicKey: consKey(1).publicKey.bytes, power: 9n }])
     assert.equal(h.pool('not_bonded_pool'), 0n)
     h.assertInvariants()
-    assert.equal(h.fails((k) => k.jail(consAddr(7))), 'UNKNOWN_VALIDATOR')
-    assert.equal(h.fails((k) => k.unjail(consAddr(7))), 'UNKNOWN_VALIDATOR')
+    assert.equal(
+      h.fails((k) => k.jail(consAddr(7))),
+      'UNKNOWN_VALIDATOR',
+    )
+    assert.equal(
+      h.fails((k) => k.unjail(consAddr(7))),
+      'UNKNOWN_VALIDATOR',
+    )
   })
 
   it('an unbonding validator matures to unbonded after unbonding_time and is removed once its shares are gone', () => {
@@ -92,7 +118,11 @@ describe('staking slash and jail', () => {
     h.endBlock(UNBONDING)
     h.endBlock()
     assert.equal(h.keeper.validator(addr(1))!.status, 'unbonded')
-    assert.equal(h.tx((k) => k.slash(consAddr(1), h.height - 1, 10n, dec('0.1'))), 0n, 'an unbonded validator is not slashed')
+    assert.equal(
+      h.tx((k) => k.slash(consAddr(1), h.height - 1, 10n, dec('0.1'))),
+      0n,
+      'an unbonded validator is not slashed',
+    )
     h.tx((k) => k.undelegate(addr(1), addr(1), coin(10n * MILLION)))
     assert.equal(h.keeper.validator(addr(1)), undefined)
     assert.equal(h.keeper.validatorByConsensusAddress(consAddr(1)), undefined)
@@ -109,13 +139,19 @@ describe('staking slash and jail', () => {
     small.createValidator(2, 7n * MILLION)
     small.createValidator(3, 999_999n) // power 0: never in the set
     const first = small.endBlock()
-    assert.deepEqual(first.map((u) => u.power), [7n, 6n])
+    assert.deepEqual(
+      first.map((u) => u.power),
+      [7n, 6n],
+    )
     small.tx((k) => k.delegate(addr(5), addr(0), coin(3n * MILLION)))
     const second = small.endBlock()
-    assert.deepEqual(second.map((u) => [Buffer.from(u.publicKey).toString('hex'), u.power]), [
-      [Buffer.from(consKey(0).publicKey.bytes).toString('hex'), 8n],
-      [Buffer.from(consKey(1).publicKey.bytes).toString('hex'), 0n],
-    ])
+    assert.deepEqual(
+      second.map((u) => [Buffer.from(u.publicKey).toString('hex'), u.power]),
+      [
+        [Buffer.from(consKey(0).publicKey.bytes).toString('hex'), 8n],
+        [Buffer.from(consKey(1).publicKey.bytes).toString('hex'), 0n],
+      ],
+    )
     assert.equal(small.keeper.validator(addr(1))!.status, 'unbonding')
     assert.equal(small.keeper.validator(addr(3))!.status, 'unbonded')
     assert.deepEqual(small.endBlock(), [])

@@ -18,8 +18,14 @@ describe('subnets: model specs with an adapter', () => {
     assert.equal(checkModelSpec(canonicalModelSpec(base)), 159_010)
   })
   it('refuses an adapter that does not fit its layers (INVALID_MODEL_SPEC) or extra fields in it (MODEL_SPEC_NOT_CANONICAL)', () => {
-    assert.throws(() => checkModelSpec(canonicalModelSpec({ ...tuned, adapter: { ...tuned.adapter!, rank: 11, layers: [1] } })), code('INVALID_MODEL_SPEC'))
-    assert.throws(() => checkModelSpec(canonicalModelSpec({ ...tuned, adapter: { ...tuned.adapter!, layers: [] } })), code('INVALID_MODEL_SPEC'))
+    assert.throws(
+      () => checkModelSpec(canonicalModelSpec({ ...tuned, adapter: { ...tuned.adapter!, rank: 11, layers: [1] } })),
+      code('INVALID_MODEL_SPEC'),
+    )
+    assert.throws(
+      () => checkModelSpec(canonicalModelSpec({ ...tuned, adapter: { ...tuned.adapter!, layers: [] } })),
+      code('INVALID_MODEL_SPEC'),
+    )
     const extra = canonicalModelSpec(tuned).replace('"alpha":8', '"alpha":8,"dropout":1')
     assert.throws(() => checkModelSpec(extra), code('MODEL_SPEC_NOT_CANONICAL'))
   })

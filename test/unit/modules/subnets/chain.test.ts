@@ -1,15 +1,36 @@
 import assert from 'node:assert/strict'
 import { encode, type StructType } from '../../../../src/codec/index.js'
 import { encodeAddress } from '../../../../src/crypto/index.js'
-import { MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgUpdateAllowList, MsgUpdateSubnetParams, SUBNETS_ERRORS, subnetsInvariants, subnetsModule } from '../../../../src/modules/subnets/index.js'
+import {
+  MsgCreateSubnet,
+  MsgJoinSubnet,
+  MsgLeaveSubnet,
+  MsgUpdateAllowList,
+  MsgUpdateSubnetParams,
+  SUBNETS_ERRORS,
+  subnetsInvariants,
+} from '../../../../src/modules/subnets/index.js'
 import { SubnetBooks } from '../../../../src/modules/subnets/books.js'
-import { Application, CacheStore, Context, type ExecutedBlock, GasMeter, StateDB, StateError, outsideBlock, parseGenesis } from '../../../../src/state/index.js'
+import {
+  Application,
+  CacheStore,
+  Context,
+  type ExecutedBlock,
+  GasMeter,
+  StateDB,
+  StateError,
+  outsideBlock,
+  parseGenesis,
+} from '../../../../src/state/index.js'
 import { commitTxs, signedTx, tempDirs, testRegistry } from '../../../support/chain.js'
-import { COMPOSITION, DEPOSIT, UNBONDING, addr, coin, createMsg, openSubnetsApp, subnetParams, subnetsGenesisJson } from './harness.js'
+import { DEPOSIT, UNBONDING, addr, coin, createMsg, openSubnetsApp, subnetParams, subnetsGenesisJson } from './harness.js'
 
-const subtree = (db: StateDB, prefix: string) => [...db.iterate(Buffer.from(prefix))].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`)
-const supply = (app: Application) => BigInt((app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find((c) => c.denom === 'ufdr')!.amount)
-const balance = (app: Application, i: number) => BigInt((app.query('bank', 'balance', { address: encodeAddr(i), denom: 'ufdr' }) as { amount: string }).amount)
+const subtree = (db: StateDB, prefix: string) =>
+  [...db.iterate(Buffer.from(prefix))].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`)
+const supply = (app: Application) =>
+  BigInt((app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find((c) => c.denom === 'ufdr')!.amount)
+const balance = (app: Application, i: number) =>
+  BigInt((app.query('bank', 'balance', { address: encodeAddr(i), denom: 'ufdr' }) as { amount: string }).amount)
 const encodeAddr = (i: number) => encodeAddress(addr(i))
 
 /** Signs and commits one block of messages (one tx per [from, type, message]), tracking nonces; every invariant is checked after it. */
@@ -30,18 +51,34 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('runs a subnet\'s life as transactions, every invariant holding after every block', async () => {
+  it("runs a subnet's life as transactions, every invariant holding after every block", async () => {
     const app = await openSubnetsApp(dirs.next())
     const block = chainDriver(app)
     const start = supply(app)
     const before3 = balance(app, 3)
     await block([1, MsgCreateSubnet, createMsg({ params: subnetParams({ membership: 'allow-list' }) })])
     await block([1, MsgUpdateAllowList, { subnet: 0n, add: [addr(3), addr(4)], remove: [] }])
-    const joined = await block([3, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(2000n) }], [4, MsgJoinSubnet, { subnet: 0n, role: 'aggregator', bond: coin(5000n) }], [5, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(2000n) }])
-    assert.deepEqual(joined.txResults.map((r) => r.code), [0, 0, SUBNETS_ERRORS.NOT_ALLOWED])
+    const joined = await block(
+      [3, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(2000n) }],
+      [4, MsgJoinSubnet, { subnet: 0n, role: 'aggregator', bond: coin(5000n) }],
+      [5, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(2000n) }],
+    )
+    assert.deepEqual(
+      joined.txResults.map((r) => r.code),
+      [0, 0, SUBNETS_ERRORS.NOT_ALLOWED],
+    )
     assert.equal(joined.txResults[2]!.codespace, 'subnets')
-    const denied = await block([2, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams() }], [3, MsgLeaveSubnet, { subnet: 0n, role: 'aggregator' }])
-    assert.deepEqual(denied.txResults.map((r) => [r.codespace, r.code]), [['subnets', SUBNETS_ERRORS.NOT_ADMIN], ['subnets', SUBNETS_ERRORS.NOT_MEMBER]])
+    const denied = await block(
+      [2, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams() }],
+      [3, MsgLeaveSubnet, { subnet: 0n, role: 'aggregator' }],
+    )
+    assert.deepEqual(
+      denied.txResults.map((r) => [r.codespace, r.code]),
+      [
+        ['subnets', SUBNETS_ERRORS.NOT_ADMIN],
+        ['subnets', SUBNETS_ERRORS.NOT_MEMBER],
+      ],
+    )
     await block([3, MsgLeaveSubnet, { subnet: 0n, role: 'trainer' }])
     const fee = 200n
     assert.equal(balance(app, 3), before3 - 2000n - 3n * fee, 'bond unbonding')
@@ -56,9 +93,19 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
   it('exports and re-imports its state unchanged (subnets, pending params, members, allow-lists, barred marks)', async () => {
     const app = await openSubnetsApp(dirs.next())
     const block = chainDriver(app)
-    await block([1, MsgCreateSubnet, createMsg({ allowList: [addr(6)] })], [2, MsgCreateSubnet, createMsg({ name: 'two', params: subnetParams({ sharing: { mode: 'subnets', subnets: [0n] } }) })])
-    await block([1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ sampleCap: 9 }) }], [3, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(3000n) }], [4, MsgJoinSubnet, { subnet: 1n, role: 'aggregator', bond: coin(7000n) }])
-    await block([3, MsgLeaveSubnet, { subnet: 0n, role: 'trainer' }], [5, MsgJoinSubnet, { subnet: 0n, role: 'aggregator', bond: coin(5000n) }])
+    await block(
+      [1, MsgCreateSubnet, createMsg({ allowList: [addr(6)] })],
+      [2, MsgCreateSubnet, createMsg({ name: 'two', params: subnetParams({ sharing: { mode: 'subnets', subnets: [0n] } }) })],
+    )
+    await block(
+      [1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ sampleCap: 9 }) }],
+      [3, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(3000n) }],
+      [4, MsgJoinSubnet, { subnet: 1n, role: 'aggregator', bond: coin(7000n) }],
+    )
+    await block(
+      [3, MsgLeaveSubnet, { subnet: 0n, role: 'trainer' }],
+      [5, MsgJoinSubnet, { subnet: 0n, role: 'aggregator', bond: coin(5000n) }],
+    )
     const exported = app.exportAppState()
     const section = exported.subnets as { next_subnet_id: string; subnets: { members: unknown[]; pending_params: unknown }[] }
     assert.equal(section.next_subnet_id, '2')
@@ -67,7 +114,11 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
     const registry = testRegistry()
     // Training's rounds are heights of the exported chain; re-imported at height 0 they would lie in the future (its own round trip is in test/unit/modules/training).
     const { training: _rounds, ...appState } = exported
-    const fresh = new Application(await StateDB.open(dirs.next()), registry, parseGenesis({ ...subnetsGenesisJson(), app_state: appState }, registry))
+    const fresh = new Application(
+      await StateDB.open(dirs.next()),
+      registry,
+      parseGenesis({ ...subnetsGenesisJson(), app_state: appState }, registry),
+    )
     await fresh.initChain()
     for (const prefix of ['subnets/', 'bank/']) assert.deepEqual(subtree(fresh.db, prefix), subtree(app.db, prefix), prefix)
     fresh.assertInvariants()
@@ -86,8 +137,12 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
       const exported = structuredClone(app.exportAppState())
       mutate(exported.subnets as never)
       // Training's rounds are heights of the exported chain; re-imported at height 0 they would lie in the future (its own round trip is in test/unit/modules/training).
-    const { training: _rounds, ...appState } = exported
-    const fresh = new Application(await StateDB.open(dirs.next()), registry, parseGenesis({ ...subnetsGenesisJson(), app_state: appState }, registry))
+      const { training: _rounds, ...appState } = exported
+      const fresh = new Application(
+        await StateDB.open(dirs.next()),
+        registry,
+        parseGenesis({ ...subnetsGenesisJson(), app_state: appState }, registry),
+      )
       try {
         await fresh.initChain()
       } finally {
@@ -95,12 +150,30 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
       }
     }
     const invalid = (pattern: RegExp) => (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && pattern.test(e.message)
-    await assert.rejects(init((s) => ((s.subnets[0]!.members as { bond: string }[])[0]!.bond = '2999')), invalid(/members\[0\]\.bond/))
-    await assert.rejects(init((s) => (s.subnets[0]!.deposit = String(DEPOSIT + 1n))), invalid(/deposits sum/))
-    await assert.rejects(init((s) => ((s.subnets[0]!.params as { aggregation_rule: string }).aggregation_rule = 'nope')), invalid(/subnets\[0\]\.params/))
-    await assert.rejects(init((s) => (s.subnets[0]!.model_spec = '{"layers":[],"inputShape":[1]}')), invalid(/model_spec/))
-    await assert.rejects(init((s) => (s.next_subnet_id = '0')), invalid(/next_subnet_id/))
-    await assert.rejects(init((s) => (s.subnets[0]!.extra = 1)), invalid(/no such subnet field/))
+    await assert.rejects(
+      init((s) => ((s.subnets[0]!.members as { bond: string }[])[0]!.bond = '2999')),
+      invalid(/members\[0\]\.bond/),
+    )
+    await assert.rejects(
+      init((s) => (s.subnets[0]!.deposit = String(DEPOSIT + 1n))),
+      invalid(/deposits sum/),
+    )
+    await assert.rejects(
+      init((s) => ((s.subnets[0]!.params as { aggregation_rule: string }).aggregation_rule = 'nope')),
+      invalid(/subnets\[0\]\.params/),
+    )
+    await assert.rejects(
+      init((s) => (s.subnets[0]!.model_spec = '{"layers":[],"inputShape":[1]}')),
+      invalid(/model_spec/),
+    )
+    await assert.rejects(
+      init((s) => (s.next_subnet_id = '0')),
+      invalid(/next_subnet_id/),
+    )
+    await assert.rejects(
+      init((s) => (s.subnets[0]!.extra = 1)),
+      invalid(/no such subnet field/),
+    )
     await app.db.close()
   })
 
@@ -109,7 +182,8 @@ describe('subnets on a chain: transactions, unbonding, genesis round trip, invar
     const block = chainDriver(app)
     await block([1, MsgCreateSubnet, createMsg()])
     await block([3, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(3000n) }])
-    const context = (store: CacheStore) => new Context(outsideBlock('fedra-test-1', app.height), store, new GasMeter(2n ** 64n), app.registry)
+    const context = (store: CacheStore) =>
+      new Context(outsideBlock('fedra-test-1', app.height), store, new GasMeter(2n ** 64n), app.registry)
     const broken = (store: CacheStore) =>
       Object.entries(subnetsInvariants)
         .filter(([, check]) => check(context(store).forModule('subnets')) !== null)

@@ -5,8 +5,25 @@ import type { StructType } from '../../../../src/codec/index.js'
 import { mlpSpec } from '../../../../src/fl/model/spec.js'
 import { BankKeeper, moduleAddress } from '../../../../src/modules/index.js'
 import { BONDS_POOL, stakingModule } from '../../../../src/modules/staking/index.js'
-import { SUBNETS_MODULE_ACCOUNTS, SubnetsKeeper, canonicalModelSpec, subnetsModule, type SubnetParamsValue } from '../../../../src/modules/subnets/index.js'
-import { type Application, CacheStore, Context, Dec, FRAMEWORK, GasMeter, type MessageHandler, ModuleError, type ModuleRegistry, outsideBlock } from '../../../../src/state/index.js'
+import {
+  SUBNETS_MODULE_ACCOUNTS,
+  SubnetsKeeper,
+  canonicalModelSpec,
+  subnetsModule,
+  type SubnetParamsValue,
+} from '../../../../src/modules/subnets/index.js'
+import {
+  type Application,
+  CacheStore,
+  Context,
+  Dec,
+  FRAMEWORK,
+  GasMeter,
+  type MessageHandler,
+  ModuleError,
+  type ModuleRegistry,
+  outsideBlock,
+} from '../../../../src/state/index.js'
 import { GENESIS_TIME, testGenesisJson, testKey } from '../../../helpers/chain.js'
 import { openTestApp } from '../../../support/chain.js'
 
@@ -45,16 +62,31 @@ export function subnetParams(overrides: Partial<SubnetParamsValue> = {}): Subnet
 }
 
 export function createMsg(overrides: Record<string, unknown> = {}) {
-  return { name: 'digits', domain: 'vision/digits', description: 'MNIST digits', modelSpec: SPEC, initialModelCid: MODEL_CID, allowList: [] as Uint8Array[], params: subnetParams(), ...overrides }
+  return {
+    name: 'digits',
+    domain: 'vision/digits',
+    description: 'MNIST digits',
+    modelSpec: SPEC,
+    initialModelCid: MODEL_CID,
+    allowList: [] as Uint8Array[],
+    params: subnetParams(),
+    ...overrides,
+  }
 }
 
 /** The genesis of the default chain plus subnets: 8 funded accounts, a short unbonding time. */
-export function subnetsGenesisJson(subnets: Record<string, unknown> = { params: { creation_deposit: String(DEPOSIT) } }): Record<string, unknown> {
+export function subnetsGenesisJson(
+  subnets: Record<string, unknown> = { params: { creation_deposit: String(DEPOSIT) } },
+): Record<string, unknown> {
   const base = testGenesisJson(8, 1_000_000_000n)
-  return { ...base, app_state: { ...(base.app_state as Record<string, unknown>), staking: { params: { unbonding_time: String(UNBONDING) } }, subnets } }
+  return {
+    ...base,
+    app_state: { ...(base.app_state as Record<string, unknown>), staking: { params: { unbonding_time: String(UNBONDING) } }, subnets },
+  }
 }
 
-export const openSubnetsApp = (dir: string, genesis: Record<string, unknown> = subnetsGenesisJson()): Promise<Application> => openTestApp(dir, [], {}, genesis)
+export const openSubnetsApp = (dir: string, genesis: Record<string, unknown> = subnetsGenesisJson()): Promise<Application> =>
+  openTestApp(dir, [], {}, genesis)
 
 const handlerOf = (type: StructType<any>): MessageHandler => subnetsModule.messages.find((h) => h.type === type)!
 
@@ -85,7 +117,14 @@ export class Harness {
   }
 
   ctx(module = 'subnets', store: CacheStore = this.store): Context {
-    return new Context({ ...outsideBlock('fedra-test-1', this.height), time: this.time }, store, new GasMeter(2n ** 64n), this.registry, this.events as never, module)
+    return new Context(
+      { ...outsideBlock('fedra-test-1', this.height), time: this.time },
+      store,
+      new GasMeter(2n ** 64n),
+      this.registry,
+      this.events as never,
+      module,
+    )
   }
 
   get keeper(): SubnetsKeeper {

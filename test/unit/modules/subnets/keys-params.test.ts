@@ -14,7 +14,7 @@ describe('subnets: keys, module params, error codes', () => {
     assert.equal(K.bondPurpose(12n, 'trainer'), 'subnet/12/trainer')
   })
 
-  it('orders one role\'s members by address under one prefix, apart from the other role', () => {
+  it("orders one role's members by address under one prefix, apart from the other role", () => {
     const a = K.memberKey(1n, 'trainer', addr(1))
     assert.deepEqual(a.slice(0, K.membersOf(1n, 'trainer').length), K.membersOf(1n, 'trainer'))
     assert.notDeepEqual(K.membersOf(1n, 'trainer'), K.membersOf(1n, 'aggregator'))
@@ -26,9 +26,18 @@ describe('subnets: keys, module params, error codes', () => {
     assert.deepEqual(subnetsParams.fromJson(subnetsParams.toJson(p), 'p'), p)
     assert.throws(() => subnetsParams.fromJson({ deposit: '5' }, 'p'), /no such subnets param/)
     assert.throws(() => subnetsParams.fromJson({ max_name_length: 0 }, 'p'), /max_name_length/)
-    assert.equal(codeOf(() => subnetsParams.validate({ ...p, maxSubnets: 0n })), 'INVALID_PARAMS')
-    assert.equal(codeOf(() => subnetsParams.validate({ ...p, maxNameLength: 300 })), 'INVALID_PARAMS')
-    assert.equal(codeOf(() => subnetsParams.validate({ ...p, maxDescriptionLength: 9000 })), 'INVALID_PARAMS')
+    assert.equal(
+      codeOf(() => subnetsParams.validate({ ...p, maxSubnets: 0n })),
+      'INVALID_PARAMS',
+    )
+    assert.equal(
+      codeOf(() => subnetsParams.validate({ ...p, maxNameLength: 300 })),
+      'INVALID_PARAMS',
+    )
+    assert.equal(
+      codeOf(() => subnetsParams.validate({ ...p, maxDescriptionLength: 9000 })),
+      'INVALID_PARAMS',
+    )
   })
 
   it('gives every error a distinct stable number', () => {

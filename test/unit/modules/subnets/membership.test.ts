@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict'
-import { MsgCreateSubnet, MsgJoinSubnet, MsgLeaveSubnet, MsgTopUpSubnetBond, MsgUpdateAllowList, MsgUpdateSubnetParams } from '../../../../src/modules/subnets/index.js'
+import {
+  MsgCreateSubnet,
+  MsgJoinSubnet,
+  MsgLeaveSubnet,
+  MsgTopUpSubnetBond,
+  MsgUpdateAllowList,
+  MsgUpdateSubnetParams,
+} from '../../../../src/modules/subnets/index.js'
 import { StakingKeeper } from '../../../../src/modules/staking/index.js'
 import { tempDirs } from '../../../support/chain.js'
 import { Harness, UNBONDING, addr, codeOf, coin, createMsg, dec, subnetParams, subnetsGenesisJson } from './harness.js'
@@ -70,8 +77,14 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.equal(h.fails(3, MsgJoinSubnet, join(0n, 'trainer', 1500n)), 'BOND_TOO_LOW')
       assert.equal(k().pendingParams(0n), undefined)
       assert.equal(k().effectiveParams(0n, 1n).sampleCap, 100)
-      assert.equal(codeOf(() => k().effectiveParams(0n, 0n)), 'ROUND_BEFORE_PARAMS')
-      assert.equal(codeOf(() => h.tx((keeper) => keeper.applyPending(0n, 0n))), 'ROUND_BEFORE_PARAMS')
+      assert.equal(
+        codeOf(() => k().effectiveParams(0n, 0n)),
+        'ROUND_BEFORE_PARAMS',
+      )
+      assert.equal(
+        codeOf(() => h.tx((keeper) => keeper.applyPending(0n, 0n))),
+        'ROUND_BEFORE_PARAMS',
+      )
       assert.ok(h.events.some((e) => e.type === 'subnet_params_applied'))
     })
 
@@ -87,9 +100,21 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.equal(h.fails(2, MsgUpdateSubnetParams, { subnet: 0n, params: updated }), 'NOT_ADMIN')
       assert.equal(h.fails(1, MsgUpdateSubnetParams, { subnet: 5n, params: updated }), 'UNKNOWN_SUBNET')
       assert.equal(h.fails(1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ aggregationRule: 'nope' }) }), 'UNKNOWN_RULE')
-      assert.equal(h.fails(1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ timing: { submitWindow: 1, aggregateWindow: 0, gap: 1 } }) }), 'INVALID_TIMING')
-      assert.equal(h.fails(1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ sharing: { mode: 'subnets', subnets: [0n] } }) }), 'INVALID_SHARING')
-      assert.equal(h.fails(1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ sharing: { mode: 'subnets', subnets: [7n] } }) }), 'UNKNOWN_SUBNET')
+      assert.equal(
+        h.fails(1, MsgUpdateSubnetParams, {
+          subnet: 0n,
+          params: subnetParams({ timing: { submitWindow: 1, aggregateWindow: 0, gap: 1 } }),
+        }),
+        'INVALID_TIMING',
+      )
+      assert.equal(
+        h.fails(1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ sharing: { mode: 'subnets', subnets: [0n] } }) }),
+        'INVALID_SHARING',
+      )
+      assert.equal(
+        h.fails(1, MsgUpdateSubnetParams, { subnet: 0n, params: subnetParams({ sharing: { mode: 'subnets', subnets: [7n] } }) }),
+        'UNKNOWN_SUBNET',
+      )
       assert.equal(h.keeper.pendingParams(0n), undefined)
     })
   })
@@ -107,7 +132,10 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.equal(h.supply(), supply)
       assert.equal(bonds().bondedAmount(addr(3), 'subnet/0/trainer'), 1500n)
       assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 1500n)
-      assert.deepEqual(h.keeper.members(0n, 'aggregator').map((m) => m.bond), Buffer.compare(Buffer.from(addr(3)), Buffer.from(addr(4))) < 0 ? [6000n, 5000n] : [5000n, 6000n])
+      assert.deepEqual(
+        h.keeper.members(0n, 'aggregator').map((m) => m.bond),
+        Buffer.compare(Buffer.from(addr(3)), Buffer.from(addr(4))) < 0 ? [6000n, 5000n] : [5000n, 6000n],
+      )
       const sorted = h.keeper.members(0n, 'aggregator').map((m) => Buffer.from(m.address).toString('hex'))
       assert.deepEqual(sorted, [...sorted].sort(), 'members come in address order')
       assert.equal(h.keeper.subnet(0n)!.aggregators, 2)
@@ -125,7 +153,7 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 1000n)
     })
 
-    it('tops up a member\'s bond through Bonds, also after a slash took it below the minimum', () => {
+    it("tops up a member's bond through Bonds, also after a slash took it below the minimum", () => {
       h.send(3, MsgJoinSubnet, join(0n, 'trainer', 1000n))
       h.tx((k) => k.slashMember(0n, 'trainer', addr(3), dec('0.5'), h.height))
       assert.equal(h.keeper.bondOf(0n, 'trainer', addr(3)), 500n)
@@ -160,7 +188,7 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.equal(h.keeper.subnet(0n)!.trainers, 0)
     })
 
-    it('ends the membership at once on leave; the coins return after staking\'s unbonding_time', () => {
+    it("ends the membership at once on leave; the coins return after staking's unbonding_time", () => {
       const before = h.balance(addr(3))
       const supply = h.supply()
       h.send(3, MsgJoinSubnet, join(0n, 'trainer', 2000n))
@@ -191,7 +219,7 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.equal(bonds().unbondingAmount(addr(3), 'subnet/0/trainer'), 2000n)
     })
 
-    it('keeps the member when staking refuses one more unbonding entry (staking\'s TOO_MANY_UNBONDING_ENTRIES)', async () => {
+    it("keeps the member when staking refuses one more unbonding entry (staking's TOO_MANY_UNBONDING_ENTRIES)", async () => {
       const genesis = subnetsGenesisJson() as { app_state: { staking: { params: Record<string, string | number> } } }
       genesis.app_state.staking.params.max_entries = 1
       const tight = await Harness.open(dirs.next(), genesis)
@@ -236,16 +264,28 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       h.endBlock()
       h.send(4, MsgLeaveSubnet, leave(0n, 'aggregator'))
       const supply = h.supply()
-      assert.equal(h.tx((k) => k.slashMember(0n, 'aggregator', addr(4), dec('0.5'), infraction)), 5000n)
+      assert.equal(
+        h.tx((k) => k.slashMember(0n, 'aggregator', addr(4), dec('0.5'), infraction)),
+        5000n,
+      )
       assert.equal(h.supply(), supply - 5000n)
       assert.equal(bonds().unbondingAmount(addr(4), 'subnet/0/aggregator'), 5000n)
     })
 
     it('refuses a fraction outside [0, 1] (INVALID_SLASH_FRACTION), an unknown subnet or role', () => {
       h.send(4, MsgJoinSubnet, join(0n, 'aggregator', 10_000n))
-      assert.equal(codeOf(() => h.tx((k) => k.slashMember(0n, 'aggregator', addr(4), dec('1.01'), h.height))), 'INVALID_SLASH_FRACTION')
-      assert.equal(codeOf(() => h.tx((k) => k.slashMember(3n, 'aggregator', addr(4), dec('0.1'), h.height))), 'UNKNOWN_SUBNET')
-      assert.equal(codeOf(() => h.tx((k) => k.slashMember(0n, 'boss' as never, addr(4), dec('0.1'), h.height))), 'INVALID_ROLE')
+      assert.equal(
+        codeOf(() => h.tx((k) => k.slashMember(0n, 'aggregator', addr(4), dec('1.01'), h.height))),
+        'INVALID_SLASH_FRACTION',
+      )
+      assert.equal(
+        codeOf(() => h.tx((k) => k.slashMember(3n, 'aggregator', addr(4), dec('0.1'), h.height))),
+        'UNKNOWN_SUBNET',
+      )
+      assert.equal(
+        codeOf(() => h.tx((k) => k.slashMember(0n, 'boss' as never, addr(4), dec('0.1'), h.height))),
+        'INVALID_ROLE',
+      )
     })
 
     it('bars an aggregator for one round only, and unbars it', () => {
@@ -255,7 +295,10 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       assert.deepEqual(h.keeper.barred(0n, 3n), [addr(4)])
       h.tx((k) => k.unbarAggregator(0n, 3n, addr(4)))
       assert.equal(h.keeper.isBarred(0n, 3n, addr(4)), false)
-      assert.equal(codeOf(() => h.tx((k) => k.barAggregator(8n, 3n, addr(4)))), 'UNKNOWN_SUBNET')
+      assert.equal(
+        codeOf(() => h.tx((k) => k.barAggregator(8n, 3n, addr(4)))),
+        'UNKNOWN_SUBNET',
+      )
     })
 
     it('answers the members query, all roles or one', async () => {
@@ -263,7 +306,13 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
       h.send(4, MsgJoinSubnet, join(0n, 'aggregator', 5000n))
       await h.commit()
       const all = (h.app.query('subnets', 'members', { subnet: '0' }) as { members: { role: string; bond: string }[] }).members
-      assert.deepEqual(all.map((m) => [m.role, m.bond]), [['trainer', '1000'], ['aggregator', '5000']])
+      assert.deepEqual(
+        all.map((m) => [m.role, m.bond]),
+        [
+          ['trainer', '1000'],
+          ['aggregator', '5000'],
+        ],
+      )
       const trainers = (h.app.query('subnets', 'members', { subnet: '0', role: 'trainer' }) as { members: unknown[] }).members
       assert.equal(trainers.length, 1)
       assert.throws(() => h.app.query('subnets', 'members', { subnet: '0', role: 'x' }), { code: 'INVALID_ROLE' })
@@ -271,4 +320,3 @@ describe('subnets: allow-lists, params updates, joining and leaving', () => {
     })
   })
 })
-

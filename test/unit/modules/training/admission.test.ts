@@ -16,7 +16,11 @@ function refusal(fn: () => unknown): { code: string; codespace: unknown; moduleC
   }
   assert.fail('admitted')
 }
-const notAdmitted = (code: keyof typeof TRAINING_ERRORS) => ({ code: 'NOT_ADMITTED', codespace: 'training', moduleCode: TRAINING_ERRORS[code] })
+const notAdmitted = (code: keyof typeof TRAINING_ERRORS) => ({
+  code: 'NOT_ADMITTED',
+  codespace: 'training',
+  moduleCode: TRAINING_ERRORS[code],
+})
 
 // MsgSubmitUpdate's admission rule keeps out of the mempool what the handler would refuse before
 // reading the blob, and a re-check drops a pending update once its submit window has closed.
@@ -36,16 +40,28 @@ describe('training admission in the mempool', () => {
       return executed
     }
 
-    assert.deepEqual(refusal(() => pool.add(sign(chain.submit(4, updateBlob([1, 2, 3, 4, 5, 6]))))), notAdmitted('WRONG_ROUND'))
+    assert.deepEqual(
+      refusal(() => pool.add(sign(chain.submit(4, updateBlob([1, 2, 3, 4, 5, 6]))))),
+      notAdmitted('WRONG_ROUND'),
+    )
     await commit([])
-    assert.deepEqual(refusal(() => pool.add(sign(chain.submit(OUTSIDER, updateBlob([1, 2, 3, 4, 5, 6]))))), notAdmitted('NOT_TRAINER'))
+    assert.deepEqual(
+      refusal(() => pool.add(sign(chain.submit(OUTSIDER, updateBlob([1, 2, 3, 4, 5, 6]))))),
+      notAdmitted('NOT_TRAINER'),
+    )
     assert.equal(pool.size, 0)
 
     const first = sign(chain.submit(2, updateBlob([1, 2, 3, 4, 5, 6])))
     assert.equal(pool.add(first).code, 'added')
     const executed = await commit(pool.reap())
-    assert.deepEqual(executed.txResults.map((r) => r.code), [0])
-    assert.deepEqual(refusal(() => pool.add(sign(chain.submit(2, updateBlob([6, 5, 4, 3, 2, 1]))))), notAdmitted('DUPLICATE_UPDATE'))
+    assert.deepEqual(
+      executed.txResults.map((r) => r.code),
+      [0],
+    )
+    assert.deepEqual(
+      refusal(() => pool.add(sign(chain.submit(2, updateBlob([6, 5, 4, 3, 2, 1]))))),
+      notAdmitted('DUPLICATE_UPDATE'),
+    )
 
     // Trainer 3's update waits in the pool (block 4 leaves it out) until the window has closed:
     // the re-check after block 4 sees height 5, outside the window, though the block wrote nothing it read.
@@ -53,7 +69,10 @@ describe('training admission in the mempool', () => {
     assert.equal(pool.add(sign(chain.submit(3, updateBlob([2, 2, 3, 4, 5, 6])))).code, 'added')
     const txs: Uint8Array[] = []
     const done = await chain.blockOf(txs)
-    assert.deepEqual(pool.update(chain.height, txs, done.prepared.writes).dropped.map((d) => d.code), ['NOT_ADMITTED'])
+    assert.deepEqual(
+      pool.update(chain.height, txs, done.prepared.writes).dropped.map((d) => d.code),
+      ['NOT_ADMITTED'],
+    )
     assert.equal(pool.size, 0)
     await chain.close()
   })

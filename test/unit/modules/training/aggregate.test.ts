@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict'
-import { MsgSubmitAggregate, TRAINING_ERRORS, aggregateWork, trainingModule, type MsgSubmitAggregateValue } from '../../../../src/modules/training/index.js'
+import {
+  MsgSubmitAggregate,
+  TRAINING_ERRORS,
+  aggregateWork,
+  trainingModule,
+  type MsgSubmitAggregateValue,
+} from '../../../../src/modules/training/index.js'
 import { aggregate, checkModel, encodeVector, modelOf, submittedValues } from '../../../../src/modules/training/model.js'
 import { getAggregationRule } from '../../../../src/fl/rules/registry.js'
 import { decodeUpdateBlob, encodeUpdateBlob } from '../../../../src/fl/update/blob.js'
@@ -67,18 +73,44 @@ describe('training MsgSubmitAggregate: refusals before any verdict, gas, and the
       resultCid: INITIAL_CID,
       newGlobalCid: INITIAL_CID,
     }
-    assert.equal(codeOf(() => handler.validate!(message)), 'OK')
-    assert.equal(codeOf(() => handler.validate!({ ...message, included: [...message.included].reverse() })), 'INCLUDED_NOT_CANONICAL')
-    assert.equal(codeOf(() => handler.validate!({ ...message, included: [message.included[0]!, message.included[0]!] })), 'INCLUDED_NOT_CANONICAL')
-    assert.equal(codeOf(() => handler.validate!({ ...message, resultCid: 'x' })), 'INVALID_CID')
-    assert.equal(codeOf(() => handler.validate!({ ...message, baseGlobalCid: 'x' })), 'INVALID_CID')
-    const claimed = { ...message, resultCid: storeCid(updateBlob([1, 0, 0, 0, 0, 0])), newGlobalCid: storeCid(updateBlob([2, 0, 0, 0, 0, 0])) }
-    assert.deepEqual(handler.blobs!(claimed), [INITIAL_CID, INITIAL_CID, INITIAL_CID, claimed.resultCid, claimed.newGlobalCid], 'declares the base model, every included update, and the claimed result and next model')
+    assert.equal(
+      codeOf(() => handler.validate!(message)),
+      'OK',
+    )
+    assert.equal(
+      codeOf(() => handler.validate!({ ...message, included: [...message.included].reverse() })),
+      'INCLUDED_NOT_CANONICAL',
+    )
+    assert.equal(
+      codeOf(() => handler.validate!({ ...message, included: [message.included[0]!, message.included[0]!] })),
+      'INCLUDED_NOT_CANONICAL',
+    )
+    assert.equal(
+      codeOf(() => handler.validate!({ ...message, resultCid: 'x' })),
+      'INVALID_CID',
+    )
+    assert.equal(
+      codeOf(() => handler.validate!({ ...message, baseGlobalCid: 'x' })),
+      'INVALID_CID',
+    )
+    const claimed = {
+      ...message,
+      resultCid: storeCid(updateBlob([1, 0, 0, 0, 0, 0])),
+      newGlobalCid: storeCid(updateBlob([2, 0, 0, 0, 0, 0])),
+    }
+    assert.deepEqual(
+      handler.blobs!(claimed),
+      [INITIAL_CID, INITIAL_CID, INITIAL_CID, claimed.resultCid, claimed.newGlobalCid],
+      'declares the base model, every included update, and the claimed result and next model',
+    )
   })
 
   it('refuses an aggregate in the submit window, from a non-aggregator, on another base model, or with a missing or altered update — no slash for any', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
-    const early = await chain.block(...blobs.map((b) => chain.submit(b.trainer, b.blob)), chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid))
+    const early = await chain.block(
+      ...blobs.map((b) => chain.submit(b.trainer, b.blob)),
+      chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid),
+    )
     assert.deepEqual(codes(early).at(-1), fail('OUTSIDE_WINDOW'))
     await chain.until(4)
     const other = chain.put(updateBlob([1, 1, 1, 1, 1, 1]))
@@ -86,10 +118,21 @@ describe('training MsgSubmitAggregate: refusals before any verdict, gas, and the
       chain.aggregate(2, blobs, expected.aggregateCid, expected.modelCid),
       chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid, { base: other }),
       chain.aggregate(5, blobs.slice(0, 2), expected.aggregateCid, expected.modelCid),
-      chain.aggregate(5, [blobs[0]!, blobs[1]!, { trainer: 4, blob: updateBlob([1, 1, 1, 1, 1, 1]) }], expected.aggregateCid, expected.modelCid),
+      chain.aggregate(
+        5,
+        [blobs[0]!, blobs[1]!, { trainer: 4, blob: updateBlob([1, 1, 1, 1, 1, 1]) }],
+        expected.aggregateCid,
+        expected.modelCid,
+      ),
       chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid, { round: 1n }),
     )
-    assert.deepEqual(codes(refused), [fail('NOT_AGGREGATOR'), fail('WRONG_BASE_MODEL'), fail('INCLUDED_MISMATCH'), fail('INCLUDED_MISMATCH'), fail('WRONG_ROUND')])
+    assert.deepEqual(codes(refused), [
+      fail('NOT_AGGREGATOR'),
+      fail('WRONG_BASE_MODEL'),
+      fail('INCLUDED_MISMATCH'),
+      fail('INCLUDED_MISMATCH'),
+      fail('WRONG_ROUND'),
+    ])
     assert.equal(chain.bond(0n, 'aggregator', 5), AGGREGATOR_BOND)
     assert.equal(eventsOf(refused, 'aggregate_rejected').length, 0)
     await chain.close()
@@ -97,7 +140,10 @@ describe('training MsgSubmitAggregate: refusals before any verdict, gas, and the
 
   it('refuses a second aggregate once one is accepted, and aggregates after the window', async () => {
     const chain = await inAggregateWindow(dirs.next())
-    const done = await chain.block(chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid), chain.aggregate(6, blobs, expected.aggregateCid, expected.modelCid))
+    const done = await chain.block(
+      chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid),
+      chain.aggregate(6, blobs, expected.aggregateCid, expected.modelCid),
+    )
     assert.deepEqual(codes(done), [['', 0], fail('ALREADY_AGGREGATED')])
     await chain.until(6)
     const closed = await chain.block(chain.aggregate(6, blobs, expected.aggregateCid, expected.modelCid))
@@ -132,8 +178,14 @@ describe('training MsgSubmitAggregate: refusals before any verdict, gas, and the
     // A value decodeUpdateBlob refuses, or another header, takes the library's path and its codes.
     const floor = encodeUpdateBlob({ dtype: 'int16', shape: [2], scale: 1, values: Int32Array.of(1, 2) })
     new DataView(floor.buffer).setInt16(16, -32768, true)
-    assert.equal(codeOf(() => modelOf(floor, 2, 'x')), 'BAD_BASE_MODEL')
-    assert.equal(codeOf(() => submittedValues(updateBlob([1, 2, 3]), { dtype: 'int16', scale: SCALE, maxAbs: 100, parameterCount: 2 })), 'WRONG_SHAPE')
+    assert.equal(
+      codeOf(() => modelOf(floor, 2, 'x')),
+      'BAD_BASE_MODEL',
+    )
+    assert.equal(
+      codeOf(() => submittedValues(updateBlob([1, 2, 3]), { dtype: 'int16', scale: SCALE, maxAbs: 100, parameterCount: 2 })),
+      'WRONG_SHAPE',
+    )
   })
 
   it('refuses to aggregate on an initial model that is no model of the subnet (BAD_BASE_MODEL)', async () => {
@@ -149,12 +201,18 @@ describe('training MsgSubmitAggregate: refusals before any verdict, gas, and the
     await chain.until(4)
     const executed = await chain.block(chain.aggregate(5, [blobs[0]!], expected.aggregateCid, expected.modelCid, { base: wrongCid }))
     assert.deepEqual(codes(executed), [fail('BAD_BASE_MODEL')])
-    assert.equal(codeOf(() => checkModel(new Uint8Array(3), N, 'x')), 'BAD_BASE_MODEL')
+    assert.equal(
+      codeOf(() => checkModel(new Uint8Array(3), N, 'x')),
+      'BAD_BASE_MODEL',
+    )
     await chain.close()
   })
 
   it('maps a rule refusing its input to AGGREGATION_FAILED', () => {
-    assert.equal(codeOf(() => aggregate(getAggregationRule('fedavg'), [Int32Array.of(1, 2), Int32Array.of(1)], [1, 1])), 'AGGREGATION_FAILED')
+    assert.equal(
+      codeOf(() => aggregate(getAggregationRule('fedavg'), [Int32Array.of(1, 2), Int32Array.of(1)], [1, 1])),
+      'AGGREGATION_FAILED',
+    )
   })
 
   it('charges gas growing with K × N before reading any blob: an aggregate that cannot pay fails OUT_OF_GAS, unslashed', async () => {
@@ -164,16 +222,24 @@ describe('training MsgSubmitAggregate: refusals before any verdict, gas, and the
     assert.equal(aggregateWork('trimmed:0.2+nnm', 5, 100), 5n * 5n * 100n + 200n)
     // gas_per_coordinate 10000: 3 × 6 × 10000 + 2 × 6 × 10000 = 300 000 > the 200 000 gas limit
     // (near-copy off, so that the updates' own comparisons fit their gas limits).
-    const chain = await inAggregateWindow(dirs.next(), {}, { genesis: trainingGenesisJson({ params: { gas_per_coordinate: '10000', near_copy_cosine: '0' } }) })
+    const chain = await inAggregateWindow(
+      dirs.next(),
+      {},
+      { genesis: trainingGenesisJson({ params: { gas_per_coordinate: '10000', near_copy_cosine: '0' } }) },
+    )
     const executed = await chain.block(chain.aggregate(5, blobs, expected.modelCid, expected.modelCid))
     assert.equal(executed.txResults[0]!.code, 14)
     assert.equal(chain.bond(0n, 'aggregator', 5), AGGREGATOR_BOND)
     await chain.close()
   })
 
-  it('recomputes other rules bit for bit (median): the reference rule\'s aggregate is accepted', async () => {
+  it("recomputes other rules bit for bit (median): the reference rule's aggregate is accepted", async () => {
     const chain = await inAggregateWindow(dirs.next(), { aggregationRule: 'median' })
-    const median = honestAggregate(U.map((u) => ({ values: u.values, weight: 100 })), undefined, 'median')
+    const median = honestAggregate(
+      U.map((u) => ({ values: u.values, weight: 100 })),
+      undefined,
+      'median',
+    )
     const executed = await chain.block(chain.aggregate(5, blobs, median.aggregateCid, median.modelCid))
     assert.deepEqual(codes(executed), [['', 0]])
     assert.equal(eventsOf(executed, 'aggregate_accepted').length, 1)

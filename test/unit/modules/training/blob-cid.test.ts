@@ -11,8 +11,8 @@ function bytesOf(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(random() * 256))
 }
 
-describe('training blob CIDs: the parameter store\'s UnixFS kubo-v1 CID, recomputed without I/O', () => {
-  it('equals src/blobs\' UnixFS builder for empty, one-chunk, chunk-boundary and multi-chunk blobs', () => {
+describe("training blob CIDs: the parameter store's UnixFS kubo-v1 CID, recomputed without I/O", () => {
+  it("equals src/blobs' UnixFS builder for empty, one-chunk, chunk-boundary and multi-chunk blobs", () => {
     for (const length of [0, 1, 1000, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17]) {
       const bytes = bytesOf(length, length + 1)
       assert.equal(blobCid(bytes), formatCid(buildUnixfsFile(bytes).root), `length ${length}`)
@@ -25,7 +25,7 @@ describe('training blob CIDs: the parameter store\'s UnixFS kubo-v1 CID, recompu
     assert.equal(blobCid(bytes), formatCid(buildUnixfsFile(bytes).root))
   })
 
-  it('equals the FL library\'s updateBlobCid for an update blob of one chunk', async () => {
+  it("equals the FL library's updateBlobCid for an update blob of one chunk", async () => {
     const blob = encodeUpdateBlob({ dtype: 'int16', shape: [100], scale: 16384, values: new Int32Array(100).fill(-3) })
     assert.equal(blobCid(blob), (await updateBlobCid(blob)).toString())
   })

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { trainingInvariants, trainingModule } from '../../../../src/modules/training/index.js'
+import { trainingInvariants } from '../../../../src/modules/training/index.js'
 import { TrainingBooks } from '../../../../src/modules/training/books.js'
 import { Application, CacheStore, Context, GasMeter, StateDB, StateError, outsideBlock, parseGenesis } from '../../../../src/state/index.js'
 import { CHAIN_ID } from '../../../helpers/chain.js'
@@ -12,14 +12,18 @@ const U = [
 ]
 const blobs = U.map((u) => ({ trainer: u.trainer, blob: updateBlob(u.values) }))
 const expected = honestAggregate(U.map((u) => ({ values: u.values, weight: 100 })))
-const subtree = (db: StateDB, prefix: string) => [...db.iterate(Buffer.from(prefix))].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`)
+const subtree = (db: StateDB, prefix: string) =>
+  [...db.iterate(Buffer.from(prefix))].map(([k, v]) => `${Buffer.from(k).toString('hex')}=${Buffer.from(v).toString('hex')}`)
 
 /** A chain after a lie and an honest aggregate in round 0 (height 5, round 0 not closed yet). */
 async function playedRound(dir: string): Promise<TrainingChain> {
   const chain = await TrainingChain.withSubnet(dir)
   await chain.block(...blobs.map((b) => chain.submit(b.trainer, b.blob)))
   await chain.until(4)
-  await chain.block(chain.aggregate(5, blobs, expected.modelCid, expected.modelCid), chain.aggregate(6, blobs, expected.aggregateCid, expected.modelCid))
+  await chain.block(
+    chain.aggregate(5, blobs, expected.modelCid, expected.modelCid),
+    chain.aggregate(6, blobs, expected.aggregateCid, expected.modelCid),
+  )
   return chain
 }
 
@@ -30,8 +34,20 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
   it('exports and re-imports its state unchanged (progress, schedule, rounds, updates, versions, rejections), and the rounds go on', async () => {
     const chain = await playedRound(dirs.next())
     const exported = chain.app.exportAppState()
-    const section = exported.training as { next_subnet: string; subnets: { versions: unknown[]; updates: unknown[]; rejections: unknown[]; scheduled_height: string }[] }
-    assert.deepEqual([section.next_subnet, section.subnets[0]!.versions.length, section.subnets[0]!.updates.length, section.subnets[0]!.rejections.length, section.subnets[0]!.scheduled_height], ['1', 2, 2, 1, '7'])
+    const section = exported.training as {
+      next_subnet: string
+      subnets: { versions: unknown[]; updates: unknown[]; rejections: unknown[]; scheduled_height: string }[]
+    }
+    assert.deepEqual(
+      [
+        section.next_subnet,
+        section.subnets[0]!.versions.length,
+        section.subnets[0]!.updates.length,
+        section.subnets[0]!.rejections.length,
+        section.subnets[0]!.scheduled_height,
+      ],
+      ['1', 2, 2, 1, '7'],
+    )
     const genesis = { ...trainingGenesisJson(), initial_height: chain.height + 1, app_state: exported }
     const fresh = await TrainingChain.open(dirs.next(), { genesis })
     assert.deepEqual(subtree(fresh.app.db, 'training/'), subtree(chain.app.db, 'training/'))
@@ -41,7 +57,11 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
     await fresh.until(8)
     await chain.until(8)
     assert.equal(fresh.query<{ round: string }>('round', { subnet: '0' }).round, '1')
-    assert.deepEqual(subtree(fresh.app.db, 'training/'), subtree(chain.app.db, 'training/'), 'the imported chain runs its rounds as the original does')
+    assert.deepEqual(
+      subtree(fresh.app.db, 'training/'),
+      subtree(chain.app.db, 'training/'),
+      'the imported chain runs its rounds as the original does',
+    )
     await fresh.close()
     await chain.close()
   })
@@ -59,12 +79,24 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
   it('refuses a genesis naming a subnet subnets does not have, or with malformed fields', async () => {
     const registry = testRegistry()
     const bad = (training: unknown) => () => parseGenesis(trainingGenesisJson(training as Record<string, unknown>), registry)
-    const invalid = (path: string) => (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && String(e.context.path).startsWith(path)
+    const invalid = (path: string) => (e: unknown) =>
+      e instanceof StateError && e.code === 'GENESIS_INVALID' && String(e.context.path).startsWith(path)
     assert.throws(bad({ extra: 1 }), invalid('app_state.training.extra'))
-    assert.throws(bad({ subnets: [{ subnet: '0', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'later' }] }), invalid('app_state.training.subnets[0].scheduled_phase'))
-    assert.throws(bad({ next_subnet: '0', subnets: [{ subnet: '0', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'open' }] }), invalid('app_state.training.next_subnet'))
+    assert.throws(
+      bad({ subnets: [{ subnet: '0', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'later' }] }),
+      invalid('app_state.training.subnets[0].scheduled_phase'),
+    )
+    assert.throws(
+      bad({
+        next_subnet: '0',
+        subnets: [{ subnet: '0', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'open' }],
+      }),
+      invalid('app_state.training.next_subnet'),
+    )
     assert.throws(bad({ params: { score_window: -1 } }), invalid('app_state.training.params.score_window'))
-    const genesis = trainingGenesisJson({ subnets: [{ subnet: '4', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'open' }] })
+    const genesis = trainingGenesisJson({
+      subnets: [{ subnet: '4', round: null, latest_version: '0', scheduled_height: '1', scheduled_phase: 'open' }],
+    })
     const app = new Application(await StateDB.open(dirs.next()), registry, parseGenesis(genesis, registry))
     await assert.rejects(app.initChain(), invalid('app_state.training.subnets[0].subnet'))
     await app.db.close()
@@ -78,7 +110,10 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
       plant(new TrainingBooks(ctx.moduleStore()))
       return Object.fromEntries(Object.entries(trainingInvariants).map(([name, check]) => [name, check(ctx)]))
     }
-    assert.deepEqual(planted(() => {}), { updates: null, versions: null, phases: null, freeRiders: null, dpLedger: null })
+    assert.deepEqual(
+      planted(() => {}),
+      { updates: null, versions: null, phases: null, freeRiders: null, dpLedger: null },
+    )
     const round = (books: TrainingBooks) => books.round(0n, 0n)!
     assert.match(planted((b) => b.setRound({ ...round(b), updates: 3 })).updates!, /counts 3 updates, 2 are recorded/)
     assert.match(planted((b) => b.setUpdate(0n, 5n, addr(2), b.updates(0n, 0n)[0]!)).updates!, /round 0\/5, which does not exist/)

@@ -15,7 +15,13 @@ const OK: [string, number] = ['', 0]
 
 describe('DP budget ledger: the fixed-point zCDP accountant', () => {
   it('matches the float accountant (dpEpsilon) to 12 digits and never reports less', () => {
-    for (const [z, rounds, delta] of [['1.1', 10, '0.00001'], ['0.5', 100, '0.000001'], ['3', 1, '0.1'], ['0.8', 37, '0.000000001'], ['10', 1000, '0.5']] as const) {
+    for (const [z, rounds, delta] of [
+      ['1.1', 10, '0.00001'],
+      ['0.5', 100, '0.000001'],
+      ['3', 1, '0.1'],
+      ['0.8', 37, '0.000000001'],
+      ['10', 1000, '0.5'],
+    ] as const) {
       const exact = dpEpsilon(Number(z), rounds, Number(delta))
       const fixed = epsilonOf(roundRho(d(z)).mulInt(BigInt(rounds)), d(delta))
       const value = Number(fixed.toString())
@@ -67,7 +73,10 @@ describe('DP budget ledger on chain: a policy per subnet, rounds charged, a roun
     assert.deepEqual(codes(await chain.block(chain.submit(TRAINERS[0]!, fresh(), {}, 1n))), [OK])
     await untilRound(chain, 2)
     // round 2 would reach ε ≈ 9.81 > 8: every update refused, nothing charged
-    assert.deepEqual(codes(await chain.block(chain.submit(TRAINERS[0]!, fresh(), {}, 2n), chain.submit(TRAINERS[1]!, fresh(), {}, 2n))), [fail('DP_BUDGET_EXHAUSTED'), fail('DP_BUDGET_EXHAUSTED')])
+    assert.deepEqual(codes(await chain.block(chain.submit(TRAINERS[0]!, fresh(), {}, 2n), chain.submit(TRAINERS[1]!, fresh(), {}, 2n))), [
+      fail('DP_BUDGET_EXHAUSTED'),
+      fail('DP_BUDGET_EXHAUSTED'),
+    ])
     const last = chain.query<{ rounds: string; rho: string; rounds_left: string }>('dpLedger', { subnet: '0' })
     assert.deepEqual([last.rounds, last.rho, last.rounds_left], ['2', '1', '0'])
     assert.equal(chain.query<{ updates: number }>('round', { subnet: '0', round: '2' }).updates, 0)
@@ -76,7 +85,14 @@ describe('DP budget ledger on chain: a policy per subnet, rounds charged, a roun
 
   it('refuses a policy from a non-admin, a second policy, and out-of-range fields; a policy set mid-round governs the next round', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
-    assert.deepEqual(chain.query('dpLedger', { subnet: '0' }), { policy: null, rounds: '0', rho: '0', epsilon: '0', round_rho: null, rounds_left: null })
+    assert.deepEqual(chain.query('dpLedger', { subnet: '0' }), {
+      policy: null,
+      rounds: '0',
+      rho: '0',
+      epsilon: '0',
+      round_rho: null,
+      rounds_left: null,
+    })
     assert.deepEqual(codes(await chain.block(chain.submit(TRAINERS[0]!, fresh()))), [OK])
     // stateless refusals (INVALID_MESSAGE naming DP_INVALID_POLICY) from five other signers: a tx that fails validation keeps its nonce
     const invalid = await chain.block(
@@ -92,7 +108,14 @@ describe('DP budget ledger on chain: a policy per subnet, rounds charged, a roun
     )
     const logs = invalid.txResults.map((r) => (r as { log?: string }).log ?? '')
     assert.deepEqual(codes(invalid).slice(0, 4), [fail('DP_NOT_ADMIN'), fail('UNKNOWN_SUBNET'), OK, fail('DP_POLICY_EXISTS')])
-    for (const [i, field] of [[4, 'clip_norm'], [5, 'noise_multiplier'], [6, 'sampling_rate'], [7, 'target_epsilon'], [8, 'delta']] as const) assert.match(logs[i]!, new RegExp(`DP_INVALID_POLICY: ${field}`))
+    for (const [i, field] of [
+      [4, 'clip_norm'],
+      [5, 'noise_multiplier'],
+      [6, 'sampling_rate'],
+      [7, 'target_epsilon'],
+      [8, 'delta'],
+    ] as const)
+      assert.match(logs[i]!, new RegExp(`DP_INVALID_POLICY: ${field}`))
     // round 0 already had an update: the policy starts with round 1, round 0's later updates are free
     assert.equal(chain.query<{ policy: { from_round: string } }>('dpLedger', { subnet: '0' }).policy.from_round, '1')
     assert.deepEqual(codes(await chain.block(chain.submit(TRAINERS[1]!, fresh()))), [OK])
@@ -106,20 +129,44 @@ describe('DP budget ledger in genesis: exported and imported with the books', ()
   after(() => dirs.removeAll())
 
   it('a chain started from an export keeps the policy and the spent budget (an export cannot reset it)', async () => {
-    const policy = { subnet: 0n, clipNorm: d('5'), noiseMultiplier: d('1'), samplingRate: d('0.5'), targetEpsilon: d('8'), delta: d('0.00001') }
+    const policy = {
+      subnet: 0n,
+      clipNorm: d('5'),
+      noiseMultiplier: d('1'),
+      samplingRate: d('0.5'),
+      targetEpsilon: d('8'),
+      delta: d('0.00001'),
+    }
     const chain = await TrainingChain.withSubnet(dirs.next())
     await chain.block([ADMIN, MsgSetDpPolicy, policy])
     await chain.block(chain.submit(TRAINERS[0]!, updateBlob([1, 2, 3, 4, 5, 6])))
     const exported = chain.app.exportAppState()
     const dp = (exported.training as { dp: Record<string, unknown>[] }).dp
-    assert.deepEqual(dp, [{ subnet: '0', clip_norm: '5', noise_multiplier: '1', sampling_rate: '0.5', target_epsilon: '8', delta: '0.00001', from_round: '0', height: '2', rounds: '1', rho: '0.5', last_round: '0' }])
+    assert.deepEqual(dp, [
+      {
+        subnet: '0',
+        clip_norm: '5',
+        noise_multiplier: '1',
+        sampling_rate: '0.5',
+        target_epsilon: '8',
+        delta: '0.00001',
+        from_round: '0',
+        height: '2',
+        rounds: '1',
+        rho: '0.5',
+        last_round: '0',
+      },
+    ])
     const ledger = chain.query('dpLedger', { subnet: '0' })
     const genesis = { ...trainingGenesisJson(), initial_height: chain.height + 1, app_state: exported }
     const restarted = await TrainingChain.open(dirs.next(), { genesis })
     assert.deepEqual(restarted.query('dpLedger', { subnet: '0' }), ledger)
     assert.deepEqual((restarted.app.exportAppState().training as { dp: unknown }).dp, dp)
     // and genesis refuses a malformed entry: unknown field, bad policy, unknown subnet
-    const bad = (entry: Record<string, unknown>) => TrainingChain.open(dirs.next(), { genesis: { ...genesis, app_state: { ...exported, training: { ...(exported.training as object), dp: [entry] } } } })
+    const bad = (entry: Record<string, unknown>) =>
+      TrainingChain.open(dirs.next(), {
+        genesis: { ...genesis, app_state: { ...exported, training: { ...(exported.training as object), dp: [entry] } } },
+      })
     await assert.rejects(bad({ ...dp[0], extra: 1 }), /no such dp field/)
     await assert.rejects(bad({ ...dp[0], noise_multiplier: '0.01' }), /noise_multiplier/)
     await assert.rejects(bad({ ...dp[0], subnet: '5' }), /subnets has no subnet 5/)
@@ -132,16 +179,30 @@ describe('DP budget ledger invariant', () => {
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('catches a ledger whose ρ is not rounds × one round\'s ρ, one past the target, or one without a policy', async () => {
+  it("catches a ledger whose ρ is not rounds × one round's ρ, one past the target, or one without a policy", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
-    await chain.block([ADMIN, MsgSetDpPolicy, { subnet: 0n, clipNorm: d('5'), noiseMultiplier: d('1'), samplingRate: d('1'), targetEpsilon: d('8'), delta: d('0.00001') }])
+    await chain.block([
+      ADMIN,
+      MsgSetDpPolicy,
+      { subnet: 0n, clipNorm: d('5'), noiseMultiplier: d('1'), samplingRate: d('1'), targetEpsilon: d('8'), delta: d('0.00001') },
+    ])
     await chain.block(chain.submit(TRAINERS[0]!, updateBlob([1, 2, 3, 4, 5, 9])))
     const planted = (plant: (books: DpBooks) => void): string | null => {
-      const ctx = new Context(outsideBlock(CHAIN_ID, chain.height), new CacheStore(chain.app.db), new GasMeter(2n ** 64n), chain.app.registry, [], 'training')
+      const ctx = new Context(
+        outsideBlock(CHAIN_ID, chain.height),
+        new CacheStore(chain.app.db),
+        new GasMeter(2n ** 64n),
+        chain.app.registry,
+        [],
+        'training',
+      )
       plant(new DpBooks(ctx.moduleStore()))
       return dpLedgerInvariant(ctx)
     }
-    assert.equal(planted(() => {}), null)
+    assert.equal(
+      planted(() => {}),
+      null,
+    )
     assert.match(planted((b) => b.setLedger(0n, { rounds: 1n, rho: d('0.4'), lastRound: 0n }))!, /holds ρ = 0.4 for 1 rounds of 0.5/)
     assert.match(planted((b) => b.setLedger(0n, { rounds: 3n, rho: d('1.5'), lastRound: 2n }))!, /spent more than its ε = 8/)
     assert.match(planted((b) => b.setLedger(0n, { rounds: 0n, rho: Dec.ZERO, lastRound: 0n }))!, /0 rounds and last round 0/)

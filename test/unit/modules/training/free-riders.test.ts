@@ -1,16 +1,38 @@
 import assert from 'node:assert/strict'
 import { TRAINING_ERRORS, submitUpdateGas, trainingParams } from '../../../../src/modules/training/index.js'
 import { TrainingBooks } from '../../../../src/modules/training/books.js'
-import { belowNorm, cosineAtLeast, cosineDec, exactDot, exactNormSq, isqrt, nearestCopy } from '../../../../src/modules/training/free-riders.js'
+import {
+  belowNorm,
+  cosineAtLeast,
+  cosineDec,
+  exactDot,
+  exactNormSq,
+  isqrt,
+  nearestCopy,
+} from '../../../../src/modules/training/free-riders.js'
 import { trainingInvariants } from '../../../../src/modules/training/invariants.js'
 import { encodeAddress } from '../../../../src/crypto/index.js'
 import { CacheStore, Context, Dec, GAS, GasMeter, StateError, outsideBlock, parseGenesis } from '../../../../src/state/index.js'
 import { CHAIN_ID, seededRandom } from '../../../helpers/chain.js'
 import { tempDirs, testRegistry } from '../../../support/chain.js'
-import { INITIAL_VALUES, N, TRAINER_BOND, TrainingChain, addr, codes, eventsOf, honestAggregate, storeCid, trainingGenesisJson, updateBlob } from './harness.js'
+import {
+  INITIAL_VALUES,
+  N,
+  TRAINER_BOND,
+  TrainingChain,
+  addr,
+  codes,
+  eventsOf,
+  honestAggregate,
+  storeCid,
+  trainingGenesisJson,
+  updateBlob,
+} from './harness.js'
 
 /** A chain with the module's own free-rider params (near-copy at 0.99 and 100 rounds of memory, not the harness' 1 and 0) and `params` on top. */
-const withDefaults = (params: Record<string, unknown> = {}) => ({ genesis: trainingGenesisJson({ params: { near_copy_cosine: '0.99', free_rider_memory_rounds: 100, ...params } }) })
+const withDefaults = (params: Record<string, unknown> = {}) => ({
+  genesis: trainingGenesisJson({ params: { near_copy_cosine: '0.99', free_rider_memory_rounds: 100, ...params } }),
+})
 const ok: [string, number] = ['', 0]
 const refused = (code: keyof typeof TRAINING_ERRORS): [string, number] => ['training', TRAINING_ERRORS[code]]
 
@@ -41,9 +63,20 @@ async function aggregateHonest(chain: TrainingChain, honest: { trainer: number; 
   await chain.until(4)
   const expected = honestAggregate(honest.map((u) => ({ values: u.values, weight: 100 })))
   chain.put(expected.modelBytes)
-  const executed = await chain.block(chain.aggregate(5, honest.map((u) => ({ trainer: u.trainer, blob: updateBlob(u.values) })), expected.aggregateCid, expected.modelCid))
+  const executed = await chain.block(
+    chain.aggregate(
+      5,
+      honest.map((u) => ({ trainer: u.trainer, blob: updateBlob(u.values) })),
+      expected.aggregateCid,
+      expected.modelCid,
+    ),
+  )
   assert.deepEqual(codes(executed), [ok])
-  assert.equal(chain.query<{ global_cid: string }>('latestVersion', { subnet: '0' }).global_cid, expected.modelCid, 'the new model is the honest updates\' aggregate alone')
+  assert.equal(
+    chain.query<{ global_cid: string }>('latestVersion', { subnet: '0' }).global_cid,
+    expected.modelCid,
+    "the new model is the honest updates' aggregate alone",
+  )
 }
 
 describe('training free-riders: exact integer tests', () => {
@@ -80,7 +113,11 @@ describe('training free-riders: exact integer tests', () => {
     const dot = exactDot(a, b, m)
     assert.equal(cosineAtLeast(dot, exactNormSq(a, m), exactNormSq(b, m), Dec.ONE), false, 'exactly, cos < 1')
     assert.equal(cosineAtLeast(dot, exactNormSq(b, m), exactNormSq(b, m), Dec.ONE), true, 'an exact copy is at 1')
-    assert.equal(cosineDec(dot, exactNormSq(a, m), exactNormSq(b, m)).toString(), '0.999999999999999999', 'and the recorded cosine is truncated, never rounded up')
+    assert.equal(
+      cosineDec(dot, exactNormSq(a, m), exactNormSq(b, m)).toString(),
+      '0.999999999999999999',
+      'and the recorded cosine is truncated, never rounded up',
+    )
   })
 
   it('compares at the threshold exactly: cos = 3/5 is ≥ 0.6 and < 0.600000000000000001', () => {
@@ -111,12 +148,25 @@ describe('training free-riders: exact integer tests', () => {
 
   it('defaults: memory 100 rounds, min norm 1, cosine 0.99, slash 0.1; out-of-range params are refused', () => {
     const d = trainingParams.fromJson({}, 'p')
-    assert.deepEqual([d.freeRiderMemoryRounds, d.minUpdateNorm, d.nearCopyCosine.toString(), d.freeRiderSlashFraction.toString()], [100, 1n, '0.99', '0.1'])
+    assert.deepEqual(
+      [d.freeRiderMemoryRounds, d.minUpdateNorm, d.nearCopyCosine.toString(), d.freeRiderSlashFraction.toString()],
+      [100, 1n, '0.99', '0.1'],
+    )
     const registry = testRegistry()
-    const invalid = (path: string) => (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && String(e.context.path).startsWith(path)
-    assert.throws(() => parseGenesis(trainingGenesisJson({ params: { near_copy_cosine: '1.5' } }), registry), invalid('app_state.training.params.near_copy_cosine'))
-    assert.throws(() => parseGenesis(trainingGenesisJson({ params: { free_rider_slash_fraction: '2' } }), registry), invalid('app_state.training.params.free_rider_slash_fraction'))
-    assert.throws(() => parseGenesis(trainingGenesisJson({ params: { min_update_norm: -1 } }), registry), invalid('app_state.training.params.min_update_norm'))
+    const invalid = (path: string) => (e: unknown) =>
+      e instanceof StateError && e.code === 'GENESIS_INVALID' && String(e.context.path).startsWith(path)
+    assert.throws(
+      () => parseGenesis(trainingGenesisJson({ params: { near_copy_cosine: '1.5' } }), registry),
+      invalid('app_state.training.params.near_copy_cosine'),
+    )
+    assert.throws(
+      () => parseGenesis(trainingGenesisJson({ params: { free_rider_slash_fraction: '2' } }), registry),
+      invalid('app_state.training.params.free_rider_slash_fraction'),
+    )
+    assert.throws(
+      () => parseGenesis(trainingGenesisJson({ params: { min_update_norm: -1 } }), registry),
+      invalid('app_state.training.params.min_update_norm'),
+    )
   })
 })
 
@@ -124,7 +174,7 @@ describe('training free-riders: verdicts on chain (the tx succeeds, the update i
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('DUPLICATE_CONTENT: a copy of another trainer\'s update in the round is rejected, slashed and barred; the model is the honest aggregate', async () => {
+  it("DUPLICATE_CONTENT: a copy of another trainer's update in the round is rejected, slashed and barred; the model is the honest aggregate", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, withDefaults())
     const supply = chain.supply()
     const executed = await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob(A), { sampleCount: 50 }))
@@ -148,7 +198,10 @@ describe('training free-riders: verdicts on chain (the tx succeeds, the update i
     assert.equal(chain.supply(), supply - 100n, 'the slash is burned')
     assert.equal(chain.query<{ updates: number }>('round', { subnet: '0' }).updates, 1, 'the round counts only the honest update')
     const [rejected] = chain.query<{ rejected_updates: Rejected[] }>('rejectedUpdates', { subnet: '0', round: '0' }).rejected_updates
-    assert.deepEqual([rejected!.trainer, rejected!.code, rejected!.sample_count, rejected!.matched_round, rejected!.height], [encodeAddress(addr(3)), 32, 50, '0', '2'])
+    assert.deepEqual(
+      [rejected!.trainer, rejected!.code, rejected!.sample_count, rejected!.matched_round, rejected!.height],
+      [encodeAddress(addr(3)), 32, 50, '0', '2'],
+    )
     const again = await chain.block(chain.submit(3, updateBlob(C)))
     assert.deepEqual(codes(again), [refused('TRAINER_BARRED')], 'the free-rider may not try again in the round')
     await aggregateHonest(chain, [{ trainer: 2, values: A }])
@@ -166,7 +219,16 @@ describe('training free-riders: verdicts on chain (the tx succeeds, the update i
     assert.deepEqual([event!.code, event!.matched_round, event!.matched_trainer], ['32', '0', encodeAddress(addr(2))])
     assert.equal(chain.bond(0n, 'trainer', 4), TRAINER_BOND - 100n)
     await chain.until(14) // round 2 opened at 14: round 0 is out of memory and its entry forgotten
-    const books = new TrainingBooks(new Context(outsideBlock(CHAIN_ID, chain.height), new CacheStore(chain.app.db), new GasMeter(2n ** 64n), chain.app.registry, [], 'training').moduleStore())
+    const books = new TrainingBooks(
+      new Context(
+        outsideBlock(CHAIN_ID, chain.height),
+        new CacheStore(chain.app.db),
+        new GasMeter(2n ** 64n),
+        chain.app.registry,
+        [],
+        'training',
+      ).moduleStore(),
+    )
     assert.equal(books.contentSeen(0n, storeCid(updateBlob(A))), undefined)
     const later = await chain.block(chain.submit(4, updateBlob(A), {}, 2n))
     assert.deepEqual([codes(later), eventsOf(later, 'update_submitted').length], [[ok], 1], 'accepted once out of memory')
@@ -178,47 +240,80 @@ describe('training free-riders: verdicts on chain (the tx succeeds, the update i
     const executed = await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob([0, 0, 0, 0, 0, 0])))
     assert.deepEqual(codes(executed), [ok, ok])
     const [event] = eventsOf(executed, 'update_rejected')
-    assert.deepEqual([event!.code, event!.reason, event!.matched_round, event!.matched_trainer, event!.norm_sq, event!.slashed], ['33', 'ZERO_UPDATE', '', '', '0', '100'])
+    assert.deepEqual(
+      [event!.code, event!.reason, event!.matched_round, event!.matched_trainer, event!.norm_sq, event!.slashed],
+      ['33', 'ZERO_UPDATE', '', '', '0', '100'],
+    )
     assert.equal(chain.bond(0n, 'trainer', 3), TRAINER_BOND - 100n)
     await aggregateHonest(chain, [{ trainer: 2, values: A }])
     await chain.close()
 
     const strict = await TrainingChain.withSubnet(dirs.next(), {}, withDefaults({ min_update_norm: '100' }))
-    const boundary = await strict.block(strict.submit(2, updateBlob([99, 0, 0, 0, 0, 0])), strict.submit(3, updateBlob([0, 60, 0, -80, 0, 0])))
-    assert.deepEqual(eventsOf(boundary, 'update_rejected').map((e) => [e.trainer, e.code, e.norm_sq]), [[encodeAddress(addr(2)), '33', '9801']])
-    assert.deepEqual(eventsOf(boundary, 'update_submitted').map((e) => e.trainer), [encodeAddress(addr(3))], 'norm exactly 100 is recorded')
+    const boundary = await strict.block(
+      strict.submit(2, updateBlob([99, 0, 0, 0, 0, 0])),
+      strict.submit(3, updateBlob([0, 60, 0, -80, 0, 0])),
+    )
+    assert.deepEqual(
+      eventsOf(boundary, 'update_rejected').map((e) => [e.trainer, e.code, e.norm_sq]),
+      [[encodeAddress(addr(2)), '33', '9801']],
+    )
+    assert.deepEqual(
+      eventsOf(boundary, 'update_submitted').map((e) => e.trainer),
+      [encodeAddress(addr(3))],
+      'norm exactly 100 is recorded',
+    )
     await strict.close()
   })
 
-  it('NEAR_COPY: an update with one coordinate changed is the later submitter\'s copy; a genuinely different update is recorded', async () => {
+  it("NEAR_COPY: an update with one coordinate changed is the later submitter's copy; a genuinely different update is recorded", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, withDefaults())
     const executed = await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob(A_NEAR)), chain.submit(4, updateBlob(C)))
     assert.deepEqual(codes(executed), [ok, ok, ok])
     const rejected = eventsOf(executed, 'update_rejected')
     assert.equal(rejected.length, 1)
-    assert.deepEqual([rejected[0]!.trainer, rejected[0]!.code, rejected[0]!.matched_round, rejected[0]!.matched_trainer], [encodeAddress(addr(3)), '34', '0', encodeAddress(addr(2))])
-    const exact = cosineDec(exactDot(Int32Array.from(A_NEAR), Int32Array.from(A), 32767), exactNormSq(Int32Array.from(A_NEAR), 32767), exactNormSq(Int32Array.from(A), 32767))
+    assert.deepEqual(
+      [rejected[0]!.trainer, rejected[0]!.code, rejected[0]!.matched_round, rejected[0]!.matched_trainer],
+      [encodeAddress(addr(3)), '34', '0', encodeAddress(addr(2))],
+    )
+    const exact = cosineDec(
+      exactDot(Int32Array.from(A_NEAR), Int32Array.from(A), 32767),
+      exactNormSq(Int32Array.from(A_NEAR), 32767),
+      exactNormSq(Int32Array.from(A), 32767),
+    )
     assert.equal(rejected[0]!.cosine, exact.toString())
     assert.ok(exact.gte(Dec.parse('0.99')) && exact.lt(Dec.ONE))
     assert.equal(chain.bond(0n, 'trainer', 3), TRAINER_BOND - 100n)
     assert.equal(chain.bond(0n, 'trainer', 4), TRAINER_BOND, 'the honest trainer keeps its bond')
     const recorded = chain.query<{ updates: { trainer: string }[] }>('updates', { subnet: '0', round: '0' }).updates.map((u) => u.trainer)
     assert.deepEqual(recorded.sort(), [encodeAddress(addr(2)), encodeAddress(addr(4))].sort())
-    await aggregateHonest(chain, [{ trainer: 2, values: A }, { trainer: 4, values: C }])
+    await aggregateHonest(chain, [
+      { trainer: 2, values: A },
+      { trainer: 4, values: C },
+    ])
     await chain.close()
   })
 
-  it('the harness\' cosine 1 takes only exactly parallel updates (a scaled copy), not a near copy', async () => {
+  it("the harness' cosine 1 takes only exactly parallel updates (a scaled copy), not a near copy", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
-    const executed = await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob(A_NEAR)), chain.submit(4, updateBlob(A.map((v) => 2 * v))))
-    assert.deepEqual(eventsOf(executed, 'update_rejected').map((e) => [e.trainer, e.code, e.cosine]), [[encodeAddress(addr(4)), '34', '1']])
+    const executed = await chain.block(
+      chain.submit(2, updateBlob(A)),
+      chain.submit(3, updateBlob(A_NEAR)),
+      chain.submit(4, updateBlob(A.map((v) => 2 * v))),
+    )
+    assert.deepEqual(
+      eventsOf(executed, 'update_rejected').map((e) => [e.trainer, e.code, e.cosine]),
+      [[encodeAddress(addr(4)), '34', '1']],
+    )
     await chain.close()
   })
 
-  it('free_rider_memory_rounds 0 (the harness\') looks for duplicates in the current round only', async () => {
+  it("free_rider_memory_rounds 0 (the harness') looks for duplicates in the current round only", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     const first = await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob(A)))
-    assert.deepEqual(eventsOf(first, 'update_rejected').map((e) => e.code), ['32'])
+    assert.deepEqual(
+      eventsOf(first, 'update_rejected').map((e) => e.code),
+      ['32'],
+    )
     await chain.until(8)
     const next = await chain.block(chain.submit(2, updateBlob(A), {}, 1n))
     assert.deepEqual([eventsOf(next, 'update_rejected').length, eventsOf(next, 'update_submitted').length], [0, 1])
@@ -253,27 +348,42 @@ describe('training free-riders: verdicts on chain (the tx succeeds, the update i
     assert.equal(submitUpdateGas(159_010, 'int16', 0, 1n, false), 159_010n + GAS.write + GAS.writeByte * 186n)
   })
 
-  it('keeps rejected updates and the round\'s copies through genesis export and import, and goes on judging the same', async () => {
+  it("keeps rejected updates and the round's copies through genesis export and import, and goes on judging the same", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, withDefaults())
     await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob([0, 0, 0, 0, 0, 0])))
     const exported = chain.app.exportAppState()
     const section = exported.training as { subnets: { rejected_updates: unknown[]; update_copies: { trainer: string }[] }[] }
     assert.equal(section.subnets[0]!.rejected_updates.length, 1)
-    assert.deepEqual(section.subnets[0]!.update_copies.map((c) => c.trainer), [encodeAddress(addr(2))])
-    const fresh = await TrainingChain.open(dirs.next(), { genesis: { ...trainingGenesisJson(), initial_height: chain.height + 1, app_state: exported } })
+    assert.deepEqual(
+      section.subnets[0]!.update_copies.map((c) => c.trainer),
+      [encodeAddress(addr(2))],
+    )
+    const fresh = await TrainingChain.open(dirs.next(), {
+      genesis: { ...trainingGenesisJson(), initial_height: chain.height + 1, app_state: exported },
+    })
     fresh.app.assertInvariants()
     assert.deepEqual(fresh.app.exportAppState().training, exported.training)
     // The same signed txs on both chains (the fresh one's harness does not know the accounts' nonces).
-    const txs = [chain.submit(4, updateBlob(A_NEAR)), chain.submit(3, updateBlob(C))].map(([from, type, message]) => chain.sign(from, type, message))
+    const txs = [chain.submit(4, updateBlob(A_NEAR)), chain.submit(3, updateBlob(C))].map(([from, type, message]) =>
+      chain.sign(from, type, message),
+    )
     for (const c of [chain, fresh]) {
       const executed = await c.blockOf(txs, chain.blobs)
       assert.deepEqual(codes(executed), [ok, refused('TRAINER_BARRED')])
-      assert.deepEqual(eventsOf(executed, 'update_rejected').map((e) => e.code), ['34'], 'the near copy is caught from the imported copies')
+      assert.deepEqual(
+        eventsOf(executed, 'update_rejected').map((e) => e.code),
+        ['34'],
+        'the near copy is caught from the imported copies',
+      )
     }
     assert.deepEqual(fresh.app.exportAppState().training, chain.app.exportAppState().training)
     await chain.until(7)
     await fresh.until(7)
-    assert.deepEqual((fresh.app.exportAppState().training as typeof section).subnets[0]!.update_copies, [], 'the copies are gone once the round closed')
+    assert.deepEqual(
+      (fresh.app.exportAppState().training as typeof section).subnets[0]!.update_copies,
+      [],
+      'the copies are gone once the round closed',
+    )
     await fresh.close()
     await chain.close()
   })
@@ -282,14 +392,27 @@ describe('training free-riders: verdicts on chain (the tx succeeds, the update i
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, withDefaults())
     await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob(A)))
     const planted = (plant: (books: TrainingBooks) => void): string | null => {
-      const ctx = new Context(outsideBlock(CHAIN_ID, chain.height), new CacheStore(chain.app.db), new GasMeter(2n ** 64n), chain.app.registry, [], 'training')
+      const ctx = new Context(
+        outsideBlock(CHAIN_ID, chain.height),
+        new CacheStore(chain.app.db),
+        new GasMeter(2n ** 64n),
+        chain.app.registry,
+        [],
+        'training',
+      )
       plant(new TrainingBooks(ctx.moduleStore()))
       return trainingInvariants.freeRiders(ctx)
     }
-    assert.equal(planted(() => {}), null)
+    assert.equal(
+      planted(() => {}),
+      null,
+    )
     const rejection = (b: TrainingBooks) => b.updateRejection(0n, 0n, addr(3))!
     assert.match(planted((b) => b.setUpdateRejection(0n, 0n, addr(2), rejection(b)))!, /both a recorded and a rejected update/)
-    assert.match(planted((b) => b.setUpdateRejection(0n, 0n, addr(4), { ...rejection(b), code: TRAINING_ERRORS.WRONG_AGGREGATE }))!, /not a free-rider verdict/)
+    assert.match(
+      planted((b) => b.setUpdateRejection(0n, 0n, addr(4), { ...rejection(b), code: TRAINING_ERRORS.WRONG_AGGREGATE }))!,
+      /not a free-rider verdict/,
+    )
     assert.match(planted((b) => b.setContentSeen(0n, storeCid(updateBlob(C)), { round: 0n, trainer: addr(2) }))!, /which is not recorded/)
     assert.match(planted((b) => b.deleteContentSeen(0n, storeCid(updateBlob(A))))!, /missing from the duplicate index/)
     assert.match(planted((b) => b.setUpdateCopy(0n, 0n, addr(2), updateBlob(C)))!, /is not its recorded blob/)
@@ -300,14 +423,26 @@ describe('training free-riders: verdicts on chain (the tx succeeds, the update i
   it('the model is unchanged by every verdict: base + the honest aggregate, as if the free-riders had never sent', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, withDefaults())
     await chain.block(chain.submit(2, updateBlob(A)), chain.submit(3, updateBlob(A_NEAR)), chain.submit(4, updateBlob([0, 0, 0, 0, 0, 0])))
-    assert.deepEqual(chain.query<{ rejected_updates: Rejected[] }>('rejectedUpdates', { subnet: '0', round: '0' }).rejected_updates.map((r) => [r.trainer, r.reason]).sort(), [
-      [encodeAddress(addr(3)), 'NEAR_COPY'],
-      [encodeAddress(addr(4)), 'ZERO_UPDATE'],
-    ].sort())
+    assert.deepEqual(
+      chain
+        .query<{ rejected_updates: Rejected[] }>('rejectedUpdates', { subnet: '0', round: '0' })
+        .rejected_updates.map((r) => [r.trainer, r.reason])
+        .sort(),
+      [
+        [encodeAddress(addr(3)), 'NEAR_COPY'],
+        [encodeAddress(addr(4)), 'ZERO_UPDATE'],
+      ].sort(),
+    )
     await aggregateHonest(chain, [{ trainer: 2, values: A }])
     const version = chain.query<{ included: { trainer: string }[] }>('latestVersion', { subnet: '0' })
-    assert.deepEqual(version.included.map((i) => i.trainer), [encodeAddress(addr(2))])
-    assert.deepEqual(honestAggregate([{ values: A, weight: 100 }]).modelValues, INITIAL_VALUES.map((v, i) => v + A[i]!))
+    assert.deepEqual(
+      version.included.map((i) => i.trainer),
+      [encodeAddress(addr(2))],
+    )
+    assert.deepEqual(
+      honestAggregate([{ values: A, weight: 100 }]).modelValues,
+      INITIAL_VALUES.map((v, i) => v + A[i]!),
+    )
     await chain.close()
   })
 })

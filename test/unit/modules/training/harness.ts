@@ -6,7 +6,7 @@ import { getAggregationRule } from '../../../../src/fl/rules/registry.js'
 import { REPUTATION_UNIT } from '../../../../src/fl/rules/repfedavg.js'
 import { type UpdateDtype, encodeUpdateBlob } from '../../../../src/fl/update/blob.js'
 import { canonicalModelSpec, MsgCreateSubnet, MsgJoinSubnet, type SubnetParamsValue } from '../../../../src/modules/subnets/index.js'
-import { MsgSubmitAggregate, MsgSubmitUpdate, trainingModule, type MsgSubmitUpdateValue } from '../../../../src/modules/training/index.js'
+import { MsgSubmitAggregate, MsgSubmitUpdate, type MsgSubmitUpdateValue } from '../../../../src/modules/training/index.js'
 import { type Application, type Composition, type ExecutedBlock, type Module, blobReader, signTx } from '../../../../src/state/index.js'
 import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, testKey } from '../../../helpers/chain.js'
 import { openTestApp } from '../../../support/chain.js'
@@ -23,7 +23,12 @@ export const SCALE = 16384
 export const storeCid = (bytes: Uint8Array): string => formatCid(buildUnixfsFile(bytes).root)
 
 export function updateBlob(values: number[], options: { dtype?: UpdateDtype; scale?: number; shape?: number[] } = {}): Uint8Array {
-  return encodeUpdateBlob({ dtype: options.dtype ?? 'int16', shape: options.shape ?? [values.length], scale: options.scale ?? SCALE, values: Int32Array.from(values) })
+  return encodeUpdateBlob({
+    dtype: options.dtype ?? 'int16',
+    shape: options.shape ?? [values.length],
+    scale: options.scale ?? SCALE,
+    values: Int32Array.from(values),
+  })
 }
 
 export const INITIAL_VALUES = [1000, -2000, 3000, -4000, 0, 16384]
@@ -61,7 +66,11 @@ export const TEST_MEMORY_ROUNDS = 0
 
 export function trainingGenesisJson(training?: Record<string, unknown>): Record<string, unknown> {
   const base = subnetsGenesisJson()
-  const params = { near_copy_cosine: TEST_NEAR_COPY_COSINE, free_rider_memory_rounds: TEST_MEMORY_ROUNDS, ...((training?.params as Record<string, unknown> | undefined) ?? {}) }
+  const params = {
+    near_copy_cosine: TEST_NEAR_COPY_COSINE,
+    free_rider_memory_rounds: TEST_MEMORY_ROUNDS,
+    ...((training?.params as Record<string, unknown> | undefined) ?? {}),
+  }
   return { ...base, app_state: { ...(base.app_state as Record<string, unknown>), training: { ...(training ?? {}), params } } }
 }
 
@@ -94,7 +103,12 @@ function remember(bytes: Uint8Array): string {
   return cid
 }
 
-export function updateMsg(subnet: bigint, round: bigint, blob: Uint8Array, overrides: Partial<MsgSubmitUpdateValue> = {}): MsgSubmitUpdateValue {
+export function updateMsg(
+  subnet: bigint,
+  round: bigint,
+  blob: Uint8Array,
+  overrides: Partial<MsgSubmitUpdateValue> = {},
+): MsgSubmitUpdateValue {
   return {
     subnet,
     round,
@@ -123,12 +137,21 @@ export class TrainingChain {
     this.put(INITIAL_MODEL)
   }
 
-  static async open(dir: string, options: { genesis?: Record<string, unknown>; extra?: Module[]; composition?: Composition } = {}): Promise<TrainingChain> {
-    return new TrainingChain(await openTestApp(dir, [...(options.extra ?? [])], options.composition ?? {}, options.genesis ?? trainingGenesisJson()))
+  static async open(
+    dir: string,
+    options: { genesis?: Record<string, unknown>; extra?: Module[]; composition?: Composition } = {},
+  ): Promise<TrainingChain> {
+    return new TrainingChain(
+      await openTestApp(dir, [...(options.extra ?? [])], options.composition ?? {}, options.genesis ?? trainingGenesisJson()),
+    )
   }
 
   /** Opens a chain with subnet 0 created and its trainers and aggregators joined in block 1; round 0 opens at height 2. */
-  static async withSubnet(dir: string, params: Partial<SubnetParamsValue> = {}, options: Parameters<typeof TrainingChain.open>[1] = {}): Promise<TrainingChain> {
+  static async withSubnet(
+    dir: string,
+    params: Partial<SubnetParamsValue> = {},
+    options: Parameters<typeof TrainingChain.open>[1] = {},
+  ): Promise<TrainingChain> {
     const chain = await TrainingChain.open(dir, options)
     await chain.block(
       [ADMIN, MsgCreateSubnet, createTrainingSubnet({}, params)],
@@ -182,9 +205,24 @@ export class TrainingChain {
     return [from, MsgSubmitUpdate, updateMsg(subnet, round, blob, overrides)]
   }
 
-  aggregate(from: number, included: { trainer: number; blob: Uint8Array }[], resultCid: string, newGlobalCid: string, options: { round?: bigint; base?: string; subnet?: bigint; gas?: bigint } = {}): Tx {
-    const sorted = included.map((i) => ({ trainer: addr(i.trainer), updateCid: storeCid(i.blob) })).sort((a, b) => Buffer.compare(a.trainer, b.trainer))
-    const message = { subnet: options.subnet ?? 0n, round: options.round ?? 0n, baseGlobalCid: options.base ?? INITIAL_CID, included: sorted, resultCid, newGlobalCid }
+  aggregate(
+    from: number,
+    included: { trainer: number; blob: Uint8Array }[],
+    resultCid: string,
+    newGlobalCid: string,
+    options: { round?: bigint; base?: string; subnet?: bigint; gas?: bigint } = {},
+  ): Tx {
+    const sorted = included
+      .map((i) => ({ trainer: addr(i.trainer), updateCid: storeCid(i.blob) }))
+      .sort((a, b) => Buffer.compare(a.trainer, b.trainer))
+    const message = {
+      subnet: options.subnet ?? 0n,
+      round: options.round ?? 0n,
+      baseGlobalCid: options.base ?? INITIAL_CID,
+      included: sorted,
+      resultCid,
+      newGlobalCid,
+    }
     for (const cid of [resultCid, newGlobalCid]) {
       const bytes = outputs.get(cid)
       if (bytes !== undefined) this.put(bytes)
@@ -197,11 +235,15 @@ export class TrainingChain {
   }
 
   supply(): bigint {
-    return BigInt((this.app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find((c) => c.denom === 'ufdr')!.amount)
+    return BigInt(
+      (this.app.query('bank', 'supply') as { supply: { denom: string; amount: string }[] }).supply.find((c) => c.denom === 'ufdr')!.amount,
+    )
   }
 
   bond(subnet: bigint, role: 'trainer' | 'aggregator', account: number): bigint {
-    const members = (this.app.query('subnets', 'members', { subnet: String(subnet), role }) as { members: { address: string; bond: string }[] }).members
+    const members = (
+      this.app.query('subnets', 'members', { subnet: String(subnet), role }) as { members: { address: string; bond: string }[] }
+    ).members
     return BigInt(members.find((m) => m.address === encodeAddress(addr(account)))?.bond ?? '0')
   }
 
@@ -214,4 +256,6 @@ export class TrainingChain {
 export const codes = (executed: ExecutedBlock): [string, number][] => executed.txResults.map((r) => [r.codespace, r.code])
 
 export const eventsOf = (executed: ExecutedBlock, type: string) =>
-  [...executed.beginBlockEvents, ...executed.txResults.flatMap((r) => r.events), ...executed.endBlockEvents].filter((e) => e.type === type).map((e) => Object.fromEntries(e.attributes))
+  [...executed.beginBlockEvents, ...executed.txResults.flatMap((r) => r.events), ...executed.endBlockEvents]
+    .filter((e) => e.type === type)
+    .map((e) => Object.fromEntries(e.attributes))

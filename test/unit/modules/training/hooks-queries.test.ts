@@ -39,7 +39,11 @@ describe('training hooks, queries and several subnets', () => {
 
   it('fires roundOpened, roundAggregated and roundClosed to subscribers at composition, in the block of the change', async () => {
     calls.length = 0
-    const chain = await TrainingChain.withSubnet(dirs.next(), {}, { extra: [recorder], composition: { hooks: [{ point: TRAINING_HOOKS, subscriber: 'recorder' }] } })
+    const chain = await TrainingChain.withSubnet(
+      dirs.next(),
+      {},
+      { extra: [recorder], composition: { hooks: [{ point: TRAINING_HOOKS, subscriber: 'recorder' }] } },
+    )
     const blob = updateBlob([1, 2, 3, 4, 5, 6])
     await chain.block(chain.submit(2, blob))
     await chain.until(4)
@@ -55,10 +59,17 @@ describe('training hooks, queries and several subnets', () => {
   it('runs each subnet on its own schedule: a subnet created later opens its round 0 in the next block', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     await chain.until(2)
-    const created = await chain.block([ADMIN, MsgCreateSubnet, createTrainingSubnet({ name: 'second' }, { timing: { submitWindow: 1, aggregateWindow: 1, gap: 2 } })])
+    const created = await chain.block([
+      ADMIN,
+      MsgCreateSubnet,
+      createTrainingSubnet({ name: 'second' }, { timing: { submitWindow: 1, aggregateWindow: 1, gap: 2 } }),
+    ])
     assert.equal(eventsOf(created, 'round_opened').length, 0)
     const opened = await chain.block()
-    assert.deepEqual(eventsOf(opened, 'round_opened').map((e) => [e.subnet, e.round]), [['1', '0']])
+    assert.deepEqual(
+      eventsOf(opened, 'round_opened').map((e) => [e.subnet, e.round]),
+      [['1', '0']],
+    )
     await chain.until(9)
     const first = chain.query<{ round: string }>('round', { subnet: '0' })
     const second = chain.query<{ round: string; open_height: string }>('round', { subnet: 1 })
@@ -71,8 +82,27 @@ describe('training hooks, queries and several subnets', () => {
     await chain.block(chain.submit(3, updateBlob([1, 1, 1, 1, 1, 1])))
     const round = chain.query<Record<string, unknown>>('round', { subnet: '0', round: '0' })
     assert.deepEqual(Object.keys(round).sort(), [
-      'aggregate_end_height', 'at_height', 'base_global_cid', 'base_version', 'close_height', 'closed', 'gap', 'max_updates', 'next_open_height', 'open_height',
-      'phase', 'quantization', 'rejections', 'round', 'rule', 'sample_cap', 'slash_fraction', 'submit_end_height', 'subnet', 'updates', 'version',
+      'aggregate_end_height',
+      'at_height',
+      'base_global_cid',
+      'base_version',
+      'close_height',
+      'closed',
+      'gap',
+      'max_updates',
+      'next_open_height',
+      'open_height',
+      'phase',
+      'quantization',
+      'rejections',
+      'round',
+      'rule',
+      'sample_cap',
+      'slash_fraction',
+      'submit_end_height',
+      'subnet',
+      'updates',
+      'version',
     ])
     assert.deepEqual(round.quantization, { dtype: 'int16', scale: 16384, max_abs: 32767 })
     assert.equal(chain.query<{ updates: unknown[] }>('updates', { subnet: '0', round: '0' }).updates.length, 1)
@@ -86,11 +116,26 @@ describe('training hooks, queries and several subnets', () => {
       free_rider_slash_fraction: '0.1',
       close_submit_when_full: false,
     })
-    assert.equal(queryCode(() => chain.query('round', { subnet: '7' })), 'UNKNOWN_SUBNET')
-    assert.equal(queryCode(() => chain.query('round', { subnet: 'x' })), 'UNKNOWN_SUBNET')
-    assert.equal(queryCode(() => chain.query('round', { subnet: '0', round: '3' })), 'UNKNOWN_ROUND')
-    assert.equal(queryCode(() => chain.query('updates', { subnet: '0' })), 'UNKNOWN_ROUND')
-    assert.equal(queryCode(() => chain.query('version', { subnet: '0', version: '1' })), 'UNKNOWN_VERSION')
+    assert.equal(
+      queryCode(() => chain.query('round', { subnet: '7' })),
+      'UNKNOWN_SUBNET',
+    )
+    assert.equal(
+      queryCode(() => chain.query('round', { subnet: 'x' })),
+      'UNKNOWN_SUBNET',
+    )
+    assert.equal(
+      queryCode(() => chain.query('round', { subnet: '0', round: '3' })),
+      'UNKNOWN_ROUND',
+    )
+    assert.equal(
+      queryCode(() => chain.query('updates', { subnet: '0' })),
+      'UNKNOWN_ROUND',
+    )
+    assert.equal(
+      queryCode(() => chain.query('version', { subnet: '0', version: '1' })),
+      'UNKNOWN_VERSION',
+    )
     assert.equal(TRAINING_ERRORS.UNKNOWN_VERSION, 31)
     await chain.close()
   })

@@ -3,7 +3,20 @@ import { encodeAddress } from '../../../../src/crypto/index.js'
 import { MsgUpdateSubnetParams } from '../../../../src/modules/subnets/index.js'
 import { TRAINING_ERRORS } from '../../../../src/modules/training/index.js'
 import { tempDirs } from '../../../support/chain.js'
-import { ADMIN, AGGREGATOR_BOND, INITIAL_CID, N, TrainingChain, addr, codes, eventsOf, honestAggregate, testSubnetParams, trainingGenesisJson, updateBlob } from './harness.js'
+import {
+  ADMIN,
+  AGGREGATOR_BOND,
+  INITIAL_CID,
+  N,
+  TrainingChain,
+  addr,
+  codes,
+  eventsOf,
+  honestAggregate,
+  testSubnetParams,
+  trainingGenesisJson,
+  updateBlob,
+} from './harness.js'
 
 const U = [
   { trainer: 2, values: [100, -200, 300, 0, 5, -5] },
@@ -50,18 +63,34 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     assert.equal(eventsOf(opened, 'round_opened').length, 1)
     const round = chain.query<RoundJson>('round', { subnet: '0' })
     assert.deepEqual(
-      [round.round, round.phase, round.open_height, round.submit_end_height, round.aggregate_end_height, round.close_height, round.base_version, round.base_global_cid],
+      [
+        round.round,
+        round.phase,
+        round.open_height,
+        round.submit_end_height,
+        round.aggregate_end_height,
+        round.close_height,
+        round.base_version,
+        round.base_global_cid,
+      ],
       ['0', 'submit', '2', '5', '7', '7', '0', INITIAL_CID],
     )
     const v0 = chain.query<VersionJson>('latestVersion', { subnet: 0 })
-    assert.deepEqual([v0.version, v0.round, v0.parent, v0.global_cid, v0.aggregate_cid, v0.included.length, v0.recorded_height], ['0', null, null, INITIAL_CID, null, 0, '2'])
+    assert.deepEqual(
+      [v0.version, v0.round, v0.parent, v0.global_cid, v0.aggregate_cid, v0.included.length, v0.recorded_height],
+      ['0', null, null, INITIAL_CID, null, 0, '2'],
+    )
     await chain.close()
   })
 
   it('runs an honest round: 3 updates, the correct aggregate accepted, version 1 recorded, round 1 trains it', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     const submitted = await chain.block(...blobs.map((b) => chain.submit(b.trainer, b.blob)))
-    assert.deepEqual(codes(submitted), [['', 0], ['', 0], ['', 0]])
+    assert.deepEqual(codes(submitted), [
+      ['', 0],
+      ['', 0],
+      ['', 0],
+    ])
     assert.equal(eventsOf(submitted, 'update_submitted').length, 3)
     assert.equal(chain.query<RoundJson>('round', { subnet: '0' }).updates, 3)
     await chain.until(4)
@@ -70,10 +99,16 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     assert.deepEqual(codes(aggregated), [['', 0]])
     assert.equal(eventsOf(aggregated, 'aggregate_accepted')[0]!.version, '1')
     const v1 = chain.query<VersionJson>('version', { subnet: '0', version: '1' })
-    assert.deepEqual([v1.round, v1.parent, v1.global_cid, v1.aggregate_cid, v1.rule, v1.aggregator, v1.recorded_height], ['0', '0', expected.modelCid, expected.aggregateCid, 'fedavg', encodeAddress(addr(5)), '5'])
+    assert.deepEqual(
+      [v1.round, v1.parent, v1.global_cid, v1.aggregate_cid, v1.rule, v1.aggregator, v1.recorded_height],
+      ['0', '0', expected.modelCid, expected.aggregateCid, 'fedavg', encodeAddress(addr(5)), '5'],
+    )
     assert.deepEqual(
       v1.included.map((c) => [c.trainer, c.sample_count]),
-      [...U].map((u) => addr(u.trainer)).sort(Buffer.compare).map((a) => [encodeAddress(a), 100]),
+      [...U]
+        .map((u) => addr(u.trainer))
+        .sort(Buffer.compare)
+        .map((a) => [encodeAddress(a), 100]),
     )
     assert.equal(chain.query<RoundJson>('round', { subnet: '0' }).version, '1')
     const closed = await chain.until(7).then(() => chain.query<RoundJson>('round', { subnet: '0' }))
@@ -81,18 +116,26 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     chain.put(expected.modelBytes)
     await chain.block()
     const next = chain.query<RoundJson>('round', { subnet: '0' })
-    assert.deepEqual([next.round, next.open_height, next.base_version, next.base_global_cid, next.phase], ['1', '8', '1', expected.modelCid, 'submit'])
+    assert.deepEqual(
+      [next.round, next.open_height, next.base_version, next.base_global_cid, next.phase],
+      ['1', '8', '1', expected.modelCid, 'submit'],
+    )
     // Round 1 aggregates on top of version 1.
     const second = [{ trainer: 2, values: [1, 2, 3, 4, 5, 6] }]
     const secondBlobs = second.map((u) => ({ trainer: u.trainer, blob: updateBlob(u.values) }))
     await chain.block(chain.submit(2, secondBlobs[0]!.blob, {}, 1n))
     await chain.until(10)
     const expected2 = honestAggregate([{ values: second[0]!.values, weight: 100 }], expected.modelValues)
-    const done = await chain.block(chain.aggregate(6, secondBlobs, expected2.aggregateCid, expected2.modelCid, { round: 1n, base: expected.modelCid }))
+    const done = await chain.block(
+      chain.aggregate(6, secondBlobs, expected2.aggregateCid, expected2.modelCid, { round: 1n, base: expected.modelCid }),
+    )
     assert.deepEqual(codes(done), [['', 0]])
     const v2 = chain.query<VersionJson>('latestVersion', { subnet: '0' })
     assert.deepEqual([v2.version, v2.parent, v2.round, v2.global_cid], ['2', '1', '1', expected2.modelCid])
-    assert.deepEqual(chain.query<{ versions: VersionJson[] }>('versions', { subnet: '0' }).versions.map((v) => v.version), ['0', '1', '2'])
+    assert.deepEqual(
+      chain.query<{ versions: VersionJson[] }>('versions', { subnet: '0' }).versions.map((v) => v.version),
+      ['0', '1', '2'],
+    )
     await chain.close()
   })
 
@@ -111,12 +154,21 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     assert.equal(rejected.slashed, String(slashed))
     assert.equal(chain.supply(), supplyBefore - slashed, 'the slash is burned: supply drops by exactly the slashed amount')
     assert.equal(chain.bond(0n, 'aggregator', 5), AGGREGATOR_BOND - slashed)
-    assert.deepEqual(eventsOf(tampered, 'subnet_aggregator_barred').map((e) => e.aggregator), [encodeAddress(addr(5))])
+    assert.deepEqual(
+      eventsOf(tampered, 'subnet_aggregator_barred').map((e) => e.aggregator),
+      [encodeAddress(addr(5))],
+    )
     const round = chain.query<RoundJson>('round', { subnet: '0' })
     assert.deepEqual([round.version, round.rejections.length, round.rejections[0]!.slashed], [null, 1, String(slashed)])
     // The liar cannot try again this round; an honest aggregator completes it in the same window.
-    const after = await chain.block(chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid), chain.aggregate(6, blobs, expected.aggregateCid, expected.modelCid))
-    assert.deepEqual(codes(after), [['training', TRAINING_ERRORS.AGGREGATOR_BARRED], ['', 0]])
+    const after = await chain.block(
+      chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid),
+      chain.aggregate(6, blobs, expected.aggregateCid, expected.modelCid),
+    )
+    assert.deepEqual(codes(after), [
+      ['training', TRAINING_ERRORS.AGGREGATOR_BARRED],
+      ['', 0],
+    ])
     assert.equal(chain.query<VersionJson>('latestVersion', { subnet: '0' }).aggregator, encodeAddress(addr(6)))
     assert.equal(chain.supply(), supplyBefore - slashed, 'the honest aggregate moves no tokens')
     await chain.close()
@@ -140,7 +192,10 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     await chain.block(chain.aggregate(5, blobs, expected.modelCid, expected.modelCid))
     await chain.until(6)
     const closing = await chain.block()
-    assert.deepEqual(eventsOf(closing, 'round_closed').map((e) => [e.round, e.outcome]), [['0', 'no_version']])
+    assert.deepEqual(
+      eventsOf(closing, 'round_closed').map((e) => [e.round, e.outcome]),
+      [['0', 'no_version']],
+    )
     await chain.block()
     const next = chain.query<RoundJson>('round', { subnet: '0' })
     assert.deepEqual([next.round, next.base_version, next.base_global_cid], ['1', '0', INITIAL_CID])
@@ -156,17 +211,27 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     await chain.until(6)
     const closing = await chain.block()
-    assert.deepEqual(eventsOf(closing, 'round_closed').map((e) => [e.round, e.updates, e.outcome]), [['0', '0', 'no_version']])
+    assert.deepEqual(
+      eventsOf(closing, 'round_closed').map((e) => [e.round, e.updates, e.outcome]),
+      [['0', '0', 'no_version']],
+    )
     const closed = chain.query<RoundJson & { next_open_height: string }>('round', { subnet: '0' })
     assert.deepEqual([closed.round, closed.phase, closed.next_open_height], ['0', 'closed', '8'])
     const opening = await chain.block()
-    assert.deepEqual(eventsOf(opening, 'round_opened').map((e) => [e.round, e.base_version]), [['1', '0']])
+    assert.deepEqual(
+      eventsOf(opening, 'round_opened').map((e) => [e.round, e.base_version]),
+      [['1', '0']],
+    )
     await chain.close()
   })
 
   it('applies params set during a round when the next round opens', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
-    await chain.block([ADMIN, MsgUpdateSubnetParams, { subnet: 0n, params: testSubnetParams({ sampleCap: 50, timing: { submitWindow: 2, aggregateWindow: 1, gap: 3 } }) }])
+    await chain.block([
+      ADMIN,
+      MsgUpdateSubnetParams,
+      { subnet: 0n, params: testSubnetParams({ sampleCap: 50, timing: { submitWindow: 2, aggregateWindow: 1, gap: 3 } }) },
+    ])
     await chain.until(7)
     const opened = await chain.block()
     assert.equal(eventsOf(opened, 'subnet_params_applied').length, 1)
@@ -178,7 +243,10 @@ describe('training rounds on a chain: honest, lying and empty rounds', () => {
 
   it('refuses an update from a trainer whose bond is below the minimum in force for the round', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
-    await chain.block([ADMIN, MsgUpdateSubnetParams, { subnet: 0n, params: testSubnetParams({ minTrainerBond: 2000n }) }], chain.submit(2, blobs[0]!.blob))
+    await chain.block(
+      [ADMIN, MsgUpdateSubnetParams, { subnet: 0n, params: testSubnetParams({ minTrainerBond: 2000n }) }],
+      chain.submit(2, blobs[0]!.blob),
+    )
     await chain.until(7)
     const executed = await chain.block(chain.submit(3, blobs[1]!.blob, {}, 1n))
     assert.deepEqual(codes(executed), [['training', TRAINING_ERRORS.BOND_BELOW_MINIMUM]])

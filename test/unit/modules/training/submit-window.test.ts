@@ -5,7 +5,17 @@ import { TrainingBooks } from '../../../../src/modules/training/books.js'
 import { CacheStore, Context, GasMeter, StateError, outsideBlock, parseGenesis } from '../../../../src/state/index.js'
 import { CHAIN_ID } from '../../../helpers/chain.js'
 import { tempDirs, testRegistry } from '../../../support/chain.js'
-import { OUTSIDER, TRAINER_BOND, TrainingChain, coin, codes, eventsOf, honestAggregate, trainingGenesisJson, updateBlob } from './harness.js'
+import {
+  OUTSIDER,
+  TRAINER_BOND,
+  TrainingChain,
+  coin,
+  codes,
+  eventsOf,
+  honestAggregate,
+  trainingGenesisJson,
+  updateBlob,
+} from './harness.js'
 
 // The harness' subnet: submit 3 blocks, aggregate 2, gap 1; round 0 opens at height 2 with
 // submit [2, 5), aggregate [5, 7), close 7. Trainers 2, 3, 4.
@@ -17,7 +27,9 @@ const U = [
 const blobs = U.map((u) => ({ trainer: u.trainer, blob: updateBlob(u.values) }))
 const expected = honestAggregate(U.map((u) => ({ values: u.values, weight: 100 })))
 
-const closing = (params: Record<string, unknown> = {}) => ({ genesis: trainingGenesisJson({ params: { close_submit_when_full: true, ...params } }) })
+const closing = (params: Record<string, unknown> = {}) => ({
+  genesis: trainingGenesisJson({ params: { close_submit_when_full: true, ...params } }),
+})
 const ok: [string, number] = ['', 0]
 
 interface RoundJson {
@@ -34,7 +46,14 @@ const heights = (r: RoundJson) => [r.phase, r.submit_end_height, r.aggregate_end
 
 /** The committed books, read (and, for a planted bug, written) outside a block. */
 function booksOf(chain: TrainingChain): { books: TrainingBooks; invariants: () => Record<string, string | null> } {
-  const ctx = new Context(outsideBlock(CHAIN_ID, chain.height), new CacheStore(chain.app.db), new GasMeter(2n ** 64n), chain.app.registry, [], 'training')
+  const ctx = new Context(
+    outsideBlock(CHAIN_ID, chain.height),
+    new CacheStore(chain.app.db),
+    new GasMeter(2n ** 64n),
+    chain.app.registry,
+    [],
+    'training',
+  )
   const books = new TrainingBooks(ctx.moduleStore())
   return { books, invariants: () => Object.fromEntries(Object.entries(trainingInvariants).map(([name, check]) => [name, check(ctx)])) }
 }
@@ -46,7 +65,10 @@ describe('training close_submit_when_full: a round stops taking updates once eve
   it('is off by default and must be a boolean', () => {
     assert.equal(trainingParams.fromJson({}, 'p').closeSubmitWhenFull, false)
     const registry = testRegistry()
-    const invalid = (e: unknown) => e instanceof StateError && e.code === 'GENESIS_INVALID' && String(e.context.path) === 'app_state.training.params.close_submit_when_full'
+    const invalid = (e: unknown) =>
+      e instanceof StateError &&
+      e.code === 'GENESIS_INVALID' &&
+      String(e.context.path) === 'app_state.training.params.close_submit_when_full'
     assert.throws(() => parseGenesis(trainingGenesisJson({ params: { close_submit_when_full: 'yes' } }), registry), invalid)
   })
 
@@ -55,7 +77,9 @@ describe('training close_submit_when_full: a round stops taking updates once eve
     const submitted = await chain.block(...blobs.map((b) => chain.submit(b.trainer, b.blob)))
     assert.equal(chain.height, 2)
     assert.deepEqual(codes(submitted), [ok, ok, ok])
-    assert.deepEqual(eventsOf(submitted, 'submit_window_closed'), [{ subnet: '0', round: '0', reason: 'all_submitted', submit_end: '3', aggregate_end: '5', close_height: '5' }])
+    assert.deepEqual(eventsOf(submitted, 'submit_window_closed'), [
+      { subnet: '0', round: '0', reason: 'all_submitted', submit_end: '3', aggregate_end: '5', close_height: '5' },
+    ])
     assert.deepEqual(heights(chain.query<RoundJson>('round', { subnet: '0' })), ['aggregate', '3', '5', '5'])
     const aggregated = await chain.block(chain.aggregate(5, blobs, expected.aggregateCid, expected.modelCid))
     assert.deepEqual(codes(aggregated), [ok])
@@ -78,10 +102,13 @@ describe('training close_submit_when_full: a round stops taking updates once eve
     await chain.close()
   })
 
-  it('keeps the aggregate and score windows\' lengths (reputation reads them from the round)', async () => {
+  it("keeps the aggregate and score windows' lengths (reputation reads them from the round)", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, closing({ score_window: 4 }))
     const submitted = await chain.block(...blobs.map((b) => chain.submit(b.trainer, b.blob)))
-    assert.deepEqual(eventsOf(submitted, 'submit_window_closed').map((e) => [e.submit_end, e.aggregate_end, e.close_height]), [['3', '5', '9']])
+    assert.deepEqual(
+      eventsOf(submitted, 'submit_window_closed').map((e) => [e.submit_end, e.aggregate_end, e.close_height]),
+      [['3', '5', '9']],
+    )
     assert.deepEqual(heights(chain.query<RoundJson>('round', { subnet: '0' })), ['aggregate', '3', '5', '9'])
     await chain.close()
   })
@@ -92,14 +119,21 @@ describe('training close_submit_when_full: a round stops taking updates once eve
     assert.deepEqual(eventsOf(two, 'submit_window_closed'), [])
     assert.deepEqual(heights(chain.query<RoundJson>('round', { subnet: '0' })), ['submit', '5', '7', '7'])
     const third = await chain.block(chain.submit(blobs[2]!.trainer, blobs[2]!.blob))
-    assert.deepEqual(eventsOf(third, 'submit_window_closed').map((e) => [e.reason, e.submit_end, e.aggregate_end, e.close_height]), [['all_submitted', '4', '6', '6']])
+    assert.deepEqual(
+      eventsOf(third, 'submit_window_closed').map((e) => [e.reason, e.submit_end, e.aggregate_end, e.close_height]),
+      [['all_submitted', '4', '6', '6']],
+    )
     assert.deepEqual(heights(chain.query<RoundJson>('round', { subnet: '0' })), ['aggregate', '4', '6', '6'])
     await chain.close()
   })
 
   it('a rejected free-rider does not count as submitted: the window stays', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, closing())
-    const executed = await chain.block(chain.submit(2, blobs[0]!.blob), chain.submit(3, blobs[1]!.blob), chain.submit(4, blobs[0]!.blob, { sampleCount: 50 }))
+    const executed = await chain.block(
+      chain.submit(2, blobs[0]!.blob),
+      chain.submit(3, blobs[1]!.blob),
+      chain.submit(4, blobs[0]!.blob, { sampleCount: 50 }),
+    )
     assert.deepEqual(codes(executed), [ok, ok, ok])
     assert.equal(eventsOf(executed, 'update_rejected')[0]!.code, String(TRAINING_ERRORS.DUPLICATE_CONTENT))
     assert.deepEqual(eventsOf(executed, 'submit_window_closed'), [])
@@ -110,7 +144,11 @@ describe('training close_submit_when_full: a round stops taking updates once eve
 
   it('counts current members only: a trainer who submitted and left does not stand in for one who joined since', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, closing())
-    await chain.block(chain.submit(2, blobs[0]!.blob), [2, MsgLeaveSubnet, { subnet: 0n, role: 'trainer' }], [OUTSIDER, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(TRAINER_BOND) }])
+    await chain.block(
+      chain.submit(2, blobs[0]!.blob),
+      [2, MsgLeaveSubnet, { subnet: 0n, role: 'trainer' }],
+      [OUTSIDER, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(TRAINER_BOND) }],
+    )
     const executed = await chain.block(chain.submit(3, blobs[1]!.blob), chain.submit(4, blobs[2]!.blob))
     assert.deepEqual(codes(executed), [ok, ok])
     assert.deepEqual(eventsOf(executed, 'submit_window_closed'), [], '3 updates and 3 trainers, but the new member has not submitted')
@@ -121,7 +159,10 @@ describe('training close_submit_when_full: a round stops taking updates once eve
   it('a full round (maxUpdates) ends its window too, with reason full', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), { maxTrainers: 2 }, closing())
     const executed = await chain.block(...blobs.slice(0, 2).map((b) => chain.submit(b.trainer, b.blob)))
-    assert.deepEqual(eventsOf(executed, 'submit_window_closed').map((e) => [e.reason, e.submit_end]), [['full', '3']])
+    assert.deepEqual(
+      eventsOf(executed, 'submit_window_closed').map((e) => [e.reason, e.submit_end]),
+      [['full', '3']],
+    )
     await chain.close()
   })
 
@@ -147,9 +188,17 @@ describe('training close_submit_when_full: a round stops taking updates once eve
     const chain = await TrainingChain.withSubnet(dirs.next(), {}, closing())
     await chain.block(...blobs.map((b) => chain.submit(b.trainer, b.blob)))
     const exported = chain.app.exportAppState()
-    const section = exported.training as { params: Record<string, unknown>; subnets: { scheduled_height: string; rounds: { submit_end_height: string }[] }[] }
-    assert.deepEqual([section.params.close_submit_when_full, section.subnets[0]!.scheduled_height, section.subnets[0]!.rounds[0]!.submit_end_height], [true, '5', '3'])
-    const fresh = await TrainingChain.open(dirs.next(), { genesis: { ...trainingGenesisJson(), initial_height: chain.height + 1, app_state: exported } })
+    const section = exported.training as {
+      params: Record<string, unknown>
+      subnets: { scheduled_height: string; rounds: { submit_end_height: string }[] }[]
+    }
+    assert.deepEqual(
+      [section.params.close_submit_when_full, section.subnets[0]!.scheduled_height, section.subnets[0]!.rounds[0]!.submit_end_height],
+      [true, '5', '3'],
+    )
+    const fresh = await TrainingChain.open(dirs.next(), {
+      genesis: { ...trainingGenesisJson(), initial_height: chain.height + 1, app_state: exported },
+    })
     fresh.app.assertInvariants()
     assert.deepEqual(fresh.app.exportAppState().training, exported.training)
     assert.equal(fresh.query<{ close_submit_when_full: boolean }>('params').close_submit_when_full, true)

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict'
 import { MsgSubmitUpdate, TRAINING_ERRORS, trainingModule, type MsgSubmitUpdateValue } from '../../../../src/modules/training/index.js'
 import { Dec, ModuleError, StateError } from '../../../../src/state/index.js'
 import { tempDirs } from '../../../support/chain.js'
-import { N, OUTSIDER, TRAINER_BOND, TrainingChain, codes, eventsOf, storeCid, trainingGenesisJson, updateBlob, updateMsg } from './harness.js'
+import {
+  N,
+  OUTSIDER,
+  TRAINER_BOND,
+  TrainingChain,
+  codes,
+  eventsOf,
+  storeCid,
+  trainingGenesisJson,
+  updateBlob,
+  updateMsg,
+} from './harness.js'
 
 const handler = trainingModule.messages.find((h) => h.type === MsgSubmitUpdate)!
 const validateCode = (message: MsgSubmitUpdateValue): string => {
@@ -37,22 +48,36 @@ describe('training MsgSubmitUpdate: every refusal has its code, and none changes
     assert.equal(validateCode({ ...base, updateCid: base.updateCid.toUpperCase() }), 'INVALID_CID')
     assert.equal(validateCode({ ...base, sampleCount: 0 }), 'INVALID_SAMPLE_COUNT')
     assert.equal(validateCode({ ...base, claimedMetrics: [{ name: 'Accuracy', value: 1n }] }), 'INVALID_METRICS')
-    assert.equal(validateCode({ ...base, claimedMetrics: [{ name: 'loss', value: 1n }, { name: 'loss', value: 2n }] }), 'INVALID_METRICS')
+    assert.equal(
+      validateCode({
+        ...base,
+        claimedMetrics: [
+          { name: 'loss', value: 1n },
+          { name: 'loss', value: 2n },
+        ],
+      }),
+      'INVALID_METRICS',
+    )
   })
 
-  it('records an update with the chain\'s height and time, its sample count capped at the subnet\'s cap', async () => {
+  it("records an update with the chain's height and time, its sample count capped at the subnet's cap", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     const executed = await chain.block(chain.submit(2, good, { sampleCount: 10_000 }))
     assert.deepEqual(codes(executed), [['', 0]])
     assert.equal(eventsOf(executed, 'update_submitted')[0]!.weight, '600')
     const [u] = chain.query<{ updates: UpdateJson[] }>('updates', { subnet: '0', round: '0' }).updates
-    assert.deepEqual([u!.sample_count, u!.weight, u!.height, u!.claimed_metrics], [10_000, 600, '2', [{ name: 'accuracy', value: '912000' }]])
+    assert.deepEqual(
+      [u!.sample_count, u!.weight, u!.height, u!.claimed_metrics],
+      [10_000, 600, '2', [{ name: 'accuracy', value: '912000' }]],
+    )
     assert.equal(BigInt(u!.time), executed.input.time)
     await chain.close()
   })
 
   it('refuses wrong-round, duplicate, non-member, wrong-shape, wrong-quantization, out-of-range, malformed, wrong-size and unavailable updates, each with its own code', async () => {
-    const chain = await TrainingChain.withSubnet(dirs.next(), { quantization: { dtype: 'int16', scale: 16384, maxAbs: 1000, clipNorm: Dec.parse('5') } })
+    const chain = await TrainingChain.withSubnet(dirs.next(), {
+      quantization: { dtype: 'int16', scale: 16384, maxAbs: 1000, clipNorm: Dec.parse('5') },
+    })
     await chain.block(chain.submit(2, good))
     const malformed = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     const executed = await chain.block(
@@ -105,14 +130,18 @@ describe('training MsgSubmitUpdate: every refusal has its code, and none changes
     await chain.close()
   })
 
-  it('refuses updates beyond the round\'s maxTrainers', async () => {
+  it("refuses updates beyond the round's maxTrainers", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next(), { maxTrainers: 2 })
-    const executed = await chain.block(chain.submit(2, good), chain.submit(3, updateBlob([6, -5, 4, -3, 2, -1])), chain.submit(4, updateBlob([-1, 1, -1, 1, -1, 9])))
+    const executed = await chain.block(
+      chain.submit(2, good),
+      chain.submit(3, updateBlob([6, -5, 4, -3, 2, -1])),
+      chain.submit(4, updateBlob([-1, 1, -1, 1, -1, 9])),
+    )
     assert.deepEqual(codes(executed), [['', 0], ['', 0], fail('ROUND_FULL')])
     await chain.close()
   })
 
-  it('a declared blob the node did not load is the framework\'s BLOB_NOT_LOADED (no tx result), not a training code', async () => {
+  it("a declared blob the node did not load is the framework's BLOB_NOT_LOADED (no tx result), not a training code", async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     const tx = chain.sign(2, MsgSubmitUpdate, updateMsg(0n, 0n, good))
     await assert.rejects(chain.blockOf([tx], new Map()), (e: unknown) => e instanceof StateError && e.code === 'BLOB_NOT_LOADED')
@@ -122,7 +151,11 @@ describe('training MsgSubmitUpdate: every refusal has its code, and none changes
   it('charges gas_per_coordinate for every parameter of the update', async () => {
     const used: bigint[] = []
     for (const gas of ['1', '1001']) {
-      const chain = await TrainingChain.withSubnet(dirs.next(), {}, { genesis: trainingGenesisJson({ params: { gas_per_coordinate: gas } }) })
+      const chain = await TrainingChain.withSubnet(
+        dirs.next(),
+        {},
+        { genesis: trainingGenesisJson({ params: { gas_per_coordinate: gas } }) },
+      )
       const executed = await chain.block(chain.submit(2, good))
       assert.equal(executed.txResults[0]!.code, 0)
       used.push(executed.txResults[0]!.gasUsed)

@@ -6,7 +6,15 @@ import { weightedMeanFast, weightedMeanReference } from '../../../../src/fl/rule
 import { encodeUpdateBlob } from '../../../../src/fl/update/blob.js'
 import { ModuleError } from '../../../../src/state/index.js'
 import { blobCid } from '../../../../src/modules/training/blob-cid.js'
-import { type NamedBlob, type RoundFormat, modelOf, recompute, submittedInt16View, submittedValues, verifyAggregate } from '../../../../src/modules/training/model.js'
+import {
+  type NamedBlob,
+  type RoundFormat,
+  modelOf,
+  recompute,
+  submittedInt16View,
+  submittedValues,
+  verifyAggregate,
+} from '../../../../src/modules/training/model.js'
 import { seededRandom } from '../../../helpers/chain.js'
 
 const SCALE = 16384
@@ -16,11 +24,18 @@ const N = 1000 + 37 // not a multiple of the SIMD chunk: the kernel's zero-padde
 const format: RoundFormat = { dtype: 'int16', scale: SCALE, maxAbs: MAX_ABS, parameterCount: N }
 
 const random = seededRandom(20)
-const updates = Array.from({ length: K }, (_, k) => Int32Array.from({ length: N }, (_, i) => (k === 0 && i < 8 ? [MAX_ABS, -MAX_ABS][i % 2]! : Math.floor(random() * 65535) - MAX_ABS)))
+const updates = Array.from({ length: K }, (_, k) =>
+  Int32Array.from({ length: N }, (_, i) => (k === 0 && i < 8 ? [MAX_ABS, -MAX_ABS][i % 2]! : Math.floor(random() * 65535) - MAX_ABS)),
+)
 const weights = updates.map(() => 1 + Math.floor(random() * 600))
 const reputations = weights.map((_, k) => (k * 137) % (REPUTATION_UNIT + 1))
 const blob = (values: Int32Array): Uint8Array => encodeUpdateBlob({ dtype: 'int16', shape: [N], scale: SCALE, values })
-const modelBytes = encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: Int32Array.from({ length: N }, () => Math.floor(random() * 4e9) - 2e9) })
+const modelBytes = encodeUpdateBlob({
+  dtype: 'int32',
+  shape: [N],
+  scale: SCALE,
+  values: Int32Array.from({ length: N }, () => Math.floor(random() * 4e9) - 2e9),
+})
 
 /** The same bytes at an odd offset in a larger buffer: no Int16Array view can be taken of the body. */
 function misaligned(bytes: Uint8Array): Uint8Array {
@@ -34,7 +49,8 @@ const errorOf = (run: () => unknown): { code: string; context?: unknown } => {
   try {
     run()
   } catch (error) {
-    if (error instanceof FlError || error instanceof ModuleError) return { code: String(error.code), context: (error as { context?: unknown }).context }
+    if (error instanceof FlError || error instanceof ModuleError)
+      return { code: String(error.code), context: (error as { context?: unknown }).context }
     throw error
   }
   throw new Error('expected a refusal')
@@ -75,8 +91,14 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
       const widened = bad.map((b) => submittedValues(b, format))
       const viaViews = errorOf(() => rule.fastInt16!({ updates: bad.map(int16Of), weights, reputations }))
       assert.equal(viaViews.code, 'FL_VALUE_RANGE')
-      assert.deepEqual(viaViews, errorOf(() => rule.fast({ updates: widened, weights, reputations })))
-      assert.deepEqual(viaViews, errorOf(() => rule.reference({ updates: widened, weights, reputations })))
+      assert.deepEqual(
+        viaViews,
+        errorOf(() => rule.fast({ updates: widened, weights, reputations })),
+      )
+      assert.deepEqual(
+        viaViews,
+        errorOf(() => rule.reference({ updates: widened, weights, reputations })),
+      )
     })
   }
 
@@ -95,9 +117,18 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
       const matches = { matches: true }
       assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, claim), matches)
       assert.deepEqual(verifyAggregate({ ...rule, fastInt16: undefined }, aligned.map(named), weights, base, format, claim), matches)
-      assert.deepEqual(verifyAggregate(rule, aligned.map(misaligned).map(named), weights, named(misaligned(modelBytes)), format, { aggregate: misaligned(claim.aggregate), model: misaligned(claim.model) }), matches)
+      assert.deepEqual(
+        verifyAggregate(rule, aligned.map(misaligned).map(named), weights, named(misaligned(modelBytes)), format, {
+          aggregate: misaligned(claim.aggregate),
+          model: misaligned(claim.model),
+        }),
+        matches,
+      )
       // one misaligned blob sends every update down the widened path (one element type per call)
-      assert.deepEqual(verifyAggregate(rule, aligned.map((b, j) => (j === 5 ? misaligned(b) : b)).map(named), weights, base, format, claim), matches)
+      assert.deepEqual(
+        verifyAggregate(rule, aligned.map((b, j) => (j === 5 ? misaligned(b) : b)).map(named), weights, base, format, claim),
+        matches,
+      )
       assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, claim), matches)
       // a wrong claim, in either blob or its length: the verdict names the CIDs recompute gives
       const wrong = { matches: false, aggregateCid: expected.aggregateCid, modelCid: expected.modelCid }
@@ -106,10 +137,28 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
         copy[at] = copy[at]! ^ 1
         return copy
       }
-      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { ...claim, aggregate: offByOne(claim.aggregate, claim.aggregate.length - 1) }), wrong)
-      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { ...claim, model: offByOne(claim.model, 16) }), wrong)
-      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { ...claim, model: claim.model.subarray(0, claim.model.length - 4) }), wrong)
-      assert.deepEqual(verifyAggregate(rule, aligned.map(named), weights, base, format, { aggregate: claim.model, model: claim.aggregate }), wrong)
+      assert.deepEqual(
+        verifyAggregate(rule, aligned.map(named), weights, base, format, {
+          ...claim,
+          aggregate: offByOne(claim.aggregate, claim.aggregate.length - 1),
+        }),
+        wrong,
+      )
+      assert.deepEqual(
+        verifyAggregate(rule, aligned.map(named), weights, base, format, { ...claim, model: offByOne(claim.model, 16) }),
+        wrong,
+      )
+      assert.deepEqual(
+        verifyAggregate(rule, aligned.map(named), weights, base, format, {
+          ...claim,
+          model: claim.model.subarray(0, claim.model.length - 4),
+        }),
+        wrong,
+      )
+      assert.deepEqual(
+        verifyAggregate(rule, aligned.map(named), weights, base, format, { aggregate: claim.model, model: claim.aggregate }),
+        wrong,
+      )
     })
   }
 
@@ -120,9 +169,15 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
     new DataView(bad[7]!.buffer).setInt16(16 + 2 * (N - 1), -32768, true)
     const viaViews = errorOf(() => verifyAggregate(rule, bad.map(named), weights, base, format, NO_CLAIM))
     assert.equal(viaViews.code, 'AGGREGATION_FAILED')
-    assert.deepEqual(errorOf(() => verifyAggregate(widenedOnly, bad.map(named), weights, base, format, NO_CLAIM)), viaViews)
+    assert.deepEqual(
+      errorOf(() => verifyAggregate(widenedOnly, bad.map(named), weights, base, format, NO_CLAIM)),
+      viaViews,
+    )
     // a misaligned blob is decoded in full, as before this path existed, and refused there
-    assert.equal(errorOf(() => verifyAggregate(rule, bad.map(misaligned).map(named), weights, base, format, NO_CLAIM)).code, 'MALFORMED_UPDATE')
+    assert.equal(
+      errorOf(() => verifyAggregate(rule, bad.map(misaligned).map(named), weights, base, format, NO_CLAIM)).code,
+      'MALFORMED_UPDATE',
+    )
   })
 
   it('refuses a base model holding −2^31 with BAD_BASE_MODEL whether it is read in place or decoded', () => {
@@ -130,6 +185,9 @@ describe('verifyAggregate on int16 views: the bits of the widened path', () => {
     const bad = modelBytes.slice()
     new DataView(bad.buffer).setInt32(16 + 4 * 9, -2147483648, true)
     assert.equal(errorOf(() => verifyAggregate(rule, aligned.map(named), weights, named(bad), format, NO_CLAIM)).code, 'BAD_BASE_MODEL')
-    assert.equal(errorOf(() => verifyAggregate(rule, aligned.map(named), weights, named(misaligned(bad)), format, NO_CLAIM)).code, 'BAD_BASE_MODEL')
+    assert.equal(
+      errorOf(() => verifyAggregate(rule, aligned.map(named), weights, named(misaligned(bad)), format, NO_CLAIM)).code,
+      'BAD_BASE_MODEL',
+    )
   })
 })

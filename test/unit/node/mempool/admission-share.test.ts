@@ -70,7 +70,7 @@ describe('gossip admission share', () => {
     let admittedMs = 0
     // Batches of 5 ms arrive back to back with 1 ms of other work between them, ranks spread evenly.
     for (let i = 0; i < 4000; i++) {
-      if (share.allows(((i * 0.618034) % 1 + 1) % 1)) {
+      if (share.allows((((i * 0.618034) % 1) + 1) % 1)) {
         share.spent(5)
         admittedMs += 5
         loop.busy(5)

@@ -2,7 +2,18 @@ import assert from 'node:assert/strict'
 import { toHex } from '../../../../src/crypto/index.js'
 import { MEMPOOL_CODES, Mempool, MempoolError, type MempoolTx } from '../../../../src/node/mempool/index.js'
 import { TX_CODES, TxError, txHash } from '../../../../src/state/index.js'
-import { FEE, GAS_LIMIT, address, genesisWithBalances, mempoolError, openPool, silentLog, snapshot, tx, type PoolFixture } from './fixture.js'
+import {
+  FEE,
+  GAS_LIMIT,
+  address,
+  genesisWithBalances,
+  mempoolError,
+  openPool,
+  silentLog,
+  snapshot,
+  tx,
+  type PoolFixture,
+} from './fixture.js'
 
 const hashOf = (bytes: Uint8Array) => toHex(txHash(bytes))
 
@@ -21,10 +32,16 @@ describe('mempool admission', () => {
     const txs = [tx(1, 0n), tx(1, 1n), tx(1, 2n)]
     for (const bytes of txs) assert.deepEqual(pool.add(bytes), { hash: hashOf(bytes), code: 'added', evicted: [] })
     assert.equal(pool.size, 3)
-    assert.equal(pool.bytes, txs.reduce((sum, bytes) => sum + bytes.length, 0))
+    assert.equal(
+      pool.bytes,
+      txs.reduce((sum, bytes) => sum + bytes.length, 0),
+    )
     assert.equal(pool.nextNonce(address(1)), 3n)
     const entry = pool.get(hashOf(txs[1]!))!
-    assert.deepEqual({ sender: entry.sender, nonce: entry.nonce, fee: entry.fee, gasWanted: entry.gasWanted, height: entry.height }, { sender: address(1), nonce: 1n, fee: FEE, gasWanted: GAS_LIMIT, height: 0 })
+    assert.deepEqual(
+      { sender: entry.sender, nonce: entry.nonce, fee: entry.fee, gasWanted: entry.gasWanted, height: entry.height },
+      { sender: address(1), nonce: 1n, fee: FEE, gasWanted: GAS_LIMIT, height: 0 },
+    )
     assert.ok(pool.has(txHash(txs[2]!)))
   })
 
@@ -39,12 +56,16 @@ describe('mempool admission', () => {
       ['a nonce gap', () => tx(1, 3n), 'NONCE_TOO_HIGH'],
       ['a nonce already pending', () => tx(1, 1n, { amount: 7n }), 'REPLAYED'],
       ['a fee the pending fees leave no balance for', () => tx(0, 1n, { fee: 2n * FEE + 1n }), 'INSUFFICIENT_FEE'],
-      ['a tampered signature', () => {
-        const bytes = tx(2, 0n)
-        const forged = Uint8Array.from(bytes)
-        forged[forged.length - 1]! ^= 1
-        return forged
-      }, 'BAD_SIGNATURE'],
+      [
+        'a tampered signature',
+        () => {
+          const bytes = tx(2, 0n)
+          const forged = Uint8Array.from(bytes)
+          forged[forged.length - 1]! ^= 1
+          return forged
+        },
+        'BAD_SIGNATURE',
+      ],
       ['another chain’s transaction', () => tx(2, 0n, { chainId: 'other-chain' }), 'WRONG_CHAIN'],
       ['bytes that are not a transaction', () => Uint8Array.of(0x93, 0x01, 0x02), 'MALFORMED'],
       ['a gas limit below the intrinsic gas', () => tx(2, 0n, { gasLimit: 100n }), 'GAS_LIMIT_TOO_LOW'],
@@ -203,7 +224,10 @@ describe('mempool admission', () => {
     pool.add(tx(1, 1n))
     off()
     pool.add(tx(1, 2n))
-    assert.deepEqual(seen.map((entry) => entry.nonce), [0n, 1n])
+    assert.deepEqual(
+      seen.map((entry) => entry.nonce),
+      [0n, 1n],
+    )
     assert.equal(pool.size, 3)
   })
 
@@ -221,10 +245,20 @@ describe('mempool admission', () => {
   })
 
   it('checks its configuration', () => {
-    for (const config of [{ maxTxs: 0 }, { maxBytes: 1.5 }, { ttlBlocks: -1 }, { cacheSize: Number.NaN }, { maxTxBytes: 10, maxBytes: 5 }, { maxPendingBlocks: 0 }]) {
+    for (const config of [
+      { maxTxs: 0 },
+      { maxBytes: 1.5 },
+      { ttlBlocks: -1 },
+      { cacheSize: Number.NaN },
+      { maxTxBytes: 10, maxBytes: 5 },
+      { maxPendingBlocks: 0 },
+    ]) {
       const error = mempoolError(() => new Mempool(fixture.app, config, { logger: silentLog }), 'INVALID_CONFIG')
       assert.ok(error instanceof MempoolError && typeof error.context.field === 'string')
     }
-    assert.deepEqual({ ...new Mempool(fixture.app, {}, { logger: silentLog }).config }, { maxTxs: 5000, maxBytes: 64 * 1024 * 1024, maxTxBytes: 64 * 1024, ttlBlocks: 100, cacheSize: 10_000, maxPendingBlocks: 4 })
+    assert.deepEqual(
+      { ...new Mempool(fixture.app, {}, { logger: silentLog }).config },
+      { maxTxs: 5000, maxBytes: 64 * 1024 * 1024, maxTxBytes: 64 * 1024, ttlBlocks: 100, cacheSize: 10_000, maxPendingBlocks: 4 },
+    )
   })
 })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { toHex } from '../../../../src/crypto/index.js'
-import { type Application, CheckState, TxError, type TxErrorCode, createCheckState } from '../../../../src/state/index.js'
+import { type Application, type CheckState, TxError, type TxErrorCode, createCheckState } from '../../../../src/state/index.js'
 import { openApp, tempDir } from '../../../helpers/chain.js'
 import { FEE, address, blockAt, genesisWithBalances, tx } from './fixture.js'
 
@@ -26,7 +26,10 @@ describe('CheckState', () => {
 
   it('checks a second transaction of a sender against nonce + 1 and the reduced balance', () => {
     const first = state.check(tx(0, 0n))
-    assert.deepEqual({ sender: first.sender, nonce: first.nonce, fee: first.fee, gasWanted: first.gasWanted }, { sender: address(0), nonce: 0n, fee: FEE, gasWanted: 200_000n })
+    assert.deepEqual(
+      { sender: first.sender, nonce: first.nonce, fee: first.fee, gasWanted: first.gasWanted },
+      { sender: address(0), nonce: 0n, fee: FEE, gasWanted: 200_000n },
+    )
     assert.equal(state.nextNonce(address(0)), 1n)
     txError(() => state.check(tx(0, 0n, { amount: 2n })), 'REPLAYED')
     txError(() => state.check(tx(0, 2n)), 'NONCE_TOO_HIGH')

@@ -11,7 +11,11 @@ function assertNoGaps(fixture: PoolFixture): void {
   for (const entry of fixture.pool.pending()) bySender.set(entry.sender, [...(bySender.get(entry.sender) ?? []), entry.nonce])
   for (const [sender, nonces] of bySender) {
     const committed = BigInt((fixture.app.query('auth', 'account', { address: sender }) as { nonce: string }).nonce)
-    assert.deepEqual(nonces, nonces.map((_, i) => committed + BigInt(i)), `nonces of ${sender}`)
+    assert.deepEqual(
+      nonces,
+      nonces.map((_, i) => committed + BigInt(i)),
+      `nonces of ${sender}`,
+    )
     assert.equal(fixture.pool.nextNonce(sender), committed + BigInt(nonces.length))
   }
 }
@@ -108,7 +112,10 @@ describe('mempool eviction when full', () => {
         // FULL is expected for the cheaper ones.
       }
       assert.ok(pool.size <= 10)
-      assert.equal(pool.bytes, pool.pending().reduce((sum, entry) => sum + entry.bytes.length, 0))
+      assert.equal(
+        pool.bytes,
+        pool.pending().reduce((sum, entry) => sum + entry.bytes.length, 0),
+      )
       assertNoGaps(fixture)
     }
     assert.ok(evictions > 5, `only ${evictions} evictions`)

@@ -35,7 +35,10 @@ export function genesisWithBalances(balances: bigint[], options: { minGasPrice?:
   const appState = genesis.app_state as { bank: { balances: { address: string; coins: { denom: string; amount: string }[] }[] } }
   appState.bank.balances = balances.map((amount, i) => ({
     address: address(i),
-    coins: [{ denom: 'ufdr', amount: String(amount) }, ...(options.stake === undefined ? [] : [{ denom: 'ustake', amount: String(options.stake) }])],
+    coins: [
+      { denom: 'ufdr', amount: String(amount) },
+      ...(options.stake === undefined ? [] : [{ denom: 'ustake', amount: String(options.stake) }]),
+    ],
   }))
   if (options.minGasPrice !== undefined) genesis.consensus_params = { tx: { min_gas_price: String(options.minGasPrice) } }
   return genesis
@@ -55,7 +58,10 @@ export interface TxOptions {
 
 /** A bank transfer from test account `from`; defaults as test/helpers/chain.ts's `transfer`. */
 export function tx(from: number, nonce: bigint, options: TxOptions = {}): Uint8Array {
-  const message = encode(MsgSend, { to: account(options.to ?? from).key.publicKey.addressBytes, amount: [{ denom: options.denom ?? 'ufdr', amount: options.amount ?? 1n }] })
+  const message = encode(MsgSend, {
+    to: account(options.to ?? from).key.publicKey.addressBytes,
+    amount: [{ denom: options.denom ?? 'ufdr', amount: options.amount ?? 1n }],
+  })
   return signTx(account(from).key, {
     chainId: options.chainId ?? CHAIN_ID,
     nonce,
@@ -87,7 +93,11 @@ export interface PoolFixture {
 }
 
 /** A pool over a fresh application of the default modules, plus `extra` test modules. */
-export async function openPool(config: Partial<MempoolConfig> = {}, genesis: Record<string, unknown> = testGenesisJson(), extra: Module[] = []): Promise<PoolFixture> {
+export async function openPool(
+  config: Partial<MempoolConfig> = {},
+  genesis: Record<string, unknown> = testGenesisJson(),
+  extra: Module[] = [],
+): Promise<PoolFixture> {
   const dir = tempDir('fedra-mempool-')
   const app = await openApp(dir.path, genesis, extra.length === 0 ? undefined : testRegistry(extra))
   const pool = new Mempool(app, config, { logger: silentLog })

@@ -6,7 +6,7 @@ import { MempoolError } from '../../../../src/node/mempool/index.js'
 import type { FedraNode } from '../../../../src/node/node.js'
 import { NodeRpcBackend } from '../../../../src/node/rpc-backend.js'
 import { TX_CODES, txHash } from '../../../../src/state/index.js'
-import { MsgKnock, MsgToggle, QUIET_EVERY, gateModule } from '../../../support/modules/gate.js'
+import { MsgKnock, MsgToggle, gateModule } from '../../../support/modules/gate.js'
 import { address, blockAt, genesisWithBalances, messagesTx, openPool, snapshot, tx, type PoolFixture } from './fixture.js'
 
 const hashOf = (bytes: Uint8Array) => toHex(txHash(bytes))
@@ -42,7 +42,10 @@ describe('mempool admission rules of modules', () => {
         assert.ok(error instanceof MempoolError)
         assert.equal(error.code, 'NOT_ADMITTED')
         assert.match(error.message, /door 1 is closed/)
-        assert.deepEqual({ codespace: error.context.tx?.codespace, moduleCode: error.context.tx?.moduleCode }, { codespace: 'gate', moduleCode: 2 })
+        assert.deepEqual(
+          { codespace: error.context.tx?.codespace, moduleCode: error.context.tx?.moduleCode },
+          { codespace: 'gate', moduleCode: 2 },
+        )
         return true
       },
     )
@@ -77,7 +80,10 @@ describe('mempool admission rules of modules', () => {
     // Block 2 writes nothing the knock's rule read, but the next height is now 3.
     assert.deepEqual((await commitSelective([tx(0, 1n)])).dropped, [{ hash: hashOf(pending), code: 'NOT_ADMITTED' }])
     assert.equal(fixture.pool.size, 0)
-    assert.throws(() => fixture.pool.add(pending), (error: unknown) => error instanceof MempoolError && error.code === 'NOT_ADMITTED' && /height 3/.test(error.message))
+    assert.throws(
+      () => fixture.pool.add(pending),
+      (error: unknown) => error instanceof MempoolError && error.code === 'NOT_ADMITTED' && /height 3/.test(error.message),
+    )
   })
 
   it('answers tx_broadcast with the module’s codespace and code, as a block result would carry them', async () => {

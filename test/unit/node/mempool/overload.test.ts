@@ -24,7 +24,10 @@ describe('mempool under overload', () => {
     const pool = await full()
     const before = snapshot(pool)
     const error = mempoolError(() => pool.add(forged(tx(3, 0n, { fee: 100n }))), 'FULL')
-    assert.deepEqual({ ...error.context, hash: undefined }, { hash: undefined, size: 3, limit: 3, bytes: before.bytes, maxBytes: pool.config.maxBytes })
+    assert.deepEqual(
+      { ...error.context, hash: undefined },
+      { hash: undefined, size: 3, limit: 3, bytes: before.bytes, maxBytes: pool.config.maxBytes },
+    )
     assert.equal(error.codespace, 'mempool')
     assert.equal(error.numericCode, 1)
     assert.deepEqual(snapshot(pool), before)

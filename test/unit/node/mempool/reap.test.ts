@@ -51,7 +51,10 @@ describe('mempool reap', () => {
       ['b', tx(1, 0n)],
     ])
     assert.deepEqual(names(pool.reap()), ['c', 'a', 'b'])
-    assert.deepEqual(pool.pending().map((entry) => entry.seq), [0, 1, 2])
+    assert.deepEqual(
+      pool.pending().map((entry) => entry.seq),
+      [0, 1, 2],
+    )
   })
 
   it('stops at the transaction count', () => {
@@ -95,17 +98,27 @@ describe('mempool reap', () => {
     const first = pool.reap()
     assert.deepEqual(pool.reap(), first)
     assert.equal(pool.size, 3)
-    assert.deepEqual(pool.pending().map((entry) => entry.bytes), first)
-    assert.deepEqual(pool.pending(2).map((entry) => entry.bytes), first.slice(0, 2))
+    assert.deepEqual(
+      pool.pending().map((entry) => entry.bytes),
+      first,
+    )
+    assert.deepEqual(
+      pool.pending(2).map((entry) => entry.bytes),
+      first.slice(0, 2),
+    )
   })
 
   it('reaps a block the application executes with every transaction succeeding', () => {
     for (let nonce = 0n; nonce < 5n; nonce++) {
-      for (let sender = 0; sender < 4; sender++) pool.add(tx(sender, nonce, { to: (sender + 1) % 4, amount: 10n, fee: 200n + BigInt(sender) * 50n - nonce * 20n }))
+      for (let sender = 0; sender < 4; sender++)
+        pool.add(tx(sender, nonce, { to: (sender + 1) % 4, amount: 10n, fee: 200n + BigInt(sender) * 50n - nonce * 20n }))
     }
     const reaped = pool.reap({ maxTxs: 15 })
     assert.equal(reaped.length, 15)
     const executed = fixture.app.executeBlock(blockAt(1, reaped))
-    assert.deepEqual(executed.txResults.map((result) => result.code), new Array(15).fill(0))
+    assert.deepEqual(
+      executed.txResults.map((result) => result.code),
+      new Array(15).fill(0),
+    )
   })
 })

@@ -12,7 +12,10 @@ describe('mempool building blocks', () => {
         for (const value of pushed) heap.push(value)
         const out: number[] = []
         for (let value = heap.pop(); value !== undefined; value = heap.pop()) out.push(value)
-        assert.deepEqual(out, [...initial, ...pushed].sort((a, b) => a - b))
+        assert.deepEqual(
+          out,
+          [...initial, ...pushed].sort((a, b) => a - b),
+        )
         assert.equal(heap.size, 0)
       }),
     )
@@ -43,6 +46,9 @@ describe('mempool building blocks', () => {
   it('orders a block by priority, then arrival, then hash', () => {
     const at = (fee: bigint, seq: number, hash: string) => ({ fee, gasWanted: 10n, seq, hash })
     const sorted = [at(10n, 5, 'bb'), at(20n, 9, 'aa'), at(10n, 5, 'aa'), at(10n, 1, 'ff')].sort(compareForBlock)
-    assert.deepEqual(sorted.map((r) => `${r.fee}/${r.seq}/${r.hash}`), ['20/9/aa', '10/1/ff', '10/5/aa', '10/5/bb'])
+    assert.deepEqual(
+      sorted.map((r) => `${r.fee}/${r.seq}/${r.hash}`),
+      ['20/9/aa', '10/1/ff', '10/5/aa', '10/5/bb'],
+    )
   })
 })
