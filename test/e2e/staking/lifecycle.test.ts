@@ -153,8 +153,15 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
     const tokensBefore = BigInt((await validator('validator3')).tokens)
     await nodes[3]!.kill()
     twin = new NodeProcess(await twinOf(victim, join(dir.path, 'twin3')))
+    // A copy that lags signs only heights the others have left, and nobody compares those (this
+    // failed in CI on a loaded machine). So full0 is paused: the other 30 of 50 cannot commit
+    // without validator3's key, both copies must sign at the tip, and the twin, timing out its
+    // proposal step at once, prevotes nil where the original prevotes the block.
+    const paused = nodes[4]!
+    process.kill(paused.pid!, 'SIGSTOP')
+    const resume = () => process.kill(paused.pid!, 'SIGCONT')
     nodes[3]!.start()
-    twin.start()
+    twin.start({ FEDRA_CONSENSUS_TIMEOUT_PROPOSE_MS: '1' })
     const evidence = await waitFor(
       'duplicate-vote evidence in a block',
       async () => {
@@ -167,7 +174,7 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
       },
       120_000,
       200,
-    )
+    ).finally(resume)
     assert.equal(evidence.evidence[0]!.voteA.validator, keyOf(victim).address)
     const punished = await waitFor(
       'validator3 jailed',
@@ -187,6 +194,17 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
     await waitFor('validator3 out of the set', async () => (!(await setKeys()).has(keyOf(victim).hex) ? true : undefined), 120_000)
     const now = await height()
     await waitFor('five more heights without validator3', async () => ((await height()) >= now + 5 ? true : undefined), 60_000)
+    // full0, paused above, must be back at the tip and signing before the next case stops
+    // validator2: without it the remaining 20 of 40 cannot commit.
+    const fullKey = keyOf(layout.nodes[4]!)
+    await waitFor(
+      'full0 signing commits again',
+      async () => {
+        const commit = await client.commit().catch(() => undefined)
+        return commit?.commit.signatures.some((s) => s.validator === fullKey.address) === true ? true : undefined
+      },
+      90_000,
+    )
   })
 
   it('validator2 stopped for longer than the window is jailed; restarted, `fedra tx slashing unjail` brings it back', async () => {
