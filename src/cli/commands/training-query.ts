@@ -246,7 +246,10 @@ export function registerTrainingQuery(query: Command): void {
         const p = l.policy
         process.stdout.write(
           `${fields([
-            ['policy', p === null ? 'none' : `clip norm ${p.clip_norm}, noise multiplier ${p.noise_multiplier}, sampling rate ${p.sampling_rate}`],
+            [
+              'policy',
+              p === null ? 'none' : `clip norm ${p.clip_norm}, noise multiplier ${p.noise_multiplier}, sampling rate ${p.sampling_rate}`,
+            ],
             ['budget', p === null ? '-' : `ε ${p.target_epsilon} at δ ${p.delta}, from round ${p.from_round}`],
             ['rounds charged', l.rounds],
             ['ρ spent', l.rho],
