@@ -66,6 +66,15 @@ export function validatorBytes(text: string, field: string): Uint8Array {
   return invalid(field, `${field}: "${String(text).slice(0, 100)}" is not a fedravaloper1… (or fedra1…) validator address`)
 }
 
+/** Non-negative decimal text: "0.5", "12". */
+export function decimal(text: string, field: string): Dec {
+  try {
+    return Dec.parse(text)
+  } catch {
+    return invalid(field, `${field}: "${String(text).slice(0, 80)}" is not a decimal like 0.5 (at most 18 digits after the point)`)
+  }
+}
+
 /** A rate or fraction as decimal text in [0, 1]: "0.1", "1". */
 export function rate(text: string, field: string): Dec {
   let value: Dec

@@ -29,7 +29,9 @@ import {
   MsgUpdateAllowList,
   MsgUpdateSubnetParams,
 } from '../modules/subnets/messages.js'
+import { MsgSetDpPolicy } from '../modules/training/dp-messages.js'
 import { MAX_INCLUDED, MAX_METRICS, MsgSubmitAggregate, MsgSubmitUpdate } from '../modules/training/messages.js'
+import { Dec } from '../state/dec.js'
 import { signTx } from '../state/tx.js'
 import type { FedraClient } from './client.js'
 import { datanetMessages, lineageMessages } from './datanet-tx.js'
@@ -40,6 +42,7 @@ import {
   bytes32,
   cidText,
   compareBytes,
+  decimal,
   invalid,
   moniker,
   oneCoin,
@@ -103,6 +106,16 @@ export interface CreateSubnetInput {
   /** fedra1… addresses admitted when membership is allow-list. */
   allowList?: readonly string[]
   params: SubnetParamsJsonInput
+}
+
+/** What `messages.trainingSetDpPolicy` takes: decimal text (at most 18 digits after the point). */
+export interface SetDpPolicyInput {
+  subnet: bigint | number | string
+  clipNorm: string
+  noiseMultiplier: string
+  samplingRate: string
+  targetEpsilon: string
+  delta: string
 }
 
 /** What `messages.trainingSubmitUpdate` takes. */
@@ -311,6 +324,25 @@ export const messages = {
   /** subnets/MsgUpdateSubnetParams (admin): `params` (subnet_get's form, defaults for what is left out) from the next round on. */
   subnetsUpdateParams(subnet: bigint | number | string, params: SubnetParamsJsonInput): Uint8Array {
     return encode(MsgUpdateSubnetParams, { subnet: u64(subnet, 'subnet'), params: subnetParamsFromInput(params) })
+  },
+
+  /**
+   * training/MsgSetDpPolicy (admin, once): the subnet's DP policy, with the chain's stateless
+   * checks made here (docs/privacy.md): clip norm > 0, noise multiplier ≥ 0.1, sampling rate in
+   * (0, 1], target ε > 0, δ in (0, 1).
+   */
+  trainingSetDpPolicy(input: SetDpPolicyInput): Uint8Array {
+    const clipNorm = decimal(input.clipNorm, 'clipNorm')
+    if (!clipNorm.gt(Dec.ZERO)) invalid('clipNorm', 'clipNorm: must be positive')
+    const noiseMultiplier = decimal(input.noiseMultiplier, 'noiseMultiplier')
+    if (noiseMultiplier.lt(Dec.parse('0.1'))) invalid('noiseMultiplier', 'noiseMultiplier: must be at least 0.1')
+    const samplingRate = rate(input.samplingRate, 'samplingRate')
+    if (!samplingRate.gt(Dec.ZERO)) invalid('samplingRate', 'samplingRate: must lie in (0, 1]')
+    const targetEpsilon = decimal(input.targetEpsilon, 'targetEpsilon')
+    if (!targetEpsilon.gt(Dec.ZERO)) invalid('targetEpsilon', 'targetEpsilon: must be positive')
+    const delta = rate(input.delta, 'delta')
+    if (!delta.gt(Dec.ZERO) || !delta.lt(Dec.ONE)) invalid('delta', 'delta: must lie in (0, 1)')
+    return encode(MsgSetDpPolicy, { subnet: u64(input.subnet, 'subnet'), clipNorm, noiseMultiplier, samplingRate, targetEpsilon, delta })
   },
 
   /** training/MsgSubmitUpdate: a trainer's update blob for a round. */

@@ -236,4 +236,27 @@ export function registerTrainingQuery(query: Command): void {
         )
       }),
     )
+
+  withNode(query.command('dp-ledger <subnet>'))
+    .description("a subnet's DP policy and privacy budget ledger: rounds charged, ρ and ε spent, rounds left")
+    .action((subnet: string, options: NodeOptions) =>
+      withClient(options, async (client) => {
+        const l = await client.call('subnet_dpLedger', { subnet: checkId(subnet, 'subnet') })
+        if (options.json) return printJson(l)
+        const p = l.policy
+        process.stdout.write(
+          `${fields([
+            [
+              'policy',
+              p === null ? 'none' : `clip norm ${p.clip_norm}, noise multiplier ${p.noise_multiplier}, sampling rate ${p.sampling_rate}`,
+            ],
+            ['budget', p === null ? '-' : `ε ${p.target_epsilon} at δ ${p.delta}, from round ${p.from_round}`],
+            ['rounds charged', l.rounds],
+            ['ρ spent', l.rho],
+            ['ε spent', l.epsilon],
+            ['rounds left', orDash(l.rounds_left)],
+          ])}\n`,
+        )
+      }),
+    )
 }

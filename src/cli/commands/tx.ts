@@ -8,6 +8,7 @@ import { checkAddress } from './query.js'
 import { registerSlashingTx } from './slashing.js'
 import { registerStakingTx } from './staking.js'
 import { registerSubnetTx } from './subnet.js'
+import { registerTrainingTx } from './training-tx.js'
 import { type SendOptions, amounts, sendTx, withTxOptions } from './tx-send.js'
 
 export function registerTxCommand(program: Command): void {
@@ -27,6 +28,7 @@ export function registerTxCommand(program: Command): void {
   registerSlashingTx(tx)
   registerDistributionTx(tx)
   registerSubnetTx(tx)
+  registerTrainingTx(tx)
   registerDatanetTx(tx)
   registerGovTx(tx)
 }

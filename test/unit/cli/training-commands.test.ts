@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict'
+import { Command } from 'commander'
+import { registerQueryCommand } from '../../../src/cli/commands/query.js'
+import { registerTxCommand } from '../../../src/cli/commands/tx.js'
+import { CliError } from '../../../src/cli/errors.js'
+import { freePort } from '../../../src/devnet/layout.js'
+import { tempDir } from '../../helpers/chain.js'
+
+function program(): Command {
+  const p = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
+  registerTxCommand(p)
+  registerQueryCommand(p)
+  return p
+}
+
+/** Every usage error of `fedra tx training set-dp-policy` and `query dp-ledger`: refused before a keyring or node is touched. */
+describe('fedra tx training set-dp-policy, query dp-ledger: usage errors', () => {
+  const dir = tempDir()
+  let node: string
+  before(async () => {
+    node = `127.0.0.1:${await freePort()}`
+  })
+  after(() => dir.remove())
+
+  async function usage(args: string[], message: RegExp): Promise<void> {
+    let error: unknown
+    try {
+      await program().parseAsync(['node', 'fedra', ...args, '--home', dir.path, '--node', node])
+    } catch (e) {
+      error = e
+    }
+    assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
+    assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
+    assert.match(error.message, message, args.join(' '))
+  }
+
+  const good = { '--clip-norm': '1', '--noise-multiplier': '1.1', '--sampling-rate': '1', '--target-epsilon': '8', '--delta': '0.00001' }
+  const policy = (subnet: string, over: Record<string, string | undefined> = {}) => [
+    'tx',
+    'training',
+    'set-dp-policy',
+    'k',
+    subnet,
+    ...Object.entries({ ...good, ...over }).flatMap(([k, v]) => (v === undefined ? [] : [k, v])),
+  ]
+
+  it('refuses a subnet that is not a whole number', () => usage(policy('x'), /subnet "x" is not a whole number/))
+  for (const option of ['--clip-norm', '--noise-multiplier', '--target-epsilon', '--delta'])
+    it(`requires ${option}`, () => usage(policy('0', { [option]: undefined }), new RegExp(`${option} is required`)))
+  it('refuses a clip norm that is not a decimal', () => usage(policy('0', { '--clip-norm': 'abc' }), /clipNorm: "abc" is not a decimal/))
+  it('refuses a clip norm of 0', () => usage(policy('0', { '--clip-norm': '0' }), /clipNorm: must be positive/))
+  it('refuses a noise multiplier below 0.1', () =>
+    usage(policy('0', { '--noise-multiplier': '0.05' }), /noiseMultiplier: must be at least 0.1/))
+  it('refuses a sampling rate of 0', () => usage(policy('0', { '--sampling-rate': '0' }), /samplingRate: must lie in \(0, 1\]/))
+  it('refuses a sampling rate above 1', () => usage(policy('0', { '--sampling-rate': '1.5' }), /samplingRate: 1.5 is above 1/))
+  it('refuses a target ε of 0', () => usage(policy('0', { '--target-epsilon': '0' }), /targetEpsilon: must be positive/))
+  it('refuses δ = 1', () => usage(policy('0', { '--delta': '1' }), /delta: must lie in \(0, 1\)/))
+  it('refuses δ = 0', () => usage(policy('0', { '--delta': '0' }), /delta: must lie in \(0, 1\)/))
+  it('refuses a bad --mode', () => usage([...policy('0'), '--mode', 'later'], /--mode is async, sync or commit/))
+  it('query dp-ledger refuses a subnet that is not a whole number', () =>
+    usage(['query', 'dp-ledger', '-1'], /subnet "-1" is not a whole number/))
+})
