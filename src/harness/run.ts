@@ -16,6 +16,7 @@ import type { CrashPoint as NodeCrashPoint } from '../test-switch.js'
 import { ByzantinePeer } from './byzantine.js'
 import { ChainView, type CheckResult, checkAgreement, checkDoubleSigns, checkExactlyOnce, longest } from './checks.js'
 import { HarnessError } from './errors.js'
+import { type TipReading, inStep } from './in-step.js'
 import { LoadGenerator } from './load.js'
 import type { Manifest, Step } from './manifest.js'
 import { ProxyMesh } from './proxy.js'
@@ -872,18 +873,34 @@ export class HarnessRun {
     const reference = longest(view)
     // In step: a node that stopped following (it computes another state root than the block
     // it was given, say) falls behind for good; name it, with what its log says.
-    const top = reference === undefined ? 0 : tips.get(reference)!
-    const behind = running.filter((m) => tips.has(m.name) && tips.get(m.name)! < top - 3)
+    // The view was read once; a node behind but progressing (a restarted one, the twin's peer)
+    // gets until the progress timeout to reach the highest tip read then. Polling, no sleep.
+    const readings: TipReading[] = [tips]
+    const answered = running.filter((m) => tips.has(m.name))
+    await waitFor(
+      'every node within 3 blocks of the highest tip',
+      async () => {
+        const now = await this.#statuses(answered)
+        readings.push(new Map(answered.flatMap((m, i) => (now[i] == null ? [] : [[m.name, now[i]!.height] as const]))))
+        return inStep(readings, 3).ok
+      },
+      this.#m.checks.progressTimeoutMs,
+      250,
+    ).catch(() => undefined)
+    const verdict = inStep(readings, 3)
+    const top = verdict.target
+    const lastTip = new Map(verdict.behind.map((b) => [b.name, b]))
+    const behind = running.filter((m) => lastTip.has(m.name))
     this.#checks.push({
       name: 'in-step',
       ok: behind.length === 0,
       detail:
         behind.length === 0
-          ? `every node within 3 blocks of height ${top}`
+          ? `every node within 3 blocks of height ${top} (${readings.length} readings)`
           : behind
               .map(
                 (m) =>
-                  `${m.name} stuck at ${tips.get(m.name)} (others ${top}): ${(
+                  `${m.name} at ${lastTip.get(m.name)!.last} (${lastTip.get(m.name)!.first} when the check began) after ${this.#m.checks.progressTimeoutMs} ms, below ${top} − 3: ${(
                     m.process
                       .logTail(400)
                       .reverse()
