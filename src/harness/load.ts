@@ -1,4 +1,4 @@
-import { FedraClient, messages, signTx } from '../client/index.js'
+import { ClientError, FedraClient, messages, signTx } from '../client/index.js'
 import type { PrivateKey } from '../crypto/index.js'
 import { SeededRandom } from '../fl/random.js'
 
@@ -15,11 +15,14 @@ export interface AcceptedTx {
  * The load of a run: bank transfers between a few funded accounts at a steady rate, each sent
  * with mode sync to one node. A transfer is "accepted" when the node admits it to its mempool;
  * the checks then require each accepted one in exactly one block. Nonces are tracked here, so a
- * refused transfer (mempool full, node down) does not leave a gap: its nonce is used again.
+ * refused transfer (mempool full, node down) does not leave a gap: its nonce is used again, and
+ * accepted transfers the chain has not yet committed are sent again rather than replaced.
  */
 export class LoadGenerator {
   readonly accepted: AcceptedTx[] = []
   refused = 0
+  /** Accepted transfers sent again after a refusal (see `#resyncAccount`). */
+  rebroadcast = 0
   readonly #keys: PrivateKey[]
   readonly #nonces: bigint[]
   readonly #chainId: string
@@ -95,7 +98,7 @@ export class LoadGenerator {
       let to = this.#random.int(this.#keys.length - 1)
       if (to >= from) to++
       if (this.#resync.has(from)) {
-        this.#nonces[from] = BigInt((await this.#client.account(this.#keys[from]!.publicKey.address)).nonce)
+        this.#nonces[from] = await this.#resyncAccount(this.#client, from)
         this.#resync.delete(from)
       }
       const nonce = this.#nonces[from]!
@@ -120,5 +123,29 @@ export class LoadGenerator {
         this.#resync.add(from)
       }
     }
+  }
+
+  /**
+   * The next nonce of account `from` after a refused send. A transfer the load already had
+   * accepted may since have been lost (its node killed before gossiping it): signing a new
+   * transfer at the chain's nonce would replace it, and the accepted one would never commit. So,
+   * as a wallet does, every accepted transfer at or above the chain's nonce is sent again (a node
+   * that already has it refuses the copy, which is fine), and new transfers continue after the
+   * highest accepted nonce. A copy the node could not be reached for throws: the account stays
+   * in resync and tries again on its next send.
+   */
+  async #resyncAccount(client: FedraClient, from: number): Promise<bigint> {
+    const chainNonce = BigInt((await client.account(this.#keys[from]!.publicKey.address)).nonce)
+    const pending = this.accepted.filter((tx) => tx.from === from && tx.nonce >= chainNonce).sort((a, b) => (a.nonce < b.nonce ? -1 : 1))
+    for (const tx of pending) {
+      try {
+        await client.broadcastTx(tx.hex, 'sync')
+        this.rebroadcast++
+      } catch (err) {
+        if (!(err instanceof ClientError) || err.code !== 'RPC_ERROR') throw err
+      }
+    }
+    const last = pending.at(-1)
+    return last === undefined ? chainNonce : last.nonce + 1n
   }
 }

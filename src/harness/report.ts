@@ -9,7 +9,7 @@ export function formatResult(result: RunResult): string {
   for (const c of result.checks) lines.push(`  check ${c.name.padEnd(18)} ${c.ok ? 'ok  ' : 'FAIL'} ${c.detail}`)
   const f = result.figures
   lines.push(
-    `  load: ${f.acceptedTxs} transfers accepted (${f.txPerSecond.toFixed(2)}/s), ${f.refusedTxs} refused; ${f.restarts} restarts; ${(f.proxyBytes / 1e6).toFixed(1)} MB through the proxies${f.roundsCompleted > 0 ? `; ${f.roundsCompleted} training rounds` : ''}`,
+    `  load: ${f.acceptedTxs} transfers accepted (${f.txPerSecond.toFixed(2)}/s), ${f.refusedTxs} refused, ${f.rebroadcastTxs} re-sent; ${f.restarts} restarts; ${(f.proxyBytes / 1e6).toFixed(1)} MB through the proxies${f.roundsCompleted > 0 ? `; ${f.roundsCompleted} training rounds` : ''}`,
   )
   return `${lines.join('\n')}\n`
 }
@@ -43,7 +43,7 @@ export function soakReport(result: RunResult, minutes: number): string {
     '',
     '## Throughput',
     '',
-    `- transfers accepted: ${f.acceptedTxs} (${f.txPerSecond.toFixed(2)}/s), refused: ${f.refusedTxs}`,
+    `- transfers accepted: ${f.acceptedTxs} (${f.txPerSecond.toFixed(2)}/s), refused: ${f.refusedTxs}, re-sent after a refusal: ${f.rebroadcastTxs}`,
     `- blocks: ${f.height} (${(f.height / (f.durationMs / 1000)).toFixed(2)}/s)`,
     `- bytes through the fault proxies: ${(f.proxyBytes / 1e6).toFixed(1)} MB`,
     rounds.length === 0

@@ -62,6 +62,8 @@ export interface RunResult {
     height: number
     acceptedTxs: number
     refusedTxs: number
+    /** Accepted transfers the load sent again after a refusal (a lost mempool entry is re-sent, not replaced). */
+    rebroadcastTxs: number
     txPerSecond: number
     roundsCompleted: number
     roundMs: number[]
@@ -143,6 +145,7 @@ export class HarnessRun {
         height,
         acceptedTxs: accepted,
         refusedTxs: this.#load?.refused ?? 0,
+        rebroadcastTxs: this.#load?.rebroadcast ?? 0,
         txPerSecond: accepted / (durationMs / 1000),
         roundsCompleted: this.#training?.lines.length ?? 0,
         roundMs: this.#training?.lines.map((l) => l.roundMs) ?? [],
