@@ -62,6 +62,8 @@ export interface ChecksSpec {
   progressTimeoutMs: number
   /** Validators whose double signature is the point of the run (a twin): evidence of them is expected, not a failure. */
   expectDoubleSign: string[]
+  /** Largest RSS growth per node over the run's second half (fitted) that still counts as bounded. */
+  maxRssGrowthMiBPerHour: number
 }
 
 export type Step =
@@ -186,12 +188,13 @@ export function parseManifest(text: string, format: 'toml' | 'json', path = '<ma
       r.fail('training.liars', 'must be fewer than training.aggregators (an honest one completes the round)')
   }
   const c = r.object(top.checks ?? {}, 'checks')
-  r.known(c, 'checks', ['progress_timeout_ms', 'expect_double_sign'])
+  r.known(c, 'checks', ['progress_timeout_ms', 'expect_double_sign', 'max_rss_growth_mib_per_hour'])
   const checks: ChecksSpec = {
     progressTimeoutMs: r.int(c.progress_timeout_ms ?? 90_000, 'checks.progress_timeout_ms', 1000, 3_600_000),
     expectDoubleSign: r
       .list(c.expect_double_sign ?? [], 'checks.expect_double_sign')
       .map((v, i) => node(v, `checks.expect_double_sign[${i}]`)),
+    maxRssGrowthMiBPerHour: r.int(c.max_rss_growth_mib_per_hour ?? 60, 'checks.max_rss_growth_mib_per_hour', 1, 100_000),
   }
   const roles =
     training === null

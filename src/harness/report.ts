@@ -1,3 +1,4 @@
+import { type MemorySample, memoryTrend } from './memory-trend.js'
 import type { RunResult } from './run.js'
 
 /** The run as text for a terminal: one line per step and per check. */
@@ -17,13 +18,17 @@ export function formatResult(result: RunResult): string {
 /** The soak report (Markdown): memory per node over time, throughput, round times, every check. */
 export function soakReport(result: RunResult, minutes: number): string {
   const f = result.figures
-  const byNode = new Map<string, number[]>()
-  for (const s of result.rss) byNode.set(s.node, [...(byNode.get(s.node) ?? []), s.rssKiB])
+  const byNode = new Map<string, MemorySample[]>()
+  for (const s of result.rss) byNode.set(s.node, [...(byNode.get(s.node) ?? []), { at: s.at, rssKiB: s.rssKiB }])
   const mib = (kib: number) => (kib / 1024).toFixed(0)
   const rows = [...byNode].map(([node, samples]) => {
-    const first = samples[0]!
-    const last = samples.at(-1)!
-    return `| ${node} | ${samples.length} | ${mib(first)} | ${mib(Math.max(...samples))} | ${mib(last)} | ${((last - first) / 1024 / Math.max(1 / 60, f.durationMs / 3_600_000)).toFixed(1)} |`
+    const kib = samples.map((s) => s.rssKiB)
+    const trend = memoryTrend(samples)
+    const fitted =
+      trend === null
+        ? 'too short'
+        : `${trend.slopeMiBPerHour.toFixed(1)} (${trend.windows} min) | ${trend.quarterPeaksMiB.map((q) => q.toFixed(0)).join(' / ')}`
+    return `| ${node} | ${kib.length} | ${mib(kib[0]!)} | ${mib(Math.max(...kib))} | ${mib(kib.at(-1)!)} | ${fitted}${trend === null ? ' | —' : ''} |`
   })
   const rounds = f.roundMs
   const failed = [
@@ -37,9 +42,13 @@ export function soakReport(result: RunResult, minutes: number): string {
     '',
     '## Memory (RSS, MiB, sampled every 5 s)',
     '',
-    '| node | samples | first | max | last | (last − first) per hour, start-up included |',
-    '|---|---|---|---|---|---|',
+    '| node | samples | first | max | last | second-half trend, MiB/h (per-minute peaks fitted) | peak per quarter |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    "The trend is the least-squares slope through each minute's peak RSS over the second half of the run",
+    '(start-up and warm-up excluded; a restarted process is back at its level within a minute or two);',
+    "the `memory-bounded` check below fails a node above the manifest's `checks.max_rss_growth_mib_per_hour`.",
     '',
     '## Throughput',
     '',

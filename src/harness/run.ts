@@ -19,6 +19,7 @@ import { HarnessError } from './errors.js'
 import { type TipReading, inStep } from './in-step.js'
 import { LoadGenerator } from './load.js'
 import type { Manifest, Step } from './manifest.js'
+import { type MemorySample, memoryBounded } from './memory-trend.js'
 import { ProxyMesh } from './proxy.js'
 
 const CLOCK_SKEW = fileURLToPath(new URL('./preload/clock-skew.mjs', import.meta.url))
@@ -912,15 +913,37 @@ export class HarnessRun {
               )
               .join('; '),
     })
-    const lagging = [...this.#members.values()].filter((m) => m.started && !tips.has(m.name)).map((m) => m.name)
+    // All answer: a node whose one status read of the view timed out (a busy event loop, a
+    // restart just finishing) is asked again until the progress timeout; one that never answers fails.
+    let silent = [...this.#members.values()].filter((m) => m.started && !tips.has(m.name))
+    const silentAtFirst = silent.length
+    await waitFor(
+      'every started node to answer a status read',
+      async () => {
+        const now = await this.#statuses(silent)
+        silent = silent.filter((_, i) => now[i] == null)
+        return silent.length === 0
+      },
+      this.#m.checks.progressTimeoutMs,
+      250,
+    ).catch(() => undefined)
     this.#checks.push({
       name: 'all-answer',
-      ok: lagging.length === 0,
+      ok: silent.length === 0,
       detail:
-        lagging.length === 0
-          ? `${tips.size} nodes answered (reference ${reference}@${reference === undefined ? '?' : tips.get(reference)})`
-          : `${lagging.join(', ')} did not answer`,
+        silent.length === 0
+          ? `${tips.size + silentAtFirst} nodes answered${silentAtFirst > 0 ? ` (${silentAtFirst} after a re-read)` : ''} (reference ${reference}@${reference === undefined ? '?' : tips.get(reference)})`
+          : `${silent.map((m) => m.name).join(', ')} did not answer within ${this.#m.checks.progressTimeoutMs} ms`,
     })
+    const memory = memoryBounded(this.#rssByNode(), this.#m.checks.maxRssGrowthMiBPerHour)
+    this.#checks.push({ name: 'memory-bounded', ok: memory.ok, detail: memory.detail })
+  }
+
+  /** The RSS samples per node name (a restarted node's processes in one series). */
+  #rssByNode(): Map<string, MemorySample[]> {
+    const byNode = new Map<string, MemorySample[]>()
+    for (const s of this.#rss) byNode.set(s.node, [...(byNode.get(s.node) ?? []), { at: s.at, rssKiB: s.rssKiB }])
+    return byNode
   }
 
   /** Kills every process the run started and closes the proxies (a test's `after`, a Ctrl-C); the run then ends with what it has. */

@@ -134,6 +134,17 @@ describe('harness manifests: parsed and checked', () => {
     )
   })
 
+  it('takes a memory-growth bound (default 60 MiB/h) and refuses one that is not a positive integer', () => {
+    assert.equal(parseManifest(BASE, 'toml').checks.maxRssGrowthMiBPerHour, 60)
+    assert.equal(parseManifest(`${BASE}[checks]\nmax_rss_growth_mib_per_hour = 30\n`, 'toml').checks.maxRssGrowthMiBPerHour, 30)
+    for (const bad of ['0', '2.5', '"60"'])
+      assert.throws(
+        () => parseManifest(`${BASE}[checks]\nmax_rss_growth_mib_per_hour = ${bad}\n`, 'toml'),
+        refused('MANIFEST_INVALID', 'checks.max_rss_growth_mib_per_hour'),
+        bad,
+      )
+  })
+
   it('refuses an unknown planted switch', () => {
     assert.throws(
       () => parseManifest(`${BASE}[network.plant]\nvalidator0 = "skip-everything"\n`, 'toml'),
