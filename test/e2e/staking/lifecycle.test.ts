@@ -64,6 +64,16 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
   }
   const setKeys = async (): Promise<Set<string>> => new Set((await client.validators()).validators.map((v) => v.publicKey))
   const keyOf = (node: DevnetNode) => loadValidatorKey(node.home)!.publicKey
+  /** Waits (bounded) until the latest commit carries a signature of `address`. */
+  const signsCommits = (address: string, what: string, timeoutMs: number) =>
+    waitFor(
+      what,
+      async () => {
+        const commit = await client.commit().catch(() => undefined)
+        return commit?.commit.signatures.some((s) => s.validator === address) === true ? true : undefined
+      },
+      timeoutMs,
+    )
 
   before(async () => {
     layout = await createDevnet({
@@ -138,14 +148,7 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
       'not in the set of H+2',
     )
     // Its precommits appear in commits.
-    await waitFor(
-      'a commit signed by the new validator',
-      async () => {
-        const commit = await client.commit().catch(() => undefined)
-        return commit?.commit.signatures.some((s) => s.validator === fullKey.address) === true ? true : undefined
-      },
-      60_000,
-    )
+    await signsCommits(fullKey.address, 'a commit signed by the new validator', 60_000)
   })
 
   it("a twin of validator3's key double-signs: evidence in a block, 5 % slashed, tombstoned, out of the set, and the chain goes on", async () => {
@@ -197,14 +200,7 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
     // full0, paused above, must be back at the tip and signing before the next case stops
     // validator2: without it the remaining 20 of 40 cannot commit.
     const fullKey = keyOf(layout.nodes[4]!)
-    await waitFor(
-      'full0 signing commits again',
-      async () => {
-        const commit = await client.commit().catch(() => undefined)
-        return commit?.commit.signatures.some((s) => s.validator === fullKey.address) === true ? true : undefined
-      },
-      90_000,
-    )
+    await signsCommits(fullKey.address, 'full0 signing commits again', 90_000)
   })
 
   it('validator2 stopped for longer than the window is jailed; restarted, `fedra tx slashing unjail` brings it back', async () => {

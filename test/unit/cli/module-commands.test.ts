@@ -7,6 +7,7 @@ import { CliError } from '../../../src/cli/errors.js'
 import { encodeAddress } from '../../../src/crypto/index.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
+import { assertUsage } from './support/usage.js'
 
 const valoper = (n: number) => encodeAddress(new Uint8Array(20).fill(n), 'fedravaloper')
 const account = (n: number) => encodeAddress(new Uint8Array(20).fill(n))
@@ -39,12 +40,7 @@ describe('fedra tx/query staking, slashing, distribution: usage errors', () => {
     }
   }
 
-  async function usage(args: string[], message: RegExp): Promise<void> {
-    const error = await run(args)
-    assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
-    assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
-    assert.match(error.message, message, args.join(' '))
-  }
+  const usage = (args: string[], message: RegExp) => assertUsage(args, message, dir.path, node)
 
   const cv = (...extra: string[]) => [
     'tx',

@@ -1,17 +1,6 @@
-import assert from 'node:assert/strict'
-import { Command } from 'commander'
-import { registerQueryCommand } from '../../../src/cli/commands/query.js'
-import { registerTxCommand } from '../../../src/cli/commands/tx.js'
-import { CliError } from '../../../src/cli/errors.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
-
-function program(): Command {
-  const p = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
-  registerTxCommand(p)
-  registerQueryCommand(p)
-  return p
-}
+import { assertUsage } from './support/usage.js'
 
 /** Every usage error of `fedra tx training set-dp-policy` and `query dp-ledger`: refused before a keyring or node is touched. */
 describe('fedra tx training set-dp-policy, query dp-ledger: usage errors', () => {
@@ -22,17 +11,7 @@ describe('fedra tx training set-dp-policy, query dp-ledger: usage errors', () =>
   })
   after(() => dir.remove())
 
-  async function usage(args: string[], message: RegExp): Promise<void> {
-    let error: unknown
-    try {
-      await program().parseAsync(['node', 'fedra', ...args, '--home', dir.path, '--node', node])
-    } catch (e) {
-      error = e
-    }
-    assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
-    assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
-    assert.match(error.message, message, args.join(' '))
-  }
+  const usage = (args: string[], message: RegExp) => assertUsage(args, message, dir.path, node)
 
   const good = { '--clip-norm': '1', '--noise-multiplier': '1.1', '--sampling-rate': '1', '--target-epsilon': '8', '--delta': '0.00001' }
   const policy = (subnet: string, over: Record<string, string | undefined> = {}) => [

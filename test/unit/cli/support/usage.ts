@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict'
 import { Command } from 'commander'
+import { registerKeysCommand } from '../../../../src/cli/commands/keys.js'
 import { registerQueryCommand } from '../../../../src/cli/commands/query.js'
 import { registerRoleCommands } from '../../../../src/cli/commands/roles.js'
 import { registerTxCommand } from '../../../../src/cli/commands/tx.js'
 import { CliError } from '../../../../src/cli/errors.js'
 
-/** `fedra` with its tx, query and role commands, throwing instead of exiting and printing nothing. */
+/** `fedra` with its keys, tx, query and role commands, throwing instead of exiting and printing nothing. */
 export function cliProgram(): Command {
   const p = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
+  registerKeysCommand(p)
   registerTxCommand(p)
   registerQueryCommand(p)
   registerRoleCommands(p)
@@ -17,12 +19,12 @@ export function cliProgram(): Command {
 /**
  * Asserts that `args` is refused as a usage error (CliError USAGE, exit 2) matching `message`,
  * run in process against `home` (no keyring) and `node` (a closed port): a refusal must come
- * before any keyring is opened or node called.
+ * before any keyring is opened or node called. `keys` commands take no `--node`.
  */
 export async function assertUsage(args: string[], message: RegExp, home: string, node: string): Promise<void> {
   let error: unknown
   try {
-    await cliProgram().parseAsync(['node', 'fedra', ...args, '--home', home, '--node', node])
+    await cliProgram().parseAsync(['node', 'fedra', ...args, '--home', home, ...(args[0] === 'keys' ? [] : ['--node', node])])
   } catch (e) {
     error = e
   }
