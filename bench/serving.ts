@@ -10,7 +10,10 @@
  *   cold    model_infer latency when the adapter is not resident (serving.maxBytes holds one):
  *           blob decode, dequantize, tensors, then the forward pass
  *
- * Targets (issue 23): memory ≤ 0.2× the merged models', warm p50 ≤ 2× the bare forward pass.
+ * Targets (issue 23): memory ≤ 0.2× the merged models', warm p50 ≤ 2× the bare forward pass of the merged
+ * models under the same request pattern (cycling over the 100). Printed beside it, not a target: the ratio to
+ * the same pass repeated on one merged model whose weights stay in the CPU caches, which isolates what the
+ * unmerged factors and the server's bookkeeping cost per request.
  * Figures only; the exit code is 1 when a target is missed.
  */
 import { initialParameters } from '../src/fl/model/init.js'
@@ -90,6 +93,17 @@ for (let i = 0; i < REQUESTS; i++) {
   bareSamples.push(performance.now() - t0)
 }
 
+// --- latency: the same bare pass on one merged model only (its weights stay in the CPU caches) ---
+// Cycling over 100 merged models (above) reads 0.6 MiB of weights per request from memory that
+// the other 99 pushed out of the caches, where the server reads one shared base: the stricter
+// baseline is one model, hot.
+const hotSamples: number[] = []
+for (let i = 0; i < REQUESTS; i++) {
+  const t0 = performance.now()
+  bare(0)
+  hotSamples.push(performance.now() - t0)
+}
+
 // --- latency: warm adapter (resident), cycling over all of them ---
 for (let i = 0; i < 200; i++) await server.infer({ ...ref(i), input: inputs[i % inputs.length]! })
 const warmSamples: number[] = []
@@ -112,10 +126,12 @@ for (let i = 1; i <= Math.min(REQUESTS, 500); i++) {
 }
 
 const b = percentiles(bareSamples)
+const h = percentiles(hotSamples)
 const w = percentiles(warmSamples)
 const c = percentiles(coldSamples)
 const memoryRatio = servingBytes / mergedBytes
 const warmRatio = w.p50 / b.p50
+const warmHotRatio = w.p50 / h.p50
 console.log(
   `serving bench: ${ADAPTERS} adapters (rank ${RANK} on ${LAYERS.length === 2 ? 'both layers' : 'the last layer'}, ${adapterLayout(specOf(1)).size} parameters each) on one MLP 784-200-10 base (${base.length} parameters), ${REQUESTS} requests`,
 )
@@ -124,8 +140,9 @@ console.log(
   `${'memory: one base + adapters (ModelServer)'.padEnd(58)} ${mib(servingBytes).padStart(12)}  ratio ${memoryRatio.toFixed(3)}× merged  (base ${mib(stats.baseBytes)}, adapters ${mib(stats.adapterBytes)})`,
 )
 console.log(`${'latency: bare tfjs forward pass, merged model (baseline)'.padEnd(58)} p50 ${ms(b.p50)}  p99 ${ms(b.p99)}`)
+console.log(`${'latency: bare tfjs forward pass, one merged model (hot)'.padEnd(58)} p50 ${ms(h.p50)}  p99 ${ms(h.p99)}`)
 console.log(
-  `${'latency: model_infer, warm adapter'.padEnd(58)} p50 ${ms(w.p50)}  p99 ${ms(w.p99)}  ratio p50 ${warmRatio.toFixed(2)}× bare`,
+  `${'latency: model_infer, warm adapter'.padEnd(58)} p50 ${ms(w.p50)}  p99 ${ms(w.p99)}  ratio p50 ${warmRatio.toFixed(2)}× bare, ${warmHotRatio.toFixed(2)}× bare hot`,
 )
 console.log(
   `${'latency: model_infer, cold adapter'.padEnd(58)} p50 ${ms(c.p50)}  p99 ${ms(c.p99)}  ratio p50 ${(c.p50 / b.p50).toFixed(2)}× bare`,
