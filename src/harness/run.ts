@@ -1,8 +1,7 @@
-import { copyFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FedraClient } from '../client/index.js'
-import { decodeSignerState } from '../consensus/index.js'
 import { decodeAddress, toHex } from '../crypto/index.js'
 import { type DevnetLayout, type DevnetNode, createDevnet, devnetAccount, freePort } from '../devnet/layout.js'
 import { NodeProcess, waitFor } from '../devnet/process.js'
@@ -12,14 +11,15 @@ import { configPath } from '../node/config.js'
 import { initHome } from '../node/home.js'
 import { loadNodeKey, loadValidatorKey, validatorKeyPath } from '../node/keys.js'
 import { peerIdFromSeed } from '../p2p/identity.js'
-import type { CrashPoint as NodeCrashPoint } from '../test-switch.js'
 import { ByzantinePeer } from './byzantine.js'
-import { ChainView, type CheckResult, checkAgreement, checkDoubleSigns, checkExactlyOnce, longest } from './checks.js'
+import { ChainView, type CheckResult, checkAgreement, checkDoubleSigns, checkExactlyOnce } from './checks.js'
+import { type Member, type RunContext, statusesOf } from './context.js'
+import { crashStep } from './crash-step.js'
 import { HarnessError } from './errors.js'
-import { type TipReading, inStep } from './in-step.js'
+import { nodeChecks } from './final-checks.js'
 import { LoadGenerator } from './load.js'
 import type { Manifest, Step } from './manifest.js'
-import { type MemorySample, memoryBounded } from './memory-trend.js'
+import type { MemorySample } from './memory-trend.js'
 import { ProxyMesh } from './proxy.js'
 
 const CLOCK_SKEW = fileURLToPath(new URL('./preload/clock-skew.mjs', import.meta.url))
@@ -72,19 +72,6 @@ export interface RunResult {
     proxyBytes: number
   }
   rss: RssSample[]
-}
-
-interface Member {
-  name: string
-  node: DevnetNode
-  process: NodeProcess
-  validator: boolean
-  /** The consensus address (fedra1…) of a validator, null for a full node. */
-  address: string | null
-  started: boolean
-  /** Exits the harness caused itself (a crash step's self-kill) are not failures. */
-  expectExit: boolean
-  env: Record<string, string>
 }
 
 /**
@@ -341,7 +328,26 @@ export class HarnessRun {
   }
 
   async #statuses(members: readonly Member[]) {
-    return Promise.all(members.map((m) => m.process.status(2000)))
+    return statusesOf(members)
+  }
+
+  /** What the steps and checks in their own files may use of this run. */
+  #context(): RunContext {
+    return {
+      manifest: this.#m,
+      random: this.#random,
+      busy: this.#busy,
+      restartChecks: this.#restartChecks,
+      unexpected: this.#unexpected,
+      out: this.#out,
+      member: (name) => this.#member$(name),
+      members: () => [...this.#members.values()],
+      running: () => this.#running(),
+      statuses: (members) => this.#statuses(members),
+      height: (member) => this.#height(member),
+      restart: (member, heightBefore, rootBefore, extra) => this.#restart(member, heightBefore, rootBefore, extra),
+      rssByNode: () => this.#rssByNode(),
+    }
   }
 
   async #height(member: Member): Promise<number> {
@@ -475,7 +481,7 @@ export class HarnessRun {
         }
       }
       case 'crash':
-        return this.#crash(step)
+        return crashStep(this.#context(), step, this.#o.iterations ?? step.iterations)
     }
   }
 
@@ -718,107 +724,6 @@ export class HarnessRun {
    * WAL write, around a block's state batch), or killed from outside at a random instant. Every
    * restart is checked (#restart); every `truncateWalEvery`-th crash also truncates its WAL at a random byte.
    */
-  async #crash(step: Extract<Step, { kind: 'crash' }>): Promise<{ detail: string }> {
-    const member = this.#member$(step.node)
-    const iterations = this.#o.iterations ?? step.iterations
-    const groups: Record<string, NodeCrashPoint[]> = {
-      sign: ['sign-prevote', 'sign-precommit', 'sign-proposal'],
-      wal: ['wal-write'],
-      commit: ['commit-before', 'commit-after'],
-      any: ['sign-prevote', 'sign-precommit', 'wal-write', 'commit-before', 'commit-after'],
-    }
-    const points: NodeCrashPoint[] = groups[step.at] ?? [step.at as NodeCrashPoint]
-    // Held (SIGSTOPped) for the whole step: the chain then cannot commit without the crashing node, so it crashes mid-height, not between heights it has no part in.
-    const held = step.hold.map((n) => this.#member$(n)).filter((m) => m.process.running)
-    const walPath = join(member.node.home, 'data', 'cs.wal', 'wal')
-    const statePath = join(member.node.home, 'config', 'priv_validator_state.json')
-    const counts = new Map<string, number>()
-    let selfKills = 0
-    let truncations = 0
-    this.#busy.add(member.name)
-    member.expectExit = true
-    for (const m of held) {
-      process.kill(m.process.pid!, 'SIGSTOP')
-      this.#busy.add(m.name)
-    }
-    try {
-      // The last status the node gave before each crash: what its restart must not go below.
-      let last = await member.process.status(2000)
-      const watch = async (): Promise<void> => {
-        const now = await member.process.status(500)
-        if (now !== null) last = now
-      }
-      for (let i = 0; i < iterations; i++) {
-        await watch()
-        const before = last
-        await member.process.kill()
-        const signedBefore = existsSync(statePath) ? decodeSignerState(readFileSync(statePath, 'utf8'), statePath) : null
-        if (
-          step.truncateWalEvery > 0 &&
-          i % step.truncateWalEvery === step.truncateWalEvery - 1 &&
-          existsSync(walPath) &&
-          statSync(walPath).size > 0
-        ) {
-          truncateSync(walPath, this.#random.int(statSync(walPath).size))
-          truncations++
-        }
-        const outside = step.at === 'any' && this.#random.int(4) === 0
-        const point = points[this.#random.int(points.length)]!
-        const arm: Record<string, string> = outside
-          ? {}
-          : { FEDRA_TEST_CRASH: `${point}:${1 + this.#random.int(3)}:${(this.#random.int(1000) / 1000).toFixed(3)}` }
-        const what = outside ? 'outside' : point
-        counts.set(what, (counts.get(what) ?? 0) + 1)
-        const line = await this.#restart(member, before?.height ?? 0, before?.stateRoot ?? null, arm)
-        if (signedBefore !== null && existsSync(statePath)) {
-          const after = decodeSignerState(readFileSync(statePath, 'utf8'), statePath)
-          if (after.height < signedBefore.height)
-            this.#restartChecks.push(`${member.name}: signer state went back from height ${signedBefore.height} to ${after.height}`)
-        }
-        if (outside) {
-          // kill -9 from outside at a random instant of the next 0.2–2 s.
-          const until = Date.now() + 200 + this.#random.int(1800)
-          while (Date.now() < until) await watch()
-        } else {
-          // The node kills itself when it reaches the point; a point it does not reach in time is left for an outside kill.
-          await waitFor(
-            `${member.name} to crash at ${point}`,
-            async () => {
-              if (member.process.running) await watch()
-              return !member.process.running
-            },
-            20_000,
-            20,
-          ).catch(() => undefined)
-        }
-        if (!member.process.running) selfKills++
-        this.#out(`[harness] crash ${i + 1}/${iterations} (${what}): ${line}\n`)
-      }
-      await watch()
-      const before = last
-      await member.process.kill()
-      const line = await this.#restart(member, before?.height ?? 0, before?.stateRoot ?? null)
-      const target = Math.max(...(await this.#statuses(this.#running().filter((m) => m !== member))).map((s) => s?.height ?? 0))
-      await waitFor(
-        `${member.name} caught up to ${target} after the crashes`,
-        async () => (await this.#height(member)) >= target,
-        this.#m.checks.progressTimeoutMs,
-        200,
-      )
-      const by = [...counts].map(([k, n]) => `${n} ${k}`).join(', ')
-      return {
-        detail: `${iterations} crashes of ${member.name} (${by}; ${selfKills} down when the next began, ${truncations} WAL truncations); final ${line}; caught up to ${target}`,
-      }
-    } finally {
-      member.expectExit = false
-      this.#busy.delete(member.name)
-      for (const m of held) {
-        if (m.process.running) process.kill(m.process.pid!, 'SIGCONT')
-        this.#busy.delete(m.name)
-      }
-    }
-  }
-
   // The checks
 
   async #finish(): Promise<void> {
@@ -859,84 +764,7 @@ export class HarnessRun {
           ? `${this.#restarts} restarts, each at a height no lower than it had and with the others' state root`
           : this.#restartChecks.slice(0, 5).join('; '),
     })
-    const broken = running.filter((m) => m.process.logTail(400).some((l) => l.includes('INVARIANT_BROKEN'))).map((m) => m.name)
-    this.#checks.push({
-      name: 'invariants',
-      ok: broken.length === 0 && !this.#unexpected.some((u) => u.includes('INVARIANT_BROKEN')),
-      detail:
-        broken.length === 0
-          ? `every module invariant held after every block on ${running.length} nodes (assert-invariants)`
-          : `broken on ${broken.join(', ')}`,
-    })
-    this.#checks.push({
-      name: 'no-unexpected-exit',
-      ok: this.#unexpected.length === 0,
-      detail: this.#unexpected.length === 0 ? 'no node exited on its own' : this.#unexpected.slice(0, 5).join('; '),
-    })
-    const tips = view.tips
-    const reference = longest(view)
-    // In step: a node that stopped following (it computes another state root than the block
-    // it was given, say) falls behind for good; name it, with what its log says.
-    // The view was read once; a node behind but progressing (a restarted one, the twin's peer)
-    // gets until the progress timeout to reach the highest tip read then. Polling, no sleep.
-    const readings: TipReading[] = [tips]
-    const answered = running.filter((m) => tips.has(m.name))
-    await waitFor(
-      'every node within 3 blocks of the highest tip',
-      async () => {
-        const now = await this.#statuses(answered)
-        readings.push(new Map(answered.flatMap((m, i) => (now[i] == null ? [] : [[m.name, now[i]!.height] as const]))))
-        return inStep(readings, 3).ok
-      },
-      this.#m.checks.progressTimeoutMs,
-      250,
-    ).catch(() => undefined)
-    const verdict = inStep(readings, 3)
-    const top = verdict.target
-    const lastTip = new Map(verdict.behind.map((b) => [b.name, b]))
-    const behind = running.filter((m) => lastTip.has(m.name))
-    this.#checks.push({
-      name: 'in-step',
-      ok: behind.length === 0,
-      detail:
-        behind.length === 0
-          ? `every node within 3 blocks of height ${top} (${readings.length} readings)`
-          : behind
-              .map(
-                (m) =>
-                  `${m.name} at ${lastTip.get(m.name)!.last} (${lastTip.get(m.name)!.first} when the check began) after ${this.#m.checks.progressTimeoutMs} ms, below ${top} − 3: ${(
-                    m.process
-                      .logTail(400)
-                      .reverse()
-                      .find((l) => /state root|MISMATCH|mismatch|reproduce/.test(l)) ?? ''
-                  ).slice(0, 240)}`,
-              )
-              .join('; '),
-    })
-    // All answer: a node whose one status read of the view timed out (a busy event loop, a
-    // restart just finishing) is asked again until the progress timeout; one that never answers fails.
-    let silent = [...this.#members.values()].filter((m) => m.started && !tips.has(m.name))
-    const silentAtFirst = silent.length
-    await waitFor(
-      'every started node to answer a status read',
-      async () => {
-        const now = await this.#statuses(silent)
-        silent = silent.filter((_, i) => now[i] == null)
-        return silent.length === 0
-      },
-      this.#m.checks.progressTimeoutMs,
-      250,
-    ).catch(() => undefined)
-    this.#checks.push({
-      name: 'all-answer',
-      ok: silent.length === 0,
-      detail:
-        silent.length === 0
-          ? `${tips.size + silentAtFirst} nodes answered${silentAtFirst > 0 ? ` (${silentAtFirst} after a re-read)` : ''} (reference ${reference}@${reference === undefined ? '?' : tips.get(reference)})`
-          : `${silent.map((m) => m.name).join(', ')} did not answer within ${this.#m.checks.progressTimeoutMs} ms`,
-    })
-    const memory = memoryBounded(this.#rssByNode(), this.#m.checks.maxRssGrowthMiBPerHour)
-    this.#checks.push({ name: 'memory-bounded', ok: memory.ok, detail: memory.detail })
+    this.#checks.push(...(await nodeChecks(this.#context(), running, view)))
   }
 
   /** The RSS samples per node name (a restarted node's processes in one series). */
