@@ -35,6 +35,9 @@ export interface TxErrorContext {
 }
 
 export class TxError extends FedraError<TxErrorCode, TxErrorContext> {
+  /** An outcome, not a fault: no stack trace (see FedraError.captureStack). */
+  static override readonly captureStack = false
+
   get numericCode(): number {
     return TX_CODES[this.code]
   }

@@ -40,6 +40,9 @@ export interface MempoolErrorContext {
 }
 
 export class MempoolError extends FedraError<MempoolErrorCode, MempoolErrorContext> {
+  /** An outcome, not a fault: no stack trace (see FedraError.captureStack). */
+  static override readonly captureStack = false
+
   get codespace(): 'mempool' | 'tx' {
     return this.code in MEMPOOL_CODES ? 'mempool' : 'tx'
   }
