@@ -25,7 +25,7 @@ import {
 import { NodeProcess, waitFor } from '../src/devnet/process.js'
 import { FedraClient } from '../src/client/index.js'
 import { datanetAccountsNeeded, setupDevnetDatanet } from '../src/devnet/datanet.js'
-import { DevnetTraining, SCORER_ROWS, standingsTable, summaryTable, trainingAppState } from '../src/devnet/training.js'
+import { DevnetTraining, SCORER_ROWS, parseDevnetDp, standingsTable, summaryTable, trainingAppState } from '../src/devnet/training.js'
 
 const USAGE = `usage: npm run devnet -- [options]
   --validators N     validators (default 4)
@@ -41,6 +41,8 @@ training (on by default; docs/training.md):
   --datanet          the trainers' data as a curated private Datanet (one record per part, one rejected);
                      every trainer declares its record with each update, so lineage credits the contributors
   --worker           trainers train in a worker thread (\`fedra trainer --worker\`)
+  --dp Z:EPS[:C]     a DP subnet: trainers clip to C (default 1) and add noise z·C; the budget ε at δ 1e-5
+                     refuses rounds once spent and the trainers stop (docs/privacy.md)
   --gov-period S     governance's deposit and voting periods, in seconds of block time (default: x/gov's
                      two days; a devnet wants a few seconds to try proposals end to end)
   --no-training      the plain chain: no subnet, no trainers
@@ -89,6 +91,7 @@ function parse() {
       datanet: { type: 'boolean', default: false },
       'gov-period': { type: 'string' },
       worker: { type: 'boolean', default: false },
+      dp: { type: 'string' },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -164,6 +167,9 @@ const training = values['no-training']
       seed: 1,
       datanet: values.datanet,
       worker: values.worker,
+      ...(values.dp === undefined
+        ? {}
+        : { dp: parseDevnetDp(values.dp) ?? fail('--dp is NOISE:EPSILON[:CLIP], e.g. 1:10 (noise ≥ 0.1)', 2) }),
     }
 if (training !== null) {
   if (!(training.lr > 0 && training.lr < 10)) fail('--lr must be a positive number below 10', 2)

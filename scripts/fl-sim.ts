@@ -4,12 +4,15 @@
  *   npm run fl:sim -- --partition dirichlet:0.5 --rule median --attackers 0.3:signflip
  *   npm run fl:sim -- --centralised --epochs 20          (the baseline)
  *   npm run fl:sim -- --model cnn                        (smallCnnSpec instead of the MLP)
- * Prints the test accuracy per round and ends with `final accuracy: 0.XXXX`. Bad arguments
+ *   npm run fl:sim -- --dp 1.0 --clip 1                  (DP at every trainer: clip to 1, noise 1.0·1)
+ * Prints the test accuracy per round and ends with `final accuracy: 0.XXXX` (with --dp, then
+ * `dp: ε X at δ D after R rounds`, the accountant the chain's ledger mirrors). Bad arguments
  * print the reason and exit with code 2.
  */
 import { parseArgs } from 'node:util'
 import {
   DEFAULT_QUANTIZATION,
+  dpEpsilon,
   FlError,
   mlpSpec,
   smallCnnSpec,
@@ -27,7 +30,8 @@ const usage = `usage: npm run fl:sim -- [--model mlp|cnn] [--trainers N] [--roun
        [--rule fedavg|fedprox|median|trimmed:B|krum[:F]|multikrum[:F[:M]]|repfedavg, optionally +nnm[:F] (e.g. median+nnm)]
        [--attackers FRACTION:ATTACK] [--seed S] [--epochs E (local; with --centralised: total)] [--lr LR] [--lr-schedule constant|cosine[:FLOOR]|step:EVERY:FACTOR]
        [--momentum M] [--batch B] [--weight-decay WD]
-       [--prox-mu MU] [--clip C] [--trainer-momentum B] [--server-clip] [--backend reference|cpu|webasm|webgpu] [--centralised]`
+       [--prox-mu MU] [--clip C] [--trainer-momentum B] [--server-clip] [--backend reference|cpu|webasm|webgpu] [--centralised]
+       [--dp Z (every trainer clips to --clip and adds N(0, (Z·clip)²) per coordinate)] [--dp-delta D (default 1e-5)]`
 
 function fail(message: string): never {
   console.error(`fl:sim: ${message}\n${usage}`)
@@ -71,6 +75,8 @@ function parse() {
       'trainer-momentum': { type: 'string' },
       'server-clip': { type: 'boolean' },
       centralised: { type: 'boolean' },
+      dp: { type: 'string' },
+      'dp-delta': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -136,7 +142,11 @@ try {
   if (trainerMomentum >= 1) fail('--trainer-momentum must be below 1')
   const serverNormClip = args['server-clip'] === true
   const lrSchedule = parseLearningRateSchedule(args['lr-schedule'] ?? 'constant')
-  const extras = `${trainerMomentum > 0 ? ` trainer-momentum=${trainerMomentum}` : ''}${serverNormClip ? ' server-clip=median-norm' : ''}`
+  // The policy a DP subnet sets (docs/privacy.md): clip to C, noise z·C, ε by zCDP at δ over the rounds.
+  const dp = args.dp === undefined ? undefined : { clipNorm, noiseMultiplier: positive(args.dp, 'dp', 1) }
+  const dpDelta = positive(args['dp-delta'], 'dp-delta', 1e-5)
+  if (!(dpDelta < 1)) fail('--dp-delta must lie in (0, 1)')
+  const extras = `${trainerMomentum > 0 ? ` trainer-momentum=${trainerMomentum}` : ''}${serverNormClip ? ' server-clip=median-norm' : ''}${dp === undefined ? '' : ` dp=${dp.noiseMultiplier} dp-delta=${dpDelta}`}`
   console.log(
     `fl:sim model=${modelName} trainers=${trainers} rounds=${rounds} partition=${args.partition ?? 'iid'} rule=${rule} attackers=${args.attackers ?? 'none'} local-epochs=${localEpochs} lr=${training.learningRate} lr-schedule=${formatLearningRateSchedule(lrSchedule)}${training.weightDecay > 0 ? ` weight-decay=${training.weightDecay}` : ''}${training.proxMu > 0 ? ` prox-mu=${training.proxMu}` : ''} batch=${training.batchSize} clip=${clipNorm}${extras} seed=${seed} backend=${backend}`,
   )
@@ -154,13 +164,18 @@ try {
     serverNormClip,
     lrSchedule,
     ...(attackers === undefined ? {} : { attackers }),
+    ...(dp === undefined ? {} : { dp }),
     onRound: (r) =>
       console.log(
-        `round ${String(r.round).padStart(3)}  accuracy ${r.accuracy.toFixed(4)}  loss ${r.loss.toFixed(4)}${r.selected ? `  selected ${r.selected.join(',')}` : ''}  (${r.seconds.toFixed(1)} s)`,
+        `round ${String(r.round).padStart(3)}  accuracy ${r.accuracy.toFixed(4)}  loss ${r.loss.toFixed(4)}${dp === undefined ? '' : `  ε ${dpEpsilon(dp.noiseMultiplier, r.round, dpDelta).toFixed(2)}`}${r.selected ? `  selected ${r.selected.join(',')}` : ''}  (${r.seconds.toFixed(1)} s)`,
       ),
   })
   if (result.attackers.length > 0) console.log(`attackers: ${result.attackers.join(',')}`)
   console.log(`final accuracy: ${result.final.accuracy.toFixed(4)}`)
+  if (dp !== undefined)
+    console.log(
+      `dp: ε ${dpEpsilon(dp.noiseMultiplier, rounds, dpDelta).toFixed(3)} at δ ${dpDelta} after ${rounds} rounds (zCDP, no amplification by subsampling; per trainer, clip ${clipNorm}, noise ${dp.noiseMultiplier})`,
+    )
 } catch (error) {
   if (error instanceof FlError) fail(error.message)
   throw error

@@ -44,7 +44,23 @@ export interface DevnetTrainingOptions {
   datanet?: boolean
   /** Trainers train in a worker thread (`fedra trainer --worker`). */
   worker?: boolean
+  /** A DP subnet: this policy (decimal text) set in the transaction that creates it, so it governs from round 0 (docs/privacy.md). */
+  dp?: DevnetDpPolicy
   out: (text: string) => void
+}
+
+export interface DevnetDpPolicy {
+  noiseMultiplier: string
+  targetEpsilon: string
+  clipNorm: string
+  delta: string
+}
+
+/** `--dp NOISE:EPSILON[:CLIP]` (δ 1e-5; clip norm 1 by default), or null when it is not that. */
+export function parseDevnetDp(text: string): DevnetDpPolicy | null {
+  const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(text)
+  if (match === null || Number(match[1]) < 0.1 || Number(match[2]) <= 0 || (match[3] !== undefined && Number(match[3]) <= 0)) return null
+  return { noiseMultiplier: match[1]!, targetEpsilon: match[2]!, clipNorm: match[3] ?? '1', delta: '0.00001' }
 }
 
 /** One finished round as the devnet reports it: every figure from chain state and the model fetched over RPC. */
@@ -145,7 +161,9 @@ export class DevnetTraining {
         sharing: { mode: 'public' },
       },
     })
-    await this.#send(0, [create], 2_000_000n, 'create the subnet')
+    // The policy rides in the creating transaction: both land, or neither, before round 0 opens.
+    const dp = o.dp === undefined ? [] : [messages.trainingSetDpPolicy({ subnet: SUBNET, samplingRate: '1', ...o.dp })]
+    await this.#send(0, [create, ...dp], 2_000_000n + (dp.length > 0 ? 200_000n : 0n), 'create the subnet')
     const joins = [
       ...Array.from({ length: o.trainers }, (_, i) =>
         this.#send(trainerAccount(i), [messages.subnetsJoin(SUBNET, 'trainer', TRAINER_BOND)], 400_000n, `join trainer ${i}`),
@@ -163,6 +181,10 @@ export class DevnetTraining {
     o.out(
       `training: subnet 0 "mnist-digits" created (${o.rule}, ${DEVNET_MODELS[o.model].label}, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`,
     )
+    if (o.dp !== undefined)
+      o.out(
+        `training: DP policy: clip norm ${o.dp.clipNorm}, noise multiplier ${o.dp.noiseMultiplier}, budget ε ${o.dp.targetEpsilon} at δ ${o.dp.delta}; trainers stop when it is spent (fedra query dp-ledger 0)\n`,
+      )
   }
 
   async #send(account: number, msgs: Uint8Array[], gasLimit: bigint, what: string): Promise<void> {

@@ -78,7 +78,7 @@ export {
   trainInWorker,
 } from './train/training-worker.js'
 export { type TrainingWorkerErrorCode, TrainingWorkerError } from './train/training-worker-errors.js'
-export { type DpConfig, privatizeUpdate, dpEpsilon } from './train/privacy.js'
+export { CryptoNormal, type DpConfig, type NormalSource, privatizeUpdate, dpEpsilon } from './train/privacy.js'
 
 // simulation
 export { type AttackSpec, parseAttackSpec, attackUpdate } from './sim/attacks.js'

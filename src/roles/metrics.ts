@@ -13,6 +13,7 @@ export class RoleMetrics {
   readonly refused: Counter
   readonly seconds: Histogram
   readonly rejected: Counter
+  readonly stopped: Gauge
   #server: Server | null = null
 
   constructor(role: 'trainer' | 'aggregator' | 'scorer') {
@@ -38,6 +39,12 @@ export class RoleMetrics {
     this.rejected = new Counter({
       name: `${p}aggregate_rejected_total`,
       help: 'aggregates the chain recomputed differently (aggregators only)',
+      registers: [this.registry],
+    })
+    this.stopped = new Gauge({
+      name: `${p}stopped`,
+      help: 'set to 1 when the role stopped working for its subnet on its own, by reason (a trainer: dp_budget_exhausted)',
+      labelNames: ['reason'],
       registers: [this.registry],
     })
     this.seconds = new Histogram({

@@ -8,11 +8,12 @@ import { ensureTfBackend } from '../fl/model/tf.js'
 import { SeededRandom } from '../fl/random.js'
 import { type AttackSpec, attackTrains, attackUpdate } from '../fl/sim/attacks.js'
 import { DEFAULT_TRAINING, type TrainingConfig, type TrainingResult, trainLocal } from '../fl/train/local-training.js'
+import { CryptoNormal, type DpConfig, type NormalSource, privatizeUpdate } from '../fl/train/privacy.js'
 import { TrainingWorker } from '../fl/train/training-worker.js'
 import { type UpdateDtype, decodeUpdateBlob, encodeUpdateBlob } from '../fl/update/blob.js'
 import { clipL2, computeDelta, quantize } from '../fl/update/quantize.js'
 import type { Logger } from '../log/index.js'
-import { submitUpdateGas } from '../modules/training/index.js'
+import { TRAINING_ERRORS, submitUpdateGas } from '../modules/training/index.js'
 import { type DeclareSpec, type ResolvedDeclaration, declarationMessage, resolveDeclaration } from './data-declaration.js'
 import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
@@ -44,6 +45,28 @@ export interface TrainerOptions {
   metrics?: RoleMetrics
   /** Called after each round this trainer's update was included (tests, the devnet). */
   onRound?: (report: TrainerRoundReport) => void
+  /** The node's parameter store (default: its HTTP routes at `nodeUrl`); tests pass their own. */
+  blobs?: Pick<NodeBlobs, 'get' | 'put'>
+  /**
+   * The Gaussian noise of a DP round's update. Default: a fresh `CryptoNormal` (the platform
+   * CSPRNG) per round, so nobody can regenerate the noise; tests pass a seeded or fixed source.
+   */
+  noise?: (round: bigint) => NormalSource
+}
+
+/** Why a trainer stopped training for its subnet on its own (`Trainer.finished`). */
+export interface TrainerFinish {
+  reason: 'dp_budget_exhausted'
+  subnet: bigint
+  /** The first round the budget does not cover. */
+  round: bigint
+  /** How it was found: the chain refused the update (training/103), or the ledger showed no round left before training. */
+  found: 'refused' | 'ledger'
+  /** The ledger as the node reported it then (decimal text; null when it could not be read). */
+  epsilon: string | null
+  targetEpsilon: string | null
+  delta: string | null
+  roundsCharged: string | null
 }
 
 export interface TrainerRoundReport {
@@ -56,6 +79,16 @@ export interface TrainerRoundReport {
 }
 
 type Round = Result<'round_get'>
+type DpLedger = Result<'subnet_dpLedger'>
+
+/** The DP config the ledger's policy sets for `round`, or null when no policy governs it (none, or it starts later). */
+export function dpConfigFor(ledger: DpLedger, round: bigint): DpConfig | null {
+  const policy = ledger.policy
+  if (policy === null || round < BigInt(policy.from_round)) return null
+  return { clipNorm: Number(policy.clip_norm), noiseMultiplier: Number(policy.noise_multiplier) }
+}
+
+const DP_BUDGET_EXHAUSTED = TRAINING_ERRORS.DP_BUDGET_EXHAUSTED
 
 /** Gas beside the update's for one MsgDeclareData of one record (its reads, the root, one write). */
 const DECLARE_GAS = 200_000n
@@ -66,10 +99,16 @@ const DECLARE_GAS = 200_000n
  * quantizes the delta in the round's format, stores the blob on its node and submits the update.
  * Everything it decides is read from chain state at each step, so a restart (its own or its
  * node's) resumes the current round: an update already on chain is not sent again.
+ *
+ * Under a DP policy (training's `dpLedger`, docs/privacy.md) it clips the delta to the policy's
+ * norm and adds the policy's Gaussian noise before quantizing. Once the subnet's budget is spent —
+ * the ledger holds no round for a round without updates, or the chain refuses an update with
+ * DP_BUDGET_EXHAUSTED — it trains no more for the subnet and resolves `finished`: it never
+ * uploads an update the ledger will not charge (the blob would be public all the same).
  */
 export class Trainer {
   readonly #o: TrainerOptions
-  readonly #blobs: NodeBlobs
+  readonly #blobs: Pick<NodeBlobs, 'get' | 'put'>
   readonly #follower: Follower
   readonly #address: string
   #network: (TrainableNetwork & { dispose(): void }) | null = null
@@ -82,12 +121,16 @@ export class Trainer {
   #declaration: ResolvedDeclaration | null = null
   /** Rounds handled: included, or given up (window passed). Chain state decides; this only saves calls. */
   readonly #done = new Set<string>()
+  #finish: TrainerFinish | null = null
+  #resolveFinished!: (finish: TrainerFinish) => void
+  /** Resolves when the trainer stopped training for its subnet on its own (its DP budget spent); never otherwise. */
+  readonly finished = new Promise<TrainerFinish>((resolve) => (this.#resolveFinished = resolve))
 
   constructor(options: TrainerOptions) {
     this.#o = options
-    this.#blobs = new NodeBlobs(options.nodeUrl)
+    this.#blobs = options.blobs ?? new NodeBlobs(options.nodeUrl)
     this.#address = options.key.publicKey.address
-    this.#follower = new Follower({ client: options.client, log: options.log, step: () => this.#step() })
+    this.#follower = new Follower({ client: options.client, log: options.log, step: () => this.step() })
   }
 
   get address(): string {
@@ -143,18 +186,53 @@ export class Trainer {
     return trainLocal(this.#network!, data, base, config)
   }
 
-  async #step(): Promise<void> {
+  /** One step (the Follower runs it after every block): reads the current round and what this trainer did, and acts. */
+  async step(): Promise<void> {
+    if (this.#finish !== null) return
     const { client, subnet } = this.#o
     const round = await client.call('round_get', { subnet: String(subnet) })
     if (round.phase !== 'submit' || this.#done.has(round.round)) return
+    // The ledger before the updates: a round is charged at its first recorded update and a budget
+    // only shrinks, so "no round left" here and "no update yet" after mean the round is refused.
+    const ledger = await client.call('subnet_dpLedger', { subnet: String(subnet) })
     const updates = await client.call('round_updates', { subnet: String(subnet), round: round.round })
     if (updates.updates.some((u) => u.trainer === this.#address)) {
       this.#done.add(round.round)
       return
     }
+    const number = BigInt(round.round)
+    if (dpConfigFor(ledger, number) !== null && updates.updates.length === 0 && ledger.rounds_left === '0')
+      return this.#budgetSpent(number, 'ledger', ledger)
     if (this.#o.attack?.kind === 'copy' && updates.updates.length === 0) return // nothing to copy yet: wait for a victim
     await this.#ensureModel()
-    await this.#train(round, updates.updates)
+    await this.#train(round, updates.updates, ledger)
+  }
+
+  /** The subnet's DP budget is spent: says so once, trains no more for it, resolves `finished`. */
+  async #budgetSpent(round: bigint, found: TrainerFinish['found'], known?: DpLedger): Promise<void> {
+    const { client, subnet, log } = this.#o
+    const ledger = known ?? (await client.call('subnet_dpLedger', { subnet: String(subnet) }).catch(() => null))
+    const finish: TrainerFinish = {
+      reason: 'dp_budget_exhausted',
+      subnet,
+      round,
+      found,
+      epsilon: ledger?.epsilon ?? null,
+      targetEpsilon: ledger?.policy?.target_epsilon ?? null,
+      delta: ledger?.policy?.delta ?? null,
+      roundsCharged: ledger?.rounds ?? null,
+    }
+    this.#finish = finish
+    this.#o.metrics?.stopped.set({ reason: finish.reason }, 1)
+    const spent =
+      ledger === null
+        ? 'the ledger could not be read'
+        : `ε ${finish.epsilon} of ${finish.targetEpsilon} at δ ${finish.delta} spent in ${finish.roundsCharged} rounds`
+    log.warn(
+      { ...finish, subnet: String(subnet), round: String(round), code: `training/${DP_BUDGET_EXHAUSTED}` },
+      `DP budget of subnet ${subnet} exhausted (${spent}): round ${round} ${found === 'refused' ? 'refused the update (training/103 DP_BUDGET_EXHAUSTED)' : 'would be refused'}; this trainer stops training for subnet ${subnet}`,
+    )
+    this.#resolveFinished(finish)
   }
 
   async #baseModel(cid: string): Promise<Float32Array> {
@@ -162,7 +240,7 @@ export class Trainer {
     return this.#base.parameters
   }
 
-  async #train(round: Round, others: Result<'round_updates'>['updates']): Promise<void> {
+  async #train(round: Round, others: Result<'round_updates'>['updates'], ledger: DpLedger): Promise<void> {
     const { client, key, subnet, data, log, attack } = this.#o
     const started = performance.now()
     const base = await this.#baseModel(round.base_global_cid)
@@ -180,6 +258,10 @@ export class Trainer {
       })
       const delta = computeDelta(result.parameters, base)
       clipL2(delta, quant.clipNorm)
+      // A policy set while this round trained governs it if the round had no update yet: look again.
+      const dp = dpConfigFor(ledger.policy === null ? await client.call('subnet_dpLedger', { subnet: String(subnet) }) : ledger, number)
+      // The policy's clip (the sensitivity) after the subnet's, then noise of σ = z·C; quantizing after is post-processing.
+      if (dp !== null) privatizeUpdate(delta, dp, this.#o.noise?.(number) ?? new CryptoNormal())
       honest = quantize(delta, quant, random)
       loss = result.lastEpochLoss
     }
@@ -232,6 +314,7 @@ export class Trainer {
       this.#o.metrics?.refused.inc({ code: `training/${data.code}` })
       log.warn({ round: round.round, code: `training/${data.code}`, log: data.log }, 'update refused at admission')
       this.#done.add(round.round)
+      if (data.code === DP_BUDGET_EXHAUSTED) await this.#budgetSpent(number, 'refused')
       return
     }
     const seconds = (performance.now() - started) / 1000
@@ -242,6 +325,7 @@ export class Trainer {
       log.warn({ round: round.round, code, log: answer.result?.log }, 'update refused')
       // A window that passed cannot be retried; anything else is tried again on the next block.
       if (answer.result !== undefined && answer.result.codespace === 'training') this.#done.add(round.round)
+      if (answer.result?.codespace === 'training' && answer.result.code === DP_BUDGET_EXHAUSTED) await this.#budgetSpent(number, 'refused')
       return
     }
     this.#done.add(round.round)

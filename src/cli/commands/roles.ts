@@ -48,7 +48,9 @@ const withRole = (cmd: Command): Command =>
 /**
  * Runs a role until SIGINT/SIGTERM: everything the user typed is checked first (USAGE, exit 2),
  * then the key is opened, the role started and left to follow the chain; a signal stops it
- * cleanly (its subscription closed, its metrics server closed), exit 0.
+ * cleanly (its subscription closed, its metrics server closed), exit 0. A role with nothing more
+ * to do for its subnet (a trainer whose subnet's DP budget is spent: `finished`) stops the same
+ * way, exit 0, after its log said why, so a supervisor that restarts failures does not loop.
  */
 async function runRole(
   options: RoleOptions,
@@ -59,7 +61,7 @@ async function runRole(
     subnet: bigint
     log: ReturnType<typeof logger>
     metrics: import('../../roles/metrics.js').RoleMetrics
-  }) => Promise<{ start(): Promise<void>; stop(): Promise<void> }>,
+  }) => Promise<{ start(): Promise<void>; stop(): Promise<void>; finished?: Promise<unknown> }>,
   role: 'trainer' | 'aggregator' | 'scorer',
 ): Promise<void> {
   if (!/^(0|[1-9][0-9]{0,18})$/.test(options.subnet))
@@ -77,13 +79,18 @@ async function runRole(
   const worker = await make({ client, nodeUrl, key, subnet: BigInt(options.subnet), log, metrics })
   await worker.start()
   await new Promise<void>((resolve) => {
-    const stop = () =>
+    let stopping = false
+    const stop = () => {
+      if (stopping) return
+      stopping = true
       void worker
         .stop()
         .then(() => metrics.close())
         .then(resolve)
+    }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
+    void worker.finished?.then(stop)
   })
 }
 

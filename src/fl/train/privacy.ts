@@ -1,5 +1,4 @@
 import { FlError } from '../errors.js'
-import type { SeededRandom } from '../random.js'
 import { clipL2 } from '../update/quantize.js'
 
 /**
@@ -14,8 +13,56 @@ export interface DpConfig {
   readonly noiseMultiplier: number
 }
 
+/**
+ * Where the noise comes from: standard normal draws. A `SeededRandom` is one (simulations and
+ * tests, reproducible); a trainer releasing real updates uses `CryptoNormal`, since noise that
+ * anyone can regenerate from a seed protects nothing.
+ */
+export interface NormalSource {
+  normal(): number
+}
+
+/**
+ * Standard normal draws from the platform CSPRNG (`crypto.getRandomValues`, in Node and browsers):
+ * Box–Muller over 53-bit uniforms, both values used. Unpredictable to anyone else, and not
+ * reproducible. Floating-point Gaussian sampling is not the hardened discrete Gaussian of
+ * Canonne, Kamath and Steinke (2020); docs/privacy.md says what that leaves open.
+ */
+export class CryptoNormal implements NormalSource {
+  readonly #words = new Uint32Array(1024)
+  #next = this.#words.length
+  #spare: number | undefined
+
+  normal(): number {
+    if (this.#spare !== undefined) {
+      const v = this.#spare
+      this.#spare = undefined
+      return v
+    }
+    let u = 0
+    while (u === 0) u = this.#uniform()
+    const v = this.#uniform()
+    const r = Math.sqrt(-2 * Math.log(u))
+    this.#spare = r * Math.sin(2 * Math.PI * v)
+    return r * Math.cos(2 * Math.PI * v)
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  #uniform(): number {
+    return ((this.#word() >>> 5) * 67108864 + (this.#word() >>> 6)) / 9007199254740992
+  }
+
+  #word(): number {
+    if (this.#next === this.#words.length) {
+      globalThis.crypto.getRandomValues(this.#words)
+      this.#next = 0
+    }
+    return this.#words[this.#next++]!
+  }
+}
+
 /** Clips `delta` in place and adds Gaussian noise; returns it. */
-export function privatizeUpdate(delta: Float32Array, config: DpConfig, random: SeededRandom): Float32Array {
+export function privatizeUpdate(delta: Float32Array, config: DpConfig, random: NormalSource): Float32Array {
   if (!(config.clipNorm > 0) || !(config.noiseMultiplier > 0))
     throw new FlError('FL_INVALID_TRAINING_CONFIG', 'DP needs clipNorm > 0 and noiseMultiplier > 0', {
       field: 'dp',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { SeededRandom } from '../../../src/fl/random.js'
-import { dpEpsilon, privatizeUpdate } from '../../../src/fl/train/privacy.js'
+import { CryptoNormal, dpEpsilon, privatizeUpdate } from '../../../src/fl/train/privacy.js'
 import { applyAggregate, clipL2, computeDelta, l2Norm, quantize } from '../../../src/fl/update/quantize.js'
 
 const code =
@@ -55,6 +55,20 @@ describe('differential privacy at the trainer', () => {
     const sd = Math.sqrt(delta.reduce((a, b) => a + (b - mean) ** 2, 0) / delta.length)
     assert.ok(Math.abs(mean - clipped) < 0.05)
     assert.ok(Math.abs(sd - 3) < 0.05, `sd ${sd}`)
+  })
+  it('draws CSPRNG noise (CryptoNormal): standard normal, different in every source', () => {
+    const draw = (source: CryptoNormal) => Float64Array.from({ length: 40000 }, () => source.normal())
+    const a = draw(new CryptoNormal())
+    const mean = a.reduce((s, v) => s + v, 0) / a.length
+    const sd = Math.sqrt(a.reduce((s, v) => s + (v - mean) ** 2, 0) / a.length)
+    assert.ok(Math.abs(mean) < 0.03 && Math.abs(sd - 1) < 0.03, `mean ${mean} sd ${sd}`)
+    assert.ok(a.filter((v) => Math.abs(v) > 3).length < 0.01 * a.length, 'tails of a normal')
+    const b = draw(new CryptoNormal())
+    assert.ok(a.some((v, i) => v !== b[i]))
+    const delta = new Float32Array(40000).fill(1)
+    privatizeUpdate(delta, { clipNorm: 2, noiseMultiplier: 1.5 }, new CryptoNormal())
+    const noisySd = Math.sqrt(delta.reduce((s, v) => s + (v - 0.01) ** 2, 0) / delta.length)
+    assert.ok(Math.abs(noisySd - 3) < 0.06, `sd ${noisySd}`)
   })
   it('accounts ε by zCDP: grows with rounds, shrinks with noise', () => {
     const one = dpEpsilon(1, 1, 1e-5)
