@@ -1,6 +1,6 @@
 import type { Context } from '../../state/index.js'
 import { TrainingBooks, type UpdateRejectionView, type UpdateView } from './books.js'
-import type { ModelVersionValue, RoundValue } from './messages.js'
+import type { AggregateRejectionValue, ModelVersionValue, RoundValue } from './messages.js'
 import { MODULE } from './keys.js'
 
 /**
@@ -33,6 +33,11 @@ export class TrainingKeeper {
   /** A round's free-riders' updates (never among `updates`), trainer order: code, match, norm², cosine, slash. */
   rejectedUpdates(subnet: bigint, round: bigint): UpdateRejectionView[] {
     return this.#books.updateRejections(subnet, round)
+  }
+
+  /** The wrong-aggregate verdict on `aggregator` in a round (what it claimed, what the chain computed, its slash), if any: disputes re-checks it. */
+  aggregateRejection(subnet: bigint, round: bigint, aggregator: Uint8Array): AggregateRejectionValue | undefined {
+    return this.#books.rejection(subnet, round, aggregator)
   }
 
   version(subnet: bigint, version: bigint): ModelVersionValue | undefined {

@@ -1,0 +1,44 @@
+import { expectKeeper } from '../../state/index.js'
+import type { CoinValue } from '../bank/messages.js'
+import type { SubnetValue } from '../subnets/messages.js'
+import type { AggregateRejectionValue, RoundValue } from '../training/messages.js'
+import type { UpdateView } from '../training/books.js'
+
+/** Bonds into escrow and back, a lost bond burned, a refunded slash minted (the disputes account is `minter` and `burner`). */
+export interface DisputesBankKeeper {
+  balance(address: Uint8Array, denom: string): bigint
+  sendToModule(from: Uint8Array, name: string, coins: CoinValue[]): void
+  sendFromModule(name: string, to: Uint8Array, coins: CoinValue[]): void
+  mint(name: string, coins: CoinValue[]): void
+  burn(name: string, coins: CoinValue[]): void
+}
+
+/** The denomination bonds are paid in. */
+export interface DisputesStakingKeeper {
+  bondDenom(): string
+}
+
+/** A subnet (its parameter count, for the recomputation). */
+export interface DisputesSubnetsKeeper {
+  subnet(id: bigint): SubnetValue | undefined
+}
+
+/** Training's rounds, their updates and its stored verdicts (src/modules/training/keeper.ts). */
+export interface DisputesTrainingKeeper {
+  round(subnet: bigint, round: bigint): RoundValue | undefined
+  updates(subnet: bigint, round: bigint): UpdateView[]
+  aggregateRejection(subnet: bigint, round: bigint, aggregator: Uint8Array): AggregateRejectionValue | undefined
+}
+
+export const BANK = expectKeeper<DisputesBankKeeper>('bank', {
+  balance: true,
+  sendToModule: true,
+  sendFromModule: true,
+  mint: true,
+  burn: true,
+})
+export const STAKING = expectKeeper<DisputesStakingKeeper>('staking', { bondDenom: true })
+export const SUBNETS = expectKeeper<DisputesSubnetsKeeper>('subnets', { subnet: true })
+export const TRAINING = expectKeeper<DisputesTrainingKeeper>('training', { round: true, updates: true, aggregateRejection: true })
+
+export const disputesExpectedKeepers = [BANK, STAKING, SUBNETS, TRAINING]

@@ -1,0 +1,131 @@
+import { encodeAddress } from '../../crypto/index.js'
+import { type Context, type MessageHandler, readParams } from '../../state/index.js'
+import { DisputesBooks } from './books.js'
+import { disputesError } from './errors.js'
+import { emitDisputeOpened, emitDisputeResolved } from './events.js'
+import { BANK, STAKING, SUBNETS, TRAINING } from './expected-keepers.js'
+import { DISPUTES_ACCOUNT } from './keys.js'
+import { DISPUTE_CLAIMS, type DisputeValue, MsgOpenDispute, type MsgOpenDisputeValue } from './messages.js'
+import { disputesParams } from './params.js'
+import { rejectedAggregateWasRight, rejectionEvidence } from './recheck.js'
+
+// secure-aggregation rounds verify with a mask correction that lives in training's secagg handler; not re-checked here
+const SECAGG_RULE = 'secagg-fedavg'
+
+/**
+ * MsgOpenDispute. Refusals (the tx fails, nothing changes), in this order: CLAIM_NOT_ALLOWED
+ * (a kind outside DISPUTE_CLAIMS), UNKNOWN_SUBNET, UNKNOWN_ROUND, CLAIM_NOT_ALLOWED (a
+ * secure-aggregation round), BAD_DENOM, BOND_TOO_SMALL (< min_bond), UNKNOWN_TARGET (no
+ * wrong-aggregate verdict on the target in that round), DUPLICATE_DISPUTE (that slash already
+ * has a dispute), OUT_OF_WINDOW (the block is past the slash's height + window_blocks),
+ * EVIDENCE_MISSING (a blob the recomputation reads is not in `evidence`), INSUFFICIENT_FUNDS.
+ *
+ * Then the bond is escrowed in the disputes account and the claim decided in the same tx
+ * (recheck.ts):
+ * - upheld (the rejected aggregate recomputes to what it named): the slash is minted back to the
+ *   target's account (totals.refunded, the supply's refunds term) and the bond returned.
+ * - dismissed: the bond is burned (totals.burned), never paid to the accused, so a dispute is no
+ *   way to pay someone.
+ */
+const openDispute: MessageHandler<MsgOpenDisputeValue> = {
+  type: MsgOpenDispute,
+  blobs: (m) => m.evidence,
+  handle(ctx, m, signer) {
+    // checked here, not in validate: a stateless refusal answers tx INVALID_MESSAGE, and clients switch on this code
+    if (!(DISPUTE_CLAIMS as readonly string[]).includes(m.claim))
+      throw disputesError('CLAIM_NOT_ALLOWED', `claim ${m.claim} is not one of ${DISPUTE_CLAIMS.join(', ')}`, { claim: m.claim })
+    const at = { subnet: String(m.subnet), round: String(m.round) }
+    const subnet = ctx.keeper(SUBNETS).subnet(m.subnet)
+    if (subnet === undefined) throw disputesError('UNKNOWN_SUBNET', `no subnet ${m.subnet}`, at)
+    const training = ctx.keeper(TRAINING)
+    const round = training.round(m.subnet, m.round)
+    if (round === undefined) throw disputesError('UNKNOWN_ROUND', `subnet ${m.subnet} has no round ${m.round}`, at)
+    if (round.rule === SECAGG_RULE)
+      throw disputesError('CLAIM_NOT_ALLOWED', `round ${m.round} uses secure aggregation, which disputes do not re-check`, at)
+    const denom = ctx.keeper(STAKING).bondDenom()
+    if (m.bond.denom !== denom)
+      throw disputesError('BAD_DENOM', `bonds are in ${denom}, not ${m.bond.denom.slice(0, 64)}`, { denom: m.bond.denom.slice(0, 64) })
+    const params = readParams(ctx.moduleStore(), disputesParams)
+    if (m.bond.amount < params.minBond)
+      throw disputesError('BOND_TOO_SMALL', `a dispute escrows at least ${params.minBond}${denom}`, {
+        bond: String(m.bond.amount),
+        minimum: String(params.minBond),
+      })
+    const target = encodeAddress(m.target)
+    const rejection = training.aggregateRejection(m.subnet, m.round, m.target)
+    if (rejection === undefined)
+      throw disputesError('UNKNOWN_TARGET', `${target} has no rejected aggregate in round ${m.round} of subnet ${m.subnet}`, at)
+    const books = new DisputesBooks(ctx.moduleStore())
+    const existing = books.disputeOf(m.subnet, m.round, m.target)
+    if (existing !== undefined)
+      throw disputesError('DUPLICATE_DISPUTE', `the slash of ${target} in round ${m.round} is dispute ${existing.id}`, {
+        id: String(existing.id),
+      })
+    const closes = rejection.height + BigInt(params.windowBlocks)
+    if (BigInt(ctx.block.height) > closes)
+      throw disputesError('OUT_OF_WINDOW', `the slash at height ${rejection.height} could be disputed until height ${closes}`, {
+        slashed_at: String(rejection.height),
+        window_end: String(closes),
+      })
+    const updates = training.updates(m.subnet, m.round)
+    const declared = new Set(m.evidence)
+    const missing = rejectionEvidence(round, updates, rejection).filter((cid) => !declared.has(cid))
+    if (missing.length > 0)
+      throw disputesError('EVIDENCE_MISSING', `the recomputation reads ${missing.length} blobs the dispute does not declare`, {
+        missing: missing[0],
+      })
+    const bank = ctx.keeper(BANK)
+    const balance = bank.balance(signer.addressBytes, denom)
+    if (balance < m.bond.amount)
+      throw disputesError('INSUFFICIENT_FUNDS', `${signer.address} holds ${balance}${denom}, less than ${m.bond.amount}${denom}`, {
+        balance: String(balance),
+      })
+
+    bank.sendToModule(signer.addressBytes, DISPUTES_ACCOUNT, [{ denom, amount: m.bond.amount }])
+    const totals = books.totals()
+    const opened: DisputeValue = {
+      id: totals.nextId,
+      subnet: m.subnet,
+      round: m.round,
+      target: m.target,
+      claim: m.claim,
+      disputer: signer.addressBytes,
+      bond: m.bond.amount,
+      status: 'open',
+      slashed: rejection.slashed,
+      refunded: 0n,
+      burned: 0n,
+      openedHeight: BigInt(ctx.block.height),
+      resolvedHeight: 0n,
+    }
+    books.setTotals({ ...totals, nextId: totals.nextId + 1n })
+    emitDisputeOpened(ctx, opened)
+    const right = rejectedAggregateWasRight(ctx, round, updates, rejection, Number(subnet.parameterCount), params.gasPerCoordinate)
+    resolve(ctx, books, opened, right, denom)
+  },
+}
+
+/** Settles an open dispute: upheld refunds the slash (minted) and returns the bond; dismissed burns the bond. */
+export function resolve(ctx: Context, books: DisputesBooks, d: DisputeValue, upheld: boolean, denom: string): DisputeValue {
+  const bank = ctx.keeper(BANK)
+  const totals = books.totals()
+  let resolved: DisputeValue
+  if (upheld) {
+    if (d.slashed > 0n) {
+      bank.mint(DISPUTES_ACCOUNT, [{ denom, amount: d.slashed }])
+      bank.sendFromModule(DISPUTES_ACCOUNT, d.target, [{ denom, amount: d.slashed }])
+    }
+    bank.sendFromModule(DISPUTES_ACCOUNT, d.disputer, [{ denom, amount: d.bond }])
+    resolved = { ...d, status: 'upheld', refunded: d.slashed, resolvedHeight: BigInt(ctx.block.height) }
+    books.setTotals({ ...totals, refunded: totals.refunded + d.slashed })
+  } else {
+    bank.burn(DISPUTES_ACCOUNT, [{ denom, amount: d.bond }])
+    resolved = { ...d, status: 'dismissed', burned: d.bond, resolvedHeight: BigInt(ctx.block.height) }
+    books.setTotals({ ...totals, burned: totals.burned + d.bond })
+  }
+  books.setDispute(resolved)
+  emitDisputeResolved(ctx, resolved)
+  return resolved
+}
+
+export const disputesMessages: MessageHandler[] = [openDispute]
