@@ -1,8 +1,7 @@
 import { expectKeeper } from '../../state/index.js'
 import type { CoinValue } from '../bank/messages.js'
 import type { SubnetValue } from '../subnets/messages.js'
-import type { AggregateRejectionValue, RoundValue } from '../training/messages.js'
-import type { UpdateView } from '../training/books.js'
+import type { AggregateRejectionValue, RoundValue, UpdateValue } from '../training/messages.js'
 
 /** Bonds into escrow and back, a lost bond burned, a refunded slash minted (the disputes account is `minter` and `burner`). */
 export interface DisputesBankKeeper {
@@ -18,16 +17,17 @@ export interface DisputesStakingKeeper {
   bondDenom(): string
 }
 
-/** A subnet (its parameter count, for the recomputation). */
+/** A subnet, to refuse an unknown one. */
 export interface DisputesSubnetsKeeper {
   subnet(id: bigint): SubnetValue | undefined
 }
 
-/** Training's rounds, their updates and its stored verdicts (src/modules/training/keeper.ts). */
+/** Training's rounds, their updates, its stored verdicts and its own aggregate check (src/modules/training/keeper.ts). */
 export interface DisputesTrainingKeeper {
   round(subnet: bigint, round: bigint): RoundValue | undefined
-  updates(subnet: bigint, round: bigint): UpdateView[]
+  updates(subnet: bigint, round: bigint): UpdateValue[]
   aggregateRejection(subnet: bigint, round: bigint, aggregator: Uint8Array): AggregateRejectionValue | undefined
+  aggregateMatches(subnet: bigint, round: bigint, resultCid: string, newGlobalCid: string): boolean | undefined
 }
 
 export const BANK = expectKeeper<DisputesBankKeeper>('bank', {
@@ -39,6 +39,11 @@ export const BANK = expectKeeper<DisputesBankKeeper>('bank', {
 })
 export const STAKING = expectKeeper<DisputesStakingKeeper>('staking', { bondDenom: true })
 export const SUBNETS = expectKeeper<DisputesSubnetsKeeper>('subnets', { subnet: true })
-export const TRAINING = expectKeeper<DisputesTrainingKeeper>('training', { round: true, updates: true, aggregateRejection: true })
+export const TRAINING = expectKeeper<DisputesTrainingKeeper>('training', {
+  round: true,
+  updates: true,
+  aggregateRejection: true,
+  aggregateMatches: true,
+})
 
 export const disputesExpectedKeepers = [BANK, STAKING, SUBNETS, TRAINING]

@@ -7,10 +7,7 @@ import { BANK, STAKING, SUBNETS, TRAINING } from './expected-keepers.js'
 import { DISPUTES_ACCOUNT } from './keys.js'
 import { DISPUTE_CLAIMS, type DisputeValue, MsgOpenDispute, type MsgOpenDisputeValue } from './messages.js'
 import { disputesParams } from './params.js'
-import { rejectedAggregateWasRight, rejectionEvidence } from './recheck.js'
-
-// secure-aggregation rounds verify with a mask correction that lives in training's secagg handler; not re-checked here
-const SECAGG_RULE = 'secagg-fedavg'
+import { rejectionEvidence } from './recheck.js'
 
 /**
  * MsgOpenDispute. Refusals (the tx fails, nothing changes), in this order: CLAIM_NOT_ALLOWED
@@ -18,10 +15,12 @@ const SECAGG_RULE = 'secagg-fedavg'
  * secure-aggregation round), BAD_DENOM, BOND_TOO_SMALL (< min_bond), UNKNOWN_TARGET (no
  * wrong-aggregate verdict on the target in that round), DUPLICATE_DISPUTE (that slash already
  * has a dispute), OUT_OF_WINDOW (the block is past the slash's height + window_blocks),
- * EVIDENCE_MISSING (a blob the recomputation reads is not in `evidence`), INSUFFICIENT_FUNDS.
+ * EVIDENCE_MISSING (a blob the recomputation reads is not in `evidence`), INSUFFICIENT_FUNDS,
+ * CLAIM_NOT_ALLOWED (a secure-aggregation round, which training's check cannot re-run).
  *
- * Then the bond is escrowed in the disputes account and the claim decided in the same tx
- * (recheck.ts):
+ * Then the bond is escrowed in the disputes account and the claim decided in the same tx by
+ * training's own aggregate check (TrainingKeeper.aggregateMatches, gas as MsgSubmitAggregate's;
+ * CLAIM_NOT_ALLOWED for a secure-aggregation round, which it cannot re-check):
  * - upheld (the rejected aggregate recomputes to what it named): the slash is minted back to the
  *   target's account (totals.refunded, the supply's refunds term) and the bond returned.
  * - dismissed: the bond is burned (totals.burned), never paid to the accused, so a dispute is no
@@ -40,8 +39,6 @@ const openDispute: MessageHandler<MsgOpenDisputeValue> = {
     const training = ctx.keeper(TRAINING)
     const round = training.round(m.subnet, m.round)
     if (round === undefined) throw disputesError('UNKNOWN_ROUND', `subnet ${m.subnet} has no round ${m.round}`, at)
-    if (round.rule === SECAGG_RULE)
-      throw disputesError('CLAIM_NOT_ALLOWED', `round ${m.round} uses secure aggregation, which disputes do not re-check`, at)
     const denom = ctx.keeper(STAKING).bondDenom()
     if (m.bond.denom !== denom)
       throw disputesError('BAD_DENOM', `bonds are in ${denom}, not ${m.bond.denom.slice(0, 64)}`, { denom: m.bond.denom.slice(0, 64) })
@@ -100,7 +97,10 @@ const openDispute: MessageHandler<MsgOpenDisputeValue> = {
     }
     books.setTotals({ ...totals, nextId: totals.nextId + 1n })
     emitDisputeOpened(ctx, opened)
-    const right = rejectedAggregateWasRight(ctx, round, updates, rejection, Number(subnet.parameterCount), params.gasPerCoordinate)
+    // training's own MsgSubmitAggregate check, on the blobs this message declared
+    const right = training.aggregateMatches(m.subnet, m.round, rejection.resultCid, rejection.newGlobalCid)
+    if (right === undefined)
+      throw disputesError('CLAIM_NOT_ALLOWED', `round ${m.round} of subnet ${m.subnet} cannot be re-checked (secure aggregation)`, at)
     resolve(ctx, books, opened, right, denom)
   },
 }
