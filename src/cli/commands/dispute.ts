@@ -32,7 +32,10 @@ export function registerDisputeTx(tx: Command): void {
     .description(
       'dispute the slash TARGET (fedra1…) took in ROUND of SUBNET, escrowing --bond; the chain decides a checkable claim in the same tx (the blobs it recomputes from are looked up on the node)',
     )
-    .requiredOption('--claim <kind>', 'the claim: wrong_rejection (the rejected aggregate was right)')
+    .requiredOption(
+      '--claim <kind>',
+      "the claim: wrong_rejection (TARGET's rejected aggregate was right: decided by the chain) or wrong_verdict (TARGET's update judged a free-rider's was honest: voted by the subnet's members, the disputer paying the proposal's deposit)",
+    )
     .requiredOption('--bond <amount>', 'the bond escrowed, e.g. 5000ufdr (at least the min_bond param)')
     .action(async (from: string, subnet: string, round: string, target: string, options: OpenOptions) => {
       checkId(subnet, 'subnet')
@@ -42,7 +45,7 @@ export function registerDisputeTx(tx: Command): void {
       usage(() => messages.disputeOpen({ subnet, round, target, claim: options.claim, bond: options.bond, evidence: [] }))
       let evidence: string[] = []
       await withClient(options, async (client) => {
-        evidence = await rejectionEvidence(client, subnet, round, target)
+        if (options.claim === 'wrong_rejection') evidence = await rejectionEvidence(client, subnet, round, target)
       })
       await sendTx(from, options, () => [
         messages.disputeOpen({ subnet, round, target, claim: options.claim, bond: options.bond, evidence }),
@@ -73,6 +76,7 @@ export function registerDisputeQuery(query: Command): void {
             ['burned', d.burned],
             ['opened height', d.opened_height],
             ['resolved height', d.resolved_height],
+            ['proposal', d.proposal ?? '-'],
             ['height', String(d.height)],
           ])}\n`,
         )

@@ -1,7 +1,8 @@
 import { expectKeeper } from '../../state/index.js'
 import type { CoinValue } from '../bank/messages.js'
 import type { SubnetValue } from '../subnets/messages.js'
-import type { AggregateRejectionValue, RoundValue, UpdateValue } from '../training/messages.js'
+import type { ScopedProposalValue } from '../gov/messages.js'
+import type { AggregateRejectionValue, RoundValue, UpdateRejectionValue, UpdateValue } from '../training/messages.js'
 
 /** Bonds into escrow and back, a lost bond burned, a refunded slash minted (the disputes account is `minter` and `burner`). */
 export interface DisputesBankKeeper {
@@ -28,6 +29,13 @@ export interface DisputesTrainingKeeper {
   updates(subnet: bigint, round: bigint): UpdateValue[]
   aggregateRejection(subnet: bigint, round: bigint, aggregator: Uint8Array): AggregateRejectionValue | undefined
   aggregateMatches(subnet: bigint, round: bigint, resultCid: string, newGlobalCid: string): boolean | undefined
+  rejectedUpdates(subnet: bigint, round: bigint): (UpdateRejectionValue & { trainer: Uint8Array })[]
+}
+
+/** A text-only subnet-scope proposal opened for the disputer (it pays the deposit) and its status (src/modules/gov/keeper.ts). */
+export interface DisputesGovKeeper {
+  openScopedText(subnet: bigint, proposer: Uint8Array, title: string, summary: string): bigint | undefined
+  scopedProposal(id: bigint): ScopedProposalValue | undefined
 }
 
 export const BANK = expectKeeper<DisputesBankKeeper>('bank', {
@@ -44,6 +52,8 @@ export const TRAINING = expectKeeper<DisputesTrainingKeeper>('training', {
   updates: true,
   aggregateRejection: true,
   aggregateMatches: true,
+  rejectedUpdates: true,
 })
+export const GOV = expectKeeper<DisputesGovKeeper>('gov', { openScopedText: true, scopedProposal: true })
 
-export const disputesExpectedKeepers = [BANK, STAKING, SUBNETS, TRAINING]
+export const disputesExpectedKeepers = [BANK, STAKING, SUBNETS, TRAINING, GOV]

@@ -1,4 +1,14 @@
-import { type ModuleGenesis, addressAt, arrayAt, bigintAt, genesisError, objectAt, stringAt, u64At } from '../../state/index.js'
+import {
+  type ModuleGenesis,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  genesisError,
+  objectAt,
+  optionalU64At,
+  stringAt,
+  u64At,
+} from '../../state/index.js'
 import { DisputesBooks } from './books.js'
 import { booksInvariant } from './invariants.js'
 import { DISPUTE_CLAIMS, DISPUTE_STATUSES, type DisputeTotalsValue, type DisputeValue } from './messages.js'
@@ -43,6 +53,7 @@ function disputeAt(value: unknown, at: string): DisputeValue {
     burned: amountAt(o.burned, `${at}.burned`),
     openedHeight: u64At(o.opened_height, `${at}.opened_height`),
     resolvedHeight: u64At(o.resolved_height, `${at}.resolved_height`),
+    proposal: optionalU64At(o.proposal, `${at}.proposal`),
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Module } from '../../state/index.js'
 import { disputesExpectedKeepers } from './expected-keepers.js'
 import { disputesGenesis } from './genesis.js'
-import { disputesMessages } from './handler.js'
+import { disputesMessages, settleJudged } from './handler.js'
 import { disputesInvariants } from './invariants.js'
 import { DisputesKeeper } from './keeper.js'
 import { DISPUTES_ACCOUNT, MODULE } from './keys.js'
@@ -12,8 +12,9 @@ import { disputesQueries } from './queries.js'
  * Disputes (issue 24): MsgOpenDispute escrows a bond against a slash on record and, for a claim
  * the chain can check (`wrong_rejection`: training's wrong-aggregate verdict re-run from the
  * round's updates), decides it in the same tx — an upheld dispute mints the slash back to the
- * target and returns the bond, a dismissed one burns the bond. Claims that need a subnet's vote
- * are not built yet (docs/governance.md). No begin- or end-block.
+ * target and returns the bond, a dismissed one burns the bond. A judged claim (`wrong_verdict`: a
+ * free-rider verdict) opens a subnet-scope proposal its members vote; the end-block settles the
+ * dispute when that proposal has ended (docs/governance.md).
  */
 export const disputesModule: Module<DisputesKeeper> = {
   name: MODULE,
@@ -23,6 +24,7 @@ export const disputesModule: Module<DisputesKeeper> = {
   genesis: disputesGenesis,
   params: disputesParams,
   keeper: (ctx) => new DisputesKeeper(ctx),
+  endBlock: settleJudged,
   invariants: disputesInvariants,
 }
 

@@ -12,6 +12,8 @@ export function disputeBroken(d: DisputeValue): string | null {
   if (open !== (d.resolvedHeight === 0n)) return `dispute ${d.id} is ${d.status} with resolved height ${d.resolvedHeight}`
   if (d.refunded !== (d.status === 'upheld' ? d.slashed : 0n)) return `dispute ${d.id} is ${d.status} and refunded ${d.refunded}`
   if (d.burned !== (d.status === 'dismissed' ? d.bond : 0n)) return `dispute ${d.id} is ${d.status} and burned ${d.burned}`
+  if ((d.claim === 'wrong_verdict') !== (d.proposal !== null)) return `dispute ${d.id} (${d.claim}) has proposal ${d.proposal}`
+  if (open && d.proposal === null) return `dispute ${d.id} is open with no proposal to settle it`
   return null
 }
 
@@ -24,6 +26,7 @@ export function disputeBroken(d: DisputeValue): string | null {
 export function booksInvariant(ctx: Context): string | null {
   const books = new DisputesBooks(ctx.moduleStore())
   const totals = books.totals()
+  const open = new Set(books.openIds())
   let escrowed = 0n
   let refunded = 0n
   let burned = 0n
@@ -32,6 +35,8 @@ export function booksInvariant(ctx: Context): string | null {
     if (broken !== null) return broken
     if (d.id >= totals.nextId) return `dispute ${d.id} is at or past next_id ${totals.nextId}`
     if (books.disputeOf(d.subnet, d.round, d.target)?.id !== d.id) return `dispute ${d.id} is not its slash's indexed dispute`
+    if ((d.status === 'open') !== open.has(d.id))
+      return `dispute ${d.id} is ${d.status} but ${open.has(d.id) ? 'in' : 'not in'} the open index`
     if (d.status === 'open') escrowed += d.bond
     refunded += d.refunded
     burned += d.burned

@@ -6,13 +6,17 @@ const address = t.fixedBytes(20)
 const cid = t.string({ max: 128 })
 
 /**
- * The claims a dispute may make. `wrong_rejection`: the target aggregator's aggregate, which
- * training rejected (WRONG_AGGREGATE) and slashed, was in fact right; the chain recomputes it from
- * the round's updates and base model and decides in the same tx. Other kinds named by issue 24
- * (a free-rider verdict, an accepted aggregate, mis-scoring by a subnet vote) are refused with
- * CLAIM_NOT_ALLOWED until they are built (docs/governance.md).
+ * The claims a dispute may make.
+ * - `wrong_rejection` (checkable): the target aggregator's aggregate, which training rejected
+ *   (WRONG_AGGREGATE) and slashed, was in fact right. The chain re-runs training's check and
+ *   decides in the same tx.
+ * - `wrong_verdict` (judged): the target trainer's update, which training judged a free-rider's
+ *   (DUPLICATE_CONTENT, ZERO_UPDATE, NEAR_COPY) and slashed, was honest. This opens a text-only
+ *   subnet-scope proposal; the subnet's bonded members vote, and the dispute settles when it ends.
+ * Other kinds named by issue 24 (an accepted aggregate believed wrong, mis-scoring) are refused
+ * with CLAIM_NOT_ALLOWED (docs/governance.md).
  */
-export const DISPUTE_CLAIMS = ['wrong_rejection'] as const
+export const DISPUTE_CLAIMS = ['wrong_rejection', 'wrong_verdict'] as const
 export type DisputeClaim = (typeof DISPUTE_CLAIMS)[number]
 export const DISPUTE_STATUSES = ['open', 'upheld', 'dismissed'] as const
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number]
@@ -25,7 +29,7 @@ export const MAX_EVIDENCE = 1024 + 3
  * the disputes account (in the bond denomination, ≥ min_bond). `evidence`: the blobs the
  * recomputation reads, which the block's proposer must hold (MessageHandler.blobs): for
  * `wrong_rejection`, the round's base model, each of its updates and the rejected aggregate's
- * result and model.
+ * result and model; none for `wrong_verdict`.
  */
 export const MsgOpenDispute = t.struct('disputes/MsgOpenDispute', 3001, 1, {
   subnet: t.u64,
@@ -54,6 +58,8 @@ export const Dispute = t.struct('disputes/Dispute', 3002, 1, {
   burned: t.uint(),
   openedHeight: t.u64,
   resolvedHeight: t.u64,
+  /** The subnet-scope proposal that judges a `wrong_verdict` dispute (none for a checkable claim). */
+  proposal: t.optional(t.u64),
 })
 
 /** The module's running books: the next dispute id, Σ bonds burned, Σ slashes refunded (minted back: supply's refunds term). */

@@ -9,7 +9,7 @@
  *   totals   {}          → { denom, disputes, refunded, burned, escrowed }
  *
  *   DisputeJson = { id, subnet, round, target, claim, disputer, bond, status, slashed, refunded, burned,
- *                   opened_height, resolved_height }
+ *                   opened_height, resolved_height, proposal (the scoped proposal judging it, or null) }
  */
 import { encodeAddress } from '../../crypto/index.js'
 import { type Context, type QueryHandler, moduleAddress, readParams } from '../../state/index.js'
@@ -34,6 +34,7 @@ export const disputeJson = (d: DisputeValue) => ({
   burned: String(d.burned),
   opened_height: String(d.openedHeight),
   resolved_height: String(d.resolvedHeight),
+  proposal: d.proposal === null ? null : String(d.proposal),
 })
 
 /** A u64 from a query: a decimal string or a safe integer; else INVALID_QUERY. */

@@ -16,7 +16,7 @@ const disputeShape = {
   subnet: s.decimal(),
   round: s.decimal(),
   target: Account,
-  claim: s.enum(['wrong_rejection'] as const),
+  claim: s.enum(['wrong_rejection', 'wrong_verdict'] as const),
   disputer: Account,
   bond: s.decimal('escrowed, units of the bond denomination'),
   status: s.enum(['open', 'upheld', 'dismissed'] as const),
@@ -25,6 +25,7 @@ const disputeShape = {
   burned: s.decimal('the bond burned (dismissed)'),
   opened_height: s.decimal(),
   resolved_height: s.decimal('0 while open'),
+  proposal: s.nullable(s.decimal('the subnet-scope proposal judging a wrong_verdict dispute')),
 }
 export const DisputeJson = s.named('Dispute', s.object(disputeShape), 'a dispute of a slash')
 

@@ -79,6 +79,7 @@ const GENESIS_DISPUTE = {
   burned: '5000',
   opened_height: '1',
   resolved_height: '1',
+  proposal: null,
 }
 type ServedMethod = keyof typeof SERVED_API
 

@@ -60,7 +60,10 @@ describe('fedra tx dispute open, query dispute(s): usage errors', () => {
   })
 
   it('refuses a claim kind the chain does not resolve and a bond that is not one amount', async () => {
-    await usage(open('0', '0', account, '--claim', 'mis_scored', '--bond', '5000ufdr'), /claim: "mis_scored" is not one of wrong_rejection/)
+    await usage(
+      open('0', '0', account, '--claim', 'mis_scored', '--bond', '5000ufdr'),
+      /claim: "mis_scored" is not one of wrong_rejection, wrong_verdict/,
+    )
     await usage(open('0', '0', account, '--claim', 'wrong_rejection', '--bond', '0ufdr'), /bond: the amount must be positive/)
     await usage(open('0', '0', account, '--claim', 'wrong_rejection', '--bond', '5ufdr,6uabc'), /bond: expected one amount/)
   })
