@@ -18,8 +18,8 @@ export function disputeBroken(d: DisputeValue): string | null {
 }
 
 /**
- * The books and the money agree: every record is consistent, ids are below next_id, the disputes
- * account holds exactly the bonds of open disputes, and the totals are the records' sums —
+ * The books and the money agree: every record is consistent, ids are below next_id, the open
+ * index lists exactly the open disputes, the disputes account holds exactly the bonds of open disputes, and the totals are the records' sums —
  * Σ refunded (the slashes minted back: supply's refunds term) and Σ burned (lost bonds). With
  * bank's total-supply invariant, supply moves by this module only by refunded − burned.
  */
@@ -27,6 +27,7 @@ export function booksInvariant(ctx: Context): string | null {
   const books = new DisputesBooks(ctx.moduleStore())
   const totals = books.totals()
   const open = new Set(books.openIds())
+  let openCount = 0
   let escrowed = 0n
   let refunded = 0n
   let burned = 0n
@@ -37,10 +38,14 @@ export function booksInvariant(ctx: Context): string | null {
     if (books.disputeOf(d.subnet, d.round, d.target)?.id !== d.id) return `dispute ${d.id} is not its slash's indexed dispute`
     if ((d.status === 'open') !== open.has(d.id))
       return `dispute ${d.id} is ${d.status} but ${open.has(d.id) ? 'in' : 'not in'} the open index`
-    if (d.status === 'open') escrowed += d.bond
+    if (d.status === 'open') {
+      openCount++
+      escrowed += d.bond
+    }
     refunded += d.refunded
     burned += d.burned
   }
+  if (openCount !== open.size) return `the open index lists ${open.size} disputes; ${openCount} are open`
   if (totals.refunded !== refunded) return `totals record ${totals.refunded} refunded; the disputes sum to ${refunded}`
   if (totals.burned !== burned) return `totals record ${totals.burned} burned; the disputes sum to ${burned}`
   const denom = ctx.keeper(STAKING).bondDenom()
