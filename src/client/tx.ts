@@ -36,6 +36,7 @@ import { signTx } from '../state/tx.js'
 import type { FedraClient } from './client.js'
 import { datanetMessages, lineageMessages } from './datanet-tx.js'
 import { govMessages } from './gov-tx.js'
+import { disputeMessages } from './dispute-tx.js'
 import {
   accountBytes,
   addressList,
@@ -420,6 +421,7 @@ export const messages = {
   ...datanetMessages,
   ...lineageMessages,
   ...govMessages,
+  ...disputeMessages,
 }
 
 /** Signs `encodedMessages` with `key` for the chain `client` talks to. */

@@ -31,6 +31,7 @@ export const CODEC_TAG_RANGES = {
   rewards: { first: 2700, last: 2799, folder: 'src/modules/rewards' },
   datanets: { first: 2800, last: 2899, folder: 'src/modules/datanets' },
   lineage: { first: 2900, last: 2999, folder: 'src/modules/lineage' },
+  disputes: { first: 3000, last: 3099, folder: 'src/modules/disputes' },
 } as const satisfies Record<string, { first: number; last: number; folder: string }>
 
 export type CodecTagOwner = keyof typeof CODEC_TAG_RANGES

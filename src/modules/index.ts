@@ -10,6 +10,7 @@ import { TRAINING_HOOKS, trainingModule } from './training/index.js'
 import { REWARDS_MODULE_ACCOUNTS, rewardsModule } from './rewards/index.js'
 import { DATANETS_MODULE_ACCOUNTS, datanetsModule } from './datanets/index.js'
 import { LINEAGE_MODULE_ACCOUNTS, lineageModule } from './lineage/index.js'
+import { DISPUTES_MODULE_ACCOUNTS, disputesModule } from './disputes/index.js'
 import { GOV_MODULE_ACCOUNTS, GOV_PARAMS_AUTHORITIES, govModule } from './gov/index.js'
 
 /** The modules of a Fedra chain, in registration order (genesis validation, queries, invariants). */
@@ -26,6 +27,7 @@ export function defaultModules() {
     rewardsModule,
     datanetsModule,
     lineageModule,
+    disputesModule,
     govModule,
   ]
 }
@@ -62,6 +64,9 @@ export function defaultModules() {
  *   its params say) and is the one params authority: a passed proposal changes any module's
  *   params through the ParamsKeeper. Its end-block tallies proposals whose voting ended, before
  *   staking's, so the tally reads the bonded set the previous block left (as x/gov's app.go).
+ * - Disputes escrows bonds in its account (`minter` and `burner`: a refunded slash is minted back,
+ *   a lost bond burned); it reads training's rounds and verdicts, so its genesis comes after
+ *   training's (and bank's, whose balance of its account it checks). No begin- or end-block.
  * - Begin-block: distribution pays for the last commit before slashing jails anyone; end-block:
  *   staking last, so a jail or a slash this block becomes a validator update.
  */
@@ -74,6 +79,7 @@ export const DEFAULT_COMPOSITION: Composition = {
     ...REWARDS_MODULE_ACCOUNTS,
     ...DATANETS_MODULE_ACCOUNTS,
     ...LINEAGE_MODULE_ACCOUNTS,
+    ...DISPUTES_MODULE_ACCOUNTS,
     ...GOV_MODULE_ACCOUNTS,
   },
   hooks: [
@@ -97,6 +103,7 @@ export const DEFAULT_COMPOSITION: Composition = {
       'rewards',
       'datanets',
       'lineage',
+      'disputes',
       'gov',
     ],
     // gov first: a software upgrade due at this height is recorded applied before anything else runs (x/upgrade's PreBlocker).
@@ -112,6 +119,7 @@ export const DEFAULT_COMPOSITION: Composition = {
       'rewards',
       'datanets',
       'lineage',
+      'disputes',
       'staking',
     ],
     endBlock: [
@@ -125,6 +133,7 @@ export const DEFAULT_COMPOSITION: Composition = {
       'rewards',
       'datanets',
       'lineage',
+      'disputes',
       'gov',
       'staking',
     ],
@@ -148,6 +157,7 @@ export {
   rewardsModule,
   datanetsModule,
   lineageModule,
+  disputesModule,
   govModule,
 }
 export { MsgSend, Coin, BankKeeper, BANK_ERRORS, moduleAddress, type MsgSendValue, type CoinValue } from './bank/index.js'

@@ -13,6 +13,7 @@ import { registerTrainingQuery } from './training-query.js'
 import { registerContributionQuery } from './contribution-query.js'
 import { registerDatanetQuery } from './datanet-query.js'
 import { registerGovQuery } from './gov.js'
+import { registerDisputeQuery } from './dispute.js'
 
 async function withClient(options: QueryOptions, run: (client: FedraClient) => Promise<void>): Promise<void> {
   const client = new FedraClient({ url: resolveNodeUrl(options) })
@@ -125,4 +126,5 @@ export function registerQueryCommand(program: Command): void {
   registerContributionQuery(query)
   registerDatanetQuery(query)
   registerGovQuery(query)
+  registerDisputeQuery(query)
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { messages } from '../../client/index.js'
 import { registerDatanetTx } from './datanet-tx.js'
+import { registerDisputeTx } from './dispute.js'
 import { registerDistributionTx } from './distribution.js'
 import { registerGovTx } from './gov.js'
 import { withNode } from './node-option.js'
@@ -31,4 +32,5 @@ export function registerTxCommand(program: Command): void {
   registerTrainingTx(tx)
   registerDatanetTx(tx)
   registerGovTx(tx)
+  registerDisputeTx(tx)
 }

@@ -73,6 +73,7 @@ import {
   usageReceipt,
   usageTotals,
 } from './lineage.js'
+import { disputeGet, disputeList } from './disputes.js'
 import {
   govDeposits,
   govParams,
@@ -195,6 +196,8 @@ export const FEDRA_API = {
   gov_scopedProposal: govScopedProposal,
   gov_scopedProposals: govScopedProposals,
   gov_scopedTally: govScopedTally,
+  dispute_get: disputeGet,
+  dispute_list: disputeList,
   subscribe,
   unsubscribe,
   'rpc.discover': rpcDiscover,

@@ -3,14 +3,14 @@ import type { Handler, MethodTable } from '../method.js'
 import type { HandlerDeps } from './deps.js'
 
 type ModuleMethod = {
-  [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution' | 'rewards' | 'datanet' | 'lineage' | 'usage' | 'gov'}_${string}`
+  [M in keyof FedraApi]: M extends `${'staking' | 'slashing' | 'distribution' | 'subnet' | 'round' | 'model' | 'training' | 'reputation' | 'contribution' | 'rewards' | 'datanet' | 'lineage' | 'usage' | 'gov' | 'dispute'}_${string}`
     ? M extends 'contribution_getProof'
       ? never
       : M
     : never
 }[keyof FedraApi]
 
-/** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_, reputation_, contribution_, rewards_, datanet_, lineage_, usage_, gov_) and the module query that answers it. */
+/** Each module method (staking_, slashing_, distribution_, subnet_, round_, model_, training_, reputation_, contribution_, rewards_, datanet_, lineage_, usage_, gov_, dispute_) and the module query that answers it. */
 export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: string, query: string] } = {
   staking_validators: ['staking', 'validators'],
   staking_validator: ['staking', 'validator'],
@@ -89,6 +89,8 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   gov_scopedProposal: ['gov', 'scoped_proposal'],
   gov_scopedProposals: ['gov', 'scoped_proposals'],
   gov_scopedTally: ['gov', 'scoped_tally'],
+  dispute_get: ['disputes', 'dispute'],
+  dispute_list: ['disputes', 'list'],
 }
 
 /**

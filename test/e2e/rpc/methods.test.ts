@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { FedraClient, type SubscriptionNotification, buildTx, messages } from '../../../src/client/index.js'
-import { PublicKey, fromHex, merkleLeafHash, merkleRoot, toHex, verifyMerkleProof } from '../../../src/crypto/index.js'
+import { PublicKey, encodeAddress, fromHex, merkleLeafHash, merkleRoot, toHex, verifyMerkleProof } from '../../../src/crypto/index.js'
 import { encode } from '../../../src/codec/index.js'
 import { DeclaredLeaf } from '../../../src/modules/datanets/index.js'
 import { defaultRegistry } from '../../../src/modules/index.js'
@@ -63,6 +63,24 @@ const FRESH = { sync: 1000, async: 1001, pending: 1002, watched: 1003, unwatched
 
 /** What a node serves: the core table and the namespaces it registers through `extend` (blob_*, model_evaluate, model_infer). */
 const SERVED_API = { ...FEDRA_API, ...BLOB_API, ...MODEL_EVALUATE_API, ...SERVING_API }
+
+/** A resolved dispute the node's genesis imports (disputes' genesis): dispute_get and dispute_list read it. */
+const GENESIS_DISPUTE = {
+  id: '0',
+  subnet: '0',
+  round: '0',
+  target: encodeAddress(new Uint8Array(20).fill(9)),
+  claim: 'wrong_rejection',
+  disputer: encodeAddress(new Uint8Array(20).fill(8)),
+  bond: '5000',
+  status: 'dismissed',
+  slashed: '250',
+  refunded: '0',
+  burned: '5000',
+  opened_height: '1',
+  resolved_height: '1',
+  proposal: null,
+}
 type ServedMethod = keyof typeof SERVED_API
 
 const bankPath = (address: Uint8Array) => `bank/62${toHex(address)}${Buffer.from('ufdr').toString('hex')}`
@@ -134,6 +152,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       accounts: IN_FLIGHT_FIRST + IN_FLIGHT_CALLS,
       commitDelayMs: 100,
       env: { FEDRA_SERVING_ENABLED: 'true' },
+      appState: { disputes: { disputes: [GENESIS_DISPUTE], totals: { next_id: '1', refunded: '0', burned: '5000' } } },
     })
     client = tracked(node.client)
     http = new RawHttp(node.url)
@@ -1051,6 +1070,15 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
         )
       },
     )
+
+    happy(['dispute_get', 'dispute_list'], 'the dispute the genesis imported, by id and in its subnet’s list', async () => {
+      const { height, ...dispute } = await client.call('dispute_get', { id: '0' })
+      assert.ok(height >= 1)
+      assert.deepEqual(dispute, GENESIS_DISPUTE)
+      const { disputes } = await client.call('dispute_list', { subnet: '0' })
+      assert.deepEqual(disputes, [GENESIS_DISPUTE])
+      assert.deepEqual((await client.call('dispute_list', { subnet: '1' })).disputes, [])
+    })
 
     const LINEAGE_METHODS: ServedMethod[] = [
       'lineage_params',

@@ -27,6 +27,8 @@ export interface RunningNodeOptions {
   chainId?: string
   /** Environment of the node process (FEDRA_* settings, e.g. FEDRA_SERVING_ENABLED). */
   env?: Record<string, string>
+  /** Module sections merged over the devnet's app_state (createDevnet's appState). */
+  appState?: Record<string, Record<string, unknown>>
 }
 
 /** Devnet accounts that sign transfers with their next nonce, as the node will expect it. */
@@ -171,6 +173,7 @@ export class RunningNode {
       chainId: options.chainId ?? 'fedra-e2e-rpc-1',
       commitDelayMs: options.commitDelayMs,
       accounts: options.accounts,
+      appState: options.appState,
     })
     const child = new NodeProcess(layout.nodes[0]!)
     const node = new RunningNode(layout, dir, child)
