@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ClientError, FedraClient, buildTx, messages } from '../../src/client/index.js'
 import { sha256 } from '../../src/crypto/hash.js'
-import { DEVNET_PASSPHRASE, devnetAccount, loadDevnet } from '../../src/devnet/layout.js'
+import { devnetAccount, loadDevnet } from '../../src/devnet/layout.js'
 import { waitFor } from '../../src/devnet/process.js'
 import { type UpdateDtype, encodeUpdateBlob } from '../../src/fl/update/blob.js'
 import { TRAINING_ERRORS, submitUpdateGas } from '../../src/modules/training/index.js'
 import { NodeBlobs } from '../../src/roles/node-blobs.js'
 import { tempDir } from '../helpers/chain.js'
+import { fedraCli } from '../helpers/fedra-cli.js'
 
 const REPO = resolve('.')
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -49,19 +50,7 @@ describe('a DP subnet stops accepting rounds when its ε budget is spent (real p
     work.remove()
   })
 
-  /** The real `fedra` command, run asynchronously (a blocked event loop would leave the client's keep-alive sockets to go stale). */
-  const cli = async (args: string[], url: string): Promise<string> => {
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        ['bin/fedra.js', ...args, '--home', dir, '--node', url],
-        { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 60_000 },
-        (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-      ),
-    )
-    assert.equal(run.code, 0, `fedra ${args.join(' ')}\n${run.stdout}\n${run.stderr}`)
-    return run.stdout
-  }
+  const cli = (args: string[], url: string) => fedraCli(args, dir, url)
 
   it('trains the rounds the budget holds, then the trainers stop, the next round is refused (103) and closes without a version', async () => {
     const started = Date.now()

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
@@ -10,6 +10,7 @@ import { DEVNET_PASSPHRASE, devnetAccount, devnetAccountName, devnetOperatorName
 import { NodeProcess, waitFor } from '../../src/devnet/process.js'
 import { loadMnist } from '../../src/fl/data/mnist.js'
 import { tempDir } from '../helpers/chain.js'
+import { fedraCli } from '../helpers/fedra-cli.js'
 import { expectedSplit } from '../unit/modules/lineage/expected.js'
 
 const REPO = resolve('.')
@@ -51,18 +52,7 @@ describe('fine-tune job: base → three adapter rounds → model_infer with ance
     assert.equal(answer.result?.code, 0, JSON.stringify(answer.result))
     return answer
   }
-  const cli = async (args: string[]): Promise<string> => {
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        ['bin/fedra.js', ...args, '--home', dir, '--node', url],
-        { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 120_000 },
-        (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-      ),
-    )
-    assert.equal(run.code, 0, `fedra ${args.join(' ')}\n${run.stdout}\n${run.stderr}`)
-    return run.stdout
-  }
+  const cli = (args: string[]) => fedraCli(args, dir, url, 120_000)
   const infer = async (params: Record<string, unknown>) => {
     const response = await fetch(url, {
       method: 'POST',

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { FedraClient, type PrivateKey, buildTx, messages } from '../../src/client/index.js'
 import {
-  DEVNET_PASSPHRASE,
   DEVNET_SELF_BOND,
   devnetAccount,
   devnetAccountName,
@@ -16,6 +15,7 @@ import {
 } from '../../src/devnet/layout.js'
 import { waitFor } from '../../src/devnet/process.js'
 import { tempDir } from '../helpers/chain.js'
+import { fedraCli } from '../helpers/fedra-cli.js'
 
 const REPO = resolve('.')
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -54,18 +54,7 @@ describe('governance on a devnet: a params change passes and takes effect, a quo
     assert.equal(answer.result?.code, 0, JSON.stringify(answer.result))
   }
   const ufdr = async (address: string) => BigInt((await client.account(address)).balances.find((b) => b.denom === 'ufdr')?.amount ?? '0')
-  const cli = async (args: string[]): Promise<string> => {
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        ['bin/fedra.js', ...args, '--home', dir, '--node', url],
-        { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 60_000 },
-        (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-      ),
-    )
-    assert.equal(run.code, 0, `fedra ${args.join(' ')}\n${run.stdout}\n${run.stderr}`)
-    return run.stdout
-  }
+  const cli = (args: string[]) => fedraCli(args, dir, url)
   const proposalFile = (name: string, body: Record<string, unknown>) => {
     const path = join(work.path, `${name}.json`)
     writeFileSync(path, JSON.stringify(body))

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -9,6 +9,7 @@ import { DEVNET_PASSPHRASE, devnetAccount, devnetAccountName, devnetOperatorName
 import { NodeProcess, waitFor } from '../../src/devnet/process.js'
 import { Dec } from '../../src/state/index.js'
 import { tempDir } from '../helpers/chain.js'
+import { fedraCli } from '../helpers/fedra-cli.js'
 import { expectedSplit, expectedWeights } from '../unit/modules/lineage/expected.js'
 
 const REPO = resolve('.')
@@ -55,19 +56,7 @@ describe('Datanet → training → fork → use: the fee reaches every contribut
     return answer
   }
   const ufdr = async (address: string) => BigInt((await client.account(address)).balances.find((b) => b.denom === 'ufdr')?.amount ?? '0')
-  /** The real `fedra` command, run asynchronously (a blocked event loop would leave this process's keep-alive sockets to go stale). */
-  const cli = async (args: string[]): Promise<string> => {
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        ['bin/fedra.js', ...args, '--home', dir, '--node', url],
-        { env: { ...process.env, FEDRA_PASSPHRASE: DEVNET_PASSPHRASE }, timeout: 60_000 },
-        (error, stdout, stderr) => done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-      ),
-    )
-    assert.equal(run.code, 0, `fedra ${args.join(' ')}\n${run.stdout}\n${run.stderr}`)
-    return run.stdout
-  }
+  const cli = (args: string[]) => fedraCli(args, dir, url)
 
   it('curates, trains, forks, trains again; a use fee is split exactly as computed from the receipts, and withdrawn', async () => {
     // 1. The devnet: the Datanet of the trainers' parts, then subnet 0 trained with declarations.
