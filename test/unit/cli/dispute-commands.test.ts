@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict'
-import { Command } from 'commander'
-import { registerQueryCommand } from '../../../src/cli/commands/query.js'
-import { registerTxCommand } from '../../../src/cli/commands/tx.js'
-import { CliError } from '../../../src/cli/errors.js'
 import { encodeAddress } from '../../../src/crypto/index.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
+import { assertUsage, runCli } from './support/usage.js'
 
 const account = encodeAddress(new Uint8Array(20).fill(5))
 
@@ -22,24 +19,8 @@ describe('fedra tx dispute open, query dispute(s): usage errors', () => {
   })
   after(() => dir.remove())
 
-  async function run(args: string[]): Promise<unknown> {
-    const program = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
-    registerTxCommand(program)
-    registerQueryCommand(program)
-    try {
-      await program.parseAsync(['node', 'fedra', ...args, '--home', dir.path, '--node', node])
-      return undefined
-    } catch (error) {
-      return error
-    }
-  }
-
-  async function usage(args: string[], message: RegExp): Promise<void> {
-    const error = await run(args)
-    assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
-    assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
-    assert.match(error.message, message, args.join(' '))
-  }
+  const run = (args: string[]) => runCli(args, dir.path, node)
+  const usage = (args: string[], message: RegExp) => assertUsage(args, message, dir.path, node)
 
   const open = (subnet: string, round: string, target: string, ...extra: string[]) => [
     'tx',

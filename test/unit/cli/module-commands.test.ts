@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict'
-import { Command } from 'commander'
-import { registerKeysCommand } from '../../../src/cli/commands/keys.js'
-import { registerQueryCommand } from '../../../src/cli/commands/query.js'
-import { registerTxCommand } from '../../../src/cli/commands/tx.js'
 import { CliError } from '../../../src/cli/errors.js'
 import { encodeAddress } from '../../../src/crypto/index.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
-import { assertUsage } from './support/usage.js'
+import { assertUsage, runCli } from './support/usage.js'
 
 const valoper = (n: number) => encodeAddress(new Uint8Array(20).fill(n), 'fedravaloper')
 const account = (n: number) => encodeAddress(new Uint8Array(20).fill(n))
@@ -27,18 +23,7 @@ describe('fedra tx/query staking, slashing, distribution: usage errors', () => {
   })
   after(() => dir.remove())
 
-  async function run(args: string[]): Promise<unknown> {
-    const program = new Command('fedra').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} })
-    registerKeysCommand(program)
-    registerTxCommand(program)
-    registerQueryCommand(program)
-    try {
-      await program.parseAsync(['node', 'fedra', ...args, '--home', dir.path, ...(args[0] === 'keys' ? [] : ['--node', node])])
-      return undefined
-    } catch (error) {
-      return error
-    }
-  }
+  const run = (args: string[]) => runCli(args, dir.path, node)
 
   const usage = (args: string[], message: RegExp) => assertUsage(args, message, dir.path, node)
 

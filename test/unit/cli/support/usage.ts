@@ -16,18 +16,23 @@ export function cliProgram(): Command {
   return p
 }
 
+/** Runs `fedra ARGS` in process against `home` and `node` (`keys` commands take no `--node`); the error it ends in, or undefined. */
+export async function runCli(args: string[], home: string, node: string): Promise<unknown> {
+  try {
+    await cliProgram().parseAsync(['node', 'fedra', ...args, '--home', home, ...(args[0] === 'keys' ? [] : ['--node', node])])
+    return undefined
+  } catch (error) {
+    return error
+  }
+}
+
 /**
  * Asserts that `args` is refused as a usage error (CliError USAGE, exit 2) matching `message`,
  * run in process against `home` (no keyring) and `node` (a closed port): a refusal must come
- * before any keyring is opened or node called. `keys` commands take no `--node`.
+ * before any keyring is opened or node called.
  */
 export async function assertUsage(args: string[], message: RegExp, home: string, node: string): Promise<void> {
-  let error: unknown
-  try {
-    await cliProgram().parseAsync(['node', 'fedra', ...args, '--home', home, ...(args[0] === 'keys' ? [] : ['--node', node])])
-  } catch (e) {
-    error = e
-  }
+  const error = await runCli(args, home, node)
   assert.ok(error instanceof CliError, `${args.join(' ')}: expected a CliError, got ${String(error)}`)
   assert.equal(error.code, 'USAGE', `${args.join(' ')}: ${error.message}`)
   assert.match(error.message, message, args.join(' '))
