@@ -87,7 +87,7 @@ describe('governance on a devnet: a params change passes and takes effect, a quo
     client = new FedraClient({ url, timeoutMs: 60_000 })
     await waitFor('height 3', async () => ((await client.status().catch(() => null))?.syncInfo.latestHeight ?? 0) >= 3, 120_000, 250)
     const gov = await client.call('gov_params')
-    assert.equal(gov.voting_period, '8000', output)
+    assert.equal(gov.voting_period, '20000', output)
 
     // A delegator of validator0, who will vote against its validator.
     const delegator = devnetAccount(5)
