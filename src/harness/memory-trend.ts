@@ -16,6 +16,17 @@ export interface MemoryTrend {
 
 const MINUTE_MS = 60_000
 
+/** A run's RSS readings grouped by node name (a restarted node's processes in one series), in order. */
+export function samplesByNode(readings: readonly (MemorySample & { node: string })[]): Map<string, MemorySample[]> {
+  const byNode = new Map<string, MemorySample[]>()
+  for (const r of readings) {
+    let series = byNode.get(r.node)
+    if (series === undefined) byNode.set(r.node, (series = []))
+    series.push({ at: r.at, rssKiB: r.rssKiB })
+  }
+  return byNode
+}
+
 /**
  * The memory trend of one node: the samples are grouped into one-minute windows and each window's
  * peak kept — a restarted process starts low and climbs back within a minute or two, and GC

@@ -1,4 +1,4 @@
-import { type MemorySample, memoryTrend } from './memory-trend.js'
+import { memoryTrend, samplesByNode } from './memory-trend.js'
 import type { RunResult } from './run.js'
 
 /** The run as text for a terminal: one line per step and per check. */
@@ -18,8 +18,7 @@ export function formatResult(result: RunResult): string {
 /** The soak report (Markdown): memory per node over time, throughput, round times, every check. */
 export function soakReport(result: RunResult, minutes: number): string {
   const f = result.figures
-  const byNode = new Map<string, MemorySample[]>()
-  for (const s of result.rss) byNode.set(s.node, [...(byNode.get(s.node) ?? []), { at: s.at, rssKiB: s.rssKiB }])
+  const byNode = samplesByNode(result.rss)
   const mib = (kib: number) => (kib / 1024).toFixed(0)
   const rows = [...byNode].map(([node, samples]) => {
     const kib = samples.map((s) => s.rssKiB)

@@ -19,7 +19,7 @@ import { HarnessError } from './errors.js'
 import { nodeChecks } from './final-checks.js'
 import { LoadGenerator } from './load.js'
 import type { Manifest, Step } from './manifest.js'
-import type { MemorySample } from './memory-trend.js'
+import { samplesByNode } from './memory-trend.js'
 import { ProxyMesh } from './proxy.js'
 
 const CLOCK_SKEW = fileURLToPath(new URL('./preload/clock-skew.mjs', import.meta.url))
@@ -346,7 +346,7 @@ export class HarnessRun {
       statuses: (members) => this.#statuses(members),
       height: (member) => this.#height(member),
       restart: (member, heightBefore, rootBefore, extra) => this.#restart(member, heightBefore, rootBefore, extra),
-      rssByNode: () => this.#rssByNode(),
+      rssByNode: () => samplesByNode(this.#rss),
     }
   }
 
@@ -765,13 +765,6 @@ export class HarnessRun {
           : this.#restartChecks.slice(0, 5).join('; '),
     })
     this.#checks.push(...(await nodeChecks(this.#context(), running, view)))
-  }
-
-  /** The RSS samples per node name (a restarted node's processes in one series). */
-  #rssByNode(): Map<string, MemorySample[]> {
-    const byNode = new Map<string, MemorySample[]>()
-    for (const s of this.#rss) byNode.set(s.node, [...(byNode.get(s.node) ?? []), { at: s.at, rssKiB: s.rssKiB }])
-    return byNode
   }
 
   /** Kills every process the run started and closes the proxies (a test's `after`, a Ctrl-C); the run then ends with what it has. */
