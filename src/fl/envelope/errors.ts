@@ -8,8 +8,10 @@ export interface EnvelopeErrorContexts {
   ENVELOPE_WRONG_EPOCH: { envelope: number; keySet: number }
   /** The reader is not among the key set's recipients. */
   ENVELOPE_NO_KEY: { recipient: string; epoch: number }
-  /** Authentication failed: a wrong key, or altered bytes. */
-  ENVELOPE_DECRYPT: { what: 'content key' | 'envelope'; epoch: number }
+  /** The envelope does not authenticate under the epoch's key: altered bytes or sealed to another key. */
+  ENVELOPE_DECRYPT: { what: 'envelope'; epoch: number }
+  /** The reader's wrap does not open or yields a secret that is not the epoch's: node-local, loud. */
+  ENVELOPE_BAD_WRAP: { epoch: number }
   /** A key set with no recipient, a recipient twice, or a key that is not 32 bytes. */
   ENVELOPE_KEY_SET: { reason: string }
 }

@@ -11,8 +11,11 @@ import {
   membershipChanged,
   newKeySet,
   openEnvelope,
+  openEnvelopeAs,
+  previousEpochSecret,
   rotateKeySet,
   sealEnvelope,
+  unwrapEpochSecret,
 } from '../../../src/fl/envelope/index.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { seededBytes } from './secagg/support.js'
@@ -60,89 +63,146 @@ describe("encrypted envelopes: update blobs only the subnet's aggregators and va
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('a stored envelope is readable by every recipient and by no other node; its CID is that of the ciphertext, which holds no run of the plaintext', async () => {
-    const { keySet, contentKey } = newKeySet(7n, 0, [aggregator, validator], random)
-    const sealed = sealEnvelope(keySet, contentKey, update, random)
+  it('a trainer seals to the public key alone; every recipient opens the stored envelope, no other node; the CID is of the ciphertext, which holds no run of the plaintext', async () => {
+    const { keySet, epochSecret } = newKeySet(7n, 0, [aggregator, validator], random)
+    // the sealer is given only the public part: no secret
+    const sealed = sealEnvelope({ subnet: keySet.subnet, epoch: keySet.epoch, publicKey: keySet.publicKey }, update, random)
     const put = await store.put(sealed)
     const stored = await store.get(put.cid)
-    assert.deepEqual(openEnvelope(stored, keySet, aggregator.secretKey), update)
-    assert.deepEqual(openEnvelope(stored, keySet, validator.secretKey), update)
+    assert.deepEqual(openEnvelopeAs(stored, keySet, aggregator.secretKey), update)
+    assert.deepEqual(openEnvelopeAs(stored, keySet, validator.secretKey), update)
+    // every recipient unwraps the same epoch secret: the verdict on an envelope is the same on all of them
+    assert.deepEqual(unwrapEpochSecret(keySet, aggregator.secretKey), epochSecret)
+    assert.deepEqual(unwrapEpochSecret(keySet, validator.secretKey), epochSecret)
     assert.equal(
-      codeOf(() => openEnvelope(stored, keySet, outsider.secretKey)),
+      codeOf(() => openEnvelopeAs(stored, keySet, outsider.secretKey)),
       'ENVELOPE_NO_KEY',
     )
-    // an outsider that copies a recipient's wrapped key under its own public key still cannot unwrap it
-    const forged = {
-      ...keySet,
-      recipients: [...keySet.recipients, { ...keySet.recipients[0]!, id: 'forged', publicKey: outsider.publicKey }],
-    }
+    // an outsider that copies a recipient's wrap under its own public key still cannot unwrap it
+    const forged = { ...keySet, wraps: [...keySet.wraps, { ...keySet.wraps[0]!, id: 'forged', publicKey: outsider.publicKey }] }
     assert.equal(
-      codeOf(() => openEnvelope(stored, forged, outsider.secretKey)),
-      'ENVELOPE_DECRYPT',
+      codeOf(() => openEnvelopeAs(stored, forged, outsider.secretKey)),
+      'ENVELOPE_BAD_WRAP',
     )
     assert.notEqual(formatCid(put.cid), formatCid((await store.put(update)).cid))
     const haystack = Buffer.from(stored)
-    for (let at = 0; at + 16 <= update.length; at += 512)
+    for (let at = 0; at + 16 <= update.length; at += 1)
       assert.equal(haystack.indexOf(Buffer.from(update.subarray(at, at + 16))), -1, `plaintext bytes ${at}.. appear in the envelope`)
-    // the same blob sealed twice: different ciphertexts (fresh nonce), both open
-    const again = sealEnvelope(keySet, contentKey, update, random)
+    // the same blob sealed twice: different ciphertexts (fresh ephemeral key), both open
+    const again = sealEnvelope(keySet, update, random)
     assert.notDeepEqual(again, sealed)
-    assert.deepEqual(openEnvelope(again, keySet, validator.secretKey), update)
+    assert.deepEqual(openEnvelope(again, keySet, epochSecret), update)
   })
 
-  it('rotates the key when membership changes: a removed node cannot read what is sealed after, a new one cannot read what was sealed before', () => {
+  it("a trainer cannot open another trainer's envelope: its own ephemeral keys and the wraps give it nothing", () => {
+    const { keySet } = newKeySet(7n, 0, [aggregator, validator], random)
+    const trainer = node(9)
+    const sealed = sealEnvelope(keySet, update, random)
+    assert.equal(
+      codeOf(() => openEnvelopeAs(sealed, keySet, trainer.secretKey)),
+      'ENVELOPE_NO_KEY',
+    )
+    // nor with its long-term key taken as the epoch secret
+    assert.equal(
+      codeOf(() => openEnvelope(sealed, keySet, trainer.secretKey)),
+      'ENVELOPE_BAD_WRAP',
+    )
+  })
+
+  it('a wrap for a wrong key is caught loudly (ENVELOPE_BAD_WRAP), not taken for an envelope that does not open', () => {
+    const good = newKeySet(7n, 0, [aggregator, validator], random)
+    const other = newKeySet(7n, 0, [aggregator, validator], random)
+    // the admin publishes epoch 0's public key with another epoch secret's wraps (a planted bug)
+    const planted = { ...good.keySet, wrapPublicKey: other.keySet.wrapPublicKey, wraps: other.keySet.wraps }
+    const sealed = sealEnvelope(planted, update, random)
+    assert.equal(
+      codeOf(() => unwrapEpochSecret(planted, validator.secretKey)),
+      'ENVELOPE_BAD_WRAP',
+    )
+    assert.equal(
+      codeOf(() => openEnvelopeAs(sealed, planted, validator.secretKey)),
+      'ENVELOPE_BAD_WRAP',
+    )
+    // an envelope sealed to another epoch key of the same number does not open: a verdict on the envelope
+    const foreign = sealEnvelope(other.keySet, update, random)
+    assert.equal(
+      codeOf(() => openEnvelope(foreign, good.keySet, good.epochSecret)),
+      'ENVELOPE_DECRYPT',
+    )
+  })
+
+  it('rotates when membership changes: a removed node reads nothing sealed after; a node added later reads every earlier epoch through the chain', () => {
     const first = newKeySet(7n, 0, [aggregator, validator, outsider], random)
-    const before = sealEnvelope(first.keySet, first.contentKey, update, random)
-    assert.deepEqual(openEnvelope(before, first.keySet, outsider.secretKey), update)
+    const before = sealEnvelope(first.keySet, update, random)
+    assert.deepEqual(openEnvelopeAs(before, first.keySet, outsider.secretKey), update)
     const members = [aggregator, validator, joiner]
     assert.equal(membershipChanged(first.keySet, members), true)
     assert.equal(membershipChanged(first.keySet, [validator, outsider, aggregator]), false, 'order does not matter')
-    const second = rotateKeySet(first.keySet, members, random)
+    const second = rotateKeySet(first.keySet, first.epochSecret, members, random)
     assert.equal(second.keySet.epoch, 1)
-    assert.notDeepEqual(second.contentKey, first.contentKey)
-    const after = sealEnvelope(second.keySet, second.contentKey, update, random)
+    assert.notDeepEqual(second.epochSecret, first.epochSecret)
+    const after = sealEnvelope(second.keySet, update, random)
     assert.deepEqual(envelopeHeader(after), { subnet: 7n, epoch: 1 })
+    // the removed node: no wrap in epoch 1, and its epoch-0 secret is no key for epoch 1
     assert.equal(
-      codeOf(() => openEnvelope(after, second.keySet, outsider.secretKey)),
+      codeOf(() => openEnvelopeAs(after, second.keySet, outsider.secretKey)),
       'ENVELOPE_NO_KEY',
     )
     assert.equal(
-      codeOf(() => openEnvelope(after, first.keySet, outsider.secretKey)),
+      codeOf(() => openEnvelopeAs(after, first.keySet, outsider.secretKey)),
       'ENVELOPE_WRONG_EPOCH',
     )
     assert.equal(
-      codeOf(() => openEnvelope(before, second.keySet, joiner.secretKey)),
-      'ENVELOPE_WRONG_EPOCH',
+      codeOf(() => openEnvelope(after, second.keySet, unwrapEpochSecret(first.keySet, outsider.secretKey))),
+      'ENVELOPE_BAD_WRAP',
     )
+    // the joiner: no wrap in epoch 0, but epoch 1 chains epoch 0's secret
     assert.equal(
-      codeOf(() => openEnvelope(before, first.keySet, joiner.secretKey)),
+      codeOf(() => openEnvelopeAs(before, first.keySet, joiner.secretKey)),
       'ENVELOPE_NO_KEY',
     )
-    assert.deepEqual(openEnvelope(after, second.keySet, joiner.secretKey), update)
+    const joinerSecret = unwrapEpochSecret(second.keySet, joiner.secretKey)
+    assert.deepEqual(openEnvelope(after, second.keySet, joinerSecret), update)
+    assert.deepEqual(openEnvelope(before, first.keySet, previousEpochSecret(second.keySet, joinerSecret)), update)
+    // rotation needs the right previous secret
+    assert.equal(
+      codeOf(() => rotateKeySet(first.keySet, second.epochSecret, members, random)),
+      'ENVELOPE_BAD_WRAP',
+    )
+    const tampered = { ...second.keySet, previous: second.keySet.previous!.slice() }
+    tampered.previous[3]! ^= 1
+    assert.equal(
+      codeOf(() => previousEpochSecret(tampered, second.epochSecret)),
+      'ENVELOPE_BAD_WRAP',
+    )
+    assert.equal(
+      codeOf(() => previousEpochSecret(first.keySet, first.epochSecret)),
+      'ENVELOPE_KEY_SET',
+    )
   })
 
   it('refuses malformed input with a typed error: altered bytes, short or foreign blobs, bad key sets', () => {
-    const { keySet, contentKey } = newKeySet(7n, 0, [aggregator], random)
-    const sealed = sealEnvelope(keySet, contentKey, update, random)
-    for (const at of [10, 25, 40, sealed.length - 1]) {
+    const { keySet, epochSecret } = newKeySet(7n, 0, [aggregator], random)
+    const sealed = sealEnvelope(keySet, update, random)
+    for (const at of [10, 17, 25, 40, 60, sealed.length - 1]) {
       const altered = sealed.slice()
       altered[at]! ^= 1
       assert.equal(
-        codeOf(() => openEnvelope(altered, keySet, aggregator.secretKey)),
-        at === 10 ? 'ENVELOPE_WRONG_EPOCH' : 'ENVELOPE_DECRYPT',
+        codeOf(() => openEnvelope(altered, keySet, epochSecret)),
+        at === 10 || at === 17 ? 'ENVELOPE_WRONG_EPOCH' : 'ENVELOPE_DECRYPT',
         `byte ${at}`,
       )
     }
     assert.equal(
-      codeOf(() => openEnvelope(sealed.subarray(0, 40), keySet, aggregator.secretKey)),
+      codeOf(() => openEnvelope(sealed.subarray(0, 60), keySet, epochSecret)),
       'ENVELOPE_MALFORMED',
     )
     assert.equal(
-      codeOf(() => openEnvelope(update, keySet, aggregator.secretKey)),
+      codeOf(() => openEnvelope(update, keySet, epochSecret)),
       'ENVELOPE_MALFORMED',
     )
     const version = sealed.slice()
-    version[4] = 2
+    version[4] = 1
     assert.equal(
       codeOf(() => envelopeHeader(version)),
       'ENVELOPE_MALFORMED',
@@ -152,6 +212,12 @@ describe("encrypted envelopes: update blobs only the subnet's aggregators and va
     assert.equal(
       codeOf(() => envelopeHeader(reserved)),
       'ENVELOPE_MALFORMED',
+    )
+    const lowOrder = sealed.slice()
+    lowOrder.fill(0, 20, 52)
+    assert.equal(
+      codeOf(() => openEnvelope(lowOrder, keySet, epochSecret)),
+      'ENVELOPE_DECRYPT',
     )
     assert.equal(
       codeOf(() => newKeySet(7n, 0, [], random)),
@@ -171,6 +237,14 @@ describe("encrypted envelopes: update blobs only the subnet's aggregators and va
     )
     assert.equal(
       codeOf(() => newKeySet(7n, -1, [aggregator], random)),
+      'ENVELOPE_KEY_SET',
+    )
+    assert.equal(
+      codeOf(() => newKeySet(7n, 1, [aggregator], random)),
+      'ENVELOPE_KEY_SET',
+    )
+    assert.equal(
+      codeOf(() => sealEnvelope({ ...keySet, publicKey: new Uint8Array(32) }, update, random)),
       'ENVELOPE_KEY_SET',
     )
     assert.equal(
