@@ -2,6 +2,8 @@ import { createCipheriv, createDecipheriv, createHash } from 'node:crypto'
 import { x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesEqual, toHex } from '../../bytes.js'
+import { x25519Shared } from '../x25519.js'
 import { EnvelopeError } from './errors.js'
 
 /**
@@ -98,20 +100,16 @@ function gcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Ui
   }
 }
 
-/** X25519 that refuses low-order points (an all-zero shared secret) with `onLowOrder`'s error. */
-function agree(secret: Uint8Array, publicKey: Uint8Array, onLowOrder: () => EnvelopeError): Uint8Array {
-  let shared: Uint8Array
-  try {
-    shared = x25519.getSharedSecret(secret, publicKey)
-  } catch (error) {
-    throw Object.assign(onLowOrder(), { cause: error })
-  }
-  if (shared.every((b) => b === 0)) throw onLowOrder()
-  return shared
+/** The key under which epoch e's key set carries a_{e-1}: derived from a_e, so only its holders open it. */
+function chainKey(epochSecret: Uint8Array, context: Uint8Array): Uint8Array {
+  return derive(epochSecret, context, 'fedra/envelope/v2/previous')
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex')
+/** X25519 that refuses low-order points with `onLowOrder`'s error. */
+function agree(secret: Uint8Array, publicKey: Uint8Array, onLowOrder: () => EnvelopeError): Uint8Array {
+  const shared = x25519Shared(secret, publicKey)
+  if (shared === null) throw onLowOrder()
+  return shared
 }
 
 /**
@@ -137,9 +135,9 @@ export function newKeySet(
   const seen = new Set<string>()
   for (const r of recipients) {
     checkKey(r.publicKey, `${r.id}'s public key`)
-    if (seen.has(hex(r.publicKey)) || seen.has(`id:${r.id}`))
+    if (seen.has(toHex(r.publicKey)) || seen.has(`id:${r.id}`))
       throw new EnvelopeError('ENVELOPE_KEY_SET', `recipient ${r.id} named twice`, { reason: 'duplicate recipient' })
-    seen.add(hex(r.publicKey)).add(`id:${r.id}`)
+    seen.add(toHex(r.publicKey)).add(`id:${r.id}`)
   }
   const epochSecret = randomBytes(32)
   const wrapSecret = randomBytes(32)
@@ -157,10 +155,7 @@ export function newKeySet(
       wrapped: gcmSeal(key, ZERO_NONCE, Buffer.concat([context, r.publicKey]), epochSecret),
     }
   })
-  const previous =
-    previousSecret === undefined
-      ? undefined
-      : gcmSeal(derive(epochSecret, context, 'fedra/envelope/v2/previous'), ZERO_NONCE, context, previousSecret)
+  const previous = previousSecret === undefined ? undefined : gcmSeal(chainKey(epochSecret, context), ZERO_NONCE, context, previousSecret)
   return {
     keySet: {
       subnet,
@@ -191,14 +186,14 @@ export function rotateKeySet(
 
 /** Whether the recipient set differs from the key set's (then the admin must rotate). */
 export function membershipChanged(keySet: KeySet, recipients: readonly Recipient[]): boolean {
-  const now = new Set(recipients.map((r) => hex(r.publicKey)))
-  return now.size !== keySet.wraps.length || keySet.wraps.some((r) => !now.has(hex(r.publicKey)))
+  const now = new Set(recipients.map((r) => toHex(r.publicKey)))
+  return now.size !== keySet.wraps.length || keySet.wraps.some((r) => !now.has(toHex(r.publicKey)))
 }
 
 /** ENVELOPE_BAD_WRAP unless `epochSecret` is the secret of `keySet`'s A_e. */
 function checkSecret(keySet: KeySet, epochSecret: Uint8Array): void {
   checkKey(epochSecret, 'epoch secret')
-  if (!Buffer.from(x25519.getPublicKey(epochSecret)).equals(Buffer.from(keySet.publicKey)))
+  if (!bytesEqual(x25519.getPublicKey(epochSecret), keySet.publicKey))
     throw new EnvelopeError('ENVELOPE_BAD_WRAP', `the secret does not match epoch ${keySet.epoch}'s public key`, {
       epoch: keySet.epoch,
     })
@@ -212,10 +207,10 @@ function checkSecret(keySet: KeySet, epochSecret: Uint8Array): void {
 export function unwrapEpochSecret(keySet: KeySet, secretKey: Uint8Array): Uint8Array {
   checkKey(secretKey, 'secret key')
   const publicKey = x25519.getPublicKey(secretKey)
-  const entry = keySet.wraps.find((r) => Buffer.from(r.publicKey).equals(Buffer.from(publicKey)))
+  const entry = keySet.wraps.find((r) => bytesEqual(r.publicKey, publicKey))
   if (entry === undefined)
     throw new EnvelopeError('ENVELOPE_NO_KEY', `this key is no recipient of epoch ${keySet.epoch} of subnet ${keySet.subnet}`, {
-      recipient: hex(publicKey),
+      recipient: toHex(publicKey),
       epoch: keySet.epoch,
     })
   const context = epochContext(keySet.subnet, keySet.epoch)
@@ -242,7 +237,7 @@ export function previousEpochSecret(keySet: KeySet, epochSecret: Uint8Array): Ui
   if (keySet.previous === undefined)
     throw new EnvelopeError('ENVELOPE_KEY_SET', `epoch ${keySet.epoch} chains no previous epoch`, { reason: 'previous' })
   const context = epochContext(keySet.subnet, keySet.epoch)
-  const secret = gcmOpen(derive(epochSecret, context, 'fedra/envelope/v2/previous'), ZERO_NONCE, context, keySet.previous)
+  const secret = gcmOpen(chainKey(epochSecret, context), ZERO_NONCE, context, keySet.previous)
   if (secret === undefined || secret.length !== 32)
     throw new EnvelopeError('ENVELOPE_BAD_WRAP', `epoch ${keySet.epoch}'s previous-epoch secret does not open`, {
       epoch: keySet.epoch,

@@ -1,6 +1,7 @@
 import { x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { x25519Shared } from '../x25519.js'
 import { SecAggError } from './errors.js'
 
 /**
@@ -36,14 +37,8 @@ export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
 export function agree(secretKey: Uint8Array, publicKey: Uint8Array, what: string): Uint8Array {
   checkKey(secretKey, 'secret key')
   checkKey(publicKey, what)
-  let shared: Uint8Array
-  try {
-    shared = x25519.getSharedSecret(secretKey, publicKey)
-  } catch (error) {
-    throw new SecAggError('SECAGG_BAD_KEY', `${what} gives no shared secret`, { what, reason: 'low-order point' }, { cause: error })
-  }
-  if (shared.every((b) => b === 0))
-    throw new SecAggError('SECAGG_BAD_KEY', `${what} is a low-order point`, { what, reason: 'low-order point' })
+  const shared = x25519Shared(secretKey, publicKey)
+  if (shared === null) throw new SecAggError('SECAGG_BAD_KEY', `${what} is a low-order point`, { what, reason: 'low-order point' })
   return shared
 }
 
