@@ -10,13 +10,13 @@ import { parseModelSpec } from '../fl/model/spec.js'
 import { ensureTfBackend } from '../fl/model/tf.js'
 import { getAggregationRule } from '../fl/rules/registry.js'
 import type { Logger } from '../log/index.js'
-import { type RoundFormat, checkUpdate, modelOf, recompute } from '../modules/training/index.js'
+import { type RoundFormat, SECAGG_RULE, checkUpdate, modelOf, recompute } from '../modules/training/index.js'
 import { scoreCommitment } from '../modules/reputation/commitment.js'
 import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
 import { NodeBlobs } from './node-blobs.js'
-import { type ScoredRound, type ScoringMethod, type Utility, scoreRound, seedFromBlockHash } from './scoring.js'
+import { type ScoredRound, type ScoringMethod, type Utility, scoreGroup, scoreRound, seedFromBlockHash } from './scoring.js'
 import { validationUtility } from './validation-set.js'
 
 export interface ScorerOptions {
@@ -175,6 +175,7 @@ export class Scorer {
       maxAbs: round.quantization.max_abs,
       parameterCount: n,
     }
+    if (round.rule === SECAGG_RULE) return this.#scoreGroup(round, version, started)
     const [baseBytes, ...updateBytes] = await Promise.all([
       this.#blobs.get(round.base_global_cid),
       ...version.included.map((u) => this.#blobs.get(u.update_cid)),
@@ -196,22 +197,41 @@ export class Scorer {
     const seed = method === 'shapley' ? seedFromBlockHash((await client.block(Number(version.recorded_height))).blockId) : 0
     const result = scoreRound(scored, this.#utility!, { method, seed, ...(this.#o.budget === undefined ? {} : { budget: this.#o.budget }) })
     const scores = version.included.map((u, i) => ({ trainer: u.trainer, score: result.scores[i]! }))
+    return this.#keep(round, scores, started, result.evaluations)
+  }
+
+  /**
+   * A secure-aggregation round: its included updates are masked (uniform residues), so the
+   * round is scored as a group (scoring.ts scoreGroup): the accepted model against its parent,
+   * one score for every trainer. Each then earns in proportion to its sample count.
+   */
+  async #scoreGroup(round: Round, version: Result<'model_version'>, started: number): Promise<ScoreSecret> {
+    const n = this.#parameterCount
+    const [baseBytes, nextBytes] = await Promise.all([this.#blobs.get(round.base_global_cid), this.#blobs.get(version.global_cid)])
+    const group = scoreGroup(modelOf(baseBytes!, n, round.base_global_cid), modelOf(nextBytes!, n, version.global_cid), this.#utility!)
+    this.#o.log.debug({ round: round.round, gain: group.gain, score: group.score }, 'secure-aggregation round scored as a group')
+    const scores = version.included.map((u) => ({ trainer: u.trainer, score: group.score }))
+    return this.#keep(round, scores, started, 2)
+  }
+
+  /** Draws the salt, commits to the scores and saves both before anything is sent. */
+  #keep(round: Round, scores: ScoreSecret['scores'], started: number, evaluations: number): ScoreSecret {
     const salt = this.#o.salt?.() ?? new Uint8Array(randomBytes(32))
     const commitment = scoreCommitment({
       validator: this.#validator,
-      subnet,
+      subnet: this.#o.subnet,
       round: BigInt(round.round),
       salt,
       scores: scores.map((s) => ({ trainer: decodeAddress(s.trainer), score: s.score })),
     })
     const secret: ScoreSecret = {
       version: round.version!,
-      method,
+      method: this.#o.method,
       salt: toHex(salt),
       commitment: toHex(commitment),
       scores,
       seconds: (performance.now() - started) / 1000,
-      evaluations: result.evaluations,
+      evaluations,
     }
     this.#o.metrics?.seconds.observe(secret.seconds)
     this.#state.set(round.round, secret)

@@ -238,13 +238,41 @@ class CoalitionValues {
     const key = aggregate === null ? 'parent' : null
     if (key !== null && this.#cache.has(key)) return this.#cache.get(key)!
     const values = aggregate === null ? parent.values : nextModelValues(parent, aggregate, roundScale)
-    const parameters = new Float32Array(values.length)
-    for (let i = 0; i < values.length; i++) parameters[i] = values[i]! / parent.scale
     this.evaluations++
-    const value = this.#utility(parameters)
+    const value = this.#utility(floatParameters(values, parent.scale))
     if (key !== null) this.#cache.set(key, value)
     return value
   }
+}
+
+/** A fixed-point model's parameters as the network takes them: value / scale. */
+function floatParameters(values: ArrayLike<number>, scale: number): Float32Array {
+  const parameters = new Float32Array(values.length)
+  for (let i = 0; i < values.length; i++) parameters[i] = values[i]! / scale
+  return parameters
+}
+
+export interface GroupScore {
+  /** v(next) − v(parent): what the round's aggregate as a whole gained. */
+  gain: number
+  /** The one score every included trainer gets (quantizeScore of the gain: 0 only for harm). */
+  score: number
+}
+
+/**
+ * A secure-aggregation round's score (docs/privacy.md "Proof of contribution without single
+ * updates"): the masked updates are uniform noise to a scorer, so it values the accepted model
+ * against its parent and gives every trainer of the round that one score; the chain refuses a
+ * reveal that tells them apart (reputation SECAGG_UNEQUAL_SCORES). Two evaluations whatever K.
+ */
+export function scoreGroup(parent: QuantizedUpdate, next: QuantizedUpdate, utility: Utility, harmRange = HARM_RANGE): GroupScore {
+  if (parent.values.length !== next.values.length)
+    throw new FlError('FL_PARAMETER_LENGTH', 'the new model and its parent differ in length', {
+      expected: parent.values.length,
+      actual: next.values.length,
+    })
+  const gain = utility(floatParameters(next.values, next.scale)) - utility(floatParameters(parent.values, parent.scale))
+  return { gain, score: quantizeScore(gain, harmRange) }
 }
 
 /** The 32-bit seed of a round's Shapley permutations from a block hash (hex): all eight words folded by SeededRandom.derive. */

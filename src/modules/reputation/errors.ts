@@ -42,6 +42,11 @@ export const REPUTATION_ERRORS = {
   UNKNOWN_RECEIPT: 18,
   /** A query parameter that is not a decimal integer or a fedra1… address. */
   INVALID_QUERY: 19,
+  /**
+   * A reveal in a secure-aggregation round (rule secagg-fedavg) whose scores are not all equal:
+   * no validator can see a single masked update, so it judges the round's aggregate as a group.
+   */
+  SECAGG_UNEQUAL_SCORES: 20,
 } as const
 
 export type ReputationErrorCode = keyof typeof REPUTATION_ERRORS

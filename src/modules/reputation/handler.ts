@@ -2,6 +2,7 @@ import { encodeAddress, type PublicKey } from '../../crypto/index.js'
 import { equalBytes } from '../../codec/index.js'
 import { type Context, Dec, type MessageHandler } from '../../state/index.js'
 import type { ModelVersionValue, RoundValue } from '../training/messages.js'
+import { isSecAggRound } from '../training/secagg-handler.js'
 import { ReputationBooks } from './books.js'
 import { scoreCommitment } from './commitment.js'
 import { REPUTATION_ERRORS, reputationError } from './errors.js'
@@ -121,10 +122,32 @@ function checkTrainerSet(scores: readonly TrainerScoreValue[], version: ModelVer
 }
 
 /**
+ * In a secure-aggregation round every trainer gets the same score (SECAGG_UNEQUAL_SCORES): the
+ * validators saw only masked updates, so a score can only judge the round's aggregate, and it
+ * judges every survivor alike: all 0 blames the group, any equal positive score credits it. Yuma
+ * then gives each trainer the consensus share 1/K, and rewards (∝ consensus × capped samples)
+ * pay in proportion to sample counts: participation × sample count, the only contribution the
+ * chain can attest without seeing an update (docs/privacy.md). A score that tells trainers apart
+ * would be made up, or leaked from outside the protocol.
+ */
+function checkGroupScores(scores: readonly TrainerScoreValue[], round: RoundValue): void {
+  if (!isSecAggRound(round)) return
+  const first = scores[0]?.score
+  const other = scores.findIndex((s) => s.score !== first)
+  if (other >= 0)
+    throw reputationError(
+      'SECAGG_UNEQUAL_SCORES',
+      `round ${round.round} of subnet ${round.subnet} is securely aggregated: every trainer gets the same score (entry ${other} is ${scores[other]!.score}, entry 0 is ${first})`,
+      { subnet: String(round.subnet), round: String(round.round), index: other },
+    )
+}
+
+/**
  * MsgRevealScores: the reveal of a commitment in the reveal half [revealStart, closeHeight).
  * Refusals (the tx fails, the commitment still stands): DUPLICATE_TRAINER, UNSORTED_TRAINERS
  * (stateless), UNKNOWN_ROUND, ROUND_CLOSED, NO_VERSION, NOT_VALIDATOR, REVEAL_TOO_EARLY,
- * NOT_COMMITTED, ALREADY_REVEALED, UNKNOWN_TRAINER, MISSING_TRAINER. Then the scores are hashed
+ * NOT_COMMITTED, ALREADY_REVEALED, UNKNOWN_TRAINER, MISSING_TRAINER, SECAGG_UNEQUAL_SCORES (a
+ * secure-aggregation round: checkGroupScores). Then the scores are hashed
  * with the salt (commitment.ts) and compared with the commitment:
  *
  * - equal: the scores are recorded (status revealed, in the version's trainer order) and count
@@ -155,6 +178,7 @@ const revealScores: MessageHandler<MsgRevealScoresValue> = {
     if (commit.status !== 'committed')
       throw reputationError('ALREADY_REVEALED', `${signer.address} already revealed for round ${m.round} (${commit.status})`, at)
     checkTrainerSet(m.scores, version)
+    checkGroupScores(m.scores, round)
     const expected = scoreCommitment({ validator, subnet: m.subnet, round: m.round, salt: m.salt, scores: m.scores })
     if (equalBytes(expected, commit.commitment)) {
       books.setCommit(m.subnet, m.round, validator, {

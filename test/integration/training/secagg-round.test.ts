@@ -1,43 +1,28 @@
 import assert from 'node:assert/strict'
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { REPUTATION_UNIT } from '../../../src/fl/rules/repfedavg.js'
-import {
-  MAX_SIGNED_RESIDUE,
-  type RoundKeyPair,
-  dealRoundKey,
-  maskUpdate,
-  openShare,
-  roundKeyPair,
-  secAggGraph,
-} from '../../../src/fl/secagg/index.js'
+import { MAX_SIGNED_RESIDUE } from '../../../src/fl/secagg/index.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
-import { MsgCreateSubnet, MsgJoinSubnet } from '../../../src/modules/subnets/index.js'
+import { MsgCreateSubnet } from '../../../src/modules/subnets/index.js'
 import { TRAINING_ERRORS } from '../../../src/modules/training/index.js'
-import { secAggGraphSeed, secAggRoundId } from '../../../src/modules/training/secagg-handler.js'
 import { MsgSecAggReveal, MsgSecAggSetup } from '../../../src/modules/training/secagg-messages.js'
-import { CHAIN_ID, FEE, GAS_LIMIT, seededRandom, testKey } from '../../helpers/chain.js'
+import { CHAIN_ID, FEE, GAS_LIMIT, testKey } from '../../helpers/chain.js'
 import { encode } from '../../../src/codec/index.js'
 import { signTx } from '../../../src/state/index.js'
 import { tempDirs } from '../../support/chain.js'
-import { seededBytes } from '../../unit/fl/secagg/support.js'
+import { AGGREGATOR, TIMING, TRAINERS, plain, samples, secAggGenesis as genesis, subnetChain, trainerSide } from './secagg-support.js'
 import { dec } from '../../unit/modules/subnets/harness.js'
 import {
   ADMIN,
-  AGGREGATOR_BOND,
-  INITIAL_CID,
   INITIAL_VALUES,
   N,
   SCALE,
-  TRAINER_BOND,
   TrainingChain,
   type Tx,
   addr,
   codes,
-  coin,
   createTrainingSubnet,
   eventsOf,
-  trainingGenesisJson,
 } from '../../unit/modules/training/harness.js'
 
 /**
@@ -46,28 +31,11 @@ import {
  * the chain rebuilds the dropped trainers' masks and accepts exactly the aggregate and next model
  * that a plain FedAvg subnet computes from the 6 survivors' plaintext updates.
  */
-const TRAINERS = [2, 3, 4, 5, 6, 7, 8, 9]
-const AGGREGATOR = 10
 const OUTSIDER = 11
 const DROPPED = [4, 8]
 const SURVIVORS = TRAINERS.filter((t) => !DROPPED.includes(t))
-const TIMING = { submitWindow: 4, aggregateWindow: 3, gap: 1 }
 const fail = (code: keyof typeof TRAINING_ERRORS): [string, number] => ['training', TRAINING_ERRORS[code]]
 const OK: [string, number] = ['', 0]
-
-function genesis(): Record<string, unknown> {
-  const base = trainingGenesisJson()
-  const state = base.app_state as Record<string, Record<string, unknown>>
-  const balances = Array.from({ length: 12 }, (_, i) => ({
-    address: testKey(i).publicKey.address,
-    coins: [{ denom: 'ufdr', amount: '1000000000' }],
-  }))
-  return { ...base, app_state: { ...state, bank: { ...state.bank, balances } } }
-}
-
-const random = seededRandom(2028)
-const plain = new Map(TRAINERS.map((t) => [t, Int32Array.from({ length: N }, () => Math.floor(random() * 65535) - 32767)]))
-const samples = new Map(TRAINERS.map((t, i) => [t, [100, 512, 7, 300, 45, 512, 260, 1][i]!]))
 
 function expectedBlobs(base = INITIAL_VALUES) {
   const values = getAggregationRule('fedavg').reference({
@@ -79,97 +47,6 @@ function expectedBlobs(base = INITIAL_VALUES) {
     aggregate: encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values }),
     model: encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: Int32Array.from(base, (v, i) => v + values[i]!) }),
   }
-}
-
-async function subnetChain(dir: string, rule: string, trainers: number[]): Promise<TrainingChain> {
-  const chain = await TrainingChain.open(dir, { genesis: genesis() })
-  const maxAbs = rule === 'secagg-fedavg' ? MAX_SIGNED_RESIDUE : 32767
-  const params = {
-    aggregationRule: rule,
-    timing: TIMING,
-    quantization: { dtype: 'int32', scale: SCALE, maxAbs, clipNorm: dec('5') },
-    sampleCap: 512,
-    maxTrainers: 16,
-  }
-  const executed = await chain.block(
-    [ADMIN, MsgCreateSubnet, createTrainingSubnet({}, params)],
-    ...trainers.map((t): Tx => [t, MsgJoinSubnet, { subnet: 0n, role: 'trainer', bond: coin(TRAINER_BOND) }]),
-    [AGGREGATOR, MsgJoinSubnet, { subnet: 0n, role: 'aggregator', bond: coin(AGGREGATOR_BOND) }],
-  )
-  assert.ok(
-    codes(executed).every(([, code]) => code === 0),
-    JSON.stringify(codes(executed)),
-  )
-  return chain
-}
-
-/** What the trainers hold: the roster as the chain will fix it, the graph, round keys and long-term X25519 keys. */
-function trainerSide(trainers: number[]) {
-  const members = trainers.map((t) => ({ t, address: addr(t) })).sort((a, b) => Buffer.compare(a.address, b.address))
-  const index = new Map(members.map((m, i) => [m.t, i]))
-  const roundId = secAggRoundId(CHAIN_ID, 0n, 0n, INITIAL_CID)
-  const graph = secAggGraph(
-    members.length,
-    secAggGraphSeed(
-      roundId,
-      members.map((m) => m.address),
-    ),
-  )
-  const seedOf = (t: number) => new Uint8Array(32).fill(t + 1) // testKey's seed
-  const encPublic = (t: number) => ed25519.utils.toMontgomery(ed25519.getPublicKey(seedOf(t)))
-  const encSecret = (t: number) => ed25519.utils.toMontgomerySecret(seedOf(t))
-  const bytes = seededBytes('round keys')
-  const roundKeys = new Map<number, RoundKeyPair>(trainers.map((t) => [t, roundKeyPair(bytes(32))]))
-  const dealt = new Map(
-    trainers.map((t) => [
-      t,
-      dealRoundKey({
-        roundId,
-        dealer: index.get(t)!,
-        roundKey: roundKeys.get(t)!,
-        graph,
-        holderKey: (j) => encPublic(members[j]!.t),
-        randomBytes: seededBytes(`shares ${t}`),
-      }),
-    ]),
-  )
-  const setupMsg = (t: number) => ({
-    subnet: 0n,
-    round: 0n,
-    roundKey: roundKeys.get(t)!.publicKey,
-    shares: dealt.get(t)!.map((d) => ({ holder: members[d.holder]!.address, ciphertext: d.ciphertext, commitment: d.commitment })),
-  })
-  const masked = (t: number, setUp: number[]) => {
-    const self = index.get(t)!
-    const peers = graph
-      .neighbours(self)
-      .filter((j) => setUp.includes(members[j]!.t))
-      .map((j) => ({ index: j, publicKey: roundKeys.get(members[j]!.t)!.publicKey }))
-    const values = maskUpdate({
-      roundId,
-      graph,
-      self,
-      secretKey: roundKeys.get(t)!.secretKey,
-      values: plain.get(t)!,
-      weight: samples.get(t)!,
-      peers,
-    })
-    return encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values })
-  }
-  /** Holder h's plain share of dealer u, decrypted from what u dealt. */
-  const share = (u: number, h: number) => {
-    const d = dealt.get(u)!.find((x) => x.holder === index.get(h))!
-    return openShare({
-      roundId,
-      dealer: index.get(u)!,
-      holder: index.get(h)!,
-      dealerPublicKey: roundKeys.get(u)!.publicKey,
-      holderSecretKey: encSecret(h),
-      dealt: d,
-    })
-  }
-  const holdersOf = (u: number) => graph.neighbours(index.get(u)!).map((j) => members[j]!.t)
-  return { graph, setupMsg, masked, share, holdersOf, encSecret, dealt, index, roundId, roundKeys }
 }
 
 describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () => {

@@ -21,6 +21,7 @@ import { blobCid, modelOf, recompute } from '../../../src/modules/training/index
 import { Tx } from '../../../src/state/index.js'
 import { RoleError } from '../../../src/roles/errors.js'
 import { Scorer, type ScorerRoundReport, ScorerStateFile } from '../../../src/roles/scorer.js'
+import { quantizeScore } from '../../../src/roles/scoring.js'
 import { tempDir } from '../../helpers/chain.js'
 
 const N = 4
@@ -51,7 +52,21 @@ class FakeChain {
   readonly sent: { kind: 'commit' | 'reveal'; height: number; value: unknown }[] = []
   readonly globalCid: string
 
-  constructor() {
+  readonly rule: string
+
+  /**
+   * `secagg`: the round is securely aggregated and its accepted model is `secagg`; the masked
+   * updates are not in the store at all, so a scorer that fetched one would fail.
+   */
+  constructor(options: { secagg?: Int32Array } = {}) {
+    this.rule = options.secagg === undefined ? 'fedavg' : 'secagg-fedavg'
+    if (options.secagg !== undefined) {
+      const model = encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: options.secagg })
+      this.blobs.set(blobCid(PARENT), PARENT)
+      this.blobs.set(blobCid(model), model)
+      this.globalCid = blobCid(model)
+      return
+    }
     const updateBlobs = UPDATES.map((values) => encodeUpdateBlob({ dtype: 'int16', shape: [N], scale: SCALE, values }))
     for (const b of [PARENT, ...updateBlobs]) this.blobs.set(blobCid(b), b)
     const format = { dtype: 'int16', scale: SCALE, maxAbs: 1000, parameterCount: N }
@@ -67,6 +82,7 @@ class FakeChain {
         phase: this.height + 1 < 20 ? 'aggregate' : this.height + 1 < 30 ? 'score' : 'closed',
         closed: this.height + 1 >= 30,
         version: '4',
+        rule: this.rule,
         base_global_cid: blobCid(PARENT),
         quantization: { dtype: 'int16', scale: SCALE, max_abs: 1000 },
       }),
@@ -82,7 +98,7 @@ class FakeChain {
         round: '3',
         parent: '3',
         global_cid: this.globalCid,
-        rule: 'fedavg',
+        rule: this.rule,
         recorded_height: '15',
         included: TRAINERS.map((t, i) => ({ trainer: t, update_cid: updateCids[i], sample_count: 10 })),
       }),
@@ -198,6 +214,31 @@ describe('roles/scorer: commit, then reveal what was committed', () => {
     assert.equal(reports[0]!.revealedHeight, 25)
     await s.step() // revealed: the round is done
     assert.equal(chain.sent.length, 2)
+  })
+
+  it('scores a secure-aggregation round as a group: one score for all (the model against its parent), no masked update fetched', async () => {
+    const reveals = async (model: Int32Array, at: string) => {
+      const chain = new FakeChain({ secagg: model })
+      const s = scorer(chain, join(dir.path, at))
+      chain.height = 19
+      await s.step()
+      chain.height = 24
+      await s.step()
+      assert.deepEqual(
+        chain.sent.map((t) => t.kind),
+        ['commit', 'reveal'],
+      )
+      return (chain.sent[1]!.value as MsgRevealScoresValue).scores.map((x) => x.score)
+    }
+    // towards 1 (the utility's optimum): a gain, credited to all alike
+    const gain = utility(Float32Array.of(0.3, 0.3, 0.3, 0.3)) - utility(new Float32Array(N))
+    assert.deepEqual(
+      await reveals(Int32Array.of(30, 30, 30, 30), 'secagg-good'),
+      TRAINERS.map(() => quantizeScore(gain)),
+    )
+    assert.ok(gain > 0 && quantizeScore(gain) > 0)
+    // far away from it: a harmful aggregate, blamed on all alike
+    assert.deepEqual(await reveals(Int32Array.of(-90, -90, -90, -90), 'secagg-bad'), [0, 0, 0])
   })
 
   it('keeps salt and scores in a 0600 state file, so a restarted scorer still reveals', async () => {
