@@ -5,6 +5,8 @@ import { SUBNETS } from './expected-keepers.js'
 import { TRAINING_HOOKS } from './hooks.js'
 import { MAX_INCLUDED, type RoundValue } from './messages.js'
 import { trainingParams } from './params.js'
+import { SecAggBooks } from './secagg-books.js'
+import { isSecAggRound } from './secagg-handler.js'
 
 /**
  * The round lifecycle, driven by block height in training's begin-block. Bounded work per
@@ -145,6 +147,7 @@ function closeRound(ctx: Context, books: TrainingBooks, subnet: bigint, height: 
   const round = { ...books.round(subnet, progress.round!)!, closed: true }
   books.setRound(round)
   books.deleteUpdateCopies(subnet, round.round)
+  if (isSecAggRound(round)) new SecAggBooks(ctx.moduleStore()).compactRound(subnet, round.round)
   const next = height + BigInt(round.gap)
   books.schedule(next, subnet, 'open')
   books.setProgress(subnet, { ...progress, scheduledHeight: next, scheduledPhase: 'open' })

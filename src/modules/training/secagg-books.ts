@@ -8,6 +8,8 @@ import { SecAggRoster, type SecAggRosterValue, SecAggSetupRecord, type SecAggSet
  *   0x40 + subnet(8) + round(8)                          → SecAggRoster
  *   0x41 + subnet(8) + round(8) + trainer(20)            → SecAggSetup
  *   0x42 + subnet(8) + round(8) + dealer(20) + holder(20) → the revealed 66-byte share
+ * Once the round closes its setups keep only their round keys and its reveals are deleted
+ * (compactRound); the roster stays.
  */
 const ROSTER = 0x40
 const SETUP = 0x41
@@ -50,6 +52,25 @@ export class SecAggBooks {
 
   setRevealed(subnet: bigint, round: bigint, dealer: Uint8Array, holder: Uint8Array, share: Uint8Array): void {
     this.#store.set(concatBytes(ALL_SECAGG_REVEALS, roundPart(subnet, round), dealer, holder), share)
+  }
+
+  /**
+   * What a closed round no longer needs (rounds.ts closeRound): every setup keeps its round key
+   * (the record that the trainer set up, so a closed round's statuses stay right) but loses its
+   * dealt shares, and every revealed share is deleted. Shares exist so that an open round can
+   * finish; kept, each round would leave ~130 bytes per (trainer, neighbour) in state for good.
+   * At most max_trainers rewrites and max_trainers × degree deletes. Returns the records touched.
+   */
+  compactRound(subnet: bigint, round: bigint): number {
+    const part = roundPart(subnet, round)
+    const setups = [...this.#store.iterate(concatBytes(ALL_SECAGG_SETUPS, part))]
+    const reveals = [...this.#store.iterate(concatBytes(ALL_SECAGG_REVEALS, part))].map(([key]) => key)
+    for (const [key, raw] of setups) {
+      const setup = decodeStored(SecAggSetupRecord, raw)
+      if (setup.shares.length > 0) this.#store.set(key, encode(SecAggSetupRecord, { roundKey: setup.roundKey, shares: [] }))
+    }
+    for (const key of reveals) this.#store.delete(key)
+    return setups.length + reveals.length
   }
 
   /** The revealed shares of one dealer, in holder-address order. */

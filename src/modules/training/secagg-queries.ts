@@ -21,7 +21,8 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
  *
  * status: survivor = set up and its masked update recorded; pending = set up, no update yet, the
  * submit window still open; dropped = set up, no update, the window closed (its holders reveal);
- * absent = never set up (no masks with it).
+ * absent = never set up (no masks with it). Once the round closes its dealt shares and reveals
+ * are gone from state (SecAggBooks.compactRound): `shares` is [] and `revealed` 0, statuses stay.
  */
 export function secAggRoundJson(ctx: Context, subnet: bigint, number: bigint) {
   const training = new TrainingBooks(ctx.moduleStore())

@@ -142,6 +142,24 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     }
     const version = chain.query<{ version: { globalCid?: string; global_cid?: string } }>('version', { subnet: '0', version: '1' })
     assert.ok(JSON.stringify(version).includes(modelCid))
+
+    // once the round closes, its dealt shares and reveals leave state; who set up (and so the statuses) stays
+    const { close_height } = chain.query<{ close_height: string }>('round', { subnet: '0', round: '0' })
+    const secaggRecords = () => {
+      const app = chain.app.exportAppState() as { training: { secagg: { setups: { shares: unknown[] }[]; reveals: unknown[] }[] } }
+      return app.training.secagg
+    }
+    assert.ok(secaggRecords()[0]!.reveals.length > 0 && secaggRecords()[0]!.setups.every((x) => x.shares.length > 0))
+    await chain.until(Number(close_height))
+    const [closed] = secaggRecords()
+    assert.deepEqual([closed!.setups.length, closed!.reveals.length], [TRAINERS.length, 0])
+    assert.ok(closed!.setups.every((x) => x.shares.length === 0))
+    const after = chain.query<{ roster: Member[] }>('secaggRound', { subnet: '0', round: '0' }).roster
+    assert.deepEqual(
+      after.map((m) => m.status),
+      record.roster.map((m) => m.status),
+    )
+    assert.ok(after.every((m) => m.shares.length === 0 && m.revealed === 0))
     await chain.close()
 
     // the same round in the clear: a fedavg subnet whose 6 trainers submit their plaintext updates
