@@ -237,6 +237,38 @@ export function registerTrainingQuery(query: Command): void {
       }),
     )
 
+  withNode(query.command('secagg-round <subnet> <round>'))
+    .description(
+      'a secure-aggregation round: its graph, and per roster member the status (survivor, dropped, absent, pending), weight, contribution share and shares revealed',
+    )
+    .action((subnet: string, round: string, options: NodeOptions) =>
+      withClient(options, async (client) => {
+        const r = await client.call('round_secagg', { subnet: checkId(subnet, 'subnet'), round: checkId(round, 'round') })
+        if (options.json) return printJson(r)
+        if (r.roster === null) {
+          const why = r.rule === 'secagg-fedavg' ? 'no trainer has set up yet' : `the round aggregates with ${r.rule}`
+          process.stdout.write(
+            `${fields([
+              ['rule', r.rule],
+              ['roster', `none: ${why}`],
+            ])}\n`,
+          )
+          return
+        }
+        process.stdout.write(
+          `${fields([
+            ['rule', r.rule],
+            ['round id', orDash(r.round_id)],
+            ['updates from height', orDash(r.setup_end_height)],
+            ['graph', `degree ${r.degree}, threshold ${r.threshold}`],
+          ])}\n\n${table(
+            ['#', 'trainer', 'status', 'weight', 'contribution', 'revealed'],
+            r.roster.map((m) => [String(m.index), m.trainer, m.status, String(m.weight), m.contribution, String(m.revealed)]),
+          )}\n`,
+        )
+      }),
+    )
+
   withNode(query.command('dp-ledger <subnet>'))
     .description("a subnet's DP policy and privacy budget ledger: rounds charged, ρ and ε spent, rounds left")
     .action((subnet: string, options: NodeOptions) =>

@@ -2,8 +2,8 @@ import { freePort } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
 import { assertUsage } from './support/usage.js'
 
-/** Every usage error of `fedra tx training set-dp-policy` and `query dp-ledger`: refused before a keyring or node is touched. */
-describe('fedra tx training set-dp-policy, query dp-ledger: usage errors', () => {
+/** Every usage error of `fedra tx training set-dp-policy`, `query dp-ledger` and `query secagg-round`: refused before a keyring or node is touched. */
+describe('fedra tx training set-dp-policy, query dp-ledger, query secagg-round: usage errors', () => {
   const dir = tempDir()
   let node: string
   before(async () => {
@@ -38,4 +38,8 @@ describe('fedra tx training set-dp-policy, query dp-ledger: usage errors', () =>
   it('refuses a bad --mode', () => usage([...policy('0'), '--mode', 'later'], /--mode is async, sync or commit/))
   it('query dp-ledger refuses a subnet that is not a whole number', () =>
     usage(['query', 'dp-ledger', '-1'], /subnet "-1" is not a whole number/))
+  it('query secagg-round refuses a subnet that is not a whole number', () =>
+    usage(['query', 'secagg-round', 'x', '0'], /subnet "x" is not a whole number/))
+  it('query secagg-round refuses a round that is not a whole number', () =>
+    usage(['query', 'secagg-round', '0', '1.5'], /round "1.5" is not a whole number/))
 })
