@@ -64,3 +64,6 @@ export class Ctx {
     this.#blockListeners.clear()
   }
 }
+
+/** A page of the dashboard: the route's arguments in, its element out. */
+export type View = (ctx: Ctx, args: string[]) => Promise<HTMLElement>
