@@ -43,6 +43,11 @@ training (on by default; docs/training.md):
   --worker           trainers train in a worker thread (\`fedra trainer --worker\`)
   --dp Z:EPS[:C]     a DP subnet: trainers clip to C (default 1) and add noise z·C; the budget ε at δ 1e-5
                      refuses rounds once spent and the trainers stop (docs/privacy.md)
+  --secagg           a secure-aggregation subnet (rule secagg-fedavg, int32 masked updates, sample cap 512):
+                     trainers set up round keys, mask their updates and reveal for dropped ones; nobody sees
+                     a single update (docs/privacy.md). Scoring defaults to none (scorers cannot judge masked updates)
+  --dump-plain       TESTS ONLY, defeats --secagg: trainers write their plaintext updates to DIR/roles/trainer<i>-plain
+                     (needs FEDRA_TEST_DUMP=1 in the environment)
   --gov-period S     governance's deposit and voting periods, in seconds of block time (default: x/gov's
                      two days; a devnet wants a few seconds to try proposals end to end)
   --no-training      the plain chain: no subnet, no trainers
@@ -92,6 +97,8 @@ function parse() {
       'gov-period': { type: 'string' },
       worker: { type: 'boolean', default: false },
       dp: { type: 'string' },
+      secagg: { type: 'boolean', default: false },
+      'dump-plain': { type: 'boolean', default: false },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -153,20 +160,22 @@ const training = values['no-training']
       trainers: count('trainers', values.trainers, 1, 256) ?? 8,
       aggregators: count('aggregators', values.aggregators, 1, 64) ?? 1,
       liars: count('liars', values.liars, 0, 64) ?? 0,
-      rule: values.rule ?? 'fedavg',
+      rule: values.secagg ? 'secagg-fedavg' : (values.rule ?? 'fedavg'),
       partition: values.partition ?? 'iid',
       attackers: values.attackers,
       rows: count('rows', values.rows, 10, 8000),
       epochs: count('epochs', values.epochs, 1, 100) ?? 1,
       lr: values.lr === undefined ? 0.1 : Number(values.lr),
       model: (values.model ?? 'mlp') as 'mlp' | 'cnn',
-      scoring: (values.scoring ?? 'marginal') as 'loo' | 'marginal' | 'shapley' | 'none',
+      scoring: (values.scoring ?? (values.secagg ? 'none' : 'marginal')) as 'loo' | 'marginal' | 'shapley' | 'none',
       submitWindow: count('submit-window', values['submit-window'], 1, 100_000) ?? 20,
       aggregateWindow: count('aggregate-window', values['aggregate-window'], 1, 100_000) ?? 10,
       gap: count('gap', values.gap, 1, 100_000) ?? 1,
       seed: 1,
       datanet: values.datanet,
       worker: values.worker,
+      secagg: values.secagg,
+      dumpPlain: values['dump-plain'],
       ...(values.dp === undefined
         ? {}
         : { dp: parseDevnetDp(values.dp) ?? fail('--dp is NOISE:EPSILON[:CLIP], e.g. 1:10 (noise ≥ 0.1)', 2) }),
@@ -177,6 +186,11 @@ if (training !== null) {
   if (!['loo', 'marginal', 'shapley', 'none'].includes(training.scoring)) fail('--scoring is loo, marginal, shapley or none', 2)
   if (training.scoring !== 'none' && training.rows !== undefined && training.rows > SCORER_ROWS)
     fail(`--rows must be at most ${SCORER_ROWS} while validators score (the scorers hold out the last 1000 training digits)`, 2)
+  if (values.secagg && values.rule !== undefined && values.rule !== 'secagg-fedavg')
+    fail('--secagg aggregates with secagg-fedavg: leave out --rule', 2)
+  if (values.secagg && training.dp !== undefined) fail('--secagg with --dp: not tried together yet', 2)
+  if (values['dump-plain'] && process.env.FEDRA_TEST_DUMP !== '1')
+    fail('--dump-plain writes plaintext updates (it defeats secure aggregation): tests only, with FEDRA_TEST_DUMP=1', 2)
   if (training.liars >= training.aggregators) fail('--liars must be fewer than --aggregators (an honest one completes the round)', 2)
   if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
   if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?(,0?\.[0-9]+:[a-z]+(:[0-9.]+)?)*$/.test(training.attackers))
