@@ -267,6 +267,8 @@ for (const p of processes) {
     process.stdout.write(`\n${p.node.name} exited (${signal ?? `code ${code}`}); the end of ${join(p.node.home, 'node.log')}:\n${why}\n\n`)
   })
   p.start()
+  // Its pid in its home: a test that must clean up after a killed devnet script ends exactly these.
+  writeFileSync(join(p.node.home, 'node.pid'), String(p.pid))
 }
 const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : `./${relative(process.cwd(), path)}`)
 process.stdout.write(
