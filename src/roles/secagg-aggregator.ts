@@ -47,36 +47,32 @@ export async function secAggAggregationRule(
   if (dropped.length === 0) return { ready: true, rule: secAggFedAvgRule(), gas: 0n }
   const number = BigInt(round.round)
   const survivors = view.entries.filter((e) => e.status === 'survivor').map((e) => ({ index: e.index, publicKey: fromHex(e.round_key!) }))
-  const keys = await Promise.all(
-    dropped.map(async (e) => {
-      const holders = view.graph.neighbours(e.index)
-      const shares = (
-        await Promise.all(
-          holders.map(async (holder) => {
-            const share = await revealedShare(client, subnet, number, view.memberBytes[e.index]!, view.memberBytes[holder]!)
-            return share === null ? null : { holder, share }
-          }),
-        )
-      ).filter((s) => s !== null)
-      try {
-        return {
-          index: e.index,
-          secretKey: reconstructRoundSecret({ dealer: e.index, graph: view.graph, publicKey: fromHex(e.round_key!), shares }),
-        }
-      } catch (error) {
-        if (!(error instanceof SecAggError)) throw error
-        throw new RoleError(
-          'SECAGG_UNRECOVERABLE',
-          `round ${round.round}: ${e.trainer}'s revealed shares do not rebuild its round key: ${error.plainMessage}`,
-          {
-            subnet: String(subnet),
-            round: round.round,
-            code: error.code,
-          },
-        )
-      }
-    }),
-  )
+  // Reads one at a time: the node caps the connections of a client address, which a devnet's roles share.
+  const keys: { index: number; secretKey: Uint8Array }[] = []
+  for (const e of dropped) {
+    const shares: { holder: number; share: Uint8Array }[] = []
+    for (const holder of view.graph.neighbours(e.index)) {
+      const share = await revealedShare(client, subnet, number, view.memberBytes[e.index]!, view.memberBytes[holder]!)
+      if (share !== null) shares.push({ holder, share })
+    }
+    try {
+      keys.push({
+        index: e.index,
+        secretKey: reconstructRoundSecret({ dealer: e.index, graph: view.graph, publicKey: fromHex(e.round_key!), shares }),
+      })
+    } catch (error) {
+      if (!(error instanceof SecAggError)) throw error
+      throw new RoleError(
+        'SECAGG_UNRECOVERABLE',
+        `round ${round.round}: ${e.trainer}'s revealed shares do not rebuild its round key: ${error.plainMessage}`,
+        {
+          subnet: String(subnet),
+          round: round.round,
+          code: error.code,
+        },
+      )
+    }
+  }
   let edges = 0
   for (const u of keys) for (const v of survivors) if (view.graph.areNeighbours(u.index, v.index)) edges++
   const correction = maskCorrection({ roundId: view.roundId, graph: view.graph, length: parameterCount, dropped: keys, survivors })

@@ -156,7 +156,9 @@ export class SecAggTrainer {
     const { client, key, subnet, log } = this.#o
     const number = BigInt(round.round)
     const holders = view.graph.neighbours(self)
-    const accounts = await Promise.all(holders.map((j) => client.account(view.members[j]!)))
+    // One call at a time: every role of a devnet shares one client address, and the node caps its connections.
+    const accounts: Awaited<ReturnType<FedraClient['account']>>[] = []
+    for (const j of holders) accounts.push(await client.account(view.members[j]!))
     const missing = holders.find((_, p) => accounts[p]!.publicKey === null)
     if (missing !== undefined)
       return this.#sitOut(
