@@ -67,7 +67,6 @@ export class SecAggTrainer {
   /** The long-term X25519 secret shares are sealed to: the account's ed25519 key on Curve25519. */
   readonly #encryptionSecret: Uint8Array
   readonly #views = new Map<string, SecAggRoundView>()
-  readonly #masked = new Map<string, Int32Array>()
   readonly #satOut = new Map<string, RoleError>()
   readonly #revealDone = new Set<string>()
 
@@ -95,7 +94,6 @@ export class SecAggTrainer {
     if (round.phase !== 'submit') {
       // The submit window has passed: the round key is no longer needed, and must not outlive it.
       this.#keys.forgetExcept(subnet, null)
-      this.#masked.delete(round.round)
       if (round.phase === 'aggregate' && round.version === null) await this.#reveal(round)
       return WAIT
     }
@@ -220,11 +218,12 @@ export class SecAggTrainer {
 
   /**
    * The masked update y = w·x + Σ ±mask(s_ij) over the graph neighbours that set up. The same
-   * round masks once: a retry after a failed submission sends the very same vector, since two
-   * different vectors under one set of masks would give their difference away.
+   * round masks once, even across a restart (the vector waits beside the key): a retry sends the
+   * very same vector, since two different vectors under one set of masks would give their
+   * difference away (and a DP round's retrained update differs by its fresh noise).
    */
   mask(round: Round, plain: Int32Array, weight: number, scale: number): Int32Array {
-    const known = this.#masked.get(round.round)
+    const known = this.#keys.getMasked(this.#o.subnet, BigInt(round.round))
     if (known !== undefined) return known
     const view = this.#views.get(round.round)
     const pair = this.#keys.get(this.#o.subnet, BigInt(round.round))
@@ -240,7 +239,7 @@ export class SecAggTrainer {
       .map((j) => ({ index: j, publicKey: fromHex(view.entries[j]!.round_key!) }))
     if (this.#o.dumpPlain !== undefined) this.#dump(round, plain, weight, scale)
     const masked = maskUpdate({ roundId: view.roundId, graph: view.graph, self, secretKey: pair.secretKey, values: plain, weight, peers })
-    this.#masked.set(round.round, masked)
+    this.#keys.putMasked(this.#o.subnet, BigInt(round.round), masked)
     return masked
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decodeAddress } from '../../../src/crypto/index.js'
@@ -81,15 +81,18 @@ describe('roles/secagg-trainer: a trainer in a secagg-fedavg round', () => {
     assert.equal(chain.sent.length, 1, 'one setup only')
   })
 
-  it('a restart within the round finds its round key in the state folder and can still mask; the key is gone once the submit window passed', async () => {
+  it('a restart within the round finds its round key and its masked vector in the state folder, so it resends the same vector; both are gone once the submit window passed', async () => {
     const chain = new FakeSecAggChain(KEYS)
     const state = dir()
-    await trainer(chain, 0, { stateDir: state }).t.step(chain.round())
+    const first = trainer(chain, 0, { stateDir: state }).t
+    await first.step(chain.round())
     chain.height = SETUP_END
+    assert.deepEqual(await first.step(chain.round()), { kind: 'update' })
+    const masked = first.mask(chain.round(), new Int32Array([1, -2, 3]), 100, 16384)
     const restarted = trainer(chain, 0, { stateDir: state }).t
     assert.deepEqual(await restarted.step(chain.round()), { kind: 'update' })
-    const masked = restarted.mask(chain.round(), new Int32Array([1, -2, 3]), 100, 16384)
-    assert.equal(masked.length, 3)
+    // Retrained after the restart (another plain update, e.g. fresh DP noise): the very same masked vector is sent.
+    assert.deepEqual(restarted.mask(chain.round(), new Int32Array([4, 5, -6]), 100, 16384), masked)
     chain.phase = 'aggregate'
     chain.submitClosed = true
     await restarted.step(chain.round())
@@ -153,6 +156,17 @@ describe('roles/secagg-trainer: a trainer in a secagg-fedavg round', () => {
     chain.height++
     assert.deepEqual(await t.step(chain.round()), { kind: 'wait' })
     assert.equal(chain.setups.size, 1)
+  })
+
+  it('a round key file it cannot read back (truncated, edited): BAD_STATE naming the file, no setup sent', async () => {
+    const chain = new FakeSecAggChain(KEYS)
+    const state = dir()
+    writeFileSync(join(state, `secagg-${address(0)}-0-0.json`), '{"secret_key":"00"}')
+    await assert.rejects(
+      trainer(chain, 0, { stateDir: state }).t.step(chain.round()),
+      (e: unknown) => e instanceof RoleError && e.code === 'BAD_STATE' && e.message.includes(state),
+    )
+    assert.equal(chain.sent.length, 0)
   })
 
   it('--dump-plain without FEDRA_TEST_DUMP=1: BAD_OPTION (it would write plaintext updates)', () => {
