@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fromHex, toHex } from '../crypto/index.js'
 import type { RoundKeyPair } from '../fl/secagg/keys.js'
@@ -23,7 +23,12 @@ export class SecAggKeyStore {
   constructor(owner: string, dir?: string) {
     this.#owner = owner
     this.#dir = dir
-    if (dir !== undefined) mkdirSync(dir, { recursive: true, mode: 0o700 })
+  }
+
+  /** The folder, made on first use (0700): a trainer of plain subnets never makes it. */
+  #folder(): string {
+    mkdirSync(this.#dir!, { recursive: true, mode: 0o700 })
+    return this.#dir!
   }
 
   #file(subnet: bigint, round: bigint, kind: 'json' | 'masked' = 'json'): string {
@@ -57,6 +62,7 @@ export class SecAggKeyStore {
   put(subnet: bigint, round: bigint, pair: RoundKeyPair): void {
     this.#keys.set(`${subnet}/${round}`, pair)
     if (this.#dir === undefined) return
+    this.#folder()
     const file = this.#file(subnet, round)
     writeFileSync(file, JSON.stringify({ subnet: String(subnet), round: String(round), secret_key: toHex(pair.secretKey) }), {
       mode: 0o600,
@@ -90,6 +96,7 @@ export class SecAggKeyStore {
   putMasked(subnet: bigint, round: bigint, values: Int32Array): void {
     this.#masked.set(`${subnet}/${round}`, values)
     if (this.#dir === undefined) return
+    this.#folder()
     const bytes = Buffer.alloc(values.length * 4)
     for (let i = 0; i < values.length; i++) bytes.writeInt32LE(values[i]!, 4 * i)
     writeFileSync(this.#file(subnet, round, 'masked'), bytes, { mode: 0o600 })
@@ -99,7 +106,7 @@ export class SecAggKeyStore {
   forgetExcept(subnet: bigint, keep: bigint | null): void {
     for (const map of [this.#keys, this.#masked])
       for (const id of [...map.keys()]) if (id.startsWith(`${subnet}/`) && id !== `${subnet}/${keep}`) map.delete(id)
-    if (this.#dir === undefined) return
+    if (this.#dir === undefined || !existsSync(this.#dir)) return
     const prefix = `secagg-${this.#owner}-${subnet}-`
     for (const name of readdirSync(this.#dir))
       if (name.startsWith(prefix) && !name.startsWith(`${prefix}${keep}.`)) rmSync(join(this.#dir, name), { force: true })
