@@ -43,6 +43,11 @@ training (on by default; docs/training.md):
   --worker           trainers train in a worker thread (\`fedra trainer --worker\`)
   --dp Z:EPS[:C]     a DP subnet: trainers clip to C (default 1) and add noise z·C; the budget ε at δ 1e-5
                      refuses rounds once spent and the trainers stop (docs/privacy.md)
+  --secagg           a secure-aggregation subnet (rule secagg-fedavg, int32 masked updates, sample cap 512):
+                     trainers set up round keys, mask their updates and reveal for dropped ones; nobody sees
+                     a single update (docs/privacy.md); scorers judge each round's aggregate as a group
+  --dump-plain       TESTS ONLY, defeats --secagg: trainers write their plaintext updates to DIR/roles/trainer<i>-plain
+                     (needs FEDRA_TEST_DUMP=1 in the environment)
   --gov-period S     governance's deposit and voting periods, in seconds of block time (default: x/gov's
                      two days; a devnet wants a few seconds to try proposals end to end)
   --no-training      the plain chain: no subnet, no trainers
@@ -59,7 +64,7 @@ training (on by default; docs/training.md):
   --epochs E         local epochs per round (default 1)
   --lr RATE          trainers' learning rate (default 0.1)
   --model mlp|cnn    MLP 784-200-10 (default) or the small CNN (tfjs-wasm, slower per round)
-  --submit-window B, --aggregate-window B, --gap B   round timing in blocks (default 20, 10, 1)
+  --submit-window B, --aggregate-window B, --gap B   round timing in blocks (default 20, 10, 1; --secagg: 40, 10, 1)
 `
 const DEFAULTS = { validators: 4, fullNodes: 0, commitDelayMs: 200, chainId: 'fedra-devnet-1', accounts: 16 }
 const OPTION_NAMES = {
@@ -92,6 +97,8 @@ function parse() {
       'gov-period': { type: 'string' },
       worker: { type: 'boolean', default: false },
       dp: { type: 'string' },
+      secagg: { type: 'boolean', default: false },
+      'dump-plain': { type: 'boolean', default: false },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -153,7 +160,7 @@ const training = values['no-training']
       trainers: count('trainers', values.trainers, 1, 256) ?? 8,
       aggregators: count('aggregators', values.aggregators, 1, 64) ?? 1,
       liars: count('liars', values.liars, 0, 64) ?? 0,
-      rule: values.rule ?? 'fedavg',
+      rule: values.secagg ? 'secagg-fedavg' : (values.rule ?? 'fedavg'),
       partition: values.partition ?? 'iid',
       attackers: values.attackers,
       rows: count('rows', values.rows, 10, 8000),
@@ -161,12 +168,15 @@ const training = values['no-training']
       lr: values.lr === undefined ? 0.1 : Number(values.lr),
       model: (values.model ?? 'mlp') as 'mlp' | 'cnn',
       scoring: (values.scoring ?? 'marginal') as 'loo' | 'marginal' | 'shapley' | 'none',
-      submitWindow: count('submit-window', values['submit-window'], 1, 100_000) ?? 20,
+      // A secagg round trains only in the second half of its submit window (the first is the setup phase).
+      submitWindow: count('submit-window', values['submit-window'], 1, 100_000) ?? (values.secagg ? 40 : 20),
       aggregateWindow: count('aggregate-window', values['aggregate-window'], 1, 100_000) ?? 10,
       gap: count('gap', values.gap, 1, 100_000) ?? 1,
       seed: 1,
       datanet: values.datanet,
       worker: values.worker,
+      secagg: values.secagg,
+      dumpPlain: values['dump-plain'],
       ...(values.dp === undefined
         ? {}
         : { dp: parseDevnetDp(values.dp) ?? fail('--dp is NOISE:EPSILON[:CLIP], e.g. 1:10 (noise ≥ 0.1)', 2) }),
@@ -177,6 +187,11 @@ if (training !== null) {
   if (!['loo', 'marginal', 'shapley', 'none'].includes(training.scoring)) fail('--scoring is loo, marginal, shapley or none', 2)
   if (training.scoring !== 'none' && training.rows !== undefined && training.rows > SCORER_ROWS)
     fail(`--rows must be at most ${SCORER_ROWS} while validators score (the scorers hold out the last 1000 training digits)`, 2)
+  if (values.secagg && values.rule !== undefined && values.rule !== 'secagg-fedavg')
+    fail('--secagg aggregates with secagg-fedavg: leave out --rule', 2)
+  if (values.secagg && training.dp !== undefined) fail('--secagg with --dp: not tried together yet', 2)
+  if (values['dump-plain'] && process.env.FEDRA_TEST_DUMP !== '1')
+    fail('--dump-plain writes plaintext updates (it defeats secure aggregation): tests only, with FEDRA_TEST_DUMP=1', 2)
   if (training.liars >= training.aggregators) fail('--liars must be fewer than --aggregators (an honest one completes the round)', 2)
   if (!/^(iid|dirichlet:[0-9.]+|shards:[1-9][0-9]*)$/.test(training.partition)) fail('--partition is iid, dirichlet:ALPHA or shards:K', 2)
   if (training.attackers !== undefined && !/^0?\.[0-9]+:[a-z]+(:[0-9.]+)?(,0?\.[0-9]+:[a-z]+(:[0-9.]+)?)*$/.test(training.attackers))
@@ -253,6 +268,8 @@ for (const p of processes) {
     process.stdout.write(`\n${p.node.name} exited (${signal ?? `code ${code}`}); the end of ${join(p.node.home, 'node.log')}:\n${why}\n\n`)
   })
   p.start()
+  // Its pid in its home: a test that must clean up after a killed devnet script ends exactly these.
+  writeFileSync(join(p.node.home, 'node.pid'), String(p.pid))
 }
 const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : `./${relative(process.cwd(), path)}`)
 process.stdout.write(

@@ -37,6 +37,7 @@ import type { FedraClient } from './client.js'
 import { datanetMessages, lineageMessages } from './datanet-tx.js'
 import { govMessages } from './gov-tx.js'
 import { disputeMessages } from './dispute-tx.js'
+import { secAggMessages } from './secagg-tx.js'
 import {
   accountBytes,
   addressList,
@@ -422,6 +423,7 @@ export const messages = {
   ...lineageMessages,
   ...govMessages,
   ...disputeMessages,
+  ...secAggMessages,
 }
 
 /** Signs `encodedMessages` with `key` for the chain `client` talks to. */

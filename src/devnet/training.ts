@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FedraClient, type Result, buildTx, messages } from '../client/index.js'
 import type { Dataset } from '../fl/data/dataset.js'
@@ -8,7 +8,9 @@ import { type ModelSpec, mlpSpec, smallCnnSpec } from '../fl/model/spec.js'
 import { ensureTfBackend } from '../fl/model/tf.js'
 import { evaluate } from '../fl/train/evaluate.js'
 import { parseModelSpec } from '../fl/model/spec.js'
+import { MAX_SIGNED_RESIDUE, SECAGG_MAX_WEIGHT } from '../fl/secagg/ring.js'
 import { canonicalModelSpec } from '../modules/subnets/index.js'
+import { SECAGG_RULE } from '../modules/training/secagg-handler.js'
 import { modelParameters, initialModelBlob } from '../roles/model-codec.js'
 import { NodeBlobs } from '../roles/node-blobs.js'
 import { DATANET, DATANET_VALIDATION_SET, DATANET_VERSION } from './datanet.js'
@@ -46,6 +48,13 @@ export interface DevnetTrainingOptions {
   worker?: boolean
   /** A DP subnet: this policy (decimal text) set in the transaction that creates it, so it governs from round 0 (docs/privacy.md). */
   dp?: DevnetDpPolicy
+  /**
+   * A secure-aggregation subnet (docs/privacy.md): rule secagg-fedavg, the masked wire format (int32,
+   * max_abs 2³¹ − 1) and sample cap 512; the trainers set up, mask and reveal, the aggregator unmasks.
+   */
+  secagg?: boolean
+  /** TESTS ONLY (needs FEDRA_TEST_DUMP=1 in the environment): trainer i writes its plaintext updates to roles/trainer<i>-plain. */
+  dumpPlain?: boolean
   out: (text: string) => void
 }
 
@@ -154,9 +163,11 @@ export class DevnetTraining {
       initialModelCid: initialCid,
       params: {
         validation_set: o.datanet === true ? DATANET_VALIDATION_SET : 'mnist:validation',
-        aggregation_rule: o.rule,
+        aggregation_rule: o.secagg === true ? SECAGG_RULE : o.rule,
         timing: { submit_window: o.submitWindow, aggregate_window: o.aggregateWindow, gap: o.gap },
         max_trainers: Math.max(16, o.trainers),
+        // The masked wire format a secagg subnet must use (its plain updates stay int16-range, src/fl/secagg/ring.ts).
+        ...(o.secagg === true ? { quantization: { dtype: 'int32', max_abs: MAX_SIGNED_RESIDUE }, sample_cap: SECAGG_MAX_WEIGHT } : {}),
         // A devnet's model is everyone's to build on: another subnet may fork it (lineage).
         sharing: { mode: 'public' },
       },
@@ -179,7 +190,7 @@ export class DevnetTraining {
     ]
     await Promise.all(joins)
     o.out(
-      `training: subnet 0 "mnist-digits" created (${o.rule}, ${DEVNET_MODELS[o.model].label}, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`,
+      `training: subnet 0 "mnist-digits" created (${o.secagg === true ? `${SECAGG_RULE}: secure aggregation` : o.rule}, ${DEVNET_MODELS[o.model].label}, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`,
     )
     if (o.dp !== undefined)
       o.out(
@@ -219,6 +230,8 @@ export class DevnetTraining {
         ),
       )
       p.start({ FEDRA_PASSPHRASE: DEVNET_PASSPHRASE })
+      // Its pid beside its log: a test can kill one role as a crash would (kill -9), without touching the others.
+      writeFileSync(join(rolesDir, `${name}.pid`), String(p.pid))
       this.processes.push(p)
     }
     for (let i = 0; i < o.trainers; i++) {
@@ -245,6 +258,7 @@ export class DevnetTraining {
       if (attack !== undefined) args.push('--attack', attack)
       if (o.datanet === true) args.push('--declare', `${DATANET}@${DATANET_VERSION}`)
       if (o.worker === true) args.push('--worker')
+      if (o.dumpPlain === true) args.push('--dump-plain', join(rolesDir, `trainer${i}-plain`))
       spawn(`trainer${i}`, args)
     }
     for (let j = 0; j < o.aggregators; j++) {

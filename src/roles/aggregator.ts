@@ -9,6 +9,8 @@ import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
 import { NodeBlobs } from './node-blobs.js'
+import { secAggAggregationRule } from './secagg-aggregator.js'
+import { SECAGG_RULE } from '../modules/training/secagg-handler.js'
 
 export type AggregatorBackend = 'fast' | KernelMode
 
@@ -101,6 +103,12 @@ export class Aggregator {
     const { client, key, subnet, log } = this.#o
     const started = performance.now()
     const n = this.#parameterCount
+    // A secagg round: the rule carries the correction rebuilt from revealed shares, once they are all on chain.
+    const secagg = round.rule === SECAGG_RULE ? await secAggAggregationRule(client, subnet, round, n) : null
+    if (secagg !== null && !secagg.ready) {
+      log.debug({ round: round.round, why: secagg.why }, 'secure aggregation: waiting to aggregate')
+      return
+    }
     const format: RoundFormat = {
       dtype: round.quantization.dtype,
       scale: round.quantization.scale,
@@ -115,7 +123,7 @@ export class Aggregator {
     const values = updateBytes.map((bytes) => checkUpdate(bytes!, format).values)
     const weights = updates.map((u) => u.weight)
     const base = modelOf(baseBytes!, n, round.base_global_cid)
-    const rule = getAggregationRule(round.rule)
+    const rule = secagg?.ready === true ? secagg.rule : getAggregationRule(round.rule)
     const aggregateValues = await this.#run(rule, values, weights)
     const lie = this.#o.tamper === 'always' || (this.#o.tamper === 'first' && this.#tampered === 0)
     if (lie) {
@@ -134,7 +142,7 @@ export class Aggregator {
       resultCid: result.aggregateCid,
       newGlobalCid: result.modelCid,
     })
-    const gas = aggregateWork(rule.name, updates.length, n) * 2n + 1_000_000n
+    const gas = aggregateWork(rule.name, updates.length, n) * 2n + 1_000_000n + 2n * (secagg?.ready === true ? secagg.gas : 0n)
     const tx = await buildTx(client, key, [msg], { fee: 200n, gasLimit: gas })
     const answer = await client.broadcastTx(tx, 'commit', 30_000)
     const seconds = (performance.now() - started) / 1000

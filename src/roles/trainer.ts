@@ -14,12 +14,15 @@ import { type UpdateDtype, decodeUpdateBlob, encodeUpdateBlob } from '../fl/upda
 import { clipL2, computeDelta, quantize } from '../fl/update/quantize.js'
 import type { Logger } from '../log/index.js'
 import { TRAINING_ERRORS, submitUpdateGas } from '../modules/training/index.js'
+import { SECAGG_RULE } from '../modules/training/secagg-handler.js'
+import { PLAIN_MAX_ABS } from '../fl/secagg/ring.js'
 import { type DeclareSpec, type ResolvedDeclaration, declarationMessage, resolveDeclaration } from './data-declaration.js'
 import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
 import { modelParameters } from './model-codec.js'
 import { NodeBlobs } from './node-blobs.js'
+import { SecAggTrainer, type SecAggTrainerOptions } from './secagg-trainer.js'
 
 export interface TrainerOptions {
   client: FedraClient
@@ -52,6 +55,8 @@ export interface TrainerOptions {
    * CSPRNG) per round, so nobody can regenerate the noise; tests pass a seeded or fixed source.
    */
   noise?: (round: bigint) => NormalSource
+  /** Secure aggregation rounds (docs/privacy.md): where round keys wait across a restart, and test-only options. */
+  secagg?: Pick<SecAggTrainerOptions, 'stateDir' | 'dumpPlain' | 'randomBytes' | 'env'>
 }
 
 /** Why a trainer stopped training for its subnet on its own (`Trainer.finished`). */
@@ -111,6 +116,7 @@ export class Trainer {
   readonly #blobs: Pick<NodeBlobs, 'get' | 'put'>
   readonly #follower: Follower
   readonly #address: string
+  readonly #secAgg: SecAggTrainer
   #network: (TrainableNetwork & { dispose(): void }) | null = null
   #spec: ModelSpec | null = null
   #worker: TrainingWorker | null = null
@@ -130,6 +136,14 @@ export class Trainer {
     this.#o = options
     this.#blobs = options.blobs ?? new NodeBlobs(options.nodeUrl)
     this.#address = options.key.publicKey.address
+    this.#secAgg = new SecAggTrainer({
+      ...options.secagg,
+      client: options.client,
+      key: options.key,
+      subnet: options.subnet,
+      log: options.log,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    })
     this.#follower = new Follower({ client: options.client, log: options.log, step: () => this.step() })
   }
 
@@ -191,6 +205,10 @@ export class Trainer {
     if (this.#finish !== null) return
     const { client, subnet } = this.#o
     const round = await client.call('round_get', { subnet: String(subnet) })
+    // A secagg round: set up first, update from setupEnd with a masked blob, reveal for the dropped (secagg-trainer.ts).
+    const gate = round.rule === SECAGG_RULE ? await this.#secAgg.step(round) : null
+    if (gate?.kind === 'sit-out') this.#done.add(round.round)
+    if (gate !== null && gate.kind !== 'update') return
     if (round.phase !== 'submit' || this.#done.has(round.round)) return
     // The ledger before the updates: a round is charged at its first recorded update and a budget
     // only shrinks, so "no round left" here and "no update yet" after mean the round is refused.
@@ -247,7 +265,9 @@ export class Trainer {
     const n = this.#parameterCount
     const number = BigInt(round.round)
     const random = SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn), 1)
-    const quant = { scale: round.quantization.scale, maxAbs: round.quantization.max_abs, clipNorm: this.#clipNorm }
+    const secagg = round.rule === SECAGG_RULE
+    // Under secure aggregation the wire is int32 residues, but the plain update must stay within PLAIN_MAX_ABS (src/fl/secagg/ring.ts).
+    const quant = { scale: round.quantization.scale, maxAbs: secagg ? PLAIN_MAX_ABS : round.quantization.max_abs, clipNorm: this.#clipNorm }
     let honest: Int32Array | undefined
     let loss = Number.NaN
     if (attack === undefined || attackTrains(attack)) {
@@ -277,7 +297,8 @@ export class Trainer {
             scale: quant.scale,
             random,
           })
-    const blob = encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values })
+    const wire = secagg ? this.#secAgg.mask(round, values, Math.min(data.count, round.sample_cap), quant.scale) : values
+    const blob = encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values: wire })
     const cid = await this.#blobs.put(blob)
     const metrics = Number.isFinite(loss) ? [{ name: 'loss', value: BigInt(Math.round(loss * 1e6)) }] : []
     const msg = messages.trainingSubmitUpdate({

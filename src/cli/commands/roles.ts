@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { join } from 'node:path'
 import { FedraClient } from '../../client/index.js'
 import { Keyring } from '../../crypto/keyring.js'
 import { parseAttackSpec } from '../../fl/sim/attacks.js'
@@ -110,6 +111,14 @@ export function registerRoleCommands(program: Command): void {
       '--declare <datanet@version>',
       "with every update, declare the accepted record of that Datanet version whose content is this trainer's data (its SHA-256; the data is not sent)",
     )
+    .option(
+      '--secagg-state <dir>',
+      'secure aggregation: where round keys wait (0600) within a round, across a restart (default: <home>/secagg-state)',
+    )
+    .option(
+      '--dump-plain <dir>',
+      "TESTS ONLY, defeats secure aggregation: write each round's plaintext quantized update there (needs FEDRA_TEST_DUMP=1)",
+    )
     .action(
       async (
         options: RoleOptions & {
@@ -122,6 +131,8 @@ export function registerRoleCommands(program: Command): void {
           attack?: string
           declare?: string
           worker?: boolean
+          secaggState?: string
+          dumpPlain?: string
         },
       ) => {
         const { parseDataSpec, loadTrainerData } = await import('../../roles/data-spec.js')
@@ -149,6 +160,10 @@ export function registerRoleCommands(program: Command): void {
               ...(attack === undefined ? {} : { attack }),
               ...(declare === undefined ? {} : { declare }),
               ...(options.worker === true ? { worker: true } : {}),
+              secagg: {
+                stateDir: options.secaggState ?? join(options.home, 'secagg-state'),
+                ...(options.dumpPlain === undefined ? {} : { dumpPlain: options.dumpPlain }),
+              },
             }),
           'trainer',
         )

@@ -4,7 +4,16 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { SecAggError } from './errors.js'
 import type { SecAggGraph } from './graph.js'
 import { type RoundKeyPair, agree, publicKeyOf } from './keys.js'
-import { SHARE_BYTES, bigToBytes, bytesToBig, combineShares, decodeShare, encodeShare, splitSecret } from './shamir.js'
+import {
+  SHARE_BYTES,
+  SHARE_CIPHERTEXT_BYTES,
+  bigToBytes,
+  bytesToBig,
+  combineShares,
+  decodeShare,
+  encodeShare,
+  splitSecret,
+} from './shamir.js'
 
 /**
  * Dropout recovery (Bell et al. 2020, round 1 "ShareKeys", with SecAgg+'s sharing among graph
@@ -35,7 +44,7 @@ export interface DealtShare {
   readonly commitment: Uint8Array
 }
 
-export const SHARE_CIPHERTEXT_BYTES = SHARE_BYTES + 16
+export { SHARE_CIPHERTEXT_BYTES }
 
 const encoder = new TextEncoder()
 

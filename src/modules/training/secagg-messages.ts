@@ -2,8 +2,7 @@
 // client builds these transactions from this file). Tags 2580–2589 of training's range.
 import { t, type StructValue } from '../../codec/index.js'
 import { SECAGG_MAX_UPDATES } from '../../fl/secagg/ring.js'
-import { SHARE_BYTES } from '../../fl/secagg/shamir.js'
-import { SHARE_CIPHERTEXT_BYTES } from '../../fl/secagg/shares.js'
+import { SHARE_BYTES, SHARE_CIPHERTEXT_BYTES } from '../../fl/secagg/shamir.js'
 
 const address = t.fixedBytes(20)
 
