@@ -22,6 +22,8 @@ import { type RoundFormat, checkBlobCid, checkUpdate, submittedValues, verifyAgg
 import { type TrainingParamsValue, trainingParams } from './params.js'
 import { endSubmitWindow } from './rounds.js'
 import { chargeDpRound, dpMessages } from './dp-ledger.js'
+import { envelopeMessages } from './envelope-keys.js'
+import { checkEnvelopeKeys, updateBlobOf } from './envelope-open.js'
 import { checkSecAggSubmission, isSecAggRound, secAggMessages, secAggRoundRule } from './secagg-handler.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
@@ -165,7 +167,8 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
         actual: bytes.length,
         claimed: String(m.byteSize),
       })
-    const { values } = checkUpdate(bytes, roundFormat(round, parameterCount))
+    // a private subnet's update is an envelope: the CID and size are the ciphertext's, the checks the blob's
+    const { values } = checkUpdate(updateBlobOf(ctx, m.subnet, bytes, true), roundFormat(round, parameterCount))
     const verdict = judgeFreeRider(ctx, books, round, m, values, params)
     if (verdict !== undefined) {
       rejectUpdate(ctx, books, m, trainer, verdict, params.freeRiderSlashFraction)
@@ -214,6 +217,7 @@ function checkSubmitter(
   if (!subnets.isMember(m.subnet, 'trainer', trainer))
     throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
   checkSecAggSubmission(ctx, round, trainer)
+  checkEnvelopeKeys(ctx, m.subnet)
   if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
     const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
     throw trainingError('TRAINER_BARRED', why, {
@@ -302,7 +306,10 @@ function judgeFreeRider(
   if (params.nearCopyCosine.isZero() || normSq === 0n || round.updates === 0) return undefined
   ctx.gas.consume(params.gasPerCoordinate * BigInt(values.length) * BigInt(round.updates), 'near-copy comparison')
   const format: RoundFormat = { dtype: round.dtype, scale: round.scale, maxAbs: round.maxAbs, parameterCount: values.length }
-  const earlier = books.updateCopies(m.subnet, m.round).map((c) => ({ trainer: c.trainer, values: submittedValues(c.bytes, format) }))
+  // a private subnet keeps its copies sealed (state is public); they open as the update did
+  const earlier = books
+    .updateCopies(m.subnet, m.round)
+    .map((c) => ({ trainer: c.trainer, values: submittedValues(updateBlobOf(ctx, m.subnet, c.bytes, false), format) }))
   const match = nearestCopy(values, normSq, earlier, params.nearCopyCosine, round.maxAbs)
   return match === undefined
     ? undefined
@@ -406,6 +413,7 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
         bond: String(bond),
         minimum: String(minimum),
       })
+    checkEnvelopeKeys(ctx, m.subnet)
     if (round.version !== null)
       throw trainingError('ALREADY_AGGREGATED', `round ${m.round} of subnet ${m.subnet} already has version ${round.version}`, at)
     if (m.baseGlobalCid !== round.baseGlobalCid) {
@@ -444,7 +452,7 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const { gasPerCoordinate } = readParams(ctx.moduleStore(), trainingParams)
     ctx.gas.consume(gasPerCoordinate * aggregateWork(rule.name, updates.length, parameterCount), 'aggregate recomputation')
     const format = roundFormat(round, parameterCount)
-    const named = updates.map((u) => ({ cid: u.updateCid, bytes: ctx.block.blobs.get(u.updateCid) }))
+    const named = updates.map((u) => ({ cid: u.updateCid, bytes: updateBlobOf(ctx, m.subnet, ctx.block.blobs.get(u.updateCid), false) }))
     const base = { cid: round.baseGlobalCid, bytes: ctx.block.blobs.get(round.baseGlobalCid) }
     const claimed = { aggregate: ctx.block.blobs.get(m.resultCid), model: ctx.block.blobs.get(m.newGlobalCid) }
     // a secagg round: the same rule, carrying the correction that removes dropped trainers' masks (secagg-handler.ts)
@@ -515,4 +523,4 @@ function reject(
   emitAggregateRejected(ctx, m.subnet, m.round, aggregator, m, expected, slashed, TRAINING_ERRORS.WRONG_AGGREGATE)
 }
 
-export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages, ...dpMessages]
+export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages, ...dpMessages, ...envelopeMessages]
