@@ -23,7 +23,7 @@ import { type TrainingParamsValue, trainingParams } from './params.js'
 import { endSubmitWindow } from './rounds.js'
 import { chargeDpRound, dpMessages } from './dp-ledger.js'
 import { envelopeMessages } from './envelope-keys.js'
-import { checkEnvelopeKeys, updateBlobOf } from './envelope-open.js'
+import { checkEnvelopeKeys, isPrivateSubnet, updateBlobOf } from './envelope-open.js'
 import { checkSecAggSubmission, isSecAggRound, secAggMessages, secAggRoundRule } from './secagg-handler.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
@@ -169,7 +169,7 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
       })
     // a private subnet's update is an envelope: the CID and size are the ciphertext's, the checks the blob's
     const { values } = checkUpdate(updateBlobOf(ctx, m.subnet, bytes, true), roundFormat(round, parameterCount))
-    const verdict = judgeFreeRider(ctx, books, round, m, values, params)
+    const verdict = judgeFreeRider(ctx, books, round, m, values, params, isPrivateSubnet(ctx, m.subnet))
     if (verdict !== undefined) {
       rejectUpdate(ctx, books, m, trainer, verdict, params.freeRiderSlashFraction)
       return
@@ -288,6 +288,7 @@ function judgeFreeRider(
   m: MsgSubmitUpdateValue,
   values: Int32Array,
   params: TrainingParamsValue,
+  sealed: boolean,
 ): FreeRiderVerdict | undefined {
   const normSq = exactNormSq(values, round.maxAbs)
   const seen = books.contentSeen(m.subnet, m.updateCid)
@@ -309,7 +310,7 @@ function judgeFreeRider(
   // a private subnet keeps its copies sealed (state is public); they open as the update did
   const earlier = books
     .updateCopies(m.subnet, m.round)
-    .map((c) => ({ trainer: c.trainer, values: submittedValues(updateBlobOf(ctx, m.subnet, c.bytes, false), format) }))
+    .map((c) => ({ trainer: c.trainer, values: submittedValues(sealed ? updateBlobOf(ctx, m.subnet, c.bytes, false) : c.bytes, format) }))
   const match = nearestCopy(values, normSq, earlier, params.nearCopyCosine, round.maxAbs)
   return match === undefined
     ? undefined
