@@ -7,6 +7,7 @@ export type RoleErrorCode =
   | 'BLOB_MISMATCH' // bytes the node gave that do not hash to the CID asked for
   | 'BAD_MODEL' // a global model blob that does not fit the subnet's model spec
   | 'NODE_REFUSED' // the node refused a call or a transaction
+  | 'ENVELOPE_UNREADABLE' // a private subnet's envelope this role cannot open (no key of its epoch, or the envelope is bad)
 
 export interface RoleErrorContext {
   option?: string

@@ -19,6 +19,7 @@ import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
 import { modelParameters } from './model-codec.js'
+import { updateBytesFor } from './envelope-seal.js'
 import { NodeBlobs } from './node-blobs.js'
 
 export interface TrainerOptions {
@@ -277,7 +278,12 @@ export class Trainer {
             scale: quant.scale,
             random,
           })
-    const blob = encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values })
+    // a private subnet's update is sealed to its epoch key before it is stored (envelope-seal.ts)
+    const blob = await updateBytesFor(
+      client,
+      subnet,
+      encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values }),
+    )
     const cid = await this.#blobs.put(blob)
     const metrics = Number.isFinite(loss) ? [{ name: 'loss', value: BigInt(Math.round(loss * 1e6)) }] : []
     const msg = messages.trainingSubmitUpdate({

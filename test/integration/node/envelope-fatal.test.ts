@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { encode } from '../../../src/codec/index.js'
 import { newKeySet, sealEnvelope } from '../../../src/fl/envelope/index.js'
-import { NodeEnvelopeOpener } from '../../../src/node/envelope-opener.js'
+import { EnvelopeKeyring } from '../../../src/fl/envelope/index.js'
 import { NodeError } from '../../../src/node/errors.js'
 import { fourValidatorGenesis, openChain, proposeNext, signedTx, tempDirs, VALIDATORS } from '../../support/chain.js'
 import { MsgOpenEnvelope, envelopeProbeModule } from '../../support/modules/envelope-probe.js'
@@ -25,7 +25,7 @@ describe('a node without the epoch key stops loudly', () => {
 
   it('a recipient executes and commits the block; a non-recipient answers invalid, reports ENVELOPE_UNREADABLE once with the reason, and cannot commit it', async () => {
     const recipient = await open()
-    recipient.setEnvelopeOpener(new NodeEnvelopeOpener([ed25519.utils.toMontgomerySecret(seedOf(100))]))
+    recipient.setEnvelopeOpener(new EnvelopeKeyring([ed25519.utils.toMontgomerySecret(seedOf(100))]))
     const { block, commit } = proposeNext(recipient, VALIDATORS, { txs: [tx] })
     assert.equal(block.txs.length, 1)
     assert.deepEqual(await recipient.processBlock(block), { valid: true })
@@ -33,7 +33,7 @@ describe('a node without the epoch key stops loudly', () => {
     assert.equal(recipient.height, 1)
 
     const outsider = await open()
-    outsider.setEnvelopeOpener(new NodeEnvelopeOpener([ed25519.utils.toMontgomerySecret(seedOf(7))]))
+    outsider.setEnvelopeOpener(new EnvelopeKeyring([ed25519.utils.toMontgomerySecret(seedOf(7))]))
     const fatal: unknown[] = []
     outsider.onFatal((error) => fatal.push(error))
     const verdict = await outsider.processBlock(block)

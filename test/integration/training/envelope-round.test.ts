@@ -5,7 +5,7 @@ import { MsgCreateValidator } from '../../../src/modules/staking/index.js'
 import { MsgJoinSubnet } from '../../../src/modules/subnets/index.js'
 import { MsgSetEnvelopeKeys, type MsgSetEnvelopeKeysValue } from '../../../src/modules/training/envelope-messages.js'
 import { TRAINING_ERRORS } from '../../../src/modules/training/index.js'
-import { NodeEnvelopeOpener } from '../../../src/node/envelope-opener.js'
+import { EnvelopeKeyring } from '../../../src/fl/envelope/index.js'
 import { Dec, StateError } from '../../../src/state/index.js'
 import { testKey } from '../../helpers/chain.js'
 import { tempDirs } from '../../support/chain.js'
@@ -62,7 +62,7 @@ const baseRecipients = () => [...AGGREGATORS.map((a) => recipient(a, `aggregator
 
 async function privateChain(dir: string, submitWindow = 3) {
   const chain = await TrainingChain.withSubnet(dir, { timing: { submitWindow, aggregateWindow: 2, gap: 1 } })
-  chain.envelopes = new NodeEnvelopeOpener([secretOf(NODE)])
+  chain.envelopes = new EnvelopeKeyring([secretOf(NODE)])
   const epoch0 = newKeySet(0n, 0, baseRecipients(), random)
   return { chain, epoch0 }
 }
@@ -180,7 +180,7 @@ describe('encrypted envelopes on chain: a private subnet', () => {
     assert.deepEqual(codes(rotated), [OK, fail('ENVELOPE_WRONG_EPOCH'), OK])
     // the aggregate opens trainer 2's epoch-0 envelope and trainer 3's epoch-1 one; the new validator's own opener reads both
     await chain.until(7)
-    chain.envelopes = new NodeEnvelopeOpener([secretOf(OUTSIDER)])
+    chain.envelopes = new EnvelopeKeyring([secretOf(OUTSIDER)])
     const honest = honestAggregate([2, 3].map((t) => ({ values: values.get(t)!, weight: 100 })))
     const included = [
       { trainer: 2, blob: first },
@@ -197,14 +197,14 @@ describe('encrypted envelopes on chain: a private subnet', () => {
     const first = sealEnvelope(epoch0.keySet, updateBlob(values.get(2)!), random)
     const opened = await chain.block([ADMIN, MsgSetEnvelopeKeys, messageOf(epoch0.keySet, [NODE])], chain.submit(2, first))
     assert.deepEqual(codes(opened), [OK, OK])
-    chain.envelopes = new NodeEnvelopeOpener([secretOf(OUTSIDER)])
+    chain.envelopes = new EnvelopeKeyring([secretOf(OUTSIDER)])
     const height = chain.height
     await assert.rejects(
       () => chain.block(chain.submit(4, sealEnvelope(epoch0.keySet, updateBlob(values.get(4)!), random))),
       (error: unknown) => error instanceof StateError && error.code === 'ENVELOPE_UNREADABLE' && /ENVELOPE_NO_KEY/.test(error.message),
     )
     assert.equal(chain.height, height)
-    chain.envelopes = new NodeEnvelopeOpener([secretOf(NODE)])
+    chain.envelopes = new EnvelopeKeyring([secretOf(NODE)])
     const joined = await chain.block([OUTSIDER, MsgJoinSubnet, { subnet: 0n, role: 'aggregator', bond: coin(AGGREGATOR_BOND) }])
     assert.deepEqual(codes(joined), [OK])
     const stale = await chain.block(chain.submit(3, sealEnvelope(epoch0.keySet, updateBlob(values.get(3)!), random)))

@@ -5,7 +5,7 @@ import { EnvelopeError, newKeySet, rotateKeySet, sealEnvelope } from '../../../.
 import { trainingModule } from '../../../../src/modules/training/index.js'
 import { keySetJson } from '../../../../src/modules/training/envelope-books.js'
 import { MsgSetEnvelopeKeys, type MsgSetEnvelopeKeysValue } from '../../../../src/modules/training/envelope-messages.js'
-import { NodeEnvelopeOpener } from '../../../../src/node/envelope-opener.js'
+import { EnvelopeKeyring } from '../../../../src/fl/envelope/index.js'
 import { ModuleError, StateError } from '../../../../src/state/index.js'
 import { seededBytes } from '../../fl/secagg/support.js'
 import { TrainingChain } from './harness.js'
@@ -111,11 +111,11 @@ describe('envelope key sets: stateless checks, genesis, queries and the node ope
     const epoch1 = rotateKeySet(epoch0.keySet, epoch0.epochSecret, [recipient(1), recipient(2)], random)
     const blob = Uint8Array.from({ length: 64 }, (_, i) => i)
     const old = sealEnvelope(epoch0.keySet, blob, random)
-    const joiner = new NodeEnvelopeOpener([secretOf(9), secretOf(2)])
+    const joiner = new EnvelopeKeyring([secretOf(9), secretOf(2)])
     assert.deepEqual(joiner.open(old, [epoch0.keySet, epoch1.keySet]), blob)
     assert.deepEqual(joiner.open(old, [epoch0.keySet]), blob, 'epoch 0 is cached from the walk')
     assert.throws(
-      () => new NodeEnvelopeOpener([secretOf(2)]).open(old, [epoch0.keySet]),
+      () => new EnvelopeKeyring([secretOf(2)]).open(old, [epoch0.keySet]),
       (e: unknown) => e instanceof EnvelopeError && e.code === 'ENVELOPE_NO_KEY',
     )
     assert.throws(

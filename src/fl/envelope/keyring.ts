@@ -1,15 +1,17 @@
-import { toHex } from '../bytes.js'
-import { EnvelopeError, type KeySet, openEnvelope, previousEpochSecret, unwrapEpochSecret } from '../fl/envelope/index.js'
-import type { EnvelopeOpener } from '../state/index.js'
+import { toHex } from '../../bytes.js'
+import { type KeySet, openEnvelope, previousEpochSecret, unwrapEpochSecret } from './envelope.js'
+import { EnvelopeError } from './errors.js'
 
 /**
- * This node's envelope opener (src/state/envelopes.ts): it holds X25519 secrets (the consensus
- * key mapped to Curve25519, any reader key) and unwraps each epoch's secret once. For an envelope
+ * A recipient's keyring: it holds X25519 secrets (a node's consensus key mapped to Curve25519, an
+ * aggregator's or reader's key) and unwraps each epoch's secret once. A node's execution uses it
+ * as its EnvelopeOpener (src/state/envelopes.ts); the aggregator and scorer daemons open blobs
+ * with it (src/roles/envelope-blobs.ts). For an envelope
  * of epoch e it takes the first key set from e on that wraps for one of its keys and walks the
  * chain of previous-epoch secrets back to e, caching every secret on the way (a node added at a
  * later epoch reads the earlier ones). ENVELOPE_NO_KEY when no key set wraps for it.
  */
-export class NodeEnvelopeOpener implements EnvelopeOpener {
+export class EnvelopeKeyring {
   readonly #secrets: readonly Uint8Array[]
   /** a_e by (subnet, epoch, A_e): a key set's public key pins the secret, so a cached secret never answers another set. */
   readonly #epochSecrets = new Map<string, Uint8Array>()
@@ -50,7 +52,7 @@ export class NodeEnvelopeOpener implements EnvelopeOpener {
     }
     throw (
       noKey ??
-      new EnvelopeError('ENVELOPE_NO_KEY', `this node holds no key (epoch ${keySets[0]!.epoch})`, {
+      new EnvelopeError('ENVELOPE_NO_KEY', `this keyring holds no key (epoch ${keySets[0]!.epoch})`, {
         recipient: 'none',
         epoch: keySets[0]!.epoch,
       })
