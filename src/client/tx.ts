@@ -37,6 +37,7 @@ import type { FedraClient } from './client.js'
 import { datanetMessages, lineageMessages } from './datanet-tx.js'
 import { govMessages } from './gov-tx.js'
 import { disputeMessages } from './dispute-tx.js'
+import { envelopeMessages } from './envelope-tx.js'
 import {
   accountBytes,
   addressList,
@@ -421,6 +422,7 @@ export const messages = {
   ...datanetMessages,
   ...lineageMessages,
   ...govMessages,
+  ...envelopeMessages,
   ...disputeMessages,
 }
 
