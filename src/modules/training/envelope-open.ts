@@ -27,7 +27,8 @@ export function checkEnvelopeKeys(ctx: Context, subnet: bigint): void {
  * bytes themselves (ENVELOPE_NOT_PRIVATE for an envelope: nobody could check it); in a private
  * one the blob inside the envelope, opened by this node's opener (ctx.block.envelopes).
  * `submitted`: the envelope must be of the latest epoch (a new update); otherwise (an aggregate's
- * inputs) of any published epoch. Refusals that are the same on every recipient: ENVELOPE_REQUIRED
+ * inputs, the round's near-copy copies) of any published epoch, and a plaintext blob is one
+ * recorded before the subnet became private. Refusals that are the same on every recipient: ENVELOPE_REQUIRED
  * (plaintext), ENVELOPE_MALFORMED, ENVELOPE_WRONG_EPOCH, ENVELOPE_DECRYPT. A key this node lacks
  * or a wrong wrap is StateError ENVELOPE_UNREADABLE: the node cannot execute the block.
  */
@@ -40,6 +41,9 @@ export function updateBlobOf(ctx: Context, subnet: bigint, bytes: Uint8Array, su
       throw trainingError('ENVELOPE_NOT_PRIVATE', `subnet ${subnet} is not private: its updates are plain blobs, not envelopes`, at)
     return bytes
   }
+  // A recorded update in plaintext was recorded before the first key set (every later one is
+  // sealed): the round it belongs to still aggregates it as it is.
+  if (!looksSealed(bytes) && !submitted) return bytes
   if (!looksSealed(bytes))
     throw trainingError('ENVELOPE_REQUIRED', `subnet ${subnet} is private: an update must be an envelope sealed to its epoch key`, at)
   let header: { subnet: bigint; epoch: number }

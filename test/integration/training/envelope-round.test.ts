@@ -134,6 +134,29 @@ describe('encrypted envelopes on chain: a private subnet', () => {
     await chain.close()
   })
 
+  it('a round holding a plaintext update from before the subnet became private still aggregates it with the sealed ones', async () => {
+    const { chain, epoch0 } = await privateChain(dirs.next())
+    const before = await chain.block(chain.submit(2, updateBlob(values.get(2)!)))
+    assert.deepEqual(codes(before), [OK])
+    const sealed = sealEnvelope(epoch0.keySet, updateBlob(values.get(3)!), random)
+    const after = await chain.block(
+      [ADMIN, MsgSetEnvelopeKeys, messageOf(epoch0.keySet, [NODE])],
+      chain.submit(3, sealed),
+      chain.submit(4, updateBlob(values.get(4)!)),
+    )
+    assert.deepEqual(codes(after), [OK, OK, fail('ENVELOPE_REQUIRED')])
+    await chain.until(4)
+    const honest = honestAggregate([2, 3].map((t) => ({ values: values.get(t)!, weight: 100 })))
+    const included = [
+      { trainer: 2, blob: updateBlob(values.get(2)!) },
+      { trainer: 3, blob: sealed },
+    ]
+    const aggregated = await chain.block(chain.aggregate(AGGREGATORS[0]!, included, honest.aggregateCid, honest.modelCid))
+    assert.deepEqual(codes(aggregated), [OK])
+    assert.equal(eventsOf(aggregated, 'aggregate_accepted').length, 1)
+    await chain.close()
+  })
+
   it('an envelope in a subnet that is not private is refused', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     const { keySet } = newKeySet(0n, 0, baseRecipients(), random)
