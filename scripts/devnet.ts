@@ -43,6 +43,8 @@ training (on by default; docs/training.md):
   --worker           trainers train in a worker thread (\`fedra trainer --worker\`)
   --dp Z:EPS[:C]     a DP subnet: trainers clip to C (default 1) and add noise z·C; the budget ε at δ 1e-5
                      refuses rounds once spent and the trainers stop (docs/privacy.md)
+  --private          a private subnet: its admin publishes the envelope key set at setup (validators, the
+                     aggregators, the full nodes and scorers as readers); trainers seal their updates (docs/privacy.md)
   --gov-period S     governance's deposit and voting periods, in seconds of block time (default: x/gov's
                      two days; a devnet wants a few seconds to try proposals end to end)
   --no-training      the plain chain: no subnet, no trainers
@@ -92,6 +94,7 @@ function parse() {
       'gov-period': { type: 'string' },
       worker: { type: 'boolean', default: false },
       dp: { type: 'string' },
+      private: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -167,6 +170,7 @@ const training = values['no-training']
       seed: 1,
       datanet: values.datanet,
       worker: values.worker,
+      private: values.private,
       ...(values.dp === undefined
         ? {}
         : { dp: parseDevnetDp(values.dp) ?? fail('--dp is NOISE:EPSILON[:CLIP], e.g. 1:10 (noise ≥ 0.1)', 2) }),
