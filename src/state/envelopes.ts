@@ -1,5 +1,17 @@
-import type { KeySet } from '../fl/envelope/index.js'
 import { StateError } from './errors.js'
+
+/**
+ * An epoch's key set as the envelope library takes it (src/fl/envelope KeySet, the same shape),
+ * declared here so that the framework imports no FL code.
+ */
+export interface EnvelopeKeySet {
+  readonly subnet: bigint
+  readonly epoch: number
+  readonly publicKey: Uint8Array
+  readonly wrapPublicKey: Uint8Array
+  readonly wraps: readonly { readonly id: string; readonly publicKey: Uint8Array; readonly wrapped: Uint8Array }[]
+  readonly previous?: Uint8Array
+}
 
 /**
  * The node-local opener of a private subnet's update envelopes, beside the BlobReader
@@ -16,7 +28,7 @@ export interface EnvelopeOpener {
    * follow in order, so a node added after that epoch reaches its secret back through the chain.
    * @throws EnvelopeError (src/fl/envelope/errors.ts)
    */
-  open(envelope: Uint8Array, keySets: readonly KeySet[]): Uint8Array
+  open(envelope: Uint8Array, keySets: readonly EnvelopeKeySet[]): Uint8Array
 }
 
 /** The opener of work with no keys (mempool checks, queries, nodes built without one). */
