@@ -131,7 +131,8 @@ export function submitUpdateGas(parameterCount: number, dtype: string, earlier: 
  * update also writes its CID to the duplicate index and (near-copy on) its blob bytes to the
  * round's copies, at the store's write price. With close_submit_when_full, a recorded update
  * that completes the round (roundComplete) ends its submit window at the next block
- * (rounds.ts endSubmitWindow, event submit_window_closed).
+ * (rounds.ts endSubmitWindow, event submit_window_closed). In a private subnet the blob is an
+ * envelope sealed to the latest epoch, opened by this node before the checks (envelope-open.ts).
  */
 const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
   type: MsgSubmitUpdate,
@@ -203,7 +204,8 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
  * MsgSubmitUpdate's checks of the sender and the round, before the blob is read (what its
  * admission rule runs too): the submit window is open, the signer is a trainer of the subnet
  * (in a secagg-fedavg round: one that set up, in the update phase), not barred from the round as a free-rider, bonded at least min_trainer_bond, has no update in
- * the round yet, and the round is not full.
+ * the round yet, and the round is not full; in a private subnet, its key set is not stale
+ * (ENVELOPE_KEY_SET_STALE, envelope-keys.ts).
  */
 function checkSubmitter(
   ctx: Context,
@@ -375,7 +377,8 @@ const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => 
  *   Other registered aggregators may still submit until the window ends.
  *
  * Gas: gas_per_coordinate × aggregateWork(rule, K, N), charged before any blob is read, so a
- * block cannot hide unbounded work behind a small transaction.
+ * block cannot hide unbounded work behind a small transaction. In a private subnet the key set
+ * must not be stale and the included envelopes are opened before the recompute (envelope-open.ts).
  */
 const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
   type: MsgSubmitAggregate,
