@@ -347,15 +347,17 @@ export class ChainApp implements ConsensusApp {
    * this node's problem (NodeError), not a sign that the peer serving the block lied.
    */
   async verifyDecided(block: Block): Promise<ExecutionVerdict> {
-    return this.#verdict(block, await this.#commitBlobs(block))
+    return this.#verdict(block, await this.#commitBlobs(block), true)
   }
 
-  #verdict(block: Block, blobs?: BlobReader): ExecutionVerdict {
+  /** `decided`: a block the network committed, so a failure of this node's own (ENVELOPE_UNREADABLE) is thrown, not blamed on the block or its peer. */
+  #verdict(block: Block, blobs?: BlobReader, decided = false): ExecutionVerdict {
     const { header } = block
     let executed: ExecutedBlock
     try {
       executed = this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit, blobs)
     } catch (error) {
+      if (decided && error instanceof StateError && error.code === 'ENVELOPE_UNREADABLE') throw error
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
     if (!sameBytes(executed.stateRoot, header.stateRoot))

@@ -43,6 +43,8 @@ describe('a node without the epoch key stops loudly', () => {
     const [error] = fatal
     assert.ok(error instanceof NodeError && error.code === 'ENVELOPE_UNREADABLE', String(error))
     assert.match((error as NodeError).message, /block 1: .*ENVELOPE_NO_KEY/)
+    // block sync: a decided block it cannot open is this node's failure, thrown (the peer that served it is not blamed)
+    await assert.rejects(() => outsider.verifyDecided(block), /ENVELOPE_UNREADABLE: .*ENVELOPE_NO_KEY/)
     await assert.rejects(() => outsider.commitBlock(block, commit), /ENVELOPE_NO_KEY/)
     assert.equal(outsider.height, 0)
   })
