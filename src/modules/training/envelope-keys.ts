@@ -6,6 +6,7 @@ import { EnvelopeBooks, keySetJson } from './envelope-books.js'
 import { MsgSetEnvelopeKeys, type MsgSetEnvelopeKeysValue } from './envelope-messages.js'
 import { currentRecipients, recipientDifference } from './envelope-recipients.js'
 import { trainingError } from './errors.js'
+import { emitEnvelopeKeysPublished } from './events.js'
 import { SUBNETS } from './expected-keepers.js'
 
 // Any scalar: only whether the point is of low order matters (then every product is the identity).
@@ -63,7 +64,7 @@ const setEnvelopeKeys: MessageHandler<MsgSetEnvelopeKeysValue> = {
       )
     const { subnet: _, epoch, ...keySet } = m
     books.publish(m.subnet, epoch, { ...keySet, height: BigInt(ctx.block.height) })
-    ctx.emit('envelope_keys_published', { subnet: String(m.subnet), epoch: String(epoch), recipients: String(m.wraps.length) })
+    emitEnvelopeKeysPublished(ctx, m.subnet, epoch, m.wraps.length)
   },
 }
 

@@ -131,6 +131,17 @@ describe('encrypted envelopes on chain: a private subnet', () => {
     })
     assert.deepEqual(restarted.app.exportAppState(), exported)
     await restarted.close()
+    const [entry] = exported.training.envelopes as Record<string, unknown>[]
+    await assert.rejects(
+      TrainingChain.open(dirs.next(), {
+        genesis: {
+          ...trainingGenesisJson(),
+          initial_height: chain.height + 1,
+          app_state: { ...exported, training: { ...exported.training, envelopes: [{ ...entry, subnet: '5' }] } },
+        },
+      }),
+      /subnets has no subnet 5/,
+    )
     await chain.close()
   })
 
