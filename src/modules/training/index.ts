@@ -40,6 +40,7 @@ export { blobCid } from './blob-cid.js'
 // The chain's own integer work on blobs, for aggregators that must compute the same bits (src/roles/aggregator.ts).
 export { MODEL_DTYPE, checkUpdate, modelOf, nextModelValues, recompute, type RoundFormat, type Recomputed } from './model.js'
 export { aggregateWork, submitUpdateGas } from './handler.js'
+export { MsgSetEnvelopeKeys, type MsgSetEnvelopeKeysValue } from './envelope-messages.js'
 export { exactDot, exactNormSq, cosineAtLeast, cosineDec, nearestCopy } from './free-riders.js'
 export type { UpdateRejectionView } from './books.js'
 export {
