@@ -48,6 +48,8 @@ training (on by default; docs/training.md):
                      a single update (docs/privacy.md); scorers judge each round's aggregate as a group
   --dump-plain       TESTS ONLY, defeats --secagg: trainers write their plaintext updates to DIR/roles/trainer<i>-plain
                      (needs FEDRA_TEST_DUMP=1 in the environment)
+  --private          a private subnet: its admin publishes the envelope key set at setup (validators, the
+                     aggregators, the full nodes and scorers as readers); trainers seal their updates (docs/privacy.md)
   --gov-period S     governance's deposit and voting periods, in seconds of block time (default: x/gov's
                      two days; a devnet wants a few seconds to try proposals end to end)
   --no-training      the plain chain: no subnet, no trainers
@@ -99,6 +101,7 @@ function parse() {
       dp: { type: 'string' },
       secagg: { type: 'boolean', default: false },
       'dump-plain': { type: 'boolean', default: false },
+      private: { type: 'boolean', default: false },
       rounds: { type: 'string' },
       trainers: { type: 'string' },
       aggregators: { type: 'string' },
@@ -177,6 +180,7 @@ const training = values['no-training']
       worker: values.worker,
       secagg: values.secagg,
       dumpPlain: values['dump-plain'],
+      private: values.private,
       ...(values.dp === undefined
         ? {}
         : { dp: parseDevnetDp(values.dp) ?? fail('--dp is NOISE:EPSILON[:CLIP], e.g. 1:10 (noise ≥ 0.1)', 2) }),

@@ -38,6 +38,7 @@ import { datanetMessages, lineageMessages } from './datanet-tx.js'
 import { govMessages } from './gov-tx.js'
 import { disputeMessages } from './dispute-tx.js'
 import { secAggMessages } from './secagg-tx.js'
+import { envelopeMessages } from './envelope-tx.js'
 import {
   accountBytes,
   addressList,
@@ -422,6 +423,7 @@ export const messages = {
   ...datanetMessages,
   ...lineageMessages,
   ...govMessages,
+  ...envelopeMessages,
   ...disputeMessages,
   ...secAggMessages,
 }

@@ -16,6 +16,7 @@ import { NodeBlobs } from '../roles/node-blobs.js'
 import { DATANET, DATANET_VALIDATION_SET, DATANET_VERSION } from './datanet.js'
 import { DEVNET_PASSPHRASE, type DevnetLayout, devnetAccount, devnetAccountName, devnetOperatorName } from './layout.js'
 import { NodeProcess, waitFor } from './process.js'
+import { publishDevnetKeySet } from './private.js'
 
 export interface DevnetTrainingOptions {
   trainers: number
@@ -55,6 +56,8 @@ export interface DevnetTrainingOptions {
   secagg?: boolean
   /** TESTS ONLY (needs FEDRA_TEST_DUMP=1 in the environment): trainer i writes its plaintext updates to roles/trainer<i>-plain. */
   dumpPlain?: boolean
+  /** A private subnet (`--private`): its admin publishes the envelope key set right after the joins (src/devnet/private.ts). */
+  private?: boolean
   out: (text: string) => void
 }
 
@@ -192,6 +195,7 @@ export class DevnetTraining {
     o.out(
       `training: subnet 0 "mnist-digits" created (${o.secagg === true ? `${SECAGG_RULE}: secure aggregation` : o.rule}, ${DEVNET_MODELS[o.model].label}, initial model ${initialCid.slice(0, 16)}…); ${o.trainers} trainers and ${o.aggregators} aggregators joined\n`,
     )
+    if (o.private === true) await publishDevnetKeySet(this.#layout, this.#client, o, (msgs, what) => this.#send(0, msgs, 2_000_000n, what))
     if (o.dp !== undefined)
       o.out(
         `training: DP policy: clip norm ${o.dp.clipNorm}, noise multiplier ${o.dp.noiseMultiplier}, budget ε ${o.dp.targetEpsilon} at δ ${o.dp.delta}; trainers stop when it is spent (fedra query dp-ledger 0)\n`,

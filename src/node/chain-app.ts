@@ -22,10 +22,12 @@ import {
   type Application,
   type BlobReader,
   type BlockResultsValue,
+  type EnvelopeOpener,
   type ExecutedBlock,
   type TxResult,
   type ValidatorUpdate as StateValidatorUpdate,
   type WrittenKeys,
+  StateError,
   blobReader,
 } from '../state/index.js'
 import { type BlockBudget, blockBudgetFor } from './block-budget.js'
@@ -109,6 +111,8 @@ export class ChainApp implements ConsensusApp {
   #fatal: Array<(error: unknown) => void> = []
   #inFlight: Promise<void> = Promise.resolve()
   #data: BlockData | null = null
+  #envelopes: EnvelopeOpener | null = null
+  #unreadable = false
   /** Precommits for the tip's block that arrived after its decision (ConsensusDriver: late precommits), by height. */
   #lateSignatures = new Map<number, { validator: string; signature: Uint8Array }[]>()
   #extendedCommit: { base: Commit; count: number; commit: Commit } | null = null
@@ -208,6 +212,11 @@ export class ChainApp implements ConsensusApp {
   setBlockData(data: BlockData, budgetMs: number): void {
     this.#data = data
     this.#dataBudgetMs = budgetMs
+  }
+
+  /** This node's opener of private subnets' update envelopes (its own keys); without one it cannot execute their updates. */
+  setEnvelopeOpener(opener: EnvelopeOpener): void {
+    this.#envelopes = opener
   }
 
   /** The software upgrades this binary has (`--upgrade NAME`): a scheduled one it lacks halts the node at its height. */
@@ -338,15 +347,17 @@ export class ChainApp implements ConsensusApp {
    * this node's problem (NodeError), not a sign that the peer serving the block lied.
    */
   async verifyDecided(block: Block): Promise<ExecutionVerdict> {
-    return this.#verdict(block, await this.#commitBlobs(block))
+    return this.#verdict(block, await this.#commitBlobs(block), true)
   }
 
-  #verdict(block: Block, blobs?: BlobReader): ExecutionVerdict {
+  /** `decided`: a block the network committed, so a failure of this node's own (ENVELOPE_UNREADABLE) is thrown, not blamed on the block or its peer. */
+  #verdict(block: Block, blobs?: BlobReader, decided = false): ExecutionVerdict {
     const { header } = block
     let executed: ExecutedBlock
     try {
       executed = this.#execute(header.height, header.time, header.proposer, block.txs, block.evidence, block.lastCommit, blobs)
     } catch (error) {
+      if (decided && error instanceof StateError && error.code === 'ENVELOPE_UNREADABLE') throw error
       return { valid: false, reason: error instanceof Error ? error.message : String(error) }
     }
     if (!sameBytes(executed.stateRoot, header.stateRoot))
@@ -491,15 +502,29 @@ export class ChainApp implements ConsensusApp {
     const halt = this.upgradeHalt()
     if (halt?.code === 'UPGRADE_NEEDED') throw halt
     const started = performance.now()
-    const executed = this.state.executeBlock({
-      height,
-      time: BigInt(time),
-      proposer: decodeAddress(proposer),
-      txs,
-      evidence: misbehaviourOf(evidence, (h) => this.validatorsAt(h)),
-      lastCommit: commitInfoOf(lastCommit, this.#lastValidators),
-      ...(blobs === undefined ? {} : { blobs }),
-    })
+    let executed: ExecutedBlock
+    try {
+      executed = this.state.executeBlock({
+        height,
+        time: BigInt(time),
+        proposer: decodeAddress(proposer),
+        txs,
+        evidence: misbehaviourOf(evidence, (h) => this.validatorsAt(h)),
+        lastCommit: commitInfoOf(lastCommit, this.#lastValidators),
+        ...(blobs === undefined ? {} : { blobs }),
+        ...(this.#envelopes === null ? {} : { envelopes: this.#envelopes }),
+      })
+    } catch (error) {
+      // A private subnet's envelope this node holds no key for (or a wrong wrap for it): the
+      // condition comes from committed state, so this node cannot execute the chain from here on,
+      // whichever path met it (proposal, verdict, sync, commit). Stop loudly, never diverge.
+      if (error instanceof StateError && error.code === 'ENVELOPE_UNREADABLE' && !this.#unreadable) {
+        this.#unreadable = true
+        const fatal = new NodeError('ENVELOPE_UNREADABLE', `block ${height}: ${error.plainMessage}`, { height }, { cause: error })
+        for (const listener of this.#fatal) listener(fatal)
+      }
+      throw error
+    }
     this.#budget.observe(txs.length, performance.now() - started)
     // End-block's validator updates of block H land in the set of H+2; updates consensus cannot
     // apply (removing an unknown validator, no power left) make the block invalid here, not its commit fatal.

@@ -11,6 +11,7 @@ export type NodeErrorCode =
   | 'ADDRESS_IN_USE' // a listen address (p2p, rpc, metrics) is taken by another process
   | 'UPGRADE_NEEDED' // the chain reached a scheduled software upgrade this binary was not started with (--upgrade NAME)
   | 'UPGRADE_TOO_EARLY' // started with --upgrade NAME before the height it is scheduled for
+  | 'ENVELOPE_UNREADABLE' // a private subnet's envelope this node holds no key for (not a recipient of the epoch, or a wrong wrap): it cannot execute the chain
   | 'NOT_FOUND'
 
 export interface NodeErrorContext {

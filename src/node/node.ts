@@ -22,6 +22,8 @@ import { P2PHost, protocolsFor, topicsFor } from '../p2p/index.js'
 import { Application, StateDB, loadGenesisFile } from '../state/index.js'
 import { blockBudgetFor } from './block-budget.js'
 import { BlockSync, SYNC_MARGIN } from './block-sync.js'
+import { EnvelopeKeyring } from '../fl/envelope/index.js'
+import { x25519SecretOfEd25519Seed } from '../fl/x25519.js'
 import { ChainApp, type CommittedBlockInfo } from './chain-app.js'
 import type { NodeConfig } from './config.js'
 import { ConsensusGossip } from './consensus-gossip.js'
@@ -158,6 +160,8 @@ export class FedraNode {
     chain.setBlockBudget(blockBudgetFor(config.consensus.timeoutProposeMs))
     // Blobs a proposal's txs declare are fetched within half the propose timeout, else the block is prevoted nil (DESIGN §5).
     chain.setBlockData(blockDataOf(blobs.availability), Math.floor(config.consensus.timeoutProposeMs / 2))
+    // Private subnets' envelopes open with this node's consensus key (a validator's, or a listed reader's).
+    chain.setEnvelopeOpener(new EnvelopeKeyring(validatorKey === null ? [] : [x25519SecretOfEd25519Seed(validatorKey.exportSeed())]))
     // Every admitted tx's declared blobs are fetched in the background, so any proposer can include it.
     if (chain.state.registry.declaresBlobs) {
       this.#prefetch = new BlobPrefetch({
@@ -289,6 +293,8 @@ export class FedraNode {
         { upgrade: error.context.upgrade, upgradeHeight: error.context.height, height: this.chain.height },
         error.plainMessage,
       )
+    else if (error instanceof NodeError && error.code === 'ENVELOPE_UNREADABLE')
+      this.#log.fatal({ err: error, height: this.chain.height }, `${error.plainMessage}; the node must stop`)
     else this.#log.fatal({ err: error, height: this.chain.height }, 'cannot commit; the node must stop')
     this.#stopConsensus()
     for (const listener of this.#fatal) listener(error)

@@ -51,7 +51,7 @@ type Round = Result<'round_get'>
  */
 export class Aggregator {
   readonly #o: AggregatorOptions
-  readonly #blobs: NodeBlobs
+  readonly #blobs: Pick<NodeBlobs, 'get' | 'put'>
   readonly #follower: Follower
   readonly #address: string
   readonly #done = new Set<string>()
@@ -61,7 +61,7 @@ export class Aggregator {
 
   constructor(options: AggregatorOptions) {
     this.#o = options
-    this.#blobs = new NodeBlobs(options.nodeUrl)
+    this.#blobs = NodeBlobs.opening(options.nodeUrl, options.client, options.key) // opens a private subnet's updates
     this.#address = options.key.publicKey.address
     this.#follower = new Follower({ client: options.client, log: options.log, step: () => this.#step() })
   }

@@ -14,6 +14,7 @@ export type RoleErrorCode =
   | 'SECAGG_NO_HOLDER_KEY' // a graph neighbour has no public key on chain: no share can be sealed to it
   | 'SECAGG_REFUSED' // the chain refused a secagg setup or reveal
   | 'SECAGG_UNRECOVERABLE' // a dropped trainer's revealed shares do not rebuild its round key
+  | 'ENVELOPE_UNREADABLE' // a private subnet's envelope this role cannot open (no key of its epoch, or the envelope is bad)
 
 export interface RoleErrorContext {
   option?: string

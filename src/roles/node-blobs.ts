@@ -1,4 +1,7 @@
 import { blobCid } from '../modules/training/index.js'
+import type { FedraClient } from '../client/index.js'
+import type { PrivateKey } from '../crypto/index.js'
+import { EnvelopeBlobs } from './envelope-blobs.js'
 import { RoleError } from './errors.js'
 
 /**
@@ -13,6 +16,11 @@ export class NodeBlobs {
   constructor(nodeUrl: string, timeoutMs = 30_000) {
     this.#base = nodeUrl.replace(/\/+$/, '')
     this.#timeoutMs = timeoutMs
+  }
+
+  /** The node's store read through `key`'s envelope keyring: a private subnet's updates come back opened (envelope-blobs.ts). */
+  static opening(nodeUrl: string, client: FedraClient, key: PrivateKey): EnvelopeBlobs {
+    return new EnvelopeBlobs(new NodeBlobs(nodeUrl), client, key)
   }
 
   /** Stores `bytes` on the node (pinned: a model or update the chain will name must not be collected before it does); returns the node's CID, checked against ours. */

@@ -91,7 +91,7 @@ export class Scorer {
 
   constructor(options: ScorerOptions) {
     this.#o = options
-    this.#blobs = options.blobs ?? new NodeBlobs(options.nodeUrl)
+    this.#blobs = options.blobs ?? NodeBlobs.opening(options.nodeUrl, options.client, options.key)
     this.#validator = options.key.publicKey.addressBytes
     this.#address = options.key.publicKey.address
     this.#valoper = encodeAddress(this.#validator, 'fedravaloper')

@@ -21,6 +21,7 @@ import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
 import { modelParameters } from './model-codec.js'
+import { updateBytesFor } from './envelope-seal.js'
 import { NodeBlobs } from './node-blobs.js'
 import { SecAggTrainer, type SecAggTrainerOptions } from './secagg-trainer.js'
 
@@ -298,7 +299,12 @@ export class Trainer {
             random,
           })
     const wire = secagg ? this.#secAgg.mask(round, values, Math.min(data.count, round.sample_cap), quant.scale) : values
-    const blob = encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values: wire })
+    // a private subnet's update is sealed to its epoch key before it is stored (envelope-seal.ts)
+    const blob = await updateBytesFor(
+      client,
+      subnet,
+      encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values: wire }),
+    )
     const cid = await this.#blobs.put(blob)
     const metrics = Number.isFinite(loss) ? [{ name: 'loss', value: BigInt(Math.round(loss * 1e6)) }] : []
     const msg = messages.trainingSubmitUpdate({

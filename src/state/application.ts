@@ -1,6 +1,7 @@
 import { CodecError, decode, encode, peekStructTag } from '../codec/index.js'
 import type { CommitInfo, Misbehaviour } from './consensus-info.js'
 import { type BlobReader, Context, type BlockInfo, NO_BLOBS, outsideBlock } from './context.js'
+import { type EnvelopeOpener, NO_ENVELOPES } from './envelopes.js'
 import { type CheckedTxs, type TxResult, checkTxStateless, deliverTx, runAnte } from './deliver-tx.js'
 import { StateError } from './errors.js'
 import type { Event } from './events.js'
@@ -29,6 +30,8 @@ export interface BlockInput {
   lastCommit?: CommitInfo | null
   /** The blobs the block's messages declare (`referencedBlobs`), loaded; none by default. */
   blobs?: BlobReader
+  /** This node's envelope opener (envelopes.ts); none by default. */
+  envelopes?: EnvelopeOpener
 }
 
 export interface ExecutedBlock {
@@ -90,6 +93,7 @@ export class Application {
     evidence: readonly Misbehaviour[] = [],
     lastCommit: CommitInfo | null = null,
     blobs: BlobReader = NO_BLOBS,
+    envelopes: EnvelopeOpener = NO_ENVELOPES,
   ): BlockInfo {
     return {
       chainId: this.genesis.chainId,
@@ -100,6 +104,7 @@ export class Application {
       lastCommit,
       evidenceMaxAge: this.genesis.consensusParams.evidence.maxAgeBlocks,
       blobs,
+      envelopes,
     }
   }
 
@@ -190,7 +195,15 @@ export class Application {
         height: input.height,
       })
     }
-    const block = this.#blockInfo(input.height, input.time, input.proposer, input.evidence, input.lastCommit ?? null, input.blobs)
+    const block = this.#blockInfo(
+      input.height,
+      input.time,
+      input.proposer,
+      input.evidence,
+      input.lastCommit ?? null,
+      input.blobs,
+      input.envelopes,
+    )
     const store = new CacheStore(this.db)
     const beginCtx = new Context(block, store, new GasMeter(UNLIMITED), this.registry)
     for (const module of this.registry.beginBlockOrder) module.beginBlock?.(beginCtx.forModule(module.name))

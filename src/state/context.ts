@@ -9,6 +9,7 @@ import type { KeeperRef } from './keepers.js'
 import { type ModuleParams, PARAMS_KEY, ParamsKeeper } from './params.js'
 import { StateError } from './errors.js'
 import { concatBytes, utf8 } from './bytes.js'
+import { type EnvelopeOpener, NO_ENVELOPES } from './envelopes.js'
 
 /** What execution may know about the block: everything comes from the block, nothing from the host. */
 export interface BlockInfo {
@@ -25,6 +26,8 @@ export interface BlockInfo {
   evidenceMaxAge: number
   /** The blobs the block's messages declared (MessageHandler.blobs), loaded before execution; local reads only. */
   blobs: BlobReader
+  /** This node's opener of private subnets' update envelopes (envelopes.ts); NO_ENVELOPES outside blocks. */
+  envelopes: EnvelopeOpener
 }
 
 /**
@@ -61,7 +64,17 @@ export function blobReader(declared: Iterable<string>, loaded: ReadonlyMap<strin
 
 /** The block info of work outside a block (mempool checks, queries, invariants): no time, proposer, evidence or commit. */
 export function outsideBlock(chainId: string, height: number): BlockInfo {
-  return { chainId, height, time: 0n, proposer: new Uint8Array(20), evidence: [], lastCommit: null, evidenceMaxAge: 0, blobs: NO_BLOBS }
+  return {
+    chainId,
+    height,
+    time: 0n,
+    proposer: new Uint8Array(20),
+    evidence: [],
+    lastCommit: null,
+    evidenceMaxAge: 0,
+    blobs: NO_BLOBS,
+    envelopes: NO_ENVELOPES,
+  }
 }
 
 // Every transaction builds a few keepers, each asking for its module's prefix.

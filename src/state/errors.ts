@@ -19,6 +19,7 @@ export type StateErrorCode =
   | 'DEC_DIVISION_BY_ZERO'
   | 'BLOB_NOT_DECLARED' // a handler read a blob no message of its block declared (MessageHandler.blobs)
   | 'BLOB_NOT_LOADED' // execution without the block's declared blobs loaded (node-local: the block is not executed)
+  | 'ENVELOPE_UNREADABLE' // a private subnet's envelope this node holds no key for, or a wrong wrap (node-local: it must stop)
 
 export interface StateErrorContext {
   height?: number

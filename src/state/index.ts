@@ -1,6 +1,7 @@
 export { StateDB, type PreparedState, type StateDBOptions } from './state-db.js'
 export { Application, type BlockInput, type ExecutedBlock, type ModuleQueryAnswer, heightKey } from './application.js'
 export { Context, FRAMEWORK, outsideBlock, NO_BLOBS, blobReader, type BlockInfo, type BlobReader } from './context.js'
+export { type EnvelopeKeySet, type EnvelopeOpener, NO_ENVELOPES } from './envelopes.js'
 export type { CommitInfo, CommitVote, Misbehaviour } from './consensus-info.js'
 export { CacheStore, PrefixStore, type KVReader, type KVStore, type WriteSet } from './kv.js'
 export { ModuleRegistry, type Composition, type Module, type MessageHandler, type ModuleGenesis, type QueryHandler } from './module.js'

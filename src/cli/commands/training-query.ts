@@ -269,6 +269,32 @@ export function registerTrainingQuery(query: Command): void {
       }),
     )
 
+  withNode(query.command('envelope-keys <subnet>'))
+    .description(
+      "a private subnet's envelope key set (the latest epoch's by default): what trainers seal to, its recipients, whether it is stale",
+    )
+    .option('--epoch <n>', 'the key epoch (default: the latest)')
+    .action((subnet: string, options: NodeOptions & { epoch?: string }) =>
+      withClient(options, async (client) => {
+        const params = {
+          subnet: checkId(subnet, 'subnet'),
+          ...(options.epoch === undefined ? {} : { epoch: checkId(options.epoch, 'epoch') }),
+        }
+        const k = await client.call('subnet_envelopeKeys', params)
+        if (options.json) return printJson(k)
+        process.stdout.write(
+          `${fields([
+            ['private', k.private ? 'yes' : 'no'],
+            ['latest epoch', orDash(k.latest_epoch === null ? null : String(k.latest_epoch))],
+            ['stale', k.stale === null ? '-' : k.stale ? 'yes: its admin must rotate' : 'no'],
+            ['epoch', k.key_set === null ? '-' : String(k.key_set.epoch)],
+            ['public key', k.key_set?.public_key ?? '-'],
+            ['recipients', k.key_set === null ? '-' : k.key_set.wraps.map((w) => w.id).join(', ')],
+          ])}\n`,
+        )
+      }),
+    )
+
   withNode(query.command('dp-ledger <subnet>'))
     .description("a subnet's DP policy and privacy budget ledger: rounds charged, ρ and ε spent, rounds left")
     .action((subnet: string, options: NodeOptions) =>

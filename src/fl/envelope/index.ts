@@ -16,3 +16,4 @@ export {
   sealEnvelope,
   unwrapEpochSecret,
 } from './envelope.js'
+export { EnvelopeKeyring } from './keyring.js'

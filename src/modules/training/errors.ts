@@ -118,6 +118,31 @@ export const TRAINING_ERRORS = {
   DP_POLICY_EXISTS: 102,
   /** An update whose round would take the subnet past its (ε, δ) budget: the round is refused. */
   DP_BUDGET_EXHAUSTED: 103,
+  /**
+   * Encrypted envelopes (envelope-keys.ts, envelope-open.ts), from 110 on: MsgSetEnvelopeKeys from
+   * someone other than the subnet's admin.
+   */
+  ENVELOPE_NOT_ADMIN: 110,
+  /** A key set whose epoch is not the subnet's latest + 1 (the first is epoch 0). */
+  ENVELOPE_WRONG_KEY_EPOCH: 111,
+  /** A key set whose wraps are not exactly the current recipients (bonded validators, the subnet's aggregators, the listed readers). */
+  ENVELOPE_BAD_RECIPIENTS: 112,
+  /** The private subnet's recipients changed since its latest key set: updates and aggregates wait for the admin's rotation. */
+  ENVELOPE_KEY_SET_STALE: 113,
+  /** A plaintext update in a private subnet. */
+  ENVELOPE_REQUIRED: 114,
+  /** An envelope in a subnet that is not private. */
+  ENVELOPE_NOT_PRIVATE: 115,
+  /** Not an envelope of the known format (short, magic, version, reserved bytes). */
+  ENVELOPE_MALFORMED: 116,
+  /** An envelope sealed to another epoch or subnet than the one it must be (a new update: the latest epoch). */
+  ENVELOPE_WRONG_EPOCH: 117,
+  /** An envelope that does not authenticate under its epoch's key: altered bytes, or sealed to another key. */
+  ENVELOPE_DECRYPT: 118,
+  /** A key set with a low-order key, a recipient or reader twice, or a chain link where none belongs (stateless). */
+  ENVELOPE_INVALID_KEY_SET: 119,
+  /** A query for an epoch the subnet has not published. */
+  ENVELOPE_UNKNOWN_EPOCH: 120,
 } as const
 
 export type TrainingErrorCode = keyof typeof TRAINING_ERRORS

@@ -12,6 +12,7 @@ export const TRAINING_EVENTS = {
   updateRejected: 'update_rejected',
   submitWindowClosed: 'submit_window_closed',
   roundClosed: 'round_closed',
+  envelopeKeysPublished: 'envelope_keys_published',
 } as const
 
 export const emitRoundOpened = (ctx: Context, r: RoundValue): void =>
@@ -118,3 +119,7 @@ export const emitRoundClosed = (ctx: Context, r: RoundValue): void =>
     version: r.version === null ? '' : String(r.version),
     outcome: r.version === null ? 'no_version' : 'new_version',
   })
+
+/** A private subnet's admin published epoch `epoch`'s key set (envelope-keys.ts) for `recipients` recipients. */
+export const emitEnvelopeKeysPublished = (ctx: Context, subnet: bigint, epoch: number, recipients: number): void =>
+  ctx.emit(TRAINING_EVENTS.envelopeKeysPublished, { subnet: String(subnet), epoch: String(epoch), recipients: String(recipients) })

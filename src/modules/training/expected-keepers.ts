@@ -31,4 +31,22 @@ export const SUBNETS = expectKeeper<TrainingSubnetsKeeper>('subnets', {
   isBarred: true,
 })
 
-export const trainingExpectedKeepers = [SUBNETS]
+/**
+ * What training reads of staking for encrypted envelopes (envelope-recipients.ts): the bonded set
+ * as the last end-block left it, and each validator's consensus key.
+ */
+export interface TrainingStakingKeeper {
+  lastPowers(): Map<string, { operator: Uint8Array; power: bigint }>
+  validator(operator: Uint8Array): { consensusPubKey: Uint8Array; status: string } | undefined
+}
+
+export const STAKING = expectKeeper<TrainingStakingKeeper>('staking', { lastPowers: true, validator: true })
+
+/** What training reads of auth: an aggregator's account key (an envelope recipient), known once it signed a tx. */
+export interface TrainingAuthKeeper {
+  account(address: Uint8Array): { publicKey: Uint8Array | null } | undefined
+}
+
+export const AUTH = expectKeeper<TrainingAuthKeeper>('auth', { account: true })
+
+export const trainingExpectedKeepers = [SUBNETS, STAKING, AUTH]

@@ -34,6 +34,8 @@ import {
 } from './messages.js'
 import { trainingParams } from './params.js'
 import { type DpGenesisEntry, dpGenesisAt, exportDpGenesis, initDpGenesis } from './dp-ledger.js'
+import { type EnvelopeGenesisEntry, envelopeGenesisAt, exportEnvelopeGenesis, initEnvelopeGenesis } from './envelope-books.js'
+import { checkKeySetShape } from './envelope-keys.js'
 import { type SecAggGenesisEntry, exportSecAggGenesis, initSecAggGenesis, secAggGenesisAt } from './secagg-genesis.js'
 import { rejectedUpdateJson, rejectionJson, updateJson, versionJson } from './queries.js'
 
@@ -75,6 +77,8 @@ export interface TrainingGenesis {
   }[]
   /** DP policies and budget ledgers (dp-ledger.ts). */
   dp: DpGenesisEntry[]
+  /** Private subnets' key sets, every epoch (envelope-books.ts). */
+  envelopes: EnvelopeGenesisEntry[]
   /** Secure-aggregation rosters, setups and reveals (secagg-genesis.ts). */
   secagg: SecAggGenesisEntry[]
 }
@@ -230,7 +234,7 @@ function updateCopyAt(json: unknown, path: string): { round: bigint; trainer: Ui
   return { round: u64At(o.round, `${path}.round`), trainer: addressAt(o.trainer, `${path}.trainer`), bytes }
 }
 
-const FIELDS = ['next_subnet', 'subnets', 'dp', 'secagg']
+const FIELDS = ['next_subnet', 'subnets', 'dp', 'secagg', 'envelopes']
 const SUBNET_FIELDS = [
   'subnet',
   'round',
@@ -280,7 +284,13 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
     })
     const cursor = body.next_subnet === undefined ? previous + 1n : u64At(body.next_subnet, `${path}.next_subnet`)
     if (cursor <= previous) throw genesisError(`${path}.next_subnet`, `must be above every listed subnet (${previous})`)
-    return { cursor, subnets, dp: dpGenesisAt(body.dp, `${path}.dp`), secagg: secAggGenesisAt(body.secagg, `${path}.secagg`) }
+    return {
+      cursor,
+      subnets,
+      dp: dpGenesisAt(body.dp, `${path}.dp`),
+      secagg: secAggGenesisAt(body.secagg, `${path}.secagg`),
+      envelopes: envelopeGenesisAt(body.envelopes, `${path}.envelopes`, ({ epoch, keySet }) => checkKeySetShape({ epoch, ...keySet })),
+    }
   },
   init(ctx, genesis) {
     const books = new TrainingBooks(ctx.moduleStore())
@@ -312,6 +322,10 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
       if (books.round(e.subnet, e.round) === undefined)
         throw genesisError(`app_state.training.secagg[${i}].round`, `no round ${e.round} of subnet ${e.subnet}`)
     initSecAggGenesis(ctx.moduleStore(), genesis.secagg)
+    for (const [i, e] of genesis.envelopes.entries())
+      if (subnets.subnet(e.subnet) === undefined)
+        throw genesisError(`app_state.training.envelopes[${i}].subnet`, `subnets has no subnet ${e.subnet}`)
+    initEnvelopeGenesis(ctx.moduleStore(), genesis.envelopes)
   },
   export(ctx) {
     const books = new TrainingBooks(ctx.moduleStore())
@@ -343,6 +357,7 @@ export const trainingGenesis: ModuleGenesis<TrainingGenesis> = {
       }),
       dp: exportDpGenesis(ctx.moduleStore()),
       secagg: exportSecAggGenesis(ctx.moduleStore()),
+      envelopes: exportEnvelopeGenesis(ctx.moduleStore()),
     }
   },
 }

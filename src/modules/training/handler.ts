@@ -22,6 +22,8 @@ import { type RoundFormat, checkBlobCid, checkUpdate, submittedValues, verifyAgg
 import { type TrainingParamsValue, trainingParams } from './params.js'
 import { endSubmitWindow } from './rounds.js'
 import { chargeDpRound, dpMessages } from './dp-ledger.js'
+import { envelopeMessages } from './envelope-keys.js'
+import { checkEnvelopeKeys, isPrivateSubnet, updateBlobOf } from './envelope-open.js'
 import { checkSecAggSubmission, isSecAggRound, secAggMessages, secAggRoundRule } from './secagg-handler.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
@@ -129,7 +131,8 @@ export function submitUpdateGas(parameterCount: number, dtype: string, earlier: 
  * update also writes its CID to the duplicate index and (near-copy on) its blob bytes to the
  * round's copies, at the store's write price. With close_submit_when_full, a recorded update
  * that completes the round (roundComplete) ends its submit window at the next block
- * (rounds.ts endSubmitWindow, event submit_window_closed).
+ * (rounds.ts endSubmitWindow, event submit_window_closed). In a private subnet the blob is an
+ * envelope sealed to the latest epoch, opened by this node before the checks (envelope-open.ts).
  */
 const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
   type: MsgSubmitUpdate,
@@ -165,8 +168,9 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
         actual: bytes.length,
         claimed: String(m.byteSize),
       })
-    const { values } = checkUpdate(bytes, roundFormat(round, parameterCount))
-    const verdict = judgeFreeRider(ctx, books, round, m, values, params)
+    // a private subnet's update is an envelope: the CID and size are the ciphertext's, the checks the blob's
+    const { values } = checkUpdate(updateBlobOf(ctx, m.subnet, bytes, true), roundFormat(round, parameterCount))
+    const verdict = judgeFreeRider(ctx, books, round, m, values, params, isPrivateSubnet(ctx, m.subnet))
     if (verdict !== undefined) {
       rejectUpdate(ctx, books, m, trainer, verdict, params.freeRiderSlashFraction)
       return
@@ -200,7 +204,8 @@ const submitUpdate: MessageHandler<MsgSubmitUpdateValue> = {
  * MsgSubmitUpdate's checks of the sender and the round, before the blob is read (what its
  * admission rule runs too): the submit window is open, the signer is a trainer of the subnet
  * (in a secagg-fedavg round: one that set up, in the update phase), not barred from the round as a free-rider, bonded at least min_trainer_bond, has no update in
- * the round yet, and the round is not full.
+ * the round yet, and the round is not full; in a private subnet, its key set is not stale
+ * (ENVELOPE_KEY_SET_STALE, envelope-keys.ts).
  */
 function checkSubmitter(
   ctx: Context,
@@ -214,6 +219,7 @@ function checkSubmitter(
   if (!subnets.isMember(m.subnet, 'trainer', trainer))
     throw trainingError('NOT_TRAINER', `${signer.address} is not a trainer of subnet ${m.subnet}`, { subnet: String(m.subnet) })
   checkSecAggSubmission(ctx, round, trainer)
+  checkEnvelopeKeys(ctx, m.subnet)
   if (books.updateRejection(m.subnet, m.round, trainer) !== undefined) {
     const why = `${signer.address}'s update to round ${m.round} of subnet ${m.subnet} was rejected as a free-rider's; it is barred from the round`
     throw trainingError('TRAINER_BARRED', why, {
@@ -284,6 +290,7 @@ function judgeFreeRider(
   m: MsgSubmitUpdateValue,
   values: Int32Array,
   params: TrainingParamsValue,
+  sealed: boolean,
 ): FreeRiderVerdict | undefined {
   const normSq = exactNormSq(values, round.maxAbs)
   const seen = books.contentSeen(m.subnet, m.updateCid)
@@ -302,7 +309,10 @@ function judgeFreeRider(
   if (params.nearCopyCosine.isZero() || normSq === 0n || round.updates === 0) return undefined
   ctx.gas.consume(params.gasPerCoordinate * BigInt(values.length) * BigInt(round.updates), 'near-copy comparison')
   const format: RoundFormat = { dtype: round.dtype, scale: round.scale, maxAbs: round.maxAbs, parameterCount: values.length }
-  const earlier = books.updateCopies(m.subnet, m.round).map((c) => ({ trainer: c.trainer, values: submittedValues(c.bytes, format) }))
+  // a private subnet keeps its copies sealed (state is public); they open as the update did
+  const earlier = books
+    .updateCopies(m.subnet, m.round)
+    .map((c) => ({ trainer: c.trainer, values: submittedValues(sealed ? updateBlobOf(ctx, m.subnet, c.bytes, false) : c.bytes, format) }))
   const match = nearestCopy(values, normSq, earlier, params.nearCopyCosine, round.maxAbs)
   return match === undefined
     ? undefined
@@ -367,7 +377,8 @@ const roundFormat = (round: RoundValue, parameterCount: number): RoundFormat => 
  *   Other registered aggregators may still submit until the window ends.
  *
  * Gas: gas_per_coordinate × aggregateWork(rule, K, N), charged before any blob is read, so a
- * block cannot hide unbounded work behind a small transaction.
+ * block cannot hide unbounded work behind a small transaction. In a private subnet the key set
+ * must not be stale and the included envelopes are opened before the recompute (envelope-open.ts).
  */
 const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
   type: MsgSubmitAggregate,
@@ -406,6 +417,7 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
         bond: String(bond),
         minimum: String(minimum),
       })
+    checkEnvelopeKeys(ctx, m.subnet)
     if (round.version !== null)
       throw trainingError('ALREADY_AGGREGATED', `round ${m.round} of subnet ${m.subnet} already has version ${round.version}`, at)
     if (m.baseGlobalCid !== round.baseGlobalCid) {
@@ -444,7 +456,7 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const { gasPerCoordinate } = readParams(ctx.moduleStore(), trainingParams)
     ctx.gas.consume(gasPerCoordinate * aggregateWork(rule.name, updates.length, parameterCount), 'aggregate recomputation')
     const format = roundFormat(round, parameterCount)
-    const named = updates.map((u) => ({ cid: u.updateCid, bytes: ctx.block.blobs.get(u.updateCid) }))
+    const named = updates.map((u) => ({ cid: u.updateCid, bytes: updateBlobOf(ctx, m.subnet, ctx.block.blobs.get(u.updateCid), false) }))
     const base = { cid: round.baseGlobalCid, bytes: ctx.block.blobs.get(round.baseGlobalCid) }
     const claimed = { aggregate: ctx.block.blobs.get(m.resultCid), model: ctx.block.blobs.get(m.newGlobalCid) }
     // a secagg round: the same rule, carrying the correction that removes dropped trainers' masks (secagg-handler.ts)
@@ -515,4 +527,4 @@ function reject(
   emitAggregateRejected(ctx, m.subnet, m.round, aggregator, m, expected, slashed, TRAINING_ERRORS.WRONG_AGGREGATE)
 }
 
-export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages, ...dpMessages]
+export const trainingMessages: MessageHandler[] = [submitUpdate, submitAggregate, ...secAggMessages, ...dpMessages, ...envelopeMessages]

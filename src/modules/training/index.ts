@@ -41,6 +41,7 @@ export { blobCid } from './blob-cid.js'
 export { MODEL_DTYPE, checkUpdate, modelOf, nextModelValues, recompute, type RoundFormat, type Recomputed } from './model.js'
 export { aggregateWork, submitUpdateGas } from './handler.js'
 export { SECAGG_RULE, isSecAggRound } from './secagg-handler.js'
+export { MsgSetEnvelopeKeys, type MsgSetEnvelopeKeysValue } from './envelope-messages.js'
 export { exactDot, exactNormSq, cosineAtLeast, cosineDec, nearestCopy } from './free-riders.js'
 export type { UpdateRejectionView } from './books.js'
 export {

@@ -6,6 +6,7 @@ import { TRAINING_ERRORS } from './errors.js'
 import type { RoundValue } from './messages.js'
 import { trainingParams } from './params.js'
 import { dpLedgerInvariant } from './dp-ledger.js'
+import { envelopesInvariant } from './envelope-books.js'
 
 const key = (subnet: bigint, round: bigint): string => `${subnet}/${round}`
 
@@ -171,4 +172,5 @@ export const trainingInvariants = {
   phases: phasesInvariant,
   freeRiders: freeRidersInvariant,
   dpLedger: dpLedgerInvariant,
+  envelopes: (ctx: Context) => envelopesInvariant(ctx.moduleStore()),
 }

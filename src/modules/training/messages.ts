@@ -187,6 +187,11 @@ export type MsgSubmitAggregateValue = StructValue<typeof MsgSubmitAggregate.fiel
 export type VersionContributionValue = StructValue<typeof VersionContribution.fields>
 export type ModelVersionValue = StructValue<typeof ModelVersion.fields>
 export type RoundValue = StructValue<typeof RoundRecord.fields>
+
+/** Secure aggregation's rule (secagg-handler.ts): its rounds carry masked updates, which other modules must not read one by one. */
+export const SECAGG_RULE = 'secagg-fedavg'
+
+export const isSecAggRound = (round: RoundValue): boolean => round.rule === SECAGG_RULE
 export type UpdateValue = StructValue<typeof UpdateRecord.fields>
 export type SubnetProgressValue = StructValue<typeof SubnetProgress.fields>
 export type AggregateRejectionValue = StructValue<typeof AggregateRejection.fields>

@@ -11,6 +11,8 @@
  *   rejectedUpdates { subnet, round }   → { rejected_updates: RejectedUpdateJson[] } (trainer-address
  *                                          order; free-riders' updates, never in `updates`)
  *   dpLedger      { subnet }            → the DP budget ledger (dp-ledger.ts dpLedgerJson)
+ *   envelopeKeys  { subnet, epoch? }    → a private subnet's key set (envelope-keys.ts envelopeKeysJson;
+ *                                          UNKNOWN_SUBNET, ENVELOPE_UNKNOWN_EPOCH)
  *   secaggRound   { subnet, round }     → a secure-aggregation round's roster, keys, shares, statuses (secagg-queries.ts)
  *   params        {}                    → { score_window: number, gas_per_coordinate,
  *                                          free_rider_memory_rounds: number, min_update_norm,
@@ -41,6 +43,7 @@ import { encodeAddress } from '../../crypto/index.js'
 import { type Context, type QueryHandler, readParams } from '../../state/index.js'
 import { type RejectionView, TrainingBooks, type UpdateRejectionView, type UpdateView } from './books.js'
 import { dpLedgerJson } from './dp-ledger.js'
+import { envelopeKeysJson } from './envelope-keys.js'
 import { SUBNETS } from './expected-keepers.js'
 import { secAggRoundJson } from './secagg-queries.js'
 import { reasonOf } from './events.js'
@@ -127,7 +130,11 @@ export const versionJson = (v: ModelVersionValue) => ({
 })
 
 /** A u64 from a query: a decimal string or a safe integer; else `code`. */
-function u64At(value: unknown, field: string, code: 'UNKNOWN_SUBNET' | 'UNKNOWN_ROUND' | 'UNKNOWN_VERSION'): bigint {
+function u64At(
+  value: unknown,
+  field: string,
+  code: 'UNKNOWN_SUBNET' | 'UNKNOWN_ROUND' | 'UNKNOWN_VERSION' | 'ENVELOPE_UNKNOWN_EPOCH',
+): bigint {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value)
   if (typeof value === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(value) && BigInt(value) < 2n ** 64n) return BigInt(value)
   throw trainingError(code, `${field} must be a decimal integer string`, { [field]: String(value).slice(0, 40) })
@@ -190,6 +197,15 @@ export const trainingQueries: Record<string, QueryHandler> = {
     if (ctx.keeper(SUBNETS).subnet(subnet) === undefined)
       throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
     return dpLedgerJson(ctx, subnet)
+  },
+  envelopeKeys(ctx, params) {
+    const subnet = u64At(params.subnet, 'subnet', 'UNKNOWN_SUBNET')
+    if (ctx.keeper(SUBNETS).subnet(subnet) === undefined)
+      throw trainingError('UNKNOWN_SUBNET', `no subnet ${subnet}`, { subnet: String(subnet) })
+    const epoch = params.epoch === undefined ? undefined : u64At(params.epoch, 'epoch', 'ENVELOPE_UNKNOWN_EPOCH')
+    if (epoch !== undefined && epoch > 0xffff_ffffn)
+      throw trainingError('ENVELOPE_UNKNOWN_EPOCH', `epoch ${epoch} is not a u32`, { epoch: String(epoch) })
+    return envelopeKeysJson(ctx, subnet, epoch === undefined ? undefined : Number(epoch))
   },
   secaggRound(ctx, params) {
     const { subnet } = seenSubnet(ctx, params.subnet)

@@ -11,7 +11,7 @@ import { type Context, type MessageHandler, u64Bytes } from '../../state/index.j
 import { TrainingBooks, type UpdateView } from './books.js'
 import { trainingError } from './errors.js'
 import { SUBNETS } from './expected-keepers.js'
-import { type RoundValue, phaseAt } from './messages.js'
+import { type RoundValue, SECAGG_RULE, isSecAggRound, phaseAt } from './messages.js'
 import { SecAggBooks } from './secagg-books.js'
 import {
   MsgSecAggReveal,
@@ -37,9 +37,7 @@ import {
  *
  * setupEnd = openHeight + ⌈(submitEnd − openHeight) / 2⌉, fixed by the first setup.
  */
-export const SECAGG_RULE = 'secagg-fedavg'
-
-export const isSecAggRound = (round: RoundValue): boolean => round.rule === SECAGG_RULE
+export { SECAGG_RULE, isSecAggRound }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 

@@ -38,7 +38,7 @@ import {
   subnetParams,
   trainingParams,
 } from './training.js'
-import { roundSecagg, subnetDpLedger } from './privacy.js'
+import { roundSecagg, subnetDpLedger, subnetEnvelopeKeys } from './privacy.js'
 import {
   contributionGetProof,
   contributionReceipt,
@@ -142,6 +142,7 @@ export const FEDRA_API = {
   subnet_allowList: subnetAllowList,
   subnet_params: subnetParams,
   subnet_dpLedger: subnetDpLedger,
+  subnet_envelopeKeys: subnetEnvelopeKeys,
   round_get: roundGet,
   round_updates: roundUpdates,
   round_rejectedUpdates: roundRejectedUpdates,

@@ -80,3 +80,41 @@ export const roundSecagg = defineMethod({
   }),
   errors: ['QUERY_FAILED'] as const,
 })
+
+const EnvelopeKeySetJson = s.named(
+  'EnvelopeKeySet',
+  s.object({
+    subnet: s.decimal('subnet id'),
+    epoch: s.integer({ min: 0, description: 'the key epoch' }),
+    public_key: Hex('A_e: the X25519 key trainers seal to'),
+    wrap_public_key: Hex("W: the wrapping key pair's public half"),
+    wraps: s.array(
+      s.object({
+        id: s.string({ description: "the admin's label of the recipient" }),
+        public_key: Hex("the recipient's X25519 key (its ed25519 key mapped to Curve25519)"),
+        wrapped: Hex('a_e under a key only that recipient derives (AES-256-GCM, 48 bytes)'),
+      }),
+    ),
+    previous: s.nullable(Hex('a_{e-1} under a key derived from a_e; null at epoch 0')),
+    readers: s.array(Hex('an ed25519 key of a listed reader (a full node)')),
+    height: s.decimal('the block that published it'),
+  }),
+)
+
+export const subnetEnvelopeKeys = defineMethod({
+  name: 'subnet_envelopeKeys',
+  summary:
+    "A private subnet's envelope key set (by default the latest epoch's): what trainers seal to, who can open, and whether the recipients changed since (stale: updates refused until the admin rotates).",
+  description:
+    'private false and the rest null for a subnet that is not private. QUERY_FAILED { codespace: training, code: UNKNOWN_SUBNET | ENVELOPE_UNKNOWN_EPOCH }.',
+  params: { subnet: s.decimal('subnet id'), epoch: s.optional(s.decimal('key epoch; the latest when absent')) },
+  result: s.object({
+    height,
+    subnet: s.decimal('subnet id'),
+    private: s.boolean(),
+    latest_epoch: s.nullable(s.integer({ min: 0 })),
+    stale: s.nullable(s.boolean()),
+    key_set: s.nullable(EnvelopeKeySetJson),
+  }),
+  errors: ['QUERY_FAILED'] as const,
+})

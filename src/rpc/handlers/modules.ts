@@ -36,6 +36,7 @@ export const MODULE_QUERIES: { readonly [M in ModuleMethod]: readonly [module: s
   subnet_allowList: ['subnets', 'allowList'],
   subnet_params: ['subnets', 'params'],
   subnet_dpLedger: ['training', 'dpLedger'],
+  subnet_envelopeKeys: ['training', 'envelopeKeys'],
   round_get: ['training', 'round'],
   round_updates: ['training', 'updates'],
   round_rejectedUpdates: ['training', 'rejectedUpdates'],

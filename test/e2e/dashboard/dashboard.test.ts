@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import type { Page } from 'playwright-core'
-import { buildTx, messages } from '../../../src/client/index.js'
+import { ClientError, buildTx, messages } from '../../../src/client/index.js'
 import { devnetAccount, devnetOperator } from '../../../src/devnet/layout.js'
 import { waitFor } from '../../../src/devnet/process.js'
 import { fdr } from '../../../src/dashboard/app/dom.js'
@@ -217,11 +217,20 @@ describe('the dashboard in Chromium against a training devnet (real processes)',
     assert.equal(proposed.result?.code, 0, proposed.result?.log)
     const { proposals } = await client.call('gov_proposals', {})
     const proposal = proposals.find((p) => p.title === 'Dashboard test proposal')!
-    const voted = await client.broadcastTx(
-      await buildTx(client, devnetOperator(0), [messages.govVote(proposal.id, 'yes')], { fee: 200n, gasLimit: 400_000n }),
-      'commit',
-      30_000,
-    )
+    // validator0's operator key is also its scorer's, whose commit or reveal can take the nonce this
+    // vote read: a REPLAYED refusal means "build it again with the next nonce" (at most 5 tries)
+    const vote = () =>
+      buildTx(client, devnetOperator(0), [messages.govVote(proposal.id, 'yes')], { fee: 200n, gasLimit: 400_000n }).then((tx) =>
+        client.broadcastTx(tx, 'commit', 30_000),
+      )
+    let voted: Awaited<ReturnType<typeof vote>> | undefined
+    for (let attempt = 1; voted === undefined; attempt++) {
+      try {
+        voted = await vote()
+      } catch (error) {
+        if (attempt >= 5 || !(error instanceof ClientError) || !/REPLAYED/.test(error.message)) throw error
+      }
+    }
     assert.equal(voted.result?.code, 0, voted.result?.log)
     const tally = await client.call('gov_tally', { proposal: proposal.id })
     assert.ok(BigInt(tally.yes) > 0n)

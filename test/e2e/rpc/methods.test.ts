@@ -687,6 +687,7 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
       'model_latest',
       'training_params',
       'subnet_dpLedger',
+      'subnet_envelopeKeys',
       'round_secagg',
     ]
     happy(
@@ -743,6 +744,8 @@ describe('JSON-RPC against a running node (fedra start, one validator)', functio
         assert.ok(Number((await client.call('training_params')).gas_per_coordinate) >= 0)
         const ledger = await client.call('subnet_dpLedger', { subnet: subnet.id })
         assert.deepEqual([ledger.policy, ledger.rounds, ledger.epsilon], [null, '0', '0'], 'no DP policy: an empty ledger')
+        const keys = await client.call('subnet_envelopeKeys', { subnet: subnet.id })
+        assert.deepEqual([keys.private, keys.key_set], [false, null], 'no key set published: not a private subnet')
         const secagg = await client.call('round_secagg', { subnet: subnet.id, round: round.round })
         assert.deepEqual([secagg.rule, secagg.roster], ['fedavg', null], 'a plain round has no secagg roster')
       },

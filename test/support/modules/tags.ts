@@ -11,4 +11,5 @@ export const TEST_TAGS = {
   probeParams: base + 5,
   knock: base + 6,
   toggle: base + 7,
+  openEnvelope: base + 8,
 } as const

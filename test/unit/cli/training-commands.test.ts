@@ -1,9 +1,16 @@
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CliError } from '../../../src/cli/errors.js'
 import { freePort } from '../../../src/devnet/layout.js'
 import { tempDir } from '../../helpers/chain.js'
-import { assertUsage } from './support/usage.js'
+import { assertUsage, runCli } from './support/usage.js'
 
-/** Every usage error of `fedra tx training set-dp-policy`, `query dp-ledger` and `query secagg-round`: refused before a keyring or node is touched. */
-describe('fedra tx training set-dp-policy, query dp-ledger, query secagg-round: usage errors', () => {
+/**
+ * Every usage error of `fedra tx training set-dp-policy` and `set-envelope-keys`, `query dp-ledger`,
+ * `envelope-keys` and `secagg-round`: refused before a keyring or node is touched.
+ */
+describe('fedra tx training set-dp-policy and set-envelope-keys, query dp-ledger, envelope-keys and secagg-round: usage errors', () => {
   const dir = tempDir()
   let node: string
   before(async () => {
@@ -42,4 +49,26 @@ describe('fedra tx training set-dp-policy, query dp-ledger, query secagg-round: 
     usage(['query', 'secagg-round', 'x', '0'], /subnet "x" is not a whole number/))
   it('query secagg-round refuses a round that is not a whole number', () =>
     usage(['query', 'secagg-round', '0', '1.5'], /round "1.5" is not a whole number/))
+
+  const keys = (subnet: string, ...more: string[]) => ['tx', 'training', 'set-envelope-keys', 'k', subnet, ...more]
+  const secrets = () => join(dir.path, 'secrets.json')
+
+  it('set-envelope-keys refuses a subnet that is not a whole number', () =>
+    usage(keys('x', '--secrets', secrets()), /subnet "x" is not a whole number/))
+  it('requires --secrets', () => usage(keys('0'), /--secrets <file> is required/))
+  it('refuses a reader that is not 64 hex digits', () =>
+    usage(keys('0', '--secrets', secrets(), '--readers', `${'ab'.repeat(32)},xyz`), /--readers entry 1 "xyz" is not an ed25519 public key/))
+  it('set-envelope-keys refuses a bad --mode', () =>
+    usage(keys('0', '--secrets', secrets(), '--mode', 'later'), /--mode is async, sync or commit/))
+  it('refuses a secrets file that is not one (BAD_FILE), before any node is called', async () => {
+    const path = join(dir.path, 'bad.json')
+    writeFileSync(path, '[1, 2]')
+    const error = await runCli(keys('0', '--secrets', path), dir.path, node)
+    assert.ok(error instanceof CliError && error.code === 'BAD_FILE', String(error))
+    assert.match(error.message, /is not an envelope secrets file/)
+  })
+  it('query envelope-keys refuses a subnet or epoch that is not a whole number', async () => {
+    await usage(['query', 'envelope-keys', '-1'], /subnet "-1" is not a whole number/)
+    await usage(['query', 'envelope-keys', '0', '--epoch', 'x'], /epoch "x" is not a whole number/)
+  })
 })

@@ -88,6 +88,7 @@ class FakeChain {
         quantization: { dtype: 'int32', scale: SCALE, max_abs: 2147483647 },
       }),
       subnet_dpLedger: () => this.ledger,
+      subnet_envelopeKeys: () => ({ height: '10', subnet: '0', private: false, latest_epoch: null, stale: null, key_set: null }),
       round_updates: () => ({ height: '10', updates: this.updates }),
       subnet_get: () => ({
         model_spec: canonicalModelSpec(SPEC),

@@ -11,6 +11,7 @@ import {
   type Misbehaviour,
   type ModuleRegistry,
   NO_BLOBS,
+  NO_ENVELOPES,
 } from '../../../../src/state/index.js'
 import { writeParams } from '../../../../src/state/params.js'
 import { GENESIS_TIME, testKey } from '../../../helpers/chain.js'
@@ -62,6 +63,7 @@ export class SlashingChain {
       lastCommit: null,
       evidenceMaxAge: this.evidenceMaxAge,
       blobs: NO_BLOBS,
+      envelopes: NO_ENVELOPES,
       ...block,
     }
     return new Context(info, this.store, new GasMeter(10n ** 12n), this.registry, events)

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict'
 import { trainingInvariants } from '../../../../src/modules/training/index.js'
 import { TrainingBooks } from '../../../../src/modules/training/books.js'
-import { Application, CacheStore, Context, GasMeter, StateDB, StateError, outsideBlock, parseGenesis } from '../../../../src/state/index.js'
+import { EnvelopeBooks } from '../../../../src/modules/training/envelope-books.js'
+import {
+  Application,
+  CacheStore,
+  Context,
+  GasMeter,
+  type KVStore,
+  StateDB,
+  StateError,
+  outsideBlock,
+  parseGenesis,
+} from '../../../../src/state/index.js'
 import { CHAIN_ID } from '../../../helpers/chain.js'
 import { tempDirs, testRegistry } from '../../../support/chain.js'
 import { TrainingChain, addr, honestAggregate, trainingGenesisJson, updateBlob } from './harness.js'
@@ -104,15 +115,25 @@ describe('training books: genesis round trip, invariants and planted bugs', () =
 
   it('each invariant catches a planted bug in the books', async () => {
     const chain = await playedRound(dirs.next())
-    const planted = (plant: (books: TrainingBooks) => void): Record<string, string | null> => {
+    const planted = (plant: (books: TrainingBooks, store: KVStore) => void): Record<string, string | null> => {
       const store = new CacheStore(chain.app.db)
       const ctx = new Context(outsideBlock(CHAIN_ID, chain.height), store, new GasMeter(2n ** 64n), chain.app.registry, [], 'training')
-      plant(new TrainingBooks(ctx.moduleStore()))
+      plant(new TrainingBooks(ctx.moduleStore()), ctx.moduleStore())
       return Object.fromEntries(Object.entries(trainingInvariants).map(([name, check]) => [name, check(ctx)]))
     }
     assert.deepEqual(
       planted(() => {}),
-      { updates: null, versions: null, phases: null, freeRiders: null, dpLedger: null },
+      { updates: null, versions: null, phases: null, freeRiders: null, dpLedger: null, envelopes: null },
+    )
+    const keySet = { publicKey: new Uint8Array(32).fill(9), wrapPublicKey: new Uint8Array(32).fill(9), readers: [], height: 1n }
+    const wraps = [{ id: 'a', publicKey: new Uint8Array(32).fill(1), wrapped: new Uint8Array(48) }]
+    assert.match(
+      planted((_, store) => new EnvelopeBooks(store).publish(0n, 1, { ...keySet, wraps, previous: new Uint8Array(48) })).envelopes!,
+      /is at epoch 1 with 1 key sets/,
+    )
+    assert.match(
+      planted((_, store) => new EnvelopeBooks(store).publish(0n, 0, { ...keySet, wraps, previous: new Uint8Array(48) })).envelopes!,
+      /wrong chain link/,
     )
     const round = (books: TrainingBooks) => books.round(0n, 0n)!
     assert.match(planted((b) => b.setRound({ ...round(b), updates: 3 })).updates!, /counts 3 updates, 2 are recorded/)

@@ -7,7 +7,15 @@ import { REPUTATION_UNIT } from '../../../../src/fl/rules/repfedavg.js'
 import { type UpdateDtype, encodeUpdateBlob } from '../../../../src/fl/update/blob.js'
 import { canonicalModelSpec, MsgCreateSubnet, MsgJoinSubnet, type SubnetParamsValue } from '../../../../src/modules/subnets/index.js'
 import { MsgSubmitAggregate, MsgSubmitUpdate, type MsgSubmitUpdateValue } from '../../../../src/modules/training/index.js'
-import { type Application, type Composition, type ExecutedBlock, type Module, blobReader, signTx } from '../../../../src/state/index.js'
+import {
+  type Application,
+  type Composition,
+  type EnvelopeOpener,
+  type ExecutedBlock,
+  type Module,
+  blobReader,
+  signTx,
+} from '../../../../src/state/index.js'
 import { CHAIN_ID, FEE, GAS_LIMIT, GENESIS_TIME, testKey } from '../../../helpers/chain.js'
 import { openTestApp } from '../../../support/chain.js'
 import { addr, coin, createMsg, subnetParams, subnetsGenesisJson } from '../subnets/harness.js'
@@ -130,6 +138,8 @@ export function updateMsg(
 export class TrainingChain {
   readonly app: Application
   readonly blobs = new Map<string, Uint8Array>()
+  /** The node's envelope opener for private subnets (none: NO_ENVELOPES). */
+  envelopes: EnvelopeOpener | undefined
   readonly #nonces = new Map<number, bigint>()
 
   private constructor(app: Application) {
@@ -189,6 +199,7 @@ export class TrainingChain {
       proposer: testKey(100).publicKey.addressBytes,
       txs,
       blobs: blobReader(this.app.referencedBlobs(txs), loaded),
+      ...(this.envelopes === undefined ? {} : { envelopes: this.envelopes }),
     })
     await this.app.commitBlock(executed)
     this.app.assertInvariants()
