@@ -102,9 +102,16 @@ export const SCORER_ROWS = 7000
 /** The score window (blocks) a scoring devnet's genesis sets: commits in the first half, reveals in the second. */
 export const DEVNET_SCORE_WINDOW = 12
 
-/** The genesis sections a training devnet needs: scoring's window, and rounds that move on once every trainer is in. */
-export function trainingAppState(options: Pick<DevnetTrainingOptions, 'scoring'>): Record<string, Record<string, unknown>> {
-  return { training: { params: { score_window: options.scoring === 'none' ? 0 : DEVNET_SCORE_WINDOW, close_submit_when_full: true } } }
+/**
+ * The genesis sections a training devnet needs: scoring's window, rounds that move on once every
+ * trainer is in, and for `--private` governance's leave for account0 (the subnet's admin) to
+ * publish envelope key sets (training's envelope_admins).
+ */
+export function trainingAppState(options: Pick<DevnetTrainingOptions, 'scoring' | 'private'>): Record<string, Record<string, unknown>> {
+  const params = { score_window: options.scoring === 'none' ? 0 : DEVNET_SCORE_WINDOW, close_submit_when_full: true }
+  return {
+    training: { params: options.private === true ? { ...params, envelope_admins: [devnetAccount(0).publicKey.address] } : params },
+  }
 }
 
 const SUBNET = 0n

@@ -1,13 +1,14 @@
 import { toHex } from '../../bytes.js'
 import { encodeAddress } from '../../crypto/index.js'
 import { x25519Shared } from '../../fl/x25519.js'
-import type { Context, MessageHandler } from '../../state/index.js'
+import { type Context, type MessageHandler, readParams } from '../../state/index.js'
 import { EnvelopeBooks, keySetJson } from './envelope-books.js'
 import { MsgSetEnvelopeKeys, type MsgSetEnvelopeKeysValue } from './envelope-messages.js'
 import { currentRecipients, recipientDifference } from './envelope-recipients.js'
 import { trainingError } from './errors.js'
 import { emitEnvelopeKeysPublished } from './events.js'
 import { SUBNETS } from './expected-keepers.js'
+import { trainingParams } from './params.js'
 
 // Any scalar: only whether the point is of low order matters (then every product is the identity).
 const PROBE = new Uint8Array(32).fill(0x5a)
@@ -36,7 +37,10 @@ export function checkKeySetShape(
  * later epoch is the latest + 1 (ENVELOPE_WRONG_KEY_EPOCH otherwise). The wraps must be exactly
  * the current recipients (envelope-recipients.ts; ENVELOPE_BAD_RECIPIENTS names who is missing
  * or extra). The chain cannot see inside the wraps: a wrong wrap surfaces on the recipient that
- * holds it (ENVELOPE_BAD_WRAP, loud, node-local), and the admin is trusted to wrap correctly.
+ * holds it (ENVELOPE_BAD_WRAP, loud, node-local), and the admin is trusted to wrap correctly:
+ * a garbage wrap stops that recipient's node at the subnet's next sealed update. So only an
+ * account governance lists in training's `envelope_admins` may publish
+ * (ENVELOPE_ADMIN_NOT_ALLOWED), checked after ENVELOPE_NOT_ADMIN.
  */
 const setEnvelopeKeys: MessageHandler<MsgSetEnvelopeKeysValue> = {
   type: MsgSetEnvelopeKeys,
@@ -47,6 +51,13 @@ const setEnvelopeKeys: MessageHandler<MsgSetEnvelopeKeysValue> = {
     if (subnet === undefined) throw trainingError('UNKNOWN_SUBNET', `no subnet ${m.subnet}`, at)
     if (Buffer.compare(subnet.admin, signer.addressBytes) !== 0)
       throw trainingError('ENVELOPE_NOT_ADMIN', `${signer.address} is not subnet ${m.subnet}'s admin (${encodeAddress(subnet.admin)})`, at)
+    const allowed = readParams(ctx.moduleStore(), trainingParams).envelopeAdmins
+    if (!allowed.some((a) => Buffer.compare(a, signer.addressBytes) === 0))
+      throw trainingError(
+        'ENVELOPE_ADMIN_NOT_ALLOWED',
+        `${signer.address} may not publish envelope key sets: governance lists ${allowed.length} account(s) in training's envelope_admins`,
+        at,
+      )
     const books = new EnvelopeBooks(ctx.moduleStore())
     const head = books.head(m.subnet)
     const expected = head === undefined ? 0 : head + 1

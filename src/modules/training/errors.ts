@@ -143,6 +143,8 @@ export const TRAINING_ERRORS = {
   ENVELOPE_INVALID_KEY_SET: 119,
   /** A query for an epoch the subnet has not published. */
   ENVELOPE_UNKNOWN_EPOCH: 120,
+  /** MsgSetEnvelopeKeys by an admin governance has not listed in training's envelope_admins (a wrong wrap can stop a validator's node). */
+  ENVELOPE_ADMIN_NOT_ALLOWED: 121,
 } as const
 
 export type TrainingErrorCode = keyof typeof TRAINING_ERRORS

@@ -1,8 +1,23 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { Dec, type ModuleParams, bigintAt, decType, genesisError, intAt, objectAt, stringAt } from '../../state/index.js'
+import { encodeAddress } from '../../crypto/index.js'
+import {
+  Dec,
+  type ModuleParams,
+  addressAt,
+  arrayAt,
+  bigintAt,
+  decType,
+  genesisError,
+  intAt,
+  objectAt,
+  stringAt,
+} from '../../state/index.js'
 import { trainingError } from './errors.js'
 
-export const TrainingParamsType = t.struct('TrainingParams', 2530, 3, {
+/** Most accounts governance may allow to publish envelope key sets. */
+export const MAX_ENVELOPE_ADMINS = 64
+
+export const TrainingParamsType = t.struct('TrainingParams', 2530, 4, {
   scoreWindow: t.u32,
   gasPerCoordinate: t.u64,
   freeRiderMemoryRounds: t.u32,
@@ -10,6 +25,7 @@ export const TrainingParamsType = t.struct('TrainingParams', 2530, 3, {
   nearCopyCosine: decType,
   freeRiderSlashFraction: decType,
   closeSubmitWhenFull: t.bool,
+  envelopeAdmins: t.array(t.fixedBytes(20), { max: MAX_ENVELOPE_ADMINS }),
 })
 export type TrainingParamsValue = StructValue<typeof TrainingParamsType.fields>
 
@@ -21,6 +37,7 @@ const FIELDS = [
   'near_copy_cosine',
   'free_rider_slash_fraction',
   'close_submit_when_full',
+  'envelope_admins',
 ] as const
 /** Longest score window, in blocks (the subnets' own phase bound). */
 export const MAX_SCORE_WINDOW = 100_000
@@ -36,6 +53,13 @@ function fractionAt(value: unknown, path: string): Dec {
   }
   if (dec.gt(Dec.ONE)) throw genesisError(path, 'must lie in [0, 1]')
   return dec
+}
+
+function adminsAt(value: unknown, path: string): Uint8Array[] {
+  const list = arrayAt(value, path)
+  if (list.length > MAX_ENVELOPE_ADMINS) throw genesisError(path, `at most ${MAX_ENVELOPE_ADMINS} accounts`)
+  const seen = new Set<string>()
+  return list.map((a, i) => addressAt(a, `${path}[${i}]`, seen))
 }
 
 function flagAt(value: unknown, path: string): boolean {
@@ -76,6 +100,14 @@ function flagAt(value: unknown, path: string): boolean {
  *                       windows keep their lengths and move up with it). false (the default, so
  *                       chains and tests written for fixed windows keep them): the submit window
  *                       always runs its subnet's submitWindow blocks
+ *
+ *   envelope_admins     the accounts that may publish envelope key sets (MsgSetEnvelopeKeys, as the
+ *                       admin of their own subnets): fedra1… addresses, at most 64, none twice; []
+ *                       (the default): no subnet can become private. A gate, because the chain
+ *                       cannot see inside a wrap: an admin that wraps garbage for a validator makes
+ *                       that validator's node stop at the subnet's next sealed update
+ *                       (ENVELOPE_UNREADABLE), so the power to publish key sets is the power to halt
+ *                       validators, and governance grants it (docs/privacy.md)
  */
 export const trainingParams: ModuleParams<TrainingParamsValue> = {
   schema: TrainingParamsType,
@@ -87,6 +119,7 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
     nearCopyCosine: Dec.parse('0.99'),
     freeRiderSlashFraction: Dec.parse('0.1'),
     closeSubmitWhenFull: false,
+    envelopeAdmins: [],
   },
   fromJson(json, path) {
     const body = objectAt(json, path)
@@ -117,6 +150,7 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
         body.close_submit_when_full === undefined
           ? d.closeSubmitWhenFull
           : flagAt(body.close_submit_when_full, `${path}.close_submit_when_full`),
+      envelopeAdmins: body.envelope_admins === undefined ? d.envelopeAdmins : adminsAt(body.envelope_admins, `${path}.envelope_admins`),
     }
   },
   toJson: (p) => ({
@@ -127,6 +161,7 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
     near_copy_cosine: p.nearCopyCosine.toString(),
     free_rider_slash_fraction: p.freeRiderSlashFraction.toString(),
     close_submit_when_full: p.closeSubmitWhenFull,
+    envelope_admins: p.envelopeAdmins.map((a) => encodeAddress(a)),
   }),
   validate(p) {
     if (p.scoreWindow > MAX_SCORE_WINDOW)
@@ -143,5 +178,9 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
     ] as const) {
       if (value.isNegative() || value.gt(Dec.ONE)) throw trainingError('INVALID_PARAMS', `${name} must lie in [0, 1]`, { param: name })
     }
+    if (p.envelopeAdmins.length > MAX_ENVELOPE_ADMINS)
+      throw trainingError('INVALID_PARAMS', `envelope_admins holds at most ${MAX_ENVELOPE_ADMINS} accounts`, { param: 'envelope_admins' })
+    if (new Set(p.envelopeAdmins.map((a) => Buffer.from(a).toString('hex'))).size !== p.envelopeAdmins.length)
+      throw trainingError('INVALID_PARAMS', 'envelope_admins names an account twice', { param: 'envelope_admins' })
   },
 }

@@ -247,6 +247,10 @@ export const trainingParams = defineMethod({
     close_submit_when_full: s.boolean(
       "a round's submit window ends at the next block once every trainer member submitted, or the round is full",
     ),
+    envelope_admins: s.describe(
+      s.array(Account),
+      'the accounts governance allows to publish envelope key sets (MsgSetEnvelopeKeys); [] keeps every subnet plain',
+    ),
   }),
   errors: QF,
 })

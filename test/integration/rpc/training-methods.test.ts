@@ -9,7 +9,8 @@ import { resolveLimits } from '../../../src/rpc/limits.js'
 import { SubscriptionHub } from '../../../src/rpc/subscriptions.js'
 import { tempDirs } from '../../support/chain.js'
 import { silentLog } from '../../unit/rpc/support/wire.js'
-import { INITIAL_CID, TrainingChain, addr, honestAggregate, updateBlob } from '../../unit/modules/training/harness.js'
+import { ADMIN, INITIAL_CID, TrainingChain, addr, honestAggregate, updateBlob } from '../../unit/modules/training/harness.js'
+import { testKey } from '../../helpers/chain.js'
 
 /** Accounts in address-byte order (the modules' order), as bech32. */
 const byAddress = (accounts: number[]) =>
@@ -143,6 +144,7 @@ describe('RPC subnet, round and model methods over a real chain state', function
       near_copy_cosine: '1',
       free_rider_slash_fraction: '0.1',
       close_submit_when_full: false,
+      envelope_admins: [testKey(ADMIN).publicKey.address],
     })
     // Positional params work as for every method.
     assert.equal((await call('model_version', ['0', '0'])).global_cid, INITIAL_CID)

@@ -168,6 +168,17 @@ describe('encrypted envelopes on chain: a private subnet', () => {
     await chain.close()
   })
 
+  it('publishes no key set unless governance lists the admin in envelope_admins (a wrong wrap could stop a validator)', async () => {
+    const chain = await TrainingChain.withSubnet(dirs.next(), {}, { genesis: trainingGenesisJson({ params: { envelope_admins: [] } }) })
+    const { keySet } = newKeySet(0n, 0, baseRecipients(), random)
+    const refused = await chain.block([ADMIN, MsgSetEnvelopeKeys, messageOf(keySet, [NODE])])
+    assert.deepEqual(codes(refused), [fail('ENVELOPE_ADMIN_NOT_ALLOWED')])
+    assert.equal(chain.query<{ private: boolean }>('envelopeKeys', { subnet: '0' }).private, false)
+    const params = chain.query<{ envelope_admins: string[] }>('params')
+    assert.deepEqual(params.envelope_admins, [])
+    await chain.close()
+  })
+
   it('an envelope in a subnet that is not private is refused', async () => {
     const chain = await TrainingChain.withSubnet(dirs.next())
     const { keySet } = newKeySet(0n, 0, baseRecipients(), random)

@@ -77,6 +77,8 @@ export function trainingGenesisJson(training?: Record<string, unknown>): Record<
   const params = {
     near_copy_cosine: TEST_NEAR_COPY_COSINE,
     free_rider_memory_rounds: TEST_MEMORY_ROUNDS,
+    // the subnet admin may publish envelope key sets (a test of the gate itself passes its own list)
+    envelope_admins: [testKey(ADMIN).publicKey.address],
     ...((training?.params as Record<string, unknown> | undefined) ?? {}),
   }
   return { ...base, app_state: { ...(base.app_state as Record<string, unknown>), training: { ...(training ?? {}), params } } }

@@ -4,6 +4,7 @@ import { TRAINING_HOOKS, TRAINING_ERRORS } from '../../../../src/modules/trainin
 import { type Module, ModuleError, implementHooks } from '../../../../src/state/index.js'
 import { tempDirs } from '../../../support/chain.js'
 import { ADMIN, TrainingChain, createTrainingSubnet, eventsOf, honestAggregate, updateBlob } from './harness.js'
+import { testKey } from '../../../helpers/chain.js'
 
 const calls: string[] = []
 /** A subscriber of training's hooks, as rewards, reputation and lineage will be. */
@@ -115,6 +116,7 @@ describe('training hooks, queries and several subnets', () => {
       near_copy_cosine: '1', // the harness' (TEST_NEAR_COPY_COSINE); the module's default is 0.99
       free_rider_slash_fraction: '0.1',
       close_submit_when_full: false,
+      envelope_admins: [testKey(ADMIN).publicKey.address],
     })
     assert.equal(
       queryCode(() => chain.query('round', { subnet: '7' })),
