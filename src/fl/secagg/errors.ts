@@ -22,10 +22,12 @@ export interface SecAggErrorContexts {
   SECAGG_BAD_SHARE: { dealer: number; holder: number; reason: string }
   /** Fewer shares than the threshold. */
   SECAGG_TOO_FEW_SHARES: { dealer: number; count: number; threshold: number }
-  /** Shares that interpolate to a secret whose public key is not the dealer's. */
+  /** Shares that interpolate to a secret whose public key (round key) or commitment (self-mask seed) is not the dealer's. */
   SECAGG_RECONSTRUCTION: { dealer: number; reason: string }
   /** A share ciphertext that does not decrypt (wrong holder key, altered bytes). */
   SECAGG_DECRYPT: { dealer: number; holder: number }
+  /** A self-mask seed that is not 32 bytes, or survivors' seeds that are not exactly one per survivor (a self mask left in the sum). */
+  SECAGG_SELF_SEED: { index: number; reason: string }
   /** The unmasked sum is outside ±(total weight × max |value|): a mask was not removed. */
   SECAGG_UNMASKED_RANGE: { index: number; sum: number; bound: number }
 }

@@ -3,6 +3,7 @@ import type { SecAggGraph } from './graph.js'
 import { pairSeed } from './keys.js'
 import { addMask } from './prg.js'
 import { MAX_SIGNED_RESIDUE, MODULUS, PLAIN_MAX_ABS, SECAGG_MAX_UPDATES, checkPlainValues, checkWeight } from './ring.js'
+import { checkSelfSeed, selfMaskSeed } from './self-seed.js'
 
 /** A graph neighbour whose round key is published (on chain: it set up before the setup deadline). */
 export interface Peer {
@@ -39,41 +40,45 @@ function checkPeers(graph: SecAggGraph, self: number, peers: readonly Peer[], wh
 }
 
 /**
- * A trainer's masked update (Bell et al. 2020, round 2 "MaskedInputCollection", pairwise masks
- * only — see shares.ts for the self-mask):
+ * A trainer's masked update (Bell et al. 2020, round 2 "MaskedInputCollection", double masking):
  *
- *   y_i = w_i·x_i + Σ_{j ∈ peers(i)} ±mask(s_ij)   (mod 2^32 − 1; + when i < j)
+ *   y_i = w_i·x_i + mask(selfMaskSeed(b_i)) + Σ_{j ∈ peers(i)} ±mask(s_ij)   (mod 2^32 − 1; + when i < j)
  *
  * returned as signed residues, i.e. the values of an int32 update blob. `values` are the plain
  * quantized update (|x| ≤ PLAIN_MAX_ABS), `weight` its capped sample count (what the chain will
- * record for it), `peers` the graph neighbours whose round keys are published.
+ * record for it), `selfSeed` its fresh self-mask seed b_i (self-seed.ts; why: shares.ts), `peers`
+ * the graph neighbours whose round keys are published.
  */
 export function maskUpdate(options: {
   roundId: Uint8Array
   graph: SecAggGraph
   self: number
   secretKey: Uint8Array
+  selfSeed: Uint8Array
   values: Int32Array
   weight: number
   peers: readonly Peer[]
 }): Int32Array {
-  const { roundId, graph, self, secretKey, values, weight, peers } = options
+  const { roundId, graph, self, secretKey, selfSeed, values, weight, peers } = options
   graph.neighbours(self)
   checkPeers(graph, self, peers, 'peer')
   checkPlainValues(values)
   checkWeight(weight, self)
   const acc = new Float64Array(values.length)
   for (let i = 0; i < values.length; i++) acc[i] = weight * values[i]!
+  addMask(acc, selfMaskSeed(selfSeed, roundId, self), 1)
   for (const peer of peers) addMask(acc, pairSeed(secretKey, peer.publicKey, roundId), maskSign(self, peer.index))
   reduceSigned(acc)
   return Int32Array.from(acc)
 }
 
 /**
- * What must be added to the sum of the survivors' masked updates to remove the masks they share
- * with dropped members: for each dropped u (its round secret reconstructed from shares) and each
- * surviving peer v of u, −(v's mask towards u) = −sign(v, u)·mask(s_uv). Masks between two
- * dropped members are in no surviving vector and are left out. Residues in [0, M).
+ * What must be added to the sum of the survivors' masked updates to remove every mask left in it:
+ * each survivor's self mask, −mask(selfMaskSeed(b_v)) (b_v rebuilt from its revealed self shares;
+ * `selfSeeds` names every survivor exactly once, SECAGG_SELF_SEED otherwise), and the masks the
+ * survivors share with dropped members: for each dropped u (its round secret reconstructed from
+ * shares) and each surviving peer v of u, −(v's mask towards u) = −sign(v, u)·mask(s_uv). Masks
+ * between two dropped members are in no surviving vector and are left out. Residues in [0, M).
  */
 export function maskCorrection(options: {
   roundId: Uint8Array
@@ -81,8 +86,9 @@ export function maskCorrection(options: {
   length: number
   dropped: readonly { index: number; secretKey: Uint8Array }[]
   survivors: readonly Peer[]
+  selfSeeds: readonly { index: number; seed: Uint8Array }[]
 }): Uint32Array {
-  const { roundId, graph, length, dropped, survivors } = options
+  const { roundId, graph, length, dropped, survivors, selfSeeds } = options
   const seen = new Set<number>()
   for (const d of dropped) {
     if (seen.has(d.index))
@@ -100,7 +106,30 @@ export function maskCorrection(options: {
     survivorSet.add(s.index)
     graph.neighbours(s.index)
   }
+  const seeded = new Set<number>()
+  for (const s of selfSeeds) {
+    if (!survivorSet.has(s.index) || seeded.has(s.index))
+      throw new SecAggError(
+        'SECAGG_SELF_SEED',
+        `member ${s.index}'s self-mask seed: ${seeded.has(s.index) ? 'named twice' : 'not a survivor'}`,
+        {
+          index: s.index,
+          reason: seeded.has(s.index) ? 'duplicate' : 'not a survivor',
+        },
+      )
+    checkSelfSeed(s.seed, s.index)
+    seeded.add(s.index)
+  }
+  const unseeded = survivors.find((s) => !seeded.has(s.index))
+  if (unseeded !== undefined)
+    throw new SecAggError('SECAGG_SELF_SEED', `survivor ${unseeded.index} has no self-mask seed: its self mask would stay in the sum`, {
+      index: unseeded.index,
+      reason: 'missing',
+    })
   const acc = new Float64Array(length)
+  // ≤ 128 self masks below 2^32 each: |acc| < 2^39, reduced once (and in signed range for the output even with nobody dropped)
+  for (const s of selfSeeds) addMask(acc, selfMaskSeed(s.seed, roundId, s.index), -1)
+  reduceSigned(acc)
   for (const u of dropped) {
     for (const v of survivors) {
       if (!graph.areNeighbours(u.index, v.index)) continue

@@ -9,8 +9,12 @@ import { SecAggError } from './errors.js'
  */
 export const FIELD_PRIME = (1n << 521n) - 1n
 export const SHARE_BYTES = 66
-/** A share sealed with AES-256-GCM (shares.ts): the share and its 16-byte tag. Here, not in shares.ts, so that the message codec stays free of node:crypto. */
-export const SHARE_CIPHERTEXT_BYTES = SHARE_BYTES + 16
+/**
+ * One dealt share sealed with AES-256-GCM (shares.ts): the holder's share of the dealer's round
+ * secret key, then its share of the dealer's self-mask seed, and the 16-byte tag. Here, not in
+ * shares.ts, so that the message codec stays free of node:crypto.
+ */
+export const SHARE_CIPHERTEXT_BYTES = 2 * SHARE_BYTES + 16
 
 export interface Share {
   /** The evaluation point, 1..n. */

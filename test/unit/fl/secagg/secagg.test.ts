@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { getAggregationRule } from '../../../../src/fl/rules/registry.js'
 import { REPUTATION_UNIT } from '../../../../src/fl/rules/repfedavg.js'
+import { secAggFedAvgRule } from '../../../../src/fl/rules/secagg-fedavg.js'
 import {
   MODULUS,
   PLAIN_MAX_ABS,
-  SecAggError,
-  type SecAggErrorCode,
   checkRevealedShare,
   combineShares,
   dealRoundKey,
@@ -23,40 +22,12 @@ import {
   splitSecret,
   unmaskedSum,
 } from '../../../../src/fl/secagg/index.js'
-import { seededRandom } from '../../../helpers/chain.js'
-import { members, recoverDropped, seededBytes, simulateRound } from './support.js'
+import { CHI2_255_P001, chiSquare, codeOf, members, openOf, plainUpdates, recoverDropped, seededBytes, simulateRound } from './support.js'
 
 const N = 9000 // crosses secAggMean's 4096-coordinate blocks
 
-function plainUpdates(k: number, n: number, seed: number): Int32Array[] {
-  const random = seededRandom(seed)
-  return Array.from({ length: k }, () =>
-    Int32Array.from({ length: n }, () => Math.floor(random() * (2 * PLAIN_MAX_ABS + 1)) - PLAIN_MAX_ABS),
-  )
-}
-
-function codeOf(fn: () => unknown): SecAggErrorCode | 'OK' {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof SecAggError) return error.code
-    throw error
-  }
-  return 'OK'
-}
-
 const fedAvg = (updates: Int32Array[], weights: number[]) =>
   getAggregationRule('fedavg').reference({ updates, weights, reputations: weights.map(() => REPUTATION_UNIT) }).values
-
-/** Pearson's χ² of the top 8 bits of residues against the uniform distribution on 256 cells. */
-function chiSquare(values: Int32Array): number {
-  const counts = new Array<number>(256).fill(0)
-  for (const v of values) counts[Math.floor(residue(v) / 2 ** 24)]!++
-  const expected = values.length / 256
-  return counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0)
-}
-// χ²(255) exceeds 330.5 with probability 0.001
-const CHI2_255_P001 = 330.5
 
 describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact FedAvg', () => {
   const weights8 = [100, 512, 37, 250, 1, 480, 300, 64]
@@ -79,11 +50,15 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
         survivors.map((i) => weights8[i]!),
       ),
     )
-    // the registered rule, given the round's correction, gives the same bits
+    // with nobody dropped the pairwise masks cancel, and the self masks are the whole correction
     assert.deepEqual(
-      getAggregationRule('secagg-fedavg').reference({ updates: round.masked, weights: weights8 }).values,
+      secAggFedAvgRule(recoverDropped(round, [])).reference({ updates: round.masked, weights: weights8 }).values,
       fedAvg(updates8, weights8),
-      'with nobody dropped the masks cancel with no correction',
+    )
+    assert.equal(
+      codeOf(() => secAggMean(round.masked, weights8)),
+      'SECAGG_UNMASKED_RANGE',
+      "without the survivors' self seeds their self masks stay in the sum",
     )
     // without the correction the dropped members' masks stay in the sum: caught by the range check
     assert.equal(
@@ -99,21 +74,11 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
 
   it("rebuilds the masks from any t of a dropped member's holders, and refuses t − 1", () => {
     const round = simulateRound({ n: 8, updates: updates8, weights: weights8, seed: 'threshold' })
-    const { graph, roundId, members: all, dealt } = round
+    const { graph, members: all, dealt } = round
     assert.equal(graph.degree, 6)
     assert.equal(graph.threshold, 4)
     const u = 3
-    const opened = dealt[u]!.map((d) => ({
-      holder: d.holder,
-      share: openShare({
-        roundId,
-        dealer: u,
-        holder: d.holder,
-        dealerPublicKey: all[u]!.roundKey.publicKey,
-        holderSecretKey: all[d.holder]!.encSecret,
-        dealt: d,
-      }),
-    }))
+    const opened = dealt[u]!.map((d) => ({ holder: d.holder, share: openOf(round, u, d.holder).keyShare }))
     for (const subset of [opened.slice(0, 4), opened.slice(2, 6), [opened[0]!, opened[2]!, opened[3]!, opened[5]!]]) {
       assert.deepEqual(
         reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares: subset }),
@@ -232,6 +197,7 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
           graph,
           self: 0,
           secretKey: all[0]!.roundKey.secretKey,
+          selfSeed: all[0]!.selfSeed,
           values: updates8[0]!,
           weight: 10,
           peers: peersOf(0),
@@ -264,6 +230,7 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
       assert.equal(mask({ weight: 513 }), 'SECAGG_WEIGHT')
       assert.equal(mask({ weight: 0 }), 'SECAGG_WEIGHT')
       assert.equal(mask({ secretKey: new Uint8Array(31) }), 'SECAGG_BAD_KEY')
+      assert.equal(mask({ selfSeed: new Uint8Array(31) }), 'SECAGG_SELF_SEED')
       assert.equal(
         mask({ peers: [{ index: peersOf(0)[0]!.index, publicKey: new Uint8Array(32) }] }),
         'SECAGG_BAD_KEY',
@@ -309,9 +276,10 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
       )
     })
 
-    it('correction: a dropped member named twice, or also among the survivors', () => {
+    it('correction: a dropped member named twice, or also among the survivors; self seeds not exactly one per survivor', () => {
       const secretKey = all[2]!.roundKey.secretKey
       const survivors = [0, 1, 3].map((i) => ({ index: i, publicKey: all[i]!.roundKey.publicKey }))
+      const selfSeeds = [0, 1, 3].map((i) => ({ index: i, seed: all[i]!.selfSeed }))
       assert.equal(
         codeOf(() =>
           maskCorrection({
@@ -323,18 +291,26 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
               { index: 2, secretKey },
             ],
             survivors,
+            selfSeeds,
           }),
         ),
         'SECAGG_DUPLICATE_TRAINER',
       )
       assert.equal(
-        codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 1, secretKey }], survivors })),
+        codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 1, secretKey }], survivors, selfSeeds })),
         'SECAGG_DUPLICATE_TRAINER',
       )
       assert.equal(
-        codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 9, secretKey }], survivors })),
+        codeOf(() => maskCorrection({ roundId, graph, length: N, dropped: [{ index: 9, secretKey }], survivors, selfSeeds })),
         'SECAGG_UNKNOWN_TRAINER',
       )
+      const correct = (seeds: { index: number; seed: Uint8Array }[]) =>
+        codeOf(() => maskCorrection({ roundId, graph, length: 16, dropped: [{ index: 2, secretKey }], survivors, selfSeeds: seeds }))
+      assert.equal(correct(selfSeeds), 'OK')
+      assert.equal(correct(selfSeeds.slice(1)), 'SECAGG_SELF_SEED', "a survivor's self mask would stay in the sum")
+      assert.equal(correct([...selfSeeds, selfSeeds[0]!]), 'SECAGG_SELF_SEED', 'a seed named twice')
+      assert.equal(correct([...selfSeeds, { index: 2, seed: all[2]!.selfSeed }]), 'SECAGG_SELF_SEED', "a dropped member's seed")
+      assert.equal(correct([{ index: 0, seed: new Uint8Array(31) }, ...selfSeeds.slice(1)]), 'SECAGG_SELF_SEED')
     })
 
     it('shares: wrong holder key, altered ciphertext, a share not matching its commitment, wrong size, a duplicate or unknown holder, inconsistent shares', () => {
@@ -363,14 +339,7 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
       altered[3]! ^= 1
       assert.equal(open({ dealt: { ...d, ciphertext: altered } }), 'SECAGG_DECRYPT')
       assert.equal(open({ dealt: { ...d, ciphertext: d.ciphertext.subarray(1) } }), 'SECAGG_DECRYPT')
-      const share = openShare({
-        roundId,
-        dealer: u,
-        holder: d.holder,
-        dealerPublicKey: all[u]!.roundKey.publicKey,
-        holderSecretKey: all[d.holder]!.encSecret,
-        dealt: d,
-      })
+      const { keyShare: share, selfShare } = openOf(round, u, d.holder)
       const wrong = share.slice()
       wrong[65]! ^= 1
       assert.equal(
@@ -386,17 +355,26 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
         'SECAGG_BAD_SHARE',
         'outside the field',
       )
-      const opened = dealt[u]!.map((x) => ({
-        holder: x.holder,
-        share: openShare({
-          roundId,
-          dealer: u,
-          holder: x.holder,
-          dealerPublicKey: all[u]!.roundKey.publicKey,
-          holderSecretKey: all[x.holder]!.encSecret,
-          dealt: x,
-        }),
-      }))
+      // a share of one kind does not pass as the other: each kind has its own commitment domain
+      assert.equal(
+        codeOf(() => checkRevealedShare(d.selfCommitment, roundId, u, d.holder, selfShare, 'self')),
+        'OK',
+      )
+      assert.equal(
+        codeOf(() => checkRevealedShare(d.selfCommitment, roundId, u, d.holder, share, 'self')),
+        'SECAGG_BAD_SHARE',
+      )
+      assert.equal(
+        codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, selfShare, 'key')),
+        'SECAGG_BAD_SHARE',
+      )
+      assert.equal(
+        codeOf(() => checkRevealedShare(d.commitment, roundId, u, d.holder, share, 'self')),
+        'SECAGG_BAD_SHARE',
+      )
+      // a dealer whose self commitment in a dealt share is not its self share's: the holder finds out on opening
+      assert.equal(open({ dealt: { ...d, selfCommitment: d.commitment } }), 'SECAGG_BAD_SHARE')
+      const opened = dealt[u]!.map((x) => ({ holder: x.holder, share: openOf(round, u, x.holder).keyShare }))
       const rebuild = (shares: { holder: number; share: Uint8Array }[]) =>
         codeOf(() => reconstructRoundSecret({ dealer: u, graph, publicKey: all[u]!.roundKey.publicKey, shares }))
       assert.equal(rebuild(opened), 'OK')
@@ -415,6 +393,7 @@ describe('secure aggregation (SecAgg+): masks, shares, dropouts and the exact Fe
             roundId,
             dealer: 9,
             roundKey: all[0]!.roundKey,
+            selfSeed: all[0]!.selfSeed,
             graph,
             holderKey: (j) => all[j]!.encPublic,
             randomBytes: seededBytes('y'),
