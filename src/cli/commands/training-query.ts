@@ -239,7 +239,7 @@ export function registerTrainingQuery(query: Command): void {
 
   withNode(query.command('secagg-round <subnet> <round>'))
     .description(
-      'a secure-aggregation round: its graph, and per roster member the status (survivor, dropped, absent, pending), weight, contribution share and shares revealed',
+      'a secure-aggregation round: its graph, and per roster member the status (survivor, dropped, absent, pending), weight, contribution share and shares revealed (key shares of dropped trainers, self shares of survivors)',
     )
     .action((subnet: string, round: string, options: NodeOptions) =>
       withClient(options, async (client) => {
@@ -262,8 +262,16 @@ export function registerTrainingQuery(query: Command): void {
             ['updates from height', orDash(r.setup_end_height)],
             ['graph', `degree ${r.degree}, threshold ${r.threshold}`],
           ])}\n\n${table(
-            ['#', 'trainer', 'status', 'weight', 'contribution', 'revealed'],
-            r.roster.map((m) => [String(m.index), m.trainer, m.status, String(m.weight), m.contribution, String(m.revealed)]),
+            ['#', 'trainer', 'status', 'weight', 'contribution', 'key shares', 'self shares'],
+            r.roster.map((m) => [
+              String(m.index),
+              m.trainer,
+              m.status,
+              String(m.weight),
+              m.contribution,
+              String(m.revealed_key),
+              String(m.revealed_self),
+            ]),
           )}\n`,
         )
       }),

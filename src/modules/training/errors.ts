@@ -98,18 +98,20 @@ export const TRAINING_ERRORS = {
   SECAGG_BAD_SETUP: 85,
   /** An update to a secagg round from a trainer that did not set up. */
   SECAGG_NO_SETUP: 86,
-  /** A reveal for a dealer that did not drop (its update is recorded, or it never set up). */
+  /** A key-share reveal for a dealer that did not drop (its update is recorded, or it never set up). */
   SECAGG_NOT_DROPPED: 87,
   /** A reveal by a member that holds no share of that dealer. */
   SECAGG_NOT_HOLDER: 88,
-  /** A share revealed twice. */
+  /** A share (of one kind, of one dealer, by one holder) revealed twice. */
   SECAGG_DUPLICATE_REVEAL: 89,
-  /** A revealed share that does not match the dealer's commitment. */
+  /** A revealed share that does not match the dealer's commitment of its kind, or of no known kind. */
   SECAGG_BAD_SHARE: 90,
-  /** An aggregate while a dropped trainer has fewer revealed shares than the threshold: wait for more reveals. */
+  /** An aggregate while a dropped trainer has fewer revealed key shares, or a survivor fewer revealed self shares, than the threshold: wait for more reveals. */
   SECAGG_SHARES_MISSING: 91,
-  /** A dropped trainer's shares interpolate to a key that is not its round key (the dealer dealt inconsistent shares). */
+  /** A dropped trainer's shares interpolate to a key that is not its round key, or a survivor's to a seed that is not the one it committed to (the dealer dealt inconsistent shares). */
   SECAGG_RECONSTRUCTION: 92,
+  /** A self-share reveal for a dealer with no update recorded (dropped, or never set up): its self-mask seed stays secret. */
+  SECAGG_NOT_SURVIVOR: 93,
   /** DP budget ledger (dp-ledger.ts), from 100 on: a policy field out of range (stateless). */
   DP_INVALID_POLICY: 100,
   /** MsgSetDpPolicy from someone other than the subnet's admin. */

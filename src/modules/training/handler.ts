@@ -24,7 +24,8 @@ import { endSubmitWindow } from './rounds.js'
 import { chargeDpRound, dpMessages } from './dp-ledger.js'
 import { envelopeMessages } from './envelope-keys.js'
 import { checkEnvelopeKeys, isPrivateSubnet, updateBlobOf } from './envelope-open.js'
-import { checkSecAggSubmission, isSecAggRound, secAggMessages, secAggRoundRule } from './secagg-handler.js'
+import { checkSecAggSubmission, isSecAggRound, secAggMessages } from './secagg-handler.js'
+import { secAggRoundRule } from './secagg-recovery.js'
 
 const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -459,7 +460,7 @@ const submitAggregate: MessageHandler<MsgSubmitAggregateValue> = {
     const named = updates.map((u) => ({ cid: u.updateCid, bytes: updateBlobOf(ctx, m.subnet, ctx.block.blobs.get(u.updateCid), false) }))
     const base = { cid: round.baseGlobalCid, bytes: ctx.block.blobs.get(round.baseGlobalCid) }
     const claimed = { aggregate: ctx.block.blobs.get(m.resultCid), model: ctx.block.blobs.get(m.newGlobalCid) }
-    // a secagg round: the same rule, carrying the correction that removes dropped trainers' masks (secagg-handler.ts)
+    // a secagg round: the same rule, carrying the correction that removes the survivors' self masks and dropped trainers' pairwise masks (secagg-recovery.ts)
     const verifying = isSecAggRound(round) ? secAggRoundRule(ctx, round, updates, parameterCount, gasPerCoordinate) : rule
     const verdict = verifyAggregate(
       verifying,

@@ -2,22 +2,22 @@ import { encodeAddress } from '../../crypto/index.js'
 import { SHARE_BYTES } from '../../fl/secagg/shamir.js'
 import { SHARE_CIPHERTEXT_BYTES } from '../../fl/secagg/shares.js'
 import { type KVStore, addressAt, arrayAt, genesisError, hexAt, objectAt, readU64, u64At } from '../../state/index.js'
-import { ALL_SECAGG_REVEALS, ALL_SECAGG_ROSTERS, ALL_SECAGG_SETUPS, SecAggBooks } from './secagg-books.js'
+import { ALL_SECAGG_REVEALS, ALL_SECAGG_ROSTERS, ALL_SECAGG_SETUPS, SHARE_KINDS, SecAggBooks, type ShareKindName } from './secagg-books.js'
 import type { SecAggRosterValue, SecAggSetupValue } from './secagg-messages.js'
 
 /**
  * Training genesis' `secagg` list: the secure-aggregation records of every round that has them,
  * so a chain exported mid-round resumes it (the rosters, setups and reveals):
  *   [{ subnet, round, members: fedra1…[], round_id, graph_seed (hex), setup_end,
- *      setups: [{ trainer, round_key, shares: [{ holder, ciphertext, commitment }] }],
- *      reveals: [{ dealer, holder, share }] }]   (hex for bytes)
+ *      setups: [{ trainer, round_key, self_commitment, shares: [{ holder, ciphertext, commitment, self_commitment }] }],
+ *      reveals: [{ dealer, holder, kind: 'key' | 'self', share }] }]   (hex for bytes)
  */
 export interface SecAggGenesisEntry {
   subnet: bigint
   round: bigint
   roster: SecAggRosterValue
   setups: { trainer: Uint8Array; setup: SecAggSetupValue }[]
-  reveals: { dealer: Uint8Array; holder: Uint8Array; share: Uint8Array }[]
+  reveals: { dealer: Uint8Array; holder: Uint8Array; kind: ShareKindName; share: Uint8Array }[]
 }
 
 const FIELDS = ['subnet', 'round', 'members', 'round_id', 'graph_seed', 'setup_end', 'setups', 'reveals']
@@ -45,15 +45,23 @@ export function secAggGenesisAt(value: unknown, path: string): SecAggGenesisEntr
           holder: addressAt(q.holder, `${p}.shares[${k}].holder`),
           ciphertext: hexAt(q.ciphertext, `${p}.shares[${k}].ciphertext`, SHARE_CIPHERTEXT_BYTES),
           commitment: hexAt(q.commitment, `${p}.shares[${k}].commitment`, 32),
+          selfCommitment: hexAt(q.self_commitment, `${p}.shares[${k}].self_commitment`, 32),
         }
       })
-      return { trainer: addressAt(o.trainer, `${p}.trainer`), setup: { roundKey: hexAt(o.round_key, `${p}.round_key`, 32), shares } }
+      const setup = {
+        roundKey: hexAt(o.round_key, `${p}.round_key`, 32),
+        selfCommitment: hexAt(o.self_commitment, `${p}.self_commitment`, 32),
+        shares,
+      }
+      return { trainer: addressAt(o.trainer, `${p}.trainer`), setup }
     })
     const reveals = arrayAt(e.reveals ?? [], `${at}.reveals`).map((r, j) => {
       const o = objectAt(r, `${at}.reveals[${j}]`)
+      if (!SHARE_KINDS.includes(o.kind as ShareKindName)) throw genesisError(`${at}.reveals[${j}].kind`, "expected 'key' or 'self'")
       return {
         dealer: addressAt(o.dealer, `${at}.reveals[${j}].dealer`),
         holder: addressAt(o.holder, `${at}.reveals[${j}].holder`),
+        kind: o.kind as ShareKindName,
         share: hexAt(o.share, `${at}.reveals[${j}].share`, SHARE_BYTES),
       }
     })
@@ -66,7 +74,7 @@ export function initSecAggGenesis(store: KVStore, entries: readonly SecAggGenesi
   for (const e of entries) {
     books.setRoster(e.subnet, e.round, e.roster)
     for (const s of e.setups) books.setSetup(e.subnet, e.round, s.trainer, s.setup)
-    for (const r of e.reveals) books.setRevealed(e.subnet, e.round, r.dealer, r.holder, r.share)
+    for (const r of e.reveals) books.setRevealed(e.subnet, e.round, r.dealer, r.holder, r.kind, r.share)
   }
 }
 
@@ -79,13 +87,16 @@ export function exportSecAggGenesis(store: KVStore): Record<string, unknown>[] {
     round: readU64(key, 9),
     trainer: key.slice(17, 37),
   }))
-  const reveals = [...store.iterate(ALL_SECAGG_REVEALS)].map(([key, share]) => ({
-    subnet: readU64(key, 1),
-    round: readU64(key, 9),
-    dealer: key.slice(17, 37),
-    holder: key.slice(37, 57),
-    share,
-  }))
+  const reveals = SHARE_KINDS.flatMap((kind) =>
+    [...store.iterate(ALL_SECAGG_REVEALS[kind])].map(([key, share]) => ({
+      subnet: readU64(key, 1),
+      round: readU64(key, 9),
+      dealer: key.slice(17, 37),
+      holder: key.slice(37, 57),
+      kind,
+      share,
+    })),
+  )
   return rounds.map(({ subnet, round }) => {
     const roster = books.roster(subnet, round)!
     return {
@@ -102,16 +113,18 @@ export function exportSecAggGenesis(store: KVStore): Record<string, unknown>[] {
           return {
             trainer: encodeAddress(s.trainer),
             round_key: hex(setup.roundKey),
+            self_commitment: hex(setup.selfCommitment),
             shares: setup.shares.map((x) => ({
               holder: encodeAddress(x.holder),
               ciphertext: hex(x.ciphertext),
               commitment: hex(x.commitment),
+              self_commitment: hex(x.selfCommitment),
             })),
           }
         }),
       reveals: reveals
         .filter((r) => r.subnet === subnet && r.round === round)
-        .map((r) => ({ dealer: encodeAddress(r.dealer), holder: encodeAddress(r.holder), share: hex(r.share) })),
+        .map((r) => ({ dealer: encodeAddress(r.dealer), holder: encodeAddress(r.holder), kind: r.kind, share: hex(r.share) })),
     }
   })
 }

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto'
 import { encodeAddress } from '../../crypto/index.js'
-import { secAggFedAvgRule } from '../../fl/rules/secagg-fedavg.js'
-import type { AggregationRule } from '../../fl/rules/types.js'
 import { SecAggError } from '../../fl/secagg/errors.js'
 import { type SecAggGraph, secAggGraph } from '../../fl/secagg/graph.js'
 import { agree } from '../../fl/secagg/keys.js'
-import { maskCorrection } from '../../fl/secagg/mask.js'
-import { checkRevealedShare, reconstructRoundSecret } from '../../fl/secagg/shares.js'
+import { checkRevealedShare } from '../../fl/secagg/shares.js'
 import { type Context, type MessageHandler, u64Bytes } from '../../state/index.js'
-import { TrainingBooks, type UpdateView } from './books.js'
+import { TrainingBooks } from './books.js'
 import { trainingError } from './errors.js'
 import { SUBNETS } from './expected-keepers.js'
 import { type RoundValue, SECAGG_RULE, isSecAggRound, phaseAt } from './messages.js'
@@ -18,6 +15,8 @@ import {
   type MsgSecAggRevealValue,
   MsgSecAggSetup,
   type MsgSecAggSetupValue,
+  SHARE_KIND_KEY,
+  SHARE_KIND_SELF,
   type SecAggRosterValue,
 } from './secagg-messages.js'
 
@@ -29,11 +28,14 @@ import {
  *                                          fixes the roster: the subnet's trainers then)
  *   update phase  [setupEnd, submitEnd)    MsgSubmitUpdate of a masked int32 update, only from a
  *                                          trainer that set up
- *   aggregate     [submitEnd, aggregateEnd) MsgSecAggReveal: holders reveal the shares of dropped
- *                                          trainers (set up, no update); MsgSubmitAggregate: the
- *                                          chain rebuilds each dropped trainer's round key from
- *                                          its shares, the masks it shared with survivors, and
- *                                          recomputes FedAvg over the survivors exactly
+ *   aggregate     [submitEnd, aggregateEnd) MsgSecAggReveal: holders reveal the key shares of
+ *                                          dropped trainers (set up, no update) and the self
+ *                                          shares of survivors (update recorded); MsgSubmitAggregate:
+ *                                          the chain rebuilds each survivor's self-mask seed and
+ *                                          each dropped trainer's round key (secagg-recovery.ts),
+ *                                          removes the survivors' self masks and the pairwise masks
+ *                                          they shared with dropped trainers, and recomputes FedAvg
+ *                                          over the survivors exactly
  *
  * setupEnd = openHeight + ⌈(submitEnd − openHeight) / 2⌉, fixed by the first setup.
  */
@@ -63,9 +65,10 @@ export function secAggGraphSeed(roundId: Uint8Array, members: readonly Uint8Arra
 
 export const rosterGraph = (roster: SecAggRosterValue): SecAggGraph => secAggGraph(roster.members.length, roster.graphSeed)
 
-const memberIndex = (roster: SecAggRosterValue, address: Uint8Array): number => roster.members.findIndex((m) => hex(m) === hex(address))
+export const memberIndex = (roster: SecAggRosterValue, address: Uint8Array): number =>
+  roster.members.findIndex((m) => hex(m) === hex(address))
 
-function secAggRound(ctx: Context, subnet: bigint, number: bigint): RoundValue {
+export function secAggRound(ctx: Context, subnet: bigint, number: bigint): RoundValue {
   const books = new TrainingBooks(ctx.moduleStore())
   const round = books.round(subnet, number)
   if (round === undefined)
@@ -149,14 +152,18 @@ const setup: MessageHandler<MsgSecAggSetupValue> = {
           index: p,
         })
     })
-    books.setSetup(m.subnet, m.round, trainer, { roundKey: m.roundKey, shares: m.shares })
+    books.setSetup(m.subnet, m.round, trainer, { roundKey: m.roundKey, selfCommitment: m.selfCommitment, shares: m.shares })
   },
 }
 
 /**
- * MsgSecAggReveal, in the aggregate window: for each named dealer, on the roster, set up, with no
- * update recorded (dropped), the signer must be one of its holders, revealing once, a share that
- * matches the dealer's commitment.
+ * MsgSecAggReveal, in the aggregate window: each revealed share names its dealer (on the roster,
+ * set up) and its kind. A key share only of a dropped dealer (no update recorded:
+ * SECAGG_NOT_DROPPED otherwise), a self share only of a survivor (update recorded:
+ * SECAGG_NOT_SURVIVOR otherwise): a dealer's status is final once the submit window has closed,
+ * so no dealer ever has both its round key and its self-mask seed revealed — either would
+ * suffice, with the other, to read its update. The signer must be one of the dealer's holders,
+ * revealing each (dealer, kind) once, a share that matches the dealer's commitment of that kind.
  */
 const reveal: MessageHandler<MsgSecAggRevealValue> = {
   type: MsgSecAggReveal,
@@ -178,31 +185,39 @@ const reveal: MessageHandler<MsgSecAggRevealValue> = {
       throw trainingError('SECAGG_NOT_IN_ROSTER', `${signer.address} is not on round ${m.round}'s roster`, at)
     const graph = rosterGraph(roster)
     for (const [i, r] of m.reveals.entries()) {
+      const where = { ...at, index: i }
+      if (r.kind !== SHARE_KIND_KEY && r.kind !== SHARE_KIND_SELF)
+        throw trainingError(
+          'SECAGG_BAD_SHARE',
+          `reveal ${i}: share kind ${r.kind} is neither ${SHARE_KIND_KEY} (key) nor ${SHARE_KIND_SELF} (self)`,
+          where,
+        )
+      const kind = r.kind === SHARE_KIND_KEY ? 'key' : 'self'
       const dealer = memberIndex(roster, r.dealer)
-      if (dealer < 0)
-        throw trainingError('SECAGG_NOT_IN_ROSTER', `reveal ${i}: ${encodeAddress(r.dealer)} is not on the roster`, { ...at, index: i })
+      if (dealer < 0) throw trainingError('SECAGG_NOT_IN_ROSTER', `reveal ${i}: ${encodeAddress(r.dealer)} is not on the roster`, where)
       const dealt = books.setup(m.subnet, m.round, r.dealer)
-      if (dealt === undefined || training.update(m.subnet, m.round, r.dealer) !== undefined) {
-        throw trainingError('SECAGG_NOT_DROPPED', `reveal ${i}: ${encodeAddress(r.dealer)} did not drop out of round ${m.round}`, {
-          ...at,
-          index: i,
-        })
-      }
+      const survived = training.update(m.subnet, m.round, r.dealer) !== undefined
+      if (kind === 'key' && (dealt === undefined || survived))
+        throw trainingError('SECAGG_NOT_DROPPED', `reveal ${i}: ${encodeAddress(r.dealer)} did not drop out of round ${m.round}`, where)
+      if (kind === 'self' && (dealt === undefined || !survived))
+        throw trainingError(
+          'SECAGG_NOT_SURVIVOR',
+          `reveal ${i}: ${encodeAddress(r.dealer)} has no update in round ${m.round}; its self share stays secret`,
+          where,
+        )
       const p = graph.neighbours(dealer).indexOf(holderIndex)
       if (p < 0)
-        throw trainingError('SECAGG_NOT_HOLDER', `reveal ${i}: ${signer.address} holds no share of ${encodeAddress(r.dealer)}`, {
-          ...at,
-          index: i,
-        })
-      if (books.revealed(m.subnet, m.round, r.dealer, holder) !== undefined)
-        throw trainingError('SECAGG_DUPLICATE_REVEAL', `reveal ${i}: already revealed`, { ...at, index: i })
+        throw trainingError('SECAGG_NOT_HOLDER', `reveal ${i}: ${signer.address} holds no share of ${encodeAddress(r.dealer)}`, where)
+      if (books.revealed(m.subnet, m.round, r.dealer, holder, kind) !== undefined)
+        throw trainingError('SECAGG_DUPLICATE_REVEAL', `reveal ${i}: already revealed`, where)
+      const share = dealt!.shares[p]!
       try {
-        checkRevealedShare(dealt.shares[p]!.commitment, roster.roundId, dealer, holderIndex, r.share)
+        checkRevealedShare(kind === 'key' ? share.commitment : share.selfCommitment, roster.roundId, dealer, holderIndex, r.share, kind)
       } catch (error) {
-        if (error instanceof SecAggError) throw trainingError('SECAGG_BAD_SHARE', `reveal ${i}: ${error.plainMessage}`, { ...at, index: i })
+        if (error instanceof SecAggError) throw trainingError('SECAGG_BAD_SHARE', `reveal ${i}: ${error.plainMessage}`, where)
         throw error
       }
-      books.setRevealed(m.subnet, m.round, r.dealer, holder, r.share)
+      books.setRevealed(m.subnet, m.round, r.dealer, holder, kind, r.share)
     }
   },
 }
@@ -217,85 +232,6 @@ export function checkSecAggSubmission(ctx: Context, round: RoundValue, trainer: 
     throw trainingError('SECAGG_SETUP_PHASE', `round ${round.round} takes masked updates from height ${roster.setupEnd}`, at)
   if (roster === undefined || books.setup(round.subnet, round.round, trainer) === undefined)
     throw trainingError('SECAGG_NO_SETUP', `${encodeAddress(trainer)} did not set up for round ${round.round}`, at)
-}
-
-/** A dropped trainer's round key and the survivors, as the aggregate's verification (and an aggregator) needs them. */
-export interface SecAggRecovery {
-  graph: SecAggGraph
-  dropped: { index: number; secretKey: Uint8Array }[]
-  survivors: { index: number; publicKey: Uint8Array }[]
-  /** Masks to remove: one N-vector expansion per (dropped, surviving neighbour) pair. */
-  edges: number
-}
-
-/**
- * The round's survivors (the trainers of its recorded updates) and its dropped trainers (set up,
- * no update) with their round keys rebuilt from the revealed shares: SECAGG_SHARES_MISSING while
- * one has fewer than t, SECAGG_RECONSTRUCTION when they interpolate to another key.
- */
-export function secAggRecovery(ctx: Context, round: RoundValue, updates: readonly UpdateView[]): SecAggRecovery {
-  const books = new SecAggBooks(ctx.moduleStore())
-  const at = { subnet: String(round.subnet), round: String(round.round) }
-  const roster = books.roster(round.subnet, round.round)
-  // updates are recorded only from set-up trainers, so a round with updates has a roster (a genesis could break that)
-  if (roster === undefined)
-    throw trainingError('SECAGG_NO_SETUP', `round ${round.round} of subnet ${round.subnet} has updates but no secagg roster`, at)
-  const graph = rosterGraph(roster)
-  const submitted = new Set(updates.map((u) => hex(u.trainer)))
-  const survivors: SecAggRecovery['survivors'] = []
-  const dropped: SecAggRecovery['dropped'] = []
-  let edges = 0
-  roster.members.forEach((member, index) => {
-    const dealt = books.setup(round.subnet, round.round, member)
-    if (dealt === undefined) return
-    if (submitted.has(hex(member))) {
-      survivors.push({ index, publicKey: dealt.roundKey })
-      return
-    }
-    const shares = books
-      .revealedOf(round.subnet, round.round, member)
-      .map((r) => ({ holder: memberIndex(roster, r.holder), share: r.share }))
-    if (shares.length < graph.threshold) {
-      throw trainingError(
-        'SECAGG_SHARES_MISSING',
-        `${encodeAddress(member)} dropped out; ${shares.length} of its ${graph.threshold} needed shares are revealed`,
-        { ...at, dealer: encodeAddress(member), revealed: shares.length, threshold: graph.threshold },
-      )
-    }
-    try {
-      dropped.push({ index, secretKey: reconstructRoundSecret({ dealer: index, graph, publicKey: dealt.roundKey, shares }) })
-    } catch (error) {
-      if (error instanceof SecAggError)
-        throw trainingError('SECAGG_RECONSTRUCTION', `${encodeAddress(member)}'s shares: ${error.plainMessage}`, {
-          ...at,
-          dealer: encodeAddress(member),
-        })
-      throw error
-    }
-  })
-  for (const u of dropped) for (const v of survivors) if (graph.areNeighbours(u.index, v.index)) edges++
-  return { graph, dropped, survivors, edges }
-}
-
-/**
- * The rule MsgSubmitAggregate verifies a secagg round with: secagg-fedavg carrying the correction
- * that removes the dropped trainers' masks. Gas gas_per_coordinate × N per mask expanded, charged
- * before the expansion.
- */
-export function secAggRoundRule(
-  ctx: Context,
-  round: RoundValue,
-  updates: readonly UpdateView[],
-  parameterCount: number,
-  gasPerCoordinate: bigint,
-): AggregationRule {
-  const recovery = secAggRecovery(ctx, round, updates)
-  if (recovery.dropped.length === 0) return secAggFedAvgRule()
-  ctx.gas.consume(gasPerCoordinate * BigInt(parameterCount) * BigInt(recovery.edges), 'secagg mask removal')
-  const roundId = new SecAggBooks(ctx.moduleStore()).roster(round.subnet, round.round)!.roundId
-  return secAggFedAvgRule(
-    maskCorrection({ roundId, graph: recovery.graph, length: parameterCount, dropped: recovery.dropped, survivors: recovery.survivors }),
-  )
 }
 
 export const secAggMessages: MessageHandler[] = [setup, reveal]

@@ -6,37 +6,51 @@ import { SHARE_BYTES, SHARE_CIPHERTEXT_BYTES } from '../../fl/secagg/shamir.js'
 
 const address = t.fixedBytes(20)
 
-/** One share a dealer gives one graph neighbour: its encrypted 66-byte Shamir share and the public commitment (src/fl/secagg/shares.ts). */
-export const SecAggDealtShare = t.struct('training/SecAggDealtShare', 2580, 1, {
+/**
+ * One share pair a dealer gives one graph neighbour (src/fl/secagg/shares.ts): its 66-byte Shamir
+ * shares of the dealer's round secret key and of its self-mask seed, encrypted together, and the
+ * public commitment to each. Version 2: the self share and its commitment.
+ */
+export const SecAggDealtShare = t.struct('training/SecAggDealtShare', 2580, 2, {
   holder: address,
   ciphertext: t.bytes({ min: SHARE_CIPHERTEXT_BYTES, max: SHARE_CIPHERTEXT_BYTES }),
   commitment: t.fixedBytes(32),
+  selfCommitment: t.fixedBytes(32),
 })
 
 /**
  * A trainer's setup for a `secagg-fedavg` round, in the setup phase (the first half of the submit
- * window): its fresh X25519 round public key and one dealt share of the round secret per graph
- * neighbour, in the neighbours' ascending roster order. Only trainers that set up may submit, and
- * each masks with its neighbours that set up.
+ * window): its fresh X25519 round public key, the commitment to its fresh self-mask seed
+ * (src/fl/secagg/self-seed.ts), and one dealt share pair per graph neighbour, in the neighbours'
+ * ascending roster order. Only trainers that set up may submit, and each masks with its
+ * neighbours that set up. Version 2: the self-mask seed's commitment.
  */
-export const MsgSecAggSetup = t.struct('training/MsgSecAggSetup', 2581, 1, {
+export const MsgSecAggSetup = t.struct('training/MsgSecAggSetup', 2581, 2, {
   subnet: t.u64,
   round: t.u64,
   roundKey: t.fixedBytes(32),
+  selfCommitment: t.fixedBytes(32),
   shares: t.array(SecAggDealtShare, { max: SECAGG_MAX_UPDATES - 1 }),
 })
 
-/** A holder's plain share of a dropped dealer's round secret. */
-export const SecAggRevealedShare = t.struct('training/SecAggRevealedShare', 2582, 1, {
+/** A revealed share's kind: of a dropped dealer's round secret key, or of a surviving dealer's self-mask seed. */
+export const SHARE_KIND_KEY = 0
+export const SHARE_KIND_SELF = 1
+export type ShareKindCode = typeof SHARE_KIND_KEY | typeof SHARE_KIND_SELF
+
+/** A holder's plain share of one dealer's secret, `kind` saying which (version 2: the kind). */
+export const SecAggRevealedShare = t.struct('training/SecAggRevealedShare', 2582, 2, {
   dealer: address,
+  kind: t.u8,
   share: t.fixedBytes(SHARE_BYTES),
 })
 
 /**
- * Shares of dropped trainers (set up, no update when the submit window closed), revealed by their
- * holders in the aggregate window; each checked against the dealer's commitment.
+ * Shares revealed by their holders in the aggregate window: key shares of dropped trainers (set
+ * up, no update when the submit window closed), self shares of survivors (update recorded); each
+ * checked against the dealer's commitment of its kind.
  */
-export const MsgSecAggReveal = t.struct('training/MsgSecAggReveal', 2583, 1, {
+export const MsgSecAggReveal = t.struct('training/MsgSecAggReveal', 2583, 2, {
   subnet: t.u64,
   round: t.u64,
   reveals: t.array(SecAggRevealedShare, { min: 1, max: SECAGG_MAX_UPDATES - 1 }),
@@ -54,9 +68,10 @@ export const SecAggRoster = t.struct('training/SecAggRoster', 2584, 1, {
   setupEnd: t.u64,
 })
 
-/** A member's setup as stored. */
-export const SecAggSetupRecord = t.struct('training/SecAggSetup', 2585, 1, {
+/** A member's setup as stored (version 2: the self-mask seed's commitment). */
+export const SecAggSetupRecord = t.struct('training/SecAggSetup', 2585, 2, {
   roundKey: t.fixedBytes(32),
+  selfCommitment: t.fixedBytes(32),
   shares: t.array(SecAggDealtShare, { max: SECAGG_MAX_UPDATES - 1 }),
 })
 

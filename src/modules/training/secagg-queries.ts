@@ -2,10 +2,17 @@ import { encodeAddress } from '../../crypto/index.js'
 import { type Context, Dec } from '../../state/index.js'
 import { TrainingBooks } from './books.js'
 import { trainingError } from './errors.js'
-import { SecAggBooks } from './secagg-books.js'
+import { SHARE_KINDS, SecAggBooks } from './secagg-books.js'
 import { isSecAggRound, rosterGraph } from './secagg-handler.js'
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+
+function revealsOf(books: SecAggBooks, subnet: bigint, round: bigint, member: Uint8Array) {
+  const [key, self] = SHARE_KINDS.map((kind) =>
+    books.revealedOf(subnet, round, member, kind).map((r) => ({ holder: encodeAddress(r.holder), kind, share: hex(r.share) })),
+  )
+  return { revealed_key: key!.length, revealed_self: self!.length, reveals: [...key!, ...self!] }
+}
 
 /**
  * The `secaggRound { subnet, round }` query: what a trainer, holder or aggregator of a secagg round
@@ -14,15 +21,20 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
  *
  *   { rule, round_id (hex), setup_end_height, degree, threshold,
  *     roster: [{ trainer, index, status: 'survivor' | 'dropped' | 'absent' | 'pending',
- *                round_key (hex) | null, shares: [{ holder, ciphertext, commitment }] (hex),
+ *                round_key (hex) | null, self_commitment (hex) | null,
+ *                shares: [{ holder, ciphertext, commitment, self_commitment }] (hex),
  *                weight (the capped sample count of a recorded update, else 0),
  *                contribution (Dec: weight / Σ weights of the round's survivors),
- *                revealed (shares of it revealed so far) }] }
+ *                revealed_key, revealed_self (its shares of each kind revealed so far),
+ *                reveals: [{ holder, kind: 'key' | 'self', share (hex) }] }] }
  *
  * status: survivor = set up and its masked update recorded; pending = set up, no update yet, the
  * submit window still open; dropped = set up, no update, the window closed (its holders reveal);
- * absent = never set up (no masks with it). Once the round closes its dealt shares and reveals
- * are gone from state (SecAggBooks.compactRound): `shares` is [] and `revealed` 0, statuses stay.
+ * absent = never set up (no masks with it). Holders reveal key shares of dropped members and self
+ * shares of survivors. `reveals` carries the shares themselves, so daemons rebuild secrets from
+ * this query rather than from the store's layout. Once the round closes its dealt shares and
+ * reveals are gone from state (SecAggBooks.compactRound): `shares` and `reveals` are [], the
+ * counts 0, statuses stay.
  */
 export function secAggRoundJson(ctx: Context, subnet: bigint, number: bigint) {
   const training = new TrainingBooks(ctx.moduleStore())
@@ -52,10 +64,12 @@ export function secAggRoundJson(ctx: Context, subnet: bigint, number: bigint) {
         index,
         status,
         round_key: setup === undefined ? null : hex(setup.roundKey),
+        self_commitment: setup === undefined ? null : hex(setup.selfCommitment),
         shares: (setup?.shares ?? []).map((s) => ({
           holder: encodeAddress(s.holder),
           ciphertext: hex(s.ciphertext),
           commitment: hex(s.commitment),
+          self_commitment: hex(s.selfCommitment),
         })),
         weight,
         contribution:
@@ -64,7 +78,7 @@ export function secAggRoundJson(ctx: Context, subnet: bigint, number: bigint) {
             : Dec.fromInt(BigInt(weight))
                 .quo(Dec.fromInt(BigInt(total)))
                 .toString(),
-        revealed: books.revealedOf(subnet, number, member).length,
+        ...revealsOf(books, subnet, number, member),
       }
     }),
   }

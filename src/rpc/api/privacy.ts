@@ -49,23 +49,33 @@ const SecAggMemberJson = s.named(
     index: s.integer({ min: 0, description: 'member index in the graph (ascending address)' }),
     status: s.enum(['survivor', 'dropped', 'absent', 'pending'] as const),
     round_key: s.nullable(Hex('its X25519 round public key')),
+    self_commitment: s.nullable(Hex('SHA-256 commitment to its self-mask seed')),
     shares: s.array(
       s.object({
         holder: Account,
-        ciphertext: Hex('AES-256-GCM of the 66-byte Shamir share'),
-        commitment: Hex('SHA-256 commitment to the share'),
+        ciphertext: Hex("AES-256-GCM of the holder's two 66-byte Shamir shares: of the round secret key, then of the self-mask seed"),
+        commitment: Hex('SHA-256 commitment to the key share'),
+        self_commitment: Hex('SHA-256 commitment to the self share'),
       }),
     ),
     weight: s.integer({ min: 0, description: 'capped sample count of its recorded update; 0 without one' }),
     contribution: s.describe(DecText, "its weight over the survivors' total: the group-level contribution record"),
-    revealed: s.integer({ min: 0, description: 'shares of it revealed so far' }),
+    revealed_key: s.integer({ min: 0, description: 'key shares of it revealed so far (a dropped member)' }),
+    revealed_self: s.integer({ min: 0, description: 'self shares of it revealed so far (a survivor)' }),
+    reveals: s.array(
+      s.object({
+        holder: Account,
+        kind: s.enum(['key', 'self'] as const),
+        share: Hex('the revealed 66-byte Shamir share'),
+      }),
+    ),
   }),
 )
 
 export const roundSecagg = defineMethod({
   name: 'round_secagg',
   summary:
-    "A secure-aggregation round: the roster with each member's status, round key and dealt shares, the graph's degree and threshold, and each survivor's contribution share.",
+    "A secure-aggregation round: the roster with each member's status, round key, seed commitment, dealt shares and revealed shares, the graph's degree and threshold, and each survivor's contribution share.",
   description:
     'roster (and the fields with it) null for a round of another rule, or before its first setup. QUERY_FAILED { codespace: training, code: UNKNOWN_SUBNET | UNKNOWN_ROUND }.',
   params: { subnet: s.decimal('subnet id'), round: s.decimal('round number') },

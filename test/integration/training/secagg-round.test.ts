@@ -5,7 +5,7 @@ import { MAX_SIGNED_RESIDUE } from '../../../src/fl/secagg/index.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { MsgCreateSubnet } from '../../../src/modules/subnets/index.js'
 import { TRAINING_ERRORS } from '../../../src/modules/training/index.js'
-import { MsgSecAggReveal, MsgSecAggSetup } from '../../../src/modules/training/secagg-messages.js'
+import { MsgSecAggReveal, MsgSecAggSetup, SHARE_KIND_KEY, SHARE_KIND_SELF } from '../../../src/modules/training/secagg-messages.js'
 import { CHAIN_ID, FEE, GAS_LIMIT, testKey } from '../../helpers/chain.js'
 import { encode } from '../../../src/codec/index.js'
 import { signTx } from '../../../src/state/index.js'
@@ -27,8 +27,9 @@ import {
 
 /**
  * A secure-aggregation round on a real chain (every block executed, committed and its invariants
- * checked): 8 trainers set up, 6 submit masked updates, 2 drop out; their holders reveal shares,
- * the chain rebuilds the dropped trainers' masks and accepts exactly the aggregate and next model
+ * checked): 8 trainers set up, 6 submit masked updates, 2 drop out; the holders reveal self shares
+ * of the survivors and key shares of the dropped trainers, the chain rebuilds the survivors' self
+ * masks and the dropped trainers' pairwise masks and accepts exactly the aggregate and next model
  * that a plain FedAvg subnet computes from the 6 survivors' plaintext updates.
  */
 const OUTSIDER = 11
@@ -75,20 +76,37 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     const resultCid = chain.put(expected.aggregate)
     const modelCid = chain.put(expected.model)
     const included = SURVIVORS.map((t) => ({ trainer: t, blob: blobs.get(t)! }))
-    // before the reveals the dropped trainers' masks cannot be removed: a refusal, no slash
-    const early = await chain.block(chain.aggregate(AGGREGATOR, included, resultCid, modelCid))
-    assert.deepEqual(codes(early), [fail('SECAGG_SHARES_MISSING')])
-
-    // every surviving holder reveals its share of each dropped trainer
-    const reveals = SURVIVORS.map((h): Tx => {
-      const owed = DROPPED.filter((u) => side.holdersOf(u).includes(h))
-      return [h, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: owed.map((u) => ({ dealer: addr(u), share: side.share(u, h) })) }]
-    }).filter((tx) => (tx[2] as { reveals: unknown[] }).reveals.length > 0)
-    const revealed = await chain.block(...reveals)
-    assert.deepEqual(
-      codes(revealed),
-      reveals.map(() => OK),
+    // before the reveals no mask can be removed: a refusal, no slash. Then every surviving holder
+    // reveals (one tx each) self shares of the survivors and key shares of the dropped trainers it
+    // holds — but the holders of one survivor beyond t − 1 hold its self share back for a block
+    const target = SURVIVORS[0]!
+    const late = side
+      .holdersOf(target)
+      .filter((h) => SURVIVORS.includes(h))
+      .slice(side.graph.threshold - 1)
+    const withheld = (h: number, r: { dealer: Uint8Array; kind: number }) =>
+      late.includes(h) && r.kind === SHARE_KIND_SELF && Buffer.from(r.dealer).equals(addr(target))
+    const reveals = SURVIVORS.map(
+      (h): Tx => [
+        h,
+        MsgSecAggReveal,
+        { subnet: 0n, round: 0n, reveals: side.honestReveals(h, SURVIVORS, DROPPED).filter((r) => !withheld(h, r)) },
+      ],
     )
+    const first = await chain.block(chain.aggregate(AGGREGATOR, included, resultCid, modelCid), ...reveals)
+    assert.deepEqual(codes(first), [fail('SECAGG_SHARES_MISSING'), ...reveals.map(() => OK)])
+    assert.match(first.txResults[0]!.log ?? '', /0 of its 4 needed (self|key) shares/)
+    // every dropped trainer's key is rebuildable now, but one survivor has t − 1 self shares: still missing
+    const lateReveals = late.map(
+      (h): Tx => [
+        h,
+        MsgSecAggReveal,
+        { subnet: 0n, round: 0n, reveals: side.honestReveals(h, SURVIVORS, DROPPED).filter((r) => withheld(h, r)) },
+      ],
+    )
+    const second = await chain.block(chain.aggregate(AGGREGATOR, included, resultCid, modelCid), ...lateReveals)
+    assert.deepEqual(codes(second), [fail('SECAGG_SHARES_MISSING'), ...lateReveals.map(() => OK)])
+    assert.match(second.txResults[0]!.log ?? '', /3 of its 4 needed self shares/)
 
     // a chain started from an export here (rosters, setups, reveals in its genesis) accepts the same aggregate
     const exported = chain.app.exportAppState()
@@ -122,8 +140,11 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
       status: string
       weight: number
       contribution: string
-      revealed: number
+      revealed_key: number
+      revealed_self: number
+      reveals: { holder: string; kind: string; share: string }[]
       round_key: string | null
+      self_commitment: string | null
       shares: unknown[]
     }
     const record = chain.query<{ degree: number; threshold: number; roster: Member[] }>('secaggRound', { subnet: '0', round: '0' })
@@ -132,13 +153,20 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     const total = SURVIVORS.reduce((a, t) => a + samples.get(t)!, 0)
     for (const t of SURVIVORS) {
       const m = byTrainer.get(testKey(t).publicKey.address)!
-      assert.deepEqual([m.status, m.weight, m.shares.length], ['survivor', samples.get(t)!, 6])
+      assert.deepEqual([m.status, m.weight, m.shares.length, m.revealed_key], ['survivor', samples.get(t)!, 6, 0])
+      assert.ok(m.revealed_self >= 4 && m.reveals.every((r) => r.kind === 'self'), `${m.revealed_self} self shares of a survivor revealed`)
       assert.ok(Math.abs(Number(m.contribution) - samples.get(t)! / total) < 1e-15)
     }
     for (const t of DROPPED) {
       const m = byTrainer.get(testKey(t).publicKey.address)!
-      assert.deepEqual([m.status, m.weight, m.contribution], ['dropped', 0, '0'])
-      assert.ok(m.revealed >= 4, `${m.revealed} shares of a dropped trainer revealed`)
+      assert.deepEqual([m.status, m.weight, m.contribution, m.revealed_self], ['dropped', 0, '0', 0])
+      assert.ok(
+        m.revealed_key >= 4 && m.reveals.every((r) => r.kind === 'key'),
+        `${m.revealed_key} key shares of a dropped trainer revealed`,
+      )
+      // the query carries the shares themselves (daemons rebuild from it, not from the store's layout)
+      const h = TRAINERS.find((x) => testKey(x).publicKey.address === m.reveals[0]!.holder)!
+      assert.equal(m.reveals[0]!.share, Buffer.from(side.share(t, h)).toString('hex'))
     }
     const version = chain.query<{ version: { globalCid?: string; global_cid?: string } }>('version', { subnet: '0', version: '1' })
     assert.ok(JSON.stringify(version).includes(modelCid))
@@ -159,7 +187,11 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
       after.map((m) => m.status),
       record.roster.map((m) => m.status),
     )
-    assert.ok(after.every((m) => m.shares.length === 0 && m.revealed === 0))
+    assert.ok(after.every((m) => m.shares.length === 0 && m.revealed_key === 0 && m.revealed_self === 0 && m.reveals.length === 0))
+    assert.ok(
+      after.every((m) => m.self_commitment !== null),
+      "a closed round keeps each setup's seed commitment",
+    )
     await chain.close()
 
     // the same round in the clear: a fedavg subnet whose 6 trainers submit their plaintext updates
@@ -192,7 +224,13 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     const blobs = new Map(TRAINERS.map((t) => [t, side.masked(t, TRAINERS)]))
     await chain.block(...TRAINERS.map((t) => chain.submit(t, blobs.get(t)!, { sampleCount: samples.get(t)! })))
     await chain.until(5)
-    // every trainer submitted: the masks cancel with no reveal; claim the survivors-only result instead of all 8
+    // every trainer submitted: the pairwise masks cancel, the self masks go with the revealed self shares;
+    // claim the survivors-only result instead of all 8
+    const reveals = side.revealTxs(TRAINERS, [])
+    assert.deepEqual(
+      codes(await chain.block(...reveals)),
+      reveals.map(() => OK),
+    )
     const wrong = expectedBlobs()
     const executed = await chain.block(
       chain.aggregate(
@@ -207,8 +245,9 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
     await chain.close()
   })
 
-  it('refuses, each with its code and nothing recorded: late or early messages, strangers, duplicates, bad shares and reveals for survivors', async () => {
-    const trainers = [2, 3, 4, 5]
+  it('refuses, each with its code and nothing recorded: late or early messages, strangers, duplicates, bad shares, key shares of survivors and self shares of dropped trainers', async () => {
+    // 6 members: the complete graph, threshold 3, so the 4 survivors can rebuild each other's self seeds
+    const trainers = [2, 3, 4, 5, 6, 7]
     const side = trainerSide(trainers)
     const chain = await subnetChain(dirs.next(), 'secagg-fedavg', trainers)
     const good = side.setupMsg(2)
@@ -233,54 +272,41 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
       fail('NOT_TRAINER'),
       fail('SECAGG_SETUP_PHASE'),
     ])
-    const second = await chain.block([3, MsgSecAggSetup, side.setupMsg(3)], [4, MsgSecAggSetup, side.setupMsg(4)])
-    assert.deepEqual(codes(second), [OK, OK])
+    const second = await chain.block(...[3, 4, 6, 7].map((t): Tx => [t, MsgSecAggSetup, side.setupMsg(t)]))
+    assert.deepEqual(codes(second), [OK, OK, OK, OK])
     // height 4: the setup phase is over; trainer 5 never set up
-    const setUp = [2, 3, 4]
+    const setUp = [2, 3, 4, 6, 7]
+    const survivors = [2, 3, 6, 7]
     const third = await chain.block(
       [5, MsgSecAggSetup, side.setupMsg(5)],
       chain.submit(5, side.masked(5, setUp), { sampleCount: samples.get(5)! }),
-      chain.submit(2, side.masked(2, setUp), { sampleCount: samples.get(2)! }),
-      chain.submit(3, side.masked(3, setUp), { sampleCount: samples.get(3)! }),
+      ...survivors.map((t) => chain.submit(t, side.masked(t, setUp), { sampleCount: samples.get(t)! })),
     )
-    assert.deepEqual(codes(third), [fail('SECAGG_SETUP_CLOSED'), fail('SECAGG_NO_SETUP'), OK, OK])
+    assert.deepEqual(codes(third), [fail('SECAGG_SETUP_CLOSED'), fail('SECAGG_NO_SETUP'), OK, OK, OK, OK])
     // a reveal in the submit window
     const early = await chain.block([
       2,
       MsgSecAggReveal,
-      { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: side.share(4, 2) }] },
+      { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), kind: SHARE_KIND_KEY, share: side.share(4, 2) }] },
     ])
     assert.deepEqual(codes(early), [fail('OUTSIDE_WINDOW')])
     await chain.until(5)
-    // trainer 4 dropped; 2 and 3 hold shares of it (4 members: the complete graph, threshold 2)
+    // trainer 4 dropped; 2, 3, 6 and 7 survived; each holds shares of all the others
     const wrongShare = side.share(4, 3).slice()
     wrongShare[65]! ^= 1
-    const reveals = await chain.block(
-      [2, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(3), share: side.share(3, 2) }] }],
-      [5, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(2), share: side.share(4, 2) }] }],
-      [OUTSIDER, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: side.share(4, 2) }] }],
-      [3, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: wrongShare }] }],
-      [3, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(5), share: side.share(4, 3) }] }],
-      [2, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: side.share(4, 2) }] }],
-      [2, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: side.share(4, 2) }] }],
-      [3, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: [{ dealer: addr(4), share: side.share(4, 3) }] }],
-    )
-    assert.deepEqual(codes(reveals), [
-      fail('SECAGG_NOT_DROPPED'), // 3 submitted
-      fail('SECAGG_NOT_DROPPED'), // trainer 5 reveals for a survivor
-      fail('SECAGG_NOT_IN_ROSTER'),
-      fail('SECAGG_BAD_SHARE'),
-      fail('SECAGG_NOT_DROPPED'), // 5 never set up: absent, not dropped
-      OK,
-      fail('SECAGG_DUPLICATE_REVEAL'),
-      OK,
-    ])
-    // the two survivors' FedAvg, through the chain's reconstruction of 4's round key
+    const reveal = (h: number, dealer: number, kind: number, share: Uint8Array): Tx => [
+      h,
+      MsgSecAggReveal,
+      { subnet: 0n, round: 0n, reveals: [{ dealer: addr(dealer), kind, share }] },
+    ]
+    const [KEY, SELF] = [SHARE_KIND_KEY, SHARE_KIND_SELF]
+    const included = survivors.map((t) => ({ trainer: t, blob: side.masked(t, setUp) }))
     const values = getAggregationRule('fedavg').reference({
-      updates: [plain.get(2)!, plain.get(3)!],
-      weights: [samples.get(2)!, samples.get(3)!],
-      reputations: [REPUTATION_UNIT, REPUTATION_UNIT],
+      updates: survivors.map((t) => plain.get(t)!),
+      weights: survivors.map((t) => samples.get(t)!),
+      reputations: survivors.map(() => REPUTATION_UNIT),
     }).values
+    const aggregateTx = () => chain.aggregate(AGGREGATOR, included, chain.put(aggregate), chain.put(model))
     const aggregate = encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values })
     const model = encodeUpdateBlob({
       dtype: 'int32',
@@ -288,8 +314,50 @@ describe('secure aggregation on chain: a secagg-fedavg round with dropouts', () 
       scale: SCALE,
       values: Int32Array.from(INITIAL_VALUES, (v, i) => v + values[i]!),
     })
-    const included = [2, 3].map((t) => ({ trainer: t, blob: side.masked(t, setUp) }))
-    const accepted = await chain.block(chain.aggregate(AGGREGATOR, included, chain.put(aggregate), chain.put(model)))
+    const reveals = await chain.block(
+      reveal(2, 3, KEY, side.share(3, 2)),
+      reveal(5, 2, KEY, side.share(4, 2)),
+      reveal(OUTSIDER, 4, KEY, side.share(4, 2)),
+      reveal(3, 4, KEY, wrongShare),
+      reveal(3, 5, KEY, side.share(4, 3)),
+      reveal(2, 4, SELF, side.selfShare(4, 2)),
+      reveal(3, 5, SELF, side.selfShare(4, 3)),
+      reveal(2, 3, SELF, side.share(3, 2)),
+      reveal(2, 3, 2, side.selfShare(3, 2)),
+      reveal(2, 4, KEY, side.share(4, 2)),
+      reveal(2, 4, KEY, side.share(4, 2)),
+      reveal(3, 4, KEY, side.share(4, 3)),
+      aggregateTx(),
+    )
+    assert.deepEqual(codes(reveals), [
+      fail('SECAGG_NOT_DROPPED'), // a key share of a survivor: 3 submitted
+      fail('SECAGG_NOT_DROPPED'), // trainer 5 reveals for a survivor
+      fail('SECAGG_NOT_IN_ROSTER'),
+      fail('SECAGG_BAD_SHARE'),
+      fail('SECAGG_NOT_DROPPED'), // 5 never set up: absent, not dropped
+      fail('SECAGG_NOT_SURVIVOR'), // a self share of a dropped trainer: its seed stays secret
+      fail('SECAGG_NOT_SURVIVOR'), // a self share of an absent one
+      fail('SECAGG_BAD_SHARE'), // a key share passed off as a self share: the self commitment catches it
+      fail('SECAGG_BAD_SHARE'), // a kind that is neither
+      OK,
+      fail('SECAGG_DUPLICATE_REVEAL'),
+      OK,
+      fail('SECAGG_SHARES_MISSING'), // 2 of 4's 3 key shares, no survivor's self seed yet
+    ])
+    // 6 and 7 reveal all they owe; 2 and 3 the self shares of the other survivors (one twice)
+    const rest = (h: number) => side.honestReveals(h, survivors, [4]).filter((r) => r.kind === SELF)
+    const selfReveals = await chain.block(
+      reveal(2, 3, SELF, side.selfShare(3, 2)),
+      reveal(2, 3, SELF, side.selfShare(3, 2)),
+      ...side
+        .revealTxs([6, 7], [4])
+        .map(([h]): Tx => [h, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: side.honestReveals(h, survivors, [4]) }]),
+      [2, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: rest(2).filter((r) => !Buffer.from(r.dealer).equals(addr(3))) }],
+      [3, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: rest(3) }],
+    )
+    assert.deepEqual(codes(selfReveals), [OK, fail('SECAGG_DUPLICATE_REVEAL'), OK, OK, OK, OK])
+    // the four survivors' FedAvg, through the chain's reconstruction of their self seeds and 4's round key
+    const accepted = await chain.block(aggregateTx())
     assert.deepEqual(codes(accepted), [OK])
     assert.equal(eventsOf(accepted, 'aggregate_accepted').length, 1)
     await chain.close()

@@ -3,12 +3,11 @@ import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { REPUTATION_UNIT } from '../../../src/fl/rules/repfedavg.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { REPUTATION_ERRORS } from '../../../src/modules/reputation/index.js'
-import { MsgSecAggSetup } from '../../../src/modules/training/secagg-messages.js'
 import { testKey } from '../../helpers/chain.js'
 import { tempDirs } from '../../support/chain.js'
 import { commitTx, reputationGenesisJson, revealTx } from '../../unit/modules/reputation/harness.js'
-import { INITIAL_VALUES, N, SCALE, type TrainingChain, type Tx, addr, codes } from '../../unit/modules/training/harness.js'
-import { plain, samples, secAggGenesis, subnetChain, trainerSide } from './secagg-support.js'
+import { INITIAL_VALUES, N, SCALE, type TrainingChain, addr, codes } from '../../unit/modules/training/harness.js'
+import { plain, samples, secAggGenesis, setUpAndSubmit, subnetChain, trainerSide } from './secagg-support.js'
 
 /**
  * Proof of contribution in a secure-aggregation subnet (docs/privacy.md): validators see only
@@ -36,17 +35,7 @@ async function aggregatedSecAggRound(dir: string): Promise<TrainingChain> {
   const genesis = secAggGenesis(reputationGenesisJson(), 14)
   const chain = await subnetChain(dir, 'secagg-fedavg', TRAINERS, { genesis, aggregator: AGGREGATOR })
   const side = trainerSide(TRAINERS)
-  assert.deepEqual(
-    codes(await chain.block(...TRAINERS.map((t): Tx => [t, MsgSecAggSetup, side.setupMsg(t)]))),
-    TRAINERS.map(() => OK),
-  )
-  await chain.until(3)
-  const blobs = new Map(TRAINERS.map((t) => [t, side.masked(t, TRAINERS)]))
-  assert.deepEqual(
-    codes(await chain.block(...TRAINERS.map((t) => chain.submit(t, blobs.get(t)!, { sampleCount: samples.get(t)! })))),
-    TRAINERS.map(() => OK),
-  )
-  await chain.until(5)
+  const blobs = await setUpAndSubmit(chain, side, TRAINERS, TRAINERS)
   const values = getAggregationRule('fedavg').reference({
     updates: TRAINERS.map((t) => plain.get(t)!),
     weights: TRAINERS.map((t) => samples.get(t)!),
@@ -57,6 +46,12 @@ async function aggregatedSecAggRound(dir: string): Promise<TrainingChain> {
     encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values: Int32Array.from(INITIAL_VALUES, (v, i) => v + values[i]!) }),
   )
   const included = TRAINERS.map((t) => ({ trainer: t, blob: blobs.get(t)! }))
+  // nobody dropped: the holders reveal self shares only, and the chain removes the self masks
+  const reveals = side.revealTxs(TRAINERS, [])
+  assert.deepEqual(
+    codes(await chain.block(...reveals)),
+    reveals.map(() => OK),
+  )
   assert.deepEqual(codes(await chain.block(chain.aggregate(AGGREGATOR, included, resultCid, modelCid))), [OK])
   return chain
 }

@@ -1,5 +1,5 @@
 // What the trainers of the secure-aggregation integration tests hold and do, played in-process
-// with the library (src/fl/secagg): their round keys, dealt shares, masked updates and reveals.
+// with the library (src/fl/secagg): their round keys, self-mask seeds, dealt shares, masked updates and reveals.
 import assert from 'node:assert/strict'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import {
@@ -10,10 +10,12 @@ import {
   openShare,
   roundKeyPair,
   secAggGraph,
+  selfSeedCommitment,
 } from '../../../src/fl/secagg/index.js'
 import { encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { MsgCreateSubnet, MsgJoinSubnet } from '../../../src/modules/subnets/index.js'
 import { secAggGraphSeed, secAggRoundId } from '../../../src/modules/training/secagg-handler.js'
+import { MsgSecAggReveal, MsgSecAggSetup, SHARE_KIND_KEY, SHARE_KIND_SELF } from '../../../src/modules/training/secagg-messages.js'
 import { CHAIN_ID, seededRandom, testKey } from '../../helpers/chain.js'
 import { seededBytes } from '../../unit/fl/secagg/support.js'
 import { dec } from '../../unit/modules/subnets/harness.js'
@@ -98,6 +100,7 @@ export function trainerSide(trainers: number[]) {
   const encSecret = (t: number) => ed25519.utils.toMontgomerySecret(seedOf(t))
   const bytes = seededBytes('round keys')
   const roundKeys = new Map<number, RoundKeyPair>(trainers.map((t) => [t, roundKeyPair(bytes(32))]))
+  const selfSeeds = new Map(trainers.map((t) => [t, seededBytes(`self seed ${t}`)(32)]))
   const dealt = new Map(
     trainers.map((t) => [
       t,
@@ -105,6 +108,7 @@ export function trainerSide(trainers: number[]) {
         roundId,
         dealer: index.get(t)!,
         roundKey: roundKeys.get(t)!,
+        selfSeed: selfSeeds.get(t)!,
         graph,
         holderKey: (j) => encPublic(members[j]!.t),
         randomBytes: seededBytes(`shares ${t}`),
@@ -115,7 +119,13 @@ export function trainerSide(trainers: number[]) {
     subnet: 0n,
     round: 0n,
     roundKey: roundKeys.get(t)!.publicKey,
-    shares: dealt.get(t)!.map((d) => ({ holder: members[d.holder]!.address, ciphertext: d.ciphertext, commitment: d.commitment })),
+    selfCommitment: selfSeedCommitment(roundId, index.get(t)!, selfSeeds.get(t)!),
+    shares: dealt.get(t)!.map((d) => ({
+      holder: members[d.holder]!.address,
+      ciphertext: d.ciphertext,
+      commitment: d.commitment,
+      selfCommitment: d.selfCommitment,
+    })),
   })
   const masked = (t: number, setUp: number[]) => {
     const self = index.get(t)!
@@ -128,14 +138,15 @@ export function trainerSide(trainers: number[]) {
       graph,
       self,
       secretKey: roundKeys.get(t)!.secretKey,
+      selfSeed: selfSeeds.get(t)!,
       values: plain.get(t)!,
       weight: samples.get(t)!,
       peers,
     })
     return encodeUpdateBlob({ dtype: 'int32', shape: [N], scale: SCALE, values })
   }
-  /** Holder h's plain share of dealer u, decrypted from what u dealt. */
-  const share = (u: number, h: number) => {
+  /** Holder h's plain shares of dealer u (key and self), decrypted from what u dealt. */
+  const opened = (u: number, h: number) => {
     const d = dealt.get(u)!.find((x) => x.holder === index.get(h))!
     return openShare({
       roundId,
@@ -146,6 +157,58 @@ export function trainerSide(trainers: number[]) {
       dealt: d,
     })
   }
+  /** Holder h's share of dealer u's round key (revealed if u dropped). */
+  const share = (u: number, h: number) => opened(u, h).keyShare
+  /** Holder h's share of dealer u's self-mask seed (revealed if u survived). */
+  const selfShare = (u: number, h: number) => opened(u, h).selfShare
   const holdersOf = (u: number) => graph.neighbours(index.get(u)!).map((j) => members[j]!.t)
-  return { graph, setupMsg, masked, share, holdersOf, encSecret, dealt, index, roundId, roundKeys }
+  /** What an honest surviving holder h reveals: self shares of every surviving dealer it holds, key shares of every dropped one. */
+  const honestReveals = (h: number, survivors: number[], dropped: number[]) => [
+    ...survivors.filter((u) => holdersOf(u).includes(h)).map((u) => ({ dealer: addr(u), kind: SHARE_KIND_SELF, share: selfShare(u, h) })),
+    ...dropped.filter((u) => holdersOf(u).includes(h)).map((u) => ({ dealer: addr(u), kind: SHARE_KIND_KEY, share: share(u, h) })),
+  ]
+  /** One MsgSecAggReveal per surviving holder with something to reveal. */
+  const revealTxs = (survivors: number[], dropped: number[]): Tx[] =>
+    survivors
+      .map((h): Tx => [h, MsgSecAggReveal, { subnet: 0n, round: 0n, reveals: honestReveals(h, survivors, dropped) }])
+      .filter((tx) => (tx[2] as { reveals: unknown[] }).reveals.length > 0)
+  return {
+    graph,
+    setupMsg,
+    masked,
+    share,
+    selfShare,
+    holdersOf,
+    honestReveals,
+    revealTxs,
+    encSecret,
+    dealt,
+    index,
+    roundId,
+    roundKeys,
+    selfSeeds,
+  }
 }
+
+/** Round 0 up to the end of its update phase: every trainer in `side` sets up, `submitters` submit their masked updates; returns the blobs of all. */
+export async function setUpAndSubmit(
+  chain: TrainingChain,
+  side: ReturnType<typeof trainerSide>,
+  trainers: number[],
+  submitters: number[],
+): Promise<Map<number, Uint8Array>> {
+  assert.deepEqual(
+    codes(await chain.block(...trainers.map((t): Tx => [t, MsgSecAggSetup, side.setupMsg(t)]))),
+    trainers.map(() => OK),
+  )
+  await chain.until(3)
+  const blobs = new Map(trainers.map((t) => [t, side.masked(t, trainers)]))
+  assert.deepEqual(
+    codes(await chain.block(...submitters.map((t) => chain.submit(t, blobs.get(t)!, { sampleCount: samples.get(t)! })))),
+    submitters.map(() => OK),
+  )
+  await chain.until(5)
+  return blobs
+}
+
+const OK: [string, number] = ['', 0]
