@@ -5,18 +5,25 @@ import type { RoundKeyPair } from '../fl/secagg/keys.js'
 import { publicKeyOf } from '../fl/secagg/keys.js'
 import { RoleError } from './errors.js'
 
+/** A trainer's secrets for one secagg round: its round key pair and its self-mask seed b_i. */
+export interface RoundSecrets {
+  readonly roundKey: RoundKeyPair
+  readonly selfSeed: Uint8Array
+}
+
 /**
- * A trainer's secagg round secret keys, one per (subnet, round) it set up for: in memory, and, with
- * a directory, in a 0600 file written *before* the setup is sent, so a trainer restarted within the
- * round can still mask its update with the key its setup published (and resend the masked vector
- * it made, see getMasked). A key is forgotten (memory and
- * file) as soon as its round's submit window has passed: the holders reveal a dropped trainer's key
- * from their shares, never from this store, and a key kept later could unmask the trainer's update.
+ * A trainer's secagg round secrets (round key and self-mask seed), one pair per (subnet, round) it
+ * set up for: in memory, and, with a directory, in a 0600 file written *before* the setup is sent,
+ * so a trainer restarted within the round can still mask its update with the key and seed its
+ * setup published (and resend the masked vector it made, see getMasked). Both are forgotten
+ * (memory and file) as soon as the round's submit window has passed: the holders reveal a dropped
+ * trainer's key, or a survivor's seed, from their shares, never from this store, and either kept
+ * later could help unmask the trainer's update.
  */
 export class SecAggKeyStore {
   readonly #dir: string | undefined
   readonly #owner: string
-  readonly #keys = new Map<string, RoundKeyPair>()
+  readonly #keys = new Map<string, RoundSecrets>()
   readonly #masked = new Map<string, Int32Array>()
 
   /** `owner`: the trainer's address, in every file name (trainers may share a home). */
@@ -35,7 +42,7 @@ export class SecAggKeyStore {
     return join(this.#dir!, `secagg-${this.#owner}-${subnet}-${round}.${kind}`)
   }
 
-  get(subnet: bigint, round: bigint): RoundKeyPair | undefined {
+  get(subnet: bigint, round: bigint): RoundSecrets | undefined {
     const id = `${subnet}/${round}`
     const known = this.#keys.get(id)
     if (known !== undefined || this.#dir === undefined) return known
@@ -47,26 +54,31 @@ export class SecAggKeyStore {
     }
     const file = this.#file(subnet, round)
     let secretKey: Uint8Array
+    let selfSeed: Uint8Array
     try {
-      const parsed = JSON.parse(text) as { secret_key?: unknown }
-      if (typeof parsed.secret_key !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.secret_key)) throw new Error('no 32-byte secret_key')
-      secretKey = fromHex(parsed.secret_key)
+      const parsed = JSON.parse(text) as { secret_key?: unknown; self_seed?: unknown }
+      secretKey = hex32(parsed.secret_key, 'secret_key')
+      selfSeed = hex32(parsed.self_seed, 'self_seed')
     } catch (error) {
       throw new RoleError('BAD_STATE', `${file}: not a secagg round key (${(error as Error).message})`, { value: file })
     }
-    const pair = { secretKey, publicKey: publicKeyOf(secretKey) }
-    this.#keys.set(id, pair)
-    return pair
+    const secrets = { roundKey: { secretKey, publicKey: publicKeyOf(secretKey) }, selfSeed }
+    this.#keys.set(id, secrets)
+    return secrets
   }
 
-  put(subnet: bigint, round: bigint, pair: RoundKeyPair): void {
-    this.#keys.set(`${subnet}/${round}`, pair)
+  put(subnet: bigint, round: bigint, secrets: RoundSecrets): void {
+    this.#keys.set(`${subnet}/${round}`, secrets)
     if (this.#dir === undefined) return
     this.#folder()
     const file = this.#file(subnet, round)
-    writeFileSync(file, JSON.stringify({ subnet: String(subnet), round: String(round), secret_key: toHex(pair.secretKey) }), {
-      mode: 0o600,
-    })
+    const json = {
+      subnet: String(subnet),
+      round: String(round),
+      secret_key: toHex(secrets.roundKey.secretKey),
+      self_seed: toHex(secrets.selfSeed),
+    }
+    writeFileSync(file, JSON.stringify(json), { mode: 0o600 })
     chmodSync(file, 0o600) // a file left by an earlier run keeps its mode through writeFileSync
   }
 
@@ -111,4 +123,9 @@ export class SecAggKeyStore {
     for (const name of readdirSync(this.#dir))
       if (name.startsWith(prefix) && !name.startsWith(`${prefix}${keep}.`)) rmSync(join(this.#dir, name), { force: true })
   }
+}
+
+function hex32(value: unknown, field: string): Uint8Array {
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) throw new Error(`no 32-byte ${field}`)
+  return fromHex(value)
 }

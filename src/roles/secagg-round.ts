@@ -1,8 +1,7 @@
 import type { FedraClient, Result } from '../client/index.js'
-import { decodeAddress, fromHex, toHex } from '../crypto/index.js'
+import { decodeAddress, fromHex } from '../crypto/index.js'
 import { type SecAggGraph, secAggGraph } from '../fl/secagg/graph.js'
 import { secAggGraphSeed, secAggRoundId } from '../modules/training/secagg-handler.js'
-import { concatBytes, u64Bytes } from '../state/index.js'
 
 type Round = Result<'round_get'>
 export type SecAggMember = NonNullable<Result<'round_secagg'>['roster']>[number]
@@ -50,19 +49,9 @@ export async function readSecAggRound(client: FedraClient, subnet: bigint, round
   return { predicted: true, members, memberBytes, roundId, graph, setupEnd: predictedSetupEnd(round), entries: [] }
 }
 
-/** The raw state path of holder's revealed share of dealer (training's store, secagg-books.ts prefix 0x42). */
-export function revealPath(subnet: bigint, round: bigint, dealer: Uint8Array, holder: Uint8Array): string {
-  return `training/${toHex(concatBytes(Uint8Array.of(0x42), u64Bytes(subnet), u64Bytes(round), dealer, holder))}`
-}
-
-/** holder's revealed share of dealer, or null while it has none on chain. */
-export async function revealedShare(
-  client: FedraClient,
-  subnet: bigint,
-  round: bigint,
-  dealer: Uint8Array,
-  holder: Uint8Array,
-): Promise<Uint8Array | null> {
-  const answer = await client.queryState(revealPath(subnet, round, dealer, holder))
-  return answer.value === null ? null : fromHex(answer.value)
+/** The shares of `kind` revealed so far of roster member `dealer`, by holder index (from `round_secagg`, not the store's layout). */
+export function revealedShares(view: SecAggRoundView, dealer: number, kind: 'key' | 'self'): { holder: number; share: Uint8Array }[] {
+  const entry = view.entries[dealer]
+  if (entry === undefined) return []
+  return entry.reveals.filter((r) => r.kind === kind).map((r) => ({ holder: view.members.indexOf(r.holder), share: fromHex(r.share) }))
 }

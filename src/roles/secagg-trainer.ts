@@ -7,6 +7,7 @@ import { fromHex, toHex } from '../crypto/index.js'
 import { SecAggError } from '../fl/secagg/errors.js'
 import { roundKeyPair } from '../fl/secagg/keys.js'
 import { maskUpdate } from '../fl/secagg/mask.js'
+import { selfSeedCommitment } from '../fl/secagg/self-seed.js'
 import { dealRoundKey, openShare } from '../fl/secagg/shares.js'
 import { encodeUpdateBlob } from '../fl/update/blob.js'
 import type { Logger } from '../log/index.js'
@@ -15,7 +16,7 @@ import { RoleError } from './errors.js'
 import type { RoleMetrics } from './metrics.js'
 import { SecAggKeyStore } from './secagg-key-store.js'
 import { type ChainRefusal, sendTx } from './secagg-refusal.js'
-import { type SecAggRoundView, readSecAggRound, revealedShare } from './secagg-round.js'
+import { type SecAggRoundView, readSecAggRound } from './secagg-round.js'
 
 type Round = Result<'round_get'>
 
@@ -30,7 +31,7 @@ export interface SecAggTrainerOptions {
   metrics?: RoleMetrics
   /** Where round keys wait (0600 files) so a restart within the round can still mask; default: memory only. */
   stateDir?: string
-  /** The round keys' and shares' randomness (default node:crypto's CSPRNG); tests pass a seeded source. */
+  /** The round keys', self-mask seeds' and shares' randomness (default node:crypto's CSPRNG); tests pass a seeded source. */
   randomBytes?: (n: number) => Uint8Array
   /**
    * TEST/DIAGNOSTIC ONLY, DEFEATS THE PRIVACY: writes each round's plaintext quantized update to this
@@ -50,11 +51,14 @@ const REVEAL_GAS = 2_000_000n
  * A trainer's part of secure aggregation (docs/privacy.md, SecAgg+ on chain), run from the
  * trainer's step in a `secagg-fedavg` round:
  *
- *   setup phase  [open, setupEnd)       a fresh X25519 round key, shares of its secret dealt to the
- *                                       graph neighbours (sealed to their account keys), MsgSecAggSetup
- *   update phase [setupEnd, submitEnd)  `mask` turns the plain quantized update into w·x + masks
- *                                       with the neighbours that set up; the trainer submits it
- *   aggregate window                    for each dropped neighbour, its share opened and revealed
+ *   setup phase  [open, setupEnd)       a fresh X25519 round key and a fresh self-mask seed, shares
+ *                                       of both dealt to the graph neighbours (sealed to their
+ *                                       account keys), MsgSecAggSetup with the seed's commitment
+ *   update phase [setupEnd, submitEnd)  `mask` turns the plain quantized update into w·x + self
+ *                                       mask + pairwise masks with the neighbours that set up;
+ *                                       the trainer submits it
+ *   aggregate window                    one MsgSecAggReveal: the self share of every surviving
+ *                                       dealer it holds, the key share of every dropped one
  *
  * A round it cannot take part in (not on the roster, the setup phase missed, its key lost, a setup
  * refused) it sits out: the gate says why with a RoleError, logged once.
@@ -92,7 +96,7 @@ export class SecAggTrainer {
     const { subnet } = this.#o
     const number = BigInt(round.round)
     if (round.phase !== 'submit') {
-      // The submit window has passed: the round key is no longer needed, and must not outlive it.
+      // The submit window has passed: the round key and seed are no longer needed, and must not outlive it.
       this.#keys.forgetExcept(subnet, null)
       if (round.phase === 'aggregate' && round.version === null) await this.#reveal(round)
       return WAIT
@@ -114,14 +118,18 @@ export class SecAggTrainer {
         ),
       )
     const entry = view.entries[self]
-    const pair = this.#keys.get(subnet, number)
+    const secrets = this.#keys.get(subnet, number)
     if (entry !== undefined && entry.round_key !== null) {
-      if (pair === undefined || toHex(pair.publicKey) !== entry.round_key)
+      if (
+        secrets === undefined ||
+        toHex(secrets.roundKey.publicKey) !== entry.round_key ||
+        toHex(selfSeedCommitment(view.roundId, self, secrets.selfSeed)) !== entry.self_commitment
+      )
         return this.#sitOut(
           round,
           new RoleError(
             'SECAGG_KEY_LOST',
-            `this trainer's setup for round ${round.round} is on chain but its round key is not in its store`,
+            `this trainer's setup for round ${round.round} is on chain but its round key or self-mask seed is not in its store`,
             at,
           ),
         )
@@ -172,13 +180,14 @@ export class SecAggTrainer {
         ),
       )
     const holderKeys = new Map(holders.map((j, p) => [j, ed25519.utils.toMontgomery(fromHex(accounts[p]!.publicKey!))]))
-    // Stored before it is sent: a restart after the setup lands must still hold the key it published.
-    const pair = this.#keys.get(subnet, number) ?? roundKeyPair(this.#random(32))
-    this.#keys.put(subnet, number, pair)
+    // Stored before it is sent: a restart after the setup lands must still hold the key and seed it published.
+    const secrets = this.#keys.get(subnet, number) ?? { roundKey: roundKeyPair(this.#random(32)), selfSeed: this.#random(32) }
+    this.#keys.put(subnet, number, secrets)
     const dealt = dealRoundKey({
       roundId: view.roundId,
       dealer: self,
-      roundKey: pair,
+      roundKey: secrets.roundKey,
+      selfSeed: secrets.selfSeed,
       graph: view.graph,
       holderKey: (j) => holderKeys.get(j)!,
       randomBytes: this.#random,
@@ -186,8 +195,14 @@ export class SecAggTrainer {
     const msg = messages.trainingSecAggSetup({
       subnet,
       round: number,
-      roundKey: pair.publicKey,
-      shares: dealt.map((d) => ({ holder: view.members[d.holder]!, ciphertext: d.ciphertext, commitment: d.commitment })),
+      roundKey: secrets.roundKey.publicKey,
+      selfCommitment: selfSeedCommitment(view.roundId, self, secrets.selfSeed),
+      shares: dealt.map((d) => ({
+        holder: view.members[d.holder]!,
+        ciphertext: d.ciphertext,
+        commitment: d.commitment,
+        selfCommitment: d.selfCommitment,
+      })),
     })
     const refusal = await sendTx(client, key, [msg], SETUP_GAS)
     if (refusal === null) {
@@ -217,7 +232,7 @@ export class SecAggTrainer {
   }
 
   /**
-   * The masked update y = w·x + Σ ±mask(s_ij) over the graph neighbours that set up. The same
+   * The masked update y = w·x + mask(b) + Σ ±mask(s_ij) over the graph neighbours that set up. The same
    * round masks once, even across a restart (the vector waits beside the key): a retry sends the
    * very same vector, since two different vectors under one set of masks would give their
    * difference away (and a DP round's retrained update differs by its fresh noise).
@@ -226,8 +241,8 @@ export class SecAggTrainer {
     const known = this.#keys.getMasked(this.#o.subnet, BigInt(round.round))
     if (known !== undefined) return known
     const view = this.#views.get(round.round)
-    const pair = this.#keys.get(this.#o.subnet, BigInt(round.round))
-    if (view === undefined || pair === undefined)
+    const secrets = this.#keys.get(this.#o.subnet, BigInt(round.round))
+    if (view === undefined || secrets === undefined)
       throw new RoleError('SECAGG_KEY_LOST', `no setup of round ${round.round} to mask with`, {
         subnet: String(this.#o.subnet),
         round: round.round,
@@ -238,7 +253,16 @@ export class SecAggTrainer {
       .filter((j) => view.entries[j]?.round_key != null)
       .map((j) => ({ index: j, publicKey: fromHex(view.entries[j]!.round_key!) }))
     if (this.#o.dumpPlain !== undefined) this.#dump(round, plain, weight, scale)
-    const masked = maskUpdate({ roundId: view.roundId, graph: view.graph, self, secretKey: pair.secretKey, values: plain, weight, peers })
+    const masked = maskUpdate({
+      roundId: view.roundId,
+      graph: view.graph,
+      self,
+      secretKey: secrets.roundKey.secretKey,
+      selfSeed: secrets.selfSeed,
+      values: plain,
+      weight,
+      peers,
+    })
     this.#keys.putMasked(this.#o.subnet, BigInt(round.round), masked)
     return masked
   }
@@ -250,7 +274,11 @@ export class SecAggTrainer {
     writeFileSync(join(dir, `round-${round.round}.json`), JSON.stringify({ trainer: this.#address, round: round.round, weight }))
   }
 
-  /** In the aggregate window: this trainer's shares of every dropped dealer it holds, in one MsgSecAggReveal. */
+  /**
+   * In the aggregate window, in one MsgSecAggReveal: for every dealer it holds shares of, the self
+   * share if the dealer survived (its update is recorded), the key share if it dropped — never
+   * both, by the chain's final statuses; shares already on chain are left out.
+   */
   async #reveal(round: Round): Promise<void> {
     if (this.#revealDone.has(round.round)) return
     const { client, key, subnet, log } = this.#o
@@ -263,24 +291,30 @@ export class SecAggTrainer {
     }
     // The chain calls a member dropped from the first block after the submit window: wait for it.
     if (view.entries.some((e) => e.status === 'pending')) return
-    const reveals: { dealer: string; share: Uint8Array }[] = []
+    const reveals: { dealer: string; kind: 'key' | 'self'; share: Uint8Array }[] = []
     for (const [dealer, entry] of view.entries.entries()) {
       const dealt = entry.shares.find((s) => s.holder === this.#address)
-      if (entry.status !== 'dropped' || entry.round_key === null || dealt === undefined) continue
-      if ((await revealedShare(client, subnet, number, view.memberBytes[dealer]!, view.memberBytes[me]!)) !== null) continue
+      const kind = entry.status === 'dropped' ? 'key' : entry.status === 'survivor' ? 'self' : null
+      if (kind === null || entry.round_key === null || dealt === undefined) continue
+      if (entry.reveals.some((r) => r.holder === this.#address && r.kind === kind)) continue
       try {
-        const share = openShare({
+        const opened = openShare({
           roundId: view.roundId,
           dealer,
           holder: me,
           dealerPublicKey: fromHex(entry.round_key),
           holderSecretKey: this.#encryptionSecret,
-          dealt: { holder: me, ciphertext: fromHex(dealt.ciphertext), commitment: fromHex(dealt.commitment) },
+          dealt: {
+            holder: me,
+            ciphertext: fromHex(dealt.ciphertext),
+            commitment: fromHex(dealt.commitment),
+            selfCommitment: fromHex(dealt.self_commitment),
+          },
         })
-        reveals.push({ dealer: entry.trainer, share })
+        reveals.push({ dealer: entry.trainer, kind, share: kind === 'key' ? opened.keyShare : opened.selfShare })
       } catch (error) {
         if (!(error instanceof SecAggError)) throw error
-        // A dealer whose share does not open is caught by the others' shares (its key will not interpolate).
+        // A dealer whose share does not open is caught by the others' shares (its secret will not interpolate).
         log.warn({ round: round.round, dealer: entry.trainer, code: error.code }, `secure aggregation: ${error.plainMessage}`)
       }
     }
@@ -299,8 +333,8 @@ export class SecAggTrainer {
     this.#revealDone.add(round.round)
     if (refusal === null) {
       log.info(
-        { round: round.round, dealers: reveals.map((r) => r.dealer) },
-        `secure aggregation: revealed ${reveals.length} shares of dropped trainers in round ${round.round}`,
+        { round: round.round, dealers: reveals.map((r) => `${r.dealer}:${r.kind}`) },
+        `secure aggregation: revealed ${reveals.filter((r) => r.kind === 'self').length} self shares of survivors and ${reveals.filter((r) => r.kind === 'key').length} key shares of dropped trainers in round ${round.round}`,
       )
       return
     }

@@ -98,7 +98,12 @@ describe('a secagg-fedavg round with 2 of 8 trainers killed after setup (real pr
     for (let i = 0; i < TRAINERS; i++) {
       const member = info.roster!.find((m) => m.trainer === address(i))!
       assert.equal(member.status, VICTIMS.includes(i) ? 'dropped' : 'survivor', `trainer${i}`)
-      if (VICTIMS.includes(i)) assert.ok(member.revealed >= info.threshold!, `trainer${i}: ${member.revealed} shares revealed`)
+      // reveals by kind: key shares of the dropped, self shares of the survivors, never the other kind
+      const [owed, other] = VICTIMS.includes(i) ? [member.revealed_key, member.revealed_self] : [member.revealed_self, member.revealed_key]
+      assert.ok(
+        owed >= info.threshold! && other === 0,
+        `trainer${i}: ${member.revealed_key} key, ${member.revealed_self} self shares revealed`,
+      )
     }
     const { updates } = await c.call('round_updates', { subnet: '0', round: '0' })
     assert.deepEqual(

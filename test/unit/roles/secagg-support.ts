@@ -4,12 +4,12 @@ import { decode } from '../../../src/codec/index.js'
 import { PrivateKey, decodeAddress, encodeAddress, toHex } from '../../../src/crypto/index.js'
 import type { Logger } from '../../../src/log/index.js'
 import { secAggGraphSeed, secAggRoundId } from '../../../src/modules/training/secagg-handler.js'
-import { MsgSecAggReveal, MsgSecAggSetup, type MsgSecAggSetupValue } from '../../../src/modules/training/secagg-messages.js'
+import { MsgSecAggReveal, MsgSecAggSetup, type MsgSecAggSetupValue, SHARE_KIND_KEY } from '../../../src/modules/training/secagg-messages.js'
 import { secAggGraph } from '../../../src/fl/secagg/graph.js'
-import { revealPath } from '../../../src/roles/secagg-round.js'
 import { Tx } from '../../../src/state/index.js'
 
 export const CHAIN_ID = 'fedra-secagg-test'
+export const revealKey = (dealer: string, holder: string, kind: 'key' | 'self'): string => `${dealer}/${holder}/${kind}`
 export const BASE_CID = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
 export const OPEN = 2
 export const SUBMIT_END = 10
@@ -21,11 +21,11 @@ export const trainerKeys = (count: number, first = 11) =>
 export const encryptionSecret = (key: PrivateKey) => ed25519.utils.toMontgomerySecret(key.exportSeed())
 
 /**
- * Training's secagg books as `round_secagg`, `subnet_members`, `state_query` and the setup / reveal
- * handlers show them to a daemon, for one round (subnet 0, round 0): the roster is fixed at the first
- * setup from `members` (by address), a setup is stored as sent (or refused with `refuse`), a reveal
- * stores its shares; `updated` are the members with a recorded update, `submitClosed` says the
- * submit window has passed (pending → dropped).
+ * Training's secagg books as `round_secagg`, `subnet_members` and the setup / reveal handlers show
+ * them to a daemon, for one round (subnet 0, round 0): the roster is fixed at the first setup from
+ * `members` (by address), a setup is stored as sent (or refused with `refuse`), a reveal stores its
+ * shares by (dealer, holder, kind); `updated` are the members with a recorded update,
+ * `submitClosed` says the submit window has passed (pending → dropped).
  */
 export class FakeSecAggChain {
   height = OPEN
@@ -37,6 +37,7 @@ export class FakeSecAggChain {
   readonly keys = new Map<string, string>()
   readonly setups = new Map<string, MsgSecAggSetupValue>()
   readonly updated = new Set<string>()
+  /** Revealed shares by revealKey(dealer, holder, kind). */
   readonly reveals = new Map<string, Uint8Array>()
   readonly sent: { signer: string; type: 'setup' | 'reveal'; value: unknown }[] = []
 
@@ -97,17 +98,30 @@ export class FakeSecAggChain {
           index,
           status,
           round_key: setup === undefined ? null : toHex(setup.roundKey),
+          self_commitment: setup === undefined ? null : toHex(setup.selfCommitment),
           shares: (setup?.shares ?? []).map((s) => ({
             holder: encodeAddress(s.holder),
             ciphertext: toHex(s.ciphertext),
             commitment: toHex(s.commitment),
+            self_commitment: toHex(s.selfCommitment),
           })),
           weight: this.updated.has(trainer) ? 100 : 0,
           contribution: '0',
-          revealed: [...this.reveals.keys()].filter((k) => k.startsWith(revealPath(0n, 0n, decodeAddress(trainer), new Uint8Array(0))))
-            .length,
+          ...this.#revealsOf(trainer),
         }
       }),
+    }
+  }
+
+  #revealsOf(dealer: string) {
+    const reveals = [...this.reveals.entries()]
+      .map(([k, share]) => ({ k: k.split('/'), share }))
+      .filter(({ k }) => k[0] === dealer)
+      .map(({ k, share }) => ({ holder: k[1]!, kind: k[2] as 'key' | 'self', share: toHex(share) }))
+    return {
+      revealed_key: reveals.filter((r) => r.kind === 'key').length,
+      revealed_self: reveals.filter((r) => r.kind === 'self').length,
+      reveals,
     }
   }
 
@@ -130,7 +144,8 @@ export class FakeSecAggChain {
       return ok
     }
     const m = decode(MsgSecAggReveal, body)
-    for (const r of m.reveals) this.reveals.set(revealPath(0n, 0n, r.dealer, decodeAddress(from)), r.share)
+    for (const r of m.reveals)
+      this.reveals.set(revealKey(encodeAddress(r.dealer), from, r.kind === SHARE_KIND_KEY ? 'key' : 'self'), r.share)
     this.sent.push({ signer: from, type: 'reveal', value: m })
     return ok
   }
@@ -149,10 +164,6 @@ export class FakeSecAggChain {
       call: async (method: string, params: Record<string, string>) => answers[method]!(params),
       status: async () => ({ nodeInfo: { network: CHAIN_ID } }),
       account: async (address: string) => ({ address, nonce: '0', publicKey: this.keys.get(address) ?? null, balances: [] }),
-      queryState: async (path: string) => {
-        const value = this.reveals.get(path)
-        return { value: value === undefined ? null : toHex(value) }
-      },
       broadcastTx: async (tx: Uint8Array) => this.#apply(tx, sender),
       close: () => {},
     }

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { decodeAddress } from '../../../src/crypto/index.js'
+import { decodeAddress, fromHex } from '../../../src/crypto/index.js'
+import { selfSeedCommitment } from '../../../src/fl/secagg/self-seed.js'
 import { unmaskedSum } from '../../../src/fl/secagg/mask.js'
 import { checkRevealedShare, openShare } from '../../../src/fl/secagg/shares.js'
-import type { MsgSecAggRevealValue, MsgSecAggSetupValue } from '../../../src/modules/training/secagg-messages.js'
+import {
+  type MsgSecAggRevealValue,
+  type MsgSecAggSetupValue,
+  SHARE_KIND_KEY,
+  SHARE_KIND_SELF,
+} from '../../../src/modules/training/secagg-messages.js'
 import { RoleError } from '../../../src/roles/errors.js'
 import { type SecAggGate, SecAggTrainer } from '../../../src/roles/secagg-trainer.js'
 import { seededBytes } from '../fl/secagg/support.js'
@@ -60,16 +66,19 @@ describe('roles/secagg-trainer: a trainer in a secagg-fedavg round', () => {
     setup.shares.forEach((s, p) => {
       const holder = holders[p]!
       const key = KEYS.find((k) => k.publicKey.address === roster[holder])!
-      const share = openShare({
+      const opened = openShare({
         roundId: chain.roundId(),
         dealer: self,
         holder,
         dealerPublicKey: setup.roundKey,
         holderSecretKey: encryptionSecret(key),
-        dealt: { holder, ciphertext: s.ciphertext, commitment: s.commitment },
+        dealt: { holder, ciphertext: s.ciphertext, commitment: s.commitment, selfCommitment: s.selfCommitment },
       })
-      assert.equal(share.length, 66)
+      assert.deepEqual([opened.keyShare.length, opened.selfShare.length], [66, 66])
     })
+    // the file holds the self-mask seed the setup committed to, beside the round key
+    const saved = JSON.parse(readFileSync(join(state, readdirSync(state)[0]!), 'utf8')) as { self_seed: string }
+    assert.deepEqual(selfSeedCommitment(chain.roundId(), self, fromHex(saved.self_seed)), setup.selfCommitment)
     const files = readdirSync(state)
     assert.equal(files.length, 1)
     assert.equal(statSync(join(state, files[0]!)).mode & 0o777, 0o600)
@@ -178,7 +187,7 @@ describe('roles/secagg-trainer: a trainer in a secagg-fedavg round', () => {
     assert.doesNotThrow(() => trainer(chain, 0, { dumpPlain: dir(), env: { FEDRA_TEST_DUMP: '1' } }))
   })
 
-  it('masks with the neighbours that set up (the survivors alone do not sum to Σ w·x while a dropped one is not corrected), dumps the plain update only under --dump-plain, and each holder reveals its share of a dropped trainer in one transaction', async () => {
+  it('masks with its self mask and the neighbours that set up (the survivors alone do not sum to Σ w·x uncorrected), dumps the plain update only under --dump-plain, and each holder reveals, in one transaction, its self shares of survivors and its key share of the dropped trainer', async () => {
     const chain = new FakeSecAggChain(KEYS)
     const dump = dir()
     const trainers = KEYS.map((_, i) => trainer(chain, i, i === 0 ? { dumpPlain: dump, env: { FEDRA_TEST_DUMP: '1' } } : {}).t)
@@ -210,18 +219,28 @@ describe('roles/secagg-trainer: a trainer in a secagg-fedavg round', () => {
       .neighbours(dealer)
       .filter((j) => roster[j] !== address(dropped))
     assert.deepEqual(reveals.map((r) => r.signer).sort(), holders.map((j) => roster[j]!).sort())
-    const setup = chain.setups.get(address(dropped))!
     for (const r of reveals) {
       const m = r.value as MsgSecAggRevealValue
-      assert.equal(m.reveals.length, 1)
       const holder = roster.indexOf(r.signer)
-      const p = chain.graph().neighbours(dealer).indexOf(holder)
-      checkRevealedShare(setup.shares[p]!.commitment, chain.roundId(), dealer, holder, m.reveals[0]!.share)
+      // 4 members, the complete graph: the key share of the dropped one, the self shares of the other two survivors
+      assert.deepEqual(m.reveals.map((x) => x.kind).sort(), [SHARE_KIND_KEY, SHARE_KIND_SELF, SHARE_KIND_SELF])
+      for (const x of m.reveals) {
+        const d = roster.findIndex((a) => Buffer.from(decodeAddress(a)).equals(Buffer.from(x.dealer)))
+        const isDropped = roster[d] === address(dropped)
+        assert.equal(
+          x.kind,
+          isDropped ? SHARE_KIND_KEY : SHARE_KIND_SELF,
+          'key shares of the dropped trainer only, self shares of survivors only',
+        )
+        const dealt = chain.setups.get(roster[d]!)!.shares[chain.graph().neighbours(d).indexOf(holder)]!
+        const kind = isDropped ? 'key' : 'self'
+        checkRevealedShare(isDropped ? dealt.commitment : dealt.selfCommitment, chain.roundId(), d, holder, x.share, kind)
+      }
     }
     // Revealed once: another step sends nothing.
     for (const i of survivors) await trainers[i]!.step(chain.round())
     assert.equal(chain.sent.length, before + reveals.length)
-    // Without the dropped trainer's masks removed the sum is noise; the aggregator's part is tested in secagg-aggregator.test.ts.
+    // Without the self masks and the dropped trainer's masks removed the sum is noise; the aggregator's part is tested in secagg-aggregator.test.ts.
     const sum = unmaskedSum(ys)
     const exact = Array.from({ length: 64 }, (_, k) => plain.reduce((s, x, i) => s + weights[i]! * x[k]!, 0))
     assert.notDeepEqual(Array.from(sum), exact)
