@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict'
 import { getAggregationRule } from '../../../src/fl/rules/registry.js'
 import { REPUTATION_UNIT } from '../../../src/fl/rules/repfedavg.js'
-import { maskStream, pairSeed, reconstructRoundSecret, residue, selfMaskSeed, signedResidue } from '../../../src/fl/secagg/index.js'
+import {
+  maskStream,
+  maskUpdate,
+  pairSeed,
+  reconstructRoundSecret,
+  residue,
+  selfMaskSeed,
+  signedResidue,
+} from '../../../src/fl/secagg/index.js'
 import { decodeUpdateBlob, encodeUpdateBlob } from '../../../src/fl/update/blob.js'
 import { TRAINING_ERRORS } from '../../../src/modules/training/index.js'
 import { MsgSecAggReveal, SHARE_KIND_SELF } from '../../../src/modules/training/secagg-messages.js'
 import { fromHex } from '../../../src/crypto/index.js'
 import { testKey } from '../../helpers/chain.js'
 import { tempDirs } from '../../support/chain.js'
+import { CHI2_255_P001, chiSquare } from '../../unit/fl/secagg/support.js'
 import { INITIAL_VALUES, N, SCALE, type Tx, addr, codes, eventsOf } from '../../unit/modules/training/harness.js'
 import { AGGREGATOR, TRAINERS, plain, samples, setUpAndSubmit, subnetChain, trainerSide } from './secagg-support.js'
 
@@ -36,7 +45,7 @@ describe('secure aggregation on chain: a refused masked update stays masked', ()
   const dirs = tempDirs()
   after(() => dirs.removeAll())
 
-  it('a trainer whose update lands after submitEnd is dropped and its key revealed; its public blob minus every pairwise mask is not its update', async () => {
+  it('a trainer whose update lands after submitEnd is dropped and its key revealed; its public blob minus every pairwise mask is uniform, not its update', async () => {
     const side = trainerSide(TRAINERS)
     const chain = await subnetChain(dirs.next(), 'secagg-fedavg', TRAINERS)
     const blobs = await setUpAndSubmit(chain, side, TRAINERS, SURVIVORS)
@@ -87,8 +96,8 @@ describe('secure aggregation on chain: a refused masked update stays masked', ()
     const strip = (masked: Int32Array): Int32Array => {
       const acc = Float64Array.from(masked)
       for (const v of side.graph.neighbours(victim.index)) {
-        const mask = maskStream(pairSeed(secretKey, fromHex(roster[v]!.round_key), roundId), N)
-        for (let i = 0; i < N; i++) acc[i]! -= (victim.index < v ? 1 : -1) * mask[i]!
+        const mask = maskStream(pairSeed(secretKey, fromHex(roster[v]!.round_key), roundId), masked.length)
+        for (let i = 0; i < acc.length; i++) acc[i]! -= (victim.index < v ? 1 : -1) * mask[i]!
       }
       return Int32Array.from(acc, (x) => signedResidue(residue(x)))
     }
@@ -104,6 +113,27 @@ describe('secure aggregation on chain: a refused masked update stays masked', ()
     // the planted variant, the protocol without a self mask: the same public subtraction reads the update
     const planted = Int32Array.from(decodeUpdateBlob(publicBlob).values as Int32Array, (y, i) => signedResidue(residue(y - self[i]!)))
     assert.deepEqual(strip(planted), weighted, 'without the self mask the refused update is exposed')
+
+    // Uniformity needs more than this subnet's 6 parameters: the same trainer's masking (its round
+    // key, its seed, its neighbours) of a constant 65,536-value update, stripped with the key
+    // rebuilt from the chain's reveals, passes the χ² test; the planted variant fails it by far
+    const n = 65536
+    const constant = new Int32Array(n).fill(32767)
+    const big = maskUpdate({
+      roundId,
+      graph: side.graph,
+      self: victim.index,
+      secretKey: side.roundKeys.get(LATE)!.secretKey,
+      selfSeed: side.selfSeeds.get(LATE)!,
+      values: constant,
+      weight: samples.get(LATE)!,
+      peers: side.graph.neighbours(victim.index).map((v) => ({ index: v, publicKey: fromHex(roster[v]!.round_key) })),
+    })
+    const bigSelf = maskStream(selfMaskSeed(side.selfSeeds.get(LATE)!, roundId, victim.index), n)
+    assert.ok(chiSquare(strip(big)) < CHI2_255_P001, `χ² ${chiSquare(strip(big)).toFixed(1)}`)
+    const bigPlanted = strip(Int32Array.from(big, (y, i) => signedResidue(residue(y - bigSelf[i]!))))
+    assert.ok(chiSquare(bigPlanted) > 10 * CHI2_255_P001)
+    assert.ok(bigPlanted.every((y) => y === samples.get(LATE)! * 32767))
     await chain.close()
   })
 })
