@@ -44,7 +44,8 @@ training (on by default; docs/training.md):
   --dp Z:EPS[:C]     a DP subnet: trainers clip to C (default 1) and add noise z·C; the budget ε at δ 1e-5
                      refuses rounds once spent and the trainers stop (docs/privacy.md)
   --secagg           a secure-aggregation subnet (rule secagg-fedavg, int32 masked updates, sample cap 512):
-                     trainers set up round keys, mask their updates and reveal for dropped ones; nobody sees
+                     trainers set up round keys and self-mask seeds, double-mask their updates and reveal
+                     self shares of survivors and key shares of dropped ones; nobody sees
                      a single update (docs/privacy.md); scorers judge each round's aggregate as a group
   --dump-plain       TESTS ONLY, defeats --secagg: trainers write their plaintext updates to DIR/roles/trainer<i>-plain
                      (needs FEDRA_TEST_DUMP=1 in the environment)

@@ -206,7 +206,7 @@ export class Trainer {
     if (this.#finish !== null) return
     const { client, subnet } = this.#o
     const round = await client.call('round_get', { subnet: String(subnet) })
-    // A secagg round: set up first, update from setupEnd with a masked blob, reveal for the dropped (secagg-trainer.ts).
+    // A secagg round: set up first, update from setupEnd with a masked blob, reveal self shares of survivors and key shares of the dropped (secagg-trainer.ts).
     const gate = round.rule === SECAGG_RULE ? await this.#secAgg.step(round) : null
     if (gate?.kind === 'sit-out') this.#done.add(round.round)
     if (gate !== null && gate.kind !== 'update') return
