@@ -74,7 +74,12 @@ export function combineShares(shares: readonly Share[], t: number, dealer = -1):
       threshold: t,
     })
   const used = [...shares].sort((a, b) => a.x - b.x).slice(0, t)
-  let secret = 0n
+  // Lagrange at 0: f(0) = Σ y_i · n_i / d_i, n_i = Π_{j≠i} x_j, d_i = Π_{j≠i} (x_j − x_i). Over the
+  // common denominator D = Π d_i that is (Σ y_i · n_i · D / d_i) / D: one field inversion per
+  // secret instead of t (an inversion is ~1,000 521-bit products by Fermat, and validators rebuild
+  // a seed for every survivor of every secagg round). Exact field arithmetic either way.
+  const nums: bigint[] = []
+  const dens: bigint[] = []
   for (let i = 0; i < used.length; i++) {
     const xi = BigInt(used[i]!.x)
     let num = 1n
@@ -85,24 +90,38 @@ export function combineShares(shares: readonly Share[], t: number, dealer = -1):
       num = (num * xj) % FIELD_PRIME
       den = (den * mod(xj - xi)) % FIELD_PRIME
     }
-    secret = (secret + ((used[i]!.y * num) % FIELD_PRIME) * inverse(den)) % FIELD_PRIME
+    nums.push(num)
+    dens.push(den)
   }
-  return secret
+  // others[i] = Π_{j≠i} d_j from prefix and suffix products
+  const suffix = new Array<bigint>(used.length + 1).fill(1n)
+  for (let i = used.length - 1; i >= 0; i--) suffix[i] = (suffix[i + 1]! * dens[i]!) % FIELD_PRIME
+  let prefix = 1n
+  let sum = 0n
+  for (let i = 0; i < used.length; i++) {
+    const others = (prefix * suffix[i + 1]!) % FIELD_PRIME
+    sum = (sum + ((((used[i]!.y * nums[i]!) % FIELD_PRIME) * others) % FIELD_PRIME)) % FIELD_PRIME
+    prefix = (prefix * dens[i]!) % FIELD_PRIME
+  }
+  return (sum * inverse(suffix[0]!)) % FIELD_PRIME
 }
 
 const mod = (a: bigint): bigint => ((a % FIELD_PRIME) + FIELD_PRIME) % FIELD_PRIME
 
-/** a^(p−2) mod p (Fermat). */
+/**
+ * a⁻¹ mod p by the extended Euclidean algorithm (a ≠ 0 mod p; p is prime, so it exists): a few
+ * hundred bigint divisions, against Fermat's a^(p−2) at ~1,000 521-bit products.
+ */
 function inverse(a: bigint): bigint {
-  let result = 1n
-  let base = mod(a)
-  let e = FIELD_PRIME - 2n
-  while (e > 0n) {
-    if (e & 1n) result = (result * base) % FIELD_PRIME
-    base = (base * base) % FIELD_PRIME
-    e >>= 1n
+  let [r0, r1] = [FIELD_PRIME, mod(a)]
+  let [s0, s1] = [0n, 1n]
+  while (r1 !== 0n) {
+    const q = r0 / r1
+    ;[r0, r1] = [r1, r0 - q * r1]
+    ;[s0, s1] = [s1, s0 - q * s1]
   }
-  return result
+  if (r0 !== 1n) throw new RangeError('no inverse: the value is 0 mod p')
+  return mod(s0)
 }
 
 export function bytesToBig(bytes: Uint8Array): bigint {

@@ -220,10 +220,25 @@ describe('staking on a devnet: bond a full node, punish a twin, jail and unjail 
     )
   })
 
-  it('validator2 stopped for longer than the window is jailed; restarted, `fedra tx slashing unjail` brings it back', async () => {
+  it('validator2 stopped for longer than the window is jailed; restarted, `fedra tx slashing unjail` brings it back', async function () {
+    this.timeout(600_000) // its waits are bounded in blocks as well; on a loaded machine they add up past the suite's 300 s
     const node = layout.nodes[2]!
     await nodes[2]!.kill()
-    await waitFor('validator2 jailed for downtime', async () => ((await validator('validator2')).jailed ? true : undefined), 90_000)
+    // Bounded in blocks, not only in seconds: jailing takes more than half the 20-block window of
+    // misses, and on a loaded machine (a CI run beside two e2e suites) those blocks took over 90 s.
+    // Three windows of heights without a jailing is a failure whatever the clock says.
+    const stoppedAt = await height()
+    const window = Number(SLASHING.signed_blocks_window)
+    await waitFor(
+      'validator2 jailed for downtime',
+      async () => {
+        if ((await validator('validator2')).jailed) return true
+        const now = await height()
+        if (now > stoppedAt + 3 * window) throw new Error(`validator2 not jailed ${now - stoppedAt} blocks after it stopped`)
+        return undefined
+      },
+      240_000,
+    )
     await waitFor('validator2 out of the set', async () => (!(await setKeys()).has(keyOf(node).hex) ? true : undefined), 120_000)
     nodes[2]!.start()
     // Jailed until two seconds of block time after the jailing; unjail retries until then.
