@@ -25,7 +25,7 @@ export const SECAGG_FEDAVG_RANGES: DeclaredRanges = {
  * returns roundDiv(Σ w_k·x_k, Σ w_k) — plain FedAvg's integers over the survivors, bit for bit —
  * after adding `correction`, the masks the survivors share with dropped members, rebuilt from
  * those members' revealed shares. The registry's `secagg-fedavg` has no correction (nobody
- * dropped); the chain builds the rule of each round with its own (src/modules/training/secagg-verify.ts).
+ * dropped); the chain builds the rule of each round with its own (secAggRoundRule, src/modules/training/secagg-recovery.ts).
  *
  * The modular sum is linear and memory-bound, so `fast` is the reference, and `kernel` runs it on
  * the CPU too: a float32 gpu.js kernel would have to split 32-bit residues into limbs for a sum
