@@ -60,6 +60,16 @@ export interface TrainerOptions {
   secagg?: Pick<SecAggTrainerOptions, 'stateDir' | 'dumpPlain' | 'randomBytes' | 'env'>
 }
 
+/** The trainer's randomness for round `round` (stochastic rounding, an attack's draws). */
+const roundRandom = (seed: number, round: bigint) => SeededRandom.derive(seed, Number(round % 0xffff_ffffn), 1)
+
+/** A round's honest update before masking or sealing, and whether a DP policy's noise is in it. */
+interface PlainUpdate {
+  values: Int32Array
+  loss: number
+  dp: boolean
+}
+
 /** Why a trainer stopped training for its subnet on its own (`Trainer.finished`). */
 export interface TrainerFinish {
   reason: 'dp_budget_exhausted'
@@ -128,6 +138,8 @@ export class Trainer {
   #declaration: ResolvedDeclaration | null = null
   /** Rounds handled: included, or given up (window passed). Chain state decides; this only saves calls. */
   readonly #done = new Set<string>()
+  /** A secagg round's plain update, trained while its setup phase runs (`#pretrain`), by round. */
+  readonly #pretrained = new Map<string, Promise<PlainUpdate>>()
   #finish: TrainerFinish | null = null
   #resolveFinished!: (finish: TrainerFinish) => void
   /** Resolves when the trainer stopped training for its subnet on its own (its DP budget spent); never otherwise. */
@@ -209,6 +221,7 @@ export class Trainer {
     // A secagg round: set up first, update from setupEnd with a masked blob, reveal self shares of survivors and key shares of the dropped (secagg-trainer.ts).
     const gate = round.rule === SECAGG_RULE ? await this.#secAgg.step(round) : null
     if (gate?.kind === 'sit-out') this.#done.add(round.round)
+    if (gate?.kind === 'wait' && round.phase === 'submit' && !this.#done.has(round.round)) await this.#pretrain(round)
     if (gate !== null && gate.kind !== 'update') return
     if (round.phase !== 'submit' || this.#done.has(round.round)) return
     // The ledger before the updates: a round is charged at its first recorded update and a budget
@@ -259,32 +272,69 @@ export class Trainer {
     return this.#base.parameters
   }
 
+  /**
+   * A secagg round takes updates only once its setup phase is over (from setupEnd), so the
+   * trainer starts training as soon as the round is open and keeps the plain update until then: the update phase then holds just masking and the transaction, not local training.
+   * Started once per round and not awaited here (the chain keeps being followed); `#train` awaits
+   * it, and an error in it surfaces there. Not for an attack (an experiment on plain subnets).
+   */
+  async #pretrain(round: Round): Promise<void> {
+    if (this.#o.attack !== undefined || this.#pretrained.has(round.round)) return
+    await this.#ensureModel()
+    const ledger = await this.#o.client.call('subnet_dpLedger', { subnet: String(this.#o.subnet) })
+    if (dpConfigFor(ledger, BigInt(round.round)) !== null && ledger.rounds_left === '0') return // step() decides at setupEnd
+    for (const r of this.#pretrained.keys()) if (BigInt(r) < BigInt(round.round)) this.#pretrained.delete(r)
+    const training = this.#plainUpdate(round, ledger)
+    training.catch(() => {}) // awaited, and thrown, by #train
+    this.#pretrained.set(round.round, training)
+  }
+
+  /** The round's honest update: local training, clip, the DP policy's noise if one governs the round, quantization. */
+  async #plainUpdate(round: Round, ledger: DpLedger, random = roundRandom(this.#o.seed, BigInt(round.round))): Promise<PlainUpdate> {
+    const { client, subnet, data } = this.#o
+    const base = await this.#baseModel(round.base_global_cid)
+    const number = BigInt(round.round)
+    const quant = this.#quantization(round)
+    const result = await this.#trainLocal(data, base, {
+      ...DEFAULT_TRAINING,
+      ...this.#o.training,
+      seed: SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn)).nextUint32(),
+    })
+    const delta = computeDelta(result.parameters, base)
+    clipL2(delta, quant.clipNorm)
+    // A policy set while this round trained governs it if the round had no update yet: look again.
+    const dp = dpConfigFor(ledger.policy === null ? await client.call('subnet_dpLedger', { subnet: String(subnet) }) : ledger, number)
+    // The policy's clip (the sensitivity) after the subnet's, then noise of σ = z·C; quantizing after is post-processing.
+    if (dp !== null) privatizeUpdate(delta, dp, this.#o.noise?.(number) ?? new CryptoNormal())
+    return { values: quantize(delta, quant, random), loss: result.lastEpochLoss, dp: dp !== null }
+  }
+
+  /** Under secure aggregation the wire is int32 residues, but the plain update must stay within PLAIN_MAX_ABS (src/fl/secagg/ring.ts). */
+  #quantization(round: Round) {
+    const maxAbs = round.rule === SECAGG_RULE ? PLAIN_MAX_ABS : round.quantization.max_abs
+    return { scale: round.quantization.scale, maxAbs, clipNorm: this.#clipNorm }
+  }
+
   async #train(round: Round, others: Result<'round_updates'>['updates'], ledger: DpLedger): Promise<void> {
     const { client, key, subnet, data, log, attack } = this.#o
     const started = performance.now()
-    const base = await this.#baseModel(round.base_global_cid)
     const n = this.#parameterCount
     const number = BigInt(round.round)
-    const random = SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn), 1)
+    // one stream for the quantization's rounding and then an attack's draws, as before the split
+    const random = roundRandom(this.#o.seed, number)
     const secagg = round.rule === SECAGG_RULE
-    // Under secure aggregation the wire is int32 residues, but the plain update must stay within PLAIN_MAX_ABS (src/fl/secagg/ring.ts).
-    const quant = { scale: round.quantization.scale, maxAbs: secagg ? PLAIN_MAX_ABS : round.quantization.max_abs, clipNorm: this.#clipNorm }
+    const quant = this.#quantization(round)
     let honest: Int32Array | undefined
     let loss = Number.NaN
     if (attack === undefined || attackTrains(attack)) {
-      const result = await this.#trainLocal(data, base, {
-        ...DEFAULT_TRAINING,
-        ...this.#o.training,
-        seed: SeededRandom.derive(this.#o.seed, Number(number % 0xffff_ffffn)).nextUint32(),
-      })
-      const delta = computeDelta(result.parameters, base)
-      clipL2(delta, quant.clipNorm)
-      // A policy set while this round trained governs it if the round had no update yet: look again.
-      const dp = dpConfigFor(ledger.policy === null ? await client.call('subnet_dpLedger', { subnet: String(subnet) }) : ledger, number)
-      // The policy's clip (the sensitivity) after the subnet's, then noise of σ = z·C; quantizing after is post-processing.
-      if (dp !== null) privatizeUpdate(delta, dp, this.#o.noise?.(number) ?? new CryptoNormal())
-      honest = quantize(delta, quant, random)
-      loss = result.lastEpochLoss
+      const early = this.#pretrained.get(round.round)
+      this.#pretrained.delete(round.round)
+      let plain = early === undefined ? undefined : await early
+      // trained before a DP policy came to govern the round (or before it stopped governing it): train again
+      if (plain !== undefined && plain.dp !== (dpConfigFor(ledger, number) !== null)) plain = undefined
+      plain ??= await this.#plainUpdate(round, ledger, random)
+      honest = plain.values
+      loss = plain.loss
     }
     const values =
       attack === undefined
