@@ -4,6 +4,26 @@ import { sealEnvelope } from '../fl/envelope/index.js'
 import { latestKeySet } from './envelope-keys-rpc.js'
 
 /**
+ * Gas a trainer adds to its update's limit per recipient of a private subnet's key set: the chain
+ * checks the key set is not stale at every update, reading each bonded validator, aggregator and
+ * account (≈ 1,700 gas per recipient measured, docs/privacy.md), which `submitUpdateGas` does not
+ * count. Three times that, since the limit only caps what is charged.
+ */
+export const ENVELOPE_GAS_PER_RECIPIENT = 5_000n
+
+/** The update as stored (sealed in a private subnet) and the gas its key-set checks add. */
+export async function sealedUpdate(
+  client: FedraClient,
+  subnet: bigint,
+  blob: Uint8Array,
+  random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n)),
+): Promise<{ bytes: Uint8Array; extraGas: bigint }> {
+  const latest = await latestKeySet(client, subnet)
+  if (latest === undefined) return { bytes: blob, extraGas: 0n }
+  return { bytes: sealEnvelope(latest.keySet, blob, random), extraGas: ENVELOPE_GAS_PER_RECIPIENT * BigInt(latest.keySet.wraps.length) }
+}
+
+/**
  * What a trainer stores and names for its update: in a private subnet the update blob sealed to
  * the latest epoch's public key A_e (fresh CSPRNG ephemeral key; the trainer needs no secret and
  * cannot read anyone else's), so the CID is the ciphertext's; in any other subnet the blob itself.
@@ -14,6 +34,5 @@ export async function updateBytesFor(
   blob: Uint8Array,
   random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n)),
 ): Promise<Uint8Array> {
-  const latest = await latestKeySet(client, subnet)
-  return latest === undefined ? blob : sealEnvelope(latest.keySet, blob, random)
+  return (await sealedUpdate(client, subnet, blob, random)).bytes
 }

@@ -21,7 +21,7 @@ import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
 import { modelParameters } from './model-codec.js'
-import { updateBytesFor } from './envelope-seal.js'
+import { sealedUpdate } from './envelope-seal.js'
 import { NodeBlobs } from './node-blobs.js'
 import { SecAggTrainer, type SecAggTrainerOptions } from './secagg-trainer.js'
 
@@ -350,7 +350,7 @@ export class Trainer {
           })
     const wire = secagg ? this.#secAgg.mask(round, values, Math.min(data.count, round.sample_cap), quant.scale) : values
     // a private subnet's update is sealed to its epoch key before it is stored (envelope-seal.ts)
-    const blob = await updateBytesFor(
+    const { bytes: blob, extraGas: keySetGas } = await sealedUpdate(
       client,
       subnet,
       encodeUpdateBlob({ dtype: round.quantization.dtype as UpdateDtype, shape: [n], scale: quant.scale, values: wire }),
@@ -368,9 +368,12 @@ export class Trainer {
       claimedMetrics: metrics,
     })
     // Gas as the chain charges it: the checks, the free-rider comparisons with the round's earlier
-    // updates (as many as the round may hold before this one: others may land first), the writes.
+    // updates (as many as the round may hold before this one: others may land first), the writes,
+    // and in a private subnet the key set's staleness check, per recipient.
     const gas =
-      submitUpdateGas(n, round.quantization.dtype, Math.max(others.length, round.max_updates - 1), this.#gasPerCoordinate) + 400_000n
+      submitUpdateGas(n, round.quantization.dtype, Math.max(others.length, round.max_updates - 1), this.#gasPerCoordinate) +
+      400_000n +
+      keySetGas
     // The declaration rides in the update's transaction: both land, or neither (a retry resends both).
     const declared = this.#declaration === null ? [] : [declarationMessage(this.#declaration, subnet, number)]
     const tx = await buildTx(client, key, [...declared, msg], { fee: 200n, gasLimit: gas + (declared.length > 0 ? DECLARE_GAS : 0n) })

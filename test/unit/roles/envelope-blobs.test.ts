@@ -7,7 +7,7 @@ import { x25519OfEd25519, x25519SecretOfEd25519Seed } from '../../../src/fl/x255
 import { keySetJson } from '../../../src/modules/training/envelope-books.js'
 import { blobCid } from '../../../src/modules/training/index.js'
 import { EnvelopeBlobs } from '../../../src/roles/envelope-blobs.js'
-import { updateBytesFor } from '../../../src/roles/envelope-seal.js'
+import { ENVELOPE_GAS_PER_RECIPIENT, sealedUpdate, updateBytesFor } from '../../../src/roles/envelope-seal.js'
 import { RoleError } from '../../../src/roles/errors.js'
 import { seededBytes } from '../fl/secagg/support.js'
 
@@ -49,6 +49,12 @@ describe('daemons and envelopes: the trainer seals, recipients open', () => {
     const sealed = await updateBytesFor(chainOf([epoch0.keySet, epoch1.keySet]), 3n, blob, random)
     assert.equal(toHex(sealed).includes(toHex(blob.subarray(0, 16))), false)
     assert.deepEqual(openEnvelopeAs(sealed, epoch1.keySet, x25519SecretOfEd25519Seed(key(3).exportSeed())), blob)
+  })
+
+  it("a sealed update's gas limit grows with the key set's recipients (the chain's staleness check reads each); a plain one's does not", async () => {
+    assert.equal((await sealedUpdate(chainOf([]), 3n, blob, random)).extraGas, 0n)
+    assert.equal((await sealedUpdate(chainOf([epoch0.keySet]), 3n, blob, random)).extraGas, 2n * ENVELOPE_GAS_PER_RECIPIENT)
+    assert.equal((await sealedUpdate(chainOf([epoch0.keySet, epoch1.keySet]), 3n, blob, random)).extraGas, 3n * ENVELOPE_GAS_PER_RECIPIENT)
   })
 
   it('a recipient reads envelopes opened (an epoch before it joined through the chain) and plain blobs as stored; a stranger gets ENVELOPE_UNREADABLE', async () => {
