@@ -9,7 +9,7 @@ import { RoleError } from './errors.js'
 import { Follower } from './follower.js'
 import type { RoleMetrics } from './metrics.js'
 import { NodeBlobs } from './node-blobs.js'
-import { ENVELOPE_GAS_PER_RECIPIENT } from './envelope-seal.js'
+import { keySetCheckGas } from './envelope-seal.js'
 import { latestKeySet } from './envelope-keys-rpc.js'
 import { secAggAggregationRule } from './secagg-aggregator.js'
 import { SECAGG_RULE } from '../modules/training/secagg-handler.js'
@@ -146,7 +146,7 @@ export class Aggregator {
     })
     // in a private subnet the chain also checks the key set is not stale, reading each recipient
     const keySet = await latestKeySet(client, subnet)
-    const keySetGas = keySet === undefined ? 0n : ENVELOPE_GAS_PER_RECIPIENT * BigInt(keySet.keySet.wraps.length)
+    const keySetGas = keySet === undefined ? 0n : keySetCheckGas(keySet.keySet)
     const gas = aggregateWork(rule.name, updates.length, n) * 2n + 1_000_000n + 2n * (secagg?.ready === true ? secagg.gas : 0n) + keySetGas
     const tx = await buildTx(client, key, [msg], { fee: 200n, gasLimit: gas })
     const answer = await client.broadcastTx(tx, 'commit', 30_000)

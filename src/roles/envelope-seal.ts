@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FedraClient } from '../client/index.js'
-import { sealEnvelope } from '../fl/envelope/index.js'
+import { type KeySet, sealEnvelope } from '../fl/envelope/index.js'
 import { latestKeySet } from './envelope-keys-rpc.js'
 
 /**
@@ -11,6 +11,9 @@ import { latestKeySet } from './envelope-keys-rpc.js'
  */
 export const ENVELOPE_GAS_PER_RECIPIENT = 5_000n
 
+/** The gas a private subnet's key set adds to an update's or an aggregate's limit. */
+export const keySetCheckGas = (keySet: KeySet): bigint => ENVELOPE_GAS_PER_RECIPIENT * BigInt(keySet.wraps.length)
+
 /** The update as stored (sealed in a private subnet) and the gas its key-set checks add. */
 export async function sealedUpdate(
   client: FedraClient,
@@ -20,7 +23,7 @@ export async function sealedUpdate(
 ): Promise<{ bytes: Uint8Array; extraGas: bigint }> {
   const latest = await latestKeySet(client, subnet)
   if (latest === undefined) return { bytes: blob, extraGas: 0n }
-  return { bytes: sealEnvelope(latest.keySet, blob, random), extraGas: ENVELOPE_GAS_PER_RECIPIENT * BigInt(latest.keySet.wraps.length) }
+  return { bytes: sealEnvelope(latest.keySet, blob, random), extraGas: keySetCheckGas(latest.keySet) }
 }
 
 /**

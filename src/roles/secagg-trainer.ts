@@ -1,7 +1,6 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { type FedraClient, type PrivateKey, type Result, messages } from '../client/index.js'
 import { fromHex, toHex } from '../crypto/index.js'
 import { SecAggError } from '../fl/secagg/errors.js'
@@ -10,6 +9,7 @@ import { maskUpdate } from '../fl/secagg/mask.js'
 import { selfSeedCommitment } from '../fl/secagg/self-seed.js'
 import { dealRoundKey, openShare } from '../fl/secagg/shares.js'
 import { encodeUpdateBlob } from '../fl/update/blob.js'
+import { x25519OfEd25519, x25519SecretOfEd25519Seed } from '../fl/x25519.js'
 import type { Logger } from '../log/index.js'
 import { TRAINING_ERRORS } from '../modules/training/index.js'
 import { RoleError } from './errors.js'
@@ -88,7 +88,7 @@ export class SecAggTrainer {
     this.#address = options.key.publicKey.address
     this.#keys = new SecAggKeyStore(options.key.publicKey.address, options.stateDir)
     this.#random = options.randomBytes ?? ((n) => new Uint8Array(cryptoRandomBytes(n)))
-    this.#encryptionSecret = ed25519.utils.toMontgomerySecret(options.key.exportSeed())
+    this.#encryptionSecret = x25519SecretOfEd25519Seed(options.key.exportSeed())
   }
 
   /** One step in a secagg round (every block): sets up, says when to submit, reveals for dropped neighbours. */
@@ -165,7 +165,8 @@ export class SecAggTrainer {
     // One call at a time: every role of a devnet shares one client address, and the node caps its connections.
     const accounts: Awaited<ReturnType<FedraClient['account']>>[] = []
     for (const j of holders) accounts.push(await client.account(view.members[j]!))
-    const missing = holders.find((_, p) => accounts[p]!.publicKey === null)
+    const keys = accounts.map((a) => (a.publicKey === null ? null : x25519OfEd25519(fromHex(a.publicKey))))
+    const missing = holders.find((_, p) => keys[p] === null)
     if (missing !== undefined)
       return this.#sitOut(
         round,
@@ -179,7 +180,7 @@ export class SecAggTrainer {
           },
         ),
       )
-    const holderKeys = new Map(holders.map((j, p) => [j, ed25519.utils.toMontgomery(fromHex(accounts[p]!.publicKey!))]))
+    const holderKeys = new Map(holders.map((j, p) => [j, keys[p]!]))
     // Stored before it is sent: a restart after the setup lands must still hold the key and seed it published.
     const secrets = this.#keys.get(subnet, number) ?? { roundKey: roundKeyPair(this.#random(32)), selfSeed: this.#random(32) }
     this.#keys.put(subnet, number, secrets)

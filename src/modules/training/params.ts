@@ -1,5 +1,5 @@
 import { t, type StructValue } from '../../codec/index.js'
-import { encodeAddress } from '../../crypto/index.js'
+import { encodeAddress, toHex } from '../../crypto/index.js'
 import {
   Dec,
   type ModuleParams,
@@ -180,7 +180,7 @@ export const trainingParams: ModuleParams<TrainingParamsValue> = {
     }
     if (p.envelopeAdmins.length > MAX_ENVELOPE_ADMINS)
       throw trainingError('INVALID_PARAMS', `envelope_admins holds at most ${MAX_ENVELOPE_ADMINS} accounts`, { param: 'envelope_admins' })
-    if (new Set(p.envelopeAdmins.map((a) => Buffer.from(a).toString('hex'))).size !== p.envelopeAdmins.length)
+    if (new Set(p.envelopeAdmins.map((a) => toHex(a))).size !== p.envelopeAdmins.length)
       throw trainingError('INVALID_PARAMS', 'envelope_admins names an account twice', { param: 'envelope_admins' })
   },
 }

@@ -1,4 +1,4 @@
-import { encodeAddress } from '../../crypto/index.js'
+import { encodeAddress, toHex } from '../../crypto/index.js'
 import { secAggFedAvgRule } from '../../fl/rules/secagg-fedavg.js'
 import type { AggregationRule } from '../../fl/rules/types.js'
 import { SecAggError } from '../../fl/secagg/errors.js'
@@ -10,8 +10,6 @@ import type { UpdateView } from './books.js'
 import { trainingError } from './errors.js'
 import { SecAggBooks, type ShareKindName } from './secagg-books.js'
 import { memberIndex, rosterGraph } from './secagg-handler.js'
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
 /** What the aggregate's verification (and an aggregator) needs to unmask a secagg round. */
 export interface SecAggRecovery {
@@ -41,12 +39,12 @@ export function secAggRecovery(ctx: Context, round: RoundRef, updates: readonly 
   if (roster === undefined)
     throw trainingError('SECAGG_NO_SETUP', `round ${round.round} of subnet ${round.subnet} has updates but no secagg roster`, at)
   const graph = rosterGraph(roster)
-  const submitted = new Set(updates.map((u) => hex(u.trainer)))
+  const submitted = new Set(updates.map((u) => toHex(u.trainer)))
   const recovery: SecAggRecovery = { graph, roundId: roster.roundId, dropped: [], survivors: [], selfSeeds: [], expansions: 0 }
   roster.members.forEach((member, index) => {
     const dealt = books.setup(round.subnet, round.round, member)
     if (dealt === undefined) return
-    const kind: ShareKindName = submitted.has(hex(member)) ? 'self' : 'key'
+    const kind: ShareKindName = submitted.has(toHex(member)) ? 'self' : 'key'
     const shares = books
       .revealedOf(round.subnet, round.round, member, kind)
       .map((r) => ({ holder: memberIndex(roster, r.holder), share: r.share }))
