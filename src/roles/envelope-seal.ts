@@ -6,8 +6,8 @@ import { latestKeySet } from './envelope-keys-rpc.js'
 /**
  * Gas a trainer adds to its update's limit per recipient of a private subnet's key set: the chain
  * checks the key set is not stale at every update, reading each bonded validator, aggregator and
- * account (≈ 1,700 gas per recipient measured, docs/privacy.md), which `submitUpdateGas` does not
- * count. Three times that, since the limit only caps what is charged.
+ * account, which `submitUpdateGas` does not count. Generous, since the limit only caps what is
+ * charged.
  */
 export const ENVELOPE_GAS_PER_RECIPIENT = 5_000n
 
