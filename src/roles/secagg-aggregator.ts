@@ -1,10 +1,15 @@
 import type { FedraClient, Result } from '../client/index.js'
 import { fromHex } from '../crypto/index.js'
-import { secAggFedAvgRule } from '../fl/rules/secagg-fedavg.js'
+import { secAggRecoveredRule } from '../fl/rules/secagg-fedavg.js'
 import type { AggregationRule } from '../fl/rules/types.js'
-import { SecAggError } from '../fl/secagg/errors.js'
-import { maskCorrection } from '../fl/secagg/mask.js'
-import { reconstructRoundSecret, reconstructSelfSeed } from '../fl/secagg/shares.js'
+import { isSecAggError } from '../fl/secagg/errors.js'
+import {
+  RECOVERY_SHARE_KIND,
+  type RecoveryStatus,
+  type SecAggRecovery,
+  recoverSecAggRound,
+  shortSharesText,
+} from '../fl/secagg/recovery.js'
 import { RoleError } from './errors.js'
 import { readSecAggRound, revealedShares } from './secagg-round.js'
 
@@ -21,7 +26,7 @@ export type SecAggRuleReady =
 
 /**
  * The aggregator's secagg-fedavg rule for a round, as the chain builds it (secAggRoundRule in
- * src/modules/training/secagg-recovery.ts): the survivors are the members whose masked update is
+ * src/modules/training/secagg-recovery.ts: the same recoverSecAggRound and secAggRecoveredRule): the survivors are the members whose masked update is
  * recorded, each survivor's self-mask seed and each dropped member's round key are interpolated
  * from the shares of that kind its holders revealed (read from `round_secagg`), and the correction
  * removes the survivors' self masks and the pairwise masks they shared with dropped members. Not
@@ -38,56 +43,40 @@ export async function secAggAggregationRule(
   const view = await readSecAggRound(client, subnet, round)
   if (view.predicted) return { ready: false, why: 'the round has no secagg roster' }
   if (view.entries.some((e) => e.status === 'pending')) return { ready: false, why: 'the submit window has not closed on chain yet' }
-  const t = view.graph.threshold
-  const dropped = view.entries.filter((e) => e.status === 'dropped')
-  const survivors = view.entries.filter((e) => e.status === 'survivor')
-  const shortDropped = dropped.find((e) => e.revealed_key < t)
-  if (shortDropped !== undefined)
-    return {
-      ready: false,
-      why: `${shortDropped.trainer} dropped out; ${shortDropped.revealed_key} of its ${t} needed key shares are revealed`,
+  // dropped members first, as this check always reported them: a round short of both waits on the key shares first
+  const recoverable = (status: RecoveryStatus) =>
+    view.entries
+      .filter((e) => e.status === status)
+      .map((e) => ({
+        index: e.index,
+        status,
+        roundKey: fromHex(e.round_key!),
+        selfCommitment: fromHex(e.self_commitment!),
+        shares: revealedShares(view, e.index, RECOVERY_SHARE_KIND[status]),
+      }))
+  let recovery: SecAggRecovery
+  try {
+    recovery = recoverSecAggRound({
+      graph: view.graph,
+      roundId: view.roundId,
+      members: [...recoverable('dropped'), ...recoverable('survivor')],
+    })
+  } catch (error) {
+    if (isSecAggError(error, 'SECAGG_RECOVERY_SHORT')) {
+      return { ready: false, why: `${view.members[error.context.member]} ${shortSharesText(error.context)}` }
     }
-  const shortSurvivor = survivors.find((e) => e.revealed_self < t)
-  if (shortSurvivor !== undefined)
-    return {
-      ready: false,
-      why: `${shortSurvivor.trainer} survived; ${shortSurvivor.revealed_self} of its ${t} needed self shares are revealed`,
-    }
-  const rebuild = <T>(e: (typeof survivors)[number], what: string, build: () => T): T => {
-    try {
-      return build()
-    } catch (error) {
-      if (!(error instanceof SecAggError)) throw error
+    if (isSecAggError(error, 'SECAGG_RECOVERY_FAILED')) {
+      const { member, kind, code, reason } = error.context
       throw new RoleError(
         'SECAGG_UNRECOVERABLE',
-        `round ${round.round}: ${e.trainer}'s revealed shares do not rebuild its ${what}: ${error.plainMessage}`,
-        { subnet: String(subnet), round: round.round, code: error.code },
+        `round ${round.round}: ${view.members[member]}'s revealed shares do not rebuild its ${kind === 'key' ? 'round key' : 'self-mask seed'}: ${reason}`,
+        { subnet: String(subnet), round: round.round, code },
+        { cause: error },
       )
     }
+    throw error
   }
-  const graph = view.graph
-  const keys = dropped.map((e) => ({
-    index: e.index,
-    secretKey: rebuild(e, 'round key', () =>
-      reconstructRoundSecret({ dealer: e.index, graph, publicKey: fromHex(e.round_key!), shares: revealedShares(view, e.index, 'key') }),
-    ),
-  }))
-  const selfSeeds = survivors.map((e) => ({
-    index: e.index,
-    seed: rebuild(e, 'self-mask seed', () =>
-      reconstructSelfSeed({
-        roundId: view.roundId,
-        dealer: e.index,
-        graph,
-        selfCommitment: fromHex(e.self_commitment!),
-        shares: revealedShares(view, e.index, 'self'),
-      }),
-    ),
-  }))
-  const peers = survivors.map((e) => ({ index: e.index, publicKey: fromHex(e.round_key!) }))
-  let expansions = peers.length
-  for (const u of keys) for (const v of peers) if (graph.areNeighbours(u.index, v.index)) expansions++
-  const correction = maskCorrection({ roundId: view.roundId, graph, length: parameterCount, dropped: keys, survivors: peers, selfSeeds })
   const gasPerCoordinate = BigInt((await client.call('training_params', {})).gas_per_coordinate)
-  return { ready: true, rule: secAggFedAvgRule(correction), gas: gasPerCoordinate * BigInt(parameterCount) * BigInt(expansions) }
+  const { gas, rule } = secAggRecoveredRule(recovery, parameterCount, gasPerCoordinate)
+  return { ready: true, rule: rule(), gas }
 }

@@ -24,6 +24,10 @@ export interface SecAggErrorContexts {
   SECAGG_TOO_FEW_SHARES: { dealer: number; count: number; threshold: number }
   /** Shares that interpolate to a secret whose public key (round key) or commitment (self-mask seed) is not the dealer's. */
   SECAGG_RECONSTRUCTION: { dealer: number; reason: string }
+  /** A round's recovery (recovery.ts): a survivor with fewer than t self shares revealed, or a dropped member with fewer than t key shares. */
+  SECAGG_RECOVERY_SHORT: { member: number; kind: 'key' | 'self'; revealed: number; threshold: number }
+  /** A round's recovery: a member's revealed shares do not rebuild its secret; `code` and `reason` are the reconstruction's own error. */
+  SECAGG_RECOVERY_FAILED: { member: number; kind: 'key' | 'self'; code: SecAggErrorCode; reason: string }
   /** A share ciphertext that does not decrypt (wrong holder key, altered bytes). */
   SECAGG_DECRYPT: { dealer: number; holder: number }
   /** A self-mask seed that is not 32 bytes, or survivors' seeds that are not exactly one per survivor (a self mask left in the sum). */
@@ -39,3 +43,7 @@ export class SecAggError<C extends SecAggErrorCode = SecAggErrorCode> extends Fe
     super(code, message, context, options)
   }
 }
+
+/** Whether `error` is a SecAggError of `code`, its context typed for that code. */
+export const isSecAggError = <C extends SecAggErrorCode>(error: unknown, code: C): error is SecAggError<C> =>
+  error instanceof SecAggError && error.code === code
