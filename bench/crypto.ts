@@ -3,6 +3,8 @@
  * Raw: node:crypto verify of 64-byte signatures over ~200-byte messages with cached keys.
  * Admission: the full stateless check of signed transfer transactions (size, canonical
  * decode, chain id, sign bytes, Fedra's rule checks + verify, message decode and validation).
+ * Key import: what a key seen for the first time costs before its first verification (the
+ * verifier memoises it by key bytes), as SPKI DER and as the JWK src/crypto/ed25519.ts uses.
  */
 import { encode } from '../src/codec/index.js'
 import { PrivateKey, verify, verifyReference } from '../src/crypto/index.js'
@@ -49,6 +51,17 @@ const reference = await measure(
   },
   { repeats: 2 },
 )
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+const derImport = await measure('key import, SPKI DER (createPublicKey)', COUNT, () => {
+  for (let i = 0; i < COUNT; i++)
+    createPublicKey({ key: Buffer.concat([SPKI_PREFIX, keys[i % keys.length]!.publicKey.bytes]), format: 'der', type: 'spki' })
+})
+const jwkImport = await measure('key import, JWK (what fedra verify uses)', COUNT, () => {
+  for (let i = 0; i < COUNT; i++) {
+    const x = Buffer.from(keys[i % keys.length]!.publicKey.bytes).toString('base64url')
+    createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' })
+  }
+})
 const admission = await measure('tx admission (stateless checkTx)', COUNT, () => {
   for (const tx of txs) checkTxStateless(tx, 'fedra-bench', DEFAULT_CONSENSUS_PARAMS, registry)
 })
@@ -57,5 +70,7 @@ console.log(`ed25519 and transaction admission, ${COUNT} signatures per run, bes
 report(raw)
 report(fedraVerify, raw, 'verifies/s')
 report(reference, raw, 'verifies/s')
+report(derImport, raw, 'keys/s')
+report(jwkImport, derImport, 'keys/s')
 report(admission, raw, 'txs/s')
 console.log(`target: tx admission ≥ 0.70× raw verify → ${(admission.opsPerSecond / raw.opsPerSecond).toFixed(2)}×`)
