@@ -1,10 +1,10 @@
 import { BlobError, type BlobCid, type DataAvailability, formatCid, parseBlobCid } from '../blobs/index.js'
 import type { Logger } from '../log/index.js'
 
-export interface BlobPrefetchOptions {
+export interface BlobPrefetchOptions<Tx = Uint8Array> {
   availability: DataAvailability
-  /** The CIDs a transaction's messages declare (Application.referencedBlobs of one tx). */
-  declared: (tx: Uint8Array) => string[]
+  /** The CIDs a transaction's messages declare (the node: Application.declaredBlobs of the admitted tx). */
+  declared: (tx: Tx) => string[]
   /** How long one fetch may take before it is given up, ms. */
   timeoutMs: number
   /** Most fetches at once; more wait for a slot (a burst of updates must not open hundreds of streams). */
@@ -22,21 +22,21 @@ export interface BlobPrefetchOptions {
  * bounded in number; a failure is logged and forgotten (the tx stays pending; the next admission
  * of a tx naming the CID tries again). Nothing here touches consensus: it only warms the store.
  */
-export class BlobPrefetch {
-  readonly #options: BlobPrefetchOptions
+export class BlobPrefetch<Tx = Uint8Array> {
+  readonly #options: BlobPrefetchOptions<Tx>
   readonly #now: () => number
   readonly #inFlight = new Set<string>()
   readonly #queue: BlobCid[] = []
   #active = 0
   #stopped = false
 
-  constructor(options: BlobPrefetchOptions) {
+  constructor(options: BlobPrefetchOptions<Tx>) {
     this.#options = options
     this.#now = options.now ?? Date.now
   }
 
   /** Called on each mempool admission. */
-  consider(tx: Uint8Array): void {
+  consider(tx: Tx): void {
     if (this.#stopped) return
     const { availability, declared } = this.#options
     for (const text of declared(tx)) {

@@ -40,9 +40,13 @@ export interface MempoolTx {
   readonly sources: ReadonlySet<string>
 }
 
-interface PoolEntry extends MempoolTx {
-  readonly sources: Set<string>
+/** A pending transaction with what admission decoded and checked of it (shared: not to be mutated). */
+export interface AdmittedTx extends MempoolTx {
   readonly tx: CheckedTx
+}
+
+interface PoolEntry extends AdmittedTx {
+  readonly sources: Set<string>
 }
 
 export interface AddOptions {
@@ -74,7 +78,7 @@ export interface UpdateResult {
   dropped: { hash: TxHash; code: TxErrorCode }[]
 }
 
-export type AddedListener = (tx: MempoolTx, source: string | undefined) => void
+export type AddedListener = (tx: AdmittedTx, source: string | undefined) => void
 
 /**
  * What the hash cache remembers. `verified`: passed the stateless checks here (so block

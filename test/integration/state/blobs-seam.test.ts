@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { encode } from '../../../src/codec/index.js'
-import { StateError, blobReader } from '../../../src/state/index.js'
-import { GENESIS_TIME, testKey } from '../../helpers/chain.js'
+import { toHex } from '../../../src/crypto/index.js'
+import { DEFAULT_CONSENSUS_PARAMS, StateError, blobReader, checkTxStateless, txHash } from '../../../src/state/index.js'
+import { CHAIN_ID, GENESIS_TIME, testKey } from '../../helpers/chain.js'
 import { openTestApp, signedTx, tempDirs } from '../../support/chain.js'
 import { MsgReadBlob, blobReaderModule } from '../../support/modules/blob-reader/index.js'
 
@@ -25,6 +26,24 @@ describe('blobs in execution: messages declare them, execution reads only those,
     const app = await openTestApp(dirs.next(), [blobReaderModule])
     const bad = encode(MsgReadBlob, { declare: '', read: '' })
     assert.deepEqual(app.referencedBlobs([read(0n, B), read(1n, A), read(2n, B), signedTx(0, 3n, [bad]), Uint8Array.of(1, 2)]), [A, B])
+    await app.db.close()
+  })
+
+  it('declaredBlobs of an admitted tx (the mempool prefetch) finds what referencedBlobs finds in its bytes', async () => {
+    const app = await openTestApp(dirs.next(), [blobReaderModule])
+    const tx = signedTx(0, 0n, [encode(MsgReadBlob, { declare: B, read: B }), encode(MsgReadBlob, { declare: A, read: A })])
+    const checked = checkTxStateless(tx, CHAIN_ID, DEFAULT_CONSENSUS_PARAMS, app.registry)
+    assert.deepEqual(app.declaredBlobs(checked), [A, B])
+    assert.deepEqual(app.declaredBlobs(checked), app.referencedBlobs([tx]))
+    // A proposal's txs this node admitted are read from admission's result (the node wires checkedTxs to its mempool).
+    const asked: string[] = []
+    app.checkedTxs = (hash) => {
+      asked.push(hash)
+      return hash === toHex(txHash(tx)) ? checked : undefined
+    }
+    const other = read(1n, 'bafkreicccc')
+    assert.deepEqual(app.referencedBlobs([tx, other]), [A, B, 'bafkreicccc'])
+    assert.deepEqual(asked, [toHex(txHash(tx)), toHex(txHash(other))])
     await app.db.close()
   })
 
