@@ -47,6 +47,11 @@ export class NodeMetrics {
     help: 'Bytes of transactions in the mempool',
     registers: [this.registry],
   })
+  readonly txGossipQueued = new Gauge({
+    name: 'fedra_gossip_tx_queued',
+    help: 'Gossiped transactions received and waiting for admission (at the last commit)',
+    registers: [this.registry],
+  })
   readonly mempoolRejected = new Counter({
     name: 'fedra_mempool_rejected_total',
     help: 'Transactions refused admission, by reason',

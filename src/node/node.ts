@@ -17,7 +17,7 @@ import { toHex } from '../crypto/index.js'
 import type { Logger } from '../log/index.js'
 import { logger } from '../log/index.js'
 import { defaultRegistry } from '../modules/index.js'
-import type { ModuleRegistry } from '../state/index.js'
+import type { CheckedTx, ModuleRegistry } from '../state/index.js'
 import { P2PHost, protocolsFor, topicsFor } from '../p2p/index.js'
 import { Application, StateDB, loadGenesisFile } from '../state/index.js'
 import { blockBudgetFor } from './block-budget.js'
@@ -25,8 +25,9 @@ import { BlockSync, SYNC_MARGIN } from './block-sync.js'
 import { EnvelopeKeyring } from '../fl/envelope/index.js'
 import { x25519SecretOfEd25519Seed } from '../fl/x25519.js'
 import { ChainApp, type CommittedBlockInfo } from './chain-app.js'
+import { OpenedEnvelopeCache } from './envelope-cache.js'
 import type { NodeConfig } from './config.js'
-import { ConsensusGossip } from './consensus-gossip.js'
+import { ConsensusGossip, type GossipVerdict } from './consensus-gossip.js'
 import { NodeError } from './errors.js'
 import { loadNodeKey, loadValidatorKey } from './keys.js'
 import { Mempool } from './mempool/index.js'
@@ -113,7 +114,7 @@ export class FedraNode {
   readonly #wal: FileWal
   readonly #sync: BlockSync
   readonly #txGossip: TxGossip
-  #prefetch: BlobPrefetch | null = null
+  #prefetch: BlobPrefetch<CheckedTx> | null = null
   #driver: ConsensusDriver | null = null
   #syncing = false
   #stopped = false
@@ -160,18 +161,21 @@ export class FedraNode {
     chain.setBlockBudget(blockBudgetFor(config.consensus.timeoutProposeMs))
     // Blobs a proposal's txs declare are fetched within half the propose timeout, else the block is prevoted nil (DESIGN §5).
     chain.setBlockData(blockDataOf(blobs.availability), Math.floor(config.consensus.timeoutProposeMs / 2))
-    // Private subnets' envelopes open with this node's consensus key (a validator's, or a listed reader's).
-    chain.setEnvelopeOpener(new EnvelopeKeyring(validatorKey === null ? [] : [x25519SecretOfEd25519Seed(validatorKey.exportSeed())]))
+    // Private subnets' envelopes open with this node's consensus key (a validator's, or a listed reader's), each once
+    // while it is cached: a round's updates are read again for every later update's near-copy test (envelope-cache.ts).
+    const keyring = new EnvelopeKeyring(validatorKey === null ? [] : [x25519SecretOfEd25519Seed(validatorKey.exportSeed())])
+    chain.setEnvelopeOpener(new OpenedEnvelopeCache(keyring))
     // Every admitted tx's declared blobs are fetched in the background, so any proposer can include it.
     if (chain.state.registry.declaresBlobs) {
       this.#prefetch = new BlobPrefetch({
         availability: blobs.availability,
-        declared: (tx) => chain.state.referencedBlobs([tx]),
+        // The admitted tx as admission decoded it: no second decode of every gossiped tx.
+        declared: (tx: CheckedTx) => chain.state.declaredBlobs(tx),
         timeoutMs: 30_000,
         concurrency: 8,
         log,
       })
-      this.mempool.onAdded((tx) => this.#prefetch?.consider(tx.bytes))
+      this.mempool.onAdded((entry) => this.#prefetch?.consider(entry.tx))
     }
     chain.state.verifiedTxs = (hash) => this.mempool.verified(hash)
     chain.state.checkedTxs = (hash) => this.mempool.checked(hash)
@@ -442,7 +446,8 @@ export class FedraNode {
     return address !== null && set.validators.some((v) => v.address === address)
   }
 
-  #gossipResult(topic: string, verdict: 'accept' | 'reject' | 'ignore'): 'accept' | 'reject' | 'ignore' {
+  #gossipResult(topic: string, verdict: GossipVerdict | Promise<GossipVerdict>): GossipVerdict | Promise<GossipVerdict> {
+    if (verdict instanceof Promise) return verdict.then((settled) => this.#gossipResult(topic, settled))
     this.metrics.gossip.inc({ topic, result: verdict })
     return verdict
   }
@@ -548,6 +553,7 @@ export class FedraNode {
     this.mempool.update(block.header.height, block.txs, info.writtenKeys)
     this.metrics.mempoolSize.set(this.mempool.size)
     this.metrics.mempoolBytes.set(this.mempool.bytes)
+    this.metrics.txGossipQueued.set(this.#txGossip.queued)
   }
 
   #lastBlockTime: number | null = null

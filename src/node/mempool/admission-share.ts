@@ -75,16 +75,6 @@ export class AdmissionShare {
     this.#spent += ms
   }
 
-  /** Runs `admit` as admission work, measured. */
-  measure<T>(admit: () => T): T {
-    const started = this.#clock.now()
-    try {
-      return admit()
-    } finally {
-      this.spent(this.#clock.now() - started)
-    }
-  }
-
   #roll(): void {
     const now = this.#clock.now()
     const wall = now - this.#start.at

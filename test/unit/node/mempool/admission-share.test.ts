@@ -90,7 +90,7 @@ describe('gossip admission share', () => {
     assert.ok(below(0.25) > 20 && below(0.25) < 80, `${below(0.25)} of 200 below 0.25`)
   })
 
-  it('makes TxGossip ignore a batch unread when its rank is above the kept fraction', () => {
+  it('makes TxGossip ignore a batch unread when its rank is above the kept fraction', async () => {
     const loop = fakeLoop()
     const share = new AdmissionShare(CONFIG, loop.clock)
     let added = 0
@@ -98,12 +98,12 @@ describe('gossip admission share', () => {
     const batches = Array.from({ length: 50 }, (_, i) => encode(TxBatch, { txs: [tx(0, BigInt(i))] }))
     const high = batches.find((b) => batchRank(b) > 0.9)!
     const low = batches.find((b) => batchRank(b) < 0.1)!
-    assert.equal(gossip.validate(high, 'peer'), 'accept')
+    assert.equal(await gossip.validate(high, 'peer'), 'accept')
     share.spent(250)
     loop.busy(100) // admission "took" far more than its share: keep 0.2
     assert.equal(gossip.validate(high, 'peer'), 'ignore')
     assert.equal(added, 1, 'the dropped batch was not looked at')
-    assert.equal(gossip.validate(low, 'peer'), 'accept')
+    assert.equal(await gossip.validate(low, 'peer'), 'accept')
     assert.equal(added, 2)
     gossip.stop()
   })
