@@ -36,7 +36,9 @@ export function blockBudgetFor(timeoutProposeMs: number, overrides: Partial<Bloc
 /**
  * A measured-time budget for block proposals: how many transactions this node can execute
  * within `targetMs`, from a moving average of the time it took per transaction to execute the
- * blocks it proposed or validated lately (under whatever else the machine is doing).
+ * blocks it proposed or validated lately (under whatever else the machine is doing). The
+ * stateless checks of txs the node never admitted are not timed (ChainApp runs them first):
+ * they are admission work it skipped, which grows with the load it sheds, not with block size.
  *
  * Only the proposer consults it, and only to choose how many transactions to reap, so wall-clock
  * time never enters execution: validators accept any valid block within the consensus params'
