@@ -76,8 +76,11 @@ export class LoadGenerator {
     return new LoadGenerator(host, chainId, nodes, tickMs)
   }
 
+  /** Validator 0's committed height; a node busy draining an overload answers late, so this waits (≤ 60 s) rather than fail on one slow /status. */
   async height(): Promise<number> {
-    return (await this.#nodes[0]!.status())!.height
+    const { waitFor } = await import('../src/devnet/process.js')
+    const status = await waitFor('validator 0 to answer /status', async () => (await this.#nodes[0]!.status(5_000)) ?? undefined, 60_000)
+    return status.height
   }
 
   /** Blocks from..to (inclusive) over the block-sync protocol, 100 per request. */
