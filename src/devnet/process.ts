@@ -70,11 +70,7 @@ export class NodeProcess {
 
   /** The last lines of the node's log, for saying why it exited. */
   logTail(lines = 5): string[] {
-    try {
-      return readFileSync(this.#logFile, 'utf8').trimEnd().split('\n').slice(-lines)
-    } catch {
-      return []
-    }
+    return logFileTail(this.#logFile, lines) ?? []
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
@@ -108,6 +104,15 @@ export class NodeProcess {
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the deadline passes. */
+/** The last `lines` lines of a log file, or null if it cannot be read (not written yet). */
+export function logFileTail(file: string, lines: number): string[] | null {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines)
+  } catch {
+    return null
+  }
+}
+
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {

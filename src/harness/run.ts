@@ -116,7 +116,7 @@ export class HarnessRun {
       await this.#schedule()
       await this.#finish()
     } catch (error) {
-      this.#checks.push({ name: 'run', ok: false, detail: (error as Error).message })
+      this.#checks.push({ name: 'run', ok: false, detail: `${(error as Error).message}${this.#logTails()}` })
     } finally {
       await this.#teardown()
     }
@@ -145,6 +145,22 @@ export class HarnessRun {
   }
 
   #heights: number[] = []
+
+  /**
+   * Each node's last log lines, for a run that stopped on an error (a wait that timed out says
+   * only what it waited for; a chain stuck at height 0 under load once left nothing else to go on).
+   */
+  #logTails(lines = 8): string {
+    const parts = [...this.#members.values()].map((member) => {
+      const tail = member.process
+        .logTail(lines)
+        .filter((line) => line !== '')
+        .map((line) => `    ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`)
+      const state = member.process.running ? 'running' : member.started ? 'not running' : 'not started'
+      return `\n  ${member.name} (${state}), last lines of node.log:\n${tail.join('\n') || '    (none)'}`
+    })
+    return parts.join('')
+  }
 
   // Setup
 

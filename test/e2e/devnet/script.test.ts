@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type DevnetLayout, loadDevnet } from '../../../src/devnet/layout.js'
-import { waitFor } from '../../../src/devnet/process.js'
+import { logFileTail, waitFor } from '../../../src/devnet/process.js'
 import type { StatusReport } from '../../../src/node/node.js'
 import { tempDir } from '../../helpers/chain.js'
 
@@ -65,7 +65,18 @@ describe('the devnet script: README transfer, resume, refusals (real processes)'
         return statuses.every((s) => s !== null && s.height >= height) ? { layout, heights: statuses.map((s) => s!.height) } : undefined
       },
       90_000,
-    )
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${diagnosis()}`, { cause: error })
+    })
+  /** What a timed-out wait says about why: the script's last output and each node's last log lines. */
+  const diagnosis = (): string => {
+    const layout = existsSync(join(data, 'devnet.json')) ? loadDevnet(data) : null
+    const logs = (layout?.nodes ?? []).map((node) => {
+      const tail = logFileTail(join(data, node.name, 'node.log'), 8)?.join('\n') ?? '(no log)'
+      return `--- ${node.name}'s node.log, last lines:\n${tail}`
+    })
+    return [`--- the script's output, last lines:\n${output.trimEnd().split('\n').slice(-20).join('\n')}`, ...logs].join('\n')
+  }
   const stop = async () => {
     if (script === null) return
     script.kill('SIGTERM')

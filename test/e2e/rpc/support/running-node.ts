@@ -11,7 +11,7 @@ import { encode } from '../../../../src/codec/index.js'
 import type { PrivateKey } from '../../../../src/crypto/index.js'
 import { toHex } from '../../../../src/crypto/index.js'
 import { createDevnet, devnetAccount, type DevnetLayout, type DevnetNode } from '../../../../src/devnet/layout.js'
-import { NodeProcess, waitFor } from '../../../../src/devnet/process.js'
+import { NodeProcess, logFileTail, waitFor } from '../../../../src/devnet/process.js'
 import { MsgSend } from '../../../../src/modules/index.js'
 import { signTx, txHash } from '../../../../src/state/index.js'
 import { tempDir } from '../../../helpers/chain.js'
@@ -245,11 +245,7 @@ export class RunningNode {
 
   /** The last lines of the node's log, for failure messages. */
   logTail(lines = 40): string {
-    try {
-      return readFileSync(join(this.home, 'node.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
-    } catch {
-      return '(no log)'
-    }
+    return logFileTail(join(this.home, 'node.log'), lines)?.join('\n') ?? '(no log)'
   }
 
   /**
