@@ -45,6 +45,9 @@ describe('the dashboard stays live across a dropped WebSocket (Chromium, in-proc
     page.on('pageerror', (e) => problems.push(e.message))
     await page.goto(`${server.address.url}#/blocks`)
     await page.waitForFunction(() => document.getElementById('conn')?.dataset.state === 'live', undefined, { timeout: 15_000 })
+    // The page fetches the status' latest block: an error page here has no table to grow.
+    await page.waitForFunction(() => document.getElementById('view')?.dataset.ready === 'true', undefined, { timeout: 15_000 })
+    assert.equal(await page.locator('#view-error').count(), 0, (await page.locator('#view').textContent()) ?? '')
     const rows = async () => page.locator('#blocks tbody tr').count()
     const before = await rows()
     await page.waitForFunction((n) => document.querySelectorAll('#blocks tbody tr').length > n, before, { timeout: 10_000 })
