@@ -103,7 +103,6 @@ export class NodeProcess {
   }
 }
 
-/** Polls until `check` returns a value (not undefined/false) or the deadline passes. */
 /** The last `lines` lines of a log file, or null if it cannot be read (not written yet). */
 export function logFileTail(file: string, lines: number): string[] | null {
   try {
@@ -113,6 +112,7 @@ export function logFileTail(file: string, lines: number): string[] | null {
   }
 }
 
+/** Polls until `check` returns a value (not undefined/false) or the deadline passes. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
