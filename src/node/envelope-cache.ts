@@ -1,3 +1,4 @@
+import { ByteBudgetLru } from '../serving/lru.js'
 import type { EnvelopeKeySet, EnvelopeOpener } from '../state/index.js'
 
 /** Default bound of the opened blobs a node keeps, envelopes and blobs together: a round of 64 updates of 1M int32 parameters. */
@@ -29,26 +30,24 @@ interface OpenedEnvelope {
  */
 export class OpenedEnvelopeCache implements EnvelopeOpener {
   readonly #inner: EnvelopeOpener
-  readonly #maxBytes: number
-  readonly #entries = new Map<string, OpenedEnvelope>()
-  #bytes = 0
+  readonly #entries: ByteBudgetLru<OpenedEnvelope>
 
   constructor(inner: EnvelopeOpener, maxBytes = OPENED_ENVELOPES_MAX_BYTES) {
     this.#inner = inner
-    this.#maxBytes = maxBytes
+    this.#entries = new ByteBudgetLru(maxBytes, () => {})
   }
 
   /** Envelope and blob bytes held now. */
   get bytes(): number {
-    return this.#bytes
+    return this.#entries.bytes
   }
 
   open(envelope: Uint8Array, keySets: readonly EnvelopeKeySet[]): Uint8Array {
     const key = entryKey(envelope, keySets)
-    const hit = key === undefined ? undefined : this.#entries.get(key)
+    const hit = key === undefined ? undefined : this.#entries.peek(key)
     if (hit !== undefined && view(hit.envelope).equals(view(envelope))) {
-      this.#entries.delete(key!)
-      this.#entries.set(key!, hit)
+      this.#entries.acquire(key!) // most recently used now
+      this.#entries.release(key!)
       return Uint8Array.from(hit.blob)
     }
     const blob = this.#inner.open(envelope, keySets)
@@ -58,21 +57,11 @@ export class OpenedEnvelopeCache implements EnvelopeOpener {
 
   #keep(key: string, entry: OpenedEnvelope): void {
     const size = entry.envelope.byteLength + entry.blob.byteLength
-    if (size > this.#maxBytes) return
-    this.#drop(key)
-    for (const [oldest] of this.#entries) {
-      if (this.#bytes + size <= this.#maxBytes) break
-      this.#drop(oldest)
-    }
-    this.#entries.set(key, entry)
-    this.#bytes += size
-  }
-
-  #drop(key: string): void {
-    const entry = this.#entries.get(key)
-    if (entry === undefined) return
-    this.#entries.delete(key)
-    this.#bytes -= entry.envelope.byteLength + entry.blob.byteLength
+    // One larger than the whole bound is not kept: inserted, it would first evict every other entry.
+    if (size > this.#entries.maxBytes) return
+    this.#entries.delete(key) // a twin under the same name: the newer one is kept
+    this.#entries.insert(key, entry, size)
+    this.#entries.release(key)
   }
 }
 

@@ -25,6 +25,20 @@ export class ByteBudgetLru<V> {
     return this.#entries.has(key)
   }
 
+  /** The entry without pinning it or changing its recency; undefined when absent. */
+  peek(key: string): V | undefined {
+    return this.#entries.get(key)?.value
+  }
+
+  /** Removes an entry (pinned or not) and frees it. */
+  delete(key: string): void {
+    const entry = this.#entries.get(key)
+    if (entry === undefined) return
+    this.#entries.delete(key)
+    this.#bytes -= entry.bytes
+    this.evict(key, entry.value)
+  }
+
   /** The entry, pinned and marked most recently used; undefined when absent. */
   acquire(key: string): V | undefined {
     const entry = this.#entries.get(key)
